@@ -1,0 +1,18 @@
+"""``food-mcp`` / ``python -m servers.food``."""
+
+from shared.kit.cli import Vertical, run
+
+
+def vertical() -> Vertical:
+    from .backend.app import create_app, reset_database
+    from .server import build_server
+
+    return Vertical("food", 8001, build_server, create_app, reset_database)
+
+
+def main() -> None:
+    run(vertical())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The restaurant catalog as the service reads it: typed, indexed and held in memory.
+
+Restaurants and menus change rarely and are read on every search, menu view and cart
+update, so the service keeps a parsed copy built from the ``food_restaurant`` rows instead
+of re-parsing JSON per request. Carts, orders and money always go to the database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.schemas.common import GeoPoint
+
+
+class _Fixture(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class OptionRec(_Fixture):
+    id: str
+    name: str
+    name_zh: str = ""
+    price_delta_minor: int = 0
+    sold_out: bool = False
+
+
+class OptionGroupRec(_Fixture):
+    id: str
+    name: str
+    name_zh: str = ""
+    required: bool = False
+    min_select: int = 0
+    max_select: int = 1
+    options: list[OptionRec]
+
+
+class ItemRec(_Fixture):
+    id: str
+    name: str
+    name_zh: str = ""
+    description: str = ""
+    price_minor: int
+    sold_out: bool = False
+    tags: list[str] = []
+    option_groups: list[OptionGroupRec] = []
+
+
+class CategoryRec(_Fixture):
+    id: str
+    name: str
+    name_zh: str = ""
+    items: list[ItemRec]
+
+
+class DeliveryRec(_Fixture):
+    radius_m: int
+    base_fee_minor: int
+    fee_per_km_minor: int
+    min_order_minor: int
+    packaging_fee_minor: int = 0
+
+
+class RestaurantRec(_Fixture):
+    id: str
+    place_id: str = ""
+    name: str
+    name_zh: str = ""
+    kind: str
+    cuisines: list[str]
+    lat: float
+    lng: float
+    street: str = ""
+    housenumber: str = ""
+    postcode: str = ""
+    rating: float
+    rating_count: int
+    price_level: int
+    opening_hours: dict[str, list[list[str]]]
+    prep_minutes: int
+    delivery: DeliveryRec
+    menu: list[CategoryRec]
+
+    @property
+    def location(self) -> GeoPoint:
+        return GeoPoint(lat=self.lat, lng=self.lng)
+
+    @property
+    def street_address(self) -> str:
+        return f"{self.street} {self.housenumber}".strip() or "Helsinki"
+
+
+class CuisineRec(_Fixture):
+    slug: str
+    en: str
+    zh: str
+    synonyms: list[str] = []
+
+
+def bilingual(en: str, zh: str) -> str:
+    return f"{en} / {zh}" if zh and zh != en else en
+
+
+@dataclass
+class Catalog:
+    """Restaurants by id, items by id, and a lowercase search text per restaurant."""
+
+    restaurants: dict[str, RestaurantRec]
+    cuisines: dict[str, CuisineRec]
+    items: dict[str, tuple[RestaurantRec, ItemRec]] = field(default_factory=dict)
+    _dish_text: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    _name_text: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for rest in self.restaurants.values():
+            self._name_text[rest.id] = f"{rest.name} {rest.name_zh}".lower()
+            dishes = []
+            for cat in rest.menu:
+                for item in cat.items:
+                    self.items[item.id] = (rest, item)
+                    dishes.append((f"{item.name} {item.name_zh} {cat.name} {cat.name_zh}".lower(), item.name))
+            self._dish_text[rest.id] = dishes
+
+    def cuisine_label(self, slug: str) -> str:
+        rec = self.cuisines.get(slug)
+        return bilingual(rec.en, rec.zh) if rec else slug
+
+    def cuisines_matching(self, query: str) -> set[str]:
+        q = query.lower()
+        return {
+            rec.slug
+            for rec in self.cuisines.values()
+            if any(q == s.lower() or (len(q) >= 2 and q in s.lower()) for s in (rec.slug, rec.en, rec.zh, *rec.synonyms))
+        }
+
+    def match(self, rest: RestaurantRec, query: str, cuisine_hits: set[str]) -> tuple[int, list[str]]:
+        """Relevance of ``rest`` for ``query`` (0 = no match) and the dishes that matched."""
+        q = query.lower()
+        score = 0
+        if q in self._name_text[rest.id]:
+            score += 5
+        if cuisine_hits.intersection(rest.cuisines):
+            score += 3
+        dishes = [name for text, name in self._dish_text[rest.id] if q in text]
+        if dishes:
+            score += 1 + min(len(dishes), 3)
+        return score, dishes[:3]
+
+    @classmethod
+    def from_records(cls, restaurants: list[RestaurantRec], cuisines: list[CuisineRec]) -> Catalog:
+        return cls(restaurants={r.id: r for r in restaurants}, cuisines={c.slug: c for c in cuisines})
+
+
+def load_cuisines(fixtures_dir: Path) -> list[CuisineRec]:
+    raw = json.loads((fixtures_dir / "vocab" / "cuisines.json").read_text(encoding="utf-8"))
+    return [CuisineRec.model_validate(c) for c in raw]

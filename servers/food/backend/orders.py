@@ -1,0 +1,382 @@
+"""Orders: quote → confirm → lifecycle → cancel, with money moving exactly once.
+
+The confirmation token is a stored quote bound to a fingerprint of the cart, address and
+payment method. Placing with a token re-prices the cart and refuses if anything moved, and a
+token that already became an order returns that order (a retry after a lost response never
+charges twice). Status is derived from the placement time and the simulated clock, so there
+are no background jobs to run or to forget.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
+from shared.geo import CITY_TZ
+from shared.kit.db import session_scope
+from shared.schemas.common import Address, GeoPoint, check_id, new_id, page_slice
+from shared.schemas.food import (
+    Bill,
+    CancelOrder,
+    CancelQuote,
+    CartLine,
+    Order,
+    OrderFilter,
+    OrderPage,
+    OrderQuote,
+    OrderStatus,
+    OrderSummary,
+    PlaceOrder,
+    QuoteRequest,
+    Rider,
+    TimelineStep,
+)
+
+from . import pricing
+from .models import CartRow, OrderRow, QuoteRow, WalletEntryRow
+from .service import FoodService, utc
+
+QUOTE_TTL = timedelta(minutes=10)
+ACCEPT_AFTER = timedelta(minutes=2)
+PREP_STARTS = timedelta(minutes=3)
+RIDER_NAMES = ("Aleksi", "Wei", "Noora", "Jonas", "Li Na", "Mikko", "Sanna", "Chen")
+ACTIVE: tuple[OrderStatus, ...] = ("placed", "accepted", "preparing", "picked_up", "delivering")
+POLICY = (
+    "Cancellation: full refund before the restaurant accepts (about 2 minutes after ordering); "
+    "50% refund while it is being prepared; no cancellation once the rider has picked it up."
+)
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class OrderDesk:
+    def __init__(self, service: FoodService) -> None:
+        self.svc = service
+
+    # ----- quoting and placing ---------------------------------------------------------
+    def _cart_fingerprint(self, row: CartRow, address_id: str, request: QuoteRequest) -> str:
+        return _fingerprint(row.restaurant_id, row.lines, row.coupon_code, address_id, request.payment_method,
+                            request.note.strip())
+
+    def quote(self, user_id: str, request: QuoteRequest) -> OrderQuote:
+        svc = self.svc
+        with session_scope(svc.engine) as session:
+            svc._user(session, user_id)
+            row = svc._cart_row(session, user_id)
+            if request.address_id:
+                svc._saved_address(session, user_id, request.address_id)
+                row = CartRow.model_validate(row.model_dump() | {"address_id": request.address_id})
+            priced = svc.price_cart(session, user_id, row)
+            if not priced.cart.can_order:
+                raise ConflictError("The cart cannot be ordered yet: " + " ".join(priced.cart.problems),
+                                    "Fix the cart with food_update_cart, then try again.")
+            assert priced.address is not None and priced.cart.bill is not None and priced.rest is not None
+            fingerprint = self._cart_fingerprint(row, priced.address.id, request)
+            now = svc.now()
+            existing = session.exec(
+                select(QuoteRow).where(QuoteRow.user_id == user_id, QuoteRow.kind == "order",
+                                       QuoteRow.fingerprint == fingerprint, QuoteRow.order_id == "")
+            ).all()
+            live = [q for q in existing if utc(q.expires_at) > now]
+            total = priced.cart.bill.total.amount_minor
+            if live and live[0].amount_minor == total:
+                quote_row = live[0]
+            else:
+                quote_row = QuoteRow(
+                    token=new_id("cft"), user_id=user_id, kind="order", fingerprint=fingerprint, amount_minor=total,
+                    payload={"address_id": priced.address.id, "payment_method": request.payment_method,
+                             "note": request.note.strip()},
+                    created_at=now, expires_at=now + QUOTE_TTL,
+                )
+                session.add(quote_row)
+            pay = "wallet" if request.payment_method == "wallet" else "cash on delivery"
+            return OrderQuote(
+                confirmation_token=quote_row.token,
+                expires_at=utc(quote_row.expires_at).astimezone(CITY_TZ),
+                restaurant_name=priced.cart.restaurant_name,
+                address=priced.address,
+                payment_method=request.payment_method,
+                bill=priced.cart.bill,
+                eta_minutes=priced.cart.eta_minutes,
+                summary=(
+                    f"Order {sum(line.quantity for line in priced.lines)} item(s) from {priced.rest.name} to "
+                    f"{priced.address.one_line}, pay {priced.cart.bill.total.display} by {pay}, "
+                    f"arriving in about {priced.cart.eta_minutes} min."
+                ),
+            )
+
+    def _token(self, session: Session, user_id: str, token: str, kind: str, *, lock: bool) -> QuoteRow:
+        check_id(token, "cft", field="confirmation_token", source="the previous call's confirmation_token")
+        stmt = select(QuoteRow).where(QuoteRow.token == token)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None or row.user_id != user_id or row.kind != kind:
+            raise NotFoundError(
+                f"Confirmation token {token!r} is unknown.",
+                "Call again without a token to get a fresh quote, show it to the user, then confirm.",
+            )
+        return row
+
+    def place(self, user_id: str, request: PlaceOrder) -> Order:
+        svc = self.svc
+        with session_scope(svc.engine) as session:
+            user = svc._user(session, user_id, lock=True)
+            quote = self._token(session, user_id, request.confirmation_token, "order", lock=True)
+            if quote.order_id:
+                return self._order(session, session.get(OrderRow, quote.order_id))  # type: ignore[arg-type]
+            now = svc.now()
+            if utc(quote.expires_at) <= now:
+                raise ConflictError(
+                    f"Confirmation token {quote.token} expired at {utc(quote.expires_at).astimezone(CITY_TZ):%H:%M}.",
+                    "Call again without a token for a fresh quote and confirm the (possibly new) total.",
+                )
+            row = svc._cart_row(session, user_id)
+            payload = quote.payload
+            row_for_price = CartRow.model_validate(row.model_dump() | {"address_id": payload["address_id"]})
+            priced = svc.price_cart(session, user_id, row_for_price)
+            request_again = QuoteRequest(address_id=payload["address_id"], payment_method=payload["payment_method"],
+                                         note=payload["note"])
+            if self._cart_fingerprint(row, payload["address_id"], request_again) != quote.fingerprint:
+                raise ConflictError(
+                    "The cart changed after this quote was confirmed, so it was not ordered.",
+                    "Call again without a token to quote the current cart.",
+                )
+            if not priced.cart.can_order or priced.cart.bill is None:
+                raise ConflictError("The order cannot be placed now: " + " ".join(priced.cart.problems),
+                                    "Fix the cart with food_update_cart and quote again.")
+            bill = priced.cart.bill
+            total = bill.total.amount_minor
+            if total != quote.amount_minor:
+                raise ConflictError(
+                    f"The price changed from {svc.money(quote.amount_minor).display} to {bill.total.display}.",
+                    "Quote again and confirm the new total with the user.",
+                )
+            order_id = new_id("ord")
+            if payload["payment_method"] == "wallet":
+                if user.wallet_minor < total:
+                    raise PaymentDeclinedError(
+                        f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {bill.total.display}.",
+                        "Pay cash on delivery (payment_method='cash') or remove items.",
+                    )
+                user.wallet_minor -= total
+                session.add(user)
+                session.add(WalletEntryRow(user_id=user_id, order_id=order_id, kind="charge", amount_minor=total,
+                                           at=now))
+            assert priced.rest is not None and priced.address is not None
+            order = OrderRow(
+                id=order_id, user_id=user_id, restaurant_id=priced.rest.id, quote_token=quote.token,
+                total_minor=total, currency=svc.currency, payment_method=payload["payment_method"],
+                coupon_code=priced.coupon.code if priced.coupon else "", note=payload["note"],
+                snapshot=self._snapshot(order_id, priced.rest, priced.address, priced.lines, bill),
+                placed_at=now,
+            )
+            session.add(order)
+            quote.order_id = order_id
+            session.add(quote)
+            row.lines, row.restaurant_id, row.coupon_code = [], "", ""
+            row.version += 1
+            session.add(row)
+            session.flush()
+            return self._order(session, order)
+
+    def _snapshot(self, order_id: str, rest: pricing.RestaurantRec, address: Address, lines: list[CartLine],
+                  bill: Bill) -> dict[str, object]:
+        """Everything the order needs later, frozen now: menus and fees may change after."""
+        rng = random.Random(order_id)
+        travel_min = max(3, round(bill.distance_m / pricing.RIDER_SPEED_M_PER_MIN))
+        return {
+            "restaurant_name": rest.name,
+            "restaurant_location": [rest.lat, rest.lng],
+            "address": address.model_dump(mode="json"),
+            "lines": [line.model_dump(mode="json") for line in lines],
+            "bill": bill.model_dump(mode="json"),
+            "prep_min": rest.prep_minutes,
+            "travel_min": travel_min,
+            "rider": {
+                "name": rng.choice(RIDER_NAMES),
+                "phone": f"+358 40 *** {rng.randint(10, 99)}{rng.randint(10, 99)}",
+                "start": [rest.lat + rng.uniform(-0.006, 0.006), rest.lng + rng.uniform(-0.012, 0.012)],
+            },
+        }
+
+    # ----- lifecycle -------------------------------------------------------------------
+    @staticmethod
+    def _milestones(order: OrderRow) -> list[tuple[OrderStatus, datetime]]:
+        placed = utc(order.placed_at)
+        snap = order.snapshot
+        picked = placed + PREP_STARTS + timedelta(minutes=snap["prep_min"])
+        return [
+            ("placed", placed),
+            ("accepted", placed + ACCEPT_AFTER),
+            ("preparing", placed + PREP_STARTS),
+            ("picked_up", picked),
+            ("delivering", picked + timedelta(minutes=1)),
+            ("delivered", picked + timedelta(minutes=1 + snap["travel_min"])),
+        ]
+
+    def status(self, order: OrderRow, now: datetime) -> OrderStatus:
+        if order.cancelled_at is not None:
+            return "cancelled"
+        current: OrderStatus = "placed"
+        for status, at in self._milestones(order):
+            if at <= now:
+                current = status
+        return current
+
+    @staticmethod
+    def _lerp(a: list[float], b: list[float], t: float) -> GeoPoint:
+        t = min(max(t, 0.0), 1.0)
+        return GeoPoint(lat=round(a[0] + (b[0] - a[0]) * t, 6), lng=round(a[1] + (b[1] - a[1]) * t, 6))
+
+    def _rider(self, order: OrderRow, status: OrderStatus, now: datetime) -> Rider | None:
+        if status in ("placed", "cancelled"):
+            return None
+        snap = order.snapshot
+        marks = dict(self._milestones(order))
+        rest, home = snap["restaurant_location"], [snap["address"]["location"]["lat"], snap["address"]["location"]["lng"]]
+        if status in ("accepted", "preparing"):
+            span = (marks["picked_up"] - marks["accepted"]).total_seconds()
+            where = self._lerp(snap["rider"]["start"], rest, (now - marks["accepted"]).total_seconds() / span)
+        elif status == "picked_up":
+            where = self._lerp(rest, rest, 0)
+        else:
+            span = (marks["delivered"] - marks["delivering"]).total_seconds()
+            where = self._lerp(rest, home, (now - marks["delivering"]).total_seconds() / span)
+        return Rider(name=snap["rider"]["name"], phone=snap["rider"]["phone"], location=where)
+
+    def _refund_for(self, order: OrderRow, status: OrderStatus) -> tuple[int | None, str]:
+        """(refund in minor units or None if refused, the reason)."""
+        charged = order.total_minor if order.payment_method == "wallet" else 0
+        note = "" if order.payment_method == "wallet" else " (cash order: nothing was charged)"
+        if status == "placed":
+            return charged, "Full refund: the restaurant has not accepted yet." + note
+        if status in ("accepted", "preparing"):
+            return charged // 2, "50% refund: the restaurant is already preparing the food." + note
+        if status == "cancelled":
+            return None, "The order is already cancelled."
+        return None, f"The order is {status.replace('_', ' ')}; it can no longer be cancelled."
+
+    def _order(self, session: Session, order: OrderRow) -> Order:
+        now = self.svc.now()
+        status = self.status(order, now)
+        snap = order.snapshot
+        steps = [TimelineStep(status=s, at=at.astimezone(CITY_TZ), done=at <= now) for s, at in self._milestones(order)]
+        if order.cancelled_at is not None:
+            cancelled_at = utc(order.cancelled_at)
+            steps = [s for s in steps if s.done and s.at <= cancelled_at]
+            steps.append(TimelineStep(status="cancelled", at=cancelled_at.astimezone(CITY_TZ), done=True))
+        refund, why = self._refund_for(order, status)
+        policy = POLICY + (f" Cancelling now: {self.svc.money(refund).display} back. {why}" if refund is not None
+                           else f" {why}")
+        delivered_at = self._milestones(order)[-1][1]
+        return Order(
+            id=order.id, status=status, restaurant_id=order.restaurant_id, restaurant_name=snap["restaurant_name"],
+            address=Address.model_validate(snap["address"]), lines=[CartLine.model_validate(x) for x in snap["lines"]],
+            bill=Bill.model_validate(snap["bill"]), payment_method=order.payment_method,  # type: ignore[arg-type]
+            note=order.note, placed_at=utc(order.placed_at).astimezone(CITY_TZ),
+            eta=delivered_at.astimezone(CITY_TZ) if status in ACTIVE else None,
+            timeline=steps, rider=self._rider(order, status, now), cancellation_policy=policy,
+            refunded=self.svc.money(order.refunded_minor), cancel_reason=order.cancel_reason,
+        )
+
+    def _own_order(self, session: Session, user_id: str, order_id: str, *, lock: bool = False) -> OrderRow:
+        check_id(order_id, "ord", field="order_id", source="food_list_orders")
+        stmt = select(OrderRow).where(OrderRow.id == order_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None or row.user_id != user_id:
+            raise NotFoundError(f"No order {order_id!r} for this user.", "List orders with food_list_orders.")
+        return row
+
+    def get(self, user_id: str, order_id: str) -> Order:
+        with Session(self.svc.engine) as session:
+            return self._order(session, self._own_order(session, user_id, order_id))
+
+    def list(self, user_id: str, status: OrderFilter = "any", limit: int = 10, cursor: str = "") -> OrderPage:
+        now = self.svc.now()
+        with Session(self.svc.engine) as session:
+            rows = session.exec(
+                select(OrderRow).where(OrderRow.user_id == user_id).order_by(col(OrderRow.placed_at).desc())
+            ).all()
+            wanted = []
+            for row in rows:
+                current = self.status(row, now)
+                if status == "any" or current == status or (status == "active" and current in ACTIVE):
+                    wanted.append(OrderSummary(
+                        id=row.id, restaurant_name=row.snapshot["restaurant_name"], status=current,
+                        total=self.svc.money(row.total_minor), placed_at=utc(row.placed_at).astimezone(CITY_TZ),
+                        item_count=sum(line["quantity"] for line in row.snapshot["lines"]),
+                    ))
+            page, info = page_slice(wanted, cursor, limit)
+            return OrderPage(orders=page, page=info)
+
+    # ----- cancelling ------------------------------------------------------------------
+    def quote_cancel(self, user_id: str, order_id: str) -> CancelQuote:
+        svc = self.svc
+        with session_scope(svc.engine) as session:
+            order = self._own_order(session, user_id, order_id)
+            now = svc.now()
+            status = self.status(order, now)
+            refund, why = self._refund_for(order, status)
+            if refund is None:
+                raise ConflictError(f"Order {order_id} cannot be cancelled: {why}",
+                                    "If something is wrong with the food, contact the restaurant.")
+            fingerprint = _fingerprint(order_id, refund)
+            quote = QuoteRow(token=new_id("cft"), user_id=user_id, kind="cancel", fingerprint=fingerprint,
+                             amount_minor=refund, payload={"order_id": order_id}, created_at=now,
+                             expires_at=now + timedelta(minutes=5))
+            session.add(quote)
+            shown = svc.money(refund).display
+            return CancelQuote(
+                confirmation_token=quote.token, expires_at=utc(quote.expires_at).astimezone(CITY_TZ),
+                order_id=order_id, refund=svc.money(refund), policy=why,
+                summary=f"Cancel order {order_id} from {order.snapshot['restaurant_name']} and refund {shown} "
+                        f"to the wallet." if order.payment_method == "wallet" else
+                        f"Cancel cash order {order_id} from {order.snapshot['restaurant_name']} (nothing to refund).",
+            )
+
+    def cancel(self, user_id: str, order_id: str, request: CancelOrder) -> Order:
+        svc = self.svc
+        with session_scope(svc.engine) as session:
+            user = svc._user(session, user_id, lock=True)
+            quote = self._token(session, user_id, request.confirmation_token, "cancel", lock=True)
+            if quote.payload.get("order_id") != order_id:
+                raise InvalidInputError(
+                    f"Confirmation token {quote.token} was issued for order {quote.payload.get('order_id')}, "
+                    f"not {order_id}.", "Use the token returned for this order.")
+            order = self._own_order(session, user_id, order_id, lock=True)
+            if quote.order_id:  # this very token already cancelled it: a retry
+                return self._order(session, order)
+            now = svc.now()
+            if utc(quote.expires_at) <= now:
+                raise ConflictError(f"Confirmation token {quote.token} expired.",
+                                    "Ask for a fresh cancellation quote and confirm again.")
+            status = self.status(order, now)
+            refund, why = self._refund_for(order, status)
+            if refund is None:
+                raise ConflictError(f"Order {order_id} cannot be cancelled: {why}", "Nothing was changed.")
+            if refund != quote.amount_minor:
+                raise ConflictError(
+                    f"The refund changed from {svc.money(quote.amount_minor).display} to "
+                    f"{svc.money(refund).display} ({why})", "Ask for a fresh quote and confirm the new amount.")
+            order.cancelled_at = now
+            order.cancel_reason = request.reason.strip() or "cancelled by customer"
+            if refund:
+                session.add(WalletEntryRow(user_id=user_id, order_id=order_id, kind="refund", amount_minor=refund,
+                                           at=now))
+                user.wallet_minor += refund
+                order.refunded_minor = refund
+                session.add(user)
+            quote.order_id = order_id
+            session.add_all([order, quote])
+            session.flush()
+            return self._order(session, order)

@@ -1,0 +1,475 @@
+"""Business rules of the food provider: catalog search, menus, addresses and the cart.
+
+Every public method takes the acting user's id and runs in one transaction; anything it
+refuses is refused with a ``LifestyleError`` before any row changes. Orders live in
+``orders.py``; prices in ``pricing.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from shared.clock import SimClock
+from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.geo import CITY_TZ, haversine_m, require_in_city
+from shared.hours import describe_day, describe_week, is_open, next_opening, today_key
+from shared.kit.db import session_scope
+from shared.schemas.common import Address, GeoPoint, Money, User, check_id, new_id, page_slice
+from shared.schemas.food import (
+    AddressInput,
+    AddressList,
+    Cart,
+    CartLine,
+    CartUpdate,
+    Cuisine,
+    CuisineList,
+    MenuCategory,
+    MenuItem,
+    MenuOption,
+    OptionGroup,
+    RestaurantDetail,
+    RestaurantPage,
+    RestaurantSummary,
+    SortKey,
+)
+
+from . import pricing
+from .catalog import Catalog, RestaurantRec, bilingual
+from .models import AddressRow, CartRow, CouponRow, OrderRow, UserRow
+from .pricing import Coupon
+
+MAX_QUANTITY = 50
+
+
+def utc(value: datetime) -> datetime:
+    """Databases may hand back naive datetimes; everything here is stored in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def local(value: datetime) -> datetime:
+    return utc(value).astimezone(CITY_TZ)
+
+
+@dataclass
+class PricedCart:
+    """A cart with everything needed to quote it, computed once."""
+
+    row: CartRow
+    rest: RestaurantRec | None
+    address: Address | None
+    lines: list[CartLine]
+    coupon: Coupon | None
+    problems: list[str]
+    cart: Cart
+
+
+class FoodService:
+    def __init__(self, engine: Engine, catalog: Catalog, clock: SimClock, currency: str = "EUR") -> None:
+        self.engine = engine
+        self.catalog = catalog
+        self.clock = clock
+        self.currency = currency
+
+    # ----- helpers -------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now().astimezone(UTC)
+
+    def money(self, minor: int) -> Money:
+        return Money.of(minor, self.currency)
+
+    def restaurant(self, restaurant_id: str) -> RestaurantRec:
+        check_id(restaurant_id, "rst", field="restaurant_id", source="food_search_restaurants")
+        rest = self.catalog.restaurants.get(restaurant_id)
+        if rest is None:
+            raise NotFoundError(
+                f"No restaurant {restaurant_id!r}.", "Find restaurant ids with food_search_restaurants."
+            )
+        return rest
+
+    def _user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
+        stmt = select(UserRow).where(UserRow.id == user_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None:
+            raise NotFoundError(f"No user {user_id!r}.", "Check the LIFESTYLE_USER setting (demo users: usr_demo …).")
+        return row
+
+    @staticmethod
+    def _address(row: AddressRow) -> Address:
+        return Address(
+            id=row.id, label=row.label, street=row.street, housenumber=row.housenumber, postcode=row.postcode,
+            city=row.city, location=GeoPoint(lat=row.lat, lng=row.lng), notes=row.notes,
+        )
+
+    def _addresses(self, session: Session, user_id: str) -> list[AddressRow]:
+        stmt = select(AddressRow).where(AddressRow.user_id == user_id).order_by(AddressRow.created_at, AddressRow.id)
+        return list(session.exec(stmt).all())
+
+    def _saved_address(self, session: Session, user_id: str, address_id: str) -> Address:
+        check_id(address_id, "adr", field="address_id", source="food_list_addresses")
+        row = session.get(AddressRow, address_id)
+        if row is None or row.user_id != user_id:
+            raise NotFoundError(
+                f"No saved address {address_id!r} for this user.", "List them with food_list_addresses."
+            )
+        return self._address(row)
+
+    def _default_address(self, session: Session, user_id: str) -> Address | None:
+        rows = self._addresses(session, user_id)
+        return self._address(rows[0]) if rows else None
+
+    def _summary(self, rest: RestaurantRec, near: GeoPoint, now: datetime, dishes: list[str]) -> RestaurantSummary:
+        straight = round(haversine_m(rest.location, near))
+        distance = pricing.delivery_distance_m(rest, near)
+        return RestaurantSummary(
+            id=rest.id,
+            name=bilingual(rest.name, rest.name_zh),
+            cuisines=[self.catalog.cuisine_label(c) for c in rest.cuisines],
+            rating=rest.rating,
+            rating_count=rest.rating_count,
+            price_level=rest.price_level,
+            distance_m=straight,
+            is_open=is_open(rest.opening_hours, now),
+            hours_today=describe_day(rest.opening_hours, today_key(now)),
+            delivers=distance <= rest.delivery.radius_m,
+            delivery_fee=self.money(pricing.delivery_fee_minor(rest, distance)),
+            min_order=self.money(rest.delivery.min_order_minor),
+            eta_minutes=pricing.eta_minutes(rest, distance),
+            matched_dishes=dishes,
+        )
+
+    def _where(self, session: Session, user_id: str, address_id: str, lat: float, lng: float) -> GeoPoint:
+        """The delivery point: an explicit address, explicit coordinates, or the default address."""
+        if address_id:
+            return self._saved_address(session, user_id, address_id).location
+        if lat or lng:
+            return require_in_city(GeoPoint(lat=lat, lng=lng))
+        default = self._default_address(session, user_id)
+        if default is None:
+            raise InvalidInputError(
+                "No delivery point: no address_id or lat/lng given and no saved address.",
+                "Save one with food_save_address or pass lat and lng.",
+            )
+        return default.location
+
+    # ----- catalog -------------------------------------------------------------------
+    def search(
+        self, user_id: str, *, query: str = "", address_id: str = "", lat: float = 0, lng: float = 0,
+        open_now: bool = False, sort: SortKey = "relevance", limit: int = 10, cursor: str = "",
+    ) -> RestaurantPage:
+        with Session(self.engine) as session:
+            near = self._where(session, user_id, address_id, lat, lng)
+        now = self.now()
+        q = query.strip()
+        cuisine_hits = self.catalog.cuisines_matching(q) if q else set()
+        scored: list[tuple[int, RestaurantSummary]] = []
+        for rest in self.catalog.restaurants.values():
+            score, dishes = self.catalog.match(rest, q, cuisine_hits) if q else (0, [])
+            if q and not score:
+                continue
+            summary = self._summary(rest, near, now, dishes)
+            if not summary.delivers or (open_now and not summary.is_open):
+                continue
+            scored.append((score, summary))
+        keys = {
+            "relevance": lambda s: (-s[0], not s[1].is_open, -s[1].rating, s[1].distance_m),
+            "distance": lambda s: (s[1].distance_m, s[1].id),
+            "rating": lambda s: (-s[1].rating, -s[1].rating_count, s[1].id),
+            "delivery_time": lambda s: (s[1].eta_minutes, s[1].distance_m, s[1].id),
+            "fee": lambda s: (s[1].delivery_fee.amount_minor, s[1].distance_m, s[1].id),
+        }
+        scored.sort(key=keys[sort])
+        page, info = page_slice([s for _, s in scored], cursor, limit)
+        return RestaurantPage(restaurants=page, page=info, near=near)
+
+    def restaurant_detail(self, user_id: str, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
+        rest = self.restaurant(restaurant_id)
+        with Session(self.engine) as session:
+            near = self._where(session, user_id, address_id, 0, 0) if address_id else (
+                (self._default_address(session, user_id) or None)
+            )
+        point = near if isinstance(near, GeoPoint) else (near.location if near else rest.location)
+        m = self.money
+        menu = [
+            MenuCategory(
+                id=cat.id,
+                name=bilingual(cat.name, cat.name_zh),
+                items=[
+                    MenuItem(
+                        id=item.id, name=bilingual(item.name, item.name_zh), description=item.description,
+                        price=m(item.price_minor), sold_out=item.sold_out, tags=item.tags,
+                        option_groups=[
+                            OptionGroup(
+                                id=g.id, name=bilingual(g.name, g.name_zh), required=g.required,
+                                min_select=max(g.min_select, 1 if g.required else 0), max_select=g.max_select,
+                                options=[
+                                    MenuOption(id=o.id, name=bilingual(o.name, o.name_zh),
+                                               price_delta=m(o.price_delta_minor), sold_out=o.sold_out)
+                                    for o in g.options
+                                ],
+                            )
+                            for g in item.option_groups
+                        ],
+                    )
+                    for item in cat.items
+                ],
+            )
+            for cat in rest.menu
+        ]
+        return RestaurantDetail(
+            restaurant=self._summary(rest, point, self.now(), []),
+            address=f"{rest.street_address}, {rest.postcode} Helsinki".replace(" ,", ","),
+            location=rest.location,
+            opening_hours=describe_week(rest.opening_hours),
+            packaging_fee=m(rest.delivery.packaging_fee_minor),
+            delivery_rule=pricing.delivery_rule(rest, self.currency),
+            menu=menu,
+        )
+
+    def cuisines(self) -> CuisineList:
+        return CuisineList(cuisines=[Cuisine(slug=c.slug, en=c.en, zh=c.zh) for c in self.catalog.cuisines.values()])
+
+    # ----- user and addresses ----------------------------------------------------------
+    def me(self, user_id: str) -> User:
+        with Session(self.engine) as session:
+            row = self._user(session, user_id)
+            return User(id=row.id, name=row.name, wallet=self.money(row.wallet_minor))
+
+    def list_addresses(self, user_id: str) -> AddressList:
+        with Session(self.engine) as session:
+            self._user(session, user_id)
+            return AddressList(addresses=[self._address(r) for r in self._addresses(session, user_id)])
+
+    def save_address(self, user_id: str, data: AddressInput, geocode: dict[tuple[str, str], GeoPoint]) -> Address:
+        label, street, number = data.label.strip(), data.street.strip(), data.housenumber.strip()
+        if not (label and street and number):
+            raise InvalidInputError("label, street and housenumber are all required.", "Fill in all three.")
+        location = data.location
+        if location is None:
+            location = geocode.get((street.lower(), number.lower()))
+            if location is None:
+                raise NotFoundError(
+                    f"Could not find '{street} {number}' in Helsinki.",
+                    "Check the spelling, or pass lat and lng of the entrance.",
+                )
+        require_in_city(location)
+        with session_scope(self.engine) as session:
+            self._user(session, user_id)
+            existing = [r for r in self._addresses(session, user_id) if r.label.lower() == label.lower()]
+            row = existing[0] if existing else AddressRow(id=new_id("adr"), user_id=user_id, label=label,
+                                                          street=street, housenumber=number, lat=0, lng=0,
+                                                          created_at=self.now())
+            row.street, row.housenumber, row.postcode = street, number, data.postcode.strip()
+            row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
+            session.add(row)
+            return self._address(row)
+
+    # ----- cart ------------------------------------------------------------------------
+    def _cart_row(self, session: Session, user_id: str) -> CartRow:
+        row = session.get(CartRow, user_id)
+        return row if row is not None else CartRow(user_id=user_id)
+
+    def coupon(self, session: Session, code: str) -> Coupon:
+        row = session.get(CouponRow, code.upper())
+        if row is None:
+            raise NotFoundError(f"No coupon {code!r}.", "Check the code, or order without one.")
+        d = row.data
+        return Coupon(
+            code=row.code, description=d["description"], kind=d["kind"], amount_minor=d.get("amount_minor", 0),
+            percent=d.get("percent", 0), max_discount_minor=d.get("max_discount_minor", 0),
+            min_subtotal_minor=d.get("min_subtotal_minor", 0), restaurant_id=d.get("restaurant_id", ""),
+            valid_from=datetime.fromisoformat(d["valid_from"]), valid_until=datetime.fromisoformat(d["valid_until"]),
+            per_user_limit=d.get("per_user_limit", 0),
+        )
+
+    def coupon_problem(self, session: Session, user_id: str, coupon: Coupon, rest: RestaurantRec,
+                       subtotal: int) -> str:
+        """Why ``coupon`` does not apply to this cart, or '' if it does."""
+        now = self.now()
+        fmt = self.money
+        if not coupon.valid_from <= now <= coupon.valid_until:
+            return f"Coupon {coupon.code} is only valid {local(coupon.valid_from):%Y-%m-%d} to {local(coupon.valid_until):%Y-%m-%d}."
+        if coupon.restaurant_id and coupon.restaurant_id != rest.id:
+            other = self.catalog.restaurants.get(coupon.restaurant_id)
+            return f"Coupon {coupon.code} only works at {other.name if other else coupon.restaurant_id}."
+        if subtotal < coupon.min_subtotal_minor:
+            short = fmt(coupon.min_subtotal_minor - subtotal).display
+            return f"Coupon {coupon.code} needs items worth {fmt(coupon.min_subtotal_minor).display}; add {short} more."
+        if coupon.per_user_limit:
+            used = session.exec(
+                select(OrderRow.id).where(
+                    OrderRow.user_id == user_id, OrderRow.coupon_code == coupon.code, OrderRow.cancelled_at == None  # noqa: E711
+                )
+            ).all()
+            if len(used) >= coupon.per_user_limit:
+                return f"Coupon {coupon.code} was already used {len(used)} time(s), its limit."
+        return ""
+
+    def price_cart(self, session: Session, user_id: str, row: CartRow) -> PricedCart:
+        rest = self.catalog.restaurants.get(row.restaurant_id) if row.restaurant_id else None
+        address = None
+        if row.address_id:
+            try:
+                address = self._saved_address(session, user_id, row.address_id)
+            except NotFoundError:
+                address = None
+        address = address or self._default_address(session, user_id)
+        lines: list[CartLine] = []
+        problems: list[str] = []
+        subtotal = 0
+        for stored in row.lines:
+            rest_item = self.catalog.items.get(stored["item_id"])
+            if rest_item is None:
+                problems.append(f"Item {stored['item_id']} is no longer on the menu; remove it (quantity 0).")
+                continue
+            _, item = rest_item
+            options = pricing.resolve_options(item, stored["option_ids"])
+            unit = pricing.unit_price_minor(item, options)
+            subtotal += unit * stored["quantity"]
+            lines.append(CartLine(
+                line_id=stored["line_id"], item_id=item.id, name=bilingual(item.name, item.name_zh),
+                options=[o.name for o in options], option_ids=stored["option_ids"], quantity=stored["quantity"],
+                unit_price=self.money(unit), line_total=self.money(unit * stored["quantity"]),
+            ))
+            if item.sold_out or any(o.sold_out for o in options):
+                problems.append(f"{item.name} (or a chosen option) is sold out; remove it (quantity 0).")
+        coupon = None
+        bill = None
+        eta = 0
+        now = self.now()
+        if rest is not None and lines:
+            if not is_open(rest.opening_hours, now):
+                nxt = next_opening(rest.opening_hours, now)
+                when = f"opens {nxt:%a %H:%M}" if nxt else "has no upcoming opening hours"
+                problems.append(f"{rest.name} is closed now ({when}); order later or pick another restaurant.")
+            if address is None:
+                problems.append("No delivery address: save one with food_save_address.")
+            if row.coupon_code:
+                coupon = self.coupon(session, row.coupon_code)
+                why = self.coupon_problem(session, user_id, coupon, rest, subtotal)
+                if why:
+                    problems.append(why + " It is not applied.")
+                    coupon = None
+            point = address.location if address else rest.location
+            distance = pricing.delivery_distance_m(rest, point)
+            if distance > rest.delivery.radius_m:
+                problems.append(
+                    f"{rest.name} delivers within {rest.delivery.radius_m / 1000:.1f} km by road; "
+                    f"this address is {distance / 1000:.1f} km away. Pick a closer restaurant or another address."
+                )
+            if subtotal < rest.delivery.min_order_minor:
+                short = self.money(rest.delivery.min_order_minor - subtotal).display
+                problems.append(
+                    f"Minimum order at {rest.name} is {self.money(rest.delivery.min_order_minor).display} "
+                    f"of items; add {short} more."
+                )
+            bill = pricing.build_bill(rest, subtotal, distance, coupon, self.currency)
+            eta = pricing.eta_minutes(rest, distance)
+        cart = Cart(
+            restaurant_id=rest.id if rest else "",
+            restaurant_name=bilingual(rest.name, rest.name_zh) if rest else "",
+            address=address,
+            lines=lines,
+            coupon_code=row.coupon_code,
+            bill=bill,
+            eta_minutes=eta,
+            problems=problems if lines else ["The cart is empty: add items with food_update_cart."],
+            can_order=bool(lines) and not problems,
+        )
+        return PricedCart(row=row, rest=rest, address=address, lines=lines, coupon=coupon, problems=problems, cart=cart)
+
+    def get_cart(self, user_id: str) -> Cart:
+        with Session(self.engine) as session:
+            self._user(session, user_id)
+            return self.price_cart(session, user_id, self._cart_row(session, user_id)).cart
+
+    def update_cart(self, user_id: str, update: CartUpdate) -> Cart:
+        with session_scope(self.engine) as session:
+            self._user(session, user_id)
+            row = self._cart_row(session, user_id)
+            lines = [dict(line) for line in row.lines]
+            restaurant_id = row.restaurant_id
+            if update.clear:
+                lines, restaurant_id = [], ""
+            if update.items:
+                if not update.restaurant_id:
+                    raise InvalidInputError(
+                        "restaurant_id is required when setting items.", "Pass the id of the restaurant they are from."
+                    )
+                rest = self.restaurant(update.restaurant_id)
+                if lines and restaurant_id and restaurant_id != rest.id:
+                    if not update.replace_cart:
+                        current = self.catalog.restaurants[restaurant_id]
+                        raise ConflictError(
+                            f"Your cart holds {sum(line['quantity'] for line in lines)} item(s) from {current.name}; "
+                            f"a cart can only hold one restaurant's food.",
+                            f"Ask the user, then call again with replace_cart=true to empty it and start a cart at "
+                            f"{rest.name}.",
+                        )
+                    lines = []
+                restaurant_id = rest.id
+                lines = self._apply_items(rest, lines, update)
+            if update.address_id:
+                self._saved_address(session, user_id, update.address_id)
+                row.address_id = update.address_id
+            if update.coupon_code:
+                if update.coupon_code.lower() == "none":
+                    row.coupon_code = ""
+                else:
+                    coupon = self.coupon(session, update.coupon_code)
+                    probe = CartRow(user_id=user_id, restaurant_id=restaurant_id, lines=lines,
+                                    address_id=row.address_id)
+                    priced = self.price_cart(session, user_id, probe)
+                    if priced.rest is None:
+                        raise ConflictError("Add items before applying a coupon.", "Fill the cart first.")
+                    subtotal = priced.cart.bill.items_subtotal.amount_minor if priced.cart.bill else 0
+                    why = self.coupon_problem(session, user_id, coupon, priced.rest, subtotal)
+                    if why:
+                        raise ConflictError(why, "Adjust the cart, or order without this coupon.")
+                    row.coupon_code = coupon.code
+            row.lines = lines
+            row.restaurant_id = restaurant_id if lines else ""
+            if not lines:
+                row.coupon_code = ""
+            row.version += 1
+            session.add(row)
+            session.flush()
+            return self.price_cart(session, user_id, row).cart
+
+    def _apply_items(self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate) -> list[dict[str, object]]:
+        for entry in update.items:
+            if entry.quantity < 0 or entry.quantity > MAX_QUANTITY:
+                raise InvalidInputError(
+                    f"quantity {entry.quantity} for {entry.item_id} is out of range.",
+                    f"Use 1–{MAX_QUANTITY} to set a quantity, or 0 to remove the line.",
+                    field="quantity",
+                )
+            check_id(entry.item_id, "itm", field="item_id", source="food_get_restaurant")
+            found = self.catalog.items.get(entry.item_id)
+            if found is None or found[0].id != rest.id:
+                raise NotFoundError(
+                    f"Item {entry.item_id!r} is not on {rest.name}'s menu.",
+                    f"Read the menu with food_get_restaurant(restaurant_id='{rest.id}').",
+                    field="item_id",
+                )
+            item = found[1]
+            option_ids = sorted(entry.option_ids)
+            line_id = "ln_" + hashlib.sha1(json.dumps([item.id, option_ids]).encode()).hexdigest()[:10]
+            lines = [line for line in lines if line["line_id"] != line_id]
+            if entry.quantity == 0:
+                continue
+            options = pricing.resolve_options(item, option_ids)
+            if item.sold_out:
+                raise ConflictError(f"{item.name} is sold out today.", "Pick another dish from the menu.")
+            sold = [o.name for o in options if o.sold_out]
+            if sold:
+                raise ConflictError(f"Option {sold[0]} of {item.name} is sold out.", "Choose another option.")
+            lines.append({"line_id": line_id, "item_id": item.id, "option_ids": option_ids, "quantity": entry.quantity})
+        return lines

@@ -1,0 +1,79 @@
+"""Typed client for the food provider API: the only way the tools reach the backend."""
+
+from __future__ import annotations
+
+from shared.kit.client import BackendClient, seg
+from shared.schemas.common import Address, User
+from shared.schemas.food import (
+    AddressInput,
+    AddressList,
+    CancelOrder,
+    CancelQuote,
+    Cart,
+    CartUpdate,
+    CuisineList,
+    Order,
+    OrderFilter,
+    OrderPage,
+    OrderQuote,
+    PlaceOrder,
+    QuoteRequest,
+    RestaurantDetail,
+    RestaurantPage,
+    SortKey,
+)
+
+
+class FoodClient(BackendClient):
+    vertical = "food"
+
+    async def search_restaurants(
+        self, *, query: str = "", address_id: str = "", lat: float = 0, lng: float = 0, open_now: bool = False,
+        sort: SortKey = "relevance", limit: int = 10, cursor: str = "",
+    ) -> RestaurantPage:
+        params = {"query": query, "address_id": address_id, "lat": lat, "lng": lng, "open_now": open_now,
+                  "sort": sort, "limit": limit, "cursor": cursor}
+        return await self.call("GET", "/restaurants", RestaurantPage, params=params)
+
+    async def get_restaurant(self, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
+        return await self.call("GET", f"/restaurants/{seg(restaurant_id)}", RestaurantDetail,
+                               params={"address_id": address_id})
+
+    async def cuisines(self) -> CuisineList:
+        return await self.call("GET", "/cuisines", CuisineList)
+
+    async def me(self) -> User:
+        return await self.call("GET", "/me", User)
+
+    async def list_addresses(self) -> AddressList:
+        return await self.call("GET", "/addresses", AddressList)
+
+    async def save_address(self, body: AddressInput) -> Address:
+        return await self.call("POST", "/addresses", Address, json=body.model_dump(mode="json"))
+
+    async def get_cart(self) -> Cart:
+        return await self.call("GET", "/cart", Cart)
+
+    async def update_cart(self, body: CartUpdate) -> Cart:
+        return await self.call("PUT", "/cart", Cart, json=body.model_dump(mode="json"))
+
+    async def quote_order(self, body: QuoteRequest) -> OrderQuote:
+        return await self.call("POST", "/orders/quote", OrderQuote, json=body.model_dump(mode="json"))
+
+    async def place_order(self, confirmation_token: str) -> Order:
+        body = PlaceOrder(confirmation_token=confirmation_token)
+        return await self.call("POST", "/orders", Order, json=body.model_dump(), idempotency_key=confirmation_token)
+
+    async def list_orders(self, status: OrderFilter = "any", limit: int = 10, cursor: str = "") -> OrderPage:
+        return await self.call("GET", "/orders", OrderPage, params={"status": status, "limit": limit, "cursor": cursor})
+
+    async def get_order(self, order_id: str) -> Order:
+        return await self.call("GET", f"/orders/{seg(order_id)}", Order)
+
+    async def quote_cancel(self, order_id: str) -> CancelQuote:
+        return await self.call("POST", f"/orders/{seg(order_id)}/cancel/quote", CancelQuote)
+
+    async def cancel_order(self, order_id: str, confirmation_token: str, reason: str = "") -> Order:
+        body = CancelOrder(confirmation_token=confirmation_token, reason=reason)
+        return await self.call("POST", f"/orders/{seg(order_id)}/cancel", Order, json=body.model_dump(),
+                               idempotency_key=confirmation_token)

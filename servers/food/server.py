@@ -1,0 +1,340 @@
+"""food-mcp: the MCP tools of the food-delivery vertical.
+
+Each tool is a few lines: validate the shape, call ``FoodClient``, return a wire model.
+Money only moves after the user confirms the exact amount: by elicitation when the client
+can be asked, otherwise through a quote whose confirmation token the second call passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI
+from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver.prompts.base import UserMessage
+from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
+from pydantic import Field
+
+from shared.kit.client import make_http_client
+from shared.kit.server import PAY, READ, WRITE, Consent, LifestyleServer, ask_consent
+from shared.kit.settings import Settings
+from shared.schemas.common import Address
+from shared.schemas.food import (
+    AddressInput,
+    AddressList,
+    CancelQuote,
+    CancelResult,
+    Cart,
+    CartItemInput,
+    CartUpdate,
+    Order,
+    OrderFilter,
+    OrderPage,
+    OrderQuote,
+    PaymentMethod,
+    PlaceOrderResult,
+    QuoteRequest,
+    RestaurantDetail,
+    RestaurantPage,
+    SortKey,
+)
+from shared.schemas.common import GeoPoint
+
+from .client import FoodClient
+
+INSTRUCTIONS = """Food delivery in Helsinki (Ele.me-like). Typical flow: food_list_addresses →
+food_search_restaurants (query in English or Chinese: 'pizza', '火锅', '咖啡') → food_get_restaurant
+(menu with option ids) → food_update_cart → food_get_cart (exact bill and problems) →
+food_place_order (the user confirms the exact total) → food_get_order to track.
+Never invent ids: use the ones tools return. Amounts are integer cents (amount_minor)."""
+
+
+@dataclass
+class FoodState:
+    client: FoodClient
+
+
+def _client(ctx: Context[Any, Any]) -> FoodClient:
+    state: FoodState = ctx.request_context.lifespan_context
+    return state.client
+
+
+# ----- confirmation resolvers: hidden from the input schema, run before the tool body ---------
+async def _order_quote(
+    ctx: Context[Any, Any], address_id: str, payment_method: PaymentMethod, note: str, confirmation_token: str
+) -> OrderQuote | None:
+    if confirmation_token:
+        return None
+    body = QuoteRequest(address_id=address_id, payment_method=payment_method, note=note)
+    return await _client(ctx).quote_order(body)
+
+
+async def _order_consent(
+    ctx: Context[Any, Any], quote: Annotated[OrderQuote | None, Resolve(_order_quote)]
+) -> Elicit[Consent] | None:
+    return ask_consent(ctx, f"{quote.summary} Place this order?") if quote else None
+
+
+async def _cancel_quote(ctx: Context[Any, Any], order_id: str, confirmation_token: str) -> CancelQuote | None:
+    return None if confirmation_token else await _client(ctx).quote_cancel(order_id)
+
+
+async def _cancel_consent(
+    ctx: Context[Any, Any], quote: Annotated[CancelQuote | None, Resolve(_cancel_quote)]
+) -> Elicit[Consent] | None:
+    return ask_consent(ctx, f"{quote.summary} Go ahead?") if quote else None
+
+
+def _answer(answer: ElicitationResult[Consent] | None) -> Literal["yes", "no", "not_asked"]:
+    if isinstance(answer, AcceptedElicitation):
+        if answer.data is None:
+            return "not_asked"
+        return "yes" if answer.data.confirm else "no"
+    return "no"
+
+
+def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
+    """The food server. ``app`` lets tests share one in-process backend (and its clock)."""
+    settings = settings or Settings.for_vertical("food")
+    live: list[FoodClient] = []  # the running lifespan's client, for handlers that get no Context
+
+    @asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[FoodState]:
+        def factory() -> FastAPI:
+            from .backend.app import create_app
+
+            return app or create_app(settings)
+
+        client = FoodClient(make_http_client(settings, factory))
+        live.append(client)
+        try:
+            yield FoodState(client=client)
+        finally:
+            live.remove(client)
+            await client.aclose()
+
+    mcp = LifestyleServer("food", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan,
+                          log_level=settings.log_level)
+
+    @mcp.tool(annotations=READ)
+    async def food_search_restaurants(
+        ctx: Context[Any, Any],
+        query: Annotated[str, Field(description="Restaurant name, cuisine or dish, English or Chinese, e.g. 'sushi', "
+                                                "'火锅', 'margherita'. Empty lists everything nearby.")] = "",
+        address_id: Annotated[str, Field(description="Deliver to this saved address (adr_… from "
+                                                     "food_list_addresses). Empty: use lat/lng or the first saved "
+                                                     "address.")] = "",
+        lat: Annotated[float, Field(description="Latitude (WGS-84) to deliver to when no address_id; 0 = unset.",
+                                    ge=-90, le=90)] = 0,
+        lng: Annotated[float, Field(description="Longitude (WGS-84) to deliver to when no address_id; 0 = unset.",
+                                    ge=-180, le=180)] = 0,
+        open_now: Annotated[bool, Field(description="Only restaurants open right now.")] = False,
+        sort: Annotated[SortKey, Field(description="Order of results.")] = "relevance",
+        limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 5,
+        cursor: Annotated[str, Field(description="page.next_cursor from the previous call; '' for the first "
+                                                 "page.")] = "",
+    ) -> RestaurantPage:
+        """Find restaurants that deliver to an address, by name, cuisine or dish, with fee, ETA and rating."""
+        return await _client(ctx).search_restaurants(query=query, address_id=address_id, lat=lat, lng=lng,
+                                                     open_now=open_now, sort=sort, limit=limit, cursor=cursor)
+
+    @mcp.tool(annotations=READ)
+    async def food_get_restaurant(
+        ctx: Context[Any, Any],
+        restaurant_id: Annotated[str, Field(description="Restaurant id (rst_…) from food_search_restaurants.")],
+        address_id: Annotated[str, Field(description="Saved address to price delivery for; '' = first saved "
+                                                     "address.")] = "",
+    ) -> RestaurantDetail:
+        """A restaurant's details and full menu: categories, items with prices, option groups (size, spice…)
+        with option ids, and sold-out flags."""
+        return await _client(ctx).get_restaurant(restaurant_id, address_id)
+
+    @mcp.tool(annotations=READ)
+    async def food_list_addresses(ctx: Context[Any, Any]) -> AddressList:
+        """The user's saved delivery addresses with their ids and coordinates."""
+        return await _client(ctx).list_addresses()
+
+    @mcp.tool(annotations=WRITE)
+    async def food_save_address(
+        ctx: Context[Any, Any],
+        label: Annotated[str, Field(description="Name for the address, e.g. Home, Work. Saving an existing label "
+                                                "updates it.")],
+        street: Annotated[str, Field(description="Street name, e.g. Mannerheimintie.")],
+        housenumber: Annotated[str, Field(description="House number, e.g. 5 or 12 B.")],
+        postcode: Annotated[str, Field(description="Postal code, e.g. 00100.")] = "",
+        notes: Annotated[str, Field(description="Courier instructions, e.g. door code.")] = "",
+        lat: Annotated[float, Field(description="Latitude of the entrance; 0 = look the street address up.",
+                                    ge=-90, le=90)] = 0,
+        lng: Annotated[float, Field(description="Longitude of the entrance; 0 = look the street address up.",
+                                    ge=-180, le=180)] = 0,
+    ) -> Address:
+        """Save (or update by label) a delivery address; coordinates are looked up when not given."""
+        location = GeoPoint(lat=lat, lng=lng) if (lat or lng) else None
+        body = AddressInput(label=label, street=street, housenumber=housenumber, postcode=postcode, notes=notes,
+                            location=location)
+        return await _client(ctx).save_address(body)
+
+    @mcp.tool(annotations=READ)
+    async def food_get_cart(ctx: Context[Any, Any]) -> Cart:
+        """The cart with its exact bill (items, options, packaging, delivery fee by distance, coupon, total) and
+        any problem that would stop ordering (closed, sold out, minimum order, out of range)."""
+        return await _client(ctx).get_cart()
+
+    @mcp.tool(annotations=WRITE)
+    async def food_update_cart(
+        ctx: Context[Any, Any],
+        restaurant_id: Annotated[str, Field(description="Restaurant (rst_…) the items come from; required with "
+                                                        "items.")] = "",
+        items: Annotated[list[CartItemInput], Field(
+            description="Lines to set: [{item_id: 'itm_…', quantity: 2, option_ids: ['opt_…']}]. quantity sets the "
+                        "line's quantity (0 removes it); the same item with other options is another line.",
+        )] = [],  # noqa: B006 - pydantic copies defaults
+        coupon_code: Annotated[str, Field(description="Coupon code to apply; 'none' removes it; '' leaves it.")] = "",
+        address_id: Annotated[str, Field(description="Delivery address id (adr_…); '' leaves it.")] = "",
+        replace_cart: Annotated[bool, Field(description="The cart holds another restaurant's food: empty it first. "
+                                                        "Only after the user agreed.")] = False,
+        clear: Annotated[bool, Field(description="Empty the cart.")] = False,
+    ) -> Cart:
+        """Set item quantities (with options), the coupon or the delivery address; returns the repriced cart.
+        A cart holds one restaurant: switching needs replace_cart=true."""
+        body = CartUpdate(restaurant_id=restaurant_id, items=items, coupon_code=coupon_code, address_id=address_id,
+                          replace_cart=replace_cart, clear=clear)
+        return await _client(ctx).update_cart(body)
+
+    @mcp.tool(annotations=PAY)
+    async def food_place_order(
+        ctx: Context[Any, Any],
+        quote: Annotated[OrderQuote | None, Resolve(_order_quote)],
+        answer: Annotated[ElicitationResult[Consent], Resolve(_order_consent)],
+        address_id: Annotated[str, Field(description="Delivery address id (adr_…); '' uses the cart's.")] = "",
+        payment_method: Annotated[PaymentMethod, Field(description="wallet (charged now) or cash on "
+                                                                   "delivery.")] = "wallet",
+        note: Annotated[str, Field(description="Note for the restaurant or courier.")] = "",
+        confirmation_token: Annotated[str, Field(description="Token from a previous confirmation_required result, "
+                                                             "passed only after the user confirmed that exact "
+                                                             "total.")] = "",
+    ) -> PlaceOrderResult:
+        """Order the cart. The user must confirm the exact total: the client is asked directly when it supports
+        it; otherwise the first call returns status=confirmation_required with a quote and a token, and a second
+        call with that token places the order. The same token never orders twice."""
+        client = _client(ctx)
+        if confirmation_token:
+            order = await client.place_order(confirmation_token)
+            return PlaceOrderResult(status="done", message=f"Order {order.id} placed.", order=order)
+        assert quote is not None
+        decision = _answer(answer)
+        if decision == "not_asked":
+            return PlaceOrderResult(
+                status="confirmation_required", quote=quote,
+                message=f"Not ordered yet. Show the user: {quote.summary} If they agree, call food_place_order "
+                        f"again with confirmation_token='{quote.confirmation_token}' (valid until "
+                        f"{quote.expires_at:%H:%M}).",
+            )
+        if decision == "no":
+            return PlaceOrderResult(status="declined", quote=quote, message="The user declined; nothing was ordered.")
+        order = await client.place_order(quote.confirmation_token)
+        return PlaceOrderResult(status="done", message=f"Order {order.id} placed.", order=order)
+
+    @mcp.tool(annotations=READ)
+    async def food_get_order(
+        ctx: Context[Any, Any],
+        order_id: Annotated[str, Field(description="Order id (ord_…) from food_place_order or food_list_orders.")],
+    ) -> Order:
+        """Track an order: status timeline, rider position and ETA, and what cancelling now would refund."""
+        return await _client(ctx).get_order(order_id)
+
+    @mcp.tool(annotations=READ)
+    async def food_list_orders(
+        ctx: Context[Any, Any],
+        status: Annotated[OrderFilter, Field(description="Which orders: any, active (not yet delivered), "
+                                                         "delivered or cancelled.")] = "any",
+        limit: Annotated[int, Field(description="Orders per page, 1–20.", ge=1, le=20)] = 10,
+        cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
+    ) -> OrderPage:
+        """Past and current orders, newest first."""
+        return await _client(ctx).list_orders(status, limit, cursor)
+
+    @mcp.tool(annotations=PAY)
+    async def food_cancel_order(
+        ctx: Context[Any, Any],
+        quote: Annotated[CancelQuote | None, Resolve(_cancel_quote)],
+        answer: Annotated[ElicitationResult[Consent], Resolve(_cancel_consent)],
+        order_id: Annotated[str, Field(description="Order id (ord_…) to cancel.")],
+        reason: Annotated[str, Field(description="Why the user cancels.")] = "",
+        confirmation_token: Annotated[str, Field(description="Token from a previous confirmation_required result, "
+                                                             "after the user accepted that refund.")] = "",
+    ) -> CancelResult:
+        """Cancel an order under the stated policy (full refund before the restaurant accepts, 50% while
+        preparing, refused after pickup). The user confirms the exact refund first, as with ordering."""
+        client = _client(ctx)
+        if confirmation_token:
+            order = await client.cancel_order(order_id, confirmation_token, reason)
+            return CancelResult(status="done", message=f"Order {order.id} cancelled; refunded "
+                                                       f"{order.refunded.display}.", order=order)
+        assert quote is not None
+        decision = _answer(answer)
+        if decision == "not_asked":
+            return CancelResult(
+                status="confirmation_required", quote=quote,
+                message=f"Not cancelled yet. Show the user: {quote.summary} If they agree, call food_cancel_order "
+                        f"again with confirmation_token='{quote.confirmation_token}'.",
+            )
+        if decision == "no":
+            return CancelResult(status="declined", quote=quote, message="The user kept the order; nothing changed.")
+        order = await client.cancel_order(order_id, quote.confirmation_token, reason)
+        return CancelResult(status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.",
+                            order=order)
+
+    _add_extras(mcp, live)
+    return mcp
+
+
+def _add_extras(mcp: LifestyleServer, live: list[FoodClient]) -> None:
+    """Prompts, the menu resource and argument completion: conveniences, never required."""
+
+    @mcp.prompt(title="Order dinner")
+    def order_dinner(people: str = "2", cuisine: str = "", address_label: str = "Home") -> list[UserMessage]:
+        """Order dinner for a group delivered to a saved address."""
+        what = f"{cuisine} " if cuisine else ""
+        return [UserMessage(
+            f"Order {what}dinner for {people} people delivered to my '{address_label}' address. Find a well-rated "
+            "restaurant that is open now and delivers there, suggest dishes for everyone, show me the exact bill and "
+            "ask me before placing the order."
+        )]
+
+    @mcp.prompt(title="Where is my food?")
+    def track_order() -> list[UserMessage]:
+        """Check on the most recent active order."""
+        return [UserMessage("Where is my food? Find my active order and tell me its status, where the rider is "
+                            "and when it arrives.")]
+
+    @mcp.resource("food://restaurants/{restaurant_id}/menu", mime_type="application/json",
+                  description="A restaurant's menu with prices and option ids.")
+    async def menu(restaurant_id: str, ctx: Context[Any, Any]) -> str:
+        detail = await _client(ctx).get_restaurant(restaurant_id)
+        return detail.model_dump_json()
+
+    @mcp.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        # The completion handler gets no Context, so it uses the running lifespan's client.
+        prefix = argument.value.lower()
+        if not live:
+            return None
+        if argument.name == "cuisine":
+            cuisines = (await live[-1].cuisines()).cuisines
+            names = [c.en for c in cuisines] + [c.zh for c in cuisines]
+            values = [v for v in names if v.lower().startswith(prefix)]
+        elif argument.name == "address_label":
+            labels = [a.label for a in (await live[-1].list_addresses()).addresses]
+            values = [v for v in labels if v.lower().startswith(prefix)]
+        elif argument.name == "people":
+            values = [str(n) for n in range(1, 9) if str(n).startswith(prefix)]
+        else:
+            return None
+        return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)

@@ -1,0 +1,34 @@
+"""Distances and the city the suite lives in."""
+
+from __future__ import annotations
+
+import math
+from zoneinfo import ZoneInfo
+
+from shared.errors import InvalidInputError
+from shared.schemas.common import GeoPoint
+
+EARTH_RADIUS_M = 6_371_008.8
+CITY_NAME = "Helsinki"
+CITY_TZ = ZoneInfo("Europe/Helsinki")
+CITY_CENTRE = GeoPoint(lat=60.1705, lng=24.9440)
+SERVICE_RADIUS_M = 15_000
+
+
+def haversine_m(a: GeoPoint, b: GeoPoint) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lng, b.lat, b.lng))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def require_in_city(point: GeoPoint, field: str = "lat/lng") -> GeoPoint:
+    """Refuse points that are valid coordinates but nowhere near the service area."""
+    far = haversine_m(point, CITY_CENTRE)
+    if far > SERVICE_RADIUS_M:
+        raise InvalidInputError(
+            f"{field} ({point.lat:.5f}, {point.lng:.5f}) is {far / 1000:,.0f} km from {CITY_NAME}, "
+            "outside the service area.",
+            f"Use a point in central {CITY_NAME} (around lat 60.17, lng 24.94), or a saved address id.",
+            field=field,
+        )
+    return point

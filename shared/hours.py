@@ -1,0 +1,58 @@
+"""Weekly opening hours in local time, including intervals that run past midnight."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from shared.geo import CITY_TZ
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Schedule = dict[str, list[list[str]]]
+
+
+def _t(hhmm: str) -> time:
+    h, m = hhmm.split(":")
+    return time(int(h) % 24, int(m))
+
+
+def _intervals(schedule: Schedule, day: datetime) -> list[tuple[datetime, datetime]]:
+    """Concrete [open, close) intervals that start on ``day``'s local date."""
+    out = []
+    base = day.replace(hour=0, minute=0, second=0, microsecond=0)
+    for start, end in schedule.get(DAYS[day.weekday()], []):
+        opens = base.replace(hour=_t(start).hour, minute=_t(start).minute)
+        closes = base.replace(hour=_t(end).hour, minute=_t(end).minute)
+        if closes <= opens:
+            closes += timedelta(days=1)
+        out.append((opens, closes))
+    return out
+
+
+def is_open(schedule: Schedule, at: datetime) -> bool:
+    local = at.astimezone(CITY_TZ)
+    for day in (local - timedelta(days=1), local):
+        if any(opens <= local < closes for opens, closes in _intervals(schedule, day)):
+            return True
+    return False
+
+
+def next_opening(schedule: Schedule, at: datetime) -> datetime | None:
+    local = at.astimezone(CITY_TZ)
+    for offset in range(8):
+        for opens, _ in _intervals(schedule, local + timedelta(days=offset)):
+            if opens > local:
+                return opens
+    return None
+
+
+def describe_day(schedule: Schedule, day: str) -> str:
+    spans = schedule.get(day, [])
+    return ", ".join(f"{a}–{b}" for a, b in spans) if spans else "closed"
+
+
+def describe_week(schedule: Schedule) -> dict[str, str]:
+    return {day: describe_day(schedule, day) for day in DAYS}
+
+
+def today_key(at: datetime) -> str:
+    return DAYS[at.astimezone(CITY_TZ).weekday()]

@@ -1,0 +1,95 @@
+"""The MCP side of the kit: a server base with one error boundary and portable schemas,
+and the consent helpers every paying tool uses.
+
+``LifestyleServer`` is an ``MCPServer`` that (1) advertises normalized, client-portable
+schemas (see ``shared.kit.schemas``) and (2) turns every ``LifestyleError`` escaping a tool
+or resolver into a ``ToolError`` whose text says what went wrong and how to fix it. Anything
+else stays a masked crash, so internals never leak to the model.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context, Elicit
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
+from mcp.types import Tool as MCPTool
+from mcp_types.version import is_version_at_least
+from pydantic import BaseModel, Field
+
+from shared.errors import LifestyleError
+from shared.kit.schemas import normalize_tool
+
+log = logging.getLogger(__name__)
+
+MODERN_PROTOCOL = "2026-07-28"
+
+READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+"""A lookup: safe to call any number of times."""
+WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+"""Changes state, but repeating the same call leaves the same state (set-style writes)."""
+PAY = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
+"""Moves money; idempotent through its confirmation token."""
+
+
+class LifestyleServer(MCPServer[Any]):
+    """``MCPServer`` with portable advertised schemas and one domain-error boundary."""
+
+    _normalized: dict[str, MCPTool]
+
+    async def list_tools(self) -> list[MCPTool]:
+        cache = self.__dict__.setdefault("_normalized", {})
+        tools = await super().list_tools()
+        out = []
+        for tool in tools:
+            if tool.name not in cache:
+                cache[tool.name] = normalize_tool(tool)
+            out.append(cache[tool.name])
+        return out
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, LifestyleError):
+                raise ToolError(cause.for_model()) from cause
+            raise
+
+
+class Consent(BaseModel):
+    """The one-field form shown to the user before money moves."""
+
+    confirm: bool = Field(description="Yes: charge/refund exactly the amount shown.")
+
+
+def can_elicit(ctx: Context[Any, Any]) -> bool:
+    """Whether this request can carry an elicitation to the user.
+
+    On 2026-07-28 the question rides an ``InputRequiredResult`` on any transport; on the
+    handshake era it needs a live back-channel (stdio, stateful HTTP). Either way the client
+    must have declared form elicitation. When this is False, paying tools fall back to the
+    quote → confirm-token two-step.
+    """
+    try:
+        caps = ctx.client_capabilities
+        session = ctx.session
+    except (ValueError, AttributeError, RuntimeError):
+        return False
+    elicitation = caps.elicitation if caps is not None else None
+    if elicitation is None or (elicitation.form is None and elicitation.url is not None):
+        return False
+    version = ctx.protocol_version
+    if version is not None and is_version_at_least(version, MODERN_PROTOCOL):
+        return True
+    return bool(getattr(session, "can_send_request", False))
+
+
+def ask_consent(ctx: Context[Any, Any], message: str) -> Elicit[Consent] | None:
+    """An elicitation marker for a resolver, or None when the client cannot be asked."""
+    return Elicit(message, Consent) if can_elicit(ctx) else None

@@ -1,0 +1,143 @@
+"""Money, places, ids, pagination and the user: the vocabulary every vertical shares."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from datetime import datetime
+from typing import Annotated, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from shared.errors import InvalidInputError
+
+T = TypeVar("T")
+
+CURRENCY_SYMBOLS = {"EUR": "€", "CNY": "¥", "USD": "$", "GBP": "£"}
+
+
+class WireModel(BaseModel):
+    """Base for wire models: unknown fields are rejected so drift is caught at the boundary."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Money(WireModel):
+    """An exact amount: integer minor units (cents) plus an ISO 4217 currency, never a float."""
+
+    amount_minor: int = Field(description="Amount in minor units (cents), e.g. 1290 for 12.90.")
+    currency: str = Field(default="EUR", description="ISO 4217 currency code.", min_length=3, max_length=3)
+    display: str = Field(default="", description="Human-readable amount, e.g. '€12.90'.")
+
+    @model_validator(mode="after")
+    def _fill_display(self) -> Money:
+        if not self.display:
+            self.display = format_money(self.amount_minor, self.currency)
+        return self
+
+    @classmethod
+    def of(cls, amount_minor: int, currency: str = "EUR") -> Money:
+        return cls(amount_minor=amount_minor, currency=currency)
+
+
+def format_money(amount_minor: int, currency: str) -> str:
+    sign = "-" if amount_minor < 0 else ""
+    whole, cents = divmod(abs(amount_minor), 100)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{sign}{symbol}{whole}.{cents:02d}" if symbol else f"{sign}{whole}.{cents:02d} {currency}"
+
+
+class GeoPoint(WireModel):
+    """A WGS-84 coordinate with named fields (never a 'lng,lat' string)."""
+
+    lat: float = Field(ge=-90, le=90, description="Latitude in degrees, WGS-84.")
+    lng: float = Field(ge=-180, le=180, description="Longitude in degrees, WGS-84.")
+
+
+class Address(WireModel):
+    """A saved delivery address with its coordinates."""
+
+    id: str = Field(description="Address id (adr_…); pass it as address_id.")
+    label: str = Field(description="User's name for it, e.g. Home or Work.")
+    street: str = Field(description="Street name.")
+    housenumber: str = Field(description="House number, possibly with staircase/flat.")
+    postcode: str = Field(default="", description="Postal code.")
+    city: str = Field(default="Helsinki", description="City.")
+    location: GeoPoint = Field(description="Where the rider goes.")
+    notes: str = Field(default="", description="Instructions for the courier, e.g. a door code.")
+
+    @property
+    def one_line(self) -> str:
+        return f"{self.street} {self.housenumber}, {self.postcode} {self.city}".replace(" ,", ",").strip()
+
+
+class User(WireModel):
+    """The demo account a server acts for, with its wallet."""
+
+    id: str = Field(description="User id (usr_…).")
+    name: str = Field(description="Display name.")
+    wallet: Money = Field(description="Current wallet balance.")
+
+
+class PageInfo(WireModel):
+    """Where a paginated list stands; pass next_cursor back as cursor for more."""
+
+    next_cursor: str = Field(default="", description="Opaque cursor for the next page; empty when this is the last.")
+    total: int = Field(description="How many results match in all.")
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Offset from an opaque cursor; an empty cursor is the first page."""
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = raw.partition(":")
+        offset = int(value)
+        if kind != "o" or offset < 0:
+            raise ValueError(raw)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        raise InvalidInputError(
+            f"cursor {cursor!r} is not a cursor this server issued.",
+            "Pass the next_cursor value from the previous page unchanged, or '' for the first page.",
+            field="cursor",
+        ) from exc
+    return offset
+
+
+def page_slice(items: list[T], cursor: str, limit: int) -> tuple[list[T], PageInfo]:
+    """Cut one page out of a fully ranked list."""
+    start = decode_cursor(cursor)
+    end = start + limit
+    nxt = encode_cursor(end) if end < len(items) else ""
+    return items[start:end], PageInfo(next_cursor=nxt, total=len(items))
+
+
+def new_id(prefix: str) -> str:
+    """A fresh prefixed id such as ``ord_k3j9x2m1q8`` (prefix says the kind, as Stripe does)."""
+    return f"{prefix}_{secrets.token_hex(6)}"
+
+
+def check_id(value: str, prefix: str, *, field: str, source: str) -> str:
+    """Reject ids of the wrong kind with a message that names where a right one comes from."""
+    if not value.startswith(f"{prefix}_") or len(value) <= len(prefix) + 1:
+        raise InvalidInputError(
+            f"{field} {value!r} is not a valid id: ids of this kind start with '{prefix}_'.",
+            f"Use an id returned by {source}.",
+            field=field,
+        )
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("datetime must include a UTC offset, e.g. 2026-11-24T18:00:00+02:00")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]

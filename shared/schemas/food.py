@@ -1,0 +1,268 @@
+"""Food-delivery wire models: what the Ele.me-like provider API and the food tools exchange."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from shared.schemas.common import Address, GeoPoint, Money, PageInfo, WireModel
+
+SortKey = Literal["relevance", "distance", "rating", "delivery_time", "fee"]
+PaymentMethod = Literal["wallet", "cash"]
+OrderStatus = Literal["placed", "accepted", "preparing", "picked_up", "delivering", "delivered", "cancelled"]
+OrderFilter = Literal["any", "active", "delivered", "cancelled"]
+
+
+class RestaurantSummary(WireModel):
+    """One search hit: enough to choose, details via food_get_restaurant."""
+
+    id: str = Field(description="Restaurant id (rst_…).")
+    name: str = Field(description="Name.")
+    cuisines: list[str] = Field(description="Cuisine labels, English / 中文.")
+    rating: float = Field(description="Average rating out of 5.")
+    rating_count: int = Field(description="Number of ratings.")
+    price_level: int = Field(description="1 (cheap) to 4 (expensive).")
+    distance_m: int = Field(description="Straight-line distance from the delivery point in metres.")
+    is_open: bool = Field(description="Open right now (simulated clock).")
+    hours_today: str = Field(description="Today's opening hours, local time.")
+    delivers: bool = Field(description="Delivers to the requested point.")
+    delivery_fee: Money = Field(description="Delivery fee to the requested point.")
+    min_order: Money = Field(description="Minimum food subtotal.")
+    eta_minutes: int = Field(description="Estimated minutes from order to door.")
+    matched_dishes: list[str] = Field(default_factory=list, description="Dishes that matched the query.")
+
+
+class RestaurantPage(WireModel):
+    restaurants: list[RestaurantSummary] = Field(description="Results, best first.")
+    page: PageInfo = Field(description="Pagination: pass page.next_cursor as cursor for more.")
+    near: GeoPoint = Field(description="The point distances and fees were computed for.")
+
+
+class MenuOption(WireModel):
+    id: str = Field(description="Option id (opt_…); pass in option_ids.")
+    name: str = Field(description="Option name.")
+    price_delta: Money = Field(description="Added to the item price.")
+    sold_out: bool = Field(default=False, description="Cannot be chosen now.")
+
+
+class OptionGroup(WireModel):
+    id: str = Field(description="Option group id (opg_…).")
+    name: str = Field(description="Group name, e.g. Size or Spice level.")
+    required: bool = Field(description="An option of this group must be chosen.")
+    min_select: int = Field(description="Fewest options to choose.")
+    max_select: int = Field(description="Most options to choose.")
+    options: list[MenuOption] = Field(description="Choices.")
+
+
+class MenuItem(WireModel):
+    id: str = Field(description="Item id (itm_…); pass as item_id.")
+    name: str = Field(description="Dish name (English / 中文).")
+    description: str = Field(default="", description="Short description.")
+    price: Money = Field(description="Base price before options.")
+    sold_out: bool = Field(default=False, description="Cannot be ordered now.")
+    tags: list[str] = Field(default_factory=list, description="vegetarian, vegan, spicy, gluten_free, popular, new.")
+    option_groups: list[OptionGroup] = Field(default_factory=list, description="Choices such as size or spice.")
+
+
+class MenuCategory(WireModel):
+    id: str = Field(description="Category id.")
+    name: str = Field(description="Category name.")
+    items: list[MenuItem] = Field(description="Dishes in this category.")
+
+
+class RestaurantDetail(WireModel):
+    restaurant: RestaurantSummary = Field(description="Summary as in search results.")
+    address: str = Field(description="Street address of the restaurant.")
+    location: GeoPoint = Field(description="Where the restaurant is.")
+    opening_hours: dict[str, str] = Field(description="Weekly hours by day (mon…sun), local time.")
+    packaging_fee: Money = Field(description="Per-order packaging fee.")
+    delivery_rule: str = Field(description="How the delivery fee is computed.")
+    menu: list[MenuCategory] = Field(description="Menu by category.")
+
+
+class CartItemInput(WireModel):
+    """One line to set in the cart."""
+
+    item_id: str = Field(description="Item id (itm_…) from food_get_restaurant.")
+    quantity: int = Field(description="New quantity for this item with these options; 0 removes the line.")
+    option_ids: list[str] = Field(default_factory=list, description="Chosen option ids (opt_…).")
+
+
+class CartUpdate(WireModel):
+    restaurant_id: str = Field(default="", description="Restaurant the items are from.")
+    items: list[CartItemInput] = Field(default_factory=list, description="Lines to set.")
+    coupon_code: str = Field(default="", description="Coupon to apply; 'none' removes; '' keeps.")
+    address_id: str = Field(default="", description="Delivery address id; '' keeps.")
+    replace_cart: bool = Field(default=False, description="Empty a cart from another restaurant first.")
+    clear: bool = Field(default=False, description="Empty the cart.")
+
+
+class BillLine(WireModel):
+    label: str = Field(description="What this line is.")
+    amount: Money = Field(description="Amount (negative for discounts).")
+    rule: str = Field(default="", description="How it was computed.")
+
+
+class Bill(WireModel):
+    """The exact price, explained line by line."""
+
+    items_subtotal: Money = Field(description="Food and options.")
+    packaging_fee: Money = Field(description="Packaging.")
+    delivery_fee: Money = Field(description="Delivery by distance.")
+    discount: Money = Field(description="Coupon discount (0 if none).")
+    total: Money = Field(description="What will be charged.")
+    lines: list[BillLine] = Field(description="The same, as explained lines.")
+    distance_m: int = Field(description="Delivery distance used for the fee.")
+
+
+class CartLine(WireModel):
+    line_id: str = Field(description="Stable id of this line.")
+    item_id: str = Field(description="Item id.")
+    name: str = Field(description="Dish name.")
+    options: list[str] = Field(description="Chosen option names.")
+    option_ids: list[str] = Field(description="Chosen option ids.")
+    quantity: int = Field(description="Quantity.")
+    unit_price: Money = Field(description="Price per unit with options.")
+    line_total: Money = Field(description="unit_price × quantity.")
+
+
+class Cart(WireModel):
+    restaurant_id: str = Field(description="Restaurant of this cart ('' when empty).")
+    restaurant_name: str = Field(description="Its name.")
+    address: Address | None = Field(description="Delivery address used for the bill.")
+    lines: list[CartLine] = Field(description="Cart lines.")
+    coupon_code: str = Field(description="Applied coupon ('' if none).")
+    bill: Bill | None = Field(description="Exact bill; null when the cart is empty.")
+    eta_minutes: int = Field(description="Estimated minutes to delivery if ordered now.")
+    problems: list[str] = Field(description="Why the cart cannot be ordered now, each with a fix.")
+    can_order: bool = Field(description="True when food_place_order would succeed.")
+
+
+class QuoteRequest(WireModel):
+    address_id: str = Field(default="", description="Delivery address; '' uses the cart's.")
+    payment_method: PaymentMethod = Field(default="wallet", description="wallet or cash on delivery.")
+    note: str = Field(default="", description="Note for the restaurant/courier.")
+
+
+class OrderQuote(WireModel):
+    """A priced, short-lived offer that placing the order must confirm."""
+
+    confirmation_token: str = Field(description="Pass back to place exactly this order.")
+    expires_at: datetime = Field(description="Token expiry (simulated clock).")
+    restaurant_name: str = Field(description="Restaurant.")
+    address: Address = Field(description="Delivery address.")
+    payment_method: PaymentMethod = Field(description="How it will be paid.")
+    bill: Bill = Field(description="Exact bill.")
+    eta_minutes: int = Field(description="Estimated minutes to delivery.")
+    summary: str = Field(description="One line to show the user before they confirm.")
+
+
+class PlaceOrder(WireModel):
+    confirmation_token: str = Field(description="Token from the quote.")
+
+
+class TimelineStep(WireModel):
+    status: OrderStatus = Field(description="Lifecycle step.")
+    at: datetime = Field(description="When it happened or is expected.")
+    done: bool = Field(description="Already happened.")
+
+
+class Rider(WireModel):
+    name: str = Field(description="Courier's first name.")
+    phone: str = Field(description="Masked phone number.")
+    location: GeoPoint = Field(description="Current position.")
+
+
+class OrderSummary(WireModel):
+    id: str = Field(description="Order id (ord_…).")
+    restaurant_name: str = Field(description="Restaurant.")
+    status: OrderStatus = Field(description="Current status.")
+    total: Money = Field(description="Amount charged.")
+    placed_at: datetime = Field(description="When it was placed.")
+    item_count: int = Field(description="Number of items.")
+
+
+class Order(WireModel):
+    id: str = Field(description="Order id (ord_…).")
+    status: OrderStatus = Field(description="Current status.")
+    restaurant_id: str = Field(description="Restaurant id.")
+    restaurant_name: str = Field(description="Restaurant.")
+    address: Address = Field(description="Delivery address.")
+    lines: list[CartLine] = Field(description="What was ordered.")
+    bill: Bill = Field(description="What was charged.")
+    payment_method: PaymentMethod = Field(description="wallet or cash.")
+    note: str = Field(description="Note given at ordering.")
+    placed_at: datetime = Field(description="When placed.")
+    eta: datetime | None = Field(description="Expected delivery time; null once delivered or cancelled.")
+    timeline: list[TimelineStep] = Field(description="Lifecycle, past and expected.")
+    rider: Rider | None = Field(description="Courier once assigned.")
+    cancellation_policy: str = Field(description="What cancelling now would refund.")
+    refunded: Money = Field(description="Refunded so far.")
+    cancel_reason: str = Field(description="Why it was cancelled ('' if not).")
+
+
+class OrderPage(WireModel):
+    orders: list[OrderSummary] = Field(description="Orders, newest first.")
+    page: PageInfo = Field(description="Pagination.")
+
+
+class CancelQuote(WireModel):
+    confirmation_token: str = Field(description="Pass back to cancel with exactly this refund.")
+    expires_at: datetime = Field(description="Token expiry (simulated clock).")
+    order_id: str = Field(description="Order to cancel.")
+    refund: Money = Field(description="What will be refunded.")
+    policy: str = Field(description="Why this refund.")
+    summary: str = Field(description="One line to show the user before they confirm.")
+
+
+class CancelOrder(WireModel):
+    confirmation_token: str = Field(description="Token from the cancel quote.")
+    reason: str = Field(default="", description="Why the user cancels.")
+
+
+class AddressInput(WireModel):
+    label: str = Field(description="Name for it, e.g. Home.")
+    street: str = Field(description="Street name.")
+    housenumber: str = Field(description="House number.")
+    postcode: str = Field(default="", description="Postal code.")
+    notes: str = Field(default="", description="Courier instructions.")
+    location: GeoPoint | None = Field(default=None, description="Coordinates; looked up from the street if absent.")
+
+
+class AddressList(WireModel):
+    addresses: list[Address] = Field(description="Saved addresses.")
+
+
+class Cuisine(WireModel):
+    slug: str = Field(description="Cuisine key.")
+    en: str = Field(description="English label.")
+    zh: str = Field(description="Chinese label.")
+
+
+class CuisineList(WireModel):
+    cuisines: list[Cuisine] = Field(description="Known cuisines.")
+
+
+ConfirmStatus = Literal["confirmation_required", "declined", "done"]
+
+
+class PlaceOrderResult(WireModel):
+    """Either a quote to confirm, or the placed order."""
+
+    status: ConfirmStatus = Field(description="confirmation_required: show the quote and call again with its token; "
+                                              "done: the order is placed; declined: the user said no, nothing charged.")
+    message: str = Field(description="What happened and what to do next.")
+    quote: OrderQuote | None = Field(default=None, description="The exact offer awaiting confirmation.")
+    order: Order | None = Field(default=None, description="The placed order.")
+
+
+class CancelResult(WireModel):
+    """Either a refund quote to confirm, or the cancelled order."""
+
+    status: ConfirmStatus = Field(description="confirmation_required: show the refund and call again with its token; "
+                                              "done: cancelled and refunded; declined: the user kept the order.")
+    message: str = Field(description="What happened and what to do next.")
+    quote: CancelQuote | None = Field(default=None, description="The refund awaiting confirmation.")
+    order: Order | None = Field(default=None, description="The cancelled order.")
