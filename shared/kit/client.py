@@ -13,6 +13,8 @@ from collections.abc import Callable
 from urllib.parse import quote
 from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 import httpx
 from pydantic import BaseModel, ValidationError
 
@@ -27,13 +29,34 @@ M = TypeVar("M", bound=BaseModel)
 IN_PROCESS_BASE = "http://backend.invalid"
 
 
+class LazyApp:
+    """An ASGI app built on its first request.
+
+    Building a backend opens the database, seeds it on first run and loads the catalog; doing
+    that lazily keeps a stdio server's ``initialize`` fast and lets ``tools/list`` work before
+    any backend exists. The build runs in a worker thread so the event loop stays responsive.
+    """
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._app: Any = None
+        self._lock = anyio.Lock()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._app is None:
+            async with self._lock:
+                if self._app is None:
+                    self._app = await anyio.to_thread.run_sync(self._factory)
+        await self._app(scope, receive, send)
+
+
 def make_http_client(settings: Settings, app_factory: Callable[[], Any]) -> httpx.AsyncClient:
     """An httpx client aimed at the configured backend, or at a fresh in-process app."""
     headers = {USER_HEADER: settings.user}
     timeout = httpx.Timeout(settings.http_timeout)
     if settings.backend_url:
         return httpx.AsyncClient(base_url=settings.backend_url, headers=headers, timeout=timeout)
-    transport = httpx.ASGITransport(app=app_factory())
+    transport = httpx.ASGITransport(app=LazyApp(app_factory))
     return httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE, headers=headers, timeout=timeout)
 
 

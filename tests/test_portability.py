@@ -1,0 +1,50 @@
+"""Every tool of every server passes the client-portability rules (clients.md R1–R15).
+
+Listed through the real protocol, in both eras, because what matters is what clients see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from servers.cli import verticals
+from shared.kit.schemas import portability_problems
+from shared.kit.settings import Settings
+
+NAMES = sorted(verticals())
+
+
+def test_every_vertical_is_discovered() -> None:
+    assert "food" in NAMES
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+@pytest.mark.parametrize("name", NAMES)
+async def test_every_tool_schema_is_portable(name: str, mode: str, tmp_path: Path) -> None:
+    vertical = verticals()[name]
+    server = vertical.build_server(Settings.for_vertical(name, data_dir=tmp_path))
+    async with Client(server, mode=mode) as c:
+        tools = (await c.list_tools()).tools
+    assert 1 <= len(tools) <= 10
+    problems = [p for tool in tools for p in portability_problems(tool, name)]
+    assert problems == []
+
+
+def test_the_lint_catches_what_clients_reject() -> None:
+    from mcp.types import Tool, ToolAnnotations
+
+    bad = Tool(
+        name="food.Search",
+        input_schema={"type": "object", "anyOf": [{}], "$defs": {}, "properties": {
+            "q": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+            "where": {"$ref": "#/$defs/Point"},
+        }, "required": ["missing"]},
+        annotations=ToolAnnotations(read_only_hint=True),
+    )
+    found = " | ".join(portability_problems(bad, "food"))
+    for expected in ("name must match", "forbidden keyword anyOf", "forbidden keyword $defs", "no description",
+                     "required names unknown", "exactly one explicit type", "non-null default", "annotations"):
+        assert expected in found
