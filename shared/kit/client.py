@@ -9,6 +9,7 @@ real provider means replacing the backend, not the tools.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ import anyio.to_thread
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from shared.errors import BackendUnavailableError, ErrorBody, error_from_body
+from shared.errors import BackendUnavailableError, ErrorBody, InvalidInputError, NotFoundError, error_from_body
 from shared.kit.backend import IDEMPOTENCY_HEADER, USER_HEADER
 from shared.kit.settings import Settings
 
@@ -60,9 +61,17 @@ def make_http_client(settings: Settings, app_factory: Callable[[], Any]) -> http
     return httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE, headers=headers, timeout=timeout)
 
 
+ID_CHARS = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+
+
 def seg(value: str) -> str:
-    """Quote a caller-supplied id as one path segment, so '../x' cannot reach another route."""
-    return quote(value, safe="") or "-"
+    """A caller-supplied id as one URL path segment; '../x' and friends never reach another route."""
+    if not ID_CHARS.match(value) or value in (".", ".."):
+        raise InvalidInputError(
+            f"{value!r} is not a valid id: ids contain only letters, digits and '_'.",
+            "Use an id exactly as a previous tool returned it.",
+        )
+    return quote(value, safe="")
 
 
 class BackendClient:
@@ -107,6 +116,9 @@ class BackendClient:
         try:
             body = ErrorBody.model_validate_json(response.content)
         except ValidationError:
+            if response.status_code == 404:
+                return NotFoundError(f"{response.request.url.path} does not exist at the {self.vertical} provider.",
+                                     "Check the id against what the tools returned.")
             log.warning("backend answered %s with a non-standard body", response.status_code)
             return BackendUnavailableError(
                 f"The {self.vertical} provider failed with HTTP {response.status_code}.",

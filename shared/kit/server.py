@@ -15,7 +15,8 @@ from typing import Any
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context, Elicit
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
+from mcp.server import ServerRequestContext
+from mcp.types import CallToolResult, EmptyResult, InputRequiredResult, SetLevelRequestParams, ToolAnnotations
 from mcp.types import Tool as MCPTool
 from mcp_types.version import is_version_at_least
 from pydantic import BaseModel, Field
@@ -35,10 +36,30 @@ PAY = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hi
 """Moves money; idempotent through its confirmation token."""
 
 
+LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "notice": logging.INFO, "warning": logging.WARNING,
+              "error": logging.ERROR, "critical": logging.CRITICAL, "alert": logging.CRITICAL,
+              "emergency": logging.CRITICAL}
+
+
 class LifestyleServer(MCPServer[Any]):
-    """``MCPServer`` with portable advertised schemas and one domain-error boundary."""
+    """``MCPServer`` with portable advertised schemas, one domain-error boundary and
+    ``logging/setLevel`` for handshake-era clients."""
 
     _normalized: dict[str, MCPTool]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client_log_level = "warning"
+        # The 2026-07-28 revision dropped logging/setLevel, so MCPServer no longer serves it; the SDK's
+        # MethodBinding docs name the low-level add_request_handler as the way to keep it for 2025-era
+        # clients (the Inspector, Qwen-Agent, 1.x SDKs). There is no public accessor for that server.
+        self._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, self._set_level)
+
+    async def _set_level(self, ctx: ServerRequestContext[Any, Any], params: SetLevelRequestParams) -> EmptyResult:
+        """Remember the client's level; the server logs for its operators on stderr at that level or above."""
+        self.client_log_level = params.level
+        logging.getLogger("servers").setLevel(LOG_LEVELS.get(params.level, logging.WARNING))
+        return EmptyResult()
 
     async def list_tools(self) -> list[MCPTool]:
         cache = self.__dict__.setdefault("_normalized", {})

@@ -193,7 +193,8 @@ async def test_the_minimum_order_is_explained_and_enforced(food: FoodEnv) -> Non
 BAD_CALLS = [
     ("food_get_restaurant", {"restaurant_id": "rst_nope"}, "No restaurant"),
     ("food_get_restaurant", {"restaurant_id": "ord_123"}, "start with 'rst_'"),
-    ("food_get_restaurant", {"restaurant_id": "../cart"}, "start with 'rst_'"),
+    ("food_get_restaurant", {"restaurant_id": "../cart"}, "not a valid id"),
+    ("food_get_order", {"order_id": "ord_1/../../cart"}, "not a valid id"),
     ("food_search_restaurants", {"lat": 200, "lng": 24.9}, "lat"),
     ("food_search_restaurants", {"lat": 39.9, "lng": 116.4}, "outside the service area"),
     ("food_search_restaurants", {"cursor": "garbage!"}, "cursor"),
