@@ -28,16 +28,33 @@ class FoodClient(BackendClient):
     vertical = "food"
 
     async def search_restaurants(
-        self, *, query: str = "", address_id: str = "", lat: float = 0, lng: float = 0, open_now: bool = False,
-        sort: SortKey = "relevance", limit: int = 10, cursor: str = "",
+        self,
+        *,
+        query: str = "",
+        address_id: str = "",
+        lat: float = 0,
+        lng: float = 0,
+        open_now: bool = False,
+        sort: SortKey = "relevance",
+        limit: int = 10,
+        cursor: str = "",
     ) -> RestaurantPage:
-        params = {"query": query, "address_id": address_id, "lat": lat, "lng": lng, "open_now": open_now,
-                  "sort": sort, "limit": limit, "cursor": cursor}
+        params = {
+            "query": query,
+            "address_id": address_id,
+            "lat": lat,
+            "lng": lng,
+            "open_now": open_now,
+            "sort": sort,
+            "limit": limit,
+            "cursor": cursor,
+        }
         return await self.call("GET", "/restaurants", RestaurantPage, params=params)
 
     async def get_restaurant(self, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
-        return await self.call("GET", f"/restaurants/{seg(restaurant_id)}", RestaurantDetail,
-                               params={"address_id": address_id})
+        return await self.call(
+            "GET", f"/restaurants/{seg(restaurant_id)}", RestaurantDetail, params={"address_id": address_id}
+        )
 
     async def cuisines(self) -> CuisineList:
         return await self.call("GET", "/cuisines", CuisineList)
@@ -75,5 +92,6 @@ class FoodClient(BackendClient):
 
     async def cancel_order(self, order_id: str, confirmation_token: str, reason: str = "") -> Order:
         body = CancelOrder(confirmation_token=confirmation_token, reason=reason)
-        return await self.call("POST", f"/orders/{seg(order_id)}/cancel", Order, json=body.model_dump(),
-                               idempotency_key=confirmation_token)
+        return await self.call(
+            "POST", f"/orders/{seg(order_id)}/cancel", Order, json=body.model_dump(), idempotency_key=confirmation_token
+        )

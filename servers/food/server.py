@@ -21,7 +21,7 @@ from pydantic import Field
 from shared.kit.client import make_http_client
 from shared.kit.server import PAY, READ, WRITE, Consent, LifestyleServer, ask_consent
 from shared.kit.settings import Settings
-from shared.schemas.common import Address
+from shared.schemas.common import Address, GeoPoint
 from shared.schemas.food import (
     AddressInput,
     AddressList,
@@ -41,7 +41,6 @@ from shared.schemas.food import (
     RestaurantPage,
     SortKey,
 )
-from shared.schemas.common import GeoPoint
 
 from .client import FoodClient
 
@@ -116,37 +115,60 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             live.remove(client)
             await client.aclose()
 
-    mcp = LifestyleServer("food", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan,
-                          log_level=settings.log_level)
+    mcp = LifestyleServer(
+        "food", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
+    )
 
     @mcp.tool(annotations=READ)
     async def food_search_restaurants(
         ctx: Context[Any, Any],
-        query: Annotated[str, Field(description="Restaurant name, cuisine or dish, English or Chinese, e.g. 'sushi', "
-                                                "'火锅', 'margherita'. Empty lists everything nearby.")] = "",
-        address_id: Annotated[str, Field(description="Deliver to this saved address (adr_… from "
-                                                     "food_list_addresses). Empty: use lat/lng or the first saved "
-                                                     "address.")] = "",
-        lat: Annotated[float, Field(description="Latitude (WGS-84) to deliver to when no address_id; 0 = unset.",
-                                    ge=-90, le=90)] = 0,
-        lng: Annotated[float, Field(description="Longitude (WGS-84) to deliver to when no address_id; 0 = unset.",
-                                    ge=-180, le=180)] = 0,
+        query: Annotated[
+            str,
+            Field(
+                description="Restaurant name, cuisine or dish, English or Chinese, e.g. 'sushi', "
+                "'火锅', 'margherita'. Empty lists everything nearby."
+            ),
+        ] = "",
+        address_id: Annotated[
+            str,
+            Field(
+                description="Deliver to this saved address (adr_… from "
+                "food_list_addresses). Empty: use lat/lng or the first saved "
+                "address."
+            ),
+        ] = "",
+        lat: Annotated[
+            float, Field(description="Latitude (WGS-84) to deliver to when no address_id; 0 = unset.", ge=-90, le=90)
+        ] = 0,
+        lng: Annotated[
+            float, Field(description="Longitude (WGS-84) to deliver to when no address_id; 0 = unset.", ge=-180, le=180)
+        ] = 0,
         open_now: Annotated[bool, Field(description="Only restaurants open right now.")] = False,
         sort: Annotated[SortKey, Field(description="Order of results.")] = "relevance",
         limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 5,
-        cursor: Annotated[str, Field(description="page.next_cursor from the previous call; '' for the first "
-                                                 "page.")] = "",
+        cursor: Annotated[
+            str, Field(description="page.next_cursor from the previous call; '' for the first page.")
+        ] = "",
     ) -> RestaurantPage:
         """Find restaurants that deliver to an address, by name, cuisine or dish, with fee, ETA and rating."""
-        return await _client(ctx).search_restaurants(query=query, address_id=address_id, lat=lat, lng=lng,
-                                                     open_now=open_now, sort=sort, limit=limit, cursor=cursor)
+        return await _client(ctx).search_restaurants(
+            query=query,
+            address_id=address_id,
+            lat=lat,
+            lng=lng,
+            open_now=open_now,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
 
     @mcp.tool(annotations=READ)
     async def food_get_restaurant(
         ctx: Context[Any, Any],
         restaurant_id: Annotated[str, Field(description="Restaurant id (rst_…) from food_search_restaurants.")],
-        address_id: Annotated[str, Field(description="Saved address to price delivery for; '' = first saved "
-                                                     "address.")] = "",
+        address_id: Annotated[
+            str, Field(description="Saved address to price delivery for; '' = first saved address.")
+        ] = "",
     ) -> RestaurantDetail:
         """A restaurant's details and full menu: categories, items with prices, option groups (size, spice…)
         with option ids, and sold-out flags."""
@@ -160,21 +182,25 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     @mcp.tool(annotations=WRITE)
     async def food_save_address(
         ctx: Context[Any, Any],
-        label: Annotated[str, Field(description="Name for the address, e.g. Home, Work. Saving an existing label "
-                                                "updates it.")],
+        label: Annotated[
+            str, Field(description="Name for the address, e.g. Home, Work. Saving an existing label updates it.")
+        ],
         street: Annotated[str, Field(description="Street name, e.g. Mannerheimintie.")],
         housenumber: Annotated[str, Field(description="House number, e.g. 5 or 12 B.")],
         postcode: Annotated[str, Field(description="Postal code, e.g. 00100.")] = "",
         notes: Annotated[str, Field(description="Courier instructions, e.g. door code.")] = "",
-        lat: Annotated[float, Field(description="Latitude of the entrance; 0 = look the street address up.",
-                                    ge=-90, le=90)] = 0,
-        lng: Annotated[float, Field(description="Longitude of the entrance; 0 = look the street address up.",
-                                    ge=-180, le=180)] = 0,
+        lat: Annotated[
+            float, Field(description="Latitude of the entrance; 0 = look the street address up.", ge=-90, le=90)
+        ] = 0,
+        lng: Annotated[
+            float, Field(description="Longitude of the entrance; 0 = look the street address up.", ge=-180, le=180)
+        ] = 0,
     ) -> Address:
         """Save (or update by label) a delivery address; coordinates are looked up when not given."""
         location = GeoPoint(lat=lat, lng=lng) if (lat or lng) else None
-        body = AddressInput(label=label, street=street, housenumber=housenumber, postcode=postcode, notes=notes,
-                            location=location)
+        body = AddressInput(
+            label=label, street=street, housenumber=housenumber, postcode=postcode, notes=notes, location=location
+        )
         return await _client(ctx).save_address(body)
 
     @mcp.tool(annotations=READ)
@@ -186,22 +212,34 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     @mcp.tool(annotations=WRITE)
     async def food_update_cart(
         ctx: Context[Any, Any],
-        restaurant_id: Annotated[str, Field(description="Restaurant (rst_…) the items come from; required with "
-                                                        "items.")] = "",
-        items: Annotated[list[CartItemInput], Field(
-            description="Lines to set: [{item_id: 'itm_…', quantity: 2, option_ids: ['opt_…']}]. quantity sets the "
-                        "line's quantity (0 removes it); the same item with other options is another line.",
-        )] = [],  # noqa: B006 - pydantic copies defaults
+        restaurant_id: Annotated[
+            str, Field(description="Restaurant (rst_…) the items come from; required with items.")
+        ] = "",
+        items: Annotated[
+            list[CartItemInput],
+            Field(
+                description="Lines to set: [{item_id: 'itm_…', quantity: 2, option_ids: ['opt_…']}]. quantity sets the "
+                "line's quantity (0 removes it); the same item with other options is another line.",
+            ),
+        ] = [],  # noqa: B006 - pydantic copies defaults
         coupon_code: Annotated[str, Field(description="Coupon code to apply; 'none' removes it; '' leaves it.")] = "",
         address_id: Annotated[str, Field(description="Delivery address id (adr_…); '' leaves it.")] = "",
-        replace_cart: Annotated[bool, Field(description="The cart holds another restaurant's food: empty it first. "
-                                                        "Only after the user agreed.")] = False,
+        replace_cart: Annotated[
+            bool,
+            Field(description="The cart holds another restaurant's food: empty it first. Only after the user agreed."),
+        ] = False,
         clear: Annotated[bool, Field(description="Empty the cart.")] = False,
     ) -> Cart:
         """Set item quantities (with options), the coupon or the delivery address; returns the repriced cart.
         A cart holds one restaurant: switching needs replace_cart=true."""
-        body = CartUpdate(restaurant_id=restaurant_id, items=items, coupon_code=coupon_code, address_id=address_id,
-                          replace_cart=replace_cart, clear=clear)
+        body = CartUpdate(
+            restaurant_id=restaurant_id,
+            items=items,
+            coupon_code=coupon_code,
+            address_id=address_id,
+            replace_cart=replace_cart,
+            clear=clear,
+        )
         return await _client(ctx).update_cart(body)
 
     @mcp.tool(annotations=PAY)
@@ -210,12 +248,18 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         quote: Annotated[OrderQuote | None, Resolve(_order_quote)],
         answer: Annotated[ElicitationResult[Consent], Resolve(_order_consent)],
         address_id: Annotated[str, Field(description="Delivery address id (adr_…); '' uses the cart's.")] = "",
-        payment_method: Annotated[PaymentMethod, Field(description="wallet (charged now) or cash on "
-                                                                   "delivery.")] = "wallet",
+        payment_method: Annotated[
+            PaymentMethod, Field(description="wallet (charged now) or cash on delivery.")
+        ] = "wallet",
         note: Annotated[str, Field(description="Note for the restaurant or courier.")] = "",
-        confirmation_token: Annotated[str, Field(description="Token from a previous confirmation_required result, "
-                                                             "passed only after the user confirmed that exact "
-                                                             "total.")] = "",
+        confirmation_token: Annotated[
+            str,
+            Field(
+                description="Token from a previous confirmation_required result, "
+                "passed only after the user confirmed that exact "
+                "total."
+            ),
+        ] = "",
     ) -> PlaceOrderResult:
         """Order the cart. The user must confirm the exact total: the client is asked directly when it supports
         it; otherwise the first call returns status=confirmation_required with a quote and a token, and a second
@@ -228,10 +272,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         decision = _answer(answer)
         if decision == "not_asked":
             return PlaceOrderResult(
-                status="confirmation_required", quote=quote,
+                status="confirmation_required",
+                quote=quote,
                 message=f"Not ordered yet. Show the user: {quote.summary} If they agree, call food_place_order "
-                        f"again with confirmation_token='{quote.confirmation_token}' (valid until "
-                        f"{quote.expires_at:%H:%M}).",
+                f"again with confirmation_token='{quote.confirmation_token}' (valid until "
+                f"{quote.expires_at:%H:%M}).",
             )
         if decision == "no":
             return PlaceOrderResult(status="declined", quote=quote, message="The user declined; nothing was ordered.")
@@ -249,8 +294,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     @mcp.tool(annotations=READ)
     async def food_list_orders(
         ctx: Context[Any, Any],
-        status: Annotated[OrderFilter, Field(description="Which orders: any, active (not yet delivered), "
-                                                         "delivered or cancelled.")] = "any",
+        status: Annotated[
+            OrderFilter, Field(description="Which orders: any, active (not yet delivered), delivered or cancelled.")
+        ] = "any",
         limit: Annotated[int, Field(description="Orders per page, 1–20.", ge=1, le=20)] = 10,
         cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
     ) -> OrderPage:
@@ -264,29 +310,36 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         answer: Annotated[ElicitationResult[Consent], Resolve(_cancel_consent)],
         order_id: Annotated[str, Field(description="Order id (ord_…) to cancel.")],
         reason: Annotated[str, Field(description="Why the user cancels.")] = "",
-        confirmation_token: Annotated[str, Field(description="Token from a previous confirmation_required result, "
-                                                             "after the user accepted that refund.")] = "",
+        confirmation_token: Annotated[
+            str,
+            Field(
+                description="Token from a previous confirmation_required result, after the user accepted that refund."
+            ),
+        ] = "",
     ) -> CancelResult:
         """Cancel an order under the stated policy (full refund before the restaurant accepts, 50% while
         preparing, refused after pickup). The user confirms the exact refund first, as with ordering."""
         client = _client(ctx)
         if confirmation_token:
             order = await client.cancel_order(order_id, confirmation_token, reason)
-            return CancelResult(status="done", message=f"Order {order.id} cancelled; refunded "
-                                                       f"{order.refunded.display}.", order=order)
+            return CancelResult(
+                status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.", order=order
+            )
         assert quote is not None
         decision = _answer(answer)
         if decision == "not_asked":
             return CancelResult(
-                status="confirmation_required", quote=quote,
+                status="confirmation_required",
+                quote=quote,
                 message=f"Not cancelled yet. Show the user: {quote.summary} If they agree, call food_cancel_order "
-                        f"again with confirmation_token='{quote.confirmation_token}'.",
+                f"again with confirmation_token='{quote.confirmation_token}'.",
             )
         if decision == "no":
             return CancelResult(status="declined", quote=quote, message="The user kept the order; nothing changed.")
         order = await client.cancel_order(order_id, quote.confirmation_token, reason)
-        return CancelResult(status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.",
-                            order=order)
+        return CancelResult(
+            status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.", order=order
+        )
 
     _add_extras(mcp, live)
     return mcp
@@ -299,27 +352,37 @@ def _add_extras(mcp: LifestyleServer, live: list[FoodClient]) -> None:
     def order_dinner(people: str = "2", cuisine: str = "", address_label: str = "Home") -> list[UserMessage]:
         """Order dinner for a group delivered to a saved address."""
         what = f"{cuisine} " if cuisine else ""
-        return [UserMessage(
-            f"Order {what}dinner for {people} people delivered to my '{address_label}' address. Find a well-rated "
-            "restaurant that is open now and delivers there, suggest dishes for everyone, show me the exact bill and "
-            "ask me before placing the order."
-        )]
+        return [
+            UserMessage(
+                f"Order {what}dinner for {people} people delivered to my '{address_label}' address. Find a well-rated "
+                "restaurant that is open now and delivers there, suggest dishes for everyone, show me the exact bill "
+                "and "
+                "ask me before placing the order."
+            )
+        ]
 
     @mcp.prompt(title="Where is my food?")
     def track_order() -> list[UserMessage]:
         """Check on the most recent active order."""
-        return [UserMessage("Where is my food? Find my active order and tell me its status, where the rider is "
-                            "and when it arrives.")]
+        return [
+            UserMessage(
+                "Where is my food? Find my active order and tell me its status, where the rider is and when it arrives."
+            )
+        ]
 
-    @mcp.resource("food://restaurants/{restaurant_id}/menu", mime_type="application/json",
-                  description="A restaurant's menu with prices and option ids.")
+    @mcp.resource(
+        "food://restaurants/{restaurant_id}/menu",
+        mime_type="application/json",
+        description="A restaurant's menu with prices and option ids.",
+    )
     async def menu(restaurant_id: str, ctx: Context[Any, Any]) -> str:
         detail = await _client(ctx).get_restaurant(restaurant_id)
         return detail.model_dump_json()
 
     @mcp.completion()
     async def complete(
-        ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
         context: CompletionContext | None,
     ) -> Completion | None:
         # The completion handler gets no Context, so it uses the running lifespan's client.

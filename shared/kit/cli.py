@@ -41,8 +41,9 @@ def parser_for(vertical: Vertical) -> argparse.ArgumentParser:
     parser.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="stdio (default) or http")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=vertical.default_port, help="HTTP port")
-    parser.add_argument("--stateless", action="store_true", help="stateless HTTP (no sessions; loses elicitation "
-                                                                  "for 2025-era clients)")
+    parser.add_argument(
+        "--stateless", action="store_true", help="stateless HTTP (no sessions; loses elicitation for 2025-era clients)"
+    )
     parser.add_argument("--log-level", default=None, help="override LIFESTYLE_LOG_LEVEL")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="run the MCP server (the default)")
@@ -69,8 +70,7 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
         sys.stdout.write(json.dumps(vertical.create_app(settings).openapi(), indent=1) + "\n")
         return
     if args.command == "backend":
-        uvicorn.run(vertical.create_app(settings), host=args.backend_host, port=args.backend_port,
-                    log_level="warning")
+        uvicorn.run(vertical.create_app(settings), host=args.backend_host, port=args.backend_port, log_level="warning")
         return
     server = vertical.build_server(settings)
     if args.transport == "stdio":

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from urllib.parse import quote
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import anyio
 import anyio.to_thread
@@ -105,7 +105,8 @@ class BackendClient:
             ) from exc
         except httpx.TransportError as exc:
             raise BackendUnavailableError(
-                f"The {self.vertical} provider at {self.http.base_url} could not be reached ({exc.__class__.__name__}).",
+                f"The {self.vertical} provider at {self.http.base_url} could not be reached "
+                f"({exc.__class__.__name__}).",
                 "Retry later, or check the backend URL setting.",
             ) from exc
         if response.is_success:
@@ -117,8 +118,10 @@ class BackendClient:
             body = ErrorBody.model_validate_json(response.content)
         except ValidationError:
             if response.status_code == 404:
-                return NotFoundError(f"{response.request.url.path} does not exist at the {self.vertical} provider.",
-                                     "Check the id against what the tools returned.")
+                return NotFoundError(
+                    f"{response.request.url.path} does not exist at the {self.vertical} provider.",
+                    "Check the id against what the tools returned.",
+                )
             log.warning("backend answered %s with a non-standard body", response.status_code)
             return BackendUnavailableError(
                 f"The {self.vertical} provider failed with HTTP {response.status_code}.",

@@ -72,8 +72,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def ensure_seeded(engine: Engine, metadata: MetaData, is_seeded: Callable[[Session], bool],
-                  seed: Callable[[Session], None]) -> bool:
+def ensure_seeded(
+    engine: Engine, metadata: MetaData, is_seeded: Callable[[Session], bool], seed: Callable[[Session], None]
+) -> bool:
     """Create tables and load fixtures on first run; returns True when it seeded."""
     metadata.create_all(engine)
     with session_scope(engine) as session:

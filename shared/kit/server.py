@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from mcp.server import MCPServer
+from mcp.server import MCPServer, ServerRequestContext
 from mcp.server.mcpserver import Context, Elicit
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp.server import ServerRequestContext
 from mcp.types import CallToolResult, EmptyResult, InputRequiredResult, SetLevelRequestParams, ToolAnnotations
 from mcp.types import Tool as MCPTool
 from mcp_types.version import is_version_at_least
@@ -36,9 +35,16 @@ PAY = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hi
 """Moves money; idempotent through its confirmation token."""
 
 
-LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "notice": logging.INFO, "warning": logging.WARNING,
-              "error": logging.ERROR, "critical": logging.CRITICAL, "alert": logging.CRITICAL,
-              "emergency": logging.CRITICAL}
+LOG_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "notice": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+    "alert": logging.CRITICAL,
+    "emergency": logging.CRITICAL,
+}
 
 
 class LifestyleServer(MCPServer[Any]):

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     def for_vertical(cls, vertical: str, **overrides: object) -> Settings:
         """Shared ``LIFESTYLE_`` values, then ``<VERTICAL>_`` values, then explicit overrides."""
         shared = cls()
-        own = cls(_env_prefix=f"{vertical.upper()}_")  # type: ignore[call-arg]
+        own = cls(_env_prefix=f"{vertical.upper()}_")
         merged = {name: getattr(own, name) for name in own.model_fields_set}
         return shared.model_copy(update={**merged, **overrides, "vertical": vertical})
 

@@ -251,8 +251,10 @@ ConfirmStatus = Literal["confirmation_required", "declined", "done"]
 class PlaceOrderResult(WireModel):
     """Either a quote to confirm, or the placed order."""
 
-    status: ConfirmStatus = Field(description="confirmation_required: show the quote and call again with its token; "
-                                              "done: the order is placed; declined: the user said no, nothing charged.")
+    status: ConfirmStatus = Field(
+        description="confirmation_required: show the quote and call again with its token; "
+        "done: the order is placed; declined: the user said no, nothing charged."
+    )
     message: str = Field(description="What happened and what to do next.")
     quote: OrderQuote | None = Field(default=None, description="The exact offer awaiting confirmation.")
     order: Order | None = Field(default=None, description="The placed order.")
@@ -261,8 +263,10 @@ class PlaceOrderResult(WireModel):
 class CancelResult(WireModel):
     """Either a refund quote to confirm, or the cancelled order."""
 
-    status: ConfirmStatus = Field(description="confirmation_required: show the refund and call again with its token; "
-                                              "done: cancelled and refunded; declined: the user kept the order.")
+    status: ConfirmStatus = Field(
+        description="confirmation_required: show the refund and call again with its token; "
+        "done: cancelled and refunded; declined: the user kept the order."
+    )
     message: str = Field(description="What happened and what to do next.")
     quote: CancelQuote | None = Field(default=None, description="The refund awaiting confirmation.")
     order: Order | None = Field(default=None, description="The cancelled order.")

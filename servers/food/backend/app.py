@@ -96,8 +96,17 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
         cursor: str = "",
     ) -> RestaurantPage:
-        return svc.search(user, query=query, address_id=address_id, lat=lat, lng=lng, open_now=open_now, sort=sort,
-                          limit=limit, cursor=cursor)
+        return svc.search(
+            user,
+            query=query,
+            address_id=address_id,
+            lat=lat,
+            lng=lng,
+            open_now=open_now,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
 
     @app.get("/restaurants/{restaurant_id}", tags=["catalog"])
     def get_restaurant(user: CallerId, restaurant_id: str, address_id: str = "") -> RestaurantDetail:

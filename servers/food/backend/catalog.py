@@ -133,7 +133,9 @@ class Catalog:
         return {
             rec.slug
             for rec in self.cuisines.values()
-            if any(q == s.lower() or (len(q) >= 2 and q in s.lower()) for s in (rec.slug, rec.en, rec.zh, *rec.synonyms))
+            if any(
+                q == s.lower() or (len(q) >= 2 and q in s.lower()) for s in (rec.slug, rec.en, rec.zh, *rec.synonyms)
+            )
         }
 
     def match(self, rest: RestaurantRec, query: str, cuisine_hits: set[str]) -> tuple[int, list[str]]:

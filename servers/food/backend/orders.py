@@ -62,8 +62,9 @@ class OrderDesk:
 
     # ----- quoting and placing ---------------------------------------------------------
     def _cart_fingerprint(self, row: CartRow, address_id: str, request: QuoteRequest) -> str:
-        return _fingerprint(row.restaurant_id, row.lines, row.coupon_code, address_id, request.payment_method,
-                            request.note.strip())
+        return _fingerprint(
+            row.restaurant_id, row.lines, row.coupon_code, address_id, request.payment_method, request.note.strip()
+        )
 
     def quote(self, user_id: str, request: QuoteRequest) -> OrderQuote:
         svc = self.svc
@@ -75,14 +76,20 @@ class OrderDesk:
                 row = CartRow.model_validate(row.model_dump() | {"address_id": request.address_id})
             priced = svc.price_cart(session, user_id, row)
             if not priced.cart.can_order:
-                raise ConflictError("The cart cannot be ordered yet: " + " ".join(priced.cart.problems),
-                                    "Fix the cart with food_update_cart, then try again.")
+                raise ConflictError(
+                    "The cart cannot be ordered yet: " + " ".join(priced.cart.problems),
+                    "Fix the cart with food_update_cart, then try again.",
+                )
             assert priced.address is not None and priced.cart.bill is not None and priced.rest is not None
             fingerprint = self._cart_fingerprint(row, priced.address.id, request)
             now = svc.now()
             existing = session.exec(
-                select(QuoteRow).where(QuoteRow.user_id == user_id, QuoteRow.kind == "order",
-                                       QuoteRow.fingerprint == fingerprint, QuoteRow.order_id == "")
+                select(QuoteRow).where(
+                    QuoteRow.user_id == user_id,
+                    QuoteRow.kind == "order",
+                    QuoteRow.fingerprint == fingerprint,
+                    QuoteRow.order_id == "",
+                )
             ).all()
             live = [q for q in existing if utc(q.expires_at) > now]
             total = priced.cart.bill.total.amount_minor
@@ -90,10 +97,18 @@ class OrderDesk:
                 quote_row = live[0]
             else:
                 quote_row = QuoteRow(
-                    token=new_id("cft"), user_id=user_id, kind="order", fingerprint=fingerprint, amount_minor=total,
-                    payload={"address_id": priced.address.id, "payment_method": request.payment_method,
-                             "note": request.note.strip()},
-                    created_at=now, expires_at=now + QUOTE_TTL,
+                    token=new_id("cft"),
+                    user_id=user_id,
+                    kind="order",
+                    fingerprint=fingerprint,
+                    amount_minor=total,
+                    payload={
+                        "address_id": priced.address.id,
+                        "payment_method": request.payment_method,
+                        "note": request.note.strip(),
+                    },
+                    created_at=now,
+                    expires_at=now + QUOTE_TTL,
                 )
                 session.add(quote_row)
             pay = "wallet" if request.payment_method == "wallet" else "cash on delivery"
@@ -142,16 +157,19 @@ class OrderDesk:
             payload = quote.payload
             row_for_price = CartRow.model_validate(row.model_dump() | {"address_id": payload["address_id"]})
             priced = svc.price_cart(session, user_id, row_for_price)
-            request_again = QuoteRequest(address_id=payload["address_id"], payment_method=payload["payment_method"],
-                                         note=payload["note"])
+            request_again = QuoteRequest(
+                address_id=payload["address_id"], payment_method=payload["payment_method"], note=payload["note"]
+            )
             if self._cart_fingerprint(row, payload["address_id"], request_again) != quote.fingerprint:
                 raise ConflictError(
                     "The cart changed after this quote was confirmed, so it was not ordered.",
                     "Call again without a token to quote the current cart.",
                 )
             if not priced.cart.can_order or priced.cart.bill is None:
-                raise ConflictError("The order cannot be placed now: " + " ".join(priced.cart.problems),
-                                    "Fix the cart with food_update_cart and quote again.")
+                raise ConflictError(
+                    "The order cannot be placed now: " + " ".join(priced.cart.problems),
+                    "Fix the cart with food_update_cart and quote again.",
+                )
             bill = priced.cart.bill
             total = bill.total.amount_minor
             if total != quote.amount_minor:
@@ -168,13 +186,20 @@ class OrderDesk:
                     )
                 user.wallet_minor -= total
                 session.add(user)
-                session.add(WalletEntryRow(user_id=user_id, order_id=order_id, kind="charge", amount_minor=total,
-                                           at=now))
+                session.add(
+                    WalletEntryRow(user_id=user_id, order_id=order_id, kind="charge", amount_minor=total, at=now)
+                )
             assert priced.rest is not None and priced.address is not None
             order = OrderRow(
-                id=order_id, user_id=user_id, restaurant_id=priced.rest.id, quote_token=quote.token,
-                total_minor=total, currency=svc.currency, payment_method=payload["payment_method"],
-                coupon_code=priced.coupon.code if priced.coupon else "", note=payload["note"],
+                id=order_id,
+                user_id=user_id,
+                restaurant_id=priced.rest.id,
+                quote_token=quote.token,
+                total_minor=total,
+                currency=svc.currency,
+                payment_method=payload["payment_method"],
+                coupon_code=priced.coupon.code if priced.coupon else "",
+                note=payload["note"],
                 snapshot=self._snapshot(order_id, priced.rest, priced.address, priced.lines, bill),
                 placed_at=now,
             )
@@ -187,8 +212,9 @@ class OrderDesk:
             session.flush()
             return self._order(session, order)
 
-    def _snapshot(self, order_id: str, rest: pricing.RestaurantRec, address: Address, lines: list[CartLine],
-                  bill: Bill) -> dict[str, object]:
+    def _snapshot(
+        self, order_id: str, rest: pricing.RestaurantRec, address: Address, lines: list[CartLine], bill: Bill
+    ) -> dict[str, object]:
         """Everything the order needs later, frozen now: menus and fees may change after."""
         rng = random.Random(order_id)
         travel_min = max(3, round(bill.distance_m / pricing.RIDER_SPEED_M_PER_MIN))
@@ -241,7 +267,10 @@ class OrderDesk:
             return None
         snap = order.snapshot
         marks = dict(self._milestones(order))
-        rest, home = snap["restaurant_location"], [snap["address"]["location"]["lat"], snap["address"]["location"]["lng"]]
+        rest, home = (
+            snap["restaurant_location"],
+            [snap["address"]["location"]["lat"], snap["address"]["location"]["lng"]],
+        )
         if status in ("accepted", "preparing"):
             span = (marks["picked_up"] - marks["accepted"]).total_seconds()
             where = self._lerp(snap["rider"]["start"], rest, (now - marks["accepted"]).total_seconds() / span)
@@ -274,17 +303,27 @@ class OrderDesk:
             steps = [s for s in steps if s.done and s.at <= cancelled_at]
             steps.append(TimelineStep(status="cancelled", at=cancelled_at.astimezone(CITY_TZ), done=True))
         refund, why = self._refund_for(order, status)
-        policy = POLICY + (f" Cancelling now: {self.svc.money(refund).display} back. {why}" if refund is not None
-                           else f" {why}")
+        policy = POLICY + (
+            f" Cancelling now: {self.svc.money(refund).display} back. {why}" if refund is not None else f" {why}"
+        )
         delivered_at = self._milestones(order)[-1][1]
         return Order(
-            id=order.id, status=status, restaurant_id=order.restaurant_id, restaurant_name=snap["restaurant_name"],
-            address=Address.model_validate(snap["address"]), lines=[CartLine.model_validate(x) for x in snap["lines"]],
-            bill=Bill.model_validate(snap["bill"]), payment_method=order.payment_method,  # type: ignore[arg-type]
-            note=order.note, placed_at=utc(order.placed_at).astimezone(CITY_TZ),
+            id=order.id,
+            status=status,
+            restaurant_id=order.restaurant_id,
+            restaurant_name=snap["restaurant_name"],
+            address=Address.model_validate(snap["address"]),
+            lines=[CartLine.model_validate(x) for x in snap["lines"]],
+            bill=Bill.model_validate(snap["bill"]),
+            payment_method=order.payment_method,
+            note=order.note,
+            placed_at=utc(order.placed_at).astimezone(CITY_TZ),
             eta=delivered_at.astimezone(CITY_TZ) if status in ACTIVE else None,
-            timeline=steps, rider=self._rider(order, status, now), cancellation_policy=policy,
-            refunded=self.svc.money(order.refunded_minor), cancel_reason=order.cancel_reason,
+            timeline=steps,
+            rider=self._rider(order, status, now),
+            cancellation_policy=policy,
+            refunded=self.svc.money(order.refunded_minor),
+            cancel_reason=order.cancel_reason,
         )
 
     def _own_order(self, session: Session, user_id: str, order_id: str, *, lock: bool = False) -> OrderRow:
@@ -311,11 +350,16 @@ class OrderDesk:
             for row in rows:
                 current = self.status(row, now)
                 if status == "any" or current == status or (status == "active" and current in ACTIVE):
-                    wanted.append(OrderSummary(
-                        id=row.id, restaurant_name=row.snapshot["restaurant_name"], status=current,
-                        total=self.svc.money(row.total_minor), placed_at=utc(row.placed_at).astimezone(CITY_TZ),
-                        item_count=sum(line["quantity"] for line in row.snapshot["lines"]),
-                    ))
+                    wanted.append(
+                        OrderSummary(
+                            id=row.id,
+                            restaurant_name=row.snapshot["restaurant_name"],
+                            status=current,
+                            total=self.svc.money(row.total_minor),
+                            placed_at=utc(row.placed_at).astimezone(CITY_TZ),
+                            item_count=sum(line["quantity"] for line in row.snapshot["lines"]),
+                        )
+                    )
             page, info = page_slice(wanted, cursor, limit)
             return OrderPage(orders=page, page=info)
 
@@ -328,20 +372,33 @@ class OrderDesk:
             status = self.status(order, now)
             refund, why = self._refund_for(order, status)
             if refund is None:
-                raise ConflictError(f"Order {order_id} cannot be cancelled: {why}",
-                                    "If something is wrong with the food, contact the restaurant.")
+                raise ConflictError(
+                    f"Order {order_id} cannot be cancelled: {why}",
+                    "If something is wrong with the food, contact the restaurant.",
+                )
             fingerprint = _fingerprint(order_id, refund)
-            quote = QuoteRow(token=new_id("cft"), user_id=user_id, kind="cancel", fingerprint=fingerprint,
-                             amount_minor=refund, payload={"order_id": order_id}, created_at=now,
-                             expires_at=now + timedelta(minutes=5))
+            quote = QuoteRow(
+                token=new_id("cft"),
+                user_id=user_id,
+                kind="cancel",
+                fingerprint=fingerprint,
+                amount_minor=refund,
+                payload={"order_id": order_id},
+                created_at=now,
+                expires_at=now + timedelta(minutes=5),
+            )
             session.add(quote)
             shown = svc.money(refund).display
             return CancelQuote(
-                confirmation_token=quote.token, expires_at=utc(quote.expires_at).astimezone(CITY_TZ),
-                order_id=order_id, refund=svc.money(refund), policy=why,
+                confirmation_token=quote.token,
+                expires_at=utc(quote.expires_at).astimezone(CITY_TZ),
+                order_id=order_id,
+                refund=svc.money(refund),
+                policy=why,
                 summary=f"Cancel order {order_id} from {order.snapshot['restaurant_name']} and refund {shown} "
-                        f"to the wallet." if order.payment_method == "wallet" else
-                        f"Cancel cash order {order_id} from {order.snapshot['restaurant_name']} (nothing to refund).",
+                f"to the wallet."
+                if order.payment_method == "wallet"
+                else f"Cancel cash order {order_id} from {order.snapshot['restaurant_name']} (nothing to refund).",
             )
 
     def cancel(self, user_id: str, order_id: str, request: CancelOrder) -> Order:
@@ -352,14 +409,18 @@ class OrderDesk:
             if quote.payload.get("order_id") != order_id:
                 raise InvalidInputError(
                     f"Confirmation token {quote.token} was issued for order {quote.payload.get('order_id')}, "
-                    f"not {order_id}.", "Use the token returned for this order.")
+                    f"not {order_id}.",
+                    "Use the token returned for this order.",
+                )
             order = self._own_order(session, user_id, order_id, lock=True)
             if quote.order_id:  # this very token already cancelled it: a retry
                 return self._order(session, order)
             now = svc.now()
             if utc(quote.expires_at) <= now:
-                raise ConflictError(f"Confirmation token {quote.token} expired.",
-                                    "Ask for a fresh cancellation quote and confirm again.")
+                raise ConflictError(
+                    f"Confirmation token {quote.token} expired.",
+                    "Ask for a fresh cancellation quote and confirm again.",
+                )
             status = self.status(order, now)
             refund, why = self._refund_for(order, status)
             if refund is None:
@@ -367,12 +428,15 @@ class OrderDesk:
             if refund != quote.amount_minor:
                 raise ConflictError(
                     f"The refund changed from {svc.money(quote.amount_minor).display} to "
-                    f"{svc.money(refund).display} ({why})", "Ask for a fresh quote and confirm the new amount.")
+                    f"{svc.money(refund).display} ({why})",
+                    "Ask for a fresh quote and confirm the new amount.",
+                )
             order.cancelled_at = now
             order.cancel_reason = request.reason.strip() or "cancelled by customer"
             if refund:
-                session.add(WalletEntryRow(user_id=user_id, order_id=order_id, kind="refund", amount_minor=refund,
-                                           at=now))
+                session.add(
+                    WalletEntryRow(user_id=user_id, order_id=order_id, kind="refund", amount_minor=refund, at=now)
+                )
                 user.wallet_minor += refund
                 order.refunded_minor = refund
                 session.add(user)

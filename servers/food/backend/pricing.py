@@ -100,9 +100,7 @@ def coupon_discount(coupon: Coupon, subtotal: int, delivery_fee: int) -> int:
     return min(coupon.amount_minor, subtotal)
 
 
-def build_bill(
-    rest: RestaurantRec, subtotal: int, distance_m: int, coupon: Coupon | None, currency: str
-) -> Bill:
+def build_bill(rest: RestaurantRec, subtotal: int, distance_m: int, coupon: Coupon | None, currency: str) -> Bill:
     packaging = rest.delivery.packaging_fee_minor
     fee = delivery_fee_minor(rest, distance_m)
     discount = coupon_discount(coupon, subtotal, fee) if coupon else 0
@@ -116,7 +114,8 @@ def build_bill(
             amount=m(fee),
             rule=(
                 f"{format_money(rest.delivery.base_fee_minor, currency)} + "
-                f"{format_money(rest.delivery.fee_per_km_minor, currency)}/km × {math.ceil(distance_m / 100) / 10:.1f} km"
+                f"{format_money(rest.delivery.fee_per_km_minor, currency)}/km × "
+                f"{math.ceil(distance_m / 100) / 10:.1f} km"
             ),
         ),
     ]

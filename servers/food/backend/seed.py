@@ -28,17 +28,33 @@ def seed(session: Session, fixtures_dir: Path) -> None:
     epoch = datetime(2026, 1, 1, tzinfo=UTC)
     users = _read(fixtures_dir / "users.json")["users"]
     for user in users:
-        session.add(UserRow(id=user["id"], name=user["name"], phone=user.get("phone", ""),
-                            currency=user.get("currency", "EUR"), wallet_minor=user["wallet_balance_minor"]))
+        session.add(
+            UserRow(
+                id=user["id"],
+                name=user["name"],
+                phone=user.get("phone", ""),
+                currency=user.get("currency", "EUR"),
+                wallet_minor=user["wallet_balance_minor"],
+            )
+        )
     session.flush()  # users first: addresses reference them
     for user in users:
         for n, adr in enumerate(user.get("addresses", [])):
-            session.add(AddressRow(
-                id=adr["id"] if adr["id"].startswith("adr_") else f"adr_{adr['id']}", user_id=user["id"],
-                label=adr["label"], street=adr["street"], housenumber=adr["housenumber"],
-                postcode=adr.get("postcode", ""), city=adr.get("city", "Helsinki"), lat=adr["lat"], lng=adr["lng"],
-                notes=adr.get("notes", ""), created_at=epoch.replace(minute=n),
-            ))
+            session.add(
+                AddressRow(
+                    id=adr["id"] if adr["id"].startswith("adr_") else f"adr_{adr['id']}",
+                    user_id=user["id"],
+                    label=adr["label"],
+                    street=adr["street"],
+                    housenumber=adr["housenumber"],
+                    postcode=adr.get("postcode", ""),
+                    city=adr.get("city", "Helsinki"),
+                    lat=adr["lat"],
+                    lng=adr["lng"],
+                    notes=adr.get("notes", ""),
+                    created_at=epoch.replace(minute=n),
+                )
+            )
     for rest in _read(fixtures_dir / "food" / "restaurants.json")["restaurants"]:
         session.add(RestaurantRow(id=rest["id"], data=rest))
     for coupon in _read(fixtures_dir / "food" / "coupons.json")["coupons"]:

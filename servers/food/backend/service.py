@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from shared.clock import SimClock
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
@@ -104,12 +104,22 @@ class FoodService:
     @staticmethod
     def _address(row: AddressRow) -> Address:
         return Address(
-            id=row.id, label=row.label, street=row.street, housenumber=row.housenumber, postcode=row.postcode,
-            city=row.city, location=GeoPoint(lat=row.lat, lng=row.lng), notes=row.notes,
+            id=row.id,
+            label=row.label,
+            street=row.street,
+            housenumber=row.housenumber,
+            postcode=row.postcode,
+            city=row.city,
+            location=GeoPoint(lat=row.lat, lng=row.lng),
+            notes=row.notes,
         )
 
     def _addresses(self, session: Session, user_id: str) -> list[AddressRow]:
-        stmt = select(AddressRow).where(AddressRow.user_id == user_id).order_by(AddressRow.created_at, AddressRow.id)
+        stmt = (
+            select(AddressRow)
+            .where(AddressRow.user_id == user_id)
+            .order_by(col(AddressRow.created_at), col(AddressRow.id))
+        )
         return list(session.exec(stmt).all())
 
     def _saved_address(self, session: Session, user_id: str, address_id: str) -> Address:
@@ -161,8 +171,17 @@ class FoodService:
 
     # ----- catalog -------------------------------------------------------------------
     def search(
-        self, user_id: str, *, query: str = "", address_id: str = "", lat: float = 0, lng: float = 0,
-        open_now: bool = False, sort: SortKey = "relevance", limit: int = 10, cursor: str = "",
+        self,
+        user_id: str,
+        *,
+        query: str = "",
+        address_id: str = "",
+        lat: float = 0,
+        lng: float = 0,
+        open_now: bool = False,
+        sort: SortKey = "relevance",
+        limit: int = 10,
+        cursor: str = "",
     ) -> RestaurantPage:
         with Session(self.engine) as session:
             near = self._where(session, user_id, address_id, lat, lng)
@@ -192,8 +211,10 @@ class FoodService:
     def restaurant_detail(self, user_id: str, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
         rest = self.restaurant(restaurant_id)
         with Session(self.engine) as session:
-            near = self._where(session, user_id, address_id, 0, 0) if address_id else (
-                (self._default_address(session, user_id) or None)
+            near = (
+                self._where(session, user_id, address_id, 0, 0)
+                if address_id
+                else (self._default_address(session, user_id) or None)
             )
         point = near if isinstance(near, GeoPoint) else (near.location if near else rest.location)
         m = self.money
@@ -203,15 +224,26 @@ class FoodService:
                 name=bilingual(cat.name, cat.name_zh),
                 items=[
                     MenuItem(
-                        id=item.id, name=bilingual(item.name, item.name_zh), description=item.description,
-                        price=m(item.price_minor), sold_out=item.sold_out, tags=item.tags,
+                        id=item.id,
+                        name=bilingual(item.name, item.name_zh),
+                        description=item.description,
+                        price=m(item.price_minor),
+                        sold_out=item.sold_out,
+                        tags=item.tags,
                         option_groups=[
                             OptionGroup(
-                                id=g.id, name=bilingual(g.name, g.name_zh), required=g.required,
-                                min_select=max(g.min_select, 1 if g.required else 0), max_select=g.max_select,
+                                id=g.id,
+                                name=bilingual(g.name, g.name_zh),
+                                required=g.required,
+                                min_select=max(g.min_select, 1 if g.required else 0),
+                                max_select=g.max_select,
                                 options=[
-                                    MenuOption(id=o.id, name=bilingual(o.name, o.name_zh),
-                                               price_delta=m(o.price_delta_minor), sold_out=o.sold_out)
+                                    MenuOption(
+                                        id=o.id,
+                                        name=bilingual(o.name, o.name_zh),
+                                        price_delta=m(o.price_delta_minor),
+                                        sold_out=o.sold_out,
+                                    )
                                     for o in g.options
                                 ],
                             )
@@ -263,9 +295,20 @@ class FoodService:
         with session_scope(self.engine) as session:
             self._user(session, user_id)
             existing = [r for r in self._addresses(session, user_id) if r.label.lower() == label.lower()]
-            row = existing[0] if existing else AddressRow(id=new_id("adr"), user_id=user_id, label=label,
-                                                          street=street, housenumber=number, lat=0, lng=0,
-                                                          created_at=self.now())
+            row = (
+                existing[0]
+                if existing
+                else AddressRow(
+                    id=new_id("adr"),
+                    user_id=user_id,
+                    label=label,
+                    street=street,
+                    housenumber=number,
+                    lat=0,
+                    lng=0,
+                    created_at=self.now(),
+                )
+            )
             row.street, row.housenumber, row.postcode = street, number, data.postcode.strip()
             row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
             session.add(row)
@@ -282,20 +325,26 @@ class FoodService:
             raise NotFoundError(f"No coupon {code!r}.", "Check the code, or order without one.")
         d = row.data
         return Coupon(
-            code=row.code, description=d["description"], kind=d["kind"], amount_minor=d.get("amount_minor", 0),
-            percent=d.get("percent", 0), max_discount_minor=d.get("max_discount_minor", 0),
-            min_subtotal_minor=d.get("min_subtotal_minor", 0), restaurant_id=d.get("restaurant_id", ""),
-            valid_from=datetime.fromisoformat(d["valid_from"]), valid_until=datetime.fromisoformat(d["valid_until"]),
+            code=row.code,
+            description=d["description"],
+            kind=d["kind"],
+            amount_minor=d.get("amount_minor", 0),
+            percent=d.get("percent", 0),
+            max_discount_minor=d.get("max_discount_minor", 0),
+            min_subtotal_minor=d.get("min_subtotal_minor", 0),
+            restaurant_id=d.get("restaurant_id", ""),
+            valid_from=datetime.fromisoformat(d["valid_from"]),
+            valid_until=datetime.fromisoformat(d["valid_until"]),
             per_user_limit=d.get("per_user_limit", 0),
         )
 
-    def coupon_problem(self, session: Session, user_id: str, coupon: Coupon, rest: RestaurantRec,
-                       subtotal: int) -> str:
+    def coupon_problem(self, session: Session, user_id: str, coupon: Coupon, rest: RestaurantRec, subtotal: int) -> str:
         """Why ``coupon`` does not apply to this cart, or '' if it does."""
         now = self.now()
         fmt = self.money
         if not coupon.valid_from <= now <= coupon.valid_until:
-            return f"Coupon {coupon.code} is only valid {local(coupon.valid_from):%Y-%m-%d} to {local(coupon.valid_until):%Y-%m-%d}."
+            span = f"{local(coupon.valid_from):%Y-%m-%d} to {local(coupon.valid_until):%Y-%m-%d}"
+            return f"Coupon {coupon.code} is only valid {span}."
         if coupon.restaurant_id and coupon.restaurant_id != rest.id:
             other = self.catalog.restaurants.get(coupon.restaurant_id)
             return f"Coupon {coupon.code} only works at {other.name if other else coupon.restaurant_id}."
@@ -305,7 +354,9 @@ class FoodService:
         if coupon.per_user_limit:
             used = session.exec(
                 select(OrderRow.id).where(
-                    OrderRow.user_id == user_id, OrderRow.coupon_code == coupon.code, OrderRow.cancelled_at == None  # noqa: E711
+                    OrderRow.user_id == user_id,
+                    OrderRow.coupon_code == coupon.code,
+                    OrderRow.cancelled_at == None,  # noqa: E711
                 )
             ).all()
             if len(used) >= coupon.per_user_limit:
@@ -333,11 +384,18 @@ class FoodService:
             options = pricing.resolve_options(item, stored["option_ids"])
             unit = pricing.unit_price_minor(item, options)
             subtotal += unit * stored["quantity"]
-            lines.append(CartLine(
-                line_id=stored["line_id"], item_id=item.id, name=bilingual(item.name, item.name_zh),
-                options=[o.name for o in options], option_ids=stored["option_ids"], quantity=stored["quantity"],
-                unit_price=self.money(unit), line_total=self.money(unit * stored["quantity"]),
-            ))
+            lines.append(
+                CartLine(
+                    line_id=stored["line_id"],
+                    item_id=item.id,
+                    name=bilingual(item.name, item.name_zh),
+                    options=[o.name for o in options],
+                    option_ids=stored["option_ids"],
+                    quantity=stored["quantity"],
+                    unit_price=self.money(unit),
+                    line_total=self.money(unit * stored["quantity"]),
+                )
+            )
             if item.sold_out or any(o.sold_out for o in options):
                 problems.append(f"{item.name} (or a chosen option) is sold out; remove it (quantity 0).")
         coupon = None
@@ -424,8 +482,9 @@ class FoodService:
                     row.coupon_code = ""
                 else:
                     coupon = self.coupon(session, update.coupon_code)
-                    probe = CartRow(user_id=user_id, restaurant_id=restaurant_id, lines=lines,
-                                    address_id=row.address_id)
+                    probe = CartRow(
+                        user_id=user_id, restaurant_id=restaurant_id, lines=lines, address_id=row.address_id
+                    )
                     priced = self.price_cart(session, user_id, probe)
                     if priced.rest is None:
                         raise ConflictError("Add items before applying a coupon.", "Fill the cart first.")
@@ -443,7 +502,9 @@ class FoodService:
             session.flush()
             return self.price_cart(session, user_id, row).cart
 
-    def _apply_items(self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate) -> list[dict[str, object]]:
+    def _apply_items(
+        self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate
+    ) -> list[dict[str, object]]:
         for entry in update.items:
             if entry.quantity < 0 or entry.quantity > MAX_QUANTITY:
                 raise InvalidInputError(
