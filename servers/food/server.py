@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import FastAPI
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
@@ -43,6 +42,9 @@ from shared.schemas.food import (
 )
 
 from .client import FoodClient
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 INSTRUCTIONS = """Food delivery in Helsinki (Ele.me-like). Typical flow: food_list_addresses →
 food_search_restaurants (query in English or Chinese: 'pizza', '火锅', '咖啡') → food_get_restaurant

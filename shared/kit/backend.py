@@ -17,9 +17,7 @@ from pydantic import BaseModel, Field
 
 from shared.clock import SimClock
 from shared.errors import ErrorBody, InvalidInputError, LifestyleError
-
-USER_HEADER = "X-Lifestyle-User"
-IDEMPOTENCY_HEADER = "Idempotency-Key"
+from shared.schemas.common import USER_HEADER
 
 
 def install_error_handlers(app: FastAPI) -> None:

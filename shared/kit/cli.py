@@ -60,8 +60,6 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     overrides = {"log_level": args.log_level.upper()} if args.log_level else {}
     settings = Settings.for_vertical(vertical.name, **overrides)
     configure_logging(settings.log_level)
-    import uvicorn
-
     if args.command == "reset":
         vertical.reset(settings)
         log.warning("%s: database reset and reseeded at %s", vertical.name, settings.effective_database_url)
@@ -70,12 +68,16 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
         sys.stdout.write(json.dumps(vertical.create_app(settings).openapi(), indent=1) + "\n")
         return
     if args.command == "backend":
+        import uvicorn
+
         uvicorn.run(vertical.create_app(settings), host=args.backend_host, port=args.backend_port, log_level="warning")
         return
     server = vertical.build_server(settings)
     if args.transport == "stdio":
         server.run("stdio")
         return
+    import uvicorn
+
     app = server.streamable_http_app(host=args.host, stateless_http=args.stateless)
     log.warning("%s-mcp serving streamable HTTP at http://%s:%d/mcp", vertical.name, args.host, args.port)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)

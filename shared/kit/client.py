@@ -20,8 +20,8 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import BackendUnavailableError, ErrorBody, InvalidInputError, NotFoundError, error_from_body
-from shared.kit.backend import IDEMPOTENCY_HEADER, USER_HEADER
 from shared.kit.settings import Settings
+from shared.schemas.common import IDEMPOTENCY_HEADER, USER_HEADER
 
 log = logging.getLogger(__name__)
 

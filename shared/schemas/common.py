@@ -14,6 +14,10 @@ from shared.errors import InvalidInputError
 
 T = TypeVar("T")
 
+USER_HEADER = "X-Lifestyle-User"
+"""Who is acting; a real provider would derive it from an OAuth token."""
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
 CURRENCY_SYMBOLS = {"EUR": "€", "CNY": "¥", "USD": "$", "GBP": "£"}
 
 
