@@ -138,15 +138,24 @@ class Catalog:
             )
         }
 
-    def match(self, rest: RestaurantRec, query: str, cuisine_hits: set[str]) -> tuple[int, list[str]]:
-        """Relevance of ``rest`` for ``query`` (0 = no match) and the dishes that matched."""
-        q = query.lower()
+    def search_terms(self, query: str) -> tuple[list[str], set[str]]:
+        """The query plus every label of the cuisines it names, so '咖啡' and 'coffee' search alike."""
+        q = query.strip().lower()
+        hits = self.cuisines_matching(q)
+        terms = {q}
+        for slug in hits:
+            rec = self.cuisines[slug]
+            terms |= {t.lower() for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
+        return sorted(terms), hits
+
+    def match(self, rest: RestaurantRec, terms: list[str], cuisine_hits: set[str]) -> tuple[int, list[str]]:
+        """Relevance of ``rest`` for the search terms (0 = no match) and the dishes that matched."""
         score = 0
-        if q in self._name_text[rest.id]:
+        if any(t in self._name_text[rest.id] for t in terms):
             score += 5
         if cuisine_hits.intersection(rest.cuisines):
             score += 3
-        dishes = [name for text, name in self._dish_text[rest.id] if q in text]
+        dishes = [name for text, name in self._dish_text[rest.id] if any(t in text for t in terms)]
         if dishes:
             score += 1 + min(len(dishes), 3)
         return score, dishes[:3]

@@ -259,7 +259,9 @@ class OrderDesk:
 
     @staticmethod
     def _lerp(a: list[float], b: list[float], t: float) -> GeoPoint:
-        t = min(max(t, 0.0), 1.0)
+        if t >= 1:
+            return GeoPoint(lat=b[0], lng=b[1])
+        t = max(t, 0.0)
         return GeoPoint(lat=round(a[0] + (b[0] - a[0]) * t, 6), lng=round(a[1] + (b[1] - a[1]) * t, 6))
 
     def _rider(self, order: OrderRow, status: OrderStatus, now: datetime) -> Rider | None:

@@ -187,10 +187,10 @@ class FoodService:
             near = self._where(session, user_id, address_id, lat, lng)
         now = self.now()
         q = query.strip()
-        cuisine_hits = self.catalog.cuisines_matching(q) if q else set()
+        terms, cuisine_hits = self.catalog.search_terms(q) if q else ([], set())
         scored: list[tuple[int, RestaurantSummary]] = []
         for rest in self.catalog.restaurants.values():
-            score, dishes = self.catalog.match(rest, q, cuisine_hits) if q else (0, [])
+            score, dishes = self.catalog.match(rest, terms, cuisine_hits) if q else (0, [])
             if q and not score:
                 continue
             summary = self._summary(rest, near, now, dishes)
