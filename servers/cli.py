@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         sys.stdout.write(snippet(ns.client, list(verticals()), http=ns.http) + "\n")
     else:
-        from servers.demo import run_demo
+        from servers.demos import run_demo
 
         run_demo(keep_data=ns.keep_data)
 

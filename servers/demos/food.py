@@ -12,8 +12,8 @@ from servers.demos import call, say, server_params
 
 async def demo(data_dir: Path) -> None:
     say("\n=== food-mcp (Ele.me-like) over stdio ===")
-    # 600 simulated seconds per real second: a 30-minute delivery takes a few seconds.
-    params = server_params("food-mcp", data_dir, LIFESTYLE_TIME_SCALE="600")
+    # 240 simulated seconds per real second: a 30-minute delivery takes about eight seconds.
+    params = server_params("food-mcp", data_dir, LIFESTYLE_TIME_SCALE="240")
     async with Client(params) as c:
         home = (await call(c, "food_list_addresses"))["addresses"][0]
         say(f"    delivering to {home['label']}: {home['street']} {home['housenumber']}")
@@ -41,13 +41,15 @@ async def demo(data_dir: Path) -> None:
         placed = await call(c, "food_place_order", {"confirmation_token": first["quote"]["confirmation_token"]})
         order = placed["order"]
         say(f"    placed {order['id']}, ETA {order['eta'][11:16]}")
-        for _ in range(4):
-            await anyio.sleep(1.2)
+        for _ in range(8):
+            await anyio.sleep(1.5)
             now = await call(c, "food_get_order", {"order_id": order["id"]})
             rider = now["rider"]
             where = f" · rider {rider['name']} at {rider['location']['lat']:.5f},{rider['location']['lng']:.5f}" \
                 if rider else ""
             say(f"    status {now['status']}{where}")
+            if now["status"] == "delivered":
+                break
         await call(c, "food_update_cart", {"restaurant_id": rest["id"], "items": [
             {"item_id": item["id"], "quantity": quantity, "option_ids": options}]})
         second = await call(c, "food_place_order", {})
