@@ -28,12 +28,42 @@ def _intervals(schedule: Schedule, day: datetime) -> list[tuple[datetime, dateti
     return out
 
 
+WEEK_MIN = 7 * 24 * 60
+_compiled: dict[int, tuple[Schedule, list[tuple[int, int]]]] = {}
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _week_spans(schedule: Schedule) -> list[tuple[int, int]]:
+    """[start, end) in minutes since Monday 00:00, split where they wrap past Sunday night.
+
+    Compiled once per schedule object: search checks every restaurant's hours on every call.
+    """
+    hit = _compiled.get(id(schedule))
+    if hit is not None and hit[0] is schedule:
+        return hit[1]
+    spans: list[tuple[int, int]] = []
+    for day_index, day in enumerate(DAYS):
+        for start, end in schedule.get(day, []):
+            a, b = _minutes(start), _minutes(end)
+            if b <= a:
+                b += 24 * 60
+            a, b = a + day_index * 1440, b + day_index * 1440
+            if b > WEEK_MIN:
+                spans += [(a, WEEK_MIN), (0, b - WEEK_MIN)]
+            else:
+                spans.append((a, b))
+    _compiled[id(schedule)] = (schedule, spans)
+    return spans
+
+
 def is_open(schedule: Schedule, at: datetime) -> bool:
     local = at.astimezone(CITY_TZ)
-    for day in (local - timedelta(days=1), local):
-        if any(opens <= local < closes for opens, closes in _intervals(schedule, day)):
-            return True
-    return False
+    minute = local.weekday() * 1440 + local.hour * 60 + local.minute
+    return any(a <= minute < b for a, b in _week_spans(schedule))
 
 
 def next_opening(schedule: Schedule, at: datetime) -> datetime | None:

@@ -12,12 +12,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from shared.clock import SimClock
 from shared.errors import ErrorBody, InvalidInputError, LifestyleError
 from shared.schemas.common import USER_HEADER
+
+
+def json_response(model: BaseModel) -> Response:
+    """Serialize a wire model once, skipping FastAPI's re-validation of a model the service just built.
+
+    Hot read routes use it with ``response_model=`` on the decorator, so the OpenAPI contract
+    still names the model.
+    """
+    return Response(content=model.model_dump_json(), media_type="application/json")
 
 
 def install_error_handlers(app: FastAPI) -> None:

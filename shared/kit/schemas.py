@@ -59,8 +59,31 @@ def normalize_schema(schema: dict[str, Any], *, for_input: bool) -> dict[str, An
     return result
 
 
+OUTPUT_DEPTH = 2
+
+
+def trim_depth(schema: dict[str, Any], depth: int = OUTPUT_DEPTH) -> dict[str, Any]:
+    """Keep an output schema's outer levels only.
+
+    Clients validate structured content against the advertised output schema on every call
+    (the Python SDK with jsonschema), and none shows it to the model; deep schemas of nested
+    menus cost milliseconds per call for no reader. Inner objects keep their type and
+    description; their fields are documented where they are produced.
+    """
+    if depth <= 0:
+        return {k: v for k, v in schema.items() if k in ("type", "description")}
+    out = dict(schema)
+    if isinstance(schema.get("properties"), dict):
+        out["properties"] = {name: trim_depth(sub, depth - 1) for name, sub in schema["properties"].items()}
+    if isinstance(schema.get("items"), dict):
+        out["items"] = trim_depth(schema["items"], depth - 1)
+    if isinstance(schema.get("anyOf"), list):
+        out["anyOf"] = [trim_depth(sub, depth) for sub in schema["anyOf"]]
+    return out
+
+
 def normalize_tool(tool: Tool) -> Tool:
-    output = normalize_schema(tool.output_schema, for_input=False) if tool.output_schema else None
+    output = trim_depth(normalize_schema(tool.output_schema, for_input=False)) if tool.output_schema else None
     return tool.model_copy(
         update={"input_schema": normalize_schema(tool.input_schema, for_input=True), "output_schema": output}
     )

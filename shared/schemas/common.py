@@ -6,7 +6,7 @@ import base64
 import binascii
 import secrets
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -34,11 +34,12 @@ class Money(WireModel):
     currency: str = Field(default="EUR", description="ISO 4217 currency code.", min_length=3, max_length=3)
     display: str = Field(default="", description="Human-readable amount, e.g. '€12.90'.")
 
-    @model_validator(mode="after")
-    def _fill_display(self) -> Money:
-        if not self.display:
-            self.display = format_money(self.amount_minor, self.currency)
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_display(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("display") and isinstance(data.get("amount_minor"), int):
+            return {**data, "display": format_money(data["amount_minor"], data.get("currency", "EUR"))}
+        return data
 
     @classmethod
     def of(cls, amount_minor: int, currency: str = "EUR") -> Money:

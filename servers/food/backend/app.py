@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import FastAPI, Query
+from fastapi import FastAPI, Query, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.clock import SimClock
-from shared.kit.backend import ERROR_RESPONSES, CallerId, clock_router, install_error_handlers
+from shared.kit.backend import ERROR_RESPONSES, CallerId, clock_router, install_error_handlers, json_response
 from shared.kit.db import ensure_seeded, make_engine
 from shared.kit.settings import Settings
 from shared.schemas.common import Address, User
@@ -84,8 +84,8 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
     install_error_handlers(app)
     app.include_router(clock_router(clock))
 
-    @app.get("/restaurants", tags=["catalog"])
-    def search_restaurants(
+    @app.get("/restaurants", tags=["catalog"], response_model=RestaurantPage)
+    async def search_restaurants(
         user: CallerId,
         query: str = "",
         address_id: str = "",
@@ -95,8 +95,8 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
         sort: SortKey = "relevance",
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
         cursor: str = "",
-    ) -> RestaurantPage:
-        return svc.search(
+    ) -> Response:
+        page = svc.search(
             user,
             query=query,
             address_id=address_id,
@@ -107,10 +107,11 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
             limit=limit,
             cursor=cursor,
         )
+        return json_response(page)
 
-    @app.get("/restaurants/{restaurant_id}", tags=["catalog"])
-    def get_restaurant(user: CallerId, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
-        return svc.restaurant_detail(user, restaurant_id, address_id)
+    @app.get("/restaurants/{restaurant_id}", tags=["catalog"], response_model=RestaurantDetail)
+    async def get_restaurant(user: CallerId, restaurant_id: str, address_id: str = "") -> Response:
+        return json_response(svc.restaurant_detail(user, restaurant_id, address_id))
 
     @app.get("/cuisines", tags=["catalog"])
     def cuisines() -> CuisineList:

@@ -113,6 +113,7 @@ class Catalog:
     items: dict[str, tuple[RestaurantRec, ItemRec]] = field(default_factory=dict)
     _dish_text: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _name_text: dict[str, str] = field(default_factory=dict)
+    _lookups: dict[str, dict[str, tuple[int, list[str]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for rest in self.restaurants.values():
@@ -137,6 +138,22 @@ class Catalog:
                 q == s.lower() or (len(q) >= 2 and q in s.lower()) for s in (rec.slug, rec.en, rec.zh, *rec.synonyms)
             )
         }
+
+    def lookup(self, query: str) -> dict[str, tuple[int, list[str]]]:
+        """Restaurants matching ``query`` → (relevance, matched dishes); memoized, as the catalog is static."""
+        key = query.strip().lower()
+        found = self._lookups.get(key)
+        if found is None:
+            terms, hits = self.search_terms(key)
+            found = {}
+            for rest in self.restaurants.values():
+                score, dishes = self.match(rest, terms, hits)
+                if score:
+                    found[rest.id] = (score, dishes)
+            if len(self._lookups) > 2048:
+                self._lookups.clear()
+            self._lookups[key] = found
+        return found
 
     def search_terms(self, query: str) -> tuple[list[str], set[str]]:
         """The query plus every label of the cuisines it names, so '咖啡' and 'coffee' search alike."""

@@ -75,6 +75,8 @@ class FoodService:
         self.catalog = catalog
         self.clock = clock
         self.currency = currency
+        self._menus: dict[str, list[MenuCategory]] = {}
+        self._defaults: dict[str, Address | None] = {}
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -132,8 +134,11 @@ class FoodService:
         return self._address(row)
 
     def _default_address(self, session: Session, user_id: str) -> Address | None:
-        rows = self._addresses(session, user_id)
-        return self._address(rows[0]) if rows else None
+        """The first saved address; cached because every search without a location needs it."""
+        if user_id not in self._defaults:
+            rows = self._addresses(session, user_id)
+            self._defaults[user_id] = self._address(rows[0]) if rows else None
+        return self._defaults[user_id]
 
     def _summary(self, rest: RestaurantRec, near: GeoPoint, now: datetime, dishes: list[str]) -> RestaurantSummary:
         straight = round(haversine_m(rest.location, near))
@@ -187,26 +192,32 @@ class FoodService:
             near = self._where(session, user_id, address_id, lat, lng)
         now = self.now()
         q = query.strip()
-        terms, cuisine_hits = self.catalog.search_terms(q) if q else ([], set())
-        scored: list[tuple[int, RestaurantSummary]] = []
+        matches = self.catalog.lookup(q) if q else None
+        # Rank on plain tuples; build wire models only for the page that is returned.
+        ranked: list[tuple[tuple[object, ...], RestaurantRec, list[str]]] = []
         for rest in self.catalog.restaurants.values():
-            score, dishes = self.catalog.match(rest, terms, cuisine_hits) if q else (0, [])
-            if q and not score:
+            score, dishes = (0, []) if matches is None else matches.get(rest.id, (0, []))
+            if matches is not None and not score:
                 continue
-            summary = self._summary(rest, near, now, dishes)
-            if not summary.delivers or (open_now and not summary.is_open):
+            distance = pricing.delivery_distance_m(rest, near)
+            if distance > rest.delivery.radius_m:
                 continue
-            scored.append((score, summary))
-        keys = {
-            "relevance": lambda s: (-s[0], not s[1].is_open, -s[1].rating, s[1].distance_m),
-            "distance": lambda s: (s[1].distance_m, s[1].id),
-            "rating": lambda s: (-s[1].rating, -s[1].rating_count, s[1].id),
-            "delivery_time": lambda s: (s[1].eta_minutes, s[1].distance_m, s[1].id),
-            "fee": lambda s: (s[1].delivery_fee.amount_minor, s[1].distance_m, s[1].id),
-        }
-        scored.sort(key=keys[sort])
-        page, info = page_slice([s for _, s in scored], cursor, limit)
-        return RestaurantPage(restaurants=page, page=info, near=near)
+            open_ = is_open(rest.opening_hours, now)
+            if open_now and not open_:
+                continue
+            key: tuple[object, ...] = {
+                "relevance": (-score, not open_, -rest.rating, distance, rest.id),
+                "distance": (distance, rest.id),
+                "rating": (-rest.rating, -rest.rating_count, rest.id),
+                "delivery_time": (pricing.eta_minutes(rest, distance), distance, rest.id),
+                "fee": (pricing.delivery_fee_minor(rest, distance), distance, rest.id),
+            }[sort]
+            ranked.append((key, rest, dishes))
+        ranked.sort(key=lambda entry: entry[0])
+        page, info = page_slice(ranked, cursor, limit)
+        return RestaurantPage(
+            restaurants=[self._summary(rest, near, now, dishes) for _, rest, dishes in page], page=info, near=near
+        )
 
     def restaurant_detail(self, user_id: str, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
         rest = self.restaurant(restaurant_id)
@@ -217,6 +228,21 @@ class FoodService:
                 else (self._default_address(session, user_id) or None)
             )
         point = near if isinstance(near, GeoPoint) else (near.location if near else rest.location)
+        m = self.money
+        return RestaurantDetail(
+            restaurant=self._summary(rest, point, self.now(), []),
+            address=f"{rest.street_address}, {rest.postcode} Helsinki".replace(" ,", ","),
+            location=rest.location,
+            opening_hours=describe_week(rest.opening_hours),
+            packaging_fee=m(rest.delivery.packaging_fee_minor),
+            delivery_rule=pricing.delivery_rule(rest, self.currency),
+            menu=self.menu(rest),
+        )
+
+    def menu(self, rest: RestaurantRec) -> list[MenuCategory]:
+        """The wire menu, built once per restaurant: menus only change when the catalog is reloaded."""
+        if rest.id in self._menus:
+            return self._menus[rest.id]
         m = self.money
         menu = [
             MenuCategory(
@@ -255,15 +281,8 @@ class FoodService:
             )
             for cat in rest.menu
         ]
-        return RestaurantDetail(
-            restaurant=self._summary(rest, point, self.now(), []),
-            address=f"{rest.street_address}, {rest.postcode} Helsinki".replace(" ,", ","),
-            location=rest.location,
-            opening_hours=describe_week(rest.opening_hours),
-            packaging_fee=m(rest.delivery.packaging_fee_minor),
-            delivery_rule=pricing.delivery_rule(rest, self.currency),
-            menu=menu,
-        )
+        self._menus[rest.id] = menu
+        return menu
 
     def cuisines(self) -> CuisineList:
         return CuisineList(cuisines=[Cuisine(slug=c.slug, en=c.en, zh=c.zh) for c in self.catalog.cuisines.values()])
@@ -312,6 +331,7 @@ class FoodService:
             row.street, row.housenumber, row.postcode = street, number, data.postcode.strip()
             row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
             session.add(row)
+            self._defaults.pop(user_id, None)
             return self._address(row)
 
     # ----- cart ------------------------------------------------------------------------
