@@ -1,0 +1,45 @@
+"""Beyond tools: prompts with argument completion, the menu resource and logging/setLevel."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from mcp import Client
+from mcp.types import PromptReference, TextResourceContents
+
+from tests.servers.food.conftest import FoodEnv
+from tests.servers.food.helpers import ok
+
+
+async def test_prompt_arguments_complete_cuisines_in_both_languages_and_saved_addresses(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        prompts = {p.name for p in (await c.list_prompts()).prompts}
+        ref = PromptReference(type="ref/prompt", name="order_dinner")
+        pizza = await c.complete(ref, {"name": "cuisine", "value": "piz"})
+        hotpot = await c.complete(ref, {"name": "cuisine", "value": "火"})
+        labels = await c.complete(ref, {"name": "address_label", "value": ""})
+        rendered = await c.get_prompt("order_dinner", {"people": "2", "cuisine": "Hot pot", "address_label": "Home"})
+    assert {"order_dinner", "track_order"} <= prompts
+    assert "Pizza" in pizza.completion.values
+    assert "火锅" in hotpot.completion.values
+    assert "Home" in labels.completion.values
+    assert "Hot pot" in rendered.messages[0].content.text  # type: ignore[union-attr]
+
+
+async def test_the_menu_resource_matches_the_menu_tool(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        rid = (await ok(c, "food_search_restaurants", {"limit": 1}))["restaurants"][0]["id"]
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": rid})
+        read = await c.read_resource(f"food://restaurants/{rid}/menu")
+    content = read.contents[0]
+    assert isinstance(content, TextResourceContents)
+    assert json.loads(content.text)["menu"] == detail["menu"]
+
+
+@pytest.mark.filterwarnings("ignore:The logging capability is deprecated")
+@pytest.mark.parametrize("level", ["debug", "error"])
+async def test_legacy_clients_can_set_the_log_level(food: FoodEnv, level: str) -> None:
+    async with Client(food.server, mode="legacy") as c:
+        await c.set_logging_level(level)  # type: ignore[arg-type]
+    assert food.server.client_log_level == level
