@@ -7,6 +7,7 @@ Errors are mapped to HTTP exactly once, here; the client maps them back in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -27,6 +28,35 @@ def json_response(model: BaseModel) -> Response:
     still names the model.
     """
     return Response(content=model.model_dump_json(), media_type="application/json")
+
+
+class ReadCache:
+    """Rendered JSON of hot catalog reads, valid for the current simulated minute.
+
+    Catalog answers change with the clock only minute by minute (open now, hours today) and with
+    a few writes (a user's saved addresses), so a search backend can serve repeats from memory.
+    Writers that affect reads call ``clear()``.
+    """
+
+    def __init__(self, clock: SimClock, max_entries: int = 4096) -> None:
+        self.clock = clock
+        self.max_entries = max_entries
+        self._minute: datetime | None = None
+        self._bodies: dict[tuple[object, ...], bytes] = {}
+
+    def clear(self) -> None:
+        self._bodies.clear()
+
+    def respond(self, key: tuple[object, ...], render: Callable[[], BaseModel]) -> Response:
+        minute = self.clock.now().replace(second=0, microsecond=0)
+        if minute != self._minute or len(self._bodies) >= self.max_entries:
+            self._bodies.clear()
+            self._minute = minute
+        body = self._bodies.get(key)
+        if body is None:
+            body = render().model_dump_json().encode()
+            self._bodies[key] = body
+        return Response(content=body, media_type="application/json")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.clock import SimClock
-from shared.kit.backend import ERROR_RESPONSES, CallerId, clock_router, install_error_handlers, json_response
+from shared.kit.backend import ERROR_RESPONSES, CallerId, clock_router, install_error_handlers
 from shared.kit.db import ensure_seeded, make_engine
 from shared.kit.settings import Settings
 from shared.schemas.common import Address, User
@@ -96,25 +96,29 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
         cursor: str = "",
     ) -> Response:
-        page = svc.search(
-            user,
-            query=query,
-            address_id=address_id,
-            lat=lat,
-            lng=lng,
-            open_now=open_now,
-            sort=sort,
-            limit=limit,
-            cursor=cursor,
+        key = ("search", user, query, address_id, lat, lng, open_now, sort, limit, cursor)
+        return svc.reads.respond(
+            key,
+            lambda: svc.search(
+                user,
+                query=query,
+                address_id=address_id,
+                lat=lat,
+                lng=lng,
+                open_now=open_now,
+                sort=sort,
+                limit=limit,
+                cursor=cursor,
+            ),
         )
-        return json_response(page)
 
     @app.get("/restaurants/{restaurant_id}", tags=["catalog"], response_model=RestaurantDetail)
     async def get_restaurant(user: CallerId, restaurant_id: str, address_id: str = "") -> Response:
-        return json_response(svc.restaurant_detail(user, restaurant_id, address_id))
+        key = ("restaurant", user, restaurant_id, address_id)
+        return svc.reads.respond(key, lambda: svc.restaurant_detail(user, restaurant_id, address_id))
 
     @app.get("/cuisines", tags=["catalog"])
-    def cuisines() -> CuisineList:
+    async def cuisines() -> CuisineList:
         return svc.cuisines()
 
     @app.get("/me", tags=["account"])

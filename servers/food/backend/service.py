@@ -19,6 +19,7 @@ from shared.clock import SimClock
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.geo import CITY_TZ, haversine_m, require_in_city
 from shared.hours import describe_day, describe_week, is_open, next_opening, today_key
+from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
 from shared.schemas.common import Address, GeoPoint, Money, User, check_id, new_id, page_slice
 from shared.schemas.food import (
@@ -77,6 +78,7 @@ class FoodService:
         self.currency = currency
         self._menus: dict[str, list[MenuCategory]] = {}
         self._defaults: dict[str, Address | None] = {}
+        self.reads = ReadCache(clock)
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -332,6 +334,7 @@ class FoodService:
             row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
             session.add(row)
             self._defaults.pop(user_id, None)
+            self.reads.clear()
             return self._address(row)
 
     # ----- cart ------------------------------------------------------------------------
