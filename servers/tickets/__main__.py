@@ -1,0 +1,18 @@
+"""``tickets-mcp`` / ``python -m servers.tickets``."""
+
+from shared.kit.cli import Vertical, run
+
+
+def vertical() -> Vertical:
+    from .backend.app import create_app, reset_database
+    from .server import build_server
+
+    return Vertical("tickets", 8002, build_server, create_app, reset_database)
+
+
+def main() -> None:
+    run(vertical())
+
+
+if __name__ == "__main__":
+    main()

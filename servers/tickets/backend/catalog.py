@@ -1,0 +1,186 @@
+"""The event catalog as the service reads it: typed, indexed and held in memory.
+
+Venues, events and sessions change only when the fixtures are reloaded, and every search reads
+all of them, so the service keeps parsed copies built from the ``tickets_venue``,
+``tickets_event`` and ``tickets_session`` rows. Seats, holds, orders and money always go to the
+database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.schemas.common import GeoPoint
+from shared.schemas.tickets import CATEGORY_ZH, Category, RefundPolicy
+
+
+class _Fixture(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class RowRec(_Fixture):
+    label: str
+    seats: int
+    rank: int
+    accessible: list[int] = []
+
+
+class SectionRec(_Fixture):
+    code: str
+    name: str
+    name_zh: str = ""
+    standing: bool = False
+    rows: list[RowRec]
+
+
+class VenueRec(_Fixture):
+    id: str
+    place_id: str = ""
+    name: str
+    name_en: str = ""
+    name_zh: str = ""
+    kind: str
+    lat: float
+    lng: float
+    street: str = ""
+    housenumber: str = ""
+    postcode: str = ""
+    area: str = ""
+    area_zh: str = ""
+    capacity: int
+    sections: list[SectionRec]
+
+    @property
+    def location(self) -> GeoPoint:
+        return GeoPoint(lat=self.lat, lng=self.lng)
+
+    @property
+    def display_name(self) -> str:
+        names = [self.name] + [n for n in (self.name_en, self.name_zh) if n and n != self.name]
+        return " / ".join(names)
+
+    @property
+    def address(self) -> str:
+        street = f"{self.street} {self.housenumber}".strip()
+        return ", ".join(p for p in (street, f"{self.postcode} Helsinki".strip()) if p)
+
+    @property
+    def area_label(self) -> str:
+        return f"{self.area} / {self.area_zh}" if self.area_zh else self.area
+
+
+class TierRec(_Fixture):
+    code: str
+    name: str
+    name_zh: str = ""
+    price_minor: int
+    ranks: list[int] = []
+    sections: list[str] = []
+
+    @property
+    def label(self) -> str:
+        return self.name if not self.name_zh or self.name_zh == self.name else f"{self.name} / {self.name_zh}"
+
+
+class SessionSpec(_Fixture):
+    id: str
+    day: int
+    time: str
+    prices: dict[str, int]
+    presold_percent: int = 0
+
+
+class EventRec(_Fixture):
+    id: str
+    venue_id: str
+    category: Category
+    title: str
+    title_zh: str = ""
+    performer: str
+    performer_zh: str = ""
+    description: str = ""
+    duration_min: int
+    tiers: list[TierRec]
+    service_fee_minor: int
+    per_user_limit: int
+    real_name: bool
+    refund_policy: RefundPolicy
+    on_sale_day: int
+    on_sale_time: str = "10:00"
+    sessions: list[SessionSpec]
+
+    @property
+    def display_title(self) -> str:
+        return f"{self.title} / {self.title_zh}" if self.title_zh else self.title
+
+    @property
+    def display_performer(self) -> str:
+        return f"{self.performer} / {self.performer_zh}" if self.performer_zh else self.performer
+
+    @property
+    def category_label(self) -> str:
+        return f"{self.category} / {CATEGORY_ZH[self.category]}"
+
+    def tier(self, code: str) -> TierRec | None:
+        return next((t for t in self.tiers if t.code == code), None)
+
+    def tier_for(self, section: SectionRec, row: RowRec) -> TierRec | None:
+        """Which tier a seat belongs to: the tier naming its section, else the one listing its row's rank."""
+        return next((t for t in self.tiers if section.code in t.sections), None) or next(
+            (t for t in self.tiers if not t.sections and row.rank in t.ranks), None
+        )
+
+
+@dataclass
+class SessionRec:
+    """A session with absolute times (UTC)."""
+
+    id: str
+    event_id: str
+    venue_id: str
+    starts_at: datetime
+    sales_open_at: datetime
+    prices: dict[str, int]
+
+
+@dataclass
+class Catalog:
+    venues: dict[str, VenueRec]
+    events: dict[str, EventRec]
+    sessions: dict[str, SessionRec]
+    by_event: dict[str, list[SessionRec]] = field(default_factory=dict)
+    search_text: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, venues: list[VenueRec], events: list[EventRec], sessions: list[SessionRec]) -> Catalog:
+        cat = cls(
+            venues={v.id: v for v in venues},
+            events={e.id: e for e in events},
+            sessions={s.id: s for s in sessions},
+        )
+        for s in sorted(sessions, key=lambda s: (s.starts_at, s.id)):
+            cat.by_event.setdefault(s.event_id, []).append(s)
+        for e in events:
+            venue = cat.venues[e.venue_id]
+            cat.search_text[e.id] = " ".join(
+                [
+                    e.title,
+                    e.title_zh,
+                    e.performer,
+                    e.performer_zh,
+                    e.category,
+                    CATEGORY_ZH[e.category],
+                    venue.name,
+                    venue.name_en,
+                    venue.name_zh,
+                    venue.area,
+                    venue.area_zh,
+                ]
+            ).lower()
+        return cat
+
+    def section(self, venue_id: str, code: str) -> SectionRec | None:
+        return next((s for s in self.venues[venue_id].sections if s.code == code), None)

@@ -1,0 +1,178 @@
+"""Tickets tables. Venues and events are loaded from fixtures; sessions are the events' performances
+anchored on the season's first Monday; holds, quotes, orders, e-tickets, attendees and the wallet
+ledger are the live state. Seat inventory lives in the shared seating engine's tables. Table names
+carry a ``tickets_`` prefix and their own metadata so every vertical can share one database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utc(value: datetime) -> datetime:
+    """Databases may hand back naive datetimes; everything here is stored in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class TicketsTable(SQLModel):
+    metadata = MetaData()
+
+
+def _json(default: Any = dict) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+def _when(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+class UserRow(TicketsTable, table=True):
+    __tablename__ = "tickets_user"
+    id: str = Field(primary_key=True)
+    name: str
+    currency: str = "EUR"
+    wallet_minor: int
+
+
+class VenueRow(TicketsTable, table=True):
+    """One venue with its seat layout as a JSON document (read-mostly)."""
+
+    __tablename__ = "tickets_venue"
+    id: str = Field(primary_key=True)
+    data: dict[str, Any] = _json()
+
+
+class EventRow(TicketsTable, table=True):
+    """One event with its tiers and rules as a JSON document (read-mostly)."""
+
+    __tablename__ = "tickets_event"
+    id: str = Field(primary_key=True)
+    venue_id: str = Field(index=True)
+    data: dict[str, Any] = _json()
+
+
+class SessionRow(TicketsTable, table=True):
+    """One performance: absolute times fixed when the season was anchored."""
+
+    __tablename__ = "tickets_session"
+    id: str = Field(primary_key=True)
+    event_id: str = Field(index=True)
+    venue_id: str
+    starts_at: datetime = _when()
+    sales_open_at: datetime = _when()
+    prices: dict[str, int] = _json()
+
+
+class AttendeeRow(TicketsTable, table=True):
+    __tablename__ = "tickets_attendee"
+    __table_args__ = (UniqueConstraint("user_id", "id_type", "id_number"),)
+    id: str = Field(primary_key=True)
+    user_id: str = Field(index=True)
+    name: str
+    id_type: str
+    id_number: str
+    created_at: datetime = _when()
+
+
+class HoldRow(TicketsTable, table=True):
+    """What this provider knows about a hold; the seats themselves are claimed in the seating engine."""
+
+    __tablename__ = "tickets_hold"
+    id: str = Field(primary_key=True)
+    user_id: str = Field(index=True)
+    event_id: str = Field(index=True)
+    session_id: str = Field(index=True)
+    request_key: str  # what was asked ("seats:A-1-1,A-1-2" or "tier:A:2"): a repeat returns this hold
+    seats: list[dict[str, Any]] = _json(list)  # [{seat_id, label, tier, price_minor, accessible}]
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    released_at: datetime | None = _when(nullable=True)
+    order_id: str = ""
+
+
+class QuoteRow(TicketsTable, table=True):
+    """A confirmation token: the exact purchase or refund the user confirms, and what it became."""
+
+    __tablename__ = "tickets_quote"
+    token: str = Field(primary_key=True)
+    user_id: str = Field(index=True)
+    kind: str  # "purchase" or "refund"
+    subject_id: str = Field(index=True)  # hold id or order id
+    fingerprint: str
+    amount_minor: int
+    payload: dict[str, Any] = _json()
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    result_id: str = ""  # the order (purchase) or refund id it became
+
+
+class OrderRow(TicketsTable, table=True):
+    __tablename__ = "tickets_order"
+    id: str = Field(primary_key=True)
+    user_id: str = Field(index=True)
+    event_id: str = Field(index=True)
+    session_id: str = Field(index=True)
+    hold_id: str = Field(unique=True)
+    quote_token: str = Field(unique=True)
+    tickets_minor: int
+    fee_minor: int
+    total_minor: int
+    currency: str = "EUR"
+    refunded_minor: int = 0
+    placed_at: datetime = _when()
+
+
+class TicketRow(TicketsTable, table=True):
+    __tablename__ = "tickets_ticket"
+    __table_args__ = (UniqueConstraint("order_id", "position"),)
+    id: str = Field(primary_key=True)
+    order_id: str = Field(index=True)
+    session_id: str = Field(index=True)
+    event_id: str = Field(index=True)
+    position: int
+    seat_id: str
+    seat_label: str
+    tier: str
+    price_minor: int
+    fee_minor: int
+    attendee_id: str = ""
+    attendee: str = ""  # name and masked ID, frozen at purchase
+    code: str
+    refund_id: str = ""
+    refunded_at: datetime | None = _when(nullable=True)
+
+
+class WalletEntryRow(TicketsTable, table=True):
+    """Ledger of wallet movements; the unique key makes a double charge or refund impossible."""
+
+    __tablename__ = "tickets_wallet_entry"
+    __table_args__ = (UniqueConstraint("ref", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(index=True)
+    ref: str  # order id for a charge, refund id for a refund
+    kind: str  # "charge" or "refund"
+    amount_minor: int
+    at: datetime = _when()
+
+
+class MetaRow(TicketsTable, table=True):
+    __tablename__ = "tickets_meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class SeatClaimRow(TicketsTable, table=True):
+    """A held or sold seat of one session (provisional until the shared seating engine takes over).
+
+    The primary key is the seat itself, so two holds can never own one seat at once."""
+
+    __tablename__ = "tickets_seat_claim"
+    session_id: str = Field(primary_key=True)
+    seat_id: str = Field(primary_key=True)
+    tier: str
+    hold_id: str = Field(index=True)
+    order_id: str = ""
+    expires_at: datetime = _when()

@@ -1,0 +1,678 @@
+"""Holds, purchases and refunds: seats are claimed once, money moves exactly once.
+
+A hold claims seats for ``HOLD_TTL`` (free; it lapses by the clock with no background job). A
+purchase quote binds a confirmation token to the hold, the attendees and the exact total; buying
+with that token charges the wallet, turns the claims into sold seats and issues e-tickets, and a
+token that already bought returns that order (a retry after a lost response never charges
+twice). A refund quote binds a token to tickets and an amount under the event's policy; refunding
+credits the wallet through a ledger row with a unique key and puts the seats back on sale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
+from shared.kit.db import session_scope
+from shared.schemas.common import check_id, new_id, page_slice
+from shared.schemas.tickets import (
+    AttendeeRef,
+    ConfirmRequest,
+    ETicket,
+    HeldSeat,
+    Hold,
+    HoldRequest,
+    HoldStatus,
+    Order,
+    OrderFilter,
+    OrderPage,
+    OrderStatus,
+    PurchaseQuote,
+    PurchaseQuoteRequest,
+    RefundQuote,
+    RefundQuoteRequest,
+)
+
+from . import pricing
+from .catalog import EventRec, SessionRec
+from .models import AttendeeRow, HoldRow, OrderRow, QuoteRow, TicketRow, WalletEntryRow, utc
+from .service import TicketsService, local
+
+REFUND_QUOTE_TTL = timedelta(minutes=5)
+MAX_SEATS_PER_HOLD = 10
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class OrderDesk:
+    def __init__(self, service: TicketsService) -> None:
+        self.svc = service
+
+    # ----- holds -----------------------------------------------------------------------
+    def hold_status(self, row: HoldRow, now: datetime) -> HoldStatus:
+        if row.order_id:
+            return "purchased"
+        if row.released_at is not None:
+            return "released"
+        return "expired" if utc(row.expires_at) <= now else "active"
+
+    def _hold(self, row: HoldRow, now: datetime) -> Hold:
+        svc = self.svc
+        event = svc.catalog.events[row.event_id]
+        rec = svc.catalog.sessions[row.session_id]
+        seats = [self._seat(s) for s in row.seats]
+        return Hold(
+            id=row.id,
+            status=self.hold_status(row, now),
+            event_id=event.id,
+            event_title=event.display_title,
+            session_id=rec.id,
+            starts_at=local(rec.starts_at),
+            venue_name=svc.catalog.venues[event.venue_id].display_name,
+            seats=seats,
+            bill=pricing.bill(
+                [(s["tier"], s["price_minor"]) for s in row.seats], event.service_fee_minor, svc.currency
+            ),
+            expires_at=local(row.expires_at),
+            real_name_required=event.real_name,
+        )
+
+    def _seat(self, stored: dict[str, object]) -> HeldSeat:
+        return HeldSeat(
+            seat_id=str(stored["seat_id"]),
+            label=str(stored["label"]),
+            tier=str(stored["tier"]),
+            price=self.svc.money(int(stored["price_minor"])),  # type: ignore[call-overload]
+            accessible=bool(stored["accessible"]),
+        )
+
+    def _live_holds(
+        self, session: Session, user_id: str, now: datetime, *, session_id: str = "", event_id: str = ""
+    ) -> list[HoldRow]:
+        """This user's active holds for one session or one event."""
+        stmt = select(HoldRow).where(
+            HoldRow.user_id == user_id, HoldRow.order_id == "", col(HoldRow.released_at).is_(None)
+        )
+        stmt = stmt.where(HoldRow.session_id == session_id) if session_id else stmt.where(HoldRow.event_id == event_id)
+        return [h for h in session.exec(stmt).all() if utc(h.expires_at) > now]
+
+    def _in_use(self, session: Session, user_id: str, event_id: str, now: datetime) -> int:
+        """Tickets this user holds or owns for the event: what the per-user limit counts."""
+        held = sum(len(h.seats) for h in self._live_holds(session, user_id, now, event_id=event_id))
+        owned = session.exec(
+            select(TicketRow.id)
+            .join(OrderRow, col(OrderRow.id) == col(TicketRow.order_id))
+            .where(OrderRow.user_id == user_id, TicketRow.event_id == event_id, TicketRow.refund_id == "")
+        ).all()
+        return held + len(owned)
+
+    def hold(self, user_id: str, request: HoldRequest) -> Hold:
+        svc = self.svc
+        rec = svc.session_rec(request.session_id)
+        event = svc.catalog.events[rec.event_id]
+        explicit = [s.strip() for s in request.seat_ids if s.strip()]
+        if explicit and (request.tier or request.quantity):
+            raise InvalidInputError(
+                "Give either seat_ids or tier + quantity, not both.",
+                "Pass exact seats from the seat map, or a tier code and how many best-available seats.",
+            )
+        if not explicit:
+            if not request.tier or request.quantity < 1:
+                raise InvalidInputError(
+                    "Say which seats: seat_ids, or tier and quantity ≥ 1.",
+                    f"Tiers of this session: {', '.join(t.code for t in event.tiers)}.",
+                    field="quantity",
+                )
+            if event.tier(request.tier.upper()) is None:
+                raise InvalidInputError(
+                    f"tier {request.tier!r} is not a tier of {event.title}.",
+                    f"Use one of: {', '.join(t.code for t in event.tiers)}.",
+                    field="tier",
+                )
+        count = len(explicit) or request.quantity
+        if count > min(MAX_SEATS_PER_HOLD, event.per_user_limit):
+            raise ConflictError(
+                f"{count} seats is more than the limit of {event.per_user_limit} per account for {event.title}.",
+                f"Hold at most {event.per_user_limit}.",
+                field="quantity",
+            )
+        seats = svc.inventory.resolve(event, explicit) if explicit else []
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            svc.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
+            state = svc.states(session, [rec], now)[0]
+            svc.refuse_unless_on_sale(state, event)
+            key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{request.tier.upper()}:{count}"
+            live = [h for h in self._live_holds(session, user_id, now, session_id=rec.id) if h.request_key == key]
+            if explicit and not live:  # exactly the seats of a live hold of this user, however it was asked
+                live = [
+                    h
+                    for h in self._live_holds(session, user_id, now, session_id=rec.id)
+                    if sorted(s["seat_id"] for s in h.seats) == sorted(explicit)
+                ]
+            if live:  # the same request again (a retry): the hold it already made
+                return self._hold(live[0], now)
+            used = self._in_use(session, user_id, event.id, now)
+            if used + count > event.per_user_limit:
+                raise ConflictError(
+                    f"You already hold or own {used} ticket(s) for {event.title}; the limit is "
+                    f"{event.per_user_limit} per account, so {count} more is too many.",
+                    "Release a hold with tickets_release_hold, or ask for fewer seats.",
+                )
+            if not explicit:
+                tier = request.tier.upper()
+                seats = svc.inventory.best_available(session, rec, event, tier, count, now)
+                if not seats:
+                    left = state.remaining.get(tier, 0)
+                    others = ", ".join(f"{t}: {n}" for t, n in state.remaining.items() if n)
+                    raise ConflictError(
+                        f"Only {left} seat(s) left in tier {tier} for this session; {count} asked.",
+                        f"Ask for fewer, or another tier (left: {others or 'none'}).",
+                    )
+            hold_id = new_id("hld")
+            expires_at = min(now + pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE)
+            svc.inventory.claim(session, rec, seats, hold_id, expires_at, now)
+            row = HoldRow(
+                id=hold_id,
+                user_id=user_id,
+                event_id=event.id,
+                session_id=rec.id,
+                request_key=key,
+                seats=[
+                    {
+                        "seat_id": s.seat_id,
+                        "label": s.label,
+                        "tier": s.tier,
+                        "price_minor": rec.prices[s.tier],
+                        "accessible": s.accessible,
+                    }
+                    for s in seats
+                ],
+                created_at=now,
+                expires_at=expires_at,
+            )
+            session.add(row)
+            return self._hold(row, now)
+
+    def _own_hold(self, session: Session, user_id: str, hold_id: str, *, lock: bool = False) -> HoldRow:
+        check_id(hold_id, "hld", field="hold_id", source="tickets_hold_seats")
+        stmt = select(HoldRow).where(HoldRow.id == hold_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None or row.user_id != user_id:
+            raise NotFoundError(
+                f"No hold {hold_id!r} for this account.",
+                "Holds belong to the account that made them; hold seats with tickets_hold_seats.",
+            )
+        return row
+
+    def release(self, user_id: str, hold_id: str) -> Hold:
+        svc = self.svc
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            row = self._own_hold(session, user_id, hold_id, lock=True)
+            status = self.hold_status(row, now)
+            if status == "purchased":
+                raise ConflictError(
+                    f"Hold {hold_id} was already bought as order {row.order_id}.",
+                    "To give the tickets back, refund them with tickets_refund.",
+                )
+            if status == "active":
+                svc.inventory.release(session, row.session_id, row.id)
+                row.released_at = now
+                session.add(row)
+            return self._hold(row, now)
+
+    def _refuse_unless_active(self, row: HoldRow, now: datetime) -> None:
+        status = self.hold_status(row, now)
+        if status == "expired":
+            raise ConflictError(
+                f"Hold {row.id} expired at {local(row.expires_at):%H:%M:%S} and its seats went back on sale; "
+                "nothing was bought.",
+                "Hold seats again with tickets_hold_seats, then buy the new hold.",
+            )
+        if status == "released":
+            raise ConflictError(f"Hold {row.id} was released; nothing was bought.", "Hold seats again.")
+        if status == "purchased":
+            raise ConflictError(
+                f"Hold {row.id} was already bought as order {row.order_id}.", "See it with tickets_list_orders."
+            )
+
+    # ----- purchase --------------------------------------------------------------------
+    def _attendees(
+        self, session: Session, user_id: str, event: EventRec, row: HoldRow, attendee_ids: list[str]
+    ) -> list[AttendeeRow]:
+        n = len(row.seats)
+        if not attendee_ids:
+            if event.real_name:
+                raise InvalidInputError(
+                    f"{event.title} is a real-name event (实名制): every ticket needs its holder.",
+                    f"Pass {n} attendee_ids (one per seat, in seat order) from tickets_list_attendees; save new ones "
+                    "with tickets_save_attendee.",
+                    field="attendee_ids",
+                )
+            return []
+        if len(attendee_ids) != n:
+            raise InvalidInputError(
+                f"{len(attendee_ids)} attendee_ids for {n} seat(s).",
+                f"Pass exactly {n}: one attendee per seat, in seat order.",
+                field="attendee_ids",
+            )
+        if len(set(attendee_ids)) != n:
+            raise InvalidInputError(
+                "The same attendee is named for two seats.",
+                "Each ticket needs a different person (一人一票).",
+                field="attendee_ids",
+            )
+        out = []
+        for aid in attendee_ids:
+            check_id(aid, "att", field="attendee_ids", source="tickets_list_attendees")
+            att = session.get(AttendeeRow, aid)
+            if att is None or att.user_id != user_id:
+                raise NotFoundError(
+                    f"No saved attendee {aid!r} for this account.",
+                    "List them with tickets_list_attendees or save one with tickets_save_attendee.",
+                    field="attendee_ids",
+                )
+            out.append(att)
+        already = session.exec(
+            select(TicketRow.attendee_id).where(
+                TicketRow.session_id == row.session_id,
+                col(TicketRow.attendee_id).in_(attendee_ids),
+                TicketRow.refund_id == "",
+            )
+        ).all()
+        if already:
+            who = next(a.name for a in out if a.id == already[0])
+            raise ConflictError(
+                f"{who} already has a ticket for this session.",
+                "One ticket per person per session: name someone else.",
+                field="attendee_ids",
+            )
+        return out
+
+    def _purchase_fingerprint(self, row: HoldRow, attendee_ids: list[str], total: int) -> str:
+        return _fingerprint(row.id, [s["seat_id"] for s in row.seats], attendee_ids, total)
+
+    def quote_purchase(self, user_id: str, request: PurchaseQuoteRequest) -> PurchaseQuote:
+        svc = self.svc
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            user = svc.user(session, user_id)
+            row = self._own_hold(session, user_id, request.hold_id)
+            self._refuse_unless_active(row, now)
+            event = svc.catalog.events[row.event_id]
+            rec = svc.catalog.sessions[row.session_id]
+            self._refuse_if_closed(rec, event, now)
+            attendees = self._attendees(session, user_id, event, row, request.attendee_ids)
+            hold = self._hold(row, now)
+            total = hold.bill.total.amount_minor
+            if user.wallet_minor < total:
+                raise PaymentDeclinedError(
+                    f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
+                    "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
+                )
+            ids = [a.id for a in attendees]
+            fingerprint = self._purchase_fingerprint(row, ids, total)
+            live = session.exec(
+                select(QuoteRow).where(
+                    QuoteRow.user_id == user_id,
+                    QuoteRow.kind == "purchase",
+                    QuoteRow.subject_id == row.id,
+                    QuoteRow.fingerprint == fingerprint,
+                    QuoteRow.result_id == "",
+                )
+            ).first()
+            if live is None:
+                live = QuoteRow(
+                    token=new_id("cft"),
+                    user_id=user_id,
+                    kind="purchase",
+                    subject_id=row.id,
+                    fingerprint=fingerprint,
+                    amount_minor=total,
+                    payload={"attendee_ids": ids},
+                    created_at=now,
+                    expires_at=row.expires_at,
+                )
+                session.add(live)
+            refs = [AttendeeRef(id=a.id, name=a.name, id_number_masked=pricing.mask_id(a.id_number)) for a in attendees]
+            n = len(row.seats)
+            holders = f" for {', '.join(a.name for a in attendees)}" if attendees else ""
+            return PurchaseQuote(
+                confirmation_token=live.token,
+                expires_at=local(live.expires_at),
+                hold_id=row.id,
+                event_title=event.display_title,
+                starts_at=local(rec.starts_at),
+                venue_name=hold.venue_name,
+                seats=hold.seats,
+                attendees=refs,
+                bill=hold.bill,
+                wallet_after=svc.money(user.wallet_minor - total),
+                refund_policy_text=pricing.POLICY_TEXT[event.refund_policy],
+                summary=(
+                    f"Buy {n} ticket(s){holders} for {event.title} on {local(rec.starts_at):%a %d %b %H:%M} at "
+                    f"{svc.catalog.venues[event.venue_id].name} ({'; '.join(s.label for s in hold.seats)}): "
+                    f"{hold.bill.tickets.display} + {hold.bill.service_fee.display} service fee = "
+                    f"{hold.bill.total.display} from the wallet."
+                ),
+            )
+
+    def _refuse_if_closed(self, rec: SessionRec, event: EventRec, now: datetime) -> None:
+        if now >= rec.starts_at - pricing.SALES_CLOSE_BEFORE:
+            raise ConflictError(
+                f"Sales for this session of {event.title} closed at "
+                f"{local(rec.starts_at - pricing.SALES_CLOSE_BEFORE):%H:%M}; nothing was bought.",
+                f"Pick another session from tickets_get_event(event_id='{event.id}').",
+            )
+
+    def _token(self, session: Session, user_id: str, token: str, kind: str) -> QuoteRow:
+        check_id(token, "cft", field="confirmation_token", source="the previous call's confirmation_token")
+        row = session.exec(select(QuoteRow).where(QuoteRow.token == token).with_for_update()).first()
+        if row is None or row.user_id != user_id or row.kind != kind:
+            raise NotFoundError(
+                f"Confirmation token {token!r} is unknown.",
+                "Call again without a token to get a fresh quote, show it to the user, then confirm.",
+            )
+        return row
+
+    def purchase(self, user_id: str, hold_id: str, request: ConfirmRequest) -> Order:
+        svc = self.svc
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            user = svc.user(session, user_id, lock=True)
+            quote = self._token(session, user_id, request.confirmation_token, "purchase")
+            if quote.subject_id != hold_id:
+                raise InvalidInputError(
+                    f"Confirmation token {quote.token} was issued for hold {quote.subject_id}, not {hold_id}.",
+                    "Pass the hold_id the token was issued for.",
+                )
+            if quote.result_id:  # this very token already bought: a retry
+                return self._order(session, session.get(OrderRow, quote.result_id), now)  # type: ignore[arg-type]
+            row = self._own_hold(session, user_id, hold_id, lock=True)
+            self._refuse_unless_active(row, now)
+            event = svc.catalog.events[row.event_id]
+            rec = svc.catalog.sessions[row.session_id]
+            self._refuse_if_closed(rec, event, now)
+            if utc(quote.expires_at) <= now:
+                raise ConflictError(
+                    f"Confirmation token {quote.token} expired.", "Call again without a token for a fresh quote."
+                )
+            attendees = self._attendees(session, user_id, event, row, quote.payload["attendee_ids"])
+            hold = self._hold(row, now)
+            total = hold.bill.total.amount_minor
+            if self._purchase_fingerprint(row, [a.id for a in attendees], total) != quote.fingerprint:
+                raise ConflictError(
+                    "The hold or its price changed after this quote; nothing was bought.",
+                    "Call again without a token to quote the hold as it is now.",
+                )
+            if user.wallet_minor < total:
+                raise PaymentDeclinedError(
+                    f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
+                    "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
+                )
+            order_id = new_id("tko")
+            sold = svc.inventory.sell(session, rec.id, row.id, order_id)
+            if sold != len(row.seats):  # the claims are gone: never sell what is not held
+                raise ConflictError(f"Hold {row.id} no longer owns its seats; nothing was bought.", "Hold seats again.")
+            user.wallet_minor -= total
+            session.add(user)
+            session.add(WalletEntryRow(user_id=user_id, ref=order_id, kind="charge", amount_minor=total, at=now))
+            order = OrderRow(
+                id=order_id,
+                user_id=user_id,
+                event_id=event.id,
+                session_id=rec.id,
+                hold_id=row.id,
+                quote_token=quote.token,
+                tickets_minor=hold.bill.tickets.amount_minor,
+                fee_minor=hold.bill.service_fee.amount_minor,
+                total_minor=total,
+                currency=svc.currency,
+                placed_at=now,
+            )
+            session.add(order)
+            for n, seat in enumerate(row.seats):
+                ticket_id = new_id("tkt")
+                att = attendees[n] if attendees else None
+                session.add(
+                    TicketRow(
+                        id=ticket_id,
+                        order_id=order_id,
+                        session_id=rec.id,
+                        event_id=event.id,
+                        position=n,
+                        seat_id=seat["seat_id"],
+                        seat_label=seat["label"],
+                        tier=seat["tier"],
+                        price_minor=seat["price_minor"],
+                        fee_minor=event.service_fee_minor,
+                        attendee_id=att.id if att else "",
+                        attendee=f"{pricing.mask_name(att.name)} ({pricing.mask_id(att.id_number)})" if att else "",
+                        code=self._code(ticket_id, order_id, n),
+                    )
+                )
+            row.order_id = order_id
+            quote.result_id = order_id
+            session.add_all([row, quote])
+            session.flush()
+            return self._order(session, order, now)
+
+    @staticmethod
+    def _code(ticket_id: str, order_id: str, position: int) -> str:
+        digest = hashlib.sha256(f"{ticket_id}:{order_id}".encode()).hexdigest()[:12].upper()
+        return f"HTX1-{order_id.removeprefix('tko_').upper()}-{position + 1:02d}-{digest}"
+
+    # ----- orders ----------------------------------------------------------------------
+    def _tickets(self, session: Session, order_id: str, *, lock: bool = False) -> list[TicketRow]:
+        stmt = select(TicketRow).where(TicketRow.order_id == order_id).order_by(col(TicketRow.position))
+        if lock:
+            stmt = stmt.with_for_update()
+        return list(session.exec(stmt).all())
+
+    def _order(self, session: Session, order: OrderRow, now: datetime) -> Order:
+        svc = self.svc
+        event = svc.catalog.events[order.event_id]
+        rec = svc.catalog.sessions[order.session_id]
+        tickets = self._tickets(session, order.id)
+        over = rec.starts_at + timedelta(minutes=event.duration_min) <= now
+        valid = [t for t in tickets if not t.refund_id]
+        status: OrderStatus = "paid" if len(valid) == len(tickets) else ("refunded" if not valid else "partly_refunded")
+        if valid:
+            rule = pricing.refund_for(
+                event.refund_policy, [t.price_minor + t.fee_minor for t in valid], rec.starts_at - now, svc.currency
+            )
+            refund_now = (
+                f"Refunding all {len(valid)} valid ticket(s) now returns {svc.money(rule.refund_minor).display}. "
+                f"{rule.rule}"
+                if rule.refund_minor is not None
+                else f"No refund now. {rule.rule}"
+            )
+        else:
+            refund_now = "Every ticket of this order has been refunded."
+        return Order(
+            id=order.id,
+            status=status,
+            event_id=event.id,
+            event_title=event.display_title,
+            session_id=rec.id,
+            starts_at=local(rec.starts_at),
+            venue_name=svc.catalog.venues[event.venue_id].display_name,
+            tickets=[
+                ETicket(
+                    id=t.id,
+                    seat_id=t.seat_id,
+                    seat=t.seat_label,
+                    tier=t.tier,
+                    price=svc.money(t.price_minor + t.fee_minor),
+                    attendee=t.attendee,
+                    code=t.code,
+                    status="refunded" if t.refund_id else ("used" if over else "valid"),
+                )
+                for t in tickets
+            ],
+            bill=pricing.bill([(t.tier, t.price_minor) for t in tickets], event.service_fee_minor, order.currency),
+            refunded=svc.money(order.refunded_minor),
+            placed_at=local(order.placed_at),
+            refund_now=refund_now,
+        )
+
+    def _own_order(self, session: Session, user_id: str, order_id: str, *, lock: bool = False) -> OrderRow:
+        check_id(order_id, "tko", field="order_id", source="tickets_list_orders")
+        stmt = select(OrderRow).where(OrderRow.id == order_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None or row.user_id != user_id:
+            raise NotFoundError(f"No order {order_id!r} for this account.", "List orders with tickets_list_orders.")
+        return row
+
+    def get(self, user_id: str, order_id: str) -> Order:
+        now = self.svc.now()
+        with Session(self.svc.engine) as session:
+            return self._order(session, self._own_order(session, user_id, order_id), now)
+
+    def list_orders(self, user_id: str, status: OrderFilter = "any", limit: int = 5, cursor: str = "") -> OrderPage:
+        svc = self.svc
+        now = svc.now()
+        with Session(svc.engine) as session:
+            rows = session.exec(
+                select(OrderRow)
+                .where(OrderRow.user_id == user_id)
+                .order_by(col(OrderRow.placed_at).desc(), col(OrderRow.id))
+            ).all()
+            wanted = []
+            for row in rows:
+                starts = svc.catalog.sessions[row.session_id].starts_at
+                fully = row.refunded_minor > 0 and all(t.refund_id for t in self._tickets(session, row.id))
+                if (
+                    status == "any"
+                    or (status == "refunded" and fully)
+                    or (status == "upcoming" and starts > now and not fully)
+                    or (status == "past" and starts <= now and not fully)
+                ):
+                    wanted.append(row)
+            page, info = page_slice(wanted, cursor, limit)
+            return OrderPage(orders=[self._order(session, r, now) for r in page], page=info)
+
+    # ----- refunds ---------------------------------------------------------------------
+    def _refundable(self, session: Session, order: OrderRow, ticket_ids: list[str], *, lock: bool) -> list[TicketRow]:
+        tickets = self._tickets(session, order.id, lock=lock)
+        by_id = {t.id: t for t in tickets}
+        if ticket_ids:
+            if len(set(ticket_ids)) != len(ticket_ids):
+                raise InvalidInputError("A ticket is listed twice.", "List each ticket id once.", field="ticket_ids")
+            for tid in ticket_ids:
+                check_id(tid, "tkt", field="ticket_ids", source="tickets_list_orders (tickets[].id)")
+                if tid not in by_id:
+                    raise NotFoundError(
+                        f"Ticket {tid!r} is not part of order {order.id}.",
+                        "Use ticket ids from this order in tickets_list_orders, or [] for all of them.",
+                        field="ticket_ids",
+                    )
+                if by_id[tid].refund_id:
+                    raise ConflictError(f"Ticket {tid} was already refunded.", "Leave it out.", field="ticket_ids")
+            return [by_id[t] for t in ticket_ids]
+        valid = [t for t in tickets if not t.refund_id]
+        if not valid:
+            raise ConflictError(f"Every ticket of order {order.id} was already refunded.", "Nothing left to refund.")
+        return valid
+
+    def quote_refund(self, user_id: str, order_id: str, request: RefundQuoteRequest) -> RefundQuote:
+        svc = self.svc
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            order = self._own_order(session, user_id, order_id)
+            tickets = self._refundable(session, order, request.ticket_ids, lock=False)
+            event = svc.catalog.events[order.event_id]
+            rec = svc.catalog.sessions[order.session_id]
+            paid = [t.price_minor + t.fee_minor for t in tickets]
+            rule = pricing.refund_for(event.refund_policy, paid, rec.starts_at - now, svc.currency)
+            if rule.refund_minor is None:
+                raise ConflictError(
+                    f"Order {order_id} cannot be refunded now: {rule.rule}",
+                    "Nothing was changed. The full policy is in tickets_get_event (refund_policy_text).",
+                )
+            ids = [t.id for t in tickets]
+            quote = QuoteRow(
+                token=new_id("cft"),
+                user_id=user_id,
+                kind="refund",
+                subject_id=order_id,
+                fingerprint=_fingerprint(order_id, ids, rule.refund_minor),
+                amount_minor=rule.refund_minor,
+                payload={"ticket_ids": ids},
+                created_at=now,
+                expires_at=now + REFUND_QUOTE_TTL,
+            )
+            session.add(quote)
+            back = svc.money(rule.refund_minor)
+            return RefundQuote(
+                confirmation_token=quote.token,
+                expires_at=local(quote.expires_at),
+                order_id=order_id,
+                ticket_ids=ids,
+                paid=svc.money(sum(paid)),
+                fee=svc.money(sum(paid) - rule.refund_minor),
+                refund=back,
+                rule=rule.rule,
+                summary=(
+                    f"Refund {len(ids)} ticket(s) for {event.title} on {local(rec.starts_at):%a %d %b %H:%M}: "
+                    f"{back.display} back to the wallet of {svc.money(sum(paid)).display} paid "
+                    f"(fee {svc.money(sum(paid) - rule.refund_minor).display}); the seats go back on sale."
+                ),
+            )
+
+    def refund(self, user_id: str, order_id: str, request: ConfirmRequest) -> Order:
+        svc = self.svc
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            user = svc.user(session, user_id, lock=True)
+            quote = self._token(session, user_id, request.confirmation_token, "refund")
+            if quote.subject_id != order_id:
+                raise InvalidInputError(
+                    f"Confirmation token {quote.token} was issued for order {quote.subject_id}, not {order_id}.",
+                    "Use the token returned for this order.",
+                )
+            order = self._own_order(session, user_id, order_id, lock=True)
+            if quote.result_id:  # this very token already refunded: a retry
+                return self._order(session, order, now)
+            if utc(quote.expires_at) <= now:
+                raise ConflictError(
+                    f"Confirmation token {quote.token} expired.", "Ask for a fresh refund quote and confirm again."
+                )
+            tickets = self._refundable(session, order, quote.payload["ticket_ids"], lock=True)
+            event = svc.catalog.events[order.event_id]
+            rec = svc.catalog.sessions[order.session_id]
+            rule = pricing.refund_for(
+                event.refund_policy, [t.price_minor + t.fee_minor for t in tickets], rec.starts_at - now, svc.currency
+            )
+            if rule.refund_minor is None:
+                raise ConflictError(f"Order {order_id} cannot be refunded now: {rule.rule}", "Nothing was changed.")
+            if rule.refund_minor != quote.amount_minor:
+                raise ConflictError(
+                    f"The refund changed from {svc.money(quote.amount_minor).display} to "
+                    f"{svc.money(rule.refund_minor).display} ({rule.rule})",
+                    "Ask for a fresh quote and confirm the new amount.",
+                )
+            refund_id = new_id("rfd")
+            session.add(
+                WalletEntryRow(user_id=user_id, ref=refund_id, kind="refund", amount_minor=rule.refund_minor, at=now)
+            )
+            user.wallet_minor += rule.refund_minor
+            order.refunded_minor += rule.refund_minor
+            for t in tickets:
+                t.refund_id, t.refunded_at = refund_id, now
+            svc.inventory.unsell(session, rec.id, [t.seat_id for t in tickets], order_id)
+            quote.result_id = refund_id
+            session.add_all([user, order, quote, *tickets])
+            session.flush()
+            return self._order(session, order, now)

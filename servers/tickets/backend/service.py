@@ -1,0 +1,497 @@
+"""Business rules of the tickets provider: event search, event details, the user and attendees.
+
+Every public method takes the acting user's id; anything it refuses is refused with a
+``LifestyleError`` before any row changes. Holds, purchases and refunds live in ``orders.py``;
+prices and refund rules in ``pricing.py``; seats in the shared seating engine behind
+``inventory.py``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from rapidfuzz import fuzz
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from shared.clock import SimClock
+from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.geo import CITY_TZ, haversine_m, require_in_city
+from shared.kit.db import session_scope
+from shared.schemas.common import GeoPoint, Money, User, check_id, new_id, page_slice
+from shared.schemas.tickets import (
+    Attendee,
+    AttendeeInput,
+    AttendeeList,
+    Availability,
+    CategoryFilter,
+    EventDetail,
+    EventPage,
+    EventSession,
+    EventSummary,
+    RowMap,
+    SeatMap,
+    SectionMap,
+    SessionStatus,
+    TierPrice,
+    Venue,
+)
+
+from . import pricing
+from .catalog import Catalog, EventRec, SessionRec, VenueRec
+from .inventory import Inventory
+from .models import AttendeeRow, HoldRow, UserRow, utc
+
+MAX_ATTENDEES = 20
+
+
+def local(value: datetime) -> datetime:
+    return utc(value).astimezone(CITY_TZ)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'toolo' finds Töölö and 'svenska teatern' finds 'Svenska Teatern'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def parse_day(value: str, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"{field} {value!r} is not a date.",
+            "Give dates as YYYY-MM-DD, e.g. 2026-12-05, or '' for open.",
+            field=field,
+        ) from exc
+
+
+@dataclass
+class SessionState:
+    """A session as of now: its status and what is left per tier."""
+
+    rec: SessionRec
+    status: SessionStatus
+    remaining: dict[str, int]
+
+    @property
+    def total_remaining(self) -> int:
+        return sum(self.remaining.values())
+
+
+class TicketsService:
+    def __init__(self, engine: Engine, catalog: Catalog, inventory: Inventory, clock: SimClock) -> None:
+        self.engine = engine
+        self.catalog = catalog
+        self.inventory = inventory
+        self.clock = clock
+        self.currency = "EUR"
+
+    # ----- helpers -------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now().astimezone(UTC)
+
+    def money(self, minor: int) -> Money:
+        return Money.of(minor, self.currency)
+
+    def event(self, event_id: str) -> EventRec:
+        check_id(event_id, "evt", field="event_id", source="tickets_search_events")
+        event = self.catalog.events.get(event_id)
+        if event is None:
+            raise NotFoundError(f"No event {event_id!r}.", "Find event ids with tickets_search_events.")
+        return event
+
+    def session_rec(self, session_id: str) -> SessionRec:
+        check_id(session_id, "ses", field="session_id", source="tickets_get_event (sessions[].id)")
+        rec = self.catalog.sessions.get(session_id)
+        if rec is None:
+            raise NotFoundError(
+                f"No session {session_id!r}.", "Session ids are listed by tickets_get_event under sessions[].id."
+            )
+        return rec
+
+    def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
+        stmt = select(UserRow).where(UserRow.id == user_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None:
+            raise NotFoundError(
+                f"No user {user_id!r}.", "Check the LIFESTYLE_USER setting (demo users: usr_demo, usr_alice …)."
+            )
+        return row
+
+    def status(self, rec: SessionRec, remaining: int, now: datetime) -> SessionStatus:
+        if rec.starts_at <= now:
+            return "past"
+        if now >= rec.starts_at - pricing.SALES_CLOSE_BEFORE:
+            return "sales_closed"
+        if now < rec.sales_open_at:
+            return "not_yet_on_sale"
+        return "sold_out" if remaining <= 0 else "on_sale"
+
+    def states(self, session: Session, recs: list[SessionRec], now: datetime) -> list[SessionState]:
+        counts = self.inventory.remaining(session, [r.id for r in recs], now)
+        out = []
+        for rec in recs:
+            remaining = counts.get(rec.id, {})
+            out.append(SessionState(rec, self.status(rec, sum(remaining.values()), now), remaining))
+        return out
+
+    def refuse_unless_on_sale(self, state: SessionState, event: EventRec) -> None:
+        """Refuse with the reason and the fix when tickets for this session cannot be bought now."""
+        rec = state.rec
+        when = f"{local(rec.starts_at):%a %d %b %H:%M}"
+        others = f"Pick another session of {event.title} from tickets_get_event(event_id='{event.id}')."
+        if state.status == "past":
+            raise ConflictError(f"The {when} session of {event.title} is already over.", others)
+        if state.status == "sales_closed":
+            raise ConflictError(
+                f"Sales for the {when} session of {event.title} closed one hour before the start.", others
+            )
+        if state.status == "not_yet_on_sale":
+            raise ConflictError(
+                f"Tickets for {event.title} go on sale at {local(rec.sales_open_at):%a %d %b %H:%M} (Helsinki time).",
+                "Try again once sales open.",
+            )
+        if state.status == "sold_out":
+            raise ConflictError(f"The {when} session of {event.title} is sold out.", others)
+
+    def venue(self, rec: VenueRec) -> Venue:
+        return Venue(
+            id=rec.id,
+            name=rec.display_name,
+            kind=rec.kind,
+            address=rec.address,
+            area=rec.area_label,
+            location=rec.location,
+            capacity=rec.capacity,
+            sections=[
+                f"{s.code}: {s.name} / {s.name_zh}" if s.name_zh else f"{s.code}: {s.name}" for s in rec.sections
+            ],
+        )
+
+    # ----- search ----------------------------------------------------------------------
+    def _query_score(self, event_id: str, query: str) -> int:
+        """0 when the query does not match; higher is better. Every word must match, a typo is forgiven."""
+        text = fold(self.catalog.search_text[event_id])
+        score = 0
+        for word in fold(query).split():
+            if word in text:
+                score += 3 if f" {word}" in f" {text}" else 2
+            elif len(word) >= 5 and any(fuzz.ratio(word, token) >= 80 for token in text.split()):
+                score += 1
+            else:
+                return 0
+        return score
+
+    def _area_matches(self, area: str) -> set[str]:
+        wanted = fold(area.strip())
+        hits = {
+            v.id for v in self.catalog.venues.values() if wanted and (wanted in fold(v.area) or wanted in v.area_zh)
+        }
+        if not hits:
+            known = sorted({v.area_label for v in self.catalog.venues.values()})
+            raise InvalidInputError(
+                f"area {area!r} is not a district with venues.",
+                f"Use one of: {', '.join(known)}; or pass lat and lng; or '' for the whole city.",
+                field="area",
+            )
+        return hits
+
+    def search(
+        self,
+        *,
+        query: str = "",
+        category: CategoryFilter = "any",
+        area: str = "",
+        lat: float = 0,
+        lng: float = 0,
+        date_from: str = "",
+        date_to: str = "",
+        price_min_minor: int = 0,
+        price_max_minor: int = 0,
+        limit: int = 10,
+        cursor: str = "",
+    ) -> EventPage:
+        first, last = parse_day(date_from, "date_from"), parse_day(date_to, "date_to")
+        if first and last and last < first:
+            raise InvalidInputError(
+                f"date_to {date_to} is before date_from {date_from}.", "Swap them, or leave one ''.", field="date_to"
+            )
+        if price_min_minor < 0 or price_max_minor < 0 or (price_max_minor and price_min_minor > price_max_minor):
+            raise InvalidInputError(
+                f"The price range {price_min_minor}–{price_max_minor} (cents) is empty.",
+                "Give price_min_minor ≤ price_max_minor in cents, or 0 for an open end.",
+                field="price_max_minor",
+            )
+        near = require_in_city(GeoPoint(lat=lat, lng=lng)) if (lat or lng) else None
+        venues = self._area_matches(area) if area.strip() else None
+        now = self.now()
+        candidates: list[tuple[EventRec, int, list[SessionRec]]] = []
+        for event in self.catalog.events.values():
+            if category != "any" and event.category != category:
+                continue
+            if venues is not None and event.venue_id not in venues:
+                continue
+            score = self._query_score(event.id, query) if query.strip() else 0
+            if query.strip() and not score:
+                continue
+            recs = [
+                s
+                for s in self.catalog.by_event.get(event.id, [])
+                if s.starts_at > now
+                and (first is None or local(s.starts_at).date() >= first)
+                and (last is None or local(s.starts_at).date() <= last)
+            ]
+            if price_min_minor or price_max_minor:
+                top = price_max_minor or 10**12
+                recs = [s for s in recs if any(price_min_minor <= p <= top for p in s.prices.values())]
+            if recs:
+                candidates.append((event, score, recs))
+        with Session(self.engine) as session:
+            states = {st.rec.id: st for st in self.states(session, [s for _, _, recs in candidates for s in recs], now)}
+        hits: list[tuple[int, int, datetime, EventSummary]] = []
+        for event, score, recs in candidates:
+            venue = self.catalog.venues[event.venue_id]
+            distance = round(haversine_m(venue.location, near)) if near else 0
+            mine = [states[s.id] for s in recs]
+            buyable = [st for st in mine if st.status == "on_sale"]
+            nxt = (buyable or mine)[0].rec
+            prices = [p for s in recs for p in s.prices.values()]
+            hits.append(
+                (
+                    -score,
+                    distance,
+                    nxt.starts_at,
+                    EventSummary(
+                        id=event.id,
+                        title=event.display_title,
+                        category=event.category,
+                        category_label=event.category_label,
+                        performer=event.display_performer,
+                        venue_id=venue.id,
+                        venue_name=venue.display_name,
+                        area=venue.area_label,
+                        next_session_id=nxt.id,
+                        next_session_at=local(nxt.starts_at),
+                        sessions_matching=len(recs),
+                        price_from=self.money(min(prices)),
+                        price_to=self.money(max(prices)),
+                        availability=self._availability(mine),
+                        distance_m=distance,
+                    ),
+                )
+            )
+        hits.sort(key=lambda h: (h[0], h[1], h[2], h[3].id))
+        page, info = page_slice([h[3] for h in hits], cursor, limit)
+        return EventPage(events=page, page=info)
+
+    @staticmethod
+    def _availability(states: list[SessionState]) -> Availability:
+        on_sale = [st for st in states if st.status == "on_sale"]
+        if on_sale:
+            return "available" if max(st.total_remaining for st in on_sale) >= pricing.FEW_LEFT else "few_left"
+        statuses = {st.status for st in states}
+        if "not_yet_on_sale" in statuses:
+            return "not_yet_on_sale"
+        if "sold_out" in statuses:
+            return "sold_out"
+        return "sales_closed"
+
+    # ----- event details --------------------------------------------------------------
+    def event_detail(self, event_id: str) -> EventDetail:
+        event = self.event(event_id)
+        venue = self.catalog.venues[event.venue_id]
+        now = self.now()
+        with Session(self.engine) as session:
+            states = self.states(session, self.catalog.by_event.get(event.id, []), now)
+        sessions = [
+            EventSession(
+                id=st.rec.id,
+                starts_at=local(st.rec.starts_at),
+                ends_at=local(st.rec.starts_at + timedelta(minutes=event.duration_min)),
+                status=st.status,
+                sales_open_at=local(st.rec.sales_open_at),
+                sales_close_at=local(st.rec.starts_at - pricing.SALES_CLOSE_BEFORE),
+                tiers=self.tier_prices(event, st),
+                remaining=st.total_remaining,
+            )
+            for st in states
+        ]
+        opens = local(event_sales_open(self.catalog, event))
+        return EventDetail(
+            id=event.id,
+            title=event.display_title,
+            category=event.category,
+            category_label=event.category_label,
+            performer=event.display_performer,
+            description=event.description,
+            duration_min=event.duration_min,
+            venue=self.venue(venue),
+            sessions=sessions,
+            service_fee=self.money(event.service_fee_minor),
+            per_user_limit=event.per_user_limit,
+            real_name_required=event.real_name,
+            refund_policy=event.refund_policy,
+            refund_policy_text=pricing.POLICY_TEXT[event.refund_policy],
+            sale_window=(
+                f"On sale from {opens:%a %d %b %Y %H:%M} (Helsinki time) until one hour before each session starts. "
+                f"At most {event.per_user_limit} tickets per account for this event."
+            ),
+        )
+
+    # ----- seat map --------------------------------------------------------------------
+    def tier_prices(self, event: EventRec, state: SessionState) -> list[TierPrice]:
+        venue = self.catalog.venues[event.venue_id]
+        return [
+            TierPrice(
+                code=t.code,
+                name=t.label,
+                price=self.money(state.rec.prices[t.code]),
+                remaining=state.remaining.get(t.code, 0),
+                sections=t.sections
+                or sorted({s.code for s in venue.sections for r in s.rows if event.tier_for(s, r) is t}),
+            )
+            for t in event.tiers
+        ]
+
+    def seat_map(self, user_id: str, session_id: str, section: str = "") -> SeatMap:
+        rec = self.session_rec(session_id)
+        event = self.catalog.events[rec.event_id]
+        venue = self.catalog.venues[event.venue_id]
+        wanted = section.strip().upper()
+        if wanted and self.catalog.section(venue.id, wanted) is None:
+            raise NotFoundError(
+                f"{venue.name} has no section {section!r}.",
+                f"Sections: {', '.join(s.code for s in venue.sections)}; or '' for all.",
+                field="section",
+            )
+        now = self.now()
+        with Session(self.engine) as session:
+            self.user(session, user_id)
+            state = self.states(session, [rec], now)[0]
+            taken = self.inventory.taken(session, rec.id, now)
+            mine = set(
+                session.exec(select(HoldRow.id).where(HoldRow.user_id == user_id, HoldRow.session_id == rec.id)).all()
+            )
+        blocked = self.inventory.presold(rec.id)
+        seats = self.inventory.seats(event)
+        sections = []
+        for sec in venue.sections:
+            if wanted and sec.code != wanted:
+                continue
+            rows, free_total, capacity = [], 0, 0
+            tiers: list[str] = []
+            for row in sec.rows:
+                chars = []
+                tier = ""
+                for n in range(1, row.seats + 1):
+                    info = seats.get(f"{sec.code}-{row.label}-{n}")
+                    if info is None:
+                        chars.append(" ")
+                        continue
+                    tier = info.tier
+                    claim = taken.get(info.seat_id)
+                    if claim is not None and claim.hold_id in mine and not claim.order_id:
+                        chars.append("y")
+                    elif claim is not None or info.seat_id in blocked:
+                        chars.append("x")
+                    else:
+                        chars.append("a" if info.accessible else ".")
+                free = sum(c in ".a" for c in chars)
+                free_total += free
+                capacity += row.seats
+                if tier and tier not in tiers:
+                    tiers.append(tier)
+                rows.append(RowMap(row=row.label, tier=tier, seats="".join(chars), free=free))
+            sections.append(
+                SectionMap(
+                    code=sec.code,
+                    name=f"{sec.name} / {sec.name_zh}" if sec.name_zh else sec.name,
+                    standing=sec.standing,
+                    tiers=tiers,
+                    free=free_total,
+                    capacity=capacity,
+                    rows=[] if sec.standing else rows,
+                )
+            )
+        return SeatMap(
+            session_id=rec.id,
+            event_title=event.display_title,
+            starts_at=local(rec.starts_at),
+            status=state.status,
+            seat_id_format="SECTION-ROW-SEAT, e.g. STL-5-12 = section STL, row 5, the 12th character of that row's "
+            "string. Standing sections: hold by tier and quantity instead.",
+            tiers=self.tier_prices(event, state),
+            sections=sections,
+        )
+
+    # ----- user and attendees ---------------------------------------------------------
+    def me(self, user_id: str) -> User:
+        with Session(self.engine) as session:
+            row = self.user(session, user_id)
+            return User(id=row.id, name=row.name, wallet=self.money(row.wallet_minor))
+
+    @staticmethod
+    def attendee(row: AttendeeRow) -> Attendee:
+        return Attendee(
+            id=row.id,
+            name=row.name,
+            id_type=row.id_type,
+            id_number_masked=pricing.mask_id(row.id_number),
+        )
+
+    def list_attendees(self, user_id: str) -> AttendeeList:
+        with Session(self.engine) as session:
+            self.user(session, user_id)
+            rows = session.exec(
+                select(AttendeeRow)
+                .where(AttendeeRow.user_id == user_id)
+                .order_by(col(AttendeeRow.created_at), col(AttendeeRow.id))
+            ).all()
+            return AttendeeList(attendees=[self.attendee(r) for r in rows])
+
+    def save_attendee(self, user_id: str, data: AttendeeInput) -> Attendee:
+        name = pricing.normalize_name(data.name)
+        number = pricing.normalize_id(data.id_type, data.id_number)
+        with session_scope(self.engine) as session:
+            self.user(session, user_id, lock=True)
+            existing = session.exec(
+                select(AttendeeRow).where(
+                    AttendeeRow.user_id == user_id,
+                    AttendeeRow.id_type == data.id_type,
+                    AttendeeRow.id_number == number,
+                )
+            ).first()
+            if existing is not None:
+                if existing.name != name:
+                    raise ConflictError(
+                        f"This {data.id_type.replace('_', ' ')} number is already saved for {existing.name} "
+                        f"({existing.id}).",
+                        "One ID number belongs to one person: check the number, or use that attendee's id.",
+                    )
+                return self.attendee(existing)
+            count = len(session.exec(select(AttendeeRow.id).where(AttendeeRow.user_id == user_id)).all())
+            if count >= MAX_ATTENDEES:
+                raise ConflictError(
+                    f"An account can keep at most {MAX_ATTENDEES} attendees.", "Reuse a saved attendee's id."
+                )
+            row = AttendeeRow(
+                id=new_id("att"),
+                user_id=user_id,
+                name=name,
+                id_type=data.id_type,
+                id_number=number,
+                created_at=self.now(),
+            )
+            session.add(row)
+            return self.attendee(row)
+
+
+def event_sales_open(catalog: Catalog, event: EventRec) -> datetime:
+    recs = catalog.by_event.get(event.id, [])
+    return min(r.sales_open_at for r in recs)

@@ -1,0 +1,105 @@
+"""Typed client for the tickets provider API: the only way the tools reach the backend."""
+
+from __future__ import annotations
+
+from shared.kit.client import BackendClient, seg
+from shared.schemas.common import User
+from shared.schemas.tickets import (
+    Attendee,
+    AttendeeInput,
+    AttendeeList,
+    CategoryFilter,
+    ConfirmRequest,
+    EventDetail,
+    EventPage,
+    Hold,
+    HoldRequest,
+    Order,
+    OrderFilter,
+    OrderPage,
+    PurchaseQuote,
+    PurchaseQuoteRequest,
+    RefundQuote,
+    RefundQuoteRequest,
+    SeatMap,
+)
+
+
+class TicketsClient(BackendClient):
+    vertical = "tickets"
+
+    async def search_events(
+        self,
+        *,
+        query: str = "",
+        category: CategoryFilter = "any",
+        area: str = "",
+        lat: float = 0,
+        lng: float = 0,
+        date_from: str = "",
+        date_to: str = "",
+        price_min_minor: int = 0,
+        price_max_minor: int = 0,
+        limit: int = 10,
+        cursor: str = "",
+    ) -> EventPage:
+        params = {
+            "query": query,
+            "category": category,
+            "area": area,
+            "lat": lat,
+            "lng": lng,
+            "date_from": date_from,
+            "date_to": date_to,
+            "price_min_minor": price_min_minor,
+            "price_max_minor": price_max_minor,
+            "limit": limit,
+            "cursor": cursor,
+        }
+        return await self.call("GET", "/events", EventPage, params=params)
+
+    async def get_event(self, event_id: str) -> EventDetail:
+        return await self.call("GET", f"/events/{seg(event_id)}", EventDetail)
+
+    async def seat_map(self, session_id: str, section: str = "") -> SeatMap:
+        return await self.call("GET", f"/sessions/{seg(session_id)}/seatmap", SeatMap, params={"section": section})
+
+    async def hold_seats(self, body: HoldRequest) -> Hold:
+        return await self.call("POST", "/holds", Hold, json=body.model_dump(mode="json"))
+
+    async def release_hold(self, hold_id: str) -> Hold:
+        return await self.call("POST", f"/holds/{seg(hold_id)}/release", Hold)
+
+    async def quote_purchase(self, body: PurchaseQuoteRequest) -> PurchaseQuote:
+        return await self.call("POST", "/orders/quote", PurchaseQuote, json=body.model_dump(mode="json"))
+
+    async def purchase(self, hold_id: str, confirmation_token: str) -> Order:
+        body = ConfirmRequest(confirmation_token=confirmation_token)
+        return await self.call(
+            "POST", f"/holds/{seg(hold_id)}/purchase", Order, json=body.model_dump(), idempotency_key=confirmation_token
+        )
+
+    async def list_orders(self, status: OrderFilter = "any", limit: int = 5, cursor: str = "") -> OrderPage:
+        return await self.call("GET", "/orders", OrderPage, params={"status": status, "limit": limit, "cursor": cursor})
+
+    async def get_order(self, order_id: str) -> Order:
+        return await self.call("GET", f"/orders/{seg(order_id)}", Order)
+
+    async def quote_refund(self, order_id: str, ticket_ids: list[str]) -> RefundQuote:
+        body = RefundQuoteRequest(ticket_ids=ticket_ids)
+        return await self.call("POST", f"/orders/{seg(order_id)}/refund/quote", RefundQuote, json=body.model_dump())
+
+    async def refund(self, order_id: str, confirmation_token: str) -> Order:
+        body = ConfirmRequest(confirmation_token=confirmation_token)
+        return await self.call(
+            "POST", f"/orders/{seg(order_id)}/refund", Order, json=body.model_dump(), idempotency_key=confirmation_token
+        )
+
+    async def me(self) -> User:
+        return await self.call("GET", "/me", User)
+
+    async def list_attendees(self) -> AttendeeList:
+        return await self.call("GET", "/attendees", AttendeeList)
+
+    async def save_attendee(self, body: AttendeeInput) -> Attendee:
+        return await self.call("POST", "/attendees", Attendee, json=body.model_dump(mode="json"))

@@ -1,0 +1,408 @@
+"""tickets-mcp: the MCP tools of the event-ticketing vertical.
+
+Each tool is a few lines: validate the shape, call ``TicketsClient``, return a wire model.
+Holding seats is free and needs no confirmation; money only moves after the user confirms the
+exact amount: by elicitation when the client can be asked, otherwise through a quote whose
+confirmation token the second call passes. The same token never buys or refunds twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver.prompts.base import UserMessage
+from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
+from pydantic import Field
+
+from shared.kit.client import make_http_client
+from shared.kit.server import PAY, READ, WRITE, Consent, LifestyleServer, ask_consent
+from shared.kit.settings import Settings
+from shared.schemas.tickets import (
+    CATEGORY_ZH,
+    Attendee,
+    AttendeeInput,
+    AttendeeList,
+    CategoryFilter,
+    EventDetail,
+    EventPage,
+    Hold,
+    HoldRequest,
+    IdType,
+    OrderFilter,
+    OrderPage,
+    PurchaseQuote,
+    PurchaseQuoteRequest,
+    PurchaseResult,
+    RefundQuote,
+    RefundResult,
+    SeatMap,
+)
+
+from .client import TicketsClient
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+INSTRUCTIONS = """Event tickets in Helsinki (Damai-like): concerts, classical, theatre, musicals, dance,
+comedy, sports, exhibitions, family shows. Typical flow: tickets_search_events (English or Chinese:
+'Hamlet', '话剧', '演唱会') → tickets_get_event (sessions, price tiers, rules) → tickets_get_seat_map →
+tickets_hold_seats (exact seats or best N in a tier; free, lapses after 10 minutes) →
+tickets_purchase (the user confirms the exact total; real-name events need one saved attendee per
+ticket: tickets_list_attendees / tickets_save_attendee) → tickets_list_orders (e-tickets) →
+tickets_refund (by the event's policy, confirmed). Never invent ids: use the ones tools return.
+Amounts are integer cents (amount_minor); times are Helsinki local time."""
+
+
+@dataclass
+class TicketsState:
+    client: TicketsClient
+
+
+def _client(ctx: Context[Any, Any]) -> TicketsClient:
+    state: TicketsState = ctx.request_context.lifespan_context
+    return state.client
+
+
+# ----- confirmation resolvers: hidden from the input schema, run before the tool body ---------
+async def _purchase_quote(
+    ctx: Context[Any, Any], hold_id: str, attendee_ids: list[str], confirmation_token: str
+) -> PurchaseQuote | None:
+    if confirmation_token:
+        return None
+    return await _client(ctx).quote_purchase(PurchaseQuoteRequest(hold_id=hold_id, attendee_ids=attendee_ids))
+
+
+async def _purchase_consent(
+    ctx: Context[Any, Any], quote: Annotated[PurchaseQuote | None, Resolve(_purchase_quote)]
+) -> Elicit[Consent] | None:
+    return ask_consent(ctx, f"{quote.summary} Buy now?") if quote else None
+
+
+async def _refund_quote(
+    ctx: Context[Any, Any], order_id: str, ticket_ids: list[str], confirmation_token: str
+) -> RefundQuote | None:
+    return None if confirmation_token else await _client(ctx).quote_refund(order_id, ticket_ids)
+
+
+async def _refund_consent(
+    ctx: Context[Any, Any], quote: Annotated[RefundQuote | None, Resolve(_refund_quote)]
+) -> Elicit[Consent] | None:
+    return ask_consent(ctx, f"{quote.summary} Go ahead?") if quote else None
+
+
+def _answer(answer: ElicitationResult[Consent] | None) -> Literal["yes", "no", "not_asked"]:
+    if isinstance(answer, AcceptedElicitation):
+        if answer.data is None:
+            return "not_asked"
+        return "yes" if answer.data.confirm else "no"
+    return "no"
+
+
+def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
+    """The tickets server. ``app`` lets tests share one in-process backend (and its clock)."""
+    settings = settings or Settings.for_vertical("tickets")
+    live: list[TicketsClient] = []  # the running lifespan's client, for handlers that get no Context
+
+    @asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[TicketsState]:
+        def factory() -> FastAPI:
+            from .backend.app import create_app
+
+            return app or create_app(settings)
+
+        client = TicketsClient(make_http_client(settings, factory))
+        live.append(client)
+        try:
+            yield TicketsState(client=client)
+        finally:
+            live.remove(client)
+            await client.aclose()
+
+    mcp = LifestyleServer(
+        "tickets", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
+    )
+
+    @mcp.tool(annotations=READ)
+    async def tickets_search_events(
+        ctx: Context[Any, Any],
+        query: Annotated[
+            str,
+            Field(
+                description="Words to find in the title, performer, venue or category, English or Chinese, e.g. "
+                "'Hamlet', 'Sibelius', 'Musiikkitalo', '话剧', '演唱会'. Empty lists everything."
+            ),
+        ] = "",
+        category: Annotated[CategoryFilter, Field(description="Only this kind of event; 'any' for all.")] = "any",
+        area: Annotated[
+            str, Field(description="District of Helsinki, e.g. 'Kamppi', 'Kluuvi', '坎皮'; '' for the whole city.")
+        ] = "",
+        lat: Annotated[
+            float, Field(description="Latitude (WGS-84) to sort by distance from; 0 = unset.", ge=-90, le=90)
+        ] = 0,
+        lng: Annotated[
+            float, Field(description="Longitude (WGS-84) to sort by distance from; 0 = unset.", ge=-180, le=180)
+        ] = 0,
+        date_from: Annotated[
+            str, Field(description="Earliest session date, YYYY-MM-DD (Helsinki); '' = from now.")
+        ] = "",
+        date_to: Annotated[str, Field(description="Latest session date, YYYY-MM-DD (Helsinki); '' = open.")] = "",
+        price_min_minor: Annotated[
+            int, Field(description="Lowest ticket face value in cents (e.g. 2000 = €20); 0 = open.", ge=0)
+        ] = 0,
+        price_max_minor: Annotated[
+            int, Field(description="Highest ticket face value in cents (e.g. 6000 = €60); 0 = open.", ge=0)
+        ] = 0,
+        limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 5,
+        cursor: Annotated[
+            str, Field(description="page.next_cursor from the previous call; '' for the first page.")
+        ] = "",
+    ) -> EventPage:
+        """Find upcoming events by words, category, district, dates and price, with the next session, the
+        price range and availability. Best query match first, then nearest (with lat/lng), then soonest."""
+        return await _client(ctx).search_events(
+            query=query,
+            category=category,
+            area=area,
+            lat=lat,
+            lng=lng,
+            date_from=date_from,
+            date_to=date_to,
+            price_min_minor=price_min_minor,
+            price_max_minor=price_max_minor,
+            limit=limit,
+            cursor=cursor,
+        )
+
+    @mcp.tool(annotations=READ)
+    async def tickets_get_event(
+        ctx: Context[Any, Any],
+        event_id: Annotated[str, Field(description="Event id (evt_…) from tickets_search_events.")],
+    ) -> EventDetail:
+        """An event's sessions (with status, price tiers and remaining tickets), venue, service fee, sale window,
+        per-account limit, real-name requirement and refund policy."""
+        return await _client(ctx).get_event(event_id)
+
+    @mcp.tool(annotations=READ)
+    async def tickets_get_seat_map(
+        ctx: Context[Any, Any],
+        session_id: Annotated[str, Field(description="Session id (ses_…) from tickets_get_event.")],
+        section: Annotated[
+            str, Field(description="Only this section code (e.g. STL, BAL, FLR); '' for every section.")
+        ] = "",
+    ) -> SeatMap:
+        """Which seats of a session are free: one string per row ('.' free, 'a' wheelchair, 'x' taken, 'y' held
+        by you), the tier of each row, and prices with remaining counts per tier."""
+        return await _client(ctx).seat_map(session_id, section)
+
+    @mcp.tool(annotations=WRITE)
+    async def tickets_hold_seats(
+        ctx: Context[Any, Any],
+        session_id: Annotated[str, Field(description="Session id (ses_…) from tickets_get_event.")],
+        seat_ids: Annotated[
+            list[str],
+            Field(
+                description="Exact seats from tickets_get_seat_map, e.g. ['STL-5-11', 'STL-5-12']; [] to let "
+                "the venue choose by tier and quantity."
+            ),
+        ] = [],  # noqa: B006 - pydantic copies defaults
+        tier: Annotated[
+            str, Field(description="Tier code for best-available seats, e.g. VIP, A, B, C, STANDING, ENTRY.")
+        ] = "",
+        quantity: Annotated[
+            int, Field(description="How many best-available seats in that tier (adjacent when possible).", ge=0, le=10)
+        ] = 0,
+    ) -> Hold:
+        """Hold seats for 10 minutes while the user decides: free and needs no confirmation, but counts toward
+        the per-account limit and only works while the session is on sale. Returns the hold id, the seats, the
+        exact bill and when the hold expires. Repeating the same request while its hold is active returns that
+        hold, so a retry never holds twice; release it first to choose again."""
+        body = HoldRequest(session_id=session_id, seat_ids=seat_ids, tier=tier, quantity=quantity)
+        return await _client(ctx).hold_seats(body)
+
+    @mcp.tool(annotations=WRITE)
+    async def tickets_release_hold(
+        ctx: Context[Any, Any],
+        hold_id: Annotated[str, Field(description="Hold id (hld_…) from tickets_hold_seats.")],
+    ) -> Hold:
+        """Give held seats back at once (holds also lapse by themselves). Releasing twice is harmless."""
+        return await _client(ctx).release_hold(hold_id)
+
+    @mcp.tool(annotations=PAY)
+    async def tickets_purchase(
+        ctx: Context[Any, Any],
+        quote: Annotated[PurchaseQuote | None, Resolve(_purchase_quote)],
+        answer: Annotated[ElicitationResult[Consent], Resolve(_purchase_consent)],
+        hold_id: Annotated[str, Field(description="Hold id (hld_…) from tickets_hold_seats.")],
+        attendee_ids: Annotated[
+            list[str],
+            Field(
+                description="Real-name events: one saved attendee id (att_…) per seat, in seat order, from "
+                "tickets_list_attendees. [] otherwise."
+            ),
+        ] = [],  # noqa: B006 - pydantic copies defaults
+        confirmation_token: Annotated[
+            str,
+            Field(
+                description="Token from a previous confirmation_required result, passed only after the user "
+                "confirmed that exact total."
+            ),
+        ] = "",
+    ) -> PurchaseResult:
+        """Buy a hold from the wallet: tier price × n plus the service fee per ticket. The user must confirm the
+        exact total: the client is asked directly when it supports it; otherwise the first call returns
+        status=confirmation_required with a quote and a token, and a second call with that token buys. The same
+        token never buys twice. Issues e-tickets."""
+        client = _client(ctx)
+        if confirmation_token:
+            order = await client.purchase(hold_id, confirmation_token)
+            return PurchaseResult(status="done", message=f"Paid; order {order.id} issued.", order=order)
+        assert quote is not None
+        decision = _answer(answer)
+        if decision == "not_asked":
+            return PurchaseResult(
+                status="confirmation_required",
+                quote=quote,
+                message=f"Not bought yet. Show the user: {quote.summary} If they agree, call tickets_purchase again "
+                f"with hold_id='{hold_id}' and confirmation_token='{quote.confirmation_token}' (valid until "
+                f"{quote.expires_at:%H:%M}, when the hold lapses).",
+            )
+        if decision == "no":
+            return PurchaseResult(
+                status="declined",
+                quote=quote,
+                message="The user declined; nothing was bought. The hold stays until "
+                "it lapses, or release it with tickets_release_hold.",
+            )
+        order = await client.purchase(hold_id, quote.confirmation_token)
+        return PurchaseResult(status="done", message=f"Paid; order {order.id} issued.", order=order)
+
+    @mcp.tool(annotations=READ)
+    async def tickets_list_orders(
+        ctx: Context[Any, Any],
+        status: Annotated[
+            OrderFilter, Field(description="Which orders: any, upcoming, past or refunded (fully).")
+        ] = "any",
+        limit: Annotated[int, Field(description="Orders per page, 1–10.", ge=1, le=10)] = 5,
+        cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
+    ) -> OrderPage:
+        """The user's orders, newest first, with e-tickets (seat, holder with masked ID, entry code) and what a
+        refund would return now."""
+        return await _client(ctx).list_orders(status, limit, cursor)
+
+    @mcp.tool(annotations=PAY)
+    async def tickets_refund(
+        ctx: Context[Any, Any],
+        quote: Annotated[RefundQuote | None, Resolve(_refund_quote)],
+        answer: Annotated[ElicitationResult[Consent], Resolve(_refund_consent)],
+        order_id: Annotated[str, Field(description="Order id (tko_…) from tickets_list_orders.")],
+        ticket_ids: Annotated[
+            list[str], Field(description="Only these tickets (tkt_…) of the order; [] for every valid one.")
+        ] = [],  # noqa: B006 - pydantic copies defaults
+        confirmation_token: Annotated[
+            str,
+            Field(
+                description="Token from a previous confirmation_required result, after the user accepted that refund."
+            ),
+        ] = "",
+    ) -> RefundResult:
+        """Refund tickets under the event's policy (standard: 7+ days before the start all but €2 per ticket,
+        48 h–7 days 80%, under 48 h none; some events are stricter or non-refundable). The user confirms the exact
+        refund first, as with buying; the money goes back to the wallet once and the seats go back on sale."""
+        client = _client(ctx)
+        if confirmation_token:
+            order = await client.refund(order_id, confirmation_token)
+            return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back in all.", order=order)
+        assert quote is not None
+        decision = _answer(answer)
+        if decision == "not_asked":
+            return RefundResult(
+                status="confirmation_required",
+                quote=quote,
+                message=f"Not refunded yet. Show the user: {quote.summary} If they agree, call tickets_refund again "
+                f"with order_id='{order_id}' and confirmation_token='{quote.confirmation_token}'.",
+            )
+        if decision == "no":
+            return RefundResult(status="declined", quote=quote, message="The user kept the tickets; nothing changed.")
+        order = await client.refund(order_id, quote.confirmation_token)
+        return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back in all.", order=order)
+
+    @mcp.tool(annotations=READ)
+    async def tickets_list_attendees(ctx: Context[Any, Any]) -> AttendeeList:
+        """The saved ticket holders (常用购票人) with their ids; ID numbers are masked."""
+        return await _client(ctx).list_attendees()
+
+    @mcp.tool(annotations=WRITE)
+    async def tickets_save_attendee(
+        ctx: Context[Any, Any],
+        name: Annotated[str, Field(description="Full name exactly as on the ID, e.g. 'Wang Fang' or '王芳'.")],
+        id_type: Annotated[
+            IdType, Field(description="id_card (居民身份证), passport, hk_macao_permit or taiwan_permit.")
+        ],
+        id_number: Annotated[
+            str, Field(description="The ID number, e.g. 18 characters for an id_card. Stored, never shown in full.")
+        ],
+    ) -> Attendee:
+        """Save a ticket holder for real-name events; saving the same ID again returns the same attendee."""
+        return await _client(ctx).save_attendee(AttendeeInput(name=name, id_type=id_type, id_number=id_number))
+
+    _add_extras(mcp, live)
+    return mcp
+
+
+def _add_extras(mcp: LifestyleServer, live: list[TicketsClient]) -> None:
+    """Prompts, the seat-map resource and argument completion: conveniences, never required."""
+
+    @mcp.prompt(title="Find a show")
+    def find_a_show(category: str = "", when: str = "this weekend", people: str = "2") -> list[UserMessage]:
+        """Find an event, pick good seats and buy tickets with confirmation."""
+        what = f"a {category} event" if category else "something good to see"
+        return [
+            UserMessage(
+                f"Find {what} in Helsinki {when} for {people} people. Show me the options with prices, then pick the "
+                "best available seats together, tell me the exact total and the refund policy, and ask me before "
+                "buying."
+            )
+        ]
+
+    @mcp.prompt(title="My tickets")
+    def my_tickets() -> list[UserMessage]:
+        """Show upcoming tickets and what a refund would return now."""
+        return [
+            UserMessage(
+                "Which tickets do I have coming up? List each event with its time, venue, seats and entry codes, and "
+                "say what I would get back if I refunded now."
+            )
+        ]
+
+    @mcp.resource(
+        "tickets://sessions/{session_id}/seatmap",
+        mime_type="application/json",
+        description="A session's seat map: free and taken seats per row, tiers and prices.",
+    )
+    async def seat_map(session_id: str, ctx: Context[Any, Any]) -> str:
+        return (await _client(ctx).seat_map(session_id)).model_dump_json()
+
+    @mcp.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        prefix = argument.value.lower()
+        if argument.name == "category":
+            values = [v for pair in CATEGORY_ZH.items() for v in pair if v.lower().startswith(prefix)]
+        elif argument.name == "when":
+            values = [v for v in ("tonight", "this weekend", "next week", "this month") if v.startswith(prefix)]
+        elif argument.name == "people":
+            values = [str(n) for n in range(1, 7) if str(n).startswith(prefix)]
+        elif argument.name == "session_id" and live:
+            # The completion handler gets no Context, so it uses the running lifespan's client.
+            page = await live[-1].search_events(limit=10)
+            values = [e.next_session_id for e in page.events if e.next_session_id.startswith(argument.value)]
+        else:
+            return None
+        return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)

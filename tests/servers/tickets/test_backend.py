@@ -1,0 +1,151 @@
+"""The provider API on its own: the contract a real Damai adapter would implement, and its behaviour
+when many clients race for the same seats."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Any
+
+import anyio
+import httpx
+from sqlmodel import Session, select
+
+from servers.tickets.backend.models import HoldRow, OrderRow, SeatClaimRow, TicketRow, UserRow, WalletEntryRow
+from tests.servers.tickets.conftest import TicketsEnv
+from tests.servers.tickets.helpers import pick
+
+USER = {"X-Lifestyle-User": "usr_demo"}
+
+
+def client(env: TicketsEnv, user: str = "usr_demo") -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=env.app), base_url="http://tickets", headers={"X-Lifestyle-User": user}
+    )
+
+
+async def test_the_openapi_document_lists_every_route_and_the_error_body(tickets: TicketsEnv) -> None:
+    async with client(tickets) as http:
+        spec = (await http.get("/openapi.json")).json()
+    assert {
+        "/events",
+        "/events/{event_id}",
+        "/sessions/{session_id}/seatmap",
+        "/holds",
+        "/holds/{hold_id}/release",
+        "/orders/quote",
+        "/holds/{hold_id}/purchase",
+        "/orders",
+        "/orders/{order_id}/refund/quote",
+        "/orders/{order_id}/refund",
+        "/attendees",
+        "/me",
+    } <= set(spec["paths"])
+    assert "ErrorBody" in spec["components"]["schemas"]
+
+
+async def test_errors_carry_a_status_code_and_a_hint(tickets: TicketsEnv) -> None:
+    async with client(tickets) as http:
+        missing = await http.get("/events/evt_missing")
+        invalid = await http.post("/holds", json={"session_id": "ses_x", "quantity": "two"})
+        unknown_user = await http.get("/me", headers={"X-Lifestyle-User": "usr_ghost"})
+        conflict = await http.post(
+            "/holds", json={"session_id": pick(tickets).session.id, "tier": "NOPE", "quantity": 1}
+        )
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found" and missing.json()["hint"]
+    assert invalid.status_code == 422 and invalid.json()["code"] == "invalid_input"
+    assert unknown_user.status_code == 404
+    assert conflict.status_code == 422 and "Use one of" in conflict.json()["hint"]
+
+
+async def test_the_admin_clock_moves_simulated_time(tickets: TicketsEnv) -> None:
+    async with client(tickets) as http:
+        before = (await http.get("/admin/clock")).json()
+        after = (await http.post("/admin/clock", json={"advance_seconds": 3600})).json()
+    assert before["scale"] == 0 and after["now"] > before["now"]
+
+
+async def test_racing_clients_never_sell_a_seat_twice(tickets_any_db: TicketsEnv) -> None:
+    """Four accounts, 32 concurrent attempts at overlapping seats of one row: holds and purchases race in
+    the backend's worker threads; each seat ends up in at most one paid order, each order has exactly its
+    hold's seats, and every wallet moved by exactly its orders."""
+    env = tickets_any_db
+    p = pick(env, min_days=3, free=6)
+    seats = env.service.inventory.seats(p.event)
+    blocked = env.service.inventory.presold(p.session.id)
+    rows: dict[tuple[str, str], list[str]] = {}
+    for s in seats.values():
+        if s.tier == p.tier and s.seat_id not in blocked:
+            rows.setdefault((s.section, s.row), []).append(s.seat_id)
+    pool = max(rows.values(), key=len)[:8]
+    users = ["usr_demo", "usr_alice", "usr_bob", "usr_carol"]
+    wallets = {u: env.wallet(u) for u in users}
+    outcomes: Counter[str] = Counter()
+    bought: set[str] = set()
+
+    async def attempt(user: str, n: int) -> None:
+        rng = random.Random(f"{user}:{n}")
+        body: dict[str, Any] = {"session_id": p.session.id}
+        if n % 2:
+            body["seat_ids"] = rng.sample(pool, 2)
+        else:
+            body |= {"tier": p.tier, "quantity": 1 + n % 4 // 2}
+        async with client(env, user) as http:
+            hold = await http.post("/holds", json=body)
+            if hold.status_code != 200:
+                outcomes[f"hold {hold.status_code}"] += 1
+                return
+            quote = await http.post("/orders/quote", json={"hold_id": hold.json()["id"]})
+            if quote.status_code != 200:  # the wallet ran dry, or its twin request bought this very hold
+                assert quote.status_code == 402 or "already bought" in quote.text, quote.text
+                outcomes[f"quote {quote.status_code}"] += 1
+                return
+            token = quote.json()["confirmation_token"]
+            url = f"/holds/{hold.json()['id']}/purchase"
+            first, second = await _both(
+                http.post(url, json={"confirmation_token": token}), http.post(url, json={"confirmation_token": token})
+            )
+            if first.status_code != 200:
+                assert first.status_code in (402, 409) and second.status_code == first.status_code, first.text
+                outcomes[f"purchase {first.status_code}"] += 1
+                return
+            assert second.status_code == 200, second.text
+            assert first.json()["id"] == second.json()["id"]  # the same token never buys twice
+            bought.add(first.json()["id"])
+
+    async with anyio.create_task_group() as tg:
+        for user in users:
+            for n in range(8):
+                tg.start_soon(attempt, user, n)
+
+    with Session(env.engine) as session:
+        tickets = session.exec(select(TicketRow).where(TicketRow.session_id == p.session.id)).all()
+        orders = session.exec(select(OrderRow).where(OrderRow.session_id == p.session.id)).all()
+        claims = session.exec(select(SeatClaimRow).where(SeatClaimRow.session_id == p.session.id)).all()
+        charges = session.exec(select(WalletEntryRow).where(WalletEntryRow.kind == "charge")).all()
+        for order in orders:
+            hold = session.get(HoldRow, order.hold_id)
+            assert hold is not None
+            mine = sorted(t.seat_id for t in tickets if t.order_id == order.id)
+            assert mine == sorted(s["seat_id"] for s in hold.seats)
+            assert {c.seat_id for c in claims if c.order_id == order.id} == set(mine)
+        balances = {u: session.get(UserRow, u).wallet_minor for u in users}  # type: ignore[union-attr]
+    sold = [t.seat_id for t in tickets]
+    assert len(sold) == len(set(sold)), "a seat was sold twice"
+    assert bought == {o.id for o in orders} and len(orders) >= 1 and outcomes["hold 409"] >= 1
+    assert len(charges) == len(orders)
+    for user in users:
+        spent = sum(o.total_minor for o in orders if o.user_id == user)
+        assert balances[user] == wallets[user] - spent
+
+
+async def _both(a: Any, b: Any) -> tuple[httpx.Response, httpx.Response]:
+    out: list[httpx.Response] = []
+
+    async def run(coro: Any) -> None:
+        out.append(await coro)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(run, a)
+        tg.start_soon(run, b)
+    return out[0], out[1]

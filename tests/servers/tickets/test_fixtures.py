@@ -1,0 +1,62 @@
+"""The committed tickets fixtures are what the generator makes from the committed places, and they load."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from servers.tickets.backend.catalog import EventRec, VenueRec
+from shared.kit.settings import REPO_FIXTURES
+
+
+def builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_tickets", REPO_FIXTURES / "build_tickets.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def committed(name: str) -> dict[str, object]:
+    return json.loads((REPO_FIXTURES / "tickets" / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_the_committed_fixtures_are_what_the_generator_writes() -> None:
+    places = REPO_FIXTURES / "osm" / "places.json"
+    if not places.exists():
+        pytest.skip("fixtures/osm/places.json is not there yet")
+    venues, events = builder().build(json.loads(places.read_text(encoding="utf-8"))["places"])
+    assert venues == committed("venues.json")["venues"]
+    assert events == committed("events.json")["events"]
+
+
+def test_every_event_is_playable_at_a_real_venue() -> None:
+    venues = {v.id: v for v in map(VenueRec.model_validate, committed("venues.json")["venues"])}  # type: ignore[arg-type]
+    events = [EventRec.model_validate(e) for e in committed("events.json")["events"]]  # type: ignore[attr-defined]
+    assert len(venues) >= 10 and len(events) >= 40
+    for event in events:
+        venue = venues[event.venue_id]
+        seats = {t.code: 0 for t in event.tiers}
+        for section in venue.sections:
+            for row in section.rows:
+                tier = event.tier_for(section, row)
+                if tier is not None:
+                    seats[tier.code] += row.seats
+        assert all(seats.values()), (event.id, seats)  # every tier sells real seats
+        assert event.sessions and all(set(s.prices) == set(seats) for s in event.sessions)
+        assert 1 <= event.per_user_limit <= 6 and event.service_fee_minor > 0
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    places = [
+        {"id": "plc_n1", "name": "Svenska Teatern", "category": "theatre", "lat": 60.1674, "lng": 24.9435},
+        {"id": "plc_n2", "name": "Club X", "category": "nightclub", "lat": 60.168, "lng": 24.936},
+        {"id": "plc_n3", "name": "Kino", "category": "cinema", "lat": 60.17, "lng": 24.94},
+    ]
+    first, second = builder().build(places), builder().build(list(reversed(places)))
+    assert first == second
+    assert [v["id"] for v in first[0]] == ["vnu_n1", "vnu_n2"]  # cinemas belong to movies-mcp

@@ -1,0 +1,363 @@
+"""The tickets tools through the real MCP protocol (in memory), against the real backend."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from mcp import Client
+from mcp.types import ElicitResult
+
+from tests.servers.tickets.conftest import TicketsEnv
+from tests.servers.tickets.helpers import buy, err, ok, pick, session_states
+
+MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
+ID_CARD = "11010519491231002X"
+ID_CARD_2 = "440304199001011233"
+
+
+async def test_chinese_and_english_words_find_the_same_events(tickets: TicketsEnv) -> None:
+    async with Client(tickets.server) as c:
+        for en, zh in (("comedy", "脱口秀"), ("dance", "舞蹈"), ("Musiikkitalo", "赫尔辛基音乐中心")):
+            a = await ok(c, "tickets_search_events", {"query": en, "limit": 20})
+            b = await ok(c, "tickets_search_events", {"query": zh, "limit": 20})
+            assert a["events"], en
+            assert {e["id"] for e in a["events"]} == {e["id"] for e in b["events"]}, en
+        typo = await ok(c, "tickets_search_events", {"query": "Musikitalo", "limit": 20})
+    assert {e["id"] for e in typo["events"]} == {e["id"] for e in a["events"]}
+
+
+async def test_search_filters_by_category_area_dates_and_price(tickets: TicketsEnv) -> None:
+    async with Client(tickets.server) as c:
+        classical = await ok(c, "tickets_search_events", {"category": "classical", "limit": 20})
+        kamppi = await ok(c, "tickets_search_events", {"area": "kamppi", "limit": 20})
+        week = await ok(c, "tickets_search_events", {"date_from": "2026-11-30", "date_to": "2026-12-06", "limit": 20})
+        cheap = await ok(c, "tickets_search_events", {"price_max_minor": 2500, "limit": 20})
+        near = await ok(c, "tickets_search_events", {"lat": 60.1738, "lng": 24.9355, "limit": 20})
+    assert classical["events"] and {e["category"] for e in classical["events"]} == {"classical"}
+    assert kamppi["events"] and all(e["area"].startswith("Kamppi") for e in kamppi["events"])
+    assert week["events"] and all("2026-11-30" <= e["next_session_at"][:10] <= "2026-12-06" for e in week["events"])
+    assert cheap["events"] and all(e["price_from"]["amount_minor"] <= 2500 for e in cheap["events"])
+    distances = [e["distance_m"] for e in near["events"]]
+    assert distances == sorted(distances) and distances[0] < 100  # Musiikkitalo first
+
+
+async def test_search_pages_with_an_opaque_cursor_and_no_overlap(tickets: TicketsEnv) -> None:
+    async with Client(tickets.server) as c:
+        first = await ok(c, "tickets_search_events", {"limit": 5})
+        second = await ok(c, "tickets_search_events", {"limit": 5, "cursor": first["page"]["next_cursor"]})
+    assert len(first["events"]) == 5 and second["events"]
+    assert not {e["id"] for e in first["events"]} & {e["id"] for e in second["events"]}
+    assert first["events"][-1]["next_session_at"] <= second["events"][0]["next_session_at"]
+
+
+@MODES
+async def test_search_to_refund_with_tokens_moves_exact_money_once(tickets_any_db: TicketsEnv, mode: str) -> None:
+    env = tickets_any_db
+    p = pick(env, min_days=8, policy="standard", real_name=False)
+    before = env.wallet()
+    async with Client(env.server, mode=mode) as c:
+        found = await ok(c, "tickets_search_events", {"query": p.event.title, "limit": 20})
+        assert p.event.id in {e["id"] for e in found["events"]}
+        event = await ok(c, "tickets_get_event", {"event_id": p.event.id})
+        session = next(s for s in event["sessions"] if s["id"] == p.session.id)
+        tier = next(t for t in session["tiers"] if t["code"] == p.tier)
+        seat_map = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id})
+        row = next(r for s in seat_map["sections"] for r in s["rows"] if r["tier"] == p.tier and "..." in r["seats"])
+        section = next(s["code"] for s in seat_map["sections"] if row in s["rows"])
+        n = row["seats"].index("...") + 1
+        seats = [f"{section}-{row['row']}-{n + k}" for k in range(3)]
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "seat_ids": seats})
+        price, fee = tier["price"]["amount_minor"], event["service_fee"]["amount_minor"]
+        assert hold["bill"]["total"]["amount_minor"] == 3 * (price + fee)
+        assert [s["seat_id"] for s in hold["seats"]] == seats
+        assert env.wallet() == before  # a hold is free
+        first = await ok(c, "tickets_purchase", {"hold_id": hold["id"]})
+        assert first["status"] == "confirmation_required" and env.wallet() == before
+        assert first["quote"]["bill"] == hold["bill"]
+        token = first["quote"]["confirmation_token"]
+        paid = await ok(c, "tickets_purchase", {"hold_id": hold["id"], "confirmation_token": token})
+        again = await ok(c, "tickets_purchase", {"hold_id": hold["id"], "confirmation_token": token})
+        after_map = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id, "section": section})
+        orders = await ok(c, "tickets_list_orders", {})
+        order = paid["order"]
+        assert again["order"]["id"] == order["id"]
+        assert [o["id"] for o in orders["orders"]] == [order["id"]]
+        assert [t["seat_id"] for t in orders["orders"][0]["tickets"]] == seats
+        assert all(t["code"].startswith("HTX1-") and t["status"] == "valid" for t in order["tickets"])
+        taken = next(r for r in after_map["sections"][0]["rows"] if r["row"] == row["row"])["seats"]
+        assert taken[n - 1 : n + 2] == "xxx"
+        total = 3 * (price + fee)
+        assert env.wallet() == before - total
+        offer = await ok(c, "tickets_refund", {"order_id": order["id"]})
+        assert offer["status"] == "confirmation_required"
+        assert offer["quote"]["refund"]["amount_minor"] == total - 3 * 200  # 7+ days: all but €2 a ticket
+        refund_token = offer["quote"]["confirmation_token"]
+        done = await ok(c, "tickets_refund", {"order_id": order["id"], "confirmation_token": refund_token})
+        retry = await ok(c, "tickets_refund", {"order_id": order["id"], "confirmation_token": refund_token})
+        freed = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id, "section": section})
+    assert done["order"]["status"] == "refunded" and retry["order"]["refunded"] == done["order"]["refunded"]
+    assert env.wallet() == before - 3 * 200
+    again_free = next(r for r in freed["sections"][0]["rows"] if r["row"] == row["row"])["seats"]
+    assert again_free[n - 1 : n + 2] == "..."
+
+
+@MODES
+async def test_elicitation_asks_for_the_exact_total_and_a_no_buys_nothing(tickets: TicketsEnv, mode: str) -> None:
+    p = pick(tickets, min_days=8, policy="standard", real_name=False)
+    asked: list[str] = []
+    answers = iter(
+        [
+            ElicitResult(action="decline"),
+            ElicitResult(action="accept", content={"confirm": True}),
+            ElicitResult(action="accept", content={"confirm": False}),
+            ElicitResult(action="accept", content={"confirm": True}),
+        ]
+    )
+
+    async def on_elicit(_ctx: object, params: object) -> ElicitResult:
+        asked.append(params.message)  # type: ignore[attr-defined]
+        return next(answers)
+
+    before = tickets.wallet()
+    async with Client(tickets.server, mode=mode, elicitation_callback=on_elicit) as c:
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
+        declined = await ok(c, "tickets_purchase", {"hold_id": hold["id"]})
+        assert declined["status"] == "declined" and tickets.wallet() == before
+        assert (await ok(c, "tickets_list_orders", {}))["orders"] == []
+        bought = await ok(c, "tickets_purchase", {"hold_id": hold["id"]})
+        kept = await ok(c, "tickets_refund", {"order_id": bought["order"]["id"]})
+        assert kept["status"] == "declined"
+        refunded = await ok(c, "tickets_refund", {"order_id": bought["order"]["id"]})
+    total = hold["bill"]["total"]
+    assert bought["status"] == "done" and bought["order"]["bill"]["total"] == total
+    assert total["display"] in asked[0] and total["display"] in asked[1]
+    assert refunded["status"] == "done"
+    assert tickets.wallet() == before - 2 * 200
+
+
+async def test_another_accounts_hold_is_refused_and_untouched(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=3)
+    async with Client(tickets.server_for("usr_alice")) as alice:
+        hold = await ok(alice, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
+    before = tickets.snapshot()
+    async with Client(tickets.server) as c:
+        buy_text = await err(c, "tickets_purchase", {"hold_id": hold["id"]})
+        release_text = await err(c, "tickets_release_hold", {"hold_id": hold["id"]})
+    assert "No hold" in buy_text and "No hold" in release_text
+    assert tickets.snapshot() == before
+
+
+async def test_the_per_account_limit_counts_holds_and_tickets(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=3, free=8)
+    limit = p.event.per_user_limit
+    async with Client(tickets.server) as c:
+        await buy(c, p.session.id, p.tier, 2)
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": limit - 2})
+        over = await err(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 1})
+        await ok(c, "tickets_release_hold", {"hold_id": hold["id"]})
+        fine = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 1})
+        too_many = await err(
+            c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": limit + 1}
+        )
+    async with Client(tickets.server_for("usr_bob")) as bob:  # the limit is per account
+        await ok(bob, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
+    assert f"limit is {limit}" in over and "tickets_release_hold" in over
+    assert fine["status"] == "active"
+    assert f"limit of {limit}" in too_many
+
+
+async def test_repeating_a_hold_returns_the_same_hold_and_counts_once(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=3)
+    args = {"session_id": p.session.id, "tier": p.tier, "quantity": 2}
+    async with Client(tickets.server) as c:
+        first = await ok(c, "tickets_hold_seats", args)
+        again = await ok(c, "tickets_hold_seats", args)
+        exact = {"session_id": p.session.id, "seat_ids": [s["seat_id"] for s in first["seats"]]}
+        same_seats = await ok(c, "tickets_hold_seats", exact)
+        await ok(c, "tickets_release_hold", {"hold_id": first["id"]})
+        fresh = await ok(c, "tickets_hold_seats", args)
+    assert again == first
+    assert same_seats == first
+    assert fresh["id"] != first["id"] and fresh["status"] == "active"
+
+
+async def test_real_name_events_need_one_saved_attendee_per_ticket_and_mask_ids(tickets: TicketsEnv) -> None:
+    p = pick(tickets, real_name=True, free=3)
+    async with Client(tickets.server) as c:
+        event = await ok(c, "tickets_get_event", {"event_id": p.event.id})
+        wang = await ok(c, "tickets_save_attendee", {"name": "王芳", "id_type": "id_card", "id_number": ID_CARD})
+        same = await ok(
+            c, "tickets_save_attendee", {"name": "王芳", "id_type": "id_card", "id_number": ID_CARD.lower()}
+        )
+        li = await ok(c, "tickets_save_attendee", {"name": "Li Wei", "id_type": "id_card", "id_number": ID_CARD_2})
+        listed = await ok(c, "tickets_list_attendees", {})
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
+        missing = await err(c, "tickets_purchase", {"hold_id": hold["id"]})
+        short = await err(c, "tickets_purchase", {"hold_id": hold["id"], "attendee_ids": [wang["id"]]})
+        twice = await err(c, "tickets_purchase", {"hold_id": hold["id"], "attendee_ids": [wang["id"], wang["id"]]})
+        quote = await ok(c, "tickets_purchase", {"hold_id": hold["id"], "attendee_ids": [wang["id"], li["id"]]})
+        paid = await ok(
+            c,
+            "tickets_purchase",
+            {
+                "hold_id": hold["id"],
+                "attendee_ids": [wang["id"], li["id"]],
+                "confirmation_token": quote["quote"]["confirmation_token"],
+            },
+        )
+        second = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 1})
+        dup = await err(c, "tickets_purchase", {"hold_id": second["id"], "attendee_ids": [li["id"]]})
+        orders = await ok(c, "tickets_list_orders", {})
+    assert event["real_name_required"] is True
+    assert same["id"] == wang["id"] and len(listed["attendees"]) == 2
+    assert wang["id_number_masked"] == "1101**********002X"
+    assert "real-name" in missing and "2 attendee_ids" in missing
+    assert "1 attendee_ids for 2" in short and "一人一票" in twice
+    assert "already has a ticket" in dup
+    tickets_out = orders["orders"][0]["tickets"]
+    assert [t["attendee"] for t in tickets_out] == ["王* (1101**********002X)", "Li W. (4403**********1233)"]
+    assert paid["status"] == "done"
+    dumped = str(orders) + str(listed) + str(paid) + str(quote)
+    assert ID_CARD not in dumped and ID_CARD_2 not in dumped
+
+
+async def test_refunds_follow_the_policy_tiers_by_time_before_the_start(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=8, max_days=12, policy="standard", real_name=False)
+    fee = p.event.service_fee_minor
+    price = p.session.prices[p.tier]
+    async with Client(tickets.server) as c:
+        order = await buy(c, p.session.id, p.tier, 2)
+        to_start = p.session.starts_at - tickets.service.now()
+        tickets.clock.advance(to_start - timedelta(days=3))  # three days before: 80%
+        one = order["tickets"][0]["id"]
+        offer = await ok(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [one]})
+        assert offer["quote"]["refund"]["amount_minor"] == (price + fee) * 80 // 100
+        wallet = tickets.wallet()
+        done = await ok(
+            c, "tickets_refund", {"order_id": order["id"], "confirmation_token": offer["quote"]["confirmation_token"]}
+        )
+        assert tickets.wallet() == wallet + (price + fee) * 80 // 100
+        assert [t["status"] for t in done["order"]["tickets"]] == ["refunded", "valid"]
+        assert done["order"]["status"] == "partly_refunded"
+        again = await err(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [one]})
+        tickets.clock.advance(timedelta(days=2))  # one day before: no refunds
+        before = tickets.snapshot()
+        late = await err(c, "tickets_refund", {"order_id": order["id"]})
+        listed = await ok(c, "tickets_list_orders", {"status": "upcoming"})
+    assert "already refunded" in again
+    assert "under 48 hours" in late and tickets.snapshot() == before
+    assert listed["orders"][0]["refund_now"].startswith("No refund now")
+
+
+async def test_non_refundable_events_say_so_and_change_nothing(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=8, policy="no_refund", standing=True)
+    async with Client(tickets.server) as c:
+        order = await buy(c, p.session.id, p.tier, 1)
+        before = tickets.snapshot()
+        text = await err(c, "tickets_refund", {"order_id": order["id"]})
+    assert "cannot be refunded" in text
+    assert tickets.snapshot() == before
+
+
+async def test_sessions_not_on_sale_sold_out_or_over_are_refused_with_the_reason(tickets: TicketsEnv) -> None:
+    states = session_states(tickets)
+    early, full = states["not_yet_on_sale"][0], states["sold_out"][0]
+    soon = tickets.service.catalog.events[early.rec.event_id]
+    p = pick(tickets, min_days=2)
+
+    def hold(session_id: str, tier: str) -> dict[str, object]:
+        return {"session_id": session_id, "tier": tier, "quantity": 1}
+
+    async with Client(tickets.server) as c:
+        page = await ok(c, "tickets_search_events", {"query": soon.title, "limit": 20})
+        summary = next(e for e in page["events"] if e["id"] == soon.id)
+        not_yet = await err(c, "tickets_hold_seats", hold(early.rec.id, soon.tiers[0].code))
+        sold_out = await err(c, "tickets_hold_seats", hold(full.rec.id, next(iter(full.remaining))))
+        tickets.clock.set(p.session.starts_at - timedelta(minutes=30))
+        closed = await err(c, "tickets_hold_seats", hold(p.session.id, p.tier))
+        tickets.clock.set(p.session.starts_at + timedelta(minutes=1))
+        over = await err(c, "tickets_hold_seats", hold(p.session.id, p.tier))
+    assert summary["availability"] == "not_yet_on_sale"
+    assert "go on sale at" in not_yet
+    assert "sold out" in sold_out
+    assert "closed one hour before" in closed
+    assert "already over" in over
+
+
+async def test_a_wallet_that_cannot_pay_is_declined_before_confirming(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=3)
+    async with Client(tickets.server_for("usr_broke")) as c:
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
+        text = await err(c, "tickets_purchase", {"hold_id": hold["id"]})
+    assert "does not cover" in text
+
+
+BAD_CALLS = [
+    ("tickets_search_events", {"category": "opera"}, "category"),
+    ("tickets_search_events", {"date_from": "next friday"}, "YYYY-MM-DD"),
+    ("tickets_search_events", {"date_from": "2026-12-10", "date_to": "2026-12-01"}, "before date_from"),
+    ("tickets_search_events", {"price_min_minor": 5000, "price_max_minor": 1000}, "price range"),
+    ("tickets_search_events", {"area": "Atlantis"}, "not a district"),
+    ("tickets_search_events", {"lat": 39.9, "lng": 116.4}, "outside the service area"),
+    ("tickets_search_events", {"cursor": "garbage!"}, "cursor"),
+    ("tickets_get_event", {"event_id": "evt_nope"}, "No event"),
+    ("tickets_get_event", {"event_id": "ses_123"}, "start with 'evt_'"),
+    ("tickets_get_event", {"event_id": "../orders"}, "not a valid id"),
+    ("tickets_get_seat_map", {"session_id": "ses_nope"}, "No session"),
+    ("tickets_get_seat_map", {"session_id": "SESSION"}, "tickets_get_event"),
+    ("tickets_hold_seats", {"session_id": "ses_nope", "tier": "A", "quantity": 1}, "No session"),
+    ("tickets_hold_seats", {"session_id": "SES", "seat_ids": ["STL-1-1"]}, "start with 'ses_'"),
+    ("tickets_hold_seats", {"session_id": "ses_x", "quantity": 11}, "quantity"),
+    ("tickets_release_hold", {"hold_id": "hld_missing"}, "No hold"),
+    ("tickets_release_hold", {"hold_id": "ord_1"}, "start with 'hld_'"),
+    ("tickets_purchase", {"hold_id": "hld_missing"}, "No hold"),
+    ("tickets_purchase", {"hold_id": "hld_missing", "confirmation_token": "cft_unknown"}, "unknown"),
+    ("tickets_list_orders", {"status": "lost"}, "status"),
+    ("tickets_list_orders", {"limit": 0}, "limit"),
+    ("tickets_list_orders", {"cursor": "nope!"}, "cursor"),
+    ("tickets_refund", {"order_id": "tko_missing"}, "No order"),
+    ("tickets_refund", {"order_id": "tko_missing", "confirmation_token": "cft_nope"}, "unknown"),
+    ("tickets_save_attendee", {"name": "王芳", "id_type": "id_card", "id_number": "110105194912310021"}, "checksum"),
+    ("tickets_save_attendee", {"name": "王芳", "id_type": "id_card", "id_number": "1234"}, "18 characters"),
+    ("tickets_save_attendee", {"name": "R2-D2", "id_type": "passport", "id_number": "E12345678"}, "name"),
+    ("tickets_save_attendee", {"name": "Wang", "id_type": "driving_licence", "id_number": "1"}, "id_type"),
+]
+
+
+@pytest.mark.parametrize(("tool", "args", "says"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(BAD_CALLS)])
+async def test_bad_input_is_a_tool_error_that_changes_nothing(
+    tickets: TicketsEnv, tool: str, args: dict[str, object], says: str
+) -> None:
+    before = tickets.snapshot()
+    async with Client(tickets.server) as c:
+        text = await err(c, tool, args)
+    assert says in text
+    assert tickets.snapshot() == before
+
+
+async def test_bad_seat_requests_are_refused_with_the_fix_and_change_nothing(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=3)
+    sid = p.session.id
+    async with Client(tickets.server_for("usr_alice")) as alice:
+        taken = await ok(alice, "tickets_hold_seats", {"session_id": sid, "tier": p.tier, "quantity": 1})
+    async with Client(tickets.server) as c:
+        before = tickets.snapshot()
+        texts = [
+            await err(c, "tickets_hold_seats", {"session_id": sid, "seat_ids": ["ZZZ-1-1"]}),
+            await err(c, "tickets_hold_seats", {"session_id": sid, "seat_ids": [taken["seats"][0]["seat_id"]]}),
+            await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "PLATINUM", "quantity": 1}),
+            await err(c, "tickets_hold_seats", {"session_id": sid}),
+            await err(
+                c, "tickets_hold_seats", {"session_id": sid, "seat_ids": ["STL-1-1"], "tier": "A", "quantity": 1}
+            ),
+            await err(c, "tickets_get_seat_map", {"session_id": sid, "section": "ROOF"}),
+            await err(c, "tickets_hold_seats", {"session_id": sid, "tier": p.tier, "quantity": 0}),
+        ]
+    assert "does not exist" in texts[0] and "tickets_get_seat_map" in texts[0]
+    assert "no longer available" in texts[1]
+    assert "not a tier" in texts[2]
+    assert "Say which seats" in texts[3] and "Say which seats" in texts[6]
+    assert "not both" in texts[4]
+    assert "no section" in texts[5]
+    assert tickets.snapshot() == before
