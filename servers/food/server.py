@@ -7,18 +7,14 @@ can be asked, otherwise through a quote whose confirmation token the second call
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
-from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
-from shared.kit.client import make_http_client
-from shared.kit.server import PAY, READ, WRITE, Consent, LifestyleServer, ask_consent
+from shared.kit.server import PAY, READ, WRITE, ClientLifespan, Consent, LifestyleServer, ask_consent, consent_decision
 from shared.kit.settings import Settings
 from shared.schemas.common import Address, GeoPoint
 from shared.schemas.food import (
@@ -53,14 +49,9 @@ food_place_order (the user confirms the exact total) → food_get_order to track
 Never invent ids: use the ones tools return. Amounts are integer cents (amount_minor)."""
 
 
-@dataclass
-class FoodState:
-    client: FoodClient
-
-
 def _client(ctx: Context[Any, Any]) -> FoodClient:
-    state: FoodState = ctx.request_context.lifespan_context
-    return state.client
+    client: FoodClient = ctx.request_context.lifespan_context
+    return client
 
 
 # ----- confirmation resolvers: hidden from the input schema, run before the tool body ---------
@@ -89,34 +80,16 @@ async def _cancel_consent(
     return ask_consent(ctx, f"{quote.summary} Go ahead?") if quote else None
 
 
-def _answer(answer: ElicitationResult[Consent] | None) -> Literal["yes", "no", "not_asked"]:
-    if isinstance(answer, AcceptedElicitation):
-        if answer.data is None:
-            return "not_asked"
-        return "yes" if answer.data.confirm else "no"
-    return "no"
-
-
 def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
     """The food server. ``app`` lets tests share one in-process backend (and its clock)."""
     settings = settings or Settings.for_vertical("food")
-    live: list[FoodClient] = []  # the running lifespan's client, for handlers that get no Context
 
-    @asynccontextmanager
-    async def lifespan(_: Any) -> AsyncIterator[FoodState]:
-        def factory() -> FastAPI:
-            from .backend.app import create_app
+    def create_backend() -> FastAPI:
+        from .backend.app import create_app
 
-            return app or create_app(settings)
+        return app or create_app(settings)
 
-        client = FoodClient(make_http_client(settings, factory))
-        live.append(client)
-        try:
-            yield FoodState(client=client)
-        finally:
-            live.remove(client)
-            await client.aclose()
-
+    lifespan = ClientLifespan(settings, FoodClient, create_backend)
     mcp = LifestyleServer(
         "food", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
     )
@@ -271,7 +244,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             order = await client.place_order(confirmation_token)
             return PlaceOrderResult(status="done", message=f"Order {order.id} placed.", order=order)
         assert quote is not None
-        decision = _answer(answer)
+        decision = consent_decision(answer)
         if decision == "not_asked":
             return PlaceOrderResult(
                 status="confirmation_required",
@@ -328,7 +301,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.", order=order
             )
         assert quote is not None
-        decision = _answer(answer)
+        decision = consent_decision(answer)
         if decision == "not_asked":
             return CancelResult(
                 status="confirmation_required",
@@ -343,11 +316,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.", order=order
         )
 
-    _add_extras(mcp, live)
+    _add_extras(mcp, lifespan)
     return mcp
 
 
-def _add_extras(mcp: LifestyleServer, live: list[FoodClient]) -> None:
+def _add_extras(mcp: LifestyleServer, lifespan: ClientLifespan[FoodClient]) -> None:
     """Prompts, the menu resource and argument completion: conveniences, never required."""
 
     @mcp.prompt(title="Order dinner")
@@ -389,14 +362,15 @@ def _add_extras(mcp: LifestyleServer, live: list[FoodClient]) -> None:
     ) -> Completion | None:
         # The completion handler gets no Context, so it uses the running lifespan's client.
         prefix = argument.value.lower()
-        if not live:
+        client = lifespan.current()
+        if client is None:
             return None
         if argument.name == "cuisine":
-            cuisines = (await live[-1].cuisines()).cuisines
+            cuisines = (await client.cuisines()).cuisines
             names = [c.en for c in cuisines] + [c.zh for c in cuisines]
             values = [v for v in names if v.lower().startswith(prefix)]
         elif argument.name == "address_label":
-            labels = [a.label for a in (await live[-1].list_addresses()).addresses]
+            labels = [a.label for a in (await client.list_addresses()).addresses]
             values = [v for v in labels if v.lower().startswith(prefix)]
         elif argument.name == "people":
             values = [str(n) for n in range(1, 9) if str(n).startswith(prefix)]

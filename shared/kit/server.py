@@ -10,10 +10,12 @@ else stays a masked crash, so internals never leak to the model.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Generic, Literal, TypeVar
 
 from mcp.server import MCPServer, ServerRequestContext
-from mcp.server.mcpserver import Context, Elicit
+from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, EmptyResult, InputRequiredResult, SetLevelRequestParams, ToolAnnotations
 from mcp.types import Tool as MCPTool
@@ -21,7 +23,9 @@ from mcp_types.version import is_version_at_least
 from pydantic import BaseModel, Field
 
 from shared.errors import LifestyleError
+from shared.kit.client import BackendClient, make_http_client
 from shared.kit.schemas import normalize_tool
+from shared.kit.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -120,3 +124,42 @@ def can_elicit(ctx: Context[Any, Any]) -> bool:
 def ask_consent(ctx: Context[Any, Any], message: str) -> Elicit[Consent] | None:
     """An elicitation marker for a resolver, or None when the client cannot be asked."""
     return Elicit(message, Consent) if can_elicit(ctx) else None
+
+
+def consent_decision(answer: ElicitationResult[Consent] | None) -> Literal["yes", "no", "not_asked"]:
+    """What the consent resolver brought back: the user's yes/no, or that they could not be asked."""
+    if isinstance(answer, AcceptedElicitation):
+        if answer.data is None:
+            return "not_asked"
+        return "yes" if answer.data.confirm else "no"
+    return "no"
+
+
+C = TypeVar("C", bound=BackendClient)
+
+
+class ClientLifespan(Generic[C]):
+    """The server's lifespan: one backend client for as long as the server runs.
+
+    The client is the lifespan context tools read (``ctx.request_context.lifespan_context``).
+    ``current()`` serves the few handlers the SDK calls without a Context (completions).
+    """
+
+    def __init__(self, settings: Settings, client_cls: type[C], app_factory: Callable[[], Any]) -> None:
+        self.settings = settings
+        self.client_cls = client_cls
+        self.app_factory = app_factory
+        self._live: list[C] = []
+
+    @asynccontextmanager
+    async def __call__(self, _server: Any) -> AsyncIterator[C]:
+        client = self.client_cls(make_http_client(self.settings, self.app_factory))
+        self._live.append(client)
+        try:
+            yield client
+        finally:
+            self._live.remove(client)
+            await client.aclose()
+
+    def current(self) -> C | None:
+        return self._live[-1] if self._live else None
