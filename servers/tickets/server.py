@@ -8,18 +8,14 @@ confirmation token the second call passes. The same token never buys or refunds 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
-from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
-from shared.kit.client import make_http_client
-from shared.kit.server import PAY, READ, WRITE, Consent, LifestyleServer, ask_consent
+from shared.kit.server import PAY, READ, WRITE, ClientLifespan, Consent, LifestyleServer, ask_consent, consent_decision
 from shared.kit.settings import Settings
 from shared.schemas.tickets import (
     CATEGORY_ZH,
@@ -57,14 +53,9 @@ tickets_refund (by the event's policy, confirmed). Never invent ids: use the one
 Amounts are integer cents (amount_minor); times are Helsinki local time."""
 
 
-@dataclass
-class TicketsState:
-    client: TicketsClient
-
-
 def _client(ctx: Context[Any, Any]) -> TicketsClient:
-    state: TicketsState = ctx.request_context.lifespan_context
-    return state.client
+    client: TicketsClient = ctx.request_context.lifespan_context
+    return client
 
 
 # ----- confirmation resolvers: hidden from the input schema, run before the tool body ---------
@@ -94,34 +85,16 @@ async def _refund_consent(
     return ask_consent(ctx, f"{quote.summary} Go ahead?") if quote else None
 
 
-def _answer(answer: ElicitationResult[Consent] | None) -> Literal["yes", "no", "not_asked"]:
-    if isinstance(answer, AcceptedElicitation):
-        if answer.data is None:
-            return "not_asked"
-        return "yes" if answer.data.confirm else "no"
-    return "no"
-
-
 def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
     """The tickets server. ``app`` lets tests share one in-process backend (and its clock)."""
     settings = settings or Settings.for_vertical("tickets")
-    live: list[TicketsClient] = []  # the running lifespan's client, for handlers that get no Context
 
-    @asynccontextmanager
-    async def lifespan(_: Any) -> AsyncIterator[TicketsState]:
-        def factory() -> FastAPI:
-            from .backend.app import create_app
+    def create_backend() -> FastAPI:
+        from .backend.app import create_app
 
-            return app or create_app(settings)
+        return app or create_app(settings)
 
-        client = TicketsClient(make_http_client(settings, factory))
-        live.append(client)
-        try:
-            yield TicketsState(client=client)
-        finally:
-            live.remove(client)
-            await client.aclose()
-
+    lifespan = ClientLifespan(settings, TicketsClient, create_backend)
     mcp = LifestyleServer(
         "tickets", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
     )
@@ -261,7 +234,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             order = await client.purchase(hold_id, confirmation_token)
             return PurchaseResult(status="done", message=f"Paid; order {order.id} issued.", order=order)
         assert quote is not None
-        decision = _answer(answer)
+        decision = consent_decision(answer)
         if decision == "not_asked":
             return PurchaseResult(
                 status="confirmation_required",
@@ -317,7 +290,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             order = await client.refund(order_id, confirmation_token)
             return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back in all.", order=order)
         assert quote is not None
-        decision = _answer(answer)
+        decision = consent_decision(answer)
         if decision == "not_asked":
             return RefundResult(
                 status="confirmation_required",
@@ -349,11 +322,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         """Save a ticket holder for real-name events; saving the same ID again returns the same attendee."""
         return await _client(ctx).save_attendee(AttendeeInput(name=name, id_type=id_type, id_number=id_number))
 
-    _add_extras(mcp, live)
+    _add_extras(mcp, lifespan)
     return mcp
 
 
-def _add_extras(mcp: LifestyleServer, live: list[TicketsClient]) -> None:
+def _add_extras(mcp: LifestyleServer, lifespan: ClientLifespan[TicketsClient]) -> None:
     """Prompts, the seat-map resource and argument completion: conveniences, never required."""
 
     @mcp.prompt(title="Find a show")
@@ -399,9 +372,9 @@ def _add_extras(mcp: LifestyleServer, live: list[TicketsClient]) -> None:
             values = [v for v in ("tonight", "this weekend", "next week", "this month") if v.startswith(prefix)]
         elif argument.name == "people":
             values = [str(n) for n in range(1, 7) if str(n).startswith(prefix)]
-        elif argument.name == "session_id" and live:
+        elif argument.name == "session_id" and (client := lifespan.current()) is not None:
             # The completion handler gets no Context, so it uses the running lifespan's client.
-            page = await live[-1].search_events(limit=10)
+            page = await client.search_events(limit=10)
             values = [e.next_session_id for e in page.events if e.next_session_id.startswith(argument.value)]
         else:
             return None
