@@ -1,0 +1,15 @@
+"""The seat-inventory engine shared by tickets and movies: layouts, holds that lapse, sales, seat maps."""
+
+from .engine import MAX_SEATS_PER_HOLD, Claim, InventorySpec, SeatingEngine, utc
+from .layout import CompiledLayout, SeatInfo, compile_layout
+
+__all__ = [
+    "MAX_SEATS_PER_HOLD",
+    "Claim",
+    "CompiledLayout",
+    "InventorySpec",
+    "SeatInfo",
+    "SeatingEngine",
+    "compile_layout",
+    "utc",
+]

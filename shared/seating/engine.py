@@ -1,0 +1,589 @@
+"""The seat-inventory engine both seated verticals use: who holds or owns which seat of a session.
+
+The rule it exists for: *a seat of one session is held or sold by at most one user at a time*.
+The database guarantees it, not the code path: every live claim is a row whose primary key is
+(inventory, seat), so a second claim on the same seat fails on insert — on SQLite (writers
+serialise on ``BEGIN IMMEDIATE``) and on PostgreSQL (the loser's insert waits on the winner's
+uncommitted row, then fails as a unique violation). A hold's claims carry its expiry; a lapsed
+claim counts as free everywhere and is deleted by the next hold that wants the seat, so holds
+lapse by themselves on the simulated clock with no background job.
+
+Selling turns a hold's claims into permanent ones (``order_id`` set); a refund deletes them, which
+puts the seats back on sale. Static facts — the layout, prices, seats sold before the sale opened
+— come from the vertical through ``spec_for``; only claims and holds are stored here, in two
+tables created on the vertical's own ``MetaData`` with its prefix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.schemas.common import Money, new_id
+from shared.schemas.seating import (
+    HeldSeat,
+    HoldStatus,
+    RowMap,
+    SeatHold,
+    SeatMap,
+    SectionMap,
+    TierAvailability,
+)
+
+from .layout import CompiledLayout, RowPlan, SeatInfo
+
+MAX_SEATS_PER_HOLD = 10
+_RACE_RETRIES = 3
+
+
+def _run(session: Session, statement: Any, params: Any = None) -> Any:
+    """Core statements on the session's own connection and transaction (SQLModel wants ORM ones)."""
+    return session.connection().execute(statement, params)
+
+
+def utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything here is stored in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class InventorySpec:
+    """The static side of one session or showtime: its layout, prices per tier, seats not for sale."""
+
+    inventory_id: str
+    layout: CompiledLayout
+    prices: Mapping[str, int]  # tier -> price of one seat in minor units
+    currency: str = "EUR"
+    blocked: frozenset[str] = field(default_factory=frozenset)  # sold before the sale opened, or not for sale
+
+    def price(self, tier: str) -> int:
+        return self.prices[tier]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One live claim as read back: who has the seat and until when."""
+
+    seat_id: str
+    tier: str
+    hold_id: str
+    user_id: str
+    order_id: str
+    expires_at: datetime
+
+
+class SeatingEngine:
+    """Holds, sales and seat maps over one vertical's claim and hold tables."""
+
+    def __init__(self, metadata: MetaData, prefix: str, spec_for: Callable[[str], InventorySpec]) -> None:
+        self.spec_for = spec_for
+        self.claims = Table(
+            f"{prefix}_seat_claim",
+            metadata,
+            Column("inventory_id", String(64), primary_key=True),
+            Column("seat_id", String(64), primary_key=True),
+            Column("tier", String(32), nullable=False),
+            Column("hold_id", String(64), nullable=False, index=True),
+            Column("user_id", String(64), nullable=False, index=True),
+            Column("order_id", String(64), nullable=False, default="", index=True),
+            Column("expires_at", DateTime(timezone=True), nullable=False),
+        )
+        self.holds = Table(
+            f"{prefix}_seat_hold",
+            metadata,
+            Column("id", String(64), primary_key=True),
+            Column("inventory_id", String(64), nullable=False, index=True),
+            Column("user_id", String(64), nullable=False, index=True),
+            Column("request_key", String(256), nullable=False, default=""),
+            Column("seats", JSON, nullable=False),  # [[seat_id, price_minor], ...] priced at hold time
+            Column("total_minor", Integer, nullable=False),
+            Column("currency", String(3), nullable=False),
+            Column("created_at", DateTime(timezone=True), nullable=False),
+            Column("expires_at", DateTime(timezone=True), nullable=False),
+            Column("released_at", DateTime(timezone=True), nullable=True),
+            Column("order_id", String(64), nullable=False, default=""),
+        )
+        self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
+
+    # ----- reading --------------------------------------------------------------------------------
+    def spec(self, inventory_id: str) -> InventorySpec:
+        return self.spec_for(inventory_id)
+
+    def live_claims(self, session: Session, inventory_id: str, now: datetime) -> dict[str, Claim]:
+        """Claims that still count: sold, or held and not yet expired."""
+        c = self.claims.c
+        rows = _run(
+            session,
+            select(c.seat_id, c.tier, c.hold_id, c.user_id, c.order_id, c.expires_at).where(
+                c.inventory_id == inventory_id
+            ),
+        ).all()
+        return {r[0]: Claim(r[0], r[1], r[2], r[3], r[4], utc(r[5])) for r in rows if r[4] or utc(r[5]) > now}
+
+    def unavailable(self, session: Session, spec: InventorySpec, now: datetime) -> set[str]:
+        return set(self.live_claims(session, spec.inventory_id, now)) | spec.blocked
+
+    def _unsold_uncached(self, inventory_id: str) -> Counter[str]:
+        spec = self.spec(inventory_id)
+        counts = Counter(spec.layout.tier_totals)
+        for seat_id in spec.blocked:
+            info = spec.layout.seats.get(seat_id)
+            if info is not None:
+                counts[info.tier] -= 1
+        return counts
+
+    def remaining(self, session: Session, inventory_ids: Sequence[str], now: datetime) -> dict[str, dict[str, int]]:
+        """Per inventory, per tier: seats neither sold, held, nor blocked."""
+        if not inventory_ids:
+            return {}
+        c = self.claims.c
+        claimed: Counter[tuple[str, str]] = Counter()
+        rows = _run(
+            session,
+            select(c.inventory_id, c.tier, c.order_id, c.expires_at).where(c.inventory_id.in_(list(inventory_ids))),
+        ).all()
+        for inventory_id, tier, order_id, expires_at in rows:
+            if order_id or utc(expires_at) > now:
+                claimed[(inventory_id, tier)] += 1
+        out: dict[str, dict[str, int]] = {}
+        for inventory_id in inventory_ids:
+            unsold = self._unsold(inventory_id)
+            out[inventory_id] = {t: max(0, n - claimed[(inventory_id, t)]) for t, n in unsold.items()}
+        return out
+
+    def user_seat_count(self, session: Session, user_id: str, inventory_ids: Sequence[str], now: datetime) -> int:
+        """Seats this user holds (live) or bought in these inventories: what per-user limits count."""
+        if not inventory_ids:
+            return 0
+        c = self.claims.c
+        rows = _run(
+            session,
+            select(c.order_id, c.expires_at).where(c.user_id == user_id, c.inventory_id.in_(list(inventory_ids))),
+        ).all()
+        return sum(1 for order_id, expires_at in rows if order_id or utc(expires_at) > now)
+
+    def seat_map(
+        self, session: Session, inventory_id: str, *, now: datetime, user_id: str = "", section: str = ""
+    ) -> SeatMap:
+        """Rows as strings (see ``SEAT_MAP_LEGEND``) plus free/total counts per tier and section."""
+        spec = self.spec(inventory_id)
+        layout = spec.layout
+        wanted = section.strip().upper()
+        if wanted and wanted not in layout.section_codes():
+            raise NotFoundError(
+                f"There is no section {section!r} here.",
+                f"Sections: {', '.join(layout.section_codes())}; or leave section empty for all.",
+                field="section",
+            )
+        claims = self.live_claims(session, inventory_id, now)
+        mine = {sid for sid, cl in claims.items() if user_id and cl.user_id == user_id and not cl.order_id}
+        taken = set(claims) | spec.blocked
+        free_by_tier: Counter[str] = Counter()
+        sections: dict[str, SectionMap] = {}
+        for plan in layout.rows:
+            row_map = _render_row(plan, taken, mine)
+            code = plan.section.code
+            for seat in plan.seats:
+                if seat.seat_id not in taken:
+                    free_by_tier[seat.tier] += 1
+            if wanted and code != wanted:
+                continue
+            sec = sections.get(code)
+            if sec is None:
+                sec = sections[code] = SectionMap(
+                    code=code,
+                    name=plan.section.name,
+                    standing=plan.section.standing,
+                    tiers=[],
+                    free=0,
+                    total=0,
+                    rows=[],
+                )
+            sec.free += row_map.free
+            sec.total += len(plan.seats)
+            for seat in plan.seats:
+                if seat.tier not in sec.tiers:
+                    sec.tiers.append(seat.tier)
+            if not plan.section.standing:
+                sec.rows.append(row_map)
+        tiers = [
+            TierAvailability(
+                tier=t, price=Money.of(spec.price(t), spec.currency), free=free_by_tier[t], total=layout.tier_totals[t]
+            )
+            for t in layout.tiers
+        ]
+        return SeatMap(
+            inventory_id=inventory_id,
+            free=sum(free_by_tier.values()),
+            total=len(layout.seats),
+            tiers=tiers,
+            sections=list(sections.values()),
+        )
+
+    # ----- claims: the primitives holds are made of -----------------------------------------------
+    def claim(
+        self,
+        session: Session,
+        spec: InventorySpec,
+        seats: Sequence[SeatInfo],
+        *,
+        hold_id: str,
+        user_id: str,
+        expires_at: datetime,
+        now: datetime,
+    ) -> None:
+        """Claim all of ``seats`` for a hold or none of them, naming the ones that are gone."""
+        c = self.claims.c
+        ids = [s.seat_id for s in seats]
+        rows = _run(
+            session,
+            select(c.seat_id, c.order_id, c.expires_at).where(c.inventory_id == spec.inventory_id, c.seat_id.in_(ids)),
+        ).all()
+        gone = sorted({r[0] for r in rows if r[1] or utc(r[2]) > now} | (set(ids) & spec.blocked))
+        if gone:
+            raise ConflictError(
+                f"Seat(s) {', '.join(gone)} are no longer available.",
+                "Read the seat map again and pick free seats, or ask for best available seats by tier.",
+                seats=gone,
+            )
+        if rows:  # lapsed holds on these seats: clear them, but never a claim that is live by now
+            _run(
+                session,
+                delete(self.claims).where(
+                    c.inventory_id == spec.inventory_id,
+                    c.seat_id.in_([r[0] for r in rows]),
+                    c.order_id == "",
+                    c.expires_at <= now,
+                ),
+            )
+        try:
+            with session.begin_nested():
+                _run(
+                    session,
+                    insert(self.claims),
+                    [
+                        {
+                            "inventory_id": spec.inventory_id,
+                            "seat_id": s.seat_id,
+                            "tier": s.tier,
+                            "hold_id": hold_id,
+                            "user_id": user_id,
+                            "order_id": "",
+                            "expires_at": expires_at,
+                        }
+                        for s in seats
+                    ],
+                )
+        except IntegrityError as exc:
+            raise ConflictError(
+                "Someone else took one of these seats a moment ago.",
+                "Read the seat map again and choose other seats, or ask for best available seats.",
+            ) from exc
+
+    def release_claims(self, session: Session, inventory_id: str, hold_id: str) -> int:
+        c = self.claims.c
+        result = _run(
+            session, delete(self.claims).where(c.inventory_id == inventory_id, c.hold_id == hold_id, c.order_id == "")
+        )
+        return int(result.rowcount or 0)
+
+    def sell_claims(self, session: Session, inventory_id: str, hold_id: str, order_id: str, now: datetime) -> int:
+        """Make a live hold's claims permanent; returns how many seats that was (0 if the hold lapsed)."""
+        c = self.claims.c
+        result = _run(
+            session,
+            update(self.claims)
+            .where(c.inventory_id == inventory_id, c.hold_id == hold_id, c.order_id == "", c.expires_at > now)
+            .values(order_id=order_id),
+        )
+        return int(result.rowcount or 0)
+
+    def unsell(self, session: Session, order_id: str, seat_ids: Iterable[str], inventory_id: str = "") -> int:
+        """A refund: the order's seats go back on sale."""
+        c = self.claims.c
+        stmt = delete(self.claims).where(c.order_id == order_id, c.seat_id.in_(list(seat_ids)))
+        if inventory_id:
+            stmt = stmt.where(c.inventory_id == inventory_id)
+        result = _run(session, stmt)
+        return int(result.rowcount or 0)
+
+    # ----- holds ----------------------------------------------------------------------------------
+    def choose(
+        self,
+        session: Session,
+        spec: InventorySpec,
+        *,
+        now: datetime,
+        seat_ids: Sequence[str] | None = None,
+        tier: str = "",
+        quantity: int = 0,
+        allow_split: bool = False,
+    ) -> list[SeatInfo]:
+        """The seats a hold request means: explicit ids, or best available ``quantity`` in ``tier``."""
+        layout = spec.layout
+        if seat_ids:
+            if tier or quantity:
+                raise InvalidInputError(
+                    "Give either seat ids or a tier with a quantity, not both.",
+                    "Pass seat_ids alone to pick seats, or tier and quantity for best available.",
+                )
+            seats = layout.resolve(seat_ids)
+            if len(seats) > MAX_SEATS_PER_HOLD:
+                raise InvalidInputError(
+                    f"{len(seats)} seats is more than one hold takes ({MAX_SEATS_PER_HOLD}).",
+                    "Hold fewer seats.",
+                    field="seat_ids",
+                )
+            return seats
+        if not tier or quantity < 1:
+            raise InvalidInputError(
+                "Say which seats: seat ids, or a tier and a quantity of at least 1.",
+                f"Tiers here: {', '.join(layout.tiers)}.",
+            )
+        if tier not in layout.tier_totals:
+            raise InvalidInputError(
+                f"There is no tier {tier!r} here.", f"Tiers here: {', '.join(layout.tiers)}.", field="tier"
+            )
+        if quantity > MAX_SEATS_PER_HOLD:
+            raise InvalidInputError(
+                f"{quantity} seats is more than one hold takes ({MAX_SEATS_PER_HOLD}).",
+                "Ask for fewer seats.",
+                field="quantity",
+            )
+        seats = layout.best_available(tier, quantity, self.unavailable(session, spec, now), allow_split=allow_split)
+        if not seats:
+            left = self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0)
+            if left < quantity:
+                raise ConflictError(
+                    f"Only {left} seat(s) left in tier {tier}.",
+                    "Ask for fewer seats or another tier.",
+                    field="quantity",
+                    remaining=left,
+                )
+            raise ConflictError(
+                f"No {quantity} seats side by side are left in tier {tier} ({left} single seats remain).",
+                "Ask for fewer seats, another tier, or pick seats from the seat map.",
+                field="quantity",
+                remaining=left,
+            )
+        return seats
+
+    def hold(
+        self,
+        session: Session,
+        inventory_id: str,
+        *,
+        user_id: str,
+        now: datetime,
+        ttl: timedelta,
+        seat_ids: Sequence[str] | None = None,
+        tier: str = "",
+        quantity: int = 0,
+        request_key: str = "",
+        allow_split: bool = False,
+    ) -> SeatHold:
+        """Hold seats until ``now + ttl``. The same ``request_key`` from the same user, while the
+        first hold lives, returns that hold instead of a second one (a retried call holds once)."""
+        spec = self.spec(inventory_id)
+        h = self.holds.c
+        if request_key:
+            existing = _run(
+                session,
+                select(self.holds).where(
+                    h.user_id == user_id,
+                    h.inventory_id == inventory_id,
+                    h.request_key == request_key,
+                    h.order_id == "",
+                    h.released_at.is_(None),
+                    h.expires_at > now,
+                ),
+            ).first()
+            if existing is not None:
+                return self._hold_model(existing._mapping, spec, now)
+        hold_id = new_id("hld")
+        expires_at = now + ttl
+        for attempt in range(_RACE_RETRIES):
+            seats = self.choose(
+                session, spec, now=now, seat_ids=seat_ids, tier=tier, quantity=quantity, allow_split=allow_split
+            )
+            try:
+                self.claim(session, spec, seats, hold_id=hold_id, user_id=user_id, expires_at=expires_at, now=now)
+                break
+            except ConflictError:
+                if seat_ids or attempt == _RACE_RETRIES - 1:
+                    raise  # explicit seats: the user must choose again; best available: pick again
+        priced = [[s.seat_id, spec.price(s.tier)] for s in seats]
+        values: dict[str, Any] = {
+            "id": hold_id,
+            "inventory_id": inventory_id,
+            "user_id": user_id,
+            "request_key": request_key,
+            "seats": priced,
+            "total_minor": sum(p for _, p in priced),
+            "currency": spec.currency,
+            "created_at": now,
+            "expires_at": expires_at,
+            "released_at": None,
+            "order_id": "",
+        }
+        _run(session, insert(self.holds).values(**values))
+        return self._hold_model(values, spec, now)
+
+    def _row(self, session: Session, hold_id: str, user_id: str, *, lock: bool = False) -> Mapping[Any, Any]:
+        stmt = select(self.holds).where(self.holds.c.id == hold_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = _run(session, stmt).first()
+        if row is None or row._mapping["user_id"] != user_id:  # someone else's hold does not exist for you
+            raise NotFoundError(
+                f"No hold {hold_id!r} of yours.", "Hold seats first; use the hold_id that returned.", field="hold_id"
+            )
+        return row._mapping
+
+    def get_hold(self, session: Session, hold_id: str, *, user_id: str, now: datetime) -> SeatHold:
+        row = self._row(session, hold_id, user_id)
+        return self._hold_model(row, self.spec(row["inventory_id"]), now)
+
+    def user_holds(
+        self, session: Session, user_id: str, *, now: datetime, inventory_ids: Sequence[str] = ()
+    ) -> list[SeatHold]:
+        """This user's live holds, newest first."""
+        h = self.holds.c
+        stmt = select(self.holds).where(
+            h.user_id == user_id, h.order_id == "", h.released_at.is_(None), h.expires_at > now
+        )
+        if inventory_ids:
+            stmt = stmt.where(h.inventory_id.in_(list(inventory_ids)))
+        rows = _run(session, stmt.order_by(h.created_at.desc())).all()
+        return [self._hold_model(r._mapping, self.spec(r._mapping["inventory_id"]), now) for r in rows]
+
+    def release(self, session: Session, hold_id: str, *, user_id: str, now: datetime) -> SeatHold:
+        """Give the seats back now. Releasing twice, or a lapsed hold, is harmless; a sold one is refused."""
+        row = dict(self._row(session, hold_id, user_id, lock=True))
+        if row["order_id"]:
+            raise ConflictError(
+                f"Hold {hold_id} was already bought (order {row['order_id']}).",
+                "To give the seats back, refund the order instead.",
+                field="hold_id",
+            )
+        if row["released_at"] is None:
+            self.release_claims(session, row["inventory_id"], hold_id)
+            _run(session, update(self.holds).where(self.holds.c.id == hold_id).values(released_at=now))
+            row["released_at"] = now
+        return self._hold_model(row, self.spec(row["inventory_id"]), now)
+
+    def check_sellable(self, row: Mapping[Any, Any], now: datetime) -> None:
+        """Refuse a hold that cannot be bought any more, saying why."""
+        if row["order_id"]:
+            raise ConflictError(
+                f"Hold {row['id']} was already bought (order {row['order_id']}).",
+                "List your orders to see it.",
+                field="hold_id",
+            )
+        if row["released_at"] is not None:
+            raise ConflictError(
+                f"Hold {row['id']} was released; its seats are back on sale.",
+                "Hold seats again, then buy.",
+                field="hold_id",
+            )
+        if utc(row["expires_at"]) <= now:
+            raise ConflictError(
+                f"Hold {row['id']} expired at {utc(row['expires_at']):%H:%M} UTC; its seats went back on sale.",
+                "Hold seats again, then buy.",
+                field="hold_id",
+            )
+
+    def sell(self, session: Session, hold_id: str, *, user_id: str, order_id: str, now: datetime) -> SeatHold:
+        """Sell a live hold's seats to ``order_id``, all of them or none. Selling to the same order again
+        is a no-op, so a retried purchase cannot sell twice."""
+        row = dict(self._row(session, hold_id, user_id, lock=True))
+        spec = self.spec(row["inventory_id"])
+        if row["order_id"] == order_id:
+            return self._hold_model(row, spec, now)
+        self.check_sellable(row, now)
+        sold = self.sell_claims(session, row["inventory_id"], hold_id, order_id, now)
+        if sold != len(row["seats"]):
+            raise ConflictError(
+                f"Hold {hold_id} lost its seats before it could be bought.", "Hold seats again, then buy."
+            )
+        _run(session, update(self.holds).where(self.holds.c.id == hold_id).values(order_id=order_id))
+        row["order_id"] = order_id
+        return self._hold_model(row, spec, now)
+
+    def _hold_model(self, row: Mapping[Any, Any], spec: InventorySpec, now: datetime) -> SeatHold:
+        status: HoldStatus
+        if row["order_id"]:
+            status = "sold"
+        elif row["released_at"] is not None:
+            status = "released"
+        elif utc(row["expires_at"]) <= now:
+            status = "expired"
+        else:
+            status = "held"
+        seats = []
+        for seat_id, price in row["seats"]:
+            info = spec.layout.seats[seat_id]
+            seats.append(
+                HeldSeat(
+                    seat_id=seat_id,
+                    section=info.section,
+                    row=info.row,
+                    number=info.number,
+                    label=info.label,
+                    kind=info.kind,
+                    tier=info.tier,
+                    price=Money.of(price, row["currency"]),
+                )
+            )
+        return SeatHold(
+            hold_id=row["id"],
+            inventory_id=row["inventory_id"],
+            status=status,
+            seats=seats,
+            total=Money.of(row["total_minor"], row["currency"]),
+            expires_at=utc(row["expires_at"]),
+            order_id=row["order_id"],
+        )
+
+
+_FREE_CHAR = {"standard": ".", "accessible": "a", "couple_left": "<", "couple_right": ">"}
+
+
+def _render_row(plan: RowPlan, taken: set[str], mine: set[str]) -> RowMap:
+    """One row as a string: a character per seat, spaces for aisles, aligned to the section's left edge."""
+    chars: list[str] = [" "] * (plan.seats[0].x - plan.min_x)
+    tiers: list[tuple[str, int, int]] = []  # (tier, first number, last number)
+    free = 0
+    prev_x = None
+    for seat in plan.seats:
+        if prev_x is not None and seat.x > prev_x + 1:
+            chars.append(" " * (seat.x - prev_x - 1))
+        prev_x = seat.x
+        if seat.seat_id in mine:
+            chars.append("y")
+        elif seat.seat_id in taken:
+            chars.append("x")
+        else:
+            chars.append(_FREE_CHAR[seat.kind])
+            free += 1
+        if tiers and tiers[-1][0] == seat.tier:
+            tiers[-1] = (seat.tier, tiers[-1][1], seat.number)
+        else:
+            tiers.append((seat.tier, seat.number, seat.number))
+    widths: Counter[str] = Counter()
+    for t, first, last in tiers:
+        widths[t] += last - first + 1
+    main_tier = widths.most_common(1)[0][0] if widths else ""
+    runs = " ".join(f"{first}-{last}:{t}" for t, first, last in tiers) if len(tiers) > 1 else ""
+    return RowMap(
+        row=plan.row.label, first=plan.seats[0].number, seats="".join(chars), tier=main_tier, tier_runs=runs, free=free
+    )
