@@ -1,0 +1,222 @@
+"""The city's road network per travel mode, as compact arrays.
+
+``fixtures/nav/roads.json.gz`` holds every routable OSM highway segment with per-mode access
+flags. From it each mode gets a directed graph (one-way streets only bind cars and bikes),
+edge costs in seconds from the road class (and the speed limit when tagged), a KD-tree of the
+nodes in the mode's largest strongly connected component (where points snap to), and a
+contraction hierarchy per cost profile, prepared once and cached on disk.
+
+Driving costs depend on the time of day: ``TRAFFIC`` scales each road class per period, and
+each period has its own hierarchy, so a route at 08:00 may avoid the main roads a route at
+03:00 takes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from shared.geo import CITY_TZ, EARTH_RADIUS_M
+
+from .ch import FloatArray, Hierarchy, IntArray
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["driving", "walking", "cycling"]
+Period = Literal["night", "day", "peak"]
+MODES: tuple[Mode, ...] = ("driving", "walking", "cycling")
+CAR_FWD, CAR_BWD, FOOT, BIKE_FWD, BIKE_BWD = 1, 2, 4, 8, 16
+
+# km/h when no speed limit is tagged (central-city values).
+CAR_SPEED = {
+    "motorway": 80, "trunk": 60, "primary": 40, "secondary": 40, "tertiary": 35, "unclassified": 30,
+    "residential": 30, "living_street": 10, "service": 15, "motorway_link": 50, "trunk_link": 40,
+    "primary_link": 30, "secondary_link": 30, "tertiary_link": 25,
+}  # fmt: skip
+WALK_SPEED = {"steps": 2.5, "corridor": 4.0}
+WALK_DEFAULT = 4.8
+BIKE_SPEED = {"cycleway": 18.0, "path": 14.0, "track": 12.0, "footway": 8.0, "pedestrian": 8.0, "living_street": 10.0}
+BIKE_DEFAULT = 15.0
+
+# Congestion: duration multiplier by road class group and period of the day.
+MAJOR = {"motorway", "trunk", "primary", "secondary", "motorway_link", "trunk_link", "primary_link", "secondary_link"}
+MIDDLE = {"tertiary", "tertiary_link", "unclassified"}
+TRAFFIC: dict[Period, tuple[float, float, float]] = {  # (major, middle, minor)
+    "night": (1.0, 1.0, 1.0),
+    "day": (1.35, 1.2, 1.05),
+    "peak": (2.0, 1.5, 1.15),
+}
+TRAFFIC_LABEL: dict[Period, str] = {"night": "light", "day": "moderate", "peak": "heavy"}
+
+
+def traffic_period(at: datetime) -> Period:
+    """Rush hours on weekdays 07–09 and 15–18 local time; daytime 06–21 (10–20 on weekends); else night."""
+    local = at.astimezone(CITY_TZ)
+    hour, weekend = local.hour + local.minute / 60, local.weekday() >= 5
+    if not weekend and (7 <= hour < 9 or 15 <= hour < 18):
+        return "peak"
+    if (10 <= hour < 20) if weekend else (6 <= hour < 21):
+        return "day"
+    return "night"
+
+
+def metres_xy(lat: FloatArray, lng: FloatArray, lat0: float) -> tuple[FloatArray, FloatArray]:
+    """Equirectangular projection in metres: exact enough for a few kilometres."""
+    k = math.pi / 180 * EARTH_RADIUS_M
+    return lng * k * math.cos(math.radians(lat0)), lat * k
+
+
+@dataclass
+class ModeGraph:
+    """One mode's directed graph over the shared node arrays."""
+
+    mode: Mode
+    n: int
+    tail: IntArray
+    head: IntArray
+    length_m: FloatArray
+    seconds: FloatArray
+    road_class: IntArray
+    name: IntArray
+    edge_at: dict[int, int]  # tail * n + head → cheapest edge index
+    snap_nodes: IntArray  # nodes of the largest strongly connected component
+    tree: cKDTree
+    cache_dir: Path | None
+    classes: list[str]
+    _hierarchies: dict[str, Hierarchy] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def costs(self, period: Period = "night") -> FloatArray:
+        if self.mode != "driving" or period == "night":
+            return self.seconds
+        major, middle, minor = TRAFFIC[period]
+        factor = np.array(
+            [major if c in MAJOR else middle if c in MIDDLE else minor for c in self.classes], dtype=np.float64
+        )
+        return self.seconds * factor[self.road_class]
+
+    def hierarchy(self, period: Period = "night") -> Hierarchy:
+        key = period if self.mode == "driving" else "night"
+        with self._lock:
+            found = self._hierarchies.get(key)
+            if found is None:
+                found = Hierarchy.cached(self.n, self.tail, self.head, self.costs(key), self.cache_dir)
+                self._hierarchies[key] = found
+            return found
+
+    def edge(self, u: int, v: int) -> int:
+        return self.edge_at[u * self.n + v]
+
+
+@dataclass
+class RoadNetwork:
+    """Every mode's graph plus the shared node coordinates and street names."""
+
+    lat: FloatArray
+    lng: FloatArray
+    names: list[str]
+    classes: list[str]
+    modes: dict[str, ModeGraph]
+    x: FloatArray
+    y: FloatArray
+    lat0: float
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        return float(self.lat.min()), float(self.lng.min()), float(self.lat.max()), float(self.lng.max())
+
+    def project(self, lat: float, lng: float) -> tuple[float, float]:
+        x, y = metres_xy(np.array([lat]), np.array([lng]), self.lat0)
+        return float(x[0]), float(y[0])
+
+    def snap(self, mode: str, lat: float, lng: float) -> tuple[int, float]:
+        """Nearest node of the mode's main component and its straight-line distance in metres."""
+        g = self.modes[mode]
+        dist, i = g.tree.query(self.project(lat, lng))
+        return int(g.snap_nodes[int(i)]), float(dist)
+
+
+def _speed_kmh(mode: Mode, cls: str, limit: int) -> float:
+    if mode == "driving":
+        base = float(CAR_SPEED.get(cls, 30))
+        return min(base, float(limit)) if limit else base
+    if mode == "walking":
+        return WALK_SPEED.get(cls, WALK_DEFAULT)
+    return BIKE_SPEED.get(cls, BIKE_DEFAULT)
+
+
+def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwork:
+    with gzip.open(fixtures_dir / "nav" / "roads.json.gz", "rt", encoding="utf-8") as fh:
+        raw = json.load(fh)
+    coords = np.array(raw["nodes_e7"], dtype=np.float64) / 1e7
+    lat, lng = coords[:, 0].copy(), coords[:, 1].copy()
+    lat0 = float(lat.mean())
+    x, y = metres_xy(lat, lng, lat0)
+    n = len(lat)
+    classes: list[str] = raw["classes"]
+    seg = np.array(raw["segments"], dtype=np.int64)
+    a, b, length_dm, cls, name, flags, limit = seg.T
+    modes: dict[str, ModeGraph] = {}
+    masks: dict[Mode, tuple[int, int]] = {
+        "driving": (CAR_FWD, CAR_BWD),
+        "walking": (FOOT, FOOT),
+        "cycling": (BIKE_FWD, BIKE_BWD),
+    }
+    for mode, (fwd_bit, bwd_bit) in masks.items():
+        fwd, bwd = (flags & fwd_bit) > 0, (flags & bwd_bit) > 0
+        tail = np.concatenate([a[fwd], b[bwd]])
+        head = np.concatenate([b[fwd], a[bwd]])
+        length = np.concatenate([length_dm[fwd], length_dm[bwd]]) / 10.0
+        road_class = np.concatenate([cls[fwd], cls[bwd]])
+        names = np.concatenate([name[fwd], name[bwd]])
+        limits = np.concatenate([limit[fwd], limit[bwd]])
+        speed = np.array(
+            [
+                _speed_kmh(mode, classes[c], int(lim))
+                for c, lim in zip(road_class.tolist(), limits.tolist(), strict=True)
+            ]
+        )
+        seconds = length / (speed / 3.6)
+        edge_at: dict[int, int] = {}
+        for i, (u, v) in enumerate(zip(tail.tolist(), head.tolist(), strict=True)):
+            k = u * n + v
+            if k not in edge_at or seconds[i] < seconds[edge_at[k]]:
+                edge_at[k] = i
+        matrix = csr_matrix((np.ones(len(tail)), (tail, head)), shape=(n, n))
+        _, labels = connected_components(matrix, directed=True, connection="strong")
+        used = np.zeros(n, dtype=bool)
+        used[tail] = True
+        used[head] = True
+        counts = np.bincount(labels[used])
+        main = int(np.argmax(counts))
+        snap_nodes = np.flatnonzero((labels == main) & used)
+        tree = cKDTree(np.column_stack([x[snap_nodes], y[snap_nodes]]))
+        modes[mode] = ModeGraph(
+            mode=mode,
+            n=n,
+            tail=tail,
+            head=head,
+            length_m=length,
+            seconds=seconds,
+            road_class=road_class,
+            name=names,
+            edge_at=edge_at,
+            snap_nodes=snap_nodes,
+            tree=tree,
+            cache_dir=cache_dir,
+            classes=classes,
+        )
+        log.info("%s graph: %d edges, %d nodes in the main component", mode, len(tail), len(snap_nodes))
+    return RoadNetwork(lat=lat, lng=lng, names=raw["names"], classes=classes, modes=modes, x=x, y=y, lat0=lat0)
