@@ -1,6 +1,6 @@
 """The seat-inventory engine shared by tickets and movies: layouts, holds that lapse, sales, seat maps."""
 
-from .engine import MAX_SEATS_PER_HOLD, Claim, InventorySpec, SeatingEngine, utc
+from .engine import MAX_SEATS_PER_HOLD, Claim, InventorySpec, SeatingEngine, seat_tables, utc
 from .layout import CompiledLayout, SeatInfo, compile_layout
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "SeatInfo",
     "SeatingEngine",
     "compile_layout",
+    "seat_tables",
     "utc",
 ]

@@ -81,12 +81,12 @@ class Claim:
     expires_at: datetime
 
 
-class SeatingEngine:
-    """Holds, sales and seat maps over one vertical's claim and hold tables."""
-
-    def __init__(self, metadata: MetaData, prefix: str, spec_for: Callable[[str], InventorySpec]) -> None:
-        self.spec_for = spec_for
-        self.claims = Table(
+def seat_tables(metadata: MetaData, prefix: str, *, holds: bool = True) -> tuple[Table, Table | None]:
+    """The engine's tables on a vertical's ``MetaData``; idempotent, so ``models.py`` can declare them
+    at import (before ``create_all``) and every app built later finds the same ones."""
+    claims = metadata.tables.get(f"{prefix}_seat_claim")
+    if claims is None:
+        claims = Table(
             f"{prefix}_seat_claim",
             metadata,
             Column("inventory_id", String(64), primary_key=True),
@@ -97,7 +97,11 @@ class SeatingEngine:
             Column("order_id", String(64), nullable=False, default="", index=True),
             Column("expires_at", DateTime(timezone=True), nullable=False),
         )
-        self.holds = Table(
+    if not holds:
+        return claims, None
+    hold_table = metadata.tables.get(f"{prefix}_seat_hold")
+    if hold_table is None:
+        hold_table = Table(
             f"{prefix}_seat_hold",
             metadata,
             Column("id", String(64), primary_key=True),
@@ -112,7 +116,26 @@ class SeatingEngine:
             Column("released_at", DateTime(timezone=True), nullable=True),
             Column("order_id", String(64), nullable=False, default=""),
         )
+    return claims, hold_table
+
+
+class SeatingEngine:
+    """Holds, sales and seat maps over one vertical's claim and hold tables."""
+
+    def __init__(
+        self, metadata: MetaData, prefix: str, spec_for: Callable[[str], InventorySpec], *, holds: bool = True
+    ) -> None:
+        """``holds=False`` for a vertical that keeps its own hold records and uses only the claims."""
+        self.spec_for = spec_for
+        self.claims, hold_table = seat_tables(metadata, prefix, holds=holds)
+        self._hold_table = hold_table
         self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
+
+    @property
+    def holds(self) -> Table:
+        if self._hold_table is None:
+            raise RuntimeError("this SeatingEngine was built with holds=False")
+        return self._hold_table
 
     # ----- reading --------------------------------------------------------------------------------
     def spec(self, inventory_id: str) -> InventorySpec:
