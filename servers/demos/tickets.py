@@ -44,7 +44,7 @@ async def demo(data_dir: Path) -> None:
         say(f"    refunds: {event['refund_policy_text']}")
         seat_map = await call(c, "tickets_get_seat_map", {"session_id": session["id"]})
         for section in seat_map["sections"][:2]:
-            say(f"    {section['code']} {section['name']}: {section['free']}/{section['capacity']} free")
+            say(f"    {section['code']} {section['name']}: {section['free']}/{section['total']} free")
             for row in section["rows"][:4]:
                 say(f"      row {row['row']:>2} {row['tier']:<4} {row['seats']}")
         hold = await call(c, "tickets_hold_seats", {"session_id": session["id"], "tier": tier["code"], "quantity": 2})

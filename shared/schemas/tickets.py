@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
+from shared.schemas.seating import SEAT_MAP_LEGEND, SectionMap
 
 Category = Literal["concert", "classical", "theatre", "musical", "dance", "comedy", "sports", "exhibition", "family"]
 CategoryFilter = Literal[
@@ -125,26 +126,7 @@ class EventDetail(WireModel):
     sale_window: str = Field(description="When tickets are sold, in words.")
 
 
-# ----- seat maps (PROVISIONAL: to be replaced by the shared seating engine's models) --------------
-class RowMap(WireModel):
-    """One row: one character per seat, seat number = position in the string (1-based)."""
-
-    row: str = Field(description="Row label.")
-    tier: str = Field(description="Price tier of this row's seats.")
-    seats: str = Field(description="Per seat: '.' free, 'a' free wheelchair space, 'x' taken, 'y' held by you.")
-    free: int = Field(description="Free seats in this row.")
-
-
-class SectionMap(WireModel):
-    code: str = Field(description="Section code, the first part of a seat id.")
-    name: str = Field(description="Section name, English / 中文.")
-    standing: bool = Field(description="Standing or timed entry: no seat choice, ask for a quantity in the tier.")
-    tiers: list[str] = Field(description="Tier codes sold in this section.")
-    free: int = Field(description="Free places in the section.")
-    capacity: int = Field(description="Places in the section.")
-    rows: list[RowMap] = Field(description="Rows, front first (empty for standing sections).")
-
-
+# ----- seat maps (rows and sections come from the shared seating engine) ------------------------
 class SeatMap(WireModel):
     """Which seats of one session are free, compact: one string per row."""
 
@@ -152,6 +134,7 @@ class SeatMap(WireModel):
     event_title: str = Field(description="Event.")
     starts_at: datetime = Field(description="Session start (local time).")
     status: SessionStatus = Field(description="Whether tickets can be bought now.")
+    legend: str = Field(default=SEAT_MAP_LEGEND, description="What each character of a row string means.")
     seat_id_format: str = Field(description="How to build a seat id from the map.")
     tiers: list[TierPrice] = Field(description="Prices and remaining counts per tier.")
     sections: list[SectionMap] = Field(description="Sections, front of house first.")

@@ -275,7 +275,7 @@ class SeatingEngine:
         if gone:
             raise ConflictError(
                 f"Seat(s) {', '.join(gone)} are no longer available.",
-                "Read the seat map again and pick free seats, or ask for best available seats by tier.",
+                f"Read {spec.layout.map_tool} again and pick free seats, or ask for best available seats by tier.",
                 seats=gone,
             )
         if rows:  # lapsed holds on these seats: clear them, but never a claim that is live by now
@@ -309,7 +309,7 @@ class SeatingEngine:
         except IntegrityError as exc:
             raise ConflictError(
                 "Someone else took one of these seats a moment ago.",
-                "Read the seat map again and choose other seats, or ask for best available seats.",
+                f"Read {spec.layout.map_tool} again and choose other seats, or ask for best available seats.",
             ) from exc
 
     def release_claims(self, session: Session, inventory_id: str, hold_id: str) -> int:
@@ -394,7 +394,7 @@ class SeatingEngine:
                 )
             raise ConflictError(
                 f"No {quantity} seats side by side are left in tier {tier} ({left} single seats remain).",
-                "Ask for fewer seats, another tier, or pick seats from the seat map.",
+                f"Ask for fewer seats, another tier, or pick seats from {layout.map_tool}.",
                 field="quantity",
                 remaining=left,
             )

@@ -57,6 +57,7 @@ class CompiledLayout:
     seats: dict[str, SeatInfo] = field(default_factory=dict)
     rows: list[RowPlan] = field(default_factory=list)
     tier_totals: Counter[str] = field(default_factory=Counter)
+    map_tool: str = "the seat map"  # where hints send the model for seat ids
 
     @property
     def tiers(self) -> list[str]:
@@ -74,7 +75,7 @@ class CompiledLayout:
         if unknown:
             raise NotFoundError(
                 f"Seat {unknown[0]!r} does not exist here.",
-                "Seat ids look like 'STL-5-12' (section-row-seat); read them from the seat map.",
+                f"Seat ids look like 'STL-5-12' (section-row-seat); read them from {self.map_tool}.",
                 field="seat_ids",
             )
         if len(set(ids)) != len(ids):
@@ -142,9 +143,10 @@ class CompiledLayout:
         return [t[3] for t in singles[:quantity]]
 
 
-def compile_layout(key: str, layout: SeatLayout) -> CompiledLayout:
-    """Index a layout once; ``key`` names it (venue + zoning, or auditorium) for caches and logs."""
-    out = CompiledLayout(key=key, layout=layout)
+def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat map") -> CompiledLayout:
+    """Index a layout once; ``key`` names it (venue + zoning, or auditorium) for caches and logs,
+    ``map_tool`` the tool whose output holds seat ids, for error hints."""
+    out = CompiledLayout(key=key, layout=layout, map_tool=map_tool)
     for section in layout.sections:
         labels = [r.label for r in section.rows]
         centre_index = labels.index(section.centre_row) if section.centre_row else (len(labels) - 1) // 2

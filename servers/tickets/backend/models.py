@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from shared.seating import seat_tables
+
 
 def utc(value: datetime) -> datetime:
     """Databases may hand back naive datetimes; everything here is stored in UTC."""
@@ -164,15 +166,5 @@ class MetaRow(TicketsTable, table=True):
     value: str
 
 
-class SeatClaimRow(TicketsTable, table=True):
-    """A held or sold seat of one session (provisional until the shared seating engine takes over).
-
-    The primary key is the seat itself, so two holds can never own one seat at once."""
-
-    __tablename__ = "tickets_seat_claim"
-    session_id: str = Field(primary_key=True)
-    seat_id: str = Field(primary_key=True)
-    tier: str
-    hold_id: str = Field(index=True)
-    order_id: str = ""
-    expires_at: datetime = _when()
+# Seat claims live in the shared seating engine's table, declared here so create_all makes it.
+SEAT_CLAIMS, _ = seat_tables(TicketsTable.metadata, "tickets", holds=False)

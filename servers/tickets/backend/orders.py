@@ -177,7 +177,7 @@ class OrderDesk:
                     )
             hold_id = new_id("hld")
             expires_at = min(now + pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE)
-            svc.inventory.claim(session, rec, seats, hold_id, expires_at, now)
+            svc.inventory.claim(session, rec, seats, hold_id, expires_at, now, user_id)
             row = HoldRow(
                 id=hold_id,
                 user_id=user_id,
@@ -420,7 +420,7 @@ class OrderDesk:
                     "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
                 )
             order_id = new_id("tko")
-            sold = svc.inventory.sell(session, rec.id, row.id, order_id)
+            sold = svc.inventory.sell(session, rec.id, row.id, order_id, now)
             if sold != len(row.seats):  # the claims are gone: never sell what is not held
                 raise ConflictError(f"Hold {row.id} no longer owns its seats; nothing was bought.", "Hold seats again.")
             user.wallet_minor -= total

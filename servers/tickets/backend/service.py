@@ -31,9 +31,7 @@ from shared.schemas.tickets import (
     EventPage,
     EventSession,
     EventSummary,
-    RowMap,
     SeatMap,
-    SectionMap,
     SessionStatus,
     TierPrice,
     Venue,
@@ -42,7 +40,7 @@ from shared.schemas.tickets import (
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
 from .inventory import Inventory
-from .models import AttendeeRow, HoldRow, UserRow, utc
+from .models import AttendeeRow, UserRow, utc
 
 MAX_ATTENDEES = 20
 
@@ -374,60 +372,16 @@ class TicketsService:
         with Session(self.engine) as session:
             self.user(session, user_id)
             state = self.states(session, [rec], now)[0]
-            taken = self.inventory.taken(session, rec.id, now)
-            mine = set(
-                session.exec(select(HoldRow.id).where(HoldRow.user_id == user_id, HoldRow.session_id == rec.id)).all()
-            )
-        blocked = self.inventory.presold(rec.id)
-        seats = self.inventory.seats(event)
-        sections = []
-        for sec in venue.sections:
-            if wanted and sec.code != wanted:
-                continue
-            rows, free_total, capacity = [], 0, 0
-            tiers: list[str] = []
-            for row in sec.rows:
-                chars = []
-                tier = ""
-                for n in range(1, row.seats + 1):
-                    info = seats.get(f"{sec.code}-{row.label}-{n}")
-                    if info is None:
-                        chars.append(" ")
-                        continue
-                    tier = info.tier
-                    claim = taken.get(info.seat_id)
-                    if claim is not None and claim.hold_id in mine and not claim.order_id:
-                        chars.append("y")
-                    elif claim is not None or info.seat_id in blocked:
-                        chars.append("x")
-                    else:
-                        chars.append("a" if info.accessible else ".")
-                free = sum(c in ".a" for c in chars)
-                free_total += free
-                capacity += row.seats
-                if tier and tier not in tiers:
-                    tiers.append(tier)
-                rows.append(RowMap(row=row.label, tier=tier, seats="".join(chars), free=free))
-            sections.append(
-                SectionMap(
-                    code=sec.code,
-                    name=f"{sec.name} / {sec.name_zh}" if sec.name_zh else sec.name,
-                    standing=sec.standing,
-                    tiers=tiers,
-                    free=free_total,
-                    capacity=capacity,
-                    rows=[] if sec.standing else rows,
-                )
-            )
+            drawn = self.inventory.engine.seat_map(session, rec.id, now=now, user_id=user_id, section=wanted)
         return SeatMap(
             session_id=rec.id,
             event_title=event.display_title,
             starts_at=local(rec.starts_at),
             status=state.status,
-            seat_id_format="SECTION-ROW-SEAT, e.g. STL-5-12 = section STL, row 5, the 12th character of that row's "
-            "string. Standing sections: hold by tier and quantity instead.",
+            seat_id_format="SECTION-ROW-SEAT, e.g. STL-5-12 = section STL, row 5, seat 12; in a row string the k-th "
+            "non-space character is seat number first + k - 1. Standing sections: hold by tier and quantity instead.",
             tiers=self.tier_prices(event, state),
-            sections=sections,
+            sections=drawn.sections,
         )
 
     # ----- user and attendees ---------------------------------------------------------

@@ -11,7 +11,7 @@ import anyio
 import httpx
 from sqlmodel import Session, select
 
-from servers.tickets.backend.models import HoldRow, OrderRow, SeatClaimRow, TicketRow, UserRow, WalletEntryRow
+from servers.tickets.backend.models import SEAT_CLAIMS, HoldRow, OrderRow, TicketRow, UserRow, WalletEntryRow
 from tests.servers.tickets.conftest import TicketsEnv
 from tests.servers.tickets.helpers import pick
 
@@ -121,14 +121,20 @@ async def test_racing_clients_never_sell_a_seat_twice(tickets_any_db: TicketsEnv
     with Session(env.engine) as session:
         tickets = session.exec(select(TicketRow).where(TicketRow.session_id == p.session.id)).all()
         orders = session.exec(select(OrderRow).where(OrderRow.session_id == p.session.id)).all()
-        claims = session.exec(select(SeatClaimRow).where(SeatClaimRow.session_id == p.session.id)).all()
+        claims = (
+            session.connection()
+            .execute(
+                select(SEAT_CLAIMS.c.seat_id, SEAT_CLAIMS.c.order_id).where(SEAT_CLAIMS.c.inventory_id == p.session.id)
+            )
+            .all()
+        )
         charges = session.exec(select(WalletEntryRow).where(WalletEntryRow.kind == "charge")).all()
         for order in orders:
             hold = session.get(HoldRow, order.hold_id)
             assert hold is not None
             mine = sorted(t.seat_id for t in tickets if t.order_id == order.id)
             assert mine == sorted(s["seat_id"] for s in hold.seats)
-            assert {c.seat_id for c in claims if c.order_id == order.id} == set(mine)
+            assert {seat for seat, owner in claims if owner == order.id} == set(mine)
         balances = {u: session.get(UserRow, u).wallet_minor for u in users}  # type: ignore[union-attr]
     sold = [t.seat_id for t in tickets]
     assert len(sold) == len(set(sold)), "a seat was sold twice"
