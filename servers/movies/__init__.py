@@ -1,0 +1,1 @@
+"""movies-mcp: the Taopiaopiao-like movie-ticket server (films, cinemas, showtimes, seats)."""

@@ -1,0 +1,18 @@
+"""``movies-mcp`` / ``python -m servers.movies``."""
+
+from shared.kit.cli import Vertical, run
+
+
+def vertical() -> Vertical:
+    from .backend.app import create_app, reset_database
+    from .server import build_server
+
+    return Vertical("movies", 8003, build_server, create_app, reset_database)
+
+
+def main() -> None:
+    run(vertical())
+
+
+if __name__ == "__main__":
+    main()

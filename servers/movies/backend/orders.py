@@ -1,0 +1,526 @@
+"""Holds, purchases and refunds: seats are claimed once, money moves exactly once.
+
+A hold claims seats in the shared seating engine for ``HOLD_TTL`` (free; it lapses by the clock
+with no background job). A purchase quote binds a confirmation token to the hold and its exact
+total; buying with that token charges the wallet and sells the hold's seats, and a token that
+already bought returns that order (a retry never charges twice). A refund quote binds a token to
+the order and the amount under the policy; refunding credits the wallet through a ledger row with a
+unique key and puts the seats back on sale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
+
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
+from shared.kit.db import session_scope
+from shared.schemas.common import check_id, new_id, page_slice
+from shared.schemas.movies import (
+    ConfirmRequest,
+    HoldRequest,
+    MovieHold,
+    MovieOrder,
+    MovieTicket,
+    OrderFilter,
+    OrderPage,
+    PurchaseQuote,
+    PurchaseQuoteRequest,
+    RefundQuote,
+)
+from shared.schemas.seating import SeatHold
+from shared.seating import MAX_SEATS_PER_HOLD
+
+from . import pricing
+from .catalog import ShowtimeRec
+from .models import OrderRow, QuoteRow, WalletEntryRow, utc
+from .service import MoviesService, local
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class OrderDesk:
+    def __init__(self, service: MoviesService) -> None:
+        self.svc = service
+
+    # ----- holds -----------------------------------------------------------------------
+    def _hold(self, hold: SeatHold) -> MovieHold:
+        svc = self.svc
+        rec = svc.catalog.showtimes[hold.inventory_id]
+        return MovieHold(
+            id=hold.hold_id,
+            status=hold.status,
+            showtime_id=rec.id,
+            movie_title=svc.catalog.films[rec.film_id].title,
+            cinema_name=svc.catalog.cinemas[rec.cinema_id].display_name,
+            auditorium=svc.catalog.auditoriums[rec.auditorium_id].display_name,
+            starts_at=local(rec.starts_at),
+            format=rec.format,
+            seats=hold.seats,
+            bill=pricing.bill([(s.tier, s.price.amount_minor) for s in hold.seats], svc.currency),
+            expires_at=local(hold.expires_at),
+        )
+
+    def _refuse_unless_on_sale(self, session: Session, rec: ShowtimeRec, now: datetime) -> None:
+        svc = self.svc
+        film = svc.catalog.films[rec.film_id]
+        when = f"{local(rec.starts_at):%a %d %b %H:%M}"
+        others = f"Find another showtime with movies_find_showtimes(movie_id='{film.id}')."
+        if rec.starts_at <= now:
+            raise ConflictError(f"The {when} showing of {film.title} has already started or is over.", others)
+        if now >= rec.starts_at - pricing.SALES_CLOSE_BEFORE:
+            raise ConflictError(
+                f"Online sales for the {when} showing of {film.title} closed 10 minutes before the start.", others
+            )
+        free = sum(svc.seating.remaining(session, [rec.id], now)[rec.id].values())
+        if free <= 0:
+            raise ConflictError(f"The {when} showing of {film.title} is sold out.", others)
+
+    def hold(self, user_id: str, request: HoldRequest) -> MovieHold:
+        svc = self.svc
+        rec = svc.showtime(request.showtime_id)
+        explicit = [s.strip().upper() for s in request.seat_ids if s.strip()]
+        tier = request.tier.strip().upper()
+        tiers = svc.catalog.tiers(rec.auditorium_id)
+        if explicit and (tier or request.quantity):
+            raise InvalidInputError(
+                "Give either seat_ids or tier + quantity, not both.",
+                "Pass exact seats from movies_get_seat_map, or a tier and how many best-available seats.",
+            )
+        if not explicit:
+            if request.quantity < 1:
+                raise InvalidInputError(
+                    "Say which seats: seat_ids, or a quantity ≥ 1 of best-available seats (optionally a tier).",
+                    f"Tiers of this showtime: {', '.join(tiers)}.",
+                    field="quantity",
+                )
+            tier = tier or "STD"
+            if tier not in tiers:
+                raise InvalidInputError(
+                    f"tier {request.tier!r} is not a tier of this screen.",
+                    f"Use one of: {', '.join(tiers)}.",
+                    field="tier",
+                )
+            if tier == "COUPLE" and request.quantity % 2:
+                raise InvalidInputError(
+                    "Couple seats are sold in pairs.",
+                    "Ask for an even quantity of COUPLE seats (2 per pair).",
+                    field="quantity",
+                )
+        count = len(explicit) or request.quantity
+        limit = min(pricing.PER_USER_LIMIT, MAX_SEATS_PER_HOLD)
+        if count > limit:
+            raise ConflictError(
+                f"{count} seats is more than the limit of {limit} tickets per account for one showtime.",
+                f"Hold at most {limit}.",
+                field="quantity",
+            )
+        if explicit:
+            svc.catalog.layouts[rec.auditorium_id].resolve(explicit)  # unknown ids or half couple pairs: refuse now
+        key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            svc.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
+            self._refuse_unless_on_sale(session, rec, now)
+            live = svc.seating.user_holds(session, user_id, now=now, inventory_ids=[rec.id])
+            same = [h for h in live if sorted(s.seat_id for s in h.seats) == sorted(explicit)] if explicit else []
+            if same:  # exactly the seats of a live hold of this user, however it was asked: that hold
+                return self._hold(same[0])
+            h = svc.seating.holds.c
+            again = (
+                session.connection()
+                .execute(
+                    core_select(h.id).where(
+                        h.user_id == user_id,
+                        h.inventory_id == rec.id,
+                        h.request_key == key,
+                        h.order_id == "",
+                        h.released_at.is_(None),
+                        h.expires_at > now,
+                    )
+                )
+                .first()
+            )
+            if again is not None:  # the same request again (a retry): the hold it already made
+                return self._hold(svc.seating.get_hold(session, again[0], user_id=user_id, now=now))
+            used = svc.seating.user_seat_count(session, user_id, [rec.id], now)
+            if used + count > pricing.PER_USER_LIMIT:
+                raise ConflictError(
+                    f"You already hold or own {used} ticket(s) for this showtime; the limit is "
+                    f"{pricing.PER_USER_LIMIT} per account, so {count} more is too many.",
+                    "Release a hold with movies_release_hold, or ask for fewer seats.",
+                )
+            ttl = min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now)
+            hold = svc.seating.hold(
+                session,
+                rec.id,
+                user_id=user_id,
+                now=now,
+                ttl=ttl,
+                seat_ids=explicit or None,
+                tier="" if explicit else tier,
+                quantity=0 if explicit else count,
+                request_key=key,
+            )
+            return self._hold(hold)
+
+    def release(self, user_id: str, hold_id: str) -> MovieHold:
+        svc = self.svc
+        check_id(hold_id, "hld", field="hold_id", source="movies_hold_seats")
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            current = self._own(session, user_id, hold_id, now)
+            if current.status == "sold":
+                raise ConflictError(
+                    f"Hold {hold_id} was already bought as order {current.order_id}.",
+                    "To give the tickets back, refund the order with movies_refund.",
+                )
+            if current.status == "expired":
+                return self._hold(current)
+            return self._hold(svc.seating.release(session, hold_id, user_id=user_id, now=now))
+
+    def _own(self, session: Session, user_id: str, hold_id: str, now: datetime) -> SeatHold:
+        try:
+            return self.svc.seating.get_hold(session, hold_id, user_id=user_id, now=now)
+        except NotFoundError as exc:
+            raise NotFoundError(
+                f"No hold {hold_id!r} for this account.",
+                "Holds belong to the account that made them; hold seats with movies_hold_seats.",
+                field="hold_id",
+            ) from exc
+
+    def _refuse_unless_held(self, hold: SeatHold) -> None:
+        if hold.status == "expired":
+            raise ConflictError(
+                f"Hold {hold.hold_id} expired at {local(hold.expires_at):%H:%M:%S} and its seats went back on sale; "
+                "nothing was bought.",
+                "Hold seats again with movies_hold_seats, then buy the new hold.",
+            )
+        if hold.status == "released":
+            raise ConflictError(f"Hold {hold.hold_id} was released; nothing was bought.", "Hold seats again.")
+        if hold.status == "sold":
+            raise ConflictError(
+                f"Hold {hold.hold_id} was already bought as order {hold.order_id}.", "See it with movies_list_orders."
+            )
+
+    def _refuse_if_closed(self, rec: ShowtimeRec, now: datetime) -> None:
+        if now >= rec.starts_at - pricing.SALES_CLOSE_BEFORE:
+            title = self.svc.catalog.films[rec.film_id].title
+            raise ConflictError(
+                f"Online sales for this showing of {title} closed at "
+                f"{local(rec.starts_at - pricing.SALES_CLOSE_BEFORE):%H:%M}; nothing was bought.",
+                f"Find another showtime with movies_find_showtimes(movie_id='{rec.film_id}').",
+            )
+
+    # ----- purchase --------------------------------------------------------------------
+    def quote_purchase(self, user_id: str, request: PurchaseQuoteRequest) -> PurchaseQuote:
+        svc = self.svc
+        check_id(request.hold_id, "hld", field="hold_id", source="movies_hold_seats")
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            user = svc.user(session, user_id)
+            seat_hold = self._own(session, user_id, request.hold_id, now)
+            self._refuse_unless_held(seat_hold)
+            rec = svc.catalog.showtimes[seat_hold.inventory_id]
+            self._refuse_if_closed(rec, now)
+            hold = self._hold(seat_hold)
+            total = hold.bill.total.amount_minor
+            if user.wallet_minor < total:
+                raise PaymentDeclinedError(
+                    f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
+                    "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
+                )
+            fingerprint = _fingerprint(hold.id, [s.seat_id for s in hold.seats], total)
+            live = session.exec(
+                select(QuoteRow).where(
+                    QuoteRow.user_id == user_id,
+                    QuoteRow.kind == "purchase",
+                    QuoteRow.subject_id == hold.id,
+                    QuoteRow.fingerprint == fingerprint,
+                    QuoteRow.result_id == "",
+                )
+            ).first()
+            if live is None:
+                live = QuoteRow(
+                    token=new_id("cft"),
+                    user_id=user_id,
+                    kind="purchase",
+                    subject_id=hold.id,
+                    fingerprint=fingerprint,
+                    amount_minor=total,
+                    created_at=now,
+                    expires_at=seat_hold.expires_at,
+                )
+                session.add(live)
+            seats = "; ".join(s.label for s in hold.seats)
+            return PurchaseQuote(
+                confirmation_token=live.token,
+                expires_at=local(live.expires_at),
+                hold_id=hold.id,
+                movie_title=hold.movie_title,
+                starts_at=hold.starts_at,
+                cinema_name=hold.cinema_name,
+                auditorium=hold.auditorium,
+                format=hold.format,
+                seats=hold.seats,
+                bill=hold.bill,
+                wallet_after=svc.money(user.wallet_minor - total),
+                refund_policy_text=pricing.REFUND_POLICY_TEXT,
+                summary=(
+                    f"Buy {len(hold.seats)} ticket(s) for {hold.movie_title} ({hold.format}) on "
+                    f"{hold.starts_at:%a %d %b %H:%M} at {svc.catalog.cinemas[rec.cinema_id].name}, "
+                    f"{hold.auditorium} ({seats}): {hold.bill.tickets.display} + {hold.bill.booking_fee.display} "
+                    f"booking fee = {hold.bill.total.display} from the wallet."
+                ),
+            )
+
+    def _token(self, session: Session, user_id: str, token: str, kind: str) -> QuoteRow:
+        check_id(token, "cft", field="confirmation_token", source="the previous call's confirmation_token")
+        row = session.exec(select(QuoteRow).where(QuoteRow.token == token).with_for_update()).first()
+        if row is None or row.user_id != user_id or row.kind != kind:
+            raise NotFoundError(
+                f"Confirmation token {token!r} is unknown.",
+                "Call again without a token to get a fresh quote, show it to the user, then confirm.",
+            )
+        return row
+
+    def purchase(self, user_id: str, hold_id: str, request: ConfirmRequest) -> MovieOrder:
+        svc = self.svc
+        check_id(hold_id, "hld", field="hold_id", source="movies_hold_seats")
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            user = svc.user(session, user_id, lock=True)
+            quote = self._token(session, user_id, request.confirmation_token, "purchase")
+            if quote.subject_id != hold_id:
+                raise InvalidInputError(
+                    f"Confirmation token {quote.token} was issued for hold {quote.subject_id}, not {hold_id}.",
+                    "Pass the hold_id the token was issued for.",
+                )
+            if quote.result_id:  # this very token already bought: a retry
+                order = session.get(OrderRow, quote.result_id)
+                assert order is not None
+                return self._order(order, now)
+            seat_hold = self._own(session, user_id, hold_id, now)
+            self._refuse_unless_held(seat_hold)
+            rec = svc.catalog.showtimes[seat_hold.inventory_id]
+            self._refuse_if_closed(rec, now)
+            if utc(quote.expires_at) <= now:
+                raise ConflictError(
+                    f"Confirmation token {quote.token} expired.", "Call again without a token for a fresh quote."
+                )
+            hold = self._hold(seat_hold)
+            total = hold.bill.total.amount_minor
+            if _fingerprint(hold.id, [s.seat_id for s in hold.seats], total) != quote.fingerprint:
+                raise ConflictError(
+                    "The hold or its price changed after this quote; nothing was bought.",
+                    "Call again without a token to quote the hold as it is now.",
+                )
+            if user.wallet_minor < total:
+                raise PaymentDeclinedError(
+                    f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
+                    "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
+                )
+            order_id = new_id("mvo")
+            svc.seating.sell(session, hold_id, user_id=user_id, order_id=order_id, now=now)  # all seats or none
+            user.wallet_minor -= total
+            session.add(user)
+            session.add(WalletEntryRow(user_id=user_id, ref=order_id, kind="charge", amount_minor=total, at=now))
+            order = OrderRow(
+                id=order_id,
+                user_id=user_id,
+                showtime_id=rec.id,
+                hold_id=hold.id,
+                quote_token=quote.token,
+                seats=[
+                    {"seat_id": s.seat_id, "label": s.label, "tier": s.tier, "price_minor": s.price.amount_minor}
+                    for s in hold.seats
+                ],
+                tickets_minor=hold.bill.tickets.amount_minor,
+                fee_minor=hold.bill.booking_fee.amount_minor,
+                total_minor=total,
+                currency=svc.currency,
+                pickup_code=_pickup_code(order_id),
+                placed_at=now,
+            )
+            session.add(order)
+            quote.result_id = order_id
+            session.add(quote)
+            session.flush()
+            return self._order(order, now)
+
+    # ----- orders ----------------------------------------------------------------------
+    def _order(self, order: OrderRow, now: datetime) -> MovieOrder:
+        svc = self.svc
+        rec = svc.catalog.showtimes[order.showtime_id]
+        film = svc.catalog.films[rec.film_id]
+        over = rec.starts_at + pricing.TRAILERS + timedelta(minutes=film.runtime_min) <= now
+        if order.refund_id:
+            refund_now = "This order has been refunded."
+        else:
+            rule = pricing.refund_for(order.tickets_minor, rec.starts_at - now)
+            refund_now = (
+                f"Refunding now returns {svc.money(rule.refund_minor).display}. {rule.rule}"
+                if rule.refund_minor is not None
+                else f"No refund now. {rule.rule}"
+            )
+        return MovieOrder(
+            id=order.id,
+            status="refunded" if order.refund_id else "paid",
+            showtime_id=rec.id,
+            movie_title=film.title,
+            cinema_name=svc.catalog.cinemas[rec.cinema_id].display_name,
+            auditorium=svc.catalog.auditoriums[rec.auditorium_id].display_name,
+            starts_at=local(rec.starts_at),
+            format=rec.format,
+            pickup_code=order.pickup_code,
+            tickets=[
+                MovieTicket(
+                    seat_id=s["seat_id"],
+                    seat=s["label"],
+                    tier=s["tier"],
+                    price=svc.money(s["price_minor"] + pricing.BOOKING_FEE_MINOR),
+                    status="refunded" if order.refund_id else ("used" if over else "valid"),
+                )
+                for s in order.seats
+            ],
+            bill=pricing.bill([(s["tier"], s["price_minor"]) for s in order.seats], order.currency),
+            refunded=svc.money(order.refunded_minor),
+            placed_at=local(order.placed_at),
+            refund_now=refund_now,
+        )
+
+    def _own_order(self, session: Session, user_id: str, order_id: str, *, lock: bool = False) -> OrderRow:
+        check_id(order_id, "mvo", field="order_id", source="movies_list_orders")
+        stmt = select(OrderRow).where(OrderRow.id == order_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None or row.user_id != user_id:
+            raise NotFoundError(f"No order {order_id!r} for this account.", "List orders with movies_list_orders.")
+        return row
+
+    def get(self, user_id: str, order_id: str) -> MovieOrder:
+        now = self.svc.now()
+        with Session(self.svc.engine) as session:
+            return self._order(self._own_order(session, user_id, order_id), now)
+
+    def list_orders(self, user_id: str, status: OrderFilter = "any", limit: int = 5, cursor: str = "") -> OrderPage:
+        svc = self.svc
+        now = svc.now()
+        with Session(svc.engine) as session:
+            rows = session.exec(
+                select(OrderRow)
+                .where(OrderRow.user_id == user_id)
+                .order_by(col(OrderRow.placed_at).desc(), col(OrderRow.id))
+            ).all()
+        wanted = []
+        for row in rows:
+            starts = svc.catalog.showtimes[row.showtime_id].starts_at
+            refunded = bool(row.refund_id)
+            if (
+                status == "any"
+                or (status == "refunded" and refunded)
+                or (status == "upcoming" and starts > now and not refunded)
+                or (status == "past" and starts <= now and not refunded)
+            ):
+                wanted.append(row)
+        page, info = page_slice(wanted, cursor, limit)
+        return OrderPage(orders=[self._order(r, now) for r in page], page=info)
+
+    # ----- refunds ---------------------------------------------------------------------
+    def quote_refund(self, user_id: str, order_id: str) -> RefundQuote:
+        svc = self.svc
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            order = self._own_order(session, user_id, order_id)
+            if order.refund_id:
+                raise ConflictError(f"Order {order_id} was already refunded.", "Nothing left to refund.")
+            rec = svc.catalog.showtimes[order.showtime_id]
+            rule = pricing.refund_for(order.tickets_minor, rec.starts_at - now)
+            if rule.refund_minor is None:
+                raise ConflictError(
+                    f"Order {order_id} cannot be refunded now: {rule.rule}",
+                    "Nothing was changed. Films are refundable until 1 hour before the showtime.",
+                )
+            quote = QuoteRow(
+                token=new_id("cft"),
+                user_id=user_id,
+                kind="refund",
+                subject_id=order_id,
+                fingerprint=_fingerprint(order_id, rule.refund_minor),
+                amount_minor=rule.refund_minor,
+                created_at=now,
+                expires_at=min(now + pricing.REFUND_QUOTE_TTL, rec.starts_at - pricing.REFUND_UNTIL_BEFORE),
+            )
+            session.add(quote)
+            back, paid = svc.money(rule.refund_minor), svc.money(order.total_minor)
+            kept = svc.money(order.total_minor - rule.refund_minor)
+            film = svc.catalog.films[rec.film_id]
+            return RefundQuote(
+                confirmation_token=quote.token,
+                expires_at=local(quote.expires_at),
+                order_id=order_id,
+                paid=paid,
+                kept=kept,
+                refund=back,
+                rule=rule.rule,
+                summary=(
+                    f"Refund {len(order.seats)} ticket(s) for {film.title} on {local(rec.starts_at):%a %d %b %H:%M}: "
+                    f"{back.display} back to the wallet of {paid.display} paid (booking fee {kept.display} kept); "
+                    "the seats go back on sale."
+                ),
+            )
+
+    def refund(self, user_id: str, order_id: str, request: ConfirmRequest) -> MovieOrder:
+        svc = self.svc
+        now = svc.now()
+        with session_scope(svc.engine) as session:
+            user = svc.user(session, user_id, lock=True)
+            quote = self._token(session, user_id, request.confirmation_token, "refund")
+            if quote.subject_id != order_id:
+                raise InvalidInputError(
+                    f"Confirmation token {quote.token} was issued for order {quote.subject_id}, not {order_id}.",
+                    "Use the token returned for this order.",
+                )
+            order = self._own_order(session, user_id, order_id, lock=True)
+            if quote.result_id:  # this very token already refunded: a retry
+                return self._order(order, now)
+            if order.refund_id:
+                raise ConflictError(f"Order {order_id} was already refunded.", "Nothing left to refund.")
+            rec = svc.catalog.showtimes[order.showtime_id]
+            rule = pricing.refund_for(order.tickets_minor, rec.starts_at - now)
+            if rule.refund_minor is None:
+                raise ConflictError(f"Order {order_id} cannot be refunded now: {rule.rule}", "Nothing was changed.")
+            if utc(quote.expires_at) <= now:
+                raise ConflictError(
+                    f"Confirmation token {quote.token} expired.", "Ask for a fresh refund quote and confirm again."
+                )
+            if rule.refund_minor != quote.amount_minor:
+                raise ConflictError(
+                    f"The refund changed from {svc.money(quote.amount_minor).display} to "
+                    f"{svc.money(rule.refund_minor).display} ({rule.rule})",
+                    "Ask for a fresh quote and confirm the new amount.",
+                )
+            refund_id = new_id("rfd")
+            session.add(
+                WalletEntryRow(user_id=user_id, ref=order_id, kind="refund", amount_minor=rule.refund_minor, at=now)
+            )
+            user.wallet_minor += rule.refund_minor
+            order.refunded_minor = rule.refund_minor
+            order.refund_id, order.refunded_at = refund_id, now
+            svc.seating.unsell(session, order_id, [s["seat_id"] for s in order.seats], rec.id)
+            quote.result_id = refund_id
+            session.add_all([user, order, quote])
+            session.flush()
+            return self._order(order, now)
+
+
+def _pickup_code(order_id: str) -> str:
+    digest = int(hashlib.sha256(order_id.encode()).hexdigest()[:10], 16)
+    return f"{digest % 10**8:08d}"

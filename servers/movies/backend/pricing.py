@@ -1,0 +1,90 @@
+"""Prices, the sale window and the refund rule: exact integer arithmetic and rules stated in words.
+
+The hold, the purchase quote, the order and the refund compute the very same numbers from here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.geo import CITY_TZ
+from shared.schemas.common import Money, format_money
+from shared.schemas.movies import Bill, BillLine
+
+FORMAT_PRICE = {"2D": 1290, "3D": 1490, "IMAX": 1790}
+MATINEE_DISCOUNT = 300  # Monday–Friday showtimes starting before 17:00
+MATINEE_BEFORE_HOUR = 17
+TIER_SURCHARGE = {"STD": 0, "WHEELCHAIR": 0, "PREMIUM": 300, "COUPLE": 400}
+TIER_NAMES = {
+    "STD": "Standard / 普通座",
+    "WHEELCHAIR": "Wheelchair space / 无障碍座",
+    "PREMIUM": "Premium recliner / 优选座",
+    "COUPLE": "Couple seat, per seat / 情侣座（每座）",
+}
+TIER_ORDER = ["STD", "PREMIUM", "COUPLE", "WHEELCHAIR"]
+BOOKING_FEE_MINOR = 95
+PER_USER_LIMIT = 6  # tickets one account may hold or own for one showtime
+HOLD_TTL = timedelta(minutes=10)
+SALES_CLOSE_BEFORE = timedelta(minutes=10)
+REFUND_UNTIL_BEFORE = timedelta(hours=1)
+REFUND_QUOTE_TTL = timedelta(minutes=5)
+TRAILERS = timedelta(minutes=15)
+
+REFUND_POLICY_TEXT = (
+    "Refundable until 1 hour before the showtime: the ticket prices go back to the wallet, the booking fee "
+    f"({format_money(BOOKING_FEE_MINOR, 'EUR')} per ticket) is kept. Less than 1 hour before the start, or after it, "
+    "no refunds (开场前1小时外可退)."
+)
+
+
+def base_price(fmt: str, starts_at: datetime) -> tuple[int, str]:
+    """Price of a standard seat and the rule that set it."""
+    local = starts_at.astimezone(CITY_TZ)
+    price = FORMAT_PRICE[fmt]
+    if local.weekday() < 5 and local.hour < MATINEE_BEFORE_HOUR:
+        return price - MATINEE_DISCOUNT, f"{fmt} weekday matinee"
+    return price, f"{fmt} {'weekend' if local.weekday() >= 5 else 'evening'}"
+
+
+def tier_prices(fmt: str, starts_at: datetime, tiers: list[str]) -> dict[str, int]:
+    base, _ = base_price(fmt, starts_at)
+    return {t: base + TIER_SURCHARGE[t] for t in tiers}
+
+
+def bill(prices: list[tuple[str, int]], currency: str = "EUR") -> Bill:
+    """Bill for seats given as (tier, ticket price) pairs: prices + booking fee × n."""
+    m = lambda v: Money.of(v, currency)  # noqa: E731
+    face = sum(p for _, p in prices)
+    n = len(prices)
+    fee = BOOKING_FEE_MINOR * n
+    lines = [
+        BillLine(label=f"{count} × {tier}", amount=m(price * count), rule=f"{format_money(price, currency)} each")
+        for (tier, price), count in sorted(Counter(prices).items(), key=lambda kv: (-kv[0][1], kv[0][0]))
+    ]
+    lines.append(
+        BillLine(label="Booking fee", amount=m(fee), rule=f"{format_money(BOOKING_FEE_MINOR, currency)} × {n}")
+    )
+    lines.append(BillLine(label="Total", amount=m(face + fee), rule="tickets + booking fee"))
+    return Bill(tickets=m(face), booking_fee=m(fee), total=m(face + fee), lines=lines)
+
+
+@dataclass(frozen=True)
+class RefundRule:
+    refund_minor: int | None  # None: refused
+    rule: str
+
+
+def refund_for(tickets_minor: int, before_start: timedelta) -> RefundRule:
+    if before_start <= timedelta(0):
+        return RefundRule(None, "The showtime has started or is over; tickets can no longer be refunded.")
+    if before_start < REFUND_UNTIL_BEFORE:
+        minutes = int(before_start.total_seconds() // 60)
+        return RefundRule(None, f"The showtime starts in {minutes} minutes; refunds close 1 hour before the start.")
+    hours = before_start.total_seconds() / 3600
+    return RefundRule(
+        tickets_minor,
+        f"The showtime starts in {hours:.1f} hours (more than 1 hour): the ticket prices are refunded, "
+        "the booking fee is kept.",
+    )

@@ -1,0 +1,469 @@
+"""Business rules of the movies provider: films, cinemas, showtimes, seat maps and the user.
+
+Every public method takes the acting user's id where it matters; anything it refuses is refused
+with a ``LifestyleError`` before any row changes. Holds, purchases and refunds live in
+``orders.py``; prices and the refund rule in ``pricing.py``; seats in the shared seating engine.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from shared.clock import SimClock
+from shared.errors import InvalidInputError, NotFoundError
+from shared.geo import CITY_TZ, haversine_m, require_in_city
+from shared.schemas.common import GeoPoint, Money, User, check_id, page_slice
+from shared.schemas.movies import (
+    GENRE_LABELS,
+    Auditorium,
+    Cinema,
+    CinemaPage,
+    FilmDetail,
+    FilmPage,
+    FilmStatus,
+    FilmSummary,
+    FormatFilter,
+    MovieSeatMap,
+    ShowingFilter,
+    Showtime,
+    ShowtimePage,
+    ShowtimeStatus,
+    TierPrice,
+)
+from shared.seating import InventorySpec, SeatingEngine
+
+from . import pricing
+from .catalog import LANGUAGE_ZH, Catalog, CinemaRec, FilmRec, ShowtimeRec, fold, presold
+from .models import MoviesTable, UserRow, utc
+
+CHINESE = {"Mandarin", "Cantonese", "Chinese"}
+LANGUAGE_ALIASES: dict[str, set[str]] = {
+    "chinese": CHINESE,
+    "中文": CHINESE,
+    "华语": CHINESE,
+    "汉语": CHINESE,
+    "国语": {"Mandarin"},
+    "普通话": {"Mandarin"},
+    "粤语": {"Cantonese"},
+    "广东话": {"Cantonese"},
+}
+DAY_WORDS = {"today": 0, "今天": 0, "tonight": 0, "今晚": 0, "tomorrow": 1, "明天": 1, "后天": 2}
+STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
+
+
+def local(value: datetime) -> datetime:
+    return utc(value).astimezone(CITY_TZ)
+
+
+class MoviesService:
+    def __init__(self, engine: Engine, catalog: Catalog, clock: SimClock, fixtures_dir: Path) -> None:
+        self.engine = engine
+        self.catalog = catalog
+        self.clock = clock
+        self.currency = "EUR"
+        self.seating = SeatingEngine(MoviesTable.metadata, "movies", spec_for=self.spec)
+        self.saved_addresses = _saved_addresses(fixtures_dir)
+        self.street_addresses = _street_addresses(fixtures_dir)
+
+    # ----- helpers -------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now().astimezone(UTC)
+
+    def money(self, minor: int) -> Money:
+        return Money.of(minor, self.currency)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one service per app, lives as long as the app
+    def spec(self, showtime_id: str) -> InventorySpec:
+        rec = self.catalog.showtimes[showtime_id]
+        layout = self.catalog.layouts[rec.auditorium_id]
+        prices = pricing.tier_prices(rec.format, rec.starts_at, self.catalog.tiers(rec.auditorium_id))
+        return InventorySpec(showtime_id, layout, prices, self.currency, presold(rec, layout))
+
+    def film(self, movie_id: str) -> FilmRec:
+        check_id(movie_id, "mov", field="movie_id", source="movies_search_movies")
+        film = self.catalog.films.get(movie_id)
+        if film is None:
+            raise NotFoundError(f"No film {movie_id!r}.", "Find film ids with movies_search_movies.")
+        return film
+
+    def cinema(self, cinema_id: str) -> CinemaRec:
+        check_id(cinema_id, "cin", field="cinema_id", source="movies_search_cinemas")
+        cinema = self.catalog.cinemas.get(cinema_id)
+        if cinema is None:
+            raise NotFoundError(f"No cinema {cinema_id!r}.", "Find cinema ids with movies_search_cinemas.")
+        return cinema
+
+    def showtime(self, showtime_id: str) -> ShowtimeRec:
+        check_id(showtime_id, "sht", field="showtime_id", source="movies_find_showtimes")
+        rec = self.catalog.showtimes.get(showtime_id)
+        if rec is None:
+            raise NotFoundError(f"No showtime {showtime_id!r}.", "Showtime ids come from movies_find_showtimes.")
+        return rec
+
+    def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
+        stmt = select(UserRow).where(UserRow.id == user_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None:
+            raise NotFoundError(
+                f"No user {user_id!r}.", "Check the LIFESTYLE_USER setting (demo users: usr_demo, usr_alice …)."
+            )
+        return row
+
+    def me(self, user_id: str) -> User:
+        with Session(self.engine) as session:
+            row = self.user(session, user_id)
+            return User(id=row.id, name=row.name, wallet=self.money(row.wallet_minor))
+
+    def status(self, rec: ShowtimeRec, free: int, now: datetime) -> ShowtimeStatus:
+        if rec.starts_at <= now:
+            return "past"
+        if now >= rec.starts_at - pricing.SALES_CLOSE_BEFORE:
+            return "sales_closed"
+        return "sold_out" if free <= 0 else "on_sale"
+
+    def film_status(self, film: FilmRec, now: datetime) -> FilmStatus:
+        opens, last = self.catalog.opens_on(film), self.catalog.last_day(film)
+        today = local(now).date()
+        if opens is None or last is None or today > last:
+            return "not_in_cinemas"
+        return "coming_soon" if today < opens else "now_showing"
+
+    def showtime_model(
+        self, rec: ShowtimeRec, remaining: dict[str, int], now: datetime, origin: GeoPoint | None = None
+    ) -> Showtime:
+        film = self.catalog.films[rec.film_id]
+        cinema = self.catalog.cinemas[rec.cinema_id]
+        aud = self.catalog.auditoriums[rec.auditorium_id]
+        spec = self.spec(rec.id)
+        free = sum(remaining.values())
+        _, rule = pricing.base_price(rec.format, rec.starts_at)
+        return Showtime(
+            id=rec.id,
+            movie_id=film.id,
+            movie_title=film.title,
+            cinema_id=cinema.id,
+            cinema_name=cinema.display_name,
+            auditorium=aud.display_name,
+            starts_at=local(rec.starts_at),
+            ends_at=local(rec.starts_at + pricing.TRAILERS + timedelta(minutes=film.runtime_min)),
+            format=rec.format,
+            language=film.language_label,
+            subtitles="fi/sv",
+            status=self.status(rec, free, now),
+            pricing=rule,
+            tiers=[
+                TierPrice(tier=t, name=pricing.TIER_NAMES[t], price=self.money(spec.price(t)), free=remaining.get(t, 0))
+                for t in self.catalog.tiers(rec.auditorium_id)
+            ],
+            booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
+            free=free,
+            distance_m=round(haversine_m(cinema.location, origin)) if origin else 0,
+        )
+
+    # ----- films -----------------------------------------------------------------------
+    def _query_score(self, film_id: str, query: str) -> int:
+        """0 when the query does not match; higher is better. Every word must match; a typo is forgiven."""
+        text = self.catalog.search_text[film_id]
+        score = 0
+        for word in fold(query).split():
+            if word in text:
+                score += 3 if f" {word}" in f" {text}" else 2
+            elif len(word) >= 5 and any(fuzz.ratio(word, token) >= 80 for token in text.split()):
+                score += 1
+            else:
+                return 0
+        return score
+
+    def _summary(self, film: FilmRec, now: datetime) -> FilmSummary:
+        opens = self.catalog.opens_on(film)
+        return FilmSummary(
+            id=film.id,
+            title=film.title,
+            year=film.year,
+            genres=film.genre_labels,
+            runtime_min=film.runtime_min,
+            language=film.language_label,
+            age_rating=film.age_rating,
+            tomatometer=film.tomatometer,
+            status=self.film_status(film, now),
+            opens_on=opens.isoformat() if opens else "",
+            formats=film.formats,
+        )
+
+    @staticmethod
+    def _genre(genre: str) -> str:
+        """The genre code for an English or Chinese genre name ('' for any)."""
+        text = fold(genre.strip()).replace("-", "_").replace(" ", "_")
+        if not text or text == "any":
+            return ""
+        for code, (en, zh) in GENRE_LABELS.items():
+            if text in (code, fold(en).replace("-", "_"), zh):
+                return code
+        raise InvalidInputError(
+            f"genre {genre!r} is not a genre.",
+            "Use one of: " + ", ".join(f"{code} ({zh})" for code, (_, zh) in GENRE_LABELS.items()) + "; or '' for any.",
+            field="genre",
+        )
+
+    def search_movies(
+        self,
+        *,
+        query: str = "",
+        showing: ShowingFilter = "now_showing",
+        genre: str = "",
+        limit: int = 10,
+        cursor: str = "",
+    ) -> FilmPage:
+        now = self.now()
+        wanted = self._genre(genre)
+        hits: list[tuple[int, int, int, str, FilmRec]] = []
+        for film in self.catalog.films.values():
+            if wanted and wanted not in film.genres:
+                continue
+            status = self.film_status(film, now)
+            if showing != "all" and status != showing:
+                continue
+            score = self._query_score(film.id, query) if query.strip() else 0
+            if query.strip() and not score:
+                continue
+            opens = film.release_day if film.release_day is not None else 10**6
+            key_time = opens if status == "coming_soon" else 0
+            hits.append((-score, STATUS_ORDER[status], key_time, f"{-film.reviews:08d}{film.id}", film))
+        hits.sort(key=lambda h: h[:4])
+        page, info = page_slice([h[4] for h in hits], cursor, limit)
+        return FilmPage(films=[self._summary(f, now) for f in page], page=info)
+
+    def movie_detail(self, movie_id: str) -> FilmDetail:
+        film = self.film(movie_id)
+        now = self.now()
+        ahead = [s for s in self.catalog.by_film.get(film.id, []) if s.starts_at > now]
+        opens, last = self.catalog.opens_on(film), self.catalog.last_day(film)
+        cinemas = list(dict.fromkeys(s.cinema_id for s in ahead))
+        return FilmDetail(
+            id=film.id,
+            title=film.title,
+            year=film.year,
+            genres=film.genre_labels,
+            runtime_min=film.runtime_min,
+            director=film.director,
+            cast=film.cast,
+            language=film.language_label,
+            languages=film.languages,
+            country=film.country,
+            age_rating=film.age_rating,
+            tomatometer=film.tomatometer,
+            critic_rating=film.critic_rating,
+            reviews=film.reviews,
+            oscars=film.oscars,
+            wikidata=film.wikidata,
+            status=self.film_status(film, now),
+            opens_on=opens.isoformat() if opens else "",
+            last_day=last.isoformat() if last else "",
+            formats=film.formats,
+            cinemas=[f"{c}: {self.catalog.cinemas[c].display_name}" for c in cinemas],
+            upcoming_showtimes=len(ahead),
+        )
+
+    # ----- places ----------------------------------------------------------------------
+    def resolve_place(self, user_id: str, address: str, lat: float, lng: float) -> tuple[GeoPoint | None, str]:
+        """Where distances are measured from: lat/lng, a saved address (id or label) or a street address."""
+        if lat or lng:
+            point = require_in_city(GeoPoint(lat=lat, lng=lng))
+            return point, f"{lat:.5f}, {lng:.5f}"
+        text = address.strip()
+        if not text:
+            return None, ""
+        mine = self.saved_addresses.get(user_id, [])
+        for saved in mine:
+            if text == saved["id"] or fold(text) == fold(saved["label"]):
+                return GeoPoint(lat=saved["lat"], lng=saved["lng"]), f"{saved['label']}: {_one_line(saved)}"
+        wanted = fold(text.replace(",", " "))
+        exact = [a for a in self.street_addresses if fold(f"{a['street']} {a['housenumber']}") in wanted]
+        if exact:
+            best = max(exact, key=lambda a: len(a["housenumber"]))
+            return GeoPoint(lat=best["lat"], lng=best["lng"]), _one_line(best)
+        street = [a for a in self.street_addresses if fold(a["street"]) and fold(a["street"]) in wanted]
+        if street:
+            best = sorted(street, key=lambda a: a["id"])[0]
+            return GeoPoint(lat=best["lat"], lng=best["lng"]), f"{best['street']}, {best['city']}"
+        for cinema in self.catalog.cinemas.values():  # "near Kinopalatsi"
+            if fold(cinema.name) in wanted:
+                return cinema.location, cinema.display_name
+        labels = ", ".join(f"{s['id']} ({s['label']})" for s in mine)
+        raise InvalidInputError(
+            f"address {address!r} is not a street address or saved address known in central Helsinki.",
+            f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), "
+            "or lat and lng.",
+            field="address",
+        )
+
+    # ----- cinemas ---------------------------------------------------------------------
+    def search_cinemas(
+        self, user_id: str, *, address: str = "", lat: float = 0, lng: float = 0, limit: int = 10, cursor: str = ""
+    ) -> CinemaPage:
+        origin, label = self.resolve_place(user_id, address, lat, lng)
+        now = self.now()
+        today = local(now).date()
+        todays = {
+            c: [
+                s for s in self.catalog.by_cinema.get(c, []) if s.starts_at > now and local(s.starts_at).date() == today
+            ]
+            for c in self.catalog.cinemas
+        }
+        with Session(self.engine) as session:
+            remaining = self.seating.remaining(session, [s.id for ss in todays.values() for s in ss], now)
+        out = []
+        for cinema in self.catalog.cinemas.values():
+            distance = round(haversine_m(cinema.location, origin)) if origin else 0
+            on_sale = [s for s in todays[cinema.id] if self.status(s, sum(remaining[s.id].values()), now) == "on_sale"]
+            formats = sorted({f for a in cinema.auditoriums for f in a.formats}, key=["2D", "3D", "IMAX"].index)
+            closed = ""
+            if not cinema.open_in(local(now).month):
+                months = ", ".join(date(2000, m, 1).strftime("%B") for m in cinema.season_months)
+                closed = f"Open-air summer cinema: shows only in {months}."
+            out.append(
+                Cinema(
+                    id=cinema.id,
+                    name=cinema.display_name,
+                    address=cinema.address,
+                    area=cinema.area_label,
+                    location=cinema.location,
+                    distance_m=distance,
+                    formats=formats,
+                    auditoriums=[
+                        Auditorium(
+                            number=a.number,
+                            name=a.display_name,
+                            formats=a.formats,
+                            seats=a.capacity,
+                            features=a.features,
+                        )
+                        for a in cinema.auditoriums
+                    ],
+                    wheelchair=cinema.wheelchair,
+                    open_now=closed,
+                    showtimes_today=len(on_sale),
+                )
+            )
+        out.sort(key=lambda c: (bool(c.open_now), c.distance_m, c.id))
+        page, info = page_slice(out, cursor, limit)
+        return CinemaPage(cinemas=page, origin=label, page=info)
+
+    # ----- showtimes -------------------------------------------------------------------
+    def _day(self, value: str, now: datetime) -> date | None:
+        text = value.strip().lower()
+        if not text:
+            return None
+        if text in DAY_WORDS:
+            return local(now).date() + timedelta(days=DAY_WORDS[text])
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise InvalidInputError(
+                f"date {value!r} is not a date.",
+                "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today' or 'tomorrow', or '' for every day ahead.",
+                field="date",
+            ) from exc
+
+    def _languages(self, language: str) -> set[str] | None:
+        text = language.strip()
+        if not text:
+            return None
+        known = {f.language for f in self.catalog.films.values()}
+        wanted = LANGUAGE_ALIASES.get(fold(text)) or {
+            lang for lang in known if fold(text) == fold(lang) or text == LANGUAGE_ZH.get(lang)
+        }
+        if not wanted:
+            options = sorted(
+                {self.catalog.films[s.film_id].language_label for s in self.catalog.ordered if s.starts_at > self.now()}
+            )
+            raise InvalidInputError(
+                f"language {language!r} is not a language of the films showing.",
+                f"Use one of: {', '.join(options)} (English or Chinese name), or '' for any.",
+                field="language",
+            )
+        return wanted
+
+    def find_showtimes(
+        self,
+        user_id: str,
+        *,
+        movie_id: str = "",
+        cinema_id: str = "",
+        date: str = "",
+        address: str = "",
+        lat: float = 0,
+        lng: float = 0,
+        format: FormatFilter = "any",
+        language: str = "",
+        limit: int = 10,
+        cursor: str = "",
+    ) -> ShowtimePage:
+        now = self.now()
+        film = self.film(movie_id) if movie_id else None
+        cinema = self.cinema(cinema_id) if cinema_id else None
+        day = self._day(date, now)
+        languages = self._languages(language)
+        origin, _ = self.resolve_place(user_id, address, lat, lng)
+        if film is not None:
+            pool = self.catalog.by_film.get(film.id, [])
+        elif cinema is not None:
+            pool = self.catalog.by_cinema.get(cinema.id, [])
+        else:
+            pool = self.catalog.ordered
+        found = [
+            s
+            for s in pool
+            if s.starts_at > now
+            and (cinema is None or s.cinema_id == cinema.id)
+            and (day is None or local(s.starts_at).date() == day)
+            and (format == "any" or s.format == format)
+            and (languages is None or self.catalog.films[s.film_id].language in languages)
+        ]
+        if origin is not None:
+            distance = {c.id: haversine_m(c.location, origin) for c in self.catalog.cinemas.values()}
+            found.sort(key=lambda s: (local(s.starts_at).date(), distance[s.cinema_id], s.starts_at, s.id))
+        page, info = page_slice(found, cursor, limit)
+        with Session(self.engine) as session:
+            remaining = self.seating.remaining(session, [s.id for s in page], now)
+        return ShowtimePage(showtimes=[self.showtime_model(s, remaining[s.id], now, origin) for s in page], page=info)
+
+    def seat_map(self, user_id: str, showtime_id: str) -> MovieSeatMap:
+        rec = self.showtime(showtime_id)
+        now = self.now()
+        with Session(self.engine) as session:
+            seat_map = self.seating.seat_map(session, rec.id, now=now, user_id=user_id)
+        remaining = {t.tier: t.free for t in seat_map.tiers}
+        return MovieSeatMap(
+            showtime=self.showtime_model(rec, remaining, now),
+            screen="The screen is in front of row A; rows further back are higher. Best seats: around row "
+            f"{seat_map.sections[0].rows[round(len(seat_map.sections[0].rows) * 0.6)].row}, centre.",
+            seat_map=seat_map,
+        )
+
+
+def _one_line(a: dict[str, Any]) -> str:
+    street = f"{a['street']} {a.get('housenumber', '')}".strip()
+    return ", ".join(p for p in (street, f"{a.get('postcode', '')} {a.get('city', 'Helsinki')}".strip()) if p)
+
+
+def _saved_addresses(fixtures_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    users = json.loads((fixtures_dir / "users.json").read_text(encoding="utf-8"))["users"]
+    return {u["id"]: u.get("addresses", []) for u in users}
+
+
+def _street_addresses(fixtures_dir: Path) -> list[dict[str, Any]]:
+    path = fixtures_dir / "osm" / "addresses.json"
+    if not path.exists():
+        return []
+    return list(json.loads(path.read_text(encoding="utf-8"))["addresses"])

@@ -1,0 +1,367 @@
+"""movies-mcp: the MCP tools of the movie-ticket vertical (Taopiaopiao-like).
+
+Each tool is a few lines: validate the shape, call ``MoviesClient``, return a wire model. Holding
+seats is free and needs no confirmation; money only moves after the user confirms the exact
+amount: by elicitation when the client can be asked, otherwise through a quote whose confirmation
+token the second call passes. The same token never buys or refunds twice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
+from mcp.server.mcpserver.prompts.base import UserMessage
+from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
+from pydantic import Field
+
+from shared.kit.server import PAY, READ, WRITE, ClientLifespan, Consent, LifestyleServer, ask_consent, consent_decision
+from shared.kit.settings import Settings
+from shared.schemas.movies import (
+    GENRE_LABELS,
+    CinemaPage,
+    FilmDetail,
+    FilmPage,
+    FormatFilter,
+    HoldRequest,
+    MovieHold,
+    MovieSeatMap,
+    OrderFilter,
+    OrderPage,
+    PurchaseQuote,
+    PurchaseResult,
+    RefundQuote,
+    RefundResult,
+    ShowingFilter,
+    ShowtimePage,
+)
+
+from .client import MoviesClient
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+INSTRUCTIONS = """Movie tickets in Helsinki (Taopiaopiao-like): films, cinemas, showtimes and seats. Typical flow:
+movies_search_movies (now showing or coming soon; English or Chinese: 'Nolan', '动作', '科幻') → movies_get_movie →
+movies_find_showtimes (by film and/or cinema, day, near an address, IMAX/3D/2D, language) → movies_get_seat_map →
+movies_hold_seats (exact seats or best N; free, lapses after 10 minutes) → movies_purchase (the user confirms the
+exact total) → movies_list_orders (pickup code) → movies_refund (until 1 hour before the showtime, confirmed).
+movies_search_cinemas finds cinemas near an address. Never invent ids: use the ones tools return. Amounts are
+integer cents (amount_minor); times are Helsinki local time."""
+
+
+def _client(ctx: Context[Any, Any]) -> MoviesClient:
+    client: MoviesClient = ctx.request_context.lifespan_context
+    return client
+
+
+# ----- confirmation resolvers: hidden from the input schema, run before the tool body ---------
+async def _purchase_quote(ctx: Context[Any, Any], hold_id: str, confirmation_token: str) -> PurchaseQuote | None:
+    return None if confirmation_token else await _client(ctx).quote_purchase(hold_id)
+
+
+async def _purchase_consent(
+    ctx: Context[Any, Any], quote: Annotated[PurchaseQuote | None, Resolve(_purchase_quote)]
+) -> Elicit[Consent] | None:
+    return ask_consent(ctx, f"{quote.summary} Buy now?") if quote else None
+
+
+async def _refund_quote(ctx: Context[Any, Any], order_id: str, confirmation_token: str) -> RefundQuote | None:
+    return None if confirmation_token else await _client(ctx).quote_refund(order_id)
+
+
+async def _refund_consent(
+    ctx: Context[Any, Any], quote: Annotated[RefundQuote | None, Resolve(_refund_quote)]
+) -> Elicit[Consent] | None:
+    return ask_consent(ctx, f"{quote.summary} Go ahead?") if quote else None
+
+
+PlaceAddress = Annotated[
+    str,
+    Field(
+        description="Where the user is: a street address in central Helsinki ('Kaivokatu 4'), a saved address id or "
+        "label ('adr_demo_1', 'Home'); '' for none. lat/lng win when given."
+    ),
+]
+Lat = Annotated[float, Field(description="Latitude (WGS-84) of the user; 0 = unset.", ge=-90, le=90)]
+Lng = Annotated[float, Field(description="Longitude (WGS-84) of the user; 0 = unset.", ge=-180, le=180)]
+
+
+def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
+    """The movies server. ``app`` lets tests share one in-process backend (and its clock)."""
+    settings = settings or Settings.for_vertical("movies")
+
+    def create_backend() -> FastAPI:
+        from .backend.app import create_app
+
+        return app or create_app(settings)
+
+    lifespan = ClientLifespan(settings, MoviesClient, create_backend)
+    mcp = LifestyleServer(
+        "movies", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
+    )
+
+    @mcp.tool(annotations=READ)
+    async def movies_search_movies(
+        ctx: Context[Any, Any],
+        query: Annotated[
+            str,
+            Field(
+                description="Words to find in the title, director, cast, genre or language, English or Chinese, e.g. "
+                "'Inception', 'Nolan', 'kung fu', '动作', '粤语'. Empty lists everything."
+            ),
+        ] = "",
+        showing: Annotated[
+            ShowingFilter,
+            Field(
+                description="now_showing (in cinemas now), coming_soon (opening later) or all (the whole catalogue)."
+            ),
+        ] = "now_showing",
+        genre: Annotated[
+            str,
+            Field(
+                description="Only this genre, English or Chinese, e.g. 'action', 'sci-fi', '动作', '科幻'; '' for any."
+            ),
+        ] = "",
+        limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 5,
+        cursor: Annotated[
+            str, Field(description="page.next_cursor from the previous call; '' for the first page.")
+        ] = "",
+    ) -> FilmPage:
+        """Find films now showing or coming soon (or anywhere in the catalogue) by words and genre, with genres in
+        English and Chinese, runtime, language, Tomatometer, opening day and formats. Best match first."""
+        return await _client(ctx).search_movies(query=query, showing=showing, genre=genre, limit=limit, cursor=cursor)
+
+    @mcp.tool(annotations=READ)
+    async def movies_get_movie(
+        ctx: Context[Any, Any],
+        movie_id: Annotated[str, Field(description="Film id (mov_…) from movies_search_movies.")],
+    ) -> FilmDetail:
+        """A film's director, cast, language, country, age rating, critics' score, run dates here, formats and the
+        cinemas showing it."""
+        return await _client(ctx).get_movie(movie_id)
+
+    @mcp.tool(annotations=READ)
+    async def movies_search_cinemas(
+        ctx: Context[Any, Any],
+        address: PlaceAddress = "",
+        lat: Lat = 0,
+        lng: Lng = 0,
+        limit: Annotated[int, Field(description="Results per page, 1–10.", ge=1, le=10)] = 5,
+        cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
+    ) -> CinemaPage:
+        """Cinemas nearest first from an address or lat/lng: screens with their formats (IMAX, 3D) and seat
+        features, wheelchair access and how many showtimes are still on sale today."""
+        return await _client(ctx).search_cinemas(address=address, lat=lat, lng=lng, limit=limit, cursor=cursor)
+
+    @mcp.tool(annotations=READ)
+    async def movies_find_showtimes(
+        ctx: Context[Any, Any],
+        movie_id: Annotated[str, Field(description="Only this film (mov_…); '' for any.")] = "",
+        cinema_id: Annotated[str, Field(description="Only this cinema (cin_…); '' for any.")] = "",
+        date: Annotated[
+            str, Field(description="Day as YYYY-MM-DD (Helsinki), 'today' or 'tomorrow'; '' for every day ahead.")
+        ] = "",
+        address: PlaceAddress = "",
+        lat: Lat = 0,
+        lng: Lng = 0,
+        format: Annotated[FormatFilter, Field(description="Only 2D, 3D or IMAX screenings; 'any' for all.")] = "any",
+        language: Annotated[
+            str, Field(description="Spoken language, English or Chinese, e.g. 'English', 'Mandarin', '粤语'; '' any.")
+        ] = "",
+        limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 8,
+        cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
+    ) -> ShowtimePage:
+        """Upcoming showtimes (场次) by film and/or cinema, day, format and language: start and end, screen, price per
+        seat tier with free seats, booking fee and status. Soonest first; with a place, each day's nearest first."""
+        return await _client(ctx).find_showtimes(
+            movie_id=movie_id,
+            cinema_id=cinema_id,
+            date=date,
+            address=address,
+            lat=lat,
+            lng=lng,
+            format=format,
+            language=language,
+            limit=limit,
+            cursor=cursor,
+        )
+
+    @mcp.tool(annotations=READ)
+    async def movies_get_seat_map(
+        ctx: Context[Any, Any],
+        showtime_id: Annotated[str, Field(description="Showtime id (sht_…) from movies_find_showtimes.")],
+    ) -> MovieSeatMap:
+        """Which seats of a showtime are free: one string per row, front (screen) first ('.' free, 'a' wheelchair
+        space, '<' '>' couple pair, 'y' held by you, 'x' taken, ' ' aisle), the tier of each row, and prices."""
+        return await _client(ctx).seat_map(showtime_id)
+
+    @mcp.tool(annotations=WRITE)
+    async def movies_hold_seats(
+        ctx: Context[Any, Any],
+        showtime_id: Annotated[str, Field(description="Showtime id (sht_…) from movies_find_showtimes.")],
+        seat_ids: Annotated[
+            list[str],
+            Field(
+                description="Exact seats from movies_get_seat_map, e.g. ['H-F-7', 'H-F-8']; couple seats in pairs. "
+                "[] to let the cinema choose the best available."
+            ),
+        ] = [],  # noqa: B006 - pydantic copies defaults
+        tier: Annotated[
+            str, Field(description="Tier for best-available seats: STD, PREMIUM, COUPLE or WHEELCHAIR; '' = STD.")
+        ] = "",
+        quantity: Annotated[
+            int, Field(description="How many best-available seats, side by side (0 with seat_ids).", ge=0, le=6)
+        ] = 0,
+    ) -> MovieHold:
+        """Hold seats for 10 minutes while the user decides: free and needs no confirmation, at most 6 tickets per
+        account per showtime, only while the showtime is on sale. Returns the hold id, the seats, the exact bill and
+        when the hold expires. Repeating the same request while its hold is active returns that hold."""
+        body = HoldRequest(showtime_id=showtime_id, seat_ids=seat_ids, tier=tier, quantity=quantity)
+        return await _client(ctx).hold_seats(body)
+
+    @mcp.tool(annotations=WRITE)
+    async def movies_release_hold(
+        ctx: Context[Any, Any],
+        hold_id: Annotated[str, Field(description="Hold id (hld_…) from movies_hold_seats.")],
+    ) -> MovieHold:
+        """Give held seats back at once (holds also lapse by themselves). Releasing twice is harmless."""
+        return await _client(ctx).release_hold(hold_id)
+
+    @mcp.tool(annotations=PAY)
+    async def movies_purchase(
+        ctx: Context[Any, Any],
+        quote: Annotated[PurchaseQuote | None, Resolve(_purchase_quote)],
+        answer: Annotated[ElicitationResult[Consent], Resolve(_purchase_consent)],
+        hold_id: Annotated[str, Field(description="Hold id (hld_…) from movies_hold_seats.")],
+        confirmation_token: Annotated[
+            str,
+            Field(
+                description="Token from a previous confirmation_required result, passed only after the user "
+                "confirmed that exact total."
+            ),
+        ] = "",
+    ) -> PurchaseResult:
+        """Buy a hold from the wallet: ticket prices plus the booking fee per ticket. The user must confirm the exact
+        total: the client is asked directly when it supports it; otherwise the first call returns
+        status=confirmation_required with a quote and a token, and a second call with that token buys. The same
+        token never buys twice. Returns the order with its pickup code."""
+        client = _client(ctx)
+        if confirmation_token:
+            order = await client.purchase(hold_id, confirmation_token)
+            return PurchaseResult(
+                status="done", message=f"Paid; order {order.id}, pickup code {order.pickup_code}.", order=order
+            )
+        assert quote is not None
+        decision = consent_decision(answer)
+        if decision == "not_asked":
+            return PurchaseResult(
+                status="confirmation_required",
+                quote=quote,
+                message=f"Not bought yet. Show the user: {quote.summary} If they agree, call movies_purchase again "
+                f"with hold_id='{hold_id}' and confirmation_token='{quote.confirmation_token}' (valid until "
+                f"{quote.expires_at:%H:%M}, when the hold lapses).",
+            )
+        if decision == "no":
+            return PurchaseResult(
+                status="declined",
+                quote=quote,
+                message="The user declined; nothing was bought. The hold stays until it lapses, or release it with "
+                "movies_release_hold.",
+            )
+        order = await client.purchase(hold_id, quote.confirmation_token)
+        return PurchaseResult(
+            status="done", message=f"Paid; order {order.id}, pickup code {order.pickup_code}.", order=order
+        )
+
+    @mcp.tool(annotations=READ)
+    async def movies_list_orders(
+        ctx: Context[Any, Any],
+        status: Annotated[OrderFilter, Field(description="Which orders: any, upcoming, past or refunded.")] = "any",
+        limit: Annotated[int, Field(description="Orders per page, 1–10.", ge=1, le=10)] = 5,
+        cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
+    ) -> OrderPage:
+        """The user's movie orders, newest first: film, cinema, screen, time, seats, pickup code (取票码) and what a
+        refund would return now."""
+        return await _client(ctx).list_orders(status, limit, cursor)
+
+    @mcp.tool(annotations=PAY)
+    async def movies_refund(
+        ctx: Context[Any, Any],
+        quote: Annotated[RefundQuote | None, Resolve(_refund_quote)],
+        answer: Annotated[ElicitationResult[Consent], Resolve(_refund_consent)],
+        order_id: Annotated[str, Field(description="Order id (mvo_…) from movies_list_orders.")],
+        confirmation_token: Annotated[
+            str,
+            Field(
+                description="Token from a previous confirmation_required result, after the user accepted that refund."
+            ),
+        ] = "",
+    ) -> RefundResult:
+        """Refund a whole order: allowed until 1 hour before the showtime; the ticket prices go back to the wallet
+        (the booking fee is kept) and the seats go back on sale. The user confirms the exact refund first, as with
+        buying; the money goes back once."""
+        client = _client(ctx)
+        if confirmation_token:
+            order = await client.refund(order_id, confirmation_token)
+            return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back.", order=order)
+        assert quote is not None
+        decision = consent_decision(answer)
+        if decision == "not_asked":
+            return RefundResult(
+                status="confirmation_required",
+                quote=quote,
+                message=f"Not refunded yet. Show the user: {quote.summary} If they agree, call movies_refund again "
+                f"with order_id='{order_id}' and confirmation_token='{quote.confirmation_token}'.",
+            )
+        if decision == "no":
+            return RefundResult(status="declined", quote=quote, message="The user kept the tickets; nothing changed.")
+        order = await client.refund(order_id, quote.confirmation_token)
+        return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back.", order=order)
+
+    _add_extras(mcp, lifespan)
+    return mcp
+
+
+def _add_extras(mcp: LifestyleServer, lifespan: ClientLifespan[MoviesClient]) -> None:
+    """A prompt, the seat-map resource and argument completion: conveniences, never required."""
+
+    @mcp.prompt(title="Movie night")
+    def movie_night(genre: str = "", when: str = "tonight", people: str = "2") -> list[UserMessage]:
+        """Find a film and a showtime, pick seats together and buy with confirmation."""
+        what = f"a {genre} film" if genre else "a good film"
+        return [
+            UserMessage(
+                f"Find {what} showing in Helsinki {when} for {people} people near me. Show the options with times, "
+                "format and prices, hold the best seats side by side, tell me the exact total and the refund rule, "
+                "and ask me before buying."
+            )
+        ]
+
+    @mcp.resource(
+        "movies://showtimes/{showtime_id}/seatmap",
+        mime_type="application/json",
+        description="A showtime's seat map: free and taken seats per row, tiers and prices.",
+    )
+    async def seat_map(showtime_id: str, ctx: Context[Any, Any]) -> str:
+        return (await _client(ctx).seat_map(showtime_id)).model_dump_json()
+
+    @mcp.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        prefix = argument.value.lower()
+        if argument.name == "genre":
+            values = [v for code, (en, zh) in GENRE_LABELS.items() for v in (code, zh) if v.lower().startswith(prefix)]
+        elif argument.name == "when":
+            values = [v for v in ("tonight", "tomorrow", "this weekend") if v.startswith(prefix)]
+        elif argument.name == "people":
+            values = [str(n) for n in range(1, 7) if str(n).startswith(prefix)]
+        elif argument.name == "showtime_id" and (client := lifespan.current()) is not None:
+            page = await client.find_showtimes(limit=20)
+            values = [s.id for s in page.showtimes if s.id.startswith(argument.value)]
+        else:
+            return None
+        return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
