@@ -23,8 +23,9 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, delete, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
@@ -127,6 +128,7 @@ class SeatingEngine:
     ) -> None:
         """``holds=False`` for a vertical that keeps its own hold records and uses only the claims."""
         self.spec_for = spec_for
+        self.prefix = prefix
         self.claims, hold_table = seat_tables(metadata, prefix, holds=holds)
         self._hold_table = hold_table
         self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
@@ -252,6 +254,35 @@ class SeatingEngine:
             sections=list(sections.values()),
         )
 
+    def pick_best(
+        self, session: Session, spec: InventorySpec, tier: str, quantity: int, now: datetime, *, allow_split: bool
+    ) -> list[SeatInfo]:
+        """Best available seats that no concurrent transaction is claiming right now.
+
+        Not needed for correctness (the claim key is), but without it every racer picks the same
+        "best" seats, all but one fail on insert and pick again. On PostgreSQL a racer first takes a
+        transaction-scoped advisory try-lock per seat it picked; seats another transaction is busy
+        with are skipped like taken ones (the SKIP LOCKED idea for rows that do not exist yet), so
+        racers spread over neighbouring seats instead of queueing. SQLite already takes turns on
+        ``BEGIN IMMEDIATE``.
+        """
+        conn = session.connection()
+        unavailable = self.unavailable(session, spec, now)
+        if conn.dialect.name != "postgresql":
+            return spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
+        for _ in range(8):
+            seats = spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
+            if not seats:
+                return []
+            keys = {f"k{i}": f"{self.prefix}:{spec.inventory_id}:{s.seat_id}" for i, s in enumerate(seats)}
+            probes = ", ".join(f"pg_try_advisory_xact_lock(hashtextextended(:{k}, 0))" for k in keys)
+            got = conn.execute(text(f"SELECT {probes}"), keys).one()
+            busy = {s.seat_id for s, ok in zip(seats, got, strict=True) if not ok}
+            if not busy:
+                return seats
+            unavailable |= busy
+        return spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
+
     # ----- claims: the primitives holds are made of -----------------------------------------------
     def claim(
         self,
@@ -288,29 +319,29 @@ class SeatingEngine:
                     c.expires_at <= now,
                 ),
             )
-        try:
-            with session.begin_nested():
-                _run(
-                    session,
-                    insert(self.claims),
-                    [
-                        {
-                            "inventory_id": spec.inventory_id,
-                            "seat_id": s.seat_id,
-                            "tier": s.tier,
-                            "hold_id": hold_id,
-                            "user_id": user_id,
-                            "order_id": "",
-                            "expires_at": expires_at,
-                        }
-                        for s in seats
-                    ],
-                )
-        except IntegrityError as exc:
+        rows_in = [
+            {
+                "inventory_id": spec.inventory_id,
+                "seat_id": s.seat_id,
+                "tier": s.tier,
+                "hold_id": hold_id,
+                "user_id": user_id,
+                "order_id": "",
+                "expires_at": expires_at,
+            }
+            for s in seats
+        ]
+        # ON CONFLICT DO NOTHING: a seat someone else claimed meanwhile is skipped, not an aborted
+        # transaction; on PostgreSQL the insert first waits for that other transaction to finish.
+        dialect_insert = pg_insert if session.connection().dialect.name == "postgresql" else sqlite_insert
+        stmt = dialect_insert(self.claims).values(rows_in).on_conflict_do_nothing().returning(self.claims.c.seat_id)
+        inserted = _run(session, stmt).all()
+        if len(inserted) != len(seats):
+            self.release_claims(session, spec.inventory_id, hold_id)  # undo the part we did get
             raise ConflictError(
                 "Someone else took one of these seats a moment ago.",
                 f"Read {spec.layout.map_tool} again and choose other seats, or ask for best available seats.",
-            ) from exc
+            )
 
     def release_claims(self, session: Session, inventory_id: str, hold_id: str) -> int:
         c = self.claims.c
@@ -382,7 +413,7 @@ class SeatingEngine:
                 "Ask for fewer seats.",
                 field="quantity",
             )
-        seats = layout.best_available(tier, quantity, self.unavailable(session, spec, now), allow_split=allow_split)
+        seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split)
         if not seats:
             left = self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0)
             if left < quantity:

@@ -97,9 +97,7 @@ class Inventory:
         self, session: Session, rec: SessionRec, event: EventRec, tier: str, quantity: int, now: datetime
     ) -> list[SeatInfo]:
         """Adjacent seats nearest the centre of the best row when possible, else the best singles."""
-        spec = self.spec(rec.id)
-        unavailable = self.engine.unavailable(session, spec, now)
-        return spec.layout.best_available(tier, quantity, unavailable, allow_split=True)
+        return self.engine.pick_best(session, self.spec(rec.id), tier, quantity, now, allow_split=True)
 
     def claim(
         self,
