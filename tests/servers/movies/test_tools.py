@@ -1,0 +1,352 @@
+"""The movies tools through the real MCP protocol (in memory), against the real backend."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from mcp import Client
+from mcp.types import ElicitResult
+
+from servers.movies.backend import pricing
+from tests.servers.movies.conftest import MoviesEnv
+from tests.servers.movies.helpers import buy, err, free_run, ok, pick, status_of
+
+MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
+FEE = pricing.BOOKING_FEE_MINOR
+
+
+async def test_chinese_and_english_genre_words_find_the_same_films(movies_readonly: MoviesEnv) -> None:
+    movies = movies_readonly
+    async with Client(movies.server) as c:
+        for en, zh in (("action", "动作"), ("sci-fi", "科幻"), ("drama", "剧情")):
+            a = await ok(c, "movies_search_movies", {"query": en, "showing": "all", "limit": 20})
+            b = await ok(c, "movies_search_movies", {"query": zh, "showing": "all", "limit": 20})
+            by_genre = await ok(c, "movies_search_movies", {"genre": zh, "showing": "all", "limit": 20})
+            assert a["films"], en
+            assert {f["id"] for f in a["films"]} == {f["id"] for f in b["films"]}, en
+            assert a["page"]["total"] == by_genre["page"]["total"], en
+        cantonese = await ok(c, "movies_search_movies", {"query": "粤语", "showing": "all", "limit": 20})
+        typo = await ok(c, "movies_search_movies", {"query": "Incepton", "showing": "all"})
+    assert cantonese["films"] and all(f["language"].startswith("Cantonese") for f in cantonese["films"])
+    assert typo["films"][0]["title"] == "Inception"
+
+
+async def test_now_showing_and_coming_soon_follow_the_programme(movies_readonly: MoviesEnv) -> None:
+    movies = movies_readonly
+    async with Client(movies.server) as c:
+        now = await ok(c, "movies_search_movies", {"limit": 20})
+        soon = await ok(c, "movies_search_movies", {"showing": "coming_soon", "limit": 20})
+        first = soon["films"][0]
+        detail = await ok(c, "movies_get_movie", {"movie_id": first["id"]})
+        nothing_yet = await ok(c, "movies_find_showtimes", {"movie_id": first["id"], "date": "today"})
+        later = await ok(c, "movies_find_showtimes", {"movie_id": first["id"], "date": first["opens_on"]})
+    assert now["films"] and {f["status"] for f in now["films"]} == {"now_showing"}
+    assert soon["films"] and {f["status"] for f in soon["films"]} == {"coming_soon"}
+    assert all(f["opens_on"] > "2026-11-25" for f in soon["films"])
+    assert [f["opens_on"] for f in soon["films"]] == sorted(f["opens_on"] for f in soon["films"])
+    assert detail["status"] == "coming_soon" and detail["upcoming_showtimes"] > 0
+    assert nothing_yet["showtimes"] == []
+    assert later["showtimes"] and all(s["starts_at"].startswith(first["opens_on"]) for s in later["showtimes"])
+
+
+async def test_cinemas_near_an_address_come_nearest_first(movies_readonly: MoviesEnv) -> None:
+    movies = movies_readonly
+    async with Client(movies.server) as c:
+        street = await ok(c, "movies_search_cinemas", {"address": "Sofiankatu 4"})
+        saved = await ok(c, "movies_search_cinemas", {"address": "Home"})
+        point = await ok(c, "movies_search_cinemas", {"lat": 60.1706, "lng": 24.9361})
+    distances = [x["distance_m"] for x in street["cinemas"] if not x["open_now"]]
+    assert street["cinemas"][0]["name"].startswith("Kino Engel") and distances == sorted(distances)
+    assert saved["origin"].startswith("Home") and saved["cinemas"][0]["name"].startswith("Kinopalatsi")
+    assert point["cinemas"][0]["name"].startswith("Bio Rex")
+    summer = next(x for x in street["cinemas"] if x["name"].startswith("Kesäkino"))
+    assert "summer" in summer["open_now"] and summer["showtimes_today"] == 0 and street["cinemas"][-1] == summer
+    kino = next(x for x in street["cinemas"] if x["name"].startswith("Kinopalatsi"))
+    assert kino["formats"] == ["2D", "3D", "IMAX"] and any("couple" in a["features"] for a in kino["auditoriums"])
+
+
+async def test_showtimes_filter_by_format_language_cinema_day_and_place(movies_readonly: MoviesEnv) -> None:
+    movies = movies_readonly
+    async with Client(movies.server) as c:
+        imax = await ok(c, "movies_find_showtimes", {"format": "IMAX", "limit": 20})
+        mandarin = await ok(c, "movies_find_showtimes", {"language": "普通话", "limit": 20})
+        chinese = await ok(c, "movies_find_showtimes", {"language": "Chinese", "limit": 20})
+        cinema_id = imax["showtimes"][0]["cinema_id"]
+        at_cinema = await ok(c, "movies_find_showtimes", {"cinema_id": cinema_id, "date": "tomorrow", "limit": 20})
+        near = await ok(c, "movies_find_showtimes", {"date": "2026-11-27", "address": "Sofiankatu 4", "limit": 20})
+        page2 = await ok(
+            c,
+            "movies_find_showtimes",
+            {"limit": 5, "cursor": (await ok(c, "movies_find_showtimes", {"limit": 5}))["page"]["next_cursor"]},
+        )
+    assert imax["showtimes"] and {s["format"] for s in imax["showtimes"]} == {"IMAX"}
+    assert all(s["tiers"][0]["price"]["amount_minor"] in (1790, 1490) for s in imax["showtimes"])
+    assert mandarin["showtimes"] and all(s["language"].startswith("Mandarin") for s in mandarin["showtimes"])
+    assert {s["id"] for s in mandarin["showtimes"]} <= {s["id"] for s in chinese["showtimes"]} or chinese["page"][
+        "total"
+    ] > mandarin["page"]["total"]
+    assert at_cinema["showtimes"] and all(
+        s["cinema_id"] == cinema_id and s["starts_at"].startswith("2026-11-26") for s in at_cinema["showtimes"]
+    )
+    assert near["showtimes"][0]["cinema_name"].startswith("Kino Engel")
+    assert all(s["starts_at"] >= "2026-11-25T12" for s in page2["showtimes"])
+
+
+async def test_prices_follow_format_time_of_day_and_tier(movies_readonly: MoviesEnv) -> None:
+    movies = movies_readonly
+    svc = movies.service
+    for rec in svc.catalog.ordered[:300]:
+        spec = svc.spec(rec.id)
+        base, rule = pricing.base_price(rec.format, rec.starts_at)
+        local = rec.starts_at.astimezone(movies.clock.now().tzinfo)
+        matinee = local.weekday() < 5 and local.hour < 17
+        assert base == pricing.FORMAT_PRICE[rec.format] - (300 if matinee else 0), rule
+        assert spec.prices["STD"] == base and spec.prices.get("PREMIUM", base + 300) == base + 300
+        assert spec.prices.get("COUPLE", base + 400) == base + 400
+
+
+@MODES
+async def test_search_to_refund_with_tokens_moves_exact_money_once(movies_any_db: MoviesEnv, mode: str) -> None:
+    env = movies_any_db
+    rec = pick(env, min_hours=3)
+    before = env.wallet()
+    async with Client(env.server, mode=mode) as c:
+        shows = await ok(c, "movies_find_showtimes", {"movie_id": rec.film_id, "cinema_id": rec.cinema_id, "limit": 20})
+        show = next(s for s in shows["showtimes"] if s["id"] == rec.id)
+        seat_map = await ok(c, "movies_get_seat_map", {"showtime_id": rec.id})
+        seats = free_run(env, rec, 3)
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": [s.lower() for s in seats]})
+        price = next(t["price"]["amount_minor"] for t in show["tiers"] if t["tier"] == "STD")
+        total = 3 * (price + FEE)
+        assert hold["bill"]["total"]["amount_minor"] == total and hold["status"] == "held"
+        assert [s["seat_id"] for s in hold["seats"]] == seats
+        assert env.wallet() == before  # a hold is free
+        first = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
+        assert first["status"] == "confirmation_required" and env.wallet() == before
+        assert first["quote"]["bill"] == hold["bill"] and hold["bill"]["total"]["display"] in first["message"]
+        token = first["quote"]["confirmation_token"]
+        paid = await ok(c, "movies_purchase", {"hold_id": hold["id"], "confirmation_token": token})
+        again = await ok(c, "movies_purchase", {"hold_id": hold["id"], "confirmation_token": token})
+        after_map = await ok(c, "movies_get_seat_map", {"showtime_id": rec.id})
+        orders = await ok(c, "movies_list_orders", {})
+        order = paid["order"]
+        assert again["order"]["id"] == order["id"] and len(order["pickup_code"]) == 8
+        assert [o["id"] for o in orders["orders"]] == [order["id"]]
+        assert [t["seat_id"] for t in order["tickets"]] == seats
+        assert env.wallet() == before - total
+        assert after_map["seat_map"]["free"] == seat_map["seat_map"]["free"] - 3
+        offer = await ok(c, "movies_refund", {"order_id": order["id"]})
+        assert offer["status"] == "confirmation_required"
+        assert offer["quote"]["refund"]["amount_minor"] == 3 * price  # the booking fee is kept
+        refund_token = offer["quote"]["confirmation_token"]
+        done = await ok(c, "movies_refund", {"order_id": order["id"], "confirmation_token": refund_token})
+        retry = await ok(c, "movies_refund", {"order_id": order["id"], "confirmation_token": refund_token})
+        freed = await ok(c, "movies_get_seat_map", {"showtime_id": rec.id})
+        refunded = await ok(c, "movies_list_orders", {"status": "refunded"})
+    assert done["order"]["status"] == "refunded" and retry["order"]["refunded"] == done["order"]["refunded"]
+    assert env.wallet() == before - 3 * FEE
+    assert freed["seat_map"]["free"] == seat_map["seat_map"]["free"]
+    assert [o["id"] for o in refunded["orders"]] == [order["id"]]
+
+
+@MODES
+async def test_elicitation_asks_for_the_exact_total_and_a_no_buys_nothing(movies: MoviesEnv, mode: str) -> None:
+    rec = pick(movies, min_hours=3)
+    asked: list[str] = []
+    answers = iter(
+        [
+            ElicitResult(action="decline"),
+            ElicitResult(action="accept", content={"confirm": True}),
+            ElicitResult(action="accept", content={"confirm": False}),
+            ElicitResult(action="accept", content={"confirm": True}),
+        ]
+    )
+
+    async def on_elicit(_ctx: object, params: object) -> ElicitResult:
+        asked.append(params.message)  # type: ignore[attr-defined]
+        return next(answers)
+
+    before = movies.wallet()
+    async with Client(movies.server, mode=mode, elicitation_callback=on_elicit) as c:
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
+        declined = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
+        assert declined["status"] == "declined" and movies.wallet() == before
+        assert (await ok(c, "movies_list_orders", {}))["orders"] == []
+        bought = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
+        kept = await ok(c, "movies_refund", {"order_id": bought["order"]["id"]})
+        assert kept["status"] == "declined"
+        refunded = await ok(c, "movies_refund", {"order_id": bought["order"]["id"]})
+    total = hold["bill"]["total"]
+    assert bought["status"] == "done" and bought["order"]["bill"]["total"] == total
+    assert total["display"] in asked[0] and total["display"] in asked[1]
+    assert refunded["status"] == "done" and movies.wallet() == before - 2 * FEE
+
+
+async def test_another_accounts_hold_is_refused_and_untouched(movies: MoviesEnv) -> None:
+    rec = pick(movies, min_hours=3)
+    async with Client(movies.server_for("usr_alice")) as alice:
+        hold = await ok(alice, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
+    before = movies.snapshot()
+    async with Client(movies.server) as c:
+        buy_text = await err(c, "movies_purchase", {"hold_id": hold["id"]})
+        release_text = await err(c, "movies_release_hold", {"hold_id": hold["id"]})
+        seats = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": [hold["seats"][0]["seat_id"]]})
+    assert "No hold" in buy_text and "No hold" in release_text
+    assert "no longer available" in seats
+    assert movies.snapshot() == before
+
+
+async def test_the_per_account_limit_counts_holds_and_tickets(movies: MoviesEnv) -> None:
+    rec = pick(movies, min_hours=3, free=10)
+    limit = pricing.PER_USER_LIMIT
+    async with Client(movies.server) as c:
+        await buy(c, rec.id, 2)
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": limit - 2})
+        over = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 1})
+        await ok(c, "movies_release_hold", {"hold_id": hold["id"]})
+        fine = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 1})
+    async with Client(movies.server_for("usr_bob")) as bob:  # the limit is per account
+        await ok(bob, "movies_hold_seats", {"showtime_id": rec.id, "quantity": limit})
+    assert f"limit is {limit}" in over and "movies_release_hold" in over
+    assert fine["status"] == "held"
+
+
+async def test_repeating_a_hold_returns_the_same_hold_and_counts_once(movies: MoviesEnv) -> None:
+    rec = pick(movies, min_hours=3)
+    args = {"showtime_id": rec.id, "quantity": 4}
+    async with Client(movies.server) as c:
+        first = await ok(c, "movies_hold_seats", args)
+        again = await ok(c, "movies_hold_seats", args)
+        same_seats = await ok(
+            c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": [s["seat_id"] for s in first["seats"]]}
+        )
+        await ok(c, "movies_release_hold", {"hold_id": first["id"]})
+        released = await ok(c, "movies_release_hold", {"hold_id": first["id"]})
+        fresh = await ok(c, "movies_hold_seats", args)
+    assert again == first and same_seats == first
+    assert released["status"] == "released"
+    assert fresh["id"] != first["id"] and fresh["status"] == "held"
+
+
+async def test_couple_seats_are_held_in_pairs(movies: MoviesEnv) -> None:
+    rec = next(
+        r
+        for r in status_of(movies)["on_sale"]
+        if "COUPLE" in movies.service.catalog.tiers(r.auditorium_id)
+        and r.starts_at - movies.service.now() > timedelta(hours=3)
+        and movies.service.spec(r.id).layout.best_available("COUPLE", 2, movies.service.spec(r.id).blocked)
+    )
+    pair = free_run(movies, rec, 2, "COUPLE")
+    async with Client(movies.server) as c:
+        half = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": [pair[0]]})
+        odd = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": "COUPLE", "quantity": 1})
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": "COUPLE", "quantity": 2})
+        seat_map = await ok(c, "movies_get_seat_map", {"showtime_id": rec.id})
+    assert "couple seat" in half and "pairs" in odd
+    assert [s["kind"] for s in hold["seats"]] == ["couple_left", "couple_right"]
+    price = movies.service.spec(rec.id).prices["COUPLE"]
+    assert hold["bill"]["total"]["amount_minor"] == 2 * (price + FEE)
+    assert "yy" in "".join(r["seats"] for r in seat_map["seat_map"]["sections"][0]["rows"] if r["tier"] == "COUPLE")
+
+
+async def test_sold_out_closed_and_past_showtimes_are_refused_with_the_reason(movies: MoviesEnv) -> None:
+    full = status_of(movies)["sold_out"][0]
+    rec = pick(movies, min_hours=3)
+    async with Client(movies.server) as c:
+        listed = await ok(
+            c,
+            "movies_find_showtimes",
+            {
+                "movie_id": full.film_id,
+                "cinema_id": full.cinema_id,
+                "limit": 20,
+                "date": full.starts_at.astimezone(movies.clock.now().tzinfo).date().isoformat(),
+            },
+        )
+        sold_out = await err(c, "movies_hold_seats", {"showtime_id": full.id, "quantity": 1})
+        movies.clock.set(rec.starts_at - timedelta(minutes=5))
+        closed = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 1})
+        movies.clock.set(rec.starts_at + timedelta(minutes=1))
+        over = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 1})
+    assert next(s for s in listed["showtimes"] if s["id"] == full.id)["status"] == "sold_out"
+    assert "sold out" in sold_out and "movies_find_showtimes" in sold_out
+    assert "closed 10 minutes before" in closed
+    assert "already started or is over" in over
+
+
+async def test_a_wallet_that_cannot_pay_is_declined_before_confirming(movies: MoviesEnv) -> None:
+    rec = pick(movies, min_hours=3)
+    async with Client(movies.server_for("usr_broke")) as c:
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
+        text = await err(c, "movies_purchase", {"hold_id": hold["id"]})
+    assert "does not cover" in text
+
+
+BAD_CALLS = [
+    ("movies_search_movies", {"showing": "soon"}, "showing"),
+    ("movies_search_movies", {"genre": "opera"}, "not a genre"),
+    ("movies_search_movies", {"cursor": "garbage!"}, "cursor"),
+    ("movies_search_movies", {"limit": 0}, "limit"),
+    ("movies_get_movie", {"movie_id": "mov_nope"}, "No film"),
+    ("movies_get_movie", {"movie_id": "cin_123"}, "start with 'mov_'"),
+    ("movies_get_movie", {"movie_id": "../orders"}, "not a valid id"),
+    ("movies_search_cinemas", {"address": "Atlantis Boulevard 99"}, "not a street address"),
+    ("movies_search_cinemas", {"lat": 39.9, "lng": 116.4}, "outside the service area"),
+    ("movies_find_showtimes", {"date": "next friday"}, "YYYY-MM-DD"),
+    ("movies_find_showtimes", {"format": "4DX"}, "format"),
+    ("movies_find_showtimes", {"language": "Klingon"}, "not a language"),
+    ("movies_find_showtimes", {"movie_id": "mov_nope"}, "No film"),
+    ("movies_find_showtimes", {"cinema_id": "cin_nope"}, "No cinema"),
+    ("movies_get_seat_map", {"showtime_id": "sht_nope"}, "No showtime"),
+    ("movies_get_seat_map", {"showtime_id": "SHOW"}, "movies_find_showtimes"),
+    ("movies_hold_seats", {"showtime_id": "sht_nope", "quantity": 1}, "No showtime"),
+    ("movies_hold_seats", {"showtime_id": "sht_x", "quantity": 7}, "quantity"),
+    ("movies_release_hold", {"hold_id": "hld_missing"}, "No hold"),
+    ("movies_release_hold", {"hold_id": "mvo_1"}, "start with 'hld_'"),
+    ("movies_purchase", {"hold_id": "hld_missing"}, "No hold"),
+    ("movies_purchase", {"hold_id": "hld_missing", "confirmation_token": "cft_unknown"}, "unknown"),
+    ("movies_list_orders", {"status": "lost"}, "status"),
+    ("movies_list_orders", {"cursor": "nope!"}, "cursor"),
+    ("movies_refund", {"order_id": "mvo_missing"}, "No order"),
+    ("movies_refund", {"order_id": "tko_1"}, "start with 'mvo_'"),
+    ("movies_refund", {"order_id": "mvo_missing", "confirmation_token": "cft_nope"}, "unknown"),
+]
+
+
+@pytest.mark.parametrize(("tool", "args", "says"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(BAD_CALLS)])
+async def test_bad_input_is_a_tool_error_that_changes_nothing(
+    movies_readonly: MoviesEnv, tool: str, args: dict[str, object], says: str
+) -> None:
+    env = movies_readonly
+    before = env.snapshot()
+    async with Client(env.server) as c:
+        text = await err(c, tool, args)
+    assert says in text
+    assert env.snapshot() == before
+
+
+async def test_bad_seat_requests_are_refused_with_the_fix_and_change_nothing(movies: MoviesEnv) -> None:
+    rec = pick(movies, min_hours=3)
+    sid = rec.id
+    async with Client(movies.server_for("usr_alice")) as alice:
+        taken = await ok(alice, "movies_hold_seats", {"showtime_id": sid, "quantity": 1})
+    async with Client(movies.server) as c:
+        before = movies.snapshot()
+        texts = [
+            await err(c, "movies_hold_seats", {"showtime_id": sid, "seat_ids": ["H-Z-99"]}),
+            await err(c, "movies_hold_seats", {"showtime_id": sid, "seat_ids": [taken["seats"][0]["seat_id"]]}),
+            await err(c, "movies_hold_seats", {"showtime_id": sid, "tier": "PLATINUM", "quantity": 1}),
+            await err(c, "movies_hold_seats", {"showtime_id": sid}),
+            await err(
+                c, "movies_hold_seats", {"showtime_id": sid, "seat_ids": ["H-A-2"], "tier": "STD", "quantity": 1}
+            ),
+            await err(c, "movies_hold_seats", {"showtime_id": sid, "seat_ids": ["H-C-3", "H-C-3"]}),
+        ]
+    assert "does not exist" in texts[0]
+    assert "no longer available" in texts[1]
+    assert "not a tier" in texts[2]
+    assert "Say which seats" in texts[3]
+    assert "not both" in texts[4]
+    assert "twice" in texts[5]
+    assert movies.snapshot() == before

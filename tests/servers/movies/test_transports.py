@@ -1,0 +1,83 @@
+"""movies-mcp over real transports: a stdio subprocess and streamable HTTP on 127.0.0.1, plus the tools
+reaching the backend over the network when a URL is configured."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mcp import Client, StdioServerParameters
+
+from servers.movies.server import build_server
+from tests.conftest import serve_in_thread
+from tests.servers.movies.conftest import MoviesEnv
+from tests.servers.movies.helpers import ok, pick
+
+MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
+SCRIPT = str(Path(sys.executable).with_name("movies-mcp"))
+
+
+def stdio_env(data_dir: Path) -> dict[str, str]:
+    env = {"LIFESTYLE_DATA_DIR": str(data_dir), "LIFESTYLE_LOG_LEVEL": "WARNING", "PATH": os.environ["PATH"]}
+    if "LIFESTYLE_FIXTURES_DIR" in os.environ:
+        env["LIFESTYLE_FIXTURES_DIR"] = os.environ["LIFESTYLE_FIXTURES_DIR"]
+    return env
+
+
+async def test_stdio_subprocess_holds_and_buys_with_a_confirmation_token(tmp_path: Path) -> None:
+    params = StdioServerParameters(command=SCRIPT, args=[], env=stdio_env(tmp_path))
+    async with Client(params) as c:
+        names = {t.name for t in (await c.list_tools()).tools}
+        films = await ok(c, "movies_search_movies", {"query": "科幻", "limit": 5})
+        shows = await ok(c, "movies_find_showtimes", {"movie_id": films["films"][0]["id"], "limit": 20})
+        show = next(s for s in shows["showtimes"] if s["status"] == "on_sale" and s["tiers"][0]["free"] >= 2)
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": show["id"], "quantity": 2})
+        quote = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
+        paid = await ok(
+            c, "movies_purchase", {"hold_id": hold["id"], "confirmation_token": quote["quote"]["confirmation_token"]}
+        )
+    assert len(names) == 10 and "movies_hold_seats" in names
+    assert paid["order"]["bill"]["total"] == hold["bill"]["total"]
+
+
+def test_stdio_stdout_carries_only_json_rpc(tmp_path: Path) -> None:
+    request = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}},
+    }
+    proc = subprocess.run(
+        [SCRIPT], input=json.dumps(request) + "\n", capture_output=True, text=True, timeout=60, env=stdio_env(tmp_path)
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert lines, proc.stderr
+    messages = [json.loads(line) for line in lines]
+    assert all(m["jsonrpc"] == "2.0" for m in messages)
+    assert messages[0]["result"]["serverInfo"]["name"] == "movies"
+
+
+@MODES
+async def test_streamable_http_serves_the_tools(movies: MoviesEnv, mode: str) -> None:
+    rec = pick(movies, min_hours=3)
+    with serve_in_thread(movies.server.streamable_http_app()) as base:
+        async with Client(f"{base}/mcp", mode=mode) as c:
+            hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
+            seat_map = await ok(c, "movies_get_seat_map", {"showtime_id": rec.id})
+    assert hold["status"] == "held"
+    assert sum(r["seats"].count("y") for r in seat_map["seat_map"]["sections"][0]["rows"]) == 2
+
+
+async def test_tools_reach_a_networked_backend_when_a_url_is_configured(movies: MoviesEnv) -> None:
+    rec = pick(movies, min_hours=3)
+    with serve_in_thread(movies.app) as backend_url:
+        server = build_server(movies.settings.model_copy(update={"backend_url": backend_url}))
+        async with Client(server) as c:
+            hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 1})
+    assert hold["status"] == "held"
+    landed = movies.service.seat_map("usr_demo", rec.id)  # the hold landed in the served backend
+    assert sum(r.seats.count("y") for r in landed.seat_map.sections[0].rows) == 1
