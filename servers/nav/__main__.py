@@ -1,0 +1,18 @@
+"""``nav-mcp`` / ``python -m servers.nav``."""
+
+from shared.kit.cli import Vertical, run
+
+
+def vertical() -> Vertical:
+    from .backend.app import create_app, reset_database
+    from .server import build_server
+
+    return Vertical("nav", 8004, build_server, create_app, reset_database)
+
+
+def main() -> None:
+    run(vertical())
+
+
+if __name__ == "__main__":
+    main()

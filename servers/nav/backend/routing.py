@@ -1,0 +1,373 @@
+"""Road routes: snapping, the contraction-hierarchy query, traffic by time of day, compact steps,
+alternatives and the distance matrix.
+
+Everything here works on node indices of ``graph.RoadNetwork``; ``service`` turns user input
+into points and points into wire models.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from shared.errors import InvalidInputError, NotFoundError
+from shared.schemas.common import GeoPoint
+from shared.schemas.nav import Maneuver, Route, RouteStep
+
+from .graph import TRAFFIC_LABEL, ModeGraph, Period, RoadNetwork, traffic_period
+
+MAX_SNAP_M = 250.0
+CONNECTOR_KMH = {"driving": 10.0, "walking": 4.8, "cycling": 10.0}
+MODE_WORD = {"driving": "driving", "walking": "walking", "cycling": "cycling", "transit": "public transport"}
+UNNAMED = {
+    "footway": "footpath", "path": "path", "cycleway": "cycle path", "steps": "steps",
+    "pedestrian": "pedestrian street", "service": "service road", "corridor": "passage",
+    "platform": "platform", "track": "track",
+}  # fmt: skip
+COMPASS = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
+TINY_STEP_M = 25.0
+
+
+def coverage_hint(network: RoadNetwork) -> str:
+    s, w, n, e = network.bounds
+    return (
+        f"The map covers central Helsinki only (lat {s:.3f}–{n:.3f}, lng {w:.3f}–{e:.3f}, Kamppi–Kluuvi–Kaisaniemi): "
+        "pick a point or place inside it."
+    )
+
+
+def encode_polyline(points: list[tuple[float, float]]) -> str:
+    """Google's encoded polyline format (precision 5)."""
+    out: list[str] = []
+    prev_lat = prev_lng = 0
+    for lat, lng in points:
+        ilat, ilng = round(lat * 1e5), round(lng * 1e5)
+        for delta in (ilat - prev_lat, ilng - prev_lng):
+            value = ~(delta << 1) if delta < 0 else delta << 1
+            while value >= 0x20:
+                out.append(chr((0x20 | (value & 0x1F)) + 63))
+                value >>= 5
+            out.append(chr(value + 63))
+        prev_lat, prev_lng = ilat, ilng
+    return "".join(out)
+
+
+def decode_polyline(text: str) -> list[tuple[float, float]]:
+    points: list[tuple[float, float]] = []
+    index = lat = lng = 0
+    while index < len(text):
+        deltas = []
+        for _ in range(2):
+            shift = result = 0
+            while True:
+                b = ord(text[index]) - 63
+                index += 1
+                result |= (b & 0x1F) << shift
+                shift += 5
+                if b < 0x20:
+                    break
+            deltas.append(~(result >> 1) if result & 1 else result >> 1)
+        lat += deltas[0]
+        lng += deltas[1]
+        points.append((lat / 1e5, lng / 1e5))
+    return points
+
+
+def simplify(points: list[tuple[float, float]], xy: list[tuple[float, float]], tolerance_m: float = 3.0) -> list[int]:
+    """Douglas–Peucker on projected points; returns the kept indices."""
+    if len(points) < 3:
+        return list(range(len(points)))
+    keep = {0, len(points) - 1}
+    stack = [(0, len(points) - 1)]
+    while stack:
+        i, j = stack.pop()
+        (x1, y1), (x2, y2) = xy[i], xy[j]
+        dx, dy = x2 - x1, y2 - y1
+        norm = math.hypot(dx, dy) or 1e-9
+        best, at = 0.0, -1
+        for k in range(i + 1, j):
+            x0, y0 = xy[k]
+            d = abs(dy * (x0 - x1) - dx * (y0 - y1)) / norm
+            if d > best:
+                best, at = d, k
+        if best > tolerance_m and at > 0:
+            keep.add(at)
+            stack += [(i, at), (at, j)]
+    return sorted(keep)
+
+
+def duration_text(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def distance_text(metres: float) -> str:
+    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{round(metres / 10) * 10:.0f} m"
+
+
+@dataclass
+class Snapped:
+    node: int
+    gap_m: float
+
+
+@dataclass
+class RoadPath:
+    """A found path: node sequence, edge indices, cost in seconds, length in metres."""
+
+    nodes: list[int]
+    edges: list[int]
+    seconds: float
+    metres: float
+
+
+class Router:
+    """Road routing for driving, walking and cycling on one ``RoadNetwork``."""
+
+    def __init__(self, network: RoadNetwork) -> None:
+        self.network = network
+
+    def snap(self, mode: str, point: GeoPoint, role: str) -> Snapped:
+        node, gap = self.network.snap(mode, point.lat, point.lng)
+        if gap > MAX_SNAP_M:
+            raise NotFoundError(
+                f"No {MODE_WORD[mode]} route: the {role} ({point.lat:.5f}, {point.lng:.5f}) is {gap:,.0f} m from the "
+                f"nearest road open to {mode}.",
+                coverage_hint(self.network),
+                field=role,
+            )
+        return Snapped(node, gap)
+
+    def shortest(self, mode: str, s: int, t: int, period: Period) -> RoadPath | None:
+        g = self.network.modes[mode]
+        cost, nodes = g.hierarchy(period).query(s, t)
+        if not nodes:
+            return None
+        edges = [g.edge(u, v) for u, v in itertools.pairwise(nodes)]
+        return RoadPath(nodes, edges, cost, float(g.length_m[edges].sum()) if edges else 0.0)
+
+    def route(
+        self, mode: str, a: GeoPoint, b: GeoPoint, depart: datetime, *, alternatives: bool = False
+    ) -> list[Route]:
+        g = self.network.modes[mode]
+        sa, sb = self.snap(mode, a, "origin"), self.snap(mode, b, "destination")
+        period: Period = traffic_period(depart) if mode == "driving" else "night"
+        best = self.shortest(mode, sa.node, sb.node, period)
+        if best is None:
+            raise NotFoundError(
+                f"No {MODE_WORD[mode]} route connects these points: the destination cannot be reached by {mode} "
+                "on the mapped streets (one-way streets or a clipped map edge).",
+                "Try another mode (walking reaches every mapped street), or a destination a little further in.",
+            )
+        paths = [best]
+        if alternatives:
+            paths += self.alternatives(g, best, period)
+        return [self.describe(mode, p, sa, sb, a, b, depart, period) for p in paths]
+
+    def alternatives(self, g: ModeGraph, best: RoadPath, period: Period, count: int = 2) -> list[RoadPath]:
+        """Penalty method: make the found routes' edges dearer and search again on the plain graph."""
+        costs = g.costs(period)
+        keys = np.array(list(g.edge_at.keys()), dtype=np.int64)
+        index = np.array(list(g.edge_at.values()), dtype=np.int64)
+        penal = costs[index].copy()
+        found: list[RoadPath] = []
+        s, t = best.nodes[0], best.nodes[-1]
+        on_best = set(best.edges)
+        position = {e: i for i, e in enumerate(index.tolist())}
+        for path in [best]:
+            for e in path.edges:
+                penal[position[e]] *= 1.6
+        for _ in range(count):
+            matrix = csr_matrix((penal, (keys // g.n, keys % g.n)), shape=(g.n, g.n))
+            _, pred = dijkstra(matrix, directed=True, indices=s, return_predecessors=True)
+            if pred[t] < 0:
+                break
+            nodes = [t]
+            while nodes[-1] != s:
+                nodes.append(int(pred[nodes[-1]]))
+            nodes.reverse()
+            edges = [g.edge(u, v) for u, v in itertools.pairwise(nodes)]
+            seconds = float(costs[edges].sum())
+            metres = float(g.length_m[edges].sum())
+            shared = float(g.length_m[[e for e in edges if e in on_best]].sum()) if edges else 0.0
+            for e in edges:
+                penal[position[e]] *= 1.6
+            if seconds > best.seconds * 1.5 or (best.metres and shared / best.metres > 0.8):
+                continue
+            if any(p.edges == edges for p in found):
+                continue
+            found.append(RoadPath(nodes, edges, seconds, metres))
+            on_best |= set(edges)
+        return found
+
+    # ----- description --------------------------------------------------------------------------
+    def street_of(self, g: ModeGraph, e: int) -> str:
+        name = self.network.names[int(g.name[e])]
+        return name or UNNAMED.get(self.network.classes[int(g.road_class[e])], "unnamed road")
+
+    def bearing(self, u: int, v: int) -> float:
+        net = self.network
+        return math.degrees(math.atan2(net.x[v] - net.x[u], net.y[v] - net.y[u])) % 360
+
+    def describe(
+        self,
+        mode: str,
+        path: RoadPath,
+        sa: Snapped,
+        sb: Snapped,
+        a: GeoPoint,
+        b: GeoPoint,
+        depart: datetime,
+        period: Period,
+    ) -> Route:
+        g = self.network.modes[mode]
+        costs = g.costs(period)
+        connector_s = (sa.gap_m + sb.gap_m) / (CONNECTOR_KMH[mode] / 3.6)
+        steps = self.steps(g, path, costs)
+        total_s = path.seconds + connector_s
+        total_m = path.metres + sa.gap_m + sb.gap_m
+        if steps:
+            steps[0].distance_m += round(sa.gap_m)
+            steps[0].duration_s += round(sa.gap_m / (CONNECTOR_KMH[mode] / 3.6))
+        steps.append(RouteStep(maneuver="arrive", instruction="Arrive at the destination", street="", distance_m=0,
+                               duration_s=0))  # fmt: skip
+        lengths: dict[str, float] = {}
+        for e in path.edges:
+            name = self.network.names[int(g.name[e])]
+            if name:
+                lengths[name] = lengths.get(name, 0.0) + float(g.length_m[e])
+        main = sorted(lengths, key=lambda k: -lengths[k])[:3]
+        order = {s.street: i for i, s in reversed(list(enumerate(steps)))}
+        via = sorted(main, key=lambda k: order.get(k, 0))
+        traffic = TRAFFIC_LABEL[period] if mode == "driving" else "none"
+        summary = f"{duration_text(total_s)} {mode}, {distance_text(total_m)}"
+        if via:
+            summary += " via " + ", ".join(via)
+        if mode == "driving":
+            summary += f" ({traffic} traffic)"
+        return Route(
+            mode=mode,
+            summary=summary,
+            distance_m=round(total_m),
+            duration_s=round(total_s),
+            depart_at=depart,
+            arrive_at=depart + timedelta(seconds=round(total_s)),
+            traffic=traffic,
+            via=via,
+            steps=steps,
+            legs=[],
+            polyline=self.polyline(path.nodes, a, b),
+        )
+
+    def polyline(self, nodes: list[int], a: GeoPoint | None, b: GeoPoint | None) -> str:
+        net = self.network
+        pts = [(float(net.lat[v]), float(net.lng[v])) for v in nodes]
+        if a is not None:
+            pts.insert(0, (a.lat, a.lng))
+        if b is not None:
+            pts.append((b.lat, b.lng))
+        xy = [net.project(lat, lng) for lat, lng in pts]
+        return encode_polyline([pts[i] for i in simplify(pts, xy)])
+
+    def steps(self, g: ModeGraph, path: RoadPath, costs: np.ndarray) -> list[RouteStep]:
+        """Group edges by street; fold tiny unnamed connectors into their neighbours; name the turns."""
+        groups: list[list[int]] = []
+        keys: list[str] = []
+        for e in path.edges:
+            street = self.street_of(g, e)
+            if groups and keys[-1] == street:
+                groups[-1].append(e)
+            else:
+                groups.append([e])
+                keys.append(street)
+        merged: list[list[int]] = []
+        merged_keys: list[str] = []
+        for grp, key in zip(groups, keys, strict=True):
+            short = float(g.length_m[grp].sum()) < TINY_STEP_M
+            if merged and (key == merged_keys[-1] or short):
+                merged[-1] += grp
+            else:
+                merged.append(list(grp))
+                merged_keys.append(key)
+        steps: list[RouteStep] = []
+        for i, (grp, street) in enumerate(zip(merged, merged_keys, strict=True)):
+            first = grp[0]
+            u, v = int(g.tail[first]), int(g.head[first])
+            maneuver: Maneuver
+            if i == 0:
+                heading = COMPASS[round(self.bearing(u, v) / 45) % 8]
+                maneuver, text = "depart", f"Head {heading} on {street}"
+            else:
+                prev = merged[i - 1][-1]
+                turn = (self.bearing(u, v) - self.bearing(int(g.tail[prev]), int(g.head[prev])) + 540) % 360 - 180
+                maneuver = _maneuver(turn)
+                text = _instruction(maneuver, street)
+            steps.append(
+                RouteStep(
+                    maneuver=maneuver,
+                    instruction=text,
+                    street=street,
+                    distance_m=round(float(g.length_m[grp].sum())),
+                    duration_s=round(float(costs[grp].sum())),
+                )
+            )
+        return steps
+
+    def matrix_costs(
+        self, mode: str, origins: list[GeoPoint], destinations: list[GeoPoint], depart: datetime
+    ) -> list[list[tuple[float, float] | None]]:
+        """(seconds, metres) for every pair, None when unreachable; snapping errors propagate."""
+        period: Period = traffic_period(depart) if mode == "driving" else "night"
+        speed = CONNECTOR_KMH[mode] / 3.6
+        srcs = [self.snap(mode, p, f"origins[{i}]") for i, p in enumerate(origins)]
+        dsts = [self.snap(mode, p, f"destinations[{j}]") for j, p in enumerate(destinations)]
+        rows: list[list[tuple[float, float] | None]] = []
+        for sa in srcs:
+            row: list[tuple[float, float] | None] = []
+            for sb in dsts:
+                path = self.shortest(mode, sa.node, sb.node, period)
+                gap = sa.gap_m + sb.gap_m
+                row.append(None if path is None else (path.seconds + gap / speed, path.metres + gap))
+            rows.append(row)
+        return rows
+
+
+def _maneuver(turn: float) -> Maneuver:
+    side = "right" if turn > 0 else "left"
+    size = abs(turn)
+    if size < 25:
+        return "straight"
+    if size < 60:
+        return f"slight_{side}"  # type: ignore[return-value]
+    if size < 140:
+        return side  # type: ignore[return-value]
+    if size < 170:
+        return f"sharp_{side}"  # type: ignore[return-value]
+    return "u_turn"
+
+
+def _instruction(maneuver: Maneuver, street: str) -> str:
+    if maneuver == "straight":
+        return f"Continue onto {street}"
+    if maneuver == "u_turn":
+        return f"Make a U-turn onto {street}"
+    words = maneuver.replace("_", " ")
+    if maneuver.startswith("slight"):
+        return f"Keep {words.replace('slight ', 'slightly ')} onto {street}"
+    return f"Turn {words} onto {street}"
+
+
+def require_mode(mode: str) -> str:
+    if mode not in ("driving", "walking", "cycling", "transit"):
+        raise InvalidInputError(
+            f"mode {mode!r} is not a travel mode.",
+            "Use one of driving, walking, cycling or transit.",
+            field="mode",
+        )
+    return mode

@@ -1,0 +1,283 @@
+"""nav-mcp: the MCP tools of the navigation vertical (Amap-like).
+
+Each tool is a few lines: validate the shape, call ``NavClient``, return a wire model. Routes
+run on the real OpenStreetMap street network of central Helsinki; ``nav_render_map`` returns
+a PNG as image content next to a JSON summary.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+from mcp.server.mcpserver import Context
+from mcp.types import CallToolResult, ImageContent, TextContent
+from pydantic import Field
+
+from shared.errors import InvalidInputError
+from shared.geo import CITY_TZ
+from shared.kit.server import READ, ClientLifespan, LifestyleServer
+from shared.kit.settings import Settings
+from shared.schemas.nav import (
+    GeocodeResult,
+    MapRequest,
+    MapSize,
+    MapSummary,
+    MatrixRequest,
+    MatrixResult,
+    PlaceDetail,
+    PlacePage,
+    ReverseGeocodeResult,
+    RouteRequest,
+    RouteResult,
+    TravelMode,
+    WeatherResult,
+)
+
+from .client import NavClient
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+INSTRUCTIONS = """Navigation in central Helsinki (Amap-like). nav_geocode turns an address or place name
+(English, Finnish or Chinese: 'Kinopalatsi', 'Fabianinkatu 39', '赫尔辛基大教堂') into coordinates;
+nav_search_places finds places near a point; nav_route gives distance, duration and turn-by-turn steps
+by driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_ id, 'lat,lng' or text);
+nav_distance_matrix compares up to 10 × 10 trips; nav_weather forecasts by date; nav_render_map draws
+a route and places as a PNG. Reuse ids that tools return; never invent coordinates."""
+
+ENDPOINT_HELP = (
+    "a place id (plc_…), address id (adr_…) or stop id (stp_…) from nav_geocode / nav_search_places, "
+    "'lat,lng' such as '60.1699,24.9384', or an address or place name"
+)
+
+
+def _client(ctx: Context[Any, Any]) -> NavClient:
+    client: NavClient = ctx.request_context.lifespan_context
+    return client
+
+
+def parse_depart(value: str) -> datetime | None:
+    """'' → now; ISO 8601 with or without offset (Helsinki time assumed when absent)."""
+    text = value.strip()
+    if not text or text.lower() == "now":
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"depart_at {value!r} is not a date-time.",
+            "Use ISO 8601 such as '2026-11-25T08:30' (Helsinki time) or '2026-11-25T08:30+02:00', or '' for now.",
+            field="depart_at",
+        ) from exc
+    return when if when.tzinfo else when.replace(tzinfo=CITY_TZ)
+
+
+def parse_day(value: str, today: date) -> date | None:
+    text = value.strip().lower()
+    if not text:
+        return None
+    if text in ("today", "今天"):
+        return today
+    if text in ("tomorrow", "明天"):
+        return today + timedelta(days=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"date {value!r} is not a date.", "Use YYYY-MM-DD (e.g. 2026-11-26), 'today' or 'tomorrow'.", field="date"
+        ) from exc
+
+
+def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
+    """The nav server. ``app`` lets tests share one in-process backend (and its clock)."""
+    settings = settings or Settings.for_vertical("nav")
+
+    def create_backend() -> FastAPI:
+        from .backend.app import create_app
+
+        return app or create_app(settings)
+
+    lifespan = ClientLifespan(settings, NavClient, create_backend)
+    mcp = LifestyleServer(
+        "nav", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
+    )
+
+    @mcp.tool(annotations=READ)
+    async def nav_geocode(
+        ctx: Context[Any, Any],
+        query: Annotated[
+            str,
+            Field(
+                description="Street address, place name or category, in English, Finnish or Chinese, e.g. "
+                "'Mannerheimintie 5', 'Kinopalatsi', '赫尔辛基大教堂', 'cinema'."
+            ),
+        ],
+        limit: Annotated[int, Field(description="Candidates to return, 1–10.", ge=1, le=10)] = 5,
+        near_lat: Annotated[
+            float, Field(description="Prefer candidates near this latitude; 0 = city centre.", ge=-90, le=90)
+        ] = 0,
+        near_lng: Annotated[
+            float, Field(description="Prefer candidates near this longitude; 0 = city centre.", ge=-180, le=180)
+        ] = 0,
+    ) -> GeocodeResult:
+        """Turn an address or place name into coordinates: ranked candidates (address, place, street or stop) with
+        ids, one-line addresses and a 0–1 confidence. Fuzzy and bilingual."""
+        return await _client(ctx).geocode(query, limit, near_lat, near_lng)
+
+    @mcp.tool(annotations=READ)
+    async def nav_reverse_geocode(
+        ctx: Context[Any, Any],
+        lat: Annotated[float, Field(description="Latitude (WGS-84), e.g. 60.1699.", ge=-90, le=90)],
+        lng: Annotated[float, Field(description="Longitude (WGS-84), e.g. 24.9384.", ge=-180, le=180)],
+    ) -> ReverseGeocodeResult:
+        """The nearest street address and street to a point, plus the closest named places."""
+        return await _client(ctx).reverse_geocode(lat, lng)
+
+    @mcp.tool(annotations=READ)
+    async def nav_search_places(
+        ctx: Context[Any, Any],
+        query: Annotated[
+            str,
+            Field(
+                description="Keyword: name, cuisine or kind, English/Finnish/Chinese, e.g. 'pizza', 'museum', "
+                "'咖啡'. Empty lists everything nearby."
+            ),
+        ] = "",
+        category: Annotated[
+            str,
+            Field(
+                description="Only this category slug, e.g. restaurant, cafe, bar, pub, cinema, theatre, museum, "
+                "hotel, park, supermarket, pharmacy, tram_stop, attraction; '' = any."
+            ),
+        ] = "",
+        lat: Annotated[float, Field(description="Search around this latitude; 0 = city centre.", ge=-90, le=90)] = 0,
+        lng: Annotated[float, Field(description="Search around this longitude; 0 = city centre.", ge=-180, le=180)] = 0,
+        radius_m: Annotated[int, Field(description="Search radius in metres, 50–5000.", ge=50, le=5000)] = 1000,
+        open_now: Annotated[bool, Field(description="Only places open right now (by their posted hours).")] = False,
+        limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 10,
+        cursor: Annotated[
+            str, Field(description="page.next_cursor from the previous call; '' for the first page.")
+        ] = "",
+    ) -> PlacePage:
+        """Find places near a point by keyword and/or category, with coordinates, distance, address and whether
+        they are open now. Best match first; nearest first without a keyword."""
+        return await _client(ctx).search_places(
+            query=query,
+            category=category,
+            lat=lat,
+            lng=lng,
+            radius_m=radius_m,
+            open_now=open_now,
+            limit=limit,
+            cursor=cursor,
+        )
+
+    @mcp.tool(annotations=READ)
+    async def nav_get_place(
+        ctx: Context[Any, Any],
+        place_id: Annotated[str, Field(description="Place id (plc_…) from nav_search_places or nav_geocode.")],
+    ) -> PlaceDetail:
+        """A place's details: coordinates, address, weekly opening hours, phone, website, wheelchair access and the
+        nearest tram/metro stops with their lines."""
+        return await _client(ctx).get_place(place_id)
+
+    @mcp.tool(annotations=READ)
+    async def nav_route(
+        ctx: Context[Any, Any],
+        origin: Annotated[str, Field(description=f"Where to start: {ENDPOINT_HELP}.")],
+        destination: Annotated[str, Field(description=f"Where to go: {ENDPOINT_HELP}.")],
+        mode: Annotated[
+            TravelMode,
+            Field(
+                description="driving (one-way streets, traffic by time of day), walking, cycling or transit "
+                "(tram and metro with timetables, plus walking)."
+            ),
+        ] = "driving",
+        depart_at: Annotated[
+            str,
+            Field(
+                description="Departure time, ISO 8601, e.g. '2026-11-25T08:30' (Helsinki time); '' = now. "
+                "Traffic and transit timetables depend on it."
+            ),
+        ] = "",
+        alternatives: Annotated[bool, Field(description="Also return up to two alternative routes.")] = False,
+    ) -> RouteResult:
+        """A route on the real street network: distance, duration, arrival time, main streets and short
+        turn-by-turn steps with street names (transit: walk/ride legs with lines, stops and departure times), plus
+        an encoded polyline. Best route first."""
+        body = RouteRequest(
+            origin=origin,
+            destination=destination,
+            mode=mode,
+            depart_at=parse_depart(depart_at),
+            alternatives=alternatives,
+        )
+        return await _client(ctx).route(body)
+
+    @mcp.tool(annotations=READ)
+    async def nav_distance_matrix(
+        ctx: Context[Any, Any],
+        origins: Annotated[
+            list[str], Field(description=f"1–10 origins, each {ENDPOINT_HELP}.", min_length=1, max_length=10)
+        ],
+        destinations: Annotated[
+            list[str], Field(description="1–10 destinations, same forms as origins.", min_length=1, max_length=10)
+        ],
+        mode: Annotated[TravelMode, Field(description="driving, walking, cycling or transit.")] = "driving",
+        depart_at: Annotated[
+            str, Field(description="Departure time, ISO 8601 (Helsinki time if no offset); '' = now.")
+        ] = "",
+    ) -> MatrixResult:
+        """Travel time and distance for every origin × destination pair (up to 10 × 10), e.g. to pick the closest
+        of several places. Cells are row by row with their indices."""
+        body = MatrixRequest(origins=origins, destinations=destinations, mode=mode, depart_at=parse_depart(depart_at))
+        return await _client(ctx).distance_matrix(body)
+
+    @mcp.tool(annotations=READ)
+    async def nav_weather(
+        ctx: Context[Any, Any],
+        date: Annotated[
+            str, Field(description="First day, YYYY-MM-DD, 'today' or 'tomorrow'; '' = today. Up to 14 days ahead.")
+        ] = "",
+        days: Annotated[int, Field(description="Number of days, 1–7.", ge=1, le=7)] = 1,
+    ) -> WeatherResult:
+        """Weather forecast for Helsinki by date: condition, min/max temperature, precipitation, wind, sunrise and
+        sunset, four parts of the day and one practical hint."""
+        client = _client(ctx)
+        today = (await client.weather()).days[0].date
+        return await client.weather(parse_day(date, today), days)
+
+    @mcp.tool(annotations=READ)
+    async def nav_render_map(
+        ctx: Context[Any, Any],
+        origin: Annotated[str, Field(description=f"Route start to draw: {ENDPOINT_HELP}; '' = no route.")] = "",
+        destination: Annotated[str, Field(description="Route end to draw (same forms); '' = no route.")] = "",
+        mode: Annotated[TravelMode, Field(description="Travel mode of the drawn route.")] = "driving",
+        place_ids: Annotated[
+            list[str], Field(description="Places (plc_…) to mark with numbers 1, 2, …; up to 20.", max_length=20)
+        ] = [],  # noqa: B006 - pydantic copies defaults
+        size: Annotated[MapSize, Field(description="small 480×360, medium 800×600 or large 1200×900.")] = "medium",
+        depart_at: Annotated[str, Field(description="Departure time for the route, ISO 8601; '' = now.")] = "",
+    ) -> Annotated[CallToolResult, MapSummary]:
+        """A PNG map of central Helsinki showing a route (A → B) and/or numbered places, returned as an image
+        together with a JSON summary of what is drawn."""
+        body = MapRequest(
+            origin=origin,
+            destination=destination,
+            mode=mode,
+            depart_at=parse_depart(depart_at),
+            place_ids=place_ids,
+            size=size,
+        )
+        image = await _client(ctx).render_map(body)
+        summary = image.summary.model_dump(mode="json")
+        return CallToolResult(
+            content=[
+                TextContent(type="text", text=image.summary.model_dump_json()),
+                ImageContent(type="image", data=image.png_base64, mime_type="image/png"),
+            ],
+            structured_content=summary,
+        )
+
+    return mcp

@@ -1,0 +1,171 @@
+"""The nav tools through the real MCP protocol (in memory), against the real backend."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from mcp import Client
+from mcp.types import ImageContent, TextContent
+
+from tests.servers.food.helpers import err, ok
+from tests.servers.nav.conftest import NavEnv
+
+MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
+TOOLS = {"nav_geocode", "nav_reverse_geocode", "nav_search_places", "nav_get_place", "nav_route",
+         "nav_distance_matrix", "nav_weather", "nav_render_map"}
+
+
+@MODES
+async def test_the_server_offers_exactly_the_eight_nav_tools(nav: NavEnv, mode: str) -> None:
+    async with Client(nav.server, mode=mode) as c:
+        tools = (await c.list_tools()).tools
+    assert {t.name for t in tools} == TOOLS
+    assert all(t.annotations and t.annotations.read_only_hint for t in tools)
+
+
+async def test_geocoding_is_fuzzy_and_bilingual(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        cinema = await ok(c, "nav_geocode", {"query": "kinopalatsi"})
+        typo = await ok(c, "nav_geocode", {"query": "Kinopalatsy"})
+        cathedral = await ok(c, "nav_geocode", {"query": "赫尔辛基大教堂"})
+        address = await ok(c, "nav_geocode", {"query": "Fabianinkatu 39, Helsinki"})
+        cinemas = await ok(c, "nav_geocode", {"query": "电影院", "limit": 10})
+    assert cinema["candidates"][0]["name"] == "Kinopalatsi" and cinema["candidates"][0]["confidence"] >= 0.9
+    assert typo["candidates"][0]["id"] == cinema["candidates"][0]["id"]
+    assert cathedral["candidates"][0]["name"] == "Helsingin tuomiokirkko"
+    top = address["candidates"][0]
+    assert (top["kind"], top["name"], top["confidence"]) == ("address", "Fabianinkatu 39", 1.0)
+    assert top["id"].startswith("adr_") and 60.16 < top["location"]["lat"] < 60.18
+    assert {x["category"] for x in cinemas["candidates"]} == {"cinema"}
+
+
+async def test_reverse_geocoding_names_the_nearest_address_street_and_places(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_reverse_geocode", {"lat": 60.1726, "lng": 24.9493})
+    assert got["address"]["one_line"].startswith("Fabianinkatu 39")
+    assert got["address"]["distance_m"] < 20
+    assert len(got["nearby_places"]) == 3 and all(p["location"] for p in got["nearby_places"])
+
+
+async def test_place_search_pages_with_a_cursor_and_always_has_coordinates(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        first = await ok(c, "nav_search_places", {"category": "restaurant", "limit": 5})
+        second = await ok(c, "nav_search_places", {"category": "restaurant", "limit": 5,
+                                                   "cursor": first["page"]["next_cursor"]})
+        open_now = await ok(c, "nav_search_places", {"open_now": True, "limit": 20, "radius_m": 2000})
+        coffee = await ok(c, "nav_search_places", {"query": "咖啡", "limit": 5})
+    ids = [p["id"] for p in first["places"] + second["places"]]
+    assert len(ids) == len(set(ids)) == 10
+    dists = [p["distance_m"] for p in first["places"] + second["places"]]
+    assert dists == sorted(dists)
+    assert all(p["category"] == "restaurant" and p["location"]["lat"] for p in first["places"])
+    assert open_now["places"] and all(p["open_status"] == "open" for p in open_now["places"])
+    assert coffee["places"] and all(p["category"] == "cafe" for p in coffee["places"])
+
+
+async def test_a_place_has_hours_and_nearby_stops(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        hit = (await ok(c, "nav_geocode", {"query": "Kinopalatsi"}))["candidates"][0]
+        place = await ok(c, "nav_get_place", {"place_id": hit["id"]})
+    assert place["name"] == "Kinopalatsi" and place["category"] == "cinema"
+    assert place["nearby_stops"] and place["nearby_stops"][0]["lines"]
+
+
+@MODES
+async def test_a_driving_route_has_street_names_steps_and_alternatives(nav: NavEnv, mode: str) -> None:
+    async with Client(nav.server, mode=mode) as c:
+        got = await ok(c, "nav_route", {"origin": "Kinopalatsi", "destination": "Helsingin tuomiokirkko",
+                                        "mode": "driving", "alternatives": True})
+    best = got["routes"][0]
+    assert best["mode"] == "driving" and best["traffic"] == "heavy"
+    assert 500 < best["distance_m"] < 3000 and best["duration_s"] > 60
+    assert best["steps"][0]["maneuver"] == "depart" and best["steps"][-1]["maneuver"] == "arrive"
+    assert any(s["street"] == "Unioninkatu" for s in best["steps"])
+    assert len(got["routes"]) >= 2 and got["routes"][1]["duration_s"] >= best["duration_s"]
+    assert got["origin"]["name"] == "Kinopalatsi"
+
+
+async def test_every_mode_routes_between_the_same_places(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        spots = (await ok(c, "nav_search_places", {"category": "museum", "limit": 2}))["places"]
+        a, b = spots[0]["id"], spots[1]["id"]
+        times = {m: (await ok(c, "nav_route", {"origin": a, "destination": b, "mode": m}))["routes"][0]
+                 for m in ("driving", "walking", "cycling", "transit")}
+    assert times["walking"]["duration_s"] > times["cycling"]["duration_s"]
+    assert times["transit"]["legs"]
+
+
+async def test_transit_rides_a_tram_with_departure_times(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        stops = {s["name"]: s["id"] for q in ("Eteläranta", "Kaisaniemenpuisto")
+                 for s in [(await ok(c, "nav_geocode", {"query": q}))["candidates"][0]]}
+        got = await ok(c, "nav_route", {"origin": stops["Eteläranta"], "destination": stops["Kaisaniemenpuisto"],
+                                        "mode": "transit", "depart_at": "2026-11-25T08:00"})
+    legs = got["routes"][0]["legs"]
+    rides = [leg for leg in legs if leg["kind"] == "tram"]
+    assert rides and rides[0]["line"] and rides[0]["headway_min"] > 0 and rides[0]["stops"] >= 1
+    assert rides[0]["depart_at"] >= "2026-11-25T08:00"
+    assert any(s["maneuver"] == "board" for s in got["routes"][0]["steps"])
+
+
+async def test_the_matrix_matches_single_routes(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_distance_matrix", {"origins": ["Kinopalatsi", "Kiasma"],
+                                                  "destinations": ["Ateneum", "60.1699,24.9384", "Oodi"],
+                                                  "mode": "driving"})
+        single = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi"})
+    assert len(got["cells"]) == 6 and all(cell["reachable"] for cell in got["cells"])
+    cell = next(x for x in got["cells"] if (x["origin"], x["destination"]) == (1, 2))
+    assert abs(cell["duration_s"] - single["routes"][0]["duration_s"]) <= 1
+
+
+async def test_weather_is_deterministic_by_date(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        a = await ok(c, "nav_weather", {"date": "2026-11-27", "days": 2})
+        b = await ok(c, "nav_weather", {"date": "2026-11-27", "days": 2})
+        today = await ok(c, "nav_weather", {})
+        too_far = await err(c, "nav_weather", {"date": "2027-03-01"})
+    assert a == b and [d["date"] for d in a["days"]] == ["2026-11-27", "2026-11-28"]
+    assert today["days"][0]["date"] == "2026-11-25"
+    assert a["days"][0]["temp_min_c"] <= a["days"][0]["temp_max_c"]
+    assert "2026-11-25" in too_far and "YYYY-MM-DD" in too_far
+
+
+async def test_render_map_returns_a_png_and_a_summary(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        place = (await ok(c, "nav_geocode", {"query": "Ateneum"}))["candidates"][0]["id"]
+        result = await c.call_tool("nav_render_map", {"origin": "Kinopalatsi", "destination": "Kiasma",
+                                                      "mode": "walking", "place_ids": [place], "size": "small"})
+    assert not result.is_error
+    text, image = result.content
+    assert isinstance(text, TextContent) and isinstance(image, ImageContent)
+    assert base64.b64decode(image.data)[:8] == b"\x89PNG\r\n\x1a\n" and image.mime_type == "image/png"
+    summary = result.structured_content
+    assert summary is not None and summary["width"] == 480
+    assert [m["label"] for m in summary["markers"]] == ["A", "B", "1"] and "walking" in summary["route"]
+
+
+@MODES
+async def test_bad_input_gets_errors_that_say_how_to_fix_it(nav: NavEnv, mode: str) -> None:
+    async with Client(nav.server, mode=mode) as c:
+        empty = await err(c, "nav_geocode", {"query": "  "})
+        nowhere = await err(c, "nav_geocode", {"query": "zzqxw vvvv"})
+        abroad = await err(c, "nav_route", {"origin": "39.9042,116.4074", "destination": "Kiasma"})
+        off_map = await err(c, "nav_route", {"origin": "60.2050,24.9650", "destination": "Kiasma"})
+        blank = await err(c, "nav_route", {"origin": "", "destination": "Kiasma"})
+        bad_mode = await err(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi", "mode": "boat"})
+        bad_time = await err(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi", "depart_at": "soon"})
+        bad_place = await err(c, "nav_get_place", {"place_id": "plc_nope"})
+        big = await err(c, "nav_distance_matrix", {"origins": ["Kiasma"] * 11, "destinations": ["Oodi"]})
+        category = await err(c, "nav_search_places", {"category": "spaceport"})
+    assert "empty" in empty and "Mannerheimintie" in empty
+    assert "Nothing in Helsinki matches" in nowhere
+    assert "outside the service area" in abroad
+    assert "No driving route" in off_map and "map covers central Helsinki" in off_map
+    assert "origin is empty" in blank
+    assert "mode" in bad_mode
+    assert "ISO 8601" in bad_time
+    assert "plc_nope" in bad_place and "nav_search_places" in bad_place
+    assert "10" in big
+    assert "restaurant" in category
