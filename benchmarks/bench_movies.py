@@ -1,0 +1,185 @@
+"""Seat-map and hold latency of movies-mcp, and holds/s when clients fight over the same seats.
+
+Prints p50/p99 latency and calls/s for the seat map and for holding seats (each hold is released
+again, untimed): straight on the backend service (no HTTP, no MCP), through the provider API in
+process, and through the MCP tools in memory. Then workers against the provider API all want the
+same seats of one showtime, by best available and by the very same two seat ids, counting holds
+per second, refusals, and checking no seat was ever held twice.
+
+usage: python benchmarks/bench_movies.py [--calls 500] [--seconds 5] [--workers 8] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+from mcp import Client
+from sqlalchemy import func, select
+
+from servers.movies.backend.app import create_app
+from servers.movies.backend.models import SEAT_CLAIMS, MoviesTable
+from servers.movies.server import build_server
+from shared.kit.db import make_engine
+from shared.kit.settings import Settings
+from shared.schemas.movies import HoldRequest
+
+USERS = ["usr_demo", "usr_alice", "usr_bob", "usr_carol"]
+
+
+def stats(lat: list[float], wall: float) -> str:
+    lat.sort()
+    p99 = lat[max(0, int(len(lat) * 0.99) - 1)]
+    return f"{statistics.median(lat) * 1e3:7.2f} {p99 * 1e3:7.2f} {len(lat) / wall:8.0f}"
+
+
+def timed(fn: Any, calls: int) -> str:
+    for _ in range(20):
+        fn()
+    lat = []
+    start = time.perf_counter()
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn()
+        lat.append(time.perf_counter() - t0)
+    return stats(lat, time.perf_counter() - start)
+
+
+async def timed_async(fn: Any, calls: int, after: Any = None) -> str:
+    for _ in range(10):
+        out = await fn()
+        if after:
+            await after(out)
+    lat, busy = [], 0.0
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        out = await fn()
+        lat.append(time.perf_counter() - t0)
+        busy += lat[-1]
+        if after:
+            await after(out)
+    return stats(lat, busy)
+
+
+async def contention(app: Any, showtime_id: str, seconds: float, workers: int, same_seats: list[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    deadline = time.perf_counter() + seconds
+
+    async def worker(n: int) -> None:
+        user = USERS[n % len(USERS)]
+        body: dict[str, Any] = {"showtime_id": showtime_id}
+        body |= {"seat_ids": same_seats} if same_seats else {"tier": "STD", "quantity": 2}
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://m", headers={"X-Lifestyle-User": user}) as h:
+            while time.perf_counter() < deadline:
+                r = await h.post("/holds", json=body)
+                if r.status_code == 200:
+                    counts["held"] += 1
+                    await h.post(f"/holds/{r.json()['id']}/release")
+                else:
+                    counts[f"refused {r.status_code}"] += 1
+
+    async with anyio.create_task_group() as tg:
+        for n in range(workers):
+            tg.start_soon(worker, n)
+    return counts
+
+
+async def main(calls: int, seconds: float, workers: int, database_url: str) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings.for_vertical("movies", data_dir=Path(scratch), database_url=database_url)
+        if database_url:  # start from the fixtures
+            engine = make_engine(database_url)
+            MoviesTable.metadata.drop_all(engine)
+            engine.dispose()
+        app = create_app(settings)
+        svc, desk = app.state.service, app.state.desk
+        now = svc.now()
+        rec = next(  # a big screen, on sale for a while yet, with plenty of free seats
+            r
+            for r in svc.catalog.ordered
+            if r.starts_at - now > timedelta(hours=3)
+            and svc.catalog.auditoriums[r.auditorium_id].capacity > 300
+            and len(svc.spec(r.id).blocked) < 100
+        )
+        sid = rec.id
+        print(
+            f"showtime {sid} ({svc.catalog.auditoriums[rec.auditorium_id].capacity} seats), "
+            f"database {settings.effective_database_url.split('://')[0]}"
+        )
+        print(f"{'case':<44} {'p50 ms':>7} {'p99 ms':>7} {'calls/s':>8}")
+        print(f"{'service     seat map':<44} {timed(lambda: svc.seat_map('usr_demo', sid), calls)}")
+
+        def hold_release() -> None:
+            hold = desk.hold("usr_demo", HoldRequest(showtime_id=sid, quantity=2))
+            desk.release("usr_demo", hold.id)
+
+        print(f"{'service     hold 2 best available (+release)':<44} {timed(hold_release, calls)}")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://m", headers={"X-Lifestyle-User": "usr_demo"}
+        ) as http:
+
+            async def api_map() -> Any:
+                return await http.get(f"/showtimes/{sid}/seatmap")
+
+            async def api_hold() -> Any:
+                return await http.post("/holds", json={"showtime_id": sid, "quantity": 2})
+
+            async def api_release(r: Any) -> None:
+                await http.post(f"/holds/{r.json()['id']}/release")
+
+            print(f"{'API         GET seatmap':<44} {await timed_async(api_map, calls)}")
+            print(f"{'API         POST holds':<44} {await timed_async(api_hold, calls, api_release)}")
+        server = build_server(settings, app=app)
+        async with Client(server) as c:
+
+            async def tool_map() -> Any:
+                return await c.call_tool("movies_get_seat_map", {"showtime_id": sid})
+
+            async def tool_hold() -> Any:
+                return await c.call_tool("movies_hold_seats", {"showtime_id": sid, "quantity": 2})
+
+            async def tool_release(r: Any) -> None:
+                await c.call_tool("movies_release_hold", {"hold_id": r.structured_content["id"]})
+
+            print(f"{'MCP memory  movies_get_seat_map':<44} {await timed_async(tool_map, calls)}")
+            print(f"{'MCP memory  movies_hold_seats':<44} {await timed_async(tool_hold, calls, tool_release)}")
+        probe = desk.hold("usr_demo", HoldRequest(showtime_id=sid, quantity=2))
+        desk.release("usr_demo", probe.id)
+        for label, same in (("best available", []), ("the same two seats", [s.seat_id for s in probe.seats])):
+            counts = await contention(app, sid, seconds, workers, same)
+            refused = sum(v for k, v in counts.items() if k.startswith("refused"))
+            print(
+                f"contention ({workers} workers, {label}): {counts['held'] / seconds:7.0f} holds/s, "
+                f"{refused / seconds:6.0f} refusals/s  {dict(counts)}"
+            )
+        with svc.engine.connect() as conn:  # the primary key makes a double claim impossible; show it held
+            dupes = conn.execute(
+                select(func.count()).select_from(
+                    select(SEAT_CLAIMS.c.seat_id)
+                    .where(SEAT_CLAIMS.c.inventory_id == sid)
+                    .group_by(SEAT_CLAIMS.c.seat_id)
+                    .having(func.count() > 1)
+                    .subquery()
+                )
+            ).scalar_one()
+        print(f"seats claimed twice: {dupes}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--database-url", default="", help="e.g. postgresql+psycopg://postgres@127.0.0.1:5432/x")
+    ns = parser.parse_args()
+    anyio.run(main, ns.calls, ns.seconds, ns.workers, ns.database_url)
