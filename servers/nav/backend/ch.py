@@ -256,6 +256,7 @@ class Hierarchy:
         db = {t: 0.0}
         pf = {s: -1}
         pb = {t: -1}
+        df_get, db_get = df.get, db.get
         hf = [(0.0, s)]
         hb = [(0.0, t)]
         best = INF
@@ -269,20 +270,15 @@ class Hierarchy:
                     continue
                 if d > df[u]:
                     continue
-                stalled = False
-                for w, c in dn[u]:  # an edge w → u from above proves u's label is not exact
-                    dw = df.get(w)
-                    if dw is not None and dw + c < d:
-                        stalled = True
-                        break
-                if stalled:
+                # Stall on demand: an edge w → u from above that beats d proves u's label is not exact.
+                if any(df_get(w, INF) + c < d for w, c in dn[u]):
                     continue
-                other = db.get(u)
+                other = db_get(u)
                 if other is not None and d + other < best:
                     best, meet = d + other, u
                 for v, c in up[u]:
                     nd = d + c
-                    if nd < df.get(v, INF):
+                    if nd < df_get(v, INF):
                         df[v] = nd
                         pf[v] = u
                         push(hf, (nd, v))
@@ -293,20 +289,14 @@ class Hierarchy:
                     continue
                 if d > db[u]:
                     continue
-                stalled = False
-                for w, c in up[u]:  # an edge u → w to above: w reaches t cheaper through u? then u is not exact
-                    dw = db.get(w)
-                    if dw is not None and dw + c < d:
-                        stalled = True
-                        break
-                if stalled:
+                if any(db_get(w, INF) + c < d for w, c in up[u]):
                     continue
-                other = df.get(u)
+                other = df_get(u)
                 if other is not None and d + other < best:
                     best, meet = d + other, u
                 for v, c in dn[u]:
                     nd = d + c
-                    if nd < db.get(v, INF):
+                    if nd < db_get(v, INF):
                         db[v] = nd
                         pb[v] = u
                         push(hb, (nd, v))

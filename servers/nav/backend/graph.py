@@ -13,6 +13,7 @@ each period has its own hierarchy, so a route at 08:00 may avoid the main roads 
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import logging
@@ -114,6 +115,7 @@ class ModeGraph:
             if found is None:
                 found = Hierarchy.cached(self.n, self.tail, self.head, self.costs(key), self.cache_dir)
                 self._hierarchies[key] = found
+                gc.freeze()  # the hierarchy lives as long as the process: keep it out of GC passes (query p99)
             return found
 
     def edge(self, u: int, v: int) -> int:
