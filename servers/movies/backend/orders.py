@@ -67,7 +67,8 @@ class OrderDesk:
             expires_at=local(hold.expires_at),
         )
 
-    def _refuse_unless_on_sale(self, session: Session, rec: ShowtimeRec, now: datetime) -> None:
+    def _refuse_unless_on_sale(self, session: Session, rec: ShowtimeRec, now: datetime, *, count: bool) -> None:
+        """Refuse a showtime that is over, closed or (when ``count``) sold out, with the reason and the fix."""
         svc = self.svc
         film = svc.catalog.films[rec.film_id]
         when = f"{local(rec.starts_at):%a %d %b %H:%M}"
@@ -78,8 +79,10 @@ class OrderDesk:
             raise ConflictError(
                 f"Online sales for the {when} showing of {film.title} closed 10 minutes before the start.", others
             )
-        free = sum(svc.seating.remaining(session, [rec.id], now)[rec.id].values())
-        if free <= 0:
+        spec = svc.spec(rec.id)
+        if len(spec.blocked) >= len(spec.layout.seats) or (
+            count and sum(svc.seating.remaining(session, [rec.id], now)[rec.id].values()) <= 0
+        ):
             raise ConflictError(f"The {when} showing of {film.title} is sold out.", others)
 
     def hold(self, user_id: str, request: HoldRequest) -> MovieHold:
@@ -127,11 +130,12 @@ class OrderDesk:
         now = svc.now()
         with session_scope(svc.engine) as session:
             svc.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
-            self._refuse_unless_on_sale(session, rec, now)
-            live = svc.seating.user_holds(session, user_id, now=now, inventory_ids=[rec.id])
-            same = [h for h in live if sorted(s.seat_id for s in h.seats) == sorted(explicit)] if explicit else []
-            if same:  # exactly the seats of a live hold of this user, however it was asked: that hold
-                return self._hold(same[0])
+            self._refuse_unless_on_sale(session, rec, now, count=False)
+            if explicit:  # exactly the seats of a live hold of this user, however it was asked: that hold
+                live = svc.seating.user_holds(session, user_id, now=now, inventory_ids=[rec.id])
+                same = [h for h in live if sorted(s.seat_id for s in h.seats) == sorted(explicit)]
+                if same:
+                    return self._hold(same[0])
             h = svc.seating.holds.c
             again = (
                 session.connection()
@@ -157,17 +161,21 @@ class OrderDesk:
                     "Release a hold with movies_release_hold, or ask for fewer seats.",
                 )
             ttl = min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now)
-            hold = svc.seating.hold(
-                session,
-                rec.id,
-                user_id=user_id,
-                now=now,
-                ttl=ttl,
-                seat_ids=explicit or None,
-                tier="" if explicit else tier,
-                quantity=0 if explicit else count,
-                request_key=key,
-            )
+            try:
+                hold = svc.seating.hold(
+                    session,
+                    rec.id,
+                    user_id=user_id,
+                    now=now,
+                    ttl=ttl,
+                    seat_ids=explicit or None,
+                    tier="" if explicit else tier,
+                    quantity=0 if explicit else count,
+                    request_key=key,
+                )
+            except ConflictError:
+                self._refuse_unless_on_sale(session, rec, now, count=True)  # sold out says so; else the engine's why
+                raise
             return self._hold(hold)
 
     def release(self, user_id: str, hold_id: str) -> MovieHold:
