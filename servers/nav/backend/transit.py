@@ -250,6 +250,20 @@ class Transit:
         metres = self._path_metres(d_nodes, walk_len) + gap_b * WALK_MS
         legs.append(self._walk_leg(self.stops[last_stop]["name"], "Destination", midnight, last.arrival, best[0],
                                    metres))  # fmt: skip
+        merged: list[TransitLeg] = []
+        for leg in legs:  # a platform change right before the final walk reads as one walk
+            if merged and leg.kind == "walk" and merged[-1].kind == "walk":
+                prev = merged[-1]
+                merged[-1] = prev.model_copy(
+                    update={
+                        "to_name": leg.to_name,
+                        "arrive_at": leg.arrive_at,
+                        "distance_m": prev.distance_m + leg.distance_m,
+                    }
+                )
+            else:
+                merged.append(leg)
+        legs = merged
         steps = []
         for leg in legs:
             secs = round((leg.arrive_at - leg.depart_at).total_seconds())
