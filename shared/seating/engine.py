@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.geo import CITY_TZ
 from shared.schemas.common import Money, new_id
 from shared.schemas.seating import (
     HeldSeat,
@@ -155,7 +156,13 @@ class SeatingEngine:
         return {r[0]: Claim(r[0], r[1], r[2], r[3], r[4], utc(r[5])) for r in rows if r[4] or utc(r[5]) > now}
 
     def unavailable(self, session: Session, spec: InventorySpec, now: datetime) -> set[str]:
-        return set(self.live_claims(session, spec.inventory_id, now)) | spec.blocked
+        """Seats nobody may take now: live claims (filtered in the database) and blocked seats."""
+        c = self.claims.c
+        live = _run(
+            session,
+            select(c.seat_id).where(c.inventory_id == spec.inventory_id, (c.order_id != "") | (c.expires_at > now)),
+        ).scalars()
+        return set(live) | spec.blocked
 
     def _unsold_uncached(self, inventory_id: str) -> Counter[str]:
         spec = self.spec(inventory_id)
@@ -444,25 +451,31 @@ class SeatingEngine:
         quantity: int = 0,
         request_key: str = "",
         allow_split: bool = False,
+        limit: int = 0,
     ) -> SeatHold:
         """Hold seats until ``now + ttl``. The same ``request_key`` from the same user, while the
-        first hold lives, returns that hold instead of a second one (a retried call holds once)."""
+        first hold lives, returns that hold instead of a second one (a retried call holds once).
+        ``limit`` caps the seats one user may hold or own in this inventory; the check and the claim
+        happen in one turn per user, so two racing requests cannot both slip under it."""
         spec = self.spec(inventory_id)
-        h = self.holds.c
+        if limit or request_key:  # one turn per user here, so a racing retry finds the first try
+            self._one_at_a_time(session, f"user:{user_id}:{inventory_id}")
         if request_key:
-            existing = _run(
-                session,
-                select(self.holds).where(
-                    h.user_id == user_id,
-                    h.inventory_id == inventory_id,
-                    h.request_key == request_key,
-                    h.order_id == "",
-                    h.released_at.is_(None),
-                    h.expires_at > now,
-                ),
-            ).first()
+            existing = self.find_hold(session, inventory_id, user_id=user_id, request_key=request_key, now=now)
             if existing is not None:
-                return self._hold_model(existing._mapping, spec, now)
+                return existing
+        if limit:
+            asked = len(seat_ids) if seat_ids else quantity
+            have = self.user_seat_count(session, user_id, [inventory_id], now)
+            if have + asked > limit:
+                raise ConflictError(
+                    f"You already hold or own {have} seat(s) here and the limit is {limit} per account, "
+                    f"so {asked} more is too many.",
+                    "Release a hold, or ask for fewer seats.",
+                    field="quantity",
+                    limit=limit,
+                    have=have,
+                )
         hold_id = new_id("hld")
         expires_at = now + ttl
         for attempt in range(_RACE_RETRIES):
@@ -491,6 +504,32 @@ class SeatingEngine:
         }
         _run(session, insert(self.holds).values(**values))
         return self._hold_model(values, spec, now)
+
+    def find_hold(
+        self, session: Session, inventory_id: str, *, user_id: str, request_key: str, now: datetime
+    ) -> SeatHold | None:
+        """The user's live hold made by the same request, if any (how a retry finds its first try)."""
+        h = self.holds.c
+        row = _run(
+            session,
+            select(self.holds).where(
+                h.user_id == user_id,
+                h.inventory_id == inventory_id,
+                h.request_key == request_key,
+                h.order_id == "",
+                h.released_at.is_(None),
+                h.expires_at > now,
+            ),
+        ).first()
+        return None if row is None else self._hold_model(row._mapping, self.spec(inventory_id), now)
+
+    def _one_at_a_time(self, session: Session, key: str) -> None:
+        """Serialise transactions on ``key`` until they end (PostgreSQL; SQLite writers already do)."""
+        conn = session.connection()
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"{self.prefix}:{key}"}
+            )
 
     def _row(self, session: Session, hold_id: str, user_id: str, *, lock: bool = False) -> Mapping[Any, Any]:
         stmt = select(self.holds).where(self.holds.c.id == hold_id)
@@ -551,7 +590,8 @@ class SeatingEngine:
             )
         if utc(row["expires_at"]) <= now:
             raise ConflictError(
-                f"Hold {row['id']} expired at {utc(row['expires_at']):%H:%M} UTC; its seats went back on sale.",
+                f"Hold {row['id']} expired at {utc(row['expires_at']).astimezone(CITY_TZ):%H:%M} (local time); "
+                "its seats went back on sale.",
                 "Hold seats again, then buy.",
                 field="hold_id",
             )

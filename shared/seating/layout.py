@@ -56,6 +56,7 @@ class CompiledLayout:
     layout: SeatLayout
     seats: dict[str, SeatInfo] = field(default_factory=dict)
     rows: list[RowPlan] = field(default_factory=list)
+    by_desirability: list[RowPlan] = field(default_factory=list)  # best rank first, then nearest the centre row
     tier_totals: Counter[str] = field(default_factory=Counter)
     map_tool: str = "the seat map"  # where hints send the model for seat ids
 
@@ -92,27 +93,38 @@ class CompiledLayout:
         return seats
 
     def best_available(
-        self, tier: str, quantity: int, unavailable: Container[str], *, allow_split: bool = False
+        self,
+        tier: str,
+        quantity: int,
+        unavailable: Container[str],
+        *,
+        allow_split: bool = False,
+        accessible: bool = False,
     ) -> list[SeatInfo]:
         """``quantity`` adjacent free seats of ``tier``: best row rank first, then nearest the centre.
 
-        Adjacent means side by side with no aisle between and no couple pair cut in half. With
-        ``allow_split`` and no adjacent run left, the best single seats instead; otherwise empty.
-        Standing sections have no adjacency: any free places of the tier will do.
+        Adjacent means side by side with no aisle between and no couple pair cut in half. Wheelchair
+        spaces are only handed out when ``accessible`` asks for them. With ``allow_split`` and no
+        adjacent run left, the best single seats instead; otherwise empty. Standing sections have
+        no adjacency: any free places of the tier will do. Rows are visited best first and the
+        search stops at the first row that cannot beat what it found, so a pick reads a few rows,
+        not the whole house.
         """
         best: tuple[tuple[int, int, float], list[SeatInfo]] | None = None
-        for plan in self.rows:
+        for plan in self.by_desirability:
+            if best is not None and (plan.row.rank, plan.centre_distance) > best[0][:2]:
+                break
             seats = plan.seats
             if plan.section.standing:
                 free = [s for s in seats if s.tier == tier and s.seat_id not in unavailable]
                 if len(free) >= quantity:
-                    score = (seats[0].rank, plan.centre_distance, 0.0)
+                    score = (plan.row.rank, plan.centre_distance, 0.0)
                     if best is None or score < best[0]:
                         best = (score, free[:quantity])
                 continue
             run: list[SeatInfo] = []
             for seat in seats:
-                if seat.tier != tier or seat.seat_id in unavailable:
+                if seat.tier != tier or seat.seat_id in unavailable or (seat.accessible and not accessible):
                     run = []
                     continue
                 if run and seat.x != run[-1].x + 1:  # an aisle between them
@@ -124,7 +136,7 @@ class CompiledLayout:
                 if window[0].kind == "couple_right" or window[-1].kind == "couple_left":
                     continue
                 centre = (window[0].x + window[-1].x) / 2
-                score = (window[0].rank, plan.centre_distance, abs(centre - plan.mid_x))
+                score = (plan.row.rank, plan.centre_distance, abs(centre - plan.mid_x))
                 if best is None or score < best[0]:
                     best = (score, list(window))
         if best is not None:
@@ -133,9 +145,9 @@ class CompiledLayout:
             return []
         singles = [
             (s.rank, plan.centre_distance, abs(s.x - plan.mid_x), s)
-            for plan in self.rows
+            for plan in self.by_desirability
             for s in plan.seats
-            if s.tier == tier and s.seat_id not in unavailable and not s.partner
+            if s.tier == tier and s.seat_id not in unavailable and not s.partner and (accessible or not s.accessible)
         ]
         if len(singles) < quantity:
             return []
@@ -194,4 +206,5 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
                     min_x=min_x,
                 )
             )
+    out.by_desirability = sorted(out.rows, key=lambda p: (p.row.rank, p.centre_distance))
     return out

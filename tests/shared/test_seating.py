@@ -214,3 +214,31 @@ def test_racing_holds_and_sales_sell_each_seat_once(db: tuple[Engine, SeatingEng
     assert paid == by_order, "every paid order holds exactly its seats"
     assert outcomes.count("sold") == len(paid) and outcomes.count("refused") > 0
     assert sum(len(v) for v in paid.values()) <= 20
+
+
+def test_wheelchair_spaces_only_when_asked() -> None:
+    everything_but_two = {s for s in LAYOUT.seats if s.startswith("H-1-") and s not in ("H-1-1", "H-1-2", "H-1-10")}
+    rest = everything_but_two | {s for s in LAYOUT.seats if s.split("-")[1] in ("2", "5")}
+    picked = LAYOUT.best_available("STD", 1, rest)
+    assert [s.seat_id for s in picked] == ["H-1-2"], "the wheelchair spaces H-1-1 and H-1-10 are skipped"
+    assert LAYOUT.best_available("STD", 1, rest | {"H-1-2"}) == []
+    assert LAYOUT.best_available("STD", 1, rest | {"H-1-2"}, accessible=True)[0].accessible
+
+
+def test_per_user_limit_and_retries_find_the_first_hold(db: tuple[Engine, SeatingEngine]) -> None:
+    engine, seating = db
+    with session_scope(engine) as s:
+        first = seating.hold(
+            s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, tier="STD", quantity=3, limit=4, request_key="r1"
+        )
+        assert seating.find_hold(s, "shw_1", user_id="usr_a", request_key="r1", now=NOW) == first
+        retry = seating.hold(
+            s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, tier="STD", quantity=3, limit=4, request_key="r1"
+        )
+        assert retry.hold_id == first.hold_id, "a retry is not counted against the limit"
+        with pytest.raises(ConflictError, match="limit is 4"):
+            seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, tier="STD", quantity=2, limit=4)
+        assert seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, tier="STD", quantity=4, limit=4)
+    with session_scope(engine) as s:  # once the hold lapses it no longer counts
+        assert seating.find_hold(s, "shw_1", user_id="usr_a", request_key="r1", now=NOW + TTL) is None
+        seating.hold(s, "shw_1", user_id="usr_a", now=NOW + TTL, ttl=TTL, tier="STD", quantity=4, limit=4)
