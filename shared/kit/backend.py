@@ -31,32 +31,57 @@ def json_response(model: BaseModel) -> Response:
 
 
 class ReadCache:
-    """Rendered JSON of hot catalog reads, valid for the current simulated minute.
+    """Rendered JSON of hot catalog reads, and the validator that says whether they are current.
 
     Catalog answers change with the clock only minute by minute (open now, hours today) and with
-    a few writes (a user's saved addresses), so a search backend can serve repeats from memory.
-    Writers that affect reads call ``clear()``.
+    a few writes (a user's saved addresses). So every cached answer is named by one entity tag,
+    the simulated minute plus a write generation: the backend serves repeats from memory, and a
+    client that kept an earlier answer may reuse it exactly while ``etag()`` still returns the tag
+    it came with (``Cache-Control: no-cache``: store, but revalidate before every reuse). Writers
+    that affect reads call ``clear()`` after their change is committed.
     """
 
-    def __init__(self, clock: SimClock, max_entries: int = 4096) -> None:
+    CACHE_CONTROL = "private, no-cache"
+
+    def __init__(self, clock: SimClock, max_entries: int = 4096, *, vary: str = USER_HEADER) -> None:
         self.clock = clock
         self.max_entries = max_entries
-        self._minute: datetime | None = None
+        self.vary = vary
+        self._generation = 0
+        self._tag = ""
         self._bodies: dict[tuple[object, ...], bytes] = {}
 
     def clear(self) -> None:
+        """A write changed what reads return: every earlier tag and body is now stale."""
+        self._generation += 1
         self._bodies.clear()
 
-    def respond(self, key: tuple[object, ...], render: Callable[[], BaseModel]) -> Response:
-        minute = self.clock.now().replace(second=0, microsecond=0)
-        if minute != self._minute or len(self._bodies) >= self.max_entries:
+    def etag(self) -> str:
+        """The entity tag every read answered now carries; it changes with the minute and with writes."""
+        return f'"m{int(self.clock.now().timestamp() // 60)}.g{self._generation}"'
+
+    def respond(
+        self, key: tuple[object, ...], render: Callable[[], BaseModel], if_none_match: str | None = None
+    ) -> Response:
+        generation = self._generation
+        tag = self.etag()  # taken before rendering: a write meanwhile changes the tag, so nobody keeps this body
+        headers = {"ETag": tag, "Cache-Control": self.CACHE_CONTROL, "Vary": self.vary}
+        if if_none_match and tag in (t.strip() for t in if_none_match.split(",")):
+            return Response(status_code=304, headers=headers)
+        if tag != self._tag or len(self._bodies) >= self.max_entries:
             self._bodies.clear()
-            self._minute = minute
+            self._tag = tag
         body = self._bodies.get(key)
         if body is None:
             body = render().model_dump_json().encode()
-            self._bodies[key] = body
-        return Response(content=body, media_type="application/json")
+            if self._generation == generation and self._tag == tag:
+                self._bodies[key] = body
+        return Response(content=body, media_type="application/json", headers=headers)
+
+
+IfNoneMatch = Annotated[
+    str | None, Header(alias="If-None-Match", description="ETag of an answer the caller holds (conditional GET).")
+]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -4,6 +4,9 @@ In process the client reaches the mocked backend through httpx's ASGI transport 
 socket); with a backend URL configured it goes over the network. Either way the same
 requests, the same status codes and the same error mapping apply, so swapping the mock for a
 real provider means replacing the backend, not the tools.
+
+GET answers that carry an ``ETag`` are kept and revalidated before every reuse, as HTTP's
+``no-cache`` asks (see ``ResponseCache``).
 """
 
 from __future__ import annotations
@@ -42,6 +45,21 @@ class LazyApp:
         self._factory = factory
         self._app: Any = None
         self._lock = anyio.Lock()
+        self._current_etag: Callable[[], str] | None = None
+
+    def current_etag(self) -> str | None:
+        """The tag the app would give its cacheable answers right now, asked in process (no request).
+
+        An app opts in by setting ``app.state.current_etag``, promising that every ETag it sends
+        is that function's value when the answer was made, and that the answer stays the same for
+        as long as the function keeps returning it. None: the app is not built or made no promise.
+        """
+        if self._current_etag is None:
+            state = getattr(self._app, "state", None)
+            self._current_etag = getattr(state, "current_etag", None)
+            if self._current_etag is None:
+                return None
+        return self._current_etag()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self._app is None:
@@ -51,14 +69,20 @@ class LazyApp:
         await self._app(scope, receive, send)
 
 
-def make_http_client(settings: Settings, app_factory: Callable[[], Any]) -> httpx.AsyncClient:
-    """An httpx client aimed at the configured backend, or at a fresh in-process app."""
+def connect(settings: Settings, app_factory: Callable[[], Any]) -> tuple[httpx.AsyncClient, LazyApp | None]:
+    """An httpx client aimed at the configured backend, or at a fresh in-process app (also returned)."""
     headers = {USER_HEADER: settings.user}
     timeout = httpx.Timeout(settings.http_timeout)
     if settings.backend_url:
-        return httpx.AsyncClient(base_url=settings.backend_url, headers=headers, timeout=timeout)
-    transport = httpx.ASGITransport(app=LazyApp(app_factory))
-    return httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE, headers=headers, timeout=timeout)
+        return httpx.AsyncClient(base_url=settings.backend_url, headers=headers, timeout=timeout), None
+    app = LazyApp(app_factory)
+    transport = httpx.ASGITransport(app=app)
+    return httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE, headers=headers, timeout=timeout), app
+
+
+def make_http_client(settings: Settings, app_factory: Callable[[], Any]) -> httpx.AsyncClient:
+    """An httpx client aimed at the configured backend, or at a fresh in-process app."""
+    return connect(settings, app_factory)[0]
 
 
 ID_CHARS = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
@@ -74,13 +98,59 @@ def seg(value: str) -> str:
     return quote(value, safe="")
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ResponseCache:
+    """Parsed GET answers that came with an ``ETag``, per request (user, path, query, model).
+
+    An entry is reused only after revalidation, as ``Cache-Control: no-cache`` asks: in process,
+    by asking the app for its current tag (``LazyApp.current_etag``: no request, no parsing);
+    over the network, by a conditional GET whose ``304 Not Modified`` skips the body. Entries are
+    never reused on age alone, so an answer is never older than the state the backend reports,
+    whatever moved it (the simulated clock, another client's write). The models handed out are
+    shared between callers: treat them as read-only.
+    """
+
+    def __init__(self, max_entries: int = 1024) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[tuple[Any, ...], tuple[str, BaseModel]] = {}
+
+    def get(self, key: tuple[Any, ...]) -> tuple[str, BaseModel] | None:
+        return self._entries.get(key)
+
+    def put(self, key: tuple[Any, ...], etag: str, value: BaseModel) -> None:
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[key] = (etag, value)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _cacheable(response: httpx.Response) -> str:
+    """The answer's ETag when it may be stored (a 200 with a strong tag, not ``no-store``), else ''."""
+    etag = response.headers.get("etag", "")
+    if response.status_code != 200 or not etag or etag.startswith("W/"):
+        return ""
+    if "no-store" in response.headers.get("cache-control", ""):
+        return ""
+    return etag
+
+
 class BackendClient:
     """Typed requests with one error mapping: HTTP errors become ``LifestyleError``s again."""
 
     vertical = "lifestyle"
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, *, app: LazyApp | None = None) -> None:
         self.http = http
+        self.app = app
+        self.cache = ResponseCache()
+        self._user = http.headers.get(USER_HEADER, "")  # a cache key part: answers are per user
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -96,6 +166,17 @@ class BackendClient:
         idempotency_key: str = "",
     ) -> M:
         headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
+        key: tuple[Any, ...] = ()
+        held: tuple[str, BaseModel] | None = None
+        if method == "GET":
+            key = (self._user, path, tuple(sorted((params or {}).items())) if params else (), model)
+            held = self.cache.get(key)
+            if held is not None:
+                current = self.app.current_etag() if self.app is not None else None
+                if current == held[0]:
+                    return held[1]  # type: ignore[return-value]  # stored under this model in the key
+                if current is None:  # nobody to ask in process: a conditional GET
+                    headers = {"If-None-Match": held[0]}
         try:
             response = await self.http.request(method, path, json=json, params=params, headers=headers)
         except httpx.TimeoutException as exc:
@@ -109,8 +190,16 @@ class BackendClient:
                 f"({exc.__class__.__name__}).",
                 "Retry later, or check the backend URL setting.",
             ) from exc
+        if held is not None and response.status_code == 304:
+            return held[1]  # type: ignore[return-value]
         if response.is_success:
-            return model.model_validate_json(response.content)
+            value = model.model_validate_json(response.content)
+            if method == "GET":
+                if etag := _cacheable(response):
+                    self.cache.put(key, etag, value)
+            elif method not in SAFE_METHODS:
+                self.cache.clear()  # RFC 9111 §4.4: a successful unsafe request invalidates what we hold
+            return value
         raise self._error(response)
 
     def _error(self, response: httpx.Response) -> Exception:

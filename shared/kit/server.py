@@ -17,13 +17,20 @@ from typing import Any, Generic, Literal, TypeVar
 from mcp.server import MCPServer, ServerRequestContext
 from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp.types import CallToolResult, EmptyResult, InputRequiredResult, SetLevelRequestParams, ToolAnnotations
+from mcp.types import (
+    CallToolResult,
+    EmptyResult,
+    InputRequiredResult,
+    SetLevelRequestParams,
+    TextContent,
+    ToolAnnotations,
+)
 from mcp.types import Tool as MCPTool
 from mcp_types.version import is_version_at_least
 from pydantic import BaseModel, Field
 
 from shared.errors import LifestyleError
-from shared.kit.client import BackendClient, make_http_client
+from shared.kit.client import BackendClient, connect
 from shared.kit.schemas import normalize_tool
 from shared.kit.settings import Settings
 
@@ -51,15 +58,26 @@ LOG_LEVELS = {
 }
 
 
+RESULT_MEMO_SIZE = 256
+
+
 class LifestyleServer(MCPServer[Any]):
-    """``MCPServer`` with portable advertised schemas, one domain-error boundary and
-    ``logging/setLevel`` for handshake-era clients."""
+    """``MCPServer`` with portable advertised schemas, one domain-error boundary,
+    ``logging/setLevel`` for handshake-era clients, and compact results.
+
+    A tool returning its declared wire model gets a result whose text is that model's compact
+    JSON (the SDK indents it, doubling the bytes a model reads for nothing) beside the same
+    structured content. The result is built once per model instance: the backend client hands
+    out the same instance while a cached answer stays valid (``shared.kit.client.ResponseCache``),
+    so repeats skip re-serializing it. Wire models are never mutated after they are returned.
+    """
 
     _normalized: dict[str, MCPTool]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.client_log_level = "warning"
+        self._results: dict[int, tuple[BaseModel, CallToolResult]] = {}
         # The 2026-07-28 revision dropped logging/setLevel, so MCPServer no longer serves it; the SDK's
         # MethodBinding docs name the low-level add_request_handler as the way to keep it for 2025-era
         # clients (the Inspector, Qwen-Agent, 1.x SDKs). There is no public accessor for that server.
@@ -85,12 +103,50 @@ class LifestyleServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
         try:
-            return await super().call_tool(name, arguments, context)
+            return await self._call_tool(name, arguments, context)
         except UnexpectedToolError as exc:
             cause = exc.__cause__
             if isinstance(cause, LifestyleError):
                 raise ToolError(cause.for_model()) from cause
             raise
+
+    async def _call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
+    ) -> CallToolResult | InputRequiredResult:
+        # The SDK's own conversion (MCPServer.call_tool) unless the tool returns exactly its output model.
+        # MCPServer has no public way to run a tool without converting its result; _tool_manager is the
+        # seam its own call_tool uses, and Tool.run(convert_result=False) keeps its error wrapping.
+        tool = self._tool_manager.get_tool(name)
+        meta = tool.fn_metadata if tool is not None else None
+        if (
+            context is None
+            or meta is None
+            or meta.output_model is None
+            or meta.wrap_output
+            or meta.output_schema is None
+        ):
+            return await super().call_tool(name, arguments, context)
+        assert tool is not None
+        result = await tool.run(arguments, context, convert_result=False)
+        if type(result) is not meta.output_model:
+            try:
+                return meta.convert_result(result)
+            except Exception as exc:  # as Tool.run reports a failed conversion: masked
+                raise UnexpectedToolError(f"Error executing tool {name}") from exc
+        return self._model_result(result)
+
+    def _model_result(self, model: BaseModel) -> CallToolResult:
+        held = self._results.get(id(model))
+        if held is not None and held[0] is model:
+            return held[1]
+        result = CallToolResult(
+            content=[TextContent(type="text", text=model.model_dump_json(by_alias=True))],
+            structured_content=model.model_dump(mode="json", by_alias=True),
+        )
+        if len(self._results) >= RESULT_MEMO_SIZE:
+            self._results.clear()
+        self._results[id(model)] = (model, result)  # holding the model keeps its id from being reused
+        return result
 
 
 class Consent(BaseModel):
@@ -153,7 +209,8 @@ class ClientLifespan(Generic[C]):
 
     @asynccontextmanager
     async def __call__(self, _server: Any) -> AsyncIterator[C]:
-        client = self.client_cls(make_http_client(self.settings, self.app_factory))
+        http, app = connect(self.settings, self.app_factory)
+        client = self.client_cls(http, app=app)
         self._live.append(client)
         try:
             yield client

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.clock import SimClock
-from shared.kit.backend import ERROR_RESPONSES, CallerId, clock_router, install_error_handlers
+from shared.kit.backend import ERROR_RESPONSES, CallerId, IfNoneMatch, clock_router, install_error_handlers
 from shared.kit.db import ensure_seeded, make_engine
 from shared.kit.settings import Settings
 from shared.schemas.common import Address, User
@@ -81,12 +81,15 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
     app.state.clock = clock
     app.state.engine = engine
     app.state.service = svc
+    # In process, the kit's client revalidates the catalog answers it keeps against this (see ReadCache).
+    app.state.current_etag = svc.reads.etag
     install_error_handlers(app)
     app.include_router(clock_router(clock))
 
     @app.get("/restaurants", tags=["catalog"], response_model=RestaurantPage)
     async def search_restaurants(
         user: CallerId,
+        if_none_match: IfNoneMatch = None,
         query: str = "",
         address_id: str = "",
         lat: Annotated[float, Query(ge=-90, le=90)] = 0,
@@ -110,12 +113,15 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
                 limit=limit,
                 cursor=cursor,
             ),
+            if_none_match,
         )
 
     @app.get("/restaurants/{restaurant_id}", tags=["catalog"], response_model=RestaurantDetail)
-    async def get_restaurant(user: CallerId, restaurant_id: str, address_id: str = "") -> Response:
+    async def get_restaurant(
+        user: CallerId, restaurant_id: str, address_id: str = "", if_none_match: IfNoneMatch = None
+    ) -> Response:
         key = ("restaurant", user, restaurant_id, address_id)
-        return svc.reads.respond(key, lambda: svc.restaurant_detail(user, restaurant_id, address_id))
+        return svc.reads.respond(key, lambda: svc.restaurant_detail(user, restaurant_id, address_id), if_none_match)
 
     @app.get("/cuisines", tags=["catalog"])
     async def cuisines() -> CuisineList:

@@ -333,9 +333,11 @@ class FoodService:
             row.street, row.housenumber, row.postcode = street, number, data.postcode.strip()
             row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
             session.add(row)
-            self._defaults.pop(user_id, None)
-            self.reads.clear()
-            return self._address(row)
+            saved = self._address(row)
+        # After the commit: a read racing the write either saw the new rows or carries the old tag.
+        self._defaults.pop(user_id, None)
+        self.reads.clear()
+        return saved
 
     # ----- cart ------------------------------------------------------------------------
     def _cart_row(self, session: Session, user_id: str) -> CartRow:
