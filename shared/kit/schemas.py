@@ -59,19 +59,33 @@ def normalize_schema(schema: dict[str, Any], *, for_input: bool) -> dict[str, An
     return result
 
 
-OUTPUT_DEPTH = 2
+OUTPUT_DEPTH = 1
+
+
+def _fields_note(schema: dict[str, Any]) -> str:
+    """' Fields: a, b, c.' for an object schema (or an array of them) whose properties are trimmed away."""
+    node = schema.get("items") if schema.get("type") == "array" else schema
+    props = node.get("properties") if isinstance(node, dict) else None
+    if not isinstance(props, dict) or not props:
+        return ""
+    return f" {'Each has' if node is not schema else 'Fields'}: {', '.join(props)}."
 
 
 def trim_depth(schema: dict[str, Any], depth: int = OUTPUT_DEPTH) -> dict[str, Any]:
     """Keep an output schema's outer levels only.
 
     Clients validate structured content against the advertised output schema on every call
-    (the Python SDK with jsonschema), and none shows it to the model; deep schemas of nested
-    menus cost milliseconds per call for no reader. Inner objects keep their type and
-    description; their fields are documented where they are produced.
+    (the Python SDK with jsonschema, at some microseconds per nested property and per array
+    element), and none shows it to the model; nested menus and result lists would cost more to
+    validate than to produce. Trimmed objects keep their type and their description, which
+    names their fields; the fields are documented where they are produced.
     """
     if depth <= 0:
-        return {k: v for k, v in schema.items() if k in ("type", "description")}
+        out = {k: v for k, v in schema.items() if k in ("type", "description")}
+        note = _fields_note(schema)
+        if note and "description" in out:
+            out["description"] = out["description"].rstrip() + note
+        return out
     out = dict(schema)
     if isinstance(schema.get("properties"), dict):
         out["properties"] = {name: trim_depth(sub, depth - 1) for name, sub in schema["properties"].items()}
