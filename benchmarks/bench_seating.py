@@ -6,20 +6,23 @@ releases them. Each successful hold records when it certainly existed (from its 
 to its release starting); afterwards no seat may have two such intervals overlapping — that would
 be a double hold. Also prints seat-map read latency (median, p99) on the same session.
 
-usage: python benchmarks/bench_seating.py [--database-url URL] [--threads 16] [--seconds 5]
+usage: python benchmarks/bench_seating.py [--database-url URL] [--processes 4] [--threads 4] [--seconds 5]
        (default URL: postgresql+psycopg://postgres@127.0.0.1:5432/test, tables dropped afterwards)
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import MetaData
+from sqlalchemy.engine import Engine
 
 from shared.errors import ConflictError
 from shared.kit.db import make_engine, session_scope
@@ -47,34 +50,39 @@ def arena() -> SeatLayout:
     return SeatLayout(sections=sections)
 
 
+def setup(database_url: str) -> tuple[Engine, SeatingEngine]:
+    layout = compile_layout("bench-arena", arena())
+    spec = InventorySpec("ses_bench", layout, {"P1": 8900, "P2": 6900, "P3": 4500})
+    metadata = MetaData()
+    return make_engine(database_url), SeatingEngine(metadata, "bench", lambda _id: spec)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--processes", type=int, default=4, help="client processes (each its own connection pool)")
+    ap.add_argument("--threads", type=int, default=4, help="racing clients per process")
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--explicit", action="store_true", help="everyone wants the same 3 seat ids")
     args = ap.parse_args()
 
-    layout = compile_layout("bench-arena", arena())
-    spec = InventorySpec("ses_bench", layout, {"P1": 8900, "P2": 6900, "P3": 4500})
-    metadata = MetaData()
-    seating = SeatingEngine(metadata, "bench", lambda _id: spec)
-    engine = make_engine(args.database_url)
+    engine, seating = setup(args.database_url)
+    metadata = seating.claims.metadata
     metadata.drop_all(engine)
     metadata.create_all(engine)
     try:
-        run(engine, seating, args)
+        print(
+            f"database {engine.dialect.name}, {args.processes} processes × {args.threads} clients, {args.seconds:.0f} s"
+        )
+        seat_map_latency(engine, seating)
+        race(args)
     finally:
         metadata.drop_all(engine)
         engine.dispose()
 
 
-def run(engine: object, seating: SeatingEngine, args: argparse.Namespace) -> None:
-    from sqlalchemy.engine import Engine
-
-    assert isinstance(engine, Engine)
-    print(f"database {engine.dialect.name}, {args.threads} threads, {args.seconds:.0f} s")
-    # seat-map reads on a session with some seats held
+def seat_map_latency(engine: Engine, seating: SeatingEngine) -> None:
+    """Seat-map reads on the session with 160 seats held."""
     with session_scope(engine) as s:
         for i in range(40):
             seating.hold(s, "ses_bench", user_id=f"usr_w{i}", now=NOW, ttl=timedelta(hours=1), tier="P2", quantity=4)
@@ -87,27 +95,32 @@ def run(engine: object, seating: SeatingEngine, args: argparse.Namespace) -> Non
     lat.sort()
     print(f"seat map, 2,000 seats: median {statistics.median(lat):.2f} ms, p99 {lat[int(len(lat) * 0.99)]:.2f} ms")
 
-    intervals: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+
+Span = tuple[str, float, float, str]  # seat, held from, held until, hold id
+
+
+def client_process(
+    database_url: str, proc: int, threads: int, start_at: float, stop_at: float, explicit: bool
+) -> tuple[int, int, list[Span]]:
+    """One client process: ``threads`` clients racing until ``stop_at`` (monotonic clock, shared by all processes)."""
+    engine, seating = setup(database_url)
+    spans: list[Span] = []
     counts = {"held": 0, "refused": 0}
     lock = threading.Lock()
-    stop = time.perf_counter() + args.seconds
-    barrier = threading.Barrier(args.threads)
     wanted = ["A-3-12", "A-3-13", "A-3-14"]
 
     def worker(n: int) -> None:
-        user = f"usr_{n}"
-        barrier.wait()
-        while time.perf_counter() < stop:
+        user = f"usr_{proc}_{n}"
+        ttl = timedelta(minutes=10)
+        while time.perf_counter() < start_at:
+            time.sleep(0.001)
+        while time.perf_counter() < stop_at:
             try:
                 with session_scope(engine) as s:
-                    if args.explicit:
-                        hold = seating.hold(
-                            s, "ses_bench", user_id=user, now=NOW, ttl=timedelta(minutes=10), seat_ids=wanted
-                        )
+                    if explicit:
+                        hold = seating.hold(s, "ses_bench", user_id=user, now=NOW, ttl=ttl, seat_ids=wanted)
                     else:
-                        hold = seating.hold(
-                            s, "ses_bench", user_id=user, now=NOW, ttl=timedelta(minutes=10), tier="P1", quantity=2
-                        )
+                        hold = seating.hold(s, "ses_bench", user_id=user, now=NOW, ttl=ttl, tier="P1", quantity=2)
                 start = time.perf_counter()
             except ConflictError:
                 with lock:
@@ -118,28 +131,45 @@ def run(engine: object, seating: SeatingEngine, args: argparse.Namespace) -> Non
                 seating.release(s, hold.hold_id, user_id=user, now=NOW)
             with lock:
                 counts["held"] += 1
-                for seat in hold.seats:
-                    intervals[seat.seat_id].append((start, end, hold.hold_id))
+                spans.extend((seat.seat_id, start, end, hold.hold_id) for seat in hold.seats)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.threads)]
-    t0 = time.perf_counter()
-    for t in threads:
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for t in pool:
         t.start()
-    for t in threads:
+    for t in pool:
         t.join()
-    wall = time.perf_counter() - t0
+    engine.dispose()
+    return counts["held"], counts["refused"], spans
+
+
+def race(args: argparse.Namespace) -> None:
+    """Every client wants the best seats of tier P1 (or the same three seats): hold, then release."""
+    start_at = time.perf_counter() + 1.5  # let every process connect first
+    stop_at = start_at + args.seconds
+    with ProcessPoolExecutor(args.processes, mp_context=multiprocessing.get_context("fork")) as ex:
+        futures = [
+            ex.submit(client_process, args.database_url, p, args.threads, start_at, stop_at, args.explicit)
+            for p in range(args.processes)
+        ]
+        results = [f.result() for f in futures]
+    held = sum(r[0] for r in results)
+    refused = sum(r[1] for r in results)
+    by_seat: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for _, _, spans in results:
+        for seat, start, end, _hold in spans:
+            by_seat[seat].append((start, end))
     doubles = 0
-    for spans in intervals.values():
+    for spans in by_seat.values():
         spans.sort()
         latest_end = float("-inf")
-        for start, end, _ in spans:
+        for start, end in spans:
             if start < latest_end:
                 doubles += 1
             latest_end = max(latest_end, end)
-    attempts = counts["held"] + counts["refused"]
+    wall = args.seconds
     print(
-        f"holds: {counts['held'] / wall:.0f}/s successful ({attempts / wall:.0f}/s attempts, "
-        f"{counts['refused']} refused), seats contended: {len(intervals)}, double holds: {doubles}"
+        f"holds: {held / wall:.0f}/s successful ({(held + refused) / wall:.0f}/s attempts, {refused} refused), "
+        f"seats contended: {len(by_seat)}, double holds: {doubles}"
     )
 
 

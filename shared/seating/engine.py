@@ -341,8 +341,8 @@ class SeatingEngine:
         # ON CONFLICT DO NOTHING: a seat someone else claimed meanwhile is skipped, not an aborted
         # transaction; on PostgreSQL the insert first waits for that other transaction to finish.
         dialect_insert = pg_insert if session.connection().dialect.name == "postgresql" else sqlite_insert
-        stmt = dialect_insert(self.claims).values(rows_in).on_conflict_do_nothing().returning(self.claims.c.seat_id)
-        inserted = _run(session, stmt).all()
+        stmt = dialect_insert(self.claims).on_conflict_do_nothing().returning(self.claims.c.seat_id)
+        inserted = _run(session, stmt, rows_in).all()  # one compiled statement, many rows ("insertmanyvalues")
         if len(inserted) != len(seats):
             self.release_claims(session, spec.inventory_id, hold_id)  # undo the part we did get
             raise ConflictError(
