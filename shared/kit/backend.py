@@ -7,6 +7,8 @@ Errors are mapped to HTTP exactly once, here; the client maps them back in
 
 from __future__ import annotations
 
+import itertools
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -35,10 +37,11 @@ class ReadCache:
 
     Catalog answers change with the clock only minute by minute (open now, hours today) and with
     a few writes (a user's saved addresses). So every cached answer is named by one entity tag,
-    the simulated minute plus a write generation: the backend serves repeats from memory, and a
-    client that kept an earlier answer may reuse it exactly while ``etag()`` still returns the tag
-    it came with (``Cache-Control: no-cache``: store, but revalidate before every reuse). Writers
-    that affect reads call ``clear()`` after their change is committed.
+    the simulated minute plus a write generation (and a token of this process): the backend
+    serves repeats from memory, and a client that kept an earlier answer may reuse it exactly
+    while ``etag()`` still returns the tag it came with (``Cache-Control: no-cache``: store, but
+    revalidate before every reuse). Writers that affect reads call ``clear()`` after their change
+    is committed. Answers must depend on nothing else (the catalog is static while the app runs).
     """
 
     CACHE_CONTROL = "private, no-cache"
@@ -47,18 +50,20 @@ class ReadCache:
         self.clock = clock
         self.max_entries = max_entries
         self.vary = vary
+        self._writes = itertools.count(1)
+        self._boot = secrets.token_hex(4)  # generations restart with the process; tags from before never match
         self._generation = 0
         self._tag = ""
         self._bodies: dict[tuple[object, ...], bytes] = {}
 
     def clear(self) -> None:
         """A write changed what reads return: every earlier tag and body is now stale."""
-        self._generation += 1
+        self._generation = next(self._writes)  # atomic: concurrent writers in the thread pool never share a value
         self._bodies.clear()
 
     def etag(self) -> str:
         """The entity tag every read answered now carries; it changes with the minute and with writes."""
-        return f'"m{int(self.clock.now().timestamp() // 60)}.g{self._generation}"'
+        return f'"{self._boot}.m{int(self.clock.now().timestamp() // 60)}.g{self._generation}"'
 
     def respond(
         self, key: tuple[object, ...], render: Callable[[], BaseModel], if_none_match: str | None = None
