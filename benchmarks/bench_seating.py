@@ -64,6 +64,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=4, help="racing clients per process")
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--explicit", action="store_true", help="everyone wants the same 3 seat ids")
+    ap.add_argument("--ttl-ms", type=float, default=200.0, help="hold lifetime on the simulated clock")
+    ap.add_argument("--release", action="store_true", help="release each hold at once instead of letting it lapse")
     args = ap.parse_args()
 
     engine, seating = setup(args.database_url)
@@ -100,35 +102,44 @@ Span = tuple[str, float, float, str]  # seat, held from, held until, hold id
 
 
 def client_process(
-    database_url: str, proc: int, threads: int, start_at: float, stop_at: float, explicit: bool
+    database_url: str, proc: int, threads: int, start_at: float, stop_at: float, args: argparse.Namespace
 ) -> tuple[int, int, list[Span]]:
-    """One client process: ``threads`` clients racing until ``stop_at`` (monotonic clock, shared by all processes)."""
+    """One client process: ``threads`` clients racing until ``stop_at`` (monotonic clock, shared by all processes).
+
+    The simulated clock runs at real speed from ``start_at`` for every process alike. By default a
+    hold is left to lapse after ``--ttl-ms`` (the next racer clears it); with ``--release`` the
+    client releases it at once, which costs a second transaction per hold.
+    """
     engine, seating = setup(database_url)
     spans: list[Span] = []
     counts = {"held": 0, "refused": 0}
     lock = threading.Lock()
     wanted = ["A-3-12", "A-3-13", "A-3-14"]
+    ttl = timedelta(milliseconds=args.ttl_ms)
 
     def worker(n: int) -> None:
         user = f"usr_{proc}_{n}"
-        ttl = timedelta(minutes=10)
         while time.perf_counter() < start_at:
             time.sleep(0.001)
-        while time.perf_counter() < stop_at:
+        while (wall := time.perf_counter()) < stop_at:
+            now = NOW + timedelta(seconds=wall - start_at)
             try:
                 with session_scope(engine) as s:
-                    if explicit:
-                        hold = seating.hold(s, "ses_bench", user_id=user, now=NOW, ttl=ttl, seat_ids=wanted)
+                    if args.explicit:
+                        hold = seating.hold(s, "ses_bench", user_id=user, now=now, ttl=ttl, seat_ids=wanted)
                     else:
-                        hold = seating.hold(s, "ses_bench", user_id=user, now=NOW, ttl=ttl, tier="P1", quantity=2)
+                        hold = seating.hold(s, "ses_bench", user_id=user, now=now, ttl=ttl, tier="P1", quantity=2)
                 start = time.perf_counter()
             except ConflictError:
                 with lock:
                     counts["refused"] += 1
                 continue
-            end = time.perf_counter()
-            with session_scope(engine) as s:
-                seating.release(s, hold.hold_id, user_id=user, now=NOW)
+            if args.release:
+                end = time.perf_counter()
+                with session_scope(engine) as s:
+                    seating.release(s, hold.hold_id, user_id=user, now=now)
+            else:
+                end = start_at + (hold.expires_at - NOW).total_seconds()  # when it lapses, in wall-clock terms
             with lock:
                 counts["held"] += 1
                 spans.extend((seat.seat_id, start, end, hold.hold_id) for seat in hold.seats)
@@ -148,7 +159,7 @@ def race(args: argparse.Namespace) -> None:
     stop_at = start_at + args.seconds
     with ProcessPoolExecutor(args.processes, mp_context=multiprocessing.get_context("fork")) as ex:
         futures = [
-            ex.submit(client_process, args.database_url, p, args.threads, start_at, stop_at, args.explicit)
+            ex.submit(client_process, args.database_url, p, args.threads, start_at, stop_at, args)
             for p in range(args.processes)
         ]
         results = [f.result() for f in futures]

@@ -155,14 +155,21 @@ class SeatingEngine:
         ).all()
         return {r[0]: Claim(r[0], r[1], r[2], r[3], r[4], utc(r[5])) for r in rows if r[4] or utc(r[5]) > now}
 
-    def unavailable(self, session: Session, spec: InventorySpec, now: datetime) -> set[str]:
-        """Seats nobody may take now: live claims (filtered in the database) and blocked seats."""
+    def claim_state(self, session: Session, inventory_id: str, now: datetime) -> tuple[set[str], set[str]]:
+        """Seat ids with a live claim, and those whose claim has lapsed (to be cleared by the next taker)."""
         c = self.claims.c
-        live = _run(
+        rows = _run(
             session,
-            select(c.seat_id).where(c.inventory_id == spec.inventory_id, (c.order_id != "") | (c.expires_at > now)),
-        ).scalars()
-        return set(live) | spec.blocked
+            select(c.seat_id, ((c.order_id != "") | (c.expires_at > now)).label("live")).where(
+                c.inventory_id == inventory_id
+            ),
+        ).all()
+        live = {seat for seat, is_live in rows if is_live}
+        return live, {seat for seat, is_live in rows if not is_live}
+
+    def unavailable(self, session: Session, spec: InventorySpec, now: datetime) -> set[str]:
+        """Seats nobody may take now: live claims and blocked seats."""
+        return self.claim_state(session, spec.inventory_id, now)[0] | spec.blocked
 
     def _unsold_uncached(self, inventory_id: str) -> Counter[str]:
         spec = self.spec(inventory_id)
@@ -262,7 +269,15 @@ class SeatingEngine:
         )
 
     def pick_best(
-        self, session: Session, spec: InventorySpec, tier: str, quantity: int, now: datetime, *, allow_split: bool
+        self,
+        session: Session,
+        spec: InventorySpec,
+        tier: str,
+        quantity: int,
+        now: datetime,
+        *,
+        allow_split: bool,
+        lapsed_out: set[str] | None = None,
     ) -> list[SeatInfo]:
         """Best available seats that no concurrent transaction is claiming right now.
 
@@ -274,7 +289,10 @@ class SeatingEngine:
         ``BEGIN IMMEDIATE``.
         """
         conn = session.connection()
-        unavailable = self.unavailable(session, spec, now)
+        live, lapsed = self.claim_state(session, spec.inventory_id, now)
+        if lapsed_out is not None:
+            lapsed_out |= lapsed
+        unavailable = live | spec.blocked
         if conn.dialect.name != "postgresql":
             return spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
         for _ in range(8):
@@ -301,27 +319,39 @@ class SeatingEngine:
         user_id: str,
         expires_at: datetime,
         now: datetime,
+        lapsed: set[str] | None = None,
     ) -> None:
-        """Claim all of ``seats`` for a hold or none of them, naming the ones that are gone."""
+        """Claim all of ``seats`` for a hold or none of them, naming the ones that are gone.
+
+        ``lapsed`` is for a caller that just read the claims (best available): the seats it picked
+        were free then, so only their lapsed claims need clearing and the insert below catches
+        anyone faster. Without it the seats are checked here first, to name the ones that are gone.
+        """
         c = self.claims.c
         ids = [s.seat_id for s in seats]
-        rows = _run(
-            session,
-            select(c.seat_id, c.order_id, c.expires_at).where(c.inventory_id == spec.inventory_id, c.seat_id.in_(ids)),
-        ).all()
-        gone = sorted({r[0] for r in rows if r[1] or utc(r[2]) > now} | (set(ids) & spec.blocked))
-        if gone:
-            raise ConflictError(
-                f"Seat(s) {', '.join(gone)} are no longer available.",
-                f"Read {spec.layout.map_tool} again and pick free seats, or ask for best available seats by tier.",
-                seats=gone,
-            )
-        if rows:  # lapsed holds on these seats: clear them, but never a claim that is live by now
+        if lapsed is None:
+            rows = _run(
+                session,
+                select(c.seat_id, c.order_id, c.expires_at).where(
+                    c.inventory_id == spec.inventory_id, c.seat_id.in_(ids)
+                ),
+            ).all()
+            gone = sorted({r[0] for r in rows if r[1] or utc(r[2]) > now} | (set(ids) & spec.blocked))
+            if gone:
+                raise ConflictError(
+                    f"Seat(s) {', '.join(gone)} are no longer available.",
+                    f"Read {spec.layout.map_tool} again and pick free seats, or ask for best available seats by tier.",
+                    seats=gone,
+                )
+            stale = [r[0] for r in rows]
+        else:
+            stale = [i for i in ids if i in lapsed]
+        if stale:  # lapsed holds on these seats: clear them, but never a claim that is live by now
             _run(
                 session,
                 delete(self.claims).where(
                     c.inventory_id == spec.inventory_id,
-                    c.seat_id.in_([r[0] for r in rows]),
+                    c.seat_id.in_(stale),
                     c.order_id == "",
                     c.expires_at <= now,
                 ),
@@ -388,6 +418,7 @@ class SeatingEngine:
         tier: str = "",
         quantity: int = 0,
         allow_split: bool = False,
+        lapsed_out: set[str] | None = None,
     ) -> list[SeatInfo]:
         """The seats a hold request means: explicit ids, or best available ``quantity`` in ``tier``."""
         layout = spec.layout
@@ -420,7 +451,7 @@ class SeatingEngine:
                 "Ask for fewer seats.",
                 field="quantity",
             )
-        seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split)
+        seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split, lapsed_out=lapsed_out)
         if not seats:
             left = self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0)
             if left < quantity:
@@ -479,11 +510,28 @@ class SeatingEngine:
         hold_id = new_id("hld")
         expires_at = now + ttl
         for attempt in range(_RACE_RETRIES):
+            lapsed: set[str] | None = None if seat_ids else set()
             seats = self.choose(
-                session, spec, now=now, seat_ids=seat_ids, tier=tier, quantity=quantity, allow_split=allow_split
+                session,
+                spec,
+                now=now,
+                seat_ids=seat_ids,
+                tier=tier,
+                quantity=quantity,
+                allow_split=allow_split,
+                lapsed_out=lapsed,
             )
             try:
-                self.claim(session, spec, seats, hold_id=hold_id, user_id=user_id, expires_at=expires_at, now=now)
+                self.claim(
+                    session,
+                    spec,
+                    seats,
+                    hold_id=hold_id,
+                    user_id=user_id,
+                    expires_at=expires_at,
+                    now=now,
+                    lapsed=lapsed,
+                )
                 break
             except ConflictError:
                 if seat_ids or attempt == _RACE_RETRIES - 1:
@@ -561,17 +609,25 @@ class SeatingEngine:
 
     def release(self, session: Session, hold_id: str, *, user_id: str, now: datetime) -> SeatHold:
         """Give the seats back now. Releasing twice, or a lapsed hold, is harmless; a sold one is refused."""
-        row = dict(self._row(session, hold_id, user_id, lock=True))
+        h = self.holds.c
+        released = _run(
+            session,
+            update(self.holds)
+            .where(h.id == hold_id, h.user_id == user_id, h.order_id == "", h.released_at.is_(None))
+            .values(released_at=now)
+            .returning(*self.holds.c),
+        ).first()
+        if released is not None:  # the common case, in one statement; then its claims go
+            row = released._mapping
+            self.release_claims(session, row["inventory_id"], hold_id)
+            return self._hold_model(row, self.spec(row["inventory_id"]), now)
+        row = self._row(session, hold_id, user_id)
         if row["order_id"]:
             raise ConflictError(
                 f"Hold {hold_id} was already bought (order {row['order_id']}).",
                 "To give the seats back, refund the order instead.",
                 field="hold_id",
             )
-        if row["released_at"] is None:
-            self.release_claims(session, row["inventory_id"], hold_id)
-            _run(session, update(self.holds).where(self.holds.c.id == hold_id).values(released_at=now))
-            row["released_at"] = now
         return self._hold_model(row, self.spec(row["inventory_id"]), now)
 
     def check_sellable(self, row: Mapping[Any, Any], now: datetime) -> None:
