@@ -277,7 +277,6 @@ class SeatingEngine:
         now: datetime,
         *,
         allow_split: bool,
-        lapsed_out: set[str] | None = None,
     ) -> list[SeatInfo]:
         """Best available seats that no concurrent transaction is claiming right now.
 
@@ -289,10 +288,7 @@ class SeatingEngine:
         ``BEGIN IMMEDIATE``.
         """
         conn = session.connection()
-        live, lapsed = self.claim_state(session, spec.inventory_id, now)
-        if lapsed_out is not None:
-            lapsed_out |= lapsed
-        unavailable = live | spec.blocked
+        unavailable = self.unavailable(session, spec, now)
         if conn.dialect.name != "postgresql":
             return spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
         for _ in range(8):
@@ -319,17 +315,17 @@ class SeatingEngine:
         user_id: str,
         expires_at: datetime,
         now: datetime,
-        lapsed: set[str] | None = None,
+        fresh_pick: bool = False,
     ) -> None:
         """Claim all of ``seats`` for a hold or none of them, naming the ones that are gone.
 
-        ``lapsed`` is for a caller that just read the claims (best available): the seats it picked
-        were free then, so only their lapsed claims need clearing and the insert below catches
-        anyone faster. Without it the seats are checked here first, to name the ones that are gone.
+        ``fresh_pick`` is for a caller that has just read the claims to choose these seats (best
+        available): they were free then, and the upsert below catches anyone faster. Otherwise the
+        seats are checked here first, so the refusal can name the ones that are gone.
         """
         c = self.claims.c
         ids = [s.seat_id for s in seats]
-        if lapsed is None:
+        if not fresh_pick:
             rows = _run(
                 session,
                 select(c.seat_id, c.order_id, c.expires_at).where(
@@ -343,19 +339,6 @@ class SeatingEngine:
                     f"Read {spec.layout.map_tool} again and pick free seats, or ask for best available seats by tier.",
                     seats=gone,
                 )
-            stale = [r[0] for r in rows]
-        else:
-            stale = [i for i in ids if i in lapsed]
-        if stale:  # lapsed holds on these seats: clear them, but never a claim that is live by now
-            _run(
-                session,
-                delete(self.claims).where(
-                    c.inventory_id == spec.inventory_id,
-                    c.seat_id.in_(stale),
-                    c.order_id == "",
-                    c.expires_at <= now,
-                ),
-            )
         rows_in = [
             {
                 "inventory_id": spec.inventory_id,
@@ -368,11 +351,23 @@ class SeatingEngine:
             }
             for s in seats
         ]
-        # ON CONFLICT DO NOTHING: a seat someone else claimed meanwhile is skipped, not an aborted
-        # transaction; on PostgreSQL the insert first waits for that other transaction to finish.
+        # An upsert that may only take over a *lapsed* claim: a live one (someone faster) makes the
+        # row come back empty instead of aborting the transaction. On PostgreSQL it first waits for
+        # a transaction still writing that seat. One compiled statement for many rows.
         dialect_insert = pg_insert if session.connection().dialect.name == "postgresql" else sqlite_insert
-        stmt = dialect_insert(self.claims).on_conflict_do_nothing().returning(self.claims.c.seat_id)
-        inserted = _run(session, stmt, rows_in).all()  # one compiled statement, many rows ("insertmanyvalues")
+        ins = dialect_insert(self.claims)
+        stmt = ins.on_conflict_do_update(
+            index_elements=[c.inventory_id, c.seat_id],
+            set_={
+                "tier": ins.excluded.tier,
+                "hold_id": ins.excluded.hold_id,
+                "user_id": ins.excluded.user_id,
+                "order_id": "",
+                "expires_at": ins.excluded.expires_at,
+            },
+            where=(c.order_id == "") & (c.expires_at <= now),
+        ).returning(c.seat_id)
+        inserted = _run(session, stmt, rows_in).all()
         if len(inserted) != len(seats):
             self.release_claims(session, spec.inventory_id, hold_id)  # undo the part we did get
             raise ConflictError(
@@ -418,7 +413,6 @@ class SeatingEngine:
         tier: str = "",
         quantity: int = 0,
         allow_split: bool = False,
-        lapsed_out: set[str] | None = None,
     ) -> list[SeatInfo]:
         """The seats a hold request means: explicit ids, or best available ``quantity`` in ``tier``."""
         layout = spec.layout
@@ -451,7 +445,7 @@ class SeatingEngine:
                 "Ask for fewer seats.",
                 field="quantity",
             )
-        seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split, lapsed_out=lapsed_out)
+        seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split)
         if not seats:
             left = self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0)
             if left < quantity:
@@ -510,16 +504,8 @@ class SeatingEngine:
         hold_id = new_id("hld")
         expires_at = now + ttl
         for attempt in range(_RACE_RETRIES):
-            lapsed: set[str] | None = None if seat_ids else set()
             seats = self.choose(
-                session,
-                spec,
-                now=now,
-                seat_ids=seat_ids,
-                tier=tier,
-                quantity=quantity,
-                allow_split=allow_split,
-                lapsed_out=lapsed,
+                session, spec, now=now, seat_ids=seat_ids, tier=tier, quantity=quantity, allow_split=allow_split
             )
             try:
                 self.claim(
@@ -530,7 +516,7 @@ class SeatingEngine:
                     user_id=user_id,
                     expires_at=expires_at,
                     now=now,
-                    lapsed=lapsed,
+                    fresh_pick=not seat_ids,
                 )
                 break
             except ConflictError:
