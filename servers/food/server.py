@@ -145,8 +145,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str, Field(description="Saved address to price delivery for; '' = first saved address.")
         ] = "",
     ) -> RestaurantDetail:
-        """A restaurant's details and full menu: categories, items with prices, option groups (size, spice…)
-        with option ids, and sold-out flags."""
+        """A restaurant's details and full menu. menu.categories[].items[] have id, name, price and, when
+        present, tags, sold_out, the ids of the option groups they offer and sold_out_options. Option groups
+        (size, spice…) are listed once in menu.option_groups with a rule ('choose 1', 'optional, up to 3') and
+        options (id, name with price, extra_minor in menu.currency cents). Absent flags/lists mean false/empty."""
         return await _client(ctx).get_restaurant(restaurant_id, address_id)
 
     @mcp.tool(annotations=READ)

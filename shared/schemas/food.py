@@ -15,6 +15,11 @@ OrderStatus = Literal["placed", "accepted", "preparing", "picked_up", "deliverin
 OrderFilter = Literal["any", "active", "delivered", "cancelled"]
 
 
+def _empty(value: object) -> bool:
+    """Left out of the JSON when false, zero or empty: menus are mostly defaults, and size is cost."""
+    return not value
+
+
 class RestaurantSummary(WireModel):
     """One search hit: enough to choose, details via food_get_restaurant."""
 
@@ -31,7 +36,9 @@ class RestaurantSummary(WireModel):
     delivery_fee: Money = Field(description="Delivery fee to the requested point.")
     min_order: Money = Field(description="Minimum food subtotal.")
     eta_minutes: int = Field(description="Estimated minutes from order to door.")
-    matched_dishes: list[str] = Field(default_factory=list, description="Dishes that matched the query.")
+    matched_dishes: list[str] = Field(
+        default_factory=list, exclude_if=_empty, description="Dishes that matched the query; absent if none."
+    )
 
 
 class RestaurantPage(WireModel):
@@ -42,28 +49,38 @@ class RestaurantPage(WireModel):
 
 class MenuOption(WireModel):
     id: str = Field(description="Option id (opt_…); pass in option_ids.")
-    name: str = Field(description="Option name.")
-    price_delta: Money = Field(description="Added to the item price.")
-    sold_out: bool = Field(default=False, description="Cannot be chosen now.")
+    name: str = Field(description="Option name with its extra price, e.g. 'Large / 大份 (+€4.00)'.")
+    extra_minor: int = Field(
+        default=0,
+        exclude_if=_empty,
+        description="Added to the item price, in minor units of menu.currency; 0 if absent.",
+    )
 
 
 class OptionGroup(WireModel):
-    id: str = Field(description="Option group id (opg_…).")
-    name: str = Field(description="Group name, e.g. Size or Spice level.")
-    required: bool = Field(description="An option of this group must be chosen.")
-    min_select: int = Field(description="Fewest options to choose.")
-    max_select: int = Field(description="Most options to choose.")
+    """A choice such as size or spice, defined once per restaurant; items list the groups they offer by id."""
+
+    id: str = Field(description="Option group id (opg_…), as listed in an item's option_groups.")
+    name: str = Field(description="Group name, e.g. Size / 份量.")
+    rule: str = Field(description="How many to choose: 'choose 1', 'choose 1 to 2', 'optional, up to 3'.")
     options: list[MenuOption] = Field(description="Choices.")
 
 
 class MenuItem(WireModel):
     id: str = Field(description="Item id (itm_…); pass as item_id.")
     name: str = Field(description="Dish name (English / 中文).")
-    description: str = Field(default="", description="Short description.")
+    description: str = Field(default="", exclude_if=_empty, description="Short description; absent if none.")
     price: Money = Field(description="Base price before options.")
-    sold_out: bool = Field(default=False, description="Cannot be ordered now.")
-    tags: list[str] = Field(default_factory=list, description="vegetarian, vegan, spicy, gluten_free, popular, new.")
-    option_groups: list[OptionGroup] = Field(default_factory=list, description="Choices such as size or spice.")
+    sold_out: bool = Field(default=False, exclude_if=_empty, description="Cannot be ordered now; absent if false.")
+    tags: list[str] = Field(
+        default_factory=list, exclude_if=_empty, description="vegetarian, vegan, spicy, gluten_free, popular, new."
+    )
+    option_groups: list[str] = Field(
+        default_factory=list, exclude_if=_empty, description="Ids of the menu's option groups this item offers."
+    )
+    sold_out_options: list[str] = Field(
+        default_factory=list, exclude_if=_empty, description="Option ids that cannot be chosen for this item now."
+    )
 
 
 class MenuCategory(WireModel):
@@ -72,14 +89,35 @@ class MenuCategory(WireModel):
     items: list[MenuItem] = Field(description="Dishes in this category.")
 
 
-class RestaurantDetail(WireModel):
-    restaurant: RestaurantSummary = Field(description="Summary as in search results.")
+class Menu(WireModel):
+    """Dishes by category; option groups (size, spice, extras…) are defined once and referenced by id."""
+
+    currency: str = Field(description="ISO 4217 currency of every extra_minor.")
+    option_groups: list[OptionGroup] = Field(description="Every option group, referenced from items by id.")
+    categories: list[MenuCategory] = Field(description="Dishes by category.")
+
+
+class RestaurantInfo(RestaurantSummary):
+    """A restaurant as food_get_restaurant shows it: the search summary plus where, when and at what cost."""
+
     address: str = Field(description="Street address of the restaurant.")
     location: GeoPoint = Field(description="Where the restaurant is.")
     opening_hours: dict[str, str] = Field(description="Weekly hours by day (mon…sun), local time.")
     packaging_fee: Money = Field(description="Per-order packaging fee.")
     delivery_rule: str = Field(description="How the delivery fee is computed.")
-    menu: list[MenuCategory] = Field(description="Menu by category.")
+
+
+# Two top-level fields on purpose: clients check each one against the output schema on every call.
+class RestaurantDetail(WireModel):
+    """A restaurant's details and its full menu."""
+
+    restaurant: RestaurantInfo = Field(
+        description="As in search results, plus address, location, weekly hours, packaging fee and delivery rule."
+    )
+    menu: Menu = Field(
+        description="Dishes by category: items[] (id, name, price, tags, option_groups: ids, sold_out_options); "
+        "option groups listed once: option_groups[] (id, name, rule, options[]: id, name, extra_minor)."
+    )
 
 
 class CartItemInput(WireModel):

@@ -22,6 +22,11 @@ async def call(session, name, args):
     return result.structuredContent
 
 
+def free(groups, item, gid):
+    """Option ids of group ``gid`` that ``item`` can have now."""
+    return [o["id"] for o in groups[gid]["options"] if o["id"] not in item.get("sold_out_options", [])]
+
+
 async def main(command: str, data_dir: str) -> None:
     params = StdioServerParameters(command=command, args=[], env={"LIFESTYLE_DATA_DIR": data_dir})
     seen = {}
@@ -32,21 +37,23 @@ async def main(command: str, data_dir: str) -> None:
         page = await call(session, "food_search_restaurants", {"query": "pizza", "open_now": True, "limit": 10})
         for rest in page["restaurants"]:
             menu = await call(session, "food_get_restaurant", {"restaurant_id": rest["id"]})
+            # Option groups are listed once in the menu; items name theirs by id. A rule 'choose N…' needs N.
+            groups = {g["id"]: g for g in menu["menu"]["option_groups"]}
+            least = {
+                gid: int(g["rule"].split()[1]) if g["rule"].startswith("choose ") else 0 for gid, g in groups.items()
+            }
+
             items = [
                 i
-                for c in menu["menu"]
+                for c in menu["menu"]["categories"]
                 for i in c["items"]
-                if not i["sold_out"]
-                and all(sum(not o["sold_out"] for o in g["options"]) >= g["min_select"] for g in i["option_groups"])
+                if not i.get("sold_out")
+                and all(len(free(groups, i, gid)) >= least[gid] for gid in i.get("option_groups", []))
             ]
             if items:
                 break
         item = items[0]
-        options = [
-            o["id"]
-            for g in item["option_groups"]
-            for o in [x for x in g["options"] if not x["sold_out"]][: g["min_select"]]
-        ]
+        options = [oid for gid in item.get("option_groups", []) for oid in free(groups, item, gid)[: least[gid]]]
         qty = max(1, -(-rest["min_order"]["amount_minor"] // item["price"]["amount_minor"]))
         cart = await call(
             session,

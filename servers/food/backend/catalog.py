@@ -37,6 +37,16 @@ class OptionGroupRec(_Fixture):
     max_select: int = 1
     options: list[OptionRec]
 
+    @property
+    def least(self) -> int:
+        """Fewest options to choose (a required group needs at least one)."""
+        return max(self.min_select, 1 if self.required else 0)
+
+    def signature(self) -> tuple[object, ...]:
+        """What makes two items' groups the same choice (availability aside)."""
+        opts = tuple((o.name, o.name_zh, o.price_delta_minor) for o in self.options)
+        return (self.name, self.name_zh, self.least, self.max_select, opts)
+
 
 class ItemRec(_Fixture):
     id: str
@@ -111,12 +121,17 @@ class Catalog:
     restaurants: dict[str, RestaurantRec]
     cuisines: dict[str, CuisineRec]
     items: dict[str, tuple[RestaurantRec, ItemRec]] = field(default_factory=dict)
+    option_groups: dict[str, list[OptionGroupRec]] = field(default_factory=dict)
+    """Per restaurant, its distinct option groups (availability cleared); items' groups carry their ids."""
+    option_aliases: dict[str, str] = field(default_factory=dict)
+    """Per-item option ids of the fixtures (and of carts saved before sharing) → shared option ids."""
     _dish_text: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _name_text: dict[str, str] = field(default_factory=dict)
     _lookups: dict[str, dict[str, tuple[int, list[str]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for rest in self.restaurants.values():
+            self._share_option_groups(rest)
             self._name_text[rest.id] = f"{rest.name} {rest.name_zh}".lower()
             dishes = []
             for cat in rest.menu:
@@ -124,6 +139,41 @@ class Catalog:
                     self.items[item.id] = (rest, item)
                     dishes.append((f"{item.name} {item.name_zh} {cat.name} {cat.name_zh}".lower(), item.name))
             self._dish_text[rest.id] = dishes
+
+    def _share_option_groups(self, rest: RestaurantRec) -> None:
+        """Give equal option groups of a restaurant's items one id (opg_<r>_<n>) and shared option ids
+        (opt_<r>_<n>_<k>), so a menu lists each group once; per-item sold-out flags stay on the item's copy."""
+        prefix = rest.id.removeprefix("rst_")
+        shared: dict[tuple[object, ...], OptionGroupRec] = {}
+        groups: list[OptionGroupRec] = []
+        for cat in rest.menu:
+            for item in cat.items:
+                seen: dict[tuple[object, ...], int] = {}
+                copies = []
+                for group in item.option_groups:
+                    sig = group.signature()
+                    seen[sig] = seen.get(sig, 0) + 1
+                    key = (*sig, seen[sig])  # the same choice twice on one item stays two groups
+                    if key not in shared:
+                        n = len(groups) + 1
+                        options = [
+                            o.model_copy(update={"id": f"opt_{prefix}_{n}_{k}", "sold_out": False})
+                            for k, o in enumerate(group.options, 1)
+                        ]
+                        shared[key] = group.model_copy(update={"id": f"opg_{prefix}_{n}", "options": options})
+                        groups.append(shared[key])
+                    common = shared[key]
+                    options = []
+                    for mine, theirs in zip(group.options, common.options, strict=True):
+                        self.option_aliases[mine.id] = theirs.id
+                        options.append(mine.model_copy(update={"id": theirs.id}))
+                    copies.append(group.model_copy(update={"id": common.id, "options": options}))
+                item.option_groups = copies
+        self.option_groups[rest.id] = groups
+
+    def canonical_options(self, option_ids: list[str]) -> list[str]:
+        """Chosen option ids in their shared, sorted form (older per-item ids still resolve)."""
+        return sorted(self.option_aliases.get(oid, oid) for oid in option_ids)
 
     def cuisine_label(self, slug: str) -> str:
         rec = self.cuisines.get(slug)

@@ -15,7 +15,7 @@ from shared.geo import haversine_m
 from shared.schemas.common import GeoPoint, Money, format_money
 from shared.schemas.food import Bill, BillLine
 
-from .catalog import ItemRec, OptionRec, RestaurantRec
+from .catalog import ItemRec, OptionGroupRec, OptionRec, RestaurantRec
 
 DETOUR = 1.3  # road distance is about 1.3 × the straight line in a city grid
 RIDER_SPEED_M_PER_MIN = 250  # 15 km/h on a bike in town
@@ -74,7 +74,7 @@ def resolve_options(item: ItemRec, option_ids: list[str]) -> list[OptionRec]:
     chosen: list[OptionRec] = []
     for group in item.option_groups:
         picked = [by_id[oid][1] for oid in option_ids if by_id[oid][0].id == group.id]
-        low = max(group.min_select, 1 if group.required else 0)
+        low = group.least
         if not low <= len(picked) <= group.max_select:
             choices = ", ".join(f"{o.id} ({o.name})" for o in group.options if not o.sold_out)
             span = f"exactly {low}" if low == group.max_select else f"{low} to {group.max_select}"
@@ -85,6 +85,14 @@ def resolve_options(item: ItemRec, option_ids: list[str]) -> list[OptionRec]:
             )
         chosen += picked
     return chosen
+
+
+def choice_rule(group: OptionGroupRec) -> str:
+    """The group's limits in a few words, as the menu shows them; resolve_options enforces the numbers."""
+    low, high = group.least, group.max_select
+    if not low:
+        return f"optional, up to {high}"
+    return f"choose {low}" if low == high else f"choose {low} to {high}"
 
 
 def unit_price_minor(item: ItemRec, options: list[OptionRec]) -> int:

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -30,11 +31,13 @@ from shared.schemas.food import (
     CartUpdate,
     Cuisine,
     CuisineList,
+    Menu,
     MenuCategory,
     MenuItem,
     MenuOption,
     OptionGroup,
     RestaurantDetail,
+    RestaurantInfo,
     RestaurantPage,
     RestaurantSummary,
     SortKey,
@@ -46,6 +49,11 @@ from .models import AddressRow, CartRow, CouponRow, OrderRow, UserRow
 from .pricing import Coupon
 
 MAX_QUANTITY = 50
+
+
+def line_key(item_id: str, option_ids: list[str]) -> str:
+    """A cart line's id: the same item with the same (sorted) options is the same line."""
+    return "ln_" + hashlib.sha1(json.dumps([item_id, option_ids]).encode()).hexdigest()[:10]
 
 
 def utc(value: datetime) -> datetime:
@@ -76,7 +84,7 @@ class FoodService:
         self.catalog = catalog
         self.clock = clock
         self.currency = currency
-        self._menus: dict[str, list[MenuCategory]] = {}
+        self._menus: dict[str, Menu] = {}
         self._defaults: dict[str, Address | None] = {}
         self.reads = ReadCache(clock)
 
@@ -230,61 +238,74 @@ class FoodService:
                 else (self._default_address(session, user_id) or None)
             )
         point = near if isinstance(near, GeoPoint) else (near.location if near else rest.location)
-        m = self.money
+        summary = self._summary(rest, point, self.now(), [])
         return RestaurantDetail(
-            restaurant=self._summary(rest, point, self.now(), []),
-            address=f"{rest.street_address}, {rest.postcode} Helsinki".replace(" ,", ","),
-            location=rest.location,
-            opening_hours=describe_week(rest.opening_hours),
-            packaging_fee=m(rest.delivery.packaging_fee_minor),
-            delivery_rule=pricing.delivery_rule(rest, self.currency),
+            restaurant=RestaurantInfo(
+                **dict(summary),
+                address=f"{rest.street_address}, {rest.postcode} Helsinki".replace(" ,", ","),
+                location=rest.location,
+                opening_hours=describe_week(rest.opening_hours),
+                packaging_fee=self.money(rest.delivery.packaging_fee_minor),
+                delivery_rule=pricing.delivery_rule(rest, self.currency),
+            ),
             menu=self.menu(rest),
         )
 
-    def menu(self, rest: RestaurantRec) -> list[MenuCategory]:
-        """The wire menu, built once per restaurant: menus only change when the catalog is reloaded."""
+    def menu(self, rest: RestaurantRec) -> Menu:
+        """The wire menu, built once per restaurant: menus only change when the catalog is reloaded.
+
+        Compact on purpose (every value is copied and checked on both sides of every call): option
+        groups are listed once and items name theirs by id, option prices are integer extras in
+        the menu's currency with the amount in the option's name, and false/empty fields are left out.
+        """
         if rest.id in self._menus:
             return self._menus[rest.id]
-        m = self.money
-        menu = [
-            MenuCategory(
-                id=cat.id,
-                name=bilingual(cat.name, cat.name_zh),
-                items=[
-                    MenuItem(
-                        id=item.id,
-                        name=bilingual(item.name, item.name_zh),
-                        description=item.description,
-                        price=m(item.price_minor),
-                        sold_out=item.sold_out,
-                        tags=item.tags,
-                        option_groups=[
-                            OptionGroup(
-                                id=g.id,
-                                name=bilingual(g.name, g.name_zh),
-                                required=g.required,
-                                min_select=max(g.min_select, 1 if g.required else 0),
-                                max_select=g.max_select,
-                                options=[
-                                    MenuOption(
-                                        id=o.id,
-                                        name=bilingual(o.name, o.name_zh),
-                                        price_delta=m(o.price_delta_minor),
-                                        sold_out=o.sold_out,
-                                    )
-                                    for o in g.options
-                                ],
-                            )
-                            for g in item.option_groups
-                        ],
-                    )
-                    for item in cat.items
-                ],
-            )
-            for cat in rest.menu
-        ]
+        menu = Menu(
+            currency=self.currency,
+            option_groups=[
+                OptionGroup(
+                    id=g.id,
+                    name=bilingual(g.name, g.name_zh),
+                    rule=pricing.choice_rule(g),
+                    options=[
+                        MenuOption(
+                            id=o.id,
+                            name=self._option_label(bilingual(o.name, o.name_zh), o.price_delta_minor),
+                            extra_minor=o.price_delta_minor,
+                        )
+                        for o in g.options
+                    ],
+                )
+                for g in self.catalog.option_groups.get(rest.id, [])
+            ],
+            categories=[
+                MenuCategory(
+                    id=cat.id,
+                    name=bilingual(cat.name, cat.name_zh),
+                    items=[
+                        MenuItem(
+                            id=item.id,
+                            name=bilingual(item.name, item.name_zh),
+                            description=item.description,
+                            price=self.money(item.price_minor),
+                            sold_out=item.sold_out,
+                            tags=item.tags,
+                            option_groups=[g.id for g in item.option_groups],
+                            sold_out_options=[o.id for g in item.option_groups for o in g.options if o.sold_out],
+                        )
+                        for item in cat.items
+                    ],
+                )
+                for cat in rest.menu
+            ],
+        )
         self._menus[rest.id] = menu
         return menu
+
+    def _option_label(self, name: str, extra_minor: int) -> str:
+        if not extra_minor:
+            return name
+        return f"{name} ({'+' if extra_minor > 0 else ''}{self.money(extra_minor).display})"
 
     def cuisines(self) -> CuisineList:
         return CuisineList(cuisines=[Cuisine(slug=c.slug, en=c.en, zh=c.zh) for c in self.catalog.cuisines.values()])
@@ -406,7 +427,8 @@ class FoodService:
                 problems.append(f"Item {stored['item_id']} is no longer on the menu; remove it (quantity 0).")
                 continue
             _, item = rest_item
-            options = pricing.resolve_options(item, stored["option_ids"])
+            option_ids = self.catalog.canonical_options(stored["option_ids"])
+            options = pricing.resolve_options(item, option_ids)
             unit = pricing.unit_price_minor(item, options)
             subtotal += unit * stored["quantity"]
             lines.append(
@@ -415,7 +437,7 @@ class FoodService:
                     item_id=item.id,
                     name=bilingual(item.name, item.name_zh),
                     options=[o.name for o in options],
-                    option_ids=stored["option_ids"],
+                    option_ids=option_ids,
                     quantity=stored["quantity"],
                     unit_price=self.money(unit),
                     line_total=self.money(unit * stored["quantity"]),
@@ -477,7 +499,7 @@ class FoodService:
         with session_scope(self.engine) as session:
             self._user(session, user_id)
             row = self._cart_row(session, user_id)
-            lines = [dict(line) for line in row.lines]
+            lines = [self._canonical_line(line) for line in row.lines]
             restaurant_id = row.restaurant_id
             if update.clear:
                 lines, restaurant_id = [], ""
@@ -527,6 +549,13 @@ class FoodService:
             session.flush()
             return self.price_cart(session, user_id, row).cart
 
+    def _canonical_line(self, line: dict[str, Any]) -> dict[str, Any]:
+        """A stored cart line with shared option ids (carts saved before option groups were shared)."""
+        option_ids = self.catalog.canonical_options(line["option_ids"])
+        if option_ids == line["option_ids"]:
+            return dict(line)
+        return {**line, "option_ids": option_ids, "line_id": line_key(line["item_id"], option_ids)}
+
     def _apply_items(
         self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate
     ) -> list[dict[str, object]]:
@@ -546,8 +575,8 @@ class FoodService:
                     field="item_id",
                 )
             item = found[1]
-            option_ids = sorted(entry.option_ids)
-            line_id = "ln_" + hashlib.sha1(json.dumps([item.id, option_ids]).encode()).hexdigest()[:10]
+            option_ids = self.catalog.canonical_options(entry.option_ids)
+            line_id = line_key(item.id, option_ids)
             lines = [line for line in lines if line["line_id"] != line_id]
             if entry.quantity == 0:
                 continue

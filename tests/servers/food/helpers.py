@@ -28,12 +28,38 @@ async def err(client: Client, tool: str, args: dict[str, Any]) -> str:
     return first.text
 
 
-def pick_options(item: dict[str, Any]) -> list[str]:
+def menu_items(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every dish of a food_get_restaurant result, in menu order."""
+    return [i for cat in detail["menu"]["categories"] for i in cat["items"]]
+
+
+def groups_of(detail: dict[str, Any], item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The option groups an item offers, looked up by id in the menu's shared list."""
+    groups = {g["id"]: g for g in detail["menu"]["option_groups"]}
+    return [groups[gid] for gid in item.get("option_groups", [])]
+
+
+def least(group: dict[str, Any]) -> int:
+    """Fewest options a group needs, read from its rule ('choose 1', 'choose 1 to 2', 'optional, up to 3')."""
+    rule = group["rule"]
+    return int(rule.split()[1]) if rule.startswith("choose ") else 0
+
+
+def free_options(item: dict[str, Any], group: dict[str, Any]) -> list[dict[str, Any]]:
+    return [o for o in group["options"] if o["id"] not in item.get("sold_out_options", [])]
+
+
+def orderable(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """Dishes that can be ordered now: not sold out, and every group has enough available options."""
+    return [i for i in menu_items(detail) if not i.get("sold_out")
+            and all(len(free_options(i, g)) >= least(g) for g in groups_of(detail, i))]
+
+
+def pick_options(detail: dict[str, Any], item: dict[str, Any]) -> list[str]:
     """The cheapest valid option choice: the minimum number of available options per group."""
     chosen: list[str] = []
-    for group in item["option_groups"]:
-        free = [o for o in group["options"] if not o["sold_out"]]
-        chosen += [o["id"] for o in free[: group["min_select"]]]
+    for group in groups_of(detail, item):
+        chosen += [o["id"] for o in free_options(item, group)[: least(group)]]
     return chosen
 
 
@@ -43,9 +69,7 @@ async def fill_cart(client: Client, *, query: str = "", min_total_minor: int = 0
                                                           "limit": 20})
     for summary in page["restaurants"]:
         detail = await ok(client, "food_get_restaurant", {"restaurant_id": summary["id"]})
-        items = [i for cat in detail["menu"] for i in cat["items"] if not i["sold_out"]
-                 and all(len([o for o in g["options"] if not o["sold_out"]]) >= g["min_select"]
-                         for g in i["option_groups"])]
+        items = orderable(detail)
         if not items:
             continue
         item = items[0]
@@ -53,7 +77,7 @@ async def fill_cart(client: Client, *, query: str = "", min_total_minor: int = 0
         quantity = max(1, -(-need // item["price"]["amount_minor"]))
         cart = await ok(client, "food_update_cart", {
             "restaurant_id": summary["id"], "replace_cart": True,
-            "items": [{"item_id": item["id"], "quantity": quantity, "option_ids": pick_options(item)}],
+            "items": [{"item_id": item["id"], "quantity": quantity, "option_ids": pick_options(detail, item)}],
         })
         if cart["can_order"]:
             return cart

@@ -9,7 +9,7 @@ from mcp import Client
 from mcp.types import ElicitResult
 
 from tests.servers.food.conftest import FoodEnv
-from tests.servers.food.helpers import err, fill_cart, ok
+from tests.servers.food.helpers import err, fill_cart, groups_of, least, menu_items, ok
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 
@@ -85,7 +85,7 @@ async def test_switching_restaurant_says_so_and_keeps_the_cart(food: FoodEnv) ->
         others = await ok(c, "food_search_restaurants", {"limit": 20})
         other = next(r for r in others["restaurants"] if r["id"] != cart["restaurant_id"])
         detail = await ok(c, "food_get_restaurant", {"restaurant_id": other["id"]})
-        item = detail["menu"][0]["items"][0]
+        item = menu_items(detail)[0]
         text = await err(c, "food_update_cart", {"restaurant_id": other["id"],
                                                  "items": [{"item_id": item["id"], "quantity": 1}]})
         after = await ok(c, "food_get_cart", {})
@@ -176,8 +176,8 @@ async def test_the_minimum_order_is_explained_and_enforced(food: FoodEnv) -> Non
         page = await ok(c, "food_search_restaurants", {"open_now": True, "sort": "rating", "limit": 20})
         for summary in page["restaurants"]:
             detail = await ok(c, "food_get_restaurant", {"restaurant_id": summary["id"]})
-            cheap = [i for cat in detail["menu"] for i in cat["items"] if not i["sold_out"]
-                     and not i["option_groups"] and i["price"]["amount_minor"] < summary["min_order"]["amount_minor"]]
+            cheap = [i for i in menu_items(detail) if not i.get("sold_out") and not i.get("option_groups")
+                     and i["price"]["amount_minor"] < summary["min_order"]["amount_minor"]]
             if cheap:
                 break
         else:
@@ -232,8 +232,8 @@ async def test_bad_cart_lines_are_refused_with_the_fix_and_change_nothing(food: 
     async with Client(food.server) as c:
         cart = await fill_cart(c)
         detail = await ok(c, "food_get_restaurant", {"restaurant_id": cart["restaurant_id"]})
-        with_options = [i for cat in detail["menu"] for i in cat["items"]
-                        if any(g["required"] for g in i["option_groups"]) and not i["sold_out"]]
+        with_options = [i for i in menu_items(detail)
+                        if any(least(g) for g in groups_of(detail, i)) and not i.get("sold_out")]
         item_id = cart["lines"][0]["item_id"]
         before = food.snapshot()
         rid = cart["restaurant_id"]

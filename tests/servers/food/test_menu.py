@@ -1,0 +1,131 @@
+"""The compact menu of food_get_restaurant: option groups listed once, nothing a model needs lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp import Client
+from sqlmodel import Session
+
+from servers.food.backend.catalog import Catalog, ItemRec, RestaurantRec
+from servers.food.backend.models import CartRow
+from servers.food.backend.service import line_key
+from shared.schemas.common import format_money
+from tests.servers.food.conftest import FoodEnv
+from tests.servers.food.helpers import err, groups_of, least, menu_items, ok
+
+
+def catalog(env: FoodEnv) -> Catalog:
+    return env.app.state.service.catalog  # type: ignore[no-any-return]
+
+
+def find_item(env: FoodEnv, want: Any) -> tuple[RestaurantRec, ItemRec]:
+    for rest, item in catalog(env).items.values():
+        if want(item):
+            return rest, item
+    raise AssertionError("no such item in the fixtures")
+
+
+async def test_every_option_group_is_listed_once_and_items_name_theirs(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"limit": 20})
+        details = [await ok(c, "food_get_restaurant", {"restaurant_id": r["id"]}) for r in page["restaurants"]]
+    for detail in details:
+        menu = detail["menu"]
+        assert menu["currency"] == "EUR"
+        groups = menu["option_groups"]
+        group_ids = [g["id"] for g in groups]
+        option_ids = [o["id"] for g in groups for o in g["options"]]
+        assert len(set(group_ids)) == len(group_ids) and len(set(option_ids)) == len(option_ids)
+        shapes = [(g["name"], g["rule"], [(o["name"], o.get("extra_minor", 0)) for o in g["options"]]) for g in groups]
+        assert len(shapes) == len({repr(s) for s in shapes}), "an option group is listed twice"
+        used = {gid for item in menu_items(detail) for gid in item.get("option_groups", [])}
+        assert used == set(group_ids)
+        for item in menu_items(detail):
+            rec = catalog(food).items[item["id"]][1]
+            # Left out when false/empty, present otherwise.
+            assert item.get("sold_out", False) == rec.sold_out and ("sold_out" in item) == rec.sold_out
+            assert item.get("tags", []) == rec.tags and ("tags" in item) == bool(rec.tags)
+            assert ("option_groups" in item) == bool(rec.option_groups)
+            assert "description" not in item or item["description"]
+            offered = groups_of(detail, item)
+            assert [len(g["options"]) for g in offered] == [len(g.options) for g in rec.option_groups]
+            for group, grec in zip(offered, rec.option_groups, strict=True):
+                assert least(group) == grec.least
+                assert group["rule"].endswith(str(grec.max_select))
+                for option, orec in zip(group["options"], grec.options, strict=True):
+                    assert option.get("extra_minor", 0) == orec.price_delta_minor
+                    assert ("extra_minor" in option) == bool(orec.price_delta_minor)
+                    if orec.price_delta_minor > 0:
+                        assert option["name"].endswith(f"(+{format_money(orec.price_delta_minor, 'EUR')})")
+
+
+async def test_extras_and_rules_mean_what_the_menu_says(food: FoodEnv) -> None:
+    rest, rec = find_item(food, lambda i: not i.sold_out and any(
+        g.least == 1 == g.max_select and any(o.price_delta_minor for o in g.options) for g in i.option_groups))
+    async with Client(food.server) as c:
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": rest.id})
+        item = next(i for i in menu_items(detail) if i["id"] == rec.id)
+        offered = groups_of(detail, item)
+        one = next(g for g in offered if g["rule"] == "choose 1" and any("extra_minor" in o for o in g["options"]))
+        priced = next(o for o in one["options"] if "extra_minor" in o and o["id"] not in
+                      item.get("sold_out_options", []))
+        others = [next(o["id"] for o in g["options"] if o["id"] not in item.get("sold_out_options", []))
+                  for g in offered if g is not one and least(g)]
+        cart = await ok(c, "food_update_cart", {"restaurant_id": rest.id, "replace_cart": True, "items": [
+            {"item_id": rec.id, "quantity": 2, "option_ids": [priced["id"], *others]}]})
+        two = await err(c, "food_update_cart", {"restaurant_id": rest.id, "items": [
+            {"item_id": rec.id, "quantity": 1, "option_ids": [o["id"] for o in one["options"]] + others}]})
+        none = await err(c, "food_update_cart", {"restaurant_id": rest.id, "items": [
+            {"item_id": rec.id, "quantity": 1, "option_ids": others}]})
+    line = cart["lines"][0]
+    assert line["unit_price"]["amount_minor"] == item["price"]["amount_minor"] + priced["extra_minor"]
+    assert sorted(line["option_ids"]) == sorted([priced["id"], *others])
+    assert "needs exactly 1" in two and "needs exactly 1" in none
+
+
+async def test_sold_out_options_are_named_on_their_item_and_refused(food: FoodEnv) -> None:
+    rest, rec = find_item(food, lambda i: not i.sold_out and any(o.sold_out for g in i.option_groups
+                                                                  for o in g.options))
+    sold = next(o.id for g in rec.option_groups for o in g.options if o.sold_out)
+    async with Client(food.server) as c:
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": rest.id})
+        item = next(i for i in menu_items(detail) if i["id"] == rec.id)
+        text = await err(c, "food_update_cart", {"restaurant_id": rest.id, "replace_cart": True, "items": [
+            {"item_id": rec.id, "quantity": 1, "option_ids": [sold]}]})
+    assert item["sold_out_options"] == [sold]
+    assert "sold out" in text
+    # The same option of another item sharing the group is not sold out there.
+    twins = [i for i in menu_items(detail) if i["id"] != rec.id
+             and set(i.get("option_groups", [])) & set(item["option_groups"])]
+    assert any(sold not in i.get("sold_out_options", []) for i in twins) or not twins
+
+
+async def test_per_item_option_ids_from_before_sharing_still_work(food: FoodEnv) -> None:
+    """Carts saved before option groups were shared, and clients holding an older menu, keep working."""
+    aliases = catalog(food).option_aliases
+    old_of = {new: old for old, new in aliases.items() if old != new}
+    rest, rec = find_item(food, lambda i: not i.sold_out and not any(o.sold_out for g in i.option_groups
+                                                                      for o in g.options)
+                          and any(g.least for g in i.option_groups)
+                          and all(any(old_of.get(o.id, "").startswith(f"opt_{i.id[4:]}_") for o in g.options)
+                                  for g in i.option_groups))
+    shared = [g.options[0].id for g in rec.option_groups if g.least]
+    legacy = sorted(next(old for old, new in aliases.items() if new == oid and old.startswith(f"opt_{rec.id[4:]}_"))
+                    for oid in shared)
+    assert legacy != sorted(shared)
+    with Session(food.engine) as session:  # a cart stored with the per-item ids
+        row = session.get(CartRow, food.settings.user) or CartRow(user_id=food.settings.user)
+        row.restaurant_id = rest.id
+        row.lines = [{"line_id": line_key(rec.id, legacy), "item_id": rec.id, "option_ids": legacy, "quantity": 1}]
+        session.add(row)
+        session.commit()
+    async with Client(food.server) as c:
+        stored = await ok(c, "food_get_cart", {})
+        again = await ok(c, "food_update_cart", {"restaurant_id": rest.id, "items": [
+            {"item_id": rec.id, "quantity": 3, "option_ids": shared}]})
+        old_ids = await ok(c, "food_update_cart", {"restaurant_id": rest.id, "items": [
+            {"item_id": rec.id, "quantity": 2, "option_ids": legacy}]})
+    assert stored["lines"][0]["option_ids"] == sorted(shared)
+    assert [(line["option_ids"], line["quantity"]) for line in again["lines"]] == [(sorted(shared), 3)]
+    assert [(line["option_ids"], line["quantity"]) for line in old_ids["lines"]] == [(sorted(shared), 2)]
