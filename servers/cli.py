@@ -45,8 +45,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     reset = sub.add_parser("reset", help="reload fixtures for one or all verticals")
     reset.add_argument("vertical", nargs="?", default="all")
     config = sub.add_parser("config", help="print a client config snippet")
-    config.add_argument("--client", required=True,
-                        choices=["claude-desktop", "claude-code", "qwen-agent", "cursor", "gemini"])
+    config.add_argument(
+        "--client", required=True, choices=["claude-desktop", "claude-code", "qwen-agent", "cursor", "gemini"]
+    )
     config.add_argument("--http", action="store_true", help="HTTP entries instead of stdio")
     ns = parser.parse_args(args)
     if ns.command == "serve":

@@ -24,17 +24,25 @@ def snippet(client: str, names: list[str], *, http: bool = False) -> str:
     entries: dict[str, Any] = {}
     for name in names:
         if client == "qwen-agent":
-            entries[name] = ({"type": "streamable-http", "url": _url(name), "sse_read_timeout": 300} if http
-                             else {"command": _command(name), "args": []})
+            entries[name] = (
+                {"type": "streamable-http", "url": _url(name), "sse_read_timeout": 300}
+                if http
+                else {"command": _command(name), "args": []}
+            )
         elif client == "claude-code":
-            entries[name] = {"type": "http", "url": _url(name)} if http else {
-                "type": "stdio", "command": _command(name), "args": []}
+            entries[name] = (
+                {"type": "http", "url": _url(name)}
+                if http
+                else {"type": "stdio", "command": _command(name), "args": []}
+            )
         elif client == "gemini":
             entries[name] = {"httpUrl": _url(name)} if http else {"command": _command(name), "args": []}
         elif client == "cursor":
             entries[name] = {"url": _url(name)} if http else {"command": _command(name), "args": []}
         else:  # claude-desktop: the config file is stdio-only; HTTP goes through mcp-remote
-            entries[name] = ({"command": "npx", "args": ["-y", "mcp-remote", _url(name), "--allow-http",
-                                                         "--transport", "http-only"]} if http
-                             else {"command": _command(name), "args": []})
+            entries[name] = (
+                {"command": "npx", "args": ["-y", "mcp-remote", _url(name), "--allow-http", "--transport", "http-only"]}
+                if http
+                else {"command": _command(name), "args": []}
+            )
     return json.dumps({"mcpServers": entries}, indent=2)
