@@ -14,7 +14,17 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
-from shared.kit.server import PAY, READ, WRITE, ClientLifespan, Consent, LifestyleServer, ask_consent, consent_decision
+from shared.kit.server import (
+    PAY,
+    READ,
+    WRITE,
+    ClientLifespan,
+    Consent,
+    LifestyleServer,
+    ask_consent,
+    consent_decision,
+    withheld,
+)
 from shared.kit.settings import Settings
 from shared.schemas.common import Address, GeoPoint
 from shared.schemas.food import (
@@ -256,7 +266,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 f"{quote.expires_at:%H:%M}).",
             )
         if decision == "no":
-            return PlaceOrderResult(status="declined", quote=quote, message="The user declined; nothing was ordered.")
+            return PlaceOrderResult(
+                status="declined", quote=withheld(quote), message="The user declined; nothing was ordered."
+            )
         order = await client.place_order(quote.confirmation_token)
         return PlaceOrderResult(status="done", message=f"Order {order.id} placed.", order=order)
 
@@ -312,7 +324,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 f"again with confirmation_token='{quote.confirmation_token}'.",
             )
         if decision == "no":
-            return CancelResult(status="declined", quote=quote, message="The user kept the order; nothing changed.")
+            return CancelResult(
+                status="declined", quote=withheld(quote), message="The user kept the order; nothing changed."
+            )
         order = await client.cancel_order(order_id, quote.confirmation_token, reason)
         return CancelResult(
             status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.", order=order

@@ -15,7 +15,17 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
-from shared.kit.server import PAY, READ, WRITE, ClientLifespan, Consent, LifestyleServer, ask_consent, consent_decision
+from shared.kit.server import (
+    PAY,
+    READ,
+    WRITE,
+    ClientLifespan,
+    Consent,
+    LifestyleServer,
+    ask_consent,
+    consent_decision,
+    withheld,
+)
 from shared.kit.settings import Settings
 from shared.schemas.movies import (
     GENRE_LABELS,
@@ -265,7 +275,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         if decision == "no":
             return PurchaseResult(
                 status="declined",
-                quote=quote,
+                quote=withheld(quote),
                 message="The user declined; nothing was bought. The hold stays until it lapses, or release it with "
                 "movies_release_hold.",
             )
@@ -315,7 +325,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 f"with order_id='{order_id}' and confirmation_token='{quote.confirmation_token}'.",
             )
         if decision == "no":
-            return RefundResult(status="declined", quote=quote, message="The user kept the tickets; nothing changed.")
+            return RefundResult(
+                status="declined", quote=withheld(quote), message="The user kept the tickets; nothing changed."
+            )
         order = await client.refund(order_id, quote.confirmation_token)
         return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back.", order=order)
 

@@ -15,7 +15,17 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
-from shared.kit.server import PAY, READ, WRITE, ClientLifespan, Consent, LifestyleServer, ask_consent, consent_decision
+from shared.kit.server import (
+    PAY,
+    READ,
+    WRITE,
+    ClientLifespan,
+    Consent,
+    LifestyleServer,
+    ask_consent,
+    consent_decision,
+    withheld,
+)
 from shared.kit.settings import Settings
 from shared.schemas.tickets import (
     CATEGORY_ZH,
@@ -246,7 +256,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         if decision == "no":
             return PurchaseResult(
                 status="declined",
-                quote=quote,
+                quote=withheld(quote),
                 message="The user declined; nothing was bought. The hold stays until "
                 "it lapses, or release it with tickets_release_hold.",
             )
@@ -299,7 +309,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 f"with order_id='{order_id}' and confirmation_token='{quote.confirmation_token}'.",
             )
         if decision == "no":
-            return RefundResult(status="declined", quote=quote, message="The user kept the tickets; nothing changed.")
+            return RefundResult(
+                status="declined", quote=withheld(quote), message="The user kept the tickets; nothing changed."
+            )
         order = await client.refund(order_id, quote.confirmation_token)
         return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back in all.", order=order)
 

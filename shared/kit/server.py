@@ -191,6 +191,15 @@ def consent_decision(answer: ElicitationResult[Consent] | None) -> Literal["yes"
     return "no"
 
 
+QuoteT = TypeVar("QuoteT", bound=BaseModel)
+
+
+def withheld(quote: QuoteT) -> QuoteT:
+    """The quote to show after the user said no: without its confirmation token, so the model
+    cannot act on the declined amount anyway; asking again starts a new confirmation."""
+    return quote.model_copy(update={"confirmation_token": ""})
+
+
 C = TypeVar("C", bound=BackendClient)
 
 

@@ -31,8 +31,9 @@ async def test_chinese_and_english_queries_find_the_same_restaurants(food: FoodE
 async def test_search_pages_with_an_opaque_cursor_and_no_overlap(food: FoodEnv) -> None:
     async with Client(food.server) as c:
         first = await ok(c, "food_search_restaurants", {"limit": 5, "sort": "distance"})
-        second = await ok(c, "food_search_restaurants", {"limit": 5, "sort": "distance",
-                                                         "cursor": first["page"]["next_cursor"]})
+        second = await ok(
+            c, "food_search_restaurants", {"limit": 5, "sort": "distance", "cursor": first["page"]["next_cursor"]}
+        )
     assert len(first["restaurants"]) == 5 and second["restaurants"]
     assert not {r["id"] for r in first["restaurants"]} & {r["id"] for r in second["restaurants"]}
     assert first["restaurants"][-1]["distance_m"] <= second["restaurants"][0]["distance_m"]
@@ -72,6 +73,7 @@ async def test_elicitation_asks_for_the_exact_total_and_a_no_orders_nothing(food
         cart = await fill_cart(c)
         declined = await ok(c, "food_place_order", {})
         assert declined["status"] == "declined"
+        assert declined["quote"]["confirmation_token"] == "", "a declined amount leaves the model no token to act on"
         assert (await ok(c, "food_list_orders", {}))["orders"] == []
         placed = await ok(c, "food_place_order", {})
     assert placed["status"] == "done"
@@ -86,8 +88,9 @@ async def test_switching_restaurant_says_so_and_keeps_the_cart(food: FoodEnv) ->
         other = next(r for r in others["restaurants"] if r["id"] != cart["restaurant_id"])
         detail = await ok(c, "food_get_restaurant", {"restaurant_id": other["id"]})
         item = menu_items(detail)[0]
-        text = await err(c, "food_update_cart", {"restaurant_id": other["id"],
-                                                 "items": [{"item_id": item["id"], "quantity": 1}]})
+        text = await err(
+            c, "food_update_cart", {"restaurant_id": other["id"], "items": [{"item_id": item["id"], "quantity": 1}]}
+        )
         after = await ok(c, "food_get_cart", {})
     assert "replace_cart" in text
     assert after["lines"] == cart["lines"]
@@ -140,8 +143,16 @@ async def test_a_changed_cart_invalidates_the_token(food: FoodEnv) -> None:
         cart = await fill_cart(c)
         quote = await ok(c, "food_place_order", {})
         line = cart["lines"][0]
-        await ok(c, "food_update_cart", {"restaurant_id": cart["restaurant_id"], "items": [
-            {"item_id": line["item_id"], "quantity": line["quantity"] + 1, "option_ids": line["option_ids"]}]})
+        await ok(
+            c,
+            "food_update_cart",
+            {
+                "restaurant_id": cart["restaurant_id"],
+                "items": [
+                    {"item_id": line["item_id"], "quantity": line["quantity"] + 1, "option_ids": line["option_ids"]}
+                ],
+            },
+        )
         text = await err(c, "food_place_order", {"confirmation_token": quote["quote"]["confirmation_token"]})
     assert "cart changed" in text
 
@@ -176,14 +187,26 @@ async def test_the_minimum_order_is_explained_and_enforced(food: FoodEnv) -> Non
         page = await ok(c, "food_search_restaurants", {"open_now": True, "sort": "rating", "limit": 20})
         for summary in page["restaurants"]:
             detail = await ok(c, "food_get_restaurant", {"restaurant_id": summary["id"]})
-            cheap = [i for i in menu_items(detail) if not i.get("sold_out") and not i.get("option_groups")
-                     and i["price"]["amount_minor"] < summary["min_order"]["amount_minor"]]
+            cheap = [
+                i
+                for i in menu_items(detail)
+                if not i.get("sold_out")
+                and not i.get("option_groups")
+                and i["price"]["amount_minor"] < summary["min_order"]["amount_minor"]
+            ]
             if cheap:
                 break
         else:
             pytest.fail("fixtures have no restaurant with a minimum order above a single dish")
-        cart = await ok(c, "food_update_cart", {"restaurant_id": summary["id"], "replace_cart": True,
-                                                "items": [{"item_id": cheap[0]["id"], "quantity": 1}]})
+        cart = await ok(
+            c,
+            "food_update_cart",
+            {
+                "restaurant_id": summary["id"],
+                "replace_cart": True,
+                "items": [{"item_id": cheap[0]["id"], "quantity": 1}],
+            },
+        )
         text = await err(c, "food_place_order", {})
     assert not cart["can_order"]
     assert any("Minimum order" in p for p in cart["problems"])
@@ -200,14 +223,20 @@ BAD_CALLS = [
     ("food_search_restaurants", {"cursor": "garbage!"}, "cursor"),
     ("food_search_restaurants", {"address_id": "adr_missing"}, "No saved address"),
     ("food_search_restaurants", {"sort": "cheapest"}, "sort"),
-    ("food_update_cart", {"restaurant_id": "rst_nope", "items": [{"item_id": "itm_x", "quantity": 1}]},
-     "No restaurant"),
+    (
+        "food_update_cart",
+        {"restaurant_id": "rst_nope", "items": [{"item_id": "itm_x", "quantity": 1}]},
+        "No restaurant",
+    ),
     ("food_update_cart", {"items": [{"item_id": "itm_x", "quantity": 1}]}, "restaurant_id is required"),
     ("food_update_cart", {"coupon_code": "NOSUCHCODE"}, "No coupon"),
     ("food_update_cart", {"address_id": "adr_missing"}, "No saved address"),
     ("food_save_address", {"label": "Moon", "street": "Nowhere", "housenumber": "1"}, "Could not find"),
-    ("food_save_address", {"label": "Far", "street": "X", "housenumber": "1", "lat": 31.2, "lng": 121.5},
-     "outside the service area"),
+    (
+        "food_save_address",
+        {"label": "Far", "street": "X", "housenumber": "1", "lat": 31.2, "lng": 121.5},
+        "outside the service area",
+    ),
     ("food_place_order", {"confirmation_token": "cft_unknown"}, "unknown"),
     ("food_place_order", {"payment_method": "bitcoin"}, "payment_method"),
     ("food_get_order", {"order_id": "ord_missing"}, "No order"),
@@ -217,10 +246,10 @@ BAD_CALLS = [
 ]
 
 
-@pytest.mark.parametrize(("tool", "args", "says"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in
-                                                                   enumerate(BAD_CALLS)])
-async def test_bad_input_is_a_tool_error_that_changes_nothing(food: FoodEnv, tool: str, args: dict[str, object],
-                                                              says: str) -> None:
+@pytest.mark.parametrize(("tool", "args", "says"), BAD_CALLS, ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(BAD_CALLS)])
+async def test_bad_input_is_a_tool_error_that_changes_nothing(
+    food: FoodEnv, tool: str, args: dict[str, object], says: str
+) -> None:
     before = food.snapshot()
     async with Client(food.server) as c:
         text = await err(c, tool, args)
@@ -232,19 +261,35 @@ async def test_bad_cart_lines_are_refused_with_the_fix_and_change_nothing(food: 
     async with Client(food.server) as c:
         cart = await fill_cart(c)
         detail = await ok(c, "food_get_restaurant", {"restaurant_id": cart["restaurant_id"]})
-        with_options = [i for i in menu_items(detail)
-                        if any(least(g) for g in groups_of(detail, i)) and not i.get("sold_out")]
+        with_options = [
+            i for i in menu_items(detail) if any(least(g) for g in groups_of(detail, i)) and not i.get("sold_out")
+        ]
         item_id = cart["lines"][0]["item_id"]
         before = food.snapshot()
         rid = cart["restaurant_id"]
-        negative = await err(c, "food_update_cart", {"restaurant_id": rid,
-                                                     "items": [{"item_id": item_id, "quantity": -2}]})
-        unknown = await err(c, "food_update_cart", {"restaurant_id": rid, "items": [
-            {"item_id": item_id, "quantity": 1, "option_ids": ["opt_does_not_exist"]}]})
-        foreign = await err(c, "food_update_cart", {"restaurant_id": rid,
-                                                    "items": [{"item_id": "itm_not_here", "quantity": 1}]})
-        missing = await err(c, "food_update_cart", {"restaurant_id": rid, "items": [
-            {"item_id": with_options[0]["id"], "quantity": 1}]}) if with_options else "needs"
+        negative = await err(
+            c, "food_update_cart", {"restaurant_id": rid, "items": [{"item_id": item_id, "quantity": -2}]}
+        )
+        unknown = await err(
+            c,
+            "food_update_cart",
+            {
+                "restaurant_id": rid,
+                "items": [{"item_id": item_id, "quantity": 1, "option_ids": ["opt_does_not_exist"]}],
+            },
+        )
+        foreign = await err(
+            c, "food_update_cart", {"restaurant_id": rid, "items": [{"item_id": "itm_not_here", "quantity": 1}]}
+        )
+        missing = (
+            await err(
+                c,
+                "food_update_cart",
+                {"restaurant_id": rid, "items": [{"item_id": with_options[0]["id"], "quantity": 1}]},
+            )
+            if with_options
+            else "needs"
+        )
     assert "0 to remove" in negative
     assert "Valid option ids" in unknown
     assert "food_get_restaurant" in foreign

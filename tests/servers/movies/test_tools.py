@@ -172,6 +172,7 @@ async def test_elicitation_asks_for_the_exact_total_and_a_no_buys_nothing(movies
         hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
         declined = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
         assert declined["status"] == "declined" and movies.wallet() == before
+        assert declined["quote"]["confirmation_token"] == "", "a declined amount leaves the model no token to act on"
         assert (await ok(c, "movies_list_orders", {}))["orders"] == []
         bought = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
         kept = await ok(c, "movies_refund", {"order_id": bought["order"]["id"]})

@@ -124,6 +124,7 @@ async def test_elicitation_asks_for_the_exact_total_and_a_no_buys_nothing(ticket
         hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
         declined = await ok(c, "tickets_purchase", {"hold_id": hold["id"]})
         assert declined["status"] == "declined" and tickets.wallet() == before
+        assert declined["quote"]["confirmation_token"] == "", "a declined amount leaves the model no token to act on"
         assert (await ok(c, "tickets_list_orders", {}))["orders"] == []
         bought = await ok(c, "tickets_purchase", {"hold_id": hold["id"]})
         kept = await ok(c, "tickets_refund", {"order_id": bought["order"]["id"]})
