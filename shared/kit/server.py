@@ -27,7 +27,7 @@ from mcp.types import (
 )
 from mcp.types import Tool as MCPTool
 from mcp_types.version import is_version_at_least
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from shared.errors import LifestyleError
 from shared.kit.client import BackendClient, connect
@@ -104,10 +104,12 @@ class LifestyleServer(MCPServer[Any]):
     ) -> CallToolResult | InputRequiredResult:
         try:
             return await self._call_tool(name, arguments, context)
-        except UnexpectedToolError as exc:
+        except ToolError as exc:  # UnexpectedToolError included
             cause = exc.__cause__
             if isinstance(cause, LifestyleError):
                 raise ToolError(cause.for_model()) from cause
+            if isinstance(cause, ValidationError):
+                raise ToolError(describe_invalid(name, cause)) from cause
             raise
 
     async def _call_tool(
@@ -192,6 +194,20 @@ def consent_decision(answer: ElicitationResult[Consent] | None) -> Literal["yes"
 
 
 QuoteT = TypeVar("QuoteT", bound=BaseModel)
+
+
+def describe_invalid(tool: str, error: ValidationError) -> str:
+    """Argument errors in a model's terms: which argument, what is wrong, what was sent; no links."""
+    lines = []
+    for item in error.errors(include_url=False)[:5]:
+        where = ".".join(str(p) for p in item["loc"]) or "arguments"
+        sent = repr(item.get("input"))
+        sent = sent if len(sent) <= 60 else sent[:57] + "..."
+        lines.append(f"{where}: {item['msg']} (got {sent})")
+    return (
+        f"Invalid arguments for {tool}: " + "; ".join(lines) + ". Nothing was changed. Fix these arguments and call "
+        "again; the tool's input schema gives each argument's type, range and allowed values."
+    )
 
 
 def withheld(quote: QuoteT) -> QuoteT:

@@ -295,3 +295,12 @@ async def test_bad_cart_lines_are_refused_with_the_fix_and_change_nothing(food: 
     assert "food_get_restaurant" in foreign
     assert "needs" in missing
     assert food.snapshot() == before
+
+
+async def test_argument_errors_name_the_argument_and_what_it_takes(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        text = await err(c, "food_search_restaurants", {"limit": 1000, "sort": "boat"})
+    assert text.startswith("Invalid arguments for food_search_restaurants:")
+    assert "limit: Input should be less than or equal to 20 (got 1000)" in text
+    assert "sort:" in text and "'distance'" in text and "(got 'boat')" in text
+    assert "pydantic.dev" not in text and "Nothing was changed" in text
