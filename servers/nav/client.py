@@ -63,11 +63,10 @@ class NavClient(BackendClient):
     async def distance_matrix(self, body: MatrixRequest) -> MatrixResult:
         return await self.call("POST", "/matrix", MatrixResult, json=body.model_dump(mode="json"))
 
-    async def weather(self, day: date | None = None, days: int = 1) -> WeatherResult:
-        params: dict[str, object] = {"days": days}
-        if day is not None:
-            params["date"] = day.isoformat()
-        return await self.call("GET", "/weather", WeatherResult, params=params)
+    async def weather(self, day: date | str = "", days: int = 1) -> WeatherResult:
+        """``day``: a date, or 'YYYY-MM-DD' / 'today' / 'tomorrow' / '' (today) read on the provider's clock."""
+        text = day.isoformat() if isinstance(day, date) else day
+        return await self.call("GET", "/weather", WeatherResult, params={"date": text, "days": days})
 
     async def render_map(self, body: MapRequest) -> MapImage:
         return await self.call("POST", "/map", MapImage, json=body.model_dump(mode="json"))

@@ -7,7 +7,7 @@ a PNG as image content next to a JSON summary.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from mcp.server.mcpserver import Context
@@ -19,6 +19,7 @@ from shared.geo import CITY_TZ
 from shared.kit.server import READ, ClientLifespan, LifestyleServer
 from shared.kit.settings import Settings
 from shared.schemas.nav import (
+    MAX_QUERY,
     GeocodeResult,
     MapRequest,
     MapSize,
@@ -73,22 +74,6 @@ def parse_depart(value: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=CITY_TZ)
 
 
-def parse_day(value: str, today: date) -> date | None:
-    text = value.strip().lower()
-    if not text:
-        return None
-    if text in ("today", "今天"):
-        return today
-    if text in ("tomorrow", "明天"):
-        return today + timedelta(days=1)
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"date {value!r} is not a date.", "Use YYYY-MM-DD (e.g. 2026-11-26), 'today' or 'tomorrow'.", field="date"
-        ) from exc
-
-
 def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
     """The nav server. ``app`` lets tests share one in-process backend (and its clock)."""
     settings = settings or Settings.for_vertical("nav")
@@ -110,7 +95,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str,
             Field(
                 description="Street address, place name or category, in English, Finnish or Chinese, e.g. "
-                "'Mannerheimintie 5', 'Kinopalatsi', '赫尔辛基大教堂', 'cinema'."
+                "'Mannerheimintie 5', 'Kinopalatsi', '赫尔辛基大教堂', 'cinema'. At most 200 characters.",
+                max_length=MAX_QUERY,
             ),
         ],
         limit: Annotated[int, Field(description="Candidates to return, 1–10.", ge=1, le=10)] = 5,
@@ -244,9 +230,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     ) -> WeatherResult:
         """Weather forecast for Helsinki by date: condition, min/max temperature, precipitation, wind, sunrise and
         sunset, four parts of the day and one practical hint."""
-        client = _client(ctx)
-        today = (await client.weather()).days[0].date
-        return await client.weather(parse_day(date, today), days)
+        return await _client(ctx).weather(date, days)
 
     @mcp.tool(annotations=READ)
     async def nav_render_map(

@@ -20,6 +20,7 @@ CandidateKind = Literal["address", "place", "street", "stop"]
 OpenStatus = Literal["open", "closed", "unknown"]
 Condition = Literal["clear", "partly_cloudy", "cloudy", "fog", "drizzle", "rain", "sleet", "snow", "thunderstorm"]
 MapSize = Literal["small", "medium", "large"]
+MAX_QUERY = 200  # characters of a geocoding query (or a free-text route end) the provider accepts
 
 
 class GeocodeCandidate(WireModel):

@@ -6,8 +6,6 @@ service become HTTP statuses in ``shared.kit.backend``; ``/openapi.json`` is the
 
 from __future__ import annotations
 
-import base64
-from datetime import date
 from typing import Annotated
 
 from fastapi import FastAPI, Query
@@ -15,17 +13,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.clock import SimClock
-from shared.errors import InvalidInputError
+from shared.geo import require_in_city
 from shared.kit.backend import ERROR_RESPONSES, clock_router, install_error_handlers
 from shared.kit.db import ensure_seeded, make_engine
 from shared.kit.settings import Settings
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import (
+    MAX_QUERY,
     GeocodeResult,
     MapImage,
-    MapMarker,
     MapRequest,
-    MapSummary,
     MatrixRequest,
     MatrixResult,
     PlaceDetail,
@@ -39,8 +36,7 @@ from shared.schemas.nav import (
 from . import seed
 from .graph import RoadNetwork, load_network
 from .models import NavTable
-from .render import ATTRIBUTION, render_map
-from .routing import Router, decode_polyline
+from .routing import Router
 from .service import NavService
 from .transit import Transit
 
@@ -94,12 +90,18 @@ def create_app(
 
     @app.get("/geocode", tags=["geo"])
     def geocode(
-        query: str = "",
+        query: Annotated[
+            str, Query(description=f"Address, place name or category; at most {MAX_QUERY} characters.")
+        ] = "",
         limit: Annotated[int, Query(ge=1, le=10)] = 5,
         near_lat: Annotated[float, Query(ge=-90, le=90)] = 0,
         near_lng: Annotated[float, Query(ge=-180, le=180)] = 0,
     ) -> GeocodeResult:
-        near = GeoPoint(lat=near_lat, lng=near_lng) if (near_lat or near_lng) else None
+        near = (
+            require_in_city(GeoPoint(lat=near_lat, lng=near_lng), "near_lat/near_lng")
+            if (near_lat or near_lng)
+            else None
+        )
         return svc.geocode(query, limit, near)
 
     @app.get("/reverse", tags=["geo"])
@@ -135,50 +137,14 @@ def create_app(
         return svc.matrix(body)
 
     @app.get("/weather", tags=["weather"])
-    def weather(day: Annotated[date | None, Query(alias="date")] = None,
-                days: Annotated[int, Query(ge=1, le=7)] = 1) -> WeatherResult:  # fmt: skip
+    def weather(
+        day: Annotated[str, Query(alias="date", description="YYYY-MM-DD, 'today' or 'tomorrow'; '' = today.")] = "",
+        days: Annotated[int, Query(ge=1, le=7)] = 1,
+    ) -> WeatherResult:
         return svc.weather(day, days)
 
     @app.post("/map", tags=["maps"])
     def draw_map(body: MapRequest) -> MapImage:
-        if len(body.place_ids) > 20:
-            raise InvalidInputError("place_ids has more than 20 places.", "Mark at most 20 places.", field="place_ids")
-        if bool(body.origin) != bool(body.destination):
-            raise InvalidInputError(
-                "A route needs both origin and destination.",
-                "Pass both to draw a route, or neither to draw only places.",
-                field="origin" if not body.origin else "destination",
-            )
-        lines: list[tuple[list[tuple[float, float]], tuple[int, int, int]]] = []
-        markers: list[tuple[str, tuple[float, float], tuple[int, int, int]]] = []
-        shown: list[MapMarker] = []
-        route_text = ""
-        if body.origin:
-            result = svc.route(RouteRequest(origin=body.origin, destination=body.destination, mode=body.mode,
-                                            depart_at=body.depart_at))  # fmt: skip
-            best = result.routes[0]
-            lines.append((decode_polyline(best.polyline), (200, 40, 120) if body.mode == "transit" else (30, 110, 230)))
-            route_text = best.summary
-            for label, end, colour in (("A", result.origin, (40, 160, 70)), ("B", result.destination, (210, 50, 50))):
-                markers.append((label, (end.location.lat, end.location.lng), colour))
-                shown.append(MapMarker(label=label, name=end.name, location=end.location))
-        for n, place_id in enumerate(body.place_ids, start=1):
-            place = svc.place(place_id)
-            markers.append((str(n), (place.row.lat, place.row.lng), (90, 70, 200)))
-            shown.append(MapMarker(label=str(n), name=place.data["name"], location=place.point))
-        png, sw, ne = render_map(network, lines, markers, body.size)
-        parts = [route_text] if route_text else []
-        if body.place_ids:
-            parts.append(f"{len(body.place_ids)} place{'s' if len(body.place_ids) != 1 else ''} marked")
-        title = "; ".join(parts) or "Central Helsinki"
-        from .render import SIZES
-
-        width, height = SIZES[body.size]
-        summary = MapSummary(
-            title=title, width=width, height=height, south_west=GeoPoint(lat=round(sw[0], 6), lng=round(sw[1], 6)),
-            north_east=GeoPoint(lat=round(ne[0], 6), lng=round(ne[1], 6)), markers=shown, route=route_text,
-            attribution=ATTRIBUTION,
-        )  # fmt: skip
-        return MapImage(summary=summary, png_base64=base64.b64encode(png).decode())
+        return svc.render_map(body)
 
     return app

@@ -180,9 +180,8 @@ class Router:
         s, t = best.nodes[0], best.nodes[-1]
         on_best = set(best.edges)
         position = {e: i for i, e in enumerate(index.tolist())}
-        for path in [best]:
-            for e in path.edges:
-                penal[position[e]] *= 1.6
+        for e in best.edges:
+            penal[position[e]] *= 1.6
         for _ in range(count):
             matrix = csr_matrix((penal, (keys // g.n, keys % g.n)), shape=(g.n, g.n))
             _, pred = dijkstra(matrix, directed=True, indices=s, return_predecessors=True)
@@ -276,7 +275,10 @@ class Router:
         return encode_polyline([pts[i] for i in simplify(pts, xy)])
 
     def steps(self, g: ModeGraph, path: RoadPath, costs: np.ndarray) -> list[RouteStep]:
-        """Group edges by street; fold tiny unnamed connectors into their neighbours; name the turns."""
+        """Group edges by street; fold tiny unnamed connectors into the step before; name the turns.
+
+        A short stretch of a *named* street stays a step of its own: a turn onto it is an instruction.
+        """
         groups: list[list[int]] = []
         keys: list[str] = []
         for e in path.edges:
@@ -289,8 +291,9 @@ class Router:
         merged: list[list[int]] = []
         merged_keys: list[str] = []
         for grp, key in zip(groups, keys, strict=True):
-            short = float(g.length_m[grp].sum()) < TINY_STEP_M
-            if merged and (key == merged_keys[-1] or short):
+            unnamed = not self.network.names[int(g.name[grp[0]])]
+            connector = unnamed and float(g.length_m[grp].sum()) < TINY_STEP_M
+            if merged and (key == merged_keys[-1] or connector):
                 merged[-1] += grp
             else:
                 merged.append(list(grp))

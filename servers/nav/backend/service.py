@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import math
 import random
@@ -20,9 +21,14 @@ from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_
 from shared.hours import describe_week, is_open
 from shared.schemas.common import GeoPoint, page_slice
 from shared.schemas.nav import (
+    MAX_QUERY,
     Endpoint,
     GeocodeCandidate,
     GeocodeResult,
+    MapImage,
+    MapMarker,
+    MapRequest,
+    MapSummary,
     MatrixCell,
     MatrixRequest,
     MatrixResult,
@@ -43,7 +49,9 @@ from shared.schemas.nav import (
 
 from .graph import RoadNetwork
 from .models import AddressRow, PlaceRow
-from .routing import Router, coverage_hint, require_mode
+from .render import ATTRIBUTION, SIZES
+from .render import render_map as draw_png
+from .routing import Router, coverage_hint, decode_polyline, require_mode
 from .transit import Transit
 
 COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -51,6 +59,8 @@ HOUSE = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s?[a-zA-Z]?(?:\s?[-–]
 NOISE = re.compile(r"(,?\s*(helsinki|helsingfors|finland|suomi|赫尔辛基|芬兰)\b)|\b\d{5}\b", re.IGNORECASE)
 MAX_MATRIX = 10
 MAX_FORECAST_DAYS = 14
+ECHO = 60  # characters of the caller's text repeated back in an error
+MAX_MAP_PLACES = 20
 
 # Well-known sights by their usual Chinese names (OSM has name:zh on only a few places).
 ZH_ALIASES = {
@@ -72,6 +82,24 @@ CONDITION_LABEL = {
 # Helsinki climate normals by month: (mean daily min, mean daily max) in °C.
 CLIMATE = [(-7, -2), (-8, -2), (-5, 2), (0, 8), (5, 15), (10, 20), (13, 22), (12, 20), (8, 15), (3, 9), (-1, 4),
            (-4, 0)]  # fmt: skip
+
+
+def clip(text: str, limit: int = ECHO) -> str:
+    """The caller's text, shortened for an error message (a 5,000-character query is not repeated back)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_point(lat: float, lng: float, field: str) -> GeoPoint:
+    """A 'lat,lng' the caller typed: out-of-range numbers are an input error (not a validation crash), and a point
+    far from the city is refused by ``require_in_city``."""
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise InvalidInputError(
+            f"{field} ({lat:g}, {lng:g}) is not a coordinate: latitude must be within ±90 and longitude within ±180.",
+            f"Write 'lat,lng' with the latitude first, for a point in central {CITY_NAME} (around lat 60.17, "
+            "lng 24.94), or pass a place id (plc_…) or an address.",
+            field=field,
+        )
+    return require_in_city(GeoPoint(lat=lat, lng=lng), field)
 
 
 def _norm(text: str) -> str:
@@ -200,8 +228,6 @@ class NavService:
                 f"Use one of: {', '.join(sorted(self.categories))}; or leave it empty and search by keyword.",
                 field="category",
             )
-        if not query and not category and not open_now and not (lat or lng):
-            pass  # the nearest places to the centre: a valid, if broad, request
         now = self.now()
         cx, cy = self._xy(center.lat, center.lng, self.network.lat0)
         idx = self._place_tree.query_ball_point((cx, cy), r=radius_m)
@@ -242,14 +268,20 @@ class NavService:
         return float(best)
 
     # ----- geocoding ----------------------------------------------------------------------------
-    def geocode(self, query: str, limit: int = 5, near: GeoPoint | None = None) -> GeocodeResult:
+    def geocode(self, query: str, limit: int = 5, near: GeoPoint | None = None, field: str = "query") -> GeocodeResult:
         raw = query.strip()
         if not raw:
             raise InvalidInputError(
-                "query is empty.",
+                f"{field} is empty.",
                 "Pass a street address ('Mannerheimintie 5'), a place name ('Kinopalatsi', '赫尔辛基大教堂') or a "
                 "category ('cinema').",
-                field="query",
+                field=field,
+            )
+        if len(raw) > MAX_QUERY:
+            raise InvalidInputError(
+                f"{field} is {len(raw):,} characters long ({clip(raw, 40)!r}); at most {MAX_QUERY} are accepted.",
+                "Pass just a street address, a place name or a category, e.g. 'Fabianinkatu 39' or 'Kinopalatsi'.",
+                field=field,
             )
         text = _norm(raw) or raw
         out: dict[str, GeocodeCandidate] = {}
@@ -294,10 +326,10 @@ class NavService:
         candidates = sorted(out.values(), key=lambda c: (-c.confidence, c.name))[:limit]
         if not candidates:
             raise NotFoundError(
-                f"Nothing in {CITY_NAME} matches {raw!r}.",
+                f"Nothing in {CITY_NAME} matches {clip(raw)!r}.",
                 "Check the spelling, give a street address such as 'Fabianinkatu 39', or find places by category "
                 "with nav_search_places.",
-                field="query",
+                field=field,
             )
         return GeocodeResult(query=raw, candidates=candidates)
 
@@ -383,7 +415,7 @@ class NavService:
             )
         m = COORDS.match(raw)
         if m:
-            point = require_in_city(GeoPoint(lat=float(m.group(1)), lng=float(m.group(2))), role)
+            point = parse_point(float(m.group(1)), float(m.group(2)), role)
             return Endpoint(input=raw, name=f"{point.lat:.5f},{point.lng:.5f}", location=point, snap_m=0)
         if raw.startswith("plc_"):
             p = self.place(raw)
@@ -391,21 +423,24 @@ class NavService:
         if raw.startswith("adr_"):
             a = self.address_by_id.get(raw)
             if a is None:
-                raise NotFoundError(f"No address has id {raw!r}.", "Use an adr_… id from nav_geocode.", field=role)
+                raise NotFoundError(
+                    f"No address has id {clip(raw)!r}.", "Use an adr_… id from nav_geocode.", field=role
+                )
             return Endpoint(input=raw, name=f"{a.street} {a.housenumber}", location=GeoPoint(lat=a.lat, lng=a.lng),
                             snap_m=0)  # fmt: skip
         if raw.startswith("stp_"):
             i = self.transit.stop_index.get(raw)
             if i is None:
-                raise NotFoundError(f"No stop has id {raw!r}.", "Use a stp_… id from nav_geocode.", field=role)
+                raise NotFoundError(f"No stop has id {clip(raw)!r}.", "Use a stp_… id from nav_geocode.", field=role)
             s = self.transit.stops[i]
             return Endpoint(input=raw, name=s["name"], location=GeoPoint(lat=s["lat"], lng=s["lng"]), snap_m=0)
-        found = self.geocode(raw, limit=3).candidates
+        found = self.geocode(raw, limit=3, field=role).candidates
         top = found[0]
         if top.confidence < 0.6:
             options = "; ".join(f"{c.name} ({c.id or c.address})" for c in found)
             raise InvalidInputError(
-                f"{role} {raw!r} is ambiguous or unclear (best guess {top.name}, confidence {top.confidence:.2f}).",
+                f"{role} {clip(raw)!r} is ambiguous or unclear (best guess {top.name}, "
+                f"confidence {top.confidence:.2f}).",
                 f"Pick one with nav_geocode and pass its id. Candidates: {options}.",
                 field=role,
             )
@@ -433,6 +468,11 @@ class NavService:
             routes = [route]
             if not rides:
                 notes.append("Walking is faster than any tram or metro connection at this time, so the route walks.")
+            if req.alternatives:
+                notes.append(
+                    "Alternatives are not offered for transit: this is the earliest-arriving journey. Ask again with "
+                    "a later depart_at for the next connection."
+                )
         else:
             routes = self.router.route(mode, origin.location, destination.location, depart,
                                        alternatives=req.alternatives)  # fmt: skip
@@ -457,9 +497,20 @@ class NavService:
         depart = self._depart(req.depart_at)
         cells: list[MatrixCell] = []
         if mode == "transit":
+            # Ends too far from any footway are the caller's error, named by their index, as for the other modes.
+            for role, end in [(f"origins[{i}]", o) for i, o in enumerate(origins)] + [
+                (f"destinations[{j}]", d) for j, d in enumerate(dests)
+            ]:
+                self.router.snap("walking", end.location, role)
             for i, o in enumerate(origins):
                 for j, d in enumerate(dests):
-                    route, _ = self.transit.plan(o.location, d.location, depart)
+                    try:
+                        route, _ = self.transit.plan(
+                            o.location, d.location, depart, roles=(f"origins[{i}]", f"destinations[{j}]")
+                        )
+                    except NotFoundError:  # both ends snapped above, so this pair has no connection at all
+                        cells.append(MatrixCell(origin=i, destination=j, reachable=False, distance_m=0, duration_s=0))
+                        continue
                     cells.append(MatrixCell(origin=i, destination=j, reachable=True, distance_m=route.distance_m,
                                             duration_s=route.duration_s))  # fmt: skip
         else:
@@ -473,8 +524,72 @@ class NavService:
         return MatrixResult(mode=mode, origins=[self._with_snap(o, mode) for o in origins],
                             destinations=[self._with_snap(d, mode) for d in dests], cells=cells)  # fmt: skip
 
+    # ----- maps ---------------------------------------------------------------------------------
+    def render_map(self, req: MapRequest) -> MapImage:
+        """A PNG of a route (A → B) and/or numbered places, with a summary of what is drawn."""
+        if len(req.place_ids) > MAX_MAP_PLACES:
+            raise InvalidInputError(
+                f"place_ids has {len(req.place_ids)} places.", f"Mark at most {MAX_MAP_PLACES}.", field="place_ids"
+            )
+        if bool(req.origin) != bool(req.destination):
+            raise InvalidInputError(
+                "A route needs both origin and destination.",
+                "Pass both to draw a route, or neither to draw only places.",
+                field="origin" if not req.origin else "destination",
+            )
+        lines: list[tuple[list[tuple[float, float]], tuple[int, int, int]]] = []
+        markers: list[tuple[str, tuple[float, float], tuple[int, int, int]]] = []
+        shown: list[MapMarker] = []
+        route_text = ""
+        if req.origin:
+            result = self.route(RouteRequest(origin=req.origin, destination=req.destination, mode=req.mode,
+                                             depart_at=req.depart_at))  # fmt: skip
+            best = result.routes[0]
+            lines.append((decode_polyline(best.polyline), (200, 40, 120) if req.mode == "transit" else (30, 110, 230)))
+            route_text = best.summary
+            for label, end, colour in (("A", result.origin, (40, 160, 70)), ("B", result.destination, (210, 50, 50))):
+                markers.append((label, (end.location.lat, end.location.lng), colour))
+                shown.append(MapMarker(label=label, name=end.name, location=end.location))
+        for n, place_id in enumerate(req.place_ids, start=1):
+            place = self.place(place_id)
+            markers.append((str(n), (place.row.lat, place.row.lng), (90, 70, 200)))
+            shown.append(MapMarker(label=str(n), name=place.data["name"], location=place.point))
+        png, sw, ne = draw_png(self.network, lines, markers, req.size)
+        parts = [route_text] if route_text else []
+        if req.place_ids:
+            parts.append(f"{len(req.place_ids)} place{'s' if len(req.place_ids) != 1 else ''} marked")
+        width, height = SIZES[req.size]
+        summary = MapSummary(
+            title="; ".join(parts) or "Central Helsinki", width=width, height=height,
+            south_west=GeoPoint(lat=round(sw[0], 6), lng=round(sw[1], 6)),
+            north_east=GeoPoint(lat=round(ne[0], 6), lng=round(ne[1], 6)), markers=shown, route=route_text,
+            attribution=ATTRIBUTION,
+        )  # fmt: skip
+        return MapImage(summary=summary, png_base64=base64.b64encode(png).decode())
+
     # ----- weather ------------------------------------------------------------------------------
-    def weather(self, day: date | None, days: int) -> WeatherResult:
+    def parse_day(self, text: str) -> date | None:
+        """'' → None (today); 'today' / 'tomorrow' (also 今天 / 明天) on the simulated clock; or YYYY-MM-DD."""
+        word = text.strip().lower()
+        if not word:
+            return None
+        today = self.now().date()
+        if word in ("today", "今天"):
+            return today
+        if word in ("tomorrow", "明天"):
+            return today + timedelta(days=1)
+        try:
+            return date.fromisoformat(word)
+        except ValueError as exc:
+            raise InvalidInputError(
+                f"date {clip(text)!r} is not a date.",
+                "Use YYYY-MM-DD (e.g. 2026-11-26), 'today' or 'tomorrow'.",
+                field="date",
+            ) from exc
+
+    def weather(self, day: str | date | None, days: int) -> WeatherResult:
+        if isinstance(day, str):
+            day = self.parse_day(day)
         today = self.now().date()
         first = day or today
         last = first + timedelta(days=days - 1)

@@ -116,10 +116,13 @@ class Transit:
         dist = [(haversine_m(point, GeoPoint(lat=s["lat"], lng=s["lng"])), i) for i, s in enumerate(self.stops)]
         return [(i, d) for d, i in sorted(dist)[:limit]]
 
-    def plan(self, a: GeoPoint, b: GeoPoint, depart: datetime) -> tuple[Route, bool]:
-        """The earliest-arriving journey; the flag says whether it uses any vehicle."""
-        sa = self.router.snap("walking", a, "origin")
-        sb = self.router.snap("walking", b, "destination")
+    def plan(
+        self, a: GeoPoint, b: GeoPoint, depart: datetime, roles: tuple[str, str] = ("origin", "destination")
+    ) -> tuple[Route, bool]:
+        """The earliest-arriving journey; the flag says whether it uses any vehicle. ``roles`` name the two ends in
+        errors (e.g. ``origins[0]`` / ``destinations[2]`` in a matrix)."""
+        sa = self.router.snap("walking", a, roles[0])
+        sb = self.router.snap("walking", b, roles[1])
         gap_a, gap_b = sa.gap_m / WALK_MS, sb.gap_m / WALK_MS
         from_origin, pred_o = dijkstra(self.walk_matrix, directed=True, indices=sa.node, return_predecessors=True)
         to_dest, pred_d = dijkstra(self.walk_matrix.T.tocsr(), directed=True, indices=sb.node, return_predecessors=True)

@@ -18,8 +18,9 @@ def client(env: NavEnv) -> httpx.AsyncClient:
 async def test_the_openapi_document_lists_every_route(nav: NavEnv) -> None:
     async with client(nav) as http:
         spec = (await http.get("/openapi.json")).json()
-    assert {"/geocode", "/reverse", "/places", "/places/{place_id}", "/routes", "/matrix", "/weather",
-            "/map"} <= set(spec["paths"])
+    assert {"/geocode", "/reverse", "/places", "/places/{place_id}", "/routes", "/matrix", "/weather", "/map"} <= set(
+        spec["paths"]
+    )
     assert "ErrorBody" in spec["components"]["schemas"]
 
 
@@ -35,11 +36,11 @@ async def test_places_are_seeded_and_served_from_either_database(nav_any_db: Nav
     assert detail["id"] == page["places"][0]["id"] and detail["location"]["lat"] > 60
 
 
-async def test_reset_reloads_the_fixtures(nav: NavEnv) -> None:
-    with nav.engine.begin() as conn:
+async def test_reset_reloads_the_fixtures(nav_rw: NavEnv) -> None:
+    with nav_rw.engine.begin() as conn:
         conn.execute(text("DELETE FROM nav_place"))
-    reset_database(nav.settings)
-    with nav.engine.connect() as conn:
+    reset_database(nav_rw.settings)
+    with nav_rw.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM nav_place")).scalar_one() > 1000
 
 
@@ -55,9 +56,9 @@ async def test_errors_carry_a_status_code_and_a_hint(nav: NavEnv) -> None:
     assert half_map.status_code == 422 and "both" in half_map.json()["hint"]
 
 
-async def test_departure_time_moves_with_the_simulated_clock(nav: NavEnv) -> None:
+async def test_departure_time_moves_with_the_simulated_clock(nav_rw: NavEnv) -> None:
     body = {"origin": "Kinopalatsi", "destination": "Kiasma", "mode": "driving"}
-    async with client(nav) as http:
+    async with client(nav_rw) as http:
         rush = (await http.post("/routes", json=body)).json()["routes"][0]
         await http.post("/admin/clock", json={"set_to": "2026-11-25T03:00:00+02:00"})
         night = (await http.post("/routes", json=body)).json()["routes"][0]

@@ -14,7 +14,7 @@ import pytest
 
 from servers.nav.backend.ch import Hierarchy
 from servers.nav.backend.graph import RoadNetwork, traffic_period
-from servers.nav.backend.routing import Router, decode_polyline, encode_polyline
+from servers.nav.backend.routing import TINY_STEP_M, RoadPath, Router, decode_polyline, encode_polyline
 from shared.geo import CITY_TZ
 from shared.schemas.common import GeoPoint
 from tests.servers.nav.conftest import RUSH
@@ -30,8 +30,9 @@ def reference(tail: np.ndarray, head: np.ndarray, cost: np.ndarray) -> nx.DiGrap
     return graph
 
 
-@pytest.mark.parametrize(("mode", "period"), [("driving", "night"), ("driving", "peak"), ("walking", "night"),
-                                              ("cycling", "night")])
+@pytest.mark.parametrize(
+    ("mode", "period"), [("driving", "night"), ("driving", "peak"), ("walking", "night"), ("cycling", "night")]
+)
 def test_hierarchy_costs_equal_dijkstra_on_random_pairs(network: RoadNetwork, mode: str, period: str) -> None:
     g = network.modes[mode]
     cost = g.costs(period)  # type: ignore[arg-type]
@@ -115,6 +116,45 @@ def test_steps_merge_segments_of_the_same_street_and_stay_short(network: RoadNet
             assert route.steps[-1].maneuver == "arrive"
             assert abs(sum(st.distance_m for st in route.steps) - route.distance_m) <= len(route.steps) + 2
             assert len(route.model_dump_json()) < 8000
+
+
+def short_middle(network: RoadNetwork, mode: str, named: bool) -> tuple[int, int, int]:
+    """Three consecutive edges a → b → c on three different streets where b is shorter than a tiny step and is
+    (or is not) a named street: the first such triple in the fixtures graph."""
+    g = network.modes[mode]
+    names = network.names
+    out_of: dict[int, list[int]] = {}
+    into: dict[int, list[int]] = {}
+    for e in range(len(g.tail)):
+        out_of.setdefault(int(g.tail[e]), []).append(e)
+        into.setdefault(int(g.head[e]), []).append(e)
+    router = Router(network)
+    for b in range(len(g.tail)):
+        if g.length_m[b] >= TINY_STEP_M or bool(names[int(g.name[b])]) != named:
+            continue
+        for a in into.get(int(g.tail[b]), []):
+            for c in out_of.get(int(g.head[b]), []):
+                streets = {router.street_of(g, x) for x in (a, b, c)}
+                if len(streets) == 3 and names[int(g.name[a])] and names[int(g.name[c])] and g.tail[a] != g.head[c]:
+                    return a, b, c
+    raise AssertionError("no such triple in the fixtures graph")
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_only_short_unnamed_connectors_fold_into_the_step_before(network: RoadNetwork, named: bool) -> None:
+    g = network.modes["walking"]
+    a, b, c = short_middle(network, "walking", named)
+    router = Router(network)
+    nodes = [int(g.tail[a]), int(g.head[a]), int(g.head[b]), int(g.head[c])]
+    path = RoadPath(nodes, [a, b, c], float(g.seconds[[a, b, c]].sum()), float(g.length_m[[a, b, c]].sum()))
+    steps = router.steps(g, path, g.costs())
+    middle = router.street_of(g, b)
+    if named:  # a turn onto a short named street is an instruction of its own
+        assert [s.street for s in steps] == [router.street_of(g, e) for e in (a, b, c)]
+        assert steps[1].street == middle and steps[1].distance_m == round(float(g.length_m[b]))
+    else:  # a short footpath between two streets is folded into the step before it
+        assert [s.street for s in steps] == [router.street_of(g, a), router.street_of(g, c)]
+        assert steps[0].distance_m == round(float(g.length_m[[a, b]].sum()))
 
 
 def test_polylines_round_trip() -> None:

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
+import httpx
 import pytest
 from mcp import Client
 from mcp.types import ImageContent, TextContent
 
+from shared.errors import NotFoundError
 from tests.servers.food.helpers import err, ok
 from tests.servers.nav.conftest import NavEnv
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
-TOOLS = {"nav_geocode", "nav_reverse_geocode", "nav_search_places", "nav_get_place", "nav_route",
-         "nav_distance_matrix", "nav_weather", "nav_render_map"}
+TOOLS = {
+    "nav_geocode",
+    "nav_reverse_geocode",
+    "nav_search_places",
+    "nav_get_place",
+    "nav_route",
+    "nav_distance_matrix",
+    "nav_weather",
+    "nav_render_map",
+}
 
 
 @MODES
@@ -51,8 +62,9 @@ async def test_reverse_geocoding_names_the_nearest_address_street_and_places(nav
 async def test_place_search_pages_with_a_cursor_and_always_has_coordinates(nav: NavEnv) -> None:
     async with Client(nav.server) as c:
         first = await ok(c, "nav_search_places", {"category": "restaurant", "limit": 5})
-        second = await ok(c, "nav_search_places", {"category": "restaurant", "limit": 5,
-                                                   "cursor": first["page"]["next_cursor"]})
+        second = await ok(
+            c, "nav_search_places", {"category": "restaurant", "limit": 5, "cursor": first["page"]["next_cursor"]}
+        )
         open_now = await ok(c, "nav_search_places", {"open_now": True, "limit": 20, "radius_m": 2000})
         coffee = await ok(c, "nav_search_places", {"query": "咖啡", "limit": 5})
     ids = [p["id"] for p in first["places"] + second["places"]]
@@ -75,8 +87,11 @@ async def test_a_place_has_hours_and_nearby_stops(nav: NavEnv) -> None:
 @MODES
 async def test_a_driving_route_has_street_names_steps_and_alternatives(nav: NavEnv, mode: str) -> None:
     async with Client(nav.server, mode=mode) as c:
-        got = await ok(c, "nav_route", {"origin": "Kinopalatsi", "destination": "Helsingin tuomiokirkko",
-                                        "mode": "driving", "alternatives": True})
+        got = await ok(
+            c,
+            "nav_route",
+            {"origin": "Kinopalatsi", "destination": "Helsingin tuomiokirkko", "mode": "driving", "alternatives": True},
+        )
     best = got["routes"][0]
     assert best["mode"] == "driving" and best["traffic"] == "heavy"
     assert 500 < best["distance_m"] < 3000 and best["duration_s"] > 60
@@ -90,18 +105,31 @@ async def test_every_mode_routes_between_the_same_places(nav: NavEnv) -> None:
     async with Client(nav.server) as c:
         spots = (await ok(c, "nav_search_places", {"category": "museum", "limit": 2}))["places"]
         a, b = spots[0]["id"], spots[1]["id"]
-        times = {m: (await ok(c, "nav_route", {"origin": a, "destination": b, "mode": m}))["routes"][0]
-                 for m in ("driving", "walking", "cycling", "transit")}
+        times = {
+            m: (await ok(c, "nav_route", {"origin": a, "destination": b, "mode": m}))["routes"][0]
+            for m in ("driving", "walking", "cycling", "transit")
+        }
     assert times["walking"]["duration_s"] > times["cycling"]["duration_s"]
     assert times["transit"]["legs"]
 
 
 async def test_transit_rides_a_tram_with_departure_times(nav: NavEnv) -> None:
     async with Client(nav.server) as c:
-        stops = {s["name"]: s["id"] for q in ("Eteläranta", "Kaisaniemenpuisto")
-                 for s in [(await ok(c, "nav_geocode", {"query": q}))["candidates"][0]]}
-        got = await ok(c, "nav_route", {"origin": stops["Eteläranta"], "destination": stops["Kaisaniemenpuisto"],
-                                        "mode": "transit", "depart_at": "2026-11-25T08:00"})
+        stops = {
+            s["name"]: s["id"]
+            for q in ("Eteläranta", "Kaisaniemenpuisto")
+            for s in [(await ok(c, "nav_geocode", {"query": q}))["candidates"][0]]
+        }
+        got = await ok(
+            c,
+            "nav_route",
+            {
+                "origin": stops["Eteläranta"],
+                "destination": stops["Kaisaniemenpuisto"],
+                "mode": "transit",
+                "depart_at": "2026-11-25T08:00",
+            },
+        )
     legs = got["routes"][0]["legs"]
     rides = [leg for leg in legs if leg["kind"] == "tram"]
     assert rides and rides[0]["line"] and rides[0]["headway_min"] > 0 and rides[0]["stops"] >= 1
@@ -111,9 +139,15 @@ async def test_transit_rides_a_tram_with_departure_times(nav: NavEnv) -> None:
 
 async def test_the_matrix_matches_single_routes(nav: NavEnv) -> None:
     async with Client(nav.server) as c:
-        got = await ok(c, "nav_distance_matrix", {"origins": ["Kinopalatsi", "Kiasma"],
-                                                  "destinations": ["Ateneum", "60.1699,24.9384", "Oodi"],
-                                                  "mode": "driving"})
+        got = await ok(
+            c,
+            "nav_distance_matrix",
+            {
+                "origins": ["Kinopalatsi", "Kiasma"],
+                "destinations": ["Ateneum", "60.1699,24.9384", "Oodi"],
+                "mode": "driving",
+            },
+        )
         single = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi"})
     assert len(got["cells"]) == 6 and all(cell["reachable"] for cell in got["cells"])
     cell = next(x for x in got["cells"] if (x["origin"], x["destination"]) == (1, 2))
@@ -135,8 +169,16 @@ async def test_weather_is_deterministic_by_date(nav: NavEnv) -> None:
 async def test_render_map_returns_a_png_and_a_summary(nav: NavEnv) -> None:
     async with Client(nav.server) as c:
         place = (await ok(c, "nav_geocode", {"query": "Ateneum"}))["candidates"][0]["id"]
-        result = await c.call_tool("nav_render_map", {"origin": "Kinopalatsi", "destination": "Kiasma",
-                                                      "mode": "walking", "place_ids": [place], "size": "small"})
+        result = await c.call_tool(
+            "nav_render_map",
+            {
+                "origin": "Kinopalatsi",
+                "destination": "Kiasma",
+                "mode": "walking",
+                "place_ids": [place],
+                "size": "small",
+            },
+        )
     assert not result.is_error
     text, image = result.content
     assert isinstance(text, TextContent) and isinstance(image, ImageContent)
@@ -164,8 +206,103 @@ async def test_bad_input_gets_errors_that_say_how_to_fix_it(nav: NavEnv, mode: s
     assert "outside the service area" in abroad
     assert "No driving route" in off_map and "map covers central Helsinki" in off_map
     assert "origin is empty" in blank
-    assert "mode" in bad_mode
+    assert "mode: Input should be 'driving', 'walking', 'cycling' or 'transit' (got 'boat')" in bad_mode
     assert "ISO 8601" in bad_time
     assert "plc_nope" in bad_place and "nav_search_places" in bad_place
-    assert "10" in big
+    assert "origins: List should have at most 10 items" in big and "not 11" in big
     assert "restaurant" in category
+
+
+@MODES
+async def test_out_of_range_coordinates_are_an_input_error_not_a_crash(nav: NavEnv, mode: str) -> None:
+    async with Client(nav.server, mode=mode) as c:
+        route = await err(c, "nav_route", {"origin": "91,200", "destination": "Kiasma"})
+        matrix = await err(c, "nav_distance_matrix", {"origins": ["Kiasma"], "destinations": ["Oodi", "91,200"]})
+        drawn = await err(c, "nav_render_map", {"origin": "Kiasma", "destination": "91,200", "size": "small"})
+    for text, field in ((route, "origin"), (matrix, "destinations[1]"), (drawn, "destination")):
+        assert text.startswith(f"{field} (91, 200) is not a coordinate"), text
+        assert "latitude must be within ±90" in text and "central Helsinki (around lat 60.17, lng 24.94)" in text
+        assert "Error executing tool" not in text
+
+
+async def test_transit_matrix_names_the_end_that_cannot_snap(nav: NavEnv) -> None:
+    args = {"origins": ["Kiasma"], "destinations": ["Oodi", "60.2050,24.9650"], "mode": "transit"}
+    async with Client(nav.server) as c:
+        text = await err(c, "nav_distance_matrix", args)
+    assert "the destinations[1] (60.20500, 24.96500) is" in text and "map covers central Helsinki" in text
+
+
+async def test_transit_matrix_marks_a_pair_without_any_connection_unreachable(
+    nav_rw: NavEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transit = nav_rw.app.state.service.transit
+    real_plan = transit.plan
+
+    def plan(a: Any, b: Any, depart: Any, roles: tuple[str, str] = ("origin", "destination")) -> Any:
+        if roles[1] == "destinations[1]":  # as if walls stood between: both ends snap, no path joins them
+            raise NotFoundError("No walking route connects these points.", "Try another destination.")
+        return real_plan(a, b, depart, roles)
+
+    monkeypatch.setattr(transit, "plan", plan)
+    async with Client(nav_rw.server) as c:
+        got = await ok(c, "nav_distance_matrix", {"origins": ["Kiasma"], "destinations": ["Oodi", "Ateneum"],
+                                                  "mode": "transit"})  # fmt: skip
+    reach = {(cell["origin"], cell["destination"]): cell for cell in got["cells"]}
+    assert reach[(0, 0)]["reachable"] and reach[(0, 0)]["duration_s"] > 0
+    assert not reach[(0, 1)]["reachable"] and reach[(0, 1)]["duration_s"] == 0
+
+
+async def test_transit_says_it_offers_no_alternatives(nav: NavEnv) -> None:
+    args = {"origin": "Kiasma", "destination": "Oodi", "mode": "transit", "alternatives": True}
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", args)
+        plain = await ok(c, "nav_route", {**args, "alternatives": False})
+    assert len(got["routes"]) == 1
+    assert any("Alternatives are not offered for transit" in n for n in got["notes"])
+    assert not any("Alternatives" in n for n in plain["notes"])
+
+
+async def test_geocode_refuses_a_bias_point_outside_the_city(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        text = await err(c, "nav_geocode", {"query": "Kiasma", "near_lat": 39.9, "near_lng": 116.4})
+        inside = await ok(c, "nav_geocode", {"query": "Kiasma", "near_lat": 60.17, "near_lng": 24.94})
+    assert text.startswith("near_lat/near_lng (39.90000, 116.40000)") and "outside the service area" in text
+    assert inside["candidates"][0]["name"] == "Kiasma"
+
+
+async def test_long_text_is_refused_and_not_echoed_back(nav: NavEnv) -> None:
+    long = "Mannerheimintie " * 320  # 5,120 characters; 5,119 once stripped
+    async with Client(nav.server) as c:
+        query = await err(c, "nav_geocode", {"query": long})
+        origin = await err(c, "nav_route", {"origin": long, "destination": "Kiasma"})
+        tool = next(t for t in (await c.list_tools()).tools if t.name == "nav_geocode")
+    assert tool.input_schema["properties"]["query"]["maxLength"] == 200
+    assert "query: String should have at most 200 characters" in query and len(query) < 400
+    assert origin.startswith("origin is 5,119 characters long") and "at most 200" in origin and len(origin) < 300
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=nav.app), base_url="http://nav") as http:
+        direct = await http.get("/geocode", params={"query": long})
+        nothing = await http.get("/geocode", params={"query": "zq" * 100})
+    assert direct.status_code == 422 and direct.json()["details"]["field"] == "query"
+    assert len(direct.json()["message"]) < 150
+    assert nothing.status_code == 404 and len(nothing.json()["message"]) < 120
+
+
+async def test_weather_asks_the_backend_once_and_reads_relative_days_on_its_clock(
+    nav_rw: NavEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    svc = nav_rw.app.state.service
+    calls: list[object] = []
+    real = svc.weather
+
+    def counted(day: Any, days: int) -> Any:
+        calls.append(day)
+        return real(day, days)
+
+    monkeypatch.setattr(svc, "weather", counted)
+    async with Client(nav_rw.server) as c:
+        tomorrow = await ok(c, "nav_weather", {"date": "tomorrow"})
+        chinese = await ok(c, "nav_weather", {"date": "明天"})
+        bad = await err(c, "nav_weather", {"date": "soon"})
+    assert len(calls) == 3
+    assert tomorrow["days"][0]["date"] == chinese["days"][0]["date"] == "2026-11-26"
+    assert bad.startswith("date 'soon' is not a date") and "YYYY-MM-DD" in bad

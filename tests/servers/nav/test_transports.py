@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from mcp import Client, StdioServerParameters
 
+from servers.nav.backend.graph import TRAFFIC_LABEL, RoadNetwork
 from servers.nav.server import build_server
 from tests.conftest import serve_in_thread
 from tests.servers.food.helpers import ok
@@ -21,13 +22,25 @@ MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 SCRIPT = str(Path(sys.executable).with_name("nav-mcp"))
 
 
-def stdio_env(data_dir: Path) -> dict[str, str]:
+def stdio_env(data_dir: Path, routing_cache: Path | None = None) -> dict[str, str]:
+    """A fresh data dir; with ``routing_cache``, its ``cache/`` is the session's, so the prepared hierarchies load
+    from disk instead of being rebuilt in every subprocess."""
+    if routing_cache is not None:
+        (data_dir / "cache").symlink_to(routing_cache, target_is_directory=True)
     return {"LIFESTYLE_DATA_DIR": str(data_dir), "LIFESTYLE_LOG_LEVEL": "WARNING", "PATH": os.environ["PATH"]}
 
 
+@pytest.fixture(scope="module")
+def warm_cache(network: RoadNetwork, routing_cache: Path) -> Path:
+    """The session cache with the driving hierarchies (the default mode) already on disk."""
+    for period in TRAFFIC_LABEL:  # night, day, peak
+        network.modes["driving"].hierarchy(period)
+    return routing_cache
+
+
 @MODES
-async def test_stdio_subprocess_geocodes_and_routes(tmp_path: Path, mode: str) -> None:
-    params = StdioServerParameters(command=SCRIPT, args=[], env=stdio_env(tmp_path))
+async def test_stdio_subprocess_geocodes_and_routes(tmp_path: Path, warm_cache: Path, mode: str) -> None:
+    params = StdioServerParameters(command=SCRIPT, args=[], env=stdio_env(tmp_path, warm_cache))
     async with Client(params, mode=mode) as c:
         names = {t.name for t in (await c.list_tools()).tools}
         hit = await ok(c, "nav_geocode", {"query": "Kinopalatsi"})
@@ -37,10 +50,15 @@ async def test_stdio_subprocess_geocodes_and_routes(tmp_path: Path, mode: str) -
 
 
 def test_stdio_stdout_carries_only_json_rpc(tmp_path: Path) -> None:
-    request = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}}
-    proc = subprocess.run([SCRIPT], input=json.dumps(request) + "\n", capture_output=True, text=True, timeout=60,
-                          env=stdio_env(tmp_path))
+    request = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}},
+    }
+    proc = subprocess.run(
+        [SCRIPT], input=json.dumps(request) + "\n", capture_output=True, text=True, timeout=60, env=stdio_env(tmp_path)
+    )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert lines, proc.stderr
     messages = [json.loads(line) for line in lines]
