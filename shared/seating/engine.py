@@ -16,6 +16,7 @@ tables created on the vertical's own ``MetaData`` with its prefix.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,21 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, delete, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -132,6 +147,12 @@ class SeatingEngine:
         self.prefix = prefix
         self.claims, hold_table = seat_tables(metadata, prefix, holds=holds)
         self._hold_table = hold_table
+        self._fast_sql: Any = None
+        c = self.claims.c
+        # Built once: the hot reads run with parameters only, no expression building per call.
+        self._live_seats = select(c.seat_id).where(
+            c.inventory_id == bindparam("inv"), (c.order_id != "") | (c.expires_at > bindparam("now"))
+        )
         self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
 
     @property
@@ -155,21 +176,10 @@ class SeatingEngine:
         ).all()
         return {r[0]: Claim(r[0], r[1], r[2], r[3], r[4], utc(r[5])) for r in rows if r[4] or utc(r[5]) > now}
 
-    def claim_state(self, session: Session, inventory_id: str, now: datetime) -> tuple[set[str], set[str]]:
-        """Seat ids with a live claim, and those whose claim has lapsed (to be cleared by the next taker)."""
-        c = self.claims.c
-        rows = _run(
-            session,
-            select(c.seat_id, ((c.order_id != "") | (c.expires_at > now)).label("live")).where(
-                c.inventory_id == inventory_id
-            ),
-        ).all()
-        live = {seat for seat, is_live in rows if is_live}
-        return live, {seat for seat, is_live in rows if not is_live}
-
     def unavailable(self, session: Session, spec: InventorySpec, now: datetime) -> set[str]:
-        """Seats nobody may take now: live claims and blocked seats."""
-        return self.claim_state(session, spec.inventory_id, now)[0] | spec.blocked
+        """Seats nobody may take now: live claims (filtered in the database) and blocked seats."""
+        live = session.connection().execute(self._live_seats, {"inv": spec.inventory_id, "now": now}).scalars()
+        return set(live) | spec.blocked
 
     def _unsold_uncached(self, inventory_id: str) -> Counter[str]:
         spec = self.spec(inventory_id)
@@ -403,6 +413,25 @@ class SeatingEngine:
         return int(result.rowcount or 0)
 
     # ----- holds ----------------------------------------------------------------------------------
+    def choose_check(self, spec: InventorySpec, *, tier: str, quantity: int) -> None:
+        """Refuse a best-available request that cannot mean anything here (before touching the database)."""
+        layout = spec.layout
+        if not tier or quantity < 1:
+            raise InvalidInputError(
+                "Say which seats: seat ids, or a tier and a quantity of at least 1.",
+                f"Tiers here: {', '.join(layout.tiers)}.",
+            )
+        if tier not in layout.tier_totals:
+            raise InvalidInputError(
+                f"There is no tier {tier!r} here.", f"Tiers here: {', '.join(layout.tiers)}.", field="tier"
+            )
+        if quantity > MAX_SEATS_PER_HOLD:
+            raise InvalidInputError(
+                f"{quantity} seats is more than one hold takes ({MAX_SEATS_PER_HOLD}).",
+                "Ask for fewer seats.",
+                field="quantity",
+            )
+
     def choose(
         self,
         session: Session,
@@ -430,38 +459,122 @@ class SeatingEngine:
                     field="seat_ids",
                 )
             return seats
-        if not tier or quantity < 1:
-            raise InvalidInputError(
-                "Say which seats: seat ids, or a tier and a quantity of at least 1.",
-                f"Tiers here: {', '.join(layout.tiers)}.",
-            )
-        if tier not in layout.tier_totals:
-            raise InvalidInputError(
-                f"There is no tier {tier!r} here.", f"Tiers here: {', '.join(layout.tiers)}.", field="tier"
-            )
-        if quantity > MAX_SEATS_PER_HOLD:
-            raise InvalidInputError(
-                f"{quantity} seats is more than one hold takes ({MAX_SEATS_PER_HOLD}).",
-                "Ask for fewer seats.",
-                field="quantity",
-            )
+        self.choose_check(spec, tier=tier, quantity=quantity)
         seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split)
         if not seats:
-            left = self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0)
-            if left < quantity:
-                raise ConflictError(
-                    f"Only {left} seat(s) left in tier {tier}.",
-                    "Ask for fewer seats or another tier.",
-                    field="quantity",
-                    remaining=left,
-                )
-            raise ConflictError(
-                f"No {quantity} seats side by side are left in tier {tier} ({left} single seats remain).",
-                f"Ask for fewer seats, another tier, or pick seats from {layout.map_tool}.",
+            raise self._none_left(session, spec, tier, quantity, now)
+        return seats
+
+    def _none_left(
+        self, session: Session, spec: InventorySpec, tier: str, quantity: int, now: datetime
+    ) -> ConflictError:
+        left = self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0)
+        if left < quantity:
+            return ConflictError(
+                f"Only {left} seat(s) left in tier {tier}.",
+                "Ask for fewer seats or another tier.",
                 field="quantity",
                 remaining=left,
             )
-        return seats
+        return ConflictError(
+            f"No {quantity} seats side by side are left in tier {tier} ({left} single seats remain).",
+            f"Ask for fewer seats, another tier, or pick seats from {spec.layout.map_tool}.",
+            field="quantity",
+            remaining=left,
+        )
+
+    def _hold_best_pg(
+        self,
+        session: Session,
+        spec: InventorySpec,
+        *,
+        hold_id: str,
+        user_id: str,
+        tier: str,
+        quantity: int,
+        now: datetime,
+        expires_at: datetime,
+        request_key: str,
+        allow_split: bool,
+    ) -> dict[str, Any]:
+        """Best available on PostgreSQL in one statement per try: lock, claim and record the hold.
+
+        The hot path under contention. Seats another transaction is busy with (advisory try-lock)
+        or that someone holds are simply not claimed; a try that got fewer than all its seats
+        undoes itself and picks again around them. The claim key still makes double holds impossible.
+        """
+        conn = session.connection()
+        unavailable = self.unavailable(session, spec, now)
+        for _ in range(8):
+            seats = spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
+            if not seats:
+                break
+            priced = [(seat.seat_id, spec.price(seat.tier)) for seat in seats]
+            got, held = conn.execute(
+                self._fast_hold_sql(),
+                {
+                    "seat_ids": [seat.seat_id for seat in seats],
+                    "tiers": [seat.tier for seat in seats],
+                    "lock_prefix": f"{self.prefix}:{spec.inventory_id}:",
+                    "inv": spec.inventory_id,
+                    "hold_id": hold_id,
+                    "user_id": user_id,
+                    "expires_at": expires_at,
+                    "now": now,
+                    "n": len(seats),
+                    "request_key": request_key,
+                    "seats_json": json.dumps(priced),
+                    "total": sum(p for _, p in priced),
+                    "currency": spec.currency,
+                },
+            ).one()
+            if held:
+                return {
+                    "id": hold_id,
+                    "inventory_id": spec.inventory_id,
+                    "user_id": user_id,
+                    "request_key": request_key,
+                    "seats": priced,
+                    "total_minor": sum(p for _, p in priced),
+                    "currency": spec.currency,
+                    "created_at": now,
+                    "expires_at": expires_at,
+                    "released_at": None,
+                    "order_id": "",
+                }
+            if got:
+                self.release_claims(session, spec.inventory_id, hold_id)
+            unavailable |= {seat.seat_id for seat in seats}
+        raise self._none_left(session, spec, tier, quantity, now)
+
+    def _fast_hold_sql(self) -> Any:
+        if self._fast_sql is None:
+            claims, holds = self.claims.name, self.holds.name
+            self._fast_sql = text(
+                f"""
+WITH picked AS (
+    SELECT * FROM unnest(CAST(:seat_ids AS text[]), CAST(:tiers AS text[])) AS p(seat_id, tier)
+), c AS (
+    INSERT INTO {claims} (inventory_id, seat_id, tier, hold_id, user_id, order_id, expires_at)
+    SELECT :inv, p.seat_id, p.tier, :hold_id, :user_id, '', :expires_at FROM picked p
+    WHERE pg_try_advisory_xact_lock(hashtextextended(:lock_prefix || p.seat_id, 0))
+    ON CONFLICT (inventory_id, seat_id) DO UPDATE
+        SET tier = EXCLUDED.tier, hold_id = EXCLUDED.hold_id, user_id = EXCLUDED.user_id,
+            order_id = '', expires_at = EXCLUDED.expires_at
+        WHERE {claims}.order_id = '' AND {claims}.expires_at <= :now
+    RETURNING seat_id
+), h AS (
+    INSERT INTO {holds} (id, inventory_id, user_id, request_key, seats, total_minor, currency,
+                         created_at, expires_at, released_at, order_id)
+    SELECT :hold_id, :inv, :user_id, :request_key, CAST(:seats_json AS json), :total, :currency,
+           :now, :expires_at, NULL, ''
+    WHERE (SELECT count(*) FROM c) = :n
+    RETURNING id
+)
+SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
+"""
+            )
+        return self._fast_sql
 
     def hold(
         self,
@@ -503,6 +616,21 @@ class SeatingEngine:
                 )
         hold_id = new_id("hld")
         expires_at = now + ttl
+        if not seat_ids and session.connection().dialect.name == "postgresql":
+            self.choose_check(spec, tier=tier, quantity=quantity)
+            values = self._hold_best_pg(
+                session,
+                spec,
+                hold_id=hold_id,
+                user_id=user_id,
+                tier=tier,
+                quantity=quantity,
+                now=now,
+                expires_at=expires_at,
+                request_key=request_key,
+                allow_split=allow_split,
+            )
+            return self._hold_model(values, spec, now)
         for attempt in range(_RACE_RETRIES):
             seats = self.choose(
                 session, spec, now=now, seat_ids=seat_ids, tier=tier, quantity=quantity, allow_split=allow_split
@@ -522,8 +650,8 @@ class SeatingEngine:
             except ConflictError:
                 if seat_ids or attempt == _RACE_RETRIES - 1:
                     raise  # explicit seats: the user must choose again; best available: pick again
-        priced = [[s.seat_id, spec.price(s.tier)] for s in seats]
-        values: dict[str, Any] = {
+        priced = [(s.seat_id, spec.price(s.tier)) for s in seats]
+        row: dict[str, Any] = {
             "id": hold_id,
             "inventory_id": inventory_id,
             "user_id": user_id,
@@ -536,8 +664,8 @@ class SeatingEngine:
             "released_at": None,
             "order_id": "",
         }
-        _run(session, insert(self.holds).values(**values))
-        return self._hold_model(values, spec, now)
+        _run(session, insert(self.holds).values(**row))
+        return self._hold_model(row, spec, now)
 
     def find_hold(
         self, session: Session, inventory_id: str, *, user_id: str, request_key: str, now: datetime
