@@ -179,11 +179,12 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         language: Annotated[
             str, Field(description="Spoken language, English or Chinese, e.g. 'English', 'Mandarin', '粤语'; '' any.")
         ] = "",
-        limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 8,
+        limit: Annotated[int, Field(description="Results per page, 1–10.", ge=1, le=10)] = 5,
         cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
     ) -> ShowtimePage:
-        """Upcoming showtimes (场次) by film and/or cinema, day, format and language: start and end, screen, price per
-        seat tier with free seats, booking fee and status. Soonest first; with a place, each day's nearest first."""
+        """Upcoming showtimes (场次) by film and/or cinema, day, format and language: start and end, screen, price and
+        free seats per seat tier, and status; the booking fee and tier names once per page. Soonest first; with a
+        place, each day's nearest first. Page on with page.next_cursor."""
         return await _client(ctx).find_showtimes(
             movie_id=movie_id,
             cinema_id=cinema_id,

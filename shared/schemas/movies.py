@@ -163,8 +163,10 @@ class CinemaPage(WireModel):
 class TierPrice(WireModel):
     """The price of one seat tier at one showtime."""
 
-    tier: str = Field(description="Tier code: STD, PREMIUM or COUPLE (price per seat; couple seats come in pairs).")
-    name: str = Field(description="Tier name, English / 中文.")
+    tier: str = Field(
+        description="Tier code: STD, PREMIUM, COUPLE (price per seat; couple seats come in pairs) or WHEELCHAIR "
+        "(a wheelchair space; held only when asked for by this tier)."
+    )
     price: Money = Field(description="Ticket price per seat (the booking fee comes on top).")
     free: int = Field(description="Seats of this tier free right now.")
 
@@ -182,17 +184,18 @@ class Showtime(WireModel):
     ends_at: datetime = Field(description="Expected end (runtime plus 15 minutes of trailers).")
     format: Format = Field(description="2D, 3D or IMAX.")
     language: str = Field(description="Spoken language, English / 中文.")
-    subtitles: str = Field(description="Subtitle languages, e.g. 'fi/sv'.")
     status: ShowtimeStatus = Field(description="on_sale, sold_out, sales_closed (10 min before the start) or past.")
     pricing: str = Field(description="How the ticket price was set, e.g. 'IMAX evening' or '2D weekday matinee'.")
-    tiers: list[TierPrice] = Field(description="Ticket price and free seats per tier.")
-    booking_fee: Money = Field(description="Online booking fee per ticket.")
+    tiers: list[TierPrice] = Field(description="Ticket price and free seats per tier (names: tier_names).")
     free: int = Field(description="Free seats in all.")
     distance_m: int = Field(description="Metres from the given place, else 0.")
 
 
 class ShowtimePage(WireModel):
     showtimes: list[Showtime] = Field(description="Showtimes, soonest first (nearest first on equal times).")
+    booking_fee: Money = Field(description="Online booking fee per ticket, on top of every tier price.")
+    tier_names: list[str] = Field(description="What the tier codes mean, 'CODE: English / 中文'.")
+    subtitles: str = Field(description="Subtitles of the screenings.")
     page: PageInfo = Field(description="Pagination.")
 
 
@@ -202,6 +205,8 @@ class MovieSeatMap(WireModel):
     showtime: Showtime = Field(description="The showtime the map is for.")
     screen: str = Field(description="Where the screen is, relative to the rows.")
     seat_map: SeatMap = Field(description="Free and taken seats per row, tiers and prices.")
+    booking_fee: Money = Field(description="Online booking fee per ticket, on top of the tier price.")
+    tier_names: list[str] = Field(description="What the tier codes mean, 'CODE: English / 中文'.")
 
 
 # ----- holds and purchase -----------------------------------------------------------------------
@@ -239,7 +244,10 @@ class MovieHold(WireModel):
 class HoldRequest(WireModel):
     showtime_id: str = Field(description="Showtime id (sht_…).")
     seat_ids: list[str] = Field(default_factory=list, description="Exact seats from the seat map.")
-    tier: str = Field(default="", description="Tier for best-available seats; '' = any tier (cheapest first).")
+    tier: str = Field(
+        default="",
+        description="Tier for best-available seats: STD, PREMIUM, COUPLE or WHEELCHAIR; '' = STD.",
+    )
     quantity: int = Field(default=0, description="How many best-available seats.")
 
 

@@ -7,7 +7,6 @@ service become HTTP statuses in ``shared.kit.backend``; ``/openapi.json`` is the
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Response
@@ -50,11 +49,11 @@ def make_clock(settings: Settings) -> SimClock:
     return SimClock(start=settings.clock_start, scale=settings.time_scale)
 
 
-def prepare_engine(settings: Settings, *, at: datetime | None = None) -> Engine:
-    """Open the database and seed it on first run, anchoring the season on ``at`` (default: the
-    configured clock start, else now)."""
+def prepare_engine(settings: Settings, *, clock: SimClock | None = None) -> Engine:
+    """Open the database and seed it on first run, anchoring the season on the simulated now (the
+    given clock, else one made from the settings)."""
     engine = make_engine(settings.effective_database_url)
-    when = at or settings.clock_start or datetime.now(UTC)
+    when = (clock or make_clock(settings)).now()
     ensure_seeded(engine, MoviesTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir, when))
     return engine
 
@@ -63,19 +62,17 @@ def reset_database(settings: Settings) -> None:
     from shared.kit.db import reset
 
     engine = make_engine(settings.effective_database_url)
-    when = settings.clock_start or datetime.now(UTC)
+    when = make_clock(settings).now()
     reset(engine, MoviesTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir, when))
     engine.dispose()
 
 
 def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Engine | None = None) -> FastAPI:
     clock = clock or make_clock(settings)
-    engine = engine or prepare_engine(settings, at=clock.now())
+    engine = engine or prepare_engine(settings, clock=clock)
     with Session(engine) as session:
-        catalog = seed.load(session, settings.fixtures_dir)
+        catalog = seed.load(session, settings.fixtures_dir, clock.now())
     svc = MoviesService(engine, catalog, clock, settings.fixtures_dir)
-    if catalog.showtimes and max(s.starts_at for s in catalog.showtimes.values()) < clock.now():
-        log.warning("movies: every showtime of the seeded season is over; `movies-mcp reset` starts a new one")
     desk = OrderDesk(svc)
 
     app = FastAPI(
@@ -127,7 +124,7 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
         lng: Annotated[float, Query(ge=-180, le=180)] = 0,
         format: FormatFilter = "any",
         language: str = "",
-        limit: Annotated[int, Query(ge=1, le=50)] = 10,
+        limit: Annotated[int, Query(ge=1, le=20)] = 10,
         cursor: str = "",
     ) -> Response:
         page = svc.find_showtimes(

@@ -1,17 +1,25 @@
 """The film and cinema catalog as the service reads it: typed, indexed and held in memory.
 
-Films, cinemas, auditorium layouts and showtimes change only when the fixtures are reloaded, so the
-service keeps parsed copies; seats, holds, orders and money always go to the database. Showtimes
-are generated here, deterministically, from the films' programme and the auditoriums' formats.
+Films, cinemas and auditorium layouts change only when the fixtures are reloaded, so the service
+keeps parsed copies; seats, holds, orders and money always go to the database. Showtimes are not
+stored: they are a pure function of the day, generated here from the films' programme and the
+auditoriums' formats. The programme (``release_day``/``run_days`` relative to the anchor Monday)
+repeats every ``CYCLE_DAYS``, and the catalog generates days on demand up to ``HORIZON_DAYS`` past
+the simulated today, so a database seeded months ago still has a programme and a frozen clock
+always sees the same one.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import random
+import threading
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,8 +31,8 @@ from shared.seating import CompiledLayout, compile_layout
 
 from . import pricing
 
-SEASON_DAYS = 28
-LANGUAGE_ZH: dict[str, str] = {}  # filled from films.json's vocabulary at load
+CYCLE_DAYS = 28  # the programme repeats every four weeks after the anchor
+HORIZON_DAYS = 28  # showtimes are generated (and on sale) this many days ahead of the simulated today
 
 
 def fold(text: str) -> str:
@@ -60,6 +68,7 @@ class FilmRec(_Fixture):
     release_day: int | None = None
     run_days: int = 0
     formats: list[str] = []
+    language_zh: str = ""  # from films.json's vocabulary, set when the fixtures are read
 
     @property
     def genre_labels(self) -> list[str]:
@@ -67,8 +76,37 @@ class FilmRec(_Fixture):
 
     @property
     def language_label(self) -> str:
-        zh = LANGUAGE_ZH.get(self.language, "")
-        return f"{self.language} / {zh}" if zh else self.language
+        return f"{self.language} / {self.language_zh}" if self.language_zh else self.language
+
+    def runs(self, upto: int) -> list[tuple[int, int]]:
+        """Its runs as [first day, day after the last) offsets from the anchor, one per programme cycle
+        (cycle 0 is the programme as written), for every cycle starting on or before day ``upto``."""
+        if self.release_day is None or self.run_days <= 0:
+            return []
+        out = []
+        k = 0
+        while self.release_day + CYCLE_DAYS * k <= upto:
+            start = self.release_day + CYCLE_DAYS * k
+            out.append((start, start + self.run_days))
+            k += 1
+        return out
+
+    def shows_on(self, day: int) -> bool:
+        return any(start <= day < end for start, end in self.runs(day))
+
+    def run_around(self, day: int) -> tuple[int, int] | None:
+        """The run showing on ``day`` (first day of its unbroken stretch, day after the latest covering run),
+        else the next run to open; None when it is not programmed."""
+        runs = self.runs(day + CYCLE_DAYS)
+        covering = [r for r in runs if r[0] <= day < r[1]]
+        if not covering:
+            ahead = [r for r in runs if r[0] > day]
+            return ahead[0] if ahead else None
+        start, end = min(r[0] for r in covering), max(r[1] for r in covering)
+        for prev_start, prev_end in reversed(runs):  # runs that touch the stretch extend it backwards
+            if prev_start < start <= prev_end:
+                start = prev_start
+        return start, end
 
 
 class RowRec(_Fixture):
@@ -179,45 +217,52 @@ class ShowtimeRec:
     format: str
 
 
-def generate_showtimes(films: list[FilmRec], cinemas: list[CinemaRec], anchor: datetime) -> list[ShowtimeRec]:
-    """The season's screenings: each screen runs programmed films back to back from late morning,
-    picked by a hash of (screen, day, slot); IMAX and 3D screens use those formats when the film has them."""
-    out = []
-    programmed = [f for f in films if f.release_day is not None]
+def generate_day(
+    programmed: Sequence[FilmRec], cinemas: Sequence[CinemaRec], anchor: datetime, day: int
+) -> list[ShowtimeRec]:
+    """One day's screenings (``day`` counted from the anchor Monday): each screen runs the films showing
+    that day back to back from late morning, picked by a hash of (screen, day, slot); IMAX and 3D
+    screens use those formats when the film has them. Ids hash the same (screen, day, slot), so a day
+    generated again, after a restart or in another process, has the very same showtimes."""
+    out: list[ShowtimeRec] = []
+    on = anchor.date() + timedelta(days=day)
+    showing = [f for f in programmed if f.shows_on(day)]
+    if not showing:
+        return out
     for cinema in cinemas:
+        if not cinema.open_in(on.month):
+            continue
         for aud in cinema.auditoriums:
-            for day in range(SEASON_DAYS):
-                on = anchor.date() + timedelta(days=day)
-                if not cinema.open_in(on.month):
-                    continue
-                showing = [f for f in programmed if f.release_day <= day < f.release_day + f.run_days]  # type: ignore[operator]
-                if not showing:
-                    continue
-                weekend = on.weekday() >= 5
-                start = time(10, 30) if weekend else time(12, 0) if aud.plan in ("small", "tiny") else time(11, 0)
-                if aud.plan == "open_air":
-                    start = time(21, 0)
-                at = datetime.combine(on, start, tzinfo=CITY_TZ)
-                last = datetime.combine(on, time(22, 0) if aud.plan != "open_air" else time(21, 30), tzinfo=CITY_TZ)
-                slot = 0
-                while at <= last:
-                    h = _hash(aud.id, day, slot)
-                    pool = showing
-                    if "IMAX" in aud.formats:  # the IMAX screen runs IMAX prints when there are any
-                        pool = [f for f in showing if "IMAX" in f.formats] or showing
-                    film = pool[h % len(pool)]
-                    fmt = "2D"
-                    if "IMAX" in aud.formats and "IMAX" in film.formats:
-                        fmt = "IMAX"
-                    elif "3D" in aud.formats and "3D" in film.formats and (h >> 8) % 2:
-                        fmt = "3D"
-                    sid = f"sht_{_hash('showtime', aud.id, day, slot):012x}"[:16]
-                    out.append(ShowtimeRec(sid, film.id, cinema.id, aud.id, at.astimezone(UTC), fmt))
-                    minutes = film.runtime_min + 30
-                    minutes += -minutes % 15
-                    at += timedelta(minutes=minutes)
-                    slot += 1
+            weekend = on.weekday() >= 5
+            start = time(10, 30) if weekend else time(12, 0) if aud.plan in ("small", "tiny") else time(11, 0)
+            if aud.plan == "open_air":
+                start = time(21, 0)
+            at = datetime.combine(on, start, tzinfo=CITY_TZ)
+            last = datetime.combine(on, time(22, 0) if aud.plan != "open_air" else time(21, 30), tzinfo=CITY_TZ)
+            slot = 0
+            while at <= last:
+                h = _hash(aud.id, day, slot)
+                pool = showing
+                if "IMAX" in aud.formats:  # the IMAX screen runs IMAX prints when there are any
+                    pool = [f for f in showing if "IMAX" in f.formats] or showing
+                film = pool[h % len(pool)]
+                fmt = "2D"
+                if "IMAX" in aud.formats and "IMAX" in film.formats:
+                    fmt = "IMAX"
+                elif "3D" in aud.formats and "3D" in film.formats and (h >> 8) % 2:
+                    fmt = "3D"
+                sid = f"sht_{_hash('showtime', aud.id, day, slot):012x}"[:16]
+                out.append(ShowtimeRec(sid, film.id, cinema.id, aud.id, at.astimezone(UTC), fmt))
+                minutes = film.runtime_min + 30
+                minutes += -minutes % 15
+                at += timedelta(minutes=minutes)
+                slot += 1
+    out.sort(key=_order)
     return out
+
+
+def _order(s: ShowtimeRec) -> tuple[datetime, str]:
+    return s.starts_at, s.id
 
 
 def presold(showtime: ShowtimeRec, layout: CompiledLayout) -> frozenset[str]:
@@ -242,49 +287,88 @@ def presold(showtime: ShowtimeRec, layout: CompiledLayout) -> frozenset[str]:
 
 @dataclass
 class Catalog:
+    """Films, cinemas and layouts, plus the showtimes of every day generated so far (day 0, the anchor
+    Monday, up to ``days``). Readers get immutable snapshots; ``cover`` extends them under a lock."""
+
     films: dict[str, FilmRec]
     cinemas: dict[str, CinemaRec]
-    showtimes: dict[str, ShowtimeRec]
     anchor: datetime
+    language_zh: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     auditoriums: dict[str, AuditoriumRec] = field(default_factory=dict)
     layouts: dict[str, CompiledLayout] = field(default_factory=dict)
-    by_film: dict[str, list[ShowtimeRec]] = field(default_factory=dict)
-    by_cinema: dict[str, list[ShowtimeRec]] = field(default_factory=dict)
-    ordered: list[ShowtimeRec] = field(default_factory=list)
     search_text: dict[str, str] = field(default_factory=dict)
+    showtimes: Mapping[str, ShowtimeRec] = field(default_factory=lambda: MappingProxyType({}))
+    ordered: tuple[ShowtimeRec, ...] = ()
+    by_film: Mapping[str, tuple[ShowtimeRec, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    by_cinema: Mapping[str, tuple[ShowtimeRec, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    days: int = 0  # days 0 .. days-1 are generated
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def build(
-        cls, films: list[FilmRec], cinemas: list[CinemaRec], showtimes: list[ShowtimeRec], anchor: datetime
+        cls, films: list[FilmRec], cinemas: list[CinemaRec], anchor: datetime, language_zh: Mapping[str, str]
     ) -> Catalog:
         cat = cls(
             films={f.id: f for f in films},
             cinemas={c.id: c for c in cinemas},
-            showtimes={s.id: s for s in showtimes},
             anchor=anchor,
+            language_zh=MappingProxyType(dict(language_zh)),
         )
         for cinema in cinemas:
             for aud in cinema.auditoriums:
                 cat.auditoriums[aud.id] = aud
                 cat.layouts[aud.id] = compile_layout(aud.id, aud.layout())
-        cat.ordered = sorted(showtimes, key=lambda s: (s.starts_at, s.id))
-        for s in cat.ordered:
-            cat.by_film.setdefault(s.film_id, []).append(s)
-            cat.by_cinema.setdefault(s.cinema_id, []).append(s)
         for f in films:
-            words = [f.title, f.director, *f.cast, f.language, LANGUAGE_ZH.get(f.language, ""), f.country, str(f.year)]
+            words = [f.title, f.director, *f.cast, f.language, f.language_zh, f.country, str(f.year)]
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g])]
             cat.search_text[f.id] = fold(" ".join(words))
         return cat
 
+    def offset(self, when: datetime) -> int:
+        """Days from the anchor Monday to ``when``'s local date."""
+        return (when.astimezone(CITY_TZ).date() - self.anchor.date()).days
+
+    def cover(self, now: datetime) -> Catalog:
+        """Make sure every day up to ``HORIZON_DAYS`` after ``now`` is generated; returns self.
+
+        Days are only ever added, in order, so ids handed out earlier stay valid. Cheap when nothing
+        is missing (the common case: one comparison)."""
+        upto = self.offset(now) + HORIZON_DAYS
+        if upto <= self.days:
+            return self
+        with self._lock:
+            if upto <= self.days:
+                return self
+            programmed = [f for f in self.films.values() if f.release_day is not None]
+            cinemas = list(self.cinemas.values())
+            new = [s for day in range(self.days, upto) for s in generate_day(programmed, cinemas, self.anchor, day)]
+            showtimes = dict(self.showtimes)
+            showtimes.update((s.id, s) for s in new)
+            by_film = {k: list(v) for k, v in self.by_film.items()}
+            by_cinema = {k: list(v) for k, v in self.by_cinema.items()}
+            for s in new:
+                by_film.setdefault(s.film_id, []).append(s)
+                by_cinema.setdefault(s.cinema_id, []).append(s)
+            # publish whole snapshots: a reader in another thread sees the old or the new, never half
+            self.showtimes = MappingProxyType(showtimes)
+            self.ordered = self.ordered + tuple(new)
+            self.by_film = MappingProxyType({k: tuple(v) for k, v in by_film.items()})
+            self.by_cinema = MappingProxyType({k: tuple(v) for k, v in by_cinema.items()})
+            self.days = upto
+        return self
+
+    @staticmethod
+    def after(pool: Sequence[ShowtimeRec], now: datetime) -> Sequence[ShowtimeRec]:
+        """The showtimes of a start-ordered ``pool`` that start after ``now``."""
+        return pool[bisect.bisect_right(pool, now, key=lambda s: s.starts_at) :]
+
     def day(self, offset: int) -> date:
         return self.anchor.date() + timedelta(days=offset)
 
-    def opens_on(self, film: FilmRec) -> date | None:
-        return None if film.release_day is None else self.day(film.release_day)
-
-    def last_day(self, film: FilmRec) -> date | None:
-        return None if film.release_day is None else self.day(film.release_day + film.run_days - 1)
+    def run_dates(self, film: FilmRec, today: date) -> tuple[date, date] | None:
+        """First and last day of the run showing ``today``, else of the next one; None if not programmed."""
+        run = film.run_around((today - self.anchor.date()).days)
+        return None if run is None else (self.day(run[0]), self.day(run[1] - 1))
 
     def tiers(self, auditorium_id: str) -> list[str]:
         present = self.layouts[auditorium_id].tier_totals

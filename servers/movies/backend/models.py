@@ -1,5 +1,6 @@
-"""Movies tables. Films, cinemas and showtimes are loaded from fixtures (showtimes generated from the
-programme, anchored on the season's Monday); quotes, orders and the wallet ledger are the live state.
+"""Movies tables. Films and cinemas are loaded from fixtures, with the season's anchor Monday in the meta
+table (showtimes are generated from it and the programme, never stored); quotes, orders and the wallet
+ledger are the live state.
 Seat claims and holds live in the shared seating engine's ``movies_seat_claim`` and
 ``movies_seat_hold`` tables, registered here on the same metadata. Names carry a ``movies_`` prefix so
 every vertical can share one database."""
@@ -59,18 +60,6 @@ class CinemaRow(MoviesTable, table=True):
     __tablename__ = "movies_cinema"
     id: str = Field(primary_key=True)
     data: dict[str, Any] = _json()
-
-
-class ShowtimeRow(MoviesTable, table=True):
-    """One screening with absolute times fixed when the season was anchored."""
-
-    __tablename__ = "movies_showtime"
-    id: str = Field(primary_key=True)
-    film_id: str = Field(index=True)
-    cinema_id: str = Field(index=True)
-    auditorium_id: str
-    starts_at: datetime = _when()
-    format: str
 
 
 class QuoteRow(MoviesTable, table=True):

@@ -14,7 +14,6 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
@@ -129,41 +128,33 @@ class OrderDesk:
         key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
         now = svc.now()
         with session_scope(svc.engine) as session:
-            svc.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
+            svc.user(session, user_id)  # an unknown account is refused before anything is held
             self._refuse_unless_on_sale(session, rec, now, count=False)
             if explicit:  # exactly the seats of a live hold of this user, however it was asked: that hold
                 live = svc.seating.user_holds(session, user_id, now=now, inventory_ids=[rec.id])
                 same = [h for h in live if sorted(s.seat_id for s in h.seats) == sorted(explicit)]
                 if same:
                     return self._hold(same[0])
-            h = svc.seating.holds.c
-            again = (
-                session.connection()
-                .execute(
-                    core_select(h.id).where(
-                        h.user_id == user_id,
-                        h.inventory_id == rec.id,
-                        h.request_key == key,
-                        h.order_id == "",
-                        h.released_at.is_(None),
-                        h.expires_at > now,
+            elif tier == "WHEELCHAIR":  # the engine hands out wheelchair spaces only as explicit seats
+                again = svc.seating.find_hold(session, rec.id, user_id=user_id, request_key=key, now=now)
+                if again is not None:
+                    return self._hold(again)
+                spec = svc.spec(rec.id)
+                taken = svc.seating.unavailable(session, spec, now)
+                spaces = spec.layout.best_available(tier, count, taken, accessible=True)
+                if not spaces:
+                    self._refuse_unless_on_sale(session, rec, now, count=True)
+                    left = svc.seating.remaining(session, [rec.id], now)[rec.id].get(tier, 0)
+                    raise ConflictError(
+                        f"Only {left} wheelchair space(s) side by side are free for this showtime.",
+                        "Ask for fewer, or pick spaces ('a' on movies_get_seat_map) by seat id.",
+                        field="quantity",
                     )
-                )
-                .first()
-            )
-            if again is not None:  # the same request again (a retry): the hold it already made
-                return self._hold(svc.seating.get_hold(session, again[0], user_id=user_id, now=now))
-            used = svc.seating.user_seat_count(session, user_id, [rec.id], now)
-            if used + count > pricing.PER_USER_LIMIT:
-                raise ConflictError(
-                    f"You already hold or own {used} ticket(s) for this showtime; the limit is "
-                    f"{pricing.PER_USER_LIMIT} per account, so {count} more is too many.",
-                    "Release a hold with movies_release_hold, or ask for fewer seats.",
-                )
+                explicit = [seat.seat_id for seat in spaces]
             ttl = min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now)
             try:
-                hold = svc.seating.hold(
-                    session,
+                hold = svc.seating.hold(  # the engine takes one turn per user: the limit holds under races,
+                    session,  # and the same request_key while its hold lives returns that hold, uncounted
                     rec.id,
                     user_id=user_id,
                     now=now,
@@ -172,8 +163,16 @@ class OrderDesk:
                     tier="" if explicit else tier,
                     quantity=0 if explicit else count,
                     request_key=key,
+                    limit=pricing.PER_USER_LIMIT,
                 )
-            except ConflictError:
+            except ConflictError as exc:
+                if "limit" in exc.details:
+                    raise ConflictError(
+                        f"You already hold or own {exc.details.get('have', 0)} ticket(s) for this showtime; the "
+                        f"limit is {pricing.PER_USER_LIMIT} per account, so {count} more is too many.",
+                        "Release a hold with movies_release_hold, or ask for fewer seats.",
+                        field="quantity",
+                    ) from exc
                 self._refuse_unless_on_sale(session, rec, now, count=True)  # sold out says so; else the engine's why
                 raise
             return self._hold(hold)
@@ -456,17 +455,35 @@ class OrderDesk:
                     f"Order {order_id} cannot be refunded now: {rule.rule}",
                     "Nothing was changed. Films are refundable until 1 hour before the showtime.",
                 )
-            quote = QuoteRow(
-                token=new_id("cft"),
-                user_id=user_id,
-                kind="refund",
-                subject_id=order_id,
-                fingerprint=_fingerprint(order_id, rule.refund_minor),
-                amount_minor=rule.refund_minor,
-                created_at=now,
-                expires_at=min(now + pricing.REFUND_QUOTE_TTL, rec.starts_at - pricing.REFUND_UNTIL_BEFORE),
+            fingerprint = _fingerprint(order_id, rule.refund_minor)
+            quote = next(  # the same order and amount, asked again: the live token, not another one
+                (
+                    q
+                    for q in session.exec(
+                        select(QuoteRow).where(
+                            QuoteRow.user_id == user_id,
+                            QuoteRow.kind == "refund",
+                            QuoteRow.subject_id == order_id,
+                            QuoteRow.fingerprint == fingerprint,
+                            QuoteRow.result_id == "",
+                        )
+                    ).all()
+                    if utc(q.expires_at) > now
+                ),
+                None,
             )
-            session.add(quote)
+            if quote is None:
+                quote = QuoteRow(
+                    token=new_id("cft"),
+                    user_id=user_id,
+                    kind="refund",
+                    subject_id=order_id,
+                    fingerprint=fingerprint,
+                    amount_minor=rule.refund_minor,
+                    created_at=now,
+                    expires_at=min(now + pricing.REFUND_QUOTE_TTL, rec.starts_at - pricing.REFUND_UNTIL_BEFORE),
+                )
+                session.add(quote)
             back, paid = svc.money(rule.refund_minor), svc.money(order.total_minor)
             kept = svc.money(order.total_minor - rule.refund_minor)
             film = svc.catalog.films[rec.film_id]

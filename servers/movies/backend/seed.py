@@ -1,9 +1,10 @@
 """Load the committed fixtures into the movies tables (first run, and ``movies-mcp reset``).
 
 The programme gives films a release day and a run relative to the season's anchor: the Monday
-00:00 (Helsinki) of the simulated date at seed time. Seeding generates the season's showtimes from
-it, so a frozen clock in the same week always sees the same calendar and a fresh reset re-anchors a
-long-running demo.
+00:00 (Helsinki) of the simulated date at seed time, stored with the data. Showtimes are not
+stored: the catalog generates them per day from the anchor and the programme, which repeats every
+four weeks, so a database seeded long ago still has showtimes ahead and a frozen clock always sees
+the same calendar.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from shared.geo import CITY_TZ
 
 from . import catalog as cat
-from .catalog import CinemaRec, FilmRec, ShowtimeRec, generate_showtimes
-from .models import CinemaRow, FilmRow, MetaRow, ShowtimeRow, UserRow, utc
+from .catalog import CinemaRec, FilmRec
+from .models import SEAT_HOLDS, CinemaRow, FilmRow, MetaRow, OrderRow, UserRow, utc
 
 FIXTURE_VERSION = "1"
 
@@ -39,10 +41,15 @@ def is_seeded(session: Session) -> bool:
     return session.get(MetaRow, "fixture_version") is not None
 
 
+def language_names(fixtures_dir: Path) -> dict[str, str]:
+    """English language name -> Chinese name, from films.json's vocabulary (a fresh dict per call)."""
+    return dict(_read(fixtures_dir / "movies" / "films.json")["vocab"]["languages"])
+
+
 def read_fixtures(fixtures_dir: Path) -> tuple[list[FilmRec], list[CinemaRec]]:
     films_doc = _read(fixtures_dir / "movies" / "films.json")
-    cat.LANGUAGE_ZH.update(films_doc["vocab"]["languages"])
-    films = [FilmRec.model_validate(f) for f in films_doc["films"]]
+    zh = films_doc["vocab"]["languages"]
+    films = [FilmRec.model_validate({**f, "language_zh": zh.get(f["language"], "")}) for f in films_doc["films"]]
     cinemas = [CinemaRec.model_validate(c) for c in _read(fixtures_dir / "movies" / "cinemas.json")["cinemas"]]
     return films, cinemas
 
@@ -57,36 +64,28 @@ def seed(session: Session, fixtures_dir: Path, at: datetime) -> None:
                 wallet_minor=user["wallet_balance_minor"],
             )
         )
-    anchor = season_anchor(at)
     films, cinemas = read_fixtures(fixtures_dir)
     session.add_all([FilmRow(id=f.id, data=f.model_dump(mode="json")) for f in films])
     session.add_all([CinemaRow(id=c.id, data=c.model_dump(mode="json")) for c in cinemas])
-    session.add_all(
-        [
-            ShowtimeRow(
-                id=s.id,
-                film_id=s.film_id,
-                cinema_id=s.cinema_id,
-                auditorium_id=s.auditorium_id,
-                starts_at=s.starts_at,
-                format=s.format,
-            )
-            for s in generate_showtimes(films, cinemas, anchor)
-        ]
-    )
-    session.add(MetaRow(key="season_anchor", value=anchor.isoformat()))
+    session.add(MetaRow(key="season_anchor", value=season_anchor(at).isoformat()))
     session.add(MetaRow(key="fixture_version", value=FIXTURE_VERSION))
 
 
-def load(session: Session, fixtures_dir: Path) -> cat.Catalog:
-    films_doc = _read(fixtures_dir / "movies" / "films.json")
-    cat.LANGUAGE_ZH.update(films_doc["vocab"]["languages"])
-    films = [FilmRec.model_validate(r.data) for r in session.exec(select(FilmRow).order_by(FilmRow.id)).all()]
-    cinemas = [CinemaRec.model_validate(r.data) for r in session.exec(select(CinemaRow).order_by(CinemaRow.id)).all()]
-    showtimes = [
-        ShowtimeRec(r.id, r.film_id, r.cinema_id, r.auditorium_id, utc(r.starts_at), r.format)
-        for r in session.exec(select(ShowtimeRow)).all()
+def load(session: Session, fixtures_dir: Path, now: datetime) -> cat.Catalog:
+    """The catalog with every day generated that the stored holds and orders refer to, and the
+    ``HORIZON_DAYS`` after ``now``."""
+    zh = language_names(fixtures_dir)
+    films = [
+        FilmRec.model_validate({**r.data, "language_zh": zh.get(r.data["language"], "")})
+        for r in session.exec(select(FilmRow).order_by(FilmRow.id)).all()
     ]
+    cinemas = [CinemaRec.model_validate(r.data) for r in session.exec(select(CinemaRow).order_by(CinemaRow.id)).all()]
     meta = session.get(MetaRow, "season_anchor")
-    anchor = datetime.fromisoformat(meta.value) if meta else season_anchor(datetime.now(CITY_TZ))
-    return cat.Catalog.build(films, cinemas, showtimes, anchor)
+    anchor = datetime.fromisoformat(meta.value) if meta else season_anchor(now)
+    catalog = cat.Catalog.build(films, cinemas, anchor, zh)
+    assert SEAT_HOLDS is not None
+    stored = (
+        session.exec(select(func.max(OrderRow.placed_at))).one(),
+        session.connection().execute(select(func.max(SEAT_HOLDS.c.created_at))).scalar_one(),
+    )  # a clock started earlier than last run's must still find the showtimes those refer to
+    return catalog.cover(max([now, *(utc(when) for when in stored if when is not None)]))

@@ -8,6 +8,7 @@ with a ``LifestyleError`` before any row changes. Holds, purchases and refunds l
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +42,7 @@ from shared.schemas.movies import (
 from shared.seating import InventorySpec, SeatingEngine
 
 from . import pricing
-from .catalog import LANGUAGE_ZH, Catalog, CinemaRec, FilmRec, ShowtimeRec, fold, presold
+from .catalog import Catalog, CinemaRec, FilmRec, ShowtimeRec, fold, presold
 from .models import MoviesTable, UserRow, utc
 
 CHINESE = {"Mandarin", "Cantonese", "Chinese"}
@@ -56,6 +57,7 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
     "广东话": {"Cantonese"},
 }
 DAY_WORDS = {"today": 0, "今天": 0, "tonight": 0, "今晚": 0, "tomorrow": 1, "明天": 1, "后天": 2}
+SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
 STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
 
 
@@ -75,7 +77,10 @@ class MoviesService:
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
-        return self.clock.now().astimezone(UTC)
+        """The simulated now; showtimes are generated up to the horizon after it before anyone reads them."""
+        now = self.clock.now().astimezone(UTC)
+        self.catalog.cover(now)
+        return now
 
     def money(self, minor: int) -> Money:
         return Money.of(minor, self.currency)
@@ -132,11 +137,13 @@ class MoviesService:
         return "sold_out" if free <= 0 else "on_sale"
 
     def film_status(self, film: FilmRec, now: datetime) -> FilmStatus:
-        opens, last = self.catalog.opens_on(film), self.catalog.last_day(film)
-        today = local(now).date()
-        if opens is None or last is None or today > last:
+        run = self.catalog.run_dates(film, local(now).date())
+        if run is None:
             return "not_in_cinemas"
-        return "coming_soon" if today < opens else "now_showing"
+        return "coming_soon" if local(now).date() < run[0] else "now_showing"
+
+    def tier_names(self) -> list[str]:
+        return [f"{t}: {name}" for t, name in pricing.TIER_NAMES.items()]
 
     def showtime_model(
         self, rec: ShowtimeRec, remaining: dict[str, int], now: datetime, origin: GeoPoint | None = None
@@ -158,14 +165,12 @@ class MoviesService:
             ends_at=local(rec.starts_at + pricing.TRAILERS + timedelta(minutes=film.runtime_min)),
             format=rec.format,
             language=film.language_label,
-            subtitles="fi/sv",
             status=self.status(rec, free, now),
             pricing=rule,
             tiers=[
-                TierPrice(tier=t, name=pricing.TIER_NAMES[t], price=self.money(spec.price(t)), free=remaining.get(t, 0))
+                TierPrice(tier=t, price=self.money(spec.price(t)), free=remaining.get(t, 0))
                 for t in self.catalog.tiers(rec.auditorium_id)
             ],
-            booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
             free=free,
             distance_m=round(haversine_m(cinema.location, origin)) if origin else 0,
         )
@@ -185,7 +190,8 @@ class MoviesService:
         return score
 
     def _summary(self, film: FilmRec, now: datetime) -> FilmSummary:
-        opens = self.catalog.opens_on(film)
+        run = self.catalog.run_dates(film, local(now).date())
+        opens = run[0] if run else None
         return FilmSummary(
             id=film.id,
             title=film.title,
@@ -236,8 +242,8 @@ class MoviesService:
             score = self._query_score(film.id, query) if query.strip() else 0
             if query.strip() and not score:
                 continue
-            opens = film.release_day if film.release_day is not None else 10**6
-            key_time = opens if status == "coming_soon" else 0
+            run = self.catalog.run_dates(film, local(now).date())
+            key_time = run[0].toordinal() if run and status == "coming_soon" else 0
             hits.append((-score, STATUS_ORDER[status], key_time, f"{-film.reviews:08d}{film.id}", film))
         hits.sort(key=lambda h: h[:4])
         page, info = page_slice([h[4] for h in hits], cursor, limit)
@@ -246,8 +252,9 @@ class MoviesService:
     def movie_detail(self, movie_id: str) -> FilmDetail:
         film = self.film(movie_id)
         now = self.now()
-        ahead = [s for s in self.catalog.by_film.get(film.id, []) if s.starts_at > now]
-        opens, last = self.catalog.opens_on(film), self.catalog.last_day(film)
+        ahead = self.catalog.after(self.catalog.by_film.get(film.id, ()), now)
+        run = self.catalog.run_dates(film, local(now).date())
+        opens, last = run if run else (None, None)
         cinemas = list(dict.fromkeys(s.cinema_id for s in ahead))
         return FilmDetail(
             id=film.id,
@@ -314,10 +321,9 @@ class MoviesService:
         origin, label = self.resolve_place(user_id, address, lat, lng)
         now = self.now()
         today = local(now).date()
+        ahead = self.catalog.after
         todays = {
-            c: [
-                s for s in self.catalog.by_cinema.get(c, []) if s.starts_at > now and local(s.starts_at).date() == today
-            ]
+            c: [s for s in ahead(self.catalog.by_cinema.get(c, ()), now) if local(s.starts_at).date() == today]
             for c in self.catalog.cinemas
         }
         with Session(self.engine) as session:
@@ -381,12 +387,11 @@ class MoviesService:
             return None
         known = {f.language for f in self.catalog.films.values()}
         wanted = LANGUAGE_ALIASES.get(fold(text)) or {
-            lang for lang in known if fold(text) == fold(lang) or text == LANGUAGE_ZH.get(lang)
+            lang for lang in known if fold(text) == fold(lang) or text == self.catalog.language_zh.get(lang)
         }
         if not wanted:
-            options = sorted(
-                {self.catalog.films[s.film_id].language_label for s in self.catalog.ordered if s.starts_at > self.now()}
-            )
+            ahead = self.catalog.after(self.catalog.ordered, self.now())
+            options = sorted({self.catalog.films[s.film_id].language_label for s in ahead})
             raise InvalidInputError(
                 f"language {language!r} is not a language of the films showing.",
                 f"Use one of: {', '.join(options)} (English or Chinese name), or '' for any.",
@@ -415,17 +420,17 @@ class MoviesService:
         day = self._day(date, now)
         languages = self._languages(language)
         origin, _ = self.resolve_place(user_id, address, lat, lng)
+        pool: Sequence[ShowtimeRec]
         if film is not None:
-            pool = self.catalog.by_film.get(film.id, [])
+            pool = self.catalog.by_film.get(film.id, ())
         elif cinema is not None:
-            pool = self.catalog.by_cinema.get(cinema.id, [])
+            pool = self.catalog.by_cinema.get(cinema.id, ())
         else:
             pool = self.catalog.ordered
         found = [
             s
-            for s in pool
-            if s.starts_at > now
-            and (cinema is None or s.cinema_id == cinema.id)
+            for s in self.catalog.after(pool, now)
+            if (cinema is None or s.cinema_id == cinema.id)
             and (day is None or local(s.starts_at).date() == day)
             and (format == "any" or s.format == format)
             and (languages is None or self.catalog.films[s.film_id].language in languages)
@@ -436,7 +441,13 @@ class MoviesService:
         page, info = page_slice(found, cursor, limit)
         with Session(self.engine) as session:
             remaining = self.seating.remaining(session, [s.id for s in page], now)
-        return ShowtimePage(showtimes=[self.showtime_model(s, remaining[s.id], now, origin) for s in page], page=info)
+        return ShowtimePage(
+            showtimes=[self.showtime_model(s, remaining[s.id], now, origin) for s in page],
+            booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
+            tier_names=self.tier_names(),
+            subtitles=SUBTITLES,
+            page=info,
+        )
 
     def seat_map(self, user_id: str, showtime_id: str) -> MovieSeatMap:
         rec = self.showtime(showtime_id)
@@ -449,6 +460,8 @@ class MoviesService:
             screen="The screen is in front of row A; rows further back are higher. Best seats: around row "
             f"{seat_map.sections[0].rows[round(len(seat_map.sections[0].rows) * 0.6)].row}, centre.",
             seat_map=seat_map,
+            booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
+            tier_names=self.tier_names(),
         )
 
 

@@ -14,7 +14,7 @@ from mcp import Client, StdioServerParameters
 
 from servers.movies.server import build_server
 from tests.conftest import serve_in_thread
-from tests.servers.movies.conftest import MoviesEnv
+from tests.servers.movies.conftest import NOON, MoviesEnv
 from tests.servers.movies.helpers import ok, pick
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
@@ -22,7 +22,13 @@ SCRIPT = str(Path(sys.executable).with_name("movies-mcp"))
 
 
 def stdio_env(data_dir: Path) -> dict[str, str]:
-    env = {"LIFESTYLE_DATA_DIR": str(data_dir), "LIFESTYLE_LOG_LEVEL": "WARNING", "PATH": os.environ["PATH"]}
+    env = {
+        "LIFESTYLE_DATA_DIR": str(data_dir),
+        "LIFESTYLE_LOG_LEVEL": "WARNING",
+        "LIFESTYLE_CLOCK_START": NOON.isoformat(),  # the same frozen Wednesday as the in-process tests
+        "LIFESTYLE_TIME_SCALE": "0",
+        "PATH": os.environ["PATH"],
+    }
     if "LIFESTYLE_FIXTURES_DIR" in os.environ:
         env["LIFESTYLE_FIXTURES_DIR"] = os.environ["LIFESTYLE_FIXTURES_DIR"]
     return env
@@ -33,7 +39,7 @@ async def test_stdio_subprocess_holds_and_buys_with_a_confirmation_token(tmp_pat
     async with Client(params) as c:
         names = {t.name for t in (await c.list_tools()).tools}
         films = await ok(c, "movies_search_movies", {"query": "科幻", "limit": 5})
-        shows = await ok(c, "movies_find_showtimes", {"movie_id": films["films"][0]["id"], "limit": 20})
+        shows = await ok(c, "movies_find_showtimes", {"movie_id": films["films"][0]["id"], "limit": 10})
         show = next(s for s in shows["showtimes"] if s["status"] == "on_sale" and s["tiers"][0]["free"] >= 2)
         hold = await ok(c, "movies_hold_seats", {"showtime_id": show["id"], "quantity": 2})
         quote = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
