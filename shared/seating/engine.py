@@ -56,7 +56,7 @@ from shared.schemas.seating import (
     TierAvailability,
 )
 
-from .layout import CompiledLayout, RowPlan, SeatInfo
+from .layout import CompiledLayout, SeatInfo
 
 MAX_SEATS_PER_HOLD = 10
 _RACE_RETRIES = 3
@@ -150,6 +150,9 @@ class SeatingEngine:
         self._fast_sql: Any = None
         c = self.claims.c
         # Built once: the hot reads run with parameters only, no expression building per call.
+        self._live_owners = select(c.seat_id, c.user_id, c.order_id).where(
+            c.inventory_id == bindparam("inv"), (c.order_id != "") | (c.expires_at > bindparam("now"))
+        )
         self._live_seats = select(c.seat_id).where(
             c.inventory_id == bindparam("inv"), (c.order_id != "") | (c.expires_at > bindparam("now"))
         )
@@ -233,19 +236,26 @@ class SeatingEngine:
                 f"Sections: {', '.join(layout.section_codes())}; or leave section empty for all.",
                 field="section",
             )
-        claims = self.live_claims(session, inventory_id, now)
-        mine = {sid for sid, cl in claims.items() if user_id and cl.user_id == user_id and not cl.order_id}
-        taken = set(claims) | spec.blocked
-        free_by_tier: Counter[str] = Counter()
+        owners = session.connection().execute(self._live_owners, {"inv": inventory_id, "now": now}).all()
+        mine = {sid for sid, owner, order_id in owners if user_id and owner == user_id and not order_id}
+        taken = {sid for sid, _, _ in owners} | spec.blocked
+        touched: dict[int, list[str]] = {}
+        taken_by_tier: Counter[str] = Counter()
+        for sid in taken:
+            index = layout.row_of.get(sid)
+            if index is not None:
+                touched.setdefault(index, []).append(sid)
+                taken_by_tier[layout.seats[sid].tier] += 1
         sections: dict[str, SectionMap] = {}
-        for plan in layout.rows:
-            row_map = _render_row(plan, taken, mine)
+        for index, plan in enumerate(layout.rows):
             code = plan.section.code
-            for seat in plan.seats:
-                if seat.seat_id not in taken:
-                    free_by_tier[seat.tier] += 1
             if wanted and code != wanted:
                 continue
+            hits = touched.get(index, ())
+            chars = plan.base.copy()
+            for sid in hits:
+                chars[plan.slot[sid]] = "y" if sid in mine else "x"
+            free = len(plan.seats) - len(hits)
             sec = sections.get(code)
             if sec is None:
                 sec = sections[code] = SectionMap(
@@ -257,13 +267,26 @@ class SeatingEngine:
                     total=0,
                     rows=[],
                 )
-            sec.free += row_map.free
+            sec.free += free
             sec.total += len(plan.seats)
-            for seat in plan.seats:
-                if seat.tier not in sec.tiers:
-                    sec.tiers.append(seat.tier)
+            if plan.tier not in sec.tiers:
+                sec.tiers.append(plan.tier)
+            for run in plan.tier_runs.split():
+                run_tier = run.rsplit(":", 1)[1]
+                if run_tier not in sec.tiers:
+                    sec.tiers.append(run_tier)
             if not plan.section.standing:
-                sec.rows.append(row_map)
+                sec.rows.append(
+                    RowMap.model_construct(
+                        row=plan.row.label,
+                        first=plan.seats[0].number,
+                        seats="".join(chars),
+                        tier=plan.tier,
+                        tier_runs=plan.tier_runs,
+                        free=free,
+                    )
+                )
+        free_by_tier = {t: n - taken_by_tier[t] for t, n in layout.tier_totals.items()}
         tiers = [
             TierAvailability(
                 tier=t, price=Money.of(spec.price(t), spec.currency), free=free_by_tier[t], total=layout.tier_totals[t]
@@ -287,6 +310,7 @@ class SeatingEngine:
         now: datetime,
         *,
         allow_split: bool,
+        accessible: bool = False,
     ) -> list[SeatInfo]:
         """Best available seats that no concurrent transaction is claiming right now.
 
@@ -300,9 +324,13 @@ class SeatingEngine:
         conn = session.connection()
         unavailable = self.unavailable(session, spec, now)
         if conn.dialect.name != "postgresql":
-            return spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
+            return spec.layout.best_available(
+                tier, quantity, unavailable, allow_split=allow_split, accessible=accessible
+            )
         for _ in range(8):
-            seats = spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
+            seats = spec.layout.best_available(
+                tier, quantity, unavailable, allow_split=allow_split, accessible=accessible
+            )
             if not seats:
                 return []
             keys = {f"k{i}": f"{self.prefix}:{spec.inventory_id}:{s.seat_id}" for i, s in enumerate(seats)}
@@ -312,7 +340,7 @@ class SeatingEngine:
             if not busy:
                 return seats
             unavailable |= busy
-        return spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
+        return spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split, accessible=accessible)
 
     # ----- claims: the primitives holds are made of -----------------------------------------------
     def claim(
@@ -442,6 +470,7 @@ class SeatingEngine:
         tier: str = "",
         quantity: int = 0,
         allow_split: bool = False,
+        accessible: bool = False,
     ) -> list[SeatInfo]:
         """The seats a hold request means: explicit ids, or best available ``quantity`` in ``tier``."""
         layout = spec.layout
@@ -460,7 +489,7 @@ class SeatingEngine:
                 )
             return seats
         self.choose_check(spec, tier=tier, quantity=quantity)
-        seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split)
+        seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split, accessible=accessible)
         if not seats:
             raise self._none_left(session, spec, tier, quantity, now)
         return seats
@@ -496,6 +525,7 @@ class SeatingEngine:
         expires_at: datetime,
         request_key: str,
         allow_split: bool,
+        accessible: bool,
     ) -> dict[str, Any]:
         """Best available on PostgreSQL in one statement per try: lock, claim and record the hold.
 
@@ -506,7 +536,9 @@ class SeatingEngine:
         conn = session.connection()
         unavailable = self.unavailable(session, spec, now)
         for _ in range(8):
-            seats = spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split)
+            seats = spec.layout.best_available(
+                tier, quantity, unavailable, allow_split=allow_split, accessible=accessible
+            )
             if not seats:
                 break
             priced = [(seat.seat_id, spec.price(seat.tier)) for seat in seats]
@@ -590,11 +622,13 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         request_key: str = "",
         allow_split: bool = False,
         limit: int = 0,
+        accessible: bool = False,
     ) -> SeatHold:
         """Hold seats until ``now + ttl``. The same ``request_key`` from the same user, while the
         first hold lives, returns that hold instead of a second one (a retried call holds once).
         ``limit`` caps the seats one user may hold or own in this inventory; the check and the claim
-        happen in one turn per user, so two racing requests cannot both slip under it."""
+        happen in one turn per user, so two racing requests cannot both slip under it. Best available
+        hands out wheelchair spaces only with ``accessible``."""
         spec = self.spec(inventory_id)
         if limit or request_key:  # one turn per user here, so a racing retry finds the first try
             self._one_at_a_time(session, f"user:{user_id}:{inventory_id}")
@@ -629,11 +663,19 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
                 expires_at=expires_at,
                 request_key=request_key,
                 allow_split=allow_split,
+                accessible=accessible,
             )
             return self._hold_model(values, spec, now)
         for attempt in range(_RACE_RETRIES):
             seats = self.choose(
-                session, spec, now=now, seat_ids=seat_ids, tier=tier, quantity=quantity, allow_split=allow_split
+                session,
+                spec,
+                now=now,
+                seat_ids=seat_ids,
+                tier=tier,
+                quantity=quantity,
+                allow_split=allow_split,
+                accessible=accessible,
             )
             try:
                 self.claim(
@@ -817,37 +859,3 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
             expires_at=utc(row["expires_at"]),
             order_id=row["order_id"],
         )
-
-
-_FREE_CHAR = {"standard": ".", "accessible": "a", "couple_left": "<", "couple_right": ">"}
-
-
-def _render_row(plan: RowPlan, taken: set[str], mine: set[str]) -> RowMap:
-    """One row as a string: a character per seat, spaces for aisles, aligned to the section's left edge."""
-    chars: list[str] = [" "] * (plan.seats[0].x - plan.min_x)
-    tiers: list[tuple[str, int, int]] = []  # (tier, first number, last number)
-    free = 0
-    prev_x = None
-    for seat in plan.seats:
-        if prev_x is not None and seat.x > prev_x + 1:
-            chars.append(" " * (seat.x - prev_x - 1))
-        prev_x = seat.x
-        if seat.seat_id in mine:
-            chars.append("y")
-        elif seat.seat_id in taken:
-            chars.append("x")
-        else:
-            chars.append(_FREE_CHAR[seat.kind])
-            free += 1
-        if tiers and tiers[-1][0] == seat.tier:
-            tiers[-1] = (seat.tier, tiers[-1][1], seat.number)
-        else:
-            tiers.append((seat.tier, seat.number, seat.number))
-    widths: Counter[str] = Counter()
-    for t, first, last in tiers:
-        widths[t] += last - first + 1
-    main_tier = widths.most_common(1)[0][0] if widths else ""
-    runs = " ".join(f"{first}-{last}:{t}" for t, first, last in tiers) if len(tiers) > 1 else ""
-    return RowMap(
-        row=plan.row.label, first=plan.seats[0].number, seats="".join(chars), tier=main_tier, tier_runs=runs, free=free
-    )

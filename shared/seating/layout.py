@@ -46,6 +46,11 @@ class RowPlan:
     centre_distance: int  # rows away from the section's centre row
     mid_x: float  # horizontal centre of the section, in seat widths
     min_x: int  # leftmost x of the section, for drawing rows aligned
+    # The row drawn with every seat free; a seat map copies it and marks only the taken seats.
+    base: list[str] = field(default_factory=list)  # one entry per seat, plus spacer entries for aisles
+    slot: dict[str, int] = field(default_factory=dict)  # seat id -> its entry in ``base``
+    tier: str = ""  # the row's most common tier
+    tier_runs: str = ""  # only for mixed rows: '1-4:B 5-16:A 17-20:B'
 
 
 @dataclass
@@ -57,6 +62,7 @@ class CompiledLayout:
     seats: dict[str, SeatInfo] = field(default_factory=dict)
     rows: list[RowPlan] = field(default_factory=list)
     by_desirability: list[RowPlan] = field(default_factory=list)  # best rank first, then nearest the centre row
+    row_of: dict[str, int] = field(default_factory=dict)  # seat id -> index in ``rows``
     tier_totals: Counter[str] = field(default_factory=Counter)
     map_tool: str = "the seat map"  # where hints send the model for seat ids
 
@@ -206,5 +212,35 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
                     min_x=min_x,
                 )
             )
+    for index, plan in enumerate(out.rows):
+        _draw(plan)
+        for info in plan.seats:
+            out.row_of[info.seat_id] = index
     out.by_desirability = sorted(out.rows, key=lambda p: (p.row.rank, p.centre_distance))
     return out
+
+
+FREE_CHAR = {"standard": ".", "accessible": "a", "couple_left": "<", "couple_right": ">"}
+
+
+def _draw(plan: RowPlan) -> None:
+    """The row with every seat free: a character per seat, spaces for aisles, aligned to the section."""
+    base: list[str] = [" " * (plan.seats[0].x - plan.min_x)] if plan.seats[0].x > plan.min_x else []
+    runs: list[tuple[str, int, int]] = []  # (tier, first number, last number)
+    prev_x = None
+    for seat in plan.seats:
+        if prev_x is not None and seat.x > prev_x + 1:
+            base.append(" " * (seat.x - prev_x - 1))
+        prev_x = seat.x
+        plan.slot[seat.seat_id] = len(base)
+        base.append(FREE_CHAR[seat.kind])
+        if runs and runs[-1][0] == seat.tier:
+            runs[-1] = (seat.tier, runs[-1][1], seat.number)
+        else:
+            runs.append((seat.tier, seat.number, seat.number))
+    widths: Counter[str] = Counter()
+    for tier, first, last in runs:
+        widths[tier] += last - first + 1
+    plan.base = base
+    plan.tier = widths.most_common(1)[0][0]
+    plan.tier_runs = " ".join(f"{first}-{last}:{t}" for t, first, last in runs) if len(runs) > 1 else ""

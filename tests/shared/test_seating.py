@@ -242,3 +242,20 @@ def test_per_user_limit_and_retries_find_the_first_hold(db: tuple[Engine, Seatin
     with session_scope(engine) as s:  # once the hold lapses it no longer counts
         assert seating.find_hold(s, "shw_1", user_id="usr_a", request_key="r1", now=NOW + TTL) is None
         seating.hold(s, "shw_1", user_id="usr_a", now=NOW + TTL, ttl=TTL, tier="STD", quantity=4, limit=4)
+
+
+def test_best_available_wheelchair_spaces_by_request(db: tuple[Engine, SeatingEngine]) -> None:
+    engine, seating = db
+    row1 = [f"H-1-{n}" for n in range(2, 10)]
+    with session_scope(engine) as s:  # every standard STD seat but row 1's spaces is gone
+        seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=row1)
+        for r in ("2", "5"):
+            seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=[f"H-{r}-{n}" for n in range(1, 11)])
+    with session_scope(engine) as s, pytest.raises(ConflictError):
+        seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, tier="STD", quantity=1)
+    with session_scope(engine) as s:
+        hold = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, tier="STD", quantity=1, accessible=True)
+        assert hold.seats[0].kind == "accessible"
+        m = seating.seat_map(s, "shw_1", now=NOW, user_id="usr_a")
+        row = next(r for r in m.sections[0].rows if r.row == "1")
+        assert row.seats.count("y") == 1 and row.seats.count("a") == 1 and row.free == 1
