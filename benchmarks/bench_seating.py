@@ -181,9 +181,10 @@ def race(args: argparse.Namespace) -> None:
                 doubles += 1
             latest_end = max(latest_end, end)
     wall = args.seconds
+    verdict = "meets" if held / wall >= 500 and doubles == 0 else "MISSES"
     print(
         f"holds: {held / wall:.0f}/s successful ({(held + refused) / wall:.0f}/s attempts, {refused} refused), "
-        f"seats contended: {len(by_seat)}, double holds: {doubles}"
+        f"seats contended: {len(by_seat)}, double holds: {doubles} — {verdict} the target (≥ 500 holds/s, none double)"
     )
 
 

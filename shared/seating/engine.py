@@ -535,7 +535,8 @@ class SeatingEngine:
         """
         conn = session.connection()
         unavailable = self.unavailable(session, spec, now)
-        for _ in range(8):
+        tried: set[str] = set()  # seats a try did not get: busy in another transaction, or just taken
+        for attempt in range(8):
             seats = spec.layout.best_available(
                 tier, quantity, unavailable, allow_split=allow_split, accessible=accessible
             )
@@ -576,7 +577,8 @@ class SeatingEngine:
                 }
             if got:
                 self.release_claims(session, spec.inventory_id, hold_id)
-            unavailable |= {seat.seat_id for seat in seats}
+            tried |= {seat.seat_id for seat in seats}
+            unavailable = (self.unavailable(session, spec, now) if attempt % 3 == 2 else unavailable) | tried
         raise self._none_left(session, spec, tier, quantity, now)
 
     def _fast_hold_sql(self) -> Any:
