@@ -38,13 +38,27 @@ def test_the_lint_catches_what_clients_reject() -> None:
 
     bad = Tool(
         name="food.Search",
-        input_schema={"type": "object", "anyOf": [{}], "$defs": {}, "properties": {
-            "q": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
-            "where": {"$ref": "#/$defs/Point"},
-        }, "required": ["missing"]},
+        input_schema={
+            "type": "object",
+            "anyOf": [{}],
+            "$defs": {},
+            "properties": {
+                "q": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+                "where": {"$ref": "#/$defs/Point"},
+            },
+            "required": ["missing"],
+        },
         annotations=ToolAnnotations(read_only_hint=True),
     )
     found = " | ".join(portability_problems(bad, "food"))
-    for expected in ("name must match", "forbidden keyword anyOf", "forbidden keyword $defs", "no description",
-                     "required names unknown", "exactly one explicit type", "non-null default", "annotations"):
+    for expected in (
+        "name must match",
+        "forbidden keyword anyOf",
+        "forbidden keyword $defs",
+        "no description",
+        "required names unknown",
+        "exactly one explicit type",
+        "non-null default",
+        "annotations",
+    ):
         assert expected in found

@@ -46,8 +46,9 @@ class FoodEnv:
 
 
 def make_env(tmp_path: Path, database_url: str = "") -> FoodEnv:
-    settings = Settings.for_vertical("food", data_dir=tmp_path, database_url=database_url, user="usr_demo",
-                                     time_scale=0, clock_start=LUNCH)
+    settings = Settings.for_vertical(
+        "food", data_dir=tmp_path, database_url=database_url, user="usr_demo", time_scale=0, clock_start=LUNCH
+    )
     engine = prepare_engine(settings)
     if database_url:  # a shared PostgreSQL database: start from the fixtures every time
         FoodTable.metadata.drop_all(engine)

@@ -51,8 +51,11 @@ def free_options(item: dict[str, Any], group: dict[str, Any]) -> list[dict[str, 
 
 def orderable(detail: dict[str, Any]) -> list[dict[str, Any]]:
     """Dishes that can be ordered now: not sold out, and every group has enough available options."""
-    return [i for i in menu_items(detail) if not i.get("sold_out")
-            and all(len(free_options(i, g)) >= least(g) for g in groups_of(detail, i))]
+    return [
+        i
+        for i in menu_items(detail)
+        if not i.get("sold_out") and all(len(free_options(i, g)) >= least(g) for g in groups_of(detail, i))
+    ]
 
 
 def pick_options(detail: dict[str, Any], item: dict[str, Any]) -> list[str]:
@@ -65,8 +68,9 @@ def pick_options(detail: dict[str, Any], item: dict[str, Any]) -> list[str]:
 
 async def fill_cart(client: Client, *, query: str = "", min_total_minor: int = 0) -> dict[str, Any]:
     """Put an orderable cart together from the first open, deliverable restaurant with available dishes."""
-    page = await ok(client, "food_search_restaurants", {"query": query, "open_now": True, "sort": "rating",
-                                                          "limit": 20})
+    page = await ok(
+        client, "food_search_restaurants", {"query": query, "open_now": True, "sort": "rating", "limit": 20}
+    )
     for summary in page["restaurants"]:
         detail = await ok(client, "food_get_restaurant", {"restaurant_id": summary["id"]})
         items = orderable(detail)
@@ -75,10 +79,15 @@ async def fill_cart(client: Client, *, query: str = "", min_total_minor: int = 0
         item = items[0]
         need = max(summary["min_order"]["amount_minor"], min_total_minor, 1)
         quantity = max(1, -(-need // item["price"]["amount_minor"]))
-        cart = await ok(client, "food_update_cart", {
-            "restaurant_id": summary["id"], "replace_cart": True,
-            "items": [{"item_id": item["id"], "quantity": quantity, "option_ids": pick_options(detail, item)}],
-        })
+        cart = await ok(
+            client,
+            "food_update_cart",
+            {
+                "restaurant_id": summary["id"],
+                "replace_cart": True,
+                "items": [{"item_id": item["id"], "quantity": quantity, "option_ids": pick_options(detail, item)}],
+            },
+        )
         if cart["can_order"]:
             return cart
     raise AssertionError("no orderable restaurant found in the fixtures")

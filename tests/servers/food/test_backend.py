@@ -17,8 +17,16 @@ async def test_the_openapi_document_lists_every_route_and_the_error_body(food: F
     async with client(food) as http:
         spec = (await http.get("/openapi.json")).json()
     paths = set(spec["paths"])
-    assert {"/restaurants", "/restaurants/{restaurant_id}", "/cart", "/orders", "/orders/quote",
-            "/orders/{order_id}/cancel", "/addresses", "/me"} <= paths
+    assert {
+        "/restaurants",
+        "/restaurants/{restaurant_id}",
+        "/cart",
+        "/orders",
+        "/orders/quote",
+        "/orders/{order_id}/cancel",
+        "/addresses",
+        "/me",
+    } <= paths
     assert "ErrorBody" in spec["components"]["schemas"]
 
 

@@ -98,8 +98,9 @@ async def test_moving_the_default_address_changes_the_next_search(food: FoodEnv,
             await ok(c, "food_save_address", moved)
         else:  # the same account, changed behind this server's back
             body = {k: v for k, v in moved.items() if k not in ELSEWHERE} | {"location": ELSEWHERE}
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=food.app), base_url="http://food",
-                                         headers=USER) as other:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=food.app), base_url="http://food", headers=USER
+            ) as other:
                 assert (await other.post("/addresses", json=body)).status_code == 200
         after = await ok(c, "food_search_restaurants", {"limit": 5})
         detail_after = await ok(c, "food_get_restaurant", {"restaurant_id": before["restaurants"][0]["id"]})
@@ -128,8 +129,12 @@ async def test_over_the_network_a_kept_answer_is_revalidated_with_a_conditional_
     async def record(response: httpx.Response) -> None:
         statuses.append(response.status_code)
 
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=food.app), base_url="http://food", headers=USER,
-                             event_hooks={"response": [record]})
+    http = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=food.app),
+        base_url="http://food",
+        headers=USER,
+        event_hooks={"response": [record]},
+    )
     client = FoodClient(http)  # no in-process app to ask: every reuse is a conditional GET
     try:
         page = await client.search_restaurants(limit=20, open_now=True, sort="rating")
@@ -147,8 +152,9 @@ async def test_over_the_network_a_kept_answer_is_revalidated_with_a_conditional_
 
 
 async def test_catalog_answers_carry_a_validator_that_changes_with_the_minute(food: FoodEnv) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=food.app), base_url="http://food",
-                                 headers=USER) as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=food.app), base_url="http://food", headers=USER
+    ) as http:
         first = await http.get("/restaurants", params={"limit": 3})
         tag = first.headers["etag"]
         same = await http.get("/restaurants", params={"limit": 3}, headers={"If-None-Match": tag})

@@ -17,8 +17,17 @@ from tests.conftest import serve_in_thread
 from tests.servers.food.conftest import FoodEnv
 
 PACKAGE = "@modelcontextprotocol/conformance@0.1.13"
-GENERIC = ["server-initialize", "ping", "logging-set-level", "completion-complete", "tools-list", "resources-list",
-           "prompts-list", "server-sse-multiple-streams", "dns-rebinding-protection"]
+GENERIC = [
+    "server-initialize",
+    "ping",
+    "logging-set-level",
+    "completion-complete",
+    "tools-list",
+    "resources-list",
+    "prompts-list",
+    "server-sse-multiple-streams",
+    "dns-rebinding-protection",
+]
 CACHE = Path(os.environ.get("LIFESTYLE_NPM_CACHE", Path.home() / ".cache" / "lifestyle-mcp" / "conformance"))
 
 
@@ -30,8 +39,13 @@ def conformance_cli() -> Path:
     if not cli.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         subprocess.run([npm, "init", "-y"], cwd=CACHE, check=True, capture_output=True)
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", PACKAGE], cwd=CACHE, check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", PACKAGE],
+            cwd=CACHE,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     return cli
 
 
@@ -39,8 +53,12 @@ def test_generic_conformance_scenarios_pass_over_http(food: FoodEnv, conformance
     failed = {}
     with serve_in_thread(food.server.streamable_http_app()) as base:
         for scenario in GENERIC:
-            run = subprocess.run([str(conformance_cli), "server", "--url", f"{base}/mcp", "--scenario", scenario],
-                                 capture_output=True, text=True, timeout=120)
+            run = subprocess.run(
+                [str(conformance_cli), "server", "--url", f"{base}/mcp", "--scenario", scenario],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             if run.returncode != 0 or "0 failed" not in run.stdout:
                 failed[scenario] = run.stdout[-600:] + run.stderr[-300:]
     assert failed == {}

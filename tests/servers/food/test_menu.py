@@ -61,23 +61,50 @@ async def test_every_option_group_is_listed_once_and_items_name_theirs(food: Foo
 
 
 async def test_extras_and_rules_mean_what_the_menu_says(food: FoodEnv) -> None:
-    rest, rec = find_item(food, lambda i: not i.sold_out and any(
-        g.least == 1 == g.max_select and any(o.price_delta_minor for o in g.options) for g in i.option_groups))
+    rest, rec = find_item(
+        food,
+        lambda i: (
+            not i.sold_out
+            and any(
+                g.least == 1 == g.max_select and any(o.price_delta_minor for o in g.options) for g in i.option_groups
+            )
+        ),
+    )
     async with Client(food.server) as c:
         detail = await ok(c, "food_get_restaurant", {"restaurant_id": rest.id})
         item = next(i for i in menu_items(detail) if i["id"] == rec.id)
         offered = groups_of(detail, item)
         one = next(g for g in offered if g["rule"] == "choose 1" and any("extra_minor" in o for o in g["options"]))
-        priced = next(o for o in one["options"] if "extra_minor" in o and o["id"] not in
-                      item.get("sold_out_options", []))
-        others = [next(o["id"] for o in g["options"] if o["id"] not in item.get("sold_out_options", []))
-                  for g in offered if g is not one and least(g)]
-        cart = await ok(c, "food_update_cart", {"restaurant_id": rest.id, "replace_cart": True, "items": [
-            {"item_id": rec.id, "quantity": 2, "option_ids": [priced["id"], *others]}]})
-        two = await err(c, "food_update_cart", {"restaurant_id": rest.id, "items": [
-            {"item_id": rec.id, "quantity": 1, "option_ids": [o["id"] for o in one["options"]] + others}]})
-        none = await err(c, "food_update_cart", {"restaurant_id": rest.id, "items": [
-            {"item_id": rec.id, "quantity": 1, "option_ids": others}]})
+        priced = next(
+            o for o in one["options"] if "extra_minor" in o and o["id"] not in item.get("sold_out_options", [])
+        )
+        others = [
+            next(o["id"] for o in g["options"] if o["id"] not in item.get("sold_out_options", []))
+            for g in offered
+            if g is not one and least(g)
+        ]
+        cart = await ok(
+            c,
+            "food_update_cart",
+            {
+                "restaurant_id": rest.id,
+                "replace_cart": True,
+                "items": [{"item_id": rec.id, "quantity": 2, "option_ids": [priced["id"], *others]}],
+            },
+        )
+        two = await err(
+            c,
+            "food_update_cart",
+            {
+                "restaurant_id": rest.id,
+                "items": [{"item_id": rec.id, "quantity": 1, "option_ids": [o["id"] for o in one["options"]] + others}],
+            },
+        )
+        none = await err(
+            c,
+            "food_update_cart",
+            {"restaurant_id": rest.id, "items": [{"item_id": rec.id, "quantity": 1, "option_ids": others}]},
+        )
     line = cart["lines"][0]
     assert line["unit_price"]["amount_minor"] == item["price"]["amount_minor"] + priced["extra_minor"]
     assert sorted(line["option_ids"]) == sorted([priced["id"], *others])
@@ -85,19 +112,30 @@ async def test_extras_and_rules_mean_what_the_menu_says(food: FoodEnv) -> None:
 
 
 async def test_sold_out_options_are_named_on_their_item_and_refused(food: FoodEnv) -> None:
-    rest, rec = find_item(food, lambda i: not i.sold_out and any(o.sold_out for g in i.option_groups
-                                                                  for o in g.options))
+    rest, rec = find_item(
+        food, lambda i: not i.sold_out and any(o.sold_out for g in i.option_groups for o in g.options)
+    )
     sold = next(o.id for g in rec.option_groups for o in g.options if o.sold_out)
     async with Client(food.server) as c:
         detail = await ok(c, "food_get_restaurant", {"restaurant_id": rest.id})
         item = next(i for i in menu_items(detail) if i["id"] == rec.id)
-        text = await err(c, "food_update_cart", {"restaurant_id": rest.id, "replace_cart": True, "items": [
-            {"item_id": rec.id, "quantity": 1, "option_ids": [sold]}]})
+        text = await err(
+            c,
+            "food_update_cart",
+            {
+                "restaurant_id": rest.id,
+                "replace_cart": True,
+                "items": [{"item_id": rec.id, "quantity": 1, "option_ids": [sold]}],
+            },
+        )
     assert item["sold_out_options"] == [sold]
     assert "sold out" in text
     # The same option of another item sharing the group is not sold out there.
-    twins = [i for i in menu_items(detail) if i["id"] != rec.id
-             and set(i.get("option_groups", [])) & set(item["option_groups"])]
+    twins = [
+        i
+        for i in menu_items(detail)
+        if i["id"] != rec.id and set(i.get("option_groups", [])) & set(item["option_groups"])
+    ]
     assert any(sold not in i.get("sold_out_options", []) for i in twins) or not twins
 
 
@@ -105,14 +143,22 @@ async def test_per_item_option_ids_from_before_sharing_still_work(food: FoodEnv)
     """Carts saved before option groups were shared, and clients holding an older menu, keep working."""
     aliases = catalog(food).option_aliases
     old_of = {new: old for old, new in aliases.items() if old != new}
-    rest, rec = find_item(food, lambda i: not i.sold_out and not any(o.sold_out for g in i.option_groups
-                                                                      for o in g.options)
-                          and any(g.least for g in i.option_groups)
-                          and all(any(old_of.get(o.id, "").startswith(f"opt_{i.id[4:]}_") for o in g.options)
-                                  for g in i.option_groups))
+    rest, rec = find_item(
+        food,
+        lambda i: (
+            not i.sold_out
+            and not any(o.sold_out for g in i.option_groups for o in g.options)
+            and any(g.least for g in i.option_groups)
+            and all(
+                any(old_of.get(o.id, "").startswith(f"opt_{i.id[4:]}_") for o in g.options) for g in i.option_groups
+            )
+        ),
+    )
     shared = [g.options[0].id for g in rec.option_groups if g.least]
-    legacy = sorted(next(old for old, new in aliases.items() if new == oid and old.startswith(f"opt_{rec.id[4:]}_"))
-                    for oid in shared)
+    legacy = sorted(
+        next(old for old, new in aliases.items() if new == oid and old.startswith(f"opt_{rec.id[4:]}_"))
+        for oid in shared
+    )
     assert legacy != sorted(shared)
     with Session(food.engine) as session:  # a cart stored with the per-item ids
         row = session.get(CartRow, food.settings.user) or CartRow(user_id=food.settings.user)
@@ -122,10 +168,16 @@ async def test_per_item_option_ids_from_before_sharing_still_work(food: FoodEnv)
         session.commit()
     async with Client(food.server) as c:
         stored = await ok(c, "food_get_cart", {})
-        again = await ok(c, "food_update_cart", {"restaurant_id": rest.id, "items": [
-            {"item_id": rec.id, "quantity": 3, "option_ids": shared}]})
-        old_ids = await ok(c, "food_update_cart", {"restaurant_id": rest.id, "items": [
-            {"item_id": rec.id, "quantity": 2, "option_ids": legacy}]})
+        again = await ok(
+            c,
+            "food_update_cart",
+            {"restaurant_id": rest.id, "items": [{"item_id": rec.id, "quantity": 3, "option_ids": shared}]},
+        )
+        old_ids = await ok(
+            c,
+            "food_update_cart",
+            {"restaurant_id": rest.id, "items": [{"item_id": rec.id, "quantity": 2, "option_ids": legacy}]},
+        )
     assert stored["lines"][0]["option_ids"] == sorted(shared)
     assert [(line["option_ids"], line["quantity"]) for line in again["lines"]] == [(sorted(shared), 3)]
     assert [(line["option_ids"], line["quantity"]) for line in old_ids["lines"]] == [(sorted(shared), 2)]

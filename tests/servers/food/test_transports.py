@@ -38,10 +38,15 @@ async def test_stdio_subprocess_orders_with_a_confirmation_token(tmp_path: Path,
 
 
 def test_stdio_stdout_carries_only_json_rpc(tmp_path: Path) -> None:
-    request = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}}
-    proc = subprocess.run([SCRIPT], input=json.dumps(request) + "\n", capture_output=True, text=True, timeout=60,
-                          env=stdio_env(tmp_path))
+    request = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}},
+    }
+    proc = subprocess.run(
+        [SCRIPT], input=json.dumps(request) + "\n", capture_output=True, text=True, timeout=60, env=stdio_env(tmp_path)
+    )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert lines, proc.stderr
     messages = [json.loads(line) for line in lines]
