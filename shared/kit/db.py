@@ -29,7 +29,9 @@ def make_engine(url: str) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # No pre-ping: it costs a round trip per transaction. A connection that died (server restart)
+        # fails one request, SQLAlchemy then invalidates the pool and the next request reconnects.
+        return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
     database = parsed.database or ""
     in_memory = database in ("", ":memory:")
     if not in_memory:

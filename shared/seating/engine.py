@@ -17,6 +17,7 @@ tables created on the vertical's own ``MetaData`` with its prefix.
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -542,6 +543,9 @@ class SeatingEngine:
             )
             if not seats:
                 break
+            if attempt:  # lost a race: the other losers want the same next-best seats, so spread out
+                near = spec.layout.near_best(tier, quantity, unavailable, 2 * attempt + 1, accessible=accessible)
+                seats = random.choice(near) if near else seats
             priced = [(seat.seat_id, spec.price(seat.tier)) for seat in seats]
             got, held = conn.execute(
                 self._fast_hold_sql(),

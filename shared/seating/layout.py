@@ -160,6 +160,38 @@ class CompiledLayout:
         singles.sort(key=lambda t: t[:3])
         return [t[3] for t in singles[:quantity]]
 
+    def near_best(
+        self, tier: str, quantity: int, unavailable: Container[str], count: int, *, accessible: bool = False
+    ) -> list[list[SeatInfo]]:
+        """Up to ``count`` of the best windows of ``quantity`` adjacent free seats, best first.
+
+        For a racer whose first pick was taken by someone faster: the others who lost the same race
+        want the same next-best seats, so it picks among the few best instead of queueing behind them.
+        """
+        found: list[tuple[tuple[int, int, float], list[SeatInfo]]] = []
+        for plan in self.by_desirability:
+            if len(found) >= count and (plan.row.rank, plan.centre_distance) > found[count - 1][0][:2]:
+                break
+            if plan.section.standing:
+                continue
+            run: list[SeatInfo] = []
+            for seat in plan.seats:
+                if seat.tier != tier or seat.seat_id in unavailable or (seat.accessible and not accessible):
+                    run = []
+                    continue
+                if run and seat.x != run[-1].x + 1:
+                    run = []
+                run.append(seat)
+                if len(run) < quantity:
+                    continue
+                window = run[-quantity:]
+                if window[0].kind == "couple_right" or window[-1].kind == "couple_left":
+                    continue
+                centre = (window[0].x + window[-1].x) / 2
+                found.append(((plan.row.rank, plan.centre_distance, abs(centre - plan.mid_x)), list(window)))
+            found.sort(key=lambda f: f[0])
+        return [w for _, w in found[:count]]
+
 
 def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat map") -> CompiledLayout:
     """Index a layout once; ``key`` names it (venue + zoning, or auditorium) for caches and logs,

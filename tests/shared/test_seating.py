@@ -259,3 +259,12 @@ def test_best_available_wheelchair_spaces_by_request(db: tuple[Engine, SeatingEn
         m = seating.seat_map(s, "shw_1", now=NOW, user_id="usr_a")
         row = next(r for r in m.sections[0].rows if r.row == "1")
         assert row.seats.count("y") == 1 and row.seats.count("a") == 1 and row.free == 1
+
+
+def test_near_best_lists_the_best_windows_first() -> None:
+    windows = LAYOUT.near_best("VIP", 2, {"H-4-5"}, 3)
+    assert len(windows) == 3
+    assert windows[0] == LAYOUT.best_available("VIP", 2, {"H-4-5"})
+    for w in windows:
+        assert len(w) == 2 and "H-4-5" not in {s.seat_id for s in w} and w[1].x == w[0].x + 1
+    assert len({tuple(s.seat_id for s in w) for w in windows}) == 3
