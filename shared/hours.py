@@ -84,5 +84,19 @@ def describe_week(schedule: Schedule) -> dict[str, str]:
     return {day: describe_day(schedule, day) for day in DAYS}
 
 
+def describe_week_short(schedule: Schedule) -> str:
+    """The week in one line, days with the same hours grouped: 'Mon–Fri 10:00–22:00; Sat–Sun closed'."""
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(DAYS) + 1):
+        if i < len(DAYS) and describe_day(schedule, DAYS[i]) == describe_day(schedule, DAYS[start]):
+            continue
+        first, last = DAYS[start].capitalize(), DAYS[i - 1].capitalize()
+        days = first if start == i - 1 else f"{first}–{last}"
+        parts.append(f"{days} {describe_day(schedule, DAYS[start])}")
+        start = i
+    return "; ".join(parts)
+
+
 def today_key(at: datetime) -> str:
     return DAYS[at.astimezone(CITY_TZ).weekday()]

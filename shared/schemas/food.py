@@ -102,7 +102,9 @@ class RestaurantInfo(RestaurantSummary):
 
     address: str = Field(description="Street address of the restaurant.")
     location: GeoPoint = Field(description="Where the restaurant is.")
-    opening_hours: dict[str, str] = Field(description="Weekly hours by day (mon…sun), local time.")
+    opening_hours: str = Field(
+        description="Weekly hours, local time, same-hours days grouped, e.g. 'Mon–Fri 10:00–22:00; Sat–Sun closed'."
+    )
     packaging_fee: Money = Field(description="Per-order packaging fee.")
     delivery_rule: str = Field(description="How the delivery fee is computed.")
 

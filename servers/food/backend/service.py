@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from shared.clock import SimClock
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.geo import CITY_TZ, haversine_m, require_in_city
-from shared.hours import describe_day, describe_week, is_open, next_opening, today_key
+from shared.hours import describe_day, describe_week_short, is_open, next_opening, today_key
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
 from shared.schemas.common import Address, GeoPoint, Money, User, check_id, new_id, page_slice
@@ -244,7 +244,7 @@ class FoodService:
                 **dict(summary),
                 address=f"{rest.street_address}, {rest.postcode} Helsinki".replace(" ,", ","),
                 location=rest.location,
-                opening_hours=describe_week(rest.opening_hours),
+                opening_hours=describe_week_short(rest.opening_hours),
                 packaging_fee=self.money(rest.delivery.packaging_fee_minor),
                 delivery_rule=pricing.delivery_rule(rest, self.currency),
             ),
