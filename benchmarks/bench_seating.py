@@ -7,7 +7,7 @@ records when it certainly existed (from its commit returning until it lapsed or 
 started); afterwards no seat may have two such intervals overlapping — that would be a double
 hold. Also prints seat-map read latency (median, p99) on the same session.
 
-usage: python benchmarks/bench_seating.py [--database-url URL] [--processes 4] [--threads 4] [--seconds 5]
+usage: python benchmarks/bench_seating.py [--database-url URL] [--processes 2] [--threads 8] [--seconds 5]
        (default URL: postgresql+psycopg://postgres@127.0.0.1:5432/test, tables dropped afterwards)
 """
 
@@ -61,8 +61,8 @@ def setup(database_url: str) -> tuple[Engine, SeatingEngine]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    ap.add_argument("--processes", type=int, default=4, help="client processes (each its own connection pool)")
-    ap.add_argument("--threads", type=int, default=4, help="racing clients per process")
+    ap.add_argument("--processes", type=int, default=2, help="client processes (each its own connection pool)")
+    ap.add_argument("--threads", type=int, default=8, help="racing clients per process")
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--explicit", action="store_true", help="everyone wants the same 3 seat ids")
     ap.add_argument("--ttl-ms", type=float, default=200.0, help="hold lifetime on the simulated clock")
