@@ -12,6 +12,18 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+from shared.geo import CITY_TZ
+
+
+def utc(value: datetime) -> datetime:
+    """Databases (SQLite) may hand back naive datetimes; everything is stored in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def local(value: datetime) -> datetime:
+    """The same instant in the city's time zone (a naive value is read as UTC)."""
+    return utc(value).astimezone(CITY_TZ)
+
 
 class SimClock:
     """Simulated wall clock: ``now() = anchor + (monotonic elapsed) * scale``.

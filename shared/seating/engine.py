@@ -21,7 +21,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -44,6 +44,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from shared.clock import utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.geo import CITY_TZ
 from shared.schemas.common import Money, new_id
@@ -66,11 +67,6 @@ _RACE_RETRIES = 3
 def _run(session: Session, statement: Any, params: Any = None) -> Any:
     """Core statements on the session's own connection and transaction (SQLModel wants ORM ones)."""
     return session.connection().execute(statement, params)
-
-
-def utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything here is stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from shared.clock import utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
 from shared.geo import CITY_TZ
 from shared.kit.db import session_scope
@@ -39,7 +40,7 @@ from shared.schemas.food import (
 
 from . import pricing
 from .models import CartRow, OrderRow, QuoteRow, WalletEntryRow
-from .service import FoodService, utc
+from .service import FoodService
 
 QUOTE_TTL = timedelta(minutes=10)
 ACCEPT_AFTER = timedelta(minutes=2)

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from shared.clock import SimClock
+from shared.clock import SimClock, local
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
-from shared.geo import CITY_TZ, haversine_m, require_in_city
+from shared.geo import haversine_m, require_in_city
 from shared.hours import describe_day, describe_week_short, is_open, next_opening, today_key
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
@@ -54,15 +54,6 @@ MAX_QUANTITY = 50
 def line_key(item_id: str, option_ids: list[str]) -> str:
     """A cart line's id: the same item with the same (sorted) options is the same line."""
     return "ln_" + hashlib.sha1(json.dumps([item_id, option_ids]).encode()).hexdigest()[:10]
-
-
-def utc(value: datetime) -> datetime:
-    """Databases may hand back naive datetimes; everything here is stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def local(value: datetime) -> datetime:
-    return utc(value).astimezone(CITY_TZ)
 
 
 @dataclass

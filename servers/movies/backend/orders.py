@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from shared.clock import local, utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
@@ -36,8 +37,8 @@ from shared.seating import MAX_SEATS_PER_HOLD
 
 from . import pricing
 from .catalog import ShowtimeRec
-from .models import OrderRow, QuoteRow, WalletEntryRow, utc
-from .service import MoviesService, local
+from .models import OrderRow, QuoteRow, WalletEntryRow
+from .service import MoviesService
 
 
 def _fingerprint(*parts: object) -> str:

@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from shared.clock import utc
 from shared.geo import CITY_TZ
 
 from . import catalog as cat
 from .catalog import CinemaRec, FilmRec
-from .models import SEAT_HOLDS, CinemaRow, FilmRow, MetaRow, OrderRow, UserRow, utc
+from .models import SEAT_HOLDS, CinemaRow, FilmRow, MetaRow, OrderRow, UserRow
 
 FIXTURE_VERSION = "1"
 

@@ -18,9 +18,9 @@ from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from shared.clock import SimClock
+from shared.clock import SimClock, local
 from shared.errors import InvalidInputError, NotFoundError
-from shared.geo import CITY_TZ, haversine_m, require_in_city
+from shared.geo import haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, User, check_id, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
@@ -43,7 +43,7 @@ from shared.seating import InventorySpec, SeatingEngine
 
 from . import pricing
 from .catalog import Catalog, CinemaRec, FilmRec, ShowtimeRec, fold, presold
-from .models import MoviesTable, UserRow, utc
+from .models import MoviesTable, UserRow
 
 CHINESE = {"Mandarin", "Cantonese", "Chinese"}
 LANGUAGE_ALIASES: dict[str, set[str]] = {
@@ -59,10 +59,6 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
 DAY_WORDS = {"today": 0, "今天": 0, "tonight": 0, "今晚": 0, "tomorrow": 1, "明天": 1, "后天": 2}
 SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
 STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
-
-
-def local(value: datetime) -> datetime:
-    return utc(value).astimezone(CITY_TZ)
 
 
 class MoviesService:

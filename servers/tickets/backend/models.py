@@ -5,18 +5,13 @@ carry a ``tickets_`` prefix and their own metadata so every vertical can share o
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shared.seating import seat_tables
-
-
-def utc(value: datetime) -> datetime:
-    """Databases may hand back naive datetimes; everything here is stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class TicketsTable(SQLModel):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from shared.clock import local, utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
@@ -39,8 +40,8 @@ from shared.schemas.tickets import (
 
 from . import pricing
 from .catalog import EventRec, SessionRec
-from .models import AttendeeRow, HoldRow, OrderRow, QuoteRow, TicketRow, WalletEntryRow, utc
-from .service import TicketsService, local
+from .models import AttendeeRow, HoldRow, OrderRow, QuoteRow, TicketRow, WalletEntryRow
+from .service import TicketsService
 
 REFUND_QUOTE_TTL = timedelta(minutes=5)
 MAX_SEATS_PER_HOLD = 10

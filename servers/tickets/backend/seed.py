@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from shared.clock import utc
 from shared.geo import CITY_TZ
 
 from .catalog import EventRec, SessionRec, VenueRec
-from .models import EventRow, MetaRow, SessionRow, UserRow, VenueRow, utc
+from .models import EventRow, MetaRow, SessionRow, UserRow, VenueRow
 
 FIXTURE_VERSION = "1"
 

@@ -16,9 +16,9 @@ from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from shared.clock import SimClock
+from shared.clock import SimClock, local
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
-from shared.geo import CITY_TZ, haversine_m, require_in_city
+from shared.geo import haversine_m, require_in_city
 from shared.kit.db import session_scope
 from shared.schemas.common import GeoPoint, Money, User, check_id, new_id, page_slice
 from shared.schemas.tickets import (
@@ -40,13 +40,9 @@ from shared.schemas.tickets import (
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
 from .inventory import Inventory
-from .models import AttendeeRow, UserRow, utc
+from .models import AttendeeRow, UserRow
 
 MAX_ATTENDEES = 20
-
-
-def local(value: datetime) -> datetime:
-    return utc(value).astimezone(CITY_TZ)
 
 
 def fold(text: str) -> str:
