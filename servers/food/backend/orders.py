@@ -9,8 +9,6 @@ are no background jobs to run or to forget.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 from datetime import datetime, timedelta
 
@@ -19,6 +17,7 @@ from sqlmodel import Session, col, select
 from shared.clock import utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
 from shared.geo import CITY_TZ
+from shared.kit import quotes
 from shared.kit.db import session_scope
 from shared.schemas.common import Address, GeoPoint, check_id, new_id, page_slice
 from shared.schemas.food import (
@@ -53,17 +52,13 @@ POLICY = (
 )
 
 
-def _fingerprint(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
 class OrderDesk:
     def __init__(self, service: FoodService) -> None:
         self.svc = service
 
     # ----- quoting and placing ---------------------------------------------------------
     def _cart_fingerprint(self, row: CartRow, address_id: str, request: QuoteRequest) -> str:
-        return _fingerprint(
+        return quotes.fingerprint(
             row.restaurant_id, row.lines, row.coupon_code, address_id, request.payment_method, request.note.strip()
         )
 
@@ -128,24 +123,11 @@ class OrderDesk:
                 ),
             )
 
-    def _token(self, session: Session, user_id: str, token: str, kind: str, *, lock: bool) -> QuoteRow:
-        check_id(token, "cft", field="confirmation_token", source="the previous call's confirmation_token")
-        stmt = select(QuoteRow).where(QuoteRow.token == token)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = session.exec(stmt).first()
-        if row is None or row.user_id != user_id or row.kind != kind:
-            raise NotFoundError(
-                f"Confirmation token {token!r} is unknown.",
-                "Call again without a token to get a fresh quote, show it to the user, then confirm.",
-            )
-        return row
-
     def place(self, user_id: str, request: PlaceOrder) -> Order:
         svc = self.svc
         with session_scope(svc.engine) as session:
             user = svc._user(session, user_id, lock=True)
-            quote = self._token(session, user_id, request.confirmation_token, "order", lock=True)
+            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "order")
             if quote.order_id:
                 return self._order(session, session.get(OrderRow, quote.order_id))  # type: ignore[arg-type]
             now = svc.now()
@@ -379,7 +361,7 @@ class OrderDesk:
                     f"Order {order_id} cannot be cancelled: {why}",
                     "If something is wrong with the food, contact the restaurant.",
                 )
-            fingerprint = _fingerprint(order_id, refund)
+            fingerprint = quotes.fingerprint(order_id, refund)
             quote = QuoteRow(
                 token=new_id("cft"),
                 user_id=user_id,
@@ -408,7 +390,7 @@ class OrderDesk:
         svc = self.svc
         with session_scope(svc.engine) as session:
             user = svc._user(session, user_id, lock=True)
-            quote = self._token(session, user_id, request.confirmation_token, "cancel", lock=True)
+            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "cancel")
             if quote.payload.get("order_id") != order_id:
                 raise InvalidInputError(
                     f"Confirmation token {quote.token} was issued for order {quote.payload.get('order_id')}, "

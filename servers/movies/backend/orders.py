@@ -11,13 +11,13 @@ unique key and puts the seats back on sale.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from shared.clock import local, utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
+from shared.kit import quotes
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
 from shared.schemas.movies import (
@@ -39,10 +39,6 @@ from . import pricing
 from .catalog import ShowtimeRec
 from .models import OrderRow, QuoteRow, WalletEntryRow
 from .service import MoviesService
-
-
-def _fingerprint(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class OrderDesk:
@@ -244,7 +240,7 @@ class OrderDesk:
                     f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
                     "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
                 )
-            fingerprint = _fingerprint(hold.id, [s.seat_id for s in hold.seats], total)
+            fingerprint = quotes.fingerprint(hold.id, [s.seat_id for s in hold.seats], total)
             live = session.exec(
                 select(QuoteRow).where(
                     QuoteRow.user_id == user_id,
@@ -288,23 +284,13 @@ class OrderDesk:
                 ),
             )
 
-    def _token(self, session: Session, user_id: str, token: str, kind: str) -> QuoteRow:
-        check_id(token, "cft", field="confirmation_token", source="the previous call's confirmation_token")
-        row = session.exec(select(QuoteRow).where(QuoteRow.token == token).with_for_update()).first()
-        if row is None or row.user_id != user_id or row.kind != kind:
-            raise NotFoundError(
-                f"Confirmation token {token!r} is unknown.",
-                "Call again without a token to get a fresh quote, show it to the user, then confirm.",
-            )
-        return row
-
     def purchase(self, user_id: str, hold_id: str, request: ConfirmRequest) -> MovieOrder:
         svc = self.svc
         check_id(hold_id, "hld", field="hold_id", source="movies_hold_seats")
         now = svc.now()
         with session_scope(svc.engine) as session:
             user = svc.user(session, user_id, lock=True)
-            quote = self._token(session, user_id, request.confirmation_token, "purchase")
+            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "purchase")
             if quote.subject_id != hold_id:
                 raise InvalidInputError(
                     f"Confirmation token {quote.token} was issued for hold {quote.subject_id}, not {hold_id}.",
@@ -324,7 +310,7 @@ class OrderDesk:
                 )
             hold = self._hold(seat_hold)
             total = hold.bill.total.amount_minor
-            if _fingerprint(hold.id, [s.seat_id for s in hold.seats], total) != quote.fingerprint:
+            if quotes.fingerprint(hold.id, [s.seat_id for s in hold.seats], total) != quote.fingerprint:
                 raise ConflictError(
                     "The hold or its price changed after this quote; nothing was bought.",
                     "Call again without a token to quote the hold as it is now.",
@@ -456,7 +442,7 @@ class OrderDesk:
                     f"Order {order_id} cannot be refunded now: {rule.rule}",
                     "Nothing was changed. Films are refundable until 1 hour before the showtime.",
                 )
-            fingerprint = _fingerprint(order_id, rule.refund_minor)
+            fingerprint = quotes.fingerprint(order_id, rule.refund_minor)
             quote = next(  # the same order and amount, asked again: the live token, not another one
                 (
                     q
@@ -508,7 +494,7 @@ class OrderDesk:
         now = svc.now()
         with session_scope(svc.engine) as session:
             user = svc.user(session, user_id, lock=True)
-            quote = self._token(session, user_id, request.confirmation_token, "refund")
+            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "refund")
             if quote.subject_id != order_id:
                 raise InvalidInputError(
                     f"Confirmation token {quote.token} was issued for order {quote.subject_id}, not {order_id}.",

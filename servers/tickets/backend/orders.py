@@ -11,13 +11,13 @@ credits the wallet through a ledger row with a unique key and puts the seats bac
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from shared.clock import local, utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
+from shared.kit import quotes
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
 from shared.schemas.tickets import (
@@ -45,10 +45,6 @@ from .service import TicketsService
 
 REFUND_QUOTE_TTL = timedelta(minutes=5)
 MAX_SEATS_PER_HOLD = 10
-
-
-def _fingerprint(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class OrderDesk:
@@ -300,7 +296,7 @@ class OrderDesk:
         return out
 
     def _purchase_fingerprint(self, row: HoldRow, attendee_ids: list[str], total: int) -> str:
-        return _fingerprint(row.id, [s["seat_id"] for s in row.seats], attendee_ids, total)
+        return quotes.fingerprint(row.id, [s["seat_id"] for s in row.seats], attendee_ids, total)
 
     def quote_purchase(self, user_id: str, request: PurchaseQuoteRequest) -> PurchaseQuote:
         svc = self.svc
@@ -375,22 +371,12 @@ class OrderDesk:
                 f"Pick another session from tickets_get_event(event_id='{event.id}').",
             )
 
-    def _token(self, session: Session, user_id: str, token: str, kind: str) -> QuoteRow:
-        check_id(token, "cft", field="confirmation_token", source="the previous call's confirmation_token")
-        row = session.exec(select(QuoteRow).where(QuoteRow.token == token).with_for_update()).first()
-        if row is None or row.user_id != user_id or row.kind != kind:
-            raise NotFoundError(
-                f"Confirmation token {token!r} is unknown.",
-                "Call again without a token to get a fresh quote, show it to the user, then confirm.",
-            )
-        return row
-
     def purchase(self, user_id: str, hold_id: str, request: ConfirmRequest) -> Order:
         svc = self.svc
         now = svc.now()
         with session_scope(svc.engine) as session:
             user = svc.user(session, user_id, lock=True)
-            quote = self._token(session, user_id, request.confirmation_token, "purchase")
+            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "purchase")
             if quote.subject_id != hold_id:
                 raise InvalidInputError(
                     f"Confirmation token {quote.token} was issued for hold {quote.subject_id}, not {hold_id}.",
@@ -608,7 +594,7 @@ class OrderDesk:
                 user_id=user_id,
                 kind="refund",
                 subject_id=order_id,
-                fingerprint=_fingerprint(order_id, ids, rule.refund_minor),
+                fingerprint=quotes.fingerprint(order_id, ids, rule.refund_minor),
                 amount_minor=rule.refund_minor,
                 payload={"ticket_ids": ids},
                 created_at=now,
@@ -637,7 +623,7 @@ class OrderDesk:
         now = svc.now()
         with session_scope(svc.engine) as session:
             user = svc.user(session, user_id, lock=True)
-            quote = self._token(session, user_id, request.confirmation_token, "refund")
+            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "refund")
             if quote.subject_id != order_id:
                 raise InvalidInputError(
                     f"Confirmation token {quote.token} was issued for order {quote.subject_id}, not {order_id}.",
