@@ -20,7 +20,13 @@ from pydantic import BaseModel, Field
 
 from shared.clock import SimClock
 from shared.errors import ErrorBody, InvalidInputError, LifestyleError
+from shared.kit.settings import Settings
 from shared.schemas.common import USER_HEADER
+
+
+def make_clock(settings: Settings) -> SimClock:
+    """The simulated clock the settings describe (start, else now; speed)."""
+    return SimClock(start=settings.clock_start, scale=settings.time_scale)
 
 
 def json_response(model: BaseModel) -> Response:

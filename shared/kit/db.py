@@ -93,3 +93,19 @@ def reset(engine: Engine, metadata: MetaData, seed: Callable[[Session], None]) -
     metadata.create_all(engine)
     with session_scope(engine) as session:
         seed(session)
+
+
+def open_seeded(
+    url: str, metadata: MetaData, is_seeded: Callable[[Session], bool], seed: Callable[[Session], None]
+) -> Engine:
+    """An engine on ``url`` with this vertical's tables created and, on first run, seeded."""
+    engine = make_engine(url)
+    ensure_seeded(engine, metadata, is_seeded, seed)
+    return engine
+
+
+def reset_url(url: str, metadata: MetaData, seed: Callable[[Session], None]) -> None:
+    """``reset`` on a fresh engine for ``url``, disposed afterwards (the CLI's ``reset`` command)."""
+    engine = make_engine(url)
+    reset(engine, metadata, seed)
+    engine.dispose()

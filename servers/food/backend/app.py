@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.clock import SimClock
-from shared.kit.backend import ERROR_RESPONSES, CallerId, IfNoneMatch, clock_router, install_error_handlers
-from shared.kit.db import ensure_seeded, make_engine
+from shared.kit.backend import ERROR_RESPONSES, CallerId, IfNoneMatch, clock_router, install_error_handlers, make_clock
+from shared.kit.db import open_seeded, reset_url
 from shared.kit.settings import Settings
 from shared.schemas.common import Address, User
 from shared.schemas.food import (
@@ -44,22 +44,13 @@ from .orders import OrderDesk
 from .service import FoodService
 
 
-def make_clock(settings: Settings) -> SimClock:
-    return SimClock(start=settings.clock_start, scale=settings.time_scale)
-
-
 def prepare_engine(settings: Settings) -> Engine:
-    engine = make_engine(settings.effective_database_url)
-    ensure_seeded(engine, FoodTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir))
-    return engine
+    url = settings.effective_database_url
+    return open_seeded(url, FoodTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir))
 
 
 def reset_database(settings: Settings) -> None:
-    from shared.kit.db import reset
-
-    engine = make_engine(settings.effective_database_url)
-    reset(engine, FoodTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir))
-    engine.dispose()
+    reset_url(settings.effective_database_url, FoodTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir))
 
 
 def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Engine | None = None) -> FastAPI:

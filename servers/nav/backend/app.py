@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from shared.clock import SimClock
 from shared.geo import require_in_city
-from shared.kit.backend import ERROR_RESPONSES, clock_router, install_error_handlers
-from shared.kit.db import ensure_seeded, make_engine
+from shared.kit.backend import ERROR_RESPONSES, clock_router, install_error_handlers, make_clock
+from shared.kit.db import open_seeded, reset_url
 from shared.kit.settings import Settings
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import (
@@ -41,22 +41,13 @@ from .service import NavService
 from .transit import Transit
 
 
-def make_clock(settings: Settings) -> SimClock:
-    return SimClock(start=settings.clock_start, scale=settings.time_scale)
-
-
 def prepare_engine(settings: Settings) -> Engine:
-    engine = make_engine(settings.effective_database_url)
-    ensure_seeded(engine, NavTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir))
-    return engine
+    url = settings.effective_database_url
+    return open_seeded(url, NavTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir))
 
 
 def reset_database(settings: Settings) -> None:
-    from shared.kit.db import reset
-
-    engine = make_engine(settings.effective_database_url)
-    reset(engine, NavTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir))
-    engine.dispose()
+    reset_url(settings.effective_database_url, NavTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir))
 
 
 def create_app(

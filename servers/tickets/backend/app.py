@@ -16,8 +16,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.clock import SimClock
-from shared.kit.backend import ERROR_RESPONSES, CallerId, clock_router, install_error_handlers, json_response
-from shared.kit.db import ensure_seeded, make_engine
+from shared.kit.backend import (
+    ERROR_RESPONSES,
+    CallerId,
+    clock_router,
+    install_error_handlers,
+    json_response,
+    make_clock,
+)
+from shared.kit.db import open_seeded, reset_url
 from shared.kit.settings import Settings
 from shared.schemas.common import User
 from shared.schemas.tickets import (
@@ -50,26 +57,19 @@ from .service import TicketsService
 log = logging.getLogger(__name__)
 
 
-def make_clock(settings: Settings) -> SimClock:
-    return SimClock(start=settings.clock_start, scale=settings.time_scale)
-
-
 def prepare_engine(settings: Settings, *, at: datetime | None = None) -> Engine:
     """Open the database and seed it on first run, anchoring the season on ``at`` (default: the
     configured clock start, else now)."""
-    engine = make_engine(settings.effective_database_url)
+    url = settings.effective_database_url
     when = at or settings.clock_start or datetime.now(UTC)
-    ensure_seeded(engine, TicketsTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir, when))
-    return engine
+    return open_seeded(url, TicketsTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir, when))
 
 
 def reset_database(settings: Settings) -> None:
-    from shared.kit.db import reset
-
-    engine = make_engine(settings.effective_database_url)
     when = settings.clock_start or datetime.now(UTC)
-    reset(engine, TicketsTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir, when))
-    engine.dispose()
+    reset_url(
+        settings.effective_database_url, TicketsTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir, when)
+    )
 
 
 def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Engine | None = None) -> FastAPI:
