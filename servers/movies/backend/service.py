@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from shared.clock import SimClock, local
+from shared.dates import read_day
 from shared.errors import InvalidInputError, NotFoundError
 from shared.geo import haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, User, check_id, page_slice
@@ -363,13 +364,8 @@ class MoviesService:
 
     # ----- showtimes -------------------------------------------------------------------
     def _day(self, value: str, now: datetime) -> date | None:
-        text = value.strip().lower()
-        if not text:
-            return None
-        if text in DAY_WORDS:
-            return local(now).date() + timedelta(days=DAY_WORDS[text])
         try:
-            return date.fromisoformat(text)
+            return read_day(value, local(now).date(), DAY_WORDS)
         except ValueError as exc:
             raise InvalidInputError(
                 f"date {value!r} is not a date.",

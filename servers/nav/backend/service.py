@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
 from shared.clock import SimClock
+from shared.dates import read_day
 from shared.errors import InvalidInputError, NotFoundError
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.hours import describe_week, is_open
@@ -59,6 +60,7 @@ HOUSE = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s?[a-zA-Z]?(?:\s?[-–]
 NOISE = re.compile(r"(,?\s*(helsinki|helsingfors|finland|suomi|赫尔辛基|芬兰)\b)|\b\d{5}\b", re.IGNORECASE)
 MAX_MATRIX = 10
 MAX_FORECAST_DAYS = 14
+DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1}  # what the weather reads; offsets in days
 ECHO = 60  # characters of the caller's text repeated back in an error
 MAX_MAP_PLACES = 20
 
@@ -570,16 +572,8 @@ class NavService:
     # ----- weather ------------------------------------------------------------------------------
     def parse_day(self, text: str) -> date | None:
         """'' → None (today); 'today' / 'tomorrow' (also 今天 / 明天) on the simulated clock; or YYYY-MM-DD."""
-        word = text.strip().lower()
-        if not word:
-            return None
-        today = self.now().date()
-        if word in ("today", "今天"):
-            return today
-        if word in ("tomorrow", "明天"):
-            return today + timedelta(days=1)
         try:
-            return date.fromisoformat(word)
+            return read_day(text, self.now().date(), DAY_WORDS)
         except ValueError as exc:
             raise InvalidInputError(
                 f"date {clip(text)!r} is not a date.",
