@@ -4,14 +4,13 @@ The engine owns claims, best available and the one-holder-per-seat guarantee; th
 it what only ticketing knows: the layout of a venue *as zoned by an event* (a row belongs to the
 tier naming its section or listing its rank; unzoned rows are not sold), each session's prices,
 and the seats sold before the season opened — a deterministic sample per session, better rows
-first, never stored. Tickets keeps its own hold records (attendees, per-account limits), so it
-uses the engine's claim primitives rather than its holds.
+first, never stored. Holds are the engine's (``tickets_seat_hold``), as in movies; what only
+tickets adds to them — the event-wide per-account limit, attendees, the bill — lives in ``orders.py``.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 
@@ -20,14 +19,14 @@ from sqlmodel import Session
 from shared.schemas.seating import LayoutRow, LayoutSeat, LayoutSection, SeatLayout
 from shared.seating import Claim, CompiledLayout, InventorySpec, SeatInfo, SeatingEngine, compile_layout
 
-from .catalog import Catalog, EventRec, SessionRec
+from .catalog import Catalog, EventRec
 from .models import TicketsTable
 
 
 class Inventory:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.engine = SeatingEngine(TicketsTable.metadata, "tickets", self.spec, holds=False)
+        self.engine = SeatingEngine(TicketsTable.metadata, "tickets", self.spec)
         self._layout = lru_cache(maxsize=512)(self._layout_uncached)
         self._presold = lru_cache(maxsize=2048)(self._presold_uncached)
         self._spec = lru_cache(maxsize=2048)(self._spec_uncached)
@@ -92,32 +91,6 @@ class Inventory:
 
     def resolve(self, event: EventRec, seat_ids: list[str]) -> list[SeatInfo]:
         return self._layout(event.id).resolve(seat_ids)
-
-    def best_available(
-        self, session: Session, rec: SessionRec, event: EventRec, tier: str, quantity: int, now: datetime
-    ) -> list[SeatInfo]:
-        """Adjacent seats nearest the centre of the best row when possible, else the best singles."""
-        return self.engine.pick_best(session, self.spec(rec.id), tier, quantity, now, allow_split=True)
-
-    def claim(
-        self,
-        session: Session,
-        rec: SessionRec,
-        seats: Sequence[SeatInfo],
-        hold_id: str,
-        expires_at: datetime,
-        now: datetime,
-        user_id: str,
-    ) -> None:
-        self.engine.claim(
-            session, self.spec(rec.id), seats, hold_id=hold_id, user_id=user_id, expires_at=expires_at, now=now
-        )
-
-    def release(self, session: Session, session_id: str, hold_id: str) -> None:
-        self.engine.release_claims(session, session_id, hold_id)
-
-    def sell(self, session: Session, session_id: str, hold_id: str, order_id: str, now: datetime) -> int:
-        return self.engine.sell_claims(session, session_id, hold_id, order_id, now)
 
     def unsell(self, session: Session, session_id: str, seat_ids: list[str], order_id: str) -> None:
         self.engine.unsell(session, order_id, seat_ids, session_id)

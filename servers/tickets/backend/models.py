@@ -1,7 +1,8 @@
 """Tickets tables. Venues and events are loaded from fixtures; sessions are the events' performances
-anchored on the season's first Monday; holds, quotes, orders, e-tickets, attendees and the wallet
-ledger are the live state. Seat inventory lives in the shared seating engine's tables. Table names
-carry a ``tickets_`` prefix and their own metadata so every vertical can share one database."""
+anchored on the season's first Monday; quotes, orders, e-tickets, attendees and the wallet ledger are
+the live state. Seat claims and holds live in the shared seating engine's ``tickets_seat_claim`` and
+``tickets_seat_hold`` tables, registered here on the same metadata. Table names carry a ``tickets_``
+prefix and their own metadata so every vertical can share one database."""
 
 from __future__ import annotations
 
@@ -72,22 +73,6 @@ class AttendeeRow(TicketsTable, table=True):
     id_type: str
     id_number: str
     created_at: datetime = _when()
-
-
-class HoldRow(TicketsTable, table=True):
-    """What this provider knows about a hold; the seats themselves are claimed in the seating engine."""
-
-    __tablename__ = "tickets_hold"
-    id: str = Field(primary_key=True)
-    user_id: str = Field(index=True)
-    event_id: str = Field(index=True)
-    session_id: str = Field(index=True)
-    request_key: str  # what was asked ("seats:A-1-1,A-1-2" or "tier:A:2"): a repeat returns this hold
-    seats: list[dict[str, Any]] = _json(list)  # [{seat_id, label, tier, price_minor, accessible}]
-    created_at: datetime = _when()
-    expires_at: datetime = _when()
-    released_at: datetime | None = _when(nullable=True)
-    order_id: str = ""
 
 
 class QuoteRow(TicketsTable, table=True):
@@ -161,5 +146,6 @@ class MetaRow(TicketsTable, table=True):
     value: str
 
 
-# Seat claims live in the shared seating engine's table, declared here so create_all makes it.
-SEAT_CLAIMS, _ = seat_tables(TicketsTable.metadata, "tickets", holds=False)
+SEAT_CLAIMS, SEAT_HOLDS = seat_tables(TicketsTable.metadata, "tickets")
+"""The seating engine's ``tickets_seat_claim`` and ``tickets_seat_hold`` tables, declared before create_all;
+each app's ``SeatingEngine`` finds these same tables on this metadata."""

@@ -20,6 +20,8 @@ from shared.errors import ConflictError, InvalidInputError, NotFoundError, Payme
 from shared.kit import quotes
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
+from shared.schemas.seating import HoldStatus as SeatHoldStatus
+from shared.schemas.seating import SeatHold
 from shared.schemas.tickets import (
     AttendeeRef,
     ConfirmRequest,
@@ -40,11 +42,17 @@ from shared.schemas.tickets import (
 
 from . import pricing
 from .catalog import EventRec, SessionRec
-from .models import AttendeeRow, HoldRow, OrderRow, QuoteRow, TicketRow, WalletEntryRow
+from .models import AttendeeRow, OrderRow, QuoteRow, TicketRow, WalletEntryRow
 from .service import TicketsService
 
 REFUND_QUOTE_TTL = timedelta(minutes=5)
 MAX_SEATS_PER_HOLD = 10
+_STATUS: dict[SeatHoldStatus, HoldStatus] = {  # the engine's hold states as tickets has always named them
+    "held": "active",
+    "sold": "purchased",
+    "released": "released",
+    "expired": "expired",
+}
 
 
 class OrderDesk:
@@ -52,65 +60,50 @@ class OrderDesk:
         self.svc = service
 
     # ----- holds -----------------------------------------------------------------------
-    def hold_status(self, row: HoldRow, now: datetime) -> HoldStatus:
-        if row.order_id:
-            return "purchased"
-        if row.released_at is not None:
-            return "released"
-        return "expired" if utc(row.expires_at) <= now else "active"
-
-    def _hold(self, row: HoldRow, now: datetime) -> Hold:
+    def _hold(self, hold: SeatHold) -> Hold:
         svc = self.svc
-        event = svc.catalog.events[row.event_id]
-        rec = svc.catalog.sessions[row.session_id]
-        seats = [self._seat(s) for s in row.seats]
+        rec = svc.catalog.sessions[hold.inventory_id]
+        event = svc.catalog.events[rec.event_id]
         return Hold(
-            id=row.id,
-            status=self.hold_status(row, now),
+            id=hold.hold_id,
+            status=_STATUS[hold.status],
             event_id=event.id,
             event_title=event.display_title,
             session_id=rec.id,
             starts_at=local(rec.starts_at),
             venue_name=svc.catalog.venues[event.venue_id].display_name,
-            seats=seats,
+            seats=[
+                HeldSeat(
+                    seat_id=s.seat_id,
+                    label=s.label,
+                    tier=s.tier,
+                    price=svc.money(s.price.amount_minor),
+                    accessible=s.kind == "accessible",
+                )
+                for s in hold.seats
+            ],
             bill=pricing.bill(
-                [(s["tier"], s["price_minor"]) for s in row.seats], event.service_fee_minor, svc.currency
+                [(s.tier, s.price.amount_minor) for s in hold.seats], event.service_fee_minor, svc.currency
             ),
-            expires_at=local(row.expires_at),
+            expires_at=local(hold.expires_at),
             real_name_required=event.real_name,
         )
 
-    def _seat(self, stored: dict[str, object]) -> HeldSeat:
-        return HeldSeat(
-            seat_id=str(stored["seat_id"]),
-            label=str(stored["label"]),
-            tier=str(stored["tier"]),
-            price=self.svc.money(int(stored["price_minor"])),  # type: ignore[call-overload]
-            accessible=bool(stored["accessible"]),
+    def _in_use(self, session: Session, user_id: str, event: EventRec, now: datetime) -> int:
+        """Tickets this user holds or owns for the event (all its sessions): what the per-user limit counts."""
+        live = self.svc.inventory.engine.user_holds(
+            session, user_id, now=now, inventory_ids=[s.id for s in event.sessions]
         )
-
-    def _live_holds(
-        self, session: Session, user_id: str, now: datetime, *, session_id: str = "", event_id: str = ""
-    ) -> list[HoldRow]:
-        """This user's active holds for one session or one event."""
-        stmt = select(HoldRow).where(
-            HoldRow.user_id == user_id, HoldRow.order_id == "", col(HoldRow.released_at).is_(None)
-        )
-        stmt = stmt.where(HoldRow.session_id == session_id) if session_id else stmt.where(HoldRow.event_id == event_id)
-        return [h for h in session.exec(stmt).all() if utc(h.expires_at) > now]
-
-    def _in_use(self, session: Session, user_id: str, event_id: str, now: datetime) -> int:
-        """Tickets this user holds or owns for the event: what the per-user limit counts."""
-        held = sum(len(h.seats) for h in self._live_holds(session, user_id, now, event_id=event_id))
         owned = session.exec(
             select(TicketRow.id)
             .join(OrderRow, col(OrderRow.id) == col(TicketRow.order_id))
-            .where(OrderRow.user_id == user_id, TicketRow.event_id == event_id, TicketRow.refund_id == "")
+            .where(OrderRow.user_id == user_id, TicketRow.event_id == event.id, TicketRow.refund_id == "")
         ).all()
-        return held + len(owned)
+        return sum(len(h.seats) for h in live) + len(owned)
 
     def hold(self, user_id: str, request: HoldRequest) -> Hold:
         svc = self.svc
+        seating = svc.inventory.engine
         rec = svc.session_rec(request.session_id)
         event = svc.catalog.events[rec.event_id]
         explicit = [s.strip() for s in request.seat_ids if s.strip()]
@@ -140,113 +133,95 @@ class OrderDesk:
                 field="quantity",
             )
         seats = svc.inventory.resolve(event, explicit) if explicit else []
+        tier = "" if explicit else request.tier.upper()
         now = svc.now()
         with session_scope(svc.engine) as session:
             svc.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
             state = svc.states(session, [rec], now)[0]
             svc.refuse_unless_on_sale(state, event)
-            key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{request.tier.upper()}:{count}"
-            live = [h for h in self._live_holds(session, user_id, now, session_id=rec.id) if h.request_key == key]
-            if explicit and not live:  # exactly the seats of a live hold of this user, however it was asked
-                live = [
-                    h
-                    for h in self._live_holds(session, user_id, now, session_id=rec.id)
-                    if sorted(s["seat_id"] for s in h.seats) == sorted(explicit)
-                ]
-            if live:  # the same request again (a retry): the hold it already made
-                return self._hold(live[0], now)
-            used = self._in_use(session, user_id, event.id, now)
+            key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
+            again = seating.find_hold(session, rec.id, user_id=user_id, request_key=key, now=now)
+            if again is None and explicit:  # exactly the seats of a live hold of this user, however it was asked
+                live = seating.user_holds(session, user_id, now=now, inventory_ids=[rec.id])
+                again = next((h for h in live if sorted(s.seat_id for s in h.seats) == sorted(explicit)), None)
+            if again is not None:  # the same request again (a retry): the hold it already made
+                return self._hold(again)
+            used = self._in_use(session, user_id, event, now)  # event-wide, so not the engine's per-session limit
             if used + count > event.per_user_limit:
                 raise ConflictError(
                     f"You already hold or own {used} ticket(s) for {event.title}; the limit is "
                     f"{event.per_user_limit} per account, so {count} more is too many.",
                     "Release a hold with tickets_release_hold, or ask for fewer seats.",
                 )
-            if not explicit:
-                tier = request.tier.upper()
-                seats = svc.inventory.best_available(session, rec, event, tier, count, now)
-                if not seats:
-                    left = state.remaining.get(tier, 0)
-                    others = ", ".join(f"{t}: {n}" for t, n in state.remaining.items() if n)
-                    raise ConflictError(
-                        f"Only {left} seat(s) left in tier {tier} for this session; {count} asked.",
-                        f"Ask for fewer, or another tier (left: {others or 'none'}).",
-                    )
-            hold_id = new_id("hld")
-            expires_at = min(now + pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE)
-            svc.inventory.claim(session, rec, seats, hold_id, expires_at, now, user_id)
-            row = HoldRow(
-                id=hold_id,
-                user_id=user_id,
-                event_id=event.id,
-                session_id=rec.id,
-                request_key=key,
-                seats=[
-                    {
-                        "seat_id": s.seat_id,
-                        "label": s.label,
-                        "tier": s.tier,
-                        "price_minor": rec.prices[s.tier],
-                        "accessible": s.accessible,
-                    }
-                    for s in seats
-                ],
-                created_at=now,
-                expires_at=expires_at,
+            none_left = ConflictError(
+                f"Only {state.remaining.get(tier, 0)} seat(s) left in tier {tier} for this session; {count} asked.",
+                "Ask for fewer, or another tier (left: "
+                f"{', '.join(f'{t}: {n}' for t, n in state.remaining.items() if n) or 'none'}).",
             )
-            session.add(row)
-            return self._hold(row, now)
+            if tier and tier not in svc.inventory.layout(event).tier_totals:  # a tier with no seats zoned here
+                raise none_left
+            try:
+                hold = seating.hold(
+                    session,
+                    rec.id,
+                    user_id=user_id,
+                    now=now,
+                    ttl=min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now),
+                    seat_ids=[s.seat_id for s in seats] or None,
+                    tier=tier,
+                    quantity=0 if explicit else count,
+                    request_key=key,
+                    allow_split=True,
+                )
+            except ConflictError as exc:
+                if "remaining" in exc.details:  # best available found too few seats
+                    raise none_left from exc
+                raise
+            return self._hold(hold)
 
-    def _own_hold(self, session: Session, user_id: str, hold_id: str, *, lock: bool = False) -> HoldRow:
+    def _own_hold(self, session: Session, user_id: str, hold_id: str, now: datetime) -> SeatHold:
         check_id(hold_id, "hld", field="hold_id", source="tickets_hold_seats")
-        stmt = select(HoldRow).where(HoldRow.id == hold_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = session.exec(stmt).first()
-        if row is None or row.user_id != user_id:
+        try:
+            return self.svc.inventory.engine.get_hold(session, hold_id, user_id=user_id, now=now)
+        except NotFoundError as exc:
             raise NotFoundError(
                 f"No hold {hold_id!r} for this account.",
                 "Holds belong to the account that made them; hold seats with tickets_hold_seats.",
-            )
-        return row
+            ) from exc
 
     def release(self, user_id: str, hold_id: str) -> Hold:
         svc = self.svc
         now = svc.now()
         with session_scope(svc.engine) as session:
-            row = self._own_hold(session, user_id, hold_id, lock=True)
-            status = self.hold_status(row, now)
-            if status == "purchased":
+            current = self._own_hold(session, user_id, hold_id, now)
+            if current.status == "sold":
                 raise ConflictError(
-                    f"Hold {hold_id} was already bought as order {row.order_id}.",
+                    f"Hold {hold_id} was already bought as order {current.order_id}.",
                     "To give the tickets back, refund them with tickets_refund.",
                 )
-            if status == "active":
-                svc.inventory.release(session, row.session_id, row.id)
-                row.released_at = now
-                session.add(row)
-            return self._hold(row, now)
+            if current.status != "held":  # released or lapsed already: nothing to give back
+                return self._hold(current)
+            return self._hold(svc.inventory.engine.release(session, hold_id, user_id=user_id, now=now))
 
-    def _refuse_unless_active(self, row: HoldRow, now: datetime) -> None:
-        status = self.hold_status(row, now)
-        if status == "expired":
+    def _refuse_unless_active(self, hold: SeatHold) -> None:
+        if hold.status == "expired":
             raise ConflictError(
-                f"Hold {row.id} expired at {local(row.expires_at):%H:%M:%S} and its seats went back on sale; "
+                f"Hold {hold.hold_id} expired at {local(hold.expires_at):%H:%M:%S} and its seats went back on sale; "
                 "nothing was bought.",
                 "Hold seats again with tickets_hold_seats, then buy the new hold.",
             )
-        if status == "released":
-            raise ConflictError(f"Hold {row.id} was released; nothing was bought.", "Hold seats again.")
-        if status == "purchased":
+        if hold.status == "released":
+            raise ConflictError(f"Hold {hold.hold_id} was released; nothing was bought.", "Hold seats again.")
+        if hold.status == "sold":
             raise ConflictError(
-                f"Hold {row.id} was already bought as order {row.order_id}.", "See it with tickets_list_orders."
+                f"Hold {hold.hold_id} was already bought as order {hold.order_id}.", "See it with tickets_list_orders."
             )
 
     # ----- purchase --------------------------------------------------------------------
     def _attendees(
-        self, session: Session, user_id: str, event: EventRec, row: HoldRow, attendee_ids: list[str]
+        self, session: Session, user_id: str, event: EventRec, hold: SeatHold, attendee_ids: list[str]
     ) -> list[AttendeeRow]:
-        n = len(row.seats)
+        n = len(hold.seats)
         if not attendee_ids:
             if event.real_name:
                 raise InvalidInputError(
@@ -281,7 +256,7 @@ class OrderDesk:
             out.append(att)
         already = session.exec(
             select(TicketRow.attendee_id).where(
-                TicketRow.session_id == row.session_id,
+                TicketRow.session_id == hold.inventory_id,
                 col(TicketRow.attendee_id).in_(attendee_ids),
                 TicketRow.refund_id == "",
             )
@@ -295,21 +270,21 @@ class OrderDesk:
             )
         return out
 
-    def _purchase_fingerprint(self, row: HoldRow, attendee_ids: list[str], total: int) -> str:
-        return quotes.fingerprint(row.id, [s["seat_id"] for s in row.seats], attendee_ids, total)
+    def _purchase_fingerprint(self, hold: SeatHold, attendee_ids: list[str], total: int) -> str:
+        return quotes.fingerprint(hold.hold_id, [s.seat_id for s in hold.seats], attendee_ids, total)
 
     def quote_purchase(self, user_id: str, request: PurchaseQuoteRequest) -> PurchaseQuote:
         svc = self.svc
         now = svc.now()
         with session_scope(svc.engine) as session:
             user = svc.user(session, user_id)
-            row = self._own_hold(session, user_id, request.hold_id)
-            self._refuse_unless_active(row, now)
-            event = svc.catalog.events[row.event_id]
-            rec = svc.catalog.sessions[row.session_id]
+            row = self._own_hold(session, user_id, request.hold_id, now)
+            self._refuse_unless_active(row)
+            rec = svc.catalog.sessions[row.inventory_id]
+            event = svc.catalog.events[rec.event_id]
             self._refuse_if_closed(rec, event, now)
             attendees = self._attendees(session, user_id, event, row, request.attendee_ids)
-            hold = self._hold(row, now)
+            hold = self._hold(row)
             total = hold.bill.total.amount_minor
             if user.wallet_minor < total:
                 raise PaymentDeclinedError(
@@ -322,7 +297,7 @@ class OrderDesk:
                 select(QuoteRow).where(
                     QuoteRow.user_id == user_id,
                     QuoteRow.kind == "purchase",
-                    QuoteRow.subject_id == row.id,
+                    QuoteRow.subject_id == row.hold_id,
                     QuoteRow.fingerprint == fingerprint,
                     QuoteRow.result_id == "",
                 )
@@ -332,7 +307,7 @@ class OrderDesk:
                     token=new_id("cft"),
                     user_id=user_id,
                     kind="purchase",
-                    subject_id=row.id,
+                    subject_id=row.hold_id,
                     fingerprint=fingerprint,
                     amount_minor=total,
                     payload={"attendee_ids": ids},
@@ -346,7 +321,7 @@ class OrderDesk:
             return PurchaseQuote(
                 confirmation_token=live.token,
                 expires_at=local(live.expires_at),
-                hold_id=row.id,
+                hold_id=row.hold_id,
                 event_title=event.display_title,
                 starts_at=local(rec.starts_at),
                 venue_name=hold.venue_name,
@@ -384,17 +359,17 @@ class OrderDesk:
                 )
             if quote.result_id:  # this very token already bought: a retry
                 return self._order(session, session.get(OrderRow, quote.result_id), now)  # type: ignore[arg-type]
-            row = self._own_hold(session, user_id, hold_id, lock=True)
-            self._refuse_unless_active(row, now)
-            event = svc.catalog.events[row.event_id]
-            rec = svc.catalog.sessions[row.session_id]
+            row = self._own_hold(session, user_id, hold_id, now)
+            self._refuse_unless_active(row)
+            rec = svc.catalog.sessions[row.inventory_id]
+            event = svc.catalog.events[rec.event_id]
             self._refuse_if_closed(rec, event, now)
             if utc(quote.expires_at) <= now:
                 raise ConflictError(
                     f"Confirmation token {quote.token} expired.", "Call again without a token for a fresh quote."
                 )
             attendees = self._attendees(session, user_id, event, row, quote.payload["attendee_ids"])
-            hold = self._hold(row, now)
+            hold = self._hold(row)
             total = hold.bill.total.amount_minor
             if self._purchase_fingerprint(row, [a.id for a in attendees], total) != quote.fingerprint:
                 raise ConflictError(
@@ -407,9 +382,13 @@ class OrderDesk:
                     "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
                 )
             order_id = new_id("tko")
-            sold = svc.inventory.sell(session, rec.id, row.id, order_id, now)
-            if sold != len(row.seats):  # the claims are gone: never sell what is not held
-                raise ConflictError(f"Hold {row.id} no longer owns its seats; nothing was bought.", "Hold seats again.")
+            try:  # locks the hold and sells all its seats or none; never sells what is not held
+                svc.inventory.engine.sell(session, row.hold_id, user_id=user_id, order_id=order_id, now=now)
+            except ConflictError as exc:  # it changed since it was read: say why as above, else the seats lapsed
+                self._refuse_unless_active(svc.inventory.engine.get_hold(session, hold_id, user_id=user_id, now=now))
+                raise ConflictError(
+                    f"Hold {row.hold_id} no longer owns its seats; nothing was bought.", "Hold seats again."
+                ) from exc
             user.wallet_minor -= total
             session.add(user)
             session.add(WalletEntryRow(user_id=user_id, ref=order_id, kind="charge", amount_minor=total, at=now))
@@ -418,7 +397,7 @@ class OrderDesk:
                 user_id=user_id,
                 event_id=event.id,
                 session_id=rec.id,
-                hold_id=row.id,
+                hold_id=row.hold_id,
                 quote_token=quote.token,
                 tickets_minor=hold.bill.tickets.amount_minor,
                 fee_minor=hold.bill.service_fee.amount_minor,
@@ -437,19 +416,18 @@ class OrderDesk:
                         session_id=rec.id,
                         event_id=event.id,
                         position=n,
-                        seat_id=seat["seat_id"],
-                        seat_label=seat["label"],
-                        tier=seat["tier"],
-                        price_minor=seat["price_minor"],
+                        seat_id=seat.seat_id,
+                        seat_label=seat.label,
+                        tier=seat.tier,
+                        price_minor=seat.price.amount_minor,
                         fee_minor=event.service_fee_minor,
                         attendee_id=att.id if att else "",
                         attendee=f"{pricing.mask_name(att.name)} ({pricing.mask_id(att.id_number)})" if att else "",
                         code=self._code(ticket_id, order_id, n),
                     )
                 )
-            row.order_id = order_id
             quote.result_id = order_id
-            session.add_all([row, quote])
+            session.add(quote)
             session.flush()
             return self._order(session, order, now)
 

@@ -11,7 +11,7 @@ import anyio
 import httpx
 from sqlmodel import Session, select
 
-from servers.tickets.backend.models import SEAT_CLAIMS, HoldRow, OrderRow, TicketRow, UserRow, WalletEntryRow
+from servers.tickets.backend.models import SEAT_CLAIMS, SEAT_HOLDS, OrderRow, TicketRow, UserRow, WalletEntryRow
 from tests.servers.tickets.conftest import TicketsEnv
 from tests.servers.tickets.helpers import pick
 
@@ -130,10 +130,10 @@ async def test_racing_clients_never_sell_a_seat_twice(tickets_any_db: TicketsEnv
         )
         charges = session.exec(select(WalletEntryRow).where(WalletEntryRow.kind == "charge")).all()
         for order in orders:
-            hold = session.get(HoldRow, order.hold_id)
-            assert hold is not None
+            hold = session.connection().execute(select(SEAT_HOLDS).where(SEAT_HOLDS.c.id == order.hold_id)).first()
+            assert hold is not None and hold.order_id == order.id
             mine = sorted(t.seat_id for t in tickets if t.order_id == order.id)
-            assert mine == sorted(s["seat_id"] for s in hold.seats)
+            assert mine == sorted(seat_id for seat_id, _ in hold.seats)
             assert {seat for seat, owner in claims if owner == order.id} == set(mine)
         balances = {u: session.get(UserRow, u).wallet_minor for u in users}  # type: ignore[union-attr]
     sold = [t.seat_id for t in tickets]
