@@ -61,7 +61,6 @@ from shared.schemas.seating import (
 from .layout import CompiledLayout, SeatInfo
 
 MAX_SEATS_PER_HOLD = 10
-_RACE_RETRIES = 3
 
 
 def _run(session: Session, statement: Any, params: Any = None) -> Any:
@@ -81,18 +80,6 @@ class InventorySpec:
 
     def price(self, tier: str) -> int:
         return self.prices[tier]
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """One live claim as read back: who has the seat and until when."""
-
-    seat_id: str
-    tier: str
-    hold_id: str
-    user_id: str
-    order_id: str
-    expires_at: datetime
 
 
 def seat_tables(metadata: MetaData, prefix: str, *, holds: bool = True) -> tuple[Table, Table | None]:
@@ -164,17 +151,6 @@ class SeatingEngine:
     # ----- reading --------------------------------------------------------------------------------
     def spec(self, inventory_id: str) -> InventorySpec:
         return self.spec_for(inventory_id)
-
-    def live_claims(self, session: Session, inventory_id: str, now: datetime) -> dict[str, Claim]:
-        """Claims that still count: sold, or held and not yet expired."""
-        c = self.claims.c
-        rows = _run(
-            session,
-            select(c.seat_id, c.tier, c.hold_id, c.user_id, c.order_id, c.expires_at).where(
-                c.inventory_id == inventory_id
-            ),
-        ).all()
-        return {r[0]: Claim(r[0], r[1], r[2], r[3], r[4], utc(r[5])) for r in rows if r[4] or utc(r[5]) > now}
 
     def unavailable(self, session: Session, spec: InventorySpec, now: datetime) -> set[str]:
         """Seats nobody may take now: live claims (filtered in the database) and blocked seats."""
@@ -266,12 +242,7 @@ class SeatingEngine:
                 )
             sec.free += free
             sec.total += len(plan.seats)
-            if plan.tier not in sec.tiers:
-                sec.tiers.append(plan.tier)
-            for run in plan.tier_runs.split():
-                run_tier = run.rsplit(":", 1)[1]
-                if run_tier not in sec.tiers:
-                    sec.tiers.append(run_tier)
+            sec.tiers.extend(t for t in plan.tiers if t not in sec.tiers)
             if not plan.section.standing:
                 sec.rows.append(
                     RowMap.model_construct(
@@ -297,47 +268,6 @@ class SeatingEngine:
             tiers=tiers,
             sections=list(sections.values()),
         )
-
-    def pick_best(
-        self,
-        session: Session,
-        spec: InventorySpec,
-        tier: str,
-        quantity: int,
-        now: datetime,
-        *,
-        allow_split: bool,
-        accessible: bool = False,
-    ) -> list[SeatInfo]:
-        """Best available seats that no concurrent transaction is claiming right now.
-
-        Not needed for correctness (the claim key is), but without it every racer picks the same
-        "best" seats, all but one fail on insert and pick again. On PostgreSQL a racer first takes a
-        transaction-scoped advisory try-lock per seat it picked; seats another transaction is busy
-        with are skipped like taken ones (the SKIP LOCKED idea for rows that do not exist yet), so
-        racers spread over neighbouring seats instead of queueing. SQLite already takes turns on
-        ``BEGIN IMMEDIATE``.
-        """
-        conn = session.connection()
-        unavailable = self.unavailable(session, spec, now)
-        if conn.dialect.name != "postgresql":
-            return spec.layout.best_available(
-                tier, quantity, unavailable, allow_split=allow_split, accessible=accessible
-            )
-        for _ in range(8):
-            seats = spec.layout.best_available(
-                tier, quantity, unavailable, allow_split=allow_split, accessible=accessible
-            )
-            if not seats:
-                return []
-            keys = {f"k{i}": f"{self.prefix}:{spec.inventory_id}:{s.seat_id}" for i, s in enumerate(seats)}
-            probes = ", ".join(f"pg_try_advisory_xact_lock(hashtextextended(:{k}, 0))" for k in keys)
-            got = conn.execute(text(f"SELECT {probes}"), keys).one()
-            busy = {s.seat_id for s, ok in zip(seats, got, strict=True) if not ok}
-            if not busy:
-                return seats
-            unavailable |= busy
-        return spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split, accessible=accessible)
 
     # ----- claims: the primitives holds are made of -----------------------------------------------
     def claim(
@@ -486,7 +416,8 @@ class SeatingEngine:
                 )
             return seats
         self.choose_check(spec, tier=tier, quantity=quantity)
-        seats = self.pick_best(session, spec, tier, quantity, now, allow_split=allow_split, accessible=accessible)
+        unavailable = self.unavailable(session, spec, now)
+        seats = spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split, accessible=accessible)
         if not seats:
             raise self._none_left(session, spec, tier, quantity, now)
         return seats
@@ -542,7 +473,7 @@ class SeatingEngine:
             if attempt:  # lost a race: the other losers want the same next-best seats, so spread out
                 near = spec.layout.near_best(tier, quantity, unavailable, 2 * attempt + 1, accessible=accessible)
                 seats = random.choice(near) if near else seats
-            priced = [(seat.seat_id, spec.price(seat.tier)) for seat in seats]
+            row = self._hold_row(hold_id, spec, user_id, request_key, seats, now, expires_at)
             got, held = conn.execute(
                 self._fast_hold_sql(),
                 {
@@ -556,25 +487,13 @@ class SeatingEngine:
                     "now": now,
                     "n": len(seats),
                     "request_key": request_key,
-                    "seats_json": json.dumps(priced),
-                    "total": sum(p for _, p in priced),
+                    "seats_json": json.dumps(row["seats"]),
+                    "total": row["total_minor"],
                     "currency": spec.currency,
                 },
             ).one()
             if held:
-                return {
-                    "id": hold_id,
-                    "inventory_id": spec.inventory_id,
-                    "user_id": user_id,
-                    "request_key": request_key,
-                    "seats": priced,
-                    "total_minor": sum(p for _, p in priced),
-                    "currency": spec.currency,
-                    "created_at": now,
-                    "expires_at": expires_at,
-                    "released_at": None,
-                    "order_id": "",
-                }
+                return row
             if got:
                 self.release_claims(session, spec.inventory_id, hold_id)
             tried |= {seat.seat_id for seat in seats}
@@ -668,36 +587,47 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
                 accessible=accessible,
             )
             return self._hold_model(values, spec, now)
-        for attempt in range(_RACE_RETRIES):
-            seats = self.choose(
-                session,
-                spec,
-                now=now,
-                seat_ids=seat_ids,
-                tier=tier,
-                quantity=quantity,
-                allow_split=allow_split,
-                accessible=accessible,
-            )
-            try:
-                self.claim(
-                    session,
-                    spec,
-                    seats,
-                    hold_id=hold_id,
-                    user_id=user_id,
-                    expires_at=expires_at,
-                    now=now,
-                    fresh_pick=not seat_ids,
-                )
-                break
-            except ConflictError:
-                if seat_ids or attempt == _RACE_RETRIES - 1:
-                    raise  # explicit seats: the user must choose again; best available: pick again
+        # Explicit seats anywhere, best available on SQLite (whose writers take turns, so a fresh
+        # pick cannot be raced): choose, claim, record.
+        seats = self.choose(
+            session,
+            spec,
+            now=now,
+            seat_ids=seat_ids,
+            tier=tier,
+            quantity=quantity,
+            allow_split=allow_split,
+            accessible=accessible,
+        )
+        self.claim(
+            session,
+            spec,
+            seats,
+            hold_id=hold_id,
+            user_id=user_id,
+            expires_at=expires_at,
+            now=now,
+            fresh_pick=not seat_ids,
+        )
+        row = self._hold_row(hold_id, spec, user_id, request_key, seats, now, expires_at)
+        _run(session, insert(self.holds).values(**row))
+        return self._hold_model(row, spec, now)
+
+    @staticmethod
+    def _hold_row(
+        hold_id: str,
+        spec: InventorySpec,
+        user_id: str,
+        request_key: str,
+        seats: Sequence[SeatInfo],
+        now: datetime,
+        expires_at: datetime,
+    ) -> dict[str, Any]:
+        """A hold as stored: its seats priced at hold time."""
         priced = [(s.seat_id, spec.price(s.tier)) for s in seats]
-        row: dict[str, Any] = {
+        return {
             "id": hold_id,
-            "inventory_id": inventory_id,
+            "inventory_id": spec.inventory_id,
             "user_id": user_id,
             "request_key": request_key,
             "seats": priced,
@@ -708,8 +638,6 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
             "released_at": None,
             "order_id": "",
         }
-        _run(session, insert(self.holds).values(**row))
-        return self._hold_model(row, spec, now)
 
     def find_hold(
         self, session: Session, inventory_id: str, *, user_id: str, request_key: str, now: datetime

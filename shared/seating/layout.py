@@ -50,6 +50,7 @@ class RowPlan:
     base: list[str] = field(default_factory=list)  # one entry per seat, plus spacer entries for aisles
     slot: dict[str, int] = field(default_factory=dict)  # seat id -> its entry in ``base``
     tier: str = ""  # the row's most common tier
+    tiers: list[str] = field(default_factory=list)  # every tier of the row: the most common first
     tier_runs: str = ""  # only for mixed rows: '1-4:B 5-16:A 17-20:B'
 
 
@@ -275,4 +276,5 @@ def _draw(plan: RowPlan) -> None:
         widths[tier] += last - first + 1
     plan.base = base
     plan.tier = widths.most_common(1)[0][0]
+    plan.tiers = [plan.tier] + [t for t in widths if t != plan.tier]
     plan.tier_runs = " ".join(f"{first}-{last}:{t}" for t, first, last in runs) if len(runs) > 1 else ""

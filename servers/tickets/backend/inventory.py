@@ -17,7 +17,7 @@ from functools import lru_cache
 from sqlmodel import Session
 
 from shared.schemas.seating import LayoutRow, LayoutSeat, LayoutSection, SeatLayout
-from shared.seating import Claim, CompiledLayout, InventorySpec, SeatInfo, SeatingEngine, compile_layout
+from shared.seating import CompiledLayout, InventorySpec, SeatInfo, SeatingEngine, compile_layout
 
 from .catalog import Catalog, EventRec
 from .models import TicketsTable
@@ -83,9 +83,6 @@ class Inventory:
         return self._spec(session_id)
 
     # ----- live state, through the engine -------------------------------------------------
-    def taken(self, session: Session, session_id: str, now: datetime) -> dict[str, Claim]:
-        return self.engine.live_claims(session, session_id, now)
-
     def remaining(self, session: Session, session_ids: list[str], now: datetime) -> dict[str, dict[str, int]]:
         return self.engine.remaining(session, session_ids, now)
 
