@@ -132,22 +132,6 @@ class OrderDesk:
                 same = [h for h in live if sorted(s.seat_id for s in h.seats) == sorted(explicit)]
                 if same:
                     return self._hold(same[0])
-            elif tier == "WHEELCHAIR":  # the engine hands out wheelchair spaces only as explicit seats
-                again = svc.seating.find_hold(session, rec.id, user_id=user_id, request_key=key, now=now)
-                if again is not None:
-                    return self._hold(again)
-                spec = svc.spec(rec.id)
-                taken = svc.seating.unavailable(session, spec, now)
-                spaces = spec.layout.best_available(tier, count, taken, accessible=True)
-                if not spaces:
-                    self._refuse_unless_on_sale(session, rec, now, count=True)
-                    left = svc.seating.remaining(session, [rec.id], now)[rec.id].get(tier, 0)
-                    raise ConflictError(
-                        f"Only {left} wheelchair space(s) side by side are free for this showtime.",
-                        "Ask for fewer, or pick spaces ('a' on movies_get_seat_map) by seat id.",
-                        field="quantity",
-                    )
-                explicit = [seat.seat_id for seat in spaces]
             ttl = min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now)
             try:
                 hold = svc.seating.hold(  # the engine takes one turn per user: the limit holds under races,
@@ -161,6 +145,7 @@ class OrderDesk:
                     quantity=0 if explicit else count,
                     request_key=key,
                     limit=pricing.PER_USER_LIMIT,
+                    accessible=tier == "WHEELCHAIR",  # wheelchair spaces only for those who ask for them
                 )
             except ConflictError as exc:
                 if "limit" in exc.details:
@@ -171,6 +156,12 @@ class OrderDesk:
                         field="quantity",
                     ) from exc
                 self._refuse_unless_on_sale(session, rec, now, count=True)  # sold out says so; else the engine's why
+                if tier == "WHEELCHAIR" and not explicit and "remaining" in exc.details:
+                    raise ConflictError(
+                        f"Only {exc.details['remaining']} wheelchair space(s) side by side are free for this showtime.",
+                        "Ask for fewer, or pick spaces ('a' on movies_get_seat_map) by seat id.",
+                        field="quantity",
+                    ) from exc
                 raise
             return self._hold(hold)
 
