@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ from typing import Any
 import anyio
 import httpx
 from mcp import Client
+
+sys.path.insert(0, str(Path(__file__).parent))
+from spans import Span, double_holds
 
 from servers.movies.backend.app import create_app
 from servers.movies.backend.models import MoviesTable, UserRow
@@ -35,7 +39,6 @@ from shared.kit.settings import Settings
 from shared.schemas.movies import HoldRequest
 
 SEAT_MAP_P99_TARGET_MS = 5.0
-Span = tuple[str, float, float, str]  # seat, held from, held until (perf_counter seconds), hold id
 
 
 def p99(lat: list[float]) -> float:
@@ -85,23 +88,6 @@ async def timed_async(fn: Any, calls: int, after: Any = None) -> str:
         if after:
             await after(out)
     return stats(lat, busy)
-
-
-def double_holds(spans: list[Span]) -> int:
-    """Pairs of different holds of one seat whose certain lifetimes overlap: must be 0. (Two workers of one
-    account sending the same request get the same hold back, by design: that is one hold, not two.)"""
-    by_seat: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
-    for seat, start, end, hold_id in spans:
-        by_seat[seat].append((start, end, hold_id))
-    doubles = 0
-    for intervals in by_seat.values():
-        intervals.sort()
-        live: list[tuple[float, str]] = []  # (end, hold id) of intervals begun so far that may still be open
-        for start, end, hold_id in intervals:
-            live = [(e, h) for e, h in live if e > start]
-            doubles += sum(1 for _, h in live if h != hold_id)
-            live.append((end, hold_id))
-    return doubles
 
 
 async def contention(

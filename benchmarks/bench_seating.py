@@ -16,14 +16,18 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import statistics
+import sys
 import threading
 import time
-from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Engine
+
+sys.path.insert(0, str(Path(__file__).parent))
+from spans import Span, double_holds
 
 from shared.errors import ConflictError
 from shared.kit.db import make_engine, session_scope
@@ -99,9 +103,6 @@ def seat_map_latency(engine: Engine, seating: SeatingEngine) -> None:
     print(f"seat map, 2,000 seats: median {statistics.median(lat):.2f} ms, p99 {lat[int(len(lat) * 0.99)]:.2f} ms")
 
 
-Span = tuple[str, float, float, str]  # seat, held from, held until, hold id
-
-
 def client_process(
     database_url: str, proc: int, threads: int, start_at: float, stop_at: float, args: argparse.Namespace
 ) -> tuple[int, int, list[Span]]:
@@ -166,25 +167,14 @@ def race(args: argparse.Namespace) -> None:
         results = [f.result() for f in futures]
     held = sum(r[0] for r in results)
     refused = sum(r[1] for r in results)
-    by_seat: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for _, _, spans in results:
-        for seat, start, end, _hold in spans:
-            by_seat[seat].append((start, end))
-    doubles = 0
-    for spans in by_seat.values():
-        spans.sort()
-        latest_end = float("-inf")
-        for start, end in spans:
-            if end <= start:  # lapsed (simulated clock) before its commit even returned: nobody had it then
-                continue
-            if start < latest_end:
-                doubles += 1
-            latest_end = max(latest_end, end)
+    spans = [span for _, _, part in results for span in part]
+    doubles = double_holds(spans)
+    contended = len({seat for seat, *_ in spans})
     wall = args.seconds
     verdict = "meets" if held / wall >= 500 and doubles == 0 else "MISSES"
     print(
         f"holds: {held / wall:.0f}/s successful ({(held + refused) / wall:.0f}/s attempts, {refused} refused), "
-        f"seats contended: {len(by_seat)}, double holds: {doubles} — {verdict} the target (≥ 500 holds/s, none double)"
+        f"seats contended: {contended}, double holds: {doubles} — {verdict} the target (≥ 500 holds/s, none double)"
     )
 
 
