@@ -545,16 +545,19 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         limit: int = 0,
         accessible: bool = False,
     ) -> SeatHold:
-        """Hold seats until ``now + ttl``. The same ``request_key`` from the same user, while the
-        first hold lives, returns that hold instead of a second one (a retried call holds once).
+        """Hold seats until ``now + ttl``. The same ``request_key`` from the same user, or the very
+        seats of one of their live holds, returns that hold instead of a second one (a retried call
+        holds once).
         ``limit`` caps the seats one user may hold or own in this inventory; the check and the claim
         happen in one turn per user, so two racing requests cannot both slip under it. Best available
         hands out wheelchair spaces only with ``accessible``."""
         spec = self.spec(inventory_id)
         if limit or request_key:  # one turn per user here, so a racing retry finds the first try
             self._one_at_a_time(session, f"user:{user_id}:{inventory_id}")
-        if request_key:
-            existing = self.find_hold(session, inventory_id, user_id=user_id, request_key=request_key, now=now)
+        if request_key or seat_ids:
+            existing = self.find_hold(
+                session, inventory_id, user_id=user_id, now=now, request_key=request_key, seat_ids=seat_ids or ()
+            )
             if existing is not None:
                 return existing
         if limit:
@@ -640,22 +643,33 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         }
 
     def find_hold(
-        self, session: Session, inventory_id: str, *, user_id: str, request_key: str, now: datetime
+        self,
+        session: Session,
+        inventory_id: str,
+        *,
+        user_id: str,
+        now: datetime,
+        request_key: str = "",
+        seat_ids: Sequence[str] = (),
     ) -> SeatHold | None:
-        """The user's live hold made by the same request, if any (how a retry finds its first try)."""
+        """The user's live hold made by the same request, or holding exactly these seats however it
+        was asked for: how a retry finds its first try instead of holding twice."""
         h = self.holds.c
-        row = _run(
+        rows = _run(
             session,
             select(self.holds).where(
                 h.user_id == user_id,
                 h.inventory_id == inventory_id,
-                h.request_key == request_key,
                 h.order_id == "",
                 h.released_at.is_(None),
                 h.expires_at > now,
             ),
-        ).first()
-        return None if row is None else self._hold_model(row._mapping, self.spec(inventory_id), now)
+        ).all()
+        wanted = sorted(s.strip().upper() for s in seat_ids)
+        match = next((r for r in rows if request_key and r._mapping["request_key"] == request_key), None) or next(
+            (r for r in rows if wanted and sorted(seat for seat, _ in r._mapping["seats"]) == wanted), None
+        )
+        return None if match is None else self._hold_model(match._mapping, self.spec(inventory_id), now)
 
     def _one_at_a_time(self, session: Session, key: str) -> None:
         """Serialise transactions on ``key`` until they end (PostgreSQL; SQLite writers already do)."""

@@ -268,3 +268,14 @@ def test_near_best_lists_the_best_windows_first() -> None:
     for w in windows:
         assert len(w) == 2 and "H-4-5" not in {s.seat_id for s in w} and w[1].x == w[0].x + 1
     assert len({tuple(s.seat_id for s in w) for w in windows}) == 3
+
+
+def test_the_same_seats_again_return_the_live_hold(db: tuple[Engine, SeatingEngine]) -> None:
+    engine, seating = db
+    with session_scope(engine) as s:
+        first = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=["H-1-3", "H-1-4"])
+        again = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=["h-1-4", "H-1-3"])
+        assert again.hold_id == first.hold_id, "a retry naming the same seats holds once"
+        with pytest.raises(ConflictError, match="no longer available"):
+            seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=["H-1-3", "H-1-4"])
+        assert len(s.connection().execute(select(seating.holds)).all()) == 1

@@ -127,15 +127,10 @@ class OrderDesk:
         with session_scope(svc.engine) as session:
             svc.user(session, user_id)  # an unknown account is refused before anything is held
             self._refuse_unless_on_sale(session, rec, now, count=False)
-            if explicit:  # exactly the seats of a live hold of this user, however it was asked: that hold
-                live = svc.seating.user_holds(session, user_id, now=now, inventory_ids=[rec.id])
-                same = [h for h in live if sorted(s.seat_id for s in h.seats) == sorted(explicit)]
-                if same:
-                    return self._hold(same[0])
             ttl = min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now)
             try:
-                hold = svc.seating.hold(  # the engine takes one turn per user: the limit holds under races,
-                    session,  # and the same request_key while its hold lives returns that hold, uncounted
+                hold = svc.seating.hold(  # the engine takes one turn per user: the limit holds under races, and
+                    session,  # the same request or the same seats of a live hold return that hold, uncounted
                     rec.id,
                     user_id=user_id,
                     now=now,

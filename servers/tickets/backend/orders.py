@@ -140,10 +140,10 @@ class OrderDesk:
             state = svc.states(session, [rec], now)[0]
             svc.refuse_unless_on_sale(state, event)
             key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
-            again = seating.find_hold(session, rec.id, user_id=user_id, request_key=key, now=now)
-            if again is None and explicit:  # exactly the seats of a live hold of this user, however it was asked
-                live = seating.user_holds(session, user_id, now=now, inventory_ids=[rec.id])
-                again = next((h for h in live if sorted(s.seat_id for s in h.seats) == sorted(explicit)), None)
+            # the same request, or exactly the seats of a live hold of this user, however it was asked
+            again = seating.find_hold(
+                session, rec.id, user_id=user_id, now=now, request_key=key, seat_ids=[s.seat_id for s in seats]
+            )
             if again is not None:  # the same request again (a retry): the hold it already made
                 return self._hold(again)
             used = self._in_use(session, user_id, event, now)  # event-wide, so not the engine's per-session limit
