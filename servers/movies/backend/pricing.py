@@ -79,7 +79,7 @@ class RefundRule:
 def refund_for(tickets_minor: int, before_start: timedelta) -> RefundRule:
     if before_start <= timedelta(0):
         return RefundRule(None, "The showtime has started or is over; tickets can no longer be refunded.")
-    if before_start < REFUND_UNTIL_BEFORE:
+    if before_start <= REFUND_UNTIL_BEFORE:  # at exactly 1 hour the window has closed: no token that is dead at birth
         minutes = int(before_start.total_seconds() // 60)
         return RefundRule(None, f"The showtime starts in {minutes} minutes; refunds close 1 hour before the start.")
     hours = before_start.total_seconds() / 3600

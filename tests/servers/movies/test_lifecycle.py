@@ -69,3 +69,14 @@ async def test_refunds_close_one_hour_before_and_tickets_are_used_after_the_show
     assert unchanged
     assert all(o["refund_now"].startswith("No refund now") for o in listed["orders"])
     assert {t["status"] for o in past["orders"] for t in o["tickets"]} == {"used"}
+
+
+async def test_at_exactly_one_hour_before_a_refund_is_refused_not_quoted_with_a_dead_token(movies: MoviesEnv) -> None:
+    rec = pick(movies, min_hours=3)
+    async with Client(movies.server) as c:
+        order = await buy(c, rec.id, 1)
+        movies.clock.set(rec.starts_at - pricing.REFUND_UNTIL_BEFORE)
+        before = movies.snapshot()
+        text = await err(c, "movies_refund", {"order_id": order["id"]})
+    assert "refunds close 1 hour before" in text
+    assert movies.snapshot() == before
