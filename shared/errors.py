@@ -12,6 +12,8 @@ went wrong and how to fix it. Keeping one tree means "not found" never degrades 
      ├── ConflictError               409  valid input, but the current state forbids it
      │    └── ConfirmationRequiredError  428  a charge needs the user's explicit confirmation
      ├── PaymentDeclinedError        402  wallet balance or payment method refused
+     ├── UnauthorizedError           401  no valid credential: the caller is not known
+     ├── ForbiddenError              403  a valid caller asking for what it may not do
      └── BackendUnavailableError     503  the provider could not be reached or failed
 """
 
@@ -76,6 +78,16 @@ class PaymentDeclinedError(LifestyleError):
     status = 402
 
 
+class UnauthorizedError(LifestyleError):
+    code = "unauthorized"
+    status = 401
+
+
+class ForbiddenError(LifestyleError):
+    code = "forbidden"
+    status = 403
+
+
 class BackendUnavailableError(LifestyleError):
     code = "backend_unavailable"
     status = 503
@@ -89,6 +101,8 @@ _BY_CODE: dict[str, type[LifestyleError]] = {
         ConflictError,
         ConfirmationRequiredError,
         PaymentDeclinedError,
+        UnauthorizedError,
+        ForbiddenError,
         BackendUnavailableError,
     )
 }

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from shared.kit.client import BackendClient, seg
-from shared.schemas.common import Address, User
 from shared.schemas.food import (
-    AddressInput,
-    AddressList,
     CancelOrder,
     CancelQuote,
     Cart,
@@ -58,15 +55,6 @@ class FoodClient(BackendClient):
 
     async def cuisines(self) -> CuisineList:
         return await self.call("GET", "/cuisines", CuisineList)
-
-    async def me(self) -> User:
-        return await self.call("GET", "/me", User)
-
-    async def list_addresses(self) -> AddressList:
-        return await self.call("GET", "/addresses", AddressList)
-
-    async def save_address(self, body: AddressInput) -> Address:
-        return await self.call("POST", "/addresses", Address, json=body.model_dump(mode="json"))
 
     async def get_cart(self) -> Cart:
         return await self.call("GET", "/cart", Cart)

@@ -14,22 +14,12 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
-from shared.kit.server import (
-    PAY,
-    READ,
-    WRITE,
-    ClientLifespan,
-    Consent,
-    LifestyleServer,
-    ask_consent,
-    consent_decision,
-    withheld,
-)
+from shared.kit.consent import Consent, MoneyWords, ask_consent, settle
+from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
-from shared.schemas.common import Address, GeoPoint
+from shared.schemas.account import Address, AddressInput, AddressList
+from shared.schemas.common import GeoPoint
 from shared.schemas.food import (
-    AddressInput,
-    AddressList,
     CancelQuote,
     CancelResult,
     Cart,
@@ -100,9 +90,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         return app or create_app(settings)
 
     lifespan = ClientLifespan(settings, FoodClient, create_backend)
-    mcp = LifestyleServer(
-        "food", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
-    )
+    mcp = make_server("food", settings, lifespan, INSTRUCTIONS)
 
     @mcp.tool(annotations=READ)
     async def food_search_restaurants(
@@ -252,25 +240,16 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         it; otherwise the first call returns status=confirmation_required with a quote and a token, and a second
         call with that token places the order. The same token never orders twice."""
         client = _client(ctx)
-        if confirmation_token:
-            order = await client.place_order(confirmation_token)
-            return PlaceOrderResult(status="done", message=f"Order {order.id} placed.", order=order)
-        assert quote is not None
-        decision = consent_decision(answer)
-        if decision == "not_asked":
-            return PlaceOrderResult(
-                status="confirmation_required",
-                quote=quote,
-                message=f"Not ordered yet. Show the user: {quote.summary} If they agree, call food_place_order "
-                f"again with confirmation_token='{quote.confirmation_token}' (valid until "
-                f"{quote.expires_at:%H:%M}).",
-            )
-        if decision == "no":
-            return PlaceOrderResult(
-                status="declined", quote=withheld(quote), message="The user declined; nothing was ordered."
-            )
-        order = await client.place_order(quote.confirmation_token)
-        return PlaceOrderResult(status="done", message=f"Order {order.id} placed.", order=order)
+        words: MoneyWords[Order] = MoneyWords(
+            tool="food_place_order",
+            pending="Not ordered yet.",
+            declined="The user declined; nothing was ordered.",
+            done=lambda order: f"Order {order.id} placed.",
+        )
+        return await settle(
+            client, PlaceOrderResult, quote=quote, answer=answer, token=confirmation_token,
+            act=client.place_order, words=words,
+        )  # fmt: skip
 
     @mcp.tool(annotations=READ)
     async def food_get_order(
@@ -309,28 +288,17 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         """Cancel an order under the stated policy (full refund before the restaurant accepts, 50% while
         preparing, refused after pickup). The user confirms the exact refund first, as with ordering."""
         client = _client(ctx)
-        if confirmation_token:
-            order = await client.cancel_order(order_id, confirmation_token, reason)
-            return CancelResult(
-                status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.", order=order
-            )
-        assert quote is not None
-        decision = consent_decision(answer)
-        if decision == "not_asked":
-            return CancelResult(
-                status="confirmation_required",
-                quote=quote,
-                message=f"Not cancelled yet. Show the user: {quote.summary} If they agree, call food_cancel_order "
-                f"again with confirmation_token='{quote.confirmation_token}'.",
-            )
-        if decision == "no":
-            return CancelResult(
-                status="declined", quote=withheld(quote), message="The user kept the order; nothing changed."
-            )
-        order = await client.cancel_order(order_id, quote.confirmation_token, reason)
-        return CancelResult(
-            status="done", message=f"Order {order.id} cancelled; refunded {order.refunded.display}.", order=order
+        words: MoneyWords[Order] = MoneyWords(
+            tool="food_cancel_order",
+            pending="Not cancelled yet.",
+            declined="The user kept the order; nothing changed.",
+            done=lambda order: f"Order {order.id} cancelled; refunded {order.refunded.display}.",
+            again={"order_id": order_id},
         )
+        return await settle(
+            client, CancelResult, quote=quote, answer=answer, token=confirmation_token,
+            act=lambda token: client.cancel_order(order_id, token, reason), words=words,
+        )  # fmt: skip
 
     _add_extras(mcp, lifespan)
     return mcp

@@ -4,10 +4,10 @@ from shared.kit.cli import Vertical, run
 
 
 def vertical() -> Vertical:
-    from .backend.app import create_app, reset_database
+    from .backend.app import create_app, prepare
     from .server import build_server
 
-    return Vertical("movies", 8003, build_server, create_app, reset_database)
+    return Vertical("movies", 8003, build_server, create_app, prepare)
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
-"""What every mocked backend's FastAPI app shares: error mapping, the caller's identity and
-the simulated clock's admin endpoints.
+"""What every mocked backend's FastAPI app shares: ``provider_app`` builds it with the error
+mapping, the Host check, the sandbox clock, ``Idempotency-Key`` replay and the account's routes.
 
 Errors are mapped to HTTP exactly once, here; the client maps them back in
-``shared.kit.client``.
+``shared.kit.client``. Who is calling comes from ``shared.account.api`` (``Caller``).
 """
 
 from __future__ import annotations
@@ -10,23 +10,23 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Header, Request
+from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.account.api import account_router
+from shared.account.clock import SandboxClock
+from shared.account.credentials import ServiceKey
+from shared.account.idempotency import IdempotencyMiddleware
+from shared.account.sandbox import Sandbox
 from shared.clock import SimClock
 from shared.errors import ErrorBody, InvalidInputError, LifestyleError
-from shared.kit.settings import Settings
-from shared.schemas.common import USER_HEADER
-
-
-def make_clock(settings: Settings) -> SimClock:
-    """The simulated clock the settings describe (start, else now; speed)."""
-    return SimClock(start=settings.clock_start, scale=settings.time_scale)
+from shared.kit.settings import IN_PROCESS_HOST, LOOPBACK_HOSTS, Settings
 
 
 def json_response(model: BaseModel) -> Response:
@@ -42,7 +42,7 @@ class ReadCache:
     """Rendered JSON of hot catalog reads, and the validator that says whether they are current.
 
     Catalog answers change with the clock only minute by minute (open now, hours today) and with
-    a few writes (a user's saved addresses). So every cached answer is named by one entity tag,
+    a few writes (a user's saved addresses, in any server of the sandbox). So every cached answer is named by one entity tag,
     the simulated minute plus a write generation (and a token of this process): the backend
     serves repeats from memory, and a client that kept an earlier answer may reuse it exactly
     while ``etag()`` still returns the tag it came with (``Cache-Control: no-cache``: store, but
@@ -52,7 +52,7 @@ class ReadCache:
 
     CACHE_CONTROL = "private, no-cache"
 
-    def __init__(self, clock: SimClock, max_entries: int = 4096, *, vary: str = USER_HEADER) -> None:
+    def __init__(self, clock: SimClock, max_entries: int = 4096, *, vary: str = "Authorization") -> None:
         self.clock = clock
         self.max_entries = max_entries
         self.vary = vary
@@ -68,8 +68,11 @@ class ReadCache:
         self._bodies.clear()
 
     def etag(self) -> str:
-        """The entity tag every read answered now carries; it changes with the minute and with writes."""
-        return f'"{self._boot}.m{int(self.clock.now().timestamp() // 60)}.g{self._generation}"'
+        """The entity tag every read answered now carries; it changes with the minute, with this app's
+        writes and with any address saved anywhere in the sandbox (the clock carries that version)."""
+        minute = int(self.clock.now().timestamp() // 60)
+        book = getattr(self.clock, "book_version", 0)
+        return f'"{self._boot}.m{minute}.b{book}.g{self._generation}"'
 
     def respond(
         self, key: tuple[object, ...], render: Callable[[], BaseModel], if_none_match: str | None = None
@@ -109,48 +112,52 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=422, content=body.model_dump())
 
 
-CallerId = Annotated[str, Header(alias=USER_HEADER, description="The acting user's id (usr_…).")]
-
-
-class ClockState(BaseModel):
-    now: datetime = Field(description="Simulated current time.")
-    scale: float = Field(description="Simulated seconds per real second (0 = frozen).")
-
-
-class ClockChange(BaseModel):
-    set_to: datetime | None = Field(default=None, description="Jump to this instant.")
-    advance_seconds: float = Field(default=0, ge=0, description="Move time forward by this many seconds.")
-    scale: float | None = Field(default=None, ge=0, description="New speed; 0 freezes.")
-
-
-def clock_router(clock: SimClock) -> APIRouter:
-    """Admin endpoints that let tests and demos drive simulated time over HTTP."""
-    router = APIRouter(prefix="/admin", tags=["admin"])
-
-    @router.get("/clock")
-    def read_clock() -> ClockState:
-        return ClockState(now=clock.now(), scale=clock.scale)
-
-    @router.post("/clock")
-    def change_clock(change: ClockChange) -> ClockState:
-        if change.set_to is not None:
-            clock.set(change.set_to)
-        if change.advance_seconds:
-            clock.advance(timedelta(seconds=change.advance_seconds))
-        if change.scale is not None:
-            clock.run(change.scale)
-        return ClockState(now=clock.now(), scale=clock.scale)
-
-    return router
-
-
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in (
         (402, "Payment declined"),
+        (401, "No valid service credential"),
+        (403, "Not allowed for this caller"),
         (404, "Not found"),
         (409, "Conflict with current state"),
         (422, "Invalid input"),
         (428, "Confirmation required"),
     )
 }
+
+
+class ClockRefresh:
+    """Re-reads the sandbox clock before every request, so a change made by another process (or
+    ``lifestyle-mcp clock``) is in force for the very next request here."""
+
+    def __init__(self, app: ASGIApp, *, clock: SandboxClock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.clock.refresh()
+        await self.app(scope, receive, send)
+
+
+def backend_hosts(settings: Settings) -> list[str]:
+    """Host values a provider API answers: loopback, the in-process name, and what the settings allow."""
+    extra = [h.rsplit(":", 1)[0] if h.endswith(":*") else h for h in settings.extra_hosts]
+    return [*LOOPBACK_HOSTS, "[::1]", IN_PROCESS_HOST, *extra]
+
+
+def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, description: str) -> FastAPI:
+    """A vertical's provider API with everything every provider shares; the vertical adds its routes."""
+    app = FastAPI(title=title, version="2.0.0", description=description, responses=ERROR_RESPONSES)
+    keys = ServiceKey(sandbox.service_key)
+    app.state.sandbox = sandbox
+    app.state.clock = sandbox.clock
+    app.state.engine = sandbox.engine
+    app.state.keys = keys
+    install_error_handlers(app)
+    app.include_router(account_router(sandbox))
+    # Outermost first: refuse a foreign Host, then read the clock, then replay idempotent writes.
+    app.add_middleware(IdempotencyMiddleware, engine=sandbox.engine, keys=keys)
+    app.add_middleware(ClockRefresh, clock=sandbox.clock)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=backend_hosts(settings))
+    return app

@@ -1,14 +1,16 @@
 """The command line every server shares.
 
 ``food-mcp`` speaks stdio; ``food-mcp --transport http --host 127.0.0.1 --port 8001`` serves
-streamable HTTP at ``/mcp``; ``food-mcp backend --port 9001`` serves the mocked provider API
-alone (point ``FOOD_BACKEND_URL`` at it); ``food-mcp reset`` reloads the fixtures.
-Nothing here writes to stdout except ``openapi``, which is never run as a server.
+streamable HTTP at ``/mcp`` (bearer tokens required: ``lifestyle-mcp token``); ``food-mcp backend
+--port 9001`` serves the mocked provider API alone (point ``FOOD_BACKEND_URL`` at it);
+``food-mcp reset`` rebuilds the sandbox from the fixtures. Nothing here writes to stdout except
+``openapi``, which is never run as a server.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import logging
 import sys
@@ -16,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.kit.settings import Settings
+from shared.kit.settings import LOOPBACK_HOSTS, Settings
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +31,49 @@ class Vertical:
     default_port: int
     build_server: Callable[[Settings], Any]
     create_app: Callable[[Settings], Any]
-    reset: Callable[[Settings], None]
+    prepare: Callable[[Settings], Any]
+
+
+class HostNotAllowedError(SystemExit):
+    """Binding beyond loopback without saying which Host names are ours would switch off DNS-rebinding
+    protection (a web page could then drive the server through the user's browser)."""
 
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, settings: Settings) -> None:
+    """Refuse a non-loopback bind without allowed hosts, and unauthenticated HTTP beyond loopback."""
+    if is_loopback(host):
+        return
+    if not settings.extra_hosts:
+        raise HostNotAllowedError(
+            f"Refusing to serve on {host} without LIFESTYLE_ALLOWED_HOSTS: set it to the Host names clients use "
+            "(e.g. 'mcp.example.com:*,10.0.0.5:*'), and LIFESTYLE_ALLOWED_ORIGINS for browser clients."
+        )
+    if settings.auth == "none":
+        raise HostNotAllowedError(
+            f"LIFESTYLE_AUTH=none acts for {settings.user} on every request; it is allowed on loopback only."
+        )
+
+
+def transport_security(settings: Settings) -> Any:
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*", "127.0.0.1", "localhost", "[::1]", *settings.extra_hosts]
+    origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*", *settings.extra_origins]
+    return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts,
+                                     allowed_origins=origins)  # fmt: skip
 
 
 def parser_for(vertical: Vertical) -> argparse.ArgumentParser:
@@ -50,7 +90,7 @@ def parser_for(vertical: Vertical) -> argparse.ArgumentParser:
     backend = sub.add_parser("backend", help="serve the mocked provider HTTP API alone")
     backend.add_argument("--host", dest="backend_host", default="127.0.0.1")
     backend.add_argument("--port", dest="backend_port", type=int, default=vertical.default_port + 1000)
-    sub.add_parser("reset", help="drop this vertical's tables and reload the fixtures")
+    sub.add_parser("reset", help="rebuild the whole sandbox (every server's data, the account, the clock)")
     sub.add_parser("openapi", help="print the provider API's OpenAPI document")
     return parser
 
@@ -61,8 +101,11 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     settings = Settings.for_vertical(vertical.name, **overrides)
     configure_logging(settings.log_level)
     if args.command == "reset":
-        vertical.reset(settings)
-        log.warning("%s: database reset and reseeded at %s", vertical.name, settings.effective_database_url)
+        from shared.account import reset_sandbox
+
+        reset_sandbox(settings)
+        vertical.prepare(settings)
+        log.warning("sandbox rebuilt from the fixtures at %s (every server's data)", settings.effective_database_url)
         return
     if args.command == "openapi":
         sys.stdout.write(json.dumps(vertical.create_app(settings).openapi(), indent=1) + "\n")
@@ -70,14 +113,28 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     if args.command == "backend":
         import uvicorn
 
+        check_bind(args.backend_host, settings)
         uvicorn.run(vertical.create_app(settings), host=args.backend_host, port=args.backend_port, log_level="warning")
         return
-    server = vertical.build_server(settings)
     if args.transport == "stdio":
-        server.run("stdio")
+        vertical.build_server(settings).run("stdio")
         return
+    serve_http(vertical, settings, args.host, args.port, stateless=args.stateless)
+
+
+def serve_http(vertical: Vertical, settings: Settings, host: str, port: int, *, stateless: bool = False) -> None:
     import uvicorn
 
-    app = server.streamable_http_app(host=args.host, stateless_http=args.stateless)
-    log.warning("%s-mcp serving streamable HTTP at http://%s:%d/mcp", vertical.name, args.host, args.port)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    check_bind(host, settings)
+    shown = f"[{host}]" if ":" in host else host
+    url = settings.public_url or f"http://{shown}:{port}/mcp"
+    settings = settings.model_copy(update={"public_url": url})
+    server = vertical.build_server(settings)
+    app = server.streamable_http_app(stateless_http=stateless, transport_security=transport_security(settings))
+    if settings.auth == "none":
+        log.warning("%s-mcp: LIFESTYLE_AUTH=none: every HTTP request acts for %s, unauthenticated", vertical.name,
+                    settings.user)  # fmt: skip
+    else:
+        log.warning("%s-mcp: requests need 'Authorization: Bearer <token>' (lifestyle-mcp token --user …)", vertical.name)
+    log.warning("%s-mcp serving streamable HTTP at %s", vertical.name, url)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

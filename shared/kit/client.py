@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -21,16 +21,21 @@ import anyio
 import anyio.to_thread
 import httpx
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from shared.account.credentials import ServiceKey
 from shared.errors import BackendUnavailableError, ErrorBody, InvalidInputError, NotFoundError, error_from_body
-from shared.kit.settings import Settings
-from shared.schemas.common import IDEMPOTENCY_HEADER, USER_HEADER
+from shared.kit.identity import acting_user
+from shared.kit.settings import IN_PROCESS_HOST, Settings
+from shared.schemas.account import Address, AddressInput, AddressList, Introspection, User, WalletStatement
+from shared.schemas.common import IDEMPOTENCY_HEADER
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
-IN_PROCESS_BASE = "http://backend.invalid"
+IN_PROCESS_BASE = f"http://{IN_PROCESS_HOST}"
 
 
 class LazyApp:
@@ -61,28 +66,90 @@ class LazyApp:
                 return None
         return self._current_etag()
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def ensure(self) -> Any:
+        """The app, built now if this is the first need of it."""
         if self._app is None:
             async with self._lock:
                 if self._app is None:
                     self._app = await anyio.to_thread.run_sync(self._factory)
-        await self._app(scope, receive, send)
+        return self._app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await (await self.ensure())(scope, receive, send)
 
 
-def connect(settings: Settings, app_factory: Callable[[], Any]) -> tuple[httpx.AsyncClient, LazyApp | None]:
-    """An httpx client aimed at the configured backend, or at a fresh in-process app (also returned)."""
-    headers = {USER_HEADER: settings.user}
+class ServiceAuth(httpx.Auth):
+    """Signs every provider request for the user the current tool call acts for.
+
+    The service key is the sandbox's: given in the settings, else the in-process provider's own,
+    else read from the sandbox database the settings name (an MCP server beside a remote provider
+    of the same sandbox). The user comes from ``shared.kit.identity.acting_user``.
+    """
+
+    def __init__(self, settings: Settings, app: LazyApp | None) -> None:
+        self.settings = settings
+        self.app = app
+        self._keys: ServiceKey | None = None
+
+    async def keys(self) -> ServiceKey:
+        if self._keys is None:
+            secret = self.settings.service_key.get_secret_value()
+            if secret:
+                self._keys = ServiceKey(bytes.fromhex(secret) if _is_hex(secret) else secret.encode())
+            elif self.app is not None:
+                self._keys = (await self.app.ensure()).state.keys
+            else:
+                self._keys = ServiceKey(await anyio.to_thread.run_sync(read_service_key, self.settings))
+        return self._keys
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        raise RuntimeError("the backend client is asynchronous")
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        keys = await self.keys()
+        request.headers["Authorization"] = f"Bearer {keys.mint(acting_user(self.settings.user))}"
+        yield request
+
+
+def _is_hex(text: str) -> bool:
+    return len(text) % 2 == 0 and all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+def read_service_key(settings: Settings) -> bytes:
+    """The service key stored in the sandbox database the settings name."""
+    from shared.account.sandbox import SERVICE_KEY
+    from shared.kit.db import make_engine
+
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(
+                text("SELECT value FROM account_meta WHERE key = :key"), {"key": SERVICE_KEY}
+            ).scalar_one_or_none()
+    except SQLAlchemyError as exc:
+        raise BackendUnavailableError(
+            f"Could not read the sandbox's service key from {engine.url.render_as_string(hide_password=True)}.",
+            "Set LIFESTYLE_SERVICE_KEY to the provider's key, or LIFESTYLE_DATABASE_URL to its sandbox.",
+        ) from exc
+    finally:
+        engine.dispose()
+    if value is None:
+        raise BackendUnavailableError(
+            "The sandbox database has no service key yet.", "Start the provider once, or set LIFESTYLE_SERVICE_KEY."
+        )
+    return bytes.fromhex(value)
+
+
+def connect(settings: Settings, app: LazyApp | None) -> httpx.AsyncClient:
+    """An httpx client aimed at the configured backend, or at the in-process ``app``; every request signed."""
     timeout = httpx.Timeout(settings.http_timeout)
     if settings.backend_url:
-        return httpx.AsyncClient(base_url=settings.backend_url, headers=headers, timeout=timeout), None
-    app = LazyApp(app_factory)
+        return httpx.AsyncClient(base_url=settings.backend_url, auth=ServiceAuth(settings, None), timeout=timeout)
+    assert app is not None, "an in-process backend needs its app"
     transport = httpx.ASGITransport(app=app)
-    return httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE, headers=headers, timeout=timeout), app
-
-
-def make_http_client(settings: Settings, app_factory: Callable[[], Any]) -> httpx.AsyncClient:
-    """An httpx client aimed at the configured backend, or at a fresh in-process app."""
-    return connect(settings, app_factory)[0]
+    return httpx.AsyncClient(
+        transport=transport, base_url=IN_PROCESS_BASE, auth=ServiceAuth(settings, app), timeout=timeout
+    )
 
 
 ID_CHARS = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
@@ -131,6 +198,17 @@ class ResponseCache:
         return len(self._entries)
 
 
+def _header_value(value: str) -> str:
+    """A caller-derived value for a header: printable ASCII only, or a clear input error (httpx could not
+    even encode it)."""
+    if not value or len(value) > 255 or not all(33 <= ord(c) <= 126 for c in value):
+        raise InvalidInputError(
+            f"{value[:40]!r} is not a valid confirmation token or idempotency key.",
+            "Pass the confirmation_token exactly as the previous call returned it.",
+        )
+    return value
+
+
 def _cacheable(response: httpx.Response) -> str:
     """The answer's ETag when it may be stored (a 200 with a strong tag, not ``no-store``), else ''."""
     etag = response.headers.get("etag", "")
@@ -146,11 +224,11 @@ class BackendClient:
 
     vertical = "lifestyle"
 
-    def __init__(self, http: httpx.AsyncClient, *, app: LazyApp | None = None) -> None:
+    def __init__(self, http: httpx.AsyncClient, *, app: LazyApp | None = None, default_user: str = "") -> None:
         self.http = http
         self.app = app
+        self.default_user = default_user
         self.cache = ResponseCache()
-        self._user = http.headers.get(USER_HEADER, "")  # a cache key part: answers are per user
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -165,11 +243,11 @@ class BackendClient:
         params: dict[str, Any] | None = None,
         idempotency_key: str = "",
     ) -> M:
-        headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
+        headers = {IDEMPOTENCY_HEADER: _header_value(idempotency_key)} if idempotency_key else None
         key: tuple[Any, ...] = ()
         held: tuple[str, BaseModel] | None = None
-        if method == "GET":
-            key = (self._user, path, tuple(sorted((params or {}).items())) if params else (), model)
+        if method == "GET":  # answers are per user: the user is part of the key
+            key = (acting_user(self.default_user), path, tuple(sorted((params or {}).items())) if params else (), model)
             held = self.cache.get(key)
             if held is not None:
                 current = self.app.current_etag() if self.app is not None else None
@@ -201,6 +279,22 @@ class BackendClient:
                 self.cache.clear()  # RFC 9111 §4.4: a successful unsafe request invalidates what we hold
             return value
         raise self._error(response)
+
+    # ----- the account, the same in every vertical's provider ------------------------------------------
+    async def me(self) -> User:
+        return await self.call("GET", "/account", User)
+
+    async def list_addresses(self) -> AddressList:
+        return await self.call("GET", "/account/addresses", AddressList)
+
+    async def save_address(self, body: AddressInput) -> Address:
+        return await self.call("POST", "/account/addresses", Address, json=body.model_dump(mode="json"))
+
+    async def wallet(self, limit: int = 10, cursor: str = "") -> WalletStatement:
+        return await self.call("GET", "/account/wallet", WalletStatement, params={"limit": limit, "cursor": cursor})
+
+    async def introspect(self, token: str) -> Introspection:
+        return await self.call("POST", "/auth/introspect", Introspection, json={"token": token})
 
     def _error(self, response: httpx.Response) -> Exception:
         try:

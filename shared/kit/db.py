@@ -1,23 +1,29 @@
-"""Database engines for the mocked backends: embedded SQLite by default, PostgreSQL by URL.
+"""Database engines for the sandbox: embedded SQLite by default, PostgreSQL by URL.
 
-Each vertical keeps its tables in its own ``MetaData`` with prefixed table names, so all four
-can share one PostgreSQL database without colliding.
+One database holds a whole sandbox: the account's tables and each vertical's, every set on its
+own ``MetaData`` with prefixed table names, so they never collide. Four servers may start at the
+same moment on a fresh sandbox (a desktop client launches them together), so creating and seeding
+tables happens in one turn at a time (``schema_turn``).
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import MetaData, event, inspect, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 log = logging.getLogger(__name__)
+
+TABLE_PREFIXES = ("account_", "food_", "tickets_", "movies_", "nav_")
+SCHEMA_LOCK_KEY = zlib.crc32(b"lifestyle-mcp schema")
 
 
 def make_engine(url: str) -> Engine:
@@ -74,38 +80,40 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def schema_turn(engine: Engine) -> Iterator[Connection]:
+    """A transaction no other process creating, seeding or dropping sandbox tables runs beside.
+
+    SQLite's ``BEGIN IMMEDIATE`` already takes the database's write lock (and its DDL is
+    transactional); PostgreSQL takes a transaction-scoped advisory lock.
+    """
+    with engine.begin() as conn:
+        if not is_sqlite(engine):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        yield conn
+
+
 def ensure_seeded(
     engine: Engine, metadata: MetaData, is_seeded: Callable[[Session], bool], seed: Callable[[Session], None]
 ) -> bool:
-    """Create tables and load fixtures on first run; returns True when it seeded."""
-    metadata.create_all(engine)
-    with session_scope(engine) as session:
-        if is_seeded(session):
-            return False
-        log.info("seeding %s from fixtures", engine.url.render_as_string(hide_password=True))
-        seed(session)
-        return True
+    """Create tables and load fixtures on first run, in one turn; returns True when it seeded."""
+    with schema_turn(engine) as conn:
+        metadata.create_all(conn)
+        with Session(bind=conn) as session:
+            if is_seeded(session):
+                return False
+            log.info("seeding %s from fixtures", engine.url.render_as_string(hide_password=True))
+            seed(session)
+            session.flush()
+            return True
 
 
-def reset(engine: Engine, metadata: MetaData, seed: Callable[[Session], None]) -> None:
-    """Drop and recreate this vertical's tables, then reload the fixtures."""
-    metadata.drop_all(engine)
-    metadata.create_all(engine)
-    with session_scope(engine) as session:
-        seed(session)
-
-
-def open_seeded(
-    url: str, metadata: MetaData, is_seeded: Callable[[Session], bool], seed: Callable[[Session], None]
-) -> Engine:
-    """An engine on ``url`` with this vertical's tables created and, on first run, seeded."""
-    engine = make_engine(url)
-    ensure_seeded(engine, metadata, is_seeded, seed)
-    return engine
-
-
-def reset_url(url: str, metadata: MetaData, seed: Callable[[Session], None]) -> None:
-    """``reset`` on a fresh engine for ``url``, disposed afterwards (the CLI's ``reset`` command)."""
-    engine = make_engine(url)
-    reset(engine, metadata, seed)
-    engine.dispose()
+def drop_sandbox(engine: Engine) -> list[str]:
+    """Drop every table of a sandbox (any vertical, any schema version); returns their names."""
+    with schema_turn(engine) as conn:
+        names = [n for n in inspect(conn).get_table_names() if n.startswith(TABLE_PREFIXES)]
+        if names:
+            found = MetaData()
+            found.reflect(conn, only=names)
+            found.drop_all(conn)
+    return names

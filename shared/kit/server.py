@@ -1,5 +1,6 @@
-"""The MCP side of the kit: a server base with one error boundary and portable schemas,
-and the consent helpers every paying tool uses.
+"""The MCP side of the kit: a server base with one error boundary and portable schemas, and the
+lifespan that gives every tool the vertical's backend client (consent lives in ``consent``,
+bearer tokens in ``auth``).
 
 ``LifestyleServer`` is an ``MCPServer`` that (1) advertises normalized, client-portable
 schemas (see ``shared.kit.schemas``) and (2) turns every ``LifestyleError`` escaping a tool
@@ -12,10 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 from mcp.server import MCPServer, ServerRequestContext
-from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, ElicitationResult
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.types import (
     CallToolResult,
@@ -26,17 +27,15 @@ from mcp.types import (
     ToolAnnotations,
 )
 from mcp.types import Tool as MCPTool
-from mcp_types.version import is_version_at_least
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from shared.errors import LifestyleError
-from shared.kit.client import BackendClient, connect
+from shared.kit.auth import auth_options
+from shared.kit.client import BackendClient, LazyApp, connect
 from shared.kit.schemas import normalize_tool
 from shared.kit.settings import Settings
 
 log = logging.getLogger(__name__)
-
-MODERN_PROTOCOL = "2026-07-28"
 
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 """A lookup: safe to call any number of times."""
@@ -151,51 +150,6 @@ class LifestyleServer(MCPServer[Any]):
         return result
 
 
-class Consent(BaseModel):
-    """The one-field form shown to the user before money moves."""
-
-    confirm: bool = Field(description="Yes: charge/refund exactly the amount shown.")
-
-
-def can_elicit(ctx: Context[Any, Any]) -> bool:
-    """Whether this request can carry an elicitation to the user.
-
-    On 2026-07-28 the question rides an ``InputRequiredResult`` on any transport; on the
-    handshake era it needs a live back-channel (stdio, stateful HTTP). Either way the client
-    must have declared form elicitation. When this is False, paying tools fall back to the
-    quote → confirm-token two-step.
-    """
-    try:
-        caps = ctx.client_capabilities
-        session = ctx.session
-    except (ValueError, AttributeError, RuntimeError):
-        return False
-    elicitation = caps.elicitation if caps is not None else None
-    if elicitation is None or (elicitation.form is None and elicitation.url is not None):
-        return False
-    version = ctx.protocol_version
-    if version is not None and is_version_at_least(version, MODERN_PROTOCOL):
-        return True
-    return bool(getattr(session, "can_send_request", False))
-
-
-def ask_consent(ctx: Context[Any, Any], message: str) -> Elicit[Consent] | None:
-    """An elicitation marker for a resolver, or None when the client cannot be asked."""
-    return Elicit(message, Consent) if can_elicit(ctx) else None
-
-
-def consent_decision(answer: ElicitationResult[Consent] | None) -> Literal["yes", "no", "not_asked"]:
-    """What the consent resolver brought back: the user's yes/no, or that they could not be asked."""
-    if isinstance(answer, AcceptedElicitation):
-        if answer.data is None:
-            return "not_asked"
-        return "yes" if answer.data.confirm else "no"
-    return "no"
-
-
-QuoteT = TypeVar("QuoteT", bound=BaseModel)
-
-
 def describe_invalid(tool: str, error: ValidationError) -> str:
     """Argument errors in a model's terms: which argument, what is wrong, what was sent; no links."""
     lines = []
@@ -210,12 +164,6 @@ def describe_invalid(tool: str, error: ValidationError) -> str:
     )
 
 
-def withheld(quote: QuoteT) -> QuoteT:
-    """The quote to show after the user said no: without its confirmation token, so the model
-    cannot act on the declined amount anyway; asking again starts a new confirmation."""
-    return quote.model_copy(update={"confirmation_token": ""})
-
-
 C = TypeVar("C", bound=BackendClient)
 
 
@@ -223,19 +171,23 @@ class ClientLifespan(Generic[C]):
     """The server's lifespan: one backend client for as long as the server runs.
 
     The client is the lifespan context tools read (``ctx.request_context.lifespan_context``).
-    ``current()`` serves the few handlers the SDK calls without a Context (completions).
+    ``current()`` serves the few handlers the SDK calls without a Context (completions). Every
+    client of one server (each in-memory connection, the token verifier's) reaches the same
+    in-process provider, built once on first use.
     """
 
     def __init__(self, settings: Settings, client_cls: type[C], app_factory: Callable[[], Any]) -> None:
         self.settings = settings
         self.client_cls = client_cls
-        self.app_factory = app_factory
+        self.app = None if settings.backend_url else LazyApp(app_factory)
         self._live: list[C] = []
+
+    def new_client(self) -> C:
+        return self.client_cls(connect(self.settings, self.app), app=self.app, default_user=self.settings.user)
 
     @asynccontextmanager
     async def __call__(self, _server: Any) -> AsyncIterator[C]:
-        http, app = connect(self.settings, self.app_factory)
-        client = self.client_cls(http, app=app)
+        client = self.new_client()
         self._live.append(client)
         try:
             yield client
@@ -245,3 +197,15 @@ class ClientLifespan(Generic[C]):
 
     def current(self) -> C | None:
         return self._live[-1] if self._live else None
+
+
+def make_server(name: str, settings: Settings, lifespan: ClientLifespan[Any], instructions: str) -> LifestyleServer:
+    """A vertical's server: its lifespan, its instructions and (for HTTP) bearer-token auth."""
+    return LifestyleServer(
+        name,
+        version="2.0.0",
+        instructions=instructions,
+        lifespan=lifespan,
+        log_level=settings.log_level,
+        **auth_options(settings, lifespan.new_client),
+    )

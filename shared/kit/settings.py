@@ -1,8 +1,11 @@
 """Settings from the environment through one object.
 
 Shared defaults come from ``LIFESTYLE_*`` variables; each vertical may override any of them
-with its own prefix (``FOOD_DATABASE_URL`` beats ``LIFESTYLE_DATABASE_URL``). Tools never read
+with its own prefix (``FOOD_BACKEND_URL`` beats ``LIFESTYLE_BACKEND_URL``). Tools never read
 the environment: the command line loads a ``Settings`` once and passes it down.
+
+Every server of one sandbox shares one database (the account, the wallet, the clock and each
+vertical's prefixed tables), so ``database_url`` is normally set once, for all of them.
 """
 
 from __future__ import annotations
@@ -12,12 +15,29 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+REPO_FIXTURES = PACKAGE_ROOT.parent / "fixtures"
+WHEEL_FIXTURES = PACKAGE_ROOT / "fixtures"
+SANDBOX_FILE = "lifestyle.db"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+IN_PROCESS_HOST = "backend.invalid"
+"""The Host of in-process provider requests (httpx's ASGI transport): a name that can never resolve."""
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+AuthMode = Literal["token", "none"]
+
+
+def default_fixtures() -> Path:
+    """The city fixtures: inside the package in an installed wheel, beside it in a checkout."""
+    return WHEEL_FIXTURES if WHEEL_FIXTURES.is_dir() else REPO_FIXTURES
+
+
+def split_list(value: str) -> list[str]:
+    """'a, b,c' → ['a', 'b', 'c'] (list settings are comma-separated in the environment)."""
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class Settings(BaseSettings):
@@ -28,16 +48,40 @@ class Settings(BaseSettings):
     vertical: str = Field(default="", description="Which server these settings are for (food, tickets, …).")
     data_dir: Path = Field(
         default_factory=lambda: Path(user_data_dir("lifestyle-mcp", appauthor=False)),
-        description="Where the embedded SQLite databases and caches live.",
+        description="Where the embedded SQLite sandbox and caches live.",
     )
-    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
+    database_url: str = Field(default="", description="SQLAlchemy URL of the sandbox; empty means SQLite in data_dir.")
     backend_url: str = Field(default="", description="Base URL of the provider API; empty means in process.")
-    user: str = Field(default="usr_demo", description="The account the server acts for.")
-    time_scale: float = Field(default=1.0, ge=0, description="Simulated seconds per real second; 0 freezes time.")
-    clock_start: datetime | None = Field(default=None, description="Simulated start time; default is now.")
-    fixtures_dir: Path = Field(default=REPO_FIXTURES, description="The committed city fixtures.")
+    user: str = Field(default="usr_demo", description="The account stdio (and LIFESTYLE_AUTH=none) requests act for.")
+    time_scale: float = Field(
+        default=1.0, ge=0, description="Speed of a new sandbox's clock (simulated seconds per real second; 0 freezes)."
+    )
+    clock_start: datetime | None = Field(default=None, description="Start of a new sandbox's clock; default is now.")
+    fixtures_dir: Path = Field(default_factory=default_fixtures, description="The city fixtures.")
     log_level: LogLevel = Field(default="WARNING", description="Log level for stderr logging.")
     http_timeout: float = Field(default=10.0, gt=0, description="Seconds before a backend call is abandoned.")
+    auth: AuthMode = Field(
+        default="token",
+        description="token: every streamable HTTP request needs 'Authorization: Bearer …' and acts for that token's "
+        "user; none: HTTP requests act for `user` (loopback only).",
+    )
+    token_verifier: str = Field(
+        default="",
+        description="'module:factory' returning a TokenVerifier for HTTP requests (e.g. an OAuth issuer's JWKS); "
+        "empty uses the sandbox's own tokens (`lifestyle-mcp token`).",
+    )
+    issuer_url: str = Field(default="", description="Authorization server advertised to HTTP clients; default: self.")
+    public_url: str = Field(default="", description="This MCP server's URL as clients reach it (set by the CLI).")
+    allowed_hosts: str = Field(
+        default="", description="Comma-separated Host values accepted besides loopback, e.g. 'mcp.example.com:*'."
+    )
+    allowed_origins: str = Field(
+        default="", description="Comma-separated Origin values accepted besides loopback pages."
+    )
+    service_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key the MCP servers sign provider-API credentials with; empty reads the sandbox's own.",
+    )
 
     @classmethod
     def for_vertical(cls, vertical: str, **overrides: object) -> Settings:
@@ -49,11 +93,17 @@ class Settings(BaseSettings):
 
     @property
     def effective_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        name = self.vertical or "lifestyle"
-        return f"sqlite:///{self.data_dir / (name + '.db')}"
+        """The sandbox database: the same for every vertical."""
+        return self.database_url or f"sqlite:///{self.data_dir / SANDBOX_FILE}"
 
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def extra_hosts(self) -> list[str]:
+        return split_list(self.allowed_hosts)
+
+    @property
+    def extra_origins(self) -> list[str]:
+        return split_list(self.allowed_origins)

@@ -1,4 +1,4 @@
-"""Money, places, ids, pagination and the user: the vocabulary every vertical shares."""
+"""Money, places, ids and pagination: the vocabulary every vertical shares."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from shared.errors import InvalidInputError
 
 T = TypeVar("T")
 
-USER_HEADER = "X-Lifestyle-User"
-"""Who is acting; a real provider would derive it from an OAuth token."""
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 CURRENCY_SYMBOLS = {"EUR": "€", "CNY": "¥", "USD": "$", "GBP": "£"}
@@ -58,31 +56,6 @@ class GeoPoint(WireModel):
 
     lat: float = Field(ge=-90, le=90, description="Latitude in degrees, WGS-84.")
     lng: float = Field(ge=-180, le=180, description="Longitude in degrees, WGS-84.")
-
-
-class Address(WireModel):
-    """A saved delivery address with its coordinates."""
-
-    id: str = Field(description="Address id (adr_…); pass it as address_id.")
-    label: str = Field(description="User's name for it, e.g. Home or Work.")
-    street: str = Field(description="Street name.")
-    housenumber: str = Field(description="House number, possibly with staircase/flat.")
-    postcode: str = Field(default="", description="Postal code.")
-    city: str = Field(default="Helsinki", description="City.")
-    location: GeoPoint = Field(description="Where the rider goes.")
-    notes: str = Field(default="", description="Instructions for the courier, e.g. a door code.")
-
-    @property
-    def one_line(self) -> str:
-        return f"{self.street} {self.housenumber}, {self.postcode} {self.city}".replace(" ,", ",").strip()
-
-
-class User(WireModel):
-    """The demo account a server acts for, with its wallet."""
-
-    id: str = Field(description="User id (usr_…).")
-    name: str = Field(description="Display name.")
-    wallet: Money = Field(description="Current wallet balance.")
 
 
 class PageInfo(WireModel):

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.schemas.common import Address, GeoPoint, Money, PageInfo, WireModel
+from shared.schemas.account import Address, ConfirmStatus, Outcome
+from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
 
 SortKey = Literal["relevance", "distance", "rating", "delivery_time", "fee"]
 PaymentMethod = Literal["wallet", "cash"]
@@ -196,6 +197,7 @@ class OrderQuote(WireModel):
     payment_method: PaymentMethod = Field(description="How it will be paid.")
     bill: Bill = Field(description="Exact bill.")
     eta_minutes: int = Field(description="Estimated minutes to delivery.")
+    wallet_after: Money = Field(description="Wallet balance after paying (unchanged for cash).")
     summary: str = Field(description="One line to show the user before they confirm.")
 
 
@@ -254,25 +256,13 @@ class CancelQuote(WireModel):
     order_id: str = Field(description="Order to cancel.")
     refund: Money = Field(description="What will be refunded.")
     policy: str = Field(description="Why this refund.")
+    wallet_after: Money = Field(description="Wallet balance after the refund.")
     summary: str = Field(description="One line to show the user before they confirm.")
 
 
 class CancelOrder(WireModel):
     confirmation_token: str = Field(description="Token from the cancel quote.")
     reason: str = Field(default="", description="Why the user cancels.")
-
-
-class AddressInput(WireModel):
-    label: str = Field(description="Name for it, e.g. Home.")
-    street: str = Field(description="Street name.")
-    housenumber: str = Field(description="House number.")
-    postcode: str = Field(default="", description="Postal code.")
-    notes: str = Field(default="", description="Courier instructions.")
-    location: GeoPoint | None = Field(default=None, description="Coordinates; looked up from the street if absent.")
-
-
-class AddressList(WireModel):
-    addresses: list[Address] = Field(description="Saved addresses.")
 
 
 class Cuisine(WireModel):
@@ -285,28 +275,23 @@ class CuisineList(WireModel):
     cuisines: list[Cuisine] = Field(description="Known cuisines.")
 
 
-ConfirmStatus = Literal["confirmation_required", "declined", "done"]
-
-
-class PlaceOrderResult(WireModel):
+class PlaceOrderResult(Outcome):
     """Either a quote to confirm, or the placed order."""
 
     status: ConfirmStatus = Field(
         description="confirmation_required: show the quote and call again with its token; "
         "done: the order is placed; declined: the user said no, nothing charged."
     )
-    message: str = Field(description="What happened and what to do next.")
     quote: OrderQuote | None = Field(default=None, description="The exact offer awaiting confirmation.")
     order: Order | None = Field(default=None, description="The placed order.")
 
 
-class CancelResult(WireModel):
+class CancelResult(Outcome):
     """Either a refund quote to confirm, or the cancelled order."""
 
     status: ConfirmStatus = Field(
         description="confirmation_required: show the refund and call again with its token; "
         "done: cancelled and refunded; declined: the user kept the order."
     )
-    message: str = Field(description="What happened and what to do next.")
     quote: CancelQuote | None = Field(default=None, description="The refund awaiting confirmation.")
     order: Order | None = Field(default=None, description="The cancelled order.")

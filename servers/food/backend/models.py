@@ -1,13 +1,13 @@
-"""Food tables. Catalog rows are loaded from fixtures; carts, quotes, orders and the wallet
-ledger are the live state. Table names carry a ``food_`` prefix and their own metadata so
-every vertical can share one PostgreSQL database."""
+"""Food tables. Catalog rows are loaded from fixtures; carts and orders are the live state. Users,
+addresses, the wallet and confirmation quotes are the shared account's (``shared.account``). Table
+names carry a ``food_`` prefix and their own metadata so every vertical shares one sandbox database."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, MetaData, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, MetaData
 from sqlmodel import Field, SQLModel
 
 
@@ -21,30 +21,6 @@ def _json() -> Any:
 
 def _when(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
-
-
-class UserRow(FoodTable, table=True):
-    __tablename__ = "food_user"
-    id: str = Field(primary_key=True)
-    name: str
-    phone: str = ""
-    currency: str = "EUR"
-    wallet_minor: int
-
-
-class AddressRow(FoodTable, table=True):
-    __tablename__ = "food_address"
-    id: str = Field(primary_key=True)
-    user_id: str = Field(foreign_key="food_user.id", index=True)
-    label: str
-    street: str
-    housenumber: str
-    postcode: str = ""
-    city: str = "Helsinki"
-    lat: float
-    lng: float
-    notes: str = ""
-    created_at: datetime = _when()
 
 
 class RestaurantRow(FoodTable, table=True):
@@ -63,27 +39,12 @@ class CouponRow(FoodTable, table=True):
 
 class CartRow(FoodTable, table=True):
     __tablename__ = "food_cart"
-    user_id: str = Field(primary_key=True, foreign_key="food_user.id")
+    user_id: str = Field(primary_key=True)
     restaurant_id: str = ""
     address_id: str = ""
     coupon_code: str = ""
     lines: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     version: int = 0
-
-
-class QuoteRow(FoodTable, table=True):
-    """A confirmation token: the exact offer the user confirms, and the order it became."""
-
-    __tablename__ = "food_quote"
-    token: str = Field(primary_key=True)
-    user_id: str = Field(index=True)
-    kind: str  # "order" or "cancel"
-    fingerprint: str = Field(index=True)
-    amount_minor: int
-    payload: dict[str, Any] = _json()
-    created_at: datetime = _when()
-    expires_at: datetime = _when()
-    order_id: str = ""
 
 
 class OrderRow(FoodTable, table=True):
@@ -102,19 +63,6 @@ class OrderRow(FoodTable, table=True):
     cancelled_at: datetime | None = _when(nullable=True)
     cancel_reason: str = ""
     refunded_minor: int = 0
-
-
-class WalletEntryRow(FoodTable, table=True):
-    """Ledger of wallet movements; the unique key makes a double refund impossible."""
-
-    __tablename__ = "food_wallet_entry"
-    __table_args__ = (UniqueConstraint("order_id", "kind"),)
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: str = Field(index=True)
-    order_id: str
-    kind: str  # "charge" or "refund"
-    amount_minor: int
-    at: datetime = _when()
 
 
 class MetaRow(FoodTable, table=True):

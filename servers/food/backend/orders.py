@@ -1,10 +1,10 @@
 """Orders: quote → confirm → lifecycle → cancel, with money moving exactly once.
 
-The confirmation token is a stored quote bound to a fingerprint of the cart, address and
-payment method. Placing with a token re-prices the cart and refuses if anything moved, and a
-token that already became an order returns that order (a retry after a lost response never
-charges twice). Status is derived from the placement time and the simulated clock, so there
-are no background jobs to run or to forget.
+The money path is the account's checkout core: a quote binds a confirmation token to a fingerprint
+of the cart, address, payment method and note and to the exact total. Placing with a token
+re-prices the cart and refuses if anything moved, and a token that already became an order returns
+that order (a retry after a lost response never charges twice). Status is derived from the
+placement time and the simulated clock, so there are no background jobs to run or to forget.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from shared.clock import utc
-from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
+from shared.account import Checkout, Offer, fingerprint
+from shared.clock import local, utc
+from shared.errors import ConflictError, NotFoundError
 from shared.geo import CITY_TZ
-from shared.kit import quotes
 from shared.kit.db import session_scope
-from shared.schemas.common import Address, GeoPoint, check_id, new_id, page_slice
+from shared.schemas.account import Address
+from shared.schemas.common import GeoPoint, check_id, new_id, page_slice
 from shared.schemas.food import (
     Bill,
     CancelOrder,
@@ -31,6 +32,7 @@ from shared.schemas.food import (
     OrderQuote,
     OrderStatus,
     OrderSummary,
+    PaymentMethod,
     PlaceOrder,
     QuoteRequest,
     Rider,
@@ -38,10 +40,12 @@ from shared.schemas.food import (
 )
 
 from . import pricing
-from .models import CartRow, OrderRow, QuoteRow, WalletEntryRow
+from .models import CartRow, OrderRow
 from .service import FoodService
 
 QUOTE_TTL = timedelta(minutes=10)
+CANCEL_QUOTE_TTL = timedelta(minutes=5)
+CART = "cart"  # the subject an order quote is for: the user's one cart
 ACCEPT_AFTER = timedelta(minutes=2)
 PREP_STARTS = timedelta(minutes=3)
 RIDER_NAMES = ("Aleksi", "Wei", "Noora", "Jonas", "Li Na", "Mikko", "Sanna", "Chen")
@@ -55,20 +59,31 @@ POLICY = (
 class OrderDesk:
     def __init__(self, service: FoodService) -> None:
         self.svc = service
+        self.checkout = Checkout(
+            "food",
+            currency=service.currency,
+            decline_hint="Pay cash on delivery (payment_method='cash') or remove items.",
+        )
 
     # ----- quoting and placing ---------------------------------------------------------
-    def _cart_fingerprint(self, row: CartRow, address_id: str, request: QuoteRequest) -> str:
-        return quotes.fingerprint(
-            row.restaurant_id, row.lines, row.coupon_code, address_id, request.payment_method, request.note.strip()
+    @staticmethod
+    def _offer(row: CartRow, address_id: str, method: PaymentMethod, note: str, total: int, now: datetime) -> Offer:
+        """The cart as the user confirms it: what it holds, where it goes, how it is paid, for how much."""
+        return Offer(
+            amount_minor=total,
+            fingerprint=fingerprint(row.restaurant_id, row.lines, row.coupon_code, address_id, method, note),
+            expires_at=now + QUOTE_TTL,
+            method=method,
+            payload={"address_id": address_id, "note": note},
         )
 
     def quote(self, user_id: str, request: QuoteRequest) -> OrderQuote:
         svc = self.svc
         with session_scope(svc.engine) as session:
-            svc._user(session, user_id)
+            svc.accounts.user(session, user_id)
             row = svc._cart_row(session, user_id)
             if request.address_id:
-                svc._saved_address(session, user_id, request.address_id)
+                svc.saved_address(session, user_id, request.address_id)
                 row = CartRow.model_validate(row.model_dump() | {"address_id": request.address_id})
             priced = svc.price_cart(session, user_id, row)
             if not priced.cart.can_order:
@@ -77,48 +92,27 @@ class OrderDesk:
                     "Fix the cart with food_update_cart, then try again.",
                 )
             assert priced.address is not None and priced.cart.bill is not None and priced.rest is not None
-            fingerprint = self._cart_fingerprint(row, priced.address.id, request)
             now = svc.now()
-            existing = session.exec(
-                select(QuoteRow).where(
-                    QuoteRow.user_id == user_id,
-                    QuoteRow.kind == "order",
-                    QuoteRow.fingerprint == fingerprint,
-                    QuoteRow.order_id == "",
-                )
-            ).all()
-            live = [q for q in existing if utc(q.expires_at) > now]
-            total = priced.cart.bill.total.amount_minor
-            if live and live[0].amount_minor == total:
-                quote_row = live[0]
-            else:
-                quote_row = QuoteRow(
-                    token=new_id("cft"),
-                    user_id=user_id,
-                    kind="order",
-                    fingerprint=fingerprint,
-                    amount_minor=total,
-                    payload={
-                        "address_id": priced.address.id,
-                        "payment_method": request.payment_method,
-                        "note": request.note.strip(),
-                    },
-                    created_at=now,
-                    expires_at=now + QUOTE_TTL,
-                )
-                session.add(quote_row)
+            bill = priced.cart.bill
+            offer = self._offer(
+                row, priced.address.id, request.payment_method, request.note.strip(), bill.total.amount_minor, now
+            )
+            quote = self.checkout.quote(
+                session, user_id, action="order", subject_id=CART, direction="charge", offer=offer, now=now
+            )
             pay = "wallet" if request.payment_method == "wallet" else "cash on delivery"
             return OrderQuote(
-                confirmation_token=quote_row.token,
-                expires_at=utc(quote_row.expires_at).astimezone(CITY_TZ),
+                confirmation_token=quote.token,
+                expires_at=local(quote.expires_at),
                 restaurant_name=priced.cart.restaurant_name,
                 address=priced.address,
                 payment_method=request.payment_method,
-                bill=priced.cart.bill,
+                bill=bill,
                 eta_minutes=priced.cart.eta_minutes,
+                wallet_after=svc.money(quote.balance_after),
                 summary=(
                     f"Order {sum(line.quantity for line in priced.lines)} item(s) from {priced.rest.name} to "
-                    f"{priced.address.one_line}, pay {priced.cart.bill.total.display} by {pay}, "
+                    f"{priced.address.one_line}, pay {bill.total.display} by {pay}, "
                     f"arriving in about {priced.cart.eta_minutes} min."
                 ),
             )
@@ -126,69 +120,45 @@ class OrderDesk:
     def place(self, user_id: str, request: PlaceOrder) -> Order:
         svc = self.svc
         with session_scope(svc.engine) as session:
-            user = svc._user(session, user_id, lock=True)
-            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "order")
-            if quote.order_id:
-                return self._order(session, session.get(OrderRow, quote.order_id))  # type: ignore[arg-type]
-            now = svc.now()
-            if utc(quote.expires_at) <= now:
-                raise ConflictError(
-                    f"Confirmation token {quote.token} expired at {utc(quote.expires_at).astimezone(CITY_TZ):%H:%M}.",
-                    "Call again without a token for a fresh quote and confirm the (possibly new) total.",
-                )
-            row = svc._cart_row(session, user_id)
-            payload = quote.payload
-            row_for_price = CartRow.model_validate(row.model_dump() | {"address_id": payload["address_id"]})
-            priced = svc.price_cart(session, user_id, row_for_price)
-            request_again = QuoteRequest(
-                address_id=payload["address_id"], payment_method=payload["payment_method"], note=payload["note"]
+            claim = self.checkout.redeem(
+                session, user_id, token=request.confirmation_token, action="order", subject_id=CART, subject="cart"
             )
-            if self._cart_fingerprint(row, payload["address_id"], request_again) != quote.fingerprint:
-                raise ConflictError(
-                    "The cart changed after this quote was confirmed, so it was not ordered.",
-                    "Call again without a token to quote the current cart.",
-                )
-            if not priced.cart.can_order or priced.cart.bill is None:
+            if claim.result_id:  # this very token already ordered: a retry
+                return self._order(session, session.get(OrderRow, claim.result_id))  # type: ignore[arg-type]
+            now = svc.now()
+            self.checkout.require_live(claim, now)
+            row = svc._cart_row(session, user_id)
+            address_id, note = claim.payload["address_id"], claim.payload["note"]
+            method: PaymentMethod = "cash" if claim.row.method == "cash" else "wallet"
+            as_quoted = CartRow.model_validate(row.model_dump() | {"address_id": address_id})
+            priced = svc.price_cart(session, user_id, as_quoted)
+            bill = priced.cart.bill
+            offer = self._offer(row, address_id, method, note, bill.total.amount_minor if bill else 0, now)
+            if offer.fingerprint != claim.row.fingerprint:
+                self.checkout.require_unchanged(claim, offer, what="cart")
+            if not priced.cart.can_order or bill is None:
                 raise ConflictError(
                     "The order cannot be placed now: " + " ".join(priced.cart.problems),
                     "Fix the cart with food_update_cart and quote again.",
                 )
-            bill = priced.cart.bill
-            total = bill.total.amount_minor
-            if total != quote.amount_minor:
-                raise ConflictError(
-                    f"The price changed from {svc.money(quote.amount_minor).display} to {bill.total.display}.",
-                    "Quote again and confirm the new total with the user.",
-                )
-            order_id = new_id("ord")
-            if payload["payment_method"] == "wallet":
-                if user.wallet_minor < total:
-                    raise PaymentDeclinedError(
-                        f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {bill.total.display}.",
-                        "Pay cash on delivery (payment_method='cash') or remove items.",
-                    )
-                user.wallet_minor -= total
-                session.add(user)
-                session.add(
-                    WalletEntryRow(user_id=user_id, order_id=order_id, kind="charge", amount_minor=total, at=now)
-                )
+            self.checkout.require_unchanged(claim, offer, what="cart")
             assert priced.rest is not None and priced.address is not None
+            order_id = new_id("ord")
+            self.checkout.settle(session, claim, ref=order_id, now=now, memo=f"Order from {priced.rest.name}")
             order = OrderRow(
                 id=order_id,
                 user_id=user_id,
                 restaurant_id=priced.rest.id,
-                quote_token=quote.token,
-                total_minor=total,
+                quote_token=claim.token,
+                total_minor=bill.total.amount_minor,
                 currency=svc.currency,
-                payment_method=payload["payment_method"],
+                payment_method=method,
                 coupon_code=priced.coupon.code if priced.coupon else "",
-                note=payload["note"],
+                note=note,
                 snapshot=self._snapshot(order_id, priced.rest, priced.address, priced.lines, bill),
                 placed_at=now,
             )
             session.add(order)
-            quote.order_id = order_id
-            session.add(quote)
             row.lines, row.restaurant_id, row.coupon_code = [], "", ""
             row.version += 1
             session.add(row)
@@ -349,83 +319,71 @@ class OrderDesk:
             return OrderPage(orders=page, page=info)
 
     # ----- cancelling ------------------------------------------------------------------
+    def _refund_offer(self, order: OrderRow, refund: int, now: datetime) -> Offer:
+        return Offer(
+            amount_minor=refund,
+            fingerprint=fingerprint(order.id),
+            expires_at=now + CANCEL_QUOTE_TTL,
+            method="wallet" if order.payment_method == "wallet" else "cash",
+        )
+
     def quote_cancel(self, user_id: str, order_id: str) -> CancelQuote:
         svc = self.svc
         with session_scope(svc.engine) as session:
             order = self._own_order(session, user_id, order_id)
             now = svc.now()
-            status = self.status(order, now)
-            refund, why = self._refund_for(order, status)
+            refund, why = self._refund_for(order, self.status(order, now))
             if refund is None:
                 raise ConflictError(
                     f"Order {order_id} cannot be cancelled: {why}",
                     "If something is wrong with the food, contact the restaurant.",
                 )
-            fingerprint = quotes.fingerprint(order_id, refund)
-            quote = QuoteRow(
-                token=new_id("cft"),
-                user_id=user_id,
-                kind="cancel",
-                fingerprint=fingerprint,
-                amount_minor=refund,
-                payload={"order_id": order_id},
-                created_at=now,
-                expires_at=now + timedelta(minutes=5),
+            quote = self.checkout.quote(
+                session,
+                user_id,
+                action="cancel",
+                subject_id=order_id,
+                direction="refund",
+                offer=self._refund_offer(order, refund, now),
+                now=now,
             )
-            session.add(quote)
             shown = svc.money(refund).display
+            name = order.snapshot["restaurant_name"]
             return CancelQuote(
                 confirmation_token=quote.token,
-                expires_at=utc(quote.expires_at).astimezone(CITY_TZ),
+                expires_at=local(quote.expires_at),
                 order_id=order_id,
                 refund=svc.money(refund),
                 policy=why,
-                summary=f"Cancel order {order_id} from {order.snapshot['restaurant_name']} and refund {shown} "
-                f"to the wallet."
+                wallet_after=svc.money(quote.balance_after),
+                summary=f"Cancel order {order_id} from {name} and refund {shown} to the wallet."
                 if order.payment_method == "wallet"
-                else f"Cancel cash order {order_id} from {order.snapshot['restaurant_name']} (nothing to refund).",
+                else f"Cancel cash order {order_id} from {name} (nothing to refund).",
             )
 
     def cancel(self, user_id: str, order_id: str, request: CancelOrder) -> Order:
         svc = self.svc
         with session_scope(svc.engine) as session:
-            user = svc._user(session, user_id, lock=True)
-            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "cancel")
-            if quote.payload.get("order_id") != order_id:
-                raise InvalidInputError(
-                    f"Confirmation token {quote.token} was issued for order {quote.payload.get('order_id')}, "
-                    f"not {order_id}.",
-                    "Use the token returned for this order.",
-                )
+            claim = self.checkout.redeem(
+                session, user_id, token=request.confirmation_token, action="cancel", subject_id=order_id,
+                subject="order",
+            )  # fmt: skip
             order = self._own_order(session, user_id, order_id, lock=True)
-            if quote.order_id:  # this very token already cancelled it: a retry
+            if claim.result_id:  # this very token already cancelled it: a retry
                 return self._order(session, order)
             now = svc.now()
-            if utc(quote.expires_at) <= now:
-                raise ConflictError(
-                    f"Confirmation token {quote.token} expired.",
-                    "Ask for a fresh cancellation quote and confirm again.",
-                )
-            status = self.status(order, now)
-            refund, why = self._refund_for(order, status)
+            self.checkout.require_live(claim, now)
+            refund, why = self._refund_for(order, self.status(order, now))
             if refund is None:
                 raise ConflictError(f"Order {order_id} cannot be cancelled: {why}", "Nothing was changed.")
-            if refund != quote.amount_minor:
-                raise ConflictError(
-                    f"The refund changed from {svc.money(quote.amount_minor).display} to "
-                    f"{svc.money(refund).display} ({why})",
-                    "Ask for a fresh quote and confirm the new amount.",
-                )
+            self.checkout.require_unchanged(claim, self._refund_offer(order, refund, now), what="order")
             order.cancelled_at = now
             order.cancel_reason = request.reason.strip() or "cancelled by customer"
-            if refund:
-                session.add(
-                    WalletEntryRow(user_id=user_id, order_id=order_id, kind="refund", amount_minor=refund, at=now)
-                )
-                user.wallet_minor += refund
+            if order.payment_method == "wallet":
                 order.refunded_minor = refund
-                session.add(user)
-            quote.order_id = order_id
-            session.add_all([order, quote])
+            session.add(order)
+            self.checkout.settle(
+                session, claim, ref=order_id, now=now, memo=f"Cancelled order from {order.snapshot['restaurant_name']}"
+            )
             session.flush()
             return self._order(session, order)

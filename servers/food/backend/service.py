@@ -1,4 +1,4 @@
-"""Business rules of the food provider: catalog search, menus, addresses and the cart.
+"""Business rules of the food provider: catalog search, menus and the cart (addresses are the account's).
 
 Every public method takes the acting user's id and runs in one transaction; anything it
 refuses is refused with a ``LifestyleError`` before any row changes. Orders live in
@@ -13,19 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from shared.clock import SimClock, local
+from shared.account import Sandbox
+from shared.clock import local
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.geo import haversine_m, require_in_city
 from shared.hours import describe_day, describe_week_short, is_open, next_opening, today_key
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
-from shared.schemas.common import Address, GeoPoint, Money, User, check_id, new_id, page_slice
+from shared.schemas.account import Address
+from shared.schemas.common import GeoPoint, Money, check_id, page_slice
 from shared.schemas.food import (
-    AddressInput,
-    AddressList,
     Cart,
     CartLine,
     CartUpdate,
@@ -45,7 +44,7 @@ from shared.schemas.food import (
 
 from . import pricing
 from .catalog import Catalog, RestaurantRec, bilingual
-from .models import AddressRow, CartRow, CouponRow, OrderRow, UserRow
+from .models import CartRow, CouponRow, OrderRow
 from .pricing import Coupon
 
 MAX_QUANTITY = 50
@@ -70,14 +69,14 @@ class PricedCart:
 
 
 class FoodService:
-    def __init__(self, engine: Engine, catalog: Catalog, clock: SimClock, currency: str = "EUR") -> None:
-        self.engine = engine
+    def __init__(self, sandbox: Sandbox, catalog: Catalog, currency: str = "EUR") -> None:
+        self.engine = sandbox.engine
+        self.clock = sandbox.clock
+        self.accounts = sandbox.accounts
         self.catalog = catalog
-        self.clock = clock
         self.currency = currency
         self._menus: dict[str, Menu] = {}
-        self._defaults: dict[str, Address | None] = {}
-        self.reads = ReadCache(clock)
+        self.reads = ReadCache(self.clock)
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -95,51 +94,8 @@ class FoodService:
             )
         return rest
 
-    def _user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
-        stmt = select(UserRow).where(UserRow.id == user_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = session.exec(stmt).first()
-        if row is None:
-            raise NotFoundError(f"No user {user_id!r}.", "Check the LIFESTYLE_USER setting (demo users: usr_demo …).")
-        return row
-
-    @staticmethod
-    def _address(row: AddressRow) -> Address:
-        return Address(
-            id=row.id,
-            label=row.label,
-            street=row.street,
-            housenumber=row.housenumber,
-            postcode=row.postcode,
-            city=row.city,
-            location=GeoPoint(lat=row.lat, lng=row.lng),
-            notes=row.notes,
-        )
-
-    def _addresses(self, session: Session, user_id: str) -> list[AddressRow]:
-        stmt = (
-            select(AddressRow)
-            .where(AddressRow.user_id == user_id)
-            .order_by(col(AddressRow.created_at), col(AddressRow.id))
-        )
-        return list(session.exec(stmt).all())
-
-    def _saved_address(self, session: Session, user_id: str, address_id: str) -> Address:
-        check_id(address_id, "adr", field="address_id", source="food_list_addresses")
-        row = session.get(AddressRow, address_id)
-        if row is None or row.user_id != user_id:
-            raise NotFoundError(
-                f"No saved address {address_id!r} for this user.", "List them with food_list_addresses."
-            )
-        return self._address(row)
-
-    def _default_address(self, session: Session, user_id: str) -> Address | None:
-        """The first saved address; cached because every search without a location needs it."""
-        if user_id not in self._defaults:
-            rows = self._addresses(session, user_id)
-            self._defaults[user_id] = self._address(rows[0]) if rows else None
-        return self._defaults[user_id]
+    def saved_address(self, session: Session, user_id: str, address_id: str) -> Address:
+        return self.accounts.address(session, user_id, address_id, source="food_list_addresses")
 
     def _summary(self, rest: RestaurantRec, near: GeoPoint, now: datetime, dishes: list[str]) -> RestaurantSummary:
         straight = round(haversine_m(rest.location, near))
@@ -164,10 +120,10 @@ class FoodService:
     def _where(self, session: Session, user_id: str, address_id: str, lat: float, lng: float) -> GeoPoint:
         """The delivery point: an explicit address, explicit coordinates, or the default address."""
         if address_id:
-            return self._saved_address(session, user_id, address_id).location
+            return self.saved_address(session, user_id, address_id).location
         if lat or lng:
             return require_in_city(GeoPoint(lat=lat, lng=lng))
-        default = self._default_address(session, user_id)
+        default = self.accounts.default_address(session, user_id)
         if default is None:
             raise InvalidInputError(
                 "No delivery point: no address_id or lat/lng given and no saved address.",
@@ -226,7 +182,7 @@ class FoodService:
             near = (
                 self._where(session, user_id, address_id, 0, 0)
                 if address_id
-                else (self._default_address(session, user_id) or None)
+                else (self.accounts.default_address(session, user_id) or None)
             )
         point = near if isinstance(near, GeoPoint) else (near.location if near else rest.location)
         summary = self._summary(rest, point, self.now(), [])
@@ -301,56 +257,6 @@ class FoodService:
     def cuisines(self) -> CuisineList:
         return CuisineList(cuisines=[Cuisine(slug=c.slug, en=c.en, zh=c.zh) for c in self.catalog.cuisines.values()])
 
-    # ----- user and addresses ----------------------------------------------------------
-    def me(self, user_id: str) -> User:
-        with Session(self.engine) as session:
-            row = self._user(session, user_id)
-            return User(id=row.id, name=row.name, wallet=self.money(row.wallet_minor))
-
-    def list_addresses(self, user_id: str) -> AddressList:
-        with Session(self.engine) as session:
-            self._user(session, user_id)
-            return AddressList(addresses=[self._address(r) for r in self._addresses(session, user_id)])
-
-    def save_address(self, user_id: str, data: AddressInput, geocode: dict[tuple[str, str], GeoPoint]) -> Address:
-        label, street, number = data.label.strip(), data.street.strip(), data.housenumber.strip()
-        if not (label and street and number):
-            raise InvalidInputError("label, street and housenumber are all required.", "Fill in all three.")
-        location = data.location
-        if location is None:
-            location = geocode.get((street.lower(), number.lower()))
-            if location is None:
-                raise NotFoundError(
-                    f"Could not find '{street} {number}' in Helsinki.",
-                    "Check the spelling, or pass lat and lng of the entrance.",
-                )
-        require_in_city(location)
-        with session_scope(self.engine) as session:
-            self._user(session, user_id)
-            existing = [r for r in self._addresses(session, user_id) if r.label.lower() == label.lower()]
-            row = (
-                existing[0]
-                if existing
-                else AddressRow(
-                    id=new_id("adr"),
-                    user_id=user_id,
-                    label=label,
-                    street=street,
-                    housenumber=number,
-                    lat=0,
-                    lng=0,
-                    created_at=self.now(),
-                )
-            )
-            row.street, row.housenumber, row.postcode = street, number, data.postcode.strip()
-            row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
-            session.add(row)
-            saved = self._address(row)
-        # After the commit: a read racing the write either saw the new rows or carries the old tag.
-        self._defaults.pop(user_id, None)
-        self.reads.clear()
-        return saved
-
     # ----- cart ------------------------------------------------------------------------
     def _cart_row(self, session: Session, user_id: str) -> CartRow:
         row = session.get(CartRow, user_id)
@@ -405,10 +311,10 @@ class FoodService:
         address = None
         if row.address_id:
             try:
-                address = self._saved_address(session, user_id, row.address_id)
+                address = self.saved_address(session, user_id, row.address_id)
             except NotFoundError:
                 address = None
-        address = address or self._default_address(session, user_id)
+        address = address or self.accounts.default_address(session, user_id)
         lines: list[CartLine] = []
         problems: list[str] = []
         subtotal = 0
@@ -483,12 +389,12 @@ class FoodService:
 
     def get_cart(self, user_id: str) -> Cart:
         with Session(self.engine) as session:
-            self._user(session, user_id)
+            self.accounts.user(session, user_id)
             return self.price_cart(session, user_id, self._cart_row(session, user_id)).cart
 
     def update_cart(self, user_id: str, update: CartUpdate) -> Cart:
         with session_scope(self.engine) as session:
-            self._user(session, user_id)
+            self.accounts.user(session, user_id, lock=True)  # one cart write per user at a time
             row = self._cart_row(session, user_id)
             lines = [self._canonical_line(line) for line in row.lines]
             restaurant_id = row.restaurant_id
@@ -513,7 +419,7 @@ class FoodService:
                 restaurant_id = rest.id
                 lines = self._apply_items(rest, lines, update)
             if update.address_id:
-                self._saved_address(session, user_id, update.address_id)
+                self.saved_address(session, user_id, update.address_id)
                 row.address_id = update.address_id
             if update.coupon_code:
                 if update.coupon_code.lower() == "none":

@@ -1,4 +1,4 @@
-"""Food test fixtures: the committed city fixtures, a frozen clock, SQLite or PostgreSQL."""
+"""Food test fixtures: the committed city fixtures, a frozen sandbox clock, SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from servers.food.backend.app import create_app, prepare_engine
+from servers.food.backend.app import create_app, prepare
 from servers.food.backend.models import FoodTable
 from servers.food.server import build_server
-from shared.clock import SimClock
+from shared.account import Sandbox, SandboxClock
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
 from shared.kit.settings import Settings
+from tests.support import fresh_engine, sandbox_settings, snapshot
 
 # A Wednesday lunchtime in Helsinki: most restaurants are open.
 LUNCH = datetime(2026, 11, 25, 12, 30, tzinfo=CITY_TZ)
@@ -28,34 +28,35 @@ LUNCH = datetime(2026, 11, 25, 12, 30, tzinfo=CITY_TZ)
 @dataclass
 class FoodEnv:
     settings: Settings
-    clock: SimClock
+    sandbox: Sandbox
     app: FastAPI
     server: LifestyleServer
 
     @property
     def engine(self) -> Engine:
-        return self.app.state.engine  # type: ignore[no-any-return]
+        return self.sandbox.engine
+
+    @property
+    def clock(self) -> SandboxClock:
+        return self.sandbox.clock
+
+    def server_for(self, user: str) -> LifestyleServer:
+        """Another account's view of the same backend."""
+        return build_server(self.settings.model_copy(update={"user": user}), app=self.app)
+
+    def wallet(self, user: str = "usr_demo") -> int:
+        return self.sandbox.accounts.me(user).wallet.amount_minor
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every row of every food table: compare before/after to prove nothing changed."""
-        with self.engine.connect() as conn:
-            return {
-                name: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {name}")).all()), key=repr)
-                for name in FoodTable.metadata.tables
-            }
+        """Every row of every food and account table: compare before/after to prove nothing changed."""
+        return snapshot(self.engine, FoodTable.metadata)
 
 
 def make_env(tmp_path: Path, database_url: str = "") -> FoodEnv:
-    settings = Settings.for_vertical(
-        "food", data_dir=tmp_path, database_url=database_url, user="usr_demo", time_scale=0, clock_start=LUNCH
-    )
-    engine = prepare_engine(settings)
-    if database_url:  # a shared PostgreSQL database: start from the fixtures every time
-        FoodTable.metadata.drop_all(engine)
-        engine = prepare_engine(settings)
-    clock = SimClock(start=LUNCH, scale=0)
-    app = create_app(settings, clock=clock, engine=engine)
-    return FoodEnv(settings=settings, clock=clock, app=app, server=build_server(settings, app=app))
+    settings = sandbox_settings("food", tmp_path, LUNCH, database_url)
+    sandbox = prepare(settings, engine=fresh_engine(settings))
+    app = create_app(settings, sandbox=sandbox)
+    return FoodEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))
 
 
 @pytest.fixture

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import httpx
 
+from shared.kit.client import IN_PROCESS_BASE
 from tests.servers.food.conftest import FoodEnv
+from tests.support import auth
 
-USER = {"X-Lifestyle-User": "usr_demo"}
 
-
-def client(env: FoodEnv) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=env.app), base_url="http://food", headers=USER)
+def client(env: FoodEnv, user: str = "usr_demo") -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=env.app), base_url=IN_PROCESS_BASE, headers=auth(env.app, user)
+    )
 
 
 async def test_the_openapi_document_lists_every_route_and_the_error_body(food: FoodEnv) -> None:
@@ -24,8 +26,9 @@ async def test_the_openapi_document_lists_every_route_and_the_error_body(food: F
         "/orders",
         "/orders/quote",
         "/orders/{order_id}/cancel",
-        "/addresses",
-        "/me",
+        "/account/addresses",
+        "/account",
+        "/account/wallet",
     } <= paths
     assert "ErrorBody" in spec["components"]["schemas"]
 
@@ -34,7 +37,7 @@ async def test_errors_carry_a_status_code_and_a_hint(food: FoodEnv) -> None:
     async with client(food) as http:
         missing = await http.get("/restaurants/rst_missing")
         invalid = await http.put("/cart", json={"restaurant_id": "rst_x", "items": [{"item_id": 1}]})
-        unknown_user = await http.get("/me", headers={"X-Lifestyle-User": "usr_ghost"})
+        unknown_user = await http.get("/account", headers=auth(food.app, "usr_ghost"))
     assert missing.status_code == 404 and missing.json()["code"] == "not_found" and missing.json()["hint"]
     assert invalid.status_code == 422 and invalid.json()["code"] == "invalid_input"
     assert unknown_user.status_code == 404
@@ -49,21 +52,25 @@ async def test_search_results_are_sorted_as_asked(food: FoodEnv) -> None:
     assert fees == sorted(fees) and ratings == sorted(ratings, reverse=True)
 
 
-async def test_the_admin_clock_moves_simulated_time(food: FoodEnv) -> None:
+async def test_the_admin_clock_moves_simulated_time_for_the_admin_only(food: FoodEnv) -> None:
+    admin = auth(food.app, "", "admin")
     async with client(food) as http:
-        before = (await http.get("/admin/clock")).json()
-        after = (await http.post("/admin/clock", json={"advance_seconds": 3600})).json()
+        before = (await http.get("/admin/clock", headers=admin)).json()
+        after = (await http.post("/admin/clock", json={"advance_seconds": 3600}, headers=admin)).json()
+        as_user = await http.post("/admin/clock", json={"advance_seconds": 3600})
+        anonymous = await http.get("/admin/clock", headers={"Authorization": ""})
     assert before["scale"] == 0
     assert after["now"] > before["now"]
+    assert as_user.status_code == 403 and anonymous.status_code == 401
 
 
 async def test_saving_an_address_looks_up_real_street_coordinates(food: FoodEnv) -> None:
     async with client(food) as http:
-        saved = (await http.get("/addresses")).json()["addresses"][0]
+        saved = (await http.get("/account/addresses")).json()["addresses"][0]
         body = {"label": "Office", "street": saved["street"], "housenumber": saved["housenumber"]}
-        created = await http.post("/addresses", json=body)
-        again = await http.post("/addresses", json={**body, "notes": "3rd floor"})
-        listed = (await http.get("/addresses")).json()["addresses"]
+        created = await http.post("/account/addresses", json=body)
+        again = await http.post("/account/addresses", json={**body, "notes": "3rd floor"})
+        listed = (await http.get("/account/addresses")).json()["addresses"]
     assert created.status_code == 200, created.text
     assert created.json()["location"]["lat"] > 60
     assert again.json()["id"] == created.json()["id"] and again.json()["notes"] == "3rd floor"

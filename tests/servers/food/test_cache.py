@@ -20,8 +20,8 @@ from servers.food.client import FoodClient
 from servers.food.server import build_server
 from tests.servers.food.conftest import FoodEnv
 from tests.servers.food.helpers import ok
+from tests.support import provider
 
-USER = {"X-Lifestyle-User": "usr_demo"}
 ELSEWHERE = {"lat": 60.1717823, "lng": 24.9454723}  # another street in the centre
 
 
@@ -98,10 +98,8 @@ async def test_moving_the_default_address_changes_the_next_search(food: FoodEnv,
             await ok(c, "food_save_address", moved)
         else:  # the same account, changed behind this server's back
             body = {k: v for k, v in moved.items() if k not in ELSEWHERE} | {"location": ELSEWHERE}
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=food.app), base_url="http://food", headers=USER
-            ) as other:
-                assert (await other.post("/addresses", json=body)).status_code == 200
+            async with provider(food.app) as other:
+                assert (await other.post("/account/addresses", json=body)).status_code == 200
         after = await ok(c, "food_search_restaurants", {"limit": 5})
         detail_after = await ok(c, "food_get_restaurant", {"restaurant_id": before["restaurants"][0]["id"]})
     assert before["near"] == home["location"]
@@ -129,12 +127,7 @@ async def test_over_the_network_a_kept_answer_is_revalidated_with_a_conditional_
     async def record(response: httpx.Response) -> None:
         statuses.append(response.status_code)
 
-    http = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=food.app),
-        base_url="http://food",
-        headers=USER,
-        event_hooks={"response": [record]},
-    )
+    http = provider(food.app, event_hooks={"response": [record]})
     client = FoodClient(http)  # no in-process app to ask: every reuse is a conditional GET
     try:
         page = await client.search_restaurants(limit=20, open_now=True, sort="rating")
@@ -142,7 +135,7 @@ async def test_over_the_network_a_kept_answer_is_revalidated_with_a_conditional_
         first = await client.get_restaurant(rest.id)
         again = await client.get_restaurant(rest.id)
         hour, minute = closing_minute(rest.hours_today) or (0, 0)
-        food.clock.set(food.clock.now().replace(hour=hour, minute=minute) + timedelta(minutes=1))
+        food.clock.set(food.clock.now().replace(hour=hour, minute=minute) + timedelta(minutes=1), backwards=True)
         closed = await client.get_restaurant(rest.id)
     finally:
         await client.aclose()
@@ -152,9 +145,7 @@ async def test_over_the_network_a_kept_answer_is_revalidated_with_a_conditional_
 
 
 async def test_catalog_answers_carry_a_validator_that_changes_with_the_minute(food: FoodEnv) -> None:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=food.app), base_url="http://food", headers=USER
-    ) as http:
+    async with provider(food.app) as http:
         first = await http.get("/restaurants", params={"limit": 3})
         tag = first.headers["etag"]
         same = await http.get("/restaurants", params={"limit": 3}, headers={"If-None-Match": tag})

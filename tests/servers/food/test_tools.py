@@ -15,7 +15,7 @@ MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 
 
 async def wallet(env: FoodEnv) -> int:
-    return env.app.state.service.me(env.settings.user).wallet.amount_minor  # type: ignore[no-any-return]
+    return env.wallet(env.settings.user)
 
 
 @MODES
@@ -157,24 +157,21 @@ async def test_a_changed_cart_invalidates_the_token(food: FoodEnv) -> None:
     assert "cart changed" in text
 
 
-async def test_insufficient_wallet_balance_is_declined(food: FoodEnv) -> None:
-    from servers.food.server import build_server
-
-    server = build_server(food.settings.model_copy(update={"user": "usr_broke"}), app=food.app)
-    async with Client(server) as c:
+async def test_insufficient_wallet_balance_is_declined_before_a_token_is_offered(food: FoodEnv) -> None:
+    async with Client(food.server_for("usr_broke")) as c:
         await fill_cart(c)
-        quote = await ok(c, "food_place_order", {"payment_method": "wallet"})
-        text = await err(c, "food_place_order", {"confirmation_token": quote["quote"]["confirmation_token"]})
+        text = await err(c, "food_place_order", {"payment_method": "wallet"})
         cash = await ok(c, "food_place_order", {"payment_method": "cash"})
         placed = await ok(c, "food_place_order", {"confirmation_token": cash["quote"]["confirmation_token"]})
-    assert "does not cover" in text
-    assert placed["order"]["payment_method"] == "cash"
+    assert "does not cover" in text and "payment_method='cash'" in text
+    assert cash["quote"]["wallet_after"]["amount_minor"] == food.wallet("usr_broke")  # cash moves nothing now
+    assert placed["order"]["payment_method"] == "cash" and placed["wallet"]["amount_minor"] == 300
 
 
 async def test_a_closed_restaurant_cannot_be_ordered_from(food: FoodEnv) -> None:
     async with Client(food.server) as c:
         await fill_cart(c)
-        food.clock.set(food.clock.now().replace(hour=4, minute=30))
+        food.clock.set(food.clock.now().replace(hour=4, minute=30), backwards=True)
         cart = await ok(c, "food_get_cart", {})
         text = await err(c, "food_place_order", {})
     assert not cart["can_order"]

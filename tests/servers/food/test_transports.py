@@ -13,9 +13,11 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from servers.food.server import build_server
+from shared.account.credentials import issue_token
 from tests.conftest import serve_in_thread
 from tests.servers.food.conftest import FoodEnv
 from tests.servers.food.helpers import fill_cart, ok
+from tests.support import mcp_over_http
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 SCRIPT = str(Path(sys.executable).with_name("food-mcp"))
@@ -56,8 +58,9 @@ def test_stdio_stdout_carries_only_json_rpc(tmp_path: Path) -> None:
 
 @MODES
 async def test_streamable_http_serves_the_tools(food: FoodEnv, mode: str) -> None:
+    token = issue_token(food.engine, "usr_demo")
     with serve_in_thread(food.server.streamable_http_app()) as base:
-        async with Client(f"{base}/mcp", mode=mode) as c:
+        async with mcp_over_http(f"{base}/mcp", token, mode=mode) as c:
             cart = await fill_cart(c)
             got = await ok(c, "food_get_cart", {})
     assert got["bill"] == cart["bill"]

@@ -1,0 +1,194 @@
+"""Users and their one address book, as every vertical's backend reads them.
+
+Food delivers to these addresses, movies measures cinema distances from them, nav routes from
+and to them (by id, by label, or by the words "home" and "work"), so they are read and written
+here only. Every lookup takes the acting user's id: another user's address is "not found".
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from shared.clock import SimClock
+from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.geo import require_in_city
+from shared.kit.db import session_scope
+from shared.schemas.account import Address, AddressInput, AddressList, User
+from shared.schemas.common import GeoPoint, Money, check_id, new_id
+
+from .clock import SandboxClock
+from .models import AddressRow, StateRow, UserRow, WalletRow
+
+MAX_ADDRESSES = 20
+LABEL_WORDS = {  # words people use for a saved label, in the languages of the suite
+    "home": "home", "my home": "home", "家": "home", "我家": "home", "回家": "home", "koti": "home", "hem": "home",
+    "work": "work", "office": "work", "my office": "work", "公司": "work", "单位": "work", "上班": "work",
+    "työ": "work", "työpaikka": "work", "jobbet": "work",
+}  # fmt: skip
+
+
+def fold_label(label: str) -> str:
+    """What makes two labels the same: case, accents and spacing do not count."""
+    text = unicodedata.normalize("NFKD", label.strip().lower())
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+
+
+def address_model(row: AddressRow) -> Address:
+    return Address(
+        id=row.id,
+        label=row.label,
+        street=row.street,
+        housenumber=row.housenumber,
+        postcode=row.postcode,
+        city=row.city,
+        location=GeoPoint(lat=row.lat, lng=row.lng),
+        notes=row.notes,
+    )
+
+
+class Accounts:
+    """The account's users and address book over the sandbox database."""
+
+    def __init__(self, engine: Engine, clock: SimClock, fixtures_dir: Path) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.fixtures_dir = fixtures_dir
+
+    # ----- users ----------------------------------------------------------------------------------
+    def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
+        """The user row; ``lock`` serializes this user's concurrent writes (one turn per user)."""
+        stmt = select(UserRow).where(UserRow.id == user_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = session.exec(stmt).first()
+        if row is None:
+            raise NotFoundError(
+                f"No user {user_id!r} in this sandbox.",
+                "List the sandbox's users with `lifestyle-mcp users`; stdio servers act for LIFESTYLE_USER.",
+            )
+        return row
+
+    def me(self, user_id: str) -> User:
+        with Session(self.engine) as session:
+            row = self.user(session, user_id)
+            wallet = session.get(WalletRow, user_id)
+            balance = wallet.balance_minor if wallet else 0
+            return User(id=row.id, name=row.name, wallet=Money.of(balance, row.currency))
+
+    # ----- the address book -------------------------------------------------------------------------
+    def rows(self, session: Session, user_id: str) -> list[AddressRow]:
+        stmt = (
+            select(AddressRow)
+            .where(AddressRow.user_id == user_id)
+            .order_by(col(AddressRow.created_at), col(AddressRow.id))
+        )
+        return list(session.exec(stmt).all())
+
+    def list_addresses(self, user_id: str) -> AddressList:
+        with Session(self.engine) as session:
+            self.user(session, user_id)
+            return AddressList(addresses=[address_model(r) for r in self.rows(session, user_id)])
+
+    def address(self, session: Session, user_id: str, address_id: str, *, source: str = "") -> Address:
+        """The user's saved address ``address_id``; another user's is not found."""
+        where = source or "the address list"
+        check_id(address_id, "adr", field="address_id", source=where)
+        row = session.get(AddressRow, address_id)
+        if row is None or row.user_id != user_id:
+            raise NotFoundError(f"No saved address {address_id!r} for this account.", f"List them with {where}.")
+        return address_model(row)
+
+    def default_address(self, session: Session, user_id: str) -> Address | None:
+        """The first saved address: where deliveries go and distances start when nothing else is said."""
+        row = session.exec(
+            select(AddressRow)
+            .where(AddressRow.user_id == user_id)
+            .order_by(col(AddressRow.created_at), col(AddressRow.id))
+            .limit(1)
+        ).first()
+        return address_model(row) if row else None
+
+    def find(self, session: Session, user_id: str, text: str) -> Address | None:
+        """A saved address the user named: its id, its label, or 'home'/'work' in any of our languages."""
+        raw = text.strip()
+        if not raw:
+            return None
+        if raw.startswith("adr_"):
+            row = session.get(AddressRow, raw)
+            return address_model(row) if row is not None and row.user_id == user_id else None
+        key = fold_label(raw)
+        keys = {key, LABEL_WORDS.get(key, key)}
+        for row in self.rows(session, user_id):
+            if row.label_key in keys:
+                return address_model(row)
+        return None
+
+    @cached_property
+    def streets(self) -> dict[tuple[str, str], GeoPoint]:
+        """(street, housenumber) → coordinates, for saving an address without coordinates."""
+        path = self.fixtures_dir / "osm" / "addresses.json"
+        if not path.exists():
+            return {}
+        rows = json.loads(path.read_text(encoding="utf-8"))["addresses"]
+        return {(a["street"].lower(), a["housenumber"].lower()): GeoPoint(lat=a["lat"], lng=a["lng"]) for a in rows}
+
+    def save_address(self, user_id: str, data: AddressInput) -> Address:
+        """Save a new address, or update the one with the same label (one label, one address)."""
+        label, street, number = data.label.strip(), data.street.strip(), data.housenumber.strip()
+        if not (label and street and number):
+            raise InvalidInputError("label, street and housenumber are all required.", "Fill in all three.")
+        location = data.location
+        if location is None:
+            location = self.streets.get((street.lower(), number.lower()))
+            if location is None:
+                raise NotFoundError(
+                    f"Could not find '{street} {number}' in Helsinki.",
+                    "Check the spelling, or pass lat and lng of the entrance.",
+                )
+        require_in_city(location)
+        key = fold_label(label)
+        try:
+            with session_scope(self.engine) as session:
+                self.user(session, user_id, lock=True)  # one writer per user: a label is saved once
+                rows = self.rows(session, user_id)
+                row = next((r for r in rows if r.label_key == key), None)
+                if row is None:
+                    if len(rows) >= MAX_ADDRESSES:
+                        raise ConflictError(
+                            f"An account keeps at most {MAX_ADDRESSES} addresses.",
+                            "Update one by saving it again under its label.",
+                        )
+                    row = AddressRow(
+                        id=new_id("adr"),
+                        user_id=user_id,
+                        label=label,
+                        label_key=key,
+                        street=street,
+                        housenumber=number,
+                        lat=0,
+                        lng=0,
+                        created_at=self.clock.now(),
+                    )
+                row.label, row.street, row.housenumber, row.postcode = label, street, number, data.postcode.strip()
+                row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
+                session.add(row)
+                state = session.exec(select(StateRow).where(StateRow.id == 1).with_for_update()).one()
+                state.book_version += 1  # every process's answers that depend on addresses are now stale
+                session.add(state)
+                session.flush()
+                saved = address_model(row)
+        except IntegrityError as exc:  # a racing save of the same label won; saving again updates it
+            raise ConflictError(
+                f"The address '{label}' was being saved by another request at the same moment.",
+                "Save it again: the second save updates the first.",
+            ) from exc
+        if isinstance(self.clock, SandboxClock):
+            self.clock.refresh()  # this process sees the new version at once
+        return saved

@@ -1,0 +1,130 @@
+"""The sandbox clock: one simulated "now" for every server and every restart, kept in the database.
+
+It also carries the version of the sandbox's address books (``book_version``), read with the time,
+so a cached answer that depends on a user's addresses is known to be stale in every process.
+
+The row says where simulated time stood at a moment of real (wall-clock) time and how fast it runs,
+so every process computes the same instant without talking to the others. A process re-reads the
+row at the start of every provider request (``refresh``), and otherwise at most once a second, so a
+change made anywhere (``lifestyle-mcp clock advance``, a test) is seen by the next request
+everywhere. Time never runs backwards by itself: a wall clock that steps back is ignored, and only
+an explicit ``set(…, backwards=True)`` moves the clock back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from shared.clock import SimClock, utc
+from shared.errors import InvalidInputError
+from shared.geo import CITY_TZ
+from shared.kit.db import session_scope
+
+from .models import StateRow
+
+STALE_AFTER_S = 1.0
+
+
+class SandboxClock(SimClock):
+    """A ``SimClock`` whose anchor lives in the sandbox database (``account_clock``)."""
+
+    def __init__(self, engine: Engine) -> None:  # no super().__init__: the anchor is the row's
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._sim = datetime(2000, 1, 1, tzinfo=UTC)
+        self._real = 0.0
+        self._scale = 0.0
+        self._version = -1
+        self.book_version = 0
+        self._read_at = float("-inf")
+        self._last: datetime | None = None
+        self.refresh()
+
+    # ----- reading ------------------------------------------------------------------------------
+    @property
+    def scale(self) -> float:
+        with self._lock:
+            return self._scale
+
+    def refresh(self) -> None:
+        """Read the row again (the provider does this at the start of every request)."""
+        with Session(self.engine) as session:
+            row = session.get(StateRow, 1)
+            if row is None:
+                raise RuntimeError("the sandbox has no state row: open it with shared.account.open_sandbox")
+            with self._lock:
+                self._keep(row)
+
+    def now(self) -> datetime:
+        """The simulated now, in the city's time zone."""
+        if time.monotonic() - self._read_at > STALE_AFTER_S:
+            self.refresh()
+        with self._lock:
+            return self._now_locked().astimezone(CITY_TZ)
+
+    def _keep(self, row: StateRow) -> None:
+        if row.clock_version != self._version:
+            self._last = None  # a deliberate change: its instant stands, even if earlier
+        self._sim, self._real, self._scale = utc(row.sim_anchor), row.real_anchor, row.scale
+        self._version, self.book_version = row.clock_version, row.book_version
+        self._read_at = time.monotonic()
+
+    def _now_locked(self) -> datetime:
+        value = self._sim + timedelta(seconds=max(0.0, time.time() - self._real) * self._scale)
+        if self._last is not None and value < self._last:
+            value = self._last  # the wall clock stepped back: simulated time waits instead
+        self._last = value
+        return value
+
+    # ----- changing -----------------------------------------------------------------------------
+    def _change(self, at: datetime | None, delta: timedelta, scale: float | None, *, backwards: bool) -> datetime:
+        with session_scope(self.engine) as session:
+            row = session.exec(select(StateRow).where(StateRow.id == 1).with_for_update()).one()
+            current = utc(row.sim_anchor) + timedelta(seconds=max(0.0, time.time() - row.real_anchor) * row.scale)
+            target = (utc(at) if at is not None else current) + delta
+            if target < current and not backwards:
+                raise InvalidInputError(
+                    f"{target.astimezone(CITY_TZ):%Y-%m-%d %H:%M:%S} is earlier than the sandbox's now "
+                    f"({current.astimezone(CITY_TZ):%Y-%m-%d %H:%M:%S}); the clock does not go back unless asked.",
+                    "Pass a later time, or allow going back explicitly (--backwards); orders may then look undone.",
+                )
+            row.sim_anchor, row.real_anchor = target, time.time()
+            row.scale = row.scale if scale is None else scale
+            row.clock_version += 1
+            session.add(row)
+        with self._lock:
+            self._keep(row)
+        return target
+
+    def freeze(self, at: datetime | None = None, *, backwards: bool = False) -> datetime:
+        """Stop time (at ``at`` if given) and return the frozen instant."""
+        return self._change(at, timedelta(0), 0.0, backwards=backwards)
+
+    def set(self, at: datetime, *, backwards: bool = False) -> None:
+        if at.tzinfo is None:
+            raise ValueError("SandboxClock.set needs a timezone-aware datetime")
+        self._change(at, timedelta(0), None, backwards=backwards)
+
+    def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise InvalidInputError("The clock only advances forward.", "Pass a positive duration.")
+        return self._change(None, delta, None, backwards=False)
+
+    def run(self, scale: float) -> None:
+        """Let time flow from now at ``scale`` simulated seconds per real second (0 freezes)."""
+        if scale < 0:
+            raise InvalidInputError(f"scale {scale} is negative.", "Pass 0 to freeze, 1 for real time, or more.")
+        self._change(None, timedelta(0), scale, backwards=False)
+
+
+def new_clock_row(start: datetime | None, scale: float) -> StateRow:
+    """The clock a new sandbox starts with: at ``start`` (default: now), running at ``scale``."""
+    if start is not None and start.tzinfo is None:
+        raise ValueError("the sandbox clock start must be timezone-aware")
+    anchor = (start or datetime.now(UTC)).astimezone(UTC)  # stored in UTC: SQLite keeps no offset
+    return StateRow(id=1, sim_anchor=anchor, real_anchor=time.time(), scale=scale)

@@ -1,0 +1,182 @@
+"""``Idempotency-Key`` for every write of every provider API, as payment APIs honour it.
+
+A client that did not hear the answer to a write (a timeout, a dropped connection) sends it again
+with the same key; the provider answers with the first answer instead of acting twice. A key is
+the caller's own (two users' keys never meet), is bound to the exact request it first came with
+(the same key on another request is refused), and a retry that arrives while the first attempt
+is still running is told so rather than run beside it. Only successes are kept: a refused request
+changed nothing (that is the rule everywhere here), so running it again is safe, and a retry after
+the cause is fixed (a wallet topped up, a seat freed) must not get the old refusal. Answers are
+kept for a day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+import anyio.to_thread
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.errors import ConflictError, InvalidInputError, LifestyleError
+from shared.kit.db import session_scope
+
+from .credentials import ServiceKey
+from .models import IdempotencyRow
+
+HEADER = "idempotency-key"
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+KEEP = timedelta(days=1)
+ABANDONED_AFTER = timedelta(seconds=60)  # a first attempt that never finished (its process died)
+MAX_KEY = 255
+
+
+def _valid(key: str) -> bool:
+    return 0 < len(key) <= MAX_KEY and all(33 <= ord(c) <= 126 for c in key)
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp, *, engine: Engine, keys: ServiceKey) -> None:
+        self.app = app
+        self.engine = engine
+        self.keys = keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITES:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        key = headers.get(HEADER)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        if not _valid(key):
+            await _error(send, InvalidInputError(
+                "The Idempotency-Key header must be 1–255 printable ASCII characters.",
+                "Send an id such as a confirmation token or a UUID.",
+            ))  # fmt: skip
+            return
+        try:
+            user = self.keys.check(headers.get("authorization"), scope="").user_id
+        except LifestyleError:
+            await self.app(scope, receive, send)  # the route refuses the missing credential itself
+            return
+        body = await _read_body(receive)
+        digest = hashlib.sha256(
+            b"\0".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
+        ).hexdigest()
+        found = await anyio.to_thread.run_sync(self._begin, user, key, digest)
+        if isinstance(found, LifestyleError):
+            await _error(send, found)
+            return
+        if found is not None:
+            await _replay(send, found)
+            return
+        await self._first(scope, body, send, user, key)
+
+    def _begin(self, user: str, key: str, digest: str) -> IdempotencyRow | LifestyleError | None:
+        """The stored answer to replay, an error to send, or None: this request is the first (now recorded)."""
+        now = datetime.now(UTC)
+        try:
+            with session_scope(self.engine) as session:
+                row = session.get(IdempotencyRow, (user, key))
+                if row is not None:
+                    started = row.created_at.replace(tzinfo=row.created_at.tzinfo or UTC)
+                    if row.fingerprint != digest:
+                        return InvalidInputError(
+                            "This Idempotency-Key was already used for a different request.",
+                            "Use a new key for a new request; reuse a key only to retry the very same one.",
+                        )
+                    if row.status:
+                        return row
+                    if now - started < ABANDONED_AFTER:
+                        return ConflictError(
+                            "A request with this Idempotency-Key is still being processed.",
+                            "Wait a moment and retry with the same key to get its answer.",
+                        )
+                    session.delete(row)
+                    session.flush()
+                session.exec(  # type: ignore[call-overload]
+                    delete(IdempotencyRow).where(
+                        IdempotencyRow.user_id == user,  # type: ignore[arg-type]
+                        IdempotencyRow.created_at < now - KEEP,  # type: ignore[arg-type]
+                    )
+                )
+                session.add(IdempotencyRow(user_id=user, key=key, fingerprint=digest, created_at=now))
+        except IntegrityError:  # another first attempt got in at the same moment
+            return ConflictError(
+                "A request with this Idempotency-Key is still being processed.",
+                "Wait a moment and retry with the same key to get its answer.",
+            )
+        return None
+
+    async def _first(self, scope: Scope, body: bytes, send: Send, user: str, key: str) -> None:
+        status = 0
+        content_type = ""
+        chunks: list[bytes] = []
+        delivered = False
+
+        async def receive_again() -> Message:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def keep(message: Message) -> None:
+            nonlocal status, content_type
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                content_type = Headers(raw=message.get("headers", [])).get("content-type", "")
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive_again, keep)
+        finally:
+            await anyio.to_thread.run_sync(self._finish, user, key, status, content_type, b"".join(chunks))
+
+    def _finish(self, user: str, key: str, status: int, content_type: str, body: bytes) -> None:
+        with session_scope(self.engine) as session:
+            row = session.get(IdempotencyRow, (user, key))
+            if row is None:
+                return
+            if not 200 <= status < 300:
+                session.delete(row)  # not an answer to keep: a retry runs again
+                return
+            row.status, row.content_type, row.body = status, content_type, body
+            session.add(row)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    parts: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(parts)
+
+
+async def _replay(send: Send, row: IdempotencyRow) -> None:
+    headers = [(b"idempotent-replayed", b"true"), (b"content-length", str(len(row.body)).encode())]
+    if row.content_type:
+        headers.append((b"content-type", row.content_type.encode()))
+    await send({"type": "http.response.start", "status": row.status, "headers": headers})
+    await send({"type": "http.response.body", "body": row.body})
+
+
+async def _error(send: Send, exc: LifestyleError) -> None:
+    body = json.dumps(exc.body().model_dump()).encode()
+    headers: list[tuple[bytes, bytes]] = [(b"content-type", b"application/json"),
+                                          (b"content-length", str(len(body)).encode())]  # fmt: skip
+    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,190 @@
+"""Opening a sandbox: one database with the account, the clock, the service key and each vertical.
+
+The first server to open a fresh sandbox creates the account tables and seeds them from
+``fixtures/users.json`` (users, their address books and wallets, the clock, the key the MCP servers
+sign provider credentials with); each vertical then adds and seeds its own tables. Everything is
+idempotent and done in one turn, so the four servers can start together.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from shared.errors import BackendUnavailableError
+from shared.kit.db import drop_sandbox, ensure_seeded, make_engine
+from shared.kit.settings import SANDBOX_FILE, Settings
+
+from .accounts import Accounts, fold_label
+from .clock import SandboxClock, new_clock_row
+from .models import AccountTable, AddressRow, LedgerRow, MetaRow, UserRow, WalletRow
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "2"
+"""2: one account per sandbox (lifestyle-mcp 0.2). 1 was a database per vertical, each with its own users."""
+OLD_FILES = ("food.db", "tickets.db", "movies.db", "nav.db")
+SERVICE_KEY = "service_key"
+
+
+@dataclass
+class Sandbox:
+    """One sandbox as a backend sees it: its database, its clock, its accounts and its service key."""
+
+    engine: Engine
+    clock: SandboxClock
+    accounts: Accounts
+    service_key: bytes
+    fixtures_dir: Path
+    verticals: list[str] = field(default_factory=list)
+
+
+def _read(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _is_seeded(session: Session) -> bool:
+    return session.get(MetaRow, "schema_version") is not None
+
+
+def seed_accounts(session: Session, settings: Settings) -> None:
+    """Users, address books, opening wallet balances, the clock and the service key of a new sandbox."""
+    opened = datetime(2026, 1, 1, tzinfo=UTC)
+    session.add(new_clock_row(settings.clock_start, settings.time_scale))
+    users = _read(settings.fixtures_dir / "users.json")["users"]
+    for user in users:
+        session.add(
+            UserRow(
+                id=user["id"],
+                name=user["name"],
+                phone=user.get("phone", ""),
+                email=user.get("email", ""),
+                currency=user.get("currency", "EUR"),
+                created_at=opened,
+            )
+        )
+        balance = user["wallet_balance_minor"]
+        session.add(WalletRow(user_id=user["id"], balance_minor=balance, currency=user.get("currency", "EUR")))
+        session.add(
+            LedgerRow(
+                user_id=user["id"],
+                vertical="account",
+                kind="opening",
+                ref=f"open_{user['id']}",
+                amount_minor=balance,
+                memo="Opening balance",
+                at=opened,
+            )
+        )
+        for n, adr in enumerate(user.get("addresses", [])):
+            session.add(
+                AddressRow(
+                    id=adr["id"] if adr["id"].startswith("adr_") else f"adr_{adr['id']}",
+                    user_id=user["id"],
+                    label=adr["label"],
+                    label_key=fold_label(adr["label"]),
+                    street=adr["street"],
+                    housenumber=adr["housenumber"],
+                    postcode=adr.get("postcode", ""),
+                    city=adr.get("city", "Helsinki"),
+                    lat=adr["lat"],
+                    lng=adr["lng"],
+                    notes=adr.get("notes", ""),
+                    created_at=opened.replace(minute=n),
+                )
+            )
+    session.add(MetaRow(key=SERVICE_KEY, value=secrets.token_hex(32)))
+    session.add(MetaRow(key="schema_version", value=SCHEMA_VERSION))
+
+
+def _warn_about_old_files(settings: Settings) -> None:
+    if settings.database_url:
+        return
+    old = [name for name in OLD_FILES if (settings.data_dir / name).exists()]
+    if old:
+        log.warning(
+            "%s in %s are from lifestyle-mcp 0.1 (a database per server) and are no longer read: every server now "
+            "shares one sandbox, %s, with one account and wallet. Their orders and balances are not carried over; "
+            "delete the old files when you no longer need them.",
+            ", ".join(old),
+            settings.data_dir,
+            SANDBOX_FILE,
+        )
+
+
+def open_sandbox(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
+    """The sandbox the settings name, created and seeded on first use."""
+    engine = engine or make_engine(settings.effective_database_url)
+    _warn_about_old_files(settings)
+    ensure_seeded(engine, AccountTable.metadata, _is_seeded, lambda s: seed_accounts(s, settings))
+    with Session(engine) as session:
+        key = session.get(MetaRow, SERVICE_KEY)
+        assert key is not None
+        service_key = bytes.fromhex(key.value)
+    clock = SandboxClock(engine)
+    _warn_about_ignored_clock_settings(settings, clock)
+    return Sandbox(
+        engine=engine,
+        clock=clock,
+        accounts=Accounts(engine, clock, settings.fixtures_dir),
+        service_key=service_key,
+        fixtures_dir=settings.fixtures_dir,
+    )
+
+
+def _warn_about_ignored_clock_settings(settings: Settings, clock: SandboxClock) -> None:
+    if "time_scale" in settings.model_fields_set and settings.time_scale != clock.scale:
+        log.warning(
+            "time_scale=%g only applies to a new sandbox; this one's clock runs at %g× (change it with "
+            "`lifestyle-mcp clock run --scale N` or `lifestyle-mcp clock freeze`).",
+            settings.time_scale,
+            clock.scale,
+        )
+
+
+def prepare_vertical(
+    settings: Settings,
+    name: str,
+    metadata: MetaData,
+    is_seeded: Callable[[Session], bool],
+    seed: Callable[[Session, Sandbox], None],
+    *,
+    engine: Engine | None = None,
+) -> Sandbox:
+    """Open the sandbox and make sure ``name``'s tables exist and are seeded."""
+    sandbox = open_sandbox(settings, engine=engine)
+    ensure_seeded(sandbox.engine, metadata, is_seeded, lambda s: seed(s, sandbox))
+    sandbox.verticals.append(name)
+    return sandbox
+
+
+def reset_sandbox(settings: Settings) -> list[str]:
+    """Drop every table of the sandbox (all verticals, the account, the clock): the next start reseeds."""
+    engine = make_engine(settings.effective_database_url)
+    try:
+        return drop_sandbox(engine)
+    finally:
+        engine.dispose()
+
+
+def require_schema(found: str | None, wanted: str, vertical: str, bind: Engine | Connection) -> None:
+    """Refuse, with what to do, a vertical's tables written by another version of lifestyle-mcp."""
+    if found is None or found == wanted:
+        return
+    where = bind.engine.url.render_as_string(hide_password=True)
+    raise BackendUnavailableError(
+        f"The sandbox database {where} holds {vertical} tables from another lifestyle-mcp version "
+        f"(fixtures version {found}, this version uses {wanted}: one shared account instead of one per server).",
+        "Run `lifestyle-mcp reset` to rebuild the sandbox from the fixtures (its orders are deleted), or point "
+        "LIFESTYLE_DATABASE_URL at an empty database.",
+    )

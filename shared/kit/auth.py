@@ -1,0 +1,99 @@
+"""Bearer tokens on the MCP servers' streamable HTTP endpoints.
+
+With ``LIFESTYLE_AUTH=token`` (the default) every HTTP request carries ``Authorization: Bearer …``,
+checked by the SDK's auth middleware with a ``TokenVerifier``; a request without a valid token gets
+401 with ``WWW-Authenticate`` and the protected-resource metadata is served. The default verifier
+asks the sandbox's provider whose the token is (RFC 7662 introspection, through the same typed
+client the tools use); a deployment plugs in its own (an OAuth issuer's JWKS, say) with
+``LIFESTYLE_TOKEN_VERIFIER=module:factory``, ``factory(settings)`` returning a ``TokenVerifier``
+whose tokens' ``subject`` is the sandbox user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from mcp.server.auth.provider import AccessToken, TokenVerifier
+from mcp.server.auth.settings import AuthSettings
+
+from shared.account.credentials import TOKEN_PREFIX
+from shared.kit.client import BackendClient
+from shared.kit.settings import Settings
+
+SCOPE = "lifestyle"
+REMEMBER_S = 10.0  # how long a checked token is trusted before asking again (a revocation waits this long)
+
+
+class IntrospectingVerifier(TokenVerifier):
+    """A user's bearer token, checked with the sandbox's provider and remembered for a few seconds."""
+
+    def __init__(self, settings: Settings, new_client: Callable[[], BackendClient]) -> None:
+        self.settings = settings
+        self._new_client = new_client
+        self._client: BackendClient | None = None
+        self._seen: dict[str, tuple[float, AccessToken]] = {}
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        key = hashlib.sha256(token.encode()).hexdigest()  # the token itself is not kept
+        held = self._seen.get(key)
+        now = time.monotonic()
+        if held is not None and held[0] > now:
+            return held[1]
+        if self._client is None:
+            self._client = self._new_client()
+        answer = await self._client.introspect(token)
+        if not answer.active:
+            self._seen.pop(key, None)
+            return None
+        access = AccessToken(
+            token=token,
+            client_id=answer.client_id or "lifestyle",
+            scopes=[SCOPE],
+            expires_at=answer.exp,
+            subject=answer.sub,
+            resource=self.settings.public_url or None,
+        )
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        self._seen[key] = (now + REMEMBER_S, access)
+        return access
+
+
+def load_verifier(spec: str, settings: Settings) -> TokenVerifier:
+    """``module:factory`` → ``factory(settings)``."""
+    module, _, name = spec.partition(":")
+    if not module or not name:
+        raise ValueError(f"token_verifier {spec!r} must look like 'package.module:factory'")
+    factory: Any = getattr(importlib.import_module(module), name)
+    verifier = factory(settings)
+    if not isinstance(verifier, TokenVerifier) and not hasattr(verifier, "verify_token"):
+        raise TypeError(f"{spec} returned {type(verifier).__name__}, not a TokenVerifier")
+    return verifier  # type: ignore[no-any-return]
+
+
+def auth_options(settings: Settings, new_client: Callable[[], BackendClient]) -> dict[str, Any]:
+    """``MCPServer`` keyword arguments that make its HTTP endpoint demand bearer tokens (none when
+    ``auth`` is ``none``). stdio and in-memory connections never go through them."""
+    if settings.auth == "none":
+        return {}
+    verifier = (
+        load_verifier(settings.token_verifier, settings)
+        if settings.token_verifier
+        else IntrospectingVerifier(settings, new_client)
+    )
+    resource = settings.public_url or None
+    issuer = settings.issuer_url or (resource.rsplit("/", 1)[0] if resource else "http://127.0.0.1")
+    return {
+        "token_verifier": verifier,
+        "auth": AuthSettings(
+            issuer_url=issuer,  # type: ignore[arg-type]  # pydantic parses the URL
+            resource_server_url=resource,  # type: ignore[arg-type]
+            validate_token_resource=False,  # sandbox tokens serve every server of the sandbox
+        ),
+    }

@@ -1,0 +1,67 @@
+"""Helpers every test package shares: a sandbox per test, credentials for the provider APIs, snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import httpx2
+from fastapi import FastAPI
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Engine
+
+from shared.account.models import AccountTable
+from shared.kit.client import IN_PROCESS_BASE
+from shared.kit.db import drop_sandbox, make_engine
+from shared.kit.settings import Settings
+
+
+def sandbox_settings(vertical: str, tmp_path: Path, start: datetime, database_url: str = "", **extra: Any) -> Settings:
+    """Settings for a fresh sandbox in ``tmp_path`` (or a wiped PostgreSQL database), frozen at ``start``."""
+    return Settings.for_vertical(
+        vertical, data_dir=tmp_path, database_url=database_url, user="usr_demo", time_scale=0, clock_start=start,
+        **extra,
+    )  # fmt: skip
+
+
+def fresh_engine(settings: Settings) -> Engine:
+    """An engine on the settings' database with no sandbox in it (PostgreSQL databases are shared by a session)."""
+    engine = make_engine(settings.effective_database_url)
+    drop_sandbox(engine)
+    return engine
+
+
+def auth(app: FastAPI, user: str = "usr_demo", scope: str = "act") -> dict[str, str]:
+    """The header an MCP server of this sandbox would send to act for ``user``."""
+    return {"Authorization": f"Bearer {app.state.keys.mint(user, scope)}"}
+
+
+def snapshot(engine: Engine, *metadatas: MetaData) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of these metadatas and the account: compare before/after to prove nothing changed."""
+    names = [name for md in (AccountTable.metadata, *metadatas) for name in md.tables]
+    with engine.connect() as conn:
+        return {
+            name: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {name}")).all()), key=repr) for name in names
+        }
+
+
+def provider(app: FastAPI, user: str = "usr_demo", **kwargs: Any) -> httpx.AsyncClient:
+    """An httpx client on a provider app in process, signed for ``user`` as an MCP server would sign it."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=IN_PROCESS_BASE, headers=auth(app, user), **kwargs
+    )
+
+
+@asynccontextmanager
+async def mcp_over_http(url: str, token: str = "", *, mode: str = "auto") -> AsyncIterator[Client]:
+    """An MCP client on a streamable HTTP endpoint, sending ``token`` as its bearer token."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    http = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30, read=300))
+    async with http, Client(streamable_http_client(url, http_client=http), mode=mode) as client:
+        yield client
