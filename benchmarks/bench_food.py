@@ -28,12 +28,16 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx2
 from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
 
 sys.path.insert(0, str(Path(__file__).parent))
 from echo_server import build as build_echo
 
 from servers.food.server import build_server
+from shared.account import open_sandbox
+from shared.account.credentials import issue_token
 from shared.kit.settings import Settings
 
 BIN = Path(sys.executable).parent
@@ -133,6 +137,8 @@ async def main(calls: int, rounds: int) -> None:
             ours, echo, ratios = await compare(build_echo(), server, tool, args, calls, rounds)
             print(row(f"in memory   {tool}", ours, echo, ratios))
         food_port, echo_port = free_port(), free_port()
+        token = issue_token(open_sandbox(settings).engine, settings.user)  # HTTP requests need a bearer token
+        bearer = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(30, read=300))
         env = {**os.environ, "LIFESTYLE_DATA_DIR": scratch, "LIFESTYLE_LOG_LEVEL": "WARNING"}
         procs = [
             subprocess.Popen([str(BIN / "food-mcp"), "--transport", "http", "--port", str(food_port)], env=env),
@@ -142,8 +148,9 @@ async def main(calls: int, rounds: int) -> None:
             wait_port(food_port)
             wait_port(echo_port)
             for tool, args in cases:
-                ours, echo, ratios = await compare(f"http://127.0.0.1:{echo_port}/mcp",
-                                                   f"http://127.0.0.1:{food_port}/mcp", tool, args, calls // 4, rounds)
+                food_http = streamable_http_client(f"http://127.0.0.1:{food_port}/mcp", http_client=bearer)
+                ours, echo, ratios = await compare(f"http://127.0.0.1:{echo_port}/mcp", food_http, tool, args,
+                                                   calls // 4, rounds)  # fmt: skip
                 print(row(f"HTTP        {tool}", ours, echo, ratios))
         finally:
             for p in procs:

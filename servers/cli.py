@@ -1,8 +1,10 @@
-"""``lifestyle-mcp``: the umbrella command over all verticals.
+"""``lifestyle-mcp``: the umbrella command over all verticals and the sandbox they share.
 
 ``lifestyle-mcp demo`` runs a scripted session through the real protocol (stdio);
-``lifestyle-mcp serve food --transport http`` runs one server; ``lifestyle-mcp reset`` reloads
-fixtures; ``lifestyle-mcp config --client claude-desktop`` prints a ready config snippet.
+``lifestyle-mcp serve food --transport http`` runs one server; ``lifestyle-mcp reset`` rebuilds the
+sandbox; ``lifestyle-mcp clock …`` shows and moves the sandbox's one simulated clock;
+``lifestyle-mcp users`` lists its accounts and ``lifestyle-mcp token --user usr_alice`` prints a
+bearer token for HTTP clients; ``lifestyle-mcp config --client claude-desktop`` prints a config.
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import servers
 from shared.kit.cli import Vertical
 from shared.kit.cli import run as run_vertical
+from shared.kit.settings import Settings
+
+CLIENTS = ["claude-desktop", "claude-code", "qwen-agent", "cursor", "gemini"]
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
+UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def verticals() -> dict[str, Vertical]:
@@ -33,6 +42,94 @@ def verticals() -> dict[str, Vertical]:
     return found
 
 
+def out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def duration(text: str) -> timedelta:
+    """'90' or '90s', '15m', '2h', '1d' (also '1.5h')."""
+    m = DURATION.match(text.strip())
+    if not m:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration: use e.g. 90s, 15m, 2h or 1d")
+    return timedelta(seconds=float(m.group(1)) * UNITS[m.group(2)])
+
+
+def instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. 2026-12-24T18:00+02:00")
+    return value
+
+
+def add_clock(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    clock = sub.add_parser("clock", help="show or move the sandbox's simulated clock (shared by every server)")
+    verbs = clock.add_subparsers(dest="verb", required=True)
+    verbs.add_parser("show", help="print the simulated time and speed")
+    set_ = verbs.add_parser("set", help="jump to an instant (ISO 8601 with offset)")
+    set_.add_argument("to", type=instant)
+    set_.add_argument("--backwards", action="store_true", help="allow an instant earlier than now")
+    adv = verbs.add_parser("advance", help="move forward by a duration: 90s, 15m, 2h, 1d")
+    adv.add_argument("by", type=duration)
+    frz = verbs.add_parser("freeze", help="stop time (at an instant, if given)")
+    frz.add_argument("at", nargs="?", type=instant, default=None)
+    run = verbs.add_parser("run", help="let time flow")
+    run.add_argument("--scale", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+
+
+def clock_command(args: argparse.Namespace) -> None:
+    from shared.account import open_sandbox
+
+    sandbox = open_sandbox(Settings())
+    clock = sandbox.clock
+    if args.verb == "set":
+        clock.set(args.to, backwards=args.backwards)
+    elif args.verb == "advance":
+        clock.advance(args.by)
+    elif args.verb == "freeze":
+        clock.freeze(args.at)
+    elif args.verb == "run":
+        clock.run(args.scale)
+    speed = "frozen" if clock.scale == 0 else f"running at {clock.scale:g}×"
+    out(f"{clock.now():%Y-%m-%d %H:%M:%S %Z} ({speed})")
+    sandbox.engine.dispose()
+
+
+def users_command() -> None:
+    from sqlmodel import Session, select
+
+    from shared.account import open_sandbox
+    from shared.account.models import UserRow
+
+    sandbox = open_sandbox(Settings())
+    with Session(sandbox.engine) as session:
+        ids = [row.id for row in session.exec(select(UserRow).order_by(UserRow.id)).all()]
+    for user_id in ids:
+        me = sandbox.accounts.me(user_id)
+        labels = ", ".join(a.label for a in sandbox.accounts.list_addresses(user_id).addresses)
+        out(f"{me.id:<14} {me.name:<18} {me.wallet.display:>10}  {labels}")
+    sandbox.engine.dispose()
+
+
+def reset_command() -> None:
+    from shared.account import reset_sandbox
+
+    settings = Settings()
+    dropped = reset_sandbox(settings)
+    for name, vertical in verticals().items():
+        vertical.prepare(Settings.for_vertical(name)).engine.dispose()
+    out(f"Rebuilt the sandbox at {settings.effective_database_url} ({len(dropped)} tables dropped and reseeded).")
+
+
+def token_command(args: argparse.Namespace) -> None:
+    from shared.account import open_sandbox
+    from shared.account.credentials import issue_token
+
+    sandbox = open_sandbox(Settings())
+    ttl = timedelta(days=args.days) if args.days else None
+    out(issue_token(sandbox.engine, args.user, ttl=ttl, label=args.label))
+    sandbox.engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="lifestyle-mcp", description=__doc__)
@@ -42,24 +139,32 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve = sub.add_parser("serve", help="run one server: lifestyle-mcp serve food [--transport http ...]")
     serve.add_argument("vertical")
     serve.add_argument("rest", nargs=argparse.REMAINDER)
-    reset = sub.add_parser("reset", help="reload fixtures for one or all verticals")
-    reset.add_argument("vertical", nargs="?", default="all")
+    sub.add_parser("reset", help="rebuild the sandbox from the fixtures (every server's data, accounts, clock)")
     config = sub.add_parser("config", help="print a client config snippet")
-    config.add_argument(
-        "--client", required=True, choices=["claude-desktop", "claude-code", "qwen-agent", "cursor", "gemini"]
-    )
-    config.add_argument("--http", action="store_true", help="HTTP entries instead of stdio")
+    config.add_argument("--client", required=True, choices=CLIENTS)
+    config.add_argument("--http", action="store_true", help="HTTP entries (with a bearer token) instead of stdio")
+    add_clock(sub)
+    sub.add_parser("users", help="list the sandbox's users with their wallets and saved addresses")
+    token = sub.add_parser("token", help="print a new bearer token for a sandbox user (for HTTP clients)")
+    token.add_argument("--user", default=None, help="the user it acts for (default LIFESTYLE_USER)")
+    token.add_argument("--days", type=float, default=30, help="lifetime in days (0: no expiry; default 30)")
+    token.add_argument("--label", default="cli", help="a name to recognise it by")
     ns = parser.parse_args(args)
     if ns.command == "serve":
         run_vertical(verticals()[ns.vertical], ns.rest)
     elif ns.command == "reset":
-        for name, vertical in verticals().items():
-            if ns.vertical in ("all", name):
-                run_vertical(vertical, ["reset"])
+        reset_command()
     elif ns.command == "config":
         from servers.clients import snippet
 
-        sys.stdout.write(snippet(ns.client, list(verticals()), http=ns.http) + "\n")
+        out(snippet(ns.client, list(verticals()), http=ns.http))
+    elif ns.command == "clock":
+        clock_command(ns)
+    elif ns.command == "users":
+        users_command()
+    elif ns.command == "token":
+        ns.user = ns.user or Settings().user
+        token_command(ns)
     else:
         from servers.demos import run_demo
 

@@ -43,13 +43,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: Any) -> Iterator[str]:
+def serve_in_thread(app: Any, port: int = 0) -> Iterator[str]:
     """Run an ASGI app under real uvicorn on 127.0.0.1 in a thread; yields the base URL.
 
     A sync context manager (not an async fixture) so no anyio cancel scope crosses
     pytest-asyncio's setup and teardown tasks.
     """
-    port = free_port()
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

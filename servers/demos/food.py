@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import anyio
 from mcp import Client
 
-from servers.demos import call, say, server_params
+from servers.demos import Stage, advance, call, paid, say
 
 
-async def demo(data_dir: Path) -> None:
+async def demo(stage: Stage) -> None:
     say("\n=== food-mcp (Ele.me-like) over stdio ===")
-    # 240 simulated seconds per real second: a 30-minute delivery takes about eight seconds.
-    params = server_params("food-mcp", data_dir, LIFESTYLE_TIME_SCALE="240")
-    async with Client(params) as c:
+    async with Client(stage.params("food-mcp")) as c:
         home = (await call(c, "food_list_addresses"))["addresses"][0]
         say(f"    delivering to {home['label']}: {home['street']} {home['housenumber']}")
         hits = await call(
@@ -56,8 +51,9 @@ async def demo(data_dir: Path) -> None:
         placed = await call(c, "food_place_order", {"confirmation_token": first["quote"]["confirmation_token"]})
         order = placed["order"]
         say(f"    placed {order['id']}, ETA {order['eta'][11:16]}")
-        for _ in range(8):
-            await anyio.sleep(1.5)
+        say(paid(placed))
+        for _ in range(12):
+            advance(stage, 5)  # the demo moves the sandbox's clock; the server reads it on the next request
             now = await call(c, "food_get_order", {"order_id": order["id"]})
             rider = now["rider"]
             where = (
@@ -78,6 +74,7 @@ async def demo(data_dir: Path) -> None:
         )
         second = await call(c, "food_place_order", {})
         second = await call(c, "food_place_order", {"confirmation_token": second["quote"]["confirmation_token"]})
+        say(paid(second))
         offer = await call(c, "food_cancel_order", {"order_id": second["order"]["id"], "reason": "changed my mind"})
         say(f"    {offer['quote']['summary']}")
         done = await call(
@@ -86,6 +83,7 @@ async def demo(data_dir: Path) -> None:
             {"order_id": second["order"]["id"], "confirmation_token": offer["quote"]["confirmation_token"]},
         )
         say(f"    {done['message']}")
+        say(paid(done))
         history = await call(c, "food_list_orders", {})
         for o in history["orders"]:
             say(f"    {o['id']} · {o['restaurant_name']} · {o['status']} · {o['total']['display']}")

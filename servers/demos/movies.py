@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mcp import Client
 
-from servers.demos import call, say, server_params
+from servers.demos import Stage, call, paid, say
 
 
-async def demo(data_dir: Path) -> None:
+async def demo(stage: Stage) -> None:
     say("\n=== movies-mcp (Taopiaopiao-like) over stdio ===")
-    async with Client(server_params("movies-mcp", data_dir)) as c:
+    async with Client(stage.params("movies-mcp")) as c:
         hits = await call(c, "movies_search_movies", {"query": "科幻", "limit": 3})
         for f in hits["films"]:
             say(
                 f"    {f['title']} ({f['year']}) · {', '.join(f['genres'][:2])} · {f['runtime_min']} min · "
                 f"Tomatometer {f['tomatometer']}% · {'/'.join(f['formats'])}"
             )
-        cinemas = await call(c, "movies_search_cinemas", {"address": "Kaivokatu 4", "limit": 3})
+        cinemas = await call(c, "movies_search_cinemas", {"address": "home", "limit": 3})
         for x in cinemas["cinemas"]:
             say(f"    {x['name']} · {x['distance_m']} m · {'/'.join(x['formats'])} · {x['showtimes_today']} today")
         chosen = None
         for film in hits["films"]:
             shows = await call(
-                c, "movies_find_showtimes", {"movie_id": film["id"], "address": "Kaivokatu 4", "limit": 10}
+                c, "movies_find_showtimes", {"movie_id": film["id"], "address": "home", "limit": 10}
             )
             chosen = next(
                 (s for s in shows["showtimes"] if s["status"] == "on_sale" and s["tiers"][0]["free"] >= 2), None
@@ -48,15 +46,17 @@ async def demo(data_dir: Path) -> None:
         first = await call(c, "movies_purchase", {"hold_id": hold["id"]})
         say(f"    {first['status']}: {first['quote']['summary']}")
         say("    (the user says yes)")
-        paid = await call(
+        paid_now = await call(
             c, "movies_purchase", {"hold_id": hold["id"], "confirmation_token": first["quote"]["confirmation_token"]}
         )
-        say(f"    {paid['message']}")
-        offer = await call(c, "movies_refund", {"order_id": paid["order"]["id"]})
+        say(f"    {paid_now['message']}")
+        say(paid(paid_now))
+        offer = await call(c, "movies_refund", {"order_id": paid_now["order"]["id"]})
         say(f"    {offer['quote']['summary']}")
         done = await call(
             c,
             "movies_refund",
-            {"order_id": paid["order"]["id"], "confirmation_token": offer["quote"]["confirmation_token"]},
+            {"order_id": paid_now["order"]["id"], "confirmation_token": offer["quote"]["confirmation_token"]},
         )
         say(f"    {done['message']} Order is now {done['order']['status']}.")
+        say(paid(done))

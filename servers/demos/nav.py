@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
+from datetime import datetime, time, timedelta
 
 from mcp import Client
 from mcp.types import ImageContent
 
-from servers.demos import call, say, server_params
+from servers.demos import Stage, call, say
+from shared.geo import CITY_TZ
 
 
-async def demo(data_dir: Path) -> None:
+async def demo(stage: Stage) -> None:
     say("\n=== nav-mcp (Amap-like) over stdio ===")
-    params = server_params("nav-mcp", data_dir, LIFESTYLE_CLOCK_START="2026-11-25T08:00:00+02:00",
-                           LIFESTYLE_TIME_SCALE="0")  # fmt: skip
-    async with Client(params) as c:
+    now = stage.sandbox.clock.now()
+    rush = datetime.combine(now.date() + timedelta(days=1), time(8, 0), tzinfo=CITY_TZ)
+    stage.sandbox.clock.set(rush)  # tomorrow's morning rush hour: traffic, trams every few minutes
+    say(f"    (the sandbox clock moves on to {rush:%a %H:%M})")
+    async with Client(stage.params("nav-mcp")) as c:
+        home = await call(c, "nav_route", {"origin": "home", "destination": "Kinopalatsi", "mode": "walking"})
+        say(f"    from {home['origin']['name']}: {home['routes'][0]['summary']}")
         cinema = (await call(c, "nav_geocode", {"query": "Kinopalatsi"}))["candidates"][0]
         say(f"    {cinema['name']} · {cinema['address']} · confidence {cinema['confidence']}")
         cathedral = (await call(c, "nav_geocode", {"query": "赫尔辛基大教堂"}))["candidates"][0]
@@ -56,6 +61,6 @@ async def demo(data_dir: Path) -> None:
             {"origin": cinema["id"], "destination": cathedral["id"], "mode": "walking", "size": "small"},
         )
         image = next(b for b in result.content if isinstance(b, ImageContent))
-        out = data_dir / "nav-demo-map.png"
+        out = stage.data_dir / "nav-demo-map.png"
         out.write_bytes(base64.b64decode(image.data))
         say(f"    map: {len(image.data) * 3 // 4:,} bytes of PNG ({out.name})")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from mcp import Client
 
-from servers.demos import call, say, server_params
+from servers.demos import Stage, call, paid, say
 
 
 def _pick_session(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -19,9 +18,9 @@ def _pick_session(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     return None
 
 
-async def demo(data_dir: Path) -> None:
+async def demo(stage: Stage) -> None:
     say("\n=== tickets-mcp (Damai-like) over stdio ===")
-    async with Client(server_params("tickets-mcp", data_dir)) as c:
+    async with Client(stage.params("tickets-mcp")) as c:
         hits = await call(c, "tickets_search_events", {"query": "话剧", "date_from": "", "limit": 3})
         for e in hits["events"]:
             say(
@@ -54,10 +53,11 @@ async def demo(data_dir: Path) -> None:
         first = await call(c, "tickets_purchase", {"hold_id": hold["id"]})
         say(f"    {first['status']}: {first['quote']['summary']}")
         say("    (the user says yes)")
-        paid = await call(
+        paid_now = await call(
             c, "tickets_purchase", {"hold_id": hold["id"], "confirmation_token": first["quote"]["confirmation_token"]}
         )
-        say(f"    {paid['message']}")
+        say(f"    {paid_now['message']}")
+        say(paid(paid_now))
         orders = await call(c, "tickets_list_orders", {"limit": 1})
         order = orders["orders"][0]
         for ticket in order["tickets"]:
@@ -68,3 +68,4 @@ async def demo(data_dir: Path) -> None:
             c, "tickets_refund", {"order_id": order["id"], "confirmation_token": offer["quote"]["confirmation_token"]}
         )
         say(f"    {done['message']} Order is now {done['order']['status']}.")
+        say(paid(done))

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from shared.errors import InvalidInputError
 from shared.geo import CITY_TZ
-from shared.kit.server import READ, ClientLifespan, LifestyleServer
+from shared.kit.server import READ, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
 from shared.schemas.nav import (
     MAX_QUERY,
@@ -43,13 +43,15 @@ if TYPE_CHECKING:
 INSTRUCTIONS = """Navigation in central Helsinki (Amap-like). nav_geocode turns an address or place name
 (English, Finnish or Chinese: 'Kinopalatsi', 'Fabianinkatu 39', '赫尔辛基大教堂') into coordinates;
 nav_search_places finds places near a point; nav_route gives distance, duration and turn-by-turn steps
-by driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_ id, 'lat,lng' or text);
+by driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_ id, a saved address such as
+'home' or 'work', 'lat,lng' or text);
 nav_distance_matrix compares up to 10 × 10 trips; nav_weather forecasts by date; nav_render_map draws
 a route and places as a PNG. Reuse ids that tools return; never invent coordinates."""
 
 ENDPOINT_HELP = (
-    "a place id (plc_…), address id (adr_…) or stop id (stp_…) from nav_geocode / nav_search_places, "
-    "'lat,lng' such as '60.1699,24.9384', or an address or place name"
+    "a place id (plc_…), address id (adr_…) or stop id (stp_…) from nav_geocode / nav_search_places, one of the "
+    "user's saved addresses ('home', 'work', another label, or its adr_ id), 'lat,lng' such as '60.1699,24.9384', "
+    "or an address or place name"
 )
 
 
@@ -84,9 +86,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         return app or create_app(settings)
 
     lifespan = ClientLifespan(settings, NavClient, create_backend)
-    mcp = LifestyleServer(
-        "nav", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
-    )
+    mcp = make_server("nav", settings, lifespan, INSTRUCTIONS)
 
     @mcp.tool(annotations=READ)
     async def nav_geocode(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from shared.schemas.account import Address, AddressInput, AddressList, User
 from shared.schemas.common import GeoPoint, Money, check_id, new_id
 
 from .clock import SandboxClock
-from .models import AddressRow, StateRow, UserRow, WalletRow
+from .models import AddressRow, LedgerRow, StateRow, UserRow, WalletRow
 
 MAX_ADDRESSES = 20
 LABEL_WORDS = {  # words people use for a saved label, in the languages of the suite
@@ -74,6 +76,32 @@ class Accounts:
                 "List the sandbox's users with `lifestyle-mcp users`; stdio servers act for LIFESTYLE_USER.",
             )
         return row
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        *,
+        wallet_minor: int = 0,
+        currency: str = "EUR",
+        addresses: Sequence[Address] = (),
+    ) -> User:
+        """A new account with an opening balance and a copy of the given addresses (for sandboxes of many users)."""
+        check_id(user_id, "usr", field="user_id", source="a name of your choosing, e.g. usr_alex")
+        now = self.clock.now()
+        with session_scope(self.engine) as session:
+            if session.get(UserRow, user_id) is not None:
+                raise ConflictError(f"User {user_id} already exists.", "Pick another id.")
+            session.add(UserRow(id=user_id, name=name, currency=currency, created_at=now))
+            session.add(WalletRow(user_id=user_id, balance_minor=wallet_minor, currency=currency))
+            session.add(LedgerRow(user_id=user_id, vertical="account", kind="opening", ref=f"open_{user_id}",
+                                  amount_minor=wallet_minor, memo="Opening balance", at=now))  # fmt: skip
+            for n, a in enumerate(addresses):
+                session.add(AddressRow(id=new_id("adr"), user_id=user_id, label=a.label, label_key=fold_label(a.label),
+                                       street=a.street, housenumber=a.housenumber, postcode=a.postcode, city=a.city,
+                                       lat=a.location.lat, lng=a.location.lng, notes=a.notes,
+                                       created_at=now + timedelta(microseconds=n)))  # fmt: skip
+        return self.me(user_id)
 
     def me(self, user_id: str) -> User:
         with Session(self.engine) as session:

@@ -52,14 +52,14 @@ def _admin(request: Request, auth: Bearer) -> str:
     return _keys(request).check(_header(auth), scope=ADMIN).user_id
 
 
-def _service(request: Request, auth: Bearer) -> str:
+def service_caller(request: Request, auth: Bearer) -> str:
     return _keys(request).check(_header(auth), scope="").user_id
 
 
 Caller = Annotated[str, Depends(_caller)]
 """The acting user's id, from the request's service credential (401 without a valid one)."""
 Admin = Annotated[str, Depends(_admin)]
-Service = Annotated[str, Depends(_service)]
+Service = Annotated[str, Depends(service_caller)]
 
 
 def account_router(sandbox: Sandbox) -> APIRouter:

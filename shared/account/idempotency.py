@@ -101,7 +101,7 @@ class IdempotencyMiddleware:
                         )
                     session.delete(row)
                     session.flush()
-                session.exec(  # type: ignore[call-overload]
+                session.exec(
                     delete(IdempotencyRow).where(
                         IdempotencyRow.user_id == user,  # type: ignore[arg-type]
                         IdempotencyRow.created_at < now - KEEP,  # type: ignore[arg-type]

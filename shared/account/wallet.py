@@ -89,7 +89,7 @@ def statement(engine: Engine, user_id: str, limit: int = 10, cursor: str = "") -
                 LedgerEntry(
                     at=local(utc(e.at)),
                     vertical=e.vertical,
-                    kind=e.kind,  # type: ignore[arg-type]  # written only with LedgerKind values
+                    kind=e.kind,
                     ref=e.ref,
                     amount=Money.of(e.amount_minor, row.currency),
                     memo=e.memo,

@@ -12,14 +12,14 @@ import secrets
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.account.api import account_router
+from shared.account.api import account_router, service_caller
 from shared.account.clock import SandboxClock
 from shared.account.credentials import ServiceKey
 from shared.account.idempotency import IdempotencyMiddleware
@@ -42,7 +42,8 @@ class ReadCache:
     """Rendered JSON of hot catalog reads, and the validator that says whether they are current.
 
     Catalog answers change with the clock only minute by minute (open now, hours today) and with
-    a few writes (a user's saved addresses, in any server of the sandbox). So every cached answer is named by one entity tag,
+    a few writes (a user's saved addresses, in any server of the sandbox). So every cached answer is
+    named by one entity tag,
     the simulated minute plus a write generation (and a token of this process): the backend
     serves repeats from memory, and a client that kept an earlier answer may reuse it exactly
     while ``etag()`` still returns the tag it came with (``Cache-Control: no-cache``: store, but
@@ -148,7 +149,15 @@ def backend_hosts(settings: Settings) -> list[str]:
 
 def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, description: str) -> FastAPI:
     """A vertical's provider API with everything every provider shares; the vertical adds its routes."""
-    app = FastAPI(title=title, version="2.0.0", description=description, responses=ERROR_RESPONSES)
+    # Every route needs a service credential (routes that act for a user take ``Caller`` besides); the
+    # OpenAPI document and /docs stay readable, as a provider's public API reference is.
+    app = FastAPI(
+        title=title,
+        version="2.0.0",
+        description=description,
+        responses=ERROR_RESPONSES,
+        dependencies=[Depends(service_caller)],
+    )
     keys = ServiceKey(sandbox.service_key)
     app.state.sandbox = sandbox
     app.state.clock = sandbox.clock

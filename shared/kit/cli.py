@@ -135,6 +135,8 @@ def serve_http(vertical: Vertical, settings: Settings, host: str, port: int, *, 
         log.warning("%s-mcp: LIFESTYLE_AUTH=none: every HTTP request acts for %s, unauthenticated", vertical.name,
                     settings.user)  # fmt: skip
     else:
-        log.warning("%s-mcp: requests need 'Authorization: Bearer <token>' (lifestyle-mcp token --user …)", vertical.name)
+        log.warning(
+            "%s-mcp: requests need 'Authorization: Bearer <token>' (lifestyle-mcp token --user …)", vertical.name
+        )
     log.warning("%s-mcp serving streamable HTTP at %s", vertical.name, url)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -16,7 +16,7 @@ Maneuver = Literal[
     "arrive", "board", "alight", "walk",
 ]  # fmt: skip
 Traffic = Literal["light", "moderate", "heavy", "none"]
-CandidateKind = Literal["address", "place", "street", "stop"]
+CandidateKind = Literal["saved", "address", "place", "street", "stop"]
 OpenStatus = Literal["open", "closed", "unknown"]
 Condition = Literal["clear", "partly_cloudy", "cloudy", "fog", "drizzle", "rain", "sleet", "snow", "thunderstorm"]
 MapSize = Literal["small", "medium", "large"]
@@ -26,7 +26,10 @@ MAX_QUERY = 200  # characters of a geocoding query (or a free-text route end) th
 class GeocodeCandidate(WireModel):
     """One interpretation of a geocoding query."""
 
-    kind: CandidateKind = Field(description="address (street + number), place (a named POI), street or stop.")
+    kind: CandidateKind = Field(
+        description="saved (one of the user's saved addresses: Home, Work…), address (street + number), place (a "
+        "named POI), street or stop."
+    )
     id: str = Field(description="adr_…, plc_… or stp_… id usable as a route origin/destination; '' for a street.")
     name: str = Field(description="What matched, e.g. 'Kinopalatsi' or 'Fabianinkatu 39'.")
     address: str = Field(description="One-line street address, e.g. 'Kaisaniemenkatu 2, 00100 Helsinki'.")
@@ -148,8 +151,8 @@ class RouteResult(WireModel):
 
 
 class RouteRequest(WireModel):
-    origin: str = Field(description="Place id, address id, stop id, 'lat,lng' or text.")
-    destination: str = Field(description="Place id, address id, stop id, 'lat,lng' or text.")
+    origin: str = Field(description="Place id, address id, stop id, saved address label ('home'), 'lat,lng' or text.")
+    destination: str = Field(description="Same forms as origin.")
     mode: TravelMode = Field(default="driving", description="Travel mode.")
     depart_at: datetime | None = Field(default=None, description="Departure time; None means now.")
     alternatives: bool = Field(default=False, description="Also return up to two alternative routes.")

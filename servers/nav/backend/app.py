@@ -12,10 +12,10 @@ from fastapi import FastAPI, Query
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from shared.clock import SimClock
+from shared.account import Sandbox, prepare_vertical
+from shared.account.api import Caller
 from shared.geo import require_in_city
-from shared.kit.backend import ERROR_RESPONSES, clock_router, install_error_handlers, make_clock
-from shared.kit.db import open_seeded, reset_url
+from shared.kit.backend import provider_app
 from shared.kit.settings import Settings
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import (
@@ -41,46 +41,34 @@ from .service import NavService
 from .transit import Transit
 
 
-def prepare_engine(settings: Settings) -> Engine:
-    url = settings.effective_database_url
-    return open_seeded(url, NavTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir))
+def prepare(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
+    """The sandbox with the nav tables created and, on first run, seeded."""
+    return prepare_vertical(settings, "nav", NavTable.metadata, seed.is_seeded, seed.seed, engine=engine)
 
 
-def reset_database(settings: Settings) -> None:
-    reset_url(settings.effective_database_url, NavTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir))
-
-
-def create_app(
-    settings: Settings,
-    *,
-    clock: SimClock | None = None,
-    engine: Engine | None = None,
-    network: RoadNetwork | None = None,
-) -> FastAPI:
+def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: RoadNetwork | None = None) -> FastAPI:
     """The provider app. ``network`` lets tests share one road network (and its prepared hierarchies)."""
-    clock = clock or make_clock(settings)
-    engine = engine or prepare_engine(settings)
+    sandbox = sandbox or prepare(settings)
     network = network or load_network(settings.fixtures_dir, settings.cache_dir / "nav")
-    with Session(engine) as session:
+    with Session(sandbox.engine) as session:
         places, addresses = seed.places(session), seed.addresses(session)
     router = Router(network)
     transit = Transit(settings.fixtures_dir, network, router)
-    svc = NavService(places, addresses, seed.categories(settings.fixtures_dir), network, router, transit, clock)
+    categories = seed.categories(settings.fixtures_dir)
+    svc = NavService(places, addresses, categories, network, router, transit, sandbox.clock, sandbox.accounts)
 
-    app = FastAPI(
+    app = provider_app(
+        settings,
+        sandbox,
         title="Navigation provider (mock)",
-        version="1.0.0",
-        description="Amap-like geocoding, places, routing, weather and static maps for central Helsinki.",
-        responses=ERROR_RESPONSES,
+        description="Amap-like geocoding, places, routing, weather and static maps for central Helsinki; origins "
+        "and destinations may name the caller's saved addresses ('home', a label, an adr_ id).",
     )
-    app.state.clock = clock
-    app.state.engine = engine
     app.state.service = svc
-    install_error_handlers(app)
-    app.include_router(clock_router(clock))
 
     @app.get("/geocode", tags=["geo"])
     def geocode(
+        user: Caller,
         query: Annotated[
             str, Query(description=f"Address, place name or category; at most {MAX_QUERY} characters.")
         ] = "",
@@ -93,7 +81,7 @@ def create_app(
             if (near_lat or near_lng)
             else None
         )
-        return svc.geocode(query, limit, near)
+        return svc.geocode(query, limit, near, user_id=user)
 
     @app.get("/reverse", tags=["geo"])
     def reverse(
@@ -120,12 +108,12 @@ def create_app(
         return svc.get_place(place_id)
 
     @app.post("/routes", tags=["routing"])
-    def route(body: RouteRequest) -> RouteResult:
-        return svc.route(body)
+    def route(user: Caller, body: RouteRequest) -> RouteResult:
+        return svc.route(body, user)
 
     @app.post("/matrix", tags=["routing"])
-    def matrix(body: MatrixRequest) -> MatrixResult:
-        return svc.matrix(body)
+    def matrix(user: Caller, body: MatrixRequest) -> MatrixResult:
+        return svc.matrix(body, user)
 
     @app.get("/weather", tags=["weather"])
     def weather(
@@ -135,7 +123,7 @@ def create_app(
         return svc.weather(day, days)
 
     @app.post("/map", tags=["maps"])
-    def draw_map(body: MapRequest) -> MapImage:
-        return svc.render_map(body)
+    def draw_map(user: Caller, body: MapRequest) -> MapImage:
+        return svc.render_map(body, user)
 
     return app

@@ -1,4 +1,6 @@
-"""Load the committed fixtures into the nav tables (first run, and ``nav-mcp reset``)."""
+"""Load the committed fixtures into the nav tables (first run, and after ``lifestyle-mcp reset``).
+
+The city's street addresses live here; a user's own saved addresses are the shared account's."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
+
+from shared.account import Sandbox, require_schema
 
 from .models import AddressRow, MetaRow, PlaceRow
 
@@ -18,10 +22,13 @@ def _read(path: Path) -> Any:
 
 
 def is_seeded(session: Session) -> bool:
-    return session.get(MetaRow, "fixture_version") is not None
+    row = session.get(MetaRow, "fixture_version")
+    require_schema(row.value if row else None, FIXTURE_VERSION, "nav", session.connection())
+    return row is not None
 
 
-def seed(session: Session, fixtures_dir: Path) -> None:
+def seed(session: Session, sandbox: Sandbox) -> None:
+    fixtures_dir = sandbox.fixtures_dir
     hours = _read(fixtures_dir / "nav" / "place_hours.json")["hours"]
     for place in _read(fixtures_dir / "osm" / "places.json")["places"]:
         session.add(

@@ -14,12 +14,15 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
+from sqlmodel import Session
 
+from shared.account import Accounts
 from shared.clock import SimClock
 from shared.dates import read_day
 from shared.errors import InvalidInputError, NotFoundError
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.hours import describe_week, is_open
+from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, page_slice
 from shared.schemas.nav import (
     MAX_QUERY,
@@ -128,8 +131,10 @@ class NavService:
         router: Router,
         transit: Transit,
         clock: SimClock,
+        accounts: Accounts,
     ) -> None:
         self.clock = clock
+        self.accounts = accounts
         self.network = network
         self.router = router
         self.transit = transit
@@ -270,7 +275,21 @@ class NavService:
         return float(best)
 
     # ----- geocoding ----------------------------------------------------------------------------
-    def geocode(self, query: str, limit: int = 5, near: GeoPoint | None = None, field: str = "query") -> GeocodeResult:
+    def saved(self, user_id: str, text: str) -> Address | None:
+        """The user's saved address ``text`` names: an adr_ id of theirs, a label, or 'home' / 'work'."""
+        if not user_id:
+            return None
+        with Session(self.accounts.engine) as session:
+            return self.accounts.find(session, user_id, text)
+
+    @staticmethod
+    def _saved_candidate(a: Address) -> GeocodeCandidate:
+        return GeocodeCandidate(kind="saved", id=a.id, name=f"{a.label} ({a.street} {a.housenumber})",
+                                address=a.one_line, location=a.location, confidence=1.0)  # fmt: skip
+
+    def geocode(
+        self, query: str, limit: int = 5, near: GeoPoint | None = None, field: str = "query", user_id: str = ""
+    ) -> GeocodeResult:
         raw = query.strip()
         if not raw:
             raise InvalidInputError(
@@ -292,6 +311,10 @@ class NavService:
             key = c.id or f"{c.kind}:{c.name}"
             if key not in out or out[key].confidence < c.confidence:
                 out[key] = c
+
+        mine = self.saved(user_id, raw)
+        if mine is not None:
+            add(self._saved_candidate(mine))
 
         for alias, target in ZH_ALIASES.items():
             if alias in text:
@@ -407,14 +430,19 @@ class NavService:
         )  # fmt: skip
 
     # ----- endpoints and routes -----------------------------------------------------------------
-    def resolve(self, text: str, role: str) -> Endpoint:
+    def resolve(self, text: str, role: str, user_id: str = "") -> Endpoint:
         raw = text.strip()
         if not raw:
             raise InvalidInputError(
                 f"{role} is empty.",
-                f"Pass the {role} as a place id (plc_…), an address id (adr_…), 'lat,lng' or an address or place name.",
+                f"Pass the {role} as a place id (plc_…), an address id (adr_…), a saved address ('home'), 'lat,lng' "
+                "or an address or place name.",
                 field=role,
             )
+        mine = self.saved(user_id, raw)
+        if mine is not None:
+            return Endpoint(input=raw, name=f"{mine.label}: {mine.street} {mine.housenumber}", location=mine.location,
+                            snap_m=0)  # fmt: skip
         m = COORDS.match(raw)
         if m:
             point = parse_point(float(m.group(1)), float(m.group(2)), role)
@@ -426,7 +454,9 @@ class NavService:
             a = self.address_by_id.get(raw)
             if a is None:
                 raise NotFoundError(
-                    f"No address has id {clip(raw)!r}.", "Use an adr_… id from nav_geocode.", field=role
+                    f"No address has id {clip(raw)!r}.",
+                    "Use an adr_… id from nav_geocode or one of your saved addresses (food_list_addresses).",
+                    field=role,
                 )
             return Endpoint(input=raw, name=f"{a.street} {a.housenumber}", location=GeoPoint(lat=a.lat, lng=a.lng),
                             snap_m=0)  # fmt: skip
@@ -436,7 +466,7 @@ class NavService:
                 raise NotFoundError(f"No stop has id {clip(raw)!r}.", "Use a stp_… id from nav_geocode.", field=role)
             s = self.transit.stops[i]
             return Endpoint(input=raw, name=s["name"], location=GeoPoint(lat=s["lat"], lng=s["lng"]), snap_m=0)
-        found = self.geocode(raw, limit=3, field=role).candidates
+        found = self.geocode(raw, limit=3, field=role, user_id=user_id).candidates
         top = found[0]
         if top.confidence < 0.6:
             options = "; ".join(f"{c.name} ({c.id or c.address})" for c in found)
@@ -459,9 +489,10 @@ class NavService:
         _, gap = self.network.snap("walking" if mode == "transit" else mode, end.location.lat, end.location.lng)
         return end.model_copy(update={"snap_m": round(gap)})
 
-    def route(self, req: RouteRequest) -> RouteResult:
+    def route(self, req: RouteRequest, user_id: str = "") -> RouteResult:
         mode = require_mode(req.mode)
-        origin, destination = self.resolve(req.origin, "origin"), self.resolve(req.destination, "destination")
+        origin = self.resolve(req.origin, "origin", user_id)
+        destination = self.resolve(req.destination, "destination", user_id)
         depart = self._depart(req.depart_at)
         notes: list[str] = []
         routes: list[Route]
@@ -485,7 +516,7 @@ class NavService:
         return RouteResult(origin=self._with_snap(origin, mode), destination=self._with_snap(destination, mode),
                            routes=routes, notes=notes)  # fmt: skip
 
-    def matrix(self, req: MatrixRequest) -> MatrixResult:
+    def matrix(self, req: MatrixRequest, user_id: str = "") -> MatrixResult:
         mode = require_mode(req.mode)
         for field, items in (("origins", req.origins), ("destinations", req.destinations)):
             if not 1 <= len(items) <= MAX_MATRIX:
@@ -494,8 +525,8 @@ class NavService:
                     f"Split the request into matrices of at most {MAX_MATRIX} × {MAX_MATRIX}.",
                     field=field,
                 )
-        origins = [self.resolve(o, f"origins[{i}]") for i, o in enumerate(req.origins)]
-        dests = [self.resolve(d, f"destinations[{j}]") for j, d in enumerate(req.destinations)]
+        origins = [self.resolve(o, f"origins[{i}]", user_id) for i, o in enumerate(req.origins)]
+        dests = [self.resolve(d, f"destinations[{j}]", user_id) for j, d in enumerate(req.destinations)]
         depart = self._depart(req.depart_at)
         cells: list[MatrixCell] = []
         if mode == "transit":
@@ -527,7 +558,7 @@ class NavService:
                             destinations=[self._with_snap(d, mode) for d in dests], cells=cells)  # fmt: skip
 
     # ----- maps ---------------------------------------------------------------------------------
-    def render_map(self, req: MapRequest) -> MapImage:
+    def render_map(self, req: MapRequest, user_id: str = "") -> MapImage:
         """A PNG of a route (A → B) and/or numbered places, with a summary of what is drawn."""
         if len(req.place_ids) > MAX_MAP_PLACES:
             raise InvalidInputError(
@@ -545,7 +576,7 @@ class NavService:
         route_text = ""
         if req.origin:
             result = self.route(RouteRequest(origin=req.origin, destination=req.destination, mode=req.mode,
-                                             depart_at=req.depart_at))  # fmt: skip
+                                             depart_at=req.depart_at), user_id)  # fmt: skip
             best = result.routes[0]
             lines.append((decode_polyline(best.polyline), (200, 40, 120) if req.mode == "transit" else (30, 110, 230)))
             route_text = best.summary

@@ -18,14 +18,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from servers.nav.backend.app import create_app, prepare_engine
-from servers.nav.backend.graph import RoadNetwork, load_network
-from servers.nav.backend.models import NavTable
+from servers.nav.backend.app import create_app, prepare
+from servers.nav.backend.graph import RoadNetwork
 from servers.nav.server import build_server
-from shared.clock import SimClock
+from shared.account import Sandbox, SandboxClock
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
-from shared.kit.settings import REPO_FIXTURES, Settings
+from shared.kit.settings import Settings
+from tests.support import fresh_engine, sandbox_settings
 
 # A Wednesday at 08:00 in Helsinki: morning rush hour, trams every few minutes.
 RUSH = datetime(2026, 11, 25, 8, 0, tzinfo=CITY_TZ)
@@ -34,37 +34,28 @@ RUSH = datetime(2026, 11, 25, 8, 0, tzinfo=CITY_TZ)
 @dataclass
 class NavEnv:
     settings: Settings
-    clock: SimClock
+    sandbox: Sandbox
     app: FastAPI
     server: LifestyleServer
 
     @property
     def engine(self) -> Engine:
-        return self.app.state.engine  # type: ignore[no-any-return]
+        return self.sandbox.engine
 
+    @property
+    def clock(self) -> SandboxClock:
+        return self.sandbox.clock
 
-@pytest.fixture(scope="session")
-def routing_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir ``cache/`` shared by the session: link it into a server's data dir to start warm."""
-    return tmp_path_factory.mktemp("nav-data") / "cache"
-
-
-@pytest.fixture(scope="session")
-def network(routing_cache: Path) -> RoadNetwork:
-    return load_network(REPO_FIXTURES, routing_cache / "nav")
+    def server_for(self, user: str) -> LifestyleServer:
+        """Another account's view of the same backend."""
+        return build_server(self.settings.model_copy(update={"user": user}), app=self.app)
 
 
 def make_env(tmp_path: Path, network: RoadNetwork, database_url: str = "") -> NavEnv:
-    settings = Settings.for_vertical(
-        "nav", data_dir=tmp_path, database_url=database_url, time_scale=0, clock_start=RUSH
-    )
-    engine = prepare_engine(settings)
-    if database_url:  # a shared PostgreSQL database: start from the fixtures every time
-        NavTable.metadata.drop_all(engine)
-        engine = prepare_engine(settings)
-    clock = SimClock(start=RUSH, scale=0)
-    app = create_app(settings, clock=clock, engine=engine, network=network)
-    return NavEnv(settings=settings, clock=clock, app=app, server=build_server(settings, app=app))
+    settings = sandbox_settings("nav", tmp_path, RUSH, database_url)
+    sandbox = prepare(settings, engine=fresh_engine(settings))
+    app = create_app(settings, sandbox=sandbox, network=network)
+    return NavEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))
 
 
 @pytest.fixture(scope="session")

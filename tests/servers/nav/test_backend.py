@@ -5,14 +5,14 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import text
 
-from servers.nav.backend.app import reset_database
+from servers.nav.backend.app import prepare
+from shared.account import reset_sandbox
 from tests.servers.nav.conftest import NavEnv
-
-USER = {"X-Lifestyle-User": "usr_demo"}
+from tests.support import auth, provider
 
 
 def client(env: NavEnv) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=env.app), base_url="http://nav", headers=USER)
+    return provider(env.app)
 
 
 async def test_the_openapi_document_lists_every_route(nav: NavEnv) -> None:
@@ -39,7 +39,8 @@ async def test_places_are_seeded_and_served_from_either_database(nav_any_db: Nav
 async def test_reset_reloads_the_fixtures(nav_rw: NavEnv) -> None:
     with nav_rw.engine.begin() as conn:
         conn.execute(text("DELETE FROM nav_place"))
-    reset_database(nav_rw.settings)
+    reset_sandbox(nav_rw.settings)
+    prepare(nav_rw.settings, engine=nav_rw.engine)
     with nav_rw.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM nav_place")).scalar_one() > 1000
 
@@ -60,7 +61,12 @@ async def test_departure_time_moves_with_the_simulated_clock(nav_rw: NavEnv) -> 
     body = {"origin": "Kinopalatsi", "destination": "Kiasma", "mode": "driving"}
     async with client(nav_rw) as http:
         rush = (await http.post("/routes", json=body)).json()["routes"][0]
-        await http.post("/admin/clock", json={"set_to": "2026-11-25T03:00:00+02:00"})
+        moved = await http.post(
+            "/admin/clock",
+            json={"set_to": "2026-11-25T03:00:00+02:00", "backwards": True},
+            headers=auth(nav_rw.app, "", "admin"),
+        )
+        assert moved.status_code == 200, moved.text
         night = (await http.post("/routes", json=body)).json()["routes"][0]
     assert rush["depart_at"].startswith("2026-11-25T08:00") and night["depart_at"].startswith("2026-11-25T03:00")
     assert (rush["traffic"], night["traffic"]) == ("heavy", "light")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import httpx
 import pytest
 from mcp import Client
 from mcp.types import ImageContent, TextContent
@@ -13,6 +12,7 @@ from mcp.types import ImageContent, TextContent
 from shared.errors import NotFoundError
 from tests.servers.food.helpers import err, ok
 from tests.servers.nav.conftest import NavEnv
+from tests.support import provider
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 TOOLS = {
@@ -279,7 +279,7 @@ async def test_long_text_is_refused_and_not_echoed_back(nav: NavEnv) -> None:
     assert tool.input_schema["properties"]["query"]["maxLength"] == 200
     assert "query: String should have at most 200 characters" in query and len(query) < 400
     assert origin.startswith("origin is 5,119 characters long") and "at most 200" in origin and len(origin) < 300
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=nav.app), base_url="http://nav") as http:
+    async with provider(nav.app) as http:
         direct = await http.get("/geocode", params={"query": long})
         nothing = await http.get("/geocode", params={"query": "zq" * 100})
     assert direct.status_code == 422 and direct.json()["details"]["field"] == "query"
@@ -306,3 +306,23 @@ async def test_weather_asks_the_backend_once_and_reads_relative_days_on_its_cloc
     assert len(calls) == 3
     assert tomorrow["days"][0]["date"] == chinese["days"][0]["date"] == "2026-11-26"
     assert bad.startswith("date 'soon' is not a date") and "YYYY-MM-DD" in bad
+
+
+async def test_saved_addresses_are_route_ends_by_label_word_and_id_for_their_owner_only(nav: NavEnv) -> None:
+    demo_home = nav.sandbox.accounts.list_addresses("usr_demo").addresses[0]
+    alice_home = nav.sandbox.accounts.list_addresses("usr_alice").addresses[0]
+    async with Client(nav.server) as c:
+        found = await ok(c, "nav_geocode", {"query": "Home"})
+        by_word = await ok(c, "nav_route", {"origin": "home", "destination": "Kiasma", "mode": "walking"})
+        chinese = await ok(c, "nav_route", {"origin": "家", "destination": "work", "mode": "walking"})
+        by_id = await ok(c, "nav_route", {"origin": demo_home.id, "destination": "Kiasma", "mode": "walking"})
+        foreign = await err(c, "nav_route", {"origin": alice_home.id, "destination": "Kiasma", "mode": "walking"})
+    assert found["candidates"][0]["kind"] == "saved" and found["candidates"][0]["id"] == demo_home.id
+    assert by_word["origin"]["location"] == demo_home.location.model_dump()
+    assert by_word["origin"]["name"].startswith("Home")
+    assert chinese["destination"]["name"].startswith("Work")
+    assert by_id["origin"]["location"] == by_word["origin"]["location"]
+    assert "No address has id" in foreign  # another user's address is nobody's for demo
+    async with Client(nav.server_for("usr_alice")) as alice:
+        hers = await ok(alice, "nav_route", {"origin": "home", "destination": "Kiasma", "mode": "walking"})
+    assert hers["origin"]["location"] == alice_home.location.model_dump()

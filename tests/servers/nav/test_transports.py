@@ -14,9 +14,11 @@ from mcp import Client, StdioServerParameters
 
 from servers.nav.backend.graph import TRAFFIC_LABEL, RoadNetwork
 from servers.nav.server import build_server
+from shared.account.credentials import issue_token
 from tests.conftest import serve_in_thread
 from tests.servers.food.helpers import ok
 from tests.servers.nav.conftest import NavEnv
+from tests.support import mcp_over_http
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 SCRIPT = str(Path(sys.executable).with_name("nav-mcp"))
@@ -68,8 +70,9 @@ def test_stdio_stdout_carries_only_json_rpc(tmp_path: Path) -> None:
 
 @MODES
 async def test_streamable_http_serves_the_tools(nav: NavEnv, mode: str) -> None:
+    token = issue_token(nav.engine, "usr_demo")
     with serve_in_thread(nav.server.streamable_http_app()) as base:
-        async with Client(f"{base}/mcp", mode=mode) as c:
+        async with mcp_over_http(f"{base}/mcp", token, mode=mode) as c:
             got = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi", "mode": "walking"})
             result = await c.call_tool("nav_render_map", {"place_ids": [], "size": "small"})
     assert got["routes"][0]["mode"] == "walking"

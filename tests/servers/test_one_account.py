@@ -1,0 +1,83 @@
+"""One account across the four servers, through their tools: one wallet pays for food, tickets and movies and takes
+refunds back, and one address book serves food, movies and nav."""
+
+from __future__ import annotations
+
+from mcp import Client
+
+from shared.account.wallet import statement
+from tests.servers.conftest import Lifestyle
+from tests.servers.food.helpers import ok
+from tests.servers.journeys import (
+    buy_event_tickets,
+    buy_movie_tickets,
+    cancel_food,
+    order_food,
+    refund_event_tickets,
+    refund_movie_tickets,
+)
+from tests.support import provider
+
+
+async def test_one_wallet_pays_food_tickets_and_movies_and_every_server_reports_one_balance(
+    lifestyle_any_db: Lifestyle,
+) -> None:
+    env = lifestyle_any_db
+    start = env.sandbox.accounts.me("usr_demo").wallet.amount_minor
+    async with (
+        Client(env.server("food")) as food,
+        Client(env.server("tickets")) as tickets,
+        Client(env.server("movies")) as movies,
+    ):
+        meal = await order_food(food)
+        concert = await buy_event_tickets(tickets)
+        film = await buy_movie_tickets(movies)
+        film_back = await refund_movie_tickets(movies, film["order"]["id"])
+        concert_back = await refund_event_tickets(tickets, concert["order"]["id"])
+        meal_back = await cancel_food(food, meal["order"]["id"])
+    charged = [meal["order"]["bill"]["total"], concert["order"]["bill"]["total"], film["order"]["bill"]["total"]]
+    refunded = [film_back["order"]["refunded"], concert_back["order"]["refunded"], meal_back["order"]["refunded"]]
+    expected = start - sum(m["amount_minor"] for m in charged) + sum(m["amount_minor"] for m in refunded)
+
+    # each result says the balance after its step, each step moving the same one wallet
+    after = [r["wallet"]["amount_minor"] for r in (meal, concert, film, film_back, concert_back, meal_back)]
+    balances = [start]
+    for step in [-c["amount_minor"] for c in charged] + [r["amount_minor"] for r in refunded]:
+        balances.append(balances[-1] + step)
+    assert after == balances[1:]
+    assert after[-1] == expected
+    assert all(r["amount_minor"] > 0 for r in refunded)  # each refund gave something back (the rest was a fee)
+
+    # every provider of the sandbox reports that one balance
+    for app in env.apps.values():
+        async with provider(app) as http:
+            assert (await http.get("/account")).json()["wallet"]["amount_minor"] == expected
+
+    # and the ledger is every movement once, summing to the balance
+    book = statement(env.engine, "usr_demo", limit=50)
+    assert book.balance.amount_minor == expected == sum(e.amount.amount_minor for e in book.entries)
+    moves = sorted((e.vertical, e.kind, abs(e.amount.amount_minor)) for e in book.entries if e.kind != "opening")
+    assert moves == sorted(
+        [(v, "charge", c["amount_minor"]) for v, c in zip(("food", "tickets", "movies"), charged, strict=True)]
+        + [(v, "refund", r["amount_minor"]) for v, r in zip(("movies", "tickets", "food"), refunded, strict=True)]
+    )
+
+
+async def test_an_address_saved_through_food_is_where_movies_and_nav_start(lifestyle: Lifestyle) -> None:
+    env = lifestyle
+    async with Client(env.server("food")) as food:
+        studio = await ok(food, "food_save_address", {"label": "Studio", "street": "Fabianinkatu", "housenumber": "39"})
+    where = studio["location"]
+    async with Client(env.server("movies")) as movies:
+        by_label = await ok(movies, "movies_search_cinemas", {"address": "studio"})
+        by_point = await ok(movies, "movies_search_cinemas", {"lat": where["lat"], "lng": where["lng"]})
+        by_id = await ok(movies, "movies_find_showtimes", {"address": studio["id"], "limit": 3})
+    async with Client(env.server("nav")) as nav:
+        route = await ok(nav, "nav_route", {"origin": "Studio", "destination": "Kinopalatsi", "mode": "walking"})
+        found = await ok(nav, "nav_geocode", {"query": "studio"})
+    assert "Studio" in by_label["origin"]
+    distances = [(c["id"], c["distance_m"]) for c in by_label["cinemas"]]
+    assert distances == [(c["id"], c["distance_m"]) for c in by_point["cinemas"]] and distances[0][1] > 0
+    assert by_id["showtimes"] and all(s["distance_m"] > 0 for s in by_id["showtimes"])
+    assert route["origin"]["location"] == where and route["origin"]["name"].startswith("Studio")
+    assert found["candidates"][0]["kind"] == "saved" and found["candidates"][0]["id"] == studio["id"]
