@@ -72,12 +72,16 @@ async def timed_batch(c: Client, tool: str, args: dict[str, Any], calls: int, la
 
 def summary(lat: list[float], rates: list[float]) -> dict[str, float]:
     lat.sort()
-    return {"p50_ms": statistics.median(lat) * 1e3, "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1e3,
-            "calls_per_s": statistics.median(rates)}
+    return {
+        "p50_ms": statistics.median(lat) * 1e3,
+        "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1e3,
+        "calls_per_s": statistics.median(rates),
+    }
 
 
-async def compare(echo_target: Any, target: Any, tool: str, args: dict[str, Any], calls: int,
-                  rounds: int) -> tuple[dict[str, float], dict[str, float], list[float]]:
+async def compare(
+    echo_target: Any, target: Any, tool: str, args: dict[str, Any], calls: int, rounds: int
+) -> tuple[dict[str, float], dict[str, float], list[float]]:
     """Echo and ``tool`` in alternating rounds of ``calls // rounds``: (ours, echo, per-round ratios)."""
     batch = max(calls // rounds, 1)
     echo_lat: list[float] = []
@@ -100,8 +104,16 @@ async def compare(echo_target: Any, target: Any, tool: str, args: dict[str, Any]
 
 
 def stdio_initialize_seconds(data_dir: Path) -> float:
-    request = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}}}
+    request = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "bench", "version": "0"},
+        },
+    }
     env = {**os.environ, "LIFESTYLE_DATA_DIR": str(data_dir)}
     t0 = time.perf_counter()
     proc = subprocess.Popen([str(BIN / "food-mcp")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
@@ -117,9 +129,11 @@ def stdio_initialize_seconds(data_dir: Path) -> float:
 
 def row(label: str, ours: dict[str, float], echo: dict[str, float], ratios: list[float]) -> str:
     ratio = statistics.median(ratios)
-    return (f"{label:<44} {ours['p50_ms']:7.2f} {ours['p99_ms']:7.2f} {ours['calls_per_s']:8.0f}   "
-            f"echo {echo['calls_per_s']:6.0f}/s {echo['p50_ms']:5.2f} ms   ratio {ratio:4.2f} "
-            f"[{ratios[0]:4.2f}–{ratios[-1]:4.2f}]{'  ✓' if ratio >= 0.7 else '  ✗'}")
+    return (
+        f"{label:<44} {ours['p50_ms']:7.2f} {ours['p99_ms']:7.2f} {ours['calls_per_s']:8.0f}   "
+        f"echo {echo['calls_per_s']:6.0f}/s {echo['p50_ms']:5.2f} ms   ratio {ratio:4.2f} "
+        f"[{ratios[0]:4.2f}–{ratios[-1]:4.2f}]{'  ✓' if ratio >= 0.7 else '  ✗'}"
+    )
 
 
 async def main(calls: int, rounds: int) -> None:
@@ -130,8 +144,10 @@ async def main(calls: int, rounds: int) -> None:
             page = (await c.call_tool("food_search_restaurants", {"limit": 1})).structured_content
         assert page is not None
         rid = page["restaurants"][0]["id"]
-        cases = [("food_search_restaurants", {"query": "pizza", "limit": 5}),
-                 ("food_get_restaurant", {"restaurant_id": rid})]
+        cases = [
+            ("food_search_restaurants", {"query": "pizza", "limit": 5}),
+            ("food_get_restaurant", {"restaurant_id": rid}),
+        ]
         print(f"{'case':<44} {'p50 ms':>7} {'p99 ms':>7} {'calls/s':>8}")
         for tool, args in cases:
             ours, echo, ratios = await compare(build_echo(), server, tool, args, calls, rounds)

@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 from mcp import Client
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sandbox import signed, token_for, with_token
 
 from servers.tickets.backend.app import create_app
 from servers.tickets.server import build_server
@@ -103,12 +105,9 @@ async def contention(
 
     async def worker(n: int) -> None:
         user = USERS[n % len(USERS)]
-        transport = httpx.ASGITransport(app=app)
         body: dict[str, Any] = {"session_id": session_id}
         body |= {"seat_ids": same_seats} if same_seats else {"tier": tier, "quantity": 2}
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t", headers={"X-Lifestyle-User": user}
-        ) as http:
+        async with signed(app, user) as http:
             while time.perf_counter() < deadline:
                 r = await http.post("/holds", json=body)
                 if r.status_code == 200:
@@ -138,11 +137,12 @@ async def main(calls: int, seconds: float, workers: int, database_url: str) -> N
         port = free_port()
         env = {**os.environ, "LIFESTYLE_DATA_DIR": scratch, "LIFESTYLE_LOG_LEVEL": "WARNING"}
         if database_url:
-            env["TICKETS_DATABASE_URL"] = database_url
+            env["LIFESTYLE_DATABASE_URL"] = database_url
         proc = subprocess.Popen([str(BIN / "tickets-mcp"), "--transport", "http", "--port", str(port)], env=env)
         try:
             wait_port(port)
-            seat_map, hold = await measure(f"http://127.0.0.1:{port}/mcp", session_id, tier, max(50, calls // 4))
+            url = with_token(f"http://127.0.0.1:{port}/mcp", token_for(settings))
+            seat_map, hold = await measure(url, session_id, tier, max(50, calls // 4))
             print(f"{'HTTP        tickets_get_seat_map':<36} {seat_map}")
             print(f"{'HTTP        tickets_hold_seats':<36} {hold}")
         finally:

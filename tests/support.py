@@ -46,9 +46,7 @@ def snapshot(engine: Engine, *metadatas: MetaData) -> dict[str, list[tuple[Any, 
     """Every row of every table of these metadatas and the account: compare before/after to prove nothing changed."""
     names = [name for md in (AccountTable.metadata, *metadatas) for name in md.tables]
     with engine.connect() as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {name}")).all()), key=repr) for name in names
-        }
+        return {name: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {name}")).all()), key=repr) for name in names}
 
 
 def provider(app: FastAPI, user: str = "usr_demo", **kwargs: Any) -> httpx.AsyncClient:

@@ -21,9 +21,7 @@ async def demo(stage: Stage) -> None:
             say(f"    {x['name']} · {x['distance_m']} m · {'/'.join(x['formats'])} · {x['showtimes_today']} today")
         chosen = None
         for film in hits["films"]:
-            shows = await call(
-                c, "movies_find_showtimes", {"movie_id": film["id"], "address": "home", "limit": 10}
-            )
+            shows = await call(c, "movies_find_showtimes", {"movie_id": film["id"], "address": "home", "limit": 10})
             chosen = next(
                 (s for s in shows["showtimes"] if s["status"] == "on_sale" and s["tiers"][0]["free"] >= 2), None
             )

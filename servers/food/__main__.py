@@ -4,10 +4,7 @@ from shared.kit.cli import Vertical, run
 
 
 def vertical() -> Vertical:
-    from .backend.app import create_app, prepare
-    from .server import build_server
-
-    return Vertical("food", 8001, build_server, create_app, prepare)
+    return Vertical("food", 8001, "servers.food")
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from shared.kit.client import BackendClient, seg
-from shared.schemas.common import User
 from shared.schemas.movies import (
     CinemaPage,
     ConfirmRequest,
@@ -117,6 +116,3 @@ class MoviesClient(BackendClient):
             json=body.model_dump(),
             idempotency_key=confirmation_token,
         )
-
-    async def me(self) -> User:
-        return await self.call("GET", "/me", User)

@@ -15,17 +15,8 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
-from shared.kit.server import (
-    PAY,
-    READ,
-    WRITE,
-    ClientLifespan,
-    Consent,
-    LifestyleServer,
-    ask_consent,
-    consent_decision,
-    withheld,
-)
+from shared.kit.consent import Consent, MoneyWords, ask_consent, settle
+from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
 from shared.schemas.movies import (
     GENRE_LABELS,
@@ -35,6 +26,7 @@ from shared.schemas.movies import (
     FormatFilter,
     HoldRequest,
     MovieHold,
+    MovieOrder,
     MovieSeatMap,
     OrderFilter,
     OrderPage,
@@ -56,8 +48,9 @@ movies_search_movies (now showing or coming soon; English or Chinese: 'Nolan', '
 movies_find_showtimes (by film and/or cinema, day, near an address, IMAX/3D/2D, language) → movies_get_seat_map →
 movies_hold_seats (exact seats or best N; free, lapses after 10 minutes) → movies_purchase (the user confirms the
 exact total) → movies_list_orders (pickup code) → movies_refund (until 1 hour before the showtime, confirmed).
-movies_search_cinemas finds cinemas near an address. Never invent ids: use the ones tools return. Amounts are
-integer cents (amount_minor); times are Helsinki local time."""
+movies_search_cinemas finds cinemas near an address: a street, or a saved address by id or label (e.g. 'Home').
+Never invent ids: use the ones tools return. Amounts are integer cents (amount_minor); times are Helsinki local
+time."""
 
 
 def _client(ctx: Context[Any, Any]) -> MoviesClient:
@@ -89,8 +82,8 @@ async def _refund_consent(
 PlaceAddress = Annotated[
     str,
     Field(
-        description="Where the user is: a street address in central Helsinki ('Kaivokatu 4'), a saved address id or "
-        "label ('adr_demo_1', 'Home'); '' for none. lat/lng win when given."
+        description="Where the user is: a street address in central Helsinki ('Kaivokatu 4'), or one of the user's "
+        "saved addresses by id or label ('adr_demo_1', 'Home', 'Work'); '' for none. lat/lng win when given."
     ),
 ]
 Lat = Annotated[float, Field(description="Latitude (WGS-84) of the user; 0 = unset.", ge=-90, le=90)]
@@ -107,9 +100,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         return app or create_app(settings)
 
     lifespan = ClientLifespan(settings, MoviesClient, create_backend)
-    mcp = LifestyleServer(
-        "movies", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
-    )
+    mcp = make_server("movies", settings, lifespan, INSTRUCTIONS)
 
     @mcp.tool(annotations=READ)
     async def movies_search_movies(
@@ -160,8 +151,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         limit: Annotated[int, Field(description="Results per page, 1–10.", ge=1, le=10)] = 5,
         cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
     ) -> CinemaPage:
-        """Cinemas nearest first from an address or lat/lng: screens with their formats (IMAX, 3D) and seat
-        features, wheelchair access and how many showtimes are still on sale today."""
+        """Cinemas nearest first from a street address, one of the user's saved addresses (id or label, e.g.
+        'Home') or lat/lng: screens with their formats (IMAX, 3D) and seat features, wheelchair access and how many
+        showtimes are still on sale today."""
         return await _client(ctx).search_cinemas(address=address, lat=lat, lng=lng, limit=limit, cursor=cursor)
 
     @mcp.tool(annotations=READ)
@@ -258,32 +250,19 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         status=confirmation_required with a quote and a token, and a second call with that token buys. The same
         token never buys twice. Returns the order with its pickup code."""
         client = _client(ctx)
-        if confirmation_token:
-            order = await client.purchase(hold_id, confirmation_token)
-            return PurchaseResult(
-                status="done", message=f"Paid; order {order.id}, pickup code {order.pickup_code}.", order=order
-            )
-        assert quote is not None
-        decision = consent_decision(answer)
-        if decision == "not_asked":
-            return PurchaseResult(
-                status="confirmation_required",
-                quote=quote,
-                message=f"Not bought yet. Show the user: {quote.summary} If they agree, call movies_purchase again "
-                f"with hold_id='{hold_id}' and confirmation_token='{quote.confirmation_token}' (valid until "
-                f"{quote.expires_at:%H:%M}, when the hold lapses).",
-            )
-        if decision == "no":
-            return PurchaseResult(
-                status="declined",
-                quote=withheld(quote),
-                message="The user declined; nothing was bought. The hold stays until it lapses, or release it with "
-                "movies_release_hold.",
-            )
-        order = await client.purchase(hold_id, quote.confirmation_token)
-        return PurchaseResult(
-            status="done", message=f"Paid; order {order.id}, pickup code {order.pickup_code}.", order=order
+        words: MoneyWords[MovieOrder] = MoneyWords(
+            tool="movies_purchase",
+            pending="Not bought yet.",
+            declined="The user declined; nothing was bought. The hold stays until it lapses, or release it with "
+            "movies_release_hold.",
+            done=lambda order: f"Paid; order {order.id}, pickup code {order.pickup_code}.",
+            again={"hold_id": hold_id},
+            until="when the hold lapses",
         )
+        return await settle(
+            client, PurchaseResult, quote=quote, answer=answer, token=confirmation_token,
+            act=lambda token: client.purchase(hold_id, token), words=words,
+        )  # fmt: skip
 
     @mcp.tool(annotations=READ)
     async def movies_list_orders(
@@ -313,24 +292,17 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         (the booking fee is kept) and the seats go back on sale. The user confirms the exact refund first, as with
         buying; the money goes back once."""
         client = _client(ctx)
-        if confirmation_token:
-            order = await client.refund(order_id, confirmation_token)
-            return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back.", order=order)
-        assert quote is not None
-        decision = consent_decision(answer)
-        if decision == "not_asked":
-            return RefundResult(
-                status="confirmation_required",
-                quote=quote,
-                message=f"Not refunded yet. Show the user: {quote.summary} If they agree, call movies_refund again "
-                f"with order_id='{order_id}' and confirmation_token='{quote.confirmation_token}'.",
-            )
-        if decision == "no":
-            return RefundResult(
-                status="declined", quote=withheld(quote), message="The user kept the tickets; nothing changed."
-            )
-        order = await client.refund(order_id, quote.confirmation_token)
-        return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back.", order=order)
+        words: MoneyWords[MovieOrder] = MoneyWords(
+            tool="movies_refund",
+            pending="Not refunded yet.",
+            declined="The user kept the tickets; nothing changed.",
+            done=lambda order: f"Refunded; {order.refunded.display} back.",
+            again={"order_id": order_id},
+        )
+        return await settle(
+            client, RefundResult, quote=quote, answer=answer, token=confirmation_token,
+            act=lambda token: client.refund(order_id, token), words=words,
+        )  # fmt: skip
 
     _add_extras(mcp, lifespan)
     return mcp

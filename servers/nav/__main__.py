@@ -4,10 +4,7 @@ from shared.kit.cli import Vertical, run
 
 
 def vertical() -> Vertical:
-    from .backend.app import create_app, prepare
-    from .server import build_server
-
-    return Vertical("nav", 8004, build_server, create_app, prepare)
+    return Vertical("nav", 8004, "servers.nav")
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from shared.kit.client import BackendClient, seg
-from shared.schemas.common import User
 from shared.schemas.tickets import (
     Attendee,
     AttendeeInput,
@@ -94,9 +93,6 @@ class TicketsClient(BackendClient):
         return await self.call(
             "POST", f"/orders/{seg(order_id)}/refund", Order, json=body.model_dump(), idempotency_key=confirmation_token
         )
-
-    async def me(self) -> User:
-        return await self.call("GET", "/me", User)
 
     async def list_attendees(self) -> AttendeeList:
         return await self.call("GET", "/attendees", AttendeeList)

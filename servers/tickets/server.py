@@ -15,17 +15,8 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
-from shared.kit.server import (
-    PAY,
-    READ,
-    WRITE,
-    ClientLifespan,
-    Consent,
-    LifestyleServer,
-    ask_consent,
-    consent_decision,
-    withheld,
-)
+from shared.kit.consent import Consent, MoneyWords, ask_consent, settle
+from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
 from shared.schemas.tickets import (
     CATEGORY_ZH,
@@ -38,6 +29,7 @@ from shared.schemas.tickets import (
     Hold,
     HoldRequest,
     IdType,
+    Order,
     OrderFilter,
     OrderPage,
     PurchaseQuote,
@@ -105,9 +97,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         return app or create_app(settings)
 
     lifespan = ClientLifespan(settings, TicketsClient, create_backend)
-    mcp = LifestyleServer(
-        "tickets", version="1.0.0", instructions=INSTRUCTIONS, lifespan=lifespan, log_level=settings.log_level
-    )
+    mcp = make_server("tickets", settings, lifespan, INSTRUCTIONS)
 
     @mcp.tool(annotations=READ)
     async def tickets_search_events(
@@ -240,28 +230,19 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         status=confirmation_required with a quote and a token, and a second call with that token buys. The same
         token never buys twice. Issues e-tickets."""
         client = _client(ctx)
-        if confirmation_token:
-            order = await client.purchase(hold_id, confirmation_token)
-            return PurchaseResult(status="done", message=f"Paid; order {order.id} issued.", order=order)
-        assert quote is not None
-        decision = consent_decision(answer)
-        if decision == "not_asked":
-            return PurchaseResult(
-                status="confirmation_required",
-                quote=quote,
-                message=f"Not bought yet. Show the user: {quote.summary} If they agree, call tickets_purchase again "
-                f"with hold_id='{hold_id}' and confirmation_token='{quote.confirmation_token}' (valid until "
-                f"{quote.expires_at:%H:%M}, when the hold lapses).",
-            )
-        if decision == "no":
-            return PurchaseResult(
-                status="declined",
-                quote=withheld(quote),
-                message="The user declined; nothing was bought. The hold stays until "
-                "it lapses, or release it with tickets_release_hold.",
-            )
-        order = await client.purchase(hold_id, quote.confirmation_token)
-        return PurchaseResult(status="done", message=f"Paid; order {order.id} issued.", order=order)
+        words: MoneyWords[Order] = MoneyWords(
+            tool="tickets_purchase",
+            pending="Not bought yet.",
+            declined="The user declined; nothing was bought. The hold stays until it lapses, or release it with "
+            "tickets_release_hold.",
+            done=lambda order: f"Paid; order {order.id} issued.",
+            again={"hold_id": hold_id},
+            until="when the hold lapses",
+        )
+        return await settle(
+            client, PurchaseResult, quote=quote, answer=answer, token=confirmation_token,
+            act=lambda token: client.purchase(hold_id, token), words=words,
+        )  # fmt: skip
 
     @mcp.tool(annotations=READ)
     async def tickets_list_orders(
@@ -296,24 +277,17 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         48 h–7 days 80%, under 48 h none; some events are stricter or non-refundable). The user confirms the exact
         refund first, as with buying; the money goes back to the wallet once and the seats go back on sale."""
         client = _client(ctx)
-        if confirmation_token:
-            order = await client.refund(order_id, confirmation_token)
-            return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back in all.", order=order)
-        assert quote is not None
-        decision = consent_decision(answer)
-        if decision == "not_asked":
-            return RefundResult(
-                status="confirmation_required",
-                quote=quote,
-                message=f"Not refunded yet. Show the user: {quote.summary} If they agree, call tickets_refund again "
-                f"with order_id='{order_id}' and confirmation_token='{quote.confirmation_token}'.",
-            )
-        if decision == "no":
-            return RefundResult(
-                status="declined", quote=withheld(quote), message="The user kept the tickets; nothing changed."
-            )
-        order = await client.refund(order_id, quote.confirmation_token)
-        return RefundResult(status="done", message=f"Refunded; {order.refunded.display} back in all.", order=order)
+        words: MoneyWords[Order] = MoneyWords(
+            tool="tickets_refund",
+            pending="Not refunded yet.",
+            declined="The user kept the tickets; nothing changed.",
+            done=lambda order: f"Refunded; {order.refunded.display} back in all.",
+            again={"order_id": order_id},
+        )
+        return await settle(
+            client, RefundResult, quote=quote, answer=answer, token=confirmation_token,
+            act=lambda token: client.refund(order_id, token), words=words,
+        )  # fmt: skip
 
     @mcp.tool(annotations=READ)
     async def tickets_list_attendees(ctx: Context[Any, Any]) -> AttendeeList:

@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.kit.signing import ADMIN, ServiceKey
 from shared.schemas.account import (
     Address,
     AddressInput,
@@ -28,7 +29,6 @@ from shared.schemas.account import (
 )
 
 from . import credentials, wallet
-from .credentials import ADMIN, ServiceKey
 from .sandbox import Sandbox
 
 _bearer = HTTPBearer(auto_error=False, description="A service credential signed by an MCP server of this sandbox.")

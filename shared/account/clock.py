@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -36,6 +38,7 @@ class SandboxClock(SimClock):
     def __init__(self, engine: Engine) -> None:  # no super().__init__: the anchor is the row's
         self.engine = engine
         self._lock = threading.Lock()
+        self._through = threading.local()
         self._sim = datetime(2000, 1, 1, tzinfo=UTC)
         self._real = 0.0
         self._scale = 0.0
@@ -53,12 +56,30 @@ class SandboxClock(SimClock):
 
     def refresh(self) -> None:
         """Read the row again (the provider does this at the start of every request)."""
-        with Session(self.engine) as session:
-            row = session.get(StateRow, 1)
-            if row is None:
-                raise RuntimeError("the sandbox has no state row: open it with shared.account.open_sandbox")
-            with self._lock:
-                self._keep(row)
+        session = getattr(self._through, "session", None)
+        if session is not None:
+            self._read(session)
+            return
+        with Session(self.engine) as own:
+            self._read(own)
+
+    @contextmanager
+    def through(self, session: Session) -> Iterator[None]:
+        """Read the row through ``session``'s transaction in this block (this thread only): while a vertical
+        seeds in its schema turn on SQLite, a second connection would wait for the very lock the turn holds."""
+        self._through.session = session
+        try:
+            self.refresh()
+            yield
+        finally:
+            self._through.session = None
+
+    def _read(self, session: Session) -> None:
+        row = session.get(StateRow, 1)
+        if row is None:
+            raise RuntimeError("the sandbox has no state row: open it with shared.account.open_sandbox")
+        with self._lock:
+            self._keep(row)
 
     def now(self) -> datetime:
         """The simulated now, in the city's time zone."""

@@ -25,8 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import ConflictError, InvalidInputError, LifestyleError
 from shared.kit.db import session_scope
+from shared.kit.signing import ServiceKey
 
-from .credentials import ServiceKey
 from .models import IdempotencyRow
 
 HEADER = "idempotency-key"

@@ -163,7 +163,12 @@ def prepare_vertical(
 ) -> Sandbox:
     """Open the sandbox and make sure ``name``'s tables exist and are seeded."""
     sandbox = open_sandbox(settings, engine=engine)
-    ensure_seeded(sandbox.engine, metadata, is_seeded, lambda s: seed(s, sandbox))
+
+    def seed_in_turn(session: Session) -> None:
+        with sandbox.clock.through(session):  # the seed's clock.now() needs no second connection
+            seed(session, sandbox)
+
+    ensure_seeded(sandbox.engine, metadata, is_seeded, seed_in_turn)
     sandbox.verticals.append(name)
     return sandbox
 

@@ -20,9 +20,9 @@ from typing import Any
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 
-from shared.account.credentials import TOKEN_PREFIX
 from shared.kit.client import BackendClient
 from shared.kit.settings import Settings
+from shared.kit.signing import TOKEN_PREFIX
 
 SCOPE = "lifestyle"
 REMEMBER_S = 10.0  # how long a checked token is trusted before asking again (a revocation waits this long)

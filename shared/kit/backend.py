@@ -21,12 +21,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.account.api import account_router, service_caller
 from shared.account.clock import SandboxClock
-from shared.account.credentials import ServiceKey
 from shared.account.idempotency import IdempotencyMiddleware
 from shared.account.sandbox import Sandbox
 from shared.clock import SimClock
 from shared.errors import ErrorBody, InvalidInputError, LifestyleError
 from shared.kit.settings import IN_PROCESS_HOST, LOOPBACK_HOSTS, Settings
+from shared.kit.signing import ServiceKey
 
 
 def json_response(model: BaseModel) -> Response:

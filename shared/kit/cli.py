@@ -10,11 +10,12 @@ streamable HTTP at ``/mcp`` (bearer tokens required: ``lifestyle-mcp token``); `
 from __future__ import annotations
 
 import argparse
+import importlib
 import ipaddress
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +26,21 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Vertical:
-    """How the shared command line reaches one vertical."""
+    """How the shared command line reaches one vertical: its package, imported only as far as a command needs
+    (a stdio server never imports its provider until the first tool call)."""
 
     name: str
     default_port: int
-    build_server: Callable[[Settings], Any]
-    create_app: Callable[[Settings], Any]
-    prepare: Callable[[Settings], Any]
+    package: str  # e.g. "servers.food": server.build_server, backend.app.create_app and prepare
+
+    def build_server(self, settings: Settings) -> Any:
+        return importlib.import_module(f"{self.package}.server").build_server(settings)
+
+    def create_app(self, settings: Settings) -> Any:
+        return importlib.import_module(f"{self.package}.backend.app").create_app(settings)
+
+    def prepare(self, settings: Settings) -> Any:
+        return importlib.import_module(f"{self.package}.backend.app").prepare(settings)
 
 
 class HostNotAllowedError(SystemExit):

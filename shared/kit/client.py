@@ -21,13 +21,11 @@ import anyio
 import anyio.to_thread
 import httpx
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from shared.account.credentials import ServiceKey
 from shared.errors import BackendUnavailableError, ErrorBody, InvalidInputError, NotFoundError, error_from_body
 from shared.kit.identity import acting_user
 from shared.kit.settings import IN_PROCESS_HOST, Settings
+from shared.kit.signing import ServiceKey
 from shared.schemas.account import Address, AddressInput, AddressList, Introspection, User, WalletStatement
 from shared.schemas.common import IDEMPOTENCY_HEADER
 
@@ -117,6 +115,9 @@ def _is_hex(text: str) -> bool:
 
 def read_service_key(settings: Settings) -> bytes:
     """The service key stored in the sandbox database the settings name."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
     from shared.account.sandbox import SERVICE_KEY
     from shared.kit.db import make_engine
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from shared.schemas.account import ConfirmStatus, Outcome
 from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
 from shared.schemas.seating import HeldSeat, HoldStatus, SeatMap
 
@@ -68,7 +69,6 @@ FormatFilter = Literal["any", "2D", "3D", "IMAX"]
 ShowtimeStatus = Literal["on_sale", "sold_out", "sales_closed", "past"]
 OrderStatus = Literal["paid", "refunded"]
 OrderFilter = Literal["any", "upcoming", "past", "refunded"]
-ConfirmStatus = Literal["confirmation_required", "declined", "done"]
 TicketStatus = Literal["valid", "refunded", "used"]
 
 
@@ -304,14 +304,13 @@ class MovieOrder(WireModel):
     refund_now: str = Field(description="What a refund would return now, or why it cannot.")
 
 
-class PurchaseResult(WireModel):
+class PurchaseResult(Outcome):
     """Either a quote to confirm, or the paid order."""
 
     status: ConfirmStatus = Field(
         description="confirmation_required: show the quote and call again with its token; "
         "done: paid, tickets issued; declined: the user said no, nothing charged."
     )
-    message: str = Field(description="What happened and what to do next.")
     quote: PurchaseQuote | None = Field(default=None, description="The exact offer awaiting confirmation.")
     order: MovieOrder | None = Field(default=None, description="The paid order.")
 
@@ -329,17 +328,17 @@ class RefundQuote(WireModel):
     kept: Money = Field(description="What the policy keeps (the booking fee).")
     refund: Money = Field(description="What goes back to the wallet.")
     rule: str = Field(description="Which policy rule applies and why.")
+    wallet_after: Money = Field(description="Wallet balance after the refund.")
     summary: str = Field(description="One line to show the user before they confirm.")
 
 
-class RefundResult(WireModel):
+class RefundResult(Outcome):
     """Either a refund quote to confirm, or the order after the refund."""
 
     status: ConfirmStatus = Field(
         description="confirmation_required: show the refund and call again with its token; "
         "done: refunded to the wallet and the seats are back on sale; declined: nothing changed."
     )
-    message: str = Field(description="What happened and what to do next.")
     quote: RefundQuote | None = Field(default=None, description="The refund awaiting confirmation.")
     order: MovieOrder | None = Field(default=None, description="The order after the refund.")
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from shared.schemas.account import ConfirmStatus, Outcome
 from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
 from shared.schemas.seating import SEAT_MAP_LEGEND, SectionMap
 
@@ -38,7 +39,6 @@ HoldStatus = Literal["active", "expired", "released", "purchased"]
 OrderStatus = Literal["paid", "partly_refunded", "refunded"]
 OrderFilter = Literal["any", "upcoming", "past", "refunded"]
 TicketStatus = Literal["valid", "refunded", "used"]
-ConfirmStatus = Literal["confirmation_required", "declined", "done"]
 EventSort = Literal["date", "price", "distance", "relevance"]
 
 
@@ -219,14 +219,13 @@ class ConfirmRequest(WireModel):
     confirmation_token: str = Field(description="Token from the quote.")
 
 
-class PurchaseResult(WireModel):
+class PurchaseResult(Outcome):
     """Either a quote to confirm, or the paid order with its e-tickets."""
 
     status: ConfirmStatus = Field(
         description="confirmation_required: show the quote and call again with its token; "
         "done: paid, e-tickets issued; declined: the user said no, nothing charged."
     )
-    message: str = Field(description="What happened and what to do next.")
     quote: PurchaseQuote | None = Field(default=None, description="The exact offer awaiting confirmation.")
     order: Order | None = Field(default=None, description="The paid order.")
 
@@ -278,17 +277,17 @@ class RefundQuote(WireModel):
     fee: Money = Field(description="What the policy keeps.")
     refund: Money = Field(description="What goes back to the wallet.")
     rule: str = Field(description="Which policy rule applies and why.")
+    wallet_after: Money = Field(description="Wallet balance after the refund.")
     summary: str = Field(description="One line to show the user before they confirm.")
 
 
-class RefundResult(WireModel):
+class RefundResult(Outcome):
     """Either a refund quote to confirm, or the order after the refund."""
 
     status: ConfirmStatus = Field(
         description="confirmation_required: show the refund and call again with its token; "
         "done: refunded to the wallet and the seats are back on sale; declined: nothing changed."
     )
-    message: str = Field(description="What happened and what to do next.")
     quote: RefundQuote | None = Field(default=None, description="The refund awaiting confirmation.")
     order: Order | None = Field(default=None, description="The order after the refund.")
 

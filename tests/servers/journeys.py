@@ -32,7 +32,8 @@ async def cancel_food(c: Client, order_id: str) -> dict[str, Any]:
 
 
 async def hold_event_seats(c: Client, quantity: int = 2, skip: int = 0) -> dict[str, Any]:
-    """Best-available seats in the first on-sale session (no real-name rule) with room for ``quantity``."""
+    """Best-available seats of the cheapest seated tier with room, in the first on-sale session (no real-name
+    rule): what a thrifty user asks for, and affordable from the demo wallets."""
     page = await ok(c, "tickets_search_events", {"limit": 20})
     seen = 0
     for summary in page["events"]:
@@ -42,7 +43,10 @@ async def hold_event_seats(c: Client, quantity: int = 2, skip: int = 0) -> dict[
         for session in event["sessions"]:
             if session["status"] != "on_sale":
                 continue
-            tiers = [t for t in session["tiers"] if t["sections"] and t["remaining"] >= quantity * 4]
+            tiers = sorted(
+                (t for t in session["tiers"] if t["sections"] and t["remaining"] >= quantity * 4),
+                key=lambda t: t["price"]["amount_minor"],
+            )
             if tiers:
                 if seen < skip:
                     seen += 1

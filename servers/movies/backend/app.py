@@ -13,18 +13,10 @@ from fastapi import FastAPI, Query, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from shared.clock import SimClock
-from shared.kit.backend import (
-    ERROR_RESPONSES,
-    CallerId,
-    clock_router,
-    install_error_handlers,
-    json_response,
-    make_clock,
-)
-from shared.kit.db import open_seeded, reset_url
+from shared.account import Sandbox, prepare_vertical
+from shared.account.api import Caller
+from shared.kit.backend import json_response, provider_app
 from shared.kit.settings import Settings
-from shared.schemas.common import User
 from shared.schemas.movies import (
     CinemaPage,
     ConfirmRequest,
@@ -52,41 +44,27 @@ from .service import MoviesService
 log = logging.getLogger(__name__)
 
 
-def prepare_engine(settings: Settings, *, clock: SimClock | None = None) -> Engine:
-    """Open the database and seed it on first run, anchoring the season on the simulated now (the
-    given clock, else one made from the settings)."""
-    url = settings.effective_database_url
-    when = (clock or make_clock(settings)).now()
-    return open_seeded(url, MoviesTable.metadata, seed.is_seeded, lambda s: seed.seed(s, settings.fixtures_dir, when))
+def prepare(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
+    """The sandbox with the movies tables created and, on first run, seeded (the season anchored on the
+    sandbox clock)."""
+    return prepare_vertical(settings, "movies", MoviesTable.metadata, seed.is_seeded, seed.seed, engine=engine)
 
 
-def reset_database(settings: Settings) -> None:
-    when = make_clock(settings).now()
-    reset_url(
-        settings.effective_database_url, MoviesTable.metadata, lambda s: seed.seed(s, settings.fixtures_dir, when)
-    )
-
-
-def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Engine | None = None) -> FastAPI:
-    clock = clock or make_clock(settings)
-    engine = engine or prepare_engine(settings, clock=clock)
-    with Session(engine) as session:
-        catalog = seed.load(session, settings.fixtures_dir, clock.now())
-    svc = MoviesService(engine, catalog, clock, settings.fixtures_dir)
+def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI:
+    sandbox = sandbox or prepare(settings)
+    with Session(sandbox.engine) as session:
+        catalog = seed.load(session, settings.fixtures_dir, sandbox.clock.now())
+    svc = MoviesService(sandbox, catalog)
     desk = OrderDesk(svc)
 
-    app = FastAPI(
+    app = provider_app(
+        settings,
+        sandbox,
         title="Movie tickets provider (mock)",
-        version="1.0.0",
         description="Taopiaopiao-like cinema ticketing API behind movies-mcp. Amounts are integer minor units.",
-        responses=ERROR_RESPONSES,
     )
-    app.state.clock = clock
-    app.state.engine = engine
     app.state.service = svc
     app.state.desk = desk
-    install_error_handlers(app)
-    app.include_router(clock_router(clock))
 
     @app.get("/movies", tags=["catalog"], response_model=FilmPage)
     async def search_movies(
@@ -104,7 +82,7 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
 
     @app.get("/cinemas", tags=["catalog"], response_model=CinemaPage)
     async def search_cinemas(
-        user: CallerId,
+        user: Caller,
         address: str = "",
         lat: Annotated[float, Query(ge=-90, le=90)] = 0,
         lng: Annotated[float, Query(ge=-180, le=180)] = 0,
@@ -115,7 +93,7 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
 
     @app.get("/showtimes", tags=["catalog"], response_model=ShowtimePage)
     async def find_showtimes(
-        user: CallerId,
+        user: Caller,
         movie_id: str = "",
         cinema_id: str = "",
         date: str = "",
@@ -143,45 +121,41 @@ def create_app(settings: Settings, *, clock: SimClock | None = None, engine: Eng
         return json_response(page)
 
     @app.get("/showtimes/{showtime_id}/seatmap", tags=["seats"], response_model=MovieSeatMap)
-    async def seat_map(user: CallerId, showtime_id: str) -> Response:
+    async def seat_map(user: Caller, showtime_id: str) -> Response:
         return json_response(svc.seat_map(user, showtime_id))
 
     @app.post("/holds", tags=["seats"])
-    def hold_seats(user: CallerId, body: HoldRequest) -> MovieHold:
+    def hold_seats(user: Caller, body: HoldRequest) -> MovieHold:
         return desk.hold(user, body)
 
     @app.post("/holds/{hold_id}/release", tags=["seats"])
-    def release_hold(user: CallerId, hold_id: str) -> MovieHold:
+    def release_hold(user: Caller, hold_id: str) -> MovieHold:
         return desk.release(user, hold_id)
 
     @app.post("/orders/quote", tags=["orders"])
-    def quote_purchase(user: CallerId, body: PurchaseQuoteRequest) -> PurchaseQuote:
+    def quote_purchase(user: Caller, body: PurchaseQuoteRequest) -> PurchaseQuote:
         return desk.quote_purchase(user, body)
 
     @app.post("/holds/{hold_id}/purchase", tags=["orders"])
-    def purchase(user: CallerId, hold_id: str, body: ConfirmRequest) -> MovieOrder:
+    def purchase(user: Caller, hold_id: str, body: ConfirmRequest) -> MovieOrder:
         return desk.purchase(user, hold_id, body)
 
     @app.get("/orders", tags=["orders"])
     def list_orders(
-        user: CallerId, status: OrderFilter = "any", limit: Annotated[int, Query(ge=1, le=20)] = 5, cursor: str = ""
+        user: Caller, status: OrderFilter = "any", limit: Annotated[int, Query(ge=1, le=20)] = 5, cursor: str = ""
     ) -> OrderPage:
         return desk.list_orders(user, status, limit, cursor)
 
     @app.get("/orders/{order_id}", tags=["orders"])
-    def get_order(user: CallerId, order_id: str) -> MovieOrder:
+    def get_order(user: Caller, order_id: str) -> MovieOrder:
         return desk.get(user, order_id)
 
     @app.post("/orders/{order_id}/refund/quote", tags=["orders"])
-    def quote_refund(user: CallerId, order_id: str) -> RefundQuote:
+    def quote_refund(user: Caller, order_id: str) -> RefundQuote:
         return desk.quote_refund(user, order_id)
 
     @app.post("/orders/{order_id}/refund", tags=["orders"])
-    def refund(user: CallerId, order_id: str, body: ConfirmRequest) -> MovieOrder:
+    def refund(user: Caller, order_id: str, body: ConfirmRequest) -> MovieOrder:
         return desk.refund(user, order_id, body)
-
-    @app.get("/me", tags=["account"])
-    def me(user: CallerId) -> User:
-        return svc.me(user)
 
     return app

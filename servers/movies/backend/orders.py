@@ -1,11 +1,12 @@
 """Holds, purchases and refunds: seats are claimed once, money moves exactly once.
 
 A hold claims seats in the shared seating engine for ``HOLD_TTL`` (free; it lapses by the clock
-with no background job). A purchase quote binds a confirmation token to the hold and its exact
-total; buying with that token charges the wallet and sells the hold's seats, and a token that
-already bought returns that order (a retry never charges twice). A refund quote binds a token to
-the order and the amount under the policy; refunding credits the wallet through a ledger row with a
-unique key and puts the seats back on sale.
+with no background job). The money path is the account's checkout core: a purchase quote binds a
+confirmation token to the hold, its seats and its exact total; buying with that token sells the
+hold's seats and charges the wallet in the same transaction, and a token that already bought
+returns that order (a retry never charges twice). A refund quote binds a token to the order and the
+amount under the policy; refunding credits the wallet (the ledger's unique key allows one refund
+per refund id) and puts the seats back on sale.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from shared.clock import local, utc
-from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
-from shared.kit import quotes
+from shared.account import Checkout, Offer, fingerprint
+from shared.clock import local
+from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
 from shared.schemas.movies import (
@@ -37,13 +38,18 @@ from shared.seating import MAX_SEATS_PER_HOLD
 
 from . import pricing
 from .catalog import ShowtimeRec
-from .models import OrderRow, QuoteRow, WalletEntryRow
+from .models import OrderRow
 from .service import MoviesService
 
 
 class OrderDesk:
     def __init__(self, service: MoviesService) -> None:
         self.svc = service
+        self.checkout = Checkout(
+            "movies",
+            currency=service.currency,
+            decline_hint="Top up the wallet, or release this hold and choose fewer or cheaper seats.",
+        )
 
     # ----- holds -----------------------------------------------------------------------
     def _hold(self, hold: SeatHold) -> MovieHold:
@@ -125,7 +131,7 @@ class OrderDesk:
         key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
         now = svc.now()
         with session_scope(svc.engine) as session:
-            svc.user(session, user_id)  # an unknown account is refused before anything is held
+            svc.accounts.user(session, user_id)  # an unknown account is refused before anything is held
             self._refuse_unless_on_sale(session, rec, now, count=False)
             ttl = min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now)
             try:
@@ -209,49 +215,39 @@ class OrderDesk:
             )
 
     # ----- purchase --------------------------------------------------------------------
+    @staticmethod
+    def _purchase_offer(hold: MovieHold, expires_at: datetime) -> Offer:
+        """The hold as the user confirms it: which seats, for how much, until the hold lapses."""
+        return Offer(
+            amount_minor=hold.bill.total.amount_minor,
+            fingerprint=fingerprint(hold.id, [s.seat_id for s in hold.seats]),
+            expires_at=expires_at,
+        )
+
     def quote_purchase(self, user_id: str, request: PurchaseQuoteRequest) -> PurchaseQuote:
         svc = self.svc
         check_id(request.hold_id, "hld", field="hold_id", source="movies_hold_seats")
         now = svc.now()
         with session_scope(svc.engine) as session:
-            user = svc.user(session, user_id)
+            svc.accounts.user(session, user_id)
             seat_hold = self._own(session, user_id, request.hold_id, now)
             self._refuse_unless_held(seat_hold)
             rec = svc.catalog.showtimes[seat_hold.inventory_id]
             self._refuse_if_closed(rec, now)
             hold = self._hold(seat_hold)
-            total = hold.bill.total.amount_minor
-            if user.wallet_minor < total:
-                raise PaymentDeclinedError(
-                    f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
-                    "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
-                )
-            fingerprint = quotes.fingerprint(hold.id, [s.seat_id for s in hold.seats], total)
-            live = session.exec(
-                select(QuoteRow).where(
-                    QuoteRow.user_id == user_id,
-                    QuoteRow.kind == "purchase",
-                    QuoteRow.subject_id == hold.id,
-                    QuoteRow.fingerprint == fingerprint,
-                    QuoteRow.result_id == "",
-                )
-            ).first()
-            if live is None:
-                live = QuoteRow(
-                    token=new_id("cft"),
-                    user_id=user_id,
-                    kind="purchase",
-                    subject_id=hold.id,
-                    fingerprint=fingerprint,
-                    amount_minor=total,
-                    created_at=now,
-                    expires_at=seat_hold.expires_at,
-                )
-                session.add(live)
+            quote = self.checkout.quote(  # a wallet that cannot pay is declined here, before any token
+                session,
+                user_id,
+                action="purchase",
+                subject_id=hold.id,
+                direction="charge",
+                offer=self._purchase_offer(hold, seat_hold.expires_at),
+                now=now,
+            )
             seats = "; ".join(s.label for s in hold.seats)
             return PurchaseQuote(
-                confirmation_token=live.token,
-                expires_at=local(live.expires_at),
+                confirmation_token=quote.token,
+                expires_at=local(quote.expires_at),
                 hold_id=hold.id,
                 movie_title=hold.movie_title,
                 starts_at=hold.starts_at,
@@ -260,7 +256,7 @@ class OrderDesk:
                 format=hold.format,
                 seats=hold.seats,
                 bill=hold.bill,
-                wallet_after=svc.money(user.wallet_minor - total),
+                wallet_after=svc.money(quote.balance_after),
                 refund_policy_text=pricing.REFUND_POLICY_TEXT,
                 summary=(
                     f"Buy {len(hold.seats)} ticket(s) for {hold.movie_title} ({hold.format}) on "
@@ -275,62 +271,44 @@ class OrderDesk:
         check_id(hold_id, "hld", field="hold_id", source="movies_hold_seats")
         now = svc.now()
         with session_scope(svc.engine) as session:
-            user = svc.user(session, user_id, lock=True)
-            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "purchase")
-            if quote.subject_id != hold_id:
-                raise InvalidInputError(
-                    f"Confirmation token {quote.token} was issued for hold {quote.subject_id}, not {hold_id}.",
-                    "Pass the hold_id the token was issued for.",
-                )
-            if quote.result_id:  # this very token already bought: a retry
-                order = session.get(OrderRow, quote.result_id)
+            claim = self.checkout.redeem(
+                session, user_id, token=request.confirmation_token, action="purchase", subject_id=hold_id,
+                subject="hold",
+            )  # fmt: skip
+            if claim.result_id:  # this very token already bought: a retry
+                order = session.get(OrderRow, claim.result_id)
                 assert order is not None
                 return self._order(order, now)
             seat_hold = self._own(session, user_id, hold_id, now)
             self._refuse_unless_held(seat_hold)
             rec = svc.catalog.showtimes[seat_hold.inventory_id]
             self._refuse_if_closed(rec, now)
-            if utc(quote.expires_at) <= now:
-                raise ConflictError(
-                    f"Confirmation token {quote.token} expired.", "Call again without a token for a fresh quote."
-                )
+            self.checkout.require_live(claim, now)
             hold = self._hold(seat_hold)
-            total = hold.bill.total.amount_minor
-            if quotes.fingerprint(hold.id, [s.seat_id for s in hold.seats], total) != quote.fingerprint:
-                raise ConflictError(
-                    "The hold or its price changed after this quote; nothing was bought.",
-                    "Call again without a token to quote the hold as it is now.",
-                )
-            if user.wallet_minor < total:
-                raise PaymentDeclinedError(
-                    f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
-                    "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
-                )
+            self.checkout.require_unchanged(claim, self._purchase_offer(hold, seat_hold.expires_at), what="hold")
             order_id = new_id("mvo")
             svc.seating.sell(session, hold_id, user_id=user_id, order_id=order_id, now=now)  # all seats or none
-            user.wallet_minor -= total
-            session.add(user)
-            session.add(WalletEntryRow(user_id=user_id, ref=order_id, kind="charge", amount_minor=total, at=now))
             order = OrderRow(
                 id=order_id,
                 user_id=user_id,
                 showtime_id=rec.id,
                 hold_id=hold.id,
-                quote_token=quote.token,
+                quote_token=claim.token,
                 seats=[
                     {"seat_id": s.seat_id, "label": s.label, "tier": s.tier, "price_minor": s.price.amount_minor}
                     for s in hold.seats
                 ],
                 tickets_minor=hold.bill.tickets.amount_minor,
                 fee_minor=hold.bill.booking_fee.amount_minor,
-                total_minor=total,
+                total_minor=hold.bill.total.amount_minor,
                 currency=svc.currency,
                 pickup_code=_pickup_code(order_id),
                 placed_at=now,
             )
             session.add(order)
-            quote.result_id = order_id
-            session.add(quote)
+            self.checkout.settle(
+                session, claim, ref=order_id, now=now, memo=f"{len(hold.seats)} ticket(s) for {hold.movie_title}"
+            )
             session.flush()
             return self._order(order, now)
 
@@ -414,49 +392,41 @@ class OrderDesk:
         return OrderPage(orders=[self._order(r, now) for r in page], page=info)
 
     # ----- refunds ---------------------------------------------------------------------
+    def _refundable(self, order: OrderRow, now: datetime) -> tuple[ShowtimeRec, pricing.RefundRule]:
+        if order.refund_id:
+            raise ConflictError(f"Order {order.id} was already refunded.", "Nothing left to refund.")
+        rec = self.svc.catalog.showtimes[order.showtime_id]
+        return rec, pricing.refund_for(order.tickets_minor, rec.starts_at - now)
+
+    @staticmethod
+    def _refund_offer(order: OrderRow, refund_minor: int, rec: ShowtimeRec, now: datetime) -> Offer:
+        """The refund as the user confirms it; the token lapses with the quote or with the refund window."""
+        return Offer(
+            amount_minor=refund_minor,
+            fingerprint=fingerprint(order.id),
+            expires_at=min(now + pricing.REFUND_QUOTE_TTL, rec.starts_at - pricing.REFUND_UNTIL_BEFORE),
+        )
+
     def quote_refund(self, user_id: str, order_id: str) -> RefundQuote:
         svc = self.svc
         now = svc.now()
         with session_scope(svc.engine) as session:
             order = self._own_order(session, user_id, order_id)
-            if order.refund_id:
-                raise ConflictError(f"Order {order_id} was already refunded.", "Nothing left to refund.")
-            rec = svc.catalog.showtimes[order.showtime_id]
-            rule = pricing.refund_for(order.tickets_minor, rec.starts_at - now)
+            rec, rule = self._refundable(order, now)
             if rule.refund_minor is None:
                 raise ConflictError(
                     f"Order {order_id} cannot be refunded now: {rule.rule}",
                     "Nothing was changed. Films are refundable until 1 hour before the showtime.",
                 )
-            fingerprint = quotes.fingerprint(order_id, rule.refund_minor)
-            quote = next(  # the same order and amount, asked again: the live token, not another one
-                (
-                    q
-                    for q in session.exec(
-                        select(QuoteRow).where(
-                            QuoteRow.user_id == user_id,
-                            QuoteRow.kind == "refund",
-                            QuoteRow.subject_id == order_id,
-                            QuoteRow.fingerprint == fingerprint,
-                            QuoteRow.result_id == "",
-                        )
-                    ).all()
-                    if utc(q.expires_at) > now
-                ),
-                None,
+            quote = self.checkout.quote(  # the same order and amount, asked again: the live token, not another one
+                session,
+                user_id,
+                action="refund",
+                subject_id=order_id,
+                direction="refund",
+                offer=self._refund_offer(order, rule.refund_minor, rec, now),
+                now=now,
             )
-            if quote is None:
-                quote = QuoteRow(
-                    token=new_id("cft"),
-                    user_id=user_id,
-                    kind="refund",
-                    subject_id=order_id,
-                    fingerprint=fingerprint,
-                    amount_minor=rule.refund_minor,
-                    created_at=now,
-                    expires_at=min(now + pricing.REFUND_QUOTE_TTL, rec.starts_at - pricing.REFUND_UNTIL_BEFORE),
-                )
-                session.add(quote)
             back, paid = svc.money(rule.refund_minor), svc.money(order.total_minor)
             kept = svc.money(order.total_minor - rule.refund_minor)
             film = svc.catalog.films[rec.film_id]
@@ -468,6 +438,7 @@ class OrderDesk:
                 kept=kept,
                 refund=back,
                 rule=rule.rule,
+                wallet_after=svc.money(quote.balance_after),
                 summary=(
                     f"Refund {len(order.seats)} ticket(s) for {film.title} on {local(rec.starts_at):%a %d %b %H:%M}: "
                     f"{back.display} back to the wallet of {paid.display} paid (booking fee {kept.display} kept); "
@@ -479,42 +450,27 @@ class OrderDesk:
         svc = self.svc
         now = svc.now()
         with session_scope(svc.engine) as session:
-            user = svc.user(session, user_id, lock=True)
-            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "refund")
-            if quote.subject_id != order_id:
-                raise InvalidInputError(
-                    f"Confirmation token {quote.token} was issued for order {quote.subject_id}, not {order_id}.",
-                    "Use the token returned for this order.",
-                )
+            claim = self.checkout.redeem(
+                session, user_id, token=request.confirmation_token, action="refund", subject_id=order_id,
+                subject="order",
+            )  # fmt: skip
             order = self._own_order(session, user_id, order_id, lock=True)
-            if quote.result_id:  # this very token already refunded: a retry
+            if claim.result_id:  # this very token already refunded: a retry
                 return self._order(order, now)
-            if order.refund_id:
-                raise ConflictError(f"Order {order_id} was already refunded.", "Nothing left to refund.")
-            rec = svc.catalog.showtimes[order.showtime_id]
-            rule = pricing.refund_for(order.tickets_minor, rec.starts_at - now)
+            rec, rule = self._refundable(order, now)
             if rule.refund_minor is None:
                 raise ConflictError(f"Order {order_id} cannot be refunded now: {rule.rule}", "Nothing was changed.")
-            if utc(quote.expires_at) <= now:
-                raise ConflictError(
-                    f"Confirmation token {quote.token} expired.", "Ask for a fresh refund quote and confirm again."
-                )
-            if rule.refund_minor != quote.amount_minor:
-                raise ConflictError(
-                    f"The refund changed from {svc.money(quote.amount_minor).display} to "
-                    f"{svc.money(rule.refund_minor).display} ({rule.rule})",
-                    "Ask for a fresh quote and confirm the new amount.",
-                )
+            self.checkout.require_live(claim, now)
+            self.checkout.require_unchanged(claim, self._refund_offer(order, rule.refund_minor, rec, now), what="order")
             refund_id = new_id("rfd")
-            session.add(
-                WalletEntryRow(user_id=user_id, ref=order_id, kind="refund", amount_minor=rule.refund_minor, at=now)
-            )
-            user.wallet_minor += rule.refund_minor
             order.refunded_minor = rule.refund_minor
             order.refund_id, order.refunded_at = refund_id, now
             svc.seating.unsell(session, order_id, [s["seat_id"] for s in order.seats], rec.id)
-            quote.result_id = refund_id
-            session.add_all([user, order, quote])
+            session.add(order)
+            film = svc.catalog.films[rec.film_id]
+            self.checkout.settle(
+                session, claim, ref=refund_id, now=now, memo=f"Refund of {len(order.seats)} ticket(s) for {film.title}"
+            )
             session.flush()
             return self._order(order, now)
 

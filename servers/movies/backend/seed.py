@@ -1,4 +1,6 @@
-"""Load the committed fixtures into the movies tables (first run, and ``movies-mcp reset``).
+"""Load the committed fixtures into the movies tables (first run, and after ``lifestyle-mcp reset``).
+
+Users, their addresses and the wallet are the shared account's (``shared.account.sandbox`` seeds them).
 
 The programme gives films a release day and a run relative to the season's anchor: the Monday
 00:00 (Helsinki) of the simulated date at seed time, stored with the data. Showtimes are not
@@ -17,14 +19,16 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from shared.account import Sandbox, require_schema
 from shared.clock import utc
 from shared.geo import CITY_TZ
 
 from . import catalog as cat
 from .catalog import CinemaRec, FilmRec
-from .models import SEAT_HOLDS, CinemaRow, FilmRow, MetaRow, OrderRow, UserRow
+from .models import SEAT_HOLDS, CinemaRow, FilmRow, MetaRow, OrderRow
 
-FIXTURE_VERSION = "1"
+FIXTURE_VERSION = "2"
+"""2: users, quotes and the wallet moved to the shared account."""
 
 
 def _read(path: Path) -> Any:
@@ -39,7 +43,9 @@ def season_anchor(at: datetime) -> datetime:
 
 
 def is_seeded(session: Session) -> bool:
-    return session.get(MetaRow, "fixture_version") is not None
+    row = session.get(MetaRow, "fixture_version")
+    require_schema(row.value if row else None, FIXTURE_VERSION, "movies", session.connection())
+    return row is not None
 
 
 def language_names(fixtures_dir: Path) -> dict[str, str]:
@@ -55,19 +61,12 @@ def read_fixtures(fixtures_dir: Path) -> tuple[list[FilmRec], list[CinemaRec]]:
     return films, cinemas
 
 
-def seed(session: Session, fixtures_dir: Path, at: datetime) -> None:
-    for user in _read(fixtures_dir / "users.json")["users"]:
-        session.add(
-            UserRow(
-                id=user["id"],
-                name=user["name"],
-                currency=user.get("currency", "EUR"),
-                wallet_minor=user["wallet_balance_minor"],
-            )
-        )
-    films, cinemas = read_fixtures(fixtures_dir)
+def seed(session: Session, sandbox: Sandbox) -> None:
+    """Films, cinemas and the season anchored on the sandbox clock (never the wall clock)."""
+    films, cinemas = read_fixtures(sandbox.fixtures_dir)
     session.add_all([FilmRow(id=f.id, data=f.model_dump(mode="json")) for f in films])
     session.add_all([CinemaRow(id=c.id, data=c.model_dump(mode="json")) for c in cinemas])
+    at = sandbox.clock.now()
     session.add(MetaRow(key="season_anchor", value=season_anchor(at).isoformat()))
     session.add(MetaRow(key="fixture_version", value=FIXTURE_VERSION))
 

@@ -1,8 +1,9 @@
-"""Business rules of the movies provider: films, cinemas, showtimes, seat maps and the user.
+"""Business rules of the movies provider: films, cinemas, showtimes and seat maps.
 
 Every public method takes the acting user's id where it matters; anything it refuses is refused
 with a ``LifestyleError`` before any row changes. Holds, purchases and refunds live in
-``orders.py``; prices and the refund rule in ``pricing.py``; seats in the shared seating engine.
+``orders.py``; prices and the refund rule in ``pricing.py``; seats in the shared seating engine;
+users and their saved addresses in the shared account (``shared.account``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from shared.clock import SimClock, local
+from shared.account import Sandbox
+from shared.clock import local
 from shared.dates import read_day
 from shared.errors import InvalidInputError, NotFoundError
 from shared.geo import haversine_m, require_in_city
-from shared.schemas.common import GeoPoint, Money, User, check_id, page_slice
+from shared.schemas.common import GeoPoint, Money, check_id, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
     Auditorium,
@@ -44,7 +45,7 @@ from shared.seating import InventorySpec, SeatingEngine
 
 from . import pricing
 from .catalog import Catalog, CinemaRec, FilmRec, ShowtimeRec, fold, presold
-from .models import MoviesTable, UserRow
+from .models import MoviesTable
 
 CHINESE = {"Mandarin", "Cantonese", "Chinese"}
 LANGUAGE_ALIASES: dict[str, set[str]] = {
@@ -63,14 +64,14 @@ STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
 
 
 class MoviesService:
-    def __init__(self, engine: Engine, catalog: Catalog, clock: SimClock, fixtures_dir: Path) -> None:
-        self.engine = engine
+    def __init__(self, sandbox: Sandbox, catalog: Catalog, currency: str = "EUR") -> None:
+        self.engine = sandbox.engine
+        self.clock = sandbox.clock
+        self.accounts = sandbox.accounts
         self.catalog = catalog
-        self.clock = clock
-        self.currency = "EUR"
+        self.currency = currency
         self.seating = SeatingEngine(MoviesTable.metadata, "movies", spec_for=self.spec)
-        self.saved_addresses = _saved_addresses(fixtures_dir)
-        self.street_addresses = _street_addresses(fixtures_dir)
+        self.street_addresses = _street_addresses(sandbox.fixtures_dir)
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -109,22 +110,6 @@ class MoviesService:
         if rec is None:
             raise NotFoundError(f"No showtime {showtime_id!r}.", "Showtime ids come from movies_find_showtimes.")
         return rec
-
-    def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
-        stmt = select(UserRow).where(UserRow.id == user_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = session.exec(stmt).first()
-        if row is None:
-            raise NotFoundError(
-                f"No user {user_id!r}.", "Check the LIFESTYLE_USER setting (demo users: usr_demo, usr_alice …)."
-            )
-        return row
-
-    def me(self, user_id: str) -> User:
-        with Session(self.engine) as session:
-            row = self.user(session, user_id)
-            return User(id=row.id, name=row.name, wallet=self.money(row.wallet_minor))
 
     def status(self, rec: ShowtimeRec, free: int, now: datetime) -> ShowtimeStatus:
         if rec.starts_at <= now:
@@ -280,17 +265,19 @@ class MoviesService:
 
     # ----- places ----------------------------------------------------------------------
     def resolve_place(self, user_id: str, address: str, lat: float, lng: float) -> tuple[GeoPoint | None, str]:
-        """Where distances are measured from: lat/lng, a saved address (id or label) or a street address."""
+        """Where distances are measured from: lat/lng, a saved address of the account (id, label, or 'home' /
+        'work'), a street address, or a cinema's name."""
         if lat or lng:
             point = require_in_city(GeoPoint(lat=lat, lng=lng))
             return point, f"{lat:.5f}, {lng:.5f}"
         text = address.strip()
         if not text:
             return None, ""
-        mine = self.saved_addresses.get(user_id, [])
-        for saved in mine:
-            if text == saved["id"] or fold(text) == fold(saved["label"]):
-                return GeoPoint(lat=saved["lat"], lng=saved["lng"]), f"{saved['label']}: {_one_line(saved)}"
+        with Session(self.engine) as session:
+            saved = self.accounts.find(session, user_id, text)
+            mine = [] if saved else self.accounts.rows(session, user_id)
+        if saved is not None:
+            return saved.location, f"{saved.label}: {saved.one_line}"
         wanted = fold(text.replace(",", " "))
         exact = [a for a in self.street_addresses if fold(f"{a['street']} {a['housenumber']}") in wanted]
         if exact:
@@ -303,7 +290,7 @@ class MoviesService:
         for cinema in self.catalog.cinemas.values():  # "near Kinopalatsi"
             if fold(cinema.name) in wanted:
                 return cinema.location, cinema.display_name
-        labels = ", ".join(f"{s['id']} ({s['label']})" for s in mine)
+        labels = ", ".join(f"{row.id} ({row.label})" for row in mine)
         raise InvalidInputError(
             f"address {address!r} is not a street address or saved address known in central Helsinki.",
             f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), "
@@ -460,11 +447,6 @@ class MoviesService:
 def _one_line(a: dict[str, Any]) -> str:
     street = f"{a['street']} {a.get('housenumber', '')}".strip()
     return ", ".join(p for p in (street, f"{a.get('postcode', '')} {a.get('city', 'Helsinki')}".strip()) if p)
-
-
-def _saved_addresses(fixtures_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    users = json.loads((fixtures_dir / "users.json").read_text(encoding="utf-8"))["users"]
-    return {u["id"]: u.get("addresses", []) for u in users}
 
 
 def _street_addresses(fixtures_dir: Path) -> list[dict[str, Any]]:

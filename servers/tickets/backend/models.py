@@ -1,8 +1,9 @@
 """Tickets tables. Venues and events are loaded from fixtures; sessions are the events' performances
-anchored on the season's first Monday; quotes, orders, e-tickets, attendees and the wallet ledger are
-the live state. Seat claims and holds live in the shared seating engine's ``tickets_seat_claim`` and
-``tickets_seat_hold`` tables, registered here on the same metadata. Table names carry a ``tickets_``
-prefix and their own metadata so every vertical can share one database."""
+anchored on the season's first Monday; orders, e-tickets and attendees are the live state. Users, the
+wallet and confirmation quotes are the shared account's (``shared.account``). Seat claims and holds
+live in the shared seating engine's ``tickets_seat_claim`` and ``tickets_seat_hold`` tables, registered
+here on the same metadata. Table names carry a ``tickets_`` prefix and their own metadata so every
+vertical shares one sandbox database."""
 
 from __future__ import annotations
 
@@ -25,14 +26,6 @@ def _json(default: Any = dict) -> Any:
 
 def _when(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
-
-
-class UserRow(TicketsTable, table=True):
-    __tablename__ = "tickets_user"
-    id: str = Field(primary_key=True)
-    name: str
-    currency: str = "EUR"
-    wallet_minor: int
 
 
 class VenueRow(TicketsTable, table=True):
@@ -75,22 +68,6 @@ class AttendeeRow(TicketsTable, table=True):
     created_at: datetime = _when()
 
 
-class QuoteRow(TicketsTable, table=True):
-    """A confirmation token: the exact purchase or refund the user confirms, and what it became."""
-
-    __tablename__ = "tickets_quote"
-    token: str = Field(primary_key=True)
-    user_id: str = Field(index=True)
-    kind: str  # "purchase" or "refund"
-    subject_id: str = Field(index=True)  # hold id or order id
-    fingerprint: str
-    amount_minor: int
-    payload: dict[str, Any] = _json()
-    created_at: datetime = _when()
-    expires_at: datetime = _when()
-    result_id: str = ""  # the order (purchase) or refund id it became
-
-
 class OrderRow(TicketsTable, table=True):
     __tablename__ = "tickets_order"
     id: str = Field(primary_key=True)
@@ -125,19 +102,6 @@ class TicketRow(TicketsTable, table=True):
     code: str
     refund_id: str = ""
     refunded_at: datetime | None = _when(nullable=True)
-
-
-class WalletEntryRow(TicketsTable, table=True):
-    """Ledger of wallet movements; the unique key makes a double charge or refund impossible."""
-
-    __tablename__ = "tickets_wallet_entry"
-    __table_args__ = (UniqueConstraint("ref", "kind"),)
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: str = Field(index=True)
-    ref: str  # order id for a charge, refund id for a refund
-    kind: str  # "charge" or "refund"
-    amount_minor: int
-    at: datetime = _when()
 
 
 class MetaRow(TicketsTable, table=True):

@@ -1,11 +1,12 @@
 """Holds, purchases and refunds: seats are claimed once, money moves exactly once.
 
-A hold claims seats for ``HOLD_TTL`` (free; it lapses by the clock with no background job). A
-purchase quote binds a confirmation token to the hold, the attendees and the exact total; buying
-with that token charges the wallet, turns the claims into sold seats and issues e-tickets, and a
-token that already bought returns that order (a retry after a lost response never charges
-twice). A refund quote binds a token to tickets and an amount under the event's policy; refunding
-credits the wallet through a ledger row with a unique key and puts the seats back on sale.
+A hold claims seats for ``HOLD_TTL`` (free; it lapses by the clock with no background job). The
+money path is the account's checkout core: a purchase quote binds a confirmation token to the hold,
+its seats, the attendees and the exact total; buying with that token charges the wallet, turns the
+claims into sold seats and issues e-tickets, and a token that already bought returns that order (a
+retry after a lost response never charges twice). A refund quote binds a token to tickets and an
+amount under the event's policy; refunding credits the wallet once (the ledger's unique key) and
+puts the seats back on sale.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from shared.clock import local, utc
-from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
-from shared.kit import quotes
+from shared.account import Checkout, Offer, fingerprint
+from shared.clock import local
+from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
 from shared.schemas.seating import HoldStatus as SeatHoldStatus
@@ -42,7 +43,7 @@ from shared.schemas.tickets import (
 
 from . import pricing
 from .catalog import EventRec, SessionRec
-from .models import AttendeeRow, OrderRow, QuoteRow, TicketRow, WalletEntryRow
+from .models import AttendeeRow, OrderRow, TicketRow
 from .service import TicketsService
 
 REFUND_QUOTE_TTL = timedelta(minutes=5)
@@ -58,6 +59,11 @@ _STATUS: dict[SeatHoldStatus, HoldStatus] = {  # the engine's hold states as tic
 class OrderDesk:
     def __init__(self, service: TicketsService) -> None:
         self.svc = service
+        self.checkout = Checkout(
+            "tickets",
+            currency=service.currency,
+            decline_hint="Top up the wallet, or release this hold and choose fewer or cheaper seats.",
+        )
 
     # ----- holds -----------------------------------------------------------------------
     def _hold(self, hold: SeatHold) -> Hold:
@@ -136,7 +142,7 @@ class OrderDesk:
         tier = "" if explicit else request.tier.upper()
         now = svc.now()
         with session_scope(svc.engine) as session:
-            svc.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
+            svc.accounts.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
             state = svc.states(session, [rec], now)[0]
             svc.refuse_unless_on_sale(state, event)
             key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
@@ -270,14 +276,21 @@ class OrderDesk:
             )
         return out
 
-    def _purchase_fingerprint(self, hold: SeatHold, attendee_ids: list[str], total: int) -> str:
-        return quotes.fingerprint(hold.hold_id, [s.seat_id for s in hold.seats], attendee_ids, total)
+    @staticmethod
+    def _purchase_offer(hold: SeatHold, attendee_ids: list[str], total: int) -> Offer:
+        """The hold as the user confirms it: its seats, their holders and the total, until the hold lapses."""
+        return Offer(
+            amount_minor=total,
+            fingerprint=fingerprint(hold.hold_id, [s.seat_id for s in hold.seats], attendee_ids),
+            expires_at=hold.expires_at,
+            payload={"attendee_ids": attendee_ids},
+        )
 
     def quote_purchase(self, user_id: str, request: PurchaseQuoteRequest) -> PurchaseQuote:
         svc = self.svc
         now = svc.now()
         with session_scope(svc.engine) as session:
-            user = svc.user(session, user_id)
+            svc.accounts.user(session, user_id)
             row = self._own_hold(session, user_id, request.hold_id, now)
             self._refuse_unless_active(row)
             rec = svc.catalog.sessions[row.inventory_id]
@@ -285,42 +298,16 @@ class OrderDesk:
             self._refuse_if_closed(rec, event, now)
             attendees = self._attendees(session, user_id, event, row, request.attendee_ids)
             hold = self._hold(row)
-            total = hold.bill.total.amount_minor
-            if user.wallet_minor < total:
-                raise PaymentDeclinedError(
-                    f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
-                    "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
-                )
-            ids = [a.id for a in attendees]
-            fingerprint = self._purchase_fingerprint(row, ids, total)
-            live = session.exec(
-                select(QuoteRow).where(
-                    QuoteRow.user_id == user_id,
-                    QuoteRow.kind == "purchase",
-                    QuoteRow.subject_id == row.hold_id,
-                    QuoteRow.fingerprint == fingerprint,
-                    QuoteRow.result_id == "",
-                )
-            ).first()
-            if live is None:
-                live = QuoteRow(
-                    token=new_id("cft"),
-                    user_id=user_id,
-                    kind="purchase",
-                    subject_id=row.hold_id,
-                    fingerprint=fingerprint,
-                    amount_minor=total,
-                    payload={"attendee_ids": ids},
-                    created_at=now,
-                    expires_at=row.expires_at,
-                )
-                session.add(live)
+            offer = self._purchase_offer(row, [a.id for a in attendees], hold.bill.total.amount_minor)
+            quote = self.checkout.quote(
+                session, user_id, action="purchase", subject_id=row.hold_id, direction="charge", offer=offer, now=now
+            )
             refs = [AttendeeRef(id=a.id, name=a.name, id_number_masked=pricing.mask_id(a.id_number)) for a in attendees]
             n = len(row.seats)
             holders = f" for {', '.join(a.name for a in attendees)}" if attendees else ""
             return PurchaseQuote(
-                confirmation_token=live.token,
-                expires_at=local(live.expires_at),
+                confirmation_token=quote.token,
+                expires_at=local(quote.expires_at),
                 hold_id=row.hold_id,
                 event_title=event.display_title,
                 starts_at=local(rec.starts_at),
@@ -328,7 +315,7 @@ class OrderDesk:
                 seats=hold.seats,
                 attendees=refs,
                 bill=hold.bill,
-                wallet_after=svc.money(user.wallet_minor - total),
+                wallet_after=svc.money(quote.balance_after),
                 refund_policy_text=pricing.POLICY_TEXT[event.refund_policy],
                 summary=(
                     f"Buy {n} ticket(s){holders} for {event.title} on {local(rec.starts_at):%a %d %b %H:%M} at "
@@ -348,39 +335,25 @@ class OrderDesk:
 
     def purchase(self, user_id: str, hold_id: str, request: ConfirmRequest) -> Order:
         svc = self.svc
-        now = svc.now()
         with session_scope(svc.engine) as session:
-            user = svc.user(session, user_id, lock=True)
-            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "purchase")
-            if quote.subject_id != hold_id:
-                raise InvalidInputError(
-                    f"Confirmation token {quote.token} was issued for hold {quote.subject_id}, not {hold_id}.",
-                    "Pass the hold_id the token was issued for.",
-                )
-            if quote.result_id:  # this very token already bought: a retry
-                return self._order(session, session.get(OrderRow, quote.result_id), now)  # type: ignore[arg-type]
+            claim = self.checkout.redeem(
+                session, user_id, token=request.confirmation_token, action="purchase", subject_id=hold_id,
+                subject="hold",
+            )  # fmt: skip
+            now = svc.now()
+            if claim.result_id:  # this very token already bought: a retry
+                return self._order(session, session.get(OrderRow, claim.result_id), now)  # type: ignore[arg-type]
             row = self._own_hold(session, user_id, hold_id, now)
             self._refuse_unless_active(row)
             rec = svc.catalog.sessions[row.inventory_id]
             event = svc.catalog.events[rec.event_id]
             self._refuse_if_closed(rec, event, now)
-            if utc(quote.expires_at) <= now:
-                raise ConflictError(
-                    f"Confirmation token {quote.token} expired.", "Call again without a token for a fresh quote."
-                )
-            attendees = self._attendees(session, user_id, event, row, quote.payload["attendee_ids"])
+            self.checkout.require_live(claim, now)
+            attendees = self._attendees(session, user_id, event, row, list(claim.payload["attendee_ids"]))
             hold = self._hold(row)
             total = hold.bill.total.amount_minor
-            if self._purchase_fingerprint(row, [a.id for a in attendees], total) != quote.fingerprint:
-                raise ConflictError(
-                    "The hold or its price changed after this quote; nothing was bought.",
-                    "Call again without a token to quote the hold as it is now.",
-                )
-            if user.wallet_minor < total:
-                raise PaymentDeclinedError(
-                    f"Wallet balance {svc.money(user.wallet_minor).display} does not cover {hold.bill.total.display}.",
-                    "Top up the wallet, or release this hold and choose fewer or cheaper seats.",
-                )
+            offer = self._purchase_offer(row, [a.id for a in attendees], total)
+            self.checkout.require_unchanged(claim, offer, what="hold")
             order_id = new_id("tko")
             try:  # locks the hold and sells all its seats or none; never sells what is not held
                 svc.inventory.engine.sell(session, row.hold_id, user_id=user_id, order_id=order_id, now=now)
@@ -389,16 +362,16 @@ class OrderDesk:
                 raise ConflictError(
                     f"Hold {row.hold_id} no longer owns its seats; nothing was bought.", "Hold seats again."
                 ) from exc
-            user.wallet_minor -= total
-            session.add(user)
-            session.add(WalletEntryRow(user_id=user_id, ref=order_id, kind="charge", amount_minor=total, at=now))
+            self.checkout.settle(
+                session, claim, ref=order_id, now=now, memo=f"{len(row.seats)} ticket(s) for {event.title}"
+            )
             order = OrderRow(
                 id=order_id,
                 user_id=user_id,
                 event_id=event.id,
                 session_id=rec.id,
                 hold_id=row.hold_id,
-                quote_token=quote.token,
+                quote_token=claim.token,
                 tickets_minor=hold.bill.tickets.amount_minor,
                 fee_minor=hold.bill.service_fee.amount_minor,
                 total_minor=total,
@@ -426,8 +399,6 @@ class OrderDesk:
                         code=self._code(ticket_id, order_id, n),
                     )
                 )
-            quote.result_id = order_id
-            session.add(quote)
             session.flush()
             return self._order(session, order, now)
 
@@ -551,6 +522,16 @@ class OrderDesk:
             raise ConflictError(f"Every ticket of order {order.id} was already refunded.", "Nothing left to refund.")
         return valid
 
+    @staticmethod
+    def _refund_offer(order_id: str, ticket_ids: list[str], refund: int, now: datetime) -> Offer:
+        """The tickets to give back and what the policy returns for them now."""
+        return Offer(
+            amount_minor=refund,
+            fingerprint=fingerprint(order_id, ticket_ids),
+            expires_at=now + REFUND_QUOTE_TTL,
+            payload={"ticket_ids": ticket_ids},
+        )
+
     def quote_refund(self, user_id: str, order_id: str, request: RefundQuoteRequest) -> RefundQuote:
         svc = self.svc
         now = svc.now()
@@ -567,18 +548,15 @@ class OrderDesk:
                     "Nothing was changed. The full policy is in tickets_get_event (refund_policy_text).",
                 )
             ids = [t.id for t in tickets]
-            quote = QuoteRow(
-                token=new_id("cft"),
-                user_id=user_id,
-                kind="refund",
+            quote = self.checkout.quote(
+                session,
+                user_id,
+                action="refund",
                 subject_id=order_id,
-                fingerprint=quotes.fingerprint(order_id, ids, rule.refund_minor),
-                amount_minor=rule.refund_minor,
-                payload={"ticket_ids": ids},
-                created_at=now,
-                expires_at=now + REFUND_QUOTE_TTL,
+                direction="refund",
+                offer=self._refund_offer(order_id, ids, rule.refund_minor, now),
+                now=now,
             )
-            session.add(quote)
             back = svc.money(rule.refund_minor)
             return RefundQuote(
                 confirmation_token=quote.token,
@@ -589,6 +567,7 @@ class OrderDesk:
                 fee=svc.money(sum(paid) - rule.refund_minor),
                 refund=back,
                 rule=rule.rule,
+                wallet_after=svc.money(quote.balance_after),
                 summary=(
                     f"Refund {len(ids)} ticket(s) for {event.title} on {local(rec.starts_at):%a %d %b %H:%M}: "
                     f"{back.display} back to the wallet of {svc.money(sum(paid)).display} paid "
@@ -598,23 +577,17 @@ class OrderDesk:
 
     def refund(self, user_id: str, order_id: str, request: ConfirmRequest) -> Order:
         svc = self.svc
-        now = svc.now()
         with session_scope(svc.engine) as session:
-            user = svc.user(session, user_id, lock=True)
-            quote = quotes.locked_quote(session, QuoteRow, user_id, request.confirmation_token, "refund")
-            if quote.subject_id != order_id:
-                raise InvalidInputError(
-                    f"Confirmation token {quote.token} was issued for order {quote.subject_id}, not {order_id}.",
-                    "Use the token returned for this order.",
-                )
+            claim = self.checkout.redeem(
+                session, user_id, token=request.confirmation_token, action="refund", subject_id=order_id,
+                subject="order",
+            )  # fmt: skip
             order = self._own_order(session, user_id, order_id, lock=True)
-            if quote.result_id:  # this very token already refunded: a retry
+            now = svc.now()
+            if claim.result_id:  # this very token already refunded: a retry
                 return self._order(session, order, now)
-            if utc(quote.expires_at) <= now:
-                raise ConflictError(
-                    f"Confirmation token {quote.token} expired.", "Ask for a fresh refund quote and confirm again."
-                )
-            tickets = self._refundable(session, order, quote.payload["ticket_ids"], lock=True)
+            self.checkout.require_live(claim, now)
+            tickets = self._refundable(session, order, list(claim.payload["ticket_ids"]), lock=True)
             event = svc.catalog.events[order.event_id]
             rec = svc.catalog.sessions[order.session_id]
             rule = pricing.refund_for(
@@ -622,22 +595,16 @@ class OrderDesk:
             )
             if rule.refund_minor is None:
                 raise ConflictError(f"Order {order_id} cannot be refunded now: {rule.rule}", "Nothing was changed.")
-            if rule.refund_minor != quote.amount_minor:
-                raise ConflictError(
-                    f"The refund changed from {svc.money(quote.amount_minor).display} to "
-                    f"{svc.money(rule.refund_minor).display} ({rule.rule})",
-                    "Ask for a fresh quote and confirm the new amount.",
-                )
+            offer = self._refund_offer(order_id, [t.id for t in tickets], rule.refund_minor, now)
+            self.checkout.require_unchanged(claim, offer, what="order")
             refund_id = new_id("rfd")
-            session.add(
-                WalletEntryRow(user_id=user_id, ref=refund_id, kind="refund", amount_minor=rule.refund_minor, at=now)
+            self.checkout.settle(
+                session, claim, ref=refund_id, now=now, memo=f"Refund of {len(tickets)} ticket(s) for {event.title}"
             )
-            user.wallet_minor += rule.refund_minor
             order.refunded_minor += rule.refund_minor
             for t in tickets:
                 t.refund_id, t.refunded_at = refund_id, now
             svc.inventory.unsell(session, rec.id, [t.seat_id for t in tickets], order_id)
-            quote.result_id = refund_id
-            session.add_all([user, order, quote, *tickets])
+            session.add_all([order, *tickets])
             session.flush()
             return self._order(session, order, now)

@@ -1,8 +1,9 @@
-"""Load the committed fixtures into the tickets tables (first run, and ``tickets-mcp reset``).
+"""Load the committed fixtures into the tickets tables (first run, and after ``lifestyle-mcp reset``).
 
 The fixtures give sessions as (day offset, local time) within a season; seeding anchors day 0 on
-the Monday 00:00 (Helsinki) of the simulated date, so the calendar is the same for any frozen
-clock in the same week, and a demo always starts with a season ahead of it.
+the Monday 00:00 (Helsinki) of the sandbox clock's date, so the calendar is the same for any frozen
+clock in the same week, and a demo always starts with a season ahead of it. Users and their wallets
+are the shared account's (``shared.account.sandbox`` seeds them).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from shared.account import Sandbox, require_schema
 from shared.clock import utc
 from shared.geo import CITY_TZ
 
 from .catalog import EventRec, SessionRec, VenueRec
-from .models import EventRow, MetaRow, SessionRow, UserRow, VenueRow
+from .models import EventRow, MetaRow, SessionRow, VenueRow
 
-FIXTURE_VERSION = "1"
+FIXTURE_VERSION = "2"
+"""2: users, quotes and the wallet moved to the shared account."""
 
 
 def _read(path: Path) -> Any:
@@ -42,20 +45,15 @@ def local_at(anchor: datetime, day: int, hhmm: str) -> datetime:
 
 
 def is_seeded(session: Session) -> bool:
-    return session.get(MetaRow, "fixture_version") is not None
+    row = session.get(MetaRow, "fixture_version")
+    require_schema(row.value if row else None, FIXTURE_VERSION, "tickets", session.connection())
+    return row is not None
 
 
-def seed(session: Session, fixtures_dir: Path, at: datetime) -> None:
-    for user in _read(fixtures_dir / "users.json")["users"]:
-        session.add(
-            UserRow(
-                id=user["id"],
-                name=user["name"],
-                currency=user.get("currency", "EUR"),
-                wallet_minor=user["wallet_balance_minor"],
-            )
-        )
-    anchor = season_anchor(at)
+def seed(session: Session, sandbox: Sandbox) -> None:
+    """Venues, events and a season of sessions anchored on the week of the sandbox clock's now."""
+    fixtures_dir = sandbox.fixtures_dir
+    anchor = season_anchor(sandbox.clock.now())
     for venue in _read(fixtures_dir / "tickets" / "venues.json")["venues"]:
         session.add(VenueRow(id=venue["id"], data=VenueRec.model_validate(venue).model_dump(mode="json")))
     for raw in _read(fixtures_dir / "tickets" / "events.json")["events"]:

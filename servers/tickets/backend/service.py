@@ -1,4 +1,4 @@
-"""Business rules of the tickets provider: event search, event details, the user and attendees.
+"""Business rules of the tickets provider: event search, event details and attendees (users are the account's).
 
 Every public method takes the acting user's id; anything it refuses is refused with a
 ``LifestyleError`` before any row changes. Holds, purchases and refunds live in ``orders.py``;
@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from rapidfuzz import fuzz
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from shared.clock import SimClock, local
+from shared.account import Sandbox
+from shared.clock import local
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.geo import haversine_m, require_in_city
 from shared.kit.db import session_scope
-from shared.schemas.common import GeoPoint, Money, User, check_id, new_id, page_slice
+from shared.schemas.common import GeoPoint, Money, check_id, new_id, page_slice
 from shared.schemas.tickets import (
     Attendee,
     AttendeeInput,
@@ -40,7 +40,7 @@ from shared.schemas.tickets import (
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
 from .inventory import Inventory
-from .models import AttendeeRow, UserRow
+from .models import AttendeeRow
 
 MAX_ATTENDEES = 20
 
@@ -77,12 +77,13 @@ class SessionState:
 
 
 class TicketsService:
-    def __init__(self, engine: Engine, catalog: Catalog, inventory: Inventory, clock: SimClock) -> None:
-        self.engine = engine
+    def __init__(self, sandbox: Sandbox, catalog: Catalog, inventory: Inventory, currency: str = "EUR") -> None:
+        self.engine = sandbox.engine
+        self.clock = sandbox.clock
+        self.accounts = sandbox.accounts
         self.catalog = catalog
         self.inventory = inventory
-        self.clock = clock
-        self.currency = "EUR"
+        self.currency = currency
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -106,17 +107,6 @@ class TicketsService:
                 f"No session {session_id!r}.", "Session ids are listed by tickets_get_event under sessions[].id."
             )
         return rec
-
-    def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
-        stmt = select(UserRow).where(UserRow.id == user_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = session.exec(stmt).first()
-        if row is None:
-            raise NotFoundError(
-                f"No user {user_id!r}.", "Check the LIFESTYLE_USER setting (demo users: usr_demo, usr_alice …)."
-            )
-        return row
 
     def status(self, rec: SessionRec, remaining: int, now: datetime) -> SessionStatus:
         if rec.starts_at <= now:
@@ -366,7 +356,7 @@ class TicketsService:
             )
         now = self.now()
         with Session(self.engine) as session:
-            self.user(session, user_id)
+            self.accounts.user(session, user_id)
             state = self.states(session, [rec], now)[0]
             drawn = self.inventory.engine.seat_map(session, rec.id, now=now, user_id=user_id, section=wanted)
         return SeatMap(
@@ -380,12 +370,7 @@ class TicketsService:
             sections=drawn.sections,
         )
 
-    # ----- user and attendees ---------------------------------------------------------
-    def me(self, user_id: str) -> User:
-        with Session(self.engine) as session:
-            row = self.user(session, user_id)
-            return User(id=row.id, name=row.name, wallet=self.money(row.wallet_minor))
-
+    # ----- attendees -------------------------------------------------------------------
     @staticmethod
     def attendee(row: AttendeeRow) -> Attendee:
         return Attendee(
@@ -397,7 +382,7 @@ class TicketsService:
 
     def list_attendees(self, user_id: str) -> AttendeeList:
         with Session(self.engine) as session:
-            self.user(session, user_id)
+            self.accounts.user(session, user_id)
             rows = session.exec(
                 select(AttendeeRow)
                 .where(AttendeeRow.user_id == user_id)
@@ -409,7 +394,7 @@ class TicketsService:
         name = pricing.normalize_name(data.name)
         number = pricing.normalize_id(data.id_type, data.id_number)
         with session_scope(self.engine) as session:
-            self.user(session, user_id, lock=True)
+            self.accounts.user(session, user_id, lock=True)
             existing = session.exec(
                 select(AttendeeRow).where(
                     AttendeeRow.user_id == user_id,

@@ -1,4 +1,4 @@
-"""Movies test fixtures: the committed fixtures, a frozen clock, SQLite or PostgreSQL."""
+"""Movies test fixtures: the committed fixtures, a frozen sandbox clock, SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from servers.movies.backend.app import create_app, prepare_engine
+from servers.movies.backend.app import create_app, prepare
 from servers.movies.backend.models import MoviesTable
 from servers.movies.backend.orders import OrderDesk
 from servers.movies.backend.service import MoviesService
 from servers.movies.server import build_server
-from shared.clock import SimClock
+from shared.account import Sandbox, SandboxClock
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
 from shared.kit.settings import Settings
+from tests.support import fresh_engine, sandbox_settings, snapshot
 
 # A Wednesday noon in Helsinki: the season is anchored on Monday 23 November 2026, so the programme has
 # films running since before the anchor and others opening on the Fridays after it.
@@ -31,13 +31,17 @@ NOON = datetime(2026, 11, 25, 12, 0, tzinfo=CITY_TZ)
 @dataclass
 class MoviesEnv:
     settings: Settings
-    clock: SimClock
+    sandbox: Sandbox
     app: FastAPI
     server: LifestyleServer
 
     @property
     def engine(self) -> Engine:
-        return self.app.state.engine  # type: ignore[no-any-return]
+        return self.sandbox.engine
+
+    @property
+    def clock(self) -> SandboxClock:
+        return self.sandbox.clock
 
     @property
     def service(self) -> MoviesService:
@@ -52,29 +56,18 @@ class MoviesEnv:
         return build_server(self.settings.model_copy(update={"user": user}), app=self.app)
 
     def wallet(self, user: str = "usr_demo") -> int:
-        return self.service.me(user).wallet.amount_minor
+        return self.sandbox.accounts.me(user).wallet.amount_minor
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every row of every movies table: compare before/after to prove nothing changed."""
-        with self.engine.connect() as conn:
-            return {
-                name: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {name}")).all()), key=repr)
-                for name in MoviesTable.metadata.tables
-            }
+        """Every row of every movies and account table: compare before/after to prove nothing changed."""
+        return snapshot(self.engine, MoviesTable.metadata)
 
 
 def make_env(tmp_path: Path, database_url: str = "") -> MoviesEnv:
-    settings = Settings.for_vertical(
-        "movies", data_dir=tmp_path, database_url=database_url, user="usr_demo", time_scale=0, clock_start=NOON
-    )
-    engine = prepare_engine(settings)
-    if database_url:  # a shared PostgreSQL database: start from the fixtures every time
-        MoviesTable.metadata.drop_all(engine)
-        engine.dispose()
-        engine = prepare_engine(settings)
-    clock = SimClock(start=NOON, scale=0)
-    app = create_app(settings, clock=clock, engine=engine)
-    return MoviesEnv(settings=settings, clock=clock, app=app, server=build_server(settings, app=app))
+    settings = sandbox_settings("movies", tmp_path, NOON, database_url)
+    sandbox = prepare(settings, engine=fresh_engine(settings))
+    app = create_app(settings, sandbox=sandbox)
+    return MoviesEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))
 
 
 @pytest.fixture

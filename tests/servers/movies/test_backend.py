@@ -12,15 +12,16 @@ import httpx
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
-from servers.movies.backend.models import SEAT_CLAIMS, SEAT_HOLDS, OrderRow, UserRow, WalletEntryRow
+from servers.movies.backend.models import SEAT_CLAIMS, SEAT_HOLDS, OrderRow
+from shared.account.models import LedgerRow, WalletRow
+from shared.account.wallet import ledger_total
 from tests.servers.movies.conftest import MoviesEnv
 from tests.servers.movies.helpers import pick
+from tests.support import auth, provider
 
 
 def client(env: MoviesEnv, user: str = "usr_demo") -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=env.app), base_url="http://movies", headers={"X-Lifestyle-User": user}
-    )
+    return provider(env.app, user)
 
 
 async def test_the_openapi_document_lists_every_route_and_the_error_body(movies_readonly: MoviesEnv) -> None:
@@ -39,7 +40,9 @@ async def test_the_openapi_document_lists_every_route_and_the_error_body(movies_
         "/orders",
         "/orders/{order_id}/refund/quote",
         "/orders/{order_id}/refund",
-        "/me",
+        "/account",
+        "/account/addresses",
+        "/account/wallet",
     } <= set(spec["paths"])
     assert "ErrorBody" in spec["components"]["schemas"]
 
@@ -49,19 +52,25 @@ async def test_errors_carry_a_status_code_and_a_hint(movies_readonly: MoviesEnv)
     async with client(env) as http:
         missing = await http.get("/movies/mov_missing")
         invalid = await http.post("/holds", json={"showtime_id": "sht_x", "quantity": "two"})
-        unknown_user = await http.get("/me", headers={"X-Lifestyle-User": "usr_ghost"})
+        unknown_user = await http.get("/account", headers=auth(env.app, "usr_ghost"))
+        anonymous = await http.get("/orders", headers={"Authorization": ""})
         bad_tier = await http.post("/holds", json={"showtime_id": pick(env).id, "tier": "NOPE", "quantity": 1})
     assert missing.status_code == 404 and missing.json()["code"] == "not_found" and missing.json()["hint"]
     assert invalid.status_code == 422 and invalid.json()["code"] == "invalid_input"
     assert unknown_user.status_code == 404
+    assert anonymous.status_code == 401  # knowing a user id is not enough: a signed credential names the user
     assert bad_tier.status_code == 422 and "Use one of" in bad_tier.json()["hint"]
 
 
-async def test_the_admin_clock_moves_simulated_time(movies: MoviesEnv) -> None:
+async def test_the_admin_clock_moves_simulated_time_for_the_admin_only(movies: MoviesEnv) -> None:
+    admin = auth(movies.app, "", "admin")
     async with client(movies) as http:
-        before = (await http.get("/admin/clock")).json()
-        after = (await http.post("/admin/clock", json={"advance_seconds": 3600})).json()
+        before = (await http.get("/admin/clock", headers=admin)).json()
+        after = (await http.post("/admin/clock", json={"advance_seconds": 3600}, headers=admin)).json()
+        as_user = await http.post("/admin/clock", json={"advance_seconds": 3600})
     assert before["scale"] == 0 and after["now"] > before["now"]
+    assert as_user.status_code == 403
+    assert movies.service.now() == movies.clock.now()  # the movies backend runs on the sandbox clock it set
 
 
 async def test_racing_clients_never_sell_a_seat_twice(movies_any_db: MoviesEnv) -> None:
@@ -124,8 +133,11 @@ async def test_racing_clients_never_sell_a_seat_twice(movies_any_db: MoviesEnv) 
             core_select(SEAT_CLAIMS.c.seat_id, SEAT_CLAIMS.c.order_id).where(SEAT_CLAIMS.c.inventory_id == rec.id)
         ).all()
         holds = {r.id: r for r in conn.execute(core_select(SEAT_HOLDS).where(SEAT_HOLDS.c.inventory_id == rec.id))}
-        charges = session.exec(select(WalletEntryRow).where(WalletEntryRow.kind == "charge")).all()
-        balances = {u: session.get(UserRow, u).wallet_minor for u in users}  # type: ignore[union-attr]
+        charges = session.exec(
+            select(LedgerRow).where(LedgerRow.vertical == "movies", LedgerRow.kind == "charge")
+        ).all()
+        balances = {u: session.get(WalletRow, u).balance_minor for u in users}  # type: ignore[union-attr]
+        totals = {u: ledger_total(session, u) for u in users}
     sold = [s["seat_id"] for o in orders for s in o.seats]
     assert len(sold) == len(set(sold)), "a seat was sold twice"
     for order in orders:
@@ -134,10 +146,10 @@ async def test_racing_clients_never_sell_a_seat_twice(movies_any_db: MoviesEnv) 
         assert sorted(seat for seat, oid in claims if oid == order.id) == mine
         assert holds[order.hold_id].order_id == order.id
     assert bought == {o.id for o in orders} and len(orders) >= 1 and outcomes["hold 409"] >= 1
-    assert len(charges) == len(orders)
+    assert sorted(c.ref for c in charges) == sorted(o.id for o in orders)  # one charge per order, no other
     for user in users:
         spent = sum(o.total_minor for o in orders if o.user_id == user)
-        assert balances[user] == wallets[user] - spent
+        assert balances[user] == wallets[user] - spent == totals[user]  # the balance is the sum of the ledger
 
 
 async def _both(a: Any, b: Any) -> tuple[httpx.Response, httpx.Response]:

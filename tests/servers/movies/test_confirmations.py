@@ -8,7 +8,7 @@ from mcp import Client
 from sqlmodel import Session, select
 
 from servers.movies.backend import pricing
-from servers.movies.backend.models import QuoteRow
+from shared.account.models import LedgerRow, QuoteRow
 from shared.schemas.movies import HoldRequest, TierPrice
 from tests.servers.movies.conftest import MoviesEnv
 from tests.servers.movies.helpers import buy, err, ok, pick, status_of
@@ -17,7 +17,11 @@ from tests.servers.movies.helpers import buy, err, ok, pick, status_of
 def refund_quotes(env: MoviesEnv, order_id: str) -> list[QuoteRow]:
     with Session(env.engine) as session:
         return list(
-            session.exec(select(QuoteRow).where(QuoteRow.kind == "refund", QuoteRow.subject_id == order_id)).all()
+            session.exec(
+                select(QuoteRow).where(
+                    QuoteRow.vertical == "movies", QuoteRow.action == "refund", QuoteRow.subject_id == order_id
+                )
+            ).all()
         )
 
 
@@ -84,8 +88,14 @@ async def test_a_second_refund_token_for_the_same_order_credits_nothing(movies: 
         before = movies.snapshot()
         text = await err(c, "movies_refund", {"order_id": order["id"], "confirmation_token": "cft_twin00000000"})
     assert done["status"] == "done" and refunded == paid + offer["quote"]["refund"]["amount_minor"]
+    assert done["wallet"]["amount_minor"] == refunded == offer["quote"]["wallet_after"]["amount_minor"]
     assert "already refunded" in text
     assert movies.wallet() == refunded and movies.snapshot() == before
+    with Session(movies.engine) as session:
+        movies_refunds = select(LedgerRow).where(LedgerRow.vertical == "movies", LedgerRow.kind == "refund")
+        refunds = session.exec(movies_refunds).all()
+    assert len(refunds) == 1 and refunds[0].amount_minor == offer["quote"]["refund"]["amount_minor"]
+    assert refunds[0].ref.startswith("rfd_") and refunds[0].quote_token == offer["quote"]["confirmation_token"]
 
 
 async def test_an_empty_tier_means_standard_and_wheelchair_spaces_can_be_held(movies: MoviesEnv) -> None:

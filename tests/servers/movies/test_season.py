@@ -12,23 +12,25 @@ from mcp import Client
 from sqlmodel import Session
 
 from servers.movies.backend import seed
-from servers.movies.backend.app import create_app, prepare_engine
+from servers.movies.backend.app import create_app, prepare
 from servers.movies.backend.catalog import HORIZON_DAYS
 from servers.movies.server import build_server
-from shared.clock import SimClock
+from shared.account import open_sandbox
 from shared.geo import CITY_TZ
-from shared.kit.settings import REPO_FIXTURES, Settings
+from shared.kit.settings import REPO_FIXTURES
 from tests.servers.movies.conftest import NOON, MoviesEnv
 from tests.servers.movies.helpers import buy, ok
+from tests.support import fresh_engine, sandbox_settings
 
 BACKEND = Path(__file__).resolve().parents[3] / "servers" / "movies" / "backend"
 
 
 def restart(env: MoviesEnv, at: datetime) -> MoviesEnv:
-    """A new app on the same database, its clock frozen at ``at``: what a restart sees."""
-    clock = SimClock(start=at, scale=0)
-    app = create_app(env.settings, clock=clock, engine=env.engine)
-    return MoviesEnv(settings=env.settings, clock=clock, app=app, server=build_server(env.settings, app=app))
+    """A new app on the same sandbox after its clock was set to ``at`` (earlier too): what a restart sees."""
+    env.clock.set(at, backwards=True)
+    sandbox = prepare(env.settings, engine=env.engine)
+    app = create_app(env.settings, sandbox=sandbox)
+    return MoviesEnv(settings=env.settings, sandbox=sandbox, app=app, server=build_server(env.settings, app=app))
 
 
 async def test_showtimes_roll_on_months_after_the_season_was_seeded(movies: MoviesEnv) -> None:
@@ -74,13 +76,18 @@ def test_the_programme_as_written_comes_back_every_four_weeks(movies_readonly: M
         assert {film.release_day + 28, film.release_day + 56} <= runs and film.shows_on(film.release_day + 56)
 
 
-def test_the_season_is_anchored_on_the_simulated_clock_not_the_wall_clock(tmp_path: Path) -> None:
-    settings = Settings.for_vertical("movies", data_dir=tmp_path, user="usr_demo", time_scale=0)  # no clock_start
-    clock = SimClock(start=datetime(2031, 3, 6, 15, 0, tzinfo=CITY_TZ), scale=0)
-    engine = prepare_engine(settings, clock=clock)
+def test_the_season_is_anchored_on_the_sandbox_clock_not_the_wall_clock(tmp_path: Path) -> None:
+    """A new sandbox starts its clock at clock_start; movies joining an existing sandbox later take the season
+    from that sandbox's clock, not from their own settings (clock_start only seeds a new sandbox)."""
+    first = sandbox_settings("food", tmp_path, datetime(2031, 3, 6, 15, 0, tzinfo=CITY_TZ))
+    engine = fresh_engine(first)
+    open_sandbox(first, engine=engine)  # another server opened the sandbox first: the account and its clock
+    joining = sandbox_settings("movies", tmp_path, datetime(2040, 8, 15, 9, 0, tzinfo=CITY_TZ))
+    sandbox = prepare(joining, engine=engine)
     with Session(engine) as session:
-        catalog = seed.load(session, settings.fixtures_dir, clock.now())
+        catalog = seed.load(session, joining.fixtures_dir, sandbox.clock.now())
     engine.dispose()
+    assert sandbox.clock.now() == datetime(2031, 3, 6, 15, 0, tzinfo=CITY_TZ)
     assert catalog.anchor == datetime(2031, 3, 3, 0, 0, tzinfo=CITY_TZ)
     calls = [
         f"{path.name}:{n}"
@@ -88,7 +95,7 @@ def test_the_season_is_anchored_on_the_simulated_clock_not_the_wall_clock(tmp_pa
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if re.search(r"\b(datetime\.now|datetime\.utcnow|date\.today|time\.time)\(", line)
     ]
-    assert calls == [], "backend time must come from the injected SimClock"
+    assert calls == [], "backend time must come from the sandbox clock"
 
 
 def test_language_names_belong_to_one_app_and_do_not_leak_into_the_next(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from servers.movies.backend.service import CHINESE
 from shared.geo import CITY_TZ
 from tests.servers.movies.conftest import MoviesEnv
 from tests.servers.movies.helpers import buy, err, free_run, ok, pick, status_of
+from tests.support import provider
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 FEE = pricing.BOOKING_FEE_MINOR
@@ -68,6 +69,27 @@ async def test_cinemas_near_an_address_come_nearest_first(movies_readonly: Movie
     assert "summer" in summer["open_now"] and summer["showtimes_today"] == 0 and street["cinemas"][-1] == summer
     kino = next(x for x in street["cinemas"] if x["name"].startswith("Kinopalatsi"))
     assert kino["formats"] == ["2D", "3D", "IMAX"] and any("couple" in a["features"] for a in kino["auditoriums"])
+
+
+async def test_an_address_saved_through_the_account_is_where_cinemas_are_measured_from(movies: MoviesEnv) -> None:
+    """The account has one address book: an address saved anywhere (here through the provider's /account
+    routes, as food_save_address does) is known to movies by its label at once, and only to its owner."""
+    async with Client(movies.server) as c:
+        unknown = await err(c, "movies_search_cinemas", {"address": "Cottage"})
+        async with provider(movies.app) as http:  # Sofiankatu 4, by Kino Engel
+            saved = await http.post("/account/addresses", json={"label": "Cottage", "street": "Sofiankatu",
+                                                               "housenumber": "4"})  # fmt: skip
+        assert saved.status_code == 200, saved.text
+        by_label = await ok(c, "movies_search_cinemas", {"address": "cottage"})
+        by_id = await ok(c, "movies_search_cinemas", {"address": saved.json()["id"]})
+        shows = await ok(c, "movies_find_showtimes", {"date": "2026-11-27", "address": "Cottage", "limit": 10})
+    async with Client(movies.server_for("usr_alice")) as alice:
+        not_hers = await err(alice, "movies_search_cinemas", {"address": "Cottage"})
+    assert "not a street address or saved address" in unknown
+    assert by_label["origin"] == "Cottage: Sofiankatu 4, Helsinki" and by_id["origin"] == by_label["origin"]
+    assert by_label["cinemas"][0]["name"].startswith("Kino Engel") and by_label["cinemas"][0]["distance_m"] < 200
+    assert shows["showtimes"][0]["cinema_name"].startswith("Kino Engel") and shows["showtimes"][0]["distance_m"] < 200
+    assert "not a street address or saved address" in not_hers and saved.json()["id"] not in not_hers
 
 
 async def test_showtimes_filter_by_format_language_cinema_day_and_place(movies_readonly: MoviesEnv) -> None:
@@ -159,6 +181,7 @@ async def test_search_to_refund_with_tokens_moves_exact_money_once(movies_any_db
         first = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
         assert first["status"] == "confirmation_required" and env.wallet() == before
         assert first["quote"]["bill"] == hold["bill"] and hold["bill"]["total"]["display"] in first["message"]
+        assert first["quote"]["wallet_after"]["amount_minor"] == before - total and first["wallet"] is None
         token = first["quote"]["confirmation_token"]
         paid = await ok(c, "movies_purchase", {"hold_id": hold["id"], "confirmation_token": token})
         again = await ok(c, "movies_purchase", {"hold_id": hold["id"], "confirmation_token": token})
@@ -168,18 +191,19 @@ async def test_search_to_refund_with_tokens_moves_exact_money_once(movies_any_db
         assert again["order"]["id"] == order["id"] and len(order["pickup_code"]) == 8
         assert [o["id"] for o in orders["orders"]] == [order["id"]]
         assert [t["seat_id"] for t in order["tickets"]] == seats
-        assert env.wallet() == before - total
+        assert env.wallet() == before - total == paid["wallet"]["amount_minor"] == again["wallet"]["amount_minor"]
         assert after_map["seat_map"]["free"] == seat_map["seat_map"]["free"] - 3
         offer = await ok(c, "movies_refund", {"order_id": order["id"]})
         assert offer["status"] == "confirmation_required"
         assert offer["quote"]["refund"]["amount_minor"] == 3 * price  # the booking fee is kept
+        assert offer["quote"]["wallet_after"]["amount_minor"] == before - total + 3 * price
         refund_token = offer["quote"]["confirmation_token"]
         done = await ok(c, "movies_refund", {"order_id": order["id"], "confirmation_token": refund_token})
         retry = await ok(c, "movies_refund", {"order_id": order["id"], "confirmation_token": refund_token})
         freed = await ok(c, "movies_get_seat_map", {"showtime_id": rec.id})
         refunded = await ok(c, "movies_list_orders", {"status": "refunded"})
     assert done["order"]["status"] == "refunded" and retry["order"]["refunded"] == done["order"]["refunded"]
-    assert env.wallet() == before - 3 * FEE
+    assert env.wallet() == before - 3 * FEE == done["wallet"]["amount_minor"] == retry["wallet"]["amount_minor"]
     assert freed["seat_map"]["free"] == seat_map["seat_map"]["free"]
     assert [o["id"] for o in refunded["orders"]] == [order["id"]]
 
@@ -309,12 +333,14 @@ async def test_sold_out_closed_and_past_showtimes_are_refused_with_the_reason(mo
     assert "already started or is over" in over
 
 
-async def test_a_wallet_that_cannot_pay_is_declined_before_confirming(movies: MoviesEnv) -> None:
+async def test_a_wallet_that_cannot_pay_is_declined_before_a_token_is_offered(movies: MoviesEnv) -> None:
     rec = pick(movies, min_hours=3)
     async with Client(movies.server_for("usr_broke")) as c:
         hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
+        before = movies.snapshot()
         text = await err(c, "movies_purchase", {"hold_id": hold["id"]})
-    assert "does not cover" in text
+    assert "does not cover" in text and hold["bill"]["total"]["display"] in text and "Top up the wallet" in text
+    assert movies.snapshot() == before  # no token was issued
 
 
 BAD_CALLS = [

@@ -13,9 +13,11 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from servers.movies.server import build_server
+from shared.account.credentials import issue_token
 from tests.conftest import serve_in_thread
 from tests.servers.movies.conftest import NOON, MoviesEnv
 from tests.servers.movies.helpers import ok, pick
+from tests.support import mcp_over_http
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 SCRIPT = str(Path(sys.executable).with_name("movies-mcp"))
@@ -70,8 +72,9 @@ def test_stdio_stdout_carries_only_json_rpc(tmp_path: Path) -> None:
 @MODES
 async def test_streamable_http_serves_the_tools(movies: MoviesEnv, mode: str) -> None:
     rec = pick(movies, min_hours=3)
+    token = issue_token(movies.engine, "usr_demo")
     with serve_in_thread(movies.server.streamable_http_app()) as base:
-        async with Client(f"{base}/mcp", mode=mode) as c:
+        async with mcp_over_http(f"{base}/mcp", token, mode=mode) as c:
             hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
             seat_map = await ok(c, "movies_get_seat_map", {"showtime_id": rec.id})
     assert hold["status"] == "held"

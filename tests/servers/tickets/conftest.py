@@ -1,4 +1,4 @@
-"""Tickets test fixtures: the committed city fixtures, a frozen clock, SQLite or PostgreSQL."""
+"""Tickets test fixtures: the committed city fixtures, a frozen sandbox clock, SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from servers.tickets.backend.app import create_app, prepare_engine
+from servers.tickets.backend.app import create_app, prepare
 from servers.tickets.backend.models import TicketsTable
 from servers.tickets.backend.service import TicketsService
 from servers.tickets.server import build_server
-from shared.clock import SimClock
+from shared.account import Sandbox, SandboxClock
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
 from shared.kit.settings import Settings
+from tests.support import fresh_engine, sandbox_settings, snapshot
 
 # A Wednesday noon in Helsinki: the season was anchored on Monday 23 November, so sessions run from
 # this Friday to late January, some of them within the refund windows the tests walk through.
@@ -30,13 +30,17 @@ NOON = datetime(2026, 11, 25, 12, 0, tzinfo=CITY_TZ)
 @dataclass
 class TicketsEnv:
     settings: Settings
-    clock: SimClock
+    sandbox: Sandbox
     app: FastAPI
     server: LifestyleServer
 
     @property
     def engine(self) -> Engine:
-        return self.app.state.engine  # type: ignore[no-any-return]
+        return self.sandbox.engine
+
+    @property
+    def clock(self) -> SandboxClock:
+        return self.sandbox.clock
 
     @property
     def service(self) -> TicketsService:
@@ -47,28 +51,18 @@ class TicketsEnv:
         return build_server(self.settings.model_copy(update={"user": user}), app=self.app)
 
     def wallet(self, user: str = "usr_demo") -> int:
-        return self.service.me(user).wallet.amount_minor
+        return self.sandbox.accounts.me(user).wallet.amount_minor
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every row of every tickets table: compare before/after to prove nothing changed."""
-        with self.engine.connect() as conn:
-            return {
-                name: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {name}")).all()), key=repr)
-                for name in TicketsTable.metadata.tables
-            }
+        """Every row of every tickets and account table: compare before/after to prove nothing changed."""
+        return snapshot(self.engine, TicketsTable.metadata)
 
 
 def make_env(tmp_path: Path, database_url: str = "") -> TicketsEnv:
-    settings = Settings.for_vertical(
-        "tickets", data_dir=tmp_path, database_url=database_url, user="usr_demo", time_scale=0, clock_start=NOON
-    )
-    engine = prepare_engine(settings)
-    if database_url:  # a shared PostgreSQL database: start from the fixtures every time
-        TicketsTable.metadata.drop_all(engine)
-        engine = prepare_engine(settings)
-    clock = SimClock(start=NOON, scale=0)
-    app = create_app(settings, clock=clock, engine=engine)
-    return TicketsEnv(settings=settings, clock=clock, app=app, server=build_server(settings, app=app))
+    settings = sandbox_settings("tickets", tmp_path, NOON, database_url)
+    sandbox = prepare(settings, engine=fresh_engine(settings))
+    app = create_app(settings, sandbox=sandbox)
+    return TicketsEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))
 
 
 @pytest.fixture

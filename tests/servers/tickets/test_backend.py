@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx
+import pytest
 from sqlmodel import Session, select
 
-from servers.tickets.backend.models import SEAT_CLAIMS, SEAT_HOLDS, OrderRow, TicketRow, UserRow, WalletEntryRow
-from tests.servers.tickets.conftest import TicketsEnv
+from servers.tickets.backend.app import prepare
+from servers.tickets.backend.models import SEAT_CLAIMS, SEAT_HOLDS, MetaRow, OrderRow, TicketRow
+from shared.account import clock as sandbox_clock
+from shared.account.models import LedgerRow, WalletRow
+from shared.account.wallet import ledger_total
+from tests.servers.tickets.conftest import NOON, TicketsEnv
 from tests.servers.tickets.helpers import pick
-
-USER = {"X-Lifestyle-User": "usr_demo"}
+from tests.support import auth, fresh_engine, provider, sandbox_settings
 
 
 def client(env: TicketsEnv, user: str = "usr_demo") -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=env.app), base_url="http://tickets", headers={"X-Lifestyle-User": user}
-    )
+    """The provider API as an MCP server of this sandbox calls it for ``user`` (a signed credential)."""
+    return provider(env.app, user)
 
 
 async def test_the_openapi_document_lists_every_route_and_the_error_body(tickets: TicketsEnv) -> None:
@@ -39,8 +44,10 @@ async def test_the_openapi_document_lists_every_route_and_the_error_body(tickets
         "/orders/{order_id}/refund/quote",
         "/orders/{order_id}/refund",
         "/attendees",
-        "/me",
+        "/account",
+        "/account/wallet",
     } <= set(spec["paths"])
+    assert "/me" not in spec["paths"]  # the account's routes serve the user and the wallet
     assert "ErrorBody" in spec["components"]["schemas"]
 
 
@@ -48,21 +55,44 @@ async def test_errors_carry_a_status_code_and_a_hint(tickets: TicketsEnv) -> Non
     async with client(tickets) as http:
         missing = await http.get("/events/evt_missing")
         invalid = await http.post("/holds", json={"session_id": "ses_x", "quantity": "two"})
-        unknown_user = await http.get("/me", headers={"X-Lifestyle-User": "usr_ghost"})
+        unknown_user = await http.get("/attendees", headers=auth(tickets.app, "usr_ghost"))
+        anonymous = await http.get("/orders", headers={"Authorization": ""})
+        named_only = await http.get("/orders", headers={"Authorization": "", "X-Lifestyle-User": "usr_demo"})
         conflict = await http.post(
             "/holds", json={"session_id": pick(tickets).session.id, "tier": "NOPE", "quantity": 1}
         )
     assert missing.status_code == 404 and missing.json()["code"] == "not_found" and missing.json()["hint"]
     assert invalid.status_code == 422 and invalid.json()["code"] == "invalid_input"
-    assert unknown_user.status_code == 404
+    assert unknown_user.status_code == 404 and "usr_ghost" in unknown_user.json()["message"]
+    assert anonymous.status_code == 401 and named_only.status_code == 401  # naming a user is not a credential
     assert conflict.status_code == 422 and "Use one of" in conflict.json()["hint"]
 
 
-async def test_the_admin_clock_moves_simulated_time(tickets: TicketsEnv) -> None:
+async def test_the_admin_clock_moves_simulated_time_for_the_admin_only(tickets: TicketsEnv) -> None:
+    admin = auth(tickets.app, "", "admin")
     async with client(tickets) as http:
-        before = (await http.get("/admin/clock")).json()
-        after = (await http.post("/admin/clock", json={"advance_seconds": 3600})).json()
+        before = (await http.get("/admin/clock", headers=admin)).json()
+        after = (await http.post("/admin/clock", json={"advance_seconds": 3600}, headers=admin)).json()
+        as_user = await http.post("/admin/clock", json={"advance_seconds": 3600})
     assert before["scale"] == 0 and after["now"] > before["now"]
+    assert as_user.status_code == 403
+    assert tickets.service.now() == datetime.fromisoformat(after["now"])  # the service tells time by that clock
+
+
+def test_seeding_anchors_the_season_on_the_sandbox_clock_read_in_its_own_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When servers start together, tickets may get its turn to seed with a stale copy of the clock; reading
+    the clock again on a second connection would wait on the seeding transaction's own SQLite lock."""
+    monkeypatch.setattr(sandbox_clock, "STALE_AFTER_S", -1.0)  # every clock read goes to the database
+    settings = sandbox_settings("tickets", tmp_path, NOON)
+    sandbox = prepare(settings, engine=fresh_engine(settings))
+    try:
+        with Session(sandbox.engine) as session:
+            anchor = session.get(MetaRow, "season_anchor")
+    finally:
+        sandbox.engine.dispose()
+    assert anchor is not None and datetime.fromisoformat(anchor.value) == datetime(2026, 11, 23, tzinfo=NOON.tzinfo)
 
 
 async def test_racing_clients_never_sell_a_seat_twice(tickets_any_db: TicketsEnv) -> None:
@@ -128,21 +158,26 @@ async def test_racing_clients_never_sell_a_seat_twice(tickets_any_db: TicketsEnv
             )
             .all()
         )
-        charges = session.exec(select(WalletEntryRow).where(WalletEntryRow.kind == "charge")).all()
+        charges = session.exec(
+            select(LedgerRow).where(LedgerRow.vertical == "tickets", LedgerRow.kind == "charge")
+        ).all()
         for order in orders:
             hold = session.connection().execute(select(SEAT_HOLDS).where(SEAT_HOLDS.c.id == order.hold_id)).first()
             assert hold is not None and hold.order_id == order.id
             mine = sorted(t.seat_id for t in tickets if t.order_id == order.id)
             assert mine == sorted(seat_id for seat_id, _ in hold.seats)
             assert {seat for seat, owner in claims if owner == order.id} == set(mine)
-        balances = {u: session.get(UserRow, u).wallet_minor for u in users}  # type: ignore[union-attr]
+        balances = {u: session.get(WalletRow, u).balance_minor for u in users}  # type: ignore[union-attr]
+        ledgers = {u: ledger_total(session, u) for u in users}
     sold = [t.seat_id for t in tickets]
     assert len(sold) == len(set(sold)), "a seat was sold twice"
     assert bought == {o.id for o in orders} and len(orders) >= 1 and outcomes["hold 409"] >= 1
-    assert len(charges) == len(orders)
+    assert sorted((c.ref, c.user_id, -c.amount_minor) for c in charges) == sorted(
+        (o.id, o.user_id, o.total_minor) for o in orders
+    )  # one charge per order, for its total
     for user in users:
         spent = sum(o.total_minor for o in orders if o.user_id == user)
-        assert balances[user] == wallets[user] - spent
+        assert balances[user] == wallets[user] - spent == ledgers[user]
 
 
 async def _both(a: Any, b: Any) -> tuple[httpx.Response, httpx.Response]:

@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from mcp import Client
 from mcp.types import ElicitResult
+from sqlmodel import Session, col, select
 
+from shared.account.models import LedgerRow
 from tests.servers.tickets.conftest import TicketsEnv
 from tests.servers.tickets.helpers import buy, err, ok, pick, session_states
 
@@ -75,6 +77,8 @@ async def test_search_to_refund_with_tokens_moves_exact_money_once(tickets_any_d
         first = await ok(c, "tickets_purchase", {"hold_id": hold["id"]})
         assert first["status"] == "confirmation_required" and env.wallet() == before
         assert first["quote"]["bill"] == hold["bill"]
+        assert first["quote"]["wallet_after"]["amount_minor"] == before - 3 * (price + fee)
+        assert first["wallet"] is None  # nothing moved yet
         token = first["quote"]["confirmation_token"]
         paid = await ok(c, "tickets_purchase", {"hold_id": hold["id"], "confirmation_token": token})
         again = await ok(c, "tickets_purchase", {"hold_id": hold["id"], "confirmation_token": token})
@@ -82,6 +86,7 @@ async def test_search_to_refund_with_tokens_moves_exact_money_once(tickets_any_d
         orders = await ok(c, "tickets_list_orders", {})
         order = paid["order"]
         assert again["order"]["id"] == order["id"]
+        assert paid["wallet"]["amount_minor"] == again["wallet"]["amount_minor"] == before - 3 * (price + fee)
         assert [o["id"] for o in orders["orders"]] == [order["id"]]
         assert [t["seat_id"] for t in orders["orders"][0]["tickets"]] == seats
         assert all(t["code"].startswith("HTX1-") and t["status"] == "valid" for t in order["tickets"])
@@ -92,12 +97,18 @@ async def test_search_to_refund_with_tokens_moves_exact_money_once(tickets_any_d
         offer = await ok(c, "tickets_refund", {"order_id": order["id"]})
         assert offer["status"] == "confirmation_required"
         assert offer["quote"]["refund"]["amount_minor"] == total - 3 * 200  # 7+ days: all but €2 a ticket
+        assert offer["quote"]["wallet_after"]["amount_minor"] == before - 3 * 200
+        assert f"order_id='{order['id']}'" in offer["message"]
         refund_token = offer["quote"]["confirmation_token"]
         done = await ok(c, "tickets_refund", {"order_id": order["id"], "confirmation_token": refund_token})
         retry = await ok(c, "tickets_refund", {"order_id": order["id"], "confirmation_token": refund_token})
         freed = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id, "section": section})
     assert done["order"]["status"] == "refunded" and retry["order"]["refunded"] == done["order"]["refunded"]
-    assert env.wallet() == before - 3 * 200
+    assert env.wallet() == before - 3 * 200 == done["wallet"]["amount_minor"]
+    with Session(env.engine) as session:  # the one wallet's ledger names both movements by their references
+        moved = session.exec(select(LedgerRow).where(LedgerRow.vertical == "tickets").order_by(col(LedgerRow.id))).all()
+    assert [(m.kind, m.amount_minor) for m in moved] == [("charge", -total), ("refund", total - 3 * 200)]
+    assert moved[0].ref == order["id"] and moved[1].ref.startswith("rfd_")
     again_free = next(r for r in freed["sections"][0]["rows"] if r["row"] == row["row"])["seats"]
     assert again_free[n - 1 : n + 2] == "..."
 
@@ -132,6 +143,7 @@ async def test_elicitation_asks_for_the_exact_total_and_a_no_buys_nothing(ticket
         refunded = await ok(c, "tickets_refund", {"order_id": bought["order"]["id"]})
     total = hold["bill"]["total"]
     assert bought["status"] == "done" and bought["order"]["bill"]["total"] == total
+    assert declined["wallet"] is None and bought["wallet"]["amount_minor"] == before - total["amount_minor"]
     assert total["display"] in asked[0] and total["display"] in asked[1]
     assert refunded["status"] == "done"
     assert tickets.wallet() == before - 2 * 200
@@ -286,12 +298,15 @@ async def test_sessions_not_on_sale_sold_out_or_over_are_refused_with_the_reason
     assert "already over" in over
 
 
-async def test_a_wallet_that_cannot_pay_is_declined_before_confirming(tickets: TicketsEnv) -> None:
+async def test_a_wallet_that_cannot_pay_is_declined_before_a_token_is_offered(tickets: TicketsEnv) -> None:
     p = pick(tickets, min_days=3)
     async with Client(tickets.server_for("usr_broke")) as c:
         hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
+        before = tickets.snapshot()
         text = await err(c, "tickets_purchase", {"hold_id": hold["id"]})
-    assert "does not cover" in text
+    assert "does not cover" in text and hold["bill"]["total"]["display"] in text
+    assert "Top up the wallet" in text
+    assert tickets.snapshot() == before  # no token was issued
 
 
 BAD_CALLS = [

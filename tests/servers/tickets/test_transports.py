@@ -13,9 +13,11 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from servers.tickets.server import build_server
+from shared.account.credentials import issue_token
 from tests.conftest import serve_in_thread
 from tests.servers.tickets.conftest import TicketsEnv
 from tests.servers.tickets.helpers import ok, pick
+from tests.support import mcp_over_http
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 SCRIPT = str(Path(sys.executable).with_name("tickets-mcp"))
@@ -65,8 +67,9 @@ def test_stdio_stdout_carries_only_json_rpc(tmp_path: Path) -> None:
 @MODES
 async def test_streamable_http_serves_the_tools(tickets: TicketsEnv, mode: str) -> None:
     p = pick(tickets, min_days=3)
+    token = issue_token(tickets.engine, "usr_demo")
     with serve_in_thread(tickets.server.streamable_http_app()) as base:
-        async with Client(f"{base}/mcp", mode=mode) as c:
+        async with mcp_over_http(f"{base}/mcp", token, mode=mode) as c:
             hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
             seat_map = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id})
     assert hold["status"] == "active"

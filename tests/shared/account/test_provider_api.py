@@ -16,12 +16,12 @@ from fastapi import FastAPI
 
 from shared.account import Sandbox, open_sandbox
 from shared.account.api import Caller
-from shared.account.credentials import AUDIENCE, ISSUER
 from shared.account.models import IdempotencyRow
 from shared.errors import ConflictError
 from shared.kit.backend import provider_app
 from shared.kit.client import IN_PROCESS_BASE
 from shared.kit.db import session_scope
+from shared.kit.signing import AUDIENCE, ISSUER
 from tests.shared.account.conftest import NOON
 from tests.support import auth, fresh_engine, sandbox_settings
 
