@@ -88,7 +88,8 @@ def run_demo(keep_data: bool = False) -> None:
         book = statement(sandbox.engine, stage.user, limit=20)
         say("\n=== the one wallet, as every server sees it ===")
         for entry in reversed(book.entries):
-            say(f"    {entry.at:%d %b %H:%M} {entry.vertical:<8} {entry.kind:<8} {entry.amount.display:>9}  {entry.memo}")
+            when, amount = f"{entry.at:%d %b %H:%M}", entry.amount.display
+            say(f"    {when} {entry.vertical:<8} {entry.kind:<8} {amount:>9}  {entry.memo}")
         say(f"    balance {book.balance.display} = the sum of the ledger")
         sandbox.engine.dispose()
     say("\nAll demos finished. Connect a client: see README.md (lifestyle-mcp config --client claude-desktop).")

@@ -8,7 +8,6 @@ here only. Every lookup takes the acting user's id: another user's address is "n
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Sequence
 from datetime import timedelta
 from functools import cached_property
@@ -24,6 +23,7 @@ from shared.geo import require_in_city
 from shared.kit.db import session_scope
 from shared.schemas.account import Address, AddressInput, AddressList, User
 from shared.schemas.common import GeoPoint, Money, check_id, new_id
+from shared.text import fold
 
 from .clock import SandboxClock
 from .models import AddressRow, LedgerRow, StateRow, UserRow, WalletRow
@@ -38,8 +38,7 @@ LABEL_WORDS = {  # words people use for a saved label, in the languages of the s
 
 def fold_label(label: str) -> str:
     """What makes two labels the same: case, accents and spacing do not count."""
-    text = unicodedata.normalize("NFKD", label.strip().lower())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+    return " ".join(fold(label).split())
 
 
 def address_model(row: AddressRow) -> Address:

@@ -15,7 +15,6 @@ import bisect
 import hashlib
 import random
 import threading
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,16 +27,12 @@ from shared.schemas.common import GeoPoint
 from shared.schemas.movies import GENRE_LABELS, genre_label
 from shared.schemas.seating import LayoutRow, LayoutSeat, LayoutSection, SeatLayout
 from shared.seating import CompiledLayout, compile_layout
+from shared.text import fold
 
 from . import pricing
 
 CYCLE_DAYS = 28  # the programme repeats every four weeks after the anchor
 HORIZON_DAYS = 28  # showtimes are generated (and on sale) this many days ahead of the simulated today
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'kesakino' finds Kesäkino."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 def _hash(*parts: object) -> int:

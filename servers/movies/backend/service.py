@@ -42,9 +42,10 @@ from shared.schemas.movies import (
     TierPrice,
 )
 from shared.seating import InventorySpec, SeatingEngine
+from shared.text import fold
 
 from . import pricing
-from .catalog import Catalog, CinemaRec, FilmRec, ShowtimeRec, fold, presold
+from .catalog import Catalog, CinemaRec, FilmRec, ShowtimeRec, presold
 from .models import MoviesTable
 
 CHINESE = {"Mandarin", "Cantonese", "Chinese"}

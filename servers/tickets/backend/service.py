@@ -8,7 +8,6 @@ prices and refund rules in ``pricing.py``; seats in the shared seating engine be
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -36,6 +35,7 @@ from shared.schemas.tickets import (
     TierPrice,
     Venue,
 )
+from shared.text import fold
 
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
@@ -43,11 +43,6 @@ from .inventory import Inventory
 from .models import AttendeeRow
 
 MAX_ATTENDEES = 20
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'toolo' finds Töölö and 'svenska teatern' finds 'Svenska Teatern'."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 def parse_day(value: str, field: str) -> date | None:

@@ -1,0 +1,10 @@
+"""Matching what people type against names: case and accents do not count ('toolo' finds Töölö)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (combining marks dropped after NFKD), e.g. 'Kesäkino' → 'kesakino'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))

@@ -1,0 +1,139 @@
+"""The command line over the sandbox, run as installed scripts: users, tokens, the clock, client configs, resets,
+refusals to serve beyond loopback unsafely, and sandboxes left by an older version."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp.types import TextContent
+from sqlalchemy import text
+
+from shared.account import open_sandbox
+from shared.account.credentials import introspect
+from shared.kit.client import read_service_key
+from shared.kit.db import make_engine
+from shared.kit.settings import Settings
+from tests.conftest import free_port
+from tests.support import mcp_over_http
+
+BIN = Path(sys.executable).parent
+
+
+def wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)  # waiting for a subprocess to listen, not timing anything
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def run(data_dir: Path, *args: str, script: str = "lifestyle-mcp", **env: str) -> subprocess.CompletedProcess[str]:
+    base = {"LIFESTYLE_DATA_DIR": str(data_dir), "PATH": os.environ["PATH"], "LIFESTYLE_LOG_LEVEL": "WARNING"}
+    return subprocess.run(
+        [str(BIN / script), *args], capture_output=True, text=True, timeout=120, env=base | env, check=False
+    )
+
+
+def test_users_tokens_and_the_clock_from_the_command_line(tmp_path: Path) -> None:
+    users = run(tmp_path, "users")
+    token = run(tmp_path, "token", "--user", "usr_alice", "--days", "1")
+    frozen = run(tmp_path, "clock", "freeze", "2026-12-24T18:00:00+02:00")
+    moved = run(tmp_path, "clock", "advance", "90m")
+    back = run(tmp_path, "clock", "set", "2026-12-24T12:00:00+02:00")
+    shown = run(tmp_path, "clock", "show")
+    assert users.returncode == 0 and "usr_alice" in users.stdout and "€150.00" in users.stdout
+    assert token.returncode == 0 and token.stdout.startswith("lsk_")
+    assert frozen.stdout.startswith("2026-12-24 18:00:00") and "frozen" in frozen.stdout
+    assert moved.stdout.startswith("2026-12-24 19:30:00")
+    assert back.returncode != 0 and "does not go back" in back.stderr and shown.stdout.startswith("2026-12-24 19:30")
+    sandbox = open_sandbox(Settings(data_dir=tmp_path))
+    seen = introspect(sandbox.engine, token.stdout.strip())
+    with sandbox.engine.connect() as conn:
+        stored = conn.execute(text("SELECT digest FROM account_token")).scalars().all()
+    sandbox.engine.dispose()
+    assert seen.active and seen.sub == "usr_alice"
+    assert token.stdout.strip() not in stored and len(stored) == 1  # only its digest is kept
+
+
+@pytest.mark.parametrize("client", ["claude-code", "qwen-agent", "gemini", "cursor", "claude-desktop"])
+def test_http_configs_carry_a_live_token_for_the_configured_user(tmp_path: Path, client: str) -> None:
+    done = run(tmp_path, "config", "--client", client, "--http", LIFESTYLE_USER="usr_bob")
+    entries = json.loads(done.stdout)["mcpServers"]
+    assert set(entries) == {"food", "tickets", "movies", "nav"}
+    blob = json.dumps(entries["food"])
+    token = blob.split("Bearer ", 1)[1].split('"', 1)[0]
+    sandbox = open_sandbox(Settings(data_dir=tmp_path))
+    assert introspect(sandbox.engine, token).sub == "usr_bob"
+    sandbox.engine.dispose()
+
+
+def test_serving_beyond_loopback_needs_allowed_hosts_and_never_runs_without_auth(tmp_path: Path) -> None:
+    open_host = run(tmp_path, "--transport", "http", "--host", "0.0.0.0", "--port", "1", script="food-mcp")
+    no_auth = run(tmp_path, "--transport", "http", "--host", "0.0.0.0", "--port", "1", script="food-mcp",
+                  LIFESTYLE_ALLOWED_HOSTS="mcp.example.com:*", LIFESTYLE_AUTH="none")  # fmt: skip
+    backend = run(tmp_path, "backend", "--host", "0.0.0.0", "--port", "1", script="food-mcp")
+    assert open_host.returncode != 0 and "LIFESTYLE_ALLOWED_HOSTS" in open_host.stderr
+    assert no_auth.returncode != 0 and "loopback only" in no_auth.stderr
+    assert backend.returncode != 0 and "LIFESTYLE_ALLOWED_HOSTS" in backend.stderr
+
+
+def test_old_per_server_files_are_named_and_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "food.db").write_bytes(b"an old sandbox")
+    done = run(tmp_path, "users")
+    assert done.returncode == 0 and "usr_demo" in done.stdout
+    assert "food.db" in done.stderr and "no longer read" in done.stderr
+    assert (tmp_path / "food.db").read_bytes() == b"an old sandbox"
+
+
+async def test_a_sandbox_of_an_older_version_gets_a_clear_tool_error_and_reset_rebuilds_it(tmp_path: Path) -> None:
+    engine = make_engine(Settings(data_dir=tmp_path).effective_database_url)
+    with engine.begin() as conn:  # what lifestyle-mcp 0.1 left in a shared PostgreSQL database
+        conn.execute(text("CREATE TABLE food_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"))
+        conn.execute(text("INSERT INTO food_meta VALUES ('fixture_version', '1')"))
+        conn.execute(text("CREATE TABLE food_user (id VARCHAR PRIMARY KEY, wallet_minor INTEGER)"))
+    engine.dispose()
+    env = {"LIFESTYLE_DATA_DIR": str(tmp_path), "PATH": os.environ["PATH"]}
+    async with Client(StdioServerParameters(command=str(BIN / "food-mcp"), args=[], env=env)) as c:
+        old = await c.call_tool("food_list_addresses", {})
+    reset = run(tmp_path, "reset")
+    async with Client(StdioServerParameters(command=str(BIN / "food-mcp"), args=[], env=env)) as c:
+        rebuilt = await c.call_tool("food_list_addresses", {})
+    text_of_error = old.content[0].text if isinstance(old.content[0], TextContent) else ""
+    assert old.is_error and "from another lifestyle-mcp version" in text_of_error
+    assert "lifestyle-mcp reset" in text_of_error
+    assert reset.returncode == 0 and "Rebuilt the sandbox" in reset.stdout
+    assert not rebuilt.is_error and rebuilt.structured_content is not None
+
+
+async def test_tokens_and_keys_never_reach_the_logs_even_at_debug_level(tmp_path: Path) -> None:
+    token = run(tmp_path, "token").stdout.strip()
+    port = free_port()
+    env = {"LIFESTYLE_DATA_DIR": str(tmp_path), "PATH": os.environ["PATH"], "LIFESTYLE_LOG_LEVEL": "DEBUG"}
+    proc = subprocess.Popen([str(BIN / "food-mcp"), "--transport", "http", "--port", str(port)], env=env,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        wait_for_port(port)
+        async with mcp_over_http(f"http://127.0.0.1:{port}/mcp", token) as c:
+            await c.call_tool("food_list_addresses", {})
+            await c.call_tool("food_search_restaurants", {"query": "pizza", "limit": 1})
+        async with mcp_over_http(f"http://127.0.0.1:{port}/mcp", token[:-3] + "xyz") as c:
+            pass
+    except BaseException:  # the refused token ends its client with an error; the logs are what is checked
+        pass
+    finally:
+        proc.terminate()
+        _, logs = proc.communicate(timeout=30)
+    key = read_service_key(Settings(data_dir=tmp_path)).hex()
+    assert "DEBUG" in logs and "/auth/introspect" in logs and "/restaurants?query=pizza" in logs  # in detail
+    assert token not in logs and token[:-3] not in logs and key not in logs
+    assert "eyJ" not in logs  # no service credential (a JWT) either
