@@ -30,6 +30,7 @@ from shared.kit.db import session_scope
 from .models import StateRow
 
 STALE_AFTER_S = 1.0
+READ_STATE = "SELECT sim_anchor, real_anchor, scale, clock_version, book_version FROM account_state WHERE id = 1"
 
 
 class SandboxClock(SimClock):
@@ -55,13 +56,33 @@ class SandboxClock(SimClock):
             return self._scale
 
     def refresh(self) -> None:
-        """Read the row again (the provider does this at the start of every request)."""
+        """Read the row again (the provider does this at the start of every request).
+
+        A plain read on a pooled connection, outside any SQLAlchemy transaction: on SQLite every
+        transaction here begins IMMEDIATE (takes the write lock), and a read before every request
+        must not queue behind the writers.
+        """
         session = getattr(self._through, "session", None)
         if session is not None:
             self._read(session)
             return
-        with Session(self.engine) as own:
-            self._read(own)
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(READ_STATE)
+            found = cursor.fetchone()
+            cursor.close()
+            raw.rollback()  # ends the implicit read transaction PostgreSQL opened; nothing on SQLite
+        finally:
+            raw.close()
+        if found is None:
+            raise RuntimeError("the sandbox has no state row: open it with shared.account.open_sandbox")
+        sim, real, scale, clock_version, book_version = found
+        sim = datetime.fromisoformat(sim) if isinstance(sim, str) else sim
+        row = StateRow(sim_anchor=sim, real_anchor=real, scale=scale, clock_version=clock_version,
+                       book_version=book_version)  # fmt: skip
+        with self._lock:
+            self._keep(row)
 
     @contextmanager
     def through(self, session: Session) -> Iterator[None]:

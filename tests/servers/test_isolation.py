@@ -158,3 +158,18 @@ async def test_one_user_sees_the_same_account_from_every_server_over_http(lifest
     assert route["origin"]["location"] == saved["location"]
     assert film["wallet"]["amount_minor"] == meal["wallet"]["amount_minor"] - film["order"]["bill"]["total"][
         "amount_minor"]  # fmt: skip
+
+
+async def test_a_deployment_plugs_in_its_own_token_verifier_by_setting(lifestyle: Lifestyle) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/mcp"
+    server = lifestyle.server("food", public_url=url, token_verifier="tests.servers.plugged_verifier:build")
+    sandbox_token = issue_token(lifestyle.engine, "usr_alice")  # the sandbox's own tokens are not this server's
+    with serve_in_thread(server.streamable_http_app(), port=port):
+        async with mcp_over_http(url, "issuer-token-for-carol") as food:
+            book = await ok(food, "food_list_addresses")
+        async with httpx2.AsyncClient(timeout=30) as http:
+            refused = await http.post(url, json={}, headers={"Authorization": f"Bearer {sandbox_token}"})
+    carols = lifestyle.sandbox.accounts.list_addresses("usr_carol").addresses
+    assert [a["id"] for a in book["addresses"]] == [a.id for a in carols]
+    assert refused.status_code == 401
