@@ -46,6 +46,8 @@ INSTRUCTIONS = """Food delivery in Helsinki (Ele.me-like). Typical flow: food_li
 food_search_restaurants (query in English or Chinese: 'pizza', '火锅', '咖啡') → food_get_restaurant
 (menu with option ids) → food_update_cart → food_get_cart (exact bill and problems) →
 food_place_order (the user confirms the exact total) → food_get_order to track.
+The addresses and the wallet are the user's one account, shared with the tickets, movies and nav servers:
+quotes show the balance after paying, results the balance now.
 Never invent ids: use the ones tools return. Amounts are integer cents (amount_minor)."""
 
 
@@ -151,7 +153,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
 
     @mcp.tool(annotations=READ)
     async def food_list_addresses(ctx: Context[Any, Any]) -> AddressList:
-        """The user's saved delivery addresses with their ids and coordinates."""
+        """The user's saved addresses with their ids and coordinates: one address book, also used by the movies and
+        nav servers (nav routes from 'home' or any saved label)."""
         return await _client(ctx).list_addresses()
 
     @mcp.tool(annotations=WRITE)
@@ -171,7 +174,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             float, Field(description="Longitude of the entrance; 0 = look the street address up.", ge=-180, le=180)
         ] = 0,
     ) -> Address:
-        """Save (or update by label) a delivery address; coordinates are looked up when not given."""
+        """Save (or update by label) an address in the user's one address book; coordinates are looked up when not
+        given. Every lifestyle server sees it: movies measures cinema distances from it, nav routes from its label."""
         location = GeoPoint(lat=lat, lng=lng) if (lat or lng) else None
         body = AddressInput(
             label=label, street=street, housenumber=housenumber, postcode=postcode, notes=notes, location=location

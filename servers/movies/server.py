@@ -50,7 +50,9 @@ movies_hold_seats (exact seats or best N; free, lapses after 10 minutes) → mov
 exact total) → movies_list_orders (pickup code) → movies_refund (until 1 hour before the showtime, confirmed).
 movies_search_cinemas finds cinemas near an address: a street, or a saved address by id or label (e.g. 'Home').
 Never invent ids: use the ones tools return. Amounts are integer cents (amount_minor); times are Helsinki local
-time."""
+time.
+The wallet and saved addresses are the user's one account, shared with the other lifestyle servers: quotes show
+the balance after paying, results the balance now."""
 
 
 def _client(ctx: Context[Any, Any]) -> MoviesClient:

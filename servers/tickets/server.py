@@ -52,7 +52,9 @@ tickets_hold_seats (exact seats or best N in a tier; free, lapses after 10 minut
 tickets_purchase (the user confirms the exact total; real-name events need one saved attendee per
 ticket: tickets_list_attendees / tickets_save_attendee) → tickets_list_orders (e-tickets) →
 tickets_refund (by the event's policy, confirmed). Never invent ids: use the ones tools return.
-Amounts are integer cents (amount_minor); times are Helsinki local time."""
+Amounts are integer cents (amount_minor); times are Helsinki local time.
+The wallet and saved addresses are the user's one account, shared with the other lifestyle servers: quotes show
+the balance after paying, results the balance now."""
 
 
 def _client(ctx: Context[Any, Any]) -> TicketsClient:
