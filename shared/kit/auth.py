@@ -65,8 +65,20 @@ class IntrospectingVerifier(TokenVerifier):
         return access
 
 
+class SubjectRequired(TokenVerifier):
+    """A plugged-in verifier's answer, refused (401) when it names no user: a token that says nothing about
+    whom it acts for must not fall back to anyone."""
+
+    def __init__(self, inner: TokenVerifier) -> None:
+        self.inner = inner
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        access = await self.inner.verify_token(token)
+        return access if access is not None and access.subject else None
+
+
 def load_verifier(spec: str, settings: Settings) -> TokenVerifier:
-    """``module:factory`` → ``factory(settings)``."""
+    """``module:factory`` → ``factory(settings)``, wrapped so that only tokens naming a user pass."""
     module, _, name = spec.partition(":")
     if not module or not name:
         raise ValueError(f"token_verifier {spec!r} must look like 'package.module:factory'")
@@ -74,7 +86,7 @@ def load_verifier(spec: str, settings: Settings) -> TokenVerifier:
     verifier: TokenVerifier = factory(settings)
     if not callable(getattr(verifier, "verify_token", None)):
         raise TypeError(f"{spec} returned {type(verifier).__name__}, not a TokenVerifier")
-    return verifier
+    return SubjectRequired(verifier)
 
 
 def auth_options(settings: Settings, new_client: Callable[[], BackendClient]) -> dict[str, Any]:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from mcp.server.auth.middleware.auth_context import get_access_token
 
+from shared.errors import UnauthorizedError
+
 
 def acting_user(default: str) -> str:
     token = get_access_token()
-    if token is not None and token.subject:
-        return token.subject
-    return default
+    if token is None:
+        return default
+    if not token.subject:  # the verifiers refuse these; never let one fall back to the local user
+        raise UnauthorizedError("The bearer token names no user.", "Use a token issued for a sandbox user.")
+    return token.subject

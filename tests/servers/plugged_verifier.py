@@ -7,13 +7,14 @@ from mcp.server.auth.provider import AccessToken, TokenVerifier
 
 from shared.kit.settings import Settings
 
-TOKENS = {"issuer-token-for-carol": "usr_carol"}
+TOKENS = {"issuer-token-for-carol": "usr_carol", "issuer-token-for-nobody": ""}
 
 
 class TableVerifier(TokenVerifier):
     async def verify_token(self, token: str) -> AccessToken | None:
-        user = TOKENS.get(token)
-        return AccessToken(token=token, client_id="issuer", scopes=["openid"], subject=user) if user else None
+        if token not in TOKENS:
+            return None
+        return AccessToken(token=token, client_id="issuer", scopes=["openid"], subject=TOKENS[token] or None)
 
 
 def build(settings: Settings) -> TokenVerifier:

@@ -170,6 +170,8 @@ async def test_a_deployment_plugs_in_its_own_token_verifier_by_setting(lifestyle
             book = await ok(food, "food_list_addresses")
         async with httpx2.AsyncClient(timeout=30) as http:
             refused = await http.post(url, json={}, headers={"Authorization": f"Bearer {sandbox_token}"})
+            nobody = await http.post(url, json={}, headers={"Authorization": "Bearer issuer-token-for-nobody"})
     carols = lifestyle.sandbox.accounts.list_addresses("usr_carol").addresses
     assert [a["id"] for a in book["addresses"]] == [a.id for a in carols]
     assert refused.status_code == 401
+    assert nobody.status_code == 401  # a token that names no user never acts for the server's local user
