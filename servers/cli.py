@@ -18,10 +18,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import servers
+from shared.errors import InvalidInputError, LifestyleError
 from shared.kit.cli import Vertical
 from shared.kit.cli import run as run_vertical
 from shared.kit.settings import Settings
 
+MAX_TOKEN_DAYS = 3650
 CLIENTS = ["claude-desktop", "claude-code", "qwen-agent", "cursor", "gemini"]
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -51,7 +53,10 @@ def duration(text: str) -> timedelta:
     m = DURATION.match(text.strip())
     if not m:
         raise argparse.ArgumentTypeError(f"{text!r} is not a duration: use e.g. 90s, 15m, 2h or 1d")
-    return timedelta(seconds=float(m.group(1)) * UNITS[m.group(2)])
+    try:
+        return timedelta(seconds=float(m.group(1)) * UNITS[m.group(2)])
+    except OverflowError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is too long a duration") from exc
 
 
 def instant(text: str) -> datetime:
@@ -117,13 +122,15 @@ def reset_command() -> None:
     dropped = reset_sandbox(settings)
     for name, vertical in verticals().items():
         vertical.prepare(Settings.for_vertical(name)).engine.dispose()
-    out(f"Rebuilt the sandbox at {settings.effective_database_url} ({len(dropped)} tables dropped and reseeded).")
+    out(f"Rebuilt the sandbox at {settings.database_shown} ({len(dropped)} tables dropped and reseeded).")
 
 
 def token_command(args: argparse.Namespace) -> None:
     from shared.account import open_sandbox
     from shared.account.credentials import issue_token
 
+    if not 0 <= args.days <= MAX_TOKEN_DAYS:
+        raise InvalidInputError(f"--days {args.days:g} is out of range.", f"Pass 0 (no expiry) to {MAX_TOKEN_DAYS}.")
     sandbox = open_sandbox(Settings())
     ttl = timedelta(days=args.days) if args.days else None
     out(issue_token(sandbox.engine, args.user, ttl=ttl, label=args.label))
@@ -150,6 +157,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     token.add_argument("--days", type=float, default=30, help="lifetime in days (0: no expiry; default 30)")
     token.add_argument("--label", default="cli", help="a name to recognise it by")
     ns = parser.parse_args(args)
+    try:
+        dispatch(ns)
+    except LifestyleError as exc:  # what the user typed cannot work: say why, as the tools do, without a traceback
+        sys.stderr.write(f"lifestyle-mcp {ns.command}: {exc.for_model()}\n")
+        raise SystemExit(1) from None
+
+
+def dispatch(ns: argparse.Namespace) -> None:
     if ns.command == "serve":
         run_vertical(verticals()[ns.vertical], ns.rest)
     elif ns.command == "reset":

@@ -79,7 +79,7 @@ def run_demo(keep_data: bool = False) -> None:
         stage = Stage(settings.data_dir, sandbox, settings.user)
         me = sandbox.accounts.me(stage.user)
         homes = sandbox.accounts.list_addresses(stage.user).addresses
-        say(f"One sandbox ({settings.effective_database_url}), one account for every server:")
+        say(f"One sandbox ({settings.database_shown}), one account for every server:")
         say(f"    {me.name} ({me.id}) · wallet {me.wallet.display} · saved {', '.join(a.label for a in homes)}")
         say(f"    simulated time {sandbox.clock.now():%Y-%m-%d %H:%M} (frozen; the demo moves it)")
         for name in ORDER:

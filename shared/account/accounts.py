@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -98,8 +97,8 @@ class Accounts:
             for n, a in enumerate(addresses):
                 session.add(AddressRow(id=new_id("adr"), user_id=user_id, label=a.label, label_key=fold_label(a.label),
                                        street=a.street, housenumber=a.housenumber, postcode=a.postcode, city=a.city,
-                                       lat=a.location.lat, lng=a.location.lng, notes=a.notes,
-                                       created_at=now + timedelta(microseconds=n)))  # fmt: skip
+                                       lat=a.location.lat, lng=a.location.lng, notes=a.notes, seq=n,
+                                       created_at=now))  # fmt: skip
         return self.me(user_id)
 
     def me(self, user_id: str) -> User:
@@ -111,11 +110,7 @@ class Accounts:
 
     # ----- the address book -------------------------------------------------------------------------
     def rows(self, session: Session, user_id: str) -> list[AddressRow]:
-        stmt = (
-            select(AddressRow)
-            .where(AddressRow.user_id == user_id)
-            .order_by(col(AddressRow.created_at), col(AddressRow.id))
-        )
+        stmt = select(AddressRow).where(AddressRow.user_id == user_id).order_by(col(AddressRow.seq), col(AddressRow.id))
         return list(session.exec(stmt).all())
 
     def list_addresses(self, user_id: str) -> AddressList:
@@ -137,7 +132,7 @@ class Accounts:
         row = session.exec(
             select(AddressRow)
             .where(AddressRow.user_id == user_id)
-            .order_by(col(AddressRow.created_at), col(AddressRow.id))
+            .order_by(col(AddressRow.seq), col(AddressRow.id))
             .limit(1)
         ).first()
         return address_model(row) if row else None
@@ -151,10 +146,11 @@ class Accounts:
             row = session.get(AddressRow, raw)
             return address_model(row) if row is not None and row.user_id == user_id else None
         key = fold_label(raw)
-        keys = {key, LABEL_WORDS.get(key, key)}
-        for row in self.rows(session, user_id):
-            if row.label_key in keys:
-                return address_model(row)
+        rows = self.rows(session, user_id)
+        for wanted in (key, LABEL_WORDS.get(key)):  # the label as written first, then what the word means
+            for row in rows:
+                if wanted is not None and row.label_key == wanted:
+                    return address_model(row)
         return None
 
     @cached_property
@@ -201,6 +197,7 @@ class Accounts:
                         housenumber=number,
                         lat=0,
                         lng=0,
+                        seq=max((r.seq for r in rows), default=-1) + 1,
                         created_at=self.clock.now(),
                     )
                 row.label, row.street, row.housenumber, row.postcode = label, street, number, data.postcode.strip()

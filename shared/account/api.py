@@ -96,12 +96,8 @@ def account_router(sandbox: Sandbox) -> APIRouter:
     @router.post("/admin/clock", tags=["admin"])
     def change_clock(_: Admin, change: ClockChange) -> ClockState:
         clock = sandbox.clock
-        if change.set_to is not None:
-            clock.set(change.set_to, backwards=change.backwards)
-        if change.advance_seconds:
-            clock.advance(timedelta(seconds=change.advance_seconds))
-        if change.scale is not None:
-            clock.run(change.scale)
+        clock.change(set_to=change.set_to, advance=timedelta(seconds=change.advance_seconds), scale=change.scale,
+                     backwards=change.backwards)  # fmt: skip
         return ClockState(now=clock.now(), scale=clock.scale)
 
     return router

@@ -13,6 +13,7 @@ an explicit ``set(…, backwards=True)`` moves the clock back.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -30,6 +31,11 @@ from shared.kit.db import session_scope
 from .models import StateRow
 
 STALE_AFTER_S = 1.0
+MAX_SCALE = 1_000_000.0  # a year in 32 real seconds
+MAX_JUMP = timedelta(days=3650)
+MAX_RUN = timedelta(days=365 * 100)  # however long a fast clock runs, it stops a century ahead
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 READ_STATE = "SELECT sim_anchor, real_anchor, scale, clock_version, book_version FROM account_state WHERE id = 1"
 
 
@@ -117,18 +123,44 @@ class SandboxClock(SimClock):
         self._read_at = time.monotonic()
 
     def _now_locked(self) -> datetime:
-        value = self._sim + timedelta(seconds=max(0.0, time.time() - self._real) * self._scale)
+        value = _at(self._sim, self._real, self._scale)
         if self._last is not None and value < self._last:
             value = self._last  # the wall clock stepped back: simulated time waits instead
         self._last = value
         return value
 
     # ----- changing -----------------------------------------------------------------------------
-    def _change(self, at: datetime | None, delta: timedelta, scale: float | None, *, backwards: bool) -> datetime:
+    def change(
+        self,
+        *,
+        set_to: datetime | None = None,
+        advance: timedelta = timedelta(0),
+        scale: float | None = None,
+        backwards: bool = False,
+    ) -> datetime:
+        """Jump to ``set_to`` and/or move forward by ``advance``, and/or change the speed: checked as a whole
+        first, then done in one transaction (a refused change changes nothing)."""
+        if set_to is not None and set_to.tzinfo is None:
+            raise InvalidInputError(
+                f"set_to {set_to.isoformat()} has no UTC offset.", "Give the time with an offset, e.g. +02:00."
+            )
+        if advance < timedelta(0) or advance > MAX_JUMP:
+            raise InvalidInputError(
+                f"Advancing by {advance} is out of range.", f"Move forward by 0 to {MAX_JUMP.days} days at a time."
+            )
+        if scale is not None and not (math.isfinite(scale) and 0 <= scale <= MAX_SCALE):
+            raise InvalidInputError(
+                f"scale {scale} is not a speed.", f"Pass 0 to freeze, 1 for real time, or up to {MAX_SCALE:,.0f}."
+            )
         with session_scope(self.engine) as session:
             row = session.exec(select(StateRow).where(StateRow.id == 1).with_for_update()).one()
-            current = utc(row.sim_anchor) + timedelta(seconds=max(0.0, time.time() - row.real_anchor) * row.scale)
-            target = (utc(at) if at is not None else current) + delta
+            current = _at(utc(row.sim_anchor), row.real_anchor, row.scale)
+            target = (utc(set_to) if set_to is not None else current) + advance
+            if not EARLIEST <= target <= LATEST:
+                raise InvalidInputError(
+                    f"{target:%Y-%m-%d} is outside the years the sandbox keeps ({EARLIEST:%Y}–{LATEST:%Y}).",
+                    "Pass a time within them.",
+                )
             if target < current and not backwards:
                 raise InvalidInputError(
                     f"{target.astimezone(CITY_TZ):%Y-%m-%d %H:%M:%S} is earlier than the sandbox's now "
@@ -136,7 +168,7 @@ class SandboxClock(SimClock):
                     "Pass a later time, or allow going back explicitly (--backwards); orders may then look undone.",
                 )
             row.sim_anchor, row.real_anchor = target, time.time()
-            row.scale = row.scale if scale is None else scale
+            row.scale = _speed(row.scale) if scale is None else scale
             row.clock_version += 1
             session.add(row)
         with self._lock:
@@ -145,28 +177,35 @@ class SandboxClock(SimClock):
 
     def freeze(self, at: datetime | None = None, *, backwards: bool = False) -> datetime:
         """Stop time (at ``at`` if given) and return the frozen instant."""
-        return self._change(at, timedelta(0), 0.0, backwards=backwards)
+        return self.change(set_to=at, scale=0.0, backwards=backwards)
 
     def set(self, at: datetime, *, backwards: bool = False) -> None:
-        if at.tzinfo is None:
-            raise ValueError("SandboxClock.set needs a timezone-aware datetime")
-        self._change(at, timedelta(0), None, backwards=backwards)
+        self.change(set_to=at, backwards=backwards)
 
     def advance(self, delta: timedelta) -> datetime:
-        if delta < timedelta(0):
-            raise InvalidInputError("The clock only advances forward.", "Pass a positive duration.")
-        return self._change(None, delta, None, backwards=False)
+        return self.change(advance=delta)
 
     def run(self, scale: float) -> None:
         """Let time flow from now at ``scale`` simulated seconds per real second (0 freezes)."""
-        if scale < 0:
-            raise InvalidInputError(f"scale {scale} is negative.", "Pass 0 to freeze, 1 for real time, or more.")
-        self._change(None, timedelta(0), scale, backwards=False)
+        self.change(scale=scale)
+
+
+def _speed(scale: float) -> float:
+    """A stored speed as a usable one (a row written before speeds were checked may hold inf or nan)."""
+    return scale if math.isfinite(scale) and 0 <= scale <= MAX_SCALE else 0.0
+
+
+def _at(sim: datetime, real: float, scale: float) -> datetime:
+    """Simulated time now, for a clock anchored at ``sim`` when the wall clock read ``real``."""
+    seconds = min(max(0.0, time.time() - real) * _speed(scale), MAX_RUN.total_seconds())
+    return min(sim + timedelta(seconds=seconds), LATEST)
 
 
 def new_clock_row(start: datetime | None, scale: float) -> StateRow:
     """The clock a new sandbox starts with: at ``start`` (default: now), running at ``scale``."""
     if start is not None and start.tzinfo is None:
         raise ValueError("the sandbox clock start must be timezone-aware")
+    if not (math.isfinite(scale) and 0 <= scale <= MAX_SCALE):
+        raise ValueError(f"time_scale {scale} is not a speed: 0 (frozen) to {MAX_SCALE:,.0f}")
     anchor = (start or datetime.now(UTC)).astimezone(UTC)  # stored in UTC: SQLite keeps no offset
     return StateRow(id=1, sim_anchor=anchor, real_anchor=time.time(), scale=scale)

@@ -85,8 +85,12 @@ class IdempotencyMiddleware:
         try:
             with session_scope(self.engine) as session:
                 row = session.get(IdempotencyRow, (user, key))
+                started = row.created_at.replace(tzinfo=row.created_at.tzinfo or UTC) if row is not None else now
+                if row is not None and now - started > KEEP:  # kept answers last a day; this key is new again
+                    session.delete(row)
+                    session.flush()
+                    row = None
                 if row is not None:
-                    started = row.created_at.replace(tzinfo=row.created_at.tzinfo or UTC)
                     if row.fingerprint != digest:
                         return InvalidInputError(
                             "This Idempotency-Key was already used for a different request.",

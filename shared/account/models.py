@@ -55,6 +55,7 @@ class AddressRow(AccountTable, table=True):
     lat: float
     lng: float
     notes: str = ""
+    seq: int = 0  # the user's n-th address: the first is the default (simulated time may stand still)
     created_at: datetime = _when()
 
 

@@ -100,7 +100,8 @@ def seed_accounts(session: Session, settings: Settings) -> None:
                     lat=adr["lat"],
                     lng=adr["lng"],
                     notes=adr.get("notes", ""),
-                    created_at=opened.replace(minute=n),
+                    seq=n,
+                    created_at=opened,
                 )
             )
     session.add(MetaRow(key=SERVICE_KEY, value=secrets.token_hex(32)))

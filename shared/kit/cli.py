@@ -114,7 +114,7 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
 
         reset_sandbox(settings)
         vertical.prepare(settings)
-        log.warning("sandbox rebuilt from the fixtures at %s (every server's data)", settings.effective_database_url)
+        log.warning("sandbox rebuilt from the fixtures at %s (every server's data)", settings.database_shown)
         return
     if args.command == "openapi":
         sys.stdout.write(json.dumps(vertical.create_app(settings).openapi(), indent=1) + "\n")

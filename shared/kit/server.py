@@ -45,18 +45,6 @@ PAY = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hi
 """Moves money; idempotent through its confirmation token."""
 
 
-LOG_LEVELS = {
-    "debug": logging.DEBUG,
-    "info": logging.INFO,
-    "notice": logging.INFO,
-    "warning": logging.WARNING,
-    "error": logging.ERROR,
-    "critical": logging.CRITICAL,
-    "alert": logging.CRITICAL,
-    "emergency": logging.CRITICAL,
-}
-
-
 RESULT_MEMO_SIZE = 256
 
 
@@ -83,9 +71,9 @@ class LifestyleServer(MCPServer[Any]):
         self._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, self._set_level)
 
     async def _set_level(self, ctx: ServerRequestContext[Any, Any], params: SetLevelRequestParams) -> EmptyResult:
-        """Remember the client's level; the server logs for its operators on stderr at that level or above."""
+        """Acknowledge the client's level. The operator's stderr log keeps LIFESTYLE_LOG_LEVEL: over HTTP one
+        process serves many users, and one of them must not silence (or flood) it for everyone."""
         self.client_log_level = params.level
-        logging.getLogger("servers").setLevel(LOG_LEVELS.get(params.level, logging.WARNING))
         return EmptyResult()
 
     async def list_tools(self) -> list[MCPTool]:

@@ -54,7 +54,11 @@ class Settings(BaseSettings):
     backend_url: str = Field(default="", description="Base URL of the provider API; empty means in process.")
     user: str = Field(default="usr_demo", description="The account stdio (and LIFESTYLE_AUTH=none) requests act for.")
     time_scale: float = Field(
-        default=1.0, ge=0, description="Speed of a new sandbox's clock (simulated seconds per real second; 0 freezes)."
+        default=1.0,
+        ge=0,
+        le=1_000_000,
+        allow_inf_nan=False,
+        description="Speed of a new sandbox's clock (simulated seconds per real second; 0 freezes).",
     )
     clock_start: datetime | None = Field(default=None, description="Start of a new sandbox's clock; default is now.")
     fixtures_dir: Path = Field(default_factory=default_fixtures, description="The city fixtures.")
@@ -95,6 +99,13 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         """The sandbox database: the same for every vertical."""
         return self.database_url or f"sqlite:///{self.data_dir / SANDBOX_FILE}"
+
+    @property
+    def database_shown(self) -> str:
+        """The sandbox database's URL as it may be printed or logged: without its password."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.effective_database_url).render_as_string(hide_password=True)
 
     @property
     def cache_dir(self) -> Path:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
+from shared.schemas.common import AwareDatetime, GeoPoint, Money, PageInfo, WireModel
 
 MAX_LABEL = 40
 MAX_STREET = 120
@@ -82,9 +82,13 @@ class ClockState(WireModel):
 
 
 class ClockChange(WireModel):
-    set_to: datetime | None = Field(default=None, description="Jump to this instant.")
-    advance_seconds: float = Field(default=0, ge=0, description="Move time forward by this many seconds.")
-    scale: float | None = Field(default=None, ge=0, description="New speed; 0 freezes.")
+    set_to: AwareDatetime | None = Field(default=None, description="Jump to this instant (with a UTC offset).")
+    advance_seconds: float = Field(
+        default=0, ge=0, le=3650 * 86400, allow_inf_nan=False, description="Move time forward by this many seconds."
+    )
+    scale: float | None = Field(
+        default=None, ge=0, le=1_000_000, allow_inf_nan=False, description="New speed; 0 freezes."
+    )
     backwards: bool = Field(default=False, description="Allow set_to to be earlier than now.")
 
 

@@ -137,3 +137,23 @@ async def test_tokens_and_keys_never_reach_the_logs_even_at_debug_level(tmp_path
     assert "DEBUG" in logs and "/auth/introspect" in logs and "/restaurants?query=pizza" in logs  # in detail
     assert token not in logs and token[:-3] not in logs and key not in logs
     assert "eyJ" not in logs  # no service credential (a JWT) either
+
+
+def test_bad_command_line_input_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    ghost = run(tmp_path, "token", "--user", "usr_ghost")
+    negative = run(tmp_path, "token", "--days", "-1")
+    endless = run(tmp_path, "clock", "advance", "99999999d")
+    nan = run(tmp_path, "clock", "run", "--scale", "nan")
+    for done in (ghost, negative, endless, nan):
+        assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert "No user 'usr_ghost'" in ghost.stderr and "out of range" in negative.stderr
+    assert "out of range" in endless.stderr and "is not a speed" in nan.stderr
+
+
+def test_the_database_password_is_never_printed(tmp_path: Path, pg_url: str) -> None:
+    url = pg_url.replace("postgres@", "postgres:S3cretPassw0rd@", 1)  # trust auth accepts any password
+    reset = run(tmp_path, "reset", LIFESTYLE_DATABASE_URL=url)
+    per_server = run(tmp_path, "reset", script="food-mcp", LIFESTYLE_DATABASE_URL=url)
+    assert reset.returncode == 0 and per_server.returncode == 0, reset.stderr + per_server.stderr
+    shown = reset.stdout + reset.stderr + per_server.stdout + per_server.stderr
+    assert "S3cretPassw0rd" not in shown and "***" in shown

@@ -269,12 +269,12 @@ class OrderDesk:
     def purchase(self, user_id: str, hold_id: str, request: ConfirmRequest) -> MovieOrder:
         svc = self.svc
         check_id(hold_id, "hld", field="hold_id", source="movies_hold_seats")
-        now = svc.now()
         with session_scope(svc.engine) as session:
             claim = self.checkout.redeem(
                 session, user_id, token=request.confirmation_token, action="purchase", subject_id=hold_id,
                 subject="hold",
             )  # fmt: skip
+            now = svc.now()  # read once the wallet is ours: time may have moved while this waited for it
             if claim.result_id:  # this very token already bought: a retry
                 order = session.get(OrderRow, claim.result_id)
                 assert order is not None
@@ -448,12 +448,12 @@ class OrderDesk:
 
     def refund(self, user_id: str, order_id: str, request: ConfirmRequest) -> MovieOrder:
         svc = self.svc
-        now = svc.now()
         with session_scope(svc.engine) as session:
             claim = self.checkout.redeem(
                 session, user_id, token=request.confirmation_token, action="refund", subject_id=order_id,
                 subject="order",
             )  # fmt: skip
+            now = svc.now()  # read once the wallet is ours: time may have moved while this waited for it
             order = self._own_order(session, user_id, order_id, lock=True)
             if claim.result_id:  # this very token already refunded: a retry
                 return self._order(order, now)

@@ -66,6 +66,7 @@ MAX_FORECAST_DAYS = 14
 DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1}  # what the weather reads; offsets in days
 ECHO = 60  # characters of the caller's text repeated back in an error
 MAX_MAP_PLACES = 20
+MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
 
 # Well-known sights by their usual Chinese names (OSM has name:zh on only a few places).
 ZH_ALIASES = {
@@ -479,10 +480,17 @@ class NavService:
         return Endpoint(input=raw, name=top.name, location=top.location, snap_m=0)
 
     def _depart(self, depart_at: datetime | None) -> datetime:
+        now = self.now().replace(microsecond=0)
         if depart_at is None:
-            return self.now().replace(microsecond=0)
+            return now
         if depart_at.tzinfo is None:
             depart_at = depart_at.replace(tzinfo=CITY_TZ)
+        if abs(depart_at.date() - now.date()) > MAX_DEPART_AHEAD:
+            raise InvalidInputError(
+                f"depart_at {depart_at:%Y-%m-%d} is more than a year from today ({now:%Y-%m-%d}).",
+                "Plan within a year of now, or leave depart_at empty for now.",
+                field="depart_at",
+            )
         return depart_at.astimezone(CITY_TZ)
 
     def _with_snap(self, end: Endpoint, mode: str) -> Endpoint:

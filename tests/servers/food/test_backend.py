@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
+from mcp import Client
 
 from shared.kit.client import IN_PROCESS_BASE
 from tests.servers.food.conftest import FoodEnv
+from tests.servers.food.helpers import fill_cart, ok, orderable, pick_options
 from tests.support import auth
 
 
@@ -75,3 +79,31 @@ async def test_saving_an_address_looks_up_real_street_coordinates(food: FoodEnv)
     assert created.json()["location"]["lat"] > 60
     assert again.json()["id"] == created.json()["id"] and again.json()["notes"] == "3rd floor"
     assert len([a for a in listed if a["label"] == "Office"]) == 1
+
+
+async def test_an_order_and_a_cart_change_at_the_same_moment_never_lose_the_change(food_any_db: FoodEnv) -> None:
+    """Two agents of one user: one confirms the order while the other adds a dish. The dish ends up in the order
+    (the order saw it), in the cart (it came after), or the order is refused as changed; never nowhere."""
+    env = food_any_db
+    async with Client(env.server) as c:
+        cart = await fill_cart(c)
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": cart["restaurant_id"]})
+    base = [{"item_id": x["item_id"], "quantity": x["quantity"], "option_ids": x["option_ids"]} for x in cart["lines"]]
+    extra = next(i for i in orderable(detail) if i["id"] not in {x["item_id"] for x in base})
+    line = {"item_id": extra["id"], "quantity": 1, "option_ids": pick_options(detail, extra)}
+
+    async with client(env) as http:
+        for _ in range(8):
+            await http.put("/cart", json={"clear": True})
+            await http.put("/cart", json={"restaurant_id": cart["restaurant_id"], "items": base})
+            quote = (await http.post("/orders/quote", json={})).json()
+            placed, updated = await asyncio.gather(
+                http.post("/orders", json={"confirmation_token": quote["confirmation_token"]}),
+                http.put("/cart", json={"restaurant_id": cart["restaurant_id"], "items": [line]}),
+            )
+            now_in_cart = {x["item_id"] for x in (await http.get("/cart")).json()["lines"]}
+            ordered = {x["item_id"] for x in placed.json()["lines"]} if placed.status_code == 200 else set()
+            assert updated.status_code == 200, updated.text
+            assert placed.status_code in (200, 409), placed.text
+            assert extra["id"] in ordered | now_in_cart
+            assert not (ordered & now_in_cart)  # and nothing ordered comes back into the cart

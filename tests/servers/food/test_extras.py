@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from mcp import Client
@@ -39,7 +40,9 @@ async def test_the_menu_resource_matches_the_menu_tool(food: FoodEnv) -> None:
 
 @pytest.mark.filterwarnings("ignore:The logging capability is deprecated")
 @pytest.mark.parametrize("level", ["debug", "error"])
-async def test_legacy_clients_can_set_the_log_level(food: FoodEnv, level: str) -> None:
+async def test_legacy_clients_can_set_the_log_level_but_not_the_operators(food: FoodEnv, level: str) -> None:
+    before = [logging.getLogger(name).level for name in ("", "servers", "shared")]
     async with Client(food.server, mode="legacy") as c:
         await c.set_logging_level(level)  # type: ignore[arg-type]
     assert food.server.client_log_level == level
+    assert [logging.getLogger(name).level for name in ("", "servers", "shared")] == before  # one user of many

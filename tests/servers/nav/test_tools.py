@@ -326,3 +326,13 @@ async def test_saved_addresses_are_route_ends_by_label_word_and_id_for_their_own
     async with Client(nav.server_for("usr_alice")) as alice:
         hers = await ok(alice, "nav_route", {"origin": "home", "destination": "Kiasma", "mode": "walking"})
     assert hers["origin"]["location"] == alice_home.location.model_dump()
+
+
+async def test_a_departure_far_from_today_is_an_input_error_not_a_crash(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        texts = [
+            await err(c, tool, {"origin": "Kiasma", "destination": "Oodi", "depart_at": when})
+            for tool in ("nav_route", "nav_render_map")
+            for when in ("0001-01-02T00:00", "9999-12-31T23:00+00:00")
+        ]
+    assert all("more than a year from today" in t for t in texts), texts

@@ -4,15 +4,16 @@ runs backwards unless someone explicitly sets it back."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from shared.account import Sandbox, SandboxClock, open_sandbox
 from shared.errors import InvalidInputError
+from shared.kit.backend import provider_app
 from tests.shared.account.conftest import NOON
-from tests.support import sandbox_settings
+from tests.support import auth, provider, sandbox_settings
 
 
 def test_two_clocks_on_one_sandbox_agree_after_any_change(sandbox: Sandbox) -> None:
@@ -60,3 +61,35 @@ def test_a_running_clock_moves_at_its_scale_and_ignores_a_wall_clock_stepping_ba
     frozen = clock.freeze()
     wall[0] += 100
     assert clock.now() == frozen and clock.scale == 0
+
+
+def test_a_speed_or_jump_that_is_not_a_number_of_this_world_is_refused(sandbox: Sandbox) -> None:
+    for scale in (float("inf"), float("nan"), -1.0, 1e12):
+        with pytest.raises(InvalidInputError, match="is not a speed"):
+            sandbox.clock.run(scale)
+    with pytest.raises(InvalidInputError, match="out of range"):
+        sandbox.clock.advance(timedelta(days=100_000))
+    with pytest.raises(InvalidInputError, match="no UTC offset"):
+        sandbox.clock.set(datetime(2026, 12, 24, 18, 0))  # noqa: DTZ001 - the mistake under test
+    assert sandbox.clock.now() == NOON and sandbox.clock.scale == 0
+    other = SandboxClock(sandbox.engine)  # and what is stored still reads
+    assert other.now() == NOON
+
+
+async def test_the_admin_clock_checks_a_whole_change_before_applying_any_of_it(sqlite_sandbox: Sandbox) -> None:
+    settings = sandbox_settings("shop", sqlite_sandbox.fixtures_dir.parent, NOON)
+    app = provider_app(settings, sqlite_sandbox, title="shop", description="A test provider.")
+    admin = auth(app, "", "admin")
+    christmas = "2026-12-24T18:00:00+02:00"
+    async with provider(app) as http:
+        answers = [
+            await http.post("/admin/clock", json=body, headers=admin)
+            for body in (
+                {"set_to": christmas, "advance_seconds": 1e300},
+                {"set_to": "2026-12-24T18:00:00"},
+                {"scale": "Infinity"},
+                {"set_to": christmas, "scale": 2},
+            )
+        ]
+    assert [a.status_code for a in answers] == [422, 422, 422, 200]
+    assert answers[-1].json()["now"].startswith("2026-12-24T18:00") and answers[-1].json()["scale"] == 2
