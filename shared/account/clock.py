@@ -37,6 +37,7 @@ MAX_RUN = timedelta(days=365 * 100)  # however long a fast clock runs, it stops 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 READ_STATE = "SELECT sim_anchor, real_anchor, scale, clock_version, book_version FROM account_state WHERE id = 1"
+PG_WALL = "SELECT extract(epoch from clock_timestamp())"
 
 
 class SandboxClock(SimClock):
@@ -46,6 +47,7 @@ class SandboxClock(SimClock):
         self.engine = engine
         self._lock = threading.Lock()
         self._through = threading.local()
+        self._skew = 0.0  # the database host's wall clock minus ours (PostgreSQL), so hosts agree
         self._sim = datetime(2000, 1, 1, tzinfo=UTC)
         self._real = 0.0
         self._scale = 0.0
@@ -77,6 +79,10 @@ class SandboxClock(SimClock):
             cursor = raw.cursor()
             cursor.execute(READ_STATE)
             found = cursor.fetchone()
+            if self.engine.dialect.name == "postgresql":  # servers on several hosts: measure time on the database's
+                cursor.execute(PG_WALL)
+                db_wall = cursor.fetchone()
+                self._skew = float(db_wall[0]) - time.time() if db_wall else 0.0
             cursor.close()
             raw.rollback()  # ends the implicit read transaction PostgreSQL opened; nothing on SQLite
         finally:
@@ -123,11 +129,15 @@ class SandboxClock(SimClock):
         self._read_at = time.monotonic()
 
     def _now_locked(self) -> datetime:
-        value = _at(self._sim, self._real, self._scale)
+        value = _at(self._sim, self._real, self._scale, self.wall())
         if self._last is not None and value < self._last:
             value = self._last  # the wall clock stepped back: simulated time waits instead
         self._last = value
         return value
+
+    def wall(self) -> float:
+        """Wall-clock seconds since the epoch as the sandbox's database host tells them (ours on SQLite)."""
+        return time.time() + self._skew
 
     # ----- changing -----------------------------------------------------------------------------
     def change(
@@ -154,7 +164,8 @@ class SandboxClock(SimClock):
             )
         with session_scope(self.engine) as session:
             row = session.exec(select(StateRow).where(StateRow.id == 1).with_for_update()).one()
-            current = _at(utc(row.sim_anchor), row.real_anchor, row.scale)
+            wall = self.wall()
+            current = _at(utc(row.sim_anchor), row.real_anchor, row.scale, wall)
             target = (utc(set_to) if set_to is not None else current) + advance
             if not EARLIEST <= target <= LATEST:
                 raise InvalidInputError(
@@ -167,7 +178,7 @@ class SandboxClock(SimClock):
                     f"({current.astimezone(CITY_TZ):%Y-%m-%d %H:%M:%S}); the clock does not go back unless asked.",
                     "Pass a later time, or allow going back explicitly (--backwards); orders may then look undone.",
                 )
-            row.sim_anchor, row.real_anchor = target, time.time()
+            row.sim_anchor, row.real_anchor = target, wall
             row.scale = _speed(row.scale) if scale is None else scale
             row.clock_version += 1
             session.add(row)
@@ -195,17 +206,18 @@ def _speed(scale: float) -> float:
     return scale if math.isfinite(scale) and 0 <= scale <= MAX_SCALE else 0.0
 
 
-def _at(sim: datetime, real: float, scale: float) -> datetime:
-    """Simulated time now, for a clock anchored at ``sim`` when the wall clock read ``real``."""
-    seconds = min(max(0.0, time.time() - real) * _speed(scale), MAX_RUN.total_seconds())
+def _at(sim: datetime, real: float, scale: float, wall: float) -> datetime:
+    """Simulated time at wall-clock time ``wall``, for a clock anchored at ``sim`` when the wall clock read ``real``."""
+    seconds = min(max(0.0, wall - real) * _speed(scale), MAX_RUN.total_seconds())
     return min(sim + timedelta(seconds=seconds), LATEST)
 
 
-def new_clock_row(start: datetime | None, scale: float) -> StateRow:
-    """The clock a new sandbox starts with: at ``start`` (default: now), running at ``scale``."""
+def new_clock_row(start: datetime | None, scale: float, wall: float | None = None) -> StateRow:
+    """The clock a new sandbox starts with: at ``start`` (default: now), running at ``scale`` from wall-clock time
+    ``wall`` (default: this host's)."""
     if start is not None and start.tzinfo is None:
         raise ValueError("the sandbox clock start must be timezone-aware")
     if not (math.isfinite(scale) and 0 <= scale <= MAX_SCALE):
         raise ValueError(f"time_scale {scale} is not a speed: 0 (frozen) to {MAX_SCALE:,.0f}")
     anchor = (start or datetime.now(UTC)).astimezone(UTC)  # stored in UTC: SQLite keeps no offset
-    return StateRow(id=1, sim_anchor=anchor, real_anchor=time.time(), scale=scale)
+    return StateRow(id=1, sim_anchor=anchor, real_anchor=time.time() if wall is None else wall, scale=scale)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
@@ -26,7 +26,7 @@ from shared.kit.db import drop_sandbox, ensure_seeded, make_engine
 from shared.kit.settings import SANDBOX_FILE, Settings
 
 from .accounts import Accounts, fold_label
-from .clock import SandboxClock, new_clock_row
+from .clock import PG_WALL, SandboxClock, new_clock_row
 from .models import AccountTable, AddressRow, LedgerRow, MetaRow, UserRow, WalletRow
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,10 @@ def _is_seeded(session: Session) -> bool:
 def seed_accounts(session: Session, settings: Settings) -> None:
     """Users, address books, opening wallet balances, the clock and the service key of a new sandbox."""
     opened = datetime(2026, 1, 1, tzinfo=UTC)
-    session.add(new_clock_row(settings.clock_start, settings.time_scale))
+    wall = None
+    if session.get_bind().dialect.name == "postgresql":  # anchor on the database host's wall clock, as reads do
+        wall = float(session.execute(text(PG_WALL)).scalar_one())
+    session.add(new_clock_row(settings.clock_start, settings.time_scale, wall))
     users = _read(settings.fixtures_dir / "users.json")["users"]
     for user in users:
         session.add(

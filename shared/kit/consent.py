@@ -17,6 +17,7 @@ and its own words::
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,10 +27,12 @@ from mcp.server.mcpserver import AcceptedElicitation, Context, Elicit, Elicitati
 from mcp_types.version import is_version_at_least
 from pydantic import BaseModel, Field
 
+from shared.errors import LifestyleError
 from shared.kit.client import BackendClient
 from shared.schemas.account import Outcome
 
 MODERN_PROTOCOL = "2026-07-28"
+log = logging.getLogger(__name__)
 
 
 class Consent(BaseModel):
@@ -137,5 +140,9 @@ async def settle(
             return outcome.model_validate({"status": "declined", "message": words.declined, "quote": withheld(quote)})
         token = quote.confirmation_token
     result = await act(token)
-    balance = (await client.me()).wallet
+    try:
+        balance = (await client.me()).wallet
+    except LifestyleError:  # it happened: say so, without the balance, rather than report a failure
+        log.warning("%s: done, but the wallet balance could not be read", words.tool, exc_info=True)
+        balance = None
     return outcome.model_validate({"status": "done", "message": words.done(result), "order": result, "wallet": balance})
