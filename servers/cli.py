@@ -3,8 +3,9 @@
 ``lifestyle-mcp demo`` runs a scripted session through the real protocol (stdio);
 ``lifestyle-mcp serve food --transport http`` runs one server; ``lifestyle-mcp reset`` rebuilds the
 sandbox; ``lifestyle-mcp clock …`` shows and moves the sandbox's one simulated clock;
-``lifestyle-mcp users`` lists its accounts and ``lifestyle-mcp token --user usr_alice`` prints a
-bearer token for HTTP clients; ``lifestyle-mcp config --client claude-desktop`` prints a config.
+``lifestyle-mcp users`` lists its accounts, ``lifestyle-mcp top-up`` adds money to a wallet and
+``lifestyle-mcp token --user usr_alice`` prints a bearer token for HTTP clients;
+``lifestyle-mcp config --client claude-desktop`` prints a config.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from shared.errors import InvalidInputError, LifestyleError
 from shared.kit.cli import Vertical
 from shared.kit.cli import run as run_vertical
 from shared.kit.settings import Settings
+from shared.schemas.common import Money
 
 MAX_TOKEN_DAYS = 3650
 CLIENTS = ["claude-desktop", "claude-code", "qwen-agent", "cursor", "gemini"]
@@ -115,6 +117,19 @@ def users_command() -> None:
     sandbox.engine.dispose()
 
 
+def top_up_command(args: argparse.Namespace) -> None:
+    from shared.account import open_sandbox
+    from shared.account.wallet import top_up
+
+    sandbox = open_sandbox(Settings())
+    try:
+        cents = round(args.amount * 100)
+        balance = top_up(sandbox.engine, args.user, cents, sandbox.clock.now())
+        out(f"{args.user}: wallet {Money.of(balance).display}")
+    finally:
+        sandbox.engine.dispose()
+
+
 def reset_command() -> None:
     from shared.account import reset_sandbox
 
@@ -156,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     token.add_argument("--user", default=None, help="the user it acts for (default LIFESTYLE_USER)")
     token.add_argument("--days", type=float, default=30, help="lifetime in days (0: no expiry; default 30)")
     token.add_argument("--label", default="cli", help="a name to recognise it by")
+    top = sub.add_parser("top-up", help="add money to a user's wallet (a ledger entry, like any other movement)")
+    top.add_argument("--user", default=None, help="whose wallet (default LIFESTYLE_USER)")
+    top.add_argument("--amount", type=float, required=True, help="in euros, e.g. 20 or 12.50")
     ns = parser.parse_args(args)
     try:
         dispatch(ns)
@@ -180,6 +198,9 @@ def dispatch(ns: argparse.Namespace) -> None:
     elif ns.command == "token":
         ns.user = ns.user or Settings().user
         token_command(ns)
+    elif ns.command == "top-up":
+        ns.user = ns.user or Settings().user
+        top_up_command(ns)
     else:
         from servers.demos import run_demo
 

@@ -14,11 +14,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from shared.clock import local, utc
-from shared.errors import NotFoundError
+from shared.errors import InvalidInputError, NotFoundError
+from shared.kit.db import session_scope
 from shared.schemas.account import LedgerEntry, WalletStatement
-from shared.schemas.common import Money, PageInfo, decode_cursor, encode_cursor
+from shared.schemas.common import Money, PageInfo, decode_cursor, encode_cursor, new_id
 
 from .models import LedgerRow, WalletRow
+
+MAX_TOP_UP = 1_000_000  # minor units: €10,000 at a time
 
 
 def wallet(session: Session, user_id: str, *, lock: bool = False) -> WalletRow:
@@ -98,3 +101,15 @@ def statement(engine: Engine, user_id: str, limit: int = 10, cursor: str = "") -
             ],
             page=PageInfo(next_cursor=encode_cursor(end) if end < total else "", total=total),
         )
+
+
+def top_up(engine: Engine, user_id: str, amount_minor: int, at: datetime, memo: str = "Top-up") -> int:
+    """Add money to a user's wallet (the sandbox operator's doing: no tool moves money in); returns the balance."""
+    if not 0 < amount_minor <= MAX_TOP_UP:
+        raise InvalidInputError(
+            f"A top-up of {amount_minor / 100:.2f} is out of range.", f"Top up by 0.01 to {MAX_TOP_UP // 100:,}."
+        )
+    with session_scope(engine) as session:
+        wallet(session, user_id, lock=True)
+        return post(session, user_id, vertical="account", kind="top_up", ref=new_id("top"), amount_minor=amount_minor,
+                    at=at, memo=memo)  # fmt: skip

@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from shared.account import open_sandbox
 from shared.account.credentials import introspect
+from shared.account.wallet import statement
 from shared.kit.client import read_service_key
 from shared.kit.db import make_engine
 from shared.kit.settings import Settings
@@ -157,3 +158,15 @@ def test_the_database_password_is_never_printed(tmp_path: Path, pg_url: str) -> 
     assert reset.returncode == 0 and per_server.returncode == 0, reset.stderr + per_server.stderr
     shown = reset.stdout + reset.stderr + per_server.stdout + per_server.stderr
     assert "S3cretPassw0rd" not in shown and "***" in shown
+
+
+def test_a_top_up_is_a_ledger_entry_like_any_other_movement(tmp_path: Path) -> None:
+    topped = run(tmp_path, "top-up", "--user", "usr_broke", "--amount", "20")
+    refused = run(tmp_path, "top-up", "--user", "usr_broke", "--amount", "-5")
+    sandbox = open_sandbox(Settings(data_dir=tmp_path))
+    book = statement(sandbox.engine, "usr_broke")
+    sandbox.engine.dispose()
+    assert topped.returncode == 0 and "€23.00" in topped.stdout
+    assert refused.returncode != 0 and "out of range" in refused.stderr
+    assert [(e.kind, e.amount.amount_minor) for e in book.entries] == [("top_up", 2000), ("opening", 300)]
+    assert book.balance.amount_minor == 2300
