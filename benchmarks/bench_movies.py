@@ -25,16 +25,18 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 from mcp import Client
 
 sys.path.insert(0, str(Path(__file__).parent))
+from sandbox import signed
 from spans import Span, double_holds
+from sqlmodel import Session
 
 from servers.movies.backend.app import create_app
-from servers.movies.backend.models import MoviesTable, UserRow
+from servers.movies.backend.models import MoviesTable  # noqa: F401 - its tables are the sandbox's
 from servers.movies.server import build_server
-from shared.kit.db import make_engine, session_scope
+from shared.account.models import UserRow
+from shared.kit.db import drop_sandbox, make_engine
 from shared.kit.settings import Settings
 from shared.schemas.movies import HoldRequest
 
@@ -93,10 +95,12 @@ async def timed_async(fn: Any, calls: int, after: Any = None) -> str:
 async def contention(
     app: Any, showtime_id: str, seconds: float, workers: int, same_seats: list[str]
 ) -> tuple[Counter[str], list[Span]]:
-    with session_scope(app.state.engine) as session:
-        for n in range(workers):
-            if session.get(UserRow, f"usr_bench_{n}") is None:
-                session.add(UserRow(id=f"usr_bench_{n}", name=f"Bench {n}", wallet_minor=0))
+    accounts = app.state.sandbox.accounts
+    for n in range(workers):  # one account per worker, made once (contention runs twice)
+        with Session(app.state.engine) as session:
+            known = session.get(UserRow, f"usr_bench_{n}") is not None
+        if not known:
+            accounts.add_user(f"usr_bench_{n}", f"Bench {n}", wallet_minor=100_000)
     counts: Counter[str] = Counter()
     spans: list[Span] = []
     deadline = time.perf_counter() + seconds
@@ -105,8 +109,7 @@ async def contention(
         user = f"usr_bench_{n}"  # one account per worker: only its owner can release a hold while it is timed
         body: dict[str, Any] = {"showtime_id": showtime_id}
         body |= {"seat_ids": same_seats} if same_seats else {"tier": "STD", "quantity": 2}
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://m", headers={"X-Lifestyle-User": user}) as h:
+        async with signed(app, user) as h:
             while time.perf_counter() < deadline:
                 r = await h.post("/holds", json=body)
                 if r.status_code == 200:
@@ -131,7 +134,7 @@ async def main(calls: int, seconds: float, workers: int, database_url: str) -> N
         settings = Settings.for_vertical("movies", data_dir=Path(scratch), database_url=database_url)
         if database_url:  # start from the fixtures
             engine = make_engine(database_url)
-            MoviesTable.metadata.drop_all(engine)
+            drop_sandbox(engine)
             engine.dispose()
         app = create_app(settings)
         svc, desk = app.state.service, app.state.desk
@@ -157,10 +160,7 @@ async def main(calls: int, seconds: float, workers: int, database_url: str) -> N
             desk.release("usr_demo", hold.id)
 
         print(f"{'service     hold 2 best available (+release)':<44} {timed(hold_release, calls)}")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://m", headers={"X-Lifestyle-User": "usr_demo"}
-        ) as http:
+        async with signed(app, "usr_demo") as http:
 
             async def api_map() -> Any:
                 return await http.get(f"/showtimes/{sid}/seatmap")

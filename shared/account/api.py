@@ -1,7 +1,8 @@
 """The account's provider API, mounted in every vertical's backend, and who may call it.
 
-``Caller`` is the FastAPI dependency every user-facing route takes: the user named by the service
-credential the MCP server signed, never a header anyone can set. ``Admin`` guards the sandbox's
+``ServiceCredentials`` checks every request's service credential (signed by an MCP server of the
+sandbox) before anything else runs; ``Caller`` is the dependency every user-facing route takes: the
+user that credential names, never a header anyone can set. ``Admin`` guards the sandbox's
 administration (the clock). ``/account…`` serves the one address book and wallet, so any server
 of the sandbox answers for them alike; ``/auth/introspect`` tells an MCP server whose a user's
 bearer token is.
@@ -10,12 +11,17 @@ bearer token is.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.openapi.utils import get_openapi
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.kit.signing import ADMIN, ServiceKey
+from shared.errors import ForbiddenError, LifestyleError, UnauthorizedError
+from shared.kit.asgi import send_error
+from shared.kit.signing import ACT, ADMIN, ServiceKey
+from shared.kit.signing import Caller as ServiceCaller
 from shared.schemas.account import (
     Address,
     AddressInput,
@@ -31,35 +37,76 @@ from shared.schemas.account import (
 from . import credentials, wallet
 from .sandbox import Sandbox
 
-_bearer = HTTPBearer(auto_error=False, description="A service credential signed by an MCP server of this sandbox.")
-Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+"""The provider's API reference stays readable without a credential, as a real provider's does."""
 
 
-def _header(auth: HTTPAuthorizationCredentials | None) -> str | None:
-    return f"Bearer {auth.credentials}" if auth is not None else None
+class ServiceCredentials:
+    """Checks every request's service credential once, before anything else runs (401 without a valid one),
+    and leaves the caller in the request's state for ``Caller`` and ``Admin``."""
+
+    def __init__(self, app: ASGIApp, *, keys: ServiceKey) -> None:
+        self.app = app
+        self.keys = keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] not in PUBLIC_PATHS:
+            try:
+                caller = self.keys.check(Headers(scope=scope).get("authorization"), scope="")
+            except LifestyleError as exc:
+                await send_error(send, exc)
+                return
+            scope.setdefault("state", {})["caller"] = caller
+        await self.app(scope, receive, send)
 
 
-def _keys(request: Request) -> ServiceKey:
-    keys: ServiceKey = request.app.state.keys
-    return keys
+def _checked(request: Request) -> ServiceCaller:
+    caller: ServiceCaller | None = getattr(request.state, "caller", None)
+    if caller is None:  # an app assembled without ServiceCredentials: refuse rather than guess
+        raise UnauthorizedError(
+            "No service credential was checked for this request.", "Build the app with provider_app."
+        )
+    return caller
 
 
-def _caller(request: Request, auth: Bearer) -> str:
-    return _keys(request).check(_header(auth)).user_id
+def _caller(request: Request) -> str:
+    caller = _checked(request)
+    if caller.scope != ACT or not caller.user_id:
+        raise UnauthorizedError("This route acts for a user: the credential names none.", "Sign it for the user.")
+    return caller.user_id
 
 
-def _admin(request: Request, auth: Bearer) -> str:
-    return _keys(request).check(_header(auth), scope=ADMIN).user_id
-
-
-def service_caller(request: Request, auth: Bearer) -> str:
-    return _keys(request).check(_header(auth), scope="").user_id
+def _admin(request: Request) -> str:
+    caller = _checked(request)
+    if caller.scope != ADMIN:
+        raise ForbiddenError("This endpoint is for the sandbox's administrator.", "Use `lifestyle-mcp clock`.")
+    return caller.user_id
 
 
 Caller = Annotated[str, Depends(_caller)]
-"""The acting user's id, from the request's service credential (401 without a valid one)."""
+"""The acting user's id, from the request's service credential (checked by ``ServiceCredentials``)."""
 Admin = Annotated[str, Depends(_admin)]
-Service = Annotated[str, Depends(service_caller)]
+
+
+def describe_credentials(app: FastAPI) -> None:
+    """Say in the OpenAPI document that every route wants the bearer service credential."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            spec.setdefault("components", {})["securitySchemes"] = {
+                "serviceCredential": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "A short-lived credential signed by an MCP server of this sandbox, naming the user.",
+                }
+            }
+            spec["security"] = [{"serviceCredential": []}]
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def account_router(sandbox: Sandbox) -> APIRouter:
@@ -86,7 +133,7 @@ def account_router(sandbox: Sandbox) -> APIRouter:
         return wallet.statement(sandbox.engine, user, limit, cursor)
 
     @router.post("/auth/introspect", tags=["auth"])
-    def introspect(_: Service, body: IntrospectRequest) -> Introspection:
+    def introspect(body: IntrospectRequest) -> Introspection:
         return credentials.introspect(sandbox.engine, body.token)
 
     @router.get("/admin/clock", tags=["admin"])

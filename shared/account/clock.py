@@ -91,10 +91,8 @@ class SandboxClock(SimClock):
             raise RuntimeError("the sandbox has no state row: open it with shared.account.open_sandbox")
         sim, real, scale, clock_version, book_version = found
         sim = datetime.fromisoformat(sim) if isinstance(sim, str) else sim
-        row = StateRow(sim_anchor=sim, real_anchor=real, scale=scale, clock_version=clock_version,
-                       book_version=book_version)  # fmt: skip
         with self._lock:
-            self._keep(row)
+            self._keep_values(sim, float(real), float(scale), int(clock_version), int(book_version))
 
     @contextmanager
     def through(self, session: Session) -> Iterator[None]:
@@ -122,10 +120,13 @@ class SandboxClock(SimClock):
             return self._now_locked().astimezone(CITY_TZ)
 
     def _keep(self, row: StateRow) -> None:
-        if row.clock_version != self._version:
+        self._keep_values(row.sim_anchor, row.real_anchor, row.scale, row.clock_version, row.book_version)
+
+    def _keep_values(self, sim: datetime, real: float, scale: float, clock_version: int, book_version: int) -> None:
+        if clock_version != self._version:
             self._last = None  # a deliberate change: its instant stands, even if earlier
-        self._sim, self._real, self._scale = utc(row.sim_anchor), row.real_anchor, row.scale
-        self._version, self.book_version = row.clock_version, row.book_version
+        self._sim, self._real, self._scale = utc(sim), real, scale
+        self._version, self.book_version = clock_version, book_version
         self._read_at = time.monotonic()
 
     def _now_locked(self) -> datetime:

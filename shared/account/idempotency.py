@@ -13,7 +13,6 @@ kept for a day.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime, timedelta
 
 import anyio.to_thread
@@ -24,6 +23,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import ConflictError, InvalidInputError, LifestyleError
+from shared.kit.asgi import send_error
 from shared.kit.db import session_scope
 from shared.kit.signing import ServiceKey
 
@@ -56,23 +56,26 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if not _valid(key):
-            await _error(send, InvalidInputError(
+            await send_error(send, InvalidInputError(
                 "The Idempotency-Key header must be 1–255 printable ASCII characters.",
                 "Send an id such as a confirmation token or a UUID.",
             ))  # fmt: skip
             return
-        try:
-            user = self.keys.check(headers.get("authorization"), scope="").user_id
-        except LifestyleError:
-            await self.app(scope, receive, send)  # the route refuses the missing credential itself
-            return
+        caller = scope.get("state", {}).get("caller")  # checked already by ServiceCredentials
+        if caller is None:
+            try:
+                caller = self.keys.check(headers.get("authorization"), scope="")
+            except LifestyleError:
+                await self.app(scope, receive, send)  # the route refuses the missing credential itself
+                return
+        user = caller.user_id
         body = await _read_body(receive)
         digest = hashlib.sha256(
             b"\0".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
         ).hexdigest()
         found = await anyio.to_thread.run_sync(self._begin, user, key, digest)
         if isinstance(found, LifestyleError):
-            await _error(send, found)
+            await send_error(send, found)
             return
         if found is not None:
             await _replay(send, found)
@@ -176,11 +179,3 @@ async def _replay(send: Send, row: IdempotencyRow) -> None:
         headers.append((b"content-type", row.content_type.encode()))
     await send({"type": "http.response.start", "status": row.status, "headers": headers})
     await send({"type": "http.response.body", "body": row.body})
-
-
-async def _error(send: Send, exc: LifestyleError) -> None:
-    body = json.dumps(exc.body().model_dump()).encode()
-    headers: list[tuple[bytes, bytes]] = [(b"content-type", b"application/json"),
-                                          (b"content-length", str(len(body)).encode())]  # fmt: skip
-    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

@@ -12,14 +12,14 @@ import secrets
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.account.api import account_router, service_caller
+from shared.account.api import ServiceCredentials, account_router, describe_credentials
 from shared.account.clock import SandboxClock
 from shared.account.idempotency import IdempotencyMiddleware
 from shared.account.sandbox import Sandbox
@@ -149,15 +149,7 @@ def backend_hosts(settings: Settings) -> list[str]:
 
 def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, description: str) -> FastAPI:
     """A vertical's provider API with everything every provider shares; the vertical adds its routes."""
-    # Every route needs a service credential (routes that act for a user take ``Caller`` besides); the
-    # OpenAPI document and /docs stay readable, as a provider's public API reference is.
-    app = FastAPI(
-        title=title,
-        version="2.0.0",
-        description=description,
-        responses=ERROR_RESPONSES,
-        dependencies=[Depends(service_caller)],
-    )
+    app = FastAPI(title=title, version="2.0.0", description=description, responses=ERROR_RESPONSES)
     keys = ServiceKey(sandbox.service_key)
     app.state.sandbox = sandbox
     app.state.clock = sandbox.clock
@@ -165,8 +157,11 @@ def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, descriptio
     app.state.keys = keys
     install_error_handlers(app)
     app.include_router(account_router(sandbox))
-    # Outermost first: refuse a foreign Host, then read the clock, then replay idempotent writes.
+    describe_credentials(app)
+    # Outermost first (added last): refuse a foreign Host, then a request without a service credential (the
+    # OpenAPI document and /docs stay readable), then read the clock, then replay idempotent writes.
     app.add_middleware(IdempotencyMiddleware, engine=sandbox.engine, keys=keys)
     app.add_middleware(ClockRefresh, clock=sandbox.clock)
+    app.add_middleware(ServiceCredentials, keys=keys)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=backend_hosts(settings))
     return app
