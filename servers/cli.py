@@ -188,7 +188,7 @@ def dispatch(ns: argparse.Namespace) -> None:
     elif ns.command == "reset":
         reset_command()
     elif ns.command == "config":
-        from servers.clients import snippet
+        from clients.configs import snippet
 
         out(snippet(ns.client, list(verticals()), http=ns.http))
     elif ns.command == "clock":
