@@ -37,6 +37,9 @@ from shared.kit.settings import Settings
 
 log = logging.getLogger(__name__)
 
+ERROR_PREFIX = "Error: "
+"""How every tool error's text begins: clients that drop ``isError`` (Qwen-Agent) still show the model an error."""
+
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 """A lookup: safe to call any number of times."""
 WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
@@ -94,10 +97,17 @@ class LifestyleServer(MCPServer[Any]):
         except ToolError as exc:  # UnexpectedToolError included
             cause = exc.__cause__
             if isinstance(cause, LifestyleError):
-                raise ToolError(cause.for_model()) from cause
+                raise ToolError(ERROR_PREFIX + cause.for_model()) from cause
             if isinstance(cause, ValidationError):
-                raise ToolError(describe_invalid(name, cause)) from cause
-            raise
+                raise ToolError(ERROR_PREFIX + describe_invalid(name, cause)) from cause
+            if isinstance(exc, UnexpectedToolError):  # masked: the cause is logged here, never shown
+                log.error("%s failed", name, exc_info=cause or exc)
+                raise ToolError(
+                    f"{ERROR_PREFIX}{name} failed inside the server (the details are in its log). Retry once; if it "
+                    "fails again, tell the user this service is not working right now."
+                ) from exc
+            text = str(exc)
+            raise ToolError(text if text.startswith(ERROR_PREFIX) else ERROR_PREFIX + text) from exc
 
     async def _call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None

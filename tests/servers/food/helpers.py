@@ -20,12 +20,14 @@ async def ok(client: Client, tool: str, args: dict[str, Any] | None = None) -> d
 
 
 async def err(client: Client, tool: str, args: dict[str, Any]) -> str:
-    """Call a tool that must fail with a tool error; returns the error text."""
+    """Call a tool that must fail with a tool error; returns the error text after its 'Error: ' (every tool error
+    starts so, for clients that drop isError)."""
     result = await client.call_tool(tool, args)
     assert result.is_error, f"{tool} unexpectedly succeeded: {result.structured_content}"
     first = result.content[0]
     assert isinstance(first, TextContent)
-    return first.text
+    assert first.text.startswith("Error: "), first.text
+    return first.text.removeprefix("Error: ")
 
 
 def menu_items(detail: dict[str, Any]) -> list[dict[str, Any]]:
