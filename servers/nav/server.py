@@ -11,7 +11,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from mcp.server.mcpserver import Context
-from mcp.types import CallToolResult, ImageContent, TextContent
+from mcp.server.mcpserver.prompts.base import UserMessage
+from mcp.types import (
+    CallToolResult,
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    ImageContent,
+    PromptReference,
+    ResourceTemplateReference,
+    TextContent,
+)
 from pydantic import Field
 
 from shared.errors import InvalidInputError
@@ -264,4 +274,41 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             structured_content=summary,
         )
 
+    _add_extras(mcp, lifespan)
     return mcp
+
+
+LANDMARKS = ("Kinopalatsi", "Kiasma", "Oodi", "Ateneum", "Helsingin tuomiokirkko", "Musiikkitalo", "Kauppatori")
+MODES = ("walking", "transit", "cycling", "driving")
+
+
+def _add_extras(mcp: LifestyleServer, lifespan: ClientLifespan[NavClient]) -> None:
+    """A prompt with argument completion: conveniences, never required."""
+
+    @mcp.prompt(title="Get me there")
+    def get_me_there(destination: str, origin: str = "home", mode: str = "walking") -> list[UserMessage]:
+        """The best way from a saved address (or anywhere) to a place, with the route drawn on a map."""
+        return [
+            UserMessage(
+                f"How do I get from {origin} to {destination} by {mode}? Find the place, plan the route (say how long "
+                "it takes and when to leave), show me the turns and draw it on a map."
+            )
+        ]
+
+    @mcp.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        prefix = argument.value.lower()
+        if argument.name == "mode":
+            values = [m for m in MODES if m.startswith(prefix)]
+        elif argument.name in ("origin", "destination"):
+            # The completion handler gets no Context, so it uses the running lifespan's client (the acting user's).
+            client = lifespan.current()
+            labels = [a.label for a in (await client.list_addresses()).addresses] if client is not None else []
+            values = [v for v in [*labels, *LANDMARKS] if v.lower().startswith(prefix)]
+        else:
+            values = []
+        return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)

@@ -82,6 +82,10 @@ def trim_depth(schema: dict[str, Any], depth: int = OUTPUT_DEPTH) -> dict[str, A
     """
     if depth <= 0:
         out = {k: v for k, v in schema.items() if k in ("type", "description")}
+        if "type" not in out and isinstance(schema.get("anyOf"), list):  # a nullable model or value: say both types
+            kinds = [v.get("type") for v in schema["anyOf"] if isinstance(v, dict)]
+            if kinds and all(isinstance(k, str) for k in kinds):
+                out["type"] = list(dict.fromkeys(kinds))
         note = _fields_note(schema)
         if note and "description" in out:
             out["description"] = out["description"].rstrip() + note
@@ -182,6 +186,9 @@ def portability_problems(tool: Tool, server_key: str) -> list[str]:
     if tool.output_schema is not None:
         if tool.output_schema.get("type") != "object":
             problems.append(f"{name}: output schema root must be an object")
+        for prop_name, prop in tool.output_schema.get("properties", {}).items():
+            if "type" not in prop:  # the Inspector's --strict mode flags these
+                problems.append(f"{name} output.{prop_name}: no type")
         for path, key in _walk_keys(tool.output_schema):
             if key in ("$ref", "$defs", "$schema", "definitions"):
                 problems.append(f"{name} output{path}: forbidden keyword {key}")

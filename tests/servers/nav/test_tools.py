@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from mcp.types import ImageContent, TextContent
+from mcp.types import ImageContent, PromptReference, TextContent
 
 from shared.errors import NotFoundError
 from tests.servers.food.helpers import err, ok
@@ -336,3 +336,16 @@ async def test_a_departure_far_from_today_is_an_input_error_not_a_crash(nav: Nav
             for when in ("0001-01-02T00:00", "9999-12-31T23:00+00:00")
         ]
     assert all("more than a year from today" in t for t in texts), texts
+
+
+async def test_the_route_prompt_completes_modes_and_the_users_own_places(nav: NavEnv) -> None:
+    ref = PromptReference(type="ref/prompt", name="get_me_there")
+    async with Client(nav.server) as c:
+        modes = await c.complete(ref, {"name": "mode", "value": "tr"})
+        places = await c.complete(ref, {"name": "origin", "value": "g"})
+        unknown = await c.complete(PromptReference(type="ref/prompt", name="nope"), {"name": "x", "value": ""})
+        prompt = await c.get_prompt("get_me_there", {"destination": "Kiasma"})
+    assert modes.completion.values == ["transit"]
+    assert places.completion.values == ["Gym"]  # usr_demo's saved 'Gym', before any landmark
+    assert unknown.completion.values == []
+    assert "Kiasma" in str(prompt.messages[0].content)

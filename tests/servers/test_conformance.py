@@ -1,4 +1,4 @@
-"""The official MCP conformance suite's generic server scenarios, run against food-mcp over HTTP.
+"""The official MCP conformance suite's generic server scenarios, run against every server over HTTP.
 
 The other scenarios need the suite's own fixture tools (``test_simple_text`` …) and do not apply
 to a product server. The suite is an npm package, installed once into a cache directory.
@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from servers.food.server import build_server
 from tests.conftest import serve_in_thread
-from tests.servers.food.conftest import FoodEnv
+from tests.servers.conftest import VERTICALS, Lifestyle
 
 PACKAGE = "@modelcontextprotocol/conformance@0.1.13"
 GENERIC = [
@@ -50,10 +49,13 @@ def conformance_cli() -> Path:
     return cli
 
 
-def test_generic_conformance_scenarios_pass_over_http(food: FoodEnv, conformance_cli: Path) -> None:
+@pytest.mark.parametrize("vertical", VERTICALS)
+def test_generic_conformance_scenarios_pass_over_http(
+    lifestyle: Lifestyle, conformance_cli: Path, vertical: str
+) -> None:
     failed = {}
     # The suite cannot send a bearer token: the documented way to run it is LIFESTYLE_AUTH=none, on loopback.
-    server = build_server(food.settings.model_copy(update={"auth": "none"}), app=food.app)
+    server = lifestyle.server(vertical, auth="none")
     with serve_in_thread(server.streamable_http_app()) as base:
         for scenario in GENERIC:
             run = subprocess.run(
