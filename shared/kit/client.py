@@ -22,7 +22,14 @@ import anyio.to_thread
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from shared.errors import BackendUnavailableError, ErrorBody, InvalidInputError, NotFoundError, error_from_body
+from shared.errors import (
+    BackendUnavailableError,
+    ErrorBody,
+    InvalidInputError,
+    LifestyleError,
+    NotFoundError,
+    error_from_body,
+)
 from shared.kit.identity import acting_user
 from shared.kit.settings import IN_PROCESS_HOST, Settings
 from shared.kit.signing import ServiceKey
@@ -65,11 +72,25 @@ class LazyApp:
         return self._current_etag()
 
     async def ensure(self) -> Any:
-        """The app, built now if this is the first need of it."""
+        """The app, built now if this is the first need of it.
+
+        A provider that cannot start (its data missing or unreadable, its database unreachable) is a tool
+        error that names the cause, never a masked one; the next call tries again.
+        """
         if self._app is None:
             async with self._lock:
                 if self._app is None:
-                    self._app = await anyio.to_thread.run_sync(self._factory)
+                    try:
+                        self._app = await anyio.to_thread.run_sync(self._factory)
+                    except LifestyleError:
+                        raise
+                    except Exception as exc:
+                        log.exception("the in-process provider could not start")
+                        raise BackendUnavailableError(
+                            f"The provider could not start: {exc.__class__.__name__}: {str(exc)[:300]}",
+                            "Check LIFESTYLE_DATA_DIR and LIFESTYLE_DATABASE_URL; if city data is missing, reinstall "
+                            "lifestyle-mcp; `lifestyle-mcp reset` rebuilds a damaged sandbox.",
+                        ) from exc
         return self._app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

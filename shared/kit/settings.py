@@ -11,6 +11,7 @@ vertical's prefixed tables), so ``database_url`` is normally set once, for all o
 from __future__ import annotations
 
 from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +21,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 REPO_FIXTURES = PACKAGE_ROOT.parent / "fixtures"
-WHEEL_FIXTURES = PACKAGE_ROOT / "fixtures"
 SANDBOX_FILE = "lifestyle.db"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 IN_PROCESS_HOST = "backend.invalid"
@@ -31,8 +31,13 @@ AuthMode = Literal["token", "none"]
 
 
 def default_fixtures() -> Path:
-    """The city fixtures: inside the package in an installed wheel, beside it in a checkout."""
-    return WHEEL_FIXTURES if WHEEL_FIXTURES.is_dir() else REPO_FIXTURES
+    """The city fixtures: package data of ``shared`` in an installed wheel, beside the package in a checkout.
+
+    Read as files (the nav network is memory-mapped and cached beside them), so an installed package must
+    be unpacked on disk, as pip, uv and pipx install it.
+    """
+    packaged = Path(str(files("shared").joinpath("fixtures")))
+    return packaged if packaged.is_dir() else REPO_FIXTURES
 
 
 def split_list(value: str) -> list[str]:

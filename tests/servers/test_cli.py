@@ -170,3 +170,15 @@ def test_a_top_up_is_a_ledger_entry_like_any_other_movement(tmp_path: Path) -> N
     assert refused.returncode != 0 and "out of range" in refused.stderr
     assert [(e.kind, e.amount.amount_minor) for e in book.entries] == [("top_up", 2000), ("opening", 300)]
     assert book.balance.amount_minor == 2300
+
+
+async def test_a_provider_that_cannot_start_is_a_tool_error_naming_the_cause(tmp_path: Path) -> None:
+    empty = tmp_path / "no-fixtures"
+    empty.mkdir()
+    env = {"LIFESTYLE_DATA_DIR": str(tmp_path / "data"), "LIFESTYLE_FIXTURES_DIR": str(empty)}
+    env["PATH"] = os.environ["PATH"]
+    async with Client(StdioServerParameters(command=str(BIN / "food-mcp"), args=[], env=env)) as c:
+        broken = await c.call_tool("food_search_restaurants", {})
+    text = broken.content[0].text if isinstance(broken.content[0], TextContent) else ""
+    assert broken.is_error and text.startswith("Error: The provider could not start: FileNotFoundError")
+    assert "users.json" in text and "reinstall" in text
