@@ -26,6 +26,8 @@ from shared.kit.settings import Settings
 from shared.schemas.common import Money
 
 MAX_TOKEN_DAYS = 3650
+FIRST_PORT = 8001
+ORDER = ("food", "tickets", "movies", "nav")
 CLIENTS = ["claude-desktop", "claude-code", "qwen-agent", "cursor", "gemini"]
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -130,6 +132,31 @@ def top_up_command(args: argparse.Namespace) -> None:
         sandbox.engine.dispose()
 
 
+def serve_command(args: argparse.Namespace) -> None:
+    from shared.account import open_sandbox
+    from shared.account.credentials import issue_token
+    from shared.kit.cli import configure_logging, http_app, serve_many
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    apps = []
+    for n, (name, vertical) in enumerate(sorted(verticals().items(), key=lambda kv: ORDER.index(kv[0]))):
+        port = args.port + n
+        apps.append((http_app(vertical, Settings.for_vertical(name), args.host, port, stateless=args.stateless),
+                     args.host, port))  # fmt: skip
+        out(f"{name:<8} http://{args.host}:{port}/mcp")
+    if settings.auth == "none":
+        out(f"auth     none: every request acts for {settings.user} (loopback only)")
+    else:
+        sandbox = open_sandbox(settings)
+        token = issue_token(sandbox.engine, settings.user, ttl=timedelta(days=30), label="serve")
+        sandbox.engine.dispose()
+        out(f"token    {token}   (acts for {settings.user}; send 'Authorization: Bearer <token>')")
+    out(f"config   lifestyle-mcp config --client claude-code --http --host {args.host} --port {args.port}")
+    out("Ctrl-C stops all four.")
+    serve_many(apps)
+
+
 def reset_command() -> None:
     from shared.account import reset_sandbox
 
@@ -158,8 +185,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="scripted demo through the real protocol")
     demo.add_argument("--keep-data", action="store_true", help="use the normal data dir instead of a scratch one")
-    serve = sub.add_parser("serve", help="run one server: lifestyle-mcp serve food [--transport http ...]")
-    serve.add_argument("vertical")
+    serve = sub.add_parser(
+        "serve", help="all four servers over streamable HTTP, one port each (or one: lifestyle-mcp serve food …)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, default=FIRST_PORT, help=f"food's port; the others follow (default {FIRST_PORT})"
+    )
+    serve.add_argument("--stateless", action="store_true", help="stateless HTTP (no sessions)")
+    serve.add_argument("vertical", nargs="?", default="", help="only this server, with its own flags after it")
     serve.add_argument("rest", nargs=argparse.REMAINDER)
     sub.add_parser("reset", help="rebuild the sandbox from the fixtures (every server's data, accounts, clock)")
     config = sub.add_parser("config", help="print a client config snippet")
@@ -183,8 +217,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def dispatch(ns: argparse.Namespace) -> None:
-    if ns.command == "serve":
+    if ns.command == "serve" and ns.vertical:
         run_vertical(verticals()[ns.vertical], ns.rest)
+    elif ns.command == "serve":
+        serve_command(ns)
     elif ns.command == "reset":
         reset_command()
     elif ns.command == "config":

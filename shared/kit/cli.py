@@ -131,21 +131,78 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     serve_http(vertical, settings, args.host, args.port, stateless=args.stateless)
 
 
-def serve_http(vertical: Vertical, settings: Settings, host: str, port: int, *, stateless: bool = False) -> None:
-    import uvicorn
+def http_app(vertical: Vertical, settings: Settings, host: str, port: int, *, stateless: bool = False) -> Any:
+    """One server's streamable HTTP app at ``/mcp``: bearer tokens (unless ``auth`` is none), the Host/Origin
+    checks, and resumable streams (event ids, ``retry``, replay on ``Last-Event-ID``)."""
+    from shared.kit.events import RETRY_MS, MemoryEventStore
 
     check_bind(host, settings)
     shown = f"[{host}]" if ":" in host else host
     url = settings.public_url or f"http://{shown}:{port}/mcp"
     settings = settings.model_copy(update={"public_url": url})
     server = vertical.build_server(settings)
-    app = server.streamable_http_app(stateless_http=stateless, transport_security=transport_security(settings))
     if settings.auth == "none":
         log.warning("%s-mcp: LIFESTYLE_AUTH=none: every HTTP request acts for %s, unauthenticated", vertical.name,
                     settings.user)  # fmt: skip
-    else:
+    return server.streamable_http_app(
+        stateless_http=stateless,
+        transport_security=transport_security(settings),
+        event_store=None if stateless else MemoryEventStore(),
+        retry_interval=RETRY_MS,
+    )
+
+
+def serve_http(vertical: Vertical, settings: Settings, host: str, port: int, *, stateless: bool = False) -> None:
+    import uvicorn
+
+    app = http_app(vertical, settings, host, port, stateless=stateless)
+    if settings.auth != "none":
         log.warning(
             "%s-mcp: requests need 'Authorization: Bearer <token>' (lifestyle-mcp token --user …)", vertical.name
         )
-    log.warning("%s-mcp serving streamable HTTP at %s", vertical.name, url)
+    log.warning("%s-mcp serving streamable HTTP at http://%s:%d/mcp", vertical.name, host, port)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def serve_many(apps: list[tuple[Any, str, int]]) -> None:
+    """Serve several ASGI apps, each on its own (host, port), in one process until Ctrl-C or SIGTERM, then stop
+    them all cleanly. A port that cannot be bound stops the others too."""
+    import signal
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    import anyio
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:  # one handler for all of them, below
+            yield
+
+    servers = [Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
+               for app, host, port in apps]  # fmt: skip
+
+    async def main() -> None:
+        running = len(servers)
+
+        async def run(server: Server) -> None:
+            nonlocal running
+            await server.serve()
+            running -= 1
+            for other in servers:  # one stopped (Ctrl-C, or it could not start): stop them all
+                other.should_exit = True
+            if not running:
+                group.cancel_scope.cancel()  # every server is down: stop listening for signals
+
+        async with anyio.create_task_group() as group:
+            for server in servers:
+                group.start_soon(run, server)
+            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+                async for _ in signals:
+                    for server in servers:
+                        server.should_exit = True
+                    group.cancel_scope.deadline = anyio.current_time() + 10  # then stop waiting for them
+
+    anyio.run(main)
+    if any(not server.started for server in servers):
+        raise SystemExit(1)
