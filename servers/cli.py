@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import servers
+from clients.configs import CLIENTS, FIRST_PORT
 from shared.errors import InvalidInputError, LifestyleError
 from shared.kit.cli import Vertical
 from shared.kit.cli import run as run_vertical
@@ -26,9 +27,7 @@ from shared.kit.settings import Settings
 from shared.schemas.common import Money
 
 MAX_TOKEN_DAYS = 3650
-FIRST_PORT = 8001
 ORDER = ("food", "tickets", "movies", "nav")
-CLIENTS = ["claude-desktop", "claude-code", "qwen-agent", "cursor", "gemini"]
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd]?)$")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -196,9 +195,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve.add_argument("vertical", nargs="?", default="", help="only this server, with its own flags after it")
     serve.add_argument("rest", nargs=argparse.REMAINDER)
     sub.add_parser("reset", help="rebuild the sandbox from the fixtures (every server's data, accounts, clock)")
-    config = sub.add_parser("config", help="print a client config snippet")
+    config = sub.add_parser("config", help="print a client config snippet (stdio, or --http for lifestyle-mcp serve)")
     config.add_argument("--client", required=True, choices=CLIENTS)
     config.add_argument("--http", action="store_true", help="HTTP entries (with a bearer token) instead of stdio")
+    config.add_argument("--host", default="127.0.0.1", help="with --http: where lifestyle-mcp serve listens")
+    config.add_argument("--port", type=int, default=FIRST_PORT, help="with --http: food's port; the others follow")
     add_clock(sub)
     sub.add_parser("users", help="list the sandbox's users with their wallets and saved addresses")
     token = sub.add_parser("token", help="print a new bearer token for a sandbox user (for HTTP clients)")
@@ -226,7 +227,7 @@ def dispatch(ns: argparse.Namespace) -> None:
     elif ns.command == "config":
         from clients.configs import snippet
 
-        out(snippet(ns.client, list(verticals()), http=ns.http))
+        out(snippet(ns.client, list(verticals()), http=ns.http, host=ns.host, port=ns.port))
     elif ns.command == "clock":
         clock_command(ns)
     elif ns.command == "users":
