@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import free_port
+from tests.servers.test_cli import wait_for_port
 
 VENV = Path(os.environ.get("LIFESTYLE_MCP1_VENV", Path.home() / ".cache" / "lifestyle-mcp" / "mcp1-venv"))
 SCRIPT = Path(__file__).with_name("v1_food_client.py")
@@ -36,3 +40,40 @@ def test_an_mcp1_client_completes_the_food_job_over_stdio(v1_python: Path, tmp_p
     assert seen["first_status"] == "confirmation_required"
     assert seen["order_status"] == "placed"
     assert seen["cancelled"] == "cancelled" and seen["refunded"] == seen["cart_total"]
+
+
+SUITE = Path(__file__).with_name("v1_suite_client.py")
+
+
+def check_suite(seen: dict[str, dict[str, object]]) -> None:
+    assert set(seen) == {"food", "tickets", "movies", "nav"}
+    for name, got in seen.items():
+        assert got["protocol"] == "2025-11-25", name
+        assert all(str(t).startswith(name + "_") for t in got["tools"]), name  # type: ignore[attr-defined]
+        assert got["bad_is_error"] and str(got["bad_text"]).startswith("Error: No "), got["bad_text"]
+
+
+def test_an_mcp1_client_reaches_every_server_over_stdio(v1_python: Path, tmp_path: Path) -> None:
+    run = subprocess.run([str(v1_python), str(SUITE), "stdio", str(Path(sys.executable).parent), str(tmp_path)],
+                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    check_suite(json.loads(run.stdout.strip().splitlines()[-1]))
+
+
+def test_an_mcp1_client_reaches_every_server_over_http_with_a_token(v1_python: Path, tmp_path: Path) -> None:
+    env = {"LIFESTYLE_DATA_DIR": str(tmp_path), "PATH": os.environ["PATH"], "LIFESTYLE_LOG_LEVEL": "WARNING"}
+    first = free_port()
+    serve = subprocess.Popen([str(Path(sys.executable).with_name("lifestyle-mcp")), "serve", "--port", str(first)],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        for n in range(4):
+            wait_for_port(first + n)
+        assert serve.stdout is not None
+        token = next(line.split()[1] for line in iter(serve.stdout.readline, "") if line.startswith("token"))
+        run = subprocess.run([str(v1_python), str(SUITE), "http", str(first), token], capture_output=True, text=True,
+                             timeout=300)  # fmt: skip
+    finally:
+        serve.send_signal(signal.SIGINT)
+        serve.wait(timeout=30)
+    assert run.returncode == 0, run.stderr[-2000:]
+    check_suite(json.loads(run.stdout.strip().splitlines()[-1]))
