@@ -11,15 +11,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx2
+from anyio.abc import TaskGroup
 from mcp import Client, StdioServerParameters
+from mcp.client.session import ClientRequestContext
 from mcp.client.streamable_http import streamable_http_client
-from mcp.types import ElicitRequestParams, ElicitResult, TextContent, Tool
+from mcp.types import ElicitRequestParams, ElicitResult, ErrorData, TextContent, Tool
 
 VERTICALS = ("food", "tickets", "movies", "nav")
 ERROR_PREFIX = "Error: "
@@ -47,7 +49,9 @@ class Suite:
     tools: list[Tool] = field(default_factory=list)
     _clients: dict[str, Client] = field(default_factory=dict)
     _owner: dict[str, str] = field(default_factory=dict)
-    _stack: AsyncExitStack | None = None
+    _listed: dict[str, list[Tool]] = field(default_factory=dict)
+    _group: TaskGroup | None = None
+    _closing: anyio.Event | None = None
     _http: list[httpx2.AsyncClient] = field(default_factory=list)
 
     # ----- where the servers are ----------------------------------------------------------------------
@@ -70,27 +74,52 @@ class Suite:
 
     # ----- connecting ----------------------------------------------------------------------------------
     async def __aenter__(self) -> Suite:
-        stack = AsyncExitStack()
-        await stack.__aenter__()
-        self._stack = stack
+        """Connect to every server at once (each client lives in a task of its own until the suite closes)."""
+        self._closing = anyio.Event()
+        group = anyio.create_task_group()
+        await group.__aenter__()
+        self._group = group
         try:
-            for name, target in self.targets.items():
-                client = Client(target, elicitation_callback=self._on_elicit if self.ask else None)
-                self._clients[name] = await stack.enter_async_context(client)
-                for tool in (await client.list_tools()).tools:
+            ready = [anyio.Event() for _ in self.targets]
+            failures: list[BaseException] = []
+            for event, (name, target) in zip(ready, self.targets.items(), strict=True):
+                group.start_soon(self._hold, name, target, event, failures)
+            for event in ready:
+                await event.wait()
+            if failures:
+                raise failures[0]
+            for name in self.targets:  # in the order given, whatever order they connected in
+                for tool in self._listed[name]:
                     self.tools.append(tool)
                     self._owner[tool.name] = name
         except BaseException:
-            await stack.__aexit__(*sys.exc_info())
+            await self.__aexit__(*sys.exc_info())
             raise
         return self
 
+    async def _hold(self, name: str, target: Any, ready: anyio.Event, failures: list[BaseException]) -> None:
+        try:
+            callback = self._on_elicit if self.ask else None
+            async with Client(target, elicitation_callback=callback) as client:
+                self._clients[name] = client
+                self._listed[name] = (await client.list_tools()).tools
+                ready.set()
+                assert self._closing is not None
+                await self._closing.wait()
+        except Exception as exc:
+            failures.append(exc)
+        finally:
+            ready.set()
+
     async def __aexit__(self, *exc: object) -> None:
-        if self._stack is not None:
-            await self._stack.__aexit__(*exc)  # type: ignore[arg-type]
-        self._stack = None
+        if self._closing is not None:
+            self._closing.set()
+        if self._group is not None:
+            group, self._group = self._group, None
+            await group.__aexit__(None, None, None)
         for http in self._http:
             await http.aclose()
+        self._http.clear()
 
     def tool(self, name: str) -> Tool:
         for tool in self.tools:
@@ -119,7 +148,7 @@ class Suite:
             text = ERROR_PREFIX + text
         return ToolReply(name, text, result.is_error, result.structured_content)
 
-    async def _on_elicit(self, _context: Any, params: ElicitRequestParams) -> ElicitResult:
+    async def _on_elicit(self, context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult | ErrorData:
         assert self.ask is not None
         schema = getattr(params, "requested_schema", None) or {}
         answer = await self.ask(params.message, dict(schema))
