@@ -1,2 +1,5 @@
-"""What consumes the servers: client config snippets (``configs``), the Qwen-Agent plugin (``qwen``) and
-the Qwen-driven chat agent (``chat``). Nothing in ``servers/`` or ``shared/`` imports from here."""
+"""What consumes the servers: client config snippets (``configs``), the four servers as one set of tools
+(``suite``), the Qwen-Agent plugin (``qwen``) and the Qwen-driven chat agent (``chat``).
+
+``shared/`` and the servers never import from here; only the umbrella command line (``lifestyle-mcp``)
+dispatches to ``configs`` and ``chat``."""

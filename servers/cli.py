@@ -5,7 +5,8 @@
 sandbox; ``lifestyle-mcp clock …`` shows and moves the sandbox's one simulated clock;
 ``lifestyle-mcp users`` lists its accounts, ``lifestyle-mcp top-up`` adds money to a wallet and
 ``lifestyle-mcp token --user usr_alice`` prints a bearer token for HTTP clients;
-``lifestyle-mcp config --client claude-desktop`` prints a config.
+``lifestyle-mcp config --client claude-desktop`` prints a config; ``lifestyle-mcp chat`` lets a Qwen model
+behind an OpenAI-compatible endpoint run errands across the four servers.
 """
 
 from __future__ import annotations
@@ -180,8 +181,13 @@ def token_command(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["chat"]:  # the Qwen-driven agent has its own options (lifestyle-mcp chat --help)
+        from clients.chat.cli import main as chat
+
+        raise SystemExit(chat(args[1:]))
     parser = argparse.ArgumentParser(prog="lifestyle-mcp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("chat", help="a Qwen model works the four servers for you (lifestyle-mcp chat --help)")
     demo = sub.add_parser("demo", help="scripted demo through the real protocol")
     demo.add_argument("--keep-data", action="store_true", help="use the normal data dir instead of a scratch one")
     serve = sub.add_parser(

@@ -13,11 +13,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 import uvicorn
+
+from servers.nav.backend.graph import RoadNetwork, load_network
+from shared.kit.settings import default_fixtures
+from tests.sandboxes import Lifestyle, make_lifestyle
 
 PG_ADMIN = os.environ.get("LIFESTYLE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 PG_BASE = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
@@ -63,3 +68,32 @@ def serve_in_thread(app: Any, port: int = 0) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def routing_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir ``cache/`` shared by the session: link it into a server's data dir to start warm."""
+    return tmp_path_factory.mktemp("nav-data") / "cache"
+
+
+@pytest.fixture(scope="session")
+def network(routing_cache: Path) -> RoadNetwork:
+    """The road network, its hierarchies prepared once per session."""
+    return load_network(default_fixtures(), routing_cache / "nav")
+
+
+@pytest.fixture
+def lifestyle(tmp_path: Path, network: RoadNetwork) -> Iterator[Lifestyle]:
+    """A fresh sandbox (SQLite) with all four providers."""
+    env = make_lifestyle(tmp_path, network)
+    yield env
+    env.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def lifestyle_any_db(request: pytest.FixtureRequest, tmp_path: Path, network: RoadNetwork) -> Iterator[Lifestyle]:
+    """The same on SQLite and on PostgreSQL."""
+    url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+    env = make_lifestyle(tmp_path, network, url)
+    yield env
+    env.engine.dispose()

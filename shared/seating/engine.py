@@ -314,7 +314,7 @@ class SeatingEngine:
                 "order_id": "",
                 "expires_at": expires_at,
             }
-            for s in seats
+            for s in sorted(seats, key=lambda seat: seat.seat_id)  # every writer locks seats in one order: no deadlock
         ]
         # An upsert that may only take over a *lapsed* claim: a live one (someone faster) makes the
         # row come back empty instead of aborting the transaction. On PostgreSQL it first waits for
@@ -340,8 +340,16 @@ class SeatingEngine:
                 f"Read {spec.layout.map_tool} again and choose other seats, or ask for best available seats.",
             )
 
+    def _lock_in_order(self, session: Session, *where: Any) -> None:
+        """Lock the claim rows a statement is about to change, in seat order, as every writer does (claims
+        are inserted in seat order too): two transactions then never wait for each other in a circle."""
+        c = self.claims.c
+        if session.connection().dialect.name == "postgresql":  # SQLite writers take turns anyway
+            _run(session, select(c.seat_id).where(*where).order_by(c.inventory_id, c.seat_id).with_for_update())
+
     def release_claims(self, session: Session, inventory_id: str, hold_id: str) -> int:
         c = self.claims.c
+        self._lock_in_order(session, c.inventory_id == inventory_id, c.hold_id == hold_id, c.order_id == "")
         result = _run(
             session, delete(self.claims).where(c.inventory_id == inventory_id, c.hold_id == hold_id, c.order_id == "")
         )
@@ -350,6 +358,7 @@ class SeatingEngine:
     def sell_claims(self, session: Session, inventory_id: str, hold_id: str, order_id: str, now: datetime) -> int:
         """Make a live hold's claims permanent; returns how many seats that was (0 if the hold lapsed)."""
         c = self.claims.c
+        self._lock_in_order(session, c.inventory_id == inventory_id, c.hold_id == hold_id)
         result = _run(
             session,
             update(self.claims)
@@ -361,9 +370,11 @@ class SeatingEngine:
     def unsell(self, session: Session, order_id: str, seat_ids: Iterable[str], inventory_id: str = "") -> int:
         """A refund: the order's seats go back on sale."""
         c = self.claims.c
-        stmt = delete(self.claims).where(c.order_id == order_id, c.seat_id.in_(list(seat_ids)))
+        where = [c.order_id == order_id, c.seat_id.in_(list(seat_ids))]
         if inventory_id:
-            stmt = stmt.where(c.inventory_id == inventory_id)
+            where.append(c.inventory_id == inventory_id)
+        self._lock_in_order(session, *where)
+        stmt = delete(self.claims).where(*where)
         result = _run(session, stmt)
         return int(result.rowcount or 0)
 
@@ -474,11 +485,12 @@ class SeatingEngine:
                 near = spec.layout.near_best(tier, quantity, unavailable, 2 * attempt + 1, accessible=accessible)
                 seats = random.choice(near) if near else seats
             row = self._hold_row(hold_id, spec, user_id, request_key, seats, now, expires_at)
+            in_order = sorted(seats, key=lambda seat: seat.seat_id)  # every writer locks seats in one order
             got, held = conn.execute(
                 self._fast_hold_sql(),
                 {
-                    "seat_ids": [seat.seat_id for seat in seats],
-                    "tiers": [seat.tier for seat in seats],
+                    "seat_ids": [seat.seat_id for seat in in_order],
+                    "tiers": [seat.tier for seat in in_order],
                     "lock_prefix": f"{self.prefix}:{spec.inventory_id}:",
                     "inv": spec.inventory_id,
                     "hold_id": hold_id,

@@ -29,7 +29,7 @@ from servers.nav.backend.graph import RoadNetwork
 from shared.account.credentials import issue_token
 from tests.clients.scripted_llm import Request, Script, ScriptedLLM, Style, Turn, call, say
 from tests.conftest import serve_in_thread
-from tests.servers.conftest import VERTICALS, Lifestyle, make_lifestyle
+from tests.sandboxes import VERTICALS, Lifestyle, make_lifestyle
 from tests.servers.food.helpers import fill_cart
 
 STYLES = pytest.mark.parametrize("style", ["hermes", "openai"])

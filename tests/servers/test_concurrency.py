@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from shared.account.credentials import issue_token
 from shared.account.wallet import ledger_total
-from tests.servers.conftest import Lifestyle
+from tests.sandboxes import Lifestyle
 from tests.servers.food.helpers import ok, orderable, pick_options
 from tests.servers.journeys import confirm
 from tests.servers.test_isolation import four_servers

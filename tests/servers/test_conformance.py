@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import serve_in_thread
-from tests.servers.conftest import VERTICALS, Lifestyle
+from tests.sandboxes import VERTICALS, Lifestyle
 
 PACKAGE = "@modelcontextprotocol/conformance@0.1.13"
 GENERIC = [

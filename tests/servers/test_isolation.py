@@ -15,7 +15,7 @@ import httpx2
 
 from shared.account.credentials import issue_token
 from tests.conftest import free_port, serve_in_thread
-from tests.servers.conftest import VERTICALS, Lifestyle
+from tests.sandboxes import VERTICALS, Lifestyle
 from tests.servers.food.helpers import err, fill_cart, ok
 from tests.servers.journeys import buy_event_tickets, buy_movie_tickets, confirm, hold_event_seats, hold_movie_seats
 from tests.support import mcp_over_http

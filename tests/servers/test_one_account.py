@@ -6,7 +6,7 @@ from __future__ import annotations
 from mcp import Client
 
 from shared.account.wallet import statement
-from tests.servers.conftest import Lifestyle
+from tests.sandboxes import Lifestyle
 from tests.servers.food.helpers import ok
 from tests.servers.journeys import (
     buy_event_tickets,

@@ -1,43 +1,30 @@
-"""Fixtures every server's tests share: the road network (prepared once per session) and a whole sandbox
-with all four providers on one database, as the four servers of one user's installation see it."""
+"""A whole sandbox with all four providers on one database, as the four servers of one user's installation see it
+(the ``lifestyle`` fixtures in ``tests/conftest.py`` build one per test)."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from servers.food.backend.models import FoodTable
 from servers.movies.backend.models import MoviesTable
-from servers.nav.backend.graph import RoadNetwork, load_network
+from servers.nav.backend.graph import RoadNetwork
 from servers.nav.backend.models import NavTable
 from servers.tickets.backend.models import TicketsTable
 from shared.account import Sandbox
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
-from shared.kit.settings import Settings, default_fixtures
+from shared.kit.settings import Settings
 from tests.support import fresh_engine, sandbox_settings, snapshot
 
 VERTICALS = ("food", "tickets", "movies", "nav")
 # A Wednesday noon in Helsinki: restaurants open, events and showtimes ahead.
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=CITY_TZ)
-
-
-@pytest.fixture(scope="session")
-def routing_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir ``cache/`` shared by the session: link it into a server's data dir to start warm."""
-    return tmp_path_factory.mktemp("nav-data") / "cache"
-
-
-@pytest.fixture(scope="session")
-def network(routing_cache: Path) -> RoadNetwork:
-    return load_network(default_fixtures(), routing_cache / "nav")
 
 
 @dataclass
@@ -85,18 +72,3 @@ def make_lifestyle(tmp_path: Path, network: RoadNetwork, database_url: str = "")
         "nav": nav.create_app(settings["nav"], sandbox=sandboxes["nav"], network=network),
     }
     return Lifestyle(settings=settings, sandboxes=sandboxes, apps=apps, engine=engine)
-
-
-@pytest.fixture
-def lifestyle(tmp_path: Path, network: RoadNetwork) -> Iterator[Lifestyle]:
-    env = make_lifestyle(tmp_path, network)
-    yield env
-    env.engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def lifestyle_any_db(request: pytest.FixtureRequest, tmp_path: Path, network: RoadNetwork) -> Iterator[Lifestyle]:
-    url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
-    env = make_lifestyle(tmp_path, network, url)
-    yield env
-    env.engine.dispose()
