@@ -5,6 +5,7 @@ Listed through the real protocol, in both eras, because what matters is what cli
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,15 @@ def test_the_lint_catches_what_clients_reject() -> None:
         "annotations",
     ):
         assert expected in found
+
+
+async def test_the_readme_lists_every_tool_of_every_server(tmp_path: Path) -> None:
+    """The README's tool tables are what agent builders read first; a tool added or renamed must show there."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z]+_[a-z_]+)` \|", readme, flags=re.MULTILINE))
+    served: set[str] = set()
+    for name in NAMES:
+        server = verticals()[name].build_server(Settings.for_vertical(name, data_dir=tmp_path / name))
+        async with Client(server) as c:
+            served |= {t.name for t in (await c.list_tools()).tools}
+    assert listed == served, f"missing from README: {sorted(served - listed)}; gone: {sorted(listed - served)}"

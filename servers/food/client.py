@@ -35,6 +35,7 @@ class FoodClient(BackendClient):
         sort: SortKey = "relevance",
         limit: int = 10,
         cursor: str = "",
+        max_min_order_minor: int = 0,
     ) -> RestaurantPage:
         params = {
             "query": query,
@@ -45,6 +46,7 @@ class FoodClient(BackendClient):
             "sort": sort,
             "limit": limit,
             "cursor": cursor,
+            "max_min_order_minor": max_min_order_minor,
         }
         return await self.call("GET", "/restaurants", RestaurantPage, params=params)
 

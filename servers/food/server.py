@@ -43,9 +43,10 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 INSTRUCTIONS = """Food delivery in Helsinki (Ele.me-like). Typical flow: food_list_addresses →
-food_search_restaurants (query in English or Chinese: 'pizza', '火锅', '咖啡') → food_get_restaurant
-(menu with option ids) → food_update_cart → food_get_cart (exact bill and problems) →
-food_place_order (the user confirms the exact total) → food_get_order to track.
+food_search_restaurants (query in English or Chinese: 'pizza', '火锅', '燕麦奶咖啡') → food_get_restaurant
+(menu with option ids) → food_update_cart → food_get_cart (exact bill, problems, usable coupons) →
+food_place_order (the user confirms the exact total; deliver_at books a later slot) → food_get_order to track.
+Order again: food_update_cart(from_order_id=…).
 The addresses and the wallet are the user's one account, shared with the tickets, movies and nav servers:
 quotes show the balance after paying, results the balance now.
 Never invent ids: use the ones tools return. Amounts are integer cents (amount_minor)."""
@@ -58,11 +59,16 @@ def _client(ctx: Context[Any, Any]) -> FoodClient:
 
 # ----- confirmation resolvers: hidden from the input schema, run before the tool body ---------
 async def _order_quote(
-    ctx: Context[Any, Any], address_id: str, payment_method: PaymentMethod, note: str, confirmation_token: str
+    ctx: Context[Any, Any],
+    address_id: str,
+    payment_method: PaymentMethod,
+    note: str,
+    deliver_at: str,
+    confirmation_token: str,
 ) -> OrderQuote | None:
     if confirmation_token:
         return None
-    body = QuoteRequest(address_id=address_id, payment_method=payment_method, note=note)
+    body = QuoteRequest(address_id=address_id, payment_method=payment_method, note=note, deliver_at=deliver_at)
     return await _client(ctx).quote_order(body)
 
 
@@ -80,6 +86,16 @@ async def _cancel_consent(
     ctx: Context[Any, Any], quote: Annotated[CancelQuote | None, Resolve(_cancel_quote)]
 ) -> Elicit[Consent] | None:
     return ask_consent(ctx, f"{quote.summary} Go ahead?") if quote else None
+
+
+def _lapses(quote: CancelQuote | None) -> str:
+    """Why a cancel token lapses early: the refund drops (or cancelling ends) before the usual expiry."""
+    if quote is None or quote.refund_drops_at is None or quote.refund_then is None:
+        return ""
+    if quote.refund_drops_at > quote.expires_at:
+        return ""
+    then = quote.refund_then
+    return f"when the refund drops to {then.display}" if then.amount_minor else "when cancelling ends"
 
 
 def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
@@ -100,8 +116,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         query: Annotated[
             str,
             Field(
-                description="Restaurant name, cuisine or dish, English or Chinese, e.g. 'sushi', "
-                "'火锅', 'margherita'. Empty lists everything nearby."
+                description="Restaurant name, cuisine, dish, ingredient or option, English or Chinese, e.g. 'sushi', "
+                "'火锅', 'margherita', 'oat milk latte', '燕麦奶咖啡'. Several words must all match one dish (or the "
+                "restaurant). Empty lists everything nearby."
             ),
         ] = "",
         address_id: Annotated[
@@ -119,13 +136,30 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             float, Field(description="Longitude (WGS-84) to deliver to when no address_id; 0 = unset.", ge=-180, le=180)
         ] = 0,
         open_now: Annotated[bool, Field(description="Only restaurants open right now.")] = False,
-        sort: Annotated[SortKey, Field(description="Order of results.")] = "relevance",
+        sort: Annotated[
+            SortKey,
+            Field(
+                description="Order of results: relevance, distance, rating, delivery_time, fee (delivery fee) or "
+                "min_order (lowest minimum order first)."
+            ),
+        ] = "relevance",
+        max_min_order_minor: Annotated[
+            int,
+            Field(
+                description="Only restaurants whose minimum order (food subtotal) is at most this many cents, e.g. 450 "
+                "when the user wants just one €4.50 coffee; 0 = no limit.",
+                ge=0,
+            ),
+        ] = 0,
         limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 5,
         cursor: Annotated[
             str, Field(description="page.next_cursor from the previous call; '' for the first page.")
         ] = "",
     ) -> RestaurantPage:
-        """Find restaurants that deliver to an address, by name, cuisine or dish, with fee, ETA and rating."""
+        """Find restaurants that deliver to an address, by name, cuisine, dish, ingredient or option, with fee,
+        minimum order, ETA and rating. matched_dishes name the dishes that matched (item_id, matching options,
+        sold_out when it cannot be ordered now). An empty page carries a note saying why (nothing matches, nobody
+        delivers to that point, all closed, minimum orders too high) and what to try."""
         return await _client(ctx).search_restaurants(
             query=query,
             address_id=address_id,
@@ -135,6 +169,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             sort=sort,
             limit=limit,
             cursor=cursor,
+            max_min_order_minor=max_min_order_minor,
         )
 
     @mcp.tool(annotations=READ)
@@ -184,15 +219,20 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
 
     @mcp.tool(annotations=READ)
     async def food_get_cart(ctx: Context[Any, Any]) -> Cart:
-        """The cart with its exact bill (items, options, packaging, delivery fee by distance, coupon, total) and
-        any problem that would stop ordering (closed, sold out, minimum order, out of range)."""
+        """The cart with its exact bill (items, options, packaging, delivery fee by distance, coupon, total), any
+        problem that would stop ordering now (closed, sold out, minimum order, out of range) and the coupons valid
+        today for it: each with its rule, whether it applies now (why_not if not) and what it would save."""
         return await _client(ctx).get_cart()
 
     @mcp.tool(annotations=WRITE)
     async def food_update_cart(
         ctx: Context[Any, Any],
         restaurant_id: Annotated[
-            str, Field(description="Restaurant (rst_…) the items come from; required with items.")
+            str,
+            Field(
+                description="Restaurant (rst_…) the items come from; required with items (with from_order_id it "
+                "defaults to that order's restaurant)."
+            ),
         ] = "",
         items: Annotated[
             list[CartItemInput],
@@ -208,10 +248,19 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             Field(description="The cart holds another restaurant's food: empty it first. Only after the user agreed."),
         ] = False,
         clear: Annotated[bool, Field(description="Empty the cart.")] = False,
+        from_order_id: Annotated[
+            str,
+            Field(
+                description="Order again (再来一单): fill the cart with this past order's items and options "
+                "(ord_… from food_list_orders) and its address; what is no longer available is listed in not_added. "
+                "A non-empty cart is replaced only with replace_cart=true. '' = no."
+            ),
+        ] = "",
     ) -> Cart:
-        """Set item quantities (with options), the coupon or the delivery address; returns the repriced cart.
-        A cart holds one restaurant: switching needs replace_cart=true."""
+        """Set item quantities (with options), the coupon or the delivery address, or refill the cart from a past
+        order; returns the repriced cart. A cart holds one restaurant: switching needs replace_cart=true."""
         body = CartUpdate(
+            from_order_id=from_order_id,
             restaurant_id=restaurant_id,
             items=items,
             coupon_code=coupon_code,
@@ -231,6 +280,14 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             PaymentMethod, Field(description="wallet (charged now) or cash on delivery.")
         ] = "wallet",
         note: Annotated[str, Field(description="Note for the restaurant or courier.")] = "",
+        deliver_at: Annotated[
+            str,
+            Field(
+                description="Scheduled delivery (预约送达): a 15-minute slot (:00/:15/:30/:45) up to 3 days ahead, "
+                "Helsinki time, as 'YYYY-MM-DDTHH:MM' (e.g. '2026-11-26T18:30') or 'HH:MM' for today; the restaurant "
+                "must be open to cook it, not now. '' = as soon as possible."
+            ),
+        ] = "",
         confirmation_token: Annotated[
             str,
             Field(
@@ -240,9 +297,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             ),
         ] = "",
     ) -> PlaceOrderResult:
-        """Order the cart. The user must confirm the exact total: the client is asked directly when it supports
-        it; otherwise the first call returns status=confirmation_required with a quote and a token, and a second
-        call with that token places the order. The same token never orders twice."""
+        """Order the cart, now or for a delivery slot (deliver_at; a restaurant closed now can be booked for when
+        it is open, and the order's timeline runs back from the slot). The user must confirm the exact total: the
+        client is asked directly when it supports it; otherwise the first call returns status=confirmation_required
+        with a quote and a token, and a second call with that token places the order as quoted (address, payment,
+        slot). The same token never orders twice."""
         client = _client(ctx)
         words: MoneyWords[Order] = MoneyWords(
             tool="food_place_order",
@@ -289,8 +348,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             ),
         ] = "",
     ) -> CancelResult:
-        """Cancel an order under the stated policy (full refund before the restaurant accepts, 50% while
-        preparing, refused after pickup). The user confirms the exact refund first, as with ordering."""
+        """Cancel an order under the stated policy (full refund before the restaurant accepts, or for a scheduled
+        order before the kitchen starts; 50% while preparing; refused after pickup). The user confirms the exact
+        refund first, as with ordering; the quote says until when it is valid and when (local time) the refund
+        drops (refund_drops_at, refund_then)."""
         client = _client(ctx)
         words: MoneyWords[Order] = MoneyWords(
             tool="food_cancel_order",
@@ -298,6 +359,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             declined="The user kept the order; nothing changed.",
             done=lambda order: f"Order {order.id} cancelled; refunded {order.refunded.display}.",
             again={"order_id": order_id},
+            until=_lapses(quote),
         )
         return await settle(
             client, CancelResult, quote=quote, answer=answer, token=confirmation_token,

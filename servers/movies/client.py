@@ -18,8 +18,10 @@ from shared.schemas.movies import (
     PurchaseQuote,
     PurchaseQuoteRequest,
     RefundQuote,
+    RefundQuoteRequest,
     ShowingFilter,
     ShowtimePage,
+    ShowtimeSort,
 )
 
 
@@ -58,6 +60,9 @@ class MoviesClient(BackendClient):
         lng: float = 0,
         format: FormatFilter = "any",
         language: str = "",
+        time_from: str = "",
+        time_to: str = "",
+        sort: ShowtimeSort = "auto",
         limit: int = 10,
         cursor: str = "",
     ) -> ShowtimePage:
@@ -70,6 +75,9 @@ class MoviesClient(BackendClient):
             "lng": lng,
             "format": format,
             "language": language,
+            "time_from": time_from,
+            "time_to": time_to,
+            "sort": sort,
             "limit": limit,
             "cursor": cursor,
         }
@@ -104,8 +112,11 @@ class MoviesClient(BackendClient):
     async def get_order(self, order_id: str) -> MovieOrder:
         return await self.call("GET", f"/orders/{seg(order_id)}", MovieOrder)
 
-    async def quote_refund(self, order_id: str) -> RefundQuote:
-        return await self.call("POST", f"/orders/{seg(order_id)}/refund/quote", RefundQuote)
+    async def quote_refund(self, order_id: str, seat_ids: list[str] | None = None) -> RefundQuote:
+        body = RefundQuoteRequest(seat_ids=seat_ids or [])
+        return await self.call(
+            "POST", f"/orders/{seg(order_id)}/refund/quote", RefundQuote, json=body.model_dump(mode="json")
+        )
 
     async def refund(self, order_id: str, confirmation_token: str) -> MovieOrder:
         body = ConfirmRequest(confirmation_token=confirmation_token)

@@ -36,7 +36,9 @@ from shared.schemas.movies import (
     RefundResult,
     ShowingFilter,
     ShowtimePage,
+    ShowtimeSort,
 )
+from shared.seating import BEST_AVAILABLE_ORDER
 
 from .client import MoviesClient
 
@@ -71,8 +73,10 @@ async def _purchase_consent(
     return ask_consent(ctx, f"{quote.summary} Buy now?") if quote else None
 
 
-async def _refund_quote(ctx: Context[Any, Any], order_id: str, confirmation_token: str) -> RefundQuote | None:
-    return None if confirmation_token else await _client(ctx).quote_refund(order_id)
+async def _refund_quote(
+    ctx: Context[Any, Any], order_id: str, seat_ids: list[str], confirmation_token: str
+) -> RefundQuote | None:
+    return None if confirmation_token else await _client(ctx).quote_refund(order_id, seat_ids)
 
 
 async def _refund_consent(
@@ -80,6 +84,13 @@ async def _refund_consent(
 ) -> Elicit[Consent] | None:
     return ask_consent(ctx, f"{quote.summary} Go ahead?") if quote else None
 
+
+HOLD_SEATS = (
+    "Hold seats for 10 minutes while the user decides: free and needs no confirmation, at most 6 tickets per account "
+    "per showtime, only while the showtime is on sale. Returns the hold id, the seats (each with its ticket price, "
+    "booking fee and total), the exact bill and when the hold expires. Repeating the same request while its hold is "
+    f"active returns that hold. {BEST_AVAILABLE_ORDER} Cinemas rank the rows about 60% back best."
+)
 
 PlaceAddress = Annotated[
     str,
@@ -173,12 +184,30 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         language: Annotated[
             str, Field(description="Spoken language, English or Chinese, e.g. 'English', 'Mandarin', '粤语'; '' any.")
         ] = "",
+        time_from: Annotated[
+            str,
+            Field(
+                description="Earliest start time of day, HH:MM (Helsinki, 24-hour), e.g. '18:00' for 'after 18:00'; "
+                "'' = any. For 'around 19:00' pass time_from '18:30' and time_to '19:30'."
+            ),
+        ] = "",
+        time_to: Annotated[
+            str, Field(description="Latest start time of day, HH:MM (Helsinki, 24-hour), e.g. '21:00'; '' = any.")
+        ] = "",
+        sort: Annotated[
+            ShowtimeSort,
+            Field(
+                description="auto: soonest first, but with a place each day's nearest cinemas first; start_time: "
+                "strictly by start time (nearest first on equal times)."
+            ),
+        ] = "auto",
         limit: Annotated[int, Field(description="Results per page, 1–10.", ge=1, le=10)] = 5,
         cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
     ) -> ShowtimePage:
-        """Upcoming showtimes (场次) by film and/or cinema, day, format and language: start and end, screen, price and
-        free seats per seat tier, and status; the booking fee and tier names once per page. Soonest first; with a
-        place, each day's nearest first. Page on with page.next_cursor."""
+        """Upcoming showtimes (场次) by film and/or cinema, day, start-time window, format and language: start and
+        end, screen, price and free seats per seat tier, and status; the booking fee and tier names once per page.
+        Soonest first; with a place, each day's nearest first unless sort=start_time. Page on with
+        page.next_cursor."""
         return await _client(ctx).find_showtimes(
             movie_id=movie_id,
             cinema_id=cinema_id,
@@ -188,6 +217,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             lng=lng,
             format=format,
             language=language,
+            time_from=time_from,
+            time_to=time_to,
+            sort=sort,
             limit=limit,
             cursor=cursor,
         )
@@ -198,30 +230,34 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         showtime_id: Annotated[str, Field(description="Showtime id (sht_…) from movies_find_showtimes.")],
     ) -> MovieSeatMap:
         """Which seats of a showtime are free: one string per row, front (screen) first ('.' free, 'a' wheelchair
-        space, '<' '>' couple pair, 'y' held by you, 'x' taken, ' ' aisle), the tier of each row, and prices."""
+        space, '<' '>' couple pair, 'y' held by you, 'x' taken, ' ' aisle), the tier of each row, and prices. Seat
+        ids read on their own: SCREEN-ROW<row>-SEAT<number>, e.g. 'SALI1-ROWH-SEAT15' (seat_map.seat_id_format)."""
         return await _client(ctx).seat_map(showtime_id)
 
-    @mcp.tool(annotations=WRITE)
+    @mcp.tool(annotations=WRITE, description=HOLD_SEATS)
     async def movies_hold_seats(
         ctx: Context[Any, Any],
         showtime_id: Annotated[str, Field(description="Showtime id (sht_…) from movies_find_showtimes.")],
         seat_ids: Annotated[
             list[str],
             Field(
-                description="Exact seats from movies_get_seat_map, e.g. ['H-F-7', 'H-F-8']; couple seats in pairs. "
-                "[] to let the cinema choose the best available."
+                description="Exact seats from movies_get_seat_map, e.g. ['SALI1-ROWF-SEAT7', 'SALI1-ROWF-SEAT8']; "
+                "couple seats in pairs. [] to let the cinema choose the best available."
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults
         tier: Annotated[
-            str, Field(description="Tier for best-available seats: STD, PREMIUM, COUPLE or WHEELCHAIR; '' = STD.")
+            str,
+            Field(
+                description="Tier for best-available seats: STD, PREMIUM, COUPLE, or WHEELCHAIR = one wheelchair "
+                "space plus quantity - 1 companion seats right beside it (quantity 2: the space and one companion); "
+                "'' = STD."
+            ),
         ] = "",
         quantity: Annotated[
             int, Field(description="How many best-available seats, side by side (0 with seat_ids).", ge=0, le=6)
         ] = 0,
     ) -> MovieHold:
-        """Hold seats for 10 minutes while the user decides: free and needs no confirmation, at most 6 tickets per
-        account per showtime, only while the showtime is on sale. Returns the hold id, the seats, the exact bill and
-        when the hold expires. Repeating the same request while its hold is active returns that hold."""
+        """See ``HOLD_SEATS``."""
         body = HoldRequest(showtime_id=showtime_id, seat_ids=seat_ids, tier=tier, quantity=quantity)
         return await _client(ctx).hold_seats(body)
 
@@ -283,6 +319,13 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         quote: Annotated[RefundQuote | None, Resolve(_refund_quote)],
         answer: Annotated[ElicitationResult[Consent], Resolve(_refund_consent)],
         order_id: Annotated[str, Field(description="Order id (mvo_…) from movies_list_orders.")],
+        seat_ids: Annotated[
+            list[str],
+            Field(
+                description="Only these seats of the order (seat_id of its tickets in movies_list_orders), e.g. one "
+                "of two; couple seats in pairs. [] for every valid seat."
+            ),
+        ] = [],  # noqa: B006 - pydantic copies defaults
         confirmation_token: Annotated[
             str,
             Field(
@@ -290,15 +333,15 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             ),
         ] = "",
     ) -> RefundResult:
-        """Refund a whole order: allowed until 1 hour before the showtime; the ticket prices go back to the wallet
-        (the booking fee is kept) and the seats go back on sale. The user confirms the exact refund first, as with
-        buying; the money goes back once."""
+        """Refund an order or some of its seats: allowed until 1 hour before the showtime; the ticket prices of those
+        seats go back to the wallet (their booking fees are kept) and the seats go back on sale. The user confirms
+        the exact refund first, as with buying; the money goes back once per confirmed refund."""
         client = _client(ctx)
         words: MoneyWords[MovieOrder] = MoneyWords(
             tool="movies_refund",
             pending="Not refunded yet.",
             declined="The user kept the tickets; nothing changed.",
-            done=lambda order: f"Refunded; {order.refunded.display} back.",
+            done=lambda order: f"Refunded; {order.refunded.display} back in all.",
             again={"order_id": order_id},
         )
         return await settle(

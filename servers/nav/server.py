@@ -51,11 +51,12 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 INSTRUCTIONS = """Navigation in central Helsinki (Amap-like). nav_geocode turns an address or place name
-(English, Finnish or Chinese: 'Kinopalatsi', 'Fabianinkatu 39', '赫尔辛基大教堂') into coordinates;
-nav_search_places finds places near a point; nav_route gives distance, duration and turn-by-turn steps
-by driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_ id, a saved address such as
-'home' or 'work', 'lat,lng' or text);
-nav_distance_matrix compares up to 10 × 10 trips; nav_weather forecasts by date; nav_render_map draws
+(English, Finnish, Swedish or Chinese: 'Kinopalatsi', 'Fabianinkatu 39', '赫尔辛基大教堂') into candidates with a
+status: only 'confident' names the answer; on 'ambiguous' ask the user or pick a candidate id, never the first by
+default. nav_search_places finds places near a point; nav_route gives distance, duration and turn-by-turn steps by
+driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_ id, a saved address such as 'home' or
+'work', 'lat,lng' or text; ambiguous text is refused with its candidates), leaving at depart_at or arriving by
+arrive_by; nav_distance_matrix compares up to 10 × 10 trips; nav_weather forecasts by date; nav_render_map draws
 a route and places as a PNG. Reuse ids that tools return; never invent coordinates."""
 
 ENDPOINT_HELP = (
@@ -70,8 +71,8 @@ def _client(ctx: Context[Any, Any]) -> NavClient:
     return client
 
 
-def parse_depart(value: str) -> datetime | None:
-    """'' → now; ISO 8601 with or without offset (Helsinki time assumed when absent)."""
+def parse_time(value: str, field: str = "depart_at") -> datetime | None:
+    """'' → None (now, or no deadline); ISO 8601 with or without offset (Helsinki time assumed when absent)."""
     text = value.strip()
     if not text or text.lower() == "now":
         return None
@@ -79,9 +80,9 @@ def parse_depart(value: str) -> datetime | None:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InvalidInputError(
-            f"depart_at {value!r} is not a date-time.",
+            f"{field} {value!r} is not a date-time.",
             "Use ISO 8601 such as '2026-11-25T08:30' (Helsinki time) or '2026-11-25T08:30+02:00', or '' for now.",
-            field="depart_at",
+            field=field,
         ) from exc
     return when if when.tzinfo else when.replace(tzinfo=CITY_TZ)
 
@@ -104,21 +105,31 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         query: Annotated[
             str,
             Field(
-                description="Street address, place name or category, in English, Finnish or Chinese, e.g. "
-                "'Mannerheimintie 5', 'Kinopalatsi', '赫尔辛基大教堂', 'cinema'. At most 200 characters.",
+                description="Street address, place name or category, in English, Finnish, Swedish or Chinese, e.g. "
+                "'Mannerheimintie 5', 'Oodi library', '赫尔辛基大教堂', 'cinema', or a saved label such as 'home'. "
+                "At most 200 characters.",
                 max_length=MAX_QUERY,
             ),
         ],
         limit: Annotated[int, Field(description="Candidates to return, 1–10.", ge=1, le=10)] = 5,
         near_lat: Annotated[
-            float, Field(description="Prefer candidates near this latitude; 0 = city centre.", ge=-90, le=90)
+            float,
+            Field(
+                description="Bias point latitude: distance_m is measured from it and it picks the nearest branch "
+                "of a chain when one is clearly nearest; 0 = none (city centre).",
+                ge=-90,
+                le=90,
+            ),
         ] = 0,
         near_lng: Annotated[
-            float, Field(description="Prefer candidates near this longitude; 0 = city centre.", ge=-180, le=180)
+            float, Field(description="Bias point longitude (with near_lat); 0 = none.", ge=-180, le=180)
         ] = 0,
     ) -> GeocodeResult:
-        """Turn an address or place name into coordinates: ranked candidates (address, place, street or stop) with
-        ids, one-line addresses and a 0–1 confidence. Fuzzy and bilingual."""
+        """Turn an address or place name into ranked candidates (saved address, address, place, street or stop) with
+        ids, one-line addresses, a 0–1 score and the distance from the bias point, plus a status: 'confident' (the
+        first candidate is the answer: use its id), 'ambiguous' (a chain's branches, a category, near-equal names or
+        only weak matches: ask or pick an id, never assume the first) or 'not_found'. Fuzzy (typos, inflections) and
+        multilingual; landmarks resolve by their common English, Finnish, Swedish and Chinese names."""
         return await _client(ctx).geocode(query, limit, near_lat, near_lng)
 
     @mcp.tool(annotations=READ)
@@ -186,27 +197,44 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         mode: Annotated[
             TravelMode,
             Field(
-                description="driving (one-way streets, traffic by time of day), walking, cycling or transit "
-                "(tram and metro with timetables, plus walking)."
+                description="driving (one-way streets, traffic by time of day), walking, cycling or transit (always "
+                "rides a tram or metro, with timetables and walks to and from the stops, even when walking would be "
+                "faster: a note then says by how much)."
             ),
         ] = "driving",
         depart_at: Annotated[
             str,
             Field(
-                description="Departure time, ISO 8601, e.g. '2026-11-25T08:30' (Helsinki time); '' = now. "
-                "Traffic and transit timetables depend on it."
+                description="Leave at this time, ISO 8601, e.g. '2026-11-25T08:30' (Helsinki time); '' = now. Traffic "
+                "and timetables depend on it. Not together with arrive_by."
             ),
         ] = "",
-        alternatives: Annotated[bool, Field(description="Also return up to two alternative routes.")] = False,
+        arrive_by: Annotated[
+            str,
+            Field(
+                description="Arrive by this time instead, ISO 8601 (Helsinki time if no offset): plans the latest "
+                "departure that still arrives in time; '' = no deadline. Not together with depart_at."
+            ),
+        ] = "",
+        alternatives: Annotated[
+            bool,
+            Field(
+                description="Also return alternatives: up to two other routes by road, or for transit up to three "
+                "other journeys (the next departures, or earlier ones with arrive_by, and other lines)."
+            ),
+        ] = False,
     ) -> RouteResult:
-        """A route on the real street network: distance, duration, arrival time, main streets and short
+        """A route on the real street network: distance, duration, departure and arrival time, main streets and short
         turn-by-turn steps with street names (transit: walk/ride legs with lines, stops and departure times), plus
-        an encoded polyline. Best route first."""
+        an encoded polyline. Best route first; notes say when walking beats transit, when to leave, or which branch
+        of a chain was taken. Text ends must geocode confidently: an ambiguous name is refused with its candidate
+        ids (pass one of them instead)."""
         body = RouteRequest(
             origin=origin,
             destination=destination,
             mode=mode,
-            depart_at=parse_depart(depart_at),
+            depart_at=parse_time(depart_at),
+            arrive_by=parse_time(arrive_by, "arrive_by"),
             alternatives=alternatives,
         )
         return await _client(ctx).route(body)
@@ -226,8 +254,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = "",
     ) -> MatrixResult:
         """Travel time and distance for every origin × destination pair (up to 10 × 10), e.g. to pick the closest
-        of several places. Cells are row by row with their indices."""
-        body = MatrixRequest(origins=origins, destinations=destinations, mode=mode, depart_at=parse_depart(depart_at))
+        of several places. Cells are row by row with their indices. Transit cells ride a tram or metro when any
+        journey can (as nav_route does); ambiguous names are refused with their candidate ids."""
+        body = MatrixRequest(origins=origins, destinations=destinations, mode=mode, depart_at=parse_time(depart_at))
         return await _client(ctx).distance_matrix(body)
 
     @mcp.tool(annotations=READ)
@@ -253,6 +282,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = [],  # noqa: B006 - pydantic copies defaults
         size: Annotated[MapSize, Field(description="small 480×360, medium 800×600 or large 1200×900.")] = "medium",
         depart_at: Annotated[str, Field(description="Departure time for the route, ISO 8601; '' = now.")] = "",
+        arrive_by: Annotated[
+            str,
+            Field(description="Or arrive by this time (ISO 8601): the route leaves as late as makes it; '' = none."),
+        ] = "",
     ) -> Annotated[CallToolResult, MapSummary]:
         """A PNG map of central Helsinki showing a route (A → B) and/or numbered places, returned as an image
         together with a JSON summary of what is drawn."""
@@ -260,7 +293,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             origin=origin,
             destination=destination,
             mode=mode,
-            depart_at=parse_depart(depart_at),
+            depart_at=parse_time(depart_at),
+            arrive_by=parse_time(arrive_by, "arrive_by"),
             place_ids=place_ids,
             size=size,
         )

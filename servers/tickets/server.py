@@ -39,6 +39,7 @@ from shared.schemas.tickets import (
     RefundResult,
     SeatMap,
 )
+from shared.seating import BEST_AVAILABLE_ORDER
 
 from .client import TicketsClient
 
@@ -55,6 +56,15 @@ tickets_refund (by the event's policy, confirmed). Never invent ids: use the one
 Amounts are integer cents (amount_minor); times are Helsinki local time.
 The wallet and saved addresses are the user's one account, shared with the other lifestyle servers: quotes show
 the balance after paying, results the balance now."""
+
+
+HOLD_SEATS = (
+    "Hold seats for 10 minutes while the user decides: free and needs no confirmation, but counts toward the "
+    "per-account limit and only works while the session is on sale. Returns the hold id, the seats (each with its "
+    "face value, service fee and total), the exact bill and when the hold expires. Repeating the same request while "
+    "its hold is active returns that hold, so a retry never holds twice; release it first to choose again. "
+    f"{BEST_AVAILABLE_ORDER}"
+)
 
 
 def _client(ctx: Context[Any, Any]) -> TicketsClient:
@@ -125,6 +135,14 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str, Field(description="Earliest session date, YYYY-MM-DD (Helsinki); '' = from now.")
         ] = "",
         date_to: Annotated[str, Field(description="Latest session date, YYYY-MM-DD (Helsinki); '' = open.")] = "",
+        time_from: Annotated[
+            str,
+            Field(description="Earliest session start time of day, HH:MM (Helsinki, 24-hour), e.g. '18:00'; '' = any."),
+        ] = "",
+        time_to: Annotated[
+            str,
+            Field(description="Latest session start time of day, HH:MM (Helsinki, 24-hour), e.g. '20:00'; '' = any."),
+        ] = "",
         price_min_minor: Annotated[
             int, Field(description="Lowest ticket face value in cents (e.g. 2000 = €20); 0 = open.", ge=0)
         ] = 0,
@@ -136,8 +154,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str, Field(description="page.next_cursor from the previous call; '' for the first page.")
         ] = "",
     ) -> EventPage:
-        """Find upcoming events by words, category, district, dates and price, with the next session, the
-        price range and availability. Best query match first, then nearest (with lat/lng), then soonest."""
+        """Find upcoming events by words, category, district, dates, time of day and price, with the next session,
+        the price range and availability. Best query match first, then nearest (with lat/lng), then soonest."""
         return await _client(ctx).search_events(
             query=query,
             category=category,
@@ -146,6 +164,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             lng=lng,
             date_from=date_from,
             date_to=date_to,
+            time_from=time_from,
+            time_to=time_to,
             price_min_minor=price_min_minor,
             price_max_minor=price_max_minor,
             limit=limit,
@@ -169,19 +189,20 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str, Field(description="Only this section code (e.g. STL, BAL, FLR); '' for every section.")
         ] = "",
     ) -> SeatMap:
-        """Which seats of a session are free: one string per row ('.' free, 'a' wheelchair, 'x' taken, 'y' held
-        by you), the tier of each row, and prices with remaining counts per tier."""
+        """Which seats of a session are free: one string per row ('.' free, 'a' wheelchair space, 'x' taken, 'y'
+        held by you), the tier of each row, and prices with remaining counts per tier. Seat ids read on their own:
+        SECTION-ROW<row>-SEAT<number>, e.g. 'STL-ROW5-SEAT12' (seat_id_format)."""
         return await _client(ctx).seat_map(session_id, section)
 
-    @mcp.tool(annotations=WRITE)
+    @mcp.tool(annotations=WRITE, description=HOLD_SEATS)
     async def tickets_hold_seats(
         ctx: Context[Any, Any],
         session_id: Annotated[str, Field(description="Session id (ses_…) from tickets_get_event.")],
         seat_ids: Annotated[
             list[str],
             Field(
-                description="Exact seats from tickets_get_seat_map, e.g. ['STL-5-11', 'STL-5-12']; [] to let "
-                "the venue choose by tier and quantity."
+                description="Exact seats from tickets_get_seat_map, e.g. ['STL-ROW5-SEAT11', 'STL-ROW5-SEAT12']; "
+                "[] to let the venue choose by tier and quantity."
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults
         tier: Annotated[
@@ -190,12 +211,18 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         quantity: Annotated[
             int, Field(description="How many best-available seats in that tier (adjacent when possible).", ge=0, le=10)
         ] = 0,
+        wheelchair: Annotated[
+            bool,
+            Field(
+                description="True: best available as one wheelchair space of the tier plus quantity - 1 companion "
+                "seats right beside it (quantity 2: the space and one companion)."
+            ),
+        ] = False,
     ) -> Hold:
-        """Hold seats for 10 minutes while the user decides: free and needs no confirmation, but counts toward
-        the per-account limit and only works while the session is on sale. Returns the hold id, the seats, the
-        exact bill and when the hold expires. Repeating the same request while its hold is active returns that
-        hold, so a retry never holds twice; release it first to choose again."""
-        body = HoldRequest(session_id=session_id, seat_ids=seat_ids, tier=tier, quantity=quantity)
+        """See ``HOLD_SEATS``."""
+        body = HoldRequest(
+            session_id=session_id, seat_ids=seat_ids, tier=tier, quantity=quantity, wheelchair=wheelchair
+        )
         return await _client(ctx).hold_seats(body)
 
     @mcp.tool(annotations=WRITE)

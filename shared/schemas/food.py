@@ -10,7 +10,7 @@ from pydantic import Field
 from shared.schemas.account import Address, ConfirmStatus, Outcome
 from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
 
-SortKey = Literal["relevance", "distance", "rating", "delivery_time", "fee"]
+SortKey = Literal["relevance", "distance", "rating", "delivery_time", "fee", "min_order"]
 PaymentMethod = Literal["wallet", "cash"]
 OrderStatus = Literal["placed", "accepted", "preparing", "picked_up", "delivering", "delivered", "cancelled"]
 OrderFilter = Literal["any", "active", "delivered", "cancelled"]
@@ -19,6 +19,23 @@ OrderFilter = Literal["any", "active", "delivered", "cancelled"]
 def _empty(value: object) -> bool:
     """Left out of the JSON when false, zero or empty: menus are mostly defaults, and size is cost."""
     return not value
+
+
+class MatchedDish(WireModel):
+    """A dish that matched the search query, by its name, ingredients or options."""
+
+    item_id: str = Field(description="Item id (itm_…); pass as item_id to food_update_cart.")
+    name: str = Field(description="Dish name (English / 中文).")
+    options: list[str] = Field(
+        default_factory=list,
+        exclude_if=_empty,
+        description="The dish's options that matched the query, e.g. ['Oat milk / 燕麦奶']; absent if none.",
+    )
+    sold_out: bool = Field(
+        default=False,
+        exclude_if=_empty,
+        description="True when this dish (or every matching option of it) cannot be ordered now; absent if false.",
+    )
 
 
 class RestaurantSummary(WireModel):
@@ -37,8 +54,10 @@ class RestaurantSummary(WireModel):
     delivery_fee: Money = Field(description="Delivery fee to the requested point.")
     min_order: Money = Field(description="Minimum food subtotal.")
     eta_minutes: int = Field(description="Estimated minutes from order to door.")
-    matched_dishes: list[str] = Field(
-        default_factory=list, exclude_if=_empty, description="Dishes that matched the query; absent if none."
+    matched_dishes: list[MatchedDish] = Field(
+        default_factory=list,
+        exclude_if=_empty,
+        description="Up to 3 dishes that matched the query, orderable ones first; absent if none.",
     )
 
 
@@ -46,6 +65,12 @@ class RestaurantPage(WireModel):
     restaurants: list[RestaurantSummary] = Field(description="Results, best first.")
     page: PageInfo = Field(description="Pagination: pass page.next_cursor as cursor for more.")
     near: GeoPoint = Field(description="The point distances and fees were computed for.")
+    note: str = Field(
+        default="",
+        exclude_if=_empty,
+        description="Why the page is empty (no match, nobody delivers here, all closed, minimum orders too high) "
+        "or which query words were ignored, with what to try; absent if nothing to say.",
+    )
 
 
 class MenuOption(WireModel):
@@ -133,6 +158,7 @@ class CartItemInput(WireModel):
 
 class CartUpdate(WireModel):
     restaurant_id: str = Field(default="", description="Restaurant the items are from.")
+    from_order_id: str = Field(default="", description="Refill the cart from this past order (ord_…); '' = no.")
     items: list[CartItemInput] = Field(default_factory=list, description="Lines to set.")
     coupon_code: str = Field(default="", description="Coupon to apply; 'none' removes; '' keeps.")
     address_id: str = Field(default="", description="Delivery address id; '' keeps.")
@@ -169,6 +195,26 @@ class CartLine(WireModel):
     line_total: Money = Field(description="unit_price × quantity.")
 
 
+class CouponOption(WireModel):
+    """A coupon the user could use on this cart, and whether it applies right now."""
+
+    code: str = Field(description="Code to pass as coupon_code.")
+    rule: str = Field(description="What it gives and its conditions.")
+    applies: bool = Field(description="True when it can be applied to the cart as it is now.")
+    why_not: str = Field(default="", exclude_if=_empty, description="Why it does not apply now; absent if it does.")
+    saving: Money = Field(description="What it takes off this cart now (0 when it does not apply).")
+
+
+class NotAdded(WireModel):
+    """A line of a past order that could not be put back in the cart."""
+
+    item_id: str = Field(description="Item id in the past order.")
+    name: str = Field(description="Dish name.")
+    quantity: int = Field(description="Quantity ordered then.")
+    options: list[str] = Field(default_factory=list, exclude_if=_empty, description="Options chosen then.")
+    reason: str = Field(description="Why it was left out (sold out, option gone, no longer on the menu).")
+
+
 class Cart(WireModel):
     restaurant_id: str = Field(description="Restaurant of this cart ('' when empty).")
     restaurant_name: str = Field(description="Its name.")
@@ -178,13 +224,31 @@ class Cart(WireModel):
     bill: Bill | None = Field(description="Exact bill; null when the cart is empty.")
     eta_minutes: int = Field(description="Estimated minutes to delivery if ordered now.")
     problems: list[str] = Field(description="Why the cart cannot be ordered now, each with a fix.")
-    can_order: bool = Field(description="True when food_place_order would succeed.")
+    can_order: bool = Field(description="True when food_place_order would succeed now (without deliver_at).")
+    earliest_slot: datetime | None = Field(
+        default=None,
+        description="The first delivery slot food_place_order(deliver_at=…) can book for this cart, local time; "
+        "null when the cart is empty or no slot is possible in the next 3 days.",
+    )
+    coupons: list[CouponOption] = Field(
+        default_factory=list,
+        description="Coupons valid today for this cart, applicable ones first (largest saving first), each with its "
+        "rule and, when it does not apply now, why.",
+    )
+    not_added: list[NotAdded] = Field(
+        default_factory=list,
+        exclude_if=_empty,
+        description="After from_order_id: the past order's lines that could not be added, and why; absent if none.",
+    )
 
 
 class QuoteRequest(WireModel):
     address_id: str = Field(default="", description="Delivery address; '' uses the cart's.")
     payment_method: PaymentMethod = Field(default="wallet", description="wallet or cash on delivery.")
     note: str = Field(default="", description="Note for the restaurant/courier.")
+    deliver_at: str = Field(
+        default="", description="Scheduled delivery slot, 'YYYY-MM-DDTHH:MM' local time or 'HH:MM' today; '' = ASAP."
+    )
 
 
 class OrderQuote(WireModel):
@@ -196,7 +260,10 @@ class OrderQuote(WireModel):
     address: Address = Field(description="Delivery address.")
     payment_method: PaymentMethod = Field(description="How it will be paid.")
     bill: Bill = Field(description="Exact bill.")
-    eta_minutes: int = Field(description="Estimated minutes to delivery.")
+    eta_minutes: int = Field(description="Estimated minutes to delivery (to the slot when scheduled).")
+    deliver_at: datetime | None = Field(
+        default=None, description="Scheduled delivery slot, local time; null = as soon as possible."
+    )
     wallet_after: Money = Field(description="Wallet balance after paying (unchanged for cash).")
     summary: str = Field(description="One line to show the user before they confirm.")
 
@@ -224,6 +291,9 @@ class OrderSummary(WireModel):
     total: Money = Field(description="Amount charged.")
     placed_at: datetime = Field(description="When it was placed.")
     item_count: int = Field(description="Number of items.")
+    scheduled_for: datetime | None = Field(
+        default=None, description="Scheduled delivery slot, local time; null for an as-soon-as-possible order."
+    )
 
 
 class Order(WireModel):
@@ -237,6 +307,11 @@ class Order(WireModel):
     payment_method: PaymentMethod = Field(description="wallet or cash.")
     note: str = Field(description="Note given at ordering.")
     placed_at: datetime = Field(description="When placed.")
+    scheduled_for: datetime | None = Field(
+        default=None,
+        description="Scheduled delivery slot, local time (the lifecycle runs back from it); "
+        "null = as soon as possible.",
+    )
     eta: datetime | None = Field(description="Expected delivery time; null once delivered or cancelled.")
     timeline: list[TimelineStep] = Field(description="Lifecycle, past and expected.")
     rider: Rider | None = Field(description="Courier once assigned.")
@@ -252,10 +327,20 @@ class OrderPage(WireModel):
 
 class CancelQuote(WireModel):
     confirmation_token: str = Field(description="Pass back to cancel with exactly this refund.")
-    expires_at: datetime = Field(description="Token expiry (simulated clock).")
+    expires_at: datetime = Field(
+        description="Token expiry, local time (simulated clock): at the latest when the refund drops."
+    )
     order_id: str = Field(description="Order to cancel.")
     refund: Money = Field(description="What will be refunded.")
     policy: str = Field(description="Why this refund.")
+    refund_drops_at: datetime | None = Field(
+        default=None,
+        description="When the refund gets smaller, local time: when the restaurant is expected to accept (or the "
+        "kitchen to start) or the rider to pick up; null if it will not change.",
+    )
+    refund_then: Money | None = Field(
+        default=None, description="The refund from refund_drops_at on (0 = no longer cancellable); null if unchanged."
+    )
     wallet_after: Money = Field(description="Wallet balance after the refund.")
     summary: str = Field(description="One line to show the user before they confirm.")
 

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from shared.schemas.account import ConfirmStatus, Outcome
 from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
-from shared.schemas.seating import HeldSeat, HoldStatus, SeatMap
+from shared.schemas.seating import HoldStatus, SeatKind, SeatMap
 
 Genre = Literal[
     "action",
@@ -67,7 +67,8 @@ ShowingFilter = Literal["now_showing", "coming_soon", "all"]
 Format = Literal["2D", "3D", "IMAX"]
 FormatFilter = Literal["any", "2D", "3D", "IMAX"]
 ShowtimeStatus = Literal["on_sale", "sold_out", "sales_closed", "past"]
-OrderStatus = Literal["paid", "refunded"]
+OrderStatus = Literal["paid", "partly_refunded", "refunded"]
+ShowtimeSort = Literal["auto", "start_time"]
 OrderFilter = Literal["any", "upcoming", "past", "refunded"]
 TicketStatus = Literal["valid", "refunded", "used"]
 
@@ -145,7 +146,11 @@ class Cinema(WireModel):
     address: str = Field(description="Street address.")
     area: str = Field(description="District, English / 中文.")
     location: GeoPoint = Field(description="Where the cinema is.")
-    distance_m: int = Field(description="Straight-line metres from the given address or lat/lng, else 0.")
+    distance_m: int | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Straight-line metres from the given address or lat/lng; present only when a place was given.",
+    )
     formats: list[Format] = Field(description="Formats shown here.")
     auditoriums: list[Auditorium] = Field(description="Its screens.")
     wheelchair: bool = Field(description="Step-free access (OpenStreetMap wheelchair=yes).")
@@ -165,7 +170,7 @@ class TierPrice(WireModel):
 
     tier: str = Field(
         description="Tier code: STD, PREMIUM, COUPLE (price per seat; couple seats come in pairs) or WHEELCHAIR "
-        "(a wheelchair space; held only when asked for by this tier)."
+        "(a wheelchair space; asked for by this tier, it comes with quantity - 1 companion seats beside it)."
     )
     price: Money = Field(description="Ticket price per seat (the booking fee comes on top).")
     free: int = Field(description="Seats of this tier free right now.")
@@ -188,11 +193,17 @@ class Showtime(WireModel):
     pricing: str = Field(description="How the ticket price was set, e.g. 'IMAX evening' or '2D weekday matinee'.")
     tiers: list[TierPrice] = Field(description="Ticket price and free seats per tier (names: tier_names).")
     free: int = Field(description="Free seats in all.")
-    distance_m: int = Field(description="Metres from the given place, else 0.")
+    distance_m: int | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Metres from the given place to the cinema; present only when a place was given.",
+    )
 
 
 class ShowtimePage(WireModel):
-    showtimes: list[Showtime] = Field(description="Showtimes, soonest first (nearest first on equal times).")
+    showtimes: list[Showtime] = Field(
+        description="Showtimes in the order asked for (sort): soonest first, or with a place each day's nearest first."
+    )
     booking_fee: Money = Field(description="Online booking fee per ticket, on top of every tier price.")
     tier_names: list[str] = Field(description="What the tier codes mean, 'CODE: English / 中文'.")
     subtitles: str = Field(description="Subtitles of the screenings.")
@@ -225,6 +236,21 @@ class Bill(WireModel):
     lines: list[BillLine] = Field(description="The same, as explained lines.")
 
 
+class MovieSeat(WireModel):
+    """One seat of a hold or a quote, priced as on its ticket: price + fee = total."""
+
+    seat_id: str = Field(description="Seat id as in the seat map, e.g. 'SALI1-ROWH-SEAT15'.")
+    section: str = Field(description="Screen code, the first part of the seat id.")
+    row: str = Field(description="Row label.")
+    number: int = Field(description="Seat number in the row.")
+    label: str = Field(description="Human label, e.g. 'Sali 1, row H, seat 15' or 'Sali 1, row A, wheelchair space 1'.")
+    kind: SeatKind = Field(description="standard, accessible (a wheelchair space), or a couple-pair half.")
+    tier: str = Field(description="Tier code.")
+    price: Money = Field(description="Ticket price of this seat (the tier price).")
+    fee: Money = Field(description="Booking fee on this seat.")
+    total: Money = Field(description="price + fee: what this seat costs in all.")
+
+
 class MovieHold(WireModel):
     """Seats kept for this user for a few minutes; free. Buy them with movies_purchase."""
 
@@ -236,7 +262,7 @@ class MovieHold(WireModel):
     auditorium: str = Field(description="Screen.")
     starts_at: datetime = Field(description="Showtime start (local time).")
     format: Format = Field(description="2D, 3D or IMAX.")
-    seats: list[HeldSeat] = Field(description="The held seats.")
+    seats: list[MovieSeat] = Field(description="The held seats, each with its price, booking fee and total.")
     bill: Bill = Field(description="What buying them costs.")
     expires_at: datetime = Field(description="The seats go back on sale at this time unless bought (simulated clock).")
 
@@ -246,7 +272,8 @@ class HoldRequest(WireModel):
     seat_ids: list[str] = Field(default_factory=list, description="Exact seats from the seat map.")
     tier: str = Field(
         default="",
-        description="Tier for best-available seats: STD, PREMIUM, COUPLE or WHEELCHAIR; '' = STD.",
+        description="Tier for best-available seats: STD, PREMIUM, COUPLE or WHEELCHAIR (one wheelchair space plus "
+        "quantity - 1 companion seats beside it); '' = STD.",
     )
     quantity: int = Field(default=0, description="How many best-available seats.")
 
@@ -266,7 +293,7 @@ class PurchaseQuote(WireModel):
     cinema_name: str = Field(description="Cinema.")
     auditorium: str = Field(description="Screen.")
     format: Format = Field(description="2D, 3D or IMAX.")
-    seats: list[HeldSeat] = Field(description="Seats being bought.")
+    seats: list[MovieSeat] = Field(description="Seats being bought, each with its price, booking fee and total.")
     bill: Bill = Field(description="Exact bill.")
     wallet_after: Money = Field(description="Wallet balance after paying.")
     refund_policy_text: str = Field(description="Refund rules that will apply.")
@@ -278,10 +305,13 @@ class ConfirmRequest(WireModel):
 
 
 class MovieTicket(WireModel):
-    seat_id: str = Field(description="Seat id.")
-    seat: str = Field(description="Seat label, e.g. 'Sali 1, row F, seat 7'.")
+    seat_id: str = Field(description="Seat id; pass in seat_ids to refund just this seat.")
+    seat: str = Field(description="Seat label, e.g. 'Sali 1, row F, seat 7' or 'Sali 1, row A, wheelchair space 1'.")
     tier: str = Field(description="Tier code.")
-    price: Money = Field(description="Ticket price plus booking fee paid for this seat.")
+    kind: SeatKind = Field(description="standard, accessible (a wheelchair space), or a couple-pair half.")
+    price: Money = Field(description="Ticket price of this seat, as on the hold and the quote.")
+    fee: Money = Field(description="Booking fee paid on this seat.")
+    total: Money = Field(description="price + fee: what was paid for this seat.")
     status: TicketStatus = Field(description="valid, refunded, or used (the showtime is over).")
 
 
@@ -289,7 +319,7 @@ class MovieOrder(WireModel):
     """A paid order (电影票订单): show the pickup code at the door or the ticket machine."""
 
     id: str = Field(description="Order id (mvo_…).")
-    status: OrderStatus = Field(description="paid or refunded.")
+    status: OrderStatus = Field(description="paid, partly_refunded (some seats given back) or refunded.")
     showtime_id: str = Field(description="Showtime id.")
     movie_title: str = Field(description="Film.")
     cinema_name: str = Field(description="Cinema.")
@@ -320,12 +350,19 @@ class OrderPage(WireModel):
     page: PageInfo = Field(description="Pagination.")
 
 
+class RefundQuoteRequest(WireModel):
+    seat_ids: list[str] = Field(
+        default_factory=list, description="Seats of the order to refund; empty = every valid one."
+    )
+
+
 class RefundQuote(WireModel):
     confirmation_token: str = Field(description="Pass back to refund exactly this.")
     expires_at: datetime = Field(description="Token expiry (simulated clock).")
     order_id: str = Field(description="Order.")
-    paid: Money = Field(description="What the order cost.")
-    kept: Money = Field(description="What the policy keeps (the booking fee).")
+    seat_ids: list[str] = Field(description="Seats to be refunded.")
+    paid: Money = Field(description="What those seats cost (ticket prices + booking fees).")
+    kept: Money = Field(description="What the policy keeps (their booking fees).")
     refund: Money = Field(description="What goes back to the wallet.")
     rule: str = Field(description="Which policy rule applies and why.")
     wallet_after: Money = Field(description="Wallet balance after the refund.")

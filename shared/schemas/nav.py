@@ -17,6 +17,7 @@ Maneuver = Literal[
 ]  # fmt: skip
 Traffic = Literal["light", "moderate", "heavy", "none"]
 CandidateKind = Literal["saved", "address", "place", "street", "stop"]
+GeocodeStatus = Literal["confident", "ambiguous", "not_found"]
 OpenStatus = Literal["open", "closed", "unknown"]
 Condition = Literal["clear", "partly_cloudy", "cloudy", "fog", "drizzle", "rain", "sleet", "snow", "thunderstorm"]
 MapSize = Literal["small", "medium", "large"]
@@ -30,17 +31,37 @@ class GeocodeCandidate(WireModel):
         description="saved (one of the user's saved addresses: Home, Work…), address (street + number), place (a "
         "named POI), street or stop."
     )
-    id: str = Field(description="adr_…, plc_… or stp_… id usable as a route origin/destination; '' for a street.")
+    id: str = Field(
+        description="adr_…, plc_… or stp_… id: pass it as a route origin/destination to mean exactly this candidate; "
+        "'' for a street (pass its 'lat,lng' instead)."
+    )
     name: str = Field(description="What matched, e.g. 'Kinopalatsi' or 'Fabianinkatu 39'.")
-    address: str = Field(description="One-line street address, e.g. 'Kaisaniemenkatu 2, 00100 Helsinki'.")
+    address: str = Field(
+        description="One-line street address, e.g. 'Kaisaniemenkatu 2, 00100 Helsinki' (a stop: its lines)."
+    )
     location: GeoPoint = Field(description="Coordinates.")
-    confidence: float = Field(description="0–1: how sure the match is (≥ 0.8 is a confident match).")
-    category: str = Field(default="", description="Place category slug (places only), e.g. cinema.")
+    confidence: float = Field(
+        description="Match score 0–1 of this candidate (1 = one of its names exactly). Whether the first candidate "
+        "is the answer is the result's status, not this number."
+    )
+    category: str = Field(default="", description="Category slug (places; tram_stop/station for stops), e.g. cinema.")
+    distance_m: int = Field(
+        default=0, description="Straight-line metres from the result's center (the bias point, else the city centre)."
+    )
 
 
 class GeocodeResult(WireModel):
     query: str = Field(description="The query as understood.")
-    candidates: list[GeocodeCandidate] = Field(description="Best first.")
+    status: GeocodeStatus = Field(
+        description="confident: the first candidate is the answer, use its id; ambiguous: several candidates fit (a "
+        "chain's branches, a category, near-equal names, or only weak matches): pick one id, never assume the first; "
+        "not_found: nothing fits (candidates, if any, are only spellings to check)."
+    )
+    message: str = Field(description="One sentence on what was found and what to do next.")
+    center: GeoPoint = Field(description="Where distance_m is measured from: the bias point, else the city centre.")
+    candidates: list[GeocodeCandidate] = Field(
+        description="Best first; places that are one spot on the ground (a stop's platforms) appear once."
+    )
 
 
 class PlaceSummary(WireModel):
@@ -134,7 +155,10 @@ class Route(WireModel):
     summary: str = Field(description="One line: duration, distance, main streets or lines.")
     distance_m: int = Field(description="Total length in metres.")
     duration_s: int = Field(description="Total travel time in seconds, including waiting for transit.")
-    depart_at: datetime = Field(description="Departure time.")
+    depart_at: datetime = Field(
+        description="When to leave the origin (transit: as late as still catches the first vehicle; arrive_by: the "
+        "latest departure that arrives in time)."
+    )
     arrive_at: datetime = Field(description="Arrival time.")
     traffic: Traffic = Field(description="Driving: traffic level at departure; 'none' for other modes.")
     via: list[str] = Field(description="Main streets (or lines) in order.")
@@ -147,7 +171,10 @@ class RouteResult(WireModel):
     origin: Endpoint = Field(description="Resolved origin.")
     destination: Endpoint = Field(description="Resolved destination.")
     routes: list[Route] = Field(description="Best route first, then alternatives if asked for.")
-    notes: list[str] = Field(description="Anything worth telling the user, e.g. that walking is faster.")
+    notes: list[str] = Field(
+        description="Anything worth telling the user, e.g. that walking is faster than the transit journey and by "
+        "how much, or when to leave to arrive in time."
+    )
 
 
 class RouteRequest(WireModel):
@@ -155,7 +182,13 @@ class RouteRequest(WireModel):
     destination: str = Field(description="Same forms as origin.")
     mode: TravelMode = Field(default="driving", description="Travel mode.")
     depart_at: datetime | None = Field(default=None, description="Departure time; None means now.")
-    alternatives: bool = Field(default=False, description="Also return up to two alternative routes.")
+    arrive_by: datetime | None = Field(
+        default=None, description="Arrive by this time: plan the latest departure that makes it (not with depart_at)."
+    )
+    alternatives: bool = Field(
+        default=False,
+        description="Also return alternatives: up to two other routes, or for transit up to three other journeys.",
+    )
 
 
 class MatrixRequest(WireModel):
@@ -212,6 +245,7 @@ class MapRequest(WireModel):
     destination: str = Field(default="", description="Route destination.")
     mode: TravelMode = Field(default="driving", description="Travel mode of the drawn route.")
     depart_at: datetime | None = Field(default=None, description="Departure time; None means now.")
+    arrive_by: datetime | None = Field(default=None, description="Arrive by this time instead (not with depart_at).")
     place_ids: list[str] = Field(default_factory=list, description="Places to mark (plc_…), up to 20.")
     size: MapSize = Field(default="medium", description="Image size.")
 

@@ -7,7 +7,10 @@ says what it means.
 
 A layout is sections → rows → seats. Each seat has a ``number`` (unique in its row, ascending left
 to right without gaps) and an ``x`` position in seat widths; a jump in ``x`` between neighbours is
-an aisle. Seat ids are always ``SECTION-ROW-NUMBER`` (``STL-5-12``).
+an aisle. A seat id reads on its own: ``SECTION-ROW<row>-SEAT<number>`` (``STL-ROW5-SEAT12``: section
+STL, row 5, seat 12); a standing place is ``SECTION-PLACE<n>``. Ids of the older form
+``SECTION-ROW-NUMBER`` (``STL-5-12``), still found in holds and orders of existing databases, are
+read as the same seats.
 """
 
 from __future__ import annotations
@@ -27,13 +30,24 @@ SEAT_MAP_LEGEND = (
     "'y' held by you, 'x' taken or not for sale, ' ' aisle or gap"
 )
 SEAT_ID_FORMAT = (
-    "SECTION-ROW-NUMBER, e.g. 'STL-5-12'. In a row string the k-th non-space character (k from 1) is seat "
-    "number first + k - 1."
+    "SECTION-ROW<row>-SEAT<number>, e.g. 'STL-ROW5-SEAT12' = section STL, row 5, seat 12. In a row string the "
+    "k-th non-space character (k from 1) is seat number first + k - 1. Standing places need no id: hold them by "
+    "tier and quantity. Older ids of the form SECTION-ROW-NUMBER ('STL-5-12') are still accepted."
 )
 
 
 def seat_id_of(section: str, row: str, number: int) -> str:
-    """The id of seat ``number`` in ``row`` of ``section``."""
+    """The id of seat ``number`` in ``row`` of ``section``: ``STL-ROW5-SEAT12``."""
+    return f"{section}-ROW{row}-SEAT{number}"
+
+
+def place_id_of(section: str, place: int) -> str:
+    """The id of standing place ``place`` (counted through the section): ``GA-PLACE35``."""
+    return f"{section}-PLACE{place}"
+
+
+def legacy_seat_id_of(section: str, row: str, number: int) -> str:
+    """The id the same seat had before ids named the row and the seat: ``STL-5-12``."""
     return f"{section}-{row}-{number}"
 
 
@@ -55,7 +69,9 @@ class LayoutRow(WireModel):
 
     label: str = Field(min_length=1, description="Row label as printed on the ticket, e.g. 'F' or '12'.")
     rank: int = Field(
-        default=0, description="Row desirability, lower is better; best available prefers lower ranks first."
+        default=0,
+        description="Row desirability, lower is better; rows of one rank form a band that best available fills "
+        "before the next (see ``shared.seating.layout``).",
     )
     seats: list[LayoutSeat] = Field(min_length=1, description="Seats, left to right.")
 
@@ -80,6 +96,11 @@ class LayoutSection(WireModel):
     """A block of rows with its own numbering (stalls, balcony, standing floor)."""
 
     code: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$", description="Section code, first part of seat ids.")
+    legacy_code: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9_]*$",
+        description="Section code of the older SECTION-ROW-NUMBER ids, when it differed (read, never issued).",
+    )
     name: str = Field(description="Section name shown to people, e.g. 'Stalls'.")
     standing: bool = Field(
         default=False, description="Standing or unreserved: places are interchangeable, no seat choice."
@@ -102,7 +123,11 @@ class LayoutSection(WireModel):
 class SeatLayout(WireModel):
     """Everything static about a venue's seats for one zoning: sections, rows, seats and their tiers."""
 
-    sections: list[LayoutSection] = Field(min_length=1, description="Sections, front of house first.")
+    sections: list[LayoutSection] = Field(
+        min_length=1,
+        description="Sections, front of house first; on equal row ranks, earlier sections are preferred "
+        "(side terraces and boxes go last).",
+    )
 
     @model_validator(mode="after")
     def _check_sections(self) -> SeatLayout:
@@ -163,12 +188,14 @@ class SeatMap(WireModel):
 class HeldSeat(WireModel):
     """One seat of a hold."""
 
-    seat_id: str = Field(description="Seat id, e.g. 'STL-5-12'.")
+    seat_id: str = Field(description="Seat id, e.g. 'STL-ROW5-SEAT12'.")
     section: str = Field(description="Section code.")
     row: str = Field(description="Row label.")
     number: int = Field(description="Seat number in the row.")
-    label: str = Field(description="Human label, e.g. 'Stalls, row 5, seat 12'.")
-    kind: SeatKind = Field(description="standard, accessible, or a couple-pair half.")
+    label: str = Field(
+        description="Human label, e.g. 'Stalls, row 5, seat 12' or 'Stalls, row 11, wheelchair space 18'."
+    )
+    kind: SeatKind = Field(description="standard, accessible (a wheelchair space), or a couple-pair half.")
     tier: str = Field(description="Tier code.")
     price: Money = Field(description="Price of this seat.")
 

@@ -96,7 +96,11 @@ class EventSummary(WireModel):
     price_from: Money = Field(description="Cheapest face value over the matching sessions.")
     price_to: Money = Field(description="Dearest face value over the matching sessions.")
     availability: Availability = Field(description="Best availability over the matching sessions.")
-    distance_m: int = Field(description="Straight-line metres from lat/lng when given, else 0.")
+    distance_m: int | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Straight-line metres from lat/lng; present only when lat/lng were given.",
+    )
 
 
 class EventPage(WireModel):
@@ -142,11 +146,17 @@ class SeatMap(WireModel):
 
 # ----- holds and purchase -----------------------------------------------------------------------
 class HeldSeat(WireModel):
-    seat_id: str = Field(description="Seat id as in the seat map.")
-    label: str = Field(description="Human label, e.g. 'Stalls, row 5, seat 12'.")
+    """One seat of a hold or a quote, priced as on its e-ticket: price + fee = total."""
+
+    seat_id: str = Field(description="Seat id as in the seat map, e.g. 'STL-ROW5-SEAT12'.")
+    label: str = Field(
+        description="Human label, e.g. 'Stalls, row 5, seat 12' or 'Stalls, row 11, wheelchair space 18'."
+    )
     tier: str = Field(description="Tier code.")
-    price: Money = Field(description="Face value.")
-    accessible: bool = Field(description="Wheelchair space.")
+    price: Money = Field(description="Face value of this ticket (the tier price).")
+    fee: Money = Field(description="Service fee on this ticket.")
+    total: Money = Field(description="price + fee: what this ticket costs in all.")
+    accessible: bool = Field(description="True for a wheelchair space (its companions are ordinary seats).")
 
 
 class BillLine(WireModel):
@@ -185,6 +195,9 @@ class HoldRequest(WireModel):
     seat_ids: list[str] = Field(default_factory=list, description="Exact seats from the seat map.")
     tier: str = Field(default="", description="Tier code for best-available seats.")
     quantity: int = Field(default=0, description="How many best-available seats.")
+    wheelchair: bool = Field(
+        default=False, description="Best available as one wheelchair space plus quantity - 1 companion seats beside it."
+    )
 
 
 class AttendeeRef(WireModel):
@@ -236,9 +249,12 @@ class ETicket(WireModel):
 
     id: str = Field(description="Ticket id (tkt_…); pass in ticket_ids to refund just this one.")
     seat_id: str = Field(description="Seat id.")
-    seat: str = Field(description="Seat label, e.g. 'Stalls, row 5, seat 12'.")
+    seat: str = Field(description="Seat label, e.g. 'Stalls, row 5, seat 12' or 'Stalls, row 11, wheelchair space 18'.")
     tier: str = Field(description="Tier code.")
-    price: Money = Field(description="Face value plus service fee paid for this ticket.")
+    accessible: bool = Field(description="True for a wheelchair space.")
+    price: Money = Field(description="Face value of this ticket, as on the hold and the quote.")
+    fee: Money = Field(description="Service fee paid on this ticket.")
+    total: Money = Field(description="price + fee: what was paid for this ticket.")
     attendee: str = Field(description="Ticket holder with masked ID, '' when not real-name.")
     code: str = Field(description="Entry code shown as a QR code at the door.")
     status: TicketStatus = Field(description="valid, refunded, or used (the session is over).")

@@ -1,9 +1,10 @@
 """The seat-inventory engine shared by tickets and movies: layouts, holds that lapse, sales, seat maps."""
 
 from .engine import MAX_SEATS_PER_HOLD, InventorySpec, SeatingEngine, seat_tables, utc
-from .layout import CompiledLayout, SeatInfo, compile_layout
+from .layout import BEST_AVAILABLE_ORDER, CompiledLayout, SeatInfo, compile_layout
 
 __all__ = [
+    "BEST_AVAILABLE_ORDER",
     "MAX_SEATS_PER_HOLD",
     "CompiledLayout",
     "InventorySpec",

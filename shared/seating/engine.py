@@ -12,6 +12,10 @@ Selling turns a hold's claims into permanent ones (``order_id`` set); a refund d
 puts the seats back on sale. Static facts — the layout, prices, seats sold before the sale opened
 — come from the vertical through ``spec_for``; only claims and holds are stored here, in two
 tables created on the vertical's own ``MetaData`` with its prefix.
+
+Seat ids changed form (``STL-5-12`` became ``STL-ROW5-SEAT12``); claims and holds written before keep
+the old form in existing databases. Everything read back goes through ``CompiledLayout.canonical``,
+and statements that look claims up by seat look for both forms, so an old claim still keeps its seat.
 """
 
 from __future__ import annotations
@@ -155,7 +159,17 @@ class SeatingEngine:
     def unavailable(self, session: Session, spec: InventorySpec, now: datetime) -> set[str]:
         """Seats nobody may take now: live claims (filtered in the database) and blocked seats."""
         live = session.connection().execute(self._live_seats, {"inv": spec.inventory_id, "now": now}).scalars()
-        return set(live) | spec.blocked
+        aliases = spec.layout.aliases
+        return {aliases.get(sid, sid) for sid in live} | spec.blocked
+
+    @staticmethod
+    def _both_forms(spec: InventorySpec, seat_ids: Iterable[str]) -> list[str]:
+        """These seats under their ids and under the older ids claims written before may carry."""
+        out: list[str] = []
+        for sid in seat_ids:
+            info = spec.layout.seats.get(spec.layout.canonical(sid))
+            out += [sid] if info is None else [info.seat_id, info.legacy_id]
+        return list(dict.fromkeys(out))
 
     def _unsold_uncached(self, inventory_id: str) -> Counter[str]:
         spec = self.spec(inventory_id)
@@ -210,8 +224,9 @@ class SeatingEngine:
                 field="section",
             )
         owners = session.connection().execute(self._live_owners, {"inv": inventory_id, "now": now}).all()
-        mine = {sid for sid, owner, order_id in owners if user_id and owner == user_id and not order_id}
-        taken = {sid for sid, _, _ in owners} | spec.blocked
+        canonical = layout.aliases.get
+        mine = {canonical(sid, sid) for sid, owner, order_id in owners if user_id and owner == user_id and not order_id}
+        taken = {canonical(sid, sid) for sid, _, _ in owners} | spec.blocked
         touched: dict[int, list[str]] = {}
         taken_by_tier: Counter[str] = Counter()
         for sid in taken:
@@ -294,10 +309,11 @@ class SeatingEngine:
             rows = _run(
                 session,
                 select(c.seat_id, c.order_id, c.expires_at).where(
-                    c.inventory_id == spec.inventory_id, c.seat_id.in_(ids)
+                    c.inventory_id == spec.inventory_id, c.seat_id.in_(self._both_forms(spec, ids))
                 ),
             ).all()
-            gone = sorted({r[0] for r in rows if r[1] or utc(r[2]) > now} | (set(ids) & spec.blocked))
+            live = {spec.layout.canonical(r[0]) for r in rows if r[1] or utc(r[2]) > now}
+            gone = sorted(live | (set(ids) & spec.blocked))
             if gone:
                 raise ConflictError(
                     f"Seat(s) {', '.join(gone)} are no longer available.",
@@ -368,9 +384,11 @@ class SeatingEngine:
         return int(result.rowcount or 0)
 
     def unsell(self, session: Session, order_id: str, seat_ids: Iterable[str], inventory_id: str = "") -> int:
-        """A refund: the order's seats go back on sale."""
+        """A refund: the order's seats go back on sale (with ``inventory_id``, whichever id form they were sold
+        under)."""
         c = self.claims.c
-        where = [c.order_id == order_id, c.seat_id.in_(list(seat_ids))]
+        ids = self._both_forms(self.spec(inventory_id), seat_ids) if inventory_id else list(seat_ids)
+        where = [c.order_id == order_id, c.seat_id.in_(ids)]
         if inventory_id:
             where.append(c.inventory_id == inventory_id)
         self._lock_in_order(session, *where)
@@ -379,7 +397,7 @@ class SeatingEngine:
         return int(result.rowcount or 0)
 
     # ----- holds ----------------------------------------------------------------------------------
-    def choose_check(self, spec: InventorySpec, *, tier: str, quantity: int) -> None:
+    def choose_check(self, spec: InventorySpec, *, tier: str, quantity: int, wheelchair: bool = False) -> None:
         """Refuse a best-available request that cannot mean anything here (before touching the database)."""
         layout = spec.layout
         if not tier or quantity < 1:
@@ -390,6 +408,12 @@ class SeatingEngine:
         if tier not in layout.tier_totals:
             raise InvalidInputError(
                 f"There is no tier {tier!r} here.", f"Tiers here: {', '.join(layout.tiers)}.", field="tier"
+            )
+        if wheelchair and tier not in layout.wheelchair_tiers:
+            raise InvalidInputError(
+                f"Tier {tier} has no wheelchair spaces here.",
+                f"Wheelchair spaces are in tier(s): {', '.join(layout.wheelchair_tiers) or 'none'}.",
+                field="tier",
             )
         if quantity > MAX_SEATS_PER_HOLD:
             raise InvalidInputError(
@@ -408,9 +432,10 @@ class SeatingEngine:
         tier: str = "",
         quantity: int = 0,
         allow_split: bool = False,
-        accessible: bool = False,
+        wheelchair: bool = False,
     ) -> list[SeatInfo]:
-        """The seats a hold request means: explicit ids, or best available ``quantity`` in ``tier``."""
+        """The seats a hold request means: explicit ids, or best available ``quantity`` in ``tier`` (with
+        ``wheelchair``: one wheelchair space of ``tier`` and ``quantity - 1`` companion seats beside it)."""
         layout = spec.layout
         if seat_ids:
             if tier or quantity:
@@ -426,16 +451,37 @@ class SeatingEngine:
                     field="seat_ids",
                 )
             return seats
-        self.choose_check(spec, tier=tier, quantity=quantity)
+        self.choose_check(spec, tier=tier, quantity=quantity, wheelchair=wheelchair)
         unavailable = self.unavailable(session, spec, now)
-        seats = spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split, accessible=accessible)
+        seats = spec.layout.best_available(tier, quantity, unavailable, allow_split=allow_split, wheelchair=wheelchair)
         if not seats:
-            raise self._none_left(session, spec, tier, quantity, now)
+            raise self._none_left(session, spec, tier, quantity, now, wheelchair=wheelchair)
         return seats
 
     def _none_left(
-        self, session: Session, spec: InventorySpec, tier: str, quantity: int, now: datetime
+        self, session: Session, spec: InventorySpec, tier: str, quantity: int, now: datetime, *, wheelchair: bool
     ) -> ConflictError:
+        if wheelchair:
+            taken = self.unavailable(session, spec, now)
+            spaces = sum(
+                1 for s in spec.layout.seats.values() if s.accessible and s.tier == tier and s.seat_id not in taken
+            )
+            if not spaces:
+                return ConflictError(
+                    f"No wheelchair space of tier {tier} is free.",
+                    f"Try another showing or session, or look for 'a' on {spec.layout.map_tool}.",
+                    field="quantity",
+                    wheelchair_spaces=0,
+                )
+            companions = quantity - 1
+            return ConflictError(
+                f"{spaces} wheelchair space(s) of tier {tier} are free, but none has {companions} free companion "
+                f"seat(s) right beside it.",
+                f"Ask for fewer companions (quantity counts the space), or hold the space alone and companion "
+                f"seats nearby by seat id from {spec.layout.map_tool}.",
+                field="quantity",
+                wheelchair_spaces=spaces,
+            )
         left = self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0)
         if left < quantity:
             return ConflictError(
@@ -464,7 +510,7 @@ class SeatingEngine:
         expires_at: datetime,
         request_key: str,
         allow_split: bool,
-        accessible: bool,
+        wheelchair: bool,
     ) -> dict[str, Any]:
         """Best available on PostgreSQL in one statement per try: lock, claim and record the hold.
 
@@ -477,12 +523,12 @@ class SeatingEngine:
         tried: set[str] = set()  # seats a try did not get: busy in another transaction, or just taken
         for attempt in range(8):
             seats = spec.layout.best_available(
-                tier, quantity, unavailable, allow_split=allow_split, accessible=accessible
+                tier, quantity, unavailable, allow_split=allow_split, wheelchair=wheelchair
             )
             if not seats:
                 break
             if attempt:  # lost a race: the other losers want the same next-best seats, so spread out
-                near = spec.layout.near_best(tier, quantity, unavailable, 2 * attempt + 1, accessible=accessible)
+                near = spec.layout.near_best(tier, quantity, unavailable, 2 * attempt + 1, wheelchair=wheelchair)
                 seats = random.choice(near) if near else seats
             row = self._hold_row(hold_id, spec, user_id, request_key, seats, now, expires_at)
             in_order = sorted(seats, key=lambda seat: seat.seat_id)  # every writer locks seats in one order
@@ -510,7 +556,7 @@ class SeatingEngine:
                 self.release_claims(session, spec.inventory_id, hold_id)
             tried |= {seat.seat_id for seat in seats}
             unavailable = (self.unavailable(session, spec, now) if attempt % 3 == 2 else unavailable) | tried
-        raise self._none_left(session, spec, tier, quantity, now)
+        raise self._none_left(session, spec, tier, quantity, now, wheelchair=wheelchair)
 
     def _fast_hold_sql(self) -> Any:
         if self._fast_sql is None:
@@ -555,14 +601,15 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         request_key: str = "",
         allow_split: bool = False,
         limit: int = 0,
-        accessible: bool = False,
+        wheelchair: bool = False,
     ) -> SeatHold:
         """Hold seats until ``now + ttl``. The same ``request_key`` from the same user, or the very
         seats of one of their live holds, returns that hold instead of a second one (a retried call
         holds once).
         ``limit`` caps the seats one user may hold or own in this inventory; the check and the claim
         happen in one turn per user, so two racing requests cannot both slip under it. Best available
-        hands out wheelchair spaces only with ``accessible``."""
+        hands out wheelchair spaces only with ``wheelchair``: one space of ``tier`` plus ``quantity - 1``
+        companion seats right beside it, in one hold."""
         spec = self.spec(inventory_id)
         if limit or request_key:  # one turn per user here, so a racing retry finds the first try
             self._one_at_a_time(session, f"user:{user_id}:{inventory_id}")
@@ -587,7 +634,7 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         hold_id = new_id("hld")
         expires_at = now + ttl
         if not seat_ids and session.connection().dialect.name == "postgresql":
-            self.choose_check(spec, tier=tier, quantity=quantity)
+            self.choose_check(spec, tier=tier, quantity=quantity, wheelchair=wheelchair)
             values = self._hold_best_pg(
                 session,
                 spec,
@@ -599,7 +646,7 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
                 expires_at=expires_at,
                 request_key=request_key,
                 allow_split=allow_split,
-                accessible=accessible,
+                wheelchair=wheelchair,
             )
             return self._hold_model(values, spec, now)
         # Explicit seats anywhere, best available on SQLite (whose writers take turns, so a fresh
@@ -612,7 +659,7 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
             tier=tier,
             quantity=quantity,
             allow_split=allow_split,
-            accessible=accessible,
+            wheelchair=wheelchair,
         )
         self.claim(
             session,
@@ -677,11 +724,13 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
                 h.expires_at > now,
             ),
         ).all()
-        wanted = sorted(s.strip().upper() for s in seat_ids)
+        spec = self.spec(inventory_id)
+        canonical = spec.layout.canonical
+        wanted = sorted(canonical(s) for s in seat_ids)
         match = next((r for r in rows if request_key and r._mapping["request_key"] == request_key), None) or next(
-            (r for r in rows if wanted and sorted(seat for seat, _ in r._mapping["seats"]) == wanted), None
+            (r for r in rows if wanted and sorted(canonical(seat) for seat, _ in r._mapping["seats"]) == wanted), None
         )
-        return None if match is None else self._hold_model(match._mapping, self.spec(inventory_id), now)
+        return None if match is None else self._hold_model(match._mapping, spec, now)
 
     def _one_at_a_time(self, session: Session, key: str) -> None:
         """Serialise transactions on ``key`` until they end (PostgreSQL; SQLite writers already do)."""
@@ -793,10 +842,10 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
             status = "held"
         seats = []
         for seat_id, price in row["seats"]:
-            info = spec.layout.seats[seat_id]
+            info = spec.layout.seat(seat_id)  # a hold stored before ids changed form reads the same
             seats.append(
                 HeldSeat(
-                    seat_id=seat_id,
+                    seat_id=info.seat_id,
                     section=info.section,
                     row=info.row,
                     number=info.number,

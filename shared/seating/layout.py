@@ -3,16 +3,48 @@
 Compiling happens once per layout (venue zoning or auditorium) and the result is immutable, so
 one ``CompiledLayout`` is shared by every session or showtime that uses it; only the claims
 (who holds what) are per session, and they live in the database.
+
+Best available ranks every free window of seats (``quantity`` side by side, no aisle between, no
+couple pair cut in half) by, in order:
+
+1. **Row band**: the layout's row ``rank``, lower first (cinemas rank the rows about 60% back best;
+   venues rank their front stalls or floor best). A window *off the centre* — its middle outside
+   the middle half of the section's width, such as a side block beyond an aisle — counts one band
+   worse, and within a band central windows come first: a centre pair one row back beats a side
+   pair by the aisle.
+2. **Section**: the section whose best row ranks better, then the one earlier in the layout (front
+   of house first, side terraces last): centre floor seats before a side terrace of the same band.
+3. **Centre line**: nearest the section's horizontal centre.
+4. **Centre row**: nearest the section's centre row, then leftmost.
+
+``BEST_AVAILABLE_ORDER`` says the same in a sentence for tool descriptions.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from shared.errors import InvalidInputError, NotFoundError
-from shared.schemas.seating import LayoutRow, LayoutSection, SeatKind, SeatLayout, seat_id_of
+from shared.schemas.seating import (
+    LayoutRow,
+    LayoutSection,
+    SeatKind,
+    SeatLayout,
+    legacy_seat_id_of,
+    place_id_of,
+    seat_id_of,
+)
+
+BEST_AVAILABLE_ORDER = (
+    "Best available picks, in this order: the best row band of the tier; seats in the middle half of the row "
+    "before side blocks past an aisle (a side seat counts one band worse); the better section (main floor before "
+    "upper tiers, side terraces last); nearest the centre line; nearest the section's middle row."
+)
+
+Score = tuple[int, int, int, int, float, int]
+"""(band, off centre, section's best rank, section position, distance from the centre line, rows from the centre row)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +62,7 @@ class SeatInfo:
     standing: bool
     label: str
     partner: str = ""  # the other half of a couple pair
+    legacy_id: str = ""  # the SECTION-ROW-NUMBER id the seat had before
 
     @property
     def accessible(self) -> bool:
@@ -46,12 +79,33 @@ class RowPlan:
     centre_distance: int  # rows away from the section's centre row
     mid_x: float  # horizontal centre of the section, in seat widths
     min_x: int  # leftmost x of the section, for drawing rows aligned
+    zone: tuple[float, float] = (0.0, 0.0)  # the middle half of the section's width: where central windows lie
+    section_best: int = 0  # the best row rank of the section
+    section_index: int = 0  # the section's position in the layout
     # The row drawn with every seat free; a seat map copies it and marks only the taken seats.
     base: list[str] = field(default_factory=list)  # one entry per seat, plus spacer entries for aisles
     slot: dict[str, int] = field(default_factory=dict)  # seat id -> its entry in ``base``
     tier: str = ""  # the row's most common tier
     tiers: list[str] = field(default_factory=list)  # every tier of the row: the most common first
     tier_runs: str = ""  # only for mixed rows: '1-4:B 5-16:A 17-20:B'
+
+    @property
+    def bound(self) -> Score:
+        """No window of this row scores better than this (its band, central, on the centre line)."""
+        return (self.row.rank, 0, self.section_best, self.section_index, 0.0, self.centre_distance)
+
+    def score(self, first: SeatInfo, last: SeatInfo) -> Score:
+        """How good the window from ``first`` to ``last`` is: lower is better (see the module docstring)."""
+        middle = (first.x + last.x) / 2
+        side = 0 if self.zone[0] <= middle <= self.zone[1] else 1
+        return (
+            self.row.rank + side,
+            side,
+            self.section_best,
+            self.section_index,
+            abs(middle - self.mid_x),
+            self.centre_distance,
+        )
 
 
 @dataclass
@@ -61,10 +115,12 @@ class CompiledLayout:
     key: str
     layout: SeatLayout
     seats: dict[str, SeatInfo] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # older SECTION-ROW-NUMBER id -> seat id
     rows: list[RowPlan] = field(default_factory=list)
-    by_desirability: list[RowPlan] = field(default_factory=list)  # best rank first, then nearest the centre row
+    by_desirability: list[RowPlan] = field(default_factory=list)  # by ``RowPlan.bound``: best first
     row_of: dict[str, int] = field(default_factory=dict)  # seat id -> index in ``rows``
     tier_totals: Counter[str] = field(default_factory=Counter)
+    wheelchair_tiers: list[str] = field(default_factory=list)  # tiers that have wheelchair spaces
     map_tool: str = "the seat map"  # where hints send the model for seat ids
 
     @property
@@ -74,16 +130,27 @@ class CompiledLayout:
     def section_codes(self) -> list[str]:
         return [s.code for s in self.layout.sections]
 
+    def canonical(self, seat_id: str) -> str:
+        """The seat id for ``seat_id`` as given: any case, or the older SECTION-ROW-NUMBER form. Unknown ids
+        come back upper-cased and unchanged."""
+        sid = seat_id.strip().upper()
+        return sid if sid in self.seats else self.aliases.get(sid, sid)
+
+    def seat(self, seat_id: str) -> SeatInfo:
+        """The seat with this id, old or new form (``KeyError`` when there is none)."""
+        return self.seats[self.canonical(seat_id)]
+
     def resolve(self, seat_ids: Iterable[str]) -> list[SeatInfo]:
         """Seats by id, in the order given; refuses unknown ids, repeats and half couple pairs."""
-        ids = [s.strip().upper() for s in seat_ids]
+        ids = [self.canonical(s) for s in seat_ids]
+        example = next((s.seat_id for s in self.seats.values() if not s.standing), "STL-ROW5-SEAT12")
         if not ids:
-            raise InvalidInputError("No seats given.", "Pass seat ids such as 'STL-5-12', or a tier and a quantity.")
+            raise InvalidInputError("No seats given.", f"Pass seat ids such as {example!r}, or a tier and a quantity.")
         unknown = [s for s in ids if s not in self.seats]
         if unknown:
             raise NotFoundError(
                 f"Seat {unknown[0]!r} does not exist here.",
-                f"Seat ids look like 'STL-5-12' (section-row-seat); read them from {self.map_tool}.",
+                f"Seat ids look like {example!r} (section, row, seat); read them from {self.map_tool}.",
                 field="seat_ids",
             )
         if len(set(ids)) != len(ids):
@@ -99,6 +166,7 @@ class CompiledLayout:
                 )
         return seats
 
+    # ----- best available ----------------------------------------------------------------------------
     def best_available(
         self,
         tier: str,
@@ -106,119 +174,122 @@ class CompiledLayout:
         unavailable: Container[str],
         *,
         allow_split: bool = False,
-        accessible: bool = False,
+        wheelchair: bool = False,
     ) -> list[SeatInfo]:
-        """``quantity`` adjacent free seats of ``tier``: best row rank first, then nearest the centre.
+        """The best ``quantity`` adjacent free seats of ``tier`` (ranked as the module docstring says).
 
         Adjacent means side by side with no aisle between and no couple pair cut in half. Wheelchair
-        spaces are only handed out when ``accessible`` asks for them. With ``allow_split`` and no
-        adjacent run left, the best single seats instead; otherwise empty. Standing sections have
-        no adjacency: any free places of the tier will do. Rows are visited best first and the
-        search stops at the first row that cannot beat what it found, so a pick reads a few rows,
-        not the whole house.
+        spaces are handed out only with ``wheelchair``, and then as one space of ``tier`` with
+        ``quantity - 1`` companion seats (standard seats of any tier) right beside it. With
+        ``allow_split`` and no adjacent run left, the best single seats instead; otherwise empty.
+        Standing sections have no adjacency: any free places of the tier will do. Rows are visited
+        best first and the search stops at the first row that cannot beat what it found, so a pick
+        reads a few rows, not the whole house.
         """
-        best: tuple[tuple[int, int, float], list[SeatInfo]] | None = None
-        for plan in self.by_desirability:
-            if best is not None and (plan.row.rank, plan.centre_distance) > best[0][:2]:
-                break
-            seats = plan.seats
-            if plan.section.standing:
-                free = [s for s in seats if s.tier == tier and s.seat_id not in unavailable]
-                if len(free) >= quantity:
-                    score = (plan.row.rank, plan.centre_distance, 0.0)
-                    if best is None or score < best[0]:
-                        best = (score, free[:quantity])
-                continue
-            run: list[SeatInfo] = []
-            for seat in seats:
-                if seat.tier != tier or seat.seat_id in unavailable or (seat.accessible and not accessible):
-                    run = []
-                    continue
-                if run and seat.x != run[-1].x + 1:  # an aisle between them
-                    run = []
-                run.append(seat)
-                if len(run) < quantity:
-                    continue
-                window = run[-quantity:]
-                if window[0].kind == "couple_right" or window[-1].kind == "couple_left":
-                    continue
-                centre = (window[0].x + window[-1].x) / 2
-                score = (plan.row.rank, plan.centre_distance, abs(centre - plan.mid_x))
-                if best is None or score < best[0]:
-                    best = (score, list(window))
-        if best is not None:
-            return best[1]
-        if not allow_split:
+        found = self._best_windows(tier, quantity, unavailable, 1, wheelchair=wheelchair)
+        if found:
+            return found[0]
+        if not allow_split or wheelchair:
             return []
         singles = [
-            (s.rank, plan.centre_distance, abs(s.x - plan.mid_x), s)
+            (plan.score(s, s), s)
             for plan in self.by_desirability
             for s in plan.seats
-            if s.tier == tier and s.seat_id not in unavailable and not s.partner and (accessible or not s.accessible)
+            if s.tier == tier and s.seat_id not in unavailable and not s.partner and not s.accessible
         ]
         if len(singles) < quantity:
             return []
-        singles.sort(key=lambda t: t[:3])
-        return [t[3] for t in singles[:quantity]]
+        singles.sort(key=lambda t: t[0])
+        return [t[1] for t in singles[:quantity]]
 
     def near_best(
-        self, tier: str, quantity: int, unavailable: Container[str], count: int, *, accessible: bool = False
+        self, tier: str, quantity: int, unavailable: Container[str], count: int, *, wheelchair: bool = False
     ) -> list[list[SeatInfo]]:
         """Up to ``count`` of the best windows of ``quantity`` adjacent free seats, best first.
 
         For a racer whose first pick was taken by someone faster: the others who lost the same race
         want the same next-best seats, so it picks among the few best instead of queueing behind them.
         """
-        found: list[tuple[tuple[int, int, float], list[SeatInfo]]] = []
+        return self._best_windows(tier, quantity, unavailable, count, wheelchair=wheelchair)
+
+    def _best_windows(
+        self, tier: str, quantity: int, unavailable: Container[str], count: int, *, wheelchair: bool
+    ) -> list[list[SeatInfo]]:
+        found: list[tuple[Score, list[SeatInfo]]] = []
         for plan in self.by_desirability:
-            if len(found) >= count and (plan.row.rank, plan.centre_distance) > found[count - 1][0][:2]:
+            if len(found) >= count and plan.bound > found[-1][0]:
                 break
-            if plan.section.standing:
+            before = len(found)
+            found.extend(self._windows(plan, tier, quantity, unavailable, wheelchair))
+            if len(found) > before:
+                found.sort(key=lambda f: f[0])  # stable: on equal scores the leftmost, the earlier row
+                del found[count:]
+        return [w for _, w in found]
+
+    @staticmethod
+    def _windows(
+        plan: RowPlan, tier: str, quantity: int, unavailable: Container[str], wheelchair: bool
+    ) -> Iterator[tuple[Score, list[SeatInfo]]]:
+        """Every free window of ``quantity`` seats in this row that a request may get, with its score."""
+        if plan.section.standing:
+            if not wheelchair:
+                free = [s for s in plan.seats if s.tier == tier and s.seat_id not in unavailable]
+                if len(free) >= quantity:
+                    yield plan.bound, free[:quantity]
+            return
+        run: list[SeatInfo] = []
+        for seat in plan.seats:
+            if wheelchair:
+                usable = seat.kind == "standard" or (seat.accessible and seat.tier == tier)
+            else:
+                usable = seat.tier == tier and not seat.accessible
+            if not usable or seat.seat_id in unavailable:
+                run = []
                 continue
-            run: list[SeatInfo] = []
-            for seat in plan.seats:
-                if seat.tier != tier or seat.seat_id in unavailable or (seat.accessible and not accessible):
-                    run = []
-                    continue
-                if run and seat.x != run[-1].x + 1:
-                    run = []
-                run.append(seat)
-                if len(run) < quantity:
-                    continue
-                window = run[-quantity:]
-                if window[0].kind == "couple_right" or window[-1].kind == "couple_left":
-                    continue
-                centre = (window[0].x + window[-1].x) / 2
-                found.append(((plan.row.rank, plan.centre_distance, abs(centre - plan.mid_x)), list(window)))
-            found.sort(key=lambda f: f[0])
-        return [w for _, w in found[:count]]
+            if run and seat.x != run[-1].x + 1:  # an aisle between them
+                run = []
+            run.append(seat)
+            if len(run) < quantity:
+                continue
+            window = run[-quantity:]
+            if window[0].kind == "couple_right" or window[-1].kind == "couple_left":
+                continue
+            if wheelchair and sum(1 for s in window if s.accessible) != 1:
+                continue  # one wheelchair space, the others its companions
+            yield plan.score(window[0], window[-1]), list(window)
 
 
 def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat map") -> CompiledLayout:
     """Index a layout once; ``key`` names it (venue + zoning, or auditorium) for caches and logs,
     ``map_tool`` the tool whose output holds seat ids, for error hints."""
     out = CompiledLayout(key=key, layout=layout, map_tool=map_tool)
-    for section in layout.sections:
+    for section_index, section in enumerate(layout.sections):
         labels = [r.label for r in section.rows]
         centre_index = labels.index(section.centre_row) if section.centre_row else (len(labels) - 1) // 2
         xs = [seat.x for row in section.rows for seat in row.seats]
         min_x, max_x = min(xs), max(xs)
+        mid_x = (min_x + max_x) / 2
+        quarter = (max_x - min_x + 1) / 4
+        section_best = min(r.rank for r in section.rows)
+        former = section.legacy_code or section.code
         place = 0
         for index, row in enumerate(section.rows):
             infos: list[SeatInfo] = []
             for seat in row.seats:
                 place += 1
-                sid = seat_id_of(section.code, row.label, seat.number)
+                legacy = legacy_seat_id_of(former, row.label, seat.number)
+                if section.standing:
+                    sid = place_id_of(section.code, place)
+                    label = f"{section.name}, place {place}"
+                else:
+                    sid = seat_id_of(section.code, row.label, seat.number)
+                    what = "wheelchair space" if seat.kind == "accessible" else "seat"
+                    label = f"{section.name}, row {row.label}, {what} {seat.number}"
                 partner = ""
                 if seat.kind == "couple_left":
                     partner = seat_id_of(section.code, row.label, seat.number + 1)
                 elif seat.kind == "couple_right":
                     partner = seat_id_of(section.code, row.label, seat.number - 1)
-                label = (
-                    f"{section.name}, place {place}"
-                    if section.standing
-                    else f"{section.name}, row {row.label}, seat {seat.number}"
-                )
                 info = SeatInfo(
                     seat_id=sid,
                     section=section.code,
@@ -231,25 +302,34 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
                     standing=section.standing,
                     label=label,
                     partner=partner,
+                    legacy_id=legacy,
                 )
                 infos.append(info)
                 out.seats[sid] = info
+                out.aliases[legacy] = sid
                 out.tier_totals[seat.tier] += 1
+                if info.accessible and seat.tier not in out.wheelchair_tiers:
+                    out.wheelchair_tiers.append(seat.tier)
             out.rows.append(
                 RowPlan(
                     section=section,
                     row=row,
                     seats=infos,
                     centre_distance=abs(index - centre_index),
-                    mid_x=(min_x + max_x) / 2,
+                    mid_x=mid_x,
                     min_x=min_x,
+                    zone=(mid_x - quarter, mid_x + quarter),
+                    section_best=section_best,
+                    section_index=section_index,
                 )
             )
+    for sid in out.seats:
+        out.aliases.pop(sid, None)  # an id of today never means another seat
     for index, plan in enumerate(out.rows):
         _draw(plan)
         for info in plan.seats:
             out.row_of[info.seat_id] = index
-    out.by_desirability = sorted(out.rows, key=lambda p: (p.row.rank, p.centre_distance))
+    out.by_desirability = sorted(out.rows, key=lambda p: p.bound)
     return out
 
 

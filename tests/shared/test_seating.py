@@ -1,11 +1,14 @@
 """The shared seating engine on real databases: layouts, best available, holds that lapse, sales, races.
 
 The engine is shared code with no HTTP of its own, so it is exercised directly on a SQLite file and
-on PostgreSQL; the verticals' tests drive the same engine through their MCP tools.
+on PostgreSQL; the verticals' tests drive the same engine through their MCP tools. Best available is
+also checked on every layout the fixtures have: every event's zoning of its venue and every screen.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -13,16 +16,26 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, insert, select
 from sqlalchemy.engine import Engine
 
+from servers.movies.backend.catalog import CinemaRec
+from servers.tickets.backend.catalog import Catalog, EventRec, VenueRec
+from servers.tickets.backend.inventory import Inventory
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.kit.db import make_engine, session_scope
-from shared.schemas.seating import LayoutRow, LayoutSeat, LayoutSection, SeatLayout
-from shared.seating import InventorySpec, SeatingEngine, compile_layout
+from shared.kit.settings import REPO_FIXTURES
+from shared.schemas.seating import SEAT_ID_FORMAT, LayoutRow, LayoutSeat, LayoutSection, SeatLayout
+from shared.seating import CompiledLayout, InventorySpec, SeatInfo, SeatingEngine, compile_layout
 
 NOW = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
 TTL = timedelta(minutes=10)
+SEAT_ID = re.compile(r"^[A-Z0-9_]+-ROW[A-Z0-9]+-SEAT\d+$")
+
+
+def sid(row: int | str, number: int) -> str:
+    """A seat id of the test hall."""
+    return f"H-ROW{row}-SEAT{number}"
 
 
 def hall() -> SeatLayout:
@@ -50,7 +63,7 @@ PRICES = {"STD": 1200, "VIP": 1600, "LOVE": 3000}
 def spec_for(inventory_id: str) -> InventorySpec:
     if not inventory_id.startswith("shw_"):
         raise NotFoundError(f"No showtime {inventory_id!r}.", "Use a showtime id.")
-    blocked = frozenset({"H-2-1", "H-2-2"}) if inventory_id == "shw_blocked" else frozenset()
+    blocked = frozenset({sid(2, 1), sid(2, 2)}) if inventory_id == "shw_blocked" else frozenset()
     return InventorySpec(inventory_id, LAYOUT, PRICES, "EUR", blocked)
 
 
@@ -72,19 +85,53 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engine,
 def test_layout_rules() -> None:
     assert LAYOUT.tier_totals == Counter({"STD": 30, "VIP": 20, "LOVE": 10})
     with pytest.raises(InvalidInputError, match="couple"):
-        LAYOUT.resolve(["H-6-1"])
-    assert [s.seat_id for s in LAYOUT.resolve(["h-6-1", "H-6-2"])] == ["H-6-1", "H-6-2"]
-    with pytest.raises(NotFoundError, match="H-9-9"):
-        LAYOUT.resolve(["H-9-9"])
+        LAYOUT.resolve([sid(6, 1)])
+    assert [s.seat_id for s in LAYOUT.resolve(["h-row6-seat1", sid(6, 2)])] == [sid(6, 1), sid(6, 2)]
+    with pytest.raises(NotFoundError, match=sid(9, 9)):
+        LAYOUT.resolve([sid(9, 9)])
     with pytest.raises(InvalidInputError, match="twice"):
-        LAYOUT.resolve(["H-1-2", "H-1-2"])
+        LAYOUT.resolve([sid(1, 2), sid(1, 2)])
     with pytest.raises(ValueError, match="couple"):
         LayoutRow(label="X", seats=[LayoutSeat(number=1, x=0, kind="couple_left", tier="A")])
 
 
+def test_seat_ids_read_on_their_own_and_the_older_ids_still_mean_the_same_seats() -> None:
+    assert sid(4, 5) in LAYOUT.seats and all(SEAT_ID.match(s) and len(s) <= 100 for s in LAYOUT.seats)
+    assert "SEAT" in SEAT_ID_FORMAT and "STL-ROW5-SEAT12" in SEAT_ID_FORMAT and "STL-5-12" in SEAT_ID_FORMAT
+    assert [s.seat_id for s in LAYOUT.resolve(["H-4-5", "h-4-6"])] == [sid(4, 5), sid(4, 6)]
+    assert LAYOUT.canonical("H-1-1") == sid(1, 1) and LAYOUT.seat("h-1-1").label == "Hall, row 1, wheelchair space 1"
+    with pytest.raises(InvalidInputError, match="twice"):
+        LAYOUT.resolve(["H-4-5", sid(4, 5)])  # the same seat under both names
+    standing = compile_layout(
+        "club",
+        SeatLayout(
+            sections=[
+                LayoutSection(
+                    code="GA",
+                    name="Floor",
+                    standing=True,
+                    rows=[
+                        LayoutRow(label=str(r), seats=[LayoutSeat(number=n, x=n, tier="GA") for n in (1, 2)])
+                        for r in (1, 2)
+                    ],
+                )
+            ]
+        ),
+    )
+    assert list(standing.seats) == ["GA-PLACE1", "GA-PLACE2", "GA-PLACE3", "GA-PLACE4"]
+    assert standing.canonical("GA-2-1") == "GA-PLACE3" and standing.seats["GA-PLACE3"].label == "Floor, place 3"
+    movie = compile_layout("screen", SeatLayout(sections=[LayoutSection(
+        code="SALI1", legacy_code="H", name="Sali 1", rows=[LayoutRow(label="H", seats=[
+            LayoutSeat(number=15, x=0, tier="STD")])])]))  # fmt: skip
+    assert movie.canonical("H-H-15") == "SALI1-ROWH-SEAT15"  # the id that read as 'hall H, row H'
+
+
 def test_best_available_prefers_centre_and_respects_aisles_and_couples() -> None:
     # centre row 4 (VIP rows are 3 and 4), centred horizontally around the aisle
-    assert [s.seat_id for s in LAYOUT.best_available("VIP", 2, set())] in (["H-4-5", "H-4-6"], ["H-4-4", "H-4-5"])
+    assert [s.seat_id for s in LAYOUT.best_available("VIP", 2, set())] in (
+        [sid(4, 5), sid(4, 6)],
+        [sid(4, 4), sid(4, 5)],
+    )
     four = LAYOUT.best_available("VIP", 4, set())
     assert all(s.row == "4" for s in four)
     assert len({s.number > 5 for s in four}) == 1, "four seats side by side never straddle the aisle"
@@ -97,6 +144,190 @@ def test_best_available_prefers_centre_and_respects_aisles_and_couples() -> None
     assert LAYOUT.best_available("LOVE", 3, set()) == [], "three seats would cut a couple pair in half"
 
 
+# ----- best available on every layout of the fixtures ----------------------------------------------
+def fixture_layouts() -> list[CompiledLayout]:
+    """Every event's zoning of its venue, and every screen of every cinema, as the backends compile them."""
+    read = lambda *p: json.loads(REPO_FIXTURES.joinpath(*p).read_text(encoding="utf-8"))  # noqa: E731
+    venues = [VenueRec.model_validate(v) for v in read("tickets", "venues.json")["venues"]]
+    events = [EventRec.model_validate(e) for e in read("tickets", "events.json")["events"]]
+    inventory = Inventory(Catalog.build(venues, events, []))
+    cinemas = [CinemaRec.model_validate(c) for c in read("movies", "cinemas.json")["cinemas"]]
+    return [inventory.layout(e) for e in events] + [
+        compile_layout(a.id, a.layout()) for c in cinemas for a in c.auditoriums
+    ]
+
+
+def free_pairs(layout: CompiledLayout, tier: str, taken: set[str]) -> list[tuple[SeatInfo, SeatInfo]]:
+    """Every two free seats of ``tier`` side by side (no aisle between, no wheelchair space, no half couple)."""
+    out = []
+    for plan in layout.rows:
+        if plan.section.standing:
+            continue
+        for a, b in zip(plan.seats, plan.seats[1:], strict=False):
+            if (
+                b.x == a.x + 1
+                and a.tier == b.tier == tier
+                and not (a.accessible or b.accessible)
+                and a.kind != "couple_right"
+                and b.kind != "couple_left"
+                and not {a.seat_id, b.seat_id} & taken
+            ):
+                out.append((a, b))
+    return out
+
+
+def off_centre(layout: CompiledLayout, a: SeatInfo, b: SeatInfo) -> tuple[float, float]:
+    """How far the middle of seats a..b is from its section's centre line, and a quarter of the section's width."""
+    xs = [s.x for s in layout.seats.values() if s.section == a.section]
+    return abs((a.x + b.x) / 2 - (min(xs) + max(xs)) / 2), (max(xs) - min(xs) + 1) / 4
+
+
+def test_best_available_picks_the_centre_of_the_best_band_and_section_on_every_fixture_layout() -> None:
+    """Two seats on an empty map: in the best-ranked row band, in the best section of that band (main floor before
+    upper tiers, side terraces last), and nearest the section's centre line among that band's free pairs."""
+    layouts = fixture_layouts()
+    assert len(layouts) == 61 + 9
+    checked = 0
+    for layout in layouts:
+        order = {s.code: (min(r.rank for r in s.rows), i) for i, s in enumerate(layout.layout.sections)}
+        for tier in layout.tiers:
+            pairs = free_pairs(layout, tier, set())
+            if not pairs:
+                continue
+            pick = layout.best_available(tier, 2, set())
+            assert len(pick) == 2 and (pick[0], pick[1]) in pairs, (layout.key, tier)
+            band = min(a.rank for a, _ in pairs)
+            assert pick[0].rank == band, (layout.key, tier, pick)
+            in_band = [p for p in pairs if p[0].rank == band]
+            best_section = min((order[a.section] for a, _ in in_band))
+            assert order[pick[0].section] == best_section, (layout.key, tier, pick)
+
+            nearest = min(off_centre(layout, a, b)[0] for a, b in in_band if order[a.section] == best_section)
+            distance, quarter = off_centre(layout, pick[0], pick[1])
+            assert distance == nearest, (layout.key, tier, pick)
+            assert distance <= quarter, "in the middle half of the row"
+            checked += 1
+    assert checked > 150
+
+
+def test_a_centre_pair_one_band_back_beats_a_side_pair_by_the_aisle() -> None:
+    """Kinopalatsi's Sali 1 (aisles after seats 5 and 19): with the sweet-spot row K gone and row J's centre block
+    taken, "2 seats in the middle" are row I's centre, not J-20/J-21 beside the aisle."""
+    layout = next(x for x in fixture_layouts() if x.key == "cin_n1376356017-1")
+    centre = layout.layout.sections[0].code
+    taken = {s.seat_id for s in layout.seats.values() if s.row == "K" or (s.row == "J" and 6 <= s.number <= 19)}
+    assert [s.seat_id for s in layout.best_available("STD", 2, set())] == [
+        f"{centre}-ROWK-SEAT12",
+        f"{centre}-ROWK-SEAT13",
+    ]
+    assert [s.seat_id for s in layout.best_available("STD", 2, taken)] == [
+        f"{centre}-ROWI-SEAT12",
+        f"{centre}-ROWI-SEAT13",
+    ]
+    # the side block of the same band still comes before the centre two bands back
+    more = taken | {s.seat_id for s in layout.seats.values() if s.row in ("I", "L")}
+    assert {s.row for s in layout.best_available("STD", 2, more)} == {"J"}
+
+
+def test_centre_floor_pairs_beat_a_side_terrace_of_the_same_band() -> None:
+    """Musiikkitalo, tier B (rank 2): rows 13–17 of the floor, the upper tiers and both terraces. The floor's centre
+    comes first, then (with the floor gone) the first and second tiers, and the terraces last."""
+    layouts = [x for x in fixture_layouts() if x.key.startswith("vnu_w58023634:") and "B" in x.tier_totals]
+    assert layouts
+    layout = layouts[0]
+    pick = layout.best_available("B", 2, set())
+    assert {s.section for s in pick} == {"FLR"} and [s.number for s in pick] == [18, 19]
+    floor = {s.seat_id for s in layout.seats.values() if s.section == "FLR"}
+    assert {s.section for s in layout.best_available("B", 2, floor)} == {"T1"}
+    upper = floor | {s.seat_id for s in layout.seats.values() if s.section in ("T1", "T2")}
+    assert {s.section for s in layout.best_available("B", 2, upper)} == {"TL"}
+
+
+# ----- wheelchair spaces ---------------------------------------------------------------------------
+def test_wheelchair_spaces_only_when_asked_and_then_with_companions_beside_them() -> None:
+    everything_but_two = {s for s in LAYOUT.seats if s.startswith("H-ROW1-") and s not in (sid(1, 1), sid(1, 2))}
+    rest = (everything_but_two - {sid(1, 10)}) | {s for s in LAYOUT.seats if LAYOUT.seats[s].row in ("2", "5")}
+    picked = LAYOUT.best_available("STD", 1, rest)
+    assert [s.seat_id for s in picked] == [sid(1, 2)], "the wheelchair spaces H-1-1 and H-1-10 are skipped"
+    assert LAYOUT.best_available("STD", 1, rest | {sid(1, 2)}) == []
+    assert LAYOUT.best_available("STD", 1, rest | {sid(1, 2)}, wheelchair=True)[0].accessible
+    # one space and quantity - 1 companions right beside it, in the same row and block
+    two = LAYOUT.best_available("STD", 2, set(), wheelchair=True)
+    assert [s.accessible for s in two].count(True) == 1 and two[1].x == two[0].x + 1 and two[0].row == "1"
+    three = LAYOUT.best_available("STD", 3, set(), wheelchair=True)
+    assert [s.accessible for s in three].count(True) == 1 and three[-1].x - three[0].x == 2
+    assert LAYOUT.best_available("STD", 2, {sid(1, 2), sid(1, 9)}, wheelchair=True) == []
+    assert LAYOUT.best_available("VIP", 2, set(), wheelchair=True) == [], "no VIP spaces"
+
+
+def test_a_wheelchair_space_and_a_companion_seat_are_held_together(db: tuple[Engine, SeatingEngine]) -> None:
+    engine, seating = db
+    with session_scope(engine) as s:
+        hold = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, tier="STD", quantity=2, wheelchair=True)
+        assert [x.kind for x in hold.seats].count("accessible") == 1 and len(hold.seats) == 2
+        assert any("wheelchair space" in x.label for x in hold.seats)
+        assert hold.total.amount_minor == 2 * PRICES["STD"]
+        m = seating.seat_map(s, "shw_1", now=NOW, user_id="usr_a")
+        row = next(r for r in m.sections[0].rows if r.row == "1")
+        assert row.seats.count("y") == 2 and row.seats.count("a") == 1
+    other_space = next(
+        x for x in LAYOUT.seats.values() if x.accessible and x.seat_id not in {y.seat_id for y in hold.seats}
+    )
+    companion = sid(1, 9) if other_space.number == 10 else sid(1, 2)
+    with session_scope(engine) as s:  # someone takes the seat beside the other space
+        seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=[companion])
+    with session_scope(engine) as s, pytest.raises(ConflictError) as refused:
+        seating.hold(s, "shw_1", user_id="usr_c", now=NOW, ttl=TTL, tier="STD", quantity=2, wheelchair=True)
+    text = str(refused.value)
+    assert "1 wheelchair space(s) of tier STD are free, but none has 1 free companion seat(s)" in text
+    assert not text.startswith("Only"), text
+    with session_scope(engine) as s:  # the space alone is still there
+        alone = seating.hold(s, "shw_1", user_id="usr_c", now=NOW, ttl=TTL, tier="STD", quantity=1, wheelchair=True)
+        assert [x.seat_id for x in alone.seats] == [other_space.seat_id]
+    with session_scope(engine) as s, pytest.raises(InvalidInputError, match="no wheelchair spaces"):
+        seating.hold(s, "shw_1", user_id="usr_d", now=NOW, ttl=TTL, tier="VIP", quantity=2, wheelchair=True)
+
+
+def test_racing_wheelchair_requests_get_whole_space_and_companion_pairs(db: tuple[Engine, SeatingEngine]) -> None:
+    """Eight threads want a wheelchair space with a companion seat at once; the hall has two spaces. Two get a
+    space and the seat beside it, the others are refused saying why, and no seat is held twice."""
+    engine, seating = db
+    barrier = threading.Barrier(8)
+    held: list[list[str]] = []
+    refused: list[str] = []
+    lock = threading.Lock()
+
+    def client(i: int) -> None:
+        barrier.wait()
+        try:
+            with session_scope(engine) as s:
+                hold = seating.hold(
+                    s, "shw_wc", user_id=f"usr_{i}", now=NOW, ttl=TTL, tier="STD", quantity=2, wheelchair=True
+                )
+            with lock:
+                held.append([x.seat_id for x in hold.seats])
+        except ConflictError as exc:
+            with lock:
+                refused.append(str(exc))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(held) == 2 and len(refused) == 6
+    assert all("wheelchair space" in r for r in refused)
+    seats = [x for pair in held for x in pair]
+    assert len(seats) == len(set(seats))
+    for pair in held:
+        infos = [LAYOUT.seats[x] for x in pair]
+        assert [i.accessible for i in infos].count(True) == 1 and abs(infos[0].x - infos[1].x) == 1
+    with session_scope(engine) as s:
+        claimed = s.connection().execute(select(seating.claims.c.seat_id)).scalars().all()
+    assert sorted(claimed) == sorted(seats)
+
+
+# ----- holds, sales, lapses, races -----------------------------------------------------------------
 def test_hold_map_sell_refund_cycle(db: tuple[Engine, SeatingEngine]) -> None:
     engine, seating = db
     with session_scope(engine) as s:
@@ -130,10 +361,55 @@ def test_hold_map_sell_refund_cycle(db: tuple[Engine, SeatingEngine]) -> None:
         assert seating.remaining(s, ["shw_1"], later)["shw_1"]["VIP"] == 20
 
 
+def test_claims_and_holds_stored_with_the_older_ids_still_hold_their_seats(db: tuple[Engine, SeatingEngine]) -> None:
+    """A database written before seat ids named the row and the seat: its claims and holds carry 'H-4-5'. They
+    read back under today's ids, keep their seats from everyone else, and can be sold and refunded."""
+    engine, seating = db
+    later = NOW + TTL * 3
+    with session_scope(engine) as s:
+        conn = s.connection()
+        conn.execute(
+            insert(seating.claims),
+            [
+                {"inventory_id": "shw_old", "seat_id": "H-4-5", "tier": "VIP", "hold_id": "hld_sold",
+                 "user_id": "usr_a", "order_id": "ord_old", "expires_at": NOW},
+                {"inventory_id": "shw_old", "seat_id": "H-4-4", "tier": "VIP", "hold_id": "hld_live",
+                 "user_id": "usr_a", "order_id": "", "expires_at": later},
+            ],
+        )  # fmt: skip
+        conn.execute(
+            insert(seating.holds).values(
+                id="hld_live", inventory_id="shw_old", user_id="usr_a", request_key="", seats=[["H-4-4", 1600]],
+                total_minor=1600, currency="EUR", created_at=NOW, expires_at=later, released_at=None, order_id="",
+            )
+        )  # fmt: skip
+    with session_scope(engine) as s:
+        spec = spec_for("shw_old")
+        assert {sid(4, 4), sid(4, 5)} <= seating.unavailable(s, spec, NOW)
+        row4 = next(
+            r for r in seating.seat_map(s, "shw_old", now=NOW, user_id="usr_a").sections[0].rows if r.row == "4"
+        )
+        assert row4.seats.count("y") == 1 and row4.seats.count("x") == 1
+        old = seating.get_hold(s, "hld_live", user_id="usr_a", now=NOW)
+        assert [x.seat_id for x in old.seats] == [sid(4, 4)] and old.seats[0].label == "Hall, row 4, seat 4"
+        again = seating.hold(s, "shw_old", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=[sid(4, 4)])
+        assert again.hold_id == "hld_live", "the same seats under today's id are the same live hold"
+        for wanted in ([sid(4, 5)], ["H-4-5"], [sid(4, 4)]):
+            with pytest.raises(ConflictError, match="no longer available"):
+                seating.hold(s, "shw_old", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=wanted)
+        best = seating.hold(s, "shw_old", user_id="usr_b", now=NOW, ttl=TTL, tier="VIP", quantity=2)
+        assert not {x.seat_id for x in best.seats} & {sid(4, 4), sid(4, 5)}
+    with session_scope(engine) as s:
+        assert seating.sell(s, "hld_live", user_id="usr_a", order_id="ord_new", now=NOW).status == "sold"
+        assert seating.unsell(s, "ord_old", [sid(4, 5)], "shw_old") == 1, "refunded under today's id"
+        assert seating.unsell(s, "ord_new", ["H-4-4"], "shw_old") == 1, "or under the old one"
+        assert not {sid(4, 4), sid(4, 5)} & seating.unavailable(s, spec_for("shw_old"), NOW)
+
+
 def test_holds_lapse_by_themselves(db: tuple[Engine, SeatingEngine]) -> None:
     engine, seating = db
     with session_scope(engine) as s:
-        hold = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=["H-1-3", "H-1-4"])
+        hold = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=[sid(1, 3), sid(1, 4)])
     after = NOW + TTL
     with session_scope(engine) as s:
         assert seating.get_hold(s, hold.hold_id, user_id="usr_a", now=after).status == "expired"
@@ -141,11 +417,11 @@ def test_holds_lapse_by_themselves(db: tuple[Engine, SeatingEngine]) -> None:
         with pytest.raises(ConflictError, match="expired"):
             seating.sell(s, hold.hold_id, user_id="usr_a", order_id="ord_1", now=after)
     with session_scope(engine) as s:  # someone else takes the lapsed seats
-        taken = seating.hold(s, "shw_1", user_id="usr_b", now=after, ttl=TTL, seat_ids=["H-1-4"])
+        taken = seating.hold(s, "shw_1", user_id="usr_b", now=after, ttl=TTL, seat_ids=[sid(1, 4)])
         assert taken.status == "held"
     with session_scope(engine) as s:
         rows = s.connection().execute(select(seating.claims.c.seat_id, seating.claims.c.user_id)).all()
-        assert dict(rows) == {"H-1-3": "usr_a", "H-1-4": "usr_b"}, "only the lapsed claim that was wanted is replaced"
+        assert dict(rows) == {sid(1, 3): "usr_a", sid(1, 4): "usr_b"}, "only the lapsed claim wanted is replaced"
         released = seating.release(s, taken.hold_id, user_id="usr_b", now=after)
         assert released.status == "released"
         assert seating.release(s, taken.hold_id, user_id="usr_b", now=after).status == "released"
@@ -154,12 +430,13 @@ def test_holds_lapse_by_themselves(db: tuple[Engine, SeatingEngine]) -> None:
 def test_bad_requests_change_nothing(db: tuple[Engine, SeatingEngine]) -> None:
     engine, seating = db
     cases = [
-        {"seat_ids": ["H-2-1"], "inventory": "shw_blocked"},
+        {"seat_ids": [sid(2, 1)], "inventory": "shw_blocked"},
         {"tier": "GOLD", "quantity": 1},
         {"tier": "VIP", "quantity": 0},
         {"tier": "VIP", "quantity": 11},
-        {"seat_ids": ["H-1-1"], "tier": "VIP", "quantity": 1},
-        {"seat_ids": ["H-6-2"]},
+        {"seat_ids": [sid(1, 1)], "tier": "VIP", "quantity": 1},
+        {"seat_ids": [sid(6, 2)]},
+        {"tier": "LOVE", "quantity": 2, "wheelchair": True},
     ]
     for case in cases:
         inventory = str(case.pop("inventory", "shw_1"))
@@ -173,7 +450,7 @@ def test_bad_requests_change_nothing(db: tuple[Engine, SeatingEngine]) -> None:
 def test_racing_holds_and_sales_sell_each_seat_once(db: tuple[Engine, SeatingEngine]) -> None:
     """Twelve threads race for the same few seats (explicit and best available) and buy what they get."""
     engine, seating = db
-    wanted = [["H-4-4", "H-4-5"], ["H-4-5", "H-4-6"], ["H-4-6", "H-4-7"], ["H-4-5"]]
+    wanted = [[sid(4, 4), sid(4, 5)], [sid(4, 5), sid(4, 6)], [sid(4, 6), sid(4, 7)], [sid(4, 5)]]
     barrier = threading.Barrier(12)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -216,15 +493,6 @@ def test_racing_holds_and_sales_sell_each_seat_once(db: tuple[Engine, SeatingEng
     assert sum(len(v) for v in paid.values()) <= 20
 
 
-def test_wheelchair_spaces_only_when_asked() -> None:
-    everything_but_two = {s for s in LAYOUT.seats if s.startswith("H-1-") and s not in ("H-1-1", "H-1-2", "H-1-10")}
-    rest = everything_but_two | {s for s in LAYOUT.seats if s.split("-")[1] in ("2", "5")}
-    picked = LAYOUT.best_available("STD", 1, rest)
-    assert [s.seat_id for s in picked] == ["H-1-2"], "the wheelchair spaces H-1-1 and H-1-10 are skipped"
-    assert LAYOUT.best_available("STD", 1, rest | {"H-1-2"}) == []
-    assert LAYOUT.best_available("STD", 1, rest | {"H-1-2"}, accessible=True)[0].accessible
-
-
 def test_per_user_limit_and_retries_find_the_first_hold(db: tuple[Engine, SeatingEngine]) -> None:
     engine, seating = db
     with session_scope(engine) as s:
@@ -244,38 +512,21 @@ def test_per_user_limit_and_retries_find_the_first_hold(db: tuple[Engine, Seatin
         seating.hold(s, "shw_1", user_id="usr_a", now=NOW + TTL, ttl=TTL, tier="STD", quantity=4, limit=4)
 
 
-def test_best_available_wheelchair_spaces_by_request(db: tuple[Engine, SeatingEngine]) -> None:
-    engine, seating = db
-    row1 = [f"H-1-{n}" for n in range(2, 10)]
-    with session_scope(engine) as s:  # every standard STD seat but row 1's spaces is gone
-        seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=row1)
-        for r in ("2", "5"):
-            seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=[f"H-{r}-{n}" for n in range(1, 11)])
-    with session_scope(engine) as s, pytest.raises(ConflictError):
-        seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, tier="STD", quantity=1)
-    with session_scope(engine) as s:
-        hold = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, tier="STD", quantity=1, accessible=True)
-        assert hold.seats[0].kind == "accessible"
-        m = seating.seat_map(s, "shw_1", now=NOW, user_id="usr_a")
-        row = next(r for r in m.sections[0].rows if r.row == "1")
-        assert row.seats.count("y") == 1 and row.seats.count("a") == 1 and row.free == 1
-
-
 def test_near_best_lists_the_best_windows_first() -> None:
-    windows = LAYOUT.near_best("VIP", 2, {"H-4-5"}, 3)
+    windows = LAYOUT.near_best("VIP", 2, {sid(4, 5)}, 3)
     assert len(windows) == 3
-    assert windows[0] == LAYOUT.best_available("VIP", 2, {"H-4-5"})
+    assert windows[0] == LAYOUT.best_available("VIP", 2, {sid(4, 5)})
     for w in windows:
-        assert len(w) == 2 and "H-4-5" not in {s.seat_id for s in w} and w[1].x == w[0].x + 1
+        assert len(w) == 2 and sid(4, 5) not in {s.seat_id for s in w} and w[1].x == w[0].x + 1
     assert len({tuple(s.seat_id for s in w) for w in windows}) == 3
 
 
 def test_the_same_seats_again_return_the_live_hold(db: tuple[Engine, SeatingEngine]) -> None:
     engine, seating = db
     with session_scope(engine) as s:
-        first = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=["H-1-3", "H-1-4"])
-        again = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=["h-1-4", "H-1-3"])
+        first = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=[sid(1, 3), sid(1, 4)])
+        again = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=["h-row1-seat4", "H-1-3"])
         assert again.hold_id == first.hold_id, "a retry naming the same seats holds once"
         with pytest.raises(ConflictError, match="no longer available"):
-            seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=["H-1-3", "H-1-4"])
+            seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=[sid(1, 3), sid(1, 4)])
         assert len(s.connection().execute(select(seating.holds)).all()) == 1

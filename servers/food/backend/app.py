@@ -76,8 +76,9 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         sort: SortKey = "relevance",
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
         cursor: str = "",
+        max_min_order_minor: Annotated[int, Query(ge=0)] = 0,
     ) -> Response:
-        key = ("search", user, query, address_id, lat, lng, open_now, sort, limit, cursor)
+        key = ("search", user, query, address_id, lat, lng, open_now, sort, limit, cursor, max_min_order_minor)
         return svc.reads.respond(
             key,
             lambda: svc.search(
@@ -90,6 +91,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
                 sort=sort,
                 limit=limit,
                 cursor=cursor,
+                max_min_order_minor=max_min_order_minor,
             ),
             if_none_match,
         )

@@ -116,7 +116,7 @@ def bilingual(en: str, zh: str) -> str:
 
 @dataclass
 class Catalog:
-    """Restaurants by id, items by id, and a lowercase search text per restaurant."""
+    """Restaurants by id, items by id, shared option groups (searching them is ``search.Index``)."""
 
     restaurants: dict[str, RestaurantRec]
     cuisines: dict[str, CuisineRec]
@@ -125,20 +125,13 @@ class Catalog:
     """Per restaurant, its distinct option groups (availability cleared); items' groups carry their ids."""
     option_aliases: dict[str, str] = field(default_factory=dict)
     """Per-item option ids of the fixtures (and of carts saved before sharing) → shared option ids."""
-    _dish_text: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    _name_text: dict[str, str] = field(default_factory=dict)
-    _lookups: dict[str, dict[str, tuple[int, list[str]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for rest in self.restaurants.values():
             self._share_option_groups(rest)
-            self._name_text[rest.id] = f"{rest.name} {rest.name_zh}".lower()
-            dishes = []
             for cat in rest.menu:
                 for item in cat.items:
                     self.items[item.id] = (rest, item)
-                    dishes.append((f"{item.name} {item.name_zh} {cat.name} {cat.name_zh}".lower(), item.name))
-            self._dish_text[rest.id] = dishes
 
     def _share_option_groups(self, rest: RestaurantRec) -> None:
         """Give equal option groups of a restaurant's items one id (opg_<r>_<n>) and shared option ids
@@ -178,54 +171,6 @@ class Catalog:
     def cuisine_label(self, slug: str) -> str:
         rec = self.cuisines.get(slug)
         return bilingual(rec.en, rec.zh) if rec else slug
-
-    def cuisines_matching(self, query: str) -> set[str]:
-        q = query.lower()
-        return {
-            rec.slug
-            for rec in self.cuisines.values()
-            if any(
-                q == s.lower() or (len(q) >= 2 and q in s.lower()) for s in (rec.slug, rec.en, rec.zh, *rec.synonyms)
-            )
-        }
-
-    def lookup(self, query: str) -> dict[str, tuple[int, list[str]]]:
-        """Restaurants matching ``query`` → (relevance, matched dishes); memoized, as the catalog is static."""
-        key = query.strip().lower()
-        found = self._lookups.get(key)
-        if found is None:
-            terms, hits = self.search_terms(key)
-            found = {}
-            for rest in self.restaurants.values():
-                score, dishes = self.match(rest, terms, hits)
-                if score:
-                    found[rest.id] = (score, dishes)
-            if len(self._lookups) > 2048:
-                self._lookups.clear()
-            self._lookups[key] = found
-        return found
-
-    def search_terms(self, query: str) -> tuple[list[str], set[str]]:
-        """The query plus every label of the cuisines it names, so '咖啡' and 'coffee' search alike."""
-        q = query.strip().lower()
-        hits = self.cuisines_matching(q)
-        terms = {q}
-        for slug in hits:
-            rec = self.cuisines[slug]
-            terms |= {t.lower() for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
-        return sorted(terms), hits
-
-    def match(self, rest: RestaurantRec, terms: list[str], cuisine_hits: set[str]) -> tuple[int, list[str]]:
-        """Relevance of ``rest`` for the search terms (0 = no match) and the dishes that matched."""
-        score = 0
-        if any(t in self._name_text[rest.id] for t in terms):
-            score += 5
-        if cuisine_hits.intersection(rest.cuisines):
-            score += 3
-        dishes = [name for text, name in self._dish_text[rest.id] if any(t in text for t in terms)]
-        if dishes:
-            score += 1 + min(len(dishes), 3)
-        return score, dishes[:3]
 
     @classmethod
     def from_records(cls, restaurants: list[RestaurantRec], cuisines: list[CuisineRec]) -> Catalog:

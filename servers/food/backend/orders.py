@@ -4,11 +4,13 @@ The money path is the account's checkout core: a quote binds a confirmation toke
 of the cart, address, payment method and note and to the exact total. Placing with a token
 re-prices the cart and refuses if anything moved, and a token that already became an order returns
 that order (a retry after a lost response never charges twice). Status is derived from the
-placement time and the simulated clock, so there are no background jobs to run or to forget.
+placement time (or the booked delivery slot) and the simulated clock, so there are no background
+jobs to run or to forget.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import datetime, timedelta
 
@@ -39,21 +41,29 @@ from shared.schemas.food import (
     TimelineStep,
 )
 
-from . import pricing
+from . import pricing, slots
 from .models import CartRow, OrderRow
 from .service import FoodService
+from .slots import ACCEPT_AFTER, PICKUP_TO_RIDE, PREP_STARTS
 
 QUOTE_TTL = timedelta(minutes=10)
 CANCEL_QUOTE_TTL = timedelta(minutes=5)
 CART = "cart"  # the subject an order quote is for: the user's one cart
-ACCEPT_AFTER = timedelta(minutes=2)
-PREP_STARTS = timedelta(minutes=3)
 RIDER_NAMES = ("Aleksi", "Wei", "Noora", "Jonas", "Li Na", "Mikko", "Sanna", "Chen")
 ACTIVE: tuple[OrderStatus, ...] = ("placed", "accepted", "preparing", "picked_up", "delivering")
 POLICY = (
     "Cancellation: full refund before the restaurant accepts (about 2 minutes after ordering); "
     "50% refund while it is being prepared; no cancellation once the rider has picked it up."
 )
+SCHEDULED_POLICY = (
+    "Cancellation (scheduled order): full refund until the kitchen starts (at {start}); "
+    "50% refund while it is being prepared; no cancellation once the rider has picked it up."
+)
+DROP_EVENTS: dict[OrderStatus, str] = {
+    "accepted": "the restaurant is expected to accept the order",
+    "preparing": "the kitchen is expected to start cooking",
+    "picked_up": "the rider is expected to pick the food up",
+}
 
 
 class OrderDesk:
@@ -67,14 +77,17 @@ class OrderDesk:
 
     # ----- quoting and placing ---------------------------------------------------------
     @staticmethod
-    def _offer(row: CartRow, address_id: str, method: PaymentMethod, note: str, total: int, now: datetime) -> Offer:
-        """The cart as the user confirms it: what it holds, where it goes, how it is paid, for how much."""
+    def _offer(
+        row: CartRow, address_id: str, method: PaymentMethod, note: str, total: int, now: datetime, deliver_at: str
+    ) -> Offer:
+        """The cart as the user confirms it: what it holds, where and when it goes, how it is paid, for how much."""
+        parts: tuple[object, ...] = (row.restaurant_id, row.lines, row.coupon_code, address_id, method, note)
         return Offer(
             amount_minor=total,
-            fingerprint=fingerprint(row.restaurant_id, row.lines, row.coupon_code, address_id, method, note),
+            fingerprint=fingerprint(*parts, deliver_at) if deliver_at else fingerprint(*parts),
             expires_at=now + QUOTE_TTL,
             method=method,
-            payload={"address_id": address_id, "note": note},
+            payload={"address_id": address_id, "note": note, "deliver_at": deliver_at},
         )
 
     def quote(self, user_id: str, request: QuoteRequest) -> OrderQuote:
@@ -85,22 +98,39 @@ class OrderDesk:
             if request.address_id:
                 svc.saved_address(session, user_id, request.address_id)
                 row = CartRow.model_validate(row.model_dump() | {"address_id": request.address_id})
-            priced = svc.price_cart(session, user_id, row)
+            now = svc.now()
+            slot = slots.parse(request.deliver_at, now) if request.deliver_at.strip() else None
+            priced = svc.price_cart(session, user_id, row, slot=slot, with_coupons=False)
             if not priced.cart.can_order:
                 raise ConflictError(
                     "The cart cannot be ordered yet: " + " ".join(priced.cart.problems),
                     "Fix the cart with food_update_cart, then try again.",
                 )
             assert priced.address is not None and priced.cart.bill is not None and priced.rest is not None
-            now = svc.now()
             bill = priced.cart.bill
+            eta = priced.cart.eta_minutes
+            if slot is not None:
+                slots.check(priced.rest, slot, self._lead(priced.rest.prep_minutes, bill.distance_m), now)
+                eta = math.ceil((slot - now).total_seconds() / 60)
+            deliver_at = slot.astimezone(CITY_TZ).isoformat() if slot is not None else ""
             offer = self._offer(
-                row, priced.address.id, request.payment_method, request.note.strip(), bill.total.amount_minor, now
+                row,
+                priced.address.id,
+                request.payment_method,
+                request.note.strip(),
+                bill.total.amount_minor,
+                now,
+                deliver_at,
             )
             quote = self.checkout.quote(
                 session, user_id, action="order", subject_id=CART, direction="charge", offer=offer, now=now
             )
             pay = "wallet" if request.payment_method == "wallet" else "cash on delivery"
+            arriving = (
+                f"delivered at {slot:%a %d %b %H:%M} (scheduled)"
+                if slot is not None
+                else f"arriving in about {eta} min"
+            )
             return OrderQuote(
                 confirmation_token=quote.token,
                 expires_at=local(quote.expires_at),
@@ -108,12 +138,12 @@ class OrderDesk:
                 address=priced.address,
                 payment_method=request.payment_method,
                 bill=bill,
-                eta_minutes=priced.cart.eta_minutes,
+                eta_minutes=eta,
+                deliver_at=slot,
                 wallet_after=svc.money(quote.balance_after),
                 summary=(
                     f"Order {sum(line.quantity for line in priced.lines)} item(s) from {priced.rest.name} to "
-                    f"{priced.address.one_line}, pay {bill.total.display} by {pay}, "
-                    f"arriving in about {priced.cart.eta_minutes} min."
+                    f"{priced.address.one_line}, pay {bill.total.display} by {pay}, {arriving}."
                 ),
             )
 
@@ -132,11 +162,14 @@ class OrderDesk:
             self.checkout.require_live(claim, now)
             row = svc._cart_row(session, user_id)
             address_id, note = claim.payload["address_id"], claim.payload["note"]
+            deliver_at = claim.payload.get("deliver_at", "")
+            slot = datetime.fromisoformat(deliver_at) if deliver_at else None
             method: PaymentMethod = "cash" if claim.row.method == "cash" else "wallet"
             as_quoted = CartRow.model_validate(row.model_dump() | {"address_id": address_id})
-            priced = svc.price_cart(session, user_id, as_quoted)
+            priced = svc.price_cart(session, user_id, as_quoted, slot=slot, with_coupons=False)
             bill = priced.cart.bill
-            offer = self._offer(row, address_id, method, note, bill.total.amount_minor if bill else 0, now)
+            total = bill.total.amount_minor if bill else 0
+            offer = self._offer(row, address_id, method, note, total, now, deliver_at)
             if offer.fingerprint != claim.row.fingerprint:
                 self.checkout.require_unchanged(claim, offer, what="cart")
             if not priced.cart.can_order or bill is None:
@@ -146,6 +179,8 @@ class OrderDesk:
                 )
             self.checkout.require_unchanged(claim, offer, what="cart")
             assert priced.rest is not None and priced.address is not None
+            if slot is not None:  # time passed since the quote: the slot may be too soon now
+                slots.check(priced.rest, slot, self._lead(priced.rest.prep_minutes, bill.distance_m), now)
             order_id = new_id("ord")
             self.checkout.settle(session, claim, ref=order_id, now=now, memo=f"Order from {priced.rest.name}")
             order = OrderRow(
@@ -158,7 +193,7 @@ class OrderDesk:
                 payment_method=method,
                 coupon_code=priced.coupon.code if priced.coupon else "",
                 note=note,
-                snapshot=self._snapshot(order_id, priced.rest, priced.address, priced.lines, bill),
+                snapshot=self._snapshot(order_id, priced.rest, priced.address, priced.lines, bill, slot),
                 placed_at=now,
             )
             session.add(order)
@@ -168,13 +203,24 @@ class OrderDesk:
             session.flush()
             return self._order(session, order)
 
+    @staticmethod
+    def _lead(prep_min: int, distance_m: int) -> timedelta:
+        return slots.lead(prep_min, pricing.travel_minutes(distance_m))
+
     def _snapshot(
-        self, order_id: str, rest: pricing.RestaurantRec, address: Address, lines: list[CartLine], bill: Bill
+        self,
+        order_id: str,
+        rest: pricing.RestaurantRec,
+        address: Address,
+        lines: list[CartLine],
+        bill: Bill,
+        slot: datetime | None,
     ) -> dict[str, object]:
         """Everything the order needs later, frozen now: menus and fees may change after."""
         rng = random.Random(order_id)
-        travel_min = max(3, round(bill.distance_m / pricing.RIDER_SPEED_M_PER_MIN))
+        travel_min = pricing.travel_minutes(bill.distance_m)
         return {
+            "deliver_at": utc(slot).isoformat() if slot is not None else "",
             "restaurant_name": rest.name,
             "restaurant_location": [rest.lat, rest.lng],
             "address": address.model_dump(mode="json"),
@@ -191,17 +237,26 @@ class OrderDesk:
 
     # ----- lifecycle -------------------------------------------------------------------
     @staticmethod
-    def _milestones(order: OrderRow) -> list[tuple[OrderStatus, datetime]]:
+    def _slot(order: OrderRow) -> datetime | None:
+        """The booked delivery slot of a scheduled order (None: as soon as possible)."""
+        value = order.snapshot.get("deliver_at", "")
+        return utc(datetime.fromisoformat(value)) if value else None
+
+    @classmethod
+    def _milestones(cls, order: OrderRow) -> list[tuple[OrderStatus, datetime]]:
+        """The lifecycle, from the placement or, for a scheduled order, back from its slot."""
         placed = utc(order.placed_at)
         snap = order.snapshot
-        picked = placed + PREP_STARTS + timedelta(minutes=snap["prep_min"])
+        slot = cls._slot(order)
+        start = slot - slots.lead(snap["prep_min"], snap["travel_min"]) if slot is not None else placed
+        picked = start + PREP_STARTS + timedelta(minutes=snap["prep_min"])
         return [
             ("placed", placed),
-            ("accepted", placed + ACCEPT_AFTER),
-            ("preparing", placed + PREP_STARTS),
+            ("accepted", start + ACCEPT_AFTER),
+            ("preparing", start + PREP_STARTS),
             ("picked_up", picked),
-            ("delivering", picked + timedelta(minutes=1)),
-            ("delivered", picked + timedelta(minutes=1 + snap["travel_min"])),
+            ("delivering", picked + PICKUP_TO_RIDE),
+            ("delivered", picked + PICKUP_TO_RIDE + timedelta(minutes=snap["travel_min"])),
         ]
 
     def status(self, order: OrderRow, now: datetime) -> OrderStatus:
@@ -245,11 +300,30 @@ class OrderDesk:
         note = "" if order.payment_method == "wallet" else " (cash order: nothing was charged)"
         if status == "placed":
             return charged, "Full refund: the restaurant has not accepted yet." + note
+        if status == "accepted" and self._slot(order) is not None:
+            return charged, "Full refund: the kitchen has not started this scheduled order yet." + note
         if status in ("accepted", "preparing"):
             return charged // 2, "50% refund: the restaurant is already preparing the food." + note
         if status == "cancelled":
             return None, "The order is already cancelled."
         return None, f"The order is {status.replace('_', ' ')}; it can no longer be cancelled."
+
+    def _policy(self, order: OrderRow) -> str:
+        if self._slot(order) is None:
+            return POLICY
+        kitchen = dict(self._milestones(order))["preparing"]
+        return SCHEDULED_POLICY.format(start=f"{local(kitchen):%a %H:%M}")
+
+    def _next_drop(self, order: OrderRow, now: datetime) -> tuple[datetime, int, OrderStatus] | None:
+        """When cancelling next gets worse (the refund drops, or cancelling ends: refund 0), the refund from then
+        and the step that causes it; None when nothing changes any more."""
+        current, _ = self._refund_for(order, self.status(order, now))
+        for status, at in self._milestones(order):
+            if at > now:
+                then, _ = self._refund_for(order, status)
+                if then != current:
+                    return at, then or 0, status
+        return None
 
     def _order(self, session: Session, order: OrderRow) -> Order:
         now = self.svc.now()
@@ -261,10 +335,11 @@ class OrderDesk:
             steps = [s for s in steps if s.done and s.at <= cancelled_at]
             steps.append(TimelineStep(status="cancelled", at=cancelled_at.astimezone(CITY_TZ), done=True))
         refund, why = self._refund_for(order, status)
-        policy = POLICY + (
+        policy = self._policy(order) + (
             f" Cancelling now: {self.svc.money(refund).display} back. {why}" if refund is not None else f" {why}"
         )
         delivered_at = self._milestones(order)[-1][1]
+        slot = self._slot(order)
         return Order(
             id=order.id,
             status=status,
@@ -276,6 +351,7 @@ class OrderDesk:
             payment_method=order.payment_method,
             note=order.note,
             placed_at=utc(order.placed_at).astimezone(CITY_TZ),
+            scheduled_for=slot.astimezone(CITY_TZ) if slot is not None else None,
             eta=delivered_at.astimezone(CITY_TZ) if status in ACTIVE else None,
             timeline=steps,
             rider=self._rider(order, status, now),
@@ -316,6 +392,7 @@ class OrderDesk:
                             total=self.svc.money(row.total_minor),
                             placed_at=utc(row.placed_at).astimezone(CITY_TZ),
                             item_count=sum(line["quantity"] for line in row.snapshot["lines"]),
+                            scheduled_for=local(slot) if (slot := self._slot(row)) is not None else None,
                         )
                     )
             page, info = page_slice(wanted, cursor, limit)
@@ -323,10 +400,13 @@ class OrderDesk:
 
     # ----- cancelling ------------------------------------------------------------------
     def _refund_offer(self, order: OrderRow, refund: int, now: datetime) -> Offer:
+        """The refund as the user confirms it; the token lapses when the refund would drop, if that comes sooner."""
+        drop = self._next_drop(order, now)
+        expires = now + CANCEL_QUOTE_TTL if drop is None else min(now + CANCEL_QUOTE_TTL, drop[0])
         return Offer(
             amount_minor=refund,
             fingerprint=fingerprint(order.id),
-            expires_at=now + CANCEL_QUOTE_TTL,
+            expires_at=expires,
             method="wallet" if order.payment_method == "wallet" else "cash",
         )
 
@@ -352,16 +432,32 @@ class OrderDesk:
             )
             shown = svc.money(refund).display
             name = order.snapshot["restaurant_name"]
+            expires = local(quote.expires_at)
+            drop = self._next_drop(order, now)
+            summary = (
+                f"Cancel order {order_id} from {name} and refund {shown} to the wallet."
+                if order.payment_method == "wallet"
+                else f"Cancel cash order {order_id} from {name} (nothing to refund)."
+            )
+            summary += f" This offer is valid until {expires:%H:%M}."
+            if drop is not None:
+                at, then, step = drop
+                after = (
+                    f"the refund drops to {svc.money(then).display}"
+                    if then
+                    else ("it can no longer be cancelled" if step == "picked_up" else "the refund drops to nothing")
+                )
+                summary += f" At {local(at):%H:%M} {DROP_EVENTS.get(step, 'the order moves on')} and {after}."
             return CancelQuote(
                 confirmation_token=quote.token,
-                expires_at=local(quote.expires_at),
+                expires_at=expires,
                 order_id=order_id,
                 refund=svc.money(refund),
                 policy=why,
+                refund_drops_at=local(drop[0]) if drop is not None else None,
+                refund_then=svc.money(drop[1]) if drop is not None else None,
                 wallet_after=svc.money(quote.balance_after),
-                summary=f"Cancel order {order_id} from {name} and refund {shown} to the wallet."
-                if order.payment_method == "wallet"
-                else f"Cancel cash order {order_id} from {name} (nothing to refund).",
+                summary=summary,
             )
 
     def cancel(self, user_id: str, order_id: str, request: CancelOrder) -> Order:

@@ -54,6 +54,11 @@ def delivery_rule(rest: RestaurantRec, currency: str) -> str:
     )
 
 
+def travel_minutes(distance_m: int) -> int:
+    """The rider's ride from the restaurant to the door, as an order's timeline counts it."""
+    return max(3, round(distance_m / RIDER_SPEED_M_PER_MIN))
+
+
 def eta_minutes(rest: RestaurantRec, distance_m: int) -> int:
     return 5 + rest.prep_minutes + math.ceil(distance_m / RIDER_SPEED_M_PER_MIN)
 

@@ -2,24 +2,25 @@
 
 Every public method takes the acting user's id and runs in one transaction; anything it
 refuses is refused with a ``LifestyleError`` before any row changes. Orders live in
-``orders.py``; prices in ``pricing.py``.
+``orders.py``; prices in ``pricing.py``; query matching in ``search.py``; coupons in ``coupons.py``;
+delivery slots in ``slots.py``; refilling a cart from a past order in ``reorder.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from shared.account import Sandbox
-from shared.clock import local
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.geo import haversine_m, require_in_city
-from shared.hours import describe_day, describe_week_short, is_open, next_opening, today_key
+from shared.hours import describe_day, describe_week_short, is_open, today_key
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
 from shared.schemas.account import Address
@@ -30,10 +31,12 @@ from shared.schemas.food import (
     CartUpdate,
     Cuisine,
     CuisineList,
+    MatchedDish,
     Menu,
     MenuCategory,
     MenuItem,
     MenuOption,
+    NotAdded,
     OptionGroup,
     RestaurantDetail,
     RestaurantInfo,
@@ -42,10 +45,12 @@ from shared.schemas.food import (
     SortKey,
 )
 
-from . import pricing
+from . import pricing, reorder, slots
 from .catalog import Catalog, RestaurantRec, bilingual
-from .models import CartRow, CouponRow, OrderRow
+from .coupons import Coupons
+from .models import CartRow
 from .pricing import Coupon
+from .search import Index, LeftOut
 
 MAX_QUANTITY = 50
 
@@ -74,6 +79,8 @@ class FoodService:
         self.clock = sandbox.clock
         self.accounts = sandbox.accounts
         self.catalog = catalog
+        self.index = Index(catalog)
+        self.coupons = Coupons(catalog, currency)
         self.currency = currency
         self._menus: dict[str, Menu] = {}
         self.reads = ReadCache(self.clock)
@@ -97,7 +104,9 @@ class FoodService:
     def saved_address(self, session: Session, user_id: str, address_id: str) -> Address:
         return self.accounts.address(session, user_id, address_id, source="food_list_addresses")
 
-    def _summary(self, rest: RestaurantRec, near: GeoPoint, now: datetime, dishes: list[str]) -> RestaurantSummary:
+    def _summary(
+        self, rest: RestaurantRec, near: GeoPoint, now: datetime, dishes: list[MatchedDish]
+    ) -> RestaurantSummary:
         straight = round(haversine_m(rest.location, near))
         distance = pricing.delivery_distance_m(rest, near)
         return RestaurantSummary(
@@ -144,23 +153,31 @@ class FoodService:
         sort: SortKey = "relevance",
         limit: int = 10,
         cursor: str = "",
+        max_min_order_minor: int = 0,
     ) -> RestaurantPage:
         with Session(self.engine) as session:
             near = self._where(session, user_id, address_id, lat, lng)
         now = self.now()
         q = query.strip()
-        matches = self.catalog.lookup(q) if q else None
+        matches, ignored = self.index.lookup(q) if q else (None, [])
         # Rank on plain tuples; build wire models only for the page that is returned.
-        ranked: list[tuple[tuple[object, ...], RestaurantRec, list[str]]] = []
+        ranked: list[tuple[tuple[object, ...], RestaurantRec, list[MatchedDish]]] = []
+        left = LeftOut()
         for rest in self.catalog.restaurants.values():
             score, dishes = (0, []) if matches is None else matches.get(rest.id, (0, []))
             if matches is not None and not score:
                 continue
+            left.matched += 1
             distance = pricing.delivery_distance_m(rest, near)
             if distance > rest.delivery.radius_m:
+                left.far(rest, distance)
                 continue
             open_ = is_open(rest.opening_hours, now)
             if open_now and not open_:
+                left.shut(rest, now)
+                continue
+            if max_min_order_minor and rest.delivery.min_order_minor > max_min_order_minor:
+                left.dear(rest)
                 continue
             key: tuple[object, ...] = {
                 "relevance": (-score, not open_, -rest.rating, distance, rest.id),
@@ -168,12 +185,19 @@ class FoodService:
                 "rating": (-rest.rating, -rest.rating_count, rest.id),
                 "delivery_time": (pricing.eta_minutes(rest, distance), distance, rest.id),
                 "fee": (pricing.delivery_fee_minor(rest, distance), distance, rest.id),
+                "min_order": (rest.delivery.min_order_minor, distance, rest.id),
             }[sort]
             ranked.append((key, rest, dishes))
         ranked.sort(key=lambda entry: entry[0])
         page, info = page_slice(ranked, cursor, limit)
+        note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
+        if not ranked:
+            note.append(left.why(q, near, max_min_order_minor, self.money))
         return RestaurantPage(
-            restaurants=[self._summary(rest, near, now, dishes) for _, rest, dishes in page], page=info, near=near
+            restaurants=[self._summary(rest, near, now, dishes) for _, rest, dishes in page],
+            page=info,
+            near=near,
+            note=" ".join(note),
         )
 
     def restaurant_detail(self, user_id: str, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
@@ -262,51 +286,17 @@ class FoodService:
         row = session.get(CartRow, user_id)
         return row if row is not None else CartRow(user_id=user_id)
 
-    def coupon(self, session: Session, code: str) -> Coupon:
-        row = session.get(CouponRow, code.upper())
-        if row is None:
-            raise NotFoundError(f"No coupon {code!r}.", "Check the code, or order without one.")
-        d = row.data
-        return Coupon(
-            code=row.code,
-            description=d["description"],
-            kind=d["kind"],
-            amount_minor=d.get("amount_minor", 0),
-            percent=d.get("percent", 0),
-            max_discount_minor=d.get("max_discount_minor", 0),
-            min_subtotal_minor=d.get("min_subtotal_minor", 0),
-            restaurant_id=d.get("restaurant_id", ""),
-            valid_from=datetime.fromisoformat(d["valid_from"]),
-            valid_until=datetime.fromisoformat(d["valid_until"]),
-            per_user_limit=d.get("per_user_limit", 0),
-        )
-
-    def coupon_problem(self, session: Session, user_id: str, coupon: Coupon, rest: RestaurantRec, subtotal: int) -> str:
-        """Why ``coupon`` does not apply to this cart, or '' if it does."""
-        now = self.now()
-        fmt = self.money
-        if not coupon.valid_from <= now <= coupon.valid_until:
-            span = f"{local(coupon.valid_from):%Y-%m-%d} to {local(coupon.valid_until):%Y-%m-%d}"
-            return f"Coupon {coupon.code} is only valid {span}."
-        if coupon.restaurant_id and coupon.restaurant_id != rest.id:
-            other = self.catalog.restaurants.get(coupon.restaurant_id)
-            return f"Coupon {coupon.code} only works at {other.name if other else coupon.restaurant_id}."
-        if subtotal < coupon.min_subtotal_minor:
-            short = fmt(coupon.min_subtotal_minor - subtotal).display
-            return f"Coupon {coupon.code} needs items worth {fmt(coupon.min_subtotal_minor).display}; add {short} more."
-        if coupon.per_user_limit:
-            used = session.exec(
-                select(OrderRow.id).where(
-                    OrderRow.user_id == user_id,
-                    OrderRow.coupon_code == coupon.code,
-                    OrderRow.cancelled_at == None,  # noqa: E711
-                )
-            ).all()
-            if len(used) >= coupon.per_user_limit:
-                return f"Coupon {coupon.code} was already used {len(used)} time(s), its limit."
-        return ""
-
-    def price_cart(self, session: Session, user_id: str, row: CartRow) -> PricedCart:
+    def price_cart(
+        self,
+        session: Session,
+        user_id: str,
+        row: CartRow,
+        *,
+        slot: datetime | None = None,
+        with_coupons: bool = True,
+    ) -> PricedCart:
+        """The cart priced now. With ``slot`` (a scheduled delivery, checked by the caller) a restaurant closed now
+        is no problem; ``with_coupons`` lists the coupons the cart could use (the cart views, not the order desk)."""
         rest = self.catalog.restaurants.get(row.restaurant_id) if row.restaurant_id else None
         address = None
         if row.address_id:
@@ -345,22 +335,24 @@ class FoodService:
         coupon = None
         bill = None
         eta = 0
+        fee = 0
+        first_slot = None
         now = self.now()
         if rest is not None and lines:
-            if not is_open(rest.opening_hours, now):
-                nxt = next_opening(rest.opening_hours, now)
-                when = f"opens {nxt:%a %H:%M}" if nxt else "has no upcoming opening hours"
-                problems.append(f"{rest.name} is closed now ({when}); order later or pick another restaurant.")
+            point = address.location if address else rest.location
+            distance = pricing.delivery_distance_m(rest, point)
+            fee = pricing.delivery_fee_minor(rest, distance)
+            first_slot = slots.earliest(rest, slots.lead(rest.prep_minutes, pricing.travel_minutes(distance)), now)
+            if slot is None and not is_open(rest.opening_hours, now):
+                problems.append(slots.closed_problem(rest, now, first_slot))
             if address is None:
                 problems.append("No delivery address: save one with food_save_address.")
             if row.coupon_code:
-                coupon = self.coupon(session, row.coupon_code)
-                why = self.coupon_problem(session, user_id, coupon, rest, subtotal)
+                coupon = self.coupons.get(session, row.coupon_code)
+                why = self.coupons.problem(session, user_id, coupon, rest, subtotal, now)
                 if why:
                     problems.append(why + " It is not applied.")
                     coupon = None
-            point = address.location if address else rest.location
-            distance = pricing.delivery_distance_m(rest, point)
             if distance > rest.delivery.radius_m:
                 problems.append(
                     f"{rest.name} delivers within {rest.delivery.radius_m / 1000:.1f} km by road; "
@@ -374,6 +366,9 @@ class FoodService:
                 )
             bill = pricing.build_bill(rest, subtotal, distance, coupon, self.currency)
             eta = pricing.eta_minutes(rest, distance)
+        coupons = (
+            self.coupons.options(session, user_id, rest if lines else None, subtotal, fee, now) if with_coupons else []
+        )
         cart = Cart(
             restaurant_id=rest.id if rest else "",
             restaurant_name=bilingual(rest.name, rest.name_zh) if rest else "",
@@ -384,6 +379,8 @@ class FoodService:
             eta_minutes=eta,
             problems=problems if lines else ["The cart is empty: add items with food_update_cart."],
             can_order=bool(lines) and not problems,
+            earliest_slot=first_slot,
+            coupons=coupons,
         )
         return PricedCart(row=row, rest=rest, address=address, lines=lines, coupon=coupon, problems=problems, cart=cart)
 
@@ -400,12 +397,16 @@ class FoodService:
             restaurant_id = row.restaurant_id
             if update.clear:
                 lines, restaurant_id = [], ""
+            not_added: list[NotAdded] = []
+            if update.from_order_id:
+                lines, restaurant_id, not_added = self._order_again(session, user_id, row, lines, update)
             if update.items:
-                if not update.restaurant_id:
+                wanted = update.restaurant_id or (restaurant_id if update.from_order_id else "")
+                if not wanted:
                     raise InvalidInputError(
                         "restaurant_id is required when setting items.", "Pass the id of the restaurant they are from."
                     )
-                rest = self.restaurant(update.restaurant_id)
+                rest = self.restaurant(wanted)
                 if lines and restaurant_id and restaurant_id != rest.id:
                     if not update.replace_cart:
                         current = self.catalog.restaurants[restaurant_id]
@@ -425,15 +426,15 @@ class FoodService:
                 if update.coupon_code.lower() == "none":
                     row.coupon_code = ""
                 else:
-                    coupon = self.coupon(session, update.coupon_code)
+                    coupon = self.coupons.get(session, update.coupon_code)
                     probe = CartRow(
                         user_id=user_id, restaurant_id=restaurant_id, lines=lines, address_id=row.address_id
                     )
-                    priced = self.price_cart(session, user_id, probe)
+                    priced = self.price_cart(session, user_id, probe, with_coupons=False)
                     if priced.rest is None:
                         raise ConflictError("Add items before applying a coupon.", "Fill the cart first.")
                     subtotal = priced.cart.bill.items_subtotal.amount_minor if priced.cart.bill else 0
-                    why = self.coupon_problem(session, user_id, coupon, priced.rest, subtotal)
+                    why = self.coupons.problem(session, user_id, coupon, priced.rest, subtotal, self.now())
                     if why:
                         raise ConflictError(why, "Adjust the cart, or order without this coupon.")
                     row.coupon_code = coupon.code
@@ -444,7 +445,28 @@ class FoodService:
             row.version += 1
             session.add(row)
             session.flush()
-            return self.price_cart(session, user_id, row).cart
+            cart = self.price_cart(session, user_id, row).cart
+            return cart.model_copy(update={"not_added": not_added}) if not_added else cart
+
+    def _order_again(
+        self, session: Session, user_id: str, row: CartRow, lines: list[dict[str, Any]], update: CartUpdate
+    ) -> tuple[list[dict[str, Any]], str, list[NotAdded]]:
+        """The cart lines of a past order of this user's (再来一单), and what could not be added; the order's address
+        becomes the cart's when it is still saved and no other was asked for."""
+        order = reorder.past_order(session, user_id, update.from_order_id)
+        if lines and not update.replace_cart:
+            current = self.catalog.restaurants.get(row.restaurant_id)
+            raise ConflictError(
+                f"Your cart holds {sum(line['quantity'] for line in lines)} item(s)"
+                f"{' from ' + current.name if current else ''}; ordering {order.id} again replaces them.",
+                "Ask the user, then call again with replace_cart=true (or clear=true).",
+            )
+        rest, again, not_added = reorder.refill(self.catalog, order, line_key)
+        address_id = order.snapshot.get("address", {}).get("id", "")
+        if address_id and not update.address_id:
+            with contextlib.suppress(NotFoundError):  # deleted since: the cart keeps its own
+                row.address_id = self.saved_address(session, user_id, address_id).id
+        return again, rest.id if rest is not None and again else "", not_added
 
     def _canonical_line(self, line: dict[str, Any]) -> dict[str, Any]:
         """A stored cart line with shared option ids (carts saved before option groups were shared)."""

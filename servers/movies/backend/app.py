@@ -32,8 +32,10 @@ from shared.schemas.movies import (
     PurchaseQuote,
     PurchaseQuoteRequest,
     RefundQuote,
+    RefundQuoteRequest,
     ShowingFilter,
     ShowtimePage,
+    ShowtimeSort,
 )
 
 from . import seed
@@ -102,6 +104,9 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         lng: Annotated[float, Query(ge=-180, le=180)] = 0,
         format: FormatFilter = "any",
         language: str = "",
+        time_from: str = "",
+        time_to: str = "",
+        sort: ShowtimeSort = "auto",
         limit: Annotated[int, Query(ge=1, le=20)] = 10,
         cursor: str = "",
     ) -> Response:
@@ -115,6 +120,9 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
             lng=lng,
             format=format,
             language=language,
+            time_from=time_from,
+            time_to=time_to,
+            sort=sort,
             limit=limit,
             cursor=cursor,
         )
@@ -151,8 +159,8 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         return desk.get(user, order_id)
 
     @app.post("/orders/{order_id}/refund/quote", tags=["orders"])
-    def quote_refund(user: Caller, order_id: str) -> RefundQuote:
-        return desk.quote_refund(user, order_id)
+    def quote_refund(user: Caller, order_id: str, body: RefundQuoteRequest | None = None) -> RefundQuote:
+        return desk.quote_refund(user, order_id, body)
 
     @app.post("/orders/{order_id}/refund", tags=["orders"])
     def refund(user: Caller, order_id: str, body: ConfirmRequest) -> MovieOrder:

@@ -127,8 +127,14 @@ class AuditoriumRec(_Fixture):
     def display_name(self) -> str:
         return f"{self.name} / {self.name_zh}" if self.name_zh else self.name
 
+    @property
+    def code(self) -> str:
+        """The screen's section code, the first part of its seat ids: 'Sali 1' -> 'SALI1'."""
+        return "".join(ch for ch in fold(self.name).upper() if ch.isascii() and ch.isalnum()) or "SCREEN"
+
     def layout(self) -> SeatLayout:
-        """Rows of seats, centred on the screen axis, aisles as gaps; seat ids H-<row>-<number>."""
+        """Rows of seats, centred on the screen axis, aisles as gaps; seat ids <SCREEN>-ROW<row>-SEAT<number>
+        ('SALI1-ROWH-SEAT15'), read from the older H-<row>-<number> too."""
         widest = max(r.seats + len(r.aisles) for r in self.rows)
         n = len(self.rows)
         ideal = round(n * 0.6)  # the sweet spot: a little behind the middle
@@ -147,7 +153,9 @@ class AuditoriumRec(_Fixture):
                 seats.append(LayoutSeat(number=k, x=x, kind=kind, tier=tier))
                 x += 2 if k in r.aisles else 1
             rows.append(LayoutRow(label=r.label, rank=abs(i - ideal), seats=seats))
-        section = LayoutSection(code="H", name=self.name, centre_row=self.rows[ideal].label, rows=rows)
+        section = LayoutSection(
+            code=self.code, legacy_code="H", name=self.name, centre_row=self.rows[ideal].label, rows=rows
+        )
         return SeatLayout(sections=[section])
 
     @property
@@ -271,7 +279,7 @@ def presold(showtime: ShowtimeRec, layout: CompiledLayout) -> frozenset[str]:
     busy = 0.35 if local.weekday() >= 5 or local.hour >= 18 else 0.12
     share = busy * ((h >> 8) % 100) / 100
     rng = random.Random(h)
-    weighted = sorted(seats, key=lambda s: (s.rank + rng.random() * 4, s.seat_id))
+    weighted = sorted(seats, key=lambda s: (s.rank + rng.random() * 4, s.legacy_id))  # the sample ids never changed
     chosen = set()
     for s in weighted[: int(len(seats) * share)]:
         chosen.add(s.seat_id)
@@ -312,7 +320,7 @@ class Catalog:
         for cinema in cinemas:
             for aud in cinema.auditoriums:
                 cat.auditoriums[aud.id] = aud
-                cat.layouts[aud.id] = compile_layout(aud.id, aud.layout())
+                cat.layouts[aud.id] = compile_layout(aud.id, aud.layout(), map_tool="movies_get_seat_map")
         for f in films:
             words = [f.title, f.director, *f.cast, f.language, f.language_zh, f.country, str(f.year)]
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g])]

@@ -5,14 +5,20 @@ with no background job). The money path is the account's checkout core: a purcha
 confirmation token to the hold, its seats and its exact total; buying with that token sells the
 hold's seats and charges the wallet in the same transaction, and a token that already bought
 returns that order (a retry never charges twice). A refund quote binds a token to the order and the
-amount under the policy; refunding credits the wallet (the ledger's unique key allows one refund
-per refund id) and puts the seats back on sale.
+amount under the policy — the whole order or some of its seats; refunding credits the wallet (the
+ledger's unique key allows one refund per refund id, and every refund has its own) and puts those
+seats back on sale.
+
+Orders keep their seats as JSON; a refunded seat carries the id of the refund that gave it back. An
+order refunded before single seats could be (``refund_id`` set, no seat naming a refund) is refunded
+whole. Seat ids stored in the older form read as today's.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -26,12 +32,15 @@ from shared.schemas.movies import (
     HoldRequest,
     MovieHold,
     MovieOrder,
+    MovieSeat,
     MovieTicket,
     OrderFilter,
     OrderPage,
+    OrderStatus,
     PurchaseQuote,
     PurchaseQuoteRequest,
     RefundQuote,
+    RefundQuoteRequest,
 )
 from shared.schemas.seating import SeatHold
 from shared.seating import MAX_SEATS_PER_HOLD
@@ -64,7 +73,21 @@ class OrderDesk:
             auditorium=svc.catalog.auditoriums[rec.auditorium_id].display_name,
             starts_at=local(rec.starts_at),
             format=rec.format,
-            seats=hold.seats,
+            seats=[
+                MovieSeat(
+                    seat_id=s.seat_id,
+                    section=s.section,
+                    row=s.row,
+                    number=s.number,
+                    label=s.label,
+                    kind=s.kind,
+                    tier=s.tier,
+                    price=s.price,
+                    fee=svc.money(pricing.BOOKING_FEE_MINOR),
+                    total=svc.money(s.price.amount_minor + pricing.BOOKING_FEE_MINOR),
+                )
+                for s in hold.seats
+            ],
             bill=pricing.bill([(s.tier, s.price.amount_minor) for s in hold.seats], svc.currency),
             expires_at=local(hold.expires_at),
         )
@@ -146,7 +169,7 @@ class OrderDesk:
                     quantity=0 if explicit else count,
                     request_key=key,
                     limit=pricing.PER_USER_LIMIT,
-                    accessible=tier == "WHEELCHAIR",  # wheelchair spaces only for those who ask for them
+                    wheelchair=tier == "WHEELCHAIR",  # a space and its companions' seats, only when asked for
                 )
             except ConflictError as exc:
                 if "limit" in exc.details:
@@ -157,12 +180,6 @@ class OrderDesk:
                         field="quantity",
                     ) from exc
                 self._refuse_unless_on_sale(session, rec, now, count=True)  # sold out says so; else the engine's why
-                if tier == "WHEELCHAIR" and not explicit and "remaining" in exc.details:
-                    raise ConflictError(
-                        f"Only {exc.details['remaining']} wheelchair space(s) side by side are free for this showtime.",
-                        "Ask for fewer, or pick spaces ('a' on movies_get_seat_map) by seat id.",
-                        field="quantity",
-                    ) from exc
                 raise
             return self._hold(hold)
 
@@ -245,6 +262,7 @@ class OrderDesk:
                 now=now,
             )
             seats = "; ".join(s.label for s in hold.seats)
+            n = len(hold.seats)
             return PurchaseQuote(
                 confirmation_token=quote.token,
                 expires_at=local(quote.expires_at),
@@ -259,10 +277,10 @@ class OrderDesk:
                 wallet_after=svc.money(quote.balance_after),
                 refund_policy_text=pricing.REFUND_POLICY_TEXT,
                 summary=(
-                    f"Buy {len(hold.seats)} ticket(s) for {hold.movie_title} ({hold.format}) on "
+                    f"Buy {n} ticket(s) for {hold.movie_title} ({hold.format}) on "
                     f"{hold.starts_at:%a %d %b %H:%M} at {svc.catalog.cinemas[rec.cinema_id].name}, "
-                    f"{hold.auditorium} ({seats}): {hold.bill.tickets.display} + {hold.bill.booking_fee.display} "
-                    f"booking fee = {hold.bill.total.display} from the wallet."
+                    f"{hold.auditorium} ({seats}): tickets {hold.bill.tickets.display} + booking fee "
+                    f"{svc.money(pricing.BOOKING_FEE_MINOR).display} × {n} = {hold.bill.total.display} from the wallet."
                 ),
             )
 
@@ -295,7 +313,13 @@ class OrderDesk:
                 hold_id=hold.id,
                 quote_token=claim.token,
                 seats=[
-                    {"seat_id": s.seat_id, "label": s.label, "tier": s.tier, "price_minor": s.price.amount_minor}
+                    {
+                        "seat_id": s.seat_id,
+                        "label": s.label,
+                        "tier": s.tier,
+                        "price_minor": s.price.amount_minor,
+                        "refund_id": "",
+                    }
                     for s in hold.seats
                 ],
                 tickets_minor=hold.bill.tickets.amount_minor,
@@ -313,23 +337,55 @@ class OrderDesk:
             return self._order(order, now)
 
     # ----- orders ----------------------------------------------------------------------
+    def _refunded(self, order: OrderRow) -> set[str]:
+        """Seat ids (as stored) of the order that were given back."""
+        if order.refund_id and not any(s.get("refund_id") for s in order.seats):
+            return {s["seat_id"] for s in order.seats}  # refunded whole before single seats could be
+        return {s["seat_id"] for s in order.seats if s.get("refund_id")}
+
+    def _status(self, order: OrderRow) -> OrderStatus:
+        refunded = self._refunded(order)
+        if not refunded:
+            return "paid"
+        return "refunded" if len(refunded) == len(order.seats) else "partly_refunded"
+
     def _order(self, order: OrderRow, now: datetime) -> MovieOrder:
         svc = self.svc
         rec = svc.catalog.showtimes[order.showtime_id]
         film = svc.catalog.films[rec.film_id]
+        layout = svc.catalog.layouts[rec.auditorium_id]
         over = rec.starts_at + pricing.TRAILERS + timedelta(minutes=film.runtime_min) <= now
-        if order.refund_id:
+        refunded = self._refunded(order)
+        valid = [s for s in order.seats if s["seat_id"] not in refunded]
+        if not valid:
             refund_now = "This order has been refunded."
         else:
-            rule = pricing.refund_for(order.tickets_minor, rec.starts_at - now)
+            rule = pricing.refund_for(sum(s["price_minor"] for s in valid), rec.starts_at - now)
+            some = f"the {len(valid)} valid seat(s)" if refunded else f"all {len(valid)} seat(s)"
             refund_now = (
-                f"Refunding now returns {svc.money(rule.refund_minor).display}. {rule.rule}"
+                f"Refunding {some} now returns {svc.money(rule.refund_minor).display} (single seats too). {rule.rule}"
                 if rule.refund_minor is not None
                 else f"No refund now. {rule.rule}"
             )
+        fee = svc.money(pricing.BOOKING_FEE_MINOR)
+        tickets = []
+        for s in order.seats:
+            info = layout.seats.get(layout.canonical(s["seat_id"]))
+            tickets.append(
+                MovieTicket(
+                    seat_id=info.seat_id if info else s["seat_id"],
+                    seat=s["label"],
+                    tier=s["tier"],
+                    kind=info.kind if info else "standard",
+                    price=svc.money(s["price_minor"]),
+                    fee=fee,
+                    total=svc.money(s["price_minor"] + pricing.BOOKING_FEE_MINOR),
+                    status="refunded" if s["seat_id"] in refunded else ("used" if over else "valid"),
+                )
+            )
         return MovieOrder(
             id=order.id,
-            status="refunded" if order.refund_id else "paid",
+            status=self._status(order),
             showtime_id=rec.id,
             movie_title=film.title,
             cinema_name=svc.catalog.cinemas[rec.cinema_id].display_name,
@@ -337,16 +393,7 @@ class OrderDesk:
             starts_at=local(rec.starts_at),
             format=rec.format,
             pickup_code=order.pickup_code,
-            tickets=[
-                MovieTicket(
-                    seat_id=s["seat_id"],
-                    seat=s["label"],
-                    tier=s["tier"],
-                    price=svc.money(s["price_minor"] + pricing.BOOKING_FEE_MINOR),
-                    status="refunded" if order.refund_id else ("used" if over else "valid"),
-                )
-                for s in order.seats
-            ],
+            tickets=tickets,
             bill=pricing.bill([(s["tier"], s["price_minor"]) for s in order.seats], order.currency),
             refunded=svc.money(order.refunded_minor),
             placed_at=local(order.placed_at),
@@ -380,7 +427,7 @@ class OrderDesk:
         wanted = []
         for row in rows:
             starts = svc.catalog.showtimes[row.showtime_id].starts_at
-            refunded = bool(row.refund_id)
+            refunded = self._status(row) == "refunded"
             if (
                 status == "any"
                 or (status == "refunded" and refunded)
@@ -392,57 +439,95 @@ class OrderDesk:
         return OrderPage(orders=[self._order(r, now) for r in page], page=info)
 
     # ----- refunds ---------------------------------------------------------------------
-    def _refundable(self, order: OrderRow, now: datetime) -> tuple[ShowtimeRec, pricing.RefundRule]:
-        if order.refund_id:
-            raise ConflictError(f"Order {order.id} was already refunded.", "Nothing left to refund.")
+    def _refundable(
+        self, order: OrderRow, seat_ids: list[str], now: datetime
+    ) -> tuple[ShowtimeRec, list[dict[str, Any]], pricing.RefundRule]:
+        """The order's seats ``seat_ids`` name (all valid ones when empty) and what refunding them returns now."""
         rec = self.svc.catalog.showtimes[order.showtime_id]
-        return rec, pricing.refund_for(order.tickets_minor, rec.starts_at - now)
+        layout = self.svc.catalog.layouts[rec.auditorium_id]
+        refunded = self._refunded(order)
+        by_id = {layout.canonical(s["seat_id"]): s for s in order.seats}
+        if seat_ids:
+            wanted = [layout.canonical(sid) for sid in seat_ids]
+            if len(set(wanted)) != len(wanted):
+                raise InvalidInputError("A seat is listed twice.", "List each seat id once.", field="seat_ids")
+            for sid in wanted:
+                if sid not in by_id:
+                    raise NotFoundError(
+                        f"Seat {sid!r} is not part of order {order.id}.",
+                        "Use seat ids from this order's tickets in movies_list_orders, or [] for all of them.",
+                        field="seat_ids",
+                    )
+                if by_id[sid]["seat_id"] in refunded:
+                    raise ConflictError(f"Seat {sid} was already refunded.", "Leave it out.", field="seat_ids")
+                partner = layout.seats[sid].partner if sid in layout.seats else ""
+                if partner and partner in by_id and partner not in wanted and by_id[partner]["seat_id"] not in refunded:
+                    raise InvalidInputError(
+                        f"Seat {sid} is half of a couple seat sold as a pair with {partner}.",
+                        f"Refund both {sid} and {partner}, or neither.",
+                        field="seat_ids",
+                    )
+            seats = [by_id[sid] for sid in wanted]
+        else:
+            seats = [s for s in order.seats if s["seat_id"] not in refunded]
+            if not seats:
+                raise ConflictError(f"Order {order.id} was already refunded.", "Nothing left to refund.")
+        return rec, seats, pricing.refund_for(sum(s["price_minor"] for s in seats), rec.starts_at - now)
 
     @staticmethod
-    def _refund_offer(order: OrderRow, refund_minor: int, rec: ShowtimeRec, now: datetime) -> Offer:
+    def _refund_offer(
+        order: OrderRow, seat_ids: list[str], refund_minor: int, rec: ShowtimeRec, now: datetime
+    ) -> Offer:
         """The refund as the user confirms it; the token lapses with the quote or with the refund window."""
         return Offer(
             amount_minor=refund_minor,
-            fingerprint=fingerprint(order.id),
+            fingerprint=fingerprint(order.id, sorted(seat_ids)),
             expires_at=min(now + pricing.REFUND_QUOTE_TTL, rec.starts_at - pricing.REFUND_UNTIL_BEFORE),
+            payload={"seat_ids": seat_ids},
         )
 
-    def quote_refund(self, user_id: str, order_id: str) -> RefundQuote:
+    def quote_refund(self, user_id: str, order_id: str, request: RefundQuoteRequest | None = None) -> RefundQuote:
         svc = self.svc
         now = svc.now()
+        asked = [s for s in (request.seat_ids if request else []) if s.strip()]
         with session_scope(svc.engine) as session:
             order = self._own_order(session, user_id, order_id)
-            rec, rule = self._refundable(order, now)
+            rec, seats, rule = self._refundable(order, asked, now)
             if rule.refund_minor is None:
                 raise ConflictError(
                     f"Order {order_id} cannot be refunded now: {rule.rule}",
                     "Nothing was changed. Films are refundable until 1 hour before the showtime.",
                 )
-            quote = self.checkout.quote(  # the same order and amount, asked again: the live token, not another one
+            layout = svc.catalog.layouts[rec.auditorium_id]
+            ids = [layout.canonical(s["seat_id"]) for s in seats]
+            quote = self.checkout.quote(  # the same seats and amount, asked again: the live token, not another one
                 session,
                 user_id,
                 action="refund",
                 subject_id=order_id,
                 direction="refund",
-                offer=self._refund_offer(order, rule.refund_minor, rec, now),
+                offer=self._refund_offer(order, ids, rule.refund_minor, rec, now),
                 now=now,
             )
-            back, paid = svc.money(rule.refund_minor), svc.money(order.total_minor)
-            kept = svc.money(order.total_minor - rule.refund_minor)
+            paid_minor = sum(s["price_minor"] + pricing.BOOKING_FEE_MINOR for s in seats)
+            back, paid = svc.money(rule.refund_minor), svc.money(paid_minor)
+            kept = svc.money(paid_minor - rule.refund_minor)
             film = svc.catalog.films[rec.film_id]
+            which = "; ".join(s["label"] for s in seats)
             return RefundQuote(
                 confirmation_token=quote.token,
                 expires_at=local(quote.expires_at),
                 order_id=order_id,
+                seat_ids=ids,
                 paid=paid,
                 kept=kept,
                 refund=back,
                 rule=rule.rule,
                 wallet_after=svc.money(quote.balance_after),
                 summary=(
-                    f"Refund {len(order.seats)} ticket(s) for {film.title} on {local(rec.starts_at):%a %d %b %H:%M}: "
-                    f"{back.display} back to the wallet of {paid.display} paid (booking fee {kept.display} kept); "
-                    "the seats go back on sale."
+                    f"Refund {len(seats)} of {len(order.seats)} ticket(s) for {film.title} on "
+                    f"{local(rec.starts_at):%a %d %b %H:%M} ({which}): {back.display} back to the wallet of "
+                    f"{paid.display} paid (booking fee {kept.display} kept); the seats go back on sale."
                 ),
             )
 
@@ -457,19 +542,27 @@ class OrderDesk:
             order = self._own_order(session, user_id, order_id, lock=True)
             if claim.result_id:  # this very token already refunded: a retry
                 return self._order(order, now)
-            rec, rule = self._refundable(order, now)
+            rec, seats, rule = self._refundable(order, list(claim.payload.get("seat_ids", [])), now)
             if rule.refund_minor is None:
                 raise ConflictError(f"Order {order_id} cannot be refunded now: {rule.rule}", "Nothing was changed.")
             self.checkout.require_live(claim, now)
-            self.checkout.require_unchanged(claim, self._refund_offer(order, rule.refund_minor, rec, now), what="order")
-            refund_id = new_id("rfd")
-            order.refunded_minor = rule.refund_minor
+            layout = svc.catalog.layouts[rec.auditorium_id]
+            ids = [layout.canonical(s["seat_id"]) for s in seats]
+            offer = self._refund_offer(order, ids, rule.refund_minor, rec, now)
+            self.checkout.require_unchanged(claim, offer, what="order")
+            refund_id = new_id("rfd")  # one per refund: the ledger's key (vertical, ref, kind) takes each once
+            giving_back = {s["seat_id"] for s in seats}
+            order.seats = [  # a new list: the JSON column notices the change
+                {**s, "refund_id": refund_id if s["seat_id"] in giving_back else s.get("refund_id", "")}
+                for s in order.seats
+            ]
+            order.refunded_minor += rule.refund_minor
             order.refund_id, order.refunded_at = refund_id, now
-            svc.seating.unsell(session, order_id, [s["seat_id"] for s in order.seats], rec.id)
+            svc.seating.unsell(session, order_id, ids, rec.id)
             session.add(order)
             film = svc.catalog.films[rec.film_id]
             self.checkout.settle(
-                session, claim, ref=refund_id, now=now, memo=f"Refund of {len(order.seats)} ticket(s) for {film.title}"
+                session, claim, ref=refund_id, now=now, memo=f"Refund of {len(seats)} ticket(s) for {film.title}"
             )
             session.flush()
             return self._order(order, now)

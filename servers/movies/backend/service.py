@@ -9,8 +9,9 @@ users and their saved addresses in the shared account (``shared.account``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from shared.schemas.movies import (
     ShowingFilter,
     Showtime,
     ShowtimePage,
+    ShowtimeSort,
     ShowtimeStatus,
     TierPrice,
 )
@@ -62,6 +64,23 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
 DAY_WORDS = {"today": 0, "今天": 0, "tonight": 0, "今晚": 0, "tomorrow": 1, "明天": 1, "后天": 2}
 SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
 STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
+CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def read_time(value: str, field: str) -> time | None:
+    """A time of day as HH:MM (Helsinki), '' for none; refuses anything else with the fix."""
+    text = value.strip()
+    if not text:
+        return None
+    match = CLOCK_TIME.match(text)
+    if match is None:
+        raise InvalidInputError(
+            f"{field} {value!r} is not a time of day.",
+            "Give it as HH:MM on the 24-hour clock, e.g. '18:00'; for 'around 19:00' pass time_from '18:30' and "
+            "time_to '19:30'.",
+            field=field,
+        )
+    return time(int(match[1]), int(match[2]))
 
 
 class MoviesService:
@@ -155,7 +174,7 @@ class MoviesService:
                 for t in self.catalog.tiers(rec.auditorium_id)
             ],
             free=free,
-            distance_m=round(haversine_m(cinema.location, origin)) if origin else 0,
+            distance_m=round(haversine_m(cinema.location, origin)) if origin else None,
         )
 
     # ----- films -----------------------------------------------------------------------
@@ -314,8 +333,10 @@ class MoviesService:
         with Session(self.engine) as session:
             remaining = self.seating.remaining(session, [s.id for ss in todays.values() for s in ss], now)
         out = []
+        distances: dict[str, int] = {}
         for cinema in self.catalog.cinemas.values():
-            distance = round(haversine_m(cinema.location, origin)) if origin else 0
+            distance = round(haversine_m(cinema.location, origin)) if origin else None
+            distances[cinema.id] = distance or 0
             on_sale = [s for s in todays[cinema.id] if self.status(s, sum(remaining[s.id].values()), now) == "on_sale"]
             formats = sorted({f for a in cinema.auditoriums for f in a.formats}, key=["2D", "3D", "IMAX"].index)
             closed = ""
@@ -346,7 +367,7 @@ class MoviesService:
                     showtimes_today=len(on_sale),
                 )
             )
-        out.sort(key=lambda c: (bool(c.open_now), c.distance_m, c.id))
+        out.sort(key=lambda c: (bool(c.open_now), distances[c.id], c.id))
         page, info = page_slice(out, cursor, limit)
         return CinemaPage(cinemas=page, origin=label, page=info)
 
@@ -391,6 +412,9 @@ class MoviesService:
         lng: float = 0,
         format: FormatFilter = "any",
         language: str = "",
+        time_from: str = "",
+        time_to: str = "",
+        sort: ShowtimeSort = "auto",
         limit: int = 10,
         cursor: str = "",
     ) -> ShowtimePage:
@@ -398,6 +422,13 @@ class MoviesService:
         film = self.film(movie_id) if movie_id else None
         cinema = self.cinema(cinema_id) if cinema_id else None
         day = self._day(date, now)
+        earliest, latest = read_time(time_from, "time_from"), read_time(time_to, "time_to")
+        if earliest and latest and latest < earliest:
+            raise InvalidInputError(
+                f"time_to {time_to} is before time_from {time_from}.",
+                "Give the window within one day (time_from ≤ time_to), or leave one of them ''.",
+                field="time_to",
+            )
         languages = self._languages(language)
         origin, _ = self.resolve_place(user_id, address, lat, lng)
         pool: Sequence[ShowtimeRec]
@@ -414,10 +445,15 @@ class MoviesService:
             and (day is None or local(s.starts_at).date() == day)
             and (format == "any" or s.format == format)
             and (languages is None or self.catalog.films[s.film_id].language in languages)
+            and (earliest is None or local(s.starts_at).time() >= earliest)
+            and (latest is None or local(s.starts_at).time() <= latest)
         ]
-        if origin is not None:
+        if origin is not None:  # the pool is in start order already; a place adds distance to the order
             distance = {c.id: haversine_m(c.location, origin) for c in self.catalog.cinemas.values()}
-            found.sort(key=lambda s: (local(s.starts_at).date(), distance[s.cinema_id], s.starts_at, s.id))
+            if sort == "start_time":
+                found.sort(key=lambda s: (s.starts_at, distance[s.cinema_id], s.id))
+            else:
+                found.sort(key=lambda s: (local(s.starts_at).date(), distance[s.cinema_id], s.starts_at, s.id))
         page, info = page_slice(found, cursor, limit)
         with Session(self.engine) as session:
             remaining = self.seating.remaining(session, [s.id for s in page], now)

@@ -7,6 +7,7 @@ import functools
 import math
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from scipy.spatial import cKDTree
 from sqlmodel import Session
 
 from shared.account import Accounts
+from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.clock import SimClock
 from shared.dates import read_day
 from shared.errors import InvalidInputError, NotFoundError
@@ -50,35 +52,39 @@ from shared.schemas.nav import (
     WeatherPeriod,
     WeatherResult,
 )
+from shared.text import fold
 
+from .geocoder import (
+    ALIASES,
+    BRANDS,
+    CATEGORY_WORDS,
+    CITY_WORDS,
+    EXACT_BONUS,
+    LANDMARK,
+    Geocoder,
+    Scored,
+    Target,
+    Verdict,
+    name_key,
+)
 from .graph import RoadNetwork
 from .models import AddressRow, PlaceRow
 from .render import ATTRIBUTION, SIZES
 from .render import render_map as draw_png
-from .routing import Router, coverage_hint, decode_polyline, require_mode
-from .transit import Transit
+from .routing import Router, coverage_hint, decode_polyline, duration_text, require_mode
+from .transit import Transit, TransitPlan
 
 COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 HOUSE = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s?[a-zA-Z]?(?:\s?[-–]\s?\d+)?)$")
-NOISE = re.compile(r"(,?\s*(helsinki|helsingfors|finland|suomi|赫尔辛基|芬兰)\b)|\b\d{5}\b", re.IGNORECASE)
+STREET_NOISE = re.compile(r"\b\d{5}\b|赫尔辛基|芬兰")  # postcodes and the city's Chinese name around a street address
+ID_LIKE = re.compile(r"^(plc|adr|stp)_\w+$")
 MAX_MATRIX = 10
 MAX_FORECAST_DAYS = 14
 DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1}  # what the weather reads; offsets in days
 ECHO = 60  # characters of the caller's text repeated back in an error
 MAX_MAP_PLACES = 20
+MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
 MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
-
-# Well-known sights by their usual Chinese names (OSM has name:zh on only a few places).
-ZH_ALIASES = {
-    "赫尔辛基中央车站": "Helsingin päärautatieasema", "中央车站": "Helsingin päärautatieasema",
-    "火车站": "Helsingin päärautatieasema", "赫尔辛基火车站": "Helsingin päärautatieasema",
-    "赫尔辛基大教堂": "Helsingin tuomiokirkko", "大教堂": "Helsingin tuomiokirkko", "白教堂": "Helsingin tuomiokirkko",
-    "芬兰国家剧院": "Suomen Kansallisteatteri", "国家剧院": "Suomen Kansallisteatteri",
-    "赫尔辛基音乐中心": "Musiikkitalo", "音乐中心": "Musiikkitalo",
-    "奇亚斯玛当代艺术博物馆": "Kiasma", "当代艺术博物馆": "Kiasma", "雅典娜美术馆": "Ateneum",
-    "阿黛浓美术馆": "Ateneum", "颂歌图书馆": "Helsingin keskustakirjasto Oodi", "中央图书馆":
-    "Helsingin keskustakirjasto Oodi", "市政厅": "Helsingin kaupungintalo", "老市场": "Vanha Kauppahalli",
-}  # fmt: skip
 
 CONDITION_LABEL = {
     "clear": "Clear 晴", "partly_cloudy": "Partly cloudy 多云", "cloudy": "Cloudy 阴", "fog": "Fog 雾",
@@ -106,10 +112,6 @@ def parse_point(lat: float, lng: float, field: str) -> GeoPoint:
             field=field,
         )
     return require_in_city(GeoPoint(lat=lat, lng=lng), field)
-
-
-def _norm(text: str) -> str:
-    return " ".join(NOISE.sub(" ", text).replace(",", " ").split()).strip()
 
 
 @dataclass
@@ -147,23 +149,14 @@ class NavService:
         lat0 = network.lat0
         self._place_tree = cKDTree([self._xy(p.row.lat, p.row.lng, lat0) for p in self.places])
         self._addr_tree = cKDTree([self._xy(a.lat, a.lng, lat0) for a in addresses])
-        self._names: list[tuple[str, Place]] = []
-        for p in self.places:
-            for key in ("name", "name_en", "name_sv", "name_zh"):
-                if p.data.get(key):
-                    self._names.append((p.data[key].lower(), p))
-        self._name_keys = [n for n, _ in self._names]
-        self._streets = sorted({a.street for a in addresses} | {n for n in network.names if n})
-        self._street_keys = [s.lower() for s in self._streets]
         by_street: dict[str, list[AddressRow]] = {}
         for a in addresses:
-            by_street.setdefault(a.street.lower(), []).append(a)
+            by_street.setdefault(name_key(a.street), []).append(a)
         self._by_street = by_street
         self._category_words: dict[str, str] = {}
         for slug, c in self.categories.items():
             for word in [slug, c["en"], c["zh"], *c.get("synonyms", [])]:
                 self._category_words[word.lower()] = slug
-        self._street_nodes: dict[str, np.ndarray] = {}
 
     @staticmethod
     def _xy(lat: float, lng: float, lat0: float) -> tuple[float, float]:
@@ -288,9 +281,106 @@ class NavService:
         return GeocodeCandidate(kind="saved", id=a.id, name=f"{a.label} ({a.street} {a.housenumber})",
                                 address=a.one_line, location=a.location, confidence=1.0)  # fmt: skip
 
+    @functools.cached_property
+    def geocoder(self) -> Geocoder:
+        """Every place, stop and street with all its names (built on first use: ~0.2 s)."""
+        targets: list[Target] = []
+        names: list[list[str]] = []
+        for p in self.places:
+            d = p.data
+            langs = [d.get(k, "") for k in ("name_en", "name_sv", "name_zh")]
+            aliases = ALIASES.get(p.row.id, [])
+            prior = 0.02 * (p.row.category in LANDMARK) + 0.01 * min(3, sum(1 for n in langs if n) + bool(aliases))
+            if p.row.category == "tram_stop":  # the stop itself (stp_…) is the better answer
+                prior = -0.02
+            targets.append(Target(
+                kind="place", id=p.row.id, name=d["name"], category=p.row.category, point=p.point,
+                address=self.one_line(d.get("street", ""), d.get("housenumber", ""), d.get("postcode", "")),
+                key=name_key(d["name"]), prior=prior, street=d.get("street", ""),
+            ))  # fmt: skip
+            names.append([d["name"], *(n for n in langs if n), *aliases, *BRANDS.get(d["name"], [])])
+        for i, stop in enumerate(self.transit.stops):
+            targets.append(Target(
+                kind="stop", id=stop["id"], name=f"{stop['name']} ({stop['kind']} stop)",
+                address=", ".join(self.transit.lines_at[i]), point=GeoPoint(lat=stop["lat"], lng=stop["lng"]),
+                category="tram_stop" if stop["kind"] == "tram" else "station", key=name_key(stop["name"]),
+            ))  # fmt: skip
+            names.append([stop["name"]])
+        spelled: dict[str, Counter[str]] = {}
+        for name in [a.street for a in self.addresses] + [n for n in self.network.names if n]:
+            spelled.setdefault(name_key(name), Counter())[name] += 1
+        for key, spellings in sorted(spelled.items()):
+            point, extent = self._street_extent(key, spellings)
+            if point is None:
+                continue
+            name = spellings.most_common(1)[0][0]
+            targets.append(Target(kind="street", id="", name=name, address=f"{name}, {CITY_NAME}", category="",
+                                  point=point, key=key, extent=extent))  # fmt: skip
+            names.append(list(spellings))
+        vocab = {slug: [slug.replace("_", " "), c["en"], c["zh"], *c.get("synonyms", [])]
+                 for slug, c in self.categories.items()}  # fmt: skip
+        for slug, words in CATEGORY_WORDS.items():
+            vocab.setdefault(slug, []).extend(words)
+        return Geocoder(targets, names, vocab)
+
+    def _street_extent(self, key: str, spellings: Counter[str]) -> tuple[GeoPoint | None, list[GeoPoint]]:
+        """A street's point (its middle address, else its middle node) and points along it (addresses and up to 40
+        network nodes), to tell whether a stop or place of the same name stands on it."""
+        rows = sorted(self._by_street.get(key, []), key=lambda a: (a.lat, a.lng))
+        net = self.network
+        nodes = np.unique(np.concatenate([self._nodes_named.get(n, np.array([], dtype=np.int64)) for n in spellings]))
+        step = max(1, len(nodes) // 40)
+        along = sorted((round(float(net.lat[v]), 7), round(float(net.lng[v]), 7)) for v in nodes[::step])
+        extent = [GeoPoint(lat=a.lat, lng=a.lng) for a in rows] + [GeoPoint(lat=lat, lng=lng) for lat, lng in along]
+        if rows:
+            return GeoPoint(lat=rows[len(rows) // 2].lat, lng=rows[len(rows) // 2].lng), extent
+        return (extent[len(extent) // 2] if extent else None), extent
+
+    @functools.cached_property
+    def _nodes_named(self) -> dict[str, np.ndarray]:
+        """Walking-network nodes by the name of a street they start an edge of."""
+        g = self.network.modes["walking"]
+        order = np.argsort(g.name, kind="stable")
+        ids = g.name[order]
+        out: dict[str, np.ndarray] = {}
+        for i, name in enumerate(self.network.names):
+            lo, hi = np.searchsorted(ids, i, "left"), np.searchsorted(ids, i, "right")
+            if name and hi > lo:
+                out[name] = g.tail[order[lo:hi]]
+        return out
+
+    def _candidate(self, s: Scored) -> GeocodeCandidate:
+        t = s.target
+        return GeocodeCandidate(
+            kind=t.kind, id=t.id, name=t.name, address=t.address, location=t.point, category=t.category,
+            confidence=round(max(0.0, min(1.0, s.score)), 3), distance_m=round(s.distance_m),
+        )  # fmt: skip
+
+    def _by_id(self, raw: str, center: GeoPoint) -> GeocodeResult:
+        """A plc_/adr_/stp_ id the caller already has: that one thing, or not found."""
+        target = self.geocoder.by_id.get(raw)
+        cand: GeocodeCandidate | None = None
+        if target is not None:
+            cand = self._candidate(Scored(target, 1.0))
+        elif raw in self.address_by_id:
+            cand = self._candidate(self._address_scored(self.address_by_id[raw], 1.0))
+        if cand is None:
+            return GeocodeResult(query=raw, status="not_found", center=center, candidates=[],
+                                 message=f"No place, address or stop has id {clip(raw)!r}; use an id that "
+                                 "nav_geocode or nav_search_places returned, or the name.")  # fmt: skip
+        cand.distance_m = round(haversine_m(center, cand.location))
+        return GeocodeResult(query=raw, status="confident", message=f"Confident: {raw} is {cand.name}.", center=center,
+                             candidates=[cand])  # fmt: skip
+
     def geocode(
         self, query: str, limit: int = 5, near: GeoPoint | None = None, field: str = "query", user_id: str = ""
     ) -> GeocodeResult:
+        """Candidates for ``query`` and a status: confident (the first is the answer), ambiguous or not found."""
+        return self._geocode(query, limit, near, field, user_id)[0]
+
+    def _geocode(
+        self, query: str, limit: int, near: GeoPoint | None, field: str, user_id: str
+    ) -> tuple[GeocodeResult, Verdict | None]:
         raw = query.strip()
         if not raw:
             raise InvalidInputError(
@@ -305,102 +395,87 @@ class NavService:
                 "Pass just a street address, a place name or a category, e.g. 'Fabianinkatu 39' or 'Kinopalatsi'.",
                 field=field,
             )
-        text = _norm(raw) or raw
-        out: dict[str, GeocodeCandidate] = {}
-
-        def add(c: GeocodeCandidate) -> None:
-            key = c.id or f"{c.kind}:{c.name}"
-            if key not in out or out[key].confidence < c.confidence:
-                out[key] = c
-
+        center = near or CITY_CENTRE
         mine = self.saved(user_id, raw)
         if mine is not None:
-            add(self._saved_candidate(mine))
+            saved = self._saved_candidate(mine)
+            saved.distance_m = round(haversine_m(center, saved.location))
+            return GeocodeResult(query=raw, status="confident", center=center, candidates=[saved],
+                                 message=f"Confident: {raw!r} is the saved address {saved.name}."), None  # fmt: skip
+        if ID_LIKE.match(raw):
+            return self._by_id(raw, center), None
+        word = LABEL_WORDS.get(fold_label(raw))
+        if word is not None:
+            return GeocodeResult(
+                query=raw, status="not_found", center=center, candidates=[],
+                message=f"{raw!r} means the account's {word} address, and none is labelled {word.title()}: give the "
+                "street address or place instead, or save the address first (food_save_address).",
+            ), None  # fmt: skip
+        verdict = self.geocoder.lookup(raw, near, center, extra=self._house_candidates(raw))
+        found = [self._candidate(s) for s in verdict.candidates[:limit]]
+        message = self._verdict_message(raw, verdict, found, near is not None)
+        return GeocodeResult(query=raw, status=verdict.status, center=center, candidates=found,
+                             message=message), verdict  # fmt: skip
 
-        for alias, target in ZH_ALIASES.items():
-            if alias in text:
-                for p in self.places:
-                    if p.data["name"] == target:
-                        add(self._place_candidate(p, 0.95))
+    def _verdict_message(self, raw: str, v: Verdict, found: list[GeocodeCandidate], biased: bool) -> str:
+        q = clip(raw)
+        pick = "Pass the id of the one meant (never assume the first)"
+        if v.status == "confident":
+            top = found[0]
+            what = f"{top.name} ({top.category or top.kind}{', ' + top.address if top.address else ''})"
+            if v.reason == "chain":
+                return (f"Confident: {what}, the nearest to the bias point ({top.distance_m} m) of the {v.branches} "
+                        f"places called {top.name}.")  # fmt: skip
+            if v.reason == "category":
+                return f"Confident: {what} is the only {self.label(top.category)} on the map."
+            return f"Confident: {q!r} is {what}."
+        if v.status == "ambiguous":
+            if v.reason == "category":
+                kinds = " / ".join(self.label(c) for c in v.categories)
+                n = len(v.candidates)
+                return (f"Ambiguous: {q!r} is a kind of place ({kinds}); {n} on the map, nearest first. "
+                        f"{pick}, or use nav_search_places near a point.")  # fmt: skip
+            if v.reason == "chain":
+                if biased:
+                    return (f"Ambiguous: {v.branches} places are called {found[0].name}, none clearly the nearest to "
+                            f"the bias point (nearest first). {pick}.")  # fmt: skip
+                return (f"Ambiguous: {v.branches} places are called {found[0].name}. {pick}, or give near_lat/near_lng "
+                        "to take the nearest.")  # fmt: skip
+            if v.reason == "tie":
+                names = " and ".join(c.name for c in found[:2])
+                return f"Ambiguous: {names} match {q!r} about equally well. {pick}, or add a word (street, kind)."
+            return f"Ambiguous: no confident match for {q!r}; the closest are listed. {pick}, or correct the spelling."
+        if v.reason == "city":
+            return f"Not found: {q!r} names the whole city; give a street address, a place name or a kind of place."
+        tail = " The closest spellings are listed." if found else ""
+        return (f"Nothing in {CITY_NAME} matches {q!r}. Check the spelling, give a street address such as "
+                f"'Fabianinkatu 39', or search by kind with nav_search_places.{tail}")  # fmt: skip
+
+    def _address_scored(self, a: AddressRow, score: float) -> Scored:
+        name = f"{a.street} {a.housenumber}"
+        target = Target(kind="address", id=a.id, name=name, address=self.one_line(a.street, a.housenumber, a.postcode,
+                        a.city), category="", point=GeoPoint(lat=a.lat, lng=a.lng), key=name_key(name))  # fmt: skip
+        return Scored(target, score, exact=score >= 1)
+
+    def _house_candidates(self, raw: str) -> list[Scored]:
+        """'Street 12' read as a street address: the number on the closest-spelled streets, else its neighbours."""
+        text = " ".join(w for w in STREET_NOISE.sub(" ", raw).replace(",", " ").split() if fold(w) not in CITY_WORDS)
         m = HOUSE.match(text)
-        if m:
-            self._address_candidates(m.group("street").strip(), m.group("number").replace(" ", ""), add)
-        for key, score, i in process.extract(text.lower(), self._name_keys, scorer=fuzz.WRatio, limit=12,
-                                             score_cutoff=72):  # fmt: skip
-            exact = 1.0 if key == text.lower() else 0.92
-            add(self._place_candidate(self._names[i][1], round(score / 100 * exact, 3)))
-        for street, score, _ in process.extract(text.lower(), self._street_keys, scorer=fuzz.WRatio, limit=3,
-                                                score_cutoff=85):  # fmt: skip
-            point = self._street_point(street)
-            if point is not None:
-                name = self._streets[self._street_keys.index(street)]
-                add(GeocodeCandidate(kind="street", id="", name=name, address=f"{name}, {CITY_NAME}", location=point,
-                                     confidence=round(score / 100 * 0.85, 3)))  # fmt: skip
-        for i, stop in enumerate(self.transit.stops):
-            score = fuzz.WRatio(text.lower(), stop["name"].lower())
-            if score >= 88:
-                add(GeocodeCandidate(kind="stop", id=stop["id"], name=f"{stop['name']} ({stop['kind']} stop)",
-                                     address=", ".join(self.transit.lines_at[i]), location=GeoPoint(lat=stop["lat"],
-                                     lng=stop["lng"]), confidence=round(score / 100 * 0.8, 3)))  # fmt: skip
-        slugs = self._query_categories(text)
-        if slugs and len(text) <= 30:
-            origin = near or CITY_CENTRE
-            hits = [p for p in self.places if p.row.category in slugs]
-            hits.sort(key=lambda p: haversine_m(origin, p.point))
-            for p in hits[:limit]:
-                add(self._place_candidate(p, 0.7))
-        candidates = sorted(out.values(), key=lambda c: (-c.confidence, c.name))[:limit]
-        if not candidates:
-            raise NotFoundError(
-                f"Nothing in {CITY_NAME} matches {clip(raw)!r}.",
-                "Check the spelling, give a street address such as 'Fabianinkatu 39', or find places by category "
-                "with nav_search_places.",
-                field=field,
-            )
-        return GeocodeResult(query=raw, candidates=candidates)
-
-    def _place_candidate(self, p: Place, confidence: float) -> GeocodeCandidate:
-        d = p.data
-        return GeocodeCandidate(
-            kind="place", id=p.row.id, name=d["name"],
-            address=self.one_line(d.get("street", ""), d.get("housenumber", ""), d.get("postcode", "")),
-            location=p.point, confidence=min(1.0, confidence), category=p.row.category,
-        )  # fmt: skip
-
-    def _address_candidates(self, street: str, number: str, add: Any) -> None:
-        for name, score, _ in process.extract(street.lower(), list(self._by_street), scorer=fuzz.WRatio, limit=2,
-                                              score_cutoff=80):  # fmt: skip
-            rows = self._by_street[name]
-            exact = [a for a in rows if a.housenumber.lower().replace(" ", "") == number.lower()]
-            if not exact:
-                digits = int(re.match(r"\d+", number).group()) if re.match(r"\d+", number) else 0  # type: ignore[union-attr]
-
-                exact = sorted(rows, key=functools.partial(_number_gap, want=digits))[:1]
-                factor = 0.6
-            else:
-                factor = 1.0
-            for a in exact:
-                add(GeocodeCandidate(kind="address", id=a.id, name=f"{a.street} {a.housenumber}",
-                                     address=self.one_line(a.street, a.housenumber, a.postcode, a.city),
-                                     location=GeoPoint(lat=a.lat, lng=a.lng),
-                                     confidence=round(score / 100 * factor, 3)))  # fmt: skip
-
-    def _street_point(self, street_key: str) -> GeoPoint | None:
-        rows = self._by_street.get(street_key)
-        if rows:
-            mid = sorted(rows, key=lambda a: (a.lat, a.lng))[len(rows) // 2]
-            return GeoPoint(lat=mid.lat, lng=mid.lng)
-        net = self.network
-        g = net.modes["walking"]
-        ids = [i for i, n in enumerate(net.names) if n.lower() == street_key]
-        if not ids:
-            return None
-        edges = np.flatnonzero(np.isin(g.name, ids))
-        if not len(edges):
-            return None
-        nodes = g.tail[edges]
-        v = int(nodes[len(nodes) // 2])
-        return GeoPoint(lat=round(float(net.lat[v]), 7), lng=round(float(net.lng[v]), 7))
+        if not m:
+            return []
+        number = m.group("number").replace(" ", "").lower()
+        out: list[Scored] = []
+        for key, score, _ in process.extract(name_key(m.group("street")), list(self._by_street), scorer=fuzz.ratio,
+                                             limit=2, score_cutoff=80):  # fmt: skip
+            rows = self._by_street[key]
+            same = [a for a in rows if a.housenumber.lower().replace(" ", "") == number]
+            if same:
+                out += [self._address_scored(a, score / 100 * (1 + EXACT_BONUS)) for a in same]
+                continue
+            digits = int(re.match(r"\d+", number).group())  # type: ignore[union-attr]  # HOUSE numbers start with digits
+            for a in sorted(rows, key=functools.partial(_number_gap, want=digits))[:2]:
+                out.append(self._address_scored(a, score / 100 * 0.6))
+        return out
 
     def reverse(self, lat: float, lng: float) -> ReverseGeocodeResult:
         point = require_in_city(GeoPoint(lat=lat, lng=lng))
@@ -431,7 +506,12 @@ class NavService:
         )  # fmt: skip
 
     # ----- endpoints and routes -----------------------------------------------------------------
-    def resolve(self, text: str, role: str, user_id: str = "") -> Endpoint:
+    def resolve(
+        self, text: str, role: str, user_id: str = "", near: GeoPoint | None = None, notes: list[str] | None = None
+    ) -> Endpoint:
+        """The point ``text`` names. Text is geocoded and must be *confident*: an ambiguous name is refused with its
+        candidates (and how to pick one by id), never routed from a guess. ``near`` ranks a chain's branches (the
+        other end of a route); a note saying which branch was taken goes to ``notes``."""
         raw = text.strip()
         if not raw:
             raise InvalidInputError(
@@ -467,19 +547,35 @@ class NavService:
                 raise NotFoundError(f"No stop has id {clip(raw)!r}.", "Use a stp_… id from nav_geocode.", field=role)
             s = self.transit.stops[i]
             return Endpoint(input=raw, name=s["name"], location=GeoPoint(lat=s["lat"], lng=s["lng"]), snap_m=0)
-        found = self.geocode(raw, limit=3, field=role, user_id=user_id).candidates
-        top = found[0]
-        if top.confidence < 0.6:
-            options = "; ".join(f"{c.name} ({c.id or c.address})" for c in found)
-            raise InvalidInputError(
-                f"{role} {clip(raw)!r} is ambiguous or unclear (best guess {top.name}, "
-                f"confidence {top.confidence:.2f}).",
-                f"Pick one with nav_geocode and pass its id. Candidates: {options}.",
+        found, verdict = self._geocode(raw, 5, near, role, user_id)
+        if found.status == "not_found":
+            raise NotFoundError(
+                f"{role} {clip(raw)!r}: {found.message.removeprefix('Not found: ')}",
+                "Pass a place id (plc_…) from nav_geocode or nav_search_places, a street address, or 'lat,lng'.",
                 field=role,
             )
-        return Endpoint(input=raw, name=top.name, location=top.location, snap_m=0)
+        if found.status == "ambiguous":
+            options = "; ".join(
+                f"{c.name} = {c.id or f'{c.location.lat:.5f},{c.location.lng:.5f}'} ({c.category or c.kind}"
+                f"{', ' + c.address if c.address and c.kind != 'stop' else ''})"
+                for c in found.candidates
+            )
+            first = found.candidates[0]
+            example = first.id or f"{first.location.lat:.5f},{first.location.lng:.5f}"
+            raise InvalidInputError(
+                f"{role} {clip(raw)!r} is ambiguous ({_why(verdict)}), so no route was planned. Candidates: {options}.",
+                f"Pass the id of the one meant as {role} (e.g. {role}={example!r}), or make the text specific.",
+                field=role,
+            )
+        top = found.candidates[0]
+        if notes is not None and verdict is not None and verdict.reason == "chain":
+            notes.append(f"{role} {clip(raw)!r}: took the one nearest the other end ({top.address or top.name}, "
+                         f"{top.distance_m} m away) of the {verdict.branches} places with that name.")  # fmt: skip
+        name = top.name.split(" (")[0] if top.kind == "stop" else top.name
+        return Endpoint(input=raw, name=name, location=top.location, snap_m=0)
 
-    def _depart(self, depart_at: datetime | None) -> datetime:
+    def _depart(self, depart_at: datetime | None, field: str = "depart_at") -> datetime:
+        """A departure (or arrival) time within a year of now, in Helsinki time; None is now."""
         now = self.now().replace(microsecond=0)
         if depart_at is None:
             return now
@@ -487,9 +583,9 @@ class NavService:
             depart_at = depart_at.replace(tzinfo=CITY_TZ)
         if abs(depart_at.date() - now.date()) > MAX_DEPART_AHEAD:
             raise InvalidInputError(
-                f"depart_at {depart_at:%Y-%m-%d} is more than a year from today ({now:%Y-%m-%d}).",
-                "Plan within a year of now, or leave depart_at empty for now.",
-                field="depart_at",
+                f"{field} {depart_at:%Y-%m-%d} is more than a year from today ({now:%Y-%m-%d}).",
+                f"Plan within a year of now, or leave {field} empty for now.",
+                field=field,
             )
         return depart_at.astimezone(CITY_TZ)
 
@@ -498,31 +594,95 @@ class NavService:
         return end.model_copy(update={"snap_m": round(gap)})
 
     def route(self, req: RouteRequest, user_id: str = "") -> RouteResult:
+        """Routes between two ends, leaving at ``depart_at`` (now) or as late as arrives by ``arrive_by``. Transit
+        always rides a tram or metro when any journey can, and says so when walking would be faster."""
         mode = require_mode(req.mode)
-        origin = self.resolve(req.origin, "origin", user_id)
-        destination = self.resolve(req.destination, "destination", user_id)
-        depart = self._depart(req.depart_at)
+        if req.depart_at is not None and req.arrive_by is not None:
+            raise InvalidInputError(
+                "depart_at and arrive_by were both given; a route either leaves at a time or arrives by one.",
+                "Keep depart_at to leave at that time, or arrive_by to plan the latest departure that arrives in time.",
+                field="arrive_by",
+            )
         notes: list[str] = []
+        origin = self.resolve(req.origin, "origin", user_id)
+        destination = self.resolve(req.destination, "destination", user_id, near=origin.location, notes=notes)
+        arrive_by = self._depart(req.arrive_by, "arrive_by") if req.arrive_by is not None else None
+        depart = self._depart(req.depart_at)
         routes: list[Route]
         if mode == "transit":
-            route, rides = self.transit.plan(origin.location, destination.location, depart)
-            routes = [route]
-            if not rides:
-                notes.append("Walking is faster than any tram or metro connection at this time, so the route walks.")
-            if req.alternatives:
-                notes.append(
-                    "Alternatives are not offered for transit: this is the earliest-arriving journey. Ask again with "
-                    "a later depart_at for the next connection."
-                )
+            plan = self.transit.journeys(origin.location, destination.location, arrive_by or depart,
+                                         arrive_by=arrive_by is not None,
+                                         alternatives=MAX_TRANSIT_ALTERNATIVES if req.alternatives else 0)  # fmt: skip
+            routes = plan.routes
+            notes += self._transit_notes(plan, depart, arrive_by, req.alternatives)
         else:
-            routes = self.router.route(mode, origin.location, destination.location, depart,
-                                       alternatives=req.alternatives)  # fmt: skip
+            routes = self._road_routes(mode, origin.location, destination.location, depart, arrive_by,
+                                       req.alternatives)  # fmt: skip
+            if arrive_by is not None:
+                notes.append(self._arrive_note(routes[0], arrive_by, depart))
             if req.alternatives and len(routes) == 1:
                 notes.append("No reasonable alternative route exists between these points.")
         if haversine_m(origin.location, destination.location) < 30:
             notes.append("Origin and destination are within 30 m of each other.")
         return RouteResult(origin=self._with_snap(origin, mode), destination=self._with_snap(destination, mode),
                            routes=routes, notes=notes)  # fmt: skip
+
+    def _road_routes(
+        self, mode: str, a: GeoPoint, b: GeoPoint, depart: datetime, arrive_by: datetime | None, alternatives: bool
+    ) -> list[Route]:
+        """Driving, walking or cycling; arriving by a time leaves at the deadline minus the trip's duration at that
+        departure (driving times change with traffic, so the departure is refined until it arrives in time)."""
+        if arrive_by is None:
+            return self.router.route(mode, a, b, depart, alternatives=alternatives)
+        leave = arrive_by
+        for _ in range(4):
+            seconds = self.router.route(mode, a, b, leave)[0].duration_s
+            if leave + timedelta(seconds=seconds) <= arrive_by and leave != arrive_by:
+                break
+            leave = arrive_by - timedelta(seconds=seconds)
+        routes = self.router.route(mode, a, b, leave, alternatives=alternatives)
+        if routes[0].arrive_at > arrive_by:  # traffic changed across the refinement: leave that much earlier
+            routes = self.router.route(mode, a, b, leave - (routes[0].arrive_at - arrive_by), alternatives=alternatives)
+        return (
+            [routes[0]]
+            + [  # each alternative leaves early enough to make it as well
+                r.model_copy(update={"depart_at": arrive_by - timedelta(seconds=r.duration_s), "arrive_at": arrive_by})
+                for r in routes[1:]
+            ]
+        )
+
+    def _arrive_note(self, route: Route, arrive_by: datetime, now: datetime) -> str:
+        note = (f"Leave by {route.depart_at:%H:%M} to arrive by {arrive_by:%H:%M} "
+                f"(arrives {route.arrive_at:%H:%M}).")  # fmt: skip
+        if route.depart_at < now:
+            note += f" That departure is already past (now {now:%H:%M})."
+        return note
+
+    def _transit_notes(
+        self, plan: TransitPlan, depart: datetime, arrive_by: datetime | None, alternatives: bool
+    ) -> list[str]:
+        best = plan.routes[0]
+        notes: list[str] = []
+        if not plan.rides:
+            notes.append(
+                "No tram or metro journey is possible here at this time (no stop within a 15-minute walk of both ends, "
+                f"or none leaves within the hour), so the route walks: {duration_text(best.duration_s)}."
+            )
+        elif (saved := round(best.duration_s / 60) - round(plan.walk_s / 60)) >= 1:
+            walk_min, ride_min = round(plan.walk_s / 60), round(best.duration_s / 60)
+            notes.append(
+                f"Walking is faster: {walk_min} min on foot against {ride_min} min by "
+                f"{' → '.join(best.via)} ({saved} min less); mode 'walking' gives the walking route."
+            )
+        if arrive_by is not None:
+            notes.append(self._arrive_note(best, arrive_by, depart))
+        elif plan.rides and best.depart_at >= depart + timedelta(minutes=1):
+            ride = next(leg for leg in best.legs if leg.kind != "walk")
+            notes.append(f"Leave at {best.depart_at:%H:%M} to catch {ride.kind} {ride.line} at "
+                         f"{ride.depart_at:%H:%M} from {ride.from_name}.")  # fmt: skip
+        if alternatives and plan.rides and len(plan.routes) == 1:
+            notes.append("No other tram or metro journey arrives within 30 minutes of this one.")
+        return notes
 
     def matrix(self, req: MatrixRequest, user_id: str = "") -> MatrixResult:
         mode = require_mode(req.mode)
@@ -584,7 +744,7 @@ class NavService:
         route_text = ""
         if req.origin:
             result = self.route(RouteRequest(origin=req.origin, destination=req.destination, mode=req.mode,
-                                             depart_at=req.depart_at), user_id)  # fmt: skip
+                                             depart_at=req.depart_at, arrive_by=req.arrive_by), user_id)  # fmt: skip
             best = result.routes[0]
             lines.append((decode_polyline(best.polyline), (200, 40, 120) if req.mode == "transit" else (30, 110, 230)))
             route_text = best.summary
@@ -638,6 +798,19 @@ class NavService:
             days=[forecast(first + timedelta(days=i)) for i in range(days)],
             source="Simulated forecast: deterministic per date from Helsinki climate normals.",
         )
+
+
+def _why(verdict: Verdict | None) -> str:
+    """Why a name is ambiguous, in a few words."""
+    if verdict is None:
+        return "unclear"
+    if verdict.reason == "chain":
+        return f"{verdict.branches} places have that name"
+    if verdict.reason == "category":
+        return "it names a kind of place, not one place"
+    if verdict.reason == "tie":
+        return "several places match it about equally well"
+    return "nothing matches it confidently"
 
 
 def _number_gap(row: AddressRow, want: int) -> int:

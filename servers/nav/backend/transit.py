@@ -3,8 +3,12 @@
 ``fixtures/nav/transit.json`` lists stops and directed lines (stop order, run times between
 stops, headways by time of day and a per-line offset). A journey is found RAPTOR-style: walk
 from the origin to stops (walking graph, at most ``MAX_WALK_S``), then up to three rides with
-walking transfers between nearby stops, then walk to the destination; the earliest arrival wins,
-and walking the whole way is always a candidate.
+walking transfers between nearby stops, then walk to the destination. The earliest arrival that
+rides at least once wins even when walking would be faster (the caller asked for transit; the
+service says how much faster walking is), and the walk to the first stop starts as late as still
+catches the vehicle. Arriving by a time searches for the latest departure (leaving later never
+arrives earlier); alternatives are the next (or, arriving by a time, the previous) departures
+and the best journey on other lines. Only when no ride is possible at all does the journey walk.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ from .routing import Router, distance_text, duration_text, encode_polyline
 
 MAX_WALK_S = 900.0
 TRANSFER_SLACK_S = 60.0
+BOARD_SLACK_S = 60.0  # be at the first stop a minute before the vehicle leaves
+SEARCH_S = 3 * 3600.0  # how far before an arrival time a journey is looked for
+MAX_WAIT_S = 3600.0  # leaving at a time, a vehicle more than an hour away is no service (night)
+ALT_WINDOW_S = 30 * 60.0  # alternatives arrive within this of the best journey
 MAX_RIDES = 3
 WALK_MS = 4.8 / 3.6
 INF = math.inf
@@ -67,6 +75,43 @@ class Label:
     line: int = -1
     trip_start: float = 0.0
     board: int = -1  # position on the line
+
+
+@dataclass
+class Access:
+    """Walking to and from the network for one origin/destination pair (seconds; node predecessors for paths)."""
+
+    a: GeoPoint
+    b: GeoPoint
+    s_node: int
+    t_node: int
+    gap_a: float
+    gap_b: float
+    from_origin: np.ndarray
+    pred_o: np.ndarray
+    to_dest: np.ndarray
+    pred_d: np.ndarray
+    walk_s: float  # door to door on foot
+
+
+@dataclass
+class Trip:
+    """A riding journey found by ``_raptor``: times in seconds after the reference midnight."""
+
+    leave: float
+    arrival: float
+    chain: list[tuple[int, Label]]
+    board_at: float  # when the first vehicle leaves
+    access_s: float  # walk to the first stop
+    signature: tuple[tuple[str, int, int], ...]  # (line, boarding stop, trip start) per ride
+    lines: frozenset[str]
+
+
+@dataclass
+class TransitPlan:
+    routes: list[Route]  # best first
+    rides: bool  # False: no tram or metro journey was possible, the route walks
+    walk_s: float  # the whole way on foot, to compare
 
 
 class Transit:
@@ -116,30 +161,108 @@ class Transit:
         dist = [(haversine_m(point, GeoPoint(lat=s["lat"], lng=s["lng"])), i) for i, s in enumerate(self.stops)]
         return [(i, d) for d, i in sorted(dist)[:limit]]
 
+    def access(self, a: GeoPoint, b: GeoPoint, roles: tuple[str, str] = ("origin", "destination")) -> Access:
+        """Walking times from the origin to every node and from every node to the destination (any time of day)."""
+        sa = self.router.snap("walking", a, roles[0])
+        sb = self.router.snap("walking", b, roles[1])
+        from_origin, pred_o = dijkstra(self.walk_matrix, directed=True, indices=sa.node, return_predecessors=True)
+        to_dest, pred_d = dijkstra(self.walk_matrix.T.tocsr(), directed=True, indices=sb.node, return_predecessors=True)
+        gap_a, gap_b = sa.gap_m / WALK_MS, sb.gap_m / WALK_MS
+        walk_s = gap_a + float(from_origin[sb.node]) + gap_b
+        return Access(a, b, sa.node, sb.node, gap_a, gap_b, from_origin, pred_o, to_dest, pred_d, walk_s)
+
     def plan(
         self, a: GeoPoint, b: GeoPoint, depart: datetime, roles: tuple[str, str] = ("origin", "destination")
     ) -> tuple[Route, bool]:
-        """The earliest-arriving journey; the flag says whether it uses any vehicle. ``roles`` name the two ends in
-        errors (e.g. ``origins[0]`` / ``destinations[2]`` in a matrix)."""
-        sa = self.router.snap("walking", a, roles[0])
-        sb = self.router.snap("walking", b, roles[1])
-        gap_a, gap_b = sa.gap_m / WALK_MS, sb.gap_m / WALK_MS
-        from_origin, pred_o = dijkstra(self.walk_matrix, directed=True, indices=sa.node, return_predecessors=True)
-        to_dest, pred_d = dijkstra(self.walk_matrix.T.tocsr(), directed=True, indices=sb.node, return_predecessors=True)
-        local = depart.astimezone(CITY_TZ)
-        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        t0 = (local - midnight).total_seconds()
-        walk_only = t0 + gap_a + float(from_origin[sb.node]) + gap_b
+        """The transit journey from ``depart`` (the first of ``journeys``); the flag says whether it rides at all.
+        ``roles`` name the two ends in errors (e.g. ``origins[0]`` / ``destinations[2]`` in a matrix)."""
+        found = self.journeys(a, b, depart, roles=roles)
+        return found.routes[0], found.rides
+
+    def journeys(
+        self, a: GeoPoint, b: GeoPoint, when: datetime, *, arrive_by: bool = False, alternatives: int = 0,
+        roles: tuple[str, str] = ("origin", "destination"),
+    ) -> TransitPlan:  # fmt: skip
+        """The best journey that rides a tram or metro (even when walking is faster), leaving at ``when`` or, with
+        ``arrive_by``, leaving as late as possible to arrive by ``when``; then up to ``alternatives`` others (later or,
+        arriving by a time, earlier departures, and other lines), best first. Walks only when no ride is possible."""
+        acc = self.access(a, b, roles)
+        local = when.astimezone(CITY_TZ)
+        midnight = (local - timedelta(seconds=SEARCH_S if arrive_by else 0)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        t = (local - midnight).total_seconds()
+        best = self._latest(acc, t) if arrive_by else self._leave_by(acc, t)
+        if best is None:
+            start = midnight + timedelta(seconds=round(t - acc.walk_s if arrive_by else t))
+            route = self.router.route("walking", a, b, start)[0]
+            legs = [self._walk_leg("Origin", "Destination", start, 0, acc.walk_s, route.distance_m)]
+            return TransitPlan([route.model_copy(update={"mode": "transit", "legs": legs})], False, acc.walk_s)
+        found = [best]
+        seen = {best.signature}
+        first = self._latest(acc, t, best.lines) if arrive_by else self._leave_by(acc, t, best.lines)
+        tries: list[Trip | None] = [first]
+        edge = best
+        for _ in range(alternatives):
+            nxt = self._latest(acc, edge.arrival - 60) if arrive_by else self._leave_by(acc, edge.leave + 60)
+            if nxt is None:
+                break
+            tries.append(nxt)
+            edge = nxt
+        for trip in tries:
+            if trip is not None and trip.signature not in seen and abs(trip.arrival - best.arrival) <= ALT_WINDOW_S:
+                seen.add(trip.signature)
+                found.append(trip)
+        rest = sorted(found[1:], key=lambda x: (-x.leave, x.arrival) if arrive_by else (x.arrival, -x.leave))
+        routes = [self._describe(acc, trip, midnight) for trip in [best, *rest[:alternatives]]]
+        return TransitPlan(routes, True, acc.walk_s)
+
+    def _leave_by(self, acc: Access, t: float, exclude: frozenset[str] = frozenset()) -> Trip | None:
+        """The earliest-arriving riding journey from ``t``, leaving as late as still catches its first vehicle."""
+        first = self._raptor(acc, t, exclude)
+        if first is None:
+            return None
+        latest = first.board_at - BOARD_SLACK_S - first.access_s
+        if latest > t + 1:
+            later = self._raptor(acc, latest, exclude)
+            if later is not None and later.arrival <= first.arrival:
+                return later
+        return first
+
+    def _latest(self, acc: Access, deadline: float, exclude: frozenset[str] = frozenset()) -> Trip | None:
+        """The riding journey that leaves latest and still arrives by ``deadline`` (binary search: leaving later
+        never arrives earlier)."""
+        lo, hi = deadline - SEARCH_S, deadline
+        found = self._raptor(acc, lo, exclude, max_wait=INF)
+        if found is None or found.arrival > deadline:
+            return None
+        while hi - lo > 1:
+            mid = (lo + hi) / 2
+            trip = self._raptor(acc, mid, exclude, max_wait=INF)
+            if trip is not None and trip.arrival <= deadline:
+                lo, found = mid, trip
+            else:
+                hi = mid
+        return self._leave_by(acc, lo, exclude)
+
+    def _raptor(
+        self, acc: Access, t0: float, exclude: frozenset[str] = frozenset(), max_wait: float = MAX_WAIT_S
+    ) -> Trip | None:
+        """RAPTOR rounds from ``t0`` (seconds after the reference midnight): the earliest arrival that rides at
+        least once, on lines whose ref is not in ``exclude``, never waiting more than ``max_wait`` for a vehicle."""
         rounds: list[dict[int, Label]] = [{}]
         for i, node in enumerate(self.stop_nodes):
-            access = float(from_origin[node]) + gap_a
+            access = float(acc.from_origin[node]) + acc.gap_a
             if access <= MAX_WALK_S:
                 rounds[0][i] = Label(t0 + access, "access")
-        best_arrival: dict[int, float] = {i: lab.arrival for i, lab in rounds[0].items()}
+        # Arrivals by vehicle only: a stop the origin reaches sooner on foot must still be reachable by a ride.
+        best_arrival: dict[int, float] = {}
         for k in range(1, MAX_RIDES + 1):
             prev = rounds[k - 1]
             cur: dict[int, Label] = {}
             for li, line in enumerate(self.lines):
+                if line.ref in exclude:
+                    continue
                 trip = INF
                 board = -1
                 for pos, stop in enumerate(line.stops):
@@ -153,9 +276,10 @@ class Transit:
                     lab = prev.get(stop)
                     if lab is None:
                         continue
-                    ready = lab.arrival + (TRANSFER_SLACK_S if lab.kind != "access" else 0.0) - line.cum[pos]
+                    slack = BOARD_SLACK_S if lab.kind == "access" else TRANSFER_SLACK_S
+                    ready = lab.arrival + slack - line.cum[pos]
                     j = bisect.bisect_left(line.starts, ready)
-                    if j < len(line.starts) and line.starts[j] < trip:
+                    if j < len(line.starts) and line.starts[j] < trip and line.starts[j] - ready <= max_wait:
                         trip, board = line.starts[j], pos
             for stop, lab in list(cur.items()):
                 if lab.kind != "ride":
@@ -168,18 +292,42 @@ class Transit:
             if not cur:
                 break
             rounds.append(cur)
-        best: tuple[float, int, int] = (walk_only, -1, -1)
+        best: tuple[float, int, int] = (INF, -1, -1)
         for k in range(1, len(rounds)):
             for stop, lab in rounds[k].items():
-                egress = float(to_dest[self.stop_nodes[stop]]) + gap_b
+                egress = float(acc.to_dest[self.stop_nodes[stop]]) + acc.gap_b
                 if egress <= MAX_WALK_S and lab.arrival + egress < best[0] - 1:
                     best = (lab.arrival + egress, k, stop)
         if best[1] < 0:
-            route = self.router.route("walking", a, b, depart)[0]
-            legs = [self._walk_leg("Origin", "Destination", midnight, t0, walk_only, route.distance_m)]
-            return route.model_copy(update={"mode": "transit", "legs": legs}), False
-        return self._describe(rounds, best, a, b, sa.node, sb.node, pred_o, pred_d, from_origin, to_dest,
-                              midnight, t0, gap_a, gap_b, depart), True  # fmt: skip
+            return None
+        chain = self._chain(rounds, best)
+        ride = next(lab for _, lab in chain if lab.kind == "ride")
+        line = self.lines[ride.line]
+        rides = tuple(
+            (self.lines[lab.line].ref, self.lines[lab.line].stops[lab.board], round(lab.trip_start))
+            for _, lab in chain
+            if lab.kind == "ride"
+        )
+        return Trip(
+            leave=t0, arrival=best[0], chain=chain, board_at=ride.trip_start + line.cum[ride.board],
+            access_s=chain[0][1].arrival - t0, signature=rides,
+            lines=frozenset(r[0] for r in rides),
+        )  # fmt: skip
+
+    @staticmethod
+    def _chain(rounds: list[dict[int, Label]], best: tuple[float, int, int]) -> list[tuple[int, Label]]:
+        chain: list[tuple[int, Label]] = []
+        k, stop = best[1], best[2]
+        while k >= 0:
+            lab = rounds[k][stop]
+            chain.append((stop, lab))
+            if lab.kind == "access":
+                break
+            if lab.kind == "ride":
+                k -= 1
+            stop = lab.prev
+        chain.reverse()
+        return chain
 
     def _walk_leg(self, frm: str, to: str, midnight: datetime, start: float, end: float, metres: float) -> TransitLeg:
         return TransitLeg(
@@ -194,22 +342,10 @@ class Transit:
             nodes.append(int(pred[nodes[-1]]))
         return nodes[::-1]
 
-    def _describe(
-        self, rounds: list[dict[int, Label]], best: tuple[float, int, int], a: GeoPoint, b: GeoPoint,
-        s_node: int, t_node: int, pred_o: np.ndarray, pred_d: np.ndarray, from_origin: np.ndarray,
-        to_dest: np.ndarray, midnight: datetime, t0: float, gap_a: float, gap_b: float, depart: datetime,
-    ) -> Route:  # fmt: skip
-        chain: list[tuple[int, Label]] = []
-        k, stop = best[1], best[2]
-        while k >= 0:
-            lab = rounds[k][stop]
-            chain.append((stop, lab))
-            if lab.kind == "access":
-                break
-            if lab.kind == "ride":
-                k -= 1
-            stop = lab.prev
-        chain.reverse()
+    def _describe(self, acc: Access, trip: Trip, midnight: datetime) -> Route:
+        a, b, chain, t0 = acc.a, acc.b, trip.chain, trip.leave
+        gap_a, gap_b, depart = acc.gap_a, acc.gap_b, midnight + timedelta(seconds=round(trip.leave))
+        s_node, t_node, pred_o, pred_d = acc.s_node, acc.t_node, acc.pred_o, acc.pred_d
         net = self.network
         walk_len = self.network.modes["walking"].length_m
         legs: list[TransitLeg] = []
@@ -251,8 +387,8 @@ class Transit:
         points += [(float(net.lat[v]), float(net.lng[v])) for v in d_nodes]
         points.append((b.lat, b.lng))
         metres = self._path_metres(d_nodes, walk_len) + gap_b * WALK_MS
-        legs.append(self._walk_leg(self.stops[last_stop]["name"], "Destination", midnight, last.arrival, best[0],
-                                   metres))  # fmt: skip
+        legs.append(self._walk_leg(self.stops[last_stop]["name"], "Destination", midnight, last.arrival,
+                                   trip.arrival, metres))  # fmt: skip
         merged: list[TransitLeg] = []
         for leg in legs:  # a platform change right before the final walk reads as one walk
             if merged and leg.kind == "walk" and merged[-1].kind == "walk":
@@ -284,7 +420,7 @@ class Transit:
                                        distance_m=0, duration_s=0))  # fmt: skip
         steps.append(RouteStep(maneuver="arrive", instruction="Arrive at the destination", street="", distance_m=0,
                                duration_s=0))  # fmt: skip
-        total_s = best[0] - t0
+        total_s = trip.arrival - t0
         total_m = sum(leg.distance_m for leg in legs)
         rides = [f"{leg.kind} {leg.line}" for leg in legs if leg.kind != "walk"]
         summary = f"{duration_text(total_s)} by public transport, {distance_text(total_m)}: " + " → ".join(rides)

@@ -2,7 +2,8 @@
 
 The engine owns claims, best available and the one-holder-per-seat guarantee; this module gives
 it what only ticketing knows: the layout of a venue *as zoned by an event* (a row belongs to the
-tier naming its section or listing its rank; unzoned rows are not sold), each session's prices,
+tier naming its section or listing its rank; unzoned rows are not sold; rows are centred on their
+section's centre line, so "the middle of the row" is the middle of the house), each session's prices,
 and the seats sold before the season opened — a deterministic sample per session, better rows
 first, never stored. Holds are the engine's (``tickets_seat_hold``), as in movies; what only
 tickets adds to them — the event-wide per-account limit, attendees, the bill — lives in ``orders.py``.
@@ -37,14 +38,19 @@ class Inventory:
         venue = self.catalog.venues[event.venue_id]
         sections = []
         for section in venue.sections:
+            widest = max(row.seats for row in section.rows)
             rows = []
             for row in section.rows:
                 tier = event.tier_for(section, row)
                 if tier is None:
                     continue
+                offset = (widest - row.seats) // 2  # rows are centred on the section's centre line
                 seats = [
                     LayoutSeat(
-                        number=n, x=n - 1, kind="accessible" if n in row.accessible else "standard", tier=tier.code
+                        number=n,
+                        x=offset + n - 1,
+                        kind="accessible" if n in row.accessible else "standard",
+                        tier=tier.code,
                     )
                     for n in range(1, row.seats + 1)
                 ]
@@ -64,7 +70,8 @@ class Inventory:
         rec = self.catalog.sessions[session_id]
         event = self.catalog.events[rec.event_id]
         spec = next(s for s in event.sessions if s.id == session_id)
-        seats = sorted(self._layout(event.id).seats.values(), key=lambda s: s.seat_id)
+        # in the order of the older seat ids, so a database seeded before ids changed form keeps its sample
+        seats = sorted(self._layout(event.id).seats.values(), key=lambda s: s.legacy_id)
         rng = random.Random(f"presold:{session_id}")
         ordered = sorted(seats, key=lambda s: s.rank + rng.random() * 2.5)  # better seats sell first, with noise
         k = len(seats) * spec.presold_percent // 100

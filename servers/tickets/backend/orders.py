@@ -84,6 +84,8 @@ class OrderDesk:
                     label=s.label,
                     tier=s.tier,
                     price=svc.money(s.price.amount_minor),
+                    fee=svc.money(event.service_fee_minor),
+                    total=svc.money(s.price.amount_minor + event.service_fee_minor),
                     accessible=s.kind == "accessible",
                 )
                 for s in hold.seats
@@ -113,9 +115,9 @@ class OrderDesk:
         rec = svc.session_rec(request.session_id)
         event = svc.catalog.events[rec.event_id]
         explicit = [s.strip() for s in request.seat_ids if s.strip()]
-        if explicit and (request.tier or request.quantity):
+        if explicit and (request.tier or request.quantity or request.wheelchair):
             raise InvalidInputError(
-                "Give either seat_ids or tier + quantity, not both.",
+                "Give either seat_ids or tier + quantity (+ wheelchair), not both.",
                 "Pass exact seats from the seat map, or a tier code and how many best-available seats.",
             )
         if not explicit:
@@ -140,12 +142,23 @@ class OrderDesk:
             )
         seats = svc.inventory.resolve(event, explicit) if explicit else []
         tier = "" if explicit else request.tier.upper()
+        layout = svc.inventory.layout(event)
+        if request.wheelchair and tier in layout.tier_totals and tier not in layout.wheelchair_tiers:
+            raise InvalidInputError(
+                f"Tier {tier} of {event.title} has no wheelchair spaces.",
+                f"Wheelchair spaces are in tier(s): {', '.join(layout.wheelchair_tiers) or 'none at this venue'}.",
+                field="tier",
+            )
         now = svc.now()
         with session_scope(svc.engine) as session:
             svc.accounts.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
             state = svc.states(session, [rec], now)[0]
             svc.refuse_unless_on_sale(state, event)
-            key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
+            key = (
+                f"seats:{','.join(sorted(s.seat_id for s in seats))}"
+                if explicit
+                else f"tier:{tier}:{count}" + (":wheelchair" if request.wheelchair else "")
+            )
             # the same request, or exactly the seats of a live hold of this user, however it was asked
             again = seating.find_hold(
                 session, rec.id, user_id=user_id, now=now, request_key=key, seat_ids=[s.seat_id for s in seats]
@@ -164,7 +177,7 @@ class OrderDesk:
                 "Ask for fewer, or another tier (left: "
                 f"{', '.join(f'{t}: {n}' for t, n in state.remaining.items() if n) or 'none'}).",
             )
-            if tier and tier not in svc.inventory.layout(event).tier_totals:  # a tier with no seats zoned here
+            if tier and tier not in layout.tier_totals:  # a tier with no seats zoned here
                 raise none_left
             try:
                 hold = seating.hold(
@@ -177,10 +190,11 @@ class OrderDesk:
                     tier=tier,
                     quantity=0 if explicit else count,
                     request_key=key,
-                    allow_split=True,
+                    allow_split=not request.wheelchair,  # companions sit right beside the space, or not at all
+                    wheelchair=request.wheelchair,
                 )
             except ConflictError as exc:
-                if "remaining" in exc.details:  # best available found too few seats
+                if "remaining" in exc.details:  # best available found too few seats (wheelchair refusals say why)
                     raise none_left from exc
                 raise
             return self._hold(hold)
@@ -305,6 +319,7 @@ class OrderDesk:
             refs = [AttendeeRef(id=a.id, name=a.name, id_number_masked=pricing.mask_id(a.id_number)) for a in attendees]
             n = len(row.seats)
             holders = f" for {', '.join(a.name for a in attendees)}" if attendees else ""
+            fee_each = svc.money(event.service_fee_minor).display
             return PurchaseQuote(
                 confirmation_token=quote.token,
                 expires_at=local(quote.expires_at),
@@ -320,7 +335,7 @@ class OrderDesk:
                 summary=(
                     f"Buy {n} ticket(s){holders} for {event.title} on {local(rec.starts_at):%a %d %b %H:%M} at "
                     f"{svc.catalog.venues[event.venue_id].name} ({'; '.join(s.label for s in hold.seats)}): "
-                    f"{hold.bill.tickets.display} + {hold.bill.service_fee.display} service fee = "
+                    f"tickets {hold.bill.tickets.display} + service fee {fee_each} × {n} = "
                     f"{hold.bill.total.display} from the wallet."
                 ),
             )
@@ -419,6 +434,8 @@ class OrderDesk:
         event = svc.catalog.events[order.event_id]
         rec = svc.catalog.sessions[order.session_id]
         tickets = self._tickets(session, order.id)
+        layout = svc.inventory.layout(event)
+        wheelchair_spaces = {s for s in layout.seats.values() if s.accessible}
         over = rec.starts_at + timedelta(minutes=event.duration_min) <= now
         valid = [t for t in tickets if not t.refund_id]
         status: OrderStatus = "paid" if len(valid) == len(tickets) else ("refunded" if not valid else "partly_refunded")
@@ -445,10 +462,13 @@ class OrderDesk:
             tickets=[
                 ETicket(
                     id=t.id,
-                    seat_id=t.seat_id,
+                    seat_id=layout.canonical(t.seat_id),  # tickets issued before ids changed form read the same
                     seat=t.seat_label,
                     tier=t.tier,
-                    price=svc.money(t.price_minor + t.fee_minor),
+                    accessible=layout.seats.get(layout.canonical(t.seat_id)) in wheelchair_spaces,
+                    price=svc.money(t.price_minor),
+                    fee=svc.money(t.fee_minor),
+                    total=svc.money(t.price_minor + t.fee_minor),
                     attendee=t.attendee,
                     code=t.code,
                     status="refunded" if t.refund_id else ("used" if over else "valid"),

@@ -8,8 +8,9 @@ prices and refund rules in ``pricing.py``; seats in the shared seating engine be
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
@@ -20,6 +21,7 @@ from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.geo import haversine_m, require_in_city
 from shared.kit.db import session_scope
 from shared.schemas.common import GeoPoint, Money, check_id, new_id, page_slice
+from shared.schemas.seating import SEAT_ID_FORMAT
 from shared.schemas.tickets import (
     Attendee,
     AttendeeInput,
@@ -43,6 +45,7 @@ from .inventory import Inventory
 from .models import AttendeeRow
 
 MAX_ATTENDEES = 20
+CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 def parse_day(value: str, field: str) -> date | None:
@@ -56,6 +59,21 @@ def parse_day(value: str, field: str) -> date | None:
             "Give dates as YYYY-MM-DD, e.g. 2026-12-05, or '' for open.",
             field=field,
         ) from exc
+
+
+def parse_time(value: str, field: str) -> time | None:
+    """A time of day as HH:MM (Helsinki), '' for none."""
+    text = value.strip()
+    if not text:
+        return None
+    match = CLOCK_TIME.match(text)
+    if match is None:
+        raise InvalidInputError(
+            f"{field} {value!r} is not a time of day.",
+            "Give it as HH:MM on the 24-hour clock, e.g. '18:00', or '' for any time.",
+            field=field,
+        )
+    return time(int(match[1]), int(match[2]))
 
 
 @dataclass
@@ -191,6 +209,8 @@ class TicketsService:
         lng: float = 0,
         date_from: str = "",
         date_to: str = "",
+        time_from: str = "",
+        time_to: str = "",
         price_min_minor: int = 0,
         price_max_minor: int = 0,
         limit: int = 10,
@@ -200,6 +220,13 @@ class TicketsService:
         if first and last and last < first:
             raise InvalidInputError(
                 f"date_to {date_to} is before date_from {date_from}.", "Swap them, or leave one ''.", field="date_to"
+            )
+        earliest, latest = parse_time(time_from, "time_from"), parse_time(time_to, "time_to")
+        if earliest and latest and latest < earliest:
+            raise InvalidInputError(
+                f"time_to {time_to} is before time_from {time_from}.",
+                "Give the window within one day (time_from ≤ time_to), or leave one of them ''.",
+                field="time_to",
             )
         if price_min_minor < 0 or price_max_minor < 0 or (price_max_minor and price_min_minor > price_max_minor):
             raise InvalidInputError(
@@ -225,6 +252,8 @@ class TicketsService:
                 if s.starts_at > now
                 and (first is None or local(s.starts_at).date() >= first)
                 and (last is None or local(s.starts_at).date() <= last)
+                and (earliest is None or local(s.starts_at).time() >= earliest)
+                and (latest is None or local(s.starts_at).time() <= latest)
             ]
             if price_min_minor or price_max_minor:
                 top = price_max_minor or 10**12
@@ -236,7 +265,7 @@ class TicketsService:
         hits: list[tuple[int, int, datetime, EventSummary]] = []
         for event, score, recs in candidates:
             venue = self.catalog.venues[event.venue_id]
-            distance = round(haversine_m(venue.location, near)) if near else 0
+            distance = round(haversine_m(venue.location, near)) if near else None
             mine = [states[s.id] for s in recs]
             buyable = [st for st in mine if st.status == "on_sale"]
             nxt = (buyable or mine)[0].rec
@@ -244,7 +273,7 @@ class TicketsService:
             hits.append(
                 (
                     -score,
-                    distance,
+                    distance or 0,
                     nxt.starts_at,
                     EventSummary(
                         id=event.id,
@@ -359,8 +388,7 @@ class TicketsService:
             event_title=event.display_title,
             starts_at=local(rec.starts_at),
             status=state.status,
-            seat_id_format="SECTION-ROW-SEAT, e.g. STL-5-12 = section STL, row 5, seat 12; in a row string the k-th "
-            "non-space character is seat number first + k - 1. Standing sections: hold by tier and quantity instead.",
+            seat_id_format=SEAT_ID_FORMAT,
             tiers=self.tier_prices(event, state),
             sections=drawn.sections,
         )

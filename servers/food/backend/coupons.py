@@ -1,0 +1,128 @@
+"""Coupons: which exist, whether one applies to a cart now (and why not), and the ones a cart could use.
+
+One judge (``problem``) decides for applying a code, for the bill and for the list the cart shows,
+so the list never offers a coupon that applying would refuse.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from shared.clock import local
+from shared.errors import NotFoundError
+from shared.schemas.common import Money
+from shared.schemas.food import CouponOption
+
+from . import pricing
+from .catalog import Catalog, RestaurantRec
+from .models import CouponRow, OrderRow
+from .pricing import Coupon
+
+
+def _coupon(row: CouponRow) -> Coupon:
+    d = row.data
+    return Coupon(
+        code=row.code,
+        description=d["description"],
+        kind=d["kind"],
+        amount_minor=d.get("amount_minor", 0),
+        percent=d.get("percent", 0),
+        max_discount_minor=d.get("max_discount_minor", 0),
+        min_subtotal_minor=d.get("min_subtotal_minor", 0),
+        restaurant_id=d.get("restaurant_id", ""),
+        valid_from=datetime.fromisoformat(d["valid_from"]),
+        valid_until=datetime.fromisoformat(d["valid_until"]),
+        per_user_limit=d.get("per_user_limit", 0),
+    )
+
+
+class Coupons:
+    def __init__(self, catalog: Catalog, currency: str) -> None:
+        self.catalog = catalog
+        self.currency = currency
+
+    def money(self, minor: int) -> Money:
+        return Money.of(minor, self.currency)
+
+    def get(self, session: Session, code: str) -> Coupon:
+        row = session.get(CouponRow, code.upper())
+        if row is None:
+            raise NotFoundError(f"No coupon {code!r}.", "Check the code, or order without one.")
+        return _coupon(row)
+
+    @staticmethod
+    def used(session: Session, user_id: str, codes: list[str]) -> Counter[str]:
+        """How often the user used each of ``codes`` on orders that were not cancelled."""
+        rows = session.exec(
+            select(OrderRow.coupon_code).where(
+                OrderRow.user_id == user_id,
+                col(OrderRow.coupon_code).in_(codes),
+                OrderRow.cancelled_at == None,  # noqa: E711
+            )
+        ).all()
+        return Counter(rows)
+
+    def problem(
+        self,
+        session: Session,
+        user_id: str,
+        coupon: Coupon,
+        rest: RestaurantRec,
+        subtotal: int,
+        now: datetime,
+        used: Counter[str] | None = None,
+    ) -> str:
+        """Why ``coupon`` does not apply to this cart, or '' if it does."""
+        fmt = self.money
+        if not coupon.valid_from <= now <= coupon.valid_until:
+            span = f"{local(coupon.valid_from):%Y-%m-%d} to {local(coupon.valid_until):%Y-%m-%d}"
+            return f"Coupon {coupon.code} is only valid {span}."
+        if coupon.restaurant_id and coupon.restaurant_id != rest.id:
+            other = self.catalog.restaurants.get(coupon.restaurant_id)
+            return f"Coupon {coupon.code} only works at {other.name if other else coupon.restaurant_id}."
+        if subtotal < coupon.min_subtotal_minor:
+            short = fmt(coupon.min_subtotal_minor - subtotal).display
+            return f"Coupon {coupon.code} needs items worth {fmt(coupon.min_subtotal_minor).display}; add {short} more."
+        if coupon.per_user_limit:
+            times = (used if used is not None else self.used(session, user_id, [coupon.code]))[coupon.code]
+            if times >= coupon.per_user_limit:
+                return f"Coupon {coupon.code} was already used {times} time(s), its limit."
+        return ""
+
+    def options(
+        self,
+        session: Session,
+        user_id: str,
+        rest: RestaurantRec | None,
+        subtotal: int,
+        delivery_fee: int,
+        now: datetime,
+    ) -> list[CouponOption]:
+        """The coupons valid today for this cart's restaurant, applicable ones first (largest saving first)."""
+        coupons = [_coupon(row) for row in session.exec(select(CouponRow)).all()]
+        coupons = [
+            c
+            for c in coupons
+            if c.valid_from <= now <= c.valid_until
+            and (not c.restaurant_id or rest is None or c.restaurant_id == rest.id)
+        ]
+        used = self.used(session, user_id, [c.code for c in coupons if c.per_user_limit])
+        out: list[tuple[tuple[object, ...], CouponOption]] = []
+        for c in coupons:
+            if rest is None or not subtotal:
+                why = "Add items to the cart first."
+                if c.restaurant_id:
+                    other = self.catalog.restaurants.get(c.restaurant_id)
+                    why = f"Only at {other.name if other else c.restaurant_id}; add items from there first."
+            else:
+                why = self.problem(session, user_id, c, rest, subtotal, now, used)
+            saving = 0 if why else pricing.coupon_discount(c, subtotal, delivery_fee)
+            option = CouponOption(
+                code=c.code, rule=c.description, applies=not why, why_not=why, saving=self.money(saving)
+            )
+            out.append(((bool(why), -saving, c.code), option))
+        out.sort(key=lambda entry: entry[0])
+        return [option for _, option in out]

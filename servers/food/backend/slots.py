@@ -1,0 +1,161 @@
+"""Scheduled delivery (预约送达): 15-minute slots up to three days ahead, cooked while the restaurant is open.
+
+An order's lifecycle is a fixed run of minutes from its start (accepted +2, preparing +3, picked up
+after the restaurant's preparation time, delivered after the ride); an order for a slot starts that
+many minutes before the slot, so it arrives on the slot. A slot is possible when that start is not in
+the past and the kitchen is open from acceptance until pickup. Every refusal says which rule failed
+and which slots are possible instead.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from shared.errors import InvalidInputError
+from shared.geo import CITY_TZ
+from shared.hours import describe_day, is_open, next_opening, today_key
+
+from .catalog import RestaurantRec
+
+SLOT_MINUTES = 15
+MAX_AHEAD = timedelta(days=3)
+ACCEPT_AFTER = timedelta(minutes=2)  # the restaurant accepts this long after the start
+PREP_STARTS = timedelta(minutes=3)  # and starts cooking this long after it
+PICKUP_TO_RIDE = timedelta(minutes=1)  # the rider leaves this long after pickup
+FORMAT = "'YYYY-MM-DDTHH:MM' in Helsinki time (e.g. 2026-11-26T18:30) or 'HH:MM' for today"
+
+
+def lead(prep_min: int, travel_min: int) -> timedelta:
+    """From an order's start to its delivery."""
+    return PREP_STARTS + timedelta(minutes=prep_min) + PICKUP_TO_RIDE + timedelta(minutes=travel_min)
+
+
+def show(at: datetime) -> str:
+    return f"{at.astimezone(CITY_TZ):%a %d %b %H:%M}"
+
+
+def parse(text: str, now: datetime) -> datetime:
+    """A slot as the caller wrote it, read in local time when it has no offset."""
+    raw = text.strip()
+    try:
+        if len(raw) <= 5 and ":" in raw:
+            hour, minute = (int(x) for x in raw.split(":"))
+            at = datetime.combine(now.astimezone(CITY_TZ).date(), time(hour, minute), CITY_TZ)
+        else:
+            at = datetime.fromisoformat(raw)
+            at = at.replace(tzinfo=CITY_TZ) if at.tzinfo is None else at
+    except ValueError:
+        raise InvalidInputError(
+            f"deliver_at {text!r} is not a time.",
+            f"Give the slot as {FORMAT}, or '' to deliver now.",
+            field="deliver_at",
+        ) from None
+    return at.astimezone(CITY_TZ)
+
+
+def _ceil(at: datetime) -> datetime:
+    """The first slot mark at or after ``at``."""
+    local = at.astimezone(CITY_TZ).replace(second=0, microsecond=0)
+    if local < at:
+        local += timedelta(minutes=1)
+    return local + timedelta(minutes=-local.minute % SLOT_MINUTES)
+
+
+def kitchen_open(rest: RestaurantRec, slot: datetime, span: timedelta) -> bool:
+    """The restaurant is open from acceptance until pickup for an order delivered at ``slot``."""
+    start = slot - span
+    at, pickup = start + ACCEPT_AFTER, start + PREP_STARTS + timedelta(minutes=rest.prep_minutes)
+    while at < pickup:
+        if not is_open(rest.opening_hours, at):
+            return False
+        at += timedelta(minutes=5)
+    return is_open(rest.opening_hours, pickup - timedelta(minutes=1))
+
+
+def possible(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -> bool:
+    return now <= slot - span and slot <= now + MAX_AHEAD and kitchen_open(rest, slot, span)
+
+
+def earliest(rest: RestaurantRec, span: timedelta, now: datetime) -> datetime | None:
+    """The first possible slot, or None when there is none in the next three days."""
+    at = _ceil(now + span)
+    while at <= now + MAX_AHEAD:
+        if kitchen_open(rest, at, span):
+            return at
+        at += timedelta(minutes=SLOT_MINUTES)
+    return None
+
+
+def day_ranges(rest: RestaurantRec, span: timedelta, now: datetime, day: date) -> str:
+    """The possible slots of one local day as ranges, e.g. '10:45–18:45'; '' if none."""
+    first = datetime.combine(day, time(0), CITY_TZ)
+    runs: list[list[datetime]] = []
+    for k in range(24 * 60 // SLOT_MINUTES):
+        at = (first.astimezone(CITY_TZ) + timedelta(minutes=SLOT_MINUTES * k)).astimezone(CITY_TZ)
+        if possible(rest, at, span, now):
+            if runs and at - runs[-1][1] == timedelta(minutes=SLOT_MINUTES):
+                runs[-1][1] = at
+            else:
+                runs.append([at, at])
+    return ", ".join(f"{a:%H:%M}" if a == b else f"{a:%H:%M}–{b:%H:%M}" for a, b in runs)
+
+
+def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -> None:
+    """Refuse a slot this order cannot be delivered at, saying why and what is possible instead."""
+    local = slot.astimezone(CITY_TZ)
+    first = earliest(rest, span, now)
+    first_text = f"the earliest possible slot is {show(first)}" if first else "none is possible in the next 3 days"
+    if local.minute % SLOT_MINUTES or local.second or local.microsecond:
+        before = local.replace(minute=local.minute - local.minute % SLOT_MINUTES, second=0, microsecond=0)
+        after = before + timedelta(minutes=SLOT_MINUTES)
+        raise InvalidInputError(
+            f"deliver_at {local:%H:%M:%S} is not a delivery slot: slots are every {SLOT_MINUTES} minutes "
+            "(:00, :15, :30, :45).",
+            f"Pick {before:%H:%M} or {after:%H:%M}; {first_text}.",
+            field="deliver_at",
+        )
+    if local <= now:
+        raise InvalidInputError(
+            f"deliver_at {show(local)} is in the past (now {show(now)}).",
+            f"Pick a later slot; {first_text}.",
+            field="deliver_at",
+        )
+    if local > now + MAX_AHEAD:
+        latest = _ceil(now + MAX_AHEAD - timedelta(minutes=SLOT_MINUTES - 1))
+        raise InvalidInputError(
+            f"deliver_at {show(local)} is too far ahead: slots can be booked up to 3 days ahead.",
+            f"Pick a slot until {show(latest)}; {first_text}.",
+            field="deliver_at",
+        )
+    minutes = round(span.total_seconds() / 60)
+    if local - span < now:
+        raise InvalidInputError(
+            f"deliver_at {show(local)} is too soon: this order needs about {minutes} minutes to cook and deliver.",
+            f"Pick a later slot; {first_text}.",
+            field="deliver_at",
+        )
+    if not kitchen_open(rest, local, span):
+        kitchen = local - span + ACCEPT_AFTER
+        day = kitchen.astimezone(CITY_TZ)
+        same_day = day_ranges(rest, span, now, local.date())
+        instead = f"Slots on {local:%a %d %b}: {same_day}" if same_day else f"No slots on {local:%a %d %b}"
+        raise InvalidInputError(
+            f"{rest.name} is closed for a {show(local)} delivery: it would cook from {day:%H:%M} "
+            f"(hours on {day:%a}: {describe_day(rest.opening_hours, today_key(day))}).",
+            f"{instead}; {first_text}.",
+            field="deliver_at",
+        )
+
+
+def closed_problem(rest: RestaurantRec, now: datetime, first: datetime | None) -> str:
+    """The cart problem of a restaurant closed now, which can still cook for a later slot: when it opens, the first
+    slot."""
+    nxt = next_opening(rest.opening_hours, now)
+    when = f"opens {nxt:%a %H:%M}" if nxt else "has no upcoming opening hours"
+    later = (
+        f"order ahead for a delivery slot with food_place_order(deliver_at=…), earliest {first:%Y-%m-%dT%H:%M}, "
+        "or pick another restaurant"
+        if first
+        else "pick another restaurant"
+    )
+    return f"{rest.name} is closed now ({when}); {later}."

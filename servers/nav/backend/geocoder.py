@@ -1,0 +1,456 @@
+"""Geocoding an agent can trust: scored candidates and a verdict (confident, ambiguous or not found).
+
+A query is folded (case, accents, traditional Chinese characters), cut into tokens (words; CJK
+text into character bigrams) and compared with every name a target has: its local, English,
+Swedish and Chinese names and the common names in ``ALIASES``. A candidate's score is
+
+    coverage of the query × (0.8 + 0.2 × coverage of the name)   (+ an exact-name bonus)
+    + a small prior (landmarks and places with names in several languages first)
+
+where coverage is weighted by how rare a token is (``helsingin`` or ``ravintola`` say little,
+``oodi`` a lot). A query token matches a name token exactly, by a small edit (typos), as an
+inflected form ('Ateneumin') or as the head of a compound ('kirjasto' in 'keskustakirjasto'), or
+through the target's category ('library' matches a library, not a shop called 'BR'). Every query
+word must be explained, so a shared token alone never wins.
+
+Candidates that are one place on the ground (the same name within ``CLUSTER_M``: a tram stop's
+platforms, a node and a building outline) collapse into one. The best is *confident* only if it
+scores at least ``CONFIDENT`` and beats the next distinct candidate by ``MARGIN``; a chain's
+branches tie, and a bias point decides only when one branch is clearly the nearest. A query made
+only of category words ('cinema', '电影院') is a category: its places, nearest first.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from shared.geo import haversine_m
+from shared.schemas.common import GeoPoint
+from shared.text import fold
+
+Status = Literal["confident", "ambiguous", "not_found"]
+Reason = Literal["match", "chain", "category", "tie", "weak", "nothing", "city"]
+
+CONFIDENT = 0.8  # the best candidate's score must reach this …
+MARGIN = 0.08  # … and beat the next distinct candidate by this much
+PLAUSIBLE = 0.55  # below this a candidate is not an answer at all (listed only as a suggestion)
+SUGGEST = 0.35
+EXACT_BONUS = 0.05  # the whole query is one of the target's names
+CATEGORY_SIM = 0.9  # 'library' explains a library as well as a near-spelling would
+CONTEXT_SIM = 0.9  # 'Mannerheimintie' in 'Alko Mannerheimintie' explains the Alko on that street
+CLUSTER_M = 150.0  # same name, this close: one place on the ground
+TWIN_M = 60.0  # a landmark's node and its building outline, under different names
+CHAIN_FACTOR, CHAIN_GAP_M = 2.0, 200.0  # a bias point picks a branch only if the next is twice as far and 200 m more
+CATEGORY_SCORE = 0.7
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+WORD = re.compile(r"[a-z0-9]+|[\u3400-\u9fff\uf900-\ufaff]+")
+POSTCODE = re.compile(r"\b\d{5}\b")
+CITY_WORDS = {"helsinki", "helsingin", "helsingfors", "hki", "stadi", "finland", "suomi", "suomen", "finlands"}
+CJK_CITY = ("赫尔辛基", "芬兰")
+STOPWORDS = {"the", "of", "and", "a", "an", "in", "at", "to", "ja", "och", "i", "av", "de", "la", "le", "der", "die"}
+LOW_WEIGHT = {**dict.fromkeys(CITY_WORDS, 0.15), **dict.fromkeys(STOPWORDS, 0.1)}
+LANDMARK = {
+    "museum", "library", "theatre", "cinema", "arts_centre", "station", "place_of_worship", "park", "events_venue",
+    "gallery", "attraction", "concert_hall",
+}  # fmt: skip
+KIND_ORDER = {"saved": 0, "address": 1, "street": 2, "place": 3, "stop": 4}  # ties on one spot: the street first
+
+# Traditional characters of Helsinki's Chinese place names and common queries, to their simplified forms.
+T2S = str.maketrans(
+    "爾車國樓館書圖劇場藝術東廣園廳會電鐵樂學門區號飯麵雞魚點舊際導蘭亞瑪當頌詩農貿禮靜愛納蘇華馬長輪碼頭島灣動見鐘錶買賣貨鋪"
+    "劃議臺體歷築現紀念畫觀覽賓頓義",
+    "尔车国楼馆书图剧场艺术东广园厅会电铁乐学门区号饭面鸡鱼点旧际导兰亚玛当颂诗农贸礼静爱纳苏华马长轮码头岛湾动见钟表买卖货铺"
+    "划议台体历筑现纪念画观览宾顿义",
+)
+
+# Words for a kind of place in the suite's languages, beyond the category vocabulary's own (fixtures/vocab).
+CATEGORY_WORDS = {
+    "library": ["library", "libraries", "kirjasto", "bibliotek", "biblioteket", "图书馆"],
+    "museum": ["museum", "museums", "museo", "museet", "taidemuseo", "konstmuseum", "博物馆", "美术馆", "艺术馆"],
+    "gallery": ["galleria", "galleri", "画廊"],
+    "theatre": ["teatteri", "teater", "teatern", "剧院", "剧场"],
+    "cinema": ["cinemas", "kino", "elokuvateatteri", "biograf", "电影院", "影院"],
+    "place_of_worship": ["churches", "kirkko", "kyrka", "kyrkan", "教堂"],
+    "station": ["asema", "metroasema", "metro station", "train station", "stationen", "车站", "地铁站"],
+    "park": ["parks", "puisto", "parken", "公园"],
+    "hotel": ["hotels", "hotelli", "hotell", "酒店", "宾馆", "旅馆"],
+    "restaurant": ["restaurants", "ravintola", "餐厅", "餐馆", "饭店"],
+    "cafe": ["cafes", "kahvila", "kafe", "咖啡馆", "咖啡店"],
+    "pharmacy": ["apotek", "药店", "药房"],
+    "supermarket": ["supermarkets", "ruokakauppa", "超市"],
+    "bar": ["baari", "酒吧"],
+    "pub": ["pubi", "酒馆"],
+    "hospital": ["sairaala", "sjukhus", "医院"],
+    "post_office": ["posti", "邮局"],
+    "bank": ["pankki", "银行"],
+    "atm": ["pankkiautomaatti", "取款机"],
+    "parking": ["pysakointi", "parkkihalli", "停车场"],
+    "tram_stop": ["tram stop", "raitiovaunupysakki", "电车站"],
+}
+
+# Common names of landmarks that OpenStreetMap does not carry, by place id (fixtures/osm/places.json).
+ALIASES = {
+    "plc_w596937289": [  # Helsingin keskustakirjasto Oodi
+        "Oodi", "Keskustakirjasto", "Central Library", "Oodi Central Library", "Oodi library", "颂歌图书馆",
+        "中央图书馆", "奥迪图书馆", "Ode",
+    ],
+    "plc_w419479428": [  # Helsingin tuomiokirkko
+        "Tuomiokirkko", "Domkyrkan", "Lutheran Cathedral", "St Nicholas' Church", "Helsinki Cathedral",
+        "赫尔辛基大教堂", "大教堂", "白教堂", "路德大教堂",
+    ],
+    "plc_w122595198": [  # Helsingin päärautatieasema
+        "Rautatieasema", "Päärautatieasema", "Central Station", "Railway Station", "Helsinki Central Station",
+        "Centralstationen", "中央车站", "火车站", "赫尔辛基火车站", "赫尔辛基中央车站", "中央火车站",
+    ],
+    "plc_w122595207": ["Kansallisteatteri", "National Theatre", "芬兰国家剧院", "国家剧院"],  # Suomen Kansallisteatteri
+    "plc_w58023634": [  # Musiikkitalo
+        "Music Centre", "Music Center", "Helsinki Music Center", "Musikhuset", "赫尔辛基音乐中心", "音乐中心", "音乐厅",
+    ],
+    "plc_w8042215": [  # Kiasma
+        "Kiasma Museum of Contemporary Art", "Museum of Contemporary Art", "Nykytaiteen museo Kiasma",
+        "奇亚斯玛当代艺术博物馆", "当代艺术博物馆", "奇亚斯玛",
+    ],
+    "plc_w8033120": [  # Ateneum
+        "Ateneum Art Museum", "Taidemuseo Ateneum", "Finnish National Gallery", "雅典娜美术馆", "阿黛浓美术馆",
+        "阿黛浓美术馆",
+    ],
+    "plc_w24337154": ["Kaupungintalo", "市政厅"],  # Helsingin kaupungintalo
+    "plc_w123814071": ["老市场", "老市场大厅", "老集市"],  # Vanha Kauppahalli
+    "plc_n5887336141": ["Amos Rex Art Museum", "阿莫斯雷克斯美术馆", "阿莫斯雷克斯"],  # Amos Rex
+    "plc_w185401488": ["Chapel of Silence", "Kamppi Chapel of Silence", "Hiljaisuuden kappeli", "静默教堂"],
+    "plc_w122965398": ["瑞典剧院"],  # Svenska Teatern
+    "plc_w123525345": ["Old Church", "老教堂"],  # Vanha kirkko
+    "plc_n1376320186": ["Havis Amanda fountain", "哈维斯阿曼达", "美人鱼雕像"],  # Havis Amanda
+    "plc_n1380976595": ["Three Smiths Statue", "三铁匠雕像", "三个铁匠"],  # Kolme seppää
+    "plc_w28328802": ["Esplanadi", "Espa", "Esplanade Park", "Esplanadi park"],  # Esplanadinpuisto
+    # Kaisaniemen kasvitieteellinen puutarha
+    "plc_w122869882": ["Botanic Garden", "Kaisaniemi Botanic Garden", "植物园"],
+    "plc_w122595247": ["National Library", "芬兰国家图书馆", "国家图书馆"],  # Kansalliskirjasto
+    "plc_w446178813": ["Helsinki University", "赫尔辛基大学"],  # Helsingin yliopisto
+    "plc_w122595241": ["Stockmann department store", "斯托克曼百货", "斯托克曼"],  # Stockmann
+    "plc_n1376356017": ["Kinopalatsi cinema"],  # Kinopalatsi
+    "plc_n159708942": ["Market Square", "Salutorget", "集市广场", "露天市场"],  # Kauppatori (tram stop at the square)
+    "plc_n314026741": ["Senate Square", "Senatstorget", "参议院广场"],  # Senaatintori (tram stop at the square)
+    "plc_n1380974090": ["火车站广场"],  # Rautatientori
+    # Helsingin yliopiston pääkirjasto
+    "plc_n1007942428": ["Kaisa House", "Kaisa-talo", "赫尔辛基大学图书馆", "大学图书馆"],
+}  # fmt: skip
+
+# Chains' names in Chinese, by the local name every branch carries.
+BRANDS = {
+    "McDonald's": ["麦当劳"], "Burger King": ["汉堡王"], "Subway": ["赛百味"], "Hesburger": ["赫斯汉堡"],
+    "Espresso House": ["浓缩咖啡屋"], "Marimekko": ["玛丽美歌"], "H&M": ["海恩斯莫里斯"], "Lidl": ["历德"],
+    "Stockmann": ["斯托克曼"], "Alko": ["国营酒类专卖店"],
+}  # fmt: skip
+
+
+def fold_text(text: str) -> str:
+    """Lower case, no accents, simplified Chinese; apostrophes dropped ('McDonald's' → 'mcdonalds')."""
+    return fold(text.translate(T2S)).replace("'", "").replace("’", "")
+
+
+def _strip_cjk_city(run: str) -> str:
+    for word in CJK_CITY:
+        run = run.replace(word, "")
+    return run
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_tokenize(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """Words, and CJK runs as character bigrams (a lone character stays itself); the city's CJK name dropped."""
+    return list(_tokens(text))
+
+
+def _tokenize(text: str) -> list[str]:
+    """Words, and CJK runs as character bigrams (a lone character stays itself); the city's CJK name dropped."""
+    out: list[str] = []
+    for piece in WORD.findall(fold_text(text)):
+        if CJK.fullmatch(piece):
+            run = _strip_cjk_city(piece)
+            out += [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else ([run] if run else [])
+        else:
+            out.append(piece)
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def name_key(text: str) -> str:
+    """What makes two names the same: folded, punctuation and the city's CJK name dropped."""
+    parts = WORD.findall(fold_text(text))
+    return " ".join(p for p in (_strip_cjk_city(p) if CJK.fullmatch(p) else p for p in parts) if p)
+
+
+@dataclass
+class Target:
+    """Something a query can name: a place, a transit stop or a street."""
+
+    kind: str
+    id: str
+    name: str
+    address: str
+    category: str
+    point: GeoPoint
+    key: str  # name_key of the local name: equal keys close together are one place
+    prior: float = 0.0
+    extent: list[GeoPoint] = field(default_factory=list)  # a street's points
+    street: str = ""  # a place's street: 'Alko Mannerheimintie' is the Alko on Mannerheimintie
+
+    def gap_m(self, other: Target) -> float:
+        """Metres from ``other``'s point to this target (to the nearest of a street's points)."""
+        points = self.extent or [self.point]
+        return min(haversine_m(p, other.point) for p in points)
+
+
+@dataclass
+class Entry:
+    target: int
+    key: str
+    core: str  # the key without the city's name: 'helsinki city hall' and 'city hall' are one name
+    tokens: list[str]
+    weights: list[float]
+    context: list[str]  # the target's street, which may explain a query word but is not part of the name
+
+
+@dataclass
+class Scored:
+    target: Target
+    score: float  # how well it matches: ranks candidates, and is what a rival is measured by
+    exact: bool = False
+    distance_m: float = 0.0
+    firm: float = -1.0  # the score it may be *the* answer by (lower when only a common word of it matched)
+
+    def __post_init__(self) -> None:
+        if self.firm < 0:
+            self.firm = self.score
+
+
+@dataclass
+class Verdict:
+    status: Status
+    reason: Reason
+    candidates: list[Scored]
+    categories: list[str] = field(default_factory=list)
+    branches: int = 0  # chain: how many places share the winning name
+
+
+@dataclass
+class QueryToken:
+    text: str
+    weight: float
+    categories: set[str]
+    sims: dict[str, float]
+
+
+def _plain(token: str) -> str:
+    """A city word misspelt by one letter is that word ('helsinky' says as little as 'helsinki')."""
+    if token in LOW_WEIGHT or len(token) < 6 or CJK.match(token):
+        return token
+    return next((w for w in CITY_WORDS if len(w) >= 6 and Levenshtein.distance(token, w) <= 1), token)
+
+
+def _core(key: str) -> str:
+    return " ".join(t for t in key.split() if t not in CITY_WORDS)
+
+
+def _same_spot(a: Target, b: Target, twins: bool) -> bool:
+    """One place on the ground: the same name close together (a stop's platforms, a stop on its street), or (with
+    ``twins``, for a name that matched both) two landmarks of one category a few metres apart: OpenStreetMap's node
+    and outline of one station."""
+    if a.key == b.key:
+        return a.gap_m(b) <= CLUSTER_M
+    return twins and a.category == b.category and a.category in LANDMARK and a.gap_m(b) <= TWIN_M
+
+
+class Geocoder:
+    def __init__(self, targets: list[Target], names: list[list[str]], categories: dict[str, list[str]]) -> None:
+        """``names[i]`` are every name of ``targets[i]``; ``categories`` maps a category slug to its words."""
+        self.targets = targets
+        self.by_id = {t.id: t for t in targets if t.id}
+        df: Counter[str] = Counter()  # in how many targets' names a token occurs
+        for variants in names:
+            df.update({tok for name in variants for tok in tokenize(name)})
+        total = max(len(targets), 2)
+        self._weight = {t: LOW_WEIGHT.get(t, 0.35 + 0.65 * min(1.0, math.log(total / n) / math.log(total)))
+                        for t, n in df.items()}  # fmt: skip
+        self.unique = {t for t, n in df.items() if n == 1 and t not in LOW_WEIGHT}
+        self.entries: list[Entry] = []
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for i, variants in enumerate(names):
+            context = tokenize(targets[i].street)
+            for name in dict.fromkeys(variants):
+                toks = list(dict.fromkeys(tokenize(name)))
+                if not toks:
+                    continue
+                key = name_key(name)
+                self.entries.append(Entry(i, key, _core(key), toks, [self.weight(t) for t in toks], context))
+                for t in toks:
+                    self.index[t].append(len(self.entries) - 1)
+        self.vocab = sorted(self.index | {t: [] for t in df})
+        # Near-spellings, inflections and compounds only of informative words: 'suomenlinna' is not 'suomen …'.
+        self.fuzzy_vocab = [t for t in self.vocab if not CJK.match(t) and t not in LOW_WEIGHT]
+        self.category_words: dict[str, set[str]] = defaultdict(set)  # folded word or phrase → slugs
+        for slug, words in categories.items():
+            for word in words:
+                self.category_words[name_key(word)].add(slug)
+        self.by_category: dict[str, list[Target]] = defaultdict(list)
+        for target in targets:
+            if target.kind == "place":
+                self.by_category[target.category].append(target)
+
+    def weight(self, token: str) -> float:
+        return self._weight.get(token, LOW_WEIGHT.get(token, 1.0))
+
+    # ----- matching -----------------------------------------------------------------------------
+    def _token_sims(self, token: str) -> dict[str, float]:
+        """Vocabulary tokens this query token may stand for, with a similarity in 0–1."""
+        sims: dict[str, float] = {token: 1.0} if token in self._weight else {}
+        if CJK.match(token) or len(token) < 4 or token in LOW_WEIGHT:
+            return sims
+        cutoff = 85 if len(token) == 4 else 80
+        for other, score, _ in process.extract(token, self.fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                               limit=None):  # fmt: skip
+            sims[other] = max(sims.get(other, 0.0), score / 100)
+        for other in self.fuzzy_vocab:
+            if other == token or len(other) < 4:
+                continue
+            short, long_ = (token, other) if len(token) < len(other) else (other, token)
+            if long_.startswith(short):  # an inflection ('ateneumin') or a compound's first part
+                sim = 0.9 if len(long_) - len(short) <= 3 else (0.7 if len(short) >= 5 else 0.0)
+            elif len(token) >= 5 and other.endswith(token):  # the head of a compound: 'kirjasto' in 'keskustakirjasto'
+                sim = 0.75
+            else:
+                continue
+            if sim > sims.get(other, 0.0):
+                sims[other] = sim
+        return sims
+
+    def _query(self, text: str) -> list[QueryToken]:
+        tokens = list(dict.fromkeys(_plain(t) for t in tokenize(text)))
+        if any(t not in LOW_WEIGHT for t in tokens):  # 'Stockmann Helsinki': the city's name says nothing more
+            tokens = [t for t in tokens if t not in CITY_WORDS]
+        folded = fold_text(text)
+        cats: list[set[str]] = [set() for _ in tokens]
+        for phrase, slugs in self.category_words.items():
+            parts = tokenize(phrase)
+            if not parts:
+                continue
+            if CJK.match(phrase):
+                if phrase in folded:
+                    for i, t in enumerate(tokens):
+                        if t in parts:
+                            cats[i] |= slugs
+                continue
+            n = len(parts)
+            for i in range(len(tokens) - n + 1):
+                if tokens[i : i + n] == parts:
+                    for j in range(i, i + n):
+                        cats[j] |= slugs
+        return [QueryToken(t, self.weight(t), cats[i], self._token_sims(t)) for i, t in enumerate(tokens)]
+
+    def _score(self, query: list[QueryToken], qkey: str, entry: Entry) -> tuple[float, bool, bool]:
+        """(score, weak, exact): coverage of the query × (0.8 + 0.2 × coverage of the name), 1 + EXACT_BONUS
+        for the name itself. A name matched on less than half its weight is weak: it cannot be *the*
+        answer unless a matched word is in no other name: 'National Museum' is not Ateneum for sharing
+        'national', while 'Vaakuna' is Original Sokos Hotel Vaakuna."""
+        if entry.key == qkey or (entry.core and entry.core == _core(qkey)):
+            return 1.0 + EXACT_BONUS, False, True
+        category = self.targets[entry.target].category
+        num = den = 0.0
+        matched: dict[str, float] = {}
+        for q in query:
+            best = 0.0
+            for tok in entry.tokens:
+                sim = q.sims.get(tok, 0.0)
+                if sim > best:
+                    best = sim
+                if sim > matched.get(tok, 0.0):
+                    matched[tok] = sim
+            if category in q.categories:
+                best = max(best, CATEGORY_SIM)
+            if best < CONTEXT_SIM and any(q.sims.get(tok, 0.0) >= 0.8 for tok in entry.context):
+                best = CONTEXT_SIM
+            num += q.weight * best
+            den += q.weight
+        q_cov = num / den if den else 0.0
+        n_num = sum(w * matched.get(t, 0.0) for t, w in zip(entry.tokens, entry.weights, strict=True))
+        n_cov = n_num / sum(entry.weights)
+        weak = n_cov < 0.5 and not any(matched.get(t, 0.0) >= 0.8 for t in entry.tokens if t in self.unique)
+        return q_cov * (0.8 + 0.2 * n_cov), weak, False
+
+    def lookup(self, text: str, near: GeoPoint | None, origin: GeoPoint, extra: list[Scored] | None = None) -> Verdict:
+        """Every candidate for ``text`` with a verdict. ``extra`` are scored candidates found elsewhere (street
+        addresses); ``origin`` is where distances are measured from (the bias point or the city centre)."""
+        text = POSTCODE.sub(" ", text)
+        query = self._query(text)
+        words = [q for q in query if q.text not in STOPWORDS]
+        if words and all(q.text in CITY_WORDS for q in words):
+            return Verdict("not_found", "city", [])
+        qkey = name_key(text)
+        best: dict[int, Scored] = {}
+        touched: set[int] = set()
+        for q in query:
+            for tok in q.sims:
+                touched.update(self.index[tok])
+        for e in touched:
+            entry = self.entries[e]
+            score, weak, exact = self._score(query, qkey, entry)
+            target = self.targets[entry.target]
+            found = best.setdefault(entry.target, Scored(target, -1.0, firm=-1.0))
+            found.score = max(found.score, score + target.prior)
+            found.firm = max(found.firm, min(score + target.prior, CONFIDENT - 0.01) if weak else score + target.prior)
+            found.exact = found.exact or exact
+        scored = [*best.values(), *(extra or [])]
+        slugs = sorted(set.intersection(*[q.categories for q in words])) if words else []
+        if slugs and all(q.categories for q in words) and not any(s.exact for s in scored):
+            return self._category(slugs, origin)
+        for s in scored:
+            s.distance_m = haversine_m(origin, s.target.point)
+        scored.sort(key=lambda s: (-s.score, KIND_ORDER[s.target.kind], s.distance_m, s.target.id))
+        heads = self._cluster([s for s in scored if s.score >= SUGGEST])
+        plausible = [s for s in heads if s.score >= PLAUSIBLE]
+        if not plausible:
+            return Verdict("not_found", "nothing", heads[:3])
+        top = plausible[0]
+        rival = plausible[1] if len(plausible) > 1 else None
+        if top.firm >= CONFIDENT and (rival is None or top.firm - rival.score >= MARGIN):
+            return Verdict("confident", "match", plausible)
+        tied = [s for s in plausible if top.score - s.score < MARGIN]
+        if top.firm >= CONFIDENT and len({s.target.key for s in tied}) == 1:  # branches of one chain
+            if near is not None:
+                tied.sort(key=lambda s: s.distance_m)
+                d1, d2 = tied[0].distance_m, tied[1].distance_m
+                if d2 >= CHAIN_FACTOR * d1 and d2 - d1 >= CHAIN_GAP_M:
+                    rest = [s for s in plausible if s is not tied[0]]
+                    return Verdict("confident", "chain", [tied[0], *rest], branches=len(tied))
+            return Verdict("ambiguous", "chain", sorted(tied, key=lambda s: s.distance_m), branches=len(tied))
+        return Verdict("ambiguous", "tie" if top.score >= CONFIDENT else "weak", plausible)
+
+    def _cluster(self, scored: list[Scored], twins: bool = True) -> list[Scored]:
+        """One candidate per place on the ground (``_same_spot``): the better one stands for both."""
+        heads: list[Scored] = []
+        for s in scored:
+            if not any(_same_spot(h.target, s.target, twins) for h in heads):
+                heads.append(s)
+        return heads
+
+    def _category(self, slugs: list[str], origin: GeoPoint) -> Verdict:
+        places = [Scored(t, CATEGORY_SCORE, False, haversine_m(origin, t.point)) for s in slugs
+                  for t in self.by_category.get(s, [])]  # fmt: skip
+        places.sort(key=lambda s: (s.distance_m, s.target.id))
+        places = self._cluster(places, twins=False)
+        if len(places) == 1:
+            return Verdict("confident", "category", places, categories=slugs)
+        return Verdict("ambiguous" if places else "not_found", "category", places, categories=slugs)

@@ -1,0 +1,65 @@
+"""The cancel quote says until when it holds and when, in local time, the refund drops."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from mcp import Client
+
+from shared.geo import CITY_TZ
+from tests.servers.food.conftest import FoodEnv
+from tests.servers.food.helpers import err, fill_cart, ok
+
+
+async def place(c: Client) -> dict[str, Any]:
+    quote = await ok(c, "food_place_order", {})
+    placed = await ok(c, "food_place_order", {"confirmation_token": quote["quote"]["confirmation_token"]})
+    return placed["order"]
+
+
+def marks(order: dict[str, Any]) -> dict[str, datetime]:
+    return {s["status"]: datetime.fromisoformat(s["at"]) for s in order["timeline"]}
+
+
+async def test_before_acceptance_the_quote_lapses_when_the_restaurant_accepts_and_the_refund_halves(
+    food: FoodEnv,
+) -> None:
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        order = await place(c)
+        offer = await ok(c, "food_cancel_order", {"order_id": order["id"]})
+        food.clock.advance(timedelta(minutes=2))  # the restaurant accepts
+        after_charge = food.wallet()
+        text = await err(
+            c,
+            "food_cancel_order",
+            {"order_id": order["id"], "confirmation_token": offer["quote"]["confirmation_token"]},
+        )
+    quote = offer["quote"]
+    total = order["bill"]["total"]["amount_minor"]
+    accepted = marks(order)["accepted"]
+    drops = datetime.fromisoformat(quote["refund_drops_at"])
+    assert quote["refund"]["amount_minor"] == total and quote["refund_then"]["amount_minor"] == total // 2
+    assert drops == accepted and drops.utcoffset() == accepted.astimezone(CITY_TZ).utcoffset()
+    assert datetime.fromisoformat(quote["expires_at"]) == accepted, "the token lapses when the refund drops"
+    assert f"valid until {accepted:%H:%M}" in quote["summary"] and f"At {accepted:%H:%M}" in quote["summary"]
+    assert "accept" in quote["summary"] and quote["refund_then"]["display"] in quote["summary"]
+    assert "when the refund drops" in offer["message"]
+    assert "expired" in text and food.wallet() == after_charge
+
+
+async def test_while_preparing_the_quote_says_when_cancelling_ends(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        order = await place(c)
+        food.clock.advance(timedelta(minutes=4))
+        offer = await ok(c, "food_cancel_order", {"order_id": order["id"]})
+    quote = offer["quote"]
+    pickup = marks(order)["picked_up"]
+    assert quote["refund"]["amount_minor"] == order["bill"]["total"]["amount_minor"] // 2
+    assert datetime.fromisoformat(quote["refund_drops_at"]) == pickup and quote["refund_then"]["amount_minor"] == 0
+    assert datetime.fromisoformat(quote["expires_at"]) == min(
+        pickup, datetime.fromisoformat(order["placed_at"]) + timedelta(minutes=4 + 5)
+    )
+    assert "can no longer be cancelled" in quote["summary"] and f"{pickup:%H:%M}" in quote["summary"]

@@ -1,0 +1,62 @@
+"""The cart lists the coupons the user could use on it, each with its rule and whether it applies now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp import Client
+from sqlmodel import Session
+
+from servers.food.backend.models import OrderRow
+from tests.servers.food.conftest import FoodEnv
+from tests.servers.food.helpers import fill_cart, ok
+
+
+def by_code(cart: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["code"]: c for c in cart["coupons"]}
+
+
+async def test_the_cart_lists_usable_coupons_with_the_saving_it_would_get_and_why_others_do_not_apply(
+    food: FoodEnv,
+) -> None:
+    async with Client(food.server) as c:
+        small = await fill_cart(c)
+        big = await fill_cart(c, min_total_minor=2500)
+        best = next(x for x in big["coupons"] if x["applies"])
+        applied = await ok(c, "food_update_cart", {"coupon_code": best["code"]})
+    small_coupons, big_coupons = by_code(small), by_code(big)
+    subtotal = small["bill"]["items_subtotal"]["amount_minor"]
+    assert "SUMMER25" not in small_coupons, "an expired coupon is not offered"
+    welcome = small_coupons["WELCOME5"]
+    if subtotal < 2000:
+        assert not welcome["applies"] and "€20.00" in welcome["why_not"] and welcome["saving"]["amount_minor"] == 0
+    assert big_coupons["WELCOME5"]["applies"] and "why_not" not in big_coupons["WELCOME5"]
+    flags = [x["applies"] for x in big["coupons"]]
+    assert flags == sorted(flags, reverse=True), "applicable coupons come first"
+    savings = [x["saving"]["amount_minor"] for x in big["coupons"] if x["applies"]]
+    assert savings == sorted(savings, reverse=True) and best["saving"]["amount_minor"] == savings[0] > 0
+    assert applied["coupon_code"] == best["code"] and applied["bill"]["discount"] == best["saving"]
+
+
+async def test_a_one_use_coupon_is_listed_as_used_up_after_an_order_with_it(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        await fill_cart(c, min_total_minor=2500)
+        await ok(c, "food_update_cart", {"coupon_code": "HELLO20"})
+        quote = await ok(c, "food_place_order", {})
+        order = (await ok(c, "food_place_order", {"confirmation_token": quote["quote"]["confirmation_token"]}))["order"]
+        again = await fill_cart(c, min_total_minor=2500)
+    hello = by_code(again)["HELLO20"]
+    assert not hello["applies"] and "already used" in hello["why_not"]
+    assert by_code(again)["WELCOME5"]["applies"]
+    with Session(food.engine) as session:
+        row = session.get(OrderRow, order["id"])
+        assert row is not None and row.coupon_code == "HELLO20"
+
+
+async def test_a_restaurants_own_coupon_is_offered_only_in_its_cart(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        empty = await ok(c, "food_get_cart", {})
+        cart = await fill_cart(c)
+    assert all(not x["applies"] and x["why_not"] for x in empty["coupons"])
+    assert "PIZZA3" in by_code(empty) and "only" in by_code(empty)["PIZZA3"]["why_not"].lower()
+    assert ("PIZZA3" in by_code(cart)) == (cart["restaurant_id"] == "rst_n1369465663")

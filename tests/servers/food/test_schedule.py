@@ -1,0 +1,151 @@
+"""Scheduled delivery (预约送达): booking a slot, the lifecycle running back from it, refunds and bad slots."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from mcp import Client
+from sqlmodel import Session
+
+from servers.food.backend.catalog import Catalog
+from servers.food.backend.models import OrderRow
+from shared.geo import CITY_TZ
+from shared.hours import is_open
+from tests.servers.food.conftest import LUNCH, FoodEnv
+from tests.servers.food.helpers import err, fill_cart, ok
+
+
+def catalog(env: FoodEnv) -> Catalog:
+    return env.app.state.service.catalog
+
+
+def at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def steps(order: dict[str, Any]) -> dict[str, datetime]:
+    return {s["status"]: at(s["at"]) for s in order["timeline"]}
+
+
+async def book(c: Client, slot: str, **extra: object) -> dict[str, Any]:
+    """Quote and confirm an order for ``slot``; returns the placed order."""
+    quote = await ok(c, "food_place_order", {"deliver_at": slot, **extra})
+    assert quote["status"] == "confirmation_required"
+    token = quote["quote"]["confirmation_token"]
+    placed = await ok(c, "food_place_order", {"confirmation_token": token})
+    assert placed["status"] == "done"
+    return placed["order"]
+
+
+async def test_a_closed_restaurant_is_booked_for_a_slot_and_its_lifecycle_runs_back_from_the_slot(
+    food: FoodEnv,
+) -> None:
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        food.clock.set(LUNCH + timedelta(hours=16))  # 04:30 the next morning: closed
+        closed = await ok(c, "food_get_cart", {})
+        slot = closed["earliest_slot"]
+        before = food.wallet()
+        quote = await ok(c, "food_place_order", {"deliver_at": slot})
+        order = await book(c, slot)
+        food.clock.advance(timedelta(minutes=10))
+        waiting = await ok(c, "food_get_order", {"order_id": order["id"]})
+        marks = steps(order)
+        food.clock.set(marks["preparing"] + timedelta(seconds=30))
+        cooking = await ok(c, "food_get_order", {"order_id": order["id"]})
+        food.clock.set(at(slot))
+        arrived = await ok(c, "food_get_order", {"order_id": order["id"]})
+    rest = catalog(food).restaurants[cart["restaurant_id"]]
+    assert not closed["can_order"] and any("deliver_at" in p for p in closed["problems"])
+    assert not is_open(rest.opening_hours, marks["placed"]) and is_open(rest.opening_hours, marks["preparing"])
+    assert at(slot).minute % 15 == 0
+    assert quote["quote"]["deliver_at"] == slot and "scheduled" in quote["quote"]["summary"]
+    assert order["scheduled_for"] == slot and order["eta"] == slot and marks["delivered"] == at(slot)
+    assert list(marks) == ["placed", "accepted", "preparing", "picked_up", "delivering", "delivered"]
+    assert marks["accepted"] > marks["placed"] + timedelta(minutes=10), "the kitchen starts for the slot, not now"
+    assert waiting["status"] == "placed" and waiting["rider"] is None
+    assert cooking["status"] == "preparing"
+    assert arrived["status"] == "delivered"
+    assert food.wallet() == before - cart["bill"]["total"]["amount_minor"]
+    with Session(food.engine) as session:
+        row = session.get(OrderRow, order["id"])
+        assert row is not None and at(row.snapshot["deliver_at"]) == at(slot)
+
+
+async def test_cancelling_a_scheduled_order_before_the_kitchen_starts_refunds_everything(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        slot = (at(cart["earliest_slot"]) + timedelta(hours=1)).isoformat()
+        before = food.wallet()
+        order = await book(c, slot)
+        food.clock.advance(timedelta(minutes=10))  # an order for now would be half-refundable by now
+        offer = await ok(c, "food_cancel_order", {"order_id": order["id"]})
+        token = offer["quote"]["confirmation_token"]
+        done = await ok(c, "food_cancel_order", {"order_id": order["id"], "confirmation_token": token})
+    total = order["bill"]["total"]["amount_minor"]
+    quote = offer["quote"]
+    assert quote["refund"]["amount_minor"] == total
+    assert (
+        at(quote["refund_drops_at"]) == steps(order)["preparing"] and quote["refund_then"]["amount_minor"] == total // 2
+    )
+    assert done["order"]["status"] == "cancelled" and done["order"]["refunded"]["amount_minor"] == total
+    assert food.wallet() == before
+    with Session(food.engine) as session:
+        row = session.get(OrderRow, order["id"])
+        assert row is not None and row.refunded_minor == total and row.cancelled_at is not None
+
+
+def closed_slot(env: FoodEnv, restaurant_id: str) -> datetime:
+    """A quarter hour within the next two days when the restaurant is closed for the two hours before it."""
+    rest = catalog(env).restaurants[restaurant_id]
+    slot = LUNCH.replace(minute=0) + timedelta(hours=2)
+    while slot < LUNCH + timedelta(days=2):
+        if not any(is_open(rest.opening_hours, slot - timedelta(minutes=m)) for m in range(0, 121, 5)):
+            return slot
+        slot += timedelta(minutes=15)
+    raise AssertionError("the restaurant never closes")
+
+
+async def test_bad_slots_are_refused_with_the_reason_and_change_nothing(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        first = at(cart["earliest_slot"])
+        shut = closed_slot(food, cart["restaurant_id"])
+        bad = {
+            "not a time": "tomorrow-ish",
+            "in the past": "12:00",
+            "every 15 minutes": (first + timedelta(minutes=10)).isoformat(),
+            "too far ahead": (first + timedelta(days=3, hours=1)).isoformat(),
+            "too soon": (first - timedelta(minutes=15)).isoformat(),
+            "closed for": shut.astimezone(CITY_TZ).strftime("%Y-%m-%dT%H:%M"),
+        }
+        before = food.snapshot()
+        said = {why: await err(c, "food_place_order", {"deliver_at": slot}) for why, slot in bad.items()}
+    assert food.snapshot() == before
+    for why, text in said.items():
+        assert why in text, (why, text)
+    assert all(f"{first:%H:%M}" in text for why, text in said.items() if why != "not a time")  # the way out
+    assert "Slots on" in said["closed for"] or "No slots on" in said["closed for"]
+
+
+async def test_a_slot_that_became_too_soon_since_the_quote_orders_nothing(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        quote = await ok(c, "food_place_order", {"deliver_at": cart["earliest_slot"]})
+        food.clock.advance(timedelta(minutes=9))
+        before = food.snapshot()
+        text = await err(c, "food_place_order", {"confirmation_token": quote["quote"]["confirmation_token"]})
+    assert "too soon" in text
+    assert food.snapshot() == before
+
+
+async def test_the_slot_is_part_of_what_the_user_confirms(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        first = at(cart["earliest_slot"])
+        now = await ok(c, "food_place_order", {})
+        later = await ok(c, "food_place_order", {"deliver_at": (first + timedelta(minutes=30)).strftime("%H:%M")})
+    assert now["quote"]["confirmation_token"] != later["quote"]["confirmation_token"]
+    assert now["quote"]["deliver_at"] is None and at(later["quote"]["deliver_at"]) == first + timedelta(minutes=30)
+    assert later["quote"]["eta_minutes"] > now["quote"]["eta_minutes"]

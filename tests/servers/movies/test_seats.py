@@ -1,0 +1,184 @@
+"""Seats as people mean them, through the tools: the best available is the centre of the best rows, a wheelchair
+space comes with its companion's seat, and a seat id says which screen, row and seat it is."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from mcp import Client
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from servers.movies.backend.catalog import ShowtimeRec
+from servers.movies.backend.models import SEAT_CLAIMS, SEAT_HOLDS, OrderRow
+from shared.kit.db import session_scope
+from shared.seating import BEST_AVAILABLE_ORDER
+from tests.servers.movies.conftest import MoviesEnv
+from tests.servers.movies.helpers import err, ok, status_of
+
+LARGE = ("cin_n1376356017-1", "cin_n1381017800-1")  # Kinopalatsi Sali 1 and Bio Rex: aisles after seats 5 and 19
+SEAT_ID = re.compile(r"^[A-Z0-9_]+-ROW[A-Z0-9]+-SEAT\d+$")
+
+
+def large_showtime(env: MoviesEnv, free: list[tuple[str, int]]) -> ShowtimeRec:
+    """The soonest on-sale showtime, 3+ hours ahead, in a large screen where these (row, number) seats are free."""
+    svc = env.service
+    for rec in status_of(env)["on_sale"]:
+        if rec.auditorium_id not in LARGE or rec.starts_at - svc.now() < timedelta(hours=3):
+            continue
+        spec = svc.spec(rec.id)
+        code = spec.layout.layout.sections[0].code
+        if all(f"{code}-ROW{row}-SEAT{n}" not in spec.blocked for row, n in free):
+            return rec
+    raise AssertionError("no showtime in the fixtures matches")
+
+
+def take(env: MoviesEnv, rec: ShowtimeRec, user: str, seat_ids: list[str]) -> list[str]:
+    """Another account holds these seats (those still free), straight through the engine, ten at a time; returns
+    the hold ids."""
+    svc = env.service
+    spec = svc.spec(rec.id)
+    now = svc.now()
+    with session_scope(svc.engine) as session:
+        gone = svc.seating.unavailable(session, spec, now)
+    wanted = [s for s in seat_ids if s not in gone]
+    holds = []
+    for i in range(0, len(wanted), 10):
+        with session_scope(svc.engine) as session:
+            hold = svc.seating.hold(
+                session, rec.id, user_id=user, now=now, ttl=timedelta(minutes=10), seat_ids=wanted[i : i + 10]
+            )
+            holds.append(hold.hold_id)
+    return holds
+
+
+def claims(env: MoviesEnv, rec: ShowtimeRec) -> dict[str, tuple[str, str]]:
+    """seat id -> (user, order) of every claim of the showtime, as stored."""
+    with Session(env.engine) as session:
+        rows = session.connection().execute(
+            select(SEAT_CLAIMS.c.seat_id, SEAT_CLAIMS.c.user_id, SEAT_CLAIMS.c.order_id).where(
+                SEAT_CLAIMS.c.inventory_id == rec.id
+            )
+        )
+        return {seat: (user, order) for seat, user, order in rows}
+
+
+async def test_two_seats_in_the_middle_are_the_centre_of_the_next_row_not_the_aisle_block(movies: MoviesEnv) -> None:
+    """With the sweet-spot row K gone and row J's centre block taken, the old pick was J-20/J-21 beside the aisle;
+    the centre pair of row I comes first now, and the tool says in what order it chooses."""
+    rec = large_showtime(movies, [("I", 12), ("I", 13), ("J", 20), ("J", 21)])
+    layout = movies.service.spec(rec.id).layout
+    code = layout.layout.sections[0].code
+    gone = [s.seat_id for s in layout.seats.values() if s.row == "K" or (s.row == "J" and 6 <= s.number <= 19)]
+    take(movies, rec, "usr_alice", [sid for sid in gone if layout.seats[sid].tier == "STD"])
+    async with Client(movies.server) as c:
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
+    assert BEST_AVAILABLE_ORDER in (tools["movies_hold_seats"].description or "")
+    assert [s["seat_id"] for s in hold["seats"]] == [f"{code}-ROWI-SEAT12", f"{code}-ROWI-SEAT13"]
+    mine = {seat for seat, (user, order) in claims(movies, rec).items() if user == "usr_demo"}
+    assert mine == {f"{code}-ROWI-SEAT12", f"{code}-ROWI-SEAT13"}
+
+
+async def test_a_wheelchair_space_comes_with_a_companion_seat_beside_it(movies_any_db: MoviesEnv) -> None:
+    env = movies_any_db
+    companions = [("A", 2), ("A", 21), ("I", 2), ("I", 23)]
+    rec = large_showtime(env, companions)
+    code = env.service.spec(rec.id).layout.layout.sections[0].code
+    beside = [f"{code}-ROW{row}-SEAT{n}" for row, n in companions]
+    blocking = take(env, rec, "usr_alice", beside)  # every seat next to one of the four wheelchair spaces
+    async with Client(env.server_for("usr_bob")) as bob:
+        refused = await err(bob, "movies_hold_seats", {"showtime_id": rec.id, "tier": "WHEELCHAIR", "quantity": 2})
+        alone = await ok(bob, "movies_hold_seats", {"showtime_id": rec.id, "tier": "WHEELCHAIR", "quantity": 1})
+        await ok(bob, "movies_release_hold", {"hold_id": alone["id"]})
+    async with Client(env.server_for("usr_alice")) as alice:
+        for hold_id in blocking:
+            await ok(alice, "movies_release_hold", {"hold_id": hold_id})
+    before = env.wallet()
+    async with Client(env.server) as c:
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": "WHEELCHAIR", "quantity": 2})
+        quote = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
+        paid = await ok(c, "movies_purchase", {"hold_id": hold["id"],
+                                               "confirmation_token": quote["quote"]["confirmation_token"]})  # fmt: skip
+    assert "4 wheelchair space(s) of tier WHEELCHAIR are free, but none has 1 free companion seat(s)" in refused
+    assert "Only" not in refused
+    assert [(s["tier"], s["kind"]) for s in alone["seats"]] == [("WHEELCHAIR", "accessible")]
+    seats = hold["seats"]
+    assert sorted((s["tier"], s["kind"]) for s in seats) == [("STD", "standard"), ("WHEELCHAIR", "accessible")]
+    assert seats[0]["row"] == seats[1]["row"] and abs(seats[0]["number"] - seats[1]["number"]) == 1
+    space = next(s for s in seats if s["kind"] == "accessible")
+    assert "wheelchair space" in space["label"] and "wheelchair space" in quote["quote"]["summary"]
+    spec = env.service.spec(rec.id)
+    total = spec.prices["WHEELCHAIR"] + spec.prices["STD"] + 2 * 95
+    assert hold["bill"]["total"]["amount_minor"] == total and env.wallet() == before - total
+    tickets = paid["order"]["tickets"]
+    assert [(t["kind"], "wheelchair space" in t["seat"]) for t in tickets] == [
+        (s["kind"], s["kind"] == "accessible") for s in seats
+    ]
+    assert {seat for seat, (user, order) in claims(env, rec).items() if order == paid["order"]["id"]} == {
+        s["seat_id"] for s in seats
+    }
+
+
+async def test_seat_ids_name_the_screen_row_and_seat_and_the_old_form_still_works(movies: MoviesEnv) -> None:
+    rec = large_showtime(movies, [("K", 12), ("K", 13)])
+    code = movies.service.spec(rec.id).layout.layout.sections[0].code
+    async with Client(movies.server) as c:
+        seat_map = await ok(c, "movies_get_seat_map", {"showtime_id": rec.id})
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": ["H-K-12", "h-k-13"]})
+        today = [f"{code}-ROWK-SEAT12", f"{code}-ROWK-SEAT13"]
+        again = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": today})
+        unknown = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": ["H-H-99"]})
+    assert code in ("SALI1", "REX") and seat_map["seat_map"]["sections"][0]["code"] == code
+    assert "ROW<row>-SEAT<number>" in seat_map["seat_map"]["seat_id_format"]
+    assert [s["seat_id"] for s in hold["seats"]] == [f"{code}-ROWK-SEAT12", f"{code}-ROWK-SEAT13"]
+    assert again == hold and all(SEAT_ID.match(s["seat_id"]) for s in hold["seats"])
+    assert "does not exist" in unknown and f"'{code}-ROWA-SEAT" in unknown
+
+
+async def test_orders_and_holds_stored_with_old_seat_ids_read_and_refund_as_today(movies: MoviesEnv) -> None:
+    """A database from before seat ids changed form: its claims, holds and orders say 'H-K-12'. Orders list today's
+    ids, the seats stay taken, and refunding one seat by today's id gives it back."""
+    rec = large_showtime(movies, [("K", 12), ("K", 13)])
+    layout = movies.service.spec(rec.id).layout
+    async with Client(movies.server) as c:
+        order = await buy_seats(c, rec.id, [layout.canonical("H-K-12"), layout.canonical("H-K-13")])
+    new_ids = [t["seat_id"] for t in order["tickets"]]
+    old = {sid: layout.seats[sid].legacy_id for sid in new_ids}
+    with session_scope(movies.engine) as session:  # written as the previous version wrote them
+        conn = session.connection()
+        for new, legacy in old.items():
+            conn.execute(update(SEAT_CLAIMS).where(SEAT_CLAIMS.c.seat_id == new).values(seat_id=legacy))
+        row = session.get(OrderRow, order["id"])
+        assert row is not None
+        row.seats = [{k: v for k, v in s.items() if k != "refund_id"} | {"seat_id": old[s["seat_id"]]}
+                     for s in row.seats]  # fmt: skip
+        held = conn.execute(select(SEAT_HOLDS.c.seats).where(SEAT_HOLDS.c.id == row.hold_id)).scalar_one()
+        conn.execute(
+            update(SEAT_HOLDS).where(SEAT_HOLDS.c.id == row.hold_id).values(seats=[[old[s], p] for s, p in held])
+        )
+        session.add(row)
+    async with Client(movies.server) as c:
+        listed = await ok(c, "movies_list_orders", {})
+        async with Client(movies.server_for("usr_bob")) as bob:
+            taken = await err(bob, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": new_ids[:1]})
+        offer = await ok(c, "movies_refund", {"order_id": order["id"], "seat_ids": new_ids[1:]})
+        done = await ok(c, "movies_refund", {"order_id": order["id"], "seat_ids": new_ids[1:],
+                                             "confirmation_token": offer["quote"]["confirmation_token"]})  # fmt: skip
+        async with Client(movies.server_for("usr_bob")) as bob:
+            freed = await ok(bob, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": new_ids[1:]})
+    assert [t["seat_id"] for t in listed["orders"][0]["tickets"]] == new_ids
+    assert "no longer available" in taken
+    assert offer["quote"]["seat_ids"] == new_ids[1:]
+    assert [t["status"] for t in done["order"]["tickets"]] == ["valid", "refunded"]
+    assert freed["status"] == "held"
+    assert claims(movies, rec)[old[new_ids[0]]] == ("usr_demo", order["id"]), "the other seat is still sold"
+
+
+async def buy_seats(c: Client, showtime_id: str, seat_ids: list[str]) -> dict[str, Any]:
+    hold = await ok(c, "movies_hold_seats", {"showtime_id": showtime_id, "seat_ids": seat_ids})
+    quote = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
+    token = quote["quote"]["confirmation_token"]
+    return (await ok(c, "movies_purchase", {"hold_id": hold["id"], "confirmation_token": token}))["order"]  # type: ignore[no-any-return]

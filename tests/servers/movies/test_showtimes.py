@@ -1,0 +1,78 @@
+"""Finding showtimes as people ask for them: by time of day ("around 19:00", "after 18:00 today"), in start-time
+order when asked, and without a made-up distance when no place was given."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from mcp import Client
+
+from shared.geo import CITY_TZ
+from tests.servers.movies.conftest import MoviesEnv
+from tests.servers.movies.helpers import err, ok
+
+
+def local_time(stamp: str) -> time:
+    return datetime.fromisoformat(stamp).astimezone(CITY_TZ).time()
+
+
+async def test_showtimes_around_a_time_come_from_that_window_only(movies_readonly: MoviesEnv) -> None:
+    env = movies_readonly
+    before = env.snapshot()
+    async with Client(env.server) as c:
+        around = await ok(c, "movies_find_showtimes", {"date": "tomorrow", "time_from": "18:00", "time_to": "20:00"})
+        after = await ok(c, "movies_find_showtimes", {"date": "today", "time_from": "18:00", "limit": 10})
+        rest = await ok(c, "movies_find_showtimes", {"date": "today", "time_from": "18:00", "limit": 10,
+                                                     "cursor": after["page"]["next_cursor"]})  # fmt: skip
+        loose = await ok(c, "movies_find_showtimes", {"date": "tomorrow", "time_from": "9.30", "time_to": "11:00"})
+    svc = env.service
+    tomorrow = [s.starts_at.astimezone(CITY_TZ) for s in svc.catalog.ordered if s.starts_at > svc.now()]
+    expected = [
+        t for t in tomorrow if t.date().isoformat() == "2026-11-26" and time(18) <= t.time() <= time(20)
+    ]
+    assert around["page"]["total"] == len(expected) > 5, "the window is counted from the programme"
+    assert len(around["showtimes"]) == 5 and around["page"]["next_cursor"], "pages stay small"
+    assert all(time(18) <= local_time(s["starts_at"]) <= time(20) for s in around["showtimes"])
+    shows = after["showtimes"] + rest["showtimes"]
+    assert shows and all(local_time(s["starts_at"]) >= time(18) for s in shows)
+    assert all(s["starts_at"].startswith("2026-11-25") for s in shows)
+    assert all(time(9, 30) <= local_time(s["starts_at"]) <= time(11) for s in loose["showtimes"])
+    assert env.snapshot() == before
+
+
+async def test_sort_by_start_time_overrides_nearest_first(movies_readonly: MoviesEnv) -> None:
+    async with Client(movies_readonly.server) as c:
+        args = {"date": "tomorrow", "address": "Sofiankatu 4", "time_from": "17:00", "limit": 10}
+        nearest = await ok(c, "movies_find_showtimes", args)
+        by_time = await ok(c, "movies_find_showtimes", args | {"sort": "start_time"})
+    starts = [s["starts_at"] for s in by_time["showtimes"]]
+    assert starts == sorted(starts) and by_time["page"]["total"] == nearest["page"]["total"]
+    distances = [s["distance_m"] for s in nearest["showtimes"]]
+    assert distances == sorted(distances) and [s["starts_at"] for s in nearest["showtimes"]] != starts
+    assert nearest["showtimes"][0]["cinema_name"].startswith("Kino Engel")
+
+
+async def test_a_time_that_is_not_a_time_of_day_is_refused_with_the_format(movies_readonly: MoviesEnv) -> None:
+    async with Client(movies_readonly.server) as c:
+        words = await err(c, "movies_find_showtimes", {"time_from": "7pm"})
+        hour = await err(c, "movies_find_showtimes", {"time_to": "25:00"})
+        backwards = await err(c, "movies_find_showtimes", {"time_from": "21:00", "time_to": "19:00"})
+        sort = await err(c, "movies_find_showtimes", {"sort": "price"})
+    assert "time_from '7pm' is not a time of day" in words and "HH:MM" in words and "18:30" in words
+    assert "time_to" in hour and "HH:MM" in hour
+    assert "before time_from" in backwards
+    assert "sort" in sort
+
+
+async def test_no_place_means_no_distance_rather_than_zero(movies_readonly: MoviesEnv) -> None:
+    async with Client(movies_readonly.server) as c:
+        shows = await ok(c, "movies_find_showtimes", {"limit": 10})
+        cinemas = await ok(c, "movies_search_cinemas", {"limit": 10})
+        seat_map = await ok(c, "movies_get_seat_map", {"showtime_id": shows["showtimes"][0]["id"]})
+        near = await ok(c, "movies_find_showtimes", {"address": "Kaivokatu 4", "limit": 10})
+        near_cinemas = await ok(c, "movies_search_cinemas", {"lat": 60.1706, "lng": 24.9361})
+    assert all("distance_m" not in s for s in shows["showtimes"])
+    assert all("distance_m" not in x for x in cinemas["cinemas"]) and cinemas["origin"] == ""
+    assert "distance_m" not in seat_map["showtime"]
+    assert all(s["distance_m"] > 0 for s in near["showtimes"])
+    assert all(isinstance(x["distance_m"], int) for x in near_cinemas["cinemas"])

@@ -1,0 +1,105 @@
+"""A geocoder an agent can trust, through the protocol: every answer says whether it is confident, ambiguous or not
+found, and route, matrix and map refuse an ambiguous end with its candidates instead of routing from a guess."""
+
+from __future__ import annotations
+
+from mcp import Client
+
+from tests.servers.food.helpers import err, ok
+from tests.servers.nav.conftest import NavEnv
+from tests.servers.nav.geocode_cases import one_id, place, rows
+
+OODI = place("Helsingin keskustakirjasto Oodi")
+
+
+async def test_a_landmark_resolves_by_its_common_names_not_to_a_shop_sharing_a_word(nav: NavEnv) -> None:
+    oodi = one_id(OODI)
+    async with Client(nav.server) as c:
+        found = {
+            q: await ok(c, "nav_geocode", {"query": q})
+            for q in ("Oodi library", "Oodi", "Helsinki Central Library", "颂歌图书馆",
+                      "Helsingfors centrumbibliotek Ode")
+        }
+        shop = await ok(c, "nav_geocode", {"query": "BR"})
+    for q, got in found.items():
+        assert (got["status"], got["candidates"][0]["id"]) == ("confident", oodi), q
+        assert got["message"].startswith("Confident: ") and "Helsingin keskustakirjasto Oodi" in got["message"]
+    assert all(c["name"] != "BR" for got in found.values() for c in got["candidates"])
+    assert (shop["status"], shop["candidates"][0]["name"]) == ("confident", "BR")  # the shop itself is still found
+
+
+async def test_home_without_a_saved_home_is_not_found_and_never_a_hotel(nav_rw: NavEnv) -> None:
+    nav_rw.sandbox.accounts.add_user("usr_nohome", "No Home")
+    async with Client(nav_rw.server_for("usr_nohome")) as c:
+        home = await ok(c, "nav_geocode", {"query": "Home"})
+        route = await err(c, "nav_route", {"origin": "Home", "destination": "Kiasma", "mode": "walking"})
+    assert (home["status"], home["candidates"]) == ("not_found", [])
+    assert "none is labelled Home" in home["message"] and "food_save_address" in home["message"]
+    assert route.startswith("origin 'Home': 'Home' means the account's home address") and "EasyHomes" not in route
+    async with Client(nav_rw.server) as c:  # usr_demo has one
+        saved = await ok(c, "nav_geocode", {"query": "Home"})
+    assert (saved["status"], saved["candidates"][0]["kind"]) == ("confident", "saved")
+
+
+async def test_a_chain_is_ambiguous_until_a_bias_point_is_clearly_nearest_one_branch(nav: NavEnv) -> None:
+    hakaniemi = rows(place("Scandic Hakaniemi"))[0]
+    there = one_id(place("McDonald's", "Siltasaarenkatu"))
+    async with Client(nav.server) as c:
+        anywhere = await ok(c, "nav_geocode", {"query": "McDonald's"})
+        near = await ok(
+            c, "nav_geocode", {"query": "McDonald's", "near_lat": hakaniemi["lat"], "near_lng": hakaniemi["lng"]}
+        )
+    assert anywhere["status"] == "ambiguous" and "3 places are called McDonald's" in anywhere["message"]
+    assert [x["name"] for x in anywhere["candidates"]] == ["McDonald's"] * 3
+    distances = [x["distance_m"] for x in anywhere["candidates"]]
+    assert distances == sorted(distances) and distances[0] > 0  # from the city centre, nearest first
+    assert near["status"] == "confident" and near["candidates"][0]["id"] == there
+    assert near["candidates"][0]["distance_m"] < 150 and "nearest to the bias point" in near["message"]
+    assert near["center"] == {"lat": hakaniemi["lat"], "lng": hakaniemi["lng"]}
+
+
+async def test_route_matrix_and_map_refuse_an_ambiguous_end_and_name_its_candidates(nav: NavEnv) -> None:
+    kings = [r["id"] for r in rows(place("Burger King", "Mannerheimintie"))
+             + rows(place("Burger King", "Aleksanterinkatu")) + rows(place("Burger King", "restaurant"))]  # fmt: skip
+    async with Client(nav.server) as c:
+        route = await err(c, "nav_route", {"origin": "Kiasma", "destination": "Burger King", "mode": "walking"})
+        matrix = await err(c, "nav_distance_matrix", {"origins": ["McDonald's"], "destinations": ["Oodi"]})
+        drawn = await err(c, "nav_render_map", {"origin": "cinema", "destination": "Oodi", "size": "small"})
+        picked = await ok(c, "nav_route", {"origin": "Kiasma", "destination": kings[0], "mode": "walking"})
+    assert route.startswith("destination 'Burger King' is ambiguous (3 places have that name), so no route")
+    assert all(k in route for k in kings)
+    assert "Pass the id of the one meant as destination (e.g. destination='plc_" in route
+    assert matrix.startswith("origins[0] \"McDonald's\" is ambiguous (3 places have that name)")
+    assert drawn.startswith("origin 'cinema' is ambiguous (it names a kind of place, not one place)")
+    assert "Kinopalatsi = plc_" in drawn
+    assert picked["destination"]["name"] == "Burger King" and picked["routes"][0]["distance_m"] > 0
+
+
+async def test_a_route_to_a_chain_takes_the_branch_clearly_nearest_the_origin_and_says_so(nav: NavEnv) -> None:
+    branch = rows(place("Burger King", "Aleksanterinkatu"))[0]
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {"origin": "Hotel Kämp", "destination": "Burger King", "mode": "walking"})
+    assert got["destination"]["location"] == {"lat": branch["lat"], "lng": branch["lng"]}
+    assert any("took the one nearest the other end" in n and "3 places" in n for n in got["notes"]), got["notes"]
+
+
+async def test_an_unknown_place_is_not_found_with_spellings_to_check_not_a_guess(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        church = await ok(c, "nav_geocode", {"query": "Temppeliaukio church"})
+        city = await ok(c, "nav_geocode", {"query": "Helsinki"})
+        route = await err(c, "nav_route", {"origin": "Kiasma", "destination": "Temppeliaukio church"})
+    assert church["status"] == "not_found" and "closest spellings" in church["message"]
+    assert all(x["confidence"] < 0.55 for x in church["candidates"])
+    assert city["status"] == "not_found" and "whole city" in city["message"]
+    assert route.startswith("destination 'Temppeliaukio church': Nothing in Helsinki matches")
+
+
+async def test_the_geocode_tool_tells_the_model_what_the_status_means(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+    geocode, route = tools["nav_geocode"], tools["nav_route"]
+    assert geocode.description and "'confident'" in geocode.description and "never assume the first" in (
+        geocode.description
+    )
+    assert geocode.output_schema and "status" in geocode.output_schema["properties"]
+    assert route.description and "ambiguous name is refused" in route.description

@@ -1,0 +1,127 @@
+"""Transit through the protocol: the caller insists on a mode (transit rides even when walking is faster, and says by
+how much), leaves at depart_at or arrives by arrive_by (the latest departure that makes it), and gets up to three
+alternatives: the next (or earlier) departures and other lines."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from mcp import Client
+
+from tests.servers.food.helpers import err, ok
+from tests.servers.nav.conftest import RUSH, NavEnv
+from tests.servers.nav.geocode_cases import one_id, place, rows, stop
+
+DEADLINE = "2026-11-25T09:00:00+02:00"
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def rides(route: dict[str, Any]) -> list[dict[str, Any]]:
+    return [leg for leg in route["legs"] if leg["kind"] != "walk"]
+
+
+def ends() -> dict[str, str]:
+    """Two tram stops a short ride apart: a platform of each, by its id in fixtures/nav/transit.json."""
+    return {"origin": min(r["id"] for r in rows(stop("Eteläranta"))),
+            "destination": min(r["id"] for r in rows(stop("Kaisaniemenpuisto")))}  # fmt: skip
+
+
+async def test_transit_rides_even_when_walking_is_faster_and_says_by_how_much(nav: NavEnv) -> None:
+    trip = {"origin": "Kiasma", "destination": one_id(place("Helsingin keskustakirjasto Oodi"))}
+    async with Client(nav.server) as c:
+        walk = (await ok(c, "nav_route", {**trip, "mode": "walking"}))["routes"][0]
+        got = await ok(c, "nav_route", {**trip, "mode": "transit"})
+        matrix = await ok(c, "nav_distance_matrix", {"origins": [trip["origin"]], "destinations": [trip["destination"]],
+                                                     "mode": "transit"})  # fmt: skip
+    best = got["routes"][0]
+    assert best["mode"] == "transit" and rides(best) and best["duration_s"] > walk["duration_s"]
+    note = next(n for n in got["notes"] if n.startswith("Walking is faster"))
+    walk_min, ride_min = round(walk["duration_s"] / 60), round(best["duration_s"] / 60)
+    assert note.startswith(f"Walking is faster: {walk_min} min on foot against {ride_min} min by {best['via'][0]}")
+    assert f"({ride_min - walk_min} min less)" in note and "mode 'walking'" in note
+    assert matrix["cells"][0]["duration_s"] == best["duration_s"]  # the matrix rides as the route does
+
+
+async def test_transit_leaves_as_late_as_still_catches_the_first_vehicle(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {**ends(), "mode": "transit", "depart_at": "2026-11-25T08:00"})
+    best = got["routes"][0]
+    first_walk, first_ride = best["legs"][0], rides(best)[0]
+    assert at(best["depart_at"]) >= RUSH and best["depart_at"] == first_walk["depart_at"]
+    slack = at(first_ride["depart_at"]) - at(first_walk["arrive_at"])
+    assert timedelta(0) <= slack <= timedelta(minutes=2)  # at the stop about a minute early, not ten
+    assert at(best["arrive_at"]) - at(best["depart_at"]) == timedelta(seconds=best["duration_s"])
+
+
+async def test_transit_alternatives_are_the_next_departures_and_other_lines(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {**ends(), "mode": "transit", "depart_at": "2026-11-25T08:00",
+                                        "alternatives": True})  # fmt: skip
+    routes = got["routes"]
+    assert 2 <= len(routes) <= 4 and all(rides(r) for r in routes)
+    firsts = [(rides(r)[0]["line"], rides(r)[0]["depart_at"]) for r in routes]
+    assert len(set(firsts)) == len(firsts)  # each is another vehicle
+    best = at(routes[0]["arrive_at"])
+    assert all(best <= at(r["arrive_at"]) <= best + timedelta(minutes=30) for r in routes)
+    assert [at(r["arrive_at"]) for r in routes[1:]] == sorted(at(r["arrive_at"]) for r in routes[1:])
+    assert len({line for line, _ in firsts}) >= 2  # another line among them
+    async with Client(nav.server) as c:
+        plain = await ok(c, "nav_route", {**ends(), "mode": "transit", "depart_at": "2026-11-25T08:00"})
+    assert plain["routes"] == routes[:1]
+
+
+async def test_arrive_by_plans_the_latest_departure_that_arrives_in_time(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {**ends(), "mode": "transit", "arrive_by": DEADLINE, "alternatives": True})
+        best = got["routes"][0]
+        later = await ok(c, "nav_route", {**ends(), "mode": "transit",
+                                          "depart_at": (at(best["depart_at"]) + timedelta(minutes=2)).isoformat()})
+    deadline = at(DEADLINE)  # fmt: skip
+    assert rides(best) and at(best["arrive_at"]) <= deadline
+    assert at(later["routes"][0]["arrive_at"]) > deadline  # leaving two minutes later misses it
+    assert f"Leave by {at(best['depart_at']):%H:%M} to arrive by 09:00" in " ".join(got["notes"])
+    others = got["routes"][1:]
+    assert others and all(at(r["arrive_at"]) <= deadline and r["depart_at"] <= best["depart_at"] for r in others)
+
+
+async def test_arrive_by_works_by_road_too(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {"origin": "Kinopalatsi", "destination": "Helsingin tuomiokirkko",
+                                        "mode": "driving", "arrive_by": "2026-11-25T09:00", "alternatives": True})
+    deadline = at(DEADLINE)  # fmt: skip
+    best = got["routes"][0]
+    assert deadline - timedelta(minutes=2) <= at(best["arrive_at"]) <= deadline
+    assert at(best["depart_at"]) + timedelta(seconds=best["duration_s"]) == at(best["arrive_at"])
+    assert all(at(r["arrive_at"]) <= deadline for r in got["routes"])
+    assert got["notes"][0].startswith(f"Leave by {at(best['depart_at']):%H:%M} to arrive by 09:00")
+
+
+async def test_transit_walks_only_when_no_tram_or_metro_runs(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {**ends(), "mode": "transit", "depart_at": "2026-11-25T03:00"})
+    best = got["routes"][0]
+    assert [leg["kind"] for leg in best["legs"]] == ["walk"]
+    assert any("No tram or metro journey is possible" in n and "so the route walks" in n for n in got["notes"])
+
+
+async def test_depart_at_and_arrive_by_are_exclusive_and_checked(nav: NavEnv) -> None:
+    trip = {"origin": "Kiasma", "destination": "Ateneum", "mode": "transit"}
+    async with Client(nav.server) as c:
+        both = await err(c, "nav_route", {**trip, "depart_at": "2026-11-25T08:00", "arrive_by": DEADLINE})
+        bad = await err(c, "nav_route", {**trip, "arrive_by": "soon"})
+        far = await err(c, "nav_route", {**trip, "arrive_by": "2030-01-01T09:00"})
+        drawn = await c.call_tool("nav_render_map", {**trip, "arrive_by": DEADLINE, "size": "small"})
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+    assert both.startswith("depart_at and arrive_by were both given") and "latest departure" in both
+    assert bad.startswith("arrive_by 'soon' is not a date-time") and "ISO 8601" in bad
+    assert far.startswith("arrive_by 2030-01-01 is more than a year from today")
+    assert not drawn.is_error and drawn.structured_content and "public transport" in drawn.structured_content["route"]
+    props = tools["nav_route"].input_schema["properties"]
+    assert props["arrive_by"]["type"] == "string" and props["arrive_by"]["default"] == ""
+    assert "latest departure" in props["arrive_by"]["description"]
+    assert "even when walking would be faster" in props["mode"]["description"]
+    assert "up to three" in props["alternatives"]["description"]

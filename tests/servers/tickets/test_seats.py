@@ -1,0 +1,163 @@
+"""Seats as people mean them, through the tools: the best available is the centre of the best section, a
+wheelchair space comes with its companion's seat, one price per seat from hold to e-ticket, and seat ids that
+read on their own (with the older ones still understood)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from mcp import Client
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from servers.tickets.backend.models import SEAT_CLAIMS, SEAT_HOLDS, TicketRow
+from shared.kit.db import session_scope
+from shared.seating import BEST_AVAILABLE_ORDER, CompiledLayout, SeatInfo
+from tests.servers.tickets.conftest import TicketsEnv
+from tests.servers.tickets.helpers import Pick, err, ok, pick, session_states
+
+
+def on_sale(env: TicketsEnv, *, venue: str = "", tier_with_spaces: bool = False, min_days: float = 3) -> Pick:
+    """The earliest on-sale session (not real-name) at ``venue`` with a tier of free seats (one that has wheelchair
+    spaces, if asked)."""
+    svc = env.service
+    for st in session_states(env).get("on_sale", []):
+        event = svc.catalog.events[st.rec.event_id]
+        if (venue and event.venue_id != venue) or event.real_name or st.rec.starts_at - svc.now() < timedelta(min_days):
+            continue
+        layout = svc.inventory.layout(event)
+        tiers = layout.wheelchair_tiers if tier_with_spaces else [t for t in layout.tiers if t != "STANDING"]
+        for tier in tiers:
+            if st.remaining.get(tier, 0) >= 8:
+                return Pick(event, st.rec, tier)
+    raise AssertionError("no session in the fixtures matches")
+
+
+def taken_now(env: TicketsEnv, session_id: str) -> set[str]:
+    svc = env.service
+    with Session(svc.engine) as session:
+        return svc.inventory.engine.unavailable(session, svc.inventory.spec(session_id), svc.now())
+
+
+def off_centre(layout: CompiledLayout, a: SeatInfo, b: SeatInfo) -> float:
+    xs = [s.x for s in layout.seats.values() if s.section == a.section]
+    return abs((a.x + b.x) / 2 - (min(xs) + max(xs)) / 2)
+
+
+async def test_best_available_is_the_centre_of_the_floor_not_a_side_terrace(tickets: TicketsEnv) -> None:
+    """Musiikkitalo's tier B is rank 2: the back of the floor, the upper tiers and both terraces. "Best section"
+    gave a terrace while centre floor pairs were free; now it is the floor pair nearest the centre line."""
+    p = on_sale(tickets, venue="vnu_w58023634")
+    layout = tickets.service.inventory.layout(p.event)
+    tier = next(t for t in layout.tiers if {s.section for s in layout.seats.values() if s.tier == t} >= {"TL", "FLR"})
+    taken = taken_now(tickets, p.session.id)
+    async with Client(tickets.server) as c:
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": tier, "quantity": 2})
+    assert BEST_AVAILABLE_ORDER in (tools["tickets_hold_seats"].description or "")
+    a, b = (layout.seats[s["seat_id"]] for s in hold["seats"])
+    assert a.section == b.section == "FLR" and b.x == a.x + 1
+    floor = [
+        (x, y)
+        for plan in layout.rows
+        if plan.section.code == "FLR" and plan.row.rank == a.rank
+        for x, y in zip(plan.seats, plan.seats[1:], strict=False)
+        if x.tier == tier and not {x.seat_id, y.seat_id} & taken and not (x.accessible or y.accessible)
+    ]
+    assert off_centre(layout, a, b) == min(off_centre(layout, x, y) for x, y in floor) <= 1
+
+
+async def test_a_wheelchair_space_comes_with_a_companion_seat_beside_it(tickets_any_db: TicketsEnv) -> None:
+    env = tickets_any_db
+    p = on_sale(env, tier_with_spaces=True)
+    layout = env.service.inventory.layout(p.event)
+    plain = next(t for t in layout.tiers if t not in layout.wheelchair_tiers)
+    before = env.wallet()
+    args = {"session_id": p.session.id, "tier": p.tier, "quantity": 2, "wheelchair": True}
+    async with Client(env.server) as c:
+        hold = await ok(c, "tickets_hold_seats", args)
+        again = await ok(c, "tickets_hold_seats", args)
+        quote, paid = await quote_and_buy(c, hold["id"])
+        no_spaces = await err(c, "tickets_hold_seats", args | {"tier": plain})
+        one = [hold["seats"][0]["seat_id"]]
+        both = await err(c, "tickets_hold_seats", {"session_id": p.session.id, "seat_ids": one, "wheelchair": True})
+    seats = [layout.seats[s["seat_id"]] for s in hold["seats"]]
+    assert again == hold
+    assert [s.accessible for s in seats].count(True) == 1 and seats[0].row == seats[1].row
+    assert abs(seats[0].x - seats[1].x) == 1
+    assert [s["accessible"] for s in hold["seats"]] == [s.accessible for s in seats]
+    assert all(("wheelchair space" in h["label"]) == h["accessible"] for h in hold["seats"])
+    assert "wheelchair space" in quote["quote"]["summary"]
+    tickets = paid["order"]["tickets"]
+    assert [(t["accessible"], "wheelchair space" in t["seat"]) for t in tickets] == [
+        (s.accessible, s.accessible) for s in seats
+    ]
+    assert env.wallet() == before - hold["bill"]["total"]["amount_minor"]
+    with Session(env.engine) as session:
+        sold = session.connection().execute(
+            select(SEAT_CLAIMS.c.seat_id).where(SEAT_CLAIMS.c.order_id == paid["order"]["id"])
+        )
+        assert set(sold.scalars()) == {s.seat_id for s in seats}
+    assert "no wheelchair spaces" in no_spaces and p.tier in no_spaces
+    assert "not both" in both
+
+
+async def test_the_hold_the_quote_and_the_e_tickets_show_one_price_and_one_fee_per_seat(tickets: TicketsEnv) -> None:
+    """A hold said €45.00 a ticket and the order €46.50 (the fee folded in): now all three say price, fee, total."""
+    p = pick(tickets, min_days=3, real_name=False)
+    price, fee = p.session.prices[p.tier], p.event.service_fee_minor
+    async with Client(tickets.server) as c:
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 2})
+        quote, paid = await quote_and_buy(c, hold["id"])
+    each = {"price": price, "fee": fee, "total": price + fee}
+    for seats in (hold["seats"], quote["quote"]["seats"], paid["order"]["tickets"]):
+        assert [{k: s[k]["amount_minor"] for k in each} for s in seats] == [each, each]
+    assert paid["order"]["bill"] == hold["bill"] == quote["quote"]["bill"]
+    assert sum(t["total"]["amount_minor"] for t in paid["order"]["tickets"]) == hold["bill"]["total"]["amount_minor"]
+
+
+async def test_seat_ids_read_on_their_own_and_old_ones_are_still_understood(tickets: TicketsEnv) -> None:
+    """Ids are SECTION-ROW<row>-SEAT<number>; an e-ticket, claim and hold stored with the older 'STL-5-12' form
+    still read as today's seat, stay taken, and a refund gives the seat back."""
+    p = on_sale(tickets)
+    layout = tickets.service.inventory.layout(p.event)
+    taken = taken_now(tickets, p.session.id)
+    seat = next(s for s in layout.seats.values() if s.tier == p.tier and not s.standing and s.seat_id not in taken)
+    async with Client(tickets.server) as c:
+        seat_map = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id, "section": seat.section})
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "seat_ids": [seat.legacy_id.lower()]})
+        order = (await quote_and_buy(c, hold["id"]))[1]["order"]
+    assert "ROW<row>-SEAT<number>" in seat_map["seat_id_format"] and "STL-5-12" in seat_map["seat_id_format"]
+    ticket = order["tickets"][0]
+    assert ticket["seat_id"] == seat.seat_id == f"{seat.section}-ROW{seat.row}-SEAT{seat.number}"
+    with session_scope(tickets.engine) as session:  # written as the previous version wrote them
+        conn = session.connection()
+        conn.execute(update(SEAT_CLAIMS).where(SEAT_CLAIMS.c.seat_id == seat.seat_id).values(seat_id=seat.legacy_id))
+        conn.execute(
+            update(SEAT_HOLDS)
+            .where(SEAT_HOLDS.c.inventory_id == p.session.id)
+            .values(seats=[[seat.legacy_id, p.session.prices[p.tier]]])
+        )
+        row = session.get(TicketRow, ticket["id"])
+        assert row is not None
+        row.seat_id = seat.legacy_id
+        session.add(row)
+    async with Client(tickets.server) as c, Client(tickets.server_for("usr_bob")) as bob:
+        listed = await ok(c, "tickets_list_orders", {})
+        refused = await err(bob, "tickets_hold_seats", {"session_id": p.session.id, "seat_ids": [seat.seat_id]})
+        offer = await ok(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [ticket["id"]]})
+        await ok(
+            c, "tickets_refund", {"order_id": order["id"], "confirmation_token": offer["quote"]["confirmation_token"]}
+        )
+        freed = await ok(bob, "tickets_hold_seats", {"session_id": p.session.id, "seat_ids": [seat.seat_id]})
+    assert listed["orders"][0]["tickets"][0]["seat_id"] == seat.seat_id
+    assert "no longer available" in refused
+    assert freed["status"] == "active" and [s["seat_id"] for s in freed["seats"]] == [seat.seat_id]
+
+
+async def quote_and_buy(c: Client, hold_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The purchase quote, then the purchase with its token: (quote result, paid result)."""
+    quote = await ok(c, "tickets_purchase", {"hold_id": hold_id})
+    token = quote["quote"]["confirmation_token"]
+    return quote, await ok(c, "tickets_purchase", {"hold_id": hold_id, "confirmation_token": token})
