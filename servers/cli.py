@@ -2,7 +2,8 @@
 
 ``lifestyle-mcp demo`` runs a scripted session through the real protocol (stdio);
 ``lifestyle-mcp serve food --transport http`` runs one server; ``lifestyle-mcp reset`` rebuilds the
-sandbox; ``lifestyle-mcp clock …`` shows and moves the sandbox's one simulated clock;
+sandbox; ``lifestyle-mcp migrate`` upgrades its schema (``migrate status`` shows where it stands);
+``lifestyle-mcp clock …`` shows and moves the sandbox's one simulated clock;
 ``lifestyle-mcp users`` lists its accounts, ``lifestyle-mcp top-up`` adds money to a wallet and
 ``lifestyle-mcp token --user usr_alice`` prints a bearer token for HTTP clients;
 ``lifestyle-mcp config --client claude-desktop`` prints a config; ``lifestyle-mcp chat`` lets a Qwen model
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta
 import servers
 from clients.configs import CLIENTS, FIRST_PORT
 from shared.errors import InvalidInputError, LifestyleError
-from shared.kit.cli import Vertical
+from shared.kit.cli import Vertical, add_migrate, migrate_command
 from shared.kit.cli import run as run_vertical
 from shared.kit.settings import Settings
 from shared.schemas.common import Money
@@ -167,6 +168,32 @@ def reset_command() -> None:
     out(f"Rebuilt the sandbox at {settings.database_shown} ({len(dropped)} tables dropped and reseeded).")
 
 
+def revision_command(message: str) -> None:
+    """Autogenerate the next revision from the difference between head and every table this checkout declares,
+    on a scratch SQLite database (PostgreSQL sees the same tables; tests/shared/test_migrations.py checks both)."""
+    import tempfile
+    from pathlib import Path
+
+    from shared import migrations
+    from shared.account.models import AccountTable
+    from shared.kit.db import make_engine
+
+    if not message.strip():
+        raise InvalidInputError("A revision needs a message.", "Pass -m 'what changed', e.g. -m 'cap cart lines'.")
+    metadatas = [AccountTable.metadata, *(vertical.metadata() for vertical in verticals().values())]
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = make_engine(f"sqlite:///{Path(scratch) / 'head.db'}")
+        try:
+            written = migrations.revision(engine, metadatas, message.strip())
+        finally:
+            engine.dispose()
+    if written is None:
+        out(f"Nothing to write: the revisions up to {migrations.head()} already make every declared table.")
+    else:
+        out(f"Wrote {written}: read it, add a data migration before any constraint old rows may violate, and "
+            "check it on SQLite and PostgreSQL (tests/shared/test_migrations.py).")  # fmt: skip
+
+
 def token_command(args: argparse.Namespace) -> None:
     from shared.account import open_sandbox
     from shared.account.credentials import issue_token
@@ -201,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve.add_argument("vertical", nargs="?", default="", help="only this server, with its own flags after it")
     serve.add_argument("rest", nargs=argparse.REMAINDER)
     sub.add_parser("reset", help="rebuild the sandbox from the fixtures (every server's data, accounts, clock)")
+    add_migrate(sub, revision=True)
     config = sub.add_parser("config", help="print a client config snippet (stdio, or --http for lifestyle-mcp serve)")
     config.add_argument("--client", required=True, choices=CLIENTS)
     config.add_argument("--http", action="store_true", help="HTTP entries (with a bearer token) instead of stdio")
@@ -230,6 +258,10 @@ def dispatch(ns: argparse.Namespace) -> None:
         serve_command(ns)
     elif ns.command == "reset":
         reset_command()
+    elif ns.command == "migrate" and ns.verb == "revision":
+        revision_command(ns.message)
+    elif ns.command == "migrate":
+        migrate_command(Settings(), ns, out)
     elif ns.command == "config":
         from clients.configs import snippet
 

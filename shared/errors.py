@@ -9,6 +9,8 @@ went wrong and how to fix it. Keeping one tree means "not found" never degrades 
     LifestyleError
      ├── NotFoundError               404  an id that does not exist (or is not yours)
      ├── InvalidInputError           422  arguments that can never succeed as given
+     │    ├── TooLargeError          413  a request body over the provider's limit
+     │    └── UriTooLongError        414  a request URL over the provider's limit
      ├── ConflictError               409  valid input, but the current state forbids it
      │    └── ConfirmationRequiredError  428  a charge needs the user's explicit confirmation
      ├── PaymentDeclinedError        402  wallet balance or payment method refused
@@ -19,9 +21,46 @@ went wrong and how to fix it. Keeping one tree means "not found" never degrades 
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
+
+SHOWN = 60
+"""How much of a caller's value an error message quotes back."""
+
+
+def _brief_repr() -> reprlib.Repr:
+    brief = reprlib.Repr()
+    brief.maxlevel, brief.maxstring, brief.maxother = 2, SHOWN, SHOWN
+    brief.maxtuple = brief.maxlist = brief.maxdict = brief.maxset = 4
+    return brief
+
+
+_brief = _brief_repr()
+
+
+def shown(value: object, limit: int = SHOWN, *, sized: bool = True) -> str:
+    """A caller's value quoted for an error message: escaped, at most ``limit`` characters of it, and (``sized``)
+    its size when it was cut.
+
+    A model needs to recognise what it sent, not to read it back: a 1 MB argument used to come back whole in
+    the error (issue 11), and an unescaped NUL or lone surrogate in an error breaks the message carrying it.
+    """
+    if isinstance(value, str):
+        quoted = repr(value[: limit + 1])
+        if len(value) <= limit and len(quoted) <= limit + 2:
+            return quoted
+        size = f" ({len(value):,} characters)" if sized else ""
+        return f"{quoted[: limit + 1]}…{quoted[0]}{size}"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"  # str() refuses 4,300+ digits
+    text = _brief.repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if sized and isinstance(value, list | tuple | dict | set) and len(value) > _brief.maxlist:
+        text += f" ({len(value):,} items)"
+    return text
 
 
 class ErrorBody(BaseModel):
@@ -63,6 +102,16 @@ class InvalidInputError(LifestyleError):
     status = 422
 
 
+class TooLargeError(InvalidInputError):
+    code = "too_large"
+    status = 413
+
+
+class UriTooLongError(InvalidInputError):
+    code = "uri_too_long"
+    status = 414
+
+
 class ConflictError(LifestyleError):
     code = "conflict"
     status = 409
@@ -98,6 +147,8 @@ _BY_CODE: dict[str, type[LifestyleError]] = {
     for cls in (
         NotFoundError,
         InvalidInputError,
+        TooLargeError,
+        UriTooLongError,
         ConflictError,
         ConfirmationRequiredError,
         PaymentDeclinedError,

@@ -65,7 +65,7 @@ class FoodClient(BackendClient):
         return await self.call("PUT", "/cart", Cart, json=body.model_dump(mode="json"))
 
     async def quote_order(self, body: QuoteRequest) -> OrderQuote:
-        return await self.call("POST", "/orders/quote", OrderQuote, json=body.model_dump(mode="json"))
+        return await self.call("POST", "/orders/quote", OrderQuote, json=body.model_dump(mode="json"), repeatable=True)
 
     async def place_order(self, confirmation_token: str) -> Order:
         body = PlaceOrder(confirmation_token=confirmation_token)
@@ -78,7 +78,7 @@ class FoodClient(BackendClient):
         return await self.call("GET", f"/orders/{seg(order_id)}", Order)
 
     async def quote_cancel(self, order_id: str) -> CancelQuote:
-        return await self.call("POST", f"/orders/{seg(order_id)}/cancel/quote", CancelQuote)
+        return await self.call("POST", f"/orders/{seg(order_id)}/cancel/quote", CancelQuote, repeatable=True)
 
     async def cancel_order(self, order_id: str, confirmation_token: str, reason: str = "") -> Order:
         body = CancelOrder(confirmation_token=confirmation_token, reason=reason)

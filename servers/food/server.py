@@ -17,7 +17,7 @@ from pydantic import Field
 from shared.kit.consent import Consent, MoneyWords, ask_consent, settle
 from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
-from shared.schemas.account import Address, AddressInput, AddressList
+from shared.schemas.account import MAX_LABEL, MAX_NOTES, MAX_STREET, Address, AddressInput, AddressList
 from shared.schemas.common import GeoPoint
 from shared.schemas.food import (
     CancelQuote,
@@ -196,12 +196,16 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     async def food_save_address(
         ctx: Context[Any, Any],
         label: Annotated[
-            str, Field(description="Name for the address, e.g. Home, Work. Saving an existing label updates it.")
+            str,
+            Field(
+                description="Name for the address, e.g. Home, Work. Saving an existing label updates it.",
+                max_length=MAX_LABEL,
+            ),
         ],
-        street: Annotated[str, Field(description="Street name, e.g. Mannerheimintie.")],
-        housenumber: Annotated[str, Field(description="House number, e.g. 5 or 12 B.")],
-        postcode: Annotated[str, Field(description="Postal code, e.g. 00100.")] = "",
-        notes: Annotated[str, Field(description="Courier instructions, e.g. door code.")] = "",
+        street: Annotated[str, Field(description="Street name, e.g. Mannerheimintie.", max_length=MAX_STREET)],
+        housenumber: Annotated[str, Field(description="House number, e.g. 5 or 12 B.", max_length=20)],
+        postcode: Annotated[str, Field(description="Postal code, e.g. 00100.", max_length=10)] = "",
+        notes: Annotated[str, Field(description="Courier instructions, e.g. door code.", max_length=MAX_NOTES)] = "",
         lat: Annotated[
             float, Field(description="Latitude of the entrance; 0 = look the street address up.", ge=-90, le=90)
         ] = 0,
@@ -210,7 +214,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = 0,
     ) -> Address:
         """Save (or update by label) an address in the user's one address book; coordinates are looked up when not
-        given. Every lifestyle server sees it: movies measures cinema distances from it, nav routes from its label."""
+        given. Every lifestyle server sees it: movies measures cinema distances from it, nav routes from its label.
+        The book keeps at most 50 addresses; saving under an existing label replaces that address."""
         location = GeoPoint(lat=lat, lng=lng) if (lat or lng) else None
         body = AddressInput(
             label=label, street=street, housenumber=housenumber, postcode=postcode, notes=notes, location=location
@@ -258,7 +263,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = "",
     ) -> Cart:
         """Set item quantities (with options), the coupon or the delivery address, or refill the cart from a past
-        order; returns the repriced cart. A cart holds one restaurant: switching needs replace_cart=true."""
+        order; returns the repriced cart. A cart holds one restaurant (switching needs replace_cart=true) and at most
+        50 different lines of up to 50 each."""
         body = CartUpdate(
             from_order_id=from_order_id,
             restaurant_id=restaurant_id,

@@ -94,7 +94,9 @@ class MoviesClient(BackendClient):
 
     async def quote_purchase(self, hold_id: str) -> PurchaseQuote:
         body = PurchaseQuoteRequest(hold_id=hold_id)
-        return await self.call("POST", "/orders/quote", PurchaseQuote, json=body.model_dump(mode="json"))
+        return await self.call(
+            "POST", "/orders/quote", PurchaseQuote, json=body.model_dump(mode="json"), repeatable=True
+        )
 
     async def purchase(self, hold_id: str, confirmation_token: str) -> MovieOrder:
         body = ConfirmRequest(confirmation_token=confirmation_token)
@@ -115,7 +117,11 @@ class MoviesClient(BackendClient):
     async def quote_refund(self, order_id: str, seat_ids: list[str] | None = None) -> RefundQuote:
         body = RefundQuoteRequest(seat_ids=seat_ids or [])
         return await self.call(
-            "POST", f"/orders/{seg(order_id)}/refund/quote", RefundQuote, json=body.model_dump(mode="json")
+            "POST",
+            f"/orders/{seg(order_id)}/refund/quote",
+            RefundQuote,
+            json=body.model_dump(mode="json"),
+            repeatable=True,
         )
 
     async def refund(self, order_id: str, confirmation_token: str) -> MovieOrder:

@@ -58,10 +58,10 @@ class NavClient(BackendClient):
         return await self.call("GET", f"/places/{seg(place_id)}", PlaceDetail)
 
     async def route(self, body: RouteRequest) -> RouteResult:
-        return await self.call("POST", "/routes", RouteResult, json=body.model_dump(mode="json"))
+        return await self.call("POST", "/routes", RouteResult, json=body.model_dump(mode="json"), repeatable=True)
 
     async def distance_matrix(self, body: MatrixRequest) -> MatrixResult:
-        return await self.call("POST", "/matrix", MatrixResult, json=body.model_dump(mode="json"))
+        return await self.call("POST", "/matrix", MatrixResult, json=body.model_dump(mode="json"), repeatable=True)
 
     async def weather(self, day: date | str = "", days: int = 1) -> WeatherResult:
         """``day``: a date, or 'YYYY-MM-DD' / 'today' / 'tomorrow' / '' (today) read on the provider's clock."""
@@ -69,4 +69,4 @@ class NavClient(BackendClient):
         return await self.call("GET", "/weather", WeatherResult, params={"date": text, "days": days})
 
     async def render_map(self, body: MapRequest) -> MapImage:
-        return await self.call("POST", "/map", MapImage, json=body.model_dump(mode="json"))
+        return await self.call("POST", "/map", MapImage, json=body.model_dump(mode="json"), repeatable=True)

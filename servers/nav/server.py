@@ -24,7 +24,7 @@ from mcp.types import (
 )
 from pydantic import Field
 
-from shared.errors import InvalidInputError
+from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.kit.server import READ, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
@@ -80,7 +80,7 @@ def parse_time(value: str, field: str = "depart_at") -> datetime | None:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InvalidInputError(
-            f"{field} {value!r} is not a date-time.",
+            f"{field} {shown(value)} is not a date-time.",
             "Use ISO 8601 such as '2026-11-25T08:30' (Helsinki time) or '2026-11-25T08:30+02:00', or '' for now.",
             field=field,
         ) from exc
@@ -192,8 +192,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     @mcp.tool(annotations=READ)
     async def nav_route(
         ctx: Context[Any, Any],
-        origin: Annotated[str, Field(description=f"Where to start: {ENDPOINT_HELP}.")],
-        destination: Annotated[str, Field(description=f"Where to go: {ENDPOINT_HELP}.")],
+        origin: Annotated[str, Field(description=f"Where to start: {ENDPOINT_HELP}.", max_length=MAX_QUERY)],
+        destination: Annotated[str, Field(description=f"Where to go: {ENDPOINT_HELP}.", max_length=MAX_QUERY)],
         mode: Annotated[
             TravelMode,
             Field(
@@ -274,8 +274,12 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     @mcp.tool(annotations=READ)
     async def nav_render_map(
         ctx: Context[Any, Any],
-        origin: Annotated[str, Field(description=f"Route start to draw: {ENDPOINT_HELP}; '' = no route.")] = "",
-        destination: Annotated[str, Field(description="Route end to draw (same forms); '' = no route.")] = "",
+        origin: Annotated[
+            str, Field(description=f"Route start to draw: {ENDPOINT_HELP}; '' = no route.", max_length=MAX_QUERY)
+        ] = "",
+        destination: Annotated[
+            str, Field(description="Route end to draw (same forms); '' = no route.", max_length=MAX_QUERY)
+        ] = "",
         mode: Annotated[TravelMode, Field(description="Travel mode of the drawn route.")] = "driving",
         place_ids: Annotated[
             list[str], Field(description="Places (plc_…) to mark with numbers 1, 2, …; up to 20.", max_length=20)

@@ -74,7 +74,9 @@ class TicketsClient(BackendClient):
         return await self.call("POST", f"/holds/{seg(hold_id)}/release", Hold)
 
     async def quote_purchase(self, body: PurchaseQuoteRequest) -> PurchaseQuote:
-        return await self.call("POST", "/orders/quote", PurchaseQuote, json=body.model_dump(mode="json"))
+        return await self.call(
+            "POST", "/orders/quote", PurchaseQuote, json=body.model_dump(mode="json"), repeatable=True
+        )
 
     async def purchase(self, hold_id: str, confirmation_token: str) -> Order:
         body = ConfirmRequest(confirmation_token=confirmation_token)
@@ -90,7 +92,9 @@ class TicketsClient(BackendClient):
 
     async def quote_refund(self, order_id: str, ticket_ids: list[str]) -> RefundQuote:
         body = RefundQuoteRequest(ticket_ids=ticket_ids)
-        return await self.call("POST", f"/orders/{seg(order_id)}/refund/quote", RefundQuote, json=body.model_dump())
+        return await self.call(
+            "POST", f"/orders/{seg(order_id)}/refund/quote", RefundQuote, json=body.model_dump(), repeatable=True
+        )
 
     async def refund(self, order_id: str, confirmation_token: str) -> Order:
         body = ConfirmRequest(confirmation_token=confirmation_token)

@@ -334,7 +334,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str, Field(description="The ID number, e.g. 18 characters for an id_card. Stored, never shown in full.")
         ],
     ) -> Attendee:
-        """Save a ticket holder for real-name events; saving the same ID again returns the same attendee."""
+        """Save a ticket holder for real-name events; saving the same ID again returns the same attendee. An
+        account keeps at most 50 attendees."""
         return await _client(ctx).save_attendee(AttendeeInput(name=name, id_type=id_type, id_number=id_number))
 
     _add_extras(mcp, lifespan)

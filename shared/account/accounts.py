@@ -13,11 +13,10 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from shared.clock import SimClock
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
 from shared.schemas.account import Address, AddressInput, AddressList, User
@@ -27,7 +26,8 @@ from shared.text import fold
 from .clock import SandboxClock
 from .models import AddressRow, LedgerRow, StateRow, UserRow, WalletRow
 
-MAX_ADDRESSES = 20
+MAX_ADDRESSES = 50
+"""Saved addresses per user: an address book, not a data store (each save rereads the whole book)."""
 LABEL_WORDS = {  # words people use for a saved label, in the languages of the suite
     "home": "home", "my home": "home", "家": "home", "我家": "home", "回家": "home", "koti": "home", "hem": "home",
     "work": "work", "office": "work", "my office": "work", "公司": "work", "单位": "work", "上班": "work",
@@ -63,14 +63,20 @@ class Accounts:
 
     # ----- users ----------------------------------------------------------------------------------
     def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
-        """The user row; ``lock`` serializes this user's concurrent writes (one turn per user)."""
+        """The user row; ``lock`` serializes this user's concurrent writes (one turn per user).
+
+        Every write of rows a user owns (addresses, the cart, attendees, holds, orders) takes this lock first,
+        so a read-then-write inside it never races another request of the same user: on PostgreSQL the row is
+        locked ``FOR UPDATE`` until the transaction ends; SQLite renders no ``FOR UPDATE`` and needs none, as its
+        writers already take turns (``BEGIN IMMEDIATE``).
+        """
         stmt = select(UserRow).where(UserRow.id == user_id)
         if lock:
             stmt = stmt.with_for_update()
         row = session.exec(stmt).first()
         if row is None:
             raise NotFoundError(
-                f"No user {user_id!r} in this sandbox.",
+                f"No user {shown(user_id)} in this sandbox.",
                 "List the sandbox's users with `lifestyle-mcp users`; stdio servers act for LIFESTYLE_USER.",
             )
         return row
@@ -124,7 +130,7 @@ class Accounts:
         check_id(address_id, "adr", field="address_id", source=where)
         row = session.get(AddressRow, address_id)
         if row is None or row.user_id != user_id:
-            raise NotFoundError(f"No saved address {address_id!r} for this account.", f"List them with {where}.")
+            raise NotFoundError(f"No saved address {shown(address_id)} for this account.", f"List them with {where}.")
         return address_model(row)
 
     def default_address(self, session: Session, user_id: str) -> Address | None:
@@ -177,42 +183,38 @@ class Accounts:
                 )
         require_in_city(location)
         key = fold_label(label)
-        try:
-            with session_scope(self.engine) as session:
-                self.user(session, user_id, lock=True)  # one writer per user: a label is saved once
-                rows = self.rows(session, user_id)
-                row = next((r for r in rows if r.label_key == key), None)
-                if row is None:
-                    if len(rows) >= MAX_ADDRESSES:
-                        raise ConflictError(
-                            f"An account keeps at most {MAX_ADDRESSES} addresses.",
-                            "Update one by saving it again under its label.",
-                        )
-                    row = AddressRow(
-                        id=new_id("adr"),
-                        user_id=user_id,
-                        label=label,
-                        label_key=key,
-                        street=street,
-                        housenumber=number,
-                        lat=0,
-                        lng=0,
-                        seq=max((r.seq for r in rows), default=-1) + 1,
-                        created_at=self.clock.now(),
+        with session_scope(self.engine) as session:
+            self.user(session, user_id, lock=True)  # one writer per user: a label is saved once
+            rows = self.rows(session, user_id)
+            row = next((r for r in rows if r.label_key == key), None)
+            if row is None:
+                if len(rows) >= MAX_ADDRESSES:
+                    raise ConflictError(
+                        f"An account keeps at most {MAX_ADDRESSES} saved addresses and this one has "
+                        f"{len(rows)}, so {shown(label)} was not saved.",
+                        "Save it under the label of an address the user no longer needs: that replaces it.",
+                        limit=MAX_ADDRESSES,
                     )
-                row.label, row.street, row.housenumber, row.postcode = label, street, number, data.postcode.strip()
-                row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
-                session.add(row)
-                state = session.exec(select(StateRow).where(StateRow.id == 1).with_for_update()).one()
-                state.book_version += 1  # every process's answers that depend on addresses are now stale
-                session.add(state)
-                session.flush()
-                saved = address_model(row)
-        except IntegrityError as exc:  # a racing save of the same label won; saving again updates it
-            raise ConflictError(
-                f"The address '{label}' was being saved by another request at the same moment.",
-                "Save it again: the second save updates the first.",
-            ) from exc
+                row = AddressRow(
+                    id=new_id("adr"),
+                    user_id=user_id,
+                    label=label,
+                    label_key=key,
+                    street=street,
+                    housenumber=number,
+                    lat=0,
+                    lng=0,
+                    seq=max((r.seq for r in rows), default=-1) + 1,
+                    created_at=self.clock.now(),
+                )
+            row.label, row.street, row.housenumber, row.postcode = label, street, number, data.postcode.strip()
+            row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
+            session.add(row)
+            state = session.exec(select(StateRow).where(StateRow.id == 1).with_for_update()).one()
+            state.book_version += 1  # every process's answers that depend on addresses are now stale
+            session.add(state)
+            session.flush()
+            saved = address_model(row)
         if isinstance(self.clock, SandboxClock):
             self.clock.refresh()  # this process sees the new version at once
         return saved

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from sqlmodel import Session, select
 
 from shared.clock import local, utc
-from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError, shown
 from shared.schemas.common import Money, check_id, new_id
 
 from . import wallet
@@ -170,7 +170,7 @@ class Checkout:
         row = session.exec(select(QuoteRow).where(QuoteRow.token == token).with_for_update()).first()
         if row is None or row.user_id != user_id or row.vertical != self.vertical or row.action != action:
             raise NotFoundError(
-                f"Confirmation token {token!r} is unknown.",
+                f"Confirmation token {shown(token)} is unknown.",
                 "Call again without a token to get a fresh quote, show it to the user, then confirm.",
             )
         if row.subject_id != subject_id:

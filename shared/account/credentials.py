@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from shared.errors import UnauthorizedError
+from shared.errors import UnauthorizedError, shown
 from shared.kit.db import session_scope
 from shared.kit.signing import TOKEN_PREFIX
 from shared.schemas.account import Introspection
@@ -34,7 +34,9 @@ def issue_token(engine: Engine, user_id: str, *, ttl: timedelta | None = None, l
     now = datetime.now(UTC)
     with session_scope(engine) as session:
         if session.get(UserRow, user_id) is None:
-            raise UnauthorizedError(f"No user {user_id!r} in this sandbox.", "List them with `lifestyle-mcp users`.")
+            raise UnauthorizedError(
+                f"No user {shown(user_id)} in this sandbox.", "List them with `lifestyle-mcp users`."
+            )
         session.add(
             TokenRow(
                 id="tok_" + secrets.token_hex(6),

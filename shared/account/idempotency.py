@@ -102,10 +102,7 @@ class IdempotencyMiddleware:
                     if row.status:
                         return row
                     if now - started < ABANDONED_AFTER:
-                        return ConflictError(
-                            "A request with this Idempotency-Key is still being processed.",
-                            "Wait a moment and retry with the same key to get its answer.",
-                        )
+                        return _still_running()
                     session.delete(row)
                     session.flush()
                 session.exec(
@@ -116,10 +113,7 @@ class IdempotencyMiddleware:
                 )
                 session.add(IdempotencyRow(user_id=user, key=key, fingerprint=digest, created_at=now))
         except IntegrityError:  # another first attempt got in at the same moment
-            return ConflictError(
-                "A request with this Idempotency-Key is still being processed.",
-                "Wait a moment and retry with the same key to get its answer.",
-            )
+            return _still_running()
         return None
 
     async def _first(self, scope: Scope, body: bytes, send: Send, user: str, key: str) -> None:
@@ -127,6 +121,7 @@ class IdempotencyMiddleware:
         content_type = ""
         chunks: list[bytes] = []
         delivered = False
+        complete = False
 
         async def receive_again() -> Message:
             nonlocal delivered
@@ -136,18 +131,23 @@ class IdempotencyMiddleware:
             return {"type": "http.request", "body": body, "more_body": False}
 
         async def keep(message: Message) -> None:
-            nonlocal status, content_type
+            nonlocal status, content_type, complete
             if message["type"] == "http.response.start":
                 status = message["status"]
                 content_type = Headers(raw=message.get("headers", [])).get("content-type", "")
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
+                complete = not message.get("more_body", False)
             await send(message)
 
         try:
             await self.app(scope, receive_again, keep)
         finally:
-            await anyio.to_thread.run_sync(self._finish, user, key, status, content_type, b"".join(chunks))
+            # Shielded: a caller that gave up (its deadline cancelled this request in process) must still leave
+            # the answer for its retry, or the key would read "still being processed" until it is abandoned.
+            with anyio.CancelScope(shield=True):
+                kept = status if complete else 0  # half an answer is no answer: the retry runs again
+                await anyio.to_thread.run_sync(self._finish, user, key, kept, content_type, b"".join(chunks))
 
     def _finish(self, user: str, key: str, status: int, content_type: str, body: bytes) -> None:
         with session_scope(self.engine) as session:
@@ -159,6 +159,17 @@ class IdempotencyMiddleware:
                 return
             row.status, row.content_type, row.body = status, content_type, body
             session.add(row)
+
+
+def _still_running() -> ConflictError:
+    """A retry that arrived while the first attempt is still running: worth sending again in a moment (the
+    backend client does, as ``retryable`` asks), and it may yet act (``in_progress``)."""
+    return ConflictError(
+        "A request with this Idempotency-Key is still being processed.",
+        "Wait a moment and retry with the same key to get its answer.",
+        retryable=True,
+        in_progress=True,
+    )
 
 
 async def _read_body(receive: Receive) -> bytes:

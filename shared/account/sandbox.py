@@ -1,9 +1,10 @@
 """Opening a sandbox: one database with the account, the clock, the service key and each vertical.
 
-The first server to open a fresh sandbox creates the account tables and seeds them from
-``fixtures/users.json`` (users, their address books and wallets, the clock, the key the MCP servers
-sign provider credentials with); each vertical then adds and seeds its own tables. Everything is
-idempotent and done in one turn, so the four servers can start together.
+The first server to open a sandbox brings its schema to this code's (``shared.migrations``: every
+table of the account and of each vertical, created on a fresh database, upgraded on an older one)
+and seeds the account from ``fixtures/users.json`` (users, their address books and wallets, the
+clock, the key the MCP servers sign provider credentials with); each vertical then seeds its own
+tables. Everything is idempotent and done in one turn, so the four servers can start together.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from shared import migrations
 from shared.errors import BackendUnavailableError
 from shared.kit.db import drop_sandbox, ensure_seeded, make_engine
 from shared.kit.settings import SANDBOX_FILE, Settings
@@ -127,9 +129,10 @@ def _warn_about_old_files(settings: Settings) -> None:
 
 
 def open_sandbox(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
-    """The sandbox the settings name, created and seeded on first use."""
+    """The sandbox the settings name: migrated to this code's schema (created at first use), then seeded."""
     engine = engine or make_engine(settings.effective_database_url)
     _warn_about_old_files(settings)
+    migrations.upgrade(engine)
     ensure_seeded(engine, AccountTable.metadata, _is_seeded, lambda s: seed_accounts(s, settings))
     with Session(engine) as session:
         key = session.get(MetaRow, SERVICE_KEY)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from shared.clock import local, utc
-from shared.errors import InvalidInputError, NotFoundError
+from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.schemas.account import LedgerEntry, WalletStatement
 from shared.schemas.common import Money, PageInfo, decode_cursor, encode_cursor, new_id
@@ -31,7 +31,9 @@ def wallet(session: Session, user_id: str, *, lock: bool = False) -> WalletRow:
         stmt = stmt.with_for_update()
     row = session.exec(stmt).first()
     if row is None:
-        raise NotFoundError(f"No wallet for user {user_id!r}.", "List the sandbox's users with `lifestyle-mcp users`.")
+        raise NotFoundError(
+            f"No wallet for user {shown(user_id)}.", "List the sandbox's users with `lifestyle-mcp users`."
+        )
     return row
 
 

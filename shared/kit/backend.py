@@ -16,6 +16,7 @@ from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -24,7 +25,10 @@ from shared.account.clock import SandboxClock
 from shared.account.idempotency import IdempotencyMiddleware
 from shared.account.sandbox import Sandbox
 from shared.clock import SimClock
-from shared.errors import ErrorBody, InvalidInputError, LifestyleError
+from shared.errors import ErrorBody, InvalidInputError, LifestyleError, shown
+from shared.kit.dberrors import RaceRetry
+from shared.kit.faults import install_faults
+from shared.kit.hygiene import RequestHygiene, brief_step
 from shared.kit.settings import IN_PROCESS_HOST, LOOPBACK_HOSTS, Settings
 from shared.kit.signing import ServiceKey
 
@@ -104,11 +108,24 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(_: Request, exc: LifestyleError) -> JSONResponse:
         return JSONResponse(status_code=exc.status, content=exc.body().model_dump())
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> Response:
+        """Starlette's own refusals (an unparsable body is a 400, an unknown route a 404) in the one error shape."""
+        if exc.status_code < 400 or exc.status_code >= 500:
+            return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail}, headers=exc.headers)
+        body = ErrorBody(
+            code={400: "invalid_input", 404: "not_found", 422: "invalid_input"}.get(exc.status_code, "error"),
+            message=f"The request was refused: {shown(str(exc.detail))}.",
+            hint="Check the method, the path and that the body is JSON as the API document says.",
+        )
+        return JSONResponse(status_code=exc.status_code, content=body.model_dump(), headers=exc.headers)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()  # the first few, briefly: a body of 10,000 bad items must not make a 1 MB error
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'] if p != 'body')}: {err['msg']}" for err in exc.errors()
-        )
+            f"{'.'.join(brief_step(p) for p in err['loc'] if p != 'body')}: {err['msg'][:200]}" for err in errors[:3]
+        ) + (f"; and {len(errors) - 3:,} more" if len(errors) > 3 else "")
         body = InvalidInputError(f"The request was malformed: {problems}.", "Fix the named fields and retry.").body()
         return JSONResponse(status_code=422, content=body.model_dump())
 
@@ -116,11 +133,14 @@ def install_error_handlers(app: FastAPI) -> None:
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in (
+        (400, "Malformed request (e.g. a body that is not JSON)"),
         (402, "Payment declined"),
         (401, "No valid service credential"),
         (403, "Not allowed for this caller"),
         (404, "Not found"),
         (409, "Conflict with current state"),
+        (413, "Request body too large (shared.kit.hygiene)"),
+        (414, "Request URL too long (shared.kit.hygiene)"),
         (422, "Invalid input"),
         (428, "Confirmation required"),
     )
@@ -158,10 +178,17 @@ def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, descriptio
     install_error_handlers(app)
     app.include_router(account_router(sandbox))
     describe_credentials(app)
-    # Outermost first (added last): refuse a foreign Host, then a request without a service credential (the
-    # OpenAPI document and /docs stay readable), then read the clock, then replay idempotent writes.
+    # Outermost first (added last): refuse a foreign Host, then oversized or malformed input (shared.kit.hygiene:
+    # URL, body, control characters), then run again a request whose transaction lost a race (shared.kit.dberrors:
+    # 409 after a few tries, 503 when the database is out of reach), then a request without a service credential (the
+    # OpenAPI document and /docs stay readable), then inject the configured faults (LIFESTYLE_FAULTS; outside
+    # the replay, so a dropped answer is already kept for its retry), then read the clock, then replay
+    # idempotent writes.
     app.add_middleware(IdempotencyMiddleware, engine=sandbox.engine, keys=keys)
     app.add_middleware(ClockRefresh, clock=sandbox.clock)
+    install_faults(app, settings.fault_plan, name=settings.vertical or "lifestyle", engine=sandbox.engine)
     app.add_middleware(ServiceCredentials, keys=keys)
+    app.add_middleware(RaceRetry)
+    app.add_middleware(RequestHygiene)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=backend_hosts(settings))
     return app

@@ -3,8 +3,8 @@
 ``food-mcp`` speaks stdio; ``food-mcp --transport http --host 127.0.0.1 --port 8001`` serves
 streamable HTTP at ``/mcp`` (bearer tokens required: ``lifestyle-mcp token``); ``food-mcp backend
 --port 9001`` serves the mocked provider API alone (point ``FOOD_BACKEND_URL`` at it);
-``food-mcp reset`` rebuilds the sandbox from the fixtures. Nothing here writes to stdout except
-``openapi``, which is never run as a server.
+``food-mcp reset`` rebuilds the sandbox from the fixtures; ``food-mcp migrate`` upgrades its schema.
+Nothing here writes to stdout except ``openapi`` and ``migrate``, which are never run as a server.
 """
 
 from __future__ import annotations
@@ -15,11 +15,14 @@ import ipaddress
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.kit.settings import LOOPBACK_HOSTS, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,12 @@ class Vertical:
 
     def prepare(self, settings: Settings) -> Any:
         return importlib.import_module(f"{self.package}.backend.app").prepare(settings)
+
+    def metadata(self) -> MetaData:
+        """The ``MetaData`` of the vertical's tables: ``<Name>Table.metadata`` in ``backend/models.py``."""
+        models = importlib.import_module(f"{self.package}.backend.models")
+        found: MetaData = getattr(models, f"{self.name.capitalize()}Table").metadata
+        return found
 
 
 class HostNotAllowedError(SystemExit):
@@ -100,8 +109,76 @@ def parser_for(vertical: Vertical) -> argparse.ArgumentParser:
     backend.add_argument("--host", dest="backend_host", default="127.0.0.1")
     backend.add_argument("--port", dest="backend_port", type=int, default=vertical.default_port + 1000)
     sub.add_parser("reset", help="rebuild the whole sandbox (every server's data, the account, the clock)")
+    add_migrate(sub)
     sub.add_parser("openapi", help="print the provider API's OpenAPI document")
     return parser
+
+
+def add_migrate(sub: argparse._SubParsersAction[argparse.ArgumentParser], *, revision: bool = False) -> None:
+    """``migrate`` for ``lifestyle-mcp`` and each server's command (``revision`` only where every vertical is known)."""
+    migrate = sub.add_parser(
+        "migrate", help="bring the sandbox's schema to this version's, keeping its data (`migrate status`: where it is)"
+    )
+    verbs = ["up", "status", *(["revision"] if revision else [])]
+    verb_help = "up (the default): upgrade; status: the database's revision and this code's head"
+    if revision:
+        verb_help += "; revision: autogenerate the next revision (developers)"
+    migrate.add_argument("verb", nargs="?", choices=verbs, default="up", help=verb_help)
+    migrate.add_argument("--sql", action="store_true", help="print the upgrade's SQL instead of running it")
+    migrate.add_argument(
+        "--from",
+        dest="start",
+        default="",
+        metavar="REV",
+        help="with --sql: the revision the database is at ('base' if empty; default: ask the database)",
+    )
+    if revision:
+        migrate.add_argument("-m", "--message", default="", help="with revision: what changed, in a few words")
+
+
+def migrate_command(settings: Settings, args: argparse.Namespace, write: Callable[[str], object]) -> None:
+    """``migrate`` / ``migrate status`` / ``migrate --sql`` on the settings' sandbox; ``write`` prints a line."""
+    from shared import migrations
+    from shared.errors import InvalidInputError
+    from shared.kit.db import make_engine
+
+    if args.start and not args.sql:
+        raise InvalidInputError("--from only applies with --sql.", "Add --sql, or drop --from.")
+    if args.sql and args.verb != "up":
+        raise InvalidInputError(f"--sql prints an upgrade; `migrate {args.verb}` has none.", "Drop --sql.")
+    shown = settings.database_shown
+    engine = make_engine(settings.effective_database_url)
+    try:
+        if args.sql:
+            start = None if args.start == "base" else args.start or migrations.status(engine).current
+            if not args.start and start is None and migrations.status(engine).legacy:
+                raise InvalidInputError(
+                    f"{shown} was made before migrations: it has tables but no revision, so SQL written without "
+                    "looking at it cannot know which tables to create.",
+                    "Run `lifestyle-mcp migrate` without --sql once (it adopts the sandbox and keeps its data); "
+                    "--sql then works for every later upgrade.",
+                )
+            migrations.upgrade_sql(settings.effective_database_url, sys.stdout, start)
+            return
+        if args.verb == "status":
+            now = migrations.status(engine)
+            write(f"database  {shown}")
+            write(f"current   {now.current or '-'}")
+            write(f"head      {now.head}")
+            write(now.describe())
+            return
+        before = migrations.upgrade(engine)
+        after = migrations.status(engine).current
+        if before.up_to_date:
+            write(f"{shown}: already at {after} (head).")
+        elif before.legacy:
+            write(f"{shown}: made before migrations; adopted at {migrations.BASELINE}, upgraded to {after}, data kept.")
+        elif before.current is None:
+            write(f"{shown}: created at {after} (each server seeds its tables on its first start).")
+        else:
+            write(f"{shown}: upgraded from {before.current} to {after}, its data kept.")
+    finally:
+        engine.dispose()
 
 
 def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
@@ -115,6 +192,15 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
         reset_sandbox(settings)
         vertical.prepare(settings)
         log.warning("sandbox rebuilt from the fixtures at %s (every server's data)", settings.database_shown)
+        return
+    if args.command == "migrate":
+        from shared.errors import LifestyleError
+
+        try:
+            migrate_command(settings, args, lambda line: sys.stdout.write(line + "\n"))
+        except LifestyleError as exc:
+            sys.stderr.write(f"{vertical.name}-mcp migrate: {exc.for_model()}\n")
+            raise SystemExit(1) from None
         return
     if args.command == "openapi":
         sys.stdout.write(json.dumps(vertical.create_app(settings).openapi(), indent=1) + "\n")

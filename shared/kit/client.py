@@ -7,13 +7,27 @@ real provider means replacing the backend, not the tools.
 
 GET answers that carry an ``ETag`` are kept and revalidated before every reuse, as HTTP's
 ``no-cache`` asks (see ``ResponseCache``).
+
+Every attempt at a call has a deadline (``backend_timeout``; enforced with ``anyio.fail_after``, since
+httpx's ASGI transport ignores httpx's timeouts; in process, a route already running in a worker
+thread cannot be interrupted, so its late answer lands first and counts as none). A call that got no
+answer, or a 502/503/504, or a 409 the provider marked ``retryable``, is tried again
+(``backend_retries``, jittered backoff, all within attempts × timeout) when that is safe: a read, a
+POST the vertical marks ``repeatable`` (a route, a quote), or a write with an ``Idempotency-Key`` —
+and every write gets one, made once per call and sent again on its retries, so the provider answers
+a retry with the first answer instead of acting twice. When the attempts run out the error tells the
+model what happened and what to do, differently for a read, a confirmation (its token is the key:
+calling again with it cannot charge twice) and any other write (see ``CallFailed``).
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import re
+import secrets
 from collections.abc import AsyncGenerator, Callable, Generator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -29,6 +43,7 @@ from shared.errors import (
     LifestyleError,
     NotFoundError,
     error_from_body,
+    shown,
 )
 from shared.kit.identity import acting_user
 from shared.kit.settings import IN_PROCESS_HOST, Settings
@@ -162,15 +177,41 @@ def read_service_key(settings: Settings) -> bytes:
     return bytes.fromhex(value)
 
 
-def connect(settings: Settings, app: LazyApp | None) -> httpx.AsyncClient:
+@dataclass(frozen=True)
+class CallPolicy:
+    """How long one attempt at a provider call may take, and how many more attempts a safe call gets."""
+
+    timeout: float = 5.0
+    retries: int = 2
+    backoff: float = 0.05  # seconds before the first retry (doubling, with full jitter)
+    backoff_limit: float = 1.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> CallPolicy:
+        return cls(timeout=settings.backend_timeout, retries=settings.backend_retries)
+
+
+class ProviderHTTP(httpx.AsyncClient):
+    """An httpx client aimed at one provider, carrying the call policy its settings give: the server kit builds
+    the typed client from ``connect()``'s result alone, so the policy travels with it."""
+
+    def __init__(self, *, policy: CallPolicy, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.policy = policy
+
+
+def connect(settings: Settings, app: LazyApp | None) -> ProviderHTTP:
     """An httpx client aimed at the configured backend, or at the in-process ``app``; every request signed."""
-    timeout = httpx.Timeout(settings.http_timeout)
+    policy = CallPolicy.of(settings)
+    timeout = httpx.Timeout(settings.backend_timeout)
     if settings.backend_url:
-        return httpx.AsyncClient(base_url=settings.backend_url, auth=ServiceAuth(settings, None), timeout=timeout)
+        return ProviderHTTP(
+            policy=policy, base_url=settings.backend_url, auth=ServiceAuth(settings, None), timeout=timeout
+        )
     assert app is not None, "an in-process backend needs its app"
     transport = httpx.ASGITransport(app=app)
-    return httpx.AsyncClient(
-        transport=transport, base_url=IN_PROCESS_BASE, auth=ServiceAuth(settings, app), timeout=timeout
+    return ProviderHTTP(
+        policy=policy, transport=transport, base_url=IN_PROCESS_BASE, auth=ServiceAuth(settings, app), timeout=timeout
     )
 
 
@@ -181,7 +222,7 @@ def seg(value: str) -> str:
     """A caller-supplied id as one URL path segment; '../x' and friends never reach another route."""
     if not ID_CHARS.match(value) or value in (".", ".."):
         raise InvalidInputError(
-            f"{value!r} is not a valid id: ids contain only letters, digits and '_'.",
+            f"{shown(value)} is not a valid id: ids contain only letters, digits and '_'.",
             "Use an id exactly as a previous tool returned it.",
         )
     return quote(value, safe="")
@@ -241,15 +282,158 @@ def _cacheable(response: httpx.Response) -> str:
     return etag
 
 
+RETRY_STATUSES = {502: "bad gateway", 503: "unavailable", 504: "gateway timeout"}
+RETRYABLE = "retryable"
+"""A 409 whose ``details`` say ``retryable: true`` is worth sending again as it is (another request held what
+it needed, e.g. a first attempt under the same ``Idempotency-Key`` still running, or a lost database race)."""
+IN_PROGRESS = "in_progress"
+"""A retryable 409's ``details`` flag: the first attempt is still running, so it may yet act."""
+
+
+def new_idempotency_key() -> str:
+    """The key of one logical write, sent again on each of its retries."""
+    return f"idk_{secrets.token_hex(12)}"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt that got no usable answer: what happened, and whether the provider may have acted anyway."""
+
+    what: str
+    unsure: bool
+    said: str = ""  # the provider's own sentence, if it answered
+    error: LifestyleError | None = None  # the provider's refusal, for a 409
+    retry_after: float = 0.0
+
+
+@dataclass
+class CallFailed:
+    """Every attempt at one call failed: the error a model reads, worded by what the call was (see ``error``)."""
+
+    vertical: str
+    request: str  # "POST /orders"
+    read: bool
+    confirmation: str  # the cft_ token a confirmation carried, else ''
+    attempts: list[Attempt] = field(default_factory=list)
+    seconds: float = 0.0  # from the first attempt to giving up
+
+    @property
+    def unsure(self) -> bool:
+        return any(a.unsure for a in self.attempts)
+
+    def trail(self) -> str:
+        """'3 attempts in 1.2 s (503 unavailable ×2; no answer in time); the provider said: "…"'."""
+        groups: list[list[str]] = []
+        for attempt in self.attempts:
+            if groups and groups[-1][0] == attempt.what:
+                groups[-1].append(attempt.what)
+            else:
+                groups.append([attempt.what])
+        parts = "; ".join(g[0] if len(g) == 1 else f"{g[0]} ×{len(g)}" for g in groups)
+        count = len(self.attempts)
+        said = next((a.said for a in reversed(self.attempts) if a.said), "")
+        told = f'; the provider said: "{said[:200].rstrip(".")}"' if said else ""
+        return f"{count} attempt{'s' if count != 1 else ''} in {self.seconds:.1f} s ({parts}){told}"
+
+    def error(self) -> LifestyleError:
+        v, request, trail = self.vertical, self.request, self.trail()
+        give_up = f"if it keeps failing, tell the user the {v} service is not responding right now."
+        details = {"attempts": len(self.attempts), "may_have_acted": self.unsure}
+        if self.read:
+            return BackendUnavailableError(
+                f"The {v} provider could not answer {request} after {trail}.",
+                f"Nothing was changed. Try again in a moment; {give_up}",
+                **details,
+            )
+        last = self.attempts[-1].error if self.attempts else None
+        if not self.unsure and last is not None:
+            return last  # the provider's own refusal (a race it lost): it says what to do
+        token = self.confirmation
+        if token and self.unsure:
+            return BackendUnavailableError(
+                f"The {v} provider did not confirm {request} after {trail}, so it may have gone through.",
+                f"Call the same tool again with the same confirmation_token='{token}' (do not ask for a new quote): "
+                "a confirmation acts at most once, so it will not charge or refund twice; you get what it already "
+                "did, or it is done now.",
+                **details,
+            )
+        if token:
+            return BackendUnavailableError(
+                f"The {v} provider was unavailable for {request} after {trail}; nothing was charged or changed.",
+                f"Try again in a moment with the same confirmation_token='{token}' while it is valid (it will not "
+                f"charge twice); {give_up}",
+                **details,
+            )
+        if self.unsure:
+            return BackendUnavailableError(
+                f"The {v} provider did not confirm {request} after {trail}, so it may or may not have taken effect.",
+                "Read the current state with the matching tool (the cart, holds, orders or saved addresses) before "
+                "repeating it.",
+                **details,
+            )
+        return BackendUnavailableError(
+            f"The {v} provider was unavailable for {request} after {trail}; nothing was changed.",
+            f"Try again in a moment; {give_up}",
+            **details,
+        )
+
+
+def _error_body(response: httpx.Response) -> ErrorBody | None:
+    try:
+        return ErrorBody.model_validate_json(response.content)
+    except ValidationError:
+        return None
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(0.0, float(response.headers.get("retry-after", "")))
+    except ValueError:
+        return 0.0
+
+
+def _refused_for_now(response: httpx.Response) -> Attempt | None:
+    """An answer worth trying again (a 502/503/504, or a 409 marked retryable), or None: this is the answer."""
+    status = response.status_code
+    if status in RETRY_STATUSES:
+        body = _error_body(response)
+        return Attempt(
+            f"{status} {RETRY_STATUSES[status]}",
+            unsure=status != 503,  # a gateway's 502/504: the provider behind it may have acted
+            said=body.message if body else "",
+            retry_after=_retry_after(response),
+        )
+    if status == 409:
+        body = _error_body(response)
+        if body is not None and body.details.get(RETRYABLE) is True:
+            return Attempt(
+                "409 busy",
+                unsure=body.details.get(IN_PROGRESS) is True,
+                said=body.message,
+                error=error_from_body(body),
+                retry_after=_retry_after(response),
+            )
+    return None
+
+
 class BackendClient:
-    """Typed requests with one error mapping: HTTP errors become ``LifestyleError``s again."""
+    """Typed requests with one error mapping: HTTP errors become ``LifestyleError``s again; calls that got no
+    answer are retried when that is safe (see the module docstring)."""
 
     vertical = "lifestyle"
 
-    def __init__(self, http: httpx.AsyncClient, *, app: LazyApp | None = None, default_user: str = "") -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        app: LazyApp | None = None,
+        default_user: str = "",
+        policy: CallPolicy | None = None,
+    ) -> None:
         self.http = http
         self.app = app
         self.default_user = default_user
+        self.policy = policy or getattr(http, "policy", None) or CallPolicy()
         self.cache = ResponseCache()
 
     async def aclose(self) -> None:
@@ -264,8 +448,17 @@ class BackendClient:
         json: Any = None,
         params: dict[str, Any] | None = None,
         idempotency_key: str = "",
+        repeatable: bool = False,
     ) -> M:
-        headers = {IDEMPOTENCY_HEADER: _header_value(idempotency_key)} if idempotency_key else None
+        """One provider call, tried again while that is safe.
+
+        ``idempotency_key``: the caller's own key (a confirmation sends its token); other writes get one made
+        here. ``repeatable``: a POST that changes nothing a retry could double (a route, a quote), so it needs
+        no key, stores no answer and leaves the response cache alone.
+        """
+        read = method in SAFE_METHODS or repeatable
+        idempotency = idempotency_key or ("" if read else new_idempotency_key())
+        headers = {IDEMPOTENCY_HEADER: _header_value(idempotency)} if idempotency else {}
         key: tuple[Any, ...] = ()
         held: tuple[str, BaseModel] | None = None
         if method == "GET":  # answers are per user: the user is part of the key
@@ -276,20 +469,11 @@ class BackendClient:
                 if current == held[0]:
                     return held[1]  # type: ignore[return-value]  # stored under this model in the key
                 if current is None:  # nobody to ask in process: a conditional GET
-                    headers = {"If-None-Match": held[0]}
-        try:
-            response = await self.http.request(method, path, json=json, params=params, headers=headers)
-        except httpx.TimeoutException as exc:
-            raise BackendUnavailableError(
-                f"The {self.vertical} provider did not answer {method} {path} in time.",
-                "Retry in a moment; a write may have gone through, so check the order list before repeating it.",
-            ) from exc
-        except httpx.TransportError as exc:
-            raise BackendUnavailableError(
-                f"The {self.vertical} provider at {self.http.base_url} could not be reached "
-                f"({exc.__class__.__name__}).",
-                "Retry later, or check the backend URL setting.",
-            ) from exc
+                    headers["If-None-Match"] = held[0]
+        failed = CallFailed(
+            self.vertical, f"{method} {path}", read, idempotency_key if idempotency_key.startswith("cft_") else ""
+        )
+        response = await self._send(method, path, json=json, params=params, headers=headers, failed=failed)
         if held is not None and response.status_code == 304:
             return held[1]  # type: ignore[return-value]
         if response.is_success:
@@ -297,10 +481,57 @@ class BackendClient:
             if method == "GET":
                 if etag := _cacheable(response):
                     self.cache.put(key, etag, value)
-            elif method not in SAFE_METHODS:
+            elif not read:
                 self.cache.clear()  # RFC 9111 §4.4: a successful unsafe request invalidates what we hold
             return value
         raise self._error(response)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        failed: CallFailed,
+    ) -> httpx.Response:
+        """The first usable answer, within ``attempts × timeout`` in all; raises ``CallFailed.error()`` if none."""
+        if self.app is not None:
+            await self.app.ensure()  # building the in-process provider is not a call: no deadline (it may seed)
+        policy = self.policy
+        attempts = 1 + policy.retries
+        started = anyio.current_time()
+        deadline = started + policy.timeout * attempts  # the whole call, pauses included
+        for n in range(attempts):
+            if n:
+                pause = random.uniform(0, min(policy.backoff_limit, policy.backoff * 2 ** (n - 1)))
+                pause = max(pause, min(failed.attempts[-1].retry_after, policy.backoff_limit))
+                await anyio.sleep(min(pause, max(0.0, deadline - anyio.current_time() - 0.001)))
+            budget = min(policy.timeout, deadline - anyio.current_time())
+            if budget <= 0:
+                break
+            try:
+                with anyio.fail_after(budget):
+                    response = await self.http.request(method, path, json=json, params=params, headers=headers)
+            except (TimeoutError, httpx.TimeoutException) as exc:
+                never_sent = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+                failed.attempts.append(Attempt("no answer in time", unsure=not never_sent))
+                log.info("%s %s: no answer within %.3g s (attempt %d)", method, path, budget, n + 1)
+                continue
+            except httpx.ConnectError:
+                failed.attempts.append(Attempt(f"could not connect to {self.http.base_url}", unsure=False))
+                continue
+            except httpx.TransportError as exc:
+                failed.attempts.append(Attempt("connection lost", unsure=True))
+                log.info("%s %s: connection lost (%s, attempt %d)", method, path, exc, n + 1)
+                continue
+            refused = _refused_for_now(response)
+            if refused is None:
+                return response
+            failed.attempts.append(refused)
+        failed.seconds = anyio.current_time() - started
+        raise failed.error()
 
     # ----- the account, the same in every vertical's provider ------------------------------------------
     async def me(self) -> User:
@@ -316,7 +547,7 @@ class BackendClient:
         return await self.call("GET", "/account/wallet", WalletStatement, params={"limit": limit, "cursor": cursor})
 
     async def introspect(self, token: str) -> Introspection:
-        return await self.call("POST", "/auth/introspect", Introspection, json={"token": token})
+        return await self.call("POST", "/auth/introspect", Introspection, json={"token": token}, repeatable=True)
 
     def _error(self, response: httpx.Response) -> Exception:
         try:

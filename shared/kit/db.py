@@ -1,9 +1,10 @@
 """Database engines for the sandbox: embedded SQLite by default, PostgreSQL by URL.
 
 One database holds a whole sandbox: the account's tables and each vertical's, every set on its
-own ``MetaData`` with prefixed table names, so they never collide. Four servers may start at the
-same moment on a fresh sandbox (a desktop client launches them together), so creating and seeding
-tables happens in one turn at a time (``schema_turn``).
+own ``MetaData`` with prefixed table names, so they never collide. The migrations
+(``shared.migrations``) create and alter the tables; seeding them comes after. Four servers may
+start at the same moment on a fresh sandbox (a desktop client launches them together), so migrating
+and seeding happen in one turn at a time (``schema_turn``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
+
+from shared.errors import BackendUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +99,10 @@ def schema_turn(engine: Engine) -> Iterator[Connection]:
 def ensure_seeded(
     engine: Engine, metadata: MetaData, is_seeded: Callable[[Session], bool], seed: Callable[[Session], None]
 ) -> bool:
-    """Create tables and load fixtures on first run, in one turn; returns True when it seeded."""
+    """Load fixtures into ``metadata``'s tables (made by the migrations) on first run, in one turn; returns True
+    when it seeded."""
     with schema_turn(engine) as conn:
-        metadata.create_all(conn)
+        require_tables(conn, metadata)
         with Session(bind=conn) as session:
             if is_seeded(session):
                 return False
@@ -106,6 +110,19 @@ def ensure_seeded(
             seed(session)
             session.flush()
             return True
+
+
+def require_tables(conn: Connection, metadata: MetaData) -> None:
+    """Refuse tables the models declare but no migration creates: seeding them would fail half-way."""
+    present = set(inspect(conn).get_table_names())
+    missing = sorted(set(metadata.tables) - present)
+    if missing:
+        raise BackendUnavailableError(
+            f"The sandbox database {conn.engine.url.render_as_string(hide_password=True)} has no table "
+            f"{', '.join(missing)}: this code declares it, but no migration in shared/migrations/versions creates it.",
+            "A developer's checkout lacks a revision: run `lifestyle-mcp migrate revision -m '<what changed>'`, "
+            "read the file it writes, then start again.",
+        )
 
 
 def drop_sandbox(engine: Engine) -> list[str]:

@@ -4,8 +4,9 @@ Pydantic emits ``$defs``/``$ref`` for nested models, ``title`` everywhere and
 ``anyOf [X, null]`` for optionals. Qwen-Agent drops ``$defs`` (leaving ``$ref`` dangling),
 Gemini and Bedrock reject ``$ref``, Claude rejects root combinators, and Qwen3's XML tool
 calls convert values by a property's single top-level ``type``. So the server advertises a
-normalized copy of every schema, and ``portability_problems`` is the lint a test runs over
-every tool of every server (rules R1–R15 of the client notes).
+normalized copy of every schema, with every parameter bounded (``shared.kit.hygiene``: the limits
+the server enforces on each call), and ``portability_problems`` is the lint a test runs over
+every tool of every server (rules R1–R15 of the client notes, and the bounds).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from typing import Any
 
 from mcp.types import Tool
+
+from shared.kit.hygiene import bound_input_schema
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FORBIDDEN_KEYS = {"$ref", "$defs", "definitions", "$schema", "$id", "oneOf", "allOf", "not", "if", "const"}
@@ -103,7 +106,10 @@ def trim_depth(schema: dict[str, Any], depth: int = OUTPUT_DEPTH) -> dict[str, A
 def normalize_tool(tool: Tool) -> Tool:
     output = trim_depth(normalize_schema(tool.output_schema, for_input=False)) if tool.output_schema else None
     return tool.model_copy(
-        update={"input_schema": normalize_schema(tool.input_schema, for_input=True), "output_schema": output}
+        update={
+            "input_schema": bound_input_schema(normalize_schema(tool.input_schema, for_input=True)),
+            "output_schema": output,
+        }
     )
 
 
@@ -124,9 +130,32 @@ def _walk_keys(node: Any, path: str = "") -> list[tuple[str, str]]:
     return found
 
 
+def _bound_problems(where: str, prop: dict[str, Any]) -> list[str]:
+    """A parameter (or a field or item inside one) that accepts input of any size: the server checks every
+    call against the advertised bounds, so a missing bound is a missing check."""
+    kind = prop.get("type")
+    if kind == "string" and "maxLength" not in prop:
+        return [f"{where}: string without maxLength"]
+    if kind == "integer" and ("minimum" not in prop or "maximum" not in prop):
+        return [f"{where}: integer without minimum and maximum"]
+    if kind == "array":
+        items = prop.get("items")
+        inner = _bound_problems(f"{where}[]", items) if isinstance(items, dict) else []
+        return inner if "maxItems" in prop else [f"{where}: array without maxItems", *inner]
+    if kind == "object":
+        fields = prop.get("properties", {})
+        return [
+            p
+            for sub, field in fields.items()
+            if isinstance(field, dict)
+            for p in _bound_problems(f"{where}.{sub}", field)
+        ]
+    return []
+
+
 def _property_problems(tool: str, name: str, prop: dict[str, Any], required: bool) -> list[str]:
     where = f"{tool}.{name}"
-    problems: list[str] = []
+    problems: list[str] = _bound_problems(where, prop)
     if not isinstance(prop.get("type"), str):
         problems.append(f"{where}: needs exactly one explicit type, got {prop.get('type')!r}")
     if "anyOf" in prop:

@@ -2,37 +2,43 @@
 lifespan that gives every tool the vertical's backend client (consent lives in ``consent``,
 bearer tokens in ``auth``).
 
-``LifestyleServer`` is an ``MCPServer`` that (1) advertises normalized, client-portable
-schemas (see ``shared.kit.schemas``) and (2) turns every ``LifestyleError`` escaping a tool
-or resolver into a ``ToolError`` whose text says what went wrong and how to fix it. Anything
-else stays a masked crash, so internals never leak to the model.
+``LifestyleServer`` is an ``MCPServer`` that (1) advertises normalized, client-portable, bounded
+schemas (see ``shared.kit.schemas``), (2) holds every call's arguments to them before any tool code
+runs (``shared.kit.hygiene``) and (3) turns every ``LifestyleError`` escaping a tool or resolver
+into a ``ToolError`` whose text says what went wrong and how to fix it. Anything else stays a masked
+crash, so internals never leak to the model.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any, Generic, TypeVar
 
+from mcp import MCPError
 from mcp.server import MCPServer, ServerRequestContext
+from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.types import (
+    INVALID_PARAMS,
     CallToolResult,
     EmptyResult,
+    GetPromptResult,
     InputRequiredResult,
     SetLevelRequestParams,
     TextContent,
     ToolAnnotations,
 )
 from mcp.types import Tool as MCPTool
-from pydantic import BaseModel, ValidationError
+from pydantic import AnyUrl, BaseModel, ValidationError
 
-from shared.errors import LifestyleError
+from shared.errors import LifestyleError, NotFoundError, shown
 from shared.kit.auth import auth_options
 from shared.kit.client import BackendClient, LazyApp, connect
-from shared.kit.schemas import normalize_tool
+from shared.kit.hygiene import brief_step, check_arguments, check_prompt, check_resource_uri, enforced_schema
+from shared.kit.schemas import normalize_schema, normalize_tool
 from shared.kit.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -93,6 +99,10 @@ class LifestyleServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
         try:
+            check_arguments(self._enforced(name), arguments)
+        except LifestyleError as exc:  # refused before any tool code ran: nothing changed
+            raise ToolError(ERROR_PREFIX + exc.for_model()) from exc
+        try:
             return await self._call_tool(name, arguments, context)
         except ToolError as exc:  # UnexpectedToolError included
             cause = exc.__cause__
@@ -108,6 +118,40 @@ class LifestyleServer(MCPServer[Any]):
                 ) from exc
             text = str(exc)
             raise ToolError(text if text.startswith(ERROR_PREFIX) else ERROR_PREFIX + text) from exc
+
+    async def read_resource(
+        self, uri: AnyUrl | str, context: Context[Any, Any] | None = None
+    ) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        """The SDK's read, after the URI passed the same hygiene as a tool's ids (its errors quote the URI whole)."""
+        try:
+            check_resource_uri(str(uri))
+        except LifestyleError as exc:
+            raise MCPError(INVALID_PARAMS, exc.for_model()) from exc
+        return await super().read_resource(uri, context)
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        """The SDK's prompt, after its arguments passed the same hygiene as a tool's free text."""
+        try:
+            check_prompt(name, arguments or {})
+        except LifestyleError as exc:
+            raise MCPError(INVALID_PARAMS, exc.for_model()) from exc
+        return await super().get_prompt(name, arguments, context)
+
+    def _enforced(self, name: str) -> dict[str, Any]:
+        """The bounds a call to ``name`` is held to before it runs (``shared.kit.hygiene.enforced_schema``), from
+        the tool's own schema through the SDK's tool manager, the seam ``_call_tool`` uses too."""
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_enforced_schemas", {})
+        if name not in cache:
+            tool = self._tool_manager.get_tool(name)
+            if tool is None:
+                raise NotFoundError(
+                    f"There is no tool {shown(name)} on this server.",
+                    "Call tools/list and use a tool name exactly as listed.",
+                )
+            cache[name] = enforced_schema(normalize_schema(tool.parameters, for_input=True))
+        return cache[name]
 
     async def _call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
@@ -148,17 +192,27 @@ class LifestyleServer(MCPServer[Any]):
         return result
 
 
+INVALID_BUDGET = 600
+"""Characters of argument problems one error lists; the rest are counted (a 1 MB list of bad values used to make
+a 1 MB error)."""
+
+
 def describe_invalid(tool: str, error: ValidationError) -> str:
-    """Argument errors in a model's terms: which argument, what is wrong, what was sent; no links."""
-    lines = []
-    for item in error.errors(include_url=False)[:5]:
-        where = ".".join(str(p) for p in item["loc"]) or "arguments"
-        sent = repr(item.get("input"))
-        sent = sent if len(sent) <= 60 else sent[:57] + "..."
-        lines.append(f"{where}: {item['msg']} (got {sent})")
+    """Argument errors in a model's terms: which argument, what is wrong, what was sent (briefly); no links."""
+    lines: list[str] = []
+    problems = error.errors(include_url=False)
+    for item in problems:
+        where = ".".join(map(brief_step, item["loc"])) or "arguments"
+        msg = item["msg"] if len(item["msg"]) <= 200 else item["msg"][:199] + "…"
+        line = f"{where}: {msg} (got {shown(item.get('input'))})"
+        if lines and sum(map(len, lines)) + len(line) > INVALID_BUDGET:
+            break
+        lines.append(line)
+    more = len(problems) - len(lines)
+    rest = f"; and {more:,} more problem{'s' if more != 1 else ''}" if more else ""
     return (
-        f"Invalid arguments for {tool}: " + "; ".join(lines) + ". Nothing was changed. Fix these arguments and call "
-        "again; the tool's input schema gives each argument's type, range and allowed values."
+        f"Invalid arguments for {tool}: " + "; ".join(lines) + rest + ". Nothing was changed. Fix these arguments "
+        "and call again; the tool's input schema gives each argument's type, range and allowed values."
     )
 
 

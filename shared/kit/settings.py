@@ -13,11 +13,14 @@ from __future__ import annotations
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from shared.kit.faults import FaultPlan
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 REPO_FIXTURES = PACKAGE_ROOT.parent / "fixtures"
@@ -68,7 +71,24 @@ class Settings(BaseSettings):
     clock_start: datetime | None = Field(default=None, description="Start of a new sandbox's clock; default is now.")
     fixtures_dir: Path = Field(default_factory=default_fixtures, description="The city fixtures.")
     log_level: LogLevel = Field(default="WARNING", description="Log level for stderr logging.")
-    http_timeout: float = Field(default=10.0, gt=0, description="Seconds before a backend call is abandoned.")
+    backend_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="Seconds one attempt at a provider call may take before it is abandoned (and retried when safe).",
+    )
+    backend_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Retries of a provider call that got no answer or a 502/503/504 (reads, and writes that carry "
+        "an Idempotency-Key: every write does), with jittered backoff.",
+    )
+    faults: str = Field(
+        default="",
+        description="Faults the mocked provider injects, e.g. 'latency=50ms,jitter=20ms,error=0.05,timeout=0.02,"
+        "drop=0.02,db_down=0.01,seed=7' (see shared.kit.faults); empty injects none.",
+    )
     auth: AuthMode = Field(
         default="token",
         description="token: every streamable HTTP request needs 'Authorization: Bearer …' and acts for that token's "
@@ -91,6 +111,20 @@ class Settings(BaseSettings):
         default=SecretStr(""),
         description="Key the MCP servers sign provider-API credentials with; empty reads the sandbox's own.",
     )
+
+    @field_validator("faults")
+    @classmethod
+    def _readable_faults(cls, value: str) -> str:
+        from shared.kit.faults import FaultPlan
+
+        FaultPlan.parse(value)  # a FaultSpecError (a ValueError) says which part is wrong and how to write it
+        return value
+
+    @property
+    def fault_plan(self) -> FaultPlan:
+        from shared.kit.faults import FaultPlan
+
+        return FaultPlan.parse(self.faults)
 
     @classmethod
     def for_vertical(cls, vertical: str, **overrides: object) -> Settings:

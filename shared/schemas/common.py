@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from shared.errors import InvalidInputError
+from shared.errors import InvalidInputError, shown
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(raw)
     except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
         raise InvalidInputError(
-            f"cursor {cursor!r} is not a cursor this server issued.",
+            f"cursor {shown(cursor)} is not a cursor this server issued.",
             "Pass the next_cursor value from the previous page unchanged, or '' for the first page.",
             field="cursor",
         ) from exc
@@ -105,7 +105,7 @@ def check_id(value: str, prefix: str, *, field: str, source: str) -> str:
     """Reject ids of the wrong kind with a message that names where a right one comes from."""
     if not value.startswith(f"{prefix}_") or len(value) <= len(prefix) + 1:
         raise InvalidInputError(
-            f"{field} {value!r} is not a valid id: ids of this kind start with '{prefix}_'.",
+            f"{field} {shown(value)} is not a valid id: ids of this kind start with '{prefix}_'.",
             f"Use an id returned by {source}.",
             field=field,
         )

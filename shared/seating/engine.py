@@ -49,7 +49,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from shared.clock import utc
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ
 from shared.schemas.common import Money, new_id
 from shared.schemas.seating import (
@@ -219,7 +219,7 @@ class SeatingEngine:
         wanted = section.strip().upper()
         if wanted and wanted not in layout.section_codes():
             raise NotFoundError(
-                f"There is no section {section!r} here.",
+                f"There is no section {shown(section)} here.",
                 f"Sections: {', '.join(layout.section_codes())}; or leave section empty for all.",
                 field="section",
             )
@@ -358,10 +358,15 @@ class SeatingEngine:
 
     def _lock_in_order(self, session: Session, *where: Any) -> None:
         """Lock the claim rows a statement is about to change, in seat order, as every writer does (claims
-        are inserted in seat order too): two transactions then never wait for each other in a circle."""
+        are inserted in seat order too): two transactions then never wait for each other in a circle.
+
+        Seat order is byte order (``COLLATE "C"``), the order Python sorts the ids it inserts in: a database
+        whose default collation ignores punctuation would otherwise put ``AB-ROW1-SEAT1`` before ``A-ROW1-SEAT1``.
+        """
         c = self.claims.c
         if session.connection().dialect.name == "postgresql":  # SQLite writers take turns anyway
-            _run(session, select(c.seat_id).where(*where).order_by(c.inventory_id, c.seat_id).with_for_update())
+            in_order = (c.inventory_id.collate("C"), c.seat_id.collate("C"))
+            _run(session, select(c.seat_id).where(*where).order_by(*in_order).with_for_update())
 
     def release_claims(self, session: Session, inventory_id: str, hold_id: str) -> int:
         c = self.claims.c
@@ -407,7 +412,7 @@ class SeatingEngine:
             )
         if tier not in layout.tier_totals:
             raise InvalidInputError(
-                f"There is no tier {tier!r} here.", f"Tiers here: {', '.join(layout.tiers)}.", field="tier"
+                f"There is no tier {shown(tier)} here.", f"Tiers here: {', '.join(layout.tiers)}.", field="tier"
             )
         if wheelchair and tier not in layout.wheelchair_tiers:
             raise InvalidInputError(
@@ -518,7 +523,6 @@ class SeatingEngine:
         or that someone holds are simply not claimed; a try that got fewer than all its seats
         undoes itself and picks again around them. The claim key still makes double holds impossible.
         """
-        conn = session.connection()
         unavailable = self.unavailable(session, spec, now)
         tried: set[str] = set()  # seats a try did not get: busy in another transaction, or just taken
         for attempt in range(8):
@@ -532,7 +536,12 @@ class SeatingEngine:
                 seats = random.choice(near) if near else seats
             row = self._hold_row(hold_id, spec, user_id, request_key, seats, now, expires_at)
             in_order = sorted(seats, key=lambda seat: seat.seat_id)  # every writer locks seats in one order
-            got, held = conn.execute(
+            # A try that falls short is undone whole, row locks included (its conflicting upserts lock rows even
+            # when they change nothing): locks kept from one try while the next takes others, in seat order
+            # again, would not be in one order any more, and three such transactions deadlocked (issue 11).
+            try_ = session.begin_nested()  # its SAVEPOINT goes out with the statement (through session.connection())
+            _got, held = _run(
+                session,
                 self._fast_hold_sql(),
                 {
                     "seat_ids": [seat.seat_id for seat in in_order],
@@ -551,9 +560,9 @@ class SeatingEngine:
                 },
             ).one()
             if held:
+                try_.commit()
                 return row
-            if got:
-                self.release_claims(session, spec.inventory_id, hold_id)
+            try_.rollback()
             tried |= {seat.seat_id for seat in seats}
             unavailable = (self.unavailable(session, spec, now) if attempt % 3 == 2 else unavailable) | tried
         raise self._none_left(session, spec, tier, quantity, now, wheelchair=wheelchair)
@@ -747,7 +756,9 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         row = _run(session, stmt).first()
         if row is None or row._mapping["user_id"] != user_id:  # someone else's hold does not exist for you
             raise NotFoundError(
-                f"No hold {hold_id!r} of yours.", "Hold seats first; use the hold_id that returned.", field="hold_id"
+                f"No hold {shown(hold_id)} of yours.",
+                "Hold seats first; use the hold_id that returned.",
+                field="hold_id",
             )
         return row._mapping
 

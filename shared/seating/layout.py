@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from shared.errors import InvalidInputError, NotFoundError
+from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.schemas.seating import (
     LayoutRow,
     LayoutSection,
@@ -149,7 +149,7 @@ class CompiledLayout:
         unknown = [s for s in ids if s not in self.seats]
         if unknown:
             raise NotFoundError(
-                f"Seat {unknown[0]!r} does not exist here.",
+                f"Seat {shown(unknown[0])} does not exist here.",
                 f"Seat ids look like {example!r} (section, row, seat); read them from {self.map_tool}.",
                 field="seat_ids",
             )

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from shared.clock import local
-from shared.errors import NotFoundError
+from shared.errors import NotFoundError, shown
 from shared.schemas.common import Money
 from shared.schemas.food import CouponOption
 
@@ -50,7 +50,7 @@ class Coupons:
     def get(self, session: Session, code: str) -> Coupon:
         row = session.get(CouponRow, code.upper())
         if row is None:
-            raise NotFoundError(f"No coupon {code!r}.", "Check the code, or order without one.")
+            raise NotFoundError(f"No coupon {shown(code)}.", "Check the code, or order without one.")
         return _coupon(row)
 
     @staticmethod

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint
 from shared.clock import local, utc
-from shared.errors import ConflictError, NotFoundError
+from shared.errors import ConflictError, NotFoundError, shown
 from shared.geo import CITY_TZ
 from shared.kit.db import session_scope
 from shared.schemas.account import Address
@@ -367,7 +367,7 @@ class OrderDesk:
             stmt = stmt.with_for_update()
         row = session.exec(stmt).first()
         if row is None or row.user_id != user_id:
-            raise NotFoundError(f"No order {order_id!r} for this user.", "List orders with food_list_orders.")
+            raise NotFoundError(f"No order {shown(order_id)} for this user.", "List orders with food_list_orders.")
         return row
 
     def get(self, user_id: str, order_id: str) -> Order:

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.errors import InvalidInputError, NotFoundError
+from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m
 from shared.schemas.common import GeoPoint, Money, format_money
 from shared.schemas.food import Bill, BillLine
@@ -70,7 +70,7 @@ def resolve_options(item: ItemRec, option_ids: list[str]) -> list[OptionRec]:
     if unknown:
         valid = ", ".join(f"{o.id} ({o.name})" for g in item.option_groups for o in g.options) or "none"
         raise NotFoundError(
-            f"Option {unknown[0]!r} is not an option of {item.name} ({item.id}).",
+            f"Option {shown(unknown[0])} is not an option of {item.name} ({item.id}).",
             f"Valid option ids for this item: {valid}.",
             field="option_ids",
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from shared.errors import LifestyleError, NotFoundError
+from shared.errors import LifestyleError, NotFoundError, shown
 from shared.schemas.common import check_id
 from shared.schemas.food import NotAdded
 
@@ -26,7 +26,7 @@ def past_order(session: Session, user_id: str, order_id: str) -> OrderRow:
     check_id(order_id, "ord", field="from_order_id", source="food_list_orders")
     order = session.get(OrderRow, order_id)
     if order is None or order.user_id != user_id:
-        raise NotFoundError(f"No order {order_id!r} for this user.", "List orders with food_list_orders.")
+        raise NotFoundError(f"No order {shown(order_id)} for this user.", "List orders with food_list_orders.")
     return order
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from shared.errors import shown
 from shared.hours import next_opening
 from shared.schemas.common import GeoPoint, Money
 from shared.schemas.food import MatchedDish
@@ -323,11 +324,11 @@ class LeftOut:
             self.lowest = rest
 
     def why(self, query: str, near: GeoPoint, cap: int, money: Callable[[int], Money]) -> str:
-        what = f" matching {query!r}" if query else ""
+        what = f" matching {shown(query)}" if query else ""
         if query and not self.matched:
             return (
-                f"No restaurant, dish or option matches {query!r}. Try a dish, an ingredient or a cuisine in English "
-                "or Chinese (e.g. 'pizza', 'oat milk', '火锅'), or an empty query for everything nearby."
+                f"No restaurant, dish or option matches {shown(query)}. Try a dish, an ingredient or a cuisine in "
+                "English or Chinese (e.g. 'pizza', 'oat milk', '火锅'), or an empty query for everything nearby."
             )
         if self.nearest is not None and self.out_of_range == self.matched:
             _, distance, rest = self.nearest

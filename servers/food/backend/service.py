@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from shared.account import Sandbox
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.hours import describe_day, describe_week_short, is_open, today_key
 from shared.kit.backend import ReadCache
@@ -53,6 +53,8 @@ from .pricing import Coupon
 from .search import Index, LeftOut
 
 MAX_QUANTITY = 50
+MAX_LINES = 50
+"""Different lines (a dish with its options) in one cart: a meal, not a warehouse order."""
 
 
 def line_key(item_id: str, option_ids: list[str]) -> str:
@@ -97,7 +99,7 @@ class FoodService:
         rest = self.catalog.restaurants.get(restaurant_id)
         if rest is None:
             raise NotFoundError(
-                f"No restaurant {restaurant_id!r}.", "Find restaurant ids with food_search_restaurants."
+                f"No restaurant {shown(restaurant_id)}.", "Find restaurant ids with food_search_restaurants."
             )
         return rest
 
@@ -419,6 +421,14 @@ class FoodService:
                     lines = []
                 restaurant_id = rest.id
                 lines = self._apply_items(rest, lines, update)
+            if len(lines) > MAX_LINES and len(lines) > len(row.lines):
+                raise ConflictError(
+                    f"A cart holds at most {MAX_LINES} different lines (a dish with its options); this change would "
+                    f"make it {len(lines)}, so nothing was changed.",
+                    "Raise the quantity of a line already in the cart, remove lines with quantity 0, or order this "
+                    "cart first.",
+                    limit=MAX_LINES,
+                )
             if update.address_id:
                 self.saved_address(session, user_id, update.address_id)
                 row.address_id = update.address_id
@@ -489,7 +499,7 @@ class FoodService:
             found = self.catalog.items.get(entry.item_id)
             if found is None or found[0].id != rest.id:
                 raise NotFoundError(
-                    f"Item {entry.item_id!r} is not on {rest.name}'s menu.",
+                    f"Item {shown(entry.item_id)} is not on {rest.name}'s menu.",
                     f"Read the menu with food_get_restaurant(restaurant_id='{rest.id}').",
                     field="item_id",
                 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from shared.errors import InvalidInputError
+from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, is_open, next_opening, today_key
 
@@ -46,7 +46,7 @@ def parse(text: str, now: datetime) -> datetime:
             at = at.replace(tzinfo=CITY_TZ) if at.tzinfo is None else at
     except ValueError:
         raise InvalidInputError(
-            f"deliver_at {text!r} is not a time.",
+            f"deliver_at {shown(text)} is not a time.",
             f"Give the slot as {FORMAT}, or '' to deliver now.",
             field="deliver_at",
         ) from None

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint
 from shared.clock import local
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
 from shared.schemas.movies import (
@@ -131,7 +131,7 @@ class OrderDesk:
             tier = tier or "STD"
             if tier not in tiers:
                 raise InvalidInputError(
-                    f"tier {request.tier!r} is not a tier of this screen.",
+                    f"tier {shown(request.tier)} is not a tier of this screen.",
                     f"Use one of: {', '.join(tiers)}.",
                     field="tier",
                 )
@@ -203,7 +203,7 @@ class OrderDesk:
             return self.svc.seating.get_hold(session, hold_id, user_id=user_id, now=now)
         except NotFoundError as exc:
             raise NotFoundError(
-                f"No hold {hold_id!r} for this account.",
+                f"No hold {shown(hold_id)} for this account.",
                 "Holds belong to the account that made them; hold seats with movies_hold_seats.",
                 field="hold_id",
             ) from exc
@@ -407,7 +407,7 @@ class OrderDesk:
             stmt = stmt.with_for_update()
         row = session.exec(stmt).first()
         if row is None or row.user_id != user_id:
-            raise NotFoundError(f"No order {order_id!r} for this account.", "List orders with movies_list_orders.")
+            raise NotFoundError(f"No order {shown(order_id)} for this account.", "List orders with movies_list_orders.")
         return row
 
     def get(self, user_id: str, order_id: str) -> MovieOrder:
@@ -454,7 +454,7 @@ class OrderDesk:
             for sid in wanted:
                 if sid not in by_id:
                     raise NotFoundError(
-                        f"Seat {sid!r} is not part of order {order.id}.",
+                        f"Seat {shown(sid)} is not part of order {order.id}.",
                         "Use seat ids from this order's tickets in movies_list_orders, or [] for all of them.",
                         field="seat_ids",
                     )

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from shared.account import Sandbox
 from shared.clock import local
 from shared.dates import read_day
-from shared.errors import InvalidInputError, NotFoundError
+from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, check_id, page_slice
 from shared.schemas.movies import (
@@ -75,7 +75,7 @@ def read_time(value: str, field: str) -> time | None:
     match = CLOCK_TIME.match(text)
     if match is None:
         raise InvalidInputError(
-            f"{field} {value!r} is not a time of day.",
+            f"{field} {shown(value)} is not a time of day.",
             "Give it as HH:MM on the 24-hour clock, e.g. '18:00'; for 'around 19:00' pass time_from '18:30' and "
             "time_to '19:30'.",
             field=field,
@@ -114,21 +114,21 @@ class MoviesService:
         check_id(movie_id, "mov", field="movie_id", source="movies_search_movies")
         film = self.catalog.films.get(movie_id)
         if film is None:
-            raise NotFoundError(f"No film {movie_id!r}.", "Find film ids with movies_search_movies.")
+            raise NotFoundError(f"No film {shown(movie_id)}.", "Find film ids with movies_search_movies.")
         return film
 
     def cinema(self, cinema_id: str) -> CinemaRec:
         check_id(cinema_id, "cin", field="cinema_id", source="movies_search_cinemas")
         cinema = self.catalog.cinemas.get(cinema_id)
         if cinema is None:
-            raise NotFoundError(f"No cinema {cinema_id!r}.", "Find cinema ids with movies_search_cinemas.")
+            raise NotFoundError(f"No cinema {shown(cinema_id)}.", "Find cinema ids with movies_search_cinemas.")
         return cinema
 
     def showtime(self, showtime_id: str) -> ShowtimeRec:
         check_id(showtime_id, "sht", field="showtime_id", source="movies_find_showtimes")
         rec = self.catalog.showtimes.get(showtime_id)
         if rec is None:
-            raise NotFoundError(f"No showtime {showtime_id!r}.", "Showtime ids come from movies_find_showtimes.")
+            raise NotFoundError(f"No showtime {shown(showtime_id)}.", "Showtime ids come from movies_find_showtimes.")
         return rec
 
     def status(self, rec: ShowtimeRec, free: int, now: datetime) -> ShowtimeStatus:
@@ -218,7 +218,7 @@ class MoviesService:
             if text in (code, fold(en).replace("-", "_"), zh):
                 return code
         raise InvalidInputError(
-            f"genre {genre!r} is not a genre.",
+            f"genre {shown(genre)} is not a genre.",
             "Use one of: " + ", ".join(f"{code} ({zh})" for code, (_, zh) in GENRE_LABELS.items()) + "; or '' for any.",
             field="genre",
         )
@@ -312,7 +312,7 @@ class MoviesService:
                 return cinema.location, cinema.display_name
         labels = ", ".join(f"{row.id} ({row.label})" for row in mine)
         raise InvalidInputError(
-            f"address {address!r} is not a street address or saved address known in central Helsinki.",
+            f"address {shown(address)} is not a street address or saved address known in central Helsinki.",
             f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), "
             "or lat and lng.",
             field="address",
@@ -377,7 +377,7 @@ class MoviesService:
             return read_day(value, local(now).date(), DAY_WORDS)
         except ValueError as exc:
             raise InvalidInputError(
-                f"date {value!r} is not a date.",
+                f"date {shown(value)} is not a date.",
                 "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today' or 'tomorrow', or '' for every day ahead.",
                 field="date",
             ) from exc
@@ -394,7 +394,7 @@ class MoviesService:
             ahead = self.catalog.after(self.catalog.ordered, self.now())
             options = sorted({self.catalog.films[s.film_id].language_label for s in ahead})
             raise InvalidInputError(
-                f"language {language!r} is not a language of the films showing.",
+                f"language {shown(language)} is not a language of the films showing.",
                 f"Use one of: {', '.join(options)} (English or Chinese name), or '' for any.",
                 field="language",
             )

@@ -16,7 +16,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from shared.errors import InvalidInputError, NotFoundError
+from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import Maneuver, Route, RouteStep
 
@@ -369,7 +369,7 @@ def _instruction(maneuver: Maneuver, street: str) -> str:
 def require_mode(mode: str) -> str:
     if mode not in ("driving", "walking", "cycling", "transit"):
         raise InvalidInputError(
-            f"mode {mode!r} is not a travel mode.",
+            f"mode {shown(mode)} is not a travel mode.",
             "Use one of driving, walking, cycling or transit.",
             field="mode",
         )

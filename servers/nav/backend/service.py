@@ -21,7 +21,7 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.clock import SimClock
 from shared.dates import read_day
-from shared.errors import InvalidInputError, NotFoundError
+from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.hours import describe_week, is_open
 from shared.schemas.account import Address
@@ -196,7 +196,7 @@ class NavService:
         found = self.place_by_id.get(place_id)
         if found is None:
             raise NotFoundError(
-                f"No place has id {place_id!r}.",
+                f"No place has id {shown(place_id)}.",
                 "Use a place id (plc_…) returned by nav_search_places or nav_geocode.",
                 field="place_id",
             )
@@ -225,7 +225,7 @@ class NavService:
         query = query.strip()
         if category and category not in self.categories:
             raise InvalidInputError(
-                f"category {category!r} is not a place category.",
+                f"category {shown(category)} is not a place category.",
                 f"Use one of: {', '.join(sorted(self.categories))}; or leave it empty and search by keyword.",
                 field="category",
             )

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint
 from shared.clock import local
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, new_id, page_slice
 from shared.schemas.seating import HoldStatus as SeatHoldStatus
@@ -129,7 +129,7 @@ class OrderDesk:
                 )
             if event.tier(request.tier.upper()) is None:
                 raise InvalidInputError(
-                    f"tier {request.tier!r} is not a tier of {event.title}.",
+                    f"tier {shown(request.tier)} is not a tier of {event.title}.",
                     f"Use one of: {', '.join(t.code for t in event.tiers)}.",
                     field="tier",
                 )
@@ -205,7 +205,7 @@ class OrderDesk:
             return self.svc.inventory.engine.get_hold(session, hold_id, user_id=user_id, now=now)
         except NotFoundError as exc:
             raise NotFoundError(
-                f"No hold {hold_id!r} for this account.",
+                f"No hold {shown(hold_id)} for this account.",
                 "Holds belong to the account that made them; hold seats with tickets_hold_seats.",
             ) from exc
 
@@ -269,7 +269,7 @@ class OrderDesk:
             att = session.get(AttendeeRow, aid)
             if att is None or att.user_id != user_id:
                 raise NotFoundError(
-                    f"No saved attendee {aid!r} for this account.",
+                    f"No saved attendee {shown(aid)} for this account.",
                     "List them with tickets_list_attendees or save one with tickets_save_attendee.",
                     field="attendee_ids",
                 )
@@ -488,7 +488,9 @@ class OrderDesk:
             stmt = stmt.with_for_update()
         row = session.exec(stmt).first()
         if row is None or row.user_id != user_id:
-            raise NotFoundError(f"No order {order_id!r} for this account.", "List orders with tickets_list_orders.")
+            raise NotFoundError(
+                f"No order {shown(order_id)} for this account.", "List orders with tickets_list_orders."
+            )
         return row
 
     def get(self, user_id: str, order_id: str) -> Order:
@@ -530,7 +532,7 @@ class OrderDesk:
                 check_id(tid, "tkt", field="ticket_ids", source="tickets_list_orders (tickets[].id)")
                 if tid not in by_id:
                     raise NotFoundError(
-                        f"Ticket {tid!r} is not part of order {order.id}.",
+                        f"Ticket {shown(tid)} is not part of order {order.id}.",
                         "Use ticket ids from this order in tickets_list_orders, or [] for all of them.",
                         field="ticket_ids",
                     )

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from shared.errors import InvalidInputError
+from shared.errors import InvalidInputError, shown
 from shared.schemas.common import Money, format_money
 from shared.schemas.tickets import Bill, BillLine, IdType, RefundPolicy
 
@@ -121,7 +121,7 @@ def normalize_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not 1 <= len(name) <= 40 or not NAME_RE.match(name):
         raise InvalidInputError(
-            f"name {raw!r} is not a name as written on an ID.",
+            f"name {shown(raw)} is not a name as written on an ID.",
             "Give the full name exactly as on the ID document: letters, spaces, hyphens or dots, at most 40.",
             field="name",
         )

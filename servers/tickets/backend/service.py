@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Sandbox
 from shared.clock import local
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.kit.db import session_scope
 from shared.schemas.common import GeoPoint, Money, check_id, new_id, page_slice
@@ -44,7 +44,8 @@ from .catalog import Catalog, EventRec, SessionRec, VenueRec
 from .inventory import Inventory
 from .models import AttendeeRow
 
-MAX_ATTENDEES = 20
+MAX_ATTENDEES = 50
+"""Saved ticket holders per account: the people a user buys for, not a registry."""
 CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
@@ -55,7 +56,7 @@ def parse_day(value: str, field: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInputError(
-            f"{field} {value!r} is not a date.",
+            f"{field} {shown(value)} is not a date.",
             "Give dates as YYYY-MM-DD, e.g. 2026-12-05, or '' for open.",
             field=field,
         ) from exc
@@ -69,7 +70,7 @@ def parse_time(value: str, field: str) -> time | None:
     match = CLOCK_TIME.match(text)
     if match is None:
         raise InvalidInputError(
-            f"{field} {value!r} is not a time of day.",
+            f"{field} {shown(value)} is not a time of day.",
             "Give it as HH:MM on the 24-hour clock, e.g. '18:00', or '' for any time.",
             field=field,
         )
@@ -109,7 +110,7 @@ class TicketsService:
         check_id(event_id, "evt", field="event_id", source="tickets_search_events")
         event = self.catalog.events.get(event_id)
         if event is None:
-            raise NotFoundError(f"No event {event_id!r}.", "Find event ids with tickets_search_events.")
+            raise NotFoundError(f"No event {shown(event_id)}.", "Find event ids with tickets_search_events.")
         return event
 
     def session_rec(self, session_id: str) -> SessionRec:
@@ -117,7 +118,7 @@ class TicketsService:
         rec = self.catalog.sessions.get(session_id)
         if rec is None:
             raise NotFoundError(
-                f"No session {session_id!r}.", "Session ids are listed by tickets_get_event under sessions[].id."
+                f"No session {shown(session_id)}.", "Session ids are listed by tickets_get_event under sessions[].id."
             )
         return rec
 
@@ -193,7 +194,7 @@ class TicketsService:
         if not hits:
             known = sorted({v.area_label for v in self.catalog.venues.values()})
             raise InvalidInputError(
-                f"area {area!r} is not a district with venues.",
+                f"area {shown(area)} is not a district with venues.",
                 f"Use one of: {', '.join(known)}; or pass lat and lng; or '' for the whole city.",
                 field="area",
             )
@@ -374,7 +375,7 @@ class TicketsService:
         wanted = section.strip().upper()
         if wanted and self.catalog.section(venue.id, wanted) is None:
             raise NotFoundError(
-                f"{venue.name} has no section {section!r}.",
+                f"{venue.name} has no section {shown(section)}.",
                 f"Sections: {', '.join(s.code for s in venue.sections)}; or '' for all.",
                 field="section",
             )
@@ -436,7 +437,10 @@ class TicketsService:
             count = len(session.exec(select(AttendeeRow.id).where(AttendeeRow.user_id == user_id)).all())
             if count >= MAX_ATTENDEES:
                 raise ConflictError(
-                    f"An account can keep at most {MAX_ATTENDEES} attendees.", "Reuse a saved attendee's id."
+                    f"An account keeps at most {MAX_ATTENDEES} attendees and this one has {count}, so "
+                    f"{name} was not saved.",
+                    "Buy for a saved attendee instead: their ids are in tickets_list_attendees.",
+                    limit=MAX_ATTENDEES,
                 )
             row = AttendeeRow(
                 id=new_id("att"),

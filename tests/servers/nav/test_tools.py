@@ -277,7 +277,7 @@ async def test_long_text_is_refused_and_not_echoed_back(nav: NavEnv) -> None:
         tool = next(t for t in (await c.list_tools()).tools if t.name == "nav_geocode")
     assert tool.input_schema["properties"]["query"]["maxLength"] == 200
     assert "query: String should have at most 200 characters" in query and len(query) < 400
-    assert origin.startswith("origin is 5,119 characters long") and "at most 200" in origin and len(origin) < 300
+    assert "origin: String should have at most 200 characters" in origin and len(origin) < 400
     async with provider(nav.app) as http:
         direct = await http.get("/geocode", params={"query": long})
         nothing = await http.get("/geocode", params={"query": "zq" * 100})
