@@ -266,7 +266,7 @@ def main(users: int, rounds: int, cases: int, faults: str, database_url: str, lo
         broken = invariants(shared.engine)
         with shared.engine.connect() as conn:
             orders = text("SELECT id, user_id FROM food_order UNION ALL SELECT id, user_id FROM tickets_order")
-            stored: dict[str, str] = dict(conn.execute(orders).tuples().all())
+            stored: dict[str, str] = dict(conn.execute(orders).all())
         shared.engine.dispose()
     lost = [o for o, who in figures.acknowledged.items() if stored.get(o) != who]
     figures.cross_user_reads += [f"{who} saw {o} ({stored.get(o)}'s) in {tool}" for who, tool, o in figures.listed

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+KEEP_ALIVE_S = 75
+"""Seconds an idle HTTP connection stays open. uvicorn's 5 s default races clients that reuse connections for
+up to 5 s (httpx): a request sent as the server closes one fails, and the MCP client then drops its session."""
+
 
 @dataclass(frozen=True)
 class Vertical:
@@ -209,7 +213,13 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
         import uvicorn
 
         check_bind(args.backend_host, settings)
-        uvicorn.run(vertical.create_app(settings), host=args.backend_host, port=args.backend_port, log_level="warning")
+        uvicorn.run(
+            vertical.create_app(settings),
+            host=args.backend_host,
+            port=args.backend_port,
+            log_level="warning",
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )
         return
     if args.transport == "stdio":
         vertical.build_server(settings).run("stdio")
@@ -247,7 +257,7 @@ def serve_http(vertical: Vertical, settings: Settings, host: str, port: int, *, 
             "%s-mcp: requests need 'Authorization: Bearer <token>' (lifestyle-mcp token --user …)", vertical.name
         )
     log.warning("%s-mcp serving streamable HTTP at http://%s:%d/mcp", vertical.name, host, port)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S)
 
 
 def serve_many(apps: list[tuple[Any, str, int]]) -> None:
@@ -265,8 +275,11 @@ def serve_many(apps: list[tuple[Any, str, int]]) -> None:
         def capture_signals(self) -> Iterator[None]:  # one handler for all of them, below
             yield
 
-    servers = [Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
-               for app, host, port in apps]  # fmt: skip
+    servers = [
+        Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                              timeout_keep_alive=KEEP_ALIVE_S))
+        for app, host, port in apps
+    ]  # fmt: skip
 
     async def main() -> None:
         running = len(servers)

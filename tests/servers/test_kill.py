@@ -146,7 +146,7 @@ async def after_restart(url: str, tokens: list[str], plan: dict[str, Any], book:
 
 def check(shared: Shared, book: Ledger, resent: dict[str, str]) -> None:
     with shared.engine.connect() as conn:
-        orders: dict[str, str] = dict(conn.execute(text("SELECT quote_token, id FROM tickets_order")).tuples().all())
+        orders: dict[str, str] = dict(conn.execute(text("SELECT quote_token, id FROM tickets_order")).all())
         tokens = Counter(conn.execute(text("SELECT quote_token FROM tickets_order")).scalars().all())
         tickets = Counter(conn.execute(text("SELECT order_id FROM tickets_ticket")).scalars().all())
     assert invariants(shared.engine) == {}
