@@ -20,10 +20,12 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from pydantic import ValidationError
+
 import servers
 from clients.configs import CLIENTS, FIRST_PORT
 from shared.errors import InvalidInputError, LifestyleError
-from shared.kit.cli import Vertical, add_migrate, migrate_command
+from shared.kit.cli import Vertical, add_migrate, migrate_command, settings_refused
 from shared.kit.cli import run as run_vertical
 from shared.kit.settings import Settings
 from shared.schemas.common import Money
@@ -246,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ns = parser.parse_args(args)
     try:
         dispatch(ns)
+    except ValidationError as exc:  # a bad LIFESTYLE_* setting: name it, without a traceback
+        if exc.title != Settings.__name__:
+            raise
+        settings_refused(f"lifestyle-mcp {ns.command}", exc)
     except LifestyleError as exc:  # what the user typed cannot work: say why, as the tools do, without a traceback
         sys.stderr.write(f"lifestyle-mcp {ns.command}: {exc.for_model()}\n")
         raise SystemExit(1) from None

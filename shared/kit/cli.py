@@ -17,7 +17,9 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from pydantic import ValidationError
 
 from shared.kit.settings import LOOPBACK_HOSTS, Settings
 
@@ -185,10 +187,21 @@ def migrate_command(settings: Settings, args: argparse.Namespace, write: Callabl
         engine.dispose()
 
 
+def settings_refused(command: str, exc: ValidationError) -> NoReturn:
+    """A setting from the environment that cannot work: one line per bad value, no traceback, exit 2."""
+    for err in exc.errors():
+        name = "LIFESTYLE_" + "_".join(str(p) for p in err["loc"]).upper()
+        sys.stderr.write(f"{command}: {name}: {str(err['msg'])[:300]}\n")
+    raise SystemExit(2) from None
+
+
 def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     args = parser_for(vertical).parse_args(argv)
     overrides = {"log_level": args.log_level.upper()} if args.log_level else {}
-    settings = Settings.for_vertical(vertical.name, **overrides)
+    try:
+        settings = Settings.for_vertical(vertical.name, **overrides)
+    except ValidationError as exc:
+        settings_refused(f"{vertical.name}-mcp", exc)
     configure_logging(settings.log_level)
     if args.command == "reset":
         from shared.account import reset_sandbox

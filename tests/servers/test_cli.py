@@ -182,3 +182,14 @@ async def test_a_provider_that_cannot_start_is_a_tool_error_naming_the_cause(tmp
     text = broken.content[0].text if isinstance(broken.content[0], TextContent) else ""
     assert broken.is_error and text.startswith("Error: The provider could not start: FileNotFoundError")
     assert "users.json" in text and "reinstall" in text
+
+
+def test_a_bad_setting_is_named_in_one_line_without_a_traceback(tmp_path: Path) -> None:
+    umbrella = run(tmp_path, "clock", "show", LIFESTYLE_FAULTS="bogus=1")
+    vertical = run(tmp_path, "migrate", "status", script="food-mcp", LIFESTYLE_BACKEND_RETRIES="many")
+    assert umbrella.returncode == 2 and vertical.returncode == 2
+    assert umbrella.stderr.startswith("lifestyle-mcp clock: LIFESTYLE_FAULTS: ")
+    assert "use latency, jitter" in umbrella.stderr
+    assert vertical.stderr.startswith("food-mcp: LIFESTYLE_BACKEND_RETRIES: ")
+    assert "Traceback" not in umbrella.stderr + vertical.stderr and umbrella.stdout == vertical.stdout == ""
+    assert not (tmp_path / "lifestyle.db").exists()  # refused before the sandbox was opened
