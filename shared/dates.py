@@ -1,4 +1,5 @@
-"""Reading a day the user named: '' (no day), a day word such as 'today' / '明天', or YYYY-MM-DD.
+"""Reading a day the user named: '' (no day), a day word such as 'today' / '明天', or YYYY-MM-DD; and a time of
+day as HH:MM.
 
 Each vertical passes its own words (what a word may mean differs: movies know 'tonight', the
 weather does not) and words its own error, so only the reading itself is shared.
@@ -6,8 +7,11 @@ weather does not) and words its own error, so only the reading itself is shared.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+
+CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:
@@ -21,3 +25,14 @@ def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:
     if word in words:
         return today + timedelta(days=words[word])
     return date.fromisoformat(word)
+
+
+def read_time_of_day(text: str) -> time | None:
+    """``None`` for blank text; else HH:MM (or HH.MM) on the 24-hour clock. Raises ``ValueError`` for anything else."""
+    text = text.strip()
+    if not text:
+        return None
+    match = CLOCK_TIME.match(text)
+    if match is None:
+        raise ValueError(text)
+    return time(int(match[1]), int(match[2]))

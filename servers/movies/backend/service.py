@@ -9,7 +9,6 @@ users and their saved addresses in the shared account (``shared.account``).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -21,7 +20,7 @@ from sqlmodel import Session
 
 from shared.account import Sandbox
 from shared.clock import local
-from shared.dates import read_day
+from shared.dates import read_day, read_time_of_day
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, check_id, page_slice
@@ -64,23 +63,19 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
 DAY_WORDS = {"today": 0, "今天": 0, "tonight": 0, "今晚": 0, "tomorrow": 1, "明天": 1, "后天": 2}
 SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
 STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
-CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 def read_time(value: str, field: str) -> time | None:
     """A time of day as HH:MM (Helsinki), '' for none; refuses anything else with the fix."""
-    text = value.strip()
-    if not text:
-        return None
-    match = CLOCK_TIME.match(text)
-    if match is None:
+    try:
+        return read_time_of_day(value)
+    except ValueError:
         raise InvalidInputError(
             f"{field} {shown(value)} is not a time of day.",
             "Give it as HH:MM on the 24-hour clock, e.g. '18:00'; for 'around 19:00' pass time_from '18:30' and "
             "time_to '19:30'.",
             field=field,
-        )
-    return time(int(match[1]), int(match[2]))
+        ) from None
 
 
 class MoviesService:

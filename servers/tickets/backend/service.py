@@ -8,7 +8,6 @@ prices and refund rules in ``pricing.py``; seats in the shared seating engine be
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -17,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Sandbox
 from shared.clock import local
+from shared.dates import read_time_of_day
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.kit.db import session_scope
@@ -46,7 +46,6 @@ from .models import AttendeeRow
 
 MAX_ATTENDEES = 50
 """Saved ticket holders per account: the people a user buys for, not a registry."""
-CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 def parse_day(value: str, field: str) -> date | None:
@@ -64,17 +63,14 @@ def parse_day(value: str, field: str) -> date | None:
 
 def parse_time(value: str, field: str) -> time | None:
     """A time of day as HH:MM (Helsinki), '' for none."""
-    text = value.strip()
-    if not text:
-        return None
-    match = CLOCK_TIME.match(text)
-    if match is None:
+    try:
+        return read_time_of_day(value)
+    except ValueError:
         raise InvalidInputError(
             f"{field} {shown(value)} is not a time of day.",
             "Give it as HH:MM on the 24-hour clock, e.g. '18:00', or '' for any time.",
             field=field,
-        )
-    return time(int(match[1]), int(match[2]))
+        ) from None
 
 
 @dataclass
