@@ -50,7 +50,8 @@ sys.path.insert(0, str(ROOT))  # the test helpers: one definition of the invaria
 from shared.account.credentials import issue_token  # noqa: E402
 from shared.kit.settings import Settings  # noqa: E402
 from tests.fuzz.strategies import arguments, harvest, pools_of, text_of, verdict  # noqa: E402
-from tests.servers.test_replicas import Replica, Shared, find_plan, invariants, shared_sandbox  # noqa: E402
+from tests.servers.test_concurrency import find_plan  # noqa: E402
+from tests.servers.test_replicas import Replica, Shared, invariants, shared_sandbox  # noqa: E402
 from tests.support import mcp_over_http  # noqa: E402
 
 PG_ADMIN = os.environ.get("LIFESTYLE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -200,7 +201,7 @@ def fuzz_tool(
 
 async def run(shared: Shared, replicas: list[Replica], users: int, rounds: int, cases: int) -> Figures:
     names = [f"usr_rel{n:03d}" for n in range(users)]
-    plan = await find_plan(shared, seats_needed=2 * users * rounds + 10, per_user=2 * rounds)
+    plan = await find_plan(shared.servers["food"], shared.servers["tickets"], 2 * users * rounds + 10, 2 * rounds)
     tokens = [issue_token(shared.engine, name) for name in [*names, "usr_relfuzz"]]
     figures = Figures()
     urls = [r.urls for r in replicas]

@@ -40,17 +40,13 @@ async def errand(
     out[n] = {"quantity": quantity, "cart": cart, "again": again, "meal": meal, "seats": seats}
 
 
-async def test_sixteen_users_at_once_keep_their_own_carts_orders_seats_and_money(lifestyle_any_db: Lifestyle) -> None:
-    env = lifestyle_any_db
-    home = env.sandbox.accounts.list_addresses("usr_demo").addresses[0]
-    users = [f"usr_crowd{n:02d}" for n in range(USERS)]
-    for n, user in enumerate(users):
-        env.sandbox.accounts.add_user(user, f"Crowd {n}", wallet_minor=OPENING, addresses=[home])
-    tokens = [issue_token(env.engine, user) for user in users]
-    # What everyone will ask for: one dish of the best open restaurant, and one session with room for all.
-    async with Client(env.server("food")) as food, Client(env.server("tickets")) as tickets:
+
+async def find_plan(food_server: Any, tickets_server: Any, seats_needed: int, per_user: int) -> dict[str, Any]:
+    """One dish of an open restaurant, and one on-sale session with room for everybody whose event lets one user
+    have ``per_user`` seats (found in process)."""
+    plan: dict[str, Any] = {}
+    async with Client(food_server) as food, Client(tickets_server) as tickets:
         page = await ok(food, "food_search_restaurants", {"open_now": True, "sort": "rating", "limit": 10})
-        plan: dict[str, Any] = {}
         for summary in page["restaurants"]:
             detail = await ok(food, "food_get_restaurant", {"restaurant_id": summary["id"]})
             dishes = orderable(detail)
@@ -63,14 +59,25 @@ async def test_sixteen_users_at_once_keep_their_own_carts_orders_seats_and_money
         events = await ok(tickets, "tickets_search_events", {"limit": 20})
         for summary in events["events"]:
             event = await ok(tickets, "tickets_get_event", {"event_id": summary["id"]})
-            if event["real_name_required"] or event["per_user_limit"] < 2:
+            if event["real_name_required"] or event["per_user_limit"] < per_user:
                 continue
             room = [(s, t) for s in event["sessions"] if s["status"] == "on_sale" for t in s["tiers"]
-                    if t["sections"] and t["remaining"] >= 2 * USERS]  # fmt: skip
+                    if t["sections"] and t["remaining"] >= seats_needed]  # fmt: skip
             if room:
                 plan |= {"session_id": room[0][0]["id"], "tier": room[0][1]["code"]}
                 break
     assert {"item_id", "session_id"} <= set(plan), plan
+    return plan
+
+async def test_sixteen_users_at_once_keep_their_own_carts_orders_seats_and_money(lifestyle_any_db: Lifestyle) -> None:
+    env = lifestyle_any_db
+    home = env.sandbox.accounts.list_addresses("usr_demo").addresses[0]
+    users = [f"usr_crowd{n:02d}" for n in range(USERS)]
+    for n, user in enumerate(users):
+        env.sandbox.accounts.add_user(user, f"Crowd {n}", wallet_minor=OPENING, addresses=[home])
+    tokens = [issue_token(env.engine, user) for user in users]
+    # What everyone will ask for: one dish of the best open restaurant, and one session with room for all.
+    plan = await find_plan(env.server("food"), env.server("tickets"), 2 * USERS, 2)
 
     results: dict[int, dict[str, Any]] = {}
     with four_servers(env) as urls:

@@ -31,7 +31,8 @@ from shared.account.credentials import issue_token
 from tests.conftest import free_port
 from tests.fuzz.strategies import text_of, verdict
 from tests.servers.test_cli import wait_for_port
-from tests.servers.test_replicas import BIN, Replica, Shared, find_plan, invariants, over_http, shared_sandbox
+from tests.servers.test_concurrency import find_plan
+from tests.servers.test_replicas import BIN, Replica, Shared, invariants, over_http, shared_sandbox
 
 USERS = 6
 BEFORE_KILL = 3  # acknowledged purchases before the kill
@@ -163,7 +164,7 @@ async def test_kill_9_of_the_server_mid_purchase_loses_nothing_and_half_writes_n
 ) -> None:
     users = [f"usr_kill{n}" for n in range(USERS + 1)]  # the last one buys only after the restart
     shared = shared_sandbox(tmp_path / "data", pg_url, users)
-    plan = await find_plan(shared, seats_needed=(ROUNDS + 1) * USERS, per_user=ROUNDS + 1)
+    plan = await find_plan(shared.servers["food"], shared.servers["tickets"], (ROUNDS + 1) * USERS, ROUNDS + 1)
     tokens = [issue_token(shared.engine, user) for user in users]
     book = Ledger()
     server = Replica(env=shared.env, log=tmp_path / "server.log")
@@ -181,7 +182,7 @@ async def test_kill_9_of_the_server_mid_purchase_loses_nothing_and_half_writes_n
 async def test_kill_9_of_the_provider_then_of_the_server_mid_purchase_on_sqlite_loses_nothing(tmp_path: Path) -> None:
     users = [f"usr_kill{n}" for n in range(2 * USERS + 1)]  # fresh ones for the second kill (the per-user limit)
     shared = shared_sandbox(tmp_path / "data", "", users)
-    plan = await find_plan(shared, seats_needed=(ROUNDS + 1) * 2 * USERS, per_user=ROUNDS + 1)
+    plan = await find_plan(shared.servers["food"], shared.servers["tickets"], (ROUNDS + 1) * 2 * USERS, ROUNDS + 1)
     tokens = [issue_token(shared.engine, user) for user in users]
     backend_port = free_port()
     env = shared.env | {"TICKETS_BACKEND_URL": f"http://127.0.0.1:{backend_port}"}

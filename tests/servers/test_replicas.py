@@ -38,7 +38,8 @@ from shared.kit.server import LifestyleServer
 from tests.conftest import free_port
 from tests.fuzz.strategies import text_of, verdict
 from tests.sandboxes import NOON
-from tests.servers.food.helpers import ok, orderable, pick_options
+from tests.servers.food.helpers import ok
+from tests.servers.test_concurrency import find_plan
 from tests.support import fresh_engine, sandbox_settings
 
 BIN = Path(sys.executable).parent
@@ -260,33 +261,6 @@ def invariants(engine: Engine) -> dict[str, list[Any]]:
 
 
 # ----- the errands -----------------------------------------------------------------------------------------------
-async def find_plan(shared: Shared, seats_needed: int, per_user: int = 2 * ROUNDS + 1) -> dict[str, Any]:
-    """One dish of an open restaurant, and one on-sale session with room for everybody whose event lets one user
-    have ``per_user`` seats (found in process)."""
-    plan: dict[str, Any] = {}
-    async with Client(shared.servers["food"]) as food, Client(shared.servers["tickets"]) as tickets:
-        page = await ok(food, "food_search_restaurants", {"open_now": True, "sort": "rating", "limit": 10})
-        for summary in page["restaurants"]:
-            detail = await ok(food, "food_get_restaurant", {"restaurant_id": summary["id"]})
-            dishes = orderable(detail)
-            if dishes:
-                dish = dishes[0]
-                need = -(-summary["min_order"]["amount_minor"] // dish["price"]["amount_minor"])
-                plan |= {"restaurant_id": summary["id"], "item_id": dish["id"], "quantity": max(1, need),
-                         "option_ids": pick_options(detail, dish)}  # fmt: skip
-                break
-        events = await ok(tickets, "tickets_search_events", {"limit": 20})
-        for summary in events["events"]:
-            event = await ok(tickets, "tickets_get_event", {"event_id": summary["id"]})
-            if event["real_name_required"] or event["per_user_limit"] < per_user:
-                continue
-            room = [(s, t) for s in event["sessions"] if s["status"] == "on_sale" for t in s["tiers"]
-                    if t["sections"] and t["remaining"] >= seats_needed]  # fmt: skip
-            if room:
-                plan |= {"session_id": room[0][0]["id"], "tier": room[0][1]["code"]}
-                break
-    assert {"item_id", "session_id"} <= set(plan), plan
-    return plan
 
 
 @dataclass
@@ -368,7 +342,7 @@ async def test_two_replicas_on_one_postgresql_database_keep_every_invariant_unde
 ) -> None:
     users = [f"usr_replica{n:02d}" for n in range(USERS)]
     shared = shared_sandbox(tmp_path / "data", pg_url, users)
-    plan = await find_plan(shared, seats_needed=(2 + 1) * USERS * ROUNDS)
+    plan = await find_plan(shared.servers["food"], shared.servers["tickets"], (2 + 1) * USERS * ROUNDS, 2 * ROUNDS + 1)
     tokens = [issue_token(shared.engine, user) for user in users]
     seen = {n: Seen() for n in range(USERS)}
     with replicas(shared, 2, tmp_path) as running:
