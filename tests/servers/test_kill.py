@@ -32,7 +32,7 @@ from tests.conftest import free_port
 from tests.fuzz.strategies import text_of, verdict
 from tests.servers.test_cli import wait_for_port
 from tests.servers.test_concurrency import find_plan
-from tests.servers.test_replicas import BIN, Replica, Shared, invariants, over_http, shared_sandbox
+from tests.servers.test_replicas import BIN, Process, Replica, Shared, invariants, over_http, shared_sandbox
 
 USERS = 6
 BEFORE_KILL = 3  # acknowledged purchases before the kill
@@ -211,7 +211,7 @@ async def test_kill_9_of_the_provider_then_of_the_server_mid_purchase_on_sqlite_
 
 
 @dataclass
-class Backend:
+class Backend(Process):
     """``tickets-mcp backend``: the mocked provider API in its own process."""
 
     env: dict[str, str]
@@ -224,18 +224,3 @@ class Backend:
             self.proc = subprocess.Popen([str(BIN / "tickets-mcp"), "backend", "--port", str(self.port)],
                                          env=self.env, stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
         wait_for_port(self.port)
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(30)
-            self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            finally:
-                self.proc.kill()
-            self.proc = None

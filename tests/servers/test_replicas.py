@@ -109,8 +109,30 @@ def _free(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
+class Process:
+    """A subprocess a test starts, kills with ``kill -9`` and stops; subclasses say how to start it."""
+
+    proc: subprocess.Popen[bytes] | None
+
+    def kill(self) -> None:
+        """``kill -9``: no handler runs, no transaction is finished, nothing is flushed."""
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(30)
+            self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            finally:
+                self.proc.kill()
+            self.proc = None
+
+
 @dataclass
-class Replica:
+class Replica(Process):
     """One ``lifestyle-mcp serve`` process (all four servers, one port each), startable again on its ports."""
 
     env: dict[str, str]
@@ -153,22 +175,6 @@ class Replica:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the replica on port {self.first_port} did not start within a minute")
             time.sleep(0.05)  # waiting for a subprocess to listen, not timing anything
-
-    def kill(self) -> None:
-        """``kill -9``: no handler runs, no transaction is finished, nothing is flushed."""
-        if self.proc is not None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(30)
-            self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            finally:
-                self.proc.kill()
-            self.proc = None
 
 
 @contextmanager
