@@ -21,9 +21,7 @@ usage: python benchmarks/reliability.py [--users 32] [--rounds 2] [--fuzz 200] [
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import secrets
 import shutil
 import sys
 import tempfile
@@ -38,7 +36,6 @@ from typing import Any
 import anyio
 import anyio.from_thread
 import anyio.to_thread
-import psycopg
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from mcp import Client
@@ -49,12 +46,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the test helpers: one definition of the invariants, the replicas and the fuzzer
 from shared.account.credentials import issue_token  # noqa: E402
 from shared.kit.settings import Settings  # noqa: E402
+from tests.conftest import scratch_pg  # noqa: E402
 from tests.fuzz.strategies import arguments, harvest, pools_of, text_of, verdict  # noqa: E402
 from tests.servers.test_concurrency import find_plan  # noqa: E402
 from tests.servers.test_replicas import Replica, Shared, invariants, shared_sandbox  # noqa: E402
 from tests.support import mcp_over_http  # noqa: E402
 
-PG_ADMIN = os.environ.get("LIFESTYLE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 FAULTS = "latency=2ms,jitter=2ms,error=0.04,timeout=0.005,drop=0.03,db_down=0.02,seed=7"
 ATTEMPTS = 6  # tries of one step, as an agent retries when a tool error says it may
 FUZZED = ("food", "tickets")
@@ -220,14 +217,8 @@ def scratch_database(url: str) -> Iterator[str]:
     if url:
         yield url
         return
-    name = f"lifestyle_rel_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_ADMIN.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_pg("lifestyle_rel") as scratch:
+        yield scratch
 
 
 def main(users: int, rounds: int, cases: int, faults: str, database_url: str, logs: str = "") -> int:
