@@ -7,12 +7,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import free_port
-from tests.servers.test_cli import wait_for_port
 from tests.support import mcp_over_http
 
 BIN = Path(sys.executable).parent
@@ -21,15 +21,9 @@ INIT = {"jsonrpc": "2.0", "id": 7, "method": "initialize", "params": {
 
 
 async def test_serve_runs_all_four_prints_urls_and_a_token_resumes_streams_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    first = free_port()
-    while any(not _free(first + n) for n in range(4)):
-        first = free_port()
     env = {"LIFESTYLE_DATA_DIR": str(tmp_path), "PATH": os.environ["PATH"], "LIFESTYLE_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([str(BIN / "lifestyle-mcp"), "serve", "--port", str(first)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = _serve(env)
     try:
-        for n in range(4):
-            wait_for_port(first + n)
         lines = [proc.stdout.readline() for _ in range(5)] if proc.stdout else []
         urls = {line.split()[0]: line.split()[1] for line in lines[:4]}
         token = lines[4].split()[1]
@@ -61,6 +55,30 @@ async def test_serve_runs_all_four_prints_urls_and_a_token_resumes_streams_and_s
     assert priming["retry"] == "1000" and all(e.get("id") for e in events)
     assert '"id":7' in replayed.replace(" ", "")  # the initialize result, sent again after the priming event
     assert code == 0
+
+
+def _serve(env: dict[str, str]) -> subprocess.Popen[str]:
+    """``lifestyle-mcp serve`` on four consecutive free ports, listening on all of them.
+
+    Only the first port comes from the OS; the next three are merely checked free, so a test in another pytest
+    worker may take one before the servers bind it. The servers then exit with "address already in use", and
+    that start is tried again on other ports; any other exit fails the test with the servers' stderr.
+    """
+    for _ in range(3):
+        first = free_port()
+        while any(not _free(first + n) for n in range(4)):
+            first = free_port()
+        proc = subprocess.Popen([str(BIN / "lifestyle-mcp"), "serve", "--port", str(first)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and any(_free(first + n) for n in range(4)):
+            assert time.monotonic() < deadline, f"lifestyle-mcp serve did not listen on {first}–{first + 3} in 60 s"
+            time.sleep(0.05)  # waiting for a subprocess to listen, not timing anything
+        if proc.poll() is None:
+            return proc
+        why = proc.stderr.read() if proc.stderr else ""
+        assert "address already in use" in why.lower(), why[-3000:]
+    raise AssertionError("four consecutive free ports were taken three times over")
 
 
 def _free(port: int) -> bool:
