@@ -17,6 +17,7 @@ import importlib
 import pkgutil
 import re
 import sys
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -27,7 +28,7 @@ from clients.configs import CLIENTS, FIRST_PORT
 from shared.errors import InvalidInputError, LifestyleError
 from shared.kit.cli import Vertical, add_migrate, migrate_command, settings_refused
 from shared.kit.cli import run as run_vertical
-from shared.kit.settings import Settings
+from shared.kit.settings import MAX_SCALE, Settings
 from shared.schemas.common import Money
 
 MAX_TOKEN_DAYS = 3650
@@ -170,6 +171,32 @@ def reset_command() -> None:
     out(f"Rebuilt the sandbox at {settings.database_shown} ({len(dropped)} tables dropped and reseeded).")
 
 
+def sandbox_command(args: argparse.Namespace) -> None:
+    """``sandbox create``: a new sandbox of the asked size (the old one is dropped); ``sandbox show``: its size."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from shared.account import open_sandbox, reset_sandbox
+    from shared.account.models import UserRow
+
+    settings = Settings()
+    if args.verb == "create":
+        settings = settings.model_copy(update={"scale": args.scale})
+        started = time.monotonic()
+        reset_sandbox(settings)
+        for name, vertical in verticals().items():
+            vertical.prepare(Settings.for_vertical(name, scale=args.scale)).engine.dispose()
+        out(f"Created a scale-{args.scale} sandbox at {settings.database_shown} in {time.monotonic() - started:.0f} s.")
+    sandbox = open_sandbox(settings)
+    with Session(sandbox.engine) as session:
+        users = session.execute(select(func.count()).select_from(UserRow)).scalar_one()
+    out(f"scale {sandbox.scale} · {users:,} users · {settings.database_shown}")
+    for name, vertical in verticals().items():
+        sizes = vertical.sizes(sandbox.engine)
+        out(f"  {name}: " + ", ".join(f"{n:,} {table}" for table, n in sizes.items()))
+    sandbox.engine.dispose()
+
+
 def revision_command(message: str) -> None:
     """Autogenerate the next revision from the difference between head and every table this checkout declares,
     on a scratch SQLite database (PostgreSQL sees the same tables; tests/shared/test_migrations.py checks both)."""
@@ -230,6 +257,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve.add_argument("vertical", nargs="?", default="", help="only this server, with its own flags after it")
     serve.add_argument("rest", nargs=argparse.REMAINDER)
     sub.add_parser("reset", help="rebuild the sandbox from the fixtures (every server's data, accounts, clock)")
+    box = sub.add_parser("sandbox", help="create a sandbox of a given size (the scale pack) or show the current one")
+    box_verbs = box.add_subparsers(dest="verb", required=True)
+    create = box_verbs.add_parser("create", help="drop the sandbox and create one grown N× (1: the real city)")
+    create.add_argument(
+        "--scale", type=int, default=1, help=f"how many times the real city (1–{MAX_SCALE}; the scale pack is 100)"
+    )
+    box_verbs.add_parser("show", help="the sandbox's scale and how many users, places and sessions it holds")
     add_migrate(sub, revision=True)
     config = sub.add_parser("config", help="print a client config snippet (stdio, or --http for lifestyle-mcp serve)")
     config.add_argument("--client", required=True, choices=CLIENTS)
@@ -264,6 +298,8 @@ def dispatch(ns: argparse.Namespace) -> None:
         serve_command(ns)
     elif ns.command == "reset":
         reset_command()
+    elif ns.command == "sandbox":
+        sandbox_command(ns)
     elif ns.command == "migrate" and ns.verb == "revision":
         revision_command(ns.message)
     elif ns.command == "migrate":

@@ -37,6 +37,7 @@ SCHEMA_VERSION = "2"
 """2: one account per sandbox (lifestyle-mcp 0.2). 1 was a database per vertical, each with its own users."""
 OLD_FILES = ("food.db", "tickets.db", "movies.db", "nav.db")
 SERVICE_KEY = "service_key"
+SCALE = "scale"
 
 
 @dataclass
@@ -48,6 +49,9 @@ class Sandbox:
     accounts: Accounts
     service_key: bytes
     fixtures_dir: Path
+    scale: int = 1
+    """How many times the real city this sandbox was grown to when it was created (``Settings.scale``): each
+    vertical's seed reads it to grow its catalog (``servers/<v>/backend/growth.py``)."""
     verticals: list[str] = field(default_factory=list)
 
 
@@ -109,7 +113,12 @@ def seed_accounts(session: Session, settings: Settings) -> None:
                     created_at=opened,
                 )
             )
+    if settings.scale > 1:
+        from .growth import grow_accounts
+
+        grow_accounts(session, settings.scale, opened, settings.fixtures_dir)
     session.add(MetaRow(key=SERVICE_KEY, value=secrets.token_hex(32)))
+    session.add(MetaRow(key=SCALE, value=str(settings.scale)))
     session.add(MetaRow(key="schema_version", value=SCHEMA_VERSION))
 
 
@@ -138,24 +147,35 @@ def open_sandbox(settings: Settings, *, engine: Engine | None = None) -> Sandbox
         key = session.get(MetaRow, SERVICE_KEY)
         assert key is not None
         service_key = bytes.fromhex(key.value)
+        scale_row = session.get(MetaRow, SCALE)
+        scale = int(scale_row.value) if scale_row else 1  # sandboxes from before the scale pack are the real city
     clock = SandboxClock(engine)
-    _warn_about_ignored_clock_settings(settings, clock)
+    _warn_about_ignored_settings(settings, clock, scale)
     return Sandbox(
         engine=engine,
         clock=clock,
         accounts=Accounts(engine, clock, settings.fixtures_dir),
         service_key=service_key,
         fixtures_dir=settings.fixtures_dir,
+        scale=scale,
     )
 
 
-def _warn_about_ignored_clock_settings(settings: Settings, clock: SandboxClock) -> None:
+def _warn_about_ignored_settings(settings: Settings, clock: SandboxClock, scale: int) -> None:
     if "time_scale" in settings.model_fields_set and settings.time_scale != clock.scale:
         log.warning(
             "time_scale=%g only applies to a new sandbox; this one's clock runs at %g× (change it with "
             "`lifestyle-mcp clock run --scale N` or `lifestyle-mcp clock freeze`).",
             settings.time_scale,
             clock.scale,
+        )
+    if "scale" in settings.model_fields_set and settings.scale != scale:
+        log.warning(
+            "scale=%d only applies to a new sandbox; this one was created at scale %d "
+            "(`lifestyle-mcp sandbox create --scale %d` rebuilds it).",
+            settings.scale,
+            scale,
+            settings.scale,
         )
 
 

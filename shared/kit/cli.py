@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 from shared.kit.settings import LOOPBACK_HOSTS, Settings
 
@@ -56,6 +58,16 @@ class Vertical:
         models = importlib.import_module(f"{self.package}.backend.models")
         found: MetaData = getattr(models, f"{self.name.capitalize()}Table").metadata
         return found
+
+    def sizes(self, engine: Engine) -> dict[str, int]:
+        """Rows in each of the vertical's tables (``lifestyle-mcp sandbox show``), empty ones left out."""
+        counts: dict[str, int] = {}
+        with engine.connect() as conn:
+            for table in self.metadata().sorted_tables:
+                n = conn.execute(select(func.count()).select_from(table)).scalar_one()
+                if n:
+                    counts[table.name] = n
+        return counts
 
 
 class HostNotAllowedError(SystemExit):

@@ -43,6 +43,10 @@ def default_fixtures() -> Path:
     return packaged if packaged.is_dir() else REPO_FIXTURES
 
 
+MAX_SCALE = 200
+"""The largest scale pack: 200× the real city (≈100k restaurants); beyond it seeding takes longer than it is worth."""
+
+
 def split_list(value: str) -> list[str]:
     """'a, b,c' → ['a', 'b', 'c'] (list settings are comma-separated in the environment)."""
     return [part.strip() for part in value.split(",") if part.strip()]
@@ -69,6 +73,14 @@ class Settings(BaseSettings):
         description="Speed of a new sandbox's clock (simulated seconds per real second; 0 freezes).",
     )
     clock_start: datetime | None = Field(default=None, description="Start of a new sandbox's clock; default is now.")
+    scale: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_SCALE,
+        description="Size of a new sandbox's city: 1 is the real Helsinki fixtures; N grows every catalog and the "
+        "user base about N× around it, deterministically (`lifestyle-mcp sandbox create --scale 100` is the "
+        "scale pack). An existing sandbox keeps the size it was created with.",
+    )
     fixtures_dir: Path = Field(default_factory=default_fixtures, description="The city fixtures.")
     log_level: LogLevel = Field(default="WARNING", description="Log level for stderr logging.")
     backend_timeout: float = Field(
