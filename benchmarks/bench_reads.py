@@ -20,7 +20,13 @@ directory: cold start is the time from spawn to the first answered tool call (fo
 resident memory (VmRSS of the process and its children, from /proc) is read after a few more calls. Targets: nav's
 first route on a fresh data dir < 1 s; RSS per server < 150 MB.
 
-usage: python benchmarks/bench_reads.py [--calls 800] [--rounds 8] [--seed 12]
+With ``--scale N`` (default 100) the same workloads then run on a scale pack (built once with the code of
+``lifestyle-mcp sandbox create --scale N`` and kept in ``--scale-dir`` for the next run), their positions and ids
+drawn from the whole grown city, and a table prints how p50 and p99 grew from the default city. Targets: p99 <
+10 ms in process on the scale pack; a 100× city costs a call at most 3×.
+
+usage: python benchmarks/bench_reads.py [--calls 800] [--rounds 8] [--seed 12] [--scale 100] [--scale-dir DIR]
+       [--skip-processes]
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ ECHO_ARGS = {"text": "ping"}
 UNCACHED_TARGET = 0.3
 NAV_FIRST_ROUTE_TARGET_S = 1.0
 RSS_TARGET_MB = 150.0
+P99_SCALE_TARGET_MS = 10.0
+GROWTH_TARGET = 3.0
 
 Args = dict[str, Any]
 
@@ -68,6 +76,49 @@ Args = dict[str, Any]
 def fixture(path: str, key: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = json.loads((FIXTURES / path).read_text())[key]
     return rows
+
+
+# --- the city the workloads are drawn from ---------------------------------------------------------------------
+
+
+class City:
+    """What a user of one sandbox can name: positions on its streets, restaurant, cinema and film ids, place
+    names. The default city is the fixtures; a scale pack adds its districts (``shared.growth`` tiles: a
+    position is a real address shifted into a random tile) and the ids its verticals grew, read from its
+    database, so the workload reaches the whole grown city and not only its real centre."""
+
+    def __init__(self, scale: int = 1, database_url: str = "") -> None:
+        from shared.growth import tiles
+
+        self.scale = scale
+        self.tiles = tiles(scale)
+        self.restaurant_ids = [r["id"] for r in fixture("food/restaurants.json", "restaurants")]
+        self.cinema_ids = [c["id"] for c in fixture("movies/cinemas.json", "cinemas")]
+        self.place_names = [p["name"] for p in fixture("osm/places.json", "places") if p.get("name")]
+        if scale > 1:
+            self.restaurant_ids = self.column(database_url, "SELECT id FROM food_restaurant")
+            self.cinema_ids = self.column(database_url, "SELECT id FROM movies_cinema")
+            docs = self.column(database_url, "SELECT data FROM nav_place")
+            self.place_names = sorted({n for d in docs if (n := json.loads(d).get("name"))})
+
+    @staticmethod
+    def column(database_url: str, query: str) -> list[str]:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(database_url)
+        try:
+            with engine.connect() as conn:
+                return sorted(str(v) for v in conn.execute(text(query)).scalars())
+        finally:
+            engine.dispose()
+
+    def position(self, rng: random.Random, metres: float = 300) -> tuple[float, float]:
+        where = rng.choice(fixture("osm/addresses.json", "addresses"))
+        shift = rng.choice(self.tiles)
+        return jitter(rng, where["lat"] + shift.dlat, where["lng"] + shift.dlng, metres)
+
+
+CITY = City()
 
 
 # --- workloads: what users send ---------------------------------------------------------------------------------
@@ -97,7 +148,6 @@ def hhmm(minutes: int) -> str:
 
 def food_search(rng: random.Random) -> Args:
     restaurants = fixture("food/restaurants.json", "restaurants")
-    addresses = fixture("osm/addresses.json", "addresses")
     cuisines = sorted({c for r in restaurants for c in r.get("cuisines", [])})
     dishes = sorted({i["name"] for r in restaurants for cat in r.get("menu", []) for i in cat.get("items", [])})
     dishes_zh = sorted(
@@ -105,8 +155,7 @@ def food_search(rng: random.Random) -> Args:
     )
 
     def draw() -> Args:
-        where = rng.choice(addresses)
-        lat, lng = jitter(rng, where["lat"], where["lng"])
+        lat, lng = CITY.position(rng)
         pool = rng.choices([cuisines, dishes, dishes_zh, [""]], weights=[45, 30, 15, 10])[0]
         query = rng.choice(pool) if pool else ""
         args: Args = {"query": query, "lat": lat, "lng": lng, "limit": rng.choice([5, 5, 10])}
@@ -120,19 +169,16 @@ def food_search(rng: random.Random) -> Args:
 
 
 def food_get(rng: random.Random) -> Args:
-    return {"restaurant_id": rng.choice(fixture("food/restaurants.json", "restaurants"))["id"]}
+    return {"restaurant_id": rng.choice(CITY.restaurant_ids)}
 
 
 def showtimes(rng: random.Random) -> Args:
-    cinemas = fixture("movies/cinemas.json", "cinemas")
     films = fixture("movies/films.json", "films")
-    addresses = fixture("osm/addresses.json", "addresses")
     args: Args = {}
     if rng.random() < 0.6:
-        args["cinema_id"] = rng.choice(cinemas)["id"]
+        args["cinema_id"] = rng.choice(CITY.cinema_ids)
     elif rng.random() < 0.5:
-        where = rng.choice(addresses)
-        args["lat"], args["lng"] = jitter(rng, where["lat"], where["lng"])
+        args["lat"], args["lng"] = CITY.position(rng)
     if rng.random() < 0.2:
         args["movie_id"] = rng.choice(films)["id"]
     day = rng.choices(["today", "tomorrow", "date", ""], weights=[35, 30, 25, 10])[0]
@@ -180,22 +226,25 @@ def events(rng: random.Random) -> Args:
 def geocode(rng: random.Random) -> Args:
     places = [p for p in fixture("osm/places.json", "places") if p.get("name")]
     addresses = fixture("osm/addresses.json", "addresses")
+    names = CITY.place_names
     kind = rng.choices(["landmark", "address", "misspelt", "landmark_zh", "category"], weights=[35, 35, 15, 8, 7])[0]
     if kind == "address":
         a = rng.choice(addresses)
         query = f"{a['street']} {a['housenumber']}"
+        district = rng.choice(CITY.tiles)
+        if district.number:  # in a grown city the same street is in every district: say which, as people do
+            query += f", {district.district}"
     elif kind == "misspelt":
-        query = misspell(rng, rng.choice(places)["name"])
+        query = misspell(rng, rng.choice(names))
     elif kind == "landmark_zh":
         query = rng.choice([p["name_zh"] for p in places if p.get("name_zh")] or ["赫尔辛基大教堂"])
     elif kind == "category":
         query = rng.choice(["cinema", "library", "pharmacy", "museum", "cafe", "supermarket", "park"])
     else:
-        query = rng.choice(places)["name"]
+        query = rng.choice(names)
     args: Args = {"query": query[:200]}
     if rng.random() < 0.3:
-        a = rng.choice(addresses)
-        args["near_lat"], args["near_lng"] = jitter(rng, a["lat"], a["lng"])
+        args["near_lat"], args["near_lng"] = CITY.position(rng)
     return args
 
 
@@ -280,10 +329,15 @@ CASES: list[tuple[str, str, Callable[[random.Random], Args], Args]] = [
 BUILDERS = {"food": build_food, "movies": build_movies, "tickets": build_tickets, "nav": build_nav}
 
 
-async def in_memory(calls: int, rounds: int, seed: int) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+Rows = list[tuple[str, dict[str, Any], dict[str, Any]]]
+
+
+async def in_memory(calls: int, rounds: int, seed: int, data_dir: Path | None = None) -> Rows:
+    """Every case on the sandbox in ``data_dir`` (a new default city in a scratch directory when None)."""
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        servers = {v: build(settings_for(v, Path(scratch))) for v, build in BUILDERS.items()}
+        where = data_dir or Path(scratch)
+        servers = {v: build(settings_for(v, where)) for v, build in BUILDERS.items()}
         for n, (vertical, tool, draw, warm) in enumerate(CASES):
             rng = random.Random(seed * 100 + n)
             work = workload(draw, rng, calls)
@@ -356,11 +410,12 @@ def own_children() -> set[int]:
     return set(children(os.getpid()))
 
 
-async def process(vertical: str) -> dict[str, Any]:
+async def process(vertical: str, data_dir: Path | None = None) -> dict[str, Any]:
+    """Spawn one stdio server on a fresh data dir (or on the sandbox in ``data_dir``: the scale pack)."""
     with tempfile.TemporaryDirectory() as scratch:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("LIFESTYLE_", f"{vertical.upper()}_"))},
-            "LIFESTYLE_DATA_DIR": scratch,
+            "LIFESTYLE_DATA_DIR": str(data_dir or scratch),
             "LIFESTYLE_LOG_LEVEL": "WARNING",
             "LIFESTYLE_TIME_SCALE": "0",
             "LIFESTYLE_CLOCK_START": START.isoformat(),
@@ -413,6 +468,8 @@ def report(rows: list[tuple[str, dict[str, Any], dict[str, Any]]], procs: dict[s
         )
     print(f"(×echo: median per-round ratio of calls/s to the SDK echo tool in the same rounds; target cold ≥ "
           f"{UNCACHED_TARGET}×; err: calls answered with a tool error, cold + cached)")  # fmt: skip
+    if not procs:
+        return
     print()
     print(f"{'server (stdio)':<10} {'initialize s':>12} {'first call s':>12}  {'first call':<24} {'2nd ms':>7} "
           f"{'RSS MB':>8} {'procs':>5} {'err':>4}")  # fmt: skip
@@ -430,15 +487,62 @@ def report(rows: list[tuple[str, dict[str, Any], dict[str, Any]]], procs: dict[s
           f"after warm-up)")  # fmt: skip
 
 
-async def main(calls: int, rounds: int, seed: int) -> None:
+def scale_pack(scale: int, data_dir: Path) -> tuple[Path, float | None]:
+    """The scale pack at ``data_dir``, built with the same code as ``lifestyle-mcp sandbox create`` unless a
+    pack of that scale is already there (building takes minutes; the seconds are returned when it was built)."""
+    from servers.cli import create_sandbox
+    from shared.account import open_sandbox
+
+    settings = settings_for("", data_dir).model_copy(update={"scale": scale})
+    if (data_dir / "lifestyle.db").exists():
+        sandbox = open_sandbox(settings)
+        sandbox.engine.dispose()
+        if sandbox.scale == scale:
+            return data_dir, None
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return data_dir, create_sandbox(settings)
+
+
+def report_growth(small: Rows, big: Rows, scale: int) -> None:
+    print()
+    print(f"growth, default city → scale pack ({scale}×), cold workloads in process:")
+    print(f"{'tool':<26} | {'p50 ms':>7} → {'p50 ms':>7} {'×':>5} | {'p99 ms':>7} → {'p99 ms':>7} {'×':>5}   "
+          f"| p99 < {P99_SCALE_TARGET_MS:.0f} ms")  # fmt: skip
+    for (tool, a, _), (_, b, _) in zip(small, big, strict=True):
+        g50, g99 = b["p50"] / a["p50"], b["p99"] / a["p99"]
+        print(
+            f"{tool:<26} | {a['p50']:>7.2f} → {b['p50']:>7.2f} {g50:>4.1f}{mark(g50 <= GROWTH_TARGET)} | "
+            f"{a['p99']:>7.2f} → {b['p99']:>7.2f} {g99:>4.1f}{mark(g99 <= GROWTH_TARGET)} | "
+            f"{mark(b['p99'] < P99_SCALE_TARGET_MS)}"
+        )
+    print(f"(target: a {scale}× city costs a call at most {GROWTH_TARGET:.0f}×; p99 < {P99_SCALE_TARGET_MS:.0f} ms on "
+          f"the scale pack)")  # fmt: skip
+
+
+async def main(calls: int, rounds: int, seed: int, scale: int, scale_dir: Path | None, skip_processes: bool) -> None:
+    global CITY
     t0 = time.perf_counter()
     print(f"bench_reads: {calls} calls per tool and phase, {rounds} rounds, seed {seed}", file=sys.stderr)
     rows = await in_memory(calls, rounds, seed)
     procs = {}
-    for vertical in ("food", "tickets", "movies", "nav"):
-        procs[vertical] = await process(vertical)
-        print(f"  spawned {vertical}", file=sys.stderr, flush=True)
+    if not skip_processes:
+        for vertical in ("food", "tickets", "movies", "nav"):
+            procs[vertical] = await process(vertical)
+            print(f"  spawned {vertical}", file=sys.stderr, flush=True)
+    print("default city (the real Helsinki fixtures):")
     report(rows, procs)
+    if scale > 1:
+        where, built = scale_pack(scale, scale_dir or Path(tempfile.gettempdir()) / f"lifestyle-scale-{scale}")
+        print(f"  scale pack at {where}" + (f", built in {built:.0f} s" if built else " (reused)"), file=sys.stderr)
+        CITY = City(scale, settings_for("", where).effective_database_url)
+        big = await in_memory(calls, rounds, seed, where)
+        big_procs = {} if skip_processes else {v: await process(v, where) for v in ("food", "tickets", "movies", "nav")}
+        print()
+        took = f"; built in {built:.0f} s" if built else ""
+        print(f"scale pack ({scale}×: {len(CITY.restaurant_ids):,} restaurants, {len(CITY.cinema_ids):,} cinemas, "
+              f"{len(CITY.place_names):,} named places{took}):")  # fmt: skip
+        report(big, big_procs)
+        report_growth(rows, big, scale)
     print(f"({time.perf_counter() - t0:.0f} s in all)")
 
 
@@ -447,5 +551,8 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=800, help="distinct argument sets per tool (≤ 1000: cache size)")
     parser.add_argument("--rounds", type=int, default=8, help="alternating rounds beside the echo tool")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--scale", type=int, default=100, help="also run on a scale pack this big (1: only default)")
+    parser.add_argument("--scale-dir", type=Path, default=None, help="where the scale pack is kept (reused if there)")
+    parser.add_argument("--skip-processes", action="store_true", help="in-process figures only (no stdio spawns)")
     cli = parser.parse_args()
-    anyio.run(main, cli.calls, cli.rounds, cli.seed)
+    anyio.run(main, cli.calls, cli.rounds, cli.seed, cli.scale, cli.scale_dir, cli.skip_processes)
