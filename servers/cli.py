@@ -56,6 +56,13 @@ def out(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
+def scale(text: str) -> int:
+    """``--scale``: a whole number of times the real city, within what ``Settings.scale`` accepts."""
+    if not text.isdigit() or not 1 <= int(text) <= MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a scale: pass a whole number from 1 to {MAX_SCALE}")
+    return int(text)
+
+
 def duration(text: str) -> timedelta:
     """'90' or '90s', '15m', '2h', '1d' (also '1.5h')."""
     m = DURATION.match(text.strip())
@@ -271,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     box_verbs = box.add_subparsers(dest="verb", required=True)
     create = box_verbs.add_parser("create", help="drop the sandbox and create one grown N× (1: the real city)")
     create.add_argument(
-        "--scale", type=int, default=1, help=f"how many times the real city (1–{MAX_SCALE}; the scale pack is 100)"
+        "--scale", type=scale, default=1, help=f"how many times the real city (1–{MAX_SCALE}; the scale pack is 100)"
     )
     box_verbs.add_parser("show", help="the sandbox's scale and how many users, places and sessions it holds")
     add_migrate(sub, revision=True)

@@ -193,3 +193,20 @@ def test_a_bad_setting_is_named_in_one_line_without_a_traceback(tmp_path: Path) 
     assert vertical.stderr.startswith("food-mcp: LIFESTYLE_BACKEND_RETRIES: ")
     assert "Traceback" not in umbrella.stderr + vertical.stderr and umbrella.stdout == vertical.stdout == ""
     assert not (tmp_path / "lifestyle.db").exists()  # refused before the sandbox was opened
+
+
+def test_sandbox_create_grows_the_city_and_a_later_scale_setting_does_not_change_it(tmp_path: Path) -> None:
+    made = run(tmp_path, "sandbox", "create", "--scale", "2")
+    shown = run(tmp_path, "sandbox", "show", LIFESTYLE_SCALE="5")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("Created a scale-2 sandbox")
+    assert "scale 2 · 1,005 users" in shown.stdout  # the 5 fixture users and 1,000 per step beyond the real city
+    assert "only applies to a new sandbox" in shown.stderr and "created at scale 2" in shown.stderr
+    for vertical in ("food", "tickets", "movies", "nav"):
+        assert f"  {vertical}: " in shown.stdout
+    sandbox = open_sandbox(Settings(data_dir=tmp_path))
+    crowd = sandbox.accounts.list_addresses("usr_c000001")
+    sandbox.engine.dispose()
+    assert [a.label for a in crowd.addresses] == ["Home"]
+    refused = run(tmp_path, "sandbox", "create", "--scale", "0")
+    assert refused.returncode != 0 and "scale" in refused.stderr and "Traceback" not in refused.stderr
