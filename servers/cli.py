@@ -146,15 +146,17 @@ def top_up_command(args: argparse.Namespace) -> None:
 def serve_command(args: argparse.Namespace) -> None:
     from shared.account import open_sandbox
     from shared.account.credentials import issue_token
-    from shared.kit.cli import configure_logging, http_app, serve_many
+    from shared.kit.cli import bind_run, configure_logging, http_app, serve_many
 
     settings = Settings()
     configure_logging(settings.log_level)
+    chosen = sorted(verticals().items(), key=lambda kv: ORDER.index(kv[0]))
+    sockets = bind_run(args.host, args.port, len(chosen))
+    first = sockets[0].getsockname()[1]
     apps = []
-    for n, (name, vertical) in enumerate(sorted(verticals().items(), key=lambda kv: ORDER.index(kv[0]))):
-        port = args.port + n
-        apps.append((http_app(vertical, Settings.for_vertical(name), args.host, port, stateless=args.stateless),
-                     args.host, port))  # fmt: skip
+    for (name, vertical), sock in zip(chosen, sockets, strict=True):
+        port = sock.getsockname()[1]
+        apps.append((http_app(vertical, Settings.for_vertical(name), args.host, port, stateless=args.stateless), sock))
         out(f"{name:<8} http://{args.host}:{port}/mcp")
     if settings.auth == "none":
         out(f"auth     none: every request acts for {settings.user} (loopback only)")
@@ -163,8 +165,9 @@ def serve_command(args: argparse.Namespace) -> None:
         token = issue_token(sandbox.engine, settings.user, ttl=timedelta(days=30), label="serve")
         sandbox.engine.dispose()
         out(f"token    {token}   (acts for {settings.user}; send 'Authorization: Bearer <token>')")
-    out(f"config   lifestyle-mcp config --client claude-code --http --host {args.host} --port {args.port}")
+    out(f"config   lifestyle-mcp config --client claude-code --http --host {args.host} --port {first}")
     out("Ctrl-C stops all four.")
+    sys.stdout.flush()  # a program reading the URLs through a pipe sees them now, not when the buffer fills
     serve_many(apps)
 
 
@@ -268,7 +271,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     serve.add_argument(
-        "--port", type=int, default=FIRST_PORT, help=f"food's port; the others follow (default {FIRST_PORT})"
+        "--port",
+        type=int,
+        default=FIRST_PORT,
+        help=f"food's port; the others follow (default {FIRST_PORT}; 0: any four free consecutive ports, printed)",
     )
     serve.add_argument("--stateless", action="store_true", help="stateless HTTP (no sessions)")
     serve.add_argument("vertical", nargs="?", default="", help="only this server, with its own flags after it")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -63,3 +64,15 @@ async def mcp_over_http(url: str, token: str = "", *, mode: str = "auto") -> Asy
     http = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30, read=300))
     async with http, Client(streamable_http_client(url, http_client=http), mode=mode) as client:
         yield client
+
+
+def first_port(proc: subprocess.Popen[str]) -> int:
+    """The food port ``lifestyle-mcp serve --port 0`` printed first (``food     http://127.0.0.1:PORT/mcp``); the
+    others follow it. The sockets are bound before the line is printed, so they accept from then on."""
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.startswith("food"):
+        raise AssertionError(
+            f"lifestyle-mcp serve printed {line!r}; stderr: {proc.stderr.read() if proc.stderr else ''}"
+        )
+    return int(line.split()[1].rsplit(":", 1)[1].split("/")[0])

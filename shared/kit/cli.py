@@ -14,6 +14,7 @@ import importlib
 import ipaddress
 import json
 import logging
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -285,9 +286,51 @@ def serve_http(vertical: Vertical, settings: Settings, host: str, port: int, *, 
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S)
 
 
-def serve_many(apps: list[tuple[Any, str, int]]) -> None:
-    """Serve several ASGI apps, each on its own (host, port), in one process until Ctrl-C or SIGTERM, then stop
-    them all cleanly. A port that cannot be bound stops the others too."""
+def bind_run(host: str, first: int, count: int) -> list[socket.socket]:
+    """``count`` listening sockets on consecutive ports from ``first``; ``first`` 0 finds a free run.
+
+    Bound here, before anything is printed or served, so the ports announced are already ours: a client (or a
+    test in another process) that reads them can never race another program for them. An explicit port that is
+    taken is an error naming it.
+    """
+    for _ in range(1 if first else 50):
+        start = first or _ephemeral(host)
+        bound: list[socket.socket] = []
+        try:
+            for port in range(start, start + count):
+                bound.append(_listen(host, port))
+            return bound
+        except OSError as exc:
+            for sock in bound:
+                sock.close()
+            if first:
+                raise SystemExit(f"lifestyle-mcp serve: cannot listen on {host}:{port} ({exc.strerror}); pick "
+                                 f"another --port, or --port 0 for any free ports") from None  # fmt: skip
+    raise SystemExit(f"lifestyle-mcp serve: found no {count} consecutive free ports on {host}")
+
+
+def _ephemeral(host: str) -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve_many(apps: list[tuple[Any, socket.socket]]) -> None:
+    """Serve several ASGI apps, each on its own bound socket (``bind_run``), in one process until Ctrl-C or
+    SIGTERM, then stop them all cleanly. One that stops stops the others too."""
     import signal
     from collections.abc import Iterator
     from contextlib import contextmanager
@@ -301,17 +344,17 @@ def serve_many(apps: list[tuple[Any, str, int]]) -> None:
             yield
 
     servers = [
-        Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                              timeout_keep_alive=KEEP_ALIVE_S))
-        for app, host, port in apps
-    ]  # fmt: skip
+        Server(uvicorn.Config(app, log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S))
+        for app, _ in apps
+    ]
+    sockets = [sock for _, sock in apps]
 
     async def main() -> None:
         running = len(servers)
 
-        async def run(server: Server) -> None:
+        async def run(server: Server, sock: socket.socket) -> None:
             nonlocal running
-            await server.serve()
+            await server.serve(sockets=[sock])
             running -= 1
             for other in servers:  # one stopped (Ctrl-C, or it could not start): stop them all
                 other.should_exit = True
@@ -319,8 +362,8 @@ def serve_many(apps: list[tuple[Any, str, int]]) -> None:
                 group.cancel_scope.cancel()  # every server is down: stop listening for signals
 
         async with anyio.create_task_group() as group:
-            for server in servers:
-                group.start_soon(run, server)
+            for server, sock in zip(servers, sockets, strict=True):
+                group.start_soon(run, server, sock)
             with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
                 async for _ in signals:
                     for server in servers:

@@ -19,9 +19,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from clients.configs import CLIENTS, snippet
-from tests.conftest import free_port
-from tests.servers.test_cli import wait_for_port
-from tests.support import mcp_over_http
+from tests.support import first_port, mcp_over_http
 
 BIN = Path(sys.executable).parent
 VERTICALS = ("food", "tickets", "movies", "nav")
@@ -87,13 +85,11 @@ async def test_stdio_entries_of_every_client_start_the_servers_for_the_configure
 async def test_http_entries_of_every_client_reach_serve_with_their_token(
     config: Callable[..., str], tmp_path: Path
 ) -> None:
-    first = free_port()
     env = {"LIFESTYLE_DATA_DIR": str(tmp_path), "PATH": os.environ["PATH"], "LIFESTYLE_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([str(BIN / "lifestyle-mcp"), "serve", "--port", str(first)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen([str(BIN / "lifestyle-mcp"), "serve", "--port", "0"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        for n in range(4):
-            wait_for_port(first + n)
+        first = first_port(proc)
         seen: dict[str, int] = {}
         for client in CLIENTS:
             entries = servers_of(client, config(client, http=True, port=first))

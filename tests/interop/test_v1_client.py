@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
-from tests.servers.test_cli import wait_for_port
+from tests.support import first_port
 
 VENV = Path(os.environ.get("LIFESTYLE_MCP1_VENV", Path.home() / ".cache" / "lifestyle-mcp" / "mcp1-venv"))
 SCRIPT = Path(__file__).with_name("v1_food_client.py")
@@ -62,12 +61,10 @@ def test_an_mcp1_client_reaches_every_server_over_stdio(v1_python: Path, tmp_pat
 
 def test_an_mcp1_client_reaches_every_server_over_http_with_a_token(v1_python: Path, tmp_path: Path) -> None:
     env = {"LIFESTYLE_DATA_DIR": str(tmp_path), "PATH": os.environ["PATH"], "LIFESTYLE_LOG_LEVEL": "WARNING"}
-    first = free_port()
-    serve = subprocess.Popen([str(Path(sys.executable).with_name("lifestyle-mcp")), "serve", "--port", str(first)],
+    serve = subprocess.Popen([str(Path(sys.executable).with_name("lifestyle-mcp")), "serve", "--port", "0"],
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        for n in range(4):
-            wait_for_port(first + n)
+        first = first_port(serve)
         assert serve.stdout is not None
         token = next(line.split()[1] for line in iter(serve.stdout.readline, "") if line.startswith("token"))
         run = subprocess.run([str(v1_python), str(SUITE), "http", str(first), token], capture_output=True, text=True,

@@ -35,7 +35,6 @@ from servers.food.backend import app as food_app
 from servers.tickets.backend import app as tickets_app
 from shared.account.credentials import issue_token
 from shared.kit.server import LifestyleServer
-from tests.conftest import free_port
 from tests.fuzz.strategies import text_of, verdict
 from tests.sandboxes import NOON
 from tests.servers.food.helpers import ok
@@ -90,20 +89,6 @@ def shared_sandbox(data_dir: Path, database_url: str, users: list[str], wallet: 
     return Shared(data_dir=data_dir, database_url=database_url, engine=engine, servers=servers)
 
 
-_CLAIMED: set[int] = set()
-"""Ports handed out by ``free_run`` in this process: two replicas made before either listens never share one."""
-
-
-def free_run(count: int) -> int:
-    """The first of ``count`` consecutive free ports on loopback, none handed out before."""
-    while True:
-        first = free_port()
-        run = range(first, first + count)
-        if not _CLAIMED.intersection(run) and all(_free(port) for port in run):
-            _CLAIMED.update(run)
-            return first
-
-
 def _free(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
@@ -137,7 +122,7 @@ class Replica(Process):
 
     env: dict[str, str]
     log: Path
-    first_port: int = field(default_factory=lambda: free_run(len(SERVED)))
+    first_port: int = 0  # 0 until the first start: serve --port 0 binds free ports and prints them
     proc: subprocess.Popen[bytes] | None = None
     _log_from: int = 0
 
@@ -155,8 +140,13 @@ class Replica(Process):
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [str(BIN / "lifestyle-mcp"), "serve", "--port", str(self.first_port)],
-                env=self.env, stdout=subprocess.DEVNULL, stderr=log,
+                env=self.env, stdout=subprocess.PIPE if not self.first_port else subprocess.DEVNULL, stderr=log,
             )  # fmt: skip
+        if not self.first_port:  # the sockets are bound before their URLs are printed: no other test can take them
+            assert self.proc.stdout is not None
+            line = self.proc.stdout.readline().decode()
+            if line.startswith("food"):
+                self.first_port = int(line.split()[1].rsplit(":", 1)[1].split("/")[0])
 
     def wait(self, tries: int = 3) -> None:
         """Until every server of the process listens. A port taken meanwhile by someone else (free ports are only
@@ -166,8 +156,8 @@ class Replica(Process):
             assert self.proc is not None
             if self.proc.poll() is not None:
                 why = self.log.read_bytes()[self._log_from :].decode(errors="replace")
-                if "address already in use" in why and tries > 1:
-                    self.first_port = free_run(len(SERVED))
+                if "cannot listen" in why and tries > 1:  # a restart on its old ports, taken meanwhile: new ones
+                    self.first_port = 0
                     self._launch()
                     self.wait(tries - 1)
                     return

@@ -7,12 +7,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import free_port
 from tests.support import mcp_over_http
 
 BIN = Path(sys.executable).parent
@@ -51,6 +49,8 @@ async def test_serve_runs_all_four_prints_urls_and_a_token_resumes_streams_and_s
         finally:
             proc.kill()
     assert set(urls) == {"food", "tickets", "movies", "nav"} and all(u.endswith("/mcp") for u in urls.values())
+    ports = [int(u.rsplit(":", 1)[1].split("/")[0]) for u in urls.values()]
+    assert ports == list(range(ports[0], ports[0] + 4))  # consecutive, as configs written for --port N expect
     assert token.startswith("lsk_") and all(count >= 8 for count in tools.values())
     assert priming["retry"] == "1000" and all(e.get("id") for e in events)
     assert '"id":7' in replayed.replace(" ", "")  # the initialize result, sent again after the priming event
@@ -58,34 +58,10 @@ async def test_serve_runs_all_four_prints_urls_and_a_token_resumes_streams_and_s
 
 
 def _serve(env: dict[str, str]) -> subprocess.Popen[str]:
-    """``lifestyle-mcp serve`` on four consecutive free ports, listening on all of them.
-
-    Only the first port comes from the OS; the next three are merely checked free, so a test in another pytest
-    worker may take one before the servers bind it. The servers then exit with "address already in use", and
-    that start is tried again on other ports; any other exit fails the test with the servers' stderr.
-    """
-    for _ in range(3):
-        first = free_port()
-        while any(not _free(first + n) for n in range(4)):
-            first = free_port()
-        proc = subprocess.Popen([str(BIN / "lifestyle-mcp"), "serve", "--port", str(first)], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and any(_free(first + n) for n in range(4)):
-            assert time.monotonic() < deadline, f"lifestyle-mcp serve did not listen on {first}–{first + 3} in 60 s"
-            time.sleep(0.05)  # waiting for a subprocess to listen, not timing anything
-        if proc.poll() is None:
-            return proc
-        why = proc.stderr.read() if proc.stderr else ""
-        assert "address already in use" in why.lower(), why[-3000:]
-    raise AssertionError("four consecutive free ports were taken three times over")
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
+    """``lifestyle-mcp serve --port 0``: it binds four free consecutive ports itself before printing their URLs,
+    so no other pytest worker can take one between choosing and listening."""
+    return subprocess.Popen([str(BIN / "lifestyle-mcp"), "serve", "--port", "0"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
 def _events(body: str) -> list[dict[str, str]]:
