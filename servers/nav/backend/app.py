@@ -55,7 +55,8 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
     router = Router(network)
     transit = Transit(settings.fixtures_dir, network, router)
     categories = seed.categories(settings.fixtures_dir)
-    svc = NavService(places, addresses, categories, network, router, transit, sandbox.clock, sandbox.accounts)
+    svc = NavService(places, addresses, categories, network, router, transit, sandbox.clock, sandbox.accounts,
+                     scale=sandbox.scale)  # fmt: skip
 
     app = provider_app(
         settings,

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import io
 import itertools
 import logging
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,21 +198,22 @@ class Hierarchy:
 
     # ----- persistence --------------------------------------------------------------------------
     def save(self, path: Path) -> None:
+        """An ``.npz`` that ``np.load`` reads, written byte-identically for the same hierarchy (fixed zip entry
+        times), so the prepared hierarchies shipped in fixtures/nav/ch change only when the graph does."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez_compressed(
-            tmp,
-            n=np.array([self.n]),
-            rank=self.rank,
-            up_ptr=self.up_ptr,
-            up_to=self.up_to,
-            up_w=self.up_w,
-            dn_ptr=self.dn_ptr,
-            dn_from=self.dn_from,
-            dn_w=self.dn_w,
-            sc_key=self.sc_key,
-            sc_mid=self.sc_mid,
-        )
+        arrays = {
+            "n": np.array([self.n], dtype=np.int64), "rank": self.rank, "up_ptr": self.up_ptr, "up_to": self.up_to,
+            "up_w": self.up_w, "dn_ptr": self.dn_ptr, "dn_from": self.dn_from, "dn_w": self.dn_w,
+            "sc_key": self.sc_key, "sc_mid": self.sc_mid,
+        }  # fmt: skip
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, arr in arrays.items():
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                buf = io.BytesIO()
+                np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+                zf.writestr(info, buf.getvalue())
         tmp.replace(path)
 
     @classmethod
@@ -230,14 +233,21 @@ class Hierarchy:
             )
 
     @classmethod
-    def cached(cls, n: int, tail: IntArray, head: IntArray, weight: FloatArray, cache_dir: Path | None) -> Hierarchy:
-        """Load the hierarchy for this exact graph from ``cache_dir``, or build and save it."""
-        path = cache_dir / f"{graph_key(n, tail, head, weight)}.npz" if cache_dir else None
-        if path is not None and path.exists():
-            try:
-                return cls.load(path)
-            except (OSError, ValueError, KeyError):
-                log.warning("ignoring unreadable routing cache %s", path)
+    def cached(
+        cls, n: int, tail: IntArray, head: IntArray, weight: FloatArray, cache_dir: Path | None,
+        shipped: Path | None = None,
+    ) -> Hierarchy:  # fmt: skip
+        """Load the hierarchy for this exact graph from ``shipped`` (prepared with the fixtures, so a fresh data
+        dir routes at once) or ``cache_dir``, or build it (seconds) and save it to ``cache_dir``. Files are named
+        by a hash of the graph and its costs, so a stale one is never read."""
+        key = graph_key(n, tail, head, weight)
+        path = cache_dir / f"{key}.npz" if cache_dir else None
+        for found in (shipped / f"{key}.npz" if shipped else None, path):
+            if found is not None and found.exists():
+                try:
+                    return cls.load(found)
+                except (OSError, ValueError, KeyError):
+                    log.warning("ignoring unreadable routing cache %s", found)
         hierarchy = cls.build(n, tail, head, weight)
         if path is not None:
             try:

@@ -22,10 +22,12 @@ only of category words ('cinema', '电影院') is a category: its places, neares
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -274,6 +276,56 @@ def _same_spot(a: Target, b: Target, twins: bool) -> bool:
     return twins and a.category == b.category and a.category in LANDMARK and a.gap_m(b) <= TWIN_M
 
 
+class Vocabulary:
+    """The informative words of every name, indexed so that a query word finds its near-spellings, inflections
+    and compound heads by looking up neighbours (sorted words, sorted reversed words, words by length) instead of
+    comparing itself with every word: a grown city has many times the words, a query must not cost that much more."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted(set(words))
+        self.known = set(self.words)
+        self._reversed = sorted(w[::-1] for w in self.words)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for w in self.words:
+            self._by_length[len(w)].append(w)
+        self._near: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def near_length(self, n: int) -> list[str]:
+        """Words that can score a fuzz.ratio of 80 or more against an ``n``-letter word: 2·min/(n + m) ≥ 0.8
+        needs m within [2n/3, 3n/2]."""
+        found = self._near.get(n)
+        if found is None:
+            lengths = range(math.ceil(2 * n / 3), math.floor(3 * n / 2) + 1)
+            found = self._near[n] = [w for m in lengths for w in self._by_length.get(m, [])]
+        return found
+
+    def starting(self, token: str) -> list[str]:
+        """Longer words (of 4+ letters) that begin with ``token``."""
+        i = bisect.bisect_right(self.words, token)
+        out: list[str] = []
+        while i < len(self.words) and self.words[i].startswith(token):
+            out.append(self.words[i])
+            i += 1
+        return out
+
+    def prefixes_of(self, token: str) -> list[str]:
+        """Shorter words (of 4+ letters) that ``token`` begins with."""
+        return [token[:k] for k in range(4, len(token)) if token[:k] in self.known]
+
+    def ending(self, token: str) -> list[str]:
+        """Longer words that end with ``token``."""
+        rev = token[::-1]
+        i = bisect.bisect_right(self._reversed, rev)
+        out: list[str] = []
+        while i < len(self._reversed) and self._reversed[i].startswith(rev):
+            out.append(self._reversed[i][::-1])
+            i += 1
+        return out
+
+
 class Geocoder:
     def __init__(self, targets: list[Target], names: list[list[str]], categories: dict[str, list[str]]) -> None:
         """``names[i]`` are every name of ``targets[i]``; ``categories`` maps a category slug to its words."""
@@ -300,11 +352,12 @@ class Geocoder:
                     self.index[t].append(len(self.entries) - 1)
         self.vocab = sorted(self.index | {t: [] for t in df})
         # Near-spellings, inflections and compounds only of informative words: 'suomenlinna' is not 'suomen …'.
-        self.fuzzy_vocab = [t for t in self.vocab if not CJK.match(t) and t not in LOW_WEIGHT]
+        self.fuzzy_vocab = Vocabulary(t for t in self.vocab if not CJK.match(t) and t not in LOW_WEIGHT)
         self.category_words: dict[str, set[str]] = defaultdict(set)  # folded word or phrase → slugs
         for slug, words in categories.items():
             for word in words:
                 self.category_words[name_key(word)].add(slug)
+        self._phrases = [(phrase, tokenize(phrase), slugs) for phrase, slugs in self.category_words.items()]
         self.by_category: dict[str, list[Target]] = defaultdict(list)
         for target in targets:
             if target.kind == "place":
@@ -320,21 +373,20 @@ class Geocoder:
         if CJK.match(token) or len(token) < 4 or token in LOW_WEIGHT:
             return sims
         cutoff = 85 if len(token) == 4 else 80
-        for other, score, _ in process.extract(token, self.fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=cutoff,
-                                               limit=None):  # fmt: skip
+        vocab = self.fuzzy_vocab
+        for other, score, _ in process.extract(token, vocab.near_length(len(token)), scorer=fuzz.ratio,
+                                               score_cutoff=cutoff, limit=None):  # fmt: skip
             sims[other] = max(sims.get(other, 0.0), score / 100)
-        for other in self.fuzzy_vocab:
-            if other == token or len(other) < 4:
-                continue
+        prefixed = {*vocab.starting(token), *vocab.prefixes_of(token)}
+        for other in prefixed:  # an inflection ('ateneumin') or a compound's first part
             short, long_ = (token, other) if len(token) < len(other) else (other, token)
-            if long_.startswith(short):  # an inflection ('ateneumin') or a compound's first part
-                sim = 0.9 if len(long_) - len(short) <= 3 else (0.7 if len(short) >= 5 else 0.0)
-            elif len(token) >= 5 and other.endswith(token):  # the head of a compound: 'kirjasto' in 'keskustakirjasto'
-                sim = 0.75
-            else:
-                continue
+            sim = 0.9 if len(long_) - len(short) <= 3 else (0.7 if len(short) >= 5 else 0.0)
             if sim > sims.get(other, 0.0):
                 sims[other] = sim
+        if len(token) >= 5:  # the head of a compound: 'kirjasto' in 'keskustakirjasto'
+            for other in vocab.ending(token):
+                if other not in prefixed and sims.get(other, 0.0) < 0.75:
+                    sims[other] = 0.75
         return sims
 
     def _query(self, text: str) -> list[QueryToken]:
@@ -343,8 +395,7 @@ class Geocoder:
             tokens = [t for t in tokens if t not in CITY_WORDS]
         folded = fold_text(text)
         cats: list[set[str]] = [set() for _ in tokens]
-        for phrase, slugs in self.category_words.items():
-            parts = tokenize(phrase)
+        for phrase, parts, slugs in self._phrases:
             if not parts:
                 continue
             if CJK.match(phrase):

@@ -2,9 +2,10 @@
 
 ``fixtures/nav/roads.json.gz`` holds every routable OSM highway segment with per-mode access
 flags. From it each mode gets a directed graph (one-way streets only bind cars and bikes),
-edge costs in seconds from the road class (and the speed limit when tagged), a KD-tree of the
-nodes in the mode's largest strongly connected component (where points snap to), and a
-contraction hierarchy per cost profile, prepared once and cached on disk.
+edge costs in seconds from the road class (and the speed limit when tagged), the nodes of the
+mode's largest strongly connected component (where points snap to, by a vectorised nearest-node
+scan), and a contraction hierarchy per cost profile: shipped prepared in ``fixtures/nav/ch``
+(``fixtures/build_nav.py``), else prepared once and cached on disk.
 
 Driving costs depend on the time of day: ``TRAFFIC`` scales each road class per period, and
 each period has its own hierarchy, so a route at 08:00 may avoid the main roads a route at
@@ -25,19 +26,18 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from shared.geo import CITY_TZ, EARTH_RADIUS_M
 
 from .ch import FloatArray, Hierarchy, IntArray
+from .paths import largest_component, nearest
 
 log = logging.getLogger(__name__)
 
 Mode = Literal["driving", "walking", "cycling"]
 Period = Literal["night", "day", "peak"]
 MODES: tuple[Mode, ...] = ("driving", "walking", "cycling")
+PERIODS: tuple[Period, ...] = ("night", "day", "peak")
 CAR_FWD, CAR_BWD, FOOT, BIKE_FWD, BIKE_BWD = 1, 2, 4, 8, 16
 
 # km/h when no speed limit is tagged (central-city values).
@@ -93,9 +93,11 @@ class ModeGraph:
     name: IntArray
     edge_at: dict[int, int]  # tail * n + head → cheapest edge index
     snap_nodes: IntArray  # nodes of the largest strongly connected component
-    tree: cKDTree
+    snap_x: FloatArray  # their projected coordinates, where points snap to
+    snap_y: FloatArray
     cache_dir: Path | None
     classes: list[str]
+    shipped: Path | None = None  # prepared hierarchies that come with the fixtures (fixtures/build_nav.py)
     _hierarchies: dict[str, Hierarchy] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -113,7 +115,7 @@ class ModeGraph:
         with self._lock:
             found = self._hierarchies.get(key)
             if found is None:
-                found = Hierarchy.cached(self.n, self.tail, self.head, self.costs(key), self.cache_dir)
+                found = Hierarchy.cached(self.n, self.tail, self.head, self.costs(key), self.cache_dir, self.shipped)
                 self._hierarchies[key] = found
                 gc.freeze()  # the hierarchy lives as long as the process: keep it out of GC passes (query p99)
             return found
@@ -146,8 +148,8 @@ class RoadNetwork:
     def snap(self, mode: str, lat: float, lng: float) -> tuple[int, float]:
         """Nearest node of the mode's main component and its straight-line distance in metres."""
         g = self.modes[mode]
-        dist, i = g.tree.query(self.project(lat, lng))
-        return int(g.snap_nodes[int(i)]), float(dist)
+        i, dist = nearest(g.snap_x, g.snap_y, *self.project(lat, lng))
+        return int(g.snap_nodes[i]), dist
 
 
 def _speed_kmh(mode: Mode, cls: str, limit: int) -> float:
@@ -196,15 +198,7 @@ def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwo
             k = u * n + v
             if k not in edge_at or seconds[i] < seconds[edge_at[k]]:
                 edge_at[k] = i
-        matrix = csr_matrix((np.ones(len(tail)), (tail, head)), shape=(n, n))
-        _, labels = connected_components(matrix, directed=True, connection="strong")
-        used = np.zeros(n, dtype=bool)
-        used[tail] = True
-        used[head] = True
-        counts = np.bincount(labels[used])
-        main = int(np.argmax(counts))
-        snap_nodes = np.flatnonzero((labels == main) & used)
-        tree = cKDTree(np.column_stack([x[snap_nodes], y[snap_nodes]]))
+        snap_nodes = largest_component(n, tail, head)
         modes[mode] = ModeGraph(
             mode=mode,
             n=n,
@@ -216,9 +210,11 @@ def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwo
             name=names,
             edge_at=edge_at,
             snap_nodes=snap_nodes,
-            tree=tree,
+            snap_x=x[snap_nodes],
+            snap_y=y[snap_nodes],
             cache_dir=cache_dir,
             classes=classes,
+            shipped=fixtures_dir / "nav" / "ch",
         )
         log.info("%s graph: %d edges, %d nodes in the main component", mode, len(tail), len(snap_nodes))
     return RoadNetwork(lat=lat, lng=lng, names=raw["names"], classes=classes, modes=modes, x=x, y=y, lat0=lat0)

@@ -6,7 +6,6 @@ import io
 import math
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
 from .graph import MAJOR, RoadNetwork
 
@@ -30,6 +29,8 @@ def render_map(
     size: str = "medium",
 ) -> tuple[bytes, Point, Point]:
     """PNG bytes plus the south-west and north-east corners of what it shows."""
+    from PIL import Image, ImageDraw, ImageFont  # only maps need Pillow: not imported by a server that never draws
+
     width, height = SIZES[size]
     pts = [p for line, _ in lines for p in line] + [p for _, p, _ in markers]
     if not pts:

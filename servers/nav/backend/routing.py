@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import Maneuver, Route, RouteStep
 
 from .graph import TRAFFIC_LABEL, ModeGraph, Period, RoadNetwork, traffic_period
+from .paths import adjacency, dijkstra
 
 MAX_SNAP_M = 250.0
 CONNECTOR_KMH = {"driving": 10.0, "walking": 4.8, "cycling": 10.0}
@@ -182,14 +181,14 @@ class Router:
         position = {e: i for i, e in enumerate(index.tolist())}
         for e in best.edges:
             penal[position[e]] *= 1.6
+        tails, heads = (keys // g.n).tolist(), (keys % g.n).tolist()
         for _ in range(count):
-            matrix = csr_matrix((penal, (keys // g.n, keys % g.n)), shape=(g.n, g.n))
-            _, pred = dijkstra(matrix, directed=True, indices=s, return_predecessors=True)
-            if pred[t] < 0:
+            _, pred = dijkstra(adjacency(g.n, tails, heads, penal.tolist()), s, target=t)
+            if t not in pred:
                 break
             nodes = [t]
             while nodes[-1] != s:
-                nodes.append(int(pred[nodes[-1]]))
+                nodes.append(pred[nodes[-1]])
             nodes.reverse()
             edges = [g.edge(u, v) for u, v in itertools.pairwise(nodes)]
             seconds = float(costs[edges].sum())

@@ -5,16 +5,21 @@ The city's street addresses live here; a user's own saved addresses are the shar
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import insert
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, col, select
 
 from shared.account import Sandbox, require_schema
 
+from . import growth
 from .models import AddressRow, MetaRow, PlaceRow
 
 FIXTURE_VERSION = "1"
+BATCH = 5000  # rows per bulk insert
 
 
 def _read(path: Path) -> Any:
@@ -28,28 +33,51 @@ def is_seeded(session: Session) -> bool:
 
 
 def seed(session: Session, sandbox: Sandbox) -> None:
+    """The real city's places and addresses, and at scale > 1 every district's (``growth``), inserted in bulk."""
     fixtures_dir = sandbox.fixtures_dir
     hours = _read(fixtures_dir / "nav" / "place_hours.json")["hours"]
-    for place in _read(fixtures_dir / "osm" / "places.json")["places"]:
-        session.add(
-            PlaceRow(id=place["id"], category=place["category"], lat=place["lat"], lng=place["lng"], data=place,
-                     hours=hours.get(place["id"], {}))
-        )  # fmt: skip
-    for adr in _read(fixtures_dir / "osm" / "addresses.json")["addresses"]:
-        session.add(
-            AddressRow(id=adr["id"], street=adr["street"], housenumber=adr["housenumber"],
-                       postcode=adr.get("postcode", ""), city=adr.get("city", "Helsinki"), lat=adr["lat"],
-                       lng=adr["lng"])
-        )  # fmt: skip
+    places = [
+        {"id": p["id"], "category": p["category"], "lat": p["lat"], "lng": p["lng"], "data": p,
+         "hours": hours.get(p["id"], {})}
+        for p in _read(fixtures_dir / "osm" / "places.json")["places"]
+    ]  # fmt: skip
+    raw_addresses = _read(fixtures_dir / "osm" / "addresses.json")["addresses"]
+    addresses = [
+        {"id": a["id"], "street": a["street"], "housenumber": a["housenumber"], "postcode": a.get("postcode", ""),
+         "city": a.get("city", "Helsinki"), "lat": a["lat"], "lng": a["lng"]}
+        for a in raw_addresses
+    ]  # fmt: skip
+    if sandbox.scale > 1:
+        slugs = {c["slug"] for c in categories(fixtures_dir)}
+        places += growth.grown_places(fixtures_dir, sandbox.scale, slugs)
+        addresses += growth.grown_addresses(raw_addresses, sandbox.scale)
+    for table, rows in ((PlaceRow, places), (AddressRow, addresses)):
+        for start in range(0, len(rows), BATCH):
+            session.execute(insert(table), rows[start : start + BATCH])
     session.add(MetaRow(key="fixture_version", value=FIXTURE_VERSION))
 
 
-def places(session: Session) -> list[PlaceRow]:
-    return list(session.exec(select(PlaceRow).order_by(PlaceRow.id)).all())
+@dataclass(slots=True)
+class PlaceRecord:
+    """A place as the service holds it in memory: the row's fields without an ORM identity (a grown city holds
+    tens of thousands)."""
+
+    id: str
+    category: str
+    lat: float
+    lng: float
+    data: dict[str, Any]
+    hours: dict[str, Any]
+
+
+def places(session: Session) -> list[PlaceRecord]:
+    t = PlaceRow.__table__.c  # type: ignore[attr-defined]
+    stmt = select_columns(t.id, t.category, t.lat, t.lng, t.data, t.hours).order_by(t.id)
+    return [PlaceRecord(*row) for row in session.execute(stmt)]
 
 
 def addresses(session: Session) -> list[AddressRow]:
-    return list(session.exec(select(AddressRow).order_by(AddressRow.id)).all())
+    return list(session.exec(select(AddressRow).order_by(col(AddressRow.id))).all())
 
 
 def categories(fixtures_dir: Path) -> list[dict[str, Any]]:

@@ -14,15 +14,17 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy.spatial import cKDTree
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
+from shared.account.models import AddressRow as SavedAddressRow
 from shared.clock import SimClock
 from shared.dates import read_day
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
+from shared.growth import Tile, tiles
 from shared.hours import describe_week, is_open
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, page_slice
@@ -67,11 +69,14 @@ from .geocoder import (
     Verdict,
     name_key,
 )
-from .graph import RoadNetwork
-from .models import AddressRow, PlaceRow
+from .graph import RoadNetwork, metres_xy
+from .growth import address_tile, district_city
+from .models import AddressRow
 from .render import ATTRIBUTION, SIZES
 from .render import render_map as draw_png
 from .routing import Router, coverage_hint, decode_polyline, duration_text, require_mode
+from .seed import PlaceRecord
+from .spatial import GridIndex
 from .transit import Transit, TransitPlan
 
 COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -96,6 +101,15 @@ CLIMATE = [(-7, -2), (-8, -2), (-5, 2), (0, 8), (5, 15), (10, 20), (13, 22), (12
            (-4, 0)]  # fmt: skip
 
 
+_SAVED = SavedAddressRow.__table__.c  # type: ignore[attr-defined]
+LABEL_PROBE = (
+    select(_SAVED.id)
+    .where(_SAVED.user_id == bindparam("user_id"), _SAVED.label_key.in_(bindparam("labels", expanding=True)))
+    .limit(1)
+)
+"""Does the user have an address labelled so? Built once: composing the statement costs more than running it."""
+
+
 def clip(text: str, limit: int = ECHO) -> str:
     """The caller's text, shortened for an error message (a 5,000-character query is not repeated back)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -116,7 +130,7 @@ def parse_point(lat: float, lng: float, field: str) -> GeoPoint:
 
 @dataclass
 class Place:
-    row: PlaceRow
+    row: PlaceRecord
     data: dict[str, Any]
 
     @property
@@ -127,7 +141,7 @@ class Place:
 class NavService:
     def __init__(
         self,
-        places: list[PlaceRow],
+        places: list[PlaceRecord],
         addresses: list[AddressRow],
         categories: list[dict[str, Any]],
         network: RoadNetwork,
@@ -135,8 +149,10 @@ class NavService:
         transit: Transit,
         clock: SimClock,
         accounts: Accounts,
+        scale: int = 1,
     ) -> None:
         self.clock = clock
+        self.tiles = tiles(scale)
         self.accounts = accounts
         self.network = network
         self.router = router
@@ -147,16 +163,26 @@ class NavService:
         self.address_by_id = {a.id: a for a in addresses}
         self.categories = {c["slug"]: c for c in categories}
         lat0 = network.lat0
-        self._place_tree = cKDTree([self._xy(p.row.lat, p.row.lng, lat0) for p in self.places])
-        self._addr_tree = cKDTree([self._xy(a.lat, a.lng, lat0) for a in addresses])
-        by_street: dict[str, list[AddressRow]] = {}
+        self._place_grid = self._grid([(p.row.lat, p.row.lng) for p in self.places], lat0)
+        self._addr_grid = self._grid([(a.lat, a.lng) for a in addresses], lat0)
+        # Street addresses by district (tile) and street; a grown city repeats every street in every district.
+        self._streets: dict[int, dict[str, list[AddressRow]]] = {}
         for a in addresses:
-            by_street.setdefault(name_key(a.street), []).append(a)
-        self._by_street = by_street
+            self._streets.setdefault(address_tile(a.id), {}).setdefault(name_key(a.street), []).append(a)
+        self._by_street = self._streets.get(0, {})
+        self._street_keys = {tile: list(streets) for tile, streets in self._streets.items()}
+        self._districts = {fold(t.district): t for t in self.tiles[1:]}
         self._category_words: dict[str, str] = {}
         for slug, c in self.categories.items():
             for word in [slug, c["en"], c["zh"], *c.get("synonyms", [])]:
                 self._category_words[word.lower()] = slug
+
+    @staticmethod
+    def _grid(points: list[tuple[float, float]], lat0: float) -> GridIndex:
+        lat = np.array([p[0] for p in points], dtype=np.float64)
+        lng = np.array([p[1] for p in points], dtype=np.float64)
+        x, y = metres_xy(lat, lng, lat0)
+        return GridIndex(x, y)
 
     @staticmethod
     def _xy(lat: float, lng: float, lat0: float) -> tuple[float, float]:
@@ -177,6 +203,12 @@ class NavService:
             return ""
         return f"{street} {number}".strip() + f", {postcode} {city}".replace(" ,", ",").replace(",  ", ", ")
 
+    def place_address(self, d: dict[str, Any]) -> str:
+        """A place's one-line address; a grown district's places name their district ('…, Kallio, Helsinki')."""
+        district = d.get("district", "")
+        city = f"{district}, {CITY_NAME}" if district else CITY_NAME
+        return self.one_line(d.get("street", ""), d.get("housenumber", ""), d.get("postcode", ""), city)
+
     def open_status(self, place: Place, at: datetime) -> OpenStatus:
         if not place.row.hours:
             return "unknown"
@@ -187,7 +219,7 @@ class NavService:
         return PlaceSummary(
             id=place.row.id, name=d["name"], name_en=d.get("name_en", ""), name_zh=d.get("name_zh", ""),
             category=place.row.category, category_label=self.label(place.row.category), location=place.point,
-            address=self.one_line(d.get("street", ""), d.get("housenumber", ""), d.get("postcode", "")),
+            address=self.place_address(d),
             distance_m=round(haversine_m(origin, place.point)) if origin else 0,
             open_status=self.open_status(place, at or self.now()),
         )  # fmt: skip
@@ -231,10 +263,10 @@ class NavService:
             )
         now = self.now()
         cx, cy = self._xy(center.lat, center.lng, self.network.lat0)
-        idx = self._place_tree.query_ball_point((cx, cy), r=radius_m)
+        idx = self._place_grid.within(cx, cy, radius_m)
         ranked: list[tuple[float, float, Place]] = []
         words = self._query_categories(query)
-        for i in idx:
+        for i in idx.tolist():
             p = self.places[i]
             if category and p.row.category != category:
                 continue
@@ -273,8 +305,18 @@ class NavService:
         """The user's saved address ``text`` names: an adr_ id of theirs, a label, or 'home' / 'work'."""
         if not user_id:
             return None
+        raw = text.strip()
+        if not raw:
+            return None
+        if not raw.startswith("adr_"):
+            # Nearly every query is a name, not a label: one indexed probe decides before the full lookup.
+            key = fold_label(raw)
+            labels = [key, LABEL_WORDS[key]] if key in LABEL_WORDS else [key]
+            with self.accounts.engine.connect() as conn:
+                if conn.execute(LABEL_PROBE, {"user_id": user_id, "labels": labels}).first() is None:
+                    return None
         with Session(self.accounts.engine) as session:
-            return self.accounts.find(session, user_id, text)
+            return self.accounts.find(session, user_id, raw)
 
     @staticmethod
     def _saved_candidate(a: Address) -> GeocodeCandidate:
@@ -295,8 +337,8 @@ class NavService:
                 prior = -0.02
             targets.append(Target(
                 kind="place", id=p.row.id, name=d["name"], category=p.row.category, point=p.point,
-                address=self.one_line(d.get("street", ""), d.get("housenumber", ""), d.get("postcode", "")),
-                key=name_key(d["name"]), prior=prior, street=d.get("street", ""),
+                address=self.place_address(d), key=name_key(d["name"]), prior=prior,
+                street=f"{d.get('street', '')} {d.get('district', '')}".strip(),
             ))  # fmt: skip
             names.append([d["name"], *(n for n in langs if n), *aliases, *BRANDS.get(d["name"], [])])
         for i, stop in enumerate(self.transit.stops):
@@ -309,6 +351,7 @@ class NavService:
         spelled: dict[str, Counter[str]] = {}
         for name in [a.street for a in self.addresses] + [n for n in self.network.names if n]:
             spelled.setdefault(name_key(name), Counter())[name] += 1
+        streets: list[tuple[str, GeoPoint]] = []
         for key, spellings in sorted(spelled.items()):
             point, extent = self._street_extent(key, spellings)
             if point is None:
@@ -317,6 +360,14 @@ class NavService:
             targets.append(Target(kind="street", id="", name=name, address=f"{name}, {CITY_NAME}", category="",
                                   point=point, key=key, extent=extent))  # fmt: skip
             names.append(list(spellings))
+            streets.append((name, point))
+        for where in self.tiles[1:]:  # every district's copy of a street is named with its district
+            for name, point in streets:
+                grown = f"{name}, {where.district}"
+                shifted = GeoPoint(lat=point.lat + where.dlat, lng=point.lng + where.dlng)
+                targets.append(Target(kind="street", id="", name=grown, address=f"{name}, {district_city(where)}",
+                                      category="", point=shifted, key=name_key(grown)))  # fmt: skip
+                names.append([grown])
         vocab = {slug: [slug.replace("_", " "), c["en"], c["zh"], *c.get("synonyms", [])]
                  for slug, c in self.categories.items()}  # fmt: skip
         for slug, words in CATEGORY_WORDS.items():
@@ -453,21 +504,26 @@ class NavService:
 
     def _address_scored(self, a: AddressRow, score: float) -> Scored:
         name = f"{a.street} {a.housenumber}"
+        if address_tile(a.id):
+            name += f", {a.city.removesuffix(f', {CITY_NAME}')}"
         target = Target(kind="address", id=a.id, name=name, address=self.one_line(a.street, a.housenumber, a.postcode,
                         a.city), category="", point=GeoPoint(lat=a.lat, lng=a.lng), key=name_key(name))  # fmt: skip
         return Scored(target, score, exact=score >= 1)
 
     def _house_candidates(self, raw: str) -> list[Scored]:
         """'Street 12' read as a street address: the number on the closest-spelled streets, else its neighbours."""
-        text = " ".join(w for w in STREET_NOISE.sub(" ", raw).replace(",", " ").split() if fold(w) not in CITY_WORDS)
+        text, where = self._split_district(raw)
+        text = " ".join(w for w in STREET_NOISE.sub(" ", text).replace(",", " ").split() if fold(w) not in CITY_WORDS)
         m = HOUSE.match(text)
         if not m:
             return []
         number = m.group("number").replace(" ", "").lower()
         out: list[Scored] = []
-        for key, score, _ in process.extract(name_key(m.group("street")), list(self._by_street), scorer=fuzz.ratio,
-                                             limit=2, score_cutoff=80):  # fmt: skip
-            rows = self._by_street[key]
+        tile = where.number if where else 0
+        streets = self._streets.get(tile, {})
+        for key, score, _ in process.extract(name_key(m.group("street")), self._street_keys.get(tile, []),
+                                             scorer=fuzz.ratio, limit=2, score_cutoff=80):  # fmt: skip
+            rows = streets[key]
             same = [a for a in rows if a.housenumber.lower().replace(" ", "") == number]
             if same:
                 out += [self._address_scored(a, score / 100 * (1 + EXACT_BONUS)) for a in same]
@@ -477,11 +533,25 @@ class NavService:
                 out.append(self._address_scored(a, score / 100 * 0.6))
         return out
 
+    def _split_district(self, raw: str) -> tuple[str, Tile | None]:
+        """'Mannerheimintie 5, Kallio' → ('Mannerheimintie 5', Kallio's tile): in a grown city every district has
+        the real city's streets, and the district says which. Without one, the address is the real city's."""
+        if not self._districts:
+            return raw, None
+        head, sep, tail = raw.rpartition(",")
+        if sep and (where := self._districts.get(fold(tail.strip()))) is not None:
+            return head, where
+        folded = fold(raw)
+        for name, where in sorted(self._districts.items(), key=lambda kv: -len(kv[0])):
+            if folded.endswith(" " + name):
+                return raw[: len(raw) - len(name)].rstrip(), where
+        return raw, None
+
     def reverse(self, lat: float, lng: float) -> ReverseGeocodeResult:
         point = require_in_city(GeoPoint(lat=lat, lng=lng))
         xy = self._xy(lat, lng, self.network.lat0)
-        _, ai = self._addr_tree.query(xy)
-        a = self.addresses[int(ai)]
+        ((_, ai),) = self._addr_grid.nearest(*xy)
+        a = self.addresses[ai]
         apoint = GeoPoint(lat=a.lat, lng=a.lng)
         dist = haversine_m(point, apoint)
         if dist > 1000:
@@ -490,11 +560,13 @@ class NavService:
                 coverage_hint(self.network),
                 field="lat/lng",
             )
-        node, _ = self.network.snap("walking", lat, lng)
-        g = self.network.modes["walking"]
-        touching = np.flatnonzero((g.tail == node) | (g.head == node))
-        names = [self.network.names[int(g.name[e])] for e in touching if self.network.names[int(g.name[e])]]
-        _, pis = self._place_tree.query(xy, k=3)
+        names: list[str] = []
+        if not address_tile(a.id):  # the real city's streets: the one the point stands on
+            node, _ = self.network.snap("walking", lat, lng)
+            g = self.network.modes["walking"]
+            touching = np.flatnonzero((g.tail == node) | (g.head == node))
+            names = [self.network.names[int(g.name[e])] for e in touching if self.network.names[int(g.name[e])]]
+        pis = [i for _, i in self._place_grid.nearest(*xy, k=3)]
         now = self.now()
         return ReverseGeocodeResult(
             location=point,
@@ -502,7 +574,7 @@ class NavService:
                                    one_line=self.one_line(a.street, a.housenumber, a.postcode, a.city),
                                    location=apoint, distance_m=round(dist)),
             street=names[0] if names else a.street,
-            nearby_places=[self.summary(self.places[int(i)], point, now) for i in np.atleast_1d(pis)],
+            nearby_places=[self.summary(self.places[i], point, now) for i in pis],
         )  # fmt: skip
 
     # ----- endpoints and routes -----------------------------------------------------------------

@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from shared.geo import CITY_TZ, haversine_m
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import Route, RouteStep, TransitLeg
 
 from .graph import RoadNetwork
+from .paths import adjacency, dijkstra
 from .routing import Router, distance_text, duration_text, encode_polyline
 
 MAX_WALK_S = 900.0
@@ -87,10 +86,10 @@ class Access:
     t_node: int
     gap_a: float
     gap_b: float
-    from_origin: np.ndarray
-    pred_o: np.ndarray
-    to_dest: np.ndarray
-    pred_d: np.ndarray
+    from_origin: dict[int, float]  # nodes within a walk to a stop (``MAX_WALK_S``) only
+    pred_o: dict[int, int]
+    to_dest: dict[int, float]
+    pred_d: dict[int, int]
     walk_s: float  # door to door on foot
 
 
@@ -138,12 +137,11 @@ class Transit:
             )  # fmt: skip
         walk = network.modes["walking"]
         self.stop_nodes = [network.snap("walking", s["lat"], s["lng"])[0] for s in self.stops]
-        pairs = dict(zip(walk.edge_at.keys(), walk.edge_at.values(), strict=True))
-        keys = np.array(list(pairs.keys()), dtype=np.int64)
-        self.walk_matrix = csr_matrix(
-            (walk.seconds[np.array(list(pairs.values()), dtype=np.int64)], (keys // walk.n, keys % walk.n)),
-            shape=(walk.n, walk.n),
-        )
+        keys = np.array(list(walk.edge_at.keys()), dtype=np.int64)
+        secs = walk.seconds[np.array(list(walk.edge_at.values()), dtype=np.int64)].tolist()
+        tails, heads = (keys // walk.n).tolist(), (keys % walk.n).tolist()
+        self.walk_out = adjacency(walk.n, tails, heads, secs)
+        self.walk_in = adjacency(walk.n, heads, tails, secs)
         self.footpaths: list[list[tuple[int, float]]] = [[] for _ in self.stops]
         for i, j in itertools.permutations(range(len(self.stops)), 2):
             a, b = self.stops[i], self.stops[j]
@@ -165,10 +163,13 @@ class Transit:
         """Walking times from the origin to every node and from every node to the destination (any time of day)."""
         sa = self.router.snap("walking", a, roles[0])
         sb = self.router.snap("walking", b, roles[1])
-        from_origin, pred_o = dijkstra(self.walk_matrix, directed=True, indices=sa.node, return_predecessors=True)
-        to_dest, pred_d = dijkstra(self.walk_matrix.T.tocsr(), directed=True, indices=sb.node, return_predecessors=True)
+        from_origin, pred_o = dijkstra(self.walk_out, sa.node, limit=MAX_WALK_S)
+        to_dest, pred_d = dijkstra(self.walk_in, sb.node, limit=MAX_WALK_S)
         gap_a, gap_b = sa.gap_m / WALK_MS, sb.gap_m / WALK_MS
-        walk_s = gap_a + float(from_origin[sb.node]) + gap_b
+        door = from_origin.get(sb.node)
+        if door is None:  # further than a walk to a stop: the walking hierarchy knows
+            door = self.network.modes["walking"].hierarchy().distance(sa.node, sb.node)
+        walk_s = gap_a + door + gap_b
         return Access(a, b, sa.node, sb.node, gap_a, gap_b, from_origin, pred_o, to_dest, pred_d, walk_s)
 
     def plan(
@@ -252,7 +253,7 @@ class Transit:
         least once, on lines whose ref is not in ``exclude``, never waiting more than ``max_wait`` for a vehicle."""
         rounds: list[dict[int, Label]] = [{}]
         for i, node in enumerate(self.stop_nodes):
-            access = float(acc.from_origin[node]) + acc.gap_a
+            access = acc.from_origin.get(node, INF) + acc.gap_a
             if access <= MAX_WALK_S:
                 rounds[0][i] = Label(t0 + access, "access")
         # Arrivals by vehicle only: a stop the origin reaches sooner on foot must still be reachable by a ride.
@@ -295,7 +296,7 @@ class Transit:
         best: tuple[float, int, int] = (INF, -1, -1)
         for k in range(1, len(rounds)):
             for stop, lab in rounds[k].items():
-                egress = float(acc.to_dest[self.stop_nodes[stop]]) + acc.gap_b
+                egress = acc.to_dest.get(self.stop_nodes[stop], INF) + acc.gap_b
                 if egress <= MAX_WALK_S and lab.arrival + egress < best[0] - 1:
                     best = (lab.arrival + egress, k, stop)
         if best[1] < 0:
@@ -336,10 +337,10 @@ class Transit:
             stops=0, headway_min=0, distance_m=round(metres),
         )  # fmt: skip
 
-    def _walk_nodes(self, pred: np.ndarray, source: int, target: int) -> list[int]:
+    def _walk_nodes(self, pred: dict[int, int], source: int, target: int) -> list[int]:
         nodes = [target]
-        while nodes[-1] != source and pred[nodes[-1]] >= 0:
-            nodes.append(int(pred[nodes[-1]]))
+        while nodes[-1] != source and pred.get(nodes[-1], -1) >= 0:
+            nodes.append(pred[nodes[-1]])
         return nodes[::-1]
 
     def _describe(self, acc: Access, trip: Trip, midnight: datetime) -> Route:

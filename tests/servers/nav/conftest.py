@@ -51,8 +51,8 @@ class NavEnv:
         return build_server(self.settings.model_copy(update={"user": user}), app=self.app)
 
 
-def make_env(tmp_path: Path, network: RoadNetwork, database_url: str = "") -> NavEnv:
-    settings = sandbox_settings("nav", tmp_path, RUSH, database_url)
+def make_env(tmp_path: Path, network: RoadNetwork, database_url: str = "", scale: int = 1) -> NavEnv:
+    settings = sandbox_settings("nav", tmp_path, RUSH, database_url, scale=scale)
     sandbox = prepare(settings, engine=fresh_engine(settings))
     app = create_app(settings, sandbox=sandbox, network=network)
     return NavEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))

@@ -1,0 +1,123 @@
+"""Nav in a grown city (scale 2–3): every district has the real city's street addresses, named with its district;
+the places other verticals grew are on the map; and what makes a fresh server fast stays true (prepared
+hierarchies shipped for every routing profile, indexes that agree with a full scan)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mcp import Client
+from sqlalchemy import func, select
+
+from servers.nav.backend.ch import graph_key
+from servers.nav.backend.graph import PERIODS, RoadNetwork
+from servers.nav.backend.models import AddressRow
+from servers.nav.backend.spatial import GridIndex
+from shared.growth import tile
+from shared.kit.settings import default_fixtures
+from tests.servers.food.helpers import ok
+from tests.servers.nav.conftest import NavEnv, make_env
+
+ADDRESSES = json.loads((default_fixtures() / "osm" / "addresses.json").read_text(encoding="utf-8"))["addresses"]
+MANNERHEIMINTIE_5 = next(a for a in ADDRESSES if a["street"] == "Mannerheimintie" and a["housenumber"] == "5")
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory: pytest.TempPathFactory, network: RoadNetwork) -> Iterator[NavEnv]:
+    env = make_env(tmp_path_factory.mktemp("nav-scale3"), network, scale=3)
+    yield env
+    env.engine.dispose()
+
+
+def test_a_grown_sandbox_has_the_real_addresses_once_per_district(grown: NavEnv) -> None:
+    with grown.engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(AddressRow)).scalar_one()
+    assert grown.sandbox.scale == 3
+    assert count == 3 * len(ADDRESSES)
+
+
+async def test_an_address_with_its_district_geocodes_in_that_district(grown: NavEnv) -> None:
+    kallio = tile(1)
+    async with Client(grown.server) as c:
+        found = await ok(c, "nav_geocode", {"query": f"Mannerheimintie 5, {kallio.district}"})
+    top = found["candidates"][0]
+    assert found["status"] == "confident"
+    assert (top["kind"], top["id"]) == ("address", f"adr_t1_{MANNERHEIMINTIE_5['id'].removeprefix('adr_')}")
+    assert top["address"] == f"Mannerheimintie 5, {kallio.district}, Helsinki"
+    assert top["location"]["lat"] == pytest.approx(MANNERHEIMINTIE_5["lat"] + kallio.dlat, abs=1e-6)
+    assert top["location"]["lng"] == pytest.approx(MANNERHEIMINTIE_5["lng"] + kallio.dlng, abs=1e-6)
+
+
+async def test_an_address_without_a_district_is_still_the_real_citys(grown: NavEnv) -> None:
+    async with Client(grown.server) as c:
+        found = await ok(c, "nav_geocode", {"query": "Mannerheimintie 5"})
+    assert found["status"] == "confident"
+    assert found["candidates"][0]["id"] == MANNERHEIMINTIE_5["id"]
+
+
+async def test_a_street_with_a_district_is_that_districts_copy(grown: NavEnv) -> None:
+    toolo = tile(2)
+    async with Client(grown.server) as c:
+        found = await ok(c, "nav_geocode", {"query": f"Fabianinkatu, {toolo.district}"})
+    top = found["candidates"][0]
+    assert found["status"] == "confident"
+    assert (top["kind"], top["name"]) == ("street", f"Fabianinkatu, {toolo.district}")
+
+
+async def test_reverse_geocoding_in_a_district_names_the_district(grown: NavEnv) -> None:
+    kallio = tile(1)
+    lat, lng = MANNERHEIMINTIE_5["lat"] + kallio.dlat, MANNERHEIMINTIE_5["lng"] + kallio.dlng
+    async with Client(grown.server) as c:
+        found = await ok(c, "nav_reverse_geocode", {"lat": lat, "lng": lng})
+    assert found["address"]["city"] == f"{kallio.district}, Helsinki"
+    assert found["address"]["distance_m"] < 30
+
+
+async def test_grown_restaurants_are_places_in_their_district(grown: NavEnv) -> None:
+    restaurants = pytest.importorskip("shared.growth.restaurants")
+    builders = [f for n, f in vars(restaurants).items() if callable(f) and not n.startswith("_")
+                and getattr(f, "__module__", "") == restaurants.__name__]  # fmt: skip
+    records = [r for f in builders for r in f(default_fixtures(), 3)]
+    assert records, "shared.growth.restaurants grows no restaurant at scale 3"
+    record = records[len(records) // 2]
+    async with Client(grown.server) as c:
+        place = await ok(c, "nav_get_place", {"place_id": f"plc_{record.id}"})
+        near = await ok(c, "nav_search_places", {"lat": record.lat, "lng": record.lng, "radius_m": 50, "limit": 20})
+    assert place["name"] == record.name
+    assert record.district in place["address"]
+    assert f"plc_{record.id}" in [p["id"] for p in near["places"]]
+
+
+def test_every_routing_profile_has_a_prepared_hierarchy_shipped_with_the_fixtures(network: RoadNetwork) -> None:
+    """Without them a fresh data dir prepares each profile first (seconds): fixtures/build_nav.py
+    --hierarchies-only writes them after roads.json.gz or the cost model changes."""
+    shipped = default_fixtures() / "nav" / "ch"
+    for mode, g in network.modes.items():
+        for period in PERIODS if mode == "driving" else ("night",):
+            key = graph_key(g.n, g.tail, g.head, g.costs(period))
+            assert (shipped / f"{key}.npz").exists(), f"no prepared hierarchy for {mode} {period}"
+
+
+def test_the_grid_index_finds_what_a_full_scan_finds() -> None:
+    rng = random.Random(7)
+    xs = np.array([rng.uniform(-3000, 3000) for _ in range(2000)])
+    ys = np.array([rng.uniform(-2000, 2000) for _ in range(2000)])
+    grid = GridIndex(xs, ys)
+    for _ in range(50):
+        x, y, r = rng.uniform(-4000, 4000), rng.uniform(-3000, 3000), rng.uniform(50, 1500)
+        d = np.hypot(xs - x, ys - y)
+        assert sorted(grid.within(x, y, r).tolist()) == sorted(np.flatnonzero(d <= r).tolist())
+        assert [i for _, i in grid.nearest(x, y, k=3)] == np.argsort(d, kind="stable")[:3].tolist()
+
+
+def test_shipped_hierarchies_are_read_from_the_fixtures_not_rebuilt(tmp_path: Path) -> None:
+    from servers.nav.backend.graph import load_network
+
+    fresh = load_network(default_fixtures(), tmp_path / "cache")
+    fresh.modes["walking"].hierarchy()
+    assert not list((tmp_path / "cache").glob("*.npz"))  # nothing was prepared, so nothing was cached
