@@ -14,6 +14,7 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
+from shared.kit.apps import ui_meta, views_extension
 from shared.kit.consent import Consent, MoneyWords, ask_consent, settle
 from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
@@ -108,7 +109,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         return app or create_app(settings)
 
     lifespan = ClientLifespan(settings, FoodClient, create_backend)
-    mcp = make_server("food", settings, lifespan, INSTRUCTIONS)
+    # MCP Apps hosts show the menu and cart view with these results (shared/views/menu_cart.html).
+    mcp = make_server("food", settings, lifespan, INSTRUCTIONS, extensions=[views_extension("food", "menu_cart")])
 
     @mcp.tool(annotations=READ)
     async def food_search_restaurants(
@@ -172,7 +174,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             max_min_order_minor=max_min_order_minor,
         )
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=READ, meta=ui_meta("food", "menu_cart"))
     async def food_get_restaurant(
         ctx: Context[Any, Any],
         restaurant_id: Annotated[str, Field(description="Restaurant id (rst_…) from food_search_restaurants.")],
@@ -222,7 +224,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         )
         return await _client(ctx).save_address(body)
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=READ, meta=ui_meta("food", "menu_cart"))
     async def food_get_cart(ctx: Context[Any, Any]) -> Cart:
         """The cart with its exact bill (items, options, packaging, delivery fee by distance, coupon, total), any
         problem that would stop ordering now (closed, sold out, minimum order, out of range) and the coupons valid

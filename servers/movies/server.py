@@ -15,6 +15,7 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
+from shared.kit.apps import ui_meta, views_extension
 from shared.kit.consent import Consent, MoneyWords, ask_consent, settle
 from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
@@ -113,7 +114,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         return app or create_app(settings)
 
     lifespan = ClientLifespan(settings, MoviesClient, create_backend)
-    mcp = make_server("movies", settings, lifespan, INSTRUCTIONS)
+    # MCP Apps hosts draw the seat map and let the user tap seats to hold them (shared/views/seat_picker.html).
+    mcp = make_server("movies", settings, lifespan, INSTRUCTIONS, extensions=[views_extension("movies", "seat_picker")])
 
     @mcp.tool(annotations=READ)
     async def movies_search_movies(
@@ -224,7 +226,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             cursor=cursor,
         )
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=READ, meta=ui_meta("movies", "seat_picker"))
     async def movies_get_seat_map(
         ctx: Context[Any, Any],
         showtime_id: Annotated[str, Field(description="Showtime id (sht_…) from movies_find_showtimes.")],

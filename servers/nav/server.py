@@ -26,6 +26,7 @@ from pydantic import Field
 
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
+from shared.kit.apps import ui_meta, views_extension
 from shared.kit.server import READ, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
 from shared.schemas.nav import (
@@ -97,7 +98,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         return app or create_app(settings)
 
     lifespan = ClientLifespan(settings, NavClient, create_backend)
-    mcp = make_server("nav", settings, lifespan, INSTRUCTIONS)
+    # MCP Apps hosts show the route map view with these results (shared/views/route_map.html).
+    mcp = make_server("nav", settings, lifespan, INSTRUCTIONS, extensions=[views_extension("nav", "route_map")])
 
     @mcp.tool(annotations=READ)
     async def nav_geocode(
@@ -189,7 +191,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         nearest tram/metro stops with their lines."""
         return await _client(ctx).get_place(place_id)
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=READ, meta=ui_meta("nav", "route_map"))
     async def nav_route(
         ctx: Context[Any, Any],
         origin: Annotated[str, Field(description=f"Where to start: {ENDPOINT_HELP}.", max_length=MAX_QUERY)],

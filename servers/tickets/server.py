@@ -15,6 +15,7 @@ from mcp.server.mcpserver.prompts.base import UserMessage
 from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
+from shared.kit.apps import ui_meta, views_extension
 from shared.kit.consent import Consent, MoneyWords, ask_consent, settle
 from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
@@ -109,7 +110,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         return app or create_app(settings)
 
     lifespan = ClientLifespan(settings, TicketsClient, create_backend)
-    mcp = make_server("tickets", settings, lifespan, INSTRUCTIONS)
+    # MCP Apps hosts draw the seat map and let the user tap seats to hold them (shared/views/seat_picker.html).
+    mcp = make_server(
+        "tickets", settings, lifespan, INSTRUCTIONS, extensions=[views_extension("tickets", "seat_picker")]
+    )
 
     @mcp.tool(annotations=READ)
     async def tickets_search_events(
@@ -181,7 +185,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         per-account limit, real-name requirement and refund policy."""
         return await _client(ctx).get_event(event_id)
 
-    @mcp.tool(annotations=READ)
+    @mcp.tool(annotations=READ, meta=ui_meta("tickets", "seat_picker"))
     async def tickets_get_seat_map(
         ctx: Context[Any, Any],
         session_id: Annotated[str, Field(description="Session id (ses_…) from tickets_get_event.")],

@@ -12,12 +12,13 @@ crash, so internals never leak to the model.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Generic, TypeVar
 
 from mcp import MCPError
 from mcp.server import MCPServer, ServerRequestContext
+from mcp.server.extension import Extension
 from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
@@ -251,13 +252,21 @@ class ClientLifespan(Generic[C]):
         return self._live[-1] if self._live else None
 
 
-def make_server(name: str, settings: Settings, lifespan: ClientLifespan[Any], instructions: str) -> LifestyleServer:
-    """A vertical's server: its lifespan, its instructions and (for HTTP) bearer-token auth."""
+def make_server(
+    name: str,
+    settings: Settings,
+    lifespan: ClientLifespan[Any],
+    instructions: str,
+    extensions: Sequence[Extension] = (),
+) -> LifestyleServer:
+    """A vertical's server: its lifespan, its instructions, (for HTTP) bearer-token auth and its protocol extensions
+    (the MCP Apps views of ``shared.kit.apps``)."""
     return LifestyleServer(
         name,
         version="2.0.0",
         instructions=instructions,
         lifespan=lifespan,
         log_level=settings.log_level,
+        extensions=extensions,
         **auth_options(settings, lifespan.new_client),
     )
