@@ -7,7 +7,8 @@ sandbox; ``lifestyle-mcp migrate`` upgrades its schema (``migrate status`` shows
 ``lifestyle-mcp users`` lists its accounts, ``lifestyle-mcp top-up`` adds money to a wallet and
 ``lifestyle-mcp token --user usr_alice`` prints a bearer token for HTTP clients;
 ``lifestyle-mcp config --client claude-desktop`` prints a config; ``lifestyle-mcp chat`` lets a Qwen model
-behind an OpenAI-compatible endpoint run errands across the four servers.
+behind an OpenAI-compatible endpoint run errands across the four servers; ``lifestyle-mcp eval`` scores an agent on
+the errands of ``evals/tasks``.
 """
 
 from __future__ import annotations
@@ -261,9 +262,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         from clients.chat.cli import main as chat
 
         raise SystemExit(chat(args[1:]))
+    if args[:1] == ["eval"]:  # the evaluation sandbox has its own verbs (lifestyle-mcp eval --help)
+        from evals.cli import main as evaluate
+
+        raise SystemExit(evaluate(args[1:]))
     parser = argparse.ArgumentParser(prog="lifestyle-mcp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("chat", help="a Qwen model works the four servers for you (lifestyle-mcp chat --help)")
+    sub.add_parser("eval", help="score an agent on errands in fresh sandboxes (lifestyle-mcp eval --help)")
     demo = sub.add_parser("demo", help="scripted demo through the real protocol")
     demo.add_argument("--keep-data", action="store_true", help="use the normal data dir instead of a scratch one")
     serve = sub.add_parser(
