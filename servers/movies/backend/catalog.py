@@ -30,6 +30,7 @@ from shared.seating import CompiledLayout, compile_layout
 from shared.text import fold
 
 from . import pricing
+from .index import ShowtimeColumns
 
 CYCLE_DAYS = 28  # the programme repeats every four weeks after the anchor
 HORIZON_DAYS = 28  # showtimes are generated (and on sale) this many days ahead of the simulated today
@@ -122,6 +123,8 @@ class AuditoriumRec(_Fixture):
     plan: str
     capacity: int
     rows: list[RowRec]
+    layout_of: str = ""
+    """A grown screen's real model (``growth.py``): same rows, so same-named copies share one compiled layout."""
 
     @property
     def display_name(self) -> str:
@@ -187,6 +190,8 @@ class CinemaRec(_Fixture):
     wheelchair: bool = False
     season_months: list[int] = []
     auditoriums: list[AuditoriumRec]
+    grown: bool = False
+    """In a grown district (``growth.py``), whose streets repeat the real city's names."""
 
     @property
     def location(self) -> GeoPoint:
@@ -200,6 +205,8 @@ class CinemaRec(_Fixture):
     @property
     def address(self) -> str:
         street = f"{self.street} {self.housenumber}".strip()
+        if self.grown:  # the district tells 'Mannerheimintie 3, Kallio' from the real Mannerheimintie 3
+            return ", ".join(p for p in (street, self.area, "Helsinki") if p)
         return ", ".join(p for p in (street, f"{self.postcode} Helsinki".strip()) if p)
 
     @property
@@ -210,7 +217,7 @@ class CinemaRec(_Fixture):
         return not self.season_months or month in self.season_months
 
 
-@dataclass
+@dataclass(slots=True)
 class ShowtimeRec:
     id: str
     film_id: str
@@ -305,6 +312,7 @@ class Catalog:
     by_film: Mapping[str, tuple[ShowtimeRec, ...]] = field(default_factory=lambda: MappingProxyType({}))
     by_cinema: Mapping[str, tuple[ShowtimeRec, ...]] = field(default_factory=lambda: MappingProxyType({}))
     days: int = 0  # days 0 .. days-1 are generated
+    columns: ShowtimeColumns | None = None  # ``ordered`` as arrays, for find_showtimes (``index.py``)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -317,10 +325,14 @@ class Catalog:
             anchor=anchor,
             language_zh=MappingProxyType(dict(language_zh)),
         )
+        shared: dict[tuple[str, str], CompiledLayout] = {}  # (model screen, name): grown copies share a layout
         for cinema in cinemas:
             for aud in cinema.auditoriums:
                 cat.auditoriums[aud.id] = aud
-                cat.layouts[aud.id] = compile_layout(aud.id, aud.layout(), map_tool="movies_get_seat_map")
+                key = (aud.layout_of or aud.id, aud.code)
+                if key not in shared:
+                    shared[key] = compile_layout(aud.id, aud.layout(), map_tool="movies_get_seat_map")
+                cat.layouts[aud.id] = shared[key]
         for f in films:
             words = [f.title, f.director, *f.cast, f.language, f.language_zh, f.country, str(f.year)]
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g])]
@@ -357,6 +369,7 @@ class Catalog:
             self.ordered = self.ordered + tuple(new)
             self.by_film = MappingProxyType({k: tuple(v) for k, v in by_film.items()})
             self.by_cinema = MappingProxyType({k: tuple(v) for k, v in by_cinema.items()})
+            self.columns = ShowtimeColumns.extend(self.columns, self, new)
             self.days = upto
         return self
 

@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from shared.account import Sandbox, require_schema
@@ -24,6 +24,7 @@ from shared.clock import utc
 from shared.geo import CITY_TZ
 
 from . import catalog as cat
+from . import growth
 from .catalog import CinemaRec, FilmRec
 from .models import SEAT_HOLDS, CinemaRow, FilmRow, MetaRow, OrderRow
 
@@ -62,10 +63,15 @@ def read_fixtures(fixtures_dir: Path) -> tuple[list[FilmRec], list[CinemaRec]]:
 
 
 def seed(session: Session, sandbox: Sandbox) -> None:
-    """Films, cinemas and the season anchored on the sandbox clock (never the wall clock)."""
+    """Films, cinemas and the season anchored on the sandbox clock (never the wall clock); a grown sandbox
+    (``sandbox.scale`` > 1) adds a cinema per grown district (``growth``), inserted in bulk."""
     films, cinemas = read_fixtures(sandbox.fixtures_dir)
     session.add_all([FilmRow(id=f.id, data=f.model_dump(mode="json")) for f in films])
     session.add_all([CinemaRow(id=c.id, data=c.model_dump(mode="json")) for c in cinemas])
+    if sandbox.scale > 1:
+        docs = growth.grown_cinema_docs(sandbox.fixtures_dir, sandbox.scale, cinemas)
+        session.flush()
+        session.execute(insert(CinemaRow), [{"id": d["id"], "data": d} for d in docs])
     at = sandbox.clock.now()
     session.add(MetaRow(key="season_anchor", value=season_anchor(at).isoformat()))
     session.add(MetaRow(key="fixture_version", value=FIXTURE_VERSION))

@@ -8,22 +8,25 @@ users and their saved addresses in the shared account (``shared.account``).
 
 from __future__ import annotations
 
+import bisect
 import json
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from shared.account import Sandbox
 from shared.clock import local
+from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.dates import read_day, read_time_of_day
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
-from shared.schemas.common import GeoPoint, Money, check_id, page_slice
+from shared.schemas.common import GeoPoint, Money, PageInfo, check_id, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
     Auditorium,
@@ -47,6 +50,7 @@ from shared.text import fold
 
 from . import pricing
 from .catalog import Catalog, CinemaRec, FilmRec, ShowtimeRec, presold
+from .index import ShowtimeColumns
 from .models import MoviesTable
 
 CHINESE = {"Mandarin", "Cantonese", "Chinese"}
@@ -426,30 +430,39 @@ class MoviesService:
             )
         languages = self._languages(language)
         origin, _ = self.resolve_place(user_id, address, lat, lng)
-        pool: Sequence[ShowtimeRec]
-        if film is not None:
-            pool = self.catalog.by_film.get(film.id, ())
-        elif cinema is not None:
-            pool = self.catalog.by_cinema.get(cinema.id, ())
-        else:
-            pool = self.catalog.ordered
-        found = [
-            s
-            for s in self.catalog.after(pool, now)
-            if (cinema is None or s.cinema_id == cinema.id)
-            and (day is None or local(s.starts_at).date() == day)
-            and (format == "any" or s.format == format)
-            and (languages is None or self.catalog.films[s.film_id].language in languages)
-            and (earliest is None or local(s.starts_at).time() >= earliest)
-            and (latest is None or local(s.starts_at).time() <= latest)
-        ]
-        if origin is not None:  # the pool is in start order already; a place adds distance to the order
-            distance = {c.id: haversine_m(c.location, origin) for c in self.catalog.cinemas.values()}
+        cols = self.catalog.columns
+        assert cols is not None  # ``now()`` generated the days ahead, and with them the columns
+        films_ok = None
+        if languages is not None:
+            films_ok = np.array([self.catalog.films[f].language in languages for f in cols.film_ids], dtype=bool)
+        found = cols.select(
+            now,
+            day=day,
+            film=film.id if film else "",
+            cinema=cinema.id if cinema else "",
+            format=format,
+            films_ok=films_ok,
+            earliest=earliest,
+            latest=latest,
+        )
+        # the sort key of each showtime, most significant first; the last part (start-order position) is unique
+        # and breaks ties by id, as ``ordered`` is in (start, id) order
+        parts: list[npt.NDArray[Any]] = [cols.start[found], found]
+        if origin is not None:
+            distance = cols.cinema_distances(origin.lat, origin.lng)[cols.cinema[found]]
             if sort == "start_time":
-                found.sort(key=lambda s: (s.starts_at, distance[s.cinema_id], s.id))
+                parts = [cols.start[found], distance, found]
             else:
-                found.sort(key=lambda s: (local(s.starts_at).date(), distance[s.cinema_id], s.starts_at, s.id))
-        page, info = page_slice(found, cursor, limit)
+                parts = [cols.local_day(found), distance, cols.start[found], found]
+            order = np.lexsort(parts[::-1])
+            found, parts = found[order], [p[order] for p in parts]
+        begin = self._page_start(cols, parts, cursor)
+        chosen = found[begin : begin + limit].tolist()
+        page = [cols.recs[p] for p in chosen]
+        more = begin + limit < len(found) and bool(chosen)
+        last = begin + len(chosen) - 1
+        key = [p[last].item() for p in parts[:-1]] + [page[-1].id] if more else []
+        info = PageInfo(next_cursor=key_cursor(key) if more else "", total=len(found))
         with Session(self.engine) as session:
             remaining = self.seating.remaining(session, [s.id for s in page], now)
         return ShowtimePage(
@@ -459,6 +472,19 @@ class MoviesService:
             subtitles=SUBTITLES,
             page=info,
         )
+
+    def _page_start(self, cols: ShowtimeColumns, parts: list[npt.NDArray[Any]], cursor: str) -> int:
+        """Where the page after ``cursor`` starts: an offset (older cursors), or just after the showtime whose
+        sort key the cursor holds, wherever it now stands."""
+        after = read_cursor(cursor)
+        if isinstance(after, int):
+            return after
+        *head, showtime_id = after
+        rec = self.catalog.showtimes.get(showtime_id) if isinstance(showtime_id, str) else None
+        if rec is None or len(head) != len(parts) - 1 or not all(isinstance(k, int | float) for k in head):
+            raise not_our_cursor(cursor)
+        position = bisect.bisect_left(cols.recs, (rec.starts_at, rec.id), key=lambda s: (s.starts_at, s.id))
+        return count_through(parts, (*head, position))
 
     def seat_map(self, user_id: str, showtime_id: str) -> MovieSeatMap:
         rec = self.showtime(showtime_id)

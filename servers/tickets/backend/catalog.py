@@ -52,6 +52,8 @@ class VenueRec(_Fixture):
     area_zh: str = ""
     capacity: int
     sections: list[SectionRec]
+    layout_of: str = ""
+    """A grown venue's real model (``growth.py``): its sections are that venue's, shared in memory."""
 
     @property
     def location(self) -> GeoPoint:
@@ -65,6 +67,8 @@ class VenueRec(_Fixture):
     @property
     def address(self) -> str:
         street = f"{self.street} {self.housenumber}".strip()
+        if self.layout_of:  # grown districts reuse the real street names: the district tells them apart
+            return ", ".join(p for p in (street, self.area, "Helsinki") if p)
         return ", ".join(p for p in (street, f"{self.postcode} Helsinki".strip()) if p)
 
     @property
@@ -111,6 +115,8 @@ class EventRec(_Fixture):
     on_sale_day: int
     on_sale_time: str = "10:00"
     sessions: list[SessionSpec]
+    copy_of: str = ""
+    """A grown event's real show (``growth.py``): its tiers are that show's, shared in memory."""
 
     @property
     def display_title(self) -> str:
@@ -181,6 +187,15 @@ class Catalog:
                 ]
             ).lower()
         return cat
+
+    def layout_model(self, event_id: str) -> str:
+        """The event whose seat layout this one's is: a grown event copying a real show in a copy of that show's
+        own venue (``growth.py``) has exactly its seats, so they share one compiled layout; others their own."""
+        event = self.events[event_id]
+        source = self.events.get(event.copy_of)
+        if source is not None and source.venue_id == self.venues[event.venue_id].layout_of:
+            return source.id
+        return event_id
 
     def section(self, venue_id: str, code: str) -> SectionRec | None:
         return next((s for s in self.venues[venue_id].sections if s.code == code), None)

@@ -13,12 +13,14 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from shared.account import Sandbox, require_schema
 from shared.clock import utc
 from shared.geo import CITY_TZ
 
+from . import growth
 from .catalog import EventRec, SessionRec, VenueRec
 from .models import EventRow, MetaRow, SessionRow, VenueRow
 
@@ -51,13 +53,15 @@ def is_seeded(session: Session) -> bool:
 
 
 def seed(session: Session, sandbox: Sandbox) -> None:
-    """Venues, events and a season of sessions anchored on the week of the sandbox clock's now."""
+    """Venues, events and a season of sessions anchored on the week of the sandbox clock's now; a grown
+    sandbox (``sandbox.scale`` > 1) adds its districts' venues, events and sessions in bulk (``growth``)."""
     fixtures_dir = sandbox.fixtures_dir
     anchor = season_anchor(sandbox.clock.now())
-    for venue in _read(fixtures_dir / "tickets" / "venues.json")["venues"]:
-        session.add(VenueRow(id=venue["id"], data=VenueRec.model_validate(venue).model_dump(mode="json")))
-    for raw in _read(fixtures_dir / "tickets" / "events.json")["events"]:
-        event = EventRec.model_validate(raw)
+    venues = [VenueRec.model_validate(v) for v in _read(fixtures_dir / "tickets" / "venues.json")["venues"]]
+    events = [EventRec.model_validate(raw) for raw in _read(fixtures_dir / "tickets" / "events.json")["events"]]
+    for venue in venues:
+        session.add(VenueRow(id=venue.id, data=venue.model_dump(mode="json")))
+    for event in events:
         session.add(EventRow(id=event.id, venue_id=event.venue_id, data=event.model_dump(mode="json")))
         opens = local_at(anchor, event.on_sale_day, event.on_sale_time)
         for spec in event.sessions:
@@ -73,11 +77,59 @@ def seed(session: Session, sandbox: Sandbox) -> None:
             )
     session.add(MetaRow(key="season_anchor", value=anchor.isoformat()))
     session.add(MetaRow(key="fixture_version", value=FIXTURE_VERSION))
+    if sandbox.scale > 1:
+        grow(session, sandbox, anchor, venues, events)
+
+
+GROW_BATCH = 2000
+
+
+def grow(session: Session, sandbox: Sandbox, anchor: datetime, venues: list[VenueRec], events: list[EventRec]) -> None:
+    """The grown districts' venues, events and sessions, inserted in batches of plain rows (not ORM objects)."""
+    session.flush()
+    venue_rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
+    session_rows: list[dict[str, Any]] = []
+
+    def flush(final: bool = False) -> None:
+        for table, rows in ((VenueRow, venue_rows), (EventRow, event_rows), (SessionRow, session_rows)):
+            if rows and (final or len(rows) >= GROW_BATCH):
+                session.execute(insert(table), rows)
+                rows.clear()
+
+    for venue, docs in growth.grown_catalog(sandbox.fixtures_dir, sandbox.scale, {v.id: v for v in venues}, events):
+        venue_rows.append({"id": venue["id"], "data": venue})
+        for doc in docs:
+            event_rows.append({"id": doc["id"], "venue_id": doc["venue_id"], "data": doc})
+            session_rows.extend(growth.session_rows(doc, anchor))
+        flush()
+    flush(final=True)
+
+
+def _shared_copies(docs: list[dict[str, Any]], source_key: str, part: str, model: Any) -> list[Any]:
+    """Parse documents whose ``part`` is a copy of another document's (``source_key`` names it) only once:
+    grown venues share their model's sections, grown events their show's tiers (thousands of copies at scale)."""
+    by_id: dict[str, Any] = {}
+    out = []
+    for doc in sorted(docs, key=lambda d: bool(d.get(source_key))):  # the real ones first: they are the sources
+        source = by_id.get(doc.get(source_key) or "")
+        if source is not None:
+            rec = model.model_validate({**doc, part: []})
+            setattr(rec, part, getattr(source, part))
+        else:
+            rec = model.model_validate(doc)
+        by_id[rec.id] = rec
+        out.append(rec)
+    return sorted(out, key=lambda r: r.id)
 
 
 def load(session: Session) -> tuple[list[VenueRec], list[EventRec], list[SessionRec]]:
-    venues = [VenueRec.model_validate(r.data) for r in session.exec(select(VenueRow).order_by(VenueRow.id)).all()]
-    events = [EventRec.model_validate(r.data) for r in session.exec(select(EventRow).order_by(EventRow.id)).all()]
+    venues: list[VenueRec] = _shared_copies(
+        [r.data for r in session.exec(select(VenueRow)).all()], "layout_of", "sections", VenueRec
+    )
+    events: list[EventRec] = _shared_copies(
+        [r.data for r in session.exec(select(EventRow)).all()], "copy_of", "tiers", EventRec
+    )
     sessions = [
         SessionRec(
             id=r.id,
@@ -87,6 +139,6 @@ def load(session: Session) -> tuple[list[VenueRec], list[EventRec], list[Session
             sales_open_at=utc(r.sales_open_at),
             prices=dict(r.prices),
         )
-        for r in session.exec(select(SessionRow).order_by(SessionRow.id)).all()
+        for r in session.execute(select(SessionRow.__table__).order_by(SessionRow.__table__.c.id))  # type: ignore[attr-defined]
     ]
     return venues, events, sessions

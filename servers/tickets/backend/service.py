@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
 
 from shared.account import Sandbox
 from shared.clock import local
+from shared.cursor import key_cursor, read_cursor
 from shared.dates import read_time_of_day
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
-from shared.geo import haversine_m, require_in_city
+from shared.geo import require_in_city
 from shared.kit.db import session_scope
-from shared.schemas.common import GeoPoint, Money, check_id, new_id, page_slice
+from shared.schemas.common import GeoPoint, Money, PageInfo, check_id, new_id
 from shared.schemas.seating import SEAT_ID_FORMAT
 from shared.schemas.tickets import (
     Attendee,
@@ -41,6 +41,7 @@ from shared.text import fold
 
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
+from .index import EventIndex, Window
 from .inventory import Inventory
 from .models import AttendeeRow
 
@@ -94,6 +95,7 @@ class TicketsService:
         self.catalog = catalog
         self.inventory = inventory
         self.currency = currency
+        self.index = EventIndex(catalog)
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -169,19 +171,6 @@ class TicketsService:
         )
 
     # ----- search ----------------------------------------------------------------------
-    def _query_score(self, event_id: str, query: str) -> int:
-        """0 when the query does not match; higher is better. Every word must match, a typo is forgiven."""
-        text = fold(self.catalog.search_text[event_id])
-        score = 0
-        for word in fold(query).split():
-            if word in text:
-                score += 3 if f" {word}" in f" {text}" else 2
-            elif len(word) >= 5 and any(fuzz.ratio(word, token) >= 80 for token in text.split()):
-                score += 1
-            else:
-                return 0
-        return score
-
     def _area_matches(self, area: str) -> set[str]:
         wanted = fold(area.strip())
         hits = {
@@ -234,66 +223,49 @@ class TicketsService:
         near = require_in_city(GeoPoint(lat=lat, lng=lng)) if (lat or lng) else None
         venues = self._area_matches(area) if area.strip() else None
         now = self.now()
-        candidates: list[tuple[EventRec, int, list[SessionRec]]] = []
-        for event in self.catalog.events.values():
-            if category != "any" and event.category != category:
-                continue
-            if venues is not None and event.venue_id not in venues:
-                continue
-            score = self._query_score(event.id, query) if query.strip() else 0
-            if query.strip() and not score:
-                continue
-            recs = [
-                s
-                for s in self.catalog.by_event.get(event.id, [])
-                if s.starts_at > now
-                and (first is None or local(s.starts_at).date() >= first)
-                and (last is None or local(s.starts_at).date() <= last)
-                and (earliest is None or local(s.starts_at).time() >= earliest)
-                and (latest is None or local(s.starts_at).time() <= latest)
-            ]
-            if price_min_minor or price_max_minor:
-                top = price_max_minor or 10**12
-                recs = [s for s in recs if any(price_min_minor <= p <= top for p in s.prices.values())]
-            if recs:
-                candidates.append((event, score, recs))
+        window = Window(now, first, last, earliest, latest, price_min_minor, price_max_minor)
+        index = self.index
+        ranked = index.search(
+            window, category=category, query=query, venues=venues, near=(near.lat, near.lng) if near else None
+        )
+        after = read_cursor(cursor)
+        begin = after if isinstance(after, int) else index.start_after(ranked, after)
+        chosen = [int(e) for e in ranked.events[begin : begin + limit]]
+        recs_of = index.sessions_of(ranked, chosen)
         with Session(self.engine) as session:
-            states = {st.rec.id: st for st in self.states(session, [s for _, _, recs in candidates for s in recs], now)}
-        hits: list[tuple[int, int, datetime, EventSummary]] = []
-        for event, score, recs in candidates:
+            states = {st.rec.id: st for st in self.states(session, [s for e in chosen for s in recs_of[e]], now)}
+        events: list[EventSummary] = []
+        for i, pos in enumerate(chosen, start=begin):
+            event = index.events[pos]
             venue = self.catalog.venues[event.venue_id]
-            distance = round(haversine_m(venue.location, near)) if near else None
+            recs = recs_of[pos]
             mine = [states[s.id] for s in recs]
             buyable = [st for st in mine if st.status == "on_sale"]
             nxt = (buyable or mine)[0].rec
             prices = [p for s in recs for p in s.prices.values()]
-            hits.append(
-                (
-                    -score,
-                    distance or 0,
-                    nxt.starts_at,
-                    EventSummary(
-                        id=event.id,
-                        title=event.display_title,
-                        category=event.category,
-                        category_label=event.category_label,
-                        performer=event.display_performer,
-                        venue_id=venue.id,
-                        venue_name=venue.display_name,
-                        area=venue.area_label,
-                        next_session_id=nxt.id,
-                        next_session_at=local(nxt.starts_at),
-                        sessions_matching=len(recs),
-                        price_from=self.money(min(prices)),
-                        price_to=self.money(max(prices)),
-                        availability=self._availability(mine),
-                        distance_m=distance,
-                    ),
+            events.append(
+                EventSummary(
+                    id=event.id,
+                    title=event.display_title,
+                    category=event.category,
+                    category_label=event.category_label,
+                    performer=event.display_performer,
+                    venue_id=venue.id,
+                    venue_name=venue.display_name,
+                    area=venue.area_label,
+                    next_session_id=nxt.id,
+                    next_session_at=local(nxt.starts_at),
+                    sessions_matching=len(recs),
+                    price_from=self.money(min(prices)),
+                    price_to=self.money(max(prices)),
+                    availability=self._availability(mine),
+                    distance_m=int(ranked.distance[i]) if near else None,
                 )
             )
-        hits.sort(key=lambda h: (h[0], h[1], h[2], h[3].id))
-        page, info = page_slice([h[3] for h in hits], cursor, limit)
-        return EventPage(events=page, page=info)
+        total = len(ranked.events)
+        more = begin + limit < total and bool(chosen)
+        nxt_cursor = key_cursor(index.cursor_key(ranked, begin + len(chosen) - 1)) if more else ""
+        return EventPage(events=events, page=PageInfo(next_cursor=nxt_cursor, total=total))
 
     @staticmethod
     def _availability(states: list[SessionState]) -> Availability:

@@ -63,8 +63,8 @@ class MoviesEnv:
         return snapshot(self.engine, MoviesTable.metadata)
 
 
-def make_env(tmp_path: Path, database_url: str = "") -> MoviesEnv:
-    settings = sandbox_settings("movies", tmp_path, NOON, database_url)
+def make_env(tmp_path: Path, database_url: str = "", scale: int = 1) -> MoviesEnv:
+    settings = sandbox_settings("movies", tmp_path, NOON, database_url, scale=scale)
     sandbox = prepare(settings, engine=fresh_engine(settings))
     app = create_app(settings, sandbox=sandbox)
     return MoviesEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))

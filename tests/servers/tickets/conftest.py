@@ -58,8 +58,8 @@ class TicketsEnv:
         return snapshot(self.engine, TicketsTable.metadata)
 
 
-def make_env(tmp_path: Path, database_url: str = "") -> TicketsEnv:
-    settings = sandbox_settings("tickets", tmp_path, NOON, database_url)
+def make_env(tmp_path: Path, database_url: str = "", scale: int = 1) -> TicketsEnv:
+    settings = sandbox_settings("tickets", tmp_path, NOON, database_url, scale=scale)
     sandbox = prepare(settings, engine=fresh_engine(settings))
     app = create_app(settings, sandbox=sandbox)
     return TicketsEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))

@@ -1,0 +1,236 @@
+"""Indexes over the event catalog, so ``tickets_search_events`` touches what matches, not every event.
+
+Built once per catalog (venues, events and sessions change only when the sandbox is reseeded):
+
+- sessions as columns in start order (UTC epoch seconds, their event, local time of day, price range), so a
+  date window or "from now on" is a binary search for a slice, and the other filters are array masks over
+  that slice only;
+- per event its category and venue, per venue its coordinates, so the category, area and distance are
+  lookups and one vectorised haversine over venues, not a loop over events;
+- an inverted index of the events' bilingual words (title, performer, category, venue, district, English and
+  中文): a query word is matched against the vocabulary — a few thousand distinct words even at scale 100 — and
+  each hit brings its events, instead of scanning every event's text.
+
+Live availability (seats left) stays in the database and is read only for the page being returned.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from shared.cursor import count_through, not_our_cursor
+from shared.geo import CITY_TZ, EARTH_RADIUS_M
+from shared.schemas.tickets import CATEGORY_ZH
+from shared.text import fold
+
+from .catalog import Catalog, EventRec, SessionRec
+
+CATEGORIES = list(CATEGORY_ZH)
+FUZZY_MIN_LEN = 5
+FUZZY_CUTOFF = 80
+
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a search asks of a session's time and price (None/0 = open)."""
+
+    after: datetime
+    first: date | None = None
+    last: date | None = None
+    earliest: time | None = None
+    latest: time | None = None
+    price_min: int = 0
+    price_max: int = 0
+
+
+@dataclass
+class Ranked:
+    """Matching events in search order, and for each the positions of its matching sessions' columns."""
+
+    events: Ints  # event positions, best first
+    score: Ints
+    distance: Ints  # rounded metres (0 without a point)
+    first_start: Ints  # epoch seconds of the earliest matching session
+    sessions: Ints  # matching session positions, in start order
+
+
+def _seconds(t: time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def _midnight(day: date) -> float:
+    return datetime.combine(day, time(0, 0), tzinfo=CITY_TZ).timestamp()
+
+
+class EventIndex:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.event_ids = sorted(catalog.events)
+        self.event_pos = {e: i for i, e in enumerate(self.event_ids)}
+        self.events: list[EventRec] = [catalog.events[e] for e in self.event_ids]
+        self.venue_ids = sorted(catalog.venues)
+        venue_pos = {v: i for i, v in enumerate(self.venue_ids)}
+        self.venue_lat = np.radians([catalog.venues[v].lat for v in self.venue_ids])
+        self.venue_lng = np.radians([catalog.venues[v].lng for v in self.venue_ids])
+        self.category = np.array([CATEGORIES.index(e.category) for e in self.events], dtype=np.int8)
+        self.event_venue = np.array([venue_pos[e.venue_id] for e in self.events], dtype=np.int64)
+
+        self.sessions: list[SessionRec] = sorted(catalog.sessions.values(), key=lambda s: (s.starts_at, s.id))
+        self.start = np.array([int(s.starts_at.timestamp()) for s in self.sessions], dtype=np.int64)
+        self.s_event = np.array([self.event_pos[s.event_id] for s in self.sessions], dtype=np.int64)
+        self.time_of_day = np.array(
+            [_seconds(s.starts_at.astimezone(CITY_TZ).time()) for s in self.sessions], dtype=np.int64
+        )
+        self.price_lo = np.array([min(s.prices.values(), default=0) for s in self.sessions], dtype=np.int64)
+        self.price_hi = np.array([max(s.prices.values(), default=0) for s in self.sessions], dtype=np.int64)
+        pairs = [(i, p) for i, s in enumerate(self.sessions) for p in sorted(s.prices.values())]
+        self.price_session = np.array([i for i, _ in pairs], dtype=np.int64)  # ascending: sliceable like ``start``
+        self.price = np.array([p for _, p in pairs], dtype=np.int64)
+
+        postings: dict[str, set[int]] = {}
+        for i, e in enumerate(self.event_ids):
+            for token in fold(catalog.search_text[e]).split():
+                postings.setdefault(token, set()).add(i)
+        self.vocabulary = sorted(postings)
+        self.postings = {t: np.array(sorted(ids), dtype=np.int64) for t, ids in postings.items()}
+        self.word = lru_cache(maxsize=2048)(self._word_uncached)
+
+    # ----- words ------------------------------------------------------------------------------------
+    def _word_uncached(self, word: str) -> tuple[Ints, Ints]:
+        """The events one query word matches and how well: 3 when a word of theirs starts with it, 2 when one
+        contains it, 1 when one is a near spelling (5+ letters, ≥ 80 % alike) — the rules the scan applied."""
+        score = np.zeros(len(self.event_ids), dtype=np.int64)
+        for token in self.vocabulary:
+            if word in token:
+                hits = self.postings[token]
+                score[hits] = np.maximum(score[hits], 3 if token.startswith(word) else 2)
+        if len(word) >= FUZZY_MIN_LEN:
+            fuzzy = np.zeros(len(self.event_ids), dtype=bool)
+            for token, _, _ in process.extract(
+                word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+            ):
+                fuzzy[self.postings[token]] = True
+            score[fuzzy & (score == 0)] = 1
+        hits = np.flatnonzero(score)
+        return hits, score[hits]
+
+    def query_score(self, query: str) -> Ints | None:
+        """Per event the summed score of every query word, 0 where a word does not match; None for no query."""
+        words = fold(query).split()
+        if not words:
+            return None
+        total = np.zeros(len(self.event_ids), dtype=np.int64)
+        every = np.ones(len(self.event_ids), dtype=bool)
+        for word in words:
+            hits, score = self.word(word)
+            one = np.zeros(len(self.event_ids), dtype=np.int64)
+            one[hits] = score
+            every &= one > 0
+            total += one
+        return np.where(every, total, 0)
+
+    # ----- sessions ---------------------------------------------------------------------------------
+    def _slice(self, window: Window) -> tuple[int, int]:
+        """The start-ordered positions of sessions after ``window.after`` within its dates."""
+        lo_t = window.after.timestamp()
+        if window.first is not None:
+            lo_t = max(lo_t, _midnight(window.first) - 0.5)
+        lo = int(np.searchsorted(self.start, lo_t, side="right"))
+        hi = len(self.sessions)
+        if window.last is not None:
+            hi = int(np.searchsorted(self.start, _midnight(window.last + timedelta(days=1)), side="left"))
+        return lo, max(lo, hi)
+
+    def matching_sessions(self, window: Window, events: npt.NDArray[np.bool_]) -> Ints:
+        """Positions (start order) of the sessions in ``window`` of the events flagged in ``events``."""
+        lo, hi = self._slice(window)
+        keep = events[self.s_event[lo:hi]]
+        if window.earliest is not None:
+            keep &= self.time_of_day[lo:hi] >= _seconds(window.earliest)
+        if window.latest is not None:
+            keep &= self.time_of_day[lo:hi] <= _seconds(window.latest)
+        if window.price_min or window.price_max:
+            top = window.price_max or 10**12
+            a, b = np.searchsorted(self.price_session, [lo, hi], side="left")
+            inside = (self.price[a:b] >= window.price_min) & (self.price[a:b] <= top)
+            priced = np.zeros(hi - lo, dtype=bool)
+            priced[self.price_session[a:b][inside] - lo] = True
+            keep &= priced
+        return lo + np.flatnonzero(keep)
+
+    # ----- search -----------------------------------------------------------------------------------
+    def distances(self, lat: float, lng: float) -> Ints:
+        """Rounded metres from the point to every event's venue (the haversine of ``shared.geo``)."""
+        la, lo = np.radians(lat), np.radians(lng)
+        h = (
+            np.sin((self.venue_lat - la) / 2) ** 2
+            + np.cos(la) * np.cos(self.venue_lat) * np.sin((self.venue_lng - lo) / 2) ** 2
+        )
+        metres = np.rint(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))).astype(np.int64)
+        return metres[self.event_venue]
+
+    def venues_named(self, venue_ids: set[str]) -> npt.NDArray[np.bool_]:
+        wanted = np.zeros(len(self.venue_ids), dtype=bool)
+        wanted[[bisect.bisect_left(self.venue_ids, v) for v in venue_ids]] = True
+        return wanted[self.event_venue]
+
+    def search(
+        self,
+        window: Window,
+        *,
+        category: str = "any",
+        query: str = "",
+        venues: set[str] | None = None,
+        near: tuple[float, float] | None = None,
+    ) -> Ranked:
+        """Events with at least one matching session, ordered by query score (best first), distance from
+        ``near`` (nearest first), their earliest matching session, then id."""
+        wanted = np.ones(len(self.event_ids), dtype=bool)
+        if category != "any":
+            wanted &= self.category == CATEGORIES.index(category)
+        if venues is not None:
+            wanted &= self.venues_named(venues)
+        score = self.query_score(query)
+        if score is not None:
+            wanted &= score > 0
+        sessions = self.matching_sessions(window, wanted)
+        events, first = np.unique(self.s_event[sessions], return_index=True)
+        first_start = self.start[sessions[first]]
+        got_score = score[events] if score is not None else np.zeros(len(events), dtype=np.int64)
+        distance = self.distances(*near)[events] if near else np.zeros(len(events), dtype=np.int64)
+        order = np.lexsort((events, first_start, distance, -got_score))
+        return Ranked(events[order], got_score[order], distance[order], first_start[order], sessions)
+
+    def start_after(self, ranked: Ranked, key: tuple[object, ...]) -> int:
+        """How many ranked events come at or before the cursor's (score, distance, start, event id)."""
+        if len(key) != 4 or not isinstance(key[3], str) or not all(isinstance(k, int | float) for k in key[:3]):
+            raise not_our_cursor()
+        event_id = key[3]
+        pos: float = self.event_pos.get(event_id, bisect.bisect_left(self.event_ids, event_id) - 0.5)
+        parts = (-ranked.score, ranked.distance, ranked.first_start, ranked.events)
+        return count_through(parts, (*key[:3], pos))
+
+    def cursor_key(self, ranked: Ranked, i: int) -> tuple[int, int, int, str]:
+        return (
+            -int(ranked.score[i]),
+            int(ranked.distance[i]),
+            int(ranked.first_start[i]),
+            self.event_ids[int(ranked.events[i])],
+        )
+
+    def sessions_of(self, ranked: Ranked, events: list[int]) -> dict[int, list[SessionRec]]:
+        """The matching sessions of a page's events, each in start order."""
+        mine = ranked.sessions[np.isin(self.s_event[ranked.sessions], events)]
+        out: dict[int, list[SessionRec]] = {e: [] for e in events}
+        for pos in mine.tolist():
+            out[int(self.s_event[pos])].append(self.sessions[pos])
+        return out
