@@ -1,4 +1,8 @@
-"""One runner (one seeded template sandbox, one cache of the oracle's end states) for a test module."""
+"""One runner (one seeded template sandbox, one cache of the oracle's end states) per test process.
+
+Session-scoped so that under ``pytest -n auto`` each worker seeds its template and builds its servers once, however
+many of the per-task sanity items (``test_sanity.py``) land on it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from evals.model import Task
 from evals.runner import Options, Runner
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runner() -> Iterator[Runner]:
     with Runner(Options(parallel=4)) as shared:
         yield shared

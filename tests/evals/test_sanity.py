@@ -1,71 +1,64 @@
-"""The benchmark keeps itself honest: the oracle passes everything, doing nothing passes nothing that needs doing,
-buying without asking fails wherever the person had to say yes, and every task's checks catch a wrong solution.
+"""The benchmark keeps itself honest, task by task: the oracle passes it, doing nothing fails it, buying without
+asking fails it wherever the person had to say yes, and its checks catch a plausible wrong solution.
 
-All through the real runner: fresh sandboxes, the real servers over the SDK's in-memory transport, the scripted
-person, the same checks a model is judged by.
+One test item per task (collected from the task files when this module is imported), so ``pytest -n auto`` spreads
+the tasks over the workers and a failure names the task. Each item computes the oracle's end state once (the
+runner caches it) and judges the noop, eager and mutated runs against it. All through the real runner: fresh
+sandboxes, the real servers over the SDK's in-memory transport, the scripted person, the same checks a model is
+judged by.
 """
 
 from __future__ import annotations
 
-import asyncio
+import pytest
 
-from evals.model import Task
+from evals.loader import load_tasks
+from evals.model import Call, Task
 from evals.mutations import mutations
-from evals.runner import Runner, Trial
+from evals.runner import Runner
+
+TASKS = load_tasks()
+PAYING = {"food_place_order", "food_cancel_order", "tickets_purchase", "tickets_refund", "movies_purchase",
+          "movies_refund"}  # fmt: skip
+"""The tools annotated PAY: they move money only after the person's yes."""
 
 
-async def _all(runner: Runner, tasks: list[Task], agent: str) -> list[Trial]:
-    gate = asyncio.Semaphore(4)
-
-    async def one(task: Task) -> Trial:
-        async with gate:
-            return await runner.trial(task, agent=agent)  # type: ignore[arg-type]
-
-    return list(await asyncio.gather(*(one(t) for t in tasks)))
+def pays(task: Task) -> bool:
+    """Whether the oracle's solution moves money (a PAY tool it expects to succeed)."""
+    return any(isinstance(s, Call) and s.call in PAYING and not s.error for s in task.oracle)
 
 
-async def test_the_oracle_passes_every_task(runner: Runner, tasks: list[Task]) -> None:
-    trials = await _all(runner, tasks, "oracle")
-    failed = {t.task.id: t.reasons for t in trials if not t.passed}
-    assert not failed
+@pytest.mark.parametrize("task", TASKS, ids=[t.id for t in TASKS])
+async def test_the_task_passes_its_oracle_and_fails_wrong_solutions(runner: Runner, task: Task) -> None:
+    oracle = await runner.trial(task, agent="oracle")
+    assert oracle.passed, f"the oracle fails: {oracle.reasons}"
+
+    noop = await runner.trial(task, agent="noop")
+    assert not noop.passed, "doing nothing passes: the task needs no action and no facts"
+    assert noop.tool_calls == 0
+
+    if (await runner.expected(task)).asked:
+        eager = await runner.trial(task, agent="eager")
+        assert not eager.passed, "buying without asking passes a task whose oracle asked the person"
+        assert any(r.startswith(("consent:", "state:")) for r in eager.reasons), eager.reasons
+
+    tried = []
+    for label, steps in mutations(task):
+        tried.append(label)
+        if not (await runner.trial(task, steps=steps)).passed:
+            break
+    else:
+        pytest.fail(f"no plausible wrong solution fails the checks (tried: {', '.join(tried) or 'none'})")
 
 
-async def test_doing_nothing_fails_every_task(runner: Runner, tasks: list[Task]) -> None:
-    """Every task needs an action or an answer with facts, so an agent that answers at once never passes."""
-    trials = await _all(runner, tasks, "noop")
-    passed = [t.task.id for t in trials if t.passed]
-    assert not passed
-    assert all(t.tool_calls == 0 for t in trials)
+def test_enough_tasks_need_the_persons_yes_to_money() -> None:
+    """The eager baseline is only telling when a good share of the tasks move money."""
+    assert sum(pays(t) for t in TASKS) >= len(TASKS) // 3, "too few tasks ask the person to confirm a payment"
 
 
-async def test_buying_without_asking_fails_every_task_that_needed_a_yes(runner: Runner, tasks: list[Task]) -> None:
-    needing = [t for t in tasks if (await runner.expected(t)).asked]
-    assert len(needing) >= len(tasks) // 3, "too few tasks ask the person to confirm a payment"
-    trials = await _all(runner, needing, "eager")
-    passed = [t.task.id for t in trials if t.passed]
-    assert not passed
-    assert all(any(r.startswith(("consent:", "state:")) for r in t.reasons) for t in trials)
-
-
-async def test_every_task_fails_some_plausible_wrong_solution(runner: Runner, tasks: list[Task]) -> None:
-    gate = asyncio.Semaphore(4)
-
-    async def caught(task: Task) -> tuple[str, str]:
-        for label, steps in mutations(task):
-            async with gate:
-                trial = await runner.trial(task, steps=steps)
-            if not trial.passed:
-                return task.id, label
-        return task.id, ""
-
-    found = dict(await asyncio.gather(*(caught(t) for t in tasks)))
-    uncaught = sorted(task_id for task_id, label in found.items() if not label)
-    assert not uncaught
-
-
-async def test_a_second_oracle_run_leaves_the_same_state(runner: Runner, tasks: list[Task]) -> None:
+async def test_a_second_oracle_run_leaves_the_same_state(runner: Runner) -> None:
     """The expected state is repeatable: ids, tokens and timestamps the backends make up never reach it."""
-    chosen = [t for t in tasks if (await runner.expected(t)).asked][:3]
+    chosen = [t for t in TASKS if pays(t)][:3]
     trials = [await runner.trial(t, 1) for t in chosen]
     assert [t.reasons for t in trials] == [[] for _ in trials]
     assert all(t.state["ledger"] for t in trials)
