@@ -90,8 +90,9 @@ class Suite:
                 raise failures[0]
             for name in self.targets:  # in the order given, whatever order they connected in
                 for tool in self._listed[name]:
-                    self.tools.append(tool)
-                    self._owner[tool.name] = name
+                    if for_model(tool):
+                        self.tools.append(tool)
+                        self._owner[tool.name] = name
         except BaseException:
             await self.__aexit__(*sys.exc_info())
             raise
@@ -155,6 +156,15 @@ class Suite:
         if answer is None:
             return ElicitResult(action="decline")
         return ElicitResult(action="accept", content=answer)
+
+
+def for_model(tool: Tool) -> bool:
+    """Whether a model may see the tool. MCP Apps marks tools only its views call with ``_meta.ui.visibility:
+    ["app"]`` (e.g. ``nav_map_streets``, the streets under the route map); hosts keep them from the model, and so
+    does the suite: their results are drawing data, large and of no use in a conversation."""
+    ui = (tool.meta or {}).get("ui")
+    visibility = ui.get("visibility") if isinstance(ui, dict) else None
+    return not isinstance(visibility, list) or "model" in visibility
 
 
 def _bearer(token: str) -> httpx2.AsyncClient:

@@ -16,6 +16,7 @@ from shared.schemas.nav import (
     ReverseGeocodeResult,
     RouteRequest,
     RouteResult,
+    StreetMap,
     WeatherResult,
 )
 
@@ -70,3 +71,8 @@ class NavClient(BackendClient):
 
     async def render_map(self, body: MapRequest) -> MapImage:
         return await self.call("POST", "/map", MapImage, json=body.model_dump(mode="json"), repeatable=True)
+
+    async def map_streets(self, south: float, west: float, north: float, east: float) -> StreetMap:
+        """The street lines inside a box, for a map the caller draws itself (the route map view)."""
+        params = {"south": south, "west": west, "north": north, "east": east}
+        return await self.call("GET", "/streets", StreetMap, params=params)

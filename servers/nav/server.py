@@ -42,6 +42,7 @@ from shared.schemas.nav import (
     ReverseGeocodeResult,
     RouteRequest,
     RouteResult,
+    StreetMap,
     TravelMode,
     WeatherResult,
 )
@@ -313,6 +314,27 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             ],
             structured_content=summary,
         )
+
+    # Only the route map view calls this (visibility ["app"]): hosts keep it out of the model's tool list.
+    @mcp.tool(annotations=READ, meta=ui_meta("nav", "route_map", app_only=True))
+    async def nav_map_streets(
+        ctx: Context[Any, Any],
+        min_lat: Annotated[
+            float, Field(description="Southern edge of the box (latitude), e.g. 60.165.", ge=-90, le=90)
+        ],
+        min_lng: Annotated[
+            float, Field(description="Western edge of the box (longitude), e.g. 24.930.", ge=-180, le=180)
+        ],
+        max_lat: Annotated[
+            float, Field(description="Northern edge of the box (latitude), e.g. 60.175.", ge=-90, le=90)
+        ],
+        max_lng: Annotated[
+            float, Field(description="Eastern edge of the box (longitude), e.g. 24.950.", ge=-180, le=180)
+        ],
+    ) -> StreetMap:
+        """The streets inside a box as encoded polylines with their names and classes (major roads, streets,
+        paths), for drawing a map under a route without map tiles. Used by the route map view."""
+        return await _client(ctx).map_streets(min_lat, min_lng, max_lat, max_lng)
 
     _add_extras(mcp, lifespan)
     return mcp

@@ -47,9 +47,15 @@ def view_uri(vertical: str, view: View) -> str:
     return f"ui://{vertical}/{view}.html"
 
 
-def ui_meta(vertical: str, view: View) -> dict[str, Any]:
-    """The ``_meta`` a tool carries so Apps hosts render ``view`` with its result (pass as ``meta=``)."""
-    return {"ui": {"resourceUri": view_uri(vertical, view)}}
+def ui_meta(vertical: str, view: View, *, app_only: bool = False) -> dict[str, Any]:
+    """The ``_meta`` a tool carries so Apps hosts render ``view`` with its result (pass as ``meta=``).
+
+    ``app_only`` marks a tool only the view calls (visibility ``["app"]``, e.g. the streets under the route map):
+    hosts keep it out of the model's tool list, so it costs the model no context and no wrong calls."""
+    ui: dict[str, Any] = {"resourceUri": view_uri(vertical, view)}
+    if app_only:
+        ui["visibility"] = ["app"]
+    return {"ui": ui}
 
 
 @cache

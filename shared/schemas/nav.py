@@ -270,3 +270,33 @@ class MapSummary(WireModel):
 class MapImage(WireModel):
     summary: MapSummary = Field(description="What is on the image.")
     png_base64: str = Field(description="The PNG image, base64-encoded.")
+
+
+StreetKind = Literal["major", "street", "path"]
+MAX_STREET_POINTS = 8000  # coordinates in one street map: enough for a few km² of city, small for a view to draw
+
+
+class StreetLine(WireModel):
+    """One street (or a stretch of it) as a line to draw under a route."""
+
+    name: str = Field(description="Street name, e.g. 'Mannerheimintie'; '' for an unnamed way.")
+    road_class: str = Field(description="OpenStreetMap highway class, e.g. primary, residential, footway.")
+    kind: StreetKind = Field(
+        description="How a map draws it: major (main roads, widest), street (other roads) or path (foot and "
+        "cycle ways, steps, squares)."
+    )
+    polyline: str = Field(description="Its geometry as a Google encoded polyline (precision 5).")
+
+
+class StreetMap(WireModel):
+    """The street network inside a box, for a map the client draws itself (no tile server)."""
+
+    south_west: GeoPoint = Field(description="Bottom-left corner of the box asked for.")
+    north_east: GeoPoint = Field(description="Top-right corner of the box asked for.")
+    streets: list[StreetLine] = Field(description="Lines touching the box: major roads first, then streets, paths.")
+    points: int = Field(description="Coordinates in all the polylines together.")
+    left_out: list[StreetKind] = Field(
+        description=f"Kinds not included because the box holds more than {MAX_STREET_POINTS} points (ask for a "
+        "smaller box to get them); empty when everything is there."
+    )
+    attribution: str = Field(description="Map data credit to show with the drawing.")

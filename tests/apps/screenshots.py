@@ -4,7 +4,7 @@ Each view is loaded by the same test host as tests/apps (ext-apps AppBridge, rea
 the tests' frozen noon), driven a little (seats held, dishes added, the mode switched) and its iframe captured.
 
     apt-get install -y chromium fonts-wqy-microhei     # the font draws the Chinese names
-    .venv/bin/python -m tests.apps.screenshots [--out docs/screenshots]
+    .venv/bin/python -m tests.apps.screenshots [--out docs/screenshots] [--only route-map]
 
 It lives beside the test host it uses; it is a checkout tool and is not in the wheel.
 """
@@ -69,6 +69,7 @@ def route_map(page: Page, stack: AppsStack, theme: str) -> None:
     if theme == "dark":
         view.locator('#modes .btn[data-mode="transit"]').click()
         expect(view.locator("body")).to_have_attribute("data-mode", "transit", timeout=15_000)
+    expect(view.locator("body")).to_have_attribute("data-streets", "drawn", timeout=15_000)
 
 
 def menu_cart(page: Page, stack: AppsStack, theme: str) -> None:
@@ -95,7 +96,9 @@ SHOTS = [
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    out: Path = parser.parse_args().out
+    parser.add_argument("--only", default="", help="only the screenshots whose name starts with this, e.g. route-map")
+    options = parser.parse_args()
+    out: Path = options.out
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         env = make_lifestyle(Path(tmp), load_network(default_fixtures(), Path(tmp) / "cache" / "nav"))
@@ -103,7 +106,7 @@ def main() -> None:
         with serve_in_thread(host_app(servers)) as host, sync_playwright() as p:
             stack = AppsStack(env, host, "")
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-            for name, drive, theme in SHOTS:
+            for name, drive, theme in (shot for shot in SHOTS if shot[0].startswith(options.only)):
                 page = browser.new_page(viewport={"width": WIDTH + 40, "height": 2400}, device_scale_factor=1.5)
                 drive(page, stack, theme)
                 settle(page)

@@ -17,7 +17,7 @@ VIEWS = {
     "tickets": {"tickets_get_seat_map": "ui://tickets/seat_picker.html"},
     "movies": {"movies_get_seat_map": "ui://movies/seat_picker.html"},
     "food": {"food_get_restaurant": "ui://food/menu_cart.html", "food_get_cart": "ui://food/menu_cart.html"},
-    "nav": {"nav_route": "ui://nav/route_map.html"},
+    "nav": {"nav_route": "ui://nav/route_map.html", "nav_map_streets": "ui://nav/route_map.html"},
 }
 
 

@@ -24,6 +24,7 @@ from qwen_agent.tools.base import BaseTool
 from sqlmodel import Session, select
 
 from clients.qwen import LifestyleTool, LifestyleTools, lifestyle_tools
+from clients.suite import for_model
 from servers.food.backend.models import OrderRow
 from servers.nav.backend.graph import RoadNetwork
 from shared.account.credentials import issue_token
@@ -75,13 +76,13 @@ def qwen_llm(base_url: str, style: Style) -> dict[str, Any]:
 
 
 def advertised(env: Lifestyle) -> list[Tool]:
-    """The tools each server lists to a plain mcp client, in suite order."""
+    """The tools each server lists to a plain mcp client for a model (not the app-only ones), in suite order."""
 
     async def listing() -> list[Tool]:
         found: list[Tool] = []
         for v in VERTICALS:
             async with Client(env.server(v)) as c:
-                found += (await c.list_tools()).tools
+                found += [t for t in (await c.list_tools()).tools if for_model(t)]
         return found
 
     return asyncio.run(listing())

@@ -177,6 +177,22 @@ async def test_a_schema_from_a_newer_version_is_refused_with_what_to_do_and_left
     assert revision_of_raw(engine) == "9999" and tables(engine) == before
 
 
+def test_the_head_read_from_file_names_is_alembics_head() -> None:
+    assert migrations.numbered_head() == migrations.head()
+
+
+def test_opening_a_sandbox_at_head_does_not_load_alembic(engine: Engine, url: str) -> None:
+    """A server's every start but the first finds the schema at head: one SELECT, not Alembic's machinery."""
+    migrations.upgrade(engine)
+    probe = (
+        "import sys; from shared import migrations; from shared.kit.db import make_engine; "
+        f"before = migrations.upgrade(make_engine({url!r})); "
+        "print(before.up_to_date, 'alembic' in sys.modules)"
+    )
+    said = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert said.stdout.split() == ["True", "False"], said.stderr
+
+
 def revision_of_raw(engine: Engine) -> str:
     with engine.connect() as conn:
         return str(conn.execute(text(f"SELECT version_num FROM {migrations.VERSION_TABLE}")).scalar_one())

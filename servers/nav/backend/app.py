@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import FastAPI, Query
+from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
 from shared.geo import require_in_city
-from shared.kit.backend import provider_app
+from shared.growth import tiles
+from shared.kit.backend import json_response, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import (
@@ -38,6 +40,8 @@ from .graph import RoadNetwork, load_network
 from .models import NavTable
 from .routing import Router
 from .service import NavService
+from .streets import streets_router
+from .tiled import TiledRouter
 from .transit import Transit
 
 
@@ -53,7 +57,9 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
     with Session(sandbox.engine) as session:
         places, addresses = seed.places(session), seed.addresses(session)
     router = Router(network)
-    transit = Transit(settings.fixtures_dir, network, router)
+    transit = Transit(settings.fixtures_dir, network, router)  # trams and the metro run in the real city only
+    if sandbox.scale > 1:  # every district's copy of the streets, joined by link roads
+        router = TiledRouter(network, tiles(sandbox.scale))
     categories = seed.categories(settings.fixtures_dir)
     svc = NavService(places, addresses, categories, network, router, transit, sandbox.clock, sandbox.accounts,
                      scale=sandbox.scale)  # fmt: skip
@@ -67,8 +73,8 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
     )
     app.state.service = svc
 
-    @app.get("/geocode", tags=["geo"])
-    def geocode(
+    @app.get("/geocode", tags=["geo"], response_model=GeocodeResult)
+    async def geocode(  # async: a lookup in memory; a worker thread and back cost more than it (shared.kit.backend)
         user: Caller,
         query: Annotated[
             str, Query(description=f"Address, place name or category; at most {MAX_QUERY} characters.")
@@ -76,13 +82,13 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
         limit: Annotated[int, Query(ge=1, le=10)] = 5,
         near_lat: Annotated[float, Query(ge=-90, le=90)] = 0,
         near_lng: Annotated[float, Query(ge=-180, le=180)] = 0,
-    ) -> GeocodeResult:
+    ) -> Response:
         near = (
             require_in_city(GeoPoint(lat=near_lat, lng=near_lng), "near_lat/near_lng")
             if (near_lat or near_lng)
             else None
         )
-        return svc.geocode(query, limit, near, user_id=user)
+        return json_response(svc.geocode(query, limit, near, user_id=user))
 
     @app.get("/reverse", tags=["geo"])
     def reverse(
@@ -127,4 +133,5 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
     def draw_map(user: Caller, body: MapRequest) -> MapImage:
         return svc.render_map(body, user)
 
+    app.include_router(streets_router(network, router))  # GET /streets: lines for maps drawn by clients
     return app

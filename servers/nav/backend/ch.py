@@ -91,9 +91,11 @@ class Hierarchy:
     sc_mid: IntArray
 
     def __post_init__(self) -> None:
-        # Python-side views for the query loop: per-node tuples of (neighbour, weight) built once from CSR.
-        up_to, up_w, up_ptr = self.up_to.tolist(), self.up_w.tolist(), self.up_ptr.tolist()
-        dn_from, dn_w, dn_ptr = self.dn_from.tolist(), self.dn_w.tolist(), self.dn_ptr.tolist()
+        # Python-side views for the query loop: per-node tuples of (neighbour, weight) built once from CSR. Node
+        # numbers are shared int objects (``ids``), not one per edge: a third less memory for the same tuples.
+        ids = list(range(self.n))
+        up_to, up_w, up_ptr = [ids[v] for v in self.up_to.tolist()], self.up_w.tolist(), self.up_ptr.tolist()
+        dn_from, dn_w, dn_ptr = [ids[v] for v in self.dn_from.tolist()], self.dn_w.tolist(), self.dn_ptr.tolist()
         self._up = [tuple(zip(up_to[a:b], up_w[a:b], strict=True)) for a, b in itertools.pairwise(up_ptr)]
         self._dn = [tuple(zip(dn_from[a:b], dn_w[a:b], strict=True)) for a, b in itertools.pairwise(dn_ptr)]
         self._mid = dict(zip(self.sc_key.tolist(), self.sc_mid.tolist(), strict=True))
@@ -323,6 +325,25 @@ class Hierarchy:
             forward.append(x)
             x = pb[x]
         return best, self.unpack(forward)
+
+    def search_space(self, s: int, forward: bool = True) -> dict[int, float]:
+        """Costs from ``s`` to every node an upward search reaches (``forward``) or from every node an upward search
+        from ``s`` over reversed edges reaches: the two halves of a many-to-many query, which meet at the highest
+        node of every shortest path, so a table of them gives every pair's cost without one query per pair."""
+        adj = self._up if forward else self._dn
+        dist = {s: 0.0}
+        heap = [(0.0, s)]
+        pop, push, get = heapq.heappop, heapq.heappush, dist.get
+        while heap:
+            d, u = pop(heap)
+            if d > dist[u]:
+                continue
+            for v, c in adj[u]:
+                nd = d + c
+                if nd < get(v, INF):
+                    dist[v] = nd
+                    push(heap, (nd, v))
+        return dist
 
     def distance(self, s: int, t: int) -> float:
         return self.query(s, t)[0]

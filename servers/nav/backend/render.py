@@ -27,8 +27,10 @@ def render_map(
     lines: list[tuple[list[Point], tuple[int, int, int]]],
     markers: list[tuple[str, Point, tuple[int, int, int]]],
     size: str = "medium",
+    shifts: list[tuple[float, float]] | None = None,
 ) -> tuple[bytes, Point, Point]:
-    """PNG bytes plus the south-west and north-east corners of what it shows."""
+    """PNG bytes plus the south-west and north-east corners of what it shows. ``shifts`` are the (dx, dy) metres of
+    every copy of the street network (a grown city's districts); the copies in the frame are drawn."""
     from PIL import Image, ImageDraw, ImageFont  # only maps need Pillow: not imported by a server that never draws
 
     width, height = SIZES[size]
@@ -47,23 +49,26 @@ def render_map(
 
     img = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(img)
-    px = (network.x - left) / span
-    py = (top - network.y) / span
-    inside = (px > -50) & (px < width + 50) & (py > -50) & (py < height + 50)
     walk, drive = network.modes["walking"], network.modes["driving"]
     road_w = max(2, round(9 / span))
-    for tail, head, width_px, colour in (
-        (walk.tail, walk.head, max(1, road_w // 3), PATH),
-        (drive.tail, drive.head, road_w + 2, MINOR_EDGE),
-        (drive.tail, drive.head, road_w, MINOR_ROAD),
-    ):
-        keep = inside[tail] | inside[head]
-        for u, v in zip(tail[keep].tolist(), head[keep].tolist(), strict=True):
-            draw.line([(px[u], py[u]), (px[v], py[v])], fill=colour, width=width_px)
     major = np.array([c in MAJOR for c in network.classes])[drive.road_class]
-    keep = (inside[drive.tail] | inside[drive.head]) & major
-    for u, v in zip(drive.tail[keep].tolist(), drive.head[keep].tolist(), strict=True):
-        draw.line([(px[u], py[u]), (px[v], py[v])], fill=MAJOR_ROAD, width=road_w + 1)
+    for dx, dy in shifts or [(0.0, 0.0)]:
+        px = (network.x + dx - left) / span
+        py = (top - network.y - dy) / span
+        inside = (px > -50) & (px < width + 50) & (py > -50) & (py < height + 50)
+        if not inside.any():
+            continue
+        for tail, head, width_px, colour in (
+            (walk.tail, walk.head, max(1, road_w // 3), PATH),
+            (drive.tail, drive.head, road_w + 2, MINOR_EDGE),
+            (drive.tail, drive.head, road_w, MINOR_ROAD),
+        ):
+            keep = inside[tail] | inside[head]
+            for u, v in zip(tail[keep].tolist(), head[keep].tolist(), strict=True):
+                draw.line([(px[u], py[u]), (px[v], py[v])], fill=colour, width=width_px)
+        keep = (inside[drive.tail] | inside[drive.head]) & major
+        for u, v in zip(drive.tail[keep].tolist(), drive.head[keep].tolist(), strict=True):
+            draw.line([(px[u], py[u]), (px[v], py[v])], fill=MAJOR_ROAD, width=road_w + 1)
     for line, colour in lines:
         coords = [to_px(*network.project(lat, lng)) for lat, lng in line]
         if len(coords) > 1:

@@ -117,13 +117,59 @@ class Snapped:
 
 
 @dataclass
+class PathView:
+    """What a route's description reads from a path, whatever graph it was found on: per node its position, per
+    edge (node ``i`` → ``i + 1``) its length, cost, street name ('' when unnamed) and road class. A grown city's
+    path crosses copies of the real network and the link roads between them; this is where they become one."""
+
+    lat: list[float]
+    lng: list[float]
+    x: list[float]
+    y: list[float]
+    length_m: list[float]
+    seconds: list[float]
+    street: list[str]
+    road_class: list[str]
+
+    @classmethod
+    def empty(cls) -> PathView:
+        return cls([], [], [], [], [], [], [], [])
+
+    def extend(self, other: PathView) -> None:
+        """Append ``other``, which starts where this one ends (its first node is not repeated)."""
+        skip = 1 if self.lat else 0
+        self.lat += other.lat[skip:]
+        self.lng += other.lng[skip:]
+        self.x += other.x[skip:]
+        self.y += other.y[skip:]
+        self.length_m += other.length_m
+        self.seconds += other.seconds
+        self.street += other.street
+        self.road_class += other.road_class
+
+    def link(self, lat: float, lng: float, x: float, y: float, metres: float, seconds: float, street: str) -> None:
+        """A straight edge from the last node to a new one (a link road between two districts)."""
+        self.lat.append(lat)
+        self.lng.append(lng)
+        self.x.append(x)
+        self.y.append(y)
+        self.length_m.append(metres)
+        self.seconds.append(seconds)
+        self.street.append(street)
+        self.road_class.append("link")
+
+
+@dataclass
 class RoadPath:
-    """A found path: node sequence, edge indices, cost in seconds, length in metres."""
+    """A found path: node sequence, edge indices (of ``tile``'s copy of the network), cost in seconds, length in
+    metres; ``view`` is set when the path is not one copy's (a grown city's path across districts)."""
 
     nodes: list[int]
     edges: list[int]
     seconds: float
     metres: float
+    tile: int = 0
+    view: PathView | None = None
 
 
 class Router:
@@ -132,16 +178,59 @@ class Router:
     def __init__(self, network: RoadNetwork) -> None:
         self.network = network
 
+    def coverage(self) -> str:
+        return coverage_hint(self.network)
+
+    def nearest(self, mode: str, lat: float, lng: float) -> tuple[int, float]:
+        """The node a point snaps to and its distance in metres (no limit)."""
+        return self.network.snap(mode, lat, lng)
+
     def snap(self, mode: str, point: GeoPoint, role: str) -> Snapped:
-        node, gap = self.network.snap(mode, point.lat, point.lng)
+        node, gap = self.nearest(mode, point.lat, point.lng)
         if gap > MAX_SNAP_M:
             raise NotFoundError(
                 f"No {MODE_WORD[mode]} route: the {role} ({point.lat:.5f}, {point.lng:.5f}) is {gap:,.0f} m from the "
                 f"nearest road open to {mode}.",
-                coverage_hint(self.network),
+                self.coverage(),
                 field=role,
             )
         return Snapped(node, gap)
+
+    def shifts(self) -> list[tuple[float, float]]:
+        """(dx, dy) in metres of every copy of the street network on the map: the real city's alone."""
+        return [(0.0, 0.0)]
+
+    def district(self, point: GeoPoint) -> str:
+        return ""
+
+    def in_real_city(self, points: list[GeoPoint]) -> bool:
+        """Whether every point is in the real city (tile 0), where trams and the metro run."""
+        return True
+
+    def suffix(self, tile: int) -> str:
+        """What follows a street's name in a tile: a grown district's streets are 'Annankatu, Töölö'."""
+        return ""
+
+    def offset(self, tile: int) -> tuple[float, float, float, float]:
+        """(dlat, dlng, dx, dy) of a copy of the network: the real city's is none."""
+        return 0.0, 0.0, 0.0, 0.0
+
+    def view(self, mode: str, path: RoadPath, period: Period) -> PathView:
+        """The path's nodes and edges as a description reads them, shifted into its tile."""
+        if path.view is not None:
+            return path.view
+        net, g = self.network, self.network.modes[mode]
+        dlat, dlng, dx, dy = self.offset(path.tile)
+        suffix = self.suffix(path.tile)
+        costs = g.costs(period)
+        nodes, edges = path.nodes, path.edges
+        return PathView(
+            lat=(net.lat[nodes] + dlat).tolist(), lng=(net.lng[nodes] + dlng).tolist(),
+            x=(net.x[nodes] + dx).tolist(), y=(net.y[nodes] + dy).tolist(),
+            length_m=g.length_m[edges].tolist(), seconds=costs[edges].tolist(),
+            street=[net.names[i] and net.names[i] + suffix for i in g.name[edges].tolist()],
+            road_class=[net.classes[i] for i in g.road_class[edges].tolist()],
+        )  # fmt: skip
 
     def shortest(self, mode: str, s: int, t: int, period: Period) -> RoadPath | None:
         g = self.network.modes[mode]
@@ -206,12 +295,9 @@ class Router:
 
     # ----- description --------------------------------------------------------------------------
     def street_of(self, g: ModeGraph, e: int) -> str:
+        """What a step calls edge ``e`` of the real city's graph: its street, else its kind of way."""
         name = self.network.names[int(g.name[e])]
         return name or UNNAMED.get(self.network.classes[int(g.road_class[e])], "unnamed road")
-
-    def bearing(self, u: int, v: int) -> float:
-        net = self.network
-        return math.degrees(math.atan2(net.x[v] - net.x[u], net.y[v] - net.y[u])) % 360
 
     def describe(
         self,
@@ -224,10 +310,9 @@ class Router:
         depart: datetime,
         period: Period,
     ) -> Route:
-        g = self.network.modes[mode]
-        costs = g.costs(period)
+        view = self.view(mode, path, period)
         connector_s = (sa.gap_m + sb.gap_m) / (CONNECTOR_KMH[mode] / 3.6)
-        steps = self.steps(g, path, costs)
+        steps = self.steps(view)
         total_s = path.seconds + connector_s
         total_m = path.metres + sa.gap_m + sb.gap_m
         if steps:
@@ -236,17 +321,16 @@ class Router:
         steps.append(RouteStep(maneuver="arrive", instruction="Arrive at the destination", street="", distance_m=0,
                                duration_s=0))  # fmt: skip
         lengths: dict[str, float] = {}
-        for e in path.edges:
-            name = self.network.names[int(g.name[e])]
-            if name:
-                lengths[name] = lengths.get(name, 0.0) + float(g.length_m[e])
+        for name, metres, cls in zip(view.street, view.length_m, view.road_class, strict=True):
+            if name and cls != "link":
+                lengths[name] = lengths.get(name, 0.0) + metres
         main = sorted(lengths, key=lambda k: -lengths[k])[:3]
         order = {s.street: i for i, s in reversed(list(enumerate(steps)))}
         via = sorted(main, key=lambda k: order.get(k, 0))
         traffic = TRAFFIC_LABEL[period] if mode == "driving" else "none"
         summary = f"{duration_text(total_s)} {mode}, {distance_text(total_m)}"
         if via:
-            summary += " via " + ", ".join(via)
+            summary += " via " + ("; " if any("," in v for v in via) else ", ").join(via)  # 'Annankatu, Töölö; …'
         if mode == "driving":
             summary += f" ({traffic} traffic)"
         return Route(
@@ -260,28 +344,22 @@ class Router:
             via=via,
             steps=steps,
             legs=[],
-            polyline=self.polyline(path.nodes, a, b),
+            polyline=self.polyline_of(view, a, b),
         )
 
-    def polyline(self, nodes: list[int], a: GeoPoint | None, b: GeoPoint | None) -> str:
-        net = self.network
-        pts = [(float(net.lat[v]), float(net.lng[v])) for v in nodes]
-        if a is not None:
-            pts.insert(0, (a.lat, a.lng))
-        if b is not None:
-            pts.append((b.lat, b.lng))
-        xy = [net.project(lat, lng) for lat, lng in pts]
-        return encode_polyline([pts[i] for i in simplify(pts, xy)])
+    def polyline_of(self, view: PathView, a: GeoPoint | None, b: GeoPoint | None) -> str:
+        return encode_polyline_between(view.lat, view.lng, self.network, a, b)
 
-    def steps(self, g: ModeGraph, path: RoadPath, costs: np.ndarray) -> list[RouteStep]:
+    @staticmethod
+    def steps(view: PathView) -> list[RouteStep]:
         """Group edges by street; fold tiny unnamed connectors into the step before; name the turns.
 
         A short stretch of a *named* street stays a step of its own: a turn onto it is an instruction.
         """
         groups: list[list[int]] = []
         keys: list[str] = []
-        for e in path.edges:
-            street = self.street_of(g, e)
+        for e, name in enumerate(view.street):
+            street = name or UNNAMED.get(view.road_class[e], "unnamed road")
             if groups and keys[-1] == street:
                 groups[-1].append(e)
             else:
@@ -290,24 +368,25 @@ class Router:
         merged: list[list[int]] = []
         merged_keys: list[str] = []
         for grp, key in zip(groups, keys, strict=True):
-            unnamed = not self.network.names[int(g.name[grp[0]])]
-            connector = unnamed and float(g.length_m[grp].sum()) < TINY_STEP_M
+            unnamed = not view.street[grp[0]]
+            connector = unnamed and sum(view.length_m[e] for e in grp) < TINY_STEP_M
             if merged and (key == merged_keys[-1] or connector):
                 merged[-1] += grp
             else:
                 merged.append(list(grp))
                 merged_keys.append(key)
+
+        def bearing(e: int) -> float:
+            return math.degrees(math.atan2(view.x[e + 1] - view.x[e], view.y[e + 1] - view.y[e])) % 360
+
         steps: list[RouteStep] = []
         for i, (grp, street) in enumerate(zip(merged, merged_keys, strict=True)):
-            first = grp[0]
-            u, v = int(g.tail[first]), int(g.head[first])
             maneuver: Maneuver
             if i == 0:
-                heading = COMPASS[round(self.bearing(u, v) / 45) % 8]
+                heading = COMPASS[round(bearing(grp[0]) / 45) % 8]
                 maneuver, text = "depart", f"Head {heading} on {street}"
             else:
-                prev = merged[i - 1][-1]
-                turn = (self.bearing(u, v) - self.bearing(int(g.tail[prev]), int(g.head[prev])) + 540) % 360 - 180
+                turn = (bearing(grp[0]) - bearing(merged[i - 1][-1]) + 540) % 360 - 180
                 maneuver = _maneuver(turn)
                 text = _instruction(maneuver, street)
             steps.append(
@@ -315,8 +394,8 @@ class Router:
                     maneuver=maneuver,
                     instruction=text,
                     street=street,
-                    distance_m=round(float(g.length_m[grp].sum())),
-                    duration_s=round(float(costs[grp].sum())),
+                    distance_m=round(sum(view.length_m[e] for e in grp)),
+                    duration_s=round(sum(view.seconds[e] for e in grp)),
                 )
             )
         return steps
@@ -338,6 +417,19 @@ class Router:
                 row.append(None if path is None else (path.seconds + gap / speed, path.metres + gap))
             rows.append(row)
         return rows
+
+
+def encode_polyline_between(
+    lat: list[float], lng: list[float], net: RoadNetwork, a: GeoPoint | None, b: GeoPoint | None
+) -> str:
+    """Nodes (with the two ends' points around them), simplified to what a map shows at street level."""
+    pts = list(zip(lat, lng, strict=True))
+    if a is not None:
+        pts.insert(0, (a.lat, a.lng))
+    if b is not None:
+        pts.append((b.lat, b.lng))
+    xy = [net.project(p[0], p[1]) for p in pts]
+    return encode_polyline([pts[i] for i in simplify(pts, xy)])
 
 
 def _maneuver(turn: float) -> Maneuver:

@@ -71,11 +71,10 @@ from .geocoder import (
 )
 from .graph import RoadNetwork, metres_xy
 from .growth import address_tile, district_city
-from .models import AddressRow
 from .render import ATTRIBUTION, SIZES
 from .render import render_map as draw_png
-from .routing import Router, coverage_hint, decode_polyline, duration_text, require_mode
-from .seed import PlaceRecord
+from .routing import Router, decode_polyline, duration_text, require_mode
+from .seed import AddressRecord, PlaceRecord
 from .spatial import GridIndex
 from .transit import Transit, TransitPlan
 
@@ -142,7 +141,7 @@ class NavService:
     def __init__(
         self,
         places: list[PlaceRecord],
-        addresses: list[AddressRow],
+        addresses: list[AddressRecord],
         categories: list[dict[str, Any]],
         network: RoadNetwork,
         router: Router,
@@ -166,7 +165,7 @@ class NavService:
         self._place_grid = self._grid([(p.row.lat, p.row.lng) for p in self.places], lat0)
         self._addr_grid = self._grid([(a.lat, a.lng) for a in addresses], lat0)
         # Street addresses by district (tile) and street; a grown city repeats every street in every district.
-        self._streets: dict[int, dict[str, list[AddressRow]]] = {}
+        self._streets: dict[int, dict[str, list[AddressRecord]]] = {}
         for a in addresses:
             self._streets.setdefault(address_tile(a.id), {}).setdefault(name_key(a.street), []).append(a)
         self._by_street = self._streets.get(0, {})
@@ -502,7 +501,7 @@ class NavService:
         return (f"Nothing in {CITY_NAME} matches {q!r}. Check the spelling, give a street address such as "
                 f"'Fabianinkatu 39', or search by kind with nav_search_places.{tail}")  # fmt: skip
 
-    def _address_scored(self, a: AddressRow, score: float) -> Scored:
+    def _address_scored(self, a: AddressRecord, score: float) -> Scored:
         name = f"{a.street} {a.housenumber}"
         if address_tile(a.id):
             name += f", {a.city.removesuffix(f', {CITY_NAME}')}"
@@ -557,7 +556,7 @@ class NavService:
         if dist > 1000:
             raise NotFoundError(
                 f"No street address within 1 km of ({lat:.5f}, {lng:.5f}).",
-                coverage_hint(self.network),
+                self.router.coverage(),
                 field="lat/lng",
             )
         names: list[str] = []
@@ -662,7 +661,7 @@ class NavService:
         return depart_at.astimezone(CITY_TZ)
 
     def _with_snap(self, end: Endpoint, mode: str) -> Endpoint:
-        _, gap = self.network.snap("walking" if mode == "transit" else mode, end.location.lat, end.location.lng)
+        _, gap = self.router.nearest("walking" if mode == "transit" else mode, end.location.lat, end.location.lng)
         return end.model_copy(update={"snap_m": round(gap)})
 
     def route(self, req: RouteRequest, user_id: str = "") -> RouteResult:
@@ -681,7 +680,12 @@ class NavService:
         arrive_by = self._depart(req.arrive_by, "arrive_by") if req.arrive_by is not None else None
         depart = self._depart(req.depart_at)
         routes: list[Route]
-        if mode == "transit":
+        if mode == "transit" and not self.router.in_real_city([origin.location, destination.location]):
+            routes = self._road_routes("walking", origin.location, destination.location, depart, arrive_by, False)
+            notes.append(self._no_transit_note(origin.location, destination.location, routes[0], depart))
+            if arrive_by is not None:
+                notes.append(self._arrive_note(routes[0], arrive_by, depart))
+        elif mode == "transit":
             plan = self.transit.journeys(origin.location, destination.location, arrive_by or depart,
                                          arrive_by=arrive_by is not None,
                                          alternatives=MAX_TRANSIT_ALTERNATIVES if req.alternatives else 0)  # fmt: skip
@@ -698,6 +702,23 @@ class NavService:
             notes.append("Origin and destination are within 30 m of each other.")
         return RouteResult(origin=self._with_snap(origin, mode), destination=self._with_snap(destination, mode),
                            routes=routes, notes=notes)  # fmt: skip
+
+    def _no_transit_note(self, a: GeoPoint, b: GeoPoint, walk: Route, depart: datetime) -> str:
+        """Trams and the metro run in the real city only: a route to or from a grown district walks, and the note
+        says so and what driving and cycling would take instead."""
+        other = next(p for p in (a, b) if not self.router.in_real_city([p]))
+        faster = []
+        for mode in ("driving", "cycling"):
+            try:
+                faster.append(f"{mode} {duration_text(self.router.route(mode, a, b, depart)[0].duration_s)}")
+            except NotFoundError:
+                continue
+        options = f" Instead: {', '.join(faster)} (mode 'driving' / 'cycling')." if faster else ""
+        return (
+            f"No tram or metro timetable covers {self.router.district(other)}: trams and the metro on this map run in "
+            f"central {CITY_NAME} (Kluuvi) only, so this is the walking route ({duration_text(walk.duration_s)})."
+            + options
+        )
 
     def _road_routes(
         self, mode: str, a: GeoPoint, b: GeoPoint, depart: datetime, arrive_by: datetime | None, alternatives: bool
@@ -777,6 +798,12 @@ class NavService:
                 self.router.snap("walking", end.location, role)
             for i, o in enumerate(origins):
                 for j, d in enumerate(dests):
+                    if not self.router.in_real_city([o.location, d.location]):  # no timetable there: on foot
+                        ((walk,),) = self.router.matrix_costs("walking", [o.location], [d.location], depart)
+                        cells.append(MatrixCell(origin=i, destination=j, reachable=walk is not None,
+                                                duration_s=round(walk[0]) if walk else 0,
+                                                distance_m=round(walk[1]) if walk else 0))  # fmt: skip
+                        continue
                     try:
                         route, _ = self.transit.plan(
                             o.location, d.location, depart, roles=(f"origins[{i}]", f"destinations[{j}]")
@@ -827,7 +854,7 @@ class NavService:
             place = self.place(place_id)
             markers.append((str(n), (place.row.lat, place.row.lng), (90, 70, 200)))
             shown.append(MapMarker(label=str(n), name=place.data["name"], location=place.point))
-        png, sw, ne = draw_png(self.network, lines, markers, req.size)
+        png, sw, ne = draw_png(self.network, lines, markers, req.size, self.router.shifts())
         parts = [route_text] if route_text else []
         if req.place_ids:
             parts.append(f"{len(req.place_ids)} place{'s' if len(req.place_ids) != 1 else ''} marked")
@@ -885,7 +912,7 @@ def _why(verdict: Verdict | None) -> str:
     return "nothing matches it confidently"
 
 
-def _number_gap(row: AddressRow, want: int) -> int:
+def _number_gap(row: AddressRecord, want: int) -> int:
     m = re.match(r"\d+", row.housenumber)
     return abs(int(m.group()) - want) if m else 999
 

@@ -14,6 +14,7 @@ and the best journey on other lines. Only when no ride is possible at all does t
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import math
@@ -29,7 +30,7 @@ from shared.schemas.common import GeoPoint
 from shared.schemas.nav import Route, RouteStep, TransitLeg
 
 from .graph import RoadNetwork
-from .paths import adjacency, dijkstra
+from .paths import Adjacency, adjacency, dijkstra
 from .routing import Router, distance_text, duration_text, encode_polyline
 
 MAX_WALK_S = 900.0
@@ -135,25 +136,45 @@ class Transit:
                 Line(line["id"], line["ref"], line["kind"], line["headsign"],
                      [self.stop_index[s] for s in line["stops"]], cum, starts, service)
             )  # fmt: skip
-        walk = network.modes["walking"]
-        self.stop_nodes = [network.snap("walking", s["lat"], s["lng"])[0] for s in self.stops]
-        keys = np.array(list(walk.edge_at.keys()), dtype=np.int64)
-        secs = walk.seconds[np.array(list(walk.edge_at.values()), dtype=np.int64)].tolist()
-        tails, heads = (keys // walk.n).tolist(), (keys % walk.n).tolist()
-        self.walk_out = adjacency(walk.n, tails, heads, secs)
-        self.walk_in = adjacency(walk.n, heads, tails, secs)
-        self.footpaths: list[list[tuple[int, float]]] = [[] for _ in self.stops]
-        for i, j in itertools.permutations(range(len(self.stops)), 2):
-            a, b = self.stops[i], self.stops[j]
-            d = haversine_m(GeoPoint(lat=a["lat"], lng=a["lng"]), GeoPoint(lat=b["lat"], lng=b["lng"]))
-            if d < 350:
-                self.footpaths[i].append((j, d * 1.3 / WALK_MS))
         self.lines_at: list[list[str]] = [[] for _ in self.stops]
         for line in self.lines:
             for s in line.stops:
                 label = f"{line.kind} {line.ref}"
                 if label not in self.lines_at[s]:
                     self.lines_at[s].append(label)
+
+    # What only a transit journey needs is prepared at the first one: a server that never plans one (or not yet,
+    # at its first route) does not pay for it.
+    @functools.cached_property
+    def stop_nodes(self) -> list[int]:
+        return [self.network.snap("walking", s["lat"], s["lng"])[0] for s in self.stops]
+
+    @functools.cached_property
+    def _walk_adjacency(self) -> tuple[Adjacency, Adjacency]:
+        walk = self.network.modes["walking"]
+        keys = np.array(list(walk.edge_at.keys()), dtype=np.int64)
+        secs = walk.seconds[np.array(list(walk.edge_at.values()), dtype=np.int64)].tolist()
+        tails, heads = (keys // walk.n).tolist(), (keys % walk.n).tolist()
+        return adjacency(walk.n, tails, heads, secs), adjacency(walk.n, heads, tails, secs)
+
+    @property
+    def walk_out(self) -> Adjacency:
+        return self._walk_adjacency[0]
+
+    @property
+    def walk_in(self) -> Adjacency:
+        return self._walk_adjacency[1]
+
+    @functools.cached_property
+    def footpaths(self) -> list[list[tuple[int, float]]]:
+        """Walks between stops under 350 m apart, as transfers."""
+        found: list[list[tuple[int, float]]] = [[] for _ in self.stops]
+        for i, j in itertools.permutations(range(len(self.stops)), 2):
+            a, b = self.stops[i], self.stops[j]
+            d = haversine_m(GeoPoint(lat=a["lat"], lng=a["lng"]), GeoPoint(lat=b["lat"], lng=b["lng"]))
+            if d < 350:
+                found[i].append((j, d * 1.3 / WALK_MS))
+        return found
 
     def nearby_stops(self, point: GeoPoint, limit: int = 3) -> list[tuple[int, float]]:
         dist = [(haversine_m(point, GeoPoint(lat=s["lat"], lng=s["lng"])), i) for i, s in enumerate(self.stops)]

@@ -147,7 +147,7 @@ def test_only_short_unnamed_connectors_fold_into_the_step_before(network: RoadNe
     router = Router(network)
     nodes = [int(g.tail[a]), int(g.head[a]), int(g.head[b]), int(g.head[c])]
     path = RoadPath(nodes, [a, b, c], float(g.seconds[[a, b, c]].sum()), float(g.length_m[[a, b, c]].sum()))
-    steps = router.steps(g, path, g.costs())
+    steps = router.steps(router.view("walking", path, "night"))
     middle = router.street_of(g, b)
     if named:  # a turn onto a short named street is an instruction of its own
         assert [s.street for s in steps] == [router.street_of(g, e) for e in (a, b, c)]

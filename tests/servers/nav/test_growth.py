@@ -4,22 +4,30 @@ hierarchies shipped for every routing profile, indexes that agree with a full sc
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from mcp import Client
+from mcp.types import ImageContent
 from sqlalchemy import func, select
 
 from servers.nav.backend.ch import graph_key
 from servers.nav.backend.graph import PERIODS, RoadNetwork
 from servers.nav.backend.models import AddressRow
+from servers.nav.backend.render import MINOR_ROAD
+from servers.nav.backend.routing import decode_polyline
 from servers.nav.backend.spatial import GridIndex
+from shared.geo import haversine_m
 from shared.growth import tile
 from shared.kit.settings import default_fixtures
+from shared.schemas.common import GeoPoint
 from tests.servers.food.helpers import ok
 from tests.servers.nav.conftest import NavEnv, make_env
 
@@ -79,10 +87,9 @@ async def test_reverse_geocoding_in_a_district_names_the_district(grown: NavEnv)
 
 
 async def test_grown_restaurants_are_places_in_their_district(grown: NavEnv) -> None:
-    restaurants = pytest.importorskip("shared.growth.restaurants")
-    builders = [f for n, f in vars(restaurants).items() if callable(f) and not n.startswith("_")
-                and getattr(f, "__module__", "") == restaurants.__name__]  # fmt: skip
-    records = [r for f in builders for r in f(default_fixtures(), 3)]
+    from shared.growth.restaurants import grown_restaurants
+
+    records = grown_restaurants(default_fixtures(), 3)
     assert records, "shared.growth.restaurants grows no restaurant at scale 3"
     record = records[len(records) // 2]
     async with Client(grown.server) as c:
@@ -91,6 +98,93 @@ async def test_grown_restaurants_are_places_in_their_district(grown: NavEnv) -> 
     assert place["name"] == record.name
     assert record.district in place["address"]
     assert f"plc_{record.id}" in [p["id"] for p in near["places"]]
+
+
+async def test_grown_cinemas_and_venues_geocode_by_name_in_their_district(grown: NavEnv) -> None:
+    from shared.growth.venues import grown_cinemas, grown_venues
+
+    cinema, venue = grown_cinemas(default_fixtures(), 3)[-1], grown_venues(default_fixtures(), 3)[-1]
+    async with Client(grown.server) as c:
+        for record in (cinema, venue):
+            found = await ok(c, "nav_geocode", {"query": record.name})
+            top = found["candidates"][0]
+            assert (found["status"], top["id"]) == ("confident", f"plc_{record.id}"), found["message"]
+            assert record.district in top["address"]
+
+
+KAIVOKATU_1 = next(a for a in ADDRESSES if a["street"] == "Kaivokatu" and a["housenumber"] == "1")
+
+
+def grown_id(address: dict[str, Any], number: int) -> str:
+    """The id of ``address``'s copy in tile ``number``."""
+    return f"adr_t{number}_{address['id'].removeprefix('adr_')}"
+
+
+@pytest.mark.parametrize("mode", ["walking", "cycling", "driving"])
+async def test_a_route_between_two_districts_crosses_on_a_link_road(grown: NavEnv, mode: str) -> None:
+    kallio, toolo = tile(1), tile(2)
+    async with Client(grown.server) as c:
+        found = await ok(c, "nav_route", {"origin": grown_id(MANNERHEIMINTIE_5, 1),
+                                          "destination": grown_id(KAIVOKATU_1, 2), "mode": mode})  # fmt: skip
+    route = found["routes"][0]
+    straight = haversine_m(GeoPoint.model_validate(found["origin"]["location"]),
+                           GeoPoint.model_validate(found["destination"]["location"]))  # fmt: skip
+    assert straight > 1000  # two districts apart, not the real city's two addresses
+    assert straight < route["distance_m"] < 4 * straight
+    streets = [step["street"] for step in route["steps"]]
+    assert any(s.endswith(f", {kallio.district}") for s in streets)
+    assert any(s.endswith(f", {toolo.district}") for s in streets)
+    assert any(s.endswith(f" to {toolo.district}") for s in streets)  # the link road into Töölö
+    line = decode_polyline(route["polyline"])
+    assert abs(line[0][0] - (MANNERHEIMINTIE_5["lat"] + kallio.dlat)) < 0.003
+    assert abs(line[-1][0] - (KAIVOKATU_1["lat"] + toolo.dlat)) < 0.003
+    assert sum(s["duration_s"] for s in route["steps"]) == pytest.approx(route["duration_s"], abs=len(streets) + 60)
+
+
+async def test_a_route_inside_a_district_is_the_real_citys_route_there(grown: NavEnv, nav: NavEnv) -> None:
+    trip = {"mode": "driving", "alternatives": True}
+    async with Client(nav.server) as c:
+        real = await ok(c, "nav_route", {**trip, "origin": MANNERHEIMINTIE_5["id"], "destination": KAIVOKATU_1["id"]})
+    async with Client(grown.server) as c:
+        copy = await ok(c, "nav_route", {**trip, "origin": grown_id(MANNERHEIMINTIE_5, 1),
+                                         "destination": grown_id(KAIVOKATU_1, 1)})  # fmt: skip
+    assert [(r["distance_m"], r["duration_s"]) for r in copy["routes"]] == [
+        (r["distance_m"], r["duration_s"]) for r in real["routes"]
+    ]
+    assert [s["street"] for s in copy["routes"][0]["steps"][:-1]] == [
+        f"{s['street']}, {tile(1).district}" for s in real["routes"][0]["steps"][:-1]
+    ]
+
+
+async def test_transit_to_a_grown_district_walks_and_says_why(grown: NavEnv) -> None:
+    async with Client(grown.server) as c:
+        found = await ok(c, "nav_route", {"origin": MANNERHEIMINTIE_5["id"], "destination": grown_id(KAIVOKATU_1, 1),
+                                          "mode": "transit"})  # fmt: skip
+        matrix = await ok(
+            c,
+            "nav_distance_matrix",
+            {"origins": [MANNERHEIMINTIE_5["id"]], "destinations": [grown_id(KAIVOKATU_1, 1)], "mode": "transit"},
+        )
+    note = " ".join(found["notes"])
+    assert found["routes"][0]["mode"] == "walking"
+    assert tile(1).district in note and "driving" in note
+    assert matrix["cells"][0]["reachable"]
+    assert matrix["cells"][0]["duration_s"] == pytest.approx(found["routes"][0]["duration_s"], abs=2)
+
+
+async def test_a_map_of_a_grown_district_draws_its_streets(grown: NavEnv) -> None:
+    async with Client(grown.server) as c:
+        result = await c.call_tool("nav_render_map", {"origin": grown_id(MANNERHEIMINTIE_5, 2),
+                                                      "destination": grown_id(KAIVOKATU_1, 2), "mode": "walking",
+                                                      "size": "small"})  # fmt: skip
+    assert not result.is_error
+    image = result.content[1]
+    assert isinstance(image, ImageContent)
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(image.data))).convert("RGB")).reshape(-1, 3)
+    streets = int((pixels == np.array(MINOR_ROAD)).all(axis=1).sum())
+    assert streets > len(pixels) // 50  # white carriageways, not an empty background around the route
 
 
 def test_every_routing_profile_has_a_prepared_hierarchy_shipped_with_the_fixtures(network: RoadNetwork) -> None:

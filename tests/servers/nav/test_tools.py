@@ -24,11 +24,12 @@ TOOLS = {
     "nav_distance_matrix",
     "nav_weather",
     "nav_render_map",
+    "nav_map_streets",  # app-only (visibility ["app"]): the route map view draws the streets with it
 }
 
 
 @MODES
-async def test_the_server_offers_exactly_the_eight_nav_tools(nav: NavEnv, mode: str) -> None:
+async def test_the_server_offers_exactly_the_nine_nav_tools(nav: NavEnv, mode: str) -> None:
     async with Client(nav.server, mode=mode) as c:
         tools = (await c.list_tools()).tools
     assert {t.name for t in tools} == TOOLS
