@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from shared.errors import InvalidInputError
+from shared.growth import radius_m
 from shared.schemas.common import GeoPoint
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -21,10 +23,20 @@ def haversine_m(a: GeoPoint, b: GeoPoint) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
-def require_in_city(point: GeoPoint, field: str = "lat/lng") -> GeoPoint:
-    """Refuse points that are valid coordinates but nowhere near the service area."""
+@cache
+def service_radius_m(scale: int = 1) -> float:
+    """How far from the centre a point may be: the real city's 15 km, or farther when the sandbox was grown past it
+    (``shared.growth``: a scale-200 city reaches ~19.5 km), with a kilometre's margin for the outer streets."""
+    if scale <= 1:
+        return SERVICE_RADIUS_M
+    return max(SERVICE_RADIUS_M, radius_m(scale) + 1000)
+
+
+def require_in_city(point: GeoPoint, field: str = "lat/lng", *, scale: int = 1) -> GeoPoint:
+    """Refuse points that are valid coordinates but nowhere near the service area (of a sandbox grown ``scale``×:
+    pass ``Sandbox.scale``, so a grown district's addresses are in the city)."""
     far = haversine_m(point, CITY_CENTRE)
-    if far > SERVICE_RADIUS_M:
+    if far > service_radius_m(scale):
         raise InvalidInputError(
             f"{field} ({point.lat:.5f}, {point.lng:.5f}) is {far / 1000:,.0f} km from {CITY_NAME}, "
             "outside the service area.",

@@ -11,7 +11,6 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query, Response
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
@@ -35,7 +34,7 @@ from shared.schemas.food import (
 )
 
 from . import seed
-from .catalog import Catalog, RestaurantRec, load_cuisines
+from .catalog import load_cuisines
 from .models import FoodTable
 from .orders import OrderDesk
 from .service import FoodService
@@ -48,9 +47,7 @@ def prepare(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
 
 def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI:
     sandbox = sandbox or prepare(settings)
-    with Session(sandbox.engine) as session:
-        records = [RestaurantRec.model_validate(r) for r in seed.restaurants(session)]
-    catalog = Catalog.from_records(records, load_cuisines(settings.fixtures_dir))
+    catalog = seed.load_catalog(sandbox.engine, load_cuisines(settings.fixtures_dir))
     svc = FoodService(sandbox, catalog)
     desk = OrderDesk(svc)
 

@@ -7,13 +7,21 @@ of re-parsing JSON per request. Carts, orders and money always go to the databas
 
 from __future__ import annotations
 
+import itertools
 import json
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from shared.schemas.common import GeoPoint
+
+if TYPE_CHECKING:
+    from .columns import Columns
 
 
 class _Fixture(BaseModel):
@@ -86,6 +94,10 @@ class RestaurantRec(_Fixture):
     street: str = ""
     housenumber: str = ""
     postcode: str = ""
+    district: str = ""
+    """The grown district it stands in ('' for the real city's)."""
+    template: str = ""
+    """The real restaurant whose menu a grown one copies ('' for the real ones)."""
     rating: float
     rating_count: int
     price_level: int
@@ -114,55 +126,115 @@ def bilingual(en: str, zh: str) -> str:
     return f"{en} / {zh}" if zh and zh != en else en
 
 
+def share_option_groups(rest: RestaurantRec, aliases: dict[str, str]) -> list[OptionGroupRec]:
+    """Give equal option groups of a restaurant's items one id (opg_<r>_<n>) and shared option ids
+    (opt_<r>_<n>_<k>), so a menu lists each group once; per-item sold-out flags stay on the item's copy. The
+    restaurant's distinct groups are returned (availability cleared); per-item option ids that changed are added
+    to ``aliases`` (grown restaurants are stored already shared, so theirs add nothing)."""
+    prefix = rest.id.removeprefix("rst_")
+    shared: dict[tuple[object, ...], OptionGroupRec] = {}
+    groups: list[OptionGroupRec] = []
+    for cat in rest.menu:
+        for item in cat.items:
+            seen: dict[tuple[object, ...], int] = {}
+            copies = []
+            for group in item.option_groups:
+                sig = group.signature()
+                seen[sig] = seen.get(sig, 0) + 1
+                key = (*sig, seen[sig])  # the same choice twice on one item stays two groups
+                if key not in shared:
+                    n = len(groups) + 1
+                    options = [
+                        o.model_copy(update={"id": f"opt_{prefix}_{n}_{k}", "sold_out": False})
+                        for k, o in enumerate(group.options, 1)
+                    ]
+                    shared[key] = group.model_copy(update={"id": f"opg_{prefix}_{n}", "options": options})
+                    groups.append(shared[key])
+                common = shared[key]
+                options = []
+                for mine, theirs in zip(group.options, common.options, strict=True):
+                    if mine.id != theirs.id:
+                        aliases[mine.id] = theirs.id
+                    options.append(mine.model_copy(update={"id": theirs.id}))
+                copies.append(group.model_copy(update={"id": common.id, "options": options}))
+            item.option_groups = copies
+    return groups
+
+
+def restaurant_of_item(item_id: str) -> str:
+    """The restaurant an item id belongs to: ``itm_<r>_<k>`` is an item of ``rst_<r>`` (fixtures and growth both
+    name them so), which lets an item be found without an index of every dish in the city."""
+    return "rst_" + item_id.removeprefix("itm_").rpartition("_")[0]
+
+
 @dataclass
+class Loaded:
+    """A restaurant with its full menu, ready to serve: items by id and its shared option groups."""
+
+    rest: RestaurantRec
+    items: dict[str, ItemRec]
+    groups: list[OptionGroupRec]
+
+
 class Catalog:
-    """Restaurants by id, items by id, shared option groups (searching them is ``search.Index``)."""
+    """The city's restaurants: every one as light columns (``columns.Columns``: what search and summaries read),
+    the real ones (``resident``: the menus grown ones copy, few) fully in memory, and any other restaurant's full
+    record loaded from the database on first use and kept in a bounded LRU, so the scale pack's 50,000 menus never
+    sit in memory together. ``restaurants``, ``items`` and ``option_groups`` read like dicts over all of them."""
 
-    restaurants: dict[str, RestaurantRec]
-    cuisines: dict[str, CuisineRec]
-    items: dict[str, tuple[RestaurantRec, ItemRec]] = field(default_factory=dict)
-    option_groups: dict[str, list[OptionGroupRec]] = field(default_factory=dict)
-    """Per restaurant, its distinct option groups (availability cleared); items' groups carry their ids."""
-    option_aliases: dict[str, str] = field(default_factory=dict)
-    """Per-item option ids of the fixtures (and of carts saved before sharing) → shared option ids."""
+    def __init__(
+        self,
+        resident: list[RestaurantRec],
+        cuisines: list[CuisineRec],
+        grown: Iterable[dict[str, Any]] = (),
+        load: Callable[[str], dict[str, Any] | None] | None = None,
+        cache_size: int = 2048,
+    ) -> None:
+        from .columns import Columns
 
-    def __post_init__(self) -> None:
-        for rest in self.restaurants.values():
-            self._share_option_groups(rest)
-            for cat in rest.menu:
-                for item in cat.items:
-                    self.items[item.id] = (rest, item)
+        self.cuisines = {c.slug: c for c in cuisines}
+        self.option_aliases: dict[str, str] = {}
+        """Per-item option ids of the fixtures (and of carts saved before sharing) → shared option ids."""
+        self.resident: dict[str, Loaded] = {}
+        for rest in sorted(resident, key=lambda r: r.id):
+            self.resident[rest.id] = self._prepare(rest)
+        self.templates = [entry.rest for entry in self.resident.values()]
+        """The real restaurants in id order: every grown one copies one of these menus (``template``)."""
+        light = [r.model_dump(exclude={"menu"}) for r in self.templates]
+        self.columns: Columns = Columns.build(itertools.chain(grown, light), self.templates)
+        self._load = load
+        self._lru: OrderedDict[str, Loaded] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self.restaurants: Mapping[str, RestaurantRec] = _Restaurants(self)
+        self.items: Mapping[str, tuple[RestaurantRec, ItemRec]] = _Items(self)
+        self.option_groups: Mapping[str, list[OptionGroupRec]] = _Groups(self)
 
-    def _share_option_groups(self, rest: RestaurantRec) -> None:
-        """Give equal option groups of a restaurant's items one id (opg_<r>_<n>) and shared option ids
-        (opt_<r>_<n>_<k>), so a menu lists each group once; per-item sold-out flags stay on the item's copy."""
-        prefix = rest.id.removeprefix("rst_")
-        shared: dict[tuple[object, ...], OptionGroupRec] = {}
-        groups: list[OptionGroupRec] = []
-        for cat in rest.menu:
-            for item in cat.items:
-                seen: dict[tuple[object, ...], int] = {}
-                copies = []
-                for group in item.option_groups:
-                    sig = group.signature()
-                    seen[sig] = seen.get(sig, 0) + 1
-                    key = (*sig, seen[sig])  # the same choice twice on one item stays two groups
-                    if key not in shared:
-                        n = len(groups) + 1
-                        options = [
-                            o.model_copy(update={"id": f"opt_{prefix}_{n}_{k}", "sold_out": False})
-                            for k, o in enumerate(group.options, 1)
-                        ]
-                        shared[key] = group.model_copy(update={"id": f"opg_{prefix}_{n}", "options": options})
-                        groups.append(shared[key])
-                    common = shared[key]
-                    options = []
-                    for mine, theirs in zip(group.options, common.options, strict=True):
-                        self.option_aliases[mine.id] = theirs.id
-                        options.append(mine.model_copy(update={"id": theirs.id}))
-                    copies.append(group.model_copy(update={"id": common.id, "options": options}))
-                item.option_groups = copies
-        self.option_groups[rest.id] = groups
+    def _prepare(self, rest: RestaurantRec) -> Loaded:
+        groups = share_option_groups(rest, self.option_aliases)
+        return Loaded(rest, {item.id: item for cat in rest.menu for item in cat.items}, groups)
+
+    def loaded(self, restaurant_id: str) -> Loaded | None:
+        """The restaurant with its menu: resident, cached, or read from the database now."""
+        entry = self.resident.get(restaurant_id)
+        if entry is not None:
+            return entry
+        with self._lock:
+            entry = self._lru.get(restaurant_id)
+            if entry is not None:
+                self._lru.move_to_end(restaurant_id)
+                return entry
+        if self._load is None or restaurant_id not in self.columns.position:
+            return None
+        doc = self._load(restaurant_id)
+        if doc is None:
+            return None
+        entry = self._prepare(RestaurantRec.model_validate(doc))
+        with self._lock:
+            self._lru[restaurant_id] = entry
+            while len(self._lru) > self._cache_size:
+                self._lru.popitem(last=False)
+        return entry
 
     def canonical_options(self, option_ids: list[str]) -> list[str]:
         """Chosen option ids in their shared, sorted form (older per-item ids still resolve)."""
@@ -174,7 +246,73 @@ class Catalog:
 
     @classmethod
     def from_records(cls, restaurants: list[RestaurantRec], cuisines: list[CuisineRec]) -> Catalog:
-        return cls(restaurants={r.id: r for r in restaurants}, cuisines={c.slug: c for c in cuisines})
+        """A catalog of these restaurants only, all in memory (the real city, or a test's own)."""
+        return cls(restaurants, cuisines)
+
+
+class _Restaurants(Mapping[str, RestaurantRec]):
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def __getitem__(self, restaurant_id: str) -> RestaurantRec:
+        entry = self.catalog.loaded(restaurant_id)
+        if entry is None:
+            raise KeyError(restaurant_id)
+        return entry.rest
+
+    def __contains__(self, restaurant_id: object) -> bool:
+        return restaurant_id in self.catalog.columns.position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.catalog.columns.ids)
+
+    def __len__(self) -> int:
+        return len(self.catalog.columns.ids)
+
+
+class _Items(Mapping[str, tuple[RestaurantRec, ItemRec]]):
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def __getitem__(self, item_id: str) -> tuple[RestaurantRec, ItemRec]:
+        entry = self.catalog.loaded(restaurant_of_item(item_id)) if item_id.startswith("itm_") else None
+        item = entry.items.get(item_id) if entry is not None else None
+        if entry is None or item is None:
+            raise KeyError(item_id)
+        return entry.rest, item
+
+    def __delitem__(self, item_id: str) -> None:
+        """Take a dish off the menu (as a restaurant does between a past order and 'order again')."""
+        entry = self.catalog.loaded(restaurant_of_item(item_id))
+        if entry is None or item_id not in entry.items:
+            raise KeyError(item_id)
+        del entry.items[item_id]
+
+    def __iter__(self) -> Iterator[str]:  # every dish of the city: for tests on the small one
+        for restaurant_id in self.catalog.columns.ids:
+            entry = self.catalog.loaded(restaurant_id)
+            if entry is not None:
+                yield from entry.items
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Groups(Mapping[str, list[OptionGroupRec]]):
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def __getitem__(self, restaurant_id: str) -> list[OptionGroupRec]:
+        entry = self.catalog.loaded(restaurant_id)
+        if entry is None:
+            raise KeyError(restaurant_id)
+        return entry.groups
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.catalog.columns.ids)
+
+    def __len__(self) -> int:
+        return len(self.catalog.columns.ids)
 
 
 def load_cuisines(fixtures_dir: Path) -> list[CuisineRec]:

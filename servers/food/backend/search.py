@@ -15,6 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+import numpy.typing as npt
+
 from shared.errors import shown
 from shared.hours import next_opening
 from shared.schemas.common import GeoPoint, Money
@@ -22,7 +25,11 @@ from shared.schemas.food import MatchedDish
 
 from .catalog import Catalog, CategoryRec, ItemRec, RestaurantRec, bilingual
 
+Ints = npt.NDArray[np.int64]
+
 MAX_DISHES = 3
+MEMO = 512
+"""Queries whose matches are kept (each costs a few KB; the scale pack's name matches more)."""
 MAX_PHRASE = 8  # tokens: longer names are never a query part
 STOPWORDS = frozenset(
     {
@@ -111,27 +118,70 @@ class Dish:
 
 
 @dataclass
+class Lookup:
+    """What a query matched, for every restaurant of the city at once: a score per menu template (for the
+    restaurants whose name does not match any part: most of them) and exceptions for those whose name does."""
+
+    ignored: list[str]
+    base: Ints
+    """Score per template (0 = no match) when the restaurant's name matches no part of the query."""
+    base_dishes: dict[int, list[MatchedDish]]
+    named_at: Ints
+    """Positions (sorted) of the restaurants whose name matches some part, with their own scores below."""
+    named_score: Ints
+    named_key: list[tuple[int, int]]
+    """(template, name pattern) of each, the key of ``named_dishes``."""
+    named_dishes: dict[tuple[int, int], list[MatchedDish]]
+
+    def scores(self, at: Ints, template: Ints) -> Ints:
+        """The score of each restaurant at positions ``at`` (``template``: the columns' template per position)."""
+        out = self.base[template[at]]
+        if len(self.named_at) and len(at):
+            pos = np.searchsorted(self.named_at, at)
+            found = pos < len(self.named_at)
+            found[found] = self.named_at[pos[found]] == at[found]
+            out = out.copy()
+            out[found] = self.named_score[pos[found]]
+        return out
+
+    def dishes(self, position: int, template: int) -> list[MatchedDish]:
+        """The matched dishes of the restaurant at ``position`` as its template's menu names them."""
+        k = int(np.searchsorted(self.named_at, position)) if len(self.named_at) else 0
+        if k < len(self.named_at) and self.named_at[k] == position:
+            return self.named_dishes.get(self.named_key[k], [])
+        return self.base_dishes.get(template, [])
+
+
+@dataclass
 class Index:
-    """The catalog's searchable text, built once (the catalog is static while the app runs)."""
+    """The catalog's searchable text, built once (the catalog is static while the app runs).
+
+    Dishes are indexed per menu template (the real restaurants' menus, which every grown restaurant copies word
+    for word), so matching a query costs the same in the real city and the scale pack; names, which differ per
+    restaurant, are grouped by their text, and a query part is checked once per distinct name."""
 
     catalog: Catalog
-    names: dict[str, str] = field(default_factory=dict)
-    dishes: dict[str, list[Dish]] = field(default_factory=dict)
-    blobs: dict[str, str] = field(default_factory=dict)
+    dishes: list[list[Dish]] = field(default_factory=list)
+    blobs: list[str] = field(default_factory=list)
     phrases: set[tuple[str, ...]] = field(default_factory=set)
     everything: str = ""
-    _memo: dict[str, tuple[dict[str, tuple[int, list[MatchedDish]]], list[str]]] = field(default_factory=dict)
+    names: str = ""
+    members: list[Ints] = field(default_factory=list)
+    """Positions of the restaurants of each name group."""
+    _memo: dict[str, Lookup] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for rest in self.catalog.restaurants.values():
-            self.names[rest.id] = f"{rest.name} {rest.name_zh}".lower()
+        cols = self.catalog.columns
+        for rest in self.catalog.templates:
             dishes = [self._dish(item, cat) for cat in rest.menu for item in cat.items]
-            self.dishes[rest.id] = dishes
-            self.blobs[rest.id] = " | ".join(
-                [self.names[rest.id], *(d.text for d in dishes), *(o.text for d in dishes for o in d.options)]
-            )
-        self.everything = " | ".join(self.blobs.values())
-        for rest in self.catalog.restaurants.values():
+            self.dishes.append(dishes)
+            self.blobs.append(" | ".join([*(d.text for d in dishes), *(o.text for d in dishes for o in d.options)]))
+        self.names = " | ".join(cols.name_texts)
+        self.everything = " | ".join([self.names, *self.blobs])
+        order = np.argsort(cols.name_group, kind="stable")
+        bounds = np.searchsorted(cols.name_group[order], np.arange(len(cols.name_texts) + 1))
+        self.members = [order[bounds[g] : bounds[g + 1]] for g in range(len(cols.name_texts))]
+        for rest in self.catalog.templates:
             for cat in rest.menu:
                 self._learn(cat.name_zh, chinese_only=True)
                 for item in cat.items:
@@ -212,9 +262,16 @@ class Index:
     def known(self, part: Part) -> bool:
         return bool(part.cuisines) or any(hit(t, self.everything) for t in part.terms)
 
-    def lookup(self, query: str) -> tuple[dict[str, tuple[int, list[MatchedDish]]], list[str]]:
-        """Restaurants matching ``query`` → (relevance, matched dishes), and the query words left out
-        because nothing in the catalog has them. Memoized: the catalog is static."""
+    def named(self, part: Part) -> set[int]:
+        """The name groups whose text matches the part (a quick look at all names first: most parts hit none)."""
+        terms = [t for t in part.terms if t in self.names]
+        if not terms:
+            return set()
+        return {g for g, text in enumerate(self.catalog.columns.name_texts) if any(hit(t, text) for t in terms)}
+
+    def lookup(self, query: str) -> Lookup:
+        """Every restaurant's match for ``query``, and the query words left out because nothing in the catalog
+        has them. Memoized: the catalog is static."""
         key = query.strip().lower()
         memo = self._memo.get(key)
         if memo is not None:
@@ -223,37 +280,80 @@ class Index:
         parts = [self.part(w) for w in words]
         kept = [p for p in parts if self.known(p)]
         ignored = [p.literal for p in parts if not self.known(p)]
-        found: dict[str, tuple[int, list[MatchedDish]]] = {}
         alternatives = [kept] if kept else []
         whole = self.part(key)
         if key and [whole.literal] != [p.literal for p in kept]:
             alternatives.append([whole])  # the query as one phrase, as a name or dish may spell it
-        for rest in self.catalog.restaurants.values():
-            best: tuple[int, list[MatchedDish]] = (0, [])
-            for alternative in alternatives:
-                scored = self.match(rest, alternative)
-                if scored[0] > best[0]:
-                    best = scored
-            if best[0]:
-                found[rest.id] = best
-        result = (found, ignored if kept else [])
-        if len(self._memo) > 2048:
+        flat = [p for alternative in alternatives for p in alternative]
+        hits = [self.named(p) for p in flat]
+        templates = len(self.catalog.templates)
+        none = (False,) * len(flat)
+        base = np.zeros(templates, np.int64)
+        base_dishes: dict[int, list[MatchedDish]] = {}
+        for t in range(templates):
+            score, dishes = self._best(t, alternatives, none)
+            base[t] = score
+            if score:
+                base_dishes[t] = dishes
+        patterns: dict[tuple[bool, ...], list[int]] = {}
+        for g in sorted(set().union(*hits)):
+            patterns.setdefault(tuple(g in h for h in hits), []).append(g)
+        cols = self.catalog.columns
+        at_parts: list[Ints] = []
+        score_parts: list[Ints] = []
+        keys: list[tuple[int, int]] = []
+        named_dishes: dict[tuple[int, int], list[MatchedDish]] = {}
+        for pid, (pattern, groups) in enumerate(patterns.items()):
+            at = np.concatenate([self.members[g] for g in groups])
+            lut = np.zeros(templates, np.int64)
+            for t in np.unique(cols.template[at]).tolist():
+                lut[t], named_dishes[(t, pid)] = self._best(t, alternatives, pattern)
+            at_parts.append(at)
+            score_parts.append(lut[cols.template[at]])
+            keys += [(t, pid) for t in cols.template[at].tolist()]
+        named_at = np.concatenate(at_parts) if at_parts else np.zeros(0, np.int64)
+        order = np.argsort(named_at, kind="stable")
+        result = Lookup(
+            ignored=ignored if kept else [],
+            base=base,
+            base_dishes=base_dishes,
+            named_at=named_at[order],
+            named_score=(np.concatenate(score_parts) if score_parts else np.zeros(0, np.int64))[order],
+            named_key=[keys[k] for k in order.tolist()],
+            named_dishes=named_dishes,
+        )
+        if len(self._memo) > MEMO:
             self._memo.clear()
         self._memo[key] = result
         return result
 
-    # ----- one restaurant ------------------------------------------------------------------------
-    def match(self, rest: RestaurantRec, parts: list[Part]) -> tuple[int, list[MatchedDish]]:
-        """Relevance of ``rest`` for every part of the query (0 = no match) and the dishes that matched."""
-        name = self.names[rest.id]
-        blob = self.blobs[rest.id]
-        in_name = [any(hit(t, name) for t in p.terms) for p in parts]
+    def _best(
+        self, template: int, alternatives: list[list[Part]], in_name: tuple[bool, ...]
+    ) -> tuple[int, list[MatchedDish]]:
+        """The best match of a template's menu over the query's alternatives, the name matching as ``in_name``
+        says (one flag per part of every alternative, in order)."""
+        best: tuple[int, list[MatchedDish]] = (0, [])
+        offset = 0
+        for alternative in alternatives:
+            flags = list(in_name[offset : offset + len(alternative)])
+            offset += len(alternative)
+            scored = self.match(template, alternative, flags)
+            if scored[0] > best[0]:
+                best = scored
+        return best
+
+    # ----- one menu ------------------------------------------------------------------------------
+    def match(self, template: int, parts: list[Part], in_name: list[bool]) -> tuple[int, list[MatchedDish]]:
+        """Relevance of a restaurant serving the template's menu for every part of the query (0 = no match) and
+        the dishes that matched; ``in_name`` says which parts the restaurant's own name matches."""
+        rest = self.catalog.templates[template]
+        blob = self.blobs[template]
         by_place = [n or bool(p.cuisines.intersection(rest.cuisines)) for n, p in zip(in_name, parts, strict=True)]
         for placed, p in zip(by_place, parts, strict=True):
             if not placed and not any(hit(t, blob) for t in p.terms):
                 return 0, []
         found: list[tuple[tuple[int, int, int, int], MatchedDish]] = []
-        for index, dish in enumerate(self.dishes[rest.id]):
+        for index, dish in enumerate(self.dishes[template]):
             scored = self._dish_match(dish, parts, by_place)
             if scored is not None:
                 own, literal, matched = scored

@@ -4,16 +4,24 @@ Users and their addresses are the shared account's (``shared.account.sandbox`` s
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import String, cast, func, literal
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from shared.account import Sandbox, require_schema
 
+from .catalog import Catalog, CuisineRec, RestaurantRec
 from .models import CouponRow, MetaRow, RestaurantRow
 
+GROWN = "rst_g"
+"""Grown restaurants' ids start so (``shared.growth.restaurants``); no real one's does."""
 FIXTURE_VERSION = "2"
 """2: users, addresses, quotes and the wallet moved to the shared account."""
 
@@ -29,13 +37,73 @@ def is_seeded(session: Session) -> bool:
 
 
 def seed(session: Session, sandbox: Sandbox) -> None:
+    """The real city's restaurants and coupons; a grown sandbox (``sandbox.scale`` > 1) adds its districts'
+    restaurants and the crowd's past orders in bulk (``growth``)."""
     fixtures_dir = sandbox.fixtures_dir
-    for rest in _read(fixtures_dir / "food" / "restaurants.json")["restaurants"]:
+    real = _read(fixtures_dir / "food" / "restaurants.json")["restaurants"]
+    for rest in real:
         session.add(RestaurantRow(id=rest["id"], data=rest))
     for coupon in _read(fixtures_dir / "food" / "coupons.json")["coupons"]:
         session.add(CouponRow(code=coupon["code"].upper(), data=coupon))
     session.add(MetaRow(key="fixture_version", value=FIXTURE_VERSION))
+    if sandbox.scale > 1:
+        from . import growth  # the growth code needs the service's cart naming; the plain seed does not
+
+        templates = Catalog([RestaurantRec.model_validate(r) for r in real], []).templates
+        growth.grow(session, fixtures_dir, sandbox.scale, {t.id: t for t in templates}, sandbox.clock.now())
 
 
 def restaurants(session: Session) -> list[dict[str, Any]]:
     return [row.data for row in session.exec(select(RestaurantRow).order_by(RestaurantRow.id)).all()]
+
+
+def load_catalog(engine: Engine, cuisines: list[CuisineRec]) -> Catalog:
+    """The catalog over the sandbox's restaurants: the real ones in memory, every one as light columns (the grown
+    ones' documents read without their menus, which the database strips, and dropped once their columns are
+    taken), grown menus read by id when needed."""
+    table = RestaurantRow.__table__  # type: ignore[attr-defined]
+    grown = table.c.id.startswith(GROWN)
+    with engine.connect() as conn:
+        real = [
+            RestaurantRec.model_validate(doc)
+            for doc in conn.execute(core_select(table.c.data).where(~grown).order_by(table.c.id)).scalars()
+        ]
+        if conn.execute(core_select(table.c.id).where(grown).limit(1)).first() is None:
+            return Catalog(real, cuisines)  # the real city: everything resident, nothing to load later
+        light = conn.execution_options(yield_per=5000).execute(
+            core_select(_without_menu(table.c.data, engine)).where(grown)
+        )
+        docs = (json.loads(doc) if isinstance(doc, str) else doc for doc in light.scalars())
+        gc.disable()  # 50,000 short-lived documents would set off a full collection every few thousand
+        try:
+            return Catalog(real, cuisines, grown=docs, load=lambda rid: _document(engine, rid))
+        finally:
+            gc.enable()
+
+
+def _without_menu(data: Any, engine: Engine) -> Any:
+    """The document minus its menu, computed by the database (the menus are 4/5 of the scale pack's catalog)."""
+    if engine.dialect.name == "postgresql":
+        return cast(data, JSONB).op("-")(literal("menu", String))
+    return func.json_remove(data, "$.menu")
+
+
+def _document(engine: Engine, restaurant_id: str) -> dict[str, Any] | None:
+    """One restaurant's document, read by id when the catalog first needs its menu, which may be in the middle
+    of a write (an 'order again' refilling a cart). On SQLite every SQLAlchemy transaction opens with ``BEGIN
+    IMMEDIATE`` (``shared.kit.db``), which would wait for that very write to end: so read on a bare connection in
+    autocommit, which WAL lets read beside the writer. PostgreSQL readers never wait for writers."""
+    table = RestaurantRow.__table__  # type: ignore[attr-defined]
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute(f"SELECT data FROM {table.name} WHERE id = ?", (restaurant_id,))
+            row = cur.fetchone()
+            cur.close()
+        finally:
+            raw.close()
+        return json.loads(row[0]) if row is not None else None
+    with engine.connect() as conn:
+        doc = conn.execute(core_select(table.c.data).where(table.c.id == restaurant_id)).scalar_one_or_none()
+    return dict(doc) if doc is not None else None

@@ -11,20 +11,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from sqlmodel import Session
 
 from shared.account import Sandbox
+from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
-from shared.geo import haversine_m, require_in_city
-from shared.hours import describe_day, describe_week_short, is_open, today_key
+from shared.geo import CITY_NAME, haversine_m, require_in_city
+from shared.hours import describe_day, describe_week_short, is_open, next_opening, today_key
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
 from shared.schemas.account import Address
-from shared.schemas.common import GeoPoint, Money, check_id, page_slice
+from shared.schemas.common import GeoPoint, Money, PageInfo, check_id
 from shared.schemas.food import (
     Cart,
     CartLine,
@@ -50,10 +53,13 @@ from .catalog import Catalog, RestaurantRec, bilingual
 from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
-from .search import Index, LeftOut
+from .ranking import cursor_key, id_rank, minute_of_week, sort_columns
+from .search import Index, LeftOut, Lookup
 
 MAX_QUANTITY = 50
 MAX_LINES = 50
+MENUS = 1024
+"""Wire menus kept built (the scale pack has 50,000 restaurants: only the recently viewed stay)."""
 """Different lines (a dish with its options) in one cart: a meal, not a warehouse order."""
 
 
@@ -84,7 +90,8 @@ class FoodService:
         self.index = Index(catalog)
         self.coupons = Coupons(catalog, currency)
         self.currency = currency
-        self._menus: dict[str, Menu] = {}
+        self._menus: OrderedDict[str, Menu] = OrderedDict()
+        self.scale = sandbox.scale
         self.reads = ReadCache(self.clock)
 
     # ----- helpers -------------------------------------------------------------------
@@ -133,7 +140,7 @@ class FoodService:
         if address_id:
             return self.saved_address(session, user_id, address_id).location
         if lat or lng:
-            return require_in_city(GeoPoint(lat=lat, lng=lng))
+            return require_in_city(GeoPoint(lat=lat, lng=lng), scale=self.scale)
         default = self.accounts.default_address(session, user_id)
         if default is None:
             raise InvalidInputError(
@@ -157,50 +164,96 @@ class FoodService:
         cursor: str = "",
         max_min_order_minor: int = 0,
     ) -> RestaurantPage:
+        """Restaurants that deliver to the point, ranked; a page after the cursor's restaurant.
+
+        Vectorised over the restaurants near the point (``columns.Columns``): the text match is a score per
+        restaurant from ``search.Index``, distance, fee, delivery time and open-now are numpy columns, and wire
+        models are built only for the page returned."""
         with Session(self.engine) as session:
             near = self._where(session, user_id, address_id, lat, lng)
         now = self.now()
         q = query.strip()
-        matches, ignored = self.index.lookup(q) if q else (None, [])
-        # Rank on plain tuples; build wire models only for the page that is returned.
-        ranked: list[tuple[tuple[object, ...], RestaurantRec, list[MatchedDish]]] = []
-        left = LeftOut()
-        for rest in self.catalog.restaurants.values():
-            score, dishes = (0, []) if matches is None else matches.get(rest.id, (0, []))
-            if matches is not None and not score:
-                continue
-            left.matched += 1
-            distance = pricing.delivery_distance_m(rest, near)
-            if distance > rest.delivery.radius_m:
-                left.far(rest, distance)
-                continue
-            open_ = is_open(rest.opening_hours, now)
-            if open_now and not open_:
-                left.shut(rest, now)
-                continue
-            if max_min_order_minor and rest.delivery.min_order_minor > max_min_order_minor:
-                left.dear(rest)
-                continue
-            key: tuple[object, ...] = {
-                "relevance": (-score, not open_, -rest.rating, distance, rest.id),
-                "distance": (distance, rest.id),
-                "rating": (-rest.rating, -rest.rating_count, rest.id),
-                "delivery_time": (pricing.eta_minutes(rest, distance), distance, rest.id),
-                "fee": (pricing.delivery_fee_minor(rest, distance), distance, rest.id),
-                "min_order": (rest.delivery.min_order_minor, distance, rest.id),
-            }[sort]
-            ranked.append((key, rest, dishes))
-        ranked.sort(key=lambda entry: entry[0])
-        page, info = page_slice(ranked, cursor, limit)
+        cols = self.catalog.columns
+        look = self.index.lookup(q) if q else None
+        at = cols.near(near.lat, near.lng)
+        score = look.scores(at, cols.template) if look is not None else np.zeros(len(at), np.int64)
+        if look is not None:
+            at, score = at[score > 0], score[score > 0]
+        distance = cols.road_distance(at, near.lat, near.lng)
+        open_ = cols.open_mask(minute_of_week(now))[cols.hours[at]]
+        keep = distance <= cols.radius[at]
+        if open_now:
+            keep &= open_
+        if max_min_order_minor:
+            keep &= cols.min_order[at] <= max_min_order_minor
+        at, score, distance, open_ = at[keep], score[keep], distance[keep], open_[keep]
+        columns = sort_columns(cols, sort, at, score, distance, open_)
+        order = np.lexsort(columns[::-1])
+        ranked = [c[order] for c in columns]
+        after = read_cursor(cursor)
+        if isinstance(after, int):
+            start = after
+        else:
+            if len(after) != len(ranked) or not isinstance(after[-1], str):
+                raise not_our_cursor(cursor)
+            start = count_through(ranked, (*after[:-1], id_rank(cols.ids, after[-1])))
+        page = order[start : start + limit]
+        more = start + limit < len(order)
+        next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols)) if more else ""
+        ignored = look.ignored if look is not None else []
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
-        if not ranked:
+        if not len(order):
+            left = self._left_out(look, near, now, open_now, max_min_order_minor)
             note.append(left.why(q, near, max_min_order_minor, self.money))
-        return RestaurantPage(
-            restaurants=[self._summary(rest, near, now, dishes) for _, rest, dishes in page],
-            page=info,
-            near=near,
-            note=" ".join(note),
-        )
+        summaries = []
+        for k in page.tolist():
+            i, t = int(at[k]), int(cols.template[at[k]])
+            dishes = self._own_dishes(look.dishes(i, t), cols.ids[i], t) if look is not None else []
+            summaries.append(self._summary(cols.record(i), near, now, dishes))
+        info = PageInfo(next_cursor=next_cursor, total=len(order))
+        return RestaurantPage(restaurants=summaries, page=info, near=near, note=" ".join(note))
+
+    def _own_dishes(self, dishes: list[MatchedDish], restaurant_id: str, template: int) -> list[MatchedDish]:
+        """A template's matched dishes under the restaurant's own item ids (a grown one renames them)."""
+        model = self.catalog.templates[template].id
+        if model == restaurant_id:
+            return dishes
+        old, new = "itm_" + model.removeprefix("rst_"), "itm_" + restaurant_id.removeprefix("rst_")
+        return [d.model_copy(update={"item_id": new + d.item_id.removeprefix(old)}) for d in dishes]
+
+    def _left_out(self, look: Lookup | None, near: GeoPoint, now: datetime, open_now: bool, cap: int) -> LeftOut:
+        """Why a search found nothing, over the whole city (rare, so a plain pass over every restaurant)."""
+        cols = self.catalog.columns
+        at = np.arange(len(cols), dtype=np.int64)
+        if look is not None:
+            at = at[look.scores(at, cols.template) > 0]
+        left = LeftOut(matched=len(at))
+        distance = cols.road_distance(at, near.lat, near.lng)
+        far = distance > cols.radius[at]
+        left.out_of_range = int(far.sum())
+        if left.out_of_range:
+            beyond = distance[far] - cols.radius[at[far]]
+            k = int(np.lexsort((at[far], distance[far], beyond))[0])
+            left.nearest = (int(beyond[k]), int(distance[far][k]), cols.record(int(at[far][k])))
+        at = at[~far]
+        if open_now:
+            open_ = cols.open_mask(minute_of_week(now))[cols.hours[at]]
+            opens: dict[int, datetime | None] = {}
+            for i in at[~open_].tolist():
+                left.closed += 1
+                h = int(cols.hours[i])
+                if h not in opens:
+                    opens[h] = next_opening(cols.schedules[h], now)
+                nxt = opens[h]
+                if nxt is not None and (left.opens is None or nxt < left.opens[0]):
+                    left.opens = (nxt, cols.record(i))
+            at = at[open_]
+        if cap:
+            dear = at[cols.min_order[at] > cap]
+            left.over_min = len(dear)
+            if len(dear):
+                left.lowest = cols.record(int(dear[np.argmin(cols.min_order[dear])]))
+        return left
 
     def restaurant_detail(self, user_id: str, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
         rest = self.restaurant(restaurant_id)
@@ -215,7 +268,11 @@ class FoodService:
         return RestaurantDetail(
             restaurant=RestaurantInfo(
                 **dict(summary),
-                address=f"{rest.street_address}, {rest.postcode} Helsinki".replace(" ,", ","),
+                address=(
+                    f"{rest.street_address}, {rest.district}, {CITY_NAME}"  # a grown district's copy of a real street
+                    if rest.district
+                    else f"{rest.street_address}, {rest.postcode} {CITY_NAME}".replace(" ,", ",")
+                ),
                 location=rest.location,
                 opening_hours=describe_week_short(rest.opening_hours),
                 packaging_fee=self.money(rest.delivery.packaging_fee_minor),
@@ -231,8 +288,10 @@ class FoodService:
         groups are listed once and items name theirs by id, option prices are integer extras in
         the menu's currency with the amount in the option's name, and false/empty fields are left out.
         """
-        if rest.id in self._menus:
-            return self._menus[rest.id]
+        cached = self._menus.get(rest.id)
+        if cached is not None:
+            self._menus.move_to_end(rest.id)
+            return cached
         menu = Menu(
             currency=self.currency,
             option_groups=[
@@ -273,6 +332,8 @@ class FoodService:
             ],
         )
         self._menus[rest.id] = menu
+        while len(self._menus) > MENUS:
+            self._menus.popitem(last=False)
         return menu
 
     def _option_label(self, name: str, extra_minor: int) -> str:

@@ -52,8 +52,8 @@ class FoodEnv:
         return snapshot(self.engine, FoodTable.metadata)
 
 
-def make_env(tmp_path: Path, database_url: str = "") -> FoodEnv:
-    settings = sandbox_settings("food", tmp_path, LUNCH, database_url)
+def make_env(tmp_path: Path, database_url: str = "", scale: int = 1) -> FoodEnv:
+    settings = sandbox_settings("food", tmp_path, LUNCH, database_url, scale=scale)
     sandbox = prepare(settings, engine=fresh_engine(settings))
     app = create_app(settings, sandbox=sandbox)
     return FoodEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))

@@ -1,0 +1,57 @@
+"""The order of a restaurant search as sort-key columns, and cursors that name the last restaurant shown.
+
+Every sort ends with the restaurant's id (its position in the id-ordered columns), so keys are unique and a
+cursor holding the last key shown starts the next page right after that restaurant, whatever opened, closed or
+moved since (an offset would skip or repeat restaurants when the list changed between pages).
+"""
+
+from __future__ import annotations
+
+import bisect
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from shared.geo import CITY_TZ
+from shared.schemas.food import SortKey
+
+from .columns import Columns
+
+Ints = npt.NDArray[np.int64]
+Column = npt.NDArray[Any]
+
+
+def minute_of_week(at: datetime) -> int:
+    """Minutes since Monday 00:00 local time, as ``shared.hours.is_open`` counts them."""
+    local = at.astimezone(CITY_TZ)
+    return local.weekday() * 1440 + local.hour * 60 + local.minute
+
+
+def sort_columns(
+    cols: Columns, sort: SortKey, at: Ints, score: Ints, distance: Ints, open_: npt.NDArray[np.bool_]
+) -> list[Column]:
+    """The sort key of each restaurant at ``at``, as columns, most significant first, the position last."""
+    if sort == "relevance":
+        return [-score, (~open_).astype(np.int64), -cols.rating[at], distance, at]
+    if sort == "distance":
+        return [distance, at]
+    if sort == "rating":
+        return [-cols.rating[at], -cols.rating_count[at], at]
+    if sort == "delivery_time":
+        return [cols.eta(at, distance), distance, at]
+    if sort == "fee":
+        return [cols.fee(at, distance), distance, at]
+    return [cols.min_order[at], distance, at]
+
+
+def cursor_key(ranked: list[Column], k: int, cols: Columns) -> list[Any]:
+    """The key of the ``k``-th ranked restaurant as a cursor carries it: plain numbers, then its id."""
+    return [v.item() for v in (c[k] for c in ranked[:-1])] + [cols.ids[int(ranked[-1][k])]]
+
+
+def id_rank(ids: list[str], restaurant_id: str) -> float:
+    """The position a cursor's id sorts at: its own, or half a step before where it would be inserted."""
+    p = bisect.bisect_left(ids, restaurant_id)
+    return p if p < len(ids) and ids[p] == restaurant_id else p - 0.5
