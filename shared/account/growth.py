@@ -23,7 +23,7 @@ from .accounts import fold_label
 from .models import AddressRow, LedgerRow, UserRow, WalletRow
 
 USERS_PER_SCALE = 1000
-"""Accounts added per scale step: the scale pack (``--scale 100``) has 100,000 of them."""
+"""Accounts added per scale step: the scale pack (``--scale 100``) has 100,000 of them besides the fixture users."""
 BATCH = 5000
 
 GIVEN = ("Aino", "Eero", "Wei", "Li", "Sanna", "Mikko", "Yan", "Hui", "Ella", "Oskari", "Xin", "Jun", "Helmi", "Leo")
@@ -40,7 +40,7 @@ def crowd(scale: int, opened: datetime, fixtures_dir: Path) -> Iterator[dict[str
     sites = anchor_sites(fixtures_dir)
     city = tiles(scale)
     rows: dict[str, list[dict[str, Any]]] = {"users": [], "wallets": [], "ledger": [], "addresses": []}
-    for n in range(1, USERS_PER_SCALE * (scale - 1) + 1):
+    for n in range(1, USERS_PER_SCALE * scale + 1):
         uid = crowd_user_id(n)
         where = city[1 + (n - 1) % (len(city) - 1)]
         site = sites[rng.randrange(len(sites))]

@@ -200,7 +200,7 @@ def test_sandbox_create_grows_the_city_and_a_later_scale_setting_does_not_change
     shown = run(tmp_path, "sandbox", "show", LIFESTYLE_SCALE="5")
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith("Created a scale-2 sandbox")
-    assert "scale 2 · 1,005 users" in shown.stdout  # the 5 fixture users and 1,000 per step beyond the real city
+    assert "scale 2 · 2,005 users" in shown.stdout  # the 5 fixture users and 1,000 per step
     assert "only applies to a new sandbox" in shown.stderr and "created at scale 2" in shown.stderr
     for vertical in ("food", "tickets", "movies", "nav"):
         assert f"  {vertical}: " in shown.stdout

@@ -55,7 +55,7 @@ def test_a_grown_city_has_restaurants_and_crowd_orders_in_proportion_to_its_scal
     assert restaurants == REAL_RESTAURANTS + (SCALE - 1) * RESTAURANTS_PER_TILE
     assert restaurants >= 50_000 * SCALE // 100  # the scale pack's floor, scaled
     assert len(service(grown).catalog.columns) == restaurants
-    crowd = (SCALE - 1) * USERS_PER_SCALE
+    crowd = SCALE * USERS_PER_SCALE
     assert count(grown, OrderRow) >= crowd  # every crowd user ordered at least once
 
 
