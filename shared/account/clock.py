@@ -38,6 +38,11 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 READ_STATE = "SELECT sim_anchor, real_anchor, scale, clock_version, book_version FROM account_state WHERE id = 1"
 PG_WALL = "SELECT extract(epoch from clock_timestamp())"
+READ_STATE_PG = (
+    "SELECT sim_anchor, real_anchor, scale, clock_version, book_version, extract(epoch from clock_timestamp()) "
+    "FROM account_state WHERE id = 1"
+)
+"""The state and the database host's wall clock in one round trip."""
 
 
 class SandboxClock(SimClock):
@@ -74,19 +79,24 @@ class SandboxClock(SimClock):
         if session is not None:
             self._read(session)
             return
+        postgres = self.engine.dialect.name == "postgresql"
         raw = self.engine.raw_connection()
         try:
+            if postgres:  # one read on its own: no transaction to open and roll back (two round trips fewer)
+                raw.driver_connection.autocommit = True  # type: ignore[union-attr]
             cursor = raw.cursor()
-            cursor.execute(READ_STATE)
+            cursor.execute(READ_STATE_PG if postgres else READ_STATE)
             found = cursor.fetchone()
-            if self.engine.dialect.name == "postgresql":  # servers on several hosts: measure time on the database's
-                cursor.execute(PG_WALL)
-                db_wall = cursor.fetchone()
-                self._skew = float(db_wall[0]) - time.time() if db_wall else 0.0
             cursor.close()
-            raw.rollback()  # ends the implicit read transaction PostgreSQL opened; nothing on SQLite
+            if not postgres:
+                raw.rollback()  # nothing to end on SQLite, but say so to the pool
         finally:
+            if postgres:
+                raw.driver_connection.autocommit = False  # type: ignore[union-attr]
             raw.close()
+        if found is not None and postgres:  # servers on several hosts: measure time on the database's
+            self._skew = float(found[5]) - time.time()
+            found = found[:5]
         if found is None:
             raise RuntimeError("the sandbox has no state row: open it with shared.account.open_sandbox")
         sim, real, scale, clock_version, book_version = found

@@ -16,7 +16,9 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import anyio.to_thread
-from sqlalchemy import delete
+from sqlalchemy import delete, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import Headers
@@ -24,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import ConflictError, InvalidInputError, LifestyleError
 from shared.kit.asgi import send_error
-from shared.kit.db import session_scope
+from shared.kit.db import is_sqlite, session_scope, statement_scope
 from shared.kit.signing import ServiceKey
 
 from .models import IdempotencyRow
@@ -34,6 +36,9 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEEP = timedelta(days=1)
 ABANDONED_AFTER = timedelta(seconds=60)  # a first attempt that never finished (its process died)
 MAX_KEY = 255
+PRUNE_EVERY = 512
+"""Keys recorded by one process between two sweeps of answers older than ``KEEP``."""
+_NEW = {"status": 0, "body": b"", "content_type": ""}
 
 
 def _valid(key: str) -> bool:
@@ -45,6 +50,10 @@ class IdempotencyMiddleware:
         self.app = app
         self.engine = engine
         self.keys = keys
+        self._table = IdempotencyRow.__table__  # type: ignore[attr-defined]
+        dialect_insert = sqlite_insert if is_sqlite(engine) else pg_insert
+        self._record = dialect_insert(self._table).on_conflict_do_nothing(index_elements=["user_id", "key"])
+        self._recorded = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in WRITES:
@@ -83,8 +92,21 @@ class IdempotencyMiddleware:
         await self._first(scope, body, send, user, key)
 
     def _begin(self, user: str, key: str, digest: str) -> IdempotencyRow | LifestyleError | None:
-        """The stored answer to replay, an error to send, or None: this request is the first (now recorded)."""
+        """The stored answer to replay, an error to send, or None: this request is the first (now recorded).
+
+        Every write passes here, so the common case — a key never seen — is one statement that records it
+        (``INSERT … ON CONFLICT DO NOTHING``, committing by itself); only a key seen before is read back.
+        """
         now = datetime.now(UTC)
+        with statement_scope(self.engine) as conn:
+            recorded = conn.execute(self._record, {**_NEW, "user_id": user, "key": key, "fingerprint": digest,
+                                                   "created_at": now}).rowcount  # fmt: skip
+        self._recorded += 1
+        if self._recorded % PRUNE_EVERY == 0:
+            self._prune(now)
+        return None if recorded else self._seen_before(user, key, digest, now)
+
+    def _seen_before(self, user: str, key: str, digest: str, now: datetime) -> IdempotencyRow | LifestyleError | None:
         try:
             with session_scope(self.engine) as session:
                 row = session.get(IdempotencyRow, (user, key))
@@ -105,16 +127,15 @@ class IdempotencyMiddleware:
                         return _still_running()
                     session.delete(row)
                     session.flush()
-                session.exec(
-                    delete(IdempotencyRow).where(
-                        IdempotencyRow.user_id == user,  # type: ignore[arg-type]
-                        IdempotencyRow.created_at < now - KEEP,  # type: ignore[arg-type]
-                    )
-                )
                 session.add(IdempotencyRow(user_id=user, key=key, fingerprint=digest, created_at=now))
         except IntegrityError:  # another first attempt got in at the same moment
             return _still_running()
         return None
+
+    def _prune(self, now: datetime) -> None:
+        """Forget answers older than a day (every ``PRUNE_EVERY`` keys recorded here, not on every write)."""
+        with statement_scope(self.engine) as conn:
+            conn.execute(delete(self._table).where(self._table.c.created_at < now - KEEP))
 
     async def _first(self, scope: Scope, body: bytes, send: Send, user: str, key: str) -> None:
         status = 0
@@ -150,15 +171,14 @@ class IdempotencyMiddleware:
                 await anyio.to_thread.run_sync(self._finish, user, key, kept, content_type, b"".join(chunks))
 
     def _finish(self, user: str, key: str, status: int, content_type: str, body: bytes) -> None:
-        with session_scope(self.engine) as session:
-            row = session.get(IdempotencyRow, (user, key))
-            if row is None:
-                return
-            if not 200 <= status < 300:
-                session.delete(row)  # not an answer to keep: a retry runs again
-                return
-            row.status, row.content_type, row.body = status, content_type, body
-            session.add(row)
+        """Keep a success for the retries (one statement); forget anything else, so a retry runs again."""
+        t = self._table
+        mine = (t.c.user_id == user) & (t.c.key == key)
+        with statement_scope(self.engine) as conn:
+            if 200 <= status < 300:
+                conn.execute(update(t).where(mine).values(status=status, content_type=content_type, body=body))
+            else:
+                conn.execute(delete(t).where(mine))
 
 
 def _still_running() -> ConflictError:

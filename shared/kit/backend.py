@@ -12,6 +12,8 @@ import secrets
 from collections.abc import Callable
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -149,16 +151,49 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 
 class ClockRefresh:
     """Re-reads the sandbox clock before every request, so a change made by another process (or
-    ``lifestyle-mcp clock``) is in force for the very next request here."""
+    ``lifestyle-mcp clock``) is in force for the very next request here.
+
+    On PostgreSQL the read runs in a worker thread (a database round trip must not stall the event
+    loop), and requests share reads: each waits for a read that *started after it arrived* — never one
+    already under way, which might have missed a change committed just before the request — so under
+    load one read serves every request that came in while the previous one ran. On SQLite the read is a
+    look at a local file that never waits for a lock (WAL: readers do not block), about 15 µs: it runs
+    right here, as a thread hop would cost several times that.
+    """
 
     def __init__(self, app: ASGIApp, *, clock: SandboxClock) -> None:
         self.app = app
         self.clock = clock
+        self._inline = clock.engine.dialect.name == "sqlite"
+        self._started = 0  # reads begun so far
+        self._finished = 0  # the newest read that has finished
+        self._running: anyio.Event | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            self.clock.refresh()
+            if self._inline:
+                self.clock.refresh()
+            else:
+                await self.fresh()
         await self.app(scope, receive, send)
+
+    async def fresh(self) -> None:
+        """Return once a read that began after this call has finished (and raise what it raised)."""
+        wanted = self._started + 1  # a read already running began before this request arrived
+        while self._finished < wanted:
+            running = self._running
+            if running is not None:
+                await running.wait()
+                continue
+            self._started += 1
+            number, self._running = self._started, anyio.Event()
+            done = self._running
+            try:
+                await anyio.to_thread.run_sync(self.clock.refresh)
+                self._finished = number
+            finally:  # a read that failed serves nobody: whoever waited on it reads again (and sees the error)
+                self._running = None
+                done.set()
 
 
 def backend_hosts(settings: Settings) -> list[str]:

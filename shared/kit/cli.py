@@ -14,6 +14,7 @@ import importlib
 import ipaddress
 import json
 import logging
+import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -127,6 +128,9 @@ def parser_for(vertical: Vertical) -> argparse.ArgumentParser:
     backend = sub.add_parser("backend", help="serve the mocked provider HTTP API alone")
     backend.add_argument("--host", dest="backend_host", default="127.0.0.1")
     backend.add_argument("--port", dest="backend_port", type=int, default=vertical.default_port + 1000)
+    backend.add_argument(
+        "--workers", type=int, default=1, help="provider processes sharing the port (one per core; POSIX only)"
+    )
     sub.add_parser("reset", help="rebuild the whole sandbox (every server's data, the account, the clock)")
     add_migrate(sub)
     sub.add_parser("openapi", help="print the provider API's OpenAPI document")
@@ -239,6 +243,10 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
         import uvicorn
 
         check_bind(args.backend_host, settings)
+        if args.workers > 1:
+            vertical.prepare(settings)  # migrate and seed once, before the workers open the sandbox together
+            serve_workers(lambda: vertical.create_app(settings), args.backend_host, args.backend_port, args.workers)
+            return
         uvicorn.run(
             vertical.create_app(settings),
             host=args.backend_host,
@@ -284,6 +292,48 @@ def serve_http(vertical: Vertical, settings: Settings, host: str, port: int, *, 
         )
     log.warning("%s-mcp serving streamable HTTP at http://%s:%d/mcp", vertical.name, host, port)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S)
+
+
+def serve_workers(make_app: Callable[[], Any], host: str, port: int, workers: int) -> None:
+    """Serve one ASGI app from ``workers`` forked processes on one listening socket (the kernel hands each
+    connection to one of them), until SIGINT or SIGTERM.
+
+    A provider's routes run on a thread pool under one interpreter lock, so one process uses about one core;
+    the sandbox lives in the database, so processes share nothing else. Each builds its own app (database
+    engine, catalog) after the fork. uvicorn's own ``--workers`` wants an import string, which a provider built
+    from settings on the command line has not got.
+    """
+    import multiprocessing
+    import signal
+
+    if not hasattr(os, "fork"):
+        raise SystemExit("--workers needs a POSIX system (fork); run one process per port instead")
+    sock = _listen(host, port)
+    context = multiprocessing.get_context("fork")
+    children = [context.Process(target=_serve_socket, args=(make_app, sock), daemon=True) for _ in range(workers)]
+    for child in children:
+        child.start()
+    sock.close()
+
+    def stop(signum: int, _frame: Any) -> None:
+        for child in children:
+            if child.pid is not None:
+                os.kill(child.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        child.join()
+    # uvicorn ends a worker it stopped on a signal by raising that signal again: that is a clean stop
+    if any(child.exitcode not in (0, -signal.SIGTERM, -signal.SIGINT) for child in children):
+        raise SystemExit(1)
+
+
+def _serve_socket(make_app: Callable[[], Any], sock: socket.socket) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(make_app(), log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def bind_run(host: str, first: int, count: int) -> list[socket.socket]:

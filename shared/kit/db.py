@@ -84,6 +84,23 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
+def statement_scope(engine: Engine) -> Iterator[Connection]:
+    """A connection for one write that commits by itself, for hot bookkeeping outside any larger transaction.
+
+    On PostgreSQL the connection is in autocommit mode, so the statement is its own transaction with no
+    ``BEGIN`` and ``COMMIT`` round trips around it (two of three round trips of a one-statement transaction).
+    SQLite writers take turns on ``BEGIN IMMEDIATE`` (``make_engine``), so there it is an ordinary transaction.
+    Run one statement in it: two would not be atomic on PostgreSQL.
+    """
+    if is_sqlite(engine):
+        with engine.begin() as conn:
+            yield conn
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        yield conn
+
+
+@contextmanager
 def schema_turn(engine: Engine) -> Iterator[Connection]:
     """A transaction no other process creating, seeding or dropping sandbox tables runs beside.
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 import random
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +67,8 @@ from shared.schemas.seating import (
 from .layout import CompiledLayout, SeatInfo
 
 MAX_SEATS_PER_HOLD = 10
+BUSY_HINT_S = 0.5
+"""How long best available in this process steers around seats another request here just claimed or found busy."""
 
 
 def _run(session: Session, statement: Any, params: Any = None) -> Any:
@@ -84,6 +88,14 @@ class InventorySpec:
 
     def price(self, tier: str) -> int:
         return self.prices[tier]
+
+
+@dataclass(frozen=True)
+class LiveHold:
+    """A live hold and the request key it was made under (``SeatHold`` does not show it to users)."""
+
+    hold: SeatHold
+    request_key: str
 
 
 def seat_tables(metadata: MetaData, prefix: str, *, holds: bool = True) -> tuple[Table, Table | None]:
@@ -145,6 +157,8 @@ class SeatingEngine:
             c.inventory_id == bindparam("inv"), (c.order_id != "") | (c.expires_at > bindparam("now"))
         )
         self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
+        self._hint_lock = threading.Lock()
+        self._busy: dict[str, dict[str, float]] = {}  # inventory -> seat -> until (monotonic): see _busy_here
 
     @property
     def holds(self) -> Table:
@@ -371,10 +385,15 @@ class SeatingEngine:
     def release_claims(self, session: Session, inventory_id: str, hold_id: str) -> int:
         c = self.claims.c
         self._lock_in_order(session, c.inventory_id == inventory_id, c.hold_id == hold_id, c.order_id == "")
-        result = _run(
-            session, delete(self.claims).where(c.inventory_id == inventory_id, c.hold_id == hold_id, c.order_id == "")
-        )
-        return int(result.rowcount or 0)
+        freed = _run(
+            session,
+            delete(self.claims)
+            .where(c.inventory_id == inventory_id, c.hold_id == hold_id, c.order_id == "")
+            .returning(c.seat_id),
+        ).scalars()
+        seat_ids = list(freed)
+        self._forget_busy(inventory_id, seat_ids)  # given back: the next pick here may take them at once
+        return len(seat_ids)
 
     def sell_claims(self, session: Session, inventory_id: str, hold_id: str, order_id: str, now: datetime) -> int:
         """Make a live hold's claims permanent; returns how many seats that was (0 if the hold lapsed)."""
@@ -525,14 +544,26 @@ class SeatingEngine:
         """
         unavailable = self.unavailable(session, spec, now)
         tried: set[str] = set()  # seats a try did not get: busy in another transaction, or just taken
+        busy = self._busy_here(spec.inventory_id)
         for attempt in range(8):
             seats = spec.layout.best_available(
-                tier, quantity, unavailable, allow_split=allow_split, wheelchair=wheelchair
+                tier, quantity, unavailable | tried | busy, allow_split=allow_split, wheelchair=wheelchair
             )
+            if not seats and (tried or busy):
+                # Every seat left was busy a moment ago, but busy is not taken: two racers for the last seats can
+                # each lock one of them and both give up. Look again at what is really held once they are done.
+                time.sleep(random.uniform(0.001, 0.005))
+                tried, busy = set(), set()
+                unavailable = self.unavailable(session, spec, now)
+                seats = spec.layout.best_available(
+                    tier, quantity, unavailable, allow_split=allow_split, wheelchair=wheelchair
+                )
             if not seats:
                 break
             if attempt:  # lost a race: the other losers want the same next-best seats, so spread out
-                near = spec.layout.near_best(tier, quantity, unavailable, 2 * attempt + 1, wheelchair=wheelchair)
+                near = spec.layout.near_best(
+                    tier, quantity, unavailable | tried | busy, 2 * attempt + 1, wheelchair=wheelchair
+                )
                 seats = random.choice(near) if near else seats
             row = self._hold_row(hold_id, spec, user_id, request_key, seats, now, expires_at)
             in_order = sorted(seats, key=lambda seat: seat.seat_id)  # every writer locks seats in one order
@@ -559,13 +590,48 @@ class SeatingEngine:
                     "currency": spec.currency,
                 },
             ).one()
+            taken = [seat.seat_id for seat in seats]
+            self._note_busy(spec.inventory_id, taken)  # ours now, or someone else's: either way not free
             if held:
                 try_.commit()
                 return row
             try_.rollback()
-            tried |= {seat.seat_id for seat in seats}
-            unavailable = (self.unavailable(session, spec, now) if attempt % 3 == 2 else unavailable) | tried
+            tried.update(taken)
+            if attempt % 3 == 2:
+                unavailable = self.unavailable(session, spec, now)
         raise self._none_left(session, spec, tier, quantity, now, wheelchair=wheelchair)
+
+    def _busy_here(self, inventory_id: str) -> set[str]:
+        """Seats a request in this process claimed or found busy in the last ``BUSY_HINT_S``.
+
+        Racing requests all want the same best seats, and a claim is invisible to the others until its
+        transaction commits, so without a hint most tries under contention collide and start over. Skipping
+        these seats at the first pick only changes which free seats are tried; the database still decides.
+        """
+        clock = time.monotonic()
+        with self._hint_lock:
+            seats = self._busy.get(inventory_id)
+            if not seats:
+                return set()
+            live = {seat: until for seat, until in seats.items() if until > clock}
+            if len(live) < len(seats):
+                if live:
+                    self._busy[inventory_id] = live
+                else:
+                    del self._busy[inventory_id]
+            return set(live)
+
+    def _note_busy(self, inventory_id: str, seat_ids: Iterable[str]) -> None:
+        until = time.monotonic() + BUSY_HINT_S
+        with self._hint_lock:
+            self._busy.setdefault(inventory_id, {}).update(dict.fromkeys(seat_ids, until))
+
+    def _forget_busy(self, inventory_id: str, seat_ids: Iterable[str]) -> None:
+        with self._hint_lock:
+            seats = self._busy.get(inventory_id)
+            if seats:
+                for seat in seat_ids:
+                    seats.pop(seat, None)
 
     def _fast_hold_sql(self) -> Any:
         if self._fast_sql is None:
@@ -611,6 +677,7 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         allow_split: bool = False,
         limit: int = 0,
         wheelchair: bool = False,
+        looked_up: bool = False,
     ) -> SeatHold:
         """Hold seats until ``now + ttl``. The same ``request_key`` from the same user, or the very
         seats of one of their live holds, returns that hold instead of a second one (a retried call
@@ -618,11 +685,14 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         ``limit`` caps the seats one user may hold or own in this inventory; the check and the claim
         happen in one turn per user, so two racing requests cannot both slip under it. Best available
         hands out wheelchair spaces only with ``wheelchair``: one space of ``tier`` plus ``quantity - 1``
-        companion seats right beside it, in one hold."""
+        companion seats right beside it, in one hold.
+        ``looked_up``: the caller already takes this user's turn in this transaction and found no earlier hold
+        for the request (``match_hold``), so the engine neither waits for the turn nor looks again (two round
+        trips fewer on the hot path); the hold still records ``request_key`` for later retries."""
         spec = self.spec(inventory_id)
-        if limit or request_key:  # one turn per user here, so a racing retry finds the first try
+        if (limit or request_key) and not looked_up:  # one turn per user here, so a racing retry finds the first try
             self._one_at_a_time(session, f"user:{user_id}:{inventory_id}")
-        if request_key or seat_ids:
+        if (request_key or seat_ids) and not looked_up:
             existing = self.find_hold(
                 session, inventory_id, user_id=user_id, now=now, request_key=request_key, seat_ids=seat_ids or ()
             )
@@ -722,24 +792,21 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
     ) -> SeatHold | None:
         """The user's live hold made by the same request, or holding exactly these seats however it
         was asked for: how a retry finds its first try instead of holding twice."""
-        h = self.holds.c
-        rows = _run(
-            session,
-            select(self.holds).where(
-                h.user_id == user_id,
-                h.inventory_id == inventory_id,
-                h.order_id == "",
-                h.released_at.is_(None),
-                h.expires_at > now,
-            ),
-        ).all()
-        spec = self.spec(inventory_id)
-        canonical = spec.layout.canonical
+        live = self.live_holds(session, user_id, now=now, inventory_ids=[inventory_id])
+        return self.match_hold(live, inventory_id, request_key=request_key, seat_ids=seat_ids)
+
+    def match_hold(
+        self, live: Sequence[LiveHold], inventory_id: str, *, request_key: str = "", seat_ids: Sequence[str] = ()
+    ) -> SeatHold | None:
+        """``find_hold`` over live holds already read (``live_holds``): one made by the same request in this
+        inventory, else one holding exactly these seats."""
+        here = [h for h in live if h.hold.inventory_id == inventory_id]
+        canonical = self.spec(inventory_id).layout.canonical
         wanted = sorted(canonical(s) for s in seat_ids)
-        match = next((r for r in rows if request_key and r._mapping["request_key"] == request_key), None) or next(
-            (r for r in rows if wanted and sorted(canonical(seat) for seat, _ in r._mapping["seats"]) == wanted), None
+        match = next((h for h in here if request_key and h.request_key == request_key), None) or next(
+            (h for h in here if wanted and sorted(seat.seat_id for seat in h.hold.seats) == wanted), None
         )
-        return None if match is None else self._hold_model(match._mapping, spec, now)
+        return None if match is None else match.hold
 
     def _one_at_a_time(self, session: Session, key: str) -> None:
         """Serialise transactions on ``key`` until they end (PostgreSQL; SQLite writers already do)."""
@@ -770,6 +837,13 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         self, session: Session, user_id: str, *, now: datetime, inventory_ids: Sequence[str] = ()
     ) -> list[SeatHold]:
         """This user's live holds, newest first."""
+        return [live.hold for live in self.live_holds(session, user_id, now=now, inventory_ids=inventory_ids)]
+
+    def live_holds(
+        self, session: Session, user_id: str, *, now: datetime, inventory_ids: Sequence[str] = ()
+    ) -> list[LiveHold]:
+        """This user's live holds with the requests that made them, newest first (one read serves both a
+        retry's lookup, ``match_hold``, and a per-user limit)."""
         h = self.holds.c
         stmt = select(self.holds).where(
             h.user_id == user_id, h.order_id == "", h.released_at.is_(None), h.expires_at > now
@@ -777,7 +851,12 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         if inventory_ids:
             stmt = stmt.where(h.inventory_id.in_(list(inventory_ids)))
         rows = _run(session, stmt.order_by(h.created_at.desc())).all()
-        return [self._hold_model(r._mapping, self.spec(r._mapping["inventory_id"]), now) for r in rows]
+        return [
+            LiveHold(
+                self._hold_model(r._mapping, self.spec(r._mapping["inventory_id"]), now), r._mapping["request_key"]
+            )
+            for r in rows
+        ]
 
     def release(self, session: Session, hold_id: str, *, user_id: str, now: datetime) -> SeatHold:
         """Give the seats back now. Releasing twice, or a lapsed hold, is harmless; a sold one is refused."""

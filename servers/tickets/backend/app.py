@@ -112,13 +112,13 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     async def seat_map(user: Caller, session_id: str, section: str = "") -> Response:
         return json_response(svc.seat_map(user, session_id, section))
 
-    @app.post("/holds", tags=["seats"])
-    def hold_seats(user: Caller, body: HoldRequest) -> Hold:
-        return desk.hold(user, body)
+    @app.post("/holds", tags=["seats"], response_model=Hold)
+    def hold_seats(user: Caller, body: HoldRequest) -> Response:  # the hot write path: serialized once
+        return json_response(desk.hold(user, body))
 
-    @app.post("/holds/{hold_id}/release", tags=["seats"])
-    def release_hold(user: Caller, hold_id: str) -> Hold:
-        return desk.release(user, hold_id)
+    @app.post("/holds/{hold_id}/release", tags=["seats"], response_model=Hold)
+    def release_hold(user: Caller, hold_id: str) -> Response:
+        return json_response(desk.release(user, hold_id))
 
     @app.post("/orders/quote", tags=["orders"])
     def quote_purchase(user: Caller, body: PurchaseQuoteRequest) -> PurchaseQuote:

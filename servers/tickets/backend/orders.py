@@ -44,7 +44,7 @@ from shared.schemas.tickets import (
 from . import pricing
 from .catalog import EventRec, SessionRec
 from .models import AttendeeRow, OrderRow, TicketRow
-from .service import TicketsService
+from .service import SessionState, TicketsService
 
 REFUND_QUOTE_TTL = timedelta(minutes=5)
 MAX_SEATS_PER_HOLD = 10
@@ -97,17 +97,15 @@ class OrderDesk:
             real_name_required=event.real_name,
         )
 
-    def _in_use(self, session: Session, user_id: str, event: EventRec, now: datetime) -> int:
-        """Tickets this user holds or owns for the event (all its sessions): what the per-user limit counts."""
-        live = self.svc.inventory.engine.user_holds(
-            session, user_id, now=now, inventory_ids=[s.id for s in event.sessions]
+    def _owned(self, session: Session, user_id: str, event: EventRec) -> int:
+        """Valid tickets this user owns for the event (all its sessions): with live holds, what the limit counts."""
+        return len(
+            session.exec(
+                select(TicketRow.id)
+                .join(OrderRow, col(OrderRow.id) == col(TicketRow.order_id))
+                .where(OrderRow.user_id == user_id, TicketRow.event_id == event.id, TicketRow.refund_id == "")
+            ).all()
         )
-        owned = session.exec(
-            select(TicketRow.id)
-            .join(OrderRow, col(OrderRow.id) == col(TicketRow.order_id))
-            .where(OrderRow.user_id == user_id, TicketRow.event_id == event.id, TicketRow.refund_id == "")
-        ).all()
-        return sum(len(h.seats) for h in live) + len(owned)
 
     def hold(self, user_id: str, request: HoldRequest) -> Hold:
         svc = self.svc
@@ -152,34 +150,31 @@ class OrderDesk:
         now = svc.now()
         with session_scope(svc.engine) as session:
             svc.accounts.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
-            state = svc.states(session, [rec], now)[0]
-            svc.refuse_unless_on_sale(state, event)
+            timed = svc.status(rec, 1, now)  # refusals by the clock first: they need no count of seats
+            if timed != "on_sale":
+                svc.refuse_unless_on_sale(SessionState(rec, timed, {}), event)
             key = (
                 f"seats:{','.join(sorted(s.seat_id for s in seats))}"
                 if explicit
                 else f"tier:{tier}:{count}" + (":wheelchair" if request.wheelchair else "")
             )
-            # the same request, or exactly the seats of a live hold of this user, however it was asked
-            again = seating.find_hold(
-                session, rec.id, user_id=user_id, now=now, request_key=key, seat_ids=[s.seat_id for s in seats]
-            )
+            # One read of this user's live holds for the event serves both the retry (the same request, or exactly
+            # the seats of a live hold, however it was asked) and the event-wide limit (not the engine's per-session
+            # one).
+            live = seating.live_holds(session, user_id, now=now, inventory_ids=[s.id for s in event.sessions])
+            again = seating.match_hold(live, rec.id, request_key=key, seat_ids=[s.seat_id for s in seats])
             if again is not None:  # the same request again (a retry): the hold it already made
                 return self._hold(again)
-            used = self._in_use(session, user_id, event, now)  # event-wide, so not the engine's per-session limit
+            used = sum(len(h.hold.seats) for h in live) + self._owned(session, user_id, event)
             if used + count > event.per_user_limit:
                 raise ConflictError(
                     f"You already hold or own {used} ticket(s) for {event.title}; the limit is "
                     f"{event.per_user_limit} per account, so {count} more is too many.",
                     "Release a hold with tickets_release_hold, or ask for fewer seats.",
                 )
-            none_left = ConflictError(
-                f"Only {state.remaining.get(tier, 0)} seat(s) left in tier {tier} for this session; {count} asked.",
-                "Ask for fewer, or another tier (left: "
-                f"{', '.join(f'{t}: {n}' for t, n in state.remaining.items() if n) or 'none'}).",
-            )
-            if tier and tier not in layout.tier_totals:  # a tier with no seats zoned here
-                raise none_left
             try:
+                if tier and tier not in layout.tier_totals:  # a tier with no seats zoned here
+                    raise ConflictError(f"No seats of tier {tier} here.", "", remaining=0)
                 hold = seating.hold(
                     session,
                     rec.id,
@@ -192,10 +187,18 @@ class OrderDesk:
                     request_key=key,
                     allow_split=not request.wheelchair,  # companions sit right beside the space, or not at all
                     wheelchair=request.wheelchair,
+                    looked_up=True,  # this user's turn is taken (the row lock above) and no earlier hold matched
                 )
-            except ConflictError as exc:
+            except ConflictError as exc:  # only now count what is left: to say "sold out", or how many remain
+                state = svc.states(session, [rec], now)[0]
+                svc.refuse_unless_on_sale(state, event)
                 if "remaining" in exc.details:  # best available found too few seats (wheelchair refusals say why)
-                    raise none_left from exc
+                    raise ConflictError(
+                        f"Only {state.remaining.get(tier, 0)} seat(s) left in tier {tier} for this session; "
+                        f"{count} asked.",
+                        "Ask for fewer, or another tier (left: "
+                        f"{', '.join(f'{t}: {n}' for t, n in state.remaining.items() if n) or 'none'}).",
+                    ) from exc
                 raise
             return self._hold(hold)
 
