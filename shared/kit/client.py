@@ -191,6 +191,15 @@ class CallPolicy:
         return cls(timeout=settings.backend_timeout, retries=settings.backend_retries)
 
 
+class NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing. A provider API knows its caller from the service credential on every
+    request, never from cookies, so answers are not searched for them (httpx's jar parses every answer's URL and
+    headers for cookies: a tenth of an in-process call)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
 class ProviderHTTP(httpx.AsyncClient):
     """An httpx client aimed at one provider, carrying the call policy its settings give: the server kit builds
     the typed client from ``connect()``'s result alone, so the policy travels with it."""
@@ -198,6 +207,7 @@ class ProviderHTTP(httpx.AsyncClient):
     def __init__(self, *, policy: CallPolicy, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.policy = policy
+        self._cookies = NoCookies()
 
 
 def connect(settings: Settings, app: LazyApp | None) -> ProviderHTTP:
@@ -435,6 +445,14 @@ class BackendClient:
         self.default_user = default_user
         self.policy = policy or getattr(http, "policy", None) or CallPolicy()
         self.cache = ResponseCache()
+        self._base = str(http.base_url).rstrip("/")
+
+    def url(self, path: str, params: dict[str, Any] | None) -> httpx.URL:
+        """The request's absolute URL, built once: the very URL httpx would make of ``base_url``, ``path`` and
+        ``params`` (the same encoding: ``httpx.QueryParams``), without parsing and re-parsing it three times on
+        the way (a fifth of the client's cost of an in-process call)."""
+        query = str(httpx.QueryParams(params)) if params else ""
+        return httpx.URL(f"{self._base}/{path.lstrip('/')}" + (f"?{query}" if query else ""))
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -500,6 +518,7 @@ class BackendClient:
         if self.app is not None:
             await self.app.ensure()  # building the in-process provider is not a call: no deadline (it may seed)
         policy = self.policy
+        url = self.url(path, params)
         attempts = 1 + policy.retries
         started = anyio.current_time()
         deadline = started + policy.timeout * attempts  # the whole call, pauses included
@@ -513,7 +532,7 @@ class BackendClient:
                 break
             try:
                 with anyio.fail_after(budget):
-                    response = await self.http.request(method, path, json=json, params=params, headers=headers)
+                    response = await self.http.request(method, url, json=json, headers=headers)
             except (TimeoutError, httpx.TimeoutException) as exc:
                 never_sent = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
                 failed.attempts.append(Attempt("no answer in time", unsure=not never_sent))

@@ -30,7 +30,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, unquote_plus
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -350,11 +350,24 @@ def _check_url(scope: Scope) -> None:
             "Send less text: shorter search words, addresses and other text arguments, or fewer of them.",
         )
     _check_text("The path", scope["path"])
-    if query:
+    if query and _may_be_unsafe(query.decode("latin-1")):  # the look at every parameter, for an error naming one
         for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8"):
             where = f"Query parameter {shown(key, 40)}"
             _check_text(where, key)
             _check_text(where, value, key)
+
+
+def _may_be_unsafe(query: str) -> bool:
+    """Whether some parameter of ``query`` could fail ``_check_text``, judged from the whole query at once.
+
+    Nearly every query is clean, and one look at all of it, percent-decoded as ``parse_qsl`` decodes each key and
+    value, finds any character ``_check_text`` would refuse (decoding the separators too adds only ``&``, ``=``
+    and spaces, which it allows). No value is longer than the query itself, so a short query holds no long one.
+    """
+    if len(query) > EDGE_STRING_MAX:
+        return True
+    text = unquote_plus(query, encoding="utf-8", errors="replace")
+    return bool(TEXT_CONTROL.search(text) or SURROGATE.search(text))
 
 
 def _has_body(scope: Scope) -> bool:
