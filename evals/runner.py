@@ -21,6 +21,7 @@ from typing import Any
 from clients.chat.agent import Agent
 from clients.chat.llm import ChatModel
 from clients.chat.person import always
+from clients.suite import Suite
 from evals.agents import AgentKind, MeteredChat, ScriptModel, Usage, script_model
 from evals.checks import Outcome, Verdict, judge
 from evals.model import Step, Task
@@ -125,6 +126,8 @@ class Runner:
         self._serial = 0
 
     def close(self) -> None:
+        if self._template is not None:
+            self._template.close()
         if self._tmp is not None:
             self._tmp.cleanup()
 
@@ -194,6 +197,7 @@ class Runner:
                     before = capture(box.engine, box.user, seats=task.checks.seats)
                     others = others_digest(box.engine, box.user)
                     events, answer, stopped = await self._converse(task, agent, user)
+                    paying = paying_tools(agent.suite)
             after = capture(box.engine, box.user, seats=task.checks.seats)
             # a script's own trouble fails the oracle; a mutated script is judged by the task's checks alone
             problems = []
@@ -202,7 +206,7 @@ class Runner:
             outcome = Outcome(
                 before=before, after=after, others_changed=others_digest(box.engine, box.user) != others,
                 answer=answer, stopped=stopped, tool_runs=[e for e in events if e.get("type") == "tool"],
-                approvals=user.approvals, problems=problems,
+                approvals=user.approvals, problems=problems, paying=paying,
             )  # fmt: skip
             asked = sum(1 for e in events if e.get("type") == "question" and e.get("consent"))
             return Played(outcome, events, usage, [c.to_json() for c in user.consents], asked)
@@ -274,6 +278,12 @@ class Runner:
             return trial
 
         return list(await asyncio.gather(*(one(t, i) for t in tasks for i in range(self.options.k))))
+
+
+def paying_tools(suite: Suite) -> frozenset[str]:
+    """The tools that take or give back money, as the servers annotate them (``PAY``: the only destructive ones), so
+    the consent check needs no list of names to keep up to date."""
+    return frozenset(t.name for t in suite.tools if t.annotations is not None and t.annotations.destructive_hint)
 
 
 def _crashed(task: Task, index: int, kind: str, exc: BaseException, seconds: float) -> Trial:
