@@ -140,10 +140,19 @@ class SeatingEngine:
     """Holds, sales and seat maps over one vertical's claim and hold tables."""
 
     def __init__(
-        self, metadata: MetaData, prefix: str, spec_for: Callable[[str], InventorySpec], *, holds: bool = True
+        self,
+        metadata: MetaData,
+        prefix: str,
+        spec_for: Callable[[str], InventorySpec],
+        *,
+        holds: bool = True,
+        unsold_for: Callable[[str], Counter[str]] | None = None,
     ) -> None:
-        """``holds=False`` for a vertical that keeps its own hold records and uses only the claims."""
+        """``holds=False`` for a vertical that keeps its own hold records and uses only the claims.
+        ``unsold_for`` gives an inventory's per-tier count of seats not blocked when the vertical can count them
+        more cheaply than building its spec: ``remaining`` (every search page) then needs no spec at all."""
         self.spec_for = spec_for
+        self.unsold_for = unsold_for
         self.prefix = prefix
         self.claims, hold_table = seat_tables(metadata, prefix, holds=holds)
         self._hold_table = hold_table
@@ -155,6 +164,9 @@ class SeatingEngine:
         )
         self._live_seats = select(c.seat_id).where(
             c.inventory_id == bindparam("inv"), (c.order_id != "") | (c.expires_at > bindparam("now"))
+        )
+        self._claims_in = select(c.inventory_id, c.tier, c.order_id, c.expires_at).where(
+            c.inventory_id.in_(bindparam("invs", expanding=True))
         )
         self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
         self._hint_lock = threading.Lock()
@@ -186,6 +198,8 @@ class SeatingEngine:
         return list(dict.fromkeys(out))
 
     def _unsold_uncached(self, inventory_id: str) -> Counter[str]:
+        if self.unsold_for is not None:
+            return self.unsold_for(inventory_id)
         spec = self.spec(inventory_id)
         counts = Counter(spec.layout.tier_totals)
         for seat_id in spec.blocked:
@@ -198,12 +212,8 @@ class SeatingEngine:
         """Per inventory, per tier: seats neither sold, held, nor blocked."""
         if not inventory_ids:
             return {}
-        c = self.claims.c
         claimed: Counter[tuple[str, str]] = Counter()
-        rows = _run(
-            session,
-            select(c.inventory_id, c.tier, c.order_id, c.expires_at).where(c.inventory_id.in_(list(inventory_ids))),
-        ).all()
+        rows = _run(session, self._claims_in, {"invs": list(inventory_ids)}).all()
         for inventory_id, tier, order_id, expires_at in rows:
             if order_id or utc(expires_at) > now:
                 claimed[(inventory_id, tier)] += 1

@@ -17,6 +17,7 @@ Live availability (seats left) stays in the database and is read only for the pa
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -37,6 +38,7 @@ FUZZY_MIN_LEN = 5
 FUZZY_CUTOFF = 80
 
 Ints = npt.NDArray[np.int64]
+NO_SESSION = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ class EventIndex:
         metres = np.rint(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))).astype(np.int64)
         return metres[self.event_venue]
 
-    def venues_named(self, venue_ids: set[str]) -> npt.NDArray[np.bool_]:
+    def venues_named(self, venue_ids: Collection[str]) -> npt.NDArray[np.bool_]:
         wanted = np.zeros(len(self.venue_ids), dtype=bool)
         wanted[[bisect.bisect_left(self.venue_ids, v) for v in venue_ids]] = True
         return wanted[self.event_venue]
@@ -189,7 +191,7 @@ class EventIndex:
         *,
         category: str = "any",
         query: str = "",
-        venues: set[str] | None = None,
+        venues: Collection[str] | None = None,
         near: tuple[float, float] | None = None,
     ) -> Ranked:
         """Events with at least one matching session, ordered by query score (best first), distance from
@@ -203,11 +205,16 @@ class EventIndex:
         if score is not None:
             wanted &= score > 0
         sessions = self.matching_sessions(window, wanted)
-        events, first = np.unique(self.s_event[sessions], return_index=True)
-        first_start = self.start[sessions[first]]
+        # each event's earliest matching session: positions are in start order, so the least one; a scatter-min
+        # over the events, not np.unique's sort of every matching session (~1.4 ms for the whole city at scale)
+        first = np.full(len(self.event_ids), NO_SESSION, dtype=np.int64)
+        np.minimum.at(first, self.s_event[sessions], sessions)
+        events = np.flatnonzero(first != NO_SESSION)
+        first_start = self.start[first[events]]
         got_score = score[events] if score is not None else np.zeros(len(events), dtype=np.int64)
         distance = self.distances(*near)[events] if near else np.zeros(len(events), dtype=np.int64)
-        order = np.lexsort((events, first_start, distance, -got_score))
+        keys = [events, first_start] + ([distance] if near else []) + ([-got_score] if score is not None else [])
+        order = np.lexsort(keys)  # the keys left out are 0 for every event: the same order, fewer passes
         return Ranked(events[order], got_score[order], distance[order], first_start[order], sessions)
 
     def start_after(self, ranked: Ranked, key: tuple[object, ...]) -> int:
@@ -229,7 +236,9 @@ class EventIndex:
 
     def sessions_of(self, ranked: Ranked, events: list[int]) -> dict[int, list[SessionRec]]:
         """The matching sessions of a page's events, each in start order."""
-        mine = ranked.sessions[np.isin(self.s_event[ranked.sessions], events)]
+        chosen = np.zeros(len(self.event_ids), dtype=bool)
+        chosen[events] = True
+        mine = ranked.sessions[chosen[self.s_event[ranked.sessions]]]
         out: dict[int, list[SessionRec]] = {e: [] for e in events}
         for pos in mine.tolist():
             out[int(self.s_event[pos])].append(self.sessions[pos])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
@@ -96,6 +97,9 @@ class TicketsService:
         self.inventory = inventory
         self.currency = currency
         self.index = EventIndex(catalog)
+        # folded once: an area filter compared every venue's district afresh (~5 ms a call for 2,003 venues)
+        self._venue_areas = [(v.id, fold(v.area), v.area_zh) for v in catalog.venues.values()]
+        self._area_venues = lru_cache(maxsize=1024)(self._area_venues_uncached)
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -171,11 +175,13 @@ class TicketsService:
         )
 
     # ----- search ----------------------------------------------------------------------
-    def _area_matches(self, area: str) -> set[str]:
-        wanted = fold(area.strip())
-        hits = {
-            v.id for v in self.catalog.venues.values() if wanted and (wanted in fold(v.area) or wanted in v.area_zh)
-        }
+    def _area_venues_uncached(self, wanted: str) -> frozenset[str]:
+        return frozenset(
+            v for v, area, area_zh in self._venue_areas if wanted and (wanted in area or wanted in area_zh)
+        )
+
+    def _area_matches(self, area: str) -> frozenset[str]:
+        hits = self._area_venues(fold(area.strip()))
         if not hits:
             known = sorted({v.area_label for v in self.catalog.venues.values()})
             raise InvalidInputError(
