@@ -18,6 +18,14 @@ platforms, a node and a building outline) collapse into one. The best is *confid
 scores at least ``CONFIDENT`` and beats the next distinct candidate by ``MARGIN``; a chain's
 branches tie, and a bias point decides only when one branch is clearly the nearest. A query made
 only of category words ('cinema', '电影院') is a category: its places, nearest first.
+
+A grown city (``--scale 100``: 70,000 targets, 'cafe' in 6,000 names, chains of 99 branches) must not
+cost a query a scan, so the score of every touched name is first computed at once with numpy (posting
+lists per token), and only the names at the head of that ranking, as many as the answer shows, are
+scored one by one (``Geocoder.lookup``); the rest cannot change what a caller sees. Collapsing compares
+a candidate only with kept ones of its name in neighbouring grid cells, and a category lists its
+nearest places without sorting the city. ``tests/servers/nav/test_geocode_index.py`` holds these to a
+full scan.
 """
 
 from __future__ import annotations
@@ -31,10 +39,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from shared.geo import haversine_m
+from shared.geo import EARTH_RADIUS_M, haversine_m
 from shared.schemas.common import GeoPoint
 from shared.text import fold
 
@@ -65,6 +74,10 @@ LANDMARK = {
     "gallery", "attraction", "concert_hall",
 }  # fmt: skip
 KIND_ORDER = {"saved": 0, "address": 1, "street": 2, "place": 3, "stop": 4}  # ties on one spot: the street first
+# Grid cells (degrees) for collapsing: 222 m tall, and wide enough up to latitude 74°, more than CLUSTER_M and
+# TWIN_M, so two points that close are always in neighbouring cells.
+CELL_LAT, CELL_LNG = 0.002, 0.005
+SLACK = 1e-9  # numpy and Python sum a score in different orders: a bound this much under a threshold still counts
 
 # Traditional characters of Helsinki's Chinese place names and common queries, to their simplified forms.
 T2S = str.maketrans(
@@ -243,9 +256,14 @@ class Scored:
 class Verdict:
     status: Status
     reason: Reason
-    candidates: list[Scored]
+    candidates: list[Scored]  # a category's nearest only, when ``lookup`` was given a limit
     categories: list[str] = field(default_factory=list)
     branches: int = 0  # chain: how many places share the winning name
+    total: int = -1  # how many candidates there are (a category's places on the map), listed or not
+
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            self.total = len(self.candidates)
 
 
 @dataclass
@@ -265,6 +283,18 @@ def _plain(token: str) -> str:
 
 def _core(key: str) -> str:
     return " ".join(t for t in key.split() if t not in CITY_WORDS)
+
+
+def _cell(p: GeoPoint) -> tuple[int, int]:
+    return math.floor(p.lat / CELL_LAT), math.floor(p.lng / CELL_LNG)
+
+
+def _distances_m(lat: np.ndarray, lng: np.ndarray, origin: GeoPoint) -> np.ndarray:
+    """``haversine_m`` from ``origin`` to many points at once (to within rounding: it only preselects)."""
+    la1, lo1 = math.radians(origin.lat), math.radians(origin.lng)
+    la2, lo2 = np.radians(lat), np.radians(lng)
+    h = np.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))
 
 
 def _same_spot(a: Target, b: Target, twins: bool) -> bool:
@@ -326,6 +356,89 @@ class Vocabulary:
         return out
 
 
+class SpotGrid:
+    """Kept candidates by name and grid cell (and landmarks by category and cell), so that whether a new one is
+    the same spot as a kept one (``_same_spot``) is asked only of those that could be: same name or same landmark
+    category, in a neighbouring cell. Exactly the heads a comparison with every kept one finds."""
+
+    def __init__(self, twins: bool) -> None:
+        self.twins = twins
+        self._by_key: dict[tuple[str, int, int], list[Target]] = defaultdict(list)
+        self._by_category: dict[tuple[str, int, int], list[Target]] = defaultdict(list)
+
+    def _near(self, index: dict[tuple[str, int, int], list[Target]], name: str, p: GeoPoint) -> Iterable[Target]:
+        ci, cj = _cell(p)
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                yield from index.get((name, ci + di, cj + dj), ())
+
+    def seen(self, t: Target) -> bool:
+        """``t`` is one place on the ground with a kept candidate."""
+        if any(_same_spot(h, t, self.twins) for h in self._near(self._by_key, t.key, t.point)):
+            return True
+        twin = self.twins and t.category in LANDMARK
+        return twin and any(_same_spot(h, t, True) for h in self._near(self._by_category, t.category, t.point))
+
+    def keep(self, t: Target) -> None:
+        """A kept candidate is near a point if any of its points (a street's extent) is."""
+        for cell in {_cell(p) for p in (t.extent or [t.point])}:
+            self._by_key[(t.key, *cell)].append(t)
+            if self.twins and t.category in LANDMARK:
+                self._by_category[(t.category, *cell)].append(t)
+
+
+@dataclass
+class CategoryTable:
+    """A category's places as arrays, for listing the nearest without sorting them all. ``lone`` marks places with
+    no place of the same name within ``CLUSTER_M`` (with a metre's margin): they are always listed, whatever the
+    order; only the others need collapsing in the query's order."""
+
+    targets: list[Target]
+    lat: np.ndarray
+    lng: np.ndarray
+    lone: np.ndarray
+
+    @classmethod
+    def of(cls, targets: list[Target]) -> CategoryTable:
+        lat = np.array([t.point.lat for t in targets], dtype=np.float64)
+        lng = np.array([t.point.lng for t in targets], dtype=np.float64)
+        return cls(targets, lat, lng, np.ones(len(targets), dtype=bool))
+
+
+def _mark_crowded(tables: list[CategoryTable]) -> None:
+    """Clear ``lone`` for every place with a same-named place (of any category) within ``CLUSTER_M`` + 1 m. Places
+    sorted by name and latitude are compared with the k-th next one, k = 1, 2, … while any such pair is of one name
+    and close enough north–south to be that near (a great circle is never shorter than its change of latitude)."""
+    keys = [t.key for table in tables for t in table.targets]
+    if not keys:
+        return
+    codes = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    code = np.array([codes[key] for key in keys], dtype=np.int64)
+    lat = np.concatenate([table.lat for table in tables])
+    lng = np.concatenate([table.lng for table in tables])
+    order = np.lexsort((lat, code))
+    c, la, lo = code[order], np.radians(lat[order]), np.radians(lng[order])
+    near_m = CLUSTER_M + 1.0
+    crowded = np.zeros(len(order), dtype=bool)
+    k = 1
+    while k < len(order):
+        i = np.flatnonzero((c[k:] == c[:-k]) & (la[k:] - la[:-k] <= near_m / EARTH_RADIUS_M))
+        if not len(i):
+            break
+        j = i + k
+        h = np.sin((la[j] - la[i]) / 2) ** 2 + np.cos(la[i]) * np.cos(la[j]) * np.sin((lo[j] - lo[i]) / 2) ** 2
+        close = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) <= near_m
+        crowded[i[close]] = True
+        crowded[j[close]] = True
+        k += 1
+    lone = np.ones(len(order), dtype=bool)
+    lone[order[crowded]] = False
+    start = 0
+    for table in tables:
+        table.lone = lone[start : start + len(table.targets)]
+        start += len(table.targets)
+
+
 class Geocoder:
     def __init__(self, targets: list[Target], names: list[list[str]], categories: dict[str, list[str]]) -> None:
         """``names[i]`` are every name of ``targets[i]``; ``categories`` maps a category slug to its words."""
@@ -339,7 +452,7 @@ class Geocoder:
                         for t, n in df.items()}  # fmt: skip
         self.unique = {t for t, n in df.items() if n == 1 and t not in LOW_WEIGHT}
         self.entries: list[Entry] = []
-        self.index: dict[str, list[int]] = defaultdict(list)
+        index: dict[str, list[int]] = defaultdict(list)
         for i, variants in enumerate(names):
             context = tokenize(targets[i].street)
             for name in dict.fromkeys(variants):
@@ -349,19 +462,59 @@ class Geocoder:
                 key = name_key(name)
                 self.entries.append(Entry(i, key, _core(key), toks, [self.weight(t) for t in toks], context))
                 for t in toks:
-                    self.index[t].append(len(self.entries) - 1)
-        self.vocab = sorted(self.index | {t: [] for t in df})
+                    index[t].append(len(self.entries) - 1)
+        self.vocab = sorted(index | {t: [] for t in df})
+        self.postings = {tok: np.array(ids, dtype=np.int64) for tok, ids in index.items()}  # token → names holding it
         # Near-spellings, inflections and compounds only of informative words: 'suomenlinna' is not 'suomen …'.
         self.fuzzy_vocab = Vocabulary(t for t in self.vocab if not CJK.match(t) and t not in LOW_WEIGHT)
         self.category_words: dict[str, set[str]] = defaultdict(set)  # folded word or phrase → slugs
         for slug, words in categories.items():
             for word in words:
                 self.category_words[name_key(word)].add(slug)
-        self._phrases = [(phrase, tokenize(phrase), slugs) for phrase, slugs in self.category_words.items()]
+        # Category phrases: CJK ones are looked for in the query's text, word ones by their first word.
+        self._cjk_phrases: list[tuple[str, list[str], set[str]]] = []
+        self._word_phrases: dict[str, list[tuple[list[str], set[str]]]] = defaultdict(list)
+        for phrase, slugs in self.category_words.items():
+            parts = tokenize(phrase)
+            if not parts:
+                continue
+            if CJK.match(phrase):
+                self._cjk_phrases.append((phrase, parts, slugs))
+            else:
+                self._word_phrases[parts[0]].append((parts, slugs))
         self.by_category: dict[str, list[Target]] = defaultdict(list)
         for target in targets:
             if target.kind == "place":
                 self.by_category[target.category].append(target)
+        self._tables = {slug: CategoryTable.of(ts) for slug, ts in self.by_category.items()}
+        _mark_crowded(list(self._tables.values()))
+        self._arrays()
+
+    def _arrays(self) -> None:
+        """What scores every touched name at once (``_bounds``): each name's prior, token weight and category (as a
+        code), names by their street's tokens (context); names by key and core (``_exact``). A target's names are
+        consecutive entries, ``_first[t]`` up to ``_first[t + 1]``."""
+        n = len(self.entries)
+        owner = np.fromiter((e.target for e in self.entries), dtype=np.int64, count=n)
+        self._first: list[int] = np.searchsorted(owner, np.arange(len(self.targets) + 1)).tolist()
+        self._category_codes = {slug: i for i, slug in enumerate(sorted({t.category for t in self.targets}))}
+        codes = np.array([self._category_codes[t.category] for t in self.targets], dtype=np.int64)
+        self._category_code = codes[owner] if n else np.zeros(0, dtype=np.int64)
+        self._prior = np.array([t.prior for t in self.targets], dtype=np.float64)[owner]
+        self._name_weight = np.fromiter((sum(e.weights) for e in self.entries), dtype=np.float64, count=n)
+        context: dict[str, list[int]] = defaultdict(list)
+        for i in range(len(self.targets)):
+            a, b = self._first[i], self._first[i + 1]
+            if a < b:
+                for tok in dict.fromkeys(self.entries[a].context):  # every name of a target has its street
+                    context[tok].extend(range(a, b))
+        self._context = {tok: np.array(ids, dtype=np.int64) for tok, ids in context.items()}
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        self._by_core: dict[str, list[int]] = defaultdict(list)
+        for e, entry in enumerate(self.entries):
+            self._by_key[entry.key].append(e)
+            if entry.core:
+                self._by_core[entry.core].append(e)
 
     def weight(self, token: str) -> float:
         return self._weight.get(token, LOW_WEIGHT.get(token, 1.0))
@@ -395,19 +548,16 @@ class Geocoder:
             tokens = [t for t in tokens if t not in CITY_WORDS]
         folded = fold_text(text)
         cats: list[set[str]] = [set() for _ in tokens]
-        for phrase, parts, slugs in self._phrases:
-            if not parts:
-                continue
-            if CJK.match(phrase):
+        if CJK.search(folded):
+            for phrase, parts, slugs in self._cjk_phrases:
                 if phrase in folded:
                     for i, t in enumerate(tokens):
                         if t in parts:
                             cats[i] |= slugs
-                continue
-            n = len(parts)
-            for i in range(len(tokens) - n + 1):
-                if tokens[i : i + n] == parts:
-                    for j in range(i, i + n):
+        for i, t in enumerate(tokens):
+            for parts, slugs in self._word_phrases.get(t, ()):
+                if tokens[i : i + len(parts)] == parts:
+                    for j in range(i, i + len(parts)):
                         cats[j] |= slugs
         return [QueryToken(t, self.weight(t), cats[i], self._token_sims(t)) for i, t in enumerate(tokens)]
 
@@ -441,21 +591,94 @@ class Geocoder:
         weak = n_cov < 0.5 and not any(matched.get(t, 0.0) >= 0.8 for t in entry.tokens if t in self.unique)
         return q_cov * (0.8 + 0.2 * n_cov), weak, False
 
-    def lookup(self, text: str, near: GeoPoint | None, origin: GeoPoint, extra: list[Scored] | None = None) -> Verdict:
-        """Every candidate for ``text`` with a verdict. ``extra`` are scored candidates found elsewhere (street
-        addresses); ``origin`` is where distances are measured from (the bias point or the city centre)."""
-        text = POSTCODE.sub(" ", text)
-        query = self._query(text)
-        words = [q for q in query if q.text not in STOPWORDS]
-        if words and all(q.text in CITY_WORDS for q in words):
-            return Verdict("not_found", "city", [])
-        qkey = name_key(text)
-        best: dict[int, Scored] = {}
-        touched: set[int] = set()
+    def _bounds(self, query: list[QueryToken]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(touched names as a mask over all names and as ids, their scores): every name holding a token a query
+        word may stand for, scored at once as ``_score`` scores one (without its exact-name case), in arrays as
+        long as the touched names, not all names. Sums run in another order than ``_score``'s, so a score here
+        decides only which names ``_score`` looks at, with ``SLACK``."""
+        n = len(self.entries)
+        touched = np.zeros(n, dtype=bool)
         for q in query:
             for tok in q.sims:
-                touched.update(self.index[tok])
-        for e in touched:
+                if (ids := self.postings.get(tok)) is not None:
+                    touched[ids] = True
+        idx = np.flatnonzero(touched)
+        pos = np.empty(n, dtype=np.int64)  # a touched name's place in ``idx``
+        pos[idx] = np.arange(len(idx))
+        categories = self._category_code[idx]
+        num = np.zeros(len(idx), dtype=np.float64)
+        den = 0.0
+        matched: dict[str, float] = {}
+        for q in query:
+            best = np.zeros(len(idx), dtype=np.float64)
+            for tok, sim in sorted(q.sims.items(), key=lambda kv: kv[1]):  # ascending: a name's best sim is set last
+                if (ids := self.postings.get(tok)) is not None:
+                    best[pos[ids]] = sim
+                if sim > matched.get(tok, 0.0):
+                    matched[tok] = sim
+            for slug in q.categories:
+                if (code := self._category_codes.get(slug)) is not None:
+                    hit = categories == code
+                    best[hit] = np.maximum(best[hit], CATEGORY_SIM)
+            for tok, sim in q.sims.items():
+                if sim >= 0.8 and (ids := self._context.get(tok)) is not None:
+                    at = pos[ids[touched[ids]]]
+                    best[at] = np.maximum(best[at], CONTEXT_SIM)
+            num += q.weight * best
+            den += q.weight
+        named = np.zeros(len(idx), dtype=np.float64)
+        for tok, sim in matched.items():
+            if (ids := self.postings.get(tok)) is not None:
+                named[pos[ids]] += self.weight(tok) * sim  # a name holds a token once
+        q_cov = num / den if den else np.zeros(len(idx))
+        return touched, idx, q_cov * (0.8 + 0.2 * named / self._name_weight[idx]) + self._prior[idx]
+
+    def _exact(self, qkey: str, touched: np.ndarray) -> list[int]:
+        """Touched names that are the query itself (``_score``'s exact case)."""
+        core = _core(qkey)
+        found = {*self._by_key.get(qkey, ()), *(self._by_core.get(core, ()) if core else ())}
+        return [e for e in sorted(found) if touched[e]]
+
+    @staticmethod
+    def _floor(low: float, ranked: np.ndarray, rank: int, top: Scored | None = None) -> float:
+        """A floor that lets in about ``rank`` names (``ranked``: the scores from ``_bounds``, best first) and, when
+        ``top`` could be *the* answer, every score tied with it (a chain's branches, a rival to be beaten by
+        ``MARGIN``); never under ``low``."""
+        cut = float(ranked[rank]) if rank < len(ranked) else low
+        if top is not None and top.firm >= CONFIDENT:
+            cut = min(cut, top.score - MARGIN - 0.001)
+        return max(low, cut)
+
+    def _prefix(
+        self,
+        query: list[QueryToken],
+        qkey: str,
+        touched: np.ndarray,
+        ids: np.ndarray,
+        bound: np.ndarray,
+        exact: list[int],
+        extra: list[Scored],
+        floor: float,
+        origin: GeoPoint,
+        known: dict[int, Scored],
+    ) -> list[Scored]:
+        """Every candidate scoring at least ``floor``, ranked: the head of the ranking of all candidates. A target is
+        scored on all its touched names, as a scan would (its firmness may come from a name under the floor);
+        ``known`` keeps the targets scored for a higher floor, so a lower one scores only the new ones."""
+        chosen = {self.entries[e].target for e in [*ids[bound >= floor - SLACK].tolist(), *exact]}
+        first = self._first
+        names = sorted(e for t in chosen - known.keys() for e in range(first[t], first[t + 1]) if touched[e])
+        for t, s in self._scored(query, qkey, names).items():
+            s.distance_m = haversine_m(origin, s.target.point)
+            known[t] = s
+        scored = [s for s in [*known.values(), *extra] if s.score >= floor]
+        scored.sort(key=lambda s: (-s.score, KIND_ORDER[s.target.kind], s.distance_m, s.target.id))
+        return scored
+
+    def _scored(self, query: list[QueryToken], qkey: str, entries: Iterable[int]) -> dict[int, Scored]:
+        """Each target's best score over ``entries`` (and whether one of them is its exact name)."""
+        best: dict[int, Scored] = {}
+        for e in entries:
             entry = self.entries[e]
             score, weak, exact = self._score(query, qkey, entry)
             target = self.targets[entry.target]
@@ -463,14 +686,64 @@ class Geocoder:
             found.score = max(found.score, score + target.prior)
             found.firm = max(found.firm, min(score + target.prior, CONFIDENT - 0.01) if weak else score + target.prior)
             found.exact = found.exact or exact
-        scored = [*best.values(), *(extra or [])]
+        return best
+
+    def lookup(
+        self,
+        text: str,
+        near: GeoPoint | None,
+        origin: GeoPoint,
+        extra: list[Scored] | None = None,
+        limit: int | None = None,
+    ) -> Verdict:
+        """Every candidate for ``text`` with a verdict. ``extra`` are scored candidates found elsewhere (street
+        addresses); ``origin`` is where distances are measured from (the bias point or the city centre). With
+        ``limit``, only what a caller shown ``limit`` candidates sees is listed: the first ``limit`` + 1, every one
+        tied with the best (a chain's branches), a category's nearest ``limit`` (``Verdict.total`` counts them all).
+
+        Only names that can matter are scored one by one (``_prefix``): candidates are ranked best first and one
+        collapses only into a better one, so those above a floor are the head of the full ranking. The floor drops
+        (never under ``PLAUSIBLE``, or ``SUGGEST`` when nothing is plausible) until the head holds the first
+        ``limit`` + 1 and, if the best is firm enough to be the answer, every candidate within ``MARGIN`` of it:
+        whether it is confident, or a chain's branch, depends on those alone. A category's answer needs no scores
+        at all."""
+        text = POSTCODE.sub(" ", text)
+        query = self._query(text)
+        words = [q for q in query if q.text not in STOPWORDS]
+        if words and all(q.text in CITY_WORDS for q in words):
+            return Verdict("not_found", "city", [])
+        qkey = name_key(text)
+        extra = extra or []
+        touched, ids, bound = self._bounds(query)
+        exact = self._exact(qkey, touched)
         slugs = sorted(set.intersection(*[q.categories for q in words])) if words else []
-        if slugs and all(q.categories for q in words) and not any(s.exact for s in scored):
-            return self._category(slugs, origin)
-        for s in scored:
+        if slugs and all(q.categories for q in words) and not exact and not any(s.exact for s in extra):
+            return self._category(slugs, origin, limit)
+        best = max([float(bound.max()) if len(bound) else -1.0, *(s.score for s in extra),
+                    *(1 + EXACT_BONUS + self.targets[self.entries[e].target].prior for e in exact)])  # fmt: skip
+        low, need = (PLAUSIBLE, 2) if best >= PLAUSIBLE - SLACK else (SUGGEST, 3)
+        need = need if limit is None else max(need, limit + 1)
+        ranked = -np.sort(-bound[bound >= low - SLACK])  # what each floor would let in: a few more names each time
+        rank = 2 * need
+        floor = low if limit is None else self._floor(low, ranked, rank)
+        if best >= CONFIDENT:  # the best may be the answer: start with every score tied with it
+            floor = max(low, min(floor, best - MARGIN - 0.001))
+        for s in extra:
             s.distance_m = haversine_m(origin, s.target.point)
-        scored.sort(key=lambda s: (-s.score, KIND_ORDER[s.target.kind], s.distance_m, s.target.id))
-        heads = self._cluster([s for s in scored if s.score >= SUGGEST])
+        known: dict[int, Scored] = {}
+        while True:
+            scored = self._prefix(query, qkey, touched, ids, bound, exact, extra, floor, origin, known)
+            heads = self._cluster(scored)
+            if floor <= low:
+                if low == PLAUSIBLE and not heads:  # the best was only a rounding away from plausible
+                    low = floor = SUGGEST
+                    continue
+                break
+            top = heads[0] if heads else None
+            if top and len(heads) >= need and (top.firm < CONFIDENT or floor <= top.score - MARGIN):
+                break  # the first ``need`` are known and, when the best may be the answer, all tied with it
+            rank *= 4
+            floor = max(low, min(floor - 0.05, self._floor(low, ranked, rank, top)))
         plausible = [s for s in heads if s.score >= PLAUSIBLE]
         if not plausible:
             return Verdict("not_found", "nothing", heads[:3])
@@ -490,18 +763,54 @@ class Geocoder:
         return Verdict("ambiguous", "tie" if top.score >= CONFIDENT else "weak", plausible)
 
     def _cluster(self, scored: list[Scored], twins: bool = True) -> list[Scored]:
-        """One candidate per place on the ground (``_same_spot``): the better one stands for both."""
+        """One candidate per place on the ground (``_same_spot``): the better one (earlier) stands for both."""
         heads: list[Scored] = []
+        grid = SpotGrid(twins)
         for s in scored:
-            if not any(_same_spot(h.target, s.target, twins) for h in heads):
+            if not grid.seen(s.target):
                 heads.append(s)
+                grid.keep(s.target)
         return heads
 
-    def _category(self, slugs: list[str], origin: GeoPoint) -> Verdict:
-        places = [Scored(t, CATEGORY_SCORE, False, haversine_m(origin, t.point)) for s in slugs
-                  for t in self.by_category.get(s, [])]  # fmt: skip
+    def _category(self, slugs: list[str], origin: GeoPoint, limit: int | None = None) -> Verdict:
+        """A category's places, nearest first, one per place on the ground; with ``limit``, only the nearest
+        ``limit`` are listed (a grown city has 10,000 cafés) and ``total`` counts them all."""
+        tables = [t for s in slugs if (t := self._tables.get(s)) is not None]
+        targets = [t for table in tables for t in table.targets]
+        lat = np.concatenate([t.lat for t in tables]) if tables else np.zeros(0)
+        lng = np.concatenate([t.lng for t in tables]) if tables else np.zeros(0)
+        lone = np.concatenate([t.lone for t in tables]) if tables else np.zeros(0, dtype=bool)
+        rough = _distances_m(lat, lng, origin)
+        crowded = self._ordered(targets, rough, np.flatnonzero(~lone), origin)
+        total = int(lone.sum()) + len(self._cluster(crowded, twins=False))
+        want = len(targets) if limit is None else limit
+        k = min(len(targets), max(want, 1))
+        while True:
+            prefix = self._ordered(targets, rough, None, origin, k)
+            places = self._cluster(prefix, twins=False)
+            if len(places) >= want or len(prefix) >= len(targets):
+                break
+            k = min(len(targets), 4 * k)
+        places = places[:want]
+        if total == 1:
+            return Verdict("confident", "category", places, categories=slugs, total=total)
+        return Verdict("ambiguous" if total else "not_found", "category", places, categories=slugs, total=total)
+
+    @staticmethod
+    def _ordered(targets: list[Target], rough: np.ndarray, which: np.ndarray | None, origin: GeoPoint,
+                 k: int | None = None) -> list[Scored]:  # fmt: skip
+        """``targets[which]`` (or, with ``k``, the nearest ``k`` or a few more) as scored places in the order of
+        their exact distances and ids: what sorting them all would put first. ``rough`` (numpy's distances) only
+        preselects; a margin far above its rounding keeps every place that could come first."""
+        if which is None:
+            if not len(targets):
+                return []
+            assert k is not None
+            cut = float(np.partition(rough, k - 1)[k - 1]) if k < len(rough) else math.inf
+            which = np.flatnonzero(rough <= cut + 0.01)
+        else:
+            cut = math.inf
+        places = [Scored(targets[i], CATEGORY_SCORE, False, haversine_m(origin, targets[i].point))
+                  for i in which.tolist()]  # fmt: skip
         places.sort(key=lambda s: (s.distance_m, s.target.id))
-        places = self._cluster(places, twins=False)
-        if len(places) == 1:
-            return Verdict("confident", "category", places, categories=slugs)
-        return Verdict("ambiguous" if places else "not_found", "category", places, categories=slugs)
+        return [s for s in places if s.distance_m <= cut + 0.005]

@@ -461,7 +461,7 @@ class NavService:
                 message=f"{raw!r} means the account's {word} address, and none is labelled {word.title()}: give the "
                 "street address or place instead, or save the address first (food_save_address).",
             ), None  # fmt: skip
-        verdict = self.geocoder.lookup(raw, near, center, extra=self._house_candidates(raw))
+        verdict = self.geocoder.lookup(raw, near, center, extra=self._house_candidates(raw), limit=limit)
         found = [self._candidate(s) for s in verdict.candidates[:limit]]
         message = self._verdict_message(raw, verdict, found, near is not None)
         return GeocodeResult(query=raw, status=verdict.status, center=center, candidates=found,
@@ -482,7 +482,7 @@ class NavService:
         if v.status == "ambiguous":
             if v.reason == "category":
                 kinds = " / ".join(self.label(c) for c in v.categories)
-                n = len(v.candidates)
+                n = v.total
                 return (f"Ambiguous: {q!r} is a kind of place ({kinds}); {n} on the map, nearest first. "
                         f"{pick}, or use nav_search_places near a point.")  # fmt: skip
             if v.reason == "chain":
