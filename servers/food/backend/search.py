@@ -10,6 +10,7 @@ the catalog ("best", "please") are left out and reported, so a chatty query stil
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,6 +94,85 @@ def hit(term: str, text: str) -> bool:
     return pattern.search(text) is not None
 
 
+def find(term: str, text: str, start: int = 0) -> int:
+    """The first position at or after ``start`` where ``term`` occurs in ``text`` as ``hit`` counts it (at a word
+    start for Latin terms: the character before is no letter or digit, as the regex's look-behind says), or -1.
+    A ``str.find`` loop: over a long text many times faster than the regex, whose look-behind defeats its literal
+    search."""
+    i = text.find(term, start)
+    if is_cjk(term[0]):
+        return i
+    while i > 0 and text[i - 1].isalnum():
+        i = text.find(term, i + 1)
+    return i
+
+
+KEY = 16
+"""Characters of each indexed position kept as its sort key in ``Joined`` (longer terms are checked in full)."""
+_ENTRIES = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]|(?<![^\W_])[^\W_]")
+"""Where a term can hit: any Chinese (``is_cjk``) character, and every letter or digit at a word start."""
+
+
+@dataclass
+class Joined:
+    """Many texts as one string with a sorted index of the places a term can hit there (word starts, Chinese
+    characters), so finding the texts a term hits is a binary search and a few array operations however many
+    texts there are: the scale pack has 13,000 distinct restaurant names, and a query part used to cost a
+    regex on each (tens of ms); a plain scan of the joined text still costs a step per occurrence of a short
+    word ('l' in 'lager 0.5 l') inside other words."""
+
+    text: str
+    starts: Ints
+    ends: Ints
+    at: Ints
+    """Indexed positions, ordered by the text that follows them."""
+    keys: list[str]
+    """The first ``KEY`` characters from each of ``at``, in the same (sorted) order."""
+
+    @classmethod
+    def of(cls, texts: list[str], sep: str = " | ") -> Joined:
+        """The texts joined by ``sep``, which must end in a character that is no letter or digit (so a text's
+        start reads as a word start, as it does alone)."""
+        lengths = np.array([len(t) for t in texts], np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths + len(sep))[:-1]]).astype(np.int64) if texts else lengths
+        text = sep.join(texts)
+        entries = [m.start() for m in _ENTRIES.finditer(text)]
+        heads = [text[i : i + KEY] for i in entries]
+        order = sorted(range(len(entries)), key=heads.__getitem__)
+        return cls(text, starts, starts + lengths, np.array(entries, np.int64)[order], [heads[k] for k in order])
+
+    def holding(self, term: str) -> list[int]:
+        """The (ascending) indexes of the texts that ``hit(term, text)``: an occurrence counts when it lies inside
+        one text (the separator before a text reads as a word start, as the text's own start does)."""
+        first = term[0]
+        if not (first.isalnum() or is_cjk(first)):
+            return self._scan(term)  # a term starting with punctuation: rare, and not indexed
+        head = term[:KEY]
+        lo = bisect.bisect_left(self.keys, head)
+        hi = bisect.bisect_left(self.keys, head[:-1] + chr(ord(head[-1]) + 1), lo)
+        at = self.at[lo:hi]
+        if len(term) > KEY:
+            at = at[np.array([self.text.startswith(term, i) for i in at.tolist()], np.bool_)]
+        k = np.searchsorted(self.starts, at, side="right") - 1
+        return np.unique(k[at + len(term) <= self.ends[k]]).tolist()
+
+    def _scan(self, term: str) -> list[int]:
+        """``holding`` by walking the occurrences of the term in the joined text."""
+        out: list[int] = []
+        size, last = len(term), len(self.starts) - 1
+        i = find(term, self.text)
+        while i >= 0:
+            k = int(np.searchsorted(self.starts, i, side="right")) - 1
+            if i + size <= self.ends[k]:
+                out.append(k)
+                if k == last:
+                    break
+                i = find(term, self.text, int(self.starts[k + 1]))
+            else:
+                i = find(term, self.text, i + 1)
+        return out
+
+
 @dataclass(frozen=True)
 class Part:
     """One thing a query asks for: its words, and every label of the cuisine it names (so '咖啡' finds coffee)."""
@@ -115,6 +195,85 @@ class Dish:
     label: str
     text: str
     options: tuple[OptionText, ...]
+    number: int = 0
+    """Its index among every template's dishes (``Index._dish_texts``)."""
+    first_option: int = 0
+    """The index of its first option among every dish's options (``Index._option_texts``)."""
+
+
+@dataclass
+class Reach:
+    """Where one query part occurs in the catalog (``Index.reach``)."""
+
+    groups: set[int]
+    """Name groups whose text the part hits."""
+    menus: npt.NDArray[np.bool_]
+    """Per template: some dish of its menu hits the part (by its own text or an option's)."""
+    serves: npt.NDArray[np.bool_]
+    """Per template: it serves a cuisine the part names."""
+    touched: list[int]
+    """The dishes (``Dish.number``, ascending) that hit the part by their own text or an option's."""
+    text: set[int]
+    """Dishes (``Dish.number``) whose own text hits a term of the part."""
+    options: set[int]
+    """Options (``Dish.first_option`` + k) whose text hits a term of the part."""
+    literal_text: set[int]
+    """Dishes whose own text hits the part as written."""
+    literal_options: set[int]
+    """Options whose text hits the part as written."""
+
+
+def spans(alternatives: list[list[Part]]) -> list[tuple[int, int]]:
+    """Where each alternative's parts lie in the alternatives flattened."""
+    out, at = [], 0
+    for alternative in alternatives:
+        out.append((at, at + len(alternative)))
+        at += len(alternative)
+    return out
+
+
+def bitmasks(flags: npt.NDArray[np.bool_]) -> list[int]:
+    """Each row of flags as the bits of one number (column j is bit j), of any width."""
+    if flags.shape[1] < 63:
+        return (flags.astype(np.int64) @ (1 << np.arange(flags.shape[1], dtype=np.int64))).tolist()
+    return [sum(1 << j for j, f in enumerate(row) if f) for row in flags.tolist()]
+
+
+@dataclass
+class DishHit:
+    """A dish of a template's menu that has some parts of a query: which (bits, in the alternative's order), and
+    how it shows as a matched dish (built when first shown)."""
+
+    parts: int
+    sold_out: bool
+    dish: Dish
+    labels: list[str]
+    _shown: MatchedDish | None = None
+
+    def shown(self) -> MatchedDish:
+        if self._shown is None:
+            self._shown = MatchedDish(
+                item_id=self.dish.item.id, name=self.dish.label, options=self.labels, sold_out=self.sold_out
+            )
+        return self._shown
+
+
+@dataclass(frozen=True)
+class MenuMatch:
+    """The dishes of one menu that match a query's parts: how many, how many of those are available, the first
+    ``MAX_DISHES``."""
+
+    found: int
+    available: int
+    dishes: list[MatchedDish]
+
+    @classmethod
+    def of(cls, hits: list[DishHit], needed: int) -> MenuMatch:
+        """The dishes among ``hits`` (best first) that have every part in ``needed`` (bits): those the restaurant
+        has neither by name nor by cuisine."""
+        chosen = [h for h in hits if h.parts & needed == needed]
+        available = sum(1 for h in chosen if not h.sold_out)
+        return cls(found=len(chosen), available=available, dishes=[h.shown() for h in chosen[:MAX_DISHES]])
 
 
 @dataclass
@@ -129,9 +288,9 @@ class Lookup:
     named_at: Ints
     """Positions (sorted) of the restaurants whose name matches some part, with their own scores below."""
     named_score: Ints
-    named_key: list[tuple[int, int]]
-    """(template, name pattern) of each, the key of ``named_dishes``."""
-    named_dishes: dict[tuple[int, int], list[MatchedDish]]
+    named_key: Ints
+    """The key of each one's dishes in ``named_dishes`` (its name pattern and template: see ``Index.lookup``)."""
+    named_dishes: dict[int, list[MatchedDish]]
 
     def scores(self, at: Ints, template: Ints) -> Ints:
         """The score of each restaurant at positions ``at`` (``template``: the columns' template per position)."""
@@ -148,7 +307,7 @@ class Lookup:
         """The matched dishes of the restaurant at ``position`` as its template's menu names them."""
         k = int(np.searchsorted(self.named_at, position)) if len(self.named_at) else 0
         if k < len(self.named_at) and self.named_at[k] == position:
-            return self.named_dishes.get(self.named_key[k], [])
+            return self.named_dishes.get(int(self.named_key[k]), [])
         return self.base_dishes.get(template, [])
 
 
@@ -158,7 +317,9 @@ class Index:
 
     Dishes are indexed per menu template (the real restaurants' menus, which every grown restaurant copies word
     for word), so matching a query costs the same in the real city and the scale pack; names, which differ per
-    restaurant, are grouped by their text, and a query part is checked once per distinct name."""
+    restaurant, are grouped by their text. A query part is looked up once in each of the sorted indexes of names,
+    dishes and options (``Joined``), and every restaurant is scored at once in arrays per (name pattern,
+    template), matching dish by dish only the dishes some part hits (``_score``)."""
 
     catalog: Catalog
     dishes: list[list[Dish]] = field(default_factory=list)
@@ -166,21 +327,56 @@ class Index:
     phrases: set[tuple[str, ...]] = field(default_factory=set)
     everything: str = ""
     names: str = ""
-    members: list[Ints] = field(default_factory=list)
-    """Positions of the restaurants of each name group."""
+    _name_texts: Joined = field(default_factory=lambda: Joined.of([]))
+    """The name groups' texts, to find the groups a term hits in one scan (``Joined``)."""
+    _dish_texts: Joined = field(default_factory=lambda: Joined.of([]))
+    """Every template's dishes' texts (dish by ``Dish.number``), likewise."""
+    _option_texts: Joined = field(default_factory=lambda: Joined.of([]))
+    """Every dish's options' texts (by ``Dish.first_option`` + k), likewise."""
+    _first_dish: list[int] = field(default_factory=lambda: [0])
+    """The ``Dish.number`` of each template's first dish (and the count of all dishes at the end): a template's
+    dishes are numbered in a row."""
+    _dish_template: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    """``Dish.number`` → its template."""
+    _option_dish: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Option → the ``Dish.number`` it belongs to."""
+    _serves: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    """Cuisine → which templates serve it."""
+    _labels: list[tuple[str, str]] = field(default_factory=list)
+    """(slug, label in lowercase) for every label and synonym of every cuisine."""
+    _label_texts: Joined = field(default_factory=lambda: Joined.of([]))
+    _parts: dict[str, Part] = field(default_factory=dict)
     _memo: dict[str, Lookup] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         cols = self.catalog.columns
+        option_dish: list[int] = []
         for rest in self.catalog.templates:
-            dishes = [self._dish(item, cat) for cat in rest.menu for item in cat.items]
+            dishes: list[Dish] = []
+            for cat in rest.menu:
+                for item in cat.items:
+                    dish = self._dish(item, cat, self._first_dish[-1] + len(dishes), len(option_dish))
+                    option_dish += [dish.number] * len(dish.options)
+                    dishes.append(dish)
             self.dishes.append(dishes)
+            self._first_dish.append(self._first_dish[-1] + len(dishes))
             self.blobs.append(" | ".join([*(d.text for d in dishes), *(o.text for d in dishes for o in d.options)]))
         self.names = " | ".join(cols.name_texts)
         self.everything = " | ".join([self.names, *self.blobs])
-        order = np.argsort(cols.name_group, kind="stable")
-        bounds = np.searchsorted(cols.name_group[order], np.arange(len(cols.name_texts) + 1))
-        self.members = [order[bounds[g] : bounds[g + 1]] for g in range(len(cols.name_texts))]
+        self._name_texts = Joined.of(cols.name_texts)
+        self._dish_texts = Joined.of([d.text for dishes in self.dishes for d in dishes])
+        self._dish_template = np.repeat(np.arange(len(self.dishes)), [len(d) for d in self.dishes]).astype(np.int64)
+        self._option_dish = np.array(option_dish, np.int64)
+        self._option_texts = Joined.of([o.text for dishes in self.dishes for d in dishes for o in d.options])
+        self._labels = [
+            (rec.slug, label.lower())
+            for rec in self.catalog.cuisines.values()
+            for label in (rec.slug, rec.en, rec.zh, *rec.synonyms)
+        ]
+        self._label_texts = Joined.of([label for _, label in self._labels])
+        for t, rest in enumerate(self.catalog.templates):
+            for slug in rest.cuisines:
+                self._serves.setdefault(slug, np.zeros(len(self.blobs), np.bool_))[t] = True
         for rest in self.catalog.templates:
             for cat in rest.menu:
                 self._learn(cat.name_zh, chinese_only=True)
@@ -198,14 +394,15 @@ class Index:
                 self._learn(name)
 
     @staticmethod
-    def _dish(item: ItemRec, cat: CategoryRec) -> Dish:
+    def _dish(item: ItemRec, cat: CategoryRec, number: int = 0, first_option: int = 0) -> Dish:
         text = f"{item.name} {item.name_zh} {item.description} {cat.name} {cat.name_zh}".lower()
         options = tuple(
             OptionText(text=f"{o.name} {o.name_zh}".lower(), label=bilingual(o.name, o.name_zh), sold_out=o.sold_out)
             for g in item.option_groups
             for o in g.options
         )
-        return Dish(item=item, label=bilingual(item.name, item.name_zh), text=text, options=options)
+        label = bilingual(item.name, item.name_zh)
+        return Dish(item=item, label=label, text=text, options=options, number=number, first_option=first_option)
 
     def _learn(self, name: str, *, chinese_only: bool = False) -> None:
         toks = tuple(tokens(name))
@@ -242,32 +439,70 @@ class Index:
     def cuisines_named(self, literal: str) -> frozenset[str]:
         """The cuisines a query part names: a label or synonym, or words of one ('tea' → tea, bubble tea; not
         steak)."""
-        return frozenset(
-            rec.slug
-            for rec in self.catalog.cuisines.values()
-            if any(
-                literal == label.lower() or (len(literal) >= 2 and hit(literal, label.lower()))
-                for label in (rec.slug, rec.en, rec.zh, *rec.synonyms)
-            )
-        )
+        slugs = [slug for slug, label in self._labels if label == literal]
+        if len(literal) >= 2:
+            slugs += [self._labels[k][0] for k in self._label_texts.holding(literal)]
+        return frozenset(slugs)
 
     def part(self, literal: str) -> Part:
+        """The query part ``literal`` with the cuisines it names (memoized: users repeat words across queries)."""
+        memo = self._parts.get(literal)
+        if memo is not None:
+            return memo
         cuisines = self.cuisines_named(literal)
         terms = {literal}
         for slug in cuisines:
             rec = self.catalog.cuisines[slug]
             terms |= {t.lower() for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
-        return Part(literal=literal, terms=tuple(sorted(terms)), cuisines=cuisines)
+        found = Part(literal=literal, terms=tuple(sorted(terms)), cuisines=cuisines)
+        if len(self._parts) > 4 * MEMO:
+            self._parts.clear()
+        self._parts[literal] = found
+        return found
 
-    def known(self, part: Part) -> bool:
-        return bool(part.cuisines) or any(hit(t, self.everything) for t in part.terms)
+    def reach(self, part: Part) -> Reach:
+        """Where the part occurs: the name groups and the template menus any of its terms hits, and the
+        templates serving a cuisine it names."""
+        groups: set[int] = set()
+        text: set[int] = set()
+        options: set[int] = set()
+        literal_text: set[int] = set()
+        literal_options: set[int] = set()
+        for term in part.terms:
+            groups.update(self._name_texts.holding(term))
+            in_text, in_options = self._dish_texts.holding(term), self._option_texts.holding(term)
+            text.update(in_text)
+            options.update(in_options)
+            if term == part.literal:
+                literal_text, literal_options = set(in_text), set(in_options)
+        touched = np.union1d(np.array(list(text), np.int64), self._option_dish[np.array(list(options), np.int64)])
+        menus = np.zeros(len(self.blobs), np.bool_)
+        menus[self._dish_template[touched]] = True
+        serves = np.zeros(len(self.blobs), np.bool_)
+        for slug in part.cuisines:
+            if slug in self._serves:
+                serves |= self._serves[slug]
+        return Reach(
+            groups=groups,
+            menus=menus,
+            serves=serves,
+            touched=touched.tolist(),
+            text=text,
+            options=options,
+            literal_text=literal_text,
+            literal_options=literal_options,
+        )
 
-    def named(self, part: Part) -> set[int]:
-        """The name groups whose text matches the part (a quick look at all names first: most parts hit none)."""
-        terms = [t for t in part.terms if t in self.names]
-        if not terms:
-            return set()
-        return {g for g, text in enumerate(self.catalog.columns.name_texts) if any(hit(t, text) for t in terms)}
+    def known(self, part: Part, reach: Reach | None = None) -> bool:
+        """Whether the catalog has the part anywhere (a name, a menu or a cuisine); else it is left out."""
+        if part.cuisines:
+            return True
+        where = reach or self.reach(part)
+        if where.groups or where.menus.any():
+            return True
+        # a term with a '|' or an outer space may also occur across two of the texts (as ``everything`` joins
+        # them), which counted when ``everything`` was searched: it still does
+        return any(("|" in t or t[0].isspace() or t[-1].isspace()) and hit(t, self.everything) for t in part.terms)
 
     def lookup(self, query: str) -> Lookup:
         """Every restaurant's match for ``query``, and the query words left out because nothing in the catalog
@@ -277,121 +512,147 @@ class Index:
         if memo is not None:
             return memo
         words = [w for w in self.split(key) if w not in STOPWORDS and w not in CJK_STOP]
+        reaches: dict[str, Reach] = {}
+
+        def reach(p: Part) -> Reach:  # once per part: the whole query is often also its only part
+            if p.literal not in reaches:
+                reaches[p.literal] = self.reach(p)
+            return reaches[p.literal]
+
         parts = [self.part(w) for w in words]
-        kept = [p for p in parts if self.known(p)]
-        ignored = [p.literal for p in parts if not self.known(p)]
+        known = [self.known(p, reach(p)) for p in parts]
+        kept = [p for p, k in zip(parts, known, strict=True) if k]
+        ignored = [p.literal for p, k in zip(parts, known, strict=True) if not k]
         alternatives = [kept] if kept else []
         whole = self.part(key)
         if key and [whole.literal] != [p.literal for p in kept]:
             alternatives.append([whole])  # the query as one phrase, as a name or dish may spell it
         flat = [p for alternative in alternatives for p in alternative]
-        hits = [self.named(p) for p in flat]
+        where = [reach(p) for p in flat]
         templates = len(self.catalog.templates)
-        none = (False,) * len(flat)
-        base = np.zeros(templates, np.int64)
-        base_dishes: dict[int, list[MatchedDish]] = {}
-        for t in range(templates):
-            score, dishes = self._best(t, alternatives, none)
-            base[t] = score
-            if score:
-                base_dishes[t] = dishes
-        patterns: dict[tuple[bool, ...], list[int]] = {}
-        for g in sorted(set().union(*hits)):
-            patterns.setdefault(tuple(g in h for h in hits), []).append(g)
+        # restaurants whose name matches some part, by which parts (their name pattern)
         cols = self.catalog.columns
-        at_parts: list[Ints] = []
-        score_parts: list[Ints] = []
-        keys: list[tuple[int, int]] = []
-        named_dishes: dict[tuple[int, int], list[MatchedDish]] = {}
-        for pid, (pattern, groups) in enumerate(patterns.items()):
-            at = np.concatenate([self.members[g] for g in groups])
-            lut = np.zeros(templates, np.int64)
-            for t in np.unique(cols.template[at]).tolist():
-                lut[t], named_dishes[(t, pid)] = self._best(t, alternatives, pattern)
-            at_parts.append(at)
-            score_parts.append(lut[cols.template[at]])
-            keys += [(t, pid) for t in cols.template[at].tolist()]
-        named_at = np.concatenate(at_parts) if at_parts else np.zeros(0, np.int64)
-        order = np.argsort(named_at, kind="stable")
+        groups = len(cols.name_texts)
+        named = np.zeros((len(flat), groups), np.bool_)
+        for j, w in enumerate(where):
+            named[j, list(w.groups)] = True
+        hit_groups = np.flatnonzero(named.any(axis=0))
+        pattern_of_group = np.zeros(groups, np.int64)  # 0: the name matches no part
+        patterns = np.zeros((1, len(flat)), np.bool_)  # row p: which parts pattern p's names match
+        if len(hit_groups):
+            if len(flat) < 63:  # each group's pattern as the bits of one number: a quicker unique than by rows
+                bits = np.arange(len(flat), dtype=np.int64)
+                codes, inverse = np.unique(bitmasks(named[:, hit_groups].T), return_inverse=True)
+                rows = (codes[:, None] >> bits & 1).astype(np.bool_)
+            else:
+                rows, inverse = np.unique(named[:, hit_groups].T, axis=0, return_inverse=True)
+            pattern_of_group[hit_groups] = inverse.reshape(-1) + 1
+            patterns = np.concatenate([patterns, rows.reshape(-1, len(flat))])
+        pattern = pattern_of_group[cols.name_group]
+        named_at = np.flatnonzero(pattern).astype(np.int64)
+        named_key = pattern[named_at] * templates + cols.template[named_at]
+        keys, inverse = np.unique(named_key, return_inverse=True)
+        # one row to score per template (a name matching nothing: pattern 0), then per (pattern, template) named
+        every = np.arange(templates, dtype=np.int64)
+        row_template = np.concatenate([every, keys % templates])
+        scores, dishes = self._score(
+            row_template, patterns[np.concatenate([every * 0, keys // templates])], spans(alternatives), where
+        )
         result = Lookup(
             ignored=ignored if kept else [],
-            base=base,
-            base_dishes=base_dishes,
-            named_at=named_at[order],
-            named_score=(np.concatenate(score_parts) if score_parts else np.zeros(0, np.int64))[order],
-            named_key=[keys[k] for k in order.tolist()],
-            named_dishes=named_dishes,
+            base=scores[:templates],
+            base_dishes={t: dishes[t] for t in np.flatnonzero(scores[:templates]).tolist()},
+            named_at=named_at,
+            named_score=scores[templates:][inverse.reshape(-1)],
+            named_key=named_key,
+            named_dishes={int(keys[n - templates]): d for n, d in dishes.items() if n >= templates},
         )
         if len(self._memo) > MEMO:
             self._memo.clear()
         self._memo[key] = result
         return result
 
-    def _best(
-        self, template: int, alternatives: list[list[Part]], in_name: tuple[bool, ...]
-    ) -> tuple[int, list[MatchedDish]]:
-        """The best match of a template's menu over the query's alternatives, the name matching as ``in_name``
-        says (one flag per part of every alternative, in order)."""
-        best: tuple[int, list[MatchedDish]] = (0, [])
-        offset = 0
-        for alternative in alternatives:
-            flags = list(in_name[offset : offset + len(alternative)])
-            offset += len(alternative)
-            scored = self.match(template, alternative, flags)
-            if scored[0] > best[0]:
-                best = scored
-        return best
+    def _score(
+        self, template: Ints, in_name: npt.NDArray[np.bool_], alternatives: list[tuple[int, int]], where: list[Reach]
+    ) -> tuple[Ints, dict[int, list[MatchedDish]]]:
+        """The relevance (0 = no match) and matched dishes of a restaurant serving ``template``'s menu whose name
+        matches the parts ``in_name`` flags, one row per restaurant kind, over every alternative of the query
+        (``alternatives``: each one's span of the flattened parts, ``where`` their reach); the first alternative
+        that scores highest wins. The dishes are given for the rows that score.
 
-    # ----- one menu ------------------------------------------------------------------------------
-    def match(self, template: int, parts: list[Part], in_name: list[bool]) -> tuple[int, list[MatchedDish]]:
-        """Relevance of a restaurant serving the template's menu for every part of the query (0 = no match) and
-        the dishes that matched; ``in_name`` says which parts the restaurant's own name matches."""
-        rest = self.catalog.templates[template]
-        blob = self.blobs[template]
-        by_place = [n or bool(p.cuisines.intersection(rest.cuisines)) for n, p in zip(in_name, parts, strict=True)]
-        for placed, p in zip(by_place, parts, strict=True):
-            if not placed and not any(hit(t, blob) for t in p.terms):
-                return 0, []
-        found: list[tuple[tuple[int, int, int, int], MatchedDish]] = []
-        for index, dish in enumerate(self.dishes[template]):
-            scored = self._dish_match(dish, parts, by_place)
-            if scored is not None:
-                own, literal, matched = scored
-                found.append(((int(matched.sold_out), -literal, -own, index), matched))
-        found.sort(key=lambda entry: entry[0])
-        dishes = [matched for _, matched in found]
-        if not dishes and not all(by_place):
-            return 0, []
-        score = 5 if all(in_name) else 0
-        if any(p.cuisines.intersection(rest.cuisines) for p in parts):
-            score += 3
-        if dishes:
-            available = sum(1 for d in dishes if not d.sold_out)
-            score += 1 + min(available, MAX_DISHES)
-        return score, dishes[:MAX_DISHES]
-
-    @staticmethod
-    def _dish_match(dish: Dish, parts: list[Part], by_place: list[bool]) -> tuple[int, int, MatchedDish] | None:
-        """(parts the dish itself matched, of which literally, the dish as a result), or None."""
-        own = literal = 0
-        labels: list[str] = []
-        sold_out = dish.item.sold_out
-        for part, placed in zip(parts, by_place, strict=True):
-            in_text = any(hit(t, dish.text) for t in part.terms)
-            options = [] if in_text else [o for o in dish.options if any(hit(t, o.text) for t in part.terms)]
-            if not in_text and not options:
-                if not placed:
-                    return None
+        In an alternative every part must be in the name, the cuisine or some dish; then a dish matches when it
+        has every part that is neither in the name nor the cuisine (by its text or an option's). The score: 5 if
+        the name has every part, 3 if the restaurant serves a cuisine some part names, and 1 + the available
+        matching dishes (at most ``MAX_DISHES``) if any dish matches; nothing matches if no dish does and some
+        part is only on the menu. Counted in arrays over the rows, matching dishes only for the (template,
+        parts placed by name or cuisine) pairs that can match."""
+        best = np.zeros(len(template), np.int64)
+        dishes: dict[int, list[MatchedDish]] = {}
+        for start, end in alternatives:
+            span = where[start:end]
+            name = in_name[:, start:end]
+            serves = np.array([w.serves for w in span], np.bool_)[:, template].T
+            menus = np.array([w.menus for w in span], np.bool_)[:, template].T
+            placed = name | serves
+            rows = np.flatnonzero((placed | menus).all(axis=1))
+            if not len(rows):
                 continue
-            own += 1
-            if hit(part.literal, dish.text) or any(hit(part.literal, o.text) for o in options):
-                literal += 1
-            labels += [o.label for o in options if o.label not in labels]
-            if options and all(o.sold_out for o in options):
-                sold_out = True
-        if not own:
-            return None
-        return own, literal, MatchedDish(item_id=dish.item.id, name=dish.label, options=labels, sold_out=sold_out)
+            found = np.zeros(len(rows), np.int64)
+            available = np.zeros(len(rows), np.int64)
+            menu: list[MenuMatch] = []
+            hits: dict[int, list[DishHit]] = {}
+            seen: dict[tuple[int, int], MenuMatch] = {}
+            every = (1 << (end - start)) - 1
+            for j, (t, mask) in enumerate(zip(template[rows].tolist(), bitmasks(placed[rows]), strict=True)):
+                got = seen.get((t, mask))
+                if got is None:
+                    if t not in hits:
+                        hits[t] = self._dish_hits(t, span)
+                    got = seen[(t, mask)] = MenuMatch.of(hits[t], every & ~mask)
+                found[j], available[j] = got.found, got.available
+                menu.append(got)
+            score = 5 * name[rows].all(axis=1) + 3 * serves[rows].any(axis=1)
+            score += np.where(found > 0, 1 + np.minimum(available, MAX_DISHES), 0)
+            score[(found == 0) & ~placed[rows].all(axis=1)] = 0
+            better = score > best[rows]
+            for j in np.flatnonzero(better).tolist():
+                dishes[int(rows[j])] = menu[j].dishes
+            best[rows[better]] = score[better]
+        return best, dishes
+
+    def _dish_hits(self, template: int, where: list[Reach]) -> list[DishHit]:
+        """The template's dishes that have some part of the query (by their text or an option's), best first:
+        available ones, then those with more parts as written, then more parts, then in menu order."""
+        menu = self.dishes[template]
+        first, end = self._first_dish[template], self._first_dish[template + 1]
+        touched: set[int] = set()
+        for w in where:
+            lo = bisect.bisect_left(w.touched, first)
+            touched.update(n - first for n in w.touched[lo : bisect.bisect_left(w.touched, end, lo)])
+        found: list[tuple[tuple[int, int, int, int], DishHit]] = []
+        for index in touched:
+            dish = menu[index]
+            parts = own = literal = 0
+            labels: list[str] = []
+            sold_out = dish.item.sold_out
+            for j, w in enumerate(where):
+                in_text = dish.number in w.text
+                options = (
+                    [] if in_text else [(k, o) for k, o in enumerate(dish.options, dish.first_option) if k in w.options]
+                )
+                if not in_text and not options:
+                    continue
+                parts |= 1 << j
+                own += 1
+                if dish.number in w.literal_text or any(k in w.literal_options for k, _ in options):
+                    literal += 1
+                labels += [o.label for _, o in options if o.label not in labels]
+                if options and all(o.sold_out for _, o in options):
+                    sold_out = True
+            if own:
+                found.append(((int(sold_out), -literal, -own, index), DishHit(parts, sold_out, dish, labels)))
+        found.sort(key=lambda entry: entry[0])
+        return [entry for _, entry in found]
 
 
 @dataclass
