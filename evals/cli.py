@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -93,9 +94,13 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"lifestyle-mcp eval: {exc}\n")
         return 2
     if ns.verb == "list":
-        for task in tasks:
-            _say(f"{task.id:48} {task.group:8} {task.language}  {','.join(task.tags)}")
-        _say(counts(tasks))
+        try:
+            for task in tasks:
+                _say(f"{task.id:48} {task.group:8} {task.language}  {','.join(task.tags)}")
+            _say(counts(tasks))
+            sys.stdout.flush()
+        except BrokenPipeError:  # `eval list | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
         return 0
     if not tasks:
         sys.stderr.write(f"lifestyle-mcp eval: no task matches {ns.tasks!r}\n")
