@@ -59,16 +59,7 @@ def scan(g: Geocoder, text: str, near: GeoPoint | None, origin: GeoPoint, extra:
         return Verdict("not_found", "city", [])
     qkey = name_key(text)
     touched = {int(e) for q in query for tok in q.sims if tok in g.postings for e in g.postings[tok]}
-    best: dict[int, Scored] = {}
-    for e in touched:
-        entry = g.entries[e]
-        score, weak, exact = g._score(query, qkey, entry)
-        target = g.targets[entry.target]
-        found = best.setdefault(entry.target, Scored(target, -1.0, firm=-1.0))
-        found.score = max(found.score, score + target.prior)
-        found.firm = max(found.firm, min(score + target.prior, CONFIDENT - 0.01) if weak else score + target.prior)
-        found.exact = found.exact or exact
-    scored = [*best.values(), *extra]
+    scored = [*g._scored(query, qkey, touched).values(), *extra]  # every touched name, not the index's prefix
     slugs = sorted(set.intersection(*[q.categories for q in words])) if words else []
     if slugs and all(q.categories for q in words) and not any(s.exact for s in scored):
         places = [Scored(t, CATEGORY_SCORE, False, haversine_m(origin, t.point)) for s in slugs
