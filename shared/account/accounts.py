@@ -56,10 +56,11 @@ def address_model(row: AddressRow) -> Address:
 class Accounts:
     """The account's users and address book over the sandbox database."""
 
-    def __init__(self, engine: Engine, clock: SimClock, fixtures_dir: Path) -> None:
+    def __init__(self, engine: Engine, clock: SimClock, fixtures_dir: Path, *, scale: int = 1) -> None:
         self.engine = engine
         self.clock = clock
         self.fixtures_dir = fixtures_dir
+        self.scale = scale  # a scale pack's grown districts are in the city too: an address there may be saved
 
     # ----- users ----------------------------------------------------------------------------------
     def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
@@ -181,7 +182,7 @@ class Accounts:
                     f"Could not find '{street} {number}' in Helsinki.",
                     "Check the spelling, or pass lat and lng of the entrance.",
                 )
-        require_in_city(location)
+        require_in_city(location, scale=self.scale)
         key = fold_label(label)
         with session_scope(self.engine) as session:
             self.user(session, user_id, lock=True)  # one writer per user: a label is saved once

@@ -154,7 +154,7 @@ def open_sandbox(settings: Settings, *, engine: Engine | None = None) -> Sandbox
     return Sandbox(
         engine=engine,
         clock=clock,
-        accounts=Accounts(engine, clock, settings.fixtures_dir),
+        accounts=Accounts(engine, clock, settings.fixtures_dir, scale=scale),
         service_key=service_key,
         fixtures_dir=settings.fixtures_dir,
         scale=scale,

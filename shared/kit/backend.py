@@ -7,7 +7,6 @@ Errors are mapped to HTTP exactly once, here; the client maps them back in
 
 from __future__ import annotations
 
-import gc
 import itertools
 import secrets
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from shared.clock import SimClock
 from shared.errors import ErrorBody, InvalidInputError, LifestyleError, shown
 from shared.kit.dberrors import RaceRetry
 from shared.kit.faults import install_faults
+from shared.kit.heap import settle_heap as settle_heap  # re-exported: food calls it once its catalog is in
 from shared.kit.hygiene import RequestHygiene, brief_step
 from shared.kit.settings import IN_PROCESS_HOST, LOOPBACK_HOSTS, Settings
 from shared.kit.signing import ServiceKey
@@ -43,28 +43,6 @@ def json_response(model: BaseModel) -> Response:
     still names the model.
     """
     return Response(content=model.model_dump_json(), media_type="application/json")
-
-
-_settled = False
-
-
-def settle_heap() -> None:
-    """Collect once, then freeze whatever is alive (``gc.freeze``): for the first app of a process, once it has
-    loaded what it keeps for good (its catalogs and indexes).
-
-    A full collection walks every tracked object, and a server holds ~250,000 from its imports and catalog that
-    never become garbage: every few hundred calls, once enough objects had outlived younger collections, one
-    call paused for 200-300 ms (measured on food's reads, on the default city and the scale pack alike). Frozen
-    objects are left out of every later collection. Only the first call of a process does it (tests and evals
-    build many apps, one after another): frozen objects are freed by reference counting alone, so an app that
-    was alive at a later freeze and then dropped would keep its cycles for good, and each call would walk every
-    object made since the last; the first app of a server is the one it serves with."""
-    global _settled
-    if _settled:
-        return
-    _settled = True
-    gc.collect()
-    gc.freeze()
 
 
 class ReadCache:

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from shared.kit.heap import settle_heap
 from shared.kit.settings import LOOPBACK_HOSTS, Settings
 
 if TYPE_CHECKING:
@@ -50,7 +51,10 @@ class Vertical:
         return importlib.import_module(f"{self.package}.server").build_server(settings)
 
     def create_app(self, settings: Settings) -> Any:
-        return importlib.import_module(f"{self.package}.backend.app").create_app(settings)
+        """The provider app of a backend process, its heap settled (``shared.kit.heap``) once its catalog is in."""
+        app = importlib.import_module(f"{self.package}.backend.app").create_app(settings)
+        settle_heap()
+        return app
 
     def prepare(self, settings: Settings) -> Any:
         return importlib.import_module(f"{self.package}.backend.app").prepare(settings)

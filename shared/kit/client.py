@@ -45,6 +45,7 @@ from shared.errors import (
     error_from_body,
     shown,
 )
+from shared.kit.heap import settle_heap_soon
 from shared.kit.identity import acting_user
 from shared.kit.settings import IN_PROCESS_HOST, Settings
 from shared.kit.signing import ServiceKey
@@ -97,6 +98,7 @@ class LazyApp:
                 if self._app is None:
                     try:
                         self._app = await anyio.to_thread.run_sync(self._factory)
+                        settle_heap_soon()  # the server's catalog is in: keep it out of later full collections
                     except LifestyleError:
                         raise
                     except Exception as exc:

@@ -3,9 +3,13 @@ people use for them ('home', '家', 'koti'), and another user's addresses are no
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session
 
 from shared.account import Sandbox
+from shared.account.accounts import Accounts
+from shared.errors import InvalidInputError
+from shared.geo import CITY_CENTRE, service_radius_m
 from shared.schemas.account import AddressInput
 from shared.schemas.common import GeoPoint
 
@@ -32,3 +36,17 @@ def test_another_users_address_is_not_found_by_id_or_label(sandbox: Sandbox) -> 
         assert sandbox.accounts.find(session, "usr_alice", mine.id) is None
         assert sandbox.accounts.find(session, "usr_alice", "Gym") is None  # demo's label, not Alice's
         assert sandbox.accounts.find(session, "usr_demo", "gym") is not None
+
+
+def test_a_grown_sandbox_saves_addresses_in_its_outer_districts(sandbox: Sandbox) -> None:
+    """The service area grows with the city (``service_radius_m(scale)``): a point just past the real city's area
+    is refused in the real city's address book and saved in one grown 200×, as every vertical's search takes it."""
+    out = (service_radius_m(1) + 300) / 111_320  # degrees of latitude north of the centre
+    point = GeoPoint(lat=CITY_CENTRE.lat + out, lng=CITY_CENTRE.lng)
+    assert service_radius_m(200) > service_radius_m(1) + 300
+    address = AddressInput(label="Cabin", street="Outer Road", housenumber="1", location=point)
+    with pytest.raises(InvalidInputError, match="outside the service area"):
+        sandbox.accounts.save_address("usr_demo", address)
+    grown = Accounts(sandbox.engine, sandbox.clock, sandbox.fixtures_dir, scale=200)
+    saved = grown.save_address("usr_demo", address)
+    assert saved.label == "Cabin" and saved.location == point
