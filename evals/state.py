@@ -1,7 +1,9 @@
 """The final state of one person's account, normalised so two runs that did the same thing compare equal.
 
 ``capture`` reads the sandbox database directly (the harness's view, as τ²-bench compares its DB): the wallet and
-its movements, the address book, food orders, ticket orders and saved ticket holders, movie orders. Ids the backends
+its movements, the address book, food orders, ticket orders and saved ticket holders, movie orders, and the seats
+still held for the user when the task ends (a hold left behind after the person said no blocks those seats for
+everyone for ten minutes: a real defect, so it shows in the state). Ids the backends
 generate (order ids, tokens, pickup codes) and free text the agent words itself (an order note) are left out, so the
 state says *what* was done, not how it was spelled; rows come out sorted, so the order of doing things does not
 matter. Seats are kept as tiers and prices unless a task asks for the exact seats.
@@ -20,12 +22,15 @@ import difflib
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from evals.refs import ReferenceError_, follow
+from shared.account.clock import SandboxClock
+from shared.clock import utc
 
 State = dict[str, Any]
 SeatMode = Literal["count", "exact"]
@@ -127,8 +132,33 @@ def _movies(conn: Connection, user: str, mode: SeatMode) -> dict[str, Any]:
     return {"orders": _sorted(orders)}
 
 
+HOLD_TABLES = {"tickets": "tickets_seat_hold", "movies": "movies_seat_hold"}
+
+
+def _when(value: Any) -> datetime:
+    return utc(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
+
+
+def _live_holds(conn: Connection, user: str, now: datetime, tables: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per vertical, the sessions (showtimes) where the user still holds seats now, and how many."""
+    held: dict[str, list[dict[str, Any]]] = {}
+    for vertical, table in HOLD_TABLES.items():
+        if table not in tables:
+            continue
+        rows = conn.execute(
+            text(f"SELECT inventory_id, seats, expires_at FROM {table} "
+                 "WHERE user_id = :u AND order_id = '' AND released_at IS NULL"), {"u": user},
+        ).all()  # fmt: skip
+        live = [{"session_id": r.inventory_id, "seats": len(_json(r.seats) or [])} for r in rows
+                if _when(r.expires_at) > now]  # fmt: skip
+        held[vertical] = _sorted(live)
+    return held
+
+
 def capture(engine: Engine, user: str, *, seats: SeatMode = "count") -> State:
     """The normalised state of ``user``'s account across every vertical."""
+    now = SandboxClock(engine).now()
+    tables = set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         wallet = conn.execute(text("SELECT balance_minor FROM account_wallet WHERE user_id = :u"), {"u": user})
         balance = wallet.scalar_one_or_none()
@@ -148,6 +178,7 @@ def capture(engine: Engine, user: str, *, seats: SeatMode = "count") -> State:
             "food": _food(conn, user),
             "tickets": _tickets(conn, user, seats),
             "movies": _movies(conn, user, seats),
+            "holds": _live_holds(conn, user, now, tables),
         }
 
 
