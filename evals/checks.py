@@ -57,10 +57,20 @@ def normalise_text(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split()).casefold()
 
 
+@cache
+def _pattern(option: str) -> re.Pattern[str]:
+    """``option`` as written, but a number in it is a whole number: '8 min' is not in '18 min' or '1.8 min', and
+    '12' is not in '123' (a fact that starts or ends with a digit may not touch another digit there)."""
+    text = normalise_text(option)
+    head = r"(?<![\d.,])" if text[:1].isdigit() else ""
+    tail = r"(?!\d)" if text[-1:].isdigit() else ""
+    return re.compile(head + re.escape(text) + tail)
+
+
 def states_fact(answer: str, fact: str | list[str]) -> bool:
     said = normalise_text(answer)
     options = [fact] if isinstance(fact, str) else fact
-    return any(normalise_text(option) in said for option in options)
+    return any(_pattern(option).search(said) for option in options if option.strip())
 
 
 def money_moves(before: State, after: State) -> int:

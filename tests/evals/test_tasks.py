@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from evals.checks import states_fact
 from evals.cli import main
 from evals.loader import TaskFileError, load_tasks, select
 from evals.model import Task
@@ -67,6 +68,15 @@ def test_confirmation_amounts_are_read_as_the_largest_euro_figure() -> None:
     assert amount_minor(message) == 3770
     assert amount_minor("Refund 12,50 € to the wallet?") == 1250
     assert amount_minor("Go ahead?") is None
+
+
+def test_a_number_in_a_fact_is_matched_whole_in_the_answer() -> None:
+    """'8 min' is not stated by '18 min' (nor '12' by '123'); words, currency and times still match as written."""
+    assert states_fact("It is an 8 min walk.", "8 min") and states_fact("Walk: 18 min", ["8 min", "18 min"])
+    assert not states_fact("Walk: 18 min", "8 min") and not states_fact("about 1.8 min", "8 min")
+    assert not states_fact("bus 123", "12") and states_fact("Gate 12.", "12")
+    assert states_fact("Total €12.50 at 19:00", "€12.50") and states_fact("Total €12.50 at 19:00", "19:00")
+    assert states_fact("大约 8 分钟", "8 分钟") and not states_fact("大约 18 分钟", "8 分钟")
 
 
 def test_patterns_select_by_id_group_language_and_tag(tasks: list[Task]) -> None:
