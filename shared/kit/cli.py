@@ -53,7 +53,7 @@ class Vertical:
     def create_app(self, settings: Settings) -> Any:
         """The provider app of a backend process, its heap settled (``shared.kit.heap``) once its catalog is in."""
         app = importlib.import_module(f"{self.package}.backend.app").create_app(settings)
-        settle_heap()
+        settle_heap(self.name)
         return app
 
     def prepare(self, settings: Settings) -> Any:

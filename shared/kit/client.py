@@ -67,8 +67,9 @@ class LazyApp:
     any backend exists. The build runs in a worker thread so the event loop stays responsive.
     """
 
-    def __init__(self, factory: Callable[[], Any]) -> None:
+    def __init__(self, factory: Callable[[], Any], kind: str = "") -> None:
         self._factory = factory
+        self._kind = kind  # the vertical: its first app in a process settles the heap (``shared.kit.heap``)
         self._app: Any = None
         self._lock = anyio.Lock()
         self._current_etag: Callable[[], str] | None = None
@@ -98,7 +99,7 @@ class LazyApp:
                 if self._app is None:
                     try:
                         self._app = await anyio.to_thread.run_sync(self._factory)
-                        settle_heap_soon()  # the server's catalog is in: keep it out of later full collections
+                        settle_heap_soon(self._kind)  # its catalog is in: keep it out of later full collections
                     except LifestyleError:
                         raise
                     except Exception as exc:

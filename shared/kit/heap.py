@@ -5,24 +5,24 @@ from __future__ import annotations
 import asyncio
 import gc
 
-_settled = False
+_settled: set[str] = set()
 
 
-def settle_heap() -> None:
-    """Collect once, then freeze whatever is alive (``gc.freeze``): for the first app of a process, once it has
-    loaded what it keeps for good (its catalogs and indexes).
+def settle_heap(kind: str = "") -> None:
+    """Collect once, then freeze whatever is alive (``gc.freeze``): for the first app of each kind (a vertical) in
+    a process, once it has loaded what it keeps for good (its catalogs and indexes).
 
     A full collection walks every tracked object, and a server holds ~250,000 from its imports and catalog that
     never become garbage: every few hundred calls, once enough objects had outlived younger collections, one
     call paused for 200-300 ms (measured on food's reads, on the default city and the scale pack alike). Frozen
-    objects are left out of every later collection. Only the first call of a process does it (tests and evals
+    objects are left out of every later collection. Only the first app of each kind does it (tests and evals
     build many apps, one after another): frozen objects are freed by reference counting alone, so an app that
     was alive at a later freeze and then dropped would keep its cycles for good, and each call would walk every
-    object made since the last; the first app of a server is the one it serves with."""
-    global _settled
-    if _settled:
+    object made since the last. A server process serves one vertical with its first app; a process that holds
+    several verticals (a benchmark, the evals) freezes at most once per vertical."""
+    if kind in _settled:
         return
-    _settled = True
+    _settled.add(kind)
     gc.collect()
     gc.freeze()
 
@@ -32,9 +32,9 @@ SETTLE_DELAY_S = 1.0
 by then, so it does not wait for the collection (50-100 ms on a default-city server)."""
 
 
-def settle_heap_soon() -> None:
-    """``settle_heap`` a moment from now on the running asyncio loop (at once where there is none)."""
+def settle_heap_soon(kind: str = "") -> None:
+    """``settle_heap(kind)`` a moment from now on the running asyncio loop (at once where there is none)."""
     try:
-        asyncio.get_running_loop().call_later(SETTLE_DELAY_S, settle_heap)
+        asyncio.get_running_loop().call_later(SETTLE_DELAY_S, settle_heap, kind)
     except RuntimeError:
-        settle_heap()
+        settle_heap(kind)

@@ -232,7 +232,7 @@ class ClientLifespan(Generic[C]):
     def __init__(self, settings: Settings, client_cls: type[C], app_factory: Callable[[], Any]) -> None:
         self.settings = settings
         self.client_cls = client_cls
-        self.app = None if settings.backend_url else LazyApp(app_factory)
+        self.app = None if settings.backend_url else LazyApp(app_factory, settings.vertical)
         self._live: list[C] = []
 
     def new_client(self) -> C:
