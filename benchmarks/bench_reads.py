@@ -312,6 +312,30 @@ async def against_echo(c: Client, e: Client, tool: str, calls: list[Args], round
     }
 
 
+async def sdk_floor(server: Any, tool: str, answer: dict[str, Any], rounds: int) -> dict[str, Any]:
+    """What the SDK alone costs a call that answers as ``tool`` does: a tool returning one of ``tool``'s real
+    answers (the same output model, the same bytes) without reaching any backend, beside echo. Its ratio is the
+    ceiling no backend can lift: everything below it is the shared path (``bench_path.py``) and the vertical."""
+    meta = server._tool_manager.get_tool(tool).fn_metadata  # the SDK's own record of the tool's output model
+    model = meta.output_model.model_validate(answer)
+    name = f"floor_{tool}"
+
+    async def replay(query: str = "") -> Any:
+        return model.model_copy()
+
+    replay.__annotations__["return"] = meta.output_model
+    replay.__doc__ = f"One of {tool}'s answers, from memory."
+    server.tool(name=name)(replay)
+    calls = [{"query": f"q{i}"} for i in range(300)]
+    async with Client(server) as c, Client(build_echo()) as e:
+        for _ in range(20):
+            await c.call_tool(name, {"query": "warm-up"})
+            await e.call_tool("echo", ECHO_ARGS)
+        floor = await against_echo(c, e, name, calls, rounds)
+    server.remove_tool(name)
+    return {"ratio": floor["ratio"], "us": 1e6 / floor["calls_s"], "bytes": len(json.dumps(answer))}
+
+
 def settings_for(vertical: str, data_dir: Path) -> Settings:
     return Settings.for_vertical(
         vertical, data_dir=data_dir, user="usr_demo", time_scale=0, clock_start=START, log_level="WARNING"
@@ -347,6 +371,8 @@ async def in_memory(calls: int, rounds: int, seed: int, data_dir: Path | None = 
                     await e.call_tool("echo", ECHO_ARGS)
                 cold = await against_echo(c, e, tool, work, rounds)
                 cached = await against_echo(c, e, tool, work, rounds)  # the very same argument sets, again
+                answer = await c.call_tool(tool, work[len(work) // 2])
+            cold["floor"] = await sdk_floor(servers[vertical], tool, answer.structured_content or {}, rounds)
             rows.append((tool, cold, cached))
             print(f"  measured {tool}: {cold['n']} distinct argument sets", file=sys.stderr, flush=True)
     return rows
@@ -468,6 +494,20 @@ def report(rows: list[tuple[str, dict[str, Any], dict[str, Any]]], procs: dict[s
         )
     print(f"(×echo: median per-round ratio of calls/s to the SDK echo tool in the same rounds; target cold ≥ "
           f"{UNCACHED_TARGET}×; err: calls answered with a tool error, cold + cached)")  # fmt: skip
+    print()
+    print(f"{'where a cold call goes':<26} | {'answer B':>8} {'SDK µs':>7} {'×echo':>6} | {'path+vertical µs':>16} "
+          f"{'share':>6}")  # fmt: skip
+    for tool, cold, _ in rows:
+        floor = cold["floor"]
+        mean_us = 1e6 / cold["calls_s"]
+        beyond = mean_us - floor["us"]
+        print(f"{tool:<26} | {floor['bytes']:>8} {floor['us']:>7.0f} {floor['ratio']:>6.2f} | {beyond:>16.0f} "
+              f"{beyond / mean_us:>6.0%}")  # fmt: skip
+    print(
+        "(SDK: a tool returning one of this tool's real answers from memory, so the MCP layers and the answer's "
+        "size only: the most any read tool with such answers can reach; path+vertical: the rest of a cold call, "
+        "the shared provider path (bench_path.py: ~0.4 ms in process) and the vertical's own work)"
+    )
     if not procs:
         return
     print()
