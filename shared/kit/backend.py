@@ -30,7 +30,6 @@ from shared.clock import SimClock
 from shared.errors import ErrorBody, InvalidInputError, LifestyleError, shown
 from shared.kit.dberrors import RaceRetry
 from shared.kit.faults import install_faults
-from shared.kit.heap import settle_heap as settle_heap  # re-exported: food calls it once its catalog is in
 from shared.kit.hygiene import RequestHygiene, brief_step
 from shared.kit.settings import IN_PROCESS_HOST, LOOPBACK_HOSTS, Settings
 from shared.kit.signing import ServiceKey

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from shared.kit.heap import settle_heap
+from shared.kit.heap import quiet_heap, quiet_start, settle_heap
 from shared.kit.settings import LOOPBACK_HOSTS, Settings
 
 if TYPE_CHECKING:
@@ -52,7 +52,8 @@ class Vertical:
 
     def create_app(self, settings: Settings) -> Any:
         """The provider app of a backend process, its heap settled (``shared.kit.heap``) once its catalog is in."""
-        app = importlib.import_module(f"{self.package}.backend.app").create_app(settings)
+        with quiet_heap(self.name):
+            app = importlib.import_module(f"{self.package}.backend.app").create_app(settings)
         settle_heap(self.name)
         return app
 
@@ -260,7 +261,9 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
         )
         return
     if args.transport == "stdio":
-        vertical.build_server(settings).run("stdio")
+        with quiet_start():
+            server = vertical.build_server(settings)
+        server.run("stdio")
         return
     serve_http(vertical, settings, args.host, args.port, stateless=args.stateless)
 

@@ -45,7 +45,7 @@ from shared.errors import (
     error_from_body,
     shown,
 )
-from shared.kit.heap import settle_heap_soon
+from shared.kit.heap import quiet_heap, settle_heap_soon
 from shared.kit.identity import acting_user
 from shared.kit.settings import IN_PROCESS_HOST, Settings
 from shared.kit.signing import ServiceKey
@@ -88,6 +88,10 @@ class LazyApp:
                 return None
         return self._current_etag()
 
+    def _build(self) -> Any:
+        with quiet_heap(self._kind):  # the first answer waits for this build: no collection passes over it
+            return self._factory()
+
     async def ensure(self) -> Any:
         """The app, built now if this is the first need of it.
 
@@ -98,7 +102,7 @@ class LazyApp:
             async with self._lock:
                 if self._app is None:
                     try:
-                        self._app = await anyio.to_thread.run_sync(self._factory)
+                        self._app = await anyio.to_thread.run_sync(self._build)
                         settle_heap_soon(self._kind)  # its catalog is in: keep it out of later full collections
                     except LifestyleError:
                         raise

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _settled: set[str] = set()
+_built: set[str] = set()
 
 
 def settle_heap(kind: str = "") -> None:
@@ -19,12 +22,48 @@ def settle_heap(kind: str = "") -> None:
     build many apps, one after another): frozen objects are freed by reference counting alone, so an app that
     was alive at a later freeze and then dropped would keep its cycles for good, and each call would walk every
     object made since the last. A server process serves one vertical with its first app; a process that holds
-    several verticals (a benchmark, the evals) freezes at most once per vertical."""
+    several verticals (a benchmark, the evals) freezes at most once per vertical.
+
+    What ``quiet_heap`` or ``quiet_start`` froze stays frozen: thawing it to collect the little garbage it holds
+    would walk every object again (13 s in a test process holding millions)."""
     if kind in _settled:
         return
     _settled.add(kind)
     gc.collect()
     gc.freeze()
+
+
+@contextmanager
+def quiet_heap(kind: str = "") -> Iterator[None]:
+    """No cyclic garbage collection while a provider is imported and built; then, for the first build of each kind
+    in the process, freeze everything alive before collections resume.
+
+    The build (backend imports, sandbox, catalog, network, indexes) makes a few hundred thousand objects that live
+    as long as the process. Collected as usual, they set off full collections during the build and, once the
+    build's survivors reach the old generation, another inside the first call (~0.15 s of nav's first route on a
+    fresh server). Frozen, later collections skip them; the price is the build's cyclic garbage (import-time
+    cycles, temporaries: 1-2 MB), frozen with them instead of collected. Later builds of a kind (tests build many
+    apps) only pause collections: frozen objects are freed by reference counting alone. A caller that already
+    disabled collections keeps them as they are."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+        if kind not in _built:  # a build that failed is garbage: the next one freezes
+            _built.add(kind)
+            gc.freeze()  # before collections resume: a young collection over the build would walk all of it
+    finally:
+        gc.enable()
+
+
+@contextmanager
+def quiet_start() -> Iterator[None]:
+    """A server process's imports and tool registry made with collections paused, then frozen: a dozen full
+    collections over module objects that never become garbage are ~0.1 s of a stdio server's ``initialize``."""
+    with quiet_heap("process"):
+        yield
 
 
 SETTLE_DELAY_S = 1.0

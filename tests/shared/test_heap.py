@@ -5,14 +5,16 @@ the same kind do not freeze again (a test process builds hundreds)."""
 from __future__ import annotations
 
 import gc
+import secrets
 
 import anyio
+import pytest
 
 from shared.kit import heap
 
 
 async def test_the_first_app_of_a_kind_freezes_the_heap_a_moment_later_and_only_once() -> None:
-    kind = f"test-{id(object())}"
+    kind = f"test-{secrets.token_hex(4)}"  # a kind no other test used
     before = gc.get_freeze_count()
     heap.settle_heap_soon(kind)
     assert gc.get_freeze_count() == before  # not during the call that built the app
@@ -23,3 +25,38 @@ async def test_the_first_app_of_a_kind_freezes_the_heap_a_moment_later_and_only_
     heap.settle_heap(kind)
     assert gc.get_freeze_count() == frozen
     del kept
+
+
+def test_a_build_runs_with_collections_paused_and_they_resume_after_it_even_when_it_fails() -> None:
+    kind = f"test-{secrets.token_hex(4)}"  # a kind no other test used
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), heap.quiet_heap(kind):
+        assert not gc.isenabled()
+        raise RuntimeError("the sandbox could not be opened")
+    assert gc.isenabled()
+    assert kind not in heap._built  # a failed build freezes nothing: the next one does
+    before = gc.get_freeze_count()
+    kept = [[] for _ in range(10)]
+    with heap.quiet_heap(kind):
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= before + len(kept)  # the first build of a kind froze what was alive
+    frozen = gc.get_freeze_count()
+    more = [[] for _ in range(10)]
+    with heap.quiet_heap(kind):
+        pass
+    assert gc.get_freeze_count() == frozen  # a later build of the kind only pauses collections
+    del kept, more
+
+
+def test_a_caller_that_disabled_collections_keeps_them_disabled() -> None:
+    kind = f"test-{secrets.token_hex(4)}"  # a kind no other test used
+    gc.disable()
+    try:
+        with heap.quiet_heap(kind):
+            pass
+        assert not gc.isenabled()
+        assert kind not in heap._built  # the caller manages the heap
+    finally:
+        gc.enable()
+

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
-from shared.kit.backend import IfNoneMatch, provider_app, settle_heap
+from shared.kit.backend import IfNoneMatch, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.food import (
     CancelOrder,
@@ -138,5 +138,4 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     def cancel_order(user: Caller, order_id: str, body: CancelOrder) -> Order:
         return desk.cancel(user, order_id, body)
 
-    settle_heap()  # a server's first app: its catalog and index stay out of every later full collection
     return app

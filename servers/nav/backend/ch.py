@@ -75,6 +75,29 @@ def _witness(
     return found
 
 
+Row = tuple[tuple[int, float], ...]
+
+
+class Rows(dict[int, Row]):
+    """Each node's (neighbour, weight) pairs from CSR arrays, made the first time a search reaches the node and kept.
+
+    A query settles a few hundred nodes, so tuples for every edge made at load (as before) cost ~10 ms a hierarchy,
+    tens of thousands of objects that a server's first route then had the garbage collector walk, and ~1.5 MB a
+    hierarchy, mostly for nodes no route of the process touches. ``rows[u]`` is a dict lookup once made."""
+
+    def __init__(self, ptr: IntArray, to: IntArray, weight: FloatArray) -> None:
+        super().__init__()
+        self._ptr: list[int] = ptr.tolist()
+        self._to = to
+        self._weight = weight
+
+    def __missing__(self, u: int) -> Row:
+        a, b = self._ptr[u], self._ptr[u + 1]
+        row = tuple(zip(self._to[a:b].tolist(), self._weight[a:b].tolist(), strict=True))
+        self[u] = row
+        return row
+
+
 @dataclass
 class Hierarchy:
     """A prepared contraction hierarchy: CSR arrays plus shortcut middles."""
@@ -91,13 +114,10 @@ class Hierarchy:
     sc_mid: IntArray
 
     def __post_init__(self) -> None:
-        # Python-side views for the query loop: per-node tuples of (neighbour, weight) built once from CSR. Node
-        # numbers are shared int objects (``ids``), not one per edge: a third less memory for the same tuples.
-        ids = list(range(self.n))
-        up_to, up_w, up_ptr = [ids[v] for v in self.up_to.tolist()], self.up_w.tolist(), self.up_ptr.tolist()
-        dn_from, dn_w, dn_ptr = [ids[v] for v in self.dn_from.tolist()], self.dn_w.tolist(), self.dn_ptr.tolist()
-        self._up = [tuple(zip(up_to[a:b], up_w[a:b], strict=True)) for a, b in itertools.pairwise(up_ptr)]
-        self._dn = [tuple(zip(dn_from[a:b], dn_w[a:b], strict=True)) for a, b in itertools.pairwise(dn_ptr)]
+        # Python-side views for the query loop: per-node tuples of (neighbour, weight), made from CSR as searches
+        # reach the nodes (``Rows``).
+        self._up = Rows(self.up_ptr, self.up_to, self.up_w)
+        self._dn = Rows(self.dn_ptr, self.dn_from, self.dn_w)
         self._mid = dict(zip(self.sc_key.tolist(), self.sc_mid.tolist(), strict=True))
 
     @property

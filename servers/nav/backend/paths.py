@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 import numpy as np
 
-from .ch import FloatArray, IntArray
+from .ch import FloatArray, IntArray, Rows
 
 INF = math.inf
 Adjacency = list[list[tuple[int, float]]]
+
+
+class Neighbours(Protocol):
+    """Out-edges by node, as (neighbour, cost) pairs: an ``Adjacency`` or ``Rows`` made as a search reaches them."""
+
+    def __getitem__(self, u: int, /) -> Iterable[tuple[int, float]]: ...
 
 
 def adjacency(n: int, tail: Sequence[int], head: Sequence[int], weight: Sequence[float]) -> Adjacency:
@@ -29,8 +36,18 @@ def adjacency(n: int, tail: Sequence[int], head: Sequence[int], weight: Sequence
     return [list(d.items()) for d in best]
 
 
+def rows(n: int, tail: IntArray, head: IntArray, weight: FloatArray) -> Rows:
+    """``adjacency`` of edges that join distinct pairs (no parallel edges to choose from), the same pairs in the
+    same order, made per node as a search reaches it: a bounded walk touches a part of the city, and lists for
+    every node cost ~1.3 MB a direction and ~10 ms before the first search."""
+    order = np.argsort(tail, kind="stable")  # each node's edges keep their order
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(np.bincount(tail, minlength=n))
+    return Rows(ptr, head[order], weight[order])
+
+
 def dijkstra(
-    adj: Adjacency, source: int, limit: float = INF, target: int = -1
+    adj: Neighbours, source: int, limit: float = INF, target: int = -1
 ) -> tuple[dict[int, float], dict[int, int]]:
     """Costs from ``source`` to every node within ``limit`` (or until ``target`` is settled), and each reached
     node's predecessor."""

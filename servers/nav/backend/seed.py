@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Text, cast, insert
 from sqlalchemy import select as select_columns
 from sqlmodel import Session
 
@@ -71,9 +71,15 @@ class PlaceRecord:
 
 
 def places(session: Session) -> list[PlaceRecord]:
+    """Every place, its JSON read back as text and decoded as one document: the decoder then makes each key once
+    (one 'name_en' for all places, not one per place: ~1 MB less for the real city) and is called once, not twice
+    per row."""
     t = PlaceRow.__table__.c  # type: ignore[attr-defined]
-    stmt = select_columns(t.id, t.category, t.lat, t.lng, t.data, t.hours).order_by(t.id)
-    return [PlaceRecord(*row) for row in session.execute(stmt)]
+    stmt = select_columns(t.id, t.category, t.lat, t.lng, cast(t.data, Text), cast(t.hours, Text)).order_by(t.id)
+    rows = session.execute(stmt).all()
+    docs = json.loads("[" + ",".join(f"[{data},{hours}]" for *_, data, hours in rows) + "]")
+    return [PlaceRecord(i, c, lat, lng, data, hours) for (i, c, lat, lng, _, _), (data, hours) in zip(rows, docs,
+            strict=True)]  # fmt: skip
 
 
 @dataclass(slots=True)

@@ -29,8 +29,9 @@ from shared.geo import CITY_TZ, haversine_m
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import Route, RouteStep, TransitLeg
 
+from .ch import Rows
 from .graph import RoadNetwork
-from .paths import Adjacency, adjacency, dijkstra
+from .paths import dijkstra, rows
 from .routing import Router, distance_text, duration_text, encode_polyline
 
 MAX_WALK_S = 900.0
@@ -150,19 +151,19 @@ class Transit:
         return [self.network.snap("walking", s["lat"], s["lng"])[0] for s in self.stops]
 
     @functools.cached_property
-    def _walk_adjacency(self) -> tuple[Adjacency, Adjacency]:
-        walk = self.network.modes["walking"]
+    def _walk_adjacency(self) -> tuple[Rows, Rows]:
+        walk = self.network.modes["walking"]  # ``edge_at`` holds each pair of nodes once: its cheapest edge
         keys = np.array(list(walk.edge_at.keys()), dtype=np.int64)
-        secs = walk.seconds[np.array(list(walk.edge_at.values()), dtype=np.int64)].tolist()
-        tails, heads = (keys // walk.n).tolist(), (keys % walk.n).tolist()
-        return adjacency(walk.n, tails, heads, secs), adjacency(walk.n, heads, tails, secs)
+        secs = walk.seconds[np.array(list(walk.edge_at.values()), dtype=np.int64)]
+        tails, heads = keys // walk.n, keys % walk.n
+        return rows(walk.n, tails, heads, secs), rows(walk.n, heads, tails, secs)
 
     @property
-    def walk_out(self) -> Adjacency:
+    def walk_out(self) -> Rows:
         return self._walk_adjacency[0]
 
     @property
-    def walk_in(self) -> Adjacency:
+    def walk_in(self) -> Rows:
         return self._walk_adjacency[1]
 
     @functools.cached_property
