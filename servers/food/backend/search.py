@@ -11,6 +11,7 @@ the catalog ("best", "please") are left out and reported, so a chatty query stil
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -125,9 +126,9 @@ class Joined:
     starts: Ints
     ends: Ints
     at: Ints
-    """Indexed positions, ordered by the text that follows them."""
-    keys: list[str]
-    """The first ``KEY`` characters from each of ``at``, in the same (sorted) order."""
+    """Indexed positions, ordered by the text that follows them (the first ``KEY`` characters of it: a binary
+    search reads them from ``text`` as it goes, rather than a list of them being kept, which cost 2.5 times the
+    joined texts themselves: ~4 MB of a default-city server)."""
 
     @classmethod
     def of(cls, texts: list[str], sep: str = " | ") -> Joined:
@@ -137,9 +138,11 @@ class Joined:
         starts = np.concatenate([[0], np.cumsum(lengths + len(sep))[:-1]]).astype(np.int64) if texts else lengths
         text = sep.join(texts)
         entries = [m.start() for m in _ENTRIES.finditer(text)]
-        heads = [text[i : i + KEY] for i in entries]
-        order = sorted(range(len(entries)), key=heads.__getitem__)
-        return cls(text, starts, starts + lengths, np.array(entries, np.int64)[order], [heads[k] for k in order])
+        entries.sort(key=lambda i: text[i : i + KEY])  # stable: positions with equal keys stay ascending
+        return cls(text, starts, starts + lengths, np.array(entries, np.int64))
+
+    def _head(self, i: int) -> str:
+        return self.text[i : i + KEY]
 
     def holding(self, term: str) -> list[int]:
         """The (ascending) indexes of the texts that ``hit(term, text)``: an occurrence counts when it lies inside
@@ -148,8 +151,8 @@ class Joined:
         if not (first.isalnum() or is_cjk(first)):
             return self._scan(term)  # a term starting with punctuation: rare, and not indexed
         head = term[:KEY]
-        lo = bisect.bisect_left(self.keys, head)
-        hi = bisect.bisect_left(self.keys, head[:-1] + chr(ord(head[-1]) + 1), lo)
+        lo = bisect.bisect_left(self.at, head, key=self._head)
+        hi = bisect.bisect_left(self.at, head[:-1] + chr(ord(head[-1]) + 1), lo, key=self._head)
         at = self.at[lo:hi]
         if len(term) > KEY:
             at = at[np.array([self.text.startswith(term, i) for i in at.tolist()], np.bool_)]
@@ -239,23 +242,27 @@ def bitmasks(flags: npt.NDArray[np.bool_]) -> list[int]:
     return [sum(1 << j for j, f in enumerate(row) if f) for row in flags.tolist()]
 
 
+Shown = tuple[str, str, tuple[str, ...], bool]
+"""A matched dish as a lookup keeps it: ``MatchedDish``'s item_id, name, options and sold_out, as a plain tuple.
+A lookup has dishes for every template it matches (hundreds) and only a page of them is shown; as models they cost
+a few µs each to build and, kept in the memo, ~100,000 objects that every full collection walked; tuples of strings
+are built in a fraction of that and the collector stops tracking them."""
+
+
+def matched(shown: Shown, item_id: str = "") -> MatchedDish:
+    """The wire form of a kept dish (``item_id``: under another id, as a grown restaurant names the dish)."""
+    own, name, options, sold_out = shown
+    return MatchedDish(item_id=item_id or own, name=name, options=list(options), sold_out=sold_out)
+
+
 @dataclass
 class DishHit:
     """A dish of a template's menu that has some parts of a query: which (bits, in the alternative's order), and
-    how it shows as a matched dish (built when first shown)."""
+    how it shows as a matched dish."""
 
     parts: int
     sold_out: bool
-    dish: Dish
-    labels: list[str]
-    _shown: MatchedDish | None = None
-
-    def shown(self) -> MatchedDish:
-        if self._shown is None:
-            self._shown = MatchedDish(
-                item_id=self.dish.item.id, name=self.dish.label, options=self.labels, sold_out=self.sold_out
-            )
-        return self._shown
+    shown: Shown
 
 
 @dataclass(frozen=True)
@@ -265,7 +272,7 @@ class MenuMatch:
 
     found: int
     available: int
-    dishes: list[MatchedDish]
+    dishes: tuple[Shown, ...]
 
     @classmethod
     def of(cls, hits: list[DishHit], needed: int) -> MenuMatch:
@@ -273,7 +280,7 @@ class MenuMatch:
         has neither by name nor by cuisine."""
         chosen = [h for h in hits if h.parts & needed == needed]
         available = sum(1 for h in chosen if not h.sold_out)
-        return cls(found=len(chosen), available=available, dishes=[h.shown() for h in chosen[:MAX_DISHES]])
+        return cls(found=len(chosen), available=available, dishes=tuple(h.shown for h in chosen[:MAX_DISHES]))
 
 
 @dataclass
@@ -284,13 +291,13 @@ class Lookup:
     ignored: list[str]
     base: Ints
     """Score per template (0 = no match) when the restaurant's name matches no part of the query."""
-    base_dishes: dict[int, list[MatchedDish]]
+    base_dishes: dict[int, tuple[Shown, ...]]
     named_at: Ints
     """Positions (sorted) of the restaurants whose name matches some part, with their own scores below."""
     named_score: Ints
     named_key: Ints
     """The key of each one's dishes in ``named_dishes`` (its name pattern and template: see ``Index.lookup``)."""
-    named_dishes: dict[int, list[MatchedDish]]
+    named_dishes: dict[int, tuple[Shown, ...]]
 
     def scores(self, at: Ints, template: Ints) -> Ints:
         """The score of each restaurant at positions ``at`` (``template``: the columns' template per position)."""
@@ -303,12 +310,16 @@ class Lookup:
             out[found] = self.named_score[pos[found]]
         return out
 
-    def dishes(self, position: int, template: int) -> list[MatchedDish]:
-        """The matched dishes of the restaurant at ``position`` as its template's menu names them."""
+    def shown(self, position: int, template: int) -> tuple[Shown, ...]:
+        """The matched dishes of the restaurant at ``position`` as its template's menu names them (``Shown``)."""
         k = int(np.searchsorted(self.named_at, position)) if len(self.named_at) else 0
         if k < len(self.named_at) and self.named_at[k] == position:
-            return self.named_dishes.get(int(self.named_key[k]), [])
-        return self.base_dishes.get(template, [])
+            return self.named_dishes.get(int(self.named_key[k]), ())
+        return self.base_dishes.get(template, ())
+
+    def dishes(self, position: int, template: int) -> list[MatchedDish]:
+        """``shown`` as wire models."""
+        return [matched(d) for d in self.shown(position, template)]
 
 
 @dataclass
@@ -323,10 +334,7 @@ class Index:
 
     catalog: Catalog
     dishes: list[list[Dish]] = field(default_factory=list)
-    blobs: list[str] = field(default_factory=list)
     phrases: set[tuple[str, ...]] = field(default_factory=set)
-    everything: str = ""
-    names: str = ""
     _name_texts: Joined = field(default_factory=lambda: Joined.of([]))
     """The name groups' texts, to find the groups a term hits in one scan (``Joined``)."""
     _dish_texts: Joined = field(default_factory=lambda: Joined.of([]))
@@ -351,18 +359,16 @@ class Index:
     def __post_init__(self) -> None:
         cols = self.catalog.columns
         option_dish: list[int] = []
+        shown: dict[int, OptionText] = {}
         for rest in self.catalog.templates:
             dishes: list[Dish] = []
             for cat in rest.menu:
                 for item in cat.items:
-                    dish = self._dish(item, cat, self._first_dish[-1] + len(dishes), len(option_dish))
+                    dish = self._dish(item, cat, self._first_dish[-1] + len(dishes), len(option_dish), shown)
                     option_dish += [dish.number] * len(dish.options)
                     dishes.append(dish)
             self.dishes.append(dishes)
             self._first_dish.append(self._first_dish[-1] + len(dishes))
-            self.blobs.append(" | ".join([*(d.text for d in dishes), *(o.text for d in dishes for o in d.options)]))
-        self.names = " | ".join(cols.name_texts)
-        self.everything = " | ".join([self.names, *self.blobs])
         self._name_texts = Joined.of(cols.name_texts)
         self._dish_texts = Joined.of([d.text for dishes in self.dishes for d in dishes])
         self._dish_template = np.repeat(np.arange(len(self.dishes)), [len(d) for d in self.dishes]).astype(np.int64)
@@ -376,7 +382,7 @@ class Index:
         self._label_texts = Joined.of([label for _, label in self._labels])
         for t, rest in enumerate(self.catalog.templates):
             for slug in rest.cuisines:
-                self._serves.setdefault(slug, np.zeros(len(self.blobs), np.bool_))[t] = True
+                self._serves.setdefault(slug, np.zeros(len(self.dishes), np.bool_))[t] = True
         for rest in self.catalog.templates:
             for cat in rest.menu:
                 self._learn(cat.name_zh, chinese_only=True)
@@ -393,16 +399,39 @@ class Index:
             for name in (rec.en, rec.zh, *rec.synonyms):
                 self._learn(name)
 
+    @functools.cached_property
+    def everything(self) -> str:
+        """Every name group's text, then per template its dishes' and options' texts, joined by ' | ': only a term
+        with a '|' or an outer space can hit it where no single text has it (``known``), and no query part is
+        such a term, so it is built on first use instead of kept by every server (~1 MB on the default city)."""
+        blobs = [
+            " | ".join([*(d.text for d in dishes), *(o.text for d in dishes for o in d.options)])
+            for dishes in self.dishes
+        ]
+        return " | ".join([" | ".join(self.catalog.columns.name_texts), *blobs])
+
     @staticmethod
-    def _dish(item: ItemRec, cat: CategoryRec, number: int = 0, first_option: int = 0) -> Dish:
+    def _dish(
+        item: ItemRec,
+        cat: CategoryRec,
+        number: int = 0,
+        first_option: int = 0,
+        shown: dict[int, OptionText] | None = None,
+    ) -> Dish:
+        """``shown``: the texts of the options seen so far, by the option record (a menu's items share the records
+        of the options they offer alike, ``catalog.share_option_groups``), so each is made once."""
         text = f"{item.name} {item.name_zh} {item.description} {cat.name} {cat.name_zh}".lower()
-        options = tuple(
-            OptionText(text=f"{o.name} {o.name_zh}".lower(), label=bilingual(o.name, o.name_zh), sold_out=o.sold_out)
-            for g in item.option_groups
-            for o in g.options
-        )
+        shown = {} if shown is None else shown
+        options = []
+        for g in item.option_groups:
+            for o in g.options:
+                got = shown.get(id(o))
+                if got is None:
+                    words = f"{o.name} {o.name_zh}".lower()
+                    got = shown[id(o)] = OptionText(words, bilingual(o.name, o.name_zh), o.sold_out)
+                options.append(got)
         label = bilingual(item.name, item.name_zh)
-        return Dish(item=item, label=label, text=text, options=options, number=number, first_option=first_option)
+        return Dish(item=item, label=label, text=text, options=tuple(options), number=number, first_option=first_option)
 
     def _learn(self, name: str, *, chinese_only: bool = False) -> None:
         toks = tuple(tokens(name))
@@ -476,9 +505,9 @@ class Index:
             if term == part.literal:
                 literal_text, literal_options = set(in_text), set(in_options)
         touched = np.union1d(np.array(list(text), np.int64), self._option_dish[np.array(list(options), np.int64)])
-        menus = np.zeros(len(self.blobs), np.bool_)
+        menus = np.zeros(len(self.dishes), np.bool_)
         menus[self._dish_template[touched]] = True
-        serves = np.zeros(len(self.blobs), np.bool_)
+        serves = np.zeros(len(self.dishes), np.bool_)
         for slug in part.cuisines:
             if slug in self._serves:
                 serves |= self._serves[slug]
@@ -574,7 +603,7 @@ class Index:
 
     def _score(
         self, template: Ints, in_name: npt.NDArray[np.bool_], alternatives: list[tuple[int, int]], where: list[Reach]
-    ) -> tuple[Ints, dict[int, list[MatchedDish]]]:
+    ) -> tuple[Ints, dict[int, tuple[Shown, ...]]]:
         """The relevance (0 = no match) and matched dishes of a restaurant serving ``template``'s menu whose name
         matches the parts ``in_name`` flags, one row per restaurant kind, over every alternative of the query
         (``alternatives``: each one's span of the flattened parts, ``where`` their reach); the first alternative
@@ -587,7 +616,7 @@ class Index:
         part is only on the menu. Counted in arrays over the rows, matching dishes only for the (template,
         parts placed by name or cuisine) pairs that can match."""
         best = np.zeros(len(template), np.int64)
-        dishes: dict[int, list[MatchedDish]] = {}
+        dishes: dict[int, tuple[Shown, ...]] = {}
         for start, end in alternatives:
             span = where[start:end]
             name = in_name[:, start:end]
@@ -650,7 +679,8 @@ class Index:
                 if options and all(o.sold_out for _, o in options):
                     sold_out = True
             if own:
-                found.append(((int(sold_out), -literal, -own, index), DishHit(parts, sold_out, dish, labels)))
+                shown = (dish.item.id, dish.label, tuple(labels), sold_out)
+                found.append(((int(sold_out), -literal, -own, index), DishHit(parts, sold_out, shown)))
         found.sort(key=lambda entry: entry[0])
         return [entry for _, entry in found]
 

@@ -54,13 +54,15 @@ from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
 from .ranking import cursor_key, id_rank, minute_of_week, sort_columns
-from .search import Index, LeftOut, Lookup
+from .search import Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50
 MAX_LINES = 50
-MENUS = 1024
-"""Wire menus kept built (the scale pack has 50,000 restaurants: only the recently viewed stay)."""
 """Different lines (a dish with its options) in one cart: a meal, not a warehouse order."""
+MENUS = 256
+"""Wire menus kept built (the scale pack has 50,000 restaurants: only the recently viewed stay). Few: a menu is
+~70 objects that every full collection walks (a cold one is built in ~0.1 ms), and the provider's read cache and
+the client's already answer repeats of a view."""
 
 
 def line_key(item_id: str, option_ids: list[str]) -> str:
@@ -208,18 +210,18 @@ class FoodService:
         summaries = []
         for k in page.tolist():
             i, t = int(at[k]), int(cols.template[at[k]])
-            dishes = self._own_dishes(look.dishes(i, t), cols.ids[i], t) if look is not None else []
+            dishes = self._own_dishes(look.shown(i, t), cols.ids[i], t) if look is not None else []
             summaries.append(self._summary(cols.record(i), near, now, dishes))
         info = PageInfo(next_cursor=next_cursor, total=len(order))
         return RestaurantPage(restaurants=summaries, page=info, near=near, note=" ".join(note))
 
-    def _own_dishes(self, dishes: list[MatchedDish], restaurant_id: str, template: int) -> list[MatchedDish]:
+    def _own_dishes(self, dishes: tuple[Shown, ...], restaurant_id: str, template: int) -> list[MatchedDish]:
         """A template's matched dishes under the restaurant's own item ids (a grown one renames them)."""
         model = self.catalog.templates[template].id
         if model == restaurant_id:
-            return dishes
+            return [matched(d) for d in dishes]
         old, new = "itm_" + model.removeprefix("rst_"), "itm_" + restaurant_id.removeprefix("rst_")
-        return [d.model_copy(update={"item_id": new + d.item_id.removeprefix(old)}) for d in dishes]
+        return [matched(d, new + d[0].removeprefix(old)) for d in dishes]
 
     def _left_out(self, look: Lookup | None, near: GeoPoint, now: datetime, open_now: bool, cap: int) -> LeftOut:
         """Why a search found nothing, over the whole city (rare, so a plain pass over every restaurant)."""
