@@ -157,7 +157,8 @@ def serve_command(args: argparse.Namespace) -> None:
     apps = []
     for (name, vertical), sock in zip(chosen, sockets, strict=True):
         port = sock.getsockname()[1]
-        apps.append((http_app(vertical, Settings.for_vertical(name), args.host, port, stateless=args.stateless), sock))
+        own = Settings.for_vertical(name).warm_by_default()
+        apps.append((http_app(vertical, own, args.host, port, stateless=args.stateless), sock))
         out(f"{name:<8} http://{args.host}:{port}/mcp")
     if settings.auth == "none":
         out(f"auth     none: every request acts for {settings.user} (loopback only)")

@@ -225,6 +225,7 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     except ValidationError as exc:
         settings_refused(f"{vertical.name}-mcp", exc)
     configure_logging(settings.log_level)
+    settings = settings.warm_by_default()
     if args.command == "reset":
         from shared.account import reset_sandbox
 

@@ -11,6 +11,7 @@ crash, so internals never leak to the model.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -242,11 +243,23 @@ class ClientLifespan(Generic[C]):
     async def __call__(self, _server: Any) -> AsyncIterator[C]:
         client = self.new_client()
         self._live.append(client)
+        warming = asyncio.create_task(self._warm()) if self.settings.warm_start and self.app is not None else None
         try:
             yield client
         finally:
+            if warming is not None and not warming.done():
+                warming.cancel()  # a build under way finishes in its thread first: nothing is left half-made
             self._live.remove(client)
             await client.aclose()
+
+    async def _warm(self) -> None:
+        """Build the provider now (``Settings.warm_start``). A build that fails is logged and left to the first
+        call, which tries again and reports the cause to the model."""
+        assert self.app is not None
+        try:
+            await self.app.ensure()
+        except LifestyleError as exc:
+            log.warning("the provider could not be built at start (the first call will try again): %s", exc)
 
     def current(self) -> C | None:
         return self._live[-1] if self._live else None

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
         description="Retries of a provider call that got no answer or a 502/503/504 (reads, and writes that carry "
         "an Idempotency-Key: every write does), with jittered backoff.",
     )
+    warm_start: bool = Field(
+        default=False,
+        description="Build the in-process provider as the server starts rather than on its first call (the console "
+        "scripts' servers do unless this is set; in-process servers, as tests and embedders make them, do not).",
+    )
     faults: str = Field(
         default="",
         description="Faults the mocked provider injects, e.g. 'latency=50ms,jitter=20ms,error=0.05,timeout=0.02,"
@@ -145,6 +150,12 @@ class Settings(BaseSettings):
         own = cls(_env_prefix=f"{vertical.upper()}_")
         merged = {name: getattr(own, name) for name in own.model_fields_set}
         return shared.model_copy(update={**merged, **overrides, "vertical": vertical})
+
+    def warm_by_default(self) -> Settings:
+        """These settings with ``warm_start`` on, unless the environment chose: a server a client launched is
+        usually asked nothing for seconds (the model is still reading the tool list), so the provider's build
+        (imports, sandbox, catalog: 1-2 s) is done by the first call instead of making it wait."""
+        return self if "warm_start" in self.model_fields_set else self.model_copy(update={"warm_start": True})
 
     @property
     def effective_database_url(self) -> str:

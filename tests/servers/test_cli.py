@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp.types import TextContent
@@ -210,3 +211,38 @@ def test_sandbox_create_grows_the_city_and_a_later_scale_setting_does_not_change
     assert [a.label for a in crowd.addresses] == ["Home"]
     refused = run(tmp_path, "sandbox", "create", "--scale", "0")
     assert refused.returncode != 0 and "scale" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def places_seeded(data_dir: Path) -> int:
+    """How many nav places the sandbox in ``data_dir`` holds (0: not built yet)."""
+    path = data_dir / "lifestyle.db"
+    if not path.exists():
+        return 0
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM nav_place")).scalar_one())
+    except Exception:  # the file or the table is still being made
+        return 0
+    finally:
+        engine.dispose()
+
+
+async def test_a_launched_server_builds_its_provider_before_the_first_call_unless_told_not_to(tmp_path: Path) -> None:
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+
+    def params(data_dir: Path, **env: str) -> StdioServerParameters:
+        base = {"LIFESTYLE_DATA_DIR": str(data_dir), "PATH": os.environ["PATH"], "LIFESTYLE_LOG_LEVEL": "WARNING"}
+        return StdioServerParameters(command=str(BIN / "nav-mcp"), env=base | env)
+
+    async with Client(params(warm)) as c, Client(params(cold, LIFESTYLE_WARM_START="false")) as lazy:
+        assert (await c.list_tools()).tools and (await lazy.list_tools()).tools
+        deadline = time.monotonic() + 90
+        while not places_seeded(warm):  # no tool called: the server builds its provider on its own
+            assert time.monotonic() < deadline, "the launched server never built its provider"
+            await anyio.sleep(0.1)
+        assert places_seeded(cold) == 0  # told not to: nothing until a call needs it
+        answer = await lazy.call_tool("nav_geocode", {"query": "Kamppi"})
+        assert not answer.is_error and places_seeded(cold) > 0
+        answer = await c.call_tool("nav_geocode", {"query": "Kamppi"})
+        assert not answer.is_error
