@@ -78,8 +78,10 @@ def places(session: Session) -> list[PlaceRecord]:
     stmt = select_columns(t.id, t.category, t.lat, t.lng, cast(t.data, Text), cast(t.hours, Text)).order_by(t.id)
     rows = session.execute(stmt).all()
     docs = json.loads("[" + ",".join(f"[{data},{hours}]" for *_, data, hours in rows) + "]")
-    return [PlaceRecord(i, c, lat, lng, data, hours) for (i, c, lat, lng, _, _), (data, hours) in zip(rows, docs,
-            strict=True)]  # fmt: skip
+    return [
+        PlaceRecord(i, c, lat, lng, data, hours)
+        for (i, c, lat, lng, _, _), (data, hours) in zip(rows, docs, strict=True)
+    ]
 
 
 @dataclass(slots=True)
