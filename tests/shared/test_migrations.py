@@ -193,6 +193,32 @@ def test_opening_a_sandbox_at_head_does_not_load_alembic(engine: Engine, url: st
     assert said.stdout.split() == ["True", "False"], said.stderr
 
 
+def test_a_new_sqlite_sandbox_is_made_from_the_snapshot_of_what_the_revisions_build(tmp_path: Path) -> None:
+    """The shipped snapshot is exactly what the revisions create, and a new sandbox made from it (without Alembic,
+    in a fresh process as a server's first start) has exactly that schema and revision."""
+    by_revisions = make_engine(f"sqlite:///{tmp_path / 'revisions.db'}")
+    with by_revisions.begin() as conn:
+        migrations.run_to(conn, "head")
+    wanted = migrations.snapshot_sql(by_revisions)
+    by_revisions.dispose()
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    probe = (
+        "import sys; from shared import migrations; from shared.kit.db import make_engine; "
+        f"before = migrations.upgrade(make_engine({fresh!r})); "
+        "print(before.current, before.head, 'alembic' in sys.modules)"
+    )
+    said = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    made = make_engine(fresh)
+    got = migrations.snapshot_sql(made)
+    made.dispose()
+    assert migrations.SNAPSHOT.read_text(encoding="utf-8") == wanted, (
+        "shared/migrations/head.sqlite.sql is not what the revisions build: rewrite it with "
+        "`python -c 'from shared import migrations; migrations.write_snapshot()'`"
+    )
+    assert said.stdout.split() == ["None", migrations.head(), "False"], said.stderr
+    assert got == wanted
+
+
 def revision_of_raw(engine: Engine) -> str:
     with engine.connect() as conn:
         return str(conn.execute(text(f"SELECT version_num FROM {migrations.VERSION_TABLE}")).scalar_one())
