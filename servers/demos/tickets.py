@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from mcp import Client
 
 from servers.demos import Stage, call, paid, say
 
+REFUNDABLE_AHEAD = timedelta(days=8)
+"""Every refund policy but ``no_refund`` refunds a session 7 days or more ahead: the demo ends with a refund, so it
+buys a session at least this far from the sandbox's now (whatever day the demo runs)."""
 
-def _pick_session(event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The first on-sale session with seats left, and its fullest seated tier."""
+
+def _pick_session(event: dict[str, Any], now: datetime) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The first on-sale session with seats left that can still be refunded, and its fullest seated tier."""
+    if event["refund_policy"] == "no_refund":
+        return None
     for session in event["sessions"]:
-        if session["status"] == "on_sale" and session["remaining"] >= 4:
+        starts = datetime.fromisoformat(session["starts_at"])
+        if session["status"] == "on_sale" and session["remaining"] >= 4 and starts - now >= REFUNDABLE_AHEAD:
             tier = max(session["tiers"], key=lambda t: (t["remaining"] >= 2, -len(t["sections"]), t["remaining"]))
             return session, tier
     return None
@@ -30,11 +38,11 @@ async def demo(stage: Stage) -> None:
         chosen = None
         for e in hits["events"] + (await call(c, "tickets_search_events", {"limit": 10}))["events"]:
             event = await call(c, "tickets_get_event", {"event_id": e["id"]})
-            found = _pick_session(event)
+            found = _pick_session(event, stage.sandbox.clock.now())
             if found and not event["real_name_required"]:
                 chosen = (event, *found)
                 break
-        assert chosen is not None, "no event on sale"
+        assert chosen is not None, "no refundable event on sale"
         event, session, tier = chosen
         say(
             f"    {event['title']} at {event['venue']['name']}: {len(event['sessions'])} session(s); "
