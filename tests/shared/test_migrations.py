@@ -196,11 +196,7 @@ def test_opening_a_sandbox_at_head_does_not_load_alembic(engine: Engine, url: st
 def test_a_new_sqlite_sandbox_is_made_from_the_snapshot_of_what_the_revisions_build(tmp_path: Path) -> None:
     """The shipped snapshot is exactly what the revisions create, and a new sandbox made from it (without Alembic,
     in a fresh process as a server's first start) has exactly that schema and revision."""
-    by_revisions = make_engine(f"sqlite:///{tmp_path / 'revisions.db'}")
-    with by_revisions.begin() as conn:
-        migrations.run_to(conn, "head")
-    wanted = migrations.snapshot_sql(by_revisions)
-    by_revisions.dispose()
+    wanted = migrations.revisions_snapshot()
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
     probe = (
         "import sys; from shared import migrations; from shared.kit.db import make_engine; "
