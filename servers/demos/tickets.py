@@ -35,10 +35,10 @@ async def demo(stage: Stage) -> None:
                 f"    {e['title']} · {e['venue_name']} · next {e['next_session_at'][:16].replace('T', ' ')} · "
                 f"{e['price_from']['display']}–{e['price_to']['display']} · {e['availability']}"
             )
-        chosen = None
+        chosen, now = None, stage.sandbox.clock.now()
         for e in hits["events"] + (await call(c, "tickets_search_events", {"limit": 10}))["events"]:
             event = await call(c, "tickets_get_event", {"event_id": e["id"]})
-            found = _pick_session(event, stage.sandbox.clock.now())
+            found = _pick_session(event, now)
             if found and not event["real_name_required"]:
                 chosen = (event, *found)
                 break
