@@ -17,8 +17,6 @@ from datetime import UTC, datetime, timedelta
 
 import anyio.to_thread
 from sqlalchemy import delete, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import Headers
@@ -26,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import ConflictError, InvalidInputError, LifestyleError
 from shared.kit.asgi import send_error
-from shared.kit.db import is_sqlite, session_scope, statement_scope
+from shared.kit.db import session_scope, statement_scope, upsert
 from shared.kit.signing import ServiceKey
 
 from .models import IdempotencyRow
@@ -51,8 +49,8 @@ class IdempotencyMiddleware:
         self.engine = engine
         self.keys = keys
         self._table = IdempotencyRow.__table__  # type: ignore[attr-defined]
-        dialect_insert = sqlite_insert if is_sqlite(engine) else pg_insert
-        self._record = dialect_insert(self._table).on_conflict_do_nothing(index_elements=["user_id", "key"])
+        record = upsert(engine.dialect.name, self._table)
+        self._record = record.on_conflict_do_nothing(index_elements=["user_id", "key"])
         self._recorded = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

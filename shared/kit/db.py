@@ -71,6 +71,18 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def upsert(dialect: str, table: Any) -> Any:
+    """The dialect's ``INSERT … ON CONFLICT`` for ``table``; the dialect's module is imported on first use, as a
+    SQLite sandbox never needs PostgreSQL's (2.4 MB resident)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error."""

@@ -46,13 +46,12 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from shared.clock import utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ
+from shared.kit.db import upsert
 from shared.schemas.common import Money, new_id
 from shared.schemas.seating import (
     HeldSeat,
@@ -359,8 +358,7 @@ class SeatingEngine:
         # An upsert that may only take over a *lapsed* claim: a live one (someone faster) makes the
         # row come back empty instead of aborting the transaction. On PostgreSQL it first waits for
         # a transaction still writing that seat. One compiled statement for many rows.
-        dialect_insert = pg_insert if session.connection().dialect.name == "postgresql" else sqlite_insert
-        ins = dialect_insert(self.claims)
+        ins = upsert(session.connection().dialect.name, self.claims)
         stmt = ins.on_conflict_do_update(
             index_elements=[c.inventory_id, c.seat_id],
             set_={

@@ -20,6 +20,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
+from shared.arrays import unique, unique_inverse
 from shared.errors import shown
 from shared.hours import next_opening
 from shared.schemas.common import GeoPoint, Money
@@ -157,7 +158,7 @@ class Joined:
         if len(term) > KEY:
             at = at[np.array([self.text.startswith(term, i) for i in at.tolist()], np.bool_)]
         k = np.searchsorted(self.starts, at, side="right") - 1
-        return np.unique(k[at + len(term) <= self.ends[k]]).tolist()
+        return unique(k[at + len(term) <= self.ends[k]]).tolist()
 
     def _scan(self, term: str) -> list[int]:
         """``holding`` by walking the occurrences of the term in the joined text."""
@@ -571,16 +572,16 @@ class Index:
         if len(hit_groups):
             if len(flat) < 63:  # each group's pattern as the bits of one number: a quicker unique than by rows
                 bits = np.arange(len(flat), dtype=np.int64)
-                codes, inverse = np.unique(bitmasks(named[:, hit_groups].T), return_inverse=True)
+                codes, inverse = unique_inverse(bitmasks(named[:, hit_groups].T))
                 rows = (codes[:, None] >> bits & 1).astype(np.bool_)
             else:
-                rows, inverse = np.unique(named[:, hit_groups].T, axis=0, return_inverse=True)
+                rows, inverse = unique_inverse(named[:, hit_groups].T)
             pattern_of_group[hit_groups] = inverse.reshape(-1) + 1
             patterns = np.concatenate([patterns, rows.reshape(-1, len(flat))])
         pattern = pattern_of_group[cols.name_group]
         named_at = np.flatnonzero(pattern).astype(np.int64)
         named_key = pattern[named_at] * templates + cols.template[named_at]
-        keys, inverse = np.unique(named_key, return_inverse=True)
+        keys, inverse = unique_inverse(named_key)
         # one row to score per template (a name matching nothing: pattern 0), then per (pattern, template) named
         every = np.arange(templates, dtype=np.int64)
         row_template = np.concatenate([every, keys % templates])

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.account.models import AddressRow as SavedAddressRow
+from shared.arrays import unique
 from shared.clock import SimClock
 from shared.dates import read_day
 from shared.errors import InvalidInputError, NotFoundError, shown
@@ -378,7 +379,7 @@ class NavService:
         network nodes), to tell whether a stop or place of the same name stands on it."""
         rows = sorted(self._by_street.get(key, []), key=lambda a: (a.lat, a.lng))
         net = self.network
-        nodes = np.unique(np.concatenate([self._nodes_named.get(n, np.array([], dtype=np.int64)) for n in spellings]))
+        nodes = unique(np.concatenate([self._nodes_named.get(n, np.array([], dtype=np.int64)) for n in spellings]))
         step = max(1, len(nodes) // 40)
         along = sorted((round(float(net.lat[v]), 7), round(float(net.lng[v]), 7)) for v in nodes[::step])
         extent = [GeoPoint(lat=a.lat, lng=a.lng) for a in rows] + [GeoPoint(lat=lat, lng=lng) for lat, lng in along]

@@ -22,6 +22,7 @@ from typing import Annotated
 import numpy as np
 from fastapi import APIRouter, Query
 
+from shared.arrays import unique_rows
 from shared.errors import InvalidInputError
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import MAX_STREET_POINTS, StreetKind, StreetLine, StreetMap
@@ -85,7 +86,7 @@ def street_lines(network: RoadNetwork) -> list[Line]:
     head = np.concatenate([g.head for g in graphs])
     cls = np.concatenate([g.road_class for g in graphs])
     name = np.concatenate([g.name for g in graphs])
-    rows = np.unique(np.stack([np.minimum(tail, head), np.maximum(tail, head), cls, name], axis=1), axis=0)
+    rows = unique_rows(np.stack([np.minimum(tail, head), np.maximum(tail, head), cls, name], axis=1))
     groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for u, v, c, n in rows.tolist():
         if u != v:
