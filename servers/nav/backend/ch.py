@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import io
-import itertools
 import logging
 import math
 import zipfile
@@ -87,12 +86,12 @@ class Rows(dict[int, Row]):
 
     def __init__(self, ptr: IntArray, to: IntArray, weight: FloatArray) -> None:
         super().__init__()
-        self._ptr: list[int] = ptr.tolist()
+        self._ptr = ptr
         self._to = to
         self._weight = weight
 
     def __missing__(self, u: int) -> Row:
-        a, b = self._ptr[u], self._ptr[u + 1]
+        a, b = self._ptr[u : u + 2].tolist()
         row = tuple(zip(self._to[a:b].tolist(), self._weight[a:b].tolist(), strict=True))
         self[u] = row
         return row
@@ -118,7 +117,11 @@ class Hierarchy:
         # reach the nodes (``Rows``).
         self._up = Rows(self.up_ptr, self.up_to, self.up_w)
         self._dn = Rows(self.dn_ptr, self.dn_from, self.dn_w)
-        self._mid = dict(zip(self.sc_key.tolist(), self.sc_mid.tolist(), strict=True))
+        # shortcuts by key, for unpacking a path level by level with array lookups (a dict of them held ~1.6 MB of
+        # Python objects per hierarchy)
+        by_key = np.argsort(self.sc_key, kind="stable")
+        self._sc_keys = self.sc_key[by_key]
+        self._sc_mids = self.sc_mid[by_key]
 
     @property
     def edge_count(self) -> int:
@@ -372,15 +375,15 @@ class Hierarchy:
         """Replace every shortcut by the original edges it stands for."""
         if len(path) < 2:
             return path
-        n, mids = self.n, self._mid
-        out = [path[0]]
-        stack = list(itertools.pairwise(path))[::-1]  # first edge on top
-        while stack:
-            a, b = stack.pop()
-            m = mids.get(a * n + b)
-            if m is None:
-                out.append(b)
-            else:
-                stack.append((m, b))
-                stack.append((a, m))
-        return out
+        keys, mids = self._sc_keys, self._sc_mids
+        if not len(keys):
+            return path
+        last = len(keys) - 1
+        nodes = np.asarray(path, dtype=np.int64)
+        while True:  # one pass per level of shortcuts: each shortcut a → b becomes a → middle → b
+            key = nodes[:-1] * self.n + nodes[1:]
+            at = np.searchsorted(keys, key).clip(max=last)
+            edge = np.flatnonzero(keys[at] == key)  # the edges that are shortcuts
+            if not len(edge):
+                return nodes.tolist()
+            nodes = np.insert(nodes, edge + 1, mids[at[edge]])

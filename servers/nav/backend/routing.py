@@ -7,12 +7,9 @@ into points and points into wire models.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import numpy as np
 
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.schemas.common import GeoPoint
@@ -237,7 +234,7 @@ class Router:
         cost, nodes = g.hierarchy(period).query(s, t)
         if not nodes:
             return None
-        edges = [g.edge(u, v) for u, v in itertools.pairwise(nodes)]
+        edges = g.edges_along(nodes)
         return RoadPath(nodes, edges, cost, float(g.length_m[edges].sum()) if edges else 0.0)
 
     def route(
@@ -261,8 +258,7 @@ class Router:
     def alternatives(self, g: ModeGraph, best: RoadPath, period: Period, count: int = 2) -> list[RoadPath]:
         """Penalty method: make the found routes' edges dearer and search again on the plain graph."""
         costs = g.costs(period)
-        keys = np.array(list(g.edge_at.keys()), dtype=np.int64)
-        index = np.array(list(g.edge_at.values()), dtype=np.int64)
+        keys, index = g.edge_keys, g.edge_index
         penal = costs[index].copy()
         found: list[RoadPath] = []
         s, t = best.nodes[0], best.nodes[-1]
@@ -279,7 +275,7 @@ class Router:
             while nodes[-1] != s:
                 nodes.append(pred[nodes[-1]])
             nodes.reverse()
-            edges = [g.edge(u, v) for u, v in itertools.pairwise(nodes)]
+            edges = g.edges_along(nodes)
             seconds = float(costs[edges].sum())
             metres = float(g.length_m[edges].sum())
             shared = float(g.length_m[[e for e in edges if e in on_best]].sum()) if edges else 0.0

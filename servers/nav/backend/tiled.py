@@ -162,7 +162,7 @@ class TiledRouter(Router):
             cost, nodes = hierarchy.query(leg.start, leg.end)
             if not nodes:
                 return None
-            edges = [g.edge(u, v) for u, v in itertools.pairwise(nodes)]
+            edges = g.edges_along(nodes)
             piece = RoadPath(nodes, edges, cost, float(g.length_m[edges].sum()) if edges else 0.0, tile=leg.tile)
             view.extend(self.view(mode, piece, period))
             seconds += cost

@@ -152,9 +152,9 @@ class Transit:
 
     @functools.cached_property
     def _walk_adjacency(self) -> tuple[Rows, Rows]:
-        walk = self.network.modes["walking"]  # ``edge_at`` holds each pair of nodes once: its cheapest edge
-        keys = np.array(list(walk.edge_at.keys()), dtype=np.int64)
-        secs = walk.seconds[np.array(list(walk.edge_at.values()), dtype=np.int64)]
+        walk = self.network.modes["walking"]  # ``edge_keys`` holds each pair of nodes once: its cheapest edge
+        keys = walk.edge_keys
+        secs = walk.seconds[walk.edge_index]
         tails, heads = keys // walk.n, keys % walk.n
         return rows(walk.n, tails, heads, secs), rows(walk.n, heads, tails, secs)
 
@@ -456,4 +456,4 @@ class Transit:
 
     def _path_metres(self, nodes: list[int], lengths: np.ndarray) -> float:
         g = self.network.modes["walking"]
-        return float(sum(lengths[g.edge(u, v)] for u, v in itertools.pairwise(nodes)))
+        return float(lengths[g.edges_along(nodes)].sum()) if len(nodes) > 1 else 0.0

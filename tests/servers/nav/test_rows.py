@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from servers.nav.backend.ch import Hierarchy
 from servers.nav.backend.graph import RoadNetwork
 from servers.nav.backend.paths import adjacency, rows
@@ -11,8 +9,8 @@ from servers.nav.backend.paths import adjacency, rows
 
 def test_walk_rows_are_the_adjacency_lists_both_ways(network: RoadNetwork) -> None:
     for mode, g in network.modes.items():
-        keys = np.array(list(g.edge_at.keys()), dtype=np.int64)
-        secs = g.seconds[np.array(list(g.edge_at.values()), dtype=np.int64)]
+        keys = g.edge_keys
+        secs = g.seconds[g.edge_index]
         tails, heads = keys // g.n, keys % g.n
         for a, b in ((tails, heads), (heads, tails)):
             eager = adjacency(g.n, a.tolist(), b.tolist(), secs.tolist())
