@@ -29,6 +29,7 @@ from clients.configs import CLIENTS, FIRST_PORT
 from shared.errors import InvalidInputError, LifestyleError
 from shared.kit.cli import Vertical, add_migrate, migrate_command, settings_refused
 from shared.kit.cli import run as run_vertical
+from shared.kit.heap import resume_after_launch
 from shared.kit.settings import MAX_SCALE, Settings
 from shared.schemas.common import Money
 
@@ -259,6 +260,8 @@ def token_command(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] != ["serve"]:
+        resume_after_launch()  # only ``serve <vertical>`` (a stdio server, say) stays paused: shared.kit.heap
     if args[:1] == ["chat"]:  # the Qwen-driven agent has its own options (lifestyle-mcp chat --help)
         from clients.chat.cli import main as chat
 
@@ -325,6 +328,7 @@ def dispatch(ns: argparse.Namespace) -> None:
     if ns.command == "serve" and ns.vertical:
         run_vertical(verticals()[ns.vertical], ns.rest)
     elif ns.command == "serve":
+        resume_after_launch()
         serve_command(ns)
     elif ns.command == "reset":
         reset_command()

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from shared.kit.heap import quiet_heap, quiet_start, settle_heap
+from shared.kit.heap import quiet_heap, quiet_start, resume_after_launch, settle_heap
 from shared.kit.settings import LOOPBACK_HOSTS, Settings
 
 if TYPE_CHECKING:
@@ -219,6 +219,8 @@ def settings_refused(command: str, exc: ValidationError) -> NoReturn:
 
 def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     args = parser_for(vertical).parse_args(argv)
+    if args.command or args.transport != "stdio":
+        resume_after_launch()  # only a stdio server's start stays paused, until its tools are registered
     overrides = {"log_level": args.log_level.upper()} if args.log_level else {}
     try:
         settings = Settings.for_vertical(vertical.name, **overrides)

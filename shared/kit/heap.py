@@ -58,12 +58,45 @@ def quiet_heap(kind: str = "") -> Iterator[None]:
         gc.enable()
 
 
+_paused_at_launch = False
+
+
+def pause_at_launch() -> None:
+    """Pause collections from a console script's first import (``servers.launch``) until ``quiet_start`` has built
+    the server or ``resume_after_launch`` says the command is not a stdio server: the SDK's, SQLAlchemy's and our
+    imports make ~250,000 objects that live as long as the process, and the collections they set off were ~0.1 s
+    of a stdio server's start, before its first answer."""
+    global _paused_at_launch
+    if gc.isenabled():
+        gc.disable()
+        _paused_at_launch = True
+
+
+def resume_after_launch(freeze: bool = False) -> None:
+    """Collections as usual again after ``pause_at_launch`` (a no-op without it); ``freeze``: keep what the start
+    made out of later collections first, as ``quiet_heap`` does after a build."""
+    global _paused_at_launch
+    if _paused_at_launch:
+        _paused_at_launch = False
+        if freeze:
+            gc.freeze()
+        gc.enable()
+
+
 @contextmanager
 def quiet_start() -> Iterator[None]:
     """A server process's imports and tool registry made with collections paused, then frozen: a dozen full
-    collections over module objects that never become garbage are ~0.1 s of a stdio server's ``initialize``."""
-    with quiet_heap("process"):
+    collections over module objects that never become garbage are ~0.1 s of a stdio server's ``initialize``.
+    Under a console script the pause began with its first import (``pause_at_launch``)."""
+    if not _paused_at_launch:
+        with quiet_heap("process"):
+            yield
+        return
+    try:
         yield
+        resume_after_launch(freeze=True)
+    finally:
+        resume_after_launch()
 
 
 SETTLE_DELAY_S = 1.0

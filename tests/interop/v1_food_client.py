@@ -28,7 +28,9 @@ def free(groups, item, gid):
 
 
 async def main(command: str, data_dir: str) -> None:
-    params = StdioServerParameters(command=command, args=[], env={"LIFESTYLE_DATA_DIR": data_dir})
+    # a Wednesday noon in Helsinki: the job orders from a pizzeria open now, whenever the suite runs
+    env = {"LIFESTYLE_DATA_DIR": data_dir, "LIFESTYLE_CLOCK_START": "2026-11-25T12:00:00+02:00"}
+    params = StdioServerParameters(command=command, args=[], env=env)
     seen = {}
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
         init = await session.initialize()

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import gc
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import anyio
 import pytest
 
 from shared.kit import heap
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_the_first_app_of_a_kind_freezes_the_heap_a_moment_later_and_only_once() -> None:
@@ -60,3 +65,37 @@ def test_a_caller_that_disabled_collections_keeps_them_disabled() -> None:
     finally:
         gc.enable()
 
+
+
+def test_a_console_scripts_pause_lasts_until_a_stdio_servers_tools_are_registered_even_when_that_fails() -> None:
+    assert gc.isenabled()
+    heap.pause_at_launch()  # what servers.launch does before its first heavy import
+    assert not gc.isenabled()
+    before = gc.get_freeze_count()
+    with heap.quiet_start():
+        assert not gc.isenabled()  # the build of the tool registry too
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > before  # what the start made is kept out of later collections
+    heap.pause_at_launch()
+    with pytest.raises(RuntimeError), heap.quiet_start():
+        raise RuntimeError("the server could not be built")
+    assert gc.isenabled()
+
+
+def test_every_other_command_resumes_collections_before_it_runs() -> None:
+    """The launcher itself, in a fresh interpreter: a command that is not a stdio server (here ``config``) runs with
+    collections on, as a long demo, an evaluation or an HTTP server must."""
+    code = (
+        "import gc, sys\n"
+        "from servers import launch\n"
+        "import servers.cli\n"
+        "seen = []\n"
+        "real = servers.cli.out\n"
+        "servers.cli.out = lambda line: (seen.append(gc.isenabled()), real(line))\n"
+        "sys.argv = ['lifestyle-mcp', 'config', '--client', 'goose']\n"
+        "launch.main()\n"
+        "print('collections during the command:', seen[0])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "collections during the command: True"
