@@ -102,12 +102,10 @@ CLIMATE = [(-7, -2), (-8, -2), (-5, 2), (0, 8), (5, 15), (10, 20), (13, 22), (12
 
 
 _SAVED = SavedAddressRow.__table__.c  # type: ignore[attr-defined]
-LABEL_PROBE = (
-    select(_SAVED.id)
-    .where(_SAVED.user_id == bindparam("user_id"), _SAVED.label_key.in_(bindparam("labels", expanding=True)))
-    .limit(1)
-)
-"""Does the user have an address labelled so? Built once: composing the statement costs more than running it."""
+LABELS_OF = select(_SAVED.label_key).where(_SAVED.user_id == bindparam("user_id"))
+"""The user's saved labels. Built once: composing the statement costs more than running it."""
+LABEL_SETS = 10_000
+"""Users whose saved labels a nav provider keeps in memory (a few words each) before it starts again."""
 
 
 def clip(text: str, limit: int = ECHO) -> str:
@@ -152,6 +150,7 @@ class NavService:
         scale: int = 1,
     ) -> None:
         self.clock = clock
+        self._labels: dict[str, tuple[int, frozenset[str]]] = {}  # user → (address-book version, label keys)
         self.tiles = tiles(scale)
         self.accounts = accounts
         self.network = network
@@ -309,14 +308,29 @@ class NavService:
         if not raw:
             return None
         if not raw.startswith("adr_"):
-            # Nearly every query is a name, not a label: one indexed probe decides before the full lookup.
+            # Nearly every query is a name, not a label: the user's labels decide before the full lookup.
             key = fold_label(raw)
-            labels = [key, LABEL_WORDS[key]] if key in LABEL_WORDS else [key]
-            with self.accounts.engine.connect() as conn:
-                if conn.execute(LABEL_PROBE, {"user_id": user_id, "labels": labels}).first() is None:
-                    return None
+            if key not in self._label_keys(user_id) and LABEL_WORDS.get(key) not in self._label_keys(user_id):
+                return None
         with Session(self.accounts.engine) as session:
             return self.accounts.find(session, user_id, raw)
+
+    def _label_keys(self, user_id: str) -> frozenset[str]:
+        """The user's saved labels (folded), read again whenever any address book of the sandbox changed: the
+        clock, read at the start of every request, carries the books' version (``book_version``), so a geocode
+        asks the database only after a save, not on every name."""
+        version: int | None = getattr(self.clock, "book_version", None)  # a bare SimClock (no sandbox): no version
+        held = self._labels.get(user_id)
+        if held is not None and held[0] == version:
+            return held[1]
+        with self.accounts.engine.connect() as conn:
+            keys = frozenset(conn.execute(LABELS_OF, {"user_id": user_id}).scalars())
+        if version is None:
+            return keys
+        if len(self._labels) >= LABEL_SETS:
+            self._labels.clear()
+        self._labels[user_id] = (version, keys)
+        return keys
 
     @staticmethod
     def _saved_candidate(a: Address) -> GeocodeCandidate:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from mcp import Client
 
+from shared.account import open_sandbox
+from shared.schemas.account import AddressInput
+from shared.schemas.common import GeoPoint
 from tests.servers.food.helpers import err, ok
 from tests.servers.nav.conftest import NavEnv
 from tests.servers.nav.geocode_cases import one_id, place, rows
@@ -103,3 +106,24 @@ async def test_the_geocode_tool_tells_the_model_what_the_status_means(nav: NavEn
     )
     assert geocode.output_schema and "status" in geocode.output_schema["properties"]
     assert route.description and "ambiguous name is refused" in route.description
+
+
+async def test_a_label_saved_by_another_server_is_found_by_the_next_geocode(nav_any_db: NavEnv) -> None:
+    """Nav keeps each user's labels in memory; a save in another process of the sandbox (here: a second sandbox
+    handle on the same database, as food's server is) must still be seen by the very next call."""
+    nav_any_db.sandbox.accounts.add_user("usr_mover", "Mover")
+    async with Client(nav_any_db.server_for("usr_mover")) as c:
+        before = await ok(c, "nav_geocode", {"query": "Mökki"})
+        elsewhere = open_sandbox(nav_any_db.settings)
+        try:
+            elsewhere.accounts.save_address("usr_mover", AddressInput(
+                label="Mökki", street="Fabianinkatu", housenumber="39", location=GeoPoint(lat=60.1726, lng=24.9493)
+            ))  # fmt: skip
+        finally:
+            elsewhere.engine.dispose()
+        after = await ok(c, "nav_geocode", {"query": "mökki"})
+        home = await ok(c, "nav_geocode", {"query": "koti"})
+    assert before["status"] != "confident" or before["candidates"][0]["kind"] != "saved"
+    assert (after["status"], after["candidates"][0]["kind"]) == ("confident", "saved")
+    assert after["candidates"][0]["name"].startswith("Mökki (Fabianinkatu 39)")
+    assert not any(x["kind"] == "saved" for x in home["candidates"])  # no Home saved: 'koti' names none of theirs
