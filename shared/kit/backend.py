@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import anyio
@@ -202,12 +202,30 @@ def backend_hosts(settings: Settings) -> list[str]:
     return [*LOOPBACK_HOSTS, "[::1]", IN_PROCESS_HOST, *extra]
 
 
+def fresh_clock(clock: SandboxClock) -> Callable[[], Awaitable[None]]:
+    """Read the clock row again, as ``ClockRefresh`` does before a request, for a caller that answers without one:
+    the in-process client revalidating a kept answer (``LazyApp.current_etag``) must see the address-book version
+    another process of the sandbox moved, or it would serve an answer from before that write."""
+    if clock.engine.dialect.name == "sqlite":
+
+        async def inline() -> None:
+            clock.refresh()
+
+        return inline
+
+    async def in_thread() -> None:
+        await anyio.to_thread.run_sync(clock.refresh)
+
+    return in_thread
+
+
 def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, description: str) -> FastAPI:
     """A vertical's provider API with everything every provider shares; the vertical adds its routes."""
     app = FastAPI(title=title, version="2.0.0", description=description, responses=ERROR_RESPONSES)
     keys = ServiceKey(sandbox.service_key)
     app.state.sandbox = sandbox
     app.state.clock = sandbox.clock
+    app.state.fresh_clock = fresh_clock(sandbox.clock)
     app.state.engine = sandbox.engine
     app.state.keys = keys
     install_error_handlers(app)

@@ -26,7 +26,7 @@ import logging
 import random
 import re
 import secrets
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -73,9 +73,11 @@ class LazyApp:
         self._app: Any = None
         self._lock = anyio.Lock()
         self._current_etag: Callable[[], str] | None = None
+        self._fresh_clock: Callable[[], Awaitable[None]] | None = None
 
-    def current_etag(self) -> str | None:
-        """The tag the app would give its cacheable answers right now, asked in process (no request).
+    async def current_etag(self) -> str | None:
+        """The tag the app would give its cacheable answers right now, asked in process (no request, but the clock
+        row read again, as before a request: it carries what other processes of the sandbox changed).
 
         An app opts in by setting ``app.state.current_etag``, promising that every ETag it sends
         is that function's value when the answer was made, and that the answer stays the same for
@@ -84,8 +86,11 @@ class LazyApp:
         if self._current_etag is None:
             state = getattr(self._app, "state", None)
             self._current_etag = getattr(state, "current_etag", None)
+            self._fresh_clock = getattr(state, "fresh_clock", None)
             if self._current_etag is None:
                 return None
+        if self._fresh_clock is not None:
+            await self._fresh_clock()
         return self._current_etag()
 
     def _build(self) -> Any:
@@ -490,7 +495,7 @@ class BackendClient:
             key = (acting_user(self.default_user), path, tuple(sorted((params or {}).items())) if params else (), model)
             held = self.cache.get(key)
             if held is not None:
-                current = self.app.current_etag() if self.app is not None else None
+                current = await self.app.current_etag() if self.app is not None else None
                 if current == held[0]:
                     return held[1]  # type: ignore[return-value]  # stored under this model in the key
                 if current is None:  # nobody to ask in process: a conditional GET

@@ -18,6 +18,9 @@ from mcp import Client
 
 from servers.food.client import FoodClient
 from servers.food.server import build_server
+from shared.account import open_sandbox
+from shared.schemas.account import Address, AddressInput
+from shared.schemas.common import GeoPoint
 from tests.servers.food.conftest import FoodEnv
 from tests.servers.food.helpers import ok
 from tests.support import provider
@@ -87,7 +90,7 @@ async def test_a_kept_answer_is_not_served_once_the_clock_passes_closing_time(fo
     assert rest["id"] not in {r["id"] for r in page_after["restaurants"]}
 
 
-@pytest.mark.parametrize("writer", ["this server", "another client"])
+@pytest.mark.parametrize("writer", ["this server", "another client", "another process"])
 async def test_moving_the_default_address_changes_the_next_search(food: FoodEnv, writer: str) -> None:
     async with Client(food.server) as c:
         home = (await ok(c, "food_list_addresses"))["addresses"][0]
@@ -96,15 +99,38 @@ async def test_moving_the_default_address_changes_the_next_search(food: FoodEnv,
         moved = {"label": home["label"], "street": "Mikonkatu", "housenumber": "8", **ELSEWHERE}
         if writer == "this server":
             await ok(c, "food_save_address", moved)
-        else:  # the same account, changed behind this server's back
+        elif writer == "another client":  # the same account, changed behind this server's back
             body = {k: v for k, v in moved.items() if k not in ELSEWHERE} | {"location": ELSEWHERE}
             async with provider(food.app) as other:
                 assert (await other.post("/account/addresses", json=body)).status_code == 200
+        else:  # another server's process on the same sandbox (its own engine, clock and caches)
+            other_sandbox = open_sandbox(food.settings)
+            try:
+                other_sandbox.accounts.save_address("usr_demo", AddressInput(
+                    label=home["label"], street="Mikonkatu", housenumber="8", location=GeoPoint(**ELSEWHERE)
+                ))  # fmt: skip
+            finally:
+                other_sandbox.engine.dispose()
         after = await ok(c, "food_search_restaurants", {"limit": 5})
         detail_after = await ok(c, "food_get_restaurant", {"restaurant_id": before["restaurants"][0]["id"]})
     assert before["near"] == home["location"]
     assert after["near"] == ELSEWHERE
     assert detail_after["restaurant"]["distance_m"] != detail_before["restaurant"]["distance_m"]
+
+
+async def test_an_account_created_with_an_address_after_a_call_in_its_name_is_served_from_that_address(
+    food: FoodEnv,
+) -> None:
+    """A call made for an id before the account existed is refused for want of an address; the account then made
+    with one (``add_user``, as the evals make theirs) is served from it at once, not from what was kept."""
+    async with Client(food.server_for("usr_later")) as c:
+        early = await c.call_tool("food_search_restaurants", {"limit": 3})
+        food.sandbox.accounts.add_user("usr_later", "Later", addresses=[Address(
+            id="adr_later", label="Home", street="Mikonkatu", housenumber="8", location=GeoPoint(**ELSEWHERE)
+        )])  # fmt: skip
+        page = await ok(c, "food_search_restaurants", {"limit": 3})
+    assert early.is_error
+    assert page["near"] == ELSEWHERE
 
 
 async def test_two_users_asking_the_same_question_each_get_their_own_answer(food: FoodEnv) -> None:
