@@ -8,10 +8,13 @@ here only. Every lookup takes the acting user's id: another user's address is "n
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Generic, TypeVar
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -54,7 +57,36 @@ def address_model(row: AddressRow) -> Address:
 
 
 BOOKS_KEPT = 10_000
-"""Users whose default address a process keeps in memory (``Accounts.default_address``) before it starts again."""
+"""Users whose address-book answers (default address, labels) a process keeps in memory before it starts again."""
+
+T = TypeVar("T")
+
+
+class BookMemo(Generic[T]):
+    """One answer per user read from their address book, kept while the sandbox's address-book version stays the
+    same: the clock row, read at the start of every request, carries that version (``book_version``), and every
+    address written anywhere in the sandbox moves it. Without a sandbox clock nothing is kept."""
+
+    def __init__(self, clock: SimClock) -> None:
+        self.clock = clock
+        self._held: dict[str, tuple[int, T]] = {}
+
+    def get(self, user_id: str, read: Callable[[], T]) -> T:
+        version = self.clock.book_version if isinstance(self.clock, SandboxClock) else None
+        held = self._held.get(user_id)
+        if version is not None and held is not None and held[0] == version:
+            return held[1]
+        value = read()
+        if version is not None:
+            if len(self._held) >= BOOKS_KEPT:
+                self._held.clear()
+            self._held[user_id] = (version, value)
+        return value
+
+
+_ADDRESSES = AddressRow.__table__.c  # type: ignore[attr-defined]
+LABELS_OF = select_columns(_ADDRESSES.label_key).where(_ADDRESSES.user_id == bindparam("user_id"))
+"""A user's saved labels. Built once: composing the statement costs more than running it."""
 
 
 class Accounts:
@@ -65,7 +97,8 @@ class Accounts:
         self.clock = clock
         self.fixtures_dir = fixtures_dir
         self.scale = scale  # a scale pack's grown districts are in the city too: an address there may be saved
-        self._defaults: dict[str, tuple[int, Address | None]] = {}  # user → (address-book version, default)
+        self._defaults: BookMemo[Address | None] = BookMemo(clock)
+        self._labels: BookMemo[frozenset[str]] = BookMemo(clock)
 
     # ----- users ----------------------------------------------------------------------------------
     def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
@@ -146,25 +179,29 @@ class Accounts:
     def default_address(self, session: Session, user_id: str) -> Address | None:
         """The first saved address: where deliveries go and distances start when nothing else is said.
 
-        Kept per user while the sandbox's address-book version stays the same: the clock row, read at the start
-        of every request, carries it (``book_version``), and every address written anywhere in the sandbox moves
-        it. Read on every search and menu without an address, this query was most of a menu's own work."""
-        version = self.clock.book_version if isinstance(self.clock, SandboxClock) else None
-        held = self._defaults.get(user_id)
-        if version is not None and held is not None and held[0] == version:
-            return held[1]
-        row = session.exec(
-            select(AddressRow)
-            .where(AddressRow.user_id == user_id)
-            .order_by(col(AddressRow.seq), col(AddressRow.id))
-            .limit(1)
-        ).first()
-        found = address_model(row) if row else None
-        if version is not None:
-            if len(self._defaults) >= BOOKS_KEPT:
-                self._defaults.clear()
-            self._defaults[user_id] = (version, found)
-        return found
+        Kept per user while the address books stay as they are (``BookMemo``): read on every search and menu
+        without an address, this query was most of a menu's own work."""
+
+        def read() -> Address | None:
+            row = session.exec(
+                select(AddressRow)
+                .where(AddressRow.user_id == user_id)
+                .order_by(col(AddressRow.seq), col(AddressRow.id))
+                .limit(1)
+            ).first()
+            return address_model(row) if row else None
+
+        return self._defaults.get(user_id, read)
+
+    def label_keys(self, user_id: str) -> frozenset[str]:
+        """The user's saved labels, folded (``fold_label``), kept while the address books stay as they are
+        (``BookMemo``): nav asks it of every name it geocodes, nearly none of which is a label."""
+
+        def read() -> frozenset[str]:
+            with self.engine.connect() as conn:
+                return frozenset(conn.execute(LABELS_OF, {"user_id": user_id}).scalars())
+
+        return self._labels.get(user_id, read)
 
     @staticmethod
     def _bump_book_version(session: Session) -> None:

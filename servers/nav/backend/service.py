@@ -14,12 +14,10 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
-from shared.account.models import AddressRow as SavedAddressRow
 from shared.arrays import unique
 from shared.clock import SimClock
 from shared.dates import read_day
@@ -101,13 +99,6 @@ CLIMATE = [(-7, -2), (-8, -2), (-5, 2), (0, 8), (5, 15), (10, 20), (13, 22), (12
            (-4, 0)]  # fmt: skip
 
 
-_SAVED = SavedAddressRow.__table__.c  # type: ignore[attr-defined]
-LABELS_OF = select(_SAVED.label_key).where(_SAVED.user_id == bindparam("user_id"))
-"""The user's saved labels. Built once: composing the statement costs more than running it."""
-LABEL_SETS = 10_000
-"""Users whose saved labels a nav provider keeps in memory (a few words each) before it starts again."""
-
-
 def clip(text: str, limit: int = ECHO) -> str:
     """The caller's text, shortened for an error message (a 5,000-character query is not repeated back)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -150,7 +141,6 @@ class NavService:
         scale: int = 1,
     ) -> None:
         self.clock = clock
-        self._labels: dict[str, tuple[int, frozenset[str]]] = {}  # user → (address-book version, label keys)
         self.tiles = tiles(scale)
         self.accounts = accounts
         self.network = network
@@ -309,28 +299,11 @@ class NavService:
             return None
         if not raw.startswith("adr_"):
             # Nearly every query is a name, not a label: the user's labels decide before the full lookup.
-            key = fold_label(raw)
-            if key not in self._label_keys(user_id) and LABEL_WORDS.get(key) not in self._label_keys(user_id):
+            key, labels = fold_label(raw), self.accounts.label_keys(user_id)
+            if key not in labels and LABEL_WORDS.get(key) not in labels:
                 return None
         with Session(self.accounts.engine) as session:
             return self.accounts.find(session, user_id, raw)
-
-    def _label_keys(self, user_id: str) -> frozenset[str]:
-        """The user's saved labels (folded), read again whenever any address book of the sandbox changed: the
-        clock, read at the start of every request, carries the books' version (``book_version``), so a geocode
-        asks the database only after a save, not on every name."""
-        version: int | None = getattr(self.clock, "book_version", None)  # a bare SimClock (no sandbox): no version
-        held = self._labels.get(user_id)
-        if held is not None and held[0] == version:
-            return held[1]
-        with self.accounts.engine.connect() as conn:
-            keys = frozenset(conn.execute(LABELS_OF, {"user_id": user_id}).scalars())
-        if version is None:
-            return keys
-        if len(self._labels) >= LABEL_SETS:
-            self._labels.clear()
-        self._labels[user_id] = (version, keys)
-        return keys
 
     @staticmethod
     def _saved_candidate(a: Address) -> GeocodeCandidate:
