@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Annotated
 
 import anyio
@@ -149,37 +149,32 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-class ClockRefresh:
-    """Re-reads the sandbox clock before every request, so a change made by another process (or
-    ``lifestyle-mcp clock``) is in force for the very next request here.
+class ClockReads:
+    """Reads of the sandbox clock row, for every request (``ClockRefresh``) and for the in-process client
+    revalidating a kept answer without a request (``LazyApp.current_etag``): either must see what another process
+    (or ``lifestyle-mcp clock``) changed, the time or the address-book version, before it answers.
 
     On PostgreSQL the read runs in a worker thread (a database round trip must not stall the event
-    loop), and requests share reads: each waits for a read that *started after it arrived* — never one
-    already under way, which might have missed a change committed just before the request — so under
-    load one read serves every request that came in while the previous one ran. On SQLite the read is a
-    look at a local file that never waits for a lock (WAL: readers do not block), about 15 µs: it runs
-    right here, as a thread hop would cost several times that.
+    loop), and callers share reads: each waits for a read that *started after it asked* — never one
+    already under way, which might have missed a change committed just before — so under load one read
+    serves every caller that came in while the previous one ran. On SQLite the read is a look at a local
+    file that never waits for a lock (WAL: readers do not block), about 15 µs: it runs right here, as a
+    thread hop would cost several times that.
     """
 
-    def __init__(self, app: ASGIApp, *, clock: SandboxClock) -> None:
-        self.app = app
+    def __init__(self, clock: SandboxClock) -> None:
         self.clock = clock
         self._inline = clock.engine.dialect.name == "sqlite"
         self._started = 0  # reads begun so far
         self._finished = 0  # the newest read that has finished
         self._running: anyio.Event | None = None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            if self._inline:
-                self.clock.refresh()
-            else:
-                await self.fresh()
-        await self.app(scope, receive, send)
-
     async def fresh(self) -> None:
         """Return once a read that began after this call has finished (and raise what it raised)."""
-        wanted = self._started + 1  # a read already running began before this request arrived
+        if self._inline:
+            self.clock.refresh()
+            return
+        wanted = self._started + 1  # a read already running began before this call
         while self._finished < wanted:
             running = self._running
             if running is not None:
@@ -196,27 +191,24 @@ class ClockRefresh:
                 done.set()
 
 
+class ClockRefresh:
+    """Re-reads the sandbox clock before every request (``ClockReads``), so a change made by another process (or
+    ``lifestyle-mcp clock``) is in force for the very next request here."""
+
+    def __init__(self, app: ASGIApp, *, reads: ClockReads) -> None:
+        self.app = app
+        self.reads = reads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.reads.fresh()
+        await self.app(scope, receive, send)
+
+
 def backend_hosts(settings: Settings) -> list[str]:
     """Host values a provider API answers: loopback, the in-process name, and what the settings allow."""
     extra = [h.rsplit(":", 1)[0] if h.endswith(":*") else h for h in settings.extra_hosts]
     return [*LOOPBACK_HOSTS, "[::1]", IN_PROCESS_HOST, *extra]
-
-
-def fresh_clock(clock: SandboxClock) -> Callable[[], Awaitable[None]]:
-    """Read the clock row again, as ``ClockRefresh`` does before a request, for a caller that answers without one:
-    the in-process client revalidating a kept answer (``LazyApp.current_etag``) must see the address-book version
-    another process of the sandbox moved, or it would serve an answer from before that write."""
-    if clock.engine.dialect.name == "sqlite":
-
-        async def inline() -> None:
-            clock.refresh()
-
-        return inline
-
-    async def in_thread() -> None:
-        await anyio.to_thread.run_sync(clock.refresh)
-
-    return in_thread
 
 
 def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, description: str) -> FastAPI:
@@ -225,7 +217,8 @@ def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, descriptio
     keys = ServiceKey(sandbox.service_key)
     app.state.sandbox = sandbox
     app.state.clock = sandbox.clock
-    app.state.fresh_clock = fresh_clock(sandbox.clock)
+    reads = ClockReads(sandbox.clock)
+    app.state.fresh_clock = reads.fresh
     app.state.engine = sandbox.engine
     app.state.keys = keys
     install_error_handlers(app)
@@ -238,7 +231,7 @@ def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, descriptio
     # the replay, so a dropped answer is already kept for its retry), then read the clock, then replay
     # idempotent writes.
     app.add_middleware(IdempotencyMiddleware, engine=sandbox.engine, keys=keys)
-    app.add_middleware(ClockRefresh, clock=sandbox.clock)
+    app.add_middleware(ClockRefresh, reads=reads)
     install_faults(app, settings.fault_plan, name=settings.vertical or "lifestyle", engine=sandbox.engine)
     app.add_middleware(ServiceCredentials, keys=keys)
     app.add_middleware(RaceRetry)
