@@ -1,7 +1,8 @@
-"""Distinct values of numpy arrays by a sort and a neighbour compare.
+"""Distinct values of numpy arrays by a sort and a neighbour compare, and many keys looked up in a sorted array.
 
 ``np.unique`` imports ``numpy.ma`` on first use in numpy 2.x (~1.2 MB resident in every server that calls it, for
-a feature none of them needs); these do the same job for the three shapes the servers use.
+a feature none of them needs); these do the same job for the three shapes the servers use. ``find_sorted`` looks
+many keys up at once where a dict of every key would cost Python objects for each.
 """
 
 from __future__ import annotations
@@ -40,3 +41,11 @@ def unique_inverse(array_like: npt.ArrayLike) -> tuple[np.ndarray, npt.NDArray[n
 def unique_rows(values: npt.ArrayLike) -> np.ndarray:
     """The distinct rows of a 2-d array in lexicographic order (``np.unique(values, axis=0)``)."""
     return unique_inverse(values)[0]
+
+
+def find_sorted(keys: np.ndarray, wanted: np.ndarray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Where each of ``wanted`` stands in the ascending ``keys`` (an index into ``keys``), and whether it is there."""
+    if not len(keys):
+        return np.zeros(len(wanted), np.intp), np.zeros(len(wanted), np.bool_)
+    at = np.searchsorted(keys, wanted).clip(max=len(keys) - 1)
+    return at, keys[at] == wanted

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from shared.arrays import unique, unique_inverse, unique_rows
+from shared.arrays import find_sorted, unique, unique_inverse, unique_rows
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 7, 500])
@@ -30,3 +30,12 @@ def test_a_list_is_taken_as_an_array() -> None:
     distinct, inverse = unique_inverse([9, 3, 9])
     assert distinct.tolist() == [3, 9]
     assert inverse.tolist() == [1, 0, 1]
+
+
+def test_keys_are_found_where_they_stand_and_missing_ones_say_so() -> None:
+    keys = np.array([2, 5, 9])
+    at, found = find_sorted(keys, np.array([5, 1, 9, 10, 2]))
+    assert found.tolist() == [True, False, True, False, True]
+    assert keys[at[found]].tolist() == [5, 9, 2]
+    at, found = find_sorted(np.array([], np.int64), np.array([3, 4]))
+    assert not found.any() and len(at) == 2

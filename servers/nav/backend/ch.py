@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from shared.arrays import find_sorted
+
 log = logging.getLogger(__name__)
 
 INF = math.inf
@@ -375,15 +377,10 @@ class Hierarchy:
         """Replace every shortcut by the original edges it stands for."""
         if len(path) < 2:
             return path
-        keys, mids = self._sc_keys, self._sc_mids
-        if not len(keys):
-            return path
-        last = len(keys) - 1
         nodes = np.asarray(path, dtype=np.int64)
         while True:  # one pass per level of shortcuts: each shortcut a → b becomes a → middle → b
-            key = nodes[:-1] * self.n + nodes[1:]
-            at = np.searchsorted(keys, key).clip(max=last)
-            edge = np.flatnonzero(keys[at] == key)  # the edges that are shortcuts
+            at, short = find_sorted(self._sc_keys, nodes[:-1] * self.n + nodes[1:])
+            edge = np.flatnonzero(short)  # the edges that are shortcuts
             if not len(edge):
                 return nodes.tolist()
-            nodes = np.insert(nodes, edge + 1, mids[at[edge]])
+            nodes = np.insert(nodes, edge + 1, self._sc_mids[at[edge]])

@@ -27,6 +27,7 @@ from typing import Literal
 
 import numpy as np
 
+from shared.arrays import find_sorted
 from shared.geo import CITY_TZ, EARTH_RADIUS_M
 
 from .ch import FloatArray, Hierarchy, IntArray
@@ -124,9 +125,8 @@ class ModeGraph:
     def edges_along(self, nodes: list[int]) -> list[int]:
         """The cheapest edge between each pair of consecutive nodes of a path (every pair must be joined)."""
         path = np.asarray(nodes, dtype=np.int64)
-        keys = path[:-1] * self.n + path[1:]
-        at = np.searchsorted(self.edge_keys, keys).clip(max=max(len(self.edge_keys) - 1, 0))
-        if len(keys) and not (self.edge_keys[at] == keys).all():  # never a neighbouring edge in its place
+        at, joined = find_sorted(self.edge_keys, path[:-1] * self.n + path[1:])
+        if not joined.all():  # never a neighbouring edge in its place
             raise KeyError(f"{self.mode}: no edge joins some consecutive nodes of the path")
         return self.edge_index[at].tolist()
 
