@@ -88,6 +88,9 @@ class RowPlan:
     tier: str = ""  # the row's most common tier
     tiers: list[str] = field(default_factory=list)  # every tier of the row: the most common first
     tier_runs: str = ""  # only for mixed rows: '1-4:B 5-16:A 17-20:B'
+    usable: dict[str, tuple[tuple[SeatInfo, ...], tuple[bool, ...]]] = field(default_factory=dict)
+    """tier -> the seats a request of that tier may get here (no wheelchair spaces), each with whether it sits right
+    beside the one before it in the row with no unusable seat or aisle between: a window's run, worked out once."""
 
     @property
     def bound(self) -> Score:
@@ -119,6 +122,7 @@ class CompiledLayout:
     rows: list[RowPlan] = field(default_factory=list)
     by_desirability: list[RowPlan] = field(default_factory=list)  # by ``RowPlan.bound``: best first
     row_of: dict[str, int] = field(default_factory=dict)  # seat id -> index in ``rows``
+    tier_rows: dict[str, list[RowPlan]] = field(default_factory=dict)  # tier -> ``by_desirability`` rows that have it
     tier_totals: Counter[str] = field(default_factory=Counter)
     wheelchair_tiers: list[str] = field(default_factory=list)  # tiers that have wheelchair spaces
     map_tool: str = "the seat map"  # where hints send the model for seat ids
@@ -216,7 +220,8 @@ class CompiledLayout:
         self, tier: str, quantity: int, unavailable: Container[str], count: int, *, wheelchair: bool
     ) -> list[list[SeatInfo]]:
         found: list[tuple[Score, list[SeatInfo]]] = []
-        for plan in self.by_desirability:
+        # A wheelchair request's companions may be of any tier, so it reads every row; any other only the tier's.
+        for plan in self.by_desirability if wheelchair else self.tier_rows.get(tier, ()):
             if len(found) >= count and plan.bound > found[-1][0]:
                 break
             before = len(found)
@@ -237,7 +242,24 @@ class CompiledLayout:
                 if len(free) >= quantity:
                     yield plan.bound, free[:quantity]
             return
-        run: list[SeatInfo] = []
+        if not wheelchair:  # the hot path of best available: only this tier's seats, adjacency known beforehand
+            run = []
+            seats, beside_last = plan.usable[tier]
+            for seat, beside in zip(seats, beside_last, strict=True):
+                if seat.seat_id in unavailable:
+                    run = []
+                    continue
+                if not beside:
+                    run = []
+                run.append(seat)
+                if len(run) < quantity:
+                    continue
+                window = run[-quantity:]
+                if window[0].kind == "couple_right" or window[-1].kind == "couple_left":
+                    continue
+                yield plan.score(window[0], window[-1]), window
+            return
+        run = []
         for seat in plan.seats:
             if wheelchair:
                 usable = seat.kind == "standard" or (seat.accessible and seat.tier == tier)
@@ -330,7 +352,27 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
         for info in plan.seats:
             out.row_of[info.seat_id] = index
     out.by_desirability = sorted(out.rows, key=lambda p: p.bound)
+    for plan in out.by_desirability:
+        for tier in dict.fromkeys(s.tier for s in plan.seats):
+            plan.usable[tier] = _usable(plan.seats, tier)
+            out.tier_rows.setdefault(tier, []).append(plan)
     return out
+
+
+def _usable(seats: list[SeatInfo], tier: str) -> tuple[tuple[SeatInfo, ...], tuple[bool, ...]]:
+    """The row's seats a ``tier`` request may get (not wheelchair spaces), and for each whether the seat before it
+    in the row is one of them too and right beside it (no aisle). Two flat tuples: a pair per seat would cost a
+    tuple per seat of every compiled layout."""
+    usable: list[SeatInfo] = []
+    beside: list[bool] = []
+    before: SeatInfo | None = None
+    for seat in seats:
+        ok = seat.tier == tier and not seat.accessible
+        if ok:
+            usable.append(seat)
+            beside.append(before is not None and seat.x == before.x + 1)
+        before = seat if ok else None
+    return tuple(usable), tuple(beside)
 
 
 FREE_CHAR = {"standard": ".", "accessible": "a", "couple_left": "<", "couple_right": ">"}
