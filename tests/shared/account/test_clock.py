@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from shared.account import Sandbox, SandboxClock, open_sandbox
+from shared.account.clock import SkewEstimate
 from shared.errors import InvalidInputError
 from shared.kit.backend import provider_app
 from tests.shared.account.conftest import NOON
@@ -25,6 +26,36 @@ def test_two_clocks_on_one_sandbox_agree_after_any_change(sandbox: Sandbox) -> N
     other.freeze(NOON + timedelta(hours=3))
     sandbox.clock.refresh()
     assert sandbox.clock.now() == NOON + timedelta(hours=3)
+
+
+def test_a_slow_read_of_the_database_clock_does_not_set_this_process_back() -> None:
+    """The skew to the database host's clock is the middle of the quickest round trip: a read that came back
+    0.2 s late (a busy machine) would otherwise put this process 0.2 s behind the others, which at the
+    benchmarks' 1,200x clock is four minutes of sandbox time, and a hold would look live here after it lapsed
+    everywhere else."""
+    skew = SkewEstimate()
+    skew.observe(1000.0105, sent=1000.0, received=1000.001)  # 1 ms there and back: the database is 10 ms ahead
+    assert abs(skew.value - 0.010) < 1e-9
+    skew.observe(2000.0105, sent=2000.0, received=2000.201)  # answered at once, heard 0.2 s later
+    assert abs(skew.value - 0.010) < 1e-9, "a slow sample must not replace a quick one"
+    skew.observe(3000.0205, sent=3000.0, received=3000.0005)  # a quicker one: the host's clock moved
+    assert abs(skew.value - 0.02025) < 1e-9
+
+
+def test_the_clock_agrees_with_the_database_host_after_a_refresh(sandbox: Sandbox) -> None:
+    """On PostgreSQL every process measures time on the database host; here both are one host, so the estimate
+    is within a few milliseconds of nothing (SQLite: no skew at all)."""
+    clock = sandbox.clock
+    for _ in range(5):
+        clock.refresh()
+    if sandbox.engine.dialect.name != "postgresql":
+        assert abs(clock.wall() - time.time()) < 0.001
+        return
+    with sandbox.engine.connect() as conn:
+        sent = time.time()
+        db = float(conn.exec_driver_sql("SELECT extract(epoch from clock_timestamp())").scalar_one())
+        received = time.time()
+    assert abs(clock.wall() - time.time() - (db - (sent + received) / 2)) < 0.005
 
 
 def test_a_reopened_sandbox_keeps_its_time_and_ignores_a_new_start(tmp_path: Path) -> None:
