@@ -61,6 +61,16 @@ BOOKS_KEPT = 10_000
 
 T = TypeVar("T")
 
+_users = UserRow.__table__  # type: ignore[attr-defined]
+_TAKE_TURN = select_columns(_users.c.id).where(_users.c.id == bindparam("user_id")).with_for_update()
+
+
+def _no_user(user_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"No user {shown(user_id)} in this sandbox.",
+        "List the sandbox's users with `lifestyle-mcp users`; stdio servers act for LIFESTYLE_USER.",
+    )
+
 
 class BookMemo(Generic[T]):
     """One answer per user read from their address book, kept while the sandbox's address-book version stays the
@@ -101,24 +111,24 @@ class Accounts:
         self._labels: BookMemo[frozenset[str]] = BookMemo(clock)
 
     # ----- users ----------------------------------------------------------------------------------
-    def user(self, session: Session, user_id: str, *, lock: bool = False) -> UserRow:
-        """The user row; ``lock`` serializes this user's concurrent writes (one turn per user).
+    def user(self, session: Session, user_id: str) -> UserRow:
+        """The user row (refused with a hint when there is no such user)."""
+        row = session.get(UserRow, user_id)
+        if row is None:
+            raise _no_user(user_id)
+        return row
+
+    def take_turn(self, session: Session, user_id: str) -> None:
+        """Serialize this user's concurrent writes (one turn per user), refusing an unknown user.
 
         Every write of rows a user owns (addresses, the cart, attendees, holds, orders) takes this lock first,
         so a read-then-write inside it never races another request of the same user: on PostgreSQL the row is
         locked ``FOR UPDATE`` until the transaction ends; SQLite renders no ``FOR UPDATE`` and needs none, as its
-        writers already take turns (``BEGIN IMMEDIATE``).
+        writers already take turns (``BEGIN IMMEDIATE``). One prebuilt Core statement, not an ORM load: it is
+        on every hold and order, and the row itself is not needed.
         """
-        stmt = select(UserRow).where(UserRow.id == user_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = session.exec(stmt).first()
-        if row is None:
-            raise NotFoundError(
-                f"No user {shown(user_id)} in this sandbox.",
-                "List the sandbox's users with `lifestyle-mcp users`; stdio servers act for LIFESTYLE_USER.",
-            )
-        return row
+        if session.connection().execute(_TAKE_TURN, {"user_id": user_id}).first() is None:
+            raise _no_user(user_id)
 
     def add_user(
         self,
@@ -252,7 +262,7 @@ class Accounts:
         require_in_city(location, scale=self.scale)
         key = fold_label(label)
         with session_scope(self.engine) as session:
-            self.user(session, user_id, lock=True)  # one writer per user: a label is saved once
+            self.take_turn(session, user_id)  # one writer per user: a label is saved once
             rows = self.rows(session, user_id)
             row = next((r for r in rows if r.label_key == key), None)
             if row is None:

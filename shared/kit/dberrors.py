@@ -1,6 +1,6 @@
 """A request whose transaction lost a race to another runs again; one the database cannot serve is a 503.
 
-The services serialise each user's writes (``Accounts.user(..., lock=True)``), claim seats in one order and
+The services serialise each user's writes (``Accounts.take_turn``), claim seats in one order and
 upsert where rows may already exist, so two requests rarely collide. Rarely is not never: PostgreSQL may still
 pick a deadlock victim (``40P01``), refuse a serialisable snapshot (``40001``), report a row inserted at the
 same moment by a transaction that started after this one looked (``23505``) or time out waiting for a lock

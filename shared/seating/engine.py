@@ -167,6 +167,15 @@ class SeatingEngine:
         self._claims_in = select(c.inventory_id, c.tier, c.order_id, c.expires_at).where(
             c.inventory_id.in_(bindparam("invs", expanding=True))
         )
+        self._live_holds: Any = None  # prebuilt: read on every hold through a desk (only with the holds table)
+        self._live_holds_in: Any = None
+        if hold_table is not None:
+            h = hold_table.c
+            live = h.user_id == bindparam("user_id"), h.order_id == "", h.released_at.is_(None)
+            self._live_holds = (
+                select(hold_table).where(*live, h.expires_at > bindparam("now")).order_by(h.created_at.desc())
+            )
+            self._live_holds_in = self._live_holds.where(h.inventory_id.in_(bindparam("invs", expanding=True)))
         self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
         self._hint_lock = threading.Lock()
         self._busy: dict[str, dict[str, float]] = {}  # inventory -> seat -> until (monotonic): see _busy_here
@@ -852,13 +861,13 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
     ) -> list[LiveHold]:
         """This user's live holds with the requests that made them, newest first (one read serves both a
         retry's lookup, ``match_hold``, and a per-user limit)."""
-        h = self.holds.c
-        stmt = select(self.holds).where(
-            h.user_id == user_id, h.order_id == "", h.released_at.is_(None), h.expires_at > now
-        )
+        params = {"user_id": user_id, "now": now}
+        if self._live_holds is None:
+            raise RuntimeError("this SeatingEngine was built with holds=False")
         if inventory_ids:
-            stmt = stmt.where(h.inventory_id.in_(list(inventory_ids)))
-        rows = _run(session, stmt.order_by(h.created_at.desc())).all()
+            rows = _run(session, self._live_holds_in, {**params, "invs": list(inventory_ids)}).all()
+        else:
+            rows = _run(session, self._live_holds, params).all()
         return [
             LiveHold(
                 self._hold_model(r._mapping, self.spec(r._mapping["inventory_id"]), now), r._mapping["request_key"]

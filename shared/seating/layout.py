@@ -243,7 +243,7 @@ class CompiledLayout:
                     yield plan.bound, free[:quantity]
             return
         if not wheelchair:  # the hot path of best available: only this tier's seats, adjacency known beforehand
-            run = []
+            run: list[SeatInfo] = []
             seats, beside_last = plan.usable[tier]
             for seat, beside in zip(seats, beside_last, strict=True):
                 if seat.seat_id in unavailable:

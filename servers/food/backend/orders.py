@@ -152,7 +152,7 @@ class OrderDesk:
         with session_scope(svc.engine) as session:
             # The user's turn first (as food_update_cart takes it): a cart change racing this order either lands
             # before it (and the fingerprint refuses the order) or after it (in the emptied cart), never lost.
-            svc.accounts.user(session, user_id, lock=True)
+            svc.accounts.take_turn(session, user_id)
             claim = self.checkout.redeem(
                 session, user_id, token=request.confirmation_token, action="order", subject_id=CART, subject="cart"
             )

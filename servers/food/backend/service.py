@@ -456,7 +456,7 @@ class FoodService:
 
     def update_cart(self, user_id: str, update: CartUpdate) -> Cart:
         with session_scope(self.engine) as session:
-            self.accounts.user(session, user_id, lock=True)  # one cart write per user at a time
+            self.accounts.take_turn(session, user_id)  # one cart write per user at a time
             row = self._cart_row(session, user_id)
             lines = [self._canonical_line(line) for line in row.lines]
             restaurant_id = row.restaurant_id

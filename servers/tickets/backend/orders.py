@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint
@@ -54,6 +56,18 @@ _STATUS: dict[SeatHoldStatus, HoldStatus] = {  # the engine's hold states as tic
     "released": "released",
     "expired": "expired",
 }
+
+
+_tickets_t, _orders_t = TicketRow.__table__, OrderRow.__table__  # type: ignore[attr-defined]
+_OWNED = (  # prebuilt: counted on every hold
+    select_columns(func.count())
+    .select_from(_tickets_t.join(_orders_t, _orders_t.c.id == _tickets_t.c.order_id))
+    .where(
+        _orders_t.c.user_id == bindparam("user_id"),
+        _tickets_t.c.event_id == bindparam("event_id"),
+        _tickets_t.c.refund_id == "",
+    )
+)
 
 
 class OrderDesk:
@@ -99,13 +113,7 @@ class OrderDesk:
 
     def _owned(self, session: Session, user_id: str, event: EventRec) -> int:
         """Valid tickets this user owns for the event (all its sessions): with live holds, what the limit counts."""
-        return len(
-            session.exec(
-                select(TicketRow.id)
-                .join(OrderRow, col(OrderRow.id) == col(TicketRow.order_id))
-                .where(OrderRow.user_id == user_id, TicketRow.event_id == event.id, TicketRow.refund_id == "")
-            ).all()
-        )
+        return int(session.connection().execute(_OWNED, {"user_id": user_id, "event_id": event.id}).scalar_one())
 
     def hold(self, user_id: str, request: HoldRequest) -> Hold:
         svc = self.svc
@@ -149,7 +157,7 @@ class OrderDesk:
             )
         now = svc.now()
         with session_scope(svc.engine) as session:
-            svc.accounts.user(session, user_id, lock=True)  # one hold at a time per user: the limit holds under races
+            svc.accounts.take_turn(session, user_id)  # one hold at a time per user: the limit holds under races
             timed = svc.status(rec, 1, now)  # refusals by the clock first: they need no count of seats
             if timed != "on_sale":
                 svc.refuse_unless_on_sale(SessionState(rec, timed, {}), event)

@@ -392,7 +392,7 @@ class TicketsService:
         name = pricing.normalize_name(data.name)
         number = pricing.normalize_id(data.id_type, data.id_number)
         with session_scope(self.engine) as session:
-            self.accounts.user(session, user_id, lock=True)
+            self.accounts.take_turn(session, user_id)
             existing = session.exec(
                 select(AttendeeRow).where(
                     AttendeeRow.user_id == user_id,
