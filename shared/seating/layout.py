@@ -242,33 +242,16 @@ class CompiledLayout:
                 if len(free) >= quantity:
                     yield plan.bound, free[:quantity]
             return
-        if not wheelchair:  # the hot path of best available: only this tier's seats, adjacency known beforehand
-            run: list[SeatInfo] = []
+        if wheelchair:  # one space of the tier with companions of any tier: worked out per request (rare)
+            seats, beside_last = _runs(plan.seats, tier, wheelchair=True)
+        else:  # the hot path of best available: this tier's seats, adjacency known since compile time
             seats, beside_last = plan.usable[tier]
-            for seat, beside in zip(seats, beside_last, strict=True):
-                if seat.seat_id in unavailable:
-                    run = []
-                    continue
-                if not beside:
-                    run = []
-                run.append(seat)
-                if len(run) < quantity:
-                    continue
-                window = run[-quantity:]
-                if window[0].kind == "couple_right" or window[-1].kind == "couple_left":
-                    continue
-                yield plan.score(window[0], window[-1]), window
-            return
-        run = []
-        for seat in plan.seats:
-            if wheelchair:
-                usable = seat.kind == "standard" or (seat.accessible and seat.tier == tier)
-            else:
-                usable = seat.tier == tier and not seat.accessible
-            if not usable or seat.seat_id in unavailable:
+        run: list[SeatInfo] = []
+        for seat, beside in zip(seats, beside_last, strict=True):
+            if seat.seat_id in unavailable:
                 run = []
                 continue
-            if run and seat.x != run[-1].x + 1:  # an aisle between them
+            if not beside:  # an aisle, or a seat this request may not get, before it
                 run = []
             run.append(seat)
             if len(run) < quantity:
@@ -278,7 +261,7 @@ class CompiledLayout:
                 continue
             if wheelchair and sum(1 for s in window if s.accessible) != 1:
                 continue  # one wheelchair space, the others its companions
-            yield plan.score(window[0], window[-1]), list(window)
+            yield plan.score(window[0], window[-1]), window
 
 
 def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat map") -> CompiledLayout:
@@ -354,25 +337,29 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
     out.by_desirability = sorted(out.rows, key=lambda p: p.bound)
     for plan in out.by_desirability:
         for tier in dict.fromkeys(s.tier for s in plan.seats):
-            plan.usable[tier] = _usable(plan.seats, tier)
+            plan.usable[tier] = _runs(plan.seats, tier, wheelchair=False)
             out.tier_rows.setdefault(tier, []).append(plan)
     return out
 
 
-def _usable(seats: list[SeatInfo], tier: str) -> tuple[tuple[SeatInfo, ...], tuple[bool, ...]]:
-    """The row's seats a ``tier`` request may get (not wheelchair spaces), and for each whether the seat before it
-    in the row is one of them too and right beside it (no aisle). Two flat tuples: a pair per seat would cost a
-    tuple per seat of every compiled layout."""
-    usable: list[SeatInfo] = []
+def _runs(seats: list[SeatInfo], tier: str, *, wheelchair: bool) -> tuple[tuple[SeatInfo, ...], tuple[bool, ...]]:
+    """The row's seats a request of ``tier`` may get, and for each whether the seat before it in the row is one of
+    them too and right beside it (no aisle). A wheelchair request may get the tier's wheelchair spaces and standard
+    seats of any tier (its companions); any other only the tier's seats that are not wheelchair spaces. Two flat
+    tuples: a pair per seat would cost a tuple per seat of every compiled layout."""
+    kept: list[SeatInfo] = []
     beside: list[bool] = []
     before: SeatInfo | None = None
     for seat in seats:
-        ok = seat.tier == tier and not seat.accessible
+        if wheelchair:
+            ok = seat.kind == "standard" or (seat.accessible and seat.tier == tier)
+        else:
+            ok = seat.tier == tier and not seat.accessible
         if ok:
-            usable.append(seat)
+            kept.append(seat)
             beside.append(before is not None and seat.x == before.x + 1)
         before = seat if ok else None
-    return tuple(usable), tuple(beside)
+    return tuple(kept), tuple(beside)
 
 
 FREE_CHAR = {"standard": ".", "accessible": "a", "couple_left": "<", "couple_right": ">"}
