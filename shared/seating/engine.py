@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -37,6 +37,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     bindparam,
@@ -167,15 +168,6 @@ class SeatingEngine:
         self._claims_in = select(c.inventory_id, c.tier, c.order_id, c.expires_at).where(
             c.inventory_id.in_(bindparam("invs", expanding=True))
         )
-        self._live_holds: Any = None  # prebuilt: read on every hold through a desk (only with the holds table)
-        self._live_holds_in: Any = None
-        if hold_table is not None:
-            h = hold_table.c
-            live = h.user_id == bindparam("user_id"), h.order_id == "", h.released_at.is_(None)
-            self._live_holds = (
-                select(hold_table).where(*live, h.expires_at > bindparam("now")).order_by(h.created_at.desc())
-            )
-            self._live_holds_in = self._live_holds.where(h.inventory_id.in_(bindparam("invs", expanding=True)))
         self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
         self._hint_lock = threading.Lock()
         self._busy: dict[str, dict[str, float]] = {}  # inventory -> seat -> until (monotonic): see _busy_here
@@ -185,6 +177,26 @@ class SeatingEngine:
         if self._hold_table is None:
             raise RuntimeError("this SeatingEngine was built with holds=False")
         return self._hold_table
+
+    @cached_property
+    def _live_holds(self) -> Select[Any]:
+        """A user's live holds, newest first: built once, as it is read on every hold through a desk."""
+        h = self.holds.c
+        return (
+            select(self.holds)
+            .where(
+                h.user_id == bindparam("user_id"),
+                h.order_id == "",
+                h.released_at.is_(None),
+                h.expires_at > bindparam("now"),
+            )
+            .order_by(h.created_at.desc())
+        )
+
+    @cached_property
+    def _live_holds_in(self) -> Select[Any]:
+        """``_live_holds`` in some inventories only."""
+        return self._live_holds.where(self.holds.c.inventory_id.in_(bindparam("invs", expanding=True)))
 
     # ----- reading --------------------------------------------------------------------------------
     def spec(self, inventory_id: str) -> InventorySpec:
@@ -862,8 +874,6 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         """This user's live holds with the requests that made them, newest first (one read serves both a
         retry's lookup, ``match_hold``, and a per-user limit)."""
         params = {"user_id": user_id, "now": now}
-        if self._live_holds is None:
-            raise RuntimeError("this SeatingEngine was built with holds=False")
         if inventory_ids:
             rows = _run(session, self._live_holds_in, {**params, "invs": list(inventory_ids)}).all()
         else:
