@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 
-def _starts(sorted_: np.ndarray) -> npt.NDArray[np.bool_]:
+def run_starts(sorted_: np.ndarray) -> npt.NDArray[np.bool_]:
     """Where each run of equal values (or rows) begins in a sorted array."""
     first = np.ones(len(sorted_), np.bool_)
     if len(sorted_) > 1:
@@ -23,7 +23,7 @@ def _starts(sorted_: np.ndarray) -> npt.NDArray[np.bool_]:
 def unique(values: npt.ArrayLike) -> np.ndarray:
     """The distinct values of a 1-d array, ascending (``np.unique(values)``)."""
     ordered = np.sort(np.asarray(values))
-    return ordered[_starts(ordered)]
+    return ordered[run_starts(ordered)]
 
 
 def unique_inverse(array_like: npt.ArrayLike) -> tuple[np.ndarray, npt.NDArray[np.intp]]:
@@ -32,7 +32,7 @@ def unique_inverse(array_like: npt.ArrayLike) -> tuple[np.ndarray, npt.NDArray[n
     values = np.asarray(array_like)
     order = np.lexsort(values.T[::-1]) if values.ndim == 2 else np.argsort(values, kind="stable")
     ordered = values[order]
-    first = _starts(ordered)
+    first = run_starts(ordered)
     inverse = np.empty(len(values), np.intp)
     inverse[order] = np.cumsum(first) - 1
     return ordered[first], inverse

@@ -27,7 +27,7 @@ from typing import Literal
 
 import numpy as np
 
-from shared.arrays import find_sorted
+from shared.arrays import find_sorted, run_starts
 from shared.geo import CITY_TZ, EARTH_RADIUS_M
 
 from .ch import FloatArray, Hierarchy, IntArray
@@ -204,8 +204,8 @@ def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwo
         # ~1.4 MB of Python objects in each server for lookups a route makes a few hundred of
         keys = tail * n + head
         by_key = np.lexsort((seconds, keys))  # stable: among equal costs the first edge comes first
-        first = np.ones(len(by_key), np.bool_)
-        first[1:] = keys[by_key][1:] != keys[by_key][:-1]
+        ordered = keys[by_key]
+        first = run_starts(ordered)
         snap_nodes = largest_component(n, tail, head)
         modes[mode] = ModeGraph(
             mode=mode,
@@ -216,7 +216,7 @@ def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwo
             seconds=seconds,
             road_class=road_class,
             name=names,
-            edge_keys=keys[by_key][first],
+            edge_keys=ordered[first],
             edge_index=by_key[first],
             snap_nodes=snap_nodes,
             snap_x=x[snap_nodes],
