@@ -170,7 +170,8 @@ class SeatingEngine:
         )
         self._unsold = lru_cache(maxsize=4096)(self._unsold_uncached)
         self._hint_lock = threading.Lock()
-        self._busy: dict[str, dict[str, float]] = {}  # inventory -> seat -> until (monotonic): see _busy_here
+        self._busy: dict[str, dict[str, float]] = {}  # inventory -> seat -> until (monotonic): see _reserve
+        self._lost: dict[str, float] = {}  # inventory -> until when a try here lately lost a race (see _reserve)
 
     @property
     def holds(self) -> Table:
@@ -573,27 +574,24 @@ class SeatingEngine:
         """
         unavailable = self.unavailable(session, spec, now)
         tried: set[str] = set()  # seats a try did not get: busy in another transaction, or just taken
-        busy = self._busy_here(spec.inventory_id)
         for attempt in range(8):
-            seats = spec.layout.best_available(
-                tier, quantity, unavailable | tried | busy, allow_split=allow_split, wheelchair=wheelchair
+            seats, busy = self._reserve(
+                spec, tier, quantity, unavailable | tried, attempt, allow_split=allow_split, wheelchair=wheelchair
             )
             if not seats and (tried or busy):
                 # Every seat left was busy a moment ago, but busy is not taken: two racers for the last seats can
                 # each lock one of them and both give up. Look again at what is really held once they are done.
                 time.sleep(random.uniform(0.001, 0.005))
-                tried, busy = set(), set()
+                tried = set()
                 unavailable = self.unavailable(session, spec, now)
                 seats = spec.layout.best_available(
                     tier, quantity, unavailable, allow_split=allow_split, wheelchair=wheelchair
                 )
+                if seats:
+                    with self._hint_lock:
+                        self._mark(spec.inventory_id, seats)
             if not seats:
                 break
-            if attempt:  # lost a race: the other losers want the same next-best seats, so spread out
-                near = spec.layout.near_best(
-                    tier, quantity, unavailable | tried | busy, 2 * attempt + 1, wheelchair=wheelchair
-                )
-                seats = random.choice(near) if near else seats
             row = self._hold_row(hold_id, spec, user_id, request_key, seats, now, expires_at)
             in_order = sorted(seats, key=lambda seat: seat.seat_id)  # every writer locks seats in one order
             # A try that falls short is undone whole, row locks included (its conflicting upserts lock rows even
@@ -619,41 +617,74 @@ class SeatingEngine:
                     "currency": spec.currency,
                 },
             ).one()
-            taken = [seat.seat_id for seat in seats]
-            self._note_busy(spec.inventory_id, taken)  # ours now, or someone else's: either way not free
             if held:
                 try_.commit()
                 return row
             try_.rollback()
-            tried.update(taken)
+            self._lost[spec.inventory_id] = time.monotonic() + BUSY_HINT_S
+            tried.update(seat.seat_id for seat in seats)
             if attempt % 3 == 2:
                 unavailable = self.unavailable(session, spec, now)
         raise self._none_left(session, spec, tier, quantity, now, wheelchair=wheelchair)
 
-    def _busy_here(self, inventory_id: str) -> set[str]:
-        """Seats a request in this process claimed or found busy in the last ``BUSY_HINT_S``.
+    def _reserve(
+        self,
+        spec: InventorySpec,
+        tier: str,
+        quantity: int,
+        avoid: set[str],
+        attempt: int,
+        *,
+        allow_split: bool,
+        wheelchair: bool,
+    ) -> tuple[list[SeatInfo], bool]:
+        """Pick the seats for one try and mark them busy here in the same step; also whether any were busy.
 
         Racing requests all want the same best seats, and a claim is invisible to the others until its
-        transaction commits, so without a hint most tries under contention collide and start over. Skipping
-        these seats at the first pick only changes which free seats are tried; the database still decides.
+        transaction commits, so without the mark most tries under contention collide and start over. Picking
+        and marking under one lock means two requests in this process never try the same seats at once.
+        Requests in other processes (the provider's other workers) do not see the marks: once a try here lost
+        a race to one of them (in the last ``BUSY_HINT_S``), every pick here is a random one of the best
+        windows left, as many as this process marked lately plus three — a sale that fast hands out those
+        seats within half a second anyway, and two processes no longer send all their requests at the same
+        few seats (in bench_holds 1.5 tries per hold became 1.1). A request that lost a race itself
+        (``attempt`` > 0) picks among at least the ``2 * attempt + 1`` best left. Skipping busy seats only
+        changes which free seats are tried; the database still decides.
         """
-        clock = time.monotonic()
+        layout = spec.layout
         with self._hint_lock:
-            seats = self._busy.get(inventory_id)
-            if not seats:
-                return set()
-            live = {seat: until for seat, until in seats.items() if until > clock}
-            if len(live) < len(seats):
-                if live:
-                    self._busy[inventory_id] = live
-                else:
-                    del self._busy[inventory_id]
-            return set(live)
+            busy = self._busy_live(spec.inventory_id)
+            avoid = avoid | busy if busy else avoid
+            racing = self._lost.get(spec.inventory_id, 0.0) > time.monotonic()
+            spread = max(2 * attempt + 1 if attempt else 0, len(busy) // max(quantity, 1) + 3 if racing else 0)
+            near = layout.near_best(tier, quantity, avoid, spread, wheelchair=wheelchair) if spread else []
+            if near:
+                seats = random.choice(near)
+            else:
+                seats = layout.best_available(tier, quantity, avoid, allow_split=allow_split, wheelchair=wheelchair)
+            if seats:
+                self._mark(spec.inventory_id, seats)
+        return seats, bool(busy)
 
-    def _note_busy(self, inventory_id: str, seat_ids: Iterable[str]) -> None:
+    def _mark(self, inventory_id: str, seats: list[SeatInfo]) -> None:
+        """A try here is about to claim these seats (the caller holds ``_hint_lock``)."""
         until = time.monotonic() + BUSY_HINT_S
-        with self._hint_lock:
-            self._busy.setdefault(inventory_id, {}).update(dict.fromkeys(seat_ids, until))
+        self._busy.setdefault(inventory_id, {}).update(dict.fromkeys((seat.seat_id for seat in seats), until))
+
+    def _busy_live(self, inventory_id: str) -> set[str]:
+        """Seats a request in this process is claiming or claimed, or found busy, in the last ``BUSY_HINT_S``
+        (the caller holds ``_hint_lock``)."""
+        seats = self._busy.get(inventory_id)
+        if not seats:
+            return set()
+        clock = time.monotonic()
+        live = {seat: until for seat, until in seats.items() if until > clock}
+        if len(live) < len(seats):
+            if live:
+                self._busy[inventory_id] = live
+            else:
+                del self._busy[inventory_id]
+        return set(live)
 
     def _forget_busy(self, inventory_id: str, seat_ids: Iterable[str]) -> None:
         with self._hint_lock:

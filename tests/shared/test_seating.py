@@ -524,6 +524,51 @@ def test_racing_holds_and_sales_sell_each_seat_once(db: tuple[Engine, SeatingEng
     assert sum(len(v) for v in paid.values()) <= 20
 
 
+def test_racers_in_one_process_never_try_the_same_seats(pg_url: str) -> None:
+    """Best available on PostgreSQL picks a try's seats and marks them in one step, so racers in one process
+    never collide: together they get exactly the seats that holding one after another would have given (a lost
+    race would send the loser to a random one of the next-best pairs)."""
+    big = max(fixture_layouts(), key=lambda layout: len(layout.seats))
+    tier = max(big.tiers, key=lambda t: sum(1 for s in big.seats.values() if s.tier == t))
+    spec = InventorySpec("inv_big", big, dict.fromkeys(big.tiers, 5000), "EUR", frozenset())
+    metadata = MetaData()
+    seating = SeatingEngine(metadata, "test", lambda _inventory_id: spec)
+    engine = make_engine(pg_url)
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    racers, rounds = 12, 3
+    taken: set[str] = set()
+    for _ in range(racers * rounds):
+        taken.update(seat.seat_id for seat in big.best_available(tier, 2, taken))
+    barrier = threading.Barrier(racers)
+    held: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def client(i: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(rounds):
+                with session_scope(engine) as s:
+                    hold = seating.hold(s, "inv_big", user_id=f"usr_{i}", now=NOW, ttl=TTL, tier=tier, quantity=2)
+                with lock:
+                    held.extend(seat.seat_id for seat in hold.seats)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(racers)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors
+        assert len(held) == 2 * racers * rounds and set(held) == taken
+    finally:
+        metadata.drop_all(engine)
+        engine.dispose()
+
+
 def test_per_user_limit_and_retries_find_the_first_hold(db: tuple[Engine, SeatingEngine]) -> None:
     engine, seating = db
     with session_scope(engine) as s:
