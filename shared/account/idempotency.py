@@ -16,7 +16,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import anyio.to_thread
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import Headers
@@ -51,6 +51,15 @@ class IdempotencyMiddleware:
         self._table = IdempotencyRow.__table__  # type: ignore[attr-defined]
         record = upsert(engine.dialect.name, self._table)
         self._record = record.on_conflict_do_nothing(index_elements=["user_id", "key"])
+        # Built once: every write ends here, and building an UPDATE per request cost more than running it.
+        t = self._table
+        mine = (t.c.user_id == bindparam("who")) & (t.c.key == bindparam("which"))
+        self._keep = (
+            update(t)
+            .where(mine)
+            .values(status=bindparam("kept_status"), content_type=bindparam("kept_type"), body=bindparam("kept_body"))
+        )
+        self._forget = delete(t).where(mine)
         self._recorded = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -170,13 +179,12 @@ class IdempotencyMiddleware:
 
     def _finish(self, user: str, key: str, status: int, content_type: str, body: bytes) -> None:
         """Keep a success for the retries (one statement); forget anything else, so a retry runs again."""
-        t = self._table
-        mine = (t.c.user_id == user) & (t.c.key == key)
+        mine = {"who": user, "which": key}
         with statement_scope(self.engine) as conn:
             if 200 <= status < 300:
-                conn.execute(update(t).where(mine).values(status=status, content_type=content_type, body=body))
+                conn.execute(self._keep, {**mine, "kept_status": status, "kept_type": content_type, "kept_body": body})
             else:
-                conn.execute(delete(t).where(mine))
+                conn.execute(self._forget, mine)
 
 
 def _still_running() -> ConflictError:
