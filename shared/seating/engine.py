@@ -644,10 +644,11 @@ class SeatingEngine:
         transaction commits, so without the mark most tries under contention collide and start over. Picking
         and marking under one lock means two requests in this process never try the same seats at once.
         Requests in other processes (the provider's other workers) do not see the marks: once a try here lost
-        a race to one of them (in the last ``BUSY_HINT_S``), every pick here is a random one of the best
-        windows left, as many as this process marked lately plus three — a sale that fast hands out those
-        seats within half a second anyway, and two processes no longer send all their requests at the same
-        few seats (in bench_holds 1.5 tries per hold became 1.1). A request that lost a race itself
+        a race to one of them (in the last ``BUSY_HINT_S``), every pick here is a random one of about as many
+        good windows as this process marked lately, plus three (``near_best(rough=True)``: the best rows'
+        windows, not the exact best) — a sale that fast hands out those seats within half a second anyway,
+        and two processes no longer send all their requests at the same few seats (in bench_holds 1.5 tries
+        per hold became 1.05; a cap of 16 windows left 1.15-1.4). A request that lost a race itself
         (``attempt`` > 0) picks among at least the ``2 * attempt + 1`` best left. Skipping busy seats only
         changes which free seats are tried; the database still decides.
         """
@@ -657,7 +658,9 @@ class SeatingEngine:
             avoid = avoid | busy if busy else avoid
             racing = self._lost.get(spec.inventory_id, 0.0) > time.monotonic()
             spread = max(2 * attempt + 1 if attempt else 0, len(busy) // max(quantity, 1) + 3 if racing else 0)
-            near = layout.near_best(tier, quantity, avoid, spread, wheelchair=wheelchair) if spread else []
+            near = []
+            if spread:
+                near = layout.near_best(tier, quantity, avoid, spread, wheelchair=wheelchair, rough=racing)
             if near:
                 seats = random.choice(near)
             else:

@@ -207,28 +207,46 @@ class CompiledLayout:
         return [t[1] for t in singles[:quantity]]
 
     def near_best(
-        self, tier: str, quantity: int, unavailable: Container[str], count: int, *, wheelchair: bool = False
+        self,
+        tier: str,
+        quantity: int,
+        unavailable: Container[str],
+        count: int,
+        *,
+        wheelchair: bool = False,
+        rough: bool = False,
     ) -> list[list[SeatInfo]]:
         """Up to ``count`` of the best windows of ``quantity`` adjacent free seats, best first.
 
         For a racer whose first pick was taken by someone faster: the others who lost the same race
         want the same next-best seats, so it picks among the few best instead of queueing behind them.
+        ``rough``: the best of the windows of the first rows (best first) that give ``count``, instead of
+        reading on while a later row could still beat them: for a pick at random among many good windows, where
+        reading a whole band of rows would cost more than the claim it is for.
         """
-        return self._best_windows(tier, quantity, unavailable, count, wheelchair=wheelchair)
+        return self._best_windows(tier, quantity, unavailable, count, wheelchair=wheelchair, rough=rough)
 
     def _best_windows(
-        self, tier: str, quantity: int, unavailable: Container[str], count: int, *, wheelchair: bool
+        self,
+        tier: str,
+        quantity: int,
+        unavailable: Container[str],
+        count: int,
+        *,
+        wheelchair: bool,
+        rough: bool = False,
     ) -> list[list[SeatInfo]]:
         found: list[tuple[Score, list[SeatInfo]]] = []
         # A wheelchair request's companions may be of any tier, so it reads every row; any other only the tier's.
         for plan in self.by_desirability if wheelchair else self.tier_rows.get(tier, ()):
-            if len(found) >= count and plan.bound > found[-1][0]:
+            if len(found) >= count and (rough or plan.bound > found[-1][0]):
                 break
             before = len(found)
             found.extend(self._windows(plan, tier, quantity, unavailable, wheelchair))
-            if len(found) > before:
+            if len(found) >= count and len(found) > before:
                 found.sort(key=lambda f: f[0])  # stable: on equal scores the leftmost, the earlier row
                 del found[count:]
+        found.sort(key=lambda f: f[0])
         return [w for _, w in found]
 
     @staticmethod

@@ -597,6 +597,30 @@ def test_near_best_lists_the_best_windows_first() -> None:
     assert len({tuple(s.seat_id for s in w) for w in windows}) == 3
 
 
+def test_rough_near_best_reads_only_the_first_rows_that_give_enough_windows() -> None:
+    """``rough`` (a racer's spread pick) stops at the first rows, best first, that give ``count`` windows: it
+    returns their best ``count``, best first, where the exact list reads on into rows that could still beat them."""
+    big = max(fixture_layouts(), key=lambda layout: len(layout.seats))
+    tier = max(big.tiers, key=lambda t: sum(1 for s in big.seats.values() if s.tier == t))
+    taken = set(random.Random(3).sample(sorted(big.seats), len(big.seats) // 3))
+    count = 40
+    rough = big.near_best(tier, 2, taken, count, rough=True)
+    exact = big.near_best(tier, 2, taken, count)
+    rows, supply = [], 0
+    for plan in big.tier_rows[tier]:
+        if supply >= count:
+            break
+        rows.append(plan)
+        supply += len(list(big._windows(plan, tier, 2, taken, False)))
+    read = {s.seat_id for plan in rows for s in plan.seats}
+    assert len(rough) == count and all({a.seat_id, b.seat_id} <= read for a, b in rough)
+    assert all(not {a.seat_id, b.seat_id} & taken and b.x == a.x + 1 for a, b in rough)
+    scores = [pair_score(big, a, b) for a, b in rough]
+    assert scores == sorted(scores)
+    assert len(rows) < len(big.tier_rows[tier]) and rough != exact, "the case must tell rough from exact"
+    assert [pair_score(big, a, b) for a, b in exact] <= scores
+
+
 def test_the_same_seats_again_return_the_live_hold(db: tuple[Engine, SeatingEngine]) -> None:
     engine, seating = db
     with session_scope(engine) as s:
