@@ -177,11 +177,19 @@ def provider_clients(
 
 
 def race(
-    target: Callable[..., Tally], args: tuple[object, ...], groups: list[list[list[str]]], seconds: float, release: bool
+    target: Callable[..., Tally],
+    args: tuple[object, ...],
+    groups: list[list[list[str]]],
+    seconds: float,
+    release: bool,
+    during: Callable[[float, float], None] | None = None,
 ) -> list[Tally]:
-    """The clients of ``groups`` (one process each) racing for ``seconds`` from the same moment."""
+    """The clients of ``groups`` (one process each) racing for ``seconds`` from the same moment; ``during`` is
+    called (in a thread) with the race's start and stop on the ``perf_counter`` clock."""
     start_at = time.perf_counter() + 4.0  # every process builds its client first
     stop_at = start_at + seconds
+    if during is not None:
+        threading.Thread(target=during, args=(start_at, stop_at), daemon=True).start()
     with ProcessPoolExecutor(len(groups), mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(target, *args, group, start_at, stop_at, release) for group in groups]
         return [f.result() for f in futures]
@@ -230,9 +238,62 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def provider_pids(parent: int) -> list[int]:
+def provider_pids(parent: int, workers: int) -> list[int]:
+    """The provider's parent and its ``workers`` worker processes, once they all exist: the parent listens
+    before it forks them, so right after the port opens there may be none yet (their CPU then went unseen)."""
     children = Path(f"/proc/{parent}/task/{parent}/children")
-    return [parent, *(int(p) for p in children.read_text().split())] if children.exists() else [parent]
+    deadline = time.monotonic() + 60
+    found: list[int] = []
+    while time.monotonic() < deadline:
+        found = [int(p) for p in children.read_text().split()] if children.exists() else []
+        if len(found) >= (workers if workers > 1 else 0):
+            break
+        time.sleep(0.05)
+    return [parent, *found]
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL process on this machine (the race's backends among them)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().startswith("postgres"):
+                    out.append(int(entry.name))
+            except OSError:
+                continue
+    return out
+
+
+def machine_busy() -> tuple[float, float]:
+    """Seconds of CPU busy and in all, over every core, since boot (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+class CpuWindow:
+    """CPU seconds between a race's start and stop, read from /proc at those moments (so neither the workers'
+    start-up nor the clients' own start-up wait counts): of the provider's processes, of PostgreSQL, and of the
+    whole machine."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
+        self.seconds = self.postgres = self.busy = self.capacity = 0.0
+        self.done = threading.Event()
+
+    def __call__(self, start_at: float, stop_at: float) -> None:
+        time.sleep(max(0.0, start_at - time.perf_counter()))
+        pg = postgres_pids()
+        begun, pg0, (busy0, all0) = cpu_seconds(self.pids), cpu_seconds(pg), machine_busy()
+        time.sleep(max(0.0, stop_at - time.perf_counter()))
+        pg = sorted(set(pg) | set(postgres_pids()))  # backends that connected during the race count from 0
+        self.seconds = cpu_seconds(self.pids) - begun
+        self.postgres = cpu_seconds(pg) - pg0
+        busy1, all1 = machine_busy()
+        self.busy, self.capacity = busy1 - busy0, all1 - all0
+        self.done.set()
 
 
 def main() -> None:
@@ -269,14 +330,22 @@ def main() -> None:
         proc = subprocess.Popen(command, env=env, cwd=Path(__file__).parent.parent)
         try:
             wait_port(port, proc)
-            pids = provider_pids(proc.pid)
-            cpu0 = cpu_seconds(pids)
-            tallies = race(provider_clients, (sale, f"http://127.0.0.1:{port}"), groups, args.seconds, args.release)
+            window = CpuWindow(provider_pids(proc.pid, args.workers))
+            base = f"http://127.0.0.1:{port}"
+            tallies = race(provider_clients, (sale, base), groups, args.seconds, args.release, during=window)
             rate = report(f"provider API ×{args.workers}", tallies, args.seconds)
-            served = cpu_seconds(pids) - cpu0  # includes the clients' 4 s start-up wait, when it is idle
+            window.done.wait(10)
+            served = window.seconds
             requests = sum(t.held * (2 if args.release else 1) + t.refused + t.errors for t in tallies)
             print(f"provider CPU {served / args.seconds:.0%} of a core, {served / max(1, requests) * 1e3:.2f} ms "
                   "per request")  # fmt: skip
+            held = max(1, sum(t.held for t in tallies))
+            clients = sum(t.cpu for t in tallies)
+            rest = (window.postgres + clients) / held  # CPU per hold that is not the provider's
+            print(f"machine {window.busy / max(window.capacity, 1e-9):.0%} busy of {os.cpu_count()} cores; CPU per "
+                  f"hold: provider {served / held * 1e3:.2f} ms, PostgreSQL {window.postgres / held * 1e3:.2f} ms, "
+                  f"clients {clients / held * 1e3:.2f} ms: with a provider that cost nothing these cores would hold "
+                  f"at most {(os.cpu_count() or 1) / max(rest, 1e-9):.0f}/s")  # fmt: skip
         finally:
             proc.terminate()
             proc.wait(20)
