@@ -214,7 +214,7 @@ class SeatingEngine:
         live = session.connection().execute(self._live_seats, {"inv": spec.inventory_id, "now": now}).scalar()
         seats = set(live.split(_SEP)) if live else set()
         aliases = spec.layout.aliases
-        older = [sid for sid in seats if sid in aliases] if aliases else []
+        older = seats & aliases.keys()  # claims written with the older ids
         if older:
             seats.difference_update(older)
             seats.update(aliases[sid] for sid in older)
