@@ -246,7 +246,8 @@ class CompiledLayout:
             if len(found) >= count and len(found) > before:
                 found.sort(key=lambda f: f[0])  # stable: on equal scores the leftmost, the earlier row
                 del found[count:]
-        found.sort(key=lambda f: f[0])
+        if len(found) < count:  # fewer than count in all: never sorted above
+            found.sort(key=lambda f: f[0])
         return [w for _, w in found]
 
     @staticmethod
