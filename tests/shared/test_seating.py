@@ -177,6 +177,12 @@ def free_pairs(layout: CompiledLayout, tier: str, taken: set[str]) -> list[tuple
     return out
 
 
+def biggest_house() -> tuple[CompiledLayout, str]:
+    """The fixture layout with the most seats, and its biggest tier."""
+    big = max(fixture_layouts(), key=lambda layout: len(layout.seats))
+    return big, max(big.tiers, key=lambda t: big.tier_totals[t])
+
+
 def pair_score(layout: CompiledLayout, a: SeatInfo, b: SeatInfo) -> tuple[object, ...]:
     return layout.rows[layout.row_of[a.seat_id]].score(a, b)
 
@@ -528,8 +534,7 @@ def test_racers_in_one_process_never_try_the_same_seats(pg_url: str) -> None:
     """Best available on PostgreSQL picks a try's seats and marks them in one step, so racers in one process
     never collide: together they get exactly the seats that holding one after another would have given (a lost
     race would send the loser to a random one of the next-best pairs)."""
-    big = max(fixture_layouts(), key=lambda layout: len(layout.seats))
-    tier = max(big.tiers, key=lambda t: sum(1 for s in big.seats.values() if s.tier == t))
+    big, tier = biggest_house()
     spec = InventorySpec("inv_big", big, dict.fromkeys(big.tiers, 5000), "EUR", frozenset())
     metadata = MetaData()
     seating = SeatingEngine(metadata, "test", lambda _inventory_id: spec)
@@ -600,8 +605,7 @@ def test_near_best_lists_the_best_windows_first() -> None:
 def test_rough_near_best_reads_only_the_first_rows_that_give_enough_windows() -> None:
     """``rough`` (a racer's spread pick) stops at the first rows, best first, that give ``count`` windows: it
     returns their best ``count``, best first, where the exact list reads on into rows that could still beat them."""
-    big = max(fixture_layouts(), key=lambda layout: len(layout.seats))
-    tier = max(big.tiers, key=lambda t: sum(1 for s in big.seats.values() if s.tier == t))
+    big, tier = biggest_house()
     taken = set(random.Random(3).sample(sorted(big.seats), len(big.seats) // 3))
     count = 40
     rough = big.near_best(tier, 2, taken, count, rough=True)
