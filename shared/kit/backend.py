@@ -211,8 +211,19 @@ def backend_hosts(settings: Settings) -> list[str]:
     return [*LOOPBACK_HOSTS, "[::1]", IN_PROCESS_HOST, *extra]
 
 
-def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, description: str) -> FastAPI:
-    """A vertical's provider API with everything every provider shares; the vertical adds its routes."""
+def provider_app(
+    settings: Settings,
+    sandbox: Sandbox,
+    *,
+    title: str,
+    description: str,
+    own_retries: frozenset[tuple[str, str]] = frozenset(),
+) -> FastAPI:
+    """A vertical's provider API with everything every provider shares; the vertical adds its routes.
+
+    ``own_retries``: the (method, path) of writes that recognise a retry by the request itself, so
+    ``Idempotency-Key`` keeps no answers for them (``shared.account.idempotency``).
+    """
     app = FastAPI(title=title, version="2.0.0", description=description, responses=ERROR_RESPONSES)
     keys = ServiceKey(sandbox.service_key)
     app.state.sandbox = sandbox
@@ -230,7 +241,7 @@ def provider_app(settings: Settings, sandbox: Sandbox, *, title: str, descriptio
     # OpenAPI document and /docs stay readable), then inject the configured faults (LIFESTYLE_FAULTS; outside
     # the replay, so a dropped answer is already kept for its retry), then read the clock, then replay
     # idempotent writes.
-    app.add_middleware(IdempotencyMiddleware, engine=sandbox.engine, keys=keys)
+    app.add_middleware(IdempotencyMiddleware, engine=sandbox.engine, keys=keys, own_retries=own_retries)
     app.add_middleware(ClockRefresh, reads=reads)
     install_faults(app, settings.fault_plan, name=settings.vertical or "lifestyle", engine=sandbox.engine)
     app.add_middleware(ServiceCredentials, keys=keys)

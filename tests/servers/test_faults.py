@@ -376,3 +376,37 @@ async def test_over_the_network_a_lost_purchase_answer_is_retried_with_the_same_
     async with Client(food.server) as c:
         again = await ok(c, "food_place_order", args | {"confirmation_token": TOKEN.findall(lost)[0]})
     assert again["order"]["id"] == made[0] and charges(food.engine) == Counter({made[0]: 1})
+
+
+def live_holds(engine: Engine, vertical: str, user: str = "usr_demo") -> list[str]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(f"SELECT id FROM {vertical}_seat_hold WHERE user_id = :u AND released_at IS NULL AND order_id = ''"),
+            {"u": user},
+        )
+        return sorted(rows.scalars())
+
+
+async def test_a_hold_whose_answers_were_all_lost_was_made_once_and_asking_again_returns_it(
+    lifestyle_any_db: Lifestyle,
+) -> None:
+    """Holds keep no Idempotency-Key answers (``own_retries``): the desk knows a retry by the request itself, so
+    three attempts whose answers were lost hold the seats once, and the same request later returns that hold."""
+    env = lifestyle_any_db
+    for vertical, where in (("tickets", "session_id"), ("movies", "showtime_id")):
+        async with Client(env.server(vertical)) as c:
+            first = await (hold_event_seats(c) if vertical == "tickets" else hold_movie_seats(c))
+            await ok(c, f"{vertical}_release_hold", {"hold_id": first["id"]})
+        args = {where: first[where], "seat_ids": [s["seat_id"] for s in first["seats"]]}
+        keys = idempotency_keys(env.engine)
+        server, faults = faulty(env, vertical, "drop=1")
+        async with Client(server) as c:
+            lost = await err(c, f"{vertical}_hold_seats", args)
+        assert faults.injected["drop"] == 3, vertical  # the first attempt and both retries ran; no answer came back
+        assert "may or may not have taken effect" in lost, lost
+        made = live_holds(env.engine, vertical)
+        assert len(made) == 1 and made[0] != first["id"], vertical
+        async with Client(env.server(vertical)) as c:
+            again = await ok(c, f"{vertical}_hold_seats", args)
+        assert again["id"] == made[0] and live_holds(env.engine, vertical) == made, vertical
+        assert idempotency_keys(env.engine) == keys, vertical  # no answer kept for a hold

@@ -64,6 +64,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         sandbox,
         title="Movie tickets provider (mock)",
         description="Taopiaopiao-like cinema ticketing API behind movies-mcp. Amounts are integer minor units.",
+        own_retries=frozenset({("POST", "/holds")}),
     )
     app.state.service = svc
     app.state.desk = desk

@@ -68,6 +68,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         sandbox,
         title="Event tickets provider (mock)",
         description="Damai-like event ticketing API behind tickets-mcp. Amounts are integer minor units.",
+        own_retries=frozenset({("POST", "/holds")}),
     )
     app.state.service = svc
 
