@@ -6,8 +6,8 @@ One run, one scratch PostgreSQL database, one 2,000-seat session (``onsale.py``)
 - **engine alone**: each client calls ``SeatingEngine.hold`` in its own transaction (no HTTP, no desk rules);
 - **provider API**: each client process is what an MCP server is: the typed httpx ``TicketsClient`` acting for
   a user the way a tool call does (the SDK's auth context), through the provider's HTTP API (``tickets-mcp
-  backend --workers N``: service credential, Idempotency-Key, clock, the order desk's per-user turn, limit and
-  retry lookup) to the engine and PostgreSQL.
+  backend --workers N``: service credential, clock, the order desk's per-user turn, limit and retry lookup; a
+  hold's retry is found by the desk, so no Idempotency-Key answer is kept) to the engine and PostgreSQL.
 
 Holds are left to lapse on the sandbox clock, which runs ``--time-scale`` times real time (the 10-minute hold
 lapses in half a second at 1,200×), so the seats come back and the race goes on, as in
