@@ -18,7 +18,8 @@ seed       the random sequence, so a run can be repeated (each provider mixes in
 Every request but the account's ``/auth`` and ``/admin`` routes and the API reference draws once: at most
 one of error, timeout, drop or db_down (their shares add up to at most 1), after the latency. The
 middleware sits inside the credential check and outside the clock and the ``Idempotency-Key`` replay, so a
-dropped answer to a keyed write is already stored when the connection breaks and a retry gets it back.
+dropped answer to a keyed write is already stored when the connection breaks and a retry gets it back (a seat
+hold's retry finds the live hold itself: ``provider_app(own_retries=…)``).
 ``app.state.faults.injected`` counts what was injected.
 """
 
