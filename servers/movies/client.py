@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.kit.client import BackendClient, seg
+from shared.kit.client import SAME_HOLD_AGAIN, BackendClient, seg
 from shared.schemas.movies import (
     CinemaPage,
     ConfirmRequest,
@@ -87,7 +87,9 @@ class MoviesClient(BackendClient):
         return await self.call("GET", f"/showtimes/{seg(showtime_id)}/seatmap", MovieSeatMap)
 
     async def hold_seats(self, body: HoldRequest) -> MovieHold:
-        return await self.call("POST", "/holds", MovieHold, json=body.model_dump(mode="json"))
+        return await self.call(
+            "POST", "/holds", MovieHold, json=body.model_dump(mode="json"), if_unsure=SAME_HOLD_AGAIN
+        )
 
     async def release_hold(self, hold_id: str) -> MovieHold:
         return await self.call("POST", f"/holds/{seg(hold_id)}/release", MovieHold)

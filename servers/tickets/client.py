@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.kit.client import BackendClient, seg
+from shared.kit.client import SAME_HOLD_AGAIN, BackendClient, seg
 from shared.schemas.tickets import (
     Attendee,
     AttendeeInput,
@@ -68,7 +68,7 @@ class TicketsClient(BackendClient):
         return await self.call("GET", f"/sessions/{seg(session_id)}/seatmap", SeatMap, params={"section": section})
 
     async def hold_seats(self, body: HoldRequest) -> Hold:
-        return await self.call("POST", "/holds", Hold, json=body.model_dump(mode="json"))
+        return await self.call("POST", "/holds", Hold, json=body.model_dump(mode="json"), if_unsure=SAME_HOLD_AGAIN)
 
     async def release_hold(self, hold_id: str) -> Hold:
         return await self.call("POST", f"/holds/{seg(hold_id)}/release", Hold)

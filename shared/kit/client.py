@@ -251,6 +251,11 @@ def seg(value: str) -> str:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SAME_HOLD_AGAIN = (
+    "Asking again with the same arguments is safe: it returns the hold already made for them (see its expires_at), "
+    "or makes it now."
+)
+"""What to do when no answer came back for a seat hold: the provider finds a hold's retries itself."""
 
 
 class ResponseCache:
@@ -336,6 +341,7 @@ class CallFailed:
     request: str  # "POST /orders"
     read: bool
     confirmation: str  # the cft_ token a confirmation carried, else ''
+    if_unsure: str = ""  # what to do when the provider may have acted, for a write that finds its own retries
     attempts: list[Attempt] = field(default_factory=list)
     seconds: float = 0.0  # from the first attempt to giving up
 
@@ -389,7 +395,8 @@ class CallFailed:
         if self.unsure:
             return BackendUnavailableError(
                 f"The {v} provider did not confirm {request} after {trail}, so it may or may not have taken effect.",
-                "Read the current state with the matching tool (the cart, holds, orders or saved addresses) before "
+                self.if_unsure
+                or "Read the current state with the matching tool (the cart, holds, orders or saved addresses) before "
                 "repeating it.",
                 **details,
             )
@@ -479,12 +486,14 @@ class BackendClient:
         params: dict[str, Any] | None = None,
         idempotency_key: str = "",
         repeatable: bool = False,
+        if_unsure: str = "",
     ) -> M:
         """One provider call, tried again while that is safe.
 
         ``idempotency_key``: the caller's own key (a confirmation sends its token); other writes get one made
         here. ``repeatable``: a POST that changes nothing a retry could double (a route, a quote), so it needs
-        no key, stores no answer and leaves the response cache alone.
+        no key, stores no answer and leaves the response cache alone. ``if_unsure``: what the model may do when no
+        answer came back for this write, where the provider finds its retries itself (``SAME_HOLD_AGAIN``).
         """
         read = method in SAFE_METHODS or repeatable
         idempotency = idempotency_key or ("" if read else new_idempotency_key())
@@ -501,7 +510,11 @@ class BackendClient:
                 if current is None:  # nobody to ask in process: a conditional GET
                     headers["If-None-Match"] = held[0]
         failed = CallFailed(
-            self.vertical, f"{method} {path}", read, idempotency_key if idempotency_key.startswith("cft_") else ""
+            self.vertical,
+            f"{method} {path}",
+            read,
+            idempotency_key if idempotency_key.startswith("cft_") else "",
+            if_unsure=if_unsure,
         )
         response = await self._send(method, path, json=json, params=params, headers=headers, failed=failed)
         if held is not None and response.status_code == 304:
