@@ -12,7 +12,7 @@ kept for a day.
 A route that recognises its own retries is left out (``own_retries``): holding seats records the request on the
 hold itself and, in the user's turn, returns the live hold a retry asks for again (``SeatingEngine.hold``), which
 also serves a retry that arrives while the first attempt runs. Keeping its answers here as well cost the hot path
-of an on-sale rush two commits and two thread hops per hold (bench_holds: a third of the provider's CPU per hold).
+of an on-sale rush two commits and two thread hops per hold (bench_holds: about 30% of the provider's CPU per hold).
 """
 
 from __future__ import annotations
