@@ -163,8 +163,6 @@ class SeatingEngine:
         self.prefix = prefix
         self.claims, hold_table = seat_tables(metadata, prefix, holds=holds)
         self._hold_table = hold_table
-        self._fast_sql: Any = None
-        self._fast_pg: str | None = None
         c = self.claims.c
         # Built once: the hot reads run with parameters only, no expression building per call.
         self._live_owners = select(c.seat_id, c.user_id, c.order_id).where(
@@ -708,7 +706,7 @@ class SeatingEngine:
                     seats.pop(seat, None)
 
     def _claim_pg(self, session: Session, *, first: bool, params: dict[str, Any]) -> bool:
-        """One try's claim (``_fast_hold_sql``): whether it got every seat and recorded the hold.
+        """One try's claim (``_claim_sql``): whether it got every seat and recorded the hold.
 
         A try that falls short is undone whole, row locks included (its conflicting upserts lock rows even when
         they change nothing): locks kept from one try while the next takes others, in seat order again, would not
@@ -718,27 +716,24 @@ class SeatingEngine:
         first try gets its seats — costs one round trip, not three (SAVEPOINT, the claim, RELEASE).
         """
         pg: Any = session.connection().connection.driver_connection  # psycopg's: SQLAlchemy has no pipeline
-        statement = self._fast_hold_pg(session)
         with pg.pipeline():
             if first:
                 pg.execute(f"SAVEPOINT {_TRY}")
-            found = pg.execute(statement, params)
+            found = pg.execute(self._claim_sql, params)
         _got, held = found.fetchone()
         if not held:
             pg.execute(f"ROLLBACK TO SAVEPOINT {_TRY}")  # the savepoint stays for the next try
         return bool(held)
 
-    def _fast_hold_pg(self, session: Session) -> str:
-        """``_fast_hold_sql`` as psycopg runs it (``%(name)s`` parameters), compiled once."""
-        if self._fast_pg is None:
-            self._fast_pg = str(self._fast_hold_sql().compile(dialect=session.get_bind().dialect))
-        return self._fast_pg
+    @cached_property
+    def _claim_sql(self) -> str:
+        """The claim of one best-available try on PostgreSQL (lock, claim and record the hold in one statement), as
+        psycopg runs it on the session's own connection (``%(name)s`` parameters): compiled once."""
+        from sqlalchemy.dialects.postgresql.psycopg import dialect  # only a PostgreSQL sandbox needs it
 
-    def _fast_hold_sql(self) -> Any:
-        if self._fast_sql is None:
-            claims, holds = self.claims.name, self.holds.name
-            self._fast_sql = text(
-                f"""
+        claims, holds = self.claims.name, self.holds.name
+        statement = text(
+            f"""
 WITH picked AS (
     SELECT * FROM unnest(CAST(:seat_ids AS text[]), CAST(:tiers AS text[])) AS p(seat_id, tier)
 ), c AS (
@@ -760,8 +755,8 @@ WITH picked AS (
 )
 SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
 """
-            )
-        return self._fast_sql
+        )
+        return str(statement.compile(dialect=dialect()))
 
     def hold(
         self,
