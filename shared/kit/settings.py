@@ -145,11 +145,20 @@ class Settings(BaseSettings):
 
     @classmethod
     def for_vertical(cls, vertical: str, **overrides: object) -> Settings:
-        """Shared ``LIFESTYLE_`` values, then ``<VERTICAL>_`` values, then explicit overrides."""
+        """Shared ``LIFESTYLE_`` values, then ``<VERTICAL>_`` values, then explicit overrides.
+
+        The overrides are validated like the environment's values (``model_copy`` alone would keep a ``str``
+        data_dir as a ``str``, which fails only when the provider first opens its sandbox); a name that is no
+        setting is refused."""
+        unknown = sorted(set(overrides) - set(cls.model_fields))
+        if unknown:
+            raise TypeError(f"not a setting: {', '.join(unknown)}")
+        checked = cls.model_validate(overrides)  # no environment: only the given values, checked and coerced
         shared = cls()
         own = cls(_env_prefix=f"{vertical.upper()}_")
         merged = {name: getattr(own, name) for name in own.model_fields_set}
-        return shared.model_copy(update={**merged, **overrides, "vertical": vertical})
+        given = {name: getattr(checked, name) for name in overrides}
+        return shared.model_copy(update={**merged, **given, "vertical": vertical})
 
     def warm_by_default(self) -> Settings:
         """These settings with ``warm_start`` on, unless the environment chose: a server a client launched is
