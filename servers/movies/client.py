@@ -17,6 +17,7 @@ from shared.schemas.movies import (
     OrderPage,
     PurchaseQuote,
     PurchaseQuoteRequest,
+    RefundConfirm,
     RefundQuote,
     RefundQuoteRequest,
     ShowingFilter,
@@ -126,8 +127,8 @@ class MoviesClient(BackendClient):
             repeatable=True,
         )
 
-    async def refund(self, order_id: str, confirmation_token: str) -> MovieOrder:
-        body = ConfirmRequest(confirmation_token=confirmation_token)
+    async def refund(self, order_id: str, confirmation_token: str, seat_ids: list[str]) -> MovieOrder:
+        body = RefundConfirm(confirmation_token=confirmation_token, seat_ids=seat_ids)
         return await self.call(
             "POST",
             f"/orders/{seg(order_id)}/refund",

@@ -325,7 +325,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             list[str],
             Field(
                 description="Only these seats of the order (seat_id of its tickets in movies_list_orders), e.g. one "
-                "of two; couple seats in pairs. [] for every valid seat."
+                "of two; couple seats in pairs. [] for every valid seat. With a confirmation_token: the quoted "
+                "seats or [] (other seats are refused: quote them first)."
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults
         confirmation_token: Annotated[
@@ -348,7 +349,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         )
         return await settle(
             client, RefundResult, quote=quote, answer=answer, token=confirmation_token,
-            act=lambda token: client.refund(order_id, token), words=words,
+            act=lambda token: client.refund(order_id, token, seat_ids), words=words,
         )  # fmt: skip
 
     _add_extras(mcp, lifespan)

@@ -8,7 +8,6 @@ from shared.schemas.tickets import (
     AttendeeInput,
     AttendeeList,
     CategoryFilter,
-    ConfirmRequest,
     EventDetail,
     EventPage,
     Hold,
@@ -16,8 +15,10 @@ from shared.schemas.tickets import (
     Order,
     OrderFilter,
     OrderPage,
+    PurchaseConfirm,
     PurchaseQuote,
     PurchaseQuoteRequest,
+    RefundConfirm,
     RefundQuote,
     RefundQuoteRequest,
     SeatMap,
@@ -78,8 +79,8 @@ class TicketsClient(BackendClient):
             "POST", "/orders/quote", PurchaseQuote, json=body.model_dump(mode="json"), repeatable=True
         )
 
-    async def purchase(self, hold_id: str, confirmation_token: str) -> Order:
-        body = ConfirmRequest(confirmation_token=confirmation_token)
+    async def purchase(self, hold_id: str, confirmation_token: str, attendee_ids: list[str]) -> Order:
+        body = PurchaseConfirm(confirmation_token=confirmation_token, attendee_ids=attendee_ids)
         return await self.call(
             "POST", f"/holds/{seg(hold_id)}/purchase", Order, json=body.model_dump(), idempotency_key=confirmation_token
         )
@@ -96,8 +97,8 @@ class TicketsClient(BackendClient):
             "POST", f"/orders/{seg(order_id)}/refund/quote", RefundQuote, json=body.model_dump(), repeatable=True
         )
 
-    async def refund(self, order_id: str, confirmation_token: str) -> Order:
-        body = ConfirmRequest(confirmation_token=confirmation_token)
+    async def refund(self, order_id: str, confirmation_token: str, ticket_ids: list[str]) -> Order:
+        body = RefundConfirm(confirmation_token=confirmation_token, ticket_ids=ticket_ids)
         return await self.call(
             "POST", f"/orders/{seg(order_id)}/refund", Order, json=body.model_dump(), idempotency_key=confirmation_token
         )

@@ -247,7 +247,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             list[str],
             Field(
                 description="Real-name events: one saved attendee id (att_…) per seat, in seat order, from "
-                "tickets_list_attendees. [] otherwise."
+                "tickets_list_attendees. [] otherwise. With a confirmation_token: as quoted, or []."
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults
         confirmation_token: Annotated[
@@ -274,7 +274,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         )
         return await settle(
             client, PurchaseResult, quote=quote, answer=answer, token=confirmation_token,
-            act=lambda token: client.purchase(hold_id, token), words=words,
+            act=lambda token: client.purchase(hold_id, token, attendee_ids), words=words,
         )  # fmt: skip
 
     @mcp.tool(annotations=READ)
@@ -297,7 +297,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         answer: Annotated[ElicitationResult[Consent], Resolve(_refund_consent)],
         order_id: Annotated[str, Field(description="Order id (tko_…) from tickets_list_orders.")],
         ticket_ids: Annotated[
-            list[str], Field(description="Only these tickets (tkt_…) of the order; [] for every valid one.")
+            list[str],
+            Field(
+                description="Only these tickets (tkt_…) of the order; [] for every valid one. With a "
+                "confirmation_token: the quoted tickets or [] (others are refused: quote them first)."
+            ),
         ] = [],  # noqa: B006 - pydantic copies defaults
         confirmation_token: Annotated[
             str,
@@ -319,7 +323,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         )
         return await settle(
             client, RefundResult, quote=quote, answer=answer, token=confirmation_token,
-            act=lambda token: client.refund(order_id, token), words=words,
+            act=lambda token: client.refund(order_id, token, ticket_ids), words=words,
         )  # fmt: skip
 
     @mcp.tool(annotations=READ)

@@ -180,6 +180,20 @@ class Checkout:
             )
         return Claim(row)
 
+    def require_as_asked(self, claim: Claim, name: str, asked: list[str], *, ordered: bool = False) -> None:
+        """Refuse a token sent with other ``name`` ids than its quote's: the user confirmed the quote, so acting on
+        it would do something other than what the agent now asks for, and the agent would report the wrong thing
+        done. ``[]`` means "as quoted"; ``ordered``: the order matters too (attendees go to the seats in turn).
+        Checked before a retry is answered, so a reused token cannot pass either."""
+        quoted = [str(v) for v in claim.payload.get(name, [])]
+        if asked and (asked != quoted if ordered else sorted(asked) != sorted(quoted)):
+            verb = VERBS.get(claim.row.action, "done")
+            raise InvalidInputError(
+                f"Confirmation token {claim.token} was quoted for {name} {quoted}, not {asked}; nothing was {verb}.",
+                f"To confirm what the user accepted, pass the token with {name} {quoted} (or []). For {asked}, "
+                "call again without a token for a fresh quote and confirm that with the user.",
+            )
+
     def require_live(self, claim: Claim, now: datetime) -> None:
         expires = utc(claim.row.expires_at)
         if expires <= now:

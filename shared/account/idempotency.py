@@ -37,6 +37,7 @@ from .models import IdempotencyRow
 HEADER = "idempotency-key"
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEEP = timedelta(days=1)
+TOKEN_PREFIX = "cft_"  # a confirmation token sent as the key (shared.account.checkout)
 ABANDONED_AFTER = timedelta(seconds=60)  # a first attempt that never finished (its process died)
 MAX_KEY = 255
 PRUNE_EVERY = 512
@@ -95,8 +96,12 @@ class IdempotencyMiddleware:
                 return
         user = caller.user_id
         body = await _read_body(receive)
+        # A confirmation token names its request by itself: its quote fixed what it does, and the desk refuses a
+        # first use with other arguments (``Checkout.require_as_asked``). A retry under the token gets the first
+        # answer whether or not it repeats the optional arguments; the token on another route is refused.
+        asked = b"" if key.startswith(TOKEN_PREFIX) else body
         digest = hashlib.sha256(
-            b"\0".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
+            b"\0".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), asked])
         ).hexdigest()
         found = await anyio.to_thread.run_sync(self._begin, user, key, digest)
         if isinstance(found, LifestyleError):
@@ -133,10 +138,7 @@ class IdempotencyMiddleware:
                     row = None
                 if row is not None:
                     if row.fingerprint != digest:
-                        return InvalidInputError(
-                            "This Idempotency-Key was already used for a different request.",
-                            "Use a new key for a new request; reuse a key only to retry the very same one.",
-                        )
+                        return _reused(key)
                     if row.status:
                         return row
                     if now - started < ABANDONED_AFTER:
@@ -194,6 +196,22 @@ class IdempotencyMiddleware:
                 conn.execute(self._keep, {**mine, "kept_status": status, "kept_type": content_type, "kept_body": body})
             else:
                 conn.execute(self._forget, mine)
+
+
+def _reused(key: str) -> InvalidInputError:
+    """A key sent again with another request. The in-process clients send a confirmation token as the key, and the
+    model never sees the header, so for a token the error speaks of the token."""
+    if key.startswith(TOKEN_PREFIX):
+        return InvalidInputError(
+            f"Confirmation token {key} was already used for another request (another action or order); nothing "
+            "was done now.",
+            "A token acts once, for what it was quoted. Call again without a token for a fresh quote of what is "
+            "wanted now, show it to the user, and confirm that.",
+        )
+    return InvalidInputError(
+        "This Idempotency-Key was already used for a different request.",
+        "Use a new key for a new request; reuse a key only to retry the very same one.",
+    )
 
 
 def _still_running() -> ConflictError:

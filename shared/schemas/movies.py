@@ -304,6 +304,13 @@ class ConfirmRequest(WireModel):
     confirmation_token: str = Field(description="Token from the quote.")
 
 
+class RefundConfirm(ConfirmRequest):
+    seat_ids: list[str] = Field(
+        default_factory=list,
+        description="The seats the caller means; refused unless they are the quote's. Empty = as quoted.",
+    )
+
+
 class MovieTicket(WireModel):
     seat_id: str = Field(description="Seat id; pass in seat_ids to refund just this seat.")
     seat: str = Field(description="Seat label, e.g. 'Sali 1, row F, seat 7' or 'Sali 1, row A, wheelchair space 1'.")

@@ -232,6 +232,20 @@ class ConfirmRequest(WireModel):
     confirmation_token: str = Field(description="Token from the quote.")
 
 
+class PurchaseConfirm(ConfirmRequest):
+    attendee_ids: list[str] = Field(
+        default_factory=list,
+        description="The attendees the caller means; refused unless they are the quote's. Empty = as quoted.",
+    )
+
+
+class RefundConfirm(ConfirmRequest):
+    ticket_ids: list[str] = Field(
+        default_factory=list,
+        description="The tickets the caller means; refused unless they are the quote's. Empty = as quoted.",
+    )
+
+
 class PurchaseResult(Outcome):
     """Either a quote to confirm, or the paid order with its e-tickets."""
 

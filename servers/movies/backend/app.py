@@ -31,6 +31,7 @@ from shared.schemas.movies import (
     OrderPage,
     PurchaseQuote,
     PurchaseQuoteRequest,
+    RefundConfirm,
     RefundQuote,
     RefundQuoteRequest,
     ShowingFilter,
@@ -164,7 +165,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         return desk.quote_refund(user, order_id, body)
 
     @app.post("/orders/{order_id}/refund", tags=["orders"])
-    def refund(user: Caller, order_id: str, body: ConfirmRequest) -> MovieOrder:
+    def refund(user: Caller, order_id: str, body: RefundConfirm) -> MovieOrder:
         return desk.refund(user, order_id, body)
 
     return app

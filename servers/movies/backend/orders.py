@@ -39,6 +39,7 @@ from shared.schemas.movies import (
     OrderStatus,
     PurchaseQuote,
     PurchaseQuoteRequest,
+    RefundConfirm,
     RefundQuote,
     RefundQuoteRequest,
 )
@@ -531,7 +532,7 @@ class OrderDesk:
                 ),
             )
 
-    def refund(self, user_id: str, order_id: str, request: ConfirmRequest) -> MovieOrder:
+    def refund(self, user_id: str, order_id: str, request: RefundConfirm) -> MovieOrder:
         svc = self.svc
         with session_scope(svc.engine) as session:
             claim = self.checkout.redeem(
@@ -540,13 +541,14 @@ class OrderDesk:
             )  # fmt: skip
             now = svc.now()  # read once the wallet is ours: time may have moved while this waited for it
             order = self._own_order(session, user_id, order_id, lock=True)
+            layout = svc.catalog.layouts[svc.catalog.showtimes[order.showtime_id].auditorium_id]
+            self.checkout.require_as_asked(claim, "seat_ids", [layout.canonical(s) for s in request.seat_ids])
             if claim.result_id:  # this very token already refunded: a retry
                 return self._order(order, now)
             rec, seats, rule = self._refundable(order, list(claim.payload.get("seat_ids", [])), now)
             if rule.refund_minor is None:
                 raise ConflictError(f"Order {order_id} cannot be refunded now: {rule.rule}", "Nothing was changed.")
             self.checkout.require_live(claim, now)
-            layout = svc.catalog.layouts[rec.auditorium_id]
             ids = [layout.canonical(s["seat_id"]) for s in seats]
             offer = self._refund_offer(order, ids, rule.refund_minor, rec, now)
             self.checkout.require_unchanged(claim, offer, what="order")

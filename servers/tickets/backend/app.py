@@ -23,7 +23,6 @@ from shared.schemas.tickets import (
     AttendeeInput,
     AttendeeList,
     CategoryFilter,
-    ConfirmRequest,
     EventDetail,
     EventPage,
     Hold,
@@ -31,8 +30,10 @@ from shared.schemas.tickets import (
     Order,
     OrderFilter,
     OrderPage,
+    PurchaseConfirm,
     PurchaseQuote,
     PurchaseQuoteRequest,
+    RefundConfirm,
     RefundQuote,
     RefundQuoteRequest,
     SeatMap,
@@ -126,7 +127,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         return desk.quote_purchase(user, body)
 
     @app.post("/holds/{hold_id}/purchase", tags=["orders"])
-    def purchase(user: Caller, hold_id: str, body: ConfirmRequest) -> Order:
+    def purchase(user: Caller, hold_id: str, body: PurchaseConfirm) -> Order:
         return desk.purchase(user, hold_id, body)
 
     @app.get("/orders", tags=["orders"])
@@ -144,7 +145,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         return desk.quote_refund(user, order_id, body)
 
     @app.post("/orders/{order_id}/refund", tags=["orders"])
-    def refund(user: Caller, order_id: str, body: ConfirmRequest) -> Order:
+    def refund(user: Caller, order_id: str, body: RefundConfirm) -> Order:
         return desk.refund(user, order_id, body)
 
     @app.get("/attendees", tags=["account"])

@@ -27,7 +27,6 @@ from shared.schemas.seating import HoldStatus as SeatHoldStatus
 from shared.schemas.seating import SeatHold
 from shared.schemas.tickets import (
     AttendeeRef,
-    ConfirmRequest,
     ETicket,
     HeldSeat,
     Hold,
@@ -37,8 +36,10 @@ from shared.schemas.tickets import (
     OrderFilter,
     OrderPage,
     OrderStatus,
+    PurchaseConfirm,
     PurchaseQuote,
     PurchaseQuoteRequest,
+    RefundConfirm,
     RefundQuote,
     RefundQuoteRequest,
 )
@@ -359,13 +360,14 @@ class OrderDesk:
                 f"Pick another session from tickets_get_event(event_id='{event.id}').",
             )
 
-    def purchase(self, user_id: str, hold_id: str, request: ConfirmRequest) -> Order:
+    def purchase(self, user_id: str, hold_id: str, request: PurchaseConfirm) -> Order:
         svc = self.svc
         with session_scope(svc.engine) as session:
             claim = self.checkout.redeem(
                 session, user_id, token=request.confirmation_token, action="purchase", subject_id=hold_id,
                 subject="hold",
             )  # fmt: skip
+            self.checkout.require_as_asked(claim, "attendee_ids", request.attendee_ids, ordered=True)
             now = svc.now()
             if claim.result_id:  # this very token already bought: a retry
                 return self._order(session, session.get(OrderRow, claim.result_id), now)  # type: ignore[arg-type]
@@ -608,13 +610,14 @@ class OrderDesk:
                 ),
             )
 
-    def refund(self, user_id: str, order_id: str, request: ConfirmRequest) -> Order:
+    def refund(self, user_id: str, order_id: str, request: RefundConfirm) -> Order:
         svc = self.svc
         with session_scope(svc.engine) as session:
             claim = self.checkout.redeem(
                 session, user_id, token=request.confirmation_token, action="refund", subject_id=order_id,
                 subject="order",
             )  # fmt: skip
+            self.checkout.require_as_asked(claim, "ticket_ids", request.ticket_ids)
             order = self._own_order(session, user_id, order_id, lock=True)
             now = svc.now()
             if claim.result_id:  # this very token already refunded: a retry

@@ -63,3 +63,16 @@ async def test_while_preparing_the_quote_says_when_cancelling_ends(food: FoodEnv
         pickup, datetime.fromisoformat(order["placed_at"]) + timedelta(minutes=4 + 5)
     )
     assert "can no longer be cancelled" in quote["summary"] and f"{pickup:%H:%M}" in quote["summary"]
+
+
+async def test_the_token_that_placed_an_order_cannot_cancel_it_and_the_error_speaks_of_the_token(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        quote = await ok(c, "food_place_order", {})
+        token = quote["quote"]["confirmation_token"]
+        order = (await ok(c, "food_place_order", {"confirmation_token": token}))["order"]
+        before, wallet = food.snapshot(), food.wallet()
+        text = await err(c, "food_cancel_order", {"order_id": order["id"], "confirmation_token": token})
+    assert f"Confirmation token {token} was already used for another request" in text
+    assert "without a token for a fresh quote" in text and "Idempotency-Key" not in text
+    assert food.snapshot() == before and food.wallet() == wallet

@@ -143,3 +143,25 @@ async def test_a_page_of_showtimes_is_small_and_states_shared_facts_once(movies_
     for show in page["showtimes"]:
         assert "booking_fee" not in show and "subtitles" not in show
         assert all(set(t) == {"tier", "price", "free"} for t in show["tiers"])
+
+
+async def test_a_refund_token_sent_with_other_seats_refunds_nothing_and_names_the_quoted_ones(
+    movies: MoviesEnv,
+) -> None:
+    rec = pick(movies, min_hours=3)
+    async with Client(movies.server) as c:
+        order = await buy(c, rec.id, 2)
+        first, second = [t["seat_id"] for t in order["tickets"]]
+        offer = await ok(c, "movies_refund", {"order_id": order["id"], "seat_ids": [first]})
+        token = offer["quote"]["confirmation_token"]
+        before, wallet = movies.snapshot(), movies.wallet()
+        text = await err(
+            c, "movies_refund", {"order_id": order["id"], "seat_ids": [second.lower()], "confirmation_token": token}
+        )
+        assert f"quoted for seat_ids ['{first}'], not ['{second}']" in text and "nothing was refunded" in text
+        assert movies.snapshot() == before and movies.wallet() == wallet
+        done = await ok(
+            c, "movies_refund", {"order_id": order["id"], "seat_ids": [first.lower()], "confirmation_token": token}
+        )
+    status = {t["seat_id"]: t["status"] for t in done["order"]["tickets"]}
+    assert status == {first: "refunded", second: "valid"}

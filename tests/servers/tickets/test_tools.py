@@ -211,6 +211,15 @@ async def test_real_name_events_need_one_saved_attendee_per_ticket_and_mask_ids(
         short = await err(c, "tickets_purchase", {"hold_id": hold["id"], "attendee_ids": [wang["id"]]})
         twice = await err(c, "tickets_purchase", {"hold_id": hold["id"], "attendee_ids": [wang["id"], wang["id"]]})
         quote = await ok(c, "tickets_purchase", {"hold_id": hold["id"], "attendee_ids": [wang["id"], li["id"]]})
+        token = quote["quote"]["confirmation_token"]
+        before = tickets.snapshot(), tickets.wallet()
+        swapped = await err(  # the same people on the other seats is not what the user confirmed
+            c,
+            "tickets_purchase",
+            {"hold_id": hold["id"], "attendee_ids": [li["id"], wang["id"]], "confirmation_token": token},
+        )
+        assert f"quoted for attendee_ids ['{wang['id']}', '{li['id']}']" in swapped and "nothing was bought" in swapped
+        assert (tickets.snapshot(), tickets.wallet()) == before
         paid = await ok(
             c,
             "tickets_purchase",
@@ -378,3 +387,29 @@ async def test_bad_seat_requests_are_refused_with_the_fix_and_change_nothing(tic
     assert "not both" in texts[4]
     assert "no section" in texts[5]
     assert tickets.snapshot() == before
+
+
+async def test_a_refund_token_sent_with_other_tickets_refunds_nothing_and_names_the_quoted_ones(
+    tickets: TicketsEnv,
+) -> None:
+    p = pick(tickets, min_days=8, policy="standard", real_name=False)
+    async with Client(tickets.server) as c:
+        order = await buy(c, p.session.id, p.tier, 2)
+        first, second = [t["id"] for t in order["tickets"]]
+        offer = await ok(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [first]})
+        token = offer["quote"]["confirmation_token"]
+        before = tickets.snapshot(), tickets.wallet()
+        text = await err(
+            c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [second], "confirmation_token": token}
+        )
+        assert f"quoted for ticket_ids ['{first}'], not ['{second}']" in text and "nothing was refunded" in text
+        assert (tickets.snapshot(), tickets.wallet()) == before
+        done = await ok(
+            c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [first], "confirmation_token": token}
+        )
+        again = await ok(  # a retry
+            c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [first], "confirmation_token": token}
+        )
+    status = {t["id"]: t["status"] for t in done["order"]["tickets"]}
+    assert status == {first: "refunded", second: "valid"} and again["order"] == done["order"]
+    assert tickets.wallet() == before[1] + offer["quote"]["refund"]["amount_minor"]
