@@ -94,6 +94,7 @@ def add_clock(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     adv.add_argument("by", type=duration)
     frz = verbs.add_parser("freeze", help="stop time (at an instant, if given)")
     frz.add_argument("at", nargs="?", type=instant, default=None)
+    frz.add_argument("--backwards", action="store_true", help="allow an instant earlier than now")
     run = verbs.add_parser("run", help="let time flow")
     run.add_argument("--scale", type=float, default=1.0, help="simulated seconds per real second (default 1)")
 
@@ -108,7 +109,7 @@ def clock_command(args: argparse.Namespace) -> None:
     elif args.verb == "advance":
         clock.advance(args.by)
     elif args.verb == "freeze":
-        clock.freeze(args.at)
+        clock.freeze(args.at, backwards=args.backwards)
     elif args.verb == "run":
         clock.run(args.scale)
     speed = "frozen" if clock.scale == 0 else f"running at {clock.scale:g}×"
@@ -175,13 +176,16 @@ def serve_command(args: argparse.Namespace) -> None:
 
 
 def reset_command() -> None:
-    from shared.account import reset_sandbox
+    """Rebuild the sandbox at the size it was created with: a reset undoes what was done in it, and a scale pack
+    would otherwise silently become the real city (``sandbox create --scale N`` changes the size on purpose)."""
+    from shared.account import sandbox_scale
 
     settings = Settings()
-    dropped = reset_sandbox(settings)
-    for name, vertical in verticals().items():
-        vertical.prepare(Settings.for_vertical(name)).engine.dispose()
-    out(f"Rebuilt the sandbox at {settings.database_shown} ({len(dropped)} tables dropped and reseeded).")
+    if "scale" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"scale": sandbox_scale(settings) or settings.scale})
+    took = create_sandbox(settings)
+    size = f"scale {settings.scale}, " if settings.scale > 1 else ""
+    out(f"Rebuilt the sandbox at {settings.database_shown} from the fixtures ({size}{took:.0f} s).")
 
 
 def create_sandbox(settings: Settings) -> float:

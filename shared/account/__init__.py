@@ -9,7 +9,7 @@ the ``SandboxClock`` kept in the database.
 from .accounts import Accounts
 from .checkout import Checkout, Claim, Offer, Quote, fingerprint
 from .clock import SandboxClock
-from .sandbox import Sandbox, open_sandbox, prepare_vertical, require_schema, reset_sandbox
+from .sandbox import Sandbox, open_sandbox, prepare_vertical, require_schema, reset_sandbox, sandbox_scale
 
 __all__ = [
     "Accounts",
@@ -24,4 +24,5 @@ __all__ = [
     "prepare_vertical",
     "require_schema",
     "reset_sandbox",
+    "sandbox_scale",
 ]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
 from shared import migrations
@@ -137,9 +139,48 @@ def _warn_about_old_files(settings: Settings) -> None:
         )
 
 
+@contextmanager
+def opening(settings: Settings) -> Iterator[None]:
+    """Reaching the sandbox database failed before anything was asked of it: one error that names the setting to
+    fix, where the command lines and servers used to show the driver's traceback (a refused connection, a URL that
+    does not parse, a driver that is not installed, a data dir that is a file)."""
+    try:
+        yield
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc  # the driver's own words
+        cause = " ".join(f"{inner.__class__.__name__}: {inner}".split())[:300]
+        cause += "" if cause.endswith((".", "?", "!")) else "."
+        setting = "LIFESTYLE_DATABASE_URL" if settings.database_url else "LIFESTYLE_DATA_DIR"
+        raise BackendUnavailableError(
+            f"Cannot open the sandbox database {settings.database_shown} ({setting}): {cause}",
+            "Check LIFESTYLE_DATABASE_URL (a postgresql+psycopg://user@host:port/db URL of a running server, or "
+            "empty for SQLite in LIFESTYLE_DATA_DIR) and that LIFESTYLE_DATA_DIR is a directory you can write to.",
+        ) from exc
+
+
+def sandbox_scale(settings: Settings) -> int | None:
+    """The scale the sandbox ``settings`` name was created at; None when there is none yet, or it cannot be read
+    (a damaged sandbox is what a reset is for)."""
+    try:
+        engine = make_engine(settings.effective_database_url)
+    except (SQLAlchemyError, OSError, ImportError):
+        return None
+    try:
+        with Session(engine) as session:
+            row = session.get(MetaRow, SCALE)
+            return int(row.value) if row is not None else None
+    except (SQLAlchemyError, ValueError):
+        return None
+    finally:
+        engine.dispose()
+
+
 def open_sandbox(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
     """The sandbox the settings name: migrated to this code's schema (created at first use), then seeded."""
-    engine = engine or make_engine(settings.effective_database_url)
+    with opening(settings):
+        engine = engine or make_engine(settings.effective_database_url)
+        with engine.connect():  # reachable at all? (the pool keeps this connection for what follows)
+            pass
     _warn_about_old_files(settings)
     migrations.upgrade(engine)
     ensure_seeded(engine, AccountTable.metadata, _is_seeded, lambda s: seed_accounts(s, settings))
@@ -202,11 +243,12 @@ def prepare_vertical(
 
 def reset_sandbox(settings: Settings) -> list[str]:
     """Drop every table of the sandbox (all verticals, the account, the clock): the next start reseeds."""
-    engine = make_engine(settings.effective_database_url)
-    try:
-        return drop_sandbox(engine)
-    finally:
-        engine.dispose()
+    with opening(settings):
+        engine = make_engine(settings.effective_database_url)
+        try:
+            return drop_sandbox(engine)
+        finally:
+            engine.dispose()
 
 
 def require_schema(found: str | None, wanted: str, vertical: str, bind: Engine | Connection) -> None:

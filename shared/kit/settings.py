@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -43,6 +43,11 @@ def default_fixtures() -> Path:
     return packaged if packaged.is_dir() else REPO_FIXTURES
 
 
+def default_data_dir() -> Path:
+    """The per-user data directory of this platform (e.g. ~/.local/share/lifestyle-mcp)."""
+    return Path(user_data_dir("lifestyle-mcp", appauthor=False))
+
+
 MAX_SCALE = 200
 """The largest scale pack: 200× the real city (≈100k restaurants); beyond it seeding takes longer than it is worth."""
 
@@ -59,7 +64,7 @@ class Settings(BaseSettings):
 
     vertical: str = Field(default="", description="Which server these settings are for (food, tickets, …).")
     data_dir: Path = Field(
-        default_factory=lambda: Path(user_data_dir("lifestyle-mcp", appauthor=False)),
+        default_factory=default_data_dir,
         description="Where the embedded SQLite sandbox and caches live.",
     )
     database_url: str = Field(default="", description="SQLAlchemy URL of the sandbox; empty means SQLite in data_dir.")
@@ -129,6 +134,18 @@ class Settings(BaseSettings):
         description="Key the MCP servers sign provider-API credentials with; empty reads the sandbox's own.",
     )
 
+    @field_validator("data_dir", "fixtures_dir", mode="before")
+    @classmethod
+    def _home_and_default(cls, value: object, info: ValidationInfo) -> object:
+        """An empty value is the default, as for every other setting here (it used to mean the current directory,
+        so ``LIFESTYLE_DATA_DIR=`` put a sandbox wherever the command ran), and ``~`` is the home directory, as a
+        shell would read it but a config file's ``env`` block does not."""
+        if isinstance(value, str):
+            if not value.strip():
+                return default_data_dir() if info.field_name == "data_dir" else default_fixtures()
+            return Path(value.strip()).expanduser()
+        return value.expanduser() if isinstance(value, Path) else value
+
     @field_validator("faults")
     @classmethod
     def _readable_faults(cls, value: str) -> str:
@@ -173,10 +190,15 @@ class Settings(BaseSettings):
 
     @property
     def database_shown(self) -> str:
-        """The sandbox database's URL as it may be printed or logged: without its password."""
+        """The sandbox database's URL as it may be printed or logged: without its password (and not at all when it
+        does not parse, as it may hold one where the parser could not find it)."""
         from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
 
-        return make_url(self.effective_database_url).render_as_string(hide_password=True)
+        try:
+            return make_url(self.effective_database_url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "(a URL that does not parse)"
 
     @property
     def cache_dir(self) -> Path:

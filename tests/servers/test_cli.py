@@ -53,11 +53,13 @@ def test_users_tokens_and_the_clock_from_the_command_line(tmp_path: Path) -> Non
     moved = run(tmp_path, "clock", "advance", "90m")
     back = run(tmp_path, "clock", "set", "2026-12-24T12:00:00+02:00")
     shown = run(tmp_path, "clock", "show")
+    refrozen = run(tmp_path, "clock", "freeze", "2026-12-24T12:00:00+02:00", "--backwards")  # as the refusal says
     assert users.returncode == 0 and "usr_alice" in users.stdout and "€150.00" in users.stdout
     assert token.returncode == 0 and token.stdout.startswith("lsk_")
     assert frozen.stdout.startswith("2026-12-24 18:00:00") and "frozen" in frozen.stdout
     assert moved.stdout.startswith("2026-12-24 19:30:00")
     assert back.returncode != 0 and "does not go back" in back.stderr and shown.stdout.startswith("2026-12-24 19:30")
+    assert refrozen.returncode == 0 and refrozen.stdout.startswith("2026-12-24 12:00:00"), refrozen.stderr
     sandbox = open_sandbox(Settings(data_dir=tmp_path))
     seen = introspect(sandbox.engine, token.stdout.strip())
     with sandbox.engine.connect() as conn:
@@ -211,6 +213,38 @@ def test_sandbox_create_grows_the_city_and_a_later_scale_setting_does_not_change
     assert [a.label for a in crowd.addresses] == ["Home"]
     refused = run(tmp_path, "sandbox", "create", "--scale", "0")
     assert refused.returncode != 0 and "scale" in refused.stderr and "Traceback" not in refused.stderr
+    reset = run(tmp_path, "reset")  # undoes what was done in the sandbox, at the size it was made
+    after = run(tmp_path, "sandbox", "show")
+    assert reset.returncode == 0 and "scale 2" in reset.stdout, reset.stderr
+    assert "scale 2 · 2,005 users" in after.stdout
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_naming_the_setting(tmp_path: Path) -> None:
+    closed = free_port()  # nothing listens there
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{closed}/test"
+    refused = run(tmp_path, "users", LIFESTYLE_DATABASE_URL=url)
+    unparsable = run(tmp_path, "clock", "show", LIFESTYLE_DATABASE_URL="garbage")
+    (tmp_path / "a-file").write_text("not a directory")
+    not_a_dir = run(tmp_path / "a-file" / "data", "token")
+    for done in (refused, unparsable, not_a_dir):
+        assert done.returncode == 1 and "Traceback" not in done.stderr and done.stdout == "", done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "Cannot open the sandbox database" in done.stderr
+    assert f"127.0.0.1:{closed}/test (LIFESTYLE_DATABASE_URL): OperationalError" in refused.stderr
+    assert "(a URL that does not parse) (LIFESTYLE_DATABASE_URL)" in unparsable.stderr
+    assert "(LIFESTYLE_DATA_DIR): NotADirectoryError" in not_a_dir.stderr
+
+
+def test_an_empty_data_dir_setting_is_the_default_one_and_a_tilde_is_home(tmp_path: Path) -> None:
+    work, home = tmp_path / "work", tmp_path / "home"
+    work.mkdir()
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+           "LIFESTYLE_LOG_LEVEL": "WARNING"}  # fmt: skip
+    for data_dir, made in (("", home / "data" / "lifestyle-mcp"), ("~/sandbox", home / "sandbox")):
+        done = subprocess.run([str(BIN / "lifestyle-mcp"), "users"], capture_output=True, text=True, timeout=120,
+                              env=env | {"LIFESTYLE_DATA_DIR": data_dir}, cwd=work, check=False)  # fmt: skip
+        assert done.returncode == 0 and "usr_alice" in done.stdout, done.stderr
+        assert (made / "lifestyle.db").exists()
+    assert list(work.iterdir()) == []  # nothing in the directory the command ran in
 
 
 def places_seeded(data_dir: Path) -> int:
