@@ -108,7 +108,23 @@ def main(argv: list[str] | None = None) -> int:
     options = _options(ns)
     if ns.agent == "chat" and options.endpoint is None:
         parser.error("--agent chat needs a model endpoint")
+    if (unwritable := _unwritable(ns.out)) is not None:  # before the trials, not after an hour of model calls
+        sys.stderr.write(f"lifestyle-mcp eval: --out {ns.out}: {unwritable}. Pass a directory you can write to.\n")
+        return 2
     return asyncio.run(_run(ns, options, tasks))
+
+
+def _unwritable(out: Path) -> str | None:
+    """Why the results could not be written to ``out`` (None: they can), found by making the directory and a file
+    in it now."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-check-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        return exc.strerror or exc.__class__.__name__
+    return None
 
 
 def _options(ns: argparse.Namespace) -> Options:

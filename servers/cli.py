@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
+import os
 import pkgutil
 import re
 import sys
@@ -27,7 +29,7 @@ from pydantic import ValidationError
 import servers
 from clients.configs import CLIENTS, FIRST_PORT
 from shared.errors import InvalidInputError, LifestyleError
-from shared.kit.cli import Vertical, add_migrate, migrate_command, settings_refused
+from shared.kit.cli import MAX_PORT, Vertical, add_migrate, migrate_command, port_number, settings_refused
 from shared.kit.cli import run as run_vertical
 from shared.kit.heap import resume_after_launch
 from shared.kit.settings import MAX_SCALE, Settings
@@ -63,6 +65,17 @@ def scale(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= MAX_SCALE:
         raise argparse.ArgumentTypeError(f"{text!r} is not a scale: pass a whole number from 1 to {MAX_SCALE}")
     return int(text)
+
+
+def euros(text: str) -> float:
+    """``--amount``: a finite number of euros (the range is the wallet's to check)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount: pass euros, e.g. 20 or 12.50")
+    return value
 
 
 def duration(text: str) -> timedelta:
@@ -283,11 +296,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve = sub.add_parser(
         "serve", help="all four servers over streamable HTTP, one port each (or one: lifestyle-mcp serve food …)"
     )
-    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     serve.add_argument(
         "--port",
-        type=int,
-        default=FIRST_PORT,
+        type=port_number,
+        default=None,
         help=f"food's port; the others follow (default {FIRST_PORT}; 0: any four free consecutive ports, printed)",
     )
     serve.add_argument("--stateless", action="store_true", help="stateless HTTP (no sessions)")
@@ -315,8 +328,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     token.add_argument("--label", default="cli", help="a name to recognise it by")
     top = sub.add_parser("top-up", help="add money to a user's wallet (a ledger entry, like any other movement)")
     top.add_argument("--user", default=None, help="whose wallet (default LIFESTYLE_USER)")
-    top.add_argument("--amount", type=float, required=True, help="in euros, e.g. 20 or 12.50")
+    top.add_argument("--amount", type=euros, required=True, help="in euros, e.g. 20 or 12.50")
     ns = parser.parse_args(args)
+    if ns.command == "serve":
+        serve_flags_fit(parser, ns)
     try:
         dispatch(ns)
     except ValidationError as exc:  # a bad LIFESTYLE_* setting: name it, without a traceback
@@ -326,6 +341,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     except LifestyleError as exc:  # what the user typed cannot work: say why, as the tools do, without a traceback
         sys.stderr.write(f"lifestyle-mcp {ns.command}: {exc.for_model()}\n")
         raise SystemExit(1) from None
+    except BrokenPipeError:  # `lifestyle-mcp users | head -1`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+
+
+def serve_flags_fit(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> None:
+    """``serve``'s own flags: the vertical must be one of ours, and with one its flags go after it (before it they
+    were dropped, and the server ran on stdio with no word); all four need four ports from --port."""
+    if ns.vertical and ns.vertical not in verticals():
+        parser.error(f"serve: no server {ns.vertical!r}; pass one of {', '.join(ORDER)}, or none for all four")
+    if ns.vertical and (ns.host is not None or ns.port is not None or ns.stateless):
+        parser.error(f"serve: with one server its flags go after it, e.g. `lifestyle-mcp serve {ns.vertical} "
+                     "--transport http --host 127.0.0.1 --port 8001`")  # fmt: skip
+    ns.host = "127.0.0.1" if ns.host is None else ns.host
+    ns.port = FIRST_PORT if ns.port is None else ns.port
+    if ns.port + len(ORDER) - 1 > MAX_PORT:
+        parser.error(f"serve: --port {ns.port} leaves no room for all four servers; pass at most "
+                     f"{MAX_PORT - len(ORDER) + 1}, or 0 for any free ports")  # fmt: skip
 
 
 def dispatch(ns: argparse.Namespace) -> None:

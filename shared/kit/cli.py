@@ -19,19 +19,22 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, get_args
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from shared.kit.heap import quiet_heap, quiet_start, resume_after_launch, settle_heap
-from shared.kit.settings import LOOPBACK_HOSTS, Settings
+from shared.kit.settings import LOOPBACK_HOSTS, LogLevel, Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
 log = logging.getLogger(__name__)
+
+LOG_LEVELS: tuple[str, ...] = get_args(LogLevel)
+MAX_PORT = 65535
 
 KEEP_ALIVE_S = 75
 """Seconds an idle HTTP connection stays open. uvicorn's 5 s default races clients that reuse connections for
@@ -119,20 +122,47 @@ def transport_security(settings: Settings) -> Any:
                                      allowed_origins=origins)  # fmt: skip
 
 
-def parser_for(vertical: Vertical) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"{vertical.name}-mcp", description=f"The {vertical.name} MCP server.")
-    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="stdio (default) or http")
-    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=vertical.default_port, help="HTTP port")
-    parser.add_argument(
-        "--stateless", action="store_true", help="stateless HTTP (no sessions; loses elicitation for 2025-era clients)"
+def port_number(text: str) -> int:
+    """``--port``: a TCP port, 0 for any free one."""
+    if not text.strip().isdigit() or not 0 <= int(text) <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: pass a whole number from 0 to {MAX_PORT}")
+    return int(text)
+
+
+def server_flags(vertical: Vertical, *, defaults: bool) -> argparse.ArgumentParser:
+    """The server's flags, for the command line itself and again for ``serve`` (``food-mcp serve --transport
+    http`` works as ``food-mcp --transport http`` does); after ``serve`` they only override what was given."""
+    flags = argparse.ArgumentParser(add_help=False)
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    flags.add_argument("--transport", choices=["stdio", "http"], default=default("stdio"), help="stdio or http")
+    flags.add_argument("--host", default=default("127.0.0.1"), help="HTTP bind address (default 127.0.0.1)")
+    flags.add_argument("--port", type=port_number, default=default(vertical.default_port), help="HTTP port")
+    flags.add_argument(
+        "--stateless",
+        action="store_true",
+        default=default(False),
+        help="stateless HTTP (no sessions; loses elicitation for 2025-era clients)",
     )
-    parser.add_argument("--log-level", default=None, help="override LIFESTYLE_LOG_LEVEL")
+    flags.add_argument(
+        "--log-level", type=str.upper, choices=LOG_LEVELS, default=default(None), help="override LIFESTYLE_LOG_LEVEL"
+    )
+    return flags
+
+
+def parser_for(vertical: Vertical) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{vertical.name}-mcp",
+        description=f"The {vertical.name} MCP server.",
+        parents=[server_flags(vertical, defaults=True)],
+    )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("serve", help="run the MCP server (the default)")
+    sub.add_parser("serve", help="run the MCP server (the default)", parents=[server_flags(vertical, defaults=False)])
     backend = sub.add_parser("backend", help="serve the mocked provider HTTP API alone")
     backend.add_argument("--host", dest="backend_host", default="127.0.0.1")
-    backend.add_argument("--port", dest="backend_port", type=int, default=vertical.default_port + 1000)
+    backend.add_argument("--port", dest="backend_port", type=port_number, default=vertical.default_port + 1000)
     backend.add_argument(
         "--workers", type=int, default=1, help="provider processes sharing the port (one per core; POSIX only)"
     )
@@ -221,7 +251,7 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     args = parser_for(vertical).parse_args(argv)
     if args.command or args.transport != "stdio":
         resume_after_launch()  # only a stdio server's start stays paused, until its tools are registered
-    overrides = {"log_level": args.log_level.upper()} if args.log_level else {}
+    overrides = {"log_level": args.log_level} if args.log_level else {}
     try:
         settings = Settings.for_vertical(vertical.name, **overrides)
     except ValidationError as exc:

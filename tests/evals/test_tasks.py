@@ -105,6 +105,16 @@ def test_eval_run_exits_1_when_a_trial_fails(tmp_path: Path, capsys: pytest.Capt
     assert "failures: answer 1" in capsys.readouterr().out
 
 
+def test_an_out_directory_that_cannot_be_written_is_refused_before_any_trial_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    out = tmp_path / "a-file" / "results"
+    assert main(["run", "--agent", "oracle", "--tasks", "nav-001*", "--out", str(out), "--quiet"]) == 2
+    said = capsys.readouterr()
+    assert f"--out {out}: Not a directory" in said.err and said.out == ""  # no trial ran, none was scored
+
+
 def test_eval_run_over_stdio_servers_scores_the_same(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The console scripts as subprocesses, as ``lifestyle-mcp chat`` starts them, on the trial's sandbox copy."""
     code = main(["run", "--tasks", "movies-001*", "--transport", "stdio", "--out", str(tmp_path), "--quiet"])

@@ -148,10 +148,36 @@ def test_bad_command_line_input_is_a_message_not_a_traceback(tmp_path: Path) -> 
     negative = run(tmp_path, "token", "--days", "-1")
     endless = run(tmp_path, "clock", "advance", "99999999d")
     nan = run(tmp_path, "clock", "run", "--scale", "nan")
-    for done in (ghost, negative, endless, nan):
+    no_server = run(tmp_path, "serve", "bogus")
+    flags_first = run(tmp_path, "serve", "--port", "18780", "food")  # used to be dropped: a stdio server ran
+    no_room = run(tmp_path, "serve", "--port", "65534")
+    bad_port = run(tmp_path, "--transport", "http", "--port", "-1", script="food-mcp")
+    loud = run(tmp_path, "--log-level", "LOUD", script="food-mcp")
+    inf = run(tmp_path, "top-up", "--amount", "inf")
+    done_all = (ghost, negative, endless, nan, no_server, flags_first, no_room, bad_port, loud, inf)
+    for done in done_all:
         assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert "No user 'usr_ghost'" in ghost.stderr and "out of range" in negative.stderr
     assert "out of range" in endless.stderr and "is not a speed" in nan.stderr
+    assert "no server 'bogus'" in no_server.stderr and "serve food --transport http" in flags_first.stderr
+    assert "leaves no room for all four" in no_room.stderr and "'-1' is not a port" in bad_port.stderr
+    assert "invalid choice: 'LOUD'" in loud.stderr and "'inf' is not an amount" in inf.stderr
+    assert all(done.returncode == 2 for done in done_all[4:])  # argparse's usage errors
+
+
+def test_a_servers_flags_work_after_serve_too(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "food-mcp"), "serve", "--transport", "http", "--port", str(port)],
+        env={"LIFESTYLE_DATA_DIR": str(tmp_path), "PATH": os.environ["PATH"], "LIFESTYLE_LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)  # `food-mcp serve --transport http` used to be refused as unrecognized arguments
+    finally:
+        proc.terminate()
+        proc.wait(20)
 
 
 def test_the_database_password_is_never_printed(tmp_path: Path, pg_url: str) -> None:
