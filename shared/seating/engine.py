@@ -154,11 +154,16 @@ class SeatingEngine:
         *,
         holds: bool = True,
         unsold_for: Callable[[str], Counter[str]] | None = None,
+        buy_tool: str = "the purchase tool",
+        release_tool: str = "the release tool",
     ) -> None:
         """``holds=False`` for a vertical that keeps its own hold records and uses only the claims.
         ``unsold_for`` gives an inventory's per-tier count of seats not blocked when the vertical can count them
-        more cheaply than building its spec: ``remaining`` (every search page) then needs no spec at all."""
+        more cheaply than building its spec: ``remaining`` (every search page) then needs no spec at all.
+        ``buy_tool`` and ``release_tool``: the vertical's tools a refusal names for a hold the user already has."""
         self.spec_for = spec_for
+        self.buy_tool = buy_tool
+        self.release_tool = release_tool
         self.unsold_for = unsold_for
         self.prefix = prefix
         self.claims, hold_table = seat_tables(metadata, prefix, holds=holds)
@@ -373,11 +378,7 @@ class SeatingEngine:
             live = {spec.layout.canonical(r[0]) for r in rows if r[1] or utc(r[2]) > now}
             gone = sorted(live | (set(ids) & spec.blocked))
             if gone:
-                raise ConflictError(
-                    f"Seat(s) {', '.join(gone)} are no longer available.",
-                    f"Read {spec.layout.map_tool} again and pick free seats, or ask for best available seats by tier.",
-                    seats=gone,
-                )
+                raise self._gone(session, spec, gone, user_id=user_id, now=now)
         rows_in = [
             {
                 "inventory_id": spec.inventory_id,
@@ -412,6 +413,45 @@ class SeatingEngine:
                 "Someone else took one of these seats a moment ago.",
                 f"Read {spec.layout.map_tool} again and choose other seats, or ask for best available seats.",
             )
+
+    def _gone(
+        self, session: Session, spec: InventorySpec, gone: list[str], *, user_id: str, now: datetime
+    ) -> ConflictError:
+        """The refusal of explicit seats that are taken. Seats the user's own live hold has are named with that
+        hold: "no longer available" sent the model back to a seat map that shows them as its own. Read only here,
+        on the refusal path, so a hold that succeeds pays nothing."""
+        c = self.claims.c
+        rows = _run(
+            session,
+            select(c.seat_id, c.hold_id).where(
+                c.inventory_id == spec.inventory_id, c.user_id == user_id, c.order_id == "", c.expires_at > now
+            ),
+        ).all()
+        held: dict[str, list[str]] = {}  # the user's live holds here -> all their seats
+        for seat_id, hold_id in rows:
+            held.setdefault(hold_id, []).append(spec.layout.canonical(seat_id))
+        wanted = set(gone)
+        mine = {hold_id: sorted(seats) for hold_id, seats in sorted(held.items()) if wanted & set(seats)}
+        others = sorted(wanted.difference(*mine.values()))
+        if not mine:
+            return ConflictError(
+                f"Seat(s) {', '.join(gone)} are no longer available.",
+                f"Read {spec.layout.map_tool} again and pick free seats, or ask for best available seats by tier.",
+                seats=gone,
+            )
+        yours = "; ".join(
+            f"{', '.join(sorted(wanted & set(seats)))} in your hold {hold_id} (holding {', '.join(seats)})"
+            for hold_id, seats in mine.items()
+        )
+        what = f"Seat(s) {', '.join(others)} are no longer available, and you" if others else "You"
+        it = "it" if len(mine) == 1 else "them"
+        hint = (
+            f"Keep using {', '.join(mine)} (buy {it} with {self.buy_tool}), or release {it} with {self.release_tool} "
+            "first and hold again the seats you want."
+        )
+        if others:
+            hint += f" For {', '.join(others)}, read {spec.layout.map_tool} again and pick free seats."
+        return ConflictError(f"{what} already hold {yours}.", hint, seats=gone, your_holds=mine)
 
     def _lock_in_order(self, session: Session, *where: Any) -> None:
         """Lock the claim rows a statement is about to change, in seat order, as every writer does (claims

@@ -634,3 +634,29 @@ def test_the_same_seats_again_return_the_live_hold(db: tuple[Engine, SeatingEngi
         with pytest.raises(ConflictError, match="no longer available"):
             seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=[sid(1, 3), sid(1, 4)])
         assert len(s.connection().execute(select(seating.holds)).all()) == 1
+
+
+def test_a_seat_of_your_own_live_hold_is_refused_by_naming_that_hold(db: tuple[Engine, SeatingEngine]) -> None:
+    """Asking for seats one already holds (with others) names the hold the seats are in, and which of the asked
+    seats are someone else's; to another user the same seats are only "no longer available"."""
+    engine, seating = db
+    with session_scope(engine) as s:
+        mine = seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=[sid(1, 3), sid(1, 4)])
+        seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=[sid(1, 5)])
+        with pytest.raises(ConflictError) as own:
+            seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=["H-1-4"])
+        with pytest.raises(ConflictError) as mixed:
+            seating.hold(s, "shw_1", user_id="usr_a", now=NOW, ttl=TTL, seat_ids=[sid(1, 3), sid(1, 5)])
+        with pytest.raises(ConflictError, match="no longer available") as theirs:
+            seating.hold(s, "shw_1", user_id="usr_b", now=NOW, ttl=TTL, seat_ids=[sid(1, 4)])
+        assert len(s.connection().execute(select(seating.holds)).all()) == 2
+    assert own.value.message == (
+        f"You already hold {sid(1, 4)} in your hold {mine.hold_id} (holding {sid(1, 3)}, {sid(1, 4)})."
+    )
+    assert mine.hold_id in own.value.hint and "the release tool" in own.value.hint
+    assert own.value.details["your_holds"] == {mine.hold_id: [sid(1, 3), sid(1, 4)]}
+    assert mixed.value.message.startswith(
+        f"Seat(s) {sid(1, 5)} are no longer available, and you already hold {sid(1, 3)}"
+    )
+    assert mixed.value.details["seats"] == [sid(1, 3), sid(1, 5)]
+    assert mine.hold_id not in str(theirs.value)

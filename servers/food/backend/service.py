@@ -49,7 +49,7 @@ from shared.schemas.food import (
 )
 
 from . import pricing, reorder, slots
-from .catalog import Catalog, RestaurantRec, bilingual
+from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
 from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
@@ -548,6 +548,29 @@ class FoodService:
             return dict(line)
         return {**line, "option_ids": option_ids, "line_id": line_key(line["item_id"], option_ids)}
 
+    @staticmethod
+    def _refuse_missing_line(item: ItemRec, option_ids: list[str], lines: list[dict[str, object]]) -> None:
+        """Removing a line the cart does not have: refused when the cart has other lines of the item, since a
+        line is the item *with its options* and a removal naming the wrong options used to change nothing
+        silently; the error lists the item's lines so the model can name the one it meant. With no line of the
+        item at all the removal is already done (a retried removal), so it stays a no-op."""
+        same_item = [line for line in lines if line["item_id"] == item.id]
+        if not same_item:
+            return
+        names = {opt.id: opt.name for group in item.option_groups for opt in group.options}
+
+        def options(ids: object) -> str:
+            chosen = [names.get(str(oid), str(oid)) for oid in ids] if isinstance(ids, list) else []
+            return f"[{', '.join(chosen)}]" if chosen else "[no options]"
+
+        listed = "; ".join(f"{options(line['option_ids'])} ×{line['quantity']}" for line in same_item)
+        ids = "; ".join(f"{options(line['option_ids'])}: option_ids={line['option_ids']}" for line in same_item)
+        raise NotFoundError(
+            f"No line of {item.name} with exactly {options(option_ids)} in the cart; its {item.name} lines: {listed}.",
+            f"Pass the option_ids of the line to remove with quantity 0 ({ids}); nothing was changed.",
+            field="option_ids",
+        )
+
     def _apply_items(
         self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate
     ) -> list[dict[str, object]]:
@@ -569,7 +592,10 @@ class FoodService:
             item = found[1]
             option_ids = self.catalog.canonical_options(entry.option_ids)
             line_id = line_key(item.id, option_ids)
-            lines = [line for line in lines if line["line_id"] != line_id]
+            kept = [line for line in lines if line["line_id"] != line_id]
+            if entry.quantity == 0 and len(kept) == len(lines):
+                self._refuse_missing_line(item, option_ids, lines)
+            lines = kept
             if entry.quantity == 0:
                 continue
             options = pricing.resolve_options(item, option_ids)

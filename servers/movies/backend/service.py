@@ -89,7 +89,13 @@ class MoviesService:
         self.accounts = sandbox.accounts
         self.catalog = catalog
         self.currency = currency
-        self.seating = SeatingEngine(MoviesTable.metadata, "movies", spec_for=self.spec)
+        self.seating = SeatingEngine(
+            MoviesTable.metadata,
+            "movies",
+            spec_for=self.spec,
+            buy_tool="movies_purchase",
+            release_tool="movies_release_hold",
+        )
         self.street_addresses = _street_addresses(sandbox.fixtures_dir)
 
     # ----- helpers -------------------------------------------------------------------

@@ -81,7 +81,14 @@ def zoned_rows(event: EventRec, sections: list[SectionRec]) -> list[tuple[Sectio
 class Inventory:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.engine = SeatingEngine(TicketsTable.metadata, "tickets", self.spec, unsold_for=self.unsold)
+        self.engine = SeatingEngine(
+            TicketsTable.metadata,
+            "tickets",
+            self.spec,
+            unsold_for=self.unsold,
+            buy_tool="tickets_purchase",
+            release_tool="tickets_release_hold",
+        )
         self._layout = lru_cache(maxsize=512)(self._layout_uncached)
         self._presold = lru_cache(maxsize=2048)(self._presold_uncached)
         self._spec = lru_cache(maxsize=2048)(self._spec_uncached)

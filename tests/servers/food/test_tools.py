@@ -9,7 +9,17 @@ from mcp import Client
 from mcp.types import ElicitResult
 
 from tests.servers.food.conftest import FoodEnv
-from tests.servers.food.helpers import err, fill_cart, groups_of, least, menu_items, ok
+from tests.servers.food.helpers import (
+    err,
+    fill_cart,
+    free_options,
+    groups_of,
+    least,
+    menu_items,
+    ok,
+    orderable,
+    pick_options,
+)
 
 MODES = pytest.mark.parametrize("mode", ["auto", "legacy"])
 
@@ -292,6 +302,37 @@ async def test_bad_cart_lines_are_refused_with_the_fix_and_change_nothing(food: 
     assert "food_get_restaurant" in foreign
     assert "needs" in missing
     assert food.snapshot() == before
+
+
+async def test_removing_a_line_the_cart_does_not_have_lists_the_lines_it_has(food: FoodEnv) -> None:
+    """quantity 0 removes the item's line *with exactly those options*; naming other options used to succeed,
+    remove nothing and say nothing. It is a tool error that changes nothing and lists the item's lines with their
+    option_ids; an item with no line in the cart at all is still a no-op (a retried removal)."""
+    rid = "rst_n389078466"  # a pizzeria: extras are an optional group of up to three
+    async with Client(food.server) as c:
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": rid})
+        item, extras = next(
+            (i, free_options(i, g))
+            for i in orderable(detail)
+            for g in groups_of(detail, i)
+            if least(g) == 0 and len(free_options(i, g)) >= 2
+        )
+        base = pick_options(detail, item)
+        line = {"item_id": item["id"], "option_ids": [*base, extras[0]["id"], extras[1]["id"]]}
+        cart = await ok(c, "food_update_cart", {"restaurant_id": rid, "items": [{**line, "quantity": 1}]})
+        before = food.snapshot()
+        only_one = {"item_id": item["id"], "quantity": 0, "option_ids": [*base, extras[1]["id"]]}
+        wrong = await err(c, "food_update_cart", {"restaurant_id": rid, "items": [only_one]})
+        assert food.snapshot() == before
+        other = next(i for i in orderable(detail) if i["id"] != item["id"])
+        absent = {"item_id": other["id"], "quantity": 0, "option_ids": pick_options(detail, other)}
+        retried = await ok(c, "food_update_cart", {"restaurant_id": rid, "items": [absent]})
+        removed = await ok(c, "food_update_cart", {"restaurant_id": rid, "items": [{**line, "quantity": 0}]})
+    assert wrong.startswith("No line of ") and "×1" in wrong
+    assert all(name in wrong for name in cart["lines"][0]["options"])
+    assert all(oid in wrong for oid in cart["lines"][0]["option_ids"])
+    assert retried["lines"] == cart["lines"]
+    assert removed["lines"] == []
 
 
 async def test_argument_errors_name_the_argument_and_what_it_takes(food: FoodEnv) -> None:

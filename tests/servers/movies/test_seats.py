@@ -16,7 +16,7 @@ from servers.movies.backend.models import SEAT_CLAIMS, SEAT_HOLDS, OrderRow
 from shared.kit.db import session_scope
 from shared.seating import BEST_AVAILABLE_ORDER
 from tests.servers.movies.conftest import MoviesEnv
-from tests.servers.movies.helpers import err, ok, status_of
+from tests.servers.movies.helpers import err, free_run, ok, pick, status_of
 
 LARGE = ("cin_n1376356017-1", "cin_n1381017800-1")  # Kinopalatsi Sali 1 and Bio Rex: aisles after seats 5 and 19
 SEAT_ID = re.compile(r"^[A-Z0-9_]+-ROW[A-Z0-9]+-SEAT\d+$")
@@ -175,6 +175,23 @@ async def test_orders_and_holds_stored_with_old_seat_ids_read_and_refund_as_toda
     assert [t["status"] for t in done["order"]["tickets"]] == ["valid", "refunded"]
     assert freed["status"] == "held"
     assert claims(movies, rec)[old[new_ids[0]]] == ("usr_demo", order["id"]), "the other seat is still sold"
+
+
+async def test_asking_again_for_a_seat_of_your_own_hold_names_that_hold(movies: MoviesEnv) -> None:
+    """A seat the user already holds was refused as "no longer available" although the seat map shows it as the
+    user's: the refusal names the hold and the tools to buy or release it, and changes nothing."""
+    rec = pick(movies)
+    a, b = free_run(movies, rec, 2)
+    async with Client(movies.server) as c:
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": [a, b]})
+        before = movies.snapshot()
+        own = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": [b]})
+        assert movies.snapshot() == before
+        await ok(c, "movies_release_hold", {"hold_id": hold["id"]})
+        alone = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": [b]})
+    assert "no longer available" not in own and b in own and hold["id"] in own
+    assert "movies_purchase" in own and "movies_release_hold" in own
+    assert [s["seat_id"] for s in alone["seats"]] == [b]
 
 
 async def buy_seats(c: Client, showtime_id: str, seat_ids: list[str]) -> dict[str, Any]:

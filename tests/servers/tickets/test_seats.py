@@ -156,6 +156,33 @@ async def test_seat_ids_read_on_their_own_and_old_ones_are_still_understood(tick
     assert freed["status"] == "active" and [s["seat_id"] for s in freed["seats"]] == [seat.seat_id]
 
 
+async def test_asking_again_for_a_seat_of_your_own_hold_names_that_hold(tickets: TicketsEnv) -> None:
+    """A seat the user already holds was refused as "no longer available", sending the model back to a seat map
+    that shows it as its own: the refusal names the hold instead (and still says which seats are someone else's),
+    changes nothing, and the very same seats again still return the hold."""
+    p = on_sale(tickets)
+    layout = tickets.service.inventory.layout(p.event)
+    taken = taken_now(tickets, p.session.id)
+    free = [s.seat_id for s in layout.seats.values() if s.tier == p.tier and not s.standing and s.seat_id not in taken]
+    a, b, c = free[:3]
+    sid = p.session.id
+    async with Client(tickets.server) as me, Client(tickets.server_for("usr_bob")) as bob:
+        hold = await ok(me, "tickets_hold_seats", {"session_id": sid, "seat_ids": [a, b]})
+        await ok(bob, "tickets_hold_seats", {"session_id": sid, "seat_ids": [c]})
+        before = tickets.snapshot()
+        own = await err(me, "tickets_hold_seats", {"session_id": sid, "seat_ids": [a]})
+        mixed = await err(me, "tickets_hold_seats", {"session_id": sid, "seat_ids": [b, c]})
+        assert tickets.snapshot() == before
+        again = await ok(me, "tickets_hold_seats", {"session_id": sid, "seat_ids": [b, a]})
+        await ok(me, "tickets_release_hold", {"hold_id": hold["id"]})
+        alone = await ok(me, "tickets_hold_seats", {"session_id": sid, "seat_ids": [a]})
+    assert "no longer available" not in own and a in own and hold["id"] in own
+    assert "tickets_purchase" in own and "tickets_release_hold" in own
+    assert f"Seat(s) {c} are no longer available" in mixed and f"{b} in your hold {hold['id']}" in mixed
+    assert again["id"] == hold["id"]
+    assert [s["seat_id"] for s in alone["seats"]] == [a]
+
+
 async def quote_and_buy(c: Client, hold_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The purchase quote, then the purchase with its token: (quote result, paid result)."""
     quote = await ok(c, "tickets_purchase", {"hold_id": hold_id})
