@@ -239,10 +239,13 @@ def migrate_command(settings: Settings, args: argparse.Namespace, write: Callabl
         engine.dispose()
 
 
-def settings_refused(command: str, exc: ValidationError) -> NoReturn:
-    """A setting from the environment that cannot work: one line per bad value, no traceback, exit 2."""
+def settings_refused(command: str, exc: ValidationError, vertical: str = "") -> NoReturn:
+    """A setting from the environment that cannot work: one line per bad value, no traceback, exit 2. It is named
+    as it was set: a server's own variable (``FOOD_BACKEND_URL``) where that is the one given."""
     for err in exc.errors():
-        name = "LIFESTYLE_" + "_".join(str(p) for p in err["loc"]).upper()
+        field = "_".join(str(p) for p in err["loc"]).upper()
+        own = f"{vertical.upper()}_{field}"
+        name = own if vertical and own in os.environ else f"LIFESTYLE_{field}"
         sys.stderr.write(f"{command}: {name}: {str(err['msg'])[:300]}\n")
     raise SystemExit(2) from None
 
@@ -255,7 +258,7 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
     try:
         settings = Settings.for_vertical(vertical.name, **overrides)
     except ValidationError as exc:
-        settings_refused(f"{vertical.name}-mcp", exc)
+        settings_refused(f"{vertical.name}-mcp", exc, vertical.name)
     configure_logging(settings.log_level)
     settings = settings.warm_by_default()
     if args.command == "reset":

@@ -146,6 +146,22 @@ class Settings(BaseSettings):
             return Path(value.strip()).expanduser()
         return value.expanduser() if isinstance(value, Path) else value
 
+    @field_validator("backend_url")
+    @classmethod
+    def _reachable_url(cls, value: str) -> str:
+        """A provider URL that cannot be one is refused at start; it used to surface only as "connection lost"
+        on every tool call, naming nothing."""
+        from urllib.parse import urlsplit
+
+        text = value.strip()
+        if text:
+            parts = urlsplit(text)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(
+                    f"{text!r} is not an http(s) URL: pass e.g. http://127.0.0.1:9001, or '' for in process"
+                )
+        return text
+
     @field_validator("faults")
     @classmethod
     def _readable_faults(cls, value: str) -> str:

@@ -222,6 +222,9 @@ def test_a_bad_setting_is_named_in_one_line_without_a_traceback(tmp_path: Path) 
     assert vertical.stderr.startswith("food-mcp: LIFESTYLE_BACKEND_RETRIES: ")
     assert "Traceback" not in umbrella.stderr + vertical.stderr and umbrella.stdout == vertical.stdout == ""
     assert not (tmp_path / "lifestyle.db").exists()  # refused before the sandbox was opened
+    nowhere = run(tmp_path, "migrate", "status", script="food-mcp", FOOD_BACKEND_URL="not-a-url")
+    assert nowhere.returncode == 2 and nowhere.stderr.startswith("food-mcp: FOOD_BACKEND_URL: ")
+    assert "is not an http(s) URL" in nowhere.stderr
 
 
 def test_sandbox_create_grows_the_city_and_a_later_scale_setting_does_not_change_it(tmp_path: Path) -> None:
