@@ -227,7 +227,16 @@ def _reason(exc: BaseException) -> str:
     """The first real cause inside anyio's exception groups."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    # Nothing answered: say where it asked, and what usually serves it. The SDK's HTTP client is its own fork of
+    # httpx (httpx2), so its errors are matched by the class they share a name with.
+    if any(kind.__name__ == "TransportError" for kind in type(exc).__mro__):
+        try:
+            where = f" at {exc.request.url}"  # type: ignore[attr-defined]
+        except (AttributeError, RuntimeError):  # raised without a request
+            where = ""
+        said += f" (no answer{where}: is `lifestyle-mcp serve` running there, or the model endpoint up?)"
+    return said
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from shared.account.wallet import statement
 from shared.kit.db import make_engine
 from shared.kit.settings import Settings
 from tests.clients.chat_llm import Call, ChatLLM, Move, Result, Say, Style
-from tests.conftest import serve_in_thread
+from tests.conftest import free_port, serve_in_thread
 from tests.sandboxes import NOON, Lifestyle
 from tests.servers.food.helpers import ok, orderable, pick_options
 from tests.support import provider
@@ -390,6 +390,17 @@ def declined_purchase(prompt: str) -> Script:
     [answer] = yield [Call("movies_purchase", {"hold_id": hold.data["id"]})]
     assert answer.data["status"] == "declined", answer.text
     yield Say("You said no, so nothing was bought.")
+
+
+def test_servers_that_do_not_answer_are_named_with_what_usually_serves_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    closed = free_port()  # nothing listens there
+    argv = ["--once", ERRAND, "--token", "lsk_nobody", "--base-url", f"http://127.0.0.1:{closed}/v1", "--model", "m"]
+    status = main([*argv, "--http", f"food=http://127.0.0.1:{closed}/mcp"])
+    said = capsys.readouterr().err
+    assert status == 1 and "ConnectError" in said, said
+    assert f"no answer at http://127.0.0.1:{closed}/mcp" in said and "lifestyle-mcp serve" in said
 
 
 @pytest.mark.parametrize("yes", [True, False], ids=["--yes", "no-terminal-says-no"])
