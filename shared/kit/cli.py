@@ -204,6 +204,11 @@ def migrate_command(settings: Settings, args: argparse.Namespace, write: Callabl
         raise InvalidInputError("--from only applies with --sql.", "Add --sql, or drop --from.")
     if args.sql and args.verb != "up":
         raise InvalidInputError(f"--sql prints an upgrade; `migrate {args.verb}` has none.", "Drop --sql.")
+    if args.start and args.start != "base" and args.start not in (known := migrations.revisions()):
+        raise InvalidInputError(  # the user's --from, not the database, is what this code does not know
+            f"--from {args.start} is not a revision of this lifestyle-mcp.",
+            f"Pass base (an empty database) or one of {', '.join(known)}; `migrate status` shows the sandbox's.",
+        )
     shown = settings.database_shown
     engine = make_engine(settings.effective_database_url)
     try:

@@ -129,6 +129,11 @@ def read_status(conn: Connection) -> Status:
     return Status(current=None, head=head(), tables=len(sandbox_tables(conn)))
 
 
+def revisions() -> list[str]:
+    """Every revision this code knows, oldest first."""
+    return [script.revision for script in reversed(list(scripts().walk_revisions()))]
+
+
 def refuse_newer(rev: str, where: str) -> None:
     from alembic.util import CommandError
 

@@ -253,6 +253,7 @@ def test_lifestyle_mcp_migrate_sql_prints_the_upgrade_without_running_it(tmp_pat
     fresh_engine(Settings(database_url=pg_url)).dispose()
     printed = run(tmp_path, "migrate", "--sql", LIFESTYLE_DATABASE_URL=pg_url)
     stray = run(tmp_path, "migrate", "--from", "0001", LIFESTYLE_DATABASE_URL=pg_url)
+    typo = run(tmp_path, "migrate", "--sql", "--from", "zzz", LIFESTYLE_DATABASE_URL=pg_url)
     engine = make_engine(pg_url)
     left = tables(engine)
     make_pre_migration_sandbox(engine)
@@ -263,6 +264,8 @@ def test_lifestyle_mcp_migrate_sql_prints_the_upgrade_without_running_it(tmp_pat
     assert f"INSERT INTO {migrations.VERSION_TABLE} (version_num) VALUES ('{migrations.BASELINE}')" in printed.stdout
     assert left == set()  # printed, not run
     assert stray.returncode == 1 and "--from only applies with --sql" in stray.stderr
+    assert typo.returncode == 1 and "--from zzz is not a revision of this lifestyle-mcp" in typo.stderr
+    assert "newer lifestyle-mcp" not in typo.stderr and not typo.stdout  # the typo is blamed, not the database
     assert unknowable.returncode == 1 and "made before migrations" in unknowable.stderr and not unknowable.stdout
 
 
