@@ -16,8 +16,10 @@ word must be explained, so a shared token alone never wins.
 Candidates that are one place on the ground (the same name within ``CLUSTER_M``: a tram stop's
 platforms, a node and a building outline) collapse into one. The best is *confident* only if it
 scores at least ``CONFIDENT`` and beats the next distinct candidate by ``MARGIN``; a chain's
-branches tie, and a bias point decides only when one branch is clearly the nearest. A query made
-only of category words ('cinema', '电影院') is a category: its places, nearest first.
+branches tie, and a bias point decides only when one branch is clearly the nearest. A query of one word
+has nothing else to confirm it, so it is *the* answer only when it spells a whole name (``_spells``): 'Paris' is
+not the shop 'Fashion Paris', nor 'Tokyo' the shop 'Tokyokan', nor 'Atlantis' the attraction 'Atlantit'. A query
+made only of category words ('cinema', '电影院') is a category: its places, nearest first.
 
 A grown city (``--scale 100``: 70,000 targets, 'cafe' in 6,000 names, chains of 99 branches) must not
 cost a query a scan, so the score of every touched name is first computed at once with numpy (posting
@@ -61,6 +63,8 @@ CLUSTER_M = 150.0  # same name, this close: one place on the ground
 TWIN_M = 60.0  # a landmark's node and its building outline, under different names
 CHAIN_FACTOR, CHAIN_GAP_M = 2.0, 200.0  # a bias point picks a branch only if the next is twice as far and 200 m more
 CATEGORY_SCORE = 0.7
+SPELLS = 90  # a lone query word is a name's word misspelt if fuzz.ratio reaches this: 'kinopalatsy', not 'atlantis'
+INFLECTION = 3  # … or that word with up to this many letters added: 'ateneumin', 'musiikkitalon'
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[a-z0-9]+|[\u3400-\u9fff\uf900-\ufaff]+")
@@ -565,7 +569,7 @@ class Geocoder:
         """(score, weak, exact): coverage of the query × (0.8 + 0.2 × coverage of the name), 1 + EXACT_BONUS
         for the name itself. A name matched on less than half its weight is weak: it cannot be *the*
         answer unless a matched word is in no other name: 'National Museum' is not Ateneum for sharing
-        'national', while 'Vaakuna' is Original Sokos Hotel Vaakuna."""
+        'national'. A one-word query is weak too unless it spells the whole name (``_spells``)."""
         if entry.key == qkey or (entry.core and entry.core == _core(qkey)):
             return 1.0 + EXACT_BONUS, False, True
         category = self.targets[entry.target].category
@@ -589,7 +593,27 @@ class Geocoder:
         n_num = sum(w * matched.get(t, 0.0) for t, w in zip(entry.tokens, entry.weights, strict=True))
         n_cov = n_num / sum(entry.weights)
         weak = n_cov < 0.5 and not any(matched.get(t, 0.0) >= 0.8 for t in entry.tokens if t in self.unique)
+        words = [q.text for q in query if q.text not in LOW_WEIGHT]
+        if len(words) == 1 and not self._spells(words[0], entry):
+            weak = True
         return q_cov * (0.8 + 0.2 * n_cov), weak, False
+
+    @staticmethod
+    def _spells(word: str, entry: Entry) -> bool:
+        """Whether a query of this one word names the whole of ``entry``: every word of the name but the city's
+        and stopwords is ``word`` itself, a misspelling close enough to stand alone (``SPELLS``: a long word has
+        room for a typo, a short one is then another word) or ``word`` inflected ('Ateneumin'). One word that
+        matches one word of a longer name ('Paris' in 'Fashion Paris', even 'Ekberg' in 'Cafe Ekberg': 'fashion'
+        and 'cafe' are as much a name as a kind), only the start of a word ('Tokyo' in 'Tokyokan') or a word two
+        letters off ('Atlantis', 'Atlantit') may mean something else entirely, and nothing else in the query can
+        tell: such a match is listed, never *the* answer."""
+        for tok in entry.tokens:
+            if tok in LOW_WEIGHT:
+                continue
+            inflected = len(tok) >= 4 and word.startswith(tok) and len(word) - len(tok) <= INFLECTION
+            if tok != word and not inflected and fuzz.ratio(word, tok) < SPELLS:
+                return False
+        return True
 
     def _bounds(self, query: list[QueryToken]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(touched names as a mask over all names and as ids, their scores): every name holding a token a query
@@ -760,7 +784,7 @@ class Geocoder:
                     rest = [s for s in plausible if s is not tied[0]]
                     return Verdict("confident", "chain", [tied[0], *rest], branches=len(tied))
             return Verdict("ambiguous", "chain", sorted(tied, key=lambda s: s.distance_m), branches=len(tied))
-        return Verdict("ambiguous", "tie" if top.score >= CONFIDENT else "weak", plausible)
+        return Verdict("ambiguous", "tie" if top.score >= CONFIDENT and len(tied) > 1 else "weak", plausible)
 
     def _cluster(self, scored: list[Scored], twins: bool = True) -> list[Scored]:
         """One candidate per place on the ground (``_same_spot``): the better one (earlier) stands for both."""

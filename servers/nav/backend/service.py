@@ -85,6 +85,7 @@ MAX_MATRIX = 10
 MAX_FORECAST_DAYS = 14
 DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1}  # what the weather reads; offsets in days
 ECHO = 60  # characters of the caller's text repeated back in an error
+SPELLINGS = " The closest spellings are listed."  # a geocode result's not-found message, when it lists some
 MAX_MAP_PLACES = 20
 MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
 MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
@@ -485,7 +486,7 @@ class NavService:
             return f"Ambiguous: no confident match for {q!r}; the closest are listed. {pick}, or correct the spelling."
         if v.reason == "city":
             return f"Not found: {q!r} names the whole city; give a street address, a place name or a kind of place."
-        tail = " The closest spellings are listed." if found else ""
+        tail = SPELLINGS if found else ""
         return (f"Nothing in {CITY_NAME} matches {q!r}. Check the spelling, give a street address such as "
                 f"'Fabianinkatu 39', or search by kind with nav_search_places.{tail}")  # fmt: skip
 
@@ -608,17 +609,18 @@ class NavService:
             return Endpoint(input=raw, name=s["name"], location=GeoPoint(lat=s["lat"], lng=s["lng"]), snap_m=0)
         found, verdict = self._geocode(raw, 5, near, role, user_id)
         if found.status == "not_found":
+            # An error has no candidates field: the spellings the geocode result lists are named here, with ids.
+            message = found.message.removeprefix("Not found: ")
+            if found.candidates:
+                message = message.replace(SPELLINGS, f" The closest spellings: {_options(found.candidates)}.")
             raise NotFoundError(
-                f"{role} {clip(raw)!r}: {found.message.removeprefix('Not found: ')}",
-                "Pass a place id (plc_…) from nav_geocode or nav_search_places, a street address, or 'lat,lng'.",
+                f"{role} {clip(raw)!r}: {message}",
+                "Pass a place id (plc_…) from nav_geocode or nav_search_places (one of the closest spellings if it "
+                "is the place meant), a street address, or 'lat,lng'.",
                 field=role,
             )
         if found.status == "ambiguous":
-            options = "; ".join(
-                f"{c.name} = {c.id or f'{c.location.lat:.5f},{c.location.lng:.5f}'} ({c.category or c.kind}"
-                f"{', ' + c.address if c.address and c.kind != 'stop' else ''})"
-                for c in found.candidates
-            )
+            options = _options(found.candidates)
             first = found.candidates[0]
             example = first.id or f"{first.location.lat:.5f},{first.location.lng:.5f}"
             raise InvalidInputError(
@@ -871,20 +873,40 @@ class NavService:
         if isinstance(day, str):
             day = self.parse_day(day)
         today = self.now().date()
+        end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
         first = day or today
         last = first + timedelta(days=days - 1)
-        if first < today or last > today + timedelta(days=MAX_FORECAST_DAYS - 1):
+        cover = f"forecasts cover today ({today.isoformat()}) to {end.isoformat()}"
+        if first < today or first > end:
             raise InvalidInputError(
-                f"No forecast for {first.isoformat()}–{last.isoformat()}: forecasts cover today ({today.isoformat()}) "
-                f"to {(today + timedelta(days=MAX_FORECAST_DAYS - 1)).isoformat()}.",
+                f"No forecast for {first.isoformat()}–{last.isoformat()}: {cover}.",
                 "Pass a date in that range (YYYY-MM-DD), or leave date empty for today.",
                 field="date",
+            )
+        if last > end:  # the first day has a forecast: it is ``days`` that reaches past the last one
+            room = (end - first).days + 1
+            latest = end - timedelta(days=days - 1)
+            raise InvalidInputError(
+                f"No forecast for {days} days from {first.isoformat()} (to {last.isoformat()}): {cover}, so at most "
+                f"{room} day{'s' if room != 1 else ''} from {first.isoformat()}.",
+                f"Pass days={room} or fewer"
+                + (f", or a date no later than {latest.isoformat()} for {days} days." if latest >= today else "."),
+                field="days",
             )
         return WeatherResult(
             city=CITY_NAME,
             days=[forecast(first + timedelta(days=i)) for i in range(days)],
             source="Simulated forecast: deterministic per date from Helsinki climate normals.",
         )
+
+
+def _options(candidates: list[GeocodeCandidate]) -> str:
+    """Candidates in an error, each with what to pass to mean it: its id, or a street's 'lat,lng'."""
+    return "; ".join(
+        f"{c.name} = {c.id or f'{c.location.lat:.5f},{c.location.lng:.5f}'} ({c.category or c.kind}"
+        f"{', ' + c.address if c.address and c.kind != 'stop' else ''})"
+        for c in candidates
+    )
 
 
 def _why(verdict: Verdict | None) -> str:

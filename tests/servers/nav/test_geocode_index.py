@@ -87,7 +87,7 @@ def scan(g: Geocoder, text: str, near: GeoPoint | None, origin: GeoPoint, extra:
                 rest = [s for s in plausible if s is not tied[0]]
                 return Verdict("confident", "chain", [tied[0], *rest], branches=len(tied))
         return Verdict("ambiguous", "chain", sorted(tied, key=lambda s: s.distance_m), branches=len(tied))
-    return Verdict("ambiguous", "tie" if top.score >= CONFIDENT else "weak", plausible)
+    return Verdict("ambiguous", "tie" if top.score >= CONFIDENT and len(tied) > 1 else "weak", plausible)
 
 
 def seen(v: Verdict, limit: int) -> tuple[object, ...]:

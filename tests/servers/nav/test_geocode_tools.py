@@ -127,3 +127,38 @@ async def test_a_label_saved_by_another_server_is_found_by_the_next_geocode(nav_
     assert (after["status"], after["candidates"][0]["kind"]) == ("confident", "saved")
     assert after["candidates"][0]["name"].startswith("Mökki (Fabianinkatu 39)")
     assert not any(x["kind"] == "saved" for x in home["candidates"])  # no Home saved: 'koti' names none of theirs
+
+
+async def test_one_word_naming_part_of_a_name_or_a_near_spelling_is_listed_never_routed_to(nav: NavEnv) -> None:
+    """'Paris' is not the shop 'Fashion Paris', nor 'Tokyo' the shop 'Tokyokan', nor 'Atlantis' the attraction
+    'Atlantit': one word that matches one word of a longer name, the start of a word or a word a letter off is a
+    candidate to pick by id, and route and matrix refuse it with that id instead of routing there. A misspelt whole
+    name still resolves."""
+    meant = {"Paris": place("Fashion Paris"), "Stockholm": place("Ølhus Stockholm"), "Tokyo": place("Tokyokan"),
+             "Atlantis": place("Atlantit")}  # fmt: skip
+    async with Client(nav.server) as c:
+        for query, ref in meant.items():
+            found = await ok(c, "nav_geocode", {"query": query})
+            route = await err(c, "nav_route", {"origin": "home", "destination": query, "mode": "walking"})
+            matrix = await err(c, "nav_distance_matrix", {"origins": ["home"], "destinations": [query]})
+            assert (found["status"], found["candidates"][0]["id"]) == ("ambiguous", one_id(ref)), query
+            assert "no confident match" in found["message"] and "equally well" not in found["message"]
+            assert route.startswith(f"destination '{query}' is ambiguous (nothing matches it confidently)"), route
+            assert matrix.startswith(f"destinations[0] '{query}' is ambiguous"), matrix
+            assert f"{ref.name} = {one_id(ref)}" in route and f"{ref.name} = {one_id(ref)}" in matrix
+        typo = await ok(c, "nav_geocode", {"query": "Kinopalatsy"})
+        routed = await ok(c, "nav_route", {"origin": "home", "destination": "Kinopalatsy", "mode": "walking"})
+    assert (typo["status"], typo["candidates"][0]["id"]) == ("confident", one_id(place("Kinopalatsi")))
+    assert routed["destination"]["name"] == "Kinopalatsi"
+
+
+async def test_a_route_to_nothing_names_the_closest_spellings_with_their_ids(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        found = await ok(c, "nav_geocode", {"query": "Times Square"})
+        route = await err(c, "nav_route", {"origin": "home", "destination": "Times Square"})
+        matrix = await err(c, "nav_distance_matrix", {"origins": ["home"], "destinations": ["Times Square"]})
+    assert found["status"] == "not_found" and found["candidates"]
+    for text, role in ((route, "destination"), (matrix, "destinations[0]")):
+        assert text.startswith(f"{role} 'Times Square': Nothing in Helsinki matches 'Times Square'."), text
+        assert "are listed" not in text and "The closest spellings: " in text
+        assert all(f"{x['name']} = {x['id']} (" in text for x in found["candidates"]), text

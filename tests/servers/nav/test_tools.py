@@ -172,6 +172,21 @@ async def test_weather_is_deterministic_by_date(nav: NavEnv) -> None:
     assert "2026-11-25" in too_far and "YYYY-MM-DD" in too_far
 
 
+async def test_weather_for_too_many_days_says_how_many_the_date_has_not_to_change_it(nav: NavEnv) -> None:
+    """Forecasts reach 2026-12-08: 2026-12-08 is a fine date, and it is ``days`` that asks past the last forecast."""
+    async with Client(nav.server) as c:
+        last_day = await err(c, "nav_weather", {"date": "2026-12-08", "days": 7})
+        near_end = await err(c, "nav_weather", {"date": "2026-12-05", "days": 7})
+        one = await ok(c, "nav_weather", {"date": "2026-12-08", "days": 1})
+        earlier = await ok(c, "nav_weather", {"date": "2026-12-02", "days": 7})
+    assert last_day.startswith("No forecast for 7 days from 2026-12-08 (to 2026-12-14)"), last_day
+    assert "at most 1 day from 2026-12-08" in last_day and "Pass days=1 or fewer" in last_day
+    assert "a date no later than 2026-12-02 for 7 days" in last_day and "Pass a date in that range" not in last_day
+    assert "at most 4 days from 2026-12-05" in near_end and "Pass days=4 or fewer" in near_end
+    assert [d["date"] for d in one["days"]] == ["2026-12-08"]
+    assert [d["date"] for d in earlier["days"]][-1] == "2026-12-08"
+
+
 async def test_render_map_returns_a_png_and_a_summary(nav: NavEnv) -> None:
     async with Client(nav.server) as c:
         place = (await ok(c, "nav_geocode", {"query": "Ateneum"}))["candidates"][0]["id"]
