@@ -407,9 +407,12 @@ class FoodService:
             point = address.location if address else rest.location
             distance = pricing.delivery_distance_m(rest, point)
             fee = pricing.delivery_fee_minor(rest, distance)
-            first_slot = slots.earliest(rest, slots.lead(rest.prep_minutes, pricing.travel_minutes(distance)), now)
+            span = slots.lead(rest.prep_minutes, pricing.travel_minutes(distance))
+            first_slot = slots.earliest(rest, span, now)
             if slot is None and not is_open(rest.opening_hours, now):
                 problems.append(slots.closed_problem(rest, now, first_slot))
+            elif slot is None and not slots.kitchen_open(rest, now + span, span):
+                problems.append(slots.closing_problem(rest, now, span, first_slot))
             if address is None:
                 problems.append("No delivery address: save one with food_save_address.")
             if row.coupon_code:

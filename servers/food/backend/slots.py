@@ -147,6 +147,23 @@ def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -
         )
 
 
+def closing_problem(rest: RestaurantRec, now: datetime, span: timedelta, first: datetime | None) -> str:
+    """The cart problem of a restaurant open now that closes before it could cook an order placed now: a kitchen
+    that took it would cook after closing (a scheduled order for the same minutes is refused by ``kitchen_open``
+    too)."""
+    pickup = now + PREP_STARTS + timedelta(minutes=rest.prep_minutes)
+    later = (
+        f"order ahead for a delivery slot with food_place_order(deliver_at=…), earliest {first:%Y-%m-%dT%H:%M}, "
+        "or pick another restaurant"
+        if first
+        else "pick another restaurant"
+    )
+    return (
+        f"{rest.name} closes before it could cook this order (it would be ready at {pickup.astimezone(CITY_TZ):%H:%M}; "
+        f"hours on {now.astimezone(CITY_TZ):%a}: {describe_day(rest.opening_hours, today_key(now))}); {later}."
+    )
+
+
 def closed_problem(rest: RestaurantRec, now: datetime, first: datetime | None) -> str:
     """The cart problem of a restaurant closed now, which can still cook for a later slot: when it opens, the first
     slot."""

@@ -149,3 +149,22 @@ async def test_the_slot_is_part_of_what_the_user_confirms(food: FoodEnv) -> None
     assert now["quote"]["confirmation_token"] != later["quote"]["confirmation_token"]
     assert now["quote"]["deliver_at"] is None and at(later["quote"]["deliver_at"]) == first + timedelta(minutes=30)
     assert later["quote"]["eta_minutes"] > now["quote"]["eta_minutes"]
+
+
+async def test_an_order_placed_now_that_the_kitchen_could_not_cook_before_closing_is_refused(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        rest = catalog(food).restaurants[cart["restaurant_id"]]
+        closing = LUNCH
+        while is_open(rest.opening_hours, closing) and closing < LUNCH + timedelta(days=1):
+            closing += timedelta(minutes=1)
+        food.clock.set(closing - timedelta(minutes=1))  # open, but it would cook after closing
+        late = await ok(c, "food_get_cart", {})
+        before, wallet = food.snapshot(), food.wallet()
+        refused = await err(c, "food_place_order", {})
+        unchanged = (food.snapshot(), food.wallet()) == (before, wallet)
+    assert is_open(rest.opening_hours, closing - timedelta(minutes=1)) and not is_open(rest.opening_hours, closing)
+    assert not late["can_order"] and late["earliest_slot"] is not None
+    [problem] = late["problems"]
+    assert "closes before it could cook this order" in problem and "deliver_at" in problem
+    assert "closes before it could cook this order" in refused and unchanged
