@@ -558,12 +558,17 @@ class OrderDesk:
         return valid
 
     @staticmethod
-    def _refund_offer(order_id: str, ticket_ids: list[str], refund: int, now: datetime) -> Offer:
-        """The tickets to give back and what the policy returns for them now."""
+    def _refund_offer(
+        order_id: str, ticket_ids: list[str], refund: int, now: datetime, event: EventRec, rec: SessionRec
+    ) -> Offer:
+        """The tickets to give back and what the policy returns for them now; the token lapses with the quote or
+        when the policy's refund next drops, whichever comes first."""
+        drop = pricing.next_drop(event.refund_policy, rec.starts_at - now)
+        lapses = now + REFUND_QUOTE_TTL if drop is None else min(now + REFUND_QUOTE_TTL, rec.starts_at - drop)
         return Offer(
             amount_minor=refund,
             fingerprint=fingerprint(order_id, ticket_ids),
-            expires_at=now + REFUND_QUOTE_TTL,
+            expires_at=lapses,
             payload={"ticket_ids": ticket_ids},
         )
 
@@ -589,7 +594,7 @@ class OrderDesk:
                 action="refund",
                 subject_id=order_id,
                 direction="refund",
-                offer=self._refund_offer(order_id, ids, rule.refund_minor, now),
+                offer=self._refund_offer(order_id, ids, rule.refund_minor, now, event, rec),
                 now=now,
             )
             back = svc.money(rule.refund_minor)
@@ -631,7 +636,7 @@ class OrderDesk:
             )
             if rule.refund_minor is None:
                 raise ConflictError(f"Order {order_id} cannot be refunded now: {rule.rule}", "Nothing was changed.")
-            offer = self._refund_offer(order_id, [t.id for t in tickets], rule.refund_minor, now)
+            offer = self._refund_offer(order_id, [t.id for t in tickets], rule.refund_minor, now, event, rec)
             self.checkout.require_unchanged(claim, offer, what="order")
             refund_id = new_id("rfd")
             self.checkout.settle(

@@ -6,6 +6,7 @@ compute the very same numbers: a quote that differs from the charge by a cent is
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -55,10 +56,19 @@ class RefundRule:
     rule: str
 
 
+def next_drop(policy: RefundPolicy, before_start: timedelta) -> timedelta | None:
+    """How long before the start the refund next gets smaller (None: not before the start): a refund token must
+    lapse by then, or it would promise an amount the refund no longer pays."""
+    steps = {"standard": (FULL_REFUND_BEFORE, PARTIAL_REFUND_BEFORE), "strict": (FULL_REFUND_BEFORE,)}.get(policy, ())
+    coming = [step for step in steps if step <= before_start]
+    return max(coming) if coming else None
+
+
 def refund_for(policy: RefundPolicy, paid_per_ticket: list[int], before_start: timedelta, currency: str) -> RefundRule:
     """What refunding tickets that cost ``paid_per_ticket`` returns, ``before_start`` ahead of the session."""
     hours = before_start.total_seconds() / 3600
-    when = f"{hours / 24:.1f} days" if hours >= 48 else f"{max(hours, 0):.0f} hours"
+    # Rounded down, so the words never say "48 hours" of what is under 48 hours (nor "7.0 days" of 6.99).
+    when = f"{math.floor(hours / 2.4) / 10:.1f} days" if hours >= 48 else f"{math.floor(max(hours, 0))} hours"
     if policy == "no_refund":
         return RefundRule(None, POLICY_TEXT["no_refund"])
     if before_start <= timedelta(0):

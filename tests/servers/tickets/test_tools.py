@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from mcp import Client
@@ -413,3 +413,23 @@ async def test_a_refund_token_sent_with_other_tickets_refunds_nothing_and_names_
     status = {t["id"]: t["status"] for t in done["order"]["tickets"]}
     assert status == {first: "refunded", second: "valid"} and again["order"] == done["order"]
     assert tickets.wallet() == before[1] + offer["quote"]["refund"]["amount_minor"]
+
+
+async def test_a_refund_token_lapses_when_the_refund_drops_and_the_words_never_round_up(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=8, max_days=12, policy="standard", real_name=False)
+    async with Client(tickets.server) as c:
+        order = await buy(c, p.session.id, p.tier, 1)
+        to_start = p.session.starts_at - tickets.service.now()
+        tickets.clock.advance(to_start - timedelta(days=7, minutes=1))  # a minute before the full refund ends
+        offer = await ok(c, "tickets_refund", {"order_id": order["id"]})
+        tickets.clock.advance(timedelta(minutes=2))
+        before = tickets.snapshot(), tickets.wallet()
+        lapsed = await err(
+            c, "tickets_refund", {"order_id": order["id"], "confirmation_token": offer["quote"]["confirmation_token"]}
+        )
+        after = tickets.snapshot(), tickets.wallet()
+        tickets.clock.advance(timedelta(days=5))  # 48 hours less a minute before the start
+        late = await err(c, "tickets_refund", {"order_id": order["id"]})
+    assert datetime.fromisoformat(offer["quote"]["expires_at"]) == p.session.starts_at - timedelta(days=7)
+    assert "expired at" in lapsed and "nothing was refunded" in lapsed and after == before
+    assert "starts in 47 hours, under 48 hours" in late
