@@ -209,8 +209,14 @@ def migrate_command(settings: Settings, args: argparse.Namespace, write: Callabl
             f"--from {args.start} is not a revision of this lifestyle-mcp.",
             f"Pass base (an empty database) or one of {', '.join(known)}; `migrate status` shows the sandbox's.",
         )
+    from shared.account.sandbox import opening
+
     shown = settings.database_shown
-    engine = make_engine(settings.effective_database_url)
+    with opening(settings):
+        engine = make_engine(settings.effective_database_url)
+        if not args.sql:  # --sql writes the upgrade without connecting
+            with engine.connect():
+                pass
     try:
         if args.sql:
             start = None if args.start == "base" else args.start or migrations.status(engine).current
@@ -266,6 +272,16 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
         settings_refused(f"{vertical.name}-mcp", exc, vertical.name)
     configure_logging(settings.log_level)
     settings = settings.warm_by_default()
+    from shared.errors import LifestyleError
+
+    try:
+        _command(vertical, args, settings)
+    except LifestyleError as exc:  # a sandbox that cannot be opened, a bad --from…: one line, as the tools say it
+        sys.stderr.write(f"{vertical.name}-mcp {args.command or 'serve'}: {exc.for_model()}\n")
+        raise SystemExit(1) from None
+
+
+def _command(vertical: Vertical, args: argparse.Namespace, settings: Settings) -> None:
     if args.command == "reset":
         from shared.account import reset_sandbox
 
@@ -274,13 +290,7 @@ def run(vertical: Vertical, argv: Sequence[str] | None = None) -> None:
         log.warning("sandbox rebuilt from the fixtures at %s (every server's data)", settings.database_shown)
         return
     if args.command == "migrate":
-        from shared.errors import LifestyleError
-
-        try:
-            migrate_command(settings, args, lambda line: sys.stdout.write(line + "\n"))
-        except LifestyleError as exc:
-            sys.stderr.write(f"{vertical.name}-mcp migrate: {exc.for_model()}\n")
-            raise SystemExit(1) from None
+        migrate_command(settings, args, lambda line: sys.stdout.write(line + "\n"))
         return
     if args.command == "openapi":
         sys.stdout.write(json.dumps(vertical.create_app(settings).openapi(), indent=1) + "\n")

@@ -255,12 +255,16 @@ def test_a_database_that_cannot_be_opened_is_one_line_naming_the_setting(tmp_pat
     unparsable = run(tmp_path, "clock", "show", LIFESTYLE_DATABASE_URL="garbage")
     (tmp_path / "a-file").write_text("not a directory")
     not_a_dir = run(tmp_path / "a-file" / "data", "token")
-    for done in (refused, unparsable, not_a_dir):
+    server_reset = run(tmp_path / "a-file" / "data", "reset", script="food-mcp")
+    server_migrate = run(tmp_path, "migrate", "status", script="nav-mcp", LIFESTYLE_DATABASE_URL=url)
+    for done in (refused, unparsable, not_a_dir, server_reset, server_migrate):
         assert done.returncode == 1 and "Traceback" not in done.stderr and done.stdout == "", done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and "Cannot open the sandbox database" in done.stderr
     assert f"127.0.0.1:{closed}/test (LIFESTYLE_DATABASE_URL): OperationalError" in refused.stderr
     assert "(a URL that does not parse) (LIFESTYLE_DATABASE_URL)" in unparsable.stderr
     assert "(LIFESTYLE_DATA_DIR): NotADirectoryError" in not_a_dir.stderr
+    assert server_reset.stderr.startswith("food-mcp reset: Cannot open the sandbox database")
+    assert server_migrate.stderr.startswith("nav-mcp migrate: Cannot open the sandbox database")
 
 
 def test_an_empty_data_dir_setting_is_the_default_one_and_a_tilde_is_home(tmp_path: Path) -> None:
