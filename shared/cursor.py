@@ -13,11 +13,13 @@ import binascii
 import bisect
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from shared.clock import utc
 from shared.errors import InvalidInputError, shown
 from shared.schemas.common import PageInfo, decode_cursor
 
@@ -70,6 +72,17 @@ def keyset_slice(items: Sequence[T], key: Callable[[T], Key], cursor: str, limit
     page = list(items[start : start + limit])
     more = start + limit < len(items)
     return page, PageInfo(next_cursor=key_cursor(key(page[-1])) if more and page else "", total=len(items))
+
+
+class Placed(Protocol):
+    id: str
+    placed_at: datetime
+
+
+def newest_first(item: Placed) -> Key:
+    """The sort key of an order list, newest first and then by id: a page after an order starts right after it
+    though orders were placed or refunded (and so left a filtered list) between the pages."""
+    return (-utc(item.placed_at).timestamp(), item.id)
 
 
 def count_through(parts: Sequence[npt.NDArray[Any]], key: Sequence[Any]) -> int:

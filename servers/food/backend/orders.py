@@ -18,11 +18,12 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint
 from shared.clock import local, utc
+from shared.cursor import keyset_slice, newest_first
 from shared.errors import ConflictError, NotFoundError, shown
 from shared.geo import CITY_TZ
 from shared.kit.db import session_scope
 from shared.schemas.account import Address
-from shared.schemas.common import GeoPoint, check_id, new_id, page_slice
+from shared.schemas.common import GeoPoint, check_id, new_id
 from shared.schemas.food import (
     Bill,
     CancelOrder,
@@ -378,7 +379,9 @@ class OrderDesk:
         now = self.svc.now()
         with Session(self.svc.engine) as session:
             rows = session.exec(
-                select(OrderRow).where(OrderRow.user_id == user_id).order_by(col(OrderRow.placed_at).desc())
+                select(OrderRow)
+                .where(OrderRow.user_id == user_id)
+                .order_by(col(OrderRow.placed_at).desc(), col(OrderRow.id))
             ).all()
             wanted = []
             for row in rows:
@@ -395,7 +398,7 @@ class OrderDesk:
                             scheduled_for=local(slot) if (slot := self._slot(row)) is not None else None,
                         )
                     )
-            page, info = page_slice(wanted, cursor, limit)
+            page, info = keyset_slice(wanted, newest_first, cursor, limit)  # stable while orders come and go
             return OrderPage(orders=page, page=info)
 
     # ----- cancelling ------------------------------------------------------------------

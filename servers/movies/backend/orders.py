@@ -24,9 +24,10 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint
 from shared.clock import local
+from shared.cursor import keyset_slice, newest_first
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
-from shared.schemas.common import check_id, new_id, page_slice
+from shared.schemas.common import check_id, new_id
 from shared.schemas.movies import (
     ConfirmRequest,
     HoldRequest,
@@ -436,7 +437,7 @@ class OrderDesk:
                 or (status == "past" and starts <= now and not refunded)
             ):
                 wanted.append(row)
-        page, info = page_slice(wanted, cursor, limit)
+        page, info = keyset_slice(wanted, newest_first, cursor, limit)  # stable while orders come and go
         return OrderPage(orders=[self._order(r, now) for r in page], page=info)
 
     # ----- refunds ---------------------------------------------------------------------

@@ -433,3 +433,29 @@ async def test_a_refund_token_lapses_when_the_refund_drops_and_the_words_never_r
     assert datetime.fromisoformat(offer["quote"]["expires_at"]) == p.session.starts_at - timedelta(days=7)
     assert "expired at" in lapsed and "nothing was refunded" in lapsed and after == before
     assert "starts in 47 hours, under 48 hours" in late
+
+
+async def test_order_pages_list_every_order_once_while_orders_are_refunded_or_bought_between_pages(
+    tickets: TicketsEnv,
+) -> None:
+    p = pick(tickets, min_days=8, policy="standard", real_name=False, free=6)
+    async with Client(tickets.server) as c:
+        bought = []
+        for _ in range(4):
+            bought.append((await buy(c, p.session.id, p.tier, 1))["id"])
+            tickets.clock.advance(timedelta(minutes=1))
+        first = await ok(c, "tickets_list_orders", {"status": "upcoming", "limit": 2})
+        gone = first["orders"][0]["id"]  # refunded in full: it leaves the upcoming list between the pages
+        offer = await ok(c, "tickets_refund", {"order_id": gone})
+        await ok(c, "tickets_refund", {"order_id": gone, "confirmation_token": offer["quote"]["confirmation_token"]})
+        second = await ok(
+            c, "tickets_list_orders", {"status": "upcoming", "limit": 2, "cursor": first["page"]["next_cursor"]}
+        )
+        any_first = await ok(c, "tickets_list_orders", {"limit": 2})
+        newer = (await buy(c, p.session.id, p.tier, 1))["id"]  # bought between the pages
+        any_second = await ok(c, "tickets_list_orders", {"limit": 3, "cursor": any_first["page"]["next_cursor"]})
+    newest_first = bought[::-1]
+    assert [o["id"] for o in first["orders"]] == newest_first[:2]
+    assert [o["id"] for o in second["orders"]] == newest_first[2:]  # an offset skipped newest_first[2]
+    listed = [o["id"] for o in any_first["orders"] + any_second["orders"]]
+    assert listed == newest_first and newer not in listed  # an offset repeated newest_first[1]
