@@ -158,6 +158,24 @@ def opening(settings: Settings) -> Iterator[None]:
         ) from exc
 
 
+def reachable_engine(settings: Settings, engine: Engine | None = None, *, connect: bool = True) -> Engine:
+    """The sandbox's engine (``engine``, or one made from the settings), its database reached once unless
+    ``connect`` is off: a database that cannot be reached is ``opening``'s one error, not the driver's traceback
+    at the first statement. The pool keeps the connection for what follows."""
+    with opening(settings):
+        engine = engine or make_engine(settings.effective_database_url)
+        if connect:
+            with engine.connect():
+                pass
+    return engine
+
+
+def _recorded_scale(session: Session) -> int | None:
+    """The scale the sandbox was created at (None: made before the scale pack, or not yet made)."""
+    row = session.get(MetaRow, SCALE)
+    return int(row.value) if row is not None else None
+
+
 def sandbox_scale(settings: Settings) -> int | None:
     """The scale the sandbox ``settings`` name was created at; None when there is none yet, or it cannot be read
     (a damaged sandbox is what a reset is for)."""
@@ -167,8 +185,7 @@ def sandbox_scale(settings: Settings) -> int | None:
         return None
     try:
         with Session(engine) as session:
-            row = session.get(MetaRow, SCALE)
-            return int(row.value) if row is not None else None
+            return _recorded_scale(session)
     except (SQLAlchemyError, ValueError):
         return None
     finally:
@@ -177,10 +194,7 @@ def sandbox_scale(settings: Settings) -> int | None:
 
 def open_sandbox(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
     """The sandbox the settings name: migrated to this code's schema (created at first use), then seeded."""
-    with opening(settings):
-        engine = engine or make_engine(settings.effective_database_url)
-        with engine.connect():  # reachable at all? (the pool keeps this connection for what follows)
-            pass
+    engine = reachable_engine(settings, engine)
     _warn_about_old_files(settings)
     migrations.upgrade(engine)
     ensure_seeded(engine, AccountTable.metadata, _is_seeded, lambda s: seed_accounts(s, settings))
@@ -188,8 +202,7 @@ def open_sandbox(settings: Settings, *, engine: Engine | None = None) -> Sandbox
         key = session.get(MetaRow, SERVICE_KEY)
         assert key is not None
         service_key = bytes.fromhex(key.value)
-        scale_row = session.get(MetaRow, SCALE)
-        scale = int(scale_row.value) if scale_row else 1  # sandboxes from before the scale pack are the real city
+        scale = _recorded_scale(session) or 1  # sandboxes from before the scale pack are the real city
     clock = SandboxClock(engine)
     _warn_about_ignored_settings(settings, clock, scale)
     return Sandbox(

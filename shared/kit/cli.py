@@ -198,7 +198,6 @@ def migrate_command(settings: Settings, args: argparse.Namespace, write: Callabl
     """``migrate`` / ``migrate status`` / ``migrate --sql`` on the settings' sandbox; ``write`` prints a line."""
     from shared import migrations
     from shared.errors import InvalidInputError
-    from shared.kit.db import make_engine
 
     if args.start and not args.sql:
         raise InvalidInputError("--from only applies with --sql.", "Add --sql, or drop --from.")
@@ -209,14 +208,10 @@ def migrate_command(settings: Settings, args: argparse.Namespace, write: Callabl
             f"--from {args.start} is not a revision of this lifestyle-mcp.",
             f"Pass base (an empty database) or one of {', '.join(known)}; `migrate status` shows the sandbox's.",
         )
-    from shared.account.sandbox import opening
+    from shared.account.sandbox import reachable_engine
 
     shown = settings.database_shown
-    with opening(settings):
-        engine = make_engine(settings.effective_database_url)
-        if not args.sql:  # --sql writes the upgrade without connecting
-            with engine.connect():
-                pass
+    engine = reachable_engine(settings, connect=not (args.sql and args.start))  # --sql --from reads no database
     try:
         if args.sql:
             start = None if args.start == "base" else args.start or migrations.status(engine).current

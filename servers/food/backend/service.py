@@ -412,7 +412,7 @@ class FoodService:
             if slot is None and not is_open(rest.opening_hours, now):
                 problems.append(slots.closed_problem(rest, now, first_slot))
             elif slot is None and not slots.kitchen_open(rest, now + span, span):
-                problems.append(slots.closing_problem(rest, now, span, first_slot))
+                problems.append(slots.closing_problem(rest, now, first_slot))
             if address is None:
                 problems.append("No delivery address: save one with food_save_address.")
             if row.coupon_code:

@@ -147,20 +147,25 @@ def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -
         )
 
 
-def closing_problem(rest: RestaurantRec, now: datetime, span: timedelta, first: datetime | None) -> str:
+def order_ahead(first: datetime | None) -> str:
+    """What a cart that cannot be ordered now can do instead: book the first slot, if there is one."""
+    if first is None:
+        return "pick another restaurant"
+    return (
+        f"order ahead for a delivery slot with food_place_order(deliver_at=…), earliest {first:%Y-%m-%dT%H:%M}, "
+        "or pick another restaurant"
+    )
+
+
+def closing_problem(rest: RestaurantRec, now: datetime, first: datetime | None) -> str:
     """The cart problem of a restaurant open now that closes before it could cook an order placed now: a kitchen
     that took it would cook after closing (a scheduled order for the same minutes is refused by ``kitchen_open``
     too)."""
     pickup = now + PREP_STARTS + timedelta(minutes=rest.prep_minutes)
-    later = (
-        f"order ahead for a delivery slot with food_place_order(deliver_at=…), earliest {first:%Y-%m-%dT%H:%M}, "
-        "or pick another restaurant"
-        if first
-        else "pick another restaurant"
-    )
+    hours = describe_day(rest.opening_hours, today_key(now))
     return (
         f"{rest.name} closes before it could cook this order (it would be ready at {pickup.astimezone(CITY_TZ):%H:%M}; "
-        f"hours on {now.astimezone(CITY_TZ):%a}: {describe_day(rest.opening_hours, today_key(now))}); {later}."
+        f"hours on {now.astimezone(CITY_TZ):%a}: {hours}); {order_ahead(first)}."
     )
 
 
@@ -169,10 +174,4 @@ def closed_problem(rest: RestaurantRec, now: datetime, first: datetime | None) -
     slot."""
     nxt = next_opening(rest.opening_hours, now)
     when = f"opens {nxt:%a %H:%M}" if nxt else "has no upcoming opening hours"
-    later = (
-        f"order ahead for a delivery slot with food_place_order(deliver_at=…), earliest {first:%Y-%m-%dT%H:%M}, "
-        "or pick another restaurant"
-        if first
-        else "pick another restaurant"
-    )
-    return f"{rest.name} is closed now ({when}); {later}."
+    return f"{rest.name} is closed now ({when}); {order_ahead(first)}."
