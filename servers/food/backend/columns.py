@@ -22,7 +22,7 @@ from shared.geo import EARTH_RADIUS_M
 from shared.hours import WEEK_MIN, Schedule, _week_spans
 
 from .catalog import DeliveryRec, RestaurantRec
-from .pricing import DETOUR, RIDER_SPEED_M_PER_MIN
+from .pricing import DETOUR, HANDLING_MIN, RIDER_SPEED_M_PER_MIN, SHORTEST_RIDE_MIN
 
 CELL_LAT = 0.01
 """Grid cell height in degrees (≈1.1 km)."""
@@ -179,7 +179,8 @@ class Columns:
 
     def eta(self, at: Ints, distance: Ints) -> Ints:
         """``pricing.eta_minutes``, vectorised."""
-        return 5 + self.prep[at] + np.ceil(distance / RIDER_SPEED_M_PER_MIN).astype(np.int64)
+        ride = np.maximum(SHORTEST_RIDE_MIN, np.rint(distance / RIDER_SPEED_M_PER_MIN)).astype(np.int64)
+        return HANDLING_MIN + self.prep[at] + ride  # np.rint rounds half to even, as round() does
 
     def open_mask(self, minute_of_week: int) -> npt.NDArray[np.bool_]:
         """Which schedules are open at this minute of the week (Monday 00:00 = 0), computed once per minute."""

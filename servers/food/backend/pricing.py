@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m
@@ -16,6 +16,7 @@ from shared.schemas.common import GeoPoint, Money, format_money
 from shared.schemas.food import Bill, BillLine
 
 from .catalog import ItemRec, OptionGroupRec, OptionRec, RestaurantRec
+from .slots import PICKUP_TO_RIDE, PREP_STARTS
 
 DETOUR = 1.3  # road distance is about 1.3 × the straight line in a city grid
 RIDER_SPEED_M_PER_MIN = 250  # 15 km/h on a bike in town
@@ -54,13 +55,21 @@ def delivery_rule(rest: RestaurantRec, currency: str) -> str:
     )
 
 
+SHORTEST_RIDE_MIN = 3
+#: An order's minutes besides cooking and the ride: the kitchen starts a while after the order, the rider leaves a
+#: while after pickup (``slots.lead``, which the order's timeline follows).
+HANDLING_MIN = (PREP_STARTS + PICKUP_TO_RIDE) // timedelta(minutes=1)
+
+
 def travel_minutes(distance_m: int) -> int:
     """The rider's ride from the restaurant to the door, as an order's timeline counts it."""
-    return max(3, round(distance_m / RIDER_SPEED_M_PER_MIN))
+    return max(SHORTEST_RIDE_MIN, round(distance_m / RIDER_SPEED_M_PER_MIN))
 
 
 def eta_minutes(rest: RestaurantRec, distance_m: int) -> int:
-    return 5 + rest.prep_minutes + math.ceil(distance_m / RIDER_SPEED_M_PER_MIN)
+    """Minutes from ordering now to the door, as the placed order's timeline will have it (``slots.lead``), so the
+    ETA a search or quote states is the one the order keeps."""
+    return HANDLING_MIN + rest.prep_minutes + travel_minutes(distance_m)
 
 
 def resolve_options(item: ItemRec, option_ids: list[str]) -> list[OptionRec]:

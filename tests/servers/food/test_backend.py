@@ -51,9 +51,12 @@ async def test_search_results_are_sorted_as_asked(food: FoodEnv) -> None:
     async with client(food) as http:
         by_fee = (await http.get("/restaurants", params={"sort": "fee", "limit": 30})).json()["restaurants"]
         by_rating = (await http.get("/restaurants", params={"sort": "rating", "limit": 30})).json()["restaurants"]
+        by_eta = (await http.get("/restaurants", params={"sort": "delivery_time", "limit": 50})).json()["restaurants"]
     fees = [r["delivery_fee"]["amount_minor"] for r in by_fee]
     ratings = [r["rating"] for r in by_rating]
+    etas = [r["eta_minutes"] for r in by_eta]  # ranked in arrays (columns.eta), shown one by one (pricing.eta_minutes)
     assert fees == sorted(fees) and ratings == sorted(ratings, reverse=True)
+    assert etas == sorted(etas) and len(set(etas)) > 3
 
 
 async def test_the_admin_clock_moves_simulated_time_for_the_admin_only(food: FoodEnv) -> None:

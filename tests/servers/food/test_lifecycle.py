@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from mcp import Client
 
@@ -65,3 +65,15 @@ async def test_active_and_delivered_filters_follow_the_clock(food: FoodEnv) -> N
         delivered = await ok(c, "food_list_orders", {"status": "delivered"})
     assert len(active["orders"]) == 1 and still_active["orders"] == []
     assert delivered["orders"][0]["status"] == "delivered"
+
+
+async def test_the_quoted_eta_is_the_placed_orders_delivery_time(food: FoodEnv) -> None:
+    """The minutes a quote states are the minutes the order's timeline then takes to the door (they used to differ
+    by a minute either way: the quote rounded the ride up and counted one more minute of handling)."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        quote = (await ok(c, "food_place_order", {}))["quote"]
+        order = (await ok(c, "food_place_order", {"confirmation_token": quote["confirmation_token"]}))["order"]
+    steps = {step["status"]: datetime.fromisoformat(step["at"]) for step in order["timeline"]}
+    assert steps["delivered"] - steps["placed"] == timedelta(minutes=quote["eta_minutes"])
+    assert order["eta"] is not None and datetime.fromisoformat(order["eta"]) == steps["delivered"]
