@@ -308,8 +308,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         """Order the cart, now or for a delivery slot (deliver_at; a restaurant closed now can be booked for when
         it is open, and the order's timeline runs back from the slot). The user must confirm the exact total: the
         client is asked directly when it supports it; otherwise the first call returns status=confirmation_required
-        with a quote and a token, and a second call with that token places the order as quoted (address, payment,
-        slot). The same token never orders twice."""
+        with a quote and a token, and a second call with that token places the order as quoted (a token sent with
+        another address_id, deliver_at, note or payment_method='cash' than its quote's is refused; '' and the
+        default keep the quote's). The same token never orders twice."""
         client = _client(ctx)
         words: MoneyWords[Order] = MoneyWords(
             tool="food_place_order",
@@ -318,8 +319,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             done=lambda order: f"Order {order.id} placed.",
         )
         return await settle(
-            client, PlaceOrderResult, quote=quote, answer=answer, token=confirmation_token,
-            act=client.place_order, words=words,
+            client, PlaceOrderResult, quote=quote, answer=answer, token=confirmation_token, words=words,
+            act=lambda token: client.place_order(
+                token, address_id=address_id, deliver_at=deliver_at, note=note,
+                payment_method="" if payment_method == "wallet" else payment_method,  # the default: as quoted
+            ),
         )  # fmt: skip
 
     @mcp.tool(annotations=READ)

@@ -194,6 +194,23 @@ class Checkout:
                 "call again without a token for a fresh quote and confirm that with the user.",
             )
 
+    def require_value_as_asked(
+        self, claim: Claim, name: str, asked: str, quoted: str, *, same: bool, quoted_shown: str = ""
+    ) -> None:
+        """``require_as_asked`` for one value (an address, a slot): ``same`` is the vertical's reading of whether
+        ``asked`` names ``quoted``; ``asked`` '' means "as quoted"."""
+        if asked and not same:
+            verb = VERBS.get(claim.row.action, "done")
+            was = quoted_shown or shown(quoted)
+            or_blank = " (or '')" if quoted else ""
+            raise InvalidInputError(
+                f"Confirmation token {claim.token} was quoted for {name} {was}, not {shown(asked)}; nothing was "
+                f"{verb}.",
+                f"To confirm what the user accepted, pass the token with {name} {shown(quoted)}{or_blank}. For "
+                f"{shown(asked)}, call again without a token for a fresh quote and confirm that with the user.",
+                field=name,
+            )
+
     def require_live(self, claim: Claim, now: datetime) -> None:
         expires = utc(claim.row.expires_at)
         if expires <= now:

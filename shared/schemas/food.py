@@ -269,7 +269,14 @@ class OrderQuote(WireModel):
 
 
 class PlaceOrder(WireModel):
+    """Placing what a quote offered. The other fields say what the caller asks for now; each is refused when it is
+    not what the token was quoted for ('' = as quoted), so a token never places an order the agent did not ask for."""
+
     confirmation_token: str = Field(description="Token from the quote.")
+    address_id: str = Field(default="", description="Delivery address id (adr_…); '' = as quoted.")
+    deliver_at: str = Field(default="", description="Scheduled slot as the quote was asked for; '' = as quoted.")
+    payment_method: Literal["", "wallet", "cash"] = Field(default="", description="'' = as quoted.")
+    note: str = Field(default="", description="Note for the restaurant or courier; '' = as quoted.")
 
 
 class TimelineStep(WireModel):

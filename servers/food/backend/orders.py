@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from shared.account import Checkout, Offer, fingerprint
+from shared.account import Checkout, Claim, Offer, fingerprint
 from shared.clock import local, utc
 from shared.cursor import keyset_slice, newest_first
 from shared.errors import ConflictError, NotFoundError, shown
@@ -157,9 +157,10 @@ class OrderDesk:
             claim = self.checkout.redeem(
                 session, user_id, token=request.confirmation_token, action="order", subject_id=CART, subject="cart"
             )
+            now = svc.now()
+            self._require_as_asked(claim, request, now)
             if claim.result_id:  # this very token already ordered: a retry
                 return self._order(session, session.get(OrderRow, claim.result_id))  # type: ignore[arg-type]
-            now = svc.now()
             self.checkout.require_live(claim, now)
             row = svc._cart_row(session, user_id)
             address_id, note = claim.payload["address_id"], claim.payload["note"]
@@ -203,6 +204,23 @@ class OrderDesk:
             session.add(row)
             session.flush()
             return self._order(session, order)
+
+    def _require_as_asked(self, claim: Claim, request: PlaceOrder, now: datetime) -> None:
+        """Refuse a token sent with another address, slot, payment method or note than its quote's: placing the
+        quoted order would deliver or charge otherwise than the agent now asks, and it would tell the user so."""
+        check = self.checkout.require_value_as_asked
+        address = str(claim.payload["address_id"])
+        check(claim, "address_id", request.address_id.strip(), address, same=request.address_id.strip() == address)
+        quoted = claim.payload.get("deliver_at", "")
+        slot = datetime.fromisoformat(quoted) if quoted else None
+        asked = request.deliver_at.strip()
+        when = f"{slot.astimezone(CITY_TZ):%Y-%m-%dT%H:%M}" if slot else "'' (as soon as possible)"
+        quoted_at = when if slot else ""
+        check(claim, "deliver_at", asked, quoted_at, same=slots.names(asked, slot, now), quoted_shown=when)
+        method = "cash" if claim.row.method == "cash" else "wallet"
+        check(claim, "payment_method", request.payment_method, method, same=request.payment_method == method)
+        note = str(claim.payload["note"])
+        check(claim, "note", request.note.strip(), note, same=request.note.strip() == note)
 
     @staticmethod
     def _lead(prep_min: int, distance_m: int) -> timedelta:

@@ -1,0 +1,71 @@
+"""A confirmation token places what its quote offered, and only when the call asks for that.
+
+A token sent with another address, slot, payment method or note than its quote's used to place the quoted order
+and drop what the agent asked for, so the agent told the user the food was coming to the office while it went home.
+Now such a call is refused and nothing moves; '' (and the default payment method) keep the quote's."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from shared.geo import CITY_TZ
+from tests.servers.food.conftest import FoodEnv
+from tests.servers.food.helpers import err, fill_cart, ok
+
+
+async def quote(c: Client, **args: object) -> dict[str, Any]:
+    result = await ok(c, "food_place_order", dict(args))
+    assert result["status"] == "confirmation_required"
+    return result["quote"]
+
+
+async def orders(c: Client) -> list[dict[str, Any]]:
+    return (await ok(c, "food_list_orders", {}))["orders"]
+
+
+@pytest.mark.parametrize(
+    ("quoted", "asked", "words"),
+    [
+        ({"address_id": "adr_demo_1"}, {"address_id": "adr_demo_2"}, "address_id 'adr_demo_1', not 'adr_demo_2'"),
+        ({}, {"payment_method": "cash"}, "payment_method 'wallet', not 'cash'"),
+        ({"note": "ring twice"}, {"note": "leave at the door"}, "note 'ring twice', not 'leave at the door'"),
+        ({}, {"deliver_at": "14:00"}, "deliver_at '' (as soon as possible), not '14:00'"),
+        ({"deliver_at": "14:00"}, {"deliver_at": "14:15"}, "deliver_at 2026-11-25T14:00, not '14:15'"),
+    ],
+)
+async def test_a_token_sent_with_other_arguments_is_refused_and_changes_nothing(
+    food: FoodEnv, quoted: dict[str, str], asked: dict[str, str], words: str
+) -> None:
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        offer = await quote(c, **quoted)
+        before = food.wallet()
+        token = offer["confirmation_token"]
+        refused = await err(c, "food_place_order", {"confirmation_token": token, **asked})
+        after_refusal = (food.wallet(), await orders(c), (await ok(c, "food_get_cart", {}))["lines"])
+        placed = await ok(c, "food_place_order", {"confirmation_token": token, **quoted})
+    assert words in refused and "nothing was ordered" in refused and "without a token" in refused
+    assert after_refusal == (before, [], cart["lines"]), "the refusal moved money, placed or emptied the cart"
+    assert placed["status"] == "done" and placed["order"]["bill"]["total"] == offer["bill"]["total"]
+    if "address_id" in quoted:
+        assert placed["order"]["address"]["id"] == quoted["address_id"]
+
+
+async def test_a_token_confirmed_with_what_it_was_quoted_for_places_it(food: FoodEnv) -> None:
+    """The elicitation-less two-step with every argument repeated (as a model does) still places the order, a
+    scheduled slot named in 'HH:MM' included, and a retry gets the same order."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        local = food.clock.now().astimezone(CITY_TZ)
+        slot = (local + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+        args = {"address_id": "adr_demo_2", "note": "3rd floor", "deliver_at": f"{slot:%H:%M}"}
+        offer = await quote(c, **args)
+        placed = await ok(c, "food_place_order", {"confirmation_token": offer["confirmation_token"], **args})
+        again = await ok(c, "food_place_order", {"confirmation_token": offer["confirmation_token"], **args})
+    assert placed["status"] == "done" and again["order"]["id"] == placed["order"]["id"]
+    assert datetime.fromisoformat(placed["order"]["scheduled_for"]) == slot
+    assert placed["order"]["address"]["id"] == "adr_demo_2"
