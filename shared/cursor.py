@@ -2,14 +2,13 @@
 added or removed meanwhile (an offset would skip or repeat them).
 
 A key cursor is the sort key of the last item of the page (a tuple of ints, floats and strings ending with the
-item's id), JSON in URL-safe base64 behind a ``k:`` tag. The older offset cursors (``o:``, ``page_slice`` in
-``shared.schemas.common``) are still read, so a client holding one keeps paging.
+item's id), JSON in URL-safe base64 behind a ``k:<scope>:`` tag, the scope naming the list that issued it (no other
+list accepts it). The older offset cursors (``o:``, ``page_slice`` in ``shared.schemas.common``) and cursors issued
+before cursors were scoped are still read, so a client holding one keeps paging.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
 import json
 from collections.abc import Callable, Sequence
@@ -21,34 +20,36 @@ import numpy.typing as npt
 
 from shared.clock import utc
 from shared.errors import InvalidInputError, shown
-from shared.schemas.common import PageInfo, decode_cursor
+from shared.schemas.common import PageInfo, check_cursor_scope, cursor_parts, decode_cursor, scoped
 
 T = TypeVar("T")
 Key = tuple[Any, ...]
 
 
-def key_cursor(key: Sequence[Any]) -> str:
-    raw = "k:" + json.dumps(list(key), separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+def key_cursor(key: Sequence[Any], scope: str = "") -> str:
+    """The cursor after the item whose sort key is ``key``, in the list ``scope`` (``shared.schemas.common``)."""
+    return scoped("k", scope, json.dumps(list(key), separators=(",", ":"), ensure_ascii=False))
 
 
-def read_cursor(cursor: str) -> int | Key:
-    """The first page (0), an offset (older cursors) or the sort key of the last item shown."""
+def read_cursor(cursor: str, scope: str = "") -> int | Key:
+    """The first page (0), an offset (older cursors) or the sort key of the last item shown, from a cursor the list
+    ``scope`` issued; a cursor another list issued is refused so, whatever its shape."""
     if not cursor:
         return 0
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raw = ""
-    if raw.startswith("k:"):
+    parts = cursor_parts(cursor)
+    if parts is None:
+        raise not_our_cursor(cursor)
+    kind, issued, body = parts
+    check_cursor_scope(cursor, issued, scope)
+    if kind == "k":
         try:
-            key = json.loads(raw[2:])
+            key = json.loads(body)
         except ValueError:
             key = None
         if isinstance(key, list) and key and all(isinstance(k, int | float | str) for k in key):
             return tuple(key)
         raise not_our_cursor(cursor)
-    return decode_cursor(cursor)  # refuses anything else with the same message
+    return decode_cursor(cursor, scope)  # refuses anything else with the same message
 
 
 def not_our_cursor(cursor: str = "") -> InvalidInputError:
@@ -62,16 +63,19 @@ def not_our_cursor(cursor: str = "") -> InvalidInputError:
     )
 
 
-def keyset_slice(items: Sequence[T], key: Callable[[T], Key], cursor: str, limit: int) -> tuple[list[T], PageInfo]:
-    """One page of ``items`` (already sorted by ``key``, whose last part is unique) after the cursor's item."""
-    after = read_cursor(cursor)
+def keyset_slice(
+    items: Sequence[T], key: Callable[[T], Key], cursor: str, limit: int, *, scope: str = ""
+) -> tuple[list[T], PageInfo]:
+    """One page of ``items`` (already sorted by ``key``, whose last part is unique) after the cursor's item, in the
+    list ``scope``."""
+    after = read_cursor(cursor, scope)
     if isinstance(after, int):
         start = after
     else:
         start = bisect.bisect_right(items, after, key=key)
     page = list(items[start : start + limit])
     more = start + limit < len(items)
-    return page, PageInfo(next_cursor=key_cursor(key(page[-1])) if more and page else "", total=len(items))
+    return page, PageInfo(next_cursor=key_cursor(key(page[-1]), scope) if more and page else "", total=len(items))
 
 
 class Placed(Protocol):

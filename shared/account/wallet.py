@@ -76,7 +76,7 @@ def ledger_total(session: Session, user_id: str) -> int:
 
 
 def statement(engine: Engine, user_id: str, limit: int = 10, cursor: str = "") -> WalletStatement:
-    start = decode_cursor(cursor)
+    start = decode_cursor(cursor, "account.wallet")
     with Session(engine) as session:
         row = wallet(session, user_id)
         total = session.exec(select(func.count()).select_from(LedgerRow).where(LedgerRow.user_id == user_id)).one()
@@ -101,7 +101,7 @@ def statement(engine: Engine, user_id: str, limit: int = 10, cursor: str = "") -
                 )
                 for e in entries
             ],
-            page=PageInfo(next_cursor=encode_cursor(end) if end < total else "", total=total),
+            page=PageInfo(next_cursor=encode_cursor(end, "account.wallet") if end < total else "", total=total),
         )
 
 

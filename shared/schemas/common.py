@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import secrets
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
@@ -65,21 +66,68 @@ class PageInfo(WireModel):
     total: int = Field(description="How many results match in all.")
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+# A cursor names the list that issued it (its scope, e.g. "nav.places"), so a cursor passed to another list is
+# refused instead of starting that list at an arbitrary place: ``o:<scope>:<offset>`` or ``k:<scope>:<json key>``
+# (``shared.cursor``), URL-safe base64. Cursors issued before they were scoped (``o:<offset>``, ``k:<json key>``)
+# are still read wherever they were read before, so a client paging across an upgrade keeps paging.
+CURSOR_SCOPE = re.compile(r"[a-z][a-z0-9_.-]{0,31}")
 
 
-def decode_cursor(cursor: str) -> int:
-    """Offset from an opaque cursor; an empty cursor is the first page."""
-    if not cursor:
-        return 0
+def scoped(kind: str, scope: str, body: str) -> str:
+    """The opaque cursor of ``kind`` (``o`` or ``k``) for the list ``scope`` ('' for an unscoped one)."""
+    if scope and not CURSOR_SCOPE.fullmatch(scope):
+        raise ValueError(f"cursor scope {scope!r} must match {CURSOR_SCOPE.pattern}")
+    raw = f"{kind}:{scope}:{body}" if scope else f"{kind}:{body}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def cursor_parts(cursor: str) -> tuple[str, str, str] | None:
+    """The kind, scope ('' for an unscoped cursor) and body of a non-empty cursor, or None for one no server
+    issued."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = raw.partition(":")
-        offset = int(value)
-        if kind != "o" or offset < 0:
-            raise ValueError(raw)
-    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
+    kind, sep, rest = raw.partition(":")
+    if not sep or kind not in ("o", "k"):
+        return None
+    scope, sep, body = rest.partition(":")
+    if sep and CURSOR_SCOPE.fullmatch(scope):  # an unscoped key starts with '[', an unscoped offset has no ':'
+        return kind, scope, body
+    return kind, "", rest
+
+
+def check_cursor_scope(cursor: str, issued: str, scope: str) -> None:
+    """Refuse a cursor another list issued (an unscoped, older cursor is left to the reader)."""
+    if issued and issued != scope:
+        raise InvalidInputError(
+            f"cursor {shown(cursor)} belongs to a different list or tool ({issued}), not to this one"
+            + (f" ({scope})" if scope else "")
+            + ": a cursor only pages the list that returned it.",
+            "Pass this tool the next_cursor value its own previous page returned, unchanged, or '' for the first "
+            "page of this list.",
+            field="cursor",
+        )
+
+
+def encode_cursor(offset: int, scope: str = "") -> str:
+    return scoped("o", scope, str(offset))
+
+
+def decode_cursor(cursor: str, scope: str = "") -> int:
+    """Offset from an opaque cursor of the list ``scope``; an empty cursor is the first page."""
+    if not cursor:
+        return 0
+    parts = cursor_parts(cursor)
+    if parts is not None:
+        check_cursor_scope(cursor, parts[1], scope)
+    try:
+        if parts is None or parts[0] != "o":
+            raise ValueError(cursor)
+        offset = int(parts[2])
+        if offset < 0:
+            raise ValueError(offset)
+    except ValueError as exc:
         raise InvalidInputError(
             f"cursor {shown(cursor)} is not a cursor this server issued.",
             "Pass the next_cursor value from the previous page unchanged, or '' for the first page.",
@@ -88,11 +136,11 @@ def decode_cursor(cursor: str) -> int:
     return offset
 
 
-def page_slice(items: list[T], cursor: str, limit: int) -> tuple[list[T], PageInfo]:
-    """Cut one page out of a fully ranked list."""
-    start = decode_cursor(cursor)
+def page_slice(items: list[T], cursor: str, limit: int, *, scope: str = "") -> tuple[list[T], PageInfo]:
+    """Cut one page out of a fully ranked list; ``scope`` names the list, whose cursors no other list accepts."""
+    start = decode_cursor(cursor, scope)
     end = start + limit
-    nxt = encode_cursor(end) if end < len(items) else ""
+    nxt = encode_cursor(end, scope) if end < len(items) else ""
     return items[start:end], PageInfo(next_cursor=nxt, total=len(items))
 
 

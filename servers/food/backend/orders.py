@@ -416,7 +416,8 @@ class OrderDesk:
                             scheduled_for=local(slot) if (slot := self._slot(row)) is not None else None,
                         )
                     )
-            page, info = keyset_slice(wanted, newest_first, cursor, limit)  # stable while orders come and go
+            # stable while orders come and go; a cursor of another list is refused
+            page, info = keyset_slice(wanted, newest_first, cursor, limit, scope="food.orders")
             return OrderPage(orders=page, page=info)
 
     # ----- cancelling ------------------------------------------------------------------

@@ -192,7 +192,7 @@ class FoodService:
         columns = sort_columns(cols, sort, at, score, distance, open_)
         order = np.lexsort(columns[::-1])
         ranked = [c[order] for c in columns]
-        after = read_cursor(cursor)
+        after = read_cursor(cursor, "food.search")
         if isinstance(after, int):
             start = after
         else:
@@ -201,7 +201,7 @@ class FoodService:
             start = count_through(ranked, (*after[:-1], id_rank(cols.ids, after[-1])))
         page = order[start : start + limit]
         more = start + limit < len(order)
-        next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols)) if more else ""
+        next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols), "food.search") if more else ""
         ignored = look.ignored if look is not None else []
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
         if not len(order):

@@ -437,7 +437,8 @@ class OrderDesk:
                 or (status == "past" and starts <= now and not refunded)
             ):
                 wanted.append(row)
-        page, info = keyset_slice(wanted, newest_first, cursor, limit)  # stable while orders come and go
+        # stable while orders come and go; a cursor of another list is refused
+        page, info = keyset_slice(wanted, newest_first, cursor, limit, scope="movies.orders")
         return OrderPage(orders=[self._order(r, now) for r in page], page=info)
 
     # ----- refunds ---------------------------------------------------------------------

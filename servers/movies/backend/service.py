@@ -253,7 +253,7 @@ class MoviesService:
             key_time = run[0].toordinal() if run and status == "coming_soon" else 0
             hits.append((-score, STATUS_ORDER[status], key_time, f"{-film.reviews:08d}{film.id}", film))
         hits.sort(key=lambda h: h[:4])
-        page, info = page_slice([h[4] for h in hits], cursor, limit)
+        page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films")
         return FilmPage(films=[self._summary(f, now) for f in page], page=info)
 
     def movie_detail(self, movie_id: str) -> FilmDetail:
@@ -373,7 +373,7 @@ class MoviesService:
                 )
             )
         out.sort(key=lambda c: (bool(c.open_now), distances[c.id], c.id))
-        page, info = page_slice(out, cursor, limit)
+        page, info = page_slice(out, cursor, limit, scope="movies.cinemas")
         return CinemaPage(cinemas=page, origin=label, page=info)
 
     # ----- showtimes -------------------------------------------------------------------
@@ -468,7 +468,7 @@ class MoviesService:
         more = begin + limit < len(found) and bool(chosen)
         last = begin + len(chosen) - 1
         key = [p[last].item() for p in parts[:-1]] + [page[-1].id] if more else []
-        info = PageInfo(next_cursor=key_cursor(key) if more else "", total=len(found))
+        info = PageInfo(next_cursor=key_cursor(key, "movies.showtimes") if more else "", total=len(found))
         with Session(self.engine) as session:
             remaining = self.seating.remaining(session, [s.id for s in page], now)
         return ShowtimePage(
@@ -482,7 +482,7 @@ class MoviesService:
     def _page_start(self, cols: ShowtimeColumns, parts: list[npt.NDArray[Any]], cursor: str) -> int:
         """Where the page after ``cursor`` starts: an offset (older cursors), or just after the showtime whose
         sort key the cursor holds, wherever it now stands."""
-        after = read_cursor(cursor)
+        after = read_cursor(cursor, "movies.showtimes")
         if isinstance(after, int):
             return after
         *head, showtime_id = after

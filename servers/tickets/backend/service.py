@@ -234,7 +234,7 @@ class TicketsService:
         ranked = index.search(
             window, category=category, query=query, venues=venues, near=(near.lat, near.lng) if near else None
         )
-        after = read_cursor(cursor)
+        after = read_cursor(cursor, "tickets.events")
         begin = after if isinstance(after, int) else index.start_after(ranked, after)
         chosen = [int(e) for e in ranked.events[begin : begin + limit]]
         recs_of = index.sessions_of(ranked, chosen)
@@ -270,7 +270,7 @@ class TicketsService:
             )
         total = len(ranked.events)
         more = begin + limit < total and bool(chosen)
-        nxt_cursor = key_cursor(index.cursor_key(ranked, begin + len(chosen) - 1)) if more else ""
+        nxt_cursor = key_cursor(index.cursor_key(ranked, begin + len(chosen) - 1), "tickets.events") if more else ""
         return EventPage(events=events, page=PageInfo(next_cursor=nxt_cursor, total=total))
 
     @staticmethod

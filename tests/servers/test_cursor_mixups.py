@@ -1,0 +1,90 @@
+"""Cursor mix-ups through the real MCP protocol, with all four servers on one sandbox (the ``lifestyle`` fixture of
+``tests/conftest.py``): a list refuses a cursor another list issued, of its own server or another one, with an error
+that names the list it came from and says how to fix it, and each list still pages with its own cursor."""
+
+from __future__ import annotations
+
+import base64
+
+from mcp import Client
+
+from tests.sandboxes import Lifestyle
+from tests.servers.food.helpers import err, ok
+from tests.servers.journeys import buy_event_tickets
+
+
+def refused(text: str, issued: str) -> None:
+    assert "different list" in text and f"({issued})" in text and "next_cursor" in text, text
+
+
+async def test_a_nav_places_cursor_is_refused_by_every_other_verticals_lists_and_still_pages_nav(
+    lifestyle: Lifestyle,
+) -> None:
+    async with (
+        Client(lifestyle.server("nav")) as nav,
+        Client(lifestyle.server("food")) as food,
+        Client(lifestyle.server("tickets")) as tickets,
+        Client(lifestyle.server("movies")) as movies,
+    ):
+        first = await ok(nav, "nav_search_places", {"category": "restaurant", "limit": 5})
+        cursor = first["page"]["next_cursor"]
+        second = await ok(nav, "nav_search_places", {"category": "restaurant", "limit": 5, "cursor": cursor})
+        # a cursor issued before cursors named their list still pages it (a client in mid-pagination)
+        legacy = base64.urlsafe_b64encode(b"o:5").decode().rstrip("=")
+        again = await ok(nav, "nav_search_places", {"category": "restaurant", "limit": 5, "cursor": legacy})
+        assert again["places"] == second["places"]
+        for client, tool in (
+            (food, "food_search_restaurants"),
+            (food, "food_list_orders"),
+            (tickets, "tickets_search_events"),
+            (tickets, "tickets_list_orders"),
+            (movies, "movies_search_movies"),  # an offset list too: it used to skip five films
+            (movies, "movies_search_cinemas"),
+            (movies, "movies_find_showtimes"),
+            (movies, "movies_list_orders"),
+        ):
+            refused(await err(client, tool, {"cursor": cursor}), "nav.places")
+    ids = [p["id"] for p in first["places"] + second["places"]]
+    assert len(ids) == len(set(ids)) == 10
+
+
+async def test_a_lists_cursor_is_refused_by_another_list_of_the_same_server_and_pages_its_own(
+    lifestyle: Lifestyle,
+) -> None:
+    async with (
+        Client(lifestyle.server("food")) as food,
+        Client(lifestyle.server("tickets")) as tickets,
+        Client(lifestyle.server("movies")) as movies,
+    ):
+        # food: a search cursor (a key of the same kind an order list reads) is no order-list cursor
+        shops = await ok(food, "food_search_restaurants", {"limit": 3})
+        refused(await err(food, "food_list_orders", {"cursor": shops["page"]["next_cursor"]}), "food.search")
+        more_shops = await ok(food, "food_search_restaurants", {"limit": 3, "cursor": shops["page"]["next_cursor"]})
+        assert not {r["id"] for r in shops["restaurants"]} & {r["id"] for r in more_shops["restaurants"]}
+
+        # movies: two offset lists, and a key list against the order list
+        films = await ok(movies, "movies_search_movies", {"showing": "all", "limit": 2})
+        refused(await err(movies, "movies_search_cinemas", {"cursor": films["page"]["next_cursor"]}), "movies.films")
+        refused(await err(movies, "movies_find_showtimes", {"cursor": films["page"]["next_cursor"]}), "movies.films")
+        more_films = await ok(movies, "movies_search_movies", {"showing": "all", "limit": 2,
+                                                                "cursor": films["page"]["next_cursor"]})  # fmt: skip
+        assert not {f["id"] for f in films["films"]} & {f["id"] for f in more_films["films"]}
+        shows = await ok(movies, "movies_find_showtimes", {"limit": 2})
+        refused(await err(movies, "movies_list_orders", {"cursor": shows["page"]["next_cursor"]}), "movies.showtimes")
+        refused(await err(movies, "movies_search_movies", {"cursor": shows["page"]["next_cursor"]}), "movies.showtimes")
+        cinemas = await ok(movies, "movies_search_cinemas", {"limit": 2})
+        more_cinemas = await ok(movies, "movies_search_cinemas", {"limit": 2, "cursor": cinemas["page"]["next_cursor"]})
+        assert not {c["id"] for c in cinemas["cinemas"]} & {c["id"] for c in more_cinemas["cinemas"]}
+
+        # tickets: the order list's cursor is refused by the search, and pages the orders
+        await buy_event_tickets(tickets, 1)
+        await buy_event_tickets(tickets, 1)
+        orders = await ok(tickets, "tickets_list_orders", {"limit": 1})
+        mine = orders["page"]["next_cursor"]
+        assert orders["page"]["total"] == 2 and mine
+        refused(await err(tickets, "tickets_search_events", {"cursor": mine}), "tickets.orders")
+        rest = await ok(tickets, "tickets_list_orders", {"limit": 1, "cursor": mine})
+        assert [o["id"] for o in rest["orders"]] != [o["id"] for o in orders["orders"]]
+        assert not rest["page"]["next_cursor"]
+        events = await ok(tickets, "tickets_search_events", {"limit": 2})
+        refused(await err(tickets, "tickets_list_orders", {"cursor": events["page"]["next_cursor"]}), "tickets.events")
