@@ -294,7 +294,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="scripted demo through the real protocol")
     demo.add_argument("--keep-data", action="store_true", help="use the normal data dir instead of a scratch one")
     serve = sub.add_parser(
-        "serve", help="all four servers over streamable HTTP, one port each (or one: lifestyle-mcp serve food …)"
+        "serve",
+        help="all four servers over streamable HTTP, one port each (or one server: lifestyle-mcp serve food, on "
+        "stdio unless --transport http follows it)",
     )
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     serve.add_argument(
@@ -304,8 +306,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         help=f"food's port; the others follow (default {FIRST_PORT}; 0: any four free consecutive ports, printed)",
     )
     serve.add_argument("--stateless", action="store_true", help="stateless HTTP (no sessions)")
-    serve.add_argument("vertical", nargs="?", default="", help="only this server, with its own flags after it")
-    serve.add_argument("rest", nargs=argparse.REMAINDER)
+    serve.add_argument(
+        "vertical",
+        nargs="?",
+        default="",
+        help="only this server, with its own flags after it: stdio by default (as an MCP client launches it), "
+        "or --transport http --port N (lifestyle-mcp serve food --help)",
+    )
+    serve.add_argument("rest", nargs=argparse.REMAINDER, help="that server's own flags")
     sub.add_parser("reset", help="rebuild the sandbox from the fixtures (every server's data, accounts, clock)")
     box = sub.add_parser("sandbox", help="create a sandbox of a given size (the scale pack) or show the current one")
     box_verbs = box.add_subparsers(dest="verb", required=True)
