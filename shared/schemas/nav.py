@@ -54,8 +54,9 @@ class GeocodeResult(WireModel):
     query: str = Field(description="The query as understood.")
     status: GeocodeStatus = Field(
         description="confident: the first candidate is the answer, use its id; ambiguous: several candidates fit (a "
-        "chain's branches, a category, near-equal names, or only weak matches): pick one id, never assume the first; "
-        "not_found: nothing fits (candidates, if any, are only spellings to check)."
+        "chain's branches, a category, near-equal names, only weak matches, or a house number the street does not "
+        "have: its nearest numbers and the street are listed, the message says which numbers it has): pick one id, "
+        "never assume the first; not_found: nothing fits (candidates, if any, are only spellings to check)."
     )
     message: str = Field(description="One sentence on what was found and what to do next.")
     center: GeoPoint = Field(description="Where distance_m is measured from: the bias point, else the city centre.")
@@ -274,6 +275,7 @@ class MapImage(WireModel):
 
 StreetKind = Literal["major", "street", "path"]
 MAX_STREET_POINTS = 8000  # coordinates in one street map: enough for a few km² of city, small for a view to draw
+MAX_STREET_BYTES = 40_000  # JSON of one street map: a route's box keeps its paths, the whole city its roads
 
 
 class StreetLine(WireModel):
@@ -296,7 +298,8 @@ class StreetMap(WireModel):
     streets: list[StreetLine] = Field(description="Lines touching the box: major roads first, then streets, paths.")
     points: int = Field(description="Coordinates in all the polylines together.")
     left_out: list[StreetKind] = Field(
-        description=f"Kinds not included because the box holds more than {MAX_STREET_POINTS} points (ask for a "
-        "smaller box to get them); empty when everything is there."
+        description=f"Kinds not included because the box holds more than {MAX_STREET_BYTES // 1000} KB of lines or "
+        f"{MAX_STREET_POINTS} points: paths first, then streets (ask for a smaller box, e.g. around the route, to "
+        "get them); empty when everything is there."
     )
     attribution: str = Field(description="Map data credit to show with the drawing.")

@@ -14,6 +14,7 @@ leaves out whole kinds (paths, then streets), so a drawing is never a random hal
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from fastapi import APIRouter, Query
 from shared.arrays import unique_rows
 from shared.errors import InvalidInputError
 from shared.schemas.common import GeoPoint
-from shared.schemas.nav import MAX_STREET_POINTS, StreetKind, StreetLine, StreetMap
+from shared.schemas.nav import MAX_STREET_BYTES, MAX_STREET_POINTS, StreetKind, StreetLine, StreetMap
 
 from .ch import FloatArray
 from .graph import MAJOR, RoadNetwork
@@ -35,6 +36,7 @@ from .routing import Router, encode_polyline, simplify
 PATHS = {"pedestrian", "footway", "path", "cycleway", "steps", "track", "corridor", "platform", "bridleway"}
 KINDS: tuple[StreetKind, ...] = ("major", "street", "path")
 TOLERANCE_M = 2.0  # Douglas–Peucker tolerance: below what a street map at city scale shows
+ENVELOPE = 400  # bytes of an answer's JSON besides its lines (corners, counts, left_out, attribution): at most
 
 
 def kind_of(road_class: str) -> StreetKind:
@@ -54,28 +56,39 @@ class Line:
     lng: FloatArray
 
 
-def chains(edges: list[tuple[int, int]]) -> list[list[int]]:
-    """Node sequences covering every edge once, broken only where a street forks or ends (degree ≠ 2)."""
+def chains(edges: list[tuple[int, int]], x: FloatArray, y: FloatArray) -> list[list[int]]:
+    """Node sequences (strokes) covering every edge once. A stroke starts at a dead end or a fork (odd degree)
+    and goes on through every junction along the straightest edge not yet used, so it ends only where nothing is
+    left: a mesh of footways becomes a few long strokes rather than one line per stretch between crossings."""
     touching: dict[int, list[int]] = defaultdict(list)
     for i, (u, v) in enumerate(edges):
         touching[u].append(i)
         touching[v].append(i)
     used = [False] * len(edges)
 
+    def heading(a: int, b: int) -> float:
+        return math.atan2(float(y[b] - y[a]), float(x[b] - x[a]))
+
+    def turn(node: int, edge: int, ahead: float) -> float:
+        u, v = edges[edge]
+        angle = abs(heading(node, v if u == node else u) - ahead) % math.tau
+        return min(angle, math.tau - angle)
+
     def walk(node: int, edge: int) -> list[int]:
         nodes = [node]
         while True:
             used[edge] = True
             u, v = edges[edge]
-            node = v if u == node else u
+            prev, node = node, v if u == node else u
             nodes.append(node)
-            nxt = [e for e in touching[node] if not used[e]] if len(touching[node]) == 2 else []
+            nxt = [e for e in touching[node] if not used[e]]
             if not nxt:
                 return nodes
-            edge = nxt[0]
+            ahead = heading(prev, node)
+            edge = min(nxt, key=lambda e: turn(node, e, ahead))
 
-    out = [walk(node, e) for node, es in touching.items() if len(es) != 2 for e in es if not used[e]]
-    out += [walk(edges[e][0], e) for e in range(len(edges)) if not used[e]]  # closed loops (a square's ring)
+    out = [walk(node, e) for node, es in touching.items() if len(es) % 2 for e in es if not used[e]]
+    out += [walk(edges[e][0], e) for e in range(len(edges)) if not used[e]]  # what is left is rings (a square's)
     return out
 
 
@@ -94,7 +107,7 @@ def street_lines(network: RoadNetwork) -> list[Line]:
     lines: list[Line] = []
     for (c, n), edges in groups.items():
         road_class = network.classes[c]
-        for nodes in chains(edges):
+        for nodes in chains(edges, network.x, network.y):
             pts = [(float(network.lat[i]), float(network.lng[i])) for i in nodes]
             xy = [(float(network.x[i]), float(network.y[i])) for i in nodes]
             keep = [nodes[k] for k in simplify(pts, xy, TOLERANCE_M)]
@@ -108,16 +121,14 @@ class StreetIndex:
     def __init__(self, network: RoadNetwork, router: Router) -> None:
         self.network = network
         self.router = router
-        self._lines: list[Line] | None = None
-        self._boxes: FloatArray | None = None  # per line: south, west, north, east
+        self._lines: Lines | None = None
         self._lock = threading.Lock()
 
-    def lines(self) -> tuple[list[Line], FloatArray]:
+    def lines(self) -> Lines:
         with self._lock:
-            if self._lines is None or self._boxes is None:
-                self._lines = street_lines(self.network)
-                self._boxes = np.array([[ln.lat.min(), ln.lng.min(), ln.lat.max(), ln.lng.max()] for ln in self._lines])
-            return self._lines, self._boxes
+            if self._lines is None:
+                self._lines = Lines(street_lines(self.network))
+            return self._lines
 
     def within(self, south: float, west: float, north: float, east: float) -> StreetMap:
         if not (south < north and west < east):
@@ -126,41 +137,79 @@ class StreetIndex:
                 "Give the south-west corner first: min_lat < max_lat and min_lng < max_lng.",
                 field="min_lat",
             )
-        lines, boxes = self.lines()
+        index = self.lines()
         s0, w0, n0, e0 = self.network.bounds
-        found: dict[StreetKind, list[StreetLine]] = {kind: [] for kind in KINDS}
+        hits: list[tuple[int, list[int]]] = []  # per district (tile) the box touches: the lines touching it
+        size: dict[StreetKind, int] = dict.fromkeys(KINDS, 0)  # JSON bytes of each kind's lines, estimated
         points: dict[StreetKind, int] = dict.fromkeys(KINDS, 0)
         for tile in range(len(self.router.shifts())):
             dlat, dlng, _, _ = self.router.offset(tile)
             s, w, n, e = south - dlat, west - dlng, north - dlat, east - dlng  # the box in the real city's frame
             if s > n0 or n < s0 or w > e0 or e < w0:
                 continue
-            suffix = self.router.suffix(tile)
-            hit = (boxes[:, 0] <= n) & (boxes[:, 2] >= s) & (boxes[:, 1] <= e) & (boxes[:, 3] >= w)
-            for i in np.flatnonzero(hit).tolist():
-                ln = lines[i]
-                pts = list(zip((ln.lat + dlat).tolist(), (ln.lng + dlng).tolist(), strict=True))
-                name = ln.name + suffix if ln.name else ""
-                found[ln.kind].append(StreetLine(name=name, road_class=ln.road_class, kind=ln.kind,
-                                                 polyline=encode_polyline(pts)))  # fmt: skip
-                points[ln.kind] += len(pts)
-        streets: list[StreetLine] = []
-        left_out: list[StreetKind] = []
-        total = 0
+            b = index.boxes
+            touching = np.flatnonzero((b[:, 0] <= n) & (b[:, 2] >= s) & (b[:, 1] <= e) & (b[:, 3] >= w))
+            hits.append((tile, touching.tolist()))
+            extra = len(self.router.suffix(tile).encode())  # a district's names are longer: 'Annankatu, Töölö'
+            for k, kind in enumerate(KINDS):
+                of_kind = touching[index.kind[touching] == k]
+                size[kind] += int(index.size[of_kind].sum()) + extra * int(index.named[of_kind].sum())
+                points[kind] += int(index.points[of_kind].sum())
+        kept: list[StreetKind] = []  # the kinds that fit, most important first: never a part of a kind
+        total_size = total_points = 0
         for kind in KINDS:
-            if left_out or total + points[kind] > MAX_STREET_POINTS:
-                left_out.append(kind)
-                continue
-            streets += found[kind]
-            total += points[kind]
-        return StreetMap(
-            south_west=GeoPoint(lat=south, lng=west),
-            north_east=GeoPoint(lat=north, lng=east),
-            streets=streets,
-            points=total,
-            left_out=left_out,
-            attribution=ATTRIBUTION,
+            if total_size + size[kind] > MAX_STREET_BYTES - ENVELOPE or total_points + points[kind] > MAX_STREET_POINTS:
+                break
+            kept.append(kind)
+            total_size += size[kind]
+            total_points += points[kind]
+        found: dict[StreetKind, list[StreetLine]] = {kind: [] for kind in KINDS}
+        for tile, hit in hits:
+            dlat, dlng, _, _ = self.router.offset(tile)
+            suffix = self.router.suffix(tile)
+            for i in hit:
+                ln = index.lines[i]
+                if ln.kind not in kept:
+                    continue
+                polyline = index.polylines[i]
+                if tile:
+                    polyline = encode_polyline(
+                        list(zip((ln.lat + dlat).tolist(), (ln.lng + dlng).tolist(), strict=True))
+                    )
+                name = ln.name + suffix if ln.name else ""
+                found[ln.kind].append(StreetLine(name=name, road_class=ln.road_class, kind=ln.kind, polyline=polyline))
+        while True:  # the estimate is exact in the real city; a district's shifted polylines may differ by a byte
+            answer = StreetMap(
+                south_west=GeoPoint(lat=south, lng=west),
+                north_east=GeoPoint(lat=north, lng=east),
+                streets=[line for kind in kept for line in found[kind]],
+                points=sum(points[kind] for kind in kept),
+                left_out=[kind for kind in KINDS if kind not in kept],
+                attribution=ATTRIBUTION,
+            )
+            if not kept or len(answer.model_dump_json().encode()) <= MAX_STREET_BYTES:
+                return answer
+            kept.pop()
+
+
+class Lines:
+    """Every line of a network with what the filter and the size budget need, as arrays in line order."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.boxes: FloatArray = np.array([[ln.lat.min(), ln.lng.min(), ln.lat.max(), ln.lng.max()] for ln in lines])
+        self.polylines = [encode_polyline(list(zip(ln.lat.tolist(), ln.lng.tolist(), strict=True))) for ln in lines]
+        self.kind = np.array([KINDS.index(ln.kind) for ln in lines], dtype=np.int8)
+        self.named = np.array([bool(ln.name) for ln in lines])
+        self.points = np.array([len(ln.lat) for ln in lines], dtype=np.int64)
+        self.size = np.array(  # each line's bytes in the answer's JSON, with the comma after it
+            [json_size(ln, p) + 1 for ln, p in zip(lines, self.polylines, strict=True)], dtype=np.int64
         )
+
+
+def json_size(line: Line, polyline: str) -> int:
+    street = StreetLine(name=line.name, road_class=line.road_class, kind=line.kind, polyline=polyline)
+    return len(street.model_dump_json().encode())
 
 
 def streets_router(network: RoadNetwork, router: Router) -> APIRouter:
