@@ -50,7 +50,7 @@ from shared.schemas.common import GeoPoint
 from shared.text import fold
 
 Status = Literal["confident", "ambiguous", "not_found"]
-Reason = Literal["match", "chain", "category", "tie", "weak", "nothing", "city"]
+Reason = Literal["match", "chain", "category", "tie", "weak", "nothing", "city", "number"]  # number: see the service
 
 CONFIDENT = 0.8  # the best candidate's score must reach this …
 MARGIN = 0.08  # … and beat the next distinct candidate by this much
@@ -264,6 +264,7 @@ class Verdict:
     categories: list[str] = field(default_factory=list)
     branches: int = 0  # chain: how many places share the winning name
     total: int = -1  # how many candidates there are (a category's places on the map), listed or not
+    note: str = ""  # number: what the street lacks, e.g. 'Mannerheimintie has no number 99999 on the map: …'
 
     def __post_init__(self) -> None:
         if self.total < 0:

@@ -79,7 +79,8 @@ from .transit import Transit, TransitPlan
 
 COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 HOUSE = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s?[a-zA-Z]?(?:\s?[-–]\s?\d+)?)$")
-STREET_NOISE = re.compile(r"\b\d{5}\b|赫尔辛基|芬兰")  # postcodes and the city's Chinese name around a street address
+STREET_NOISE = re.compile(r"赫尔辛基|芬兰")  # the city's Chinese name around a street address
+POSTCODE = re.compile(r"\d{5}")  # a word that is a postcode ('00100'), unless it is the only number (see _house)
 ID_LIKE = re.compile(r"^(plc|adr|stp)_\w+$")
 MAX_MATRIX = 10
 MAX_FORECAST_DAYS = 14
@@ -116,6 +117,16 @@ def parse_point(lat: float, lng: float, field: str) -> GeoPoint:
             field=field,
         )
     return require_in_city(GeoPoint(lat=lat, lng=lng), field)
+
+
+@dataclass
+class HouseMatch:
+    """A query read as 'street number': the addresses it may mean and, when no street read has that number, what
+    the best-spelled street lacks (``missing``, e.g. 'Mannerheimintie has no number 99999 on the map: its numbers
+    run 1–24'), so the answer says so instead of taking the street for the address."""
+
+    candidates: list[Scored]
+    missing: str = ""
 
 
 @dataclass
@@ -450,7 +461,10 @@ class NavService:
                 message=f"{raw!r} means the account's {word} address, and none is labelled {word.title()}: give the "
                 "street address or place instead, or save the address first (food_save_address).",
             ), None  # fmt: skip
-        verdict = self.geocoder.lookup(raw, near, center, extra=self._house_candidates(raw), limit=limit)
+        house = self._house(raw)
+        verdict = self._number_missing(
+            self.geocoder.lookup(raw, near, center, extra=house.candidates, limit=limit), house
+        )
         found = [self._candidate(s) for s in verdict.candidates[:limit]]
         message = self._verdict_message(raw, verdict, found, near is not None)
         return GeocodeResult(query=raw, status=verdict.status, center=center, candidates=found,
@@ -480,6 +494,12 @@ class NavService:
                             f"the bias point (nearest first). {pick}.")  # fmt: skip
                 return (f"Ambiguous: {v.branches} places are called {found[0].name}. {pick}, or give near_lat/near_lng "
                         "to take the nearest.")  # fmt: skip
+            if v.reason == "number":
+                street = any(c.kind == "street" for c in found)
+                return (f"Ambiguous: {v.note}, so {q!r} is not an address there; the nearest numbers"
+                        f"{' and the street' if street else ''} are listed. Ask the user which is meant (the number "
+                        f"may be wrong), then pass its id{' (a street: its lat,lng)' if street else ''}; never assume "
+                        "the first.")  # fmt: skip
             if v.reason == "tie":
                 names = " and ".join(c.name for c in found[:2])
                 return f"Ambiguous: {names} match {q!r} about equally well. {pick}, or add a word (street, kind)."
@@ -499,14 +519,23 @@ class NavService:
         return Scored(target, score, exact=score >= 1)
 
     def _house_candidates(self, raw: str) -> list[Scored]:
-        """'Street 12' read as a street address: the number on the closest-spelled streets, else its neighbours."""
+        return self._house(raw).candidates
+
+    def _house(self, raw: str) -> HouseMatch:
+        """'Street 12' read as a street address: the number on the closest-spelled streets, else its neighbours
+        (and what the street lacks). Five digits are a postcode ('Fabianinkatu 39, 00100'), but not when they are
+        the only number after the street and no postcode of the city (those start with 0): 'Mannerheimintie
+        99999' asks for a house number, which must not be dropped so the street passes for the address."""
         text, where = self._split_district(raw)
-        text = " ".join(w for w in STREET_NOISE.sub(" ", text).replace(",", " ").split() if fold(w) not in CITY_WORDS)
-        m = HOUSE.match(text)
+        words = [w for w in STREET_NOISE.sub(" ", text).replace(",", " ").split() if fold(w) not in CITY_WORDS]
+        m = HOUSE.match(" ".join(w for w in words if not POSTCODE.fullmatch(w)))
+        if not m and words and POSTCODE.fullmatch(words[-1]) and not words[-1].startswith("0"):
+            m = HOUSE.match(" ".join(words))
         if not m:
-            return []
+            return HouseMatch([])
         number = m.group("number").replace(" ", "").lower()
         out: list[Scored] = []
+        missing: list[str] = []
         tile = where.number if where else 0
         streets = self._streets.get(tile, {})
         for key, score, _ in process.extract(name_key(m.group("street")), self._street_keys.get(tile, []),
@@ -519,7 +548,21 @@ class NavService:
             digits = int(re.match(r"\d+", number).group())  # type: ignore[union-attr]  # HOUSE numbers start with digits
             for a in sorted(rows, key=functools.partial(_number_gap, want=digits))[:2]:
                 out.append(self._address_scored(a, score / 100 * 0.6))
-        return out
+            street = rows[0].street + (f", {where.district}" if where else "")
+            missing.append(f"{street} has no number {clip(m.group('number').strip(), 12)} on the map: {_numbers(rows)}")
+        found = any(s.exact for s in out)
+        return HouseMatch(out, "" if found or not missing else missing[0])
+
+    def _number_missing(self, verdict: Verdict, house: HouseMatch) -> Verdict:
+        """A street address whose number the street lacks is not found as given, whatever else matched (the street
+        itself, exactly: 'Mannerheimintie 99999'): ambiguous, the street's nearest numbers first, then the rest."""
+        if not house.missing or verdict.status == "not_found" or not verdict.candidates:
+            return verdict
+        if verdict.candidates[0].target.kind not in ("address", "street"):
+            return verdict  # a place whose name ends in a number, matched as such
+        nearest = {id(s) for s in house.candidates}
+        ranked = sorted(verdict.candidates, key=lambda s: id(s) not in nearest)  # stable: each part keeps its order
+        return Verdict("ambiguous", "number", ranked, note=house.missing)
 
     def _split_district(self, raw: str) -> tuple[str, Tile | None]:
         """'Mannerheimintie 5, Kallio' → ('Mannerheimintie 5', Kallio's tile): in a grown city every district has
@@ -625,7 +668,10 @@ class NavService:
             example = first.id or f"{first.location.lat:.5f},{first.location.lng:.5f}"
             raise InvalidInputError(
                 f"{role} {clip(raw)!r} is ambiguous ({_why(verdict)}), so no route was planned. Candidates: {options}.",
-                f"Pass the id of the one meant as {role} (e.g. {role}={example!r}), or make the text specific.",
+                f"Ask the user which address is meant (the house number may be wrong), then pass its id as {role} "
+                f"(e.g. {role}={example!r})."
+                if verdict is not None and verdict.reason == "number"
+                else f"Pass the id of the one meant as {role} (e.g. {role}={example!r}), or make the text specific.",
                 field=role,
             )
         top = found.candidates[0]
@@ -919,7 +965,17 @@ def _why(verdict: Verdict | None) -> str:
         return "it names a kind of place, not one place"
     if verdict.reason == "tie":
         return "several places match it about equally well"
+    if verdict.reason == "number":
+        return verdict.note
     return "nothing matches it confidently"
+
+
+def _numbers(rows: list[AddressRecord]) -> str:
+    """Which house numbers a street has, in a few words: 'its numbers run 1–24'."""
+    found = sorted({int(m.group()) for a in rows if (m := re.match(r"\d+", a.housenumber))})
+    if len(found) == 1:
+        return f"its only number is {found[0]}"
+    return f"its numbers run {found[0]}–{found[-1]}" if found else "it has no numbered addresses"
 
 
 def _number_gap(row: AddressRecord, want: int) -> int:
