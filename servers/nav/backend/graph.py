@@ -20,10 +20,11 @@ import json
 import logging
 import math
 import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -139,7 +140,7 @@ class RoadNetwork:
     lng: FloatArray
     names: list[str]
     classes: list[str]
-    modes: dict[str, ModeGraph]
+    modes: Mapping[str, ModeGraph]
     x: FloatArray
     y: FloatArray
     lat0: float
@@ -168,6 +169,40 @@ def _speed_kmh(mode: Mode, cls: str, limit: int) -> float:
     return BIKE_SPEED.get(cls, BIKE_DEFAULT)
 
 
+MODE_FLAGS: dict[Mode, tuple[int, int]] = {
+    "driving": (CAR_FWD, CAR_BWD),
+    "walking": (FOOT, FOOT),
+    "cycling": (BIKE_FWD, BIKE_BWD),
+}
+
+
+class LazyModes(Mapping[str, ModeGraph]):
+    """Each mode's graph, built the first time it is asked for: a server's first route (walking, say) then waits
+    for its own mode only, not the other two, and a server that never drives never holds the driving graph."""
+
+    def __init__(self, build: Callable[[Mode], ModeGraph]) -> None:
+        self._build = build
+        self._built: dict[str, ModeGraph] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, mode: str) -> ModeGraph:
+        found = self._built.get(mode)
+        if found is not None:
+            return found
+        if mode not in MODE_FLAGS:
+            raise KeyError(mode)
+        with self._lock:  # routes run on a thread pool: two first routes of one mode build it once
+            if mode not in self._built:
+                self._built[mode] = self._build(cast(Mode, mode))
+            return self._built[mode]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MODE_FLAGS)
+
+    def __len__(self) -> int:
+        return len(MODE_FLAGS)
+
+
 def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwork:
     with gzip.open(fixtures_dir / "nav" / "roads.json.gz", "rt", encoding="utf-8") as fh:
         raw = json.load(fh)
@@ -179,13 +214,9 @@ def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwo
     classes: list[str] = raw["classes"]
     seg = np.array(raw["segments"], dtype=np.int64)
     a, b, length_dm, cls, name, flags, limit = seg.T
-    modes: dict[str, ModeGraph] = {}
-    masks: dict[Mode, tuple[int, int]] = {
-        "driving": (CAR_FWD, CAR_BWD),
-        "walking": (FOOT, FOOT),
-        "cycling": (BIKE_FWD, BIKE_BWD),
-    }
-    for mode, (fwd_bit, bwd_bit) in masks.items():
+
+    def build(mode: Mode) -> ModeGraph:
+        fwd_bit, bwd_bit = MODE_FLAGS[mode]
         fwd, bwd = (flags & fwd_bit) > 0, (flags & bwd_bit) > 0
         tail = np.concatenate([a[fwd], b[bwd]])
         head = np.concatenate([b[fwd], a[bwd]])
@@ -207,7 +238,8 @@ def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwo
         ordered = keys[by_key]
         first = run_starts(ordered)
         snap_nodes = largest_component(n, tail, head)
-        modes[mode] = ModeGraph(
+        log.info("%s graph: %d edges, %d nodes in the main component", mode, len(tail), len(snap_nodes))
+        return ModeGraph(
             mode=mode,
             n=n,
             tail=tail,
@@ -225,5 +257,7 @@ def load_network(fixtures_dir: Path, cache_dir: Path | None = None) -> RoadNetwo
             classes=classes,
             shipped=fixtures_dir / "nav" / "ch",
         )
-        log.info("%s graph: %d edges, %d nodes in the main component", mode, len(tail), len(snap_nodes))
-    return RoadNetwork(lat=lat, lng=lng, names=raw["names"], classes=classes, modes=modes, x=x, y=y, lat0=lat0)
+
+    return RoadNetwork(
+        lat=lat, lng=lng, names=raw["names"], classes=classes, modes=LazyModes(build), x=x, y=y, lat0=lat0
+    )
