@@ -32,15 +32,20 @@ def service_radius_m(scale: int = 1) -> float:
     return max(SERVICE_RADIUS_M, radius_m(scale) + 1000)
 
 
-def require_in_city(point: GeoPoint, field: str = "lat/lng", *, scale: int = 1) -> GeoPoint:
+def require_in_city(point: GeoPoint, field: str = "lat/lng", *, scale: int = 1, instead: str = "") -> GeoPoint:
     """Refuse points that are valid coordinates but nowhere near the service area (of a sandbox grown ``scale``×:
-    pass ``Sandbox.scale``, so a grown district's addresses are in the city)."""
+    pass ``Sandbox.scale``, so a grown district's addresses are in the city).
+
+    ``instead`` names what else the calling tool accepts in place of the point, in that tool's terms (e.g. "an
+    address: a street and number or a saved address's label, with lat and lng 0"); the hint offers nothing else, so
+    it never suggests an argument the tool does not have."""
     far = haversine_m(point, CITY_CENTRE)
     if far > service_radius_m(scale):
+        other = f", or {instead}" if instead else ""
         raise InvalidInputError(
             f"{field} ({point.lat:.5f}, {point.lng:.5f}) is {far / 1000:,.0f} km from {CITY_NAME}, "
             "outside the service area.",
-            f"Use a point in central {CITY_NAME} (around lat 60.17, lng 24.94), or a saved address id.",
+            f"Use a point in central {CITY_NAME} (around lat 60.17, lng 24.94){other}.",
             field=field,
         )
     return point

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from shared.kit.client import BackendClient, seg
+from shared.schemas.common import IdParam
 from shared.schemas.food import (
     CancelOrder,
     CancelQuote,
@@ -22,6 +23,10 @@ from shared.schemas.food import (
     RestaurantPage,
     SortKey,
 )
+
+# The id parameters of the food tools: a refusal names the one that was wrong and where a right id comes from.
+RESTAURANT_ID = IdParam("restaurant_id", "rst", "food_search_restaurants")
+ORDER_ID = IdParam("order_id", "ord", "food_place_order or food_list_orders")
 
 
 class FoodClient(BackendClient):
@@ -55,7 +60,10 @@ class FoodClient(BackendClient):
 
     async def get_restaurant(self, restaurant_id: str, address_id: str = "") -> RestaurantDetail:
         return await self.call(
-            "GET", f"/restaurants/{seg(restaurant_id)}", RestaurantDetail, params={"address_id": address_id}
+            "GET",
+            f"/restaurants/{seg(restaurant_id, RESTAURANT_ID)}",
+            RestaurantDetail,
+            params={"address_id": address_id},
         )
 
     async def cuisines(self) -> CuisineList:
@@ -94,13 +102,17 @@ class FoodClient(BackendClient):
         return await self.call("GET", "/orders", OrderPage, params={"status": status, "limit": limit, "cursor": cursor})
 
     async def get_order(self, order_id: str) -> Order:
-        return await self.call("GET", f"/orders/{seg(order_id)}", Order)
+        return await self.call("GET", f"/orders/{seg(order_id, ORDER_ID)}", Order)
 
     async def quote_cancel(self, order_id: str) -> CancelQuote:
-        return await self.call("POST", f"/orders/{seg(order_id)}/cancel/quote", CancelQuote, repeatable=True)
+        return await self.call("POST", f"/orders/{seg(order_id, ORDER_ID)}/cancel/quote", CancelQuote, repeatable=True)
 
     async def cancel_order(self, order_id: str, confirmation_token: str, reason: str = "") -> Order:
         body = CancelOrder(confirmation_token=confirmation_token, reason=reason)
         return await self.call(
-            "POST", f"/orders/{seg(order_id)}/cancel", Order, json=body.model_dump(), idempotency_key=confirmation_token
+            "POST",
+            f"/orders/{seg(order_id, ORDER_ID)}/cancel",
+            Order,
+            json=body.model_dump(),
+            idempotency_key=confirmation_token,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.kit.client import SAME_HOLD_AGAIN, BackendClient, seg
+from shared.schemas.common import IdParam
 from shared.schemas.movies import (
     CinemaPage,
     ConfirmRequest,
@@ -25,6 +26,12 @@ from shared.schemas.movies import (
     ShowtimeSort,
 )
 
+# The id parameters of the movies tools: a refusal names the one that was wrong and where a right id comes from.
+MOVIE_ID = IdParam("movie_id", "mov", "movies_search_movies")
+SHOWTIME_ID = IdParam("showtime_id", "sht", "movies_find_showtimes")
+HOLD_ID = IdParam("hold_id", "hld", "movies_hold_seats")
+ORDER_ID = IdParam("order_id", "mvo", "movies_list_orders")
+
 
 class MoviesClient(BackendClient):
     vertical = "movies"
@@ -42,7 +49,7 @@ class MoviesClient(BackendClient):
         return await self.call("GET", "/movies", FilmPage, params=params)
 
     async def get_movie(self, movie_id: str) -> FilmDetail:
-        return await self.call("GET", f"/movies/{seg(movie_id)}", FilmDetail)
+        return await self.call("GET", f"/movies/{seg(movie_id, MOVIE_ID)}", FilmDetail)
 
     async def search_cinemas(
         self, *, address: str = "", lat: float = 0, lng: float = 0, limit: int = 10, cursor: str = ""
@@ -85,7 +92,7 @@ class MoviesClient(BackendClient):
         return await self.call("GET", "/showtimes", ShowtimePage, params=params)
 
     async def seat_map(self, showtime_id: str) -> MovieSeatMap:
-        return await self.call("GET", f"/showtimes/{seg(showtime_id)}/seatmap", MovieSeatMap)
+        return await self.call("GET", f"/showtimes/{seg(showtime_id, SHOWTIME_ID)}/seatmap", MovieSeatMap)
 
     async def hold_seats(self, body: HoldRequest) -> MovieHold:
         return await self.call(
@@ -93,7 +100,7 @@ class MoviesClient(BackendClient):
         )
 
     async def release_hold(self, hold_id: str) -> MovieHold:
-        return await self.call("POST", f"/holds/{seg(hold_id)}/release", MovieHold)
+        return await self.call("POST", f"/holds/{seg(hold_id, HOLD_ID)}/release", MovieHold)
 
     async def quote_purchase(self, hold_id: str) -> PurchaseQuote:
         body = PurchaseQuoteRequest(hold_id=hold_id)
@@ -105,7 +112,7 @@ class MoviesClient(BackendClient):
         body = ConfirmRequest(confirmation_token=confirmation_token)
         return await self.call(
             "POST",
-            f"/holds/{seg(hold_id)}/purchase",
+            f"/holds/{seg(hold_id, HOLD_ID)}/purchase",
             MovieOrder,
             json=body.model_dump(),
             idempotency_key=confirmation_token,
@@ -115,13 +122,13 @@ class MoviesClient(BackendClient):
         return await self.call("GET", "/orders", OrderPage, params={"status": status, "limit": limit, "cursor": cursor})
 
     async def get_order(self, order_id: str) -> MovieOrder:
-        return await self.call("GET", f"/orders/{seg(order_id)}", MovieOrder)
+        return await self.call("GET", f"/orders/{seg(order_id, ORDER_ID)}", MovieOrder)
 
     async def quote_refund(self, order_id: str, seat_ids: list[str] | None = None) -> RefundQuote:
         body = RefundQuoteRequest(seat_ids=seat_ids or [])
         return await self.call(
             "POST",
-            f"/orders/{seg(order_id)}/refund/quote",
+            f"/orders/{seg(order_id, ORDER_ID)}/refund/quote",
             RefundQuote,
             json=body.model_dump(mode="json"),
             repeatable=True,
@@ -131,7 +138,7 @@ class MoviesClient(BackendClient):
         body = RefundConfirm(confirmation_token=confirmation_token, seat_ids=seat_ids)
         return await self.call(
             "POST",
-            f"/orders/{seg(order_id)}/refund",
+            f"/orders/{seg(order_id, ORDER_ID)}/refund",
             MovieOrder,
             json=body.model_dump(),
             idempotency_key=confirmation_token,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.kit.client import BackendClient, seg
+from shared.schemas.common import IdParam
 from shared.schemas.nav import (
     GeocodeResult,
     MapImage,
@@ -19,6 +20,8 @@ from shared.schemas.nav import (
     StreetMap,
     WeatherResult,
 )
+
+PLACE_ID = IdParam("place_id", "plc", "nav_search_places or nav_geocode")
 
 
 class NavClient(BackendClient):
@@ -56,7 +59,7 @@ class NavClient(BackendClient):
         return await self.call("GET", "/places", PlacePage, params=params)
 
     async def get_place(self, place_id: str) -> PlaceDetail:
-        return await self.call("GET", f"/places/{seg(place_id)}", PlaceDetail)
+        return await self.call("GET", f"/places/{seg(place_id, PLACE_ID)}", PlaceDetail)
 
     async def route(self, body: RouteRequest) -> RouteResult:
         return await self.call("POST", "/routes", RouteResult, json=body.model_dump(mode="json"), repeatable=True)

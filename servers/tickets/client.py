@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.kit.client import SAME_HOLD_AGAIN, BackendClient, seg
+from shared.schemas.common import IdParam
 from shared.schemas.tickets import (
     Attendee,
     AttendeeInput,
@@ -23,6 +24,12 @@ from shared.schemas.tickets import (
     RefundQuoteRequest,
     SeatMap,
 )
+
+# The id parameters of the tickets tools: a refusal names the one that was wrong and where a right id comes from.
+EVENT_ID = IdParam("event_id", "evt", "tickets_search_events")
+SESSION_ID = IdParam("session_id", "ses", "tickets_get_event (sessions[].id)")
+HOLD_ID = IdParam("hold_id", "hld", "tickets_hold_seats")
+ORDER_ID = IdParam("order_id", "tko", "tickets_list_orders")
 
 
 class TicketsClient(BackendClient):
@@ -63,16 +70,18 @@ class TicketsClient(BackendClient):
         return await self.call("GET", "/events", EventPage, params=params)
 
     async def get_event(self, event_id: str) -> EventDetail:
-        return await self.call("GET", f"/events/{seg(event_id)}", EventDetail)
+        return await self.call("GET", f"/events/{seg(event_id, EVENT_ID)}", EventDetail)
 
     async def seat_map(self, session_id: str, section: str = "") -> SeatMap:
-        return await self.call("GET", f"/sessions/{seg(session_id)}/seatmap", SeatMap, params={"section": section})
+        return await self.call(
+            "GET", f"/sessions/{seg(session_id, SESSION_ID)}/seatmap", SeatMap, params={"section": section}
+        )
 
     async def hold_seats(self, body: HoldRequest) -> Hold:
         return await self.call("POST", "/holds", Hold, json=body.model_dump(mode="json"), if_unsure=SAME_HOLD_AGAIN)
 
     async def release_hold(self, hold_id: str) -> Hold:
-        return await self.call("POST", f"/holds/{seg(hold_id)}/release", Hold)
+        return await self.call("POST", f"/holds/{seg(hold_id, HOLD_ID)}/release", Hold)
 
     async def quote_purchase(self, body: PurchaseQuoteRequest) -> PurchaseQuote:
         return await self.call(
@@ -82,25 +91,37 @@ class TicketsClient(BackendClient):
     async def purchase(self, hold_id: str, confirmation_token: str, attendee_ids: list[str]) -> Order:
         body = PurchaseConfirm(confirmation_token=confirmation_token, attendee_ids=attendee_ids)
         return await self.call(
-            "POST", f"/holds/{seg(hold_id)}/purchase", Order, json=body.model_dump(), idempotency_key=confirmation_token
+            "POST",
+            f"/holds/{seg(hold_id, HOLD_ID)}/purchase",
+            Order,
+            json=body.model_dump(),
+            idempotency_key=confirmation_token,
         )
 
     async def list_orders(self, status: OrderFilter = "any", limit: int = 5, cursor: str = "") -> OrderPage:
         return await self.call("GET", "/orders", OrderPage, params={"status": status, "limit": limit, "cursor": cursor})
 
     async def get_order(self, order_id: str) -> Order:
-        return await self.call("GET", f"/orders/{seg(order_id)}", Order)
+        return await self.call("GET", f"/orders/{seg(order_id, ORDER_ID)}", Order)
 
     async def quote_refund(self, order_id: str, ticket_ids: list[str]) -> RefundQuote:
         body = RefundQuoteRequest(ticket_ids=ticket_ids)
         return await self.call(
-            "POST", f"/orders/{seg(order_id)}/refund/quote", RefundQuote, json=body.model_dump(), repeatable=True
+            "POST",
+            f"/orders/{seg(order_id, ORDER_ID)}/refund/quote",
+            RefundQuote,
+            json=body.model_dump(),
+            repeatable=True,
         )
 
     async def refund(self, order_id: str, confirmation_token: str, ticket_ids: list[str]) -> Order:
         body = RefundConfirm(confirmation_token=confirmation_token, ticket_ids=ticket_ids)
         return await self.call(
-            "POST", f"/orders/{seg(order_id)}/refund", Order, json=body.model_dump(), idempotency_key=confirmation_token
+            "POST",
+            f"/orders/{seg(order_id, ORDER_ID)}/refund",
+            Order,
+            json=body.model_dump(),
+            idempotency_key=confirmation_token,
         )
 
     async def list_attendees(self) -> AttendeeList:

@@ -259,7 +259,9 @@ class Accounts:
                     f"Could not find '{street} {number}' in Helsinki.",
                     "Check the spelling, or pass lat and lng of the entrance.",
                 )
-        require_in_city(location, scale=self.scale)
+        require_in_city(
+            location, scale=self.scale, instead="lat and lng 0 to look up the street and housenumber in Helsinki"
+        )
         key = fold_label(label)
         with session_scope(self.engine) as session:
             self.take_turn(session, user_id)  # one writer per user: a label is saved once

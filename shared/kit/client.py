@@ -50,7 +50,7 @@ from shared.kit.identity import acting_user
 from shared.kit.settings import IN_PROCESS_HOST, Settings
 from shared.kit.signing import ServiceKey
 from shared.schemas.account import Address, AddressInput, AddressList, Introspection, User, WalletStatement
-from shared.schemas.common import IDEMPOTENCY_HEADER
+from shared.schemas.common import IDEMPOTENCY_HEADER, IdParam, empty_id
 
 log = logging.getLogger(__name__)
 
@@ -240,9 +240,20 @@ def connect(settings: Settings, app: LazyApp | None) -> ProviderHTTP:
 ID_CHARS = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 
 
-def seg(value: str) -> str:
-    """A caller-supplied id as one URL path segment; '../x' and friends never reach another route."""
+def seg(value: str, param: IdParam | None = None) -> str:
+    """A caller-supplied id as one URL path segment; '../x' and friends never reach another route.
+
+    ``param`` (the tool's parameter, its ids' prefix and the tool returning them) lets the refusal name the argument
+    that was wrong and where a right one comes from, in the terms of the tool the model called."""
+    if param is not None and not value:
+        raise empty_id(*param)
     if not ID_CHARS.match(value) or value in (".", ".."):
+        if param is not None:
+            raise InvalidInputError(
+                f"{param.field} {shown(value)} is not a valid id: ids contain only letters, digits and '_'.",
+                f"Use an id ({param.prefix}_…) exactly as {param.source} returned it.",
+                field=param.field,
+            )
         raise InvalidInputError(
             f"{shown(value)} is not a valid id: ids contain only letters, digits and '_'.",
             "Use an id exactly as a previous tool returned it.",

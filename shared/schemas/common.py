@@ -7,7 +7,7 @@ import binascii
 import re
 import secrets
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -149,8 +149,28 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(6)}"
 
 
+class IdParam(NamedTuple):
+    """A tool's id parameter: its name, the prefix its ids start with and the tool that returns them."""
+
+    field: str
+    prefix: str
+    source: str
+
+
+def empty_id(field: str, prefix: str, source: str) -> InvalidInputError:
+    """The refusal of an id left empty: it names the parameter, the kind of id it takes and where one comes from
+    (a bare "'' is not a valid id" left the model to guess which of its arguments was meant)."""
+    return InvalidInputError(
+        f"{field} is empty: it takes an id starting with '{prefix}_'.",
+        f"Use an id returned by {source}.",
+        field=field,
+    )
+
+
 def check_id(value: str, prefix: str, *, field: str, source: str) -> str:
     """Reject ids of the wrong kind with a message that names where a right one comes from."""
+    if not value:
+        raise empty_id(field, prefix, source)
     if not value.startswith(f"{prefix}_") or len(value) <= len(prefix) + 1:
         raise InvalidInputError(
             f"{field} {shown(value)} is not a valid id: ids of this kind start with '{prefix}_'.",

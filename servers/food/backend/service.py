@@ -142,7 +142,11 @@ class FoodService:
         if address_id:
             return self.saved_address(session, user_id, address_id).location
         if lat or lng:
-            return require_in_city(GeoPoint(lat=lat, lng=lng), scale=self.scale)
+            return require_in_city(
+                GeoPoint(lat=lat, lng=lng),
+                scale=self.scale,
+                instead="address_id: a saved address's id from food_list_addresses (it wins over lat/lng)",
+            )
         default = self.accounts.default_address(session, user_id)
         if default is None:
             raise InvalidInputError(
@@ -472,7 +476,9 @@ class FoodService:
                 wanted = update.restaurant_id or (restaurant_id if update.from_order_id else "")
                 if not wanted:
                     raise InvalidInputError(
-                        "restaurant_id is required when setting items.", "Pass the id of the restaurant they are from."
+                        "restaurant_id is required when setting items.",
+                        "Pass the id (rst_…) of the restaurant they are from, as food_search_restaurants returned it.",
+                        field="restaurant_id",
                     )
                 rest = self.restaurant(wanted)
                 if lines and restaurant_id and restaurant_id != rest.id:
@@ -577,14 +583,14 @@ class FoodService:
     def _apply_items(
         self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate
     ) -> list[dict[str, object]]:
-        for entry in update.items:
+        for i, entry in enumerate(update.items):
             if entry.quantity < 0 or entry.quantity > MAX_QUANTITY:
                 raise InvalidInputError(
                     f"quantity {entry.quantity} for {entry.item_id} is out of range.",
                     f"Use 1–{MAX_QUANTITY} to set a quantity, or 0 to remove the line.",
                     field="quantity",
                 )
-            check_id(entry.item_id, "itm", field="item_id", source="food_get_restaurant")
+            check_id(entry.item_id, "itm", field=f"items[{i}].item_id", source="food_get_restaurant")
             found = self.catalog.items.get(entry.item_id)
             if found is None or found[0].id != rest.id:
                 raise NotFoundError(

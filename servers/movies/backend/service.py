@@ -66,6 +66,10 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
 }
 DAY_WORDS = {"today": 0, "今天": 0, "tonight": 0, "今晚": 0, "tomorrow": 1, "明天": 1, "后天": 2}
 SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
+PLACE_INSTEAD = (
+    "address: a street and number ('Kaivokatu 4') or a saved address by id or label ('Home'), with lat and lng 0"
+)
+"""What a place-taking movies tool accepts instead of a point outside the city (``require_in_city``)."""
 STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
 
 
@@ -293,7 +297,7 @@ class MoviesService:
         """Where distances are measured from: lat/lng, a saved address of the account (id, label, or 'home' /
         'work'), a street address, or a cinema's name."""
         if lat or lng:
-            point = require_in_city(GeoPoint(lat=lat, lng=lng))
+            point = require_in_city(GeoPoint(lat=lat, lng=lng), instead=PLACE_INSTEAD)
             return point, f"{lat:.5f}, {lng:.5f}"
         text = address.strip()
         if not text:
@@ -378,14 +382,24 @@ class MoviesService:
 
     # ----- showtimes -------------------------------------------------------------------
     def _day(self, value: str, now: datetime) -> date | None:
+        today = local(now).date()
         try:
-            return read_day(value, local(now).date(), DAY_WORDS)
+            day = read_day(value, today, DAY_WORDS)
         except ValueError as exc:
             raise InvalidInputError(
                 f"date {shown(value)} is not a date.",
                 "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today' or 'tomorrow', or '' for every day ahead.",
                 field="date",
             ) from exc
+        if day is not None and day < today:  # an empty page would not say why
+            raise InvalidInputError(
+                f"date {shown(value)} has passed: today is {today.isoformat()} ({today:%A}) in Helsinki, and only "
+                "upcoming showtimes are listed.",
+                f"Give today or a later day as YYYY-MM-DD (e.g. {today.isoformat()}), 'today' or 'tomorrow', or '' "
+                "for every day ahead.",
+                field="date",
+            )
+        return day
 
     def _languages(self, language: str) -> set[str] | None:
         text = language.strip()

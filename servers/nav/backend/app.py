@@ -84,7 +84,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
         near_lng: Annotated[float, Query(ge=-180, le=180)] = 0,
     ) -> Response:
         near = (
-            require_in_city(GeoPoint(lat=near_lat, lng=near_lng), "near_lat/near_lng")
+            require_in_city(GeoPoint(lat=near_lat, lng=near_lng), "near_lat/near_lng", instead="0 and 0 for no bias")
             if (near_lat or near_lng)
             else None
         )

@@ -116,7 +116,12 @@ def parse_point(lat: float, lng: float, field: str) -> GeoPoint:
             "lng 24.94), or pass a place id (plc_…) or an address.",
             field=field,
         )
-    return require_in_city(GeoPoint(lat=lat, lng=lng), field)
+    return require_in_city(
+        GeoPoint(lat=lat, lng=lng),
+        field,
+        instead="a place or street address in it, a place id (plc_…) or a "
+        "saved address (its adr_… id or label, e.g. 'Home')",
+    )
 
 
 @dataclass
@@ -254,7 +259,11 @@ class NavService:
         self, *, query: str, category: str, lat: float, lng: float, radius_m: int, open_now: bool, limit: int,
         cursor: str,
     ) -> PlacePage:  # fmt: skip
-        center = require_in_city(GeoPoint(lat=lat, lng=lng)) if (lat or lng) else CITY_CENTRE
+        center = (
+            require_in_city(GeoPoint(lat=lat, lng=lng), instead="0 and 0 for the centre")
+            if (lat or lng)
+            else CITY_CENTRE
+        )
         query = query.strip()
         if category and category not in self.categories:
             raise InvalidInputError(

@@ -277,8 +277,8 @@ class OrderDesk:
                 field="attendee_ids",
             )
         out = []
-        for aid in attendee_ids:
-            check_id(aid, "att", field="attendee_ids", source="tickets_list_attendees")
+        for i, aid in enumerate(attendee_ids):
+            check_id(aid, "att", field=f"attendee_ids[{i}]", source="tickets_list_attendees")
             att = session.get(AttendeeRow, aid)
             if att is None or att.user_id != user_id:
                 raise NotFoundError(
@@ -543,8 +543,8 @@ class OrderDesk:
         if ticket_ids:
             if len(set(ticket_ids)) != len(ticket_ids):
                 raise InvalidInputError("A ticket is listed twice.", "List each ticket id once.", field="ticket_ids")
-            for tid in ticket_ids:
-                check_id(tid, "tkt", field="ticket_ids", source="tickets_list_orders (tickets[].id)")
+            for i, tid in enumerate(ticket_ids):
+                check_id(tid, "tkt", field=f"ticket_ids[{i}]", source="tickets_list_orders (tickets[].id)")
                 if tid not in by_id:
                     raise NotFoundError(
                         f"Ticket {shown(tid)} is not part of order {order.id}.",

@@ -48,6 +48,8 @@ from .models import AttendeeRow
 
 MAX_ATTENDEES = 50
 """Saved ticket holders per account: the people a user buys for, not a registry."""
+NEAR_INSTEAD = "area: a district of Helsinki such as 'Kamppi', or lat and lng 0 to search the whole city"
+"""What tickets_search_events accepts instead of a point outside the city (``require_in_city``)."""
 
 
 def parse_day(value: str, field: str) -> date | None:
@@ -61,6 +63,19 @@ def parse_day(value: str, field: str) -> date | None:
             "Give dates as YYYY-MM-DD, e.g. 2026-12-05, or '' for open.",
             field=field,
         ) from exc
+
+
+def check_upcoming(date_from: str, date_to: str, last: date, today: date) -> None:
+    """Refuse a date range wholly before today: it can only list nothing, and an empty page would not say why."""
+    if last >= today:
+        return
+    what = f"The dates {date_from} to {date_to} have" if date_from else f"date_to {date_to} has"
+    raise InvalidInputError(
+        f"{what} passed: today is {today.isoformat()} ({today:%A}) in Helsinki, and only upcoming sessions are listed.",
+        f"Search from today on: date_to {today.isoformat()} or later (date_from '' or a day from "
+        f"{today.isoformat()}), or leave both '' for every upcoming session.",
+        field="date_to",
+    )
 
 
 def parse_time(value: str, field: str) -> time | None:
@@ -213,6 +228,9 @@ class TicketsService:
             raise InvalidInputError(
                 f"date_to {date_to} is before date_from {date_from}.", "Swap them, or leave one ''.", field="date_to"
             )
+        now = self.now()
+        if last is not None:
+            check_upcoming(date_from, date_to, last, local(now).date())
         earliest, latest = parse_time(time_from, "time_from"), parse_time(time_to, "time_to")
         if earliest and latest and latest < earliest:
             raise InvalidInputError(
@@ -226,9 +244,8 @@ class TicketsService:
                 "Give price_min_minor ≤ price_max_minor in cents, or 0 for an open end.",
                 field="price_max_minor",
             )
-        near = require_in_city(GeoPoint(lat=lat, lng=lng)) if (lat or lng) else None
+        near = require_in_city(GeoPoint(lat=lat, lng=lng), instead=NEAR_INSTEAD) if (lat or lng) else None
         venues = self._area_matches(area) if area.strip() else None
-        now = self.now()
         window = Window(now, first, last, earliest, latest, price_min_minor, price_max_minor)
         index = self.index
         ranked = index.search(

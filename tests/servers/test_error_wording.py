@@ -1,0 +1,234 @@
+"""Error wording through the real MCP protocol, with the four servers on one sandbox (the ``lifestyle`` fixture of
+``tests/conftest.py``): bad input is refused in the terms of the tool the model called, says what was wrong and how
+to fix it, and changes nothing (nav's cases at the end).
+
+- a point outside the city: the hint offers only what that tool takes instead (``address_id``, ``address``,
+  ``area``, or lat/lng 0), never "a saved address id" to a tool without one;
+- an id left empty: the error names the parameter and the tool a valid id comes from;
+- a day that has passed: the search is refused naming the day and today's date (the sandbox clock, Helsinki
+  time), instead of an empty page that does not say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from shared.geo import CITY_TZ
+from tests.sandboxes import Lifestyle
+from tests.servers.food.helpers import err, ok
+from tests.servers.journeys import buy_event_tickets, hold_event_seats
+
+FAR = {"lat": 31.2, "lng": 121.5}  # Shanghai: valid coordinates, 7,380 km from Helsinki
+OLD_HINT = "or a saved address id"
+
+# ----- a point outside the city --------------------------------------------------------------------------------
+
+# every food, tickets and movies tool taking lat and lng: its other required arguments and what its hint must offer
+POINT_TOOLS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "food_search_restaurants": ("food", {}, "address_id: a saved address's id from food_list_addresses"),
+    "food_save_address": (
+        "food",
+        {"label": "Far", "street": "Kaivokatu", "housenumber": "4"},
+        "lat and lng 0 to look up the street and housenumber",
+    ),
+    "tickets_search_events": ("tickets", {}, "area: a district of Helsinki such as 'Kamppi'"),
+    "movies_search_cinemas": ("movies", {}, "address: a street and number ('Kaivokatu 4') or a saved address"),
+    "movies_find_showtimes": ("movies", {}, "address: a street and number ('Kaivokatu 4') or a saved address"),
+}
+
+
+async def properties(c: Client) -> dict[str, dict[str, Any]]:
+    """Each tool's input properties, as a client sees them."""
+    return {t.name: t.input_schema.get("properties", {}) for t in (await c.list_tools()).tools}
+
+
+@pytest.mark.parametrize("tool", sorted(POINT_TOOLS))
+async def test_a_point_outside_the_city_is_refused_with_what_that_tool_takes_instead(
+    lifestyle: Lifestyle, tool: str
+) -> None:
+    vertical, args, instead = POINT_TOOLS[tool]
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server(vertical)) as c:
+        tools = await properties(c)
+        text = await err(c, tool, args | FAR)
+    # the table names every tool of this server that takes a point
+    assert {name for name, props in tools.items() if {"lat", "lng"} <= props.keys()} == {
+        name for name, (v, _, _) in POINT_TOOLS.items() if v == vertical
+    }
+    assert text.startswith("lat/lng (31.20000, 121.50000) is 7,380 km from Helsinki, outside the service area."), text
+    assert OLD_HINT not in text, text
+    offered = text.split("(around lat 60.17, lng 24.94), or ", 1)[1]
+    assert offered.startswith(instead), text
+    named = instead.split(":")[0].split()[0]  # the argument the hint sends the model to
+    assert named in tools[tool], f"{tool} has no {named!r} argument: {text}"
+    assert lifestyle.snapshot() == before
+
+
+# ----- an id left empty -------------------------------------------------------------------------------------------
+
+Setup = Callable[[Client], Awaitable[dict[str, Any]]]
+
+
+def given(args: dict[str, Any]) -> Setup:
+    async def setup(c: Client) -> dict[str, Any]:
+        return args
+
+    return setup
+
+
+async def an_empty_item(c: Client) -> dict[str, Any]:
+    shop = (await ok(c, "food_search_restaurants", {"limit": 1}))["restaurants"][0]
+    return {"restaurant_id": shop["id"], "items": [{"item_id": "", "quantity": 1}]}
+
+
+async def an_empty_attendee(c: Client) -> dict[str, Any]:
+    hold = await hold_event_seats(c, 1)
+    return {"hold_id": hold["id"], "attendee_ids": [""]}
+
+
+async def an_empty_ticket(c: Client) -> dict[str, Any]:
+    done = await buy_event_tickets(c, 1)
+    return {"order_id": done["order"]["id"], "ticket_ids": [""]}
+
+
+# (vertical, tool, the argument as the error must name it, what it says of it, where a valid id comes from, setup)
+EMPTY_IDS: list[tuple[str, str, str, str, str, Setup]] = [
+    ("food", "food_get_restaurant", "restaurant_id", "is empty", "food_search_restaurants",
+     given({"restaurant_id": ""})),
+    ("food", "food_get_order", "order_id", "is empty", "food_list_orders", given({"order_id": ""})),
+    ("food", "food_cancel_order", "order_id", "is empty", "food_list_orders", given({"order_id": ""})),
+    ("food", "food_update_cart", "restaurant_id", "is required", "food_search_restaurants",
+     given({"restaurant_id": "", "items": [{"item_id": "itm_x", "quantity": 1}]})),
+    ("food", "food_update_cart", "items[0].item_id", "is empty", "food_get_restaurant", an_empty_item),
+    ("tickets", "tickets_get_event", "event_id", "is empty", "tickets_search_events", given({"event_id": ""})),
+    ("tickets", "tickets_get_seat_map", "session_id", "is empty", "tickets_get_event", given({"session_id": ""})),
+    ("tickets", "tickets_hold_seats", "session_id", "is empty", "tickets_get_event",
+     given({"session_id": "", "tier": "A", "quantity": 1})),
+    ("tickets", "tickets_release_hold", "hold_id", "is empty", "tickets_hold_seats", given({"hold_id": ""})),
+    ("tickets", "tickets_purchase", "hold_id", "is empty", "tickets_hold_seats", given({"hold_id": ""})),
+    ("tickets", "tickets_purchase", "attendee_ids[0]", "is empty", "tickets_list_attendees", an_empty_attendee),
+    ("tickets", "tickets_refund", "order_id", "is empty", "tickets_list_orders", given({"order_id": ""})),
+    ("tickets", "tickets_refund", "ticket_ids[0]", "is empty", "tickets_list_orders", an_empty_ticket),
+    ("movies", "movies_get_movie", "movie_id", "is empty", "movies_search_movies", given({"movie_id": ""})),
+    ("movies", "movies_get_seat_map", "showtime_id", "is empty", "movies_find_showtimes",
+     given({"showtime_id": ""})),
+    ("movies", "movies_hold_seats", "showtime_id", "is empty", "movies_find_showtimes",
+     given({"showtime_id": "", "quantity": 1})),
+    ("movies", "movies_release_hold", "hold_id", "is empty", "movies_hold_seats", given({"hold_id": ""})),
+    ("movies", "movies_purchase", "hold_id", "is empty", "movies_hold_seats", given({"hold_id": ""})),
+    ("movies", "movies_refund", "order_id", "is empty", "movies_list_orders", given({"order_id": ""})),
+]  # fmt: skip
+
+# id parameters where '' (or a blank entry) is itself an answer, so leaving them empty is no mistake
+BLANK_MEANS: dict[tuple[str, str], str] = {
+    ("food_search_restaurants", "address_id"): "lat/lng or the first saved address",
+    ("food_get_restaurant", "address_id"): "the first saved address",
+    ("food_update_cart", "address_id"): "leave the address",
+    ("food_update_cart", "from_order_id"): "no reorder",
+    ("food_place_order", "address_id"): "the cart's address",
+    ("tickets_hold_seats", "seat_ids"): "best available by tier and quantity",
+    ("movies_find_showtimes", "movie_id"): "any film",
+    ("movies_find_showtimes", "cinema_id"): "any cinema",
+    ("movies_hold_seats", "seat_ids"): "best available",
+    ("movies_refund", "seat_ids"): "every valid seat",
+}
+
+
+def root(field: str) -> str:
+    """The tool's own argument a field is in: 'items[0].item_id' is in items, 'attendee_ids[0]' in attendee_ids."""
+    return field.split("[")[0].split(".")[0]
+
+
+@pytest.mark.parametrize(
+    ("vertical", "tool", "field", "says", "source", "setup"),
+    EMPTY_IDS,
+    ids=[f"{tool}-{field}" for _, tool, field, *_ in EMPTY_IDS],
+)
+async def test_an_empty_id_is_refused_naming_the_argument_and_where_a_valid_one_comes_from(
+    lifestyle: Lifestyle, vertical: str, tool: str, field: str, says: str, source: str, setup: Setup
+) -> None:
+    async with Client(lifestyle.server(vertical)) as c:
+        tools = await properties(c)
+        args = await setup(c)
+        before = lifestyle.snapshot()
+        text = await err(c, tool, args)
+    assert text.startswith(f"{field} {says}"), text
+    assert source in text, text
+    assert field in tools[tool] or root(field) in tools[tool]
+    assert lifestyle.snapshot() == before
+    # every id argument of this server's tools is either in the table or one where '' is an answer
+    covered = {(t, root(f)) for v, t, f, *_ in EMPTY_IDS if v == vertical}
+    ids = {(name, p) for name, props in tools.items() for p in props if p.endswith(("_id", "_ids"))}
+    assert ids - covered - BLANK_MEANS.keys() == set()
+
+
+# ----- a day that has passed --------------------------------------------------------------------------------------
+
+
+def today_of(lifestyle: Lifestyle) -> str:
+    return lifestyle.sandbox.clock.now().astimezone(CITY_TZ).date().isoformat()
+
+
+def days_before(lifestyle: Lifestyle, days: int) -> str:
+    return (lifestyle.sandbox.clock.now().astimezone(CITY_TZ).date() - timedelta(days=days)).isoformat()
+
+
+Days = Callable[[Lifestyle], dict[str, str]]
+
+# (vertical, tool, arguments naming a day that has passed, the argument to change, arguments from today on)
+PAST_DAYS: list[tuple[str, str, Days, str, Days]] = [
+    ("movies", "movies_find_showtimes", lambda env: {"date": "2020-01-01"}, "date",
+     lambda env: {"date": today_of(env)}),
+    ("movies", "movies_find_showtimes", lambda env: {"date": days_before(env, 1)}, "date",
+     lambda env: {"date": "today"}),
+    ("tickets", "tickets_search_events", lambda env: {"date_from": "2020-01-01", "date_to": "2020-01-05"}, "date_to",
+     lambda env: {"date_from": "2020-01-01", "date_to": today_of(env)}),
+    ("tickets", "tickets_search_events", lambda env: {"date_to": days_before(env, 1)}, "date_to",
+     lambda env: {"date_to": today_of(env)}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("vertical", "tool", "past", "field", "upcoming"),
+    PAST_DAYS,
+    ids=["movies-2020", "movies-yesterday", "tickets-2020-range", "tickets-until-yesterday"],
+)
+async def test_a_search_for_a_day_that_has_passed_says_so_and_what_today_is(
+    lifestyle: Lifestyle,
+    vertical: str,
+    tool: str,
+    past: Days,
+    field: str,
+    upcoming: Days,
+) -> None:
+    args, today = past(lifestyle), today_of(lifestyle)
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server(vertical)) as c:
+        text = await err(c, tool, args)
+        await ok(c, tool, upcoming(lifestyle))  # today itself is still searched, whatever it finds
+    assert args[field] in text and ("has passed" in text or "have passed" in text), text
+    assert f"today is {today}" in text and "in Helsinki" in text, text
+    assert field in text, text  # the argument to change
+    assert lifestyle.snapshot() == before
+
+
+# ----- nav: the same two refusals in its own terms ------------------------------------------------------------------
+
+
+async def test_nav_refuses_a_far_point_and_an_empty_place_id_in_its_own_terms(lifestyle: Lifestyle) -> None:
+    async with Client(lifestyle.server("nav")) as c:
+        tools = await properties(c)
+        far_origin = await err(c, "nav_route", {"origin": "31.2,121.5", "destination": "Oodi", "mode": "walking"})
+        far_centre = await err(c, "nav_search_places", {"category": "cafe"} | FAR)
+        far_bias = await err(c, "nav_geocode", {"query": "Oodi", "near_lat": 31.2, "near_lng": 121.5})
+        empty = await err(c, "nav_get_place", {"place_id": ""})
+    assert "outside the service area" in far_origin and "a place id (plc_…) or a saved address" in far_origin
+    assert far_centre.endswith("or 0 and 0 for the centre.") and OLD_HINT not in far_centre, far_centre
+    assert "or 0 and 0 for no bias" in far_bias, far_bias
+    assert empty.startswith("place_id is empty") and "nav_search_places" in empty, empty
+    assert {"lat", "lng"} <= tools["nav_search_places"].keys() and "place_id" in tools["nav_get_place"]
