@@ -167,6 +167,18 @@ def empty_id(field: str, prefix: str, source: str) -> InvalidInputError:
     )
 
 
+def check_no_blank(values: list[str], *, field: str, takes: str, none_means: str, source: str) -> None:
+    """Refuse a list of ids with an empty (or blank) entry, naming its position: where ``[]`` is itself an answer
+    (best available, every seat), dropping the blank read ``['']`` as ``[]`` and did what nobody asked for."""
+    for i, value in enumerate(values):
+        if not value.strip():
+            raise InvalidInputError(
+                f"{field}[{i}] is empty: it takes {takes}.",
+                f"Pass [] for {none_means}, or {source}.",
+                field=f"{field}[{i}]",
+            )
+
+
 def check_id(value: str, prefix: str, *, field: str, source: str) -> str:
     """Reject ids of the wrong kind with a message that names where a right one comes from."""
     if not value:

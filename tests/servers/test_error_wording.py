@@ -4,15 +4,19 @@ to fix it, and changes nothing (nav's cases at the end).
 
 - a point outside the city: the hint offers only what that tool takes instead (``address_id``, ``address``,
   ``area``, or lat/lng 0), never "a saved address id" to a tool without one;
-- an id left empty: the error names the parameter and the tool a valid id comes from;
+- an id left empty: the error names the parameter and the tool a valid id comes from; a blank entry in a list of
+  ids (seat_ids, option_ids) is refused where it stands, never dropped, since ``[]`` is itself an answer (best
+  available seats, a refund of every seat) that ``['']`` must not turn into;
 - a day that has passed: the search is refused naming the day and today's date (the sandbox clock, Helsinki
-  time), instead of an empty page that does not say why.
+  time), instead of an empty page that does not say why;
+- a day beyond the published schedule: refused naming the day and the last day there is anything for.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -20,8 +24,8 @@ from mcp import Client
 
 from shared.geo import CITY_TZ
 from tests.sandboxes import Lifestyle
-from tests.servers.food.helpers import err, ok
-from tests.servers.journeys import buy_event_tickets, hold_event_seats
+from tests.servers.food.helpers import err, free_options, groups_of, ok, orderable, pick_options
+from tests.servers.journeys import buy_event_tickets, buy_movie_tickets, hold_event_seats, hold_movie_seats
 
 FAR = {"lat": 31.2, "lng": 121.5}  # Shanghai: valid coordinates, 7,380 km from Helsinki
 OLD_HINT = "or a saved address id"
@@ -96,6 +100,52 @@ async def an_empty_ticket(c: Client) -> dict[str, Any]:
     return {"order_id": done["order"]["id"], "ticket_ids": [""]}
 
 
+async def an_item_with_one_option(c: Client) -> tuple[str, str, str]:
+    """A restaurant, a dish on its menu and one option that is a valid choice for it by itself."""
+    for shop in (await ok(c, "food_search_restaurants", {"limit": 10}))["restaurants"]:
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": shop["id"]})
+        for item in orderable(detail):
+            chosen = pick_options(detail, item)
+            if not chosen:  # no group needs a choice: one optional option is a choice by itself
+                chosen = [o["id"] for g in groups_of(detail, item) for o in free_options(item, g)][:1]
+            if len(chosen) == 1:
+                return shop["id"], item["id"], chosen[0]
+    raise AssertionError("no dish with a one-option choice in the fixtures")
+
+
+async def an_empty_option(c: Client) -> dict[str, Any]:
+    shop, item, _ = await an_item_with_one_option(c)
+    return {"restaurant_id": shop, "items": [{"item_id": item, "quantity": 1, "option_ids": [""]}]}
+
+
+async def a_free_event_seat(c: Client) -> dict[str, Any]:
+    """A seat that is free again (held best-available, then released), with its session and tier."""
+    hold = await hold_event_seats(c, 1)
+    await ok(c, "tickets_release_hold", {"hold_id": hold["id"]})
+    return {"session_id": hold["session_id"], "tier": hold["seats"][0]["tier"], "seat_id": hold["seats"][0]["seat_id"]}
+
+
+async def a_free_movie_seat(c: Client) -> dict[str, Any]:
+    hold = await hold_movie_seats(c, 1)
+    await ok(c, "movies_release_hold", {"hold_id": hold["id"]})
+    return {"showtime_id": hold["showtime_id"], "seat_id": hold["seats"][0]["seat_id"]}
+
+
+async def an_empty_event_seat(c: Client) -> dict[str, Any]:
+    free = await a_free_event_seat(c)  # with tier and quantity, [''] was read as [] and held best-available seats
+    return {"session_id": free["session_id"], "seat_ids": [""], "tier": free["tier"], "quantity": 1}
+
+
+async def an_empty_movie_seat(c: Client) -> dict[str, Any]:
+    free = await a_free_movie_seat(c)  # with a quantity, ['  '] was read as [] and held the best available
+    return {"showtime_id": free["showtime_id"], "seat_ids": ["  "], "quantity": 1}
+
+
+async def an_empty_refund_seat(c: Client) -> dict[str, Any]:
+    done = await buy_movie_tickets(c, 2)  # [''] was read as [] and quoted a refund of both seats
+    return {"order_id": done["order"]["id"], "seat_ids": [""]}
+
+
 # (vertical, tool, the argument as the error must name it, what it says of it, where a valid id comes from, setup)
 EMPTY_IDS: list[tuple[str, str, str, str, str, Setup]] = [
     ("food", "food_get_restaurant", "restaurant_id", "is empty", "food_search_restaurants",
@@ -105,10 +155,12 @@ EMPTY_IDS: list[tuple[str, str, str, str, str, Setup]] = [
     ("food", "food_update_cart", "restaurant_id", "is required", "food_search_restaurants",
      given({"restaurant_id": "", "items": [{"item_id": "itm_x", "quantity": 1}]})),
     ("food", "food_update_cart", "items[0].item_id", "is empty", "food_get_restaurant", an_empty_item),
+    ("food", "food_update_cart", "items[0].option_ids[0]", "is empty", "food_get_restaurant", an_empty_option),
     ("tickets", "tickets_get_event", "event_id", "is empty", "tickets_search_events", given({"event_id": ""})),
     ("tickets", "tickets_get_seat_map", "session_id", "is empty", "tickets_get_event", given({"session_id": ""})),
     ("tickets", "tickets_hold_seats", "session_id", "is empty", "tickets_get_event",
      given({"session_id": "", "tier": "A", "quantity": 1})),
+    ("tickets", "tickets_hold_seats", "seat_ids[0]", "is empty", "tickets_get_seat_map", an_empty_event_seat),
     ("tickets", "tickets_release_hold", "hold_id", "is empty", "tickets_hold_seats", given({"hold_id": ""})),
     ("tickets", "tickets_purchase", "hold_id", "is empty", "tickets_hold_seats", given({"hold_id": ""})),
     ("tickets", "tickets_purchase", "attendee_ids[0]", "is empty", "tickets_list_attendees", an_empty_attendee),
@@ -119,23 +171,23 @@ EMPTY_IDS: list[tuple[str, str, str, str, str, Setup]] = [
      given({"showtime_id": ""})),
     ("movies", "movies_hold_seats", "showtime_id", "is empty", "movies_find_showtimes",
      given({"showtime_id": "", "quantity": 1})),
+    ("movies", "movies_hold_seats", "seat_ids[0]", "is empty", "movies_get_seat_map", an_empty_movie_seat),
     ("movies", "movies_release_hold", "hold_id", "is empty", "movies_hold_seats", given({"hold_id": ""})),
     ("movies", "movies_purchase", "hold_id", "is empty", "movies_hold_seats", given({"hold_id": ""})),
     ("movies", "movies_refund", "order_id", "is empty", "movies_list_orders", given({"order_id": ""})),
+    ("movies", "movies_refund", "seat_ids[0]", "is empty", "movies_list_orders", an_empty_refund_seat),
 ]  # fmt: skip
 
-# id parameters where '' (or a blank entry) is itself an answer, so leaving them empty is no mistake
+# id parameters where '' is itself an answer, so leaving them empty is no mistake (a list of ids whose [] is an
+# answer is in EMPTY_IDS: a blank entry in it is a mistake, not [])
 BLANK_MEANS: dict[tuple[str, str], str] = {
     ("food_search_restaurants", "address_id"): "lat/lng or the first saved address",
     ("food_get_restaurant", "address_id"): "the first saved address",
     ("food_update_cart", "address_id"): "leave the address",
     ("food_update_cart", "from_order_id"): "no reorder",
     ("food_place_order", "address_id"): "the cart's address",
-    ("tickets_hold_seats", "seat_ids"): "best available by tier and quantity",
     ("movies_find_showtimes", "movie_id"): "any film",
     ("movies_find_showtimes", "cinema_id"): "any cinema",
-    ("movies_hold_seats", "seat_ids"): "best available",
-    ("movies_refund", "seat_ids"): "every valid seat",
 }
 
 
@@ -165,6 +217,80 @@ async def test_an_empty_id_is_refused_naming_the_argument_and_where_a_valid_one_
     covered = {(t, root(f)) for v, t, f, *_ in EMPTY_IDS if v == vertical}
     ids = {(name, p) for name, props in tools.items() for p in props if p.endswith(("_id", "_ids"))}
     assert ids - covered - BLANK_MEANS.keys() == set()
+
+
+BlankSetup = Callable[[Client], Awaitable[tuple[dict[str, Any], list[str]]]]
+
+
+async def an_event_seat_and_a_blank(c: Client) -> tuple[dict[str, Any], list[str]]:
+    free = await a_free_event_seat(c)  # the blank was dropped and the one real seat held
+    return {"session_id": free["session_id"], "seat_ids": [free["seat_id"], ""]}, [
+        "[] for the best available seats by tier and quantity"
+    ]
+
+
+async def a_movie_seat_and_a_blank(c: Client) -> tuple[dict[str, Any], list[str]]:
+    free = await a_free_movie_seat(c)
+    return {"showtime_id": free["showtime_id"], "seat_ids": [free["seat_id"], " "]}, ["[] for the best available"]
+
+
+async def a_bought_seat_and_a_blank(c: Client) -> tuple[dict[str, Any], list[str]]:
+    order = (await buy_movie_tickets(c, 2))["order"]  # the blank was dropped and one seat of two quoted
+    return {"order_id": order["id"], "seat_ids": [order["tickets"][0]["seat_id"], ""]}, [
+        "[] for every valid seat of the order"
+    ]
+
+
+async def a_quoted_seat_and_a_blank(c: Client) -> tuple[dict[str, Any], list[str]]:
+    order = (await buy_movie_tickets(c, 2))["order"]
+    seat = order["tickets"][0]["seat_id"]
+    quote = await ok(c, "movies_refund", {"order_id": order["id"], "seat_ids": [seat]})
+    token = quote["quote"]["confirmation_token"]
+    return {"order_id": order["id"], "seat_ids": [seat, ""], "confirmation_token": token}, [
+        "[] for the seats of the quote"
+    ]
+
+
+async def an_option_and_a_blank(c: Client) -> tuple[dict[str, Any], list[str]]:
+    shop, item, option = await an_item_with_one_option(c)
+    detail = await ok(c, "food_get_restaurant", {"restaurant_id": shop})
+    dish = next(i for cat in detail["menu"]["categories"] for i in cat["items"] if i["id"] == item)
+    offered = [o["id"] for g in groups_of(detail, dish) for o in g["options"]]
+    return {"restaurant_id": shop, "items": [{"item_id": item, "quantity": 1, "option_ids": [option, " "]}]}, offered
+
+
+# (vertical, tool, the entry as the error must name it, setup: arguments with a blank after a real id, and what the
+# error must say besides: what [] would do instead, or the dish's valid option ids)
+BLANK_ENTRIES: list[tuple[str, str, str, BlankSetup]] = [
+    ("tickets", "tickets_hold_seats", "seat_ids[1]", an_event_seat_and_a_blank),
+    ("movies", "movies_hold_seats", "seat_ids[1]", a_movie_seat_and_a_blank),
+    ("movies", "movies_refund", "seat_ids[1]", a_bought_seat_and_a_blank),
+    ("movies", "movies_refund", "seat_ids[1]", a_quoted_seat_and_a_blank),
+    ("food", "food_update_cart", "items[0].option_ids[1]", an_option_and_a_blank),
+]
+
+
+@pytest.mark.parametrize(
+    ("vertical", "tool", "field", "setup"),
+    BLANK_ENTRIES,
+    ids=["tickets-hold", "movies-hold", "movies-refund-quote", "movies-refund-confirm", "food-option"],
+)
+async def test_a_blank_entry_among_real_ids_is_refused_where_it_stands_not_dropped(
+    lifestyle: Lifestyle, vertical: str, tool: str, field: str, setup: BlankSetup
+) -> None:
+    async with Client(lifestyle.server(vertical)) as c:
+        args, says = await setup(c)
+        before = lifestyle.snapshot()
+        text = await err(c, tool, args)
+        assert lifestyle.snapshot() == before  # nothing held, quoted, refunded or put in the cart
+        # the blank was the only thing wrong: without it the same call goes through
+        fixed = {k: [v for v in val if v.strip()] if k == "seat_ids" else val for k, val in args.items()}
+        if "items" in args:
+            fixed["items"] = [{**args["items"][0], "option_ids": args["items"][0]["option_ids"][:1]}]
+        await ok(c, tool, fixed)
+    assert text.startswith(f"{field} is empty"), text
+    for said in says:
+        assert said in text, text
 
 
 # ----- a day that has passed --------------------------------------------------------------------------------------
@@ -214,6 +340,41 @@ async def test_a_search_for_a_day_that_has_passed_says_so_and_what_today_is(
     assert args[field] in text and ("has passed" in text or "have passed" in text), text
     assert f"today is {today}" in text and "in Helsinki" in text, text
     assert field in text, text  # the argument to change
+    assert lifestyle.snapshot() == before
+
+
+# ----- a day beyond the published schedule ------------------------------------------------------------------------
+
+UNTIL = re.compile(r"until (\d{4}-\d{2}-\d{2}) \(")
+
+# (vertical, tool, arguments naming a day past the schedule, the argument to change, what a page of results holds)
+FAR_DAYS: list[tuple[str, str, dict[str, str], str, str]] = [
+    ("movies", "movies_find_showtimes", {"date": "2030-01-01"}, "date", "showtimes"),
+    ("tickets", "tickets_search_events", {"date_from": "2030-01-01", "date_to": "2030-02-01"}, "date_from", "events"),
+    ("tickets", "tickets_search_events", {"date_from": "2030-01-01"}, "date_from", "events"),
+]
+
+
+@pytest.mark.parametrize(
+    ("vertical", "tool", "far", "field", "found"), FAR_DAYS, ids=["movies", "tickets-range", "tickets-from"]
+)
+async def test_a_search_beyond_the_published_schedule_says_how_far_ahead_it_goes(
+    lifestyle: Lifestyle, vertical: str, tool: str, far: dict[str, str], field: str, found: str
+) -> None:
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server(vertical)) as c:
+        text = await err(c, tool, far)
+        named = UNTIL.search(text)
+        assert named, text
+        last = date.fromisoformat(named.group(1))
+        # the day named is the last one with anything on it: it has results, the day after is refused as well
+        assert (await ok(c, tool, {field: last.isoformat()}))[found], text
+        after = (last + timedelta(days=1)).isoformat()
+        assert UNTIL.search(await err(c, tool, {field: after})), after
+        # a search within the schedule that matches nothing (no start that late) is an empty page, not this refusal
+        assert (await ok(c, tool, {field: last.isoformat(), "time_from": "23:59"}))[found] == []
+    assert far[field] in text and field in text, text
+    assert last > date.fromisoformat(today_of(lifestyle)), text
     assert lifestyle.snapshot() == before
 
 

@@ -72,15 +72,32 @@ def eta_minutes(rest: RestaurantRec, distance_m: int) -> int:
     return HANDLING_MIN + rest.prep_minutes + travel_minutes(distance_m)
 
 
+def valid_options(item: ItemRec) -> str:
+    """The item's option ids with their names, for an error that must say which ones it takes."""
+    return ", ".join(f"{o.id} ({o.name})" for g in item.option_groups for o in g.options) or "none"
+
+
+def check_option_entries(item: ItemRec, option_ids: list[str], field: str) -> None:
+    """Refuse an empty (or blank) option id naming where it is (``field``, e.g. 'items[0].option_ids'): "Option ''
+    is not an option of …" left the model to find which of its lists held it."""
+    for j, oid in enumerate(option_ids):
+        if not oid.strip():
+            raise InvalidInputError(
+                f"{field}[{j}] is empty: it takes an option id starting with 'opt_'.",
+                f"Valid option ids for {item.name} ({item.id}), as food_get_restaurant lists them: "
+                f"{valid_options(item)}; or leave the empty entry out.",
+                field=f"{field}[{j}]",
+            )
+
+
 def resolve_options(item: ItemRec, option_ids: list[str]) -> list[OptionRec]:
     """Check the chosen options against the item's groups; raise with the fix if wrong."""
     by_id = {opt.id: (group, opt) for group in item.option_groups for opt in group.options}
     unknown = [oid for oid in option_ids if oid not in by_id]
     if unknown:
-        valid = ", ".join(f"{o.id} ({o.name})" for g in item.option_groups for o in g.options) or "none"
         raise NotFoundError(
             f"Option {shown(unknown[0])} is not an option of {item.name} ({item.id}).",
-            f"Valid option ids for this item: {valid}.",
+            f"Valid option ids for this item: {valid_options(item)}.",
             field="option_ids",
         )
     if len(set(option_ids)) != len(option_ids):

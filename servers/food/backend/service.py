@@ -599,6 +599,7 @@ class FoodService:
                     field="item_id",
                 )
             item = found[1]
+            pricing.check_option_entries(item, entry.option_ids, f"items[{i}].option_ids")
             option_ids = self.catalog.canonical_options(entry.option_ids)
             line_id = line_key(item.id, option_ids)
             kept = [line for line in lines if line["line_id"] != line_id]

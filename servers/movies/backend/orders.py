@@ -27,7 +27,7 @@ from shared.clock import local
 from shared.cursor import keyset_slice, newest_first
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
-from shared.schemas.common import check_id, new_id
+from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.movies import (
     ConfirmRequest,
     HoldRequest,
@@ -115,7 +115,14 @@ class OrderDesk:
     def hold(self, user_id: str, request: HoldRequest) -> MovieHold:
         svc = self.svc
         rec = svc.showtime(request.showtime_id)
-        explicit = [s.strip().upper() for s in request.seat_ids if s.strip()]
+        check_no_blank(
+            request.seat_ids,
+            field="seat_ids",
+            takes="a seat id such as 'SALI1-ROWF-SEAT7'",
+            none_means="the best available seats (a quantity, optionally a tier)",
+            source="the seat ids from movies_get_seat_map",
+        )
+        explicit = [s.strip().upper() for s in request.seat_ids]
         tier = request.tier.strip().upper()
         tiers = svc.catalog.tiers(rec.auditorium_id)
         if explicit and (tier or request.quantity):
@@ -492,7 +499,8 @@ class OrderDesk:
     def quote_refund(self, user_id: str, order_id: str, request: RefundQuoteRequest | None = None) -> RefundQuote:
         svc = self.svc
         now = svc.now()
-        asked = [s for s in (request.seat_ids if request else []) if s.strip()]
+        asked = list(request.seat_ids) if request else []
+        _check_refund_seats(asked, none_means="every valid seat of the order")
         with session_scope(svc.engine) as session:
             order = self._own_order(session, user_id, order_id)
             rec, seats, rule = self._refundable(order, asked, now)
@@ -536,6 +544,7 @@ class OrderDesk:
 
     def refund(self, user_id: str, order_id: str, request: RefundConfirm) -> MovieOrder:
         svc = self.svc
+        _check_refund_seats(request.seat_ids, none_means="the seats of the quote this token confirms")
         with session_scope(svc.engine) as session:
             claim = self.checkout.redeem(
                 session, user_id, token=request.confirmation_token, action="refund", subject_id=order_id,
@@ -575,3 +584,14 @@ class OrderDesk:
 def _pickup_code(order_id: str) -> str:
     digest = int(hashlib.sha256(order_id.encode()).hexdigest()[:10], 16)
     return f"{digest % 10**8:08d}"
+
+
+def _check_refund_seats(seat_ids: list[str], *, none_means: str) -> None:
+    """A blank seat id is refused: dropped, ``['']`` read as ``[]`` and quoted a refund of the whole order."""
+    check_no_blank(
+        seat_ids,
+        field="seat_ids",
+        takes="the seat id of one of the order's tickets, such as 'SALI1-ROWF-SEAT7'",
+        none_means=none_means,
+        source="the seat ids of its tickets from movies_list_orders (tickets[].seat_id)",
+    )

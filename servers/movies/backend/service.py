@@ -399,6 +399,14 @@ class MoviesService:
                 "for every day ahead.",
                 field="date",
             )
+        last = self.catalog.day(self.catalog.days - 1)  # ``now()`` published the days up to the horizon
+        if day is not None and day > last:  # nor would an empty page for a day not published yet
+            raise InvalidInputError(
+                f"date {shown(value)} is too far ahead: showtimes are published until {last.isoformat()} "
+                f"({last:%A}), {(last - today).days} days from today ({today.isoformat()}) in Helsinki.",
+                f"Pick a day up to {last.isoformat()} as YYYY-MM-DD, 'today' or 'tomorrow', or '' for every day ahead.",
+                field="date",
+            )
         return day
 
     def _languages(self, language: str) -> set[str] | None:

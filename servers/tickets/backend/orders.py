@@ -23,7 +23,7 @@ from shared.clock import local
 from shared.cursor import keyset_slice, newest_first
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
-from shared.schemas.common import check_id, new_id
+from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.seating import HoldStatus as SeatHoldStatus
 from shared.schemas.seating import SeatHold
 from shared.schemas.tickets import (
@@ -122,7 +122,14 @@ class OrderDesk:
         seating = svc.inventory.engine
         rec = svc.session_rec(request.session_id)
         event = svc.catalog.events[rec.event_id]
-        explicit = [s.strip() for s in request.seat_ids if s.strip()]
+        check_no_blank(
+            request.seat_ids,
+            field="seat_ids",
+            takes="a seat id such as 'STL-ROW5-SEAT11'",
+            none_means="the best available seats by tier and quantity",
+            source="the seat ids from tickets_get_seat_map",
+        )
+        explicit = [s.strip() for s in request.seat_ids]
         if explicit and (request.tier or request.quantity or request.wheelchair):
             raise InvalidInputError(
                 "Give either seat_ids or tier + quantity (+ wheelchair), not both.",

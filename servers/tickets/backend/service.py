@@ -78,6 +78,20 @@ def check_upcoming(date_from: str, date_to: str, last: date, today: date) -> Non
     )
 
 
+def check_scheduled(date_from: str, first: date, last_day: date | None) -> None:
+    """Refuse a date range starting after the last session in the whole calendar: nothing can match it, whatever
+    the other filters, and an empty page would not say how far ahead events are scheduled."""
+    if last_day is None or first <= last_day:
+        return
+    raise InvalidInputError(
+        f"date_from {date_from} is after the last session in the calendar: events are scheduled until "
+        f"{last_day.isoformat()} ({last_day:%A}) in Helsinki, and none later.",
+        f"Give date_from {last_day.isoformat()} or earlier ('' for from today), or leave both dates '' for every "
+        "upcoming session.",
+        field="date_from",
+    )
+
+
 def parse_time(value: str, field: str) -> time | None:
     """A time of day as HH:MM (Helsinki), '' for none."""
     try:
@@ -115,6 +129,9 @@ class TicketsService:
         # folded once: an area filter compared every venue's district afresh (~5 ms a call for 2,003 venues)
         self._venue_areas = [(v.id, fold(v.area), v.area_zh) for v in catalog.venues.values()]
         self._area_venues = lru_cache(maxsize=1024)(self._area_venues_uncached)
+        # the calendar's last day (Helsinki): a search starting after it is refused, not answered with nothing
+        ends = max((s.starts_at for s in catalog.sessions.values()), default=None)
+        self.last_day = local(ends).date() if ends is not None else None
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -231,6 +248,8 @@ class TicketsService:
         now = self.now()
         if last is not None:
             check_upcoming(date_from, date_to, last, local(now).date())
+        if first is not None:
+            check_scheduled(date_from, first, self.last_day)
         earliest, latest = parse_time(time_from, "time_from"), parse_time(time_to, "time_to")
         if earliest and latest and latest < earliest:
             raise InvalidInputError(
