@@ -53,20 +53,17 @@ def parse(text: str, now: datetime) -> datetime:
     return at.astimezone(CITY_TZ)
 
 
-def names(text: str, slot: datetime | None, now: datetime) -> bool:
-    """Whether ``deliver_at`` as the caller wrote it names ``slot`` (None: as soon as possible). An 'HH:MM' is
-    the slot's time of day, so a retry after midnight still names the slot it was quoted for."""
+def names(text: str, slot: datetime | None) -> bool:
+    """Whether ``deliver_at`` as the caller wrote it names ``slot`` (None: as soon as possible). An 'HH:MM' is read
+    on the slot's own day, so a retry after midnight still names the slot it was quoted for."""
     raw = text.strip()
     if not raw:
         return slot is None
     if slot is None:
         return False
     try:
-        if len(raw) <= 5 and ":" in raw:
-            local = slot.astimezone(CITY_TZ)
-            return (local.hour, local.minute) == tuple(int(x) for x in raw.split(":"))
-        return parse(raw, now) == slot
-    except (ValueError, InvalidInputError):
+        return parse(raw, slot) == slot
+    except InvalidInputError:
         return False
 
 
