@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from shared.kit.client import BackendClient, seg
 from shared.schemas.common import IdParam
 from shared.schemas.food import (
@@ -16,7 +14,6 @@ from shared.schemas.food import (
     OrderFilter,
     OrderPage,
     OrderQuote,
-    PaymentMethod,
     PlaceOrder,
     QuoteRequest,
     RestaurantDetail,
@@ -78,25 +75,12 @@ class FoodClient(BackendClient):
     async def quote_order(self, body: QuoteRequest) -> OrderQuote:
         return await self.call("POST", "/orders/quote", OrderQuote, json=body.model_dump(mode="json"), repeatable=True)
 
-    async def place_order(
-        self,
-        confirmation_token: str,
-        *,
-        address_id: str = "",
-        deliver_at: str = "",
-        payment_method: PaymentMethod | Literal[""] = "",
-        note: str = "",
-    ) -> Order:
-        """Place the order a token was quoted for. The rest is what the caller asks for now ('' = as quoted); the
-        provider refuses a token whose quote was for something else."""
-        body = PlaceOrder(
-            confirmation_token=confirmation_token,
-            address_id=address_id,
-            deliver_at=deliver_at,
-            payment_method=payment_method,
-            note=note,
+    async def place_order(self, body: PlaceOrder) -> Order:
+        """Place the order the body's token was quoted for; the provider refuses it when the rest of the body (what
+        the caller asks for now, '' = as quoted) is not what the token was quoted for."""
+        return await self.call(
+            "POST", "/orders", Order, json=body.model_dump(), idempotency_key=body.confirmation_token
         )
-        return await self.call("POST", "/orders", Order, json=body.model_dump(), idempotency_key=confirmation_token)
 
     async def list_orders(self, status: OrderFilter = "any", limit: int = 10, cursor: str = "") -> OrderPage:
         return await self.call("GET", "/orders", OrderPage, params={"status": status, "limit": limit, "cursor": cursor})

@@ -31,6 +31,7 @@ from shared.schemas.food import (
     OrderPage,
     OrderQuote,
     PaymentMethod,
+    PlaceOrder,
     PlaceOrderResult,
     QuoteRequest,
     RestaurantDetail,
@@ -320,10 +321,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         )
         return await settle(
             client, PlaceOrderResult, quote=quote, answer=answer, token=confirmation_token, words=words,
-            act=lambda token: client.place_order(
-                token, address_id=address_id, deliver_at=deliver_at, note=note,
+            act=lambda token: client.place_order(PlaceOrder(
+                confirmation_token=token, address_id=address_id, deliver_at=deliver_at, note=note,
                 payment_method="" if payment_method == "wallet" else payment_method,  # the default: as quoted
-            ),
+            )),
         )  # fmt: skip
 
     @mcp.tool(annotations=READ)

@@ -8,7 +8,7 @@ and its own words::
 
     return await settle(
         client, OrderOutcome, quote=quote, answer=answer, token=confirmation_token,
-        act=lambda token: client.place_order(token),
+        act=lambda token: client.place_order(PlaceOrder(confirmation_token=token)),
         words=MoneyWords(tool="food_place_order", pending="Not ordered yet.",
                          declined="The user declined; nothing was ordered.",
                          done=lambda order: f"Order {order.id} placed."),
