@@ -15,6 +15,7 @@ from mcp.types import TextContent
 
 from servers.nav.backend.graph import RoadNetwork
 from shared.schemas.nav import MAX_STREET_BYTES
+from tests.apps.test_route_map import decode
 from tests.servers.food.helpers import ok
 from tests.servers.nav.conftest import NavEnv, make_env
 
@@ -36,24 +37,6 @@ def view_box(points: list[tuple[float, float]]) -> dict[str, float]:
         "min_lng": round((cx - (w / 2 + pad) * span) / k, 5),
         "max_lng": round((cx + (w / 2 + pad) * span) / k, 5),
     }
-
-
-def decode(polyline: str) -> list[tuple[float, float]]:
-    points, index, lat, lng = [], 0, 0, 0
-    while index < len(polyline):
-        for axis in (0, 1):
-            shift, value = 0, 0
-            while True:
-                byte = ord(polyline[index]) - 63
-                index += 1
-                value |= (byte & 0x1F) << shift
-                shift += 5
-                if byte < 0x20:
-                    break
-            delta = ~(value >> 1) if value & 1 else value >> 1
-            lat, lng = (lat + delta, lng) if axis == 0 else (lat, lng + delta)
-        points.append((lat / 1e5, lng / 1e5))
-    return points
 
 
 async def streets(client: Client, box: dict[str, float]) -> tuple[dict[str, Any], int]:
