@@ -16,7 +16,7 @@ from pydantic import Field
 
 from shared.kit.apps import ui_meta, views_extension
 from shared.kit.consent import Consent, MoneyWords, ask_consent, settle
-from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, make_server
+from shared.kit.server import PAY, READ, WRITE, ClientLifespan, LifestyleServer, given, make_server
 from shared.kit.settings import Settings
 from shared.schemas.account import MAX_LABEL, MAX_NOTES, MAX_STREET, Address, AddressInput, AddressList
 from shared.schemas.common import GeoPoint
@@ -310,8 +310,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         it is open, and the order's timeline runs back from the slot). The user must confirm the exact total: the
         client is asked directly when it supports it; otherwise the first call returns status=confirmation_required
         with a quote and a token, and a second call with that token places the order as quoted (a token sent with
-        another address_id, deliver_at, note or payment_method='cash' than its quote's is refused; '' and the
-        default keep the quote's). The same token never orders twice."""
+        another address_id, deliver_at, note or payment_method than its quote's is refused; '' and leaving one out
+        keep the quote's). The same token never orders twice."""
         client = _client(ctx)
         words: MoneyWords[Order] = MoneyWords(
             tool="food_place_order",
@@ -323,7 +323,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             client, PlaceOrderResult, quote=quote, answer=answer, token=confirmation_token, words=words,
             act=lambda token: client.place_order(PlaceOrder(
                 confirmation_token=token, address_id=address_id, deliver_at=deliver_at, note=note,
-                payment_method="" if payment_method == "wallet" else payment_method,  # the default: as quoted
+                payment_method=payment_method if given("payment_method") else "",  # left out: as quoted
             )),
         )  # fmt: skip
 

@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from mcp import MCPError
@@ -57,6 +58,15 @@ PAY = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hi
 
 
 RESULT_MEMO_SIZE = 256
+
+_GIVEN: ContextVar[frozenset[str]] = ContextVar("given_arguments", default=frozenset())
+
+
+def given(name: str) -> bool:
+    """Whether the current tool call named argument ``name`` itself: a default the model left alone cannot be
+    told from the same value sent on purpose, and a confirmation must refuse only what the model asked for
+    (food_place_order's payment_method: the default 'wallet' keeps a cash quote, an explicit 'wallet' does not)."""
+    return name in _GIVEN.get()
 
 
 class LifestyleServer(MCPServer[Any]):
@@ -104,6 +114,7 @@ class LifestyleServer(MCPServer[Any]):
             check_arguments(self._enforced(name), arguments)
         except LifestyleError as exc:  # refused before any tool code ran: nothing changed
             raise ToolError(ERROR_PREFIX + exc.for_model()) from exc
+        _GIVEN.set(frozenset(arguments))  # this call's own context: each request runs in its own task
         try:
             return await self._call_tool(name, arguments, context)
         except ToolError as exc:  # UnexpectedToolError included

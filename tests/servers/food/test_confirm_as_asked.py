@@ -2,7 +2,8 @@
 
 A token sent with another address, slot, payment method or note than its quote's used to place the quoted order
 and drop what the agent asked for, so the agent told the user the food was coming to the office while it went home.
-Now such a call is refused and nothing moves; '' (and the default payment method) keep the quote's."""
+Now such a call is refused and nothing moves; '' (and leaving an argument out) keep the quote's. An explicit
+payment_method='wallet' on a cash quote is refused too: it used to read as the default and pay cash."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ async def orders(c: Client) -> list[dict[str, Any]]:
     [
         ({"address_id": "adr_demo_1"}, {"address_id": "adr_demo_2"}, "address_id 'adr_demo_1', not 'adr_demo_2'"),
         ({}, {"payment_method": "cash"}, "payment_method 'wallet', not 'cash'"),
+        ({"payment_method": "cash"}, {"payment_method": "wallet"}, "payment_method 'cash', not 'wallet'"),
         ({"note": "ring twice"}, {"note": "leave at the door"}, "note 'ring twice', not 'leave at the door'"),
         ({}, {"deliver_at": "14:00"}, "deliver_at '' (as soon as possible), not '14:00'"),
         ({"deliver_at": "14:00"}, {"deliver_at": "14:15"}, "deliver_at 2026-11-25T14:00, not '14:15'"),
@@ -69,3 +71,14 @@ async def test_a_token_confirmed_with_what_it_was_quoted_for_places_it(food: Foo
     assert placed["status"] == "done" and again["order"]["id"] == placed["order"]["id"]
     assert datetime.fromisoformat(placed["order"]["scheduled_for"]) == slot
     assert placed["order"]["address"]["id"] == "adr_demo_2"
+
+
+async def test_a_cash_quote_confirmed_without_a_payment_method_is_paid_cash(food: FoodEnv) -> None:
+    """Leaving payment_method out of the confirmation keeps the quote's cash, and the wallet is not charged."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        offer = await quote(c, payment_method="cash")
+        before = food.wallet()
+        placed = await ok(c, "food_place_order", {"confirmation_token": offer["confirmation_token"]})
+    assert placed["status"] == "done" and placed["order"]["payment_method"] == "cash"
+    assert food.wallet() == before
