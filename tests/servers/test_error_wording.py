@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -293,6 +293,54 @@ async def test_a_blank_entry_among_real_ids_is_refused_where_it_stands_not_dropp
         assert said in text, text
 
 
+async def a_blank_attendee(c: Client) -> dict[str, Any]:
+    hold = await hold_event_seats(c, 1)
+    return {"hold_id": hold["id"], "attendee_ids": ["  "]}
+
+
+async def a_blank_ticket(c: Client) -> dict[str, Any]:
+    done = await buy_event_tickets(c, 1)
+    return {"order_id": done["order"]["id"], "ticket_ids": ["  "]}
+
+
+# (tool, the entry as the error must name it, where a valid id comes from, setup: a whitespace-only entry)
+BLANK_AS_EMPTY: list[tuple[str, str, str, Setup]] = [
+    ("tickets_purchase", "attendee_ids[0]", "tickets_list_attendees", a_blank_attendee),
+    ("tickets_refund", "ticket_ids[0]", "tickets_list_orders", a_blank_ticket),
+]
+
+
+@pytest.mark.parametrize(("tool", "field", "source", "setup"), BLANK_AS_EMPTY, ids=["attendee", "ticket"])
+async def test_a_blank_ticket_or_attendee_id_is_empty_as_an_empty_one_is(
+    lifestyle: Lifestyle, tool: str, field: str, source: str, setup: Setup
+) -> None:
+    async with Client(lifestyle.server("tickets")) as c:
+        args = await setup(c)
+        before = lifestyle.snapshot()
+        text = await err(c, tool, args)
+        empty = await err(c, tool, {k: [""] if k == root(field) else v for k, v in args.items()})
+    # '  ' was "is not a valid id", which reads as a mistyped id, not one left out
+    assert text.startswith(f"{field} is empty: it takes an id starting with "), text
+    assert source in text and "is not a valid id" not in text, text
+    assert text == empty, (text, empty)
+    assert lifestyle.snapshot() == before
+
+
+async def test_an_unknown_option_id_is_refused_where_it_stands_with_the_dish_s_options(lifestyle: Lifestyle) -> None:
+    async with Client(lifestyle.server("food")) as c:
+        args, offered = await an_option_and_a_blank(c)
+        line = args["items"][0]
+        args["items"] = [{**line, "option_ids": [line["option_ids"][0], "opt_nosuch"]}]
+        before = lifestyle.snapshot()
+        text = await err(c, "food_update_cart", args)
+    # it said "Option 'opt_nosuch' is not an option of …", leaving the model to find which of its lists held it
+    assert text.startswith("items[0].option_ids[1] 'opt_nosuch' is not an option of "), text
+    assert "food_get_restaurant" in text, text
+    for option in offered:
+        assert option in text, text
+    assert lifestyle.snapshot() == before
+
+
 # ----- a day that has passed --------------------------------------------------------------------------------------
 
 
@@ -378,6 +426,23 @@ async def test_a_search_beyond_the_published_schedule_says_how_far_ahead_it_goes
     assert lifestyle.snapshot() == before
 
 
+async def test_a_search_after_the_season_has_ended_says_so(lifestyle: Lifestyle) -> None:
+    async with Client(lifestyle.server("tickets")) as c:
+        named = UNTIL.search(await err(c, "tickets_search_events", {"date_from": "2030-01-01"}))
+        assert named, "no last day named"
+        last = date.fromisoformat(named.group(1))
+        # the day after the last session: every session has started, so nothing is left to list
+        lifestyle.sandboxes["tickets"].clock.set(datetime.combine(last + timedelta(days=1), time(12), CITY_TZ))
+        before = lifestyle.snapshot()
+        text = await err(c, "tickets_search_events", {})  # was an empty page that did not say why
+        dated = await err(c, "tickets_search_events", {"date_to": (last + timedelta(days=30)).isoformat()})
+    assert text.startswith("The tickets season has ended: the last session in the calendar started "), text
+    assert last.isoformat() in text and f"it is now {last + timedelta(days=1)} 12:00" in text, text
+    assert "in Helsinki" in text and "tickets_list_orders" in text, text
+    assert dated == text, dated
+    assert lifestyle.snapshot() == before
+
+
 # ----- nav: the same two refusals in its own terms ------------------------------------------------------------------
 
 
@@ -393,3 +458,18 @@ async def test_nav_refuses_a_far_point_and_an_empty_place_id_in_its_own_terms(li
     assert "or 0 and 0 for no bias" in far_bias, far_bias
     assert empty.startswith("place_id is empty") and "nav_search_places" in empty, empty
     assert {"lat", "lng"} <= tools["nav_search_places"].keys() and "place_id" in tools["nav_get_place"]
+
+
+async def test_nav_reverse_geocode_outside_the_map_says_what_it_covers_and_what_to_do(lifestyle: Lifestyle) -> None:
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server("nav")) as c:
+        text = await err(c, "nav_reverse_geocode", FAR)
+        centre = await ok(c, "nav_reverse_geocode", {"lat": 60.1705, "lng": 24.9440})  # the point it names works
+    assert text.startswith("lat/lng (31.20000, 121.50000) is 7,380 km from Helsinki, outside the service area."), text
+    box = re.search(r"The map covers .*\(lat (\d+\.\d+)–(\d+\.\d+), lng (\d+\.\d+)–(\d+\.\d+)", text)
+    assert box, text  # what the map covers, in words and numbers
+    south, north, west, east = map(float, box.groups())
+    assert south <= 60.1705 <= north and west <= 24.9440 <= east, text
+    assert "lat 60.1705, lng 24.9440" in text and "nav_geocode" in text, text  # what to do instead
+    assert centre["address"]["one_line"], centre
+    assert lifestyle.snapshot() == before

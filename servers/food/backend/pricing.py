@@ -90,6 +90,21 @@ def check_option_entries(item: ItemRec, option_ids: list[str], field: str) -> No
             )
 
 
+def check_known_options(item: ItemRec, option_ids: list[str], field: str, aliases: dict[str, str]) -> None:
+    """Refuse an option id the item does not offer naming where it is (``field``, e.g. 'items[0].option_ids'), as
+    ``check_option_entries`` does for an empty one: resolve_options sees the ids sorted and could only say
+    'option_ids'. ``aliases`` maps older per-item ids to the shared ones they still resolve to."""
+    offered = {opt.id for group in item.option_groups for opt in group.options}
+    for j, oid in enumerate(option_ids):
+        if aliases.get(oid, oid) not in offered:
+            raise NotFoundError(
+                f"{field}[{j}] {shown(oid)} is not an option of {item.name} ({item.id}).",
+                f"Valid option ids for {item.name} ({item.id}), as food_get_restaurant lists them: "
+                f"{valid_options(item)}; or leave the entry out.",
+                field=f"{field}[{j}]",
+            )
+
+
 def resolve_options(item: ItemRec, option_ids: list[str]) -> list[OptionRec]:
     """Check the chosen options against the item's groups; raise with the fix if wrong."""
     by_id = {opt.id: (group, opt) for group in item.option_groups for opt in group.options}

@@ -608,6 +608,7 @@ class FoodService:
             lines = kept
             if entry.quantity == 0:
                 continue
+            pricing.check_known_options(item, entry.option_ids, f"items[{i}].option_ids", self.catalog.option_aliases)
             options = pricing.resolve_options(item, option_ids)
             if item.sold_out:
                 raise ConflictError(f"{item.name} is sold out today.", "Pick another dish from the menu.")

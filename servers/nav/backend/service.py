@@ -588,7 +588,16 @@ class NavService:
         return raw, None
 
     def reverse(self, lat: float, lng: float) -> ReverseGeocodeResult:
-        point = require_in_city(GeoPoint(lat=lat, lng=lng))
+        try:
+            point = require_in_city(GeoPoint(lat=lat, lng=lng))
+        except InvalidInputError as far:  # its hint, a bare "use a point in central Helsinki", offered nothing else
+            raise InvalidInputError(
+                far.message,
+                f"{self.router.coverage()} For nav_reverse_geocode, pass the lat and lng of a point inside that box "
+                f"({CITY_NAME}'s centre is lat {CITY_CENTRE.lat:.4f}, lng {CITY_CENTRE.lng:.4f}), or look an "
+                "address or place up by name with nav_geocode instead.",
+                field="lat/lng",
+            ) from None
         xy = self._xy(lat, lng, self.network.lat0)
         ((_, ai),) = self._addr_grid.nearest(*xy)
         a = self.addresses[ai]

@@ -92,6 +92,20 @@ def check_scheduled(date_from: str, first: date, last_day: date | None) -> None:
     )
 
 
+def check_season(now: datetime, last_start: datetime | None) -> None:
+    """Refuse a search once the last session in the whole calendar has started: only sessions still to come are
+    listed, so every search, with dates or without, could only be an empty page that does not say why."""
+    if last_start is None or now < last_start:
+        return
+    ended, today = local(last_start), local(now)
+    raise ConflictError(
+        f"The tickets season has ended: the last session in the calendar started {ended:%Y-%m-%d %H:%M} "
+        f"({ended:%A}) and it is now {today:%Y-%m-%d %H:%M} ({today:%A}) in Helsinki, so there are no upcoming "
+        "sessions to search, whatever the dates or filters.",
+        "No events can be booked until a new season is published; tickets already bought are in tickets_list_orders.",
+    )
+
+
 def parse_time(value: str, field: str) -> time | None:
     """A time of day as HH:MM (Helsinki), '' for none."""
     try:
@@ -132,6 +146,7 @@ class TicketsService:
         # the calendar's last day (Helsinki): a search starting after it is refused, not answered with nothing
         ends = max((s.starts_at for s in catalog.sessions.values()), default=None)
         self.last_day = local(ends).date() if ends is not None else None
+        self.last_start = ends
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -246,6 +261,7 @@ class TicketsService:
                 f"date_to {date_to} is before date_from {date_from}.", "Swap them, or leave one ''.", field="date_to"
             )
         now = self.now()
+        check_season(now, self.last_start)
         if last is not None:
             check_upcoming(date_from, date_to, last, local(now).date())
         if first is not None:
