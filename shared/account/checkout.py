@@ -195,14 +195,23 @@ class Checkout:
             )
 
     def require_value_as_asked(
-        self, claim: Claim, name: str, asked: str, quoted: str, *, same: bool, quoted_shown: str = ""
+        self,
+        claim: Claim,
+        name: str,
+        asked: str,
+        quoted: str,
+        *,
+        same: bool,
+        quoted_shown: str = "",
+        keep: str = "''",
     ) -> None:
         """``require_as_asked`` for one value (an address, a slot): ``same`` is the vertical's reading of whether
-        ``asked`` names ``quoted``; ``asked`` '' means "as quoted"."""
+        ``asked`` names ``quoted``; ``asked`` '' means "as quoted". ``keep``: how the tool's caller keeps the quoted
+        value ('' where the parameter takes it, "leave it out" where its values are an enum without '')."""
         if asked and not same:
             verb = VERBS.get(claim.row.action, "done")
             was = quoted_shown or shown(quoted)
-            or_blank = " (or '')" if quoted else ""
+            or_blank = f" (or {keep})" if quoted else ""
             raise InvalidInputError(
                 f"Confirmation token {claim.token} was quoted for {name} {was}, not {shown(asked)}; nothing was "
                 f"{verb}.",
