@@ -245,7 +245,7 @@ def seg(value: str, param: IdParam | None = None) -> str:
 
     ``param`` (the tool's parameter, its ids' prefix and the tool returning them) lets the refusal name the argument
     that was wrong and where a right one comes from, in the terms of the tool the model called."""
-    if param is not None and not value:
+    if param is not None and not value.strip():  # '  ' was "not a valid id": a mistyped id, not one left out
         raise empty_id(*param)
     if not ID_CHARS.match(value) or value in (".", ".."):
         if param is not None:

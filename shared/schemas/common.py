@@ -180,8 +180,9 @@ def check_no_blank(values: list[str], *, field: str, takes: str, none_means: str
 
 
 def check_id(value: str, prefix: str, *, field: str, source: str) -> str:
-    """Reject ids of the wrong kind with a message that names where a right one comes from."""
-    if not value:
+    """Reject ids of the wrong kind with a message that names where a right one comes from. A blank one ('  ') is
+    empty, as '' is: "not a valid id" read as a mistyped id rather than one left out."""
+    if not value.strip():
         raise empty_id(field, prefix, source)
     if not value.startswith(f"{prefix}_") or len(value) <= len(prefix) + 1:
         raise InvalidInputError(

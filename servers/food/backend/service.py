@@ -473,7 +473,7 @@ class FoodService:
             if update.from_order_id:
                 lines, restaurant_id, not_added = self._order_again(session, user_id, row, lines, update)
             if update.items:
-                wanted = update.restaurant_id or (restaurant_id if update.from_order_id else "")
+                wanted = update.restaurant_id.strip() or (restaurant_id if update.from_order_id else "")
                 if not wanted:
                     raise InvalidInputError(
                         "restaurant_id is required when setting items.",

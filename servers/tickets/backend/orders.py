@@ -23,7 +23,7 @@ from shared.clock import local
 from shared.cursor import keyset_slice, newest_first
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
-from shared.schemas.common import check_id, check_no_blank, empty_id, new_id
+from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.seating import HoldStatus as SeatHoldStatus
 from shared.schemas.seating import SeatHold
 from shared.schemas.tickets import (
@@ -70,14 +70,6 @@ _OWNED = (  # prebuilt: counted on every hold
         _tickets_t.c.refund_id == "",
     )
 )
-
-
-def check_entry(value: str, prefix: str, *, field: str, source: str) -> None:
-    """``check_id`` for an entry of a list of ids: a blank one ('  ') is refused as empty, as '' is, not as "is not
-    a valid id", which read as a mistyped id rather than one left out."""
-    if not value.strip():
-        raise empty_id(field, prefix, source)
-    check_id(value, prefix, field=field, source=source)
 
 
 class OrderDesk:
@@ -293,7 +285,7 @@ class OrderDesk:
             )
         out = []
         for i, aid in enumerate(attendee_ids):
-            check_entry(aid, "att", field=f"attendee_ids[{i}]", source="tickets_list_attendees")
+            check_id(aid, "att", field=f"attendee_ids[{i}]", source="tickets_list_attendees")
             att = session.get(AttendeeRow, aid)
             if att is None or att.user_id != user_id:
                 raise NotFoundError(
@@ -559,7 +551,7 @@ class OrderDesk:
             if len(set(ticket_ids)) != len(ticket_ids):
                 raise InvalidInputError("A ticket is listed twice.", "List each ticket id once.", field="ticket_ids")
             for i, tid in enumerate(ticket_ids):
-                check_entry(tid, "tkt", field=f"ticket_ids[{i}]", source="tickets_list_orders (tickets[].id)")
+                check_id(tid, "tkt", field=f"ticket_ids[{i}]", source="tickets_list_orders (tickets[].id)")
                 if tid not in by_id:
                     raise NotFoundError(
                         f"Ticket {shown(tid)} is not part of order {order.id}.",
