@@ -90,6 +90,9 @@ SPELLINGS = " The closest spellings are listed."  # a geocode result's not-found
 MAX_MAP_PLACES = 20
 MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
 MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
+SAME_POINT_M = 1.0
+"""Ends closer than this are one place: no trip (a route from 'home' to 'home' used to snap both ends to the network
+and ride a tram)."""
 
 CONDITION_LABEL = {
     "clear": "Clear 晴", "partly_cloudy": "Partly cloudy 多云", "cloudy": "Cloudy 阴", "fog": "Fog 雾",
@@ -731,8 +734,20 @@ class NavService:
         notes: list[str] = []
         origin = self.resolve(req.origin, "origin", user_id)
         destination = self.resolve(req.destination, "destination", user_id, near=origin.location, notes=notes)
+        if haversine_m(origin.location, destination.location) < SAME_POINT_M:
+            raise InvalidInputError(
+                f"origin {shown(req.origin)} and destination {shown(req.destination)} are the same place "
+                f"({origin.name}): there is no trip to plan.",
+                "Ask the user where they want to go and pass that as destination; to look around this place, use "
+                "nav_search_places with its lat/lng.",
+                field="destination",
+            )
         arrive_by = self._depart(req.arrive_by, "arrive_by") if req.arrive_by is not None else None
         depart = self._depart(req.depart_at)
+        if req.depart_at is not None and depart < (now := self.now()) - timedelta(minutes=1):
+            local_now = now.astimezone(CITY_TZ)
+            notes.append(f"That departure ({depart:%Y-%m-%d %H:%M}) is already past (now {local_now:%Y-%m-%d %H:%M}): "
+                         "this is the trip as it would have gone then.")  # fmt: skip
         routes: list[Route]
         if mode == "transit" and not self.router.in_real_city([origin.location, destination.location]):
             routes = self._road_routes("walking", origin.location, destination.location, depart, arrive_by, False)
@@ -852,6 +867,9 @@ class NavService:
                 self.router.snap("walking", end.location, role)
             for i, o in enumerate(origins):
                 for j, d in enumerate(dests):
+                    if haversine_m(o.location, d.location) < SAME_POINT_M:  # already there: no tram ride to it
+                        cells.append(MatrixCell(origin=i, destination=j, reachable=True, distance_m=0, duration_s=0))
+                        continue
                     if not self.router.in_real_city([o.location, d.location]):  # no timetable there: on foot
                         ((walk,),) = self.router.matrix_costs("walking", [o.location], [d.location], depart)
                         cells.append(MatrixCell(origin=i, destination=j, reachable=walk is not None,
@@ -871,6 +889,8 @@ class NavService:
             rows = self.router.matrix_costs(mode, [o.location for o in origins], [d.location for d in dests], depart)
             for i, row in enumerate(rows):
                 for j, cell in enumerate(row):
+                    if haversine_m(origins[i].location, dests[j].location) < SAME_POINT_M:
+                        cell = (0.0, 0.0)  # already there: the snaps to the network at both ends are no trip
                     cells.append(
                         MatrixCell(origin=i, destination=j, reachable=cell is not None,
                                    duration_s=round(cell[0]) if cell else 0, distance_m=round(cell[1]) if cell else 0)
