@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from shared.geo import EARTH_RADIUS_M
 from shared.hours import WEEK_MIN, Schedule, _week_spans
+from shared.text import plain
 
 from .catalog import DeliveryRec, RestaurantRec
 from .pricing import DETOUR, HANDLING_MIN, RIDER_SPEED_M_PER_MIN, SHORTEST_RIDE_MIN
@@ -118,7 +119,7 @@ class Columns:
             if hkey not in schedule_at:
                 schedule_at[hkey] = len(schedules)
                 schedules.append(hours)
-            text = f"{d['name']} {d.get('name_zh', '')}".lower()
+            text = plain(f"{d['name']} {d.get('name_zh', '')}")
             if text not in group_at:
                 group_at[text] = len(group_at)
             cuisines = tuple(d["cuisines"])

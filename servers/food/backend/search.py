@@ -25,6 +25,7 @@ from shared.errors import shown
 from shared.hours import next_opening
 from shared.schemas.common import GeoPoint, Money
 from shared.schemas.food import MatchedDish
+from shared.text import plain
 
 from .catalog import Catalog, CategoryRec, ItemRec, RestaurantRec, bilingual
 
@@ -42,7 +43,7 @@ STOPWORDS = frozenset(
     }
 )
 CJK_STOP = frozenset(["的", "和", "加", "配", "要", "想", "我", "杯", "份", "个", "一", "一杯", "一份", "一个", "来"])
-_WORD_CHARS = "'’-_&%"
+_WORD_CHARS = "-_&%"
 
 
 def is_cjk(ch: str) -> bool:
@@ -53,7 +54,7 @@ def tokens(text: str) -> list[str]:
     """Lowercase Latin words and single CJK characters, in order; punctuation and spaces separate."""
     out: list[str] = []
     word: list[str] = []
-    for ch in text.lower():
+    for ch in plain(text):
         if is_cjk(ch):
             if word:
                 out.append("".join(word))
@@ -376,7 +377,7 @@ class Index:
         self._option_dish = np.array(option_dish, np.int64)
         self._option_texts = Joined.of([o.text for dishes in self.dishes for d in dishes for o in d.options])
         self._labels = [
-            (rec.slug, label.lower())
+            (rec.slug, plain(label))
             for rec in self.catalog.cuisines.values()
             for label in (rec.slug, rec.en, rec.zh, *rec.synonyms)
         ]
@@ -421,14 +422,14 @@ class Index:
     ) -> Dish:
         """``shown``: the texts of the options seen so far, by the option record (a menu's items share the records
         of the options they offer alike, ``catalog.share_option_groups``), so each is made once."""
-        text = f"{item.name} {item.name_zh} {item.description} {cat.name} {cat.name_zh}".lower()
+        text = plain(f"{item.name} {item.name_zh} {item.description} {cat.name} {cat.name_zh}")
         shown = {} if shown is None else shown
         options = []
         for g in item.option_groups:
             for o in g.options:
                 got = shown.get(id(o))
                 if got is None:
-                    words = f"{o.name} {o.name_zh}".lower()
+                    words = plain(f"{o.name} {o.name_zh}")
                     got = shown[id(o)] = OptionText(words, bilingual(o.name, o.name_zh), o.sold_out)
                 options.append(got)
         label = bilingual(item.name, item.name_zh)
@@ -483,7 +484,7 @@ class Index:
         terms = {literal}
         for slug in cuisines:
             rec = self.catalog.cuisines[slug]
-            terms |= {t.lower() for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
+            terms |= {plain(t) for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
         found = Part(literal=literal, terms=tuple(sorted(terms)), cuisines=cuisines)
         if len(self._parts) > 4 * MEMO:
             self._parts.clear()
@@ -537,7 +538,7 @@ class Index:
     def lookup(self, query: str) -> Lookup:
         """Every restaurant's match for ``query``, and the query words left out because nothing in the catalog
         has them. Memoized: the catalog is static."""
-        key = query.strip().lower()
+        key = plain(query.strip())
         memo = self._memo.get(key)
         if memo is not None:
             return memo

@@ -108,3 +108,13 @@ async def test_one_coffee_can_skip_restaurants_whose_minimum_order_is_higher(foo
     assert minimums == sorted(minimums) and len(by_min) == len(every)
     assert none["restaurants"] == []  # ramen places all want €8 or more
     assert "minimum order above €5.00" in none["note"] and "max_min_order_minor" in none["note"]
+
+
+@pytest.mark.parametrize(("typed", "name"), [("morrisons", "MorriSon's"), ("puttes bar", "Putte's"),
+                                             ("Morrison’s pizzeria", "MorriSon's")])  # fmt: skip
+async def test_a_name_with_an_apostrophe_is_found_typed_without_it(food: FoodEnv, typed: str, name: str) -> None:
+    """People and speech-to-text drop the apostrophe: 'morrisons' found nothing, and 'puttes bar' dropped 'puttes'
+    and listed every bar."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": typed, "limit": 5})
+    assert page["restaurants"] and page["restaurants"][0]["name"].startswith(name), page
