@@ -153,12 +153,14 @@ def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -
         day = kitchen.astimezone(CITY_TZ)
         same_day = day_ranges(rest, span, now, local.date())
         instead = f"Slots on {local:%a %d %b}: {same_day}" if same_day else f"No slots on {local:%a %d %b}"
-        raise InvalidInputError(
-            f"{rest.name} is closed for a {show(local)} delivery: it would cook from {day:%H:%M} "
-            f"(hours on {day:%a}: {describe_day(rest.opening_hours, today_key(day))}).",
-            f"{instead}; {first_text}.",
-            field="deliver_at",
-        )
+        hours = f"hours on {day:%a}: {describe_day(rest.opening_hours, today_key(day))}"
+        if is_open(rest.opening_hours, kitchen):  # open when it would start, closed before the food is ready
+            ready = (local - span + PREP_STARTS + timedelta(minutes=rest.prep_minutes)).astimezone(CITY_TZ)
+            problem = (f"{rest.name} closes before it could cook a {show(local)} delivery: it would cook from "
+                       f"{day:%H:%M} and have it ready at {ready:%H:%M} ({hours}).")  # fmt: skip
+        else:
+            problem = f"{rest.name} is closed for a {show(local)} delivery: it would cook from {day:%H:%M} ({hours})."
+        raise InvalidInputError(problem, f"{instead}; {first_text}.", field="deliver_at")
 
 
 def order_ahead(first: datetime | None) -> str:

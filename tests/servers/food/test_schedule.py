@@ -168,3 +168,16 @@ async def test_an_order_placed_now_that_the_kitchen_could_not_cook_before_closin
     [problem] = late["problems"]
     assert "closes before it could cook this order" in problem and "deliver_at" in problem
     assert "closes before it could cook this order" in refused and unchanged
+
+
+async def test_a_slot_the_kitchen_closes_before_it_is_ready_says_so_not_closed(food: FoodEnv) -> None:
+    """MorriSon's is open on Wednesdays 11:00-22:00: a 22:15 delivery would cook from 21:46, inside its hours, but
+    be ready after closing. The refusal used to say the restaurant 'is closed' at a time it is open."""
+    async with Client(food.server) as c:
+        await ok(c, "food_update_cart", {"restaurant_id": "rst_n4518283089", "replace_cart": True,
+                                         "items": [{"item_id": "itm_n4518283089_1", "quantity": 1}]})  # fmt: skip
+        late = await err(c, "food_place_order", {"deliver_at": "2026-11-25T22:15"})
+        night = await err(c, "food_place_order", {"deliver_at": "2026-11-26T03:00"})
+    assert "closes before it could cook a Wed 25 Nov 22:15 delivery" in late and "ready at 22:" in late, late
+    assert "is closed" not in late and "11:00–22:00" in late, late
+    assert "is closed for a Thu 26 Nov 03:00 delivery" in night, night
