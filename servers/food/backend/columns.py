@@ -24,6 +24,7 @@ from shared.text import plain
 
 from .catalog import DeliveryRec, RestaurantRec
 from .pricing import DETOUR, HANDLING_MIN, RIDER_SPEED_M_PER_MIN, SHORTEST_RIDE_MIN
+from .slots import ACCEPT_AFTER, PREP_STARTS
 
 CELL_LAT = 0.01
 """Grid cell height in degrees (≈1.1 km)."""
@@ -194,6 +195,18 @@ class Columns:
         mask[self._span_hours[live]] = True
         self._open_at = (minute_of_week, mask)
         return mask
+
+    def taking_orders(self, minute_of_week: int, at: Ints) -> npt.NDArray[np.bool_]:
+        """Which restaurants ``at`` would cook an order placed at this minute: open at acceptance and at the last
+        minute of cooking, as ``slots.taking_orders`` asks (its 5-minute steps between them only see a break shorter
+        than a prep time, which no schedule has)."""
+        accept = round(ACCEPT_AFTER.total_seconds()) // 60
+        ok = self.open_mask(minute_of_week + accept)[self.hours[at]].copy()
+        ready = minute_of_week + round(PREP_STARTS.total_seconds()) // 60 + self.prep[at] - 1
+        for minute in np.unique(ready).tolist():
+            same = ready == minute
+            ok[same] &= self.open_mask(minute)[self.hours[at[same]]]
+        return ok
 
     def record(self, i: int) -> RestaurantRec:
         """A menu-less record of the restaurant at ``i``: enough for a search summary or an explanation."""

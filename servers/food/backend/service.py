@@ -128,7 +128,7 @@ class FoodService:
             rating_count=rest.rating_count,
             price_level=rest.price_level,
             distance_m=straight,
-            is_open=is_open(rest.opening_hours, now),
+            is_open=slots.taking_orders(rest, now),  # open by its hours but closing before it could cook: not open
             hours_today=describe_day(rest.opening_hours, today_key(now)),
             delivers=distance <= rest.delivery.radius_m,
             delivery_fee=self.money(pricing.delivery_fee_minor(rest, distance)),
@@ -186,7 +186,7 @@ class FoodService:
         if look is not None:
             at, score = at[score > 0], score[score > 0]
         distance = cols.road_distance(at, near.lat, near.lng)
-        open_ = cols.open_mask(minute_of_week(now))[cols.hours[at]]
+        open_ = cols.taking_orders(minute_of_week(now), at)
         keep = distance <= cols.radius[at]
         if open_now:
             keep &= open_
@@ -243,7 +243,7 @@ class FoodService:
             left.nearest = (int(beyond[k]), int(distance[far][k]), cols.record(int(at[far][k])))
         at = at[~far]
         if open_now:
-            open_ = cols.open_mask(minute_of_week(now))[cols.hours[at]]
+            open_ = cols.taking_orders(minute_of_week(now), at)
             opens: dict[int, datetime | None] = {}
             for i in at[~open_].tolist():
                 left.closed += 1

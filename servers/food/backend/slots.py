@@ -86,6 +86,12 @@ def kitchen_open(rest: RestaurantRec, slot: datetime, span: timedelta) -> bool:
     return is_open(rest.opening_hours, pickup - timedelta(minutes=1))
 
 
+def taking_orders(rest: RestaurantRec, now: datetime) -> bool:
+    """Whether an order placed now would be cooked: open from acceptance until the food is ready. A kitchen about to
+    close is open by its hours but refuses it, so a search must not list it as open (``Columns.taking_orders``)."""
+    return kitchen_open(rest, now, timedelta(0))
+
+
 def possible(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -> bool:
     return now <= slot - span and slot <= now + MAX_AHEAD and kitchen_open(rest, slot, span)
 

@@ -80,14 +80,19 @@ async def test_a_kept_answer_is_not_served_once_the_clock_passes_closing_time(fo
         assert (await ok(c, "food_get_restaurant", {"restaurant_id": rest["id"]})) == before
         hour, minute = closing_minute(rest["hours_today"]) or (0, 0)
         closes = food.clock.now().replace(hour=hour, minute=minute, second=0)
-        food.clock.set(closes - timedelta(minutes=1))
+        # open means it would still cook an order placed now: accepted 2 minutes on, cooked from 3, ready in prep
+        prep = food.app.state.service.catalog.restaurants[rest["id"]].prep_minutes
+        food.clock.set(closes - timedelta(minutes=3 + prep))
         last_minute = await ok(c, "food_get_restaurant", {"restaurant_id": rest["id"]})
+        food.clock.set(closes - timedelta(minutes=2 + prep))  # open by its hours, but the food would be late
+        too_late = await ok(c, "food_get_restaurant", {"restaurant_id": rest["id"]})
+        page_too_late = await ok(c, "food_search_restaurants", args)
         food.clock.set(closes + timedelta(minutes=1))
         after = await ok(c, "food_get_restaurant", {"restaurant_id": rest["id"]})
         page_after = await ok(c, "food_search_restaurants", args)
     assert before["restaurant"]["is_open"] and last_minute["restaurant"]["is_open"]
-    assert not after["restaurant"]["is_open"]
-    assert rest["id"] not in {r["id"] for r in page_after["restaurants"]}
+    assert not too_late["restaurant"]["is_open"] and not after["restaurant"]["is_open"]
+    assert rest["id"] not in {r["id"] for r in page_after["restaurants"] + page_too_late["restaurants"]}
 
 
 @pytest.mark.parametrize("writer", ["this server", "another client", "another process"])
