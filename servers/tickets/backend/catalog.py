@@ -66,7 +66,7 @@ class VenueRec(_Fixture):
 
     @property
     def address(self) -> str:
-        street = f"{self.street} {self.housenumber}".strip()
+        street = f"{self.street} {self.housenumber}".strip() if self.street.strip() else ""
         if self.layout_of:  # grown districts reuse the real street names: the district tells them apart
             return ", ".join(p for p in (street, self.area, "Helsinki") if p)
         return ", ".join(p for p in (street, f"{self.postcode} Helsinki".strip()) if p)

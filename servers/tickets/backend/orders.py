@@ -182,12 +182,32 @@ class OrderDesk:
             again = seating.match_hold(live, rec.id, request_key=key, seat_ids=[s.seat_id for s in seats])
             if again is not None:  # the same request again (a retry): the hold it already made
                 return self._hold(again)
-            used = sum(len(h.hold.seats) for h in live) + self._owned(session, user_id, event)
+            held = sum(len(h.hold.seats) for h in live)
+            owned = self._owned(session, user_id, event)
+            used = held + owned
             if used + count > event.per_user_limit:
+                limit = event.per_user_limit
+                if owned >= limit:  # nothing to release: only a refund frees a slot
+                    fix = "To free a slot, refund a ticket with tickets_refund."
+                    if held:
+                        fix += " Also release held seats you no longer want with tickets_release_hold."
+                    raise ConflictError(
+                        f"This account already owns {owned} ticket(s) for {event.title}, the limit of {limit} per "
+                        f"account" + (f" (and holds {held} more seat(s))" if held else "") + ".",
+                        fix,
+                    )
+                left = limit - used
+                fixes = []
+                if held:
+                    fixes.append("release a hold you no longer want with tickets_release_hold")
+                if left > 0:
+                    fixes.append(f"ask for at most {left} seat(s)")
+                if owned:
+                    fixes.append("refund a ticket with tickets_refund")
                 raise ConflictError(
-                    f"You already hold or own {used} ticket(s) for {event.title}; the limit is "
-                    f"{event.per_user_limit} per account, so {count} more is too many.",
-                    "Release a hold with tickets_release_hold, or ask for fewer seats.",
+                    f"This account already owns {owned} and holds {held} ticket(s) for {event.title}; the limit is "
+                    f"{limit} per account, so {count} more is too many.",
+                    _sentence(fixes or ["ask for fewer seats"]),
                 )
             try:
                 if tier and tier not in layout.tier_totals:  # a tier with no seats zoned here
@@ -658,3 +678,9 @@ class OrderDesk:
             session.add_all([order, *tickets])
             session.flush()
             return self._order(session, order, now)
+
+
+def _sentence(options: list[str]) -> str:
+    """Alternatives joined with "or" as one sentence: its first letter upper-cased, the rest (tool names) kept."""
+    text = ", or ".join(options)
+    return text[:1].upper() + text[1:] + "."

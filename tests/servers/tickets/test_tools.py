@@ -459,3 +459,35 @@ async def test_order_pages_list_every_order_once_while_orders_are_refunded_or_bo
     assert [o["id"] for o in second["orders"]] == newest_first[2:]  # an offset skipped newest_first[2]
     listed = [o["id"] for o in any_first["orders"] + any_second["orders"]]
     assert listed == newest_first and newer not in listed  # an offset repeated newest_first[1]
+
+
+async def test_owning_the_limit_says_refund_not_release(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=3, standing=True, free=8)
+    limit = p.event.per_user_limit
+    others = [s for s in p.event.sessions if s.id != p.session.id] or [p.session]
+    async with Client(tickets.server) as c:
+        await buy(c, p.session.id, p.tier, limit)
+        owned = await err(c, "tickets_hold_seats", {"session_id": others[0].id, "tier": p.tier, "quantity": 1})
+    assert f"already owns {limit} ticket(s)" in owned and f"limit of {limit}" in owned
+    assert "tickets_refund" in owned and "tickets_release_hold" not in owned
+
+
+async def test_holding_part_of_the_limit_says_release_and_how_many_are_held(tickets: TicketsEnv) -> None:
+    p = pick(tickets, min_days=3, free=8)
+    limit = p.event.per_user_limit
+    async with Client(tickets.server) as c:
+        await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": limit})
+        over = await err(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 1})
+    assert f"owns 0 and holds {limit}" in over and "tickets_release_hold" in over and "tickets_refund" not in over
+
+
+async def test_a_venue_without_a_street_shows_no_bare_house_number(tickets: TicketsEnv) -> None:
+    catalog = tickets.service.catalog
+    streetless = {v.id for v in catalog.venues.values() if not v.street.strip() and v.housenumber.strip()}
+    events = [e for e in catalog.events.values() if e.venue_id in streetless]
+    assert events, "the fixtures have a venue with a house number but no street"
+    async with Client(tickets.server) as c:
+        got = await ok(c, "tickets_get_event", {"event_id": events[0].id})
+    venue = catalog.venues[events[0].venue_id]
+    parts = [part.strip() for part in got["venue"]["address"].split(",")]
+    assert venue.housenumber not in parts and "Helsinki" in parts[-1]
