@@ -315,7 +315,8 @@ async def test_a_wallet_that_cannot_pay_is_declined_before_a_token_is_offered(ti
         before = tickets.snapshot()
         text = await err(c, "tickets_purchase", {"hold_id": hold["id"]})
     assert "does not cover" in text and hold["bill"]["total"]["display"] in text
-    assert "Top up the wallet" in text
+    # no tool tops a wallet up: the hint says the user does it elsewhere, and what the agent can do instead
+    assert "No tool here adds money" in text and "tickets_release_hold" in text and "Top up the wallet" not in text
     assert tickets.snapshot() == before  # no token was issued
 
 
