@@ -153,7 +153,9 @@ class Cinema(WireModel):
     )
     formats: list[Format] = Field(description="Formats shown here.")
     auditoriums: list[Auditorium] = Field(description="Its screens.")
-    wheelchair: bool = Field(description="Step-free access (OpenStreetMap wheelchair=yes).")
+    wheelchair: bool = Field(
+        description="Step-free access: OpenStreetMap says wheelchair=yes, or its screens have wheelchair spaces."
+    )
     open_now: str = Field(description="'' when showing films this season, else why not (e.g. summer-only).")
     showtimes_today: int = Field(description="Showtimes still on sale today.")
 

@@ -90,18 +90,26 @@ class FilmRec(_Fixture):
     def shows_on(self, day: int) -> bool:
         return any(start <= day < end for start, end in self.runs(day))
 
-    def run_around(self, day: int) -> tuple[int, int] | None:
-        """The run showing on ``day`` (first day of its unbroken stretch, day after the latest covering run),
-        else the next run to open; None when it is not programmed."""
-        runs = self.runs(day + CYCLE_DAYS)
+    def run_around(self, day: int, published: int) -> tuple[int, int] | None:
+        """The unbroken stretch of runs showing on ``day``, else of the next run to open, as (first day, day after
+        the last); None when it is not programmed. Runs that touch or overlap the stretch merge into it both
+        ways; going forwards only runs that open before day ``published`` (the end of the published showtimes)
+        count, since a run of a cycle or longer touches the next cycle's for ever."""
+        runs = self.runs(max(day + CYCLE_DAYS, published - 1))
         covering = [r for r in runs if r[0] <= day < r[1]]
-        if not covering:
+        if covering:
+            start, end = min(r[0] for r in covering), max(r[1] for r in covering)
+        else:
             ahead = [r for r in runs if r[0] > day]
-            return ahead[0] if ahead else None
-        start, end = min(r[0] for r in covering), max(r[1] for r in covering)
+            if not ahead:
+                return None
+            start, end = ahead[0]
         for prev_start, prev_end in reversed(runs):  # runs that touch the stretch extend it backwards
             if prev_start < start <= prev_end:
                 start = prev_start
+        for next_start, next_end in runs:  # ... and forwards, as far as the showtimes are published
+            if start <= next_start <= end and next_start < published:
+                end = max(end, next_end)
         return start, end
 
 
@@ -212,6 +220,12 @@ class CinemaRec(_Fixture):
     @property
     def area_label(self) -> str:
         return f"{self.area} / {self.area_zh}" if self.area_zh else self.area
+
+    @property
+    def step_free(self) -> bool:
+        """Step-free access: OpenStreetMap says wheelchair=yes, or its screens have wheelchair spaces (which can be
+        held as tier WHEELCHAIR); OpenStreetMap leaves the tag out of most cinemas, so a missing tag means unknown."""
+        return self.wheelchair or any(r.accessible for a in self.auditoriums for r in a.rows)
 
     def open_in(self, month: int) -> bool:
         return not self.season_months or month in self.season_months
@@ -382,8 +396,10 @@ class Catalog:
         return self.anchor.date() + timedelta(days=offset)
 
     def run_dates(self, film: FilmRec, today: date) -> tuple[date, date] | None:
-        """First and last day of the run showing ``today``, else of the next one; None if not programmed."""
-        run = film.run_around((today - self.anchor.date()).days)
+        """First and last day of the unbroken run showing ``today``, else of the next one (see ``FilmRec.run_around``);
+        None if not programmed."""
+        offset = (today - self.anchor.date()).days
+        run = film.run_around(offset, offset + HORIZON_DAYS)
         return None if run is None else (self.day(run[0]), self.day(run[1] - 1))
 
     def tiers(self, auditorium_id: str) -> list[str]:

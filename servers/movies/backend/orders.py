@@ -59,7 +59,10 @@ class OrderDesk:
         self.checkout = Checkout(
             "movies",
             currency=service.currency,
-            decline_hint="Top up the wallet, or release this hold and choose fewer or cheaper seats.",
+            decline_hint=(
+                "No tool here adds money to the wallet: the user can top it up outside this chat and then buy "
+                "this hold again; otherwise release it with movies_release_hold and hold fewer or cheaper seats."
+            ),
         )
 
     # ----- holds -----------------------------------------------------------------------

@@ -371,7 +371,7 @@ class MoviesService:
                         )
                         for a in cinema.auditoriums
                     ],
-                    wheelchair=cinema.wheelchair,
+                    wheelchair=cinema.step_free,
                     open_now=closed,
                     showtimes_today=len(on_sale),
                 )

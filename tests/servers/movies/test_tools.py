@@ -339,8 +339,12 @@ async def test_a_wallet_that_cannot_pay_is_declined_before_a_token_is_offered(mo
         hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
         before = movies.snapshot()
         text = await err(c, "movies_purchase", {"hold_id": hold["id"]})
-    assert "does not cover" in text and hold["bill"]["total"]["display"] in text and "Top up the wallet" in text
-    assert movies.snapshot() == before  # no token was issued
+        assert movies.snapshot() == before  # no token was issued
+        released = await ok(c, "movies_release_hold", {"hold_id": hold["id"]})  # the way out the hint names
+    assert "does not cover" in text and hold["bill"]["total"]["display"] in text
+    assert "movies_release_hold" in text and released["status"] == "released"
+    # no tool adds money, so the top-up is the user's to do elsewhere, not an instruction to the agent
+    assert "Top up the wallet" not in text and "No tool here" in text and "outside this chat" in text
 
 
 BAD_CALLS = [

@@ -1,0 +1,31 @@
+"""A cinema's wheelchair access agrees with its screens: one whose screens have wheelchair spaces (tier WHEELCHAIR)
+is not listed as without step-free access."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from mcp import Client
+
+from tests.servers.movies.conftest import MoviesEnv
+from tests.servers.movies.helpers import ok, status_of
+
+
+async def test_a_cinema_with_wheelchair_spaces_is_listed_with_wheelchair_access(movies: MoviesEnv) -> None:
+    now = movies.service.now()
+    rec = next(
+        r
+        for r in status_of(movies)["on_sale"]
+        if r.cinema_id == "cin_n2493674692" and r.starts_at - now > timedelta(hours=3)
+    )
+    async with Client(movies.server) as c:
+        page = await ok(c, "movies_search_cinemas", {"lat": 60.1675, "lng": 24.9525, "limit": 10})
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": "WHEELCHAIR", "quantity": 1})
+    cinemas = {x["id"]: x for x in page["cinemas"]}
+    engel = cinemas["cin_n2493674692"]
+    assert engel["name"].startswith("Kino Engel") and engel["wheelchair"] is True
+    assert [(s["tier"], s["kind"]) for s in hold["seats"]] == [("WHEELCHAIR", "accessible")]
+    for cinema in cinemas.values():
+        spaces = any("wheelchair spaces" in a["features"] for a in cinema["auditoriums"])
+        assert cinema["wheelchair"] or not spaces, cinema["name"]
+    assert cinemas["cin_n2493672735"]["wheelchair"] is False, "the open-air screen has no spaces and no OSM tag"
