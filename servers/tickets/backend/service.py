@@ -194,7 +194,10 @@ class TicketsService:
         when = f"{local(rec.starts_at):%a %d %b %H:%M}"
         others = f"Pick another session of {event.title} from tickets_get_event(event_id='{event.id}')."
         if state.status == "past":
-            raise ConflictError(f"The {when} session of {event.title} is already over.", others)
+            ends = rec.starts_at + timedelta(minutes=event.duration_min)
+            running = f"has already started (it runs until {local(ends):%H:%M})"
+            over = "is already over" if self.now() >= ends else running
+            raise ConflictError(f"The {when} session of {event.title} {over}.", others)
         if state.status == "sales_closed":
             raise ConflictError(
                 f"Sales for the {when} session of {event.title} closed one hour before the start.", others

@@ -300,11 +300,14 @@ async def test_sessions_not_on_sale_sold_out_or_over_are_refused_with_the_reason
         tickets.clock.set(p.session.starts_at - timedelta(minutes=30))
         closed = await err(c, "tickets_hold_seats", hold(p.session.id, p.tier))
         tickets.clock.set(p.session.starts_at + timedelta(minutes=1))
+        running = await err(c, "tickets_hold_seats", hold(p.session.id, p.tier))
+        tickets.clock.set(p.session.starts_at + timedelta(minutes=p.event.duration_min + 1))
         over = await err(c, "tickets_hold_seats", hold(p.session.id, p.tier))
     assert summary["availability"] == "not_yet_on_sale"
     assert "go on sale at" in not_yet
     assert "sold out" in sold_out
     assert "closed one hour before" in closed
+    assert "has already started (it runs until" in running, running  # it used to say "over" while it was on
     assert "already over" in over
 
 
