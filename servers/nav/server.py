@@ -52,14 +52,14 @@ from .client import NavClient
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-INSTRUCTIONS = """Navigation in central Helsinki (Amap-like). nav_geocode turns an address or place name
-(English, Finnish, Swedish or Chinese: 'Kinopalatsi', 'Fabianinkatu 39', '赫尔辛基大教堂') into candidates with a
-status: only 'confident' names the answer; on 'ambiguous' ask the user or pick a candidate id, never the first by
-default. nav_search_places finds places near a point; nav_route gives distance, duration and turn-by-turn steps by
-driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_ id, a saved address such as 'home' or
-'work', 'lat,lng' or text; ambiguous text is refused with its candidates), leaving at depart_at or arriving by
-arrive_by; nav_distance_matrix compares up to 10 × 10 trips; nav_weather forecasts by date; nav_render_map draws
-a route and places as a PNG. Reuse ids that tools return; never invent coordinates."""
+INSTRUCTIONS = """Navigation in central Helsinki (Amap-like). nav_geocode turns an address (Finnish street names:
+'Fabianinkatu 39') or a place name (English, Finnish, Swedish or Chinese: 'Kinopalatsi', '赫尔辛基大教堂')
+into candidates with a status: only 'confident' names the answer; on 'ambiguous' ask the user or pick a candidate id,
+never the first by default. nav_search_places finds places near a point; nav_route gives distance, duration and
+turn-by-turn steps by driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_ id, a saved
+address such as 'home' or 'work', 'lat,lng' or text; ambiguous text is refused with its candidates), leaving at
+depart_at or arriving by arrive_by; nav_distance_matrix compares up to 10 × 10 trips; nav_weather forecasts by
+date; nav_render_map draws a route and places as a PNG. Reuse ids that tools return; never invent coordinates."""
 
 ENDPOINT_HELP = (
     "a place id (plc_…), address id (adr_…) or stop id (stp_…) from nav_geocode / nav_search_places, one of the "
@@ -108,7 +108,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         query: Annotated[
             str,
             Field(
-                description="Street address, place name or category, in English, Finnish, Swedish or Chinese, e.g. "
+                description="Street address (Finnish street names), place name or category (English, Finnish, "
+                "Swedish or Chinese), e.g. "
                 "'Mannerheimintie 5', 'Oodi library', '赫尔辛基大教堂', 'cinema', or a saved label such as 'home'. "
                 "At most 200 characters.",
                 max_length=MAX_QUERY,
@@ -132,7 +133,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ids, one-line addresses, a 0–1 score and the distance from the bias point, plus a status: 'confident' (the
         first candidate is the answer: use its id), 'ambiguous' (a chain's branches, a category, near-equal names or
         only weak matches: ask or pick an id, never assume the first) or 'not_found'. Fuzzy (typos, inflections) and
-        multilingual; landmarks resolve by their common English, Finnish, Swedish and Chinese names."""
+        multilingual: landmarks resolve by their common English, Finnish, Swedish and Chinese names, street addresses
+        by their Finnish street names (the map has no Swedish ones: 'Mannerheimvägen 5' is not found)."""
         return await _client(ctx).geocode(query, limit, near_lat, near_lng)
 
     @mcp.tool(annotations=READ)
