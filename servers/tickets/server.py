@@ -281,7 +281,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     async def tickets_list_orders(
         ctx: Context[Any, Any],
         status: Annotated[
-            OrderFilter, Field(description="Which orders: any, upcoming, past or refunded (fully).")
+            OrderFilter,
+            Field(
+                description="Which orders: any, upcoming (a show in progress included: its tickets are still valid), "
+                "past (the show has ended) or refunded (fully)."
+            ),
         ] = "any",
         limit: Annotated[int, Field(description="Orders per page, 1–10.", ge=1, le=10)] = 5,
         cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",

@@ -553,13 +553,15 @@ class OrderDesk:
             ).all()
             wanted = []
             for row in rows:
-                starts = svc.catalog.sessions[row.session_id].starts_at
+                rec = svc.catalog.sessions[row.session_id]
+                # over when its tickets are 'used' (``_order``): a show in progress is upcoming, its tickets valid
+                over = rec.starts_at + timedelta(minutes=svc.catalog.events[rec.event_id].duration_min) <= now
                 fully = row.refunded_minor > 0 and all(t.refund_id for t in self._tickets(session, row.id))
                 if (
                     status == "any"
                     or (status == "refunded" and fully)
-                    or (status == "upcoming" and starts > now and not fully)
-                    or (status == "past" and starts <= now and not fully)
+                    or (status == "upcoming" and not over and not fully)
+                    or (status == "past" and over and not fully)
                 ):
                     wanted.append(row)
             # stable while orders come and go; a cursor of another list is refused

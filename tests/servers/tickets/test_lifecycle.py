@@ -59,6 +59,9 @@ async def test_sessions_close_then_tickets_count_as_used_after_the_show(tickets:
         upcoming = await ok(c, "tickets_list_orders", {"status": "upcoming"})
         tickets.clock.set(p.session.starts_at - timedelta(minutes=59))
         closing = await ok(c, "tickets_get_event", {"event_id": p.event.id})
+        tickets.clock.set(p.session.starts_at + timedelta(minutes=1))  # the show is on: its ticket is still valid
+        on_now = await ok(c, "tickets_list_orders", {"status": "upcoming"})
+        not_past_yet = await ok(c, "tickets_list_orders", {"status": "past"})
         tickets.clock.set(p.session.starts_at + timedelta(minutes=p.event.duration_min + 1))
         done = await ok(c, "tickets_get_event", {"event_id": p.event.id})
         past = await ok(c, "tickets_list_orders", {"status": "past"})
@@ -68,4 +71,7 @@ async def test_sessions_close_then_tickets_count_as_used_after_the_show(tickets:
     assert status[p.session.id] == "sales_closed"
     assert {s["id"]: s["status"] for s in done["sessions"]}[p.session.id] == "past"
     assert [t["status"] for t in past["orders"][0]["tickets"]] == ["used"]
+    # during the show the order was listed as past while its ticket said valid; now it is upcoming until it ends
+    assert [o["id"] for o in on_now["orders"]] == [order["id"]] and not_past_yet["orders"] == []
+    assert [t["status"] for t in on_now["orders"][0]["tickets"]] == ["valid"]
     assert "cannot be refunded" in refund
