@@ -68,7 +68,12 @@ def refund_for(policy: RefundPolicy, paid_per_ticket: list[int], before_start: t
     """What refunding tickets that cost ``paid_per_ticket`` returns, ``before_start`` ahead of the session."""
     hours = before_start.total_seconds() / 3600
     # Rounded down, so the words never say "48 hours" of what is under 48 hours (nor "7.0 days" of 6.99).
-    when = f"{math.floor(hours / 2.4) / 10:.1f} days" if hours >= 48 else f"{math.floor(max(hours, 0))} hours"
+    if hours >= 48:
+        when = f"{math.floor(hours / 2.4) / 10:.1f} days"
+    elif hours >= 1:
+        when = f"{math.floor(hours)} hours"
+    else:  # "starts in 0 hours" read as starting now, 59 minutes ahead
+        when = f"{math.floor(max(hours, 0) * 60)} minutes"
     if policy == "no_refund":
         return RefundRule(None, POLICY_TEXT["no_refund"])
     if before_start <= timedelta(0):

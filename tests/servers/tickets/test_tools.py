@@ -434,9 +434,12 @@ async def test_a_refund_token_lapses_when_the_refund_drops_and_the_words_never_r
         after = tickets.snapshot(), tickets.wallet()
         tickets.clock.advance(timedelta(days=5))  # 48 hours less a minute before the start
         late = await err(c, "tickets_refund", {"order_id": order["id"]})
+        tickets.clock.advance(timedelta(hours=47))  # 59 minutes before the start
+        last_hour = await err(c, "tickets_refund", {"order_id": order["id"]})
     assert datetime.fromisoformat(offer["quote"]["expires_at"]) == p.session.starts_at - timedelta(days=7)
     assert "expired at" in lapsed and "nothing was refunded" in lapsed and after == before
     assert "starts in 47 hours, under 48 hours" in late
+    assert "starts in 59 minutes, under 48 hours" in last_hour, last_hour  # it said "starts in 0 hours"
 
 
 async def test_order_pages_list_every_order_once_while_orders_are_refunded_or_bought_between_pages(
