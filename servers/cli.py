@@ -68,13 +68,16 @@ def scale(text: str) -> int:
 
 
 def euros(text: str) -> float:
-    """``--amount``: a finite number of euros (the range is the wallet's to check)."""
+    """``--amount``: a finite number of euros in whole cents (the range is the wallet's to check); 12.345 used to
+    become 12.34 without a word."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text!r} is not an amount: pass euros, e.g. 20 or 12.50")
+    if abs(value * 100 - round(value * 100)) > 1e-6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of cents: pass 2 decimals at most (12.35)")
     return value
 
 
@@ -104,7 +107,7 @@ def add_clock(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     set_.add_argument("to", type=instant)
     set_.add_argument("--backwards", action="store_true", help="allow an instant earlier than now")
     adv = verbs.add_parser("advance", help="move forward by a duration: 90s, 15m, 2h, 1d")
-    adv.add_argument("by", type=duration)
+    adv.add_argument("by", type=duration, help="how far: 90s, 15m, 2h or 1d (also 1.5h)")
     frz = verbs.add_parser("freeze", help="stop time (at an instant, if given)")
     frz.add_argument("at", nargs="?", type=instant, default=None)
     frz.add_argument("--backwards", action="store_true", help="allow an instant earlier than now")

@@ -154,7 +154,8 @@ def test_bad_command_line_input_is_a_message_not_a_traceback(tmp_path: Path) -> 
     bad_port = run(tmp_path, "--transport", "http", "--port", "-1", script="food-mcp")
     loud = run(tmp_path, "--log-level", "LOUD", script="food-mcp")
     inf = run(tmp_path, "top-up", "--amount", "inf")
-    done_all = (ghost, negative, endless, nan, no_server, flags_first, no_room, bad_port, loud, inf)
+    sub_cent = run(tmp_path, "top-up", "--amount", "12.345")  # was topped up by 12.34 without a word
+    done_all = (ghost, negative, endless, nan, no_server, flags_first, no_room, bad_port, loud, inf, sub_cent)
     for done in done_all:
         assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert "No user 'usr_ghost'" in ghost.stderr and "out of range" in negative.stderr
@@ -162,6 +163,7 @@ def test_bad_command_line_input_is_a_message_not_a_traceback(tmp_path: Path) -> 
     assert "no server 'bogus'" in no_server.stderr and "serve food --transport http" in flags_first.stderr
     assert "leaves no room for all four" in no_room.stderr and "'-1' is not a port" in bad_port.stderr
     assert "invalid choice: 'LOUD'" in loud.stderr and "'inf' is not an amount" in inf.stderr
+    assert "'12.345' is not a whole number of cents" in sub_cent.stderr
     assert all(done.returncode == 2 for done in done_all[4:])  # argparse's usage errors
 
 
