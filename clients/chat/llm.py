@@ -287,6 +287,12 @@ class OpenAIChat:
             )
         except openai.APIStatusError as exc:
             raise ModelError(f"the model endpoint {self.base_url} answered {exc.status_code}: {exc.message}") from exc
+        except openai.APIConnectionError as exc:  # "Connection error." alone said nothing of what to do
+            raise ModelError(
+                f"the model endpoint {self.base_url} could not be reached ({exc.message}): start an OpenAI-compatible "
+                "server there (e.g. `ollama serve` after `ollama pull qwen3`), or name one with --base-url and "
+                "--model (or LIFESTYLE_LLM_BASE_URL, LIFESTYLE_LLM_MODEL)"
+            ) from exc
         except openai.APIError as exc:
             raise ModelError(f"the model endpoint {self.base_url} failed: {exc.message}") from exc
         if not completion.choices:

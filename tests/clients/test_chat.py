@@ -451,6 +451,7 @@ async def test_the_endpoint_down_or_a_model_that_never_answers_stops_the_task_cl
         down = await agent.run("Where do I live?")
     assert looping.stopped == "max_steps" and looping.steps == 3 and len(looping.tool_runs) == 3
     assert down.stopped == "error" and "127.0.0.1:9" in down.error and down.tool_runs == []
+    assert "could not be reached" in down.error and "--base-url" in down.error, down.error  # what to do about it
 
 
 def test_tool_calls_written_as_text_are_read_in_every_qwen_form() -> None:
