@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -71,7 +72,7 @@ class Columns:
     _span_hours: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     _span_start: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     _span_end: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
-    _open_at: tuple[int, npt.NDArray[np.bool_]] | None = None
+    _taking_at: tuple[int, npt.NDArray[np.bool_]] | None = None
     _by_cell: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     _cells: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     max_reach_m: float = 0.0
@@ -185,27 +186,27 @@ class Columns:
         return HANDLING_MIN + self.prep[at] + ride  # np.rint rounds half to even, as round() does
 
     def open_mask(self, minute_of_week: int) -> npt.NDArray[np.bool_]:
-        """Which schedules are open at this minute of the week (Monday 00:00 = 0), computed once per minute."""
-        cached = self._open_at
-        if cached is not None and cached[0] == minute_of_week:
-            return cached[1]
+        """Which schedules are open at this minute of the week (Monday 00:00 = 0)."""
         m = minute_of_week % WEEK_MIN
         live = (self._span_start <= m) & (m < self._span_end)
         mask = np.zeros(len(self.schedules), np.bool_)
         mask[self._span_hours[live]] = True
-        self._open_at = (minute_of_week, mask)
         return mask
 
-    def taking_orders(self, minute_of_week: int, at: Ints) -> npt.NDArray[np.bool_]:
-        """Which restaurants ``at`` would cook an order placed at this minute: open at acceptance and at the last
-        minute of cooking, as ``slots.taking_orders`` asks (its 5-minute steps between them only see a break shorter
-        than a prep time, which no schedule has)."""
-        accept = round(ACCEPT_AFTER.total_seconds()) // 60
-        ok = self.open_mask(minute_of_week + accept)[self.hours[at]].copy()
-        ready = minute_of_week + round(PREP_STARTS.total_seconds()) // 60 + self.prep[at] - 1
+    def taking_orders(self, minute_of_week: int) -> npt.NDArray[np.bool_]:
+        """Which restaurants would cook an order placed at this minute: open at acceptance and at the last minute of
+        cooking, as ``slots.taking_orders`` asks (its 5-minute steps between them only see a break shorter than a
+        prep time, which no schedule has). Computed for every restaurant once per minute: each search in that
+        minute (and its explanation of what it left out) only indexes it."""
+        cached = self._taking_at
+        if cached is not None and cached[0] == minute_of_week:
+            return cached[1]
+        ok = self.open_mask(minute_of_week + ACCEPT_AFTER // timedelta(minutes=1))[self.hours]
+        ready = minute_of_week + PREP_STARTS // timedelta(minutes=1) + self.prep - 1
         for minute in np.unique(ready).tolist():
             same = ready == minute
-            ok[same] &= self.open_mask(minute)[self.hours[at[same]]]
+            ok[same] &= self.open_mask(minute)[self.hours[same]]
+        self._taking_at = (minute_of_week, ok)
         return ok
 
     def record(self, i: int) -> RestaurantRec:

@@ -186,7 +186,7 @@ class FoodService:
         if look is not None:
             at, score = at[score > 0], score[score > 0]
         distance = cols.road_distance(at, near.lat, near.lng)
-        open_ = cols.taking_orders(minute_of_week(now), at)
+        open_ = cols.taking_orders(minute_of_week(now))[at]
         keep = distance <= cols.radius[at]
         if open_now:
             keep &= open_
@@ -243,7 +243,7 @@ class FoodService:
             left.nearest = (int(beyond[k]), int(distance[far][k]), cols.record(int(at[far][k])))
         at = at[~far]
         if open_now:
-            open_ = cols.taking_orders(minute_of_week(now), at)
+            open_ = cols.taking_orders(minute_of_week(now))[at]
             opens: dict[int, datetime | None] = {}
             for i in at[~open_].tolist():
                 left.closed += 1
