@@ -9,7 +9,7 @@ database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
@@ -187,6 +187,11 @@ class Catalog:
                 ]
             ).lower()
         return cat
+
+    def ends_at(self, rec: SessionRec) -> datetime:
+        """When a session is over: its start plus its event's length. Until then its tickets are valid and its
+        orders upcoming; a hold refused from the start says it is running, not over."""
+        return rec.starts_at + timedelta(minutes=self.events[rec.event_id].duration_min)
 
     def layout_model(self, event_id: str) -> str:
         """The event whose seat layout this one's is: a grown event copying a real show in a copy of that show's

@@ -480,7 +480,7 @@ class OrderDesk:
         tickets = self._tickets(session, order.id)
         layout = svc.inventory.layout(event)
         wheelchair_spaces = {s for s in layout.seats.values() if s.accessible}
-        over = rec.starts_at + timedelta(minutes=event.duration_min) <= now
+        over = svc.catalog.ends_at(rec) <= now
         valid = [t for t in tickets if not t.refund_id]
         status: OrderStatus = "paid" if len(valid) == len(tickets) else ("refunded" if not valid else "partly_refunded")
         if valid:
@@ -553,9 +553,8 @@ class OrderDesk:
             ).all()
             wanted = []
             for row in rows:
-                rec = svc.catalog.sessions[row.session_id]
                 # over when its tickets are 'used' (``_order``): a show in progress is upcoming, its tickets valid
-                over = rec.starts_at + timedelta(minutes=svc.catalog.events[rec.event_id].duration_min) <= now
+                over = svc.catalog.ends_at(svc.catalog.sessions[row.session_id]) <= now
                 fully = row.refunded_minor > 0 and all(t.refund_id for t in self._tickets(session, row.id))
                 if (
                     status == "any"

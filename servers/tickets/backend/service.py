@@ -9,7 +9,7 @@ prices and refund rules in ``pricing.py``; seats in the shared seating engine be
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 from sqlmodel import Session, col, select
@@ -194,7 +194,7 @@ class TicketsService:
         when = f"{local(rec.starts_at):%a %d %b %H:%M}"
         others = f"Pick another session of {event.title} from tickets_get_event(event_id='{event.id}')."
         if state.status == "past":
-            ends = rec.starts_at + timedelta(minutes=event.duration_min)
+            ends = self.catalog.ends_at(rec)
             running = f"has already started (it runs until {local(ends):%H:%M})"
             over = "is already over" if self.now() >= ends else running
             raise ConflictError(f"The {when} session of {event.title} {over}.", others)
@@ -351,7 +351,7 @@ class TicketsService:
             EventSession(
                 id=st.rec.id,
                 starts_at=local(st.rec.starts_at),
-                ends_at=local(st.rec.starts_at + timedelta(minutes=event.duration_min)),
+                ends_at=local(self.catalog.ends_at(st.rec)),
                 status=st.status,
                 sales_open_at=local(st.rec.sales_open_at),
                 sales_close_at=local(st.rec.starts_at - pricing.SALES_CLOSE_BEFORE),
