@@ -7,7 +7,7 @@ the ``SandboxClock`` kept in the database.
 """
 
 from .accounts import Accounts
-from .checkout import Checkout, Claim, Offer, Quote, fingerprint
+from .checkout import Checkout, Claim, Offer, Quote, fingerprint, release_to_afford
 from .clock import SandboxClock
 from .sandbox import Sandbox, open_sandbox, prepare_vertical, require_schema, reset_sandbox, sandbox_scale
 
@@ -22,6 +22,7 @@ __all__ = [
     "fingerprint",
     "open_sandbox",
     "prepare_vertical",
+    "release_to_afford",
     "require_schema",
     "reset_sandbox",
     "sandbox_scale",

@@ -42,6 +42,15 @@ Method = Literal["wallet", "cash"]
 VERBS = {"order": "ordered", "purchase": "bought", "cancel": "cancelled", "refund": "refunded"}
 
 
+def release_to_afford(release_tool: str) -> str:
+    """The decline hint of a seat hold the wallet cannot pay: no tool tops a wallet up (the user does, outside the
+    chat), so the agent is told that and what it can do itself ("Top up the wallet" named nothing it could call)."""
+    return (
+        "No tool here adds money to the wallet: the user can top it up outside this chat and then buy this hold "
+        f"again; otherwise release it with {release_tool} and hold fewer or cheaper seats."
+    )
+
+
 def fingerprint(*parts: object) -> str:
     """A stable digest of what an amount was computed from (JSON with sorted keys; other values by ``str``)."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

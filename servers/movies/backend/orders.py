@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from shared.account import Checkout, Offer, fingerprint
+from shared.account import Checkout, Offer, fingerprint, release_to_afford
 from shared.clock import local
 from shared.cursor import keyset_slice, newest_first
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
@@ -59,10 +59,7 @@ class OrderDesk:
         self.checkout = Checkout(
             "movies",
             currency=service.currency,
-            decline_hint=(
-                "No tool here adds money to the wallet: the user can top it up outside this chat and then buy "
-                "this hold again; otherwise release it with movies_release_hold and hold fewer or cheaper seats."
-            ),
+            decline_hint=release_to_afford("movies_release_hold"),
         )
 
     # ----- holds -----------------------------------------------------------------------

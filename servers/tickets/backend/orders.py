@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from shared.account import Checkout, Offer, fingerprint
+from shared.account import Checkout, Offer, fingerprint, release_to_afford
 from shared.clock import local
 from shared.cursor import keyset_slice, newest_first
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
@@ -78,10 +78,7 @@ class OrderDesk:
         self.checkout = Checkout(
             "tickets",
             currency=service.currency,
-            decline_hint=(
-                "No tool here adds money to the wallet: the user can top it up outside this chat and then buy "
-                "this hold again; otherwise release it with tickets_release_hold and hold fewer or cheaper seats."
-            ),
+            decline_hint=release_to_afford("tickets_release_hold"),
         )
 
     # ----- holds -----------------------------------------------------------------------
