@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -20,7 +22,7 @@ from sqlalchemy.engine import Engine
 from shared.account.models import AccountTable
 from shared.kit.client import IN_PROCESS_BASE
 from shared.kit.db import drop_sandbox, make_engine
-from shared.kit.settings import Settings
+from shared.kit.settings import REPO_FIXTURES, Settings
 
 
 def sandbox_settings(vertical: str, tmp_path: Path, start: datetime, database_url: str = "", **extra: Any) -> Settings:
@@ -76,3 +78,13 @@ def first_port(proc: subprocess.Popen[str]) -> int:
             f"lifestyle-mcp serve printed {line!r}; stderr: {proc.stderr.read() if proc.stderr else ''}"
         )
     return int(line.split()[1].rsplit(":", 1)[1].split("/")[0])
+
+
+def fixture_script(name: str) -> ModuleType:
+    """A script of fixtures/ (``build_city``, ``build_movies``…) loaded as a module: they are not a package, and
+    tests check that the committed fixtures are what they write."""
+    spec = importlib.util.spec_from_file_location(name, REPO_FIXTURES / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

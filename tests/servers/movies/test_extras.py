@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from types import ModuleType
 
@@ -12,6 +11,7 @@ from mcp.types import PromptReference, ResourceTemplateReference, TextResourceCo
 from shared.kit.settings import REPO_FIXTURES
 from tests.servers.movies.conftest import MoviesEnv
 from tests.servers.movies.helpers import ok, pick
+from tests.support import fixture_script
 
 
 async def test_prompt_arguments_complete_genres_in_both_languages(movies_readonly: MoviesEnv) -> None:
@@ -40,11 +40,7 @@ async def test_the_seat_map_resource_matches_the_seat_map_tool(movies_readonly: 
 
 
 def builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_movies", REPO_FIXTURES / "build_movies.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return fixture_script("build_movies")
 
 
 def test_the_committed_cinemas_are_what_the_generator_writes_from_the_real_places() -> None:

@@ -3,7 +3,6 @@ writes, and a place's hours through the real protocol."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from types import ModuleType
 
@@ -13,14 +12,11 @@ from mcp import Client
 from shared.kit.settings import REPO_FIXTURES
 from tests.servers.food.helpers import ok
 from tests.servers.nav.conftest import NavEnv
+from tests.support import fixture_script
 
 
 def builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_city", REPO_FIXTURES / "build_city.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return fixture_script("build_city")
 
 
 def week(*groups: tuple[str, str]) -> dict[str, list[list[str]]]:

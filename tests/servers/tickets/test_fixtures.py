@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
@@ -11,14 +10,11 @@ import pytest
 
 from servers.tickets.backend.catalog import EventRec, VenueRec
 from shared.kit.settings import REPO_FIXTURES
+from tests.support import fixture_script
 
 
 def builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_tickets", REPO_FIXTURES / "build_tickets.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return fixture_script("build_tickets")
 
 
 def committed(name: str) -> dict[str, object]:
