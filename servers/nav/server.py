@@ -7,7 +7,7 @@ a PNG as image content next to a JSON summary.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from mcp.server.mcpserver import Context
@@ -78,6 +78,16 @@ def parse_time(value: str, field: str = "depart_at") -> datetime | None:
     text = value.strip()
     if not text or text.lower() == "now":
         return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is not None:  # read as midnight, it routed at 00:00 with night traffic and timetables without a word
+        raise InvalidInputError(
+            f"{field} {shown(value)} is a date without a time of day; traffic and timetables depend on the hour.",
+            f"Add the time, e.g. '{day.isoformat()}T08:30' (Helsinki time), or pass '' for now.",
+            field=field,
+        )
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:

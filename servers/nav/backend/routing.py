@@ -314,6 +314,10 @@ class Router:
         if steps:
             steps[0].distance_m += round(sa.gap_m)
             steps[0].duration_s += round(sa.gap_m / (CONNECTOR_KMH[mode] / 3.6))
+            # ... and the stretch from the road to the destination is the last step's: in no step, the steps of a
+            # drive to Oodi (177 m from the road) added up to 989 m of 1,165 m.
+            steps[-1].distance_m += round(sb.gap_m)
+            steps[-1].duration_s += round(sb.gap_m / (CONNECTOR_KMH[mode] / 3.6))
         steps.append(RouteStep(maneuver="arrive", instruction="Arrive at the destination", street="", distance_m=0,
                                duration_s=0))  # fmt: skip
         lengths: dict[str, float] = {}

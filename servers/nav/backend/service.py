@@ -80,6 +80,11 @@ from .transit import Transit, TransitPlan
 COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 HOUSE = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s?[a-zA-Z]?(?:\s?[-–]\s?\d+)?)$")
 STREET_NOISE = re.compile(r"赫尔辛基|芬兰")  # the city's Chinese name around a street address
+# A Finnish flat after the house number: 'Fabianinkatu 39 B 12' (staircase B, flat 12), 'Kaivokatu 4 as 5' (asunto 5).
+# The map has houses: the flat is dropped, so that it is never read as the house number (it was: 'Fabianinkatu 12').
+FLAT = re.compile(
+    r"^(?P<house>.*?\D\d+(?:\s?[a-zA-Z](?=\s))?)\s+(?P<flat_word>(?:as|asunto)\.?\s*)?\d+$", re.IGNORECASE
+)
 POSTCODE = re.compile(r"\d{5}")  # a word that is a postcode ('00100'), unless it is the only number (see _house)
 ID_LIKE = re.compile(r"^(plc|adr|stp)_\w+$")
 MAX_MATRIX = 10
@@ -90,6 +95,9 @@ SPELLINGS = " The closest spellings are listed."  # a geocode result's not-found
 MAX_MAP_PLACES = 20
 MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
 MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
+# What a word for a label means, keyed as labels are compared (accents folded): LABEL_WORDS spells 'työ' with its ö,
+# so looking the folded 'tyo' up in it never found the saved Work address.
+LABEL_MEANING = {fold_label(word): label for word, label in LABEL_WORDS.items()}
 SAME_POINT_M = 1.0
 """Ends closer than this are one place: no trip (a route from 'home' to 'home' used to snap both ends to the network
 and ride a tram)."""
@@ -324,8 +332,10 @@ class NavService:
         if not raw.startswith("adr_"):
             # Nearly every query is a name, not a label: the user's labels decide before the full lookup.
             key, labels = fold_label(raw), self.accounts.label_keys(user_id)
-            if key not in labels and LABEL_WORDS.get(key) not in labels:
-                return None
+            if key not in labels:
+                if LABEL_MEANING.get(key) not in labels:
+                    return None
+                raw = LABEL_MEANING[key]  # 'työ' → 'work', the label the account's find knows
         with Session(self.accounts.engine) as session:
             return self.accounts.find(session, user_id, raw)
 
@@ -466,7 +476,13 @@ class NavService:
                                  message=f"Confident: {raw!r} is the saved address {saved.name}."), None  # fmt: skip
         if ID_LIKE.match(raw):
             return self._by_id(raw, center), None
-        word = LABEL_WORDS.get(fold_label(raw))
+        if COORDS.match(raw):  # 'Nothing matches; check the spelling' told the caller nothing it could act on
+            return GeocodeResult(
+                query=raw, status="not_found", center=center, candidates=[],
+                message=f"{raw!r} is a coordinate pair, not a name or address: nav_reverse_geocode with its lat and "
+                "lng gives the address there, and nav_route / nav_distance_matrix take 'lat,lng' as an end directly.",
+            ), None  # fmt: skip
+        word = LABEL_MEANING.get(fold_label(raw))
         if word is not None:
             return GeocodeResult(
                 query=raw, status="not_found", center=center, candidates=[],
@@ -540,7 +556,11 @@ class NavService:
         99999' asks for a house number, which must not be dropped so the street passes for the address."""
         text, where = self._split_district(raw)
         words = [w for w in STREET_NOISE.sub(" ", text).replace(",", " ").split() if fold(w) not in CITY_WORDS]
-        m = HOUSE.match(" ".join(w for w in words if not POSTCODE.fullmatch(w)))
+        plain = " ".join(w for w in words if not POSTCODE.fullmatch(w))
+        flat = FLAT.match(plain)
+        if flat and (flat.group("flat_word") or flat.group("house")[-1].isalpha()):  # not 'Street 39 12': unclear
+            plain = flat.group("house")
+        m = HOUSE.match(plain)
         if not m and words and POSTCODE.fullmatch(words[-1]) and not words[-1].startswith("0"):
             m = HOUSE.match(" ".join(words))
         if not m:
@@ -554,6 +574,9 @@ class NavService:
                                              scorer=fuzz.ratio, limit=2, score_cutoff=80):  # fmt: skip
             rows = streets[key]
             same = [a for a in rows if a.housenumber.lower().replace(" ", "") == number]
+            if not same and number[-1:].isalpha() and number[:-1].isdigit():
+                # 'Fabianinkatu 39 B' is staircase B of house 39: the house, when the map has no 39 B of its own
+                same = [a for a in rows if a.housenumber.lower().replace(" ", "") == number[:-1]]
             if same:
                 out += [self._address_scored(a, score / 100 * (1 + EXACT_BONUS)) for a in same]
                 continue

@@ -245,12 +245,23 @@ class Transit:
         first = self._raptor(acc, t, exclude)
         if first is None:
             return None
+        best = first
         latest = first.board_at - BOARD_SLACK_S - first.access_s
         if latest > t + 1:
             later = self._raptor(acc, latest, exclude)
             if later is not None and later.arrival <= first.arrival:
-                return later
-        return first
+                best = later
+        # Leaving a second after that may still catch an equally fast journey, e.g. the same tram a stop further on:
+        # it leaves later and walks less (23:59 instead of 23:57 from home to Kiasma, arriving at the same 00:09).
+        for _ in range(3):
+            start = best.board_at - BOARD_SLACK_S - best.access_s + 1
+            later = self._raptor(acc, start, exclude)
+            if later is None or later.arrival > best.arrival:
+                break
+            latest = later.board_at - BOARD_SLACK_S - later.access_s
+            refined = self._raptor(acc, latest, exclude) if latest > start + 1 else None
+            best = refined if refined is not None and refined.arrival <= later.arrival else later
+        return best
 
     def _latest(self, acc: Access, deadline: float, exclude: frozenset[str] = frozenset()) -> Trip | None:
         """The riding journey that leaves latest and still arrives by ``deadline`` (binary search: leaving later
@@ -266,7 +277,10 @@ class Transit:
                 lo, found = mid, trip
             else:
                 hi = mid
-        return self._leave_by(acc, lo, exclude)
+        trip = self._leave_by(acc, lo, exclude)
+        # Arriving more than an hour before the deadline is no service (night), as a vehicle more than an hour away
+        # is when leaving at a time: otherwise arriving by 03:30 took the last tram and arrived at 01:48.
+        return trip if trip is not None and trip.arrival >= deadline - MAX_WAIT_S else None
 
     def _raptor(
         self, acc: Access, t0: float, exclude: frozenset[str] = frozenset(), max_wait: float = MAX_WAIT_S
@@ -430,6 +444,8 @@ class Transit:
         for leg in legs:
             secs = round((leg.arrive_at - leg.depart_at).total_seconds())
             if leg.kind == "walk":
+                if leg.distance_m == 0:  # alighting at the destination itself: 'Walk 0 m to destination' is no step
+                    continue
                 steps.append(RouteStep(maneuver="walk", instruction=f"Walk {distance_text(leg.distance_m)} to "
                                        f"{leg.to_name.lower() if leg.to_name == 'Destination' else leg.to_name}",
                                        street="", distance_m=leg.distance_m, duration_s=secs))  # fmt: skip

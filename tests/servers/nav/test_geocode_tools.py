@@ -20,8 +20,13 @@ async def test_a_landmark_resolves_by_its_common_names_not_to_a_shop_sharing_a_w
     async with Client(nav.server) as c:
         found = {
             q: await ok(c, "nav_geocode", {"query": q})
-            for q in ("Oodi library", "Oodi", "Helsinki Central Library", "颂歌图书馆",
-                      "Helsingfors centrumbibliotek Ode")
+            for q in (
+                "Oodi library",
+                "Oodi",
+                "Helsinki Central Library",
+                "颂歌图书馆",
+                "Helsingfors centrumbibliotek Ode",
+            )
         }
         shop = await ok(c, "nav_geocode", {"query": "BR"})
     for q, got in found.items():
@@ -72,7 +77,7 @@ async def test_route_matrix_and_map_refuse_an_ambiguous_end_and_name_its_candida
     assert route.startswith("destination 'Burger King' is ambiguous (3 places have that name), so no route")
     assert all(k in route for k in kings)
     assert "Pass the id of the one meant as destination (e.g. destination='plc_" in route
-    assert matrix.startswith("origins[0] \"McDonald's\" is ambiguous (3 places have that name)")
+    assert matrix.startswith('origins[0] "McDonald\'s" is ambiguous (3 places have that name)')
     assert drawn.startswith("origin 'cinema' is ambiguous (it names a kind of place, not one place)")
     assert "Kinopalatsi = plc_" in drawn
     assert picked["destination"]["name"] == "Burger King" and picked["routes"][0]["distance_m"] > 0
@@ -101,8 +106,10 @@ async def test_the_geocode_tool_tells_the_model_what_the_status_means(nav: NavEn
     async with Client(nav.server) as c:
         tools = {t.name: t for t in (await c.list_tools()).tools}
     geocode, route = tools["nav_geocode"], tools["nav_route"]
-    assert geocode.description and "'confident'" in geocode.description and "never assume the first" in (
+    assert (
         geocode.description
+        and "'confident'" in geocode.description
+        and "never assume the first" in (geocode.description)
     )
     assert geocode.output_schema and "status" in geocode.output_schema["properties"]
     assert route.description and "ambiguous name is refused" in route.description
@@ -162,3 +169,26 @@ async def test_a_route_to_nothing_names_the_closest_spellings_with_their_ids(nav
         assert text.startswith(f"{role} 'Times Square': Nothing in Helsinki matches 'Times Square'."), text
         assert "are listed" not in text and "The closest spellings: " in text
         assert all(f"{x['name']} = {x['id']} (" in text for x in found["candidates"]), text
+
+
+async def test_the_finnish_word_for_work_names_the_saved_work_address(nav: NavEnv) -> None:
+    """'koti' (home) found the saved Home, but 'työ' and 'työpaikka' (work) were not found: the words for a label are
+    matched after folding accents ('työ' → 'tyo'), and the table's ö spellings never matched."""
+    async with Client(nav.server) as c:
+        words = {q: await ok(c, "nav_geocode", {"query": q}) for q in ("työ", "Työpaikka", "tyo")}
+        route = await ok(c, "nav_route", {"origin": "koti", "destination": "työ", "mode": "walking"})
+        work = await ok(c, "nav_geocode", {"query": "work"})
+    for q, got in words.items():
+        assert (got["status"], got["candidates"][0]["id"]) == ("confident", work["candidates"][0]["id"]), q
+    assert route["destination"]["name"].startswith("Work")
+
+
+async def test_coordinates_given_to_the_geocoder_point_to_reverse_geocoding(nav: NavEnv) -> None:
+    """'60.1699,24.9384' was answered 'Nothing in Helsinki matches … Check the spelling': the geocoder reads names
+    and addresses, so the answer names the tools that take a point."""
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_geocode", {"query": "60.1699, 24.9384"})
+        route = await ok(c, "nav_route", {"origin": "60.1699,24.9384", "destination": "Kiasma", "mode": "walking"})
+    assert (got["status"], got["candidates"]) == ("not_found", [])
+    assert "coordinate pair" in got["message"] and "nav_reverse_geocode" in got["message"]
+    assert "spelling" not in got["message"] and route["routes"]

@@ -60,3 +60,33 @@ async def test_route_and_matrix_refuse_the_missing_number_and_route_to_a_listed_
         assert text.startswith(f"{role} 'Mannerheimintie 99999' is ambiguous"), text
         assert "Mannerheimintie has no number 99999" in text and "adr_" in text and "Ask the user" in text
     assert fixed["destination"]["name"] == listed["candidates"][0]["name"]
+
+
+@pytest.mark.parametrize(
+    ("query", "building"),
+    [
+        ("Fabianinkatu 39 B 12", "Fabianinkatu 39"),  # used to be confidently Fabianinkatu 12, 60 m away
+        ("Fabianinkatu 39 B", "Fabianinkatu 39"),  # used to be ambiguous between 38 and 39
+        ("fabianinkatu 39b", "Fabianinkatu 39"),
+        ("Kaivokatu 4 A 5", "Kaivokatu 4"),  # used to be not found
+        ("Kaivokatu 4 as 5", "Kaivokatu 4"),
+        ("Kaivokatu 4 A 5, 00100 Helsinki", "Kaivokatu 4"),
+        ("Mannerheimintie 20 B 3", "Mannerheimintie 20 B"),  # the staircase's own entry when the map has one
+    ],
+)
+async def test_a_finnish_staircase_and_flat_number_find_the_building(nav: NavEnv, query: str, building: str) -> None:
+    """Finnish addresses name a staircase letter and a flat after the house number ('Fabianinkatu 39 B 12': house
+    39, staircase B, flat 12). The map has houses, not staircases: the house is the answer, and the flat number is
+    never read as the house number."""
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_geocode", {"query": query})
+        route = await ok(c, "nav_route", {"origin": query, "destination": "Kiasma", "mode": "walking"})
+    first = got["candidates"][0]
+    assert (got["status"], first["kind"], first["name"]) == ("confident", "address", building), got["message"]
+    assert route["origin"]["location"] == first["location"]
+
+
+async def test_a_staircase_letter_does_not_hide_a_missing_house_number(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_geocode", {"query": "Fabianinkatu 999 B 12"})
+    assert got["status"] == "ambiguous" and "Fabianinkatu has no number 999" in got["message"]

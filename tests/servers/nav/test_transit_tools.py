@@ -78,8 +78,11 @@ async def test_arrive_by_plans_the_latest_departure_that_arrives_in_time(nav: Na
     async with Client(nav.server) as c:
         got = await ok(c, "nav_route", {**ends(), "mode": "transit", "arrive_by": DEADLINE, "alternatives": True})
         best = got["routes"][0]
-        later = await ok(c, "nav_route", {**ends(), "mode": "transit",
-                                          "depart_at": (at(best["depart_at"]) + timedelta(minutes=2)).isoformat()})
+        later = await ok(
+            c,
+            "nav_route",
+            {**ends(), "mode": "transit", "depart_at": (at(best["depart_at"]) + timedelta(minutes=2)).isoformat()},
+        )
     deadline = at(DEADLINE)  # fmt: skip
     assert rides(best) and at(best["arrive_at"]) <= deadline
     assert at(later["routes"][0]["arrive_at"]) > deadline  # leaving two minutes later misses it
@@ -90,8 +93,17 @@ async def test_arrive_by_plans_the_latest_departure_that_arrives_in_time(nav: Na
 
 async def test_arrive_by_works_by_road_too(nav: NavEnv) -> None:
     async with Client(nav.server) as c:
-        got = await ok(c, "nav_route", {"origin": "Kinopalatsi", "destination": "Helsingin tuomiokirkko",
-                                        "mode": "driving", "arrive_by": "2026-11-25T09:00", "alternatives": True})
+        got = await ok(
+            c,
+            "nav_route",
+            {
+                "origin": "Kinopalatsi",
+                "destination": "Helsingin tuomiokirkko",
+                "mode": "driving",
+                "arrive_by": "2026-11-25T09:00",
+                "alternatives": True,
+            },
+        )
     deadline = at(DEADLINE)  # fmt: skip
     best = got["routes"][0]
     assert deadline - timedelta(minutes=2) <= at(best["arrive_at"]) <= deadline
@@ -125,3 +137,47 @@ async def test_depart_at_and_arrive_by_are_exclusive_and_checked(nav: NavEnv) ->
     assert "latest departure" in props["arrive_by"]["description"]
     assert "even when walking would be faster" in props["mode"]["description"]
     assert "up to three" in props["alternatives"]["description"]
+
+
+async def test_arrive_by_at_night_walks_instead_of_the_last_tram_hours_earlier(nav: NavEnv) -> None:
+    """Arriving by 03:30 (no trams run) used to take the last tram of the evening: 'Leave by 01:26 to arrive by
+    03:30 (arrives 01:48)', two hours early for a 16-minute walk. A journey arriving more than an hour before the
+    deadline is no service, as a vehicle more than an hour away is when leaving at a time: the route walks."""
+    trip = {"origin": "Kiasma", "destination": "Kauppatori", "mode": "transit"}
+    async with Client(nav.server) as c:
+        night = await ok(c, "nav_route", {**trip, "arrive_by": "2026-11-25T03:30"})
+        walk = (await ok(c, "nav_route", {**trip, "mode": "walking", "arrive_by": "2026-11-25T03:30"}))["routes"][0]
+        morning = await ok(c, "nav_route", {**trip, "arrive_by": "2026-11-25T05:40"})
+    best = night["routes"][0]
+    assert not rides(best) and best["arrive_at"] == walk["arrive_at"] == "2026-11-25T03:30:00+02:00"
+    assert best["duration_s"] == walk["duration_s"]
+    assert any(n.startswith("No tram or metro journey is possible here at this time") for n in night["notes"])
+    assert any("arrives 03:30" in n for n in night["notes"])
+    assert rides(morning["routes"][0])  # the first tram of the morning still makes a 05:40 deadline
+
+
+async def test_the_best_journey_leaves_as_late_as_any_that_arrives_as_early(nav: NavEnv) -> None:
+    """From home to Kiasma at 23:55 the best journey walked to tram 4 at Aleksanterinkatu, leaving 23:57, while the
+    first alternative caught the same tram a stop further on, leaving 23:59 and arriving at the same 00:09: the
+    best of equal arrivals is the one that leaves latest (and walks least), with alternatives or without."""
+    trip = {"origin": "home", "destination": "Kiasma", "mode": "transit", "depart_at": "2026-11-25T23:55"}
+    async with Client(nav.server) as c:
+        many = await ok(c, "nav_route", {**trip, "alternatives": True})
+        one = await ok(c, "nav_route", trip)
+    best, *others = many["routes"]
+    assert others and rides(best)
+    for other in others:
+        assert not (at(other["arrive_at"]) <= at(best["arrive_at"]) and at(other["depart_at"]) > at(best["depart_at"]))
+    assert one["routes"][0]["depart_at"] == best["depart_at"] and one["routes"][0]["arrive_at"] == best["arrive_at"]
+
+
+async def test_a_journey_to_a_tram_stop_has_no_walk_of_zero_metres(nav: NavEnv) -> None:
+    """Kiasma to the Kauppatori tram stop on Saturday morning rides tram 2 to that stop, and the steps ended 'Walk 0 m
+    to destination': a walk of nothing is no step (its leg stays, with the times)."""
+    trip = {"origin": "Kiasma", "destination": "Kauppatori", "mode": "transit", "depart_at": "2026-11-28T08:00"}
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", trip)
+    route = got["routes"][0]
+    assert rides(route)
+    assert not [s for s in route["steps"] if s["maneuver"] == "walk" and s["distance_m"] == 0], route["steps"]
+    assert route["steps"][0]["maneuver"] in ("walk", "board") and route["steps"][-1]["maneuver"] == "arrive"

@@ -46,3 +46,36 @@ async def test_a_departure_in_the_past_is_routed_with_a_note_saying_so(nav: NavE
         now = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi"})
     assert any("already past" in n and when.replace("T", " ") in n for n in past["notes"]), past["notes"]
     assert not any("already past" in n for n in now["notes"]), now["notes"]
+
+
+@pytest.mark.parametrize("mode", ["walking", "cycling", "driving"])
+async def test_the_steps_add_up_to_the_route_including_the_last_stretch_off_the_road(nav: NavEnv, mode: str) -> None:
+    """Oodi stands back from the roads (177 m from one open to cars). The stretch from the road to the origin was in
+    the first step, but the stretch to the destination was in no step: the driving steps added up to 989 m of a
+    1,165 m route. It belongs to the last step before 'arrive', as the first stretch belongs to the first."""
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {"origin": "home", "destination": "Oodi", "mode": mode})
+    route = got["routes"][0]
+    steps = route["steps"]
+    assert got["destination"]["snap_m"] > 20
+    assert abs(sum(s["distance_m"] for s in steps) - route["distance_m"]) <= len(steps)
+    assert abs(sum(s["duration_s"] for s in steps) - route["duration_s"]) <= len(steps)
+    assert steps[-1] == {"maneuver": "arrive", "instruction": "Arrive at the destination", "street": "",
+                         "distance_m": 0, "duration_s": 0}  # fmt: skip
+
+
+async def test_a_date_without_a_time_of_day_is_refused_not_routed_at_midnight(nav: NavEnv) -> None:
+    """'2026-11-26' (an agent passing 'tomorrow' as a date) used to be read as midnight: a route at 00:00 with night
+    traffic and night timetables, without a word. Traffic and timetables depend on the hour, so it asks for one."""
+    trip = {"origin": "home", "destination": "Kiasma"}
+    async with Client(nav.server) as c:
+        leave = await err(c, "nav_route", {**trip, "depart_at": "2026-11-26"})
+        arrive = await err(c, "nav_route", {**trip, "mode": "transit", "arrive_by": "2026-11-26"})
+        matrix = await err(c, "nav_distance_matrix", {"origins": ["home"], "destinations": ["Kiasma"],
+                                                      "depart_at": "2026-11-26"})  # fmt: skip
+        midnight = await ok(c, "nav_route", {**trip, "depart_at": "2026-11-26T00:00"})  # said outright: fine
+    assert leave.startswith("depart_at '2026-11-26' is a date without a time of day")
+    assert "'2026-11-26T08:30'" in leave
+    assert arrive.startswith("arrive_by '2026-11-26' is a date without a time of day")
+    assert matrix.startswith("depart_at '2026-11-26' is a date without a time of day")
+    assert midnight["routes"][0]["depart_at"] == "2026-11-26T00:00:00+02:00"
