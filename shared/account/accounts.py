@@ -31,7 +31,7 @@ from .models import AddressRow, LedgerRow, StateRow, UserRow, WalletRow
 
 MAX_ADDRESSES = 50
 """Saved addresses per user: an address book, not a data store (each save rereads the whole book)."""
-LABEL_WORDS = {  # words people use for a saved label, in the languages of the suite
+_LABEL_SAID = {  # words people use for a saved label, in the languages of the suite
     "home": "home", "my home": "home", "家": "home", "我家": "home", "回家": "home", "koti": "home", "hem": "home",
     "work": "work", "office": "work", "my office": "work", "公司": "work", "单位": "work", "上班": "work",
     "työ": "work", "työpaikka": "work", "jobbet": "work",
@@ -41,6 +41,11 @@ LABEL_WORDS = {  # words people use for a saved label, in the languages of the s
 def fold_label(label: str) -> str:
     """What makes two labels the same: case, accents and spacing do not count."""
     return " ".join(fold(label).split())
+
+
+LABEL_WORDS = {fold_label(word): label for word, label in _LABEL_SAID.items()}
+"""What a word for a label means, keyed as labels are compared: written with its accents ('työ') the key was never
+looked up, so 'työ' and 'työpaikka' found no saved Work address in any server."""
 
 
 def address_model(row: AddressRow) -> Address:

@@ -95,9 +95,6 @@ SPELLINGS = " The closest spellings are listed."  # a geocode result's not-found
 MAX_MAP_PLACES = 20
 MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
 MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
-# What a word for a label means, keyed as labels are compared (accents folded): LABEL_WORDS spells 'työ' with its ö,
-# so looking the folded 'tyo' up in it never found the saved Work address.
-LABEL_MEANING = {fold_label(word): label for word, label in LABEL_WORDS.items()}
 SAME_POINT_M = 1.0
 """Ends closer than this are one place: no trip (a route from 'home' to 'home' used to snap both ends to the network
 and ride a tram)."""
@@ -332,10 +329,8 @@ class NavService:
         if not raw.startswith("adr_"):
             # Nearly every query is a name, not a label: the user's labels decide before the full lookup.
             key, labels = fold_label(raw), self.accounts.label_keys(user_id)
-            if key not in labels:
-                if LABEL_MEANING.get(key) not in labels:
-                    return None
-                raw = LABEL_MEANING[key]  # 'työ' → 'work', the label the account's find knows
+            if key not in labels and LABEL_WORDS.get(key) not in labels:
+                return None
         with Session(self.accounts.engine) as session:
             return self.accounts.find(session, user_id, raw)
 
@@ -482,7 +477,7 @@ class NavService:
                 message=f"{raw!r} is a coordinate pair, not a name or address: nav_reverse_geocode with its lat and "
                 "lng gives the address there, and nav_route / nav_distance_matrix take 'lat,lng' as an end directly.",
             ), None  # fmt: skip
-        word = LABEL_MEANING.get(fold_label(raw))
+        word = LABEL_WORDS.get(fold_label(raw))
         if word is not None:
             return GeocodeResult(
                 query=raw, status="not_found", center=center, candidates=[],
