@@ -181,3 +181,19 @@ async def test_per_item_option_ids_from_before_sharing_still_work(food: FoodEnv)
     assert stored["lines"][0]["option_ids"] == sorted(shared)
     assert [(line["option_ids"], line["quantity"]) for line in again["lines"]] == [(sorted(shared), 3)]
     assert [(line["option_ids"], line["quantity"]) for line in old_ids["lines"]] == [(sorted(shared), 2)]
+
+
+async def test_drinks_and_sides_take_no_pizza_sizes_or_toppings(food: FoodEnv) -> None:
+    """Sizes and extras belong to a cuisine's own dishes: No Pizza's lemonade offered a 'Large' at +€4.00 (a
+    pizza's) and 'Extra cheese', and a ramen bar's karaage 'Extra noodles'."""
+    async with Client(food.server) as c:
+        pizza = await ok(c, "food_get_restaurant", {"restaurant_id": "rst_n5906657573"})
+        found = await ok(c, "food_search_restaurants", {"query": "ramen", "limit": 20})
+        ramen = [await ok(c, "food_get_restaurant", {"restaurant_id": r["id"]}) for r in found["restaurants"]]
+    pizzas, drinks = ([i for cat in pizza["menu"]["categories"] if cat["name"].startswith(name) for i in cat["items"]]
+                      for name in ("Pizzas", "Drinks"))  # fmt: skip
+    assert drinks and all(groups_of(pizza, d) == [] for d in drinks)
+    assert any(g["name"].startswith("Extras") for p in pizzas for g in groups_of(pizza, p))  # the pizzas keep theirs
+    sides = [(d, i) for d in ramen for cat in d["menu"]["categories"] if cat["name"].startswith("Sides")
+             for i in cat["items"]]  # fmt: skip
+    assert sides and not [i["name"] for d, i in sides if groups_of(d, i)]
