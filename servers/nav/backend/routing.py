@@ -30,6 +30,11 @@ COMPASS = ("north", "northeast", "east", "southeast", "south", "southwest", "wes
 TINY_STEP_M = 25.0
 
 
+def connector_seconds(mode: str, gap_m: float) -> float:
+    """The time to cover ``gap_m`` between a point and the road it snapped to (a yard, a square, a car park)."""
+    return gap_m / (CONNECTOR_KMH[mode] / 3.6)
+
+
 def coverage_hint(network: RoadNetwork) -> str:
     s, w, n, e = network.bounds
     return (
@@ -99,7 +104,9 @@ def simplify(points: list[tuple[float, float]], xy: list[tuple[float, float]], t
 
 
 def duration_text(seconds: float) -> str:
-    minutes = max(1, round(seconds / 60))
+    """Minutes of the whole seconds a route's ``duration_s`` reports, so the summary reads the same figure (1,470.4 s
+    is 1,470 s: '24 min', not the '25 min' the unrounded seconds gave)."""
+    minutes = max(1, round(round(seconds) / 60))
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
@@ -307,17 +314,17 @@ class Router:
         period: Period,
     ) -> Route:
         view = self.view(mode, path, period)
-        connector_s = (sa.gap_m + sb.gap_m) / (CONNECTOR_KMH[mode] / 3.6)
+        connector_s = connector_seconds(mode, sa.gap_m + sb.gap_m)
         steps = self.steps(view)
         total_s = path.seconds + connector_s
         total_m = path.metres + sa.gap_m + sb.gap_m
         if steps:
             steps[0].distance_m += round(sa.gap_m)
-            steps[0].duration_s += round(sa.gap_m / (CONNECTOR_KMH[mode] / 3.6))
+            steps[0].duration_s += round(connector_seconds(mode, sa.gap_m))
             # ... and the stretch from the road to the destination is the last step's: in no step, the steps of a
             # drive to Oodi (177 m from the road) added up to 989 m of 1,165 m.
             steps[-1].distance_m += round(sb.gap_m)
-            steps[-1].duration_s += round(sb.gap_m / (CONNECTOR_KMH[mode] / 3.6))
+            steps[-1].duration_s += round(connector_seconds(mode, sb.gap_m))
         steps.append(RouteStep(maneuver="arrive", instruction="Arrive at the destination", street="", distance_m=0,
                                duration_s=0))  # fmt: skip
         lengths: dict[str, float] = {}
@@ -405,7 +412,6 @@ class Router:
     ) -> list[list[tuple[float, float] | None]]:
         """(seconds, metres) for every pair, None when unreachable; snapping errors propagate."""
         period: Period = traffic_period(depart) if mode == "driving" else "night"
-        speed = CONNECTOR_KMH[mode] / 3.6
         srcs = [self.snap(mode, p, f"origins[{i}]") for i, p in enumerate(origins)]
         dsts = [self.snap(mode, p, f"destinations[{j}]") for j, p in enumerate(destinations)]
         rows: list[list[tuple[float, float] | None]] = []
@@ -414,7 +420,7 @@ class Router:
             for sb in dsts:
                 path = self.shortest(mode, sa.node, sb.node, period)
                 gap = sa.gap_m + sb.gap_m
-                row.append(None if path is None else (path.seconds + gap / speed, path.metres + gap))
+                row.append(None if path is None else (path.seconds + connector_seconds(mode, gap), path.metres + gap))
             rows.append(row)
         return rows
 

@@ -40,6 +40,7 @@ BOARD_SLACK_S = 60.0  # be at the first stop a minute before the vehicle leaves
 SEARCH_S = 3 * 3600.0  # how far before an arrival time a journey is looked for
 MAX_WAIT_S = 3600.0  # leaving at a time, a vehicle more than an hour away is no service (night)
 ALT_WINDOW_S = 30 * 60.0  # alternatives arrive within this of the best journey
+REFINE_STEPS = 3  # how many times _leave_by tries leaving a second later for an equally fast journey
 MAX_RIDES = 3
 WALK_MS = 4.8 / 3.6
 INF = math.inf
@@ -241,26 +242,27 @@ class Transit:
         return TransitPlan(routes, True, acc.walk_s)
 
     def _leave_by(self, acc: Access, t: float, exclude: frozenset[str] = frozenset()) -> Trip | None:
-        """The earliest-arriving riding journey from ``t``, leaving as late as still catches its first vehicle."""
-        first = self._raptor(acc, t, exclude)
-        if first is None:
+        """The earliest-arriving riding journey from ``t``, leaving as late as still catches its first vehicle.
+
+        Each step leaves just in time for the best journey's first vehicle, then tries a second later: that may
+        still catch an equally fast journey, e.g. the same tram a stop further on, which leaves later and walks
+        less (23:59 instead of 23:57 from home to Kiasma, arriving at the same 00:09)."""
+        best = self._raptor(acc, t, exclude)
+        if best is None:
             return None
-        best = first
-        latest = first.board_at - BOARD_SLACK_S - first.access_s
-        if latest > t + 1:
-            later = self._raptor(acc, latest, exclude)
-            if later is not None and later.arrival <= first.arrival:
-                best = later
-        # Leaving a second after that may still catch an equally fast journey, e.g. the same tram a stop further on:
-        # it leaves later and walks less (23:59 instead of 23:57 from home to Kiasma, arriving at the same 00:09).
-        for _ in range(3):
+        start = t
+        for step in range(REFINE_STEPS + 1):
+            latest = best.board_at - BOARD_SLACK_S - best.access_s
+            refined = self._raptor(acc, latest, exclude) if latest > start + 1 else None
+            if refined is not None and refined.arrival <= best.arrival:
+                best = refined
+            if step == REFINE_STEPS:
+                break
             start = best.board_at - BOARD_SLACK_S - best.access_s + 1
             later = self._raptor(acc, start, exclude)
             if later is None or later.arrival > best.arrival:
                 break
-            latest = later.board_at - BOARD_SLACK_S - later.access_s
-            refined = self._raptor(acc, latest, exclude) if latest > start + 1 else None
-            best = refined if refined is not None and refined.arrival <= later.arrival else later
+            best = later
         return best
 
     def _latest(self, acc: Access, deadline: float, exclude: frozenset[str] = frozenset()) -> Trip | None:
