@@ -152,6 +152,27 @@ class Place:
         return GeoPoint(lat=self.row.lat, lng=self.row.lng)
 
 
+def _name_score(query: str, name: str) -> float:
+    """How well a place's name matches a search query (0–100). WRatio finds the query inside a longer name ('kahvila'
+    in 'Ihana Kahvila Baari'), but it also finds a short name inside one word of the query: 'Vila', a clothes shop,
+    scored 90 for 'kahvila'. A name shorter than the query matches as whole words ('Oodi' in 'Oodi library') or as a
+    misspelling of about the same length, not as a piece of a word."""
+    if len(name) >= len(query):
+        return float(fuzz.WRatio(query, name))
+    whole = fuzz.token_set_ratio(query, name)
+    if whole >= 90:
+        return whole * 0.9
+    return float(fuzz.ratio(query, name)) if len(name) >= 0.75 * len(query) else 0.0
+
+
+def _described(cand: GeocodeCandidate) -> str:
+    """'Oodi (library, Töölönlahdenkatu 4, 00100 Helsinki)'. A stop's name already says its kind: 'Kauppatori (tram
+    stop, tram 2)', not 'Kauppatori (tram stop) (tram_stop, tram 2)'."""
+    kind = (cand.category or cand.kind).replace("_", " ")
+    name = cand.name.removesuffix(f" ({kind})")
+    return f"{name} ({kind}{', ' + cand.address if cand.address else ''})"
+
+
 class NavService:
     def __init__(
         self,
@@ -187,8 +208,8 @@ class NavService:
         self._street_keys = {tile: list(streets) for tile, streets in self._streets.items()}
         self._districts = {fold(t.district): t for t in self.tiles[1:]}
         self._category_words: dict[str, str] = {}
-        for slug, c in self.categories.items():
-            for word in [slug, c["en"], c["zh"], *c.get("synonyms", [])]:
+        for slug, c in self.categories.items():  # the geocoder's words too: 'kahvila' and 'kirjasto' are kinds here
+            for word in [slug, c["en"], c["zh"], *c.get("synonyms", []), *CATEGORY_WORDS.get(slug, [])]:
                 self._category_words[word.lower()] = slug
 
     @staticmethod
@@ -308,11 +329,14 @@ class NavService:
         return slugs
 
     def _place_score(self, query: str, p: Place, categories: set[str]) -> float:
+        """0–100: a place of the kind the query names scores 90, and 100 when its name (or common name) is the query
+        itself, so 'Oodi library' puts Oodi before the nearer libraries; other places score by name."""
         q = query.lower()
-        if p.row.category in categories:
-            return 90.0
         names = [p.data.get(k, "").lower() for k in ("name", "name_en", "name_sv", "name_zh")]
-        best = max((fuzz.WRatio(q, n) for n in names if n), default=0.0)
+        names += [alias.lower() for alias in ALIASES.get(p.row.id, [])]
+        best = max((_name_score(q, n) for n in names if n), default=0.0)
+        if p.row.category in categories:
+            return 100.0 if best >= 99 else 90.0
         cuisines = p.data.get("cuisines", [])
         if any(q == c or q in c.replace("_", " ") for c in cuisines):
             best = max(best, 85.0)
@@ -498,7 +522,7 @@ class NavService:
         pick = "Pass the id of the one meant (never assume the first)"
         if v.status == "confident":
             top = found[0]
-            what = f"{top.name} ({top.category or top.kind}{', ' + top.address if top.address else ''})"
+            what = _described(top)
             if v.reason == "chain":
                 return (f"Confident: {what}, the nearest to the bias point ({top.distance_m} m) of the {v.branches} "
                         f"places called {top.name}.")  # fmt: skip
@@ -568,10 +592,11 @@ class NavService:
         for key, score, _ in process.extract(name_key(m.group("street")), self._street_keys.get(tile, []),
                                              scorer=fuzz.ratio, limit=2, score_cutoff=80):  # fmt: skip
             rows = streets[key]
-            same = [a for a in rows if a.housenumber.lower().replace(" ", "") == number]
+            numbers = [a.housenumber.lower().replace(" ", "") for a in rows]
+            same = [a for a, n in zip(rows, numbers, strict=True) if n == number]
             if not same and number[-1:].isalpha() and number[:-1].isdigit():
                 # 'Fabianinkatu 39 B' is staircase B of house 39: the house, when the map has no 39 B of its own
-                same = [a for a in rows if a.housenumber.lower().replace(" ", "") == number[:-1]]
+                same = [a for a, n in zip(rows, numbers, strict=True) if n == number[:-1]]
             if same:
                 out += [self._address_scored(a, score / 100 * (1 + EXACT_BONUS)) for a in same]
                 continue

@@ -192,3 +192,26 @@ async def test_coordinates_given_to_the_geocoder_point_to_reverse_geocoding(nav:
     assert (got["status"], got["candidates"]) == ("not_found", [])
     assert "coordinate pair" in got["message"] and "nav_reverse_geocode" in got["message"]
     assert "spelling" not in got["message"] and route["routes"]
+
+
+async def test_a_stop_named_with_its_kind_is_not_described_twice(nav: NavEnv) -> None:
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_geocode", {"query": "Kauppatori"})
+    assert got["status"] == "confident" and got["candidates"][0]["kind"] == "stop"
+    assert "Kauppatori (tram stop, tram " in got["message"] and "tram_stop" not in got["message"], got["message"]
+
+
+async def test_place_search_reads_finnish_kinds_and_puts_the_place_named_first(nav: NavEnv) -> None:
+    """'kahvila' is the Finnish for café: cafés nearest first, not 'Vila' (a clothes shop, a piece of the word);
+    'Oodi library' is Oodi before the nearer libraries."""
+    async with Client(nav.server) as c:
+        cafes = await ok(c, "nav_search_places", {"query": "kahvila", "limit": 20})
+        oodi = await ok(c, "nav_search_places", {"query": "Oodi library"})
+        libraries = await ok(c, "nav_search_places", {"query": "kirjasto"})
+    kinds = {p["category"] for p in cafes["places"]}
+    assert kinds == {"cafe"} and len(cafes["places"]) == 20, [(p["name"], p["category"]) for p in cafes["places"]]
+    distances = [p["distance_m"] for p in cafes["places"]]
+    assert distances == sorted(distances)
+    assert oodi["places"][0]["id"] == one_id(OODI)
+    assert {p["category"] for p in oodi["places"]} == {"library"} and len(oodi["places"]) > 1
+    assert one_id(OODI) in {p["id"] for p in libraries["places"]}
