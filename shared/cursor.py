@@ -20,20 +20,21 @@ import numpy.typing as npt
 
 from shared.clock import utc
 from shared.errors import InvalidInputError, shown
-from shared.schemas.common import PageInfo, check_cursor_scope, cursor_parts, decode_cursor, scoped
+from shared.schemas.common import PageInfo, check_cursor_scope, cursor_parts, decode_cursor, scoped, split_asked
 
 T = TypeVar("T")
 Key = tuple[Any, ...]
 
 
-def key_cursor(key: Sequence[Any], scope: str = "") -> str:
-    """The cursor after the item whose sort key is ``key``, in the list ``scope`` (``shared.schemas.common``)."""
-    return scoped("k", scope, json.dumps(list(key), separators=(",", ":"), ensure_ascii=False))
+def key_cursor(key: Sequence[Any], scope: str = "", asked: str = "") -> str:
+    """The cursor after the item whose sort key is ``key``, in the list ``scope``, for the arguments whose digest
+    is ``asked`` (``shared.schemas.common.asked_digest``)."""
+    return scoped("k", scope, json.dumps(list(key), separators=(",", ":"), ensure_ascii=False), asked)
 
 
-def read_cursor(cursor: str, scope: str = "") -> int | Key:
+def read_cursor(cursor: str, scope: str = "", asked: str = "") -> int | Key:
     """The first page (0), an offset (older cursors) or the sort key of the last item shown, from a cursor the list
-    ``scope`` issued; a cursor another list issued is refused so, whatever its shape."""
+    ``scope`` issued for the arguments ``asked``; a cursor another list, or another search, issued is refused."""
     if not cursor:
         return 0
     parts = cursor_parts(cursor)
@@ -42,6 +43,7 @@ def read_cursor(cursor: str, scope: str = "") -> int | Key:
     kind, issued, body = parts
     check_cursor_scope(cursor, issued, scope)
     if kind == "k":
+        body = split_asked(cursor, body, asked, scope)
         try:
             key = json.loads(body)
         except ValueError:
@@ -49,7 +51,7 @@ def read_cursor(cursor: str, scope: str = "") -> int | Key:
         if isinstance(key, list) and key and all(isinstance(k, int | float | str) for k in key):
             return tuple(key)
         raise not_our_cursor(cursor)
-    return decode_cursor(cursor, scope)  # refuses anything else with the same message
+    return decode_cursor(cursor, scope, asked)  # refuses anything else with the same message
 
 
 def not_our_cursor(cursor: str = "") -> InvalidInputError:
@@ -64,18 +66,19 @@ def not_our_cursor(cursor: str = "") -> InvalidInputError:
 
 
 def keyset_slice(
-    items: Sequence[T], key: Callable[[T], Key], cursor: str, limit: int, *, scope: str = ""
+    items: Sequence[T], key: Callable[[T], Key], cursor: str, limit: int, *, scope: str = "", asked: str = ""
 ) -> tuple[list[T], PageInfo]:
     """One page of ``items`` (already sorted by ``key``, whose last part is unique) after the cursor's item, in the
-    list ``scope``."""
-    after = read_cursor(cursor, scope)
+    list ``scope`` chosen by the arguments whose digest is ``asked``."""
+    after = read_cursor(cursor, scope, asked)
     if isinstance(after, int):
         start = after
     else:
         start = bisect.bisect_right(items, after, key=key)
     page = list(items[start : start + limit])
     more = start + limit < len(items)
-    return page, PageInfo(next_cursor=key_cursor(key(page[-1]), scope) if more and page else "", total=len(items))
+    nxt = key_cursor(key(page[-1]), scope, asked) if more and page else ""
+    return page, PageInfo(next_cursor=nxt, total=len(items))
 
 
 class Placed(Protocol):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, NamedTuple, TypeVar
 
@@ -71,14 +74,48 @@ class PageInfo(WireModel):
 # (``shared.cursor``), URL-safe base64. Cursors issued before they were scoped (``o:<offset>``, ``k:<json key>``)
 # are still read wherever they were read before, so a client paging across an upgrade keeps paging.
 CURSOR_SCOPE = re.compile(r"[a-z][a-z0-9_.-]{0,31}")
+# A list whose rows depend on the call's arguments (a query, a category, a point) also ends its cursor's body with
+# ``@<8 hex>``, a digest of those arguments: the same cursor sent with other ones would start that other list at an
+# arbitrary place (page 3 of 'restaurants near Kamppi' read as an offset into 'cafés near Oodi'). A body never ends
+# so otherwise: an offset is digits, a key is a JSON array.
+ASKED_BODY = re.compile(r"(?P<body>.*)@(?P<asked>[0-9a-f]{8})", re.DOTALL)
 
 
-def scoped(kind: str, scope: str, body: str) -> str:
-    """The opaque cursor of ``kind`` (``o`` or ``k``) for the list ``scope`` ('' for an unscoped one)."""
+def asked_digest(asked: Mapping[str, Any] | None) -> str:
+    """Eight hex digits naming the arguments that chose a list's rows and their order (never ``limit`` or
+    ``cursor``), or '' for a list that takes none."""
+    if not asked:
+        return ""
+    text = json.dumps(dict(asked), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
+
+
+def scoped(kind: str, scope: str, body: str, asked: str = "") -> str:
+    """The opaque cursor of ``kind`` (``o`` or ``k``) for the list ``scope`` ('' for an unscoped one), issued for
+    the arguments whose digest is ``asked`` ('' for none)."""
     if scope and not CURSOR_SCOPE.fullmatch(scope):
         raise ValueError(f"cursor scope {scope!r} must match {CURSOR_SCOPE.pattern}")
+    body = f"{body}@{asked}" if asked else body
     raw = f"{kind}:{scope}:{body}" if scope else f"{kind}:{body}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def split_asked(cursor: str, body: str, asked: str, scope: str) -> str:
+    """A cursor body without its arguments' digest, refusing the cursor when it was issued for other arguments
+    than this call's (a cursor issued before cursors carried one is read as it was)."""
+    m = ASKED_BODY.fullmatch(body)
+    if m is None:
+        return body
+    if asked and m["asked"] != asked:
+        raise InvalidInputError(
+            f"cursor {shown(cursor)} continues a search with other arguments than this call's"
+            + (f" ({scope})" if scope else "")
+            + ": a cursor only pages the search that returned it, with the same query and filters.",
+            "Send the same arguments as the call that returned this cursor, changing only cursor; or send '' as "
+            "cursor for the first page of this new search.",
+            field="cursor",
+        )
+    return m["body"]
 
 
 def cursor_parts(cursor: str) -> tuple[str, str, str] | None:
@@ -110,12 +147,13 @@ def check_cursor_scope(cursor: str, issued: str, scope: str) -> None:
         )
 
 
-def encode_cursor(offset: int, scope: str = "") -> str:
-    return scoped("o", scope, str(offset))
+def encode_cursor(offset: int, scope: str = "", asked: str = "") -> str:
+    return scoped("o", scope, str(offset), asked)
 
 
-def decode_cursor(cursor: str, scope: str = "") -> int:
-    """Offset from an opaque cursor of the list ``scope``; an empty cursor is the first page."""
+def decode_cursor(cursor: str, scope: str = "", asked: str = "") -> int:
+    """Offset from an opaque cursor of the list ``scope`` issued for the arguments ``asked`` (``asked_digest``);
+    an empty cursor is the first page."""
     if not cursor:
         return 0
     parts = cursor_parts(cursor)
@@ -124,7 +162,7 @@ def decode_cursor(cursor: str, scope: str = "") -> int:
     try:
         if parts is None or parts[0] != "o":
             raise ValueError(cursor)
-        offset = int(parts[2])
+        offset = int(split_asked(cursor, parts[2], asked, scope))
         if offset < 0:
             raise ValueError(offset)
     except ValueError as exc:
@@ -136,11 +174,15 @@ def decode_cursor(cursor: str, scope: str = "") -> int:
     return offset
 
 
-def page_slice(items: list[T], cursor: str, limit: int, *, scope: str = "") -> tuple[list[T], PageInfo]:
-    """Cut one page out of a fully ranked list; ``scope`` names the list, whose cursors no other list accepts."""
-    start = decode_cursor(cursor, scope)
+def page_slice(
+    items: list[T], cursor: str, limit: int, *, scope: str = "", asked: Mapping[str, Any] | None = None
+) -> tuple[list[T], PageInfo]:
+    """Cut one page out of a fully ranked list; ``scope`` names the list, whose cursors no other list accepts, and
+    ``asked`` the arguments that chose its rows, whose cursors no call with other arguments accepts."""
+    digest = asked_digest(asked)
+    start = decode_cursor(cursor, scope, digest)
     end = start + limit
-    nxt = encode_cursor(end, scope) if end < len(items) else ""
+    nxt = encode_cursor(end, scope, digest) if end < len(items) else ""
     return items[start:end], PageInfo(next_cursor=nxt, total=len(items))
 
 

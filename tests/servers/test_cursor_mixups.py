@@ -88,3 +88,30 @@ async def test_a_lists_cursor_is_refused_by_another_list_of_the_same_server_and_
         assert not rest["page"]["next_cursor"]
         events = await ok(tickets, "tickets_search_events", {"limit": 2})
         refused(await err(tickets, "tickets_list_orders", {"cursor": events["page"]["next_cursor"]}), "tickets.events")
+
+
+async def test_a_search_cursor_sent_with_other_arguments_is_refused_and_the_same_search_still_pages(
+    lifestyle: Lifestyle,
+) -> None:
+    """Page 2 of 'restaurants near the centre' is no place to start 'cafés' or the restaurants near another point:
+    the cursor carries a digest of the arguments that chose the list, and only that search accepts it."""
+    asked = {"category": "restaurant", "limit": 5}
+    async with Client(lifestyle.server("nav")) as nav:
+        first = await ok(nav, "nav_search_places", asked)
+        cursor = first["page"]["next_cursor"]
+        for other in (
+            {"category": "cafe"},
+            {"category": "restaurant", "query": "pizza"},
+            {"category": "restaurant", "lat": 60.1699, "lng": 24.9384},
+            {"category": "restaurant", "radius_m": 500},
+            {"category": "restaurant", "open_now": True},
+        ):
+            text = await err(nav, "nav_search_places", {**other, "limit": 5, "cursor": cursor})
+            assert "other arguments" in text and "same arguments" in text and "''" in text, (other, text)
+        second = await ok(nav, "nav_search_places", {**asked, "cursor": cursor})
+        # a cursor of this list issued before cursors carried their arguments still pages it
+        older = base64.urlsafe_b64encode(b"o:nav.places:5").decode().rstrip("=")
+        again = await ok(nav, "nav_search_places", {**asked, "cursor": older})
+    assert again["places"] == second["places"]
+    ids = [p["id"] for p in first["places"] + second["places"]]
+    assert len(ids) == len(set(ids)) == 10

@@ -319,7 +319,9 @@ class NavService:
                     continue
             ranked.append((-score, dist, p))
         ranked.sort(key=lambda r: (r[0], r[1], r[2].row.id))
-        page, info = page_slice(ranked, cursor, limit, scope="nav.places")
+        asked = {"query": query, "category": category, "at": (center.lat, center.lng), "radius_m": radius_m,
+                 "open_now": open_now}  # fmt: skip
+        page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         return PlacePage(center=center, radius_m=radius_m, places=[self.summary(p, center, now) for _, _, p in page],
                          page=info)  # fmt: skip
 
