@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 INSTRUCTIONS = """Event tickets in Helsinki (Damai-like): concerts, classical, theatre, musicals, dance,
 comedy, sports, exhibitions, family shows. Typical flow: tickets_search_events (English or Chinese:
-'Hamlet', '话剧', '演唱会') → tickets_get_event (sessions, price tiers, rules) → tickets_get_seat_map →
+'Peer Gynt', '话剧', '演唱会') → tickets_get_event (sessions, price tiers, rules) → tickets_get_seat_map →
 tickets_hold_seats (exact seats or best N in a tier; free, lapses after 10 minutes) →
 tickets_purchase (the user confirms the exact total; real-name events need one saved attendee per
 ticket: tickets_list_attendees / tickets_save_attendee) → tickets_list_orders (e-tickets) →
@@ -121,8 +121,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         query: Annotated[
             str,
             Field(
-                description="Words to find in the title, performer, venue or category, English or Chinese, e.g. "
-                "'Hamlet', 'Sibelius', 'Musiikkitalo', '话剧', '演唱会'. Empty lists everything."
+                description="Words to find in the title, performer, venue or category, English, Finnish or Chinese, "
+                "e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', '话剧', '演唱会'. Empty lists everything."
             ),
         ] = "",
         category: Annotated[CategoryFilter, Field(description="Only this kind of event; 'any' for all.")] = "any",
@@ -190,7 +190,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ctx: Context[Any, Any],
         session_id: Annotated[str, Field(description="Session id (ses_…) from tickets_get_event.")],
         section: Annotated[
-            str, Field(description="Only this section code (e.g. STL, BAL, FLR); '' for every section.")
+            str,
+            Field(
+                description="Only this section, by code (e.g. STL, BAL, FLR) or name ('Balcony', '楼座'); '' for "
+                "every section."
+            ),
         ] = "",
     ) -> SeatMap:
         """Which seats of a session are free: one string per row ('.' free, 'a' wheelchair space, 'x' taken, 'y'
@@ -322,7 +326,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             tool="tickets_refund",
             pending="Not refunded yet.",
             declined="The user kept the tickets; nothing changed.",
-            done=lambda order: f"Refunded; {order.refunded.display} back in all.",
+            # the amount confirmed goes back; order.refunded is every refund of the order so far, said as such so a
+            # second partial refund is not reported as the sum of both
+            done=lambda order: f"Refunded as confirmed; this order has had {order.refunded.display} back in all.",
             again={"order_id": order_id},
         )
         return await settle(

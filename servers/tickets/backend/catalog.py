@@ -16,6 +16,21 @@ from pydantic import BaseModel, ConfigDict
 from shared.schemas.common import GeoPoint
 from shared.schemas.tickets import CATEGORY_ZH, Category, RefundPolicy
 
+CATEGORY_WORDS: dict[Category, str] = {
+    "concert": "konsertti keikka gig 音乐会",
+    "classical": "concert konsertti klassinen 音乐会",
+    "theatre": "teatteri näytelmä play drama 戏剧",
+    "musical": "musikaali",
+    "dance": "tanssi 舞剧",
+    "comedy": "stand-up standup stand up komiikka 喜剧",
+    "sports": "urheilu 比赛",
+    "exhibition": "näyttely art taide 艺术",
+    "family": "perhe lapset lasten kids children 儿童 孩子 家庭",
+}
+"""What people call each kind of event besides its name and its Chinese name, in English, Finnish and Chinese:
+'konsertti', 'näyttely' or 'kids' should find concerts, exhibitions and family shows as 'concert' does, and a
+'classical concert' or a '音乐会' is the orchestra's as much as the band's."""
+
 
 class _Fixture(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -179,6 +194,7 @@ class Catalog:
                     e.performer_zh,
                     e.category,
                     CATEGORY_ZH[e.category],
+                    CATEGORY_WORDS[e.category],
                     venue.name,
                     venue.name_en,
                     venue.name_zh,

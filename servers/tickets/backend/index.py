@@ -17,6 +17,8 @@ Live availability (seats left) stays in the database and is read only for the pa
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -39,6 +41,37 @@ FUZZY_CUTOFF = 80
 
 Ints = npt.NDArray[np.int64]
 NO_SESSION = np.iinfo(np.int64).max
+CONNECTORS = frozenset({"and", "ja", "och", "和", "与", "及"})
+"""Words that only join names: titles write 'Mikko & Wei' or 'Ink and Water' at will, and people type 'Mikko and
+Wei' or 'Mikko ja Wei', so a query never requires them."""
+FILLERS = frozenset({"ticket", "tickets", "lippu", "liput", "show", "shows", "event", "events", "门票", "票"})
+"""Words for what every event here is ('Peer Gynt tickets', 'a family show', '吉赛尔 门票'): no title holds them,
+so requiring them would find nothing."""
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+SCRIPT_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def _punctuation(c: str) -> bool:
+    return unicodedata.category(c).startswith("P")
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query that must each match, folded: punctuation around a word is dropped ('《雷雨》',
+    'Giselle?', 'Xia,'), and so are words of punctuation alone ('-', '&', '—'), connectors ('and', 'ja') and words
+    every event is ('tickets', 'show'), which say nothing about which event and are not in its title. A query of
+    only punctuation or connectors keeps them."""
+    words = fold(query).split()
+    kept = []
+    for raw in words:
+        start, end = 0, len(raw)
+        while start < end and _punctuation(raw[start]):
+            start += 1
+        while end > start and _punctuation(raw[end - 1]):
+            end -= 1
+        word = raw[start:end]
+        if word and word not in CONNECTORS and word not in FILLERS:
+            kept.append(word)
+    return kept or [w for w in words if w not in FILLERS]  # 'shows' alone: every event, as an empty query
 
 
 @dataclass(frozen=True)
@@ -105,6 +138,8 @@ class EventIndex:
         self.vocabulary = sorted(postings)
         self.postings = {t: np.array(sorted(ids), dtype=np.int64) for t, ids in postings.items()}
         self.word = lru_cache(maxsize=2048)(self._word_uncached)
+        self._cjk_vocabulary = [t for t in self.vocabulary if CJK.search(t)]
+        self._in_cjk_word = lru_cache(maxsize=8192)(self._in_cjk_word_uncached)
 
     # ----- words ------------------------------------------------------------------------------------
     def _word_uncached(self, word: str) -> tuple[Ints, Ints]:
@@ -125,9 +160,42 @@ class EventIndex:
         hits = np.flatnonzero(score)
         return hits, score[hits]
 
+    def _in_cjk_word_uncached(self, piece: str) -> bool:
+        return any(piece in token for token in self._cjk_vocabulary)
+
+    def segment(self, word: str) -> list[str]:
+        """Chinese written without spaces ('林夏演唱会', '周宇的演唱会') as the words of the catalog it holds: from
+        the left, the longest run that occurs in a word of the catalog ('林夏', then '演唱会'); a character that
+        starts no run of two ('的', '票') is dropped. [] when nothing is left."""
+        pieces, i = [], 0
+        while i < len(word):
+            j = i + 1
+            while j < len(word) and self._in_cjk_word(word[i : j + 1]):
+                j += 1
+            if j - i >= 2:
+                pieces.append(word[i:j])
+            i = j
+        return pieces
+
+    def terms(self, query: str) -> list[str]:
+        """The query's words (``query_words``); one with Chinese in it that no event's word holds is split where
+        the script changes ('gynt的票' → 'gynt', '的票') and its Chinese runs by ``segment``."""
+        out: list[str] = []
+        for word in query_words(query):
+            if CJK.search(word) and not len(self.word(word)[0]):
+                pieces = [
+                    piece
+                    for run in SCRIPT_RUNS.findall(word)
+                    for piece in (self.segment(run) if CJK.match(run) else query_words(run))
+                ]
+                out += pieces or [word]
+            else:
+                out.append(word)
+        return out
+
     def query_score(self, query: str) -> Ints | None:
         """Per event the summed score of every query word, 0 where a word does not match; None for no query."""
-        words = fold(query).split()
+        words = self.terms(query)
         if not words:
             return None
         total = np.zeros(len(self.event_ids), dtype=np.int64)

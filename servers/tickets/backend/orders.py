@@ -236,6 +236,14 @@ class OrderDesk:
                         "Ask for fewer, or another tier (left: "
                         f"{', '.join(f'{t}: {n}' for t, n in state.remaining.items() if n) or 'none'}).",
                     ) from exc
+                if seats and all(s.standing for s in seats) and "your_holds" not in exc.details:
+                    # the seat map draws no places in a standing area, so "pick free seats" there cannot be followed
+                    place = seats[0].tier
+                    raise ConflictError(
+                        f"Standing place(s) {', '.join(s.seat_id for s in seats)} are already taken.",
+                        f"Standing places need no id: hold them by tier and quantity instead, e.g. tier='{place}', "
+                        f"quantity={len(seats)} ({state.remaining.get(place, 0)} left in {place}).",
+                    ) from exc
                 raise
             return self._hold(hold)
 
@@ -385,7 +393,7 @@ class OrderDesk:
             raise ConflictError(
                 f"Sales for this session of {event.title} closed at "
                 f"{local(rec.starts_at - pricing.SALES_CLOSE_BEFORE):%H:%M}; nothing was bought.",
-                f"Pick another session from tickets_get_event(event_id='{event.id}').",
+                self.svc.other_sessions(rec, event),
             )
 
     def purchase(self, user_id: str, hold_id: str, request: PurchaseConfirm) -> Order:
@@ -565,7 +573,12 @@ class OrderDesk:
             return OrderPage(orders=[self._order(session, r, now) for r in page], page=info)
 
     # ----- refunds ---------------------------------------------------------------------
-    def _refundable(self, session: Session, order: OrderRow, ticket_ids: list[str], *, lock: bool) -> list[TicketRow]:
+    def _refundable(
+        self, session: Session, order: OrderRow, ticket_ids: list[str], *, lock: bool, quoted: bool = False
+    ) -> list[TicketRow]:
+        """The order's tickets to refund: ``ticket_ids``, else every valid one. ``quoted``: the ids are a
+        confirmation's, which the caller cannot edit, so a ticket refunded since the quote asks for a new quote
+        instead of saying to leave it out."""
         tickets = self._tickets(session, order.id, lock=lock)
         by_id = {t.id: t for t in tickets}
         if ticket_ids:
@@ -578,6 +591,13 @@ class OrderDesk:
                         f"Ticket {shown(tid)} is not part of order {order.id}.",
                         "Use ticket ids from this order in tickets_list_orders, or [] for all of them.",
                         field="ticket_ids",
+                    )
+                if by_id[tid].refund_id and quoted:
+                    raise ConflictError(
+                        f"Ticket {tid} of this confirmation was refunded after the quote was made; nothing was "
+                        "refunded now.",
+                        f"Quote the refund again with tickets_refund(order_id='{order.id}') and no confirmation_token, "
+                        "then confirm the new amount with the user.",
                     )
                 if by_id[tid].refund_id:
                     raise ConflictError(f"Ticket {tid} was already refunded.", "Leave it out.", field="ticket_ids")
@@ -658,7 +678,7 @@ class OrderDesk:
             if claim.result_id:  # this very token already refunded: a retry
                 return self._order(session, order, now)
             self.checkout.require_live(claim, now)
-            tickets = self._refundable(session, order, list(claim.payload["ticket_ids"]), lock=True)
+            tickets = self._refundable(session, order, list(claim.payload["ticket_ids"]), lock=True, quoted=True)
             event = svc.catalog.events[order.event_id]
             rec = svc.catalog.sessions[order.session_id]
             rule = pricing.refund_for(

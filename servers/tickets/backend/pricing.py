@@ -64,6 +64,11 @@ def next_drop(policy: RefundPolicy, before_start: timedelta) -> timedelta | None
     return max(coming) if coming else None
 
 
+def _count(n: int, unit: str) -> str:
+    """'1 hour', '5 hours': the refund rule is read out to the user as it is."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
 def refund_for(policy: RefundPolicy, paid_per_ticket: list[int], before_start: timedelta, currency: str) -> RefundRule:
     """What refunding tickets that cost ``paid_per_ticket`` returns, ``before_start`` ahead of the session."""
     hours = before_start.total_seconds() / 3600
@@ -71,9 +76,9 @@ def refund_for(policy: RefundPolicy, paid_per_ticket: list[int], before_start: t
     if hours >= 48:
         when = f"{math.floor(hours / 2.4) / 10:.1f} days"
     elif hours >= 1:
-        when = f"{math.floor(hours)} hours"
+        when = _count(math.floor(hours), "hour")
     else:  # "starts in 0 hours" read as starting now, 59 minutes ahead
-        when = f"{math.floor(max(hours, 0) * 60)} minutes"
+        when = _count(math.floor(max(hours, 0) * 60), "minute")
     if policy == "no_refund":
         return RefundRule(None, POLICY_TEXT["no_refund"])
     if before_start <= timedelta(0):

@@ -8,6 +8,7 @@ prices and refund rules in ``pricing.py``; seats in the shared seating engine be
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -50,6 +51,14 @@ MAX_ATTENDEES = 50
 """Saved ticket holders per account: the people a user buys for, not a registry."""
 NEAR_INSTEAD = "area: a district of Helsinki such as 'Kamppi', or lat and lng 0 to search the whole city"
 """What tickets_search_events accepts instead of a point outside the city (``require_in_city``)."""
+
+
+DISTRICT_WORD = re.compile(r"\b(?:district|area|kaupunginosa)\b")
+
+
+def district_name(part: str) -> str:
+    """A district's name as people add to it: 'Kamppi district' → 'kamppi', '坎皮区' → '坎皮' (folded)."""
+    return DISTRICT_WORD.sub(" ", fold(part)).strip().removesuffix("区").strip()
 
 
 def parse_day(value: str, field: str) -> date | None:
@@ -188,11 +197,27 @@ class TicketsService:
             out.append(SessionState(rec, self.status(rec, sum(remaining.values()), now), remaining))
         return out
 
+    def other_sessions(self, rec: SessionRec, event: EventRec) -> str:
+        """Where to turn when this session cannot be bought: another session of the event whose sales have not
+        closed, or, when there is none (a one-night concert sold out), another event: "pick another session"
+        sent the model looking for one that does not exist."""
+        now = self.now()
+        later = [
+            s
+            for s in self.catalog.by_event.get(event.id, [])
+            if s.id != rec.id and now < s.starts_at - pricing.SALES_CLOSE_BEFORE
+        ]
+        if later:
+            return f"Pick another session of {event.title} from tickets_get_event(event_id='{event.id}')."
+        return (
+            f"{event.title} has no other session to buy tickets for; look for another event with tickets_search_events."
+        )
+
     def refuse_unless_on_sale(self, state: SessionState, event: EventRec) -> None:
         """Refuse with the reason and the fix when tickets for this session cannot be bought now."""
         rec = state.rec
         when = f"{local(rec.starts_at):%a %d %b %H:%M}"
-        others = f"Pick another session of {event.title} from tickets_get_event(event_id='{event.id}')."
+        others = self.other_sessions(rec, event)
         if state.status == "past":
             ends = self.catalog.ends_at(rec)
             running = f"has already started (it runs until {local(ends):%H:%M})"
@@ -231,7 +256,12 @@ class TicketsService:
         )
 
     def _area_matches(self, area: str) -> frozenset[str]:
+        """The venues of the district ``area`` names. A district as results show it ('Kamppi / 坎皮', the form the
+        refusal below lists) names it in both languages: any of its names will do, and so will 'Kamppi, Helsinki',
+        'Kamppi district' or '坎皮区'."""
         hits = self._area_venues(fold(area.strip()))
+        if not hits:
+            hits = frozenset().union(*(self._area_venues(district_name(part)) for part in re.split(r"[/,]", area)))
         if not hits:
             known = sorted({v.area_label for v in self.catalog.venues.values()})
             raise InvalidInputError(
@@ -403,11 +433,19 @@ class TicketsService:
         venue = self.catalog.venues[event.venue_id]
         wanted = section.strip().upper()
         if wanted and self.catalog.section(venue.id, wanted) is None:
-            raise NotFoundError(
-                f"{venue.name} has no section {shown(section)}.",
-                f"Sections: {', '.join(s.code for s in venue.sections)}; or '' for all.",
-                field="section",
-            )
+            # a section by its name, as the user says it ('Balcony', '楼座'), is that section
+            named = [s for s in venue.sections if fold(section.strip()) in (fold(s.name), fold(s.name_zh))]
+            if not named:
+                codes = [
+                    f"{s.code} ({s.name} / {s.name_zh})" if s.name_zh else f"{s.code} ({s.name})"
+                    for s in venue.sections
+                ]
+                raise NotFoundError(
+                    f"{venue.name} has no section {shown(section)}.",
+                    f"Sections: {', '.join(codes)}; pass the code, or '' for all.",
+                    field="section",
+                )
+            wanted = named[0].code
         now = self.now()
         with Session(self.engine) as session:
             self.accounts.user(session, user_id)
@@ -456,7 +494,7 @@ class TicketsService:
                 )
             ).first()
             if existing is not None:
-                if existing.name != name:
+                if not same_name(existing.name, name):
                     raise ConflictError(
                         f"This {data.id_type.replace('_', ' ')} number is already saved for {existing.name} "
                         f"({existing.id}).",
@@ -481,6 +519,13 @@ class TicketsService:
             )
             session.add(row)
             return self.attendee(row)
+
+
+def same_name(saved: str, given: str) -> bool:
+    """Whether two spellings of a name on one ID are the same person's: 'anna virtanen' is Anna Virtanen and '王 芳'
+    is 王芳 (case, accents and spaces aside), so saving them again returns the saved attendee instead of refusing the
+    ID as someone else's."""
+    return fold(saved).replace(" ", "") == fold(given).replace(" ", "")
 
 
 def event_sales_open(catalog: Catalog, event: EventRec) -> datetime:

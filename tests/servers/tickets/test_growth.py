@@ -13,6 +13,7 @@ import pytest
 from mcp import Client
 from sqlalchemy import func, select
 
+from servers.tickets.backend.index import query_words
 from servers.tickets.backend.models import EventRow, SessionRow, VenueRow
 from shared.clock import local
 from shared.geo import haversine_m
@@ -97,7 +98,7 @@ def scan_keys(env: TicketsEnv, args: dict[str, Any]) -> list[tuple[int, int, dat
     """Events in search order, with their sort keys, by the definition: every filter applied to every session
     of every event."""
     cat, now = env.service.catalog, env.service.now()
-    words = fold(args.get("query", "")).split()
+    words = query_words(args.get("query", ""))
     near = GeoPoint(lat=args["lat"], lng=args["lng"]) if "lat" in args else None
     first = date.fromisoformat(args["date_from"]) if args.get("date_from") else None
     last = date.fromisoformat(args["date_to"]) if args.get("date_to") else None

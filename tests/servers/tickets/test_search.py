@@ -3,6 +3,7 @@ place was given."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 from mcp import Client
@@ -56,3 +57,105 @@ async def test_events_without_a_place_carry_no_distance(tickets: TicketsEnv) -> 
     assert anywhere["events"] and all("distance_m" not in e for e in anywhere["events"])
     assert all(isinstance(e["distance_m"], int) for e in near["events"])
     assert near["events"][0]["distance_m"] < 100 < near["events"][-1]["distance_m"]
+
+
+async def found(c: Client, query: str) -> dict[str, str]:
+    """Every event the query finds, page by page: id → title."""
+    out: dict[str, str] = {}
+    cursor = ""
+    while True:
+        page = await ok(c, "tickets_search_events", {"query": query, "limit": 20, "cursor": cursor})
+        out |= {e["id"]: e["title"] for e in page["events"]}
+        cursor = page["page"]["next_cursor"]
+        if not cursor:
+            return out
+
+
+async def titles(c: Client, query: str) -> set[str]:
+    return set((await found(c, query)).values())
+
+
+async def test_a_chinese_query_written_without_spaces_or_in_title_marks_finds_the_event(tickets: TicketsEnv) -> None:
+    """Chinese is written without spaces and titles in 《》: '林夏演唱会' is Lin Xia's concerts, '《雷雨》' the play,
+    'Peer Gynt的票' tickets for Peer Gynt."""
+    async with Client(tickets.server) as c:
+        lin_xia = await titles(c, "林夏 演唱会")
+        joined = await titles(c, "林夏演唱会")
+        zhou_yu = await titles(c, "周宇的演唱会")
+        play = await titles(c, "《雷雨》")
+        giselle = await titles(c, "我想看吉赛尔")
+        mixed = await titles(c, "Peer Gynt的票")
+    assert len(lin_xia) == 4 and joined == lin_xia
+    assert zhou_yu == {"Zhou Yu & Band: Unplugged / 周宇乐队不插电演唱会"}
+    assert play == {"Thunderstorm / 雷雨"}
+    assert giselle == {"Giselle / 吉赛尔"}
+    assert mixed == {"Peer Gynt / 培尔·金特"}
+
+
+async def test_punctuation_joining_words_and_tickets_are_not_required_to_match(tickets: TicketsEnv) -> None:
+    """'Mikko and Wei' is 'Mikko & Wei', 'Ink & Water' is 'Ink and Water', a dash or comma typed between words is no
+    word of the title, and nor is 'tickets' ('Peer Gynt tickets', '吉赛尔 门票')."""
+    async with Client(tickets.server) as c:
+        mikko = await titles(c, "Mikko & Wei")
+        spelled = await titles(c, "Mikko and Wei")
+        finnish = await titles(c, "Mikko ja Wei")
+        ink = await titles(c, "Ink & Water")
+        dash = await titles(c, "Kalevala Drift – Unplugged")
+        comma = await titles(c, "Lin Xia, Helsinki")
+        tickets_word = await titles(c, "Peer Gynt tickets")
+        menpiao = await titles(c, "吉赛尔 门票")
+        shows = await ok(c, "tickets_search_events", {"query": "shows"})
+        everything = await ok(c, "tickets_search_events", {})
+    assert mikko and spelled == finnish == mikko
+    assert "Ink and Water / 水墨" in ink
+    assert dash == {"Kalevala Drift: Unplugged / 卡勒瓦拉漂流不插电演唱会"}
+    assert comma == {"Lin Xia: Live in Helsinki / 林夏赫尔辛基演唱会"}
+    assert tickets_word == {"Peer Gynt / 培尔·金特"} and menpiao == {"Giselle / 吉赛尔"}
+    assert shows["page"]["total"] == everything["page"]["total"]
+
+
+async def test_kinds_of_event_are_found_by_their_finnish_and_everyday_names(tickets: TicketsEnv) -> None:
+    """A Finn asks for 'konsertti' or 'näyttely', a parent for 'kids', a Chinese user for a '音乐会': each finds
+    every event of that kind, as the category filter does."""
+    cat = tickets.service.catalog
+    upcoming = {s.event_id for s in cat.sessions.values() if s.starts_at > tickets.service.now()}
+
+    def kind(*categories: str) -> set[str]:
+        return {e.id for e in cat.events.values() if e.category in categories and e.id in upcoming}
+
+    words = ("konsertti", "音乐会", "näyttely", "musikaali", "tanssi", "urheilu", "kids", "lapset", "儿童", "stand-up")
+    async with Client(tickets.server) as c:
+        hits = {q: set(await found(c, q)) for q in (*words, "classical concert", "family show")}
+    assert hits["konsertti"] == kind("concert", "classical") <= hits["音乐会"]  # and the sing-along 亲子音乐会
+    assert hits["näyttely"] == kind("exhibition")
+    assert hits["musikaali"] == kind("musical")
+    assert hits["tanssi"] == kind("dance")
+    assert hits["urheilu"] == kind("sports")
+    assert hits["kids"] == hits["lapset"] == hits["儿童"] == hits["family show"] == kind("family")
+    assert hits["stand-up"] == kind("comedy")
+    assert hits["classical concert"] == kind("classical")
+
+
+async def test_a_district_as_results_name_it_is_accepted_as_the_area(tickets: TicketsEnv) -> None:
+    """Results and the refusal of an unknown area show districts as 'Kamppi / 坎皮': passing one back finds that
+    district's events, as 'Kamppi' or '坎皮' alone does, and so do '坎皮区' and 'Kamppi district'."""
+    async with Client(tickets.server) as c:
+        kamppi = await ok(c, "tickets_search_events", {"area": "Kamppi", "limit": 20})
+        label = kamppi["events"][0]["area"]
+        by_label = await ok(c, "tickets_search_events", {"area": label, "limit": 20})
+        toolo = await ok(c, "tickets_search_events", {"area": "Töölö / 托洛", "limit": 20})
+        named = [await ok(c, "tickets_search_events", {"area": a, "limit": 20}) for a in ("坎皮区", "Kamppi district")]
+        unknown = await err(c, "tickets_search_events", {"area": "Atlantis"})
+    assert label == "Kamppi / 坎皮" and "Kamppi / 坎皮" in unknown
+    assert by_label == kamppi and named == [kamppi, kamppi]
+    assert toolo["events"] and {e["area"] for e in toolo["events"]} == {"Töölö / 托洛"}
+
+
+async def test_every_example_the_search_tool_gives_finds_events(tickets: TicketsEnv) -> None:
+    """A model tries the examples it is shown: 'Hamlet' and 'Sibelius' were examples with no event behind them."""
+    async with Client(tickets.server) as c:
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+        description = tools["tickets_search_events"].input_schema["properties"]["query"]["description"]
+        examples = re.findall(r"'([^']+)'", description)
+        hits = {q: (await ok(c, "tickets_search_events", {"query": q}))["page"]["total"] for q in examples}
+    assert len(examples) >= 5 and all(hits.values()), hits

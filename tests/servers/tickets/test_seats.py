@@ -188,3 +188,36 @@ async def quote_and_buy(c: Client, hold_id: str) -> tuple[dict[str, Any], dict[s
     quote = await ok(c, "tickets_purchase", {"hold_id": hold_id})
     token = quote["quote"]["confirmation_token"]
     return quote, await ok(c, "tickets_purchase", {"hold_id": hold_id, "confirmation_token": token})
+
+
+async def test_a_taken_standing_place_asked_by_id_says_to_hold_by_tier_and_quantity(tickets: TicketsEnv) -> None:
+    """The seat map draws no places in a standing area, so "read the seat map and pick free seats" cannot be
+    followed there: the refusal says to hold standing places by tier and quantity, and that way works."""
+    p = pick(tickets, standing=True, real_name=False)
+    async with Client(tickets.server_for("usr_alice")) as alice:
+        theirs = await ok(alice, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 1})
+    place = theirs["seats"][0]["seat_id"]
+    async with Client(tickets.server) as c:
+        before = tickets.snapshot()
+        text = await err(c, "tickets_hold_seats", {"session_id": p.session.id, "seat_ids": [place]})
+        unchanged = tickets.snapshot() == before
+        mine = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "tier": p.tier, "quantity": 1})
+    assert f"Standing place(s) {place} are already taken" in text
+    assert f"tier='{p.tier}', quantity=1" in text and "pick free seats" not in text
+    assert unchanged and mine["status"] == "active"
+
+
+async def test_a_section_asked_by_its_name_is_that_sections_map(tickets: TicketsEnv) -> None:
+    """People say 'the balcony' or '楼座', not BAL: the name gives that section's map, and an unknown one is refused
+    with each code and its name, so the model can tell which is which."""
+    p = pick(tickets, min_days=3)
+    venue = tickets.service.catalog.venues[p.event.venue_id]
+    section = next(s for s in venue.sections if s.name_zh)
+    async with Client(tickets.server) as c:
+        by_code = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id, "section": section.code})
+        by_name = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id, "section": section.name.lower()})
+        by_zh = await ok(c, "tickets_get_seat_map", {"session_id": p.session.id, "section": section.name_zh})
+        unknown = await err(c, "tickets_get_seat_map", {"session_id": p.session.id, "section": "Roof"})
+    assert [s["code"] for s in by_code["sections"]] == [section.code]
+    assert by_name == by_code == by_zh
+    assert f"{section.code} ({section.name} / {section.name_zh})" in unknown

@@ -311,6 +311,25 @@ async def test_sessions_not_on_sale_sold_out_or_over_are_refused_with_the_reason
     assert "already over" in over
 
 
+async def test_a_sold_out_only_session_sends_the_user_to_other_events_not_other_sessions(tickets: TicketsEnv) -> None:
+    """A one-night concert that is sold out has no other session to pick: the refusal says to look for another event
+    instead of sending the model to tickets_get_event for a session that does not exist."""
+    cat = tickets.service.catalog
+    states = session_states(tickets)
+    only = next(st for st in states["sold_out"] if len(cat.by_event[st.rec.event_id]) == 1)
+    more = next(st for st in states["sold_out"] if len(cat.by_event[st.rec.event_id]) > 1)
+    async with Client(tickets.server) as c:
+        alone = await err(
+            c, "tickets_hold_seats", {"session_id": only.rec.id, "tier": next(iter(only.remaining)), "quantity": 1}
+        )
+        others = await err(
+            c, "tickets_hold_seats", {"session_id": more.rec.id, "tier": next(iter(more.remaining)), "quantity": 1}
+        )
+    assert "sold out" in alone and "no other session to buy tickets for" in alone
+    assert "tickets_search_events" in alone and "Pick another session" not in alone
+    assert "sold out" in others and "Pick another session" in others
+
+
 async def test_a_wallet_that_cannot_pay_is_declined_before_a_token_is_offered(tickets: TicketsEnv) -> None:
     p = pick(tickets, min_days=3)
     async with Client(tickets.server_for("usr_broke")) as c:
@@ -419,6 +438,45 @@ async def test_a_refund_token_sent_with_other_tickets_refunds_nothing_and_names_
     assert tickets.wallet() == before[1] + offer["quote"]["refund"]["amount_minor"]
 
 
+async def test_a_refund_token_whose_ticket_was_refunded_since_asks_for_a_new_quote(tickets: TicketsEnv) -> None:
+    """Two quotes of one order: the one-ticket refund goes through, then the whole-order token is stale. It refunds
+    nothing and says to quote again; "leave it out" would ask the model to edit a confirmation it cannot edit."""
+    p = pick(tickets, min_days=8, policy="standard", real_name=False)
+    async with Client(tickets.server) as c:
+        order = await buy(c, p.session.id, p.tier, 2)
+        first = order["tickets"][0]["id"]
+        whole = await ok(c, "tickets_refund", {"order_id": order["id"]})
+        one = await ok(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [first]})
+        token = one["quote"]["confirmation_token"]
+        await ok(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [first], "confirmation_token": token})
+        before = tickets.snapshot(), tickets.wallet()
+        stale = await err(
+            c, "tickets_refund", {"order_id": order["id"], "confirmation_token": whole["quote"]["confirmation_token"]}
+        )
+        after = tickets.snapshot(), tickets.wallet()
+        again = await ok(c, "tickets_refund", {"order_id": order["id"]})
+    assert f"{first} of this confirmation was refunded after the quote" in stale and "nothing was refunded" in stale
+    assert "Leave it out" not in stale and "no confirmation_token" in stale
+    assert after == before
+    assert again["quote"]["ticket_ids"] == [order["tickets"][1]["id"]]
+
+
+async def test_a_second_partial_refund_is_not_reported_as_the_sum_of_both(tickets: TicketsEnv) -> None:
+    """Refunding one ticket, then the other: the second result said "Refunded; €75.00 back in all." when €37.50 came
+    back, and a model read it out as this refund. It says the total is the order's."""
+    p = pick(tickets, min_days=8, policy="standard", real_name=False)
+    async with Client(tickets.server) as c:
+        order = await buy(c, p.session.id, p.tier, 2)
+        said = []
+        for ticket in order["tickets"]:
+            args = {"order_id": order["id"], "ticket_ids": [ticket["id"]]}
+            quote = await ok(c, "tickets_refund", args)
+            done = await ok(c, "tickets_refund", args | {"confirmation_token": quote["quote"]["confirmation_token"]})
+            said.append(done["message"])
+    total = done["order"]["refunded"]["display"]
+    assert said[1] == f"Refunded as confirmed; this order has had {total} back in all."
+
+
 async def test_a_refund_token_lapses_when_the_refund_drops_and_the_words_never_round_up(tickets: TicketsEnv) -> None:
     p = pick(tickets, min_days=8, max_days=12, policy="standard", real_name=False)
     async with Client(tickets.server) as c:
@@ -440,6 +498,37 @@ async def test_a_refund_token_lapses_when_the_refund_drops_and_the_words_never_r
     assert "expired at" in lapsed and "nothing was refunded" in lapsed and after == before
     assert "starts in 47 hours, under 48 hours" in late
     assert "starts in 59 minutes, under 48 hours" in last_hour, last_hour  # it said "starts in 0 hours"
+
+
+async def test_saving_an_attendee_again_in_other_case_or_spacing_returns_the_saved_one(tickets: TicketsEnv) -> None:
+    """The same ID with the name typed in lower case or with a space between Chinese characters is the same person:
+    the saved attendee comes back, as for an exact repeat; another name on that ID is still refused."""
+    async with Client(tickets.server) as c:
+        wang = await ok(c, "tickets_save_attendee", {"name": "王芳", "id_type": "id_card", "id_number": ID_CARD})
+        spaced = await ok(c, "tickets_save_attendee", {"name": "王 芳", "id_type": "id_card", "id_number": ID_CARD})
+        anna = {"id_type": "passport", "id_number": "AB1234567"}
+        first = await ok(c, "tickets_save_attendee", {"name": "Anna Virtanen"} | anna)
+        lower = await ok(c, "tickets_save_attendee", {"name": "anna virtanen"} | anna)
+        other = await err(c, "tickets_save_attendee", {"name": "Anna Korhonen"} | anna)
+        listed = await ok(c, "tickets_list_attendees", {})
+    assert spaced == wang and lower == first and first["name"] == "Anna Virtanen"
+    assert "already saved for Anna Virtanen" in other
+    assert len(listed["attendees"]) == 2
+
+
+async def test_the_refund_rule_counts_one_hour_and_one_minute_in_the_singular(tickets: TicketsEnv) -> None:
+    """The rule is read out to the user as it is: 'starts in 1 hours' is not how anyone says it."""
+    p = pick(tickets, min_days=3, policy="standard", real_name=False)
+    async with Client(tickets.server) as c:
+        order = await buy(c, p.session.id, p.tier, 1)
+        tickets.clock.set(p.session.starts_at - timedelta(hours=1, minutes=30))
+        hour = await err(c, "tickets_refund", {"order_id": order["id"]})
+        listed = await ok(c, "tickets_list_orders", {"status": "upcoming"})
+        tickets.clock.set(p.session.starts_at - timedelta(minutes=1, seconds=30))
+        minute = await err(c, "tickets_refund", {"order_id": order["id"]})
+    assert "starts in 1 hour, under 48 hours" in hour, hour
+    assert "starts in 1 hour, under 48 hours" in listed["orders"][0]["refund_now"]
+    assert "starts in 1 minute, under 48 hours" in minute, minute
 
 
 async def test_order_pages_list_every_order_once_while_orders_are_refunded_or_bought_between_pages(
