@@ -416,7 +416,7 @@ PROCESS_CALLS: dict[str, list[tuple[str, Args]]] = {
         ("food_list_addresses", {}),
     ],
     "tickets": [
-        ("tickets_search_events", {"query": "Hamlet"}),
+        ("tickets_search_events", {"query": "Peer Gynt"}),
         ("tickets_search_events", {"category": "concert"}),
     ],
     "movies": [
