@@ -123,8 +123,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         query: Annotated[
             str,
             Field(
-                description="Words to find in the title, director, cast, genre or language, English or Chinese, e.g. "
-                "'Inception', 'Nolan', 'kung fu', '动作', '粤语'. Empty lists everything."
+                description="Words to find in the title, director, cast, genre or language, English or Chinese (genres "
+                "and languages in Finnish too), e.g. 'Inception', 'Nolan', 'kung fu', '动作片', '粤语', 'kauhu'. Empty "
+                "lists everything."
             ),
         ] = "",
         showing: Annotated[
@@ -136,7 +137,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         genre: Annotated[
             str,
             Field(
-                description="Only this genre, English or Chinese, e.g. 'action', 'sci-fi', '动作', '科幻'; '' for any."
+                description="Only this genre, English, Chinese or Finnish, e.g. 'action', 'sci-fi', '动作', '科幻', "
+                "'kauhu'; '' for any."
             ),
         ] = "",
         limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 5,
@@ -177,14 +179,22 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         movie_id: Annotated[str, Field(description="Only this film (mov_…); '' for any.")] = "",
         cinema_id: Annotated[str, Field(description="Only this cinema (cin_…); '' for any.")] = "",
         date: Annotated[
-            str, Field(description="Day as YYYY-MM-DD (Helsinki), 'today' or 'tomorrow'; '' for every day ahead.")
+            str,
+            Field(
+                description="Day as YYYY-MM-DD (Helsinki), 'today', 'tomorrow' or a weekday ('Friday', 'perjantai', "
+                "'周五': the next one, today included); '' for every day ahead."
+            ),
         ] = "",
         address: PlaceAddress = "",
         lat: Lat = 0,
         lng: Lng = 0,
         format: Annotated[FormatFilter, Field(description="Only 2D, 3D or IMAX screenings; 'any' for all.")] = "any",
         language: Annotated[
-            str, Field(description="Spoken language, English or Chinese, e.g. 'English', 'Mandarin', '粤语'; '' any.")
+            str,
+            Field(
+                description="Spoken language, English, Chinese or Finnish, e.g. 'English', 'Mandarin', '粤语', "
+                "'englanti'; '' any."
+            ),
         ] = "",
         time_from: Annotated[
             str,
@@ -252,7 +262,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             Field(
                 description="Tier for best-available seats: STD, PREMIUM, COUPLE, or WHEELCHAIR = one wheelchair "
                 "space plus quantity - 1 companion seats right beside it (quantity 2: the space and one companion); "
-                "'' = STD."
+                "a name from tier_names ('Standard', '情侣座') works too; '' = STD."
             ),
         ] = "",
         quantity: Annotated[

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import random
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,42 @@ from shared.text import fold
 
 from . import pricing
 from .index import ShowtimeColumns
+
+GENRE_WORDS: dict[str, tuple[str, ...]] = {
+    "action": ("toiminta",),
+    "adventure": ("seikkailu",),
+    "animation": ("animated", "cartoon", "animaatio", "piirretty"),
+    "biography": ("biopic", "elämäkerta"),
+    "comedy": ("komedia",),
+    "crime": ("rikos",),
+    "documentary": ("dokumentti",),
+    "drama": ("draama",),
+    "family": ("kids", "lasten", "perhe"),
+    "fantasy": ("fantasia",),
+    "history": ("historical", "historia"),
+    "horror": ("kauhu",),
+    "music": ("musiikki",),
+    "musical": ("musikaali",),
+    "mystery": ("mysteeri",),
+    "romance": ("romantic", "romantiikka", "romanttinen"),
+    "sci_fi": ("science fiction", "scifi", "tieteisfiktio", "tieteis"),
+    "sport": ("sports", "urheilu"),
+    "thriller": ("jännitys", "trilleri"),
+    "war": ("sota",),
+    "western": ("lännenelokuva", "lannenelokuva"),
+}
+"""More names of each genre than its English and Chinese label: what people in Helsinki also say, in English and
+Finnish ('kauhu' = horror); ``movies_search_movies`` reads them as query words and as its genre."""
+
+ARTICLES = {"the", "a", "an"}
+
+
+def title_words(text: str) -> tuple[str, ...]:
+    """The words of a title or query without punctuation, case, accents or a leading article: a query that is a
+    film's title, said as people say it ('dark knight', 'Up'), has the words of that title."""
+    words = tuple(re.findall(r"\w+", fold(text)))
+    return words[1:] if len(words) > 1 and words[0] in ARTICLES else words
+
 
 CYCLE_DAYS = 28  # the programme repeats every four weeks after the anchor
 HORIZON_DAYS = 28  # showtimes are generated (and on sale) this many days ahead of the simulated today
@@ -211,6 +248,16 @@ class CinemaRec(_Fixture):
         return " / ".join(dict.fromkeys(names))
 
     @property
+    def names(self) -> list[str]:
+        """Every name a user may call it by, folded: local, English and Chinese as every result shows them, also
+        without a bracketed part ('Summer Cinema Engel (open air)' is 'Summer Cinema Engel'), and the place a Chinese
+        name's bracket names ('雷克斯影院（玻璃宫）' is also '玻璃宫', the building)."""
+        full = [self.name, self.name_en, self.name_zh]
+        bare = [re.sub(r"[（(][^）)]*[）)]", "", n) for n in full]
+        inside = re.findall(r"（([^）]+)）", self.name_zh)  # a Chinese name's bracket names a place; '(open air)' not
+        return list(dict.fromkeys(fold(n.strip()) for n in (*full, *bare, *inside) if n.strip()))
+
+    @property
     def address(self) -> str:
         street = f"{self.street} {self.housenumber}".strip()
         if self.grown:  # the district tells 'Mannerheimintie 3, Kallio' from the real Mannerheimintie 3
@@ -321,6 +368,8 @@ class Catalog:
     auditoriums: dict[str, AuditoriumRec] = field(default_factory=dict)
     layouts: dict[str, CompiledLayout] = field(default_factory=dict)
     search_text: dict[str, str] = field(default_factory=dict)
+    search_words: dict[str, frozenset[str]] = field(default_factory=dict)  # the whole words of each search_text
+    title_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ``title_words`` of each title
     showtimes: Mapping[str, ShowtimeRec] = field(default_factory=lambda: MappingProxyType({}))
     ordered: tuple[ShowtimeRec, ...] = ()
     by_film: Mapping[str, tuple[ShowtimeRec, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -328,6 +377,7 @@ class Catalog:
     days: int = 0  # days 0 .. days-1 are generated
     columns: ShowtimeColumns | None = None  # ``ordered`` as arrays, for find_showtimes (``index.py``)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _runs: dict[tuple[str, date, int], tuple[date, date] | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -349,8 +399,10 @@ class Catalog:
                 cat.layouts[aud.id] = shared[key]
         for f in films:
             words = [f.title, f.director, *f.cast, f.language, f.language_zh, f.country, str(f.year)]
-            words += [w for g in f.genres for w in (g, *GENRE_LABELS[g])]
+            words += [w for g in f.genres for w in (g, *GENRE_LABELS[g], *GENRE_WORDS.get(g, ()))]
             cat.search_text[f.id] = fold(" ".join(words))
+            cat.search_words[f.id] = frozenset(re.findall(r"\w+", cat.search_text[f.id]))
+            cat.title_words[f.id] = title_words(f.title)
         return cat
 
     def offset(self, when: datetime) -> int:
@@ -398,9 +450,30 @@ class Catalog:
     def run_dates(self, film: FilmRec, today: date) -> tuple[date, date] | None:
         """First and last day of the unbroken run showing ``today``, else of the next one (see ``FilmRec.run_around``);
         None if not programmed."""
-        offset = (today - self.anchor.date()).days
-        run = film.run_around(offset, offset + HORIZON_DAYS)
-        return None if run is None else (self.day(run[0]), self.day(run[1] - 1))
+        key = (film.id, today, self.days)  # the same while no day is added: a search asks for every film's run
+        if key not in self._runs:
+            if len(self._runs) > 100_000:
+                self._runs.clear()
+            offset = (today - self.anchor.date()).days
+            run = film.run_around(offset, offset + HORIZON_DAYS)
+            self._runs[key] = None if run is None else self._screened(film, self.day(run[0]), self.day(run[1] - 1))
+        return self._runs[key]
+
+    def _screened(self, film: FilmRec, first: date, last: date) -> tuple[date, date]:
+        """The run's first and last day narrowed to the days the film is screened, where those days are generated:
+        each slot's film is picked by a hash, which can leave a film no slot on the day its run opens or closes, and
+        a user told 'opens Friday' books for Friday. Days before the anchor or past ``days`` stay as programmed."""
+        shows = self.by_film.get(film.id, ())
+        at = lambda day: datetime.combine(day, time(0, 0), tzinfo=CITY_TZ)  # noqa: E731
+        lo = bisect.bisect_left(shows, at(first), key=lambda s: s.starts_at)
+        hi = bisect.bisect_left(shows, at(last + timedelta(days=1)), key=lambda s: s.starts_at)
+        if lo == hi:
+            return first, last
+        if first >= self.day(0):
+            first = shows[lo].starts_at.astimezone(CITY_TZ).date()
+        if last < self.day(self.days):
+            last = shows[hi - 1].starts_at.astimezone(CITY_TZ).date()
+        return first, last
 
     def tiers(self, auditorium_id: str) -> list[str]:
         present = self.layouts[auditorium_id].tier_totals

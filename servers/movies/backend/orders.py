@@ -123,7 +123,7 @@ class OrderDesk:
             source="the seat ids from movies_get_seat_map",
         )
         explicit = [s.strip().upper() for s in request.seat_ids]
-        tier = request.tier.strip().upper()
+        tier = pricing.tier_code(request.tier)
         tiers = svc.catalog.tiers(rec.auditorium_id)
         if explicit and (tier or request.quantity):
             raise InvalidInputError(
@@ -141,7 +141,7 @@ class OrderDesk:
             if tier not in tiers:
                 raise InvalidInputError(
                     f"tier {shown(request.tier)} is not a tier of this screen.",
-                    f"Use one of: {', '.join(tiers)}.",
+                    f"Use one of: {', '.join(pricing.tier_label(t) for t in tiers)}.",
                     field="tier",
                 )
             if tier == "COUPLE" and request.quantity % 2:
@@ -556,7 +556,20 @@ class OrderDesk:
             self.checkout.require_as_asked(claim, "seat_ids", [layout.canonical(s) for s in request.seat_ids])
             if claim.result_id:  # this very token already refunded: a retry
                 return self._order(order, now)
-            rec, seats, rule = self._refundable(order, list(claim.payload.get("seat_ids", [])), now)
+            quoted = [str(s) for s in claim.payload.get("seat_ids", [])]
+            refunded = {layout.canonical(r) for r in self._refunded(order)}
+            if gone := [s for s in quoted if s in refunded]:  # by another token since: its seats cannot be left out
+                left = len(order.seats) - len(refunded)
+                raise ConflictError(
+                    f"Confirmation token {claim.token} was quoted for seats {', '.join(quoted)}, but "
+                    f"{', '.join(gone)} {'was' if len(gone) == 1 else 'were'} already refunded by another "
+                    "confirmation; nothing was refunded.",
+                    f"Quote the {left} seat(s) left with movies_refund(order_id='{order_id}') without a token, and "
+                    "confirm that amount with the user."
+                    if left
+                    else "Nothing is left to refund: see the order with movies_list_orders.",
+                )
+            rec, seats, rule = self._refundable(order, quoted, now)
             if rule.refund_minor is None:
                 raise ConflictError(f"Order {order_id} cannot be refunded now: {rule.rule}", "Nothing was changed.")
             self.checkout.require_live(claim, now)

@@ -39,6 +39,22 @@ REFUND_POLICY_TEXT = (
 )
 
 
+def tier_code(text: str) -> str:
+    """The tier code for a code or a name as ``TIER_NAMES`` shows it ('Standard', '情侣座', 'Premium recliner'), the
+    text upper-cased when it is neither: results list 'STD: Standard / 普通座', so users and agents say either."""
+    said = text.strip().upper()
+    for code, names in TIER_NAMES.items():
+        english, chinese = (n.split(",")[0].split("（")[0].strip() for n in names.split(" / "))
+        if said in (code, english.upper(), english.split()[0].upper(), chinese):
+            return code
+    return said
+
+
+def tier_label(code: str) -> str:
+    """'STD (Standard / 普通座)': a code with the names it stands for."""
+    return f"{code} ({TIER_NAMES[code]})" if code in TIER_NAMES else code
+
+
 def base_price(fmt: str, starts_at: datetime) -> tuple[int, str]:
     """Price of a standard seat and the rule that set it."""
     local = starts_at.astimezone(CITY_TZ)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -49,7 +50,7 @@ from shared.seating import InventorySpec, SeatingEngine
 from shared.text import fold
 
 from . import pricing
-from .catalog import Catalog, CinemaRec, FilmRec, ShowtimeRec, presold
+from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
 from .index import ShowtimeColumns
 from .models import MoviesTable
 
@@ -63,14 +64,46 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
     "普通话": {"Mandarin"},
     "粤语": {"Cantonese"},
     "广东话": {"Cantonese"},
+    # Finnish names, as a Helsinki user types them
+    "kiina": CHINESE,
+    "mandariini": {"Mandarin"},
+    "mandariinikiina": {"Mandarin"},
+    "kantoni": {"Cantonese"},
+    "kantoninkiina": {"Cantonese"},
+    "englanti": {"English"},
+    "japani": {"Japanese"},
+    "saksa": {"German"},
+    "ranska": {"French"},
+    "espanja": {"Spanish"},
+    "italia": {"Italian"},
+    "ruotsi": {"Swedish"},
+    "suomi": {"Finnish"},
 }
 DAY_WORDS = {"today": 0, "今天": 0, "tonight": 0, "今晚": 0, "tomorrow": 1, "明天": 1, "后天": 2}
+DAY_WORDS.update({"tänään": 0, "tanaan": 0, "tänä iltana": 0, "huomenna": 1, "ylihuomenna": 2})  # in Finnish
+WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() counts
+    ("monday", "mon", "maanantai", "周一", "星期一", "礼拜一"),
+    ("tuesday", "tue", "tiistai", "周二", "星期二", "礼拜二"),
+    ("wednesday", "wed", "keskiviikko", "周三", "星期三", "礼拜三"),
+    ("thursday", "thu", "torstai", "周四", "星期四", "礼拜四"),
+    ("friday", "fri", "perjantai", "周五", "星期五", "礼拜五"),
+    ("saturday", "sat", "lauantai", "周六", "星期六", "礼拜六"),
+    ("sunday", "sun", "sunnuntai", "周日", "周天", "星期日", "星期天", "礼拜日", "礼拜天"),
+]
+"""A weekday said alone is the next such day, today included, as people mean 'on Friday'."""
 SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
 PLACE_INSTEAD = (
     "address: a street and number ('Kaivokatu 4') or a saved address by id or label ('Home'), with lat and lng 0"
 )
 """What a place-taking movies tool accepts instead of a point outside the city (``require_in_city``)."""
 STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
+FILM_WORDS = ("电影", "影片", "片", "elokuvat", "elokuva", "leffat", "leffa")
+"""'Film' in Chinese and Finnish, which people join to a genre or language ('动作片' = action film, '日语电影' =
+Japanese film, 'kauhuelokuva' = horror film): the rest of the word is what they look for."""
+FILLER = {"film", "films", "movie", "movies", *FILM_WORDS}
+"""Words that only say 'film' ('a horror movie'): a query needs them in no film's text unless they are all it has."""
+EXACT_TITLE = 10
+"""Bonus of a query that is the film's whole title: more than any number of its words could score elsewhere."""
 
 
 def read_time(value: str, field: str) -> time | None:
@@ -187,18 +220,39 @@ class MoviesService:
         )
 
     # ----- films -----------------------------------------------------------------------
-    def _query_score(self, film_id: str, query: str) -> int:
-        """0 when the query does not match; higher is better. Every word must match; a typo is forgiven."""
-        text = self.catalog.search_text[film_id]
+    def _query_score(self, film: FilmRec, asked: list[tuple[str, ...]], title: tuple[str, ...]) -> int:
+        """0 when the query (``_query_words``) does not match; higher is better. Every word must match; a typo is
+        forgiven. A title typed exactly (``title``, articles aside) wins over titles and names that merely contain
+        its words: 'Up' is the film Up before Knocked Up, 'Her' is Her before Hero."""
+        text, whole = self.catalog.search_text[film.id], self.catalog.search_words[film.id]
         score = 0
-        for word in fold(query).split():
-            if word in text:
-                score += 3 if f" {word}" in f" {text}" else 2
-            elif len(word) >= 5 and any(fuzz.ratio(word, token) >= 80 for token in text.split()):
-                score += 1
-            else:
+        for variants in asked:
+            points = self._word_score(film, text, whole, variants)
+            if not points:
                 return 0
+            score += points
+        if title == self.catalog.title_words[film.id]:
+            score += EXACT_TITLE
         return score
+
+    @staticmethod
+    def _word_score(film: FilmRec, text: str, whole: frozenset[str], variants: tuple[str, ...]) -> int:
+        """4 for a whole word of the film's text, 3 for the start of one, 2 inside one, 1 for a typo, 0 for none.
+        A language word ('国语', 'Chinese') means the film's language, as in find_showtimes; a Chinese or Finnish
+        word for a kind of film ('动作片', 'kauhuelokuva') is the kind without the word for film."""
+        for variant in variants:
+            if film.language in LANGUAGE_ALIASES.get(variant, ()):
+                return 4
+            if variant in text:
+                if variant in whole or (
+                    not variant.isalnum() and re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", text)
+                ):
+                    return 4
+                return 3 if f" {variant}" in f" {text}" else 2
+        word = variants[0]
+        if len(word) >= 5 and any(fuzz.ratio(word, token) >= 80 for token in text.split()):
+            return 1
+        return 0
 
     def _summary(self, film: FilmRec, now: datetime) -> FilmSummary:
         run = self.catalog.run_dates(film, local(now).date())
@@ -219,12 +273,15 @@ class MoviesService:
 
     @staticmethod
     def _genre(genre: str) -> str:
-        """The genre code for an English or Chinese genre name ('' for any)."""
+        """The genre code for an English, Chinese or Finnish genre name, also with the word for film ('动作片',
+        'kauhuelokuva'), as the query reads them ('' for any)."""
         text = fold(genre.strip()).replace("-", "_").replace(" ", "_")
         if not text or text == "any":
             return ""
+        kinds = {text, *(text.removesuffix(s) for s in FILM_WORDS if text.endswith(s) and text != s)}
         for code, (en, zh) in GENRE_LABELS.items():
-            if text in (code, fold(en).replace("-", "_"), zh):
+            more = (fold(w).replace(" ", "_") for w in GENRE_WORDS.get(code, ()))
+            if kinds & {code, fold(en).replace("-", "_"), zh, *more}:
                 return code
         raise InvalidInputError(
             f"genre {shown(genre)} is not a genre.",
@@ -243,19 +300,21 @@ class MoviesService:
     ) -> FilmPage:
         now = self.now()
         wanted = self._genre(genre)
-        hits: list[tuple[int, int, int, str, FilmRec]] = []
+        asked, title = _query_words(query), title_words(query)
+        hits: list[tuple[int, int, int, tuple[int, str], FilmRec]] = []
         for film in self.catalog.films.values():
             if wanted and wanted not in film.genres:
                 continue
             status = self.film_status(film, now)
             if showing != "all" and status != showing:
                 continue
-            score = self._query_score(film.id, query) if query.strip() else 0
-            if query.strip() and not score:
+            score = self._query_score(film, asked, title) if asked else 0
+            if asked and not score:
                 continue
             run = self.catalog.run_dates(film, local(now).date())
             key_time = run[0].toordinal() if run and status == "coming_soon" else 0
-            hits.append((-score, STATUS_ORDER[status], key_time, f"{-film.reviews:08d}{film.id}", film))
+            # the most reviewed first among equals (a number: as text, '-0000159' sorted before '-0000341')
+            hits.append((-score, STATUS_ORDER[status], key_time, (-film.reviews, film.id), film))
         hits.sort(key=lambda h: h[:4])
         page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films")
         return FilmPage(films=[self._summary(f, now) for f in page], page=info)
@@ -308,22 +367,32 @@ class MoviesService:
         if saved is not None:
             return saved.location, f"{saved.label}: {saved.one_line}"
         wanted = fold(text.replace(",", " "))
-        exact = [a for a in self.street_addresses if fold(f"{a['street']} {a['housenumber']}") in wanted]
+        exact = [a for a in self.street_addresses if _words_in(fold(f"{a['street']} {a['housenumber']}"), wanted)]
         if exact:
             best = max(exact, key=lambda a: len(a["housenumber"]))
             return GeoPoint(lat=best["lat"], lng=best["lng"]), _one_line(best)
-        street = [a for a in self.street_addresses if fold(a["street"]) and fold(a["street"]) in wanted]
+        street = [a for a in self.street_addresses if fold(a["street"]) and _words_in(fold(a["street"]), wanted)]
         if street:
-            best = sorted(street, key=lambda a: a["id"])[0]
-            return GeoPoint(lat=best["lat"], lng=best["lng"]), f"{best['street']}, {best['city']}"
-        for cinema in self.catalog.cinemas.values():  # "near Kinopalatsi"
-            if fold(cinema.name) in wanted:
-                return cinema.location, cinema.display_name
+            name = max((fold(a["street"]) for a in street), key=len)  # 'Pohjoinen Rautatiekatu', not 'Rautatiekatu'
+            street = sorted((a for a in street if fold(a["street"]) == name), key=lambda a: a["id"])
+            number = re.match(r"\s*(\d+)", wanted[wanted.index(name) + len(name) :])
+            if number is None:
+                best = street[0]
+                return GeoPoint(lat=best["lat"], lng=best["lng"]), f"{best['street']}, {best['city']}"
+            # a number we have no address for: the nearest number on the street, said as such, never another
+            # street's or a number that merely starts the same ('Kaivokatu 45' is not 'Kaivokatu 4')
+            best = min(street, key=lambda a: abs(_house_number(a["housenumber"]) - int(number[1])))
+            said = f"{_one_line(best)} (the nearest known number to {number[1]})"
+            return GeoPoint(lat=best["lat"], lng=best["lng"]), said
+        named = [(len(n), c) for c in self.catalog.cinemas.values() for n in c.names if n in wanted]
+        if named:  # "near Kinopalatsi", "基诺宫影城附近"; the longest name wins: 'Kesäkino Engel' holds 'Kino Engel'
+            cinema = max(named, key=lambda n: n[0])[1]
+            return cinema.location, cinema.display_name
         labels = ", ".join(f"{row.id} ({row.label})" for row in mine)
         raise InvalidInputError(
             f"address {shown(address)} is not a street address or saved address known in central Helsinki.",
-            f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), "
-            "or lat and lng.",
+            f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), a "
+            "cinema's name ('Kinopalatsi'), or lat and lng.",
             field="address",
         )
 
@@ -383,12 +452,14 @@ class MoviesService:
     # ----- showtimes -------------------------------------------------------------------
     def _day(self, value: str, now: datetime) -> date | None:
         today = local(now).date()
+        weekdays = {word: (k - today.weekday()) % 7 for k, words in enumerate(WEEKDAY_WORDS) for word in words}
         try:
-            day = read_day(value, today, DAY_WORDS)
+            day = read_day(value, today, DAY_WORDS | weekdays)
         except ValueError as exc:
             raise InvalidInputError(
                 f"date {shown(value)} is not a date.",
-                "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today' or 'tomorrow', or '' for every day ahead.",
+                "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today', 'tomorrow' or a weekday ('Friday'), or '' "
+                "for every day ahead.",
                 field="date",
             ) from exc
         if day is not None and day < today:  # an empty page would not say why
@@ -414,7 +485,7 @@ class MoviesService:
         if not text:
             return None
         known = {f.language for f in self.catalog.films.values()}
-        wanted = LANGUAGE_ALIASES.get(fold(text)) or {
+        wanted = known & LANGUAGE_ALIASES.get(fold(text), set()) or {
             lang for lang in known if fold(text) == fold(lang) or text == self.catalog.language_zh.get(lang)
         }
         if not wanted:
@@ -528,6 +599,31 @@ class MoviesService:
             booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
             tier_names=self.tier_names(),
         )
+
+
+def _query_words(query: str) -> list[tuple[str, ...]]:
+    """Each word of a query to look for, once, with what else it may mean: without a word for film joined to it
+    ('动作片' → '动作'). Words that only say 'film' ('a horror movie') are left out unless they are all it has."""
+    words = list(dict.fromkeys(fold(query).split()))
+    kept = [w for w in words if w not in FILLER] or words
+    return [(w, *(w.removesuffix(s) for s in FILM_WORDS if w.endswith(s) and w != s)) for w in kept]
+
+
+def _words_in(needle: str, text: str) -> bool:
+    """``needle`` occurs in ``text`` as whole words and numbers: 'kaivokatu 4' is not in 'kaivokatu 45'."""
+    start = text.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        start = text.find(needle, start + 1)
+    return False
+
+
+def _house_number(value: str) -> int:
+    """The number a house number starts with ('22-24' → 22, '13A' → 13); a large one when it has none."""
+    digits = re.match(r"\d+", value)
+    return int(digits[0]) if digits else 10**6
 
 
 def _one_line(a: dict[str, Any]) -> str:

@@ -127,3 +127,25 @@ async def test_an_order_refunded_whole_before_seats_could_be_still_reads_refunde
     assert listed["orders"][0]["status"] == "refunded"
     assert {t["status"] for t in listed["orders"][0]["tickets"]} == {"refunded"}
     assert "already refunded" in text
+
+
+async def test_a_whole_order_refund_confirmed_after_one_seat_went_back_asks_for_a_new_quote(movies: MoviesEnv) -> None:
+    """The token was quoted for all three seats; once one of them is refunded on its own, confirming it was refused
+    with 'Leave it out', which the agent cannot do with a token (its seats are the quote's): it must quote again."""
+    rec = pick(movies, min_hours=3)
+    async with Client(movies.server) as c:
+        order = await buy(c, rec.id, 3)
+        whole = await ok(c, "movies_refund", {"order_id": order["id"]})
+        first = order["tickets"][0]["seat_id"]
+        one = await ok(c, "movies_refund", {"order_id": order["id"], "seat_ids": [first]})
+        await ok(c, "movies_refund", {"order_id": order["id"], "seat_ids": [first],
+                                      "confirmation_token": one["quote"]["confirmation_token"]})  # fmt: skip
+        before = movies.snapshot()
+        token = whole["quote"]["confirmation_token"]
+        text = await err(c, "movies_refund", {"order_id": order["id"], "confirmation_token": token})
+        assert movies.snapshot() == before
+        again = await ok(c, "movies_refund", {"order_id": order["id"]})
+    assert "Leave it out" not in text
+    assert first in text and "nothing was refunded" in text
+    assert f"movies_refund(order_id='{order['id']}')" in text
+    assert again["quote"]["seat_ids"] == [t["seat_id"] for t in order["tickets"][1:]]

@@ -45,3 +45,31 @@ async def test_last_day_is_where_the_films_showtimes_stop(movies_readonly: Movie
     assert thor["opens_on"] == "2026-11-04" and thor["last_day"] >= published.isoformat() == "2026-12-22"
     assert thor_late and all(s["starts_at"].startswith("2026-12-22") for s in thor_late)
     assert env.snapshot() == before
+
+
+async def test_a_film_is_screened_on_the_day_it_opens_and_on_its_last_day(movies_readonly: MoviesEnv) -> None:
+    """The programme may give a film no slot on its nominal first or last day; opens_on and last_day are the days it
+    is screened, so 'opens Friday, book me for opening night' finds Friday's showtimes (Gone Girl, Star Trek and two
+    more opened a day or two before their first showtime)."""
+    env = movies_readonly
+    today = NOON.date()
+    published = today + timedelta(days=HORIZON_DAYS - 1)
+    async with Client(env.server) as c:
+        films: list[dict[str, Any]] = []
+        for showing in ("now_showing", "coming_soon"):
+            page = await ok(c, "movies_search_movies", {"showing": showing, "limit": 20})
+            films += page["films"]
+            while page["page"]["next_cursor"]:
+                args = {"showing": showing, "limit": 20, "cursor": page["page"]["next_cursor"]}
+                page = await ok(c, "movies_search_movies", args)
+                films += page["films"]
+        empty = []
+        for film in films:
+            detail = await ok(c, "movies_get_movie", {"movie_id": film["id"]})
+            assert detail["opens_on"] == film["opens_on"]
+            for key in ("opens_on", "last_day"):
+                day = date.fromisoformat(detail[key])
+                if today < day <= published and not await _day(c, film["id"], day):
+                    empty.append((film["title"], key, detail[key]))
+    assert len([f for f in films if f["status"] == "coming_soon"]) > 5
+    assert empty == []

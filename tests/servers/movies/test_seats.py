@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from mcp import Client
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -199,3 +200,21 @@ async def buy_seats(c: Client, showtime_id: str, seat_ids: list[str]) -> dict[st
     quote = await ok(c, "movies_purchase", {"hold_id": hold["id"]})
     token = quote["quote"]["confirmation_token"]
     return (await ok(c, "movies_purchase", {"hold_id": hold["id"], "confirmation_token": token}))["order"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("said", "tier", "quantity"),
+    [("Standard", "STD", 2), ("普通座", "STD", 1), ("Premium recliner", "PREMIUM", 2), ("优选座", "PREMIUM", 1),
+     ("情侣座", "COUPLE", 2), ("Couple seat", "COUPLE", 2), ("无障碍座", "WHEELCHAIR", 1)],
+)  # fmt: skip
+async def test_a_tier_can_be_named_as_tier_names_shows_it(
+    movies: MoviesEnv, said: str, tier: str, quantity: int
+) -> None:
+    """Every showtime page lists tier_names as 'STD: Standard / 普通座'; a tier asked for by one of those names was
+    refused as 'not a tier of this screen'."""
+    rec = pick(movies, min_hours=3, tier="COUPLE", free=2)
+    async with Client(movies.server) as c:
+        hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": said, "quantity": quantity})
+        unknown = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": "VIP", "quantity": 1})
+    assert [s["tier"] for s in hold["seats"]] == [tier] * quantity
+    assert "STD (Standard / 普通座)" in unknown

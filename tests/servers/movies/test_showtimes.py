@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+import pytest
 from mcp import Client
 
 from shared.geo import CITY_TZ
@@ -27,9 +28,7 @@ async def test_showtimes_around_a_time_come_from_that_window_only(movies_readonl
         loose = await ok(c, "movies_find_showtimes", {"date": "tomorrow", "time_from": "9.30", "time_to": "11:00"})
     svc = env.service
     tomorrow = [s.starts_at.astimezone(CITY_TZ) for s in svc.catalog.ordered if s.starts_at > svc.now()]
-    expected = [
-        t for t in tomorrow if t.date().isoformat() == "2026-11-26" and time(18) <= t.time() <= time(20)
-    ]
+    expected = [t for t in tomorrow if t.date().isoformat() == "2026-11-26" and time(18) <= t.time() <= time(20)]
     assert around["page"]["total"] == len(expected) > 5, "the window is counted from the programme"
     assert len(around["showtimes"]) == 5 and around["page"]["next_cursor"], "pages stay small"
     assert all(time(18) <= local_time(s["starts_at"]) <= time(20) for s in around["showtimes"])
@@ -76,3 +75,29 @@ async def test_no_place_means_no_distance_rather_than_zero(movies_readonly: Movi
     assert "distance_m" not in seat_map["showtime"]
     assert all(s["distance_m"] > 0 for s in near["showtimes"])
     assert all(isinstance(x["distance_m"], int) for x in near_cinemas["cinemas"])
+
+
+@pytest.mark.parametrize(
+    ("said", "day"),
+    [
+        ("Friday", "2026-11-27"),  # NOON is a Wednesday: the coming Friday
+        ("fri", "2026-11-27"),
+        ("perjantai", "2026-11-27"),
+        ("周五", "2026-11-27"),
+        ("星期五", "2026-11-27"),
+        ("Wednesday", "2026-11-25"),  # today is the Wednesday meant
+        ("tuesday", "2026-12-01"),
+        ("星期天", "2026-11-29"),
+        ("huomenna", "2026-11-26"),  # Finnish for tomorrow
+        ("tänään", "2026-11-25"),
+    ],
+)
+async def test_a_weekday_or_a_finnish_day_word_is_the_next_such_day(
+    movies_readonly: MoviesEnv, said: str, day: str
+) -> None:
+    async with Client(movies_readonly.server) as c:
+        asked = await ok(c, "movies_find_showtimes", {"date": said, "limit": 10})
+        exact = await ok(c, "movies_find_showtimes", {"date": day, "limit": 10})
+        vague = await err(c, "movies_find_showtimes", {"date": "next friday"})
+    assert asked["showtimes"] and asked == exact
+    assert "YYYY-MM-DD" in vague

@@ -1,0 +1,145 @@
+"""Finding films and places the way people say them: a title typed exactly, Chinese and Finnish genre and language
+words, a house number, a cinema by any of its names."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+
+from tests.servers.movies.conftest import MoviesEnv
+from tests.servers.movies.helpers import err, ok
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("Up", "Up"),  # not 'Knocked Up' nor 'Up in the Air'
+        ("Her", "Her"),  # not 'Hero', which only starts with it
+        ("Drive", "Drive"),  # not a film with an actor called Driver
+        ("2012", "2012"),  # the film, before the films released in 2012
+        ("dark knight", "The Dark Knight"),  # without its article, before 'The Dark Knight Rises'
+    ],
+)
+async def test_a_title_typed_exactly_comes_first(movies_readonly: MoviesEnv, query: str, title: str) -> None:
+    before = movies_readonly.snapshot()
+    async with Client(movies_readonly.server) as c:
+        page = await ok(c, "movies_search_movies", {"query": query, "showing": "all"})
+    assert page["films"][0]["title"] == title, [f["title"] for f in page["films"]]
+    assert movies_readonly.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "means"),
+    [
+        ("动作片", "动作"),
+        ("科幻电影", "科幻"),
+        ("爱情影片", "爱情"),
+        ("日语电影", "日语"),
+        ("国语", "普通话"),
+        ("国语片", "普通话"),
+    ],
+)
+async def test_chinese_words_for_a_kind_of_film_find_those_films(
+    movies_readonly: MoviesEnv, typed: str, means: str
+) -> None:
+    """'动作片' (action film) is how a Chinese user asks for '动作'; '国语' is Mandarin, as find_showtimes reads it."""
+    async with Client(movies_readonly.server) as c:
+        asked = await ok(c, "movies_search_movies", {"query": typed, "showing": "all", "limit": 20})
+        plain = await ok(c, "movies_search_movies", {"query": means, "showing": "all", "limit": 20})
+    assert plain["films"]
+    assert [f["id"] for f in asked["films"]] == [f["id"] for f in plain["films"]]
+    assert asked["page"]["total"] == plain["page"]["total"]
+
+
+async def test_chinese_as_a_language_finds_every_chinese_language_film(movies_readonly: MoviesEnv) -> None:
+    films = movies_readonly.service.catalog.films.values()
+    chinese = sum(f.language in {"Mandarin", "Cantonese", "Chinese"} for f in films)
+    async with Client(movies_readonly.server) as c:
+        for word in ("华语", "中文", "Chinese"):
+            page = await ok(c, "movies_search_movies", {"query": word, "showing": "all", "limit": 20})
+            assert page["page"]["total"] == chinese, word
+            assert {f["language"].split(" / ")[0] for f in page["films"]} <= {"Mandarin", "Cantonese", "Chinese"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "genre_word", "genre"),
+    [
+        ("kauhu", "kauhu", "horror"),  # Finnish, as a Helsinki user types it
+        ("kauhuelokuva", "kauhuelokuva", "horror"),  # 'horror film', one Finnish word
+        ("动作片", "动作片", "action"),  # 'action film'
+        ("纪录片", "纪录片", "documentary"),  # the genre's own name ends in 片
+        ("horror movie", "horror", "horror"),
+        ("komedia", "Komedia", "comedy"),
+        ("toimintaleffa", "toiminta", "action"),
+        ("science fiction", "science fiction", "sci_fi"),
+        ("animated films", "animated", "animation"),
+        ("jännitys", "jannitys", "thriller"),
+    ],
+)
+async def test_finnish_and_everyday_genre_words_find_the_genre(
+    movies_readonly: MoviesEnv, typed: str, genre_word: str, genre: str
+) -> None:
+    async with Client(movies_readonly.server) as c:
+        asked = await ok(c, "movies_search_movies", {"query": typed, "showing": "all", "limit": 20})
+        by_code = await ok(c, "movies_search_movies", {"genre": genre, "showing": "all", "limit": 20})
+        by_word = await ok(c, "movies_search_movies", {"genre": genre_word, "showing": "all", "limit": 20})
+    assert by_code["page"]["total"] > 0
+    assert asked["page"]["total"] == by_code["page"]["total"] == by_word["page"]["total"]
+    assert {f["id"] for f in asked["films"]} == {f["id"] for f in by_code["films"]}
+
+
+async def test_finnish_language_names_pick_showtimes_in_that_language(movies_readonly: MoviesEnv) -> None:
+    async with Client(movies_readonly.server) as c:
+        finnish = await ok(c, "movies_find_showtimes", {"language": "englanti", "date": "tomorrow", "limit": 10})
+        english = await ok(c, "movies_find_showtimes", {"language": "English", "date": "tomorrow", "limit": 10})
+        none_in = await err(c, "movies_find_showtimes", {"language": "suomi", "date": "tomorrow"})
+    assert finnish["page"]["total"] == english["page"]["total"] > 0
+    assert [s["id"] for s in finnish["showtimes"]] == [s["id"] for s in english["showtimes"]]
+    assert "not a language of the films showing" in none_in
+
+
+async def test_a_house_number_is_never_read_as_a_shorter_one(movies_readonly: MoviesEnv) -> None:
+    """'Mannerheimintie 22' (Lasipalatsi, where Bio Rex is) was read as Mannerheimintie 2, half a kilometre away,
+    so the nearest cinema came out wrong; a number with no address of its own takes the nearest number on the
+    street and says so."""
+    async with Client(movies_readonly.server) as c:
+        lasipalatsi = await ok(c, "movies_search_cinemas", {"address": "Mannerheimintie 22", "limit": 1})
+        missing = await ok(c, "movies_search_cinemas", {"address": "Kaivokatu 45", "limit": 1})
+        exact = await ok(c, "movies_search_cinemas", {"address": "Kaivokatu 4", "limit": 1})
+    assert lasipalatsi["origin"].startswith("Mannerheimintie 22-24"), lasipalatsi["origin"]
+    assert lasipalatsi["cinemas"][0]["name"].startswith("Bio Rex")
+    assert missing["origin"] == "Kaivokatu 12, 00100 Helsinki (the nearest known number to 45)"
+    assert exact["origin"] == "Kaivokatu 4, Helsinki"
+
+
+@pytest.mark.parametrize(
+    ("place", "cinema"),
+    [
+        ("基诺宫影城", "cin_n1376356017"),  # the Chinese name every result shows: 'Kinopalatsi / 基诺宫影城'
+        ("基诺宫影城附近", "cin_n1376356017"),  # 'near Kinopalatsi'
+        ("玻璃宫", "cin_n1381017800"),  # Bio Rex's building, as its Chinese name says: 雷克斯影院（玻璃宫）
+        ("Summer Cinema Engel", "cin_n2493672735"),  # the English name
+        ("Kesäkino Engel", "cin_n2493672735"),  # not Kino Engel, whose name is inside this one
+        ("Kino Engel", "cin_n2493674692"),
+    ],
+)
+async def test_a_cinema_is_a_place_by_any_of_its_names(movies_readonly: MoviesEnv, place: str, cinema: str) -> None:
+    async with Client(movies_readonly.server) as c:
+        near = await ok(c, "movies_search_cinemas", {"address": place, "limit": 10})
+    at = {x["id"]: x["distance_m"] for x in near["cinemas"]}
+    assert at[cinema] == 0, (near["origin"], at)
+    assert near["origin"] == next(x["name"] for x in near["cinemas"] if x["id"] == cinema)
+
+
+async def test_films_that_match_equally_come_most_reviewed_first(movies_readonly: MoviesEnv) -> None:
+    """Ties were ordered by the text of minus the review count, which sorts '-0000159' before '-0000341': the least
+    reviewed film came first ('what's on?' opened with the least known films)."""
+    reviews = {f.id: f.reviews for f in movies_readonly.service.catalog.films.values()}
+    async with Client(movies_readonly.server) as c:
+        asks = ({"limit": 20}, {"query": "drama", "limit": 20}, {"showing": "all", "genre": "horror", "limit": 20})
+        for args in asks:
+            page = await ok(c, "movies_search_movies", args)
+            for status in ("now_showing", "not_in_cinemas"):  # coming-soon films come by opening day instead
+                counts = [reviews[f["id"]] for f in page["films"] if f["status"] == status]
+                assert counts == sorted(counts, reverse=True), (args, status)
+            assert len(page["films"]) > 10
