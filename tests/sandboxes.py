@@ -20,7 +20,7 @@ from shared.account import Sandbox
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
 from shared.kit.settings import Settings
-from tests.support import fresh_engine, sandbox_settings, snapshot
+from tests.support import sandbox_settings, seeded, snapshot
 
 VERTICALS = ("food", "tickets", "movies", "nav")
 # A Wednesday noon in Helsinki: restaurants open, events and showtimes ahead.
@@ -58,13 +58,9 @@ def make_lifestyle(tmp_path: Path, network: RoadNetwork, database_url: str = "")
     from servers.tickets.backend import app as tickets
 
     settings = {v: sandbox_settings(v, tmp_path, NOON, database_url) for v in VERTICALS}
-    engine = fresh_engine(settings["food"])
-    sandboxes = {
-        "food": food.prepare(settings["food"], engine=engine),
-        "tickets": tickets.prepare(settings["tickets"], engine=engine),
-        "movies": movies.prepare(settings["movies"], engine=engine),
-        "nav": nav.prepare(settings["nav"], engine=engine),
-    }
+    steps = [(settings[v], module.prepare) for v, module in zip(VERTICALS, (food, tickets, movies, nav), strict=True)]
+    sandboxes = dict(zip(VERTICALS, seeded(*steps), strict=True))
+    engine = sandboxes["food"].engine
     apps = {
         "food": food.create_app(settings["food"], sandbox=sandboxes["food"]),
         "tickets": tickets.create_app(settings["tickets"], sandbox=sandboxes["tickets"]),

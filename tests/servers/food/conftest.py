@@ -19,7 +19,7 @@ from shared.account import Sandbox, SandboxClock
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
 from shared.kit.settings import Settings
-from tests.support import fresh_engine, sandbox_settings, snapshot
+from tests.support import sandbox_settings, seeded, snapshot
 
 # A Wednesday lunchtime in Helsinki: most restaurants are open.
 LUNCH = datetime(2026, 11, 25, 12, 30, tzinfo=CITY_TZ)
@@ -54,7 +54,7 @@ class FoodEnv:
 
 def make_env(tmp_path: Path, database_url: str = "", scale: int = 1) -> FoodEnv:
     settings = sandbox_settings("food", tmp_path, LUNCH, database_url, scale=scale)
-    sandbox = prepare(settings, engine=fresh_engine(settings))
+    (sandbox,) = seeded((settings, prepare))
     app = create_app(settings, sandbox=sandbox)
     return FoodEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))
 

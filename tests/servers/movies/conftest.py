@@ -21,7 +21,7 @@ from shared.account import Sandbox, SandboxClock
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
 from shared.kit.settings import Settings
-from tests.support import fresh_engine, sandbox_settings, snapshot
+from tests.support import sandbox_settings, seeded, snapshot
 
 # A Wednesday noon in Helsinki: the season is anchored on Monday 23 November 2026, so the programme has
 # films running since before the anchor and others opening on the Fridays after it.
@@ -65,7 +65,7 @@ class MoviesEnv:
 
 def make_env(tmp_path: Path, database_url: str = "", scale: int = 1) -> MoviesEnv:
     settings = sandbox_settings("movies", tmp_path, NOON, database_url, scale=scale)
-    sandbox = prepare(settings, engine=fresh_engine(settings))
+    (sandbox,) = seeded((settings, prepare))
     app = create_app(settings, sandbox=sandbox)
     return MoviesEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))
 

@@ -25,7 +25,7 @@ from shared.account import Sandbox, SandboxClock
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
 from shared.kit.settings import Settings
-from tests.support import fresh_engine, sandbox_settings
+from tests.support import sandbox_settings, seeded
 
 # A Wednesday at 08:00 in Helsinki: morning rush hour, trams every few minutes.
 RUSH = datetime(2026, 11, 25, 8, 0, tzinfo=CITY_TZ)
@@ -53,7 +53,7 @@ class NavEnv:
 
 def make_env(tmp_path: Path, network: RoadNetwork, database_url: str = "", scale: int = 1) -> NavEnv:
     settings = sandbox_settings("nav", tmp_path, RUSH, database_url, scale=scale)
-    sandbox = prepare(settings, engine=fresh_engine(settings))
+    (sandbox,) = seeded((settings, prepare))
     app = create_app(settings, sandbox=sandbox, network=network)
     return NavEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))
 

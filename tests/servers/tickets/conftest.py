@@ -20,7 +20,7 @@ from shared.account import Sandbox, SandboxClock
 from shared.geo import CITY_TZ
 from shared.kit.server import LifestyleServer
 from shared.kit.settings import Settings
-from tests.support import fresh_engine, sandbox_settings, snapshot
+from tests.support import sandbox_settings, seeded, snapshot
 
 # A Wednesday noon in Helsinki: the season was anchored on Monday 23 November, so sessions run from
 # this Friday to late January, some of them within the refund windows the tests walk through.
@@ -60,7 +60,7 @@ class TicketsEnv:
 
 def make_env(tmp_path: Path, database_url: str = "", scale: int = 1) -> TicketsEnv:
     settings = sandbox_settings("tickets", tmp_path, NOON, database_url, scale=scale)
-    sandbox = prepare(settings, engine=fresh_engine(settings))
+    (sandbox,) = seeded((settings, prepare))
     app = create_app(settings, sandbox=sandbox)
     return TicketsEnv(settings=settings, sandbox=sandbox, app=app, server=build_server(settings, app=app))
 
