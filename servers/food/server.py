@@ -119,8 +119,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         query: Annotated[
             str,
             Field(
-                description="Restaurant name, cuisine, dish, ingredient or option, English or Chinese, e.g. 'sushi', "
-                "'火锅', 'margherita', 'oat milk latte', '燕麦奶咖啡'. Several words must all match one dish (or the "
+                description="Restaurant name, cuisine, dish, ingredient, diet or option, English or Chinese (everyday "
+                "Finnish food words too), e.g. 'sushi', '火锅', 'margherita', 'vegetarian pizza', 'oat milk latte', "
+                "'燕麦奶咖啡', 'pitsa'. Several words must all match one dish (or the "
                 "restaurant). Empty lists everything nearby."
             ),
         ] = "",
@@ -246,7 +247,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             list[CartItemInput],
             Field(
                 description="Lines to set: [{item_id: 'itm_…', quantity: 2, option_ids: ['opt_…']}]. quantity sets the "
-                "line's quantity (0 removes it); the same item with other options is another line.",
+                "line's quantity (0 removes it); the same item with other options is another line. Give each line "
+                "once, with its total quantity.",
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults
         coupon_code: Annotated[str, Field(description="Coupon code to apply; 'none' removes it; '' leaves it.")] = "",
@@ -293,8 +295,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str,
             Field(
                 description="Scheduled delivery (预约送达): a 15-minute slot (:00/:15/:30/:45) up to 3 days ahead, "
-                "Helsinki time, as 'YYYY-MM-DDTHH:MM' (e.g. '2026-11-26T18:30') or 'HH:MM' for today; the restaurant "
-                "must be open to cook it, not now. '' = as soon as possible."
+                "Helsinki time, as 'YYYY-MM-DDTHH:MM' (e.g. '2026-11-26T18:30') or 'HH:MM' for today (late in the "
+                "evening '00:30' is after midnight); the restaurant must be open to cook it, not now. '' = as soon as "
+                "possible."
             ),
         ] = "",
         confirmation_token: Annotated[

@@ -21,10 +21,10 @@ import numpy.typing as npt
 
 from shared.geo import EARTH_RADIUS_M
 from shared.hours import WEEK_MIN, Schedule, _week_spans
-from shared.text import plain
 
 from .catalog import DeliveryRec, RestaurantRec
 from .pricing import DETOUR, HANDLING_MIN, RIDER_SPEED_M_PER_MIN, SHORTEST_RIDE_MIN
+from .search import folded
 from .slots import ACCEPT_AFTER, PREP_STARTS
 
 CELL_LAT = 0.01
@@ -121,7 +121,7 @@ class Columns:
             if hkey not in schedule_at:
                 schedule_at[hkey] = len(schedules)
                 schedules.append(hours)
-            text = plain(f"{d['name']} {d.get('name_zh', '')}")
+            text = folded(f"{d['name']} {d.get('name_zh', '')}")
             if text not in group_at:
                 group_at[text] = len(group_at)
             cuisines = tuple(d["cuisines"])
@@ -167,13 +167,21 @@ class Columns:
         ]
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
-    def road_distance(self, at: Ints, lat: float, lng: float) -> Ints:
-        """``pricing.delivery_distance_m`` for the restaurants at ``at``, vectorised (the same haversine)."""
+    def _metres(self, at: Ints, lat: float, lng: float) -> npt.NDArray[np.float64]:
+        """``shared.geo.haversine_m`` from the restaurants at ``at`` to the point, vectorised."""
         la1, lo1 = np.radians(self.lat[at]), np.radians(self.lng[at])
         la2, lo2 = math.radians(lat), math.radians(lng)
         h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * math.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-        metres = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))
-        return np.rint(metres * DETOUR).astype(np.int64)
+        metres: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))
+        return metres
+
+    def road_distance(self, at: Ints, lat: float, lng: float) -> Ints:
+        """``pricing.delivery_distance_m`` for the restaurants at ``at``, vectorised (the same haversine)."""
+        return np.rint(self._metres(at, lat, lng) * DETOUR).astype(np.int64)
+
+    def straight_distance(self, at: Ints, lat: float, lng: float) -> Ints:
+        """The straight-line metres a search result shows (``RestaurantSummary.distance_m``), vectorised."""
+        return np.rint(self._metres(at, lat, lng)).astype(np.int64)
 
     def fee(self, at: Ints, distance: Ints) -> Ints:
         """``pricing.delivery_fee_minor``, vectorised: base + per km × started 100 m."""

@@ -48,7 +48,8 @@ class Coupons:
         return Money.of(minor, self.currency)
 
     def get(self, session: Session, code: str) -> Coupon:
-        row = session.get(CouponRow, code.upper())
+        """The coupon a code names, however it was typed: codes are upper case and have no spaces."""
+        row = session.get(CouponRow, "".join(code.split()).upper())
         if row is None:
             raise NotFoundError(f"No coupon {shown(code)}.", "Check the code, or order without one.")
         return _coupon(row)

@@ -79,16 +79,19 @@ class OrderDesk:
     # ----- quoting and placing ---------------------------------------------------------
     @staticmethod
     def _offer(
-        row: CartRow, address_id: str, method: PaymentMethod, note: str, total: int, now: datetime, deliver_at: str
+        row: CartRow, address: Address, method: PaymentMethod, note: str, total: int, now: datetime, deliver_at: str
     ) -> Offer:
-        """The cart as the user confirms it: what it holds, where and when it goes, how it is paid, for how much."""
-        parts: tuple[object, ...] = (row.restaurant_id, row.lines, row.coupon_code, address_id, method, note)
+        """The cart as the user confirms it: what it holds, where and when it goes, how it is paid, for how much.
+        Where is the address as it reads, not only its id: saving the label again (same id) between the quote and
+        the confirmation used to send the order to the new street the user never saw."""
+        where = (address.id, address.one_line, address.location.lat, address.location.lng)
+        parts: tuple[object, ...] = (row.restaurant_id, row.lines, row.coupon_code, *where, method, note)
         return Offer(
             amount_minor=total,
             fingerprint=fingerprint(*parts, deliver_at) if deliver_at else fingerprint(*parts),
             expires_at=now + QUOTE_TTL,
             method=method,
-            payload={"address_id": address_id, "note": note, "deliver_at": deliver_at},
+            payload={"address_id": address.id, "address": address.one_line, "note": note, "deliver_at": deliver_at},
         )
 
     def quote(self, user_id: str, request: QuoteRequest) -> OrderQuote:
@@ -116,7 +119,7 @@ class OrderDesk:
             deliver_at = slot.astimezone(CITY_TZ).isoformat() if slot is not None else ""
             offer = self._offer(
                 row,
-                priced.address.id,
+                priced.address,
                 request.payment_method,
                 request.note.strip(),
                 bill.total.amount_minor,
@@ -171,7 +174,20 @@ class OrderDesk:
             priced = svc.price_cart(session, user_id, as_quoted, slot=slot, with_coupons=False)
             bill = priced.cart.bill
             total = bill.total.amount_minor if bill else 0
-            offer = self._offer(row, address_id, method, note, total, now, deliver_at)
+            if priced.address is None:
+                raise ConflictError(
+                    "The order cannot be placed now: " + " ".join(priced.cart.problems),
+                    "Fix the cart with food_update_cart and quote again.",
+                )
+            quoted_at, now_at = str(claim.payload.get("address", "")), priced.address.one_line
+            if quoted_at and quoted_at != now_at:
+                raise ConflictError(
+                    f"The delivery address {priced.address.label} ({address_id}) was changed after this quote: the "
+                    f"user confirmed {quoted_at}, it now reads {now_at}; nothing was ordered.",
+                    "Call again without a token to quote the order to the address as it is now, and confirm that "
+                    "with the user.",
+                )
+            offer = self._offer(row, priced.address, method, note, total, now, deliver_at)
             if offer.fingerprint != claim.row.fingerprint:
                 self.checkout.require_unchanged(claim, offer, what="cart")
             if not priced.cart.can_order or bill is None:

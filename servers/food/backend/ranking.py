@@ -30,13 +30,22 @@ def minute_of_week(at: datetime) -> int:
 
 
 def sort_columns(
-    cols: Columns, sort: SortKey, at: Ints, score: Ints, distance: Ints, open_: npt.NDArray[np.bool_]
+    cols: Columns,
+    sort: SortKey,
+    at: Ints,
+    score: Ints,
+    distance: Ints,
+    open_: npt.NDArray[np.bool_],
+    straight: Ints,
 ) -> list[Column]:
-    """The sort key of each restaurant at ``at``, as columns, most significant first, the position last."""
+    """The sort key of each restaurant at ``at``, as columns, most significant first, the position last.
+    ``distance`` is by road (what fees and ETAs count), ``straight`` the distance each result shows: sorting by
+    distance goes by the one shown first, so a page never reads '108 m, 107 m' (two rounded road distances tie
+    where the straight ones differ by a metre)."""
     if sort == "relevance":
         return [-score, (~open_).astype(np.int64), -cols.rating[at], distance, at]
     if sort == "distance":
-        return [distance, at]
+        return [straight, distance, at]
     if sort == "rating":
         return [-cols.rating[at], -cols.rating_count[at], at]
     if sort == "delivery_time":

@@ -1,5 +1,6 @@
-"""Catalog search: a query, in English or Chinese, split into the things it asks for, matched against
-restaurant names, cuisines, dishes, their ingredients (names, descriptions) and their options.
+"""Catalog search: a query, in English or Chinese (or everyday Finnish food words, ``FINNISH``), split into the
+things it asks for, matched against restaurant names, cuisines, dishes, their ingredients (names, descriptions),
+their diet tags and their options; accents do not count ('cafe' finds 'Café', ``folded``).
 
 "oat milk latte" and "燕麦奶咖啡" are two parts each ("oat milk" + "latte", "燕麦奶" + "咖啡"): a restaurant
 matches when one of its dishes satisfies every part, by its own words or options, or through the
@@ -13,6 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +44,86 @@ STOPWORDS = frozenset(
         *("deliver", "cup", "glass"),
     }
 )
+TAG_WORDS = {
+    "vegetarian": "vegetarian 素食",
+    "vegan": "vegan vegetarian 纯素 素食",  # a vegan dish is a vegetarian one too
+    "spicy": "spicy 辣",
+    "gluten_free": "gluten-free 无麸质",
+}
+"""What a dish's diet tags add to its searchable text, so 'vegetarian pizza' finds the Margherita the menu tags so
+(the tags used to go unsearched: only a vegan restaurant, by its cuisine, could satisfy the word). 'popular' and
+'new' are the menu's own words for ranking, not what a dish is, and are not searched."""
+DRINKS = frozenset({"Drinks", "Coffee", "Tea", "Milk tea", "Fruit tea"})
+"""Menu categories whose items' diet tags are not searched: nearly every drink is tagged vegan (sparkling water,
+lager, sencha), which made every bar and café a 'vegan' match with a drink for its dish."""
+ENGLISH: dict[str, tuple[str, ...]] = {
+    "beer": ("lager",),
+    "beers": ("lager",),
+    "ice cream": ("gelato",),
+    "ice creams": ("gelato",),
+}
+"""English words the menus spell otherwise: 'beer' found one restaurant by its name where '啤酒' found the 71 that
+pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'cream' and found iced lattes. Phrases are kept whole when
+a query is split."""
+FINNISH: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("pitsa", "pitsaa", "pitsat", "pitsoja", "pizzaa"), ("pizza",)),
+    **dict.fromkeys(("hampurilainen", "hampurilaisen", "hampurilaisia", "purilainen", "burgeri"), ("burger",)),
+    **dict.fromkeys(("kahvi", "kahvia", "kahvila"), ("coffee",)),
+    **dict.fromkeys(("tee", "teeta"), ("tea",)),
+    **dict.fromkeys(("lohi", "lohta", "lohikeitto"), ("salmon",)),
+    **dict.fromkeys(("kana", "kanaa", "broileri", "kananpoika"), ("chicken",)),
+    **dict.fromkeys(("kala", "kalaa"), ("fish",)),
+    **dict.fromkeys(("katkarapu", "katkarapuja", "katkaravut"), ("shrimp", "prawn")),
+    **dict.fromkeys(("nauta", "naudanliha", "harka"), ("beef",)),
+    **dict.fromkeys(("possu", "porsas", "sianliha"), ("pork",)),
+    **dict.fromkeys(("poro", "poronkaristys"), ("reindeer",)),
+    **dict.fromkeys(("lihapullat", "lihapullia"), ("meatball",)),
+    **dict.fromkeys(("keitto", "keittoa"), ("soup",)),
+    **dict.fromkeys(("salaatti", "salaattia"), ("salad",)),
+    **dict.fromkeys(("ranskalaiset", "ranskikset"), ("fries",)),
+    **dict.fromkeys(("riisi", "riisia"), ("rice",)),
+    **dict.fromkeys(("nuudeli", "nuudelit", "nuudeleita"), ("noodle",)),
+    **dict.fromkeys(("nyytit", "nyytteja"), ("dumpling",)),
+    **dict.fromkeys(("voileipa", "voileipia"), ("sandwich",)),
+    **dict.fromkeys(("leipa", "leipaa"), ("bread",)),
+    "karjalanpiirakka": ("karelian pie",),
+    "korvapuusti": ("cinnamon bun",),
+    **dict.fromkeys(("kakku", "kakkua", "jalkiruoka", "leivos", "leivonnainen"), ("dessert", "cake")),
+    **dict.fromkeys(("jaatelo", "jaateloa"), ("gelato",)),
+    **dict.fromkeys(("olut", "oluet", "olutta"), ("beer", "lager")),
+    **dict.fromkeys(("mehu", "mehua"), ("juice",)),
+    **dict.fromkeys(("aamiainen", "aamupala", "puuro"), ("breakfast", "porridge")),
+    **dict.fromkeys(("pihvi", "pihvia"), ("steak",)),
+    **dict.fromkeys(("kasvis", "kasvisruoka", "kasvisruokaa", "kasvissyoja"), ("vegetarian",)),
+    **dict.fromkeys(("vegaani", "vegaaninen", "vegaanista"), ("vegan",)),
+    **dict.fromkeys(("tulinen", "tulista", "tulisia"), ("spicy",)),
+    **dict.fromkeys(("gluteeniton",), ("gluten-free",)),
+    **dict.fromkeys(("laktoositon",), ("lactose-free",)),
+    **dict.fromkeys(("kauramaito", "kauramaidolla"), ("oat milk",)),
+    "kiinalainen": ("chinese",),
+    "intialainen": ("indian",),
+    "thaimaalainen": ("thai",),
+    "japanilainen": ("japanese",),
+    "italialainen": ("italian",),
+    "meksikolainen": ("mexican",),
+    "vietnamilainen": ("vietnamese",),
+    "korealainen": ("korean",),
+    "nepalilainen": ("nepalese",),
+    "kreikkalainen": ("greek",),
+}
+"""Everyday Finnish food words (``folded``: no umlauts), and the English words the menus use for them: the city is
+Helsinki, and 'pitsa', 'hampurilainen', 'kahvi' or 'lohi' found nothing, as menus are written in English and
+Chinese (the cuisine vocabulary knows only 'suomalainen'). A query part that is one of these words matches as
+itself (a name such as 'Ihana Kahvila') and as its English words, cuisines included."""
+GENERIC = frozenset(
+    {
+        *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),
+        *("lunch", "dinner", "supper", "takeaway", "takeout", "ravintola", "ravintolat", "ruoka", "ruokaa"),
+        *("lounas", "illallinen", "syotavaa", "餐厅", "饭店", "外卖", "吃的", "美食"),
+    }
+)
+"""Words that ask for any restaurant ('something to eat', 'food near me', '外卖'): a query of only these and
+stopwords is no filter (``Index.vague``); searched as words they found nothing, or only names holding them."""
 CJK_STOP = frozenset(["的", "和", "加", "配", "要", "想", "我", "杯", "份", "个", "一", "一杯", "一份", "一个", "来"])
 _WORD_CHARS = "-_&%"
 
@@ -50,11 +132,38 @@ def is_cjk(ch: str) -> bool:
     return "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
 
 
+@functools.cache
+def _bare(ch: str) -> str:
+    """A Latin letter without its accents ('é' → 'e', 'ñ' → 'n', 'ở' → 'o'); any other character as it is."""
+    if not ("\u00c0" <= ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"):
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)) or ch
+
+
+def folded(text: str) -> str:
+    """``plain`` text with Latin accents dropped, as every name, dish, label and query is compared: menus write
+    'Caffè latte', 'Jalapeños' and 'Töölö', people type 'cafe', 'jalapenos' and 'toolo' (or the other way round),
+    and each found a fraction of the other. Only Latin letters are touched (NFKD of the whole text would also
+    rewrite full-width Chinese punctuation and Korean syllables, which tokens() reads as they are)."""
+    text = plain(text)
+    return text if text.isascii() else "".join(map(_bare, text))
+
+
+def singulars(word: str) -> tuple[str, ...]:
+    """What an English plural may be the plural of ('pizzas' → 'pizza', 'sandwiches' → 'sandwiche', 'sandwich'),
+    longest first; () for a word that is no plural ('fish', 'glass', 'bus', Chinese). ``Index.part`` takes one only
+    where it names a cuisine or the plural is nowhere in the catalog: words match at word starts, so the stem alone
+    would reach other words ('fries' → 'frie' → 'fried')."""
+    if len(word) < 4 or not word.endswith("s") or word.endswith("ss") or not word.isascii() or not word.isalpha():
+        return ()
+    return (word[:-1], word[:-2]) if word.endswith("es") else (word[:-1],)
+
+
 def tokens(text: str) -> list[str]:
     """Lowercase Latin words and single CJK characters, in order; punctuation and spaces separate."""
     out: list[str] = []
     word: list[str] = []
-    for ch in plain(text):
+    for ch in folded(text):
         if is_cjk(ch):
             if word:
                 out.append("".join(word))
@@ -377,7 +486,7 @@ class Index:
         self._option_dish = np.array(option_dish, np.int64)
         self._option_texts = Joined.of([o.text for dishes in self.dishes for d in dishes for o in d.options])
         self._labels = [
-            (rec.slug, plain(label))
+            (rec.slug, folded(label))
             for rec in self.catalog.cuisines.values()
             for label in (rec.slug, rec.en, rec.zh, *rec.synonyms)
         ]
@@ -400,6 +509,8 @@ class Index:
         for rec in self.catalog.cuisines.values():
             for name in (rec.en, rec.zh, *rec.synonyms):
                 self._learn(name)
+        for name in ENGLISH:
+            self._learn(name)
 
     @functools.cached_property
     def everything(self) -> str:
@@ -422,15 +533,17 @@ class Index:
     ) -> Dish:
         """``shown``: the texts of the options seen so far, by the option record (a menu's items share the records
         of the options they offer alike, ``catalog.share_option_groups``), so each is made once."""
-        text = plain(f"{item.name} {item.name_zh} {item.description} {cat.name} {cat.name_zh}")
+        text = folded(f"{item.name} {item.name_zh} {item.description} {cat.name} {cat.name_zh}")
+        if cat.name not in DRINKS:
+            text += "".join(" " + TAG_WORDS[t] for t in item.tags if t in TAG_WORDS)
         shown = {} if shown is None else shown
         options = []
         for g in item.option_groups:
             for o in g.options:
                 got = shown.get(id(o))
                 if got is None:
-                    words = plain(f"{o.name} {o.name_zh}")
-                    got = shown[id(o)] = OptionText(words, bilingual(o.name, o.name_zh), o.sold_out)
+                    said = folded(f"{o.name} {o.name_zh}")
+                    got = shown[id(o)] = OptionText(said, bilingual(o.name, o.name_zh), o.sold_out)
                 options.append(got)
         label = bilingual(item.name, item.name_zh)
         return Dish(item=item, label=label, text=text, options=tuple(options), number=number, first_option=first_option)
@@ -476,20 +589,37 @@ class Index:
         return frozenset(slugs)
 
     def part(self, literal: str) -> Part:
-        """The query part ``literal`` with the cuisines it names (memoized: users repeat words across queries)."""
+        """The query part ``literal`` with the cuisines it names (memoized: users repeat words across queries); read
+        as ``folded`` text, as the catalog's is. An everyday Finnish word also reads as its English words
+        (``FINNISH``), an English word the menus spell otherwise as theirs (``ENGLISH``), and a plural as its
+        singular where that names a cuisine or the plural is nowhere in the catalog (``singulars``)."""
+        literal = folded(literal)
         memo = self._parts.get(literal)
         if memo is not None:
             return memo
-        cuisines = self.cuisines_named(literal)
-        terms = {literal}
-        for slug in cuisines:
-            rec = self.catalog.cuisines[slug]
-            terms |= {plain(t) for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
-        found = Part(literal=literal, terms=tuple(sorted(terms)), cuisines=cuisines)
+        found = self._as_written(literal)
+        for english in FINNISH.get(literal, ()) + ENGLISH.get(literal, ()):
+            alt = self._as_written(english)
+            terms, cuisines = tuple(sorted({*found.terms, *alt.terms})), found.cuisines | alt.cuisines
+            found = Part(literal=literal, terms=terms, cuisines=cuisines)
+        for one in singulars(literal) if not found.cuisines else ():
+            alt = self._as_written(one)
+            if alt.cuisines or (not self.known(found) and self.known(alt)):
+                found = Part(literal=literal, terms=tuple(sorted({*found.terms, *alt.terms})), cuisines=alt.cuisines)
+                break
         if len(self._parts) > 4 * MEMO:
             self._parts.clear()
         self._parts[literal] = found
         return found
+
+    def _as_written(self, literal: str) -> Part:
+        """The part with the words it names: itself and every label of the cuisines it names."""
+        cuisines = self.cuisines_named(literal)
+        terms = {literal}
+        for slug in cuisines:
+            rec = self.catalog.cuisines[slug]
+            terms |= {folded(t) for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
+        return Part(literal=literal, terms=tuple(sorted(terms)), cuisines=cuisines)
 
     def reach(self, part: Part) -> Reach:
         """Where the part occurs: the name groups and the template menus any of its terms hits, and the
@@ -535,10 +665,15 @@ class Index:
         # them), which counted when ``everything`` was searched: it still does
         return any(("|" in t or t[0].isspace() or t[-1].isspace()) and hit(t, self.everything) for t in part.terms)
 
+    def vague(self, query: str) -> bool:
+        """Whether the query names nothing to tell restaurants apart by: only stopwords and ``GENERIC`` words."""
+        words = self.split(folded(query.strip()))
+        return bool(words) and all(w in STOPWORDS or w in CJK_STOP or w in GENERIC for w in words)
+
     def lookup(self, query: str) -> Lookup:
         """Every restaurant's match for ``query``, and the query words left out because nothing in the catalog
         has them. Memoized: the catalog is static."""
-        key = plain(query.strip())
+        key = folded(query.strip())
         memo = self._memo.get(key)
         if memo is not None:
             return memo

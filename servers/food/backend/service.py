@@ -180,7 +180,8 @@ class FoodService:
         now = self.now()
         q = query.strip()
         cols = self.catalog.columns
-        look = self.index.lookup(q) if q else None
+        vague = bool(q) and self.index.vague(q)  # 'something to eat': any restaurant, as an empty query
+        look = self.index.lookup(q) if q and not vague else None
         at = cols.near(near.lat, near.lng)
         score = look.scores(at, cols.template) if look is not None else np.zeros(len(at), np.int64)
         if look is not None:
@@ -193,7 +194,8 @@ class FoodService:
         if max_min_order_minor:
             keep &= cols.min_order[at] <= max_min_order_minor
         at, score, distance, open_ = at[keep], score[keep], distance[keep], open_[keep]
-        columns = sort_columns(cols, sort, at, score, distance, open_)
+        straight = cols.straight_distance(at, near.lat, near.lng)
+        columns = sort_columns(cols, sort, at, score, distance, open_, straight)
         order = np.lexsort(columns[::-1])
         ranked = [c[order] for c in columns]
         after = read_cursor(cursor, "food.search")
@@ -208,6 +210,11 @@ class FoodService:
         next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols), "food.search") if more else ""
         ignored = look.ignored if look is not None else []
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
+        if vague:
+            note.append(
+                f"{shown(q)} names no dish, cuisine or restaurant, so this lists every restaurant nearby; ask what "
+                "they fancy, or search a dish or cuisine."
+            )
         if not len(order):
             left = self._left_out(look, near, now, open_now, max_min_order_minor)
             note.append(left.why(q, near, max_min_order_minor, self.money))
@@ -392,7 +399,7 @@ class FoodService:
                     line_id=stored["line_id"],
                     item_id=item.id,
                     name=bilingual(item.name, item.name_zh),
-                    options=[o.name for o in options],
+                    options=[bilingual(o.name, o.name_zh) for o in options],  # as the dish, the menu and past orders
                     option_ids=option_ids,
                     quantity=stored["quantity"],
                     unit_price=self.money(unit),
@@ -423,7 +430,10 @@ class FoodService:
                 coupon = self.coupons.get(session, row.coupon_code)
                 why = self.coupons.problem(session, user_id, coupon, rest, subtotal, now)
                 if why:
-                    problems.append(why + " It is not applied.")
+                    problems.append(
+                        why + " It is not applied, and the cart cannot be ordered with it: change the cart so it "
+                        "qualifies, or remove it with food_update_cart(coupon_code='none')."
+                    )
                     coupon = None
             if distance > rest.delivery.radius_m:
                 problems.append(
@@ -504,11 +514,12 @@ class FoodService:
             if update.address_id:
                 self.saved_address(session, user_id, update.address_id)
                 row.address_id = update.address_id
-            if update.coupon_code:
-                if update.coupon_code.lower() == "none":
+            code = "".join(update.coupon_code.split())  # ' welcome 5 ', as pasted or read out, is WELCOME5
+            if code:
+                if code.lower() == "none":
                     row.coupon_code = ""
                 else:
-                    coupon = self.coupons.get(session, update.coupon_code)
+                    coupon = self.coupons.get(session, code)
                     probe = CartRow(
                         user_id=user_id, restaurant_id=restaurant_id, lines=lines, address_id=row.address_id
                     )
@@ -566,7 +577,7 @@ class FoodService:
         same_item = [line for line in lines if line["item_id"] == item.id]
         if not same_item:
             return
-        names = {opt.id: opt.name for group in item.option_groups for opt in group.options}
+        names = {opt.id: bilingual(opt.name, opt.name_zh) for group in item.option_groups for opt in group.options}
 
         def options(ids: object) -> str:
             chosen = [names.get(str(oid), str(oid)) for oid in ids] if isinstance(ids, list) else []
@@ -583,6 +594,7 @@ class FoodService:
     def _apply_items(
         self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate
     ) -> list[dict[str, object]]:
+        seen: dict[str, int] = {}  # line id → the entry that set it
         for i, entry in enumerate(update.items):
             if entry.quantity < 0 or entry.quantity > MAX_QUANTITY:
                 raise InvalidInputError(
@@ -602,6 +614,17 @@ class FoodService:
             pricing.check_option_entries(item, entry.option_ids, f"items[{i}].option_ids")
             option_ids = self.catalog.canonical_options(entry.option_ids)
             line_id = line_key(item.id, option_ids)
+            if line_id in seen:
+                # Quantities set a line, so a second entry for it silently replaced the first ('one water for me,
+                # two for the kids' became 2): the model adds them up, knowing which the user meant.
+                first = seen[line_id]
+                total = update.items[first].quantity + entry.quantity
+                raise InvalidInputError(
+                    f"items[{first}] and items[{i}] are the same line: {item.name} ({item.id}) with the same options.",
+                    f"Give it once with its total quantity (quantity {total} if both are wanted); nothing was changed.",
+                    field=f"items[{i}]",
+                )
+            seen[line_id] = i
             kept = [line for line in lines if line["line_id"] != line_id]
             if entry.quantity == 0 and len(kept) == len(lines):
                 self._refuse_missing_line(item, option_ids, lines)

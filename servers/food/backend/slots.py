@@ -22,7 +22,13 @@ MAX_AHEAD = timedelta(days=3)
 ACCEPT_AFTER = timedelta(minutes=2)  # the restaurant accepts this long after the start
 PREP_STARTS = timedelta(minutes=3)  # and starts cooking this long after it
 PICKUP_TO_RIDE = timedelta(minutes=1)  # the rider leaves this long after pickup
-FORMAT = "'YYYY-MM-DDTHH:MM' in Helsinki time (e.g. 2026-11-26T18:30) or 'HH:MM' for today"
+FORMAT = (
+    "'YYYY-MM-DDTHH:MM' in Helsinki time (e.g. 2026-11-26T18:30) or 'HH:MM' for today (late in the evening an "
+    "'HH:MM' after midnight, e.g. '00:30', is tonight's)"
+)
+NEXT_DAY_WITHIN = timedelta(hours=12)
+"""An 'HH:MM' already passed today is the next day's when that is at most this far ahead ('00:30' said at 23:40);
+one passed longer ago ('11:00' at 12:30) is more likely a mistake, and is refused as in the past."""
 
 
 def lead(prep_min: int, travel_min: int) -> timedelta:
@@ -35,12 +41,17 @@ def show(at: datetime) -> str:
 
 
 def parse(text: str, now: datetime) -> datetime:
-    """A slot as the caller wrote it, read in local time when it has no offset."""
+    """A slot as the caller wrote it, read in local time when it has no offset; an 'HH:MM' today, or tomorrow when
+    today's has passed and tomorrow's is within ``NEXT_DAY_WITHIN``."""
     raw = text.strip()
     try:
         if len(raw) <= 5 and ":" in raw:
             hour, minute = (int(x) for x in raw.split(":"))
-            at = datetime.combine(now.astimezone(CITY_TZ).date(), time(hour, minute), CITY_TZ)
+            today = now.astimezone(CITY_TZ).date()
+            at = datetime.combine(today, time(hour, minute), CITY_TZ)
+            tomorrow = datetime.combine(today + timedelta(days=1), time(hour, minute), CITY_TZ)
+            if at < now and tomorrow - now <= NEXT_DAY_WITHIN:  # '00:30' at 23:40: tonight, not this morning
+                at = tomorrow
         else:
             at = datetime.fromisoformat(raw)
             at = at.replace(tzinfo=CITY_TZ) if at.tzinfo is None else at

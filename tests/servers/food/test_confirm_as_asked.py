@@ -84,3 +84,33 @@ async def test_a_cash_quote_confirmed_without_a_payment_method_is_paid_cash(food
         placed = await ok(c, "food_place_order", {"confirmation_token": offer["confirmation_token"]})
     assert placed["status"] == "done" and placed["order"]["payment_method"] == "cash"
     assert food.wallet() == before
+
+
+async def test_a_token_does_not_deliver_to_a_saved_address_edited_after_its_quote(food: FoodEnv) -> None:
+    """The user confirmed 'to Kaivokatu 4'; 'Home' was then saved again as another street a few metres off (same id,
+    same fee) and the token placed the order there. Now the token is refused naming both addresses, and a fresh
+    quote is a fresh token for the address as it is now."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        first = await quote(c)
+        home = first["address"]
+        spot = home["location"]
+        moved = await ok(
+            c,
+            "food_save_address",
+            {
+                "label": home["label"],
+                "street": "Mannerheimintie",
+                "housenumber": "1",
+                "lat": spot["lat"] + 0.00001,
+                "lng": spot["lng"],
+            },
+        )
+        assert moved["id"] == home["id"]
+        before, wallet = food.snapshot(), food.wallet()
+        text = await err(c, "food_place_order", {"confirmation_token": first["confirmation_token"]})
+        after = food.snapshot()
+        fresh = await quote(c)
+    assert "Kaivokatu 4" in text and "Mannerheimintie 1" in text
+    assert after == before and food.wallet() == wallet and not after["food_order"]
+    assert fresh["confirmation_token"] != first["confirmation_token"] and "Mannerheimintie 1" in fresh["summary"]

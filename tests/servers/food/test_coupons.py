@@ -60,3 +60,33 @@ async def test_a_restaurants_own_coupon_is_offered_only_in_its_cart(food: FoodEn
     assert all(not x["applies"] and x["why_not"] for x in empty["coupons"])
     assert "PIZZA3" in by_code(empty) and "only" in by_code(empty)["PIZZA3"]["why_not"].lower()
     assert ("PIZZA3" in by_code(cart)) == (cart["restaurant_id"] == "rst_n1369465663")
+
+
+async def test_a_code_typed_with_spaces_or_in_lower_case_is_the_same_code(food: FoodEnv) -> None:
+    """' welcome5' and 'WELCOME 5' (pasted from a message, or read out) were 'No coupon': codes have no spaces."""
+    async with Client(food.server) as c:
+        await fill_cart(c, min_total_minor=2500)
+        spaced = await ok(c, "food_update_cart", {"coupon_code": " welcome 5 "})
+        removed = await ok(c, "food_update_cart", {"coupon_code": " None "})
+    assert spaced["coupon_code"] == "WELCOME5" and spaced["bill"]["discount"]["amount_minor"] == 500
+    assert removed["coupon_code"] == "" and removed["bill"]["discount"]["amount_minor"] == 0
+
+
+async def test_a_coupon_the_cart_no_longer_qualifies_for_says_how_to_drop_it(food: FoodEnv) -> None:
+    """The cart kept WELCOME5 after lines were removed and could not be ordered, saying only 'It is not applied.':
+    the problem now names both ways out, as the quote's refusal repeats it."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c, min_total_minor=2500)
+        await ok(c, "food_update_cart", {"coupon_code": "WELCOME5"})
+        line = cart["lines"][0]
+        assert line["unit_price"]["amount_minor"] < 2000, "one of the dish must be under WELCOME5's €20"
+        smaller = await ok(
+            c,
+            "food_update_cart",
+            {
+                "restaurant_id": cart["restaurant_id"],
+                "items": [{"item_id": line["item_id"], "option_ids": line["option_ids"], "quantity": 1}],
+            },
+        )
+    problem = next(p for p in smaller["problems"] if "WELCOME5" in p)
+    assert not smaller["can_order"] and "coupon_code='none'" in problem

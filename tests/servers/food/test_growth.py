@@ -19,6 +19,7 @@ from servers.food.backend import pricing
 from servers.food.backend.models import OrderRow, RestaurantRow
 from servers.food.backend.service import FoodService
 from shared.account.growth import USERS_PER_SCALE
+from shared.geo import haversine_m
 from shared.growth import sites_in, tile
 from shared.growth.restaurants import RESTAURANTS_PER_TILE, grown_restaurants
 from shared.hours import is_open
@@ -96,7 +97,8 @@ async def test_search_near_a_grown_restaurant_finds_it_by_a_dish_under_its_own_i
 
 def plain_pass(svc: FoodService, near: GeoPoint, query: str, open_now: bool) -> list[str]:
     """What the search must return, by the pricing rules over every restaurant of the city (no grid, no columns):
-    ids ordered by distance, the sort whose key needs no text score."""
+    ids ordered by distance (the straight-line one each result shows, then by road), the sort whose key needs no
+    text score."""
     now = svc.now()
     look = svc.index.lookup(query) if query else None
     cols = svc.catalog.columns
@@ -108,8 +110,8 @@ def plain_pass(svc: FoodService, near: GeoPoint, query: str, open_now: bool) -> 
         distance = pricing.delivery_distance_m(rest, near)
         if distance > rest.delivery.radius_m or (open_now and not is_open(rest.opening_hours, now)):
             continue
-        found.append((distance, rid))
-    return [rid for _, rid in sorted(found)]
+        found.append((round(haversine_m(rest.location, near)), distance, rid))
+    return [rid for *_, rid in sorted(found)]
 
 
 @pytest.mark.parametrize(("query", "open_now"), [("", False), ("coffee", True), ("咖啡", False)])

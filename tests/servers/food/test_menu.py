@@ -197,3 +197,23 @@ async def test_drinks_and_sides_take_no_pizza_sizes_or_toppings(food: FoodEnv) -
     sides = [(d, i) for d in ramen for cat in d["menu"]["categories"] if cat["name"].startswith("Sides")
              for i in cat["items"]]  # fmt: skip
     assert sides and not [i["name"] for d, i in sides if groups_of(d, i)]
+
+
+async def test_cart_lines_name_their_options_in_both_languages_as_the_dish(food: FoodEnv) -> None:
+    """A cart line read 'Diavola / 魔鬼辣披萨' with options ['Large', 'Hot']: the dish in both languages, its options
+    in English only, unlike the menu, the search's matched options and the crowd's past orders ('Large / 大份')."""
+    async with Client(food.server) as c:
+        found = await ok(c, "food_search_restaurants", {"query": "diavola", "open_now": True})
+        rid = found["restaurants"][0]["id"]
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": rid})
+        item = next(i for i in menu_items(detail) if i["name"].startswith("Diavola"))
+        wanted = [next(o["id"] for o in g["options"]) for g in groups_of(detail, item) if least(g)]
+        cart = await ok(
+            c,
+            "food_update_cart",
+            {"restaurant_id": rid, "items": [{"item_id": item["id"], "quantity": 1, "option_ids": wanted}]},
+        )
+        line = cart["lines"][0]
+    names = {o["id"]: o["name"] for g in detail["menu"]["option_groups"] for o in g["options"]}
+    assert line["option_ids"] and " / " in line["name"]
+    assert sorted(line["options"]) == sorted(names[oid].split(" (+")[0] for oid in line["option_ids"])

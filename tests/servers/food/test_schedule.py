@@ -181,3 +181,30 @@ async def test_a_slot_the_kitchen_closes_before_it_is_ready_says_so_not_closed(f
     assert "closes before it could cook a Wed 25 Nov 22:15 delivery" in late and "ready at 22:" in late, late
     assert "is closed" not in late and "11:00–22:00" in late, late
     assert "is closed for a Thu 26 Nov 03:00 delivery" in night, night
+
+
+async def test_late_at_night_an_hh_mm_after_midnight_is_tonights_slot(food: FoodEnv) -> None:
+    """At 23:40 'HH:MM' was read on today's date, so '00:30' was 'in the past', and so was the very slot the error
+    offered ('the earliest possible slot is Thu 26 Nov 00:15', sent back as '00:15'): a loop for a night owl.
+    An 'HH:MM' passed within the last 12 hours is the next one; one passed longer ago (noon, at 23:40) stays a
+    mistake to report."""
+    night = datetime(2026, 11, 25, 23, 40, tzinfo=CITY_TZ)
+    rest = next(
+        r
+        for r in catalog(food).restaurants.values()
+        if is_open(r.opening_hours, night + timedelta(minutes=70))
+        and is_open(r.opening_hours, night)
+        and r.delivery.radius_m >= 3000
+    )
+    food.clock.set(night)
+    async with Client(food.server) as c:
+        cart = await fill_cart(c, query=rest.name)
+        assert cart["restaurant_id"] == rest.id, rest.name
+        earliest = at(cart["earliest_slot"])
+        quote = await ok(c, "food_place_order", {"deliver_at": f"{earliest:%H:%M}"})
+        later = await ok(c, "food_place_order", {"deliver_at": "00:45"})
+        stale = await err(c, "food_place_order", {"deliver_at": "12:00"})
+    assert earliest.date() > night.date()
+    assert at(quote["quote"]["deliver_at"]) == earliest
+    assert at(later["quote"]["deliver_at"]) == datetime(2026, 11, 26, 0, 45, tzinfo=CITY_TZ)
+    assert "in the past" in stale

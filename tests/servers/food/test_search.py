@@ -118,3 +118,147 @@ async def test_a_name_with_an_apostrophe_is_found_typed_without_it(food: FoodEnv
     async with Client(food.server) as c:
         page = await ok(c, "food_search_restaurants", {"query": typed, "limit": 5})
     assert page["restaurants"] and page["restaurants"][0]["name"].startswith(name), page
+
+
+@pytest.mark.parametrize(("query", "tag"), [("vegetarian pizza", "vegetarian"), ("素食披萨", "vegetarian")])
+async def test_a_diet_word_finds_the_dishes_the_menu_tags_with_it(food: FoodEnv, query: str, tag: str) -> None:
+    """'vegetarian pizza' found nothing although the menus tag Margherita vegetarian: the tags were not searched,
+    so only a vegan restaurant (by cuisine) could satisfy the word."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": query})
+    assert found, f"{query!r} finds nothing"
+    items = {item.id: item for _, item in catalog(food).items.values()}
+    for hit in found:
+        tags = [items[d["item_id"]].tags for d in hit["matched_dishes"]]
+        assert any(tag in t or "vegan" in t for t in tags), hit["name"]
+    assert any("Margherita" in d["name"] for hit in found for d in hit["matched_dishes"])
+
+
+async def test_gluten_free_finds_gluten_free_dishes_not_coffee(food: FoodEnv) -> None:
+    """'gluten free' left 'gluten' out and matched 'free' in coffee options ('lactose-free'): cafés for a coeliac."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": "gluten free", "limit": 20})
+    items = {item.id: item for _, item in catalog(food).items.values()}
+    assert page["restaurants"] and "gluten" not in page.get("note", "")
+    for hit in page["restaurants"]:
+        assert all("gluten_free" in items[d["item_id"]].tags for d in hit["matched_dishes"]), hit["name"]
+
+
+@pytest.mark.parametrize(
+    ("bare", "accented"), [("cafe latte", "café latte"), ("jalapenos", "jalapeños"), ("pho", "phở")]
+)
+async def test_accents_do_not_count_either_way(food: FoodEnv, bare: str, accented: str) -> None:
+    """'jalapenos' found nothing and 'café latte' a sixteenth of 'cafe latte': menus and names are written with
+    accents, people type them or not, so a search treats 'é' as 'e' on both sides (as nav's geocoder does)."""
+    async with Client(food.server) as c:
+        plain = await everything(c, {"query": bare})
+        marked = await everything(c, {"query": accented})
+    assert plain and [r["id"] for r in plain] == [r["id"] for r in marked]
+
+
+async def test_a_finnish_name_is_found_without_its_umlauts(food: FoodEnv) -> None:
+    rest = next(r for r in catalog(food).restaurants.values() if "ä" in r.name or "ö" in r.name)
+    bare = rest.name.replace("ä", "a").replace("ö", "o").replace("Ä", "A").replace("Ö", "O")
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": bare, "lat": rest.lat, "lng": rest.lng})
+    assert rest.id in {r["id"] for r in found}, bare
+
+
+@pytest.mark.parametrize(
+    ("plural", "singular"), [("pizzas", "pizza"), ("margheritas", "margherita"), ("kebabs", "kebab")]
+)
+async def test_a_plural_finds_what_its_singular_finds(food: FoodEnv, plural: str, singular: str) -> None:
+    """'pizzas' found the 18 menus with a 'Pizzas' category but not the pizza places without one (29 for 'pizza'),
+    and 'margheritas' found nothing: words match at word starts, so a plural never reached its singular."""
+    async with Client(food.server) as c:
+        many = await everything(c, {"query": plural})
+        one = await everything(c, {"query": singular})
+    assert one and {r["id"] for r in many} == {r["id"] for r in one}
+
+
+async def test_a_plural_does_not_reach_words_that_merely_start_like_its_stem(food: FoodEnv) -> None:
+    """'fries' is on menus as written: it keeps to them, not to 'fried chicken' through 'frie'."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": "fries"})
+    assert found
+    for hit in found:
+        assert all("fries" in d["name"].lower() for d in hit["matched_dishes"]), hit["matched_dishes"]
+
+
+async def test_sorted_by_distance_the_distances_shown_never_go_down(food: FoodEnv) -> None:
+    """sort='distance' ranked by the rounded road distance while each result shows the straight-line one: two
+    restaurants a metre apart on the road tied and went by id, and the page read '108 m, 107 m, 110 m, 109 m'."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"sort": "distance"})
+    shown = [r["distance_m"] for r in found]
+    assert len(found) > 100 and shown == sorted(shown)
+
+
+@pytest.mark.parametrize(
+    ("finnish", "english"),
+    [
+        ("pitsa", "pizza"),
+        ("hampurilainen", "burger"),
+        ("kahvi", "coffee"),
+        ("lohi", "salmon"),
+        ("kana", "chicken"),
+        ("kasvis", "vegetarian"),
+        ("kiinalainen", "chinese"),
+        ("intialainen", "indian"),
+        ("nuudelit", "noodles"),
+        ("jäätelö", "gelato"),
+    ],
+)
+async def test_the_everyday_finnish_food_words_find_what_the_english_ones_find(
+    food: FoodEnv, finnish: str, english: str
+) -> None:
+    """The city is Helsinki and its people search in Finnish: 'pitsa', 'hampurilainen', 'kahvi', 'lohi' found
+    nothing (the menus are in English and Chinese), so a Finnish query now reads its English word as well."""
+    async with Client(food.server) as c:
+        fi = await everything(c, {"query": finnish})
+        en = await everything(c, {"query": english})
+    assert en and {r["id"] for r in en} <= {r["id"] for r in fi}
+
+
+async def test_a_diet_word_matches_food_not_the_drinks_every_place_sells(food: FoodEnv) -> None:
+    """Diet tags are on drinks too (sparkling water, lager, sencha are 'vegan'): searched, they made every bar and
+    café a 'vegan' match with a drink as its dish. A diet search is about the food."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": "vegan"})
+    drinks = {
+        item.id
+        for rest, item in catalog(food).items.values()
+        for cat in rest.menu
+        if item in cat.items and cat.name in ("Drinks", "Coffee", "Tea", "Milk tea", "Fruit tea")
+    }
+    assert found and not [d["name"] for hit in found for d in hit["matched_dishes"] if d["item_id"] in drinks]
+
+
+@pytest.mark.parametrize(("english", "chinese"), [("beer", "啤酒")])
+async def test_a_drink_asked_for_in_english_is_found_as_in_chinese(food: FoodEnv, english: str, chinese: str) -> None:
+    """'beer' found one restaurant (by its name) where '啤酒' found the 71 that pour a lager: the menus say 'Lager'."""
+    async with Client(food.server) as c:
+        en = await everything(c, {"query": english})
+        zh = await everything(c, {"query": chinese})
+    assert len(zh) > 10 and {r["id"] for r in zh} <= {r["id"] for r in en}
+
+
+async def test_ice_cream_is_not_iced_coffee(food: FoodEnv) -> None:
+    """'ice cream' dropped 'cream' (on no menu) and matched 'ice' in 'Iced latte': 42 cafés for an ice cream."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": "ice cream", "limit": 20})
+    assert page["restaurants"], page["note"]
+    assert not any("iced" in d["name"].lower() for hit in page["restaurants"] for d in hit.get("matched_dishes", []))
+    assert all("gelato" in r["name"].lower() or r.get("matched_dishes") for r in page["restaurants"])
+
+
+@pytest.mark.parametrize("query", ["something to eat", "food near me", "takeaway", "外卖", "餐厅", "ravintola"])
+async def test_a_query_that_asks_for_nothing_in_particular_lists_everything_nearby(food: FoodEnv, query: str) -> None:
+    """'something to eat', '外卖' (takeaway) or 'restaurant' found nothing ('No restaurant, dish or option matches')
+    or only the names holding the word ('Fazer Food & Co'): they ask for any restaurant, as an empty query does."""
+    async with Client(food.server) as c:
+        vague = await ok(c, "food_search_restaurants", {"query": query, "limit": 20})
+        anything = await ok(c, "food_search_restaurants", {"query": "", "limit": 20})
+    assert vague["page"]["total"] == anything["page"]["total"]
+    assert [r["id"] for r in vague["restaurants"]] == [r["id"] for r in anything["restaurants"]]
+    assert "every restaurant" in vague["note"]

@@ -342,3 +342,30 @@ async def test_argument_errors_name_the_argument_and_what_it_takes(food: FoodEnv
     assert "limit: Input should be less than or equal to 20 (got 1000)" in text
     assert "sort:" in text and "'distance'" in text and "(got 'boat')" in text
     assert "pydantic.dev" not in text and "Nothing was changed" in text
+
+
+async def test_the_same_line_twice_in_one_update_is_refused_not_half_kept(food: FoodEnv) -> None:
+    """[{water ×1}, {water ×2}] ('one for me, two for the kids') used to leave 2 waters: the second entry silently
+    replaced the first. The quantities are the model's to add up, so the call is refused naming both entries."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        line = cart["lines"][0]
+        entry = {"item_id": line["item_id"], "option_ids": line["option_ids"]}
+        before = food.snapshot()
+        text = await err(
+            c,
+            "food_update_cart",
+            {"restaurant_id": cart["restaurant_id"], "items": [{**entry, "quantity": 1}, {**entry, "quantity": 2}]},
+        )
+        other = [*reversed(line["option_ids"])]  # the same options in another order are the same line
+        again = await err(
+            c,
+            "food_update_cart",
+            {
+                "restaurant_id": cart["restaurant_id"],
+                "items": [{**entry, "quantity": 1}, {**entry, "option_ids": other, "quantity": 2}],
+            },
+        )
+    assert "items[0]" in text and "items[1]" in text and "quantity 3" in text
+    assert "items[1]" in again
+    assert food.snapshot() == before
