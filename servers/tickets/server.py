@@ -64,6 +64,7 @@ HOLD_SEATS = (
     "per-account limit and only works while the session is on sale. Returns the hold id, the seats (each with its "
     "face value, service fee and total), the exact bill and when the hold expires. Repeating the same request while "
     "its hold is active returns that hold, so a retry never holds twice; release it first to choose again. "
+    "together is false when best available could only find scattered seats: say so before buying. "
     f"{BEST_AVAILABLE_ORDER}"
 )
 

@@ -185,6 +185,11 @@ class Hold(WireModel):
     starts_at: datetime = Field(description="Session start (local time).")
     venue_name: str = Field(description="Venue.")
     seats: list[HeldSeat] = Field(description="The held seats.")
+    together: bool = Field(
+        default=True,
+        description="The seats sit side by side in one row (standing places: always). false when best available "
+        "could only find scattered seats: tell the user before buying, or release and try another tier or session.",
+    )
     bill: Bill = Field(description="What buying them costs.")
     expires_at: datetime = Field(description="The seats go back on sale at this time (simulated clock).")
     real_name_required: bool = Field(description="Purchase needs one attendee_id per seat.")

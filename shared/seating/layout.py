@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.schemas.seating import (
@@ -139,6 +140,17 @@ class CompiledLayout:
         come back upper-cased and unchanged."""
         sid = seat_id.strip().upper()
         return sid if sid in self.seats else self.aliases.get(sid, sid)
+
+    def together(self, seat_ids: Iterable[str]) -> bool:
+        """Whether the seats sit side by side in one row with no aisle between: what best available gives when it
+        can, and not what it gives when only scattered seats were left. Standing places are always together."""
+        seats = [self.seats[sid] for sid in map(self.canonical, seat_ids) if sid in self.seats]
+        if len({self.row_of[s.seat_id] for s in seats}) > 1:
+            return False
+        if not seats or self.rows[self.row_of[seats[0].seat_id]].section.standing:
+            return True
+        xs = sorted(s.x for s in seats)
+        return all(b == a + 1 for a, b in pairwise(xs))
 
     def seat(self, seat_id: str) -> SeatInfo:
         """The seat with this id, old or new form (``KeyError`` when there is none)."""

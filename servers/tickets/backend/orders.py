@@ -106,6 +106,7 @@ class OrderDesk:
                 )
                 for s in hold.seats
             ],
+            together=svc.inventory.layout(event).together(s.seat_id for s in hold.seats),
             bill=pricing.bill(
                 [(s.tier, s.price.amount_minor) for s in hold.seats], event.service_fee_minor, svc.currency
             ),
