@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Claim, Offer, fingerprint
 from shared.clock import local, utc
-from shared.cursor import keyset_slice, newest_first
+from shared.cursor import keyset_slice, newest_first, placed_now
 from shared.errors import ConflictError, NotFoundError, shown
 from shared.geo import CITY_TZ
 from shared.kit.db import session_scope
@@ -212,7 +212,7 @@ class OrderDesk:
                 coupon_code=priced.coupon.code if priced.coupon else "",
                 note=note,
                 snapshot=self._snapshot(order_id, priced.rest, priced.address, priced.lines, bill, slot),
-                placed_at=now,
+                placed_at=placed_now(session, OrderRow.placed_at, OrderRow.user_id, user_id, now),
             )
             session.add(order)
             row.lines, row.restaurant_id, row.coupon_code = [], "", ""

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint, release_to_afford
 from shared.clock import local
-from shared.cursor import keyset_slice, newest_first
+from shared.cursor import keyset_slice, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, check_no_blank, new_id
@@ -336,7 +336,7 @@ class OrderDesk:
                 total_minor=hold.bill.total.amount_minor,
                 currency=svc.currency,
                 pickup_code=_pickup_code(order_id),
-                placed_at=now,
+                placed_at=placed_now(session, OrderRow.placed_at, OrderRow.user_id, user_id, now),
             )
             session.add(order)
             self.checkout.settle(

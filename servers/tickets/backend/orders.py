@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint, release_to_afford
 from shared.clock import local
-from shared.cursor import keyset_slice, newest_first
+from shared.cursor import keyset_slice, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.schemas.common import check_id, check_no_blank, new_id
@@ -441,7 +441,7 @@ class OrderDesk:
                 fee_minor=hold.bill.service_fee.amount_minor,
                 total_minor=total,
                 currency=svc.currency,
-                placed_at=now,
+                placed_at=placed_now(session, OrderRow.placed_at, OrderRow.user_id, user_id, now),
             )
             session.add(order)
             for n, seat in enumerate(row.seats):
