@@ -115,3 +115,21 @@ async def test_a_search_cursor_sent_with_other_arguments_is_refused_and_the_same
     assert again["places"] == second["places"]
     ids = [p["id"] for p in first["places"] + second["places"]]
     assert len(ids) == len(set(ids)) == 10
+
+
+async def test_movies_offset_lists_refuse_a_cursor_sent_with_other_arguments(lifestyle: Lifestyle) -> None:
+    """Page 2 of the films 'now showing' read as an offset into the comedies skipped five comedies; of the cinemas
+    near home, into those near another point."""
+    async with Client(lifestyle.server("movies")) as movies:
+        films = await ok(movies, "movies_search_movies", {"showing": "all", "limit": 2})
+        cinemas = await ok(movies, "movies_search_cinemas", {"limit": 2})
+        for tool, cursor, other in (
+            ("movies_search_movies", films["page"]["next_cursor"], {"showing": "all", "genre": "comedy"}),
+            ("movies_search_movies", films["page"]["next_cursor"], {"showing": "now_showing"}),
+            ("movies_search_cinemas", cinemas["page"]["next_cursor"], {"lat": 60.1699, "lng": 24.9384}),
+        ):
+            text = await err(movies, tool, {**other, "limit": 2, "cursor": cursor})
+            assert "other arguments" in text and "same arguments" in text, (tool, other, text)
+        more = await ok(movies, "movies_search_movies", {"showing": "all", "limit": 2,
+                                                         "cursor": films["page"]["next_cursor"]})  # fmt: skip
+    assert not {f["id"] for f in films["films"]} & {f["id"] for f in more["films"]}

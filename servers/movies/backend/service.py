@@ -316,7 +316,8 @@ class MoviesService:
             # the most reviewed first among equals (a number: as text, '-0000159' sorted before '-0000341')
             hits.append((-score, STATUS_ORDER[status], key_time, (-film.reviews, film.id), film))
         hits.sort(key=lambda h: h[:4])
-        page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films")
+        asked = {"query": query, "showing": showing, "genre": genre}
+        page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=asked)
         return FilmPage(films=[self._summary(f, now) for f in page], page=info)
 
     def movie_detail(self, movie_id: str) -> FilmDetail:
@@ -446,7 +447,8 @@ class MoviesService:
                 )
             )
         out.sort(key=lambda c: (bool(c.open_now), distances[c.id], c.id))
-        page, info = page_slice(out, cursor, limit, scope="movies.cinemas")
+        asked = {"address": address, "lat": lat, "lng": lng}
+        page, info = page_slice(out, cursor, limit, scope="movies.cinemas", asked=asked)
         return CinemaPage(cinemas=page, origin=label, page=info)
 
     # ----- showtimes -------------------------------------------------------------------
