@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.errors import InvalidInputError, LifestyleError, TooLargeError, UriTooLongError, shown
 
 ID_MAX = 100
+CURSOR_MAX = 200  # a key cursor holds a sort key and the digest of the search's arguments (shared.cursor)
 WHEN_MAX = 64
 TEXT_MAX = 500
 ITEMS_MAX = 50
@@ -84,6 +85,14 @@ TOKEN = Kind(
     "confirmation tokens are 'cft_' followed by ASCII letters and digits",
     "Pass the confirmation_token exactly as the previous call returned it, or '' to get a new quote.",
 )
+CURSOR = Kind(
+    CURSOR_MAX,
+    False,
+    re.compile(r"[A-Za-z0-9_-]+"),
+    "cursor",
+    "cursors hold only ASCII letters, digits, '_' and '-'",
+    "Pass next_cursor exactly as the previous page returned it, or '' for the first page.",
+)
 WHEN = Kind(
     WHEN_MAX, False, None, "", "", "Use the format the parameter's description gives, e.g. 2026-11-25 or 18:30."
 )
@@ -101,7 +110,9 @@ def brief_step(part: str | int) -> str:
 def kind_of(name: str) -> Kind:
     if name == "confirmation_token":
         return TOKEN
-    if name == "cursor" or name.endswith(("_id", "_ids")):
+    if name == "cursor":
+        return CURSOR
+    if name.endswith(("_id", "_ids")):
         return ID
     if WHEN_NAME.fullmatch(name):
         return WHEN

@@ -133,3 +133,26 @@ async def test_movies_offset_lists_refuse_a_cursor_sent_with_other_arguments(lif
         more = await ok(movies, "movies_search_movies", {"showing": "all", "limit": 2,
                                                          "cursor": films["page"]["next_cursor"]})  # fmt: skip
     assert not {f["id"] for f in films["films"]} & {f["id"] for f in more["films"]}
+
+
+async def test_key_cursor_searches_refuse_a_cursor_sent_with_other_arguments(lifestyle: Lifestyle) -> None:
+    """A key cursor is a position in one search's order: sent with another query, sort or day it would start that
+    other search after a row of the first (with another sort, anywhere). Each search still pages its own."""
+    async with (
+        Client(lifestyle.server("food")) as food,
+        Client(lifestyle.server("tickets")) as tickets,
+        Client(lifestyle.server("movies")) as movies,
+    ):
+        cases = [
+            (food, "food_search_restaurants", {"limit": 3}, [{"sort": "distance"}, {"query": "pizza"}]),
+            (tickets, "tickets_search_events", {"limit": 3}, [{"category": "concert"}, {"query": "Mahler"}]),
+            (movies, "movies_find_showtimes", {"limit": 3}, [{"sort": "start_time"}, {"date": "tomorrow"}]),
+        ]
+        for client, tool, asked, others in cases:
+            first = await ok(client, tool, asked)
+            cursor = first["page"]["next_cursor"]
+            assert cursor, tool
+            for other in others:
+                text = await err(client, tool, {**asked, **other, "cursor": cursor})
+                assert "other arguments" in text and "same arguments" in text, (tool, other, text)
+            await ok(client, tool, {**asked, "cursor": cursor})

@@ -27,7 +27,7 @@ from shared.hours import describe_day, describe_week_short, is_open, next_openin
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
 from shared.schemas.account import Address
-from shared.schemas.common import GeoPoint, Money, PageInfo, check_id
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id
 from shared.schemas.food import (
     Cart,
     CartLine,
@@ -198,7 +198,9 @@ class FoodService:
         columns = sort_columns(cols, sort, at, score, distance, open_, straight)
         order = np.lexsort(columns[::-1])
         ranked = [c[order] for c in columns]
-        after = read_cursor(cursor, "food.search")
+        asked = asked_digest({"query": query, "address_id": address_id, "lat": lat, "lng": lng, "open_now": open_now,
+                              "sort": sort, "max_min_order_minor": max_min_order_minor})  # fmt: skip
+        after = read_cursor(cursor, "food.search", asked)
         if isinstance(after, int):
             start = after
         else:
@@ -207,7 +209,7 @@ class FoodService:
             start = count_through(ranked, (*after[:-1], id_rank(cols.ids, after[-1])))
         page = order[start : start + limit]
         more = start + limit < len(order)
-        next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols), "food.search") if more else ""
+        next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols), "food.search", asked) if more else ""
         ignored = look.ignored if look is not None else []
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
         if vague:

@@ -27,7 +27,7 @@ from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.dates import read_day, read_time_of_day
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
-from shared.schemas.common import GeoPoint, Money, PageInfo, check_id, page_slice
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
     Auditorium,
@@ -316,8 +316,8 @@ class MoviesService:
             # the most reviewed first among equals (a number: as text, '-0000159' sorted before '-0000341')
             hits.append((-score, STATUS_ORDER[status], key_time, (-film.reviews, film.id), film))
         hits.sort(key=lambda h: h[:4])
-        asked = {"query": query, "showing": showing, "genre": genre}
-        page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=asked)
+        filters = {"query": query, "showing": showing, "genre": genre}
+        page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
         return FilmPage(films=[self._summary(f, now) for f in page], page=info)
 
     def movie_detail(self, movie_id: str) -> FilmDetail:
@@ -557,13 +557,17 @@ class MoviesService:
                 parts = [cols.local_day(found), distance, cols.start[found], found]
             order = np.lexsort(parts[::-1])
             found, parts = found[order], [p[order] for p in parts]
-        begin = self._page_start(cols, parts, cursor)
+        # the day as read ('Friday' and its date are one search), not as written
+        asked = asked_digest({"movie_id": movie_id, "cinema_id": cinema_id, "date": day, "address": address,
+                              "lat": lat, "lng": lng, "format": format, "language": language,
+                              "time_from": time_from, "time_to": time_to, "sort": sort})  # fmt: skip
+        begin = self._page_start(cols, parts, cursor, asked)
         chosen = found[begin : begin + limit].tolist()
         page = [cols.recs[p] for p in chosen]
         more = begin + limit < len(found) and bool(chosen)
         last = begin + len(chosen) - 1
         key = [p[last].item() for p in parts[:-1]] + [page[-1].id] if more else []
-        info = PageInfo(next_cursor=key_cursor(key, "movies.showtimes") if more else "", total=len(found))
+        info = PageInfo(next_cursor=key_cursor(key, "movies.showtimes", asked) if more else "", total=len(found))
         with Session(self.engine) as session:
             remaining = self.seating.remaining(session, [s.id for s in page], now)
         return ShowtimePage(
@@ -574,10 +578,10 @@ class MoviesService:
             page=info,
         )
 
-    def _page_start(self, cols: ShowtimeColumns, parts: list[npt.NDArray[Any]], cursor: str) -> int:
+    def _page_start(self, cols: ShowtimeColumns, parts: list[npt.NDArray[Any]], cursor: str, asked: str) -> int:
         """Where the page after ``cursor`` starts: an offset (older cursors), or just after the showtime whose
         sort key the cursor holds, wherever it now stands."""
-        after = read_cursor(cursor, "movies.showtimes")
+        after = read_cursor(cursor, "movies.showtimes", asked)
         if isinstance(after, int):
             return after
         *head, showtime_id = after

@@ -22,7 +22,7 @@ from shared.dates import read_time_of_day
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
-from shared.schemas.common import GeoPoint, Money, PageInfo, check_id, new_id
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, new_id
 from shared.schemas.seating import SEAT_ID_FORMAT
 from shared.schemas.tickets import (
     Attendee,
@@ -319,7 +319,10 @@ class TicketsService:
         ranked = index.search(
             window, category=category, query=query, venues=venues, near=(near.lat, near.lng) if near else None
         )
-        after = read_cursor(cursor, "tickets.events")
+        asked = asked_digest({"query": query, "category": category, "area": area, "lat": lat, "lng": lng,
+                              "date_from": date_from, "date_to": date_to, "time_from": time_from, "time_to": time_to,
+                              "price_min_minor": price_min_minor, "price_max_minor": price_max_minor})  # fmt: skip
+        after = read_cursor(cursor, "tickets.events", asked)
         begin = after if isinstance(after, int) else index.start_after(ranked, after)
         chosen = [int(e) for e in ranked.events[begin : begin + limit]]
         recs_of = index.sessions_of(ranked, chosen)
@@ -355,7 +358,8 @@ class TicketsService:
             )
         total = len(ranked.events)
         more = begin + limit < total and bool(chosen)
-        nxt_cursor = key_cursor(index.cursor_key(ranked, begin + len(chosen) - 1), "tickets.events") if more else ""
+        shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
+        nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""
         return EventPage(events=events, page=PageInfo(next_cursor=nxt_cursor, total=total))
 
     @staticmethod
