@@ -42,6 +42,14 @@ def require_in_city(point: GeoPoint, field: str = "lat/lng", *, scale: int = 1, 
     far = haversine_m(point, CITY_CENTRE)
     if far > service_radius_m(scale):
         other = f", or {instead}" if instead else ""
+        if (point.lat == 0) != (point.lng == 0):  # one of the pair left at its 'not given' 0
+            given, missing = ("lat", "lng") if point.lng == 0 else ("lng", "lat")
+            raise InvalidInputError(
+                f"{field} has {given} but {missing} is 0: a point needs both ({point.lat:.5f}, {point.lng:.5f} is "
+                f"{far / 1000:,.0f} km from {CITY_NAME}).",
+                f"Give {missing} too (central {CITY_NAME} is around lat 60.17, lng 24.94){other}.",
+                field=field,
+            )
         raise InvalidInputError(
             f"{field} ({point.lat:.5f}, {point.lng:.5f}) is {far / 1000:,.0f} km from {CITY_NAME}, "
             "outside the service area.",

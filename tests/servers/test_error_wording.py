@@ -73,6 +73,21 @@ async def test_a_point_outside_the_city_is_refused_with_what_that_tool_takes_ins
     assert lifestyle.snapshot() == before
 
 
+@pytest.mark.parametrize("tool", sorted(POINT_TOOLS))
+async def test_half_a_point_is_refused_as_half_a_point_not_as_far_away(lifestyle: Lifestyle, tool: str) -> None:
+    """lat 60.17 with lng left 0 was '1,371 km from Helsinki, outside the service area': true of the point read,
+    but the fix is the missing coordinate."""
+    vertical, args, instead = POINT_TOOLS[tool]
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server(vertical)) as c:
+        no_lng = await err(c, tool, args | {"lat": 60.17, "lng": 0})
+        no_lat = await err(c, tool, args | {"lat": 0, "lng": 24.94})
+    assert no_lng.startswith("lat/lng has lat but lng is 0: a point needs both"), no_lng
+    assert no_lat.startswith("lat/lng has lng but lat is 0: a point needs both"), no_lat
+    assert "Give lng too" in no_lng and "Give lat too" in no_lat and instead in no_lng, no_lng
+    assert lifestyle.snapshot() == before
+
+
 # ----- an id left empty -------------------------------------------------------------------------------------------
 
 Setup = Callable[[Client], Awaitable[dict[str, Any]]]
