@@ -77,6 +77,11 @@ def _no_user(user_id: str) -> NotFoundError:
     )
 
 
+def _street_key(street: str, number: str) -> tuple[str, str]:
+    """A street address as looked up: case and the spaces in a house number do not count ('5 A' is '5a')."""
+    return " ".join(street.lower().split()), number.lower().replace(" ", "")
+
+
 class BookMemo(Generic[T]):
     """One answer per user read from their address book, kept while the sandbox's address-book version stays the
     same: the clock row, read at the start of every request, carries that version (``book_version``), and every
@@ -249,7 +254,16 @@ class Accounts:
         if not path.exists():
             return {}
         rows = json.loads(path.read_text(encoding="utf-8"))["addresses"]
-        return {(a["street"].lower(), a["housenumber"].lower()): GeoPoint(lat=a["lat"], lng=a["lng"]) for a in rows}
+        return {_street_key(a["street"], a["housenumber"]): GeoPoint(lat=a["lat"], lng=a["lng"]) for a in rows}
+
+    def _entrance(self, street: str, number: str) -> GeoPoint | None:
+        """Where 'street number' is: the number as written in any case or spacing ('5 a' is 5a), else, for a
+        staircase letter the map lacks ('39 B'), the house itself, as nav reads it."""
+        found = self.streets.get(_street_key(street, number))
+        bare = number.replace(" ", "")
+        if found is None and bare[-1:].isalpha() and bare[:-1].isdigit():
+            found = self.streets.get(_street_key(street, bare[:-1]))
+        return found
 
     def save_address(self, user_id: str, data: AddressInput) -> Address:
         """Save a new address, or update the one with the same label (one label, one address)."""
@@ -258,7 +272,7 @@ class Accounts:
             raise InvalidInputError("label, street and housenumber are all required.", "Fill in all three.")
         location = data.location
         if location is None:
-            location = self.streets.get((street.lower(), number.lower()))
+            location = self._entrance(street, number)
             if location is None:
                 raise NotFoundError(
                     f"Could not find '{street} {number}' in Helsinki.",

@@ -81,3 +81,20 @@ async def test_an_address_saved_through_food_is_where_movies_and_nav_start(lifes
     assert by_id["showtimes"] and all(s["distance_m"] > 0 for s in by_id["showtimes"])
     assert route["origin"]["location"] == where and route["origin"]["name"].startswith("Studio")
     assert found["candidates"][0]["kind"] == "saved" and found["candidates"][0]["id"] == studio["id"]
+
+
+async def test_an_address_is_found_as_people_write_its_number(lifestyle: Lifestyle) -> None:
+    """'5 a' and '20b' are the map's '5' (staircase A of a house the map knows only as 5) and '20 B': 'Could not find
+    Mannerheimintie 5 a' sent the user off to find coordinates for a house the map has."""
+    wanted = [
+        ("Mannerheimintie", "5 a"), ("Mannerheimintie", "5"), ("mannerheimintie", "20b"),
+        ("Mannerheimintie", "20 B"), ("Mannerheimintie", "13 a"), ("Mannerheimintie", "13A"),
+    ]  # fmt: skip
+    async with Client(lifestyle.server("food")) as food:
+        saved = {
+            number: await ok(food, "food_save_address", {"label": f"Try {n}", "street": street, "housenumber": number})
+            for n, (street, number) in enumerate(wanted)
+        }
+    where = {number: (a["location"]["lat"], a["location"]["lng"]) for number, a in saved.items()}
+    assert where["5 a"] == where["5"] and where["20b"] == where["20 B"] and where["13 a"] == where["13A"]
+    assert saved["5 a"]["housenumber"] == "5 a"  # kept as the user wrote it
