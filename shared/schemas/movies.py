@@ -98,6 +98,11 @@ class FilmSummary(WireModel):
 class FilmPage(WireModel):
     films: list[FilmSummary] = Field(description="Matching films.")
     page: PageInfo = Field(description="Pagination: pass page.next_cursor as cursor for more.")
+    note: str = Field(
+        default="",
+        description="When no film of the status asked matches but others do (a film opening next week when "
+        "now_showing was asked): which, and how to list them; '' otherwise.",
+    )
 
 
 class FilmDetail(WireModel):

@@ -302,14 +302,18 @@ class MoviesService:
         wanted = self._genre(genre)
         asked, title = _query_words(query), title_words(query)
         hits: list[tuple[int, int, int, tuple[int, str], FilmRec]] = []
+        elsewhere: list[tuple[int, str, FilmRec]] = []  # matches of another status than the one asked for
         for film in self.catalog.films.values():
             if wanted and wanted not in film.genres:
                 continue
             status = self.film_status(film, now)
-            if showing != "all" and status != showing:
+            if showing != "all" and status != showing and not asked:
                 continue
             score = self._query_score(film, asked, title) if asked else 0
             if asked and not score:
+                continue
+            if showing != "all" and status != showing:
+                elsewhere.append((-score, status, film))
                 continue
             run = self.catalog.run_dates(film, local(now).date())
             key_time = run[0].toordinal() if run and status == "coming_soon" else 0
@@ -318,7 +322,25 @@ class MoviesService:
         hits.sort(key=lambda h: h[:4])
         filters = {"query": query, "showing": showing, "genre": genre}
         page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
-        return FilmPage(films=[self._summary(f, now) for f in page], page=info)
+        note = self._elsewhere(query, showing, elsewhere, now) if not hits and elsewhere else ""
+        return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
+
+    def _elsewhere(
+        self, query: str, showing: ShowingFilter, found: list[tuple[int, str, FilmRec]], now: datetime
+    ) -> str:
+        """Where a query's films are when none has the status asked: 'Gravity' with the default now_showing was an
+        empty page two days before it opens, and an agent told the user it was not showing."""
+        found.sort(key=lambda f: (f[0], f[2].id))
+        named = []
+        for _, status, film in found[:3]:
+            run = self.catalog.run_dates(film, local(now).date())
+            when = f", opens {run[0].isoformat()}" if status == "coming_soon" and run else ""
+            named.append(f"{film.title} ({status.replace('_', ' ')}{when}, {film.id})")
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        return (
+            f"No film {showing.replace('_', ' ')} matches {shown(query)}, but {len(found)} of another status "
+            f"do{'es' if len(found) == 1 else ''}: {'; '.join(named)}{more}. Pass showing='all' to list them."
+        )
 
     def movie_detail(self, movie_id: str) -> FilmDetail:
         film = self.film(movie_id)

@@ -143,3 +143,17 @@ async def test_films_that_match_equally_come_most_reviewed_first(movies_readonly
                 counts = [reviews[f["id"]] for f in page["films"] if f["status"] == status]
                 assert counts == sorted(counts, reverse=True), (args, status)
             assert len(page["films"]) > 10
+
+
+async def test_a_film_of_another_status_is_named_when_none_of_the_one_asked_matches(movies_readonly: MoviesEnv) -> None:
+    """'Gravity' with the default now_showing was an empty page two days before it opens, and an agent said it was
+    not showing: the page now names it, its status and opening day, and how to list it."""
+    async with Client(movies_readonly.server) as c:
+        soon = (await ok(c, "movies_search_movies", {"showing": "coming_soon", "limit": 1}))["films"][0]
+        asked = await ok(c, "movies_search_movies", {"query": soon["title"]})
+        listed = await ok(c, "movies_search_movies", {"query": soon["title"], "showing": "all"})
+        nothing = await ok(c, "movies_search_movies", {"query": "zzqx"})
+    assert asked["films"] == [] and soon["id"] in asked["note"] and "coming soon, opens 20" in asked["note"]
+    assert "showing='all'" in asked["note"], asked["note"]
+    assert soon["id"] in [f["id"] for f in listed["films"]] and listed["note"] == ""
+    assert nothing["films"] == [] and nothing["note"] == ""
