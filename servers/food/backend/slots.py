@@ -139,10 +139,10 @@ def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -
     if local.minute % SLOT_MINUTES or local.second or local.microsecond:
         before = local.replace(minute=local.minute - local.minute % SLOT_MINUTES, second=0, microsecond=0)
         after = before + timedelta(minutes=SLOT_MINUTES)
-        raise InvalidInputError(
-            f"deliver_at {local:%H:%M:%S} is not a delivery slot: slots are every {SLOT_MINUTES} minutes "
-            "(:00, :15, :30, :45).",
-            f"Pick {before:%H:%M} or {after:%H:%M}; {first_text}.",
+        odd = f"{show(local)}:{local.second:02d}" if local.second or local.microsecond else show(local)
+        raise InvalidInputError(  # the day too: '13:20:00' alone did not say which day the slots offered were on
+            f"deliver_at {odd} is not a delivery slot: slots are every {SLOT_MINUTES} minutes (:00, :15, :30, :45).",
+            f"Pick {show(before)} or {show(after)}; {first_text}.",
             field="deliver_at",
         )
     if local <= now:

@@ -208,3 +208,15 @@ async def test_late_at_night_an_hh_mm_after_midnight_is_tonights_slot(food: Food
     assert at(quote["quote"]["deliver_at"]) == earliest
     assert at(later["quote"]["deliver_at"]) == datetime(2026, 11, 26, 0, 45, tzinfo=CITY_TZ)
     assert "in the past" in stale
+
+
+async def test_a_time_off_the_slots_is_refused_naming_its_day_and_the_slots_beside_it(food: FoodEnv) -> None:
+    """'deliver_at 13:20:00 is not a delivery slot … Pick 13:15 or 13:30' said no day, though the time asked was
+    tomorrow's: the error and the slots it offers now name the day."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        tomorrow = (at(cart["earliest_slot"]) + timedelta(days=1)).replace(minute=20)
+        text = await err(c, "food_place_order", {"deliver_at": tomorrow.strftime("%Y-%m-%dT%H:%M")})
+    day = f"{tomorrow:%a %d %b}"
+    assert f"deliver_at {day} {tomorrow:%H}:20 is not a delivery slot" in text, text
+    assert f"Pick {day} {tomorrow:%H}:15 or {day} {tomorrow:%H}:30" in text, text
