@@ -92,6 +92,10 @@ MAX_FORECAST_DAYS = 14
 DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1}  # what the weather reads; offsets in days
 ECHO = 60  # characters of the caller's text repeated back in an error
 SPELLINGS = " The closest spellings are listed."  # a geocode result's not-found message, when it lists some
+OFF_MAP = (  # 'Suomenlinna' is real, just off the map: 'check the spelling' alone sent the user to retype it
+    " The map covers central Helsinki only (Kamppi–Kluuvi–Kaisaniemi): places outside it, such as Suomenlinna or "
+    "the airport, are not on it."
+)
 MAX_MAP_PLACES = 20
 MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
 MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
@@ -556,8 +560,10 @@ class NavService:
         if v.reason == "city":
             return f"Not found: {q!r} names the whole city; give a street address, a place name or a kind of place."
         tail = SPELLINGS if found else ""
+        # a grown city's districts reach further; a long text is no place name (and its refusal stays short)
+        edge = OFF_MAP if len(self.tiles) == 1 and len(q) <= 40 else ""
         return (f"Nothing in {CITY_NAME} matches {q!r}. Check the spelling, give a street address such as "
-                f"'Fabianinkatu 39', or search by kind with nav_search_places.{tail}")  # fmt: skip
+                f"'Fabianinkatu 39', or search by kind with nav_search_places.{edge}{tail}")  # fmt: skip
 
     def _address_scored(self, a: AddressRecord, score: float) -> Scored:
         name = f"{a.street} {a.housenumber}"

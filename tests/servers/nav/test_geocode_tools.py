@@ -215,3 +215,11 @@ async def test_place_search_reads_finnish_kinds_and_puts_the_place_named_first(n
     assert oodi["places"][0]["id"] == one_id(OODI)
     assert {p["category"] for p in oodi["places"]} == {"library"} and len(oodi["places"]) > 1
     assert one_id(OODI) in {p["id"] for p in libraries["places"]}
+
+
+async def test_a_real_place_off_the_map_is_not_found_saying_where_the_map_ends(nav: NavEnv) -> None:
+    """'Suomenlinna' (an island fortress off the map) was only told to check its spelling."""
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_geocode", {"query": "Suomenlinna"})
+    assert got["status"] == "not_found" and got["message"].startswith("Nothing in Helsinki matches 'Suomenlinna'.")
+    assert "covers central Helsinki only" in got["message"], got["message"]
