@@ -14,3 +14,14 @@ def plain(text: str) -> str:
     """Lower case without apostrophes, e.g. "MorriSon's" → 'morrisons': people and speech-to-text leave them out,
     so a name is matched as if it had none."""
     return text.lower().replace("'", "").replace("’", "")
+
+
+def house_key(number: str) -> str:
+    """A house number as compared: case and spaces do not count ('39 B', '39b' and '39B' are one number)."""
+    return number.lower().replace(" ", "")
+
+
+def staircase_house(number: str) -> str:
+    """The house of a staircase number ('39b' → '39', as ``house_key`` writes it), or '' when ``number`` is none:
+    'Fabianinkatu 39 B' is staircase B of house 39, which is where to go when the map has no 39 B of its own."""
+    return number[:-1] if number[-1:].isalpha() and number[:-1].isdigit() else ""

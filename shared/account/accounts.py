@@ -24,7 +24,7 @@ from shared.geo import require_in_city
 from shared.kit.db import session_scope
 from shared.schemas.account import Address, AddressInput, AddressList, User
 from shared.schemas.common import GeoPoint, Money, check_id, new_id
-from shared.text import fold
+from shared.text import fold, house_key, staircase_house
 
 from .clock import SandboxClock
 from .models import AddressRow, LedgerRow, StateRow, UserRow, WalletRow
@@ -79,7 +79,7 @@ def _no_user(user_id: str) -> NotFoundError:
 
 def _street_key(street: str, number: str) -> tuple[str, str]:
     """A street address as looked up: case and the spaces in a house number do not count ('5 A' is '5a')."""
-    return " ".join(street.lower().split()), number.lower().replace(" ", "")
+    return " ".join(street.lower().split()), house_key(number)
 
 
 class BookMemo(Generic[T]):
@@ -260,9 +260,9 @@ class Accounts:
         """Where 'street number' is: the number as written in any case or spacing ('5 a' is 5a), else, for a
         staircase letter the map lacks ('39 B'), the house itself, as nav reads it."""
         found = self.streets.get(_street_key(street, number))
-        bare = number.replace(" ", "")
-        if found is None and bare[-1:].isalpha() and bare[:-1].isdigit():
-            found = self.streets.get(_street_key(street, bare[:-1]))
+        house = staircase_house(house_key(number))
+        if found is None and house:
+            found = self.streets.get(_street_key(street, house))
         return found
 
     def save_address(self, user_id: str, data: AddressInput) -> Address:

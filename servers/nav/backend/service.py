@@ -53,7 +53,7 @@ from shared.schemas.nav import (
     WeatherPeriod,
     WeatherResult,
 )
-from shared.text import fold
+from shared.text import fold, house_key, staircase_house
 
 from .geocoder import (
     ALIASES,
@@ -592,7 +592,7 @@ class NavService:
             m = HOUSE.match(" ".join(words))
         if not m:
             return HouseMatch([])
-        number = m.group("number").replace(" ", "").lower()
+        number = house_key(m.group("number"))
         out: list[Scored] = []
         missing: list[str] = []
         tile = where.number if where else 0
@@ -600,11 +600,11 @@ class NavService:
         for key, score, _ in process.extract(name_key(m.group("street")), self._street_keys.get(tile, []),
                                              scorer=fuzz.ratio, limit=2, score_cutoff=80):  # fmt: skip
             rows = streets[key]
-            numbers = [a.housenumber.lower().replace(" ", "") for a in rows]
+            numbers = [house_key(a.housenumber) for a in rows]
             same = [a for a, n in zip(rows, numbers, strict=True) if n == number]
-            if not same and number[-1:].isalpha() and number[:-1].isdigit():
-                # 'Fabianinkatu 39 B' is staircase B of house 39: the house, when the map has no 39 B of its own
-                same = [a for a, n in zip(rows, numbers, strict=True) if n == number[:-1]]
+            house = staircase_house(number)
+            if not same and house:  # a staircase the map has no entry of its own for: its house
+                same = [a for a, n in zip(rows, numbers, strict=True) if n == house]
             if same:
                 out += [self._address_scored(a, score / 100 * (1 + EXACT_BONUS)) for a in same]
                 continue
