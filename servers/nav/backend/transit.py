@@ -108,6 +108,11 @@ class Trip:
     signature: tuple[tuple[str, int, int], ...]  # (line, boarding stop, trip start) per ride
     lines: frozenset[str]
 
+    @property
+    def just_in_time(self) -> float:
+        """The latest departure that still walks to the first stop in time to board its vehicle."""
+        return self.board_at - BOARD_SLACK_S - self.access_s
+
 
 @dataclass
 class TransitPlan:
@@ -252,13 +257,13 @@ class Transit:
             return None
         start = t
         for step in range(REFINE_STEPS + 1):
-            latest = best.board_at - BOARD_SLACK_S - best.access_s
+            latest = best.just_in_time
             refined = self._raptor(acc, latest, exclude) if latest > start + 1 else None
             if refined is not None and refined.arrival <= best.arrival:
                 best = refined
             if step == REFINE_STEPS:
                 break
-            start = best.board_at - BOARD_SLACK_S - best.access_s + 1
+            start = best.just_in_time + 1
             later = self._raptor(acc, start, exclude)
             if later is None or later.arrival > best.arrival:
                 break
