@@ -254,9 +254,13 @@ class MoviesService:
             return 1
         return 0
 
-    def _summary(self, film: FilmRec, now: datetime) -> FilmSummary:
+    def _opens(self, film: FilmRec, now: datetime) -> date | None:
+        """The film's first screening day from today on (today for a film already running), None with none."""
         run = self.catalog.run_dates(film, local(now).date())
-        opens = run[0] if run else None
+        return run[0] if run else None
+
+    def _summary(self, film: FilmRec, now: datetime) -> FilmSummary:
+        opens = self._opens(film, now)
         return FilmSummary(
             id=film.id,
             title=film.title,
@@ -315,8 +319,8 @@ class MoviesService:
             if showing != "all" and status != showing:
                 elsewhere.append((-score, status, film))
                 continue
-            run = self.catalog.run_dates(film, local(now).date())
-            key_time = run[0].toordinal() if run and status == "coming_soon" else 0
+            opens = self._opens(film, now) if status == "coming_soon" else None
+            key_time = opens.toordinal() if opens else 0
             # the most reviewed first among equals (a number: as text, '-0000159' sorted before '-0000341')
             hits.append((-score, STATUS_ORDER[status], key_time, (-film.reviews, film.id), film))
         hits.sort(key=lambda h: h[:4])
@@ -333,8 +337,8 @@ class MoviesService:
         found.sort(key=lambda f: (f[0], f[2].id))
         named = []
         for _, status, film in found[:3]:
-            run = self.catalog.run_dates(film, local(now).date())
-            when = f", opens {run[0].isoformat()}" if status == "coming_soon" and run else ""
+            opens = self._opens(film, now) if status == "coming_soon" else None
+            when = f", opens {opens.isoformat()}" if opens else ""
             named.append(f"{film.title} ({status.replace('_', ' ')}{when}, {film.id})")
         more = f" and {len(found) - 3} more" if len(found) > 3 else ""
         return (
