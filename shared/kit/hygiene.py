@@ -88,7 +88,7 @@ TOKEN = Kind(
 CURSOR = Kind(
     CURSOR_MAX,
     False,
-    re.compile(r"[A-Za-z0-9_-]+"),
+    ID.pattern,  # URL-safe base64 without padding: an id's alphabet
     "cursor",
     "cursors hold only ASCII letters, digits, '_' and '-'",
     "Pass next_cursor exactly as the previous page returned it, or '' for the first page.",
