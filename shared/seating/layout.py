@@ -216,7 +216,9 @@ class CompiledLayout:
         if len(singles) < quantity:
             return []
         singles.sort(key=lambda t: t[0])
-        return [t[1] for t in singles[:quantity]]
+        # The best seats, listed as the house reads them (row by row, left to right): a hold's seats and the
+        # attendees named for them follow this order, and a best-first list jumps between rows at random.
+        return sorted((t[1] for t in singles[:quantity]), key=lambda s: (self.row_of[s.seat_id], s.x))
 
     def near_best(
         self,

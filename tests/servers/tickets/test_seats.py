@@ -225,13 +225,18 @@ async def test_a_section_asked_by_its_name_is_that_sections_map(tickets: Tickets
 
 async def test_best_available_says_when_it_could_only_find_scattered_seats(tickets: TicketsEnv) -> None:
     """Four VIP seats of a nearly full session are left only apart: the hold says so (together false), so the agent
-    can tell the user before buying; one seat, or seats side by side in a row, are together."""
+    can tell the user before buying, and lists them as the house reads them (row by row, left to right; attendees
+    follow that order), not best first; one seat, or seats side by side in a row, are together."""
     roomy = on_sale(tickets)
     async with Client(tickets.server) as c:
         split = await ok(c, "tickets_hold_seats", {"session_id": "ses_caa944dd49", "tier": "VIP", "quantity": 4})
         one = await ok(c, "tickets_hold_seats", {"session_id": roomy.session.id, "tier": roomy.tier, "quantity": 1})
     assert len(split["seats"]) == 4 and split["together"] is False, split["seats"]
     assert one["together"] is True
+    rec = tickets.service.session_rec("ses_caa944dd49")
+    house = tickets.service.inventory.layout(tickets.service.catalog.events[rec.event_id])
+    scattered = [house.seat(s["seat_id"]) for s in split["seats"]]
+    assert scattered == sorted(scattered, key=lambda s: (house.row_of[s.seat_id], s.x)), split["seats"]
     layout = tickets.service.inventory.layout(roomy.event)
     row = next(r.seats for r in layout.rows if len(r.seats) >= 3 and r.seats[2].x == r.seats[0].x + 2)
     other_row = next(r.seats for r in layout.rows if r.seats[0].row != row[0].row)
