@@ -123,7 +123,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str,
             Field(
                 description="Words to find in the title, performer, venue or category, English, Finnish or Chinese, "
-                "e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', '话剧', '演唱会'. Empty lists everything."
+                "e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', '话剧', '演唱会'. Empty lists everything. "
+                "Day words (today, tonight, tomorrow, this weekend; tänään, tänä iltana, huomenna; 今天, 今晚, 明天, "
+                "周末) are read as those dates (tonight: from 17:00), within date_from/date_to, not as title words."
             ),
         ] = "",
         category: Annotated[CategoryFilter, Field(description="Only this kind of event; 'any' for all.")] = "any",
@@ -159,8 +161,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str, Field(description="page.next_cursor from the previous call; '' for the first page.")
         ] = "",
     ) -> EventPage:
-        """Find upcoming events by words, category, district, dates, time of day and price, with the next session,
-        the price range and availability. Best query match first, then nearest (with lat/lng), then soonest."""
+        """Find upcoming events by words, category, district, dates, time of day and price, with the next session
+        to book (and when its sales open if none is on sale yet), the price range still for sale and availability.
+        Best query match first, then nearest (with lat/lng), then soonest."""
         return await _client(ctx).search_events(
             query=query,
             category=category,

@@ -90,11 +90,25 @@ class EventSummary(WireModel):
     venue_id: str = Field(description="Venue id (vnu_…).")
     venue_name: str = Field(description="Venue name.")
     area: str = Field(description="District of the venue.")
-    next_session_id: str = Field(description="The soonest matching session on sale (else the soonest matching one).")
+    next_session_id: str = Field(
+        description="The matching session to book: the soonest on sale with tickets left; else the soonest whose "
+        "sales open later with tickets left (sales_open_at says when); else, when none has tickets to sell, the "
+        "soonest matching one (availability says why)."
+    )
     next_session_at: datetime = Field(description="When that session starts (local time).")
+    sales_open_at: datetime | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="When sales open for next_session_id (local time); present only when nothing matching is on "
+        "sale yet (availability not_yet_on_sale).",
+    )
     sessions_matching: int = Field(description="How many sessions match the date filter.")
-    price_from: Money = Field(description="Cheapest face value over the matching sessions.")
-    price_to: Money = Field(description="Dearest face value over the matching sessions.")
+    price_from: Money = Field(
+        description="Cheapest face value a user can still buy over the matching sessions: tiers with tickets left in "
+        "sessions on sale, else in sessions whose sales open later. When nothing is left (availability sold_out or "
+        "sales_closed), the cheapest face value of all their tiers, for reference only."
+    )
+    price_to: Money = Field(description="Dearest face value over the same tiers as price_from.")
     availability: Availability = Field(description="Best availability over the matching sessions.")
     distance_m: int | None = Field(
         default=None,

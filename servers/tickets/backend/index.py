@@ -208,6 +208,16 @@ class EventIndex:
             total += one
         return np.where(every, total, 0)
 
+    def holds(self, query: str, phrase: str) -> bool:
+        """Whether an event the whole query matches has ``phrase`` (folded) among its words: in 'Ink Painting
+        Today' the word is the title's, not a day."""
+        score = self.query_score(query)
+        if score is None:
+            return False
+        pattern = re.escape(phrase) if CJK.search(phrase) else rf"(?<!\w){re.escape(phrase)}(?!\w)"
+        texts = (fold(self.catalog.search_text[self.event_ids[i]]) for i in np.flatnonzero(score).tolist())
+        return any(re.search(pattern, text) for text in texts)
+
     # ----- sessions ---------------------------------------------------------------------------------
     def _slice(self, window: Window) -> tuple[int, int]:
         """The start-ordered positions of sessions after ``window.after`` within its dates."""

@@ -46,6 +46,7 @@ from .catalog import Catalog, EventRec, SessionRec, VenueRec
 from .index import EventIndex, Window
 from .inventory import Inventory
 from .models import AttendeeRow
+from .when import narrowed, time_phrases, without
 
 MAX_ATTENDEES = 50
 """Saved ticket holders per account: the people a user buys for, not a registry."""
@@ -314,10 +315,15 @@ class TicketsService:
             )
         near = require_in_city(GeoPoint(lat=lat, lng=lng), instead=NEAR_INSTEAD) if (lat or lng) else None
         venues = self._area_matches(area) if area.strip() else None
-        window = Window(now, first, last, earliest, latest, price_min_minor, price_max_minor)
         index = self.index
+        # 'comedy tonight': the day is a filter, not a word of a title; but 'Ink Painting Today' keeps its word
+        said = time_phrases(query, local(now).date())
+        if without(query, said):
+            said = [p for p in said if not index.holds(query, p.phrase)]
+        words = without(query, said) if said else query
+        window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
         ranked = index.search(
-            window, category=category, query=query, venues=venues, near=(near.lat, near.lng) if near else None
+            window, category=category, query=words, venues=venues, near=(near.lat, near.lng) if near else None
         )
         asked = asked_digest({"query": query, "category": category, "area": area, "lat": lat, "lng": lng,
                               "date_from": date_from, "date_to": date_to, "time_from": time_from, "time_to": time_to,
@@ -334,9 +340,9 @@ class TicketsService:
             venue = self.catalog.venues[event.venue_id]
             recs = recs_of[pos]
             mine = [states[s.id] for s in recs]
-            buyable = [st for st in mine if st.status == "on_sale"]
-            nxt = (buyable or mine)[0].rec
-            prices = [p for s in recs for p in s.prices.values()]
+            nxt = next_to_book(mine)
+            prices = prices_left(mine)
+            availability = self._availability(mine)
             events.append(
                 EventSummary(
                     id=event.id,
@@ -347,12 +353,13 @@ class TicketsService:
                     venue_id=venue.id,
                     venue_name=venue.display_name,
                     area=venue.area_label,
-                    next_session_id=nxt.id,
-                    next_session_at=local(nxt.starts_at),
+                    next_session_id=nxt.rec.id,
+                    next_session_at=local(nxt.rec.starts_at),
+                    sales_open_at=local(nxt.rec.sales_open_at) if availability == "not_yet_on_sale" else None,
                     sessions_matching=len(recs),
                     price_from=self.money(min(prices)),
                     price_to=self.money(max(prices)),
-                    availability=self._availability(mine),
+                    availability=availability,
                     distance_m=int(ranked.distance[i]) if near else None,
                 )
             )
@@ -367,10 +374,10 @@ class TicketsService:
         on_sale = [st for st in states if st.status == "on_sale"]
         if on_sale:
             return "available" if max(st.total_remaining for st in on_sale) >= pricing.FEW_LEFT else "few_left"
-        statuses = {st.status for st in states}
-        if "not_yet_on_sale" in statuses:
+        if any(st.status == "not_yet_on_sale" and st.total_remaining for st in states):
             return "not_yet_on_sale"
-        if "sold_out" in statuses:
+        # a session all sold before its sale opens is as sold out as one sold after
+        if any(st.status in ("sold_out", "not_yet_on_sale") for st in states):
             return "sold_out"
         return "sales_closed"
 
@@ -523,6 +530,31 @@ class TicketsService:
             )
             session.add(row)
             return self.attendee(row)
+
+
+def next_to_book(states: list[SessionState]) -> SessionState:
+    """The session to send a user to, of an event's matching sessions (start order): the soonest on sale, else the
+    soonest whose sale is still to open with tickets left, else the soonest. A session whose every seat went before
+    its sale opens (all pre-sold) is nothing to wait for."""
+    on_sale = [st for st in states if st.status == "on_sale"]
+    coming = [st for st in states if st.status == "not_yet_on_sale" and st.total_remaining]
+    return (on_sale or coming or states)[0]
+
+
+def prices_left(states: list[SessionState]) -> list[int]:
+    """The face values a user can still buy: tiers with tickets left in the sessions on sale, else in those whose
+    sale is still to open; when nothing is left anywhere, every tier's (the availability then says why)."""
+    for status in ("on_sale", "not_yet_on_sale"):
+        left = [
+            st.rec.prices[tier]
+            for st in states
+            if st.status == status
+            for tier, n in st.remaining.items()
+            if n > 0 and tier in st.rec.prices
+        ]
+        if left:
+            return left
+    return [p for st in states for p in st.rec.prices.values()]
 
 
 def same_name(saved: str, given: str) -> bool:

@@ -159,3 +159,68 @@ async def test_every_example_the_search_tool_gives_finds_events(tickets: Tickets
         examples = re.findall(r"'([^']+)'", description)
         hits = {q: (await ok(c, "tickets_search_events", {"query": q}))["page"]["total"] for q in examples}
     assert len(examples) >= 5 and all(hits.values()), hits
+
+
+async def test_the_next_session_is_one_a_user_can_book_not_one_sold_before_its_sale_opens(
+    tickets: TicketsEnv,
+) -> None:
+    """Northern Lights' first session was all sold before its sale opens: sending the user to it (and only saying
+    'not yet on sale') had them wait for nothing. The next session is the soonest with tickets left, with when its
+    sale opens."""
+    async with Client(tickets.server) as c:
+        (hit,) = (await ok(c, "tickets_search_events", {"query": "Northern Lights"}))["events"]
+        event = await ok(c, "tickets_get_event", {"event_id": hit["id"]})
+        day = event["sessions"][0]["starts_at"][:10]
+        only = {"query": "Northern Lights", "date_from": day, "date_to": day}
+        (alone,) = (await ok(c, "tickets_search_events", only))["events"]
+    first, *later = event["sessions"]
+    assert first["status"] == "not_yet_on_sale" and first["remaining"] == 0  # the trap is still in the fixtures
+    bookable = next(s for s in later if s["status"] == "not_yet_on_sale" and s["remaining"])
+    assert hit["next_session_id"] == bookable["id"] != first["id"]
+    assert hit["next_session_at"] == bookable["starts_at"]
+    assert hit["sales_open_at"] == bookable["sales_open_at"] and hit["availability"] == "not_yet_on_sale"
+    # on its own that session is nothing to wait for: sold out, not "not yet on sale"
+    assert alone["next_session_id"] == first["id"] and alone["availability"] == "sold_out"
+    assert "sales_open_at" not in alone
+
+
+async def test_price_from_is_the_cheapest_ticket_still_for_sale(tickets: TicketsEnv) -> None:
+    """'From €30' for Miss Julie was the price of a sold-out session: the range is over the tiers a user can still
+    buy, and an event on sale carries no sales_open_at."""
+    async with Client(tickets.server) as c:
+        (hit,) = (await ok(c, "tickets_search_events", {"query": "Miss Julie"}))["events"]
+        event = await ok(c, "tickets_get_event", {"event_id": hit["id"]})
+    every = [t["price"]["amount_minor"] for s in event["sessions"] for t in s["tiers"]]
+    left = [
+        t["price"]["amount_minor"]
+        for s in event["sessions"]
+        if s["status"] == "on_sale"
+        for t in s["tiers"]
+        if t["remaining"]
+    ]
+    assert min(every) < min(left)  # a sold-out session is cheaper: the check is not vacuous
+    assert hit["price_from"]["amount_minor"] == min(left) and hit["price_to"]["amount_minor"] == max(left)
+    assert "sales_open_at" not in hit
+
+
+async def test_day_words_in_the_query_filter_by_date_and_are_not_matched_against_titles(tickets: TicketsEnv) -> None:
+    """'comedy tonight' found 'Open Mic Night' (tonight ≈ Night) weeks ahead, and '脱口秀 今晚' nothing: a day word,
+    in English, Finnish or Chinese, is when the user wants to go. A title holding the word keeps it ('Ink Painting
+    Today')."""
+    tickets.clock.set(datetime(2026, 11, 29, 12, 0, tzinfo=CITY_TZ))  # Sunday; Sanna Lehto is on Monday at 20:00
+    async with Client(tickets.server) as c:
+        tomorrow = await titles(c, "comedy tomorrow")
+        weekend = await ok(c, "tickets_search_events", {"query": "this weekend", "limit": 20})
+        tickets.clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=CITY_TZ))
+        tonight = {
+            q: await titles(c, q) for q in ("comedy tonight", "脱口秀 今晚", "脱口秀今晚", "stand-up tänä iltana")
+        }
+        comedy = await found(c, "comedy")
+        today = await ok(c, "tickets_search_events", {"query": "today", "limit": 20})
+        ink = await titles(c, "Ink Painting Today")
+    sanna = {"Sanna Lehto: Small Talk, Big Trouble / 桑娜·莱赫托脱口秀：寒暄惹的祸"}
+    assert all(hits == sanna for hits in tonight.values()), tonight
+    assert len(comedy) > 1 and tomorrow == sanna
+    assert today["events"] and all(e["next_session_at"][:10] == "2026-11-30" for e in today["events"])
+    assert ink == {"Moving Water: Ink Painting Today / 流水：当代水墨"}
+    assert weekend["events"] and all(e["next_session_at"][:10] == "2026-11-29" for e in weekend["events"])  # Sunday
