@@ -181,8 +181,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         date: Annotated[
             str,
             Field(
-                description="Day as YYYY-MM-DD (Helsinki), 'today', 'tomorrow' or a weekday ('Friday', 'perjantai', "
-                "'周五': the next one, today included); '' for every day ahead."
+                description="Day as YYYY-MM-DD (Helsinki), 'today', 'tonight' (today from 17:00, or from time_from), "
+                "'tomorrow' or a weekday ('Friday', 'perjantai', '周五': the next one, today included); '' for every "
+                "day ahead."
             ),
         ] = "",
         address: PlaceAddress = "",

@@ -83,7 +83,7 @@ class FilmSummary(WireModel):
     """One search hit; cast, crew and showing dates via movies_get_movie."""
 
     id: str = Field(description="Film id (mov_…); pass as movie_id.")
-    title: str = Field(description="Title as released.")
+    title: str = Field(description="Title as released; 'English / 中文' when the film has an official Chinese title.")
     year: int = Field(description="Year of first release.")
     genres: list[str] = Field(description="Genres, English / 中文, e.g. 'Action / 动作'.")
     runtime_min: int = Field(description="Running time in minutes.")
@@ -109,7 +109,7 @@ class FilmDetail(WireModel):
     """A film with its credits, reception and where and when it runs here."""
 
     id: str = Field(description="Film id (mov_…).")
-    title: str = Field(description="Title as released.")
+    title: str = Field(description="Title as released; 'English / 中文' when the film has an official Chinese title.")
     year: int = Field(description="Year of first release.")
     genres: list[str] = Field(description="Genres, English / 中文.")
     runtime_min: int = Field(description="Running time in minutes.")

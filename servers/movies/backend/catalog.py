@@ -85,6 +85,8 @@ class FilmRec(_Fixture):
     id: str
     wikidata: str
     title: str
+    title_zh: str = ""
+    """The official Chinese title of a well-known film (fixtures/build_movies.py's ``TITLES_ZH``), '' for none."""
     year: int
     runtime_min: int
     genres: list[str]
@@ -102,6 +104,11 @@ class FilmRec(_Fixture):
     run_days: int = 0
     formats: list[str] = []
     language_zh: str = ""  # from films.json's vocabulary, set when the fixtures are read
+
+    @property
+    def display_title(self) -> str:
+        """The title as results show it: English / 中文 when it has a Chinese title, as names and languages are."""
+        return f"{self.title} / {self.title_zh}" if self.title_zh else self.title
 
     @property
     def genre_labels(self) -> list[str]:
@@ -369,7 +376,7 @@ class Catalog:
     layouts: dict[str, CompiledLayout] = field(default_factory=dict)
     search_text: dict[str, str] = field(default_factory=dict)
     search_words: dict[str, frozenset[str]] = field(default_factory=dict)  # the whole words of each search_text
-    title_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ``title_words`` of each title
+    title_words: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # ``title_words`` of its titles
     showtimes: Mapping[str, ShowtimeRec] = field(default_factory=lambda: MappingProxyType({}))
     ordered: tuple[ShowtimeRec, ...] = ()
     by_film: Mapping[str, tuple[ShowtimeRec, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -398,11 +405,11 @@ class Catalog:
                     shared[key] = compile_layout(aud.id, aud.layout(), map_tool="movies_get_seat_map")
                 cat.layouts[aud.id] = shared[key]
         for f in films:
-            words = [f.title, f.director, *f.cast, f.language, f.language_zh, f.country, str(f.year)]
+            words = [f.title, f.title_zh, f.director, *f.cast, f.language, f.language_zh, f.country, str(f.year)]
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g], *GENRE_WORDS.get(g, ()))]
             cat.search_text[f.id] = fold(" ".join(words))
             cat.search_words[f.id] = frozenset(re.findall(r"\w+", cat.search_text[f.id]))
-            cat.title_words[f.id] = title_words(f.title)
+            cat.title_words[f.id] = {title_words(t) for t in (f.title, f.title_zh, f.display_title) if t}
         return cat
 
     def offset(self, when: datetime) -> int:

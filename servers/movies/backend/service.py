@@ -79,8 +79,12 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
     "ruotsi": {"Swedish"},
     "suomi": {"Finnish"},
 }
-DAY_WORDS = {"today": 0, "今天": 0, "tonight": 0, "今晚": 0, "tomorrow": 1, "明天": 1, "后天": 2}
-DAY_WORDS.update({"tänään": 0, "tanaan": 0, "tänä iltana": 0, "huomenna": 1, "ylihuomenna": 2})  # in Finnish
+DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1, "后天": 2}
+DAY_WORDS.update({"tänään": 0, "tanaan": 0, "huomenna": 1, "ylihuomenna": 2})  # in Finnish
+EVENING_WORDS = {"tonight", "this evening", "今晚", "今天晚上", "tänä iltana", "tana iltana", "tänään illalla"}
+"""Today's evening: 'tonight' at noon is not the 14:00 matinee, so these read as today from ``EVENING``."""
+EVENING = time(17, 0)
+"""Where an evening starts when the user says 'tonight' without a time (cinemas' evening prices start at 17 too)."""
 WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() counts
     ("monday", "mon", "maanantai", "周一", "星期一", "礼拜一"),
     ("tuesday", "tue", "tiistai", "周二", "星期二", "礼拜二"),
@@ -201,7 +205,7 @@ class MoviesService:
         return Showtime(
             id=rec.id,
             movie_id=film.id,
-            movie_title=film.title,
+            movie_title=film.display_title,
             cinema_id=cinema.id,
             cinema_name=cinema.display_name,
             auditorium=aud.display_name,
@@ -223,7 +227,8 @@ class MoviesService:
     def _query_score(self, film: FilmRec, asked: list[tuple[str, ...]], title: tuple[str, ...]) -> int:
         """0 when the query (``_query_words``) does not match; higher is better. Every word must match; a typo is
         forgiven. A title typed exactly (``title``, articles aside) wins over titles and names that merely contain
-        its words: 'Up' is the film Up before Knocked Up, 'Her' is Her before Hero."""
+        its words: 'Up' is the film Up before Knocked Up, 'Her' is Her before Hero, '功夫' is Kung Fu Hustle before
+        功夫梦 (The Karate Kid)."""
         text, whole = self.catalog.search_text[film.id], self.catalog.search_words[film.id]
         score = 0
         for variants in asked:
@@ -231,7 +236,7 @@ class MoviesService:
             if not points:
                 return 0
             score += points
-        if title == self.catalog.title_words[film.id]:
+        if title in self.catalog.title_words[film.id]:
             score += EXACT_TITLE
         return score
 
@@ -263,7 +268,7 @@ class MoviesService:
         opens = self._opens(film, now)
         return FilmSummary(
             id=film.id,
-            title=film.title,
+            title=film.display_title,
             year=film.year,
             genres=film.genre_labels,
             runtime_min=film.runtime_min,
@@ -339,7 +344,7 @@ class MoviesService:
         for _, status, film in found[:3]:
             opens = self._opens(film, now) if status == "coming_soon" else None
             when = f", opens {opens.isoformat()}" if opens else ""
-            named.append(f"{film.title} ({status.replace('_', ' ')}{when}, {film.id})")
+            named.append(f"{film.display_title} ({status.replace('_', ' ')}{when}, {film.id})")
         more = f" and {len(found) - 3} more" if len(found) > 3 else ""
         return (
             f"No film {showing.replace('_', ' ')} matches {shown(query)}, but {len(found)} of another status "
@@ -355,7 +360,7 @@ class MoviesService:
         cinemas = list(dict.fromkeys(s.cinema_id for s in ahead))
         return FilmDetail(
             id=film.id,
-            title=film.title,
+            title=film.display_title,
             year=film.year,
             genres=film.genre_labels,
             runtime_min=film.runtime_min,
@@ -482,12 +487,12 @@ class MoviesService:
         today = local(now).date()
         weekdays = {word: (k - today.weekday()) % 7 for k, words in enumerate(WEEKDAY_WORDS) for word in words}
         try:
-            day = read_day(value, today, DAY_WORDS | weekdays)
+            day = read_day(value, today, DAY_WORDS | dict.fromkeys(EVENING_WORDS, 0) | weekdays)
         except ValueError as exc:
             raise InvalidInputError(
                 f"date {shown(value)} is not a date.",
-                "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today', 'tomorrow' or a weekday ('Friday'), or '' "
-                "for every day ahead.",
+                "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today', 'tonight', 'tomorrow' or a weekday ('Friday'), "
+                "or '' for every day ahead.",
                 field="date",
             ) from exc
         if day is not None and day < today:  # an empty page would not say why
@@ -549,6 +554,8 @@ class MoviesService:
         cinema = self.cinema(cinema_id) if cinema_id else None
         day = self._day(date, now)
         earliest, latest = read_time(time_from, "time_from"), read_time(time_to, "time_to")
+        if earliest is None and _is_evening(date):  # 'tonight': today's evening, unless a time says otherwise
+            earliest = EVENING
         if earliest and latest and latest < earliest:
             raise InvalidInputError(
                 f"time_to {time_to} is before time_from {time_from}.",
@@ -586,7 +593,7 @@ class MoviesService:
         # the day as read ('Friday' and its date are one search), not as written
         asked = asked_digest({"movie_id": movie_id, "cinema_id": cinema_id, "date": day, "address": address,
                               "lat": lat, "lng": lng, "format": format, "language": language,
-                              "time_from": time_from, "time_to": time_to, "sort": sort})  # fmt: skip
+                              "time_from": earliest, "time_to": time_to, "sort": sort})  # fmt: skip
         begin = self._page_start(cols, parts, cursor, asked)
         chosen = found[begin : begin + limit].tolist()
         page = [cols.recs[p] for p in chosen]
@@ -635,10 +642,17 @@ class MoviesService:
 
 def _query_words(query: str) -> list[tuple[str, ...]]:
     """Each word of a query to look for, once, with what else it may mean: without a word for film joined to it
-    ('动作片' → '动作'). Words that only say 'film' ('a horror movie') are left out unless they are all it has."""
+    ('动作片' → '动作'). Words that only say 'film' ('a horror movie') or are only punctuation are left out unless
+    they are all it has."""
     words = list(dict.fromkeys(fold(query).split()))
-    kept = [w for w in words if w not in FILLER] or words
+    # a lone '/' is the separator of a title copied from a result ('Hero / 英雄'), no word of any film
+    kept = [w for w in words if w not in FILLER and any(ch.isalnum() for ch in w)] or words
     return [(w, *(w.removesuffix(s) for s in FILM_WORDS if w.endswith(s) and w != s)) for w in kept]
+
+
+def _is_evening(day: str) -> bool:
+    """The day was said as this evening ('tonight', '今晚', 'tänä iltana'), read as ``read_day`` reads words."""
+    return " ".join(day.strip().lower().split()) in EVENING_WORDS
 
 
 def _words_in(needle: str, text: str) -> bool:

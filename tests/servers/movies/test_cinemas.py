@@ -29,3 +29,12 @@ async def test_a_cinema_with_wheelchair_spaces_is_listed_with_wheelchair_access(
         spaces = any("wheelchair spaces" in a["features"] for a in cinema["auditoriums"])
         assert cinema["wheelchair"] or not spaces, cinema["name"]
     assert cinemas["cin_n2493672735"]["wheelchair"] is False, "the open-air screen has no spaces and no OSM tag"
+
+
+async def test_bio_rex_has_its_street_address_in_lasipalatsi(movies_readonly: MoviesEnv) -> None:
+    """OpenStreetMap's Bio Rex node has no address tags; the cinema is in Lasipalatsi, Mannerheimintie 22-24."""
+    async with Client(movies_readonly.server) as c:
+        page = await ok(c, "movies_search_cinemas", {"address": "Mannerheimintie 22-24", "limit": 10})
+    rex = next(x for x in page["cinemas"] if x["id"] == "cin_n1381017800")
+    assert rex["address"] == "Mannerheimintie 22-24, 00100 Helsinki"
+    assert page["cinemas"][0]["id"] == rex["id"] and rex["distance_m"] < 50, "its point is at that address"

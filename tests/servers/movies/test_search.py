@@ -13,11 +13,11 @@ from tests.servers.movies.helpers import err, ok
 @pytest.mark.parametrize(
     ("query", "title"),
     [
-        ("Up", "Up"),  # not 'Knocked Up' nor 'Up in the Air'
+        ("Up", "Up / 飞屋环游记"),  # not 'Knocked Up' nor 'Up in the Air'
         ("Her", "Her"),  # not 'Hero', which only starts with it
         ("Drive", "Drive"),  # not a film with an actor called Driver
         ("2012", "2012"),  # the film, before the films released in 2012
-        ("dark knight", "The Dark Knight"),  # without its article, before 'The Dark Knight Rises'
+        ("dark knight", "The Dark Knight / 蝙蝠侠：黑暗骑士"),  # without its article, before 'The Dark Knight Rises'
     ],
 )
 async def test_a_title_typed_exactly_comes_first(movies_readonly: MoviesEnv, query: str, title: str) -> None:
@@ -157,3 +157,25 @@ async def test_a_film_of_another_status_is_named_when_none_of_the_one_asked_matc
     assert "showing='all'" in asked["note"], asked["note"]
     assert soon["id"] in [f["id"] for f in listed["films"]] and listed["note"] == ""
     assert nothing["films"] == [] and nothing["note"] == ""
+
+
+@pytest.mark.parametrize(
+    ("query", "movie_id", "title"),
+    [
+        ("卧虎藏龙", "mov_q273978", "Crouching Tiger, Hidden Dragon / 卧虎藏龙"),
+        ("英雄", "mov_q260379", "Hero / 英雄"),  # before 超能陆战队 (Big Hero 6), whose English title holds 'Hero'
+        ("盗梦空间", "mov_q25188", "Inception / 盗梦空间"),
+        ("功夫", "mov_q470759", "Kung Fu Hustle / 功夫"),  # the exact title before 功夫梦 (The Karate Kid)
+        ("Hero / 英雄", "mov_q260379", "Hero / 英雄"),  # a title copied from a result
+    ],
+)
+async def test_a_film_is_found_by_its_official_chinese_title(
+    movies_readonly: MoviesEnv, query: str, movie_id: str, title: str
+) -> None:
+    async with Client(movies_readonly.server) as c:
+        page = await ok(c, "movies_search_movies", {"query": query, "showing": "all"})
+        detail = await ok(c, "movies_get_movie", {"movie_id": movie_id})
+        shows = await ok(c, "movies_find_showtimes", {"movie_id": movie_id, "limit": 1})
+    assert page["films"][0]["id"] == movie_id and page["films"][0]["title"] == title
+    assert detail["title"] == title
+    assert all(s["movie_title"] == title for s in shows["showtimes"])

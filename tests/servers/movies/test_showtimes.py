@@ -39,6 +39,29 @@ async def test_showtimes_around_a_time_come_from_that_window_only(movies_readonl
     assert env.snapshot() == before
 
 
+@pytest.mark.parametrize("said", ["tonight", "今晚", "tänä iltana", "this evening"])
+async def test_tonight_is_todays_evening_not_all_of_today(movies_readonly: MoviesEnv, said: str) -> None:
+    async with Client(movies_readonly.server) as c:  # the clock stands at Wednesday noon
+        tonight = await ok(c, "movies_find_showtimes", {"date": said, "sort": "start_time", "limit": 10})
+        evening = await ok(c, "movies_find_showtimes", {"date": "today", "time_from": "17:00", "limit": 10,
+                                                        "sort": "start_time"})  # fmt: skip
+        later = await ok(c, "movies_find_showtimes", {"date": said, "time_from": "20:00", "limit": 10})
+    assert tonight["showtimes"] and tonight["showtimes"] == evening["showtimes"]
+    assert tonight["page"]["total"] == evening["page"]["total"]
+    assert all(s["starts_at"].startswith("2026-11-25") for s in tonight["showtimes"])
+    assert local_time(tonight["showtimes"][0]["starts_at"]) >= time(17), "no afternoon matinee 'tonight'"
+    assert later["showtimes"] and all(local_time(s["starts_at"]) >= time(20) for s in later["showtimes"])
+
+
+async def test_tonight_in_the_evening_leaves_out_what_has_started(movies: MoviesEnv) -> None:
+    movies.clock.set(datetime(2026, 11, 25, 19, 0, tzinfo=CITY_TZ))
+    async with Client(movies.server) as c:
+        tonight = await ok(c, "movies_find_showtimes", {"date": "tonight", "sort": "start_time", "limit": 10})
+    starts = [datetime.fromisoformat(s["starts_at"]) for s in tonight["showtimes"]]
+    assert starts and all(datetime(2026, 11, 25, 19, 0, tzinfo=CITY_TZ) < t for t in starts)
+    assert all(t.date().isoformat() == "2026-11-25" for t in starts)
+
+
 async def test_sort_by_start_time_overrides_nearest_first(movies_readonly: MoviesEnv) -> None:
     async with Client(movies_readonly.server) as c:
         args = {"date": "tomorrow", "address": "Sofiankatu 4", "time_from": "17:00", "limit": 10}

@@ -34,7 +34,7 @@ async def test_chinese_and_english_genre_words_find_the_same_films(movies_readon
         cantonese = await ok(c, "movies_search_movies", {"query": "粤语", "showing": "all", "limit": 20})
         typo = await ok(c, "movies_search_movies", {"query": "Incepton", "showing": "all"})
     assert cantonese["films"] and all(f["language"].startswith("Cantonese") for f in cantonese["films"])
-    assert typo["films"][0]["title"] == "Inception"
+    assert typo["films"][0]["title"] == "Inception / 盗梦空间"
 
 
 async def test_now_showing_and_coming_soon_follow_the_programme(movies_readonly: MoviesEnv) -> None:
