@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, get_args
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 
 from shared.kit.heap import quiet_heap, quiet_start, resume_after_launch, settle_heap
 from shared.kit.settings import LOOPBACK_HOSTS, LogLevel, Settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SQLAlchemy is the provider's: a stdio server imports it as its provider builds (warm start)
     from sqlalchemy import MetaData
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +70,8 @@ class Vertical:
 
     def sizes(self, engine: Engine) -> dict[str, int]:
         """Rows in each of the vertical's tables (``lifestyle-mcp sandbox show``), empty ones left out."""
+        from sqlalchemy import func, select
+
         counts: dict[str, int] = {}
         with engine.connect() as conn:
             for table in self.metadata().sorted_tables:

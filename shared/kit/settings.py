@@ -165,6 +165,8 @@ class Settings(BaseSettings):
     @field_validator("faults")
     @classmethod
     def _readable_faults(cls, value: str) -> str:
+        if not any(part.strip() for part in value.split(",")):  # no fault (what FaultPlan.parse skips): nothing to
+            return value  # read, and no import of the fault machinery (and SQLAlchemy) before a server's first answer
         from shared.kit.faults import FaultPlan
 
         FaultPlan.parse(value)  # a FaultSpecError (a ValueError) says which part is wrong and how to write it

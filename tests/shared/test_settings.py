@@ -10,6 +10,7 @@ from mcp import Client
 from pydantic import ValidationError
 
 from servers.nav.server import build_server
+from shared.kit.faults import FaultPlan
 from shared.kit.settings import SANDBOX_FILE, Settings
 
 
@@ -27,3 +28,10 @@ def test_an_override_that_is_no_setting_or_out_of_range_is_refused_at_once() -> 
         Settings.for_vertical("nav", data_path="/tmp")
     with pytest.raises(ValidationError, match="time_scale"):
         Settings.for_vertical("nav", time_scale=-1)
+
+
+@pytest.mark.parametrize("spec", ["", " ", ",", " , ,"])
+def test_a_fault_setting_naming_no_fault_is_no_faults(spec: str) -> None:
+    assert Settings(faults=spec).fault_plan == FaultPlan() == FaultPlan.parse(spec)
+    with pytest.raises(ValidationError, match="not key=value"):
+        Settings(faults=spec + ",error")

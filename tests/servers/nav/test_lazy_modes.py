@@ -23,3 +23,16 @@ def test_a_mode_is_built_once_on_first_use_even_when_asked_at_once() -> None:
     assert {mode for mode, g in network.modes.items()} == {"driving", "walking", "cycling"}
     with pytest.raises(KeyError):
         network.modes["flying"]
+
+
+def test_street_names_of_a_mode_are_read_without_building_its_graph() -> None:
+    network = load_network(default_fixtures())
+    tails, names = network.edge_names("walking")  # what the geocoder's street index reads
+    assert network.modes._built == {}, "edge_names built a graph"  # type: ignore[attr-defined]
+    walking = network.modes["walking"]
+    assert tails.tolist() == walking.tail.tolist() and names.tolist() == walking.name.tolist()
+    assert network.edge_names("walking")[0] is walking.tail  # a graph built already is read, not made again
+    for mode in ("driving", "cycling"):
+        tails, names = network.edge_names(mode)
+        graph = network.modes[mode]
+        assert tails.tolist() == graph.tail.tolist() and names.tolist() == graph.name.tolist()

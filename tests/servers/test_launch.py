@@ -1,0 +1,43 @@
+"""The console scripts' launcher (``servers.launch``): numpy's OpenBLAS gets one thread unless the environment chose;
+a stdio server registers its tools before it imports its provider's stack."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from servers import launch
+
+
+def test_the_launcher_gives_openblas_one_thread_when_nothing_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in launch.BLAS_THREADS:
+        monkeypatch.delenv(name, raising=False)
+    launch.one_blas_thread()
+    assert launch.os.environ["OPENBLAS_NUM_THREADS"] == "1"
+
+
+@pytest.mark.parametrize("name", ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"])
+def test_a_thread_count_the_environment_chose_is_kept(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    for other in launch.BLAS_THREADS:
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(name, "4")
+    launch.one_blas_thread()
+    assert launch.os.environ[name] == "4"
+    assert name == "OPENBLAS_NUM_THREADS" or "OPENBLAS_NUM_THREADS" not in launch.os.environ
+
+
+def test_a_stdio_server_registers_its_tools_without_importing_its_provider_stack() -> None:
+    """SQLAlchemy, numpy and FastAPI are the provider's: a launched server imports them in its warm start, beside
+    its first answer, not before it (they were ~0.1 s of nav's ``initialize`` from the wheel)."""
+    code = (
+        "import sys\n"
+        "from shared.kit.cli import run\n"
+        "from shared.kit.settings import Settings\n"
+        "from servers.nav.server import build_server\n"
+        "build_server(Settings.for_vertical('nav').warm_by_default())\n"
+        "print(sorted(m for m in ('sqlalchemy', 'numpy', 'fastapi', 'sqlmodel') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]", done.stderr
