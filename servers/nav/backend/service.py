@@ -156,13 +156,24 @@ class Place:
         return GeoPoint(lat=self.row.lat, lng=self.row.lng)
 
 
+MIN_PLACE_SCORE = 70
+"""A place search lists places whose ``_place_score`` reaches this."""
+
+
 def _name_score(query: str, name: str) -> float:
     """How well a place's name matches a search query (0–100). WRatio finds the query inside a longer name ('kahvila'
     in 'Ihana Kahvila Baari'), but it also finds a short name inside one word of the query: 'Vila', a clothes shop,
     scored 90 for 'kahvila'. A name shorter than the query matches as whole words ('Oodi' in 'Oodi library') or as a
-    misspelling of about the same length, not as a piece of a word."""
+    misspelling of about the same length, not as a piece of a word. Likewise the query inside a longer name: from
+    a word's start, or spelt out whole inside a compound ('kahvila' in 'Lasikahvila'), not as a fuzzy piece of one
+    word ('Kiasma' scored 75 on the 'iasema' of 'Vita Lääkäriasema' and 'Salaattiasema')."""
     if len(name) >= len(query):
-        return float(fuzz.WRatio(query, name))
+        score = float(fuzz.WRatio(query, name))
+        if MIN_PLACE_SCORE <= score < 99:
+            piece = fuzz.partial_ratio_alignment(query, name)
+            if piece.score < 90 and piece.dest_start > 0 and name[piece.dest_start - 1].isalnum():
+                return max(float(fuzz.ratio(query, name)), float(fuzz.token_set_ratio(query, name)))
+        return score
     whole = fuzz.token_set_ratio(query, name)
     if whole >= 90:
         return whole * 0.9
@@ -319,7 +330,7 @@ class NavService:
             score = 100.0
             if query:
                 score = self._place_score(query, p, words)
-                if score < 70:
+                if score < MIN_PLACE_SCORE:
                     continue
             ranked.append((-score, dist, p))
         ranked.sort(key=lambda r: (r[0], r[1], r[2].row.id))

@@ -217,6 +217,17 @@ async def test_place_search_reads_finnish_kinds_and_puts_the_place_named_first(n
     assert one_id(OODI) in {p["id"] for p in libraries["places"]}
 
 
+async def test_place_search_does_not_match_a_name_on_a_fuzzy_piece_of_one_of_its_words(nav: NavEnv) -> None:
+    """'Kiasma' listed 'Vita Lääkäriasema' and 'Salaattiasema' (the 'iasema' in them is five letters of six); a
+    name that holds the query whole, as a word or inside a compound, still matches."""
+    async with Client(nav.server) as c:
+        kiasma = await ok(c, "nav_search_places", {"query": "Kiasma", "limit": 20})
+        compound = await ok(c, "nav_search_places", {"query": "asema", "limit": 20})
+    names = [p["name"] for p in kiasma["places"]]
+    assert names and all("kiasma" in name.lower() for name in names), names
+    assert {"Salaattiasema", "Vita Lääkäriasema"} <= {p["name"] for p in compound["places"]}, compound["places"]
+
+
 async def test_a_real_place_off_the_map_is_not_found_saying_where_the_map_ends(nav: NavEnv) -> None:
     """'Suomenlinna' (an island fortress off the map) was only told to check its spelling."""
     async with Client(nav.server) as c:
