@@ -114,7 +114,7 @@ class FilmDetail(WireModel):
     genres: list[str] = Field(description="Genres, English / 中文.")
     runtime_min: int = Field(description="Running time in minutes.")
     director: str = Field(description="Director(s).")
-    cast: list[str] = Field(description="Some of the cast (alphabetical; the source has no billing order).")
+    cast: list[str] = Field(description="The cast, up to 40 names (alphabetical; the source has no billing order).")
     language: str = Field(description="Original language, English / 中文; screenings are subtitled fi/sv.")
     languages: list[str] = Field(description="Languages spoken in the film.")
     country: str = Field(description="Producing countries.")

@@ -255,6 +255,8 @@ class MoviesService:
                     return 4
                 return 3 if f" {variant}" in f" {text}" else 2
         word = variants[0]
+        if word in LANGUAGE_ALIASES:  # a language, not a misspelt name: 'chinese' is no typo of Grainger Hines
+            return 0
         if len(word) >= 5 and any(fuzz.ratio(word, token) >= 80 for token in text.split()):
             return 1
         return 0

@@ -179,3 +179,13 @@ async def test_a_film_is_found_by_its_official_chinese_title(
     assert page["films"][0]["id"] == movie_id and page["films"][0]["title"] == title
     assert detail["title"] == title
     assert all(s["movie_title"] == title for s in shows["showtimes"])
+
+
+async def test_a_film_is_found_by_a_lead_whose_name_sorts_late_in_its_cast(movies_readonly: MoviesEnv) -> None:
+    """The source lists each cast alphabetically; only the first five names were kept, so Inception's lead (the
+    twelfth, Leonardo DiCaprio) was not there and 'DiCaprio' found nothing."""
+    async with Client(movies_readonly.server) as c:
+        page = await ok(c, "movies_search_movies", {"query": "DiCaprio", "showing": "all", "limit": 20})
+        detail = await ok(c, "movies_get_movie", {"movie_id": "mov_q25188"})
+    assert "mov_q25188" in [f["id"] for f in page["films"]], page["films"]
+    assert "Leonardo DiCaprio" in detail["cast"] and len(detail["cast"]) > 5
