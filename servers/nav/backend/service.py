@@ -171,7 +171,7 @@ def _name_score(query: str, name: str) -> float:
         score = float(fuzz.WRatio(query, name))
         if MIN_PLACE_SCORE <= score < 99:
             piece = fuzz.partial_ratio_alignment(query, name)
-            if piece.score < 90 and piece.dest_start > 0 and name[piece.dest_start - 1].isalnum():
+            if piece and piece.score < 90 and piece.dest_start > 0 and name[piece.dest_start - 1].isalnum():
                 return max(float(fuzz.ratio(query, name)), float(fuzz.token_set_ratio(query, name)))
         return score
     whole = fuzz.token_set_ratio(query, name)
