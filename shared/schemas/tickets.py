@@ -72,7 +72,10 @@ class EventSession(WireModel):
     id: str = Field(description="Session id (ses_…); pass as session_id.")
     starts_at: datetime = Field(description="Start, Helsinki local time with offset.")
     ends_at: datetime = Field(description="Expected end, Helsinki local time.")
-    status: SessionStatus = Field(description="Whether tickets can be bought now, and if not why.")
+    status: SessionStatus = Field(
+        description="Whether tickets can be bought now, and if not why: sold_out also when every seat was sold "
+        "before its sales open (nothing to wait for)."
+    )
     sales_open_at: datetime = Field(description="When sales open (local time).")
     sales_close_at: datetime = Field(description="When sales close: one hour before the start.")
     tiers: list[TierPrice] = Field(description="Price tiers with remaining counts.")

@@ -169,7 +169,9 @@ class OrderDesk:
         with session_scope(svc.engine) as session:
             svc.accounts.take_turn(session, user_id)  # one hold at a time per user: the limit holds under races
             timed = svc.status(rec, 1, now)  # refusals by the clock first: they need no count of seats
-            if timed != "on_sale":
+            if timed == "not_yet_on_sale":  # unless all was sold before the sale opens: then it is sold out
+                svc.refuse_unless_on_sale(svc.states(session, [rec], now)[0], event, session)
+            elif timed != "on_sale":
                 svc.refuse_unless_on_sale(SessionState(rec, timed, {}), event)
             key = (
                 f"seats:{','.join(sorted(s.seat_id for s in seats))}"
@@ -229,7 +231,7 @@ class OrderDesk:
                 )
             except ConflictError as exc:  # only now count what is left: to say "sold out", or how many remain
                 state = svc.states(session, [rec], now)[0]
-                svc.refuse_unless_on_sale(state, event)
+                svc.refuse_unless_on_sale(state, event, session)
                 if "remaining" in exc.details:  # best available found too few seats (wheelchair refusals say why)
                     raise ConflictError(
                         f"Only {state.remaining.get(tier, 0)} seat(s) left in tier {tier} for this session; "

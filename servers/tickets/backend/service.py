@@ -186,9 +186,9 @@ class TicketsService:
             return "past"
         if now >= rec.starts_at - pricing.SALES_CLOSE_BEFORE:
             return "sales_closed"
-        if now < rec.sales_open_at:
-            return "not_yet_on_sale"
-        return "sold_out" if remaining <= 0 else "on_sale"
+        if remaining <= 0:  # every seat went before its sale opens (all pre-sold): nothing to wait for
+            return "sold_out"
+        return "not_yet_on_sale" if now < rec.sales_open_at else "on_sale"
 
     def states(self, session: Session, recs: list[SessionRec], now: datetime) -> list[SessionState]:
         counts = self.inventory.remaining(session, [r.id for r in recs], now)
@@ -214,8 +214,23 @@ class TicketsService:
             f"{event.title} has no other session to buy tickets for; look for another event with tickets_search_events."
         )
 
-    def refuse_unless_on_sale(self, state: SessionState, event: EventRec) -> None:
-        """Refuse with the reason and the fix when tickets for this session cannot be bought now."""
+    def with_tickets(self, session: Session, rec: SessionRec, event: EventRec) -> str:
+        """The soonest other session of the event a user can still get tickets for, as the fix of a sold-out
+        refusal ('pick another session' sent the model to sessions just as sold out); '' when there is none."""
+        others = [s for s in self.catalog.by_event.get(event.id, []) if s.id != rec.id]
+        now = self.now()
+        for st in self.states(session, others, now):
+            if st.status in ("on_sale", "not_yet_on_sale"):
+                opens = "" if st.status == "on_sale" else f", on sale from {local(st.rec.sales_open_at):%a %d %b %H:%M}"
+                return (
+                    f"The {local(st.rec.starts_at):%a %d %b %H:%M} session (session_id='{st.rec.id}') has "
+                    f"{st.total_remaining} ticket(s) left{opens}."
+                )
+        return ""
+
+    def refuse_unless_on_sale(self, state: SessionState, event: EventRec, session: Session | None = None) -> None:
+        """Refuse with the reason and the fix when tickets for this session cannot be bought now; with the
+        database ``session``, a sold-out refusal names another session with tickets."""
         rec = state.rec
         when = f"{local(rec.starts_at):%a %d %b %H:%M}"
         others = self.other_sessions(rec, event)
@@ -234,7 +249,8 @@ class TicketsService:
                 "Try again once sales open.",
             )
         if state.status == "sold_out":
-            raise ConflictError(f"The {when} session of {event.title} is sold out.", others)
+            instead = self.with_tickets(session, rec, event) if session is not None else ""
+            raise ConflictError(f"The {when} session of {event.title} is sold out.", instead or others)
 
     def venue(self, rec: VenueRec) -> Venue:
         return Venue(
@@ -374,10 +390,9 @@ class TicketsService:
         on_sale = [st for st in states if st.status == "on_sale"]
         if on_sale:
             return "available" if max(st.total_remaining for st in on_sale) >= pricing.FEW_LEFT else "few_left"
-        if any(st.status == "not_yet_on_sale" and st.total_remaining for st in states):
+        if any(st.status == "not_yet_on_sale" for st in states):
             return "not_yet_on_sale"
-        # a session all sold before its sale opens is as sold out as one sold after
-        if any(st.status in ("sold_out", "not_yet_on_sale") for st in states):
+        if any(st.status == "sold_out" for st in states):  # a session all sold before its sale opens too
             return "sold_out"
         return "sales_closed"
 
@@ -537,7 +552,7 @@ def next_to_book(states: list[SessionState]) -> SessionState:
     soonest whose sale is still to open with tickets left, else the soonest. A session whose every seat went before
     its sale opens (all pre-sold) is nothing to wait for."""
     on_sale = [st for st in states if st.status == "on_sale"]
-    coming = [st for st in states if st.status == "not_yet_on_sale" and st.total_remaining]
+    coming = [st for st in states if st.status == "not_yet_on_sale"]
     return (on_sale or coming or states)[0]
 
 

@@ -174,7 +174,7 @@ async def test_the_next_session_is_one_a_user_can_book_not_one_sold_before_its_s
         only = {"query": "Northern Lights", "date_from": day, "date_to": day}
         (alone,) = (await ok(c, "tickets_search_events", only))["events"]
     first, *later = event["sessions"]
-    assert first["status"] == "not_yet_on_sale" and first["remaining"] == 0  # the trap is still in the fixtures
+    assert first["remaining"] == 0 and first["sales_open_at"] > "2026-11-25"  # the trap is still in the fixtures
     bookable = next(s for s in later if s["status"] == "not_yet_on_sale" and s["remaining"])
     assert hit["next_session_id"] == bookable["id"] != first["id"]
     assert hit["next_session_at"] == bookable["starts_at"]
@@ -224,3 +224,20 @@ async def test_day_words_in_the_query_filter_by_date_and_are_not_matched_against
     assert today["events"] and all(e["next_session_at"][:10] == "2026-11-30" for e in today["events"])
     assert ink == {"Moving Water: Ink Painting Today / 流水：当代水墨"}
     assert weekend["events"] and all(e["next_session_at"][:10] == "2026-11-29" for e in weekend["events"])  # Sunday
+
+
+async def test_a_session_sold_before_its_sale_opens_is_sold_out_and_a_hold_names_a_session_with_tickets(
+    tickets: TicketsEnv,
+) -> None:
+    """Northern Lights' first session was listed 'not yet on sale' with 0 left, and a hold said to come back when
+    sales open, for seats that were all sold already: it is sold out, and the refusal names a session to book."""
+    async with Client(tickets.server) as c:
+        (hit,) = (await ok(c, "tickets_search_events", {"query": "Northern Lights"}))["events"]
+        event = await ok(c, "tickets_get_event", {"event_id": hit["id"]})
+        first, *later = event["sessions"]
+        hold = {"session_id": first["id"], "tier": first["tiers"][0]["code"], "quantity": 1}
+        refused = await err(c, "tickets_hold_seats", hold)
+    assert first["remaining"] == 0 and first["status"] == "sold_out"
+    bookable = next(s for s in later if s["remaining"])
+    assert "sold out" in refused and "go on sale" not in refused
+    assert f"session_id='{bookable['id']}'" in refused
