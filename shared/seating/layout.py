@@ -92,6 +92,8 @@ class RowPlan:
     usable: dict[str, tuple[tuple[SeatInfo, ...], tuple[bool, ...]]] = field(default_factory=dict)
     """tier -> the seats a request of that tier may get here (no wheelchair spaces), each with whether it sits right
     beside the one before it in the row with no unusable seat or aisle between: a window's run, worked out once."""
+    section_rows: list[RowPlan] = field(default_factory=list, repr=False, compare=False)
+    """Standing sections only: every row of the section, where a wheelchair space's companions may stand."""
 
     @property
     def bound(self) -> Score:
@@ -269,11 +271,18 @@ class CompiledLayout:
         plan: RowPlan, tier: str, quantity: int, unavailable: Container[str], wheelchair: bool
     ) -> Iterator[tuple[Score, list[SeatInfo]]]:
         """Every free window of ``quantity`` seats in this row that a request may get, with its score."""
-        if plan.section.standing:
+        if plan.section.standing:  # any free places; wheelchair spaces only to a wheelchair request, one each
+            free = [s for s in plan.seats if s.tier == tier and s.seat_id not in unavailable]
+            plain = [s for s in free if not s.accessible]
             if not wheelchair:
-                free = [s for s in plan.seats if s.tier == tier and s.seat_id not in unavailable]
-                if len(free) >= quantity:
-                    yield plan.bound, free[:quantity]
+                if len(plain) >= quantity:
+                    yield plan.bound, plain[:quantity]
+                return
+            space = next((s for s in free if s.accessible), None)
+            others = [s for p in plan.section_rows for s in p.seats if s.tier == tier and s.seat_id not in unavailable]
+            companions = [s for s in others if not s.accessible][: quantity - 1]
+            if space is not None and len(companions) == quantity - 1:
+                yield plan.bound, [space, *companions]
             return
         if wheelchair:  # one space of the tier with companions of any tier: worked out per request (rare)
             seats, beside_last = _runs(plan.seats, tier, wheelchair=True)
@@ -318,7 +327,9 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
                 legacy = legacy_seat_id_of(former, row.label, seat.number)
                 if section.standing:
                     sid = place_id_of(section.code, place)
-                    label = f"{section.name}, place {place}"
+                    label = f"{section.name}, place {place}" + (
+                        " (wheelchair space)" if seat.kind == "accessible" else ""
+                    )
                 else:
                     sid = seat_id_of(section.code, row.label, seat.number)
                     what = "wheelchair space" if seat.kind == "accessible" else "seat"
@@ -361,6 +372,9 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
                     section_index=section_index,
                 )
             )
+    for plan in out.rows:
+        if plan.section.standing:
+            plan.section_rows = [p for p in out.rows if p.section is plan.section]
     for sid in out.seats:
         out.aliases.pop(sid, None)  # an id of today never means another seat
     for index, plan in enumerate(out.rows):

@@ -297,6 +297,48 @@ def test_wheelchair_spaces_only_when_asked_and_then_with_companions_beside_them(
     assert LAYOUT.best_available("VIP", 2, set(), wheelchair=True) == [], "no VIP spaces"
 
 
+def test_a_standing_wheelchair_space_goes_to_a_wheelchair_request_with_places_of_its_section() -> None:
+    """A club floor or a timed entry has wheelchair spaces at the back: a wheelchair request found nothing there and
+    a plain one could take them. Now it gets one space plus quantity - 1 other places of the section, anywhere in
+    it, and a plain request never a space."""
+    floor = compile_layout(
+        "club",
+        SeatLayout(
+            sections=[
+                LayoutSection(
+                    code="GA",
+                    name="Floor",
+                    standing=True,
+                    rows=[
+                        LayoutRow(
+                            label=str(r),
+                            seats=[
+                                LayoutSeat(
+                                    number=n, x=n, tier="GA", kind="accessible" if r == 2 and n > 1 else "standard"
+                                )
+                                for n in (1, 2, 3)
+                            ],
+                        )
+                        for r in (1, 2)
+                    ],
+                )
+            ]
+        ),
+    )
+    spaces = {"GA-PLACE5", "GA-PLACE6"}
+    assert floor.wheelchair_tiers == ["GA"] and all(floor.seats[s].accessible for s in spaces)
+    assert floor.seats["GA-PLACE5"].label == "Floor, place 5 (wheelchair space)"
+    front = {"GA-PLACE1", "GA-PLACE2", "GA-PLACE3"}
+    assert [s.seat_id for s in floor.best_available("GA", 1, front)] == ["GA-PLACE4"]
+    assert floor.best_available("GA", 2, front) == []  # only the spaces are left beside it
+    two = floor.best_available("GA", 2, set(), wheelchair=True)
+    assert [s.accessible for s in two] == [True, False] and two[0].seat_id in spaces
+    # the back row's other place taken: the companion stands in the front row of the same floor
+    apart = floor.best_available("GA", 2, {"GA-PLACE4"}, wheelchair=True)
+    assert apart[0].seat_id in spaces and apart[1].seat_id in front
+    assert floor.best_available("GA", 2, spaces, wheelchair=True) == []  # no space left: nothing
+
+
 def test_a_wheelchair_space_and_a_companion_seat_are_held_together(db: tuple[Engine, SeatingEngine]) -> None:
     engine, seating = db
     with session_scope(engine) as s:

@@ -27,7 +27,12 @@ def on_sale(env: TicketsEnv, *, venue: str = "", tier_with_spaces: bool = False,
         if (venue and event.venue_id != venue) or event.real_name or st.rec.starts_at - svc.now() < timedelta(min_days):
             continue
         layout = svc.inventory.layout(event)
-        tiers = layout.wheelchair_tiers if tier_with_spaces else [t for t in layout.tiers if t != "STANDING"]
+        standing = {s.tier for s in layout.seats.values() if s.standing}  # their spaces come with no seat beside
+        tiers = (
+            [t for t in layout.wheelchair_tiers if t not in standing]
+            if tier_with_spaces
+            else [t for t in layout.tiers if t != "STANDING"]
+        )
         for tier in tiers:
             if st.remaining.get(tier, 0) >= 8:
                 return Pick(event, st.rec, tier)
@@ -243,3 +248,32 @@ async def test_best_available_says_when_it_could_only_find_scattered_seats(ticke
     assert layout.together([row[1].seat_id, row[0].seat_id])  # in any order
     assert not layout.together([row[0].seat_id, row[2].seat_id])  # a seat between
     assert not layout.together([row[0].seat_id, other_row[0].seat_id])
+
+
+async def test_a_wheelchair_user_gets_a_space_on_a_standing_floor_with_companions_of_that_floor(
+    tickets: TicketsEnv,
+) -> None:
+    """A club's standing floor and a gallery's timed entry have wheelchair spaces at the back: a wheelchair request
+    found nothing there. It gets one space, labelled so, and the other places on the same floor."""
+    svc = tickets.service
+    p = next(
+        Pick(svc.catalog.events[st.rec.event_id], st.rec, tier)
+        for st in session_states(tickets).get("on_sale", [])
+        if not svc.catalog.events[st.rec.event_id].real_name
+        for layout in [svc.inventory.layout(svc.catalog.events[st.rec.event_id])]
+        for tier in layout.wheelchair_tiers
+        if all(s.standing for s in layout.seats.values() if s.tier == tier)
+        and st.remaining.get(tier, 0) >= 3
+        and any(
+            s.accessible and s.tier == tier
+            for s in layout.seats.values()
+            if s.seat_id not in taken_now(tickets, st.rec.id)
+        )
+    )
+    layout = svc.inventory.layout(p.event)
+    async with Client(tickets.server) as c:
+        args = {"session_id": p.session.id, "tier": p.tier, "quantity": 3, "wheelchair": True}
+        hold = await ok(c, "tickets_hold_seats", args)
+    seats = [layout.seats[s["seat_id"]] for s in hold["seats"]]
+    assert [s.accessible for s in seats] == [True, False, False] and len({s.section for s in seats}) == 1
+    assert all(("wheelchair space" in h["label"]) == h["accessible"] for h in hold["seats"])
