@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from datetime import date, time, timedelta
 
 CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+EVENING = time(17, 0)
+"""Where 'tonight' ('this evening', '今晚', 'tänä iltana') starts when no time is given, in every vertical: the evening
+shows and screenings, not the afternoon matinee."""
 
 
 def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
-from shared.dates import read_day, read_time_of_day
+from shared.dates import EVENING, read_day, read_time_of_day
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
@@ -83,8 +83,6 @@ DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1, "后天": 2}
 DAY_WORDS.update({"tänään": 0, "tanaan": 0, "huomenna": 1, "ylihuomenna": 2})  # in Finnish
 EVENING_WORDS = {"tonight", "this evening", "今晚", "今天晚上", "tänä iltana", "tana iltana", "tänään illalla"}
 """Today's evening: 'tonight' at noon is not the 14:00 matinee, so these read as today from ``EVENING``."""
-EVENING = time(17, 0)
-"""Where an evening starts when the user says 'tonight' without a time (cinemas' evening prices start at 17 too)."""
 WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() counts
     ("monday", "mon", "maanantai", "周一", "星期一", "礼拜一"),
     ("tuesday", "tue", "tiistai", "周二", "星期二", "礼拜二"),

@@ -11,12 +11,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
+from shared.dates import EVENING
 from shared.text import fold
 
 from .index import Window
-
-EVENING = time(17, 0)
-"""When 'tonight' starts: the evening shows (18:00–21:00), not the 14:00 matinee."""
 
 WEEKEND = "weekend"
 PHRASES: dict[str, tuple[int | str, bool]] = {
