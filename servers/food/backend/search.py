@@ -557,7 +557,7 @@ class Index:
     # ----- the query -----------------------------------------------------------------------------
     def split(self, query: str) -> list[str]:
         """The query cut into parts at the longest phrases the catalog knows; unknown Chinese runs stay whole."""
-        toks = tokens(query)
+        toks = [piece for tok in tokens(query) for piece in self._pieces(tok)]
         parts: list[str] = []
         pending: list[str] = []  # Chinese characters that start no known phrase
         i = 0
@@ -579,6 +579,13 @@ class Index:
         if pending:
             parts.append("".join(pending))
         return parts
+
+    def _pieces(self, tok: str) -> list[str]:
+        """A hyphenated query word as its words when the catalog writes them apart: 'burger-king' found nothing
+        while every name says 'Burger King'. A word the catalog itself hyphenates stays whole."""
+        if "-" not in tok or (tok,) in self.phrases or self._name_texts.holding(tok) or self._dish_texts.holding(tok):
+            return [tok]
+        return [piece for piece in tok.split("-") if piece] or [tok]
 
     def cuisines_named(self, literal: str) -> frozenset[str]:
         """The cuisines a query part names: a label or synonym, or words of one ('tea' → tea, bubble tea; not

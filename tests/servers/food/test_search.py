@@ -262,3 +262,15 @@ async def test_a_query_that_asks_for_nothing_in_particular_lists_everything_near
     assert vague["page"]["total"] == anything["page"]["total"]
     assert [r["id"] for r in vague["restaurants"]] == [r["id"] for r in anything["restaurants"]]
     assert "every restaurant" in vague["note"]
+
+
+async def test_a_hyphen_typed_between_words_matches_the_name_written_apart(food: FoodEnv) -> None:
+    """'Burger-King' found nothing while every Burger King says it with a space; a word the catalog itself writes
+    with a hyphen is still found whole."""
+    async with Client(food.server) as c:
+        spaced = await everything(c, {"query": "Burger King"})
+        hyphen = await everything(c, {"query": "Burger-King"})
+        glued = await everything(c, {"query": "Pikku-Jaskan grilli"})
+    kings = {r["id"] for r in spaced if r["name"] == "Burger King"}
+    assert kings and kings <= {r["id"] for r in hyphen}, [r["name"] for r in hyphen]
+    assert "Pikku-Jaskan Grilli" in {r["name"] for r in glued}, [r["name"] for r in glued]
