@@ -93,6 +93,15 @@ class Coupons:
                 return f"Coupon {coupon.code} was already used {times} time(s), its limit."
         return ""
 
+    def remedy(self, coupon: Coupon, rest: RestaurantRec, subtotal: int) -> str:
+        """What the user can do about ``problem``'s refusal: only a short subtotal or another restaurant's cart is
+        mended by changing the cart; a coupon used up or out of its dates is not ('Adjust the cart' sent the model
+        to change a cart that could never qualify)."""
+        drop = "order without it (food_update_cart(coupon_code='none') removes it from the cart)"
+        if (coupon.restaurant_id and coupon.restaurant_id != rest.id) or subtotal < coupon.min_subtotal_minor:
+            return f"Change the cart so it qualifies, or {drop}."
+        return f"It cannot apply to this order: {drop}, or use another of the cart's coupon options."
+
     def options(
         self,
         session: Session,

@@ -433,8 +433,8 @@ class FoodService:
                 why = self.coupons.problem(session, user_id, coupon, rest, subtotal, now)
                 if why:
                     problems.append(
-                        why + " It is not applied, and the cart cannot be ordered with it: change the cart so it "
-                        "qualifies, or remove it with food_update_cart(coupon_code='none')."
+                        f"{why} It is not applied, and the cart cannot be ordered with it. "
+                        + self.coupons.remedy(coupon, rest, subtotal)
                     )
                     coupon = None
             if distance > rest.delivery.radius_m:
@@ -531,7 +531,7 @@ class FoodService:
                     subtotal = priced.cart.bill.items_subtotal.amount_minor if priced.cart.bill else 0
                     why = self.coupons.problem(session, user_id, coupon, priced.rest, subtotal, self.now())
                     if why:
-                        raise ConflictError(why, "Adjust the cart, or order without this coupon.")
+                        raise ConflictError(why, self.coupons.remedy(coupon, priced.rest, subtotal))
                     row.coupon_code = coupon.code
             row.lines = lines
             row.restaurant_id = restaurant_id if lines else ""

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from servers.food.backend.models import OrderRow
 from tests.servers.food.conftest import FoodEnv
-from tests.servers.food.helpers import fill_cart, ok
+from tests.servers.food.helpers import err, fill_cart, ok
 
 
 def by_code(cart: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -90,3 +90,16 @@ async def test_a_coupon_the_cart_no_longer_qualifies_for_says_how_to_drop_it(foo
         )
     problem = next(p for p in smaller["problems"] if "WELCOME5" in p)
     assert not smaller["can_order"] and "coupon_code='none'" in problem
+
+
+async def test_a_used_up_coupon_is_refused_with_a_way_out_that_works(food: FoodEnv) -> None:
+    """Applying a one-use coupon again said 'Adjust the cart', which no cart can: it says to order without it."""
+    async with Client(food.server) as c:
+        await fill_cart(c, min_total_minor=2500)
+        await ok(c, "food_update_cart", {"coupon_code": "HELLO20"})
+        quote = await ok(c, "food_place_order", {})
+        await ok(c, "food_place_order", {"confirmation_token": quote["quote"]["confirmation_token"]})
+        await fill_cart(c, min_total_minor=2500)
+        text = await err(c, "food_update_cart", {"coupon_code": "HELLO20"})
+    assert "already used" in text and "Adjust the cart" not in text, text
+    assert "cannot apply to this order" in text and "coupon_code='none'" in text, text
