@@ -15,6 +15,9 @@ CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 EVENING = time(17, 0)
 """Where 'tonight' ('this evening', '今晚', 'tänä iltana') starts when no time is given, in every vertical: the evening
 shows and screenings, not the afternoon matinee."""
+EVENING_WORDS = ("tonight", "this evening", "tänä iltana", "tänään illalla", "今晚", "今天晚上")
+"""The ways of saying this evening that every vertical reads as today from ``EVENING`` (as typed; a vertical folding
+its input folds these too)."""
 
 
 def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:

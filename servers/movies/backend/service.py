@@ -24,7 +24,7 @@ from sqlmodel import Session
 from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
-from shared.dates import EVENING, read_day, read_time_of_day
+from shared.dates import EVENING, EVENING_WORDS, read_day, read_time_of_day
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
@@ -81,8 +81,9 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
 }
 DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1, "后天": 2}
 DAY_WORDS.update({"tänään": 0, "tanaan": 0, "huomenna": 1, "ylihuomenna": 2})  # in Finnish
-EVENING_WORDS = {"tonight", "this evening", "今晚", "今天晚上", "tänä iltana", "tana iltana", "tänään illalla"}
-"""Today's evening: 'tonight' at noon is not the 14:00 matinee, so these read as today from ``EVENING``."""
+EVENING_DAYS = {said: 0 for word in EVENING_WORDS for said in (word, fold(word))}
+"""Today's evening, as typed or without accents: 'tonight' at noon is not the 14:00 matinee, so these read as today
+from ``EVENING``."""
 WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() counts
     ("monday", "mon", "maanantai", "周一", "星期一", "礼拜一"),
     ("tuesday", "tue", "tiistai", "周二", "星期二", "礼拜二"),
@@ -487,7 +488,7 @@ class MoviesService:
         today = local(now).date()
         weekdays = {word: (k - today.weekday()) % 7 for k, words in enumerate(WEEKDAY_WORDS) for word in words}
         try:
-            day = read_day(value, today, DAY_WORDS | dict.fromkeys(EVENING_WORDS, 0) | weekdays)
+            day = read_day(value, today, DAY_WORDS | EVENING_DAYS | weekdays)
         except ValueError as exc:
             raise InvalidInputError(
                 f"date {shown(value)} is not a date.",
@@ -652,7 +653,7 @@ def _query_words(query: str) -> list[tuple[str, ...]]:
 
 def _is_evening(day: str) -> bool:
     """The day was said as this evening ('tonight', '今晚', 'tänä iltana'), read as ``read_day`` reads words."""
-    return " ".join(day.strip().lower().split()) in EVENING_WORDS
+    return " ".join(day.strip().lower().split()) in EVENING_DAYS
 
 
 def _words_in(needle: str, text: str) -> bool:

@@ -48,6 +48,14 @@ FILLERS = frozenset({"ticket", "tickets", "lippu", "liput", "show", "shows", "ev
 """Words for what every event here is ('Peer Gynt tickets', 'a family show', '吉赛尔 门票'): no title holds them,
 so requiring them would find nothing."""
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def as_words(phrase: str) -> str:
+    """A regular expression finding ``phrase`` as whole words ('today' not in 'todays'); Chinese, written without
+    spaces, anywhere."""
+    return re.escape(phrase) if CJK.search(phrase) else rf"(?<!\w){re.escape(phrase)}(?!\w)"
+
+
 SCRIPT_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -214,9 +222,9 @@ class EventIndex:
         score = self.query_score(query)
         if score is None:
             return False
-        pattern = re.escape(phrase) if CJK.search(phrase) else rf"(?<!\w){re.escape(phrase)}(?!\w)"
+        pattern = re.compile(as_words(phrase))
         texts = (fold(self.catalog.search_text[self.event_ids[i]]) for i in np.flatnonzero(score).tolist())
-        return any(re.search(pattern, text) for text in texts)
+        return any(pattern.search(text) for text in texts)
 
     # ----- sessions ---------------------------------------------------------------------------------
     def _slice(self, window: Window) -> tuple[int, int]:

@@ -11,15 +11,15 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
-from shared.dates import EVENING
+from shared.dates import EVENING, EVENING_WORDS
 from shared.text import fold
 
-from .index import Window
+from .index import Window, as_words
 
 WEEKEND = "weekend"
 PHRASES: dict[str, tuple[int | str, bool]] = {
     **dict.fromkeys(["today", "tanaan", "今天", "今日"], (0, False)),
-    **dict.fromkeys(["tonight", "this evening", "tana iltana", "tanaan illalla", "今晚", "今天晚上"], (0, True)),
+    **dict.fromkeys(map(fold, EVENING_WORDS), (0, True)),
     **dict.fromkeys(["tomorrow", "huomenna", "明天"], (1, False)),
     **dict.fromkeys(["tomorrow night", "tomorrow evening", "huomenna illalla", "明晚", "明天晚上"], (1, True)),
     **dict.fromkeys(
@@ -29,12 +29,8 @@ PHRASES: dict[str, tuple[int | str, bool]] = {
 }
 """Each phrase (folded: 'tänään' is 'tanaan') → days from today (or the weekend) and whether it means the evening."""
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _PATTERN = re.compile(
-    "|".join(
-        re.escape(p) if _CJK.search(p) else rf"(?<!\w){re.escape(p)}(?!\w)"
-        for p in sorted(PHRASES, key=len, reverse=True)  # 'tomorrow night' before 'tomorrow'
-    )
+    "|".join(as_words(p) for p in sorted(PHRASES, key=len, reverse=True))  # 'tomorrow night' before 'tomorrow'
 )
 
 
