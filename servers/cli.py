@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -42,18 +43,24 @@ UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def verticals() -> dict[str, Vertical]:
-    """Every package under servers/ whose ``__main__`` offers ``vertical()``."""
+    """Every package under servers/ whose ``__main__`` offers ``vertical()``.
+
+    A package without a ``__main__.py`` is passed over unimported: importing ``servers.demos`` (the MCP client,
+    the account's database layer) only to find it serves nothing cost every ``serve <vertical>`` a fifth of a
+    second before ``initialize`` could be answered."""
     found: dict[str, Vertical] = {}
     for info in pkgutil.iter_modules(servers.__path__):
-        if not info.ispkg:
-            continue
-        try:
-            module = importlib.import_module(f"servers.{info.name}.__main__")
-        except ModuleNotFoundError:
-            continue
-        if hasattr(module, "vertical"):
-            found[info.name] = module.vertical()
+        if info.ispkg and (vertical := vertical_named(info.name)) is not None:
+            found[info.name] = vertical
     return found
+
+
+def vertical_named(name: str) -> Vertical | None:
+    """The vertical ``servers/<name>/__main__.py`` offers, importing that one package only; None if it is none."""
+    if not name.isidentifier() or not any((Path(root) / name / "__main__.py").is_file() for root in servers.__path__):
+        return None
+    module = importlib.import_module(f"servers.{name}.__main__")
+    return module.vertical() if hasattr(module, "vertical") else None
 
 
 def out(line: str) -> None:
@@ -244,7 +251,6 @@ def revision_command(message: str) -> None:
     """Autogenerate the next revision from the difference between head and every table this checkout declares,
     on a scratch SQLite database (PostgreSQL sees the same tables; tests/shared/test_migrations.py checks both)."""
     import tempfile
-    from pathlib import Path
 
     from shared import migrations
     from shared.account.models import AccountTable
@@ -359,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 def serve_flags_fit(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> None:
     """``serve``'s own flags: the vertical must be one of ours, and with one its flags go after it (before it they
     were dropped, and the server ran on stdio with no word); all four need four ports from --port."""
-    if ns.vertical and ns.vertical not in verticals():
+    if ns.vertical and vertical_named(ns.vertical) is None:
         parser.error(f"serve: no server {ns.vertical!r}; pass one of {', '.join(ORDER)}, or none for all four")
     if ns.vertical and (ns.host is not None or ns.port is not None or ns.stateless):
         parser.error(f"serve: with one server its flags go after it, e.g. `lifestyle-mcp serve {ns.vertical} "
@@ -373,7 +379,9 @@ def serve_flags_fit(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> 
 
 def dispatch(ns: argparse.Namespace) -> None:
     if ns.command == "serve" and ns.vertical:
-        run_vertical(verticals()[ns.vertical], ns.rest)
+        chosen = vertical_named(ns.vertical)
+        assert chosen is not None, "serve_flags_fit refused it"
+        run_vertical(chosen, ns.rest)
     elif ns.command == "serve":
         resume_after_launch()
         serve_command(ns)

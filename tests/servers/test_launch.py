@@ -41,3 +41,19 @@ def test_a_stdio_server_registers_its_tools_without_importing_its_provider_stack
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_serving_one_vertical_imports_that_vertical_only() -> None:
+    """``lifestyle-mcp serve nav`` looked for verticals by importing every package under servers/, so the demos'
+    package (the MCP client, the account's database layer: SQLAlchemy) was imported before ``initialize``."""
+    code = (
+        "import atexit, sys\n"
+        "watched = ('servers.demos', 'servers.food', 'servers.tickets', 'servers.movies', 'sqlalchemy', 'fastapi')\n"
+        "atexit.register(lambda: print('imported', sorted(m for m in watched if m in sys.modules), file=sys.stderr))\n"
+        "from servers.cli import main\n"
+        "main(['serve', 'nav', '--help'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "usage" in done.stdout  # nav's own options were reached
+    assert done.stderr.strip().splitlines()[-1] == "imported []", done.stderr
