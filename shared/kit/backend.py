@@ -10,14 +10,14 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -33,6 +33,44 @@ from shared.kit.faults import install_faults
 from shared.kit.hygiene import RequestHygiene, brief_step
 from shared.kit.settings import IN_PROCESS_HOST, LOOPBACK_HOSTS, Settings
 from shared.kit.signing import ServiceKey
+
+Q = TypeVar("Q", bound=BaseModel)
+
+
+class QueryModel(Generic[Q]):
+    """A route's query string read as one model in one validation, its parameters still listed in the API document.
+
+    FastAPI reads declared query parameters one at a time and looks at each one's annotation again on every request
+    (sequence or not, model or not): 80 µs of a search route's 13 here, a third of what the provider adds to an
+    in-process call. Validating the whole query string with the model is one call into pydantic-core. The route
+    takes ``Annotated[TheModel, query.depends]`` and passes ``openapi_extra=query.openapi``, so the OpenAPI document
+    (the API reference, and what tests/fuzz generates requests from) lists every parameter as before. An invalid
+    value is the same 422 as FastAPI's (``loc`` ``("query", name)``). The model must be flat: scalars and Literals.
+    """
+
+    def __init__(self, model: type[Q]) -> None:
+        self.model = model
+        schema = model.model_json_schema()
+        if "$defs" in schema:
+            raise TypeError(f"{model.__name__}: a query model takes scalars and Literals only")
+        required = set(schema.get("required", ()))
+        self.openapi: dict[str, Any] = {
+            "parameters": [
+                {"name": name, "in": "query", "required": name in required, "schema": field}
+                | ({"description": field["description"]} if "description" in field else {})
+                for name, field in schema["properties"].items()
+            ]
+        }
+
+        async def read(request: Request) -> Q:  # async: FastAPI would run a plain function in a worker thread
+            try:
+                return model.model_validate(request.query_params)
+            except ValidationError as exc:
+                raise RequestValidationError(
+                    [{**err, "loc": ("query", *err["loc"])} for err in exc.errors(include_url=False)]
+                ) from None
+
+        self.depends: Any = Depends(read)
 
 
 def json_response(model: BaseModel) -> Response:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
-from shared.kit.backend import IfNoneMatch, provider_app
+from shared.kit.backend import IfNoneMatch, QueryModel, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.food import (
     CancelOrder,
@@ -40,6 +41,23 @@ from .orders import OrderDesk
 from .service import FoodService
 
 
+class RestaurantQuery(BaseModel):
+    """``GET /restaurants``: what to look for and where (``FoodService.search`` reads each)."""
+
+    query: str = ""
+    address_id: str = ""
+    lat: float = Field(0, ge=-90, le=90)
+    lng: float = Field(0, ge=-180, le=180)
+    open_now: bool = False
+    sort: SortKey = "relevance"
+    limit: int = Field(10, ge=1, le=50)
+    cursor: str = ""
+    max_min_order_minor: int = Field(0, ge=0)
+
+
+RESTAURANT_QUERY = QueryModel(RestaurantQuery)
+
+
 def prepare(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
     """The sandbox with the food tables created and, on first run, seeded."""
     return prepare_vertical(settings, "food", FoodTable.metadata, seed.is_seeded, seed.seed, engine=engine)
@@ -61,37 +79,12 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     # In process, the kit's client revalidates the catalog answers it keeps against this (see ReadCache).
     app.state.current_etag = svc.reads.etag
 
-    @app.get("/restaurants", tags=["catalog"], response_model=RestaurantPage)
+    @app.get("/restaurants", tags=["catalog"], response_model=RestaurantPage, openapi_extra=RESTAURANT_QUERY.openapi)
     async def search_restaurants(
-        user: Caller,
-        if_none_match: IfNoneMatch = None,
-        query: str = "",
-        address_id: str = "",
-        lat: Annotated[float, Query(ge=-90, le=90)] = 0,
-        lng: Annotated[float, Query(ge=-180, le=180)] = 0,
-        open_now: bool = False,
-        sort: SortKey = "relevance",
-        limit: Annotated[int, Query(ge=1, le=50)] = 10,
-        cursor: str = "",
-        max_min_order_minor: Annotated[int, Query(ge=0)] = 0,
+        user: Caller, q: Annotated[RestaurantQuery, RESTAURANT_QUERY.depends], if_none_match: IfNoneMatch = None
     ) -> Response:
-        key = ("search", user, query, address_id, lat, lng, open_now, sort, limit, cursor, max_min_order_minor)
-        return svc.reads.respond(
-            key,
-            lambda: svc.search(
-                user,
-                query=query,
-                address_id=address_id,
-                lat=lat,
-                lng=lng,
-                open_now=open_now,
-                sort=sort,
-                limit=limit,
-                cursor=cursor,
-                max_min_order_minor=max_min_order_minor,
-            ),
-            if_none_match,
-        )
+        asked = dict(q)
+        return svc.reads.respond(("search", user, *asked.values()), lambda: svc.search(user, **asked), if_none_match)
 
     @app.get("/restaurants/{restaurant_id}", tags=["catalog"], response_model=RestaurantDetail)
     async def get_restaurant(

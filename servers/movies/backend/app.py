@@ -10,12 +10,13 @@ import logging
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
-from shared.kit.backend import json_response, provider_app
+from shared.kit.backend import QueryModel, json_response, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.movies import (
     CinemaPage,
@@ -45,6 +46,27 @@ from .orders import OrderDesk
 from .service import MoviesService
 
 log = logging.getLogger(__name__)
+
+
+class ShowtimeQuery(BaseModel):
+    """``GET /showtimes``: which showtimes (``MoviesService.find_showtimes`` reads each)."""
+
+    movie_id: str = ""
+    cinema_id: str = ""
+    date: str = ""
+    address: str = ""
+    lat: float = Field(0, ge=-90, le=90)
+    lng: float = Field(0, ge=-180, le=180)
+    format: FormatFilter = "any"
+    language: str = ""
+    time_from: str = ""
+    time_to: str = ""
+    sort: ShowtimeSort = "auto"
+    limit: int = Field(10, ge=1, le=20)
+    cursor: str = ""
+
+
+SHOWTIME_QUERY = QueryModel(ShowtimeQuery)
 
 
 def prepare(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
@@ -95,40 +117,9 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     ) -> Response:
         return json_response(svc.search_cinemas(user, address=address, lat=lat, lng=lng, limit=limit, cursor=cursor))
 
-    @app.get("/showtimes", tags=["catalog"], response_model=ShowtimePage)
-    async def find_showtimes(
-        user: Caller,
-        movie_id: str = "",
-        cinema_id: str = "",
-        date: str = "",
-        address: str = "",
-        lat: Annotated[float, Query(ge=-90, le=90)] = 0,
-        lng: Annotated[float, Query(ge=-180, le=180)] = 0,
-        format: FormatFilter = "any",
-        language: str = "",
-        time_from: str = "",
-        time_to: str = "",
-        sort: ShowtimeSort = "auto",
-        limit: Annotated[int, Query(ge=1, le=20)] = 10,
-        cursor: str = "",
-    ) -> Response:
-        page = svc.find_showtimes(
-            user,
-            movie_id=movie_id,
-            cinema_id=cinema_id,
-            date=date,
-            address=address,
-            lat=lat,
-            lng=lng,
-            format=format,
-            language=language,
-            time_from=time_from,
-            time_to=time_to,
-            sort=sort,
-            limit=limit,
-            cursor=cursor,
-        )
-        return json_response(page)
+    @app.get("/showtimes", tags=["catalog"], response_model=ShowtimePage, openapi_extra=SHOWTIME_QUERY.openapi)
+    async def find_showtimes(user: Caller, q: Annotated[ShowtimeQuery, SHOWTIME_QUERY.depends]) -> Response:
+        return json_response(svc.find_showtimes(user, **dict(q)))
 
     @app.get("/showtimes/{showtime_id}/seatmap", tags=["seats"], response_model=MovieSeatMap)
     async def seat_map(user: Caller, showtime_id: str) -> Response:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -17,7 +18,7 @@ from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
 from shared.geo import require_in_city
 from shared.growth import tiles
-from shared.kit.backend import json_response, provider_app
+from shared.kit.backend import QueryModel, json_response, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import (
@@ -43,6 +44,18 @@ from .service import NavService
 from .streets import streets_router
 from .tiled import TiledRouter
 from .transit import Transit
+
+
+class GeocodeQuery(BaseModel):
+    """``GET /geocode``: what to find, how many, and near where."""
+
+    query: str = Field("", description=f"Address, place name or category; at most {MAX_QUERY} characters.")
+    limit: int = Field(5, ge=1, le=10)
+    near_lat: float = Field(0, ge=-90, le=90)
+    near_lng: float = Field(0, ge=-180, le=180)
+
+
+GEOCODE_QUERY = QueryModel(GeocodeQuery)
 
 
 def prepare(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
@@ -73,22 +86,18 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
     )
     app.state.service = svc
 
-    @app.get("/geocode", tags=["geo"], response_model=GeocodeResult)
+    @app.get("/geocode", tags=["geo"], response_model=GeocodeResult, openapi_extra=GEOCODE_QUERY.openapi)
     async def geocode(  # async: a lookup in memory; a worker thread and back cost more than it (shared.kit.backend)
-        user: Caller,
-        query: Annotated[
-            str, Query(description=f"Address, place name or category; at most {MAX_QUERY} characters.")
-        ] = "",
-        limit: Annotated[int, Query(ge=1, le=10)] = 5,
-        near_lat: Annotated[float, Query(ge=-90, le=90)] = 0,
-        near_lng: Annotated[float, Query(ge=-180, le=180)] = 0,
+        user: Caller, q: Annotated[GeocodeQuery, GEOCODE_QUERY.depends]
     ) -> Response:
         near = (
-            require_in_city(GeoPoint(lat=near_lat, lng=near_lng), "near_lat/near_lng", instead="0 and 0 for no bias")
-            if (near_lat or near_lng)
+            require_in_city(
+                GeoPoint(lat=q.near_lat, lng=q.near_lng), "near_lat/near_lng", instead="0 and 0 for no bias"
+            )
+            if (q.near_lat or q.near_lng)
             else None
         )
-        return json_response(svc.geocode(query, limit, near, user_id=user))
+        return json_response(svc.geocode(q.query, q.limit, near, user_id=user))
 
     @app.get("/reverse", tags=["geo"])
     def reverse(

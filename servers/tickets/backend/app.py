@@ -11,12 +11,13 @@ import logging
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
-from shared.kit.backend import json_response, provider_app
+from shared.kit.backend import QueryModel, json_response, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.tickets import (
     Attendee,
@@ -49,6 +50,27 @@ from .service import TicketsService
 log = logging.getLogger(__name__)
 
 
+class EventQuery(BaseModel):
+    """``GET /events``: what to look for (``TicketsService.search`` reads each)."""
+
+    query: str = ""
+    category: CategoryFilter = "any"
+    area: str = ""
+    lat: float = Field(0, ge=-90, le=90)
+    lng: float = Field(0, ge=-180, le=180)
+    date_from: str = ""
+    date_to: str = ""
+    time_from: str = ""
+    time_to: str = ""
+    price_min_minor: int = Field(0, ge=0)
+    price_max_minor: int = Field(0, ge=0)
+    limit: int = Field(10, ge=1, le=50)
+    cursor: str = ""
+
+
+EVENT_QUERY = QueryModel(EventQuery)
+
+
 def prepare(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
     """The sandbox with the tickets tables created and, on first run, seeded (the season anchored on the
     week of the sandbox clock's now)."""
@@ -73,38 +95,9 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     )
     app.state.service = svc
 
-    @app.get("/events", tags=["catalog"], response_model=EventPage)
-    async def search_events(
-        query: str = "",
-        category: CategoryFilter = "any",
-        area: str = "",
-        lat: Annotated[float, Query(ge=-90, le=90)] = 0,
-        lng: Annotated[float, Query(ge=-180, le=180)] = 0,
-        date_from: str = "",
-        date_to: str = "",
-        time_from: str = "",
-        time_to: str = "",
-        price_min_minor: Annotated[int, Query(ge=0)] = 0,
-        price_max_minor: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=50)] = 10,
-        cursor: str = "",
-    ) -> Response:
-        page = svc.search(
-            query=query,
-            category=category,
-            area=area,
-            lat=lat,
-            lng=lng,
-            date_from=date_from,
-            date_to=date_to,
-            time_from=time_from,
-            time_to=time_to,
-            price_min_minor=price_min_minor,
-            price_max_minor=price_max_minor,
-            limit=limit,
-            cursor=cursor,
-        )
-        return json_response(page)
+    @app.get("/events", tags=["catalog"], response_model=EventPage, openapi_extra=EVENT_QUERY.openapi)
+    async def search_events(q: Annotated[EventQuery, EVENT_QUERY.depends]) -> Response:
+        return json_response(svc.search(**dict(q)))
 
     @app.get("/events/{event_id}", tags=["catalog"], response_model=EventDetail)
     async def get_event(event_id: str) -> Response:

@@ -8,17 +8,19 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated, Literal
 
 import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
+from pydantic import BaseModel, Field
 
 from shared.account import Sandbox, open_sandbox
 from shared.account.api import Caller
 from shared.account.models import IdempotencyRow
 from shared.errors import ConflictError
-from shared.kit.backend import provider_app
+from shared.kit.backend import QueryModel, provider_app
 from shared.kit.client import IN_PROCESS_BASE
 from shared.kit.db import session_scope
 from shared.kit.signing import AUDIENCE, ISSUER
@@ -128,3 +130,59 @@ async def test_the_account_routes_serve_the_one_wallet_and_address_book(shop: tu
         ledger = (await c.get("/account/wallet")).json()
     assert me["wallet"]["amount_minor"] == 25000 and {a["label"] for a in book} == {"Home", "Work", "Gym"}
     assert ledger["balance"] == me["wallet"] and ledger["entries"][0]["kind"] == "opening"
+
+
+class Search(BaseModel):
+    query: str = Field("", description="Words to find.")
+    kind: Literal["any", "bar"] = "any"
+    limit: int = Field(10, ge=1, le=20)
+    open_now: bool = False
+
+
+SEARCH = QueryModel(Search)
+
+
+@pytest.fixture
+def finder(tmp_path: Path) -> Iterator[FastAPI]:
+    """A provider with one search route whose query string is one model (``QueryModel``)."""
+    settings = sandbox_settings("finder", tmp_path, NOON)
+    sandbox = open_sandbox(settings, engine=fresh_engine(settings))
+    app = provider_app(settings, sandbox, title="finder", description="A test provider.")
+
+    @app.get("/search", openapi_extra=SEARCH.openapi)
+    async def search(user: Caller, q: Annotated[Search, SEARCH.depends]) -> dict[str, object]:
+        return {"user": user, **q.model_dump()}
+
+    yield app
+    sandbox.engine.dispose()
+
+
+async def test_a_query_model_reads_the_query_string_lists_its_parameters_and_refuses_a_bad_one_by_name(
+    finder: FastAPI,
+) -> None:
+    async with http(finder, auth(finder)) as c:
+        found = await c.get("/search", params={"query": "sauna", "limit": 3, "open_now": "true", "other": "x"})
+        defaults = await c.get("/search")
+        bad = await c.get("/search", params={"limit": 0, "kind": "pub"})
+        document = (await c.get("/openapi.json")).json()
+    assert found.json() == {"user": "usr_demo", "query": "sauna", "kind": "any", "limit": 3, "open_now": True}
+    assert defaults.json()["limit"] == 10 and defaults.json()["query"] == ""
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_input"
+    assert "query.limit: Input should be greater than or equal to 1" in bad.json()["message"]
+    assert "query.kind: Input should be 'any' or 'bar'" in bad.json()["message"]
+    listed = {p["name"]: p for p in document["paths"]["/search"]["get"]["parameters"] if p["in"] == "query"}
+    assert list(listed) == ["query", "kind", "limit", "open_now"]
+    assert listed["limit"]["schema"]["minimum"] == 1 and listed["limit"]["schema"]["maximum"] == 20
+    assert listed["kind"]["schema"]["enum"] == ["any", "bar"] and listed["query"]["description"] == "Words to find."
+    assert not any(p["required"] for p in listed.values())
+
+
+def test_a_query_model_takes_flat_models_only() -> None:
+    class Inner(BaseModel):
+        x: int = 0
+
+    class Nested(BaseModel):
+        inner: Inner = Inner()
+
+    with pytest.raises(TypeError, match="scalars and Literals only"):
+        QueryModel(Nested)
