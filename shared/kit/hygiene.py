@@ -24,6 +24,7 @@ may declare a smaller bound in its own ``Field``; the limits here are ceilings.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -172,19 +173,47 @@ def _bounded(name: str, prop: Any, declared: bool) -> Any:
 
 
 # ----- a tool call ----------------------------------------------------------------------------------------
-def check_arguments(schema: dict[str, Any], arguments: dict[str, Any]) -> None:
+def check_arguments(schema: dict[str, Any], arguments: dict[str, Any], tool: str = "This tool") -> None:
     """Refuse the first argument outside ``schema`` (an ``enforced_schema``) or unsafe to pass on.
 
     Raises ``InvalidInputError`` naming the argument. Values the SDK would coerce are judged as it will
     read them: a JSON array sent as a string (Claude Desktop does) is parsed, a number sent as a string
     is compared as a number. Anything of a type the schema does not allow is left to the SDK's
-    validation, which refuses it. Unknown argument names are left alone: the SDK ignores them.
+    validation, which refuses it.
+
+    An argument the tool does not take is refused too, with the nearest name it does take: the SDK drops
+    unknown names, so ``nav_search_places(near='Kamppi')`` searched around the city centre and said nothing,
+    and a model never learnt that its 'near' (or 'radius' for ``radius_m``) had been ignored. Portable schemas
+    cannot say ``additionalProperties: false`` (``shared.kit.schemas``), so it is held here.
     """
     properties = schema.get("properties", {})
+    unknown = [name for name in arguments if name not in properties]
+    if unknown:
+        raise unknown_arguments(tool, unknown, list(properties))
     for name, value in arguments.items():
         prop = properties.get(name)
         if isinstance(prop, dict):
             _check(name, kind_of(name), prop, value)
+
+
+def unknown_arguments(tool: str, unknown: list[str], known: list[str]) -> InvalidInputError:
+    """'nav_search_places takes no argument 'radius' (did you mean 'radius_m'?); …': the nearest known name for each
+    unknown one that resembles one, and every argument the tool takes."""
+    guesses = []
+    for name in unknown[:5]:
+        near = (
+            difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+            or [k for k in known if name.lower() in k or k in name.lower()][:1]
+        )
+        guesses.append(f"{shown(name)} (did you mean '{near[0]}'?)" if near else shown(name))
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    what = "argument" if len(unknown) == 1 else "arguments"
+    takes = f"its arguments are {', '.join(known)}" if known else "it takes no arguments"
+    return InvalidInputError(
+        f"{tool} takes no {what} {', '.join(guesses)}{more}. {UNCHANGED}",
+        f"Call it again with only the arguments it takes ({takes}), as its input schema describes.",
+        field=unknown[0][:ID_MAX],
+    )
 
 
 def _check(path: str, kind: Kind, prop: dict[str, Any], value: Any) -> None:

@@ -111,7 +111,7 @@ class LifestyleServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
         try:
-            check_arguments(self._enforced(name), arguments)
+            check_arguments(self._enforced(name), arguments, name)
         except LifestyleError as exc:  # refused before any tool code ran: nothing changed
             raise ToolError(ERROR_PREFIX + exc.for_model()) from exc
         _GIVEN.set(frozenset(arguments))  # this call's own context: each request runs in its own task

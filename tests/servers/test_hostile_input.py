@@ -203,6 +203,26 @@ async def test_text_within_every_bound_that_still_makes_too_long_a_url_gets_an_e
     assert f"at most {EDGE_URL_MAX:,}" in text and "Send less text" in text
 
 
+async def test_an_argument_a_tool_does_not_take_is_refused_with_the_name_it_takes_and_changes_nothing(
+    untouched: Lifestyle,
+) -> None:
+    """The SDK drops unknown names: ``near='Kamppi'`` searched around the city centre and said nothing of it."""
+    env = untouched
+    before = env.snapshot()
+    async with Client(env.server("nav")) as nav, Client(env.server("food")) as food:
+        text = await refused(nav, "nav_search_places", {"query": "pharmacy", "near": "Kamppi"})
+        assert "takes no argument 'near'" in text and "lat, lng, radius_m" in text, text
+        text = await refused(nav, "nav_search_places", {"query": "pharmacy", "radius": 500})
+        assert "'radius' (did you mean 'radius_m'?)" in text, text
+        text = await refused(food, "food_update_cart", {"restaurant_id": "rst_x", "items": [], "coupon_id": "c"})
+        assert "takes no argument 'coupon_id' (did you mean 'coupon_code'?)" in text, text
+        text = await refused(food, "food_list_addresses", {"user": "usr_other"})
+        assert "it takes no arguments" in text, text
+        for tool in (await food.list_tools()).tools:  # every tool, those that take no arguments too
+            assert "takes no argument 'zz_unknown'" in await refused(food, tool.name, {"zz_unknown": 1})
+    assert env.snapshot() == before
+
+
 async def test_too_many_items_and_out_of_range_numbers_are_refused_before_validation_spends_time_on_them(
     untouched: Lifestyle,
 ) -> None:
