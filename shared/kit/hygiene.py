@@ -187,13 +187,19 @@ def check_arguments(schema: dict[str, Any], arguments: dict[str, Any], tool: str
     cannot say ``additionalProperties: false`` (``shared.kit.schemas``), so it is held here.
     """
     properties = schema.get("properties", {})
-    unknown = [name for name in arguments if name not in properties]
+    passed_over = FILLERS if not properties else frozenset()
+    unknown = [name for name in arguments if name not in properties and name not in passed_over]
     if unknown:
         raise unknown_arguments(tool, unknown, list(properties))
     for name, value in arguments.items():
         prop = properties.get(name)
         if isinstance(prop, dict):
             _check(name, kind_of(name), prop, value)
+
+
+FILLERS = frozenset({"random_string"})
+"""Arguments a client adds by itself to a call of a tool that takes none (Cursor has sent a dummy ``random_string``
+for models that cannot call a tool without arguments): passed over, not refused, as the model did not choose them."""
 
 
 def unknown_arguments(tool: str, unknown: list[str], known: list[str]) -> InvalidInputError:
