@@ -16,7 +16,7 @@ Maneuver = Literal[
     "arrive", "board", "alight", "walk",
 ]  # fmt: skip
 Traffic = Literal["light", "moderate", "heavy", "none"]
-CandidateKind = Literal["saved", "address", "place", "street", "stop"]
+CandidateKind = Literal["saved", "address", "place", "street", "district", "stop"]
 GeocodeStatus = Literal["confident", "ambiguous", "not_found"]
 OpenStatus = Literal["open", "closed", "unknown"]
 Condition = Literal["clear", "partly_cloudy", "cloudy", "fog", "drizzle", "rain", "sleet", "snow", "thunderstorm"]
@@ -29,11 +29,11 @@ class GeocodeCandidate(WireModel):
 
     kind: CandidateKind = Field(
         description="saved (one of the user's saved addresses: Home, Work…), address (street + number), place (a "
-        "named POI), street or stop."
+        "named POI), street, district (a part of the city, e.g. Kluuvi or Keskusta, at its marked centre) or stop."
     )
     id: str = Field(
         description="adr_…, plc_… or stp_… id: pass it as a route origin/destination to mean exactly this candidate; "
-        "'' for a street (pass its 'lat,lng' instead)."
+        "'' for a street or district (pass its 'lat,lng' instead)."
     )
     name: str = Field(description="What matched, e.g. 'Kinopalatsi' or 'Fabianinkatu 39'.")
     address: str = Field(

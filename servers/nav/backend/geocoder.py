@@ -77,7 +77,14 @@ LANDMARK = {
     "museum", "library", "theatre", "cinema", "arts_centre", "station", "place_of_worship", "park", "events_venue",
     "gallery", "attraction", "concert_hall",
 }  # fmt: skip
-KIND_ORDER = {"saved": 0, "address": 1, "street": 2, "place": 3, "stop": 4}  # ties on one spot: the street first
+KIND_ORDER = {
+    "saved": 0,
+    "address": 1,
+    "street": 2,
+    "district": 3,
+    "place": 4,
+    "stop": 5,
+}  # ties on one spot: the street first
 # Grid cells (degrees) for collapsing: 222 m tall, and wide enough up to latitude 74°, more than CLUSTER_M and
 # TWIN_M, so two points that close are always in neighbouring cells.
 CELL_LAT, CELL_LNG = 0.002, 0.005
@@ -216,7 +223,7 @@ def name_key(text: str) -> str:
 
 @dataclass
 class Target:
-    """Something a query can name: a place, a transit stop or a street."""
+    """Something a query can name: a place, a transit stop, a street or a district."""
 
     kind: str
     id: str

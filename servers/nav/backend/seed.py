@@ -105,5 +105,12 @@ def addresses(session: Session) -> list[AddressRecord]:
     return [AddressRecord(*row) for row in session.execute(stmt)]
 
 
+def districts(fixtures_dir: Path) -> list[dict[str, Any]]:
+    """The districts OpenStreetMap marks on the map (``fixtures/build_nav.py``): read, not seeded, as streets are
+    derived rather than stored; a sandbox seeded before they existed has them too."""
+    path = fixtures_dir / "nav" / "districts.json"
+    return list(_read(path)["districts"]) if path.exists() else []
+
+
 def categories(fixtures_dir: Path) -> list[dict[str, Any]]:
     return list(_read(fixtures_dir / "vocab" / "place_categories.json"))

@@ -180,6 +180,12 @@ def _name_score(query: str, name: str) -> float:
     return float(fuzz.ratio(query, name)) if len(name) >= 0.75 * len(query) else 0.0
 
 
+DISTRICT_ALIASES = {
+    "Keskusta": ["City centre", "City center", "Downtown", "Helsinki city centre", "Helsinki centre", "市中心", "市区"],
+}
+"""Common names of districts that OpenStreetMap does not carry (its node names Keskusta 'City center' only)."""
+
+
 def _described(cand: GeocodeCandidate) -> str:
     """'Oodi (library, Töölönlahdenkatu 4, 00100 Helsinki)'. A stop's name already says its kind: 'Kauppatori (tram
     stop, tram 2)', not 'Kauppatori (tram stop) (tram_stop, tram 2)'."""
@@ -200,8 +206,10 @@ class NavService:
         clock: SimClock,
         accounts: Accounts,
         scale: int = 1,
+        districts: list[dict[str, Any]] | None = None,
     ) -> None:
         self.clock = clock
+        self.districts = districts or []
         self.tiles = tiles(scale)
         self.accounts = accounts
         self.network = network
@@ -405,6 +413,14 @@ class NavService:
                 category="tram_stop" if stop["kind"] == "tram" else "station", key=name_key(stop["name"]),
             ))  # fmt: skip
             names.append([stop["name"]])
+        for d in self.districts:
+            targets.append(Target(
+                kind="district", id="", name=d["name"], address=CITY_NAME, category="district",
+                point=GeoPoint(lat=d["lat"], lng=d["lng"]), key=name_key(d["name"]), prior=0.02,
+            ))  # fmt: skip
+            names.append(
+                [d["name"], *(d[k] for k in ("name_sv", "name_en") if d[k]), *DISTRICT_ALIASES.get(d["name"], [])]
+            )
         spelled: dict[str, Counter[str]] = {}
         for name in [a.street for a in self.addresses] + [n for n in self.network.names if n]:
             spelled.setdefault(name_key(name), Counter())[name] += 1

@@ -45,6 +45,10 @@ def street(name: str) -> Ref:
     return Ref("street", name)
 
 
+def district(name: str) -> Ref:
+    return Ref("district", name)
+
+
 def saved(label: str, user: str = "usr_demo") -> Ref:
     return Ref("saved", label, user)
 
@@ -89,6 +93,7 @@ def fixtures() -> dict[str, Any]:
         "place": read("osm", "places.json")["places"],
         "address": read("osm", "addresses.json")["addresses"],
         "stop": read("nav", "transit.json")["stops"],
+        "district": read("nav", "districts.json")["districts"],
         "user": read("users.json")["users"],
     }
 
@@ -111,6 +116,10 @@ def rows(ref: Ref) -> list[dict[str, Any]]:
         found = [a for a in data["address"] if a["street"] == ref.name]
         assert found, f"no addresses on {ref.name}"
         return [{**found[0], "id": f"street:{ref.name}"}]
+    elif ref.kind == "district":
+        found = [d for d in data["district"] if d["name"] == ref.name]
+        assert found, f"no district {ref.name}"
+        return [{**found[0], "id": f"district:{ref.name}"}]
     else:
         found = [r for r in data[ref.kind] if r["name"] == ref.name]
         if ref.where:
@@ -205,8 +214,13 @@ CASES: list[Case] = [
     ok("local name", "WHS Teatteri Union", place("WHS Teatteri Union")),
     ok("local name", "Iittala Store", place("Iittala Store")),
     ok("local name", "Yliopiston apteekki", place("Yliopiston apteekki", "Mannerheimintie")),
-    ok("local name", "Lasipalatsi",
-       place("Lasipalatsi", "restaurant"), place("Lasipalatsi", "tram_stop"), stop("Lasipalatsi")),
+    ok(
+        "local name",
+        "Lasipalatsi",
+        place("Lasipalatsi", "restaurant"),
+        place("Lasipalatsi", "tram_stop"),
+        stop("Lasipalatsi"),
+    ),
     ok("local name", "BR", place("BR")),
     # ----- English names ------------------------------------------------------------------------------------------
     ok("English", "Helsinki Cathedral", CATHEDRAL),
@@ -451,7 +465,13 @@ CASES: list[Case] = [
     ambiguous("tie", "sushi"),
     ambiguous("tie", "Engel"),
     ambiguous("tie", "Salutorget"),  # a restaurant of that name, and the Swedish name of Kauppatori
-    ambiguous("tie", "Kaisaniemi"),  # the park's garden, a restaurant, a hotel …
+    ok("district", "Kaisaniemi", district("Kaisaniemi")),  # the district, not its park's garden, restaurant, hotel…
+    ok("district", "Kaartinkaupunki", district("Kaartinkaupunki")),  # was not found: districts were not on the map
+    ok("district", "Gardesstaden", district("Kaartinkaupunki")),  # its Swedish name
+    ok("district", "city center", district("Keskusta")),
+    ok("district", "市中心", district("Keskusta")),
+    ok("district", "Siltasaari", district("Siltasaari")),
+    ambiguous("tie", "Kluuvi"),  # the district, and the Kluuvi shopping centre's two entries
     ambiguous("tie", "National Museum"),  # not on the map; Ateneum (Finnish *National* Gallery) only shares a word
     # ----- nothing on the map -------------------------------------------------------------------------------------
     missing("nothing", "zzqxw vvvv"),

@@ -19,7 +19,7 @@ from tests.servers.nav.geocode_cases import AMBIGUOUS, CASES, NOT_FOUND, Case, e
 
 def answer(result: GeocodeResult) -> str:
     top = result.candidates[0]
-    return top.id if top.kind != "street" else f"street:{top.name}"
+    return top.id if top.kind not in ("street", "district") else f"{top.kind}:{top.name}"
 
 
 @dataclass

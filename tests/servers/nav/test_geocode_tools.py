@@ -234,3 +234,24 @@ async def test_a_real_place_off_the_map_is_not_found_saying_where_the_map_ends(n
         got = await ok(c, "nav_geocode", {"query": "Suomenlinna"})
     assert got["status"] == "not_found" and got["message"].startswith("Nothing in Helsinki matches 'Suomenlinna'.")
     assert "covers central Helsinki only" in got["message"], got["message"]
+
+
+async def test_a_district_is_found_by_its_names_and_routed_to_from_its_marked_centre(nav: NavEnv) -> None:
+    """Districts were not on the map: 'Kaartinkaupunki' and 'city center' were not found and 'Kaisaniemi' was a tie
+    of its park's garden, a restaurant and a hotel. OpenStreetMap marks each district's centre (``districts.json``)."""
+    async with Client(nav.server) as c:
+        found = {q: await ok(c, "nav_geocode", {"query": q}) for q in ("Kaartinkaupunki", "Gardesstaden", "city center",
+                                                                       "市中心", "Kaisaniemi")}  # fmt: skip
+        route = await ok(c, "nav_route", {"origin": "Kaartinkaupunki", "destination": "Oodi", "mode": "walking"})
+    names = {q: (got["status"], got["candidates"][0]["kind"], got["candidates"][0]["name"]) for q, got in found.items()}
+    assert names == {
+        "Kaartinkaupunki": ("confident", "district", "Kaartinkaupunki"),
+        "Gardesstaden": ("confident", "district", "Kaartinkaupunki"),
+        "city center": ("confident", "district", "Keskusta"),
+        "市中心": ("confident", "district", "Keskusta"),
+        "Kaisaniemi": ("confident", "district", "Kaisaniemi"),
+    }
+    assert found["Kaartinkaupunki"]["message"] == (
+        "Confident: 'Kaartinkaupunki' is Kaartinkaupunki (district, Helsinki)."
+    )
+    assert route["origin"]["name"] == "Kaartinkaupunki" and route["routes"][0]["distance_m"] > 500
