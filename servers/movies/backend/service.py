@@ -93,6 +93,44 @@ WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() coun
     ("saturday", "sat", "lauantai", "周六", "星期六", "礼拜六"),
     ("sunday", "sun", "sunnuntai", "周日", "周天", "星期日", "星期天", "礼拜日", "礼拜天"),
 ]
+
+
+CHINESE_WEEKS = {"this": ("这周", "本周", "这星期", "本星期", "这礼拜", "本礼拜"), "next": ("下周", "下星期", "下礼拜")}
+"""这周五 / 下周五: the Friday of this calendar week or of the next (Chinese counts weeks from Monday, as here)."""
+
+
+def weekday_words(today: date) -> dict[str, int]:
+    """Days from ``today`` to each weekday named: 'Friday' / 'this Friday' / 周五 the coming one (today on a Friday),
+    这周五 this week's (past on a Saturday), 下周五 next week's."""
+    words: dict[str, int] = {}
+    for k, names in enumerate(WEEKDAY_WORDS):
+        coming = (k - today.weekday()) % 7
+        for name in names:
+            words[name] = coming
+            if name.isascii():
+                words[f"this {name}"] = coming
+        for zh in (n for n in names if n.startswith(("周", "星期", "礼拜"))):
+            day = zh.removeprefix("周").removeprefix("星期").removeprefix("礼拜")
+            for prefix in CHINESE_WEEKS["this"]:
+                words[prefix + day] = k - today.weekday()
+            for prefix in CHINESE_WEEKS["next"]:
+                words[prefix + day] = 7 - today.weekday() + k
+    return words
+
+
+def next_weekday(text: str, today: date) -> tuple[date, date] | None:
+    """'next Friday': the coming Friday (after today) and the one a week later, as people mean either (下周五 is clear:
+    next week's)."""
+    word = text.strip().lower()
+    if not word.startswith("next "):
+        return None
+    for k, names in enumerate(WEEKDAY_WORDS):
+        if word.removeprefix("next ").strip() in names:
+            coming = today + timedelta(days=(k - today.weekday()) % 7 or 7)
+            return coming, coming + timedelta(days=7)
+    return None
+
+
 """A weekday said alone is the next such day, today included, as people mean 'on Friday'."""
 SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
 PLACE_INSTEAD = (
@@ -486,10 +524,17 @@ class MoviesService:
     # ----- showtimes -------------------------------------------------------------------
     def _day(self, value: str, now: datetime) -> date | None:
         today = local(now).date()
-        weekdays = {word: (k - today.weekday()) % 7 for k, words in enumerate(WEEKDAY_WORDS) for word in words}
         try:
-            day = read_day(value, today, DAY_WORDS | EVENING_DAYS | weekdays)
+            day = read_day(value, today, DAY_WORDS | EVENING_DAYS | weekday_words(today))
         except ValueError as exc:
+            if (meanings := next_weekday(value, today)) is not None:
+                coming, week_after = meanings
+                raise InvalidInputError(
+                    f"date {shown(value)} can mean {coming:%A} {coming.isoformat()} (the coming one) or "
+                    f"{week_after.isoformat()} (the one of next week).",
+                    f"Ask the user which, then pass it as YYYY-MM-DD (or '{coming:%A}' for the coming one).",
+                    field="date",
+                ) from exc
             raise InvalidInputError(
                 f"date {shown(value)} is not a date.",
                 "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today', 'tonight', 'tomorrow' or a weekday ('Friday'), "

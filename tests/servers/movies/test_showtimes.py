@@ -113,6 +113,12 @@ async def test_no_place_means_no_distance_rather_than_zero(movies_readonly: Movi
         ("星期天", "2026-11-29"),
         ("huomenna", "2026-11-26"),  # Finnish for tomorrow
         ("tänään", "2026-11-25"),
+        ("this Friday", "2026-11-27"),
+        ("这周五", "2026-11-27"),  # this calendar week's
+        ("本周日", "2026-11-29"),
+        ("下周一", "2026-11-30"),  # next calendar week's (下周五 was 'not a date')
+        ("下周五", "2026-12-04"),
+        ("下星期三", "2026-12-02"),
     ],
 )
 async def test_a_weekday_or_a_finnish_day_word_is_the_next_such_day(
@@ -124,3 +130,14 @@ async def test_a_weekday_or_a_finnish_day_word_is_the_next_such_day(
         vague = await err(c, "movies_find_showtimes", {"date": "next friday"})
     assert asked["showtimes"] and asked == exact
     assert "YYYY-MM-DD" in vague
+
+
+async def test_next_friday_names_both_days_it_can_mean_and_this_weeks_past_day_has_passed(
+    movies_readonly: MoviesEnv,
+) -> None:
+    async with Client(movies_readonly.server) as c:  # NOON is Wednesday 2026-11-25
+        vague = await err(c, "movies_find_showtimes", {"date": "next Friday"})
+        past = await err(c, "movies_find_showtimes", {"date": "这周一"})
+    assert "can mean Friday 2026-11-27 (the coming one) or 2026-12-04 (the one of next week)" in vague, vague
+    assert "Ask the user which" in vague
+    assert "has passed" in past and "2026-11-25" in past, past
