@@ -414,6 +414,8 @@ class NavService:
             ))  # fmt: skip
             names.append([stop["name"]])
         for d in self.districts:
+            if fold(d["name"]) in self._districts:  # a grown city's tile elsewhere has this name: it means that tile
+                continue
             targets.append(Target(
                 kind="district", id="", name=d["name"], address=CITY_NAME, category="district",
                 point=GeoPoint(lat=d["lat"], lng=d["lng"]), key=name_key(d["name"]), prior=0.02,

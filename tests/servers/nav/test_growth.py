@@ -215,3 +215,20 @@ def test_shipped_hierarchies_are_read_from_the_fixtures_not_rebuilt(tmp_path: Pa
     fresh = load_network(default_fixtures(), tmp_path / "cache")
     fresh.modes["walking"].hierarchy()
     assert not list((tmp_path / "cache").glob("*.npz"))  # nothing was prepared, so nothing was cached
+
+
+def test_a_real_district_a_grown_city_names_elsewhere_is_not_offered_at_its_real_spot(
+    tmp_path: Path, network: RoadNetwork
+) -> None:
+    """At scale 33 the 33rd tile is called Hakaniemi: 'Hakaniemi, Helsinki' is that tile's, so the real map's own
+    Hakaniemi district (its OSM centre) is not a second answer; Siltasaari, which no tile is called, still is."""
+    env = make_env(tmp_path, network, scale=33)
+    try:
+        svc = env.app.state.service
+        assert tile(32).district == "Hakaniemi"
+        hakaniemi = svc.geocode("Hakaniemi", 5, None)
+        siltasaari = svc.geocode("Siltasaari", 5, None)
+    finally:
+        env.engine.dispose()
+    assert all(c.kind != "district" for c in hakaniemi.candidates), hakaniemi
+    assert (siltasaari.status, siltasaari.candidates[0].kind) == ("confident", "district")
