@@ -56,15 +56,15 @@ INSTRUCTIONS = """Navigation in central Helsinki (Amap-like). nav_geocode turns 
 'Fabianinkatu 39') or a place name (English, Finnish, Swedish or Chinese: 'Kinopalatsi', '赫尔辛基大教堂')
 into candidates with a status: only 'confident' names the answer; on 'ambiguous' ask the user or pick a candidate id,
 never the first by default. nav_search_places finds places near a point; nav_route gives distance, duration and
-turn-by-turn steps by driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_ id, a saved
+turn-by-turn steps by driving, walking, cycling or transit (origin/destination as plc_/adr_/stp_/dst_ id, a saved
 address such as 'home' or 'work', 'lat,lng' or text; ambiguous text is refused with its candidates), leaving at
 depart_at or arriving by arrive_by; nav_distance_matrix compares up to 10 × 10 trips; nav_weather forecasts by
 date; nav_render_map draws a route and places as a PNG. Reuse ids that tools return; never invent coordinates."""
 
 ENDPOINT_HELP = (
-    "a place id (plc_…), address id (adr_…) or stop id (stp_…) from nav_geocode / nav_search_places, one of the "
-    "user's saved addresses ('home', 'work', another label, or its adr_ id), 'lat,lng' such as '60.1699,24.9384', "
-    "or an address or place name"
+    "a place id (plc_…), address id (adr_…), stop id (stp_…) or district id (dst_…) from nav_geocode / "
+    "nav_search_places, one of the user's saved addresses ('home', 'work', another label, or its adr_ id), 'lat,lng' "
+    "such as '60.1699,24.9384', or an address or place name"
 )
 
 

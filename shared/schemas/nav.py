@@ -32,8 +32,8 @@ class GeocodeCandidate(WireModel):
         "named POI), street, district (a part of the city, e.g. Kluuvi or Keskusta, at its marked centre) or stop."
     )
     id: str = Field(
-        description="adr_…, plc_… or stp_… id: pass it as a route origin/destination to mean exactly this candidate; "
-        "'' for a street or district (pass its 'lat,lng' instead)."
+        description="adr_…, plc_…, stp_… or dst_… id: pass it as a route origin/destination to mean exactly this "
+        "candidate; '' for a street (pass its 'lat,lng' instead)."
     )
     name: str = Field(description="What matched, e.g. 'Kinopalatsi' or 'Fabianinkatu 39'.")
     address: str = Field(

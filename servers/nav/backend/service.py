@@ -86,7 +86,7 @@ FLAT = re.compile(
     r"^(?P<house>.*?\D\d+(?:\s?[a-zA-Z](?=\s))?)\s+(?P<flat_word>(?:as|asunto)\.?\s*)?\d+$", re.IGNORECASE
 )
 POSTCODE = re.compile(r"\d{5}")  # a word that is a postcode ('00100'), unless it is the only number (see _house)
-ID_LIKE = re.compile(r"^(plc|adr|stp)_\w+$")
+ID_LIKE = re.compile(r"^(plc|adr|stp|dst)_\w+$")
 MAX_MATRIX = 10
 MAX_FORECAST_DAYS = 14
 DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1}  # what the weather reads; offsets in days
@@ -417,7 +417,7 @@ class NavService:
             if fold(d["name"]) in self._districts:  # a grown city's tile elsewhere has this name: it means that tile
                 continue
             targets.append(Target(
-                kind="district", id="", name=d["name"], address=CITY_NAME, category="district",
+                kind="district", id=d["id"], name=d["name"], address=CITY_NAME, category="district",
                 point=GeoPoint(lat=d["lat"], lng=d["lng"]), key=name_key(d["name"]), prior=0.02,
             ))  # fmt: skip
             names.append(
@@ -483,7 +483,7 @@ class NavService:
         )  # fmt: skip
 
     def _by_id(self, raw: str, center: GeoPoint) -> GeocodeResult:
-        """A plc_/adr_/stp_ id the caller already has: that one thing, or not found."""
+        """A plc_/adr_/stp_/dst_ id the caller already has: that one thing, or not found."""
         target = self.geocoder.by_id.get(raw)
         cand: GeocodeCandidate | None = None
         if target is not None:
@@ -492,7 +492,7 @@ class NavService:
             cand = self._candidate(self._address_scored(self.address_by_id[raw], 1.0))
         if cand is None:
             return GeocodeResult(query=raw, status="not_found", center=center, candidates=[],
-                                 message=f"No place, address or stop has id {clip(raw)!r}; use an id that "
+                                 message=f"No place, address, stop or district has id {clip(raw)!r}; use an id that "
                                  "nav_geocode or nav_search_places returned, or the name.")  # fmt: skip
         cand.distance_m = round(haversine_m(center, cand.location))
         return GeocodeResult(query=raw, status="confident", message=f"Confident: {raw} is {cand.name}.", center=center,
@@ -745,6 +745,13 @@ class NavService:
                 )
             return Endpoint(input=raw, name=f"{a.street} {a.housenumber}", location=GeoPoint(lat=a.lat, lng=a.lng),
                             snap_m=0)  # fmt: skip
+        if raw.startswith("dst_"):
+            district = self.geocoder.by_id.get(raw)
+            if district is None:
+                raise NotFoundError(
+                    f"No district has id {clip(raw)!r}.", "Use a dst_… id from nav_geocode.", field=role
+                )
+            return Endpoint(input=raw, name=district.name, location=district.point, snap_m=0)
         if raw.startswith("stp_"):
             i = self.transit.stop_index.get(raw)
             if i is None:

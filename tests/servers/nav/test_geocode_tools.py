@@ -243,6 +243,10 @@ async def test_a_district_is_found_by_its_names_and_routed_to_from_its_marked_ce
         found = {q: await ok(c, "nav_geocode", {"query": q}) for q in ("Kaartinkaupunki", "Gardesstaden", "city center",
                                                                        "市中心", "Kaisaniemi")}  # fmt: skip
         route = await ok(c, "nav_route", {"origin": "Kaartinkaupunki", "destination": "Oodi", "mode": "walking"})
+        kluuvi = await ok(c, "nav_geocode", {"query": "Kluuvi"})  # the district and the shopping centre
+        district = next(x["id"] for x in kluuvi["candidates"] if x["kind"] == "district")
+        by_id = await ok(c, "nav_route", {"origin": district, "destination": "Oodi", "mode": "walking"})
+        again = await ok(c, "nav_geocode", {"query": district})
     names = {q: (got["status"], got["candidates"][0]["kind"], got["candidates"][0]["name"]) for q, got in found.items()}
     assert names == {
         "Kaartinkaupunki": ("confident", "district", "Kaartinkaupunki"),
@@ -255,3 +259,5 @@ async def test_a_district_is_found_by_its_names_and_routed_to_from_its_marked_ce
         "Confident: 'Kaartinkaupunki' is Kaartinkaupunki (district, Helsinki)."
     )
     assert route["origin"]["name"] == "Kaartinkaupunki" and route["routes"][0]["distance_m"] > 500
+    assert kluuvi["status"] == "ambiguous" and district.startswith("dst_")  # an id to pick it by, as places have
+    assert by_id["origin"]["name"] == "Kluuvi" and again["candidates"][0]["kind"] == "district"
