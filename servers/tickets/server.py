@@ -163,7 +163,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     ) -> EventPage:
         """Find upcoming events by words, category, district, dates, time of day and price, with the next session
         to book (and when its sales open if none is on sale yet), the price range still for sale and availability.
-        Best query match first, then nearest (with lat/lng), then soonest."""
+        Best query match first, then nearest (with lat/lng), then soonest; events whose every matching session was
+        sold out before its sale opened come after all the others."""
         return await _client(ctx).search_events(
             query=query,
             category=category,
@@ -202,7 +203,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = "",
     ) -> SeatMap:
         """Which seats of a session are free: one string per row ('.' free, 'a' wheelchair space, 'x' taken, 'y'
-        held by you), the tier of each row, and prices with remaining counts per tier. Seat ids read on their own:
+        held by you), the tier of each row, and prices with remaining counts per tier (wheelchair_spaces: how many
+        of them only a wheelchair request gets). Seat ids read on their own:
         SECTION-ROW<row>-SEAT<number>, e.g. 'STL-ROW5-SEAT12' (seat_id_format)."""
         return await _client(ctx).seat_map(session_id, section)
 
@@ -227,7 +229,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             bool,
             Field(
                 description="True: best available as one wheelchair space of the tier plus quantity - 1 companion "
-                "seats right beside it (quantity 2: the space and one companion)."
+                "seats right beside it, or on a standing floor other places of the same area (quantity 2: the space "
+                "and one companion). Only such a request gets wheelchair spaces (tiers[].wheelchair_spaces)."
             ),
         ] = False,
     ) -> Hold:

@@ -62,7 +62,13 @@ class TierPrice(WireModel):
     code: str = Field(description="Tier code to pass as tier, e.g. VIP, A, B, C, STANDING, ENTRY.")
     name: str = Field(description="Tier name, English / 中文.")
     price: Money = Field(description="Face value per ticket (the service fee comes on top).")
-    remaining: int = Field(description="Tickets of this tier still for sale (not sold, not held).")
+    remaining: int = Field(
+        description="Tickets of this tier still for sale (not sold, not held), wheelchair spaces included."
+    )
+    wheelchair_spaces: int = Field(
+        description="How many of remaining are wheelchair spaces: those go only to a wheelchair request "
+        "(wheelchair=true: one space plus companion places), so anyone else can get remaining - wheelchair_spaces."
+    )
     sections: list[str] = Field(description="Section codes where this tier's seats are.")
 
 
@@ -79,7 +85,9 @@ class EventSession(WireModel):
     sales_open_at: datetime = Field(description="When sales open (local time).")
     sales_close_at: datetime = Field(description="When sales close: one hour before the start.")
     tiers: list[TierPrice] = Field(description="Price tiers with remaining counts.")
-    remaining: int = Field(description="Tickets still for sale in all tiers.")
+    remaining: int = Field(
+        description="Tickets still for sale in all tiers, wheelchair spaces included (tiers[].wheelchair_spaces)."
+    )
 
 
 class EventSummary(WireModel):
@@ -158,7 +166,10 @@ class SeatMap(WireModel):
     legend: str = Field(default=SEAT_MAP_LEGEND, description="What each character of a row string means.")
     seat_id_format: str = Field(description="How to build a seat id from the map.")
     tiers: list[TierPrice] = Field(description="Prices and remaining counts per tier.")
-    sections: list[SectionMap] = Field(description="Sections, front of house first.")
+    sections: list[SectionMap] = Field(
+        description="Sections, front of house first. A standing section draws no places: its free count includes "
+        "its wheelchair spaces (tiers[].wheelchair_spaces says how many of a tier's are free)."
+    )
 
 
 # ----- holds and purchase -----------------------------------------------------------------------
@@ -218,7 +229,9 @@ class HoldRequest(WireModel):
     tier: str = Field(default="", description="Tier code for best-available seats.")
     quantity: int = Field(default=0, description="How many best-available seats.")
     wheelchair: bool = Field(
-        default=False, description="Best available as one wheelchair space plus quantity - 1 companion seats beside it."
+        default=False,
+        description="Best available as one wheelchair space plus quantity - 1 companion seats beside it (standing: "
+        "places of the same area).",
     )
 
 

@@ -262,6 +262,32 @@ class SeatingEngine:
             out[inventory_id] = {t: max(0, n - claimed[(inventory_id, t)]) for t, n in unsold.items()}
         return out
 
+    def free_spaces(self, session: Session, inventory_ids: Sequence[str], now: datetime) -> dict[str, Counter[str]]:
+        """Per inventory, per tier: wheelchair spaces neither sold, held nor blocked. ``remaining`` counts them
+        too, yet only a wheelchair request gets one, so anyone else can get the difference: 'remaining 2' may be
+        two spaces and nothing for them. One read of the few spaces' claims, never of every seat's."""
+        specs = {inv: self.spec(inv) for inv in dict.fromkeys(inventory_ids)}
+        open_spaces = {inv: [s for s in sp.layout.spaces if s.seat_id not in sp.blocked] for inv, sp in specs.items()}
+        out = {inv: Counter(s.tier for s in spaces) for inv, spaces in open_spaces.items()}
+        ids = list({sid for spaces in open_spaces.values() for s in spaces for sid in (s.seat_id, s.legacy_id)})
+        if not ids:
+            return out
+        c = self.claims.c
+        rows = _run(
+            session,
+            select(c.inventory_id, c.seat_id).where(
+                c.inventory_id.in_([inv for inv, spaces in open_spaces.items() if spaces]),
+                c.seat_id.in_(ids),
+                (c.order_id != "") | (c.expires_at > now),
+            ),
+        ).all()
+        taken = {(inv, specs[inv].layout.canonical(seat_id)) for inv, seat_id in rows}  # either id form, once
+        for inv, seat_id in taken:
+            info = specs[inv].layout.seats.get(seat_id)
+            if info is not None and info.accessible:
+                out[inv][info.tier] -= 1
+        return out
+
     def user_seat_count(self, session: Session, user_id: str, inventory_ids: Sequence[str], now: datetime) -> int:
         """Seats this user holds (live) or bought in these inventories: what per-user limits count."""
         if not inventory_ids:
@@ -542,7 +568,8 @@ class SeatingEngine:
         wheelchair: bool = False,
     ) -> list[SeatInfo]:
         """The seats a hold request means: explicit ids, or best available ``quantity`` in ``tier`` (with
-        ``wheelchair``: one wheelchair space of ``tier`` and ``quantity - 1`` companion seats beside it)."""
+        ``wheelchair``: one wheelchair space of ``tier`` and ``quantity - 1`` companion seats beside it, or on a
+        standing floor places of the same section)."""
         layout = spec.layout
         if seat_ids:
             if tier or quantity:
@@ -568,40 +595,75 @@ class SeatingEngine:
     def _none_left(
         self, session: Session, spec: InventorySpec, tier: str, quantity: int, now: datetime, *, wheelchair: bool
     ) -> ConflictError:
+        layout = spec.layout
+        # a sold-out sale ends every request here: read which seats are taken only when the tier has spaces to count
+        taken = self.unavailable(session, spec, now) if any(s.tier == tier for s in layout.spaces) else set()
+        spaces = [s for s in layout.spaces if s.tier == tier and s.seat_id not in taken]
         if wheelchair:
-            taken = self.unavailable(session, spec, now)
-            spaces = sum(
-                1 for s in spec.layout.seats.values() if s.accessible and s.tier == tier and s.seat_id not in taken
-            )
             if not spaces:
                 return ConflictError(
                     f"No wheelchair space of tier {tier} is free.",
-                    f"Try another showing or session, or look for 'a' on {spec.layout.map_tool}.",
+                    f"Try another showing or session, or look for 'a' on {layout.map_tool}.",
                     field="quantity",
                     wheelchair_spaces=0,
                 )
             companions = quantity - 1
+            if all(s.standing for s in spaces):
+                return self._no_standing_companions(layout, spaces, taken, tier, companions)
             return ConflictError(
-                f"{spaces} wheelchair space(s) of tier {tier} are free, but none has {companions} free companion "
+                f"{len(spaces)} wheelchair space(s) of tier {tier} are free, but none has {companions} free companion "
                 f"seat(s) right beside it.",
                 f"Ask for fewer companions (quantity counts the space), or hold the space alone and companion "
-                f"seats nearby by seat id from {spec.layout.map_tool}.",
+                f"seats nearby by seat id from {layout.map_tool}.",
                 field="quantity",
-                wheelchair_spaces=spaces,
+                wheelchair_spaces=len(spaces),
             )
-        left = self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0)
+        # ``remaining`` counts the tier's free wheelchair spaces too, but only a wheelchair request gets them
+        left = max(0, self.remaining(session, [spec.inventory_id], now)[spec.inventory_id].get(tier, 0) - len(spaces))
+        standing = all(s.standing for s in layout.seats.values() if s.tier == tier)
+        what = "place" if standing else "seat"
+        besides = f", besides {len(spaces)} wheelchair space(s) that only a wheelchair request gets" if spaces else ""
         if left < quantity:
             return ConflictError(
-                f"Only {left} seat(s) left in tier {tier}.",
+                f"Only {left} {what}(s) left in tier {tier}{besides}.",
                 "Ask for fewer seats or another tier.",
                 field="quantity",
                 remaining=left,
+                wheelchair_spaces=len(spaces),
             )
         return ConflictError(
-            f"No {quantity} seats side by side are left in tier {tier} ({left} single seats remain).",
-            f"Ask for fewer seats, another tier, or pick seats from {spec.layout.map_tool}.",
+            f"No {quantity} seats side by side are left in tier {tier} ({left} single seats remain{besides}).",
+            f"Ask for fewer seats, another tier, or pick seats from {layout.map_tool}.",
             field="quantity",
             remaining=left,
+            wheelchair_spaces=len(spaces),
+        )
+
+    @staticmethod
+    def _no_standing_companions(
+        layout: CompiledLayout, spaces: list[SeatInfo], taken: set[str], tier: str, companions: int
+    ) -> ConflictError:
+        """A standing area has no 'beside': a space's companions are any free places of its tier in the same
+        section (``layout._windows``), so the refusal says how many that section has, and what quantity fits."""
+        others = Counter(
+            s.section for s in layout.seats.values() if s.tier == tier and not s.accessible and s.seat_id not in taken
+        )
+        section = max(dict.fromkeys(s.section for s in spaces), key=lambda code: others[code])
+        room = others[section]
+        name = next(p.section.name for p in layout.rows if p.section.code == section)
+        fix = (
+            f"Ask for quantity={room + 1} or fewer (quantity counts the space and its companions), or another session."
+            if room
+            else "Hold the space alone (quantity=1), or try another session."
+        )
+        return ConflictError(
+            f"{len(spaces)} wheelchair space(s) of tier {tier} are free in the standing area {name}, where companions "
+            f"stand anywhere in the same area, but only {room} other place(s) of tier {tier} are free there for "
+            f"the {companions} companion(s) asked.",
+            fix,
+            field="quantity",
+            wheelchair_spaces=len(spaces),
+            companion_places=room,
         )
 
     def _hold_best_pg(
@@ -821,7 +883,7 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         ``limit`` caps the seats one user may hold or own in this inventory; the check and the claim
         happen in one turn per user, so two racing requests cannot both slip under it. Best available
         hands out wheelchair spaces only with ``wheelchair``: one space of ``tier`` plus ``quantity - 1``
-        companion seats right beside it, in one hold.
+        companion seats right beside it (standing: places of the same section), in one hold.
         ``looked_up``: the caller already takes this user's turn in this transaction and found no earlier hold
         for the request (``match_hold``), so the engine neither waits for the turn nor looks again (two round
         trips fewer on the hot path); the hold still records ``request_key`` for later retries."""

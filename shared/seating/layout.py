@@ -128,6 +128,7 @@ class CompiledLayout:
     tier_rows: dict[str, list[RowPlan]] = field(default_factory=dict)  # tier -> ``by_desirability`` rows that have it
     tier_totals: Counter[str] = field(default_factory=Counter)
     wheelchair_tiers: list[str] = field(default_factory=list)  # tiers that have wheelchair spaces
+    spaces: list[SeatInfo] = field(default_factory=list)  # every wheelchair space, in layout order
     map_tool: str = "the seat map"  # where hints send the model for seat ids
 
     @property
@@ -357,8 +358,10 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
                 out.seats[sid] = info
                 out.aliases[legacy] = sid
                 out.tier_totals[seat.tier] += 1
-                if info.accessible and seat.tier not in out.wheelchair_tiers:
-                    out.wheelchair_tiers.append(seat.tier)
+                if info.accessible:
+                    out.spaces.append(info)
+                    if seat.tier not in out.wheelchair_tiers:
+                        out.wheelchair_tiers.append(seat.tier)
             out.rows.append(
                 RowPlan(
                     section=section,

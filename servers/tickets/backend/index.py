@@ -11,7 +11,11 @@ Built once per catalog (venues, events and sessions change only when the sandbox
   中文): a query word is matched against the vocabulary — a few thousand distinct words even at scale 100 — and
   each hit brings its events, instead of scanning every event's text.
 
-Live availability (seats left) stays in the database and is read only for the page being returned.
+Live availability (seats left) stays in the database and is read only for the page being returned. Only what
+the catalog alone says is sold out ranks by it: a session whose every seat was sold before its sale opened
+(``Inventory.sold_before_sale``) never has a ticket to sell, so an event with nothing else matching comes after
+every event that may. That costs a search a lookup of a dozen sessions, not a count of seats, and cannot change
+under writes, so a cursor's key stays where it was between pages.
 """
 
 from __future__ import annotations
@@ -100,10 +104,19 @@ class Ranked:
     """Matching events in search order, and for each the positions of its matching sessions' columns."""
 
     events: Ints  # event positions, best first
+    sold_out: Ints  # 1 where every matching session was sold before its sale opened (those rank last), else 0
     score: Ints
     distance: Ints  # rounded metres (0 without a point)
     first_start: Ints  # epoch seconds of the earliest matching session
     sessions: Ints  # matching session positions, in start order
+
+
+def _members(wanted: Ints, sorted_items: Ints) -> npt.NDArray[np.bool_]:
+    """Which of ``wanted`` are in ``sorted_items`` (ascending): a binary search each, for a few of many."""
+    at = np.searchsorted(sorted_items, wanted)
+    inside = at < len(sorted_items)
+    inside[inside] = sorted_items[at[inside]] == wanted[inside]
+    return inside
 
 
 def _seconds(t: time) -> int:
@@ -115,7 +128,8 @@ def _midnight(day: date) -> float:
 
 
 class EventIndex:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, *, sold_out: Collection[str] = ()) -> None:
+        """``sold_out``: sessions sold out for good before their sale opened (``Inventory.sold_before_sale``)."""
         self.catalog = catalog
         self.event_ids = sorted(catalog.events)
         self.event_pos = {e: i for i, e in enumerate(self.event_ids)}
@@ -138,10 +152,19 @@ class EventIndex:
         pairs = [(i, p) for i, s in enumerate(self.sessions) for p in sorted(s.prices.values())]
         self.price_session = np.array([i for i, _ in pairs], dtype=np.int64)  # ascending: sliceable like ``start``
         self.price = np.array([p for _, p in pairs], dtype=np.int64)
+        # The events with a session sold out for good (a dozen in the city) and every session of theirs, as flat
+        # columns: which of those a search matches is then one binary search over a few dozen positions.
+        gone = np.array([s.id in sold_out for s in self.sessions], dtype=bool)
+        self.gone_events = np.unique(self.s_event[gone])
+        self.watched = np.flatnonzero(np.isin(self.s_event, self.gone_events))  # their sessions, ascending
+        self.watched_owner = np.searchsorted(self.gone_events, self.s_event[self.watched])  # index in gone_events
+        self.watched_gone = gone[self.watched]
 
+        # folded once: ``holds`` reads the texts of every event a query matches again
+        self.texts = [fold(catalog.search_text[e]) for e in self.event_ids]
         postings: dict[str, set[int]] = {}
-        for i, e in enumerate(self.event_ids):
-            for token in fold(catalog.search_text[e]).split():
+        for i, text in enumerate(self.texts):
+            for token in text.split():
                 postings.setdefault(token, set()).add(i)
         self.vocabulary = sorted(postings)
         self.postings = {t: np.array(sorted(ids), dtype=np.int64) for t, ids in postings.items()}
@@ -223,8 +246,7 @@ class EventIndex:
         if score is None:
             return False
         pattern = re.compile(as_words(phrase))
-        texts = (fold(self.catalog.search_text[self.event_ids[i]]) for i in np.flatnonzero(score).tolist())
-        return any(pattern.search(text) for text in texts)
+        return any(pattern.search(self.texts[i]) for i in np.flatnonzero(score).tolist())
 
     # ----- sessions ---------------------------------------------------------------------------------
     def _slice(self, window: Window) -> tuple[int, int]:
@@ -299,21 +321,40 @@ class EventIndex:
         first_start = self.start[first[events]]
         got_score = score[events] if score is not None else np.zeros(len(events), dtype=np.int64)
         distance = self.distances(*near)[events] if near else np.zeros(len(events), dtype=np.int64)
+        gone = self.sold_out_events(sessions)  # a subset of ``events``, which is ascending
+        sold_out = np.zeros(len(events), dtype=np.int64)
+        sold_out[np.searchsorted(events, gone)] = 1
         keys = [events, first_start] + ([distance] if near else []) + ([-got_score] if score is not None else [])
+        keys += [sold_out] if len(gone) else []
         order = np.lexsort(keys)  # the keys left out are 0 for every event: the same order, fewer passes
-        return Ranked(events[order], got_score[order], distance[order], first_start[order], sessions)
+        return Ranked(events[order], sold_out[order], got_score[order], distance[order], first_start[order], sessions)
+
+    def sold_out_events(self, sessions: Ints) -> Ints:
+        """The events every one of whose ``sessions`` (positions, ascending) was sold out before its sale opened:
+        only events with such a session can be one, a dozen in the city, so this reads their sessions alone."""
+        if not len(self.gone_events) or not len(sessions):
+            return np.zeros(0, dtype=np.int64)
+        matched = _members(self.watched, sessions)
+        k = len(self.gone_events)
+        gone = np.bincount(self.watched_owner[matched & self.watched_gone], minlength=k)
+        live = np.bincount(self.watched_owner[matched & ~self.watched_gone], minlength=k)
+        return self.gone_events[(gone > 0) & (live == 0)]
 
     def start_after(self, ranked: Ranked, key: tuple[object, ...]) -> int:
-        """How many ranked events come at or before the cursor's (score, distance, start, event id)."""
-        if len(key) != 4 or not isinstance(key[3], str) or not all(isinstance(k, int | float) for k in key[:3]):
+        """How many ranked events come at or before the cursor's (sold out, score, distance, start, event id). A
+        cursor issued before sold-out events ranked last has no first part: its event was among the others."""
+        if len(key) == 4:
+            key = (0, *key)
+        if len(key) != 5 or not isinstance(key[4], str) or not all(isinstance(k, int | float) for k in key[:4]):
             raise not_our_cursor()
-        event_id = key[3]
+        event_id = key[4]
         pos: float = self.event_pos.get(event_id, bisect.bisect_left(self.event_ids, event_id) - 0.5)
-        parts = (-ranked.score, ranked.distance, ranked.first_start, ranked.events)
-        return count_through(parts, (*key[:3], pos))
+        parts = (ranked.sold_out, -ranked.score, ranked.distance, ranked.first_start, ranked.events)
+        return count_through(parts, (*key[:4], pos))
 
-    def cursor_key(self, ranked: Ranked, i: int) -> tuple[int, int, int, str]:
+    def cursor_key(self, ranked: Ranked, i: int) -> tuple[int, int, int, int, str]:
         return (
+            int(ranked.sold_out[i]),
             -int(ranked.score[i]),
             int(ranked.distance[i]),
             int(ranked.first_start[i]),

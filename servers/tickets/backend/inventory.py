@@ -180,6 +180,12 @@ class Inventory:
         left = zoning.totals - np.bincount(zoning.tier_of[positions], minlength=len(zoning.tiers))
         return Counter(dict(zip(zoning.tiers, left.tolist(), strict=True)))
 
+    def sold_before_sale(self) -> frozenset[str]:
+        """The sessions every seat of which was sold before the season opened (``presold_percent`` 100: the sample
+        takes all ``n * 100 // 100`` seats): sold out for good, since pre-sold seats are never claimed or refunded,
+        and known from the catalog alone, without a count or a read of the database."""
+        return frozenset(s.id for e in self.catalog.events.values() for s in e.sessions if s.presold_percent >= 100)
+
     def presold(self, session_id: str) -> frozenset[str]:
         return self._presold(session_id)
 

@@ -170,9 +170,9 @@ class OrderDesk:
             svc.accounts.take_turn(session, user_id)  # one hold at a time per user: the limit holds under races
             timed = svc.status(rec, 1, now)  # refusals by the clock first: they need no count of seats
             if timed == "not_yet_on_sale":  # unless all was sold before the sale opens: then it is sold out
-                svc.refuse_unless_on_sale(svc.states(session, [rec], now)[0], event, session)
+                svc.refuse_unless_on_sale(svc.states(session, [rec], now)[0], event, now, session)
             elif timed != "on_sale":
-                svc.refuse_unless_on_sale(SessionState(rec, timed, {}), event)
+                svc.refuse_unless_on_sale(SessionState(rec, timed, {}), event, now)
             key = (
                 f"seats:{','.join(sorted(s.seat_id for s in seats))}"
                 if explicit
@@ -231,21 +231,33 @@ class OrderDesk:
                 )
             except ConflictError as exc:  # only now count what is left: to say "sold out", or how many remain
                 state = svc.states(session, [rec], now)[0]
-                svc.refuse_unless_on_sale(state, event, session)
+                svc.refuse_unless_on_sale(state, event, now, session)
+                # remaining counts the wheelchair spaces too, which a request without wheelchair cannot get: 'Only 2
+                # left; 2 asked' when both are spaces read as a contradiction
+                spaces = seating.free_spaces(session, [rec.id], now)[rec.id]
+                plain = {t: n - min(n, spaces[t]) for t, n in state.remaining.items()}
                 if "remaining" in exc.details:  # best available found too few seats (wheelchair refusals say why)
+                    what = "place" if all(s.standing for s in layout.seats.values() if s.tier == tier) else "seat"
+                    besides = (
+                        f", besides {spaces[tier]} wheelchair space(s), which only a wheelchair request "
+                        "(wheelchair=true) gets"
+                        if spaces[tier]
+                        else ""
+                    )
                     raise ConflictError(
-                        f"Only {state.remaining.get(tier, 0)} seat(s) left in tier {tier} for this session; "
+                        f"Only {plain.get(tier, 0)} {what}(s) left in tier {tier} for this session{besides}; "
                         f"{count} asked.",
                         "Ask for fewer, or another tier (left: "
-                        f"{', '.join(f'{t}: {n}' for t, n in state.remaining.items() if n) or 'none'}).",
+                        f"{', '.join(f'{t}: {n}' for t, n in plain.items() if n) or 'none'}).",
                     ) from exc
                 if seats and all(s.standing for s in seats) and "your_holds" not in exc.details:
                     # the seat map draws no places in a standing area, so "pick free seats" there cannot be followed
                     place = seats[0].tier
+                    plus = f", plus {spaces[place]} wheelchair space(s)" if spaces[place] else ""
                     raise ConflictError(
                         f"Standing place(s) {', '.join(s.seat_id for s in seats)} are already taken.",
                         f"Standing places need no id: hold them by tier and quantity instead, e.g. tier='{place}', "
-                        f"quantity={len(seats)} ({state.remaining.get(place, 0)} left in {place}).",
+                        f"quantity={len(seats)} ({plain.get(place, 0)} left in {place}{plus}).",
                     ) from exc
                 raise
             return self._hold(hold)
@@ -396,7 +408,7 @@ class OrderDesk:
             raise ConflictError(
                 f"Sales for this session of {event.title} closed at "
                 f"{local(rec.starts_at - pricing.SALES_CLOSE_BEFORE):%H:%M}; nothing was bought.",
-                self.svc.other_sessions(rec, event),
+                self.svc.other_sessions(rec, event, now),
             )
 
     def purchase(self, user_id: str, hold_id: str, request: PurchaseConfirm) -> Order:

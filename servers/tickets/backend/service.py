@@ -9,6 +9,7 @@ prices and refund rules in ``pricing.py``; seats in the shared seating engine be
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -149,7 +150,7 @@ class TicketsService:
         self.catalog = catalog
         self.inventory = inventory
         self.currency = currency
-        self.index = EventIndex(catalog)
+        self.index = EventIndex(catalog, sold_out=inventory.sold_before_sale())
         # folded once: an area filter compared every venue's district afresh (~5 ms a call for 2,003 venues)
         self._venue_areas = [(v.id, fold(v.area), v.area_zh) for v in catalog.venues.values()]
         self._area_venues = lru_cache(maxsize=1024)(self._area_venues_uncached)
@@ -198,11 +199,10 @@ class TicketsService:
             out.append(SessionState(rec, self.status(rec, sum(remaining.values()), now), remaining))
         return out
 
-    def other_sessions(self, rec: SessionRec, event: EventRec) -> str:
+    def other_sessions(self, rec: SessionRec, event: EventRec, now: datetime) -> str:
         """Where to turn when this session cannot be bought: another session of the event whose sales have not
         closed, or, when there is none (a one-night concert sold out), another event: "pick another session"
         sent the model looking for one that does not exist."""
-        now = self.now()
         later = [
             s
             for s in self.catalog.by_event.get(event.id, [])
@@ -214,11 +214,11 @@ class TicketsService:
             f"{event.title} has no other session to buy tickets for; look for another event with tickets_search_events."
         )
 
-    def with_tickets(self, session: Session, rec: SessionRec, event: EventRec) -> str:
+    def with_tickets(self, session: Session, rec: SessionRec, event: EventRec, now: datetime) -> str:
         """The soonest other session of the event a user can still get tickets for, as the fix of a sold-out
-        refusal ('pick another session' sent the model to sessions just as sold out); '' when there is none."""
+        refusal ('pick another session' sent the model to sessions just as sold out); '' when there is none.
+        ``now`` is the caller's: the refusal and its fix are read at one moment of the sandbox clock."""
         others = [s for s in self.catalog.by_event.get(event.id, []) if s.id != rec.id]
-        now = self.now()
         for st in self.states(session, others, now):
             if st.status in ("on_sale", "not_yet_on_sale"):
                 opens = "" if st.status == "on_sale" else f", on sale from {local(st.rec.sales_open_at):%a %d %b %H:%M}"
@@ -228,16 +228,19 @@ class TicketsService:
                 )
         return ""
 
-    def refuse_unless_on_sale(self, state: SessionState, event: EventRec, session: Session | None = None) -> None:
-        """Refuse with the reason and the fix when tickets for this session cannot be bought now; with the
-        database ``session``, a sold-out refusal names another session with tickets."""
+    def refuse_unless_on_sale(
+        self, state: SessionState, event: EventRec, now: datetime, session: Session | None = None
+    ) -> None:
+        """Refuse with the reason and the fix when tickets for this session cannot be bought at ``now`` (the moment
+        ``state`` was read at); with the database ``session``, a sold-out refusal names another session with
+        tickets."""
         rec = state.rec
         when = f"{local(rec.starts_at):%a %d %b %H:%M}"
-        others = self.other_sessions(rec, event)
+        others = self.other_sessions(rec, event, now)
         if state.status == "past":
             ends = self.catalog.ends_at(rec)
             running = f"has already started (it runs until {local(ends):%H:%M})"
-            over = "is already over" if self.now() >= ends else running
+            over = "is already over" if now >= ends else running
             raise ConflictError(f"The {when} session of {event.title} {over}.", others)
         if state.status == "sales_closed":
             raise ConflictError(
@@ -249,7 +252,7 @@ class TicketsService:
                 "Try again once sales open.",
             )
         if state.status == "sold_out":
-            instead = self.with_tickets(session, rec, event) if session is not None else ""
+            instead = self.with_tickets(session, rec, event, now) if session is not None else ""
             raise ConflictError(f"The {when} session of {event.title} is sold out.", instead or others)
 
     def venue(self, rec: VenueRec) -> Venue:
@@ -403,6 +406,7 @@ class TicketsService:
         now = self.now()
         with Session(self.engine) as session:
             states = self.states(session, self.catalog.by_event.get(event.id, []), now)
+            spaces = self.inventory.engine.free_spaces(session, [st.rec.id for st in states], now)
         sessions = [
             EventSession(
                 id=st.rec.id,
@@ -411,7 +415,7 @@ class TicketsService:
                 status=st.status,
                 sales_open_at=local(st.rec.sales_open_at),
                 sales_close_at=local(st.rec.starts_at - pricing.SALES_CLOSE_BEFORE),
-                tiers=self.tier_prices(event, st),
+                tiers=self.tier_prices(event, st, spaces[st.rec.id]),
                 remaining=st.total_remaining,
             )
             for st in states
@@ -439,7 +443,8 @@ class TicketsService:
         )
 
     # ----- seat map --------------------------------------------------------------------
-    def tier_prices(self, event: EventRec, state: SessionState) -> list[TierPrice]:
+    def tier_prices(self, event: EventRec, state: SessionState, spaces: Counter[str]) -> list[TierPrice]:
+        """``spaces``: the session's free wheelchair spaces per tier (``SeatingEngine.free_spaces``)."""
         venue = self.catalog.venues[event.venue_id]
         return [
             TierPrice(
@@ -447,6 +452,7 @@ class TicketsService:
                 name=t.label,
                 price=self.money(state.rec.prices[t.code]),
                 remaining=state.remaining.get(t.code, 0),
+                wheelchair_spaces=min(spaces[t.code], state.remaining.get(t.code, 0)),
                 sections=t.sections
                 or sorted({s.code for s in venue.sections for r in s.rows if event.tier_for(s, r) is t}),
             )
@@ -476,6 +482,7 @@ class TicketsService:
         with Session(self.engine) as session:
             self.accounts.user(session, user_id)
             state = self.states(session, [rec], now)[0]
+            spaces = self.inventory.engine.free_spaces(session, [rec.id], now)[rec.id]
             drawn = self.inventory.engine.seat_map(session, rec.id, now=now, user_id=user_id, section=wanted)
         return SeatMap(
             session_id=rec.id,
@@ -483,7 +490,7 @@ class TicketsService:
             starts_at=local(rec.starts_at),
             status=state.status,
             seat_id_format=SEAT_ID_FORMAT,
-            tiers=self.tier_prices(event, state),
+            tiers=self.tier_prices(event, state, spaces),
             sections=drawn.sections,
         )
 

@@ -91,12 +91,12 @@ async def test_seats_at_a_grown_venue_can_be_held_through_the_tools(grown: Ticke
 
 
 def scan(env: TicketsEnv, args: dict[str, Any]) -> list[str]:
-    return [key[3] for key in scan_keys(env, args)]
+    return [key[-1] for key in scan_keys(env, args)]
 
 
-def scan_keys(env: TicketsEnv, args: dict[str, Any]) -> list[tuple[int, int, datetime, str]]:
+def scan_keys(env: TicketsEnv, args: dict[str, Any]) -> list[tuple[bool, int, int, datetime, str]]:
     """Events in search order, with their sort keys, by the definition: every filter applied to every session
-    of every event."""
+    of every event; an event every matching session of which was all sold before its sale opened comes last."""
     cat, now = env.service.catalog, env.service.now()
     words = query_words(args.get("query", ""))
     near = GeoPoint(lat=args["lat"], lng=args["lng"]) if "lat" in args else None
@@ -126,7 +126,9 @@ def scan_keys(env: TicketsEnv, args: dict[str, Any]) -> list[tuple[int, int, dat
             if recs:
                 venue = cat.venues[event.venue_id]
                 distance = round(haversine_m(venue.location, near)) if near else 0
-                hits.append((-score, distance, min(s.starts_at for s in recs), event.id))
+                presold = {s.id: s.presold_percent for s in event.sessions}
+                sold_out = all(presold[s.id] == 100 for s in recs)
+                hits.append((sold_out, -score, distance, min(s.starts_at for s in recs), event.id))
     return sorted(hits)
 
 
@@ -187,15 +189,15 @@ async def test_a_cursor_continues_after_the_last_event_shown_when_earlier_ones_h
     async with Client(grown.server) as c:
         first = await ok(c, "tickets_search_events", args | {"limit": 5})
         shown = [e["id"] for e in first["events"]]
-        last_key = next(k for k in scan_keys(grown, args) if k[3] == shown[-1])
+        last_key = next(k for k in scan_keys(grown, args) if k[-1] == shown[-1])
         assert shown == scan(grown, args)[:5]
         moves = [datetime.fromisoformat(e["next_session_at"]) + timedelta(minutes=1) for e in first["events"]]
         try:
             for move in sorted(moves):  # the first clock move after which an offset would list the wrong events
                 grown.clock.set(move)
                 now_listed = scan_keys(grown, args)
-                expected = [k[3] for k in now_listed if k > last_key][:5]
-                if expected != [k[3] for k in now_listed][5:10]:
+                expected = [k[-1] for k in now_listed if k > last_key][:5]
+                if expected != [k[-1] for k in now_listed][5:10]:
                     break
             else:
                 pytest.fail("no clock move reorders the first page: pick another search")
