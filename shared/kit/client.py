@@ -531,7 +531,7 @@ class BackendClient:
         if held is not None and response.status_code == 304:
             return held[1]  # type: ignore[return-value]
         if response.is_success:
-            value = model.model_validate_json(response.content)
+            value = self._parsed(model, response, f"{method} {path}")
             if method == "GET":
                 if etag := _cacheable(response):
                     self.cache.put(key, etag, value)
@@ -539,6 +539,27 @@ class BackendClient:
                 self.cache.clear()  # RFC 9111 §4.4: a successful unsafe request invalidates what we hold
             return value
         raise self._error(response)
+
+    def _parsed(self, model: type[M], response: httpx.Response, request: str) -> M:
+        """The answer as ``model``; one that does not fit is the provider's fault, never the caller's: as a bare
+        ``ValidationError`` the tool reported it as 'Invalid arguments … Fix these arguments'."""
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            log.error("%s: the %s provider's answer does not fit %s: %s", request, self.vertical, model.__name__, exc)
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(step) for step in first["loc"]) or "the body"
+            acted = (
+                ""
+                if request.split(" ", 1)[0] in SAFE_METHODS
+                else (" It may have acted: read the current state (orders, holds, cart) before repeating it.")
+            )
+            raise BackendUnavailableError(
+                f"The {self.vertical} provider's answer to {request} does not match its API ({where}: "
+                f"{first['msg'][:120]}): a fault of the service, not of the arguments.{acted}",
+                f"Tell the user the {self.vertical} service is not working right now (the MCP server and its provider "
+                "disagree on the API: its operator must update one of them).",
+            ) from exc
 
     async def _send(
         self,
