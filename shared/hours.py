@@ -80,6 +80,20 @@ def describe_day(schedule: Schedule, day: str) -> str:
     return ", ".join(f"{a}–{b}" for a, b in spans) if spans else "closed"
 
 
+def describe_now(schedule: Schedule, at: datetime) -> str:
+    """Today's hours (``describe_day``), or, after midnight while the previous day's late span still runs, that span
+    first with its day, then today's: 'Fri 20:00–04:00 (now); Sat 20:00–04:00'. At Saturday 01:42 a bar open on
+    Friday's 20:00–04:00 showed only Saturday's 20:00–04:00, as if it opened tonight while it was open now."""
+    local = at.astimezone(CITY_TZ)
+    today = describe_day(schedule, DAYS[local.weekday()])
+    before = local - timedelta(days=1)
+    day = DAYS[before.weekday()]
+    for (start, end), (opens, closes) in zip(schedule.get(day, []), _intervals(schedule, before), strict=True):
+        if opens <= local < closes:  # a span of yesterday's that reaches now runs past midnight
+            return f"{day.capitalize()} {start}–{end} (now); {DAYS[local.weekday()].capitalize()} {today}"
+    return today
+
+
 def describe_week(schedule: Schedule) -> dict[str, str]:
     return {day: describe_day(schedule, day) for day in DAYS}
 

@@ -143,8 +143,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         sort: Annotated[
             SortKey,
             Field(
-                description="Order of results: relevance, distance, rating, delivery_time, fee (delivery fee) or "
-                "min_order (lowest minimum order first)."
+                description="Order of results: relevance, distance, rating, delivery_time (open ones first), fee "
+                "(delivery fee) or min_order (lowest minimum order first)."
             ),
         ] = "relevance",
         max_min_order_minor: Annotated[
@@ -161,9 +161,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = "",
     ) -> RestaurantPage:
         """Find restaurants that deliver to an address, by name, cuisine, dish, ingredient or option, with fee,
-        minimum order, ETA and rating. matched_dishes name the dishes that matched (item_id, matching options,
-        sold_out when it cannot be ordered now). An empty page carries a note saying why (nothing matches, nobody
-        delivers to that point, all closed, minimum orders too high) and what to try."""
+        minimum order, ETA (null while closed: opens_at says when it opens) and rating. matched_dishes name the
+        dishes that matched (item_id, matching options, sold_out when it cannot be ordered now). An empty page
+        carries a note saying why (nothing matches, nobody delivers to that point, all closed, minimum orders too
+        high) and what to try."""
         return await _client(ctx).search_restaurants(
             query=query,
             address_id=address_id,

@@ -48,12 +48,25 @@ class RestaurantSummary(WireModel):
     rating_count: int = Field(description="Number of ratings.")
     price_level: int = Field(description="1 (cheap) to 4 (expensive).")
     distance_m: int = Field(description="Straight-line distance from the delivery point in metres.")
-    is_open: bool = Field(description="Open right now (simulated clock).")
-    hours_today: str = Field(description="Today's opening hours, local time.")
+    is_open: bool = Field(
+        description="Taking orders right now (simulated clock): open, and not closing before it could cook one."
+    )
+    opens_at: datetime | None = Field(
+        description="When it next takes orders, local time, e.g. 2026-11-25T16:00:00+02:00; null when open now (or "
+        "no opening in the coming week). Until then it can only be ordered ahead with "
+        "food_place_order(deliver_at=…)."
+    )
+    hours_today: str = Field(
+        description="Today's opening hours, local time, e.g. '11:00–22:00' or 'closed'. After midnight, while it is "
+        "still in the previous day's late span, that span comes first with its day: "
+        "'Fri 20:00–04:00 (now); Sat 20:00–04:00'."
+    )
     delivers: bool = Field(description="Delivers to the requested point.")
     delivery_fee: Money = Field(description="Delivery fee to the requested point.")
     min_order: Money = Field(description="Minimum food subtotal.")
-    eta_minutes: int = Field(description="Estimated minutes from order to door.")
+    eta_minutes: int | None = Field(
+        description="Estimated minutes from ordering now to the door; null while it is closed (see opens_at)."
+    )
     matched_dishes: list[MatchedDish] = Field(
         default_factory=list,
         exclude_if=_empty,

@@ -35,7 +35,7 @@ from shared.schemas.food import (
 )
 
 from . import seed
-from .catalog import load_cuisines
+from .catalog import Vocabulary
 from .models import FoodTable
 from .orders import OrderDesk
 from .service import FoodService
@@ -65,7 +65,7 @@ def prepare(settings: Settings, *, engine: Engine | None = None) -> Sandbox:
 
 def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI:
     sandbox = sandbox or prepare(settings)
-    catalog = seed.load_catalog(sandbox.engine, load_cuisines(settings.fixtures_dir))
+    catalog = seed.load_catalog(sandbox.engine, Vocabulary.load(settings.fixtures_dir))
     svc = FoodService(sandbox, catalog)
     desk = OrderDesk(svc)
 

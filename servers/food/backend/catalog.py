@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from shared.schemas.common import GeoPoint
 
@@ -121,6 +121,9 @@ class CuisineRec(_Fixture):
     en: str
     zh: str
     synonyms: list[str] = []
+    found_by: list[str] = []
+    """Other cuisines (slugs) whose searches find this one too, one way: vegan is found by 'vegetarian' ('素食'),
+    while a vegan search never reaches a vegetarian place or dish (a Margherita)."""
 
 
 def bilingual(en: str, zh: str) -> str:
@@ -252,10 +255,13 @@ class Catalog:
         grown: Iterable[dict[str, Any]] = (),
         load: Callable[[str], dict[str, Any] | None] | None = None,
         cache_size: int = LOADED,
+        finnish: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         from .columns import Columns
 
         self.cuisines = {c.slug: c for c in cuisines}
+        self.finnish: Mapping[str, tuple[str, ...]] = finnish or {}
+        """Everyday Finnish food words (``load_finnish``) → the English words the menus use for them."""
         self.option_aliases: dict[str, str] = {}
         """Per-item option ids of the fixtures (and of carts saved before sharing) → shared option ids."""
         self.resident: dict[str, Loaded] = {}
@@ -309,9 +315,14 @@ class Catalog:
         return bilingual(rec.en, rec.zh) if rec else slug
 
     @classmethod
-    def from_records(cls, restaurants: list[RestaurantRec], cuisines: list[CuisineRec]) -> Catalog:
+    def from_records(
+        cls,
+        restaurants: list[RestaurantRec],
+        cuisines: list[CuisineRec],
+        finnish: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> Catalog:
         """A catalog of these restaurants only, all in memory (the real city, or a test's own)."""
-        return cls(restaurants, cuisines)
+        return cls(restaurants, cuisines, finnish=finnish)
 
 
 class _Restaurants(Mapping[str, RestaurantRec]):
@@ -382,3 +393,28 @@ class _Groups(Mapping[str, list[OptionGroupRec]]):
 def load_cuisines(fixtures_dir: Path) -> list[CuisineRec]:
     raw = json.loads((fixtures_dir / "vocab" / "cuisines.json").read_text(encoding="utf-8"))
     return [CuisineRec.model_validate(c) for c in raw]
+
+
+_WORDS = TypeAdapter(dict[str, tuple[str, ...]])
+
+
+def load_finnish(fixtures_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Everyday Finnish food words, written without umlauts (as ``search.folded`` reads a query), and the English
+    words the menus use for them: the city is Helsinki, and 'pitsa', 'hampurilainen', 'kahvi' or 'lohi' found
+    nothing, as menus are written in English and Chinese (the cuisine vocabulary knows only 'suomalainen'). A query
+    part that is one of these words matches as itself (a name such as 'Ihana Kahvila') and as its English words,
+    cuisines included (``search.Index.part``). Vocabulary, so kept with the cuisines' in fixtures/vocab (by hand:
+    no build script writes it)."""
+    return _WORDS.validate_json((fixtures_dir / "vocab" / "food_words_fi.json").read_bytes())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words the catalog is searched by, as fixtures/vocab holds them: the cuisines, the Finnish food words."""
+
+    cuisines: list[CuisineRec]
+    finnish: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, fixtures_dir: Path) -> Vocabulary:
+        return cls(cuisines=load_cuisines(fixtures_dir), finnish=load_finnish(fixtures_dir))

@@ -7,6 +7,7 @@ so the list never offers a coupon that applying would refuse.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -37,6 +38,28 @@ def _coupon(row: CouponRow) -> Coupon:
         valid_until=datetime.fromisoformat(d["valid_until"]),
         per_user_limit=d.get("per_user_limit", 0),
     )
+
+
+DROP = "order without it (food_update_cart(coupon_code='none') removes it from the cart)"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a coupon does not apply to a cart (``Coupons.problem``), and whether changing the cart can mend it: the
+    advice follows from the rule that refused, rather than from the rules checked again ('Adjust the cart' sent the
+    model to change a cart that could never qualify)."""
+
+    why: str
+    cart_can_fix: bool
+    """Only a short subtotal or another restaurant's cart is mended by changing the cart; a coupon used up or out
+    of its dates is not."""
+
+    @property
+    def remedy(self) -> str:
+        """What the user can do about it."""
+        if self.cart_can_fix:
+            return f"Change the cart so it qualifies, or {DROP}."
+        return f"It cannot apply to this order: {DROP}, or use another of the cart's coupon options."
 
 
 class Coupons:
@@ -75,32 +98,25 @@ class Coupons:
         subtotal: int,
         now: datetime,
         used: Counter[str] | None = None,
-    ) -> str:
-        """Why ``coupon`` does not apply to this cart, or '' if it does."""
+    ) -> Refusal | None:
+        """Why ``coupon`` does not apply to this cart, or None if it does."""
         fmt = self.money
         if not coupon.valid_from <= now <= coupon.valid_until:
             span = f"{local(coupon.valid_from):%Y-%m-%d} to {local(coupon.valid_until):%Y-%m-%d}"
-            return f"Coupon {coupon.code} is only valid {span}."
+            return Refusal(f"Coupon {coupon.code} is only valid {span}.", cart_can_fix=False)
         if coupon.restaurant_id and coupon.restaurant_id != rest.id:
             other = self.catalog.restaurants.get(coupon.restaurant_id)
-            return f"Coupon {coupon.code} only works at {other.name if other else coupon.restaurant_id}."
+            where = other.name if other else coupon.restaurant_id
+            return Refusal(f"Coupon {coupon.code} only works at {where}.", cart_can_fix=True)
         if subtotal < coupon.min_subtotal_minor:
             short = fmt(coupon.min_subtotal_minor - subtotal).display
-            return f"Coupon {coupon.code} needs items worth {fmt(coupon.min_subtotal_minor).display}; add {short} more."
+            need = fmt(coupon.min_subtotal_minor).display
+            return Refusal(f"Coupon {coupon.code} needs items worth {need}; add {short} more.", cart_can_fix=True)
         if coupon.per_user_limit:
             times = (used if used is not None else self.used(session, user_id, [coupon.code]))[coupon.code]
             if times >= coupon.per_user_limit:
-                return f"Coupon {coupon.code} was already used {times} time(s), its limit."
-        return ""
-
-    def remedy(self, coupon: Coupon, rest: RestaurantRec, subtotal: int) -> str:
-        """What the user can do about ``problem``'s refusal: only a short subtotal or another restaurant's cart is
-        mended by changing the cart; a coupon used up or out of its dates is not ('Adjust the cart' sent the model
-        to change a cart that could never qualify)."""
-        drop = "order without it (food_update_cart(coupon_code='none') removes it from the cart)"
-        if (coupon.restaurant_id and coupon.restaurant_id != rest.id) or subtotal < coupon.min_subtotal_minor:
-            return f"Change the cart so it qualifies, or {drop}."
-        return f"It cannot apply to this order: {drop}, or use another of the cart's coupon options."
+                return Refusal(f"Coupon {coupon.code} was already used {times} time(s), its limit.", cart_can_fix=False)
+        return None
 
     def options(
         self,
@@ -128,7 +144,8 @@ class Coupons:
                     other = self.catalog.restaurants.get(c.restaurant_id)
                     why = f"Only at {other.name if other else c.restaurant_id}; add items from there first."
             else:
-                why = self.problem(session, user_id, c, rest, subtotal, now, used)
+                refusal = self.problem(session, user_id, c, rest, subtotal, now, used)
+                why = refusal.why if refusal else ""
             saving = 0 if why else pricing.coupon_discount(c, subtotal, delivery_fee)
             option = CouponOption(
                 code=c.code, rule=c.description, applies=not why, why_not=why, saving=self.money(saving)

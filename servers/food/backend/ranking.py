@@ -48,8 +48,8 @@ def sort_columns(
         return [straight, distance, at]
     if sort == "rating":
         return [-cols.rating[at], -cols.rating_count[at], at]
-    if sort == "delivery_time":
-        return [cols.eta(at, distance), distance, at]
+    if sort == "delivery_time":  # a closed restaurant delivers after it opens (its eta is null): last
+        return [(~open_).astype(np.int64), cols.eta(at, distance), distance, at]
     if sort == "fee":
         return [cols.fee(at, distance), distance, at]
     return [cols.min_order[at], distance, at]

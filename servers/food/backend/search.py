@@ -1,5 +1,5 @@
-"""Catalog search: a query, in English or Chinese (or everyday Finnish food words, ``FINNISH``), split into the
-things it asks for, matched against restaurant names, cuisines, dishes, their ingredients (names, descriptions),
+"""Catalog search: a query, in English or Chinese (or everyday Finnish food words, ``Catalog.finnish``), split into
+the things it asks for, matched against restaurant names, cuisines, dishes, their ingredients (names, descriptions),
 their diet tags and their options; accents do not count ('cafe' finds 'Café', ``folded``).
 
 "oat milk latte" and "燕麦奶咖啡" are two parts each ("oat milk" + "latte", "燕麦奶" + "咖啡"): a restaurant
@@ -65,56 +65,6 @@ ENGLISH: dict[str, tuple[str, ...]] = {
 """English words the menus spell otherwise: 'beer' found one restaurant by its name where '啤酒' found the 71 that
 pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'cream' and found iced lattes. Phrases are kept whole when
 a query is split."""
-FINNISH: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("pitsa", "pitsaa", "pitsat", "pitsoja", "pizzaa"), ("pizza",)),
-    **dict.fromkeys(("hampurilainen", "hampurilaisen", "hampurilaisia", "purilainen", "burgeri"), ("burger",)),
-    **dict.fromkeys(("kahvi", "kahvia", "kahvila"), ("coffee",)),
-    **dict.fromkeys(("tee", "teeta"), ("tea",)),
-    **dict.fromkeys(("lohi", "lohta", "lohikeitto"), ("salmon",)),
-    **dict.fromkeys(("kana", "kanaa", "broileri", "kananpoika"), ("chicken",)),
-    **dict.fromkeys(("kala", "kalaa"), ("fish",)),
-    **dict.fromkeys(("katkarapu", "katkarapuja", "katkaravut"), ("shrimp", "prawn")),
-    **dict.fromkeys(("nauta", "naudanliha", "harka"), ("beef",)),
-    **dict.fromkeys(("possu", "porsas", "sianliha"), ("pork",)),
-    **dict.fromkeys(("poro", "poronkaristys"), ("reindeer",)),
-    **dict.fromkeys(("lihapullat", "lihapullia"), ("meatball",)),
-    **dict.fromkeys(("keitto", "keittoa"), ("soup",)),
-    **dict.fromkeys(("salaatti", "salaattia"), ("salad",)),
-    **dict.fromkeys(("ranskalaiset", "ranskikset"), ("fries",)),
-    **dict.fromkeys(("riisi", "riisia"), ("rice",)),
-    **dict.fromkeys(("nuudeli", "nuudelit", "nuudeleita"), ("noodle",)),
-    **dict.fromkeys(("nyytit", "nyytteja"), ("dumpling",)),
-    **dict.fromkeys(("voileipa", "voileipia"), ("sandwich",)),
-    **dict.fromkeys(("leipa", "leipaa"), ("bread",)),
-    "karjalanpiirakka": ("karelian pie",),
-    "korvapuusti": ("cinnamon bun",),
-    **dict.fromkeys(("kakku", "kakkua", "jalkiruoka", "leivos", "leivonnainen"), ("dessert", "cake")),
-    **dict.fromkeys(("jaatelo", "jaateloa"), ("gelato",)),
-    **dict.fromkeys(("olut", "oluet", "olutta"), ("beer", "lager")),
-    **dict.fromkeys(("mehu", "mehua"), ("juice",)),
-    **dict.fromkeys(("aamiainen", "aamupala", "puuro"), ("breakfast", "porridge")),
-    **dict.fromkeys(("pihvi", "pihvia"), ("steak",)),
-    **dict.fromkeys(("kasvis", "kasvisruoka", "kasvisruokaa", "kasvissyoja"), ("vegetarian",)),
-    **dict.fromkeys(("vegaani", "vegaaninen", "vegaanista"), ("vegan",)),
-    **dict.fromkeys(("tulinen", "tulista", "tulisia"), ("spicy",)),
-    **dict.fromkeys(("gluteeniton",), ("gluten-free",)),
-    **dict.fromkeys(("laktoositon",), ("lactose-free",)),
-    **dict.fromkeys(("kauramaito", "kauramaidolla"), ("oat milk",)),
-    "kiinalainen": ("chinese",),
-    "intialainen": ("indian",),
-    "thaimaalainen": ("thai",),
-    "japanilainen": ("japanese",),
-    "italialainen": ("italian",),
-    "meksikolainen": ("mexican",),
-    "vietnamilainen": ("vietnamese",),
-    "korealainen": ("korean",),
-    "nepalilainen": ("nepalese",),
-    "kreikkalainen": ("greek",),
-}
-"""Everyday Finnish food words (``folded``: no umlauts), and the English words the menus use for them: the city is
-Helsinki, and 'pitsa', 'hampurilainen', 'kahvi' or 'lohi' found nothing, as menus are written in English and
-Chinese (the cuisine vocabulary knows only 'suomalainen'). A query part that is one of these words matches as
-itself (a name such as 'Ihana Kahvila') and as its English words, cuisines included."""
 GENERIC = frozenset(
     {
         *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),
@@ -462,7 +412,8 @@ class Index:
     _serves: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
     """Cuisine → which templates serve it."""
     _labels: list[tuple[str, str]] = field(default_factory=list)
-    """(slug, label in lowercase) for every label and synonym of every cuisine."""
+    """(slug, label in lowercase) for every label and synonym of every cuisine, and of the cuisines it is found by
+    (``CuisineRec.found_by``: 'vegetarian' names vegan too)."""
     _label_texts: Joined = field(default_factory=lambda: Joined.of([]))
     _parts: dict[str, Part] = field(default_factory=dict)
     _memo: dict[str, Lookup] = field(default_factory=dict)
@@ -488,7 +439,9 @@ class Index:
         self._labels = [
             (rec.slug, folded(label))
             for rec in self.catalog.cuisines.values()
-            for label in (rec.slug, rec.en, rec.zh, *rec.synonyms)
+            for other in (rec.slug, *rec.found_by)
+            if other in self.catalog.cuisines
+            for label in self._names(other)
         ]
         self._label_texts = Joined.of([label for _, label in self._labels])
         for t, rest in enumerate(self.catalog.templates):
@@ -511,6 +464,11 @@ class Index:
                 self._learn(name)
         for name in ENGLISH:
             self._learn(name)
+
+    def _names(self, slug: str) -> tuple[str, ...]:
+        """Every word that names the cuisine: its slug, labels and synonyms."""
+        rec = self.catalog.cuisines[slug]
+        return (rec.slug, rec.en, rec.zh, *rec.synonyms)
 
     @functools.cached_property
     def everything(self) -> str:
@@ -598,14 +556,14 @@ class Index:
     def part(self, literal: str) -> Part:
         """The query part ``literal`` with the cuisines it names (memoized: users repeat words across queries); read
         as ``folded`` text, as the catalog's is. An everyday Finnish word also reads as its English words
-        (``FINNISH``), an English word the menus spell otherwise as theirs (``ENGLISH``), and a plural as its
+        (``Catalog.finnish``), an English word the menus spell otherwise as theirs (``ENGLISH``), and a plural as its
         singular where that names a cuisine or the plural is nowhere in the catalog (``singulars``)."""
         literal = folded(literal)
         memo = self._parts.get(literal)
         if memo is not None:
             return memo
         found = self._as_written(literal)
-        for english in FINNISH.get(literal, ()) + ENGLISH.get(literal, ()):
+        for english in self.catalog.finnish.get(literal, ()) + ENGLISH.get(literal, ()):
             alt = self._as_written(english)
             terms, cuisines = tuple(sorted({*found.terms, *alt.terms})), found.cuisines | alt.cuisines
             found = Part(literal=literal, terms=terms, cuisines=cuisines)
@@ -620,7 +578,8 @@ class Index:
         return found
 
     def _as_written(self, literal: str) -> Part:
-        """The part with the words it names: itself and every label of the cuisines it names."""
+        """The part with the words it names: itself and every label of the cuisines it names (their own labels: a
+        'vegetarian' part names vegan too and searches 'vegan', never the reverse)."""
         cuisines = self.cuisines_named(literal)
         terms = {literal}
         for slug in cuisines:

@@ -23,7 +23,7 @@ from shared.account import Sandbox
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_NAME, haversine_m, require_in_city
-from shared.hours import describe_day, describe_week_short, is_open, next_opening, today_key
+from shared.hours import describe_now, describe_week_short, is_open, next_opening
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
 from shared.schemas.account import Address
@@ -120,6 +120,7 @@ class FoodService:
     ) -> RestaurantSummary:
         straight = round(haversine_m(rest.location, near))
         distance = pricing.delivery_distance_m(rest, near)
+        taking = slots.taking_orders(rest, now)  # open by its hours but closing before it could cook: not open
         return RestaurantSummary(
             id=rest.id,
             name=bilingual(rest.name, rest.name_zh),
@@ -128,12 +129,14 @@ class FoodService:
             rating_count=rest.rating_count,
             price_level=rest.price_level,
             distance_m=straight,
-            is_open=slots.taking_orders(rest, now),  # open by its hours but closing before it could cook: not open
-            hours_today=describe_day(rest.opening_hours, today_key(now)),
+            is_open=taking,
+            opens_at=None if taking else next_opening(rest.opening_hours, now),
+            hours_today=describe_now(rest.opening_hours, now),  # the span it is in now, past midnight too
             delivers=distance <= rest.delivery.radius_m,
             delivery_fee=self.money(pricing.delivery_fee_minor(rest, distance)),
             min_order=self.money(rest.delivery.min_order_minor),
-            eta_minutes=pricing.eta_minutes(rest, distance),
+            # a closed kitchen delivers nothing in 30 minutes: an ETA 'if ordered now' would be a promise it breaks
+            eta_minutes=pricing.eta_minutes(rest, distance) if taking else None,
             matched_dishes=dishes,
         )
 
@@ -430,11 +433,10 @@ class FoodService:
                 problems.append("No delivery address: save one with food_save_address.")
             if row.coupon_code:
                 coupon = self.coupons.get(session, row.coupon_code)
-                why = self.coupons.problem(session, user_id, coupon, rest, subtotal, now)
-                if why:
+                refusal = self.coupons.problem(session, user_id, coupon, rest, subtotal, now)
+                if refusal:
                     problems.append(
-                        f"{why} It is not applied, and the cart cannot be ordered with it. "
-                        + self.coupons.remedy(coupon, rest, subtotal)
+                        f"{refusal.why} It is not applied, and the cart cannot be ordered with it. {refusal.remedy}"
                     )
                     coupon = None
             if distance > rest.delivery.radius_m:
@@ -529,9 +531,9 @@ class FoodService:
                     if priced.rest is None:
                         raise ConflictError("Add items before applying a coupon.", "Fill the cart first.")
                     subtotal = priced.cart.bill.items_subtotal.amount_minor if priced.cart.bill else 0
-                    why = self.coupons.problem(session, user_id, coupon, priced.rest, subtotal, self.now())
-                    if why:
-                        raise ConflictError(why, self.coupons.remedy(coupon, priced.rest, subtotal))
+                    refusal = self.coupons.problem(session, user_id, coupon, priced.rest, subtotal, self.now())
+                    if refusal:
+                        raise ConflictError(refusal.why, refusal.remedy)
                     row.coupon_code = coupon.code
             row.lines = lines
             row.restaurant_id = restaurant_id if lines else ""

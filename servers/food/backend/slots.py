@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
-from shared.hours import describe_day, is_open, next_opening, today_key
+from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
 
 from .catalog import RestaurantRec
 
@@ -170,7 +170,7 @@ def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -
         day = kitchen.astimezone(CITY_TZ)
         same_day = day_ranges(rest, span, now, local.date())
         instead = f"Slots on {local:%a %d %b}: {same_day}" if same_day else f"No slots on {local:%a %d %b}"
-        hours = f"hours on {day:%a}: {describe_day(rest.opening_hours, today_key(day))}"
+        hours = hours_at(rest, day)
         if is_open(rest.opening_hours, kitchen):  # open when it would start, closed before the food is ready
             ready = (local - span + PREP_STARTS + timedelta(minutes=rest.prep_minutes)).astimezone(CITY_TZ)
             problem = (f"{rest.name} closes before it could cook a {show(local)} delivery: it would cook from "
@@ -178,6 +178,16 @@ def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -
         else:
             problem = f"{rest.name} is closed for a {show(local)} delivery: it would cook from {day:%H:%M} ({hours})."
         raise InvalidInputError(problem, f"{instead}; {first_text}.", field="deliver_at")
+
+
+def hours_at(rest: RestaurantRec, at: datetime) -> str:
+    """The hours that explain a refusal at ``at``: its day's ('hours on Sat: 20:00–04:00'), or past midnight the
+    previous day's span it is still in first ('hours: Fri 20:00–04:00 (now); Sat 20:00–04:00'); Saturday's alone
+    told a kitchen closing at 04:00 on Friday's hours that it opens at 20:00."""
+    local = at.astimezone(CITY_TZ)
+    today = describe_day(rest.opening_hours, today_key(local))
+    spans = describe_now(rest.opening_hours, local)
+    return f"hours on {local:%a}: {today}" if spans == today else f"hours: {spans}"
 
 
 def order_ahead(first: datetime | None) -> str:
@@ -195,10 +205,9 @@ def closing_problem(rest: RestaurantRec, now: datetime, first: datetime | None) 
     that took it would cook after closing (a scheduled order for the same minutes is refused by ``kitchen_open``
     too)."""
     pickup = now + PREP_STARTS + timedelta(minutes=rest.prep_minutes)
-    hours = describe_day(rest.opening_hours, today_key(now))
     return (
         f"{rest.name} closes before it could cook this order (it would be ready at {pickup.astimezone(CITY_TZ):%H:%M}; "
-        f"hours on {now.astimezone(CITY_TZ):%a}: {hours}); {order_ahead(first)}."
+        f"{hours_at(rest, now)}); {order_ahead(first)}."
     )
 
 

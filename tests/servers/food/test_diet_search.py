@@ -1,0 +1,73 @@
+"""Diet words: vegan food is vegetarian, not the other way round. 'vegan pizza' returned the Margherita (cheese),
+because Vegan listed 'vegetarian' and '素食' as its synonyms and every synonym was searched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from servers.food.backend.catalog import Catalog, RestaurantRec
+from tests.servers.food.conftest import FoodEnv
+from tests.servers.food.helpers import ok
+
+
+def catalog(env: FoodEnv) -> Catalog:
+    return env.app.state.service.catalog
+
+
+def named(env: FoodEnv, name: str) -> RestaurantRec:
+    return next(r for r in catalog(env).restaurants.values() if r.name == name)
+
+
+async def everything(c: Client, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every page of a search."""
+    found: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        page = await ok(c, "food_search_restaurants", {**args, "limit": 20, "cursor": cursor})
+        found += page["restaurants"]
+        cursor = page["page"]["next_cursor"]
+        if not cursor:
+            return found
+
+
+@pytest.mark.parametrize("query", ["vegan pizza", "vegan", "纯素", "vegaani", "plant-based"])
+async def test_a_vegan_search_shows_only_vegan_food(food: FoodEnv, query: str) -> None:
+    """A vegetarian dish (the Margherita, a cheesecake) is no answer to 'vegan': every dish shown is tagged vegan,
+    and a restaurant without one is listed only for serving the vegan cuisine."""
+    zucchini = named(food, "Zucchini")
+    items = {item.id: item for _, item in catalog(food).items.values()}
+    async with Client(food.server) as c:
+        home = await everything(c, {"query": query})
+        there = await everything(c, {"query": query, "lat": zucchini.lat, "lng": zucchini.lng})
+    shown = [(hit["name"], d) for hit in home + there for d in hit.get("matched_dishes", [])]
+    assert not [f"{name}: {d['name']}" for name, d in shown if "vegan" not in items[d["item_id"]].tags]
+    for hit in home + there:
+        assert hit.get("matched_dishes") or "Vegan / 纯素" in hit["cuisines"], hit
+
+
+async def test_vegetarian_finds_vegan_places_too_but_vegan_finds_a_vegetarian_place_by_its_vegan_dishes(
+    food: FoodEnv,
+) -> None:
+    """One way: Zucchini (OSM 'vegetarian;vegan') is found by 'vegetarian', '素食' and 'vegan' for its cuisine; Yes
+    Yes Yes (OSM 'vegetarian') by 'vegetarian' for its cuisine, and by 'vegan' only for the vegan dish it has."""
+    zucchini = named(food, "Zucchini")
+    near = {"lat": zucchini.lat, "lng": zucchini.lng}
+    async with Client(food.server) as c:
+        found = {q: {r["name"]: r for r in await everything(c, {"query": q, **near})} for q in ("vegetarian", "素食")}
+        vegan = {r["name"]: r for r in await everything(c, {"query": "vegan", **near})}
+    for query, hits in found.items():
+        assert {"Zucchini", "Yes Yes Yes"} <= set(hits), query
+    assert "Vegan / 纯素" in vegan["Zucchini"]["cuisines"]
+    assert [d["name"] for d in vegan["Yes Yes Yes"]["matched_dishes"]] == ["Falafel plate / 法拉费拼盘"]
+
+
+async def test_vegan_is_纯素_and_vegetarian_is_素食(food: FoodEnv) -> None:
+    """素食 is vegetarian; the vegan cuisine's Chinese label is 纯素."""
+    async with Client(food.server) as c:
+        zucchini = await ok(c, "food_get_restaurant", {"restaurant_id": named(food, "Zucchini").id})
+        yes = await ok(c, "food_get_restaurant", {"restaurant_id": named(food, "Yes Yes Yes").id})
+    assert zucchini["restaurant"]["cuisines"] == ["Vegan / 纯素", "Vegetarian / 素食"]
+    assert yes["restaurant"]["cuisines"] == ["Vegetarian / 素食"]
