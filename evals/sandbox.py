@@ -118,7 +118,7 @@ class StaticParts:
         self._lock = threading.Lock()
 
     def food_catalog(self, load: Callable[..., Any], _engine: Engine, cuisines: Any) -> Any:
-        """``seed.load_catalog(engine, cuisines)``, over the template's database whatever the trial's engine."""
+        """``seed.load_catalog(engine, vocabulary)``, over the template's database whatever the trial's engine."""
         with self._lock:
             if self._food_catalog is None:
                 self._engine = self._engine or make_engine(f"sqlite:///{self._database}")
