@@ -117,12 +117,12 @@ class StaticParts:
         self._food_index: Any = None
         self._lock = threading.Lock()
 
-    def food_catalog(self, load: Callable[..., Any], _engine: Engine, cuisines: Any) -> Any:
+    def food_catalog(self, load: Callable[..., Any], _engine: Engine, vocabulary: Any) -> Any:
         """``seed.load_catalog(engine, vocabulary)``, over the template's database whatever the trial's engine."""
         with self._lock:
             if self._food_catalog is None:
                 self._engine = self._engine or make_engine(f"sqlite:///{self._database}")
-                self._food_catalog = load(self._engine, cuisines)
+                self._food_catalog = load(self._engine, vocabulary)
             return self._food_catalog
 
     def food_index(self, build: Callable[..., Any], catalog: Any) -> Any:
