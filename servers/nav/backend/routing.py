@@ -38,8 +38,8 @@ def connector_seconds(mode: str, gap_m: float) -> float:
 def coverage_hint(network: RoadNetwork) -> str:
     s, w, n, e = network.bounds
     return (
-        f"The map covers central Helsinki only (lat {s:.3f}–{n:.3f}, lng {w:.3f}–{e:.3f}, Kamppi–Kluuvi–Kaisaniemi): "
-        "pick a point or place inside it."
+        f"The map covers central Helsinki only (lat {s:.3f}–{n:.3f}, lng {w:.3f}–{e:.3f}: Kluuvi, Kaartinkaupunki, "
+        "Kaisaniemi): pick a point or place inside it."
     )
 
 

@@ -93,8 +93,8 @@ DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1}  # what the we
 ECHO = 60  # characters of the caller's text repeated back in an error
 SPELLINGS = " The closest spellings are listed."  # a geocode result's not-found message, when it lists some
 OFF_MAP = (  # 'Suomenlinna' is real, just off the map: 'check the spelling' alone sent the user to retype it
-    " The map covers central Helsinki only (Kamppi–Kluuvi–Kaisaniemi): places outside it, such as Suomenlinna or "
-    "the airport, are not on it."
+    " The map covers central Helsinki only (Kluuvi, Kaartinkaupunki, Kaisaniemi and the east of Kamppi): places "
+    "outside it, such as Suomenlinna or the airport, are not on it."
 )
 MAX_MAP_PLACES = 20
 MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
@@ -182,8 +182,12 @@ def _name_score(query: str, name: str) -> float:
 
 DISTRICT_ALIASES = {
     "Keskusta": ["City centre", "City center", "Downtown", "Helsinki city centre", "Helsinki centre", "市中心", "市区"],
+    "Kluuvi": ["克卢维"],
+    "Kaartinkaupunki": ["卡尔廷考蓬基"],
+    "Hakaniemi": ["哈卡涅米"],
 }
-"""Common names of districts that OpenStreetMap does not carry (its node names Keskusta 'City center' only)."""
+"""Common names of districts that OpenStreetMap does not carry (its node names Keskusta 'City center' only); the
+Chinese ones are those tickets gives its areas (fixtures/build_tickets.py DISTRICTS), so one name means one place."""
 
 
 def _described(cand: GeocodeCandidate) -> str:

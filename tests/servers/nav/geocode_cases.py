@@ -471,6 +471,8 @@ CASES: list[Case] = [
     ok("district", "city center", district("Keskusta")),
     ok("district", "市中心", district("Keskusta")),
     ok("district", "Siltasaari", district("Siltasaari")),
+    ok("district", "卡尔廷考蓬基", district("Kaartinkaupunki")),  # tickets' Chinese name for the area
+    ok("district", "哈卡涅米", district("Hakaniemi")),
     ambiguous("tie", "Kluuvi"),  # the district, and the Kluuvi shopping centre's two entries
     ambiguous("tie", "National Museum"),  # not on the map; Ateneum (Finnish *National* Gallery) only shares a word
     # ----- nothing on the map -------------------------------------------------------------------------------------
