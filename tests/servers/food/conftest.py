@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from servers.food.backend.app import create_app, prepare
+from servers.food.backend.catalog import Catalog
 from servers.food.backend.models import FoodTable
 from servers.food.server import build_server
 from shared.account import Sandbox, SandboxClock
@@ -35,6 +36,11 @@ class FoodEnv:
     @property
     def engine(self) -> Engine:
         return self.sandbox.engine
+
+    @property
+    def catalog(self) -> Catalog:
+        """The app's in-memory catalog (restaurants, menus, hours), read by tests that look up what to expect."""
+        return self.app.state.service.catalog
 
     @property
     def clock(self) -> SandboxClock:

@@ -19,6 +19,18 @@ async def ok(client: Client, tool: str, args: dict[str, Any] | None = None) -> d
     return result.structured_content
 
 
+async def everything(c: Client, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every page of a food_search_restaurants search."""
+    found: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        page = await ok(c, "food_search_restaurants", {**args, "limit": 20, "cursor": cursor})
+        found += page["restaurants"]
+        cursor = page["page"]["next_cursor"]
+        if not cursor:
+            return found
+
+
 async def err(client: Client, tool: str, args: dict[str, Any]) -> str:
     """Call a tool that must fail with a tool error; returns the error text after its 'Error: ' (every tool error
     starts so, for clients that drop isError)."""

@@ -3,34 +3,16 @@ because Vegan listed 'vegetarian' and '素食' as its synonyms and every synonym
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from mcp import Client
 
-from servers.food.backend.catalog import Catalog, RestaurantRec
+from servers.food.backend.catalog import RestaurantRec
 from tests.servers.food.conftest import FoodEnv
-from tests.servers.food.helpers import ok
-
-
-def catalog(env: FoodEnv) -> Catalog:
-    return env.app.state.service.catalog
+from tests.servers.food.helpers import everything, ok
 
 
 def named(env: FoodEnv, name: str) -> RestaurantRec:
-    return next(r for r in catalog(env).restaurants.values() if r.name == name)
-
-
-async def everything(c: Client, args: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every page of a search."""
-    found: list[dict[str, Any]] = []
-    cursor = ""
-    while True:
-        page = await ok(c, "food_search_restaurants", {**args, "limit": 20, "cursor": cursor})
-        found += page["restaurants"]
-        cursor = page["page"]["next_cursor"]
-        if not cursor:
-            return found
+    return next(r for r in env.catalog.restaurants.values() if r.name == name)
 
 
 @pytest.mark.parametrize("query", ["vegan pizza", "vegan", "纯素", "vegaani", "plant-based"])
@@ -38,7 +20,7 @@ async def test_a_vegan_search_shows_only_vegan_food(food: FoodEnv, query: str) -
     """A vegetarian dish (the Margherita, a cheesecake) is no answer to 'vegan': every dish shown is tagged vegan,
     and a restaurant without one is listed only for serving the vegan cuisine."""
     zucchini = named(food, "Zucchini")
-    items = {item.id: item for _, item in catalog(food).items.values()}
+    items = {item.id: item for _, item in food.catalog.items.values()}
     async with Client(food.server) as c:
         home = await everything(c, {"query": query})
         there = await everything(c, {"query": query, "lat": zucchini.lat, "lng": zucchini.lng})

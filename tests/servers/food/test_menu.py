@@ -7,7 +7,7 @@ from typing import Any
 from mcp import Client
 from sqlmodel import Session
 
-from servers.food.backend.catalog import Catalog, ItemRec, RestaurantRec
+from servers.food.backend.catalog import ItemRec, RestaurantRec
 from servers.food.backend.models import CartRow
 from servers.food.backend.service import line_key
 from shared.schemas.common import format_money
@@ -15,12 +15,8 @@ from tests.servers.food.conftest import FoodEnv
 from tests.servers.food.helpers import err, groups_of, least, menu_items, ok
 
 
-def catalog(env: FoodEnv) -> Catalog:
-    return env.app.state.service.catalog  # type: ignore[no-any-return]
-
-
 def find_item(env: FoodEnv, want: Any) -> tuple[RestaurantRec, ItemRec]:
-    for rest, item in catalog(env).items.values():
+    for rest, item in env.catalog.items.values():
         if want(item):
             return rest, item
     raise AssertionError("no such item in the fixtures")
@@ -42,7 +38,7 @@ async def test_every_option_group_is_listed_once_and_items_name_theirs(food: Foo
         used = {gid for item in menu_items(detail) for gid in item.get("option_groups", [])}
         assert used == set(group_ids)
         for item in menu_items(detail):
-            rec = catalog(food).items[item["id"]][1]
+            rec = food.catalog.items[item["id"]][1]
             # Left out when false/empty, present otherwise.
             assert item.get("sold_out", False) == rec.sold_out and ("sold_out" in item) == rec.sold_out
             assert item.get("tags", []) == rec.tags and ("tags" in item) == bool(rec.tags)
@@ -141,7 +137,7 @@ async def test_sold_out_options_are_named_on_their_item_and_refused(food: FoodEn
 
 async def test_per_item_option_ids_from_before_sharing_still_work(food: FoodEnv) -> None:
     """Carts saved before option groups were shared, and clients holding an older menu, keep working."""
-    aliases = catalog(food).option_aliases
+    aliases = food.catalog.option_aliases
     old_of = {new: old for old, new in aliases.items() if old != new}
     rest, rec = find_item(
         food,

@@ -8,18 +8,14 @@ from typing import Any
 
 from mcp import Client
 
-from servers.food.backend.catalog import Catalog, RestaurantRec
+from servers.food.backend.catalog import RestaurantRec
 from shared.geo import CITY_TZ
 from tests.servers.food.conftest import LUNCH, FoodEnv
 from tests.servers.food.helpers import ok
 
 
-def catalog(env: FoodEnv) -> Catalog:
-    return env.app.state.service.catalog
-
-
 def named(env: FoodEnv, name: str) -> RestaurantRec:
-    return next(r for r in catalog(env).restaurants.values() if r.name == name)
+    return next(r for r in env.catalog.restaurants.values() if r.name == name)
 
 
 async def found(c: Client, rest: RestaurantRec, **args: Any) -> dict[str, Any]:

@@ -7,13 +7,8 @@ from typing import Any
 
 from mcp import Client
 
-from servers.food.backend.catalog import Catalog
 from tests.servers.food.conftest import LUNCH, FoodEnv
 from tests.servers.food.helpers import err, fill_cart, free_options, groups_of, ok, orderable, pick_options
-
-
-def catalog(env: FoodEnv) -> Catalog:
-    return env.app.state.service.catalog
 
 
 async def place(c: Client) -> dict[str, Any]:
@@ -74,7 +69,7 @@ async def test_what_is_no_longer_available_is_reported_and_the_rest_is_added(foo
     async with Client(food.server) as c:
         order, _ = await four_line_order(c)
         lines = order["lines"]
-        cat = catalog(food)
+        cat = food.catalog
         # Since then: one dish sold out, one option sold out, one option dropped, one dish taken off the menu.
         cat.items[lines[0]["item_id"]][1].option_groups = [
             g.model_copy(update={"options": [o for o in g.options if o.id not in lines[0]["option_ids"]]})

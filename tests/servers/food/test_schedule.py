@@ -8,16 +8,11 @@ from typing import Any
 from mcp import Client
 from sqlmodel import Session
 
-from servers.food.backend.catalog import Catalog
 from servers.food.backend.models import OrderRow
 from shared.geo import CITY_TZ
 from shared.hours import is_open
 from tests.servers.food.conftest import LUNCH, FoodEnv
 from tests.servers.food.helpers import err, fill_cart, ok
-
-
-def catalog(env: FoodEnv) -> Catalog:
-    return env.app.state.service.catalog
 
 
 def at(value: str) -> datetime:
@@ -56,7 +51,7 @@ async def test_a_closed_restaurant_is_booked_for_a_slot_and_its_lifecycle_runs_b
         cooking = await ok(c, "food_get_order", {"order_id": order["id"]})
         food.clock.set(at(slot))
         arrived = await ok(c, "food_get_order", {"order_id": order["id"]})
-    rest = catalog(food).restaurants[cart["restaurant_id"]]
+    rest = food.catalog.restaurants[cart["restaurant_id"]]
     assert not closed["can_order"] and any("deliver_at" in p for p in closed["problems"])
     assert not is_open(rest.opening_hours, marks["placed"]) and is_open(rest.opening_hours, marks["preparing"])
     assert at(slot).minute % 15 == 0
@@ -98,7 +93,7 @@ async def test_cancelling_a_scheduled_order_before_the_kitchen_starts_refunds_ev
 
 def closed_slot(env: FoodEnv, restaurant_id: str) -> datetime:
     """A quarter hour within the next two days when the restaurant is closed for the two hours before it."""
-    rest = catalog(env).restaurants[restaurant_id]
+    rest = env.catalog.restaurants[restaurant_id]
     slot = LUNCH.replace(minute=0) + timedelta(hours=2)
     while slot < LUNCH + timedelta(days=2):
         if not any(is_open(rest.opening_hours, slot - timedelta(minutes=m)) for m in range(0, 121, 5)):
@@ -154,7 +149,7 @@ async def test_the_slot_is_part_of_what_the_user_confirms(food: FoodEnv) -> None
 async def test_an_order_placed_now_that_the_kitchen_could_not_cook_before_closing_is_refused(food: FoodEnv) -> None:
     async with Client(food.server) as c:
         cart = await fill_cart(c)
-        rest = catalog(food).restaurants[cart["restaurant_id"]]
+        rest = food.catalog.restaurants[cart["restaurant_id"]]
         closing = LUNCH
         while is_open(rest.opening_hours, closing) and closing < LUNCH + timedelta(days=1):
             closing += timedelta(minutes=1)
@@ -191,7 +186,7 @@ async def test_late_at_night_an_hh_mm_after_midnight_is_tonights_slot(food: Food
     night = datetime(2026, 11, 25, 23, 40, tzinfo=CITY_TZ)
     rest = next(
         r
-        for r in catalog(food).restaurants.values()
+        for r in food.catalog.restaurants.values()
         if is_open(r.opening_hours, night + timedelta(minutes=70))
         and is_open(r.opening_hours, night)
         and r.delivery.radius_m >= 3000

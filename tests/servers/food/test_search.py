@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from mcp import Client
 
-from servers.food.backend.catalog import Catalog
 from servers.food.backend.pricing import delivery_distance_m
 from tests.servers.food.conftest import FoodEnv
-from tests.servers.food.helpers import ok
+from tests.servers.food.helpers import everything, ok
 
 FAR_EAST = {"lat": 60.23, "lng": 25.05}  # Helsinki, but beyond every restaurant's delivery radius
 
-
-def catalog(env: FoodEnv) -> Catalog:
-    return env.app.state.service.catalog
-
-
-async def everything(c: Client, args: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every page of a search."""
-    found: list[dict[str, Any]] = []
-    cursor = ""
-    while True:
-        page = await ok(c, "food_search_restaurants", {**args, "limit": 20, "cursor": cursor})
-        found += page["restaurants"]
-        cursor = page["page"]["next_cursor"]
-        if not cursor:
-            return found
 
 
 @pytest.mark.parametrize(("en", "zh"), [("oat milk latte", "燕麦奶拿铁"), ("oat milk coffee", "燕麦奶咖啡")])
@@ -38,10 +20,10 @@ async def test_dishes_are_found_by_their_options_in_english_and_chinese(food: Fo
         english = await everything(c, {"query": en})
         chinese = await everything(c, {"query": zh})
         plain = await everything(c, {"query": "latte"})
-    point = type(catalog(food).restaurants[english[0]["id"]].location)(**home)
+    point = type(food.catalog.restaurants[english[0]["id"]].location)(**home)
     offering = {
         rest.id
-        for rest, item in catalog(food).items.values()
+        for rest, item in food.catalog.items.values()
         if any(o.name == "Oat milk" for g in item.option_groups for o in g.options)
         and delivery_distance_m(rest, point) <= rest.delivery.radius_m
     }
@@ -55,14 +37,14 @@ async def test_dishes_are_found_by_their_options_in_english_and_chinese(food: Fo
 
 
 async def test_a_sold_out_dish_is_flagged_in_matched_dishes(food: FoodEnv) -> None:
-    rest, item = next((r, i) for r, i in catalog(food).items.values() if i.sold_out)
+    rest, item = next((r, i) for r, i in food.catalog.items.values() if i.sold_out)
     async with Client(food.server) as c:
         here = await everything(c, {"query": item.name, "lat": rest.lat, "lng": rest.lng, "sort": "distance"})
     hit = next(r for r in here if r["id"] == rest.id)
     dish = next(d for d in hit["matched_dishes"] if d["item_id"] == item.id)
     assert dish["sold_out"] is True
     others = [d for r in here for d in r.get("matched_dishes", []) if d["item_id"] != item.id]
-    assert all("sold_out" not in d for d in others if not catalog(food).items[d["item_id"]][1].sold_out)
+    assert all("sold_out" not in d for d in others if not food.catalog.items[d["item_id"]][1].sold_out)
 
 
 async def test_words_of_a_dish_match_at_word_starts_only(food: FoodEnv) -> None:
@@ -127,7 +109,7 @@ async def test_a_diet_word_finds_the_dishes_the_menu_tags_with_it(food: FoodEnv,
     async with Client(food.server) as c:
         found = await everything(c, {"query": query})
     assert found, f"{query!r} finds nothing"
-    items = {item.id: item for _, item in catalog(food).items.values()}
+    items = {item.id: item for _, item in food.catalog.items.values()}
     for hit in found:
         tags = [items[d["item_id"]].tags for d in hit["matched_dishes"]]
         assert any(tag in t or "vegan" in t for t in tags), hit["name"]
@@ -138,7 +120,7 @@ async def test_gluten_free_finds_gluten_free_dishes_not_coffee(food: FoodEnv) ->
     """'gluten free' left 'gluten' out and matched 'free' in coffee options ('lactose-free'): cafés for a coeliac."""
     async with Client(food.server) as c:
         page = await ok(c, "food_search_restaurants", {"query": "gluten free", "limit": 20})
-    items = {item.id: item for _, item in catalog(food).items.values()}
+    items = {item.id: item for _, item in food.catalog.items.values()}
     assert page["restaurants"] and "gluten" not in page.get("note", "")
     for hit in page["restaurants"]:
         assert all("gluten_free" in items[d["item_id"]].tags for d in hit["matched_dishes"]), hit["name"]
@@ -157,7 +139,7 @@ async def test_accents_do_not_count_either_way(food: FoodEnv, bare: str, accente
 
 
 async def test_a_finnish_name_is_found_without_its_umlauts(food: FoodEnv) -> None:
-    rest = next(r for r in catalog(food).restaurants.values() if "ä" in r.name or "ö" in r.name)
+    rest = next(r for r in food.catalog.restaurants.values() if "ä" in r.name or "ö" in r.name)
     bare = rest.name.replace("ä", "a").replace("ö", "o").replace("Ä", "A").replace("Ö", "O")
     async with Client(food.server) as c:
         found = await everything(c, {"query": bare, "lat": rest.lat, "lng": rest.lng})
@@ -227,7 +209,7 @@ async def test_a_diet_word_matches_food_not_the_drinks_every_place_sells(food: F
         found = await everything(c, {"query": "vegan"})
     drinks = {
         item.id
-        for rest, item in catalog(food).items.values()
+        for rest, item in food.catalog.items.values()
         for cat in rest.menu
         if item in cat.items and cat.name in ("Drinks", "Coffee", "Tea", "Milk tea", "Fruit tea")
     }
