@@ -12,7 +12,7 @@ import random
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -103,28 +103,29 @@ def test_seat_ids_read_on_their_own_and_the_older_ids_still_mean_the_same_seats(
     assert LAYOUT.canonical("H-1-1") == sid(1, 1) and LAYOUT.seat("h-1-1").label == "Hall, row 1, wheelchair space 1"
     with pytest.raises(InvalidInputError, match="twice"):
         LAYOUT.resolve(["H-4-5", sid(4, 5)])  # the same seat under both names
-    standing = compile_layout(
-        "club",
-        SeatLayout(
-            sections=[
-                LayoutSection(
-                    code="GA",
-                    name="Floor",
-                    standing=True,
-                    rows=[
-                        LayoutRow(label=str(r), seats=[LayoutSeat(number=n, x=n, tier="GA") for n in (1, 2)])
-                        for r in (1, 2)
-                    ],
-                )
-            ]
-        ),
-    )
+    standing = club_floor(places=2)
     assert list(standing.seats) == ["GA-PLACE1", "GA-PLACE2", "GA-PLACE3", "GA-PLACE4"]
     assert standing.canonical("GA-2-1") == "GA-PLACE3" and standing.seats["GA-PLACE3"].label == "Floor, place 3"
     movie = compile_layout("screen", SeatLayout(sections=[LayoutSection(
         code="SALI1", legacy_code="H", name="Sali 1", rows=[LayoutRow(label="H", seats=[
             LayoutSeat(number=15, x=0, tier="STD")])])]))  # fmt: skip
     assert movie.canonical("H-H-15") == "SALI1-ROWH-SEAT15"  # the id that read as 'hall H, row H'
+
+
+def club_floor(places: int, spaces: Callable[[int, int], bool] = lambda row, n: False) -> CompiledLayout:
+    """A standing floor 'GA' of two rows of ``places``; ``spaces(row, n)`` marks wheelchair spaces."""
+    rows = [
+        LayoutRow(
+            label=str(r),
+            seats=[
+                LayoutSeat(number=n, x=n, tier="GA", kind="accessible" if spaces(r, n) else "standard")
+                for n in range(1, places + 1)
+            ],
+        )
+        for r in (1, 2)
+    ]
+    floor = LayoutSection(code="GA", name="Floor", standing=True, rows=rows)
+    return compile_layout("club", SeatLayout(sections=[floor]))
 
 
 def test_best_available_prefers_centre_and_respects_aisles_and_couples() -> None:
@@ -301,30 +302,7 @@ def test_a_standing_wheelchair_space_goes_to_a_wheelchair_request_with_places_of
     """A club floor or a timed entry has wheelchair spaces at the back: a wheelchair request found nothing there and
     a plain one could take them. Now it gets one space plus quantity - 1 other places of the section, anywhere in
     it, and a plain request never a space."""
-    floor = compile_layout(
-        "club",
-        SeatLayout(
-            sections=[
-                LayoutSection(
-                    code="GA",
-                    name="Floor",
-                    standing=True,
-                    rows=[
-                        LayoutRow(
-                            label=str(r),
-                            seats=[
-                                LayoutSeat(
-                                    number=n, x=n, tier="GA", kind="accessible" if r == 2 and n > 1 else "standard"
-                                )
-                                for n in (1, 2, 3)
-                            ],
-                        )
-                        for r in (1, 2)
-                    ],
-                )
-            ]
-        ),
-    )
+    floor = club_floor(places=3, spaces=lambda row, n: row == 2 and n > 1)
     spaces = {"GA-PLACE5", "GA-PLACE6"}
     assert floor.wheelchair_tiers == ["GA"] and all(floor.seats[s].accessible for s in spaces)
     assert floor.seats["GA-PLACE5"].label == "Floor, place 5 (wheelchair space)"
