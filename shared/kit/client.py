@@ -262,6 +262,8 @@ def seg(value: str, param: IdParam | None = None) -> str:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAY_HAVE_ACTED = " It may have acted: read the current state (orders, holds, cart) before repeating it."
+"""Said of a write whose answer could not be read: the provider answered with success, so it may well have acted."""
 SAME_HOLD_AGAIN = (
     "Asking again with the same arguments is safe: it returns the hold already made for them (see its expires_at), "
     "or makes it now."
@@ -531,7 +533,7 @@ class BackendClient:
         if held is not None and response.status_code == 304:
             return held[1]  # type: ignore[return-value]
         if response.is_success:
-            value = self._parsed(model, response, f"{method} {path}")
+            value = self._parsed(model, response, method, path)
             if method == "GET":
                 if etag := _cacheable(response):
                     self.cache.put(key, etag, value)
@@ -540,20 +542,17 @@ class BackendClient:
             return value
         raise self._error(response)
 
-    def _parsed(self, model: type[M], response: httpx.Response, request: str) -> M:
+    def _parsed(self, model: type[M], response: httpx.Response, method: str, path: str) -> M:
         """The answer as ``model``; one that does not fit is the provider's fault, never the caller's: as a bare
         ``ValidationError`` the tool reported it as 'Invalid arguments … Fix these arguments'."""
         try:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
+            request = f"{method} {path}"
             log.error("%s: the %s provider's answer does not fit %s: %s", request, self.vertical, model.__name__, exc)
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(step) for step in first["loc"]) or "the body"
-            acted = (
-                ""
-                if request.split(" ", 1)[0] in SAFE_METHODS
-                else (" It may have acted: read the current state (orders, holds, cart) before repeating it.")
-            )
+            acted = "" if method in SAFE_METHODS else MAY_HAVE_ACTED
             raise BackendUnavailableError(
                 f"The {self.vertical} provider's answer to {request} does not match its API ({where}: "
                 f"{first['msg'][:120]}): a fault of the service, not of the arguments.{acted}",
