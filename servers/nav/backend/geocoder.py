@@ -77,14 +77,8 @@ LANDMARK = {
     "museum", "library", "theatre", "cinema", "arts_centre", "station", "place_of_worship", "park", "events_venue",
     "gallery", "attraction", "concert_hall",
 }  # fmt: skip
-KIND_ORDER = {
-    "saved": 0,
-    "address": 1,
-    "street": 2,
-    "district": 3,
-    "place": 4,
-    "stop": 5,
-}  # ties on one spot: the street first
+# Ties on one spot: the street first.
+KIND_ORDER = {"saved": 0, "address": 1, "street": 2, "district": 3, "place": 4, "stop": 5}
 # Grid cells (degrees) for collapsing: 222 m tall, and wide enough up to latitude 74°, more than CLUSTER_M and
 # TWIN_M, so two points that close are always in neighbouring cells.
 CELL_LAT, CELL_LNG = 0.002, 0.005
@@ -123,8 +117,16 @@ CATEGORY_WORDS = {
     "tram_stop": ["tram stop", "raitiovaunupysakki", "电车站"],
 }
 
-# Common names of landmarks that OpenStreetMap does not carry, by place id (fixtures/osm/places.json).
+# Common names of landmarks and districts that OpenStreetMap does not carry, by place id (fixtures/osm/places.json)
+# or district id (fixtures/nav/districts.json).
 ALIASES = {
+    # Keskusta (OSM names it 'City center' only); the Chinese district names are those tickets gives its areas
+    # (fixtures/build_tickets.py DISTRICTS), so one name means one place
+    "dst_n4246817520": ["City centre", "City center", "Downtown", "Helsinki city centre", "Helsinki centre", "市中心",
+                        "市区"],
+    "dst_n1376356019": ["克卢维"],  # Kluuvi
+    "dst_n340107890": ["卡尔廷考蓬基"],  # Kaartinkaupunki
+    "dst_n673773964": ["哈卡涅米"],  # Hakaniemi
     "plc_w596937289": [  # Helsingin keskustakirjasto Oodi
         "Oodi", "Keskustakirjasto", "Central Library", "Oodi Central Library", "Oodi library", "颂歌图书馆",
         "中央图书馆", "奥迪图书馆", "Ode",

@@ -180,16 +180,6 @@ def _name_score(query: str, name: str) -> float:
     return float(fuzz.ratio(query, name)) if len(name) >= 0.75 * len(query) else 0.0
 
 
-DISTRICT_ALIASES = {
-    "Keskusta": ["City centre", "City center", "Downtown", "Helsinki city centre", "Helsinki centre", "市中心", "市区"],
-    "Kluuvi": ["克卢维"],
-    "Kaartinkaupunki": ["卡尔廷考蓬基"],
-    "Hakaniemi": ["哈卡涅米"],
-}
-"""Common names of districts that OpenStreetMap does not carry (its node names Keskusta 'City center' only); the
-Chinese ones are those tickets gives its areas (fixtures/build_tickets.py DISTRICTS), so one name means one place."""
-
-
 def _described(cand: GeocodeCandidate) -> str:
     """'Oodi (library, Töölönlahdenkatu 4, 00100 Helsinki)'. A stop's name already says its kind: 'Kauppatori (tram
     stop, tram 2)', not 'Kauppatori (tram stop) (tram_stop, tram 2)'."""
@@ -213,7 +203,7 @@ class NavService:
         districts: list[dict[str, Any]] | None = None,
     ) -> None:
         self.clock = clock
-        self.districts = districts or []
+        self.real_districts = districts or []  # the real city's, as OSM marks them (``_districts``: a grown city's)
         self.tiles = tiles(scale)
         self.accounts = accounts
         self.network = network
@@ -417,16 +407,14 @@ class NavService:
                 category="tram_stop" if stop["kind"] == "tram" else "station", key=name_key(stop["name"]),
             ))  # fmt: skip
             names.append([stop["name"]])
-        for d in self.districts:
+        for d in self.real_districts:
             if fold(d["name"]) in self._districts:  # a grown city's tile elsewhere has this name: it means that tile
                 continue
             targets.append(Target(
                 kind="district", id=d["id"], name=d["name"], address=CITY_NAME, category="district",
                 point=GeoPoint(lat=d["lat"], lng=d["lng"]), key=name_key(d["name"]), prior=0.02,
             ))  # fmt: skip
-            names.append(
-                [d["name"], *(d[k] for k in ("name_sv", "name_en") if d[k]), *DISTRICT_ALIASES.get(d["name"], [])]
-            )
+            names.append([d["name"], *(d[k] for k in ("name_sv", "name_en") if d[k]), *ALIASES.get(d["id"], [])])
         spelled: dict[str, Counter[str]] = {}
         for name in [a.street for a in self.addresses] + [n for n in self.network.names if n]:
             spelled.setdefault(name_key(name), Counter())[name] += 1
