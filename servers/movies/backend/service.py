@@ -9,6 +9,7 @@ users and their saved addresses in the shared account (``shared.account``).
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
@@ -93,15 +94,16 @@ WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() coun
     ("saturday", "sat", "lauantai", "周六", "星期六", "礼拜六"),
     ("sunday", "sun", "sunnuntai", "周日", "周天", "星期日", "星期天", "礼拜日", "礼拜天"),
 ]
-
-
+"""A weekday said alone is the next such day, today included, as people mean 'on Friday'."""
 CHINESE_WEEKS = {"this": ("这周", "本周", "这星期", "本星期", "这礼拜", "本礼拜"), "next": ("下周", "下星期", "下礼拜")}
 """这周五 / 下周五: the Friday of this calendar week or of the next (Chinese counts weeks from Monday, as here)."""
 
 
+@functools.lru_cache(maxsize=4)
 def weekday_words(today: date) -> dict[str, int]:
     """Days from ``today`` to each weekday named: 'Friday' / 'this Friday' / 周五 the coming one (today on a Friday),
-    这周五 this week's (past on a Saturday), 下周五 next week's."""
+    这周五 this week's (past on a Saturday), 下周五 next week's. Kept per day (every showtimes search with a date reads
+    it); callers must not change it."""
     words: dict[str, int] = {}
     for k, names in enumerate(WEEKDAY_WORDS):
         coming = (k - today.weekday()) % 7
@@ -131,7 +133,6 @@ def next_weekday(text: str, today: date) -> tuple[date, date] | None:
     return None
 
 
-"""A weekday said alone is the next such day, today included, as people mean 'on Friday'."""
 SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
 PLACE_INSTEAD = (
     "address: a street and number ('Kaivokatu 4') or a saved address by id or label ('Home'), with lat and lng 0"
