@@ -131,6 +131,12 @@ class EventSummary(WireModel):
 class EventPage(WireModel):
     events: list[EventSummary] = Field(description="Matching events.")
     page: PageInfo = Field(description="Pagination: pass page.next_cursor as cursor for more.")
+    note: str = Field(
+        default="",
+        exclude_if=lambda value: not value,
+        description="Why the page is empty (query words no event has, or the dates, time, price, category or area "
+        "that left matching events out, with the nearest there is); absent when events were found.",
+    )
 
 
 class EventDetail(WireModel):

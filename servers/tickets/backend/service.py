@@ -46,6 +46,7 @@ from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
 from .index import EventIndex, Window
 from .inventory import Inventory
+from .left_out import why_none
 from .models import AttendeeRow
 from .when import narrowed, time_phrases, without
 
@@ -383,10 +384,14 @@ class TicketsService:
                 )
             )
         total = len(ranked.events)
+        note = "" if total else why_none(
+            index, window, query=query, words=words, said=said, category=category, area=area, venues=venues,
+            money=self.money,
+        )
         more = begin + limit < total and bool(chosen)
         shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
         nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""
-        return EventPage(events=events, page=PageInfo(next_cursor=nxt_cursor, total=total))
+        return EventPage(events=events, page=PageInfo(next_cursor=nxt_cursor, total=total), note=note)
 
     @staticmethod
     def _availability(states: list[SessionState]) -> Availability:
