@@ -9,7 +9,6 @@ users and their saved addresses in the shared account (``shared.account``).
 from __future__ import annotations
 
 import bisect
-import functools
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,7 +24,7 @@ from sqlmodel import Session
 from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
-from shared.dates import EVENING, EVENING_WORDS, read_day, read_time_of_day
+from shared.dates import EVENING, EVENING_WORDS, WEEKDAY_WORDS, read_day, read_time_of_day, weekday_words
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
@@ -85,39 +84,6 @@ DAY_WORDS.update({"tänään": 0, "tanaan": 0, "huomenna": 1, "ylihuomenna": 2})
 EVENING_DAYS = {said: 0 for word in EVENING_WORDS for said in (word, fold(word))}
 """Today's evening, as typed or without accents: 'tonight' at noon is not the 14:00 matinee, so these read as today
 from ``EVENING``."""
-WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() counts
-    ("monday", "mon", "maanantai", "周一", "星期一", "礼拜一"),
-    ("tuesday", "tue", "tiistai", "周二", "星期二", "礼拜二"),
-    ("wednesday", "wed", "keskiviikko", "周三", "星期三", "礼拜三"),
-    ("thursday", "thu", "torstai", "周四", "星期四", "礼拜四"),
-    ("friday", "fri", "perjantai", "周五", "星期五", "礼拜五"),
-    ("saturday", "sat", "lauantai", "周六", "星期六", "礼拜六"),
-    ("sunday", "sun", "sunnuntai", "周日", "周天", "星期日", "星期天", "礼拜日", "礼拜天"),
-]
-"""A weekday said alone is the next such day, today included, as people mean 'on Friday'."""
-CHINESE_WEEKS = {"this": ("这周", "本周", "这星期", "本星期", "这礼拜", "本礼拜"), "next": ("下周", "下星期", "下礼拜")}
-"""这周五 / 下周五: the Friday of this calendar week or of the next (Chinese counts weeks from Monday, as here)."""
-
-
-@functools.lru_cache(maxsize=4)
-def weekday_words(today: date) -> dict[str, int]:
-    """Days from ``today`` to each weekday named: 'Friday' / 'this Friday' / 周五 the coming one (today on a Friday),
-    这周五 this week's (past on a Saturday), 下周五 next week's. Kept per day (every showtimes search with a date reads
-    it); callers must not change it."""
-    words: dict[str, int] = {}
-    for k, names in enumerate(WEEKDAY_WORDS):
-        coming = (k - today.weekday()) % 7
-        for name in names:
-            words[name] = coming
-            if name.isascii():
-                words[f"this {name}"] = coming
-        for zh in (n for n in names if n.startswith(("周", "星期", "礼拜"))):
-            day = zh.removeprefix("周").removeprefix("星期").removeprefix("礼拜")
-            for prefix in CHINESE_WEEKS["this"]:
-                words[prefix + day] = k - today.weekday()
-            for prefix in CHINESE_WEEKS["next"]:
-                words[prefix + day] = 7 - today.weekday() + k
-    return words
 
 
 def next_weekday(text: str, today: date) -> tuple[date, date] | None:

@@ -17,13 +17,14 @@ from datetime import date, datetime, time
 
 import numpy as np
 
+from shared.clock import local
 from shared.errors import shown
 from shared.geo import CITY_TZ
 from shared.schemas.common import Money
 from shared.schemas.tickets import CATEGORY_ZH
 
 from .index import EventIndex, Ranked, Window
-from .when import Said
+from .when import Said, ambiguous_days
 
 PRICE_WORD = re.compile(
     r"^(?:\d+(?:[.,]\d+)?|€\S*|\S*€|eur|euro|euros|e|under|below|over|above|less|than|cheap|cheaper|cheapest|"
@@ -35,7 +36,6 @@ PRICE_WORD = re.compile(
 def why_none(
     index: EventIndex,
     window: Window,
-    *,
     query: str,
     words: str,
     said: list[Said],
@@ -47,6 +47,14 @@ def why_none(
     """The note for an empty page of ``index.search(window, category=…, query=words, venues=…)``."""
     terms = index.terms(words)
     missing = [t for t in terms if not len(index.word(t)[0])]
+    either = ambiguous_days(query, local(window.after).date())
+    if either:
+        phrase, coming, week_later = either[0]
+        return (
+            f"{shown(phrase)} may mean {_day(coming)} or {_day(week_later)}, so it was not read as a day and matched "
+            f"no event as words. Ask which, then pass that day as date_from and date_to (e.g. {coming.isoformat()}) "
+            "and leave it out of the query."
+        )
     if missing:
         return _no_such_words(index, window, query, missing)
     if terms and not np.any(index.query_score(words)):

@@ -384,10 +384,9 @@ class TicketsService:
                 )
             )
         total = len(ranked.events)
-        note = "" if total else why_none(
-            index, window, query=query, words=words, said=said, category=category, area=area, venues=venues,
-            money=self.money,
-        )
+        note = ""
+        if not total:
+            note = why_none(index, window, query, words, said, category, area, venues, self.money)
         more = begin + limit < total and bool(chosen)
         shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
         nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""

@@ -1,0 +1,74 @@
+"""Days said in an event search the way people say them beyond 'tonight' and 'this weekend': weekdays ('Friday
+night', 周六晚上, 'perjantaina'), weeks ('next week', 下周), 下周五, and the dates concerts are sold for (跨年 New
+Year's Eve, Christmas). They were matched as words, so '跨年演唱会' listed every concert and 'comedy next week'
+nothing (the fixture season has no concert on the 31st, so 跨年 is asked alone here). 'next Friday' may be either
+of two Fridays: the note asks which instead of guessing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from mcp import Client
+
+from shared.geo import CITY_TZ
+from tests.servers.tickets.conftest import TicketsEnv
+from tests.servers.tickets.helpers import ok
+
+
+async def days_of(c: Client, **args: object) -> set[date]:
+    """The days of every matching event's next matching session, over every page."""
+    out, cursor = set(), ""
+    while True:
+        page = await ok(c, "tickets_search_events", {"limit": 20, "cursor": cursor, **args})
+        out |= {datetime.fromisoformat(e["next_session_at"]).date() for e in page["events"]}
+        cursor = page["page"]["next_cursor"]
+        if not cursor:
+            return out
+
+
+async def test_weekdays_weeks_and_holidays_in_the_query_are_the_days_they_name(tickets: TicketsEnv) -> None:
+    tickets.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=CITY_TZ))  # a Wednesday
+    friday, saturday = date(2026, 12, 4), date(2026, 12, 5)
+    next_monday, next_sunday = date(2026, 12, 7), date(2026, 12, 13)
+    async with Client(tickets.server) as c:
+        concerts = await days_of(c, query="concert")
+        on_friday = {q: await days_of(c, query=q) for q in ("concert friday", "konsertti perjantaina", "周五")}
+        saturday_night = await days_of(c, query="周六晚上")
+        next_week = {q: await days_of(c, query=q) for q in ("concert next week", "下周 演唱会")}
+        nye = {q: await days_of(c, query=q) for q in ("跨年", "new year's eve", "uudenvuodenaattona")}
+        christmas = await days_of(c, query="christmas")
+        next_friday_cn = await days_of(c, query="下周五")
+    assert on_friday["concert friday"] == on_friday["konsertti perjantaina"] == on_friday["周五"] == {friday}
+    assert saturday_night == {saturday}
+    assert next_week["下周 演唱会"] and next_week["下周 演唱会"] <= next_week["concert next week"]
+    assert all(next_monday <= d <= next_sunday for d in next_week["concert next week"])
+    assert len(concerts) > len(next_week["concert next week"])  # the week filters: not every concert
+    assert nye["跨年"] == nye["new year's eve"] == nye["uudenvuodenaattona"] == {date(2026, 12, 31)}
+    assert christmas and all(date(2026, 12, 24) <= d <= date(2026, 12, 26) for d in christmas)
+    assert next_friday_cn <= {friday + timedelta(days=7)}
+
+
+async def test_an_evening_of_a_weekday_starts_at_five(tickets: TicketsEnv) -> None:
+    tickets.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=CITY_TZ))
+    async with Client(tickets.server) as c:
+        page = await ok(c, "tickets_search_events", {"query": "saturday night", "limit": 20})
+        whole_day = await ok(c, "tickets_search_events", {"query": "saturday", "limit": 20})
+    starts = [datetime.fromisoformat(e["next_session_at"]) for e in page["events"]]
+    assert starts and all(s.date() == date(2026, 12, 5) and s.hour >= 17 for s in starts)
+    assert whole_day["page"]["total"] >= page["page"]["total"]
+
+
+async def test_next_friday_is_asked_about_not_guessed(tickets: TicketsEnv) -> None:
+    tickets.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=CITY_TZ))
+    async with Client(tickets.server) as c:
+        page = await ok(c, "tickets_search_events", {"query": "comedy next friday"})
+    assert page["events"] == []
+    assert "'comedy next friday'" not in page["note"]
+    assert "'next friday' may mean Fri 4 Dec or Fri 11 Dec" in page["note"] and "date_from" in page["note"]
+
+
+async def test_a_weekday_abbreviation_in_a_title_search_stays_a_word(tickets: TicketsEnv) -> None:
+    """'sun' in 'Midnight Sun' is not Sunday: the three-letter forms are not read as days in a query."""
+    async with Client(tickets.server) as c:
+        page = await ok(c, "tickets_search_events", {"query": "Midnight Sun"})
+    assert page["events"] == [] and "'sun'" in page["note"] and "read from" not in page["note"]
