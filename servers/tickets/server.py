@@ -124,8 +124,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             Field(
                 description="Words to find in the title, performer, venue or category, English, Finnish or Chinese, "
                 "e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', '话剧', '演唱会'. Empty lists everything. "
-                "Day words (today, tonight, tomorrow, this weekend; tänään, tänä iltana, huomenna; 今天, 今晚, 明天, "
-                "周末) are read as those dates (tonight: from 17:00), within date_from/date_to, not as title words."
+                "Day words (today, tonight, tomorrow, Friday, Friday night, this weekend, next week, Christmas, New "
+                "Year's Eve; tänään, perjantaina; 今晚, 明天, 周五, 周六晚上, 下周五, 周末, 下周, 跨年) are read "
+                "as those dates (evenings from 17:00), within date_from/date_to, not as title words; 'next Friday' is "
+                "not (ask which Friday). A price goes in price_max_minor, not here. An empty page's note says why."
             ),
         ] = "",
         category: Annotated[CategoryFilter, Field(description="Only this kind of event; 'any' for all.")] = "any",
