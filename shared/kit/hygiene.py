@@ -202,16 +202,46 @@ FILLERS = frozenset({"random_string"})
 for models that cannot call a tool without arguments): passed over, not refused, as the model did not choose them."""
 
 
+SAME_ROLE = {
+    "limit": ("page_size", "per_page", "max_results", "num_results", "top_k", "count", "size", "n"),
+    "cursor": ("page_token", "next_page_token", "next_cursor", "page", "offset", "token"),
+    "query": ("q", "search", "keyword", "keywords", "text", "term", "terms", "name"),
+}
+"""Whole names models give arguments by habit from other APIs, and ours that plays the same part."""
+SAME_WORD = {"start": "from", "begin": "from", "since": "from", "after": "from", "end": "to", "until": "to",
+             "before": "to", "maximum": "max", "minimum": "min", "cost": "price", "budget": "price"}  # fmt: skip
+"""Words of an argument's name that mean a word of ours: 'start_date' is date_from, 'max_price' price_max_minor."""
+
+
+def _name_words(name: str) -> frozenset[str]:
+    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    return frozenset(SAME_WORD.get(w, w) for w in re.findall(r"[a-z]+|\d+", split))
+
+
+def nearest_arguments(name: str, known: list[str]) -> list[str]:
+    """The arguments of ``known`` ``name`` most likely meant (none, one, or the two it may mean): one playing the
+    same part ('page_size' → limit), those with every word of it in any order ('max_price' → price_max_minor,
+    'startDate' → date_from, 'price' → price_min_minor or price_max_minor), a near spelling ('radius' → radius_m),
+    or one containing it."""
+    lower = name.lower()
+    for ours, habits in SAME_ROLE.items():
+        if lower in habits and ours in known:
+            return [ours]
+    words = _name_words(name)
+    having = [k for k in known if words and words <= _name_words(k)]
+    if having:
+        return having[:2]
+    close = difflib.get_close_matches(lower, known, n=1, cutoff=0.6)
+    return close or [k for k in known if lower in k or k in lower][:1]
+
+
 def unknown_arguments(tool: str, unknown: list[str], known: list[str]) -> InvalidInputError:
     """'nav_search_places takes no argument 'radius' (did you mean 'radius_m'?); …': the nearest known name for each
     unknown one that resembles one, and every argument the tool takes."""
     guesses = []
     for name in unknown[:5]:
-        near = (
-            difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
-            or [k for k in known if name.lower() in k or k in name.lower()][:1]
-        )
-        guesses.append(f"{shown(name)} (did you mean '{near[0]}'?)" if near else shown(name))
+        near = " or ".join(f"'{k}'" for k in nearest_arguments(name, known))
+        guesses.append(f"{shown(name)} (did you mean {near}?)" if near else shown(name))
     more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
     what = "argument" if len(unknown) == 1 else "arguments"
     takes = f"its arguments are {', '.join(known)}" if known else "it takes no arguments"

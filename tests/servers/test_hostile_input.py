@@ -225,6 +225,25 @@ async def test_an_argument_a_tool_does_not_take_is_refused_with_the_name_it_take
     assert env.snapshot() == before
 
 
+async def test_an_argument_named_as_other_apis_name_it_is_pointed_at_ours(untouched: Lifestyle) -> None:
+    """'max_price' was refused with every argument listed but no guess (price_max_minor spells it in another order),
+    so a model had to find it in a list of thirteen; a name another API uses for the same part ('page_size', 'q',
+    'startDate') is pointed at ours, and a name two of ours share words with names both."""
+    before = untouched.snapshot()
+    async with Client(untouched.server("tickets")) as tickets:
+        guesses = {
+            name: await refused(tickets, "tickets_search_events", {name: value})
+            for name, value in (("max_price", 40), ("startDate", "2026-12-24"), ("page_size", 5), ("q", "Giselle"),
+                                ("price", 40))
+        }  # fmt: skip
+    assert "'max_price' (did you mean 'price_max_minor'?)" in guesses["max_price"]
+    assert "'startDate' (did you mean 'date_from'?)" in guesses["startDate"]
+    assert "'page_size' (did you mean 'limit'?)" in guesses["page_size"]
+    assert "'q' (did you mean 'query'?)" in guesses["q"]
+    assert "'price' (did you mean 'price_min_minor' or 'price_max_minor'?)" in guesses["price"]
+    assert untouched.snapshot() == before
+
+
 async def test_too_many_items_and_out_of_range_numbers_are_refused_before_validation_spends_time_on_them(
     untouched: Lifestyle,
 ) -> None:
