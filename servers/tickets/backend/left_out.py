@@ -45,8 +45,6 @@ def why_none(
     money: Callable[[int], Money],
 ) -> str:
     """The note for an empty page of ``index.search(window, category=…, query=words, venues=…)``."""
-    terms = index.terms(words)
-    missing = [t for t in terms if not len(index.word(t)[0])]
     either = ambiguous_days(query, local(window.after).date())
     if either:
         phrase, coming, week_later = either[0]
@@ -55,6 +53,8 @@ def why_none(
             f"no event as words. Ask which, then pass that day as date_from and date_to (e.g. {coming.isoformat()}) "
             "and leave it out of the query."
         )
+    terms = index.terms(words)
+    missing = [t for t in terms if not len(index.word(t)[0])]
     if missing:
         return _no_such_words(index, window, query, missing)
     if terms and not np.any(index.query_score(words)):
