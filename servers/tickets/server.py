@@ -125,9 +125,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 description="Words to find in the title, performer, venue or category, English, Finnish or Chinese, "
                 "e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', '话剧', '演唱会'. Empty lists everything. "
                 "Day words (today, tonight, tomorrow, Friday, Friday night, this weekend, next week, Christmas, New "
-                "Year's Eve; tänään, perjantaina; 今晚, 明天, 周五, 周六晚上, 下周五, 周末, 下周, 跨年) are read "
-                "as those dates (evenings from 17:00), within date_from/date_to, not as title words; 'next Friday' is "
-                "not (ask which Friday). A price goes in price_max_minor, not here. An empty page's note says why."
+                "Years Eve; tänään, perjantaina; 今晚, 明天, 周五, 周六晚上, 下周五, 周末, 下周, 跨年) are read "
+                "as those dates (evenings from 17:00), within date_from/date_to, not as title words; next Friday is "
+                "not (ask which Friday). A price goes in price_max_minor, not here. The note of an empty page says why."
             ),
         ] = "",
         category: Annotated[CategoryFilter, Field(description="Only this kind of event; 'any' for all.")] = "any",
