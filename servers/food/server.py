@@ -231,7 +231,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     async def food_get_cart(ctx: Context[Any, Any]) -> Cart:
         """The cart with its exact bill (items, options, packaging, delivery fee by distance, coupon, total), any
         problem that would stop ordering now (closed, sold out, minimum order, out of range) and the coupons valid
-        today for it: each with its rule, whether it applies now (why_not if not) and what it would save."""
+        today for it: each with its rule, whether it applies now (why_not if not) and what it would save. While the
+        restaurant is closed eta_minutes is null, opens_at says when it opens and earliest_slot is the first
+        delivery slot food_place_order(deliver_at=…) can book."""
         return await _client(ctx).get_cart()
 
     @mcp.tool(annotations=WRITE)

@@ -235,7 +235,17 @@ class Cart(WireModel):
     lines: list[CartLine] = Field(description="Cart lines.")
     coupon_code: str = Field(description="Applied coupon ('' if none).")
     bill: Bill | None = Field(description="Exact bill; null when the cart is empty.")
-    eta_minutes: int = Field(description="Estimated minutes to delivery if ordered now.")
+    eta_minutes: int | None = Field(
+        default=None,
+        description="Estimated minutes from ordering now to the door; null while the restaurant is not taking orders "
+        "(closed, or closing before it could cook: see opens_at) and when the cart is empty.",
+    )
+    opens_at: datetime | None = Field(
+        default=None,
+        description="When the restaurant next takes orders, local time, as its search result says; null when it "
+        "takes orders now (or the cart is empty). Until then the cart can only be ordered for a delivery slot: "
+        "food_place_order(deliver_at=…), earliest_slot the first.",
+    )
     problems: list[str] = Field(description="Why the cart cannot be ordered now, each with a fix.")
     can_order: bool = Field(description="True when food_place_order would succeed now (without deliver_at).")
     earliest_slot: datetime | None = Field(

@@ -3,6 +3,7 @@ in the view setting the server-side cart (read back through the server), with th
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -63,4 +64,16 @@ def test_menu_cards_and_quantity_changes_update_the_server_cart_and_the_live_bil
     expect(shown.view.locator("#total span").last).to_have_text(server["bill"]["total"]["display"])
     assert {c["name"] for c in shown.host("calls")} == {"food_get_cart", "food_update_cart"}
     assert not any(c["name"] == "food_place_order" for c in shown.host("calls"))
+    shown.assert_clean()
+
+
+def test_a_closed_restaurants_menu_says_when_it_opens(stack: AppsStack, open_view: Any) -> None:
+    """Wednesday noon: the menu of Yes Yes Yes, which opens at 16:00, said only 'closed now', while its result
+    carries opens_at; the header names the day and time, as the cart's problem does ('opens Wed 16:00')."""
+    found = stack.call("food", "food_search_restaurants", {"query": "Yes Yes Yes"})["structuredContent"]
+    closed = next(r for r in found["restaurants"] if r["name"] == "Yes Yes Yes")
+    assert not closed["is_open"] and closed["eta_minutes"] is None
+    assert datetime.fromisoformat(closed["opens_at"]).strftime("%a %H:%M") == "Wed 16:00"
+    shown = open_view("food", "food_get_restaurant", {"restaurant_id": closed["id"]})
+    expect(shown.view.locator("#subtitle")).to_contain_text("closed now, opens Wed 16:00")
     shown.assert_clean()

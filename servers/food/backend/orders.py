@@ -112,10 +112,12 @@ class OrderDesk:
                 )
             assert priced.address is not None and priced.cart.bill is not None and priced.rest is not None
             bill = priced.cart.bill
-            eta = priced.cart.eta_minutes
             if slot is not None:
                 slots.check(priced.rest, slot, self._lead(priced.rest.prep_minutes, bill.distance_m), now)
                 eta = math.ceil((slot - now).total_seconds() / 60)
+            else:  # orderable now: taking orders, so the cart has its delivery time
+                assert priced.cart.eta_minutes is not None
+                eta = priced.cart.eta_minutes
             deliver_at = slot.astimezone(CITY_TZ).isoformat() if slot is not None else ""
             offer = self._offer(
                 row,

@@ -415,7 +415,8 @@ class FoodService:
                 problems.append(f"{item.name} (or a chosen option) is sold out; remove it (quantity 0).")
         coupon = None
         bill = None
-        eta = 0
+        eta: int | None = None
+        opens: datetime | None = None
         fee = 0
         first_slot = None
         now = self.now()
@@ -425,9 +426,12 @@ class FoodService:
             fee = pricing.delivery_fee_minor(rest, distance)
             span = slots.lead(rest.prep_minutes, pricing.travel_minutes(distance))
             first_slot = slots.earliest(rest, span, now)
+            taking = slots.taking_orders(rest, now)  # as its search hit: open, and not closing before it could cook
+            if not taking:
+                opens = next_opening(rest.opening_hours, now)
             if slot is None and not is_open(rest.opening_hours, now):
                 problems.append(slots.closed_problem(rest, now, first_slot))
-            elif slot is None and not slots.kitchen_open(rest, now + span, span):
+            elif slot is None and not taking:
                 problems.append(slots.closing_problem(rest, now, first_slot))
             if address is None:
                 problems.append("No delivery address: save one with food_save_address.")
@@ -451,7 +455,8 @@ class FoodService:
                     f"of items; add {short} more."
                 )
             bill = pricing.build_bill(rest, subtotal, distance, coupon, self.currency)
-            eta = pricing.eta_minutes(rest, distance)
+            # a closed kitchen delivers nothing in 30 minutes: the search's rule (null, and opens_at says when)
+            eta = pricing.eta_minutes(rest, distance) if taking else None
         coupons = (
             self.coupons.options(session, user_id, rest if lines else None, subtotal, fee, now) if with_coupons else []
         )
@@ -463,6 +468,7 @@ class FoodService:
             coupon_code=row.coupon_code,
             bill=bill,
             eta_minutes=eta,
+            opens_at=opens,
             problems=problems if lines else ["The cart is empty: add items with food_update_cart."],
             can_order=bool(lines) and not problems,
             earliest_slot=first_slot,

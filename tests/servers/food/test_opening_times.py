@@ -119,3 +119,67 @@ async def test_a_cart_refused_before_closing_time_past_midnight_names_the_span_t
     assert datetime.fromisoformat(hit["opens_at"]) == local(28, 20, 0)
     closing = next(p for p in cart["problems"] if "closes before it could cook" in p)
     assert "hours: Fri 20:00–04:00 (now); Sat 20:00–04:00" in closing, closing
+
+
+async def cart_at(c: Client, rest: RestaurantRec) -> dict[str, Any]:
+    """A cart of one dish (no options) at ``rest``, as food_update_cart returns it."""
+    dish = next(i for cat in rest.menu for i in cat.items if not i.sold_out and not i.option_groups)
+    return await ok(
+        c,
+        "food_update_cart",
+        {"restaurant_id": rest.id, "replace_cart": True, "items": [{"item_id": dish.id, "quantity": 2}]},
+    )
+
+
+async def test_a_cart_at_a_closed_restaurant_says_when_it_opens_and_promises_no_delivery_time(food: FoodEnv) -> None:
+    """Wednesday 12:30, Yes Yes Yes opens at 16:00: its search hit said eta_minutes null and opens_at 16:00, while the
+    cart said eta_minutes 33 beside a problem saying it is closed. The cart agrees with the search now, and a slot
+    is still booked."""
+    yes = named(food, "Yes Yes Yes")
+    food.clock.set(LUNCH, backwards=True)
+    async with Client(food.server) as c:
+        hit = await found(c, yes)
+        updated = await cart_at(c, yes)
+        read = await ok(c, "food_get_cart", {})
+        quote = await ok(c, "food_place_order", {"deliver_at": read["earliest_slot"]})
+        placed = await ok(c, "food_place_order", {"confirmation_token": quote["quote"]["confirmation_token"]})
+    for cart in (updated, read):
+        assert cart["can_order"] is False
+        assert cart["eta_minutes"] is None
+        assert cart["opens_at"] == hit["opens_at"] == "2026-11-25T16:00:00+02:00"
+        [closed] = cart["problems"]
+        assert "closed now (opens Wed 16:00)" in closed and "deliver_at" in closed
+        assert datetime.fromisoformat(cart["earliest_slot"]) > datetime.fromisoformat(cart["opens_at"])
+    assert quote["quote"]["eta_minutes"] > 0 and quote["quote"]["deliver_at"] == read["earliest_slot"]
+    assert placed["status"] == "done" and placed["order"]["scheduled_for"] == read["earliest_slot"]
+
+
+async def test_a_cart_at_an_open_restaurant_has_a_delivery_time_and_no_opening(food: FoodEnv) -> None:
+    yes = named(food, "Yes Yes Yes")
+    food.clock.set(LUNCH.replace(hour=18), backwards=True)
+    async with Client(food.server) as c:
+        cart = await cart_at(c, yes)
+        page = await ok(c, "food_search_restaurants", {"query": yes.name, "address_id": cart["address"]["id"]})
+    hit = next(r for r in page["restaurants"] if r["id"] == yes.id)
+    assert cart["can_order"] is True and cart["opens_at"] is None
+    assert cart["eta_minutes"] == hit["eta_minutes"] and cart["eta_minutes"] > 0
+
+
+async def test_a_cart_at_a_kitchen_closing_before_it_could_cook_opens_at_its_next_opening(food: FoodEnv) -> None:
+    """23:55 on Wednesday: open by its hours, but the food would be ready after midnight, so no delivery time; it
+    next takes orders on Thursday at 16:00, as its search hit says."""
+    yes = named(food, "Yes Yes Yes")
+    food.clock.set(LUNCH.replace(hour=23, minute=55), backwards=True)
+    async with Client(food.server) as c:
+        hit = await found(c, yes)
+        cart = await cart_at(c, yes)
+    assert cart["can_order"] is False and cart["eta_minutes"] is None
+    assert cart["opens_at"] == hit["opens_at"]
+    assert datetime.fromisoformat(cart["opens_at"]) == (LUNCH + timedelta(days=1)).replace(hour=16, minute=0)
+    assert any("closes before it could cook" in p for p in cart["problems"])
+
+
+async def test_an_empty_cart_has_no_delivery_time(food: FoodEnv) -> None:
+    async with Client(food.server) as c:
+        cart = await ok(c, "food_update_cart", {"clear": True})
+    assert cart["eta_minutes"] is None and cart["opens_at"] is None and cart["can_order"] is False
