@@ -76,6 +76,11 @@ GENERIC = frozenset(
 stopwords is no filter (``Index.vague``); searched as words they found nothing, or only names holding them."""
 CJK_STOP = frozenset(["的", "和", "加", "配", "要", "想", "我", "杯", "份", "个", "一", "一杯", "一份", "一个", "来"])
 _WORD_CHARS = "-_&%"
+COUNT = re.compile(r"x?\d+x?")
+"""A number typed as how many ('2 pizzas', 'pizza for 4', '2x margherita'), not what (``Index.quantity``)."""
+NUMERALS = frozenset("一二两三四五六七八九十几半")
+MEASURES = frozenset("个杯份碗盒瓶只串块张罐盘笼条根片位人")
+"""Chinese counts are a numeral and a measure word (两份, 三个, 2杯, 两人份); a numeral alone is a dish's (三文鱼)."""
 
 
 def is_cjk(ch: str) -> bool:
@@ -514,7 +519,8 @@ class Index:
 
     # ----- the query -----------------------------------------------------------------------------
     def split(self, query: str) -> list[str]:
-        """The query cut into parts at the longest phrases the catalog knows; unknown Chinese runs stay whole."""
+        """The query cut into parts at the longest phrases the catalog knows; unknown Chinese runs stay whole. How
+        many of a dish ('2 pizzas', 两份炒饭) is no part (``quantity``) unless a longer phrase starts with it."""
         toks = [piece for tok in tokens(query) for piece in self._pieces(tok)]
         parts: list[str] = []
         pending: list[str] = []  # Chinese characters that start no known phrase
@@ -525,6 +531,10 @@ class Index:
                     break
             else:
                 size = 0
+            count = self.quantity(toks, i) if size < 2 else 0
+            if count:
+                i += count
+                continue
             if size == 0 and is_cjk(toks[i]):
                 pending.append(toks[i])
                 i += 1
@@ -537,6 +547,24 @@ class Index:
         if pending:
             parts.append("".join(pending))
         return parts
+
+    @staticmethod
+    def quantity(toks: list[str], i: int) -> int:
+        """How many tokens from ``i`` say how many of a dish, 0 if they do not: a number ('2', '12', '2x'), or a
+        Chinese numeral (两, 三, 十二), either with the measure words after it (2杯, 两份, 三个, 两人份). '2 pizzas'
+        and '2杯拿铁' found nothing, as '2' is on menus only as a count ('Salmon nigiri (2)'); '2份炒饭' left out
+        '份炒饭' and found the dishes with a '2'. A numeral without a measure word is part of a dish (三文鱼)."""
+        at = i
+        if COUNT.fullmatch(toks[at]):
+            at += 1
+        else:
+            while at < len(toks) and toks[at] in NUMERALS:
+                at += 1
+            if at == i or at == len(toks) or toks[at] not in MEASURES:
+                return 0
+        while at < len(toks) and toks[at] in MEASURES:
+            at += 1
+        return at - i
 
     def _pieces(self, tok: str) -> list[str]:
         """A hyphenated query word as its words when the catalog writes them apart: 'burger-king' found nothing
@@ -644,21 +672,34 @@ class Index:
         if memo is not None:
             return memo
         words = [w for w in self.split(key) if w not in STOPWORDS and w not in CJK_STOP]
-        reaches: dict[str, Reach] = {}
+        reaches: dict[Part, Reach] = {}
 
         def reach(p: Part) -> Reach:  # once per part: the whole query is often also its only part
-            if p.literal not in reaches:
-                reaches[p.literal] = self.reach(p)
-            return reaches[p.literal]
+            if p not in reaches:
+                reaches[p] = self.reach(p)
+            return reaches[p]
 
         parts = [self.part(w) for w in words]
         known = [self.known(p, reach(p)) for p in parts]
         kept = [p for p, k in zip(parts, known, strict=True) if k]
         ignored = [p.literal for p, k in zip(parts, known, strict=True) if not k]
+        asked = [p for p in kept if p.literal not in GENERIC]
+        if asked and len(asked) < len(kept):  # beside what is asked for, 'food' reads as written, not as a cuisine
+            kept = [
+                p if p in asked else Part(literal=p.literal, terms=(p.literal,), cuisines=frozenset()) for p in kept
+            ]
         alternatives = [kept] if kept else []
         whole = self.part(key)
         if key and [whole.literal] != [p.literal for p in kept]:
             alternatives.append([whole])  # the query as one phrase, as a name or dish may spell it
+        reduced = len(alternatives)
+        if asked and len(asked) < len(kept):
+            # 'japanese food', 'pizza restaurant': beside what is asked for, a word for any restaurant asks for
+            # nothing more (as alone it asks for anything). It is on the catalog ('Fazer Food Market', and 'food'
+            # named the cuisines labelled 'Chinese food' and 'Bar food'), so as a part it had to match too: 'japanese
+            # food' found nothing, 'vegan food' ranked a Chinese hot pot first. Without it, ranked just below what has
+            # it as written too ('Ravintola China').
+            alternatives.append(asked)
         flat = [p for alternative in alternatives for p in alternative]
         where = [reach(p) for p in flat]
         templates = len(self.catalog.templates)
@@ -688,7 +729,7 @@ class Index:
         every = np.arange(templates, dtype=np.int64)
         row_template = np.concatenate([every, keys % templates])
         scores, dishes = self._score(
-            row_template, patterns[np.concatenate([every * 0, keys // templates])], spans(alternatives), where
+            row_template, patterns[np.concatenate([every * 0, keys // templates])], spans(alternatives), where, reduced
         )
         result = Lookup(
             ignored=ignored if kept else [],
@@ -705,22 +746,28 @@ class Index:
         return result
 
     def _score(
-        self, template: Ints, in_name: npt.NDArray[np.bool_], alternatives: list[tuple[int, int]], where: list[Reach]
+        self,
+        template: Ints,
+        in_name: npt.NDArray[np.bool_],
+        alternatives: list[tuple[int, int]],
+        where: list[Reach],
+        reduced: int,
     ) -> tuple[Ints, dict[int, tuple[Shown, ...]]]:
         """The relevance (0 = no match) and matched dishes of a restaurant serving ``template``'s menu whose name
         matches the parts ``in_name`` flags, one row per restaurant kind, over every alternative of the query
         (``alternatives``: each one's span of the flattened parts, ``where`` their reach); the first alternative
-        that scores highest wins. The dishes are given for the rows that score.
+        that scores highest wins. The dishes are given for the rows that score. Alternatives from ``reduced`` on
+        leave out words of the query (``GENERIC`` ones), and score just below the same match with them.
 
         In an alternative every part must be in the name, the cuisine or some dish; then a dish matches when it
         has every part that is neither in the name nor the cuisine (by its text or an option's). The score: 5 if
         the name has every part, 3 if the restaurant serves a cuisine some part names, and 1 + the available
-        matching dishes (at most ``MAX_DISHES``) if any dish matches; nothing matches if no dish does and some
-        part is only on the menu. Counted in arrays over the rows, matching dishes only for the (template,
-        parts placed by name or cuisine) pairs that can match."""
+        matching dishes (at most ``MAX_DISHES``) if any dish matches, doubled (less 1 in a reduced alternative);
+        nothing matches if no dish does and some part is only on the menu. Counted in arrays over the rows,
+        matching dishes only for the (template, parts placed by name or cuisine) pairs that can match."""
         best = np.zeros(len(template), np.int64)
         dishes: dict[int, tuple[Shown, ...]] = {}
-        for start, end in alternatives:
+        for number, (start, end) in enumerate(alternatives):
             span = where[start:end]
             name = in_name[:, start:end]
             serves = np.array([w.serves for w in span], np.bool_)[:, template].T
@@ -746,6 +793,7 @@ class Index:
             score = 5 * name[rows].all(axis=1) + 3 * serves[rows].any(axis=1)
             score += np.where(found > 0, 1 + np.minimum(available, MAX_DISHES), 0)
             score[(found == 0) & ~placed[rows].all(axis=1)] = 0
+            score = 2 * score - ((score > 0) & (number >= reduced))  # doubled: room to rank one below the other
             better = score > best[rows]
             for j in np.flatnonzero(better).tolist():
                 dishes[int(rows[j])] = menu[j].dishes

@@ -256,3 +256,78 @@ async def test_a_hyphen_typed_between_words_matches_the_name_written_apart(food:
     kings = {r["id"] for r in spaced if r["name"] == "Burger King"}
     assert kings and kings <= {r["id"] for r in hyphen}, [r["name"] for r in hyphen]
     assert "Pikku-Jaskan Grilli" in {r["name"] for r in glued}, [r["name"] for r in glued]
+
+
+@pytest.mark.parametrize(
+    ("asked", "dish"),
+    [
+        ("2 pizzas", "pizza"),
+        ("pizza for 4", "pizza"),
+        ("3 burgers", "burgers"),
+        ("2杯拿铁", "拿铁"),
+        ("2份炒饭", "炒饭"),
+        ("两份炒饭", "炒饭"),
+        ("三个汉堡", "汉堡"),
+        ("两人份火锅", "火锅"),
+    ],
+)
+async def test_a_quantity_in_the_query_finds_what_the_dish_alone_finds(food: FoodEnv, asked: str, dish: str) -> None:
+    """An agent passes the user's words: '2 pizzas' and '2杯拿铁' found nothing ('2' is on menus only as a count, as
+    in 'Salmon nigiri (2)'), '3 burgers' the one restaurant with a '3' somewhere, and '2份炒饭' left out '份炒饭' and
+    listed the dishes with a '2'. A number, or a Chinese numeral with its measure word (两份, 三个), is how many, not
+    what: it is not searched."""
+    async with Client(food.server) as c:
+        many = await everything(c, {"query": asked})
+        one = await everything(c, {"query": dish})
+        page = await ok(c, "food_search_restaurants", {"query": asked})
+    assert one and {r["id"] for r in many} == {r["id"] for r in one}
+    assert "Left out" not in page.get("note", ""), page["note"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("Latitude 25", "Latitude 25"), ("三文鱼", "Salmon"), ("三明治", "sandwich"), ("Salmon nigiri (2)", "nigiri")],
+)
+async def test_numbers_that_are_part_of_a_name_still_find_it(food: FoodEnv, query: str, name: str) -> None:
+    """三文鱼 (salmon), 三明治 (sandwich) and 'Latitude 25' start with or hold a number, and are not quantities."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": query})
+    assert found
+    named = [r for r in found if name.lower() in r["name"].lower()]
+    dishes = [d for r in found for d in r.get("matched_dishes", []) if name.lower() in d["name"].lower()]
+    assert named[:1] == found[:1] if name == "Latitude 25" else dishes
+
+
+@pytest.mark.parametrize(
+    ("asked", "plain"),
+    [
+        ("japanese food", "japanese"),
+        ("indian food", "indian"),
+        ("korean food", "korean"),
+        ("italian food", "italian"),
+        ("vegan food", "vegan"),
+        ("pizza restaurant", "pizza"),
+        ("sushi restaurants", "sushi"),
+        ("chinese restaurant", "chinese"),
+        ("日本料理餐厅", "日本料理"),
+    ],
+)
+async def test_a_word_for_any_restaurant_beside_a_cuisine_or_dish_does_not_narrow_it(
+    food: FoodEnv, asked: str, plain: str
+) -> None:
+    """'japanese food', 'indian food' and 'pizza restaurant' found nothing, and 'italian food' only the two Italian
+    places with 'Food' in their name: 'food' and 'restaurant' are on the catalog (in names, in 'Bar food'), so they
+    had to match as well. Beside what the user asks for they ask for nothing more, as alone they ask for anything."""
+    async with Client(food.server) as c:
+        wide = await everything(c, {"query": asked})
+        narrow = await everything(c, {"query": plain})
+    assert narrow and {r["id"] for r in narrow} <= {r["id"] for r in wide}
+    assert len(wide) == len(narrow), sorted({r["name"] for r in wide} - {r["name"] for r in narrow})
+
+
+@pytest.mark.parametrize("name", ["Ravintola China", "Fazer Food Market", "Restaurant Haven", "Apollo Street Bar"])
+async def test_a_name_holding_such_a_word_is_still_found_first(food: FoodEnv, name: str) -> None:
+    rest = next(r for r in food.catalog.restaurants.values() if r.name == name)
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": name, "lat": rest.lat, "lng": rest.lng})
+    assert page["restaurants"][0]["id"] == rest.id, [r["name"] for r in page["restaurants"]]
