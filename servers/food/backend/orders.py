@@ -456,6 +456,16 @@ class OrderDesk:
         with session_scope(svc.engine) as session:
             order = self._own_order(session, user_id, order_id)
             now = svc.now()
+            if order.cancelled_at is not None:  # a retry: done already, and no food came to complain about
+                back = (
+                    f"{svc.money(order.refunded_minor).display} was refunded"
+                    if order.payment_method == "wallet"
+                    else "it was a cash order, so nothing was charged"
+                )
+                raise ConflictError(
+                    f"Order {order_id} is already cancelled ({local(order.cancelled_at):%a %H:%M}); {back}.",
+                    "Nothing more to do: food_get_order shows it.",
+                )
             refund, why = self._refund_for(order, self.status(order, now))
             if refund is None:
                 raise ConflictError(

@@ -45,11 +45,11 @@ def parse(text: str, now: datetime) -> datetime:
     today's has passed and tomorrow's is within ``NEXT_DAY_WITHIN``."""
     raw = text.strip()
     try:
-        if len(raw) <= 5 and ":" in raw:
-            hour, minute = (int(x) for x in raw.split(":"))
+        if "-" not in raw and ":" in raw and len(raw) <= 8:  # 'HH:MM', or 'HH:MM:SS' as ISO writes a time
+            clock = time.fromisoformat(raw.zfill(5) if len(raw) == 4 else raw)
             today = now.astimezone(CITY_TZ).date()
-            at = datetime.combine(today, time(hour, minute), CITY_TZ)
-            tomorrow = datetime.combine(today + timedelta(days=1), time(hour, minute), CITY_TZ)
+            at = datetime.combine(today, clock, CITY_TZ)
+            tomorrow = datetime.combine(today + timedelta(days=1), clock, CITY_TZ)
             if at < now and tomorrow - now <= NEXT_DAY_WITHIN:  # '00:30' at 23:40: tonight, not this morning
                 at = tomorrow
         else:

@@ -76,3 +76,19 @@ async def test_the_token_that_placed_an_order_cannot_cancel_it_and_the_error_spe
     assert f"Confirmation token {token} was already used for another request" in text
     assert "without a token for a fresh quote" in text and "Idempotency-Key" not in text
     assert food.snapshot() == before and food.wallet() == wallet
+
+
+async def test_cancelling_a_cancelled_order_again_says_it_is_done_and_what_was_refunded(food: FoodEnv) -> None:
+    """A second cancel (a retry without the token) said 'cannot be cancelled: already cancelled' and told the user to
+    contact the restaurant if something was wrong with the food, of an order that never came."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        order = await place(c)
+        offer = await ok(c, "food_cancel_order", {"order_id": order["id"]})
+        token = offer["quote"]["confirmation_token"]
+        await ok(c, "food_cancel_order", {"order_id": order["id"], "confirmation_token": token})
+        before = food.snapshot()
+        text = await err(c, "food_cancel_order", {"order_id": order["id"]})
+    assert food.snapshot() == before
+    assert f"Order {order['id']} is already cancelled" in text, text
+    assert offer["quote"]["refund"]["display"] in text and "wrong with the food" not in text, text

@@ -215,3 +215,18 @@ async def test_a_time_off_the_slots_is_refused_naming_its_day_and_the_slots_besi
     day = f"{tomorrow:%a %d %b}"
     assert f"deliver_at {day} {tomorrow:%H}:20 is not a delivery slot" in text, text
     assert f"Pick {day} {tomorrow:%H}:15 or {day} {tomorrow:%H}:30" in text, text
+
+
+async def test_a_slot_given_with_seconds_is_the_same_slot(food: FoodEnv) -> None:
+    """'18:00:00' (a time as ISO writes it) was 'not a time', while '18:00' and '2026-11-25T18:00:00' were read; with
+    its seconds it names the same slot, for the quote and for the confirmation."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        slot = at(cart["earliest_slot"]) + timedelta(hours=1)
+        said = f"{slot:%H:%M}:00"
+        odd = await err(c, "food_place_order", {"deliver_at": f"{slot:%H:%M}:30"})
+        quote = await ok(c, "food_place_order", {"deliver_at": said})
+        token = quote["quote"]["confirmation_token"]
+        placed = await ok(c, "food_place_order", {"confirmation_token": token, "deliver_at": said})
+    assert at(quote["quote"]["deliver_at"]) == slot and placed["order"]["scheduled_for"] == quote["quote"]["deliver_at"]
+    assert "is not a delivery slot" in odd, odd
