@@ -143,7 +143,7 @@ class TierAvailability(WireModel):
 
     tier: str = Field(description="Tier code; pass it to ask for best available seats.")
     price: Money = Field(description="Price of one seat in this tier.")
-    free: int = Field(description="Seats of this tier free right now.")
+    free: int = Field(description="Seats of this tier free right now, free wheelchair spaces included.")
     total: int = Field(description="Seats of this tier in the layout.")
 
 
@@ -157,7 +157,7 @@ class RowMap(WireModel):
     tier_runs: str = Field(
         default="", description="Only for mixed rows: seat-number ranges per tier, e.g. '1-4:B 5-16:A 17-20:B'."
     )
-    free: int = Field(description="Free seats in this row.")
+    free: int = Field(description="Free seats in this row, free wheelchair spaces ('a') included.")
 
 
 class SectionMap(WireModel):
@@ -167,7 +167,12 @@ class SectionMap(WireModel):
     name: str = Field(description="Section name.")
     standing: bool = Field(description="Standing or unreserved: no seat choice, ask for a number of places by tier.")
     tiers: list[str] = Field(description="Tier codes sold in this section.")
-    free: int = Field(description="Free places in the section.")
+    free: int = Field(description="Free places in the section, its free wheelchair spaces included.")
+    wheelchair_spaces: int = Field(
+        default=0,
+        description="How many of the free places are wheelchair spaces, which only a wheelchair request gets: a "
+        "section showing free 3 with 3 of them spaces has nothing for anyone else.",
+    )
     total: int = Field(description="Places in the section.")
     rows: list[RowMap] = Field(description="Rows, front first; empty for standing sections.")
 
@@ -178,7 +183,7 @@ class SeatMap(WireModel):
     inventory_id: str = Field(description="The session or showtime this map is for.")
     legend: str = Field(default=SEAT_MAP_LEGEND, description="What each character of a row string means.")
     seat_id_format: str = Field(default=SEAT_ID_FORMAT, description="How to build a seat id from the map.")
-    free: int = Field(description="Free seats in the whole session.")
+    free: int = Field(description="Free seats in the whole session, free wheelchair spaces included.")
     total: int = Field(description="Seats in the whole session.")
     tiers: list[TierAvailability] = Field(description="Price and free/total count per tier.")
     sections: list[SectionMap] = Field(description="Sections, front of house first (only the one asked for, if any).")

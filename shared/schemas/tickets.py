@@ -174,7 +174,7 @@ class SeatMap(WireModel):
     tiers: list[TierPrice] = Field(description="Prices and remaining counts per tier.")
     sections: list[SectionMap] = Field(
         description="Sections, front of house first. A standing section draws no places: its free count includes "
-        "its wheelchair spaces (tiers[].wheelchair_spaces says how many of a tier's are free)."
+        "its free wheelchair spaces (its wheelchair_spaces says how many, as tiers[].wheelchair_spaces does per tier)."
     )
 
 

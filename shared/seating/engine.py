@@ -333,6 +333,9 @@ class SeatingEngine:
             for sid in hits:
                 chars[plan.slot[sid]] = "y" if sid in mine else "x"
             free = len(plan.seats) - len(hits)
+            spaces = sum(1 for seat in plan.seats if seat.accessible) - sum(
+                1 for sid in hits if layout.seats[sid].accessible
+            )
             sec = sections.get(code)
             if sec is None:
                 sec = sections[code] = SectionMap(
@@ -345,6 +348,7 @@ class SeatingEngine:
                     rows=[],
                 )
             sec.free += free
+            sec.wheelchair_spaces += spaces
             sec.total += len(plan.seats)
             sec.tiers.extend(t for t in plan.tiers if t not in sec.tiers)
             if not plan.section.standing:
@@ -625,8 +629,10 @@ class SeatingEngine:
         besides = f", besides {len(spaces)} wheelchair space(s) that only a wheelchair request gets" if spaces else ""
         if left < quantity:
             return ConflictError(
-                f"Only {left} {what}(s) left in tier {tier}{besides}.",
-                "Ask for fewer seats or another tier.",
+                f"Tier {tier} is sold out{besides}."
+                if left == 0
+                else f"Only {left} {what}(s) left in tier {tier}{besides}.",
+                "Ask for another tier." if left == 0 else "Ask for fewer seats or another tier.",
                 field="quantity",
                 remaining=left,
                 wheelchair_spaces=len(spaces),

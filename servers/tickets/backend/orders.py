@@ -244,10 +244,12 @@ class OrderDesk:
                         if spaces[tier]
                         else ""
                     )
+                    left = plain.get(tier, 0)
                     raise ConflictError(
-                        f"Only {plain.get(tier, 0)} {what}(s) left in tier {tier} for this session{besides}; "
-                        f"{count} asked.",
-                        "Ask for fewer, or another tier (left: "
+                        f"Tier {tier} is sold out for this session{besides}."
+                        if left == 0  # 'Only 0 place(s) left' read as a glitch, not as sold out
+                        else f"Only {left} {what}(s) left in tier {tier} for this session{besides}; {count} asked.",
+                        ("Ask for another tier" if left == 0 else "Ask for fewer, or another tier") + " (left: "
                         f"{', '.join(f'{t}: {n}' for t, n in plain.items() if n) or 'none'}).",
                     ) from exc
                 if seats and all(s.standing for s in seats) and "your_holds" not in exc.details:

@@ -93,6 +93,9 @@ async def test_remaining_standing_places_say_how_many_are_wheelchair_spaces(tick
     for tiers in (session["tiers"], seat_map["tiers"]):
         (tier,) = [t for t in tiers if t["code"] == p.tier]
         assert (tier["remaining"], tier["wheelchair_spaces"]) == (len(spaces), len(spaces))
-    assert f"Only 0 place(s) left in tier {p.tier}" in text and f"besides {len(spaces)} wheelchair space(s)" in text
+    assert f"Tier {p.tier} is sold out for this session" in text and "Only 0" not in text, text
+    assert f"besides {len(spaces)} wheelchair space(s)" in text, text
+    (section,) = [s for s in seat_map["sections"] if p.tier in s["tiers"]]  # the floor said 'free 2' and no more
+    assert (section["free"], section["wheelchair_spaces"]) == (len(spaces), len(spaces)), section
     assert f"{p.tier}: " not in text.split("left:")[-1], text  # not offered as a tier with tickets left
     assert [s["accessible"] for s in space["seats"]] == [True]
