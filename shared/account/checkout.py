@@ -42,6 +42,15 @@ Method = Literal["wallet", "cash"]
 VERBS = {"order": "ordered", "purchase": "bought", "cancel": "cancelled", "refund": "refunded"}
 
 
+def _nothing(claim: Claim) -> str:
+    """What a refused use of ``claim`` did: nothing, and on a used token, that what it did before stands (a retry
+    with other arguments read 'nothing was ordered' of an order that was placed)."""
+    verb = VERBS.get(claim.row.action, "done")
+    if claim.result_id:
+        return f"nothing more was {verb} (the token already made {claim.result_id}, which stands)"
+    return f"nothing was {verb}"
+
+
 def release_to_afford(release_tool: str) -> str:
     """The decline hint of a seat hold the wallet cannot pay: no tool tops a wallet up (the user does, outside the
     chat), so the agent is told that and what it can do itself ("Top up the wallet" named nothing it could call)."""
@@ -172,19 +181,30 @@ class Checkout:
     ) -> Claim:
         """The user's token for ``action`` on ``subject_id``, locked, with the user's wallet locked first.
 
-        A token that is malformed, unknown, another user's or for another action is "unknown" alike.
+        A token that is malformed, unknown or another user's is "unknown" alike; the user's own token for another
+        action or server is named as such (an order's token sent to cancel that order read "unknown").
         """
         check_id(token, "cft", field="confirmation_token", source="the previous call's confirmation_token")
         wallet.wallet(session, user_id, lock=True)  # one money-moving transaction per user at a time
         row = session.exec(select(QuoteRow).where(QuoteRow.token == token).with_for_update()).first()
-        if row is None or row.user_id != user_id or row.vertical != self.vertical or row.action != action:
+        if row is None or row.user_id != user_id:
             raise NotFoundError(
                 f"Confirmation token {shown(token)} is unknown.",
                 "Call again without a token to get a fresh quote, show it to the user, then confirm.",
             )
+        if row.vertical != self.vertical or row.action != action:
+            where = "" if row.vertical == self.vertical else f" on the {row.vertical} server"
+            raise InvalidInputError(
+                f"Confirmation token {token} was quoted for the {row.action} of {row.subject_id}{where}, not for the "
+                f"{action} of {subject_id}; {_nothing(Claim(row))}.",
+                f"A token confirms only what it was quoted for. To {action}, call again without a token for a fresh "
+                "quote, show it to the user, then confirm with the token that quote gives.",
+                field="confirmation_token",
+            )
         if row.subject_id != subject_id:
             raise InvalidInputError(
-                f"Confirmation token {token} was issued for {subject} {row.subject_id}, not {subject_id}.",
+                f"Confirmation token {token} was issued for {subject} {row.subject_id}, not {subject_id}; "
+                f"{_nothing(Claim(row))}.",
                 f"Pass the {subject}_id the token was issued for.",
             )
         return Claim(row)
@@ -196,9 +216,8 @@ class Checkout:
         Checked before a retry is answered, so a reused token cannot pass either."""
         quoted = [str(v) for v in claim.payload.get(name, [])]
         if asked and (asked != quoted if ordered else sorted(asked) != sorted(quoted)):
-            verb = VERBS.get(claim.row.action, "done")
             raise InvalidInputError(
-                f"Confirmation token {claim.token} was quoted for {name} {quoted}, not {asked}; nothing was {verb}.",
+                f"Confirmation token {claim.token} was quoted for {name} {quoted}, not {asked}; {_nothing(claim)}.",
                 f"To confirm what the user accepted, pass the token with {name} {quoted} (or []). For {asked}, "
                 "call again without a token for a fresh quote and confirm that with the user.",
             )
@@ -218,12 +237,10 @@ class Checkout:
         ``asked`` names ``quoted``; ``asked`` '' means "as quoted". ``keep``: how the tool's caller keeps the quoted
         value ('' where the parameter takes it, "leave it out" where its values are an enum without '')."""
         if asked and not same:
-            verb = VERBS.get(claim.row.action, "done")
             was = quoted_shown or shown(quoted)
             or_blank = f" (or {keep})" if quoted else ""
             raise InvalidInputError(
-                f"Confirmation token {claim.token} was quoted for {name} {was}, not {shown(asked)}; nothing was "
-                f"{verb}.",
+                f"Confirmation token {claim.token} was quoted for {name} {was}, not {shown(asked)}; {_nothing(claim)}.",
                 f"To confirm what the user accepted, pass the token with {name} {shown(quoted)}{or_blank}. For "
                 f"{shown(asked)}, call again without a token for a fresh quote and confirm that with the user.",
                 field=name,

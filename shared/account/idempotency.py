@@ -9,10 +9,12 @@ changed nothing (that is the rule everywhere here), so running it again is safe,
 the cause is fixed (a wallet topped up, a seat freed) must not get the old refusal. Answers are
 kept for a day.
 
-A route that recognises its own retries is left out (``own_retries``): holding seats records the request on the
-hold itself and, in the user's turn, returns the live hold a retry asks for again (``SeatingEngine.hold``), which
-also serves a retry that arrives while the first attempt runs. Keeping its answers here as well cost the hot path
-of an on-sale rush two commits and two thread hops per hold (bench_holds: about 30% of the provider's CPU per hold).
+A confirmation token sent as the key is left to the desk that issued it, which knows its own retries (see
+``__call__``). A route that recognises its own retries is left out too (``own_retries``): holding seats records the
+request on the hold itself and, in the user's turn, returns the live hold a retry asks for again
+(``SeatingEngine.hold``), which also serves a retry that arrives while the first attempt runs. Keeping its answers
+here as well cost the hot path of an on-sale rush two commits and two thread hops per hold (bench_holds: about 30%
+of the provider's CPU per hold).
 """
 
 from __future__ import annotations
@@ -78,7 +80,11 @@ class IdempotencyMiddleware:
             return
         headers = Headers(scope=scope)
         key = headers.get(HEADER)
-        if key is None:
+        if key is None or key.startswith(TOKEN_PREFIX):
+            # A confirmation token is its own idempotency key, kept by the desk: ``Checkout.redeem`` locks it, so a
+            # retry waits for the first use, and a used token is answered with what it made only after the
+            # arguments are checked against its quote (``require_as_asked``). A kept answer replayed here skipped
+            # that check: a retry with another deliver_at or note was told "done".
             await self.app(scope, receive, send)
             return
         if not _valid(key):
@@ -96,12 +102,8 @@ class IdempotencyMiddleware:
                 return
         user = caller.user_id
         body = await _read_body(receive)
-        # A confirmation token names its request by itself: its quote fixed what it does, and the desk refuses a
-        # first use with other arguments (``Checkout.require_as_asked``). A retry under the token gets the first
-        # answer whether or not it repeats the optional arguments; the token on another route is refused.
-        asked = b"" if key.startswith(TOKEN_PREFIX) else body
         digest = hashlib.sha256(
-            b"\0".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), asked])
+            b"\0".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
         ).hexdigest()
         found = await anyio.to_thread.run_sync(self._begin, user, key, digest)
         if isinstance(found, LifestyleError):
@@ -199,15 +201,7 @@ class IdempotencyMiddleware:
 
 
 def _reused(key: str) -> InvalidInputError:
-    """A key sent again with another request. The in-process clients send a confirmation token as the key, and the
-    model never sees the header, so for a token the error speaks of the token."""
-    if key.startswith(TOKEN_PREFIX):
-        return InvalidInputError(
-            f"Confirmation token {key} was already used for another request (another action or order); nothing "
-            "was done now.",
-            "A token acts once, for what it was quoted. Call again without a token for a fresh quote of what is "
-            "wanted now, show it to the user, and confirm that.",
-        )
+    """A key sent again with another request (a confirmation token never comes here: its desk answers it)."""
     return InvalidInputError(
         "This Idempotency-Key was already used for a different request.",
         "Use a new key for a new request; reuse a key only to retry the very same one.",

@@ -209,6 +209,27 @@ async def test_a_purchase_whose_answer_was_lost_is_retried_with_the_same_token_a
     assert sum(charges(env.engine).values()) == 3
 
 
+async def test_a_used_token_sent_with_other_arguments_is_refused_and_what_it_made_stands(
+    lifestyle: Lifestyle,
+) -> None:
+    """A confirmation retried with other arguments than its quote's: the provider kept the first answer under the
+    token and replayed it, so food_place_order(note='ring twice') and a purchase of another hold said "done" for
+    what the user never confirmed. Now the desk checks the arguments on every use of its token."""
+    env = lifestyle
+    for vertical in PAYING:
+        args, token = await ready_to_pay(env.server(vertical), vertical)
+        other = {"note": "ring twice"} if vertical == "food" else {"hold_id": "hld_0123456789ab"}
+        async with Client(env.server(vertical)) as c:
+            done = await ok(c, PAYING[vertical], args | {"confirmation_token": token})
+            changed = await err(c, PAYING[vertical], args | other | {"confirmation_token": token})
+            again = await ok(c, PAYING[vertical], args | {"confirmation_token": token})
+        made = done["order"]["id"]
+        assert again["status"] == "done" and again["order"]["id"] == made, vertical
+        assert orders(env.engine, vertical) == [made] and charges(env.engine)[made] == 1, vertical
+        assert "placed" not in changed and "nothing" in changed.lower(), changed
+        assert f"already made {made}, which stands" in changed, changed
+
+
 async def test_a_provider_that_never_answers_is_given_up_on_in_time_with_a_plain_error(food: FoodEnv) -> None:
     args, token = await ready_to_pay(food.server, "food")
     before = food.snapshot()
@@ -272,7 +293,9 @@ async def test_each_write_sends_one_key_on_all_its_attempts_and_reads_and_quotes
         await quoted(c, "food", {})
         await ok(c, "food_cancel_order", {"order_id": (await confirm(c, "food_place_order", {}))["order"]["id"]})
     writes = idempotency_keys(food.engine)
-    assert writes == 2  # the cart update and the order: quotes (of the order, of its cancelling) and reads store none
+    # the cart update: quotes (of the order, of its cancelling) and reads store none, and a confirmation's token is
+    # kept by the desk that issued it (it checks a retry's arguments against the quote before answering)
+    assert writes == 1
     server, faults = faulty(food, "food", "drop=1")
     async with Client(server) as c:
         await err(c, "food_update_cart", {"replace_cart": True, "items": []})

@@ -73,7 +73,9 @@ async def test_the_token_that_placed_an_order_cannot_cancel_it_and_the_error_spe
         order = (await ok(c, "food_place_order", {"confirmation_token": token}))["order"]
         before, wallet = food.snapshot(), food.wallet()
         text = await err(c, "food_cancel_order", {"order_id": order["id"], "confirmation_token": token})
-    assert f"Confirmation token {token} was already used for another request" in text
+    # it read "unknown" of the token the user had just confirmed the order with
+    assert f"Confirmation token {token} was quoted for the order of cart, not for the cancel of {order['id']}" in text
+    assert f"the token already made {order['id']}, which stands" in text
     assert "without a token for a fresh quote" in text and "Idempotency-Key" not in text
     assert food.snapshot() == before and food.wallet() == wallet
 

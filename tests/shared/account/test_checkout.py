@@ -64,15 +64,15 @@ def test_asking_again_for_the_same_offer_returns_the_same_live_token(sandbox: Sa
     assert quote(sandbox, "usr_alice", 500) != first  # and another user's is their own
 
 
-def test_a_token_is_unknown_to_another_user_action_or_vertical(sandbox: Sandbox) -> None:
+def test_a_token_is_unknown_to_another_user_and_named_for_what_it_was_quoted_to_its_own(sandbox: Sandbox) -> None:
     token = quote(sandbox, "usr_demo", 500)
     with pytest.raises(NotFoundError):
         buy(sandbox, "usr_alice", token)
-    with session_scope(sandbox.engine) as s, pytest.raises(NotFoundError):
+    with session_scope(sandbox.engine) as s, pytest.raises(InvalidInputError, match="not for the refund of sub_1"):
         SHOP.redeem(s, "usr_demo", token=token, action="refund", subject_id="sub_1", subject="basket")
-    with session_scope(sandbox.engine) as s, pytest.raises(NotFoundError):
+    with session_scope(sandbox.engine) as s, pytest.raises(InvalidInputError, match="sub_1 on the shop server"):
         Checkout("other").redeem(s, "usr_demo", token=token, action="purchase", subject_id="sub_1", subject="basket")
-    with pytest.raises(InvalidInputError, match="issued for basket sub_1, not sub_2"):
+    with pytest.raises(InvalidInputError, match="issued for basket sub_1, not sub_2; nothing was bought"):
         buy(sandbox, "usr_demo", token, subject="sub_2")
     with pytest.raises(InvalidInputError):
         buy(sandbox, "usr_demo", "not-a-token")
