@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from shared.geo import CITY_TZ
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Schedule = dict[str, list[list[str]]]
+Seasonal = dict[str, Any]
+"""A ``Schedule`` that may also hold ``"seasons"``: ``[{"from": "06-01", "to": "08-31", "days": {day: spans}}]``,
+each laid over the week on the dates it covers each year (wrapping past New Year when ``from`` > ``to``), later
+ones over earlier ones, as OpenStreetMap reads 'Jun-Aug: Su-Sa 09:00-24:00; Sep-May: Su-Sa 09:00-18:00'."""
 
 
 def _t(hhmm: str) -> time:
@@ -114,3 +119,30 @@ def describe_week_short(schedule: Schedule) -> str:
 
 def today_key(at: datetime) -> str:
     return DAYS[at.astimezone(CITY_TZ).weekday()]
+
+
+_seasons_in_effect: dict[tuple[int, tuple[int, ...]], tuple[Seasonal, Schedule]] = {}
+
+
+def in_effect(hours: Seasonal, at: datetime) -> Schedule:
+    """The week that holds on ``at``'s local date: ``hours`` itself when it has no seasons, else its week with the
+    days of every season covering the date replaced. The same object for the same seasons, so ``_week_spans``
+    compiles each once (it caches by identity)."""
+    seasons = hours.get("seasons")
+    if not seasons:
+        return hours
+    today = f"{at.astimezone(CITY_TZ):%m-%d}"
+    covering = tuple(
+        i
+        for i, s in enumerate(seasons)
+        if (s["from"] <= today <= s["to"] if s["from"] <= s["to"] else not s["to"] < today < s["from"])
+    )
+    key = (id(hours), covering)
+    hit = _seasons_in_effect.get(key)
+    if hit is not None and hit[0] is hours:
+        return hit[1]
+    week: Schedule = {d: list(hours.get(d, [])) for d in DAYS}
+    for i in covering:
+        week.update(seasons[i]["days"])
+    _seasons_in_effect[key] = (hours, week)
+    return week

@@ -95,7 +95,10 @@ class NearbyStop(WireModel):
 
 
 class PlaceDetail(PlaceSummary):
-    opening_hours: dict[str, str] = Field(description="Weekly hours by day (mon…sun), e.g. '10:00–22:00' or 'closed'.")
+    opening_hours: dict[str, str] = Field(
+        description="This week's hours by day (mon…sun), e.g. '10:00–22:00' or 'closed'; seasonal hours (summer, "
+        "winter) as they hold today, opening_hours_raw has every season."
+    )
     opening_hours_raw: str = Field(description="Hours as tagged in OpenStreetMap.")
     phone: str = Field(description="Phone number, if known.")
     website: str = Field(description="Website, if known.")

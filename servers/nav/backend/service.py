@@ -24,7 +24,7 @@ from shared.dates import read_day
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
-from shared.hours import describe_week, is_open
+from shared.hours import describe_week, in_effect, is_open
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, page_slice
 from shared.schemas.nav import (
@@ -264,7 +264,7 @@ class NavService:
     def open_status(self, place: Place, at: datetime) -> OpenStatus:
         if not place.row.hours:
             return "unknown"
-        return "open" if is_open(place.row.hours, at) else "closed"
+        return "open" if is_open(in_effect(place.row.hours, at), at) else "closed"
 
     def summary(self, place: Place, origin: GeoPoint | None = None, at: datetime | None = None) -> PlaceSummary:
         d = place.data
@@ -296,7 +296,7 @@ class NavService:
         ]  # fmt: skip
         return PlaceDetail(
             **self.summary(place).model_dump(),
-            opening_hours=describe_week(place.row.hours) if place.row.hours else {},
+            opening_hours=describe_week(in_effect(place.row.hours, self.now())) if place.row.hours else {},
             opening_hours_raw=d.get("opening_hours", ""), phone=d.get("phone", ""), website=d.get("website", ""),
             wheelchair=d.get("wheelchair", ""), cuisines=d.get("cuisines", []), nearby_stops=stops,
         )  # fmt: skip

@@ -4,11 +4,13 @@ writes, and a place's hours through the real protocol."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from types import ModuleType
 
 import pytest
 from mcp import Client
 
+from shared.geo import CITY_TZ
 from shared.kit.settings import REPO_FIXTURES
 from tests.servers.food.helpers import ok
 from tests.servers.nav.conftest import NavEnv
@@ -84,10 +86,61 @@ def test_the_parser_gives_up_rather_than_guess(raw: str) -> None:
     assert builder().parse_hours(raw) is None
 
 
+CATHEDRAL = "plc_w419479428"  # 'Jun-Aug: Su-Sa 09:00-24:00; Sep-May: Su-Sa 09:00-18:00'
+EVERY_DAY = "mon tue wed thu fri sat sun"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (  # the Cathedral: two seasons, no week of its own
+            "Jun-Aug: Su-Sa 09:00-24:00; Sep-May: Su-Sa 09:00-18:00",
+            week()
+            | {
+                "seasons": [
+                    {"from": "06-01", "to": "08-31", "days": week((EVERY_DAY, "09:00-24:00"))},
+                    {"from": "09-01", "to": "05-31", "days": week((EVERY_DAY, "09:00-18:00"))},
+                ]
+            },
+        ),
+        (  # a summer Saturday off: the season names only the day it changes
+            "Mo-Fr 9:00-18:00; Sa 10:00-15:00; Jun 1 - Aug 31 Sa off; PH off",
+            week((WEEKDAYS, "09:00-18:00"), ("sat", "10:00-15:00"))
+            | {"seasons": [{"from": "06-01", "to": "08-31", "days": {"sat": []}}]},
+        ),
+        (  # the dates of a year long past hold no more
+            "Sa 10:00-16:00; Mo-Fr 07:30-18:00; 2017 Jul 1 - 2017 Aug 8 Sa off; PH off",
+            week((WEEKDAYS, "07:30-18:00"), ("sat", "10:00-16:00")),
+        ),
+        ("10:30-18:00", week((EVERY_DAY, "10:30-18:00"))),  # times alone: every day
+        ("closed", week()),
+        ("24/7", week((EVERY_DAY, "00:00-24:00"))),
+        ("Mo-Fr 10:00-18:00; 11:00-15:00", None),  # would close every weekday at 15:00: surely not meant
+        ("Seasonal, only summer time", None),
+    ],
+)
+def test_nav_reads_seasons_of_a_places_hours(raw: str, expected: dict[str, object] | None) -> None:
+    assert fixture_script("build_nav").parse_place_hours(raw) == expected
+
+
+async def test_the_cathedral_is_open_on_a_summer_evening_and_closed_on_a_winter_one(nav_rw: NavEnv) -> None:
+    """Its hours are two seasons ('Jun-Aug: … 09:00-24:00; Sep-May: … 09:00-18:00'), which nav could not read: its
+    status was 'unknown' all year."""
+    async with Client(nav_rw.server) as c:
+        nav_rw.clock.freeze(datetime(2026, 12, 10, 20, 0, tzinfo=CITY_TZ))
+        winter = await ok(c, "nav_get_place", {"place_id": CATHEDRAL})
+        nav_rw.clock.freeze(datetime(2027, 7, 8, 20, 0, tzinfo=CITY_TZ))
+        summer = await ok(c, "nav_get_place", {"place_id": CATHEDRAL})
+        found = await ok(c, "nav_search_places", {"query": "Tuomiokirkko", "open_now": True})
+    assert (winter["open_status"], winter["opening_hours"]["thu"]) == ("closed", "09:00–18:00")
+    assert (summer["open_status"], summer["opening_hours"]["thu"]) == ("open", "09:00–24:00")
+    assert CATHEDRAL in [p["id"] for p in found["places"]]
+
+
 def test_the_committed_place_hours_are_what_the_parser_makes_of_the_places() -> None:
     places = json.loads((REPO_FIXTURES / "osm" / "places.json").read_text(encoding="utf-8"))["places"]
     committed = json.loads((REPO_FIXTURES / "nav" / "place_hours.json").read_text(encoding="utf-8"))["hours"]
-    parse = builder().parse_hours
+    parse = fixture_script("build_nav").parse_place_hours
     assert committed == {p["id"]: h for p in places if p["opening_hours"] and (h := parse(p["opening_hours"]))}
     tagged = [p for p in places if p["opening_hours"]]
     assert len(committed) >= 0.95 * len(tagged)
