@@ -96,8 +96,9 @@ HOLD_SEATS = (
 PlaceAddress = Annotated[
     str,
     Field(
-        description="Where the user is: a street address in central Helsinki ('Kaivokatu 4'), or one of the user's "
-        "saved addresses by id or label ('adr_demo_1', 'Home', 'Work'); '' for none. lat/lng win when given."
+        description="Where the user is: a street address in central Helsinki ('Kaivokatu 4'), a district ('Kamppi', "
+        "'Töölö'), or one of the user's saved addresses by id or label ('adr_demo_1', 'Home', 'Work'); '' for none. "
+        "lat/lng win when given."
     ),
 ]
 Lat = Annotated[float, Field(description="Latitude (WGS-84) of the user; 0 = unset.", ge=-90, le=90)]

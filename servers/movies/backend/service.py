@@ -25,6 +25,7 @@ from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.dates import EVENING, EVENING_WORDS, WEEKDAY_WORDS, read_day, read_time_of_day, weekday_words
+from shared.districts import DISTRICTS, district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
@@ -392,7 +393,7 @@ class MoviesService:
     # ----- places ----------------------------------------------------------------------
     def resolve_place(self, user_id: str, address: str, lat: float, lng: float) -> tuple[GeoPoint | None, str]:
         """Where distances are measured from: lat/lng, a saved address of the account (id, label, or 'home' /
-        'work'), a street address, or a cinema's name."""
+        'work'), a street address, a cinema's name, or a district's ('Kamppi': its centre)."""
         if lat or lng:
             point = require_in_city(GeoPoint(lat=lat, lng=lng), instead=PLACE_INSTEAD)
             return point, f"{lat:.5f}, {lng:.5f}"
@@ -426,11 +427,14 @@ class MoviesService:
         if named:  # "near Kinopalatsi", "基诺宫影城附近"; the longest name wins: 'Kesäkino Engel' holds 'Kino Engel'
             cinema = max(named, key=lambda n: n[0])[1]
             return cinema.location, cinema.display_name
+        district = district_in(text)
+        if district is not None:  # 'Kamppi', '坎皮附近', 'Töölössä': as people say where they are
+            return district.point, f"{district.name} (the district's centre)"
         labels = ", ".join(f"{row.id} ({row.label})" for row in mine)
         raise InvalidInputError(
-            f"address {shown(address)} is not a street address or saved address known in central Helsinki.",
+            f"address {shown(address)} is not a street address, district or saved address known in central Helsinki.",
             f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), a "
-            "cinema's name ('Kinopalatsi'), or lat and lng.",
+            f"cinema's name ('Kinopalatsi'), a district ({', '.join(d.name for d in DISTRICTS)}), or lat and lng.",
             field="address",
         )
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from mcp import Client
 
 from tests.servers.movies.conftest import MoviesEnv
-from tests.servers.movies.helpers import ok, status_of
+from tests.servers.movies.helpers import err, ok, status_of
 
 
 async def test_a_cinema_with_wheelchair_spaces_is_listed_with_wheelchair_access(movies: MoviesEnv) -> None:
@@ -38,3 +38,20 @@ async def test_bio_rex_has_its_street_address_in_lasipalatsi(movies_readonly: Mo
     rex = next(x for x in page["cinemas"] if x["id"] == "cin_n1381017800")
     assert rex["address"] == "Mannerheimintie 22-24, 00100 Helsinki"
     assert page["cinemas"][0]["id"] == rex["id"] and rex["distance_m"] < 50, "its point is at that address"
+
+
+async def test_a_district_is_a_place_to_search_from_in_finnish_english_and_chinese(movies_readonly: MoviesEnv) -> None:
+    """'cinemas near Kamppi' was refused as no street address, although tickets files venues under Kamppi and
+    people name their district more than their street."""
+    async with Client(movies_readonly.server) as c:
+        pages = [
+            await ok(c, "movies_search_cinemas", {"address": said, "limit": 4})
+            for said in ("Kamppi", "坎皮附近", "Kampissa")
+        ]
+        hakaniemi = await ok(c, "movies_search_cinemas", {"address": "Hakaniemi", "limit": 4})
+        kallio = await err(c, "movies_search_cinemas", {"address": "Kallio"})
+    for page in pages:
+        assert page["origin"] == "Kamppi (the district's centre)", page["origin"]
+        assert page["cinemas"][0]["id"] == "cin_n1381017800", "Bio Rex is Kamppi's nearest"
+    assert hakaniemi["cinemas"][0]["id"] == "cin_n1376356017", "Kinopalatsi is Hakaniemi's nearest"
+    assert "a district (Kluuvi, Kamppi," in kallio

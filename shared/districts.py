@@ -1,0 +1,58 @@
+"""The districts of central Helsinki that people name as a place ('cinemas near Kamppi', '坎皮附近', 'Kampissa'),
+with approximate centres. Tickets files each venue under the nearest one (its ``area``); movies measures from one
+when an address is a district's name. OpenStreetMap's extract marks only a few of them (fixtures/nav/districts.json
+has no Kamppi), so the table is ours, and one name means one place across the servers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shared.schemas.common import GeoPoint
+from shared.text import fold
+
+
+@dataclass(frozen=True)
+class District:
+    name: str
+    name_zh: str
+    lat: float
+    lng: float
+    other_names: tuple[str, ...] = ()
+    """Swedish, English and the Finnish place forms ('Kampissa': in Kamppi), as a speaker says them."""
+
+    @property
+    def point(self) -> GeoPoint:
+        return GeoPoint(lat=self.lat, lng=self.lng)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, self.name_zh, *self.other_names)
+
+
+DISTRICTS = (
+    District("Kluuvi", "克卢维（市中心）", 60.1712, 24.9455, ("Gloet", "Kluuvissa", "克卢维")),
+    District("Kamppi", "坎皮", 60.1688, 24.9330, ("Kampen", "Kampissa", "Kampista", "Kamppiin")),
+    District("Punavuori", "红山区", 60.1628, 24.9400, ("Rödbergen", "Punavuoressa", "Punavuoresta", "红山")),
+    District("Kaartinkaupunki", "卡尔廷考蓬基", 60.1660, 24.9475, ("Gardesstaden", "Kaartinkaupungissa")),
+    District("Kruununhaka", "克鲁努哈卡", 60.1725, 24.9555, ("Kronohagen", "Kruununhaassa", "Kruununhaasta")),
+    District("Töölö", "托洛", 60.1760, 24.9300, ("Tölö", "Töölössä", "Töölöstä")),
+    District("Hakaniemi", "哈卡涅米", 60.1790, 24.9500, ("Hagnäs", "Hakaniemessä", "Hakaniemestä")),
+)
+
+
+def _is_cjk(name: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in name)
+
+
+def district_in(text: str) -> District | None:
+    """The district ``text`` names, as a whole word ('near Kamppi', 'Töölö, Helsinki') or, in Chinese, anywhere in
+    it ('坎皮附近'); None when it names none. The longest name wins."""
+    folded = fold(text)
+    found = [
+        (len(n), d)
+        for d in DISTRICTS
+        for n in d.names
+        if (fold(n) in folded if _is_cjk(n) else re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded))
+    ]
+    return max(found, key=lambda f: f[0])[1] if found else None
