@@ -163,7 +163,7 @@ class OrderDesk:
                 session, user_id, token=request.confirmation_token, action="order", subject_id=CART, subject="cart"
             )
             now = svc.now()
-            self._require_as_asked(claim, request)
+            self._require_as_asked(claim, request, now)
             if claim.result_id:  # this very token already ordered: a retry
                 return self._order(session, session.get(OrderRow, claim.result_id))  # type: ignore[arg-type]
             self.checkout.require_live(claim, now)
@@ -223,7 +223,7 @@ class OrderDesk:
             session.flush()
             return self._order(session, order)
 
-    def _require_as_asked(self, claim: Claim, request: PlaceOrder) -> None:
+    def _require_as_asked(self, claim: Claim, request: PlaceOrder, now: datetime) -> None:
         """Refuse a token sent with another address, slot, payment method or note than its quote's: placing the
         quoted order would deliver or charge otherwise than the agent now asks, and it would tell the user so."""
         check = self.checkout.require_value_as_asked
@@ -234,7 +234,7 @@ class OrderDesk:
         asked = request.deliver_at.strip()
         when = f"{slot.astimezone(CITY_TZ):%Y-%m-%dT%H:%M}" if slot else "'' (as soon as possible)"
         quoted_at = when if slot else ""
-        check(claim, "deliver_at", asked, quoted_at, same=slots.names(asked, slot), quoted_shown=when)
+        check(claim, "deliver_at", asked, quoted_at, same=slots.names(asked, slot, now), quoted_shown=when)
         method = "cash" if claim.row.method == "cash" else "wallet"
         same = request.payment_method == method  # the tool's enum has no '': the default is left out instead
         check(claim, "payment_method", request.payment_method, method, same=same, keep="leave payment_method out")

@@ -9,8 +9,10 @@ and which slots are possible instead.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
+from shared.dates import weekday_words
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
@@ -23,8 +25,9 @@ ACCEPT_AFTER = timedelta(minutes=2)  # the restaurant accepts this long after th
 PREP_STARTS = timedelta(minutes=3)  # and starts cooking this long after it
 PICKUP_TO_RIDE = timedelta(minutes=1)  # the rider leaves this long after pickup
 FORMAT = (
-    "'YYYY-MM-DDTHH:MM' in Helsinki time (e.g. 2026-11-26T18:30) or 'HH:MM' for today (late in the evening an "
-    "'HH:MM' after midnight, e.g. '00:30', is tonight's)"
+    "'YYYY-MM-DDTHH:MM' in Helsinki time (e.g. 2026-11-26T18:30), 'HH:MM' for today (late in the evening an "
+    "'HH:MM' after midnight, e.g. '00:30', is tonight's), or a day and a time ('tomorrow 18:30', 'Thu 6pm', "
+    "'明天晚上6点半')"
 )
 NEXT_DAY_WITHIN = timedelta(hours=12)
 """An 'HH:MM' already passed today is the next day's when that is at most this far ahead ('00:30' said at 23:40);
@@ -40,19 +43,71 @@ def show(at: datetime) -> str:
     return f"{at.astimezone(CITY_TZ):%a %d %b %H:%M}"
 
 
+_CLOCK = re.compile(
+    r"(?:at\s+|klo\s+|kello\s+)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?(?::(?P<s>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?$",
+    re.IGNORECASE,
+)
+"""A time of day as typed: '18:30', '18.30' (Finnish), '18:30:00' (ISO), '6pm', '6:30 pm', 'klo 18'."""
+_CHINESE_CLOCK = re.compile(
+    r"(?P<part>早上|上午|中午|下午|傍晚|晚上)?(?P<h>\d{1,2})[点點](?:(?P<m>\d{1,2})分?|(?P<half>半))?$"
+)
+"""晚上6点半, 18点, 下午6点15分: a part of the day makes 6 the evening's."""
+DAY_WORDS = {"today": 0, "tomorrow": 1, "tänään": 0, "huomenna": 1, "今天": 0, "明天": 1, "后天": 2}
+
+
+def _clock(said: str) -> time | None:
+    """The time of day ``said`` names, or None when it names none."""
+    m = _CLOCK.fullmatch(said)
+    if m:
+        hour, minute, half = int(m["h"]), int(m["m"] or 0), (m["half"] or "").lower().replace(".", "")
+        if m["m"] is None and not half and not said.lower().startswith(("at", "klo", "kello")):
+            return None  # a bare number is no time ('18' could be a date)
+        if half:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if half == "pm" else 0)
+        return time(hour, minute, int(m["s"] or 0)) if hour < 24 and minute < 60 else None
+    m = _CHINESE_CLOCK.fullmatch(said)
+    if m:
+        hour, minute = int(m["h"]), 30 if m["half"] else int(m["m"] or 0)
+        if m["part"] in ("下午", "傍晚", "晚上") and hour < 12:
+            hour += 12
+        return time(hour, minute) if hour < 24 and minute < 60 else None
+    return None
+
+
+def _said(raw: str, now: datetime) -> datetime | None:
+    """A slot said as people say one: a time ('18:30', '6pm', '18.30', '晚上6点半'), after a day word if any
+    ('tomorrow 18:30', 'Thu 18:00', 'torstaina klo 18', '明天晚上6点', '周四 18:00'); None if it is not one. A time
+    alone is today's, or tomorrow's when today's has passed and tomorrow's is within ``NEXT_DAY_WITHIN``."""
+    text = " ".join(raw.replace(",", " ").split())
+    today = now.astimezone(CITY_TZ).date()
+    words = {**weekday_words(today), **DAY_WORDS}
+    day: date | None = None
+    for word in sorted(words, key=len, reverse=True):  # '下周四' before '周四'
+        chinese = "\u4e00" <= word[-1] <= "\u9fff"  # 明天晚上6点: no space after a Chinese day word
+        if text.lower().startswith(word) and (chinese or len(text) == len(word) or not text[len(word)].isalpha()):
+            day, text = today + timedelta(days=words[word]), text[len(word) :].strip()
+            break
+    clock = _clock(text)
+    if clock is None:
+        return None
+    if day is not None:
+        return datetime.combine(day, clock, CITY_TZ)
+    at = datetime.combine(today, clock, CITY_TZ)
+    tomorrow = datetime.combine(today + timedelta(days=1), clock, CITY_TZ)
+    if at < now and tomorrow - now <= NEXT_DAY_WITHIN:  # '00:30' at 23:40: tonight, not this morning
+        at = tomorrow
+    return at
+
+
 def parse(text: str, now: datetime) -> datetime:
-    """A slot as the caller wrote it, read in local time when it has no offset; an 'HH:MM' today, or tomorrow when
-    today's has passed and tomorrow's is within ``NEXT_DAY_WITHIN``."""
+    """A slot as the caller wrote it: an ISO date and time, read in local time when it has no offset, or as people
+    say one (``_said``: '18:30', 'tomorrow 6pm', '周四 18:00'). '6pm', '18.00' and 'Thu 18:00' were refused."""
     raw = text.strip()
     try:
-        if "-" not in raw and ":" in raw and len(raw) <= 8:  # 'HH:MM', or 'HH:MM:SS' as ISO writes a time
-            clock = time.fromisoformat(raw.zfill(5) if len(raw) == 4 else raw)
-            today = now.astimezone(CITY_TZ).date()
-            at = datetime.combine(today, clock, CITY_TZ)
-            tomorrow = datetime.combine(today + timedelta(days=1), clock, CITY_TZ)
-            if at < now and tomorrow - now <= NEXT_DAY_WITHIN:  # '00:30' at 23:40: tonight, not this morning
-                at = tomorrow
-        else:
+        at = _said(raw, now)
+        if at is None:
             at = datetime.fromisoformat(raw)
             at = at.replace(tzinfo=CITY_TZ) if at.tzinfo is None else at
     except ValueError:
@@ -64,16 +119,17 @@ def parse(text: str, now: datetime) -> datetime:
     return at.astimezone(CITY_TZ)
 
 
-def names(text: str, slot: datetime | None) -> bool:
-    """Whether ``deliver_at`` as the caller wrote it names ``slot`` (None: as soon as possible). An 'HH:MM' is read
-    on the slot's own day, so a retry after midnight still names the slot it was quoted for."""
+def names(text: str, slot: datetime | None, now: datetime) -> bool:
+    """Whether ``deliver_at`` as the caller wrote it names ``slot`` (None: as soon as possible): read on the slot's
+    own day, so an 'HH:MM' retried after midnight still names the slot it was quoted for, or from ``now``, so a
+    confirmation that repeats 'tomorrow 18:30' names tomorrow's slot, not the day after the slot."""
     raw = text.strip()
     if not raw:
         return slot is None
     if slot is None:
         return False
     try:
-        return parse(raw, slot) == slot
+        return slot in (parse(raw, slot), parse(raw, now))
     except InvalidInputError:
         return False
 

@@ -230,3 +230,25 @@ async def test_a_slot_given_with_seconds_is_the_same_slot(food: FoodEnv) -> None
         placed = await ok(c, "food_place_order", {"confirmation_token": token, "deliver_at": said})
     assert at(quote["quote"]["deliver_at"]) == slot and placed["order"]["scheduled_for"] == quote["quote"]["deliver_at"]
     assert "is not a delivery slot" in odd, odd
+
+
+async def test_a_slot_said_as_people_say_it_is_read_and_confirmed_by_the_same_words(food: FoodEnv) -> None:
+    """'6pm', '18.00' and 'Thu 18:00' were refused as 'not a time'. A day and a time in English, Finnish or Chinese
+    name the slot; the confirmation repeats the words and still names it (read from now, not from the slot's day,
+    or 'tomorrow' would be the day after)."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        food.clock.set(LUNCH)  # a Wednesday, 12:30
+        tomorrow_evening = datetime(2026, 11, 26, 18, 30, tzinfo=CITY_TZ)
+        slots = {}
+        for said in ("tomorrow 18:30", "Thu 6:30pm", "torstaina klo 18.30", "明天晚上6点半", "周四 18:30"):
+            slots[said] = at((await ok(c, "food_place_order", {"deliver_at": said}))["quote"]["deliver_at"])
+        today = at((await ok(c, "food_place_order", {"deliver_at": "7pm"}))["quote"]["deliver_at"])
+        quote = await ok(c, "food_place_order", {"deliver_at": "tomorrow 18:30"})
+        token = quote["quote"]["confirmation_token"]
+        placed = await ok(c, "food_place_order", {"confirmation_token": token, "deliver_at": "tomorrow 18:30"})
+        bad = await err(c, "food_place_order", {"deliver_at": "13pm"})
+    assert set(slots.values()) == {tomorrow_evening}, slots
+    assert today == datetime(2026, 11, 25, 19, 0, tzinfo=CITY_TZ)
+    assert at(placed["order"]["scheduled_for"]) == tomorrow_evening
+    assert "is not a time" in bad and "'Thu 6pm'" in bad, bad
