@@ -238,7 +238,8 @@ class Cart(WireModel):
     eta_minutes: int | None = Field(
         default=None,
         description="Estimated minutes from ordering now to the door; null while the restaurant is not taking orders "
-        "(closed, or closing before it could cook: see opens_at) and when the cart is empty.",
+        "(closed, or closing before it could cook: see opens_at), when the address is beyond its delivery range, and "
+        "when the cart is empty.",
     )
     opens_at: datetime | None = Field(
         default=None,
@@ -251,7 +252,8 @@ class Cart(WireModel):
     earliest_slot: datetime | None = Field(
         default=None,
         description="The first delivery slot food_place_order(deliver_at=…) can book for this cart, local time; "
-        "null when the cart is empty or no slot is possible in the next 3 days.",
+        "null when the cart is empty, the address is beyond the restaurant's delivery range, or no slot is possible "
+        "in the next 3 days.",
     )
     coupons: list[CouponOption] = Field(
         default_factory=list,

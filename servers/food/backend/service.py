@@ -425,7 +425,8 @@ class FoodService:
             distance = pricing.delivery_distance_m(rest, point)
             fee = pricing.delivery_fee_minor(rest, distance)
             span = slots.lead(rest.prep_minutes, pricing.travel_minutes(distance))
-            first_slot = slots.earliest(rest, span, now)
+            reachable = distance <= rest.delivery.radius_m  # beyond it no rider comes, now or for any slot
+            first_slot = slots.earliest(rest, span, now) if reachable else None
             taking = slots.taking_orders(rest, now)  # as its search hit: open, and not closing before it could cook
             if not taking:
                 opens = next_opening(rest.opening_hours, now)
@@ -443,7 +444,7 @@ class FoodService:
                         f"{refusal.why} It is not applied, and the cart cannot be ordered with it. {refusal.remedy}"
                     )
                     coupon = None
-            if distance > rest.delivery.radius_m:
+            if not reachable:
                 problems.append(
                     f"{rest.name} delivers within {rest.delivery.radius_m / 1000:.1f} km by road; "
                     f"this address is {distance / 1000:.1f} km away. Pick a closer restaurant or another address."
@@ -456,7 +457,7 @@ class FoodService:
                 )
             bill = pricing.build_bill(rest, subtotal, distance, coupon, self.currency)
             # a closed kitchen delivers nothing in 30 minutes: the search's rule (null, and opens_at says when)
-            eta = pricing.eta_minutes(rest, distance) if taking else None
+            eta = pricing.eta_minutes(rest, distance) if taking and reachable else None
         coupons = (
             self.coupons.options(session, user_id, rest if lines else None, subtotal, fee, now) if with_coupons else []
         )

@@ -11,7 +11,7 @@ from mcp import Client
 from servers.food.backend.catalog import RestaurantRec
 from shared.geo import CITY_TZ
 from tests.servers.food.conftest import LUNCH, FoodEnv
-from tests.servers.food.helpers import ok
+from tests.servers.food.helpers import fill_cart, ok
 
 
 def named(env: FoodEnv, name: str) -> RestaurantRec:
@@ -183,3 +183,22 @@ async def test_an_empty_cart_has_no_delivery_time(food: FoodEnv) -> None:
     async with Client(food.server) as c:
         cart = await ok(c, "food_update_cart", {"clear": True})
     assert cart["eta_minutes"] is None and cart["opens_at"] is None and cart["can_order"] is False
+
+
+async def test_a_cart_for_an_address_beyond_the_delivery_range_promises_no_delivery_time(food: FoodEnv) -> None:
+    """An address beyond the restaurant's range still showed 'eta 31 min' and a first slot to book, next to the
+    problem that no rider goes there."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        rest = food.catalog.restaurants[cart["restaurant_id"]]
+        north = (rest.delivery.radius_m + 1000) / 111_000  # a kilometre past the range, straight north
+        far = await ok(
+            c,
+            "food_save_address",
+            {"label": "Cottage", "street": "Far away", "housenumber": "1",
+             "lat": rest.location.lat + north, "lng": rest.location.lng},
+        )  # fmt: skip
+        away = await ok(c, "food_update_cart", {"address_id": far["id"]})
+    assert cart["eta_minutes"] is not None and cart["earliest_slot"] is not None
+    assert not away["can_order"] and any("delivers within" in p for p in away["problems"]), away["problems"]
+    assert (away["eta_minutes"], away["earliest_slot"]) == (None, None)
