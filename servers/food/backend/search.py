@@ -61,10 +61,22 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "beers": ("lager",),
     "ice cream": ("gelato",),
     "ice creams": ("gelato",),
+    "冰淇淋": ("gelato", "ice cream"),
+    "雪糕": ("gelato", "ice cream"),
+    "fried chicken": ("karaage",),
+    "炸鸡": ("fried chicken", "karaage"),
+    "果汁": ("juice",),
+    "鲜榨果汁": ("juice",),
+    "橙汁": ("juice",),
+    "smoothie": ("juice",),
+    "smoothies": ("juice",),
+    "红酒": ("wine",),
+    "葡萄酒": ("wine",),
 }
-"""English words the menus spell otherwise: 'beer' found one restaurant by its name where '啤酒' found the 71 that
-pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'cream' and found iced lattes. Phrases are kept whole when
-a query is split."""
+"""Words the menus spell otherwise, English and Chinese: 'beer' found one restaurant by its name where '啤酒' found
+the 71 that pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'cream' and found iced lattes; 冰淇淋, 果汁,
+红酒 and 'smoothie' found nothing beside the gelato, juice and wine bars; 炸鸡 and 'fried chicken' found different
+restaurants. Phrases are kept whole when a query is split."""
 GENERIC = frozenset(
     {
         *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),

@@ -331,3 +331,27 @@ async def test_a_name_holding_such_a_word_is_still_found_first(food: FoodEnv, na
     async with Client(food.server) as c:
         page = await ok(c, "food_search_restaurants", {"query": name, "lat": rest.lat, "lng": rest.lng})
     assert page["restaurants"][0]["id"] == rest.id, [r["name"] for r in page["restaurants"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "finds"),
+    [
+        ("韩国菜", "Bibimbap"),  # the cuisine as people say it (韩国料理 and 韩餐 were known)
+        ("冰淇淋", "gelato"),
+        ("果汁", "Juice"),
+        ("smoothie", "Juice"),
+        ("红酒", "wine"),
+        ("烧烤", "steak"),
+        ("炸鸡", "Karaage"),
+        ("fried chicken", "Karaage"),
+    ],
+)
+async def test_everyday_words_the_menus_spell_otherwise_find_what_they_mean(
+    food: FoodEnv, query: str, finds: str
+) -> None:
+    """韩国菜, 冰淇淋, 果汁, 红酒, 烧烤 and 'smoothie' found nothing; 炸鸡 and 'fried chicken' found other places."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": query, "limit": 20})
+    shown = [r["name"] + " " + " ".join(d["name"] for d in r.get("matched_dishes", [])) for r in page["restaurants"]]
+    text = " ".join(shown)
+    assert finds.lower() in text.lower(), (query, text)
