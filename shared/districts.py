@@ -1,7 +1,7 @@
-"""The districts of central Helsinki that people name as a place ('cinemas near Kamppi', '坎皮附近', 'Kampissa'),
-with approximate centres. Tickets files each venue under the nearest one (its ``area``); movies measures from one
-when an address is a district's name. OpenStreetMap's extract marks only a few of them (fixtures/nav/districts.json
-has no Kamppi), so the table is ours, and one name means one place across the servers."""
+"""The districts of central Helsinki that people name as a place ('cinemas near Kamppi', '坎皮附近', 'Kampissa'), with
+approximate centres. Tickets files each venue under the nearest one (its ``area``); movies measures from one when an
+address is a district's name; nav geocodes the ones its map reaches. OpenStreetMap's extract marks only a few of them
+(fixtures/nav/districts.json has no Kamppi), so the table is ours, and one name means one place across the servers."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ class District:
     lat: float
     lng: float
     other_names: tuple[str, ...] = ()
-    """Swedish, English and the Finnish place forms ('Kampissa': in Kamppi), as a speaker says them."""
+    """Swedish first, then the Finnish place forms ('Kampissa': in Kamppi), as a speaker says them."""
+    on_map: bool = True
+    """Whether nav's road map (central Helsinki) reaches its centre: Töölö's is 300 m beyond its last road."""
 
     @property
     def point(self) -> GeoPoint:
@@ -36,7 +38,7 @@ DISTRICTS = (
     District("Punavuori", "红山区", 60.1628, 24.9400, ("Rödbergen", "Punavuoressa", "Punavuoresta", "红山")),
     District("Kaartinkaupunki", "卡尔廷考蓬基", 60.1660, 24.9475, ("Gardesstaden", "Kaartinkaupungissa")),
     District("Kruununhaka", "克鲁努哈卡", 60.1725, 24.9555, ("Kronohagen", "Kruununhaassa", "Kruununhaasta")),
-    District("Töölö", "托洛", 60.1760, 24.9300, ("Tölö", "Töölössä", "Töölöstä")),
+    District("Töölö", "托洛", 60.1760, 24.9300, ("Tölö", "Töölössä", "Töölöstä"), on_map=False),
     District("Hakaniemi", "哈卡涅米", 60.1790, 24.9500, ("Hagnäs", "Hakaniemessä", "Hakaniemestä")),
 )
 

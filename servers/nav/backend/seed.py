@@ -14,6 +14,8 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session
 
 from shared.account import Sandbox, require_schema
+from shared.districts import DISTRICTS
+from shared.text import fold
 
 from . import growth
 from .models import AddressRow, MetaRow, PlaceRow
@@ -106,10 +108,24 @@ def addresses(session: Session) -> list[AddressRecord]:
 
 
 def districts(fixtures_dir: Path) -> list[dict[str, Any]]:
-    """The districts OpenStreetMap marks on the map (``fixtures/build_nav.py``): read, not seeded, as streets are
+    """The districts OpenStreetMap marks on the map (``fixtures/build_nav.py``), and the ones people name that it does
+    not mark but the map reaches (``shared.districts``: Kamppi, Punavuori, Kruununhaka; 'Kamppi' was 'ambiguous'
+    between a chapel and a hotel), each with its other names ('Kampissa', '坎皮'). Read, not seeded, as streets are
     derived rather than stored; a sandbox seeded before they existed has them too."""
     path = fixtures_dir / "nav" / "districts.json"
-    return list(_read(path)["districts"]) if path.exists() else []
+    marked = [dict(d) for d in _read(path)["districts"]] if path.exists() else []
+    ours = {fold(d.name): d for d in DISTRICTS}
+    for d in marked:
+        known = ours.pop(fold(d["name"]), None)
+        if known is not None:
+            d["aliases"] = [known.name_zh, *known.other_names[1:]]
+    marked.extend(
+        {"id": f"dst_{fold(d.name)}", "kind": "suburb", "lat": d.lat, "lng": d.lng, "name": d.name, "name_en": "",
+         "name_sv": d.other_names[0], "aliases": [d.name_zh, *d.other_names[1:]]}
+        for d in ours.values()
+        if d.on_map
+    )  # fmt: skip
+    return marked
 
 
 def categories(fixtures_dir: Path) -> list[dict[str, Any]]:

@@ -414,7 +414,10 @@ class NavService:
                 kind="district", id=d["id"], name=d["name"], address=CITY_NAME, category="district",
                 point=GeoPoint(lat=d["lat"], lng=d["lng"]), key=name_key(d["name"]), prior=0.02,
             ))  # fmt: skip
-            names.append([d["name"], *(d[k] for k in ("name_sv", "name_en") if d[k]), *ALIASES.get(d["id"], [])])
+            names.append([
+                d["name"], *(d[k] for k in ("name_sv", "name_en") if d[k]), *d.get("aliases", []),
+                *ALIASES.get(d["id"], []),
+            ])  # fmt: skip
         spelled: dict[str, Counter[str]] = {}
         for name in [a.street for a in self.addresses] + [n for n in self.network.names if n]:
             spelled.setdefault(name_key(name), Counter())[name] += 1

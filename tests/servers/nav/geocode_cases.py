@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from servers.nav.backend.seed import districts
 from shared.kit.settings import default_fixtures
 
 
@@ -93,7 +94,7 @@ def fixtures() -> dict[str, Any]:
         "place": read("osm", "places.json")["places"],
         "address": read("osm", "addresses.json")["addresses"],
         "stop": read("nav", "transit.json")["stops"],
-        "district": read("nav", "districts.json")["districts"],
+        "district": districts(root),  # OSM's, and those shared.districts adds where the map reaches
         "user": read("users.json")["users"],
     }
 
@@ -473,6 +474,13 @@ CASES: list[Case] = [
     ok("district", "Siltasaari", district("Siltasaari")),
     ok("district", "卡尔廷考蓬基", district("Kaartinkaupunki")),  # tickets' Chinese name for the area
     ok("district", "哈卡涅米", district("Hakaniemi")),
+    # districts OpenStreetMap's extract does not mark, from shared.districts: 'Kamppi' was a chapel or a hotel
+    ok("district", "Kamppi", district("Kamppi")),
+    ok("district", "坎皮", district("Kamppi")),
+    ok("district", "Kampissa", district("Kamppi")),  # 'in Kamppi', as Finnish says it
+    ok("district", "Punavuori", district("Punavuori")),
+    ok("district", "Kronohagen", district("Kruununhaka")),  # its Swedish name
+    ok("district", "Hakaniemessä", district("Hakaniemi")),  # a marked district takes the Finnish forms too
     ambiguous("tie", "Kluuvi"),  # the district, and the Kluuvi shopping centre's two entries
     ambiguous("tie", "National Museum"),  # not on the map; Ateneum (Finnish *National* Gallery) only shares a word
     # ----- nothing on the map -------------------------------------------------------------------------------------
