@@ -20,6 +20,7 @@ from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import key_cursor, read_cursor
 from shared.dates import read_time_of_day
+from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
@@ -279,10 +280,12 @@ class TicketsService:
     def _area_matches(self, area: str) -> frozenset[str]:
         """The venues of the district ``area`` names. A district as results show it ('Kamppi / 坎皮', the form the
         refusal below lists) names it in both languages: any of its names will do, and so will 'Kamppi, Helsinki',
-        'Kamppi district' or '坎皮区'."""
+        'Kamppi district', '坎皮区' or a name ``shared.districts`` knows ('Kampissa', 'Kampen')."""
         hits = self._area_venues(fold(area.strip()))
         if not hits:
             hits = frozenset().union(*(self._area_venues(district_name(part)) for part in re.split(r"[/,]", area)))
+        if not hits and (said := district_in(area)) is not None:  # 'Kampissa' (in Kamppi), 'Kronohagen'
+            hits = self._area_venues(fold(said.name))
         if not hits:
             known = sorted({v.area_label for v in self.catalog.venues.values()})
             raise InvalidInputError(

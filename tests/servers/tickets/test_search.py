@@ -138,16 +138,20 @@ async def test_kinds_of_event_are_found_by_their_finnish_and_everyday_names(tick
 
 async def test_a_district_as_results_name_it_is_accepted_as_the_area(tickets: TicketsEnv) -> None:
     """Results and the refusal of an unknown area show districts as 'Kamppi / 坎皮': passing one back finds that
-    district's events, as 'Kamppi' or '坎皮' alone does, and so do '坎皮区' and 'Kamppi district'."""
+    district's events, as 'Kamppi' or '坎皮' alone does, and so do '坎皮区', 'Kamppi district', 'Kampissa' and
+    'Kampen'."""
     async with Client(tickets.server) as c:
         kamppi = await ok(c, "tickets_search_events", {"area": "Kamppi", "limit": 20})
         label = kamppi["events"][0]["area"]
         by_label = await ok(c, "tickets_search_events", {"area": label, "limit": 20})
         toolo = await ok(c, "tickets_search_events", {"area": "Töölö / 托洛", "limit": 20})
-        named = [await ok(c, "tickets_search_events", {"area": a, "limit": 20}) for a in ("坎皮区", "Kamppi district")]
+        named = [
+            await ok(c, "tickets_search_events", {"area": a, "limit": 20})
+            for a in ("坎皮区", "Kamppi district", "Kampissa", "Kampen")  # 'in Kamppi' in Finnish, and in Swedish
+        ]
         unknown = await err(c, "tickets_search_events", {"area": "Atlantis"})
     assert label == "Kamppi / 坎皮" and "Kamppi / 坎皮" in unknown
-    assert by_label == kamppi and named == [kamppi, kamppi]
+    assert by_label == kamppi and named == [kamppi] * 4
     assert toolo["events"] and {e["area"] for e in toolo["events"]} == {"Töölö / 托洛"}
 
 
