@@ -85,11 +85,11 @@ async def test_an_address_saved_through_the_account_is_where_cinemas_are_measure
         shows = await ok(c, "movies_find_showtimes", {"date": "2026-11-27", "address": "Cottage", "limit": 10})
     async with Client(movies.server_for("usr_alice")) as alice:
         not_hers = await err(alice, "movies_search_cinemas", {"address": "Cottage"})
-    assert "not a street address or saved address" in unknown
+    assert "not a street address, district or saved address" in unknown
     assert by_label["origin"] == "Cottage: Sofiankatu 4, Helsinki" and by_id["origin"] == by_label["origin"]
     assert by_label["cinemas"][0]["name"].startswith("Kino Engel") and by_label["cinemas"][0]["distance_m"] < 200
     assert shows["showtimes"][0]["cinema_name"].startswith("Kino Engel") and shows["showtimes"][0]["distance_m"] < 200
-    assert "not a street address or saved address" in not_hers and saved.json()["id"] not in not_hers
+    assert "not a street address, district or saved address" in not_hers and saved.json()["id"] not in not_hers
 
 
 async def test_showtimes_filter_by_format_language_cinema_day_and_place(movies_readonly: MoviesEnv) -> None:
