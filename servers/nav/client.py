@@ -45,8 +45,10 @@ class NavClient(BackendClient):
         open_now: bool = False,
         limit: int = 10,
         cursor: str = "",
+        near: str = "",
     ) -> PlacePage:
         params = {
+            "near": near,
             "query": query,
             "category": category,
             "lat": lat,

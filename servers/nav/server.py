@@ -163,7 +163,16 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str,
             Field(
                 description="Keyword: name, cuisine or kind, English/Finnish/Chinese, e.g. 'pizza', 'museum', "
-                "'咖啡'. Empty lists everything nearby."
+                "'咖啡'. Empty lists everything nearby. One that says where ('cafe near Kamppi', 'Kamppi附近的咖啡') "
+                "searches around that place, as near does."
+            ),
+        ] = "",
+        near: Annotated[
+            str,
+            Field(
+                description="Search around this place instead of lat/lng: a name, address, district, saved address "
+                "or id, e.g. 'Kamppi', 'Oodi', 'Mannerheimintie 5', 'home'; an ambiguous name is refused with its "
+                "candidates. '' = use lat/lng."
             ),
         ] = "",
         category: Annotated[
@@ -182,8 +191,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str, Field(description="page.next_cursor from the previous call; '' for the first page.")
         ] = "",
     ) -> PlacePage:
-        """Find places near a point by keyword and/or category, with coordinates, distance, address and whether
-        they are open now. Best match first; nearest first without a keyword."""
+        """Find places near a point or a named place by keyword and/or category, with coordinates, distance, address
+        and whether they are open now. Best match first; nearest first without a keyword."""
         return await _client(ctx).search_places(
             query=query,
             category=category,
@@ -193,6 +202,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             open_now=open_now,
             limit=limit,
             cursor=cursor,
+            near=near,
         )
 
     @mcp.tool(annotations=READ)

@@ -206,12 +206,13 @@ async def test_text_within_every_bound_that_still_makes_too_long_a_url_gets_an_e
 async def test_an_argument_a_tool_does_not_take_is_refused_with_the_name_it_takes_and_changes_nothing(
     untouched: Lifestyle,
 ) -> None:
-    """The SDK drops unknown names: ``near='Kamppi'`` searched around the city centre and said nothing of it."""
+    """The SDK drops unknown names: ``near='Kamppi'`` searched around the city centre and said nothing of it (nav
+    takes near now; ``around`` stands for any name a tool does not take)."""
     env = untouched
     before = env.snapshot()
     async with Client(env.server("nav")) as nav, Client(env.server("food")) as food:
-        text = await refused(nav, "nav_search_places", {"query": "pharmacy", "near": "Kamppi"})
-        assert "takes no argument 'near'" in text and "lat, lng, radius_m" in text, text
+        text = await refused(nav, "nav_search_places", {"query": "pharmacy", "around": "Kamppi"})
+        assert "takes no argument 'around'" in text and "lat, lng, radius_m" in text, text
         text = await refused(nav, "nav_search_places", {"query": "pharmacy", "radius": 500})
         assert "'radius' (did you mean 'radius_m'?)" in text, text
         text = await refused(food, "food_update_cart", {"restaurant_id": "rst_x", "items": [], "coupon_id": "c"})

@@ -107,6 +107,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
 
     @app.get("/places", tags=["places"])
     def search_places(
+        user: Caller,
         query: str = "",
         category: str = "",
         lat: Annotated[float, Query(ge=-90, le=90)] = 0,
@@ -115,9 +116,10 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
         open_now: bool = False,
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
         cursor: str = "",
+        near: str = "",
     ) -> PlacePage:
         return svc.search_places(query=query, category=category, lat=lat, lng=lng, radius_m=radius_m,
-                                 open_now=open_now, limit=limit, cursor=cursor)  # fmt: skip
+                                 open_now=open_now, limit=limit, cursor=cursor, near=near, user_id=user)  # fmt: skip
 
     @app.get("/places/{place_id}", tags=["places"])
     def get_place(place_id: str) -> PlaceDetail:

@@ -157,6 +157,19 @@ class Place:
 
 
 MIN_PLACE_SCORE = 70
+_NEAR_EN = re.compile(r"^(?P<what>.*?)\s*\b(?:near|around|close to|next to)\s+(?P<where>.+)$", re.IGNORECASE)
+_NEAR_ZH = re.compile(r"^(?P<where>.*?)(?:附近|周边|旁边)(?:的)?(?P<what>.*)$")
+
+
+def split_near(query: str) -> tuple[str, str]:
+    """A keyword query that says where, as (what, where): 'cafe near Kamppi' → ('cafe', 'Kamppi'), 'Kamppi附近的咖啡'
+    → ('咖啡', 'Kamppi'), '附近的药店' → ('药店', ''): nearby, around the search point. Else (query, '')."""
+    m = _NEAR_EN.match(query) or _NEAR_ZH.match(query)
+    if m is None:
+        return query, ""
+    return m["what"].strip(), m["where"].strip()
+
+
 """A place search lists places whose ``_place_score`` reaches this."""
 
 
@@ -303,14 +316,20 @@ class NavService:
 
     def search_places(
         self, *, query: str, category: str, lat: float, lng: float, radius_m: int, open_now: bool, limit: int,
-        cursor: str,
+        cursor: str, near: str = "", user_id: str = "",
     ) -> PlacePage:  # fmt: skip
-        center = (
-            require_in_city(GeoPoint(lat=lat, lng=lng), instead="0 and 0 for the centre")
-            if (lat or lng)
-            else CITY_CENTRE
-        )
-        query = query.strip()
+        """Places around ``near`` (a name, address, district or id, resolved as a route's end is), else lat/lng,
+        else the centre. A query that says where ('cafe near Kamppi', 'Kamppi附近的咖啡') is read as both: it was
+        searched as a name around the centre, and found cafés a kilometre from Kamppi."""
+        query, said = split_near(query.strip())
+        if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
+            near = said
+        if near.strip():
+            center = self.resolve(near, "near", user_id).location
+        elif lat or lng:
+            center = require_in_city(GeoPoint(lat=lat, lng=lng), instead="0 and 0 for the centre")
+        else:
+            center = CITY_CENTRE
         if category and category not in self.categories:
             raise InvalidInputError(
                 f"category {shown(category)} is not a place category.",
@@ -769,8 +788,9 @@ class NavService:
             options = _options(found.candidates)
             first = found.candidates[0]
             example = first.id or f"{first.location.lat:.5f},{first.location.lng:.5f}"
+            undone = "nothing was searched" if role == "near" else "no route was planned"
             raise InvalidInputError(
-                f"{role} {clip(raw)!r} is ambiguous ({_why(verdict)}), so no route was planned. Candidates: {options}.",
+                f"{role} {clip(raw)!r} is ambiguous ({_why(verdict)}), so {undone}. Candidates: {options}.",
                 f"Ask the user which address is meant (the house number may be wrong), then pass its id as {role} "
                 f"(e.g. {role}={example!r})."
                 if verdict is not None and verdict.reason == "number"

@@ -365,3 +365,21 @@ async def test_the_route_prompt_completes_modes_and_the_users_own_places(nav: Na
     assert places.completion.values == ["Gym"]  # usr_demo's saved 'Gym', before any landmark
     assert unknown.completion.values == []
     assert "Kiasma" in str(prompt.messages[0].content)
+
+
+async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_query(nav: NavEnv) -> None:
+    """'cafe near Kamppi' was searched as a name around the city centre: the cafés came a kilometre from Kamppi. The
+    place is resolved as a route's end is (an ambiguous one refused with its candidates), in English or Chinese."""
+    async with Client(nav.server) as c:
+        apart = await ok(c, "nav_search_places", {"query": "cafe", "near": "Kamppi", "limit": 5})
+        said = await ok(c, "nav_search_places", {"query": "cafe near Kamppi", "limit": 5})
+        chinese = await ok(c, "nav_search_places", {"query": "坎皮附近的咖啡", "limit": 5})
+        centre = await ok(c, "nav_search_places", {"query": "cafe", "limit": 5})
+        unclear = await err(c, "nav_search_places", {"query": "sushi near Engel"})
+        picked = await ok(c, "nav_search_places", {"query": "sushi near Engel", "near": "plc_n307465178"})
+    kamppi = {"lat": 60.1688, "lng": 24.933}  # shared.districts
+    assert apart["center"] == said["center"] == chinese["center"] == kamppi
+    assert apart["places"] == said["places"] == chinese["places"] and apart["places"][0]["category"] == "cafe"
+    assert centre["places"] != apart["places"]
+    assert "nothing was searched" in unclear and "plc_n307465178" in unclear, unclear
+    assert picked["center"] != centre["center"] and picked["places"], picked
