@@ -8,6 +8,7 @@ moved since (an offset would skip or repeat restaurants when the list changed be
 from __future__ import annotations
 
 import bisect
+import re
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,22 @@ def minute_of_week(at: datetime) -> int:
     return local.weekday() * 1440 + local.hour * 60 + local.minute
 
 
+CHEAP = re.compile(
+    r"(?<!\w)(?:cheap|cheapest|cheaply|budget|inexpensive|affordable|low[- ]cost|halpa|halpaa|halpoja|halvin|halvalla"
+    r"|edullinen|edullista|edullisesti)(?!\w)|便宜的?|实惠的?|平价的?|划算的?",
+    re.IGNORECASE,
+)
+"""Words that ask for a low price ('cheap sushi', '便宜的寿司', 'halpa pizza'): no menu has them, so they were left
+out of the query and the dearest restaurant could come first (``cheap_first``)."""
+
+
+def cheap_first(query: str) -> tuple[str, bool]:
+    """The query without its price words, and whether it had any: then relevance ranks the lowest price level first
+    among equally good matches."""
+    rest = CHEAP.sub(" ", query)
+    return " ".join(rest.split()), rest != query
+
+
 def sort_columns(
     cols: Columns,
     sort: SortKey,
@@ -37,11 +54,14 @@ def sort_columns(
     distance: Ints,
     open_: npt.NDArray[np.bool_],
     straight: Ints,
+    cheap: bool = False,
 ) -> list[Column]:
     """The sort key of each restaurant at ``at``, as columns, most significant first, the position last.
     ``distance`` is by road (what fees and ETAs count), ``straight`` the distance each result shows: sorting by
     distance goes by the one shown first, so a page never reads '108 m, 107 m' (two rounded road distances tie
     where the straight ones differ by a metre)."""
+    if sort == "relevance" and cheap:
+        return [-score, cols.price_level[at], (~open_).astype(np.int64), -cols.rating[at], distance, at]
     if sort == "relevance":
         return [-score, (~open_).astype(np.int64), -cols.rating[at], distance, at]
     if sort == "distance":

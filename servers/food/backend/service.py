@@ -53,7 +53,7 @@ from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
 from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
-from .ranking import cursor_key, id_rank, minute_of_week, sort_columns
+from .ranking import cheap_first, cursor_key, id_rank, minute_of_week, sort_columns
 from .search import Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50
@@ -181,7 +181,7 @@ class FoodService:
         with Session(self.engine) as session:
             near = self._where(session, user_id, address_id, lat, lng)
         now = self.now()
-        q = query.strip()
+        q, cheap = cheap_first(query.strip())
         cols = self.catalog.columns
         vague = bool(q) and self.index.vague(q)  # 'something to eat': any restaurant, as an empty query
         look = self.index.lookup(q) if q and not vague else None
@@ -198,7 +198,7 @@ class FoodService:
             keep &= cols.min_order[at] <= max_min_order_minor
         at, score, distance, open_ = at[keep], score[keep], distance[keep], open_[keep]
         straight = cols.straight_distance(at, near.lat, near.lng)
-        columns = sort_columns(cols, sort, at, score, distance, open_, straight)
+        columns = sort_columns(cols, sort, at, score, distance, open_, straight, cheap)
         order = np.lexsort(columns[::-1])
         ranked = [c[order] for c in columns]
         asked = asked_digest({"query": query, "address_id": address_id, "lat": lat, "lng": lng, "open_now": open_now,
@@ -215,6 +215,8 @@ class FoodService:
         next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols), "food.search", asked) if more else ""
         ignored = look.ignored if look is not None else []
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
+        if cheap and sort == "relevance":
+            note.append("Read as a price: the lowest price level (1–4) first among equally good matches.")
         if vague:
             note.append(
                 f"{shown(q)} names no dish, cuisine or restaurant, so this lists every restaurant nearby; ask what "

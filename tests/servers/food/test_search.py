@@ -355,3 +355,15 @@ async def test_everyday_words_the_menus_spell_otherwise_find_what_they_mean(
     shown = [r["name"] + " " + " ".join(d["name"] for d in r.get("matched_dishes", [])) for r in page["restaurants"]]
     text = " ".join(shown)
     assert finds.lower() in text.lower(), (query, text)
+
+
+@pytest.mark.parametrize("query", ["cheap sushi", "便宜的寿司"])
+async def test_a_word_for_cheap_ranks_the_lowest_price_level_first(food: FoodEnv, query: str) -> None:
+    """'cheap' and 便宜 are on no menu: they were left out of the query, and a price level 3 place came first."""
+    async with Client(food.server) as c:
+        plain = await ok(c, "food_search_restaurants", {"query": "sushi", "limit": 20})
+        cheap = await ok(c, "food_search_restaurants", {"query": query, "limit": 20})
+    assert cheap["page"]["total"] == plain["page"]["total"]
+    levels = [r["price_level"] for r in plain["restaurants"]]
+    assert cheap["restaurants"][0]["price_level"] == min(levels) < plain["restaurants"][0]["price_level"]
+    assert "Read as a price" in cheap["note"] and "Left out" not in cheap["note"], cheap["note"]
