@@ -239,7 +239,9 @@ async def test_a_provider_that_never_answers_is_given_up_on_in_time_with_a_plain
         async with Client(server) as c:
             reading = await err(c, "food_get_cart", {})
             paying = await err(c, "food_place_order", args | {"confirmation_token": token})
-    assert faults.injected["timeout"] == 6
+    # three attempts each within the call's 1.5 s: the last gets what is left of it, which on a loaded machine can be
+    # too little to reach the provider (CI saw 4); it is still counted as unanswered below
+    assert 4 <= faults.injected["timeout"] <= 6
     assert food.snapshot() == before
     assert reading.startswith("The food provider could not answer GET /cart after 3 attempts")
     assert "(no answer in time ×3)" in reading and "Nothing was changed" in reading
