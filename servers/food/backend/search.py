@@ -72,11 +72,15 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "smoothies": ("juice",),
     "红酒": ("wine",),
     "葡萄酒": ("wine",),
+    "gluten free": ("gluten-free",),
+    "lactose free": ("lactose-free",),
+    "dairy free": ("lactose-free", "vegan"),
 }
 """Words the menus spell otherwise, English and Chinese: 'beer' found one restaurant by its name where '啤酒' found
 the 71 that pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'cream' and found iced lattes; 冰淇淋, 果汁,
 红酒 and 'smoothie' found nothing beside the gelato, juice and wine bars; 炸鸡 and 'fried chicken' found different
-restaurants. Phrases are kept whole when a query is split."""
+restaurants; 'gluten free pizza' was split into 'gluten', 'free' and 'pizza'. Phrases are kept whole when a query
+is split."""
 GENERIC = frozenset(
     {
         *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),
@@ -376,6 +380,8 @@ class Lookup:
     named_key: Ints
     """The key of each one's dishes in ``named_dishes`` (its name pattern and template: see ``Index.lookup``)."""
     named_dishes: dict[int, tuple[Shown, ...]]
+    parts: tuple[str, ...] = ()
+    """The query's parts as it was searched (every one must match), e.g. ('gluten free', 'pizza')."""
 
     def scores(self, at: Ints, template: Ints) -> Ints:
         """The score of each restaurant at positions ``at`` (``template``: the columns' template per position)."""
@@ -751,6 +757,7 @@ class Index:
             named_score=scores[templates:][inverse.reshape(-1)],
             named_key=named_key,
             named_dishes={int(keys[n - templates]): d for n, d in dishes.items() if n >= templates},
+            parts=tuple(p.literal for p in kept),
         )
         if len(self._memo) > MEMO:
             self._memo.clear()

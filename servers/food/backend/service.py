@@ -225,6 +225,8 @@ class FoodService:
         if not len(order):
             left = self._left_out(look, near, now, open_now, max_min_order_minor)
             note.append(left.why(q, near, max_min_order_minor, self.money))
+            if look is not None and not left.matched and len(look.parts) > 1:
+                note.append(self._parts_alone(look.parts))
         summaries = []
         for k in page.tolist():
             i, t = int(at[k]), int(cols.template[at[k]])
@@ -232,6 +234,15 @@ class FoodService:
             summaries.append(self._summary(cols.record(i), near, now, dishes))
         info = PageInfo(next_cursor=next_cursor, total=len(order))
         return RestaurantPage(restaurants=summaries, page=info, near=near, note=" ".join(note))
+
+    def _parts_alone(self, parts: tuple[str, ...]) -> str:
+        """What each word of a query that matched nothing matches alone: 'gluten free pizza' is on no menu as one
+        dish, while 'pizza' is at 29 restaurants and 'gluten free' at 12, which the agent can offer instead."""
+        cols = self.catalog.columns
+        every = np.arange(len(cols), dtype=np.int64)
+        alone = [(p, int((self.index.lookup(p).scores(every, cols.template) > 0).sum())) for p in parts]
+        counts = ", ".join(f"{shown(p)} alone {n} restaurant(s) in the city" for p, n in alone)
+        return f"No one dish has all of them together: {counts}. Search one, or ask the user which matters more."
 
     def _own_dishes(self, dishes: tuple[Shown, ...], restaurant_id: str, template: int) -> list[MatchedDish]:
         """A template's matched dishes under the restaurant's own item ids (a grown one renames them)."""

@@ -367,3 +367,17 @@ async def test_a_word_for_cheap_ranks_the_lowest_price_level_first(food: FoodEnv
     levels = [r["price_level"] for r in plain["restaurants"]]
     assert cheap["restaurants"][0]["price_level"] == min(levels) < plain["restaurants"][0]["price_level"]
     assert "Read as a price" in cheap["note"] and "Left out" not in cheap["note"], cheap["note"]
+
+
+async def test_words_that_match_apart_but_never_together_say_what_each_finds_alone(food: FoodEnv) -> None:
+    """'gluten free pizza' was split into 'gluten', 'free' and 'pizza', and the empty page said only to try a dish:
+    no pizza is gluten-free here, while either alone is on menus, which the agent can offer instead."""
+    async with Client(food.server) as c:
+        both = await ok(c, "food_search_restaurants", {"query": "gluten free pizza"})
+        alone = [
+            (await ok(c, "food_search_restaurants", {"query": q, "limit": 1}))["page"]["total"]
+            for q in ("gluten free", "pizza")
+        ]
+    assert both["page"]["total"] == 0 and min(alone) > 0
+    assert "'gluten free' alone" in both["note"] and "'pizza' alone" in both["note"], both["note"]
+    assert "'free' alone" not in both["note"]
