@@ -215,6 +215,11 @@ class ShowtimePage(WireModel):
     tier_names: list[str] = Field(description="What the tier codes mean, 'CODE: English / 中文'.")
     subtitles: str = Field(description="Subtitles of the screenings.")
     page: PageInfo = Field(description="Pagination.")
+    note: str = Field(
+        default="",
+        description="When the page is empty because of the day or time asked: the next showtime that fits "
+        "everything else, to offer instead; '' otherwise.",
+    )
 
 
 class MovieSeatMap(WireModel):

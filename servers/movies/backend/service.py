@@ -620,12 +620,33 @@ class MoviesService:
         info = PageInfo(next_cursor=key_cursor(key, "movies.showtimes", asked) if more else "", total=len(found))
         with Session(self.engine) as session:
             remaining = self.seating.remaining(session, [s.id for s in page], now)
+        note = ""
+        if not len(found) and not cursor and (day is not None or earliest or latest):
+            later = cols.select(
+                now, film=film.id if film else "", cinema=cinema.id if cinema else "", format=format, films_ok=films_ok
+            )
+            note = self._next_instead(cols.recs[int(later[0])] if len(later) else None, film, cinema)
         return ShowtimePage(
             showtimes=[self.showtime_model(s, remaining[s.id], now, origin) for s in page],
             booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
             tier_names=self.tier_names(),
             subtitles=SUBTITLES,
             page=info,
+            note=note,
+        )
+
+    def _next_instead(self, rec: ShowtimeRec | None, film: FilmRec | None, cinema: CinemaRec | None) -> str:
+        """The note of a page left empty by its day or time: the next showtime that fits the rest ('今晚' of a film
+        showing only in the afternoons came back empty, with nothing to offer)."""
+        what = film.display_title if film else "showtimes"
+        where = f" at {cinema.display_name}" if cinema else ""
+        if rec is None:
+            return f"No {what}{where} on that day or time, nor on any later day published."
+        showing = self.catalog.films[rec.film_id]
+        place = self.catalog.cinemas[rec.cinema_id].display_name
+        return (
+            f"No {what}{where} on that day or time. The next: {local(rec.starts_at):%a %d %b %H:%M}, "
+            f"{showing.display_title} ({rec.format}) at {place}, showtime_id {rec.id}."
         )
 
     def _page_start(self, cols: ShowtimeColumns, parts: list[npt.NDArray[Any]], cursor: str, asked: str) -> int:

@@ -141,3 +141,17 @@ async def test_next_friday_names_both_days_it_can_mean_and_this_weeks_past_day_h
     assert "can mean Friday 2026-11-27 (the coming one) or 2026-12-04 (the one of next week)" in vague, vague
     assert "Ask the user which" in vague
     assert "has passed" in past and "2026-11-25" in past, past
+
+
+async def test_an_empty_day_or_time_names_the_next_showtime_that_fits_the_rest(movies_readonly: MoviesEnv) -> None:
+    """A film asked for at a time it does not show came back as an empty page and nothing more: the agent had no
+    showtime to offer. The note names the next one of that film, which the listing without the time has too."""
+    async with Client(movies_readonly.server) as c:
+        films = await ok(c, "movies_search_movies", {"query": "", "limit": 1})
+        film = films["films"][0]["id"]
+        late = await ok(c, "movies_find_showtimes", {"movie_id": film, "date": "today", "time_from": "23:59"})
+        every = await ok(c, "movies_find_showtimes", {"movie_id": film, "sort": "start_time", "limit": 1})
+        plain = await ok(c, "movies_find_showtimes", {"movie_id": film, "limit": 1})
+    assert late["showtimes"] == [] and every["showtimes"], late
+    assert every["showtimes"][0]["id"] in late["note"] and "on that day or time" in late["note"], late["note"]
+    assert plain["note"] == ""
