@@ -147,10 +147,12 @@ def ambiguous_days(query: str, today: date) -> list[tuple[str, date, date]]:
 
 
 def without(query: str, said: list[Said]) -> str:
-    """The folded query with these phrases taken out."""
+    """The folded query with these phrases taken out, and the particle that tied one to the rest ('周六晚上的演唱会'
+    is '演唱会', not '的演唱会', which no event has)."""
     text = fold(query)
     for s in sorted(said, key=lambda s: s.span, reverse=True):
-        text = text[: s.span[0]] + " " + text[s.span[1] :]
+        before, after = text[: s.span[0]], text[s.span[1] :]
+        text = before.removesuffix("的") + " " + after.removeprefix("的")
     return " ".join(text.split())
 
 

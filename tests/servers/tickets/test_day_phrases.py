@@ -72,3 +72,14 @@ async def test_a_weekday_abbreviation_in_a_title_search_stays_a_word(tickets: Ti
     async with Client(tickets.server) as c:
         page = await ok(c, "tickets_search_events", {"query": "Midnight Sun"})
     assert page["events"] == [] and "'sun'" in page["note"] and "read from" not in page["note"]
+
+
+async def test_the_particle_tying_a_day_to_what_is_asked_goes_with_the_day(tickets: TicketsEnv) -> None:
+    """'下周的话剧' (next week's plays) searched '的话剧', which no event has: it found nothing, and an empty page's
+    note quoted '的演唱会'."""
+    async with Client(tickets.server) as c:
+        tied = await ok(c, "tickets_search_events", {"query": "下周的话剧", "limit": 20})
+        apart = await ok(c, "tickets_search_events", {"query": "下周 话剧", "limit": 20})
+        empty = await ok(c, "tickets_search_events", {"query": "周六晚上的演唱会 zzz", "limit": 20})
+    assert tied["events"] and tied == apart
+    assert "'的" not in empty["note"], empty["note"]
