@@ -49,6 +49,7 @@ from .index import EventIndex, Window
 from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
+from .price_words import read_price
 from .when import narrowed, time_phrases, without
 
 MAX_ATTENDEES = 50
@@ -339,6 +340,13 @@ class TicketsService:
         near = require_in_city(GeoPoint(lat=lat, lng=lng), instead=NEAR_INSTEAD) if (lat or lng) else None
         venues = self._area_matches(area) if area.strip() else None
         index = self.index
+        # 'concerts under €40': the price is a filter too, within the one asked in price_min/max_minor
+        price = read_price(query)
+        if price.max_minor or price.min_minor:
+            query = price.query
+            if price.max_minor:
+                price_max_minor = min(price_max_minor or price.max_minor, price.max_minor)
+            price_min_minor = max(price_min_minor, price.min_minor)
         # 'comedy tonight': the day is a filter, not a word of a title; but 'Ink Painting Today' keeps its word
         said = time_phrases(query, local(now).date())
         if without(query, said):

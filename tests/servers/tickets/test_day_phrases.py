@@ -83,3 +83,20 @@ async def test_the_particle_tying_a_day_to_what_is_asked_goes_with_the_day(ticke
         empty = await ok(c, "tickets_search_events", {"query": "周六晚上的演唱会 zzz", "limit": 20})
     assert tied["events"] and tied == apart
     assert "'的" not in empty["note"], empty["note"]
+
+
+async def test_a_price_said_in_the_query_is_the_price_filter(tickets: TicketsEnv) -> None:
+    """'konsertti alle 40 euroa' searched the words 'alle', '40', 'euroa' and found nothing; a price said with a bound
+    word (under, alle, 以下, over) is read as price_max_minor / price_min_minor, as day words are read as dates."""
+    async with Client(tickets.server) as c:
+        asked = await ok(c, "tickets_search_events", {"query": "konsertti", "price_max_minor": 4000, "limit": 20})
+        said = [
+            await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("konsertti alle 40 euroa", "konsertti under €40", "40欧以下的 konsertti")
+        ]
+        every = await ok(c, "tickets_search_events", {"query": "konsertti", "limit": 20})
+        above = await ok(c, "tickets_search_events", {"query": "konsertti over 40 euros", "limit": 20})
+        from_40 = await ok(c, "tickets_search_events", {"query": "konsertti", "price_min_minor": 4000, "limit": 20})
+    assert said == [asked] * 3
+    assert 0 < asked["page"]["total"] < every["page"]["total"]
+    assert above == from_40 and above["page"]["total"] > 0

@@ -1,0 +1,50 @@
+"""A price said in the query ('concerts under €40', 'konsertti alle 40 euroa', '40欧以下的演唱会') read as the price
+filter, as day words are read as dates (``when``): searched as words, they matched no title and the page was empty."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_EURO = r"(?:€|eur|euro|euros|euroa|e|欧元|欧|元|块)?"
+_AMOUNT = rf"€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*{_EURO}"
+_AT_MOST = re.compile(
+    rf"(?<!\w)(?:under|below|less than|at most|up to|max|cheaper than|alle|enintaan|korkeintaan)\s*{_AMOUNT}(?!\w)"
+    rf"|{_AMOUNT}\s*(?:以下|以内|之内|or less|tai alle)",
+    re.IGNORECASE,
+)
+_AT_LEAST = re.compile(
+    rf"(?<!\w)(?:over|above|more than|at least|from|yli|vahintaan)\s*{_AMOUNT}(?!\w)|{_AMOUNT}\s*(?:以上|起)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SaidPrice:
+    query: str
+    """The query without the price phrases (and the 的 that tied one to the rest)."""
+    max_minor: int = 0
+    min_minor: int = 0
+
+
+def _cents(m: re.Match[str]) -> int:
+    amount = next(g for g in m.groups() if g is not None)
+    return round(float(amount.replace(",", ".")) * 100)
+
+
+def read_price(query: str) -> SaidPrice:
+    """The price bounds ``query`` says, in cents (0: none said), and the query without them. Only a phrase with a
+    bound word ('under', 'alle', '以下') is a price: '40' alone may be a title's ('Tribute to the 40s')."""
+    text = query
+    at_most = at_least = 0
+    for pattern, is_max in ((_AT_MOST, True), (_AT_LEAST, False)):
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if is_max:
+            at_most = _cents(m)
+        else:
+            at_least = _cents(m)
+        before, after = text[: m.start()], text[m.end() :]
+        text = before.removesuffix("的") + " " + after.lstrip().removeprefix("的")
+    return SaidPrice(" ".join(text.split()), at_most, at_least)
