@@ -9,12 +9,12 @@ from dataclasses import dataclass
 _EURO = r"(?:€|eur|euro|euros|euroa|e|欧元|欧|元|块)?"
 _AMOUNT = rf"€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*{_EURO}"
 _AT_MOST = re.compile(
-    rf"(?<!\w)(?:under|below|less than|at most|up to|max|cheaper than|alle|enintaan|korkeintaan)\s*{_AMOUNT}(?!\w)"
+    rf"(?<!\w)(?:under|below|less than|at most|up to|max|cheaper than|alle|enintaan|korkeintaan)\s*{_AMOUNT}(?![\w:.])"
     rf"|{_AMOUNT}\s*(?:以下|以内|之内|or less|tai alle)",
     re.IGNORECASE,
 )
 _AT_LEAST = re.compile(
-    rf"(?<!\w)(?:over|above|more than|at least|from|yli|vahintaan)\s*{_AMOUNT}(?!\w)|{_AMOUNT}\s*(?:以上|起)",
+    rf"(?<!\w)(?:over|above|more than|at least|yli|vahintaan)\s*{_AMOUNT}(?![\w:.])|{_AMOUNT}\s*以上",
     re.IGNORECASE,
 )
 
@@ -34,7 +34,8 @@ def _cents(m: re.Match[str]) -> int:
 
 def read_price(query: str) -> SaidPrice:
     """The price bounds ``query`` says, in cents (0: none said), and the query without them. Only a phrase with a
-    bound word ('under', 'alle', '以下') is a price: '40' alone may be a title's ('Tribute to the 40s')."""
+    bound word ('under', 'alle', '以下') is a price: '40' alone may be a title's ('Tribute to the 40s'), and
+    'from 19:30' or '20点起' is a time."""
     text = query
     at_most = at_least = 0
     for pattern, is_max in ((_AT_MOST, True), (_AT_LEAST, False)):
