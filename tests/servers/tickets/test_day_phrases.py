@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from mcp import Client
 
+from servers.tickets.backend.price_words import SaidPrice, read_price
 from shared.geo import CITY_TZ
 from tests.servers.tickets.conftest import TicketsEnv
 from tests.servers.tickets.helpers import ok
@@ -100,3 +102,17 @@ async def test_a_price_said_in_the_query_is_the_price_filter(tickets: TicketsEnv
     assert said == [asked] * 3
     assert 0 < asked["page"]["total"] < every["page"]["total"]
     assert above == from_40 and above["page"]["total"] > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "words", "at_most", "at_least"),
+    [
+        ("40欧以下的演唱会", "演唱会", 4000, 0),
+        ("under 18.50 € jazz", "jazz", 1850, 0),
+        ("over 50 euros", "", 0, 5000),
+        ("shows from 19:30", "shows from 19:30", 0, 0),  # a time, not a price
+        ("Tribute to the 40s", "Tribute to the 40s", 0, 0),  # a title's number
+    ],
+)
+def test_only_an_amount_with_a_bound_word_is_a_price(query: str, words: str, at_most: int, at_least: int) -> None:
+    assert read_price(query) == SaidPrice(words, at_most, at_least)
