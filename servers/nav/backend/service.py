@@ -21,6 +21,7 @@ from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
 from shared.dates import read_day
+from shared.districts import district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
@@ -549,6 +550,18 @@ class NavService:
                 query=raw, status="not_found", center=center, candidates=[],
                 message=f"{raw!r} is a coordinate pair, not a name or address: nav_reverse_geocode with its lat and "
                 "lng gives the address there, and nav_route / nav_distance_matrix take 'lat,lng' as an end directly.",
+            ), None  # fmt: skip
+        off = district_in(raw)
+        if (
+            off is not None
+            and not off.on_map
+            and fold(off.name) not in self._districts  # a grown city has a district of that name on its map
+            and fold(raw) in {fold(n) for n in off.names}
+        ):
+            # 'Töölö' was 'ambiguous' between streets named after it (Töölönlahdenkatu), as if it were on the map
+            return GeocodeResult(
+                query=raw, status="not_found", center=center, candidates=[],
+                message=f"{off.name} is a district of {CITY_NAME} that this map does not reach." + OFF_MAP,
             ), None  # fmt: skip
         word = LABEL_WORDS.get(fold_label(raw))
         if word is not None:
