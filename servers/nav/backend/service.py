@@ -166,7 +166,7 @@ def split_near(query: str) -> tuple[str, str]:
     """A keyword query that says where, as (what, where): 'cafe near Kamppi' → ('cafe', 'Kamppi'), 'Kamppi附近的咖啡'
     → ('咖啡', 'Kamppi'), '附近的药店' → ('药店', ''): nearby, around the search point. Else (query, '')."""
     m = _NEAR_EN.match(query) or _NEAR_ZH.match(query)
-    if m is None:
+    if m is None or (m.re is _NEAR_EN and not m["what"].strip()):  # 'Around the World': a name, nothing before it
         return query, ""
     return m["what"].strip(), m["where"].strip()
 

@@ -377,9 +377,11 @@ async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_que
         centre = await ok(c, "nav_search_places", {"query": "cafe", "limit": 5})
         unclear = await err(c, "nav_search_places", {"query": "sushi near Engel"})
         picked = await ok(c, "nav_search_places", {"query": "sushi near Engel", "near": "plc_n307465178"})
+        named = await ok(c, "nav_search_places", {"query": "Around the World", "limit": 5})  # a name, no place
     kamppi = {"lat": 60.1688, "lng": 24.933}  # shared.districts
     assert apart["center"] == said["center"] == chinese["center"] == kamppi
     assert apart["places"] == said["places"] == chinese["places"] and apart["places"][0]["category"] == "cafe"
     assert centre["places"] != apart["places"]
     assert "nothing was searched" in unclear and "plc_n307465178" in unclear, unclear
     assert picked["center"] != centre["center"] and picked["places"], picked
+    assert named["center"] == centre["center"]
