@@ -205,12 +205,14 @@ for models that cannot call a tool without arguments): passed over, not refused,
 SAME_ROLE = {
     "limit": ("page_size", "per_page", "max_results", "num_results", "top_k", "count", "size", "n"),
     "cursor": ("page_token", "next_page_token", "next_cursor", "page", "offset", "token"),
-    "query": ("q", "search", "keyword", "keywords", "text", "term", "terms", "name"),
+    "query": ("q", "search", "keyword", "keywords", "text", "term", "terms", "name", "title"),
 }
 """Whole names models give arguments by habit from other APIs, and ours that plays the same part."""
 SAME_WORD = {"start": "from", "begin": "from", "since": "from", "after": "from", "end": "to", "until": "to",
-             "before": "to", "maximum": "max", "minimum": "min", "cost": "price", "budget": "price"}  # fmt: skip
-"""Words of an argument's name that mean a word of ours: 'start_date' is date_from, 'max_price' price_max_minor."""
+             "before": "to", "maximum": "max", "minimum": "min", "cost": "price", "budget": "price",
+             "film": "movie"}  # fmt: skip
+"""Words of an argument's name that mean a word of ours: 'start_date' is date_from, 'max_price' price_max_minor,
+'film_id' movie_id (it was pointed at cinema_id, a near spelling)."""
 
 
 def _name_words(name: str) -> frozenset[str]:

@@ -242,6 +242,11 @@ async def test_an_argument_named_as_other_apis_name_it_is_pointed_at_ours(untouc
     assert "'page_size' (did you mean 'limit'?)" in guesses["page_size"]
     assert "'q' (did you mean 'query'?)" in guesses["q"]
     assert "'price' (did you mean 'price_min_minor' or 'price_max_minor'?)" in guesses["price"]
+    async with Client(untouched.server("movies")) as movies:
+        film = await refused(movies, "movies_find_showtimes", {"film_id": "mov_q13417189"})
+        title = await refused(movies, "movies_search_movies", {"title": "Interstellar"})
+    assert "'film_id' (did you mean 'movie_id'?)" in film, film  # it said cinema_id, a near spelling
+    assert "'title' (did you mean 'query'?)" in title, title
     assert untouched.snapshot() == before
 
 
