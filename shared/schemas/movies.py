@@ -126,7 +126,12 @@ class FilmDetail(WireModel):
     wikidata: str = Field(description="Wikidata item of the film, e.g. Q4941.")
     status: FilmStatus = Field(description="now_showing, coming_soon or not_in_cinemas.")
     opens_on: str = Field(description="First day in cinemas here (YYYY-MM-DD), '' if not programmed.")
-    last_day: str = Field(description="Last day of the run (YYYY-MM-DD), '' if not programmed.")
+    last_day: str = Field(description="Last day of the current run (YYYY-MM-DD), '' if not programmed.")
+    returns_on: str = Field(
+        default="",
+        description="When the film comes back after last_day, in a later run already published (YYYY-MM-DD); '' "
+        "if it does not. 'Is it still on after last_day?' is yes when this is set.",
+    )
     formats: list[Format] = Field(description="Formats it screens in here.")
     cinemas: list[str] = Field(description="Cinemas with upcoming showtimes, 'cin_…: name'.")
     upcoming_showtimes: int = Field(description="Showtimes still ahead; list them with movies_find_showtimes.")

@@ -364,6 +364,9 @@ class MoviesService:
         ahead = self.catalog.after(self.catalog.by_film.get(film.id, ()), now)
         run = self.catalog.run_dates(film, local(now).date())
         opens, last = run if run else (None, None)
+        # a later run already published: last_day alone read as 'the last day it is on' with showtimes a week on
+        after = [s for s in ahead if last is not None and local(s.starts_at).date() > last]
+        returns = local(after[0].starts_at).date() if after else None
         cinemas = list(dict.fromkeys(s.cinema_id for s in ahead))
         return FilmDetail(
             id=film.id,
@@ -385,6 +388,7 @@ class MoviesService:
             status=self.film_status(film, now),
             opens_on=opens.isoformat() if opens else "",
             last_day=last.isoformat() if last else "",
+            returns_on=returns.isoformat() if returns else "",
             formats=film.formats,
             cinemas=[f"{c}: {self.catalog.cinemas[c].display_name}" for c in cinemas],
             upcoming_showtimes=len(ahead),

@@ -155,3 +155,24 @@ async def test_an_empty_day_or_time_names_the_next_showtime_that_fits_the_rest(m
     assert late["showtimes"] == [] and every["showtimes"], late
     assert every["showtimes"][0]["id"] in late["note"] and "on that day or time" in late["note"], late["note"]
     assert plain["note"] == ""
+
+
+async def test_a_film_that_comes_back_after_its_last_day_says_when(movies_readonly: MoviesEnv) -> None:
+    """movies_get_movie gave last_day as today for a film with showtimes a week on (its next run): an agent told the
+    user it was the last day. returns_on names the first day of the showtimes after last_day."""
+    async with Client(movies_readonly.server) as c:
+        films = (await ok(c, "movies_search_movies", {"query": "", "showing": "now_showing", "limit": 20}))["films"]
+        back = 0
+        for film in films:
+            detail = await ok(c, "movies_get_movie", {"movie_id": film["id"]})
+            days: set[str] = set()
+            cursor = ""
+            while True:
+                page = await ok(c, "movies_find_showtimes", {"movie_id": film["id"], "limit": 10, "cursor": cursor})
+                days |= {s["starts_at"][:10] for s in page["showtimes"]}
+                if not (cursor := page["page"]["next_cursor"]):
+                    break
+            later = sorted(d for d in days if d > detail["last_day"])
+            assert detail["returns_on"] == (later[0] if later else ""), (film["title"], detail["last_day"], later)
+            back += bool(later)
+    assert back, "no film in the fixtures has a later run: the test shows nothing"
