@@ -52,7 +52,7 @@ from shared.text import fold
 
 from . import pricing
 from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
-from .index import ShowtimeColumns
+from .index import FORMATS, ShowtimeColumns
 from .models import MoviesTable
 
 CHINESE = {"Mandarin", "Cantonese", "Chinese"}
@@ -339,6 +339,12 @@ class MoviesService:
         filters = {"query": query, "showing": showing, "genre": genre}
         page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
         note = self._elsewhere(query, showing, elsewhere, now) if not hits and elsewhere else ""
+        if not hits and (said := _showtime_words(query)):
+            note = (
+                f"Films are found by title, people, genre or language; {', '.join(map(shown, said))} is "
+                f"a {'format' if said[0].upper() in FORMATS else 'day'}, which showtimes are searched by: "
+                "movies_find_showtimes(format='IMAX', date='tonight', …) lists what is on. " + note
+            ).strip()
         return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
 
     def _elsewhere(
@@ -690,6 +696,16 @@ def _query_words(query: str) -> list[tuple[str, ...]]:
     # a lone '/' is the separator of a title copied from a result ('Hero / 英雄'), no word of any film
     kept = [w for w in words if w not in FILLER and any(ch.isalnum() for ch in w)] or words
     return [(w, *(w.removesuffix(s) for s in FILM_WORDS if w.endswith(s) and w != s)) for w in kept]
+
+
+def _showtime_words(query: str) -> list[str]:
+    """The words of a film search that ask about showtimes rather than films: a format ('IMAX', '3D') or a day
+    ('tonight', '今晚', 'tomorrow'). 'IMAX' and '今晚' came back as an empty page with no note: 'no IMAX films'."""
+    folded = " ".join(fold(query).split())
+    days = [w for w in (*DAY_WORDS, *EVENING_DAYS) if w and (w == folded or f" {w} " in f" {folded} " or (
+        any("\u4e00" <= ch <= "\u9fff" for ch in w) and w in folded))]  # fmt: skip
+    formats = [f for f in FORMATS if f.lower() in folded.split()]
+    return formats + sorted(set(days), key=len, reverse=True)[:1]
 
 
 def _is_evening(day: str) -> bool:

@@ -189,3 +189,14 @@ async def test_a_film_is_found_by_a_lead_whose_name_sorts_late_in_its_cast(movie
         detail = await ok(c, "movies_get_movie", {"movie_id": "mov_q25188"})
     assert "mov_q25188" in [f["id"] for f in page["films"]], page["films"]
     assert "Leonardo DiCaprio" in detail["cast"] and len(detail["cast"]) > 5
+
+
+# not 'tomorrow': a title word (Edge of Tomorrow)
+@pytest.mark.parametrize(("query", "kind"), [("IMAX", "format"), ("今晚", "day"), ("huomenna", "day")])
+async def test_a_format_or_a_day_searched_as_a_film_points_at_the_showtimes(
+    movies_readonly: MoviesEnv, query: str, kind: str
+) -> None:
+    """'IMAX' and '今晚' came back as an empty page with no note, which an agent read as 'no IMAX films tonight'."""
+    async with Client(movies_readonly.server) as c:
+        page = await ok(c, "movies_search_movies", {"query": query})
+    assert page["films"] == [] and f"is a {kind}" in page["note"] and "movies_find_showtimes" in page["note"], page
