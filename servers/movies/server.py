@@ -125,8 +125,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str,
             Field(
                 description="Words to find in the title, director, cast, genre or language, English or Chinese (genres "
-                "and languages in Finnish too), e.g. 'Inception', 'Nolan', 'kung fu', '动作片', '粤语', 'kauhu'. Empty "
-                "lists everything."
+                "and languages in Finnish too; people by their names in Latin letters: Nolan, not 诺兰), e.g. "
+                "'Inception', 'kung fu', '动作片', '粤语', 'kauhu'. Empty lists everything."
             ),
         ] = "",
         showing: Annotated[
