@@ -329,7 +329,8 @@ class MoviesService:
             if asked and not score:
                 continue
             if showing != "all" and status != showing:
-                elsewhere.append((-score, status, film))
+                if score >= 3 * len(asked):  # words of it, not a typo or a word inside one: Batman is no Bateman
+                    elsewhere.append((-score, status, film))
                 continue
             opens = self._opens(film, now) if status == "coming_soon" else None
             key_time = opens.toordinal() if opens else 0

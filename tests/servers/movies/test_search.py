@@ -200,3 +200,15 @@ async def test_a_format_or_a_day_searched_as_a_film_points_at_the_showtimes(
     async with Client(movies_readonly.server) as c:
         page = await ok(c, "movies_search_movies", {"query": query})
     assert page["films"] == [] and f"is a {kind}" in page["note"] and "movies_find_showtimes" in page["note"], page
+
+
+async def test_films_of_another_status_are_offered_for_their_words_not_for_a_near_spelling(
+    movies_readonly: MoviesEnv,
+) -> None:
+    """'Batman' offered Hanna and Up in the Air (Eric Bana, Jason Bateman: near spellings in the cast) as films that
+    'match' beside Batman Begins, and 'dune' offered Gladiator; an agent passed them on."""
+    async with Client(movies_readonly.server) as c:
+        batman = await ok(c, "movies_search_movies", {"query": "Batman"})
+        dune = await ok(c, "movies_search_movies", {"query": "dune"})
+    assert "Batman Begins" in batman["note"] and "Hanna" not in batman["note"], batman["note"]
+    assert "Up in the Air" not in batman["note"] and dune["note"] == "", dune["note"]
