@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .when import cut
+
 _EURO = r"(?:€|eur|euro|euros|euroa|e|欧元|欧|元|块)?"
 _AMOUNT = rf"€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*{_EURO}"
 _AT_MOST = re.compile(
@@ -46,6 +48,5 @@ def read_price(query: str) -> SaidPrice:
             at_most = _cents(m)
         else:
             at_least = _cents(m)
-        before, after = text[: m.start()], text[m.end() :]
-        text = before.removesuffix("的") + " " + after.lstrip().removeprefix("的")
+        text = cut(text, m.start(), m.end())
     return SaidPrice(" ".join(text.split()), at_most, at_least)

@@ -146,13 +146,17 @@ def ambiguous_days(query: str, today: date) -> list[tuple[str, date, date]]:
     return out
 
 
+def cut(text: str, start: int, end: int) -> str:
+    """``text`` without the phrase at [start, end) and the particle that tied it to the rest: '周六晚上的演唱会' is
+    '演唱会', not '的演唱会', which no event has (day words here, prices in ``price_words``)."""
+    return text[:start].removesuffix("的") + " " + text[end:].lstrip().removeprefix("的")
+
+
 def without(query: str, said: list[Said]) -> str:
-    """The folded query with these phrases taken out, and the particle that tied one to the rest ('周六晚上的演唱会'
-    is '演唱会', not '的演唱会', which no event has)."""
+    """The folded query with these phrases taken out (``cut``)."""
     text = fold(query)
     for s in sorted(said, key=lambda s: s.span, reverse=True):
-        before, after = text[: s.span[0]], text[s.span[1] :]
-        text = before.removesuffix("的") + " " + after.removeprefix("的")
+        text = cut(text, *s.span)
     return " ".join(text.split())
 
 
