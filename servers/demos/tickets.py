@@ -33,7 +33,8 @@ async def demo(stage: Stage) -> None:
         for e in hits["events"]:
             say(
                 f"    {e['title']} · {e['venue_name']} · next {e['next_session_at'][:16].replace('T', ' ')} · "
-                f"{e['price_from']['display']}–{e['price_to']['display']} · {e['availability']}"
+                f"{e['price_from']['display'] + '–' + e['price_to']['display'] + ' · ' if 'price_from' in e else ''}"
+                f"{e['availability']}"
             )
         chosen, now = None, stage.sandbox.clock.now()
         for e in hits["events"] + (await call(c, "tickets_search_events", {"limit": 10}))["events"]:

@@ -114,12 +114,18 @@ class EventSummary(WireModel):
         "sale yet (availability not_yet_on_sale).",
     )
     sessions_matching: int = Field(description="How many sessions match the date filter.")
-    price_from: Money = Field(
+    price_from: Money | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
         description="Cheapest face value a user can still buy over the matching sessions: tiers with tickets left in "
-        "sessions on sale, else in sessions whose sales open later. When nothing is left (availability sold_out or "
-        "sales_closed), the cheapest face value of all their tiers, for reference only."
+        "sessions on sale, else in sessions whose sales open later; within the asked price range when one is given. "
+        "Absent when nothing is left to buy (availability sold_out or sales_closed).",
     )
-    price_to: Money = Field(description="Dearest face value over the same tiers as price_from.")
+    price_to: Money | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Dearest face value over the same tiers as price_from; absent with it.",
+    )
     availability: Availability = Field(description="Best availability over the matching sessions.")
     distance_m: int | None = Field(
         default=None,

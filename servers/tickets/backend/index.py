@@ -155,6 +155,7 @@ class EventIndex:
         # The events with a session sold out for good (a dozen in the city) and every session of theirs, as flat
         # columns: which of those a search matches is then one binary search over a few dozen positions.
         gone = np.array([s.id in sold_out for s in self.sessions], dtype=bool)
+        self.gone = gone
         self.gone_events = np.unique(self.s_event[gone])
         self.watched = np.flatnonzero(np.isin(self.s_event, self.gone_events))  # their sessions, ascending
         self.watched_owner = np.searchsorted(self.gone_events, self.s_event[self.watched])  # index in gone_events
@@ -274,7 +275,7 @@ class EventIndex:
             inside = (self.price[a:b] >= window.price_min) & (self.price[a:b] <= top)
             priced = np.zeros(hi - lo, dtype=bool)
             priced[self.price_session[a:b][inside] - lo] = True
-            keep &= priced
+            keep &= priced & ~self.gone[lo:hi]  # a sold-out session has no price left to be within a budget
         return lo + np.flatnonzero(keep)
 
     # ----- search -----------------------------------------------------------------------------------

@@ -372,7 +372,7 @@ class TicketsService:
             recs = recs_of[pos]
             mine = [states[s.id] for s in recs]
             nxt = next_to_book(mine)
-            prices = prices_left(mine)
+            prices = in_band(prices_left(mine), window)
             availability = self._availability(mine)
             events.append(
                 EventSummary(
@@ -388,8 +388,8 @@ class TicketsService:
                     next_session_at=local(nxt.rec.starts_at),
                     sales_open_at=local(nxt.rec.sales_open_at) if availability == "not_yet_on_sale" else None,
                     sessions_matching=len(recs),
-                    price_from=self.money(min(prices)),
-                    price_to=self.money(max(prices)),
+                    price_from=self.money(min(prices)) if prices else None,
+                    price_to=self.money(max(prices)) if prices else None,
                     availability=availability,
                     distance_m=int(ranked.distance[i]) if near else None,
                 )
@@ -580,7 +580,8 @@ def next_to_book(states: list[SessionState]) -> SessionState:
 
 def prices_left(states: list[SessionState]) -> list[int]:
     """The face values a user can still buy: tiers with tickets left in the sessions on sale, else in those whose
-    sale is still to open; when nothing is left anywhere, every tier's (the availability then says why)."""
+    sale is still to open; none when nothing is left anywhere (the availability then says why). Every tier's price
+    of a sold-out event read as 'from €28' to a user asking for concerts under €40."""
     for status in ("on_sale", "not_yet_on_sale"):
         left = [
             st.rec.prices[tier]
@@ -591,7 +592,15 @@ def prices_left(states: list[SessionState]) -> list[int]:
         ]
         if left:
             return left
-    return [p for st in states for p in st.rec.prices.values()]
+    return []
+
+
+def in_band(prices: list[int], window: Window) -> list[int]:
+    """Of ``prices``, those in the asked price range: Mahler under €40 is €29.50, not €29.50–€90. When the tiers in
+    the range have gone since the event matched, all that is left (the event is still for sale, dearer)."""
+    top = window.price_max or 10**12
+    inside = [p for p in prices if window.price_min <= p <= top]
+    return inside or prices
 
 
 def same_name(saved: str, given: str) -> bool:

@@ -207,6 +207,28 @@ async def test_price_from_is_the_cheapest_ticket_still_for_sale(tickets: Tickets
     assert "sales_open_at" not in hit
 
 
+async def test_a_sold_out_event_shows_no_price_and_is_not_within_a_budget(tickets: TicketsEnv) -> None:
+    """'konsertti alle 40 euroa' listed sold-out concerts at €28–€111, which an agent read as 'from €28, within
+    budget': a sold-out event has no price left to show or to match, and the shown range keeps to the asked one
+    (Mahler under €40 showed €29.50–€90)."""
+    async with Client(tickets.server) as c:
+        (gone,) = (await ok(c, "tickets_search_events", {"query": "Dvořák"}))["events"]
+        event = await ok(c, "tickets_get_event", {"event_id": gone["id"]})
+        cheap = await ok(c, "tickets_search_events", {"query": "konsertti alle 40 euroa", "limit": 20})
+        capped = await ok(c, "tickets_search_events", {"query": "konsertti", "price_max_minor": 4000, "limit": 20})
+        mahler = await ok(c, "tickets_search_events", {"query": "Mahler", "limit": 1})
+    assert gone["availability"] == "sold_out" and "price_from" not in gone and "price_to" not in gone
+    tiers = [t for s in event["sessions"] for t in s["tiers"]]
+    assert min(t["price"]["amount_minor"] for t in tiers) <= 4000 and not any(t["remaining"] for t in tiers)
+    for page in (cheap, capped):
+        assert page["events"] and gone["id"] not in {e["id"] for e in page["events"]}
+        assert all(e["availability"] != "sold_out" for e in page["events"])
+        assert all(e["price_from"]["amount_minor"] <= e["price_to"]["amount_minor"] <= 4000 for e in page["events"])
+    (whole,) = mahler["events"]
+    assert whole["price_to"]["amount_minor"] > 4000  # the capped one above is narrowed, not dearer tiers dropped
+    assert any(e["title"] == whole["title"] for e in capped["events"])
+
+
 async def test_day_words_in_the_query_filter_by_date_and_are_not_matched_against_titles(tickets: TicketsEnv) -> None:
     """'comedy tonight' found 'Open Mic Night' (tonight ≈ Night) weeks ahead, and '脱口秀 今晚' nothing: a day word,
     in English, Finnish or Chinese, is when the user wants to go. A title holding the word keeps it ('Ink Painting
