@@ -24,6 +24,7 @@ from shared.schemas.common import Money
 from shared.schemas.tickets import CATEGORY_ZH
 
 from .index import EventIndex, Ranked, Window
+from .price_words import said_age
 from .when import Said, ambiguous_days
 
 PRICE_WORD = re.compile(
@@ -129,7 +130,13 @@ def _no_such_words(index: EventIndex, window: Window, query: str, missing: list[
         f"No event matches {names} (every word of query must match an event's title, performer, category, venue or "
         f"district), so {shown(query)} finds nothing."
     )
-    if any(PRICE_WORD.match(w) for w in missing):
+    age, years = said_age(query)
+    if age:
+        text += (
+            f" {shown(age)} reads as an age limit, which events here do not carry to filter by; a price would be "
+            f"under €{years}, or price_max_minor={years * 100} (cents)."
+        )
+    elif any(PRICE_WORD.match(w) for w in missing):
         text += " A price goes in price_max_minor / price_min_minor, in cents (under €40: price_max_minor=4000)."
     upcoming = index.search(Window(window.after))
     counts = Counter(index.events[int(i)].category for i in upcoming.events)

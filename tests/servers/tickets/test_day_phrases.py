@@ -112,7 +112,24 @@ async def test_a_price_said_in_the_query_is_the_price_filter(tickets: TicketsEnv
         ("over 50 euros", "", 0, 5000),
         ("shows from 19:30", "shows from 19:30", 0, 0),  # a time, not a price
         ("Tribute to the 40s", "Tribute to the 40s", 0, 0),  # a title's number
+        ("comedy under 18", "comedy under 18", 0, 0),  # an age, not €18
+        ("stand-up alle 18-vuotiaille", "stand-up alle 18-vuotiaille", 0, 0),
+        ("konsertti over 65", "konsertti over 65", 0, 0),
+        ("comedy under €18", "comedy", 1800, 0),  # with a currency, the same number is a price
+        ("18欧以下的脱口秀", "脱口秀", 1800, 0),
+        ("under 20", "", 2000, 0),
     ],
 )
 def test_only_an_amount_with_a_bound_word_is_a_price(query: str, words: str, at_most: int, at_least: int) -> None:
     assert read_price(query) == SaidPrice(words, at_most, at_least)
+
+
+async def test_an_age_limit_in_the_query_is_not_read_as_a_price(tickets: TicketsEnv) -> None:
+    """'comedy under 18' filtered comedy by price ≤ €18 and an agent offered the cheap shows as "for under-18s":
+    an age limit is left as words, and the empty page says events carry no age limit and how a price is said."""
+    async with Client(tickets.server) as c:
+        page = await ok(c, "tickets_search_events", {"query": "comedy under 18", "limit": 20})
+        fi = await ok(c, "tickets_search_events", {"query": "stand-up alle 18-vuotiaille", "limit": 20})
+    assert page["page"]["total"] == 0 and "'under 18' reads as an age limit" in page["note"]
+    assert "price_max_minor=1800" in page["note"]
+    assert "'alle 18-vuotiaille' reads as an age limit" in fi["note"]
