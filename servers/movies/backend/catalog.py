@@ -87,6 +87,8 @@ class FilmRec(_Fixture):
     title: str
     title_zh: str = ""
     """The official Chinese title of a well-known film (fixtures/build_movies.py's ``TITLES_ZH``), '' for none."""
+    aliases: list[str] = []
+    """Names the film is searched by that its title lacks: 'Batman' for The Dark Knight (``ALIASES`` there)."""
     year: int
     runtime_min: int
     genres: list[str]
@@ -405,7 +407,8 @@ class Catalog:
                     shared[key] = compile_layout(aud.id, aud.layout(), map_tool="movies_get_seat_map")
                 cat.layouts[aud.id] = shared[key]
         for f in films:
-            words = [f.title, f.title_zh, f.director, *f.cast, f.language, f.language_zh, f.country, str(f.year)]
+            words = [f.title, f.title_zh, *f.aliases, f.director, *f.cast, f.language, f.language_zh, f.country]
+            words.append(str(f.year))
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g], *GENRE_WORDS.get(g, ()))]
             cat.search_text[f.id] = fold(" ".join(words))
             cat.search_words[f.id] = frozenset(re.findall(r"\w+", cat.search_text[f.id]))

@@ -336,10 +336,16 @@ class MoviesService:
             key_time = opens.toordinal() if opens else 0
             # the most reviewed first among equals (a number: as text, '-0000159' sorted before '-0000341')
             hits.append((-score, STATUS_ORDER[status], key_time, (-film.reviews, film.id), film))
+        exact_here = any(-h[0] >= 3 * len(asked) for h in hits)
+        if exact_here:  # films named by the words: near spellings beside them are noise ('Batman': Up in the Air)
+            hits = [h for h in hits if -h[0] >= 3 * len(asked)]
         hits.sort(key=lambda h: h[:4])
         filters = {"query": query, "showing": showing, "genre": genre}
         page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
-        note = self._elsewhere(query, showing, elsewhere, now) if not hits and elsewhere else ""
+        # 'Spiderman' found Man of Steel (a near spelling of its alias Superman) now showing and said nothing of the
+        # five Spider-Man films in the catalogue: a film of another status named by the query's words is told of
+        # unless a film of the asked status is named by them too
+        note = self._elsewhere(query, showing, elsewhere, now, near=bool(hits)) if elsewhere and not exact_here else ""
         if not hits and (said := _showtime_words(query)):
             note = (
                 f"Films are found by title, people, genre or language; {', '.join(map(shown, said))} is "
@@ -349,7 +355,7 @@ class MoviesService:
         return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
 
     def _elsewhere(
-        self, query: str, showing: ShowingFilter, found: list[tuple[int, str, FilmRec]], now: datetime
+        self, query: str, showing: ShowingFilter, found: list[tuple[int, str, FilmRec]], now: datetime, near: bool
     ) -> str:
         """Where a query's films are when none has the status asked: 'Gravity' with the default now_showing was an
         empty page two days before it opens, and an agent told the user it was not showing."""
@@ -360,10 +366,13 @@ class MoviesService:
             when = f", opens {opens.isoformat()}" if opens else ""
             named.append(f"{film.display_title} ({status.replace('_', ' ')}{when}, {film.id})")
         more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-        return (
-            f"No film {showing.replace('_', ' ')} matches {shown(query)}, but {len(found)} of another status "
-            f"do{'es' if len(found) == 1 else ''}: {'; '.join(named)}{more}. Pass showing='all' to list them."
-        )
+        if near:
+            many = f"{len(found)} of another status match{'es' if len(found) == 1 else ''} its words"
+            head = f"The films {showing.replace('_', ' ')} listed only resemble {shown(query)}; {many}"
+        else:
+            some = f"{len(found)} of another status do{'es' if len(found) == 1 else ''}"
+            head = f"No film {showing.replace('_', ' ')} matches {shown(query)}, but {some}"
+        return f"{head}: {'; '.join(named)}{more}. Pass showing='all' to list them."
 
     def movie_detail(self, movie_id: str) -> FilmDetail:
         film = self.film(movie_id)

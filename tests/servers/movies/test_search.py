@@ -206,9 +206,17 @@ async def test_films_of_another_status_are_offered_for_their_words_not_for_a_nea
     movies_readonly: MoviesEnv,
 ) -> None:
     """'Batman' offered Hanna and Up in the Air (Eric Bana, Jason Bateman: near spellings in the cast) as films that
-    'match' beside Batman Begins, and 'dune' offered Gladiator; an agent passed them on."""
+    'match' beside Batman Begins, and 'dune' offered Gladiator; an agent passed them on. 'Spiderman' found only Man of
+    Steel now showing (a near spelling of Superman) and said nothing of the Spider-Man films: a near spelling here does
+    not hide films of another status named by the query's words. The Dark Knight is found by 'Batman' (an alias)."""
     async with Client(movies_readonly.server) as c:
         batman = await ok(c, "movies_search_movies", {"query": "Batman"})
+        every = await ok(c, "movies_search_movies", {"query": "Batman", "showing": "all"})
+        spider = await ok(c, "movies_search_movies", {"query": "Spiderman"})
         dune = await ok(c, "movies_search_movies", {"query": "dune"})
-    assert "Batman Begins" in batman["note"] and "Hanna" not in batman["note"], batman["note"]
-    assert "Up in the Air" not in batman["note"] and dune["note"] == "", dune["note"]
+    assert [f["title"].split(" / ")[0] for f in batman["films"]] == ["The Dark Knight"], batman
+    titles = {f["title"].split(" / ")[0] for f in every["films"]}
+    assert {"Batman Begins", "The Dark Knight", "The Dark Knight Rises"} <= titles and "Hanna" not in titles
+    assert "Up in the Air" not in titles and dune["note"] == "", dune["note"]
+    assert all("Spider" not in f["title"] for f in spider["films"])  # none now showing: the check is not vacuous
+    assert "Spider-Man 2" in spider["note"] and "only resemble 'Spiderman'" in spider["note"], spider["note"]
