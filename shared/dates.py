@@ -20,6 +20,15 @@ EVENING_WORDS = ("tonight", "this evening", "tänä iltana", "tänään illalla"
 """The ways of saying this evening that every vertical reads as today from ``EVENING`` (as typed; a vertical folding
 its input folds these too)."""
 
+DAY_WORDS: dict[str, int] = {
+    "today": 0, "tänään": 0, "tanaan": 0, "今天": 0,
+    "tomorrow": 1, "huomenna": 1, "明天": 1,
+    "day after tomorrow": 2, "ylihuomenna": 2, "后天": 2,
+}  # fmt: skip
+"""Days said relative to today, in English, Finnish (also as typed without accents) and Chinese: days ahead. Every
+vertical reads these alike; food's slots, movies' showtimes and nav's weather each had a copy, and the copies had
+drifted ('huomenna' was tomorrow for movies and food, an unknown day for the weather)."""
+
 
 WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() counts; English first, then Finnish
     ("monday", "mon", "maanantai", "maanantaina", "周一", "星期一", "礼拜一"),

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from shared.schemas.common import GeoPoint
-from shared.text import fold
+from shared.text import fold, has_cjk
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,6 @@ DISTRICTS = (
 )
 
 
-def _is_cjk(name: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in name)
-
-
 def district_in(text: str) -> District | None:
     """The district ``text`` names, as a whole word ('near Kamppi', 'Töölö, Helsinki') or, in Chinese, anywhere in
     it ('坎皮附近'); None when it names none. The longest name wins."""
@@ -55,6 +51,6 @@ def district_in(text: str) -> District | None:
         (len(n), d)
         for d in DISTRICTS
         for n in d.names
-        if (fold(n) in folded if _is_cjk(n) else re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded))
+        if (fold(n) in folded if has_cjk(n) else re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded))
     ]
     return max(found, key=lambda f: f[0])[1] if found else None

@@ -10,6 +10,16 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
+def is_cjk(ch: str) -> bool:
+    """Whether ``ch`` is a Chinese (or other CJK) character: such text has no spaces between words, so a word is
+    looked for inside it rather than between word boundaries."""
+    return "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+
+
+def has_cjk(text: str) -> bool:
+    return any(is_cjk(ch) for ch in text)
+
+
 def plain(text: str) -> str:
     """Lower case without apostrophes, e.g. "MorriSon's" → 'morrisons': people and speech-to-text leave them out,
     so a name is matched as if it had none."""

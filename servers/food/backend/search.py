@@ -27,7 +27,7 @@ from shared.errors import shown
 from shared.hours import next_opening
 from shared.schemas.common import GeoPoint, Money
 from shared.schemas.food import MatchedDish
-from shared.text import plain
+from shared.text import is_cjk, plain
 
 from .catalog import Catalog, CategoryRec, ItemRec, RestaurantRec, bilingual
 
@@ -97,10 +97,6 @@ COUNT = re.compile(r"x?\d+x?")
 NUMERALS = frozenset("一二两三四五六七八九十几半")
 MEASURES = frozenset("个杯份碗盒瓶只串块张罐盘笼条根片位人")
 """Chinese counts are a numeral and a measure word (两份, 三个, 2杯, 两人份); a numeral alone is a dish's (三文鱼)."""
-
-
-def is_cjk(ch: str) -> bool:
-    return "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
 
 
 @functools.cache

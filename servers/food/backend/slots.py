@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from shared.dates import weekday_words
+from shared.dates import DAY_WORDS, weekday_words
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
+from shared.text import is_cjk
 
 from .catalog import RestaurantRec
 
@@ -52,7 +53,6 @@ _CHINESE_CLOCK = re.compile(
     r"(?P<part>早上|上午|中午|下午|傍晚|晚上)?(?P<h>\d{1,2})[点點](?:(?P<m>\d{1,2})分?|(?P<half>半))?$"
 )
 """晚上6点半, 18点, 下午6点15分: a part of the day makes 6 the evening's."""
-DAY_WORDS = {"today": 0, "tomorrow": 1, "tänään": 0, "huomenna": 1, "今天": 0, "明天": 1, "后天": 2}
 
 
 def _clock(said: str) -> time | None:
@@ -85,7 +85,7 @@ def _said(raw: str, now: datetime) -> datetime | None:
     words = {**weekday_words(today), **DAY_WORDS}
     day: date | None = None
     for word in sorted(words, key=len, reverse=True):  # '下周四' before '周四'
-        chinese = "\u4e00" <= word[-1] <= "\u9fff"  # 明天晚上6点: no space after a Chinese day word
+        chinese = is_cjk(word[-1])  # 明天晚上6点: no space after a Chinese day word
         if text.lower().startswith(word) and (chinese or len(text) == len(word) or not text[len(word)].isalpha()):
             day, text = today + timedelta(days=words[word]), text[len(word) :].strip()
             break

@@ -24,7 +24,15 @@ from sqlmodel import Session
 from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
-from shared.dates import EVENING, EVENING_WORDS, WEEKDAY_WORDS, read_day, read_time_of_day, weekday_words
+from shared.dates import (
+    DAY_WORDS,
+    EVENING,
+    EVENING_WORDS,
+    WEEKDAY_WORDS,
+    read_day,
+    read_time_of_day,
+    weekday_words,
+)
 from shared.districts import DISTRICTS, district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
@@ -48,7 +56,7 @@ from shared.schemas.movies import (
     TierPrice,
 )
 from shared.seating import InventorySpec, SeatingEngine
-from shared.text import fold
+from shared.text import fold, has_cjk
 
 from . import pricing
 from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
@@ -80,8 +88,6 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
     "ruotsi": {"Swedish"},
     "suomi": {"Finnish"},
 }
-DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1, "后天": 2}
-DAY_WORDS.update({"tänään": 0, "tanaan": 0, "huomenna": 1, "ylihuomenna": 2})  # in Finnish
 EVENING_DAYS = {said: 0 for word in EVENING_WORDS for said in (word, fold(word))}
 """Today's evening, as typed or without accents: 'tonight' at noon is not the 14:00 matinee, so these read as today
 from ``EVENING``."""
@@ -713,7 +719,7 @@ def _showtime_words(query: str) -> list[str]:
     ('tonight', '今晚', 'tomorrow'). 'IMAX' and '今晚' came back as an empty page with no note: 'no IMAX films'."""
     folded = " ".join(fold(query).split())
     days = [w for w in (*DAY_WORDS, *EVENING_DAYS) if w and (w == folded or f" {w} " in f" {folded} " or (
-        any("\u4e00" <= ch <= "\u9fff" for ch in w) and w in folded))]  # fmt: skip
+        has_cjk(w) and w in folded))]  # fmt: skip
     formats = [f for f in FORMATS if f.lower() in folded.split()]
     return formats + sorted(set(days), key=len, reverse=True)[:1]
 

@@ -20,7 +20,7 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
-from shared.dates import read_day
+from shared.dates import DAY_WORDS, read_day
 from shared.districts import district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
@@ -90,7 +90,6 @@ POSTCODE = re.compile(r"\d{5}")  # a word that is a postcode ('00100'), unless i
 ID_LIKE = re.compile(r"^(plc|adr|stp|dst)_\w+$")
 MAX_MATRIX = 10
 MAX_FORECAST_DAYS = 14
-DAY_WORDS = {"today": 0, "今天": 0, "tomorrow": 1, "明天": 1}  # what the weather reads; offsets in days
 ECHO = 60  # characters of the caller's text repeated back in an error
 SPELLINGS = " The closest spellings are listed."  # a geocode result's not-found message, when it lists some
 OFF_MAP = (  # 'Suomenlinna' is real, just off the map: 'check the spelling' alone sent the user to retype it

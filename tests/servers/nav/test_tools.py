@@ -172,6 +172,17 @@ async def test_weather_is_deterministic_by_date(nav: NavEnv) -> None:
     assert "2026-11-25" in too_far and "YYYY-MM-DD" in too_far
 
 
+async def test_weather_reads_the_day_words_every_server_reads(nav: NavEnv) -> None:
+    """The weather had its own copy of the day words, without Finnish or 'the day after tomorrow': 'huomenna' was
+    refused here while movies and food read it as tomorrow. One table (``shared.dates.DAY_WORDS``) serves all."""
+    async with Client(nav.server) as c:
+        said = {w: (await ok(c, "nav_weather", {"date": w}))["days"][0]["date"] for w in
+                ("huomenna", "tomorrow", "明天", "后天", "ylihuomenna", "day after tomorrow", "tänään")}  # fmt: skip
+    tomorrow, after = "2026-11-26", "2026-11-27"
+    assert said == {"huomenna": tomorrow, "tomorrow": tomorrow, "明天": tomorrow, "后天": after, "ylihuomenna": after,
+                    "day after tomorrow": after, "tänään": "2026-11-25"}  # fmt: skip
+
+
 async def test_weather_for_too_many_days_says_how_many_the_date_has_not_to_change_it(nav: NavEnv) -> None:
     """Forecasts reach 2026-12-08: 2026-12-08 is a fine date, and it is ``days`` that asks past the last forecast."""
     async with Client(nav.server) as c:
