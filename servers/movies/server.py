@@ -90,7 +90,9 @@ HOLD_SEATS = (
     "Hold seats for 10 minutes while the user decides: free and needs no confirmation, at most 6 tickets per account "
     "per showtime, only while the showtime is on sale. Returns the hold id, the seats (each with its ticket price, "
     "booking fee and total), the exact bill and when the hold expires. Repeating the same request while its hold is "
-    f"active returns that hold. {BEST_AVAILABLE_ORDER} Cinemas rank the rows about 60% back best."
+    "active returns that hold; holding other seats for the same showtime replaces (releases) your earlier hold there "
+    "(replaced_hold_ids), as the app keeps one selection per showtime. "
+    f"{BEST_AVAILABLE_ORDER} Cinemas rank the rows about 60% back best."
 )
 
 PlaceAddress = Annotated[

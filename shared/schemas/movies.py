@@ -282,6 +282,12 @@ class MovieHold(WireModel):
     seats: list[MovieSeat] = Field(description="The held seats, each with its price, booking fee and total.")
     bill: Bill = Field(description="What buying them costs.")
     expires_at: datetime = Field(description="The seats go back on sale at this time unless bought (simulated clock).")
+    replaced_hold_ids: list[str] = Field(
+        default_factory=list,
+        exclude_if=lambda v: not v,
+        description="Your earlier holds for this showtime that this one replaced (released): one seat selection per "
+        "showtime, as the app keeps. Absent when there were none.",
+    )
 
 
 class HoldRequest(WireModel):

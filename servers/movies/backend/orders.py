@@ -166,9 +166,20 @@ class OrderDesk:
             svc.accounts.user(session, user_id)  # an unknown account is refused before anything is held
             self._refuse_unless_on_sale(session, rec, now, count=False)
             ttl = min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now)
+            # One seat selection per showtime, as the app keeps: the same request (or the very seats) again is that
+            # hold, a retry; another replaces it. Two coexisted, the first blocking its seats for ten minutes after
+            # the user had changed their mind, and counting against the limit. All in this user's turn, so racing
+            # requests of theirs take turns; a new hold that fails rolls the release back with it.
+            svc.seating.take_turn(session, user_id, rec.id)
+            live = svc.seating.live_holds(session, user_id, now=now, inventory_ids=[rec.id])
+            again = svc.seating.match_hold(live, rec.id, request_key=key, seat_ids=explicit)
+            if again is not None:
+                return self._hold(again)
+            for old in live:
+                svc.seating.release(session, old.hold.hold_id, user_id=user_id, now=now)
             try:
-                hold = svc.seating.hold(  # the engine takes one turn per user: the limit holds under races, and
-                    session,  # the same request or the same seats of a live hold return that hold, uncounted
+                hold = svc.seating.hold(
+                    session,
                     rec.id,
                     user_id=user_id,
                     now=now,
@@ -179,18 +190,21 @@ class OrderDesk:
                     request_key=key,
                     limit=pricing.PER_USER_LIMIT,
                     wheelchair=tier == "WHEELCHAIR",  # a space and its companions' seats, only when asked for
+                    looked_up=True,
                 )
             except ConflictError as exc:
-                if "limit" in exc.details:
+                if "limit" in exc.details:  # what is held here was released above: only tickets bought count
+                    have = int(exc.details.get("have", 0))
                     raise ConflictError(
-                        f"You already hold or own {exc.details.get('have', 0)} ticket(s) for this showtime; the "
-                        f"limit is {pricing.PER_USER_LIMIT} per account, so {count} more is too many.",
-                        "Release a hold with movies_release_hold, or ask for fewer seats.",
+                        f"You already own {have} ticket(s) for this showtime; the limit is {pricing.PER_USER_LIMIT} "
+                        f"per account, so {count} more is too many.",
+                        f"Ask for at most {max(0, pricing.PER_USER_LIMIT - have)}, or refund tickets with "
+                        "movies_refund.",
                         field="quantity",
                     ) from exc
                 self._refuse_unless_on_sale(session, rec, now, count=True)  # sold out says so; else the engine's why
                 raise
-            return self._hold(hold)
+            return self._hold(hold).model_copy(update={"replaced_hold_ids": [old.hold.hold_id for old in live]})
 
     def release(self, user_id: str, hold_id: str) -> MovieHold:
         svc = self.svc

@@ -104,8 +104,11 @@ async def test_racing_clients_never_sell_a_seat_twice(movies_any_db: MoviesEnv) 
                 outcomes[f"hold {hold.status_code}"] += 1
                 return
             quote = await http.post("/orders/quote", json={"hold_id": hold.json()["id"]})
-            if quote.status_code != 200:  # the wallet ran dry, or its twin request bought this very hold
-                assert quote.status_code == 402 or "already bought" in quote.text, quote.text
+            if quote.status_code != 200:  # the wallet ran dry, its twin request bought this very hold, or a later
+                # hold of the same user for this showtime replaced it (one selection per showtime)
+                assert quote.status_code == 402 or "already bought" in quote.text or "was released" in quote.text, (
+                    quote.text
+                )
                 outcomes[f"quote {quote.status_code}"] += 1
                 return
             token = quote.json()["confirmation_token"]

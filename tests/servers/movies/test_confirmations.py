@@ -26,10 +26,10 @@ def refund_quotes(env: MoviesEnv, order_id: str) -> list[QuoteRow]:
 
 
 async def test_a_purchase_token_buys_only_the_hold_it_was_issued_for(movies: MoviesEnv) -> None:
-    rec = pick(movies, min_hours=3)
+    rec, other = pick(movies, min_hours=3), pick(movies, min_hours=3, skip=1)  # one hold per showtime
     async with Client(movies.server) as c:
         first = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 1})
-        second = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2})
+        second = await ok(c, "movies_hold_seats", {"showtime_id": other.id, "quantity": 2})
         quote = await ok(c, "movies_purchase", {"hold_id": first["id"]})
         before, wallet = movies.snapshot(), movies.wallet()
         text = await err(
@@ -114,19 +114,24 @@ async def test_an_empty_tier_means_standard_and_wheelchair_spaces_can_be_held(mo
         again = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": "WHEELCHAIR", "quantity": 1})
     assert {s["tier"] for s in plain["seats"]} == {"STD"} and {s["kind"] for s in plain["seats"]} == {"standard"}
     assert [(s["tier"], s["kind"]) for s in space["seats"]] == [("WHEELCHAIR", "accessible")]
-    assert again == space  # a retried request is the same hold
+    assert space["replaced_hold_ids"] == [plain["id"]]  # one selection per showtime: the wheelchair space replaced it
+    assert again == {k: v for k, v in space.items() if k != "replaced_hold_ids"}  # a retried request is the same hold
     assert space["bill"]["total"]["amount_minor"] == svc.spec(rec.id).prices["WHEELCHAIR"] + pricing.BOOKING_FEE_MINOR
 
 
 async def test_a_retried_hold_at_the_limit_is_the_same_hold_not_a_refusal(movies: MoviesEnv) -> None:
+    """A retry of a hold at the limit is that hold, not 'over the limit'; another request for the showtime replaces
+    it (one selection per showtime, as the app keeps) instead of being refused for the seats it already holds."""
     rec = pick(movies, min_hours=3, free=pricing.PER_USER_LIMIT)
     args = {"showtime_id": rec.id, "quantity": pricing.PER_USER_LIMIT}
     async with Client(movies.server) as c:
         first = await ok(c, "movies_hold_seats", args)
         again = await ok(c, "movies_hold_seats", args)
-        over = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 1})
-    assert again == first
-    assert f"limit is {pricing.PER_USER_LIMIT}" in over and "movies_release_hold" in over
+        other = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 1})
+        gone = await err(c, "movies_purchase", {"hold_id": first["id"]})
+    assert again == first and "replaced_hold_ids" not in first
+    assert other["replaced_hold_ids"] == [first["id"]] and len(other["seats"]) == 1
+    assert "released" in gone
 
 
 async def test_a_page_of_showtimes_is_small_and_states_shared_facts_once(movies_readonly: MoviesEnv) -> None:
