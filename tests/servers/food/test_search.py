@@ -189,6 +189,7 @@ async def test_sorted_by_distance_the_distances_shown_never_go_down(food: FoodEn
         ("intialainen", "indian"),
         ("nuudelit", "noodles"),
         ("jäätelö", "gelato"),
+        ("brunssi", "brunch"),
     ],
 )
 async def test_the_everyday_finnish_food_words_find_what_the_english_ones_find(
