@@ -288,7 +288,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     async def nav_weather(
         ctx: Context[Any, Any],
         date: Annotated[
-            str, Field(description="First day, YYYY-MM-DD, 'today' or 'tomorrow'; '' = today. Up to 14 days ahead.")
+            str,
+            Field(
+                description="First day: YYYY-MM-DD, 'today', 'tomorrow' or a weekday ('Saturday', 'lauantai', '周六': "
+                "the next one); '' = today. Up to 14 days ahead."
+            ),
         ] = "",
         days: Annotated[int, Field(description="Number of days, 1–7.", ge=1, le=7)] = 1,
     ) -> WeatherResult:

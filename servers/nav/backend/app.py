@@ -135,7 +135,9 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
 
     @app.get("/weather", tags=["weather"])
     def weather(
-        day: Annotated[str, Query(alias="date", description="YYYY-MM-DD, 'today' or 'tomorrow'; '' = today.")] = "",
+        day: Annotated[
+            str, Query(alias="date", description="YYYY-MM-DD, 'today', 'tomorrow' or a weekday; '' = today.")
+        ] = "",
         days: Annotated[int, Query(ge=1, le=7)] = 1,
     ) -> WeatherResult:
         return svc.weather(day, days)

@@ -20,7 +20,7 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
-from shared.dates import DAY_WORDS, read_day
+from shared.dates import DAY_WORDS, read_day, weekday_words
 from shared.districts import district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
@@ -1057,13 +1057,15 @@ class NavService:
 
     # ----- weather ------------------------------------------------------------------------------
     def parse_day(self, text: str) -> date | None:
-        """'' → None (today); 'today' / 'tomorrow' (also 今天 / 明天) on the simulated clock; or YYYY-MM-DD."""
+        """'' → None (today); a day word ('tomorrow', 'huomenna', '明天') or a weekday ('Saturday', 'lauantai', '周六':
+        the next one, today included) on the simulated clock; or YYYY-MM-DD."""
+        today = self.now().date()
         try:
-            return read_day(text, self.now().date(), DAY_WORDS)
+            return read_day(text, today, DAY_WORDS | weekday_words(today))
         except ValueError as exc:
             raise InvalidInputError(
                 f"date {clip(text)!r} is not a date.",
-                "Use YYYY-MM-DD (e.g. 2026-11-26), 'today' or 'tomorrow'.",
+                "Use YYYY-MM-DD (e.g. 2026-11-26), 'today', 'tomorrow' or a weekday such as 'Saturday'.",
                 field="date",
             ) from exc
 

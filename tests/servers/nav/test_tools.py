@@ -174,13 +174,16 @@ async def test_weather_is_deterministic_by_date(nav: NavEnv) -> None:
 
 async def test_weather_reads_the_day_words_every_server_reads(nav: NavEnv) -> None:
     """The weather had its own copy of the day words, without Finnish or 'the day after tomorrow': 'huomenna' was
-    refused here while movies and food read it as tomorrow. One table (``shared.dates.DAY_WORDS``) serves all."""
+    refused here while movies and food read it as tomorrow. One table (``shared.dates.DAY_WORDS``) serves all, and
+    a weekday ('lauantai', the next Saturday; today's own name is today) is read as movies reads it."""
     async with Client(nav.server) as c:
         said = {w: (await ok(c, "nav_weather", {"date": w}))["days"][0]["date"] for w in
-                ("huomenna", "tomorrow", "明天", "后天", "ylihuomenna", "day after tomorrow", "tänään")}  # fmt: skip
+                ("huomenna", "tomorrow", "明天", "后天", "ylihuomenna", "day after tomorrow", "tänään", "lauantai",
+                 "Saturday", "周六", "wednesday")}  # fmt: skip
     tomorrow, after = "2026-11-26", "2026-11-27"
     assert said == {"huomenna": tomorrow, "tomorrow": tomorrow, "明天": tomorrow, "后天": after, "ylihuomenna": after,
-                    "day after tomorrow": after, "tänään": "2026-11-25"}  # fmt: skip
+                    "day after tomorrow": after, "tänään": "2026-11-25", "lauantai": "2026-11-28",
+                    "Saturday": "2026-11-28", "周六": "2026-11-28", "wednesday": "2026-11-25"}  # fmt: skip
 
 
 async def test_weather_for_too_many_days_says_how_many_the_date_has_not_to_change_it(nav: NavEnv) -> None:
