@@ -24,6 +24,7 @@ from mcp.server.extension import Extension
 from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.mcpserver.tools.base import Tool
 from mcp.types import (
     INVALID_PARAMS,
     CallToolResult,
@@ -152,12 +153,19 @@ class LifestyleServer(MCPServer[Any]):
             raise MCPError(INVALID_PARAMS, exc.for_model()) from exc
         return await super().get_prompt(name, arguments, context)
 
+    def _registered(self, name: str) -> Tool | None:
+        """The SDK's registered tool ``name`` (its schema, metadata and ``run``), or None. The one reach into the
+        SDK's private tool manager: ``MCPServer`` has no public way to look a tool up or to run one without
+        converting its result, and this is the seam its own ``call_tool`` uses (checked against mcp 2.3.0;
+        tests/test_portability.py and every tool test fail if it moves)."""
+        return self._tool_manager.get_tool(name)
+
     def _enforced(self, name: str) -> dict[str, Any]:
         """The bounds a call to ``name`` is held to before it runs (``shared.kit.hygiene.enforced_schema``), from
         the tool's own schema through the SDK's tool manager, the seam ``_call_tool`` uses too."""
         cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_enforced_schemas", {})
         if name not in cache:
-            tool = self._tool_manager.get_tool(name)
+            tool = self._registered(name)
             if tool is None:
                 raise NotFoundError(
                     f"There is no tool {shown(name)} on this server.",
@@ -170,9 +178,8 @@ class LifestyleServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
     ) -> CallToolResult | InputRequiredResult:
         # The SDK's own conversion (MCPServer.call_tool) unless the tool returns exactly its output model.
-        # MCPServer has no public way to run a tool without converting its result; _tool_manager is the
-        # seam its own call_tool uses, and Tool.run(convert_result=False) keeps its error wrapping.
-        tool = self._tool_manager.get_tool(name)
+        # Tool.run(convert_result=False) keeps the SDK's error wrapping.
+        tool = self._registered(name)
         meta = tool.fn_metadata if tool is not None else None
         if (
             context is None
