@@ -190,6 +190,8 @@ async def test_sorted_by_distance_the_distances_shown_never_go_down(food: FoodEn
         ("nuudelit", "noodles"),
         ("jäätelö", "gelato"),
         ("brunssi", "brunch"),
+        ("lohikeitto", "salmon soup"),  # found grilled salmon first: 'keitto' (soup) was dropped
+        ("linssikeitto", "lentil soup"),
     ],
 )
 async def test_the_everyday_finnish_food_words_find_what_the_english_ones_find(
