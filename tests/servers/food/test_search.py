@@ -205,6 +205,16 @@ async def test_the_everyday_finnish_food_words_find_what_the_english_ones_find(
     assert en and {r["id"] for r in en} <= {r["id"] for r in fi}
 
 
+async def test_a_finnish_soup_finds_the_soup_first(food: FoodEnv) -> None:
+    """'lohikeitto' (salmon soup) was read as 'salmon' alone: grilled salmon and nigiri came first and the salmon
+    soups from rank 6."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": "lohikeitto", "limit": 5})
+    assert page["restaurants"]
+    for r in page["restaurants"]:
+        assert any("Salmon soup" in d["name"] for d in r["matched_dishes"]), r
+
+
 async def test_a_diet_word_matches_food_not_the_drinks_every_place_sells(food: FoodEnv) -> None:
     """Diet tags are on drinks too (sparkling water, lager, sencha are 'vegan'): searched, they made every bar and
     café a 'vegan' match with a drink as its dish. A diet search is about the food."""
