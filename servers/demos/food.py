@@ -17,7 +17,8 @@ async def demo(stage: Stage) -> None:
         )
         for r in hits["restaurants"]:
             say(
-                f"    {r['name']} · {r['rating']}★ · {r['distance_m']} m · fee {r['delivery_fee']['display']} · "
+                f"    {r['name']} · {r['rating']}★ · {r['distance_m']} m · "
+                f"fee {(r['delivery_fee'] or {}).get('display', 'n/a')} · "
                 f"{r['eta_minutes']} min"
             )
         if not hits["restaurants"]:

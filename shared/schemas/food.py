@@ -62,10 +62,13 @@ class RestaurantSummary(WireModel):
         "'Fri 20:00–04:00 (now); Sat 20:00–04:00'."
     )
     delivers: bool = Field(description="Delivers to the requested point.")
-    delivery_fee: Money = Field(description="Delivery fee to the requested point.")
+    delivery_fee: Money | None = Field(
+        description="Delivery fee to the requested point; null when it does not deliver there (delivers false)."
+    )
     min_order: Money = Field(description="Minimum food subtotal.")
     eta_minutes: int | None = Field(
-        description="Estimated minutes from ordering now to the door; null while it is closed (see opens_at)."
+        description="Estimated minutes from ordering now to the door; null while it is closed (see opens_at) and "
+        "when it does not deliver to the point."
     )
     matched_dishes: list[MatchedDish] = Field(
         default_factory=list,

@@ -121,6 +121,7 @@ class FoodService:
         straight = round(haversine_m(rest.location, near))
         distance = pricing.delivery_distance_m(rest, near)
         taking = slots.taking_orders(rest, now)  # open by its hours but closing before it could cook: not open
+        delivers = distance <= rest.delivery.radius_m
         return RestaurantSummary(
             id=rest.id,
             name=bilingual(rest.name, rest.name_zh),
@@ -132,11 +133,12 @@ class FoodService:
             is_open=taking,
             opens_at=None if taking else next_opening(rest.opening_hours, now),
             hours_today=describe_now(rest.opening_hours, now),  # the span it is in now, past midnight too
-            delivers=distance <= rest.delivery.radius_m,
-            delivery_fee=self.money(pricing.delivery_fee_minor(rest, distance)),
+            delivers=delivers,
+            # beyond its range there is no fee or ETA to quote: 'delivers false, €11.64, 84 min' was read as a price
+            delivery_fee=self.money(pricing.delivery_fee_minor(rest, distance)) if delivers else None,
             min_order=self.money(rest.delivery.min_order_minor),
             # a closed kitchen delivers nothing in 30 minutes: an ETA 'if ordered now' would be a promise it breaks
-            eta_minutes=pricing.eta_minutes(rest, distance) if taking else None,
+            eta_minutes=pricing.eta_minutes(rest, distance) if taking and delivers else None,
             matched_dishes=dishes,
         )
 

@@ -199,6 +199,12 @@ async def test_a_cart_for_an_address_beyond_the_delivery_range_promises_no_deliv
              "lat": rest.location.lat + north, "lng": rest.location.lng},
         )  # fmt: skip
         away = await ok(c, "food_update_cart", {"address_id": far["id"]})
+        near = await ok(c, "food_get_restaurant", {"restaurant_id": rest.id})
+        there = await ok(c, "food_get_restaurant", {"restaurant_id": rest.id, "address_id": far["id"]})
     assert cart["eta_minutes"] is not None and cart["earliest_slot"] is not None
     assert not away["can_order"] and any("delivers within" in p for p in away["problems"]), away["problems"]
     assert (away["eta_minutes"], away["earliest_slot"]) == (None, None)
+    # the restaurant's page said 'delivers: false' beside a fee and an ETA, which an agent quoted
+    assert near["restaurant"]["delivers"] and near["restaurant"]["delivery_fee"]["amount_minor"] > 0
+    assert not there["restaurant"]["delivers"]
+    assert (there["restaurant"]["delivery_fee"], there["restaurant"]["eta_minutes"]) == (None, None)
