@@ -67,6 +67,14 @@ DROP_EVENTS: dict[OrderStatus, str] = {
 }
 
 
+FIX_PROBLEMS = (
+    "Nothing was ordered. Do what each problem says: food_update_cart for the items, the coupon or the address, "
+    "deliver_at to order ahead while the restaurant is closed"
+)
+"""The hint of a refused order: the problems carry their own fixes, and 'fix the cart' sent a model to change a
+cart that was fine when only the time was wrong (a closed restaurant)."""
+
+
 class OrderDesk:
     def __init__(self, service: FoodService) -> None:
         self.svc = service
@@ -108,7 +116,7 @@ class OrderDesk:
             if not priced.cart.can_order:
                 raise ConflictError(
                     "The cart cannot be ordered yet: " + " ".join(priced.cart.problems),
-                    "Fix the cart with food_update_cart, then try again.",
+                    FIX_PROBLEMS + ", then try again.",
                 )
             assert priced.address is not None and priced.cart.bill is not None and priced.rest is not None
             bill = priced.cart.bill
@@ -179,7 +187,7 @@ class OrderDesk:
             if priced.address is None:
                 raise ConflictError(
                     "The order cannot be placed now: " + " ".join(priced.cart.problems),
-                    "Fix the cart with food_update_cart and quote again.",
+                    FIX_PROBLEMS + ", and quote again.",
                 )
             quoted_at, now_at = str(claim.payload.get("address", "")), priced.address.one_line
             if quoted_at and quoted_at != now_at:
@@ -195,7 +203,7 @@ class OrderDesk:
             if not priced.cart.can_order or bill is None:
                 raise ConflictError(
                     "The order cannot be placed now: " + " ".join(priced.cart.problems),
-                    "Fix the cart with food_update_cart and quote again.",
+                    FIX_PROBLEMS + ", and quote again.",
                 )
             self.checkout.require_unchanged(claim, offer, what="cart")
             assert priced.rest is not None and priced.address is not None

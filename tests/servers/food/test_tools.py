@@ -187,6 +187,8 @@ async def test_a_closed_restaurant_cannot_be_ordered_from(food: FoodEnv) -> None
     assert not cart["can_order"]
     assert any("closed" in p for p in cart["problems"])
     assert "closed" in text
+    # the cart is fine, only the time is not: the fix is deliver_at ('fix the cart' sent a model to change it)
+    assert "Fix the cart" not in text and "deliver_at to order ahead" in text and "Nothing was ordered" in text
 
 
 async def test_the_minimum_order_is_explained_and_enforced(food: FoodEnv) -> None:
