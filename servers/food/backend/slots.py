@@ -33,6 +33,9 @@ FORMAT = (
 NEXT_DAY_WITHIN = timedelta(hours=12)
 """An 'HH:MM' already passed today is the next day's when that is at most this far ahead ('00:30' said at 23:40);
 one passed longer ago ('11:00' at 12:30) is more likely a mistake, and is refused as in the past."""
+SMALL_HOURS_END = time(6, 0)
+"""A time before this, said once today's small hours are over, is tonight's: '01:45' at noon, for a bar's kitchen
+open until 02:00, was refused as in the past (tomorrow's 01:45 is more than ``NEXT_DAY_WITHIN`` away)."""
 
 
 def lead(prep_min: int, travel_min: int) -> timedelta:
@@ -79,7 +82,8 @@ def _clock(said: str) -> time | None:
 def _said(raw: str, now: datetime) -> datetime | None:
     """A slot said as people say one: a time ('18:30', '6pm', '18.30', '晚上6点半'), after a day word if any
     ('tomorrow 18:30', 'Thu 18:00', 'torstaina klo 18', '明天晚上6点', '周四 18:00'); None if it is not one. A time
-    alone is today's, or tomorrow's when today's has passed and tomorrow's is within ``NEXT_DAY_WITHIN``."""
+    alone is today's, or tomorrow's when today's has passed and tomorrow's is within ``NEXT_DAY_WITHIN`` or in the
+    coming night's small hours (``SMALL_HOURS_END``)."""
     text = " ".join(raw.replace(",", " ").split())
     today = now.astimezone(CITY_TZ).date()
     words = {**weekday_words(today), **DAY_WORDS}
@@ -96,7 +100,8 @@ def _said(raw: str, now: datetime) -> datetime | None:
         return datetime.combine(day, clock, CITY_TZ)
     at = datetime.combine(today, clock, CITY_TZ)
     tomorrow = datetime.combine(today + timedelta(days=1), clock, CITY_TZ)
-    if at < now and tomorrow - now <= NEXT_DAY_WITHIN:  # '00:30' at 23:40: tonight, not this morning
+    tonight = clock < SMALL_HOURS_END <= now.astimezone(CITY_TZ).time()  # '01:45' said at noon
+    if at < now and (tomorrow - now <= NEXT_DAY_WITHIN or tonight):  # '00:30' at 23:40: tonight, not this morning
         at = tomorrow
     return at
 

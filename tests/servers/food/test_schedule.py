@@ -205,6 +205,27 @@ async def test_late_at_night_an_hh_mm_after_midnight_is_tonights_slot(food: Food
     assert "in the past" in stale
 
 
+async def test_at_noon_a_time_in_the_small_hours_is_tonights_slot(food: FoodEnv) -> None:
+    """'01:45' said at noon, to a kitchen open until 02:00, was 'in the past' (tomorrow's 01:45 is over 12 hours
+    away) although the user meant tonight; a time before 06:00 said after the night is over is the coming night's."""
+    noon = datetime(2026, 11, 25, 12, 30, tzinfo=CITY_TZ)
+    small = datetime(2026, 11, 26, 1, 45, tzinfo=CITY_TZ)
+    rest = next(
+        r
+        for r in food.catalog.restaurants.values()
+        if is_open(r.opening_hours, small + timedelta(minutes=15)) and is_open(r.opening_hours, noon)
+        and r.delivery.radius_m >= 3000
+    )
+    food.clock.set(noon)
+    async with Client(food.server) as c:
+        cart = await fill_cart(c, query=rest.name)
+        assert cart["restaurant_id"] == rest.id, rest.name
+        quote = await ok(c, "food_place_order", {"deliver_at": "01:45"})
+        stale = await err(c, "food_place_order", {"deliver_at": "11:00"})
+    assert at(quote["quote"]["deliver_at"]) == small
+    assert "in the past" in stale
+
+
 async def test_a_time_off_the_slots_is_refused_naming_its_day_and_the_slots_beside_it(food: FoodEnv) -> None:
     """'deliver_at 13:20:00 is not a delivery slot … Pick 13:15 or 13:30' said no day, though the time asked was
     tomorrow's: the error and the slots it offers now name the day."""
