@@ -242,8 +242,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         restaurant_id: Annotated[
             str,
             Field(
-                description="Restaurant (rst_…) the items come from; required with items (with from_order_id it "
-                "defaults to that order's restaurant)."
+                description="Restaurant (rst_…) the items come from; '' = the restaurant whose menu the item ids "
+                "are from (with from_order_id, that order's restaurant)."
             ),
         ] = "",
         items: Annotated[

@@ -30,6 +30,7 @@ from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id
 from shared.schemas.food import (
     Cart,
+    CartItemInput,
     CartLine,
     CartUpdate,
     Cuisine,
@@ -497,6 +498,17 @@ class FoodService:
             self.accounts.user(session, user_id)
             return self.price_cart(session, user_id, self._cart_row(session, user_id)).cart
 
+    def _restaurant_of(self, items: list[CartItemInput]) -> str:
+        """The one restaurant whose menu holds every item given, or '' ('2 more of itm_…' sent without restaurant_id
+        was refused although the item id says whose dish it is)."""
+        owners = set()
+        for line in items:
+            try:
+                owners.add(self.catalog.items[line.item_id.strip()][0].id)
+            except KeyError:
+                return ""
+        return owners.pop() if len(owners) == 1 else ""
+
     def update_cart(self, user_id: str, update: CartUpdate) -> Cart:
         with session_scope(self.engine) as session:
             self.accounts.take_turn(session, user_id)  # one cart write per user at a time
@@ -509,7 +521,11 @@ class FoodService:
             if update.from_order_id:
                 lines, restaurant_id, not_added = self._order_again(session, user_id, row, lines, update)
             if update.items:
-                wanted = update.restaurant_id.strip() or (restaurant_id if update.from_order_id else "")
+                wanted = (
+                    update.restaurant_id.strip()
+                    or (restaurant_id if update.from_order_id else "")
+                    or self._restaurant_of(update.items)
+                )
                 if not wanted:
                     raise InvalidInputError(
                         "restaurant_id is required when setting items.",

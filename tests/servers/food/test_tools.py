@@ -191,6 +191,18 @@ async def test_a_closed_restaurant_cannot_be_ordered_from(food: FoodEnv) -> None
     assert "Fix the cart" not in text and "deliver_at to order ahead" in text and "Nothing was ordered" in text
 
 
+async def test_items_without_restaurant_id_are_from_the_restaurant_their_ids_name(food: FoodEnv) -> None:
+    """'Two more of that' sent as items without restaurant_id was refused ('restaurant_id is required') although the
+    item id says whose dish it is."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        line = cart["lines"][0]
+        more = await ok(c, "food_update_cart", {"items": [{"item_id": line["item_id"], "quantity": 3,
+                                                           "option_ids": line.get("option_ids", [])}]})  # fmt: skip
+    assert more["restaurant_id"] == cart["restaurant_id"]
+    assert any(x["item_id"] == line["item_id"] and x["quantity"] == 3 for x in more["lines"]), more["lines"]
+
+
 async def test_the_minimum_order_is_explained_and_enforced(food: FoodEnv) -> None:
     async with Client(food.server) as c:
         page = await ok(c, "food_search_restaurants", {"open_now": True, "sort": "rating", "limit": 20})
