@@ -570,8 +570,13 @@ class FoodService:
                         raise ConflictError("Add items before applying a coupon.", "Fill the cart first.")
                     subtotal = priced.cart.bill.items_subtotal.amount_minor if priced.cart.bill else 0
                     refusal = self.coupons.problem(session, user_id, coupon, priced.rest, subtotal, self.now())
-                    if refusal:
-                        raise ConflictError(refusal.why, refusal.remedy)
+                    if refusal:  # the whole update is refused with it: say so, or the items were thought added
+                        rest_of = update.items or update.address_id or update.from_order_id or update.clear
+                        raise ConflictError(
+                            refusal.why + (" Nothing in the cart was changed." if rest_of else ""),
+                            refusal.remedy
+                            + (" Call again without coupon_code to make the other changes." if rest_of else ""),
+                        )
                     row.coupon_code = coupon.code
             row.lines = lines
             row.restaurant_id = restaurant_id if lines else ""

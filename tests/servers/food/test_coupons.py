@@ -103,3 +103,20 @@ async def test_a_used_up_coupon_is_refused_with_a_way_out_that_works(food: FoodE
         text = await err(c, "food_update_cart", {"coupon_code": "HELLO20"})
     assert "already used" in text and "Adjust the cart" not in text, text
     assert "cannot apply to this order" in text and "coupon_code='none'" in text, text
+
+
+async def test_a_refused_coupon_says_the_items_sent_with_it_were_not_added(food: FoodEnv) -> None:
+    """Items sent with an expired coupon were refused with the coupon's reason alone, and an agent told the user the
+    items were in the cart: the whole update is refused, and the error says so."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c)
+        line = cart["lines"][0]
+        before = await ok(c, "food_get_cart", {})
+        text = await err(c, "food_update_cart", {"restaurant_id": cart["restaurant_id"], "coupon_code": "SUMMER25",
+                                                 "items": [{"item_id": line["item_id"], "quantity": 5,
+                                                            "option_ids": line["option_ids"]}]})  # fmt: skip
+        after = await ok(c, "food_get_cart", {})
+        alone = await err(c, "food_update_cart", {"coupon_code": "SUMMER25"})
+    assert "Nothing in the cart was changed" in text and "without coupon_code" in text, text
+    assert after["lines"] == before["lines"]
+    assert "Nothing in the cart was changed" not in alone  # a coupon alone: nothing else was asked
