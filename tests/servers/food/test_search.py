@@ -205,6 +205,15 @@ async def test_the_everyday_finnish_food_words_find_what_the_english_ones_find(
     assert en and {r["id"] for r in en} <= {r["id"] for r in fi}
 
 
+@pytest.mark.parametrize(("pinyin", "chinese"), [("jiaozi", "饺子"), ("huoguo", "火锅")])
+async def test_a_dish_in_pinyin_finds_what_its_chinese_name_finds(food: FoodEnv, pinyin: str, chinese: str) -> None:
+    """'jiaozi' found nothing: people type Chinese dishes in pinyin when they cannot type the characters."""
+    async with Client(food.server) as c:
+        typed = await everything(c, {"query": pinyin})
+        native = await everything(c, {"query": chinese})
+    assert typed and {r["id"] for r in native} <= {r["id"] for r in typed}
+
+
 async def test_a_finnish_soup_finds_the_soup_first(food: FoodEnv) -> None:
     """'lohikeitto' (salmon soup) was read as 'salmon' alone: grilled salmon and nigiri came first and the salmon
     soups from rank 6."""
