@@ -47,6 +47,11 @@ class RestaurantSummary(WireModel):
     rating: float = Field(description="Average rating out of 5.")
     rating_count: int = Field(description="Number of ratings.")
     price_level: int = Field(description="1 (cheap) to 4 (expensive).")
+    street: str = Field(
+        default="",
+        exclude_if=_empty,
+        description="Street and number, e.g. 'Eerikinkatu 10': tells branches of one name apart; absent when unknown.",
+    )
     distance_m: int = Field(description="Straight-line distance from the delivery point in metres.")
     is_open: bool = Field(
         description="Taking orders right now (simulated clock): open, and not closing before it could cook one."
@@ -197,7 +202,9 @@ class Bill(WireModel):
     discount: Money = Field(description="Coupon discount (0 if none).")
     total: Money = Field(description="What will be charged.")
     lines: list[BillLine] = Field(description="The same, as explained lines.")
-    distance_m: int = Field(description="Delivery distance used for the fee.")
+    distance_m: int = Field(
+        description="Delivery distance by road, used for the fee (longer than a result's straight-line distance_m)."
+    )
 
 
 class CartLine(WireModel):

@@ -47,6 +47,8 @@ class Columns:
     ids: list[str]
     names: list[str]
     names_zh: list[str]
+    streets: list[tuple[str, str]]
+    """Street and house number: results name them, so branches of one name can be told apart."""
     kinds: list[str]
     template: Ints
     """Index into the catalog's templates of the menu the restaurant serves (a real one serves its own)."""
@@ -132,11 +134,11 @@ class Columns:
                     cuisine_sets.setdefault(cuisines, cuisines), d["lat"], d["lng"], d["rating"], d["rating_count"],
                     d["price_level"], d["prep_minutes"], dv["radius_m"], dv["base_fee_minor"], dv["fee_per_km_minor"],
                     dv["min_order_minor"], dv.get("packaging_fee_minor", 0), schedule_at[hkey], group_at[text],
-                    kinds.setdefault(d["kind"], d["kind"]),
+                    kinds.setdefault(d["kind"], d["kind"]), (d.get("street", ""), d.get("housenumber", "")),
                 )
             )  # fmt: skip
         rows.sort(key=lambda r: r[0])
-        cols = list(zip(*rows, strict=True)) if rows else [()] * 19
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 20
 
         def ints(k: int) -> Ints:
             return np.array(cols[k], np.int64)
@@ -149,6 +151,7 @@ class Columns:
             lat=floats(5), lng=floats(6), rating=floats(7), rating_count=ints(8), price_level=ints(9), prep=ints(10),
             radius=ints(11), base_fee=ints(12), per_km=ints(13), min_order=ints(14), packaging=ints(15),
             hours=ints(16), schedules=schedules, name_group=ints(17), name_texts=list(group_at), kinds=list(cols[18]),
+            streets=list(cols[19]),
         )  # fmt: skip
 
     # ----- reading -----------------------------------------------------------------------------------------------
@@ -224,6 +227,8 @@ class Columns:
             kind=self.kinds[i],
             name=self.names[i],
             name_zh=self.names_zh[i],
+            street=self.streets[i][0],
+            housenumber=self.streets[i][1],
             cuisines=list(self.cuisines[i]),
             lat=float(self.lat[i]),
             lng=float(self.lng[i]),

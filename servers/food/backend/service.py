@@ -130,6 +130,7 @@ class FoodService:
             rating=rest.rating,
             rating_count=rest.rating_count,
             price_level=rest.price_level,
+            street=f"{rest.street} {rest.housenumber}".strip(),
             distance_m=straight,
             is_open=taking,
             opens_at=None if taking else next_opening(rest.opening_hours, now),

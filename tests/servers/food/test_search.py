@@ -214,6 +214,17 @@ async def test_a_dish_in_pinyin_finds_what_its_chinese_name_finds(food: FoodEnv,
     assert typed and {r["id"] for r in native} <= {r["id"] for r in typed}
 
 
+async def test_branches_of_one_name_are_told_apart_by_their_street(food: FoodEnv) -> None:
+    """Four 'Hanko Sushi' came back with only an id, a name and a distance: an agent could not say which was which
+    without reading each restaurant."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": "Hanko Sushi"})
+    branches = [r for r in found if r["name"].lower() == "hanko sushi"]
+    assert len(branches) >= 2
+    streets = [r["street"] for r in branches if r.get("street")]
+    assert len(streets) >= 2 and len(set(streets)) == len(streets), streets
+
+
 async def test_a_finnish_soup_finds_the_soup_first(food: FoodEnv) -> None:
     """'lohikeitto' (salmon soup) was read as 'salmon' alone: grilled salmon and nigiri came first and the salmon
     soups from rank 6."""
