@@ -230,6 +230,9 @@ def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -
         kitchen = local - span + ACCEPT_AFTER
         day = kitchen.astimezone(CITY_TZ)
         same_day = day_ranges(rest, span, now, local.date())
+        night = day_ranges(rest, span, now, local.date() + timedelta(days=1)).split(", ")[0]
+        if same_day.endswith("23:45") and night.startswith("00:00"):  # the evening's service goes on past midnight
+            same_day += f", then {night} after midnight"  # 'Slots on Wed: 14:30–23:45' hid a bar's 00:00–01:45
         instead = f"Slots on {local:%a %d %b}: {same_day}" if same_day else f"No slots on {local:%a %d %b}"
         hours = hours_at(rest, day)
         if is_open(rest.opening_hours, kitchen):  # open when it would start, closed before the food is ready

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -224,6 +225,28 @@ async def test_at_noon_a_time_in_the_small_hours_is_tonights_slot(food: FoodEnv)
         stale = await err(c, "food_place_order", {"deliver_at": "11:00"})
     assert at(quote["quote"]["deliver_at"]) == small
     assert "in the past" in stale
+
+
+async def test_a_days_slots_go_on_past_midnight_when_its_kitchen_does(food: FoodEnv) -> None:
+    """'Slots on Wed 25 Nov: 14:30–23:45' for a pub open until 02:00 hid the slots after midnight, which are the
+    next calendar day's: the listing goes on into the night."""
+
+    def at_(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 11, day, hour, minute, tzinfo=CITY_TZ)
+
+    rest = next(
+        r
+        for r in food.catalog.restaurants.values()
+        if all(is_open(r.opening_hours, t) for t in (at_(25, 21), at_(26, 23), at_(27, 1, 30)))
+        and not any(is_open(r.opening_hours, t) for t in (at_(26, 12), at_(27, 5)))
+        and r.delivery.radius_m >= 3000
+    )
+    food.clock.set(at_(25, 21))
+    async with Client(food.server) as c:
+        cart = await fill_cart(c, query=rest.name)
+        assert cart["restaurant_id"] == rest.id, rest.name
+        text = await err(c, "food_place_order", {"deliver_at": "2026-11-26T12:00"})
+    assert re.search(r"Slots on Thu 26 Nov: .*23:45, then 00:00–0\d:\d\d after midnight", text), text
 
 
 async def test_a_time_off_the_slots_is_refused_naming_its_day_and_the_slots_beside_it(food: FoodEnv) -> None:
