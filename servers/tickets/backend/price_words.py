@@ -22,12 +22,12 @@ _AT_LEAST = re.compile(
 )
 
 
-_CURRENCY = re.compile(r"€|\d\s*(?:eur|euro|euros|euroa|e)\b|欧|元|块", re.IGNORECASE)
 AGES = frozenset({7, 12, 13, 15, 16, 18, 21, 60, 65})
 """Age limits (K-7 … K-18 ratings, 18+/21+ shows, seniors at 60/65): 'under 18' or 'over 65' with no currency is who
 may come, not a price; '€18' or '18 euros' is still one."""
 _AGE = re.compile(
-    r"(?<!\w)(?:(?:under|over|below|above|alle|yli)\s*(\d{1,2})(?:\s*s\b|\s*years?\b|-?vuotia\w*)?(?![\w.,€]|\s*(?:e|eur|euro|euros|euroa)\b)"
+    r"(?<!\w)(?:(?:under|over|below|above|alle|yli)\s*(\d{1,2})(?:\s*s\b|\s*years?\b|-?vuotia\w*)?"
+    r"(?![\w.,€]|\s*€|\s*(?:e|eur|euro|euros|euroa)\b)"  # '18.50', '18 €', '18 euros': a price
     r"|K-?(\d{1,2})\b|(\d{1,2})\s*\+|(\d{1,2})\s*岁)",
     re.IGNORECASE,
 )
@@ -64,7 +64,7 @@ def read_price(query: str) -> SaidPrice:
     at_most = at_least = 0
     for pattern, is_max in ((_AT_MOST, True), (_AT_LEAST, False)):
         m = pattern.search(text)
-        if m is None or (_cents(m) % 100 == 0 and _cents(m) // 100 in AGES and not _CURRENCY.search(m.group(0))):
+        if m is None or said_age(m.group(0))[0]:  # 'under 18' is who may come; 'under €18' a price
             continue
         if is_max:
             at_most = _cents(m)
