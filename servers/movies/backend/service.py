@@ -323,6 +323,7 @@ class MoviesService:
         now = self.now()
         wanted = self._genre(genre)
         asked, title = _query_words(query), title_words(query)
+        naming_score = 3 * len(asked)  # named by the words, not a typo or a word inside one
         hits: list[tuple[int, int, int, tuple[int, str], FilmRec]] = []
         elsewhere: list[tuple[int, str, FilmRec]] = []  # matches of another status than the one asked for
         for film in self.catalog.films.values():
@@ -335,16 +336,16 @@ class MoviesService:
             if asked and not score:
                 continue
             if showing != "all" and status != showing:
-                if score >= 3 * len(asked):  # words of it, not a typo or a word inside one: Batman is no Bateman
+                if score >= naming_score:  # Batman is no Bateman
                     elsewhere.append((-score, status, film))
                 continue
             opens = self._opens(film, now) if status == "coming_soon" else None
             key_time = opens.toordinal() if opens else 0
             # the most reviewed first among equals (a number: as text, '-0000159' sorted before '-0000341')
             hits.append((-score, STATUS_ORDER[status], key_time, (-film.reviews, film.id), film))
-        exact_here = any(-h[0] >= 3 * len(asked) for h in hits)
+        exact_here = [h for h in hits if -h[0] >= naming_score]
         if exact_here:  # films named by the words: near spellings beside them are noise ('Batman': Up in the Air)
-            hits = [h for h in hits if -h[0] >= 3 * len(asked)]
+            hits = exact_here
         hits.sort(key=lambda h: h[:4])
         filters = {"query": query, "showing": showing, "genre": genre}
         page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
