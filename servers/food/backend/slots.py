@@ -21,6 +21,7 @@ from shared.text import is_cjk
 from .catalog import RestaurantRec
 
 SLOT_MINUTES = 15
+LAST_SLOT = f"{time(23, 60 - SLOT_MINUTES):%H:%M}"  # a day's last slot, as day_ranges writes it: '23:45'
 MAX_AHEAD = timedelta(days=3)
 ACCEPT_AFTER = timedelta(minutes=2)  # the restaurant accepts this long after the start
 PREP_STARTS = timedelta(minutes=3)  # and starts cooking this long after it
@@ -231,7 +232,7 @@ def check(rest: RestaurantRec, slot: datetime, span: timedelta, now: datetime) -
         day = kitchen.astimezone(CITY_TZ)
         same_day = day_ranges(rest, span, now, local.date())
         night = day_ranges(rest, span, now, local.date() + timedelta(days=1)).split(", ")[0]
-        if same_day.endswith("23:45") and night.startswith("00:00"):  # the evening's service goes on past midnight
+        if same_day.endswith(LAST_SLOT) and night.startswith("00:00"):  # the evening's service goes on past midnight
             same_day += f", then {night} after midnight"  # 'Slots on Wed: 14:30–23:45' hid a bar's 00:00–01:45
         instead = f"Slots on {local:%a %d %b}: {same_day}" if same_day else f"No slots on {local:%a %d %b}"
         hours = hours_at(rest, day)
