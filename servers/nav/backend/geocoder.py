@@ -61,6 +61,7 @@ CATEGORY_SIM = 0.9  # 'library' explains a library as well as a near-spelling wo
 CONTEXT_SIM = 0.9  # 'Mannerheimintie' in 'Alko Mannerheimintie' explains the Alko on that street
 CLUSTER_M = 150.0  # same name, this close: one place on the ground
 TWIN_M = 60.0  # a landmark's node and its building outline, under different names
+NAMESAKE_M = 250.0  # a landmark and what shares its name this close (a square and its station): one destination
 CHAIN_FACTOR, CHAIN_GAP_M = 2.0, 200.0  # a bias point picks a branch only if the next is twice as far and 200 m more
 CATEGORY_SCORE = 0.7
 SPELLS = 90  # a lone query word is a name's word misspelt if fuzz.ratio reaches this: 'kinopalatsy', not 'atlantis'
@@ -320,6 +321,22 @@ def _same_spot(a: Target, b: Target, twins: bool) -> bool:
     if a.key == b.key:
         return a.gap_m(b) <= CLUSTER_M
     return twins and a.category == b.category and a.category in LANDMARK and a.gap_m(b) <= TWIN_M
+
+
+def _landmark(t: Target) -> bool:
+    """Something a place is named after: a district, a street, a stop or a landmark (a station, a park)."""
+    return t.kind in ("district", "street", "stop") or t.category in LANDMARK
+
+
+def _namesake(tied: list[Scored]) -> Scored | None:
+    """The landmark that same-named candidates all stand close to (``NAMESAKE_M``), or None: 'Rautatientori' is the
+    square and the metro station under it, 210 m apart, one destination whichever is meant, where a walker asked
+    'which one?' would be puzzled. Branches of a chain (no landmark among them) and names spread further apart (the
+    Kluuvi district's centre and the Kluuvi shopping centre's entrances, 270 m and more) stay a question."""
+    spot = next((s for s in tied if _landmark(s.target)), None)
+    if spot is None or any(s is not spot and spot.target.gap_m(s.target) > NAMESAKE_M for s in tied):
+        return None
+    return spot
 
 
 class Vocabulary:
@@ -789,6 +806,9 @@ class Geocoder:
             return Verdict("confident", "match", plausible)
         tied = [s for s in plausible if top.score - s.score < MARGIN]
         if top.firm >= CONFIDENT and len({s.target.key for s in tied}) == 1:  # branches of one chain
+            spot = _namesake(tied)
+            if spot is not None:
+                return Verdict("confident", "match", [spot, *(s for s in plausible if s is not spot)])
             if near is not None:
                 tied.sort(key=lambda s: s.distance_m)
                 d1, d2 = tied[0].distance_m, tied[1].distance_m

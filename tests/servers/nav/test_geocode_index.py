@@ -31,6 +31,7 @@ from servers.nav.backend.geocoder import (
     Scored,
     Target,
     Verdict,
+    _namesake,
     _same_spot,
     name_key,
 )
@@ -80,6 +81,9 @@ def scan(g: Geocoder, text: str, near: GeoPoint | None, origin: GeoPoint, extra:
         return Verdict("confident", "match", plausible)
     tied = [s for s in plausible if top.score - s.score < MARGIN]
     if top.firm >= CONFIDENT and len({s.target.key for s in tied}) == 1:
+        spot = _namesake(tied)  # the rule itself; what this scan checks is that the index finds the same ``tied``
+        if spot is not None:
+            return Verdict("confident", "match", [spot, *(s for s in plausible if s is not spot)])
         if near is not None:
             tied.sort(key=lambda s: s.distance_m)
             d1, d2 = tied[0].distance_m, tied[1].distance_m
