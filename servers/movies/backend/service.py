@@ -54,6 +54,7 @@ from shared.schemas.movies import (
     ShowtimeSort,
     ShowtimeStatus,
     TierPrice,
+    genre_label,
 )
 from shared.seating import InventorySpec, SeatingEngine
 from shared.text import fold, has_cjk
@@ -115,8 +116,18 @@ STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
 FILM_WORDS = ("电影", "影片", "片", "elokuvat", "elokuva", "leffat", "leffa")
 """'Film' in Chinese and Finnish, which people join to a genre or language ('动作片' = action film, '日语电影' =
 Japanese film, 'kauhuelokuva' = horror film): the rest of the word is what they look for."""
-FILLER = {"film", "films", "movie", "movies", *FILM_WORDS}
-"""Words that only say 'film' ('a horror movie'): a query needs them in no film's text unless they are all it has."""
+FILLER = {
+    *("film", "films", "movie", "movies", *FILM_WORDS),
+    *("a", "an", "some", "something", "anything", "for", "to", "with", "and", "or", "i", "we", "me", "us", "my"),
+    *("want", "watch", "see", "show", "good", "nice", "great", "best", "new", "latest", "recent", "please"),
+    *("jotain", "joku", "hyvä", "hyvää", "uusi", "uusin", "uusia"),
+}
+"""Words that say 'film' ('a horror movie') or only ask ('something funny for kids', 'a good new movie'): a query
+needs them in no film's text unless they are all it has. Every other word must match, so 'something funny for kids'
+was an empty page with no note."""
+CJK_FILLER = re.compile(r"我想看|想看|有什么|有没有|推荐|最新的?|最近的?|好看的?|一部|几部|的")
+"""The same in Chinese, cut out of a word ('最新的科幻片' is 科幻, sci-fi); the word as typed is tried first, as a
+title may hold them (了不起的盖茨比, The Great Gatsby)."""
 EXACT_TITLE = 10
 """Bonus of a query that is the film's whole title: more than any number of its words could score elsewhere."""
 
@@ -359,7 +370,25 @@ class MoviesService:
                 f"a {'format' if said[0].upper() in FORMATS else 'day'}, which showtimes are searched by: "
                 "movies_find_showtimes(format='IMAX', date='tonight', …) lists what is on. " + note
             ).strip()
+        if not hits and not note and asked:
+            note = self._unmatched(query, asked, wanted)
         return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
+
+    def _unmatched(self, query: str, asked: list[tuple[str, ...]], genre: str) -> str:
+        """Why a query found no film at all: which of its words no film has, or that no one film has them all. An
+        empty page had an empty note, and 'something funny for kids' left the agent guessing."""
+        films = [f for f in self.catalog.films.values() if not genre or genre in f.genres]
+        texts = [(f, self.catalog.search_text[f.id], self.catalog.search_words[f.id]) for f in films]
+        # a typo's match (1) names nothing: 'dune' is no word of any film
+        unknown = [v[0] for v in asked if not any(self._word_score(f, t, w, v) >= 3 for f, t, w in texts)]
+        head = f"No film matches {shown(query)}{f' in {genre_label(genre)}' if genre else ''}"
+        how = ("Films are found by the words of their title, people, genre ('comedy', '科幻') or language, every word "
+               "in one film")  # fmt: skip
+        if unknown:
+            what = ", ".join(map(shown, unknown))
+            them = "that word" if len(unknown) == 1 else "those words"
+            return f"{head}: no film has {what}. {how}; search again without {them}, or by genre (genre='comedy')."
+        return f"{head}: each word is in some film, but no one film has them all. {how}; search with fewer words."
 
     def _elsewhere(
         self, query: str, showing: ShowingFilter, found: list[tuple[int, str, FilmRec]], now: datetime, near: bool
@@ -712,7 +741,14 @@ def _query_words(query: str) -> list[tuple[str, ...]]:
     words = list(dict.fromkeys(fold(query).split()))
     # a lone '/' is the separator of a title copied from a result ('Hero / 英雄'), no word of any film
     kept = [w for w in words if w not in FILLER and any(ch.isalnum() for ch in w)] or words
-    return [(w, *(w.removesuffix(s) for s in FILM_WORDS if w.endswith(s) and w != s)) for w in kept]
+    return [tuple(dict.fromkeys(_variants(w))) for w in kept]
+
+
+def _variants(word: str) -> list[str]:
+    """What a query word may mean: itself; a Chinese word without ``CJK_FILLER``; either without a word for film."""
+    bare = CJK_FILLER.sub("", word) if has_cjk(word) else word
+    forms = [word, bare] if bare else [word]
+    return [*forms, *(f.removesuffix(s) for f in forms for s in FILM_WORDS if f.endswith(s) and f != s)]
 
 
 def _showtime_words(query: str) -> list[str]:

@@ -156,7 +156,8 @@ async def test_a_film_of_another_status_is_named_when_none_of_the_one_asked_matc
     assert asked["films"] == [] and soon["id"] in asked["note"] and "coming soon, opens 20" in asked["note"]
     assert "showing='all'" in asked["note"], asked["note"]
     assert soon["id"] in [f["id"] for f in listed["films"]] and listed["note"] == ""
-    assert nothing["films"] == [] and nothing["note"] == ""
+    assert nothing["films"] == [] and "showing='all'" not in nothing["note"]  # nonsense is offered nothing …
+    assert "no film has 'zzqx'" in nothing["note"], nothing["note"]  # … and told so
 
 
 @pytest.mark.parametrize(
@@ -217,6 +218,27 @@ async def test_films_of_another_status_are_offered_for_their_words_not_for_a_nea
     assert [f["title"].split(" / ")[0] for f in batman["films"]] == ["The Dark Knight"], batman
     titles = {f["title"].split(" / ")[0] for f in every["films"]}
     assert {"Batman Begins", "The Dark Knight", "The Dark Knight Rises"} <= titles and "Hanna" not in titles
-    assert "Up in the Air" not in titles and dune["note"] == "", dune["note"]
+    assert "Up in the Air" not in titles and "Gladiator" not in dune["note"], dune["note"]
+    assert "no film has 'dune'" in dune["note"], dune["note"]
     assert all("Spider" not in f["title"] for f in spider["films"])  # none now showing: the check is not vacuous
     assert "Spider-Man 2" in spider["note"] and "only resemble 'Spiderman'" in spider["note"], spider["note"]
+
+
+async def test_a_request_said_as_people_say_it_finds_the_kind_of_film(movies_readonly: MoviesEnv) -> None:
+    """Every word of a query must match, so 'something funny for kids' and '最新的科幻片' were empty pages with an
+    empty note. Words that only ask ('something', 'for', '最新的') are left out, moods name their genre ('funny' is
+    comedy, 'kids' family), and a page that is still empty says which words no film has, or that no one film has them
+    all."""
+    async with Client(movies_readonly.server) as c:
+        kids = await ok(c, "movies_search_movies", {"query": "something funny for kids", "showing": "all"})
+        scifi = await ok(c, "movies_search_movies", {"query": "最新的科幻片"})
+        scary = await ok(c, "movies_search_movies", {"query": "a scary movie", "showing": "all"})
+        apart = await ok(c, "movies_search_movies", {"query": "Frozen horror", "showing": "all"})
+        unknown = await ok(c, "movies_search_movies", {"query": "funny zorblax"})
+    kinds = [set(f["genres"]) for f in kids["films"]]
+    assert kinds and all({"Comedy / 喜剧", "Family / 家庭"} <= k for k in kinds), kids
+    assert "WALL-E / 机器人总动员" in [f["title"] for f in kids["films"]]
+    assert scifi["films"] and all("Sci-Fi / 科幻" in f["genres"] for f in scifi["films"]), scifi
+    assert scary["films"] and all("Horror / 恐怖" in f["genres"] for f in scary["films"]), scary
+    assert apart["films"] == [] and "no one film has them all" in apart["note"], apart
+    assert unknown["films"] == [] and "no film has 'zorblax'" in unknown["note"], unknown
