@@ -122,8 +122,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         query: Annotated[
             str,
             Field(
-                description="Words to find in the title, performer, venue or category, English, Finnish or Chinese, "
-                "e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', '话剧', '演唱会'. Empty lists everything. "
+                description="Words to find in the title, performer, venue, category or language, English, Finnish or "
+                "Chinese, e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', '话剧', 'comedy in English'. Empty "
+                "lists everything. "
                 "Day words (today, tonight, tomorrow, Friday, Friday night, this weekend, next week, Christmas, New "
                 "Years Eve; tänään, perjantaina; 今晚, 明天, 周五, 周六晚上, 下周五, 周末, 下周, 跨年) are read "
                 "as those dates (evenings from 17:00), within date_from/date_to, not as title words; next Friday is "

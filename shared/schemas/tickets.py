@@ -101,6 +101,12 @@ class EventSummary(WireModel):
     venue_id: str = Field(description="Venue id (vnu_…).")
     venue_name: str = Field(description="Venue name.")
     area: str = Field(description="District of the venue.")
+    language: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The language it is performed in, as the organiser says ('in English', 'in Finnish with English "
+        "and Chinese surtitles'); absent when not said (concerts, exhibitions).",
+    )
     next_session_id: str = Field(
         description="The matching session to book: the soonest on sale with tickets left; else the soonest whose "
         "sales open later with tickets left (sales_open_at says when); else, when none has tickets to sell, the "

@@ -8,6 +8,7 @@ database.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,6 +31,24 @@ CATEGORY_WORDS: dict[Category, str] = {
 """What people call each kind of event besides its name and its Chinese name, in English, Finnish and Chinese:
 'konsertti', 'näyttely' or 'kids' should find concerts, exhibitions and family shows as 'concert' does, and a
 'classical concert' or a '音乐会' is the orchestra's as much as the band's."""
+LANGUAGE_WORDS: dict[str, str] = {
+    "English": "english englanti englanniksi 英语 英文",
+    "Finnish": "finnish suomi suomeksi 芬兰语",
+    "Swedish": "swedish ruotsi ruotsiksi svenska 瑞典语",
+    "Chinese": "chinese kiina kiinaksi 中文 汉语",
+}
+"""The languages an event's description names (spoken, sung or in surtitles), as people ask for them: 'stand-up
+comedy in English' found nothing, though every comedy here is in English and says so."""
+
+
+SPOKEN_IN = re.compile(rf"(?:(?:sung|commentary) )?in (?:{'|'.join(LANGUAGE_WORDS)})\b[^;.,]*")
+"""The clause of a description that says what language an event is in ('in Finnish with English and Chinese
+surtitles', 'sung in English')."""
+
+
+def language_words(description: str) -> str:
+    """The search words of the languages ``description`` names."""
+    return " ".join(words for name, words in LANGUAGE_WORDS.items() if re.search(rf"\b{name}\b", description))
 
 
 class _Fixture(BaseModel):
@@ -138,6 +157,12 @@ class EventRec(_Fixture):
         return f"{self.title} / {self.title_zh}" if self.title_zh else self.title
 
     @property
+    def language(self) -> str | None:
+        """What language the event is in, as its description says ('in Finnish with English surtitles'), or None."""
+        said = SPOKEN_IN.search(self.description)
+        return said[0].strip() if said else None
+
+    @property
     def display_performer(self) -> str:
         return f"{self.performer} / {self.performer_zh}" if self.performer_zh else self.performer
 
@@ -195,6 +220,7 @@ class Catalog:
                     e.category,
                     CATEGORY_ZH[e.category],
                     CATEGORY_WORDS[e.category],
+                    language_words(e.description),
                     venue.name,
                     venue.name_en,
                     venue.name_zh,

@@ -51,6 +51,16 @@ Wei' or 'Mikko ja Wei', so a query never requires them."""
 FILLERS = frozenset({"ticket", "tickets", "lippu", "liput", "show", "shows", "event", "events", "门票", "票"})
 """Words for what every event here is ('Peer Gynt tickets', 'a family show', '吉赛尔 门票'): no title holds them,
 so requiring them would find nothing."""
+ASKING = frozenset(
+    {
+        *("a", "an", "the", "in", "at", "on", "of", "for", "with", "to", "by", "some", "any", "i", "we", "me", "us"),
+        *("something", "anything", "fun", "good", "nice", "great", "interesting", "want", "see", "watch", "go"),
+        *("jotain", "kivaa", "hauskaa", "hyvä"),
+    }
+)
+"""Words that only ask ('something fun this weekend', 'stand-up comedy in English'): every query word must match,
+and these matched nothing or a stray 'in' of 'Lost in Helsinki', so the two found nothing and three of eight
+comedies."""
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -69,9 +79,9 @@ def _punctuation(c: str) -> bool:
 
 def query_words(query: str) -> list[str]:
     """The words of a query that must each match, folded: punctuation around a word is dropped ('《雷雨》',
-    'Giselle?', 'Xia,'), and so are words of punctuation alone ('-', '&', '—'), connectors ('and', 'ja') and words
-    every event is ('tickets', 'show'), which say nothing about which event and are not in its title. A query of
-    only punctuation or connectors keeps them."""
+    'Giselle?', 'Xia,'), and so are words of punctuation alone ('-', '&', '—'), connectors ('and', 'ja'), words
+    every event is ('tickets', 'show') and words that only ask (``ASKING``), which say nothing about which event. A
+    query of only punctuation or connectors keeps them."""
     words = fold(query).split()
     kept = []
     for raw in words:
@@ -81,9 +91,10 @@ def query_words(query: str) -> list[str]:
         while end > start and _punctuation(raw[end - 1]):
             end -= 1
         word = raw[start:end]
-        if word and word not in CONNECTORS and word not in FILLERS:
+        if word and word not in CONNECTORS and word not in FILLERS and word not in ASKING:
             kept.append(word)
-    return kept or [w for w in words if w not in FILLERS]  # 'shows' alone: every event, as an empty query
+    # 'shows' or 'something fun' alone: every event, as an empty query
+    return kept or [w for w in words if w not in FILLERS and w not in ASKING]
 
 
 @dataclass(frozen=True)

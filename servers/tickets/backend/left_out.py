@@ -127,8 +127,8 @@ def why_none(
 def _no_such_words(index: EventIndex, window: Window, query: str, missing: list[str]) -> str:
     names = ", ".join(repr(w) for w in missing)
     text = (
-        f"No event matches {names} (every word of query must match an event's title, performer, category, venue or "
-        f"district), so {shown(query)} finds nothing."
+        f"No event matches {names} (every word of query must match an event's title, performer, category, venue, "
+        f"district or language), so {shown(query)} finds nothing."
     )
     age, years = said_age(query)
     if age:

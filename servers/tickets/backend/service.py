@@ -384,6 +384,7 @@ class TicketsService:
                     venue_id=venue.id,
                     venue_name=venue.display_name,
                     area=venue.area_label,
+                    language=event.language,
                     next_session_id=nxt.rec.id,
                     next_session_at=local(nxt.rec.starts_at),
                     sales_open_at=local(nxt.rec.sales_open_at) if availability == "not_yet_on_sale" else None,

@@ -136,6 +136,37 @@ async def test_kinds_of_event_are_found_by_their_finnish_and_everyday_names(tick
     assert hits["classical concert"] == kind("classical")
 
 
+async def test_the_language_an_event_is_in_is_searchable_and_shown(tickets: TicketsEnv) -> None:
+    """'stand-up comedy in English' found nothing, though every comedy here says 'Stand-up comedy in English' in its
+    description: the languages a description names are search words in English, Finnish and Chinese, and each hit
+    says what it is in, so 'theatre in English' can be told to be Finnish with English surtitles."""
+    cat = tickets.service.catalog
+    upcoming = {s.event_id for s in cat.sessions.values() if s.starts_at > tickets.service.now()}
+    comedies = {e.id for e in cat.events.values() if e.category == "comedy" and e.id in upcoming}
+    async with Client(tickets.server) as c:
+        english = await ok(c, "tickets_search_events", {"query": "stand-up comedy in English", "limit": 20})
+        chinese = await ok(c, "tickets_search_events", {"query": "英语脱口秀", "limit": 20})
+        theatre = await ok(c, "tickets_search_events", {"query": "teatteri englanniksi", "category": "theatre"})
+        concert = await ok(c, "tickets_search_events", {"query": "konsertti", "limit": 1})
+    assert comedies and {e["id"] for e in english["events"]} == {e["id"] for e in chinese["events"]} == comedies
+    assert {e["language"] for e in english["events"]} == {"in English"}
+    assert theatre["events"] and all(
+        e["language"] == "in Finnish with English and Chinese surtitles" for e in theatre["events"]
+    ), theatre
+    assert "language" not in concert["events"][0]  # a concert's description names no language
+
+
+async def test_words_that_only_ask_are_not_required_to_match(tickets: TicketsEnv) -> None:
+    """'something fun this weekend' was 'No event matches something, fun': a query of asking words alone is no
+    filter (the weekend still is), and beside other words they are left out."""
+    async with Client(tickets.server) as c:
+        fun = await ok(c, "tickets_search_events", {"query": "something fun this weekend", "limit": 20})
+        weekend = await ok(c, "tickets_search_events", {"query": "this weekend", "limit": 20})
+        giselle = await ok(c, "tickets_search_events", {"query": "I want to see Giselle"})
+    assert fun["events"] and fun["events"] == weekend["events"], fun
+    assert giselle["events"] and {e["title"] for e in giselle["events"]} == {"Giselle / 吉赛尔"}, giselle
+
+
 async def test_a_district_as_results_name_it_is_accepted_as_the_area(tickets: TicketsEnv) -> None:
     """Results and the refusal of an unknown area show districts as 'Kamppi / 坎皮': passing one back finds that
     district's events, as 'Kamppi' or '坎皮' alone does, and so do '坎皮区', 'Kamppi district', 'Kampissa' and
