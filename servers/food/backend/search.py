@@ -91,6 +91,10 @@ GENERIC = frozenset(
 """Words that ask for any restaurant ('something to eat', 'food near me', '外卖'): a query of only these and
 stopwords is no filter (``Index.vague``); searched as words they found nothing, or only names holding them."""
 CJK_STOP = frozenset(["的", "和", "加", "配", "要", "想", "我", "杯", "份", "个", "一", "一杯", "一份", "一个", "来"])
+CJK_ASKING = CJK_STOP | {"吃", "喝", "点", "些", "吧", "呢", "啊"}
+"""Characters that only ask (I want to eat, some, a ...) where no dish's name starts with them: they end an unknown
+run of Chinese rather than join it, so '想吃辣的' asks for 辣 (spicy), not for the unknown '吃辣的' (it found nothing,
+while '辣' found the spicy dishes)."""
 _WORD_CHARS = "-_&%"
 COUNT = re.compile(r"x?\d+x?")
 """A number typed as how many ('2 pizzas', 'pizza for 4', '2x margherita'), not what (``Index.quantity``)."""
@@ -548,6 +552,12 @@ class Index:
             count = self.quantity(toks, i) if size < 2 else 0
             if count:
                 i += count
+                continue
+            if size == 0 and toks[i] in CJK_ASKING:  # '想吃辣的': 辣, not the unknown run 吃辣的
+                if pending:
+                    parts.append("".join(pending))
+                    pending = []
+                i += 1
                 continue
             if size == 0 and is_cjk(toks[i]):
                 pending.append(toks[i])

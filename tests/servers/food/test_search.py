@@ -414,3 +414,13 @@ async def test_words_that_match_apart_but_never_together_say_what_each_finds_alo
     assert both["page"]["total"] == 0 and min(alone) > 0
     assert "'gluten free' alone" in both["note"] and "'pizza' alone" in both["note"], both["note"]
     assert "'free' alone" not in both["note"]
+
+
+@pytest.mark.parametrize(("asked", "dish"), [("想吃辣的", "辣"), ("我想喝奶茶", "奶茶"), ("来点饺子吧", "饺子")])
+async def test_chinese_said_as_a_wish_finds_what_the_dish_word_finds(food: FoodEnv, asked: str, dish: str) -> None:
+    """'想吃辣的' (I fancy something spicy) found nothing: with no dish name starting at 吃 or 的, the run '吃辣的' was
+    one unknown word. Characters that only ask (想, 吃, 喝, 来点, 的, 吧) end such a run instead of joining it."""
+    async with Client(food.server) as c:
+        wished = await everything(c, {"query": asked})
+        plain = await everything(c, {"query": dish})
+    assert plain and {r["id"] for r in wished} == {r["id"] for r in plain}
