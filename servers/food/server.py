@@ -122,7 +122,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 description="Restaurant name, cuisine, dish, ingredient, diet or option, English or Chinese (everyday "
                 "Finnish food words too), e.g. 'sushi', '火锅', 'margherita', 'vegetarian pizza', 'oat milk latte', "
                 "'燕麦奶咖啡', 'pitsa'. Several words must all match one dish (or the "
-                "restaurant). 'cheap' / '便宜' ranks the lowest price level first. Empty lists everything nearby."
+                "restaurant). 'cheap' / '便宜' ranks the lowest price level first; 'late night' / '夜宵' lists only "
+                "kitchens taking orders at 23:00 tonight. Empty lists everything nearby."
             ),
         ] = "",
         address_id: Annotated[

@@ -54,7 +54,7 @@ from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
 from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
-from .ranking import cheap_first, cursor_key, id_rank, minute_of_week, sort_columns
+from .ranking import cheap_first, cursor_key, id_rank, late_night, minute_of_week, sort_columns
 from .search import Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50
@@ -186,6 +186,7 @@ class FoodService:
             near = self._where(session, user_id, address_id, lat, lng)
         now = self.now()
         q, cheap = cheap_first(query.strip())
+        q, late = late_night(q, now)
         cols = self.catalog.columns
         vague = bool(q) and self.index.vague(q)  # 'something to eat': any restaurant, as an empty query
         look = self.index.lookup(q) if q and not vague else None
@@ -200,6 +201,8 @@ class FoodService:
             keep &= open_
         if max_min_order_minor:
             keep &= cols.min_order[at] <= max_min_order_minor
+        if late is not None:
+            keep &= cols.taking_orders(minute_of_week(late))[at]
         at, score, distance, open_ = at[keep], score[keep], distance[keep], open_[keep]
         straight = cols.straight_distance(at, near.lat, near.lng)
         columns = sort_columns(cols, sort, at, score, distance, open_, straight, cheap)
@@ -217,10 +220,14 @@ class FoodService:
         page = order[start : start + limit]
         more = start + limit < len(order)
         next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols), "food.search", asked) if more else ""
-        ignored = look.ignored if look is not None else []
+        ignored = look.ignored if look is not None else self.index.unknown(q) if vague else []
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
         if cheap and sort == "relevance":
             note.append("Read as a price: the lowest price level (1–4) first among equally good matches.")
+        if late is not None:
+            none = "; none that matches does: search without it for those open earlier" if not len(order) else ""
+            then = f"{late:%H:%M} {late:%a}"
+            note.append(f"Read as late night: only restaurants taking orders at {then} are listed{none}.")
         if vague:
             note.append(
                 f"{shown(q)} names no dish, cuisine or restaurant, so this lists every restaurant nearby; ask what "

@@ -424,3 +424,19 @@ async def test_chinese_said_as_a_wish_finds_what_the_dish_word_finds(food: FoodE
         wished = await everything(c, {"query": asked})
         plain = await everything(c, {"query": dish})
     assert plain and {r["id"] for r in wished} == {r["id"] for r in plain}
+
+
+async def test_late_night_lists_only_kitchens_taking_orders_late_tonight(food: FoodEnv) -> None:
+    """'late night burger' and '夜宵' had 'late night' left out as on no menu, and a burger bar closing at 21:00 came
+    first. They now list only restaurants taking orders at 23:00 tonight, and say so; 'late lunch' (not a night) is
+    'lunch' with 'late' left out, every restaurant, where it found nothing."""
+    async with Client(food.server) as c:
+        late = await everything(c, {"query": "late night burger"})
+        burgers = await everything(c, {"query": "burger"})
+        night = await ok(c, "food_search_restaurants", {"query": "夜宵"})
+        lunch = await ok(c, "food_search_restaurants", {"query": "late lunch"})
+    assert late and {r["id"] for r in late} < {r["id"] for r in burgers}
+    closing = {r["hours_today"].rsplit("–", 1)[1] for r in late}
+    assert all(end >= "23:30" or end <= "06:00" for end in closing), closing  # 24:00, 02:00 …; never 21:00
+    assert night["restaurants"] and "taking orders at 23:00" in night["note"], night["note"]
+    assert lunch["page"]["total"] > 100 and "Left out of the query: 'late'" in lunch["note"], lunch["note"]
