@@ -795,7 +795,8 @@ class Index:
         leave out words of the query (``GENERIC`` ones), and score just below the same match with them.
 
         In an alternative every part must be in the name, the cuisine or some dish; then a dish matches when it
-        has every part that is neither in the name nor the cuisine (by its text or an option's). The score: 5 if
+        has every part that is neither in the cuisine nor in the name alone (a part of the name that some dish also
+        has must be in the matching dish: 'vegan pizza' is no falafel wrap at a 'Pizza Kebab'). The score: 5 if
         the name has every part, 3 if the restaurant serves a cuisine some part names, and 1 + the available
         matching dishes (at most ``MAX_DISHES``) if any dish matches, doubled (less 1 in a reduced alternative);
         nothing matches if no dish does and some part is only on the menu. Counted in arrays over the rows,
@@ -807,7 +808,9 @@ class Index:
             name = in_name[:, start:end]
             serves = np.array([w.serves for w in span], np.bool_)[:, template].T
             menus = np.array([w.menus for w in span], np.bool_)[:, template].T
-            placed = name | serves
+            # a part the name says stands for the menu only where the menu does not say it itself: 'vegan pizza' at
+            # Dedo's Pizza Kebab (a kebab menu with a kebab pizza) was its falafel wrap
+            placed = (name & ~menus) | serves
             rows = np.flatnonzero((placed | menus).all(axis=1))
             if not len(rows):
                 continue

@@ -53,3 +53,17 @@ async def test_vegan_is_纯素_and_vegetarian_is_素食(food: FoodEnv) -> None:
         yes = await ok(c, "food_get_restaurant", {"restaurant_id": named(food, "Yes Yes Yes").id})
     assert zucchini["restaurant"]["cuisines"] == ["Vegan / 纯素", "Vegetarian / 素食"]
     assert yes["restaurant"]["cuisines"] == ["Vegetarian / 素食"]
+
+
+async def test_a_dish_word_in_a_restaurants_name_is_not_a_dish_it_does_not_have(food: FoodEnv) -> None:
+    """'vegan pizza' listed Dedo's Pizza Kebab with its falafel wrap: the name said 'pizza' and the wrap was vegan,
+    though the menu's one pizza (a kebab pizza) is not. A word of the name stands for the menu only where no dish
+    says it; here none of the city's pizzas is vegan, and the page says what each word finds alone."""
+    dedo = named(food, "Dedo's Pizza Kebab")
+    async with Client(food.server) as c:
+        vegan_pizza = await ok(c, "food_search_restaurants", {"query": "vegan pizza", "lat": dedo.lat, "lng": dedo.lng})
+        pizza = await everything(c, {"query": "pizza", "lat": dedo.lat, "lng": dedo.lng})
+    assert vegan_pizza["restaurants"] == [], vegan_pizza
+    assert "'pizza' alone" in vegan_pizza["note"] and "'vegan' alone" in vegan_pizza["note"], vegan_pizza["note"]
+    ours = next(r for r in pizza if r["id"] == dedo.id)  # the name still finds the place for 'pizza' itself
+    assert [d["name"] for d in ours["matched_dishes"]] == ["Kebab pizza / 烤肉披萨"], ours

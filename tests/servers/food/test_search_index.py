@@ -31,7 +31,7 @@ QUERIES = [
     *("a | b", "pizza |", "| pizza", "|", "x", "zz", "e", "1", "0.5", "l", "pi", "ka", "the", "zzz nothing here"),
     *("a very long query that names pizza and sushi and coffee and tea and noodles and dumplings and soup",),
     *("japanese food", "pizza restaurant", "ravintola china", "fazer food", "bar food", "2 pizzas", "2份炒饭"),
-    *("vegan food", "fast food", "italian food"),
+    *("vegan food", "fast food", "italian food", "vegan pizza", "kebab pizza", "falafel pizza"),
 ]
 
 
@@ -58,7 +58,12 @@ def index(scale: int) -> Index:
 def reference_match(ix: Index, template: int, parts: list[Part], in_name: list[bool]) -> Scored:
     """The relevance of a menu for the parts (0: no match) and its best dishes, dish by dish."""
     rest = ix.catalog.templates[template]
-    by_place = [n or bool(p.cuisines & set(rest.cuisines)) for n, p in zip(in_name, parts, strict=True)]
+    on_menu = [
+        any(any(hit(t, d.text) or any(hit(t, o.text) for o in d.options) for t in p.terms) for d in ix.dishes[template])
+        for p in parts
+    ]
+    by_place = [(n and not m) or bool(p.cuisines & set(rest.cuisines)) for n, m, p in zip(in_name, on_menu, parts,
+                                                                                           strict=True)]  # fmt: skip
     found = []
     for index_, dish in enumerate(ix.dishes[template]):
         own = literal = 0
