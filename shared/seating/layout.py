@@ -114,6 +114,14 @@ class RowPlan:
         )
 
 
+def _short_names(row: str, number: int) -> list[str]:
+    """What people call a seat by its row and number: 'E7' and 'E-7' for row E, '5-12' for row 5 (a number row
+    runs into its seat number without the dash: '512' is not read)."""
+    row = row.upper()
+    names = [f"{row}-{number}", f"ROW{row}-SEAT{number}"]
+    return [f"{row}{number}", *names] if row[-1:].isalpha() else names
+
+
 @dataclass
 class CompiledLayout:
     """Immutable lookups over one ``SeatLayout``."""
@@ -122,6 +130,7 @@ class CompiledLayout:
     layout: SeatLayout
     seats: dict[str, SeatInfo] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # older SECTION-ROW-NUMBER id -> seat id
+    short: dict[str, list[str]] = field(default_factory=dict)  # 'E7', 'E-7', '5-12' (row, seat) -> seat ids
     rows: list[RowPlan] = field(default_factory=list)
     by_desirability: list[RowPlan] = field(default_factory=list)  # by ``RowPlan.bound``: best first
     row_of: dict[str, int] = field(default_factory=dict)  # seat id -> index in ``rows``
@@ -142,7 +151,12 @@ class CompiledLayout:
         """The seat id for ``seat_id`` as given: any case, or the older SECTION-ROW-NUMBER form. Unknown ids
         come back upper-cased and unchanged."""
         sid = seat_id.strip().upper()
-        return sid if sid in self.seats else self.aliases.get(sid, sid)
+        if sid in self.seats:
+            return sid
+        if sid in self.aliases:
+            return self.aliases[sid]
+        named = self.short.get(sid, [])
+        return named[0] if len(named) == 1 else sid
 
     def together(self, seat_ids: Iterable[str]) -> bool:
         """Whether the seats sit side by side in one row with no aisle between: what best available gives when it
@@ -166,6 +180,15 @@ class CompiledLayout:
         if not ids:
             raise InvalidInputError("No seats given.", f"Pass seat ids such as {example!r}, or a tier and a quantity.")
         unknown = [s for s in ids if s not in self.seats]
+        if unknown and len(self.short.get(unknown[0], [])) > 1:
+            named = self.short[unknown[0]]
+            raise InvalidInputError(
+                f"Seat {shown(unknown[0])} is row {self.seats[named[0]].row}, seat {self.seats[named[0]].number} of "
+                f"{len(named)} sections: {', '.join(named)}.",
+                f"Ask the user which section ({', '.join(self.seats[n].section for n in named)}), then pass that "
+                "seat's id.",
+                field="seat_ids",
+            )
         if unknown:
             raise NotFoundError(
                 f"Seat {shown(unknown[0])} does not exist here.",
@@ -357,6 +380,9 @@ def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat ma
                 infos.append(info)
                 out.seats[sid] = info
                 out.aliases[legacy] = sid
+                if not section.standing:  # 'E7' as people read a ticket: the row and the seat
+                    for name in _short_names(row.label, seat.number):
+                        out.short.setdefault(name, []).append(sid)
                 out.tier_totals[seat.tier] += 1
                 if info.accessible:
                     out.spaces.append(info)

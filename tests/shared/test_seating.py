@@ -112,6 +112,21 @@ def test_seat_ids_read_on_their_own_and_the_older_ids_still_mean_the_same_seats(
     assert movie.canonical("H-H-15") == "SALI1-ROWH-SEAT15"  # the id that read as 'hall H, row H'
 
 
+def test_a_seat_named_by_its_row_and_number_is_that_seat_where_one_section_has_it() -> None:
+    """An agent passes what the user read off a ticket or a seat map ('E7', 'row 5 seat 12' as '5-12'): it was
+    'Seat E7 does not exist here', a turn lost. Where two sections share the row and number, the refusal names both."""
+    screen = compile_layout("screen", SeatLayout(sections=[LayoutSection(code="SALI4", name="Sali 4", rows=[
+        LayoutRow(label="E", seats=[LayoutSeat(number=n, x=n, tier="STD") for n in (7, 8)])])]))  # fmt: skip
+    assert [s.seat_id for s in screen.resolve(["E7", "e-8"])] == ["SALI4-ROWE-SEAT7", "SALI4-ROWE-SEAT8"]
+    assert LAYOUT.canonical("4-5") == sid(4, 5) and LAYOUT.canonical("45") == "45"  # no guessing at '45'
+    two = compile_layout("house", SeatLayout(sections=[
+        LayoutSection(code=code, name=code, rows=[LayoutRow(label="1", seats=[LayoutSeat(number=3, x=0, tier="A")])])
+        for code in ("STL", "BAL")]))  # fmt: skip
+    with pytest.raises(InvalidInputError, match="STL-ROW1-SEAT3, BAL-ROW1-SEAT3") as refused:
+        two.resolve(["1-3"])
+    assert "which section" in refused.value.hint
+
+
 def club_floor(places: int, spaces: Callable[[int, int], bool] = lambda row, n: False) -> CompiledLayout:
     """A standing floor 'GA' of two rows of ``places``; ``spaces(row, n)`` marks wheelchair spaces."""
     rows = [

@@ -223,3 +223,13 @@ async def test_a_tier_can_be_named_as_tier_names_shows_it(
         unknown = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": "VIP", "quantity": 1})
     assert [s["tier"] for s in hold["seats"]] == [tier] * quantity
     assert "STD (Standard / 普通座)" in unknown
+
+
+async def test_seats_said_by_row_and_number_are_held(movies: MoviesEnv) -> None:
+    """'E7' and 'E-8', as a user reads them off the seat map, hold row E seats 7 and 8 of the screen (they were
+    'Seat E7 does not exist here')."""
+    rec = large_showtime(movies, [("E", 7), ("E", 8)])
+    async with Client(movies.server) as c:
+        held = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": ["E7", "e-8"]})
+    assert [(s["row"], s["number"]) for s in held["seats"]] == [("E", 7), ("E", 8)], held
+    assert all(SEAT_ID.match(s["seat_id"]) for s in held["seats"])
