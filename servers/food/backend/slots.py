@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from shared.dates import DAY_WORDS, weekday_words
+from shared.dates import DAY_WORDS, EVENING_WORDS, weekday_words
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
@@ -29,7 +29,7 @@ PICKUP_TO_RIDE = timedelta(minutes=1)  # the rider leaves this long after pickup
 FORMAT = (
     "'YYYY-MM-DDTHH:MM' in Helsinki time (e.g. 2026-11-26T18:30), 'HH:MM' for today (late in the evening an "
     "'HH:MM' after midnight, e.g. '00:30', is tonight's), or a day and a time ('tomorrow 18:30', 'Thu 6pm', "
-    "'明天晚上6点半')"
+    "'tonight at 7', '明天晚上6点半')"
 )
 NEXT_DAY_WITHIN = timedelta(hours=12)
 """An 'HH:MM' already passed today is the next day's when that is at most this far ahead ('00:30' said at 23:40);
@@ -87,16 +87,23 @@ def _said(raw: str, now: datetime) -> datetime | None:
     coming night's small hours (``SMALL_HOURS_END``)."""
     text = " ".join(raw.replace(",", " ").split())
     today = now.astimezone(CITY_TZ).date()
-    words = {**weekday_words(today), **DAY_WORDS}
+    words = {**weekday_words(today), **DAY_WORDS, **dict.fromkeys(EVENING_WORDS, 0)}
     day: date | None = None
+    evening = False
     for word in sorted(words, key=len, reverse=True):  # '下周四' before '周四'
         chinese = is_cjk(word[-1])  # 明天晚上6点: no space after a Chinese day word
         if text.lower().startswith(word) and (chinese or len(text) == len(word) or not text[len(word)].isalpha()):
             day, text = today + timedelta(days=words[word]), text[len(word) :].strip()
+            evening = word in EVENING_WORDS
             break
     clock = _clock(text)
     if clock is None:
         return None
+    if evening and day is not None:  # 'tonight at 7', '今晚7点': the evening's 7; 'tonight at 1:30' after midnight
+        if clock < SMALL_HOURS_END:
+            day += timedelta(days=1)
+        elif clock.hour < 12 and not re.search(r"a\.?m\.?$", text, re.IGNORECASE):
+            clock = clock.replace(hour=clock.hour + 12)
     if day is not None:
         return datetime.combine(day, clock, CITY_TZ)
     at = datetime.combine(today, clock, CITY_TZ)

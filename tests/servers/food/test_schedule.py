@@ -10,6 +10,7 @@ from mcp import Client
 from sqlmodel import Session
 
 from servers.food.backend.models import OrderRow
+from servers.food.backend.slots import parse
 from shared.geo import CITY_TZ
 from shared.hours import is_open
 from tests.servers.food.conftest import LUNCH, FoodEnv
@@ -276,6 +277,29 @@ async def test_a_slot_given_with_seconds_is_the_same_slot(food: FoodEnv) -> None
     assert "is not a delivery slot" in odd, odd
 
 
+async def test_tonight_and_a_bare_hour_is_the_evenings_hour(food: FoodEnv) -> None:
+    """'tonight at 7' was refused as 'not a time' ('at 7' alone is 07:00). After an evening word the hour is the
+    evening's (今晚7点半 is 19:30), and one before 06:00 is after midnight; the confirmation repeats the words."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        food.clock.set(LUNCH)  # a Wednesday, 12:30
+        got = {}
+        for said in ("tonight at 7", "今晚7点半", "tänä iltana klo 20", "this evening 7:45pm", "tonight 21:15"):
+            got[said] = at((await ok(c, "food_place_order", {"deliver_at": said}))["quote"]["deliver_at"])
+        quote = await ok(c, "food_place_order", {"deliver_at": "tonight at 7"})
+        token = quote["quote"]["confirmation_token"]
+        placed = await ok(c, "food_place_order", {"confirmation_token": token, "deliver_at": "tonight at 7"})
+    day = datetime(2026, 11, 25, tzinfo=CITY_TZ)
+    assert got == {
+        "tonight at 7": day.replace(hour=19),
+        "今晚7点半": day.replace(hour=19, minute=30),
+        "tänä iltana klo 20": day.replace(hour=20),
+        "this evening 7:45pm": day.replace(hour=19, minute=45),
+        "tonight 21:15": day.replace(hour=21, minute=15),
+    }
+    assert at(placed["order"]["scheduled_for"]) == day.replace(hour=19)
+
+
 async def test_a_slot_said_as_people_say_it_is_read_and_confirmed_by_the_same_words(food: FoodEnv) -> None:
     """'6pm', '18.00' and 'Thu 18:00' were refused as 'not a time'. A day and a time in English, Finnish or Chinese
     name the slot; the confirmation repeats the words and still names it (read from now, not from the slot's day,
@@ -296,3 +320,9 @@ async def test_a_slot_said_as_people_say_it_is_read_and_confirmed_by_the_same_wo
     assert today == datetime(2026, 11, 25, 19, 0, tzinfo=CITY_TZ)
     assert at(placed["order"]["scheduled_for"]) == tomorrow_evening
     assert "is not a time" in bad and "'Thu 6pm'" in bad, bad
+
+
+def test_tonight_before_six_is_after_midnight() -> None:
+    """'tonight at 1:30' is the coming night's 01:30 (a bar's kitchen), not 13:30 nor this morning's."""
+    assert parse("tonight at 1:30", LUNCH) == datetime(2026, 11, 26, 1, 30, tzinfo=CITY_TZ)
+    assert parse("今晚11点", LUNCH) == datetime(2026, 11, 25, 23, 0, tzinfo=CITY_TZ)
