@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, time, timedelta
 
+from shared.text import fold
+
 CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+TWELVE_HOUR = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?$", re.IGNORECASE)
+"""'8pm', '8:30 pm', '11.15am', as people write a time in English: a model passes the user's words on."""
 EVENING = time(17, 0)
 """Where 'tonight' ('this evening', '今晚', 'tänä iltana') starts when no time is given, in every vertical: the evening
 shows and screenings, not the afternoon matinee."""
@@ -80,11 +84,101 @@ def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:
 
 
 def read_time_of_day(text: str) -> time | None:
-    """``None`` for blank text; else HH:MM (or HH.MM) on the 24-hour clock. Raises ``ValueError`` for anything else."""
+    """``None`` for blank text; else HH:MM (or HH.MM) on the 24-hour clock, or a 12-hour time ('8pm', '8:30 pm').
+    Raises ``ValueError`` for anything else."""
     text = text.strip()
     if not text:
         return None
     match = CLOCK_TIME.match(text)
-    if match is None:
+    if match is not None:
+        return time(int(match[1]), int(match[2]))
+    twelve = TWELVE_HOUR.match(text)
+    if twelve is None:
         raise ValueError(text)
-    return time(int(match[1]), int(match[2]))
+    hour = int(twelve[1]) % 12 + (12 if twelve[3].lower() == "p" else 0)
+    return time(hour, int(twelve[2] or 0))
+
+
+Days = Callable[[date], tuple[date, date]]
+"""The first and last day a phrase names, from today's date in Helsinki."""
+
+
+def _in(n: int) -> Days:
+    return lambda today: (today + timedelta(days=n),) * 2
+
+
+def _weekend(ahead: int) -> Days:
+    """Saturday and Sunday of this calendar week (what is left of it on a Sunday), or of the next (下周末)."""
+
+    def days(today: date) -> tuple[date, date]:
+        saturday = today - timedelta(days=today.weekday() - 5 - 7 * ahead)
+        return max(today, saturday), saturday + timedelta(days=1)
+
+    return days
+
+
+def _week(ahead: int) -> Days:
+    """This week (today to Sunday) or the next (Monday to Sunday), counted from Monday as in Finland and China."""
+
+    def days(today: date) -> tuple[date, date]:
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7 * ahead)
+        return max(today, monday), monday + timedelta(days=6)
+
+    return days
+
+
+def _weekday(word: str) -> Days:
+    return lambda today: (today + timedelta(days=weekday_words(today)[word]),) * 2
+
+
+def _yearly(month: int, day: int, length: int = 1) -> Days:
+    """A date of every year ('Christmas' is the 24th to the 26th): this year's, or what is left of it, or next
+    year's once it is over."""
+
+    def days(today: date) -> tuple[date, date]:
+        first = date(today.year, month, day)
+        if first + timedelta(days=length - 1) < today:
+            first = date(today.year + 1, month, day)
+        return max(first, today), first + timedelta(days=length - 1)
+
+    return days
+
+
+PHRASE_WEEKDAYS = [w for w in weekday_words(date(2026, 1, 5)) if not (w.isascii() and len(w.split()[-1]) <= 3)]
+"""The weekday words a phrase is read for (the days are worked out for the day asked): not 'sun', 'sat' or 'wed',
+which in a search query are more often words of a title ('Midnight Sun') than days."""
+PHRASE_EVENINGS = [(" night", " evening"), ("晚上", "晚")]
+
+DAY_PHRASES: dict[str, tuple[Days, bool]] = {
+    **dict.fromkeys(["today", "tanaan", "今天", "今日"], (_in(0), False)),
+    **dict.fromkeys(map(fold, EVENING_WORDS), (_in(0), True)),
+    **dict.fromkeys(["tomorrow", "huomenna", "明天"], (_in(1), False)),
+    **dict.fromkeys(["tomorrow night", "tomorrow evening", "huomenna illalla", "明晚", "明天晚上"], (_in(1), True)),
+    **dict.fromkeys(["day after tomorrow", "ylihuomenna", "后天"], (_in(2), False)),
+    **dict.fromkeys(
+        ["this weekend", "weekend", "tana viikonloppuna", "viikonloppuna", "周末", "这周末", "本周末", "这个周末"],
+        (_weekend(0), False),
+    ),
+    **dict.fromkeys(["next weekend", "ensi viikonloppuna", "下周末", "下个周末"], (_weekend(1), False)),
+    **dict.fromkeys(["this week", "talla viikolla", *CHINESE_WEEKS["this"]], (_week(0), False)),
+    **dict.fromkeys(["next week", "ensi viikolla", *CHINESE_WEEKS["next"]], (_week(1), False)),
+    **{fold(word): (_weekday(word), False) for word in PHRASE_WEEKDAYS},
+    **{
+        fold(word) + evening: (_weekday(word), True)
+        for word in PHRASE_WEEKDAYS
+        for evening in PHRASE_EVENINGS[0 if word.isascii() else 1]
+    },
+    **dict.fromkeys(["christmas", "xmas", "joulu", "jouluna", "圣诞", "圣诞节"], (_yearly(12, 24, 3), False)),
+    **dict.fromkeys(["christmas eve", "jouluaatto", "jouluaattona", "平安夜"], (_yearly(12, 24), False)),
+    **dict.fromkeys(
+        ["new year's eve", "new year’s eve", "new years eve", "nye", "uudenvuodenaatto", "uudenvuodenaattona", "跨年"],
+        (_yearly(12, 31), False),
+    ),
+    **dict.fromkeys(
+        ["new year's day", "new year’s day", "new years day", "uudenvuodenpaiva", "元旦"], (_yearly(1, 1), False)
+    ),
+}
+"""Each phrase (folded: 'tänään' is 'tanaan') → the days it names from today and whether it means the evening.
+Weekdays are as ``weekday_words`` reads them ('Friday' the coming one, 下周五 next week's); 'next Friday', which
+people use for either of two days, is not read as a day. Tickets reads them in a search query, movies as the date
+of a showtime search: one table, so 'this weekend' or 'tomorrow night' means the same days in both."""

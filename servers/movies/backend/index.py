@@ -88,6 +88,7 @@ class ShowtimeColumns:
         after: datetime,
         *,
         day: date | None = None,
+        days: int = 1,
         film: str = "",
         cinema: str = "",
         format: str = "any",
@@ -95,12 +96,13 @@ class ShowtimeColumns:
         earliest: time | None = None,
         latest: time | None = None,
     ) -> Ints:
-        """Positions (start order) of the showtimes after ``after`` that pass every filter given."""
+        """Positions (start order) of the showtimes after ``after`` that pass every filter given; ``day`` and the
+        ``days`` from it (a weekend is two)."""
         lo_t = after.timestamp()
         hi = len(self.recs)
         if day is not None:
             lo_t = max(lo_t, midnight(day) - 0.5)
-            hi = int(np.searchsorted(self.start, midnight(day + timedelta(days=1)), side="left"))
+            hi = int(np.searchsorted(self.start, midnight(day + timedelta(days=days)), side="left"))
         lo = int(np.searchsorted(self.start, lo_t, side="right"))
         hi = max(lo, hi)
         keep = np.ones(hi - lo, dtype=bool)

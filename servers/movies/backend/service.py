@@ -25,6 +25,7 @@ from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.dates import (
+    DAY_PHRASES,
     DAY_WORDS,
     EVENING,
     EVENING_WORDS,
@@ -549,6 +550,21 @@ class MoviesService:
         return CinemaPage(cinemas=page, origin=label, page=info)
 
     # ----- showtimes -------------------------------------------------------------------
+    def _days(self, value: str, now: datetime) -> tuple[date | None, date | None, bool]:
+        """The first and last day ``value`` names and whether it means the evening: a day ('Friday', '2026-11-27'),
+        a day's evening ('tomorrow night', '周六晚上'), or days ('this weekend', '周末', 'next week'), read as
+        tickets reads them (``shared.dates.DAY_PHRASES``). 'tomorrow night', 'this weekend' and '周六晚上' were
+        refused as 'not a date'."""
+        phrase = DAY_PHRASES.get(fold(" ".join(value.lower().split())))
+        if phrase is None:
+            day = self._day(value, now)
+            return day, day, _is_evening(value)
+        days, evening = phrase
+        first, last = days(local(now).date())
+        self._day(first.isoformat(), now)  # the same checks: published yet?
+        published = self.catalog.day(self.catalog.days - 1)
+        return first, min(last, published), evening
+
     def _day(self, value: str, now: datetime) -> date | None:
         today = local(now).date()
         try:
@@ -625,9 +641,9 @@ class MoviesService:
         now = self.now()
         film = self.film(movie_id) if movie_id else None
         cinema = self.cinema(cinema_id) if cinema_id else None
-        day = self._day(date, now)
+        day, last_day, evening = self._days(date, now)
         earliest, latest = read_time(time_from, "time_from"), read_time(time_to, "time_to")
-        if earliest is None and _is_evening(date):  # 'tonight': today's evening, unless a time says otherwise
+        if earliest is None and evening:  # 'tonight': today's evening, unless a time says otherwise
             earliest = EVENING
         if earliest and latest and latest < earliest:
             raise InvalidInputError(
@@ -645,6 +661,7 @@ class MoviesService:
         found = cols.select(
             now,
             day=day,
+            days=(last_day - day).days + 1 if day is not None and last_day is not None else 1,
             film=film.id if film else "",
             cinema=cinema.id if cinema else "",
             format=format,
@@ -664,7 +681,8 @@ class MoviesService:
             order = np.lexsort(parts[::-1])
             found, parts = found[order], [p[order] for p in parts]
         # the day as read ('Friday' and its date are one search), not as written
-        asked = asked_digest({"movie_id": movie_id, "cinema_id": cinema_id, "date": day, "address": address,
+        asked = asked_digest({"movie_id": movie_id, "cinema_id": cinema_id, "date": day, "until": last_day,
+                              "address": address,
                               "lat": lat, "lng": lng, "format": format, "language": language,
                               "time_from": earliest, "time_to": time_to, "sort": sort})  # fmt: skip
         begin = self._page_start(cols, parts, cursor, asked)

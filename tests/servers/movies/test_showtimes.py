@@ -3,11 +3,13 @@ order when asked, and without a made-up distance when no place was given."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
 from mcp import Client
 
+from shared.clock import local
 from shared.geo import CITY_TZ
 from tests.servers.movies.conftest import MoviesEnv
 from tests.servers.movies.helpers import err, ok
@@ -76,11 +78,14 @@ async def test_sort_by_start_time_overrides_nearest_first(movies_readonly: Movie
 
 async def test_a_time_that_is_not_a_time_of_day_is_refused_with_the_format(movies_readonly: MoviesEnv) -> None:
     async with Client(movies_readonly.server) as c:
-        words = await err(c, "movies_find_showtimes", {"time_from": "7pm"})
+        words = await err(c, "movies_find_showtimes", {"time_from": "around seven"})
         hour = await err(c, "movies_find_showtimes", {"time_to": "25:00"})
         backwards = await err(c, "movies_find_showtimes", {"time_from": "21:00", "time_to": "19:00"})
         sort = await err(c, "movies_find_showtimes", {"sort": "price"})
-    assert "time_from '7pm' is not a time of day" in words and "HH:MM" in words and "18:30" in words
+        twelve = await ok(c, "movies_find_showtimes", {"time_from": "7pm", "limit": 10})  # as English writes it
+        clock = await ok(c, "movies_find_showtimes", {"time_from": "19:00", "limit": 10})
+    assert "time_from 'around seven' is not a time of day" in words and "HH:MM" in words and "18:30" in words
+    assert twelve["showtimes"] and twelve["showtimes"] == clock["showtimes"]
     assert "time_to" in hour and "HH:MM" in hour
     assert "before time_from" in backwards
     assert "sort" in sort
@@ -176,3 +181,33 @@ async def test_a_film_that_comes_back_after_its_last_day_says_when(movies_readon
             assert detail["returns_on"] == (later[0] if later else ""), (film["title"], detail["last_day"], later)
             back += bool(later)
     assert back, "no film in the fixtures has a later run: the test shows nothing"
+
+
+async def every_showtime(c: Client, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every page of a showtime search."""
+    shows, cursor = [], ""
+    while True:
+        page = await ok(c, "movies_find_showtimes", {**args, "limit": 10, "cursor": cursor})
+        shows += page["showtimes"]
+        cursor = page["page"]["next_cursor"]
+        if not cursor:
+            return shows
+
+
+async def test_an_evening_or_a_weekend_is_read_as_tickets_reads_it(movies_readonly: MoviesEnv) -> None:
+    """'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date' (tickets' search read them). The
+    date takes the same phrases now: a day's evening from 17:00, a weekend's two days."""
+    today = local(movies_readonly.service.now()).date()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+    async with Client(movies_readonly.server) as c:
+        got = {
+            said: await every_showtime(c, {"date": said, "sort": "start_time"})
+            for said in ("tomorrow night", "this weekend", "周六晚上", "Saturday", "Sunday")
+        }
+    days = {said: {local(datetime.fromisoformat(s["starts_at"])).date() for s in shows} for said, shows in got.items()}
+    assert days["tomorrow night"] == {today + timedelta(days=1)}
+    assert all(local(datetime.fromisoformat(s["starts_at"])).hour >= 17 for s in got["tomorrow night"])
+    assert days["this weekend"] == {saturday, saturday + timedelta(days=1)}
+    assert len(got["this weekend"]) == len(got["Saturday"]) + len(got["Sunday"])
+    evening = [s for s in got["Saturday"] if local(datetime.fromisoformat(s["starts_at"])).hour >= 17]
+    assert got["周六晚上"] == evening
