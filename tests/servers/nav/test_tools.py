@@ -186,6 +186,17 @@ async def test_weather_reads_the_day_words_every_server_reads(nav: NavEnv) -> No
                     "Saturday": "2026-11-28", "周六": "2026-11-28", "wednesday": "2026-11-25"}  # fmt: skip
 
 
+async def test_weather_for_a_weekend_covers_its_days(nav: NavEnv) -> None:
+    """'this weekend', '周末' and 'tomorrow night' were refused as 'not a date' here, while tickets read them: the
+    weather reads the same phrases (``shared.dates.DAY_PHRASES``), a weekend as its two days."""
+    async with Client(nav.server) as c:
+        said = {w: [d["date"] for d in (await ok(c, "nav_weather", {"date": w}))["days"]]
+                for w in ("this weekend", "周末", "viikonloppuna", "tomorrow night")}  # fmt: skip
+    weekend = ["2026-11-28", "2026-11-29"]
+    assert said == {"this weekend": weekend, "周末": weekend, "viikonloppuna": weekend,
+                    "tomorrow night": ["2026-11-26"]}  # fmt: skip
+
+
 async def test_weather_for_too_many_days_says_how_many_the_date_has_not_to_change_it(nav: NavEnv) -> None:
     """Forecasts reach 2026-12-08: 2026-12-08 is a fine date, and it is ``days`` that asks past the last forecast."""
     async with Client(nav.server) as c:
