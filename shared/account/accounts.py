@@ -7,12 +7,14 @@ here only. Every lookup takes the acting user's id: another user's address is "n
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import bindparam
 from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
@@ -75,6 +77,12 @@ def _no_user(user_id: str) -> NotFoundError:
         f"No user {shown(user_id)} in this sandbox.",
         "List the sandbox's users with `lifestyle-mcp users`; stdio servers act for LIFESTYLE_USER.",
     )
+
+
+def _number_of(house: str) -> int:
+    """The number a house number starts with ('13a' → 13), for ordering and nearness; a large one without any."""
+    digits = "".join(itertools.takewhile(str.isdigit, house.strip()))
+    return int(digits) if digits else 10**6
 
 
 def _street_key(street: str, number: str) -> tuple[str, str]:
@@ -248,13 +256,25 @@ class Accounts:
         return None
 
     @cached_property
+    def _map(self) -> tuple[dict[tuple[str, str], GeoPoint], dict[str, str]]:
+        """The map's addresses: (street, housenumber) → coordinates, and each street as looked up → as spelt."""
+        path = self.fixtures_dir / "osm" / "addresses.json"
+        rows = json.loads(path.read_text(encoding="utf-8"))["addresses"] if path.exists() else []
+        where = {_street_key(a["street"], a["housenumber"]): GeoPoint(lat=a["lat"], lng=a["lng"]) for a in rows}
+        names: dict[str, str] = {}
+        for a in rows:
+            names.setdefault(_street_key(a["street"], "")[0], a["street"])
+        return where, names
+
+    @property
     def streets(self) -> dict[tuple[str, str], GeoPoint]:
         """(street, housenumber) → coordinates, for saving an address without coordinates."""
-        path = self.fixtures_dir / "osm" / "addresses.json"
-        if not path.exists():
-            return {}
-        rows = json.loads(path.read_text(encoding="utf-8"))["addresses"]
-        return {_street_key(a["street"], a["housenumber"]): GeoPoint(lat=a["lat"], lng=a["lng"]) for a in rows}
+        return self._map[0]
+
+    @property
+    def street_names(self) -> dict[str, str]:
+        """Each street of the map as looked up (lower-cased) → as the map spells it, to save and to suggest."""
+        return self._map[1]
 
     def _entrance(self, street: str, number: str) -> GeoPoint | None:
         """Where 'street number' is: the number as written in any case or spacing ('5 a' is 5a), else, for a
@@ -265,6 +285,40 @@ class Accounts:
             found = self.streets.get(_street_key(street, house))
         return found
 
+    @cached_property
+    def numbers(self) -> dict[str, list[str]]:
+        """Each street of the map (lower-cased) → its house numbers in order, to say what there is instead."""
+        out: dict[str, list[str]] = {}
+        for street, number in self.streets:
+            out.setdefault(street, []).append(number)
+        for numbers in out.values():
+            numbers.sort(key=lambda n: (_number_of(n), n))
+        return out
+
+    def _not_on_map(self, street: str, number: str) -> tuple[str, str]:
+        """The refusal for an address the map lacks, saying what it has: the street's numbers and the nearest ones,
+        or streets spelt alike. 'Fredrikinkatu 34' said only 'Could not find', though the map has 32 and 39."""
+        asked = f"{street} {number}"
+        instead = "or pass lat and lng of the entrance (the map holds central Helsinki's addresses only)"
+        numbers = self.numbers.get(" ".join(street.lower().split()))
+        if numbers:
+            want = _number_of(house_key(number))
+            near = sorted(numbers, key=lambda n: (abs(_number_of(n) - want), _number_of(n)))[:2]
+            return (
+                f"{shown(asked)} is not on the map: {street.strip()} has numbers {', '.join(numbers[:12])}"
+                f"{' …' if len(numbers) > 12 else ''} here, but not {number.strip()}.",
+                f"Ask the user whether they meant {' or '.join(near)} (save that number), {instead}.",
+            )
+        alike = process.extract(" ".join(street.lower().split()), list(self.numbers), scorer=fuzz.ratio,
+                                score_cutoff=75, limit=3)  # fmt: skip
+        spelt = [self.street_names.get(name, name) for name, _, _ in alike]
+        if spelt:
+            return (
+                f"No street called {shown(street.strip())} is on the map; streets spelt alike: {', '.join(spelt)}.",
+                f"Check the spelling with the user, {instead}.",
+            )
+        return f"{shown(asked)} is not on the map.", f"Check the spelling, {instead}."
+
     def save_address(self, user_id: str, data: AddressInput) -> Address:
         """Save a new address, or update the one with the same label (one label, one address)."""
         label, street, number = data.label.strip(), data.street.strip(), data.housenumber.strip()
@@ -274,10 +328,8 @@ class Accounts:
         if location is None:
             location = self._entrance(street, number)
             if location is None:
-                raise NotFoundError(
-                    f"Could not find '{street} {number}' in Helsinki.",
-                    "Check the spelling, or pass lat and lng of the entrance.",
-                )
+                raise NotFoundError(*self._not_on_map(street, number), field="housenumber")
+            street = self.street_names.get(_street_key(street, "")[0], street)  # 'fredrikinkatu' as the map has it
         require_in_city(
             location, scale=self.scale, instead="lat and lng 0 to look up the street and housenumber in Helsinki"
         )

@@ -7,7 +7,7 @@ from mcp import Client
 
 from shared.account.wallet import statement
 from tests.sandboxes import Lifestyle
-from tests.servers.food.helpers import ok
+from tests.servers.food.helpers import err, ok
 from tests.servers.journeys import (
     buy_event_tickets,
     buy_movie_tickets,
@@ -98,3 +98,18 @@ async def test_an_address_is_found_as_people_write_its_number(lifestyle: Lifesty
     where = {number: (a["location"]["lat"], a["location"]["lng"]) for number, a in saved.items()}
     assert where["5 a"] == where["5"] and where["20b"] == where["20 B"] and where["13 a"] == where["13A"]
     assert saved["5 a"]["housenumber"] == "5 a"  # kept as the user wrote it
+
+
+async def test_an_address_the_map_lacks_is_refused_with_what_it_has(lifestyle: Lifestyle) -> None:
+    """'Fredrikinkatu 34' said only 'Could not find', though the map has 32 and 39 on that street, and a misspelt
+    'Manerheimintie' the same: the refusal lists the street's numbers and the nearest, or the streets spelt alike, and
+    a street typed in lower case is saved as the map spells it."""
+    async with Client(lifestyle.server("food")) as food:
+        gap = await err(food, "food_save_address", {"label": "Work", "street": "Fredrikinkatu", "housenumber": "34"})
+        typo = await err(food, "food_save_address", {"label": "Aunt", "street": "Manerheimintie", "housenumber": "5"})
+        saved = await ok(food, "food_save_address", {"label": "Work", "street": "fredrikinkatu", "housenumber": "32"})
+        book = await ok(food, "food_list_addresses", {})
+    assert "Fredrikinkatu has numbers 26, 28, 30, 32, 39" in gap and "meant 32 or 30" in gap, gap
+    assert "streets spelt alike: Mannerheimintie" in typo, typo
+    assert saved["street"] == "Fredrikinkatu"
+    assert [a["label"] for a in book["addresses"]].count("Work") == 1  # the refusals saved nothing

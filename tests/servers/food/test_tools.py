@@ -252,7 +252,7 @@ BAD_CALLS = [
     ("food_update_cart", {"items": [{"item_id": "itm_x", "quantity": 1}]}, "restaurant_id is required"),
     ("food_update_cart", {"coupon_code": "NOSUCHCODE"}, "No coupon"),
     ("food_update_cart", {"address_id": "adr_missing"}, "No saved address"),
-    ("food_save_address", {"label": "Moon", "street": "Nowhere", "housenumber": "1"}, "Could not find"),
+    ("food_save_address", {"label": "Moon", "street": "Nowhere", "housenumber": "1"}, "is not on the map"),
     (
         "food_save_address",
         {"label": "Far", "street": "X", "housenumber": "1", "lat": 31.2, "lng": 121.5},
