@@ -19,16 +19,21 @@ async def ok(client: Client, tool: str, args: dict[str, Any] | None = None) -> d
     return result.structured_content
 
 
-async def everything(c: Client, args: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every page of a food_search_restaurants search."""
+async def every_page(c: Client, tool: str, items: str, args: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """The ``items`` of every page of a paginated ``tool`` search, ``limit`` at a time."""
     found: list[dict[str, Any]] = []
     cursor = ""
     while True:
-        page = await ok(c, "food_search_restaurants", {**args, "limit": 20, "cursor": cursor})
-        found += page["restaurants"]
+        page = await ok(c, tool, {**args, "limit": limit, "cursor": cursor})
+        found += page[items]
         cursor = page["page"]["next_cursor"]
         if not cursor:
             return found
+
+
+async def everything(c: Client, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every page of a food_search_restaurants search."""
+    return await every_page(c, "food_search_restaurants", "restaurants", args, 20)
 
 
 async def err(client: Client, tool: str, args: dict[str, Any]) -> str:

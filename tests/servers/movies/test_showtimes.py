@@ -4,13 +4,13 @@ order when asked, and without a made-up distance when no place was given."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
 
 import pytest
 from mcp import Client
 
 from shared.clock import local
 from shared.geo import CITY_TZ
+from tests.servers.food.helpers import every_page
 from tests.servers.movies.conftest import MoviesEnv
 from tests.servers.movies.helpers import err, ok
 
@@ -183,17 +183,6 @@ async def test_a_film_that_comes_back_after_its_last_day_says_when(movies_readon
     assert back, "no film in the fixtures has a later run: the test shows nothing"
 
 
-async def every_showtime(c: Client, args: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every page of a showtime search."""
-    shows, cursor = [], ""
-    while True:
-        page = await ok(c, "movies_find_showtimes", {**args, "limit": 10, "cursor": cursor})
-        shows += page["showtimes"]
-        cursor = page["page"]["next_cursor"]
-        if not cursor:
-            return shows
-
-
 async def test_an_evening_or_a_weekend_is_read_as_tickets_reads_it(movies_readonly: MoviesEnv) -> None:
     """'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date' (tickets' search read them). The
     date takes the same phrases now: a day's evening from 17:00, a weekend's two days."""
@@ -201,7 +190,7 @@ async def test_an_evening_or_a_weekend_is_read_as_tickets_reads_it(movies_readon
     saturday = today + timedelta(days=(5 - today.weekday()) % 7)
     async with Client(movies_readonly.server) as c:
         got = {
-            said: await every_showtime(c, {"date": said, "sort": "start_time"})
+            said: await every_page(c, "movies_find_showtimes", "showtimes", {"date": said, "sort": "start_time"}, 10)
             for said in ("tomorrow night", "this weekend", "周六晚上", "Saturday", "Sunday")
         }
     days = {said: {local(datetime.fromisoformat(s["starts_at"])).date() for s in shows} for said, shows in got.items()}
