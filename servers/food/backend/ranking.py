@@ -19,6 +19,7 @@ from shared.geo import CITY_TZ
 from shared.schemas.food import SortKey
 
 from .columns import Columns
+from .slots import SMALL_HOURS_END
 
 Ints = npt.NDArray[np.int64]
 Column = npt.NDArray[Any]
@@ -55,7 +56,6 @@ LATE = re.compile(
 left out and a burger bar closing at 21:00 came first (``late_night``)."""
 LATE_AT = time(23, 0)
 """When 'late' is: a restaurant taking orders at this time tonight (or now, once it is that late)."""
-SMALL_HOURS = time(5, 0)
 
 
 def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:
@@ -65,7 +65,7 @@ def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:
     if rest == query:
         return query, None
     local = now.astimezone(CITY_TZ)
-    at = local if local.time() >= LATE_AT or local.time() < SMALL_HOURS else datetime.combine(local.date(), LATE_AT,
+    at = local if local.time() >= LATE_AT or local.time() < SMALL_HOURS_END else datetime.combine(local.date(), LATE_AT,
                                                                                               CITY_TZ)  # fmt: skip
     return " ".join(rest.split()), at
 
