@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -29,6 +30,13 @@ def plain(text: str) -> str:
 def house_key(number: str) -> str:
     """A house number as compared: case and spaces do not count ('39 B', '39b' and '39B' are one number)."""
     return number.lower().replace(" ", "")
+
+
+def house_number(value: str) -> int:
+    """The number a house number starts with ('22-24' → 22, '13A' → 13), to order and compare houses by; a large one
+    when it has none."""
+    digits = re.match(r"\s*(\d+)", value)
+    return int(digits[1]) if digits else 10**6
 
 
 def staircase_house(number: str) -> str:

@@ -7,7 +7,6 @@ here only. Every lookup takes the acting user's id: another user's address is "n
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -26,7 +25,7 @@ from shared.geo import require_in_city
 from shared.kit.db import session_scope
 from shared.schemas.account import Address, AddressInput, AddressList, User
 from shared.schemas.common import GeoPoint, Money, check_id, new_id
-from shared.text import fold, house_key, staircase_house
+from shared.text import fold, house_key, house_number, staircase_house
 
 from .clock import SandboxClock
 from .models import AddressRow, LedgerRow, StateRow, UserRow, WalletRow
@@ -77,12 +76,6 @@ def _no_user(user_id: str) -> NotFoundError:
         f"No user {shown(user_id)} in this sandbox.",
         "List the sandbox's users with `lifestyle-mcp users`; stdio servers act for LIFESTYLE_USER.",
     )
-
-
-def _number_of(house: str) -> int:
-    """The number a house number starts with ('13a' → 13), for ordering and nearness; a large one without any."""
-    digits = "".join(itertools.takewhile(str.isdigit, house.strip()))
-    return int(digits) if digits else 10**6
 
 
 def _street_key(street: str, number: str) -> tuple[str, str]:
@@ -292,7 +285,7 @@ class Accounts:
         for street, number in self.streets:
             out.setdefault(street, []).append(number)
         for numbers in out.values():
-            numbers.sort(key=lambda n: (_number_of(n), n))
+            numbers.sort(key=lambda n: (house_number(n), n))
         return out
 
     def _not_on_map(self, street: str, number: str) -> tuple[str, str]:
@@ -302,8 +295,8 @@ class Accounts:
         instead = "or pass lat and lng of the entrance (the map holds central Helsinki's addresses only)"
         numbers = self.numbers.get(" ".join(street.lower().split()))
         if numbers:
-            want = _number_of(house_key(number))
-            near = sorted(numbers, key=lambda n: (abs(_number_of(n) - want), _number_of(n)))[:2]
+            want = house_number(house_key(number))
+            near = sorted(numbers, key=lambda n: (abs(house_number(n) - want), house_number(n)))[:2]
             return (
                 f"{shown(asked)} is not on the map: {street.strip()} has numbers {', '.join(numbers[:12])}"
                 f"{' …' if len(numbers) > 12 else ''} here, but not {number.strip()}.",

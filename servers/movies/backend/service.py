@@ -58,7 +58,7 @@ from shared.schemas.movies import (
     genre_label,
 )
 from shared.seating import InventorySpec, SeatingEngine
-from shared.text import fold, has_cjk
+from shared.text import fold, has_cjk, house_number
 
 from . import pricing
 from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
@@ -477,7 +477,7 @@ class MoviesService:
                 return GeoPoint(lat=best["lat"], lng=best["lng"]), f"{best['street']}, {best['city']}"
             # a number we have no address for: the nearest number on the street, said as such, never another
             # street's or a number that merely starts the same ('Kaivokatu 45' is not 'Kaivokatu 4')
-            best = min(street, key=lambda a: abs(_house_number(a["housenumber"]) - int(number[1])))
+            best = min(street, key=lambda a: abs(house_number(a["housenumber"]) - int(number[1])))
             said = f"{_one_line(best)} (the nearest known number to {number[1]})"
             return GeoPoint(lat=best["lat"], lng=best["lng"]), said
         named = [(len(n), c) for c in self.catalog.cinemas.values() for n in c.names if n in wanted]
@@ -793,12 +793,6 @@ def _words_in(needle: str, text: str) -> bool:
             return True
         start = text.find(needle, start + 1)
     return False
-
-
-def _house_number(value: str) -> int:
-    """The number a house number starts with ('22-24' → 22, '13A' → 13); a large one when it has none."""
-    digits = re.match(r"\d+", value)
-    return int(digits[0]) if digits else 10**6
 
 
 def _one_line(a: dict[str, Any]) -> str:
