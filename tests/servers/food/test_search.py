@@ -267,7 +267,9 @@ async def test_ice_cream_is_not_iced_coffee(food: FoodEnv) -> None:
     assert all("gelato" in r["name"].lower() or r.get("matched_dishes") for r in page["restaurants"])
 
 
-@pytest.mark.parametrize("query", ["something to eat", "food near me", "takeaway", "外卖", "餐厅", "ravintola"])
+@pytest.mark.parametrize(
+    "query", ["something to eat", "food near me", "takeaway", "外卖", "餐厅", "ravintola", "吃点东西", "随便吃点"]
+)
 async def test_a_query_that_asks_for_nothing_in_particular_lists_everything_nearby(food: FoodEnv, query: str) -> None:
     """'something to eat', '外卖' (takeaway) or 'restaurant' found nothing ('No restaurant, dish or option matches')
     or only the names holding the word ('Fazer Food & Co'): they ask for any restaurant, as an empty query does."""
@@ -416,7 +418,9 @@ async def test_words_that_match_apart_but_never_together_say_what_each_finds_alo
     assert "'free' alone" not in both["note"]
 
 
-@pytest.mark.parametrize(("asked", "dish"), [("想吃辣的", "辣"), ("我想喝奶茶", "奶茶"), ("来点饺子吧", "饺子")])
+@pytest.mark.parametrize(
+    ("asked", "dish"), [("想吃辣的", "辣"), ("我想喝奶茶", "奶茶"), ("来点饺子吧", "饺子"), ("好吃的披萨", "披萨")]
+)
 async def test_chinese_said_as_a_wish_finds_what_the_dish_word_finds(food: FoodEnv, asked: str, dish: str) -> None:
     """'想吃辣的' (I fancy something spicy) found nothing: with no dish name starting at 吃 or 的, the run '吃辣的' was
     one unknown word. Characters that only ask (想, 吃, 喝, 来点, 的, 吧) end such a run instead of joining it."""
