@@ -43,3 +43,20 @@ def staircase_house(number: str) -> str:
     """The house of a staircase number ('39b' → '39', as ``house_key`` writes it), or '' when ``number`` is none:
     'Fabianinkatu 39 B' is staircase B of house 39, which is where to go when the map has no 39 B of its own."""
     return number[:-1] if number[-1:].isalpha() and number[:-1].isdigit() else ""
+
+
+CHEAP = re.compile(
+    r"(?<!\w)(?:cheap|cheapest|cheaply|budget|inexpensive|affordable|low[- ]cost|halpa|halpaa|halpoja|halvin|halvalla"
+    r"|edullinen|edullista|edullisesti)(?!\w)|便宜的?|实惠的?|平价的?|划算的?",
+    re.IGNORECASE,
+)
+"""Words that ask for a low price ('cheap sushi', '便宜的寿司', 'halpa konsertti'): no menu or title has them, so
+they were left out and the dearest restaurant or concert could come first (``cheap_first``). Food and tickets read
+them alike."""
+
+
+def cheap_first(query: str) -> tuple[str, bool]:
+    """The query without its price words, and whether it had any: then the cheapest comes first among equally good
+    matches (food: the lowest price level; tickets: the lowest face value)."""
+    rest = CHEAP.sub(" ", query)
+    return " ".join(rest.split()), rest != query

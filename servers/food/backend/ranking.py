@@ -31,22 +31,6 @@ def minute_of_week(at: datetime) -> int:
     return local.weekday() * 1440 + local.hour * 60 + local.minute
 
 
-CHEAP = re.compile(
-    r"(?<!\w)(?:cheap|cheapest|cheaply|budget|inexpensive|affordable|low[- ]cost|halpa|halpaa|halpoja|halvin|halvalla"
-    r"|edullinen|edullista|edullisesti)(?!\w)|便宜的?|实惠的?|平价的?|划算的?",
-    re.IGNORECASE,
-)
-"""Words that ask for a low price ('cheap sushi', '便宜的寿司', 'halpa pizza'): no menu has them, so they were left
-out of the query and the dearest restaurant could come first (``cheap_first``)."""
-
-
-def cheap_first(query: str) -> tuple[str, bool]:
-    """The query without its price words, and whether it had any: then relevance ranks the lowest price level first
-    among equally good matches."""
-    rest = CHEAP.sub(" ", query)
-    return " ".join(rest.split()), rest != query
-
-
 LATE = re.compile(
     r"(?<!\w)(?:late[- ]?night|late at night|open late|after midnight|night owl|myöhään|yöllä|yöruoka)(?!\w)"
     r"|夜宵|宵夜|深夜|半夜",

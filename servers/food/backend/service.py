@@ -48,13 +48,14 @@ from shared.schemas.food import (
     RestaurantSummary,
     SortKey,
 )
+from shared.text import cheap_first
 
 from . import pricing, reorder, slots
 from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
 from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
-from .ranking import cheap_first, cursor_key, id_rank, late_night, minute_of_week, sort_columns
+from .ranking import cursor_key, id_rank, late_night, minute_of_week, sort_columns
 from .search import Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50

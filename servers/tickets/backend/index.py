@@ -40,6 +40,8 @@ from shared.text import fold
 from .catalog import Catalog, EventRec, SessionRec
 
 CATEGORIES = list(CATEGORY_ZH)
+PRICE_SPAN = 10**8
+"""More cents than any ticket costs: a score times this, less a price, ranks by score and then by price."""
 FUZZY_MIN_LEN = 5
 FUZZY_CUTOFF = 80
 
@@ -116,7 +118,7 @@ class Ranked:
 
     events: Ints  # event positions, best first
     sold_out: Ints  # 1 where every matching session was sold before its sale opened (those rank last), else 0
-    score: Ints
+    score: Ints  # with ``cheap``, the score times ``PRICE_SPAN`` less the lowest price
     distance: Ints  # rounded metres (0 without a point)
     first_start: Ints  # epoch seconds of the earliest matching session
     sessions: Ints  # matching session positions, in start order
@@ -313,9 +315,11 @@ class EventIndex:
         query: str = "",
         venues: Collection[str] | None = None,
         near: tuple[float, float] | None = None,
+        cheap: bool = False,
     ) -> Ranked:
-        """Events with at least one matching session, ordered by query score (best first), distance from
-        ``near`` (nearest first), their earliest matching session, then id."""
+        """Events with at least one matching session, ordered by query score (best first), with ``cheap`` then by
+        the lowest face value of their matching sessions, by distance from ``near`` (nearest first), their earliest
+        matching session, then id. The price is folded into the score (``PRICE_SPAN``), so a cursor keeps its form."""
         wanted = np.ones(len(self.event_ids), dtype=bool)
         if category != "any":
             wanted &= self.category == CATEGORIES.index(category)
@@ -332,11 +336,16 @@ class EventIndex:
         events = np.flatnonzero(first != NO_SESSION)
         first_start = self.start[first[events]]
         got_score = score[events] if score is not None else np.zeros(len(events), dtype=np.int64)
+        if cheap:  # 'cheap concerts', '便宜的音乐会': the lowest face value first among equally good matches
+            lowest = np.full(len(self.event_ids), PRICE_SPAN - 1, dtype=np.int64)
+            np.minimum.at(lowest, self.s_event[sessions], self.price_lo[sessions])
+            got_score = got_score * PRICE_SPAN - lowest[events]
         distance = self.distances(*near)[events] if near else np.zeros(len(events), dtype=np.int64)
         gone = self.sold_out_events(sessions)  # a subset of ``events``, which is ascending
         sold_out = np.zeros(len(events), dtype=np.int64)
         sold_out[np.searchsorted(events, gone)] = 1
-        keys = [events, first_start] + ([distance] if near else []) + ([-got_score] if score is not None else [])
+        ranks_by_score = score is not None or cheap
+        keys = [events, first_start] + ([distance] if near else []) + ([-got_score] if ranks_by_score else [])
         keys += [sold_out] if len(gone) else []
         order = np.lexsort(keys)  # the keys left out are 0 for every event: the same order, fewer passes
         return Ranked(events[order], sold_out[order], got_score[order], distance[order], first_start[order], sessions)

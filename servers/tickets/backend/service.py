@@ -41,7 +41,7 @@ from shared.schemas.tickets import (
     TierPrice,
     Venue,
 )
-from shared.text import fold
+from shared.text import cheap_first, fold
 
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
@@ -352,9 +352,15 @@ class TicketsService:
         if without(query, said):
             said = [p for p in said if not index.holds(query, p.phrase)]
         words = without(query, said) if said else query
+        words, cheap = cheap_first(words)
         window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
         ranked = index.search(
-            window, category=category, query=words, venues=venues, near=(near.lat, near.lng) if near else None
+            window,
+            category=category,
+            query=words,
+            venues=venues,
+            near=(near.lat, near.lng) if near else None,
+            cheap=cheap,
         )
         asked = asked_digest({"query": query, "category": category, "area": area, "lat": lat, "lng": lng,
                               "date_from": date_from, "date_to": date_to, "time_from": time_from, "time_to": time_to,

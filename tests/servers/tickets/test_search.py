@@ -10,6 +10,7 @@ from mcp import Client
 
 from shared.clock import local
 from shared.geo import CITY_TZ
+from tests.servers.food.helpers import every_page
 from tests.servers.tickets.conftest import TicketsEnv
 from tests.servers.tickets.helpers import err, ok
 
@@ -165,6 +166,20 @@ async def test_words_that_only_ask_are_not_required_to_match(tickets: TicketsEnv
         giselle = await ok(c, "tickets_search_events", {"query": "I want to see Giselle"})
     assert fun["events"] and fun["events"] == weekend["events"], fun
     assert giselle["events"] and {e["title"] for e in giselle["events"]} == {"Giselle / 吉赛尔"}, giselle
+
+
+async def test_a_word_for_cheap_ranks_the_lowest_price_first(tickets: TicketsEnv) -> None:
+    """'便宜一点的音乐会' and 'cheap concert' listed the concerts soonest first (a €45 gig before a €29.50 symphony):
+    the price words are read as food reads them, the lowest face value first among equally good matches."""
+    async with Client(tickets.server) as c:
+        cheap = await every_page(c, "tickets_search_events", "events", {"query": "cheap concert"}, 20)
+        zh = await ok(c, "tickets_search_events", {"query": "便宜的音乐会", "limit": 1})
+        plain = await every_page(c, "tickets_search_events", "events", {"query": "concert"}, 20)
+    prices = [e["price_from"]["amount_minor"] for e in cheap if e["availability"] == "available"]
+    assert prices and prices == sorted(prices), prices
+    assert sorted(e["id"] for e in cheap) == sorted(e["id"] for e in plain)  # the same concerts, reordered
+    assert [e["id"] for e in cheap] != [e["id"] for e in plain]
+    assert zh["events"][0]["price_from"] == cheap[0]["price_from"]
 
 
 async def test_a_district_as_results_name_it_is_accepted_as_the_area(tickets: TicketsEnv) -> None:
