@@ -120,8 +120,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             Field(
                 description="Street address (Finnish street names), place name or category (English, Finnish, "
                 "Swedish or Chinese), e.g. "
-                "'Mannerheimintie 5', 'Oodi library', '赫尔辛基大教堂', 'cinema', or a saved label such as 'home'. "
-                "At most 200 characters.",
+                "'Mannerheimintie 5', 'Oodi library', '赫尔辛基大教堂', 'cinema', or a saved label such as 'home'; "
+                "'nearest pharmacy' / '附近的药店' is the nearest of the kind to near_lat/near_lng (else the city "
+                "centre). At most 200 characters.",
                 max_length=MAX_QUERY,
             ),
         ],

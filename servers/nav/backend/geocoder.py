@@ -50,7 +50,7 @@ from shared.schemas.common import GeoPoint
 from shared.text import fold
 
 Status = Literal["confident", "ambiguous", "not_found"]
-Reason = Literal["match", "chain", "category", "tie", "weak", "nothing", "city", "number"]  # number: see the service
+Reason = Literal["match", "chain", "category", "nearest", "tie", "weak", "nothing", "city", "number"]  # number: service
 
 CONFIDENT = 0.8  # the best candidate's score must reach this …
 MARGIN = 0.08  # … and beat the next distinct candidate by this much
@@ -321,6 +321,30 @@ def _same_spot(a: Target, b: Target, twins: bool) -> bool:
     if a.key == b.key:
         return a.gap_m(b) <= CLUSTER_M
     return twins and a.category == b.category and a.category in LANDMARK and a.gap_m(b) <= TWIN_M
+
+
+NEAREST = re.compile(
+    r"(?<!\w)(?:the\s+)?(?:nearest|closest|nearby|near\s+me|close\s+by|lähin|lähimmät|lähellä)(?!\w)"
+    r"|离我最近的?|最近的|附近的?|周围的?|旁边的?",
+    re.IGNORECASE,
+)
+"""Words that ask for the nearest of a kind ('nearest pharmacy', '附近的药店', '最近的地铁站', 'lähin apteekki'): they
+were matched as name words, so each of these was 'not found'."""
+
+
+def nearest_words(text: str) -> tuple[str, bool]:
+    """``text`` without the words asking for the nearest, and whether it had any (never all of it)."""
+    rest = " ".join(NEAREST.sub(" ", text).split())
+    return (rest, True) if rest and rest != " ".join(text.split()) else (text, False)
+
+
+def as_nearest(verdict: Verdict) -> Verdict:
+    """A kind of place or a chain's branches, asked for as the nearest: the nearest one to the bias point (or the
+    other end of a route) is the answer. Anything else is as it was."""
+    if verdict.candidates and verdict.reason in ("category", "chain") and verdict.status != "not_found":
+        return Verdict("confident", "nearest", verdict.candidates, categories=verdict.categories,
+                       branches=verdict.branches, total=verdict.total)  # fmt: skip
+    return verdict
 
 
 def _landmark(t: Target) -> bool:
@@ -760,6 +784,9 @@ class Geocoder:
         ``limit`` + 1 and, if the best is firm enough to be the answer, every candidate within ``MARGIN`` of it:
         whether it is confident, or a chain's branch, depends on those alone. A category's answer needs no scores
         at all."""
+        kind, nearest = nearest_words(text)
+        if nearest:
+            return as_nearest(self.lookup(kind, near, origin, extra, limit))
         text = POSTCODE.sub(" ", text)
         query = self._query(text)
         words = [q for q in query if q.text not in STOPWORDS]

@@ -587,6 +587,10 @@ class NavService:
             if v.reason == "chain":
                 return (f"Confident: {what}, the nearest to the bias point ({top.distance_m} m) of the {v.branches} "
                         f"places called {top.name}.")  # fmt: skip
+            if v.reason == "nearest":
+                kind = self.label(top.category) if v.categories else top.name
+                where = "the bias point" if biased else "the city centre (near_lat/near_lng: the user's position)"
+                return f"Confident: the nearest {kind} to {where} is {what}, {top.distance_m} m away."
             if v.reason == "category":
                 return f"Confident: {what} is the only {self.label(top.category)} on the map."
             return f"Confident: {q!r} is {what}."
@@ -813,6 +817,9 @@ class NavService:
         if notes is not None and verdict is not None and verdict.reason == "chain":
             notes.append(f"{role} {clip(raw)!r}: took the one nearest the other end ({top.address or top.name}, "
                          f"{top.distance_m} m away) of the {verdict.branches} places with that name.")  # fmt: skip
+        if notes is not None and verdict is not None and verdict.reason == "nearest":
+            notes.append(f"{role} {clip(raw)!r}: took the nearest to the {'other end' if near else 'city centre'}: "
+                         f"{top.name} ({top.address or top.category}, {top.distance_m} m away).")  # fmt: skip
         name = top.name.split(" (")[0] if top.kind == "stop" else top.name
         return Endpoint(input=raw, name=name, location=top.location, snap_m=0)
 

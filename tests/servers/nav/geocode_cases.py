@@ -261,6 +261,10 @@ CASES: list[Case] = [
     # the square and the metro station under it, 210 m apart: one destination, the station (it has an address);
     # it was 'ambiguous: 2 places are called Rautatientori' and nav_route refused it
     ok("local name", "Rautatientori", place("Rautatientori", "Asemanaukio"), stop("Rautatientori")),
+    # the nearest of a kind, asked as people ask it: each was 'not found' (its words were read as a name's)
+    ok("nearest", "nearest pharmacy", place("Kluuvin Apteekki")),
+    ok("nearest", "附近的药店", place("Kluuvin Apteekki")),
+    ok("nearest", "lähin apteekki", place("Kluuvin Apteekki")),
     ok("English", "Savoy Theatre", place("Savoy-teatteri")),
     ok("English", "Market Square", *MARKET_SQUARE),
     ok("English", "Senate Square", *SENATE_SQUARE),

@@ -33,7 +33,9 @@ from servers.nav.backend.geocoder import (
     Verdict,
     _namesake,
     _same_spot,
+    as_nearest,
     name_key,
+    nearest_words,
 )
 from servers.nav.backend.graph import RoadNetwork
 from servers.nav.backend.service import NavService
@@ -53,6 +55,9 @@ def _heads(scored: list[Scored], twins: bool = True) -> list[Scored]:
 
 def scan(g: Geocoder, text: str, near: GeoPoint | None, origin: GeoPoint, extra: list[Scored]) -> Verdict:
     """The lookup as a full scan: every touched name scored, every candidate compared with every kept one."""
+    kind, nearest = nearest_words(text)  # 'nearest pharmacy': the rule itself, around the scan of 'pharmacy'
+    if nearest:
+        return as_nearest(scan(g, kind, near, origin, extra))
     text = POSTCODE.sub(" ", text)
     query = g._query(text)
     words = [q for q in query if q.text not in STOPWORDS]

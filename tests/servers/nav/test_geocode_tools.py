@@ -262,3 +262,20 @@ async def test_a_district_is_found_by_its_names_and_routed_to_from_its_marked_ce
     assert route["origin"]["name"] == "Kaartinkaupunki" and route["routes"][0]["distance_m"] > 500
     assert kluuvi["status"] == "ambiguous" and district.startswith("dst_")  # an id to pick it by, as places have
     assert by_id["origin"]["name"] == "Kluuvi" and again["candidates"][0]["kind"] == "district"
+
+
+async def test_the_nearest_of_a_kind_is_the_answer_and_a_route_goes_to_the_one_nearest_its_start(nav: NavEnv) -> None:
+    """'nearest pharmacy', '附近的药店' and a route to '最近的地铁站' were 'not found': the words asking for the nearest
+    were read as a name's. The nearest of the kind to the bias point is confident (to the city centre without one, as
+    the message says), and a route goes to the one nearest its other end, with a note saying so."""
+    home = {"near_lat": 60.1702821, "near_lng": 24.9437487}
+    async with Client(nav.server) as c:
+        centre = await ok(c, "nav_geocode", {"query": "nearest pharmacy"})
+        biased = await ok(c, "nav_geocode", {"query": "附近的药店", **home})
+        kind = await ok(c, "nav_geocode", {"query": "药店", **home})
+        route = await ok(c, "nav_route", {"origin": "home", "destination": "最近的地铁站", "mode": "walking"})
+    assert centre["status"] == "confident" and "to the city centre" in centre["message"], centre["message"]
+    assert biased["status"] == "confident" and biased["candidates"][0]["name"] == "Kluuvin Apteekki"
+    assert kind["status"] == "ambiguous"  # the kind alone still lists them for a choice
+    assert route["routes"][0]["distance_m"] < 500, route["routes"][0]["summary"]
+    assert any("took the nearest to the other end" in n for n in route.get("notes", [])), route.get("notes")
