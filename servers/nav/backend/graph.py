@@ -172,6 +172,16 @@ class RoadNetwork:
         i, dist = nearest(g.snap_x, g.snap_y, *self.project(lat, lng))
         return int(g.snap_nodes[i]), dist
 
+    def snaps(self, mode: str, lat: float, lng: float, slack_m: float, count: int) -> list[tuple[int, float]]:
+        """The ``count`` nearest nodes of the mode's main component within ``slack_m`` of the nearest, nearest
+        first, with their distances in metres."""
+        g = self.modes[mode]
+        x, y = self.project(lat, lng)
+        d = np.hypot(g.snap_x - x, g.snap_y - y)
+        near = np.argpartition(d, min(count, len(d) - 1))[: count + 1] if len(d) > count else np.arange(len(d))
+        near = near[np.argsort(d[near], kind="stable")][:count]
+        return [(int(g.snap_nodes[i]), float(d[i])) for i in near.tolist() if d[i] <= d[near[0]] + slack_m]
+
 
 def _speed_kmh(mode: Mode, cls: str, limit: int) -> float:
     if mode == "driving":

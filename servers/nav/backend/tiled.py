@@ -35,7 +35,7 @@ from shared.schemas.nav import Route
 
 from .ch import Hierarchy
 from .graph import TRAFFIC, ModeGraph, Period, RoadNetwork, traffic_period
-from .routing import MODE_WORD, PathView, RoadPath, Router
+from .routing import MODE_WORD, SNAP_CHOICES, SNAP_SLACK_M, PathView, RoadPath, Router, Snapped
 
 PORTALS_PER_SIDE = 6
 SIDES = ("east", "west", "north", "south")
@@ -97,6 +97,14 @@ class TiledRouter(Router):
         node, gap = self.network.snap(mode, lat - dlat, lng - dlng)
         return tile * self.n + node, gap
 
+    def snaps(self, mode: str, point: GeoPoint) -> list[Snapped]:
+        tile = self.tile_at(point.lat, point.lng)
+        if tile < 0:
+            return []
+        dlat, dlng, _, _ = self.shift[tile]
+        near = self.network.snaps(mode, point.lat - dlat, point.lng - dlng, SNAP_SLACK_M, SNAP_CHOICES)
+        return [Snapped(tile * self.n + node, gap) for node, gap in near]
+
     def coverage(self) -> str:
         s, w, n, e = self.network.bounds
         lats = [t.dlat for t in self.tiles]
@@ -120,9 +128,8 @@ class TiledRouter(Router):
     def route(
         self, mode: str, a: GeoPoint, b: GeoPoint, depart: datetime, *, alternatives: bool = False
     ) -> list[Route]:
-        sa, sb = self.snap(mode, a, "origin"), self.snap(mode, b, "destination")
         period: Period = traffic_period(depart) if mode == "driving" else "night"
-        best = self.shortest(mode, sa.node, sb.node, period)
+        best, sa, sb = self._best_path(mode, a, b, period)
         if best is None:  # every portal is in the main component, so this means a clipped one-way corner
             raise NotFoundError(
                 f"No {MODE_WORD[mode]} route connects these points on the mapped streets.",
