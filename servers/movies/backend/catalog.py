@@ -33,6 +33,8 @@ from shared.text import fold
 from . import pricing
 from .index import ShowtimeColumns
 
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
 GENRE_WORDS: dict[str, tuple[str, ...]] = {
     "action": ("toiminta",),
     "adventure": ("seikkailu",),
@@ -378,6 +380,7 @@ class Catalog:
     layouts: dict[str, CompiledLayout] = field(default_factory=dict)
     search_text: dict[str, str] = field(default_factory=dict)
     search_words: dict[str, frozenset[str]] = field(default_factory=dict)  # the whole words of each search_text
+    cjk_words: frozenset[str] = frozenset()  # every run of Chinese in the search texts, to cut a query's run by
     title_words: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # ``title_words`` of its titles
     showtimes: Mapping[str, ShowtimeRec] = field(default_factory=lambda: MappingProxyType({}))
     ordered: tuple[ShowtimeRec, ...] = ()
@@ -413,6 +416,7 @@ class Catalog:
             cat.search_text[f.id] = fold(" ".join(words))
             cat.search_words[f.id] = frozenset(re.findall(r"\w+", cat.search_text[f.id]))
             cat.title_words[f.id] = {title_words(t) for t in (f.title, f.title_zh, f.display_title) if t}
+        cat.cjk_words = frozenset(w for text in cat.search_text.values() for w in CJK_RUN.findall(text))
         return cat
 
     def offset(self, when: datetime) -> int:

@@ -334,7 +334,7 @@ class MoviesService:
     ) -> FilmPage:
         now = self.now()
         wanted = self._genre(genre)
-        asked, title = _query_words(query), title_words(query)
+        asked, title = self._cut(_query_words(query)), title_words(query)
         naming_score = 3 * len(asked)  # named by the words, not a typo or a word inside one
         hits: list[tuple[int, int, int, tuple[int, str], FilmRec]] = []
         elsewhere: list[tuple[int, str, FilmRec]] = []  # matches of another status than the one asked for
@@ -374,6 +374,33 @@ class MoviesService:
         if not hits and not note and asked:
             note = self._unmatched(query, asked, wanted)
         return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
+
+    def _cut(self, asked: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+        """A Chinese word no film's text holds, cut into the runs that some film's text does hold, longest first
+        from the left (a character starting none is dropped): '有没有适合小孩看的动画片' is 小孩 (kids) and 动画
+        (animation). Written without spaces, a whole request was one word that no film had."""
+        out: list[tuple[str, ...]] = []
+        for variants in asked:
+            if not has_cjk(variants[0]) or any(self._held(v) for v in variants):
+                out.append(variants)
+                continue
+            pieces = self._pieces(variants[-1])
+            out += [(p,) for p in pieces] if pieces else [variants]
+        return out
+
+    def _held(self, piece: str) -> bool:
+        return any(piece in word for word in self.catalog.cjk_words)
+
+    def _pieces(self, run: str) -> list[str]:
+        pieces, i = [], 0
+        while i < len(run):
+            j = i + 1
+            while j < len(run) and self._held(run[i : j + 1]):
+                j += 1
+            if j - i >= 2:
+                pieces.append(run[i:j])
+            i = j
+        return pieces
 
     def _unmatched(self, query: str, asked: list[tuple[str, ...]], genre: str) -> str:
         """Why a query found no film at all: which of its words no film has, or that no one film has them all. An
