@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 
 def fold(text: str) -> str:
@@ -60,3 +61,18 @@ def cheap_first(query: str) -> tuple[str, bool]:
     matches (food: the lowest price level; tickets: the lowest face value)."""
     rest = CHEAP.sub(" ", query)
     return " ".join(rest.split()), rest != query
+
+
+def cut_at_known(run: str, known: Callable[[str], bool]) -> list[str]:
+    """Chinese written without spaces ('林夏演唱会', '有没有适合小孩看的动画片') as the words it holds that a catalog
+    knows: from the left, the longest run that ``known`` accepts ('林夏', then '演唱会'); a character that starts no
+    known run of two ('的', '票', '看') is dropped. [] when nothing is left. Tickets and movies cut queries so."""
+    pieces, i = [], 0
+    while i < len(run):
+        j = i + 1
+        while j < len(run) and known(run[i : j + 1]):
+            j += 1
+        if j - i >= 2:
+            pieces.append(run[i:j])
+        i = j
+    return pieces

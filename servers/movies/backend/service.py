@@ -58,7 +58,7 @@ from shared.schemas.movies import (
     genre_label,
 )
 from shared.seating import InventorySpec, SeatingEngine
-from shared.text import fold, has_cjk, house_number
+from shared.text import cut_at_known, fold, has_cjk, house_number
 
 from . import pricing
 from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
@@ -384,23 +384,12 @@ class MoviesService:
             if not has_cjk(variants[0]) or any(self._held(v) for v in variants):
                 out.append(variants)
                 continue
-            pieces = self._pieces(variants[-1])
+            pieces = cut_at_known(variants[-1], self._held)
             out += [(p,) for p in pieces] if pieces else [variants]
         return out
 
     def _held(self, piece: str) -> bool:
         return any(piece in word for word in self.catalog.cjk_words)
-
-    def _pieces(self, run: str) -> list[str]:
-        pieces, i = [], 0
-        while i < len(run):
-            j = i + 1
-            while j < len(run) and self._held(run[i : j + 1]):
-                j += 1
-            if j - i >= 2:
-                pieces.append(run[i:j])
-            i = j
-        return pieces
 
     def _unmatched(self, query: str, asked: list[tuple[str, ...]], genre: str) -> str:
         """Why a query found no film at all: which of its words no film has, or that no one film has them all. An

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from shared.cursor import count_through, not_our_cursor
 from shared.geo import CITY_TZ, EARTH_RADIUS_M
 from shared.schemas.tickets import CATEGORY_ZH
-from shared.text import fold
+from shared.text import cut_at_known, fold
 
 from .catalog import Catalog, EventRec, SessionRec
 
@@ -212,15 +212,7 @@ class EventIndex:
         """Chinese written without spaces ('林夏演唱会', '周宇的演唱会') as the words of the catalog it holds: from
         the left, the longest run that occurs in a word of the catalog ('林夏', then '演唱会'); a character that
         starts no run of two ('的', '票') is dropped. [] when nothing is left."""
-        pieces, i = [], 0
-        while i < len(word):
-            j = i + 1
-            while j < len(word) and self._in_cjk_word(word[i : j + 1]):
-                j += 1
-            if j - i >= 2:
-                pieces.append(word[i:j])
-            i = j
-        return pieces
+        return cut_at_known(word, self._in_cjk_word)
 
     def terms(self, query: str) -> list[str]:
         """The query's words (``query_words``); one with Chinese in it that no event's word holds is split where
