@@ -56,11 +56,17 @@ they were left out and the dearest restaurant or concert could come first (``che
 them alike."""
 
 
+def take_out(words: re.Pattern[str], query: str) -> tuple[str, bool]:
+    """The query without what ``words`` matches (spaces tidied), and whether it matched: words that ask how ('cheap',
+    'late night', 'nearest') rather than what, read as a filter or an order by the vertical and not searched."""
+    rest = words.sub(" ", query)
+    return " ".join(rest.split()), rest != query
+
+
 def cheap_first(query: str) -> tuple[str, bool]:
     """The query without its price words, and whether it had any: then the cheapest comes first among equally good
     matches (food: the lowest price level; tickets: the lowest face value)."""
-    rest = CHEAP.sub(" ", query)
-    return " ".join(rest.split()), rest != query
+    return take_out(CHEAP, query)
 
 
 def cut_at_known(run: str, known: Callable[[str], bool]) -> list[str]:

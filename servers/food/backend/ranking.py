@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from shared.geo import CITY_TZ
 from shared.schemas.food import SortKey
+from shared.text import take_out
 
 from .columns import Columns
 from .slots import SMALL_HOURS_END
@@ -45,13 +46,13 @@ LATE_AT = time(23, 0)
 def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:
     """The query without its late-night words, and the time a restaurant must take orders at if it had any: 23:00
     tonight, or now when that has passed (or in the small hours)."""
-    rest = LATE.sub(" ", query)
-    if rest == query:
+    rest, late = take_out(LATE, query)
+    if not late:
         return query, None
     local = now.astimezone(CITY_TZ)
     at = local if local.time() >= LATE_AT or local.time() < SMALL_HOURS_END else datetime.combine(local.date(), LATE_AT,
                                                                                               CITY_TZ)  # fmt: skip
-    return " ".join(rest.split()), at
+    return rest, at
 
 
 def sort_columns(

@@ -47,7 +47,7 @@ from rapidfuzz.distance import Levenshtein
 
 from shared.geo import EARTH_RADIUS_M, haversine_m
 from shared.schemas.common import GeoPoint
-from shared.text import fold
+from shared.text import fold, take_out
 
 Status = Literal["confident", "ambiguous", "not_found"]
 Reason = Literal["match", "chain", "category", "nearest", "tie", "weak", "nothing", "city", "number"]  # number: service
@@ -334,8 +334,8 @@ were matched as name words, so each of these was 'not found'."""
 
 def nearest_words(text: str) -> tuple[str, bool]:
     """``text`` without the words asking for the nearest, and whether it had any (never all of it)."""
-    rest = " ".join(NEAREST.sub(" ", text).split())
-    return (rest, True) if rest and rest != " ".join(text.split()) else (text, False)
+    rest, asked = take_out(NEAREST, text)
+    return (rest, True) if rest and asked else (text, False)
 
 
 def as_nearest(verdict: Verdict) -> Verdict:
