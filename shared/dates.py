@@ -182,3 +182,8 @@ DAY_PHRASES: dict[str, tuple[Days, bool]] = {
 Weekdays are as ``weekday_words`` reads them ('Friday' the coming one, 下周五 next week's); 'next Friday', which
 people use for either of two days, is not read as a day. Tickets reads them in a search query, movies as the date
 of a showtime search: one table, so 'this weekend' or 'tomorrow night' means the same days in both."""
+
+
+def day_phrase(text: str) -> tuple[Days, bool] | None:
+    """The ``DAY_PHRASES`` entry ``text`` is, as typed (case, accents and spacing aside), or None."""
+    return DAY_PHRASES.get(fold(" ".join(text.lower().split())))

@@ -25,11 +25,11 @@ from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.dates import (
-    DAY_PHRASES,
     DAY_WORDS,
     EVENING,
     EVENING_WORDS,
     WEEKDAY_WORDS,
+    day_phrase,
     read_day,
     read_time_of_day,
     weekday_words,
@@ -571,20 +571,20 @@ class MoviesService:
         a day's evening ('tomorrow night', '周六晚上'), or days ('this weekend', '周末', 'next week'), read as
         tickets reads them (``shared.dates.DAY_PHRASES``). 'tomorrow night', 'this weekend' and '周六晚上' were
         refused as 'not a date'."""
-        phrase = DAY_PHRASES.get(fold(" ".join(value.lower().split())))
+        phrase = day_phrase(value)  # every evening word is one: 'tonight' is today from EVENING
         if phrase is None:
             day = self._day(value, now)
-            return day, day, _is_evening(value)
+            return day, day, False
         days, evening = phrase
-        first, last = days(local(now).date())
-        self._day(first.isoformat(), now)  # the same checks: published yet?
-        published = self.catalog.day(self.catalog.days - 1)
-        return first, min(last, published), evening
+        today = local(now).date()
+        first, last = days(today)
+        self._published(first, value, today)
+        return first, min(last, self.catalog.day(self.catalog.days - 1)), evening
 
     def _day(self, value: str, now: datetime) -> date | None:
         today = local(now).date()
         try:
-            day = read_day(value, today, DAY_WORDS | EVENING_DAYS | weekday_words(today))
+            day = read_day(value, today, DAY_WORDS | weekday_words(today))
         except ValueError as exc:
             if (meanings := next_weekday(value, today)) is not None:
                 coming, week_after = meanings
@@ -600,7 +600,14 @@ class MoviesService:
                 "or '' for every day ahead.",
                 field="date",
             ) from exc
-        if day is not None and day < today:  # an empty page would not say why
+        if day is not None:
+            self._published(day, value, today)
+        return day
+
+    def _published(self, day: date, value: str, today: date) -> None:
+        """Refuses a day whose showtimes are not listed: passed, or beyond the published days (an empty page would
+        not say why)."""
+        if day < today:
             raise InvalidInputError(
                 f"date {shown(value)} has passed: today is {today.isoformat()} ({today:%A}) in Helsinki, and only "
                 "upcoming showtimes are listed.",
@@ -609,14 +616,13 @@ class MoviesService:
                 field="date",
             )
         last = self.catalog.day(self.catalog.days - 1)  # ``now()`` published the days up to the horizon
-        if day is not None and day > last:  # nor would an empty page for a day not published yet
+        if day > last:
             raise InvalidInputError(
                 f"date {shown(value)} is too far ahead: showtimes are published until {last.isoformat()} "
                 f"({last:%A}), {(last - today).days} days from today ({today.isoformat()}) in Helsinki.",
                 f"Pick a day up to {last.isoformat()} as YYYY-MM-DD, 'today' or 'tomorrow', or '' for every day ahead.",
                 field="date",
             )
-        return day
 
     def _languages(self, language: str) -> set[str] | None:
         text = language.strip()
@@ -793,11 +799,6 @@ def _showtime_words(query: str) -> list[str]:
         has_cjk(w) and w in folded))]  # fmt: skip
     formats = [f for f in FORMATS if f.lower() in folded.split()]
     return formats + sorted(set(days), key=len, reverse=True)[:1]
-
-
-def _is_evening(day: str) -> bool:
-    """The day was said as this evening ('tonight', '今晚', 'tänä iltana'), read as ``read_day`` reads words."""
-    return " ".join(day.strip().lower().split()) in EVENING_DAYS
 
 
 def _words_in(needle: str, text: str) -> bool:

@@ -20,7 +20,7 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
-from shared.dates import DAY_PHRASES, DAY_WORDS, read_day, weekday_words
+from shared.dates import DAY_WORDS, day_phrase, read_day, weekday_words
 from shared.districts import district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
@@ -1081,7 +1081,7 @@ class NavService:
         covers them unless ``days`` says more, and a day's evening ('tomorrow night') is that day: they were refused
         as 'not a date', though tickets and movies read them."""
         today = self.now().date()
-        phrase = DAY_PHRASES.get(fold(" ".join(day.lower().split()))) if isinstance(day, str) else None
+        phrase = day_phrase(day) if isinstance(day, str) else None
         if phrase is not None:
             first_day, last_day = phrase[0](today)
             day, days = first_day, max(days, (last_day - first_day).days + 1)
