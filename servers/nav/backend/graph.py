@@ -178,8 +178,9 @@ class RoadNetwork:
         g = self.modes[mode]
         x, y = self.project(lat, lng)
         d = np.hypot(g.snap_x - x, g.snap_y - y)
-        near = np.argpartition(d, min(count, len(d) - 1))[: count + 1] if len(d) > count else np.arange(len(d))
-        near = near[np.argsort(d[near], kind="stable")][:count]
+        k = min(count, len(d))
+        near = np.argpartition(d, k - 1)[:k]
+        near = near[np.argsort(d[near], kind="stable")]
         return [(int(g.snap_nodes[i]), float(d[i])) for i in near.tolist() if d[i] <= d[near[0]] + slack_m]
 
 
