@@ -293,7 +293,7 @@ class Accounts:
         or streets spelt alike. 'Fredrikinkatu 34' said only 'Could not find', though the map has 32 and 39."""
         asked = f"{street} {number}"
         instead = "or pass lat and lng of the entrance (the map holds central Helsinki's addresses only)"
-        numbers = self.numbers.get(" ".join(street.lower().split()))
+        numbers = self.numbers.get(_street_key(street, "")[0])
         if numbers:
             want = house_number(house_key(number))
             near = sorted(numbers, key=lambda n: (abs(house_number(n) - want), house_number(n)))[:2]
@@ -302,7 +302,7 @@ class Accounts:
                 f"{' …' if len(numbers) > 12 else ''} here, but not {number.strip()}.",
                 f"Ask the user whether they meant {' or '.join(near)} (save that number), {instead}.",
             )
-        alike = process.extract(" ".join(street.lower().split()), list(self.numbers), scorer=fuzz.ratio,
+        alike = process.extract(_street_key(street, "")[0], list(self.numbers), scorer=fuzz.ratio,
                                 score_cutoff=75, limit=3)  # fmt: skip
         spelt = [self.street_names.get(name, name) for name, _, _ in alike]
         if spelt:
