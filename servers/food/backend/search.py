@@ -687,16 +687,18 @@ class Index:
         """Whether the query names nothing to tell restaurants apart by: only stopwords and ``GENERIC`` words, and
         words on no menu beside a generic one ('late lunch' found nothing: 'late' is on no menu, and 'lunch' alone
         lists everything, as the lookup's note on a left-out word says)."""
-        words = [w for w in self.split(folded(query.strip())) if w not in STOPWORDS and w not in CJK_STOP]
+        words = self._asking(query)
         if not words:
             return bool(query.strip())
-        generic = [w for w in words if w in GENERIC]
-        return bool(generic) and all(w in GENERIC or not self.known(self.part(w)) for w in words)
+        return any(w in GENERIC for w in words) and all(w in GENERIC or not self.known(self.part(w)) for w in words)
 
     def unknown(self, query: str) -> list[str]:
         """The query's words on no menu, in no name and naming no cuisine (left out of a search)."""
-        words = [w for w in self.split(folded(query.strip())) if w not in STOPWORDS and w not in CJK_STOP]
-        return [w for w in words if w not in GENERIC and not self.known(self.part(w))]
+        return [w for w in self._asking(query) if w not in GENERIC and not self.known(self.part(w))]
+
+    def _asking(self, query: str) -> list[str]:
+        """The query's parts, stopwords aside."""
+        return [w for w in self.split(folded(query.strip())) if w not in STOPWORDS and w not in CJK_STOP]
 
     def lookup(self, query: str) -> Lookup:
         """Every restaurant's match for ``query``, and the query words left out because nothing in the catalog
