@@ -53,6 +53,9 @@ TAG_WORDS = {
 """What a dish's diet tags add to its searchable text, so 'vegetarian pizza' finds the Margherita the menu tags so
 (the tags used to go unsearched: only a vegan restaurant, by its cuisine, could satisfy the word). 'popular' and
 'new' are the menu's own words for ranking, not what a dish is, and are not searched."""
+LOOSER_DIET = {"vegan": "vegetarian", "纯素": "素食"}
+"""A diet word and the looser one beside it (every vegan dish is vegetarian), offered when the strict one with the
+rest of a query finds nothing."""
 DRINKS = frozenset({"Drinks", "Coffee", "Tea", "Milk tea", "Fruit tea"})
 """Menu categories whose items' diet tags are not searched: nearly every drink is tagged vegan (sparkling water,
 lager, sencha), which made every bar and café a 'vegan' match with a drink for its dish."""

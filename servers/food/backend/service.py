@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,7 +57,7 @@ from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
 from .ranking import cursor_key, id_rank, late_night, minute_of_week, sort_columns
-from .search import Index, LeftOut, Lookup, Shown, matched
+from .search import LOOSER_DIET, Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50
 MAX_LINES = 50
@@ -239,6 +240,8 @@ class FoodService:
             note.append(left.why(q, near, max_min_order_minor, self.money))
             if look is not None and not left.matched and len(look.parts) > 1:
                 note.append(self._parts_alone(look.parts))
+                if looser := self._looser(q, look.parts):
+                    note.append(looser)
         summaries = []
         for k in page.tolist():
             i, t = int(at[k]), int(cols.template[at[k]])
@@ -255,6 +258,24 @@ class FoodService:
         alone = [(p, int((self.index.lookup(p).scores(every, cols.template) > 0).sum())) for p in parts]
         counts = ", ".join(f"{shown(p)} alone {n} restaurant(s) in the city" for p, n in alone)
         return f"No one dish has all of them together: {counts}. Search one, or ask the user which matters more."
+
+    def _looser(self, query: str, parts: tuple[str, ...]) -> str:
+        """The query with its diet word loosened (``LOOSER_DIET``), where that finds something: no pizza in the
+        city is vegan, but 18 restaurants have a vegetarian one, which many asking for 'vegan pizza' would take."""
+        cols = self.catalog.columns
+        every = np.arange(len(cols), dtype=np.int64)
+        for part in parts:
+            loose = LOOSER_DIET.get(part)
+            if loose is None:
+                continue
+            instead = re.sub(re.escape(part), loose, query, count=1, flags=re.IGNORECASE)
+            found = int((self.index.lookup(instead).scores(every, cols.template) > 0).sum())
+            if found:
+                return (
+                    f"No {shown(query)} anywhere, but {shown(instead)} is at {found} restaurant(s) in the city: offer "
+                    f"it if {part} is a preference rather than a must."
+                )
+        return ""
 
     def _own_dishes(self, dishes: tuple[Shown, ...], restaurant_id: str, template: int) -> list[MatchedDish]:
         """A template's matched dishes under the restaurant's own item ids (a grown one renames them)."""

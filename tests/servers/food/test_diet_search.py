@@ -3,6 +3,8 @@ because Vegan listed 'vegetarian' and '素食' as its synonyms and every synonym
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from mcp import Client
 
@@ -67,3 +69,19 @@ async def test_a_dish_word_in_a_restaurants_name_is_not_a_dish_it_does_not_have(
     assert "'pizza' alone" in vegan_pizza["note"] and "'vegan' alone" in vegan_pizza["note"], vegan_pizza["note"]
     ours = next(r for r in pizza if r["id"] == dedo.id)  # the name still finds the place for 'pizza' itself
     assert [d["name"] for d in ours["matched_dishes"]] == ["Kebab pizza / 烤肉披萨"], ours
+
+
+@pytest.mark.parametrize(("query", "instead"), [("vegan pizza", "vegetarian pizza"), ("纯素披萨", "素食披萨")])
+async def test_nothing_vegan_offers_the_vegetarian_dish(food: FoodEnv, query: str, instead: str) -> None:
+    """No pizza in the city is vegan, and the page said only what each word finds alone; many who ask for a vegan
+    pizza would take a vegetarian one, which 18 places have. The note offers the looser dish with its count, and
+    searching it finds those places (within the delivery radius, some of them)."""
+    async with Client(food.server) as c:
+        strict = await ok(c, "food_search_restaurants", {"query": query})
+        loose = await ok(c, "food_search_restaurants", {"query": instead})
+        tiramisu = await ok(c, "food_search_restaurants", {"query": "vegan tiramisu"})
+    assert strict["restaurants"] == [], strict
+    offer = re.search(rf"but '{instead}' is at (\d+) restaurant\(s\) in the city", strict["note"])
+    assert offer is not None, strict["note"]
+    assert 0 < loose["page"]["total"] <= int(offer.group(1)), (loose["page"], offer.group(0))
+    assert tiramisu["restaurants"] == [] and "anywhere, but" not in tiramisu["note"], tiramisu["note"]
