@@ -144,6 +144,41 @@ def _yearly(month: int, day: int, length: int = 1) -> Days:
     return days
 
 
+def _month(month: int, ahead: int = 0) -> Days:
+    """A month of the year (0 < ``month``): this year's, or what is left of it, or next year's once it is over; or,
+    with ``month`` 0, this month (``ahead`` 0) or the next (1) counted from today."""
+
+    def days(today: date) -> tuple[date, date]:
+        if month:
+            year = today.year + (month < today.month)
+            first = date(year, month, 1)
+        else:
+            shifted = today.month - 1 + ahead
+            first = date(today.year + shifted // 12, shifted % 12 + 1, 1)
+        after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return max(first, today), after - timedelta(days=1)
+
+    return days
+
+
+MONTH_WORDS: list[tuple[str, ...]] = [  # January first; English, then Finnish ('joulukuussa' is in December), Chinese
+    ("january", "tammikuu", "tammikuussa", "一月"),
+    ("february", "helmikuu", "helmikuussa", "二月"),
+    ("maaliskuu", "maaliskuussa", "三月"),
+    ("april", "huhtikuu", "huhtikuussa", "四月"),
+    ("toukokuu", "toukokuussa", "五月"),
+    ("june", "kesakuu", "kesakuussa", "六月"),
+    ("july", "heinakuu", "heinakuussa", "七月"),
+    ("elokuu", "elokuussa", "八月"),
+    ("september", "syyskuu", "syyskuussa", "九月"),
+    ("october", "lokakuu", "lokakuussa", "十月"),
+    ("november", "marraskuu", "marraskuussa", "十一月"),
+    ("december", "joulukuu", "joulukuussa", "十二月"),
+]
+"""Months by name (folded), for 'ballet in December' or '十二月的演唱会'. Not 'may', 'march' or 'august', which in a
+search query are more often words of a title ('The March of the Penguins') than months; nor '12月', which begins
+a date ('12月5日')."""
+
 PHRASE_WEEKDAYS = [w for w in weekday_words(date(2026, 1, 5)) if not (w.isascii() and len(w.split()[-1]) <= 3)]
 """The weekday words a phrase is read for (the days are worked out for the day asked): not 'sun', 'sat' or 'wed',
 which in a search query are more often words of a title ('Midnight Sun') than days."""
@@ -168,6 +203,9 @@ DAY_PHRASES: dict[str, tuple[Days, bool]] = {
         for word in PHRASE_WEEKDAYS
         for evening in PHRASE_EVENINGS[0 if word.isascii() else 1]
     },
+    **{word: (_month(k + 1), False) for k, words in enumerate(MONTH_WORDS) for word in words},
+    **dict.fromkeys(["this month", "talla kuulla", "tassa kuussa", "这个月", "本月"], (_month(0), False)),
+    **dict.fromkeys(["next month", "ensi kuussa", "下个月", "下月"], (_month(0, 1), False)),
     **dict.fromkeys(["christmas", "xmas", "joulu", "jouluna", "圣诞", "圣诞节"], (_yearly(12, 24, 3), False)),
     **dict.fromkeys(["christmas eve", "jouluaatto", "jouluaattona", "平安夜"], (_yearly(12, 24), False)),
     **dict.fromkeys(

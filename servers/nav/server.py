@@ -292,8 +292,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str,
             Field(
                 description="First day: YYYY-MM-DD, 'today', 'tomorrow' or a weekday ('Saturday', 'lauantai', '周六': "
-                "the next one), or days ('this weekend', '周末', 'next week': all of them unless days says more); "
-                "'' = today. Up to 14 days ahead."
+                "the next one), or days ('this weekend', '周末', 'next week', 'next month': all of them unless days "
+                "says more, a month's as far as forecasts reach); '' = today. Up to 14 days ahead."
             ),
         ] = "",
         days: Annotated[int, Field(description="Number of days, 1–7.", ge=1, le=7)] = 1,

@@ -242,6 +242,7 @@ class WeatherResult(WireModel):
     city: str = Field(description="City of the forecast.")
     days: list[WeatherDay] = Field(description="One entry per requested day.")
     source: str = Field(description="Where the forecast comes from (a deterministic simulation).")
+    note: str = Field(default="", description="Days asked for that have no forecast yet ('next month'), if any.")
 
 
 class MapRequest(WireModel):

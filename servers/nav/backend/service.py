@@ -1081,13 +1081,21 @@ class NavService:
         covers them unless ``days`` says more, and a day's evening ('tomorrow night') is that day: they were refused
         as 'not a date', though tickets and movies read them."""
         today = self.now().date()
+        end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
         phrase = day_phrase(day) if isinstance(day, str) else None
+        note = ""
         if phrase is not None:
             first_day, last_day = phrase[0](today)
-            day, days = first_day, max(days, (last_day - first_day).days + 1)
+            said, day, days = day, first_day, max(days, (last_day - first_day).days + 1)
+            if first_day <= end < last_day and days == (last_day - first_day).days + 1:
+                # a month ('next month', 'joulukuussa') reaches past the forecast: its days that have one, and a note
+                days = (end - first_day).days + 1
+                note = (
+                    f"{said!r} runs to {last_day.isoformat()}, but forecasts reach only {end.isoformat()}: these are "
+                    "its days so far; ask again nearer the time for the rest."
+                )
         elif isinstance(day, str):
             day = self.parse_day(day)
-        end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
         first = day or today
         last = first + timedelta(days=days - 1)
         cover = f"forecasts cover today ({today.isoformat()}) to {end.isoformat()}"
@@ -1111,6 +1119,7 @@ class NavService:
             city=CITY_NAME,
             days=[forecast(first + timedelta(days=i)) for i in range(days)],
             source="Simulated forecast: deterministic per date from Helsinki climate normals.",
+            note=note,
         )
 
 

@@ -197,6 +197,19 @@ async def test_weather_for_a_weekend_covers_its_days(nav: NavEnv) -> None:
                     "tomorrow night": ["2026-11-26"]}  # fmt: skip
 
 
+async def test_weather_for_a_month_gives_its_days_that_have_a_forecast(nav: NavEnv) -> None:
+    """'next month' (December) reaches past the last forecast (2026-12-08): its days so far, with a note saying the
+    rest has no forecast yet, rather than a refusal to ask for fewer days; a month wholly past it is refused."""
+    async with Client(nav.server) as c:
+        december = await ok(c, "nav_weather", {"date": "next month"})
+        january = await err(c, "nav_weather", {"date": "tammikuussa"})
+        weekend = await ok(c, "nav_weather", {"date": "this weekend"})
+    assert [d["date"] for d in december["days"]] == [f"2026-12-0{n}" for n in range(1, 9)]
+    assert "runs to 2026-12-31, but forecasts reach only 2026-12-08" in december["note"], december["note"]
+    assert january.startswith("No forecast for 2027-01-01–2027-01-31"), january
+    assert weekend["note"] == ""
+
+
 async def test_weather_for_too_many_days_says_how_many_the_date_has_not_to_change_it(nav: NavEnv) -> None:
     """Forecasts reach 2026-12-08: 2026-12-08 is a fine date, and it is ``days`` that asks past the last forecast."""
     async with Client(nav.server) as c:

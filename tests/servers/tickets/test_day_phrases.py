@@ -134,3 +134,21 @@ async def test_an_age_limit_in_the_query_is_not_read_as_a_price(tickets: Tickets
     assert page["page"]["total"] == 0 and "'under 18' reads as an age limit" in page["note"]
     assert "price_max_minor=1800" in page["note"]
     assert "'alle 18-vuotiaille' reads as an age limit" in fi["note"]
+
+
+async def test_a_month_in_the_query_is_its_days(tickets: TicketsEnv) -> None:
+    """'ballet in December' found nothing: 'december' was a word no event has. A month by name (English, Finnish,
+    Chinese) is its days, this year's or next year's once it is over, and 'this month' / 'next month' count from
+    today; 'may' and 'march' stay words (titles have them)."""
+    tickets.clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=CITY_TZ))
+    async with Client(tickets.server) as c:
+        december = {q: await days_of(c, query=q) for q in ("december", "joulukuussa", "十二月", "next month")}
+        this_month = await days_of(c, query="this month")
+        ballet = await ok(c, "tickets_search_events", {"query": "ballet in december"})
+        january = await days_of(c, query="january")
+    assert december["december"] and all(d.month == 12 and d.year == 2026 for d in december["december"])
+    assert december["december"] == december["joulukuussa"] == december["十二月"] == december["next month"]
+    assert this_month and all(date(2026, 11, 25) <= d <= date(2026, 11, 30) for d in this_month)
+    assert january and all(d.month == 1 and d.year == 2027 for d in january)  # next year's, once it is over
+    assert ballet["events"] and all(e["category"] == "dance" for e in ballet["events"]), ballet
+    assert all(e["next_session_at"].startswith("2026-12") for e in ballet["events"]), ballet
