@@ -393,8 +393,15 @@ class Catalog:
 
     @classmethod
     def build(
-        cls, films: list[FilmRec], cinemas: list[CinemaRec], anchor: datetime, language_zh: Mapping[str, str]
+        cls,
+        films: list[FilmRec],
+        cinemas: list[CinemaRec],
+        anchor: datetime,
+        language_zh: Mapping[str, str],
+        names_zh: Mapping[str, Sequence[str]] | None = None,
     ) -> Catalog:
+        """``names_zh``: Chinese names of people and aliases (films.json's ``vocab.names_zh``), searched beside the
+        names themselves: '诺兰的电影' found nothing, as the source names people in English only."""
         cat = cls(
             films={f.id: f for f in films},
             cinemas={c.id: c for c in cinemas},
@@ -411,6 +418,8 @@ class Catalog:
                 cat.layouts[aud.id] = shared[key]
         for f in films:
             words = [f.title, f.title_zh, *f.aliases, f.director, *f.cast, f.language, f.language_zh, f.country]
+            people = [*(p.strip() for p in f.director.split(",")), *f.cast, *f.aliases]
+            words += [zh for p in people for zh in (names_zh or {}).get(p, ())]
             words.append(str(f.year))
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g], *GENRE_WORDS.get(g, ()))]
             cat.search_text[f.id] = fold(" ".join(words))

@@ -54,6 +54,11 @@ def language_names(fixtures_dir: Path) -> dict[str, str]:
     return dict(_read(fixtures_dir / "movies" / "films.json")["vocab"]["languages"])
 
 
+def chinese_names(fixtures_dir: Path) -> dict[str, list[str]]:
+    """Person or alias -> Chinese names, from films.json's vocabulary (``build_movies.NAMES_ZH``)."""
+    return dict(_read(fixtures_dir / "movies" / "films.json")["vocab"].get("names_zh", {}))
+
+
 def read_fixtures(fixtures_dir: Path) -> tuple[list[FilmRec], list[CinemaRec]]:
     films_doc = _read(fixtures_dir / "movies" / "films.json")
     zh = films_doc["vocab"]["languages"]
@@ -88,7 +93,7 @@ def load(session: Session, fixtures_dir: Path, now: datetime) -> cat.Catalog:
     cinemas = [CinemaRec.model_validate(r.data) for r in session.exec(select(CinemaRow).order_by(CinemaRow.id)).all()]
     meta = session.get(MetaRow, "season_anchor")
     anchor = datetime.fromisoformat(meta.value) if meta else season_anchor(now)
-    catalog = cat.Catalog.build(films, cinemas, anchor, zh)
+    catalog = cat.Catalog.build(films, cinemas, anchor, zh, chinese_names(fixtures_dir))
     assert SEAT_HOLDS is not None
     stored = (
         session.exec(select(func.max(OrderRow.placed_at))).one(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from mcp import Client
 
+from tests.servers.food.helpers import every_page
 from tests.servers.movies.conftest import MoviesEnv
 from tests.servers.movies.helpers import err, ok
 
@@ -246,3 +247,22 @@ async def test_a_request_said_as_people_say_it_finds_the_kind_of_film(movies_rea
     assert unknown["films"] == [] and "no film has 'zorblax'" in unknown["note"], unknown
     kinds = [set(f["genres"]) for f in cartoon["films"]]
     assert kinds and all({"Family / 家庭", "Animation / 动画"} <= k for k in kinds), cartoon
+
+
+async def test_people_and_franchises_by_their_chinese_names(movies_readonly: MoviesEnv) -> None:
+    """'诺兰的电影' and '漫威' found nothing: the source names people (and our aliases) in English only. Their Chinese
+    names (films.json's vocab.names_zh) find the same films, the surname alone and the full '·' name alike."""
+
+    async def titles(c: Client, query: str) -> set[str]:
+        films = await every_page(c, "movies_search_movies", "films", {"query": query, "showing": "all"}, 20)
+        return {f["title"] for f in films}
+
+    async with Client(movies_readonly.server) as c:
+        nolan = {q: await titles(c, q) for q in ("christopher nolan", "诺兰", "诺兰的电影", "克里斯托弗·诺兰")}
+        marvel, mcu = await titles(c, "marvel"), await titles(c, "漫威")
+        chan, cheng_long = await titles(c, "jackie chan"), await titles(c, "成龙")
+    chinese = nolan.pop("诺兰")
+    assert len(chinese) >= 3 and chinese == nolan["诺兰的电影"] == nolan["克里斯托弗·诺兰"], nolan
+    assert chinese <= nolan["christopher nolan"]  # which also has Argo: a Christopher and a Nolan in its cast
+    assert len(mcu) >= 5 and mcu <= marvel  # in English also Elizabeth Marvel's films (True Grit)
+    assert cheng_long and cheng_long <= chan
