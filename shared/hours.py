@@ -71,6 +71,16 @@ def is_open(schedule: Schedule, at: datetime) -> bool:
     return any(a <= minute < b for a, b in _week_spans(schedule))
 
 
+def always_open(schedule: Schedule) -> bool:
+    """Open round the clock, every day of the week (OSM's '24/7'): what '24h' or '24小时' asks of a place."""
+    reached = 0
+    for a, b in sorted(_week_spans(schedule)):
+        if a > reached:
+            return False
+        reached = max(reached, b)
+    return reached >= WEEK_MIN
+
+
 def next_opening(schedule: Schedule, at: datetime) -> datetime | None:
     local = at.astimezone(CITY_TZ)
     for offset in range(8):

@@ -85,6 +85,7 @@ class PlacePage(WireModel):
     radius_m: int = Field(description="Search radius in metres.")
     places: list[PlaceSummary] = Field(description="Best match first (nearest first without a keyword).")
     page: PageInfo = Field(description="Pass page.next_cursor back as cursor for more.")
+    note: str = Field(default="", description="How the query was read (24h, open now, words left out); why empty.")
 
 
 class NearbyStop(WireModel):

@@ -25,7 +25,7 @@ from shared.districts import district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
-from shared.hours import describe_week, in_effect, is_open
+from shared.hours import always_open, describe_week, in_effect, is_open
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, page_slice
 from shared.schemas.nav import (
@@ -54,7 +54,7 @@ from shared.schemas.nav import (
     WeatherPeriod,
     WeatherResult,
 )
-from shared.text import fold, house_key, staircase_house
+from shared.text import fold, has_cjk, house_key, staircase_house, take_out
 
 from .geocoder import (
     ALIASES,
@@ -157,6 +157,19 @@ class Place:
 
 
 MIN_PLACE_SCORE = 70
+ROUND_THE_CLOCK = re.compile(
+    r"(?:\bopen\s+)?(?:\b24\s*/\s*7\b|\b24\s*-?\s*(?:h|hrs?|hours?)\b|\ball[- ]night\b|\bround the clock\b"
+    r"|\bympärivuorokautinen\b|\bympäri vuorokauden\b|24小时|24小時)(?:营业)?的?",
+    re.IGNORECASE,
+)
+"""Words asking for a place open round the clock ('24h pharmacy', '24小时便利店', 'open 24/7'): read as that filter
+and taken out of the words to match. They were searched as a name: '24小时便利店' found nothing, and '24h pharmacy'
+listed pharmacies closed at night."""
+OPEN_NOW_WORDS = re.compile(
+    r"\b(?:open now|still open|currently open|open right now|auki nyt)\b|现在营业的?|营业中的?|正在营业的?",
+    re.IGNORECASE,
+)
+"""'pharmacy open now' / '现在营业的药店': the open_now filter, said in the query."""
 _NEAR_EN = re.compile(r"^(?P<what>.*?)\s*\b(?:near|around|close to|next to)\s+(?P<where>.+)$", re.IGNORECASE)
 _NEAR_ZH = re.compile(r"^(?P<where>.*?)(?:附近|周边|旁边)(?:的)?(?P<what>.*)$")
 
@@ -241,6 +254,7 @@ class NavService:
         for slug, c in self.categories.items():  # the geocoder's words too: 'kahvila' and 'kirjasto' are kinds here
             for word in [slug, c["en"], c["zh"], *c.get("synonyms", []), *CATEGORY_WORDS.get(slug, [])]:
                 self._category_words[word.lower()] = slug
+        self._kind_words = sorted(self._category_words.items(), key=lambda ws: -len(ws[0]))  # longest first
 
     @staticmethod
     def _grid(points: list[tuple[float, float]], lat0: float) -> GridIndex:
@@ -322,6 +336,9 @@ class NavService:
         else the centre. A query that says where ('cafe near Kamppi', 'Kamppi附近的咖啡') is read as both: it was
         searched as a name around the centre, and found cafés a kilometre from Kamppi."""
         query, said = split_near(query.strip())
+        query, round_the_clock = take_out(ROUND_THE_CLOCK, query)
+        query, open_said = take_out(OPEN_NOW_WORDS, query)
+        open_now = open_now or open_said
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
         if near.strip():
@@ -347,6 +364,8 @@ class NavService:
                 continue
             if open_now and self.open_status(p, now) != "open":
                 continue
+            if round_the_clock and not (p.row.hours and always_open(in_effect(p.row.hours, now))):
+                continue
             dist = haversine_m(center, p.point)
             score = 100.0
             if query:
@@ -358,12 +377,50 @@ class NavService:
         asked = {"query": query, "category": category, "at": (center.lat, center.lng), "radius_m": radius_m,
                  "open_now": open_now}  # fmt: skip
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
+        note = self._places_note(query, words, [p for _, _, p in ranked], radius_m, round_the_clock, open_said, now)
         return PlacePage(center=center, radius_m=radius_m, places=[self.summary(p, center, now) for _, _, p in page],
-                         page=info)  # fmt: skip
+                         page=info, note=note)  # fmt: skip
+
+    def _places_note(
+        self, query: str, kinds: set[str], found: list[Place], radius_m: int, round_the_clock: bool, open_said: bool,
+        now: datetime,
+    ) -> str:  # fmt: skip
+        """How the query was read, and why a page is empty: a page with nothing on it said nothing at all."""
+        note = []
+        if round_the_clock:
+            note.append("Read as open round the clock: only places open 24/7 are listed.")
+        if open_said:
+            note.append(f"Read as open now: only places open at {now:%H:%M} are listed (hours unknown: left out).")
+        rest = self._without_kinds(query, kinds)
+        if kinds and rest and found and not any(self._place_score(rest, p, set()) >= MIN_PLACE_SCORE for p in found):
+            labels = ", ".join(sorted(self.label(k) for k in kinds))
+            note.append(f"Read as a kind of place ({labels}); {shown(rest)} is in no name here, so it was left out.")
+        if not found:
+            what = f"matches {shown(query)}" if query else "is of that kind"
+            note.append(
+                f"Nothing within {radius_m} m {what}"
+                + (" and is open round the clock" if round_the_clock else "")
+                + (" and is open now" if open_said else "")
+                + f": widen radius_m (up to 5000){', search without the hours' if round_the_clock or open_said else ''}"
+                + " or search by kind (category)."
+            )
+        return " ".join(note)
+
+    def _without_kinds(self, query: str, kinds: set[str]) -> str:
+        """The query without the words that named its kinds of place ('xyzzy cafe' → 'xyzzy')."""
+        rest = query.lower()
+        for word, slug in self._kind_words:
+            if slug in kinds and word in rest:
+                rest = rest.replace(word, " ") if has_cjk(word) else re.sub(rf"\b{re.escape(word)}\b", " ", rest)
+        return " ".join(rest.removesuffix("的").split())
 
     def _query_categories(self, query: str) -> set[str]:
         q = query.lower()
-        slugs = {slug for word, slug in self._category_words.items() if word == q or (len(word) > 3 and word in q)}
+        slugs = {
+            slug
+            for word, slug in self._category_words.items()
+            if word == q or ((len(word) > 3 or (has_cjk(word) and len(word) > 1)) and word in q)
+        }  # Chinese has no spaces: '便利店' in '24小时便利店' names the kind as a word of its own would
         return slugs
 
     def _place_score(self, query: str, p: Place, categories: set[str]) -> float:

@@ -423,3 +423,31 @@ async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_que
     assert "nothing was searched" in unclear and "plc_n307465178" in unclear, unclear
     assert picked["center"] != centre["center"] and picked["places"], picked
     assert named["center"] == centre["center"]
+
+
+async def test_places_open_round_the_clock_or_now_as_the_query_says(nav: NavEnv) -> None:
+    """'24小时便利店' found nothing (searched as a name; and a Chinese kind inside a longer query was not read), '24h
+    pharmacy' listed pharmacies shut at night, and an empty page or a word matched by nothing said nothing. Hours
+    words are filters now, taken out of the words to match, and the note says how the query was read."""
+    async with Client(nav.server) as c:
+        shops = {
+            q: await ok(c, "nav_search_places", {"query": q, "limit": 20}) for q in ("24小时便利店", "24h convenience")
+        }
+        every_shop = await ok(c, "nav_search_places", {"query": "便利店", "limit": 20})
+        pharmacy = await ok(c, "nav_search_places", {"query": "24h pharmacy"})
+        open_now = await ok(c, "nav_search_places", {"query": "pharmacy open now", "limit": 20})
+        pharmacies = await ok(c, "nav_search_places", {"query": "pharmacy", "limit": 20})
+        cafes = await ok(c, "nav_search_places", {"query": "xyzzy cafe"})
+        cafe = await ok(c, "nav_search_places", {"query": "cafe"})
+        nothing = await ok(c, "nav_search_places", {"query": "qwertyuiop"})
+    round_the_clock = {p["id"] for p in shops["24小时便利店"]["places"]}
+    assert round_the_clock == {p["id"] for p in shops["24h convenience"]["places"]}
+    assert round_the_clock < {p["id"] for p in every_shop["places"]}
+    assert all(p["category"] == "convenience" and p["open_status"] == "open" for p in shops["24小时便利店"]["places"])
+    assert "only places open 24/7" in shops["24小时便利店"]["note"]
+    assert pharmacy["places"] == [] and "open round the clock: widen radius_m" in pharmacy["note"], pharmacy["note"]
+    assert open_now["places"] and all(p["open_status"] == "open" for p in open_now["places"])
+    assert len(open_now["places"]) < len(pharmacies["places"]) and "Read as open now" in open_now["note"]
+    assert [p["id"] for p in cafes["places"]] == [p["id"] for p in cafe["places"]]
+    assert "'xyzzy' is in no name here, so it was left out" in cafes["note"] and cafe["note"] == ""
+    assert nothing["places"] == [] and nothing["note"].startswith("Nothing within 1000 m matches 'qwertyuiop'")
