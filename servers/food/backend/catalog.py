@@ -255,13 +255,14 @@ class Catalog:
         grown: Iterable[dict[str, Any]] = (),
         load: Callable[[str], dict[str, Any] | None] | None = None,
         cache_size: int = LOADED,
-        finnish: Mapping[str, tuple[str, ...]] | None = None,
+        read_as: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         from .columns import Columns
 
         self.cuisines = {c.slug: c for c in cuisines}
-        self.finnish: Mapping[str, tuple[str, ...]] = finnish or {}
-        """Everyday Finnish food words (``load_finnish``) → the English words the menus use for them."""
+        self.read_as: Mapping[str, tuple[str, ...]] = read_as or {}
+        """Query words → the words the catalog writes for them: everyday Finnish food words (``load_finnish``) and
+        the Chinese names of chains (``load_chains_zh``)."""
         self.option_aliases: dict[str, str] = {}
         """Per-item option ids of the fixtures (and of carts saved before sharing) → shared option ids."""
         self.resident: dict[str, Loaded] = {}
@@ -319,10 +320,10 @@ class Catalog:
         cls,
         restaurants: list[RestaurantRec],
         cuisines: list[CuisineRec],
-        finnish: Mapping[str, tuple[str, ...]] | None = None,
+        read_as: Mapping[str, tuple[str, ...]] | None = None,
     ) -> Catalog:
         """A catalog of these restaurants only, all in memory (the real city, or a test's own)."""
-        return cls(restaurants, cuisines, finnish=finnish)
+        return cls(restaurants, cuisines, read_as=read_as)
 
 
 class _Restaurants(Mapping[str, RestaurantRec]):
@@ -408,13 +409,23 @@ def load_finnish(fixtures_dir: Path) -> dict[str, tuple[str, ...]]:
     return _WORDS.validate_json((fixtures_dir / "vocab" / "food_words_fi.json").read_bytes())
 
 
+def load_chains_zh(fixtures_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Chains by the Chinese names people order them by ('麦当劳', '汉堡王'; OSM gives these restaurants no Chinese
+    name): '麦当劳' found nothing. Hand-kept in fixtures/vocab beside the Finnish words, read the same way."""
+    return _WORDS.validate_json((fixtures_dir / "vocab" / "chains_zh.json").read_bytes())
+
+
 @dataclass(frozen=True)
 class Vocabulary:
-    """The words the catalog is searched by, as fixtures/vocab holds them: the cuisines, the Finnish food words."""
+    """The words the catalog is searched by, as fixtures/vocab holds them: the cuisines, and query words read as the
+    catalog's (the Finnish food words, the Chinese names of chains)."""
 
     cuisines: list[CuisineRec]
-    finnish: dict[str, tuple[str, ...]]
+    read_as: dict[str, tuple[str, ...]]
 
     @classmethod
     def load(cls, fixtures_dir: Path) -> Vocabulary:
-        return cls(cuisines=load_cuisines(fixtures_dir), finnish=load_finnish(fixtures_dir))
+        return cls(
+            cuisines=load_cuisines(fixtures_dir),
+            read_as={**load_finnish(fixtures_dir), **load_chains_zh(fixtures_dir)},
+        )

@@ -1,4 +1,4 @@
-"""Catalog search: a query, in English or Chinese (or everyday Finnish food words, ``Catalog.finnish``), split into
+"""Catalog search: a query, in English or Chinese (or everyday Finnish food words, ``Catalog.read_as``), split into
 the things it asks for, matched against restaurant names, cuisines, dishes, their ingredients (names, descriptions),
 their diet tags and their options; accents do not count ('cafe' finds 'Café', ``folded``).
 
@@ -490,6 +490,8 @@ class Index:
                 self._learn(name)
         for name in ENGLISH:
             self._learn(name)
+        for name in self.catalog.read_as:  # '汉堡王' is one word (Burger King), not 汉堡 and an unknown 王
+            self._learn(name, chinese_only=True)
 
     def _names(self, slug: str) -> tuple[str, ...]:
         """Every word that names the cuisine: its slug, labels and synonyms."""
@@ -611,15 +613,16 @@ class Index:
     def part(self, literal: str) -> Part:
         """The query part ``literal`` with the cuisines it names (memoized: users repeat words across queries); read
         as ``folded`` text, as the catalog's is. An everyday Finnish word also reads as its English words
-        (``Catalog.finnish``), an English word the menus spell otherwise as theirs (``ENGLISH``), and a plural as its
-        singular where that names a cuisine or the plural is nowhere in the catalog (``singulars``)."""
+        (``Catalog.read_as``, as a chain's Chinese name reads as its name), an English word the menus spell otherwise
+        as theirs (``ENGLISH``), and a plural as its singular where that names a cuisine or the plural is nowhere in
+        the catalog (``singulars``)."""
         literal = folded(literal)
         memo = self._parts.get(literal)
         if memo is not None:
             return memo
         found = self._as_written(literal)
-        for english in self.catalog.finnish.get(literal, ()) + ENGLISH.get(literal, ()):
-            alt = self._as_written(english)
+        for english in self.catalog.read_as.get(literal, ()) + ENGLISH.get(literal, ()):
+            alt = self._as_written(folded(english))
             terms, cuisines = tuple(sorted({*found.terms, *alt.terms})), found.cuisines | alt.cuisines
             found = Part(literal=literal, terms=terms, cuisines=cuisines)
         for one in singulars(literal) if not found.cuisines else ():

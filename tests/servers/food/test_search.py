@@ -294,6 +294,23 @@ async def test_a_hyphen_typed_between_words_matches_the_name_written_apart(food:
 
 
 @pytest.mark.parametrize(
+    ("chinese", "name"), [("麦当劳", "McDonald's"), ("汉堡王", "Burger King"), ("星巴克", "Starbucks")]
+)
+async def test_a_chain_by_its_chinese_name(food: FoodEnv, chinese: str, name: str) -> None:
+    """'麦当劳' found nothing and '汉堡王' listed every burger (汉堡 and an unknown 王): OSM gives these restaurants no
+    Chinese name. A chain's Chinese name (fixtures/vocab/chains_zh.json) finds its branches, with a dish after it."""
+    async with Client(food.server) as c:
+        by_chinese = await everything(c, {"query": chinese})
+        by_name = await everything(c, {"query": name})
+        fries = await everything(c, {"query": f"{chinese}的薯条"})
+    branches = {r["id"] for r in by_name if r["name"] == name}
+    assert branches and {r["id"] for r in by_chinese} == branches, [r["name"] for r in by_chinese]
+    if name != "Starbucks":  # no fries there
+        assert {r["id"] for r in fries} == branches
+        assert all(any(d["name"] == "Fries / 薯条" for d in r["matched_dishes"]) for r in fries)
+
+
+@pytest.mark.parametrize(
     ("asked", "dish"),
     [
         ("2 pizzas", "pizza"),

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from servers.food.backend import growth
-from servers.food.backend.catalog import Catalog, RestaurantRec, load_cuisines, load_finnish
+from servers.food.backend.catalog import Catalog, RestaurantRec, Vocabulary, load_cuisines
 from servers.food.backend.search import CJK_STOP, GENERIC, MAX_DISHES, STOPWORDS, Index, Joined, Part, hit
 from shared.kit.settings import default_fixtures
 from shared.schemas.food import MatchedDish
@@ -46,12 +46,12 @@ def real() -> tuple[list[RestaurantRec], list[Any]]:
 def index(scale: int) -> Index:
     """The index of the real city, or of one grown to ``scale`` (built in memory: only names and menus count)."""
     restaurants, cuisines = real()
-    finnish = load_finnish(default_fixtures())  # as the app loads it: 'pitsa' reads as 'pizza' here too
+    read_as = Vocabulary.load(default_fixtures()).read_as  # as the app loads it: 'pitsa' reads as 'pizza' here too
     if scale == 1:
-        return Index(Catalog.from_records(restaurants, cuisines, finnish))
+        return Index(Catalog.from_records(restaurants, cuisines, read_as))
     templates = {t.id: t for t in Catalog.from_records(restaurants, cuisines).templates}
     docs = [{**d, "menu": []} for d in growth.restaurant_docs(default_fixtures(), scale, templates)]
-    return Index(Catalog(restaurants, cuisines, grown=docs, finnish=finnish))
+    return Index(Catalog(restaurants, cuisines, grown=docs, read_as=read_as))
 
 
 # ----- the reference: one text, one restaurant, one dish at a time ------------------------------------------------
