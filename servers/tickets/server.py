@@ -127,11 +127,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "lists everything. "
                 "Day words (today, tonight, tomorrow, Friday, Friday night, this weekend, next week, December, next "
                 "month, Christmas, New Years Eve; tänään, perjantaina, joulukuussa; 今晚, 明天, 周五, 周六晚上, "
-                "下周五, 周末, 下周, 十二月, 下个月, 跨年) are read "
-                "as those dates (evenings from 17:00), within date_from/date_to, not as title words; next Friday is "
-                "not (ask which Friday). A price said with a bound (under €40, alle 40 euroa, 40欧以下, over 50 "
-                "euros) is read as price_max_minor / price_min_minor; 'cheap' / '便宜' ranks the lowest price "
-                "first. The note of an empty page says why."
+                "下周五, 周末, 下周, 十二月, 下个月, 跨年) and parts of the day (morning, afternoon, 上午, 下午) are "
+                "read as those dates and hours (evenings from 17:00), within date_from/date_to, not as title "
+                "words; next Friday is not (ask which Friday). A price said with a bound (under €40, alle 40 "
+                "euroa, 40欧以下, over 50 euros) is read as price_max_minor / price_min_minor; 'cheap' / '便宜' "
+                "ranks the lowest price first. The note of an empty page says why."
             ),
         ] = "",
         category: Annotated[CategoryFilter, Field(description="Only this kind of event; 'any' for all.")] = "any",

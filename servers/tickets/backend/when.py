@@ -21,15 +21,27 @@ _PATTERN = re.compile(
 )
 
 
+PARTS_OF_DAY: dict[str, tuple[time | None, time | None]] = {
+    **dict.fromkeys(["morning", "in the morning", "aamulla", "aamupaivalla", "上午", "早上"], (None, time(11, 59))),
+    **dict.fromkeys(["afternoon", "in the afternoon", "matinee", "iltapaivalla", "下午"], (time(12, 0), time(16, 59))),
+}
+"""A part of the day said beside a day or alone ('family show Sunday afternoon', '周日下午', 'iltapäivällä'): the
+sessions starting in it, to the minute before noon or the evening (``EVENING``, as 'Friday night' reads; a search's
+latest start is inclusive). It was a word no event has."""
+_PARTS = re.compile("|".join(as_words(p) for p in sorted(PARTS_OF_DAY, key=len, reverse=True)))
+
+
 @dataclass(frozen=True)
 class Said:
-    """A time phrase of a query: where it is in the folded query, and the days and earliest start it names."""
+    """A time phrase of a query: where it is in the folded query, and the days (None: any day, for a part of the
+    day said alone) and the earliest and latest start it names."""
 
     phrase: str
     span: tuple[int, int]
-    first: date
-    last: date
+    first: date | None
+    last: date | None
     earliest: time | None
+    latest: time | None = None
 
 
 _AMBIGUOUS = re.compile(r"(?<!\w)(?:next|ensi)\s+$")
@@ -47,7 +59,10 @@ def time_phrases(query: str, today: date) -> list[Said]:
         days, evening = DAY_PHRASES[match[0]]
         first, last = days(today)
         out.append(Said(match[0], match.span(), first, last, EVENING if evening else None))
-    return out
+    for match in _PARTS.finditer(text):
+        if not any(s.span[0] < match.end() and match.start() < s.span[1] for s in out):
+            out.append(Said(match[0], match.span(), None, None, *PARTS_OF_DAY[match[0]]))
+    return sorted(out, key=lambda s: s.span)
 
 
 def ambiguous_days(query: str, today: date) -> list[tuple[str, date, date]]:
@@ -82,11 +97,20 @@ def narrowed(window: Window, said: list[Said]) -> Window:
     their days, and the evening only when every one names it."""
     if not said:
         return window
-    starts = [s.earliest for s in said if s.earliest is not None]
-    evening = min(starts) if len(starts) == len(said) else None
+    days = [s for s in said if s.first is not None and s.last is not None]
+    parts = [s for s in said if s.first is None]
+    starts = [s.earliest for s in days if s.earliest is not None]
+    evening = min(starts) if days and len(starts) == len(days) else None
+    if days:
+        window = replace(
+            window,
+            first=max(d for d in (min(s.first for s in days if s.first), window.first) if d is not None),
+            last=min(d for d in (max(s.last for s in days if s.last), window.last) if d is not None),
+        )
     return replace(
         window,
-        first=max(d for d in (min(s.first for s in said), window.first) if d is not None),
-        last=min(d for d in (max(s.last for s in said), window.last) if d is not None),
-        earliest=max((t for t in (evening, window.earliest) if t is not None), default=None),
+        earliest=max(
+            (t for t in (evening, window.earliest, *(p.earliest for p in parts)) if t is not None), default=None
+        ),
+        latest=min((t for t in (window.latest, *(p.latest for p in parts)) if t is not None), default=None),
     )

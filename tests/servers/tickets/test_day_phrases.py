@@ -152,3 +152,23 @@ async def test_a_month_in_the_query_is_its_days(tickets: TicketsEnv) -> None:
     assert january and all(d.month == 1 and d.year == 2027 for d in january)  # next year's, once it is over
     assert ballet["events"] and all(e["category"] == "dance" for e in ballet["events"]), ballet
     assert all(e["next_session_at"].startswith("2026-12") for e in ballet["events"]), ballet
+
+
+async def test_a_part_of_the_day_is_its_hours(tickets: TicketsEnv) -> None:
+    """'family show Sunday afternoon' found nothing: 'afternoon' was a word no event has. A part of the day (morning,
+    afternoon; 上午, 下午; aamulla, iltapäivällä) is the hours it names, beside a day or alone, up to the evening."""
+    tickets.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=CITY_TZ))  # a Wednesday: Sunday is the 6th
+    async with Client(tickets.server) as c:
+        said = ("family sunday afternoon", "亲子 周日下午", "family sunnuntaina iltapäivällä")
+        afternoon = {q: await ok(c, "tickets_search_events", {"query": q, "limit": 20}) for q in said}
+        sunday = await ok(c, "tickets_search_events", {"query": "family sunday", "limit": 20})
+        mornings = await ok(c, "tickets_search_events", {"query": "morning", "limit": 20})
+    starts = [datetime.fromisoformat(e["next_session_at"]) for e in afternoon["family sunday afternoon"]["events"]]
+    assert starts and all(s.date() == date(2026, 12, 6) and 12 <= s.hour < 17 for s in starts), starts
+    assert afternoon["亲子 周日下午"]["events"] == afternoon["family sunday afternoon"]["events"]
+    assert afternoon["family sunnuntaina iltapäivällä"]["events"] == afternoon["family sunday afternoon"]["events"]
+    assert sunday["page"]["total"] >= len(starts)
+    early = [datetime.fromisoformat(e["next_session_at"]) for e in mornings["events"]]
+    assert all(s.hour < 12 for s in early), early
+    if not early:
+        assert "by 11:59" in mornings["note"], mornings["note"]
