@@ -225,3 +225,27 @@ of a showtime search: one table, so 'this weekend' or 'tomorrow night' means the
 def day_phrase(text: str) -> tuple[Days, bool] | None:
     """The ``DAY_PHRASES`` entry ``text`` is, as typed (case, accents and spacing aside), or None."""
     return DAY_PHRASES.get(fold(" ".join(text.lower().split())))
+
+
+PARTS_OF_DAY: dict[str, tuple[time | None, time | None]] = {
+    **dict.fromkeys(["morning", "in the morning", "aamulla", "aamupaivalla", "上午", "早上"], (None, time(11, 59))),
+    **dict.fromkeys(["afternoon", "in the afternoon", "matinee", "iltapaivalla", "下午"], (time(12, 0), time(16, 59))),
+}
+"""A part of the day (folded) and the earliest and latest start it names, both inclusive: to the minute before noon
+or the evening (``EVENING``, as 'Friday night' reads). Tickets reads them in a query ('family show Sunday
+afternoon'), movies and the weather after a day ('saturday afternoon', '周六下午')."""
+_THIS = {"this": "today", "tana": "today"}
+"""'this afternoon' / 'tänä iltapäivänä' is today's."""
+
+
+def split_part_of_day(text: str) -> tuple[str, tuple[time | None, time | None] | None]:
+    """``text`` without a part of the day it ends with, and that part's hours: 'saturday afternoon' is ('saturday',
+    (12:00, 16:59)), '周六下午' ('周六', …), 'this morning' ('today', …), 'afternoon' ('', …); (text, None) without one.
+    """
+    said = fold(" ".join(text.lower().split()))
+    for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
+        rest = said.removesuffix(phrase)
+        if rest != said and (not rest or not phrase.isascii() or rest.endswith(" ")):
+            rest = rest.strip()
+            return _THIS.get(rest, rest), PARTS_OF_DAY[phrase]
+    return text, None

@@ -32,6 +32,7 @@ from shared.dates import (
     day_phrase,
     read_day,
     read_time_of_day,
+    split_part_of_day,
     weekday_words,
 )
 from shared.districts import DISTRICTS, district_in
@@ -566,20 +567,24 @@ class MoviesService:
         return CinemaPage(cinemas=page, origin=label, page=info)
 
     # ----- showtimes -------------------------------------------------------------------
-    def _days(self, value: str, now: datetime) -> tuple[date | None, date | None, bool]:
-        """The first and last day ``value`` names and whether it means the evening: a day ('Friday', '2026-11-27'),
-        a day's evening ('tomorrow night', '周六晚上'), or days ('this weekend', '周末', 'next week'), read as
-        tickets reads them (``shared.dates.DAY_PHRASES``). 'tomorrow night', 'this weekend' and '周六晚上' were
-        refused as 'not a date'."""
+    def _days(self, value: str, now: datetime) -> tuple[date | None, date | None, time | None, time | None]:
+        """The first and last day ``value`` names and the earliest and latest start it means: a day ('Friday',
+        '2026-11-27'), a day's evening ('tomorrow night', '周六晚上') or part ('saturday afternoon', '周六下午'), or
+        days ('this weekend', '周末', 'next week'), read as tickets reads them (``shared.dates.DAY_PHRASES``).
+        'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date', and 'saturday afternoon' too."""
+        said, hours = split_part_of_day(value)
+        if hours is not None:
+            first, last, _, _ = self._days(said or "today", now)
+            return first, last, *hours
         phrase = day_phrase(value)  # every evening word is one: 'tonight' is today from EVENING
         if phrase is None:
             day = self._day(value, now)
-            return day, day, False
+            return day, day, None, None
         days, evening = phrase
         today = local(now).date()
         first, last = days(today)
         self._published(first, value, today)
-        return first, min(last, self.catalog.day(self.catalog.days - 1)), evening
+        return first, min(last, self.catalog.day(self.catalog.days - 1)), EVENING if evening else None, None
 
     def _day(self, value: str, now: datetime) -> date | None:
         today = local(now).date()
@@ -663,10 +668,13 @@ class MoviesService:
         now = self.now()
         film = self.film(movie_id) if movie_id else None
         cinema = self.cinema(cinema_id) if cinema_id else None
-        day, last_day, evening = self._days(date, now)
+        day, last_day, said_from, said_to = self._days(date, now)
         earliest, latest = read_time(time_from, "time_from"), read_time(time_to, "time_to")
-        if earliest is None and evening:  # 'tonight': today's evening, unless a time says otherwise
-            earliest = EVENING
+        # 'tonight', 'saturday afternoon': its hours, where time_from / time_to leave them open and agree
+        if earliest is None and (said_from is None or latest is None or said_from <= latest):
+            earliest = said_from
+        if latest is None and (said_to is None or earliest is None or said_to >= earliest):
+            latest = said_to
         if earliest and latest and latest < earliest:
             raise InvalidInputError(
                 f"time_to {time_to} is before time_from {time_from}.",

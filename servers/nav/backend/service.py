@@ -20,7 +20,7 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
-from shared.dates import DAY_WORDS, day_phrase, read_day, weekday_words
+from shared.dates import DAY_WORDS, day_phrase, read_day, split_part_of_day, weekday_words
 from shared.districts import district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
@@ -1139,6 +1139,8 @@ class NavService:
         as 'not a date', though tickets and movies read them."""
         today = self.now().date()
         end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
+        if isinstance(day, str) and split_part_of_day(day)[1] is not None:  # 'saturday afternoon': the day's forecast
+            day = split_part_of_day(day)[0] or "today"  # has its parts of the day (periods) anyway
         phrase = day_phrase(day) if isinstance(day, str) else None
         note = ""
         if phrase is not None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
-from shared.dates import DAY_PHRASES, EVENING, PHRASE_WEEKDAYS, weekday_words
+from shared.dates import DAY_PHRASES, EVENING, PARTS_OF_DAY, PHRASE_WEEKDAYS, weekday_words
 from shared.text import fold
 
 from .index import Window, as_words
@@ -21,13 +21,6 @@ _PATTERN = re.compile(
 )
 
 
-PARTS_OF_DAY: dict[str, tuple[time | None, time | None]] = {
-    **dict.fromkeys(["morning", "in the morning", "aamulla", "aamupaivalla", "上午", "早上"], (None, time(11, 59))),
-    **dict.fromkeys(["afternoon", "in the afternoon", "matinee", "iltapaivalla", "下午"], (time(12, 0), time(16, 59))),
-}
-"""A part of the day said beside a day or alone ('family show Sunday afternoon', '周日下午', 'iltapäivällä'): the
-sessions starting in it, to the minute before noon or the evening (``EVENING``, as 'Friday night' reads; a search's
-latest start is inclusive). It was a word no event has."""
 _PARTS = re.compile("|".join(as_words(p) for p in sorted(PARTS_OF_DAY, key=len, reverse=True)))
 
 

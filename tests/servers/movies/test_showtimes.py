@@ -200,3 +200,19 @@ async def test_an_evening_or_a_weekend_is_read_as_tickets_reads_it(movies_readon
     assert len(got["this weekend"]) == len(got["Saturday"]) + len(got["Sunday"])
     evening = [s for s in got["Saturday"] if local(datetime.fromisoformat(s["starts_at"])).hour >= 17]
     assert got["周六晚上"] == evening
+
+
+async def test_a_part_of_the_day_after_a_day_is_its_hours(movies_readonly: MoviesEnv) -> None:
+    """'saturday afternoon' and '周六下午' were refused as 'not a date'. A day with a part of the day is that day's
+    showtimes starting in it (afternoon 12:00–16:59); a time given apart still wins where it disagrees."""
+    async with Client(movies_readonly.server) as c:
+        got = {
+            said: await every_page(c, "movies_find_showtimes", "showtimes", {"date": said, "sort": "start_time"}, 10)
+            for said in ("saturday afternoon", "周六下午", "lauantaina iltapäivällä", "Saturday")
+        }
+        later = await ok(c, "movies_find_showtimes", {"date": "saturday afternoon", "time_from": "18:00"})
+    afternoon = [s for s in got["Saturday"] if 12 <= local(datetime.fromisoformat(s["starts_at"])).hour < 17]
+    assert afternoon and got["saturday afternoon"] == afternoon
+    assert got["周六下午"] == got["lauantaina iltapäivällä"] == afternoon
+    starts = [local(datetime.fromisoformat(s["starts_at"])) for s in later["showtimes"]]
+    assert starts and all(s.hour >= 18 and s.weekday() == 5 for s in starts)

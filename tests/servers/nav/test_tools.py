@@ -204,6 +204,8 @@ async def test_weather_for_a_month_gives_its_days_that_have_a_forecast(nav: NavE
         december = await ok(c, "nav_weather", {"date": "next month"})
         january = await err(c, "nav_weather", {"date": "tammikuussa"})
         weekend = await ok(c, "nav_weather", {"date": "this weekend"})
+        afternoon = await ok(c, "nav_weather", {"date": "周六下午"})
+    assert [d["date"] for d in afternoon["days"]] == ["2026-11-28"]  # a part of the day: the day, with its periods
     assert [d["date"] for d in december["days"]] == [f"2026-12-0{n}" for n in range(1, 9)]
     assert "runs to 2026-12-31, but forecasts reach only 2026-12-08" in december["note"], december["note"]
     assert january.startswith("No forecast for 2027-01-01–2027-01-31"), january
