@@ -86,6 +86,16 @@ TOKEN = Kind(
     "confirmation tokens are 'cft_' followed by ASCII letters and digits",
     "Pass the confirmation_token exactly as the previous call returned it, or '' to get a new quote.",
 )
+SEAT = Kind(
+    ID_MAX,
+    False,
+    re.compile(r"[A-Za-z0-9_\-., #排座号]+"),
+    "seat",
+    "seats are ids such as 'STL-ROW5-SEAT12', or a row and a number ('row 5 seat 12', 'E7', '5排12座')",
+    "Pass the seat id exactly as the seat map gave it.",
+)
+"""A seat as a user reads it off the seat map ('Row 5 seat 7', '5排7座') besides its id: the layout reads both
+(``CompiledLayout.canonical``); as an id, 'Row 5 seat 7' was refused before any seat was looked at."""
 CURSOR = Kind(
     CURSOR_MAX,
     False,
@@ -113,6 +123,8 @@ def kind_of(name: str) -> Kind:
         return TOKEN
     if name == "cursor":
         return CURSOR
+    if name in ("seat_ids", "seat_id"):
+        return SEAT
     if name.endswith(("_id", "_ids")):
         return ID
     if WHEN_NAME.fullmatch(name):

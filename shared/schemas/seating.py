@@ -33,7 +33,7 @@ SEAT_ID_FORMAT = (
     "SECTION-ROW<row>-SEAT<number>, e.g. 'STL-ROW5-SEAT12' = section STL, row 5, seat 12. In a row string the "
     "k-th non-space character (k from 1) is seat number first + k - 1. Standing places need no id: hold them by "
     "tier and quantity. Older ids of the form SECTION-ROW-NUMBER ('STL-5-12') are still accepted, and so is a "
-    "seat named by row and number ('E7', 'E-7', '5-12') where only one section has it."
+    "seat named by row and number ('E7', 'E-7', '5-12', 'row 5 seat 12', '5排12座') where only one section has it."
 )
 
 

@@ -22,6 +22,7 @@ couple pair cut in half) by, in order:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -114,6 +115,13 @@ class RowPlan:
         )
 
 
+SPOKEN_SEAT = re.compile(
+    r"^(?:ROW|RIVI)\s*(?P<row>[A-Z]{1,2}|\d{1,3})\s*[,.]?\s*(?:SEAT|PAIKKA|NO\.?|NUMBER|#)?\s*(?P<number>\d{1,3})$"
+    r"|^(?:第)?(?P<row_zh>[A-Z]{1,2}|\d{1,3})\s*排\s*(?P<number_zh>\d{1,3})\s*[座号]?$"
+)
+"""A seat said by its row and number: 'Row 5 seat 7', 'row E, seat 7', 'rivi 5 paikka 7', '5排7座' (upper-cased)."""
+
+
 def _short_names(row: str, number: int) -> list[str]:
     """What people call a seat by its row and number: 'E7' and 'E-7' for row E, '5-12' for row 5 (a number row
     runs into its seat number without the dash: '512' is not read)."""
@@ -155,6 +163,9 @@ class CompiledLayout:
             return sid
         if sid in self.aliases:
             return self.aliases[sid]
+        spoken = SPOKEN_SEAT.match(sid)
+        if spoken:  # 'ROW 5 SEAT 7' is what '5-7' names
+            sid = f"{spoken['row'] or spoken['row_zh']}-{int(spoken['number'] or spoken['number_zh'])}"
         named = self.short.get(sid, [])
         return named[0] if len(named) == 1 else sid
 
@@ -175,23 +186,26 @@ class CompiledLayout:
 
     def resolve(self, seat_ids: Iterable[str]) -> list[SeatInfo]:
         """Seats by id, in the order given; refuses unknown ids, repeats and half couple pairs."""
-        ids = [self.canonical(s) for s in seat_ids]
+        asked = list(seat_ids)
+        ids = [self.canonical(s) for s in asked]
+        said = dict(zip(ids, asked, strict=True))  # refusals quote the seat as given ('Row 5 seat 7'), not '5-7'
         example = next((s.seat_id for s in self.seats.values() if not s.standing), "STL-ROW5-SEAT12")
         if not ids:
             raise InvalidInputError("No seats given.", f"Pass seat ids such as {example!r}, or a tier and a quantity.")
         unknown = [s for s in ids if s not in self.seats]
         if unknown and len(self.short.get(unknown[0], [])) > 1:
             named = self.short[unknown[0]]
+            one = self.seats[named[0]]
             raise InvalidInputError(
-                f"Seat {shown(unknown[0])} is row {self.seats[named[0]].row}, seat {self.seats[named[0]].number} of "
-                f"{len(named)} sections: {', '.join(named)}.",
+                f"Seat {shown(said[unknown[0]])} is row {one.row}, seat {one.number} of {len(named)} sections: "
+                f"{', '.join(named)}.",
                 f"Ask the user which section ({', '.join(self.seats[n].section for n in named)}), then pass that "
                 "seat's id.",
                 field="seat_ids",
             )
         if unknown:
             raise NotFoundError(
-                f"Seat {shown(unknown[0])} does not exist here.",
+                f"Seat {shown(said[unknown[0]])} does not exist here.",
                 f"Seat ids look like {example!r} (section, row, seat); read them from {self.map_tool}.",
                 field="seat_ids",
             )

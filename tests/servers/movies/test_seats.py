@@ -233,3 +233,19 @@ async def test_seats_said_by_row_and_number_are_held(movies: MoviesEnv) -> None:
         held = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": ["E7", "e-8"]})
     assert [(s["row"], s["number"]) for s in held["seats"]] == [("E", 7), ("E", 8)], held
     assert all(SEAT_ID.match(s["seat_id"]) for s in held["seats"])
+
+
+@pytest.mark.parametrize(
+    "said", [["Row E seat 7", "row E, seat 8"], ["E排7座", "E排8号"], ["rivi E paikka 7", "Row E #8"]]
+)
+async def test_seats_said_in_words_are_held(movies: MoviesEnv, said: list[str]) -> None:
+    """'Row E seat 7' and 'E排7座' were refused as ids before any seat was looked at ('ids hold only ASCII letters,
+    digits…'): a seat said by row and number in words is that seat, and a refusal quotes it as said."""
+    rec = large_showtime(movies, [("E", 7), ("E", 8)])
+    async with Client(movies.server) as c:
+        held = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": said})
+        missing = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": ["row Z seat 99"]})
+        odd = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": ["E7; DROP TABLE"]})
+    assert [(s["row"], s["number"]) for s in held["seats"]] == [("E", 7), ("E", 8)], held
+    assert "seat 'row z seat 99' does not exist here" in missing.lower(), missing
+    assert "is not a valid seat" in odd and "Nothing was changed" in odd, odd
