@@ -75,7 +75,8 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
         router = TiledRouter(network, tiles(sandbox.scale))
     categories = seed.categories(settings.fixtures_dir)
     svc = NavService(places, addresses, categories, network, router, transit, sandbox.clock, sandbox.accounts,
-                     scale=sandbox.scale, districts=seed.districts(settings.fixtures_dir))  # fmt: skip
+                     scale=sandbox.scale, districts=seed.districts(settings.fixtures_dir),
+                     venues=seed.venue_names(settings.fixtures_dir))  # fmt: skip
 
     app = provider_app(
         settings,

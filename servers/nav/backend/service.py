@@ -227,8 +227,11 @@ class NavService:
         accounts: Accounts,
         scale: int = 1,
         districts: list[dict[str, Any]] | None = None,
+        venues: dict[str, list[str]] | None = None,
     ) -> None:
         self.clock = clock
+        self.aliases = {k: [*ALIASES.get(k, []), *(venues or {}).get(k, [])] for k in {*ALIASES, *(venues or {})}}
+        """Common names by place or district id: ``ALIASES`` and the names tickets and movies give their venues."""
         self.real_districts = districts or []  # the real city's, as OSM marks them (``_districts``: a grown city's)
         self.tiles = tiles(scale)
         self.accounts = accounts
@@ -428,7 +431,7 @@ class NavService:
         itself, so 'Oodi library' puts Oodi before the nearer libraries; other places score by name."""
         q = query.lower()
         names = [p.data.get(k, "").lower() for k in ("name", "name_en", "name_sv", "name_zh")]
-        names += [alias.lower() for alias in ALIASES.get(p.row.id, [])]
+        names += [alias.lower() for alias in self.aliases.get(p.row.id, [])]
         best = max((_name_score(q, n) for n in names if n), default=0.0)
         if p.row.category in categories:
             return 100.0 if best >= 99 else 90.0
@@ -466,7 +469,7 @@ class NavService:
         for p in self.places:
             d = p.data
             langs = [d.get(k, "") for k in ("name_en", "name_sv", "name_zh")]
-            aliases = ALIASES.get(p.row.id, [])
+            aliases = self.aliases.get(p.row.id, [])
             prior = 0.02 * (p.row.category in LANDMARK) + 0.01 * min(3, sum(1 for n in langs if n) + bool(aliases))
             if p.row.category == "tram_stop":  # the stop itself (stp_…) is the better answer
                 prior = -0.02
@@ -492,7 +495,7 @@ class NavService:
             ))  # fmt: skip
             names.append([
                 d["name"], *(d[k] for k in ("name_sv", "name_en") if d[k]), *d.get("aliases", []),
-                *ALIASES.get(d["id"], []),
+                *self.aliases.get(d["id"], []),
             ])  # fmt: skip
         spelled: dict[str, Counter[str]] = {}
         for name in [a.street for a in self.addresses] + [n for n in self.network.names if n]:

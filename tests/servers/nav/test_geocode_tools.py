@@ -3,6 +3,8 @@ found, and route, matrix and map refuse an ambiguous end with its candidates ins
 
 from __future__ import annotations
 
+import json
+
 from mcp import Client
 
 from shared.account import open_sandbox
@@ -279,3 +281,22 @@ async def test_the_nearest_of_a_kind_is_the_answer_and_a_route_goes_to_the_one_n
     assert kind["status"] == "ambiguous"  # the kind alone still lists them for a choice
     assert route["routes"][0]["distance_m"] < 500, route["routes"][0]["summary"]
     assert any("took the nearest to the other end" in n for n in route.get("notes", [])), route.get("notes")
+
+
+async def test_every_name_tickets_and_movies_show_for_a_venue_finds_it(nav: NavEnv) -> None:
+    """A user reads 'Kino Engel / 恩格尔艺术影院' in movies or 'Forum Theatre / 论坛剧院' in tickets and asks for the
+    way there: 20 of those names were 'not found' (nav knew the OSM names only). Each name either server shows for
+    a venue or cinema is that place, confidently."""
+    fixtures = nav.settings.fixtures_dir
+    shown = [
+        (v["place_id"], name)
+        for path, key in (("tickets/venues.json", "venues"), ("movies/cinemas.json", "cinemas"))
+        for v in json.loads((fixtures / path).read_text(encoding="utf-8"))[key]
+        for name in (v["name"], v.get("name_en", ""), v.get("name_zh", ""))
+        if name
+    ]
+    async with Client(nav.server) as c:
+        found = {(pid, name): await ok(c, "nav_geocode", {"query": name}) for pid, name in shown}
+    wrong = {k: (g["status"], g["candidates"][0]["name"] if g["candidates"] else "") for k, g in found.items()
+             if g["status"] != "confident" or g["candidates"][0]["id"] != k[0]}  # fmt: skip
+    assert len(shown) > 60 and wrong == {}, wrong
