@@ -235,7 +235,7 @@ PARTS_OF_DAY: dict[str, tuple[time | None, time | None]] = {
 or the evening (``EVENING``, as 'Friday night' reads). Tickets reads them in a query ('family show Sunday
 afternoon'), movies and the weather after a day ('saturday afternoon', '周六下午')."""
 _THIS = {"this": "today", "tana": "today"}
-"""'this afternoon' / 'tänä iltapäivänä' is today's."""
+"""'this afternoon' / 'tänä iltapäivällä' is today's."""
 
 
 def split_part_of_day(text: str) -> tuple[str, tuple[time | None, time | None] | None]:

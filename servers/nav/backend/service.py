@@ -1142,8 +1142,10 @@ class NavService:
         as 'not a date', though tickets and movies read them."""
         today = self.now().date()
         end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
-        if isinstance(day, str) and split_part_of_day(day)[1] is not None:  # 'saturday afternoon': the day's forecast
-            day = split_part_of_day(day)[0] or "today"  # has its parts of the day (periods) anyway
+        if isinstance(day, str):  # 'saturday afternoon' is the day: its forecast has the parts of the day anyway
+            rest, hours = split_part_of_day(day)
+            if hours is not None:
+                day = rest or "today"
         phrase = day_phrase(day) if isinstance(day, str) else None
         note = ""
         if phrase is not None:
