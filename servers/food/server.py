@@ -123,7 +123,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "Finnish food words too), e.g. 'sushi', '火锅', 'margherita', 'vegetarian pizza', 'oat milk latte', "
                 "'燕麦奶咖啡', 'pitsa'. Several words must all match one dish (or the "
                 "restaurant). 'cheap' / '便宜' ranks the lowest price level first; 'late night' / '夜宵' lists only "
-                "kitchens taking orders at 23:00 tonight. Empty lists everything nearby."
+                "kitchens taking orders at 23:00 tonight; 'free delivery' / '免配送费' ranks the lowest fee first "
+                "and 'fast delivery' / '送得快' the soonest; chains by Chinese name ('麦当劳'). Empty lists "
+                "everything nearby."
             ),
         ] = "",
         address_id: Annotated[

@@ -43,6 +43,22 @@ LATE_AT = time(23, 0)
 """When 'late' is: a restaurant taking orders at this time tonight (or now, once it is that late)."""
 
 
+FREE_DELIVERY = re.compile(
+    r"(?<!\w)(?:free delivery|free shipping|no delivery fee|ilmainen toimitus|ilmaisella toimituksella)(?!\w)"
+    r"|免配送费的?|免运费的?|免费配送的?|免费送的?|包邮的?",
+    re.IGNORECASE,
+)
+"""Words that ask for free delivery ('free delivery pizza', '免配送费的披萨'): 'free' matched gluten-free dishes and
+the rest was left out, so the page silently listed gluten-free pizzas. Read as the lowest fee first, with the
+coupons that make delivery free (``FoodService.search``)."""
+FAST_DELIVERY = re.compile(
+    r"(?<!\w)(?:fast(?:est)? delivery|quick(?:est)? delivery|delivered (?:fast|quickly)|nopea toimitus)(?!\w)"
+    r"|送得快的?|送餐快的?|配送快的?|最快送达的?|快速送达的?",
+    re.IGNORECASE,
+)
+"""Words that ask for a quick delivery ('fast delivery burger', '送得快的汉堡'): the soonest delivery first."""
+
+
 def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:
     """The query without its late-night words, and the time a restaurant must take orders at if it had any: 23:00
     tonight, or now when that has passed (or in the small hours)."""

@@ -49,14 +49,14 @@ from shared.schemas.food import (
     RestaurantSummary,
     SortKey,
 )
-from shared.text import cheap_first
+from shared.text import cheap_first, take_out
 
 from . import pricing, reorder, slots
 from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
 from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
-from .ranking import cursor_key, id_rank, late_night, minute_of_week, sort_columns
+from .ranking import FAST_DELIVERY, FREE_DELIVERY, cursor_key, id_rank, late_night, minute_of_week, sort_columns
 from .search import LOOSER_DIET, Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50
@@ -189,6 +189,11 @@ class FoodService:
         now = self.now()
         q, cheap = cheap_first(query.strip())
         q, late = late_night(q, now)
+        q, free = take_out(FREE_DELIVERY, q)
+        q, fast = take_out(FAST_DELIVERY, q)
+        reordered = sort == "relevance" and (free or fast)
+        if reordered:  # the order they ask for, among what matches the rest
+            sort = "fee" if free else "delivery_time"
         cols = self.catalog.columns
         vague = bool(q) and self.index.vague(q)  # 'something to eat': any restaurant, as an empty query
         look = self.index.lookup(q) if q and not vague else None
@@ -226,6 +231,10 @@ class FoodService:
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
         if cheap and sort == "relevance":
             note.append("Read as a price: the lowest price level (1–4) first among equally good matches.")
+        if free:
+            note.append(self._free_delivery_note(reordered))
+        if fast and not free:
+            note.append("Read as fast delivery" + (": the soonest delivery first." if reordered else "."))
         if late is not None:
             none = "; none that matches does: search without it for those open earlier" if not len(order) else ""
             then = f"{late:%H:%M} {late:%a}"
@@ -258,6 +267,18 @@ class FoodService:
         alone = [(p, int((self.index.lookup(p).scores(every, cols.template) > 0).sum())) for p in parts]
         counts = ", ".join(f"{shown(p)} alone {n} restaurant(s) in the city" for p, n in alone)
         return f"No one dish has all of them together: {counts}. Search one, or ask the user which matters more."
+
+    def _free_delivery_note(self, reordered: bool) -> str:
+        """What 'free delivery' can mean here: fees grow with the distance, so none is free by itself; a coupon
+        that makes it free is the honest answer (Ele.me's 免配送费 is a promotion too)."""
+        with Session(self.engine) as session:
+            coupons = self.coupons.free_delivery(session, self.now())
+        offer = "; ".join(f"coupon {c.code}: {c.description}" for c in coupons)
+        return (
+            "Read as free delivery" + (": the lowest delivery fee first. " if reordered else ". ")
+            + "No restaurant delivers free by itself (the fee grows with the distance)"
+            + (f", but {offer}." if coupons else ", and no coupon in force makes it free.")
+        )  # fmt: skip
 
     def _looser(self, query: str, parts: tuple[str, ...]) -> str:
         """The query with its diet word loosened (``LOOSER_DIET``), where that finds something: no pizza in the

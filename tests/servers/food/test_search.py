@@ -461,3 +461,24 @@ async def test_late_night_lists_only_kitchens_taking_orders_late_tonight(food: F
     assert all(end >= "23:30" or end <= "06:00" for end in closing), closing  # 24:00, 02:00 …; never 21:00
     assert night["restaurants"] and "taking orders at 23:00" in night["note"], night["note"]
     assert lunch["page"]["total"] > 100 and "Left out of the query: 'late'" in lunch["note"], lunch["note"]
+
+
+async def test_free_or_fast_delivery_said_in_the_query_orders_the_page(food: FoodEnv) -> None:
+    """'free delivery pizza' silently listed fewer pizzerias ('free' matched other dishes' words) and '送得快的汉堡'
+    left its words out. Delivery words order the matches instead: the lowest fee first, with the coupon that makes
+    delivery free (no fee is zero here: it grows with the distance), or the soonest delivery first."""
+    async with Client(food.server) as c:
+        pizza = await everything(c, {"query": "pizza"})
+        free = {q: await everything(c, {"query": q}) for q in ("free delivery pizza", "免配送费的披萨")}
+        note = (await ok(c, "food_search_restaurants", {"query": "free delivery pizza"}))["note"]
+        burgers = await everything(c, {"query": "汉堡"})
+        fast = await everything(c, {"query": "送得快的汉堡"})
+    ids = lambda page: [r["id"] for r in page]  # noqa: E731
+    assert sorted(ids(free["free delivery pizza"])) == sorted(ids(pizza)) and ids(free["免配送费的披萨"]) == ids(
+        free["free delivery pizza"]
+    )
+    fees = [r["delivery_fee"]["amount_minor"] for r in free["free delivery pizza"]]
+    assert fees == sorted(fees) and "FREEDEL" in note and "lowest delivery fee first" in note, note
+    assert sorted(ids(fast)) == sorted(ids(burgers))
+    etas = [r["eta_minutes"] for r in fast if r["eta_minutes"] is not None]
+    assert etas and etas == sorted(etas)
