@@ -22,6 +22,14 @@ _AT_LEAST = re.compile(
 )
 
 
+FREE = re.compile(
+    r"(?<!\w)(?:free entry|free admission|free of charge|free|ilmainen|maksuton|vapaa paasy)(?!\w)|免费的?",
+    re.IGNORECASE,
+)
+"""'free concert', '免费的展览': no title has the word (then it is the title's), and every event here is ticketed, so
+it reads as the lowest price first with a note saying so; '免费的展览' listed the €23 exhibitions saying nothing and
+'free concert' was 'No event matches free'."""
+
 AGES = frozenset({7, 12, 13, 15, 16, 18, 21, 60, 65})
 """Age limits (K-7 … K-18 ratings, 18+/21+ shows, seniors at 60/65): 'under 18' or 'over 65' with no currency is who
 may come, not a price; '€18' or '18 euros' is still one."""

@@ -41,7 +41,7 @@ from shared.schemas.tickets import (
     TierPrice,
     Venue,
 )
-from shared.text import cheap_first, fold
+from shared.text import cheap_first, fold, take_out
 
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
@@ -49,7 +49,7 @@ from .index import EventIndex, Window
 from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
-from .price_words import read_price
+from .price_words import FREE, read_price
 from .when import narrowed, time_phrases, without
 
 MAX_ATTENDEES = 50
@@ -353,6 +353,11 @@ class TicketsService:
             said = [p for p in said if not index.holds(query, p.phrase)]
         words = without(query, said) if said else query
         words, cheap = cheap_first(words)
+        rest, free = take_out(FREE, words)
+        if free and not index.holds(query, "free"):  # 'Free Jazz Night' keeps its word
+            words, cheap = rest, True
+        else:
+            free = False
         window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
         ranked = index.search(
             window,
@@ -405,6 +410,8 @@ class TicketsService:
         note = ""
         if not total:
             note = why_none(index, window, query, words, said, category, area, venues, self.money)
+        if free:  # every event here is ticketed: say so rather than let the price speak for itself
+            note = " ".join(["Read 'free' as the lowest price first: no event here is free entry.", note]).strip()
         more = begin + limit < total and bool(chosen)
         shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
         nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""

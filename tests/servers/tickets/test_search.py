@@ -182,6 +182,19 @@ async def test_a_word_for_cheap_ranks_the_lowest_price_first(tickets: TicketsEnv
     assert zh["events"][0]["price_from"] == cheap[0]["price_from"]
 
 
+async def test_free_reads_as_the_lowest_price_first_and_says_nothing_is_free(tickets: TicketsEnv) -> None:
+    """'免费的展览' listed the €23 exhibitions saying nothing, and 'free concert' was 'No event matches free': every
+    event here is ticketed. 'free' / '免费' orders as 'cheap' does, and the note says no event is free entry."""
+    async with Client(tickets.server) as c:
+        free = await every_page(c, "tickets_search_events", "events", {"query": "free concert"}, 20)
+        cheap = await every_page(c, "tickets_search_events", "events", {"query": "cheap concert"}, 20)
+        zh = await ok(c, "tickets_search_events", {"query": "免费的展览", "limit": 20})
+        shows = await ok(c, "tickets_search_events", {"query": "exhibition", "limit": 20})
+    assert [e["id"] for e in free] == [e["id"] for e in cheap]
+    assert {e["id"] for e in zh["events"]} == {e["id"] for e in shows["events"]}
+    assert zh["note"].startswith("Read 'free' as the lowest price first: no event here is free entry."), zh["note"]
+
+
 async def test_a_district_as_results_name_it_is_accepted_as_the_area(tickets: TicketsEnv) -> None:
     """Results and the refusal of an unknown area show districts as 'Kamppi / 坎皮': passing one back finds that
     district's events, as 'Kamppi' or '坎皮' alone does, and so do '坎皮区', 'Kamppi district', 'Kampissa' and
