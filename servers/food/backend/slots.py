@@ -16,7 +16,7 @@ from shared.dates import DAY_WORDS, EVENING_WORDS, weekday_words
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
-from shared.text import is_cjk
+from shared.text import fold, is_cjk
 
 from .catalog import RestaurantRec
 
@@ -59,8 +59,19 @@ _CHINESE_CLOCK = re.compile(
 """晚上6点半, 18点, 下午6点15分: a part of the day makes 6 the evening's."""
 
 
+NAMED_TIMES = {
+    **dict.fromkeys(["noon", "at noon", "midday", "at midday", "lunchtime", "at lunchtime", "for lunch"], time(12)),
+    **dict.fromkeys(["中午", "午饭时间", "午饭", "keskipaivalla", "puoliltapaivin", "lounaalle"], time(12)),
+}
+"""Times said by name ('tomorrow at noon', '明天中午', 'lounaalle'): noon. They were 'not a time'. Dinner has no
+one hour people agree on, so it is not read: the refusal asks for the time."""
+
+
 def _clock(said: str) -> time | None:
     """The time of day ``said`` names, or None when it names none."""
+    named = NAMED_TIMES.get(fold(said.lower()))
+    if named is not None:
+        return named
     m = _CLOCK.fullmatch(said)
     if m:
         hour, minute, half = int(m["h"]), int(m["m"] or 0), (m["half"] or "").lower().replace(".", "")

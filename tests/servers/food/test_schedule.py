@@ -326,3 +326,18 @@ def test_tonight_before_six_is_after_midnight() -> None:
     """'tonight at 1:30' is the coming night's 01:30 (a bar's kitchen), not 13:30 nor this morning's."""
     assert parse("tonight at 1:30", LUNCH) == datetime(2026, 11, 26, 1, 30, tzinfo=CITY_TZ)
     assert parse("今晚11点", LUNCH) == datetime(2026, 11, 25, 23, 0, tzinfo=CITY_TZ)
+
+
+async def test_noon_said_by_name_is_twelve(food: FoodEnv) -> None:
+    """'tomorrow at noon', '明天中午' and 'huomenna lounaalle' were 'not a time'. Noon and lunch are 12:00; dinner,
+    which has no one hour, is still asked for."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        food.clock.set(LUNCH)  # a Wednesday, 12:30
+        got = {
+            said: at((await ok(c, "food_place_order", {"deliver_at": said}))["quote"]["deliver_at"])
+            for said in ("tomorrow at noon", "明天中午", "huomenna lounaalle", "tomorrow for lunch")
+        }
+        dinner = await err(c, "food_place_order", {"deliver_at": "tomorrow for dinner"})
+    assert got == dict.fromkeys(got, datetime(2026, 11, 26, 12, tzinfo=CITY_TZ)), got
+    assert "is not a time" in dinner, dinner
