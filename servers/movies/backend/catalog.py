@@ -376,6 +376,8 @@ class Catalog:
     cinemas: dict[str, CinemaRec]
     anchor: datetime
     language_zh: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    names_zh: Mapping[str, Sequence[str]] = field(default_factory=lambda: MappingProxyType({}))
+    """Chinese names of people and aliases (``build``'s ``names_zh``): searched, and shown beside the names."""
     auditoriums: dict[str, AuditoriumRec] = field(default_factory=dict)
     layouts: dict[str, CompiledLayout] = field(default_factory=dict)
     search_text: dict[str, str] = field(default_factory=dict)
@@ -407,6 +409,7 @@ class Catalog:
             cinemas={c.id: c for c in cinemas},
             anchor=anchor,
             language_zh=MappingProxyType(dict(language_zh)),
+            names_zh=MappingProxyType(dict(names_zh or {})),
         )
         shared: dict[tuple[str, str], CompiledLayout] = {}  # (model screen, name): grown copies share a layout
         for cinema in cinemas:
@@ -419,7 +422,7 @@ class Catalog:
         for f in films:
             words = [f.title, f.title_zh, *f.aliases, f.director, *f.cast, f.language, f.language_zh, f.country]
             people = [*(p.strip() for p in f.director.split(",")), *f.cast, *f.aliases]
-            words += [zh for p in people for zh in (names_zh or {}).get(p, ())]
+            words += [zh for p in people for zh in cat.names_zh.get(p, ())]
             words.append(str(f.year))
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g], *GENRE_WORDS.get(g, ()))]
             cat.search_text[f.id] = fold(" ".join(words))
@@ -427,6 +430,12 @@ class Catalog:
             cat.title_words[f.id] = {title_words(t) for t in (f.title, f.title_zh, f.display_title) if t}
         cat.cjk_words = frozenset(w for text in cat.search_text.values() for w in CJK_RUN.findall(text))
         return cat
+
+    def person(self, name: str) -> str:
+        """A person as shown: 'Christopher Nolan / 克里斯托弗·诺兰' where the Chinese name is known (titles show both
+        too), else the name."""
+        zh = self.names_zh.get(name)
+        return f"{name} / {zh[0]}" if zh else name
 
     def offset(self, when: datetime) -> int:
         """Days from the anchor Monday to ``when``'s local date."""

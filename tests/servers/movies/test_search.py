@@ -190,7 +190,7 @@ async def test_a_film_is_found_by_a_lead_whose_name_sorts_late_in_its_cast(movie
         page = await ok(c, "movies_search_movies", {"query": "DiCaprio", "showing": "all", "limit": 20})
         detail = await ok(c, "movies_get_movie", {"movie_id": "mov_q25188"})
     assert "mov_q25188" in [f["id"] for f in page["films"]], page["films"]
-    assert "Leonardo DiCaprio" in detail["cast"] and len(detail["cast"]) > 5
+    assert "Leonardo DiCaprio / 莱昂纳多·迪卡普里奥" in detail["cast"] and len(detail["cast"]) > 5
 
 
 # not 'tomorrow': a title word (Edge of Tomorrow)
@@ -261,8 +261,11 @@ async def test_people_and_franchises_by_their_chinese_names(movies_readonly: Mov
         nolan = {q: await titles(c, q) for q in ("christopher nolan", "诺兰", "诺兰的电影", "克里斯托弗·诺兰")}
         marvel, mcu = await titles(c, "marvel"), await titles(c, "漫威")
         chan, cheng_long = await titles(c, "jackie chan"), await titles(c, "成龙")
+        interstellar = await ok(c, "movies_get_movie", {"movie_id": "mov_q13417189"})
     chinese = nolan.pop("诺兰")
     assert len(chinese) >= 3 and chinese == nolan["诺兰的电影"] == nolan["克里斯托弗·诺兰"], nolan
     assert chinese <= nolan["christopher nolan"]  # which also has Argo: a Christopher and a Nolan in its cast
     assert len(mcu) >= 5 and mcu <= marvel  # in English also Elizabeth Marvel's films (True Grit)
     assert cheng_long and cheng_long <= chan
+    assert interstellar["director"] == "Christopher Nolan / 克里斯托弗·诺兰"  # shown beside the name, as titles are
+    assert "Matt Damon / 马特·达蒙" in interstellar["cast"] and "Casey Affleck" in interstellar["cast"]
