@@ -82,3 +82,9 @@ def cut_at_known(run: str, known: Callable[[str], bool]) -> list[str]:
             pieces.append(run[i:j])
         i = j
     return pieces
+
+
+def cut_phrase(text: str, start: int, end: int) -> str:
+    """``text`` without the phrase at [start, end) and the particle that tied it to the rest: '周六晚上的演唱会' is
+    '演唱会', not '的演唱会', which nothing has (day words, prices said in a query)."""
+    return text[:start].removesuffix("的") + " " + text[end:].lstrip().removeprefix("的")

@@ -27,6 +27,7 @@ from shared.geo import CITY_NAME, haversine_m, require_in_city
 from shared.hours import describe_now, describe_week_short, is_open, next_opening
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
+from shared.prices import SaidPrice, read_price
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id
 from shared.schemas.food import (
@@ -189,6 +190,8 @@ class FoodService:
         now = self.now()
         q, cheap = cheap_first(query.strip())
         q, late = late_night(q, now)
+        price = read_price(q)  # 'sushi under 20 euros': a price, not words of a dish
+        q = price.query if price.max_minor or price.min_minor else q
         q, free = take_out(FREE_DELIVERY, q)
         q, fast = take_out(FAST_DELIVERY, q)
         reordered = sort == "relevance" and (free or fast)
@@ -231,6 +234,8 @@ class FoodService:
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
         if cheap and sort == "relevance":
             note.append("Read as a price: the lowest price level (1–4) first among equally good matches.")
+        if price.max_minor or price.min_minor:
+            note.append(self._price_note(price))
         if free:
             note.append(self._free_delivery_note(reordered))
         if fast and not free:
@@ -267,6 +272,19 @@ class FoodService:
         alone = [(p, int((self.index.lookup(p).scores(every, cols.template) > 0).sum())) for p in parts]
         counts = ", ".join(f"{shown(p)} alone {n} restaurant(s) in the city" for p, n in alone)
         return f"No one dish has all of them together: {counts}. Search one, or ask the user which matters more."
+
+    def _price_note(self, price: SaidPrice) -> str:
+        """A dish price said in the query is no filter here (a restaurant's page has every dish's price; its price
+        level, 1–4, is what 'cheap' orders by): the page says so rather than leave the words out as 'on no menu'."""
+        bound = " and ".join(
+            f"{word} {self.money(minor).display}"
+            for word, minor in (("at least", price.min_minor), ("at most", price.max_minor))
+            if minor
+        )
+        return (
+            f"Read a dish price ({bound}) but not filtered by it: the page lists the matches at any price. "
+            "food_get_restaurant gives each dish's price; 'cheap' orders by price level."
+        )
 
     def _free_delivery_note(self, reordered: bool) -> str:
         """What 'free delivery' can mean here: fees grow with the distance, so none is free by itself; a coupon

@@ -20,11 +20,11 @@ import numpy as np
 from shared.clock import local
 from shared.errors import shown
 from shared.geo import CITY_TZ
+from shared.prices import said_age
 from shared.schemas.common import Money
 from shared.schemas.tickets import CATEGORY_ZH
 
 from .index import EventIndex, Ranked, Window
-from .price_words import said_age
 from .when import Said, ambiguous_days
 
 PRICE_WORD = re.compile(

@@ -24,6 +24,7 @@ from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
+from shared.prices import read_price
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, new_id
 from shared.schemas.seating import SEAT_ID_FORMAT
 from shared.schemas.tickets import (
@@ -49,7 +50,7 @@ from .index import EventIndex, Window
 from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
-from .price_words import FREE, read_price
+from .price_words import FREE
 from .when import narrowed, time_phrases, without
 
 MAX_ATTENDEES = 50

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 from shared.dates import DAY_PHRASES, EVENING, PARTS_OF_DAY, PHRASE_WEEKDAYS, weekday_words
-from shared.text import fold
+from shared.text import cut_phrase, fold
 
 from .index import Window, as_words
 
@@ -70,17 +70,11 @@ def ambiguous_days(query: str, today: date) -> list[tuple[str, date, date]]:
     return out
 
 
-def cut(text: str, start: int, end: int) -> str:
-    """``text`` without the phrase at [start, end) and the particle that tied it to the rest: '周六晚上的演唱会' is
-    '演唱会', not '的演唱会', which no event has (day words here, prices in ``price_words``)."""
-    return text[:start].removesuffix("的") + " " + text[end:].lstrip().removeprefix("的")
-
-
 def without(query: str, said: list[Said]) -> str:
-    """The folded query with these phrases taken out (``cut``)."""
+    """The folded query with these phrases taken out (``cut_phrase``)."""
     text = fold(query)
     for s in sorted(said, key=lambda s: s.span, reverse=True):
-        text = cut(text, *s.span)
+        text = cut_phrase(text, *s.span)
     return " ".join(text.split())
 
 

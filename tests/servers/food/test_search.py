@@ -482,3 +482,15 @@ async def test_free_or_fast_delivery_said_in_the_query_orders_the_page(food: Foo
     assert sorted(ids(fast)) == sorted(ids(burgers))
     etas = [r["eta_minutes"] for r in fast if r["eta_minutes"] is not None]
     assert etas and etas == sorted(etas)
+
+
+async def test_a_dish_price_said_in_the_query_is_read_and_said_not_to_filter(food: FoodEnv) -> None:
+    """'sushi under 20 euros' left 'under' and 'euros' out as words on no menu, and '20欧以下的寿司' as an unknown run:
+    the price is read (as tickets reads one) and the note says the page is not filtered by it and where prices are."""
+    async with Client(food.server) as c:
+        said = {q: await everything(c, {"query": q}) for q in ("sushi under 20 euros", "20欧以下的寿司", "sushi")}
+        note = (await ok(c, "food_search_restaurants", {"query": "sushi under 20 euros"}))["note"]
+    assert [r["id"] for r in said["sushi under 20 euros"]] == [r["id"] for r in said["sushi"]]
+    assert [r["id"] for r in said["20欧以下的寿司"]] == [r["id"] for r in said["sushi"]]
+    assert note.startswith("Read a dish price (at most €20.00) but not filtered by it"), note
+    assert "Left out" not in note

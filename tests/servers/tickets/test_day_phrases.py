@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from mcp import Client
 
-from servers.tickets.backend.price_words import SaidPrice, read_price
 from shared.geo import CITY_TZ
+from shared.prices import SaidPrice, read_price
 from tests.servers.tickets.conftest import TicketsEnv
 from tests.servers.tickets.helpers import ok
 

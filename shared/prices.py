@@ -1,0 +1,75 @@
+"""A price said in a query ('concerts under €40', 'konsertti alle 40 euroa', '40欧以下的演唱会', 'sushi under 20
+euros'), read as a price bound, as day words are read as dates: searched as words, they matched nothing. Tickets
+filters events by it; food says it is not a filter there."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shared.text import cut_phrase
+
+_EURO = r"(?:€|eur|euro|euros|euroa|e|欧元|欧|元|块)?"
+_AMOUNT = rf"€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*{_EURO}"
+_AT_MOST = re.compile(
+    rf"(?<!\w)(?:under|below|less than|at most|up to|max|cheaper than|alle|enintaan|korkeintaan)"
+    rf"\s*{_AMOUNT}(?![\w:.+-])"
+    rf"|{_AMOUNT}\s*(?:以下|以内|之内|or less|tai alle)",
+    re.IGNORECASE,
+)
+_AT_LEAST = re.compile(
+    rf"(?<!\w)(?:over|above|more than|at least|yli|vahintaan)\s*{_AMOUNT}(?![\w:.+-])|{_AMOUNT}\s*以上",
+    re.IGNORECASE,
+)
+
+
+AGES = frozenset({7, 12, 13, 15, 16, 18, 21, 60, 65})
+"""Age limits (K-7 … K-18 ratings, 18+/21+ shows, seniors at 60/65): 'under 18' or 'over 65' with no currency is who
+may come, not a price; '€18' or '18 euros' is still one."""
+_AGE = re.compile(
+    r"(?<!\w)(?:(?:under|over|below|above|alle|yli)\s*(\d{1,2})(?:\s*s\b|\s*years?\b|-?vuotia\w*)?"
+    r"(?![\w.,€]|\s*€|\s*(?:e|eur|euro|euros|euroa)\b)"  # '18.50', '18 €', '18 euros': a price
+    r"|K-?(\d{1,2})\b|(\d{1,2})\s*\+|(\d{1,2})\s*岁)",
+    re.IGNORECASE,
+)
+
+
+def said_age(query: str) -> tuple[str, int]:
+    """An age limit said in ``query`` ('under 18', 'alle 18-vuotiaille', 'K-18', '18+', '18岁以下') and its age,
+    or ('', 0)."""
+    for m in _AGE.finditer(query):
+        age = int(next(g for g in m.groups() if g is not None))
+        if age in AGES:
+            return m.group(0).strip(), age
+    return "", 0
+
+
+@dataclass(frozen=True)
+class SaidPrice:
+    query: str
+    """The query without the price phrases (and the 的 that tied one to the rest)."""
+    max_minor: int = 0
+    min_minor: int = 0
+
+
+def _cents(m: re.Match[str]) -> int:
+    amount = next(g for g in m.groups() if g is not None)
+    return round(float(amount.replace(",", ".")) * 100)
+
+
+def read_price(query: str) -> SaidPrice:
+    """The price bounds ``query`` says, in cents (0: none said), and the query without them. Only a phrase with a
+    bound word ('under', 'alle', '以下') is a price: '40' alone may be a title's ('Tribute to the 40s'), 'from 19:30'
+    or '20点起' is a time, and 'under 18' or 'alle 18-vuotiaille' (no currency) an age (``AGES``)."""
+    text = query
+    at_most = at_least = 0
+    for pattern, is_max in ((_AT_MOST, True), (_AT_LEAST, False)):
+        m = pattern.search(text)
+        if m is None or said_age(m.group(0))[0]:  # 'under 18' is who may come; 'under €18' a price
+            continue
+        if is_max:
+            at_most = _cents(m)
+        else:
+            at_least = _cents(m)
+        text = cut_phrase(text, m.start(), m.end())
+    return SaidPrice(" ".join(text.split()), at_most, at_least)
