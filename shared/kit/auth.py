@@ -20,12 +20,17 @@ from typing import Any
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 
+from shared.errors import BackendUnavailableError
 from shared.kit.client import BackendClient
 from shared.kit.settings import Settings
 from shared.kit.signing import TOKEN_PREFIX
 
 SCOPE = "lifestyle"
 REMEMBER_S = 10.0  # how long a checked token is trusted before asking again (a revocation waits this long)
+STALE_OK_S = 300.0
+"""While the provider cannot answer, a token it confirmed this recently still stands (RFC 5861's stale-if-error):
+the server outlives its provider, so a user's next request gets the tool's actionable 'the provider is not
+responding' instead of a failed handshake. A token never seen, or revoked and checked since, is not let in."""
 
 
 class IntrospectingVerifier(TokenVerifier):
@@ -47,7 +52,12 @@ class IntrospectingVerifier(TokenVerifier):
             return held[1]
         if self._client is None:
             self._client = self._new_client()
-        answer = await self._client.introspect(token)
+        try:
+            answer = await self._client.introspect(token)
+        except BackendUnavailableError:
+            if held is not None and held[0] - REMEMBER_S + STALE_OK_S > now:
+                return held[1]
+            raise
         if not answer.active:
             self._seen.pop(key, None)
             return None
