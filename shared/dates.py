@@ -234,13 +234,13 @@ PARTS_OF_DAY: dict[str, tuple[time | None, time | None]] = {
 """A part of the day (folded) and the earliest and latest start it names, both inclusive: to the minute before noon
 or the evening (``EVENING``, as 'Friday night' reads). Tickets reads them in a query ('family show Sunday
 afternoon'), movies and the weather after a day ('saturday afternoon', '周六下午')."""
-_THIS = {"this": "today", "tana": "today"}
-"""'this afternoon' / 'tänä iltapäivällä' is today's."""
+_THIS = {"": "today", "this": "today", "tana": "today"}
+"""'afternoon', 'this afternoon' / 'tänä iltapäivällä' is today's."""
 
 
 def split_part_of_day(text: str) -> tuple[str, tuple[time | None, time | None] | None]:
     """``text`` without a part of the day it ends with, and that part's hours: 'saturday afternoon' is ('saturday',
-    (12:00, 16:59)), '周六下午' ('周六', …), 'this morning' ('today', …), 'afternoon' ('', …); (text, None) without one.
+    (12:00, 16:59)), '周六下午' ('周六', …), 'this morning' and 'afternoon' ('today', …); (text, None) without one.
     """
     said = fold(" ".join(text.lower().split()))
     for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):

@@ -49,14 +49,11 @@ def is_seeded(session: Session) -> bool:
     return row is not None
 
 
-def language_names(fixtures_dir: Path) -> dict[str, str]:
-    """English language name -> Chinese name, from films.json's vocabulary (a fresh dict per call)."""
-    return dict(_read(fixtures_dir / "movies" / "films.json")["vocab"]["languages"])
-
-
-def chinese_names(fixtures_dir: Path) -> dict[str, list[str]]:
-    """Person or alias -> Chinese names, from films.json's vocabulary (``build_movies.NAMES_ZH``)."""
-    return dict(_read(fixtures_dir / "movies" / "films.json")["vocab"].get("names_zh", {}))
+def vocabulary(fixtures_dir: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """From films.json's vocabulary, read once: English language name -> Chinese name, and person or alias ->
+    Chinese names (``build_movies.NAMES_ZH``); fresh dicts per call."""
+    vocab = _read(fixtures_dir / "movies" / "films.json")["vocab"]
+    return dict(vocab["languages"]), dict(vocab.get("names_zh", {}))
 
 
 def read_fixtures(fixtures_dir: Path) -> tuple[list[FilmRec], list[CinemaRec]]:
@@ -85,7 +82,7 @@ def seed(session: Session, sandbox: Sandbox) -> None:
 def load(session: Session, fixtures_dir: Path, now: datetime) -> cat.Catalog:
     """The catalog with every day generated that the stored holds and orders refer to, and the
     ``HORIZON_DAYS`` after ``now``."""
-    zh = language_names(fixtures_dir)
+    zh, names_zh = vocabulary(fixtures_dir)
     films = [
         FilmRec.model_validate({**r.data, "language_zh": zh.get(r.data["language"], "")})
         for r in session.exec(select(FilmRow).order_by(FilmRow.id)).all()
@@ -93,7 +90,7 @@ def load(session: Session, fixtures_dir: Path, now: datetime) -> cat.Catalog:
     cinemas = [CinemaRec.model_validate(r.data) for r in session.exec(select(CinemaRow).order_by(CinemaRow.id)).all()]
     meta = session.get(MetaRow, "season_anchor")
     anchor = datetime.fromisoformat(meta.value) if meta else season_anchor(now)
-    catalog = cat.Catalog.build(films, cinemas, anchor, zh, chinese_names(fixtures_dir))
+    catalog = cat.Catalog.build(films, cinemas, anchor, zh, names_zh)
     assert SEAT_HOLDS is not None
     stored = (
         session.exec(select(func.max(OrderRow.placed_at))).one(),

@@ -574,7 +574,7 @@ class MoviesService:
         'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date', and 'saturday afternoon' too."""
         said, hours = split_part_of_day(value)
         if hours is not None:
-            first, last, _, _ = self._days(said or "today", now)
+            first, last, _, _ = self._days(said, now)
             return first, last, *hours
         phrase = day_phrase(value)  # every evening word is one: 'tonight' is today from EVENING
         if phrase is None:

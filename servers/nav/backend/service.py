@@ -394,8 +394,8 @@ class NavService:
             note.append("Read as open round the clock: only places open 24/7 are listed.")
         if open_said:
             note.append(f"Read as open now: only places open at {now:%H:%M} are listed (hours unknown: left out).")
-        rest = self._without_kinds(query, kinds)
-        if kinds and rest and found and not any(self._place_score(rest, p, set()) >= MIN_PLACE_SCORE for p in found):
+        rest = self._without_kinds(query, kinds) if kinds and found else ""
+        if rest and not any(self._place_score(rest, p, set()) >= MIN_PLACE_SCORE for p in found):
             labels = ", ".join(sorted(self.label(k) for k in kinds))
             note.append(f"Read as a kind of place ({labels}); {shown(rest)} is in no name here, so it was left out.")
         if not found:
@@ -1145,7 +1145,7 @@ class NavService:
         if isinstance(day, str):  # 'saturday afternoon' is the day: its forecast has the parts of the day anyway
             rest, hours = split_part_of_day(day)
             if hours is not None:
-                day = rest or "today"
+                day = rest
         phrase = day_phrase(day) if isinstance(day, str) else None
         note = ""
         if phrase is not None:
