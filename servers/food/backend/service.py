@@ -264,12 +264,15 @@ class FoodService:
         info = PageInfo(next_cursor=next_cursor, total=len(order))
         return RestaurantPage(restaurants=summaries, page=info, near=near, note=" ".join(note))
 
+    def _in_city(self, query: str) -> int:
+        """How many restaurants of the whole city ``query`` matches (not only those near the delivery point)."""
+        cols = self.catalog.columns
+        return int((self.index.lookup(query).scores(np.arange(len(cols), dtype=np.int64), cols.template) > 0).sum())
+
     def _parts_alone(self, parts: tuple[str, ...]) -> str:
         """What each word of a query that matched nothing matches alone: 'gluten free pizza' is on no menu as one
         dish, while 'pizza' is at 29 restaurants and 'gluten free' at 12, which the agent can offer instead."""
-        cols = self.catalog.columns
-        every = np.arange(len(cols), dtype=np.int64)
-        alone = [(p, int((self.index.lookup(p).scores(every, cols.template) > 0).sum())) for p in parts]
+        alone = [(p, self._in_city(p)) for p in parts]
         counts = ", ".join(f"{shown(p)} alone {n} restaurant(s) in the city" for p, n in alone)
         return f"No one dish has all of them together: {counts}. Search one, or ask the user which matters more."
 
@@ -301,15 +304,12 @@ class FoodService:
     def _looser(self, query: str, parts: tuple[str, ...]) -> str:
         """The query with its diet word loosened (``LOOSER_DIET``), where that finds something: no pizza in the
         city is vegan, but 18 restaurants have a vegetarian one, which many asking for 'vegan pizza' would take."""
-        cols = self.catalog.columns
-        every = np.arange(len(cols), dtype=np.int64)
         for part in parts:
             loose = LOOSER_DIET.get(part)
             if loose is None:
                 continue
             instead = re.sub(re.escape(part), loose, query, count=1, flags=re.IGNORECASE)
-            found = int((self.index.lookup(instead).scores(every, cols.template) > 0).sum())
-            if found:
+            if found := self._in_city(instead):
                 return (
                     f"No {shown(query)} anywhere, but {shown(instead)} is at {found} restaurant(s) in the city: offer "
                     f"it if {part} is a preference rather than a must."
