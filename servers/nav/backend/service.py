@@ -170,6 +170,15 @@ OPEN_NOW_WORDS = re.compile(
     re.IGNORECASE,
 )
 """'pharmacy open now' / '现在营业的药店': the open_now filter, said in the query."""
+STATION_LINES: dict[str, re.Pattern[str]] = {
+    "metro": re.compile(r"\b(?:metro|subway|underground|tube|metroasema|tunnelbana)\b|地铁|地鐵", re.IGNORECASE),
+    "rail": re.compile(
+        r"\b(?:trains?|railway|rail|rautatieasema|juna-?asema|järnvägsstation|tåg)\b|火车|火車|高铁|铁路", re.IGNORECASE
+    ),
+}
+"""Which stations a query asks for: OSM tags metro and railway stations alike as 'station', so 'metro station' and
+'地铁站' listed the railway station first and 'train station' the metro; one line said keeps that line's stations."""
+STATION_LABELS = {"metro": "Metro station 地铁站", "rail": "Railway station 火车站"}
 _NEAR_EN = re.compile(r"^(?P<what>.*?)\s*\b(?:near|around|close to|next to)\s+(?P<where>.+)$", re.IGNORECASE)
 _NEAR_ZH = re.compile(r"^(?P<where>.*?)(?:附近|周边|旁边)(?:的)?(?P<what>.*)$")
 
@@ -258,6 +267,30 @@ class NavService:
             for word in [slug, c["en"], c["zh"], *c.get("synonyms", []), *CATEGORY_WORDS.get(slug, [])]:
                 self._category_words[word.lower()] = slug
         self._kind_words = sorted(self._category_words.items(), key=lambda ws: -len(ws[0]))  # longest first
+        self._metro_stations = self._metro_places(transit)
+
+    def _metro_places(self, transit: Transit) -> set[str]:
+        """The stations that are metro stations: the same OSM node as a metro stop, or its name within 300 m of it
+        (the others are railway stations)."""
+        metro = [s for s in transit.stops if s["kind"] == "metro"]
+        ids = {"plc_" + s["id"].removeprefix("stp_") for s in metro}
+        named = [(fold(s["name"]), GeoPoint(lat=s["lat"], lng=s["lng"])) for s in metro]
+        return {
+            p.row.id
+            for p in self.places
+            if p.row.category == "station"
+            and (p.row.id in ids or any(fold(p.data["name"]) == n and haversine_m(c, p.point) < 300 for n, c in named))
+        }
+
+    def station_line(self, place: Place) -> str:
+        """'metro' or 'rail' for a station, '' for any other place."""
+        if place.row.category != "station":
+            return ""
+        return "metro" if place.row.id in self._metro_stations else "rail"
+
+    def place_label(self, place: Place) -> str:
+        """The category as the user reads it: a station says which line it serves."""
+        return STATION_LABELS.get(self.station_line(place)) or self.label(place.row.category)
 
     @staticmethod
     def _grid(points: list[tuple[float, float]], lat0: float) -> GridIndex:
@@ -300,7 +333,7 @@ class NavService:
         d = place.data
         return PlaceSummary(
             id=place.row.id, name=d["name"], name_en=d.get("name_en", ""), name_zh=d.get("name_zh", ""),
-            category=place.row.category, category_label=self.label(place.row.category), location=place.point,
+            category=place.row.category, category_label=self.place_label(place), location=place.point,
             address=self.place_address(d),
             distance_m=round(haversine_m(origin, place.point)) if origin else 0,
             open_status=self.open_status(place, at or self.now()),
@@ -361,9 +394,14 @@ class NavService:
         idx = self._place_grid.within(cx, cy, radius_m)
         ranked: list[tuple[float, float, Place]] = []
         words = self._query_categories(query)
+        line = self._line_said(query) if "station" in words or category == "station" else ""
+        # a line said ('subway station') asks for stations: other places only by the rest of the query, by name
+        named = " ".join(STATION_LINES[line].sub(" ", self._without_kinds(query, words)).split()) if line else query
         for i in idx.tolist():
             p = self.places[i]
             if category and p.row.category != category:
+                continue
+            if line and p.row.category == "station" and self.station_line(p) != line:
                 continue
             if open_now and self.open_status(p, now) != "open":
                 continue
@@ -372,7 +410,10 @@ class NavService:
             dist = haversine_m(center, p.point)
             score = 100.0
             if query:
-                score = self._place_score(query, p, words)
+                if line and p.row.category != "station":  # below a station of the same name
+                    score = min(self._place_score(named, p, set()), 99.0) if named else 0.0
+                else:
+                    score = self._place_score(named or query if line else query, p, words)
                 if score < MIN_PLACE_SCORE:
                     continue
             ranked.append((-score, dist, p))
@@ -380,21 +421,26 @@ class NavService:
         asked = {"query": query, "category": category, "at": (center.lat, center.lng), "radius_m": radius_m,
                  "open_now": open_now}  # fmt: skip
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
-        note = self._places_note(query, words, [p for _, _, p in ranked], radius_m, round_the_clock, open_said, now)
+        found = [p for _, _, p in ranked]
+        note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line)
         return PlacePage(center=center, radius_m=radius_m, places=[self.summary(p, center, now) for _, _, p in page],
                          page=info, note=note)  # fmt: skip
 
     def _places_note(
         self, query: str, kinds: set[str], found: list[Place], radius_m: int, round_the_clock: bool, open_said: bool,
-        now: datetime,
+        now: datetime, line: str = "",
     ) -> str:  # fmt: skip
         """How the query was read, and why a page is empty: a page with nothing on it said nothing at all."""
         note = []
+        if line:
+            said, other = ("metro", "railway") if line == "metro" else ("railway", "metro")
+            note.append(f"Read as {said} stations: {other} stations are left out.")
         if round_the_clock:
             note.append("Read as open round the clock: only places open 24/7 are listed.")
         if open_said:
             note.append(f"Read as open now: only places open at {now:%H:%M} are listed (hours unknown: left out).")
         rest = self._without_kinds(query, kinds) if kinds and found else ""
+        rest = " ".join(STATION_LINES[line].sub(" ", rest).split()) if line else rest
         if rest and not any(self._place_score(rest, p, set()) >= MIN_PLACE_SCORE for p in found):
             labels = ", ".join(sorted(self.label(k) for k in kinds))
             note.append(f"Read as a kind of place ({labels}); {shown(rest)} is in no name here, so it was left out.")
@@ -416,6 +462,12 @@ class NavService:
             if slug in kinds and word in rest:
                 rest = rest.replace(word, " ") if has_cjk(word) else re.sub(rf"\b{re.escape(word)}\b", " ", rest)
         return " ".join(rest.removesuffix("的").split())
+
+    @staticmethod
+    def _line_said(query: str) -> str:
+        """The one line of stations the query names ('metro', 'rail'), '' for none or both."""
+        said = [line for line, words in STATION_LINES.items() if words.search(query)]
+        return said[0] if len(said) == 1 else ""
 
     def _query_categories(self, query: str) -> set[str]:
         q = query.lower()

@@ -453,3 +453,31 @@ async def test_places_open_round_the_clock_or_now_as_the_query_says(nav: NavEnv)
     assert [p["id"] for p in cafes["places"]] == [p["id"] for p in cafe["places"]]
     assert "'xyzzy' is in no name here, so it was left out" in cafes["note"] and cafe["note"] == ""
     assert nothing["places"] == [] and nothing["note"].startswith("Nothing within 1000 m matches 'qwertyuiop'")
+
+
+async def test_metro_and_railway_stations_are_told_apart(nav: NavEnv) -> None:
+    """OSM tags metro and railway stations alike ('station'): 'metro station' near the Central Station listed the
+    railway station first, '地铁站' listed every railway station, 'train station' the metro, 'subway station' the
+    Subway restaurants, and every one read 'Station 车站'. A line said keeps that line's stations (by their metro
+    stop), the label says which line a station serves, and the note says what was left out."""
+    metro, rail = {"plc_n418089207", "plc_n418089202"}, {"plc_w122595198", "plc_n25389429"}
+    async with Client(nav.server) as c:
+        asked = {
+            q: await ok(c, "nav_search_places", {"query": q, "near": "Helsinki Central Station", "limit": 20})
+            for q in ("metro station", "地铁站", "subway station", "metroasema", "train station", "火车站")
+        }
+        every = await ok(c, "nav_search_places", {"category": "station", "near": "Helsinki Central Station"})
+        named = await ok(c, "nav_search_places", {"query": "Rautatientori metro station"})
+        place = await ok(c, "nav_get_place", {"place_id": "plc_n418089207"})
+    stations = {q: {p["id"] for p in page["places"] if p["category"] == "station"} for q, page in asked.items()}
+    for q in ("metro station", "地铁站", "subway station", "metroasema"):
+        assert stations[q] == metro and asked[q]["places"][0]["id"] in metro, (q, asked[q]["places"])
+        assert asked[q]["note"] == "Read as metro stations: railway stations are left out.", (q, asked[q]["note"])
+    assert all(p["category"] == "station" for p in asked["subway station"]["places"])  # no Subway sandwiches
+    for q in ("train station", "火车站"):
+        assert stations[q] == rail and asked[q]["places"][0]["id"] in rail, (q, asked[q]["places"])
+        assert asked[q]["note"] == "Read as railway stations: metro stations are left out.", (q, asked[q]["note"])
+    labels = {p["id"]: p["category_label"] for p in every["places"]}
+    assert labels == {**dict.fromkeys(metro, "Metro station 地铁站"), **dict.fromkeys(rail, "Railway station 火车站")}
+    assert named["places"][0]["id"] == "plc_n418089207", named["places"][:2]
+    assert place["category_label"] == "Metro station 地铁站"
