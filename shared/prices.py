@@ -51,6 +51,14 @@ class SaidPrice:
     max_minor: int = 0
     min_minor: int = 0
 
+    def __bool__(self) -> bool:
+        """Whether a price was said at all."""
+        return bool(self.max_minor or self.min_minor)
+
+    def fits(self, minor: int) -> bool:
+        """Whether ``minor`` is within the bounds said (a bound not said does not bound)."""
+        return minor >= self.min_minor and (not self.max_minor or minor <= self.max_minor)
+
 
 def _cents(m: re.Match[str]) -> int:
     amount = next(g for g in m.groups() if g is not None)

@@ -124,8 +124,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "'燕麦奶咖啡', 'pitsa'. Several words must all match one dish (or the "
                 "restaurant). 'cheap' / '便宜' ranks the lowest price level first; 'late night' / '夜宵' lists only "
                 "kitchens taking orders at 23:00 tonight; 'free delivery' / '免配送费' ranks the lowest fee first "
-                "and 'fast delivery' / '送得快' the soonest; chains by Chinese name ('麦当劳'). Empty lists "
-                "everything nearby."
+                "and 'fast delivery' / '送得快' the soonest; chains by Chinese name ('麦当劳'); a dish price "
+                "('sushi under 20 euros', '20欧以下的寿司') keeps restaurants with a matching dish at that price. "
+                "Empty lists everything nearby."
             ),
         ] = "",
         address_id: Annotated[
@@ -165,7 +166,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     ) -> RestaurantPage:
         """Find restaurants that deliver to an address, by name, cuisine, dish, ingredient or option, with fee,
         minimum order, ETA (null while closed: opens_at says when it opens) and rating. matched_dishes name the
-        dishes that matched (item_id, matching options, sold_out when it cannot be ordered now). An empty page
+        dishes that matched (item_id, price, matching options, sold_out when it cannot be ordered now). An empty page
         carries a note saying why (nothing matches, nobody delivers to that point, all closed, minimum orders too
         high) and what to try."""
         return await _client(ctx).search_restaurants(

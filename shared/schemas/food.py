@@ -26,6 +26,7 @@ class MatchedDish(WireModel):
 
     item_id: str = Field(description="Item id (itm_…); pass as item_id to food_update_cart.")
     name: str = Field(description="Dish name (English / 中文).")
+    price: Money = Field(description="The dish's price at this restaurant, before options.")
     options: list[str] = Field(
         default_factory=list,
         exclude_if=_empty,
@@ -78,7 +79,8 @@ class RestaurantSummary(WireModel):
     matched_dishes: list[MatchedDish] = Field(
         default_factory=list,
         exclude_if=_empty,
-        description="Up to 3 dishes that matched the query, orderable ones first; absent if none.",
+        description="Up to 3 dishes that matched the query with their prices, orderable ones first (only those at "
+        "the price the query said, if it said one); absent if none.",
     )
 
 

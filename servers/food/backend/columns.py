@@ -70,6 +70,9 @@ class Columns:
     name_group: Ints
     """Index into ``name_texts``: restaurants with the same name (lowercase, both languages) share one."""
     name_texts: list[str]
+    price_factor: Floats
+    """A grown restaurant's prices against its template's (``pricing.scaled_minor``); 0 where they are the template's
+    own (a real restaurant, or one grown before its documents carried the factor)."""
     position: dict[str, int] = field(default_factory=dict)
     _span_hours: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     _span_start: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -135,10 +138,11 @@ class Columns:
                     d["price_level"], d["prep_minutes"], dv["radius_m"], dv["base_fee_minor"], dv["fee_per_km_minor"],
                     dv["min_order_minor"], dv.get("packaging_fee_minor", 0), schedule_at[hkey], group_at[text],
                     kinds.setdefault(d["kind"], d["kind"]), (d.get("street", ""), d.get("housenumber", "")),
+                    d.get("price_factor", 0.0),
                 )
             )  # fmt: skip
         rows.sort(key=lambda r: r[0])
-        cols = list(zip(*rows, strict=True)) if rows else [()] * 20
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 21
 
         def ints(k: int) -> Ints:
             return np.array(cols[k], np.int64)
@@ -151,7 +155,7 @@ class Columns:
             lat=floats(5), lng=floats(6), rating=floats(7), rating_count=ints(8), price_level=ints(9), prep=ints(10),
             radius=ints(11), base_fee=ints(12), per_km=ints(13), min_order=ints(14), packaging=ints(15),
             hours=ints(16), schedules=schedules, name_group=ints(17), name_texts=list(group_at), kinds=list(cols[18]),
-            streets=list(cols[19]),
+            streets=list(cols[19]), price_factor=floats(20),
         )  # fmt: skip
 
     # ----- reading -----------------------------------------------------------------------------------------------

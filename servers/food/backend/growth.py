@@ -48,10 +48,6 @@ RIDERS = ("Mikko", "Aino", "Li Wei", "Jussi", "Hanna", "Chen Jie", "Oskari", "Sa
 """Past orders of the crowd fall in the days before the sandbox opens (all delivered long ago)."""
 
 
-def _money(minor: int, factor: float) -> int:
-    return round(minor * factor / 10) * 10 if minor else 0
-
-
 def _hhmm(minutes: int) -> str:
     minutes %= 1440
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -93,7 +89,7 @@ def _renamed(doc: Any, old: str, new: str, factor: float) -> Any:
             kind, _, rest = value.partition("_")
             out[key] = f"{kind}_{new}{rest.removeprefix(old)}"
         elif key in ("price_minor", "price_delta_minor"):
-            out[key] = _money(value, factor)
+            out[key] = pricing.scaled_minor(value, factor)
         else:
             out[key] = _renamed(value, old, new, factor)
     return out
@@ -173,6 +169,7 @@ def restaurant_doc(grown: GrownRestaurant, template: RestaurantRec, menus: Menus
         "postcode": grown.postcode,
         "district": grown.district,
         "template": template.id,
+        "price_factor": factor,  # search prices a matched dish without reading the menu (``Columns.price_factor``)
         "rating": round(min(5.0, max(1.0, template.rating + (v - 3.5) * 0.06)), 1),
         "rating_count": max(3, round(template.rating_count * (0.25 + 0.2 * v))),
         "price_level": template.price_level,
@@ -182,7 +179,7 @@ def restaurant_doc(grown: GrownRestaurant, template: RestaurantRec, menus: Menus
             "radius_m": d.radius_m,
             "base_fee_minor": d.base_fee_minor + (v % 3 - 1) * 20,
             "fee_per_km_minor": d.fee_per_km_minor,
-            "min_order_minor": _money(d.min_order_minor, factor),
+            "min_order_minor": pricing.scaled_minor(d.min_order_minor, factor),
             "packaging_fee_minor": d.packaging_fee_minor,
         },
         "menu": (menus or Menus({template.id: template})).menu(template.id, v, grown.id),

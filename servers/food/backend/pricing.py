@@ -37,6 +37,11 @@ class Coupon:
     per_user_limit: int
 
 
+def scaled_minor(minor: int, factor: float) -> int:
+    """A grown restaurant's price of its template's ``minor`` (``growth.PRICE_FACTOR``), to 10 cents; 0 stays 0."""
+    return round(minor * factor / 10) * 10 if minor else 0
+
+
 def delivery_distance_m(rest: RestaurantRec, to: GeoPoint) -> int:
     return round(haversine_m(rest.location, to) * DETOUR)
 

@@ -327,17 +327,19 @@ def bitmasks(flags: npt.NDArray[np.bool_]) -> list[int]:
     return [sum(1 << j for j, f in enumerate(row) if f) for row in flags.tolist()]
 
 
-Shown = tuple[str, str, tuple[str, ...], bool]
-"""A matched dish as a lookup keeps it: ``MatchedDish``'s item_id, name, options and sold_out, as a plain tuple.
+Shown = tuple[str, str, tuple[str, ...], bool, int]
+"""A matched dish as a lookup keeps it: ``MatchedDish``'s item_id, name, options, sold_out and the template's price
+(minor units, without options) as a plain tuple.
 A lookup has dishes for every template it matches (hundreds) and only a page of them is shown; as models they cost
 a few µs each to build and, kept in the memo, ~100,000 objects that every full collection walked; tuples of strings
 are built in a fraction of that and the collector stops tracking them."""
 
 
-def matched(shown: Shown, item_id: str = "") -> MatchedDish:
-    """The wire form of a kept dish (``item_id``: under another id, as a grown restaurant names the dish)."""
-    own, name, options, sold_out = shown
-    return MatchedDish(item_id=item_id or own, name=name, options=list(options), sold_out=sold_out)
+def matched(shown: Shown, price: Money, item_id: str = "") -> MatchedDish:
+    """The wire form of a kept dish at the restaurant's own ``price`` (``item_id``: under another id, as a grown
+    restaurant names the dish)."""
+    own, name, options, sold_out, _ = shown
+    return MatchedDish(item_id=item_id or own, name=name, options=list(options), sold_out=sold_out, price=price)
 
 
 @dataclass
@@ -352,8 +354,8 @@ class DishHit:
 
 @dataclass(frozen=True)
 class MenuMatch:
-    """The dishes of one menu that match a query's parts: how many, how many of those are available, the first
-    ``MAX_DISHES``."""
+    """The dishes of one menu that match a query's parts: how many, how many of those are available, and all of them
+    best first (a page shows the first ``MAX_DISHES``, or the first at a price the query said)."""
 
     found: int
     available: int
@@ -365,7 +367,7 @@ class MenuMatch:
         has neither by name nor by cuisine."""
         chosen = [h for h in hits if h.parts & needed == needed]
         available = sum(1 for h in chosen if not h.sold_out)
-        return cls(found=len(chosen), available=available, dishes=tuple(h.shown for h in chosen[:MAX_DISHES]))
+        return cls(found=len(chosen), available=available, dishes=tuple(h.shown for h in chosen))
 
 
 @dataclass
@@ -398,15 +400,12 @@ class Lookup:
         return out
 
     def shown(self, position: int, template: int) -> tuple[Shown, ...]:
-        """The matched dishes of the restaurant at ``position`` as its template's menu names them (``Shown``)."""
+        """The matched dishes of the restaurant at ``position`` as its template's menu names them (``Shown``), all of
+        them, best first."""
         k = int(np.searchsorted(self.named_at, position)) if len(self.named_at) else 0
         if k < len(self.named_at) and self.named_at[k] == position:
             return self.named_dishes.get(int(self.named_key[k]), ())
         return self.base_dishes.get(template, ())
-
-    def dishes(self, position: int, template: int) -> list[MatchedDish]:
-        """``shown`` as wire models."""
-        return [matched(d) for d in self.shown(position, template)]
 
 
 @dataclass
@@ -876,7 +875,7 @@ class Index:
                 if options and all(o.sold_out for _, o in options):
                     sold_out = True
             if own:
-                shown = (dish.item.id, dish.label, tuple(labels), sold_out)
+                shown = (dish.item.id, dish.label, tuple(labels), sold_out, dish.item.price_minor)
                 found.append(((int(sold_out), -literal, -own, index), DishHit(parts, sold_out, shown)))
         found.sort(key=lambda entry: entry[0])
         return [entry for _, entry in found]

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlmodel import Session
 
 from shared.account import Sandbox
@@ -58,7 +59,7 @@ from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
 from .ranking import FAST_DELIVERY, FREE_DELIVERY, cursor_key, id_rank, late_night, minute_of_week, sort_columns
-from .search import LOOSER_DIET, Index, LeftOut, Lookup, Shown, matched
+from .search import LOOSER_DIET, MAX_DISHES, Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50
 MAX_LINES = 50
@@ -191,7 +192,7 @@ class FoodService:
         q, cheap = cheap_first(query.strip())
         q, late = late_night(q, now)
         price = read_price(q)  # 'sushi under 20 euros': a price, not words of a dish
-        q = price.query if price.max_minor or price.min_minor else q
+        q = price.query if price else q
         q, free = take_out(FREE_DELIVERY, q)
         q, fast = take_out(FAST_DELIVERY, q)
         reordered = sort == "relevance" and (free or fast)
@@ -214,6 +215,12 @@ class FoodService:
         if late is not None:
             keep &= cols.taking_orders(minute_of_week(late))[at]
         at, score, distance, open_ = at[keep], score[keep], distance[keep], open_[keep]
+        priced = look is not None and bool(price)  # 'sushi under 20 euros': a sushi dish at that price, here
+        before_price = len(at)
+        if priced:
+            assert look is not None
+            fits = self._at_price(look, at, price)
+            at, score, distance, open_ = at[fits], score[fits], distance[fits], open_[fits]
         straight = cols.straight_distance(at, near.lat, near.lng)
         columns = sort_columns(cols, sort, at, score, distance, open_, straight, cheap)
         order = np.lexsort(columns[::-1])
@@ -234,8 +241,8 @@ class FoodService:
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
         if cheap and sort == "relevance":
             note.append("Read as a price: the lowest price level (1–4) first among equally good matches.")
-        if price.max_minor or price.min_minor:
-            note.append(self._price_note(price))
+        if price:
+            note.append(self._price_note(price, priced, before_price if not len(order) else 0))
         if free:
             note.append(self._free_delivery_note(reordered))
         if fast and not free:
@@ -249,7 +256,7 @@ class FoodService:
                 f"{shown(q)} names no dish, cuisine or restaurant, so this lists every restaurant nearby; ask what "
                 "they fancy, or search a dish or cuisine."
             )
-        if not len(order):
+        if not len(order) and not (priced and before_price):  # else the price left them out, as its note says
             left = self._left_out(look, near, now, open_now, max_min_order_minor)
             note.append(left.why(q, near, max_min_order_minor, self.money))
             if look is not None and not left.matched and len(look.parts) > 1:
@@ -259,7 +266,7 @@ class FoodService:
         summaries = []
         for k in page.tolist():
             i, t = int(at[k]), int(cols.template[at[k]])
-            dishes = self._own_dishes(look.shown(i, t), cols.ids[i], t) if look is not None else []
+            dishes = self._page_dishes(look, i, t, price if priced else None) if look is not None else []
             summaries.append(self._summary(cols.record(i), near, now, dishes))
         info = PageInfo(next_cursor=next_cursor, total=len(order))
         return RestaurantPage(restaurants=summaries, page=info, near=near, note=" ".join(note))
@@ -276,18 +283,57 @@ class FoodService:
         counts = ", ".join(f"{shown(p)} alone {n} restaurant(s) in the city" for p, n in alone)
         return f"No one dish has all of them together: {counts}. Search one, or ask the user which matters more."
 
-    def _price_note(self, price: SaidPrice) -> str:
-        """A dish price said in the query is no filter here (a restaurant's page has every dish's price; its price
-        level, 1–4, is what 'cheap' orders by): the page says so rather than leave the words out as 'on no menu'."""
+    def _price_note(self, price: SaidPrice, priced: bool, priced_out: int) -> str:
+        """How a dish price said in the query was read: a filter on the matched dishes (at each restaurant's own
+        prices), or, with no dish to price ('something under 10 euros'), no filter, said so rather than left out as
+        'on no menu'. ``priced_out``: how many matches that deliver here the price left out, when it left out all."""
         bound = " and ".join(
             f"{word} {self.money(minor).display}"
             for word, minor in (("at least", price.min_minor), ("at most", price.max_minor))
             if minor
         )
+        if not priced:
+            return (
+                f"Read a dish price ({bound}) but no dish to price: name a dish or cuisine ('sushi under 20 euros') "
+                "to filter by it. 'cheap' orders by price level."
+            )
+        if priced_out:
+            return (
+                f"Read a dish price ({bound}): none of the {priced_out} restaurant(s) here with a matching dish has "
+                "one at that price (sold-out dishes do not count); search without the price to see them."
+            )
         return (
-            f"Read a dish price ({bound}) but not filtered by it: the page lists the matches at any price. "
-            "food_get_restaurant gives each dish's price; 'cheap' orders by price level."
+            f"Read a dish price ({bound}): only restaurants with a matching dish at that price are listed, with "
+            "those dishes (each at the restaurant's own price, before options)."
         )
+
+    def _own_price(self, template_minor: int, position: int) -> int:
+        """A matched dish's price at the restaurant at ``position``: its template's, scaled where it was grown."""
+        factor = float(self.catalog.columns.price_factor[position])
+        return pricing.scaled_minor(template_minor, factor) if factor else template_minor
+
+    def _at_price(self, look: Lookup, at: npt.NDArray[np.int64], price: SaidPrice) -> npt.NDArray[np.bool_]:
+        """Which restaurants at positions ``at`` have a matched dish they sell now at the price said, at their own
+        prices. Once per (template menu, price factor): a grown city has thousands of copies of a few menus."""
+        cols = self.catalog.columns
+        seen: dict[tuple[int, int, float], bool] = {}
+        out = np.zeros(len(at), np.bool_)
+        for j, i in enumerate(at.tolist()):
+            t, factor = int(cols.template[i]), float(cols.price_factor[i])
+            dishes = look.shown(i, t)
+            key = (id(dishes), t, factor)
+            if key not in seen:
+                seen[key] = any(not d[3] and price.fits(self._own_price(d[4], i)) for d in dishes)
+            out[j] = seen[key]
+        return out
+
+    def _page_dishes(self, look: Lookup, position: int, template: int, price: SaidPrice | None) -> list[MatchedDish]:
+        """The matched dishes a result shows: the first ``MAX_DISHES``, or the first the restaurant sells now at the
+        price said."""
+        dishes = look.shown(position, template)
+        if price is not None:
+            dishes = tuple(d for d in dishes if not d[3] and price.fits(self._own_price(d[4], position)))
+        return self._own_dishes(dishes[:MAX_DISHES], position, template)
 
     def _free_delivery_note(self, reordered: bool) -> str:
         """What 'free delivery' can mean here: fees grow with the distance, so none is free by itself; a coupon
@@ -316,13 +362,13 @@ class FoodService:
                 )
         return ""
 
-    def _own_dishes(self, dishes: tuple[Shown, ...], restaurant_id: str, template: int) -> list[MatchedDish]:
-        """A template's matched dishes under the restaurant's own item ids (a grown one renames them)."""
-        model = self.catalog.templates[template].id
+    def _own_dishes(self, dishes: tuple[Shown, ...], position: int, template: int) -> list[MatchedDish]:
+        """A template's matched dishes under the restaurant's own item ids and prices (a grown one renames them)."""
+        model, restaurant_id = self.catalog.templates[template].id, self.catalog.columns.ids[position]
         if model == restaurant_id:
-            return [matched(d) for d in dishes]
+            return [matched(d, self.money(d[4])) for d in dishes]
         old, new = "itm_" + model.removeprefix("rst_"), "itm_" + restaurant_id.removeprefix("rst_")
-        return [matched(d, new + d[0].removeprefix(old)) for d in dishes]
+        return [matched(d, self.money(self._own_price(d[4], position)), new + d[0].removeprefix(old)) for d in dishes]
 
     def _left_out(self, look: Lookup | None, near: GeoPoint, now: datetime, open_now: bool, cap: int) -> LeftOut:
         """Why a search found nothing, over the whole city (rare, so a plain pass over every restaurant)."""

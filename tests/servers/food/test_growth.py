@@ -15,7 +15,7 @@ import pytest
 from mcp import Client
 from sqlalchemy import func, select
 
-from servers.food.backend import pricing
+from servers.food.backend import growth, pricing
 from servers.food.backend.models import OrderRow, RestaurantRow
 from servers.food.backend.service import FoodService
 from shared.account.growth import USERS_PER_SCALE
@@ -93,6 +93,34 @@ async def test_search_near_a_grown_restaurant_finds_it_by_a_dish_under_its_own_i
     assert hit["distance_m"] < 10
     own = f"itm_{record.id[4:]}_{dish.id.rpartition('_')[2]}"
     assert own in [d["item_id"] for d in hit["matched_dishes"]]
+
+
+async def test_a_grown_restaurant_shows_and_filters_its_matched_dishes_at_its_own_prices(grown: FoodEnv) -> None:
+    """A grown restaurant sells its template's dishes at its own prices (dearer uptown): a matched dish shows that
+    price, and a price said in the query is held against it, not against the template's (the search reads no menu:
+    the factor is in the columns)."""
+    svc = service(grown)
+    record = next(r for r in grown_restaurants(default_fixtures(), SCALE) if growth.PRICE_FACTOR[r.variant] > 1.05)
+    dish = max(
+        (i for cat in svc.catalog.restaurants[record.template].menu for i in cat.items if not i.sold_out),
+        key=lambda i: i.price_minor,
+    )
+    at = {"lat": record.lat, "lng": record.lng, "limit": 20, "sort": "distance"}
+    own_id = f"itm_{record.id[4:]}_{dish.id.rpartition('_')[2]}"
+    async with Client(grown.server) as c:
+        menu = await ok(c, "food_get_restaurant", {"restaurant_id": record.id})
+        prices = {i["id"]: i["price"]["amount_minor"] for cat in menu["menu"]["categories"] for i in cat["items"]}
+        own = prices[own_id]
+        assert own > dish.price_minor  # dearer than the template's: the case a template price would get wrong
+        below = f"{dish.name} under {(own - 1) / 100:.2f} euros"
+        pages = {q: await ok(c, "food_search_restaurants", {"query": q, **at}) for q in (dish.name, below)}
+    hits = {q: next((r for r in page["restaurants"] if r["id"] == record.id), None) for q, page in pages.items()}
+    plain = hits[dish.name]
+    assert plain is not None and own_id in [d["item_id"] for d in plain["matched_dishes"]]
+    assert all(d["price"]["amount_minor"] == prices[d["item_id"]] for d in plain["matched_dishes"])
+    priced = hits[below]  # the dish costs a cent more here than the bound, though its template's price is under it
+    assert priced is None or own_id not in [d["item_id"] for d in priced["matched_dishes"]], priced
+    assert all(d["price"]["amount_minor"] < own for r in pages[below]["restaurants"] for d in r["matched_dishes"])
 
 
 def plain_pass(svc: FoodService, near: GeoPoint, query: str, open_now: bool) -> list[str]:

@@ -12,7 +12,6 @@ from tests.servers.food.helpers import everything, ok
 FAR_EAST = {"lat": 60.23, "lng": 25.05}  # Helsinki, but beyond every restaurant's delivery radius
 
 
-
 @pytest.mark.parametrize(("en", "zh"), [("oat milk latte", "燕麦奶拿铁"), ("oat milk coffee", "燕麦奶咖啡")])
 async def test_dishes_are_found_by_their_options_in_english_and_chinese(food: FoodEnv, en: str, zh: str) -> None:
     async with Client(food.server) as c:
@@ -484,13 +483,42 @@ async def test_free_or_fast_delivery_said_in_the_query_orders_the_page(food: Foo
     assert etas and etas == sorted(etas)
 
 
-async def test_a_dish_price_said_in_the_query_is_read_and_said_not_to_filter(food: FoodEnv) -> None:
-    """'sushi under 20 euros' left 'under' and 'euros' out as words on no menu, and '20欧以下的寿司' as an unknown run:
-    the price is read (as tickets reads one) and the note says the page is not filtered by it and where prices are."""
+async def test_a_dish_price_said_in_the_query_filters_the_matched_dishes_at_their_own_prices(food: FoodEnv) -> None:
+    """'sushi under 20 euros' listed every sushi place with no dish price anywhere on the page (the note said it was
+    not filtered): the agent had to open each menu. Now every matched dish shows its price, and a price said keeps
+    the restaurants with a matching dish they sell at it, showing those dishes; a price too low says how many it left
+    out, and a price with no dish to price says so."""
     async with Client(food.server) as c:
-        said = {q: await everything(c, {"query": q}) for q in ("sushi under 20 euros", "20欧以下的寿司", "sushi")}
+        said = {
+            q: await everything(c, {"query": q})
+            for q in ("sushi under 20 euros", "20欧以下的寿司", "sushi", "sushi over 15 euros")
+        }
+        low = await ok(c, "food_search_restaurants", {"query": "sushi under 3 euros"})
+        vague = await ok(c, "food_search_restaurants", {"query": "under 10 euros"})
         note = (await ok(c, "food_search_restaurants", {"query": "sushi under 20 euros"}))["note"]
-    assert [r["id"] for r in said["sushi under 20 euros"]] == [r["id"] for r in said["sushi"]]
-    assert [r["id"] for r in said["20欧以下的寿司"]] == [r["id"] for r in said["sushi"]]
-    assert note.startswith("Read a dish price (at most €20.00) but not filtered by it"), note
-    assert "Left out" not in note
+        menus = {r["id"]: await ok(c, "food_get_restaurant", {"restaurant_id": r["id"]}) for r in said["sushi"]}
+    prices = {
+        i["id"]: i["price"]["amount_minor"]
+        for m in menus.values()
+        for cat in m["menu"]["categories"]
+        for i in cat["items"]
+    }
+    every = [r["id"] for r in said["sushi"]]
+    under = [r["id"] for r in said["sushi under 20 euros"]]
+    assert under == [r["id"] for r in said["20欧以下的寿司"]]
+    assert 0 < len(under) < len(every) and under == [r for r in every if r in under]  # fewer, in the same order
+    for r in said["sushi"]:  # every matched dish has its menu price (a sushi place by its cuisine alone may have none)
+        assert all(d["price"]["amount_minor"] == prices[d["item_id"]] for d in r.get("matched_dishes", []))
+    for r in said["sushi under 20 euros"]:
+        assert r["matched_dishes"] and all(
+            d["price"]["amount_minor"] <= 2000 and not d.get("sold_out") for d in r["matched_dishes"]
+        ), r
+    for r in said["sushi over 15 euros"]:
+        assert r["matched_dishes"] and all(d["price"]["amount_minor"] >= 1500 for d in r["matched_dishes"]), r
+    for r in said["sushi"]:  # a restaurant left out had no orderable matched dish at that price
+        if r["id"] not in under:
+            assert all(d["price"]["amount_minor"] > 2000 or d.get("sold_out") for d in r.get("matched_dishes", [])), r
+    assert note.startswith("Read a dish price (at most €20.00): only restaurants with a matching dish at that price")
+    assert low["restaurants"] == [] and f"none of the {len(every)} restaurant(s) here" in low["note"], low["note"]
+    assert "Nothing" not in low["note"]  # not the no-match explanation: they match, at other prices
+    assert "but no dish to price" in vague["note"], vague["note"]

@@ -16,11 +16,10 @@ import pytest
 
 from servers.food.backend import growth
 from servers.food.backend.catalog import Catalog, RestaurantRec, Vocabulary, load_cuisines
-from servers.food.backend.search import CJK_STOP, GENERIC, MAX_DISHES, STOPWORDS, Index, Joined, Part, hit
+from servers.food.backend.search import CJK_STOP, GENERIC, MAX_DISHES, STOPWORDS, Index, Joined, Part, Shown, hit
 from shared.kit.settings import default_fixtures
-from shared.schemas.food import MatchedDish
 
-Scored = tuple[int, list[MatchedDish]]
+Scored = tuple[int, list[Shown]]
 
 QUERIES = [
     *("pizza", "sushi", "coffee", "咖啡", "tea", "steak", "burger", "火锅", "ramen 拉面", "bar_food", "finnish"),
@@ -82,7 +81,7 @@ def reference_match(ix: Index, template: int, parts: list[Part], in_name: list[b
             sold_out = sold_out or bool(options and all(o.sold_out for o in options))
         else:
             if own:
-                shown = MatchedDish(item_id=dish.item.id, name=dish.label, options=labels, sold_out=sold_out)
+                shown = (dish.item.id, dish.label, tuple(labels), sold_out, dish.item.price_minor)
                 found.append(((sold_out, -literal, -own, index_), shown))
     found.sort(key=lambda entry: entry[0])
     if not found and not all(by_place):
@@ -140,7 +139,7 @@ def test_every_restaurant_scores_as_the_reference_scores_it(scale: int) -> None:
         assert look.scores(every, cols.template).tolist() == [score for score, _ in expected], query
         for i, (score, dishes) in enumerate(expected):
             if score:
-                assert look.dishes(i, int(cols.template[i])) == dishes, (query, cols.ids[i])
+                assert look.shown(i, int(cols.template[i]))[:MAX_DISHES] == tuple(dishes), (query, cols.ids[i])
 
 
 def test_a_joined_index_finds_exactly_the_texts_a_term_hits() -> None:
