@@ -179,14 +179,19 @@ STATION_LINES: dict[str, re.Pattern[str]] = {
 """Which stations a query asks for: OSM tags metro and railway stations alike as 'station', so 'metro station' and
 '地铁站' listed the railway station first and 'train station' the metro; one line said keeps that line's stations."""
 STATION_LABELS = {"metro": "Metro station 地铁站", "rail": "Railway station 火车站"}
-_NEAR_EN = re.compile(r"^(?P<what>.*?)\s*\b(?:near|around|close to|next to)\s+(?P<where>.+)$", re.IGNORECASE)
+_NEAR_EN = re.compile(
+    r"^(?P<what>.*?)\s*\b(?:near|around|close to|closest to|nearest to|next to)\s+(?P<where>.+)$", re.IGNORECASE
+)
+_NEAREST_EN = re.compile(r"^(?:the\s+)?(?:nearest|closest)\s+(?P<what>.+?)\s+(?:to|from)\s+(?P<where>.+)$", re.I)
 _NEAR_ZH = re.compile(r"^(?P<where>.*?)(?:附近|周边|旁边)(?:的)?(?P<what>.*)$")
+_NEAREST_ZH = re.compile(r"^(?:离|距离?)(?P<where>.+?)最近的?(?P<what>.+)$")
 
 
 def split_near(query: str) -> tuple[str, str]:
     """A keyword query that says where, as (what, where): 'cafe near Kamppi' → ('cafe', 'Kamppi'), 'Kamppi附近的咖啡'
-    → ('咖啡', 'Kamppi'), '附近的药店' → ('药店', ''): nearby, around the search point. Else (query, '')."""
-    m = _NEAR_EN.match(query) or _NEAR_ZH.match(query)
+    → ('咖啡', 'Kamppi'), '附近的药店' → ('药店', ''): nearby, around the search point; 'nearest pharmacy to Oodi' and
+    '离大教堂最近的地铁站' (nearest first is the order of a kind's places anyway). Else (query, '')."""
+    m = _NEAREST_EN.match(query) or _NEAR_EN.match(query) or _NEAREST_ZH.match(query) or _NEAR_ZH.match(query)
     if m is None or (m.re is _NEAR_EN and not m["what"].strip()):  # 'Around the World': a name, nothing before it
         return query, ""
     return m["what"].strip(), m["where"].strip()

@@ -481,3 +481,25 @@ async def test_metro_and_railway_stations_are_told_apart(nav: NavEnv) -> None:
     assert labels == {**dict.fromkeys(metro, "Metro station 地铁站"), **dict.fromkeys(rail, "Railway station 火车站")}
     assert named["places"][0]["id"] == "plc_n418089207", named["places"][:2]
     assert place["category_label"] == "Metro station 地铁站"
+
+
+async def test_the_nearest_kind_to_a_named_place_is_searched_around_it(nav: NavEnv) -> None:
+    """'离赫尔辛基大教堂最近的地铁站' ('the metro station nearest the cathedral') searched the whole phrase around the
+    centre, reading 教堂 as a kind; 'nearest metro station to Helsinki Cathedral' and 'pharmacy closest to Oodi'
+    likewise. They say where, as 'near' does."""
+    async with Client(nav.server) as c:
+        said = {
+            q: await ok(c, "nav_search_places", {"query": q, "limit": 3})
+            for q in (
+                "离赫尔辛基大教堂最近的地铁站",
+                "nearest metro station to Helsinki Cathedral",
+                "pharmacy closest to Oodi",
+            )
+        }
+        apart = await ok(c, "nav_search_places", {"query": "metro station", "near": "Helsinki Cathedral", "limit": 3})
+        pharmacy = await ok(c, "nav_search_places", {"query": "pharmacy", "near": "Oodi", "limit": 3})
+    for q in ("离赫尔辛基大教堂最近的地铁站", "nearest metro station to Helsinki Cathedral"):
+        assert said[q]["center"] == apart["center"] and said[q]["places"] == apart["places"], said[q]
+        assert said[q]["places"][0]["name"] == "Helsingin yliopisto", said[q]["places"]
+    assert said["pharmacy closest to Oodi"]["places"] == pharmacy["places"]
+    assert all(p["category"] == "pharmacy" for p in pharmacy["places"])
