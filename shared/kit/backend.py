@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Callable
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -34,7 +35,11 @@ from shared.kit.hygiene import RequestHygiene, brief_step
 from shared.kit.settings import IN_PROCESS_HOST, LOOPBACK_HOSTS, Settings
 from shared.kit.signing import ServiceKey
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
 Q = TypeVar("Q", bound=BaseModel)
+T = TypeVar("T")
 
 
 class QueryModel(Generic[Q]):
@@ -80,6 +85,26 @@ def json_response(model: BaseModel) -> Response:
     still names the model.
     """
     return Response(content=model.model_dump_json(), media_type="application/json")
+
+
+class SeatWrites:
+    """Where the seat writes of a request run (holds and releases: what a sale's crowd sends): on the event loop
+    on PostgreSQL, in a worker thread on SQLite.
+
+    On PostgreSQL such a write waits only on row locks of other short transactions, and the hop to a worker thread
+    and back cost more than it saved: the hop, the thread's wake-up and the GIL handed between the loop and the
+    thread were a fifth of the provider's CPU per hold, and threads of one process racing for the same seats made
+    PostgreSQL wait and retry more (``benchmarks/bench_holds.py``, 2 workers on 2 cores, run alternately: 330 holds/s
+    in threads, 447-461 on the loop, p99 175 → 70-100 ms). One write at a time per process is what racing seats
+    allow anyway. On SQLite a write waits for the database's one write lock (up to the busy timeout): on the loop
+    that would stall every other request of the process, so there it stays in a thread. Reads run on the loop on
+    both (their routes are ``async def``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.inline = engine.dialect.name == "postgresql"
+
+    async def run(self, write: Callable[[], T]) -> T:
+        return write() if self.inline else await run_in_threadpool(write)
 
 
 class ReadCache:

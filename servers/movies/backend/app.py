@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
-from shared.kit.backend import QueryModel, json_response, provider_app
+from shared.kit.backend import QueryModel, SeatWrites, json_response, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.movies import (
     CinemaPage,
@@ -81,6 +81,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         catalog = seed.load(session, settings.fixtures_dir, sandbox.clock.now())
     svc = MoviesService(sandbox, catalog)
     desk = OrderDesk(svc)
+    seats = SeatWrites(sandbox.engine)  # holds and releases: on the loop on PostgreSQL
 
     app = provider_app(
         settings,
@@ -125,13 +126,13 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     async def seat_map(user: Caller, showtime_id: str) -> Response:
         return json_response(svc.seat_map(user, showtime_id))
 
-    @app.post("/holds", tags=["seats"])
-    def hold_seats(user: Caller, body: HoldRequest) -> MovieHold:
-        return desk.hold(user, body)
+    @app.post("/holds", tags=["seats"], response_model=MovieHold)
+    async def hold_seats(user: Caller, body: HoldRequest) -> Response:
+        return json_response(await seats.run(lambda: desk.hold(user, body)))
 
-    @app.post("/holds/{hold_id}/release", tags=["seats"])
-    def release_hold(user: Caller, hold_id: str) -> MovieHold:
-        return desk.release(user, hold_id)
+    @app.post("/holds/{hold_id}/release", tags=["seats"], response_model=MovieHold)
+    async def release_hold(user: Caller, hold_id: str) -> Response:
+        return json_response(await seats.run(lambda: desk.release(user, hold_id)))
 
     @app.post("/orders/quote", tags=["orders"])
     def quote_purchase(user: Caller, body: PurchaseQuoteRequest) -> PurchaseQuote:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
-from shared.kit.backend import QueryModel, json_response, provider_app
+from shared.kit.backend import QueryModel, SeatWrites, json_response, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.tickets import (
     Attendee,
@@ -85,6 +85,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     if catalog.sessions and max(s.starts_at for s in catalog.sessions.values()) < svc.now():
         log.warning("tickets: every session of the seeded season is over; `lifestyle-mcp reset` starts a new one")
     desk = OrderDesk(svc)
+    seats = SeatWrites(sandbox.engine)  # holds and releases: on the loop on PostgreSQL
 
     app = provider_app(
         settings,
@@ -108,12 +109,12 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         return json_response(svc.seat_map(user, session_id, section))
 
     @app.post("/holds", tags=["seats"], response_model=Hold)
-    def hold_seats(user: Caller, body: HoldRequest) -> Response:  # the hot write path: serialized once
-        return json_response(desk.hold(user, body))
+    async def hold_seats(user: Caller, body: HoldRequest) -> Response:  # the hot write path: serialized once
+        return json_response(await seats.run(lambda: desk.hold(user, body)))
 
     @app.post("/holds/{hold_id}/release", tags=["seats"], response_model=Hold)
-    def release_hold(user: Caller, hold_id: str) -> Response:
-        return json_response(desk.release(user, hold_id))
+    async def release_hold(user: Caller, hold_id: str) -> Response:
+        return json_response(await seats.run(lambda: desk.release(user, hold_id)))
 
     @app.post("/orders/quote", tags=["orders"])
     def quote_purchase(user: Caller, body: PurchaseQuoteRequest) -> PurchaseQuote:
