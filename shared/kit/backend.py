@@ -96,9 +96,10 @@ class SeatWrites:
     thread were a fifth of the provider's CPU per hold, and threads of one process racing for the same seats made
     PostgreSQL wait and retry more (``benchmarks/bench_holds.py``, 2 workers on 2 cores, run alternately: 330 holds/s
     in threads, 447-461 on the loop, p99 175 → 70-100 ms). One write at a time per process is what racing seats
-    allow anyway. On SQLite a write waits for the database's one write lock (up to the busy timeout): on the loop
-    that would stall every other request of the process, so there it stays in a thread. Reads run on the loop on
-    both (their routes are ``async def``)."""
+    allow anyway. On SQLite every transaction takes the database's one write lock and may wait for it up to the busy
+    timeout (30 s) while another process writes: a hold waits in a thread there, so the process goes on answering
+    what needs no database (an in-process server's protocol: its tool list, pings); nothing was measured to gain
+    there. Reads run on the loop on both (their routes are ``async def``)."""
 
     def __init__(self, engine: Engine) -> None:
         self.inline = engine.dialect.name == "postgresql"

@@ -4,6 +4,7 @@ when many clients race for the same seats."""
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from mcp import Client
 from sqlmodel import Session, select
 
 from servers.tickets.backend.app import prepare
@@ -19,6 +21,7 @@ from servers.tickets.backend.models import SEAT_CLAIMS, SEAT_HOLDS, MetaRow, Ord
 from shared.account import clock as sandbox_clock
 from shared.account.models import LedgerRow, WalletRow
 from shared.account.wallet import ledger_total
+from tests.servers.food.helpers import ok
 from tests.servers.tickets.conftest import NOON, TicketsEnv
 from tests.servers.tickets.helpers import pick
 from tests.support import auth, fresh_engine, provider, sandbox_settings
@@ -96,9 +99,10 @@ def test_seeding_anchors_the_season_on_the_sandbox_clock_read_in_its_own_turn(
 
 
 async def test_racing_clients_never_sell_a_seat_twice(tickets_any_db: TicketsEnv) -> None:
-    """Four accounts, 32 concurrent attempts at overlapping seats of one row: holds and purchases race in
-    the backend's worker threads; each seat ends up in at most one paid order, each order has exactly its
-    hold's seats, and every wallet moved by exactly its orders."""
+    """Four accounts, 32 concurrent attempts at overlapping seats of one row: holds and purchases race in the
+    backend (holds on its event loop on PostgreSQL, in worker threads on SQLite; purchases in worker threads); each
+    seat ends up in at most one paid order, each order has exactly its hold's seats, and every wallet moved by
+    exactly its orders."""
     env = tickets_any_db
     p = pick(env, min_days=3, free=6)
     seats = env.service.inventory.seats(p.event)
@@ -178,6 +182,34 @@ async def test_racing_clients_never_sell_a_seat_twice(tickets_any_db: TicketsEnv
     for user in users:
         spent = sum(o.total_minor for o in orders if o.user_id == user)
         assert balances[user] == wallets[user] - spent == ledgers[user]
+
+
+async def test_on_sqlite_a_hold_waiting_for_the_write_lock_leaves_the_server_answering(tickets: TicketsEnv) -> None:
+    """On SQLite every transaction takes the database's one write lock and may wait for it up to the busy timeout
+    (30 s). A seat hold waits in a worker thread there (``SeatWrites``), so meanwhile the server goes on answering
+    what needs no database (here the tool list, on the same session); waiting on the event loop, as holds do on
+    PostgreSQL, it would stall the whole in-process server until the lock came free."""
+    p = pick(tickets, min_days=3, free=6)
+    path = tickets.engine.url.database
+    assert path and tickets.engine.dialect.name == "sqlite"
+    locker = sqlite3.connect(path, isolation_level=None)  # another writer of the sandbox: another process, say
+    try:
+        locker.execute("BEGIN IMMEDIATE")
+        async with Client(tickets.server) as c, anyio.create_task_group() as tg:
+            held: list[dict[str, Any]] = []
+
+            async def hold() -> None:
+                args = {"session_id": p.session.id, "tier": p.tier, "quantity": 1}
+                held.append(await ok(c, "tickets_hold_seats", args))
+
+            tg.start_soon(hold)
+            await anyio.sleep(0.3)  # the hold is waiting for the lock now
+            tools = await c.list_tools()
+            assert tools.tools and not held, "the server did not answer while a hold waited"
+            locker.execute("COMMIT")
+        assert held[0]["seats"], held  # and the hold went through once the lock was free
+    finally:
+        locker.close()
 
 
 async def _both(a: Any, b: Any) -> tuple[httpx.Response, httpx.Response]:
