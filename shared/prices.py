@@ -22,6 +22,15 @@ _AT_LEAST = re.compile(
     re.IGNORECASE,
 )
 
+_NUMBER = r"(\d{1,4}(?:[.,]\d{1,2})?)"
+_CURRENCY = r"(?:€|\beur\b|\beuros?\b|\beuroa\b|欧元|欧|元|块)"
+_RANGE = re.compile(
+    rf"(?<![\w:.,])(?:between\s+|from\s+|välillä\s+)?€?\s*{_NUMBER}\s*{_CURRENCY}?"
+    rf"\s*(?:-|–|—|~|to|and|到|至)\s*€?\s*{_NUMBER}(?![\d:])\s*{_CURRENCY}?(?:\s*之间|\s*välillä)?",
+    re.IGNORECASE,
+)
+"""A price range: 'between 10 and 12 euros', '€10-15', '10到15欧', '10–15 euroa'. Only with a currency said: '10-12'
+alone may be hours or a date, 'between 6 and 8' an hour."""
 
 AGES = frozenset({7, 12, 13, 15, 16, 18, 21, 60, 65})
 """Age limits (K-7 … K-18 ratings, 18+/21+ shows, seniors at 60/65): 'under 18' or 'over 65' with no currency is who
@@ -67,10 +76,15 @@ def _cents(m: re.Match[str]) -> int:
 
 def read_price(query: str) -> SaidPrice:
     """The price bounds ``query`` says, in cents (0: none said), and the query without them. Only a phrase with a
-    bound word ('under', 'alle', '以下') is a price: '40' alone may be a title's ('Tribute to the 40s'), 'from 19:30'
-    or '20点起' is a time, and 'under 18' or 'alle 18-vuotiaille' (no currency) an age (``AGES``)."""
+    bound word ('under', 'alle', '以下') or a range with its currency ('between 10 and 12 euros') is a price: '40'
+    alone may be a title's ('Tribute to the 40s'), 'from 19:30' or '20点起' is a time, and 'under 18' or 'alle
+    18-vuotiaille' (no currency) an age (``AGES``)."""
     text = query
     at_most = at_least = 0
+    for m in _RANGE.finditer(text):  # a range with its currency: both bounds, and the query without it
+        if re.search(_CURRENCY, m.group(0), re.IGNORECASE):
+            low, high = sorted(round(float(g.replace(",", ".")) * 100) for g in m.groups())
+            return SaidPrice(" ".join(cut_phrase(text, m.start(), m.end()).split()), high, low)
     for pattern, is_max in ((_AT_MOST, True), (_AT_LEAST, False)):
         m = pattern.search(text)
         if m is None or said_age(m.group(0))[0]:  # 'under 18' is who may come; 'under €18' a price

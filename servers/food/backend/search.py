@@ -93,7 +93,12 @@ GENERIC = frozenset(
 )
 """Words that ask for any restaurant ('something to eat', 'food near me', '外卖'): a query of only these and
 stopwords is no filter (``Index.vague``); searched as words they found nothing, or only names holding them."""
-CJK_STOP = frozenset(["的", "和", "加", "配", "要", "想", "我", "杯", "份", "个", "一", "一杯", "一份", "一个", "来"])
+CJK_STOP = frozenset(
+    [
+        *("的", "和", "加", "配", "要", "想", "我", "杯", "份", "个", "一", "一杯", "一份", "一个", "来"),
+        *("附近", "周边", "旁边", "这边", "店"),  # every search is near the delivery point, of restaurants: as 'nearby'
+    ]
+)
 CJK_ASKING = CJK_STOP | {"吃", "喝", "点", "些", "吧", "呢", "啊", "好"}
 """Characters that only ask (I want to eat, some, a ...) where no dish's name starts with them: they end an unknown
 run of Chinese rather than join it, so '想吃辣的' asks for 辣 (spicy), not for the unknown '吃辣的' (it found nothing,

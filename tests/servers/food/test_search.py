@@ -494,6 +494,8 @@ async def test_a_dish_price_said_in_the_query_filters_the_matched_dishes_at_thei
             for q in ("sushi under 20 euros", "20欧以下的寿司", "sushi", "sushi over 15 euros")
         }
         low = await ok(c, "food_search_restaurants", {"query": "sushi under 3 euros"})
+        between = await everything(c, {"query": "pizza between 12 and 13 euros"})
+        range_note = (await ok(c, "food_search_restaurants", {"query": "12到13欧的披萨"}))["note"]
         vague = await ok(c, "food_search_restaurants", {"query": "under 10 euros"})
         note = (await ok(c, "food_search_restaurants", {"query": "sushi under 20 euros"}))["note"]
         menus = {r["id"]: await ok(c, "food_get_restaurant", {"restaurant_id": r["id"]}) for r in said["sushi"]}
@@ -522,3 +524,18 @@ async def test_a_dish_price_said_in_the_query_filters_the_matched_dishes_at_thei
     assert low["restaurants"] == [] and f"none of the {len(every)} restaurant(s) here" in low["note"], low["note"]
     assert "Nothing" not in low["note"]  # not the no-match explanation: they match, at other prices
     assert "but no dish to price" in vague["note"], vague["note"]
+    assert between and all(1200 <= d["price"]["amount_minor"] <= 1300 for r in between for d in r["matched_dishes"])
+    assert range_note.startswith("Read a dish price (at least €12.00 and at most €13.00)"), range_note
+
+
+async def test_nearby_and_shop_in_chinese_are_not_dish_words(food: FoodEnv) -> None:
+    """'我附近的寿司店' ('a sushi place near me') said "Left out of the query: '附近', '店' (on no menu)": every search
+    is of restaurants near the delivery point, as 'nearby sushi' already read in English."""
+    async with Client(food.server) as c:
+        said = {
+            q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
+            for q in ("我附近的寿司店", "附近的寿司", "寿司")
+        }
+    pages = [(page["restaurants"], page["page"]["total"], page.get("note")) for page in said.values()]
+    assert pages[0] == pages[1] == pages[2], said["我附近的寿司店"].get("note")  # the cursor names the query it pages
+    assert said["寿司"]["restaurants"] and "note" not in said["寿司"]

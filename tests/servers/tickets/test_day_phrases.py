@@ -119,6 +119,17 @@ async def test_a_price_said_in_the_query_is_the_price_filter(tickets: TicketsEnv
         ("comedy under 18 €", "comedy", 1800, 0),
         ("18欧以下的脱口秀", "脱口秀", 1800, 0),
         ("under 20", "", 2000, 0),
+        ("pizza between 10 and 12 euros", "pizza", 1200, 1000),  # a range with its currency
+        ("€10-15 sushi", "sushi", 1500, 1000),
+        ("10到15欧的披萨", "披萨", 1500, 1000),
+        ("10-12欧之间的寿司", "寿司", 1200, 1000),
+        ("konsertti 20–40 euroa", "konsertti", 4000, 2000),
+        ("concerts from 20 to 40 €", "concerts", 4000, 2000),
+        ("shows 10-12 and 20-30 €", "shows 10-12 and", 3000, 2000),  # the range with a currency
+        ("shows 18:00-20:00", "shows 18:00-20:00", 0, 0),  # hours
+        ("between 6 and 8 pm", "between 6 and 8 pm", 0, 0),
+        ("12-25 december", "12-25 december", 0, 0),  # days
+        ("sushi 10-12", "sushi 10-12", 0, 0),  # no currency: not said to be a price
     ],
 )
 def test_only_an_amount_with_a_bound_word_is_a_price(query: str, words: str, at_most: int, at_least: int) -> None:
