@@ -81,10 +81,10 @@ def read_price(query: str) -> SaidPrice:
     18-vuotiaille' (no currency) an age (``AGES``)."""
     text = query
     at_most = at_least = 0
-    for m in _RANGE.finditer(text):  # a range with its currency: both bounds, and the query without it
-        if re.search(_CURRENCY, m.group(0), re.IGNORECASE):
-            low, high = sorted(round(float(g.replace(",", ".")) * 100) for g in m.groups())
-            return SaidPrice(" ".join(cut_phrase(text, m.start(), m.end()).split()), high, low)
+    for said in _RANGE.finditer(text):  # a range with its currency: both bounds, and the query without it
+        if re.search(_CURRENCY, said.group(0), re.IGNORECASE):
+            low, high = sorted(round(float(g.replace(",", ".")) * 100) for g in said.groups())
+            return SaidPrice(" ".join(cut_phrase(text, said.start(), said.end()).split()), high, low)
     for pattern, is_max in ((_AT_MOST, True), (_AT_LEAST, False)):
         m = pattern.search(text)
         if m is None or said_age(m.group(0))[0]:  # 'under 18' is who may come; 'under €18' a price
