@@ -13,7 +13,7 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -256,6 +256,7 @@ class Catalog:
         load: Callable[[str], dict[str, Any] | None] | None = None,
         cache_size: int = LOADED,
         read_as: Mapping[str, tuple[str, ...]] | None = None,
+        names_zh: Mapping[str, str] | None = None,
     ) -> None:
         from .columns import Columns
 
@@ -265,6 +266,9 @@ class Catalog:
         the Chinese names of chains (``load_chains_zh``)."""
         self.option_aliases: dict[str, str] = {}
         """Per-item option ids of the fixtures (and of carts saved before sharing) → shared option ids."""
+        self.names_zh: Mapping[str, str] = names_zh or {}
+        """Chinese names of chains, by name casefolded (``Vocabulary.chain_names_zh``): OSM gives the real city's
+        branches none (a grown restaurant has a name of its own, never a chain's)."""
         self.resident: dict[str, Loaded] = {}
         for rest in sorted(resident, key=lambda r: r.id):
             self.resident[rest.id] = self._prepare(rest, resident=True)
@@ -281,6 +285,8 @@ class Catalog:
         self.option_groups: Mapping[str, list[OptionGroupRec]] = _Groups(self)
 
     def _prepare(self, rest: RestaurantRec, *, resident: bool = False) -> Loaded:
+        if not rest.name_zh and (zh := self.names_zh.get(rest.name.casefold())):
+            rest.name_zh = zh
         groups = share_option_groups(rest, self.option_aliases)
         compact(rest, groups, strings=resident)
         return Loaded(rest, {item.id: item for cat in rest.menu for item in cat.items}, groups)
@@ -422,10 +428,14 @@ class Vocabulary:
 
     cuisines: list[CuisineRec]
     read_as: dict[str, tuple[str, ...]]
+    chain_names_zh: dict[str, str] = field(default_factory=dict)
+    """A chain's Chinese name by its name (casefolded): 'mcdonald's' → '麦当劳', shown beside it as films' are."""
 
     @classmethod
     def load(cls, fixtures_dir: Path) -> Vocabulary:
+        chains = load_chains_zh(fixtures_dir)
         return cls(
             cuisines=load_cuisines(fixtures_dir),
-            read_as={**load_finnish(fixtures_dir), **load_chains_zh(fixtures_dir)},
+            read_as={**load_finnish(fixtures_dir), **chains},
+            chain_names_zh={name.casefold(): zh for zh, names in chains.items() for name in names},
         )

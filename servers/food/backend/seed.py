@@ -61,7 +61,7 @@ def load_catalog(engine: Engine, vocabulary: Vocabulary) -> Catalog:
     """The catalog over the sandbox's restaurants: the real ones in memory, every one as light columns (the grown
     ones' documents read without their menus, which the database strips, and dropped once their columns are
     taken), grown menus read by id when needed. ``vocabulary``: what it is searched by (``Vocabulary.load``)."""
-    cuisines, read_as = vocabulary.cuisines, vocabulary.read_as
+    cuisines, read_as, names_zh = vocabulary.cuisines, vocabulary.read_as, vocabulary.chain_names_zh
     table = RestaurantRow.__table__  # type: ignore[attr-defined]
     grown = table.c.id.startswith(GROWN)
     with engine.connect() as conn:
@@ -70,14 +70,15 @@ def load_catalog(engine: Engine, vocabulary: Vocabulary) -> Catalog:
             for doc in conn.execute(core_select(table.c.data).where(~grown).order_by(table.c.id)).scalars()
         ]
         if conn.execute(core_select(table.c.id).where(grown).limit(1)).first() is None:
-            return Catalog(real, cuisines, read_as=read_as)  # the real city: everything resident, nothing to load
+            return Catalog(real, cuisines, read_as=read_as, names_zh=names_zh)  # the real city: all resident
         light = conn.execution_options(yield_per=5000).execute(
             core_select(_without_menu(table.c.data, engine)).where(grown)
         )
         docs = (json.loads(doc) if isinstance(doc, str) else doc for doc in light.scalars())
         gc.disable()  # 50,000 short-lived documents would set off a full collection every few thousand
         try:
-            return Catalog(real, cuisines, grown=docs, load=lambda rid: _document(engine, rid), read_as=read_as)
+            load = lambda rid: _document(engine, rid)  # noqa: E731
+            return Catalog(real, cuisines, grown=docs, load=load, read_as=read_as, names_zh=names_zh)
         finally:
             gc.enable()
 

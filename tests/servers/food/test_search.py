@@ -287,7 +287,7 @@ async def test_a_hyphen_typed_between_words_matches_the_name_written_apart(food:
         spaced = await everything(c, {"query": "Burger King"})
         hyphen = await everything(c, {"query": "Burger-King"})
         glued = await everything(c, {"query": "Pikku-Jaskan grilli"})
-    kings = {r["id"] for r in spaced if r["name"] == "Burger King"}
+    kings = {r["id"] for r in spaced if r["name"] == "Burger King / 汉堡王"}
     assert kings and kings <= {r["id"] for r in hyphen}, [r["name"] for r in hyphen]
     assert "Pikku-Jaskan Grilli" in {r["name"] for r in glued}, [r["name"] for r in glued]
 
@@ -297,13 +297,16 @@ async def test_a_hyphen_typed_between_words_matches_the_name_written_apart(food:
 )
 async def test_a_chain_by_its_chinese_name(food: FoodEnv, chinese: str, name: str) -> None:
     """'麦当劳' found nothing and '汉堡王' listed every burger (汉堡 and an unknown 王): OSM gives these restaurants no
-    Chinese name. A chain's Chinese name (fixtures/vocab/chains_zh.json) finds its branches, with a dish after it."""
+    Chinese name. A chain's Chinese name (fixtures/vocab/chains_zh.json) finds its branches, with a dish after it,
+    and is shown beside the name, as films' and dishes' are ('McDonald's' alone read as untranslated)."""
     async with Client(food.server) as c:
         by_chinese = await everything(c, {"query": chinese})
         by_name = await everything(c, {"query": name})
         fries = await everything(c, {"query": f"{chinese}的薯条"})
-    branches = {r["id"] for r in by_name if r["name"] == name}
+        menu = await ok(c, "food_get_restaurant", {"restaurant_id": by_chinese[0]["id"]})
+    branches = {r["id"] for r in by_name if r["name"] == f"{name} / {chinese}"}
     assert branches and {r["id"] for r in by_chinese} == branches, [r["name"] for r in by_chinese]
+    assert menu["restaurant"]["name"] == f"{name} / {chinese}"
     if name != "Starbucks":  # no fries there
         assert {r["id"] for r in fries} == branches
         assert all(any(d["name"] == "Fries / 薯条" for d in r["matched_dishes"]) for r in fries)
