@@ -1,6 +1,6 @@
 """A price said in a query ('concerts under €40', 'konsertti alle 40 euroa', '40欧以下的演唱会', 'sushi under 20
-euros'), read as a price bound, as day words are read as dates: searched as words, they matched nothing. Tickets
-filters events by it; food says it is not a filter there."""
+euros', 'between 10 and 12 euros'), read as price bounds, as day words are read as dates: searched as words, they
+matched nothing. Tickets filters events by them, food the matched dishes."""
 
 from __future__ import annotations
 
@@ -69,8 +69,8 @@ class SaidPrice:
         return minor >= self.min_minor and (not self.max_minor or minor <= self.max_minor)
 
 
-def _cents(m: re.Match[str]) -> int:
-    amount = next(g for g in m.groups() if g is not None)
+def _cents(amount: str) -> int:
+    """'18.50' or '18,50' (euros) in cents."""
     return round(float(amount.replace(",", ".")) * 100)
 
 
@@ -83,15 +83,16 @@ def read_price(query: str) -> SaidPrice:
     at_most = at_least = 0
     for said in _RANGE.finditer(text):  # a range with its currency: both bounds, and the query without it
         if re.search(_CURRENCY, said.group(0), re.IGNORECASE):
-            low, high = sorted(round(float(g.replace(",", ".")) * 100) for g in said.groups())
+            low, high = sorted(map(_cents, said.groups()))
             return SaidPrice(" ".join(cut_phrase(text, said.start(), said.end()).split()), high, low)
     for pattern, is_max in ((_AT_MOST, True), (_AT_LEAST, False)):
         m = pattern.search(text)
         if m is None or said_age(m.group(0))[0]:  # 'under 18' is who may come; 'under €18' a price
             continue
+        amount = _cents(next(g for g in m.groups() if g is not None))
         if is_max:
-            at_most = _cents(m)
+            at_most = amount
         else:
-            at_least = _cents(m)
+            at_least = amount
         text = cut_phrase(text, m.start(), m.end())
     return SaidPrice(" ".join(text.split()), at_most, at_least)

@@ -316,23 +316,26 @@ class FoodService:
         """Which restaurants at positions ``at`` have a matched dish they sell now at the price said, at their own
         prices. Once per (template menu, price factor): a grown city has thousands of copies of a few menus."""
         cols = self.catalog.columns
-        seen: dict[tuple[int, int, float], bool] = {}
+        seen: dict[tuple[int, float], bool] = {}
         out = np.zeros(len(at), np.bool_)
         for j, i in enumerate(at.tolist()):
-            t, factor = int(cols.template[i]), float(cols.price_factor[i])
-            dishes = look.shown(i, t)
-            key = (id(dishes), t, factor)
+            dishes = look.shown(i, int(cols.template[i]))
+            key = (id(dishes), float(cols.price_factor[i]))  # the lookup's own tuple: one per menu it matched
             if key not in seen:
-                seen[key] = any(not d[3] and price.fits(self._own_price(d[4], i)) for d in dishes)
+                seen[key] = any(self._sells_at(d, i, price) for d in dishes)
             out[j] = seen[key]
         return out
+
+    def _sells_at(self, dish: Shown, position: int, price: SaidPrice) -> bool:
+        """Whether the restaurant at ``position`` sells this matched dish now at the price said (at its own price)."""
+        return not dish[3] and price.fits(self._own_price(dish[4], position))
 
     def _page_dishes(self, look: Lookup, position: int, template: int, price: SaidPrice | None) -> list[MatchedDish]:
         """The matched dishes a result shows: the first ``MAX_DISHES``, or the first the restaurant sells now at the
         price said."""
         dishes = look.shown(position, template)
         if price is not None:
-            dishes = tuple(d for d in dishes if not d[3] and price.fits(self._own_price(d[4], position)))
+            dishes = tuple(d for d in dishes if self._sells_at(d, position, price))
         return self._own_dishes(dishes[:MAX_DISHES], position, template)
 
     def _free_delivery_note(self, reordered: bool) -> str:

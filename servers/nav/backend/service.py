@@ -401,7 +401,8 @@ class NavService:
         words = self._query_categories(query)
         line = self._line_said(query) if "station" in words or category == "station" else ""
         # a line said ('subway station') asks for stations: other places only by the rest of the query, by name
-        named = " ".join(STATION_LINES[line].sub(" ", self._without_kinds(query, words)).split()) if line else query
+        named = self._beside_kinds(query, words, line) if line else query
+        station_query = named or query  # a station by the name said beside its kind and line, else by the query
         for i in idx.tolist():
             p = self.places[i]
             if category and p.row.category != category:
@@ -418,7 +419,7 @@ class NavService:
                 if line and p.row.category != "station":  # below a station of the same name
                     score = min(self._place_score(named, p, set()), 99.0) if named else 0.0
                 else:
-                    score = self._place_score(named or query if line else query, p, words)
+                    score = self._place_score(station_query, p, words)
                 if score < MIN_PLACE_SCORE:
                     continue
             ranked.append((-score, dist, p))
@@ -444,8 +445,7 @@ class NavService:
             note.append("Read as open round the clock: only places open 24/7 are listed.")
         if open_said:
             note.append(f"Read as open now: only places open at {now:%H:%M} are listed (hours unknown: left out).")
-        rest = self._without_kinds(query, kinds) if kinds and found else ""
-        rest = " ".join(STATION_LINES[line].sub(" ", rest).split()) if line else rest
+        rest = self._beside_kinds(query, kinds, line) if kinds and found else ""
         if rest and not any(self._place_score(rest, p, set()) >= MIN_PLACE_SCORE for p in found):
             labels = ", ".join(sorted(self.label(k) for k in kinds))
             note.append(f"Read as a kind of place ({labels}); {shown(rest)} is in no name here, so it was left out.")
@@ -467,6 +467,12 @@ class NavService:
             if slug in kinds and word in rest:
                 rest = rest.replace(word, " ") if has_cjk(word) else re.sub(rf"\b{re.escape(word)}\b", " ", rest)
         return " ".join(rest.removesuffix("的").split())
+
+    def _beside_kinds(self, query: str, kinds: set[str], line: str) -> str:
+        """The query without the words that named its kinds of place and its line of stations ('xyzzy metro
+        station' → 'xyzzy')."""
+        rest = self._without_kinds(query, kinds)
+        return " ".join(STATION_LINES[line].sub(" ", rest).split()) if line else rest
 
     @staticmethod
     def _line_said(query: str) -> str:
