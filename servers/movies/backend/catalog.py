@@ -119,6 +119,11 @@ class FilmRec(_Fixture):
         return [genre_label(g) for g in self.genres]
 
     @property
+    def directors(self) -> list[str]:
+        """Each director by name: the source writes co-directors in one string ('Joel Coen, Ethan Coen')."""
+        return [p.strip() for p in self.director.split(",")]
+
+    @property
     def language_label(self) -> str:
         return f"{self.language} / {self.language_zh}" if self.language_zh else self.language
 
@@ -421,7 +426,7 @@ class Catalog:
                 cat.layouts[aud.id] = shared[key]
         for f in films:
             words = [f.title, f.title_zh, *f.aliases, f.director, *f.cast, f.language, f.language_zh, f.country]
-            people = [*(p.strip() for p in f.director.split(",")), *f.cast, *f.aliases]
+            people = [*f.directors, *f.cast, *f.aliases]
             words += [zh for p in people for zh in cat.names_zh.get(p, ())]
             words.append(str(f.year))
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g], *GENRE_WORDS.get(g, ()))]

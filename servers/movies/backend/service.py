@@ -444,7 +444,7 @@ class MoviesService:
             year=film.year,
             genres=film.genre_labels,
             runtime_min=film.runtime_min,
-            director=", ".join(self.catalog.person(p.strip()) for p in film.director.split(",")),
+            director=", ".join(map(self.catalog.person, film.directors)),
             cast=[self.catalog.person(p) for p in film.cast],
             language=film.language_label,
             languages=film.languages,
