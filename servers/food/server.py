@@ -124,7 +124,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "'燕麦奶咖啡', 'pitsa'. Several words must all match one dish (or the "
                 "restaurant). 'cheap' / '便宜' ranks the lowest price level first; 'late night' / '夜宵' lists only "
                 "kitchens taking orders at 23:00 tonight; 'free delivery' / '免配送费' ranks the lowest fee first "
-                "and 'fast delivery' / '送得快' the soonest; chains by Chinese name ('麦当劳'); a dish price "
+                "and 'fast delivery' / '送得快' the soonest; 'open now' / '营业中' lists only kitchens taking orders "
+                "now and a delivery time ('within 30 minutes', '30分钟内送达') only those delivering that soon; chains "
+                "by Chinese name ('麦当劳'); a dish price "
                 "('sushi under 20 euros', '20欧以下的寿司') keeps restaurants with a matching dish at that price. "
                 "Empty lists everything nearby."
             ),

@@ -57,6 +57,40 @@ FAST_DELIVERY = re.compile(
     re.IGNORECASE,
 )
 """Words that ask for a quick delivery ('fast delivery burger', '送得快的汉堡'): the soonest delivery first."""
+OPEN_NOW = re.compile(
+    r"(?<!\w)(?:(?:that(?:'s| is| are) |which (?:is|are) )?(?:open (?:right )?now|currently open|still open|open at "
+    r"the moment)|nyt auki|auki nyt)(?!\w)"
+    r"|(?:现在|目前|正在|还在)营业(?:中)?的?|营业中的?|现在开门的?|还开着的?",
+    re.IGNORECASE,
+)
+"""Words that ask for a kitchen taking orders now ('sushi open now', '营业中的火锅'): read as ``open_now``; they were
+left out as 'on no menu' and closed restaurants stayed on the page."""
+
+_MINUTES_EN = r"(\d{1,3})\s*(?:minutes?|mins?)"
+_WITHIN_EN = (
+    rf"(?:(?:delivered|delivery|deliver(?:s|ing)?|arriv(?:es|ing)|here)\s+)?(?:(?:with)?in(?: under)?|under|in less "
+    rf"than|less than)\s+(?:{_MINUTES_EN}|(half an hour|an hour|one hour))"
+    rf"|{_MINUTES_EN}(?:\s+(?:or less|delivery|max(?:imum)?))?"
+)
+_ZH_SPAN = r"(\d{1,3})\s*分钟|(半小时|半个小时|一小时|一个小时|1小时|1个小时)"
+DELIVERY_WITHIN = re.compile(
+    rf"(?<!\w)(?:{_WITHIN_EN})(?!\w)|(?:{_ZH_SPAN})(?:以内|之内|内)?(?:能?送到的?|能?送达的?|能到的?|到的?)?",
+    re.IGNORECASE,
+)
+"""A delivery time said in the query ('pizza delivered within 30 minutes', '30分钟内能送到的披萨', '半小时送达'): read
+as the longest wait the user accepts (no dish is measured in minutes). Its words are on no menu, so they were left
+out and a 31-minute delivery came first."""
+_SPAN_MINUTES = {"half an hour": 30, "半小时": 30, "半个小时": 30}
+
+
+def delivery_within(query: str) -> tuple[str, int | None]:
+    """The query without a delivery time it says, and that time in minutes (None when it says none)."""
+    m = DELIVERY_WITHIN.search(query)
+    if m is None:
+        return query, None
+    said = next(g for g in m.groups() if g is not None)
+    minutes = int(said) if said.isdigit() else _SPAN_MINUTES.get(said.lower(), 60)
+    return " ".join((query[: m.start()] + " " + query[m.end() :]).split()), minutes
 
 
 def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:

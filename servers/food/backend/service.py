@@ -58,7 +58,17 @@ from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
 from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
-from .ranking import FAST_DELIVERY, FREE_DELIVERY, cursor_key, id_rank, late_night, minute_of_week, sort_columns
+from .ranking import (
+    FAST_DELIVERY,
+    FREE_DELIVERY,
+    OPEN_NOW,
+    cursor_key,
+    delivery_within,
+    id_rank,
+    late_night,
+    minute_of_week,
+    sort_columns,
+)
 from .search import LOOSER_DIET, MAX_DISHES, Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50
@@ -191,6 +201,9 @@ class FoodService:
         now = self.now()
         q, cheap = cheap_first(query.strip())
         q, late = late_night(q, now)
+        q, said_open = take_out(OPEN_NOW, q)
+        open_now = open_now or said_open
+        q, within = delivery_within(q)  # before the price: '30 minutes' is no amount, but keeps its number out of it
         price = read_price(q)  # 'sushi under 20 euros': a price, not words of a dish
         q = price.query if price else q
         q, free = take_out(FREE_DELIVERY, q)
@@ -214,6 +227,13 @@ class FoodService:
             keep &= cols.min_order[at] <= max_min_order_minor
         if late is not None:
             keep &= cols.taking_orders(minute_of_week(late))[at]
+        soonest = 0  # with a delivery time said: the soonest delivery of what it left out, when it left out all
+        if within is not None:
+            eta = cols.eta(at, distance)
+            could = keep & open_
+            keep &= open_ & (eta <= within)
+            if could.any() and not keep.any():
+                soonest = int(eta[could].min())
         at, score, distance, open_ = at[keep], score[keep], distance[keep], open_[keep]
         priced = look is not None and bool(price)  # 'sushi under 20 euros': a sushi dish at that price, here
         before_price = len(at)
@@ -247,6 +267,10 @@ class FoodService:
             note.append(self._free_delivery_note(reordered))
         if fast and not free:
             note.append("Read as fast delivery" + (": the soonest delivery first." if reordered else "."))
+        if said_open:
+            note.append("Read as open now: only restaurants taking orders now are listed.")
+        if within is not None:
+            note.append(self._within_note(within, soonest))
         if late is not None:
             none = "; none that matches does: search without it for those open earlier" if not len(order) else ""
             then = f"{late:%H:%M} {late:%a}"
@@ -256,7 +280,7 @@ class FoodService:
                 f"{shown(q)} names no dish, cuisine or restaurant, so this lists every restaurant nearby; ask what "
                 "they fancy, or search a dish or cuisine."
             )
-        if not len(order) and not (priced and before_price):  # else the price left them out, as its note says
+        if not len(order) and not (priced and before_price) and not soonest:  # else the price or time said why
             left = self._left_out(look, near, now, open_now, max_min_order_minor)
             note.append(left.why(q, near, max_min_order_minor, self.money))
             if look is not None and not left.matched and len(look.parts) > 1:
@@ -282,6 +306,19 @@ class FoodService:
         alone = [(p, self._in_city(p)) for p in parts]
         counts = ", ".join(f"{shown(p)} alone {n} restaurant(s) in the city" for p, n in alone)
         return f"No one dish has all of them together: {counts}. Search one, or ask the user which matters more."
+
+    @staticmethod
+    def _within_note(within: int, soonest: int) -> str:
+        """How a delivery time said in the query was read; ``soonest``: the soonest delivery among the matches it
+        left out, when it left out all of them."""
+        if soonest:
+            return (
+                f"Read a delivery time (within {within} min): nothing that matches and delivers here now makes it; the "
+                f"soonest takes {soonest} min. Ask whether that will do, or search without the time."
+            )
+        return (
+            f"Read a delivery time (within {within} min): only restaurants open now that deliver that soon are listed."
+        )
 
     def _price_note(self, price: SaidPrice, priced: bool, priced_out: int) -> str:
         """How a dish price said in the query was read: a filter on the matched dishes (at each restaurant's own

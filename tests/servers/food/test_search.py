@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from mcp import Client
 
@@ -484,6 +486,37 @@ async def test_free_or_fast_delivery_said_in_the_query_orders_the_page(food: Foo
     assert sorted(ids(fast)) == sorted(ids(burgers))
     etas = [r["eta_minutes"] for r in fast if r["eta_minutes"] is not None]
     assert etas and etas == sorted(etas)
+
+
+async def test_open_now_and_a_delivery_time_said_in_the_query_filter_the_page(food: FoodEnv) -> None:
+    """'sushi open now' and '营业中的火锅' left their words out as 'on no menu', and '30分钟内能送到的披萨' ('pizza I
+    can get within 30 minutes') put a 31-minute delivery first. 'Open now' is read as ``open_now``; a delivery time
+    keeps the restaurants open now that deliver that soon, in the order of the rest of the query; a time nothing meets
+    says how soon the soonest match comes."""
+    async with Client(food.server) as c:
+        food.clock.set((food.clock.now() + timedelta(days=1)).replace(hour=10, minute=30))  # most still closed
+        sushi = await everything(c, {"query": "sushi"})
+        open_sushi = await everything(c, {"query": "sushi", "open_now": True})
+        said_open = {q: await everything(c, {"query": q}) for q in ("sushi open now", "营业中的寿司")}
+        open_note = (await ok(c, "food_search_restaurants", {"query": "sushi open now"}))["note"]
+        food.clock.set(food.clock.now().replace(hour=13))
+        pizza = await everything(c, {"query": "pizza"})
+        asked = ("30分钟内能送到的披萨", "pizza delivered within 30 minutes")
+        within = {q: await everything(c, {"query": q}) for q in asked}
+        note = (await ok(c, "food_search_restaurants", {"query": "pizza within 30 minutes"}))["note"]
+        half = await everything(c, {"query": "半小时送达的披萨"})
+        never = await ok(c, "food_search_restaurants", {"query": "pizza in under 5 minutes"})
+    ids = lambda page: [r["id"] for r in page]  # noqa: E731
+    assert 0 < len(open_sushi) < len(sushi), "at 10:30 some sushi kitchens are closed: the test needs both"
+    assert ids(said_open["sushi open now"]) == ids(said_open["营业中的寿司"]) == ids(open_sushi)
+    assert "Read as open now" in open_note and "Left out" not in open_note, open_note
+    fast = [r for r in pizza if r["eta_minutes"] is not None and r["eta_minutes"] <= 30]
+    assert 0 < len(fast) < len(pizza), "some pizza places must take longer than 30 minutes: the test needs both"
+    assert ids(within["30分钟内能送到的披萨"]) == ids(within["pizza delivered within 30 minutes"]) == ids(fast)
+    assert ids(half) == ids(fast)
+    assert "within 30 min" in note and "Left out" not in note, note
+    soonest = min(r["eta_minutes"] for r in pizza if r["eta_minutes"] is not None)
+    assert never["restaurants"] == [] and f"the soonest takes {soonest} min" in never["note"], never["note"]
 
 
 async def test_a_dish_price_said_in_the_query_filters_the_matched_dishes_at_their_own_prices(food: FoodEnv) -> None:
