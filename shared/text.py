@@ -84,7 +84,14 @@ def cut_at_known(run: str, known: Callable[[str], bool]) -> list[str]:
     return pieces
 
 
+_TIED_BEFORE = re.compile(r"(?:^|\s)(?:on|in|at|for|during|over|this)\s*$", re.IGNORECASE)
+"""An English word that only tied the phrase after it to the query ('kids events on Sunday', 'jazz this Friday',
+'sushi for under 20 euros'): left in, an empty page's note read "No event matching 'kids events on'"."""
+
+
 def cut_phrase(text: str, start: int, end: int) -> str:
-    """``text`` without the phrase at [start, end) and the particle that tied it to the rest: '周六晚上的演唱会' is
-    '演唱会', not '的演唱会', which nothing has (day words, prices said in a query)."""
-    return text[:start].removesuffix("的") + " " + text[end:].lstrip().removeprefix("的")
+    """``text`` without the phrase at [start, end) and the particle or preposition that tied it to the rest:
+    '周六晚上的演唱会' is '演唱会', not '的演唱会', which nothing has, and 'kids events on Sunday' 'kids events' (day
+    words, prices said in a query)."""
+    before = _TIED_BEFORE.sub(" ", text[:start].removesuffix("的"))
+    return before + " " + text[end:].lstrip().removeprefix("的")

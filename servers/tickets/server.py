@@ -122,8 +122,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         query: Annotated[
             str,
             Field(
-                description="Words to find in the title, performer, venue, category or language, English, Finnish or "
-                "Chinese, e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', '话剧', 'comedy in English'. Empty "
+                description="Words to find in the title, performer, venue, category, concert genre or the "
+                "language, English, Finnish or Chinese, e.g. 'Peer Gynt', 'Mahler', 'Musiikkitalo', 'konsertti', "
+                "'jazz', '摇滚演唱会', '话剧', 'comedy in English'. Empty "
                 "lists everything. "
                 "Day words (today, tonight, tomorrow, Friday, Friday night, this weekend, next week, December, next "
                 "month, Christmas, New Years Eve; tänään, perjantaina, joulukuussa; 今晚, 明天, 周五, 周六晚上, "

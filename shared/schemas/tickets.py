@@ -98,6 +98,11 @@ class EventSummary(WireModel):
     category: Category = Field(description="Event category.")
     category_label: str = Field(description="Category, English / 中文, e.g. 'theatre / 话剧'.")
     performer: str = Field(description="Performer, company or curator.")
+    genre: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="A concert's music genre, English / 中文, e.g. 'jazz / 爵士'; absent for other events.",
+    )
     venue_id: str = Field(description="Venue id (vnu_…).")
     venue_name: str = Field(description="Venue name.")
     area: str = Field(description="District of the venue.")
@@ -159,6 +164,11 @@ class EventDetail(WireModel):
     category: Category = Field(description="Event category.")
     category_label: str = Field(description="Category, English / 中文.")
     performer: str = Field(description="Performer, company or curator, English / 中文.")
+    genre: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="A concert's music genre, English / 中文, e.g. 'jazz / 爵士'; absent for other events.",
+    )
     description: str = Field(description="What the event is.")
     duration_min: int = Field(description="Expected length in minutes.")
     venue: Venue = Field(description="Where it happens.")

@@ -31,6 +31,18 @@ CATEGORY_WORDS: dict[Category, str] = {
 """What people call each kind of event besides its name and its Chinese name, in English, Finnish and Chinese:
 'konsertti', 'näyttely' or 'kids' should find concerts, exhibitions and family shows as 'concert' does, and a
 'classical concert' or a '音乐会' is the orchestra's as much as the band's."""
+GENRE_WORDS: dict[str, str] = {
+    "metal": "heavy metal metalli 重金属 金属乐",
+    "indie rock": "rokki 摇滚乐 独立音乐",
+    "synth-pop": "synthpop pop electronic 流行 电子",
+    "mandopop": "pop c-pop chinese 流行乐 华语",
+    "folk": "kansanmusiikki 民谣 民乐",
+    "jazz": "jatsi 爵士乐",
+    "rock": "rokki 摇滚乐",
+    "electronic": "electronica edm techno elektroninen 电音 电子音乐",
+}
+"""What people call each concert genre besides its name (``build_tickets.GENRES``), folded: 'pop' finds Mandopop
+and synth-pop, '摇滚' indie rock as well as rock, 'jatsi' jazz."""
 LANGUAGE_WORDS: dict[str, str] = {
     "English": "english englanti englanniksi 英语 英文",
     "Finnish": "finnish suomi suomeksi 芬兰语",
@@ -139,6 +151,9 @@ class EventRec(_Fixture):
     title_zh: str = ""
     performer: str
     performer_zh: str = ""
+    genre: str = ""
+    """A concert's music genre ('jazz'); empty for every other event."""
+    genre_zh: str = ""
     description: str = ""
     duration_min: int
     tiers: list[TierRec]
@@ -169,6 +184,12 @@ class EventRec(_Fixture):
     @property
     def category_label(self) -> str:
         return f"{self.category} / {CATEGORY_ZH[self.category]}"
+
+    @property
+    def genre_label(self) -> str | None:
+        if not self.genre:
+            return None
+        return f"{self.genre} / {self.genre_zh}" if self.genre_zh else self.genre
 
     def tier(self, code: str) -> TierRec | None:
         return next((t for t in self.tiers if t.code == code), None)
@@ -220,6 +241,9 @@ class Catalog:
                     e.category,
                     CATEGORY_ZH[e.category],
                     CATEGORY_WORDS[e.category],
+                    e.genre,
+                    e.genre_zh,
+                    GENRE_WORDS.get(e.genre.lower(), ""),
                     language_words(e.description),
                     venue.name,
                     venue.name_en,

@@ -157,6 +157,39 @@ async def test_the_language_an_event_is_in_is_searchable_and_shown(tickets: Tick
     assert "language" not in concert["events"][0]  # a concert's description names no language
 
 
+async def test_a_concerts_genre_is_searchable_in_both_languages_and_shown(tickets: TicketsEnv) -> None:
+    """'jazz' found nothing and '摇滚演唱会' ('rock concert') only what its words happened to hit: a concert had no
+    genre. Each act has one now, searched in English, Finnish and Chinese with what people call it ('pop' finds
+    Mandopop and synth-pop, '摇滚' indie rock too), and shown on the hit and the event's page."""
+    cat = tickets.service.catalog
+    upcoming = {s.event_id for s in cat.sessions.values() if s.starts_at > tickets.service.now()}
+    by_genre = lambda *gs: {e.id for e in cat.events.values() if e.genre in gs and e.id in upcoming}  # noqa: E731
+    search = lambda q: every_page(c, "tickets_search_events", "events", {"query": q}, 20)  # noqa: E731
+    async with Client(tickets.server) as c:
+        jazz = {q: await search(q) for q in ("jazz", "爵士乐", "jatsi")}
+        rock = await search("摇滚演唱会")
+        pop = await search("pop concert")
+        page = await ok(c, "tickets_get_event", {"event_id": sorted(by_genre("jazz"))[0]})
+        ballet = await ok(c, "tickets_search_events", {"query": "ballet", "limit": 1})
+    assert by_genre("jazz") and all({e["id"] for e in hits} == by_genre("jazz") for hits in jazz.values()), jazz
+    assert {e["genre"] for e in jazz["jazz"]} == {"jazz / 爵士"} and page["genre"] == "jazz / 爵士"
+    assert {e["id"] for e in rock} == by_genre("rock", "indie rock") and len({e["genre"] for e in rock}) == 2
+    assert {e["id"] for e in pop} == by_genre("Mandopop", "synth-pop"), pop
+    assert ballet["events"] and "genre" not in ballet["events"][0]
+
+
+async def test_a_preposition_before_a_day_is_no_word_to_match(tickets: TicketsEnv) -> None:
+    """'kids events on Sunday' read Sunday as the day and searched 'kids events on': an empty day's note said "No
+    event matching 'kids events on'". The word that tied the day to the query goes with it."""
+    async with Client(tickets.server) as c:
+        sunday = await ok(c, "tickets_search_events", {"query": "kids events on Sunday"})
+        plain = await ok(c, "tickets_search_events", {"query": "kids events Sunday"})
+        friday = await ok(c, "tickets_search_events", {"query": "comedy this Friday"})
+    assert sunday == plain
+    assert not sunday["events"] and "No event matching 'kids events' has a session on Sun" in sunday["note"], sunday
+    assert "'comedy this'" not in friday.get("note", ""), friday
+
+
 async def test_words_that_only_ask_are_not_required_to_match(tickets: TicketsEnv) -> None:
     """'something fun this weekend' was 'No event matches something, fun': a query of asking words alone is no
     filter (the weekend still is), and beside other words they are left out."""
