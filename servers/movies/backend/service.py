@@ -122,16 +122,21 @@ FILLER = {
     *("film", "films", "movie", "movies", *FILM_WORDS),
     *("a", "an", "some", "something", "anything", "for", "to", "with", "and", "or", "i", "we", "me", "us", "my"),
     *("want", "watch", "see", "show", "good", "nice", "great", "best", "new", "latest", "recent", "please"),
+    *("what", "whats", "what's", "is", "are", "there", "now", "showing", "playing", "currently", "in", "cinemas"),
     *("jotain", "joku", "hyvä", "hyvää", "uusi", "uusin", "uusia"),
 }
 """Words that say 'film' ('a horror movie') or only ask ('something funny for kids', 'a good new movie'): a query
 needs them in no film's text unless they are all it has. Every other word must match, so 'something funny for kids'
 was an empty page with no note."""
-CJK_FILLER = re.compile(r"我想看|想看|有什么|有没有|推荐|最新的?|最近的?|好看的?|一部|几部|的")
+CJK_FILLER = re.compile(
+    r"我想看|想看|有什么|有没有|推荐|最新的?|最近的?|好看的?|一部|几部|正在上映的?|上映中的?|热映的?|在映的?|的"
+)
 """The same in Chinese, cut out of a word ('最新的科幻片' is 科幻, sci-fi); the word as typed is tried first, as a
 title may hold them (了不起的盖茨比, The Great Gatsby)."""
 EXACT_TITLE = 10
 """Bonus of a query that is the film's whole title: more than any number of its words could score elsewhere."""
+FilmHit = tuple[int, int, int, tuple[int, str], FilmRec]
+"""A film a search found, as it sorts: (-score, status order, opening day, (-reviews, id), the film)."""
 
 
 def read_time(value: str, field: str) -> time | None:
@@ -336,8 +341,45 @@ class MoviesService:
         now = self.now()
         wanted = self._genre(genre)
         asked, title = self._cut(_query_words(query)), title_words(query)
+        hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
+        read = ""
+        if not hits and not elsewhere and asked and only_asks(query):  # 'a good new movie', '最近有什么好看的电影'
+            hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
+            what = "a film now showing" if showing == "now_showing" else "a film"
+            read = (
+                f"Read as {what}: {shown(query)} names no title, person, genre or language, so this lists them, "
+                "the most reviewed first; ask what they fancy, or search a genre ('comedy', '科幻')."
+            )
+        filters = {"query": query, "showing": showing, "genre": genre}
+        page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
+        # 'Spiderman' found Man of Steel (a near spelling of its alias Superman) now showing and said nothing of the
+        # five Spider-Man films in the catalogue: a film of another status named by the query's words is told of
+        # unless a film of the asked status is named by them too
+        note = read
+        if elsewhere and not exact_here:
+            note = self._elsewhere(query, showing, elsewhere, now, near=bool(hits))
+        if not hits and (said := _showtime_words(query)):
+            note = (
+                f"Films are found by title, people, genre or language; {', '.join(map(shown, said))} is "
+                f"a {'format' if said[0].upper() in FORMATS else 'day'}, which showtimes are searched by: "
+                "movies_find_showtimes(format='IMAX', date='tonight', …) lists what is on. " + note
+            ).strip()
+        if not hits and not note and asked:
+            note = self._unmatched(query, asked, wanted)
+        return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
+
+    def _film_hits(
+        self,
+        asked: list[tuple[str, ...]],
+        title: tuple[str, ...],
+        wanted: str,
+        showing: ShowingFilter,
+        now: datetime,
+    ) -> tuple[list[FilmHit], list[tuple[int, str, FilmRec]], bool]:
+        """The films a search finds in order, the films of another status its words name, and whether its words
+        name a film of the status asked (then near spellings are dropped)."""
         naming_score = 3 * len(asked)  # named by the words, not a typo or a word inside one
-        hits: list[tuple[int, int, int, tuple[int, str], FilmRec]] = []
+        hits: list[FilmHit] = []
         elsewhere: list[tuple[int, str, FilmRec]] = []  # matches of another status than the one asked for
         for film in self.catalog.films.values():
             if wanted and wanted not in film.genres:
@@ -360,21 +402,7 @@ class MoviesService:
         if exact_here:  # films named by the words: near spellings beside them are noise ('Batman': Up in the Air)
             hits = exact_here
         hits.sort(key=lambda h: h[:4])
-        filters = {"query": query, "showing": showing, "genre": genre}
-        page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
-        # 'Spiderman' found Man of Steel (a near spelling of its alias Superman) now showing and said nothing of the
-        # five Spider-Man films in the catalogue: a film of another status named by the query's words is told of
-        # unless a film of the asked status is named by them too
-        note = self._elsewhere(query, showing, elsewhere, now, near=bool(hits)) if elsewhere and not exact_here else ""
-        if not hits and (said := _showtime_words(query)):
-            note = (
-                f"Films are found by title, people, genre or language; {', '.join(map(shown, said))} is "
-                f"a {'format' if said[0].upper() in FORMATS else 'day'}, which showtimes are searched by: "
-                "movies_find_showtimes(format='IMAX', date='tonight', …) lists what is on. " + note
-            ).strip()
-        if not hits and not note and asked:
-            note = self._unmatched(query, asked, wanted)
-        return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
+        return hits, elsewhere, bool(exact_here)
 
     def _cut(self, asked: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         """A Chinese word no film's text holds, cut into the runs that some film's text does hold, longest first
@@ -790,6 +818,16 @@ def _query_words(query: str) -> list[tuple[str, ...]]:
     # a lone '/' is the separator of a title copied from a result ('Hero / 英雄'), no word of any film
     kept = [w for w in words if w not in FILLER and any(ch.isalnum() for ch in w)] or words
     return [tuple(dict.fromkeys(_variants(w))) for w in kept]
+
+
+def only_asks(query: str) -> bool:
+    """Whether every word of ``query`` only asks for a film ('a good new movie', '推荐一部电影', '最近有什么好看的电影')
+    and names none."""
+    words = fold(query).split()
+    return bool(words) and all(
+        w in FILLER or not any(ch.isalnum() for ch in w) or (has_cjk(w) and CJK_FILLER.sub("", w) in ("", *FILLER))
+        for w in words
+    )
 
 
 def _variants(word: str) -> list[str]:

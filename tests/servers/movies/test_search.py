@@ -225,6 +225,23 @@ async def test_films_of_another_status_are_offered_for_their_words_not_for_a_nea
     assert "Spider-Man 2" in spider["note"] and "only resemble 'Spiderman'" in spider["note"], spider["note"]
 
 
+async def test_asking_for_a_film_without_naming_one_lists_what_is_showing(movies_readonly: MoviesEnv) -> None:
+    """'最近有什么好看的电影' ('any good films on lately?'), '推荐一部电影' and 'a good new movie' name no title,
+    person, genre or language: each was an empty page saying no film has those words. They list the films showing,
+    as an empty query does, and say how they were read; pages go on by cursor."""
+    async with Client(movies_readonly.server) as c:
+        showing = await every_page(c, "movies_search_movies", "films", {}, 5)
+        asked = {
+            q: await every_page(c, "movies_search_movies", "films", {"query": q}, 5)
+            for q in ("最近有什么好看的电影", "推荐一部电影", "a good new movie", "what movies are showing")
+        }
+        note = (await ok(c, "movies_search_movies", {"query": "最近有什么好看的电影"}))["note"]
+        named = await ok(c, "movies_search_movies", {"query": "a good new comedy movie"})
+    assert len(showing) > 5 and all(hits == showing for hits in asked.values()), {q: len(h) for q, h in asked.items()}
+    assert note.startswith("Read as a film now showing") and "no film has" not in note, note
+    assert named["films"] and all("Comedy / 喜剧" in f["genres"] for f in named["films"]), named
+
+
 async def test_a_request_said_as_people_say_it_finds_the_kind_of_film(movies_readonly: MoviesEnv) -> None:
     """Every word of a query must match, so 'something funny for kids' and '最新的科幻片' were empty pages with an
     empty note. Words that only ask ('something', 'for', '最新的') are left out, moods name their genre ('funny' is
