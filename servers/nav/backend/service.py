@@ -481,17 +481,29 @@ class NavService:
         return said[0] if len(said) == 1 else ""
 
     def _query_categories(self, query: str) -> set[str]:
+        """The kinds of place the query names. A kind's word inside the query counts (Chinese has no spaces: '便利店'
+        in '24小时便利店' names the kind as a word of its own would; Finnish inflects: 'kirjastossa'), unless it is
+        only part of a longer kind's word there: 'parking' is no park, '电车站' (tram stop) no 车站 (station)."""
         q = query.lower()
-        slugs = {
+        spans: list[tuple[int, int, str]] = []
+        for word, slug in self._category_words.items():
+            if word == q:
+                spans.append((0, len(q), slug))
+            elif len(word) > 3 or (has_cjk(word) and len(word) > 1):
+                start = q.find(word)
+                while start >= 0:
+                    spans.append((start, start + len(word), slug))
+                    start = q.find(word, start + 1)
+        return {
             slug
-            for word, slug in self._category_words.items()
-            if word == q or ((len(word) > 3 or (has_cjk(word) and len(word) > 1)) and word in q)
-        }  # Chinese has no spaces: '便利店' in '24小时便利店' names the kind as a word of its own would
-        return slugs
+            for start, end, slug in spans
+            if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
+        }
 
     def _place_score(self, query: str, p: Place, categories: set[str]) -> float:
         """0–100: a place of the kind the query names scores 90, and 100 when its name (or common name) is the query
-        itself, so 'Oodi library' puts Oodi before the nearer libraries; other places score by name."""
+        itself, so 'Oodi library' puts Oodi before the nearer libraries; other places score by name, below every
+        place of that kind unless the name is the query."""
         q = query.lower()
         names = [p.data.get(k, "").lower() for k in ("name", "name_en", "name_sv", "name_zh")]
         names += [alias.lower() for alias in self.aliases.get(p.row.id, [])]
@@ -501,6 +513,8 @@ class NavService:
         cuisines = p.data.get("cuisines", [])
         if any(q == c or q in c.replace("_", " ") for c in cuisines):
             best = max(best, 85.0)
+        if categories and best < 99:  # 'park': the parks, then Q-Park and Autoparkki, whose names only hold the word
+            best = min(best, 89.0)
         return float(best)
 
     # ----- geocoding ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from mcp import Client
 from shared.account import open_sandbox
 from shared.schemas.account import AddressInput
 from shared.schemas.common import GeoPoint
-from tests.servers.food.helpers import err, ok
+from tests.servers.food.helpers import err, every_page, ok
 from tests.servers.nav.conftest import NavEnv
 from tests.servers.nav.geocode_cases import one_id, place, rows
 
@@ -217,6 +217,22 @@ async def test_place_search_reads_finnish_kinds_and_puts_the_place_named_first(n
     assert oodi["places"][0]["id"] == one_id(OODI)
     assert {p["category"] for p in oodi["places"]} == {"library"} and len(oodi["places"]) > 1
     assert one_id(OODI) in {p["id"] for p in libraries["places"]}
+
+
+async def test_a_kind_inside_a_longer_kind_word_is_not_read_and_the_kind_comes_before_names(nav: NavEnv) -> None:
+    """'parking near Stockmann' listed parks among the car parks ('park' is in 'parking'), and 'park' listed Q-Park
+    and Autoparkki before the parks (their names hold the word, as a park's kind does). A kind's word that is only
+    part of a longer kind's word is not read, and places of the kind named come before names that hold its word."""
+    async with Client(nav.server) as c:
+        parking = await every_page(c, "nav_search_places", "places", {"query": "parking near Stockmann"}, 20)
+        parks = await every_page(c, "nav_search_places", "places", {"query": "park"}, 20)
+        chinese = await every_page(c, "nav_search_places", "places", {"query": "公园"}, 20)
+        trams = await ok(c, "nav_search_places", {"query": "电车站", "limit": 20})
+    assert parking and {p["category"] for p in parking} == {"parking"}, [(p["name"], p["category"]) for p in parking]
+    kinds = [p["category"] for p in parks]
+    first = kinds.index(next(k for k in kinds if k != "park"))
+    assert first == len(chinese) and set(kinds[:first]) == {"park"}, [(p["category"], p["name"]) for p in parks]
+    assert {p["category"] for p in trams["places"]} == {"tram_stop"}
 
 
 async def test_place_search_does_not_match_a_name_on_a_fuzzy_piece_of_one_of_its_words(nav: NavEnv) -> None:
