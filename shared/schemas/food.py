@@ -302,6 +302,12 @@ class OrderQuote(WireModel):
         default=None, description="Scheduled delivery slot, local time; null = as soon as possible."
     )
     wallet_after: Money = Field(description="Wallet balance after paying (unchanged for cash).")
+    unused_coupon: CouponOption | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="With no coupon in the cart: the one valid now that would save most, which this price is "
+        "without (the summary says so). If the user wants it, food_update_cart(coupon_code=…) and quote again.",
+    )
     summary: str = Field(description="One line to show the user before they confirm.")
 
 

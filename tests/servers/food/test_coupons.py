@@ -38,6 +38,24 @@ async def test_the_cart_lists_usable_coupons_with_the_saving_it_would_get_and_wh
     assert applied["coupon_code"] == best["code"] and applied["bill"]["discount"] == best["saving"]
 
 
+async def test_a_quote_without_a_coupon_says_which_one_would_save_most(food: FoodEnv) -> None:
+    """The cart lists its coupons, but an agent going straight to checkout quoted €34.54 while HELLO20 would have
+    taken €6 off, and the user was never told (Ele.me picks the best red packet at checkout). The quote names the
+    coupon that would save most, in its summary for the user too; with a coupon in the cart it names none."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c, min_total_minor=2500)
+        bare = (await ok(c, "food_place_order", {}))["quote"]
+        best = max((x for x in cart["coupons"] if x["applies"]), key=lambda x: x["saving"]["amount_minor"])
+        await ok(c, "food_update_cart", {"coupon_code": best["code"]})
+        used = (await ok(c, "food_place_order", {}))["quote"]
+    assert bare["unused_coupon"]["code"] == best["code"] and bare["unused_coupon"]["saving"] == best["saving"]
+    assert f"Coupon {best['code']} would save {best['saving']['display']}; it is not applied." in bare["summary"]
+    assert bare["bill"]["discount"]["amount_minor"] == 0
+    assert "unused_coupon" not in used and "Coupon" not in used["summary"]
+    total = bare["bill"]["total"]["amount_minor"]
+    assert used["bill"]["total"]["amount_minor"] == total - best["saving"]["amount_minor"]
+
+
 async def test_a_one_use_coupon_is_listed_as_used_up_after_an_order_with_it(food: FoodEnv) -> None:
     async with Client(food.server) as c:
         await fill_cart(c, min_total_minor=2500)
