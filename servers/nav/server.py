@@ -63,8 +63,9 @@ date; nav_render_map draws a route and places as a PNG. Reuse ids that tools ret
 
 ENDPOINT_HELP = (
     "a place id (plc_…), address id (adr_…), stop id (stp_…) or district id (dst_…) from nav_geocode / "
-    "nav_search_places, one of the user's saved addresses ('home', 'work', another label, or its adr_ id), 'lat,lng' "
-    "such as '60.1699,24.9384', or an address or place name"
+    "nav_search_places, a restaurant, venue or cinema id from the food, tickets or movies server (rst_…, vnu_…, "
+    "cin_…), one of the user's saved addresses ('home', 'work', another label, or its adr_ id), 'lat,lng' such as "
+    "'60.1699,24.9384', or an address or place name (as another server shows it: 'Kinopalatsi / 基诺宫影城')"
 )
 
 

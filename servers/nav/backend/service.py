@@ -88,6 +88,13 @@ FLAT = re.compile(
 )
 POSTCODE = re.compile(r"\d{5}")  # a word that is a postcode ('00100'), unless it is the only number (see _house)
 ID_LIKE = re.compile(r"^(plc|adr|stp|dst)_\w+$")
+SISTER_ID = re.compile(r"^(rst|vnu|cin)_(\w+)$")
+"""An id of the other servers' places (food's restaurants, tickets' venues, movies' cinemas): a real one carries the
+OpenStreetMap id this map's place does (``rst_n389078466`` is ``plc_n389078466``), a grown one is its map place's id
+after ``plc_``. An agent routes to the cinema it just booked by its id."""
+SISTERS = {"rst": "food", "vnu": "tickets", "cin": "movies"}
+NAME_PARTS = " / "
+"""How the other servers show a name in several languages ('Bio Rex / Bio Rex Lasipalatsi / 雷克斯影院（玻璃宫）')."""
 MAX_MATRIX = 10
 MAX_FORECAST_DAYS = 14
 ECHO = 60  # characters of the caller's text repeated back in an error
@@ -681,6 +688,8 @@ class NavService:
                                  message=f"Confident: {raw!r} is the saved address {saved.name}."), None  # fmt: skip
         if ID_LIKE.match(raw):
             return self._by_id(raw, center), None
+        if sister := SISTER_ID.match(raw):
+            return self._sister(raw, sister, center), None
         if COORDS.match(raw):  # 'Nothing matches; check the spelling' told the caller nothing it could act on
             return GeocodeResult(
                 query=raw, status="not_found", center=center, candidates=[],
@@ -711,9 +720,41 @@ class NavService:
             self.geocoder.lookup(raw, near, center, extra=house.candidates, limit=limit), house
         )
         found = [self._candidate(s) for s in verdict.candidates[:limit]]
+        if verdict.status != "confident" and NAME_PARTS in raw:
+            named = self._by_a_name(raw, limit, near, field, user_id)
+            if named is not None:
+                return named
         message = self._verdict_message(raw, verdict, found, near is not None)
         return GeocodeResult(query=raw, status=verdict.status, center=center, candidates=found,
                              message=message), verdict  # fmt: skip
+
+    def _by_a_name(
+        self, raw: str, limit: int, near: GeoPoint | None, field: str, user_id: str
+    ) -> tuple[GeocodeResult, Verdict | None] | None:
+        """A name written in several languages as the other servers show one ('Kinopalatsi / 基诺宫影城'): the place
+        its names find confidently when they all find the same one; None when none does or they disagree. As a
+        whole it matched no name well, and a route from it was refused as ambiguous."""
+        parts = [p.strip() for p in raw.split(NAME_PARTS.strip()) if p.strip()]
+        sure = [r for r in (self._geocode(p, limit, near, field, user_id) for p in parts) if r[0].status == "confident"]
+        if not sure or len({r[0].candidates[0].id or r[0].candidates[0].name for r in sure}) > 1:
+            return None
+        found, verdict = sure[0]
+        top = found.candidates[0]
+        message = f"Confident: {clip(raw)!r} is {_described(top)} (by its name {found.query!r})."
+        return found.model_copy(update={"query": raw, "message": message}), verdict
+
+    def _sister(self, raw: str, sister: re.Match[str], center: GeoPoint) -> GeocodeResult:
+        """A food, tickets or movies id of a real place: the place on this map with the same OpenStreetMap id."""
+        server = SISTERS[sister[1]]
+        same = next((i for i in (f"plc_{sister[2]}", f"plc_{raw}") if i in self.geocoder.by_id), "")
+        if not same:
+            return GeocodeResult(query=raw, status="not_found", center=center, candidates=[],
+                                 message=f"{clip(raw)!r} is an id of the {server} server, and no place on this map has "
+                                 f"it: pass its street address or its name as {server} shows them.")  # fmt: skip
+        found = self._by_id(same, center)
+        top = found.candidates[0]
+        return found.model_copy(update={"query": raw, "message": f"Confident: {raw} ({server}) is {_described(top)}, "
+                                        f"{same} on this map."})  # fmt: skip
 
     def _verdict_message(self, raw: str, v: Verdict, found: list[GeocodeCandidate], biased: bool) -> str:
         q = clip(raw)

@@ -235,6 +235,29 @@ async def test_a_kind_inside_a_longer_kind_word_is_not_read_and_the_kind_comes_b
     assert {p["category"] for p in trams["places"]} == {"tram_stop"}
 
 
+async def test_the_other_servers_ids_and_names_of_a_place_route_to_it(nav: NavEnv) -> None:
+    """After booking a film an agent routes to the cinema as movies showed it: 'cin_n1381017800', or 'Bio Rex / Bio
+    Rex Lasipalatsi / 雷克斯影院（玻璃宫）'. The id was 'Nothing in Helsinki matches' and the name in three languages
+    'ambiguous' with Bio Rex its only candidate. Food's, tickets' and movies' ids of a real place are its place here
+    (the same OpenStreetMap id), and a name in several languages is the place its names agree on."""
+    async with Client(nav.server) as c:
+        by_ids = await ok(c, "nav_route", {"origin": "cin_n1381017800", "destination": "vnu_n5244326399",
+                                           "mode": "walking"})  # fmt: skip
+        by_names = await ok(c, "nav_route", {"origin": "Bio Rex / Bio Rex Lasipalatsi / 雷克斯影院（玻璃宫）",
+                                             "destination": "Paasitorni / Paasitorni Congress Hall / 帕西托尼会议中心",
+                                             "mode": "walking"})  # fmt: skip
+        pizza = await ok(c, "nav_geocode", {"query": "rst_n389078466"})
+        unknown = await ok(c, "nav_geocode", {"query": "vnu_n1"})
+        mixed = await ok(c, "nav_geocode", {"query": "Kinopalatsi / Paasitorni"})
+    ends = lambda r: (r["origin"]["name"], r["destination"]["name"])  # noqa: E731
+    assert ends(by_ids) == ends(by_names) == ("Bio Rex", "Paasitorni")
+    assert by_ids["routes"][0]["distance_m"] == by_names["routes"][0]["distance_m"] > 500
+    assert pizza["status"] == "confident" and pizza["candidates"][0]["id"] == "plc_n389078466"
+    assert pizza["candidates"][0]["name"] == "Classic Pizza" and "(food)" in pizza["message"]
+    assert unknown["status"] == "not_found" and "an id of the tickets server" in unknown["message"], unknown
+    assert mixed["status"] != "confident"  # two places: no guess
+
+
 async def test_place_search_does_not_match_a_name_on_a_fuzzy_piece_of_one_of_its_words(nav: NavEnv) -> None:
     """'Kiasma' listed 'Vita Lääkäriasema' and 'Salaattiasema' (the 'iasema' in them is five letters of six); a
     name that holds the query whole, as a word or inside a compound, still matches."""

@@ -112,6 +112,19 @@ async def test_grown_cinemas_and_venues_geocode_by_name_in_their_district(grown:
             assert record.district in top["address"]
 
 
+async def test_a_grown_place_is_found_by_its_own_servers_id(grown: NavEnv) -> None:
+    """A grown restaurant's, venue's or cinema's id on its own server routes to it here as a real one's does."""
+    from shared.growth.restaurants import grown_restaurants
+    from shared.growth.venues import grown_cinemas, grown_venues
+
+    records = [grown_restaurants(default_fixtures(), 3)[0], *(f(default_fixtures(), 3)[0] for f in (grown_cinemas,
+               grown_venues))]  # fmt: skip
+    async with Client(grown.server) as c:
+        for record in records:
+            found = await ok(c, "nav_geocode", {"query": record.id})
+            assert (found["status"], found["candidates"][0]["id"]) == ("confident", f"plc_{record.id}"), found
+
+
 KAIVOKATU_1 = next(a for a in ADDRESSES if a["street"] == "Kaivokatu" and a["housenumber"] == "1")
 
 
