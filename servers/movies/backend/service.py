@@ -536,7 +536,8 @@ class MoviesService:
         raise InvalidInputError(
             f"address {shown(address)} is not a street address, district or saved address known in central Helsinki.",
             f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), a "
-            f"cinema's name ('Kinopalatsi'), a district ({', '.join(d.name for d in DISTRICTS)}), or lat and lng.",
+            f"cinema's name ('Kinopalatsi'), a district ({', '.join(d.name for d in DISTRICTS)}), or lat and lng "
+            "(for a landmark such as Oodi or the Central Station, nav_geocode gives them).",
             field="address",
         )
 
