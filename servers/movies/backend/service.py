@@ -37,7 +37,7 @@ from shared.dates import (
 )
 from shared.districts import DISTRICTS, district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
-from shared.geo import haversine_m, require_in_city
+from shared.geo import CITY_TZ, haversine_m, require_in_city
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
@@ -755,10 +755,7 @@ class MoviesService:
             remaining = self.seating.remaining(session, [s.id for s in page], now)
         note = ""
         if not len(found) and not cursor and (day is not None or earliest or latest):
-            later = cols.select(
-                now, film=film.id if film else "", cinema=cinema.id if cinema else "", format=format, films_ok=films_ok
-            )
-            note = self._next_instead(cols.recs[int(later[0])] if len(later) else None, film, cinema)
+            note = self._instead(cols, now, day, last_day, film, cinema, format, films_ok)
         return ShowtimePage(
             showtimes=[self.showtime_model(s, remaining[s.id], now, origin) for s in page],
             booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
@@ -768,18 +765,58 @@ class MoviesService:
             note=note,
         )
 
-    def _next_instead(self, rec: ShowtimeRec | None, film: FilmRec | None, cinema: CinemaRec | None) -> str:
-        """The note of a page left empty by its day or time: the next showtime that fits the rest ('今晚' of a film
-        showing only in the afternoons came back empty, with nothing to offer)."""
+    def _instead(
+        self,
+        cols: ShowtimeColumns,
+        now: datetime,
+        day: date | None,
+        last_day: date | None,
+        film: FilmRec | None,
+        cinema: CinemaRec | None,
+        format: FormatFilter,
+        films_ok: npt.NDArray[np.bool_] | None,
+    ) -> str:
+        """The note of a page left empty by its day or time: what fits the rest nearest to what was asked. The same
+        day at other times when a time left it empty; else the next showtime after the day asked; else the last one
+        published before it. ('今晚' of a film showing only in the afternoons came back empty with nothing to offer;
+        then Saturday evening of a film showing Saturday afternoon offered today's, days before the day asked.)"""
         what = film.display_title if film else "showtimes"
         where = f" at {cinema.display_name}" if cinema else ""
-        if rec is None:
-            return f"No {what}{where} on that day or time, nor on any later day published."
+
+        def rest(after: datetime, day: date | None = None, days: int = 1) -> list[int]:
+            """What fits all but the day and time asked (the day given: only on it), after ``after``."""
+            film_id, cinema_id = film.id if film else "", cinema.id if cinema else ""
+            found = cols.select(after, day=day, days=days, film=film_id, cinema=cinema_id, format=format,
+                                films_ok=films_ok)  # fmt: skip
+            return [int(p) for p in found]
+
+        days = (last_day - day).days + 1 if day is not None and last_day is not None else 1
+        if day is not None:
+            same = rest(now, day, days)
+            if same:
+                shown_days = f"{day:%a %d %b}" + (f"–{last_day:%a %d %b}" if last_day and last_day != day else "")
+                listed = "; ".join(self._said(cols.recs[p]) for p in same[:3])
+                more = f"; and {len(same) - 3} more" if len(same) > 3 else ""
+                return f"No {what}{where} at that time on {shown_days}. At other times then: {listed}{more}."
+        after = now
+        if day is not None:
+            after = max(now, datetime.combine(day + timedelta(days=days), time(0), tzinfo=CITY_TZ))
+        later = rest(after)
+        if later:
+            return f"No {what}{where} on that day or time. The next after it: {self._said(cols.recs[later[0]])}."
+        earlier = rest(now)
+        if earlier:
+            last = self._said(cols.recs[earlier[-1]])
+            return f"No {what}{where} on that day or time, nor on any later day published. The last before it: {last}."
+        return f"No {what}{where} on that day or time, nor on any later day published."
+
+    def _said(self, rec: ShowtimeRec) -> str:
+        """A showtime as a note names it: when, what, where, and its id to book by."""
         showing = self.catalog.films[rec.film_id]
         place = self.catalog.cinemas[rec.cinema_id].display_name
         return (
-            f"No {what}{where} on that day or time. The next: {local(rec.starts_at):%a %d %b %H:%M}, "
-            f"{showing.display_title} ({rec.format}) at {place}, showtime_id {rec.id}."
+            f"{local(rec.starts_at):%a %d %b %H:%M}, {showing.display_title} ({rec.format}) at {place}, "
+            f"showtime_id {rec.id}"
         )
 
     def _page_start(self, cols: ShowtimeColumns, parts: list[npt.NDArray[Any]], cursor: str, asked: str) -> int:

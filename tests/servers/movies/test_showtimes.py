@@ -148,17 +148,32 @@ async def test_next_friday_names_both_days_it_can_mean_and_this_weeks_past_day_h
     assert "has passed" in past and "2026-11-25" in past, past
 
 
-async def test_an_empty_day_or_time_names_the_next_showtime_that_fits_the_rest(movies_readonly: MoviesEnv) -> None:
+async def test_an_empty_day_or_time_names_the_showtimes_nearest_to_it(movies_readonly: MoviesEnv) -> None:
     """A film asked for at a time it does not show came back as an empty page and nothing more: the agent had no
-    showtime to offer. The note names the next one of that film, which the listing without the time has too."""
+    showtime to offer. Then 'Saturday from 18:00' of a film showing on Saturday afternoon offered today's showing,
+    days before the day asked. The note names that day's other showtimes when a time left it empty, else the next
+    showtime after the day asked."""
     async with Client(movies_readonly.server) as c:
         films = await ok(c, "movies_search_movies", {"query": "", "limit": 1})
         film = films["films"][0]["id"]
         late = await ok(c, "movies_find_showtimes", {"movie_id": film, "date": "today", "time_from": "23:59"})
-        every = await ok(c, "movies_find_showtimes", {"movie_id": film, "sort": "start_time", "limit": 1})
+        today = await ok(c, "movies_find_showtimes", {"movie_id": film, "date": "today", "sort": "start_time"})
+        every = await every_page(c, "movies_find_showtimes", "showtimes", {"movie_id": film, "sort": "start_time"}, 10)
         plain = await ok(c, "movies_find_showtimes", {"movie_id": film, "limit": 1})
-    assert late["showtimes"] == [] and every["showtimes"], late
-    assert every["showtimes"][0]["id"] in late["note"] and "on that day or time" in late["note"], late["note"]
+        days = sorted({s["starts_at"][:10] for s in every})
+        span = [f"2026-11-{n}" for n in range(26, 31)] + [f"2026-12-{n:02d}" for n in range(1, 15)]
+        gap = next(d for d in span if d not in days and d < days[-1])  # a day it does not show, and shows after
+        empty_day = await ok(c, "movies_find_showtimes", {"movie_id": film, "date": gap})
+        first_day = [s for s in every if s["starts_at"][:10] == days[1]]
+        after_it = await ok(c, "movies_find_showtimes", {"movie_id": film, "date": days[1],
+                                                         "time_from": "23:59"})  # fmt: skip
+    assert late["showtimes"] == [] and today["showtimes"], late
+    assert "No " in late["note"] and "at that time on Wed 25 Nov. At other times then:" in late["note"], late["note"]
+    assert all(s["id"] in late["note"] for s in today["showtimes"][:3])
+    after = next(s for s in every if s["starts_at"][:10] > gap)
+    assert empty_day["showtimes"] == [] and "The next after it: " in empty_day["note"], empty_day["note"]
+    assert after["id"] in empty_day["note"] and every[0]["id"] not in empty_day["note"]
+    assert first_day[0]["id"] in after_it["note"], after_it["note"]
     assert plain["note"] == ""
 
 
