@@ -66,6 +66,34 @@ OPEN_NOW = re.compile(
 """Words that ask for a kitchen taking orders now ('sushi open now', '营业中的火锅'): read as ``open_now``; they were
 left out as 'on no menu' and closed restaurants stayed on the page."""
 
+HIGHLY_RATED = re.compile(
+    r"(?<!\w)(?:top[- ]rated|best[- ]rated|highly[- ]rated|high[- ]rating|well[- ]reviewed|best reviewed)(?!\w)"
+    r"|评分高的?|高分的?|好评如潮的?|好评多的?|好评的?|口碑好的?",
+    re.IGNORECASE,
+)
+"""Words that ask for the best rated ('top rated ramen', '评分高的日料'): the best rated first among the matches; they
+were left out as 'on no menu' and the page kept its order."""
+DELIVER_TO = re.compile(
+    r"(?<!\w)(?:deliver(?:ed|y)?\s+)?to\s+(?:my\s+|the\s+)?(home|house|work|office)(?!\w)"
+    r"|(?:送到|送去|送至|送)我?的?(家里|家|公司|单位|办公室)",
+    re.IGNORECASE,
+)
+"""Where the food should go, said in the query ('sushi delivered to work', '早餐送到公司'): the saved address of that
+label is the delivery point; '送到公司' was left out as 'on no menu' and restaurants near home were listed."""
+_LABEL_OF = {"home": "home", "house": "home", "家": "home", "家里": "home", "work": "work", "office": "work",
+             "公司": "work", "单位": "work", "办公室": "work"}  # fmt: skip
+
+
+def deliver_to(query: str) -> tuple[str, str]:
+    """The query without where it says to deliver, and that place as a saved label's word ('home' or 'work'; ''
+    when it says none)."""
+    m = DELIVER_TO.search(query)
+    if m is None:
+        return query, ""
+    said = next(g for g in m.groups() if g is not None)
+    return " ".join((query[: m.start()] + " " + query[m.end() :]).split()), _LABEL_OF[said.lower()]
+
+
 _MINUTES_EN = r"(\d{1,3})\s*(?:minutes?|mins?)"
 _WITHIN_EN = (
     rf"(?:(?:delivered|delivery|deliver(?:s|ing)?|arriv(?:es|ing)|here)\s+)?(?:(?:with)?in(?: under)?|under|in less "

@@ -68,6 +68,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "雪糕": ("gelato", "ice cream"),
     "fried chicken": ("karaage",),
     "炸鸡": ("fried chicken", "karaage"),
+    "清淡": ("salad", "poke", "miso soup", "salmon soup", "lentil soup", "porridge"),
     "果汁": ("juice",),
     "鲜榨果汁": ("juice",),
     "橙汁": ("juice",),
@@ -100,6 +101,9 @@ CJK_STOP = frozenset(
     ]
 )
 CJK_ASKING = CJK_STOP | {"吃", "喝", "点", "些", "吧", "呢", "啊", "好"}
+ASKING_PHRASES = re.compile(r"有什么|有没有|什么|推荐一下|推荐|帮我|给我|来一份|来份|来点|想要|我想|适合|请")
+"""Words of Chinese that only ask ('附近有什么好吃的', '有没有素食', '来份麻辣烫'), cut from a query before it is split:
+'有什么' joined the run it stood in, which no menu has, so 'anything good to eat nearby' found nothing."""
 """Characters that only ask (I want to eat, some, a ...) where no dish's name starts with them: they end an unknown
 run of Chinese rather than join it, so '想吃辣的' asks for 辣 (spicy), not for the unknown '吃辣的' (it found nothing,
 while '辣' found the spicy dishes)."""
@@ -548,7 +552,7 @@ class Index:
     def split(self, query: str) -> list[str]:
         """The query cut into parts at the longest phrases the catalog knows; unknown Chinese runs stay whole. How
         many of a dish ('2 pizzas', 两份炒饭) is no part (``quantity``) unless a longer phrase starts with it."""
-        toks = [piece for tok in tokens(query) for piece in self._pieces(tok)]
+        toks = [piece for tok in tokens(ASKING_PHRASES.sub(" ", query)) for piece in self._pieces(tok)]
         parts: list[str] = []
         pending: list[str] = []  # Chinese characters that start no known phrase
         i = 0

@@ -61,8 +61,10 @@ from .pricing import Coupon
 from .ranking import (
     FAST_DELIVERY,
     FREE_DELIVERY,
+    HIGHLY_RATED,
     OPEN_NOW,
     cursor_key,
+    deliver_to,
     delivery_within,
     id_rank,
     late_night,
@@ -196,10 +198,18 @@ class FoodService:
         Vectorised over the restaurants near the point (``columns.Columns``): the text match is a score per
         restaurant from ``search.Index``, distance, fee, delivery time and open-now are numpy columns, and wire
         models are built only for the page returned."""
+        q, to = deliver_to(query.strip())
+        to_note = ""
         with Session(self.engine) as session:
-            near = self._where(session, user_id, address_id, lat, lng)
+            saved = self.accounts.find(session, user_id, to) if to and not address_id and not (lat or lng) else None
+            near = saved.location if saved is not None else self._where(session, user_id, address_id, lat, lng)
+        if saved is not None:
+            to_note = f"Read as delivering to {saved.label} ({saved.one_line}): distances, fees and times from there."
+        elif to and not address_id and not (lat or lng):
+            to_note = (f"No saved address is your {to} one: searched from the default delivery point. Save it with "
+                       "food_save_address, or pass address_id.")  # fmt: skip
         now = self.now()
-        q, cheap = cheap_first(query.strip())
+        q, cheap = cheap_first(q)
         q, late = late_night(q, now)
         q, said_open = take_out(OPEN_NOW, q)
         open_now = open_now or said_open
@@ -208,9 +218,10 @@ class FoodService:
         q = price.query if price else q
         q, free = take_out(FREE_DELIVERY, q)
         q, fast = take_out(FAST_DELIVERY, q)
-        reordered = sort == "relevance" and (free or fast)
+        q, rated = take_out(HIGHLY_RATED, q)
+        reordered = sort == "relevance" and (free or fast or rated)
         if reordered:  # the order they ask for, among what matches the rest
-            sort = "fee" if free else "delivery_time"
+            sort = "fee" if free else "delivery_time" if fast else "rating"
         cols = self.catalog.columns
         vague = bool(q) and self.index.vague(q)  # 'something to eat': any restaurant, as an empty query
         look = self.index.lookup(q) if q and not vague else None
@@ -267,6 +278,10 @@ class FoodService:
             note.append(self._free_delivery_note(reordered))
         if fast and not free:
             note.append("Read as fast delivery" + (": the soonest delivery first." if reordered else "."))
+        if to_note:
+            note.insert(0, to_note)
+        if rated and not (free or fast):
+            note.append("Read as highly rated" + (": the best rated first." if reordered else "."))
         if said_open:
             note.append("Read as open now: only restaurants taking orders now are listed.")
         if within is not None:

@@ -519,6 +519,34 @@ async def test_open_now_and_a_delivery_time_said_in_the_query_filter_the_page(fo
     assert never["restaurants"] == [] and f"the soonest takes {soonest} min" in never["note"], never["note"]
 
 
+async def test_chinese_asking_words_where_to_deliver_and_best_rated_are_read_not_searched(food: FoodEnv) -> None:
+    """'附近有什么好吃的' ('anything good to eat nearby?') found nothing ('有什么' joined its run), '早餐送到公司'
+    ('breakfast to the office') searched around home with '送到公司' left out, '评分高的日料' ('top rated Japanese')
+    kept its order with '评分高' left out, and 'Japanese' / '日料' found no sushi bar. Asking words are cut, where to
+    deliver picks the saved address of that label, 'top rated' orders by rating, and sushi and ramen places are
+    Japanese restaurants."""
+    async with Client(food.server) as c:
+        anything = await ok(c, "food_search_restaurants", {"query": "附近有什么好吃的"})
+        everything_near = await ok(c, "food_search_restaurants", {})
+        work = next(a for a in (await ok(c, "food_list_addresses"))["addresses"] if a["label"] == "Work")
+        to_work = {q: await everything(c, {"query": q}) for q in ("早餐送到公司", "breakfast delivered to work")}
+        at_work = await everything(c, {"query": "早餐", "address_id": work["id"]})
+        note = (await ok(c, "food_search_restaurants", {"query": "早餐送到公司"}))["note"]
+        rated = {q: await everything(c, {"query": q}) for q in ("评分高的日料", "top rated japanese")}
+        japanese = await everything(c, {"query": "日料"})
+        sushi = await everything(c, {"query": "sushi"})
+    ids = lambda page: [r["id"] for r in page]  # noqa: E731
+    assert anything["page"]["total"] == everything_near["page"]["total"] > 100, anything["note"]
+    assert "names no dish, cuisine or restaurant" in anything["note"]
+    assert ids(to_work["早餐送到公司"]) == ids(to_work["breakfast delivered to work"]) == ids(at_work)
+    assert note.startswith("Read as delivering to Work (") and work["street"] in note, note
+    assert "Left out" not in note
+    assert ids(rated["评分高的日料"]) == ids(rated["top rated japanese"])
+    ratings = [r["rating"] for r in rated["评分高的日料"]]
+    assert ratings == sorted(ratings, reverse=True) and sorted(ids(rated["评分高的日料"])) == sorted(ids(japanese))
+    assert set(ids(sushi)) < set(ids(japanese)), "every sushi bar is a Japanese restaurant, not the other way round"
+
+
 async def test_a_dish_price_said_in_the_query_filters_the_matched_dishes_at_their_own_prices(food: FoodEnv) -> None:
     """'sushi under 20 euros' listed every sushi place with no dish price anywhere on the page (the note said it was
     not filtered): the agent had to open each menu. Now every matched dish shows its price, and a price said keeps
