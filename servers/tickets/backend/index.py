@@ -64,6 +64,10 @@ ASKING = frozenset(
 and these matched nothing or a stray 'in' of 'Lost in Helsinki', so the two found nothing and three of eight
 comedies."""
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK_ASKING = re.compile(r"有什么|有没有|什么|好玩的?|好看的?|推荐一下|推荐|我?想看|我?想去|演出|节目|表演|活动")
+"""Chinese that only asks, or says what every event here is ('这周末有什么演出' = 'what shows are on this weekend',
+'有什么好玩的' = 'anything fun'), cut from a query as ``ASKING`` and ``FILLERS`` words are: written without spaces it
+was one word no event has, and both found nothing."""
 
 
 def as_words(phrase: str) -> str:
@@ -84,7 +88,7 @@ def query_words(query: str) -> list[str]:
     'Giselle?', 'Xia,'), and so are words of punctuation alone ('-', '&', '—'), connectors ('and', 'ja'), words
     every event is ('tickets', 'show') and words that only ask (``ASKING``), which say nothing about which event. A
     query of only punctuation or connectors keeps them."""
-    words = fold(query).split()
+    words = CJK_ASKING.sub(" ", fold(query)).split()
     kept = []
     for raw in words:
         start, end = 0, len(raw)

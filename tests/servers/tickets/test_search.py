@@ -190,6 +190,21 @@ async def test_a_preposition_before_a_day_is_no_word_to_match(tickets: TicketsEn
     assert "'comedy this'" not in friday.get("note", ""), friday
 
 
+async def test_chinese_that_only_asks_is_not_required_to_match(tickets: TicketsEnv) -> None:
+    """'这周末有什么演出' ('what shows are on this weekend') and '有什么好玩的' ('anything fun') were one word each that
+    no event has: they found nothing. As 'something fun this weekend' already did, the asking is cut and the weekend
+    kept."""
+    async with Client(tickets.server) as c:
+        shows = await ok(c, "tickets_search_events", {"query": "这周末有什么演出", "limit": 20})
+        weekend = await ok(c, "tickets_search_events", {"query": "this weekend", "limit": 20})
+        fun = await ok(c, "tickets_search_events", {"query": "有什么好玩的", "limit": 20})
+        every = await ok(c, "tickets_search_events", {"limit": 20})
+        plays = await ok(c, "tickets_search_events", {"query": "周末有什么话剧", "limit": 20})
+    assert shows["events"] and shows["events"] == weekend["events"], shows
+    assert fun["page"]["total"] == every["page"]["total"] and fun["events"] == every["events"]
+    assert plays["events"] and {e["category"] for e in plays["events"]} == {"theatre"}
+
+
 async def test_words_that_only_ask_are_not_required_to_match(tickets: TicketsEnv) -> None:
     """'something fun this weekend' was 'No event matches something, fun': a query of asking words alone is no
     filter (the weekend still is), and beside other words they are left out."""
