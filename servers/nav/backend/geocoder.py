@@ -104,7 +104,7 @@ CATEGORY_WORDS = {
     "station": ["asema", "metroasema", "metro station", "train station", "stationen", "车站", "地铁站"],
     "park": ["parks", "puisto", "parken", "公园"],
     "hotel": ["hotels", "hotelli", "hotell", "酒店", "宾馆", "旅馆"],
-    "restaurant": ["restaurants", "ravintola", "餐厅", "餐馆", "饭店"],
+    "restaurant": ["restaurants", "ravintola", "餐厅", "餐馆", "饭店", "好吃的", "吃饭", "美食"],
     "cafe": ["cafes", "kahvila", "kafe", "咖啡馆", "咖啡店"],
     "pharmacy": ["apotek", "药店", "药房"],
     "supermarket": ["supermarkets", "ruokakauppa", "超市"],
@@ -114,7 +114,7 @@ CATEGORY_WORDS = {
     "post_office": ["posti", "邮局"],
     "bank": ["pankki", "银行"],
     "atm": ["pankkiautomaatti", "取款机"],
-    "parking": ["pysakointi", "parkkihalli", "停车场"],
+    "parking": ["pysakointi", "parkkihalli", "停车场", "停车"],
     "tram_stop": ["tram stop", "raitiovaunupysakki", "电车站"],
 }
 

@@ -194,6 +194,19 @@ _NEAR_ZH = re.compile(r"^(?P<where>.*?)(?:附近|周边|旁边)(?:的)?(?P<what>
 _NEAREST_ZH = re.compile(r"^(?:离|距离?)(?P<where>.+?)最近的?(?P<what>.+)$")
 
 
+_ASKING_ZH = re.compile(
+    r"^(?:我想去|我要去|想去|去)|怎么走|怎么去|在哪里|在哪儿|在哪|哪里有|哪里可以|哪里|有什么|有没有|可以|吗|呢|[?？]"
+)
+"""Chinese that only asks where or how ('去赫尔辛基大教堂怎么走' = 'how do I get to the cathedral', '哪里可以停车' =
+'where can I park', '附近有没有药店'): cut before a place search reads kinds and names. Left in, '有什么好吃的' matched
+nothing, and the cathedral's own name lost to its kind's nearer churches."""
+
+
+def asking_cut(query: str) -> str:
+    """``query`` without ``_ASKING_ZH``, spaces tidied; the query as it was when nothing else is left."""
+    return " ".join(_ASKING_ZH.sub(" ", query).split()) or query
+
+
 def split_near(query: str) -> tuple[str, str]:
     """A keyword query that says where, as (what, where): 'cafe near Kamppi' → ('cafe', 'Kamppi'), 'Kamppi附近的咖啡'
     → ('咖啡', 'Kamppi'), '附近的药店' → ('药店', ''): nearby, around the search point; 'nearest pharmacy to Oodi' and
@@ -383,7 +396,7 @@ class NavService:
         """Places around ``near`` (a name, address, district or id, resolved as a route's end is), else lat/lng,
         else the centre. A query that says where ('cafe near Kamppi', 'Kamppi附近的咖啡') is read as both: it was
         searched as a name around the centre, and found cafés a kilometre from Kamppi."""
-        query, said = split_near(query.strip())
+        query, said = split_near(asking_cut(query.strip()))
         query, round_the_clock = take_out(ROUND_THE_CLOCK, query)
         query, open_said = take_out(OPEN_NOW_WORDS, query)
         open_now = open_now or open_said
@@ -715,9 +728,10 @@ class NavService:
                 message=f"{raw!r} means the account's {word} address, and none is labelled {word.title()}: give the "
                 "street address or place instead, or save the address first (food_save_address).",
             ), None  # fmt: skip
-        house = self._house(raw)
+        text = asking_cut(raw)  # '去赫尔辛基大教堂怎么走': the cathedral
+        house = self._house(text)
         verdict = self._number_missing(
-            self.geocoder.lookup(raw, near, center, extra=house.candidates, limit=limit), house
+            self.geocoder.lookup(text, near, center, extra=house.candidates, limit=limit), house
         )
         found = [self._candidate(s) for s in verdict.candidates[:limit]]
         if verdict.status != "confident" and NAME_PARTS in raw:

@@ -12,7 +12,7 @@ from shared.schemas.account import AddressInput
 from shared.schemas.common import GeoPoint
 from tests.servers.food.helpers import err, every_page, ok
 from tests.servers.nav.conftest import NavEnv
-from tests.servers.nav.geocode_cases import one_id, place, rows
+from tests.servers.nav.geocode_cases import CATHEDRAL, one_id, place, rows
 
 OODI = place("Helsingin keskustakirjasto Oodi")
 
@@ -256,6 +256,25 @@ async def test_the_other_servers_ids_and_names_of_a_place_route_to_it(nav: NavEn
     assert pizza["candidates"][0]["name"] == "Classic Pizza" and "(food)" in pizza["message"]
     assert unknown["status"] == "not_found" and "an id of the tickets server" in unknown["message"], unknown
     assert mixed["status"] != "confident"  # two places: no guess
+
+
+async def test_chinese_that_only_asks_where_or_how_is_cut_before_places_are_read(nav: NavEnv) -> None:
+    """'附近有什么好吃的' ('anything good to eat nearby') and '哪里可以停车' ('where can I park') found nothing, and
+    '去赫尔辛基大教堂怎么走' ('how do I get to Helsinki Cathedral') listed nearer churches first and was not found as
+    a route's end. The asking is cut: food nearby is restaurants, 停车 is parking, and the cathedral is the place."""
+    async with Client(nav.server) as c:
+        food = await ok(c, "nav_search_places", {"query": "附近有什么好吃的"})
+        parking = await ok(c, "nav_search_places", {"query": "哪里可以停车"})
+        plain = await ok(c, "nav_search_places", {"query": "停车场"})
+        church = await ok(c, "nav_search_places", {"query": "去赫尔辛基大教堂怎么走"})
+        found = await ok(c, "nav_geocode", {"query": "去赫尔辛基大教堂怎么走"})
+        route = await ok(c, "nav_route", {"origin": "home", "destination": "赫尔辛基大教堂在哪里？", "mode": "walking"})
+        metro = await ok(c, "nav_search_places", {"query": "地铁站在哪"})
+    assert food["places"] and {p["category"] for p in food["places"]} == {"restaurant"}, food
+    assert parking["places"] == plain["places"] and parking["places"]
+    assert church["places"][0]["id"] == found["candidates"][0]["id"] == one_id(CATHEDRAL), church["places"][0]
+    assert found["status"] == "confident" and route["destination"]["name"] == "Helsingin tuomiokirkko"
+    assert metro["places"] and "in no name here" not in metro["note"], metro["note"]
 
 
 async def test_place_search_does_not_match_a_name_on_a_fuzzy_piece_of_one_of_its_words(nav: NavEnv) -> None:
