@@ -59,7 +59,7 @@ from shared.schemas.movies import (
     genre_label,
 )
 from shared.seating import InventorySpec, SeatingEngine
-from shared.text import cut_at_known, fold, has_cjk, house_number
+from shared.text import cut_at_known, fold, has_cjk, house_number, take_out
 
 from . import pricing
 from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
@@ -135,6 +135,13 @@ CJK_FILLER = re.compile(
 title may hold them (了不起的盖茨比, The Great Gatsby)."""
 EXACT_TITLE = 10
 """Bonus of a query that is the film's whole title: more than any number of its words could score elsewhere."""
+BEST_RATED = re.compile(
+    r"(?<!\w)(?:top[- ]rated|best[- ]rated|highly[- ]rated|highest[- ]rated|best reviewed|critically acclaimed)(?!\w)"
+    r"|评分最高的?|评分高的?|高分的?|口碑好的?|好评的?",
+    re.IGNORECASE,
+)
+"""Words that ask for the films critics rate best ('top rated sci-fi', '评分高的电影'): the highest Tomatometer first;
+they were searched as words no film has, and found nothing."""
 FilmHit = tuple[int, int, int, tuple[int, str], FilmRec]
 """A film a search found, as it sorts: (-score, status order, opening day, (-reviews, id), the film)."""
 
@@ -340,17 +347,23 @@ class MoviesService:
     ) -> FilmPage:
         now = self.now()
         wanted = self._genre(genre)
+        typed = query
+        query, rated = take_out(BEST_RATED, query)
         asked, title = self._cut(_query_words(query)), title_words(query)
         hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
         read = ""
         if not hits and not elsewhere and asked and only_asks(query):  # 'a good new movie', '最近有什么好看的电影'
             hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
             what = "a film now showing" if showing == "now_showing" else "a film"
+            order = "" if rated else ", the most reviewed first"
             read = (
-                f"Read as {what}: {shown(query)} names no title, person, genre or language, so this lists them, "
-                "the most reviewed first; ask what they fancy, or search a genre ('comedy', '科幻')."
+                f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
+                f"{order}; ask what they fancy, or search a genre ('comedy', '科幻')."
             )
-        filters = {"query": query, "showing": showing, "genre": genre}
+        if rated:  # among equally good matches of one status, the best reviewed by critics first
+            hits.sort(key=lambda h: (h[0], h[1], -(h[4].tomatometer or 0), h[3]))
+            read = f"{read} Read as best rated: the highest Tomatometer first.".strip()
+        filters = {"query": typed, "showing": showing, "genre": genre}
         page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
         # 'Spiderman' found Man of Steel (a near spelling of its alias Superman) now showing and said nothing of the
         # five Spider-Man films in the catalogue: a film of another status named by the query's words is told of

@@ -242,6 +242,22 @@ async def test_asking_for_a_film_without_naming_one_lists_what_is_showing(movies
     assert named["films"] and all("Comedy / 喜剧" in f["genres"] for f in named["films"]), named
 
 
+async def test_best_rated_said_in_the_query_orders_by_the_tomatometer(movies_readonly: MoviesEnv) -> None:
+    """'评分高的电影' ('well rated films') and 'top rated sci-fi' found nothing: 'rated' and 评分高 are in no film. They
+    order the matches by Tomatometer, best first, and say so."""
+    async with Client(movies_readonly.server) as c:
+        rated = await every_page(c, "movies_search_movies", "films", {"query": "评分高的电影"}, 10)
+        showing = await every_page(c, "movies_search_movies", "films", {}, 10)
+        scifi = await every_page(c, "movies_search_movies", "films", {"query": "top rated sci-fi"}, 10)
+        plain = await every_page(c, "movies_search_movies", "films", {"query": "sci-fi"}, 10)
+        note = (await ok(c, "movies_search_movies", {"query": "top rated sci-fi"}))["note"]
+    scores = [f["tomatometer"] for f in rated]
+    assert sorted(f["id"] for f in rated) == sorted(f["id"] for f in showing) and scores == sorted(scores, reverse=True)
+    assert sorted(f["id"] for f in scifi) == sorted(f["id"] for f in plain) and len(scifi) > 2
+    assert [f["tomatometer"] for f in scifi] == sorted((f["tomatometer"] for f in scifi), reverse=True)
+    assert note == "Read as best rated: the highest Tomatometer first.", note
+
+
 async def test_a_request_said_as_people_say_it_finds_the_kind_of_film(movies_readonly: MoviesEnv) -> None:
     """Every word of a query must match, so 'something funny for kids' and '最新的科幻片' were empty pages with an
     empty note. Words that only ask ('something', 'for', '最新的') are left out, moods name their genre ('funny' is
