@@ -71,7 +71,7 @@ from .ranking import (
     minute_of_week,
     sort_columns,
 )
-from .search import LOOSER_DIET, MAX_DISHES, Index, LeftOut, Lookup, Shown, matched
+from .search import GENERIC, LOOSER_DIET, MAX_DISHES, Index, LeftOut, Lookup, Shown, matched
 
 MAX_QUANTITY = 50
 MAX_LINES = 50
@@ -269,6 +269,7 @@ class FoodService:
         more = start + limit < len(order)
         next_cursor = key_cursor(cursor_key(ranked, start + limit - 1, cols), "food.search", asked) if more else ""
         ignored = look.ignored if look is not None else self.index.unknown(q) if vague else []
+        ignored = [w for w in ignored if w not in GENERIC]  # 'something healthy': 'something' asks, it is no dish
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
         if cheap and sort == "relevance":
             note.append("Read as a price: the lowest price level (1–4) first among equally good matches.")

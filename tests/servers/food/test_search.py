@@ -535,7 +535,9 @@ async def test_chinese_asking_words_where_to_deliver_and_best_rated_are_read_not
         rated = {q: await everything(c, {"query": q}) for q in ("评分高的日料", "top rated japanese")}
         japanese = await everything(c, {"query": "日料"})
         sushi = await everything(c, {"query": "sushi"})
+        healthy = await ok(c, "food_search_restaurants", {"query": "something healthy"})
     ids = lambda page: [r["id"] for r in page]  # noqa: E731
+    assert healthy["restaurants"] and "Left out" not in healthy.get("note", ""), healthy["note"]  # 'something' asks
     assert anything["page"]["total"] == everything_near["page"]["total"] > 100, anything["note"]
     assert "names no dish, cuisine or restaurant" in anything["note"]
     assert ids(to_work["早餐送到公司"]) == ids(to_work["breakfast delivered to work"]) == ids(at_work)
