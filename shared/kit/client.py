@@ -93,12 +93,21 @@ class LazyApp:
             await self._fresh_clock()
         return self._current_etag()
 
-    def _build(self) -> Any:
+    def _build(self, warm: bool) -> Any:
         with quiet_heap(self._kind):  # the first answer waits for this build: no collection passes over it
-            return self._factory()
+            app = self._factory()
+            hook = getattr(getattr(app, "state", None), "warm", None)
+            if warm and callable(hook):
+                hook()
+            return app
 
-    async def ensure(self) -> Any:
+    async def ensure(self, *, warm: bool = False) -> Any:
         """The app, built now if this is the first need of it.
+
+        ``warm``: a build ahead of any call (``Settings.warm_start``) also runs the app's ``state.warm`` (what its
+        first calls would otherwise build, such as nav's geocoder), inside the build, so a call arriving meanwhile
+        waits for it rather than building it twice. A build that a call needs now does not: that call may need none
+        of it.
 
         A provider that cannot start (its data missing or unreadable, its database unreachable) is a tool
         error that names the cause, never a masked one; the next call tries again.
@@ -107,7 +116,7 @@ class LazyApp:
             async with self._lock:
                 if self._app is None:
                     try:
-                        self._app = await anyio.to_thread.run_sync(self._build)
+                        self._app = await anyio.to_thread.run_sync(self._build, warm)
                         settle_heap_soon(self._kind)  # its catalog is in: keep it out of later full collections
                     except LifestyleError:
                         raise

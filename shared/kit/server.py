@@ -275,7 +275,7 @@ class ClientLifespan(Generic[C]):
         call, which tries again and reports the cause to the model."""
         assert self.app is not None
         try:
-            await self.app.ensure()
+            await self.app.ensure(warm=True)
         except LifestyleError as exc:
             log.warning("the provider could not be built at start (the first call will try again): %s", exc)
 

@@ -86,6 +86,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
         "and destinations may name the caller's saved addresses ('home', a label, an adr_ id).",
     )
     app.state.service = svc
+    app.state.warm = lambda: svc.geocoder  # a launched server builds it before the first call (warm start)
 
     @app.get("/geocode", tags=["geo"], response_model=GeocodeResult, openapi_extra=GEOCODE_QUERY.openapi)
     async def geocode(  # async: a lookup in memory; a worker thread and back cost more than it (shared.kit.backend)
