@@ -93,6 +93,9 @@ SISTER_ID = re.compile(r"^(rst|vnu|cin)_(\w+)$")
 OpenStreetMap id this map's place does (``rst_n389078466`` is ``plc_n389078466``), a grown one is its map place's id
 after ``plc_``. An agent routes to the cinema it just booked by its id."""
 SISTERS = {"rst": "food", "vnu": "tickets", "cin": "movies"}
+ONE_SPOT_M = 300
+"""Candidates this close together are one area to search around ('near the railway station': the station and its
+square, a few dozen metres apart, were refused as ambiguous)."""
 NAME_PARTS = " / "
 """How the other servers show a name in several languages ('Bio Rex / Bio Rex Lasipalatsi / 雷克斯影院（玻璃宫）')."""
 MAX_MATRIX = 10
@@ -203,8 +206,9 @@ nothing, and the cathedral's own name lost to its kind's nearer churches."""
 
 
 def asking_cut(query: str) -> str:
-    """``query`` without ``_ASKING_ZH``, spaces tidied; the query as it was when nothing else is left."""
-    return " ".join(_ASKING_ZH.sub(" ", query).split()) or query
+    """``query`` without ``_ASKING_ZH`` and ``_ASKING_EN``, spaces tidied; the query as it was when nothing else is
+    left."""
+    return " ".join(_ASKING_EN.sub(" ", _ASKING_ZH.sub(" ", query)).split()) or query
 
 
 def split_near(query: str) -> tuple[str, str]:
@@ -214,7 +218,20 @@ def split_near(query: str) -> tuple[str, str]:
     m = _NEAREST_EN.match(query) or _NEAR_EN.match(query) or _NEAREST_ZH.match(query) or _NEAR_ZH.match(query)
     if m is None or (m.re is _NEAR_EN and not m["what"].strip()):  # 'Around the World': a name, nothing before it
         return query, ""
-    return m["what"].strip(), m["where"].strip()
+    where = m["where"].strip()
+    return m["what"].strip(), "" if where.lower().rstrip("?!. ") in HERE_WORDS else where
+
+
+HERE_WORDS = frozenset({"me", "here", "us", "my location", "where i am", "my position", "this place", "我", "这里"})
+"""Where the search point already is ('atm near me'): searched as a place named 'me', it was not found."""
+_ASKING_EN = re.compile(
+    r"^(?:where\s+(?:can|could|do)\s+(?:i|we)\s+(?:buy|get|find)|where\s+is\s+(?:a|an|the)|where's\s+(?:a|an|the)"
+    r"|is\s+there\s+(?:a|an|any)|are\s+there\s+any|find\s+me\s+(?:a|an)?|show\s+me\s+(?:a|an)?|i\s+need\s+(?:a|an)?"
+    r")\s+|\s*\?+$",
+    re.IGNORECASE,
+)
+"""English that only asks ('where can I buy groceries', 'is there a pharmacy near Oodi?'): searched as a name, the
+long question matched a bar called 'Why join the navy when you can be a pirate'."""
 
 
 """A place search lists places whose ``_place_score`` reaches this."""
@@ -402,8 +419,9 @@ class NavService:
         open_now = open_now or open_said
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
+        near_notes: list[str] = []
         if near.strip():
-            center = self.resolve(near, "near", user_id).location
+            center = self.resolve(near, "near", user_id, notes=near_notes).location
         elif lat or lng:
             center = require_in_city(GeoPoint(lat=lat, lng=lng), instead="0 and 0 for the centre")
         else:
@@ -449,6 +467,7 @@ class NavService:
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         found = [p for _, _, p in ranked]
         note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line)
+        note = " ".join([*near_notes, note]).strip()
         return PlacePage(center=center, radius_m=radius_m, places=[self.summary(p, center, now) for _, _, p in page],
                          page=info, note=note)  # fmt: skip
 
@@ -757,6 +776,12 @@ class NavService:
         message = f"Confident: {clip(raw)!r} is {_described(top)} (by its name {found.query!r})."
         return found.model_copy(update={"query": raw, "message": message}), verdict
 
+    @staticmethod
+    def _one_spot(candidates: list[GeocodeCandidate]) -> bool:
+        """Whether every candidate is within ``ONE_SPOT_M`` of the first: for a search around it, any is the same."""
+        first = candidates[0].location
+        return bool(candidates) and all(haversine_m(first, c.location) <= ONE_SPOT_M for c in candidates)
+
     def _sister(self, raw: str, sister: re.Match[str], center: GeoPoint) -> GeocodeResult:
         """A food, tickets or movies id of a real place: the place on this map with the same OpenStreetMap id."""
         server = SISTERS[sister[1]]
@@ -992,6 +1017,11 @@ class NavService:
                 "is the place meant), a street address, or 'lat,lng'.",
                 field=role,
             )
+        if found.status == "ambiguous" and role == "near" and self._one_spot(found.candidates):
+            first = found.candidates[0]  # 'near the railway station': the station or its square, one search area
+            if notes is not None:
+                notes.append(f"Searched around {first.name}, the first of the places {clip(raw)!r} names there.")
+            return Endpoint(input=raw, name=first.name, location=first.location, snap_m=0)
         if found.status == "ambiguous":
             options = _options(found.candidates)
             first = found.candidates[0]

@@ -10,6 +10,8 @@ from mcp import Client
 from mcp.types import ImageContent, PromptReference, TextContent
 
 from shared.errors import NotFoundError
+from shared.geo import haversine_m
+from shared.schemas.common import GeoPoint
 from tests.servers.food.helpers import err, ok
 from tests.servers.nav.conftest import NavEnv
 from tests.support import provider
@@ -409,21 +411,25 @@ async def test_the_route_prompt_completes_modes_and_the_users_own_places(nav: Na
 
 async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_query(nav: NavEnv) -> None:
     """'cafe near Kamppi' was searched as a name around the city centre: the cafés came a kilometre from Kamppi. The
-    place is resolved as a route's end is (an ambiguous one refused with its candidates), in English or Chinese."""
+    place is resolved as a route's end is (an ambiguous one refused with its candidates, unless they are all one
+    spot: 'Engel' names the cinema, its summer cinema and its café, around one courtyard), in English or Chinese."""
     async with Client(nav.server) as c:
         apart = await ok(c, "nav_search_places", {"query": "cafe", "near": "Kamppi", "limit": 5})
         said = await ok(c, "nav_search_places", {"query": "cafe near Kamppi", "limit": 5})
         chinese = await ok(c, "nav_search_places", {"query": "坎皮附近的咖啡", "limit": 5})
         centre = await ok(c, "nav_search_places", {"query": "cafe", "limit": 5})
-        unclear = await err(c, "nav_search_places", {"query": "sushi near Engel"})
+        unclear = await err(c, "nav_search_places", {"query": "cafe near Hanko Sushi"})  # five branches
+        engel = await ok(c, "nav_search_places", {"query": "sushi near Engel"})
         picked = await ok(c, "nav_search_places", {"query": "sushi near Engel", "near": "plc_n307465178"})
         named = await ok(c, "nav_search_places", {"query": "Around the World", "limit": 5})  # a name, no place
     kamppi = {"lat": 60.1688, "lng": 24.933}  # shared.districts
     assert apart["center"] == said["center"] == chinese["center"] == kamppi
     assert apart["places"] == said["places"] == chinese["places"] and apart["places"][0]["category"] == "cafe"
     assert centre["places"] != apart["places"]
-    assert "nothing was searched" in unclear and "plc_n307465178" in unclear, unclear
+    assert "nothing was searched" in unclear and "plc_n6139262609" in unclear, unclear
     assert picked["center"] != centre["center"] and picked["places"], picked
+    assert engel["places"] and engel["note"].startswith("Searched around ") and "Engel" in engel["note"], engel
+    assert haversine_m(GeoPoint(**engel["center"]), GeoPoint(**picked["center"])) < 300
     assert named["center"] == centre["center"]
 
 
