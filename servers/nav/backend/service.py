@@ -9,7 +9,7 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from shared.districts import district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
-from shared.hours import always_open, describe_week, in_effect, is_open
+from shared.hours import always_open, describe_week, in_effect, is_open, next_opening
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, page_slice
 from shared.schemas.nav import (
@@ -180,6 +180,16 @@ OPEN_NOW_WORDS = re.compile(
     re.IGNORECASE,
 )
 """'pharmacy open now' / '现在营业的药店': the open_now filter, said in the query."""
+OPEN_LATE_WORDS = re.compile(
+    r"\b(?:open late|late[- ]night|open after midnight)\b|营业到很晚的?|深夜营业的?|夜间营业的?|营业到深夜的?",
+    re.IGNORECASE,
+)
+"""'cafe open late' / '深夜营业的酒吧': places open at ``LATE_AT`` tonight (or now, once it is later); the words were
+left out as in no name, and cafés closing at 18:00 were listed."""
+OPEN_TODAY_WORDS = re.compile(r"\bopen today\b|今天营业的?|今天开门的?|今天开放的?", re.IGNORECASE)
+"""'museum open today' / '今天开放的博物馆': places open now or opening later today (a museum closed at 08:00 that
+opens at 10:00 is open today; one closed on Mondays is not)."""
+LATE_AT = time(23, 0)
 STATION_LINES: dict[str, re.Pattern[str]] = {
     "metro": re.compile(r"\b(?:metro|subway|underground|tube|metroasema|tunnelbana)\b|地铁|地鐵", re.IGNORECASE),
     "rail": re.compile(
@@ -366,6 +376,16 @@ class NavService:
         city = f"{district}, {CITY_NAME}" if district else CITY_NAME
         return self.one_line(d.get("street", ""), d.get("housenumber", ""), d.get("postcode", ""), city)
 
+    def _open_today(self, place: Place, now: datetime) -> bool:
+        """Open now, or opening later on today's local date."""
+        if not place.row.hours:
+            return False
+        week = in_effect(place.row.hours, now)
+        if is_open(week, now):
+            return True
+        opens = next_opening(week, now)
+        return opens is not None and opens.astimezone(CITY_TZ).date() == now.astimezone(CITY_TZ).date()
+
     def open_status(self, place: Place, at: datetime) -> OpenStatus:
         if not place.row.hours:
             return "unknown"
@@ -417,6 +437,8 @@ class NavService:
         query, round_the_clock = take_out(ROUND_THE_CLOCK, query)
         query, open_said = take_out(OPEN_NOW_WORDS, query)
         open_now = open_now or open_said
+        query, late_said = take_out(OPEN_LATE_WORDS, query)
+        query, today_said = take_out(OPEN_TODAY_WORDS, query)
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
         near_notes: list[str] = []
@@ -433,6 +455,8 @@ class NavService:
                 field="category",
             )
         now = self.now()
+        local = now.astimezone(CITY_TZ)
+        late_at = max(local, datetime.combine(local.date(), LATE_AT, tzinfo=CITY_TZ))
         cx, cy = self._xy(center.lat, center.lng, self.network.lat0)
         idx = self._place_grid.within(cx, cy, radius_m)
         ranked: list[tuple[float, float, Place]] = []
@@ -449,6 +473,10 @@ class NavService:
                 continue
             if open_now and self.open_status(p, now) != "open":
                 continue
+            if late_said and self.open_status(p, late_at) != "open":
+                continue
+            if today_said and not self._open_today(p, now):
+                continue
             if round_the_clock and not (p.row.hours and always_open(in_effect(p.row.hours, now))):
                 continue
             dist = haversine_m(center, p.point)
@@ -463,10 +491,16 @@ class NavService:
             ranked.append((-score, dist, p))
         ranked.sort(key=lambda r: (r[0], r[1], r[2].row.id))
         asked = {"query": query, "category": category, "at": (center.lat, center.lng), "radius_m": radius_m,
-                 "open_now": open_now}  # fmt: skip
+                 "open_now": open_now, "late": late_said, "today": today_said}  # fmt: skip
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         found = [p for _, _, p in ranked]
         note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line)
+        hours_said = [f"only places open at {late_at:%H:%M} tonight" if late_said else "",
+                      "only places open now or later today" if today_said else ""]  # fmt: skip
+        if any(hours_said):
+            read = " and ".join(w for w in hours_said if w)
+            kind = "late" if late_said else "today"
+            note = f"Read as open {kind}: {read} are listed (hours unknown: left out). {note}"
         note = " ".join([*near_notes, note]).strip()
         return PlacePage(center=center, radius_m=radius_m, places=[self.summary(p, center, now) for _, _, p in page],
                          page=info, note=note)  # fmt: skip

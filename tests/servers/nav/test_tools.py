@@ -12,7 +12,7 @@ from mcp.types import ImageContent, PromptReference, TextContent
 from shared.errors import NotFoundError
 from shared.geo import haversine_m
 from shared.schemas.common import GeoPoint
-from tests.servers.food.helpers import err, ok
+from tests.servers.food.helpers import err, every_page, ok
 from tests.servers.nav.conftest import NavEnv
 from tests.support import provider
 
@@ -431,6 +431,29 @@ async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_que
     assert engel["places"] and engel["note"].startswith("Searched around ") and "Engel" in engel["note"], engel
     assert haversine_m(GeoPoint(**engel["center"]), GeoPoint(**picked["center"])) < 300
     assert named["center"] == centre["center"]
+
+
+async def test_open_late_and_open_today_said_in_the_query_filter_by_the_hours(nav_rw: NavEnv) -> None:
+    """'cafe open late' and 'museum open today' had those words left out as in no name: cafés closing at 18:00 and a
+    museum closed all day were listed. 'Open late' keeps the places open at 23:00 tonight, 'open today' those open
+    now or later today, as their notes say."""
+    async with Client(nav_rw.server) as c:
+        late = await every_page(c, "nav_search_places", "places", {"query": "cafe open late"}, 20)
+        today = await every_page(c, "nav_search_places", "places", {"query": "museum open today"}, 20)
+        museums = await every_page(c, "nav_search_places", "places", {"query": "museum"}, 20)
+        note = (await ok(c, "nav_search_places", {"query": "深夜营业的咖啡馆"}))["note"]
+        open_later: set[str] = set()
+        now = nav_rw.clock.now()
+        at_eleven: list[dict[str, object]] = []
+        for hour, minute in [(h, 30) for h in range(now.hour, 23)] + [(23, 0), (23, 30)]:  # the rest of today
+            nav_rw.clock.set(now.replace(hour=hour, minute=minute))
+            found = await every_page(c, "nav_search_places", "places", {"query": "museum", "open_now": True}, 20)
+            open_later |= {p["id"] for p in found}
+            if (hour, minute) == (23, 0):
+                at_eleven = await every_page(c, "nav_search_places", "places", {"query": "cafe", "open_now": True}, 20)
+    assert late and {p["id"] for p in late} == {p["id"] for p in at_eleven}
+    assert {p["id"] for p in today} == open_later < {p["id"] for p in museums}, "some museum must be shut today"
+    assert note.startswith("Read as open late: only places open at 23:00 tonight"), note
 
 
 async def test_places_open_round_the_clock_or_now_as_the_query_says(nav: NavEnv) -> None:
