@@ -63,6 +63,15 @@ def take_out(words: re.Pattern[str], query: str) -> tuple[str, bool]:
     return " ".join(rest.split()), rest != query
 
 
+def take_match(pattern: re.Pattern[str], query: str) -> tuple[str, re.Match[str] | None]:
+    """The query without the first thing ``pattern`` finds in it (spaces tidied), and that match (None, and the
+    query as it was, when it finds nothing): a phrase read for its value ('within 30 minutes', 'to work')."""
+    m = pattern.search(query)
+    if m is None:
+        return query, None
+    return " ".join((query[: m.start()] + " " + query[m.end() :]).split()), m
+
+
 def cheap_first(query: str) -> tuple[str, bool]:
     """The query without its price words, and whether it had any: then the cheapest comes first among equally good
     matches (food: the lowest price level; tickets: the lowest face value)."""

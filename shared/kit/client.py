@@ -96,8 +96,8 @@ class LazyApp:
     def _build(self, warm: bool) -> Any:
         with quiet_heap(self._kind):  # the first answer waits for this build: no collection passes over it
             app = self._factory()
-            hook = getattr(getattr(app, "state", None), "warm", None)
-            if warm and callable(hook):
+            hook = getattr(getattr(app, "state", None), "warm", None) if warm else None
+            if callable(hook):
                 hook()
             return app
 

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from shared.geo import CITY_TZ
 from shared.schemas.food import SortKey
-from shared.text import take_out
+from shared.text import take_match, take_out
 
 from .columns import Columns
 from .slots import SMALL_HOURS_END
@@ -87,11 +87,10 @@ _LABEL_OF = {"home": "home", "house": "home", "家": "home", "家里": "home", "
 def deliver_to(query: str) -> tuple[str, str]:
     """The query without where it says to deliver, and that place as a saved label's word ('home' or 'work'; ''
     when it says none)."""
-    m = DELIVER_TO.search(query)
+    rest, m = take_match(DELIVER_TO, query)
     if m is None:
         return query, ""
-    said = next(g for g in m.groups() if g is not None)
-    return " ".join((query[: m.start()] + " " + query[m.end() :]).split()), _LABEL_OF[said.lower()]
+    return rest, _LABEL_OF[next(g for g in m.groups() if g is not None).lower()]
 
 
 _MINUTES_EN = r"(\d{1,3})\s*(?:minutes?|mins?)"
@@ -113,12 +112,11 @@ _SPAN_MINUTES = {"half an hour": 30, "半小时": 30, "半个小时": 30}
 
 def delivery_within(query: str) -> tuple[str, int | None]:
     """The query without a delivery time it says, and that time in minutes (None when it says none)."""
-    m = DELIVERY_WITHIN.search(query)
+    rest, m = take_match(DELIVERY_WITHIN, query)
     if m is None:
         return query, None
     said = next(g for g in m.groups() if g is not None)
-    minutes = int(said) if said.isdigit() else _SPAN_MINUTES.get(said.lower(), 60)
-    return " ".join((query[: m.start()] + " " + query[m.end() :]).split()), minutes
+    return rest, int(said) if said.isdigit() else _SPAN_MINUTES.get(said.lower(), 60)
 
 
 def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:

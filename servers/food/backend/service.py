@@ -199,13 +199,14 @@ class FoodService:
         restaurant from ``search.Index``, distance, fee, delivery time and open-now are numpy columns, and wire
         models are built only for the page returned."""
         q, to = deliver_to(query.strip())
+        to = "" if address_id or lat or lng else to  # a point the caller gave wins over the words
         to_note = ""
         with Session(self.engine) as session:
-            saved = self.accounts.find(session, user_id, to) if to and not address_id and not (lat or lng) else None
+            saved = self.accounts.find(session, user_id, to) if to else None
             near = saved.location if saved is not None else self._where(session, user_id, address_id, lat, lng)
         if saved is not None:
             to_note = f"Read as delivering to {saved.label} ({saved.one_line}): distances, fees and times from there."
-        elif to and not address_id and not (lat or lng):
+        elif to:
             to_note = (f"No saved address is your {to} one: searched from the default delivery point. Save it with "
                        "food_save_address, or pass address_id.")  # fmt: skip
         now = self.now()

@@ -730,10 +730,11 @@ class MoviesService:
         films_ok = None
         if languages is not None:
             films_ok = np.array([self.catalog.films[f].language in languages for f in cols.film_ids], dtype=bool)
+        days = (last_day - day).days + 1 if day is not None and last_day is not None else 1  # a weekend is two
         found = cols.select(
             now,
             day=day,
-            days=(last_day - day).days + 1 if day is not None and last_day is not None else 1,
+            days=days,
             film=film.id if film else "",
             cinema=cinema.id if cinema else "",
             format=format,
@@ -768,7 +769,7 @@ class MoviesService:
             remaining = self.seating.remaining(session, [s.id for s in page], now)
         note = ""
         if not len(found) and not cursor and (day is not None or earliest or latest):
-            note = self._instead(cols, now, day, last_day, film, cinema, format, films_ok)
+            note = self._instead(cols, now, day, days, film, cinema, format, films_ok)
         return ShowtimePage(
             showtimes=[self.showtime_model(s, remaining[s.id], now, origin) for s in page],
             booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
@@ -783,16 +784,17 @@ class MoviesService:
         cols: ShowtimeColumns,
         now: datetime,
         day: date | None,
-        last_day: date | None,
+        days: int,
         film: FilmRec | None,
         cinema: CinemaRec | None,
         format: FormatFilter,
         films_ok: npt.NDArray[np.bool_] | None,
     ) -> str:
-        """The note of a page left empty by its day or time: what fits the rest nearest to what was asked. The same
-        day at other times when a time left it empty; else the next showtime after the day asked; else the last one
-        published before it. ('今晚' of a film showing only in the afternoons came back empty with nothing to offer;
-        then Saturday evening of a film showing Saturday afternoon offered today's, days before the day asked.)"""
+        """The note of a page left empty by its day or time (``days`` from ``day``): what fits the rest nearest to what
+        was asked. The same day at other times when a time left it empty; else the next showtime after the day asked;
+        else the last one published before it. ('今晚' of a film showing only in the afternoons came back empty with
+        nothing to offer; then Saturday evening of a film showing Saturday afternoon offered today's, days before the
+        day asked.)"""
         what = film.display_title if film else "showtimes"
         where = f" at {cinema.display_name}" if cinema else ""
 
@@ -803,11 +805,11 @@ class MoviesService:
                                 films_ok=films_ok)  # fmt: skip
             return [int(p) for p in found]
 
-        days = (last_day - day).days + 1 if day is not None and last_day is not None else 1
         if day is not None:
             same = rest(now, day, days)
             if same:
-                shown_days = f"{day:%a %d %b}" + (f"–{last_day:%a %d %b}" if last_day and last_day != day else "")
+                last_day = day + timedelta(days=days - 1)
+                shown_days = f"{day:%a %d %b}" + (f"–{last_day:%a %d %b}" if days > 1 else "")
                 listed = "; ".join(self._said(cols.recs[p]) for p in same[:3])
                 more = f"; and {len(same) - 3} more" if len(same) > 3 else ""
                 return f"No {what}{where} at that time on {shown_days}. At other times then: {listed}{more}."

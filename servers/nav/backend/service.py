@@ -167,6 +167,7 @@ class Place:
 
 
 MIN_PLACE_SCORE = 70
+"""A place search lists places whose ``_place_score`` reaches this."""
 ROUND_THE_CLOCK = re.compile(
     r"(?:\bopen\s+)?(?:\b24\s*/\s*7\b|\b24\s*-?\s*(?:h|hrs?|hours?)\b|\ball[- ]night\b|\bround the clock\b"
     r"|\bympärivuorokautinen\b|\bympäri vuorokauden\b|24小时|24小時)(?:营业)?的?",
@@ -213,6 +214,16 @@ _ASKING_ZH = re.compile(
 """Chinese that only asks where or how ('去赫尔辛基大教堂怎么走' = 'how do I get to the cathedral', '哪里可以停车' =
 'where can I park', '附近有没有药店'): cut before a place search reads kinds and names. Left in, '有什么好吃的' matched
 nothing, and the cathedral's own name lost to its kind's nearer churches."""
+HERE_WORDS = frozenset({"me", "here", "us", "my location", "where i am", "my position", "this place", "我", "这里"})
+"""Where the search point already is ('atm near me'): searched as a place named 'me', it was not found."""
+_ASKING_EN = re.compile(
+    r"^(?:where\s+(?:can|could|do)\s+(?:i|we)\s+(?:buy|get|find)|where\s+is\s+(?:a|an|the)|where's\s+(?:a|an|the)"
+    r"|is\s+there\s+(?:a|an|any)|are\s+there\s+any|find\s+me\s+(?:a|an)?|show\s+me\s+(?:a|an)?|i\s+need\s+(?:a|an)?"
+    r")\s+|\s*\?+$",
+    re.IGNORECASE,
+)
+"""English that only asks ('where can I buy groceries', 'is there a pharmacy near Oodi?'): searched as a name, the
+long question matched a bar called 'Why join the navy when you can be a pirate'."""
 
 
 def asking_cut(query: str) -> str:
@@ -230,21 +241,6 @@ def split_near(query: str) -> tuple[str, str]:
         return query, ""
     where = m["where"].strip()
     return m["what"].strip(), "" if where.lower().rstrip("?!. ") in HERE_WORDS else where
-
-
-HERE_WORDS = frozenset({"me", "here", "us", "my location", "where i am", "my position", "this place", "我", "这里"})
-"""Where the search point already is ('atm near me'): searched as a place named 'me', it was not found."""
-_ASKING_EN = re.compile(
-    r"^(?:where\s+(?:can|could|do)\s+(?:i|we)\s+(?:buy|get|find)|where\s+is\s+(?:a|an|the)|where's\s+(?:a|an|the)"
-    r"|is\s+there\s+(?:a|an|any)|are\s+there\s+any|find\s+me\s+(?:a|an)?|show\s+me\s+(?:a|an)?|i\s+need\s+(?:a|an)?"
-    r")\s+|\s*\?+$",
-    re.IGNORECASE,
-)
-"""English that only asks ('where can I buy groceries', 'is there a pharmacy near Oodi?'): searched as a name, the
-long question matched a bar called 'Why join the navy when you can be a pirate'."""
-
-
-"""A place search lists places whose ``_place_score`` reaches this."""
 
 
 def _name_score(query: str, name: str) -> float:
@@ -813,8 +809,9 @@ class NavService:
     @staticmethod
     def _one_spot(candidates: list[GeocodeCandidate]) -> bool:
         """Whether every candidate is within ``ONE_SPOT_M`` of the first: for a search around it, any is the same."""
-        first = candidates[0].location
-        return bool(candidates) and all(haversine_m(first, c.location) <= ONE_SPOT_M for c in candidates)
+        return bool(candidates) and all(
+            haversine_m(candidates[0].location, c.location) <= ONE_SPOT_M for c in candidates
+        )
 
     def _sister(self, raw: str, sister: re.Match[str], center: GeoPoint) -> GeocodeResult:
         """A food, tickets or movies id of a real place: the place on this map with the same OpenStreetMap id."""
