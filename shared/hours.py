@@ -15,6 +15,21 @@ each laid over the week on the dates it covers each year (wrapping past New Year
 ones over earlier ones, as OpenStreetMap reads 'Jun-Aug: Su-Sa 09:00-24:00; Sep-May: Su-Sa 09:00-18:00'."""
 
 
+LATE_AT = time(23, 0)
+"""When 'late' is: a place open at this time tonight is open late."""
+SMALL_HOURS_END = time(6, 0)
+"""Until when a night's small hours last: 01:45 belongs to the night before, not to the coming evening."""
+
+
+def late_from(now: datetime) -> datetime:
+    """The time a place must be open at to be 'open late': 23:00 tonight, or now once it is later, the small hours
+    included (at 01:00, 'open late' is open now: 23:00 'tonight' would be the coming evening, 22 hours away)."""
+    local = now.astimezone(CITY_TZ)
+    if local.time() >= LATE_AT or local.time() < SMALL_HOURS_END:
+        return local
+    return datetime.combine(local.date(), LATE_AT, tzinfo=CITY_TZ)
+
+
 def _t(hhmm: str) -> time:
     h, m = hhmm.split(":")
     return time(int(h) % 24, int(m))

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import bisect
 import re
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from shared.geo import CITY_TZ
+from shared.hours import late_from
+from shared.phrases import OPEN_LATE
 from shared.schemas.food import SortKey
 from shared.text import take_match, take_out
 
 from .columns import Columns
-from .slots import SMALL_HOURS_END
 
 Ints = npt.NDArray[np.int64]
 Column = npt.NDArray[Any]
@@ -30,17 +31,6 @@ def minute_of_week(at: datetime) -> int:
     """Minutes since Monday 00:00 local time, as ``shared.hours.is_open`` counts them."""
     local = at.astimezone(CITY_TZ)
     return local.weekday() * 1440 + local.hour * 60 + local.minute
-
-
-LATE = re.compile(
-    r"(?<!\w)(?:late[- ]?night|late at night|open late|after midnight|night owl|myöhään|yöllä|yöruoka)(?!\w)"
-    r"|夜宵|宵夜|深夜|半夜",
-    re.IGNORECASE,
-)
-"""Words that ask for a kitchen open late ('late night burger', '夜宵', 'myöhään'): no menu has them, so they were
-left out and a burger bar closing at 21:00 came first (``late_night``)."""
-LATE_AT = time(23, 0)
-"""When 'late' is: a restaurant taking orders at this time tonight (or now, once it is that late)."""
 
 
 FREE_DELIVERY = re.compile(
@@ -57,22 +47,6 @@ FAST_DELIVERY = re.compile(
     re.IGNORECASE,
 )
 """Words that ask for a quick delivery ('fast delivery burger', '送得快的汉堡'): the soonest delivery first."""
-OPEN_NOW = re.compile(
-    r"(?<!\w)(?:(?:that(?:'s| is| are) |which (?:is|are) )?(?:open (?:right )?now|currently open|still open|open at "
-    r"the moment)|nyt auki|auki nyt)(?!\w)"
-    r"|(?:现在|目前|正在|还在)营业(?:中)?的?|营业中的?|现在开门的?|还开着的?",
-    re.IGNORECASE,
-)
-"""Words that ask for a kitchen taking orders now ('sushi open now', '营业中的火锅'): read as ``open_now``; they were
-left out as 'on no menu' and closed restaurants stayed on the page."""
-
-HIGHLY_RATED = re.compile(
-    r"(?<!\w)(?:top[- ]rated|best[- ]rated|highly[- ]rated|high[- ]rating|well[- ]reviewed|best reviewed)(?!\w)"
-    r"|评分高的?|高分的?|好评如潮的?|好评多的?|好评的?|口碑好的?",
-    re.IGNORECASE,
-)
-"""Words that ask for the best rated ('top rated ramen', '评分高的日料'): the best rated first among the matches; they
-were left out as 'on no menu' and the page kept its order."""
 DELIVER_TO = re.compile(
     r"(?<!\w)(?:deliver(?:ed|y)?\s+)?to\s+(?:my\s+|the\s+)?(home|house|work|office)(?!\w)"
     r"|(?:送到|送去|送至|送)我?的?(家里|家|公司|单位|办公室)",
@@ -120,15 +94,10 @@ def delivery_within(query: str) -> tuple[str, int | None]:
 
 
 def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:
-    """The query without its late-night words, and the time a restaurant must take orders at if it had any: 23:00
-    tonight, or now when that has passed (or in the small hours)."""
-    rest, late = take_out(LATE, query)
-    if not late:
-        return query, None
-    local = now.astimezone(CITY_TZ)
-    at = local if local.time() >= LATE_AT or local.time() < SMALL_HOURS_END else datetime.combine(local.date(), LATE_AT,
-                                                                                              CITY_TZ)  # fmt: skip
-    return rest, at
+    """The query without its late-night words, and the time a restaurant must take orders at if it had any
+    (``shared.hours.late_from``): a burger bar closing at 21:00 came first for 'late night burger'."""
+    rest, late = take_out(OPEN_LATE, query)
+    return (rest, late_from(now)) if late else (query, None)
 
 
 def sort_columns(

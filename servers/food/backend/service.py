@@ -28,6 +28,7 @@ from shared.geo import CITY_NAME, haversine_m, require_in_city
 from shared.hours import describe_now, describe_week_short, is_open, next_opening
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
+from shared.phrases import OPEN_NOW, TOP_RATED
 from shared.prices import SaidPrice, read_price
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id
@@ -61,8 +62,6 @@ from .pricing import Coupon
 from .ranking import (
     FAST_DELIVERY,
     FREE_DELIVERY,
-    HIGHLY_RATED,
-    OPEN_NOW,
     cursor_key,
     deliver_to,
     delivery_within,
@@ -219,7 +218,7 @@ class FoodService:
         q = price.query if price else q
         q, free = take_out(FREE_DELIVERY, q)
         q, fast = take_out(FAST_DELIVERY, q)
-        q, rated = take_out(HIGHLY_RATED, q)
+        q, rated = take_out(TOP_RATED, q)
         reordered = sort == "relevance" and (free or fast or rated)
         if reordered:  # the order they ask for, among what matches the rest
             sort = "fee" if free else "delivery_time" if fast else "rating"

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from shared.dates import DAY_WORDS, EVENING_WORDS, weekday_words
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
-from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
+from shared.hours import SMALL_HOURS_END, describe_day, describe_now, is_open, next_opening, today_key
 from shared.text import fold, is_cjk
 
 from .catalog import RestaurantRec
@@ -34,9 +34,6 @@ FORMAT = (
 NEXT_DAY_WITHIN = timedelta(hours=12)
 """An 'HH:MM' already passed today is the next day's when that is at most this far ahead ('00:30' said at 23:40);
 one passed longer ago ('11:00' at 12:30) is more likely a mistake, and is refused as in the past."""
-SMALL_HOURS_END = time(6, 0)
-"""A time before this, said once today's small hours are over, is tonight's: '01:45' at noon, for a bar's kitchen
-open until 02:00, was refused as in the past (tomorrow's 01:45 is more than ``NEXT_DAY_WITHIN`` away)."""
 
 
 def lead(prep_min: int, travel_min: int) -> timedelta:

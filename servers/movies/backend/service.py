@@ -38,6 +38,7 @@ from shared.dates import (
 from shared.districts import DISTRICTS, district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ, haversine_m, require_in_city
+from shared.phrases import TOP_RATED
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
@@ -135,13 +136,6 @@ CJK_FILLER = re.compile(
 title may hold them (了不起的盖茨比, The Great Gatsby)."""
 EXACT_TITLE = 10
 """Bonus of a query that is the film's whole title: more than any number of its words could score elsewhere."""
-BEST_RATED = re.compile(
-    r"(?<!\w)(?:top[- ]rated|best[- ]rated|highly[- ]rated|highest[- ]rated|best reviewed|critically acclaimed)(?!\w)"
-    r"|评分最高的?|评分高的?|高分的?|口碑好的?|好评的?",
-    re.IGNORECASE,
-)
-"""Words that ask for the films critics rate best ('top rated sci-fi', '评分高的电影'): the highest Tomatometer first;
-they were searched as words no film has, and found nothing."""
 FilmHit = tuple[int, int, int, tuple[int, str], FilmRec]
 """A film a search found, as it sorts: (-score, status order, opening day, (-reviews, id), the film)."""
 
@@ -348,7 +342,7 @@ class MoviesService:
         now = self.now()
         wanted = self._genre(genre)
         typed = query
-        query, rated = take_out(BEST_RATED, query)
+        query, rated = take_out(TOP_RATED, query)
         asked, title = self._cut(_query_words(query)), title_words(query)
         hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
         read = ""

@@ -9,7 +9,7 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,8 @@ from shared.districts import district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
-from shared.hours import always_open, describe_week, in_effect, is_open, next_opening
+from shared.hours import always_open, describe_week, in_effect, is_open, late_from, next_opening
+from shared.phrases import OPEN_LATE, OPEN_NOW
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, page_slice
 from shared.schemas.nav import (
@@ -176,21 +177,9 @@ ROUND_THE_CLOCK = re.compile(
 """Words asking for a place open round the clock ('24h pharmacy', '24小时便利店', 'open 24/7'): read as that filter
 and taken out of the words to match. They were searched as a name: '24小时便利店' found nothing, and '24h pharmacy'
 listed pharmacies closed at night."""
-OPEN_NOW_WORDS = re.compile(
-    r"\b(?:open now|still open|currently open|open right now|auki nyt)\b|现在营业的?|营业中的?|正在营业的?",
-    re.IGNORECASE,
-)
-"""'pharmacy open now' / '现在营业的药店': the open_now filter, said in the query."""
-OPEN_LATE_WORDS = re.compile(
-    r"\b(?:open late|late[- ]night|open after midnight)\b|营业到很晚的?|深夜营业的?|夜间营业的?|营业到深夜的?",
-    re.IGNORECASE,
-)
-"""'cafe open late' / '深夜营业的酒吧': places open at ``LATE_AT`` tonight (or now, once it is later); the words were
-left out as in no name, and cafés closing at 18:00 were listed."""
 OPEN_TODAY_WORDS = re.compile(r"\bopen today\b|今天营业的?|今天开门的?|今天开放的?", re.IGNORECASE)
 """'museum open today' / '今天开放的博物馆': places open now or opening later today (a museum closed at 08:00 that
 opens at 10:00 is open today; one closed on Mondays is not)."""
-LATE_AT = time(23, 0)
 STATION_LINES: dict[str, re.Pattern[str]] = {
     "metro": re.compile(r"\b(?:metro|subway|underground|tube|metroasema|tunnelbana)\b|地铁|地鐵", re.IGNORECASE),
     "rail": re.compile(
@@ -431,9 +420,9 @@ class NavService:
         searched as a name around the centre, and found cafés a kilometre from Kamppi."""
         query, said = split_near(asking_cut(query.strip()))
         query, round_the_clock = take_out(ROUND_THE_CLOCK, query)
-        query, open_said = take_out(OPEN_NOW_WORDS, query)
+        query, open_said = take_out(OPEN_NOW, query)
         open_now = open_now or open_said
-        query, late_said = take_out(OPEN_LATE_WORDS, query)
+        query, late_said = take_out(OPEN_LATE, query)
         query, today_said = take_out(OPEN_TODAY_WORDS, query)
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
@@ -451,8 +440,7 @@ class NavService:
                 field="category",
             )
         now = self.now()
-        local = now.astimezone(CITY_TZ)
-        late_at = max(local, datetime.combine(local.date(), LATE_AT, tzinfo=CITY_TZ))
+        late_at = late_from(now)
         cx, cy = self._xy(center.lat, center.lng, self.network.lat0)
         idx = self._place_grid.within(cx, cy, radius_m)
         ranked: list[tuple[float, float, Place]] = []
@@ -491,7 +479,8 @@ class NavService:
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         found = [p for _, _, p in ranked]
         note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line)
-        hours_said = [f"only places open at {late_at:%H:%M} tonight" if late_said else "",
+        tonight = "tonight" if late_at > now else "(now)"
+        hours_said = [f"only places open at {late_at:%H:%M} {tonight}" if late_said else "",
                       "only places open now or later today" if today_said else ""]  # fmt: skip
         if any(hours_said):
             read = " and ".join(w for w in hours_said if w)

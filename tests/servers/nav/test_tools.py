@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -454,6 +455,27 @@ async def test_open_late_and_open_today_said_in_the_query_filter_by_the_hours(na
     assert late and {p["id"] for p in late} == {p["id"] for p in at_eleven}
     assert {p["id"] for p in today} == open_later < {p["id"] for p in museums}, "some museum must be shut today"
     assert note.startswith("Read as open late: only places open at 23:00 tonight"), note
+
+
+async def test_open_late_in_the_small_hours_means_open_now(nav_rw: NavEnv) -> None:
+    """At 01:15 'open late' kept the places open at 23:00 the coming evening, 22 hours away, and the note said
+    'tonight': in the small hours it is the places open now (``shared.hours.late_from``, as food reads it). '还开着的'
+    (still open) is open now here as it is to food: it was searched as a name."""
+    now = nav_rw.clock.now()
+    small_hours = (now + timedelta(days=1)).replace(hour=1, minute=15)
+    async with Client(nav_rw.server) as c:
+        nav_rw.clock.set(small_hours)
+        late = await ok(c, "nav_search_places", {"query": "bar open late", "limit": 20})
+        open_now = await ok(c, "nav_search_places", {"query": "bar", "open_now": True, "limit": 20})
+        still_open = await ok(c, "nav_search_places", {"query": "还开着的酒吧", "limit": 20})
+        bars_open = await ok(c, "nav_search_places", {"query": "酒吧", "open_now": True, "limit": 20})
+        nav_rw.clock.set(small_hours.replace(hour=23, minute=0))
+        at_eleven = await ok(c, "nav_search_places", {"query": "bar", "open_now": True, "limit": 20})
+    ids = [p["id"] for p in late["places"]]
+    assert ids and ids == [p["id"] for p in open_now["places"]], (late, open_now)
+    assert ids != [p["id"] for p in at_eleven["places"]], "some bar must close between 23:00 and 01:15"
+    assert late["note"].startswith("Read as open late: only places open at 01:15 (now)"), late["note"]
+    assert still_open["places"] and still_open["places"] == bars_open["places"], (still_open, bars_open)
 
 
 async def test_places_open_round_the_clock_or_now_as_the_query_says(nav: NavEnv) -> None:

@@ -1,0 +1,32 @@
+"""Phrases that say how to search rather than what ('open now', 'open late', 'top rated'), one pattern each for every
+vertical that reads them: each vertical had its own with slightly different words, so '还开着的' was open now to food
+and a name to nav, and '好评如潮的' ordered food by rating and was searched as a film's words. A vertical cuts them out
+of the query (``shared.text.take_out``) and reads them as its filter or its order."""
+
+from __future__ import annotations
+
+import re
+
+OPEN_NOW = re.compile(
+    r"(?<!\w)(?:(?:that(?:'s| is| are) |which (?:is|are) )?(?:open (?:right )?now|currently open|still open|open at "
+    r"the moment)|nyt auki|auki nyt)(?!\w)"
+    r"|(?:现在|目前|正在|还在)营业(?:中)?的?|营业中的?|现在开门的?|还开着的?",
+    re.IGNORECASE,
+)
+"""'sushi open now', 'pharmacy still open', '营业中的火锅', '现在营业的药店': open at this moment."""
+
+OPEN_LATE = re.compile(
+    r"(?<!\w)(?:open (?:late|after midnight)|late[- ]?night|late at night|after midnight|night owl|myöhään|yöllä"
+    r"|yöruoka)(?!\w)"
+    r"|营业到(?:很晚|深夜)的?|(?:深夜|夜间)营业的?|夜宵|宵夜|深夜|半夜",
+    re.IGNORECASE,
+)
+"""'late night burger', 'cafe open late', '夜宵', '深夜营业的酒吧', 'myöhään': open at ``shared.hours.late_from``."""
+
+TOP_RATED = re.compile(
+    r"(?<!\w)(?:top[- ]rated|best[- ]rated|highly[- ]rated|highest[- ]rated|high[- ]rating|well[- ]reviewed"
+    r"|best reviewed|critically acclaimed)(?!\w)"
+    r"|评分最高的?|评分高的?|高分的?|好评如潮的?|好评多的?|好评的?|口碑好的?",
+    re.IGNORECASE,
+)
+"""'top rated ramen', '评分高的日料', 'critically acclaimed sci-fi': the best rated first among what matches."""
