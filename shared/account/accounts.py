@@ -33,8 +33,10 @@ from .models import AddressRow, LedgerRow, StateRow, UserRow, WalletRow
 MAX_ADDRESSES = 50
 """Saved addresses per user: an address book, not a data store (each save rereads the whole book)."""
 _LABEL_SAID = {  # words people use for a saved label, in the languages of the suite
-    "home": "home", "my home": "home", "家": "home", "我家": "home", "回家": "home", "koti": "home", "hem": "home",
-    "work": "work", "office": "work", "my office": "work", "公司": "work", "单位": "work", "上班": "work",
+    "home": "home", "my home": "home", "house": "home", "家": "home", "我家": "home", "家里": "home", "回家": "home",
+    "koti": "home", "hem": "home",
+    "work": "work", "office": "work", "my office": "work", "公司": "work", "单位": "work", "办公室": "work",
+    "上班": "work",
     "työ": "work", "työpaikka": "work", "jobbet": "work",
 }  # fmt: skip
 

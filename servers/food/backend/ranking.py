@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.geo import CITY_TZ
 from shared.hours import late_from
 from shared.phrases import OPEN_LATE
@@ -54,8 +55,6 @@ DELIVER_TO = re.compile(
 )
 """Where the food should go, said in the query ('sushi delivered to work', '早餐送到公司'): the saved address of that
 label is the delivery point; '送到公司' was left out as 'on no menu' and restaurants near home were listed."""
-_LABEL_OF = {"home": "home", "house": "home", "家": "home", "家里": "home", "work": "work", "office": "work",
-             "公司": "work", "单位": "work", "办公室": "work"}  # fmt: skip
 
 
 def deliver_to(query: str) -> tuple[str, str]:
@@ -64,7 +63,7 @@ def deliver_to(query: str) -> tuple[str, str]:
     rest, m = take_match(DELIVER_TO, query)
     if m is None:
         return query, ""
-    return rest, _LABEL_OF[next(g for g in m.groups() if g is not None).lower()]
+    return rest, LABEL_WORDS[fold_label(next(g for g in m.groups() if g is not None))]
 
 
 _MINUTES_EN = r"(\d{1,3})\s*(?:minutes?|mins?)"

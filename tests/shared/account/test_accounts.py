@@ -23,12 +23,12 @@ def test_the_first_saved_address_is_the_default_and_an_exact_label_beats_a_word(
                                                       location=GeoPoint(lat=60.1726, lng=24.9493)))  # fmt: skip
     with Session(sandbox.engine) as session:
         default = accounts.default_address(session, "usr_new")
-        said = ("koti", "office", "home", "家", "WORK", "työ", "Työpaikka")
+        said = ("koti", "office", "home", "家", "WORK", "työ", "Työpaikka", "家里", "办公室", "house")
         found = {text: accounts.find(session, "usr_new", text) for text in said}
     assert default is not None and default.label == "Koti"
     assert {text: a.label if a else None for text, a in found.items()} == {
         "koti": "Koti", "office": "Office", "home": "Home", "家": "Home", "WORK": "Work", "työ": "Work",
-        "Työpaikka": "Work",
+        "Työpaikka": "Work", "家里": "Home", "办公室": "Work", "house": "Home",
     }  # fmt: skip
 
 
