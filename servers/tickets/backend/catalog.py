@@ -26,7 +26,7 @@ CATEGORY_WORDS: dict[Category, str] = {
     "comedy": "stand-up standup stand up komiikka 喜剧",
     "sports": "urheilu 比赛",
     "exhibition": "näyttely art taide 艺术",
-    "family": "perhe lapset lasten kids children 儿童 孩子 家庭",
+    "family": "perhe lapset lasten kids kid children child 儿童 孩子 小孩 小朋友 家庭 带娃 带孩子",
 }
 """What people call each kind of event besides its name and its Chinese name, in English, Finnish and Chinese:
 'konsertti', 'näyttely' or 'kids' should find concerts, exhibitions and family shows as 'concert' does, and a

@@ -24,7 +24,7 @@ from shared.prices import said_age
 from shared.schemas.common import Money
 from shared.schemas.tickets import CATEGORY_ZH
 
-from .index import EventIndex, Ranked, Window
+from .index import EventIndex, Ranked, Window, query_words
 from .when import Said, ambiguous_days
 
 PRICE_WORD = re.compile(
@@ -67,7 +67,8 @@ def why_none(
     def found(w: Window = window, cat: str = category, where: Collection[str] | None = venues) -> Ranked:
         return index.search(w, category=cat, query=words, venues=where)
 
-    asked = words if said else query  # 'concert this weekend': the days are the window, the words 'concert'
+    # 'concert this weekend': the days are the window, the words 'concert' (as searched: without words that only ask)
+    asked = " ".join(query_words(words)) if said else query
     what = f" matching {shown(asked)}" if asked.strip() else ""
     said_days = [s.phrase for s in said]
     timed = window.first or window.last or window.earliest or window.latest
@@ -86,7 +87,7 @@ def why_none(
             read = f" (read from {', '.join(repr(p) for p in said_days)})" if said_days else ""
             nearest = "the nearest" if starts[k] < asked_from else "the next"
             return (
-                f"No {kind}{what}{place} has a session {_when(window)}{read}. {len(other.events)} do at other "
+                f"No {kind}{what}{place} has a session {_when(window)}{read}. {_do(len(other.events))} at other "
                 f"times; {nearest}: {event.display_title} on {_day(start.date())} {start:%H:%M}. Widen "
                 "date_from/date_to or time_from/time_to, or leave them ''."
             )
@@ -95,7 +96,7 @@ def why_none(
         if len(other.events):
             cheapest = int(index.price[np.isin(index.price_session, other.sessions)].min())
             return (
-                f"No {kind}{what}{place}{then} has tickets {_price_range(window, money)}: {len(other.events)} do at "
+                f"No {kind}{what}{place}{then} has tickets {_price_range(window, money)}: {_do(len(other.events))} at "
                 f"other prices, the cheapest ticket {money(cheapest).display}. Widen price_min_minor/price_max_minor "
                 "(cents), or leave them 0."
             )
@@ -181,3 +182,8 @@ def _price_range(window: Window, money: Callable[[int], Money]) -> str:
     if window.price_max:
         return f"at {money(window.price_max).display} or less"
     return f"at {money(window.price_min).display} or more"
+
+
+def _do(n: int) -> str:
+    """'1 does', '3 do': the count of events that would match, with its verb."""
+    return f"{n} does" if n == 1 else f"{n} do"
