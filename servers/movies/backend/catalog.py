@@ -107,6 +107,8 @@ class FilmRec(_Fixture):
     release_day: int | None = None
     run_days: int = 0
     formats: list[str] = []
+    screen: str = ""
+    """'family': on the family screens only (fixtures/build_movies.py's ``family_programme``); '' for any screen."""
     language_zh: str = ""  # from films.json's vocabulary, set when the fixtures are read
 
     @property
@@ -186,6 +188,8 @@ class AuditoriumRec(_Fixture):
     rows: list[RowRec]
     layout_of: str = ""
     """A grown screen's real model (``growth.py``): same rows, so same-named copies share one compiled layout."""
+    family: bool = False
+    """Runs the family programme (films with ``screen`` 'family') from the morning into the early evening."""
 
     @property
     def display_name(self) -> str:
@@ -313,7 +317,9 @@ def generate_day(
     generated again, after a restart or in another process, has the very same showtimes."""
     out: list[ShowtimeRec] = []
     on = anchor.date() + timedelta(days=day)
-    showing = [f for f in programmed if f.shows_on(day)]
+    on_today = [f for f in programmed if f.shows_on(day)]
+    showing = [f for f in on_today if not f.screen]
+    family = [f for f in on_today if f.screen == "family"] or showing
     if not showing:
         return out
     for cinema in cinemas:
@@ -324,12 +330,15 @@ def generate_day(
             start = time(10, 30) if weekend else time(12, 0) if aud.plan in ("small", "tiny") else time(11, 0)
             if aud.plan == "open_air":
                 start = time(21, 0)
+            last_start = time(22, 0) if aud.plan != "open_air" else time(21, 30)
+            if aud.family:  # children's hours: mornings at weekends, after school on weekdays, none late
+                start, last_start = (time(10, 0) if weekend else time(14, 0)), time(18, 30)
             at = datetime.combine(on, start, tzinfo=CITY_TZ)
-            last = datetime.combine(on, time(22, 0) if aud.plan != "open_air" else time(21, 30), tzinfo=CITY_TZ)
+            last = datetime.combine(on, last_start, tzinfo=CITY_TZ)
             slot = 0
             while at <= last:
                 h = _hash(aud.id, day, slot)
-                pool = showing
+                pool = family if aud.family else showing
                 if "IMAX" in aud.formats:  # the IMAX screen runs IMAX prints when there are any
                     pool = [f for f in showing if "IMAX" in f.formats] or showing
                 film = pool[h % len(pool)]

@@ -66,6 +66,7 @@ def cinema_data(grown: GrownCinema, models: list[AuditoriumRec]) -> dict[str, An
 def grown_cinema_docs(fixtures_dir: Path, scale: int, real: list[CinemaRec]) -> list[dict[str, Any]]:
     """Every cinema a city grown ``scale``× adds, as documents built from the ``real`` cinemas' screens."""
     models = sorted(
-        (a for c in real if not c.season_months for a in c.auditoriums if a.plan != "open_air"), key=lambda a: a.id
+        (a for c in real if not c.season_months for a in c.auditoriums if a.plan != "open_air" and not a.family),
+        key=lambda a: a.id,
     )
     return [cinema_data(grown, models) for grown in grown_cinemas(fixtures_dir, scale)]

@@ -23,7 +23,7 @@ from tests.servers.movies.conftest import MoviesEnv, make_env
 from tests.servers.movies.helpers import ok
 
 SCALE = 3
-REAL_SCREENS = 9
+REAL_SCREENS = 10
 
 
 @pytest.fixture(scope="module")

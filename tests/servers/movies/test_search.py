@@ -266,7 +266,7 @@ async def test_a_request_said_as_people_say_it_finds_the_kind_of_film(movies_rea
     comedy, 'kids' family), and a page that is still empty says which words no film has, or that no one film has them
     all."""
     async with Client(movies_readonly.server) as c:
-        kids = await ok(c, "movies_search_movies", {"query": "something funny for kids", "showing": "all"})
+        kids = await ok(c, "movies_search_movies", {"query": "something funny for kids", "showing": "all", "limit": 20})
         scifi = await ok(c, "movies_search_movies", {"query": "最新的科幻片"})
         scary = await ok(c, "movies_search_movies", {"query": "a scary movie", "showing": "all"})
         apart = await ok(c, "movies_search_movies", {"query": "Frozen horror", "showing": "all"})
@@ -304,3 +304,24 @@ async def test_people_and_franchises_by_their_chinese_names(movies_readonly: Mov
     assert cheng_long and cheng_long <= chan
     assert interstellar["director"] == "Christopher Nolan / 克里斯托弗·诺兰"  # shown beside the name, as titles are
     assert "Matt Damon / 马特·达蒙" in interstellar["cast"] and "Casey Affleck" in interstellar["cast"]
+
+
+async def test_children_have_films_on_the_family_screen_in_the_day(movies_readonly: MoviesEnv) -> None:
+    """The programme had no film for children: '动画片' and 'kids movie' named only films not in cinemas. Kinopalatsi's
+    family screen (Sali 6 / 亲子厅) runs the family programme (animated films for all ages) from the morning to the
+    early evening; those films play nowhere else, and the other screens keep the programme they had."""
+    async with Client(movies_readonly.server) as c:
+        cartoons = await ok(c, "movies_search_movies", {"query": "动画片", "limit": 10})
+        kids = await ok(c, "movies_search_movies", {"query": "kids movie", "limit": 10})
+        soon = await ok(c, "movies_search_movies", {"query": "animated", "showing": "coming_soon", "limit": 10})
+        shows = {
+            f["id"]: await every_page(c, "movies_find_showtimes", "showtimes", {"movie_id": f["id"]}, 10)
+            for f in cartoons["films"]
+        }
+    assert cartoons["films"] and {f["id"] for f in cartoons["films"]} <= {f["id"] for f in kids["films"]}, cartoons
+    assert all(f["status"] == "now_showing" and f["age_rating"] in ("G", "PG") for f in cartoons["films"])
+    assert "Finding Nemo / 海底总动员" in [f["title"] for f in soon["films"]], soon
+    for film, showtimes in shows.items():
+        assert showtimes, film
+        assert {s["auditorium"] for s in showtimes} == {"Sali 6 / 6号厅 亲子厅"}, film
+        assert all("10:00" <= s["starts_at"][11:16] <= "18:30" for s in showtimes), film
