@@ -313,7 +313,8 @@ def generate_day(
 ) -> list[ShowtimeRec]:
     """One day's screenings (``day`` counted from the anchor Monday): each screen runs the films showing
     that day back to back from late morning, picked by a hash of (screen, day, slot); IMAX and 3D
-    screens use those formats when the film has them. Ids hash the same (screen, day, slot), so a day
+    screens use those formats when the film has them; a family screen runs the family programme (films with
+    ``screen`` 'family', which play nowhere else) in children's hours. Ids hash the same (screen, day, slot), so a day
     generated again, after a restart or in another process, has the very same showtimes."""
     out: list[ShowtimeRec] = []
     on = anchor.date() + timedelta(days=day)
