@@ -239,7 +239,7 @@ def test_best_available_picks_the_centre_of_the_best_band_and_section_on_every_f
     """Two seats on an empty map: in the best-ranked row band, in the best section of that band (main floor before
     upper tiers, side terraces last), and nearest the section's centre line among that band's free pairs."""
     layouts = fixture_layouts()
-    assert len(layouts) == 61 + 9
+    assert len(layouts) == 61 + 10  # tickets events, cinema screens
     checked = 0
     for layout in layouts:
         order = {s.code: (min(r.rank for r in s.rows), i) for i, s in enumerate(layout.layout.sections)}

@@ -130,43 +130,59 @@ def bilingual(en: str, zh: str) -> str:
     return f"{en} / {zh}" if zh and zh != en else en
 
 
+ADDED_LATER = frozenset({"Dietary"})
+"""Option groups added to the menus after their option ids were handed out (carts, orders and eval tasks hold them):
+numbered after every older group, so no older id moves (a gluten-free base on the Margherita made the Diavola's
+'Medium' spice another option's id)."""
+
+
 def share_option_groups(rest: RestaurantRec, aliases: dict[str, str]) -> list[OptionGroupRec]:
     """Give equal option groups of a restaurant's items one id (opg_<r>_<n>) and shared option ids
     (opt_<r>_<n>_<k>), so a menu lists each group once; per-item sold-out flags stay on the item's copy. The
     restaurant's distinct groups are returned (availability cleared); per-item option ids that changed are added
-    to ``aliases`` (grown restaurants are stored already shared, so theirs add nothing)."""
+    to ``aliases`` (grown restaurants are stored already shared, so theirs add nothing). Groups are numbered in
+    menu order, those ``ADDED_LATER`` after all others."""
     prefix = rest.id.removeprefix("rst_")
-    shared: dict[tuple[object, ...], OptionGroupRec] = {}
-    groups: list[OptionGroupRec] = []
+    offered: list[tuple[ItemRec, OptionGroupRec, tuple[object, ...]]] = []
     for cat in rest.menu:
         for item in cat.items:
             seen: dict[tuple[object, ...], int] = {}
-            copies = []
             for group in item.option_groups:
                 sig = group.signature()
                 seen[sig] = seen.get(sig, 0) + 1
-                key = (*sig, seen[sig])  # the same choice twice on one item stays two groups
-                if key not in shared:
-                    n = len(groups) + 1
-                    options = [
-                        o.model_copy(update={"id": f"opt_{prefix}_{n}_{k}", "sold_out": False})
-                        for k, o in enumerate(group.options, 1)
-                    ]
-                    shared[key] = group.model_copy(update={"id": f"opg_{prefix}_{n}", "options": options})
-                    groups.append(shared[key])
-                common = shared[key]
-                options = []
-                for mine, theirs in zip(group.options, common.options, strict=True):
-                    if mine.id != theirs.id:
-                        aliases[mine.id] = theirs.id
-                    # an available option is the shared one to the letter (same id, words, price): keep one copy
-                    options.append(mine.model_copy(update={"id": theirs.id}) if mine.sold_out else theirs)
-                same = group.required == common.required and group.min_select == common.min_select
-                if same and all(o is theirs for o, theirs in zip(options, common.options, strict=True)):
-                    copies.append(common)  # equal field for field: one object for every item offering the choice
-                else:
-                    copies.append(group.model_copy(update={"id": common.id, "options": options}))
-            item.option_groups = copies
+                offered.append((item, group, (*sig, seen[sig])))  # the same choice twice on one item stays two groups
+    shared: dict[tuple[object, ...], OptionGroupRec] = {}
+    groups: list[OptionGroupRec] = []
+    for later in (False, True):
+        for _, group, key in offered:
+            if key in shared or (group.name in ADDED_LATER) != later:
+                continue
+            n = len(groups) + 1
+            options = [
+                o.model_copy(update={"id": f"opt_{prefix}_{n}_{k}", "sold_out": False})
+                for k, o in enumerate(group.options, 1)
+            ]
+            shared[key] = group.model_copy(update={"id": f"opg_{prefix}_{n}", "options": options})
+            groups.append(shared[key])
+    copies: dict[int, list[OptionGroupRec]] = {}
+    for item, group, key in offered:
+        common = shared[key]
+        options = []
+        for mine, theirs in zip(group.options, common.options, strict=True):
+            if mine.id != theirs.id:
+                aliases[mine.id] = theirs.id
+            # an available option is the shared one to the letter (same id, words, price): keep one copy
+            options.append(mine.model_copy(update={"id": theirs.id}) if mine.sold_out else theirs)
+        same = group.required == common.required and group.min_select == common.min_select
+        mine_copies = copies.setdefault(id(item), [])
+        if same and all(o is theirs for o, theirs in zip(options, common.options, strict=True)):
+            mine_copies.append(common)  # equal field for field: one object for every item offering the choice
+        else:
+            mine_copies.append(group.model_copy(update={"id": common.id, "options": options}))
+    for cat in rest.menu:
+        for item in cat.items:
+            if item.option_groups:
+                item.option_groups = copies[id(item)]
     return groups
 
 

@@ -34,6 +34,9 @@ from .catalog import Catalog, CategoryRec, ItemRec, RestaurantRec, bilingual
 Ints = npt.NDArray[np.int64]
 
 MAX_DISHES = 3
+WHOLE_DISH = 3
+"""Score for a dish that has every part of a query of several ('Vegan burger' at a vegan place for 'vegan burger'),
+as much as serving the cuisine: burger bars with vegan fries ranked level with it, and nearer ones first."""
 MEMO = 512
 """Queries whose matches are kept (each costs a few KB; the scale pack's name matches more)."""
 MAX_PHRASE = 8  # tokens: longer names are never a query part
@@ -369,14 +372,18 @@ class MenuMatch:
     found: int
     available: int
     dishes: tuple[Shown, ...]
+    whole: bool = False
+    """An available dish has every part itself ('Vegan burger' for 'vegan burger'), not only the parts the name or
+    the cuisine leaves to the menu (a burger bar's vegan fries)."""
 
     @classmethod
-    def of(cls, hits: list[DishHit], needed: int) -> MenuMatch:
+    def of(cls, hits: list[DishHit], needed: int, every: int) -> MenuMatch:
         """The dishes among ``hits`` (best first) that have every part in ``needed`` (bits): those the restaurant
-        has neither by name nor by cuisine."""
+        has neither by name nor by cuisine; ``every``: the bits of all the parts."""
         chosen = [h for h in hits if h.parts & needed == needed]
         available = sum(1 for h in chosen if not h.sold_out)
-        return cls(found=len(chosen), available=available, dishes=tuple(h.shown for h in chosen))
+        whole = any(h.parts == every and not h.sold_out for h in chosen)
+        return cls(found=len(chosen), available=available, dishes=tuple(h.shown for h in chosen), whole=whole)
 
 
 @dataclass
@@ -832,6 +839,7 @@ class Index:
                 continue
             found = np.zeros(len(rows), np.int64)
             available = np.zeros(len(rows), np.int64)
+            whole = np.zeros(len(rows), np.bool_)
             menu: list[MenuMatch] = []
             hits: dict[int, list[DishHit]] = {}
             seen: dict[tuple[int, int], MenuMatch] = {}
@@ -841,11 +849,13 @@ class Index:
                 if got is None:
                     if t not in hits:
                         hits[t] = self._dish_hits(t, span)
-                    got = seen[(t, mask)] = MenuMatch.of(hits[t], every & ~mask)
-                found[j], available[j] = got.found, got.available
+                    got = seen[(t, mask)] = MenuMatch.of(hits[t], every & ~mask, every)
+                found[j], available[j], whole[j] = got.found, got.available, got.whole
                 menu.append(got)
             score = 5 * name[rows].all(axis=1) + 3 * serves[rows].any(axis=1)
             score += np.where(found > 0, 1 + np.minimum(available, MAX_DISHES), 0)
+            if end - start > 1:  # a dish that is all of what was asked, above a menu that has it only in parts
+                score += WHOLE_DISH * whole
             score[(found == 0) & ~placed[rows].all(axis=1)] = 0
             score = 2 * score - ((score > 0) & (number >= reduced))  # doubled: room to rank one below the other
             better = score > best[rows]

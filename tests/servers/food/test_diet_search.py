@@ -19,15 +19,18 @@ def named(env: FoodEnv, name: str) -> RestaurantRec:
 
 @pytest.mark.parametrize("query", ["vegan pizza", "vegan", "纯素", "vegaani", "plant-based"])
 async def test_a_vegan_search_shows_only_vegan_food(food: FoodEnv, query: str) -> None:
-    """A vegetarian dish (the Margherita, a cheesecake) is no answer to 'vegan': every dish shown is tagged vegan,
-    and a restaurant without one is listed only for serving the vegan cuisine."""
+    """A vegetarian dish (the Margherita, a cheesecake) is no answer to 'vegan': every dish shown is tagged vegan or
+    made vegan by the option shown with it (a Margherita with vegan cheese), and a restaurant without one is listed
+    only for serving the vegan cuisine."""
     zucchini = named(food, "Zucchini")
     items = {item.id: item for _, item in food.catalog.items.values()}
     async with Client(food.server) as c:
         home = await everything(c, {"query": query})
         there = await everything(c, {"query": query, "lat": zucchini.lat, "lng": zucchini.lng})
     shown = [(hit["name"], d) for hit in home + there for d in hit.get("matched_dishes", [])]
-    assert not [f"{name}: {d['name']}" for name, d in shown if "vegan" not in items[d["item_id"]].tags]
+    made_vegan = lambda d: any(o.startswith("Vegan ") for o in d.get("options", []))  # noqa: E731
+    not_vegan = [f"{name}: {d['name']}" for name, d in shown if "vegan" not in items[d["item_id"]].tags]
+    assert not [d for name, d in shown if "vegan" not in items[d["item_id"]].tags and not made_vegan(d)], not_vegan
     for hit in home + there:
         assert hit.get("matched_dishes") or "Vegan / 纯素" in hit["cuisines"], hit
 
@@ -60,22 +63,24 @@ async def test_vegan_is_纯素_and_vegetarian_is_素食(food: FoodEnv) -> None:
 async def test_a_dish_word_in_a_restaurants_name_is_not_a_dish_it_does_not_have(food: FoodEnv) -> None:
     """'vegan pizza' listed Dedo's Pizza Kebab with its falafel wrap: the name said 'pizza' and the wrap was vegan,
     though the menu's one pizza (a kebab pizza) is not. A word of the name stands for the menu only where no dish
-    says it; here none of the city's pizzas is vegan, and the page says what each word finds alone."""
+    says it: the pizzerias whose Margherita comes with vegan cheese are listed, Dedo's is not."""
     dedo = named(food, "Dedo's Pizza Kebab")
     async with Client(food.server) as c:
-        vegan_pizza = await ok(c, "food_search_restaurants", {"query": "vegan pizza", "lat": dedo.lat, "lng": dedo.lng})
+        vegan_pizza = await everything(c, {"query": "vegan pizza", "lat": dedo.lat, "lng": dedo.lng})
         pizza = await everything(c, {"query": "pizza", "lat": dedo.lat, "lng": dedo.lng})
-    assert vegan_pizza["restaurants"] == [], vegan_pizza
-    assert "'pizza' alone" in vegan_pizza["note"] and "'vegan' alone" in vegan_pizza["note"], vegan_pizza["note"]
+    assert vegan_pizza and dedo.id not in {r["id"] for r in vegan_pizza}, vegan_pizza
+    assert all(d.get("options") == ["Vegan cheese / 纯素奶酪"] for r in vegan_pizza for d in r["matched_dishes"])
     ours = next(r for r in pizza if r["id"] == dedo.id)  # the name still finds the place for 'pizza' itself
     assert [d["name"] for d in ours["matched_dishes"]] == ["Kebab pizza / 烤肉披萨"], ours
 
 
-@pytest.mark.parametrize(("query", "instead"), [("vegan pizza", "vegetarian pizza"), ("纯素披萨", "素食披萨")])
+@pytest.mark.parametrize(
+    ("query", "instead"), [("vegan onion rings", "vegetarian onion rings"), ("纯素洋葱圈", "素食洋葱圈")]
+)
 async def test_nothing_vegan_offers_the_vegetarian_dish(food: FoodEnv, query: str, instead: str) -> None:
-    """No pizza in the city is vegan, and the page said only what each word finds alone; many who ask for a vegan
-    pizza would take a vegetarian one, which 18 places have. The note offers the looser dish with its count, and
-    searching it finds those places (within the delivery radius, some of them)."""
+    """No onion rings in the city are vegan, and the page said only what each word finds alone; many who ask for
+    vegan onion rings would take vegetarian ones, which 24 places have. The note offers the looser dish with its
+    count, and searching it finds those places (within the delivery radius, some of them)."""
     async with Client(food.server) as c:
         strict = await ok(c, "food_search_restaurants", {"query": query})
         loose = await ok(c, "food_search_restaurants", {"query": instead})
@@ -85,3 +90,20 @@ async def test_nothing_vegan_offers_the_vegetarian_dish(food: FoodEnv, query: st
     assert offer is not None, strict["note"]
     assert 0 < loose["page"]["total"] <= int(offer.group(1)), (loose["page"], offer.group(0))
     assert tiramisu["restaurants"] == [] and "anywhere, but" not in tiramisu["note"], tiramisu["note"]
+
+
+async def test_a_dish_that_is_all_of_the_query_comes_before_a_menu_that_has_it_in_parts(food: FoodEnv) -> None:
+    """'vegan burger' listed five burger bars for their vegan fries before Zucchini and its Vegan burger (serving
+    burgers and having something vegan scored as much as the dish itself, and nearer came first); and 'gluten free
+    pizza' found nothing, as no pizzeria made one. A dish with every word ranks first, and pizzas and burgers come
+    on a gluten-free base or bun on request (an option, shown with the dish)."""
+    async with Client(food.server) as c:
+        burger = await ok(c, "food_search_restaurants", {"query": "vegan burger", "limit": 3})
+        gluten_free = await everything(c, {"query": "gluten free pizza"})
+        zh = await everything(c, {"query": "无麸质披萨"})
+    assert burger["restaurants"][0]["name"] == "Zucchini", burger
+    assert burger["restaurants"][0]["matched_dishes"][0]["name"] == "Vegan burger / 素汉堡"
+    assert gluten_free and [r["id"] for r in gluten_free] == [r["id"] for r in zh]
+    for r in gluten_free:
+        assert r["matched_dishes"], r
+        assert all(d["options"] == ["Gluten-free base / 无麸质饼底"] for d in r["matched_dishes"]), r

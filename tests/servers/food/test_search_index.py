@@ -16,7 +16,18 @@ import pytest
 
 from servers.food.backend import growth
 from servers.food.backend.catalog import Catalog, RestaurantRec, Vocabulary, load_cuisines
-from servers.food.backend.search import CJK_STOP, GENERIC, MAX_DISHES, STOPWORDS, Index, Joined, Part, Shown, hit
+from servers.food.backend.search import (
+    CJK_STOP,
+    GENERIC,
+    MAX_DISHES,
+    STOPWORDS,
+    WHOLE_DISH,
+    Index,
+    Joined,
+    Part,
+    Shown,
+    hit,
+)
 from shared.kit.settings import default_fixtures
 
 Scored = tuple[int, list[Shown]]
@@ -30,7 +41,8 @@ QUERIES = [
     *("a | b", "pizza |", "| pizza", "|", "x", "zz", "e", "1", "0.5", "l", "pi", "ka", "the", "zzz nothing here"),
     *("a very long query that names pizza and sushi and coffee and tea and noodles and dumplings and soup",),
     *("japanese food", "pizza restaurant", "ravintola china", "fazer food", "bar food", "2 pizzas", "2份炒饭"),
-    *("vegan food", "fast food", "italian food", "vegan pizza", "kebab pizza", "falafel pizza"),
+    *("vegan food", "fast food", "italian food", "vegan pizza", "kebab pizza", "falafel pizza", "vegan burger"),
+    *("gluten free pizza", "chicken curry", "无麸质汉堡"),
 ]
 
 
@@ -89,6 +101,8 @@ def reference_match(ix: Index, template: int, parts: list[Part], in_name: list[b
     score = (5 if all(in_name) else 0) + (3 if any(p.cuisines & set(rest.cuisines) for p in parts) else 0)
     if found:
         score += 1 + min(sum(1 for key, _ in found if not key[0]), MAX_DISHES)
+    if len(parts) > 1 and any(not key[0] and -key[2] == len(parts) for key, _ in found):  # a dish that is all of it
+        score += WHOLE_DISH
     return score, [shown for _, shown in found[:MAX_DISHES]]
 
 

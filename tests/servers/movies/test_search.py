@@ -251,9 +251,10 @@ async def test_best_rated_said_in_the_query_orders_by_the_tomatometer(movies_rea
         scifi = await every_page(c, "movies_search_movies", "films", {"query": "top rated sci-fi"}, 10)
         plain = await every_page(c, "movies_search_movies", "films", {"query": "sci-fi"}, 10)
         note = (await ok(c, "movies_search_movies", {"query": "top rated sci-fi"}))["note"]
-        acclaimed = await every_page(c, "movies_search_movies", "films", {"query": "好评如潮的电影"}, 10)  # food's words
+        # the words food reads as 'best rated' (shared.phrases.TOP_RATED)
+        acclaimed = await every_page(c, "movies_search_movies", "films", {"query": "好评如潮的电影"}, 10)
     scores = [f["tomatometer"] for f in rated]
-    assert acclaimed == rated  # the words food reads as 'best rated' (shared.phrases.TOP_RATED)
+    assert acclaimed == rated
     assert sorted(f["id"] for f in rated) == sorted(f["id"] for f in showing) and scores == sorted(scores, reverse=True)
     assert sorted(f["id"] for f in scifi) == sorted(f["id"] for f in plain) and len(scifi) > 2
     assert [f["tomatometer"] for f in scifi] == sorted((f["tomatometer"] for f in scifi), reverse=True)

@@ -212,8 +212,8 @@ async def test_a_show_for_children_or_near_a_district_as_people_ask_for_it(ticke
     searched, not the asking ones, and counts one event as 'does'."""
     async with Client(tickets.server) as c:
         family = await ok(c, "tickets_search_events", {"category": "family", "limit": 20})
-        asked = {q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
-                 for q in ("带孩子看的演出", "适合小孩的活动", "kid friendly events", "events for children")}  # fmt: skip
+        said = ("带孩子看的演出", "适合小孩的活动", "kid friendly events", "events for children")
+        asked = {q: await ok(c, "tickets_search_events", {"query": q, "limit": 20}) for q in said}
         weekend = await ok(c, "tickets_search_events", {"query": "适合小孩的周末活动"})
         near = await ok(c, "tickets_search_events", {"query": "events near Kamppi", "limit": 20})
         kamppi = await ok(c, "tickets_search_events", {"query": "Kamppi", "limit": 20})
