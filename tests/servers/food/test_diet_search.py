@@ -13,6 +13,13 @@ from tests.servers.food.conftest import FoodEnv
 from tests.servers.food.helpers import everything, ok
 
 
+@pytest.fixture
+def food(food_readonly: FoodEnv) -> FoodEnv:
+    """This module's searches change nothing: they share one backend (a test that moves the clock takes
+    ``fresh_food``)."""
+    return food_readonly
+
+
 def named(env: FoodEnv, name: str) -> RestaurantRec:
     return next(r for r in env.catalog.restaurants.values() if r.name == name)
 

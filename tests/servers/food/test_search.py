@@ -11,6 +11,13 @@ from servers.food.backend.pricing import delivery_distance_m
 from tests.servers.food.conftest import FoodEnv
 from tests.servers.food.helpers import everything, ok
 
+
+@pytest.fixture
+def food(food_readonly: FoodEnv) -> FoodEnv:
+    """This module's searches change nothing: they share one backend (a test that moves the clock takes
+    ``fresh_food``)."""
+    return food_readonly
+
 FAR_EAST = {"lat": 60.23, "lng": 25.05}  # Helsinki, but beyond every restaurant's delivery radius
 
 
@@ -65,11 +72,11 @@ async def test_an_address_outside_every_delivery_area_gets_a_reason(food: FoodEn
     assert "No restaurant" in page["note"] and "delivers within" in page["note"] and "km away" in page["note"]
 
 
-async def test_an_empty_page_says_whether_nothing_matched_or_everything_is_closed(food: FoodEnv) -> None:
-    async with Client(food.server) as c:
+async def test_an_empty_page_says_whether_nothing_matched_or_everything_is_closed(fresh_food: FoodEnv) -> None:
+    async with Client(fresh_food.server) as c:
         nothing = await ok(c, "food_search_restaurants", {"query": "zzqx"})
         chatty = await ok(c, "food_search_restaurants", {"query": "best margherita please"})
-        food.clock.set(food.clock.now().replace(hour=5, minute=0), backwards=True)
+        fresh_food.clock.set(fresh_food.clock.now().replace(hour=5, minute=0), backwards=True)
         closed = await ok(c, "food_search_restaurants", {"query": "sushi", "open_now": True})
         found = await ok(c, "food_search_restaurants", {"query": "sushi"})
     assert nothing["restaurants"] == [] and "No restaurant, dish or option matches 'zzqx'" in nothing["note"]
@@ -492,18 +499,19 @@ async def test_free_or_fast_delivery_said_in_the_query_orders_the_page(food: Foo
     assert etas and etas == sorted(etas)
 
 
-async def test_open_now_and_a_delivery_time_said_in_the_query_filter_the_page(food: FoodEnv) -> None:
+async def test_open_now_and_a_delivery_time_said_in_the_query_filter_the_page(fresh_food: FoodEnv) -> None:
     """'sushi open now' and '营业中的火锅' left their words out as 'on no menu', and '30分钟内能送到的披萨' ('pizza I
     can get within 30 minutes') put a 31-minute delivery first. 'Open now' is read as ``open_now``; a delivery time
     keeps the restaurants open now that deliver that soon, in the order of the rest of the query; a time nothing meets
     says how soon the soonest match comes."""
-    async with Client(food.server) as c:
-        food.clock.set((food.clock.now() + timedelta(days=1)).replace(hour=10, minute=30))  # most still closed
+    async with Client(fresh_food.server) as c:
+        # most still closed
+        fresh_food.clock.set((fresh_food.clock.now() + timedelta(days=1)).replace(hour=10, minute=30))
         sushi = await everything(c, {"query": "sushi"})
         open_sushi = await everything(c, {"query": "sushi", "open_now": True})
         said_open = {q: await everything(c, {"query": q}) for q in ("sushi open now", "营业中的寿司")}
         open_note = (await ok(c, "food_search_restaurants", {"query": "sushi open now"}))["note"]
-        food.clock.set(food.clock.now().replace(hour=13))
+        fresh_food.clock.set(fresh_food.clock.now().replace(hour=13))
         pizza = await everything(c, {"query": "pizza"})
         asked = ("30分钟内能送到的披萨", "pizza delivered within 30 minutes")
         within = {q: await everything(c, {"query": q}) for q in asked}
