@@ -234,6 +234,19 @@ PARTS_OF_DAY: dict[str, tuple[time | None, time | None]] = {
 """A part of the day (folded) and the earliest and latest start it names, both inclusive: to the minute before noon
 or the evening (``EVENING``, as 'Friday night' reads). Tickets reads them in a query ('family show Sunday
 afternoon'), movies and the weather after a day ('saturday afternoon', '周六下午')."""
+PART_OF_DAY_WORDS = frozenset(
+    fold(w)
+    for w in (*PARTS_OF_DAY, "evening", "in the evening", "tonight", "night", "at night", "illalla", "晚上", "今晚")
+)
+"""A part of the day said alone, where a time of day is asked for (time_from '上午', 'evening'): refused with how to
+say it instead (``names_part_of_day``)."""
+
+
+def names_part_of_day(value: str) -> bool:
+    """Whether ``value`` is a part of the day ('morning', '下午', 'evening', '晚上') rather than a clock time."""
+    return fold(" ".join(value.lower().split())) in PART_OF_DAY_WORDS
+
+
 _THIS = {"": "today", "this": "today", "tana": "today"}
 """'afternoon', 'this afternoon' / 'tänä iltapäivällä' is today's."""
 

@@ -76,6 +76,20 @@ async def test_sort_by_start_time_overrides_nearest_first(movies_readonly: Movie
     assert nearest["showtimes"][0]["cinema_name"].startswith("Kino Engel")
 
 
+async def test_a_part_of_the_day_as_a_time_says_to_put_it_with_the_day(movies_readonly: MoviesEnv) -> None:
+    """An agent splitting '周六上午' into date '周六' and time_from '上午' was told only to use HH:MM. The refusal says
+    it is a part of the day and how to say it; the way it gives finds the Saturday morning showtimes."""
+    async with Client(movies_readonly.server) as c:
+        morning = await err(c, "movies_find_showtimes", {"date": "周六", "time_from": "上午"})
+        evening = await err(c, "movies_find_showtimes", {"date": "tomorrow", "time_from": "evening"})
+        said = await ok(c, "movies_find_showtimes", {"date": "周六上午", "limit": 10})
+        morning_hours = {"date": "周六", "time_from": "06:00", "time_to": "11:59", "limit": 10}
+        hours = await ok(c, "movies_find_showtimes", morning_hours)
+    assert "'上午' is a part of the day" in morning and "date ('周六上午'" in morning, morning
+    assert "'evening' is a part of the day" in evening, evening
+    assert said["showtimes"] and said["showtimes"] == hours["showtimes"]
+
+
 async def test_a_time_that_is_not_a_time_of_day_is_refused_with_the_format(movies_readonly: MoviesEnv) -> None:
     async with Client(movies_readonly.server) as c:
         words = await err(c, "movies_find_showtimes", {"time_from": "around seven"})

@@ -190,6 +190,16 @@ async def test_a_preposition_before_a_day_is_no_word_to_match(tickets: TicketsEn
     assert "'comedy this'" not in friday.get("note", ""), friday
 
 
+async def test_a_part_of_the_day_as_a_time_says_to_put_it_in_the_query(tickets: TicketsEnv) -> None:
+    """time_from '下午' (afternoon) was told only to use HH:MM: the refusal says it is a part of the day and to say it
+    with the day in the query, which finds the Sunday afternoon sessions."""
+    async with Client(tickets.server) as c:
+        afternoon = await err(c, "tickets_search_events", {"query": "周日", "time_from": "下午"})
+        said = await ok(c, "tickets_search_events", {"query": "周日下午", "limit": 20})
+    assert "'下午' is a part of the day" in afternoon and "in the query ('周日下午'" in afternoon, afternoon
+    assert said["events"], said
+
+
 async def test_chinese_that_only_asks_is_not_required_to_match(tickets: TicketsEnv) -> None:
     """'这周末有什么演出' ('what shows are on this weekend') and '有什么好玩的' ('anything fun') were one word each that
     no event has: they found nothing. As 'something fun this weekend' already did, the asking is cut and the weekend
