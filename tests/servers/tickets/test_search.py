@@ -45,7 +45,7 @@ async def test_events_by_time_of_day_match_only_sessions_in_that_window(tickets:
 
 async def test_a_time_that_is_not_a_time_of_day_is_refused(tickets: TicketsEnv) -> None:
     async with Client(tickets.server) as c:
-        words = await err(c, "tickets_search_events", {"time_from": "evening"})
+        words = await err(c, "tickets_search_events", {"time_from": "around seven"})
         backwards = await err(c, "tickets_search_events", {"time_from": "20:00", "time_to": "18:00"})
     assert "not a time of day" in words and "HH:MM" in words
     assert "before time_from" in backwards
