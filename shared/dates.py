@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, time, timedelta
 
+from shared.errors import InvalidInputError, shown
 from shared.text import fold
 
 CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -245,6 +246,18 @@ say it instead (``names_part_of_day``)."""
 def names_part_of_day(value: str) -> bool:
     """Whether ``value`` is a part of the day ('morning', '下午', 'evening', '晚上') rather than a clock time."""
     return fold(" ".join(value.lower().split())) in PART_OF_DAY_WORDS
+
+
+def time_field(value: str, field: str, *, fix: str, part_fix: str) -> time | None:
+    """A tool's time-of-day argument ``field`` (``read_time_of_day``), '' for none; anything else is refused with
+    ``fix``, or ``part_fix`` (formatted with the value shown as ``said``) when it names a part of the day: an agent
+    splitting '周六上午' in two passes '上午' on as the time."""
+    try:
+        return read_time_of_day(value)
+    except ValueError:
+        said = shown(value)
+        how = part_fix.format(said=said) if names_part_of_day(value) else fix
+        raise InvalidInputError(f"{field} {said} is not a time of day.", how, field=field) from None
 
 
 _THIS = {"": "today", "this": "today", "tana": "today"}

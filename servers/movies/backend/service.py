@@ -30,10 +30,9 @@ from shared.dates import (
     EVENING_WORDS,
     WEEKDAY_WORDS,
     day_phrase,
-    names_part_of_day,
     read_day,
-    read_time_of_day,
     split_part_of_day,
+    time_field,
     weekday_words,
 )
 from shared.districts import DISTRICTS, district_in
@@ -143,20 +142,15 @@ FilmHit = tuple[int, int, int, tuple[int, str], FilmRec]
 
 def read_time(value: str, field: str) -> time | None:
     """A time of day as HH:MM (Helsinki), '' for none; refuses anything else with the fix."""
-    try:
-        return read_time_of_day(value)
-    except ValueError:
-        fix = (
-            "Give it as HH:MM on the 24-hour clock, e.g. '18:00'; for 'around 19:00' pass time_from '18:30' and "
-            "time_to '19:30'."
-        )
-        if names_part_of_day(value):  # an agent passing on '周六上午' split in two
-            fix = (
-                f"{shown(value)} is a part of the day: say it with the day in date ('周六上午', 'saturday morning', "
-                "'tomorrow evening') and leave time_from and time_to '', or give its hours as time_from and time_to "
-                "(e.g. '06:00' and '11:59' for a morning)."
-            )
-        raise InvalidInputError(f"{field} {shown(value)} is not a time of day.", fix, field=field) from None
+    return time_field(
+        value,
+        field,
+        fix="Give it as HH:MM on the 24-hour clock, e.g. '18:00'; for 'around 19:00' pass time_from '18:30' and "
+        "time_to '19:30'.",
+        part_fix="{said} is a part of the day: say it with the day in date ('周六上午', 'saturday morning', "
+        "'tomorrow evening') and leave time_from and time_to '', or give its hours as time_from and time_to "
+        "(e.g. '06:00' and '11:59' for a morning).",
+    )
 
 
 class MoviesService:

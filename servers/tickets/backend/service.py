@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import key_cursor, read_cursor
-from shared.dates import names_part_of_day, read_time_of_day
+from shared.dates import time_field
 from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
@@ -123,17 +123,14 @@ def check_season(now: datetime, last_start: datetime | None) -> None:
 
 def parse_time(value: str, field: str) -> time | None:
     """A time of day as HH:MM (Helsinki), '' for none."""
-    try:
-        return read_time_of_day(value)
-    except ValueError:
-        fix = "Give it as HH:MM on the 24-hour clock, e.g. '18:00', or '' for any time."
-        if names_part_of_day(value):  # an agent passing on '周日下午' split in two
-            fix = (
-                f"{shown(value)} is a part of the day: say it with the day in the query ('周日下午', 'sunday "
-                "afternoon', 'friday night') and leave time_from and time_to '', or give its hours as time_from and "
-                "time_to (e.g. '12:00' and '16:59' for an afternoon)."
-            )
-        raise InvalidInputError(f"{field} {shown(value)} is not a time of day.", fix, field=field) from None
+    return time_field(
+        value,
+        field,
+        fix="Give it as HH:MM on the 24-hour clock, e.g. '18:00', or '' for any time.",
+        part_fix="{said} is a part of the day: say it with the day in the query ('周日下午', 'sunday afternoon', "
+        "'friday night') and leave time_from and time_to '', or give its hours as time_from and time_to (e.g. "
+        "'12:00' and '16:59' for an afternoon).",
+    )
 
 
 @dataclass
