@@ -66,18 +66,18 @@ def make_env(tmp_path: Path, database_url: str = "", scale: int = 1) -> FoodEnv:
 
 
 @pytest.fixture
-def food(tmp_path: Path) -> Iterator[FoodEnv]:
+def fresh_food(tmp_path: Path) -> Iterator[FoodEnv]:
+    """A sandbox of the test's own; also the name to ask for it by where a module's tests share one
+    (``food_readonly``, under the name ``food``) and this test changes it."""
     env = make_env(tmp_path)
     yield env
     env.engine.dispose()
 
 
 @pytest.fixture
-def fresh_food(tmp_path: Path) -> Iterator[FoodEnv]:
-    """A sandbox of the test's own, where a module's tests share one (``food_readonly``) and this one changes it."""
-    env = make_env(tmp_path)
-    yield env
-    env.engine.dispose()
+def food(fresh_food: FoodEnv) -> FoodEnv:
+    """A sandbox of the test's own (a search module overrides it with ``food_readonly``)."""
+    return fresh_food
 
 
 @pytest.fixture(scope="module")
