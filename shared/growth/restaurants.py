@@ -15,6 +15,7 @@ Ids carry a ``g`` (grown) and the tile number (``rst_g12_0042``), which no real 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -67,6 +68,9 @@ class Template:
     id: str
     kind: str
     cuisines: tuple[str, ...]
+    chain: tuple[str, str] | None = None
+    """The chain's name (and its Chinese one, or '') when the real city has more than one restaurant of that name:
+    a copy of a McDonald's menu (its Big Mac) is another McDonald's, not a 'Golden Express'."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,18 @@ def templates(fixtures_dir: Path) -> tuple[Template, ...]:
     """The real restaurants in id order: the models of every grown one."""
     data = json.loads((fixtures_dir / "food" / "restaurants.json").read_text(encoding="utf-8"))
     rows = sorted(data["restaurants"], key=lambda r: r["id"])
-    return tuple(Template(r["id"], r["kind"], tuple(r["cuisines"])) for r in rows)
+    branches = Counter(r["name"] for r in rows)
+    chains_zh = json.loads((fixtures_dir / "vocab" / "chains_zh.json").read_text(encoding="utf-8"))
+    zh_of = {name: zh for zh, names in chains_zh.items() for name in names}
+    return tuple(
+        Template(
+            r["id"],
+            r["kind"],
+            tuple(r["cuisines"]),
+            (r["name"], r.get("name_zh") or zh_of.get(r["name"], "")) if branches[r["name"]] > 1 else None,
+        )
+        for r in rows
+    )
 
 
 def grown_id(tile_number: int, n: int) -> str:
@@ -104,6 +119,8 @@ def grown_id(tile_number: int, n: int) -> str:
 
 
 def _name(template: Template, word: int) -> tuple[str, str]:
+    if template.chain is not None:
+        return template.chain
     cuisine = template.cuisines[0] if template.cuisines else ""
     noun = KIND_NOUNS.get(template.kind) if template.kind != "restaurant" and cuisine != "coffee" else None
     en_noun, zh_noun = noun or NOUNS.get(cuisine, ("Kitchen", "餐厅"))

@@ -130,10 +130,10 @@ def bilingual(en: str, zh: str) -> str:
     return f"{en} / {zh}" if zh and zh != en else en
 
 
-ADDED_LATER = frozenset({"Dietary"})
-"""Option groups added to the menus after their option ids were handed out (carts, orders and eval tasks hold them):
-numbered after every older group, so no older id moves (a gluten-free base on the Margherita made the Diavola's
-'Medium' spice another option's id)."""
+ADDED_LATER = {"Dietary": 1, "Drink": 2, "Bread": 2}
+"""Option groups added to the menus after their option ids were handed out (carts, orders and eval tasks hold them),
+by when: numbered after every older group, so no older id moves (a gluten-free base on the Margherita made the
+Diavola's 'Medium' spice another option's id; a chain's meals, listed first, would have moved its Dietary ids)."""
 
 
 def share_option_groups(rest: RestaurantRec, aliases: dict[str, str]) -> list[OptionGroupRec]:
@@ -141,7 +141,7 @@ def share_option_groups(rest: RestaurantRec, aliases: dict[str, str]) -> list[Op
     (opt_<r>_<n>_<k>), so a menu lists each group once; per-item sold-out flags stay on the item's copy. The
     restaurant's distinct groups are returned (availability cleared); per-item option ids that changed are added
     to ``aliases`` (grown restaurants are stored already shared, so theirs add nothing). Groups are numbered in
-    menu order, those ``ADDED_LATER`` after all others."""
+    menu order, those ``ADDED_LATER`` after all older ones."""
     prefix = rest.id.removeprefix("rst_")
     offered: list[tuple[ItemRec, OptionGroupRec, tuple[object, ...]]] = []
     for cat in rest.menu:
@@ -153,9 +153,9 @@ def share_option_groups(rest: RestaurantRec, aliases: dict[str, str]) -> list[Op
                 offered.append((item, group, (*sig, seen[sig])))  # the same choice twice on one item stays two groups
     shared: dict[tuple[object, ...], OptionGroupRec] = {}
     groups: list[OptionGroupRec] = []
-    for later in (False, True):
+    for added in sorted({0, *ADDED_LATER.values()}):
         for _, group, key in offered:
-            if key in shared or (group.name in ADDED_LATER) != later:
+            if key in shared or ADDED_LATER.get(group.name, 0) != added:
                 continue
             n = len(groups) + 1
             options = [

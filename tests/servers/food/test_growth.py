@@ -95,6 +95,26 @@ async def test_search_near_a_grown_restaurant_finds_it_by_a_dish_under_its_own_i
     assert own in [d["item_id"] for d in hit["matched_dishes"]]
 
 
+async def test_a_grown_copy_of_a_chain_is_a_branch_of_that_chain(grown: FoodEnv) -> None:
+    """A grown restaurant copies a real one's menu dish for dish: a copy of McDonald's (its Big Mac) was called
+    'Golden Express'. A copy of a chain's restaurant is another branch of the chain, told apart by its street where
+    the district has one already, as the real branches are; other copies keep their made-up names."""
+    svc = service(grown)
+    records = grown_restaurants(default_fixtures(), SCALE)
+    branches = [r for r in records if svc.catalog.restaurants[r.template].name == "McDonald's"]
+    assert len(branches) > 1
+    assert all(r.name.startswith("McDonald's") and r.name_zh.startswith("麦当劳") for r in branches)
+    assert len({(r.tile, r.name) for r in branches}) == len(branches)
+    one_off = next(r for r in records if svc.catalog.restaurants[r.template].name == "Théhuone")
+    assert not one_off.name.startswith("Théhuone")
+    near = branches[-1]
+    async with Client(grown.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": "巨无霸", "lat": near.lat, "lng": near.lng, "limit": 20,
+                                                        "sort": "distance"})  # fmt: skip
+    hit = next(r for r in page["restaurants"] if r["id"] == near.id)
+    assert hit["name"].startswith("McDonald's") and "Big Mac / 巨无霸" in [d["name"] for d in hit["matched_dishes"]]
+
+
 async def test_a_grown_restaurant_shows_and_filters_its_matched_dishes_at_its_own_prices(grown: FoodEnv) -> None:
     """A grown restaurant sells its template's dishes at its own prices (dearer uptown): a matched dish shows that
     price, and a price said in the query is held against it, not against the template's (the search reads no menu:

@@ -213,3 +213,27 @@ async def test_cart_lines_name_their_options_in_both_languages_as_the_dish(food:
     names = {o["id"]: o["name"] for g in detail["menu"]["option_groups"] for o in g["options"]}
     assert line["option_ids"] and " / " in line["name"]
     assert sorted(line["options"]) == sorted(names[oid].split(" (+")[0] for oid in line["option_ids"])
+
+
+async def test_a_meal_asks_for_its_drink_and_is_ordered_with_the_one_chosen(food: FoodEnv) -> None:
+    """A chain's meal (巨无霸套餐) comes with a drink of the user's choice, as on Ele.me: without one it is refused
+    with the drinks to choose from, and nothing is put in the cart; with one it is priced as the menu says."""
+    async with Client(food.server) as c:
+        found = await ok(c, "food_search_restaurants", {"query": "巨无霸套餐", "limit": 1})
+        branch = found["restaurants"][0]
+        meal = next(d for d in branch["matched_dishes"] if d["name"] == "Big Mac Meal / 巨无霸套餐")
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": branch["id"]})
+        groups = {g["id"]: g for g in detail["menu"]["option_groups"]}
+        item = next(i for cat in detail["menu"]["categories"] for i in cat["items"] if i["id"] == meal["item_id"])
+        drink = next(groups[g] for g in item["option_groups"] if groups[g]["name"] == "Drink / 饮料")
+        line = {"item_id": meal["item_id"], "quantity": 1}
+        refused = await err(c, "food_update_cart", {"restaurant_id": branch["id"], "items": [line]})
+        empty = await ok(c, "food_get_cart")
+        zero = next(o for o in drink["options"] if o["name"] == "Coca-Cola Zero / 零度可乐")
+        chosen = {**line, "option_ids": [zero["id"]]}
+        cart = await ok(c, "food_update_cart", {"restaurant_id": branch["id"], "items": [chosen]})
+    assert "'Drink'" in refused and all(o["id"] in refused for o in drink["options"]), refused
+    assert drink["rule"] == "choose 1" and not empty["lines"]
+    (bought,) = cart["lines"]
+    assert bought["options"] == ["Coca-Cola Zero / 零度可乐"]
+    assert bought["unit_price"]["amount_minor"] == meal["price"]["amount_minor"] == 1190

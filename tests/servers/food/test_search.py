@@ -325,6 +325,29 @@ async def test_a_chain_by_its_chinese_name(food: FoodEnv, chinese: str, name: st
 
 
 @pytest.mark.parametrize(
+    ("query", "chain", "dish"),
+    [
+        ("Big Mac", "McDonald's / 麦当劳", "Big Mac / 巨无霸"),
+        ("巨无霸", "McDonald's / 麦当劳", "Big Mac / 巨无霸"),
+        ("whopper", "Burger King / 汉堡王", "Whopper / 皇堡"),
+        ("皇堡套餐", "Burger King / 汉堡王", "Whopper Meal / 皇堡套餐"),
+        ("teriyaki sub", "Subway / 赛百味", "Chicken Teriyaki sub / 照烧鸡肉潜艇堡"),
+    ],
+)
+async def test_a_chain_is_found_by_the_dishes_it_is_known_for(food: FoodEnv, query: str, chain: str, dish: str) -> None:
+    """'Big Mac', '巨无霸' and 'Whopper' were on no menu: McDonald's and Burger King served the generated burger bar's
+    cheeseburger. Every branch lists the chain's own dishes first, at the chain's prices, and only its branches
+    have them."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": query})
+        menu = await ok(c, "food_get_restaurant", {"restaurant_id": found[0]["id"]})
+    assert found and {r["name"] for r in found} == {chain}, [r["name"] for r in found]
+    assert all(dish in [d["name"] for d in r["matched_dishes"]] for r in found)
+    assert len({next(d["price"]["amount_minor"] for d in r["matched_dishes"] if d["name"] == dish) for r in found}) == 1
+    assert dish in [i["name"] for i in menu["menu"]["categories"][0]["items"]]
+
+
+@pytest.mark.parametrize(
     ("asked", "dish"),
     [
         ("2 pizzas", "pizza"),
