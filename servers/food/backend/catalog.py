@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
+from shared.geo import CITY_NAME
 from shared.schemas.common import GeoPoint
 
 if TYPE_CHECKING:
@@ -112,8 +113,12 @@ class RestaurantRec(_Fixture):
         return GeoPoint(lat=self.lat, lng=self.lng)
 
     @property
-    def street_address(self) -> str:
-        return f"{self.street} {self.housenumber}".strip() or "Helsinki"
+    def address_line(self) -> str:
+        """'Mannerheimintie 16, 00100 Helsinki'; a grown district's copy of a real street names the district; a
+        restaurant with no street address is just in the city (it read 'Helsinki,  Helsinki')."""
+        street = f"{self.street} {self.housenumber}".strip()
+        city = f"{self.district}, {CITY_NAME}" if self.district else f"{self.postcode} {CITY_NAME}".strip()
+        return f"{street}, {city}" if street else city
 
 
 class CuisineRec(_Fixture):

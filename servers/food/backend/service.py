@@ -24,7 +24,7 @@ from sqlmodel import Session
 from shared.account import Sandbox
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
-from shared.geo import CITY_NAME, haversine_m, require_in_city
+from shared.geo import haversine_m, require_in_city
 from shared.hours import describe_now, describe_week_short, is_open, next_opening
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
@@ -473,11 +473,7 @@ class FoodService:
         return RestaurantDetail(
             restaurant=RestaurantInfo(
                 **dict(summary),
-                address=(
-                    f"{rest.street_address}, {rest.district}, {CITY_NAME}"  # a grown district's copy of a real street
-                    if rest.district
-                    else f"{rest.street_address}, {rest.postcode} {CITY_NAME}".replace(" ,", ",")
-                ),
+                address=rest.address_line,
                 location=rest.location,
                 opening_hours=describe_week_short(rest.opening_hours),
                 packaging_fee=self.money(rest.delivery.packaging_fee_minor),

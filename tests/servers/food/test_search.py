@@ -324,6 +324,22 @@ async def test_a_chain_by_its_chinese_name(food: FoodEnv, chinese: str, name: st
         assert all(any(d["name"] == "Fries / 薯条" for d in r["matched_dishes"]) for r in fries)
 
 
+async def test_branches_of_a_chain_are_told_apart_by_their_street_address(food: FoodEnv) -> None:
+    """OpenStreetMap gives 120 of the restaurants no address: two of the three Subways in a search had no street,
+    and their detail read 'Helsinki,  Helsinki'. A restaurant takes its building's (the nearest street address
+    within 40 m); one with none near is just in the city."""
+    async with Client(food.server) as c:
+        branches = await everything(c, {"query": "Subway"})
+        details = [await ok(c, "food_get_restaurant", {"restaurant_id": r["id"]}) for r in branches]
+        lone = await ok(c, "food_get_restaurant", {"restaurant_id": "rst_n1369465684"})  # nothing within 40 m
+    streets = [r.get("street", "") for r in branches]
+    assert len(branches) == 3 and all(streets) and len(set(streets)) == 3, streets
+    for branch, detail in zip(branches, details, strict=True):
+        assert detail["restaurant"]["address"].startswith(f"{branch['street']}, "), detail["restaurant"]["address"]
+        assert detail["restaurant"]["address"].endswith("Helsinki")
+    assert lone["restaurant"]["address"] in ("Helsinki", "00100 Helsinki"), lone["restaurant"]["address"]
+
+
 @pytest.mark.parametrize(
     ("query", "chain", "dish"),
     [
