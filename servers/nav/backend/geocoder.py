@@ -116,6 +116,7 @@ CATEGORY_WORDS = {
     "atm": ["pankkiautomaatti", "取款机"],
     "parking": ["pysakointi", "parkkihalli", "停车场", "停车"],
     "tram_stop": ["tram stop", "raitiovaunupysakki", "电车站"],
+    "toilets": ["toilets", "restrooms", "bathroom", "public toilet", "loo", "vessa", "wc", "厕所", "卫生间", "洗手间"],
 }
 
 # Common names of landmarks and districts that OpenStreetMap does not carry, by place id (fixtures/osm/places.json)

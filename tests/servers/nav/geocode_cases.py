@@ -265,6 +265,10 @@ CASES: list[Case] = [
     ok("nearest", "nearest pharmacy", place("Kluuvin Apteekki")),
     ok("nearest", "附近的药店", place("Kluuvin Apteekki")),
     ok("nearest", "lähin apteekki", place("Kluuvin Apteekki")),
+    # OpenStreetMap's public toilets have no name: 'nearest toilet' was not found and 'public toilet' found pubs
+    ok("nearest", "nearest toilet", place("Public toilet", "Keskuskatu")),
+    ok("nearest", "最近的洗手间", place("Public toilet", "Keskuskatu")),
+    ok("nearest", "附近的厕所", place("Public toilet", "Keskuskatu")),
     ok("English", "Savoy Theatre", place("Savoy-teatteri")),
     ok("English", "Market Square", *MARKET_SQUARE),
     ok("English", "Senate Square", *SENATE_SQUARE),

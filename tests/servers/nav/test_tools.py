@@ -554,3 +554,24 @@ async def test_the_nearest_kind_to_a_named_place_is_searched_around_it(nav: NavE
         assert said[q]["places"][0]["name"] == "Helsingin yliopisto", said[q]["places"]
     assert said["pharmacy closest to Oodi"]["places"] == pharmacy["places"]
     assert all(p["category"] == "pharmacy" for p in pharmacy["places"])
+
+
+async def test_public_toilets_are_on_the_map_by_what_people_call_them(nav: NavEnv) -> None:
+    """OpenStreetMap names no public toilet, so none was a place: '附近的厕所' found nothing and 'public toilet'
+    listed pubs ('Kitty's Public House'). Each is a place of its kind, named by who runs it where OSM says, with
+    its hours and wheelchair access; the station's, mapped once per door, is one place."""
+    async with Client(nav.server) as c:
+        pages = {
+            q: await ok(c, "nav_search_places", {"query": q, "limit": 20, "radius_m": 5000})
+            for q in ("public toilet", "厕所", "卫生间", "wc")
+        }
+        kind = await ok(c, "nav_search_places", {"category": "toilets", "limit": 20, "radius_m": 5000})
+        station = await ok(c, "nav_get_place", {"place_id": "plc_n4642563718"})
+    ids = {p["id"] for p in kind["places"]}
+    assert len(ids) == 15 and all(p["category_label"] == "Public toilet 公共厕所" for p in kind["places"])
+    for q, page in pages.items():  # every toilet first ('public toilet': then places only named 'Public …')
+        assert {p["id"] for p in page["places"][: len(ids)]} == ids, (q, [p["name"] for p in page["places"]])
+    names = {p["name"] for p in kind["places"]}
+    assert {"Public toilet", "Public toilet (Sokos Hakaniemi)"} <= names
+    assert station["wheelchair"] == "yes" and station["address"].startswith("Elielinaukio 3")
+    assert "plc_n4642563719" not in ids and "plc_n4642563720" not in ids
