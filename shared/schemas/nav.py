@@ -78,6 +78,7 @@ class PlaceSummary(WireModel):
     address: str = Field(description="One-line address ('' when OSM has none).")
     distance_m: int = Field(description="Straight-line distance from the search point in metres.")
     open_status: OpenStatus = Field(description="Open right now, closed, or unknown (no hours on record).")
+    wheelchair: str = Field(default="", description="Wheelchair access as OpenStreetMap has it: yes, limited, no, ''.")
 
 
 class PlacePage(WireModel):
@@ -103,7 +104,6 @@ class PlaceDetail(PlaceSummary):
     opening_hours_raw: str = Field(description="Hours as tagged in OpenStreetMap.")
     phone: str = Field(description="Phone number, if known.")
     website: str = Field(description="Website, if known.")
-    wheelchair: str = Field(description="Wheelchair access: yes, limited, no or ''.")
     cuisines: list[str] = Field(description="Cuisines (food places).")
     nearby_stops: list[NearbyStop] = Field(description="Closest public-transport stops.")
 

@@ -177,6 +177,15 @@ ROUND_THE_CLOCK = re.compile(
 """Words asking for a place open round the clock ('24h pharmacy', '24小时便利店', 'open 24/7'): read as that filter
 and taken out of the words to match. They were searched as a name: '24小时便利店' found nothing, and '24h pharmacy'
 listed pharmacies closed at night."""
+ACCESSIBLE = re.compile(
+    r"\b(?:wheelchair(?:[- ](?:accessible|friendly))?|accessible|barrier[- ]free|step[- ]free|esteet(?:ön|tömät?))\b"
+    r"|无障碍的?|轮椅(?:可以进的?|能进的?|可达的?)?",
+    re.IGNORECASE,
+)
+"""Words asking for wheelchair access ('accessible toilet', '无障碍厕所', 'wheelchair friendly cafe'): a filter on
+what OpenStreetMap records (yes, or limited), taken out of the words to match. They were searched as a name and
+changed nothing: '无障碍厕所' listed toilets whatever their access."""
+ACCESS = frozenset({"yes", "limited"})
 OPEN_TODAY_WORDS = re.compile(r"\bopen today\b|今天营业的?|今天开门的?|今天开放的?", re.IGNORECASE)
 """'museum open today' / '今天开放的博物馆': places open now or opening later today (a museum closed at 08:00 that
 opens at 10:00 is open today; one closed on Mondays is not)."""
@@ -383,7 +392,7 @@ class NavService:
             category=place.row.category, category_label=self.place_label(place), location=place.point,
             address=self.place_address(d),
             distance_m=round(haversine_m(origin, place.point)) if origin else 0,
-            open_status=self.open_status(place, at or self.now()),
+            open_status=self.open_status(place, at or self.now()), wheelchair=d.get("wheelchair", ""),
         )  # fmt: skip
 
     def place(self, place_id: str) -> Place:
@@ -408,7 +417,7 @@ class NavService:
             **self.summary(place).model_dump(),
             opening_hours=describe_week(in_effect(place.row.hours, self.now())) if place.row.hours else {},
             opening_hours_raw=d.get("opening_hours", ""), phone=d.get("phone", ""), website=d.get("website", ""),
-            wheelchair=d.get("wheelchair", ""), cuisines=d.get("cuisines", []), nearby_stops=stops,
+            cuisines=d.get("cuisines", []), nearby_stops=stops,
         )  # fmt: skip
 
     def search_places(
@@ -424,6 +433,7 @@ class NavService:
         open_now = open_now or open_said
         query, late_said = take_out(OPEN_LATE, query)
         query, today_said = take_out(OPEN_TODAY_WORDS, query)
+        query, access_said = take_out(ACCESSIBLE, query)
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
         near_notes: list[str] = []
@@ -463,6 +473,8 @@ class NavService:
                 continue
             if round_the_clock and not (p.row.hours and always_open(in_effect(p.row.hours, now))):
                 continue
+            if access_said and p.data.get("wheelchair") not in ACCESS:
+                continue
             dist = haversine_m(center, p.point)
             score = 100.0
             if query:
@@ -475,7 +487,7 @@ class NavService:
             ranked.append((-score, dist, p))
         ranked.sort(key=lambda r: (r[0], r[1], r[2].row.id))
         asked = {"query": query, "category": category, "at": (center.lat, center.lng), "radius_m": radius_m,
-                 "open_now": open_now, "late": late_said, "today": today_said}  # fmt: skip
+                 "open_now": open_now, "late": late_said, "today": today_said, "access": access_said}  # fmt: skip
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         found = [p for _, _, p in ranked]
         note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line)
@@ -486,6 +498,11 @@ class NavService:
             read = " and ".join(w for w in hours_said if w)
             kind = "late" if late_said else "today"
             note = f"Read as open {kind}: {read} are listed (hours unknown: left out). {note}"
+        if access_said:
+            note = (
+                "Read as wheelchair accessible: only places OpenStreetMap records as accessible (wheelchair 'yes', or "
+                f"'limited': in part) are listed; access unknown: left out. {note}"
+            )
         note = " ".join([*near_notes, note]).strip()
         return PlacePage(center=center, radius_m=radius_m, places=[self.summary(p, center, now) for _, _, p in page],
                          page=info, note=note)  # fmt: skip

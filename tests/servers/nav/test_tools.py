@@ -575,3 +575,22 @@ async def test_public_toilets_are_on_the_map_by_what_people_call_them(nav: NavEn
     assert {"Public toilet", "Public toilet (Sokos Hakaniemi)"} <= names
     assert station["wheelchair"] == "yes" and station["address"].startswith("Elielinaukio 3")
     assert "plc_n4642563719" not in ids and "plc_n4642563720" not in ids
+
+
+async def test_wheelchair_access_said_in_the_query_keeps_the_places_that_have_it(nav: NavEnv) -> None:
+    """'无障碍厕所' and 'wheelchair accessible toilet' listed every toilet whatever its access (the words were
+    searched as a name and matched nothing). They keep the places OpenStreetMap records as accessible ('yes', or
+    'limited'), say so, and show each place's access."""
+    async with Client(nav.server) as c:
+        wide = {"limit": 20, "radius_m": 5000}
+        every = await ok(c, "nav_search_places", {"query": "厕所", **wide})
+        said = {q: await ok(c, "nav_search_places", {"query": q, **wide})
+                for q in ("无障碍厕所", "wheelchair accessible toilet", "accessible toilets")}  # fmt: skip
+        cafes = await ok(c, "nav_search_places", {"query": "轮椅能进的咖啡馆", **wide})
+    accessible = [p["id"] for p in every["places"] if p["wheelchair"] in ("yes", "limited")]
+    assert 0 < len(accessible) < len(every["places"])
+    for q, page in said.items():
+        assert [p["id"] for p in page["places"]] == accessible, q
+        assert page["note"].startswith("Read as wheelchair accessible"), page["note"]
+    assert cafes["places"] and all(p["category"] == "cafe" for p in cafes["places"])
+    assert all(p["wheelchair"] in ("yes", "limited") for p in cafes["places"])
