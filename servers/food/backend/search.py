@@ -52,6 +52,7 @@ TAG_WORDS = {
     "vegan": "vegan vegetarian 纯素 素食",  # a vegan dish is a vegetarian one too
     "spicy": "spicy 辣",
     "gluten_free": "gluten-free 无麸质",
+    "halal": "halal 清真",
 }
 """What a dish's diet tags add to its searchable text, so 'vegetarian pizza' finds the Margherita the menu tags so
 (the tags used to go unsearched: only a vegan restaurant, by its cuisine, could satisfy the word). 'popular' and
@@ -103,7 +104,7 @@ CJK_STOP = frozenset(
         *("附近", "周边", "旁边", "这边", "店"),  # every search is near the delivery point, of restaurants: as 'nearby'
     ]
 )
-CJK_ASKING = CJK_STOP | {"吃", "喝", "点", "些", "吧", "呢", "啊", "好"}
+CJK_ASKING = CJK_STOP | {"吃", "喝", "点", "些", "吧", "呢", "啊", "好", "吗", "有"}
 ASKING_PHRASES = re.compile(r"有什么|有没有|什么|推荐一下|推荐|帮我|给我|来一份|来份|来点|想要|我想|适合|请")
 """Words of Chinese that only ask ('附近有什么好吃的', '有没有素食', '来份麻辣烫'), cut from a query before it is split:
 '有什么' joined the run it stood in, which no menu has, so 'anything good to eat nearby' found nothing."""
@@ -505,6 +506,10 @@ class Index:
                 self._learn(name)
         for name in ENGLISH:
             self._learn(name)
+        for words in TAG_WORDS.values():  # '清真餐厅' is 清真 and a restaurant, not one unknown run
+            for word in words.split():
+                if len(word) > 1:
+                    self._learn(word, chinese_only=True)
         for name in self.catalog.read_as:  # '汉堡王' is one word (Burger King), not 汉堡 and an unknown 王
             self._learn(name, chinese_only=True)
 
