@@ -122,7 +122,9 @@ class MenuItem(WireModel):
     price: Money = Field(description="Base price before options.")
     sold_out: bool = Field(default=False, exclude_if=_empty, description="Cannot be ordered now; absent if false.")
     tags: list[str] = Field(
-        default_factory=list, exclude_if=_empty, description="vegetarian, vegan, spicy, gluten_free, halal, popular, new."
+        default_factory=list,
+        exclude_if=_empty,
+        description="vegetarian, vegan, spicy, gluten_free, halal, popular, new.",
     )
     option_groups: list[str] = Field(
         default_factory=list, exclude_if=_empty, description="Ids of the menu's option groups this item offers."
