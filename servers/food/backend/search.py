@@ -57,6 +57,10 @@ TAG_WORDS = {
 """What a dish's diet tags add to its searchable text, so 'vegetarian pizza' finds the Margherita the menu tags so
 (the tags used to go unsearched: only a vegan restaurant, by its cuisine, could satisfy the word). 'popular' and
 'new' are the menu's own words for ranking, not what a dish is, and are not searched."""
+DIET_CUISINES = frozenset({"vegan", "vegetarian"})
+"""Cuisines that say what a dish is made of, not only what kind of kitchen it is: at a vegetarian restaurant the
+menu itself says which dishes are vegan, so 'vegan burger' there is its Vegan burger, not its Halloumi burger (the
+cuisine stood for the word on every dish). Where a menu tags none, the cuisine still answers for it."""
 LOOSER_DIET = {"vegan": "vegetarian", "纯素": "素食"}
 """A diet word and the looser one beside it (every vegan dish is vegetarian), offered when the strict one with the
 rest of a query finds nothing."""
@@ -322,6 +326,8 @@ class Reach:
     """Dishes whose own text hits the part as written."""
     literal_options: set[int]
     """Options whose text hits the part as written."""
+    diet: bool = False
+    """The part names a diet (``DIET_CUISINES``): what each dish must be, not only what the kitchen is."""
 
 
 def spans(alternatives: list[list[Part]]) -> list[tuple[int, int]]:
@@ -696,6 +702,7 @@ class Index:
             options=options,
             literal_text=literal_text,
             literal_options=literal_options,
+            diet=bool(part.cuisines) and part.cuisines <= DIET_CUISINES,
         )
 
     def known(self, part: Part, reach: Reach | None = None) -> bool:
@@ -838,7 +845,9 @@ class Index:
             menus = np.array([w.menus for w in span], np.bool_)[:, template].T
             # a part the name says stands for the menu only where the menu does not say it itself: 'vegan pizza' at
             # Dedo's Pizza Kebab (a kebab menu with a kebab pizza) was its falafel wrap
-            placed = (name & ~menus) | serves
+            # and a diet the cuisine says, likewise: a vegetarian place's Halloumi burger is no 'vegan burger'
+            diet = np.array([w.diet for w in span], np.bool_)
+            placed = (name & ~menus) | (serves & ~(menus & diet))
             rows = np.flatnonzero((placed | menus).all(axis=1))
             if not len(rows):
                 continue

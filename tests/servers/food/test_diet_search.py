@@ -127,3 +127,18 @@ async def test_halal_food_is_found_in_english_and_chinese(food: FoodEnv, query: 
     assert len(found) >= 10, [r["name"] for r in found]
     for hit in found:
         assert hit["matched_dishes"] and all("halal" in items[d["item_id"]].tags for d in hit["matched_dishes"]), hit
+
+
+@pytest.mark.parametrize("query", ["vegan burger", "纯素汉堡"])
+async def test_a_vegetarian_place_offers_only_its_vegan_dishes_for_a_vegan_one(food: FoodEnv, query: str) -> None:
+    """Zucchini (OSM 'vegetarian;vegan') listed its Halloumi burger beside its Vegan burger for 'vegan burger': its
+    cuisine stood for 'vegan' on every dish. Where the menu says which dishes are vegan, only those answer; no
+    burger shown for the query anywhere is without the vegan tag."""
+    items = {item.id: item for _, item in food.catalog.items.values()}
+    zucchini = named(food, "Zucchini")
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": query, "lat": zucchini.lat, "lng": zucchini.lng})
+    there = next(r for r in found if r["id"] == zucchini.id)
+    assert [d["name"] for d in there["matched_dishes"]] == ["Vegan burger / 素汉堡"], there
+    burgers = [d for r in found for d in r["matched_dishes"] if "burger" in d["name"].lower()]
+    assert burgers and all("vegan" in items[d["item_id"]].tags for d in burgers), burgers

@@ -18,6 +18,7 @@ from servers.food.backend import growth
 from servers.food.backend.catalog import Catalog, RestaurantRec, Vocabulary, load_cuisines
 from servers.food.backend.search import (
     CJK_STOP,
+    DIET_CUISINES,
     GENERIC,
     MAX_DISHES,
     STOPWORDS,
@@ -73,8 +74,10 @@ def reference_match(ix: Index, template: int, parts: list[Part], in_name: list[b
         any(any(hit(t, d.text) or any(hit(t, o.text) for o in d.options) for t in p.terms) for d in ix.dishes[template])
         for p in parts
     ]
-    by_place = [(n and not m) or bool(p.cuisines & set(rest.cuisines)) for n, m, p in zip(in_name, on_menu, parts,
-                                                                                           strict=True)]  # fmt: skip
+    # a part stands for the menu by the name where the menu does not say it, and by the cuisine unless it is a diet
+    # the menu says itself (a vegetarian place's tagged vegan dishes)
+    by_place = [(n and not m) or (bool(p.cuisines & set(rest.cuisines)) and not (m and p.cuisines <= DIET_CUISINES))
+                for n, m, p in zip(in_name, on_menu, parts, strict=True)]  # fmt: skip
     found = []
     for index_, dish in enumerate(ix.dishes[template]):
         own = literal = 0
