@@ -22,7 +22,7 @@ from shared.arrays import unique
 from shared.clock import SimClock
 from shared.dates import DAY_WORDS, day_phrase, read_day, split_part_of_day, weekday_words
 from shared.districts import district_in
-from shared.errors import InvalidInputError, NotFoundError, shown
+from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
 from shared.hours import always_open, describe_week, in_effect, is_open, late_from, next_opening
@@ -167,6 +167,8 @@ class Place:
         return GeoPoint(lat=self.row.lat, lng=self.row.lng)
 
 
+UNDONE = {"near": "nothing was searched", "query": "nothing was looked up"}
+"""What an ambiguous name stopped, by the role it had (a route's end otherwise: no route was planned)."""
 MIN_PLACE_SCORE = 70
 """A place search lists places whose ``_place_score`` reaches this."""
 ROUND_THE_CLOCK = re.compile(
@@ -784,6 +786,8 @@ class NavService:
                 "street address or place instead, or save the address first (food_save_address).",
             ), None  # fmt: skip
         text = asking_cut(raw)  # '去赫尔辛基大教堂怎么走': the cathedral
+        if (anchored := self._nearest_to(text, limit, field, user_id)) is not None:
+            return anchored
         house = self._house(text)
         verdict = self._number_missing(
             self.geocoder.lookup(text, near, center, extra=house.candidates, limit=limit), house
@@ -796,6 +800,32 @@ class NavService:
         message = self._verdict_message(raw, verdict, found, near is not None)
         return GeocodeResult(query=raw, status=verdict.status, center=center, candidates=found,
                              message=message), verdict  # fmt: skip
+
+    def _nearest_to(
+        self, text: str, limit: int, field: str, user_id: str
+    ) -> tuple[GeocodeResult, Verdict | None] | None:
+        """'nearest toilet to home', '离家最近的厕所', 'nearest pharmacy to Oodi': the nearest of the kind to the place
+        said, as nav_search_places reads it (it was 'not found': the whole phrase was looked up as a name). None when
+        the text says no such thing; a place said that is not found or ambiguous is refused as a route's end is."""
+        m = _NEAREST_EN.match(text) or _NEAREST_ZH.match(text)
+        if m is None or m["where"].lower().rstrip("?!. ") in HERE_WORDS:
+            return None
+        asked = f"nearest {m['what']}" if m.re is _NEAREST_EN else f"最近的{m['what']}"
+        try:
+            anchor = self.resolve(m["where"], field, user_id)
+        except LifestyleError as exc:  # as a geocode answers: a status and what to do, not a failed call
+            if self.geocoder.lookup(asked, None, CITY_CENTRE).reason != "nearest":
+                return None
+            return GeocodeResult(
+                query=text, status="not_found", center=CITY_CENTRE, candidates=[],
+                message=f"The nearest of a kind was asked for, near {shown(m['where'])}, which is not one place: "
+                f"{exc.message} {exc.hint}".strip(),
+            ), None  # fmt: skip
+        result, verdict = self._geocode(asked, limit, anchor.location, field, user_id)
+        if verdict is None or verdict.reason != "nearest":
+            return None  # what was asked is no kind of place: read the text as a name
+        message = result.message.replace("to the bias point", f"to {anchor.name}")
+        return result.model_copy(update={"query": text, "message": message}), verdict
 
     def _by_a_name(
         self, raw: str, limit: int, near: GeoPoint | None, field: str, user_id: str
@@ -1063,7 +1093,7 @@ class NavService:
             options = _options(found.candidates)
             first = found.candidates[0]
             example = first.id or f"{first.location.lat:.5f},{first.location.lng:.5f}"
-            undone = "nothing was searched" if role == "near" else "no route was planned"
+            undone = UNDONE.get(role, "no route was planned")
             raise InvalidInputError(
                 f"{role} {clip(raw)!r} is ambiguous ({_why(verdict)}), so {undone}. Candidates: {options}.",
                 f"Ask the user which address is meant (the house number may be wrong), then pass its id as {role} "

@@ -377,3 +377,23 @@ async def test_every_name_tickets_and_movies_show_for_a_venue_finds_it(nav: NavE
     wrong = {k: (g["status"], g["candidates"][0]["name"] if g["candidates"] else "") for k, g in found.items()
              if g["status"] != "confident" or g["candidates"][0]["id"] != k[0]}  # fmt: skip
     assert len(shown) > 60 and wrong == {}, wrong
+
+
+async def test_the_nearest_of_a_kind_to_a_place_said_is_found_around_that_place(nav: NavEnv) -> None:
+    """'nearest toilet to home', '离家最近的厕所' and 'nearest pharmacy to Oodi' were 'not found' (the whole phrase
+    was looked up as a name), though nav_search_places and a route's end read them. The nearest of the kind to the
+    place said is the answer, measured from there; a place said that is not one place is a plain not_found with
+    its candidates, not a failed call."""
+    toilet = one_id(place("Public toilet", "Keskuskatu"))
+    async with Client(nav.server) as c:
+        home = {q: await ok(c, "nav_geocode", {"query": q}) for q in ("nearest toilet to home", "离家最近的厕所")}
+        oodi = await ok(c, "nav_geocode", {"query": "nearest pharmacy to Oodi"})
+        around = await ok(c, "nav_search_places", {"query": "pharmacy", "near": "Oodi", "limit": 1})
+        unclear = await ok(c, "nav_geocode", {"query": "nearest toilet to McDonald's"})
+    for q, found in home.items():
+        assert (found["status"], found["candidates"][0]["id"]) == ("confident", toilet), (q, found["message"])
+        assert "to Home: Kaivokatu 4" in found["message"] and found["candidates"][0]["distance_m"] < 100
+    assert oodi["status"] == "confident" and oodi["candidates"][0]["id"] == around["places"][0]["id"]
+    assert oodi["candidates"][0]["distance_m"] == around["places"][0]["distance_m"]
+    assert unclear["status"] == "not_found" and "plc_n606996931" in unclear["message"], unclear["message"]
+    assert "route" not in unclear["message"]
