@@ -111,6 +111,10 @@ def next_weekday(text: str, today: date) -> tuple[date, date] | None:
 
 
 SUBTITLES = "Every screening is subtitled in Finnish and Swedish (fi/sv)."
+SUBTITLED = re.compile(r"\bsubtitle[sd]?\b|\bsubs\b", re.IGNORECASE)
+"""Words asking for subtitles ('films with English subtitles', '有中文字幕的电影'): no film has them in its title or
+people, so the search found nothing. Screenings here are subtitled in Finnish and Swedish only; the rest of the query
+is searched (a language named is the one spoken) and the note says so."""
 PLACE_INSTEAD = (
     "address: a street and number ('Kaivokatu 4') or a saved address by id or label ('Home'), with lat and lng 0"
 )
@@ -130,7 +134,7 @@ FILLER = {
 needs them in no film's text unless they are all it has. Every other word must match, so 'something funny for kids'
 was an empty page with no note."""
 CJK_FILLER = re.compile(
-    r"我想看|想看|有什么|有没有|推荐|最新的?|最近的?|好看的?|一部|几部|正在上映的?|上映中的?|热映的?|在映的?|的"
+    r"我想看|想看|有什么|有没有|^有|推荐|最新的?|最近的?|好看的?|一部|几部|正在上映的?|上映中的?|热映的?|在映的?|的"
 )
 """The same in Chinese, cut out of a word ('最新的科幻片' is 科幻, sci-fi); the word as typed is tried first, as a
 title may hold them (了不起的盖茨比, The Great Gatsby)."""
@@ -343,6 +347,9 @@ class MoviesService:
         wanted = self._genre(genre)
         typed = query
         query, rated = take_out(TOP_RATED, query)
+        query, subtitled = take_out(SUBTITLED, query)
+        if "字幕" in query:  # cut from its word, not split it: '有中文字幕的电影' is 有中文的电影
+            query, subtitled = query.replace("字幕", ""), True
         asked, title = self._cut(_query_words(query)), title_words(query)
         hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
         read = ""
@@ -357,6 +364,12 @@ class MoviesService:
         if rated:  # among equally good matches of one status, the best reviewed by critics first
             hits.sort(key=lambda h: (h[0], h[1], -(h[4].tomatometer or 0), h[3]))
             read = f"{read} Read as best rated: the highest Tomatometer first.".strip()
+        if subtitled:
+            read = (
+                f"Read {shown(typed)} as asking for subtitles: every screening here is subtitled in Finnish and "
+                f"Swedish (fi/sv) only, never in other languages; films are listed by the language they are spoken in. "
+                f"{read}"
+            ).strip()
         filters = {"query": typed, "showing": showing, "genre": genre}
         page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)
         # 'Spiderman' found Man of Steel (a near spelling of its alias Superman) now showing and said nothing of the

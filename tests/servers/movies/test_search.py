@@ -326,3 +326,22 @@ async def test_children_have_films_on_the_family_screen_in_the_day(movies_readon
         assert showtimes, film
         assert {s["auditorium"] for s in showtimes} == {"Sali 6 / 6号厅 亲子厅"}, film
         assert all("10:00" <= s["starts_at"][11:16] <= "18:30" for s in showtimes), film
+
+
+@pytest.mark.parametrize(
+    ("query", "spoken"),
+    [("有中文字幕的电影", "Mandarin / 普通话"), ("films with English subtitles", "English / 英语")],
+)
+async def test_subtitles_asked_for_are_read_as_the_language_and_told_as_they_are(
+    movies_readonly: MoviesEnv, query: str, spoken: str
+) -> None:
+    """'有中文字幕的电影' and 'films with English subtitles' found nothing (no film has 'subtitles' in its title or
+    people). Every screening here is subtitled in Finnish and Swedish only: the note says so, and the films spoken in
+    the language named are listed, as they are without the word."""
+    async with Client(movies_readonly.server) as c:
+        asked = await ok(c, "movies_search_movies", {"query": query, "limit": 20})
+        plain = await ok(c, "movies_search_movies", {"query": query.replace("字幕", "").replace(" subtitles", ""),
+                                                     "limit": 20})  # fmt: skip
+    assert asked["films"] and all(f["language"] == spoken for f in asked["films"]), asked["films"]
+    assert [f["id"] for f in asked["films"]] == [f["id"] for f in plain["films"]]
+    assert "subtitled in Finnish and Swedish (fi/sv) only" in asked["note"], asked["note"]
