@@ -773,6 +773,8 @@ class Geocoder:
         origin: GeoPoint,
         extra: list[Scored] | None = None,
         limit: int | None = None,
+        *,
+        kind_asked: bool = False,
     ) -> Verdict:
         """Every candidate for ``text`` with a verdict. ``extra`` are scored candidates found elsewhere (street
         addresses); ``origin`` is where distances are measured from (the bias point or the city centre). With
@@ -784,10 +786,12 @@ class Geocoder:
         (never under ``PLAUSIBLE``, or ``SUGGEST`` when nothing is plausible) until the head holds the first
         ``limit`` + 1 and, if the best is firm enough to be the answer, every candidate within ``MARGIN`` of it:
         whether it is confident, or a chain's branch, depends on those alone. A category's answer needs no scores
-        at all."""
+        at all. ``kind_asked``: the text was asked for as the nearest of its kind, so a place named only as the kind
+        is (an ATM called 'ATM') is one of them, not the answer by its name: '最近的ATM' was that one, 192 m away,
+        before another at 83 m."""
         kind, nearest = nearest_words(text)
         if nearest:
-            return as_nearest(self.lookup(kind, near, origin, extra, limit))
+            return as_nearest(self.lookup(kind, near, origin, extra, limit, kind_asked=True))
         text = POSTCODE.sub(" ", text)
         query = self._query(text)
         words = [q for q in query if q.text not in STOPWORDS]
@@ -798,7 +802,8 @@ class Geocoder:
         touched, ids, bound = self._bounds(query)
         exact = self._exact(qkey, touched)
         slugs = sorted(set.intersection(*[q.categories for q in words])) if words else []
-        if slugs and all(q.categories for q in words) and not exact and not any(s.exact for s in extra):
+        named = bool(exact) or any(s.exact for s in extra)
+        if slugs and all(q.categories for q in words) and (kind_asked or not named):
             return self._category(slugs, origin, limit)
         best = max([float(bound.max()) if len(bound) else -1.0, *(s.score for s in extra),
                     *(1 + EXACT_BONUS + self.targets[self.entries[e].target].prior for e in exact)])  # fmt: skip

@@ -269,6 +269,9 @@ CASES: list[Case] = [
     ok("nearest", "nearest toilet", place("Public toilet", "Keskuskatu")),
     ok("nearest", "最近的洗手间", place("Public toilet", "Keskuskatu")),
     ok("nearest", "附近的厕所", place("Public toilet", "Keskuskatu")),
+    # an ATM that OSM names just 'ATM' (192 m) was the answer by its name, before the nearest (83 m)
+    ok("nearest", "最近的ATM", place("Otto. automaatti (ATM)")),
+    ok("nearest", "nearest atm", place("Otto. automaatti (ATM)")),
     ok("English", "Savoy Theatre", place("Savoy-teatteri")),
     ok("English", "Market Square", *MARKET_SQUARE),
     ok("English", "Senate Square", *SENATE_SQUARE),

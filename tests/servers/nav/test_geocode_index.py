@@ -53,11 +53,13 @@ def _heads(scored: list[Scored], twins: bool = True) -> list[Scored]:
     return heads
 
 
-def scan(g: Geocoder, text: str, near: GeoPoint | None, origin: GeoPoint, extra: list[Scored]) -> Verdict:
+def scan(
+    g: Geocoder, text: str, near: GeoPoint | None, origin: GeoPoint, extra: list[Scored], kind_asked: bool = False
+) -> Verdict:
     """The lookup as a full scan: every touched name scored, every candidate compared with every kept one."""
     kind, nearest = nearest_words(text)  # 'nearest pharmacy': the rule itself, around the scan of 'pharmacy'
     if nearest:
-        return as_nearest(scan(g, kind, near, origin, extra))
+        return as_nearest(scan(g, kind, near, origin, extra, kind_asked=True))
     text = POSTCODE.sub(" ", text)
     query = g._query(text)
     words = [q for q in query if q.text not in STOPWORDS]
@@ -67,7 +69,7 @@ def scan(g: Geocoder, text: str, near: GeoPoint | None, origin: GeoPoint, extra:
     touched = {int(e) for q in query for tok in q.sims if tok in g.postings for e in g.postings[tok]}
     scored = [*g._scored(query, qkey, touched).values(), *extra]  # every touched name, not the index's prefix
     slugs = sorted(set.intersection(*[q.categories for q in words])) if words else []
-    if slugs and all(q.categories for q in words) and not any(s.exact for s in scored):
+    if slugs and all(q.categories for q in words) and (kind_asked or not any(s.exact for s in scored)):
         places = [Scored(t, CATEGORY_SCORE, False, haversine_m(origin, t.point)) for s in slugs
                   for t in g.by_category.get(s, [])]  # fmt: skip
         places = _heads(sorted(places, key=lambda s: (s.distance_m, s.target.id)), twins=False)
