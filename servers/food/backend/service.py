@@ -214,6 +214,8 @@ class FoodService:
         q, said_open = take_out(OPEN_NOW, q)
         open_now = open_now or said_open
         q, within = delivery_within(q)  # before the price: '30 minutes' is no amount, but keeps its number out of it
+        q, when, when_words = slots.when_said(q, now)  # likewise: '7pm' and '19:00' are no price
+        when = when if when is not None and when > now else None
         price = read_price(q)  # 'sushi under 20 euros': a price, not words of a dish
         q = price.query if price else q
         q, free = take_out(FREE_DELIVERY, q)
@@ -238,6 +240,8 @@ class FoodService:
             keep &= cols.min_order[at] <= max_min_order_minor
         if late is not None:
             keep &= cols.taking_orders(minute_of_week(late))[at]
+        if when is not None:
+            keep &= cols.taking_orders(minute_of_week(when))[at]
         soonest = 0  # with a delivery time said: the soonest delivery of what it left out, when it left out all
         if within is not None:
             eta = cols.eta(at, distance)
@@ -287,6 +291,13 @@ class FoodService:
             note.append("Read as open now: only restaurants taking orders now are listed.")
         if within is not None:
             note.append(self._within_note(within, soonest))
+        if when is not None:
+            note.append(
+                f"Read {shown(when_words)} as when to deliver ({slots.show(when)}): only restaurants taking orders "
+                f"then are listed; to have it delivered then, order with deliver_at='{when:%Y-%m-%dT%H:%M}'."
+            )
+        elif when_words:
+            note.append(f"Read {shown(when_words)} as a delivery time that has passed: every restaurant is listed.")
         if late is not None:
             none = "; none that matches does: search without it for those open earlier" if not len(order) else ""
             then = f"{late:%H:%M} {late:%a}"

@@ -16,7 +16,7 @@ from shared.dates import DAY_WORDS, EVENING_WORDS, weekday_words
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import SMALL_HOURS_END, describe_day, describe_now, is_open, next_opening, today_key
-from shared.text import fold, is_cjk
+from shared.text import fold, is_cjk, take_match
 
 from .catalog import RestaurantRec
 
@@ -120,6 +120,34 @@ def _said(raw: str, now: datetime) -> datetime | None:
     if at < now and (tomorrow - now <= NEXT_DAY_WITHIN or tonight):  # '00:30' at 23:40: tonight, not this morning
         at = tomorrow
     return at
+
+
+WHEN_SAID = re.compile(
+    r"(?:\b(?:delivered|deliver|delivery)\s+)?(?:\b(?:by|at|before|around|for)\s+)?"
+    r"(?P<day>\b(?:today|tonight|tomorrow)\s+(?:at\s+|by\s+)?)?"
+    r"(?P<clock>\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bnoon\b|\bmidday\b)"
+    r"(?P<after>\s+(?:today|tonight|tomorrow)\b)?"
+    r"|(?P<zday>今天|明天|后天|今晚)?(?P<zclock>(?:早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点點](?:半|\d{1,2}分?)?)"
+    r"(?:前|以前|之前|左右)?(?:送到|送达)?的?",
+    re.IGNORECASE,
+)
+"""A delivery time said in a search ('pizza delivered by 7pm', 'sushi at 19:00 tomorrow', '明天中午12点送到的午饭'):
+searched as words, 'by' and 'at' matched two restaurants' names and the page was empty."""
+
+
+def when_said(query: str, now: datetime) -> tuple[str, datetime | None, str]:
+    """The query without a delivery time said in it, that time (as ``deliver_at`` reads it), and the words said;
+    the query as it was, None and '' when it says none."""
+    rest, m = take_match(WHEN_SAID, query)
+    if m is None:
+        return query, None, ""
+    if m["zclock"]:
+        said = f"{m['zday'] or ''}{m['zclock']}"
+    else:
+        day = (m["day"] or m["after"] or "").split()
+        said = f"{day[0] if day else ''} {m['clock']}".strip()
+    at = _said(said, now)
+    return (rest, at, m.group(0).strip()) if at is not None else (query, None, "")
 
 
 def parse(text: str, now: datetime) -> datetime:

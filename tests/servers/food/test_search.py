@@ -656,3 +656,28 @@ async def test_nearby_and_shop_in_chinese_are_not_dish_words(food: FoodEnv) -> N
     pages = [(page["restaurants"], page["page"]["total"], page.get("note")) for page in said.values()]
     assert pages[0] == pages[1] == pages[2], said["我附近的寿司店"].get("note")  # the cursor names the query it pages
     assert said["寿司"]["restaurants"] and "note" not in said["寿司"]
+
+
+@pytest.mark.parametrize(
+    ("query", "deliver_at"),
+    [
+        ("pizza delivered by 7pm", "2026-11-25T19:00"),
+        ("pizza at 19:00 tomorrow", "2026-11-26T19:00"),
+        ("明天中午12点送到的披萨", "2026-11-26T12:00"),
+        ("pizza at 3am", "2026-11-26T03:00"),
+    ],
+)
+async def test_a_delivery_time_said_keeps_the_kitchens_taking_orders_then(
+    food: FoodEnv, query: str, deliver_at: str
+) -> None:
+    """'pizza delivered by 7pm' was an empty page: 'by' and 'at' were searched as words (two restaurants' names hold
+    them). The time is read as deliver_at reads it: the pizzerias taking orders then are listed, and the note gives
+    the deliver_at that schedules it."""
+    async with Client(food.server) as c:
+        timed = await everything(c, {"query": query})
+        page = await ok(c, "food_search_restaurants", {"query": query, "limit": 1})
+        pizza = await everything(c, {"query": "pizza"})
+    assert timed and {r["id"] for r in timed} <= {r["id"] for r in pizza}, page["note"]
+    assert f"deliver_at='{deliver_at}'" in page["note"], page["note"]
+    if deliver_at.endswith("03:00"):  # few kitchens take orders in the small hours
+        assert len(timed) < len(pizza)
