@@ -681,3 +681,18 @@ async def test_a_delivery_time_said_keeps_the_kitchens_taking_orders_then(
     assert f"deliver_at='{deliver_at}'" in page["note"], page["note"]
     if deliver_at.endswith("03:00"):  # few kitchens take orders in the small hours
         assert len(timed) < len(pizza)
+
+
+@pytest.mark.parametrize("query", ["麻辣烫", "来份麻辣烫", "malatang"])
+async def test_malatang_is_on_the_hot_pot_kitchens_menu(food: FoodEnv, query: str) -> None:
+    """'麻辣烫' (Chinese students' staple) was on no menu; the hot-pot kitchen cooks it by the bowl, at the spice
+    level asked, as its other spicy dishes."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": query})
+        menu = await ok(c, "food_get_restaurant", {"restaurant_id": found[0]["id"]})
+    assert [r["name"] for r in found] == ["Ravintola China / 中國樓酒家"], [r["name"] for r in found]
+    dishes = {d["name"] for d in found[0]["matched_dishes"]}
+    assert dishes == {"Malatang, pick your own / 自选麻辣烫", "Beef malatang / 肥牛麻辣烫"}, dishes
+    groups = {g["id"]: g["name"] for g in menu["menu"]["option_groups"]}
+    bowls = [i for cat in menu["menu"]["categories"] for i in cat["items"] if "malatang" in i["name"].lower()]
+    assert bowls and all("Spice level / 辣度" in [groups[g] for g in i["option_groups"]] for i in bowls)
