@@ -733,8 +733,9 @@ class NavService:
         return self._geocode(query, limit, near, field, user_id)[0]
 
     def _geocode(
-        self, query: str, limit: int, near: GeoPoint | None, field: str, user_id: str
+        self, query: str, limit: int, near: GeoPoint | None, field: str, user_id: str, near_name: str = ""
     ) -> tuple[GeocodeResult, Verdict | None]:
+        """``near_name``: what ``near`` is, as the messages call it ('the bias point' when unsaid)."""
         raw = query.strip()
         if not raw:
             raise InvalidInputError(
@@ -797,7 +798,8 @@ class NavService:
             named = self._by_a_name(raw, limit, near, field, user_id)
             if named is not None:
                 return named
-        message = self._verdict_message(raw, verdict, found, near is not None)
+        bias = (near_name or "the bias point") if near is not None else ""
+        message = self._verdict_message(raw, verdict, found, bias)
         return GeocodeResult(query=raw, status=verdict.status, center=center, candidates=found,
                              message=message), verdict  # fmt: skip
 
@@ -821,11 +823,10 @@ class NavService:
                 message=f"The nearest of a kind was asked for, near {shown(m['where'])}, which is not one place: "
                 f"{exc.message} {exc.hint}".strip(),
             ), None  # fmt: skip
-        result, verdict = self._geocode(asked, limit, anchor.location, field, user_id)
+        result, verdict = self._geocode(asked, limit, anchor.location, field, user_id, near_name=anchor.name)
         if verdict is None or verdict.reason != "nearest":
             return None  # what was asked is no kind of place: read the text as a name
-        message = result.message.replace("to the bias point", f"to {anchor.name}")
-        return result.model_copy(update={"query": text, "message": message}), verdict
+        return result.model_copy(update={"query": text}), verdict
 
     def _by_a_name(
         self, raw: str, limit: int, near: GeoPoint | None, field: str, user_id: str
@@ -862,18 +863,19 @@ class NavService:
         return found.model_copy(update={"query": raw, "message": f"Confident: {raw} ({server}) is {_described(top)}, "
                                         f"{same} on this map."})  # fmt: skip
 
-    def _verdict_message(self, raw: str, v: Verdict, found: list[GeocodeCandidate], biased: bool) -> str:
+    def _verdict_message(self, raw: str, v: Verdict, found: list[GeocodeCandidate], bias: str) -> str:
+        """``bias``: what the bias point is called ('' when none was given)."""
         q = clip(raw)
         pick = "Pass the id of the one meant (never assume the first)"
         if v.status == "confident":
             top = found[0]
             what = _described(top)
             if v.reason == "chain":
-                return (f"Confident: {what}, the nearest to the bias point ({top.distance_m} m) of the {v.branches} "
+                return (f"Confident: {what}, the nearest to {bias} ({top.distance_m} m) of the {v.branches} "
                         f"places called {top.name}.")  # fmt: skip
             if v.reason == "nearest":
                 kind = self.label(top.category) if v.categories else top.name
-                where = "the bias point" if biased else "the city centre (near_lat/near_lng: the user's position)"
+                where = bias or "the city centre (near_lat/near_lng: the user's position)"
                 return f"Confident: the nearest {kind} to {where} is {what}, {top.distance_m} m away."
             if v.reason == "category":
                 return f"Confident: {what} is the only {self.label(top.category)} on the map."
@@ -885,9 +887,9 @@ class NavService:
                 return (f"Ambiguous: {q!r} is a kind of place ({kinds}); {n} on the map, nearest first. "
                         f"{pick}, or use nav_search_places near a point.")  # fmt: skip
             if v.reason == "chain":
-                if biased:
+                if bias:
                     return (f"Ambiguous: {v.branches} places are called {found[0].name}, none clearly the nearest to "
-                            f"the bias point (nearest first). {pick}.")  # fmt: skip
+                            f"{bias} (nearest first). {pick}.")  # fmt: skip
                 return (f"Ambiguous: {v.branches} places are called {found[0].name}. {pick}, or give near_lat/near_lng "
                         "to take the nearest.")  # fmt: skip
             if v.reason == "number":
