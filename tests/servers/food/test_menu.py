@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from mcp import Client
 from sqlmodel import Session
 
@@ -213,6 +214,29 @@ async def test_cart_lines_name_their_options_in_both_languages_as_the_dish(food:
     names = {o["id"]: o["name"] for g in detail["menu"]["option_groups"] for o in g["options"]}
     assert line["option_ids"] and " / " in line["name"]
     assert sorted(line["options"]) == sorted(names[oid].split(" (+")[0] for oid in line["option_ids"])
+
+
+@pytest.mark.parametrize(
+    ("name", "cuisine", "dish", "not_dish"),
+    [
+        ("Ravintola Ragu (Italian kitchen)", "Italian / 意大利菜", "Lasagne", "Kung pao chicken"),
+        ("Namaskaar India express", "Indian / 印度菜", "Butter chicken", "Doner kebab"),
+        ("Pikku Nepal", "Nepalese / 尼泊尔菜", "Dal bhat", "Lasagne"),
+        ("Noodle Bar", "Noodles / 面条", "Dan dan noodles", "Caesar salad"),
+        ("Ravintola Teatteri", "Finnish / 芬兰菜", "Salmon soup", "Sencha"),
+    ],
+)
+async def test_a_kitchen_cooks_what_its_name_says(
+    food: FoodEnv, name: str, cuisine: str, dish: str, not_dish: str
+) -> None:
+    """A restaurant OSM gives no cuisine had one guessed by its kind, so an Italian kitchen served the Chinese menu and
+    Ravintola Teatteri tea (its 'tea' read inside 'Teatteri'); a name that says its cuisine in words now decides it."""
+    async with Client(food.server) as c:
+        (found,) = (await ok(c, "food_search_restaurants", {"query": name, "limit": 1}))["restaurants"]
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": found["id"]})
+    dishes = {i["name"].split(" / ")[0] for cat in detail["menu"]["categories"] for i in cat["items"]}
+    assert found["name"] == name and found["cuisines"] == [cuisine], found
+    assert dish in dishes and not_dish not in dishes, sorted(dishes)
 
 
 async def test_a_meal_asks_for_its_drink_and_is_ordered_with_the_one_chosen(food: FoodEnv) -> None:
