@@ -98,10 +98,13 @@ GENERIC = frozenset(
         *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),
         *("lunch", "dinner", "supper", "takeaway", "takeout", "ravintola", "ravintolat", "ruoka", "ruokaa"),
         *("lounas", "illallinen", "syotavaa", "餐厅", "饭店", "外卖", "吃的", "美食", "东西", "好吃的", "随便"),
+        *("餐馆", "饭馆", "菜馆", "馆子", "小馆", "料理店"),
     }
 )
 """Words that ask for any restaurant ('something to eat', 'food near me', '外卖'): a query of only these and
-stopwords is no filter (``Index.vague``); searched as words they found nothing, or only names holding them."""
+stopwords is no filter (``Index.vague``); searched as words they found nothing, or only names holding them. The
+Chinese ones end a run of Chinese: '意大利餐厅' and '泰国餐馆' are 意大利 and 泰国 (words of 意大利菜, 泰国菜) and a
+restaurant, where the whole run was one unknown word."""
 CJK_STOP = frozenset(
     [
         *("的", "和", "加", "配", "要", "想", "我", "杯", "份", "个", "一", "一杯", "一份", "一个", "来"),
@@ -109,7 +112,9 @@ CJK_STOP = frozenset(
     ]
 )
 CJK_ASKING = CJK_STOP | {"吃", "喝", "点", "些", "吧", "呢", "啊", "好", "吗", "有"}
-ASKING_PHRASES = re.compile(r"有什么|有没有|什么|推荐一下|推荐|帮我|给我|来一份|来份|来点|想要|我想|适合|请")
+ASKING_PHRASES = re.compile(
+    r"有什么|有没有|什么|推荐一下|推荐|帮我|给我|来一份|来份|来点|想要|我想|适合|请|找一家|找家|找个|一家"
+)
 """Words of Chinese that only ask ('附近有什么好吃的', '有没有素食', '来份麻辣烫'), cut from a query before it is split:
 '有什么' joined the run it stood in, which no menu has, so 'anything good to eat nearby' found nothing."""
 """Characters that only ask (I want to eat, some, a ...) where no dish's name starts with them: they end an unknown
@@ -516,6 +521,8 @@ class Index:
             for word in words.split():
                 if len(word) > 1:
                     self._learn(word, chinese_only=True)
+        for word in GENERIC:
+            self._learn(word, chinese_only=True)
         for name in self.catalog.read_as:  # '汉堡王' is one word (Burger King), not 汉堡 and an unknown 王
             self._learn(name, chinese_only=True)
 

@@ -659,6 +659,27 @@ async def test_nearby_and_shop_in_chinese_are_not_dish_words(food: FoodEnv) -> N
 
 
 @pytest.mark.parametrize(
+    ("query", "cuisine"),
+    [
+        ("附近的意大利餐厅", "意大利菜"),
+        ("找一家泰国餐厅", "泰国菜"),
+        ("韩国料理店", "韩国料理"),
+        ("墨西哥餐馆", "墨西哥菜"),
+    ],
+)
+async def test_a_country_and_a_word_for_restaurant_in_chinese_ask_for_its_cuisine(
+    food: FoodEnv, query: str, cuisine: str
+) -> None:
+    """'附近的意大利餐厅' (Italian restaurants nearby) found nothing: 意大利餐厅 was one unknown word, though 意大利菜
+    found them. 餐厅 / 餐馆 / 料理店 say 'a restaurant' and end the country's name, which is a word of its cuisine's."""
+    async with Client(food.server) as c:
+        asked = await everything(c, {"query": query})
+        named = await everything(c, {"query": cuisine})
+    assert asked and [r["id"] for r in asked] == [r["id"] for r in named]
+    assert any(cuisine in label for label in asked[0]["cuisines"]), asked[0]  # then dishes named so (Italian B.M.T.)
+
+
+@pytest.mark.parametrize(
     ("query", "deliver_at"),
     [
         ("pizza delivered by 7pm", "2026-11-25T19:00"),
