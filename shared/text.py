@@ -22,6 +22,12 @@ def has_cjk(text: str) -> bool:
     return any(is_cjk(ch) for ch in text)
 
 
+def as_words(phrase: str) -> str:
+    """A regular expression finding ``phrase`` as whole words ('today' not in 'todays'); Chinese, written without
+    spaces, anywhere."""
+    return re.escape(phrase) if has_cjk(phrase) else rf"(?<!\w){re.escape(phrase)}(?!\w)"
+
+
 def plain(text: str) -> str:
     """Lower case without apostrophes, e.g. "MorriSon's" → 'morrisons': people and speech-to-text leave them out,
     so a name is matched as if it had none."""

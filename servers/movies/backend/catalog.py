@@ -51,7 +51,7 @@ GENRE_WORDS: dict[str, tuple[str, ...]] = {
     "music": ("musiikki",),
     "musical": ("musikaali",),
     "mystery": ("mysteeri",),
-    "romance": ("romantic", "romantiikka", "romanttinen"),
+    "romance": ("romantic", "romantiikka", "romanttinen", "date night", "情侣", "约会"),
     "sci_fi": ("science fiction", "scifi", "tieteisfiktio", "tieteis"),
     "sport": ("sports", "urheilu"),
     "thriller": ("jännitys", "trilleri"),

@@ -61,6 +61,7 @@ from shared.schemas.movies import (
 )
 from shared.seating import InventorySpec, SeatingEngine
 from shared.text import cut_at_known, fold, has_cjk, house_number, take_out
+from shared.when import time_phrases, without
 
 from . import pricing
 from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
@@ -134,7 +135,8 @@ FILLER = {
 needs them in no film's text unless they are all it has. Every other word must match, so 'something funny for kids'
 was an empty page with no note."""
 CJK_FILLER = re.compile(
-    r"我想看|想看|有什么|有没有|^有|推荐|最新的?|最近的?|好看的?|一部|几部|正在上映的?|上映中的?|热映的?|在映的?|的"
+    r"我想看|想看|看什么|有什么|有没有|^有|什么|推荐|适合|最新的?|最近的?|好看的?|找一部|一部|几部|正在上映的?|上映中的?|"
+    r"热映的?|在映的?|的"
 )
 """The same in Chinese, cut out of a word ('最新的科幻片' is 科幻, sci-fi); the word as typed is tried first, as a
 title may hold them (了不起的盖茨比, The Great Gatsby)."""
@@ -352,6 +354,24 @@ class MoviesService:
             query, subtitled = query.replace("字幕", ""), True
         asked, title = self._cut(_query_words(query)), title_words(query)
         hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
+        # '周末看什么电影', 'movies this weekend', '周六的科幻片': when to go, which showtimes are searched by, unless a
+        # film found is titled so (Friday Night Lights)
+        when = time_phrases(query, local(now).date())
+        if when and not any(s.phrase in fold(h[4].display_title) for h in hits for s in when):
+            said_when, as_typed = fold(query)[when[0].span[0] : when[-1].span[1]], query
+            query = without(query, when)
+            asked, title = self._cut(_query_words(query)), title_words(query)
+            hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
+            if (not hits and only_asks(query)) or not query:
+                hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
+            screened = self._screened(said_when, now)
+            hits = [h for h in hits if screened is None or h[4].id in screened]
+            if not hits:  # nothing then either: the words as typed, and what they missed, are the answer
+                query, when = as_typed, []
+                asked, title = self._cut(_query_words(query)), title_words(query)
+                hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
+        else:
+            when = []
         read = ""
         if not hits and not elsewhere and asked and only_asks(query):  # 'a good new movie', '最近有什么好看的电影'
             hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
@@ -360,6 +380,11 @@ class MoviesService:
             read = (
                 f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
                 f"{order}; ask what they fancy, or search a genre ('comedy', '科幻')."
+            )
+        if when:
+            read = (
+                f"Read {shown(said_when)} as when to go: films are found by title, people, genre or language, so this "
+                f"lists those screened then; movies_find_showtimes(date={shown(said_when)}) lists their showtimes."
             )
         if rated:  # among equally good matches of one status, the best reviewed by critics first
             hits.sort(key=lambda h: (h[0], h[1], -(h[4].tomatometer or 0), h[3]))
@@ -387,6 +412,19 @@ class MoviesService:
         if not hits and not note and asked:
             note = self._unmatched(query, asked, wanted)
         return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
+
+    def _screened(self, said: str, now: datetime) -> set[str] | None:
+        """The films with a showtime ahead in the days and hours ``said`` names, read as ``find_showtimes`` reads its
+        date (so the note's showtime search finds each); None where it names no day it reads."""
+        try:
+            first, last, earliest, latest = self._days(said, now)
+        except InvalidInputError:
+            return None
+        cols = self.catalog.columns
+        if first is None or last is None or cols is None:
+            return None
+        found = cols.select(now, day=first, days=(last - first).days + 1, earliest=earliest, latest=latest)
+        return {cols.film_ids[k] for k in np.unique(cols.film[found])}
 
     def _film_hits(
         self,
@@ -872,11 +910,15 @@ class MoviesService:
 
 def _query_words(query: str) -> list[tuple[str, ...]]:
     """Each word of a query to look for, once, with what else it may mean: without a word for film joined to it
-    ('动作片' → '动作'). Words that only say 'film' ('a horror movie') or are only punctuation are left out unless
-    they are all it has."""
+    ('动作片' → '动作'). Words that only say 'film' or ask ('a horror movie', '找一部') or are only punctuation are
+    left out unless they are all it has."""
     words = list(dict.fromkeys(fold(query).split()))
     # a lone '/' is the separator of a title copied from a result ('Hero / 英雄'), no word of any film
-    kept = [w for w in words if w not in FILLER and any(ch.isalnum() for ch in w)] or words
+    kept = [
+        w
+        for w in words
+        if w not in FILLER and any(ch.isalnum() for ch in w) and not (has_cjk(w) and not CJK_FILLER.sub("", w))
+    ] or words
     return [tuple(dict.fromkeys(_variants(w))) for w in kept]
 
 

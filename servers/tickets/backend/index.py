@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from shared.cursor import count_through, not_our_cursor
 from shared.geo import CITY_TZ, EARTH_RADIUS_M
 from shared.schemas.tickets import CATEGORY_ZH
-from shared.text import cut_at_known, fold
+from shared.text import as_words, cut_at_known, fold
 
 from .catalog import Catalog, EventRec, SessionRec
 
@@ -71,12 +71,6 @@ CJK_ASKING = re.compile(
 """Chinese that only asks, or says what every event here is ('这周末有什么演出' = 'what shows are on this weekend',
 '有什么好玩的' = 'anything fun'), cut from a query as ``ASKING`` and ``FILLERS`` words are: written without spaces it
 was one word no event has, and both found nothing."""
-
-
-def as_words(phrase: str) -> str:
-    """A regular expression finding ``phrase`` as whole words ('today' not in 'todays'); Chinese, written without
-    spaces, anywhere."""
-    return re.escape(phrase) if CJK.search(phrase) else rf"(?<!\w){re.escape(phrase)}(?!\w)"
 
 
 SCRIPT_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")

@@ -23,9 +23,9 @@ from shared.geo import CITY_TZ
 from shared.prices import said_age
 from shared.schemas.common import Money
 from shared.schemas.tickets import CATEGORY_ZH
+from shared.when import Said, ambiguous_days
 
 from .index import EventIndex, Ranked, Window, query_words
-from .when import Said, ambiguous_days
 
 PRICE_WORD = re.compile(
     r"^(?:\d+(?:[.,]\d+)?|€\S*|\S*€|eur|euro|euros|e|under|below|over|above|less|than|cheap|cheaper|cheapest|"

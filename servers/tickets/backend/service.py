@@ -43,6 +43,7 @@ from shared.schemas.tickets import (
     Venue,
 )
 from shared.text import cheap_first, fold, take_out
+from shared.when import time_phrases, without
 
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
@@ -51,7 +52,7 @@ from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
 from .price_words import FREE
-from .when import narrowed, time_phrases, without
+from .when import narrowed
 
 MAX_ATTENDEES = 50
 """Saved ticket holders per account: the people a user buys for, not a registry."""

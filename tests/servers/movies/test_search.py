@@ -193,15 +193,44 @@ async def test_a_film_is_found_by_a_lead_whose_name_sorts_late_in_its_cast(movie
     assert "Leonardo DiCaprio / 莱昂纳多·迪卡普里奥" in detail["cast"] and len(detail["cast"]) > 5
 
 
-# not 'tomorrow': a title word (Edge of Tomorrow)
-@pytest.mark.parametrize(("query", "kind"), [("IMAX", "format"), ("今晚", "day"), ("huomenna", "day")])
-async def test_a_format_or_a_day_searched_as_a_film_points_at_the_showtimes(
-    movies_readonly: MoviesEnv, query: str, kind: str
-) -> None:
-    """'IMAX' and '今晚' came back as an empty page with no note, which an agent read as 'no IMAX films tonight'."""
+async def test_a_format_searched_as_a_film_points_at_the_showtimes(movies_readonly: MoviesEnv) -> None:
+    """'IMAX' came back as an empty page with no note, which an agent read as 'no IMAX films'."""
     async with Client(movies_readonly.server) as c:
-        page = await ok(c, "movies_search_movies", {"query": query})
-    assert page["films"] == [] and f"is a {kind}" in page["note"] and "movies_find_showtimes" in page["note"], page
+        page = await ok(c, "movies_search_movies", {"query": "IMAX"})
+    assert page["films"] == [] and "is a format" in page["note"] and "movies_find_showtimes" in page["note"], page
+
+
+# not 'tomorrow' alone: a title word (Edge of Tomorrow)
+@pytest.mark.parametrize(
+    ("query", "said", "genre"),
+    [
+        ("今晚", "今晚", ""),
+        ("huomenna", "huomenna", ""),
+        ("周末看什么电影", "周末", ""),
+        ("movies this weekend", "this weekend", ""),
+        ("周六的科幻片", "周六", "Sci-Fi / 科幻"),
+        ("找一部周末适合情侣看的电影", "周末", "Romance / 爱情"),
+    ],
+)
+async def test_a_day_in_a_film_search_lists_the_films_screened_then(
+    movies_readonly: MoviesEnv, query: str, said: str, genre: str
+) -> None:
+    """'周末看什么电影' (what to see at the weekend) and 'movies this weekend' found nothing ('no film has 周末'), and
+    '今晚' was an empty page pointing at the showtimes: the day is when to go, so the films (of the genre asked,
+    '情侣' a couple's: romance) screened then are listed and the note gives the showtime search for that day. A film
+    whose run pauses over those days is not listed."""
+    async with Client(movies_readonly.server) as c:
+        page = await ok(c, "movies_search_movies", {"query": query, "limit": 20})
+        films = page["films"]
+        runs = [await ok(c, "movies_find_showtimes", {"movie_id": f["id"], "date": said, "limit": 1}) for f in films]
+        showing = await ok(c, "movies_search_movies", {"genre": genre.split(" / ")[0].lower().replace("-", "_")})
+    assert films and f"Read '{said}' as when to go" in page["note"], page
+    assert f"movies_find_showtimes(date='{said}')" in page["note"]
+    unscreened = [f["title"] for f, run in zip(films, runs, strict=True) if not run["showtimes"]]
+    assert unscreened == []
+    assert all(genre in f["genres"] for f in films) if genre else len(films) > 1
+    if genre == "Romance / 爱情":  # one of the two romances now showing pauses its run over the weekend
+        assert len(films) < showing["page"]["total"]
 
 
 async def test_films_of_another_status_are_offered_for_their_words_not_for_a_near_spelling(

@@ -1,0 +1,76 @@
+"""Time words in a search query ('comedy tonight', '脱口秀 今晚', '周末看什么电影'): when, not what.
+
+People type the day into the query as often as into the date fields. Matched as text, 'tonight' fuzzy-matched
+'Night' in titles and '今晚' matched nothing, so such a word is read here as the dates (and, for an evening, the
+time of day) it names and taken out of the words to match: by tickets' event search and movies' film search alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from shared.dates import DAY_PHRASES, EVENING, PARTS_OF_DAY, PHRASE_WEEKDAYS, weekday_words
+from shared.text import as_words, cut_phrase, fold
+
+_PATTERN = re.compile(
+    "|".join(as_words(p) for p in sorted(DAY_PHRASES, key=len, reverse=True))  # 'tomorrow night' before 'tomorrow'
+)
+
+
+_PARTS = re.compile("|".join(as_words(p) for p in sorted(PARTS_OF_DAY, key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Said:
+    """A time phrase of a query: where it is in the folded query, and the days (None: any day, for a part of the
+    day said alone) and the earliest and latest start it names."""
+
+    phrase: str
+    span: tuple[int, int]
+    first: date | None
+    last: date | None
+    earliest: time | None
+    latest: time | None = None
+
+
+_AMBIGUOUS = re.compile(r"(?<!\w)(?:next|ensi)\s+$")
+"""'next Friday' / 'ensi perjantaina': the coming Friday or the one after, as people mean either."""
+
+
+def time_phrases(query: str, today: date) -> list[Said]:
+    """The time phrases in ``query``, in order; ``today`` is the Helsinki date. 'this weekend' is the coming Saturday
+    and Sunday, or what is left of it on a Saturday or Sunday."""
+    out = []
+    text = fold(query)
+    for match in _PATTERN.finditer(text):
+        if match[0] in PHRASE_WEEKDAYS and _AMBIGUOUS.search(text, 0, match.start()):
+            continue  # either of two days: left to the words, and an empty page's note says 'next' matched nothing
+        days, evening = DAY_PHRASES[match[0]]
+        first, last = days(today)
+        out.append(Said(match[0], match.span(), first, last, EVENING if evening else None))
+    for match in _PARTS.finditer(text):
+        if not any(s.span[0] < match.end() and match.start() < s.span[1] for s in out):
+            out.append(Said(match[0], match.span(), None, None, *PARTS_OF_DAY[match[0]]))
+    return sorted(out, key=lambda s: s.span)
+
+
+def ambiguous_days(query: str, today: date) -> list[tuple[str, date, date]]:
+    """Each 'next Friday' of ``query`` (not read as a day by ``time_phrases``) with the two days it may mean."""
+    text = fold(query)
+    out = []
+    for match in _PATTERN.finditer(text):
+        said = _AMBIGUOUS.search(text, 0, match.start())
+        if match[0] in PHRASE_WEEKDAYS and said:
+            coming = today + timedelta(days=weekday_words(today)[match[0]] or 7)
+            out.append((text[said.start() : match.end()], coming, coming + timedelta(days=7)))
+    return out
+
+
+def without(query: str, said: list[Said]) -> str:
+    """The folded query with these phrases taken out (``cut_phrase``)."""
+    text = fold(query)
+    for s in sorted(said, key=lambda s: s.span, reverse=True):
+        text = cut_phrase(text, *s.span)
+    return " ".join(text.split())
