@@ -58,6 +58,7 @@ ASKING = frozenset(
         *("a", "an", "the", "in", "at", "on", "of", "for", "with", "to", "by", "some", "any", "i", "we", "me", "us"),
         *("near", "around", "nearby", "close", "friendly", "suitable"),
         *("something", "anything", "fun", "good", "nice", "great", "interesting", "want", "see", "watch", "go"),
+        *("do", "things", "out", "find", "looking", "please"),
         *("jotain", "kivaa", "hauskaa", "hyvä"),
     }
 )
@@ -66,7 +67,7 @@ and these matched nothing or a stray 'in' of 'Lost in Helsinki', so the two foun
 comedies."""
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_ASKING = re.compile(
-    r"有什么|有没有|什么|好玩的?|好看的?|推荐一下|推荐|我?想看|我?想去|适合|附近的?|演出|节目|表演|活动"
+    r"有什么|有没有|什么|好玩的?|好看的?|推荐一下|推荐|我?想看|我?想去|适合|附近的?|演出|节目|表演|活动|找一场|找个|帮我找"
 )
 """Chinese that only asks, or says what every event here is ('这周末有什么演出' = 'what shows are on this weekend',
 '有什么好玩的' = 'anything fun'), cut from a query as ``ASKING`` and ``FILLERS`` words are: written without spaces it

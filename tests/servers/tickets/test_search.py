@@ -215,6 +215,22 @@ async def test_chinese_that_only_asks_is_not_required_to_match(tickets: TicketsE
     assert plays["events"] and {e["category"] for e in plays["events"]} == {"theatre"}
 
 
+async def test_asking_to_find_something_to_do_is_not_required_to_match(tickets: TicketsEnv) -> None:
+    """'找一场适合带孩子看的演出' ('find a show for the kids') found nothing for '找一场', 'things to do this weekend'
+    nothing for 'do' and 'things', and 'find me a concert' nothing for 'find': they ask, as '有什么' does."""
+    async with Client(tickets.server) as c:
+        said = {
+            q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("找一场适合带孩子看的演出", "带孩子看的演出", "things to do this weekend", "this weekend")
+        }
+        concert = await ok(c, "tickets_search_events", {"query": "find me a concert", "limit": 20})
+        concerts = await ok(c, "tickets_search_events", {"query": "concert", "limit": 20})
+    kids, family, things, weekend = said.values()
+    assert kids["events"] and kids["events"] == family["events"], kids.get("note")
+    assert things["events"] and things["events"] == weekend["events"], things.get("note")
+    assert concert["events"] and concert["events"] == concerts["events"], concert.get("note")
+
+
 async def test_a_show_for_children_or_near_a_district_as_people_ask_for_it(tickets: TicketsEnv) -> None:
     """'带孩子看的演出' ('a show to take the kids to'), '适合小孩的周末活动' and 'kid friendly events' found nothing
     (小孩 and 'kid' were no word of the family shows, 适合 and 'friendly' were required), and 'events near Kamppi'
