@@ -76,7 +76,8 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
     categories = seed.categories(settings.fixtures_dir)
     svc = NavService(places, addresses, categories, network, router, transit, sandbox.clock, sandbox.accounts,
                      scale=sandbox.scale, districts=seed.districts(settings.fixtures_dir),
-                     venues=seed.venue_names(settings.fixtures_dir))  # fmt: skip
+                     venues=seed.venue_names(settings.fixtures_dir),
+                     cuisines=seed.cuisines(settings.fixtures_dir))  # fmt: skip
 
     app = provider_app(
         settings,

@@ -104,7 +104,9 @@ CATEGORY_WORDS = {
     "station": ["asema", "metroasema", "metro station", "train station", "stationen", "车站", "地铁站"],
     "park": ["parks", "puisto", "parken", "公园"],
     "hotel": ["hotels", "hotelli", "hotell", "酒店", "宾馆", "旅馆"],
-    "restaurant": ["restaurants", "ravintola", "餐厅", "餐馆", "饭店", "好吃的", "吃饭", "美食"],
+    "restaurant": [
+        *("restaurants", "ravintola", "餐厅", "餐馆", "饭店", "饭馆", "菜馆", "料理店", "好吃的", "吃饭", "美食"),
+    ],
     "cafe": ["cafes", "coffee shop", "coffee shops", "kahvila", "kafe", "咖啡馆", "咖啡店"],
     "pharmacy": ["apotek", "药店", "药房"],
     "supermarket": ["supermarkets", "groceries", "grocery", "grocery store", "ruokakauppa", "超市", "买菜"],

@@ -146,3 +146,8 @@ def venue_names(fixtures_dir: Path) -> dict[str, list[str]]:
 
 def categories(fixtures_dir: Path) -> list[dict[str, Any]]:
     return list(_read(fixtures_dir / "vocab" / "place_categories.json"))
+
+
+def cuisines(fixtures_dir: Path) -> list[dict[str, Any]]:
+    """The cuisines food searches by (its vocabulary: names in English and Chinese, synonyms)."""
+    return list(_read(fixtures_dir / "vocab" / "cuisines.json"))

@@ -188,6 +188,8 @@ ACCESSIBLE = re.compile(
 what OpenStreetMap records (yes, or limited), taken out of the words to match. They were searched as a name and
 changed nothing: '无障碍厕所' listed toilets whatever their access."""
 ACCESS = frozenset({"yes", "limited"})
+EATING = frozenset({"restaurant", "fast_food", "cafe", "pub", "bar"})
+"""The kinds of place a cuisine said beside them narrows ('italian restaurant', '日本料理店', 'sushi bar')."""
 OPEN_TODAY_WORDS = re.compile(r"\bopen today\b|今天营业的?|今天开门的?|今天开放的?", re.IGNORECASE)
 """'museum open today' / '今天开放的博物馆': places open now or opening later today (a museum closed at 08:00 that
 opens at 10:00 is open today; one closed on Mondays is not)."""
@@ -271,6 +273,13 @@ def _described(cand: GeocodeCandidate) -> str:
     return f"{name} ({kind}{', ' + cand.address if cand.address else ''})"
 
 
+def cuisine_stem(zh: str) -> str:
+    """A Chinese cuisine's name without its word for cuisine (意大利菜 → 意大利, 日本料理 → 日本), as people join it
+    to a kind of place ('意大利餐厅'); '' where nothing is left but one character (川菜)."""
+    stem = zh.removesuffix("菜").removesuffix("料理").removesuffix("餐")
+    return stem if stem != zh and len(stem) > 1 else ""
+
+
 class NavService:
     def __init__(
         self,
@@ -285,6 +294,7 @@ class NavService:
         scale: int = 1,
         districts: list[dict[str, Any]] | None = None,
         venues: dict[str, list[str]] | None = None,
+        cuisines: list[dict[str, Any]] | None = None,
     ) -> None:
         self.clock = clock
         self.aliases = {k: [*ALIASES.get(k, []), *(venues or {}).get(k, [])] for k in {*ALIASES, *(venues or {})}}
@@ -315,6 +325,14 @@ class NavService:
             for word in [slug, c["en"], c["zh"], *c.get("synonyms", []), *CATEGORY_WORDS.get(slug, [])]:
                 self._category_words[word.lower()] = slug
         self._kind_words = sorted(self._category_words.items(), key=lambda ws: -len(ws[0]))  # longest first
+        self.cuisine_labels = {c["slug"]: f"{c['en']} {c['zh']}" for c in cuisines or []}
+        self._cuisine_words = {
+            word.lower(): c["slug"]
+            for c in cuisines or []
+            for word in (c["slug"].replace("_", " "), c["en"], c["zh"], *c["synonyms"], cuisine_stem(c["zh"]))
+            if word
+        }
+        """Each word of a cuisine ('italian', '意大利菜', and 意大利 as '意大利餐厅' says it) → its slug."""
         self._metro_stations = self._metro_places(transit)
 
     def _metro_places(self, transit: Transit) -> set[str]:
@@ -457,6 +475,8 @@ class NavService:
         idx = self._place_grid.within(cx, cy, radius_m)
         ranked: list[tuple[float, float, Place]] = []
         words = self._query_categories(query)
+        # 'italian restaurant', '意大利餐厅': of the kind, those OSM says cook it (or named so), not every restaurant
+        cuisine = self._cuisine_said(query, words) if words & EATING else ""
         line = self._line_said(query) if "station" in words or category == "station" else ""
         # a line said ('subway station') asks for stations: other places only by the rest of the query, by name
         named = self._beside_kinds(query, words, line) if line else query
@@ -477,6 +497,8 @@ class NavService:
                 continue
             if access_said and p.data.get("wheelchair") not in ACCESS:
                 continue
+            if cuisine and cuisine not in p.data.get("cuisines", []) and not self._named(p, cuisine):
+                continue
             dist = haversine_m(center, p.point)
             score = 100.0
             if query:
@@ -492,7 +514,7 @@ class NavService:
                  "open_now": open_now, "late": late_said, "today": today_said, "access": access_said}  # fmt: skip
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         found = [p for _, _, p in ranked]
-        note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line)
+        note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line, cuisine)
         tonight = "tonight" if late_at > now else "(now)"
         hours_said = [f"only places open at {late_at:%H:%M} {tonight}" if late_said else "",
                       "only places open now or later today" if today_said else ""]  # fmt: skip
@@ -511,10 +533,15 @@ class NavService:
 
     def _places_note(
         self, query: str, kinds: set[str], found: list[Place], radius_m: int, round_the_clock: bool, open_said: bool,
-        now: datetime, line: str = "",
+        now: datetime, line: str = "", cuisine: str = "",
     ) -> str:  # fmt: skip
         """How the query was read, and why a page is empty: a page with nothing on it said nothing at all."""
         note = []
+        if cuisine:
+            note.append(
+                f"Read as {self.cuisine_labels[cuisine]} places of that kind: those OpenStreetMap records as cooking "
+                "it, or named for it."
+            )
         if line:
             said, other = ("metro", "railway") if line == "metro" else ("railway", "metro")
             note.append(f"Read as {said} stations: {other} stations are left out.")
@@ -522,7 +549,7 @@ class NavService:
             note.append("Read as open round the clock: only places open 24/7 are listed.")
         if open_said:
             note.append(f"Read as open now: only places open at {now:%H:%M} are listed (hours unknown: left out).")
-        rest = self._beside_kinds(query, kinds, line) if kinds and found else ""
+        rest = self._beside_kinds(query, kinds, line) if kinds and found and not cuisine else ""
         if rest and not any(self._place_score(rest, p, set()) >= MIN_PLACE_SCORE for p in found):
             labels = ", ".join(sorted(self.label(k) for k in kinds))
             note.append(f"Read as a kind of place ({labels}); {shown(rest)} is in no name here, so it was left out.")
@@ -536,6 +563,24 @@ class NavService:
                 + " or search by kind (category)."
             )
         return " ".join(note)
+
+    def _cuisine_said(self, query: str, kinds: set[str]) -> str:
+        """The cuisine said beside the kinds of place ('italian restaurant', '意大利餐厅'), or inside their Chinese word
+        ('中餐馆': 中餐 and 餐馆 share a character); '' for none."""
+        rest = self._without_kinds(query, kinds)
+        if rest in self._cuisine_words:
+            return self._cuisine_words[rest]
+        inside = [w for w in self._cuisine_words if has_cjk(w) and len(w) > 1 and w in query.lower()]
+        return self._cuisine_words[max(inside, key=len)] if inside and has_cjk(rest) else ""
+
+    def _named(self, p: Place, cuisine: str) -> bool:
+        """Whether ``p``'s name holds a word of ``cuisine`` ('Ravintola Ragu (Italian kitchen)', 'Sushibar Arigato')."""
+        names = " ".join(p.data.get(k, "") for k in ("name", "name_en", "name_zh")).lower()
+        return any(
+            slug == cuisine and (word in names if has_cjk(word) else re.search(rf"\b{re.escape(word)}", names))
+            for word, slug in self._cuisine_words.items()
+            if len(word) > 2 or has_cjk(word)
+        )
 
     def _without_kinds(self, query: str, kinds: set[str]) -> str:
         """The query without the words that named its kinds of place ('xyzzy cafe' → 'xyzzy')."""

@@ -577,6 +577,33 @@ async def test_public_toilets_are_on_the_map_by_what_people_call_them(nav: NavEn
     assert "plc_n4642563719" not in ids and "plc_n4642563720" not in ids
 
 
+@pytest.mark.parametrize(
+    ("queries", "cuisine", "word"),
+    [
+        (("italian restaurant", "意大利餐厅", "附近的意大利餐厅"), "italian", "italian"),
+        (("中餐馆", "中餐厅", "chinese restaurant"), "chinese", "chinese"),
+        (("日本料理店", "japanese restaurant"), "japanese", "japanese"),
+    ],
+)
+async def test_a_cuisine_said_beside_restaurant_keeps_the_places_that_cook_it(
+    nav: NavEnv, queries: tuple[str, ...], cuisine: str, word: str
+) -> None:
+    """'italian restaurant' and '意大利餐厅' listed every restaurant, nearest first (the cuisine was searched as a name,
+    then left out); '日本料理店' found nothing. A cuisine said beside a kind of place keeps those OpenStreetMap records
+    as cooking it, or named for it."""
+    wide = {"limit": 20, "radius_m": 3000}
+    async with Client(nav.server) as c:
+        pages = [await ok(c, "nav_search_places", {"query": q, **wide}) for q in queries]
+        every = await ok(c, "nav_search_places", {"category": "restaurant", **wide})
+    places = nav.app.state.service.place_by_id
+    found = [p["id"] for p in pages[0]["places"]]
+    # the same places (a name that is the query itself ranks first, as for every kind)
+    assert found and all({p["id"] for p in page["places"]} == set(found) for page in pages)
+    assert all(cuisine in places[i].data["cuisines"] or word in places[i].data["name"].lower() for i in found)
+    assert len(found) < every["page"]["total"] and all(p["category"] == "restaurant" for p in pages[0]["places"])
+    assert pages[0]["note"].startswith("Read as "), pages[0]["note"]
+
+
 async def test_wheelchair_access_said_in_the_query_keeps_the_places_that_have_it(nav: NavEnv) -> None:
     """'无障碍厕所' and 'wheelchair accessible toilet' listed every toilet whatever its access (the words were
     searched as a name and matched nothing). They keep the places OpenStreetMap records as accessible ('yes', or
