@@ -70,10 +70,14 @@ class Coupons:
     def money(self, minor: int) -> Money:
         return Money.of(minor, self.currency)
 
-    def free_delivery(self, session: Session, now: datetime) -> list[Coupon]:
-        """The coupons in force now that make delivery free (any restaurant's, or one's own), by code."""
+    def in_force(self, session: Session, now: datetime) -> list[Coupon]:
+        """The coupons in force now (any restaurant's, or one's own), by code."""
         coupons = [_coupon(row) for row in session.exec(select(CouponRow).order_by(col(CouponRow.code))).all()]
-        return [c for c in coupons if c.kind == "free_delivery" and c.valid_from <= now <= c.valid_until]
+        return [c for c in coupons if c.valid_from <= now <= c.valid_until]
+
+    def free_delivery(self, session: Session, now: datetime) -> list[Coupon]:
+        """The coupons in force now that make delivery free."""
+        return [c for c in self.in_force(session, now) if c.kind == "free_delivery"]
 
     def get(self, session: Session, code: str) -> Coupon:
         """The coupon a code names, however it was typed: codes are upper case and have no spaces."""

@@ -42,6 +42,13 @@ FREE_DELIVERY = re.compile(
 """Words that ask for free delivery ('free delivery pizza', '免配送费的披萨'): 'free' matched gluten-free dishes and
 the rest was left out, so the page silently listed gluten-free pizzas. Read as the lowest fee first, with the
 coupons that make delivery free (``FoodService.search``)."""
+DEALS = re.compile(
+    r"(?<!\w)(?:with )?(?:deals?|discounts?|coupons?|offers?|promos?|promotions?|tarjoukset|tarjous|alennus)(?!\w)"
+    r"|有优惠的?|优惠券?的?|满减的?|打折的?|折扣的?|红包",
+    re.IGNORECASE,
+)
+"""Words that ask for a deal ('pizza deals', '有优惠的', '满减'): on no menu, so the search found nothing. Coupons
+apply at checkout, to the cart: the search lists what the rest asks for and the note names the coupons in force."""
 FAST_DELIVERY = re.compile(
     r"(?<!\w)(?:fast(?:est)? delivery|quick(?:est)? delivery|delivered (?:fast|quickly)|nopea toimitus)(?!\w)"
     r"|送得快的?|送餐快的?|配送快的?|最快送达的?|快速送达的?",

@@ -98,7 +98,7 @@ GENERIC = frozenset(
         *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),
         *("lunch", "dinner", "supper", "takeaway", "takeout", "ravintola", "ravintolat", "ruoka", "ruokaa"),
         *("lounas", "illallinen", "syotavaa", "餐厅", "饭店", "外卖", "吃的", "美食", "东西", "好吃的", "随便"),
-        *("餐馆", "饭馆", "菜馆", "馆子", "小馆", "料理店"),
+        *("餐馆", "饭馆", "菜馆", "馆子", "小馆", "料理店", "午餐", "晚餐", "午饭", "晚饭", "中饭", "中午饭"),
     }
 )
 """Words that ask for any restaurant ('something to eat', 'food near me', '外卖'): a query of only these and

@@ -60,6 +60,7 @@ from .coupons import Coupons
 from .models import CartRow
 from .pricing import Coupon
 from .ranking import (
+    DEALS,
     FAST_DELIVERY,
     FREE_DELIVERY,
     cursor_key,
@@ -220,6 +221,7 @@ class FoodService:
         q = price.query if price else q
         q, free = take_out(FREE_DELIVERY, q)
         q, fast = take_out(FAST_DELIVERY, q)
+        q, deals = take_out(DEALS, q)
         q, rated = take_out(TOP_RATED, q)
         reordered = sort == "relevance" and (free or fast or rated)
         if reordered:  # the order they ask for, among what matches the rest
@@ -283,6 +285,8 @@ class FoodService:
             note.append(self._free_delivery_note(reordered))
         if fast and not free:
             note.append("Read as fast delivery" + (": the soonest delivery first." if reordered else "."))
+        if deals:
+            note.append(self._deals_note())
         if to_note:
             note.insert(0, to_note)
         if rated and not (free or fast):
@@ -401,6 +405,22 @@ class FoodService:
         if price is not None:
             dishes = tuple(d for d in dishes if self._sells_at(d, position, price))
         return self._own_dishes(dishes[:MAX_DISHES], position, template)
+
+    def _deals_note(self) -> str:
+        """The coupons in force, as Ele.me shows its 满减 and 红包: a deal is taken at checkout, not a dish."""
+        with Session(self.engine) as session:
+            coupons = self.coupons.in_force(session, self.now())
+        if not coupons:
+            return "Read as asking for deals: no coupon is in force now."
+        said = []
+        for c in coupons:
+            rest = self.catalog.restaurants.get(c.restaurant_id) if c.restaurant_id else None
+            only = f" (at {rest.name} only)" if rest and rest.name not in c.description else ""
+            said.append(f"{c.code}: {c.description}{only}")
+        return (
+            "Read as asking for deals: coupons apply at checkout, to the cart (food_update_cart coupon_code; "
+            f"food_get_cart shows which apply and what each saves). In force now: {'; '.join(said)}."
+        )
 
     def _free_delivery_note(self, reordered: bool) -> str:
         """What 'free delivery' can mean here: fees grow with the distance, so none is free by itself; a coupon

@@ -679,6 +679,33 @@ async def test_a_country_and_a_word_for_restaurant_in_chinese_ask_for_its_cuisin
     assert any(cuisine in label for label in asked[0]["cuisines"]), asked[0]  # then dishes named so (Italian B.M.T.)
 
 
+async def test_deals_asked_for_name_the_coupons_in_force(food: FoodEnv) -> None:
+    """'有优惠的' (any deals?), 'pizza deals' and '满减的披萨' found nothing (the words are on no menu): they list what
+    the rest asks for, and the note names the coupons in force, which apply at checkout."""
+    async with Client(food.server) as c:
+        said = {
+            q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
+            for q in ("pizza deals", "满减的披萨", "pizza", "有优惠的", "")
+        }
+    deals, chinese, pizza, any_deal, everything_near = said.values()
+    assert deals["restaurants"] and deals["restaurants"] == chinese["restaurants"] == pizza["restaurants"]
+    assert any_deal["page"]["total"] == everything_near["page"]["total"] > 0
+    for page in (deals, chinese, any_deal):
+        assert page["note"].startswith("Read as asking for deals"), page.get("note")
+        assert all(code in page["note"] for code in ("WELCOME5", "LUNCH10", "FREEDEL", "PIZZA3")), page["note"]
+
+
+async def test_lunch_or_dinner_in_chinese_asks_for_any_restaurant(food: FoodEnv) -> None:
+    """'便宜的午餐' (a cheap lunch) listed only breakfast cafés: 午餐 was read inside 早午餐 (brunch). Like 'lunch', it
+    says when, not what: any restaurant, the cheapest first."""
+    async with Client(food.server) as c:
+        lunch = await ok(c, "food_search_restaurants", {"query": "便宜的午餐", "limit": 20})
+        cheap = await ok(c, "food_search_restaurants", {"query": "便宜", "limit": 20})
+        brunch = await ok(c, "food_search_restaurants", {"query": "早午餐", "limit": 20})
+    assert lunch["restaurants"] == cheap["restaurants"] and lunch["page"]["total"] > brunch["page"]["total"]
+    assert {r["cuisines"][0] for r in brunch["restaurants"]} == {"Breakfast / 早餐"}
+
+
 @pytest.mark.parametrize(
     ("query", "deliver_at"),
     [
