@@ -499,6 +499,8 @@ class NavService:
                 continue
             if cuisine and cuisine not in p.data.get("cuisines", []) and not self._named(p, cuisine):
                 continue
+            if words and not line and p.row.category not in words and not self._names_hold(p, query):
+                continue  # 'public toilet' is no pub called 'Public House'; 'park' still finds Q-Park
             dist = haversine_m(center, p.point)
             score = 100.0
             if query:
@@ -563,6 +565,12 @@ class NavService:
                 + " or search by kind (category)."
             )
         return " ".join(note)
+
+    def _names_hold(self, p: Place, query: str) -> bool:
+        """Whether ``p``'s names (and common names) hold every word of ``query``."""
+        names = " ".join([*(p.data.get(k, "") for k in ("name", "name_en", "name_sv", "name_zh")),
+                          *self.aliases.get(p.row.id, [])]).lower()  # fmt: skip
+        return all(word in names for word in query.lower().split())
 
     def _cuisine_said(self, query: str, kinds: set[str]) -> str:
         """The cuisine said beside the kinds of place ('italian restaurant', '意大利餐厅'), or inside their Chinese word

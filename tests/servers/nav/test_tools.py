@@ -604,6 +604,19 @@ async def test_a_cuisine_said_beside_restaurant_keeps_the_places_that_cook_it(
     assert pages[0]["note"].startswith("Read as "), pages[0]["note"]
 
 
+async def test_a_kind_said_lists_other_places_only_named_with_every_word(nav: NavEnv) -> None:
+    """'public toilet' listed the toilets, then two pubs called 'Public House' (a word of the query in their name).
+    Beside the places of the kind said, a place of another kind is listed only where its name holds every word of the
+    query: 'park' still finds Q-Park after the parks."""
+    wide = {"limit": 20, "radius_m": 3000}
+    async with Client(nav.server) as c:
+        toilets = await every_page(c, "nav_search_places", "places", {"query": "public toilet", **wide}, 20)
+        parks = await every_page(c, "nav_search_places", "places", {"query": "park", **wide}, 20)
+    assert toilets and {p["category"] for p in toilets} == {"toilets"}, [p["name"] for p in toilets]
+    kinds = [p["category"] for p in parks]
+    assert "parking" in kinds and kinds.index("parking") > kinds.index("park")
+
+
 async def test_wheelchair_access_said_in_the_query_keeps_the_places_that_have_it(nav: NavEnv) -> None:
     """'无障碍厕所' and 'wheelchair accessible toilet' listed every toilet whatever its access (the words were
     searched as a name and matched nothing). They keep the places OpenStreetMap records as accessible ('yes', or
