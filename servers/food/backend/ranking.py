@@ -49,6 +49,12 @@ DEALS = re.compile(
 )
 """Words that ask for a deal ('pizza deals', '有优惠的', '满减'): on no menu, so the search found nothing. Coupons
 apply at checkout, to the cart: the search lists what the rest asks for and the note names the coupons in force."""
+NOT_SPICY = re.compile(
+    r"(?<!\w)(?:not spicy|non-spicy|no spice|not hot|mild)(?!\w)|不辣的?|不要辣的?|不吃辣的?|不放辣的?|免辣的?",
+    re.IGNORECASE,
+)
+"""Words that ask for a dish that is not spicy ('不辣的川菜', 'mild curry'): '不辣' was left out as on no menu, and the
+spicy dishes listed first. Only dishes not tagged spicy are matched (a spicy dish's spice level has no 'none')."""
 FAST_DELIVERY = re.compile(
     r"(?<!\w)(?:fast(?:est)? delivery|quick(?:est)? delivery|delivered (?:fast|quickly)|nopea toimitus)(?!\w)"
     r"|送得快的?|送餐快的?|配送快的?|最快送达的?|快速送达的?",

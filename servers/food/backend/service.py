@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -63,6 +64,7 @@ from .ranking import (
     DEALS,
     FAST_DELIVERY,
     FREE_DELIVERY,
+    NOT_SPICY,
     cursor_key,
     deliver_to,
     delivery_within,
@@ -108,6 +110,7 @@ class FoodService:
         self.catalog = catalog
         self.index = Index(catalog)
         self.coupons = Coupons(catalog, currency)
+        self._whole_menus: dict[int, tuple[Shown, ...]] = {}
         self.currency = currency
         self._menus: OrderedDict[str, Menu] = OrderedDict()
         self.scale = sandbox.scale
@@ -222,6 +225,7 @@ class FoodService:
         q, free = take_out(FREE_DELIVERY, q)
         q, fast = take_out(FAST_DELIVERY, q)
         q, deals = take_out(DEALS, q)
+        q, mild = take_out(NOT_SPICY, q)
         q, rated = take_out(TOP_RATED, q)
         reordered = sort == "relevance" and (free or fast or rated)
         if reordered:  # the order they ask for, among what matches the rest
@@ -256,8 +260,11 @@ class FoodService:
         before_price = len(at)
         if priced:
             assert look is not None
-            fits = self._at_price(look, at, price)
+            fits = self._with_dish(look, at, lambda d, i: self._sells_at(d, i, price))
             at, score, distance, open_ = at[fits], score[fits], distance[fits], open_[fits]
+        if mild and look is not None:
+            tame = self._with_dish(look, at, lambda d, i: not self._spicy(d), whole_menu=True)
+            at, score, distance, open_ = at[tame], score[tame], distance[tame], open_[tame]
         straight = cols.straight_distance(at, near.lat, near.lng)
         columns = sort_columns(cols, sort, at, score, distance, open_, straight, cheap)
         order = np.lexsort(columns[::-1])
@@ -287,6 +294,13 @@ class FoodService:
             note.append("Read as fast delivery" + (": the soonest delivery first." if reordered else "."))
         if deals:
             note.append(self._deals_note())
+        if mild:
+            note.append(
+                "Read as not spicy: only dishes not tagged spicy are matched and shown (a spicy dish's spice level has "
+                "no 'none')."
+                if look is not None
+                else "Read as not spicy: name a dish or cuisine to find its dishes that are not spicy."
+            )
         if to_note:
             note.insert(0, to_note)
         if rated and not (free or fast):
@@ -321,7 +335,7 @@ class FoodService:
         summaries = []
         for k in page.tolist():
             i, t = int(at[k]), int(cols.template[at[k]])
-            dishes = self._page_dishes(look, i, t, price if priced else None) if look is not None else []
+            dishes = self._page_dishes(look, i, t, price if priced else None, mild) if look is not None else []
             summaries.append(self._summary(cols.record(i), near, now, dishes))
         info = PageInfo(next_cursor=next_cursor, total=len(order))
         return RestaurantPage(restaurants=summaries, page=info, near=near, note=" ".join(note))
@@ -380,30 +394,51 @@ class FoodService:
         factor = float(self.catalog.columns.price_factor[position])
         return pricing.scaled_minor(template_minor, factor) if factor else template_minor
 
-    def _at_price(self, look: Lookup, at: npt.NDArray[np.int64], price: SaidPrice) -> npt.NDArray[np.bool_]:
-        """Which restaurants at positions ``at`` have a matched dish they sell now at the price said, at their own
-        prices. Once per (template menu, price factor): a grown city has thousands of copies of a few menus."""
+    def _with_dish(
+        self, look: Lookup, at: npt.NDArray[np.int64], test: Callable[[Shown, int], bool], whole_menu: bool = False
+    ) -> npt.NDArray[np.bool_]:
+        """Which restaurants at positions ``at`` have a matched dish that passes ``test`` (the dish, the restaurant's
+        position): sold now at the price said, not spicy; with ``whole_menu``, a restaurant matched by its cuisine or
+        name (no dish matched) by any dish of its menu. Once per (template menu, price factor): a grown city has
+        thousands of copies of a few menus."""
         cols = self.catalog.columns
         seen: dict[tuple[int, float], bool] = {}
         out = np.zeros(len(at), np.bool_)
         for j, i in enumerate(at.tolist()):
-            dishes = look.shown(i, int(cols.template[i]))
+            t = int(cols.template[i])
+            dishes = look.shown(i, t) or (self._menu(t) if whole_menu else ())
             key = (id(dishes), float(cols.price_factor[i]))  # the lookup's own tuple: one per menu it matched
             if key not in seen:
-                seen[key] = any(self._sells_at(d, i, price) for d in dishes)
+                seen[key] = any(test(d, i) for d in dishes)
             out[j] = seen[key]
         return out
+
+    def _menu(self, template: int) -> tuple[Shown, ...]:
+        """A template's whole menu as matched dishes, in menu order (kept: a page asks for it per restaurant)."""
+        if template not in self._whole_menus:
+            self._whole_menus[template] = tuple(
+                (d.item.id, d.label, (), d.item.sold_out, d.item.price_minor) for d in self.index.dishes[template]
+            )
+        return self._whole_menus[template]
+
+    def _spicy(self, dish: Shown) -> bool:
+        found = self.catalog.items.get(dish[0])
+        return found is not None and "spicy" in found[1].tags
 
     def _sells_at(self, dish: Shown, position: int, price: SaidPrice) -> bool:
         """Whether the restaurant at ``position`` sells this matched dish now at the price said (at its own price)."""
         return not dish[3] and price.fits(self._own_price(dish[4], position))
 
-    def _page_dishes(self, look: Lookup, position: int, template: int, price: SaidPrice | None) -> list[MatchedDish]:
+    def _page_dishes(
+        self, look: Lookup, position: int, template: int, price: SaidPrice | None, mild: bool = False
+    ) -> list[MatchedDish]:
         """The matched dishes a result shows: the first ``MAX_DISHES``, or the first the restaurant sells now at the
-        price said."""
+        price said, or the first not spicy."""
         dishes = look.shown(position, template)
         if price is not None:
             dishes = tuple(d for d in dishes if self._sells_at(d, position, price))
+        if mild:
+            dishes = tuple(d for d in dishes or self._menu(template) if not self._spicy(d))
         return self._own_dishes(dishes[:MAX_DISHES], position, template)
 
     def _deals_note(self) -> str:

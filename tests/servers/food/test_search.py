@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from mcp import Client
@@ -693,6 +694,33 @@ async def test_deals_asked_for_name_the_coupons_in_force(food: FoodEnv) -> None:
     for page in (deals, chinese, any_deal):
         assert page["note"].startswith("Read as asking for deals"), page.get("note")
         assert all(code in page["note"] for code in ("WELCOME5", "LUNCH10", "FREEDEL", "PIZZA3")), page["note"]
+
+
+@pytest.mark.parametrize(("mild", "plain"), [("不辣的川菜", "川菜"), ("不要辣的中餐", "中餐"), ("mild curry", "curry")])
+async def test_a_dish_asked_for_not_spicy_is_one_not_tagged_spicy(food: FoodEnv, mild: str, plain: str) -> None:
+    """'不辣的川菜' (Sichuan food, not spicy) left '不辣' out as on no menu and showed the kitchens without a dish;
+    'mild curry' listed the vindaloo. Only dishes not tagged spicy are matched and shown, a kitchen found by its
+    cuisine showing its menu's."""
+    async with Client(food.server) as c:
+        tame = await everything(c, {"query": mild})
+        every = await everything(c, {"query": plain})
+        note = (await ok(c, "food_search_restaurants", {"query": mild}))["note"]
+
+    def spicy(dish: dict[str, Any]) -> bool:
+        return "spicy" in food.catalog.items[dish["item_id"]][1].tags
+
+    shown = [d for r in tame for d in r["matched_dishes"]]
+    assert tame and all(r["matched_dishes"] for r in tame) and not any(spicy(d) for d in shown), shown[:5]
+    assert {r["id"] for r in tame} <= {r["id"] for r in every} and note.startswith("Read as not spicy")
+    if plain == "curry":
+        assert any(spicy(d) for r in every for d in r["matched_dishes"])
+
+
+async def test_a_healthy_meal_in_chinese_is_the_salads_and_bowls(food: FoodEnv) -> None:
+    """'减肥餐' and '健康餐' (a diet or healthy meal) found nothing, though 'healthy' found the salad bars."""
+    async with Client(food.server) as c:
+        pages = [await everything(c, {"query": q}) for q in ("减肥餐", "健康餐", "低卡", "healthy")]
+    assert pages[0] and all([r["id"] for r in p] == [r["id"] for r in pages[-1]] for p in pages)
 
 
 async def test_lunch_or_dinner_in_chinese_asks_for_any_restaurant(food: FoodEnv) -> None:
