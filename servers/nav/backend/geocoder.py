@@ -119,6 +119,7 @@ CATEGORY_WORDS = {
     "parking": ["pysakointi", "parkkihalli", "停车场", "停车"],
     "tram_stop": ["tram stop", "raitiovaunupysakki", "电车站"],
     "toilets": ["toilets", "restrooms", "bathroom", "public toilet", "loo", "vessa", "wc", "厕所", "卫生间", "洗手间"],
+    "attraction": ["attractions", "tourist attraction", "tourist attractions", "sights", "sightseeing", "名胜", "景区"],
 }
 
 # Common names of landmarks and districts that OpenStreetMap does not carry, by place id (fixtures/osm/places.json)

@@ -160,7 +160,7 @@ STATION = (place("Helsingin päärautatieasema"), place("Helsinki"), place("Raut
 NATIONAL_LIBRARY = (place("Kansalliskirjasto", "Unioninkatu"), place("Kansalliskirjasto", "Fabianinkatu"))
 UNIVERSITY = (place("Helsingin yliopisto", "school"), place("Helsingin yliopisto", "station"),
               stop("Helsingin yliopisto"))  # fmt: skip
-RAILWAY_SQUARE = (place("Rautatientori", "other"), place("Rautatientori", "Asemanaukio"), stop("Rautatientori"))
+RAILWAY_SQUARE = (place("Rautatientori", "bus_station"), place("Rautatientori", "Asemanaukio"), stop("Rautatientori"))
 MARKET_SQUARE = (stop("Kauppatori"), place("Kauppatori"))
 SENATE_SQUARE = (stop("Senaatintori"), place("Senaatintori"))
 

@@ -617,6 +617,32 @@ async def test_a_kind_said_lists_other_places_only_named_with_every_word(nav: Na
     assert "parking" in kinds and kinds.index("parking") > kinds.index("park")
 
 
+@pytest.mark.parametrize(
+    ("queries", "kind", "one"),
+    [
+        (("书店", "bookshop", "kirjakauppa"), "books", "Akateeminen Kirjakauppa"),
+        (("理发店", "hairdresser", "barber"), "hairdresser", ""),
+        (("购物中心", "shopping centre", "商场"), "mall", "Forum"),
+        (("公交站", "bus station"), "bus_station", "Elielinaukio"),
+        (("换钱", "currency exchange"), "bureau_de_change", "Forex Bank"),
+        (("大使馆", "embassy"), "embassy", ""),
+    ],
+)
+async def test_the_shops_and_offices_people_ask_for_are_kinds_of_place(
+    nav: NavEnv, queries: tuple[str, ...], kind: str, one: str
+) -> None:
+    """'书店' (bookshop), '理发店', '购物中心', '公交站' found nothing: every shop was a 'shop' and an embassy or the
+    bus terminal 'other'. OpenStreetMap's shop and amenity types people ask for are kinds of their own."""
+    wide = {"limit": 20, "radius_m": 3000}
+    async with Client(nav.server) as c:
+        pages = [await ok(c, "nav_search_places", {"query": q, **wide}) for q in queries]
+        by_kind = await ok(c, "nav_search_places", {"category": kind, **wide})
+    for q, page in zip(queries, pages, strict=True):
+        assert page["places"] and {p["category"] for p in page["places"]} == {kind}, (q, page.get("note"))
+        assert {p["id"] for p in page["places"]} == {p["id"] for p in by_kind["places"]}, q
+    assert not one or one in {p["name"] for p in by_kind["places"]}
+
+
 async def test_wheelchair_access_said_in_the_query_keeps_the_places_that_have_it(nav: NavEnv) -> None:
     """'无障碍厕所' and 'wheelchair accessible toilet' listed every toilet whatever its access (the words were
     searched as a name and matched nothing). They keep the places OpenStreetMap records as accessible ('yes', or
