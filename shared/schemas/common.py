@@ -235,6 +235,27 @@ def check_id(value: str, prefix: str, *, field: str, source: str) -> str:
     return value
 
 
+def name_not_id(field: str, value: str, named: list[tuple[str, str]], source: str) -> None:
+    """A name passed where an id goes ('Kinopalatsi', 'Zucchini', 'Peer Gynt'), with the (name, id) pairs it names:
+    refused as any non-id is, but with the id, or the ids to choose from, so the next call is right (weaker models
+    pass the name the user said). Returns if it names nothing."""
+    if len(named) == 1:
+        ((name, found),) = named
+        raise InvalidInputError(
+            f"{field} {shown(value)} is a name, not an id: {name} is {found}.",
+            f"Call again with {field}='{found}'.",
+            field=field,
+        )
+    if named:
+        ids = "; ".join(f"{name}: {found}" for name, found in named[:5])
+        more = f" and {len(named) - 5} more" if len(named) > 5 else ""
+        raise InvalidInputError(
+            f"{field} {shown(value)} is a name, not an id, and names {len(named)}: {ids}{more}.",
+            f"Ask the user which, then pass its id (or narrow it down with {source}).",
+            field=field,
+        )
+
+
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("datetime must include a UTC offset, e.g. 2026-11-24T18:00:00+02:00")

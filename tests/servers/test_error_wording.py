@@ -88,6 +88,33 @@ async def test_half_a_point_is_refused_as_half_a_point_not_as_far_away(lifestyle
     assert lifestyle.snapshot() == before
 
 
+# ----- a name where an id goes -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vertical", "tool", "args", "said"),
+    [
+        ("movies", "movies_find_showtimes", {"cinema_id": "Kinopalatsi"}, "is cin_n1376356017. Call again with"),
+        ("movies", "movies_get_movie", {"movie_id": "Interstellar"}, "is mov_q13417189. Call again with"),
+        ("food", "food_get_restaurant", {"restaurant_id": "Zucchini"}, "is rst_n4692013476. Call again with"),
+        ("food", "food_get_restaurant", {"restaurant_id": "McDonalds"}, "names 4: McDonald's (Mannerheimintie 16"),
+        ("tickets", "tickets_get_event", {"event_id": "Giselle"}, "names 3: Giselle / 吉赛尔 (Svenska Teatern"),
+    ],
+)
+async def test_a_name_passed_where_an_id_goes_is_refused_with_its_id(
+    lifestyle: Lifestyle, vertical: str, tool: str, args: dict[str, Any], said: str
+) -> None:
+    """A model passing the name the user said ('Kinopalatsi') where an id goes was told only that ids start with
+    'cin_', and had to search for what it already named. Still refused, and nothing changes, but the error gives
+    the id it names, or the ids to choose from when it names several (four McDonald's, three runs of Giselle)."""
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server(vertical)) as c:
+        refused = await err(c, tool, args)
+    field = next(iter(args))
+    assert refused.startswith(f"{field} '{args[field]}' is a name, not an id") and said in refused, refused
+    assert lifestyle.snapshot() == before
+
+
 # ----- an id left empty -------------------------------------------------------------------------------------------
 
 Setup = Callable[[Client], Awaitable[dict[str, Any]]]

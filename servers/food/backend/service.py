@@ -32,7 +32,7 @@ from shared.kit.db import session_scope
 from shared.phrases import OPEN_NOW, TOP_RATED
 from shared.prices import SaidPrice, read_price
 from shared.schemas.account import Address
-from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, name_not_id
 from shared.schemas.food import (
     Cart,
     CartItemInput,
@@ -53,7 +53,7 @@ from shared.schemas.food import (
     RestaurantSummary,
     SortKey,
 )
-from shared.text import cheap_first, take_out
+from shared.text import cheap_first, fold, plain, take_out
 
 from . import pricing, reorder, slots
 from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
@@ -124,6 +124,11 @@ class FoodService:
         return Money.of(minor, self.currency)
 
     def restaurant(self, restaurant_id: str) -> RestaurantRec:
+        if not restaurant_id.startswith("rst_") and restaurant_id.strip():
+            said = plain(fold(restaurant_id.strip()))  # 'McDonalds' is McDonald's
+            named = [r for r in self.catalog.restaurants.values() if said in (plain(fold(r.name)), fold(r.name_zh))]
+            pairs = [(f"{r.name} ({r.address_line})", r.id) for r in named]
+            name_not_id("restaurant_id", restaurant_id, pairs, "food_search_restaurants")
         check_id(restaurant_id, "rst", field="restaurant_id", source="food_search_restaurants")
         rest = self.catalog.restaurants.get(restaurant_id)
         if rest is None:
