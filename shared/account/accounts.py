@@ -8,6 +8,7 @@ here only. Every lookup takes the acting user's id: another user's address is "n
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -110,6 +111,10 @@ class BookMemo(Generic[T]):
 _ADDRESSES = AddressRow.__table__.c  # type: ignore[attr-defined]
 LABELS_OF = select_columns(_ADDRESSES.label_key).where(_ADDRESSES.user_id == bindparam("user_id"))
 """A user's saved labels. Built once: composing the statement costs more than running it."""
+
+
+STREET_AND_NUMBER = re.compile(r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?\s?[A-Za-z]?)")
+"""An address as people write it here: the street, then the house number (and a staircase letter)."""
 
 
 class Accounts:
@@ -279,6 +284,25 @@ class Accounts:
         if found is None and house:
             found = self.streets.get(_street_key(street, house))
         return found
+
+    def locate(self, text: str) -> tuple[GeoPoint, str] | None:
+        """Where a street address said as text is ('Mannerheimintie 5', 'fredrikinkatu 39 b'), and the address as
+        the map spells it; None if it is no 'street number' of the map."""
+        said = STREET_AND_NUMBER.fullmatch(" ".join(text.split()))
+        if said is None:
+            return None
+        found = self._entrance(said["street"], said["number"])
+        if found is None:
+            return None
+        return found, f"{self.street_names.get(_street_key(said['street'], '')[0], said['street'])} {said['number']}"
+
+    def unplaced(self, text: str) -> str:
+        """Why a 'street number' the map lacks is not placed, saying what the street has ('Fredrikinkatu 34': it has
+        32 and 39); '' where ``text`` is no street of the map with a number."""
+        said = STREET_AND_NUMBER.fullmatch(" ".join(text.split()))
+        if said is None or _street_key(said["street"], "")[0] not in self.numbers:
+            return ""
+        return self._not_on_map(said["street"], said["number"])[0]
 
     @cached_property
     def numbers(self) -> dict[str, list[str]]:

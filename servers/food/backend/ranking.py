@@ -70,6 +70,28 @@ DELIVER_TO = re.compile(
 label is the delivery point; '送到公司' was left out as 'on no menu' and restaurants near home were listed."""
 
 
+DELIVER_TO_PLACE = re.compile(
+    r"(?<!\w)(?:deliver(?:ed|y)?\s+)?to\s+(?P<en>[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*)*(?:\s+\d+\s?[a-z]?)?)"
+    r"(?:\s*$|(?=\s*,))|(?:送到|送去|送至)(?P<zh>[^的]+)(?:的|$)",
+    re.IGNORECASE,
+)
+"""A street address or district said as where to deliver ('pizza to Mannerheimintie 5', '送到Kamppi的披萨', 'pizza
+delivered to Kamppi'): at the end of an English query (what follows 'to' up to the end or a comma), after 送到 in
+Chinese. The service looks it up on the map; what it cannot place stays words of the query."""
+
+
+TO_GO = re.compile(r"(?<!\w)(?:to go|to take away|for takeaway)(?!\w)|打包带走|打包", re.IGNORECASE)
+"""'sushi to go', '打包': every order here is taken away; 'go' was searched as a dish word and found nothing."""
+
+
+def deliver_to_place(query: str) -> tuple[str, str]:
+    """The query without a place said as where to deliver, and that place as said ('' when it says none)."""
+    rest, m = take_match(DELIVER_TO_PLACE, query)
+    if m is None:
+        return query, ""
+    return rest, (m["en"] or m["zh"] or "").strip()
+
+
 def deliver_to(query: str) -> tuple[str, str]:
     """The query without where it says to deliver, and that place as a saved label's word ('home' or 'work'; ''
     when it says none)."""

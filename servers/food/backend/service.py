@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from shared.account import Sandbox
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
+from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m, require_in_city
 from shared.hours import describe_now, describe_week_short, is_open, next_opening
@@ -53,7 +54,7 @@ from shared.schemas.food import (
     RestaurantSummary,
     SortKey,
 )
-from shared.text import cheap_first, fold, plain, take_out
+from shared.text import cheap_first, fold, has_cjk, plain, take_out
 
 from . import pricing, reorder, slots
 from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
@@ -65,8 +66,10 @@ from .ranking import (
     FAST_DELIVERY,
     FREE_DELIVERY,
     NOT_SPICY,
+    TO_GO,
     cursor_key,
     deliver_to,
+    deliver_to_place,
     delivery_within,
     id_rank,
     late_night,
@@ -206,12 +209,24 @@ class FoodService:
         Vectorised over the restaurants near the point (``columns.Columns``): the text match is a score per
         restaurant from ``search.Index``, distance, fee, delivery time and open-now are numpy columns, and wire
         models are built only for the page returned."""
-        q, to = deliver_to(query.strip())
+        q, to = deliver_to(take_out(TO_GO, query.strip())[0])
         to = "" if address_id or lat or lng else to  # a point the caller gave wins over the words
         to_note = ""
         with Session(self.engine) as session:
             saved = self.accounts.find(session, user_id, to) if to else None
             near = saved.location if saved is not None else self._where(session, user_id, address_id, lat, lng)
+        if saved is None and not to and not (address_id or lat or lng):  # 'pizza to Mannerheimintie 5'
+            rest_q, place = deliver_to_place(q)
+            spot = self._place_said(place) if place else None
+            if spot is not None:
+                q, near = rest_q, spot[0]
+                to_note = (
+                    f"Read as delivering to {spot[1]}: distances, fees and times from there. It is no saved address: "
+                    "to order there, save it with food_save_address and pass its address_id to food_update_cart."
+                )
+            elif place and (unplaced := self.accounts.unplaced(place)):
+                q = rest_q
+                to_note = f"Read {shown(place)} as where to deliver, but {unplaced} Searched from the delivery point."
         if saved is not None:
             to_note = f"Read as delivering to {saved.label} ({saved.one_line}): distances, fees and times from there."
         elif to:
@@ -445,6 +460,16 @@ class FoodService:
         if mild:
             dishes = tuple(d for d in dishes or self._menu(template) if not self._spicy(d))
         return self._own_dishes(dishes[:MAX_DISHES], position, template)
+
+    def _place_said(self, place: str) -> tuple[GeoPoint, str] | None:
+        """Where a place said as where to deliver is: a street address of the map, or a district's centre."""
+        found = self.accounts.locate(place)
+        if found is not None:
+            return found
+        district = district_in(place)  # the district alone ('Kamppi', '坎皮'), not a place in it ('Kamppi station')
+        if district is not None and (fold(district.name) == fold(place) or has_cjk(place)):
+            return district.point, f"{district.name} (the district's centre; a street address is exact)"
+        return None
 
     def _deals_note(self) -> str:
         """The coupons in force, as Ele.me shows its 满减 and 红包: a deal is taken at checkout, not a dish."""

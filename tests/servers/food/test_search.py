@@ -723,6 +723,29 @@ async def test_a_healthy_meal_in_chinese_is_the_salads_and_bowls(food: FoodEnv) 
     assert pages[0] and all([r["id"] for r in p] == [r["id"] for r in pages[-1]] for p in pages)
 
 
+async def test_a_street_address_or_district_said_as_where_to_deliver_is_searched_from(food: FoodEnv) -> None:
+    """'pizza to Mannerheimintie 5' searched from home and left 'mannerheimintie' out as on no menu: a street address
+    of the map or a district said as where to deliver is where distances, fees and times are measured from (the
+    note says to save it before ordering there); a number the map lacks is said with the numbers it has, and 'to go'
+    is no dish."""
+    street = {"lat": 60.1694433, "lng": 24.9397734}  # Mannerheimintie 5 on the map
+    async with Client(food.server) as c:
+        said = {
+            q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
+            for q in ("pizza to Mannerheimintie 5", "送到Mannerheimintie 5的披萨", "pizza delivered to Kamppi",
+                      "pizza to Fredrikinkatu 34", "pizza", "sushi to go", "sushi")
+        }  # fmt: skip
+        there = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20, **street})
+    english, chinese, district, missing, pizza, to_go, sushi = said.values()
+    for page in (english, chinese):
+        assert page["near"] == street and page["restaurants"] == there["restaurants"], page.get("note")
+        assert page["note"].startswith("Read as delivering to Mannerheimintie 5"), page["note"]
+        assert "food_save_address" in page["note"]
+    assert district["near"] == {"lat": 60.1688, "lng": 24.933} and district["restaurants"] != pizza["restaurants"]
+    assert missing["restaurants"] == pizza["restaurants"] and "Fredrikinkatu has numbers" in missing["note"]
+    assert to_go["restaurants"] == sushi["restaurants"] and to_go["restaurants"]
+
+
 async def test_lunch_or_dinner_in_chinese_asks_for_any_restaurant(food: FoodEnv) -> None:
     """'便宜的午餐' (a cheap lunch) listed only breakfast cafés: 午餐 was read inside 早午餐 (brunch). Like 'lunch', it
     says when, not what: any restaurant, the cheapest first."""
