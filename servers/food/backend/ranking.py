@@ -84,6 +84,34 @@ TO_GO = re.compile(r"(?<!\w)(?:to go|to take away|for takeaway)(?!\w)|打包带�
 """'sushi to go', '打包': every order here is taken away; 'go' was searched as a dish word and found nothing."""
 
 
+ABSENT_CHAINS = {
+    "kfc": ("KFC", "fried chicken"),
+    "肯德基": ("KFC", "炸鸡"),
+    "popeyes": ("Popeyes", "fried chicken"),
+    "domino's": ("Domino's", "pizza"),
+    "dominos": ("Domino's", "pizza"),
+    "达美乐": ("Domino's", "披萨"),
+    "five guys": ("Five Guys", "burger"),
+    "瑞幸": ("Luckin Coffee", "咖啡"),
+    "luckin": ("Luckin Coffee", "coffee"),
+    "喜茶": ("HEYTEA", "奶茶"),
+    "蜜雪冰城": ("Mixue", "奶茶"),
+}
+"""Chains people ask for that this city has no branch of, and what they sell: '肯德基' and 'KFC' found nothing, with a
+note suggesting 'pizza'; Ele.me answers 'no KFC nearby' with the fried chicken that is. (McDonald's, Burger King,
+Subway, Starbucks and Pizza Hut are here: ``fixtures/vocab/chains_zh.json``.)"""
+
+
+def absent_chain(query: str) -> tuple[str, str, str] | None:
+    """(the chain as named, what it sells, the query with that instead) for a query naming an absent chain."""
+    folded = query.casefold()
+    for said, (chain, sells) in ABSENT_CHAINS.items():
+        found = re.search(re.escape(said) if not said.isascii() else rf"(?<!\w){re.escape(said)}(?!\w)", folded)
+        if found is not None:  # casefolding keeps lengths here (ASCII and Chinese), so the span is the query's
+            return chain, sells, query[: found.start()] + sells + query[found.end() :]
+    return None
+
+
 def deliver_to_place(query: str) -> tuple[str, str]:
     """The query without a place said as where to deliver, and that place as said ('' when it says none)."""
     rest, m = take_match(DELIVER_TO_PLACE, query)

@@ -67,6 +67,7 @@ from .ranking import (
     FREE_DELIVERY,
     NOT_SPICY,
     TO_GO,
+    absent_chain,
     cursor_key,
     deliver_to,
     deliver_to_place,
@@ -244,6 +245,9 @@ class FoodService:
         q = price.query if price else q
         q, free = take_out(FREE_DELIVERY, q)
         q, fast = take_out(FAST_DELIVERY, q)
+        absent = absent_chain(q)
+        if absent is not None:  # '肯德基': none here; what it sells is
+            q = absent[2]
         q, deals = take_out(DEALS, q)
         q, mild = take_out(NOT_SPICY, q)
         q, rated = take_out(TOP_RATED, q)
@@ -312,6 +316,8 @@ class FoodService:
             note.append(self._free_delivery_note(reordered))
         if fast and not free:
             note.append("Read as fast delivery" + (": the soonest delivery first." if reordered else "."))
+        if absent is not None:
+            note.insert(0, f"There is no {absent[0]} in this city: read as {shown(absent[1])}, which these sell.")
         if deals:
             note.append(self._deals_note())
         if mild:

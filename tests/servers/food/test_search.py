@@ -746,6 +746,17 @@ async def test_a_street_address_or_district_said_as_where_to_deliver_is_searched
     assert to_go["restaurants"] == sushi["restaurants"] and to_go["restaurants"]
 
 
+@pytest.mark.parametrize(("absent", "stand_in"), [("肯德基", "炸鸡"), ("KFC", "fried chicken"), ("想吃肯德基", "炸鸡")])
+async def test_a_chain_the_city_lacks_is_answered_with_what_it_sells(food: FoodEnv, absent: str, stand_in: str) -> None:
+    """'肯德基' and 'KFC' found nothing, with a note suggesting pizza: no KFC is here, so the answer is the fried
+    chicken that is, and the note says so (as Ele.me answers 'no KFC nearby')."""
+    async with Client(food.server) as c:
+        asked = await ok(c, "food_search_restaurants", {"query": absent, "limit": 20})
+        sold = await ok(c, "food_search_restaurants", {"query": stand_in, "limit": 20})
+    assert asked["restaurants"] and asked["restaurants"] == sold["restaurants"]
+    assert asked["note"].startswith("There is no KFC in this city"), asked["note"]
+
+
 async def test_lunch_or_dinner_in_chinese_asks_for_any_restaurant(food: FoodEnv) -> None:
     """'便宜的午餐' (a cheap lunch) listed only breakfast cafés: 午餐 was read inside 早午餐 (brunch). Like 'lunch', it
     says when, not what: any restaurant, the cheapest first."""
