@@ -362,24 +362,9 @@ class MoviesService:
             query, subtitled = query.replace("字幕", ""), True
         asked, title = self._cut(_query_words(query)), title_words(query)
         hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
-        # '周末看什么电影', 'movies this weekend', '周六的科幻片': when to go, which showtimes are searched by, unless a
-        # film found is titled so (Friday Night Lights)
-        when = time_phrases(query, local(now).date())
-        if when and not any(s.phrase in fold(h[4].display_title) for h in hits for s in when):
-            said_when, as_typed = fold(query)[when[0].span[0] : when[-1].span[1]], query
-            query = without(query, when)
-            asked, title = self._cut(_query_words(query)), title_words(query)
-            hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
-            if (not hits and only_asks(query)) or not query:
-                hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
-            screened = self._screened(said_when, now)
-            hits = [h for h in hits if screened is None or h[4].id in screened]
-            if not hits:  # nothing then either: the words as typed, and what they missed, are the answer
-                query, when = as_typed, []
-                asked, title = self._cut(_query_words(query)), title_words(query)
-                hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
-        else:
-            when = []
+        said_when = ""
+        if (then := self._when_to_go(query, hits, wanted, showing, now)) is not None:
+            said_when, query, asked, hits, elsewhere, exact_here = then
         read = ""
         if not hits and not elsewhere and asked and only_asks(query):  # 'a good new movie', '最近有什么好看的电影'
             hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
@@ -389,7 +374,7 @@ class MoviesService:
                 f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
                 f"{order}; ask what they fancy, or search a genre ('comedy', '科幻')."
             )
-        if when:
+        if said_when:
             read = (
                 f"Read {shown(said_when)} as when to go: films are found by title, people, genre or language, so this "
                 f"lists those screened then; movies_find_showtimes(date={shown(said_when)}) lists their showtimes."
@@ -420,6 +405,26 @@ class MoviesService:
         if not hits and not note and asked:
             note = self._unmatched(query, asked, wanted)
         return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
+
+    def _when_to_go(
+        self, query: str, hits: list[FilmHit], wanted: str, showing: ShowingFilter, now: datetime
+    ) -> tuple[str, str, list[tuple[str, ...]], list[FilmHit], list[tuple[int, str, FilmRec]], bool] | None:
+        """'周末看什么电影', 'movies this weekend', '周六的科幻片': the time words said, the query without them, its
+        words and the films of them screened then (every film showing, for a query that only asks), with the films
+        of another status. None where the query says no time, a film it found is titled so (Friday Night Lights),
+        or none is screened then: the words as typed, and what they missed, are the answer."""
+        when = time_phrases(query, local(now).date())
+        if not when or any(s.phrase in fold(h[4].display_title) for h in hits for s in when):
+            return None
+        said = fold(query)[when[0].span[0] : when[-1].span[1]]
+        rest = without(query, when)
+        asked = self._cut(_query_words(rest))
+        found, elsewhere, exact_here = self._film_hits(asked, title_words(rest), wanted, showing, now)
+        if (not found and only_asks(rest)) or not rest:
+            found, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
+        screened = self._screened(said, now)
+        found = [h for h in found if screened is None or h[4].id in screened]
+        return (said, rest, asked, found, elsewhere, exact_here) if found else None
 
     def _screened(self, said: str, now: datetime) -> set[str] | None:
         """The films with a showtime ahead in the days and hours ``said`` names, read as ``find_showtimes`` reads its
