@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any, NamedTuple, TypeVar
 
@@ -221,12 +221,22 @@ def check_no_blank(values: list[str], *, field: str, takes: str, none_means: str
             )
 
 
-def check_id(value: str, prefix: str, *, field: str, source: str) -> str:
+def check_id(
+    value: str,
+    prefix: str,
+    *,
+    field: str,
+    source: str,
+    names: Callable[[str], list[tuple[str, str]]] | None = None,
+) -> str:
     """Reject ids of the wrong kind with a message that names where a right one comes from. A blank one ('  ') is
-    empty, as '' is: "not a valid id" read as a mistyped id rather than one left out."""
+    empty, as '' is: "not a valid id" read as a mistyped id rather than one left out. ``names``: the (name, id)
+    pairs a name passed instead of an id stands for ('Kinopalatsi'), so the refusal can give the id."""
     if not value.strip():
         raise empty_id(field, prefix, source)
     if not value.startswith(f"{prefix}_") or len(value) <= len(prefix) + 1:
+        if names is not None:
+            _name_not_id(field, value, names(value.strip()), source)
         raise InvalidInputError(
             f"{field} {shown(value)} is not a valid id: ids of this kind start with '{prefix}_'.",
             f"Use an id returned by {source}.",
@@ -235,7 +245,7 @@ def check_id(value: str, prefix: str, *, field: str, source: str) -> str:
     return value
 
 
-def name_not_id(field: str, value: str, named: list[tuple[str, str]], source: str) -> None:
+def _name_not_id(field: str, value: str, named: list[tuple[str, str]], source: str) -> None:
     """A name passed where an id goes ('Kinopalatsi', 'Zucchini', 'Peer Gynt'), with the (name, id) pairs it names:
     refused as any non-id is, but with the id, or the ids to choose from, so the next call is right (weaker models
     pass the name the user said). Returns if it names nothing."""

@@ -33,7 +33,7 @@ from shared.kit.db import session_scope
 from shared.phrases import OPEN_NOW, TOP_RATED
 from shared.prices import SaidPrice, read_price
 from shared.schemas.account import Address
-from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, name_not_id
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id
 from shared.schemas.food import (
     Cart,
     CartItemInput,
@@ -128,18 +128,23 @@ class FoodService:
         return Money.of(minor, self.currency)
 
     def restaurant(self, restaurant_id: str) -> RestaurantRec:
-        if not restaurant_id.startswith("rst_") and restaurant_id.strip():
-            said = plain(fold(restaurant_id.strip()))  # 'McDonalds' is McDonald's
-            named = [r for r in self.catalog.restaurants.values() if said in (plain(fold(r.name)), fold(r.name_zh))]
-            pairs = [(f"{r.name} ({r.address_line})", r.id) for r in named]
-            name_not_id("restaurant_id", restaurant_id, pairs, "food_search_restaurants")
-        check_id(restaurant_id, "rst", field="restaurant_id", source="food_search_restaurants")
+        check_id(
+            restaurant_id, "rst", field="restaurant_id", source="food_search_restaurants", names=self._restaurants_named
+        )
         rest = self.catalog.restaurants.get(restaurant_id)
         if rest is None:
             raise NotFoundError(
                 f"No restaurant {shown(restaurant_id)}.", "Find restaurant ids with food_search_restaurants."
             )
         return rest
+
+    def _restaurants_named(self, name: str) -> list[tuple[str, str]]:
+        said = plain(fold(name))  # 'McDonalds' is McDonald's
+        return [
+            (f"{r.name} ({r.address_line})", r.id)
+            for r in self.catalog.restaurants.values()
+            if said in (plain(fold(r.name)), fold(r.name_zh))
+        ]
 
     def saved_address(self, session: Session, user_id: str, address_id: str) -> Address:
         return self.accounts.address(session, user_id, address_id, source="food_list_addresses")

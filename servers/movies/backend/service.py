@@ -39,7 +39,7 @@ from shared.districts import DISTRICTS, district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ, haversine_m, require_in_city
 from shared.phrases import TOP_RATED
-from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, name_not_id, page_slice
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
     Auditorium,
@@ -193,26 +193,28 @@ class MoviesService:
         return InventorySpec(showtime_id, layout, prices, self.currency, presold(rec, layout))
 
     def film(self, movie_id: str) -> FilmRec:
-        if not movie_id.startswith("mov_") and movie_id.strip():
-            said = fold(movie_id.strip())
-            named = [f for f in self.catalog.films.values() if said in {fold(f.title), fold(f.title_zh)} - {""}]
-            name_not_id("movie_id", movie_id, [(f.display_title, f.id) for f in named], "movies_search_movies")
-        check_id(movie_id, "mov", field="movie_id", source="movies_search_movies")
+        check_id(movie_id, "mov", field="movie_id", source="movies_search_movies", names=self._films_named)
         film = self.catalog.films.get(movie_id)
         if film is None:
             raise NotFoundError(f"No film {shown(movie_id)}.", "Find film ids with movies_search_movies.")
         return film
 
     def cinema(self, cinema_id: str) -> CinemaRec:
-        if not cinema_id.startswith("cin_") and cinema_id.strip():
-            said = fold(cinema_id.strip())
-            named = [c for c in self.catalog.cinemas.values() if said in c.names]
-            name_not_id("cinema_id", cinema_id, [(c.display_name, c.id) for c in named], "movies_search_cinemas")
-        check_id(cinema_id, "cin", field="cinema_id", source="movies_search_cinemas")
+        check_id(cinema_id, "cin", field="cinema_id", source="movies_search_cinemas", names=self._cinemas_named)
         cinema = self.catalog.cinemas.get(cinema_id)
         if cinema is None:
             raise NotFoundError(f"No cinema {shown(cinema_id)}.", "Find cinema ids with movies_search_cinemas.")
         return cinema
+
+    def _films_named(self, name: str) -> list[tuple[str, str]]:
+        said = fold(name)
+        return [
+            (f.display_title, f.id) for f in self.catalog.films.values() if said in {fold(f.title), fold(f.title_zh)}
+        ]
+
+    def _cinemas_named(self, name: str) -> list[tuple[str, str]]:
+        said = fold(name)
+        return [(c.display_name, c.id) for c in self.catalog.cinemas.values() if said in c.names]
 
     def showtime(self, showtime_id: str) -> ShowtimeRec:
         check_id(showtime_id, "sht", field="showtime_id", source="movies_find_showtimes")

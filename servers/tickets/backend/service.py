@@ -25,7 +25,7 @@ from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
 from shared.prices import read_price
-from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, name_not_id, new_id
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, new_id
 from shared.schemas.seating import SEAT_ID_FORMAT
 from shared.schemas.tickets import (
     Attendee,
@@ -172,16 +172,19 @@ class TicketsService:
         return Money.of(minor, self.currency)
 
     def event(self, event_id: str) -> EventRec:
-        if not event_id.startswith("evt_") and event_id.strip():
-            said = fold(event_id.strip())
-            named = [e for e in self.catalog.events.values() if said in (fold(e.title), fold(e.title_zh))]
-            pairs = [(f"{e.display_title} ({self.catalog.venues[e.venue_id].display_name})", e.id) for e in named]
-            name_not_id("event_id", event_id, pairs, "tickets_search_events")
-        check_id(event_id, "evt", field="event_id", source="tickets_search_events")
+        check_id(event_id, "evt", field="event_id", source="tickets_search_events", names=self._events_named)
         event = self.catalog.events.get(event_id)
         if event is None:
             raise NotFoundError(f"No event {shown(event_id)}.", "Find event ids with tickets_search_events.")
         return event
+
+    def _events_named(self, name: str) -> list[tuple[str, str]]:
+        said = fold(name)
+        return [
+            (f"{e.display_title} ({self.catalog.venues[e.venue_id].display_name})", e.id)
+            for e in self.catalog.events.values()
+            if said in (fold(e.title), fold(e.title_zh))
+        ]
 
     def session_rec(self, session_id: str) -> SessionRec:
         check_id(session_id, "ses", field="session_id", source="tickets_get_event (sessions[].id)")
