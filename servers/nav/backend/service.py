@@ -333,6 +333,19 @@ class NavService:
             if word
         }
         """Each word of a cuisine ('italian', '意大利菜', and 意大利 as '意大利餐厅' says it) → its slug."""
+        self._cuisine_in_name = {
+            slug: re.compile(
+                "|".join(
+                    re.escape(w) if has_cjk(w) else rf"\b{re.escape(w)}"
+                    for w, of in self._cuisine_words.items()
+                    if of == slug and (len(w) > 2 or has_cjk(w))
+                )
+                or "(?!)"
+            )
+            for slug in set(self._cuisine_words.values())
+        }
+        """A cuisine's words as they stand in a place's name, one pattern per cuisine (built once: a search tests
+        every place of the kind in range against it)."""
         self._metro_stations = self._metro_places(transit)
 
     def _metro_places(self, transit: Transit) -> set[str]:
@@ -566,10 +579,16 @@ class NavService:
             )
         return " ".join(note)
 
+    def _names(self, p: Place) -> list[str]:
+        """``p``'s names in every language and its common names (``aliases``), lower case."""
+        return [
+            *(p.data.get(k, "").lower() for k in ("name", "name_en", "name_sv", "name_zh")),
+            *(alias.lower() for alias in self.aliases.get(p.row.id, [])),
+        ]
+
     def _names_hold(self, p: Place, query: str) -> bool:
         """Whether ``p``'s names (and common names) hold every word of ``query``."""
-        names = " ".join([*(p.data.get(k, "") for k in ("name", "name_en", "name_sv", "name_zh")),
-                          *self.aliases.get(p.row.id, [])]).lower()  # fmt: skip
+        names = " ".join(self._names(p))
         return all(word in names for word in query.lower().split())
 
     def _cuisine_said(self, query: str, kinds: set[str]) -> str:
@@ -584,11 +603,7 @@ class NavService:
     def _named(self, p: Place, cuisine: str) -> bool:
         """Whether ``p``'s name holds a word of ``cuisine`` ('Ravintola Ragu (Italian kitchen)', 'Sushibar Arigato')."""
         names = " ".join(p.data.get(k, "") for k in ("name", "name_en", "name_zh")).lower()
-        return any(
-            slug == cuisine and (word in names if has_cjk(word) else re.search(rf"\b{re.escape(word)}", names))
-            for word, slug in self._cuisine_words.items()
-            if len(word) > 2 or has_cjk(word)
-        )
+        return self._cuisine_in_name[cuisine].search(names) is not None
 
     def _without_kinds(self, query: str, kinds: set[str]) -> str:
         """The query without the words that named its kinds of place ('xyzzy cafe' → 'xyzzy')."""
@@ -635,9 +650,7 @@ class NavService:
         itself, so 'Oodi library' puts Oodi before the nearer libraries; other places score by name, below every
         place of that kind unless the name is the query."""
         q = query.lower()
-        names = [p.data.get(k, "").lower() for k in ("name", "name_en", "name_sv", "name_zh")]
-        names += [alias.lower() for alias in self.aliases.get(p.row.id, [])]
-        best = max((_name_score(q, n) for n in names if n), default=0.0)
+        best = max((_name_score(q, n) for n in self._names(p) if n), default=0.0)
         if p.row.category in categories:
             return 100.0 if best >= 99 else 90.0
         cuisines = p.data.get("cuisines", [])
