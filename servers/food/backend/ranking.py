@@ -102,14 +102,18 @@ note suggesting 'pizza'; Ele.me answers 'no KFC nearby' with the fried chicken t
 Subway, Starbucks and Pizza Hut are here: ``fixtures/vocab/chains_zh.json``.)"""
 
 
+_ABSENT = re.compile(
+    "|".join(re.escape(said) if not said.isascii() else rf"(?<!\w){re.escape(said)}(?!\w)" for said in ABSENT_CHAINS)
+)
+
+
 def absent_chain(query: str) -> tuple[str, str, str] | None:
     """(the chain as named, what it sells, the query with that instead) for a query naming an absent chain."""
-    folded = query.casefold()
-    for said, (chain, sells) in ABSENT_CHAINS.items():
-        found = re.search(re.escape(said) if not said.isascii() else rf"(?<!\w){re.escape(said)}(?!\w)", folded)
-        if found is not None:  # casefolding keeps lengths here (ASCII and Chinese), so the span is the query's
-            return chain, sells, query[: found.start()] + sells + query[found.end() :]
-    return None
+    found = _ABSENT.search(query.casefold())
+    if found is None:
+        return None
+    chain, sells = ABSENT_CHAINS[found[0]]  # casefolding keeps lengths (ASCII, Chinese): the span is the query's
+    return chain, sells, query[: found.start()] + sells + query[found.end() :]
 
 
 def deliver_to_place(query: str) -> tuple[str, str]:
