@@ -84,19 +84,48 @@ def cheap_first(query: str) -> tuple[str, bool]:
     return take_out(CHEAP, query)
 
 
+ASKING_CHARACTERS = frozenset(
+    "的地得了吗呢吧啊哦嘛我你他她们想要看听去买订票门张个场部位些点一两几有没什么哪儿里在和跟与及或给找帮请能可以会"
+    "适合带这那还也都就是多少好最很人家"
+)
+"""Characters that only ask, count or tie ('我想看', '有没有', '适合…看的', '两张票'): where one starts no word a
+catalog knows it is dropped from a Chinese query. Any other character is a word the catalog lacks."""
+
+
 def cut_at_known(run: str, known: Callable[[str], bool]) -> list[str]:
     """Chinese written without spaces ('林夏演唱会', '有没有适合小孩看的动画片') as the words it holds that a catalog
-    knows: from the left, the longest run that ``known`` accepts ('林夏', then '演唱会'); a character that starts no
-    known run of two ('的', '票', '看') is dropped. [] when nothing is left. Tickets and movies cut queries so."""
-    pieces, i = [], 0
+    knows: from the left, the longest run that ``known`` accepts ('林夏', then '演唱会'). A character starting no
+    known run of two is dropped where it only asks (``ASKING_CHARACTERS``: '的', '票', '看'), and a last one after
+    words, a suffix ('坎皮区', '情侣座'). The other characters the catalog does not know are kept as one word ('冰球'
+    in '冰球比赛', '宫崎骏'), a lone one with the character after it ('歌剧' in '芬兰国家歌剧院'): dropped, the query
+    asked for what the rest names, and the Finnish National Theatre's plays answered a search for the opera house.
+    Tickets and movies cut queries so. [] when nothing is left."""
+    pieces: list[str] = []
+    i, unknown = 0, -1
     while i < len(run):
         j = i + 1
         while j < len(run) and known(run[i : j + 1]):
             j += 1
-        if j - i >= 2:
-            pieces.append(run[i:j])
+        if j - i >= 2 or run[i] in ASKING_CHARACTERS:
+            if unknown >= 0:
+                pieces.append(_unknown_word(run, unknown, i))
+                unknown = -1
+            if j - i >= 2:
+                pieces.append(run[i:j])
+        elif unknown < 0:
+            unknown = i
         i = j
+    if unknown >= 0 and (len(run) - unknown > 1 or not pieces):  # one last after words is a suffix: 区, 座, 厅
+        pieces.append(_unknown_word(run, unknown, len(run)))
     return pieces
+
+
+def _unknown_word(run: str, start: int, end: int) -> str:
+    """The run of unknown characters at [start, end); one alone takes the character after it, which it most likely
+    makes a word with ('歌' of '歌剧院', '老' of '老人')."""
+    if end - start == 1 and end < len(run):
+        end += 1
+    return run[start:end]
 
 
 _TIED_BEFORE = re.compile(r"(?:^|\s)(?:on|in|at|for|during|over|this)\s*$", re.IGNORECASE)

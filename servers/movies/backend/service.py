@@ -303,7 +303,7 @@ class MoviesService:
         word = variants[0]
         if word in LANGUAGE_ALIASES:  # a language, not a misspelt name: 'chinese' is no typo of Grainger Hines
             return 0
-        if len(word) >= 5 and any(fuzz.ratio(word, token) >= 80 for token in text.split()):
+        if len(word) >= 5 and not has_cjk(word) and any(fuzz.ratio(word, token) >= 80 for token in text.split()):
             return 1
         return 0
 

@@ -191,13 +191,15 @@ class EventIndex:
     # ----- words ------------------------------------------------------------------------------------
     def _word_uncached(self, word: str) -> tuple[Ints, Ints]:
         """The events one query word matches and how well: 3 when a word of theirs starts with it, 2 when one
-        contains it, 1 when one is a near spelling (5+ letters, ≥ 80 % alike) — the rules the scan applied."""
+        contains it, 1 when one is a near spelling (5+ letters, ≥ 80 % alike) — the rules the scan applied. Chinese
+        has no near spellings: one character more or less is another word, and '芬兰国家歌剧院' (the opera) matched
+        the National Theatre's 芬兰国家剧院."""
         score = np.zeros(len(self.event_ids), dtype=np.int64)
         for token in self.vocabulary:
             if word in token:
                 hits = self.postings[token]
                 score[hits] = np.maximum(score[hits], 3 if token.startswith(word) else 2)
-        if len(word) >= FUZZY_MIN_LEN:
+        if len(word) >= FUZZY_MIN_LEN and not CJK.search(word):
             fuzzy = np.zeros(len(self.event_ids), dtype=bool)
             for token, _, _ in process.extract(
                 word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None

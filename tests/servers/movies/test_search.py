@@ -303,6 +303,8 @@ async def test_a_request_said_as_people_say_it_finds_the_kind_of_film(movies_rea
         unknown = await ok(c, "movies_search_movies", {"query": "funny zorblax"})
         # one run of Chinese, no spaces: cut at what the films' texts hold (小孩 kids, 动画 animation)
         cartoon = await ok(c, "movies_search_movies", {"query": "有没有适合小孩看的动画片", "showing": "all"})
+        # a name no film has is not dropped: '宫崎骏的动画' listed the (other) cartoons
+        miyazaki = await ok(c, "movies_search_movies", {"query": "宫崎骏的动画", "showing": "all"})
     kinds = [set(f["genres"]) for f in kids["films"]]
     assert kinds and all({"Comedy / 喜剧", "Family / 家庭"} <= k for k in kinds), kids
     assert "WALL-E / 机器人总动员" in [f["title"] for f in kids["films"]]
@@ -312,6 +314,7 @@ async def test_a_request_said_as_people_say_it_finds_the_kind_of_film(movies_rea
     assert unknown["films"] == [] and "no film has 'zorblax'" in unknown["note"], unknown
     kinds = [set(f["genres"]) for f in cartoon["films"]]
     assert kinds and all({"Family / 家庭", "Animation / 动画"} <= k for k in kinds), cartoon
+    assert miyazaki["films"] == [] and "no film has '宫崎骏'" in miyazaki["note"], miyazaki
 
 
 async def test_people_and_franchises_by_their_chinese_names(movies_readonly: MoviesEnv) -> None:

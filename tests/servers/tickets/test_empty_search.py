@@ -85,3 +85,21 @@ async def test_a_category_or_area_that_leaves_out_every_match_says_where_they_ar
     assert "dance / 舞蹈 (" in str(comedy["note"]) and "category 'any'" in str(comedy["note"])
     assert away["events"] == [] and f"in '{elsewhere}'" in str(away["note"])
     assert "elsewhere in the city" in str(away["note"])
+
+
+async def test_a_chinese_word_no_event_has_is_not_dropped_from_the_rest(tickets: TicketsEnv) -> None:
+    """Chinese is cut into the words the catalog knows; a character starting none was dropped, so '芬兰国家歌剧院'
+    (the opera house) listed the Finnish National Theatre's plays (and matched them as a near spelling of
+    芬兰国家剧院), '冰球比赛' boxing and esports, '音乐剧妈妈咪呀' every musical. Words that only ask ('我想看',
+    '适合…看的') and a last suffix ('坎皮区') are still dropped."""
+    async with Client(tickets.server) as c:
+        opera = await search(c, query="芬兰国家歌剧院")
+        hockey = await search(c, query="冰球比赛")
+        mamma_mia = await search(c, query="音乐剧妈妈咪呀")
+        elders = await search(c, query="适合老人看的演出")
+        theatre = await search(c, query="芬兰国家剧院")
+        giselle = await search(c, query="我想看吉赛尔")
+        kamppi = await search(c, query="坎皮区")
+    for page, word in ((opera, "歌剧"), (hockey, "冰球"), (mamma_mia, "妈妈咪呀"), (elders, "老人")):
+        assert page["events"] == [] and f"No event matches '{word}'" in str(page["note"]), page
+    assert theatre["events"] and giselle["events"] and kamppi["events"]
