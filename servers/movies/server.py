@@ -128,7 +128,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             Field(
                 description="Words to find in the title, director, cast, genre or language, English or Chinese (genres "
                 "and languages in Finnish too; people by their names in Latin letters: Nolan, not 诺兰), e.g. "
-                "'Inception', 'kung fu', '动作片', '粤语', 'kauhu'. Empty lists everything."
+                "'Inception', 'kung fu', '动作片', '粤语', 'kauhu', a country ('韩国电影', '国产片'). 'coming soon' / "
+                "即将上映 lists the films not out yet and a format ('IMAX', '3D电影') the films screened in it. Empty "
+                "lists everything."
             ),
         ] = "",
         showing: Annotated[

@@ -44,7 +44,10 @@ GENRE_WORDS: dict[str, tuple[str, ...]] = {
     "crime": ("rikos",),
     "documentary": ("dokumentti",),
     "drama": ("draama",),
-    "family": ("kids", "kid", "children", "child", "lasten", "lapsille", "perhe", "儿童", "孩子", "小孩", "亲子"),
+    "family": (
+        *("kids", "kid", "children", "child", "lasten", "lapsille", "perhe", "儿童", "孩子", "小孩", "亲子"),
+        *("全家", "合家欢", "一家人"),
+    ),
     "fantasy": ("fantasia",),
     "history": ("historical", "historia"),
     "horror": ("scary", "kauhu", "pelottava", "吓人"),
@@ -60,6 +63,39 @@ GENRE_WORDS: dict[str, tuple[str, ...]] = {
 }
 """More names of each genre than its English and Chinese label: what people in Helsinki also say, in English and
 Finnish ('kauhu' = horror); ``movies_search_movies`` reads them as query words and as its genre."""
+
+COUNTRY_ZH: dict[str, tuple[str, ...]] = {
+    "United States": ("美国", "好莱坞"),
+    "United Kingdom": ("英国",),
+    "People's Republic of China": ("中国", "国产", "内地"),
+    "Hong Kong": ("香港", "港片"),
+    "Taiwan": ("台湾",),
+    "Japan": ("日本",),
+    "South Korea": ("韩国",),
+    "France": ("法国",),
+    "Germany": ("德国",),
+    "Italy": ("意大利",),
+    "Spain": ("西班牙",),
+    "India": ("印度",),
+    "Canada": ("加拿大",),
+    "Australia": ("澳大利亚", "澳洲"),
+    "New Zealand": ("新西兰",),
+    "Sweden": ("瑞典",),
+    "Denmark": ("丹麦",),
+    "Mexico": ("墨西哥",),
+    "Thailand": ("泰国",),
+}
+"""The Chinese names of the countries films are made in: '日本动画', '韩国电影', '国产片', '港片' found nothing, as
+``country`` is in English. A film is found by each country of its production."""
+LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "English": ("英文",),
+    "Japanese": ("日文",),
+    "Korean": ("韩文",),
+    "French": ("法文",),
+    "German": ("德文",),
+    "Spanish": ("西班牙文",),
+}
+"""What people also call a language than its label's name (English / 英语): '英文电影', '英文原声'."""
 
 ARTICLES = {"the", "a", "an"}
 
@@ -436,6 +472,8 @@ class Catalog:
                 cat.layouts[aud.id] = shared[key]
         for f in films:
             words = [f.title, f.title_zh, *f.aliases, f.director, *f.cast, f.language, f.language_zh, f.country]
+            words += [*LANGUAGE_WORDS.get(f.language, ())]
+            words += [zh for country in f.country.split(", ") for zh in COUNTRY_ZH.get(country, ())]
             people = [*f.directors, *f.cast, *f.aliases]
             words += [zh for p in people for zh in cat.names_zh.get(p, ())]
             words.append(str(f.year))

@@ -60,7 +60,7 @@ from shared.schemas.movies import (
     genre_label,
 )
 from shared.seating import InventorySpec, SeatingEngine
-from shared.text import cut_at_known, fold, has_cjk, house_number, take_out
+from shared.text import cut_at_known, fold, has_cjk, house_number, take_match, take_out
 from shared.when import time_phrases, without
 
 from . import pricing
@@ -136,12 +136,22 @@ needs them in no film's text unless they are all it has. Every other word must m
 was an empty page with no note."""
 CJK_FILLER = re.compile(
     r"我想看|想看|看什么|有什么|有没有|^有|什么|推荐|适合|最新的?|最近的?|好看的?|找一部|一部|几部|正在上映的?|上映中的?|"
-    r"热映的?|在映的?|的"
+    r"热映的?|在映的?|原声的?|原版的?|大片|的"
 )
 """The same in Chinese, cut out of a word ('最新的科幻片' is 科幻, sci-fi); the word as typed is tried first, as a
 title may hold them (了不起的盖茨比, The Great Gatsby)."""
 EXACT_TITLE = 10
 """Bonus of a query that is the film's whole title: more than any number of its words could score elsewhere."""
+COMING_SOON = re.compile(
+    r"(?<!\w)(?:coming soon|upcoming|opening soon|coming out|not out yet|tulossa|tulevat)(?!\w)"
+    r"|即将上映的?|快要?上映的?|马上上映的?|还没上映的?|待映的?|要上映的?",
+    re.IGNORECASE,
+)
+"""Words asking for films not out yet ('coming soon', '即将上映的电影'): no film has them, so the search found
+nothing; they ask for ``showing='coming_soon'``, the soonest to open first."""
+FORMAT_SAID = re.compile(r"(?<![a-z0-9])(imax|3d|2d)(?![a-z0-9])", re.IGNORECASE)
+"""A screen format said in a film search ('3D电影', 'IMAX movies'): no film's title has it; the films screened so are
+listed."""
 FilmHit = tuple[int, int, int, tuple[int, str], FilmRec]
 """A film a search found, as it sorts: (-score, status order, opening day, (-reviews, id), the film)."""
 
@@ -360,6 +370,10 @@ class MoviesService:
         typed = query
         query, rated = take_out(TOP_RATED, query)
         query, subtitled = take_out(SUBTITLED, query)
+        query, soon = take_match(COMING_SOON, query)
+        showing = "coming_soon" if soon and showing == "now_showing" else showing
+        query, fmt_said = take_match(FORMAT_SAID, query)
+        fmt = fmt_said[1].upper() if fmt_said else ""
         if "字幕" in query:  # cut from its word, not split it: '有中文字幕的电影' is 有中文的电影
             query, subtitled = query.replace("字幕", ""), True
         asked, title = self._cut(_query_words(query)), title_words(query)
@@ -372,10 +386,11 @@ class MoviesService:
             hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
             what = "a film now showing" if showing == "now_showing" else "a film"
             order = "" if rated else ", the most reviewed first"
-            read = (
-                f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
-                f"{order}; ask what they fancy, or search a genre ('comedy', '科幻')."
-            )
+            if not soon and not fmt:  # those say what is listed
+                read = (
+                    f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
+                    f"{order}; ask what they fancy, or search a genre ('comedy', '科幻')."
+                )
         if said_when:
             read = (
                 f"Read {shown(said_when)} as when to go: films are found by title, people, genre or language, so this "
@@ -389,6 +404,17 @@ class MoviesService:
                 f"Read {shown(typed)} as asking for subtitles: every screening here is subtitled in Finnish and "
                 f"Swedish (fi/sv) only, never in other languages; films are listed by the language they are spoken in. "
                 f"{read}"
+            ).strip()
+        if soon:
+            soon_said = shown(soon[0].removesuffix("的"))
+            read = f"{read} Read {soon_said} as films not out yet: those opening here later, soonest first.".strip()
+        if fmt:
+            matched = len(hits)
+            hits = [h for h in hits if fmt in h[4].formats]
+            others = f" ({matched - len(hits)} other films found are not)" if matched > len(hits) else ""
+            read = (
+                f"{read} Read {shown(fmt)} as the format: films screened in {fmt} here{others}; "
+                f"movies_find_showtimes(movie_id=…, format={shown(fmt)}) lists their showtimes."
             ).strip()
         filters = {"query": typed, "showing": showing, "genre": genre}
         page, info = page_slice([h[4] for h in hits], cursor, limit, scope="movies.films", asked=filters)

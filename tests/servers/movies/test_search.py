@@ -3,6 +3,8 @@ words, a house number, a cinema by any of its names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from mcp import Client
 
@@ -193,11 +195,49 @@ async def test_a_film_is_found_by_a_lead_whose_name_sorts_late_in_its_cast(movie
     assert "Leonardo DiCaprio / 莱昂纳多·迪卡普里奥" in detail["cast"] and len(detail["cast"]) > 5
 
 
-async def test_a_format_searched_as_a_film_points_at_the_showtimes(movies_readonly: MoviesEnv) -> None:
-    """'IMAX' came back as an empty page with no note, which an agent read as 'no IMAX films'."""
+async def test_a_format_searched_as_a_film_lists_the_films_in_it(movies_readonly: MoviesEnv) -> None:
+    """'IMAX' came back as an empty page with no note, which an agent read as 'no IMAX films', and '3D电影' said no
+    film has '3d': the films screened in that format are listed, and the note points at their showtimes."""
     async with Client(movies_readonly.server) as c:
-        page = await ok(c, "movies_search_movies", {"query": "IMAX"})
-    assert page["films"] == [] and "is a format" in page["note"] and "movies_find_showtimes" in page["note"], page
+        imax = await ok(c, "movies_search_movies", {"query": "IMAX", "limit": 20})
+        three_d = await ok(c, "movies_search_movies", {"query": "3D电影", "limit": 20})
+        scifi = await ok(c, "movies_search_movies", {"query": "IMAX科幻片", "limit": 20})
+        first = imax["films"][0]["id"]
+        shows = await ok(c, "movies_find_showtimes", {"movie_id": first, "format": "IMAX"})
+    for page, fmt in ((imax, "IMAX"), (three_d, "3D"), (scifi, "IMAX")):
+        assert page["films"] and all(fmt in f["formats"] for f in page["films"]), page
+        assert f"Read '{fmt}' as the format" in page["note"] and "movies_find_showtimes" in page["note"], page
+    assert all("Sci-Fi / 科幻" in f["genres"] for f in scifi["films"]) and len(scifi["films"]) < len(imax["films"])
+    assert shows["showtimes"], shows
+
+
+async def test_coming_soon_countries_and_more_names_as_people_say_them(movies_readonly: MoviesEnv) -> None:
+    """'即将上映的电影' and 'upcoming sci-fi' found nothing (no film has the words): they ask for films not out yet,
+    soonest first. '国产电影', '港片', '韩国电影' found nothing (countries are in English), '英文原声' nothing, and
+    '适合全家看的' nothing (全家: the whole family)."""
+
+    async def films(c: Client, query: str, showing: str = "now_showing") -> dict[str, Any]:
+        return await ok(c, "movies_search_movies", {"query": query, "showing": showing, "limit": 20})
+
+    async with Client(movies_readonly.server) as c:
+        soon = await films(c, "即将上映的电影")
+        scifi = await films(c, "upcoming sci-fi")
+        domestic = await films(c, "国产电影", "all")
+        hong_kong = await films(c, "港片", "all")
+        korean = await films(c, "韩国电影", "all")
+        english = await films(c, "英文原声")
+        family = await films(c, "适合全家看的")
+        details = [await ok(c, "movies_get_movie", {"movie_id": f["id"]}) for f in domestic["films"][:5]]
+    opens = [f["opens_on"] for f in soon["films"]]
+    assert soon["films"] and all(f["status"] == "coming_soon" for f in soon["films"]) and opens == sorted(opens)
+    assert "Read '即将上映' as films not out yet" in soon["note"], soon
+    assert scifi["films"] and all(
+        f["status"] == "coming_soon" and "Sci-Fi / 科幻" in f["genres"] for f in scifi["films"]
+    ), scifi
+    assert domestic["films"] and all("China" in d["country"] for d in details), details
+    assert hong_kong["films"] and korean["films"]
+    assert english["films"] and all(f["language"] == "English / 英语" for f in english["films"]), english
+    assert family["films"] and all("Family / 家庭" in f["genres"] for f in family["films"]), family
 
 
 # not 'tomorrow' alone: a title word (Edge of Tomorrow)
