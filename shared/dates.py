@@ -71,8 +71,67 @@ def weekday_words(today: date) -> dict[str, int]:
     return words
 
 
+_MONTH_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_MONTH_WORD = rf"(?P<{{}}>(?:{_MONTH_NAMES})[a-z]*\.?)"
+CALENDAR_DATE = re.compile(
+    r"(?:(?P<zy>\d{4})\s*年\s*)?(?P<zm>\d{1,2})\s*月\s*(?P<zd>\d{1,2})\s*[日号號]"
+    r"|(?<![\d.])(?P<fd>\d{1,2})\.(?P<fm>\d{1,2})\.(?P<fy>\d{4})?(?![\d])"
+    rf"|(?<![a-z]){_MONTH_WORD.format('em')}\s+(?P<ed>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<ey>\d{{4}}))?(?![\d])"
+    rf"|(?<![\d])(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD.format('bm')}(?:\s+(?P<by>\d{{4}}))?",
+    re.IGNORECASE,
+)
+"""A day of the calendar as people write one: '12月24日' / '12月24号' (Chinese), '24.12.' or '24.12.2026' (Finnish),
+'Dec 24', 'December 24th', '24 December' (English). Only YYYY-MM-DD was read, and '12月24日的电影' was 'not a
+date'."""
+
+
+def calendar_day(match: re.Match[str], today: date) -> date | None:
+    """The day a ``CALENDAR_DATE`` match names: the year said, or the next such day from ``today`` (Christmas Eve
+    said in January is the coming one); None for a day no calendar has (31 June, 13.24.)."""
+    g = match.groupdict()
+    if g["zm"]:
+        day, month, year = g["zd"], g["zm"], g["zy"]
+    elif g["fm"]:
+        day, month, year = g["fd"], g["fm"], g["fy"]
+    else:
+        day, name, year = (g["ed"], g["em"], g["ey"]) if g["em"] else (g["bd"], g["bm"], g["by"])
+        if not _a_month(name):
+            return None
+        month = str(_MONTH_PREFIXES[name.lower()[:3]])
+    try:
+        if year:
+            return date(int(year), int(month), int(day))
+        this_year = date(today.year, int(month), int(day))
+    except ValueError:
+        return None
+    if this_year >= today:
+        return this_year
+    try:
+        return date(today.year + 1, int(month), int(day))
+    except ValueError:  # 29 February said in a leap year, now passed
+        return None
+
+
+_MONTH_PREFIXES = {name: k + 1 for k, name in enumerate(_MONTH_NAMES.split("|"))}
+_FULL_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")  # fmt: skip
+
+
+def _a_month(word: str) -> bool:
+    """Whether ``word`` is a month's name or its abbreviation ('Dec', 'Dec.', 'Sept'): not 'decade' nor 'mayor'."""
+    word = word.lower().rstrip(".")
+    return any(full.startswith(word) for full in _FULL_MONTHS) and len(word) >= 3
+
+
+def read_calendar_day(text: str, today: date) -> date | None:
+    """``text`` as one calendar day (``CALENDAR_DATE``) and nothing else, or None."""
+    match = CALENDAR_DATE.fullmatch(" ".join(text.split()))
+    return calendar_day(match, today) if match else None
+
+
 def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:
-    """``None`` for blank text; ``today`` plus the word's offset in days; else an ISO date.
+    """``None`` for blank text; ``today`` plus the word's offset in days; a calendar day ('12月24日', 'Dec 24',
+    '24.12.': ``read_calendar_day``); else an ISO date.
 
     Case and surrounding space are ignored. Raises ``ValueError`` for anything else.
     """
@@ -81,6 +140,8 @@ def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:
         return None
     if word in words:
         return today + timedelta(days=words[word])
+    if (day := read_calendar_day(word, today)) is not None:
+        return day
     return date.fromisoformat(word)
 
 

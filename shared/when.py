@@ -11,13 +11,27 @@ import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from shared.dates import DAY_PHRASES, EVENING, PARTS_OF_DAY, PHRASE_WEEKDAYS, weekday_words
+from shared.dates import (
+    CALENDAR_DATE,
+    DAY_PHRASES,
+    EVENING,
+    MONTH_WORDS,
+    PARTS_OF_DAY,
+    PHRASE_WEEKDAYS,
+    calendar_day,
+    weekday_words,
+)
 from shared.text import as_words, cut_phrase, fold
 
 _PATTERN = re.compile(
     "|".join(as_words(p) for p in sorted(DAY_PHRASES, key=len, reverse=True))  # 'tomorrow night' before 'tomorrow'
 )
 
+
+_EVENING_AFTER = re.compile(r"\s*(?:的\s*)?(?:晚上|晚|evening|night|illalla)(?![a-z])")
+"""The evening of a calendar day: '12月5号晚上', 'Dec 5 evening'."""
+_CHINESE_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月份?(?!\s*\d)")
+"""A month by its number ('1月的演唱会', '12月份'), not the start of a day ('12月5日')."""
 
 _PARTS = re.compile("|".join(as_words(p) for p in sorted(PARTS_OF_DAY, key=len, reverse=True)))
 
@@ -41,10 +55,21 @@ _AMBIGUOUS = re.compile(r"(?<!\w)(?:next|ensi)\s+$")
 
 def time_phrases(query: str, today: date) -> list[Said]:
     """The time phrases in ``query``, in order; ``today`` is the Helsinki date. 'this weekend' is the coming Saturday
-    and Sunday, or what is left of it on a Saturday or Sunday."""
+    and Sunday, or what is left of it on a Saturday or Sunday; a calendar day ('12月24日', 'Dec 24') that day."""
     out = []
     text = fold(query)
+    for match in CALENDAR_DATE.finditer(text):  # '12月24日', 'Dec 24', '24.12.': before the month alone
+        if (day := calendar_day(match, today)) is not None:
+            dusk = _EVENING_AFTER.match(text, match.end())
+            end = dusk.end() if dusk else match.end()
+            out.append(Said(text[match.start() : end], (match.start(), end), day, day, EVENING if dusk else None))
+    for match in _CHINESE_MONTH.finditer(text):  # '1月的演唱会'
+        days, _ = DAY_PHRASES[MONTH_WORDS[int(match[1]) - 1][-1]]
+        if not any(s.span[0] < match.end() and match.start() < s.span[1] for s in out):
+            out.append(Said(match[0], match.span(), *days(today), None))
     for match in _PATTERN.finditer(text):
+        if any(s.span[0] < match.end() and match.start() < s.span[1] for s in out):
+            continue
         if match[0] in PHRASE_WEEKDAYS and _AMBIGUOUS.search(text, 0, match.start()):
             continue  # either of two days: left to the words, and an empty page's note says 'next' matched nothing
         days, evening = DAY_PHRASES[match[0]]

@@ -186,7 +186,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         date: Annotated[
             str,
             Field(
-                description="Day as YYYY-MM-DD (Helsinki), 'today', 'tonight' (today from 17:00, or from time_from), "
+                description="Day as YYYY-MM-DD (Helsinki) or as people write it ('12月24日', 'Dec 24'), 'today', "
+                "'tonight' (today from 17:00, or from time_from), "
                 "'tomorrow' or a weekday ('Friday', 'perjantai', '周五': the next one, today included; 下周五: next "
                 "week's), a day's evening or part ('tomorrow night', '周六晚上', 'saturday afternoon'), or days "
                 "('this weekend', '周末', 'next week', 'December'); '' for every day ahead."

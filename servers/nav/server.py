@@ -295,7 +295,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         date: Annotated[
             str,
             Field(
-                description="First day: YYYY-MM-DD, 'today', 'tomorrow' or a weekday ('Saturday', 'lauantai', '周六': "
+                description="First day: YYYY-MM-DD (or '12月24日', 'Dec 24'), 'today', 'tomorrow' or a weekday "
+                "('Saturday', 'lauantai', '周六': "
                 "the next one), or days ('this weekend', '周末', 'next week', 'next month': all of them unless days "
                 "says more, a month's as far as forecasts reach); '' = today. Up to 14 days ahead."
             ),

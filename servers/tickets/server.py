@@ -147,9 +147,12 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             float, Field(description="Longitude (WGS-84) to sort by distance from; 0 = unset.", ge=-180, le=180)
         ] = 0,
         date_from: Annotated[
-            str, Field(description="Earliest session date, YYYY-MM-DD (Helsinki); '' = from now.")
+            str,
+            Field(description="Earliest session date, YYYY-MM-DD (Helsinki) or '12月24日' / 'Dec 24'; '' = from now."),
         ] = "",
-        date_to: Annotated[str, Field(description="Latest session date, YYYY-MM-DD (Helsinki); '' = open.")] = "",
+        date_to: Annotated[
+            str, Field(description="Latest session date, YYYY-MM-DD (Helsinki) or '12月24日' / 'Dec 24'; '' = open.")
+        ] = "",
         time_from: Annotated[
             str,
             Field(description="Earliest session start time of day, HH:MM (Helsinki, 24-hour), e.g. '18:00'; '' = any."),

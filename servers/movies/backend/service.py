@@ -729,7 +729,8 @@ class MoviesService:
                 ) from exc
             raise InvalidInputError(
                 f"date {shown(value)} is not a date.",
-                "Give the day as YYYY-MM-DD (e.g. 2026-11-27), 'today', 'tonight', 'tomorrow' or a weekday ('Friday'), "
+                "Give the day as YYYY-MM-DD (e.g. 2026-11-27) or '12月24日' / 'Dec 24', 'today', 'tonight', 'tomorrow' "
+                "or a weekday ('Friday'), "
                 "or '' for every day ahead.",
                 field="date",
             ) from exc

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import key_cursor, read_cursor
-from shared.dates import time_field
+from shared.dates import read_calendar_day, time_field
 from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
@@ -68,15 +68,18 @@ def district_name(part: str) -> str:
     return DISTRICT_WORD.sub(" ", fold(part)).strip().removesuffix("区").strip()
 
 
-def parse_day(value: str, field: str) -> date | None:
+def parse_day(value: str, field: str, today: date) -> date | None:
+    """YYYY-MM-DD, or a calendar day as people write one ('12月24日', 'Dec 24', '24.12.': ``read_calendar_day``)."""
     if not value:
         return None
+    if (day := read_calendar_day(value, today)) is not None:
+        return day
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInputError(
             f"{field} {shown(value)} is not a date.",
-            "Give dates as YYYY-MM-DD, e.g. 2026-12-05, or '' for open.",
+            "Give dates as YYYY-MM-DD, e.g. 2026-12-05 (or as '12月5日', 'Dec 5'), or '' for open.",
             field=field,
         ) from exc
 
@@ -323,7 +326,8 @@ class TicketsService:
         limit: int = 10,
         cursor: str = "",
     ) -> EventPage:
-        first, last = parse_day(date_from, "date_from"), parse_day(date_to, "date_to")
+        today = local(self.now()).date()
+        first, last = parse_day(date_from, "date_from", today), parse_day(date_to, "date_to", today)
         if first and last and last < first:
             raise InvalidInputError(
                 f"date_to {date_to} is before date_from {date_from}.", "Swap them, or leave one ''.", field="date_to"

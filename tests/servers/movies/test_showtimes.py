@@ -138,6 +138,12 @@ async def test_no_place_means_no_distance_rather_than_zero(movies_readonly: Movi
         ("下周一", "2026-11-30"),  # next calendar week's (下周五 was 'not a date')
         ("下周五", "2026-12-04"),
         ("下星期三", "2026-12-02"),
+        # a calendar day as people write one ('12月1日' was 'not a date')
+        ("12月1日", "2026-12-01"),
+        ("12月1号", "2026-12-01"),
+        ("Dec 1", "2026-12-01"),
+        ("1st December", "2026-12-01"),
+        ("1.12.", "2026-12-01"),
     ],
 )
 async def test_a_weekday_or_a_finnish_day_word_is_the_next_such_day(

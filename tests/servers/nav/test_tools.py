@@ -182,11 +182,12 @@ async def test_weather_reads_the_day_words_every_server_reads(nav: NavEnv) -> No
     async with Client(nav.server) as c:
         said = {w: (await ok(c, "nav_weather", {"date": w}))["days"][0]["date"] for w in
                 ("huomenna", "tomorrow", "明天", "后天", "ylihuomenna", "day after tomorrow", "tänään", "lauantai",
-                 "Saturday", "周六", "wednesday")}  # fmt: skip
+                 "Saturday", "周六", "wednesday", "11月28日", "Nov 28", "28.11.")}  # fmt: skip
     tomorrow, after = "2026-11-26", "2026-11-27"
     assert said == {"huomenna": tomorrow, "tomorrow": tomorrow, "明天": tomorrow, "后天": after, "ylihuomenna": after,
                     "day after tomorrow": after, "tänään": "2026-11-25", "lauantai": "2026-11-28",
-                    "Saturday": "2026-11-28", "周六": "2026-11-28", "wednesday": "2026-11-25"}  # fmt: skip
+                    "Saturday": "2026-11-28", "周六": "2026-11-28", "wednesday": "2026-11-25", "11月28日": "2026-11-28",
+                    "Nov 28": "2026-11-28", "28.11.": "2026-11-28"}  # fmt: skip
 
 
 async def test_weather_for_a_weekend_covers_its_days(nav: NavEnv) -> None:

@@ -183,3 +183,24 @@ async def test_a_part_of_the_day_is_its_hours(tickets: TicketsEnv) -> None:
     assert all(s.hour < 12 for s in early), early
     if not early:
         assert "by 11:59" in mornings["note"], mornings["note"]
+
+
+async def test_a_calendar_day_as_people_write_it_is_that_day(tickets: TicketsEnv) -> None:
+    """'12月24日的演出' listed every show (12, 月, 24 searched as words) and date_from '12月24日' was 'not a date': a
+    day of the calendar in Chinese ('12月24日', '12月24号', with 晚上 its evening), English ('Dec 24', '24 December')
+    or Finnish ('24.12.') is that day, in a query and in date_from / date_to; '1月的演唱会' is January's."""
+    tickets.clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=CITY_TZ))
+    eve = date(2026, 12, 24)
+    async with Client(tickets.server) as c:
+        said = ("12月24日的演出", "12月24号", "Dec 24", "24 December", "24.12.")
+        days = {q: await days_of(c, query=q) for q in said}
+        fields = await days_of(c, date_from="12月24日", date_to="12月24日")
+        iso = await days_of(c, date_from="2026-12-24", date_to="2026-12-24")
+        evening = await ok(c, "tickets_search_events", {"query": "12月5号晚上的话剧", "limit": 20})
+        january = await days_of(c, query="1月的演唱会")
+    assert days["12月24日的演出"] == {eve} and all(found == {eve} for found in days.values()), days
+    assert fields == iso == {eve}
+    starts = [datetime.fromisoformat(e["next_session_at"]) for e in evening["events"]]
+    assert starts and all(s.date() == date(2026, 12, 5) and s.hour >= 17 for s in starts), evening
+    assert all(e["category"] == "theatre" for e in evening["events"])
+    assert january and all(d.month == 1 and d.year == 2027 for d in january)
