@@ -184,7 +184,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             Field(
                 description="Only this category slug, e.g. restaurant, cafe, bar, pub, cinema, theatre, museum, "
                 "hotel, park, supermarket, pharmacy, toilets, tram_stop, bus_station, attraction, mall, books, "
-                "hairdresser, optician, embassy, bureau_de_change; '' = any."
+                "hairdresser, optician, embassy, bureau_de_change, gym, swimming_pool (saunas), charging_station, "
+                "bicycle_rental (city bikes), taxi, marketplace, ferry_terminal; '' = any."
             ),
         ] = "",
         lat: Annotated[float, Field(description="Search around this latitude; 0 = city centre.", ge=-90, le=90)] = 0,

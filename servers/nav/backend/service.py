@@ -251,12 +251,17 @@ def _name_score(query: str, name: str) -> float:
     scored 90 for 'kahvila'. A name shorter than the query matches as whole words ('Oodi' in 'Oodi library') or as a
     misspelling of about the same length, not as a piece of a word. Likewise the query inside a longer name: from
     a word's start, or spelt out whole inside a compound ('kahvila' in 'Lasikahvila'), not as a fuzzy piece of one
-    word ('Kiasma' scored 75 on the 'iasema' of 'Vita Lääkäriasema' and 'Salaattiasema')."""
+    word ('Kiasma' scored 75 on the 'iasema' of 'Vita Lääkäriasema' and 'Salaattiasema', and 72 on the 'kasa'
+    starting 'Kasarmitori kaupunkipyöräasema')."""
     if len(name) >= len(query):
         score = float(fuzz.WRatio(query, name))
         if MIN_PLACE_SCORE <= score < 99:
             piece = fuzz.partial_ratio_alignment(query, name)
-            if piece and piece.score < 90 and piece.dest_start > 0 and name[piece.dest_start - 1].isalnum():
+            inside = piece and (
+                (piece.dest_start > 0 and name[piece.dest_start - 1].isalnum())
+                or (piece.dest_end < len(name) and name[piece.dest_end].isalnum())
+            )
+            if piece and piece.score < 90 and inside:
                 return max(float(fuzz.ratio(query, name)), float(fuzz.token_set_ratio(query, name)))
         return score
     whole = fuzz.token_set_ratio(query, name)

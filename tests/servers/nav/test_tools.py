@@ -627,6 +627,14 @@ async def test_a_kind_said_lists_other_places_only_named_with_every_word(nav: Na
         (("公交站", "bus station"), "bus_station", "Elielinaukio"),
         (("换钱", "currency exchange"), "bureau_de_change", "Forex Bank"),
         (("大使馆", "embassy"), "embassy", ""),
+        # gyms, saunas, chargers, city bikes, taxis, market halls and the ferry found nothing: not read from the map
+        (("健身房", "fitness centre", "kuntosali"), "gym", "Motivus"),  # "gym" also lists Gymnasiet Lärkan after
+        (("桑拿", "sauna", "游泳馆"), "swimming_pool", "Yrjönkadun uimahalli"),
+        (("充电桩", "EV charging"), "charging_station", "EV charging, Elielinaukio"),
+        (("city bike", "共享单车"), "bicycle_rental", "Kiasma kaupunkipyöräasema"),
+        (("打车", "taxi"), "taxi", "Taxi stand, Kaivokatu"),
+        (("菜市场", "market hall"), "marketplace", "Vanha Kauppahalli"),
+        (("渡轮", "ferry"), "ferry_terminal", "Kolera-allas"),
     ],
 )
 async def test_the_shops_and_offices_people_ask_for_are_kinds_of_place(
