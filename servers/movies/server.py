@@ -98,8 +98,9 @@ HOLD_SEATS = (
 PlaceAddress = Annotated[
     str,
     Field(
-        description="Where the user is: a street address in central Helsinki ('Kaivokatu 4'), a district ('Kamppi', "
-        "'Töölö'), or one of the user's saved addresses by id or label ('adr_demo_1', 'Home', 'Work'); '' for none. "
+        description="Where the user is: a street address in central Helsinki ('Kaivokatu 4'), a landmark ('Central "
+        "Station', 'Oodi', '大教堂'), a district ('Kamppi', 'Töölö'), or one of the user's saved addresses by id or "
+        "label ('adr_demo_1', 'Home', 'Work'); '' for none. "
         "lat/lng win when given."
     ),
 ]

@@ -38,6 +38,7 @@ from shared.dates import (
 from shared.districts import DISTRICTS, district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ, haversine_m, require_in_city
+from shared.landmarks import Landmarks
 from shared.phrases import TOP_RATED
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
 from shared.schemas.movies import (
@@ -184,6 +185,7 @@ class MoviesService:
             release_tool="movies_release_hold",
         )
         self.street_addresses = _street_addresses(sandbox.fixtures_dir)
+        self.landmarks = Landmarks.load(sandbox.fixtures_dir)
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -594,7 +596,8 @@ class MoviesService:
     # ----- places ----------------------------------------------------------------------
     def resolve_place(self, user_id: str, address: str, lat: float, lng: float) -> tuple[GeoPoint | None, str]:
         """Where distances are measured from: lat/lng, a saved address of the account (id, label, or 'home' /
-        'work'), a street address, a cinema's name, or a district's ('Kamppi': its centre)."""
+        'work'), a street address, a cinema's name, a landmark's ('Central Station', '大教堂'), or a district's
+        ('Kamppi': its centre)."""
         if lat or lng:
             point = require_in_city(GeoPoint(lat=lat, lng=lng), instead=PLACE_INSTEAD)
             return point, f"{lat:.5f}, {lng:.5f}"
@@ -628,6 +631,9 @@ class MoviesService:
         if named:  # "near Kinopalatsi", "基诺宫影城附近"; the longest name wins: 'Kesäkino Engel' holds 'Kino Engel'
             cinema = max(named, key=lambda n: n[0])[1]
             return cinema.location, cinema.display_name
+        landmark = self.landmarks.find(text)
+        if landmark is not None:  # 'the Central Station', '大教堂附近', 'Oodi': where people say they are
+            return landmark.point, f"{landmark.name} ({landmark.address})"
         district = district_in(text)
         if district is not None:  # 'Kamppi', '坎皮附近', 'Töölössä': as people say where they are
             return district.point, f"{district.name} (the district's centre)"
@@ -635,8 +641,8 @@ class MoviesService:
         raise InvalidInputError(
             f"address {shown(address)} is not a street address, district or saved address known in central Helsinki.",
             f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), a "
-            f"cinema's name ('Kinopalatsi'), a district ({', '.join(d.name for d in DISTRICTS)}), or lat and lng "
-            "(for a landmark such as Oodi or the Central Station, nav_geocode gives them).",
+            f"cinema's name ('Kinopalatsi'), a landmark ('Central Station', 'Oodi', '大教堂'), a district "
+            f"({', '.join(d.name for d in DISTRICTS)}), or lat and lng (nav_geocode gives them for any place).",
             field="address",
         )
 

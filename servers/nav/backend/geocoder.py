@@ -2,7 +2,7 @@
 
 A query is folded (case, accents, traditional Chinese characters), cut into tokens (words; CJK
 text into character bigrams) and compared with every name a target has: its local, English,
-Swedish and Chinese names and the common names in ``ALIASES``. A candidate's score is
+Swedish and Chinese names and the common names in ``shared.landmarks.ALIASES``. A candidate's score is
 
     coverage of the query × (0.8 + 0.2 × coverage of the name)   (+ an exact-name bonus)
     + a small prior (landmarks and places with names in several languages first)
@@ -121,62 +121,6 @@ CATEGORY_WORDS = {
     "toilets": ["toilets", "restrooms", "bathroom", "public toilet", "loo", "vessa", "wc", "厕所", "卫生间", "洗手间"],
     "attraction": ["attractions", "tourist attraction", "tourist attractions", "sights", "sightseeing", "名胜", "景区"],
 }
-
-# Common names of landmarks and districts that OpenStreetMap does not carry, by place id (fixtures/osm/places.json)
-# or district id (fixtures/nav/districts.json).
-ALIASES = {
-    # Keskusta (OSM names it 'City center' only); the Chinese district names are those tickets gives its areas
-    # (fixtures/build_tickets.py DISTRICTS), so one name means one place
-    "dst_n4246817520": ["City centre", "City center", "Downtown", "Helsinki city centre", "Helsinki centre", "市中心",
-                        "市区"],
-    "dst_n1376356019": ["克卢维"],  # Kluuvi
-    "dst_n340107890": ["卡尔廷考蓬基"],  # Kaartinkaupunki
-    "dst_n673773964": ["哈卡涅米"],  # Hakaniemi
-    "plc_w596937289": [  # Helsingin keskustakirjasto Oodi
-        "Oodi", "Keskustakirjasto", "Central Library", "Oodi Central Library", "Oodi library", "颂歌图书馆",
-        "中央图书馆", "奥迪图书馆", "Ode",
-    ],
-    "plc_w419479428": [  # Helsingin tuomiokirkko
-        "Tuomiokirkko", "Domkyrkan", "Lutheran Cathedral", "St Nicholas' Church", "Helsinki Cathedral",
-        "赫尔辛基大教堂", "大教堂", "白教堂", "路德大教堂",
-    ],
-    "plc_w122595198": [  # Helsingin päärautatieasema
-        "Rautatieasema", "Päärautatieasema", "Central Station", "Railway Station", "Helsinki Central Station",
-        "Centralstationen", "中央车站", "火车站", "赫尔辛基火车站", "赫尔辛基中央车站", "中央火车站",
-    ],
-    "plc_w122595207": ["Kansallisteatteri", "National Theatre", "芬兰国家剧院", "国家剧院"],  # Suomen Kansallisteatteri
-    "plc_w58023634": [  # Musiikkitalo
-        "Music Centre", "Music Center", "Helsinki Music Center", "Musikhuset", "赫尔辛基音乐中心", "音乐中心", "音乐厅",
-    ],
-    "plc_w8042215": [  # Kiasma
-        "Kiasma Museum of Contemporary Art", "Museum of Contemporary Art", "Nykytaiteen museo Kiasma",
-        "奇亚斯玛当代艺术博物馆", "当代艺术博物馆", "奇亚斯玛",
-    ],
-    "plc_w8033120": [  # Ateneum
-        "Ateneum Art Museum", "Taidemuseo Ateneum", "Finnish National Gallery", "雅典娜美术馆", "阿黛浓美术馆",
-        "阿黛浓美术馆",
-    ],
-    "plc_w24337154": ["Kaupungintalo", "市政厅"],  # Helsingin kaupungintalo
-    "plc_w123814071": ["老市场", "老市场大厅", "老集市"],  # Vanha Kauppahalli
-    "plc_n5887336141": ["Amos Rex Art Museum", "阿莫斯雷克斯美术馆", "阿莫斯雷克斯"],  # Amos Rex
-    "plc_w185401488": ["Chapel of Silence", "Kamppi Chapel of Silence", "Hiljaisuuden kappeli", "静默教堂"],
-    "plc_w122965398": ["瑞典剧院"],  # Svenska Teatern
-    "plc_w123525345": ["Old Church", "老教堂"],  # Vanha kirkko
-    "plc_n1376320186": ["Havis Amanda fountain", "哈维斯阿曼达", "美人鱼雕像"],  # Havis Amanda
-    "plc_n1380976595": ["Three Smiths Statue", "三铁匠雕像", "三个铁匠"],  # Kolme seppää
-    "plc_w28328802": ["Esplanadi", "Espa", "Esplanade Park", "Esplanadi park"],  # Esplanadinpuisto
-    # Kaisaniemen kasvitieteellinen puutarha
-    "plc_w122869882": ["Botanic Garden", "Kaisaniemi Botanic Garden", "植物园"],
-    "plc_w122595247": ["National Library", "芬兰国家图书馆", "国家图书馆"],  # Kansalliskirjasto
-    "plc_w446178813": ["Helsinki University", "赫尔辛基大学"],  # Helsingin yliopisto
-    "plc_w122595241": ["Stockmann department store", "斯托克曼百货", "斯托克曼"],  # Stockmann
-    "plc_n1376356017": ["Kinopalatsi cinema"],  # Kinopalatsi
-    "plc_n159708942": ["Market Square", "Salutorget", "集市广场", "露天市场"],  # Kauppatori (tram stop at the square)
-    "plc_n314026741": ["Senate Square", "Senatstorget", "参议院广场"],  # Senaatintori (tram stop at the square)
-    "plc_n1380974090": ["火车站广场"],  # Rautatientori
-    # Helsingin yliopiston pääkirjasto
-    "plc_n1007942428": ["Kaisa House", "Kaisa-talo", "赫尔辛基大学图书馆", "大学图书馆"],
-}  # fmt: skip
 
 # Chains' names in Chinese, by the local name every branch carries.
 BRANDS = {

@@ -26,6 +26,7 @@ from shared.errors import InvalidInputError, LifestyleError, NotFoundError, show
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
 from shared.hours import always_open, describe_week, in_effect, is_open, late_from, next_opening
+from shared.landmarks import ALIASES
 from shared.phrases import OPEN_LATE, OPEN_NOW
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, page_slice
@@ -58,7 +59,6 @@ from shared.schemas.nav import (
 from shared.text import fold, has_cjk, house_key, staircase_house, take_out
 
 from .geocoder import (
-    ALIASES,
     BRANDS,
     CATEGORY_WORDS,
     CITY_WORDS,

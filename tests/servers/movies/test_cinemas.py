@@ -55,3 +55,27 @@ async def test_a_district_is_a_place_to_search_from_in_finnish_english_and_chine
         assert page["cinemas"][0]["id"] == "cin_n1381017800", "Bio Rex is Kamppi's nearest"
     assert hakaniemi["cinemas"][0]["id"] == "cin_n1376356017", "Kinopalatsi is Hakaniemi's nearest"
     assert "a district (Kluuvi, Kamppi," in kallio
+
+
+async def test_a_landmark_is_a_place_to_search_from(movies_readonly: MoviesEnv) -> None:
+    """'离中央火车站最近的电影院': the address '赫尔辛基中央火车站' was refused ('use nav_geocode'), though people
+    say where they are by a landmark. The Central Station, Oodi or the cathedral by their common names (in English,
+    Finnish or Chinese) is where distances are measured from, as from its coordinates; a landmark named after a
+    district ('Kamppi Chapel of Silence') is itself, not the district's centre."""
+    station = {"lat": 60.1712064, "lng": 24.9412091}
+    async with Client(movies_readonly.server) as c:
+        said = {
+            q: await ok(c, "movies_search_cinemas", {"address": q, "limit": 4})
+            for q in ("赫尔辛基中央火车站", "Central Station", "Rautatieasema")
+        }
+        exact = await ok(c, "movies_search_cinemas", {**station, "limit": 4})
+        cathedral = await ok(c, "movies_search_cinemas", {"address": "大教堂附近", "limit": 4})
+        chapel = await ok(c, "movies_search_cinemas", {"address": "Kamppi Chapel of Silence", "limit": 4})
+        kamppi = await ok(c, "movies_search_cinemas", {"address": "Kamppi", "limit": 4})
+    for q, page in said.items():
+        assert page["origin"].startswith("Helsingin päärautatieasema"), (q, page["origin"])
+        assert [(x["id"], x["distance_m"]) for x in page["cinemas"]] == [
+            (x["id"], x["distance_m"]) for x in exact["cinemas"]
+        ], q
+    assert cathedral["origin"].startswith("Helsingin tuomiokirkko"), cathedral["origin"]
+    assert chapel["origin"] != kamppi["origin"] and "Kamppi" in kamppi["origin"], chapel["origin"]

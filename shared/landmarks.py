@@ -1,0 +1,129 @@
+"""Landmarks by the names people call them ('the Central Station', '中央火车站', 'Oodi', '大教堂'), for every vertical.
+
+Nav geocodes them with its full index; movies measured cinema distances only from a street, a cinema or a district,
+and refused '赫尔辛基中央火车站' with 'use nav_geocode'. ``Landmarks`` reads the same places and common names, and
+finds the landmark a text names: a small exact lookup, not a geocoder.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.schemas.common import GeoPoint
+from shared.text import fold, has_cjk
+
+# Common names of landmarks and districts that OpenStreetMap does not carry, by place id (fixtures/osm/places.json)
+# or district id (fixtures/nav/districts.json).
+ALIASES = {
+    # Keskusta (OSM names it 'City center' only); the Chinese district names are those tickets gives its areas
+    # (fixtures/build_tickets.py DISTRICTS), so one name means one place
+    "dst_n4246817520": ["City centre", "City center", "Downtown", "Helsinki city centre", "Helsinki centre", "市中心",
+                        "市区"],
+    "dst_n1376356019": ["克卢维"],  # Kluuvi
+    "dst_n340107890": ["卡尔廷考蓬基"],  # Kaartinkaupunki
+    "dst_n673773964": ["哈卡涅米"],  # Hakaniemi
+    "plc_w596937289": [  # Helsingin keskustakirjasto Oodi
+        "Oodi", "Keskustakirjasto", "Central Library", "Oodi Central Library", "Oodi library", "颂歌图书馆",
+        "中央图书馆", "奥迪图书馆", "Ode",
+    ],
+    "plc_w419479428": [  # Helsingin tuomiokirkko
+        "Tuomiokirkko", "Domkyrkan", "Lutheran Cathedral", "St Nicholas' Church", "Helsinki Cathedral",
+        "赫尔辛基大教堂", "大教堂", "白教堂", "路德大教堂",
+    ],
+    "plc_w122595198": [  # Helsingin päärautatieasema
+        "Rautatieasema", "Päärautatieasema", "Central Station", "Railway Station", "Helsinki Central Station",
+        "Centralstationen", "中央车站", "火车站", "赫尔辛基火车站", "赫尔辛基中央车站", "中央火车站",
+    ],
+    "plc_w122595207": ["Kansallisteatteri", "National Theatre", "芬兰国家剧院", "国家剧院"],  # Suomen Kansallisteatteri
+    "plc_w58023634": [  # Musiikkitalo
+        "Music Centre", "Music Center", "Helsinki Music Center", "Musikhuset", "赫尔辛基音乐中心", "音乐中心", "音乐厅",
+    ],
+    "plc_w8042215": [  # Kiasma
+        "Kiasma Museum of Contemporary Art", "Museum of Contemporary Art", "Nykytaiteen museo Kiasma",
+        "奇亚斯玛当代艺术博物馆", "当代艺术博物馆", "奇亚斯玛",
+    ],
+    "plc_w8033120": [  # Ateneum
+        "Ateneum Art Museum", "Taidemuseo Ateneum", "Finnish National Gallery", "雅典娜美术馆", "阿黛浓美术馆",
+        "阿黛浓美术馆",
+    ],
+    "plc_w24337154": ["Kaupungintalo", "市政厅"],  # Helsingin kaupungintalo
+    "plc_w123814071": ["老市场", "老市场大厅", "老集市"],  # Vanha Kauppahalli
+    "plc_n5887336141": ["Amos Rex Art Museum", "阿莫斯雷克斯美术馆", "阿莫斯雷克斯"],  # Amos Rex
+    "plc_w185401488": ["Chapel of Silence", "Kamppi Chapel of Silence", "Hiljaisuuden kappeli", "静默教堂"],
+    "plc_w122965398": ["瑞典剧院"],  # Svenska Teatern
+    "plc_w123525345": ["Old Church", "老教堂"],  # Vanha kirkko
+    "plc_n1376320186": ["Havis Amanda fountain", "哈维斯阿曼达", "美人鱼雕像"],  # Havis Amanda
+    "plc_n1380976595": ["Three Smiths Statue", "三铁匠雕像", "三个铁匠"],  # Kolme seppää
+    "plc_w28328802": ["Esplanadi", "Espa", "Esplanade Park", "Esplanadi park"],  # Esplanadinpuisto
+    # Kaisaniemen kasvitieteellinen puutarha
+    "plc_w122869882": ["Botanic Garden", "Kaisaniemi Botanic Garden", "植物园"],
+    "plc_w122595247": ["National Library", "芬兰国家图书馆", "国家图书馆"],  # Kansalliskirjasto
+    "plc_w446178813": ["Helsinki University", "赫尔辛基大学"],  # Helsingin yliopisto
+    "plc_w122595241": ["Stockmann department store", "斯托克曼百货", "斯托克曼"],  # Stockmann
+    "plc_n1376356017": ["Kinopalatsi cinema"],  # Kinopalatsi
+    "plc_n159708942": ["Market Square", "Salutorget", "集市广场", "露天市场"],  # Kauppatori (tram stop at the square)
+    "plc_n314026741": ["Senate Square", "Senatstorget", "参议院广场"],  # Senaatintori (tram stop at the square)
+    "plc_n1380974090": ["火车站广场"],  # Rautatientori
+    # Helsingin yliopiston pääkirjasto
+    "plc_n1007942428": ["Kaisa House", "Kaisa-talo", "赫尔辛基大学图书馆", "大学图书馆"],
+}  # fmt: skip
+
+KINDS = frozenset(
+    {"museum", "library", "theatre", "cinema", "arts_centre", "station", "place_of_worship", "park", "events_venue"}
+    | {"gallery", "attraction", "concert_hall", "mall", "marketplace", "ferry_terminal", "swimming_pool", "hotel"}
+    | {"school", "bus_station"}
+)
+"""The kinds of place people give as where they are ('near the Ateneum', '大教堂附近'); shops and restaurants are
+found by nav."""
+
+
+@dataclass(frozen=True)
+class Landmark:
+    id: str
+    name: str
+    point: GeoPoint
+    address: str
+
+
+class Landmarks:
+    """Every landmark of the city by each of its names, folded; a name two landmarks share names neither."""
+
+    def __init__(self, places: list[dict[str, object]]) -> None:
+        by_name: dict[str, set[str]] = {}
+        self.places: dict[str, Landmark] = {}
+        for p in places:
+            pid = str(p["id"])
+            if p["category"] not in KINDS and pid not in ALIASES:
+                continue
+            street = f"{p.get('street', '')} {p.get('housenumber', '')}".strip()
+            point = GeoPoint(lat=float(p["lat"]), lng=float(p["lng"]))  # type: ignore[arg-type]
+            self.places[pid] = Landmark(pid, str(p["name"]), point, f"{street}, Helsinki" if street else "Helsinki")
+            names = [p["name"], p.get("name_en", ""), p.get("name_sv", ""), p.get("name_zh", ""), *ALIASES.get(pid, [])]
+            for name in names:
+                key = fold(str(name or "")).strip()
+                if len(key) >= (2 if has_cjk(key) else 4):
+                    by_name.setdefault(key, set()).add(pid)
+        self.names = {key: next(iter(ids)) for key, ids in by_name.items() if len(ids) == 1}
+        self._pattern = re.compile(
+            "|".join(
+                re.escape(k) if has_cjk(k) else rf"(?<!\w){re.escape(k)}(?!\w)"
+                for k in sorted(self.names, key=len, reverse=True)
+            )
+        )
+
+    @staticmethod
+    @functools.cache
+    def load(fixtures_dir: Path) -> Landmarks:
+        doc = json.loads((fixtures_dir / "osm" / "places.json").read_text(encoding="utf-8"))
+        return Landmarks(doc["places"])
+
+    def find(self, text: str) -> Landmark | None:
+        """The landmark whose name ``text`` holds (the longest such name: 'Kamppi Chapel of Silence', not Kamppi),
+        or None."""
+        folded = fold(" ".join(text.split()))
+        found = [m[0] for m in self._pattern.finditer(folded)]
+        return self.places[self.names[max(found, key=len)]] if found else None
