@@ -9,6 +9,7 @@ delivery slots in ``slots.py``; refilling a cart from a past order in ``reorder.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import re
@@ -30,6 +31,7 @@ from shared.geo import haversine_m, require_in_city
 from shared.hours import describe_now, describe_week_short, is_open, next_opening
 from shared.kit.backend import ReadCache
 from shared.kit.db import session_scope
+from shared.landmarks import Landmarks
 from shared.phrases import OPEN_NOW, TOP_RATED
 from shared.prices import SaidPrice, read_price
 from shared.schemas.account import Address
@@ -119,8 +121,14 @@ class FoodService:
         self._menus: OrderedDict[str, Menu] = OrderedDict()
         self.scale = sandbox.scale
         self.reads = ReadCache(self.clock)
+        self.fixtures_dir = sandbox.fixtures_dir
 
     # ----- helpers -------------------------------------------------------------------
+    @functools.cached_property
+    def landmarks(self) -> Landmarks:
+        """Read when a search first says a place to deliver to, not at start."""
+        return Landmarks.load(self.fixtures_dir)
+
     def now(self) -> datetime:
         return self.clock.now().astimezone(UTC)
 
@@ -473,10 +481,14 @@ class FoodService:
         return self._own_dishes(dishes[:MAX_DISHES], position, template)
 
     def _place_said(self, place: str) -> tuple[GeoPoint, str] | None:
-        """Where a place said as where to deliver is: a street address of the map, or a district's centre."""
+        """Where a place said as where to deliver is: a street address of the map, a landmark ('送到中央火车站',
+        'to Oodi': ``shared.landmarks``), or a district's centre."""
         found = self.accounts.locate(place)
         if found is not None:
             return found
+        landmark = self.landmarks.find(place)
+        if landmark is not None:
+            return landmark.point, f"{landmark.name} ({landmark.address})"
         district = district_in(place)  # the district alone ('Kamppi', '坎皮'), not a place in it ('Kamppi station')
         if district is not None and (fold(district.name) == fold(place) or has_cjk(place)):
             return district.point, f"{district.name} (the district's centre; a street address is exact)"

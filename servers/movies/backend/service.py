@@ -12,7 +12,7 @@ import bisect
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +185,7 @@ class MoviesService:
             release_tool="movies_release_hold",
         )
         self.street_addresses = _street_addresses(sandbox.fixtures_dir)
-        self.landmarks = Landmarks.load(sandbox.fixtures_dir)
+        self.fixtures_dir = sandbox.fixtures_dir
 
     # ----- helpers -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -594,6 +594,11 @@ class MoviesService:
         )
 
     # ----- places ----------------------------------------------------------------------
+    @cached_property
+    def landmarks(self) -> Landmarks:
+        """Read when an address first names no street or cinema, not at start."""
+        return Landmarks.load(self.fixtures_dir)
+
     def resolve_place(self, user_id: str, address: str, lat: float, lng: float) -> tuple[GeoPoint | None, str]:
         """Where distances are measured from: lat/lng, a saved address of the account (id, label, or 'home' /
         'work'), a street address, a cinema's name, a landmark's ('Central Station', '大教堂'), or a district's

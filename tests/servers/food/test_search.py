@@ -746,6 +746,23 @@ async def test_a_street_address_or_district_said_as_where_to_deliver_is_searched
     assert to_go["restaurants"] == sushi["restaurants"] and to_go["restaurants"]
 
 
+async def test_a_landmark_said_as_where_to_deliver_is_searched_from(food: FoodEnv) -> None:
+    """'送到中央火车站的披萨' searched from home with '送到中央火车站' left out as on no menu: a landmark by its common
+    name (shared.landmarks, as nav and movies read it) is where the search measures from; '甜品' (desserts) found
+    nothing."""
+    station = {"lat": 60.1712064, "lng": 24.9412091}  # Helsingin päärautatieasema
+    async with Client(food.server) as c:
+        said = {q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
+                for q in ("送到中央火车站的披萨", "pizza to the Central Station")}  # fmt: skip
+        there = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20, **station})
+        desserts = await ok(c, "food_search_restaurants", {"query": "甜品", "limit": 20})
+        sweets = await ok(c, "food_search_restaurants", {"query": "甜点", "limit": 20})
+    for q, page in said.items():
+        assert page["near"] == station and page["restaurants"] == there["restaurants"], (q, page.get("note"))
+        assert page["note"].startswith("Read as delivering to Helsingin päärautatieasema"), page["note"]
+    assert desserts["restaurants"] and desserts["restaurants"] == sweets["restaurants"]
+
+
 @pytest.mark.parametrize(("absent", "stand_in"), [("肯德基", "炸鸡"), ("KFC", "fried chicken"), ("想吃肯德基", "炸鸡")])
 async def test_a_chain_the_city_lacks_is_answered_with_what_it_sells(food: FoodEnv, absent: str, stand_in: str) -> None:
     """'肯德基' and 'KFC' found nothing, with a note suggesting pizza: no KFC is here, so the answer is the fried
