@@ -81,6 +81,17 @@ KINDS = frozenset(
 found by nav."""
 
 
+HERE_WORDS = frozenset({"me", "here", "us", "my location", "where i am", "my position", "this place", "我", "这里"})
+"""Where the user already is ('atm near me', '离我最近'): no place to look up."""
+NEAR_SAID = re.compile(
+    r"(?<!\w)(?:near|around|close to|next to|nearest to|closest to)\s+(?P<en>[^,?!]+?)\s*(?=$|[,?!])"
+    r"|(?:离|距离?)?(?P<zh>[^\s的,，]+?)(?:附近|周边|旁边|最近)的?",
+    re.IGNORECASE,
+)
+"""A place said as where to look around ('concerts near Oodi', '中央火车站附近的音乐会', '离大教堂最近的演出'): a
+vertical searching by words reads it as the point to measure from."""
+
+
 @dataclass(frozen=True)
 class Landmark:
     id: str

@@ -26,7 +26,7 @@ from shared.errors import InvalidInputError, LifestyleError, NotFoundError, show
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
 from shared.hours import always_open, describe_week, in_effect, is_open, late_from, next_opening
-from shared.landmarks import ALIASES
+from shared.landmarks import ALIASES, HERE_WORDS
 from shared.phrases import OPEN_LATE, OPEN_NOW
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, page_slice
@@ -216,8 +216,6 @@ _ASKING_ZH = re.compile(
 """Chinese that only asks where or how ('去赫尔辛基大教堂怎么走' = 'how do I get to the cathedral', '哪里可以停车' =
 'where can I park', '附近有没有药店'): cut before a place search reads kinds and names. Left in, '有什么好吃的' matched
 nothing, and the cathedral's own name lost to its kind's nearer churches."""
-HERE_WORDS = frozenset({"me", "here", "us", "my location", "where i am", "my position", "this place", "我", "这里"})
-"""Where the search point already is ('atm near me'): searched as a place named 'me', it was not found."""
 _ASKING_EN = re.compile(
     r"^(?:where\s+(?:can|could|do)\s+(?:i|we)\s+(?:buy|get|find)|where\s+is\s+(?:a|an|the)|where's\s+(?:a|an|the)"
     r"|is\s+there\s+(?:a|an|any)|are\s+there\s+any|find\s+me\s+(?:a|an)?|show\s+me\s+(?:a|an)?|i\s+need\s+(?:a|an)?"

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from sqlmodel import Session, col, select
 
@@ -24,6 +24,7 @@ from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
+from shared.landmarks import HERE_WORDS, NEAR_SAID, Landmarks
 from shared.prices import read_price
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, new_id
 from shared.schemas.seating import SEAT_ID_FORMAT
@@ -155,6 +156,7 @@ class TicketsService:
         self.engine = sandbox.engine
         self.clock = sandbox.clock
         self.accounts = sandbox.accounts
+        self.fixtures_dir = sandbox.fixtures_dir
         self.catalog = catalog
         self.inventory = inventory
         self.currency = currency
@@ -309,6 +311,30 @@ class TicketsService:
             )
         return hits
 
+    @cached_property
+    def landmarks(self) -> Landmarks:
+        """Read when a search first says a place to look around, not at start."""
+        return Landmarks.load(self.fixtures_dir)
+
+    def _near_said(self, query: str) -> tuple[str, GeoPoint | None, str]:
+        """A landmark said as where to look around ('concerts near Oodi', '中央火车站附近的音乐会'): the query
+        without it, its point (nearest first from there) and the note saying so. Such a query found nothing, the
+        landmark's name being no word of any event. A district is left to the words (venues are filed under it);
+        'near me' says how to give the user's position."""
+        m = NEAR_SAID.search(query)
+        if m is None:
+            return query, None, ""
+        where = (m["en"] or m["zh"] or "").strip()
+        rest = " ".join((query[: m.start()] + " " + query[m.end() :]).split())
+        said = shown(m[0].strip().removesuffix("的"))
+        if fold(where).rstrip("?!. ") in HERE_WORDS:
+            how = "pass lat and lng of where the user is (nav_geocode gives them) to sort by distance"
+            return rest, None, f"Read {said} as nearest first, but no position is given: {how}."
+        landmark = self.landmarks.find(where)
+        if landmark is None:
+            return query, None, ""
+        return rest, landmark.point, f"Read {said} as where: nearest first from {landmark.name} ({landmark.address})."
+
     def search(
         self,
         *,
@@ -352,6 +378,9 @@ class TicketsService:
                 field="price_max_minor",
             )
         near = require_in_city(GeoPoint(lat=lat, lng=lng), instead=NEAR_INSTEAD) if (lat or lng) else None
+        near_note = ""
+        if near is None:
+            query, near, near_note = self._near_said(query)
         venues = self._area_matches(area) if area.strip() else None
         index = self.index
         # 'concerts under €40': the price is a filter too, within the one asked in price_min/max_minor
@@ -381,7 +410,8 @@ class TicketsService:
             near=(near.lat, near.lng) if near else None,
             cheap=cheap,
         )
-        asked = asked_digest({"query": query, "category": category, "area": area, "lat": lat, "lng": lng,
+        at = (near.lat, near.lng) if near else (lat, lng)  # a landmark said scopes the cursor as its point would
+        asked = asked_digest({"query": query, "category": category, "area": area, "lat": at[0], "lng": at[1],
                               "date_from": date_from, "date_to": date_to, "time_from": time_from, "time_to": time_to,
                               "price_min_minor": price_min_minor, "price_max_minor": price_max_minor})  # fmt: skip
         after = read_cursor(cursor, "tickets.events", asked)
@@ -427,6 +457,8 @@ class TicketsService:
             note = why_none(index, window, query, words, said, category, area, venues, self.money)
         if free:  # every event here is ticketed: say so rather than let the price speak for itself
             note = " ".join(["Read 'free' as the lowest price first: no event here is free entry.", note]).strip()
+        if near_note:
+            note = " ".join([near_note, note]).strip()
         more = begin + limit < total and bool(chosen)
         shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
         nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""

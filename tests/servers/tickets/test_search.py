@@ -423,3 +423,23 @@ async def test_a_session_sold_before_its_sale_opens_is_sold_out_and_a_hold_names
     bookable = next(s for s in later if s["remaining"])
     assert "sold out" in refused and "go on sale" not in refused
     assert f"session_id='{bookable['id']}'" in refused
+
+
+async def test_a_landmark_said_as_where_lists_the_nearest_first(tickets: TicketsEnv) -> None:
+    """'中央火车站附近的音乐会' and 'concerts near Oodi' found nothing (the landmark's name is no word of any event):
+    a landmark said as where to look around is where distances are measured from, as lat and lng would be, and the
+    note says so; 'near me' says to pass the user's position."""
+    station = {"lat": 60.1712064, "lng": 24.9412091}
+    async with Client(tickets.server) as c:
+        said = {
+            q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("中央火车站附近的音乐会", "concerts near the Central Station", "离火车站最近的音乐会")
+        }
+        exact = await ok(c, "tickets_search_events", {"query": "音乐会", "limit": 20, **station})
+        me = await ok(c, "tickets_search_events", {"query": "离我最近的演出", "limit": 5})
+    for q, page in said.items():
+        assert page["events"] and page["events"] == exact["events"], q
+        assert "nearest first from Helsingin päärautatieasema" in page["note"], page["note"]
+    distances = [e["distance_m"] for e in exact["events"]]
+    assert distances == sorted(distances)
+    assert me["events"] and "pass lat and lng" in me["note"], me
