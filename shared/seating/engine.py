@@ -464,10 +464,19 @@ class SeatingEngine:
         mine = {hold_id: sorted(seats) for hold_id, seats in sorted(held.items()) if wanted & set(seats)}
         others = sorted(wanted.difference(*mine.values()))
         if not mine:
+            asked = [spec.layout.seats[sid] for sid in gone if sid in spec.layout.seats]
+            near = spec.layout.nearest_free(asked, self.unavailable(session, spec, now))
+            offer, them = "", "other seats"
+            if near:
+                ids = ", ".join(s.seat_id for s in near)
+                offer = f"The nearest free {'seats' if len(near) > 1 else 'seat'} of tier {near[0].tier}: {ids}. "
+                them = "them" if len(near) > 1 else "it"
             return ConflictError(
                 f"Seat(s) {', '.join(gone)} are no longer available.",
-                f"Read {spec.layout.map_tool} again and pick free seats, or ask for best available seats by tier.",
+                f"{offer}Hold {them}, read {spec.layout.map_tool} again and pick free seats, or ask for best "
+                "available seats by tier.",
                 seats=gone,
+                **({"nearest_free": [s.seat_id for s in near]} if near else {}),
             )
         yours = "; ".join(
             f"{', '.join(sorted(wanted & set(seats)))} in your hold {hold_id} (holding {', '.join(seats)})"

@@ -280,6 +280,23 @@ class CompiledLayout:
         """
         return self._best_windows(tier, quantity, unavailable, count, wheelchair=wheelchair, rough=rough)
 
+    def nearest_free(self, asked: list[SeatInfo], unavailable: Container[str]) -> list[SeatInfo]:
+        """As many free seats side by side as ``asked``, of the first one's tier, nearest to them (rows away, then
+        seats away from their middle): what to offer when they are taken. A refusal that named only the taken
+        seats sent the model back to read the whole map; the box office offers the seats next to them."""
+        if not asked or asked[0].standing:
+            return []
+        tier, row = asked[0].tier, self.row_of[asked[0].seat_id]
+        middle = sum(s.x for s in asked) / len(asked)
+        best: tuple[tuple[int, float], list[SeatInfo]] | None = None
+        for plan in self.tier_rows.get(tier, ()):
+            for _, window in self._windows(plan, tier, len(asked), unavailable, False):
+                at = self.row_of[window[0].seat_id]
+                key = (abs(at - row), abs(sum(s.x for s in window) / len(window) - middle))
+                if best is None or key < best[0]:
+                    best = key, window
+        return best[1] if best else []
+
     def _best_windows(
         self,
         tier: str,

@@ -277,3 +277,24 @@ async def test_a_wheelchair_user_gets_a_space_on_a_standing_floor_with_companion
     seats = [layout.seats[s["seat_id"]] for s in hold["seats"]]
     assert [s.accessible for s in seats] == [True, False, False] and len({s.section for s in seats}) == 1
     assert all(("wheelchair space" in h["label"]) == h["accessible"] for h in hold["seats"])
+
+
+async def test_seats_taken_a_moment_ago_are_refused_with_the_nearest_free_ones(tickets: TicketsEnv) -> None:
+    """Two seats someone else holds were refused saying only 'no longer available', and the model read the whole
+    map again: the refusal offers as many free seats side by side, of the same tier, nearest to the ones asked
+    (the row's next seats before another row's), and holding them works."""
+    p = on_sale(tickets)
+    layout = tickets.service.inventory.layout(p.event)
+    sid = p.session.id
+    async with Client(tickets.server) as me, Client(tickets.server_for("usr_bob")) as bob:
+        mine = await ok(me, "tickets_hold_seats", {"session_id": sid, "tier": p.tier, "quantity": 2})
+        wanted = [s["seat_id"] for s in mine["seats"]]
+        before = tickets.snapshot()
+        refused = await err(bob, "tickets_hold_seats", {"session_id": sid, "seat_ids": wanted})
+        assert tickets.snapshot() == before
+        offered = refused.split(f"The nearest free seats of tier {p.tier}: ")[1].split(".")[0].split(", ")
+        theirs = await ok(bob, "tickets_hold_seats", {"session_id": sid, "seat_ids": offered})
+    assert "no longer available" in refused and len(offered) == 2 and layout.together(offered)
+    assert [s["seat_id"] for s in theirs["seats"]] == offered
+    rows = {layout.row_of[layout.canonical(s)] for s in (*wanted, *offered)}
+    assert len(rows) == 1, "the asked row has free seats beside them: offered before another row's"
