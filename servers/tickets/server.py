@@ -231,7 +231,11 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults
         tier: Annotated[
-            str, Field(description="Tier code for best-available seats, e.g. VIP, A, B, C, STANDING, ENTRY.")
+            str,
+            Field(
+                description="Tier code for best-available seats, e.g. VIP, A, B, C, STANDING, ENTRY ('A类', 'VIP票' "
+                "too), or 'cheapest' / 'best' for this session's cheapest or dearest tier."
+            ),
         ] = "",
         quantity: Annotated[
             int, Field(description="How many best-available seats in that tier (adjacent when possible).", ge=0, le=10)

@@ -12,6 +12,8 @@ puts the seats back on sale.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func
@@ -70,6 +72,24 @@ _OWNED = (  # prebuilt: counted on every hold
         _tickets_t.c.refund_id == "",
     )
 )
+
+
+_TIER_WORDS = re.compile(r"(?:类|档|票|区|座位?|\s*(?:tier|tickets?|seats?|class))$", re.IGNORECASE)
+CHEAPEST = frozenset(
+    {"cheapest", "lowest", "cheap", "最便宜", "最便宜的", "便宜的", "便宜", "最低价", "halvin", "halvimmat"}
+)
+DEAREST = frozenset({"best", "dearest", "most expensive", "最贵", "最贵的", "最好的", "最好", "paras", "parhaat"})
+
+
+def tier_code(said: str, prices: Mapping[str, int]) -> str:
+    """The tier code a hold asks for as people say it: 'a', 'A类', 'VIP票', 'B档' (the tier's word for class or
+    ticket dropped), or 'cheapest' / 最便宜的 and 'best' / 最贵的 (this session's cheapest or dearest tier). 'A类'
+    and '最便宜的' were refused as no tier."""
+    word = " ".join(said.split()).lower()
+    if word in CHEAPEST or word in DEAREST:
+        pick = min if word in CHEAPEST else max
+        return pick(prices, key=lambda t: prices[t]) if prices else word.upper()
+    return _TIER_WORDS.sub("", word).strip().upper()
 
 
 class OrderDesk:
@@ -143,10 +163,10 @@ class OrderDesk:
                     f"Tiers of this session: {', '.join(t.code for t in event.tiers)}.",
                     field="quantity",
                 )
-            if event.tier(request.tier.upper()) is None:
+            if event.tier(tier_code(request.tier, rec.prices)) is None:
                 raise InvalidInputError(
                     f"tier {shown(request.tier)} is not a tier of {event.title}.",
-                    f"Use one of: {', '.join(t.code for t in event.tiers)}.",
+                    f"Use one of: {', '.join(t.code for t in event.tiers)} (or 'cheapest').",
                     field="tier",
                 )
         count = len(explicit) or request.quantity
@@ -157,7 +177,7 @@ class OrderDesk:
                 field="quantity",
             )
         seats = svc.inventory.resolve(event, explicit) if explicit else []
-        tier = "" if explicit else request.tier.upper()
+        tier = "" if explicit else tier_code(request.tier, rec.prices)
         layout = svc.inventory.layout(event)
         if request.wheelchair and tier in layout.tier_totals and tier not in layout.wheelchair_tiers:
             raise InvalidInputError(

@@ -298,3 +298,22 @@ async def test_seats_taken_a_moment_ago_are_refused_with_the_nearest_free_ones(t
     assert [s["seat_id"] for s in theirs["seats"]] == offered
     rows = {layout.row_of[layout.canonical(s)] for s in (*wanted, *offered)}
     assert len(rows) == 1, "the asked row has free seats beside them: offered before another row's"
+
+
+async def test_a_tier_as_people_say_it_is_that_tier(tickets: TicketsEnv) -> None:
+    """'A类' (class A), 'VIP票' and '最便宜的' (the cheapest) were refused as no tier of the event: the word for class
+    or ticket is dropped, and the cheapest or best is this session's cheapest or dearest tier."""
+    p = on_sale(tickets)
+    prices = p.session.prices
+    cheapest, dearest = min(prices, key=lambda t: prices[t]), max(prices, key=lambda t: prices[t])
+    sid = p.session.id
+    async with Client(tickets.server) as c:
+        said = {}
+        for tier in (f"{p.tier}类", f"{p.tier.lower()} tickets", "最便宜的", "cheapest", "best"):
+            hold = await ok(c, "tickets_hold_seats", {"session_id": sid, "tier": tier, "quantity": 1})
+            said[tier] = hold["seats"][0]["tier"]
+            await ok(c, "tickets_release_hold", {"hold_id": hold["id"]})
+        unknown = await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "Z类", "quantity": 1})
+    assert said[f"{p.tier}类"] == said[f"{p.tier.lower()} tickets"] == p.tier
+    assert said["最便宜的"] == said["cheapest"] == cheapest and said["best"] == dearest
+    assert "is not a tier" in unknown and "'cheapest'" in unknown
