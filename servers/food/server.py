@@ -263,7 +263,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults
         coupon_code: Annotated[str, Field(description="Coupon code to apply; 'none' removes it; '' leaves it.")] = "",
-        address_id: Annotated[str, Field(description="Delivery address id (adr_…); '' leaves it.")] = "",
+        address_id: Annotated[
+            str, Field(description="Delivery address id (adr_…) or its label ('Home', 'Work'); '' leaves it.")
+        ] = "",
         replace_cart: Annotated[
             bool,
             Field(description="The cart holds another restaurant's food: empty it first. Only after the user agreed."),
@@ -297,7 +299,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ctx: Context[Any, Any],
         quote: Annotated[OrderQuote | None, Resolve(_order_quote)],
         answer: Annotated[ElicitationResult[Consent], Resolve(_order_consent)],
-        address_id: Annotated[str, Field(description="Delivery address id (adr_…); '' uses the cart's.")] = "",
+        address_id: Annotated[
+            str, Field(description="Delivery address id (adr_…) or its label ('Home', 'Work'); '' uses the cart's.")
+        ] = "",
         payment_method: Annotated[
             PaymentMethod, Field(description="wallet (charged now) or cash on delivery.")
         ] = "wallet",

@@ -196,8 +196,11 @@ class Accounts:
             return AddressList(addresses=[address_model(r) for r in self.rows(session, user_id)])
 
     def address(self, session: Session, user_id: str, address_id: str, *, source: str = "") -> Address:
-        """The user's saved address ``address_id``; another user's is not found."""
+        """The user's saved address ``address_id``, or the one its label names ('Work', 'home', '公司': ``find``);
+        another user's is not found. 'Work' passed as address_id was refused as no id, though it names one."""
         where = source or "the address list"
+        if not address_id.strip().startswith("adr_") and (labelled := self.find(session, user_id, address_id)):
+            return labelled
         check_id(address_id, "adr", field="address_id", source=where)
         row = session.get(AddressRow, address_id)
         if row is None or row.user_id != user_id:

@@ -110,8 +110,8 @@ class OrderDesk:
             svc.accounts.user(session, user_id)
             row = svc._cart_row(session, user_id)
             if request.address_id:
-                svc.saved_address(session, user_id, request.address_id)
-                row = CartRow.model_validate(row.model_dump() | {"address_id": request.address_id})
+                address_id = svc.saved_address(session, user_id, request.address_id).id  # a label said: its id
+                row = CartRow.model_validate(row.model_dump() | {"address_id": address_id})
             now = svc.now()
             slot = slots.parse(request.deliver_at, now) if request.deliver_at.strip() else None
             priced = svc.price_cart(session, user_id, row, slot=slot, with_coupons=False)
@@ -187,6 +187,9 @@ class OrderDesk:
                 session, user_id, token=request.confirmation_token, action="order", subject_id=CART, subject="cart"
             )
             now = svc.now()
+            said = request.address_id.strip()
+            if said and not said.startswith("adr_"):  # a label ('Work'), as the quote read it
+                request = request.model_copy(update={"address_id": svc.saved_address(session, user_id, said).id})
             self._require_as_asked(claim, request, now)
             if claim.result_id:  # this very token already ordered: a retry
                 return self._order(session, session.get(OrderRow, claim.result_id))  # type: ignore[arg-type]

@@ -840,8 +840,7 @@ class FoodService:
                     limit=MAX_LINES,
                 )
             if update.address_id:
-                self.saved_address(session, user_id, update.address_id)
-                row.address_id = update.address_id
+                row.address_id = self.saved_address(session, user_id, update.address_id).id  # a label said: its id
             code = "".join(update.coupon_code.split())  # ' welcome 5 ', as pasted or read out, is WELCOME5
             if code:
                 if code.lower() == "none":

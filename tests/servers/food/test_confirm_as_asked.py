@@ -114,3 +114,22 @@ async def test_a_token_does_not_deliver_to_a_saved_address_edited_after_its_quot
     assert "Kaivokatu 4" in text and "Mannerheimintie 1" in text
     assert after == before and food.wallet() == wallet and not after["food_order"]
     assert fresh["confirmation_token"] != first["confirmation_token"] and "Mannerheimintie 1" in fresh["summary"]
+
+
+async def test_a_saved_address_by_its_label_is_that_address(food: FoodEnv) -> None:
+    """'Work' passed as address_id was refused as no id (ids start with 'adr_'), though the user's address book
+    names one so: a label (or 'home' / 'work' in any case) is that saved address in the cart, the quote and the
+    confirmation, which stores and places its id ('office' is Work too); a label the book lacks is refused and
+    changes nothing."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        cart = await ok(c, "food_update_cart", {"address_id": "Work"})
+        offer = await quote(c, address_id="work")
+        token = offer["confirmation_token"]
+        placed = await ok(c, "food_place_order", {"confirmation_token": token, "address_id": "Work"})
+        before = await ok(c, "food_get_cart", {})
+        unknown = await err(c, "food_update_cart", {"address_id": "Cottage"})
+        after = await ok(c, "food_get_cart", {})
+    assert cart["address"]["id"] == "adr_demo_2", cart["address"]
+    assert placed["status"] == "done" and placed["order"]["address"]["id"] == "adr_demo_2"
+    assert "'Cottage'" in unknown and before == after
