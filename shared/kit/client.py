@@ -246,7 +246,9 @@ def connect(settings: Settings, app: LazyApp | None) -> ProviderHTTP:
     )
 
 
-ID_CHARS = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+ID_CHARS = re.compile(r"^(?!.*\.\.)[\w '’&.,·:()!+-]{1,100}$")
+"""An id, or a name said for one ('Bio Rex', '星际穿越'), which the provider answers with the id it names; never a
+'/', '?', '#', '%' or '..' (the segment is percent-encoded whole besides)."""
 
 
 def seg(value: str, param: IdParam | None = None) -> str:

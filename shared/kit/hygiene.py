@@ -10,8 +10,8 @@ call changes nothing and its error says which argument is wrong and how to fix i
   calls it), so a client that validates refuses the call itself and a model can read each bound;
 - ``check_arguments`` holds a tool call to the bounds of that schema the SDK's validation does not check
   (``enforced_schema``), plus what a portable schema cannot say: no control characters (line breaks and
-  tabs in free text only), no lone surrogates, ids in the alphabet ids are minted in
-  (``shared.schemas.common.new_id``, seat ids, the fixtures' ids); ``check_prompt`` and
+  tabs in free text only), no lone surrogates, ids in the alphabet of ids and of the names a model passes
+  for them (no '/', '?', '#', '%' or '..': the provider answers a name with its id); ``check_prompt`` and
   ``check_resource_uri`` do the same for prompts and resource templates;
 - ``RequestHygiene`` holds a provider API's raw requests to looser limits of the same kind, for callers
   that reach it over HTTP without an MCP server in front.
@@ -70,12 +70,16 @@ class Kind:
     fix: str
 
 
+MINTED = re.compile(r"[A-Za-z0-9_-]+")
+"""The alphabet ids are minted in (``shared.schemas.common.new_id``, the fixtures' ids), and cursors' (URL-safe
+base64 without padding)."""
 ID = Kind(
     ID_MAX,
     False,
-    re.compile(r"[A-Za-z0-9_-]+"),
+    re.compile(r"(?!.*\.\.)[\w '’&.,·:()!+-]+"),
     "id",
-    "ids hold only ASCII letters, digits, '_' and '-'",
+    "ids hold letters, digits, '_' and '-' (a name said instead may hold spaces and ' & . , · : ( ) ! +), never "
+    "'/', '?', '#', '%' or '..'",
     "Pass the id exactly as an earlier tool result gave it.",
 )
 TOKEN = Kind(
@@ -99,7 +103,7 @@ SEAT = Kind(
 CURSOR = Kind(
     CURSOR_MAX,
     False,
-    ID.pattern,  # URL-safe base64 without padding: an id's alphabet
+    MINTED,
     "cursor",
     "cursors hold only ASCII letters, digits, '_' and '-'",
     "Pass next_cursor exactly as the previous page returned it, or '' for the first page.",
