@@ -184,12 +184,17 @@ class TicketsService:
         return event
 
     def _events_named(self, name: str) -> list[tuple[str, str]]:
+        """Each run an event's name names, told apart by venue and dates: two runs of Giselle at one theatre read
+        alike by venue alone."""
         said = fold(name)
-        return [
-            (f"{e.display_title} ({self.catalog.venues[e.venue_id].display_name})", e.id)
-            for e in self.catalog.events.values()
-            if said in (fold(e.title), fold(e.title_zh))
-        ]
+        out = []
+        for e in self.catalog.events.values():
+            if said not in (fold(e.title), fold(e.title_zh)):
+                continue
+            starts = sorted(local(s.starts_at) for s in self.catalog.by_event.get(e.id, []))
+            when = f", {starts[0]:%-d %b}–{starts[-1]:%-d %b}" if starts else ""
+            out.append((starts[:1], f"{e.display_title} ({self.catalog.venues[e.venue_id].display_name}{when})", e.id))
+        return [(name, eid) for _, name, eid in sorted(out, key=lambda o: (o[0], o[2]))]
 
     def session_rec(self, session_id: str) -> SessionRec:
         check_id(session_id, "ses", field="session_id", source="tickets_get_event (sessions[].id)")
