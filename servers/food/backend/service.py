@@ -923,6 +923,17 @@ class FoodService:
             field="option_ids",
         )
 
+    @staticmethod
+    def _dishes_named(rest: RestaurantRec, said: str) -> list[tuple[str, str]]:
+        """The dishes of ``rest``'s menu a name passed as an item id names ('千层面', 'Lasagne'), with their ids."""
+        wanted = fold(said)
+        return [
+            (bilingual(item.name, item.name_zh), item.id)
+            for category in rest.menu
+            for item in category.items
+            if wanted in (fold(item.name), fold(item.name_zh))
+        ]
+
     def _apply_items(
         self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate
     ) -> list[dict[str, object]]:
@@ -934,7 +945,13 @@ class FoodService:
                     f"Use 1–{MAX_QUANTITY} to set a quantity, or 0 to remove the line.",
                     field="quantity",
                 )
-            check_id(entry.item_id, "itm", field=f"items[{i}].item_id", source="food_get_restaurant")
+            check_id(
+                entry.item_id,
+                "itm",
+                field=f"items[{i}].item_id",
+                source="food_get_restaurant",
+                names=lambda said, rest=rest: self._dishes_named(rest, said),  # type: ignore[misc]
+            )
             found = self.catalog.items.get(entry.item_id)
             if found is None or found[0].id != rest.id:
                 raise NotFoundError(

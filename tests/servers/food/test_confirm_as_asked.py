@@ -133,3 +133,19 @@ async def test_a_saved_address_by_its_label_is_that_address(food: FoodEnv) -> No
     assert cart["address"]["id"] == "adr_demo_2", cart["address"]
     assert placed["status"] == "done" and placed["order"]["address"]["id"] == "adr_demo_2"
     assert "'Cottage'" in unknown and before == after
+
+
+async def test_a_dish_named_where_its_id_goes_is_refused_with_its_id(food: FoodEnv) -> None:
+    """'千层面' passed as item_id was refused by the id alphabet, 'Lasagne' as no 'itm_' id: the refusal gives the
+    id of the dish of that restaurant's menu the name names, and the cart is unchanged."""
+    ragu = "rst_n4573822789"
+    async with Client(food.server) as c:
+        before = await ok(c, "food_get_cart", {})
+        said = [
+            await err(c, "food_update_cart", {"restaurant_id": ragu, "items": [{"item_id": name, "quantity": 1}]})
+            for name in ("千层面", "lasagne")
+        ]
+        after = await ok(c, "food_get_cart", {})
+    for refused in said:
+        assert "is a name, not an id: Lasagne / 千层面 is itm_n4573822789_3" in refused, refused
+    assert before == after
