@@ -52,6 +52,10 @@ ALIASES = {
     ],
     "plc_w24337154": ["Kaupungintalo", "市政厅"],  # Helsingin kaupungintalo
     "plc_w123814071": ["老市场", "老市场大厅", "老集市"],  # Vanha Kauppahalli
+    "plc_n1815986142": [  # Kolera-allas: the Market Square pier, where the Suomenlinna ferry leaves
+        "Suomenlinna ferry", "Suomenlinna ferry pier", "Market Square ferry pier", "Suomenlinnan lautta",
+        "芬兰堡渡轮码头", "芬兰堡渡轮", "芬兰堡码头", "去芬兰堡的渡轮",
+    ],
     "plc_n5887336141": ["Amos Rex Art Museum", "阿莫斯雷克斯美术馆", "阿莫斯雷克斯"],  # Amos Rex
     "plc_w185401488": ["Chapel of Silence", "Kamppi Chapel of Silence", "Hiljaisuuden kappeli", "静默教堂"],
     "plc_w122965398": ["瑞典剧院"],  # Svenska Teatern
@@ -71,6 +75,48 @@ ALIASES = {
     # Helsingin yliopiston pääkirjasto
     "plc_n1007942428": ["Kaisa House", "Kaisa-talo", "赫尔辛基大学图书馆", "大学图书馆"],
 }  # fmt: skip
+
+OFF_MAP: dict[tuple[str, ...], str] = {
+    ("Suomenlinna", "Sveaborg", "Suomenlinna fortress", "芬兰堡", "芬兰城堡", "苏奥门林纳"): (
+        "Suomenlinna, the sea fortress, is an island off this map: the HSL ferry there (15 min) leaves from the Market "
+        "Square pier, Kolera-allas (plc_n1815986142), which can be routed to"
+    ),
+    ("Temppeliaukio", "Temppeliaukio Church", "Temppeliaukion kirkko", "Rock Church", "Church of the Rock", "岩石教堂",
+     "石头教堂", "坦佩利奥基奥教堂"): "Temppeliaukio Church (the Rock Church) is in Töölö, west of this map",
+    ("Uspenski Cathedral", "Uspenskin katedraali", "Uspenski", "乌斯别斯基大教堂", "乌斯本斯基教堂", "东正教堂"): (
+        "Uspenski Cathedral (the Orthodox one) is in Katajanokka, just east of this map; Helsinki Cathedral "
+        "(Tuomiokirkko, Lutheran) is on it"
+    ),
+    ("Sibelius Monument", "Sibelius-monumentti", "Sibelius Park", "西贝柳斯纪念碑", "西贝柳斯公园"): (
+        "the Sibelius Monument is in Töölö's Sibelius Park, north-west of this map"
+    ),
+    ("Helsinki Airport", "Helsinki-Vantaa", "Helsinki-Vantaa Airport", "lentoasema", "赫尔辛基机场", "万塔机场",
+     "机场"): (
+        "Helsinki Airport is in Vantaa, 17 km north of this map; trains there leave from the Central Station"
+    ),
+    ("Olympic Stadium", "Olympiastadion", "奥林匹克体育场"): "the Olympic Stadium is in Töölö, north of this map",
+    ("Seurasaari", "Seurasaari Open-Air Museum", "塞乌拉岛", "塞拉岛露天博物馆"): (
+        "Seurasaari and its open-air museum are on an island west of the city, off this map"
+    ),
+    ("Linnanmäki", "Linnanmaki", "林南马基", "林南马基游乐园"): (
+        "Linnanmäki, the amusement park, is in Alppila, north of this map"
+    ),
+}  # fmt: skip
+"""Sights people ask for that lie just off the map (central Helsinki): 'Suomenlinna' was 'nothing matches, check the
+spelling', and 'Uspenski Cathedral' came back as Helsinki Cathedral, another church."""
+_OFF_MAP = {fold(name): said for names, said in OFF_MAP.items() for name in names}
+_OFF_MAP_PATTERN = re.compile(
+    "|".join(
+        re.escape(k) if has_cjk(k) else rf"(?<!\w){re.escape(k)}(?!\w)" for k in sorted(_OFF_MAP, key=len, reverse=True)
+    )
+)
+
+
+def off_map(text: str) -> str:
+    """What to say of a known sight off the map that ``text`` names (the longest name it holds), or ''."""
+    found = [m[0] for m in _OFF_MAP_PATTERN.finditer(fold(" ".join(text.split())))]
+    return _OFF_MAP[max(found, key=len)] if found else ""
+
 
 KINDS = frozenset(
     {"museum", "library", "theatre", "cinema", "arts_centre", "station", "place_of_worship", "park", "events_venue"}
