@@ -78,6 +78,13 @@ async def _caller(request: Request) -> str:
     return caller.user_id
 
 
+async def _reader(request: Request) -> str:
+    """The acting user's id where the credential names one, else '': for a public read that a user's own data
+    sharpens (an event search 'near home'), which a credential acting for nobody may still make."""
+    caller = _checked(request)
+    return caller.user_id if caller.scope == ACT else ""
+
+
 async def _admin(request: Request) -> str:
     caller = _checked(request)
     if caller.scope != ADMIN:
@@ -87,6 +94,8 @@ async def _admin(request: Request) -> str:
 
 Caller = Annotated[str, Depends(_caller)]
 """The acting user's id, from the request's service credential (checked by ``ServiceCredentials``)."""
+Reader = Annotated[str, Depends(_reader)]
+"""The acting user's id, or '' for a credential acting for nobody (``_reader``)."""
 Admin = Annotated[str, Depends(_admin)]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
-from shared.account.api import Caller
+from shared.account.api import Caller, Reader
 from shared.kit.backend import QueryModel, SeatWrites, json_response, provider_app
 from shared.kit.settings import Settings
 from shared.schemas.tickets import (
@@ -97,8 +97,8 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     app.state.service = svc
 
     @app.get("/events", tags=["catalog"], response_model=EventPage, openapi_extra=EVENT_QUERY.openapi)
-    async def search_events(q: Annotated[EventQuery, EVENT_QUERY.depends]) -> Response:
-        return json_response(svc.search(**dict(q)))
+    async def search_events(user: Reader, q: Annotated[EventQuery, EVENT_QUERY.depends]) -> Response:
+        return json_response(svc.search(user_id=user, **dict(q)))
 
     @app.get("/events/{event_id}", tags=["catalog"], response_model=EventDetail)
     async def get_event(event_id: str) -> Response:

@@ -321,11 +321,12 @@ class TicketsService:
         """Read when a search first says a place to look around, not at start."""
         return Landmarks.load(self.fixtures_dir)
 
-    def _near_said(self, query: str) -> tuple[str, GeoPoint | None, str]:
+    def _near_said(self, query: str, user_id: str) -> tuple[str, GeoPoint | None, str]:
         """A landmark said as where to look around ('concerts near Oodi', '中央火车站附近的音乐会'): the query
         without it, its point (nearest first from there) and the note saying so. Such a query found nothing, the
-        landmark's name being no word of any event. A district is left to the words (venues are filed under it);
-        'near me' says how to give the user's position."""
+        landmark's name being no word of any event. A saved address of the account by its label ('离家最近',
+        'near work') is one too. A district is left to the words (venues are filed under it); 'near me' says how to
+        give the user's position."""
         m = NEAR_SAID.search(query)
         if m is None:
             return query, None, ""
@@ -335,6 +336,11 @@ class TicketsService:
         if fold(where).rstrip("?!. ") in HERE_WORDS:
             how = "pass lat and lng of where the user is (nav_geocode gives them) to sort by distance"
             return rest, None, f"Read {said} as nearest first, but no position is given: {how}."
+        if user_id:  # '离家最近的演出', 'concerts near work': the account's one address book
+            with Session(self.engine) as session:
+                mine = self.accounts.find(session, user_id, where)
+            if mine is not None:
+                return rest, mine.location, f"Read {said} as where: nearest first from {mine.label} ({mine.one_line})."
         landmark = self.landmarks.find(where)
         if landmark is None:
             return query, None, ""
@@ -343,6 +349,7 @@ class TicketsService:
     def search(
         self,
         *,
+        user_id: str = "",
         query: str = "",
         category: CategoryFilter = "any",
         area: str = "",
@@ -385,7 +392,7 @@ class TicketsService:
         near = require_in_city(GeoPoint(lat=lat, lng=lng), instead=NEAR_INSTEAD) if (lat or lng) else None
         near_note = ""
         if near is None:
-            query, near, near_note = self._near_said(query)
+            query, near, near_note = self._near_said(query, user_id)
         venues = self._area_matches(area) if area.strip() else None
         index = self.index
         # 'concerts under €40': the price is a filter too, within the one asked in price_min/max_minor

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, time
 
 from mcp import Client
+from sqlmodel import Session
 
 from shared.clock import local
 from shared.geo import CITY_TZ
@@ -443,3 +444,25 @@ async def test_a_landmark_said_as_where_lists_the_nearest_first(tickets: Tickets
     distances = [e["distance_m"] for e in exact["events"]]
     assert distances == sorted(distances)
     assert me["events"] and "pass lat and lng" in me["note"], me
+
+
+async def test_a_saved_address_said_as_where_lists_the_nearest_first(tickets: TicketsEnv) -> None:
+    """'离家最近的演出' and 'concerts near work' found nothing ('离家', 'work' are no words of any event): the account's
+    one address book (the same Home and Work food delivers to) is where the search measures from, and the note says
+    which address; another user's Home is theirs."""
+    with Session(tickets.engine) as session:
+        home = tickets.service.accounts.find(session, "usr_demo", "home")
+        bobs = tickets.service.accounts.find(session, "usr_bob", "home")
+    assert home is not None
+    async with Client(tickets.server) as c, Client(tickets.server_for("usr_bob")) as bob:
+        said = await ok(c, "tickets_search_events", {"query": "离家最近的演出", "limit": 20})
+        exact = await ok(
+            c, "tickets_search_events", {"limit": 20, "lat": home.location.lat, "lng": home.location.lng}
+        )
+        theirs = await ok(bob, "tickets_search_events", {"query": "concerts near home", "limit": 5})
+    assert said["events"] and said["events"] == exact["events"]
+    assert said["note"].startswith(f"Read '离家最近' as where: nearest first from Home ({home.one_line})"), said
+    if bobs is not None:
+        assert bobs.one_line in theirs["note"], theirs["note"]
+    else:
+        assert "No event matches 'home'" in theirs["note"], theirs["note"]
