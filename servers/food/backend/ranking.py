@@ -18,9 +18,10 @@ import numpy.typing as npt
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.geo import CITY_TZ
 from shared.hours import late_from
+from shared.landmarks import HERE_WORDS, NEAR_SAID
 from shared.phrases import OPEN_LATE
 from shared.schemas.food import SortKey
-from shared.text import take_match, take_out
+from shared.text import fold, take_match, take_out
 
 from .columns import Columns
 
@@ -117,11 +118,28 @@ def absent_chain(query: str) -> tuple[str, str, str] | None:
 
 
 def deliver_to_place(query: str) -> tuple[str, str]:
-    """The query without a place said as where to deliver, and that place as said ('' when it says none)."""
+    """The query without a place said as where to deliver, or to look around ('pizza near Oodi', '坎皮附近的寿司':
+    ``shared.landmarks.NEAR_SAID``), and that place as said ('' when it says none)."""
     rest, m = take_match(DELIVER_TO_PLACE, query)
+    if m is None:
+        rest, m = take_match(NEAR_SAID, query)
     if m is None:
         return query, ""
     return rest, (m["en"] or m["zh"] or "").strip()
+
+
+def near_saved(query: str) -> tuple[str, str]:
+    """The query without 'near me' or a saved address's label said as where to look around ('离家最近的咖啡',
+    '公司附近的午餐', 'sushi near work'), and that label as ``deliver_to`` gives it ('home' / 'work'; '' for 'near
+    me', the delivery point already, and for no such phrase). The query as it was when it says neither."""
+    rest, m = take_match(NEAR_SAID, query)
+    where = (m["en"] or m["zh"] or "").strip() if m else ""
+    if not where:
+        return query, ""
+    if fold(where).rstrip("?!. ") in HERE_WORDS:
+        return rest, ""
+    label = LABEL_WORDS.get(fold_label(where))
+    return (rest, label) if label else (query, "")
 
 
 def deliver_to(query: str) -> tuple[str, str]:

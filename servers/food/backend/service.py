@@ -77,6 +77,7 @@ from .ranking import (
     id_rank,
     late_night,
     minute_of_week,
+    near_saved,
     sort_columns,
 )
 from .search import GENERIC, LOOSER_DIET, MAX_DISHES, Index, LeftOut, Lookup, Shown, matched
@@ -224,6 +225,8 @@ class FoodService:
         restaurant from ``search.Index``, distance, fee, delivery time and open-now are numpy columns, and wire
         models are built only for the page returned."""
         q, to = deliver_to(take_out(TO_GO, query.strip())[0])
+        if not to:  # '离家最近的咖啡', 'pizza near me': the words say where only
+            q, to = near_saved(q)
         to = "" if address_id or lat or lng else to  # a point the caller gave wins over the words
         to_note = ""
         with Session(self.engine) as session:

@@ -763,6 +763,24 @@ async def test_a_landmark_said_as_where_to_deliver_is_searched_from(food: FoodEn
     assert desserts["restaurants"] and desserts["restaurants"] == sweets["restaurants"]
 
 
+async def test_a_place_said_as_where_to_look_around_is_searched_from(food: FoodEnv) -> None:
+    """'pizza near Oodi', '坎皮附近的寿司', '离家最近的咖啡' and '公司附近的午餐' left the place out as on no menu and
+    searched from the default address: 'near' a landmark, district or street is read as 'to' it, near a saved
+    address's label as that address, and 'near me' as the delivery point it already is."""
+    oodi = {"lat": 60.1735368, "lng": 24.9380965}
+    async with Client(food.server) as c:
+        near = await ok(c, "food_search_restaurants", {"query": "pizza near Oodi", "limit": 20})
+        there = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20, **oodi})
+        work = await ok(c, "food_search_restaurants", {"query": "公司附近的寿司", "limit": 20})
+        to_work = await ok(c, "food_search_restaurants", {"query": "寿司送到公司", "limit": 20})
+        me = await ok(c, "food_search_restaurants", {"query": "pizza near me", "limit": 20})
+        pizza = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20})
+    assert near["near"] == oodi and near["restaurants"] == there["restaurants"], near.get("note")
+    assert near["note"].startswith("Read as delivering to Helsingin keskustakirjasto Oodi"), near["note"]
+    assert work["restaurants"] == to_work["restaurants"] and work["note"].startswith("Read as delivering to Work")
+    assert me["restaurants"] == pizza["restaurants"] and "on no menu" not in me.get("note", "")
+
+
 @pytest.mark.parametrize(("absent", "stand_in"), [("肯德基", "炸鸡"), ("KFC", "fried chicken"), ("想吃肯德基", "炸鸡")])
 async def test_a_chain_the_city_lacks_is_answered_with_what_it_sells(food: FoodEnv, absent: str, stand_in: str) -> None:
     """'肯德基' and 'KFC' found nothing, with a note suggesting pizza: no KFC is here, so the answer is the fried
