@@ -98,12 +98,17 @@ OFF_MAP: dict[tuple[str, ...], str] = {
     ("Seurasaari", "Seurasaari Open-Air Museum", "塞乌拉岛", "塞拉岛露天博物馆"): (
         "Seurasaari and its open-air museum are on an island west of the city, off this map"
     ),
+    ("Kamppi shopping centre", "Kamppi shopping center", "Kampin kauppakeskus", "Kamppi Center", "坎皮购物中心",
+     "坎皮商场"): (
+        "Kamppi shopping centre (with the long-distance bus terminal under it) is at Urho Kekkosen katu 1, just west "
+        "of this map; Kamppi's east side, Forum and Lasipalatsi are on it"
+    ),
     ("Linnanmäki", "Linnanmaki", "林南马基", "林南马基游乐园"): (
         "Linnanmäki, the amusement park, is in Alppila, north of this map"
     ),
 }  # fmt: skip
-"""Sights people ask for that lie just off the map (central Helsinki): 'Suomenlinna' was 'nothing matches, check the
-spelling', and 'Uspenski Cathedral' came back as Helsinki Cathedral, another church."""
+"""Sights and places people ask for that lie just off the map (central Helsinki): 'Suomenlinna' was 'nothing
+matches, check the spelling', and 'Uspenski Cathedral' came back as Helsinki Cathedral, another church."""
 _OFF_MAP = {fold(name): said for names, said in OFF_MAP.items() for name in names}
 _OFF_MAP_PATTERN = re.compile(
     "|".join(

@@ -318,12 +318,14 @@ async def test_a_real_place_off_the_map_is_not_found_saying_where_the_map_ends(n
         rock = await ok(c, "nav_geocode", {"query": "岩石教堂"})
         uspenski = await ok(c, "nav_geocode", {"query": "Uspenski Cathedral"})
         pier = await ok(c, "nav_geocode", {"query": "芬兰堡渡轮码头"})
+        kamppi = await ok(c, "nav_geocode", {"query": "坎皮购物中心"})  # the map ends at its east wall
         ferry = {"origin": "Central Station", "destination": "Suomenlinna ferry", "mode": "walking"}
         walk = await ok(c, "nav_route", ferry)
     assert got["status"] == "not_found" and got["message"].startswith("Suomenlinna, the sea fortress, is an island")
     assert "plc_n1815986142" in got["message"] and "covers central Helsinki only" in got["message"], got["message"]
     assert rock["status"] == "not_found" and rock["message"].startswith("Temppeliaukio Church"), rock["message"]
     assert uspenski["status"] == "not_found" and uspenski["candidates"] == [], uspenski
+    assert kamppi["status"] == "not_found" and kamppi["message"].startswith("Kamppi shopping centre"), kamppi
     assert pier["status"] == "confident" and pier["candidates"][0]["id"] == "plc_n1815986142", pier
     assert walk["destination"]["name"].startswith("Kolera-allas") and walk["routes"][0]["distance_m"] > 0, walk
 
