@@ -134,6 +134,13 @@ found by nav."""
 
 HERE_WORDS = frozenset({"me", "here", "us", "my location", "where i am", "my position", "this place", "我", "这里"})
 """Where the user already is ('atm near me', '离我最近'): no place to look up."""
+
+
+def means_here(where: str) -> bool:
+    """Whether a place said ('me' of 'near me', '我' of '离我最近') is where the user already is (``HERE_WORDS``)."""
+    return fold(where).rstrip("?!. ") in HERE_WORDS
+
+
 NEAR_SAID = re.compile(
     r"(?<!\w)(?:near|around|close to|next to|nearest to|closest to)\s+(?P<en>[^,?!]+?)\s*(?=$|[,?!])"
     r"|(?:离|距离?)?(?P<zh>[^\s的,，]+?)(?:附近|周边|旁边|最近)的?",

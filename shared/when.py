@@ -53,6 +53,11 @@ _AMBIGUOUS = re.compile(r"(?<!\w)(?:next|ensi)\s+$")
 """'next Friday' / 'ensi perjantaina': the coming Friday or the one after, as people mean either."""
 
 
+def _overlaps(span: tuple[int, int], found: list[Said]) -> bool:
+    """Whether ``span`` overlaps a phrase already read: a longer reading of the same words came first."""
+    return any(s.span[0] < span[1] and span[0] < s.span[1] for s in found)
+
+
 def time_phrases(query: str, today: date) -> list[Said]:
     """The time phrases in ``query``, in order; ``today`` is the Helsinki date. 'this weekend' is the coming Saturday
     and Sunday, or what is left of it on a Saturday or Sunday; a calendar day ('12月24日', 'Dec 24') that day."""
@@ -65,10 +70,10 @@ def time_phrases(query: str, today: date) -> list[Said]:
             out.append(Said(text[match.start() : end], (match.start(), end), day, day, EVENING if dusk else None))
     for match in _CHINESE_MONTH.finditer(text):  # '1月的演唱会'
         days, _ = DAY_PHRASES[MONTH_WORDS[int(match[1]) - 1][-1]]
-        if not any(s.span[0] < match.end() and match.start() < s.span[1] for s in out):
+        if not _overlaps(match.span(), out):
             out.append(Said(match[0], match.span(), *days(today), None))
     for match in _PATTERN.finditer(text):
-        if any(s.span[0] < match.end() and match.start() < s.span[1] for s in out):
+        if _overlaps(match.span(), out):
             continue
         if match[0] in PHRASE_WEEKDAYS and _AMBIGUOUS.search(text, 0, match.start()):
             continue  # either of two days: left to the words, and an empty page's note says 'next' matched nothing
@@ -76,7 +81,7 @@ def time_phrases(query: str, today: date) -> list[Said]:
         first, last = days(today)
         out.append(Said(match[0], match.span(), first, last, EVENING if evening else None))
     for match in _PARTS.finditer(text):
-        if not any(s.span[0] < match.end() and match.start() < s.span[1] for s in out):
+        if not _overlaps(match.span(), out):
             out.append(Said(match[0], match.span(), None, None, *PARTS_OF_DAY[match[0]]))
     return sorted(out, key=lambda s: s.span)
 

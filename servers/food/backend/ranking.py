@@ -18,10 +18,10 @@ import numpy.typing as npt
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.geo import CITY_TZ
 from shared.hours import late_from
-from shared.landmarks import HERE_WORDS, NEAR_SAID
+from shared.landmarks import NEAR_SAID, means_here
 from shared.phrases import OPEN_LATE
 from shared.schemas.food import SortKey
-from shared.text import fold, take_match, take_out
+from shared.text import take_match, take_out
 
 from .columns import Columns
 
@@ -136,7 +136,7 @@ def near_saved(query: str) -> tuple[str, str]:
     where = (m["en"] or m["zh"] or "").strip() if m else ""
     if not where:
         return query, ""
-    if fold(where).rstrip("?!. ") in HERE_WORDS:
+    if means_here(where):
         return rest, ""
     label = LABEL_WORDS.get(fold_label(where))
     return (rest, label) if label else (query, "")

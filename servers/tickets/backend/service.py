@@ -24,7 +24,7 @@ from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
-from shared.landmarks import HERE_WORDS, NEAR_SAID, Landmarks
+from shared.landmarks import NEAR_SAID, Landmarks, means_here
 from shared.prices import read_price
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, new_id
 from shared.schemas.seating import SEAT_ID_FORMAT
@@ -43,7 +43,7 @@ from shared.schemas.tickets import (
     TierPrice,
     Venue,
 )
-from shared.text import cheap_first, fold, take_out
+from shared.text import cheap_first, fold, take_match, take_out
 from shared.when import time_phrases, without
 
 from . import pricing
@@ -327,13 +327,12 @@ class TicketsService:
         landmark's name being no word of any event. A saved address of the account by its label ('离家最近',
         'near work') is one too. A district is left to the words (venues are filed under it); 'near me' says how to
         give the user's position."""
-        m = NEAR_SAID.search(query)
+        rest, m = take_match(NEAR_SAID, query)
         if m is None:
             return query, None, ""
         where = (m["en"] or m["zh"] or "").strip()
-        rest = " ".join((query[: m.start()] + " " + query[m.end() :]).split())
         said = shown(m[0].strip().removesuffix("的"))
-        if fold(where).rstrip("?!. ") in HERE_WORDS:
+        if means_here(where):
             how = "pass lat and lng of where the user is (nav_geocode gives them) to sort by distance"
             return rest, None, f"Read {said} as nearest first, but no position is given: {how}."
         if user_id:  # '离家最近的演出', 'concerts near work': the account's one address book
@@ -364,16 +363,16 @@ class TicketsService:
         limit: int = 10,
         cursor: str = "",
     ) -> EventPage:
-        today = local(self.now()).date()
+        now = self.now()
+        today = local(now).date()
         first, last = parse_day(date_from, "date_from", today), parse_day(date_to, "date_to", today)
         if first and last and last < first:
             raise InvalidInputError(
                 f"date_to {date_to} is before date_from {date_from}.", "Swap them, or leave one ''.", field="date_to"
             )
-        now = self.now()
         check_season(now, self.last_start)
         if last is not None:
-            check_upcoming(date_from, date_to, last, local(now).date())
+            check_upcoming(date_from, date_to, last, today)
         if first is not None:
             check_scheduled(date_from, first, self.last_day)
         earliest, latest = parse_time(time_from, "time_from"), parse_time(time_to, "time_to")
@@ -403,7 +402,7 @@ class TicketsService:
                 price_max_minor = min(price_max_minor or price.max_minor, price.max_minor)
             price_min_minor = max(price_min_minor, price.min_minor)
         # 'comedy tonight': the day is a filter, not a word of a title; but 'Ink Painting Today' keeps its word
-        said = time_phrases(query, local(now).date())
+        said = time_phrases(query, today)
         if without(query, said):
             said = [p for p in said if not index.holds(query, p.phrase)]
         words = without(query, said) if said else query
