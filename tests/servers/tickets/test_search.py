@@ -466,3 +466,22 @@ async def test_a_saved_address_said_as_where_lists_the_nearest_first(tickets: Ti
         assert bobs.one_line in theirs["note"], theirs["note"]
     else:
         assert "No event matches 'home'" in theirs["note"], theirs["note"]
+
+
+async def test_an_event_is_performed_by_those_who_do_that(tickets: TicketsEnv) -> None:
+    """The generator drew performers by category alone: the table tennis federation put on the boxing night and
+    the esports cup, the puppeteers led the choir's sing-along, a violinist played Grieg's piano concerto."""
+    expected = {
+        "Helsinki Boxing Night": "Nordic Fight League",
+        "Nordic Esports Cup": "Helsinki Esports Club",
+        "Sing-along with the Snow Choir": "Snow Choir",
+        "科学马戏团": "The Curious Lab",
+        "Grieg: Piano Concerto": "Baltic Youth Orchestra",
+    }
+    async with Client(tickets.server) as c:
+        for query, performer in expected.items():
+            found = await ok(c, "tickets_search_events", {"query": query, "limit": 5})
+            assert found["events"], query
+            assert {e["performer"].split(" / ")[0] for e in found["events"]} == {performer}, (query, found["events"])
+        table_tennis = await ok(c, "tickets_search_events", {"query": "Finnish Table Tennis Federation"})
+    assert table_tennis["events"] == []  # no table tennis is on, so nobody performs as its federation
