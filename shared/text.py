@@ -54,12 +54,12 @@ def staircase_house(number: str) -> str:
 
 CHEAP = re.compile(
     r"(?<!\w)(?:cheap|cheapest|cheaply|budget|inexpensive|affordable|low[- ]cost|halpa|halpaa|halpoja|halvin|halvalla"
-    r"|edullinen|edullista|edullisesti)(?!\w)|便宜的?|实惠的?|平价的?|划算的?",
+    r"|edullinen|edullista|edullisesti)(?!\w)|(?:便宜|实惠|平价|划算)(?:一?点儿?)?的?",
     re.IGNORECASE,
 )
-"""Words that ask for a low price ('cheap sushi', '便宜的寿司', 'halpa konsertti'): no menu or title has them, so
-they were left out and the dearest restaurant or concert could come first (``cheap_first``). Food and tickets read
-them alike."""
+"""Words that ask for a low price ('cheap sushi', '便宜的寿司', '便宜点的', 'halpa konsertti'): no menu or title
+has them, so they were left out and the dearest restaurant or concert could come first (``cheap_first``). Food and
+tickets read them alike."""
 
 
 def take_out(words: re.Pattern[str], query: str) -> tuple[str, bool]:

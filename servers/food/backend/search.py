@@ -29,7 +29,7 @@ from shared.schemas.common import GeoPoint, Money
 from shared.schemas.food import MatchedDish
 from shared.text import is_cjk, plain
 
-from .catalog import Catalog, CategoryRec, ItemRec, RestaurantRec, bilingual
+from .catalog import Catalog, CategoryRec, CuisineRec, ItemRec, RestaurantRec, bilingual
 
 Ints = npt.NDArray[np.int64]
 
@@ -93,6 +93,15 @@ the 71 that pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'crea
 红酒 and 'smoothie' found nothing beside the gelato, juice and wine bars; 炸鸡 and 'fried chicken' found different
 restaurants; 'gluten free pizza' was split into 'gluten', 'free' and 'pizza'. Phrases are kept whole when a query
 is split."""
+KINDS = {
+    "fast_food": CuisineRec(
+        slug="fast_food", en="Fast food", zh="快餐", synonyms=["fast-food", "快餐店", "速食", "pikaruoka"]
+    ),
+}
+"""Kinds of restaurant (OpenStreetMap's amenity, ``RestaurantRec.kind``) searched as a cuisine is: '快餐', one of
+Ele.me's first categories, and 'fast food' found nothing or every restaurant, though 54 of the city's kitchens are
+tagged fast food (the burger and kebab counters, Subway, pizza by the slice). Not cuisines of a restaurant: they
+are not shown in its list of cuisines, only found by."""
 GENERIC = frozenset(
     {
         *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),
@@ -491,14 +500,14 @@ class Index:
         self._option_texts = Joined.of([o.text for dishes in self.dishes for d in dishes for o in d.options])
         self._labels = [
             (rec.slug, folded(label))
-            for rec in self.catalog.cuisines.values()
+            for rec in [*self.catalog.cuisines.values(), *KINDS.values()]
             for other in (rec.slug, *rec.found_by)
-            if other in self.catalog.cuisines
+            if other in self.catalog.cuisines or other in KINDS
             for label in self._names(other)
         ]
         self._label_texts = Joined.of([label for _, label in self._labels])
         for t, rest in enumerate(self.catalog.templates):
-            for slug in rest.cuisines:
+            for slug in [*rest.cuisines, *([rest.kind] if rest.kind in KINDS else [])]:
                 self._serves.setdefault(slug, np.zeros(len(self.dishes), np.bool_))[t] = True
         for rest in self.catalog.templates:
             for cat in rest.menu:
@@ -512,7 +521,7 @@ class Index:
                             *(n for o in group.options for n in (o.name, o.name_zh)),
                         ):
                             self._learn(name)
-        for rec in self.catalog.cuisines.values():
+        for rec in [*self.catalog.cuisines.values(), *KINDS.values()]:
             for name in (rec.en, rec.zh, *rec.synonyms):
                 self._learn(name)
         for name in ENGLISH:
@@ -528,8 +537,12 @@ class Index:
 
     def _names(self, slug: str) -> tuple[str, ...]:
         """Every word that names the cuisine: its slug, labels and synonyms."""
-        rec = self.catalog.cuisines[slug]
+        rec = self._cuisine(slug)
         return (rec.slug, rec.en, rec.zh, *rec.synonyms)
+
+    def _cuisine(self, slug: str) -> CuisineRec:
+        """A cuisine of the catalog's, or a kind of restaurant searched as one (``KINDS``)."""
+        return self.catalog.cuisines.get(slug) or KINDS[slug]
 
     @functools.cached_property
     def everything(self) -> str:
@@ -674,7 +687,7 @@ class Index:
         cuisines = self.cuisines_named(literal)
         terms = {literal}
         for slug in cuisines:
-            rec = self.catalog.cuisines[slug]
+            rec = self._cuisine(slug)
             terms |= {folded(t) for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
         return Part(literal=literal, terms=tuple(sorted(terms)), cuisines=cuisines)
 

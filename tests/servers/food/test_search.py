@@ -841,3 +841,23 @@ async def test_malatang_is_on_the_hot_pot_kitchens_menu(food: FoodEnv, query: st
     groups = {g["id"]: g["name"] for g in menu["menu"]["option_groups"]}
     bowls = [i for cat in menu["menu"]["categories"] for i in cat["items"] if "malatang" in i["name"].lower()]
     assert bowls and all("Spice level / 辣度" in [groups[g] for g in i["option_groups"]] for i in bowls)
+
+
+async def test_fast_food_is_the_kitchens_tagged_so_and_cheap_with_a_little_is_cheap(food: FoodEnv) -> None:
+    """'快餐' (one of Ele.me's first categories) and 'fast food' found nothing or every restaurant nearby, though
+    the map tags 54 kitchens fast food; '便宜点的快餐' ('somewhat cheap fast food') read 便宜 as cheap and searched
+    '点的快餐'."""
+    async with Client(food.server) as c:
+        nearby = {r["id"] for r in await everything(c, {"query": ""})}
+        kuaican = await everything(c, {"query": "快餐"})
+        english = await everything(c, {"query": "fast food"})
+        first = await ok(c, "food_search_restaurants", {"query": "便宜点的快餐"})
+        cheap = await everything(c, {"query": "便宜点的快餐"})
+        burgers = await everything(c, {"query": "快餐店的汉堡"})
+    tagged = {r.id for r in food.catalog.restaurants.values() if r.kind == "fast_food"} & nearby
+    assert len(tagged) >= 40 and {r["id"] for r in kuaican} == {r["id"] for r in english} == tagged
+    assert {"Hesburger", "McDonald's", "Subway"} <= {r["name"].split(" / ")[0] for r in kuaican}
+    assert first["note"].startswith("Read as a price") and {r["id"] for r in cheap} == tagged
+    levels = [r["price_level"] for r in cheap]
+    assert levels[0] == 1 and levels == sorted(levels)
+    assert burgers and {r["id"] for r in burgers} <= tagged and all(r.get("matched_dishes") for r in burgers)

@@ -20,6 +20,7 @@ from servers.food.backend.search import (
     CJK_STOP,
     DIET_CUISINES,
     GENERIC,
+    KINDS,
     MAX_DISHES,
     STOPWORDS,
     WHOLE_DISH,
@@ -43,7 +44,7 @@ QUERIES = [
     *("a very long query that names pizza and sushi and coffee and tea and noodles and dumplings and soup",),
     *("japanese food", "pizza restaurant", "ravintola china", "fazer food", "bar food", "2 pizzas", "2份炒饭"),
     *("vegan food", "fast food", "italian food", "vegan pizza", "kebab pizza", "falafel pizza", "vegan burger"),
-    *("gluten free pizza", "chicken curry", "无麸质汉堡"),
+    *("gluten free pizza", "chicken curry", "无麸质汉堡", "快餐", "快餐店的汉堡"),
 ]
 
 
@@ -70,13 +71,14 @@ def index(scale: int) -> Index:
 def reference_match(ix: Index, template: int, parts: list[Part], in_name: list[bool]) -> Scored:
     """The relevance of a menu for the parts (0: no match) and its best dishes, dish by dish."""
     rest = ix.catalog.templates[template]
+    serves = {*rest.cuisines, *({rest.kind} & KINDS.keys())}  # a kind searched as a cuisine: fast food, 快餐
     on_menu = [
         any(any(hit(t, d.text) or any(hit(t, o.text) for o in d.options) for t in p.terms) for d in ix.dishes[template])
         for p in parts
     ]
     # a part stands for the menu by the name where the menu does not say it, and by the cuisine unless it is a diet
     # the menu says itself (a vegetarian place's tagged vegan dishes)
-    by_place = [(n and not m) or (bool(p.cuisines & set(rest.cuisines)) and not (m and p.cuisines <= DIET_CUISINES))
+    by_place = [(n and not m) or (bool(p.cuisines & serves) and not (m and p.cuisines <= DIET_CUISINES))
                 for n, m, p in zip(in_name, on_menu, parts, strict=True)]  # fmt: skip
     found = []
     for index_, dish in enumerate(ix.dishes[template]):
@@ -101,7 +103,7 @@ def reference_match(ix: Index, template: int, parts: list[Part], in_name: list[b
     found.sort(key=lambda entry: entry[0])
     if not found and not all(by_place):
         return 0, []
-    score = (5 if all(in_name) else 0) + (3 if any(p.cuisines & set(rest.cuisines) for p in parts) else 0)
+    score = (5 if all(in_name) else 0) + (3 if any(p.cuisines & serves for p in parts) else 0)
     if found:
         score += 1 + min(sum(1 for key, _ in found if not key[0]), MAX_DISHES)
     if len(parts) > 1 and any(not key[0] and -key[2] == len(parts) for key, _ in found):  # a dish that is all of it
