@@ -4,11 +4,13 @@ alternatives: the next (or earlier) departures and other lines."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from mcp import Client
 
+from shared.kit.settings import REPO_FIXTURES
 from tests.servers.food.helpers import err, ok
 from tests.servers.nav.conftest import RUSH, NavEnv
 from tests.servers.nav.geocode_cases import one_id, place, rows, stop
@@ -181,3 +183,25 @@ async def test_a_journey_to_a_tram_stop_has_no_walk_of_zero_metres(nav: NavEnv) 
     assert rides(route)
     assert not [s for s in route["steps"] if s["maneuver"] == "walk" and s["distance_m"] == 0], route["steps"]
     assert route["steps"][0]["maneuver"] in ("walk", "board") and route["steps"][-1]["maneuver"] == "arrive"
+
+
+async def test_a_ride_is_signed_with_where_the_line_ends_not_its_next_stop_on_the_map(nav: NavEnv) -> None:
+    """The metro one stop east was 'towards Helsingin yliopisto' (the next station, the map's last) and a tram
+    'towards Lasipalatsi': the vehicle's sign and every journey planner say Vuosaari or Mellunmäki, Käpylä."""
+    metro = {"origin": "home", "destination": "赫尔辛基大学"}  # Kaivokatu 4 to the university: M1 or M2, one stop
+    back = {"origin": metro["destination"], "destination": metro["origin"]}
+    on_the_map = {s["name"] for s in json.loads((REPO_FIXTURES / "nav" / "transit.json").read_text())["stops"]}
+    async with Client(nav.server) as c:
+        east = await ok(c, "nav_route", {**metro, "mode": "transit", "depart_at": "2026-11-25T08:00"})
+        west = await ok(c, "nav_route", {**back, "mode": "transit", "depart_at": "2026-11-25T08:00"})
+        tram = await ok(c, "nav_route", {**ends(), "mode": "transit", "depart_at": "2026-11-25T08:00"})
+    signs = {"east": {"M1": "Vuosaari", "M2": "Mellunmäki"}, "west": {"M1": "Matinkylä", "M2": "Tapiola"}}
+    for way, got in (("east", east), ("west", west)):
+        metro = [(r, leg) for r in got["routes"] for leg in rides(r) if leg["line"] in ("M1", "M2")]
+        assert metro, got["routes"]
+        for route, leg in metro:
+            assert leg["headsign"] == signs[way][leg["line"]]
+            boards = [s["instruction"] for s in route["steps"] if s["maneuver"] == "board"]
+            assert any(f"metro {leg['line']} towards {leg['headsign']} at" in b for b in boards), boards
+    tram_rides = rides(tram["routes"][0])
+    assert tram_rides and all(r["headsign"] and r["headsign"] not in on_the_map for r in tram_rides)
