@@ -115,6 +115,9 @@ LABELS_OF = select_columns(_ADDRESSES.label_key).where(_ADDRESSES.user_id == bin
 
 STREET_AND_NUMBER = re.compile(r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?\s?[A-Za-z]?)")
 """An address as people write it here: the street, then the house number (and a staircase letter)."""
+SPELT_ALIKE = 85
+"""How alike (rapidfuzz's ratio, 0-100) a street said must be to the map's to be read as it: 'Manerheimintie' is
+96 to Mannerheimintie, 'Alexanterinkatu' 90 to Aleksanterinkatu, while Kaivokatu and Kalevankatu are 70."""
 
 
 class Accounts:
@@ -299,13 +302,25 @@ class Accounts:
             return None
         return found, f"{self.street_names.get(_street_key(said['street'], '')[0], said['street'])} {said['number']}"
 
-    def unplaced(self, text: str) -> str:
-        """Why a 'street number' the map lacks is not placed, saying what the street has ('Fredrikinkatu 34': it has
-        32 and 39); '' where ``text`` is no street of the map with a number."""
+    def locate_spelt_alike(self, text: str) -> tuple[GeoPoint, str] | None:
+        """``locate`` for a street the map spells otherwise ('Manerheimintie 5', 'Alexanterinkatu 20'), as a search
+        box corrects a typo: the one street of the map spelt most like it (``SPELT_ALIKE``), where it has that
+        number. None for a street the map has (its number is missing: ``unplaced`` says so) or none alike."""
         said = STREET_AND_NUMBER.fullmatch(" ".join(text.split()))
-        if said is None or _street_key(said["street"], "")[0] not in self.numbers:
+        if said is None or (key := _street_key(said["street"], "")[0]) in self.numbers:
+            return None
+        alike = process.extractOne(key, list(self.numbers), scorer=fuzz.ratio, score_cutoff=SPELT_ALIKE)
+        return None if alike is None else self.locate(f"{self.street_names.get(alike[0], alike[0])} {said['number']}")
+
+    def unplaced(self, text: str) -> str:
+        """Why a 'street number' is not placed, saying what the map has: the street's numbers ('Fredrikinkatu 34':
+        it has 32 and 39) or streets spelt alike; '' where ``text`` is no 'street number'."""
+        said = STREET_AND_NUMBER.fullmatch(" ".join(text.split()))
+        if said is None:
             return ""
-        return self._not_on_map(said["street"], said["number"])[0]
+        known = _street_key(said["street"], "")[0] in self.numbers
+        reason = self._not_on_map(said["street"], said["number"])[0]
+        return reason if known or "spelt alike" in reason else ""
 
     @cached_property
     def numbers(self) -> dict[str, list[str]]:

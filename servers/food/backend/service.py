@@ -243,7 +243,8 @@ class FoodService:
                 )
             elif place and (unplaced := self.accounts.unplaced(place)):
                 q = rest_q
-                to_note = f"Read {shown(place)} as where to deliver, but {unplaced} Searched from the delivery point."
+                why = unplaced[:1].lower() + unplaced[1:]  # 'No street called …' goes on the sentence
+                to_note = f"Read {shown(place)} as where to deliver, but {why} Searched from the delivery point."
         if saved is not None:
             to_note = f"Read as delivering to {saved.label} ({saved.one_line}): distances, fees and times from there."
         elif to:
@@ -489,6 +490,9 @@ class FoodService:
         found = self.accounts.locate(place)
         if found is not None:
             return found
+        alike = self.accounts.locate_spelt_alike(place)  # 'Manerheimintie 5' was dropped as a word on no menu
+        if alike is not None:
+            return alike[0], f"{alike[1]} (as the map spells {shown(place)})"
         landmark = self.landmarks.find(place)
         if landmark is not None:
             return landmark.point, f"{landmark.name} ({landmark.address})"

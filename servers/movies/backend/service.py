@@ -642,6 +642,9 @@ class MoviesService:
         district = district_in(text)
         if district is not None:  # 'Kamppi', '坎皮附近', 'Töölössä': as people say where they are
             return district.point, f"{district.name} (the district's centre)"
+        alike = self.accounts.locate_spelt_alike(text)  # 'Manerheimintie 5': the street the map spells alike
+        if alike is not None:
+            return alike[0], f"{alike[1]} (as the map spells {shown(text)})"
         labels = ", ".join(f"{row.id} ({row.label})" for row in mine)
         raise InvalidInputError(
             f"address {shown(address)} is not a street address, district or saved address known in central Helsinki.",

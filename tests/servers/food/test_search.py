@@ -746,6 +746,24 @@ async def test_a_street_address_or_district_said_as_where_to_deliver_is_searched
     assert to_go["restaurants"] == sushi["restaurants"] and to_go["restaurants"]
 
 
+async def test_a_street_spelt_otherwise_is_read_as_the_map_spells_it(food: FoodEnv) -> None:
+    """'pizza to Manerheimintie 5' (one n short) searched from home and said only that 'manerheimintie' is on no
+    menu: the street the map spells most like it is where to deliver, and the note says so; a number that street
+    lacks, or a street like none, is said with the streets spelt alike or left out."""
+    street = {"lat": 60.1694433, "lng": 24.9397734}  # Mannerheimintie 5 on the map
+    async with Client(food.server) as c:
+        typo = await ok(c, "food_search_restaurants", {"query": "pizza to Manerheimintie 5", "limit": 20})
+        there = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20, **street})
+        no_number = await ok(c, "food_search_restaurants", {"query": "pizza to Manerheimintie 999", "limit": 20})
+        home = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20})
+    assert typo["near"] == street and typo["restaurants"] == there["restaurants"]
+    assert typo["note"].startswith("Read as delivering to Mannerheimintie 5 (as the map spells 'Manerheimintie 5')")
+    assert no_number["restaurants"] == home["restaurants"]
+    assert "but no street called 'Manerheimintie' is on the map; streets spelt alike: Mannerheimintie" in (
+        no_number["note"]
+    )
+
+
 async def test_a_landmark_said_as_where_to_deliver_is_searched_from(food: FoodEnv) -> None:
     """'送到中央火车站的披萨' searched from home with '送到中央火车站' left out as on no menu: a landmark by its common
     name (shared.landmarks, as nav and movies read it) is where the search measures from; '甜品' (desserts) found

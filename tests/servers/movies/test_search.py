@@ -101,6 +101,20 @@ async def test_finnish_language_names_pick_showtimes_in_that_language(movies_rea
     assert "not a language of the films showing" in none_in
 
 
+async def test_a_street_spelt_otherwise_is_read_as_the_map_spells_it(movies_readonly: MoviesEnv) -> None:
+    """'Manerheimintie 5' and 'Alexanterinkatu 20' were 'not a street address known in central Helsinki': the
+    street the map spells most like it is where distances are measured from, said as the map spells it."""
+    async with Client(movies_readonly.server) as c:
+        typo = await ok(c, "movies_search_cinemas", {"address": "Manerheimintie 5", "limit": 3})
+        exact = await ok(c, "movies_search_cinemas", {"address": "Mannerheimintie 5", "limit": 3})
+        spelt = await ok(c, "movies_search_cinemas", {"address": "Alexanterinkatu 20", "limit": 1})
+        nothing = await err(c, "movies_search_cinemas", {"address": "Qwertyuiopkatu 5"})
+    assert typo["origin"] == "Mannerheimintie 5 (as the map spells 'Manerheimintie 5')"
+    assert typo["cinemas"] == exact["cinemas"] and exact["origin"].startswith("Mannerheimintie 5")
+    assert spelt["origin"].startswith("Aleksanterinkatu 20 (as the map spells")
+    assert "is not a street address" in nothing
+
+
 async def test_a_house_number_is_never_read_as_a_shorter_one(movies_readonly: MoviesEnv) -> None:
     """'Mannerheimintie 22' (Lasipalatsi, where Bio Rex is) was read as Mannerheimintie 2, half a kilometre away,
     so the nearest cinema came out wrong; a number with no address of its own takes the nearest number on the
