@@ -148,6 +148,8 @@ NEAR_SAID = re.compile(
 )
 """A place said as where to look around ('concerts near Oodi', '中央火车站附近的音乐会', '离大教堂最近的演出'): a
 vertical searching by words reads it as the point to measure from."""
+NEARBY = re.compile(r"^\s*(?:附近|周边|身边|就近)的?|(?<!\w)(?:nearby|near by|close by)(?!\w)", re.IGNORECASE)
+"""'Nearby' with no place ('附近的演出', 'concerts nearby'): where the user is, as 'near me' (``HERE_WORDS``)."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
-from shared.landmarks import NEAR_SAID, Landmarks, means_here
+from shared.landmarks import NEAR_SAID, NEARBY, Landmarks, means_here
 from shared.prices import read_price
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, new_id
 from shared.schemas.seating import SEAT_ID_FORMAT
@@ -329,12 +329,14 @@ class TicketsService:
         give the user's position."""
         rest, m = take_match(NEAR_SAID, query)
         if m is None:
-            return query, None, ""
+            rest, bare = take_match(NEARBY, query)
+            if bare is None:
+                return query, None, ""
+            return self._near_home(rest, shown(bare[0].strip().removesuffix("的")), user_id)
         where = (m["en"] or m["zh"] or "").strip()
         said = shown(m[0].strip().removesuffix("的"))
         if means_here(where):
-            how = "pass lat and lng of where the user is (nav_geocode gives them) to sort by distance"
-            return rest, None, f"Read {said} as nearest first, but no position is given: {how}."
+            return self._near_home(rest, said, user_id)
         if user_id:  # '离家最近的演出', 'concerts near work': the account's one address book
             with Session(self.engine) as session:
                 mine = self.accounts.find(session, user_id, where)
@@ -344,6 +346,23 @@ class TicketsService:
         if landmark is None:
             return query, None, ""
         return rest, landmark.point, f"Read {said} as where: nearest first from {landmark.name} ({landmark.address})."
+
+    def _near_home(self, rest: str, said: str, user_id: str) -> tuple[str, GeoPoint | None, str]:
+        """'near me', '附近的演出': the search has no position but the account's home address, so nearest first
+        from there, saying which and how to give where the user is now (a phone would send its location). Without
+        a saved home, only how."""
+        home = None
+        if user_id:
+            with Session(self.engine) as session:
+                home = self.accounts.find(session, user_id, "home")
+        how = "pass lat and lng of where the user is (nav_geocode gives them)"
+        if home is None:
+            return rest, None, f"Read {said} as nearest first, but no position is given: {how} to sort by distance."
+        note = (
+            f"Read {said} as nearest first from {home.label} ({home.one_line}), the account's home address; {how} "
+            "to sort from where they are now."
+        )
+        return rest, home.location, note
 
     def search(
         self,

@@ -429,7 +429,8 @@ async def test_a_session_sold_before_its_sale_opens_is_sold_out_and_a_hold_names
 async def test_a_landmark_said_as_where_lists_the_nearest_first(tickets: TicketsEnv) -> None:
     """'中央火车站附近的音乐会' and 'concerts near Oodi' found nothing (the landmark's name is no word of any event):
     a landmark said as where to look around is where distances are measured from, as lat and lng would be, and the
-    note says so; 'near me' says to pass the user's position."""
+    note says so; 'near me', '离我最近' and a bare '附近的演出' (which said nothing and listed every event by date) are
+    nearest first from the account's home, saying so and how to pass where the user is."""
     station = {"lat": 60.1712064, "lng": 24.9412091}
     async with Client(tickets.server) as c:
         said = {
@@ -438,12 +439,16 @@ async def test_a_landmark_said_as_where_lists_the_nearest_first(tickets: Tickets
         }
         exact = await ok(c, "tickets_search_events", {"query": "音乐会", "limit": 20, **station})
         me = await ok(c, "tickets_search_events", {"query": "离我最近的演出", "limit": 5})
+        nearby = await ok(c, "tickets_search_events", {"query": "附近的演出", "limit": 5})
+        home = await ok(c, "tickets_search_events", {"limit": 5, "lat": 60.1702821, "lng": 24.9437487})  # Kaivokatu 4
     for q, page in said.items():
         assert page["events"] and page["events"] == exact["events"], q
         assert "nearest first from Helsingin päärautatieasema" in page["note"], page["note"]
     distances = [e["distance_m"] for e in exact["events"]]
     assert distances == sorted(distances)
-    assert me["events"] and "pass lat and lng" in me["note"], me
+    for page in (me, nearby):
+        assert page["events"] == home["events"] and "pass lat and lng" in page["note"], page
+        assert "nearest first from Home (Kaivokatu 4, Helsinki)" in page["note"], page["note"]
 
 
 async def test_a_saved_address_said_as_where_lists_the_nearest_first(tickets: TicketsEnv) -> None:
