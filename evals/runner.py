@@ -126,8 +126,6 @@ class Runner:
         self._serial = 0
 
     def close(self) -> None:
-        if self._template is not None:
-            self._template.close()
         if self._tmp is not None:
             self._tmp.cleanup()
 

@@ -13,10 +13,10 @@ a ``Switch`` that hands each request to the provider app of the trial it belongs
 variable the trial sets before it connects, which every task the connection starts inherits). Provider apps are
 built per trial, on first use, over that trial's copy: nothing a provider keeps in memory outlives its trial.
 
-Except what no trial can change: food's catalog (the restaurants and their menus, read from the seeded database
-when its app is built, and most of what building that app costs) is the same in every copy of the template, so
-each template reads it once and every trial's food app is handed that one (``StaticParts``). Everything a trial
-can change (orders, carts, wallets, the clock, the read cache over them) stays per trial.
+Except what no trial can change: food's catalog (the restaurants, their menus and the search index over them) is
+the same in every copy of the template, and the backend itself shares one between apps over identical sandboxes
+(``servers.food.backend.seed.load_catalog``). Everything a trial can change (orders, carts, wallets, the clock,
+the read cache over them) stays per trial.
 """
 
 from __future__ import annotations
@@ -95,73 +95,6 @@ class Switch:
         await _current().app(self.vertical)(scope, receive, send)
 
 
-_STATICS: ContextVar[StaticParts | None] = ContextVar("eval_static_parts", default=None)
-
-
-class StaticParts:
-    """What every trial's provider apps may share because no trial can change it, built once per template.
-
-    Food's app reads its catalog from the database it is built over (``seed.load_catalog``) and indexes every dish
-    for search (``search.Index``): the same restaurants and menus in every copy of the template, and most of what
-    building a trial's food app costs. While a trial's app is built (``TaskSandbox.app`` sets ``_STATICS``) those
-    two are handed this template's copies instead: the catalog read over the template's own database (which
-    outlives the trials: a grown city's catalog reads its menus lazily), the index over that catalog (its memo of
-    looked-up queries then serves every trial, as it would serve every request of one long-running server).
-    Outside a trial the backend builds its own, so nothing else in the process notices.
-    """
-
-    def __init__(self, database: Path) -> None:
-        self._database = database
-        self._engine: Engine | None = None
-        self._food_catalog: Any = None
-        self._food_index: Any = None
-        self._lock = threading.Lock()
-
-    def food_catalog(self, load: Callable[..., Any], _engine: Engine, vocabulary: Any) -> Any:
-        """``seed.load_catalog(engine, vocabulary)``, over the template's database whatever the trial's engine."""
-        with self._lock:
-            if self._food_catalog is None:
-                self._engine = self._engine or make_engine(f"sqlite:///{self._database}")
-                self._food_catalog = load(self._engine, vocabulary)
-            return self._food_catalog
-
-    def food_index(self, build: Callable[..., Any], catalog: Any) -> Any:
-        """``search.Index(catalog)``, once for the shared catalog."""
-        if catalog is not self._food_catalog:  # not the shared catalog: an index of its own
-            return build(catalog)
-        with self._lock:
-            if self._food_index is None:
-                self._food_index = build(catalog)
-            return self._food_index
-
-    def close(self) -> None:
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-            self._engine, self._food_catalog, self._food_index = None, None, None
-
-
-def _share(module_name: str, attribute: str, shared: Callable[..., Any]) -> None:
-    """Route calls of ``module.attribute`` through the current trial's ``StaticParts`` (once per process; as written
-    outside a trial). The backends take no prepared catalog, and the eval must not need them to."""
-    module = importlib.import_module(module_name)
-    original: Callable[..., Any] = getattr(module, attribute)
-    if getattr(original, "shared_by_evals", False):
-        return
-
-    def routed(*args: Any) -> Any:
-        statics = _STATICS.get()
-        return original(*args) if statics is None else shared(statics, original, *args)
-
-    routed.shared_by_evals = True  # type: ignore[attr-defined]
-    setattr(module, attribute, routed)
-
-
-def _share_static_parts() -> None:
-    _share("servers.food.backend.seed", "load_catalog", StaticParts.food_catalog)
-    _share("servers.food.backend.service", "Index", StaticParts.food_index)
-
-
 @dataclass
 class Template:
     """The seeded sandbox every task copies, the road network they share, the static parts of their provider
@@ -171,20 +104,6 @@ class Template:
     _network: RoadNetwork | None = None
     _servers: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _statics: StaticParts | None = None
-
-    @property
-    def statics(self) -> StaticParts:
-        with self._lock:
-            if self._statics is None:
-                _share_static_parts()
-                self._statics = StaticParts(self.database)
-            return self._statics
-
-    def close(self) -> None:
-        """Let go of the template's own database (before its directory is removed)."""
-        if self._statics is not None:
-            self._statics.close()
 
     @property
     def database(self) -> Path:
@@ -266,11 +185,7 @@ class TaskSandbox:
                 settings = settings_for(vertical, self.directory, self.user)
                 sandbox = backend.prepare(settings, engine=self.engine)
                 extra = {"network": self.template.network} if vertical == "nav" else {}
-                token = _STATICS.set(self.template.statics)
-                try:
-                    self._apps[vertical] = backend.create_app(settings, sandbox=sandbox, **extra)
-                finally:
-                    _STATICS.reset(token)
+                self._apps[vertical] = backend.create_app(settings, sandbox=sandbox, **extra)
             return self._apps[vertical]
 
     @contextmanager

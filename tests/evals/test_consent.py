@@ -36,8 +36,8 @@ async def test_the_same_cash_order_after_the_persons_yes_passes(runner: Runner, 
 
 
 async def test_trials_side_by_side_share_the_catalog_but_not_their_orders(runner: Runner, tasks: list[Task]) -> None:
-    """Every trial's food app is handed the template's one catalog (``evals.sandbox.StaticParts``); what the trials
-    write stays in each one's own copy: three at once each leave exactly the oracle's one order."""
+    """Every trial's food app shares the template's one catalog (``servers.food.backend.seed.load_catalog``); what
+    the trials write stays in each one's own copy: three at once each leave exactly the oracle's one order."""
     task = _task(tasks, "food-cash-002-margherita-cash-to-work")
     trials = await asyncio.gather(*(runner.trial(task, index) for index in (1, 2, 3)))
     assert [t.reasons for t in trials] == [[], [], []]

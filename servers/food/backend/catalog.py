@@ -7,6 +7,7 @@ of re-parsing JSON per request. Carts, orders and money always go to the databas
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import sys
@@ -293,6 +294,9 @@ class Catalog:
         self.resident: dict[str, Loaded] = {}
         for rest in sorted(resident, key=lambda r: r.id):
             self.resident[rest.id] = self._prepare(rest, resident=True)
+        self.search_index: Any = None
+        """The search index over this catalog (``search.Index``), built by the first service over it and shared by
+        the next: a catalog is shared between apps over identical sandboxes (``seed.load_catalog``)."""
         self.templates = [entry.rest for entry in self.resident.values()]
         """The real restaurants in id order: every grown one copies one of these menus (``template``)."""
         light = [r.model_dump(exclude={"menu"}) for r in self.templates]
@@ -453,7 +457,10 @@ class Vocabulary:
     """A chain's Chinese name by its name (casefolded): 'mcdonald's' → '麦当劳', shown beside it as films' are."""
 
     @classmethod
+    @functools.cache
     def load(cls, fixtures_dir: Path) -> Vocabulary:
+        """Once per fixtures directory: the same vocabulary object is what a cached catalog was searched by
+        (``seed.load_catalog``)."""
         chains = load_chains_zh(fixtures_dir)
         return cls(
             cuisines=load_cuisines(fixtures_dir),

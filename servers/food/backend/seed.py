@@ -5,7 +5,9 @@ Users and their addresses are the shared account's (``shared.account.sandbox`` s
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,15 @@ def restaurants(session: Session) -> list[dict[str, Any]]:
     return [row.data for row in session.exec(select(RestaurantRow).order_by(RestaurantRow.id)).all()]
 
 
+REAL_CITIES_KEPT = 2
+_REAL_CITIES: OrderedDict[tuple[str, int], Catalog] = OrderedDict()
+"""Catalogs of the real city by the bytes of its restaurants and the vocabulary they are searched by: every copy
+of a seeded sandbox holds the same restaurants, and reading them (and indexing them, ``search.Index``, kept with
+the catalog) was most of what building a food app costs. Nothing changes a real city's catalog once built, so
+the apps of one process over identical sandboxes (the test suite's, an eval's trials) share one; a grown city's
+reads its menus lazily per sandbox and is never shared."""
+
+
 def load_catalog(engine: Engine, vocabulary: Vocabulary) -> Catalog:
     """The catalog over the sandbox's restaurants: the real ones in memory, every one as light columns (the grown
     ones' documents read without their menus, which the database strips, and dropped once their columns are
@@ -65,20 +76,27 @@ def load_catalog(engine: Engine, vocabulary: Vocabulary) -> Catalog:
     table = RestaurantRow.__table__  # type: ignore[attr-defined]
     grown = table.c.id.startswith(GROWN)
     with engine.connect() as conn:
-        real = [
-            RestaurantRec.model_validate(doc)
-            for doc in conn.execute(core_select(table.c.data).where(~grown).order_by(table.c.id)).scalars()
-        ]
-        if conn.execute(core_select(table.c.id).where(grown).limit(1)).first() is None:
-            return Catalog(real, cuisines, read_as=read_as, names_zh=names_zh)  # the real city: all resident
+        texts = conn.execute(core_select(cast(table.c.data, String)).where(~grown).order_by(table.c.id)).scalars()
+        docs = [str(text) for text in texts]
+        if conn.execute(core_select(table.c.id).where(grown).limit(1)).first() is None:  # the real city: resident
+            key = (hashlib.blake2b("\n".join(docs).encode(), digest_size=16).hexdigest(), id(vocabulary))
+            if (known := _REAL_CITIES.get(key)) is not None:
+                _REAL_CITIES.move_to_end(key)
+                return known
+            real = [RestaurantRec.model_validate_json(doc) for doc in docs]
+            catalog = _REAL_CITIES[key] = Catalog(real, cuisines, read_as=read_as, names_zh=names_zh)
+            while len(_REAL_CITIES) > REAL_CITIES_KEPT:
+                _REAL_CITIES.popitem(last=False)
+            return catalog
+        real = [RestaurantRec.model_validate_json(doc) for doc in docs]
         light = conn.execution_options(yield_per=5000).execute(
             core_select(_without_menu(table.c.data, engine)).where(grown)
         )
-        docs = (json.loads(doc) if isinstance(doc, str) else doc for doc in light.scalars())
+        grown_docs = (json.loads(doc) if isinstance(doc, str) else doc for doc in light.scalars())
         gc.disable()  # 50,000 short-lived documents would set off a full collection every few thousand
         try:
             load = lambda rid: _document(engine, rid)  # noqa: E731
-            return Catalog(real, cuisines, grown=docs, load=load, read_as=read_as, names_zh=names_zh)
+            return Catalog(real, cuisines, grown=grown_docs, load=load, read_as=read_as, names_zh=names_zh)
         finally:
             gc.enable()
 

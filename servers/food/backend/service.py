@@ -115,7 +115,9 @@ class FoodService:
         self.clock = sandbox.clock
         self.accounts = sandbox.accounts
         self.catalog = catalog
-        self.index = Index(catalog)
+        if catalog.search_index is None:
+            catalog.search_index = Index(catalog)
+        self.index: Index = catalog.search_index
         self.coupons = Coupons(catalog, currency)
         self._whole_menus: dict[int, tuple[Shown, ...]] = {}
         self.currency = currency

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from mcp import Client
 
+from servers.food.backend import seed
 from tests.servers.food.conftest import LUNCH, FoodEnv
 from tests.servers.food.helpers import err, fill_cart, free_options, groups_of, ok, orderable, pick_options
 
@@ -65,6 +68,16 @@ async def test_ordering_again_refills_the_cart_with_the_same_dishes_options_and_
     assert replaced["lines"] == cart["lines"]
 
 
+@pytest.fixture
+def own_catalog() -> Iterator[None]:
+    """A catalog of this test's own: it changes the menus in memory, and apps over identical sandboxes share one
+    (``seed.load_catalog``), so it is built afresh for the test and forgotten after it."""
+    seed._REAL_CITIES.clear()
+    yield
+    seed._REAL_CITIES.clear()
+
+
+@pytest.mark.usefixtures("own_catalog")
 async def test_what_is_no_longer_available_is_reported_and_the_rest_is_added(food: FoodEnv) -> None:
     async with Client(food.server) as c:
         order, _ = await four_line_order(c)
