@@ -313,7 +313,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "Helsinki time, as 'YYYY-MM-DDTHH:MM' (e.g. '2026-11-26T18:30'), 'HH:MM' for today (late in the "
                 "evening '00:30' is after midnight) or a day and a time ('tomorrow 18:30', 'Fri 6pm', "
                 "'明天晚上6点半', 'tomorrow at noon'); the restaurant must be open to cook it, not now. '' = as soon "
-                "as possible."
+                "as possible ('ASAP', '尽快' too)."
             ),
         ] = "",
         confirmation_token: Annotated[

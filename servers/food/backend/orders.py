@@ -113,7 +113,8 @@ class OrderDesk:
                 address_id = svc.saved_address(session, user_id, request.address_id).id  # a label said: its id
                 row = CartRow.model_validate(row.model_dump() | {"address_id": address_id})
             now = svc.now()
-            slot = slots.parse(request.deliver_at, now) if request.deliver_at.strip() else None
+            when = slots.asked(request.deliver_at)  # '尽快', 'ASAP': '' by another name
+            slot = slots.parse(when, now) if when else None
             priced = svc.price_cart(session, user_id, row, slot=slot, with_coupons=False)
             if not priced.cart.can_order:
                 raise ConflictError(
@@ -258,7 +259,7 @@ class OrderDesk:
         check(claim, "address_id", request.address_id.strip(), address, same=request.address_id.strip() == address)
         quoted = claim.payload.get("deliver_at", "")
         slot = datetime.fromisoformat(quoted) if quoted else None
-        asked = request.deliver_at.strip()
+        asked = slots.asked(request.deliver_at)
         when = f"{slot.astimezone(CITY_TZ):%Y-%m-%dT%H:%M}" if slot else "'' (as soon as possible)"
         quoted_at = when if slot else ""
         check(claim, "deliver_at", asked, quoted_at, same=slots.names(asked, slot, now), quoted_shown=when)

@@ -150,6 +150,21 @@ def when_said(query: str, now: datetime) -> tuple[str, datetime | None, str]:
     return (rest, at, m.group(0).strip()) if at is not None else (query, None, "")
 
 
+AS_SOON_AS_POSSIBLE = re.compile(
+    r"\s*(?:(?:as soon as possible|asap|now|right now|right away|immediately|straight away|now please|heti|nyt)"
+    r"|(?:尽快|马上|立即|立刻|现在|越快越好)(?:送达?|送到|配送)?)\s*[.!。！]?\s*",
+    re.IGNORECASE,
+)
+"""What people say for 'no slot, now' (an agent passes the user's 尽快 or 'ASAP' as deliver_at): '' by another name.
+These were refused as 'not a time', though delivering now is what the tool does with ''."""
+
+
+def asked(text: str) -> str:
+    """``deliver_at`` as written, with 'as soon as possible' in any wording read as '' (deliver now)."""
+    raw = text.strip()
+    return "" if AS_SOON_AS_POSSIBLE.fullmatch(raw) else raw
+
+
 def parse(text: str, now: datetime) -> datetime:
     """A slot as the caller wrote it: an ISO date and time, read in local time when it has no offset, or as people
     say one (``_said``: '18:30', 'tomorrow 6pm', '周四 18:00'). '6pm', '18.00' and 'Thu 18:00' were refused."""

@@ -341,3 +341,20 @@ async def test_noon_said_by_name_is_twelve(food: FoodEnv) -> None:
         dinner = await err(c, "food_place_order", {"deliver_at": "tomorrow for dinner"})
     assert got == dict.fromkeys(got, datetime(2026, 11, 26, 12, tzinfo=CITY_TZ)), got
     assert "is not a time" in dinner, dinner
+
+
+async def test_as_soon_as_possible_in_any_wording_is_delivering_now(food: FoodEnv) -> None:
+    """An agent passes the user's '尽快' or 'ASAP' as deliver_at: it was refused as 'not a time', though delivering
+    now is what '' does. Said either way, the quote and the order are the ones '' gives."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        now = await ok(c, "food_place_order", {})
+        for said in ("尽快", "ASAP", "as soon as possible", "马上送"):
+            quote = await ok(c, "food_place_order", {"deliver_at": said})
+            assert quote["quote"]["bill"] == now["quote"]["bill"] and quote["quote"]["deliver_at"] is None, said
+            assert quote["quote"]["summary"] == now["quote"]["summary"], said
+        token = quote["quote"]["confirmation_token"]
+        placed = await ok(c, "food_place_order", {"confirmation_token": token, "deliver_at": "尽快"})
+        late = await err(c, "food_place_order", {"deliver_at": "尽快吧明天"})
+    assert placed["order"]["status"] == "placed" and not placed["order"].get("deliver_at")
+    assert "is not a time" in late
