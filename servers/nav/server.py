@@ -74,10 +74,14 @@ def _client(ctx: Context[Any, Any]) -> NavClient:
     return client
 
 
+NOW_WORDS = frozenset({"now", "right now", "asap", "immediately", "nyt", "heti", "现在", "马上", "立即", "立刻"})
+"""What an agent passes for 'leaving now' besides '': the user's words ('现在出发' is 现在)."""
+
+
 def parse_time(value: str, field: str = "depart_at") -> datetime | None:
     """'' → None (now, or no deadline); ISO 8601 with or without offset (Helsinki time assumed when absent)."""
     text = value.strip()
-    if not text or text.lower() == "now":
+    if not text or text.lower().rstrip(".!") in NOW_WORDS:
         return None
     try:
         day = date.fromisoformat(text)

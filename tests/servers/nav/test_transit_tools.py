@@ -205,3 +205,13 @@ async def test_a_ride_is_signed_with_where_the_line_ends_not_its_next_stop_on_th
             assert any(f"metro {leg['line']} towards {leg['headsign']} at" in b for b in boards), boards
     tram_rides = rides(tram["routes"][0])
     assert tram_rides and all(r["headsign"] and r["headsign"] not in on_the_map for r in tram_rides)
+
+
+async def test_leaving_now_in_the_users_words_is_leaving_now(nav: NavEnv) -> None:
+    """'现在' (now) passed as depart_at was 'not a date-time'; 'now' already read as ''."""
+    trip = {**ends(), "mode": "transit"}
+    async with Client(nav.server) as c:
+        plain = await ok(c, "nav_route", trip)
+        said = {w: await ok(c, "nav_route", {**trip, "depart_at": w}) for w in ("现在", "马上", "ASAP", "now")}
+    for word, got in said.items():
+        assert got["routes"] == plain["routes"], word
