@@ -7,7 +7,6 @@ a PNG as image content next to a JSON summary.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from mcp.server.mcpserver import Context
@@ -24,8 +23,6 @@ from mcp.types import (
 )
 from pydantic import Field
 
-from shared.errors import InvalidInputError, shown
-from shared.geo import CITY_TZ
 from shared.kit.apps import ui_meta, views_extension
 from shared.kit.server import READ, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
@@ -72,36 +69,6 @@ ENDPOINT_HELP = (
 def _client(ctx: Context[Any, Any]) -> NavClient:
     client: NavClient = ctx.request_context.lifespan_context
     return client
-
-
-NOW_WORDS = frozenset({"now", "right now", "asap", "immediately", "nyt", "heti", "现在", "马上", "立即", "立刻"})
-"""What an agent passes for 'leaving now' besides '': the user's words ('现在出发' is 现在)."""
-
-
-def parse_time(value: str, field: str = "depart_at") -> datetime | None:
-    """'' → None (now, or no deadline); ISO 8601 with or without offset (Helsinki time assumed when absent)."""
-    text = value.strip()
-    if not text or text.lower().rstrip(".!") in NOW_WORDS:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        day = None
-    if day is not None:  # read as midnight, it routed at 00:00 with night traffic and timetables without a word
-        raise InvalidInputError(
-            f"{field} {shown(value)} is a date without a time of day; traffic and timetables depend on the hour.",
-            f"Add the time, e.g. '{day.isoformat()}T08:30' (Helsinki time), or pass '' for now.",
-            field=field,
-        )
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"{field} {shown(value)} is not a date-time.",
-            "Use ISO 8601 such as '2026-11-25T08:30' (Helsinki time) or '2026-11-25T08:30+02:00', or '' for now.",
-            field=field,
-        ) from exc
-    return when if when.tzinfo else when.replace(tzinfo=CITY_TZ)
 
 
 def build_server(settings: Settings | None = None, *, app: FastAPI | None = None) -> LifestyleServer:
@@ -240,15 +207,16 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         depart_at: Annotated[
             str,
             Field(
-                description="Leave at this time, ISO 8601, e.g. '2026-11-25T08:30' (Helsinki time); '' = now. Traffic "
-                "and timetables depend on it. Not together with arrive_by."
+                description="Leave at this time: ISO 8601, e.g. '2026-11-25T08:30' (Helsinki time), or as the user "
+                "says it ('tomorrow 08:30', '明天早上8点', 'Fri 6pm'); '' = now. Traffic and timetables depend on it. "
+                "Not together with arrive_by."
             ),
         ] = "",
         arrive_by: Annotated[
             str,
             Field(
-                description="Arrive by this time instead, ISO 8601 (Helsinki time if no offset): plans the latest "
-                "departure that still arrives in time; '' = no deadline. Not together with depart_at."
+                description="Arrive by this time instead, written as depart_at is ('19:00', '今晚7点前' as '今晚7点'): "
+                "plans the latest departure that still arrives in time; '' = no deadline. Not together with depart_at."
             ),
         ] = "",
         alternatives: Annotated[
@@ -268,8 +236,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             origin=origin,
             destination=destination,
             mode=mode,
-            depart_at=parse_time(depart_at),
-            arrive_by=parse_time(arrive_by, "arrive_by"),
+            depart_at=depart_at,
+            arrive_by=arrive_by,
             alternatives=alternatives,
         )
         return await _client(ctx).route(body)
@@ -285,13 +253,14 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ],
         mode: Annotated[TravelMode, Field(description="driving, walking, cycling or transit.")] = "driving",
         depart_at: Annotated[
-            str, Field(description="Departure time, ISO 8601 (Helsinki time if no offset); '' = now.")
+            str,
+            Field(description="Departure time: ISO 8601 (Helsinki time if no offset) or 'tomorrow 8:30'; '' = now."),
         ] = "",
     ) -> MatrixResult:
         """Travel time and distance for every origin × destination pair (up to 10 × 10), e.g. to pick the closest
         of several places. Cells are row by row with their indices. Transit cells ride a tram or metro when any
         journey can (as nav_route does); ambiguous names are refused with their candidate ids."""
-        body = MatrixRequest(origins=origins, destinations=destinations, mode=mode, depart_at=parse_time(depart_at))
+        body = MatrixRequest(origins=origins, destinations=destinations, mode=mode, depart_at=depart_at)
         return await _client(ctx).distance_matrix(body)
 
     @mcp.tool(annotations=READ)
@@ -326,10 +295,12 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             list[str], Field(description="Places (plc_…) to mark with numbers 1, 2, …; up to 20.", max_length=20)
         ] = [],  # noqa: B006 - pydantic copies defaults
         size: Annotated[MapSize, Field(description="small 480×360, medium 800×600 or large 1200×900.")] = "medium",
-        depart_at: Annotated[str, Field(description="Departure time for the route, ISO 8601; '' = now.")] = "",
+        depart_at: Annotated[
+            str, Field(description="Departure time for the route: ISO 8601 or 'tomorrow 08:30'; '' = now.")
+        ] = "",
         arrive_by: Annotated[
             str,
-            Field(description="Or arrive by this time (ISO 8601): the route leaves as late as makes it; '' = none."),
+            Field(description="Or arrive by this time (as depart_at): the route leaves as late as makes it; '' = no."),
         ] = "",
     ) -> Annotated[CallToolResult, MapSummary]:
         """A PNG map of central Helsinki showing a route (A → B) and/or numbered places, returned as an image
@@ -338,8 +309,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             origin=origin,
             destination=destination,
             mode=mode,
-            depart_at=parse_time(depart_at),
-            arrive_by=parse_time(arrive_by, "arrive_by"),
+            depart_at=depart_at,
+            arrive_by=arrive_by,
             place_ids=place_ids,
             size=size,
         )

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from shared.dates import DAY_WORDS, EVENING_WORDS, weekday_words
+from shared.dates import read_said_time
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
-from shared.hours import SMALL_HOURS_END, describe_day, describe_now, is_open, next_opening, today_key
-from shared.text import fold, is_cjk, take_match
+from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
+from shared.text import take_match
 
 from .catalog import RestaurantRec
 
@@ -31,9 +31,6 @@ FORMAT = (
     "'HH:MM' after midnight, e.g. '00:30', is tonight's), or a day and a time ('tomorrow 18:30', 'Thu 6pm', "
     "'tonight at 7', '明天晚上6点半')"
 )
-NEXT_DAY_WITHIN = timedelta(hours=12)
-"""An 'HH:MM' already passed today is the next day's when that is at most this far ahead ('00:30' said at 23:40);
-one passed longer ago ('11:00' at 12:30) is more likely a mistake, and is refused as in the past."""
 
 
 def lead(prep_min: int, travel_min: int) -> timedelta:
@@ -43,83 +40,6 @@ def lead(prep_min: int, travel_min: int) -> timedelta:
 
 def show(at: datetime) -> str:
     return f"{at.astimezone(CITY_TZ):%a %d %b %H:%M}"
-
-
-_CLOCK = re.compile(
-    r"(?:at\s+|klo\s+|kello\s+)?(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?(?::(?P<s>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?$",
-    re.IGNORECASE,
-)
-"""A time of day as typed: '18:30', '18.30' (Finnish), '18:30:00' (ISO), '6pm', '6:30 pm', 'klo 18'."""
-_CHINESE_CLOCK = re.compile(
-    r"(?P<part>早上|上午|中午|下午|傍晚|晚上)?(?P<h>\d{1,2})[点點](?:(?P<m>\d{1,2})分?|(?P<half>半))?$"
-)
-"""晚上6点半, 18点, 下午6点15分: a part of the day makes 6 the evening's."""
-
-
-NAMED_TIMES = {
-    **dict.fromkeys(["noon", "at noon", "midday", "at midday", "lunchtime", "at lunchtime", "for lunch"], time(12)),
-    **dict.fromkeys(["中午", "午饭时间", "午饭", "keskipaivalla", "puoliltapaivin", "lounaalle"], time(12)),
-}
-"""Times said by name ('tomorrow at noon', '明天中午', 'lounaalle'): noon. They were 'not a time'. Dinner has no
-one hour people agree on, so it is not read: the refusal asks for the time."""
-
-
-def _clock(said: str) -> time | None:
-    """The time of day ``said`` names, or None when it names none."""
-    named = NAMED_TIMES.get(fold(said.lower()))
-    if named is not None:
-        return named
-    m = _CLOCK.fullmatch(said)
-    if m:
-        hour, minute, half = int(m["h"]), int(m["m"] or 0), (m["half"] or "").lower().replace(".", "")
-        if m["m"] is None and not half and not said.lower().startswith(("at", "klo", "kello")):
-            return None  # a bare number is no time ('18' could be a date)
-        if half:
-            if not 1 <= hour <= 12:
-                return None
-            hour = hour % 12 + (12 if half == "pm" else 0)
-        return time(hour, minute, int(m["s"] or 0)) if hour < 24 and minute < 60 else None
-    m = _CHINESE_CLOCK.fullmatch(said)
-    if m:
-        hour, minute = int(m["h"]), 30 if m["half"] else int(m["m"] or 0)
-        if m["part"] in ("下午", "傍晚", "晚上") and hour < 12:
-            hour += 12
-        return time(hour, minute) if hour < 24 and minute < 60 else None
-    return None
-
-
-def _said(raw: str, now: datetime) -> datetime | None:
-    """A slot said as people say one: a time ('18:30', '6pm', '18.30', '晚上6点半'), after a day word if any
-    ('tomorrow 18:30', 'Thu 18:00', 'torstaina klo 18', '明天晚上6点', '周四 18:00'); None if it is not one. A time
-    alone is today's, or tomorrow's when today's has passed and tomorrow's is within ``NEXT_DAY_WITHIN`` or in the
-    coming night's small hours (``SMALL_HOURS_END``)."""
-    text = " ".join(raw.replace(",", " ").split())
-    today = now.astimezone(CITY_TZ).date()
-    words = {**weekday_words(today), **DAY_WORDS, **dict.fromkeys(EVENING_WORDS, 0)}
-    day: date | None = None
-    evening = False
-    for word in sorted(words, key=len, reverse=True):  # '下周四' before '周四'
-        chinese = is_cjk(word[-1])  # 明天晚上6点: no space after a Chinese day word
-        if text.lower().startswith(word) and (chinese or len(text) == len(word) or not text[len(word)].isalpha()):
-            day, text = today + timedelta(days=words[word]), text[len(word) :].strip()
-            evening = word in EVENING_WORDS
-            break
-    clock = _clock(text)
-    if clock is None:
-        return None
-    if evening and day is not None:  # 'tonight at 7', '今晚7点': the evening's 7; 'tonight at 1:30' after midnight
-        if clock < SMALL_HOURS_END:
-            day += timedelta(days=1)
-        elif clock.hour < 12 and not re.search(r"a\.?m\.?$", text, re.IGNORECASE):
-            clock = clock.replace(hour=clock.hour + 12)
-    if day is not None:
-        return datetime.combine(day, clock, CITY_TZ)
-    at = datetime.combine(today, clock, CITY_TZ)
-    tomorrow = datetime.combine(today + timedelta(days=1), clock, CITY_TZ)
-    tonight = clock < SMALL_HOURS_END <= now.astimezone(CITY_TZ).time()  # '01:45' said at noon
-    if at < now and (tomorrow - now <= NEXT_DAY_WITHIN or tonight):  # '00:30' at 23:40: tonight, not this morning
-        at = tomorrow
-    return at
 
 
 WHEN_SAID = re.compile(
@@ -146,7 +66,7 @@ def when_said(query: str, now: datetime) -> tuple[str, datetime | None, str]:
     else:
         day = (m["day"] or m["after"] or "").split()
         said = f"{day[0] if day else ''} {m['clock']}".strip()
-    at = _said(said, now)
+    at = read_said_time(said, now)
     return (rest, at, m.group(0).strip()) if at is not None else (query, None, "")
 
 
@@ -167,10 +87,11 @@ def asked(text: str) -> str:
 
 def parse(text: str, now: datetime) -> datetime:
     """A slot as the caller wrote it: an ISO date and time, read in local time when it has no offset, or as people
-    say one (``_said``: '18:30', 'tomorrow 6pm', '周四 18:00'). '6pm', '18.00' and 'Thu 18:00' were refused."""
+    say one (``shared.dates.read_said_time``: '18:30', 'tomorrow 6pm', '周四 18:00'). '6pm', '18.00' and 'Thu 18:00'
+    were refused."""
     raw = text.strip()
     try:
-        at = _said(raw, now)
+        at = read_said_time(raw, now)
         if at is None:
             at = datetime.fromisoformat(raw)
             at = at.replace(tzinfo=CITY_TZ) if at.tzinfo is None else at

@@ -20,7 +20,7 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
-from shared.dates import DAY_WORDS, day_phrase, read_day, split_part_of_day, weekday_words
+from shared.dates import DAY_WORDS, day_phrase, read_day, read_said_time, split_part_of_day, weekday_words
 from shared.districts import district_in
 from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
@@ -109,6 +109,8 @@ OFF_MAP = (  # 'Suomenlinna' is real, just off the map: 'check the spelling' alo
 )
 MAX_MAP_PLACES = 20
 MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
+NOW_WORDS = frozenset({"now", "right now", "asap", "immediately", "nyt", "heti", "现在", "马上", "立即", "立刻"})
+"""What an agent passes for 'leaving now' besides '': the user's words ('现在出发' is 现在)."""
 MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
 SAME_POINT_M = 1.0
 """Ends closer than this are one place: no trip (a route from 'home' to 'home' used to snap both ends to the network
@@ -1198,11 +1200,37 @@ class NavService:
         name = top.name.split(" (")[0] if top.kind == "stop" else top.name
         return Endpoint(input=raw, name=name, location=top.location, snap_m=0)
 
-    def _depart(self, depart_at: datetime | None, field: str = "depart_at") -> datetime:
-        """A departure (or arrival) time within a year of now, in Helsinki time; None is now."""
+    def _depart(self, said: str, field: str = "depart_at") -> datetime:
+        """A departure (or arrival) time within a year of now, in Helsinki time, read from what the caller sent:
+        ISO 8601 (Helsinki time when it has no offset) or as people say one (``shared.dates.read_said_time``:
+        'tomorrow 08:30', '明天早上8点', on the sandbox's clock, which an agent does not know the day of); '' and
+        'now' in any wording (``NOW_WORDS``) are now."""
         now = self.now().replace(microsecond=0)
-        if depart_at is None:
+        text = said.strip()
+        if not text or text.lower().rstrip(".!") in NOW_WORDS:
             return now
+        depart_at = read_said_time(text, now)
+        if depart_at is None:
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                day = None
+            if day is not None:  # read as midnight, it routed at 00:00 with night traffic and timetables
+                raise InvalidInputError(
+                    f"{field} {shown(said)} is a date without a time of day; traffic and timetables depend on the "
+                    "hour.",
+                    f"Add the time, e.g. '{day.isoformat()}T08:30' (Helsinki time), or pass '' for now.",
+                    field=field,
+                )
+            try:
+                depart_at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                raise InvalidInputError(
+                    f"{field} {shown(said)} is not a date-time.",
+                    "Use ISO 8601 such as '2026-11-25T08:30' (Helsinki time), a day and a time ('tomorrow 08:30', "
+                    "'明天早上8点'), or '' for now.",
+                    field=field,
+                ) from None
         if depart_at.tzinfo is None:
             depart_at = depart_at.replace(tzinfo=CITY_TZ)
         if abs(depart_at.date() - now.date()) > MAX_DEPART_AHEAD:
@@ -1221,7 +1249,7 @@ class NavService:
         """Routes between two ends, leaving at ``depart_at`` (now) or as late as arrives by ``arrive_by``. Transit
         always rides a tram or metro when any journey can, and says so when walking would be faster."""
         mode = require_mode(req.mode)
-        if req.depart_at is not None and req.arrive_by is not None:
+        if req.depart_at.strip() and req.arrive_by.strip():
             raise InvalidInputError(
                 "depart_at and arrive_by were both given; a route either leaves at a time or arrives by one.",
                 "Keep depart_at to leave at that time, or arrive_by to plan the latest departure that arrives in time.",
@@ -1238,9 +1266,9 @@ class NavService:
                 "nav_search_places with its lat/lng.",
                 field="destination",
             )
-        arrive_by = self._depart(req.arrive_by, "arrive_by") if req.arrive_by is not None else None
+        arrive_by = self._depart(req.arrive_by, "arrive_by") if req.arrive_by.strip() else None
         depart = self._depart(req.depart_at)
-        if req.depart_at is not None and depart < (now := self.now()) - timedelta(minutes=1):
+        if req.depart_at.strip() and depart < (now := self.now()) - timedelta(minutes=1):
             local_now = now.astimezone(CITY_TZ)
             notes.append(f"That departure ({depart:%Y-%m-%d %H:%M}) is already past (now {local_now:%Y-%m-%d %H:%M}): "
                          "this is the trip as it would have gone then.")  # fmt: skip

@@ -215,3 +215,23 @@ async def test_leaving_now_in_the_users_words_is_leaving_now(nav: NavEnv) -> Non
         said = {w: await ok(c, "nav_route", {**trip, "depart_at": w}) for w in ("现在", "马上", "ASAP", "now")}
     for word, got in said.items():
         assert got["routes"] == plain["routes"], word
+
+
+async def test_a_time_said_as_people_say_it_is_read_on_the_sandboxs_clock(nav: NavEnv) -> None:
+    """'明天早上8点' and 'tomorrow 8:30' were 'not a date-time': an agent had to turn them into ISO dates, though only
+    the sandbox knows which day 'tomorrow' is (its clock is simulated). Read as food reads a delivery slot."""
+    trip = {**ends(), "mode": "transit"}
+    tomorrow = (RUSH + timedelta(days=1)).date().isoformat()
+    async with Client(nav.server) as c:
+        said = await ok(c, "nav_route", {**trip, "depart_at": "明天早上8点"})
+        iso = await ok(c, "nav_route", {**trip, "depart_at": f"{tomorrow}T08:00"})
+        english = await ok(c, "nav_route", {**trip, "depart_at": "tomorrow 8am"})
+        by_said = await ok(c, "nav_route", {**trip, "arrive_by": "今晚7点"})
+        by_iso = await ok(c, "nav_route", {**trip, "arrive_by": f"{RUSH.date().isoformat()}T19:00"})
+        matrix = await ok(c, "nav_distance_matrix", {"origins": [trip["origin"]], "destinations": [trip["destination"]],
+                                                     "mode": "transit", "depart_at": "明天早上8点"})  # fmt: skip
+        vague = await err(c, "nav_route", {**trip, "depart_at": "sometime soon"})
+    assert said["routes"] == iso["routes"] == english["routes"] and said["routes"][0]["depart_at"].startswith(tomorrow)
+    assert by_said["routes"] == by_iso["routes"]
+    assert matrix["cells"][0]["duration_s"] == said["routes"][0]["duration_s"]
+    assert "is not a date-time" in vague and "tomorrow 08:30" in vague
