@@ -182,15 +182,17 @@ class RouteResult(WireModel):
     )
 
 
+DEPART_SAID = (
+    "Departure time: ISO 8601 (Helsinki time when no offset) or as people say it ('tomorrow 08:30', '明天早上8点', "
+    "'Fri 6pm'), read on the sandbox's clock; '' means now."
+)
+
+
 class RouteRequest(WireModel):
     origin: str = Field(description="Place id, address id, stop id, saved address label ('home'), 'lat,lng' or text.")
     destination: str = Field(description="Same forms as origin.")
     mode: TravelMode = Field(default="driving", description="Travel mode.")
-    depart_at: str = Field(
-        default="",
-        description="Departure time: ISO 8601 (Helsinki time when no offset) or as people say it ('tomorrow 08:30', "
-        "'明天早上8点', 'Fri 6pm'), read on the sandbox's clock; '' means now.",
-    )
+    depart_at: str = Field(default="", description=DEPART_SAID)
     arrive_by: str = Field(
         default="",
         description="Arrive by this time, written as depart_at is: plan the latest departure that makes it (not "
@@ -206,11 +208,7 @@ class MatrixRequest(WireModel):
     origins: list[str] = Field(description="1–10 origins (same forms as a route).")
     destinations: list[str] = Field(description="1–10 destinations.")
     mode: TravelMode = Field(default="driving", description="Travel mode.")
-    depart_at: str = Field(
-        default="",
-        description="Departure time: ISO 8601 (Helsinki time when no offset) or as people say it ('tomorrow 08:30', "
-        "'明天早上8点', 'Fri 6pm'), read on the sandbox's clock; '' means now.",
-    )
+    depart_at: str = Field(default="", description=DEPART_SAID)
 
 
 class MatrixCell(WireModel):
@@ -260,11 +258,7 @@ class MapRequest(WireModel):
     origin: str = Field(default="", description="Route origin; '' draws no route.")
     destination: str = Field(default="", description="Route destination.")
     mode: TravelMode = Field(default="driving", description="Travel mode of the drawn route.")
-    depart_at: str = Field(
-        default="",
-        description="Departure time: ISO 8601 (Helsinki time when no offset) or as people say it ('tomorrow 08:30', "
-        "'明天早上8点', 'Fri 6pm'), read on the sandbox's clock; '' means now.",
-    )
+    depart_at: str = Field(default="", description=DEPART_SAID)
     arrive_by: str = Field(default="", description="Arrive by this time instead (not with depart_at); '' = none.")
     place_ids: list[str] = Field(default_factory=list, description="Places to mark (plc_…), up to 20.")
     size: MapSize = Field(default="medium", description="Image size.")
