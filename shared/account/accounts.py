@@ -117,7 +117,7 @@ STREET_AND_NUMBER = re.compile(r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?\s?[A
 """An address as people write it here: the street, then the house number (and a staircase letter)."""
 SPELT_ALIKE = 85
 """How alike (rapidfuzz's ratio, 0-100) a street said must be to the map's to be read as it: 'Manerheimintie' is
-96 to Mannerheimintie, 'Alexanterinkatu' 90 to Aleksanterinkatu, while Kaivokatu and Kalevankatu are 70."""
+97 to Mannerheimintie, 'Alexanterinkatu' 90 to Aleksanterinkatu, while Kaivokatu and Kalevankatu are 70."""
 
 
 class Accounts:
