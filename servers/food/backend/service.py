@@ -934,14 +934,16 @@ class FoodService:
 
     @staticmethod
     def _dishes_named(rest: RestaurantRec, said: str) -> list[tuple[str, str]]:
-        """The dishes of ``rest``'s menu a name passed as an item id names ('千层面', 'Lasagne'), with their ids."""
+        """The dishes of ``rest``'s menu a name passed as an item id names ('千层面', 'Lasagne'), with their ids: the
+        whole name, else words of it ('Twin-pot' for 'Twin-pot (spicy + mild)', '宫保' for 宫保鸡丁, 'chicken' for
+        every chicken dish), which were 'not a valid id' though the menu shows them so."""
         wanted = fold(said)
-        return [
-            (bilingual(item.name, item.name_zh), item.id)
-            for category in rest.menu
-            for item in category.items
-            if wanted in (fold(item.name), fold(item.name_zh))
-        ]
+        menu = [(item, fold(item.name), fold(item.name_zh)) for category in rest.menu for item in category.items]
+        named = [(item, en, zh) for item, en, zh in menu if wanted in (en, zh)]
+        if not named and len(wanted) >= (2 if has_cjk(wanted) else 3):
+            words = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+            named = [(item, en, zh) for item, en, zh in menu if words.search(en) or (has_cjk(wanted) and wanted in zh)]
+        return [(bilingual(item.name, item.name_zh), item.id) for item, _, _ in named]
 
     def _apply_items(
         self, rest: RestaurantRec, lines: list[dict[str, object]], update: CartUpdate

@@ -149,3 +149,21 @@ async def test_a_dish_named_where_its_id_goes_is_refused_with_its_id(food: FoodE
     for refused in said:
         assert "is a name, not an id: Lasagne / 千层面 is itm_n4573822789_3" in refused, refused
     assert before == after
+
+
+async def test_words_of_a_dishs_name_where_its_id_goes_are_refused_with_the_ids_they_name(food: FoodEnv) -> None:
+    """'Twin-pot' (the menu says 'Twin-pot (spicy + mild)') and '宫保' (宫保鸡丁) were 'not a valid id: ids start with
+    itm_': words of a dish's name give its id, words of several give each, and the cart is unchanged."""
+    china = "rst_n151006260"  # Ravintola China: broths, kung pao chicken
+    async with Client(food.server) as c:
+        before = await ok(c, "food_get_cart", {})
+        said = {}
+        for name in ("Twin-pot", "宫保", "broth", "zz"):
+            line = {"item_id": name, "quantity": 1}
+            said[name] = await err(c, "food_update_cart", {"restaurant_id": china, "items": [line]})
+        after = await ok(c, "food_get_cart", {})
+    assert "is a name, not an id: Twin-pot (spicy + mild) / 鸳鸯锅底 is itm_n151006260_4" in said["Twin-pot"]
+    assert "is a name, not an id: Kung pao chicken / 宫保鸡丁 is itm_n151006260_10" in said["宫保"]
+    assert "names 3: Spicy Sichuan broth" in said["broth"] and "Mushroom broth" in said["broth"]
+    assert "is not a valid id" in said["zz"]
+    assert before == after
