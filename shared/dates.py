@@ -422,3 +422,15 @@ def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT
     if at < now and (tomorrow - now <= next_day_within or tonight):  # '00:30' at 23:40: tonight, not this morning
         at = tomorrow
     return at
+
+
+def read_moment(text: str, now: datetime) -> datetime | None:
+    """A moment as a caller wrote it: as people say one (``read_said_time``), else ISO 8601, read in Helsinki time
+    when it has no offset; None if it is neither. Food's delivery slots and nav's departures read it alike."""
+    at = read_said_time(text, now)
+    if at is None:
+        try:
+            at = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return at if at.tzinfo else at.replace(tzinfo=CITY_TZ)

@@ -473,6 +473,8 @@ class Index:
     """Option → the ``Dish.number`` it belongs to."""
     _serves: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
     """Cuisine → which templates serve it."""
+    _kitchens: dict[str, CuisineRec] = field(default_factory=dict)
+    """The catalog's cuisines and the kinds of restaurant searched as one (``KINDS``), by slug."""
     _labels: list[tuple[str, str]] = field(default_factory=list)
     """(slug, label in lowercase) for every label and synonym of every cuisine, and of the cuisines it is found by
     (``CuisineRec.found_by``: 'vegetarian' names vegan too)."""
@@ -498,11 +500,12 @@ class Index:
         self._dish_template = np.repeat(np.arange(len(self.dishes)), [len(d) for d in self.dishes]).astype(np.int64)
         self._option_dish = np.array(option_dish, np.int64)
         self._option_texts = Joined.of([o.text for dishes in self.dishes for d in dishes for o in d.options])
+        self._kitchens = {**self.catalog.cuisines, **KINDS}
         self._labels = [
             (rec.slug, folded(label))
-            for rec in [*self.catalog.cuisines.values(), *KINDS.values()]
+            for rec in self._kitchens.values()
             for other in (rec.slug, *rec.found_by)
-            if other in self.catalog.cuisines or other in KINDS
+            if other in self._kitchens
             for label in self._names(other)
         ]
         self._label_texts = Joined.of([label for _, label in self._labels])
@@ -521,7 +524,7 @@ class Index:
                             *(n for o in group.options for n in (o.name, o.name_zh)),
                         ):
                             self._learn(name)
-        for rec in [*self.catalog.cuisines.values(), *KINDS.values()]:
+        for rec in self._kitchens.values():
             for name in (rec.en, rec.zh, *rec.synonyms):
                 self._learn(name)
         for name in ENGLISH:
@@ -537,12 +540,8 @@ class Index:
 
     def _names(self, slug: str) -> tuple[str, ...]:
         """Every word that names the cuisine: its slug, labels and synonyms."""
-        rec = self._cuisine(slug)
+        rec = self._kitchens[slug]
         return (rec.slug, rec.en, rec.zh, *rec.synonyms)
-
-    def _cuisine(self, slug: str) -> CuisineRec:
-        """A cuisine of the catalog's, or a kind of restaurant searched as one (``KINDS``)."""
-        return self.catalog.cuisines.get(slug) or KINDS[slug]
 
     @functools.cached_property
     def everything(self) -> str:
@@ -687,7 +686,7 @@ class Index:
         cuisines = self.cuisines_named(literal)
         terms = {literal}
         for slug in cuisines:
-            rec = self._cuisine(slug)
+            rec = self._kitchens[slug]
             terms |= {folded(t) for t in (rec.en, rec.zh, *rec.synonyms) if len(t) >= 2}
         return Part(literal=literal, terms=tuple(sorted(terms)), cuisines=cuisines)
 

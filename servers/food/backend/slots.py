@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from shared.dates import read_said_time
+from shared.dates import read_moment, read_said_time
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
@@ -87,20 +87,15 @@ def asked(text: str) -> str:
 
 def parse(text: str, now: datetime) -> datetime:
     """A slot as the caller wrote it: an ISO date and time, read in local time when it has no offset, or as people
-    say one (``shared.dates.read_said_time``: '18:30', 'tomorrow 6pm', '周四 18:00'). '6pm', '18.00' and 'Thu 18:00'
+    say one (``shared.dates.read_moment``: '18:30', 'tomorrow 6pm', '周四 18:00'). '6pm', '18.00' and 'Thu 18:00'
     were refused."""
-    raw = text.strip()
-    try:
-        at = read_said_time(raw, now)
-        if at is None:
-            at = datetime.fromisoformat(raw)
-            at = at.replace(tzinfo=CITY_TZ) if at.tzinfo is None else at
-    except ValueError:
+    at = read_moment(text.strip(), now)
+    if at is None:
         raise InvalidInputError(
             f"deliver_at {shown(text)} is not a time.",
             f"Give the slot as {FORMAT}, or '' to deliver now.",
             field="deliver_at",
-        ) from None
+        )
     return at.astimezone(CITY_TZ)
 
 

@@ -20,7 +20,7 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
-from shared.dates import DAY_WORDS, day_phrase, read_day, read_said_time, split_part_of_day, weekday_words
+from shared.dates import DAY_WORDS, day_phrase, read_day, read_moment, split_part_of_day, weekday_words
 from shared.districts import district_in
 from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
@@ -1202,37 +1202,31 @@ class NavService:
 
     def _depart(self, said: str, field: str = "depart_at") -> datetime:
         """A departure (or arrival) time within a year of now, in Helsinki time, read from what the caller sent:
-        ISO 8601 (Helsinki time when it has no offset) or as people say one (``shared.dates.read_said_time``:
+        ISO 8601 (Helsinki time when it has no offset) or as people say one (``shared.dates.read_moment``:
         'tomorrow 08:30', '明天早上8点', on the sandbox's clock, which an agent does not know the day of); '' and
         'now' in any wording (``NOW_WORDS``) are now."""
         now = self.now().replace(microsecond=0)
         text = said.strip()
         if not text or text.lower().rstrip(".!") in NOW_WORDS:
             return now
-        depart_at = read_said_time(text, now)
+        try:
+            day: date | None = date.fromisoformat(text)
+        except ValueError:
+            day = None
+        if day is not None:  # read as midnight, it routed at 00:00 with night traffic and timetables
+            raise InvalidInputError(
+                f"{field} {shown(said)} is a date without a time of day; traffic and timetables depend on the hour.",
+                f"Add the time, e.g. '{day.isoformat()}T08:30' (Helsinki time), or pass '' for now.",
+                field=field,
+            )
+        depart_at = read_moment(text, now)
         if depart_at is None:
-            try:
-                day = date.fromisoformat(text)
-            except ValueError:
-                day = None
-            if day is not None:  # read as midnight, it routed at 00:00 with night traffic and timetables
-                raise InvalidInputError(
-                    f"{field} {shown(said)} is a date without a time of day; traffic and timetables depend on the "
-                    "hour.",
-                    f"Add the time, e.g. '{day.isoformat()}T08:30' (Helsinki time), or pass '' for now.",
-                    field=field,
-                )
-            try:
-                depart_at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
-                raise InvalidInputError(
-                    f"{field} {shown(said)} is not a date-time.",
-                    "Use ISO 8601 such as '2026-11-25T08:30' (Helsinki time), a day and a time ('tomorrow 08:30', "
-                    "'明天早上8点'), or '' for now.",
-                    field=field,
-                ) from None
-        if depart_at.tzinfo is None:
-            depart_at = depart_at.replace(tzinfo=CITY_TZ)
+            raise InvalidInputError(
+                f"{field} {shown(said)} is not a date-time.",
+                "Use ISO 8601 such as '2026-11-25T08:30' (Helsinki time), a day and a time ('tomorrow 08:30', "
+                "'明天早上8点'), or '' for now.",
+                field=field,
+            )
         if abs(depart_at.date() - now.date()) > MAX_DEPART_AHEAD:
             raise InvalidInputError(
                 f"{field} {depart_at:%Y-%m-%d} is more than a year from today ({now:%Y-%m-%d}).",
