@@ -17,9 +17,6 @@ from shared.geo import CITY_TZ
 from shared.hours import SMALL_HOURS_END
 from shared.text import fold, is_cjk
 
-CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-TWELVE_HOUR = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?$", re.IGNORECASE)
-"""'8pm', '8:30 pm', '11.15am', as people write a time in English: a model passes the user's words on."""
 EVENING = time(17, 0)
 """Where 'tonight' ('this evening', '今晚', 'tänä iltana') starts when no time is given, in every vertical: the evening
 shows and screenings, not the afternoon matinee."""
@@ -148,19 +145,18 @@ def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:
 
 
 def read_time_of_day(text: str) -> time | None:
-    """``None`` for blank text; else HH:MM (or HH.MM) on the 24-hour clock, or a 12-hour time ('8pm', '8:30 pm').
-    Raises ``ValueError`` for anything else."""
+    """``None`` for blank text; else the time of day it says, as ``clock_said`` reads one (HH:MM or HH.MM on the
+    24-hour clock, '8pm', 'klo 18', '晚上7点', 'noon'). Raises ``ValueError`` for anything else.
+
+    Movies' and tickets' time_from / time_to took only the first two while food's slots and nav's departures took
+    '晚上7点' too: a model passes the user's words on, whichever tool it calls."""
     text = text.strip()
     if not text:
         return None
-    match = CLOCK_TIME.match(text)
-    if match is not None:
-        return time(int(match[1]), int(match[2]))
-    twelve = TWELVE_HOUR.match(text)
-    if twelve is None:
+    said = clock_said(text)
+    if said is None:
         raise ValueError(text)
-    hour = int(twelve[1]) % 12 + (12 if twelve[3].lower() == "p" else 0)
-    return time(hour, int(twelve[2] or 0))
+    return said
 
 
 Days = Callable[[date], tuple[date, date]]
@@ -352,7 +348,7 @@ _CLOCK = re.compile(
 )
 """A time of day as typed: '18:30', '18.30' (Finnish), '18:30:00' (ISO), '6pm', '6:30 pm', 'klo 18'."""
 _CHINESE_CLOCK = re.compile(
-    r"(?P<part>早上|上午|中午|下午|傍晚|晚上)?(?P<h>\d{1,2})[点點](?:(?P<m>\d{1,2})分?|(?P<half>半))?$"
+    r"(?P<part>早上|上午|中午|下午|傍晚|晚上|今晚|夜里)?(?P<h>\d{1,2})[点點](?:(?P<m>\d{1,2})分?|(?P<half>半))?$"
 )
 """晚上6点半, 18点, 下午6点15分: a part of the day makes 6 the evening's."""
 
@@ -383,8 +379,8 @@ def clock_said(said: str) -> time | None:
     m = _CHINESE_CLOCK.fullmatch(said)
     if m:
         hour, minute = int(m["h"]), 30 if m["half"] else int(m["m"] or 0)
-        if m["part"] in ("下午", "傍晚", "晚上") and hour < 12:
-            hour += 12
+        if (m["part"] in ("下午", "傍晚") and hour < 12) or (m["part"] in ("晚上", "今晚", "夜里") and 5 <= hour < 12):
+            hour += 12  # 夜里1点 is one at night
         return time(hour, minute) if hour < 24 and minute < 60 else None
     return None
 

@@ -98,8 +98,10 @@ async def test_a_time_that_is_not_a_time_of_day_is_refused_with_the_format(movie
         sort = await err(c, "movies_find_showtimes", {"sort": "price"})
         twelve = await ok(c, "movies_find_showtimes", {"time_from": "7pm", "limit": 10})  # as English writes it
         clock = await ok(c, "movies_find_showtimes", {"time_from": "19:00", "limit": 10})
+        chinese = await ok(c, "movies_find_showtimes", {"time_from": "晚上7点", "limit": 10})  # as the user said it
     assert "time_from 'around seven' is not a time of day" in words and "HH:MM" in words and "18:30" in words
     assert twelve["showtimes"] and twelve["showtimes"] == clock["showtimes"]
+    assert chinese["showtimes"] == clock["showtimes"]
     assert "time_to" in hour and "HH:MM" in hour
     assert "before time_from" in backwards
     assert "sort" in sort

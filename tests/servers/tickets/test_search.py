@@ -48,7 +48,10 @@ async def test_a_time_that_is_not_a_time_of_day_is_refused(tickets: TicketsEnv) 
     async with Client(tickets.server) as c:
         words = await err(c, "tickets_search_events", {"time_from": "around seven"})
         backwards = await err(c, "tickets_search_events", {"time_from": "20:00", "time_to": "18:00"})
+        said = await ok(c, "tickets_search_events", {"time_from": "晚上7点", "time_to": "9pm", "limit": 20})
+        clock = await ok(c, "tickets_search_events", {"time_from": "19:00", "time_to": "21:00", "limit": 20})
     assert "not a time of day" in words and "HH:MM" in words
+    assert said["events"] and said["events"] == clock["events"]  # the user's words, as a model passes them on
     assert "before time_from" in backwards
 
 
