@@ -234,7 +234,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str,
             Field(
                 description="Tier code for best-available seats, e.g. VIP, A, B, C, STANDING, ENTRY ('A类', 'VIP票' "
-                "too), or 'cheapest' / 'best' for this session's cheapest or dearest tier."
+                "too), or 'cheapest' / 'best' for this session's cheapest or dearest tier; '' where the session "
+                "sells one tier only."
             ),
         ] = "",
         quantity: Annotated[

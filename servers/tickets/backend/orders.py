@@ -156,14 +156,20 @@ class OrderDesk:
                 "Give either seat_ids or tier + quantity (+ wheelchair), not both.",
                 "Pass exact seats from the seat map, or a tier code and how many best-available seats.",
             )
+        said_tier = request.tier
+        if not explicit and not said_tier and request.quantity >= 1 and len(rec.prices) == 1:
+            (said_tier,) = rec.prices  # one tier (standing, one price): how many is all there is to say
         if not explicit:
-            if not request.tier or request.quantity < 1:
+            if not said_tier or request.quantity < 1:
+                tiers = ", ".join(f"{code} {svc.money(price).display}" for code, price in rec.prices.items())
                 raise InvalidInputError(
-                    "Say which seats: seat_ids, or tier and quantity ≥ 1.",
-                    f"Tiers of this session: {', '.join(t.code for t in event.tiers)}.",
-                    field="quantity",
+                    "Say which seats: seat_ids, or tier and quantity ≥ 1."
+                    if request.quantity < 1
+                    else f"Say which tier: this session sells {len(rec.prices)} at different prices.",
+                    f"Tiers of this session: {tiers} (tier 'cheapest' takes the cheapest).",
+                    field="quantity" if request.quantity < 1 else "tier",
                 )
-            if event.tier(tier_code(request.tier, rec.prices)) is None:
+            if event.tier(tier_code(said_tier, rec.prices)) is None:
                 raise InvalidInputError(
                     f"tier {shown(request.tier)} is not a tier of {event.title}.",
                     f"Use one of: {', '.join(t.code for t in event.tiers)} (or 'cheapest').",
@@ -177,7 +183,7 @@ class OrderDesk:
                 field="quantity",
             )
         seats = svc.inventory.resolve(event, explicit) if explicit else []
-        tier = "" if explicit else tier_code(request.tier, rec.prices)
+        tier = "" if explicit else tier_code(said_tier, rec.prices)
         layout = svc.inventory.layout(event)
         if request.wheelchair and tier in layout.tier_totals and tier not in layout.wheelchair_tiers:
             raise InvalidInputError(

@@ -588,3 +588,22 @@ async def test_a_venue_osm_gives_only_a_house_number_shows_its_street_address(ti
     async with Client(tickets.server) as c:
         got = await ok(c, "tickets_get_event", {"event_id": event.id})
     assert got["venue"]["address"].startswith("Bulevardi 10, ") and got["venue"]["address"].endswith("Helsinki")
+
+
+async def test_a_quantity_without_a_tier_holds_the_only_tier_or_names_each_tier_and_its_price(
+    tickets: TicketsEnv,
+) -> None:
+    """'Two tickets for the comedy night' was 'Say which seats: seat_ids, or tier and quantity' though the night sells
+    one tier only; with several tiers the refusal gave codes without prices, so the agent could not ask the user."""
+    on_sale = session_states(tickets)["on_sale"]
+    one = next(st.rec for st in on_sale if len(st.rec.prices) == 1 and min(st.remaining.values()) >= 2)
+    several = next(st.rec for st in on_sale if len(st.rec.prices) >= 3)
+    before = tickets.snapshot()
+    async with Client(tickets.server) as c:
+        choose = await err(c, "tickets_hold_seats", {"session_id": several.id, "quantity": 2})
+        assert tickets.snapshot() == before
+        hold = await ok(c, "tickets_hold_seats", {"session_id": one.id, "quantity": 2})
+    (code,) = one.prices
+    assert len(hold["seats"]) == 2 and {s["tier"] for s in hold["seats"]} == {code}
+    assert "Say which tier" in choose and "'cheapest'" in choose
+    assert all(f"{tier} €{price / 100:.2f}" in choose for tier, price in several.prices.items()), choose
