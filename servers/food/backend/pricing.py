@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import haversine_m
-from shared.schemas.common import GeoPoint, Money, format_money
+from shared.schemas.common import GeoPoint, Money, check_id, format_money
 from shared.schemas.food import Bill, BillLine
+from shared.text import fold
 
 from .catalog import ItemRec, OptionGroupRec, OptionRec, RestaurantRec
 from .slots import PICKUP_TO_RIDE, PREP_STARTS
@@ -77,9 +78,25 @@ def eta_minutes(rest: RestaurantRec, distance_m: int) -> int:
     return HANDLING_MIN + rest.prep_minutes + travel_minutes(distance_m)
 
 
+def option_label(option: OptionRec) -> str:
+    """An option's name as the menu shows it ('Mild / 微辣'): what the user said is in either half."""
+    return f"{option.name} / {option.name_zh}" if option.name_zh else option.name
+
+
 def valid_options(item: ItemRec) -> str:
     """The item's option ids with their names, for an error that must say which ones it takes."""
-    return ", ".join(f"{o.id} ({o.name})" for g in item.option_groups for o in g.options) or "none"
+    return ", ".join(f"{o.id} ({option_label(o)})" for g in item.option_groups for o in g.options) or "none"
+
+
+def options_named(item: ItemRec, said: str) -> list[tuple[str, str]]:
+    """The item's options ``said`` names ('微辣', 'mild', 'Mild / 微辣'), as (name, id) pairs."""
+    word = fold(" ".join(said.split()))
+    return [
+        (option_label(o), o.id)
+        for g in item.option_groups
+        for o in g.options
+        if word in {fold(o.name), fold(o.name_zh), fold(option_label(o))} - {""}
+    ]
 
 
 def check_option_entries(item: ItemRec, option_ids: list[str], field: str) -> None:
@@ -102,6 +119,9 @@ def check_known_options(item: ItemRec, option_ids: list[str], field: str, aliase
     offered = {opt.id for group in item.option_groups for opt in group.options}
     for j, oid in enumerate(option_ids):
         if aliases.get(oid, oid) not in offered:
+            if named := options_named(item, oid):  # the user's word for it ('微辣'): refused with its id
+                source = f"the options of {item.name} ({item.id}) in food_get_restaurant"
+                check_id(oid, "opt", field=f"{field}[{j}]", source=source, names=lambda _: named)
             raise NotFoundError(
                 f"{field}[{j}] {shown(oid)} is not an option of {item.name} ({item.id}).",
                 f"Valid option ids for {item.name} ({item.id}), as food_get_restaurant lists them: "
@@ -127,7 +147,7 @@ def resolve_options(item: ItemRec, option_ids: list[str]) -> list[OptionRec]:
         picked = [by_id[oid][1] for oid in option_ids if by_id[oid][0].id == group.id]
         low = group.least
         if not low <= len(picked) <= group.max_select:
-            choices = ", ".join(f"{o.id} ({o.name})" for o in group.options if not o.sold_out)
+            choices = ", ".join(f"{o.id} ({option_label(o)})" for o in group.options if not o.sold_out)
             span = f"exactly {low}" if low == group.max_select else f"{low} to {group.max_select}"
             raise InvalidInputError(
                 f"{item.name} needs {span} option(s) from '{group.name}', got {len(picked)}.",

@@ -261,3 +261,32 @@ async def test_a_meal_asks_for_its_drink_and_is_ordered_with_the_one_chosen(food
     (bought,) = cart["lines"]
     assert bought["options"] == ["Coca-Cola Zero / 零度可乐"]
     assert bought["unit_price"]["amount_minor"] == meal["price"]["amount_minor"] == 1190
+
+
+async def test_an_option_named_by_the_user_is_refused_with_its_id_and_the_choices_are_bilingual(food: FoodEnv) -> None:
+    """少辣 → the agent passes '微辣' (or 'Mild') where the option id goes: that was 'not an option', leaving the agent
+    to match names against a list that showed only the English ones ('opt_… (Mild)')."""
+    rest, rec = find_item(
+        food, lambda i: not i.sold_out and any(g.least and all(o.name_zh for o in g.options) for g in i.option_groups)
+    )
+    group = next(g for g in rec.option_groups if g.least and all(o.name_zh for o in g.options))
+    option = next(o for o in group.options if not o.sold_out)
+    before = food.snapshot()
+    async with Client(food.server) as c:
+        said = [
+            await err(
+                c,
+                "food_update_cart",
+                {"restaurant_id": rest.id, "items": [{"item_id": rec.id, "quantity": 1, "option_ids": [name]}]},
+            )
+            for name in (option.name_zh, option.name.lower())
+        ]
+        missing = await err(
+            c, "food_update_cart", {"restaurant_id": rest.id, "items": [{"item_id": rec.id, "quantity": 1}]}
+        )
+    label = f"{option.name} / {option.name_zh}"
+    assert all(f"is a name, not an id: {label} is {option.id}" in text for text in said), said
+    first = next(g for g in rec.option_groups if g.least)  # the group the refusal is about
+    shown = [f"{o.id} ({o.name} / {o.name_zh})" if o.name_zh else f"{o.id} ({o.name})" for o in first.options]
+    assert all(choice in missing for choice, o in zip(shown, first.options, strict=True) if not o.sold_out), missing
+    assert food.snapshot() == before
