@@ -37,7 +37,7 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -445,8 +445,15 @@ def _mark_crowded(tables: list[CategoryTable]) -> None:
 
 
 class Geocoder:
-    def __init__(self, targets: list[Target], names: list[list[str]], categories: dict[str, list[str]]) -> None:
-        """``names[i]`` are every name of ``targets[i]``; ``categories`` maps a category slug to its words."""
+    def __init__(
+        self,
+        targets: list[Target],
+        names: list[list[str]],
+        categories: dict[str, list[str]],
+        station_lines: Mapping[str, str] | None = None,
+    ) -> None:
+        """``names[i]`` are every name of ``targets[i]``; ``categories`` maps a category slug to its words;
+        ``station_lines``: each station place's line ('metro', 'rail'), for the nearest station of a line."""
         self.targets = targets
         self.by_id = {t.id: t for t in targets if t.id}
         df: Counter[str] = Counter()  # in how many targets' names a token occurs
@@ -493,6 +500,14 @@ class Geocoder:
                 self.by_category[target.category].append(target)
         self._tables = {slug: CategoryTable.of(ts) for slug, ts in self.by_category.items()}
         _mark_crowded(list(self._tables.values()))
+        lines = station_lines or {}
+        if (stations := self._tables.get("station")) is not None:
+            for line in sorted(set(lines.values())):
+                on = np.array([lines.get(t.id) == line for t in stations.targets], dtype=bool)
+                self._tables[f"station:{line}"] = CategoryTable(
+                    [t for t, keep in zip(stations.targets, on.tolist(), strict=True) if keep],
+                    stations.lat[on], stations.lng[on], stations.lone[on],
+                )  # fmt: skip
         self._arrays()
 
     def _arrays(self) -> None:
@@ -722,6 +737,7 @@ class Geocoder:
         limit: int | None = None,
         *,
         kind_asked: bool = False,
+        line: str = "",
     ) -> Verdict:
         """Every candidate for ``text`` with a verdict. ``extra`` are scored candidates found elsewhere (street
         addresses); ``origin`` is where distances are measured from (the bias point or the city centre). With
@@ -735,10 +751,11 @@ class Geocoder:
         whether it is confident, or a chain's branch, depends on those alone. A category's answer needs no scores
         at all. ``kind_asked``: the text was asked for as the nearest of its kind, so a place named only as the kind
         is (an ATM called 'ATM') is one of them, not the answer by its name: '最近的ATM' was that one, 192 m away,
-        before another at 83 m."""
+        before another at 83 m. ``line``: the line of stations the text asks for ('地铁站': 'metro'), so the kind
+        'station' is that line's stations only ('最近的地铁站' was the railway station, 60 m nearer than the metro)."""
         kind, nearest = nearest_words(text)
         if nearest:
-            return as_nearest(self.lookup(kind, near, origin, extra, limit, kind_asked=True))
+            return as_nearest(self.lookup(kind, near, origin, extra, limit, kind_asked=True, line=line))
         text = POSTCODE.sub(" ", text)
         query = self._query(text)
         words = [q for q in query if q.text not in STOPWORDS]
@@ -751,7 +768,8 @@ class Geocoder:
         slugs = sorted(set.intersection(*[q.categories for q in words])) if words else []
         named = bool(exact) or any(s.exact for s in extra)
         if slugs and all(q.categories for q in words) and (kind_asked or not named):
-            return self._category(slugs, origin, limit)
+            lined = [f"station:{line}" if s == "station" and f"station:{line}" in self._tables else s for s in slugs]
+            return self._category(lined, origin, limit)
         best = max([float(bound.max()) if len(bound) else -1.0, *(s.score for s in extra),
                     *(1 + EXACT_BONUS + self.targets[self.entries[e].target].prior for e in exact)])  # fmt: skip
         low, need = (PLAUSIBLE, 2) if best >= PLAUSIBLE - SLACK else (SUGGEST, 3)

@@ -393,7 +393,12 @@ class NavService:
 
     # ----- places -------------------------------------------------------------------------------
     def label(self, slug: str) -> str:
-        c = self.categories.get(slug)
+        """A category as the user reads it ('Pharmacy 药店'); 'station:metro', the kind the geocoder takes for a line
+        said, as that line's stations."""
+        kind, _, line = slug.partition(":")
+        if line in STATION_LABELS:
+            return STATION_LABELS[line]
+        c = self.categories.get(kind)
         return f"{c['en']} {c['zh']}" if c else slug
 
     @staticmethod
@@ -755,7 +760,8 @@ class NavService:
                  for slug, c in self.categories.items()}  # fmt: skip
         for slug, words in CATEGORY_WORDS.items():
             vocab.setdefault(slug, []).extend(words)
-        return Geocoder(targets, names, vocab)
+        lines = {p.row.id: self.station_line(p) for p in self.places if p.row.category == "station"}
+        return Geocoder(targets, names, vocab, station_lines=lines)
 
     def _street_extent(self, key: str, spellings: Counter[str]) -> tuple[GeoPoint | None, list[GeoPoint]]:
         """A street's point (its middle address, else its middle node) and points along it (addresses and up to 40
@@ -877,7 +883,8 @@ class NavService:
             return anchored
         house = self._house(text)
         verdict = self._number_missing(
-            self.geocoder.lookup(text, near, center, extra=house.candidates, limit=limit), house
+            self.geocoder.lookup(text, near, center, extra=house.candidates, limit=limit, line=self._line_said(text)),
+            house,
         )
         found = [self._candidate(s) for s in verdict.candidates[:limit]]
         if verdict.status != "confident" and NAME_PARTS in raw:
@@ -960,7 +967,7 @@ class NavService:
                 return (f"Confident: {what}, the nearest to {bias} ({top.distance_m} m) of the {v.branches} "
                         f"places called {top.name}.")  # fmt: skip
             if v.reason == "nearest":
-                kind = self.label(top.category) if v.categories else top.name
+                kind = " / ".join(self.label(c) for c in v.categories) if v.categories else top.name
                 where = bias or "the city centre (near_lat/near_lng: the user's position)"
                 return f"Confident: the nearest {kind} to {where} is {what}, {top.distance_m} m away."
             if v.reason == "category":

@@ -375,6 +375,26 @@ async def test_the_nearest_of_a_kind_is_the_answer_and_a_route_goes_to_the_one_n
     assert any("took the nearest to the other end" in n for n in route.get("notes", [])), route.get("notes")
 
 
+async def test_the_nearest_station_of_a_line_said_is_that_lines(nav: NavEnv) -> None:
+    """'最近的地铁站' geocoded to the railway station (Helsinki, 168 m from the centre) and a walk there, where the
+    metro is 230 m off: nav_search_places told the lines apart, the geocoder did not. A line said keeps its stations,
+    the message names the line, and 'nearest station' without one still takes either."""
+    metro, rail = {"plc_n418089207", "plc_n418089202"}, {"plc_w122595198", "plc_n25389429"}
+    async with Client(nav.server) as c:
+        asked = ("最近的地铁站", "nearest metro station", "nearest train station", "最近的火车站", "最近的车站")
+        said = {q: await ok(c, "nav_geocode", {"query": q}) for q in asked}
+        kind = await ok(c, "nav_geocode", {"query": "地铁站"})
+        route = await ok(c, "nav_route", {"origin": "home", "destination": "最近的地铁站", "mode": "walking"})
+    for q in ("最近的地铁站", "nearest metro station"):
+        assert said[q]["status"] == "confident" and said[q]["candidates"][0]["id"] in metro, (q, said[q])
+        assert "nearest Metro station 地铁站" in said[q]["message"], said[q]["message"]
+    for q in ("nearest train station", "最近的火车站"):
+        assert said[q]["candidates"][0]["id"] in rail and "Railway station" in said[q]["message"], (q, said[q])
+    assert said["最近的车站"]["candidates"][0]["id"] in metro | rail
+    assert {c["id"] for c in kind["candidates"]} == metro, kind["candidates"]
+    assert route["destination"]["name"] == "Rautatientori", route["destination"]
+
+
 async def test_every_name_tickets_and_movies_show_for_a_venue_finds_it(nav: NavEnv) -> None:
     """A user reads 'Kino Engel / 恩格尔艺术影院' in movies or 'Forum Theatre / 论坛剧院' in tickets and asks for the
     way there: 20 of those names were 'not found' (nav knew the OSM names only). Each name either server shows for
