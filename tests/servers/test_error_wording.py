@@ -124,6 +124,30 @@ async def test_a_name_passed_where_an_id_goes_is_refused_with_its_id(
     assert lifestyle.snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("vertical", "tool", "args", "search"),
+    [
+        ("movies", "movies_find_showtimes", {"movie_id": "Dune"}, "movies_search_movies"),
+        ("movies", "movies_get_movie", {"movie_id": "沙丘"}, "movies_search_movies"),
+        ("movies", "movies_find_showtimes", {"cinema_id": "Finnkino Tennispalatsi"}, "movies_search_cinemas"),
+        ("food", "food_get_restaurant", {"restaurant_id": "Noma"}, "food_search_restaurants"),
+        ("tickets", "tickets_get_event", {"event_id": "Swan Lake"}, "tickets_search_events"),
+    ],
+)
+async def test_a_name_of_nothing_here_passed_where_an_id_goes_says_so_and_to_search(
+    lifestyle: Lifestyle, vertical: str, tool: str, args: dict[str, Any], search: str
+) -> None:
+    """'Dune' (a film not showing here) as movie_id was 'not a valid id: ids of this kind start with mov_', which
+    reads as a mistyped id: the model retried with made-up ids. It is a name of nothing here; a search tells."""
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server(vertical)) as c:
+        refused = await err(c, tool, args)
+    field = next(iter(args))
+    assert refused.startswith(f"{field} '{args[field]}' is not an id"), refused
+    assert "nothing here is called that" in refused and f"Look it up by name with {search}" in refused, refused
+    assert lifestyle.snapshot() == before
+
+
 # ----- an id left empty -------------------------------------------------------------------------------------------
 
 Setup = Callable[[Client], Awaitable[dict[str, Any]]]
