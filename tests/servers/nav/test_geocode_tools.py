@@ -321,7 +321,13 @@ async def test_a_real_place_off_the_map_is_not_found_saying_where_the_map_ends(n
         kamppi = await ok(c, "nav_geocode", {"query": "坎皮购物中心"})  # the map ends at its east wall
         ferry = {"origin": "Central Station", "destination": "Suomenlinna ferry", "mode": "walking"}
         walk = await ok(c, "nav_route", ferry)
+        airport = [await ok(c, "nav_geocode", {"query": q}) for q in ("airport", "the airport", "机场")]
+        station = await ok(c, "nav_geocode", {"query": "plc_w122595198"})  # where the airport trains leave from
     assert got["status"] == "not_found" and got["message"].startswith("Suomenlinna, the sea fortress, is an island")
+    # 'airport' alone, as people say it, was 'Nothing in Helsinki matches: check the spelling'
+    assert all(a["message"].startswith("Helsinki Airport is in Vantaa") for a in airport), airport
+    assert "plc_w122595198" in airport[0]["message"]
+    assert station["candidates"][0]["name"] == "Helsingin päärautatieasema"
     assert "plc_n1815986142" in got["message"] and "covers central Helsinki only" in got["message"], got["message"]
     assert rock["status"] == "not_found" and rock["message"].startswith("Temppeliaukio Church"), rock["message"]
     assert uspenski["status"] == "not_found" and uspenski["candidates"] == [], uspenski
