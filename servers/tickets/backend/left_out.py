@@ -117,10 +117,25 @@ def why_none(
                 f"No {kind}{what}{then}{place}; {len(other.events)} elsewhere in the city, e.g. "
                 f"{event.display_title}. Leave area '' for the whole city."
             )
-    if len(found(Window(window.after), cat="any", where=None).events):
+    other = found(Window(window.after), cat="any", where=None)
+    if len(other.events):
+        # 'jazz this weekend under 30 euros': neither filter alone leaves anything out, both together do. The note
+        # says what each asked and what there is without them, so the agent can offer the user the nearest thing.
+        filters = [
+            *([_when(window)] if timed else []),
+            *([_price_range(window, money)] if window.price_min or window.price_max else []),
+            *([f"category {category}"] if category != "any" else []),
+            *([f"in {shown(area)}"] if venues is not None else []),
+        ]
+        first = int(np.argmin(index.start[other.sessions]))
+        event = index.events[int(index.s_event[other.sessions[first]])]
+        start = datetime.fromtimestamp(int(index.start[other.sessions[first]]), tz=CITY_TZ)
+        cheapest = int(index.price[np.isin(index.price_session, other.sessions)].min())
         return (
-            f"Events{what} exist, but none meets all of these filters together; drop one at a time (dates, time "
-            "of day, price, category, area) to see which."
+            f"No event{what} fits these together: {', '.join(filters)} (and dropping only one of them still finds "
+            f"none). {_do(len(other.events))} without them: the next, {event.display_title} on {_day(start.date())} "
+            f"{start:%H:%M}; tickets from {money(cheapest).display}. Ask the user which to give up, then search "
+            "again without it."
         )
     return f"No event{what} has a session left this season." if what else "No session is left this season."
 

@@ -493,3 +493,20 @@ async def test_an_event_is_performed_by_those_who_do_that(tickets: TicketsEnv) -
             assert {e["performer"].split(" / ")[0] for e in found["events"]} == {performer}, (query, found["events"])
         table_tennis = await ok(c, "tickets_search_events", {"query": "Finnish Table Tennis Federation"})
     assert table_tennis["events"] == []  # no table tennis is on, so nobody performs as its federation
+
+
+async def test_an_empty_page_of_two_filters_together_names_them_and_the_nearest_thing_there_is(
+    tickets: TicketsEnv,
+) -> None:
+    """'jazz this weekend under 30 euros': neither filter alone left the jazz out, both together did, and the note
+    said only 'drop one at a time to see which', so the agent made four more searches or gave up. It names both
+    filters and what matches without them: the next session and the cheapest ticket."""
+    async with Client(tickets.server) as c:
+        page = await ok(c, "tickets_search_events", {"query": "jazz this weekend under 30 euros"})
+        every = await ok(c, "tickets_search_events", {"query": "jazz", "limit": 20})
+    assert page["events"] == [] and every["events"], every
+    note = page["note"]
+    cheapest = min(e["price_from"]["amount_minor"] for e in every["events"])
+    assert "fits these together: Sat 28 Nov–Sun 29 Nov, at €30.00 or less" in note, note
+    assert f"{len(every['events'])} do" in note or f"{len(every['events'])} does" in note, note
+    assert every["events"][0]["title"] in note and f"from €{cheapest / 100:.2f}" in note, note
