@@ -869,8 +869,14 @@ class MoviesService:
         with Session(self.engine) as session:
             remaining = self.seating.remaining(session, [s.id for s in page], now)
         note = ""
-        if not len(found) and not cursor and (day is not None or earliest or latest):
-            note = self._instead(cols, now, day, days, film, cinema, format, films_ok)
+        if not len(found) and not cursor and (format != "any" or films_ok is not None):
+            other = cols.select(now, day=day, days=days, film=film.id if film else "",
+                                cinema=cinema.id if cinema else "", earliest=earliest, latest=latest)  # fmt: skip
+            timed = day is not None or bool(earliest or latest)
+            note = self._other_kinds([cols.recs[int(p)] for p in other], film, cinema, format, language, timed)
+        if not len(found) and not cursor and (day is not None or earliest or latest):  # and in what was asked, when
+            instead = self._instead(cols, now, day, days, film, cinema, format, films_ok, language)
+            note = f"{note} {instead}" if note else instead
         return ShowtimePage(
             showtimes=[self.showtime_model(s, remaining[s.id], now, origin) for s in page],
             booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
@@ -878,6 +884,38 @@ class MoviesService:
             subtitles=SUBTITLES,
             page=info,
             note=note,
+        )
+
+    def _other_kinds(
+        self,
+        other: list[ShowtimeRec],
+        film: FilmRec | None,
+        cinema: CinemaRec | None,
+        format: FormatFilter,
+        language: str,
+        timed: bool,
+    ) -> str:
+        """The note of a page left empty by its format or language, where ``other`` (the same days, times, film and
+        cinema in any format and language) is not: the formats and languages there are instead. Inception asked for
+        in IMAX was an empty page with no note at all, or 'nor on any later day published' with a day, though it
+        showed every day in 2D. '' when ``other`` is empty too (then the day or time is what to change)."""
+        if not other:
+            return ""
+        what = film.display_title if film else "showtimes"
+        where = f" at {cinema.display_name}" if cinema else ""
+        then = " then" if timed else ""
+        asked = [*([f"in {format}"] if format != "any" else []), *([f"in {shown(language)}"] if language else [])]
+        offered = []
+        if format != "any":
+            offered.append(f"in {', '.join(sorted({s.format for s in other}))}")
+        if language:
+            offered.append(
+                f"in {', '.join(dict.fromkeys(self.catalog.films[s.film_id].language_label for s in other))}"
+            )
+        count = f"{len(other)} showtime{'s' if len(other) > 1 else ''}"
+        return (
+            f"No {what}{where} {' and '.join(asked)}{then}; {count}{then} {' and '.join(offered)}. The first: "
+            f"{self._said(other[0])}. Pass format 'any' and language '' for all of them, or one of those."
         )
 
     def _instead(
@@ -890,13 +928,15 @@ class MoviesService:
         cinema: CinemaRec | None,
         format: FormatFilter,
         films_ok: npt.NDArray[np.bool_] | None,
+        language: str = "",
     ) -> str:
         """The note of a page left empty by its day or time (``days`` from ``day``): what fits the rest nearest to what
         was asked. The same day at other times when a time left it empty; else the next showtime after the day asked;
         else the last one published before it. ('今晚' of a film showing only in the afternoons came back empty with
         nothing to offer; then Saturday evening of a film showing Saturday afternoon offered today's, days before the
         day asked.)"""
-        what = film.display_title if film else "showtimes"
+        kinds = [*([f"in {format}"] if format != "any" else []), *([f"in {shown(language)}"] if language else [])]
+        what = " ".join([film.display_title if film else "showtimes", *kinds])  # 'Inception in IMAX': none later
         where = f" at {cinema.display_name}" if cinema else ""
 
         def rest(after: datetime, day: date | None = None, days: int = 1) -> list[int]:

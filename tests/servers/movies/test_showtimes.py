@@ -199,6 +199,27 @@ async def test_an_empty_day_or_time_names_the_showtimes_nearest_to_it(movies_rea
     assert plain["note"] == ""
 
 
+async def test_an_empty_format_or_language_names_what_the_film_shows_in_instead(movies_readonly: MoviesEnv) -> None:
+    """Inception (2D and 3D only) asked for in IMAX was an empty page with no note at all, and with a day 'nor on any
+    later day published', though it showed every day: the note names the formats (languages) it shows in, with the
+    first such showtime; with a day, also the next showtime in the format asked, where there is one."""
+    inception, interstellar = "mov_q25188", "mov_q13417189"
+    async with Client(movies_readonly.server) as c:
+        imax = await ok(c, "movies_find_showtimes", {"movie_id": inception, "format": "IMAX"})
+        chinese = await ok(c, "movies_find_showtimes", {"movie_id": inception, "language": "Chinese"})
+        shown_in = await every_page(c, "movies_find_showtimes", "showtimes", {"movie_id": inception}, 10)
+        tomorrow = await ok(c, "movies_find_showtimes", {"movie_id": interstellar, "date": "tomorrow"})
+        in_imax = await ok(c, "movies_find_showtimes", {"movie_id": interstellar, "date": "tomorrow", "format": "IMAX"})
+        later = await ok(c, "movies_find_showtimes", {"movie_id": interstellar, "format": "IMAX", "limit": 1})
+    formats = ", ".join(sorted({s["format"] for s in shown_in}))
+    assert imax["showtimes"] == [] and imax["note"].startswith(f"No Inception / 盗梦空间 in IMAX; {len(shown_in)} "
+                                                               f"showtimes in {formats}. The first:"), imax["note"]
+    assert shown_in[0]["id"] in imax["note"] and "English" in chinese["note"], chinese["note"]
+    assert tomorrow["showtimes"] and all(s["format"] != "IMAX" for s in tomorrow["showtimes"])
+    assert in_imax["showtimes"] == [] and "in IMAX then;" in in_imax["note"], in_imax["note"]
+    assert tomorrow["showtimes"][0]["id"] in in_imax["note"] and later["showtimes"][0]["id"] in in_imax["note"]
+
+
 async def test_a_film_that_comes_back_after_its_last_day_says_when(movies_readonly: MoviesEnv) -> None:
     """movies_get_movie gave last_day as today for a film with showtimes a week on (its next run): an agent told the
     user it was the last day. returns_on names the first day of the showtimes after last_day."""
