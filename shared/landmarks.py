@@ -161,20 +161,39 @@ class Landmark:
     address: str
 
 
-class Landmarks:
-    """Every landmark of the city by each of its names, folded; a name two landmarks share names neither."""
+def venue_names(fixtures_dir: Path) -> dict[str, list[str]]:
+    """Place id → the names tickets and movies show for it ('Kino Engel / 恩格尔艺术影院', 'Forum Theatre / 论坛剧院'):
+    a user reads a venue or cinema there and gives it as where to go or to deliver ('基诺宫影城附近的火锅'). Read from
+    their fixtures (data, not their code), so one name means one place in every server."""
+    out: dict[str, list[str]] = {}
+    for path, key in (
+        (fixtures_dir / "tickets" / "venues.json", "venues"),
+        (fixtures_dir / "movies" / "cinemas.json", "cinemas"),
+    ):
+        for v in json.loads(path.read_text(encoding="utf-8"))[key] if path.exists() else []:
+            said = [n for n in (v.get("name_en", ""), v.get("name_zh", "")) if n and n != v["name"]]
+            if v.get("place_id") and said:
+                out.setdefault(v["place_id"], []).extend(said)
+    return out
 
-    def __init__(self, places: list[dict[str, object]]) -> None:
+
+class Landmarks:
+    """Every landmark of the city by each of its names, folded; a name two landmarks share names neither.
+    ``venues``: the names tickets and movies show for their venues (``venue_names``), which are landmarks too."""
+
+    def __init__(self, places: list[dict[str, object]], venues: dict[str, list[str]] | None = None) -> None:
         by_name: dict[str, set[str]] = {}
         self.places: dict[str, Landmark] = {}
+        shown = venues or {}
         for p in places:
             pid = str(p["id"])
-            if p["category"] not in KINDS and pid not in ALIASES:
+            if p["category"] not in KINDS and pid not in ALIASES and pid not in shown:
                 continue
             street = f"{p.get('street', '')} {p.get('housenumber', '')}".strip()
             point = GeoPoint(lat=float(p["lat"]), lng=float(p["lng"]))  # type: ignore[arg-type]
             self.places[pid] = Landmark(pid, str(p["name"]), point, f"{street}, Helsinki" if street else "Helsinki")
-            names = [p["name"], p.get("name_en", ""), p.get("name_sv", ""), p.get("name_zh", ""), *ALIASES.get(pid, [])]
+            names = [p["name"], p.get("name_en", ""), p.get("name_sv", ""), p.get("name_zh", ""), *ALIASES.get(pid, []),
+                     *shown.get(pid, [])]  # fmt: skip
             for name in names:
                 key = fold(str(name or "")).strip()
                 if len(key) >= (2 if has_cjk(key) else 4):
@@ -191,7 +210,7 @@ class Landmarks:
     @functools.cache
     def load(fixtures_dir: Path) -> Landmarks:
         doc = json.loads((fixtures_dir / "osm" / "places.json").read_text(encoding="utf-8"))
-        return Landmarks(doc["places"])
+        return Landmarks(doc["places"], venue_names(fixtures_dir))
 
     def find(self, text: str) -> Landmark | None:
         """The landmark whose name ``text`` holds (the longest such name: 'Kamppi Chapel of Silence', not Kamppi),

@@ -20,6 +20,7 @@ from shared.geo import require_in_city
 from shared.growth import tiles
 from shared.kit.backend import QueryModel, json_response, provider_app
 from shared.kit.settings import Settings
+from shared.landmarks import venue_names
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import (
     MAX_QUERY,
@@ -76,7 +77,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
     categories = seed.categories(settings.fixtures_dir)
     svc = NavService(places, addresses, categories, network, router, transit, sandbox.clock, sandbox.accounts,
                      scale=sandbox.scale, districts=seed.districts(settings.fixtures_dir),
-                     venues=seed.venue_names(settings.fixtures_dir),
+                     venues=venue_names(settings.fixtures_dir),
                      cuisines=seed.cuisines(settings.fixtures_dir))  # fmt: skip
 
     app = provider_app(

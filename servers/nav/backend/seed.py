@@ -128,22 +128,6 @@ def districts(fixtures_dir: Path) -> list[dict[str, Any]]:
     return marked
 
 
-def venue_names(fixtures_dir: Path) -> dict[str, list[str]]:
-    """Place id → the names tickets and movies show for it ('Kino Engel / 恩格尔艺术影院', 'Forum Theatre / 论坛剧院'):
-    a user reads a venue or cinema there and asks for the way here, and 20 of those names were 'not found'. Read
-    from their fixtures (data, not their code), so one name means one place in every server."""
-    out: dict[str, list[str]] = {}
-    for path, key in (
-        (fixtures_dir / "tickets" / "venues.json", "venues"),
-        (fixtures_dir / "movies" / "cinemas.json", "cinemas"),
-    ):
-        for v in _read(path)[key] if path.exists() else []:
-            said = [n for n in (v.get("name_en", ""), v.get("name_zh", "")) if n and n != v["name"]]
-            if v.get("place_id") and said:
-                out.setdefault(v["place_id"], []).extend(said)
-    return out
-
-
 def categories(fixtures_dir: Path) -> list[dict[str, Any]]:
     return list(_read(fixtures_dir / "vocab" / "place_categories.json"))
 

@@ -781,6 +781,23 @@ async def test_a_landmark_said_as_where_to_deliver_is_searched_from(food: FoodEn
     assert desserts["restaurants"] and desserts["restaurants"] == sweets["restaurants"]
 
 
+async def test_a_venue_by_the_name_tickets_or_movies_show_is_where_to_search_from(food: FoodEnv) -> None:
+    """After booking at '基诺宫影城' (how movies shows Kinopalatsi), '基诺宫影城附近的火锅' left '基诺宫影城附近'
+    out as on no menu and searched from home: the names tickets and movies show for their venues are landmarks in
+    every server (shared.landmarks.venue_names), as nav already read them."""
+    kinopalatsi = {"lat": 60.1711318, "lng": 24.9462642}
+    async with Client(food.server) as c:
+        said = {q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
+                for q in ("基诺宫影城附近的火锅", "hot pot near 基诺宫影城")}  # fmt: skip
+        there = await ok(c, "food_search_restaurants", {"query": "火锅", "limit": 20, **kinopalatsi})
+        theatre = await ok(c, "food_search_restaurants", {"query": "论坛剧院附近的咖啡", "limit": 20})
+    for q, page in said.items():
+        assert page["near"] == kinopalatsi and page["restaurants"] == there["restaurants"], (q, page.get("note"))
+        assert page["note"].startswith("Read as delivering to Kinopalatsi"), page["note"]
+    # 论坛剧院 is how tickets shows Teatteri Forum
+    assert theatre["note"].startswith("Read as delivering to Teatteri Forum"), theatre["note"]
+
+
 async def test_a_place_said_as_where_to_look_around_is_searched_from(food: FoodEnv) -> None:
     """'pizza near Oodi', '坎皮附近的寿司', '离家最近的咖啡' and '公司附近的午餐' left the place out as on no menu and
     searched from the default address: 'near' a landmark, district or street is read as 'to' it, near a saved
