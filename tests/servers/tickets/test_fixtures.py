@@ -47,6 +47,25 @@ def test_every_event_is_playable_at_a_real_venue() -> None:
         assert 1 <= event.per_user_limit <= 6 and event.service_fee_minor > 0
 
 
+def test_no_venue_holds_two_sessions_at_once() -> None:
+    """Each venue here is one hall with one seat map: Peer Gynt and The Seagull both played Lilla Teatern (239
+    seats) at 19:00 on two nights, and 13 more such pairs, each selling the same seats again."""
+    events = committed("events.json")["events"]
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for e in events:  # type: ignore[attr-defined]
+        for s in e["sessions"]:
+            hours, minutes = map(int, s["time"].split(":"))
+            start = s["day"] * 1440 + hours * 60 + minutes
+            spans.setdefault(e["venue_id"], []).append((start, start + e["duration_min"], f"{e['title']} {s['id']}"))
+    clashes = [
+        (a[2], b[2])
+        for held in spans.values()
+        for a, b in zip(sorted(held), sorted(held)[1:], strict=False)
+        if b[0] < a[1]
+    ]
+    assert sum(map(len, spans.values())) > 150 and clashes == [], clashes
+
+
 def test_generation_is_deterministic(tmp_path: Path) -> None:
     places = [
         {"id": "plc_n1", "name": "Svenska Teatern", "category": "theatre", "lat": 60.1674, "lng": 24.9435},

@@ -25,7 +25,7 @@ from shared.text import fold
 from tests.servers.tickets.conftest import TicketsEnv, make_env
 from tests.servers.tickets.helpers import ok
 
-REAL_VENUES, REAL_SESSIONS = 23, 188
+REAL_VENUES, REAL_SESSIONS = 23, 175
 SCALE = 3
 
 
