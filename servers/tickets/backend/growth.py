@@ -3,9 +3,10 @@ venue ``shared.growth.venues`` adds.
 
 Each grown venue copies the seat layout of a real venue of its kind (its ``template``) and puts on
 ``EVENTS_PER_VENUE`` of the shows that real venue has — a touring production plays many halls — each with
-``SESSIONS_PER_EVENT`` performances on days and with pre-sold shares drawn from a hash of the event id. So the
+``SESSIONS_PER_EVENT`` performances on days and with pre-sold shares drawn from a hash of the event id, on days its
+hall is free (``one_hall``). So the
 grown city sells seats through exactly the code paths the real one does (same tiers, same layouts, same
-engine), and at scale 100 it has 99 × 20 × 3 × 4 = 23,760 grown sessions beside the real 188 (the floor is
+engine), and at scale 100 it has 99 × 20 × 3 × 4 = 23,760 grown sessions beside the real 175 (the floor is
 20,000). Everything is a pure function of (fixtures, scale, season anchor), so a rebuilt sandbox is identical.
 
 Grown rows keep the copied layout's source (``layout_of``) and the copied show's (``copy_of``): the catalog
@@ -98,7 +99,25 @@ def grown_catalog(
             event_data(f"evt_{grown.id.removeprefix('vnu_')}{j}", grown.id, own[(grown.tile + slot + j) % len(own)])
             for j in range(EVENTS_PER_VENUE)
         ]
-        yield venue_data(grown, template), docs
+        yield venue_data(grown, template), one_hall(docs)
+
+
+def one_hall(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events of one venue with no two performances at once: a venue is one hall with one seat map, and two
+    shows drawn onto the same evening sold its seats twice. A later event's performance that would overlap an
+    earlier one's moves a day on (its id, which does not name the day, stays)."""
+    booked: list[tuple[int, int]] = []
+    for doc in docs:
+        for session in doc["sessions"]:
+            hours, minutes = map(int, session["time"].split(":"))
+            while True:
+                start = session["day"] * 24 * 60 + hours * 60 + minutes
+                span = (start, start + doc["duration_min"])
+                if all(span[1] <= a or b <= span[0] for a, b in booked):
+                    break
+                session["day"] += 1
+            booked.append(span)
+    return docs
 
 
 def session_rows(event: dict[str, Any], anchor: datetime) -> list[dict[str, Any]]:

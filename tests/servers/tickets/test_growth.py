@@ -205,3 +205,20 @@ async def test_a_cursor_continues_after_the_last_event_shown_when_earlier_ones_h
         finally:
             grown.clock.set(grown.settings.clock_start, backwards=True)
     assert [e["id"] for e in second["events"]] == expected
+
+
+def test_no_grown_venue_holds_two_performances_at_once(grown: TicketsEnv) -> None:
+    """A grown venue's three shows drew their days apart from each other: at scale 3, 33 pairs of performances
+    overlapped in one hall, selling its seats twice (the real fixtures have none: test_fixtures)."""
+    catalog = grown.service.catalog
+    spans: dict[str, list[tuple[datetime, datetime]]] = {}
+    for rec in catalog.sessions.values():
+        length = timedelta(minutes=catalog.events[rec.event_id].duration_min)
+        spans.setdefault(rec.venue_id, []).append((rec.starts_at, rec.starts_at + length))
+    overlapping = [
+        venue
+        for venue, held in spans.items()
+        for a, b in zip(sorted(held), sorted(held)[1:], strict=False)
+        if b[0] < a[1]
+    ]
+    assert len(spans) == REAL_VENUES + (SCALE - 1) * 20 and overlapping == [], overlapping
