@@ -123,7 +123,9 @@ class LifestyleServer(MCPServer[Any]):
             if isinstance(cause, LifestyleError):
                 raise ToolError(ERROR_PREFIX + cause.for_model()) from cause
             if isinstance(cause, ValidationError):
-                raise ToolError(ERROR_PREFIX + describe_invalid(name, cause)) from cause
+                tool = self._registered(name)
+                properties = tool.parameters.get("properties", {}) if tool is not None else {}
+                raise ToolError(ERROR_PREFIX + describe_invalid(name, cause, properties)) from cause
             if isinstance(exc, UnexpectedToolError):  # masked: the cause is logged here, never shown
                 log.error("%s failed", name, exc_info=cause or exc)
                 raise ToolError(
@@ -217,14 +219,21 @@ INVALID_BUDGET = 600
 a 1 MB error)."""
 
 
-def describe_invalid(tool: str, error: ValidationError) -> str:
-    """Argument errors in a model's terms: which argument, what is wrong, what was sent (briefly); no links."""
+def describe_invalid(tool: str, error: ValidationError, properties: dict[str, Any] | None = None) -> str:
+    """Argument errors in a model's terms: which argument, what is wrong, what was sent (briefly); no links.
+
+    A required argument left out was 'Field required (got {every other argument})': it now says so, with the values
+    it takes when it takes a few (``properties``: the tool's input schema's), so the next call can be right."""
     lines: list[str] = []
     problems = error.errors(include_url=False)
     for item in problems:
         where = ".".join(map(brief_step, item["loc"])) or "arguments"
         msg = item["msg"] if len(item["msg"]) <= 200 else item["msg"][:199] + "…"
         line = f"{where}: {msg} (got {shown(item.get('input'))})"
+        if item["type"] == "missing" and len(item["loc"]) == 1:
+            enum = (properties or {}).get(str(item["loc"][0]), {}).get("enum")
+            takes = f": one of {', '.join(repr(v) for v in enum)}" if enum else ""
+            line = f"{where}: required, and not given{takes}"
         if lines and sum(map(len, lines)) + len(line) > INVALID_BUDGET:
             break
         lines.append(line)

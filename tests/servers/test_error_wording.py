@@ -555,3 +555,16 @@ async def test_nav_reverse_geocode_outside_the_map_says_what_it_covers_and_what_
     assert "lat 60.1705, lng 24.9440" in text and "nav_geocode" in text, text  # what to do instead
     assert centre["address"]["one_line"], centre
     assert lifestyle.snapshot() == before
+
+
+async def test_a_required_argument_left_out_is_named_with_the_values_it_takes(lifestyle: Lifestyle) -> None:
+    """An attendee saved without id_type was 'id_type: Field required (got {'name': '李四', 'id_number': …})': the
+    other arguments echoed back (an ID number among them), and not what id_type takes."""
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server("tickets")) as c:
+        attendee = await err(c, "tickets_save_attendee", {"name": "李四", "id_number": "110101199003071234"})
+        hold = await err(c, "tickets_hold_seats", {"quantity": 2})
+    assert "id_type: required, and not given: one of 'id_card', 'passport', 'hk_macao_permit'" in attendee, attendee
+    assert "110101199003071234" not in attendee and "Field required" not in attendee, attendee
+    assert "session_id: required, and not given." in hold, hold
+    assert lifestyle.snapshot() == before
