@@ -236,7 +236,12 @@ class FoodService:
             near = saved.location if saved is not None else self._where(session, user_id, address_id, lat, lng)
         if saved is None and not to and not (address_id or lat or lng):  # 'pizza to Mannerheimintie 5'
             rest_q, place = deliver_to_place(q)
-            spot = self._place_said(place) if place else None
+            if place:  # a label the user gave an address ('送到女朋友家的奶茶'): that address
+                with Session(self.engine) as session:
+                    saved = self.accounts.find(session, user_id, place)
+                if saved is not None:
+                    q, near = rest_q, saved.location
+            spot = self._place_said(place) if place and saved is None else None
             if spot is not None:
                 q, near = rest_q, spot[0]
                 to_note = (

@@ -798,6 +798,19 @@ async def test_a_venue_by_the_name_tickets_or_movies_show_is_where_to_search_fro
     assert theatre["note"].startswith("Read as delivering to Teatteri Forum"), theatre["note"]
 
 
+async def test_a_label_the_user_gave_an_address_is_where_to_deliver(fresh_food: FoodEnv) -> None:
+    """'送到女朋友家的奶茶' (milk tea to my girlfriend's, an address the user saved under that label) left
+    '送到女朋友家' out as on no menu and searched from home: only 'home' and 'work' were read as labels in the query."""
+    async with Client(fresh_food.server) as c:  # it saves an address
+        saved = await ok(c, "food_save_address", {"label": "女朋友家", "street": "Fabianinkatu", "housenumber": "39"})
+        said = {q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
+                for q in ("送到女朋友家的奶茶", "女朋友家附近的奶茶")}  # fmt: skip
+        there = await ok(c, "food_search_restaurants", {"query": "奶茶", "address_id": saved["id"], "limit": 20})
+    for q, page in said.items():
+        assert page["near"] == saved["location"] and page["restaurants"] == there["restaurants"], (q, page["note"])
+        assert page["note"].startswith("Read as delivering to 女朋友家 (Fabianinkatu 39"), page["note"]
+
+
 async def test_a_place_said_as_where_to_look_around_is_searched_from(food: FoodEnv) -> None:
     """'pizza near Oodi', '坎皮附近的寿司', '离家最近的咖啡' and '公司附近的午餐' left the place out as on no menu and
     searched from the default address: 'near' a landmark, district or street is read as 'to' it, near a saved
