@@ -25,6 +25,7 @@ from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.dates import (
+    DAY_PHRASES,
     DAY_WORDS,
     EVENING,
     EVENING_WORDS,
@@ -150,6 +151,32 @@ COMING_SOON = re.compile(
 )
 """Words asking for films not out yet ('coming soon', '即将上映的电影'): no film has them, so the search found
 nothing; they ask for ``showing='coming_soon'``, the soonest to open first."""
+OPENING_ZH = re.compile(r"(?:要|将|会)?(?:上映|首映|公映|上线)的?")
+OPENING_EN = re.compile(r"(?<!\w)(?:opening|opens|coming out|out|released|premiering)\s+(?:on\s+|in\s+)?", re.I)
+_ZH_DAYS = sorted((k for k in DAY_PHRASES if has_cjk(k)), key=len, reverse=True)
+
+
+def opening_said(query: str, today: date) -> tuple[str, str, date, date] | None:
+    """A day or days a film opens on, said in a film search ('下周上映的', '周五上映', 'opening next week', 'out this
+    weekend'): (the query without it, the words, the first and last day); None when it says none. '下周上映的' matched
+    no film and '即将上映' took only its last words, listing every film not out yet."""
+    for m in OPENING_ZH.finditer(query):
+        before = fold(query[: m.start()])
+        key = next((k for k in _ZH_DAYS if before.endswith(k)), None)
+        if key is not None:
+            days = DAY_PHRASES[key][0](today)
+            return query[: m.start() - len(key)] + query[m.end() :], query[m.start() - len(key) : m.end()], *days
+    en = OPENING_EN.search(query)
+    if en is not None:
+        words = query[en.end() :].split()
+        for n in (3, 2, 1):
+            said = day_phrase(" ".join(words[:n])) if len(words) >= n else None
+            if said is not None:
+                spoken = " ".join(query[en.start() :].split()[: n + len(en[0].split())])
+                return query[: en.start()] + " " + " ".join(words[n:]), spoken, *said[0](today)
+    return None
+
+
 FORMAT_SAID = re.compile(r"(?<![a-z0-9])(imax|3d|2d)(?![a-z0-9])", re.IGNORECASE)
 """A screen format said in a film search ('3D电影', 'IMAX movies'): no film's title has it; the films screened so are
 listed."""
@@ -372,6 +399,9 @@ class MoviesService:
         typed = query
         query, rated = take_out(TOP_RATED, query)
         query, subtitled = take_out(SUBTITLED, query)
+        opening = opening_said(query, local(now).date())
+        if opening is not None:  # '下周上映的': films whose run opens then, showing already or not
+            query, showing = opening[0], "all" if showing == "now_showing" else showing
         query, soon = take_match(COMING_SOON, query)
         showing = "coming_soon" if soon and showing == "now_showing" else showing
         query, fmt_said = take_match(FORMAT_SAID, query)
@@ -388,7 +418,7 @@ class MoviesService:
             hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
             what = "a film now showing" if showing == "now_showing" else "a film"
             order = "" if rated else ", the most reviewed first"
-            if not soon and not fmt:  # those say what is listed
+            if not soon and not fmt and opening is None:  # those say what is listed
                 read = (
                     f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
                     f"{order}; ask what they fancy, or search a genre ('comedy', '科幻')."
@@ -407,6 +437,18 @@ class MoviesService:
                 f"Swedish (fi/sv) only, never in other languages; films are listed by the language they are spoken in. "
                 f"{read}"
             ).strip()
+        if opening is not None:
+            _, said_opening, first, last = opening
+            runs = {h[4].id: self.catalog.run_dates(h[4], local(now).date()) for h in hits}
+            opens = {f: run[0] for f, run in runs.items() if run is not None and first <= run[0] <= last}
+            days = f"{first:%a %-d %b}" + (f"–{last:%a %-d %b}" if last != first else "")
+            if opens:
+                hits = sorted((h for h in hits if h[4].id in opens), key=lambda h: (opens[h[4].id], h[0], h[3]))
+                read = f"{read} Read {shown(said_opening)} as films whose run opens {days}, soonest first.".strip()
+            else:
+                read = (f"{read} Read {shown(said_opening)} as films opening {days}: none does here. Search "
+                        "'coming soon' for every film not out yet.").strip()  # fmt: skip
+                hits = []
         if soon:
             soon_said = shown(soon[0].removesuffix("的"))
             read = f"{read} Read {soon_said} as films not out yet: those opening here later, soonest first.".strip()

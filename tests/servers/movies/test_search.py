@@ -254,6 +254,27 @@ async def test_coming_soon_countries_and_more_names_as_people_say_them(movies_re
     assert family["films"] and all("Family / 家庭" in f["genres"] for f in family["films"]), family
 
 
+async def test_films_opening_on_a_day_said_are_those_whose_run_opens_then(movies_readonly: MoviesEnv) -> None:
+    """'下周上映的' found nothing ('no film has 下周上映'), and '下周要上映的' took only '要上映的', listing
+    every film not out yet. A day said with 上映 / 'opening' lists the films whose run opens then, soonest first
+    (the sandbox's Wednesday 25 Nov: next week is Mon 30 Nov–Sun 6 Dec)."""
+    async with Client(movies_readonly.server) as c:
+        asked = ("下周上映的", "下周要上映的电影", "opening next week", "这周五上映的", "本周上映的科幻片")
+        said = {q: await ok(c, "movies_search_movies", {"query": q, "limit": 20}) for q in asked}
+        every = await every_page(c, "movies_search_movies", "films", {"query": "", "showing": "all"}, 20)
+        weekend = await ok(c, "movies_search_movies", {"query": "movies opening this weekend"})
+    next_week = sorted(f["opens_on"] for f in every if "2026-11-30" <= f["opens_on"] <= "2026-12-06")
+    assert next_week and next_week[0] > "2026-11-30"  # films opening next week, not every film not out yet
+    for q in ("下周上映的", "下周要上映的电影", "opening next week"):
+        assert [f["opens_on"] for f in said[q]["films"]] == next_week, (q, said[q]["note"])
+        assert "as films whose run opens Mon 30 Nov–Sun 6 Dec, soonest first" in said[q]["note"], said[q]["note"]
+    friday = said["这周五上映的"]["films"]
+    assert friday and {f["opens_on"] for f in friday} == {"2026-11-27"}
+    scifi = said["本周上映的科幻片"]["films"]
+    assert scifi and all("Sci-Fi / 科幻" in f["genres"] for f in scifi)
+    assert weekend["films"] == [] and "none does here" in weekend["note"], weekend["note"]
+
+
 # not 'tomorrow' alone: a title word (Edge of Tomorrow)
 @pytest.mark.parametrize(
     ("query", "said", "genre"),
