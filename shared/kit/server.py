@@ -38,7 +38,7 @@ from mcp.types import (
 from mcp.types import Tool as MCPTool
 from pydantic import AnyUrl, BaseModel, ValidationError
 
-from shared.errors import LifestyleError, NotFoundError, shown
+from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.kit.auth import auth_options
 from shared.kit.client import BackendClient, LazyApp, connect
 from shared.kit.hygiene import brief_step, check_arguments, check_prompt, check_resource_uri, enforced_schema
@@ -148,9 +148,19 @@ class LifestyleServer(MCPServer[Any]):
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
     ) -> GetPromptResult | InputRequiredResult:
-        """The SDK's prompt, after its arguments passed the same hygiene as a tool's free text."""
+        """The SDK's prompt, after its arguments passed the same hygiene as a tool's free text. An unknown prompt or
+        one without its required arguments is the caller's mistake, said as such: the SDK answered both with
+        'Internal server error' (-32603), which reads as ours and says nothing of what to send."""
         try:
             check_prompt(name, arguments or {})
+            prompt = self._prompt_manager.get_prompt(name)  # as _registered reaches its tools: no public lookup
+            if prompt is None:
+                raise NotFoundError(f"There is no prompt {shown(name)} on this server.",
+                                    "Call prompts/list and use a name as listed.")  # fmt: skip
+            missing = [a.name for a in prompt.arguments or [] if a.required and a.name not in (arguments or {})]
+            if missing:
+                takes = ", ".join(f"{a.name}{'' if a.required else ' (optional)'}" for a in prompt.arguments or [])
+                raise InvalidInputError(f"Prompt {name} needs {', '.join(missing)}.", f"Its arguments: {takes}.")
         except LifestyleError as exc:
             raise MCPError(INVALID_PARAMS, exc.for_model()) from exc
         return await super().get_prompt(name, arguments, context)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from mcp.types import ImageContent, PromptReference, TextContent
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS, ImageContent, PromptReference, TextContent
 
 from shared.errors import NotFoundError
 from shared.geo import haversine_m
@@ -409,6 +410,20 @@ async def test_the_route_prompt_completes_modes_and_the_users_own_places(nav: Na
     assert places.completion.values == ["Gym"]  # usr_demo's saved 'Gym', before any landmark
     assert unknown.completion.values == []
     assert "Kiasma" in str(prompt.messages[0].content)
+
+
+async def test_a_prompt_without_its_required_argument_or_unknown_is_the_callers_mistake(nav: NavEnv) -> None:
+    """get_me_there without destination, and a prompt name that is not one, were 'Internal server error' (-32603):
+    an error that reads as the server's and says nothing of what to send. They are invalid params, saying what."""
+    async with Client(nav.server) as c:
+        with pytest.raises(MCPError) as missing:
+            await c.get_prompt("get_me_there", {"origin": "home"})
+        with pytest.raises(MCPError) as unknown:
+            await c.get_prompt("take_me_home", {})
+    assert missing.value.error.code == unknown.value.error.code == INVALID_PARAMS
+    assert missing.value.error.message.startswith("Prompt get_me_there needs destination."), missing.value.error
+    assert "destination, origin (optional), mode (optional)" in missing.value.error.message
+    assert "There is no prompt 'take_me_home'" in unknown.value.error.message, unknown.value.error
 
 
 async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_query(nav: NavEnv) -> None:
