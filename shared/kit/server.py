@@ -23,7 +23,7 @@ from mcp.server import MCPServer, ServerRequestContext
 from mcp.server.extension import Extension
 from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedResourceError, UnexpectedToolError
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.types import (
     INVALID_PARAMS,
@@ -138,12 +138,19 @@ class LifestyleServer(MCPServer[Any]):
     async def read_resource(
         self, uri: AnyUrl | str, context: Context[Any, Any] | None = None
     ) -> Iterable[ReadResourceContents] | InputRequiredResult:
-        """The SDK's read, after the URI passed the same hygiene as a tool's ids (its errors quote the URI whole)."""
+        """The SDK's read, after the URI passed the same hygiene as a tool's ids (its errors quote the URI whole). A
+        template filled with an id that names nothing ('food://restaurants/rst_nope/menu') was 'Error creating
+        resource from template' (-32603, the server's fault by its code): the provider's refusal is passed on."""
         try:
             check_resource_uri(str(uri))
         except LifestyleError as exc:
             raise MCPError(INVALID_PARAMS, exc.for_model()) from exc
-        return await super().read_resource(uri, context)
+        try:
+            return await super().read_resource(uri, context)
+        except UnexpectedResourceError as exc:
+            if isinstance(exc.__cause__, LifestyleError):
+                raise MCPError(INVALID_PARAMS, exc.__cause__.for_model()) from exc
+            raise
 
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None

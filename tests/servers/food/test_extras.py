@@ -7,7 +7,8 @@ import logging
 
 import pytest
 from mcp import Client
-from mcp.types import PromptReference, TextResourceContents
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS, PromptReference, TextResourceContents
 
 from tests.servers.food.conftest import FoodEnv
 from tests.servers.food.helpers import ok
@@ -26,6 +27,19 @@ async def test_prompt_arguments_complete_cuisines_in_both_languages_and_saved_ad
     assert "火锅" in hotpot.completion.values
     assert "Home" in labels.completion.values
     assert "Hot pot" in rendered.messages[0].content.text  # type: ignore[union-attr]
+
+
+async def test_a_menu_resource_of_no_restaurant_is_the_callers_mistake_saying_why(food: FoodEnv) -> None:
+    """food://restaurants/rst_nope/menu was 'Error creating resource from template' (-32603, the server's fault by
+    its code): the provider's refusal, with where ids come from, is the answer, as the tool gives it."""
+    async with Client(food.server) as c:
+        with pytest.raises(MCPError) as nothing:
+            await c.read_resource("food://restaurants/rst_nope/menu")
+        with pytest.raises(MCPError) as named:
+            await c.read_resource("food://restaurants/Zucchini/menu")
+    assert nothing.value.error.code == named.value.error.code == INVALID_PARAMS
+    assert "No restaurant 'rst_nope'" in nothing.value.error.message and "food_search_restaurants" in str(nothing.value)
+    assert "is a name, not an id" in named.value.error.message and "rst_n4692013476" in named.value.error.message
 
 
 async def test_the_menu_resource_matches_the_menu_tool(food: FoodEnv) -> None:
