@@ -29,7 +29,7 @@ from shared.hours import always_open, describe_week, in_effect, is_open, late_fr
 from shared.landmarks import ALIASES, HERE_WORDS, off_map
 from shared.phrases import OPEN_LATE, OPEN_NOW
 from shared.schemas.account import Address
-from shared.schemas.common import GeoPoint, page_slice
+from shared.schemas.common import GeoPoint, check_id, page_slice
 from shared.schemas.nav import (
     MAX_QUERY,
     Endpoint,
@@ -438,15 +438,25 @@ class NavService:
             open_status=self.open_status(place, at or self.now()), wheelchair=d.get("wheelchair", ""),
         )  # fmt: skip
 
-    def place(self, place_id: str) -> Place:
+    def place(self, place_id: str, field: str = "place_id") -> Place:
         found = self.place_by_id.get(place_id)
-        if found is None:
+        if found is None:  # 'Oodi' where an id goes: refused with its id, as every server refuses a name
+            check_id(place_id, "plc", field=field, source="nav_geocode or nav_search_places", names=self._places_named)
             raise NotFoundError(
                 f"No place has id {shown(place_id)}.",
                 "Use a place id (plc_…) returned by nav_search_places or nav_geocode.",
                 field="place_id",
             )
         return found
+
+    def _places_named(self, text: str) -> list[tuple[str, str]]:
+        """The places ``text`` names as the geocoder reads it: the one it is sure of, else the tied ones."""
+        verdict = self.geocoder.lookup(text, None, CITY_CENTRE, limit=5)
+        places = [(f"{s.target.name} ({s.target.address})" if s.target.address else s.target.name, s.target.id)
+                  for s in verdict.candidates if s.target.kind == "place"]  # fmt: skip
+        if verdict.status == "confident":
+            return places[:1]
+        return places if verdict.status == "ambiguous" and verdict.reason in ("chain", "tie") else []
 
     def get_place(self, place_id: str) -> PlaceDetail:
         place = self.place(place_id)
@@ -1450,7 +1460,7 @@ class NavService:
                 markers.append((label, (end.location.lat, end.location.lng), colour))
                 shown.append(MapMarker(label=label, name=end.name, location=end.location))
         for n, place_id in enumerate(req.place_ids, start=1):
-            place = self.place(place_id)
+            place = self.place(place_id, field=f"place_ids[{n - 1}]")
             markers.append((str(n), (place.row.lat, place.row.lng), (90, 70, 200)))
             shown.append(MapMarker(label=str(n), name=place.data["name"], location=place.point))
         png, sw, ne = draw_png(self.network, lines, markers, req.size, self.router.shifts())

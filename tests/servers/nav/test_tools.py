@@ -426,6 +426,21 @@ async def test_a_prompt_without_its_required_argument_or_unknown_is_the_callers_
     assert "There is no prompt 'take_me_home'" in unknown.value.error.message, unknown.value.error
 
 
+async def test_a_place_name_where_a_place_id_goes_is_refused_with_its_id(nav: NavEnv) -> None:
+    """nav_get_place('Oodi') and a map's place_ids ['Oodi'] were 'No place has id 'Oodi'', where every other server
+    names the id a name stands for: the same refusal here, with the branches of a chain told apart by address."""
+    async with Client(nav.server) as c:
+        oodi = await err(c, "nav_get_place", {"place_id": "Oodi"})
+        chain = await err(c, "nav_render_map", {"place_ids": ["plc_w596937289", "McDonalds"]})
+        nothing = await err(c, "nav_get_place", {"place_id": "Dune cinema"})
+        by_id = await ok(c, "nav_get_place", {"place_id": "plc_w596937289"})
+    assert oodi.startswith("place_id 'Oodi' is a name, not an id: Helsingin keskustakirjasto Oodi"), oodi
+    assert "is plc_w596937289. Call again with place_id='plc_w596937289'" in oodi and by_id["name"].endswith("Oodi")
+    assert chain.startswith("place_ids[1] 'McDonalds' is a name, not an id, and names 3"), chain
+    assert "McDonald's (Mannerheimintie 16, 00100 Helsinki): plc_n1369465624" in chain, chain
+    assert "is not an id" in nothing and "nav_geocode" in nothing, nothing
+
+
 async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_query(nav: NavEnv) -> None:
     """'cafe near Kamppi' was searched as a name around the city centre: the cafés came a kilometre from Kamppi. The
     place is resolved as a route's end is (an ambiguous one refused with its candidates, unless they are all one
