@@ -158,7 +158,30 @@ class FoodService:
         ]
 
     def saved_address(self, session: Session, user_id: str, address_id: str) -> Address:
-        return self.accounts.address(session, user_id, address_id, source="food_list_addresses")
+        """The user's saved address ``address_id`` (or label). A place on the map passed instead ('基诺宫影城',
+        'Mannerheimintie 5': to deliver to the cinema) was 'not a valid id: ids start with adr_'; it is named, with
+        how to save it, so the agent can ask the user for a label and save it."""
+        try:
+            return self.accounts.address(session, user_id, address_id, source="food_list_addresses")
+        except (InvalidInputError, NotFoundError):
+            if address_id.strip().startswith("adr_") or not address_id.strip():
+                raise
+            labels = ", ".join(row.label for row in self.accounts.rows(session, user_id)) or "none"
+            spot = self._place_said(address_id)
+            if spot is None:  # 'Zzyzx', 'mum's': a label the user has not saved
+                raise InvalidInputError(
+                    f"address_id {shown(address_id)} is neither the id nor the label of a saved address (saved now: "
+                    f"{labels}).",
+                    "Pass one of those labels or its id (food_list_addresses), or save the address with "
+                    "food_save_address first.",
+                    field="address_id",
+                ) from None
+            raise InvalidInputError(
+                f"address_id {shown(address_id)} is no saved address: it reads as {spot[1]} on the map.",
+                "Save it with food_save_address (a label, its street and housenumber) and pass the id it returns "
+                f"(saved now: {labels}).",
+                field="address_id",
+            ) from None
 
     def _summary(
         self, rest: RestaurantRec, near: GeoPoint, now: datetime, dishes: list[MatchedDish]

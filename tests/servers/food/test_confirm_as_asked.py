@@ -135,6 +135,24 @@ async def test_a_saved_address_by_its_label_is_that_address(food: FoodEnv) -> No
     assert "'Cottage'" in unknown and before == after
 
 
+async def test_a_place_on_the_map_as_address_id_says_what_it_is_and_how_to_save_it(food: FoodEnv) -> None:
+    """To deliver to the cinema, an agent passed address_id '基诺宫影城' (or 'Oodi', 'Mannerheimintie 5') and was told
+    'not a valid id: ids start with adr_'; a label never saved ('Cottage') likewise. The refusal names the place the
+    text reads as and how to save it, or the labels there are, and the cart is unchanged."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        before = await ok(c, "food_get_cart", {})
+        said = {a: await err(c, "food_update_cart", {"address_id": a}) for a in ("基诺宫影城", "Mannerheimintie 5")}
+        ordered = await err(c, "food_place_order", {"address_id": "Oodi"})
+        unknown = await err(c, "food_update_cart", {"address_id": "Cottage"})
+        after = await ok(c, "food_get_cart", {})
+    assert said["基诺宫影城"].startswith("address_id '基诺宫影城' is no saved address: it reads as Kinopalatsi")
+    assert all("food_save_address" in t and "saved now: Home, Work, Gym" in t for t in [*said.values(), ordered])
+    assert "Helsingin keskustakirjasto Oodi" in ordered, ordered
+    assert "neither the id nor the label of a saved address (saved now: Home, Work, Gym)" in unknown, unknown
+    assert before == after
+
+
 async def test_a_dish_named_where_its_id_goes_is_refused_with_its_id(food: FoodEnv) -> None:
     """'千层面' passed as item_id was refused by the id alphabet, 'Lasagne' as no 'itm_' id: the refusal gives the
     id of the dish of that restaurant's menu the name names, and the cart is unchanged."""
