@@ -272,8 +272,9 @@ DAY_PHRASES: dict[str, tuple[Days, bool]] = {
         ["new year's eve", "new year’s eve", "new years eve", "nye", "uudenvuodenaatto", "uudenvuodenaattona", "跨年"],
         (_yearly(12, 31), False),
     ),
-    **dict.fromkeys(
-        ["new year's day", "new year’s day", "new years day", "uudenvuodenpaiva", "元旦"], (_yearly(1, 1), False)
+    **dict.fromkeys(  # 新年 as in 新年音乐会, the New Year's Day concert: a word of no event, it found nothing
+        ["new year's day", "new year’s day", "new years day", "uudenvuodenpaiva", "元旦", "新年"],
+        (_yearly(1, 1), False),
     ),
 }
 """Each phrase (folded: 'tänään' is 'tanaan') → the days it names from today and whether it means the evening.

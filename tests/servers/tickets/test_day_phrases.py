@@ -40,6 +40,8 @@ async def test_weekdays_weeks_and_holidays_in_the_query_are_the_days_they_name(t
         nye = {q: await days_of(c, query=q) for q in ("跨年", "new year's eve", "uudenvuodenaattona")}
         christmas = await days_of(c, query="christmas")
         next_friday_cn = await days_of(c, query="下周五")
+        # 新年音乐会, the New Year's Day concert: 新年 was a word no event has, so it found nothing
+        new_year = {q: await days_of(c, query=q) for q in ("新年音乐会", "元旦 古典音乐", "new year's day classical")}
     assert on_friday["concert friday"] == on_friday["konsertti perjantaina"] == on_friday["周五"] == {friday}
     assert saturday_night == {saturday}
     assert next_week["下周 演唱会"] and next_week["下周 演唱会"] <= next_week["concert next week"]
@@ -48,6 +50,8 @@ async def test_weekdays_weeks_and_holidays_in_the_query_are_the_days_they_name(t
     assert nye["跨年"] == nye["new year's eve"] == nye["uudenvuodenaattona"] == {date(2026, 12, 31)}
     assert christmas and all(date(2026, 12, 24) <= d <= date(2026, 12, 26) for d in christmas)
     assert next_friday_cn <= {friday + timedelta(days=7)}
+    assert new_year["新年音乐会"] == new_year["元旦 古典音乐"] == {date(2027, 1, 1)}
+    assert new_year["new year's day classical"] == {date(2027, 1, 1)}
 
 
 async def test_an_evening_of_a_weekday_starts_at_five(tickets: TicketsEnv) -> None:
