@@ -96,3 +96,11 @@ def read_price(query: str) -> SaidPrice:
             at_least = amount
         text = cut_phrase(text, m.start(), m.end())
     return SaidPrice(" ".join(text.split()), at_most, at_least)
+
+
+CHEAPEST = frozenset(
+    {"cheapest", "lowest", "cheap", "最便宜", "最便宜的", "便宜的", "便宜", "最低价", "halvin", "halvimmat"}
+)
+DEAREST = frozenset({"best", "dearest", "most expensive", "最贵", "最贵的", "最好的", "最好", "paras", "parhaat"})
+"""A tier asked for by its price rather than its name ('tier': '最便宜的', 'best'): the cheapest or the dearest of
+the session's or showtime's tiers, in tickets and movies alike."""

@@ -271,7 +271,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             Field(
                 description="Tier for best-available seats: STD, PREMIUM, COUPLE, or WHEELCHAIR = one wheelchair "
                 "space plus quantity - 1 companion seats right beside it (quantity 2: the space and one companion); "
-                "a name from tier_names ('Standard', '情侣座') works too; '' = STD."
+                "a name from tier_names ('Standard', '情侣座') works too, or 'cheapest' / 'best' for this "
+                "showtime's cheapest or dearest seats; '' = STD."
             ),
         ] = "",
         quantity: Annotated[

@@ -27,6 +27,7 @@ from shared.clock import local
 from shared.cursor import keyset_slice, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
+from shared.prices import CHEAPEST, DEAREST
 from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.movies import (
     ConfirmRequest,
@@ -125,6 +126,11 @@ class OrderDesk:
         explicit = [s.strip().upper() for s in request.seat_ids]
         tier = pricing.tier_code(request.tier)
         tiers = svc.catalog.tiers(rec.auditorium_id)
+        by_price = " ".join(request.tier.split()).lower()
+        if by_price in CHEAPEST or by_price in DEAREST:  # '最便宜的', 'best': as tickets reads a tier by its price
+            fits = [t for t in tiers if t != "WHEELCHAIR" and (t != "COUPLE" or request.quantity % 2 == 0)]
+            prices = pricing.tier_prices(rec.format, rec.starts_at, fits)  # couple seats in pairs only
+            tier = (min if by_price in CHEAPEST else max)(prices, key=lambda t: prices[t])
         if explicit and (tier or request.quantity):
             raise InvalidInputError(
                 "Give either seat_ids or tier + quantity, not both.",

@@ -25,6 +25,7 @@ from shared.clock import local
 from shared.cursor import keyset_slice, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
+from shared.prices import CHEAPEST, DEAREST
 from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.seating import HoldStatus as SeatHoldStatus
 from shared.schemas.seating import SeatHold
@@ -75,10 +76,6 @@ _OWNED = (  # prebuilt: counted on every hold
 
 
 _TIER_WORDS = re.compile(r"(?:类|档|票|区|座位?|\s*(?:tier|tickets?|seats?|class))$", re.IGNORECASE)
-CHEAPEST = frozenset(
-    {"cheapest", "lowest", "cheap", "最便宜", "最便宜的", "便宜的", "便宜", "最低价", "halvin", "halvimmat"}
-)
-DEAREST = frozenset({"best", "dearest", "most expensive", "最贵", "最贵的", "最好的", "最好", "paras", "parhaat"})
 
 
 def tier_code(said: str, prices: Mapping[str, int]) -> str:

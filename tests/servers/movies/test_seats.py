@@ -210,7 +210,10 @@ async def buy_seats(c: Client, showtime_id: str, seat_ids: list[str]) -> dict[st
 @pytest.mark.parametrize(
     ("said", "tier", "quantity"),
     [("Standard", "STD", 2), ("普通座", "STD", 1), ("Premium recliner", "PREMIUM", 2), ("优选座", "PREMIUM", 1),
-     ("情侣座", "COUPLE", 2), ("Couple seat", "COUPLE", 2), ("无障碍座", "WHEELCHAIR", 1)],
+     ("情侣座", "COUPLE", 2), ("Couple seat", "COUPLE", 2), ("无障碍座", "WHEELCHAIR", 1),
+     # by price, as tickets reads a tier (it was 'not a tier of this screen'): never a wheelchair space, couple
+     # seats only in pairs
+     ("最便宜的", "STD", 2), ("cheapest", "STD", 1), ("best", "PREMIUM", 1), ("最贵的", "COUPLE", 2)],
 )  # fmt: skip
 async def test_a_tier_can_be_named_as_tier_names_shows_it(
     movies: MoviesEnv, said: str, tier: str, quantity: int
