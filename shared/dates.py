@@ -337,6 +337,21 @@ def split_part_of_day(text: str) -> tuple[str, tuple[time | None, time | None] |
     return text, None
 
 
+NOW_SAID = re.compile(
+    r"\s*(?:(?:as soon as possible|asap|now|right now|right away|immediately|straight away|now please|heti|nyt)"
+    r"|(?:尽快|马上|立即|立刻|现在|越快越好)(?:出发|走|送达?|送到|配送)?)\s*[.!。！]?\s*",
+    re.IGNORECASE,
+)
+"""What people say for 'now' where a time goes (an agent passes the user's 尽快, 'ASAP' or 现在出发 as food's deliver_at
+or nav's depart_at): '' by another name. Food and nav each kept a list of their own, and each missed the other's
+words ('尽快' was no departure, 'right now' no delivery time)."""
+
+
+def means_now(text: str) -> bool:
+    """Whether ``text``, where a time goes, says 'now' (``NOW_SAID``)."""
+    return NOW_SAID.fullmatch(text) is not None
+
+
 NEXT_DAY_WITHIN = timedelta(hours=12)
 """An 'HH:MM' already passed today is the next day's when that is at most this far ahead ('00:30' said at 23:40);
 one passed longer ago ('11:00' at 12:30) is more likely a mistake, and is read as today's (food refuses it as in

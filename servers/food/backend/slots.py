@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from shared.dates import read_moment, read_said_time
+from shared.dates import means_now, read_moment, read_said_time
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
@@ -70,19 +70,10 @@ def when_said(query: str, now: datetime) -> tuple[str, datetime | None, str]:
     return (rest, at, m.group(0).strip()) if at is not None else (query, None, "")
 
 
-AS_SOON_AS_POSSIBLE = re.compile(
-    r"\s*(?:(?:as soon as possible|asap|now|right now|right away|immediately|straight away|now please|heti|nyt)"
-    r"|(?:尽快|马上|立即|立刻|现在|越快越好)(?:送达?|送到|配送)?)\s*[.!。！]?\s*",
-    re.IGNORECASE,
-)
-"""What people say for 'no slot, now' (an agent passes the user's 尽快 or 'ASAP' as deliver_at): '' by another name.
-These were refused as 'not a time', though delivering now is what the tool does with ''."""
-
-
 def asked(text: str) -> str:
     """``deliver_at`` as written, with 'as soon as possible' in any wording read as '' (deliver now)."""
     raw = text.strip()
-    return "" if AS_SOON_AS_POSSIBLE.fullmatch(raw) else raw
+    return "" if means_now(raw) else raw
 
 
 def parse(text: str, now: datetime) -> datetime:

@@ -20,7 +20,7 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
-from shared.dates import DAY_WORDS, day_phrase, read_day, read_moment, split_part_of_day, weekday_words
+from shared.dates import DAY_WORDS, day_phrase, means_now, read_day, read_moment, split_part_of_day, weekday_words
 from shared.districts import district_in
 from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
@@ -109,8 +109,6 @@ OFF_MAP = (  # 'Suomenlinna' is real, just off the map: 'check the spelling' alo
 )
 MAX_MAP_PLACES = 20
 MAX_TRANSIT_ALTERNATIVES = 3  # next departures and other lines
-NOW_WORDS = frozenset({"now", "right now", "asap", "immediately", "nyt", "heti", "现在", "马上", "立即", "立刻"})
-"""What an agent passes for 'leaving now' besides '': the user's words ('现在出发' is 现在)."""
 MAX_DEPART_AHEAD = timedelta(days=366)  # timetables and traffic are a year's pattern; further is an input error
 SAME_POINT_M = 1.0
 """Ends closer than this are one place: no trip (a route from 'home' to 'home' used to snap both ends to the network
@@ -1221,10 +1219,10 @@ class NavService:
         """A departure (or arrival) time within a year of now, in Helsinki time, read from what the caller sent:
         ISO 8601 (Helsinki time when it has no offset) or as people say one (``shared.dates.read_moment``:
         'tomorrow 08:30', '明天早上8点', on the sandbox's clock, which an agent does not know the day of); '' and
-        'now' in any wording (``NOW_WORDS``) are now."""
+        'now' in any wording (``shared.dates.means_now``) are now."""
         now = self.now().replace(microsecond=0)
         text = said.strip()
-        if not text or text.lower().rstrip(".!") in NOW_WORDS:
+        if not text or means_now(text):
             return now
         try:
             day: date | None = date.fromisoformat(text)

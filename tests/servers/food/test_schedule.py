@@ -349,7 +349,7 @@ async def test_as_soon_as_possible_in_any_wording_is_delivering_now(food: FoodEn
     async with Client(food.server) as c:
         await fill_cart(c)
         now = await ok(c, "food_place_order", {})
-        for said in ("尽快", "ASAP", "as soon as possible", "马上送"):
+        for said in ("尽快", "ASAP", "as soon as possible", "马上送", "现在"):
             quote = await ok(c, "food_place_order", {"deliver_at": said})
             assert quote["quote"]["bill"] == now["quote"]["bill"] and quote["quote"]["deliver_at"] is None, said
             assert quote["quote"]["summary"] == now["quote"]["summary"], said

@@ -208,11 +208,13 @@ async def test_a_ride_is_signed_with_where_the_line_ends_not_its_next_stop_on_th
 
 
 async def test_leaving_now_in_the_users_words_is_leaving_now(nav: NavEnv) -> None:
-    """'现在' (now) passed as depart_at was 'not a date-time'; 'now' already read as ''."""
+    """'现在' (now) passed as depart_at was 'not a date-time'; 'now' already read as ''. Food's words for it ('尽快',
+    'right away') were not nav's, nor '现在出发' (leave now): one reader serves both (shared.dates.means_now)."""
     trip = {**ends(), "mode": "transit"}
+    words = ("现在", "马上", "ASAP", "now", "尽快", "现在出发", "right away", "越快越好")
     async with Client(nav.server) as c:
         plain = await ok(c, "nav_route", trip)
-        said = {w: await ok(c, "nav_route", {**trip, "depart_at": w}) for w in ("现在", "马上", "ASAP", "now")}
+        said = {w: await ok(c, "nav_route", {**trip, "depart_at": w}) for w in words}
     for word, got in said.items():
         assert got["routes"] == plain["routes"], word
 
