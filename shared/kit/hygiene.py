@@ -93,9 +93,10 @@ TOKEN = Kind(
 SEAT = Kind(
     ID_MAX,
     False,
-    re.compile(r"[A-Za-z0-9_\-., #排座号]+"),
+    re.compile(r"[A-Za-z0-9_\-.,: #\u3400-\u9fff]+"),  # a section's Chinese name too ('池座5排12座')
     "seat",
-    "seats are ids such as 'STL-ROW5-SEAT12', or a row and a number ('row 5 seat 12', 'E7', '5排12座')",
+    "seats are ids such as 'STL-ROW5-SEAT12', or a row and a number ('row 5 seat 12', 'E7', '5排12座'), after "
+    "the section's name where several have it ('池座5排12座', 'Balcony row 3 seat 9')",
     "Pass the seat id exactly as the seat map gave it.",
 )
 """A seat as a user reads it off the seat map ('Row 5 seat 7', '5排7座') besides its id: the layout reads both

@@ -120,6 +120,8 @@ SPOKEN_SEAT = re.compile(
     r"|^(?:第)?(?P<row_zh>[A-Z]{1,2}|\d{1,3})\s*排\s*(?P<number_zh>\d{1,3})\s*[座号]?$"
 )
 """A seat said by its row and number: 'Row 5 seat 7', 'row E, seat 7', 'rivi 5 paikka 7', '5排7座' (upper-cased)."""
+ROW_SEAT = re.compile(r"^(?:(?P<letters>[A-Z]{1,2})\s*-?\s*|(?P<digits>\d{1,3})\s*-\s*)(?P<number>\d{1,3})$")
+"""A row and a seat number run together as the short names have them: 'E7', 'E-7', '5-12' (upper-cased)."""
 
 
 def _short_names(row: str, number: int) -> list[str]:
@@ -163,11 +165,34 @@ class CompiledLayout:
             return sid
         if sid in self.aliases:
             return self.aliases[sid]
+        in_section = self._in_section(sid)
+        if in_section is not None:
+            return in_section
         spoken = SPOKEN_SEAT.match(sid)
         if spoken:  # 'ROW 5 SEAT 7' is what '5-7' names
             sid = f"{spoken['row'] or spoken['row_zh']}-{int(spoken['number'] or spoken['number_zh'])}"
         named = self.short.get(sid, [])
         return named[0] if len(named) == 1 else sid
+
+    def _in_section(self, said: str) -> str | None:
+        """The seat a section's name or code and a row and number name ('池座5排11号', 'Balcony row 3 seat 9',
+        'STL 5-12'; upper-cased), or None: a section said first was 'not a valid seat', though the seat map names
+        its sections so ('Stalls / 池座')."""
+        for section in self.layout.sections:
+            for name in {section.code, *(n.strip().upper() for n in section.name.split(" / "))} - {""}:
+                if not said.startswith(name) or len(said) == len(name):
+                    continue
+                rest = said[len(name) :].lstrip(" ,:-")
+                spoken = SPOKEN_SEAT.match(rest) or ROW_SEAT.match(rest)
+                if spoken is None:
+                    continue
+                parts = spoken.groupdict()
+                row = next(parts[k] for k in ("row", "row_zh", "letters", "digits") if parts.get(k))
+                number = int(next(parts[k] for k in ("number", "number_zh") if parts.get(k)))
+                seat_id = f"{section.code}-ROW{row}-SEAT{number}"
+                if seat_id in self.seats:
+                    return seat_id
+        return None
 
     def together(self, seat_ids: Iterable[str]) -> bool:
         """Whether the seats sit side by side in one row with no aisle between: what best available gives when it

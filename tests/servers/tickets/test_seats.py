@@ -228,6 +228,30 @@ async def test_a_section_asked_by_its_name_is_that_sections_map(tickets: Tickets
     assert f"{section.code} ({section.name} / {section.name_zh})" in unknown
 
 
+async def test_a_seat_said_with_its_sections_name_is_that_seat(tickets: TicketsEnv) -> None:
+    """'池座5排11号' (stalls, row 5, seat 11), as a user reads it off the map, was refused by the id alphabet, and
+    'Balcony row 3 seat 5' as 'not a valid seat': a section's name (or code) before a row and number names the
+    seat, where several sections have that row and number."""
+    p = pick(tickets, min_days=3)
+    venue = tickets.service.catalog.venues[p.event.venue_id]
+    layout = tickets.service.inventory.layout(p.event)
+    taken = taken_now(tickets, p.session.id)
+    free = [s for s in layout.seats.values() if not s.standing and s.seat_id not in taken]
+    sections = {sec.code: sec for sec in venue.sections}
+    zh = next(s for s in free if sections[s.section].name_zh)
+    en = next(s for s in free if s.seat_id != zh.seat_id)
+    said = [
+        f"{sections[zh.section].name_zh}{zh.row}排{zh.number}号",
+        f"{sections[en.section].name} row {en.row} seat {en.number}",
+    ]
+    async with Client(tickets.server) as c:
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id, "seat_ids": said})
+        nowhere = [f"{sections[zh.section].name_zh}99排1号"]
+        missing = await err(c, "tickets_hold_seats", {"session_id": p.session.id, "seat_ids": nowhere})
+    assert [s["seat_id"] for s in hold["seats"]] == [zh.seat_id, en.seat_id], hold["seats"]
+    assert "does not exist here" in missing, missing
+
+
 async def test_best_available_says_when_it_could_only_find_scattered_seats(tickets: TicketsEnv) -> None:
     """Four VIP seats of a nearly full session are left only apart: the hold says so (together false), so the agent
     can tell the user before buying, and lists them as the house reads them (row by row, left to right; attendees
