@@ -6,6 +6,11 @@ of the query (``shared.text.take_out``) and reads them as its filter or its orde
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import datetime
+
+from shared.clock import local
+from shared.errors import InvalidInputError, NotFoundError, shown
 
 OPEN_NOW = re.compile(
     r"(?<!\w)(?:(?:that(?:'s| is| are) |which (?:is|are) )?(?:open (?:right )?now|currently open|still open|open at "
@@ -30,3 +35,28 @@ TOP_RATED = re.compile(
     re.IGNORECASE,
 )
 """'top rated ramen', '评分高的日料', 'critically acclaimed sci-fi': the best rated first among what matches."""
+
+LATEST_ORDER = re.compile(
+    r"(?:(?:my|the) )?(?:(?:last|latest|most recent|newest|previous|current) (?:order|one|booking)|last|latest"
+    r"|order|booking)|最近的?一?[单订]单?|最新的?一?[单订]单?|刚才的?订单|刚下的?订单|上一单|我的订单|那个订单",
+    re.IGNORECASE,
+)
+"""What an agent passes as order_id for 'my order' ('last', 'my latest order', '最近的订单', '刚才的订单'): it was
+'not a valid id'; the refusal now gives the latest order's id (``latest_order_said``)."""
+
+
+def latest_order_said(said: str, latest: Callable[[], tuple[str, datetime] | None], field: str, source: str) -> None:
+    """Refuse, with the id to pass, an order_id that says 'my latest order' (``LATEST_ORDER``); return when it does
+    not. ``latest``: the caller's most recent order of this vertical, its id and when it was placed (None: none)."""
+    if LATEST_ORDER.fullmatch(" ".join(said.split())) is None:
+        return
+    found = latest()
+    if found is None:
+        raise NotFoundError(f"{field} {shown(said)} asks for your latest order, and there is none yet.",
+                            f"Orders are listed by {source} once placed.", field=field)  # fmt: skip
+    order_id, placed_at = found
+    raise InvalidInputError(
+        f"{field} {shown(said)} reads as your latest order: {order_id}, placed {local(placed_at):%a %d %b %H:%M}.",
+        f"Call again with {field}='{order_id}' if that is the one (else {source} lists them all).",
+        field=field,
+    )

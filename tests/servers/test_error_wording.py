@@ -25,7 +25,13 @@ from mcp import Client
 from shared.geo import CITY_TZ
 from tests.sandboxes import Lifestyle
 from tests.servers.food.helpers import err, free_options, groups_of, ok, orderable, pick_options
-from tests.servers.journeys import buy_event_tickets, buy_movie_tickets, hold_event_seats, hold_movie_seats
+from tests.servers.journeys import (
+    buy_event_tickets,
+    buy_movie_tickets,
+    hold_event_seats,
+    hold_movie_seats,
+    order_food,
+)
 
 FAR = {"lat": 31.2, "lng": 121.5}  # Shanghai: valid coordinates, 7,380 km from Helsinki
 OLD_HINT = "or a saved address id"
@@ -567,4 +573,28 @@ async def test_a_required_argument_left_out_is_named_with_the_values_it_takes(li
     assert "id_type: required, and not given: one of 'id_card', 'passport', 'hk_macao_permit'" in attendee, attendee
     assert "110101199003071234" not in attendee and "Field required" not in attendee, attendee
     assert "session_id: required, and not given." in hold, hold
+    assert lifestyle.snapshot() == before
+
+
+async def test_my_latest_order_where_an_order_id_goes_is_refused_with_that_orders_id(lifestyle: Lifestyle) -> None:
+    """'where is my order?' → food_get_order(order_id='最近的订单') or tickets_refund(order_id='last') was 'not a valid
+    id: ids start with ord_': the refusal gives the latest order's id in each vertical, or says there is none."""
+    async with Client(lifestyle.server("food")) as food, Client(lifestyle.server("tickets")) as tickets, \
+            Client(lifestyle.server("movies")) as movies:  # fmt: skip
+        none_yet = await err(food, "food_get_order", {"order_id": "最近的订单"})
+        await order_food(food)
+        meal = (await order_food(food))["order"]  # the later of two
+        seats = (await buy_event_tickets(tickets))["order"]
+        film = (await buy_movie_tickets(movies))["order"]
+        before = lifestyle.snapshot()
+        said = {
+            "food": await err(food, "food_get_order", {"order_id": "my latest order"}),
+            "cancel": await err(food, "food_cancel_order", {"order_id": "刚才的订单"}),
+            "tickets": await err(tickets, "tickets_refund", {"order_id": "last"}),
+            "movies": await err(movies, "movies_refund", {"order_id": "上一单"}),
+        }
+    assert "asks for your latest order, and there is none yet" in none_yet, none_yet
+    for vertical, order in (("food", meal), ("cancel", meal), ("tickets", seats), ("movies", film)):
+        assert f"reads as your latest order: {order['id']}, placed " in said[vertical], (vertical, said[vertical])
+        assert f"Call again with order_id='{order['id']}'" in said[vertical]
     assert lifestyle.snapshot() == before
