@@ -592,9 +592,11 @@ async def test_my_latest_order_where_an_order_id_goes_is_refused_with_that_order
             "cancel": await err(food, "food_cancel_order", {"order_id": "刚才的订单"}),
             "tickets": await err(tickets, "tickets_refund", {"order_id": "last"}),
             "movies": await err(movies, "movies_refund", {"order_id": "上一单"}),
+            "again": await err(food, "food_update_cart", {"from_order_id": "上一单", "replace_cart": True}),  # 再来一单
         }
     assert "asks for your latest order, and there is none yet" in none_yet, none_yet
     for vertical, order in (("food", meal), ("cancel", meal), ("tickets", seats), ("movies", film)):
         assert f"reads as your latest order: {order['id']}, placed " in said[vertical], (vertical, said[vertical])
         assert f"Call again with order_id='{order['id']}'" in said[vertical]
+    assert f"Call again with from_order_id='{meal['id']}'" in said["again"], said["again"]
     assert lifestyle.snapshot() == before

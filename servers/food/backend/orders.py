@@ -47,6 +47,7 @@ from shared.schemas.food import (
 from . import pricing, slots
 from .catalog import RestaurantRec
 from .models import CartRow, OrderRow
+from .reorder import latest_order
 from .service import FoodService
 from .slots import ACCEPT_AFTER, PICKUP_TO_RIDE, PREP_STARTS
 
@@ -427,19 +428,8 @@ class OrderDesk:
             cancel_reason=order.cancel_reason,
         )
 
-    @staticmethod
-    def _latest(session: Session, user_id: str) -> tuple[str, datetime] | None:
-        """The user's most recent order here, its id and when it was placed ('my latest order': ``shared.phrases``)."""
-        row = session.exec(
-            select(OrderRow)
-            .where(OrderRow.user_id == user_id)
-            .order_by(col(OrderRow.placed_at).desc(), col(OrderRow.id).desc())
-            .limit(1)
-        ).first()
-        return (row.id, row.placed_at) if row is not None else None
-
     def _own_order(self, session: Session, user_id: str, order_id: str, *, lock: bool = False) -> OrderRow:
-        latest_order_said(order_id, lambda: self._latest(session, user_id), "order_id", "food_list_orders")
+        latest_order_said(order_id, lambda: latest_order(session, user_id), "order_id", "food_list_orders")
         check_id(order_id, "ord", field="order_id", source="food_list_orders")
         stmt = select(OrderRow).where(OrderRow.id == order_id)
         if lock:
