@@ -669,8 +669,8 @@ class NavService:
         place of that kind unless the name is the query."""
         q = query.lower()
         best = max((_name_score(q, n) for n in self._names(p) if n), default=0.0)
-        if p.row.category in categories:
-            return 100.0 if best >= 99 else 90.0
+        if p.row.category in categories:  # a place named only as its kind ('ATM') is one of them, not the answer
+            return 100.0 if best >= 99 and q not in self._category_words else 90.0
         cuisines = p.data.get("cuisines", [])
         if any(q == c or q in c.replace("_", " ") for c in cuisines):
             best = max(best, 85.0)

@@ -441,6 +441,19 @@ async def test_a_place_name_where_a_place_id_goes_is_refused_with_its_id(nav: Na
     assert "is not an id" in nothing and "nav_geocode" in nothing, nothing
 
 
+async def test_a_kind_searched_lists_the_nearest_first_even_past_one_named_as_the_kind(nav: NavEnv) -> None:
+    """'ATM' listed the cash machine OpenStreetMap names just 'ATM' (192 m) before the nearest (83 m): a name that is
+    the query scored it as the place asked for by name. A place named only as its kind is one of them; a name beside
+    the kind ('Oodi library') still comes first."""
+    async with Client(nav.server) as c:
+        kinds = {q: await ok(c, "nav_search_places", {"query": q, "limit": 20}) for q in ("ATM", "取款机")}
+        named = await ok(c, "nav_search_places", {"query": "Oodi library", "limit": 5})
+    for q, page in kinds.items():
+        distances = [p["distance_m"] for p in page["places"]]
+        assert page["places"] and distances == sorted(distances), (q, page["places"][:3])
+    assert named["places"][0]["name"] == "Helsingin keskustakirjasto Oodi"
+
+
 async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_query(nav: NavEnv) -> None:
     """'cafe near Kamppi' was searched as a name around the city centre: the cafés came a kilometre from Kamppi. The
     place is resolved as a route's end is (an ambiguous one refused with its candidates, unless they are all one
