@@ -454,6 +454,16 @@ async def test_a_kind_searched_lists_the_nearest_first_even_past_one_named_as_th
     assert named["places"][0]["name"] == "Helsingin keskustakirjasto Oodi"
 
 
+async def test_a_bike_in_any_wording_is_a_city_bike_station(nav: NavEnv) -> None:
+    """'自行车' (bicycle) and 'bike' found nothing within 1000 m, though 15 city bike stations are on the map: only
+    '单车', 'city bike' and the like were the kind's words."""
+    async with Client(nav.server) as c:
+        said = {q: await ok(c, "nav_search_places", {"query": q, "limit": 5}) for q in ("自行车", "bike", "共享单车")}
+    for q, page in said.items():
+        assert page["places"] and all(p["category"] == "bicycle_rental" for p in page["places"]), (q, page)
+    assert said["自行车"]["places"] == said["共享单车"]["places"]
+
+
 async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_query(nav: NavEnv) -> None:
     """'cafe near Kamppi' was searched as a name around the city centre: the cafés came a kilometre from Kamppi. The
     place is resolved as a route's end is (an ambiguous one refused with its candidates, unless they are all one
