@@ -106,6 +106,15 @@ def newest_first(item: Placed) -> Key:
     return (-utc(item.placed_at).timestamp(), item.id)
 
 
+def latest_placed(session: Session, model: Any, user_id: str) -> tuple[str, datetime] | None:
+    """The user's most recent row of an order table ``model`` (its ``id``, ``user_id`` and ``placed_at``): its id
+    and when it was placed, for 'my latest order' said where an id goes (``shared.phrases.latest_order_said``)."""
+    row = session.exec(
+        select(model).where(model.user_id == user_id).order_by(model.placed_at.desc(), model.id.desc()).limit(1)
+    ).first()
+    return (row.id, row.placed_at) if row is not None else None
+
+
 def count_through(parts: Sequence[npt.NDArray[Any]], key: Sequence[Any]) -> int:
     """How many items of a list sorted by the columns ``parts`` (most significant first) sort at or before
     ``key``: where the page after the cursor's item starts. Vectorised, so a deep page costs no Python loop."""

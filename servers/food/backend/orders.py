@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Claim, Offer, fingerprint
 from shared.clock import local, utc
-from shared.cursor import keyset_slice, newest_first, placed_now
+from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, NotFoundError, shown
 from shared.geo import CITY_TZ
 from shared.kit.db import session_scope
@@ -47,7 +47,6 @@ from shared.schemas.food import (
 from . import pricing, slots
 from .catalog import RestaurantRec
 from .models import CartRow, OrderRow
-from .reorder import latest_order
 from .service import FoodService
 from .slots import ACCEPT_AFTER, PICKUP_TO_RIDE, PREP_STARTS
 
@@ -429,7 +428,7 @@ class OrderDesk:
         )
 
     def _own_order(self, session: Session, user_id: str, order_id: str, *, lock: bool = False) -> OrderRow:
-        latest_order_said(order_id, lambda: latest_order(session, user_id), "order_id", "food_list_orders")
+        latest_order_said(order_id, lambda: latest_placed(session, OrderRow, user_id), "order_id", "food_list_orders")
         check_id(order_id, "ord", field="order_id", source="food_list_orders")
         stmt = select(OrderRow).where(OrderRow.id == order_id)
         if lock:

@@ -8,11 +8,11 @@ whole refill; what remains goes into the cart as the user ordered it then.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from shared.cursor import latest_placed
 from shared.errors import LifestyleError, NotFoundError, shown
 from shared.phrases import latest_order_said
 from shared.schemas.common import check_id
@@ -23,21 +23,10 @@ from .catalog import Catalog, RestaurantRec
 from .models import OrderRow
 
 
-def latest_order(session: Session, user_id: str) -> tuple[str, datetime] | None:
-    """The user's most recent order, its id and when it was placed ('my latest order': ``shared.phrases``)."""
-    row = session.exec(
-        select(OrderRow)
-        .where(OrderRow.user_id == user_id)
-        .order_by(col(OrderRow.placed_at).desc(), col(OrderRow.id).desc())
-        .limit(1)
-    ).first()
-    return (row.id, row.placed_at) if row is not None else None
-
-
 def past_order(session: Session, user_id: str, order_id: str) -> OrderRow:
     """One of the user's own orders (another user's is "not found" alike); '上一单' / 'my last order' (再来一单) is
     refused with the latest one's id."""
-    latest_order_said(order_id, lambda: latest_order(session, user_id), "from_order_id", "food_list_orders")
+    latest_order_said(order_id, lambda: latest_placed(session, OrderRow, user_id), "from_order_id", "food_list_orders")
     check_id(order_id, "ord", field="from_order_id", source="food_list_orders")
     order = session.get(OrderRow, order_id)
     if order is None or order.user_id != user_id:

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from shared.account import Checkout, Offer, fingerprint, release_to_afford
 from shared.clock import local
-from shared.cursor import keyset_slice, newest_first, placed_now
+from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.phrases import latest_order_said
@@ -430,19 +430,8 @@ class OrderDesk:
             refund_now=refund_now,
         )
 
-    @staticmethod
-    def _latest(session: Session, user_id: str) -> tuple[str, datetime] | None:
-        """The user's most recent order here, its id and when it was placed ('my latest order': ``shared.phrases``)."""
-        row = session.exec(
-            select(OrderRow)
-            .where(OrderRow.user_id == user_id)
-            .order_by(col(OrderRow.placed_at).desc(), col(OrderRow.id).desc())
-            .limit(1)
-        ).first()
-        return (row.id, row.placed_at) if row is not None else None
-
     def _own_order(self, session: Session, user_id: str, order_id: str, *, lock: bool = False) -> OrderRow:
-        latest_order_said(order_id, lambda: self._latest(session, user_id), "order_id", "movies_list_orders")
+        latest_order_said(order_id, lambda: latest_placed(session, OrderRow, user_id), "order_id", "movies_list_orders")
         check_id(order_id, "mvo", field="order_id", source="movies_list_orders")
         stmt = select(OrderRow).where(OrderRow.id == order_id)
         if lock:
