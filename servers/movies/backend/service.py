@@ -946,7 +946,7 @@ class MoviesService:
         what = film.display_title if film else "showtimes"
         where = f" at {cinema.display_name}" if cinema else ""
         then = " then" if timed else ""
-        asked = [*([f"in {format}"] if format != "any" else []), *([f"in {shown(language)}"] if language else [])]
+        asked = _kinds_said(format, language)
         offered = []
         if format != "any":
             offered.append(f"in {', '.join(sorted({s.format for s in other}))}")
@@ -977,8 +977,8 @@ class MoviesService:
         else the last one published before it. ('今晚' of a film showing only in the afternoons came back empty with
         nothing to offer; then Saturday evening of a film showing Saturday afternoon offered today's, days before the
         day asked.)"""
-        kinds = [*([f"in {format}"] if format != "any" else []), *([f"in {shown(language)}"] if language else [])]
-        what = " ".join([film.display_title if film else "showtimes", *kinds])  # 'Inception in IMAX': none later
+        # 'Inception in IMAX': none later
+        what = " ".join([film.display_title if film else "showtimes", *_kinds_said(format, language)])
         where = f" at {cinema.display_name}" if cinema else ""
 
         def rest(after: datetime, day: date | None = None, days: int = 1) -> list[int]:
@@ -1044,6 +1044,11 @@ class MoviesService:
             booking_fee=self.money(pricing.BOOKING_FEE_MINOR),
             tier_names=self.tier_names(),
         )
+
+
+def _kinds_said(format: str, language: str) -> list[str]:
+    """A showtime search's format and language as a note says them ('in IMAX', "in 'Chinese'")."""
+    return [*([f"in {format}"] if format != "any" else []), *([f"in {shown(language)}"] if language else [])]
 
 
 def _query_words(query: str) -> list[tuple[str, ...]]:
