@@ -144,21 +144,6 @@ def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:
     return date.fromisoformat(word)
 
 
-def read_time_of_day(text: str) -> time | None:
-    """``None`` for blank text; else the time of day it says, as ``clock_said`` reads one (HH:MM or HH.MM on the
-    24-hour clock, '8pm', 'klo 18', '晚上7点', 'noon'). Raises ``ValueError`` for anything else.
-
-    Movies' and tickets' time_from / time_to took only the first two while food's slots and nav's departures took
-    '晚上7点' too: a model passes the user's words on, whichever tool it calls."""
-    text = text.strip()
-    if not text:
-        return None
-    said = clock_said(text)
-    if said is None:
-        raise ValueError(text)
-    return said
-
-
 Days = Callable[[date], tuple[date, date]]
 """The first and last day a phrase names, from today's date in Helsinki."""
 
@@ -309,15 +294,19 @@ def names_part_of_day(value: str) -> bool:
 
 
 def time_field(value: str, field: str, *, fix: str, part_fix: str) -> time | None:
-    """A tool's time-of-day argument ``field`` (``read_time_of_day``), '' for none; anything else is refused with
-    ``fix``, or ``part_fix`` (formatted with the value shown as ``said``) when it names a part of the day: an agent
-    splitting '周六上午' in two passes '上午' on as the time."""
-    try:
-        return read_time_of_day(value)
-    except ValueError:
+    """A tool's time-of-day argument ``field``, read as ``clock_said`` reads one ('19:00', '7pm', 'klo 18', '晚上7点',
+    'noon': movies' and tickets' time_from took only the first two while food and nav took all), '' for none;
+    anything else is refused with ``fix``, or ``part_fix`` (formatted with the value shown as ``said``) when it names
+    a part of the day: an agent splitting '周六上午' in two passes '上午' on as the time."""
+    text = value.strip()
+    if not text:
+        return None
+    at = clock_said(text)
+    if at is None:
         said = shown(value)
         how = part_fix.format(said=said) if names_part_of_day(value) else fix
-        raise InvalidInputError(f"{field} {said} is not a time of day.", how, field=field) from None
+        raise InvalidInputError(f"{field} {said} is not a time of day.", how, field=field)
+    return at
 
 
 _THIS = {"": "today", "this": "today", "tana": "today"}

@@ -184,16 +184,16 @@ class Landmarks:
     def __init__(self, places: list[dict[str, object]], venues: dict[str, list[str]] | None = None) -> None:
         by_name: dict[str, set[str]] = {}
         self.places: dict[str, Landmark] = {}
-        shown = venues or {}
+        venue_said = venues or {}
         for p in places:
             pid = str(p["id"])
-            if p["category"] not in KINDS and pid not in ALIASES and pid not in shown:
+            if p["category"] not in KINDS and pid not in ALIASES and pid not in venue_said:
                 continue
             street = f"{p.get('street', '')} {p.get('housenumber', '')}".strip()
             point = GeoPoint(lat=float(p["lat"]), lng=float(p["lng"]))  # type: ignore[arg-type]
             self.places[pid] = Landmark(pid, str(p["name"]), point, f"{street}, Helsinki" if street else "Helsinki")
             names = [p["name"], p.get("name_en", ""), p.get("name_sv", ""), p.get("name_zh", ""), *ALIASES.get(pid, []),
-                     *shown.get(pid, [])]  # fmt: skip
+                     *venue_said.get(pid, [])]  # fmt: skip
             for name in names:
                 key = fold(str(name or "")).strip()
                 if len(key) >= (2 if has_cjk(key) else 4):

@@ -5,6 +5,7 @@ matched nothing. Tickets filters events by them, food the matched dishes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.text import cut_phrase
@@ -104,3 +105,12 @@ CHEAPEST = frozenset(
 DEAREST = frozenset({"best", "dearest", "most expensive", "最贵", "最贵的", "最好的", "最好", "paras", "parhaat"})
 """A tier asked for by its price rather than its name ('tier': '最便宜的', 'best'): the cheapest or the dearest of
 the session's or showtime's tiers, in tickets and movies alike."""
+
+
+def tier_by_price(said: str, prices: Mapping[str, int]) -> str | None:
+    """The cheapest or the dearest of ``prices``' tiers (code → price) when ``said`` asks for one by its price
+    (``CHEAPEST``, ``DEAREST``), else None (also when there are no prices)."""
+    word = " ".join(said.split()).lower()
+    if not prices or (word not in CHEAPEST and word not in DEAREST):
+        return None
+    return (min if word in CHEAPEST else max)(prices, key=prices.__getitem__)

@@ -242,13 +242,14 @@ def check_id(
     if not value.startswith(f"{prefix}_") or len(value) <= len(prefix) + 1:
         if names is not None:
             _name_not_id(field, value, names(value.strip()), source)
-        if names is not None and NAME_LIKE.fullmatch(value.strip()):
-            raise InvalidInputError(  # 'Dune', '沙丘': a name of nothing here, which only a search can tell apart
-                f"{field} {shown(value)} is not an id (ids of this kind start with '{prefix}_'), and nothing here "
-                "is called that.",
-                f"Look it up by name with {source} (it may be spelt another way, or not be here), then pass its id.",
-                field=field,
-            )
+            if NAME_LIKE.fullmatch(value.strip()):  # 'Dune', '沙丘': a name of nothing here, as a search would say
+                raise InvalidInputError(
+                    f"{field} {shown(value)} is not an id (ids of this kind start with '{prefix}_'), and nothing "
+                    "here is called that.",
+                    f"Look it up by name with {source} (it may be spelt another way, or not be here), then pass "
+                    "its id.",
+                    field=field,
+                )
         raise InvalidInputError(
             f"{field} {shown(value)} is not a valid id: ids of this kind start with '{prefix}_'.",
             f"Use an id returned by {source}.",

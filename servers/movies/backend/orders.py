@@ -28,7 +28,7 @@ from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.phrases import latest_order_said
-from shared.prices import CHEAPEST, DEAREST
+from shared.prices import tier_by_price
 from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.movies import (
     ConfirmRequest,
@@ -127,11 +127,9 @@ class OrderDesk:
         explicit = [s.strip().upper() for s in request.seat_ids]
         tier = pricing.tier_code(request.tier)
         tiers = svc.catalog.tiers(rec.auditorium_id)
-        by_price = " ".join(request.tier.split()).lower()
-        if by_price in CHEAPEST or by_price in DEAREST:  # '最便宜的', 'best': as tickets reads a tier by its price
-            fits = [t for t in tiers if t != "WHEELCHAIR" and (t != "COUPLE" or request.quantity % 2 == 0)]
-            prices = pricing.tier_prices(rec.format, rec.starts_at, fits)  # couple seats in pairs only
-            tier = (min if by_price in CHEAPEST else max)(prices, key=lambda t: prices[t])
+        # '最便宜的', 'best': as tickets reads a tier by its price; never a wheelchair space, couple seats in pairs
+        fits = [t for t in tiers if t != "WHEELCHAIR" and (t != "COUPLE" or request.quantity % 2 == 0)]
+        tier = tier_by_price(request.tier, pricing.tier_prices(rec.format, rec.starts_at, fits)) or tier
         if explicit and (tier or request.quantity):
             raise InvalidInputError(
                 "Give either seat_ids or tier + quantity, not both.",

@@ -26,7 +26,7 @@ from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.phrases import latest_order_said
-from shared.prices import CHEAPEST, DEAREST
+from shared.prices import tier_by_price
 from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.seating import HoldStatus as SeatHoldStatus
 from shared.schemas.seating import SeatHold
@@ -83,11 +83,10 @@ def tier_code(said: str, prices: Mapping[str, int]) -> str:
     """The tier code a hold asks for as people say it: 'a', 'A类', 'VIP票', 'B档' (the tier's word for class or
     ticket dropped), or 'cheapest' / 最便宜的 and 'best' / 最贵的 (this session's cheapest or dearest tier). 'A类'
     and '最便宜的' were refused as no tier."""
-    word = " ".join(said.split()).lower()
-    if word in CHEAPEST or word in DEAREST:
-        pick = min if word in CHEAPEST else max
-        return pick(prices, key=lambda t: prices[t]) if prices else word.upper()
-    return _TIER_WORDS.sub("", word).strip().upper()
+    picked = tier_by_price(said, prices)
+    if picked is not None:
+        return picked
+    return _TIER_WORDS.sub("", " ".join(said.split()).lower()).strip().upper()
 
 
 class OrderDesk:
