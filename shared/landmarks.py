@@ -161,6 +161,22 @@ class Landmark:
     address: str
 
 
+CINEMA_WORDS = ("露天夏日影院", "艺术影院", "电影院", "影城", "影院")
+"""How a Chinese cinema name ends ('基诺宫影城', '恩格尔艺术影院'): people drop the word or say another one."""
+
+
+def cinema_short_names(name_zh: str) -> list[str]:
+    """The other names people give a cinema its Chinese name ends in a word for cinema: '基诺宫影城' is also
+    '基诺宫', '基诺宫电影院', '基诺宫影院' (the stem is a transliteration, so it names nothing else; a stem two
+    cinemas share names neither, by the callers' rules). Names ending otherwise have none: '论坛剧院' is not '论坛'."""
+    bare = re.sub(r"（[^）]*）", "", name_zh).strip()
+    word = next((w for w in CINEMA_WORDS if bare.endswith(w)), "")
+    stem = bare[: -len(word)] if word else ""
+    if len(stem) < 2:
+        return []
+    return [n for n in (stem, f"{stem}电影院", f"{stem}影院", f"{stem}影城") if n != bare]
+
+
 def venue_names(fixtures_dir: Path) -> dict[str, list[str]]:
     """Place id → the names tickets and movies show for it ('Kino Engel / 恩格尔艺术影院', 'Forum Theatre / 论坛剧院'):
     a user reads a venue or cinema there and gives it as where to go or to deliver ('基诺宫影城附近的火锅'). Read from
@@ -172,6 +188,7 @@ def venue_names(fixtures_dir: Path) -> dict[str, list[str]]:
     ):
         for v in json.loads(path.read_text(encoding="utf-8"))[key] if path.exists() else []:
             said = [n for n in (v.get("name_en", ""), v.get("name_zh", "")) if n and n != v["name"]]
+            said += cinema_short_names(v.get("name_zh", ""))
             if v.get("place_id") and said:
                 out.setdefault(v["place_id"], []).extend(said)
     return out

@@ -114,6 +114,10 @@ async def test_half_a_point_is_refused_as_half_a_point_not_as_far_away(lifestyle
         ("food", "food_get_restaurant", {"restaurant_id": "Ravintola Ragu (Italian kitchen)"}, "is rst_n4573822789."),
         ("food", "food_get_restaurant", {"restaurant_id": "麦当劳"}, "names 4: McDonald's (Mannerheimintie 16"),
         ("tickets", "tickets_get_event", {"event_id": "Peer Gynt"}, "names 3: Peer Gynt / 培尔·金特 (Lilla Teatern"),
+        # a Chinese cinema name said short or with another word for cinema was 'nothing here is called that'
+        ("movies", "movies_find_showtimes", {"cinema_id": "基诺宫"}, "is cin_n1376356017. Call again with"),
+        ("movies", "movies_find_showtimes", {"cinema_id": "雷克斯电影院"}, "is cin_n1381017800. Call again with"),
+        ("movies", "movies_find_showtimes", {"cinema_id": "恩格尔"}, "names 2: Kesäkino Engel"),
     ],
 )
 async def test_a_name_passed_where_an_id_goes_is_refused_with_its_id(

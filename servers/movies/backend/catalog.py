@@ -24,6 +24,7 @@ from types import MappingProxyType
 from pydantic import BaseModel, ConfigDict
 
 from shared.geo import CITY_TZ
+from shared.landmarks import cinema_short_names
 from shared.schemas.common import GeoPoint
 from shared.schemas.movies import GENRE_LABELS, genre_label
 from shared.schemas.seating import LayoutRow, LayoutSeat, LayoutSection, SeatLayout
@@ -307,11 +308,13 @@ class CinemaRec(_Fixture):
     def names(self) -> list[str]:
         """Every name a user may call it by, folded: local, English and Chinese as every result shows them, also
         without a bracketed part ('Summer Cinema Engel (open air)' is 'Summer Cinema Engel'), and the place a Chinese
-        name's bracket names ('雷克斯影院（玻璃宫）' is also '玻璃宫', the building)."""
+        name's bracket names ('雷克斯影院（玻璃宫）' is also '玻璃宫', the building), and its Chinese name said short or
+        with another word for cinema ('基诺宫', '基诺宫电影院': ``cinema_short_names``)."""
         full = [self.name, self.name_en, self.name_zh]
         bare = [re.sub(r"[（(][^）)]*[）)]", "", n) for n in full]
         inside = re.findall(r"（([^）]+)）", self.name_zh)  # a Chinese name's bracket names a place; '(open air)' not
-        return list(dict.fromkeys(fold(n.strip()) for n in (*full, *bare, *inside) if n.strip()))
+        short = cinema_short_names(self.name_zh)
+        return list(dict.fromkeys(fold(n.strip()) for n in (*full, *bare, *inside, *short) if n.strip()))
 
     @property
     def address(self) -> str:

@@ -788,7 +788,7 @@ async def test_a_venue_by_the_name_tickets_or_movies_show_is_where_to_search_fro
     kinopalatsi = {"lat": 60.1711318, "lng": 24.9462642}
     async with Client(food.server) as c:
         said = {q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
-                for q in ("基诺宫影城附近的火锅", "hot pot near 基诺宫影城")}  # fmt: skip
+                for q in ("基诺宫影城附近的火锅", "hot pot near 基诺宫影城", "基诺宫附近的火锅")}  # fmt: skip
         there = await ok(c, "food_search_restaurants", {"query": "火锅", "limit": 20, **kinopalatsi})
         theatre = await ok(c, "food_search_restaurants", {"query": "论坛剧院附近的咖啡", "limit": 20})
     for q, page in said.items():

@@ -454,6 +454,19 @@ async def test_a_landmark_said_as_where_lists_the_nearest_first(tickets: Tickets
         assert "nearest first from Home (Kaivokatu 4, Helsinki)" in page["note"], page["note"]
 
 
+async def test_a_cinema_said_short_is_where_to_look_around(tickets: TicketsEnv) -> None:
+    """'基诺宫附近的演出' (Kinopalatsi, whose Chinese name is 基诺宫影城, said without 影城) found nothing:
+    'No event matches 基诺宫'. A Chinese cinema name said short or with another word for cinema is the cinema."""
+    kinopalatsi = {"lat": 60.1711318, "lng": 24.9462642}
+    async with Client(tickets.server) as c:
+        short = await ok(c, "tickets_search_events", {"query": "基诺宫附近的演出", "limit": 20})
+        other = await ok(c, "tickets_search_events", {"query": "基诺宫电影院附近的演出", "limit": 20})
+        exact = await ok(c, "tickets_search_events", {"limit": 20, **kinopalatsi})
+    for page in (short, other):
+        assert page["events"] and page["events"] == exact["events"], page["note"]
+        assert "nearest first from Kinopalatsi" in page["note"], page["note"]
+
+
 async def test_a_saved_address_said_as_where_lists_the_nearest_first(tickets: TicketsEnv) -> None:
     """'离家最近的演出' and 'concerts near work' found nothing ('离家', 'work' are no words of any event): the account's
     one address book (the same Home and Work food delivers to) is where the search measures from, and the note says
