@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.errors import shown
 from shared.schemas.common import GeoPoint
 from shared.text import fold, has_cjk
 
@@ -104,6 +105,10 @@ OFF_MAP: dict[tuple[str, ...], str] = {
         "Kamppi shopping centre (with the long-distance bus terminal under it) is at Urho Kekkosen katu 1, just west "
         "of this map; Kamppi's east side, Forum and Lasipalatsi are on it"
     ),
+    ("Tennispalatsi", "Finnkino Tennispalatsi", "Tennis Palace", "网球宫", "网球宫影城", "网球宫电影院"): (
+        "Tennispalatsi, Finnkino's multiplex (HAM, the city art museum, is in the same building), is at Salomonkatu "
+        "15 in Kamppi, just west of this map; the cinemas on it are Kinopalatsi, Bio Rex and Kino Engel"
+    ),
     ("Linnanmäki", "Linnanmaki", "林南马基", "林南马基游乐园"): (
         "Linnanmäki, the amusement park, is in Alppila, north of this map"
     ),
@@ -194,16 +199,35 @@ def venue_names(fixtures_dir: Path) -> dict[str, list[str]]:
     return out
 
 
+_ARTICLE = re.compile(r"^(?:a|an|the|any|some|one|一个|一家|某个|某家)\s*|\s+$")
+
+
 class Landmarks:
     """Every landmark of the city by each of its names, folded; a name two landmarks share names neither.
-    ``venues``: the names tickets and movies show for their venues (``venue_names``), which are landmarks too."""
+    ``venues``: the names tickets and movies show for their venues (``venue_names``), which are landmarks too.
+    ``kinds``: the vocabulary of kinds of place (fixtures/vocab/place_categories.json), to tell a kind said as
+    where ('电影院附近', 'near a cinema') from a place."""
 
-    def __init__(self, places: list[dict[str, object]], venues: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        places: list[dict[str, object]],
+        venues: dict[str, list[str]] | None = None,
+        kinds: list[dict[str, object]] | None = None,
+    ) -> None:
         by_name: dict[str, set[str]] = {}
         self.places: dict[str, Landmark] = {}
+        self.kind_words: dict[str, tuple[str, str]] = {}  # folded word -> (category, 'Cinema 电影院')
+        for k in kinds or []:
+            label = " ".join(str(k[n]) for n in ("en", "zh") if k.get(n))
+            words = [k.get("en"), k.get("zh"), *(k.get("synonyms") or [])]  # type: ignore[misc]
+            for word in words:
+                if word:
+                    self.kind_words.setdefault(fold(str(word)), (str(k["slug"]), label))
+        self.of_kind: dict[str, list[str]] = {}  # category -> the names of its places, as OSM has them
         venue_said = venues or {}
         for p in places:
             pid = str(p["id"])
+            self.of_kind.setdefault(str(p["category"]), []).append(str(p["name"]))
             if p["category"] not in KINDS and pid not in ALIASES and pid not in venue_said:
                 continue
             street = f"{p.get('street', '')} {p.get('housenumber', '')}".strip()
@@ -227,7 +251,9 @@ class Landmarks:
     @functools.cache
     def load(fixtures_dir: Path) -> Landmarks:
         doc = json.loads((fixtures_dir / "osm" / "places.json").read_text(encoding="utf-8"))
-        return Landmarks(doc["places"], venue_names(fixtures_dir))
+        vocab = fixtures_dir / "vocab" / "place_categories.json"
+        kinds = json.loads(vocab.read_text(encoding="utf-8")) if vocab.exists() else []
+        return Landmarks(doc["places"], venue_names(fixtures_dir), kinds)
 
     def find(self, text: str) -> Landmark | None:
         """The landmark whose name ``text`` holds (the longest such name: 'Kamppi Chapel of Silence', not Kamppi),
@@ -235,3 +261,22 @@ class Landmarks:
         folded = fold(" ".join(text.split()))
         found = [m[0] for m in self._pattern.finditer(folded)]
         return self.places[self.names[max(found, key=len)]] if found else None
+
+    def not_one_place(self, where: str) -> str:
+        """Why ``where``, said as where to look around or deliver, is no one place, as a clause ('' when it names
+        none such): a kind of place ('电影院附近的汉堡', 'near a cinema': which of the four?) or a sight off the map
+        ('芬兰堡附近'). Both were left out as words on no menu, or of no event, and the search went on from home."""
+        sight = off_map(where)
+        if sight:
+            return sight
+        said = fold(" ".join(where.split()))
+        said = _ARTICLE.sub("", said)
+        kind = self.kind_words.get(said) or self.kind_words.get(said.removesuffix("s"))
+        names = self.of_kind.get(kind[0], []) if kind else []
+        if kind is None or not names:
+            return ""
+        listed = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        return (
+            f"{shown(where)} is a kind of place ({kind[1]}), not one place: {len(names)} on the map ({listed}). Name "
+            "the one meant, or find them nearest first with nav_search_places"
+        )

@@ -275,6 +275,9 @@ class FoodService:
                 q = rest_q
                 why = unplaced[:1].lower() + unplaced[1:]  # 'No street called …' goes on the sentence
                 to_note = f"Read {shown(place)} as where to deliver, but {why} Searched from the delivery point."
+            elif place and (why := self.landmarks.not_one_place(place)):  # '电影院附近的汉堡', 'near Suomenlinna'
+                q = rest_q
+                to_note = f"Read {shown(place)} as where to deliver, but {why}. Searched from the delivery point."
         if saved is not None:
             to_note = f"Read as delivering to {saved.label} ({saved.one_line}): distances, fees and times from there."
         elif to:

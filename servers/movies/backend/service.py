@@ -688,6 +688,14 @@ class MoviesService:
         if alike is not None:
             return alike[0], f"{alike[1]} (as the map spells {shown(text)})"
         labels = ", ".join(f"{row.id} ({row.label})" for row in mine)
+        why = self.landmarks.not_one_place(text)
+        if why:  # 'a pharmacy', 'Suomenlinna': what it is, rather than 'no street known'
+            raise InvalidInputError(
+                f"address {shown(address)}: {why}.",
+                f"Give one place: a street and number, a saved address ({labels or 'none saved'}), a cinema's or "
+                "landmark's name, a district, or lat and lng (nav_geocode gives them for any place).",
+                field="address",
+            )
         raise InvalidInputError(
             f"address {shown(address)} is not a street address, district or saved address known in central Helsinki.",
             f"Give a street and number such as 'Kaivokatu 4', a saved address ({labels or 'none saved'}), a "

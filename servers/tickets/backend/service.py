@@ -344,7 +344,8 @@ class TicketsService:
                 return rest, mine.location, f"Read {said} as where: nearest first from {mine.label} ({mine.one_line})."
         landmark = self.landmarks.find(where)
         if landmark is None:
-            return query, None, ""
+            why = self.landmarks.not_one_place(where)  # '电影院附近的演出': 'No event matches 电影院'
+            return (rest, None, f"Read {said} as where, but {why}. Listed by date.") if why else (query, None, "")
         return rest, landmark.point, f"Read {said} as where: nearest first from {landmark.name} ({landmark.address})."
 
     def _near_home(self, rest: str, said: str, user_id: str) -> tuple[str, GeoPoint | None, str]:

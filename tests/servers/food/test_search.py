@@ -798,6 +798,24 @@ async def test_a_venue_by_the_name_tickets_or_movies_show_is_where_to_search_fro
     assert theatre["note"].startswith("Read as delivering to Teatteri Forum"), theatre["note"]
 
 
+async def test_a_kind_of_place_or_a_sight_off_the_map_said_as_where_is_named_as_such(food: FoodEnv) -> None:
+    """'电影院附近的汉堡' (burgers near the cinema: which of four?) and 'pizza near Suomenlinna' (an island off the map)
+    left the place out as words 'on no menu' and searched from home without a word of why. The dish is still searched
+    from the delivery point, and the note says what the place is: a kind, with the ones on the map, or off the map."""
+    async with Client(food.server) as c:
+        kinds = {q: (await ok(c, "food_search_restaurants", {"query": q, "limit": 20}),
+                     await ok(c, "food_search_restaurants", {"query": dish, "limit": 20}))
+                 for q, dish in (("电影院附近的汉堡", "汉堡"), ("burger near a cinema", "burger"))}  # fmt: skip
+        pizza = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20})
+        island = await ok(c, "food_search_restaurants", {"query": "pizza near Suomenlinna", "limit": 20})
+    for q, (page, home) in kinds.items():
+        assert page["restaurants"] == home["restaurants"] and page["near"] == home["near"], q
+        assert "is a kind of place (Cinema 电影院), not one place: 4 on the map (Kinopalatsi" in page["note"], page
+        assert "on no menu" not in page["note"] and "Searched from the delivery point" in page["note"]
+    assert island["restaurants"] == pizza["restaurants"], island["note"]
+    assert "Suomenlinna, the sea fortress, is an island off this map" in island["note"], island["note"]
+
+
 async def test_a_label_the_user_gave_an_address_is_where_to_deliver(fresh_food: FoodEnv) -> None:
     """'送到女朋友家的奶茶' (milk tea to my girlfriend's, an address the user saved under that label) left
     '送到女朋友家' out as on no menu and searched from home: only 'home' and 'work' were read as labels in the query."""

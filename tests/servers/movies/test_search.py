@@ -151,6 +151,25 @@ async def test_a_cinema_is_a_place_by_any_of_its_names(movies_readonly: MoviesEn
     assert near["origin"] == next(x["name"] for x in near["cinemas"] if x["id"] == cinema)
 
 
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("a pharmacy", "address 'a pharmacy': 'a pharmacy' is a kind of place (Pharmacy 药店), not one place: 6 on"),
+        ("Tennispalatsi", "address 'Tennispalatsi': Tennispalatsi, Finnkino's multiplex"),
+        ("芬兰堡", "address '芬兰堡': Suomenlinna, the sea fortress, is an island off this map"),
+    ],
+)
+async def test_a_kind_of_place_or_a_sight_off_the_map_is_refused_as_such(
+    movies_readonly: MoviesEnv, address: str, said: str
+) -> None:
+    """'Tennispalatsi' (Helsinki's largest cinema, a street west of the map) and 'a pharmacy' were 'not a street
+    address … known in central Helsinki', as a misspelling would be: the refusal says what the place is."""
+    async with Client(movies_readonly.server) as c:
+        refused = await err(c, "movies_search_cinemas", {"address": address})
+    assert refused.startswith(said), refused
+    assert "not a street address" not in refused
+
+
 async def test_films_that_match_equally_come_most_reviewed_first(movies_readonly: MoviesEnv) -> None:
     """Ties were ordered by the text of minus the review count, which sorts '-0000159' before '-0000341': the least
     reviewed film came first ('what's on?' opened with the least known films)."""

@@ -454,6 +454,18 @@ async def test_a_landmark_said_as_where_lists_the_nearest_first(tickets: Tickets
         assert "nearest first from Home (Kaivokatu 4, Helsinki)" in page["note"], page["note"]
 
 
+async def test_a_kind_of_place_or_a_sight_off_the_map_said_as_where_is_named_as_such(tickets: TicketsEnv) -> None:
+    """'电影院附近的演出' (near the cinema: which of four?) and '芬兰堡附近的演出' (Suomenlinna, off the map) found
+    nothing: 'No event matches 电影院'. Events are listed as without the place, and the note says what the place is."""
+    async with Client(tickets.server) as c:
+        plain = await ok(c, "tickets_search_events", {"query": "演出", "limit": 20})
+        kind = await ok(c, "tickets_search_events", {"query": "电影院附近的演出", "limit": 20})
+        island = await ok(c, "tickets_search_events", {"query": "芬兰堡附近的演出", "limit": 20})
+    assert plain["events"] and kind["events"] == plain["events"] and island["events"] == plain["events"]
+    assert "'电影院' is a kind of place (Cinema 电影院), not one place: 4 on the map" in kind["note"], kind["note"]
+    assert "Suomenlinna, the sea fortress, is an island off this map" in island["note"], island["note"]
+
+
 async def test_a_cinema_said_short_is_where_to_look_around(tickets: TicketsEnv) -> None:
     """'基诺宫附近的演出' (Kinopalatsi, whose Chinese name is 基诺宫影城, said without 影城) found nothing:
     'No event matches 基诺宫'. A Chinese cinema name said short or with another word for cinema is the cinema."""
