@@ -37,8 +37,10 @@ TOP_RATED = re.compile(
 """'top rated ramen', '评分高的日料', 'critically acclaimed sci-fi': the best rated first among what matches."""
 
 LATEST_ORDER = re.compile(
-    r"(?:(?:my|the) )?(?:(?:last|latest|most recent|newest|previous|current) (?:order|one|booking)|last|latest"
-    r"|order|booking)|最近的?一?[单订]单?|最新的?一?[单订]单?|刚才的?订单|刚下的?订单|上一单|我的订单|那个订单",
+    r"(?:(?:my|the|that|this) )?(?:(?:last|latest|most recent|newest|previous|current) (?:order|one|booking)|last"
+    r"|latest|order|booking)|(?:the )?(?:order|one|booking) i just (?:placed|made|booked)"
+    r"|最近的?一?[单订]单?|最新的?一?[单订]单?|(?:刚才|刚刚|刚)下?的?[那这]?[个一]?订?单|上一?[单次](?:的?订单)?"
+    r"|我的订单|[那这]个?订单|[那这]一?单",
     re.IGNORECASE,
 )
 """What an agent passes as order_id for 'my order' ('last', 'my latest order', '最近的订单', '刚才的订单'): it was

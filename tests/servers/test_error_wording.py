@@ -597,9 +597,15 @@ async def test_my_latest_order_where_an_order_id_goes_is_refused_with_that_order
             "tickets": await err(tickets, "tickets_refund", {"order_id": "last"}),
             "movies": await err(movies, "movies_refund", {"order_id": "上一单"}),
             "again": await err(food, "food_update_cart", {"from_order_id": "上一单", "replace_cart": True}),  # 再来一单
+            # 'cancel the one I just ordered': '刚才那单', '这个订单' and 'that order' were 'not a valid id'
+            "that": await err(food, "food_cancel_order", {"order_id": "刚才那单"}),
+            "this": await err(tickets, "tickets_refund", {"order_id": "这个订单"}),
+            "just": await err(movies, "movies_refund", {"order_id": "the order I just placed"}),
         }
     assert "asks for your latest order, and there is none yet" in none_yet, none_yet
-    for vertical, order in (("food", meal), ("cancel", meal), ("tickets", seats), ("movies", film)):
+    pairs = (("food", meal), ("cancel", meal), ("tickets", seats), ("movies", film), ("that", meal), ("this", seats),
+             ("just", film))  # fmt: skip
+    for vertical, order in pairs:
         assert f"reads as your latest order: {order['id']}, placed " in said[vertical], (vertical, said[vertical])
         assert f"Call again with order_id='{order['id']}'" in said[vertical]
     assert f"Call again with from_order_id='{meal['id']}'" in said["again"], said["again"]
