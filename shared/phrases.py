@@ -11,6 +11,7 @@ from datetime import datetime
 
 from shared.clock import local
 from shared.errors import InvalidInputError, NotFoundError, shown
+from shared.text import take_match
 
 OPEN_NOW = re.compile(
     r"(?<!\w)(?:(?:that(?:'s| is| are) |which (?:is|are) )?(?:open (?:right )?now|currently open|still open|open at "
@@ -45,6 +46,29 @@ LATEST_ORDER = re.compile(
 )
 """What an agent passes as order_id for 'my order' ('last', 'my latest order', '最近的订单', '刚才的订单'): it was
 'not a valid id'; the refusal now gives the latest order's id (``latest_order_said``)."""
+
+
+TICKETS_WANTED = re.compile(
+    r"(?<!\w)(?:(?P<n>\d{1,2})|(?P<en>one|two|three|four|five|six|a pair of|a couple of))\s+(?:tickets?|seats?)"
+    r"(?:\s+(?:for|to))?(?!\w)"
+    r"|(?P<zh>\d{1,2}|[一两二三四五六])\s*张(?:电影票|门票|票)?",
+    re.IGNORECASE,
+)
+"""How many tickets a search says it wants ('2 tickets for a comedy show', '话剧 两张票', 'two seats for Dune'):
+no title has those words, so the search found nothing."""
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a pair of": 2, "a couple of": 2,
+           "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}  # fmt: skip
+
+
+def tickets_wanted(query: str) -> tuple[str, int, str]:
+    """The query without how many tickets it says it wants, that number (0 when it says none) and the phrase as
+    said; the number is for the hold, not the search."""
+    rest, m = take_match(TICKETS_WANTED, query)
+    if m is None:
+        return query, 0, ""
+    said = m["n"] or m["zh"] or m["en"]
+    n = int(said) if said.isdigit() else _COUNTS[" ".join(said.lower().split())]
+    return rest, n, re.sub(r"\s+(?:for|to)$", "", m[0].strip(), flags=re.IGNORECASE)
 
 
 def latest_order_said(said: str, latest: Callable[[], tuple[str, datetime] | None], field: str, source: str) -> None:

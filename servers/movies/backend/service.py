@@ -40,7 +40,7 @@ from shared.districts import DISTRICTS, district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ, haversine_m, require_in_city
 from shared.landmarks import Landmarks
-from shared.phrases import TOP_RATED
+from shared.phrases import TOP_RATED, tickets_wanted
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
@@ -397,6 +397,7 @@ class MoviesService:
         now = self.now()
         wanted = self._genre(genre)
         typed = query
+        query, seats, seats_said = tickets_wanted(query)  # 'two tickets for Interstellar': for the hold
         query, rated = take_out(TOP_RATED, query)
         query, subtitled = take_out(SUBTITLED, query)
         opening = opening_said(query, local(now).date())
@@ -476,6 +477,9 @@ class MoviesService:
             ).strip()
         if not hits and not note and asked:
             note = self._unmatched(query, asked, wanted)
+        if seats:
+            note = (f"{note} Read {shown(seats_said)} as how many: pick {seats} seats with movies_hold_seats once a "
+                    "showtime is chosen (at most 6 per account per showtime).").strip()  # fmt: skip
         return FilmPage(films=[self._summary(f, now) for f in page], page=info, note=note)
 
     def _when_to_go(

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from shared.cursor import count_through, not_our_cursor
 from shared.geo import CITY_TZ, EARTH_RADIUS_M
 from shared.schemas.tickets import CATEGORY_ZH
-from shared.text import as_words, cut_at_known, fold
+from shared.text import ASKING_CHARACTERS, as_words, cut_at_known, fold
 
 from .catalog import Catalog, EventRec, SessionRec
 
@@ -229,7 +229,9 @@ class EventIndex:
                     for run in SCRIPT_RUNS.findall(word)
                     for piece in (self.segment(run) if CJK.match(run) else query_words(run))
                 ]
-                out += pieces or [word]
+                if pieces or not all(c in ASKING_CHARACTERS for c in word):
+                    out += pieces or [word]
+                # else it only asks ('看' of '看演出', '去看看'): it was kept, and found nothing
             else:
                 out.append(word)
         return out

@@ -25,6 +25,7 @@ from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
 from shared.landmarks import NEAR_SAID, NEARBY, Landmarks, means_here
+from shared.phrases import tickets_wanted
 from shared.prices import read_price
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, new_id
 from shared.schemas.seating import SEAT_ID_FORMAT
@@ -414,6 +415,7 @@ class TicketsService:
             query, near, near_note = self._near_said(query, user_id)
         venues = self._area_matches(area) if area.strip() else None
         index = self.index
+        query, seats, seats_said = tickets_wanted(query)  # '话剧 两张票': a number for the hold, not words
         # 'concerts under €40': the price is a filter too, within the one asked in price_min/max_minor
         price = read_price(query)
         if price.max_minor or price.min_minor:
@@ -490,6 +492,9 @@ class TicketsService:
             note = " ".join(["Read 'free' as the lowest price first: no event here is free entry.", note]).strip()
         if near_note:
             note = " ".join([near_note, note]).strip()
+        if seats:
+            note = f"{note} Read {shown(seats_said)} as how many: hold them with tickets_hold_seats(quantity={seats})."
+            note = note.strip()
         more = begin + limit < total and bool(chosen)
         shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
         nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""

@@ -170,6 +170,18 @@ async def test_a_kind_of_place_or_a_sight_off_the_map_is_refused_as_such(
     assert "not a street address" not in refused
 
 
+async def test_how_many_tickets_said_in_a_search_is_for_the_hold_not_a_word(movies_readonly: MoviesEnv) -> None:
+    """'two tickets for Interstellar' and '科幻片 两张票' found nothing ('no film has tickets'): the number is how
+    many seats to hold, and the note says so."""
+    async with Client(movies_readonly.server) as c:
+        asked = (("two tickets for Interstellar", "Interstellar"), ("科幻片 两张票", "科幻片"))
+        pages = {q: (await ok(c, "movies_search_movies", {"query": q}),
+                     await ok(c, "movies_search_movies", {"query": p})) for q, p in asked}  # fmt: skip
+    for q, (page, plain) in pages.items():
+        assert page["films"] and page["films"] == plain["films"], (q, page["note"])
+        assert "as how many: pick 2 seats with movies_hold_seats" in page["note"], page["note"]
+
+
 async def test_films_that_match_equally_come_most_reviewed_first(movies_readonly: MoviesEnv) -> None:
     """Ties were ordered by the text of minus the review count, which sorts '-0000159' before '-0000341': the least
     reviewed film came first ('what's on?' opened with the least known films)."""

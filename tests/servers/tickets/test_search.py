@@ -466,6 +466,22 @@ async def test_a_kind_of_place_or_a_sight_off_the_map_said_as_where_is_named_as_
     assert "Suomenlinna, the sea fortress, is an island off this map" in island["note"], island["note"]
 
 
+async def test_how_many_tickets_said_in_a_search_is_for_the_hold_not_a_word(tickets: TicketsEnv) -> None:
+    """'话剧 两张票' (plays, two tickets) and '2 tickets for a comedy show' found nothing ('No event matches 两张票'),
+    and '看演出' (see a show) nothing either ('No event matches 看'): the number is read as how many to hold, and a
+    word that only asks is no word of an event."""
+    async with Client(tickets.server) as c:
+        pages = {q: (await ok(c, "tickets_search_events", {"query": q, "limit": 20}),
+                     await ok(c, "tickets_search_events", {"query": plain, "limit": 20}))
+                 for q, plain in (("话剧 两张票", "话剧"), ("2 tickets for a comedy show", "comedy show"),
+                                  ("看演出", ""), ("我想去看话剧", "话剧"))}  # fmt: skip
+    for q, (page, plain) in pages.items():
+        assert page["events"] and page["events"] == plain["events"], (q, page["note"])
+    two = pages["话剧 两张票"][0]["note"]
+    assert "Read '两张票' as how many: hold them with tickets_hold_seats(quantity=2)." in two, two
+    assert "Read '2 tickets' as how many" in pages["2 tickets for a comedy show"][0]["note"]
+
+
 async def test_a_cinema_said_short_is_where_to_look_around(tickets: TicketsEnv) -> None:
     """'基诺宫附近的演出' (Kinopalatsi, whose Chinese name is 基诺宫影城, said without 影城) found nothing:
     'No event matches 基诺宫'. A Chinese cinema name said short or with another word for cinema is the cinema."""
