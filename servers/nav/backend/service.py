@@ -212,10 +212,12 @@ _NEAREST_ZH = re.compile(r"^(?:离|距离?)(?P<where>.+?)最近的?(?P<what>.+)$
 
 _ASKING_ZH = re.compile(
     r"^(?:我想去|我要去|想去|去)|怎么走|怎么去|在哪里|在哪儿|在哪|哪里有|哪里可以|哪里|有什么|有没有|可以|吗|呢|[?？]"
+    r"|^(?:能|可以)(?=吃|喝|买|看)|的地方$|的店$"
 )
 """Chinese that only asks where or how ('去赫尔辛基大教堂怎么走' = 'how do I get to the cathedral', '哪里可以停车' =
-'where can I park', '附近有没有药店'): cut before a place search reads kinds and names. Left in, '有什么好吃的' matched
-nothing, and the cathedral's own name lost to its kind's nearer churches."""
+'where can I park', '附近有没有药店', '能吃早餐的地方' = 'a place for breakfast'): cut before a place search reads
+kinds and names. Left in, '有什么好吃的' matched nothing, and the cathedral's own name lost to its kind's nearer
+churches."""
 _ASKING_EN = re.compile(
     r"^(?:where\s+(?:can|could|do)\s+(?:i|we)\s+(?:buy|get|find)|where\s+is\s+(?:a|an|the)|where's\s+(?:a|an|the)"
     r"|is\s+there\s+(?:a|an|any)|are\s+there\s+any|find\s+me\s+(?:a|an)?|show\s+me\s+(?:a|an)?|i\s+need\s+(?:a|an)?"
@@ -615,7 +617,10 @@ class NavService:
         rest = self._without_kinds(query, kinds)
         if rest in self._cuisine_words:
             return self._cuisine_words[rest]
-        inside = [w for w in self._cuisine_words if has_cjk(w) and len(w) > 1 and w in query.lower()]
+        kind_said = {word for word, slug in self._kind_words if slug in kinds}  # '早餐' of '能吃早餐的地方' is a cafe
+        inside = [
+            w for w in self._cuisine_words if has_cjk(w) and len(w) > 1 and w in query.lower() and w not in kind_said
+        ]
         return self._cuisine_words[max(inside, key=len)] if inside and has_cjk(rest) else ""
 
     def _named(self, p: Place, cuisine: str) -> bool:

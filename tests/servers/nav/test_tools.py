@@ -464,6 +464,30 @@ async def test_a_bike_in_any_wording_is_a_city_bike_station(nav: NavEnv) -> None
     assert said["自行车"]["places"] == said["共享单车"]["places"]
 
 
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [
+        ("买药", "pharmacy"),  # 'buy medicine': nothing within 1000 m, six pharmacies on the map
+        ("where can I buy medicine", "pharmacy"),
+        ("可以买药的地方", "pharmacy"),
+        ("能吃早餐的地方", "cafe"),  # 'somewhere for breakfast': read as the cuisine, which no café records
+        ("breakfast", "cafe"),
+        ("附近哪里可以停车", "parking"),
+        ("car park", "parking"),
+        ("取钱", "atm"),
+        ("卖花的店", "florist"),
+        ("买菜", "supermarket"),
+    ],
+)
+async def test_a_kind_of_place_said_by_what_one_does_there_is_that_kind(nav: NavEnv, query: str, kind: str) -> None:
+    """People ask for a pharmacy by what they need ('买药', 'buy medicine'), a café by breakfast, a car park as
+    '停车' or 'car park': those found nothing, being no kind's word."""
+    async with Client(nav.server) as c:
+        page = await ok(c, "nav_search_places", {"query": query, "limit": 5})
+    assert page["places"] and all(p["category"] == kind for p in page["places"]), (page["note"], page["places"][:2])
+    assert page["note"] == "", page["note"]
+
+
 async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_query(nav: NavEnv) -> None:
     """'cafe near Kamppi' was searched as a name around the city centre: the cafés came a kilometre from Kamppi. The
     place is resolved as a route's end is (an ambiguous one refused with its candidates, unless they are all one
