@@ -102,6 +102,14 @@ KINDS = {
 Ele.me's first categories, and 'fast food' found nothing or every restaurant, though 54 of the city's kitchens are
 tagged fast food (the burger and kebab counters, Subway, pizza by the slice). Not cuisines of a restaurant: they
 are not shown in its list of cuisines, only found by."""
+DISH_MODIFIERS = frozenset(
+    {
+        *("hot", "cold", "spicy", "sweet", "sour", "fried", "grilled", "baked", "roast", "roasted", "steamed"),
+        *("boiled", "smoked", "crispy", "fresh", "big", "small", "large", "mini", "mild", "warm", "iced"),
+    }
+)
+"""Words that only say how a dish is ('hot dog', 'spicy xyz'): before a dish on no menu, they alone are no search
+for it. 'hot dog' was searched as 'hot' and listed the hot-pot kitchen, saying only that 'dog' was on no menu."""
 GENERIC = frozenset(
     {
         *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),
@@ -769,6 +777,8 @@ class Index:
 
         parts = [self.part(w) for w in words]
         known = [self.known(p, reach(p)) for p in parts]
+        if len(parts) > 1 and not known[-1] and all(p.literal in DISH_MODIFIERS for p in parts[:-1]):
+            known = [False] * len(parts)  # 'hot dog': the dish is on no menu, and 'hot' alone found the hot pot
         kept = [p for p, k in zip(parts, known, strict=True) if k]
         ignored = [p.literal for p, k in zip(parts, known, strict=True) if not k]
         asked = [p for p in kept if p.literal not in GENERIC]

@@ -816,6 +816,21 @@ async def test_a_kind_of_place_or_a_sight_off_the_map_said_as_where_is_named_as_
     assert "Suomenlinna, the sea fortress, is an island off this map" in island["note"], island["note"]
 
 
+async def test_a_dish_on_no_menu_is_not_searched_by_the_word_that_only_says_how_it_is(food: FoodEnv) -> None:
+    """'hot dog' (on no menu here) was searched as 'hot' and listed the hot-pot kitchen and spicy dishes first, saying
+    only that 'dog' was on no menu: a word that only says how a dish is ('hot', 'grilled') is no search for it. As
+    '热狗', it finds nothing and says so; 'hot pot' and 'spicy noodles' are dishes here and are found as before."""
+    async with Client(food.server) as c:
+        said = {q: await ok(c, "food_search_restaurants", {"query": q}) for q in ("hot dog", "grilled xyzzy")}
+        hot_pot = await ok(c, "food_search_restaurants", {"query": "hot pot"})
+        noodles = await ok(c, "food_search_restaurants", {"query": "spicy noodles"})
+    for q, page in said.items():
+        assert page["restaurants"] == [], (q, [r["name"] for r in page["restaurants"]])
+        assert page["note"].startswith(f"No restaurant, dish or option matches '{q}'."), page["note"]
+    assert any("Hot pot / 火锅" in r["cuisines"] for r in hot_pot["restaurants"][:3]), hot_pot["restaurants"][:3]
+    assert noodles["restaurants"] and "on no menu" not in noodles.get("note", "")
+
+
 async def test_a_label_the_user_gave_an_address_is_where_to_deliver(fresh_food: FoodEnv) -> None:
     """'送到女朋友家的奶茶' (milk tea to my girlfriend's, an address the user saved under that label) left
     '送到女朋友家' out as on no menu and searched from home: only 'home' and 'work' were read as labels in the query."""
