@@ -124,6 +124,15 @@ ROW_SEAT = re.compile(r"^(?:(?P<letters>[A-Z]{1,2})\s*-?\s*|(?P<digits>\d{1,3})\
 """A row and a seat number run together as the short names have them: 'E7', 'E-7', '5-12' (upper-cased)."""
 
 
+SEAT_POSITION = re.compile(
+    r"后排|前排|中排|中间|正中|靠边|边上|过道|靠走道|最好的|(?<![A-Z])(?:BACK|FRONT|MIDDLE|CENTRE|CENTER|AISLE|REAR"
+    r"|BEST|SIDE)(?![A-Z])",
+    re.IGNORECASE,
+)
+"""Where in the room a seat is wanted ('后排', 'middle', 'aisle seats'), said where a seat goes: 'does not exist
+here' read as a mistyped seat."""
+
+
 def _short_names(row: str, number: int) -> list[str]:
     """What people call a seat by its row and number: 'E7' and 'E-7' for row E, '5-12' for row 5 (a number row
     runs into its seat number without the dash: '512' is not read)."""
@@ -226,6 +235,13 @@ class CompiledLayout:
                 f"{', '.join(named)}.",
                 f"Ask the user which section ({', '.join(self.seats[n].section for n in named)}), then pass that "
                 "seat's id.",
+                field="seat_ids",
+            )
+        if unknown and SEAT_POSITION.search(said[unknown[0]]):  # '后排', 'middle', 'aisle seats'
+            raise InvalidInputError(
+                f"Seat {shown(said[unknown[0]])} says where in the room, not which seat.",
+                f"Read the free seats with {self.map_tool} (front rows first) and pass the ids of those there, or "
+                "hold the best available with a tier and a quantity (the centre of the best rows first).",
                 field="seat_ids",
             )
         if unknown:

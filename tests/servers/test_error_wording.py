@@ -610,3 +610,20 @@ async def test_my_latest_order_where_an_order_id_goes_is_refused_with_that_order
         assert f"Call again with order_id='{order['id']}'" in said[vertical]
     assert f"Call again with from_order_id='{meal['id']}'" in said["again"], said["again"]
     assert lifestyle.snapshot() == before
+
+
+async def test_where_in_the_room_said_as_a_seat_is_refused_as_such(lifestyle: Lifestyle) -> None:
+    """'后排' (the back rows), 'two middle seats' or '前排中间' passed as seat ids were 'Seat … does not exist here',
+    read as a mistyped seat: the refusal says it is where in the room, and how to pick seats there."""
+    async with Client(lifestyle.server("movies")) as movies, Client(lifestyle.server("tickets")) as tickets:
+        show = (await ok(movies, "movies_find_showtimes", {"movie_id": "mov_q13417189", "limit": 1}))["showtimes"][0]
+        before = lifestyle.snapshot()
+        said = [
+            await err(movies, "movies_hold_seats", {"showtime_id": show["id"], "seat_ids": ["后排"]}),
+            await err(movies, "movies_hold_seats", {"showtime_id": show["id"], "seat_ids": ["two middle seats"]}),
+            await err(tickets, "tickets_hold_seats", {"session_id": "ses_a88529ffa9", "seat_ids": ["前排中间"]}),
+        ]
+    for refused in said:
+        assert "says where in the room, not which seat" in refused, refused
+        assert "_get_seat_map (front rows first)" in refused and "a tier and a quantity" in refused, refused
+    assert lifestyle.snapshot() == before
