@@ -90,6 +90,18 @@ FLAT = re.compile(
 POSTCODE = re.compile(r"\d{5}")  # a word that is a postcode ('00100'), unless it is the only number (see _house)
 ID_LIKE = re.compile(r"^(plc|adr|stp|dst)_\w+$")
 SISTER_ID = re.compile(r"^(rst|vnu|cin)_(\w+)$")
+NOT_A_PLACE: dict[str, tuple[str, str, str]] = {
+    "evt": ("tickets", "an event", "its venue_id (vnu_…, from tickets_get_event)"),
+    "ses": ("tickets", "a session", "its event's venue_id (vnu_…, from tickets_get_event)"),
+    "sht": ("movies", "a showtime", "the cinema_id the showtime shows (cin_…)"),
+    "mov": ("movies", "a film", "the cinema_id of a cinema showing it (cin_…, from movies_find_showtimes)"),
+    "itm": ("food", "a dish", "its restaurant_id (rst_…)"),
+    "ord": ("food, tickets or movies", "an order", "the restaurant_id, venue_id or cinema_id the order shows"),
+    "hld": ("tickets or movies", "a hold", "the venue_id or cinema_id of its session or showtime"),
+}
+"""Ids of the other servers that name no place ('ses_…' after booking, for 'how do I get there'): 'Nothing in
+Helsinki matches; check the spelling' told the caller nothing it could act on."""
+NOT_A_PLACE_ID = re.compile(rf"^({'|'.join(NOT_A_PLACE)})_[A-Za-z0-9_]+$")
 """An id of the other servers' places (food's restaurants, tickets' venues, movies' cinemas): a real one carries the
 OpenStreetMap id this map's place does (``rst_n389078466`` is ``plc_n389078466``), a grown one is its map place's id
 after ``plc_``. An agent routes to the cinema it just booked by its id."""
@@ -860,6 +872,13 @@ class NavService:
             return self._by_id(raw, center), None
         if sister := SISTER_ID.match(raw):
             return self._sister(raw, sister, center), None
+        if other := NOT_A_PLACE_ID.match(raw):  # 'get me to the concert': the event's id, not its venue's
+            server, what, instead = NOT_A_PLACE[other[1]]
+            return GeocodeResult(
+                query=raw, status="not_found", center=center, candidates=[],
+                message=f"{clip(raw)!r} is {what} of the {server} server, not a place: pass {instead}, or that "
+                "place's name, instead.",
+            ), None  # fmt: skip
         if COORDS.match(raw):  # 'Nothing matches; check the spelling' told the caller nothing it could act on
             return GeocodeResult(
                 query=raw, status="not_found", center=center, candidates=[],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from mcp import Client
 
 from shared.account import open_sandbox
@@ -257,6 +258,27 @@ async def test_the_other_servers_ids_and_names_of_a_place_route_to_it(nav: NavEn
     assert pizza["candidates"][0]["name"] == "Classic Pizza" and "(food)" in pizza["message"]
     assert unknown["status"] == "not_found" and "an id of the tickets server" in unknown["message"], unknown
     assert mixed["status"] != "confident"  # two places: no guess
+
+
+@pytest.mark.parametrize(
+    ("end", "said"),
+    [
+        ("evt_d60f8c9924", "is an event of the tickets server, not a place: pass its venue_id (vnu_…"),
+        ("ses_62a5ac6dc8", "is a session of the tickets server, not a place: pass its event's venue_id"),
+        ("sht_ff5bf8c5eedd", "is a showtime of the movies server, not a place: pass the cinema_id the showtime"),
+        ("ord_22718b7cc92b", "is an order of the food, tickets or movies server, not a place"),
+    ],
+)
+async def test_an_id_of_the_other_servers_that_names_no_place_says_which_to_pass(
+    nav: NavEnv, end: str, said: str
+) -> None:
+    """After booking, 'how do I get there' came with the event's, session's or showtime's id: 'Nothing in Helsinki
+    matches; check the spelling'. The refusal says what the id is and which id of the same result is the place."""
+    async with Client(nav.server) as c:
+        refused = await err(c, "nav_route", {"origin": "home", "destination": end, "mode": "walking"})
+        found = await ok(c, "nav_geocode", {"query": end})
+    assert refused.startswith(f"destination '{end}': '{end}' {said}"), refused
+    assert found["status"] == "not_found" and said in found["message"], found
 
 
 async def test_chinese_that_only_asks_where_or_how_is_cut_before_places_are_read(nav: NavEnv) -> None:
