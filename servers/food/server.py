@@ -262,7 +262,12 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "once, with its total quantity.",
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults
-        coupon_code: Annotated[str, Field(description="Coupon code to apply; 'none' removes it; '' leaves it.")] = "",
+        coupon_code: Annotated[
+            str,
+            Field(
+                description="Coupon code to apply ('best': the one saving most now); 'none' removes it; '' leaves it."
+            ),
+        ] = "",
         address_id: Annotated[
             str, Field(description="Delivery address id (adr_…) or its label ('Home', 'Work'); '' leaves it.")
         ] = "",

@@ -6,6 +6,7 @@ so the list never offers a coupon that applying would refuse.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +61,15 @@ class Refusal:
         if self.cart_can_fix:
             return f"Change the cart so it qualifies, or {DROP}."
         return f"It cannot apply to this order: {DROP}, or use another of the cart's coupon options."
+
+
+BEST_COUPON = re.compile(
+    r"(?:the )?(?:best|biggest|best[- ]value|cheapest|any)(?: (?:coupon|deal|discount|one))?|auto|automatic"
+    r"|最(?:划算|优惠|省钱|便宜|大|多)的?(?:红包|优惠券|券|优惠)?|(?:自动|随便)(?:用|选)?(?:红包|优惠券|券)?",
+    re.IGNORECASE,
+)
+"""A coupon asked for by what it does, not its code ('the best coupon', '用最划算的红包' → '最划算的'): 'No coupon
+最划算的', though the cart listed what each coupon would save."""
 
 
 class Coupons:
@@ -162,3 +172,14 @@ class Coupons:
             out.append(((bool(why), -saving, c.code), option))
         out.sort(key=lambda entry: entry[0])
         return [option for _, option in out]
+
+    def best(
+        self, session: Session, user_id: str, rest: RestaurantRec, subtotal: int, delivery_fee: int, now: datetime
+    ) -> CouponOption | None:
+        """The coupon that would take most off this cart now (None when none applies): Ele.me picks the best red
+        packet at checkout; here the user chooses ('用最划算的红包'), and the quote names it when they have not."""
+        usable = [
+            c for c in self.options(session, user_id, rest, subtotal, delivery_fee, now)
+            if c.applies and c.saving.amount_minor > 0
+        ]  # fmt: skip
+        return max(usable, key=lambda c: c.saving.amount_minor) if usable else None

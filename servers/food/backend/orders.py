@@ -30,7 +30,6 @@ from shared.schemas.food import (
     CancelOrder,
     CancelQuote,
     CartLine,
-    CouponOption,
     Order,
     OrderFilter,
     OrderPage,
@@ -45,7 +44,6 @@ from shared.schemas.food import (
 )
 
 from . import pricing, slots
-from .catalog import RestaurantRec
 from .models import CartRow, OrderRow
 from .service import FoodService
 from .slots import ACCEPT_AFTER, PICKUP_TO_RIDE, PREP_STARTS
@@ -143,7 +141,13 @@ class OrderDesk:
             quote = self.checkout.quote(
                 session, user_id, action="order", subject_id=CART, direction="charge", offer=offer, now=now
             )
-            unused = None if row.coupon_code else self._best_coupon(session, user_id, priced.rest, bill, now)
+            unused = (
+                None
+                if row.coupon_code
+                else self.svc.coupons.best(
+                    session, user_id, priced.rest, bill.items_subtotal.amount_minor, bill.delivery_fee.amount_minor, now
+                )
+            )
             left = f" Coupon {unused.code} would save {unused.saving.display}; it is not applied." if unused else ""
             pay = "wallet" if request.payment_method == "wallet" else "cash on delivery"
             arriving = (
@@ -167,17 +171,6 @@ class OrderDesk:
                     f"{priced.address.one_line}, pay {bill.total.display} by {pay}, {arriving}.{left}"
                 ),
             )
-
-    def _best_coupon(
-        self, session: Session, user_id: str, rest: RestaurantRec, bill: Bill, now: datetime
-    ) -> CouponOption | None:
-        """The coupon that would take most off this order now, for a cart without one: Ele.me picks the best red
-        packet at checkout; here the user chooses, so the quote says what they would leave unused."""
-        options = self.svc.coupons.options(
-            session, user_id, rest, bill.items_subtotal.amount_minor, bill.delivery_fee.amount_minor, now
-        )
-        usable = [c for c in options if c.applies and c.saving.amount_minor > 0]
-        return max(usable, key=lambda c: c.saving.amount_minor) if usable else None
 
     def place(self, user_id: str, request: PlaceOrder) -> Order:
         svc = self.svc

@@ -60,7 +60,7 @@ from shared.text import cheap_first, fold, has_cjk, plain, take_out
 
 from . import pricing, reorder, slots
 from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
-from .coupons import Coupons
+from .coupons import BEST_COUPON, Coupons
 from .models import CartRow
 from .pricing import Coupon
 from .ranking import (
@@ -886,7 +886,8 @@ class FoodService:
                 if code.lower() == "none":
                     row.coupon_code = ""
                 else:
-                    coupon = self.coupons.get(session, code)
+                    best_asked = BEST_COUPON.fullmatch(" ".join(update.coupon_code.split()))  # '最划算的', 'best'
+                    coupon = None if best_asked else self.coupons.get(session, code)
                     probe = CartRow(
                         user_id=user_id, restaurant_id=restaurant_id, lines=lines, address_id=row.address_id
                     )
@@ -894,6 +895,16 @@ class FoodService:
                     if priced.rest is None:
                         raise ConflictError("Add items before applying a coupon.", "Fill the cart first.")
                     subtotal = priced.cart.bill.items_subtotal.amount_minor if priced.cart.bill else 0
+                    if coupon is None:
+                        fee = priced.cart.bill.delivery_fee.amount_minor if priced.cart.bill else 0
+                        best = self.coupons.best(session, user_id, priced.rest, subtotal, fee, self.now())
+                        if best is None:
+                            raise ConflictError(
+                                f"coupon_code {shown(update.coupon_code)} asks for the coupon that saves most, and "
+                                "none applies to this cart now. Nothing in the cart was changed.",
+                                "food_get_cart lists the coupons valid today with why each does not apply.",
+                            )
+                        coupon = self.coupons.get(session, best.code)
                     refusal = self.coupons.problem(session, user_id, coupon, priced.rest, subtotal, self.now())
                     if refusal:  # the whole update is refused with it: say so, or the items were thought added
                         rest_of = update.items or update.address_id or update.from_order_id or update.clear

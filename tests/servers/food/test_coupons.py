@@ -56,6 +56,24 @@ async def test_a_quote_without_a_coupon_says_which_one_would_save_most(food: Foo
     assert used["bill"]["total"]["amount_minor"] == total - best["saving"]["amount_minor"]
 
 
+async def test_the_coupon_that_saves_most_asked_for_by_what_it_does_is_applied(food: FoodEnv) -> None:
+    """'用最划算的红包' (use the best-value red packet) reached food_update_cart as coupon_code='最划算的': 'No coupon
+    最划算的', though the cart listed what each would save. Asked so ('the best coupon', '最划算的', 'best'), the
+    coupon that saves most now is applied; with none that applies, the cart is refused unchanged and says why."""
+    async with Client(food.server) as c:
+        cart = await fill_cart(c, min_total_minor=2500)
+        best = max((x for x in cart["coupons"] if x["applies"]), key=lambda x: x["saving"]["amount_minor"])
+        said = {}
+        for words in ("最划算的", "the best coupon", "best"):
+            said[words] = await ok(c, "food_update_cart", {"coupon_code": words})
+            await ok(c, "food_update_cart", {"coupon_code": "none"})
+        await ok(c, "food_update_cart", {"clear": True})
+        none_yet = await err(c, "food_update_cart", {"coupon_code": "最划算的"})
+    for words, applied in said.items():
+        assert applied["coupon_code"] == best["code"] and applied["bill"]["discount"] == best["saving"], words
+    assert none_yet.startswith("Add items before applying a coupon"), none_yet
+
+
 async def test_a_one_use_coupon_is_listed_as_used_up_after_an_order_with_it(food: FoodEnv) -> None:
     async with Client(food.server) as c:
         await fill_cart(c, min_total_minor=2500)
