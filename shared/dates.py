@@ -276,6 +276,11 @@ def day_phrase(text: str) -> tuple[Days, bool] | None:
 PARTS_OF_DAY: dict[str, tuple[time | None, time | None]] = {
     **dict.fromkeys(["morning", "in the morning", "aamulla", "aamupaivalla", "上午", "早上"], (None, time(11, 59))),
     **dict.fromkeys(["afternoon", "in the afternoon", "matinee", "iltapaivalla", "下午"], (time(12, 0), time(16, 59))),
+    # the shows of a part of the day as a box office names them ('周末早场', '明天下午场', '午夜场'): 'not a date'
+    **dict.fromkeys(["早场", "上午场", "morning show", "morning screening"], (None, time(11, 59))),
+    **dict.fromkeys(["下午场", "afternoon show", "afternoon screening"], (time(12, 0), time(16, 59))),
+    **dict.fromkeys(["晚场", "夜场", "evening show", "evening screening"], (EVENING, None)),
+    **dict.fromkeys(["午夜场", "深夜场", "late show", "late night show", "midnight screening"], (time(22, 0), None)),
 }
 """A part of the day (folded) and the earliest and latest start it names, both inclusive: to the minute before noon
 or the evening (``EVENING``, as 'Friday night' reads). Tickets reads them in a query ('family show Sunday

@@ -274,3 +274,17 @@ async def test_a_part_of_the_day_after_a_day_is_its_hours(movies_readonly: Movie
     assert got["周六下午"] == got["lauantaina iltapäivällä"] == afternoon
     starts = [local(datetime.fromisoformat(s["starts_at"])) for s in later["showtimes"]]
     assert starts and all(s.hour >= 18 and s.weekday() == 5 for s in starts)
+
+
+async def test_the_shows_of_a_part_of_the_day_as_a_box_office_names_them(movies_readonly: MoviesEnv) -> None:
+    """'周六下午场' (Saturday's afternoon shows), '周六早场', '周六晚场' and 'saturday evening show' were refused
+    as 'not a date': the shows of a part of the day are that part's showtimes, as '周六下午' is."""
+    async with Client(movies_readonly.server) as c:
+        got = {
+            said: await every_page(c, "movies_find_showtimes", "showtimes", {"date": said, "sort": "start_time"}, 10)
+            for said in ("周六下午场", "周六下午", "周六早场", "周六晚场", "saturday evening show", "Saturday")
+        }
+    hours = [(local(datetime.fromisoformat(s["starts_at"])).hour, s) for s in got["Saturday"]]
+    assert got["周六下午场"] == got["周六下午"] == [s for h, s in hours if 12 <= h < 17] != []
+    assert got["周六早场"] == [s for h, s in hours if h < 12] != []
+    assert got["周六晚场"] == got["saturday evening show"] == [s for h, s in hours if h >= 17] != []
