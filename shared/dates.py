@@ -395,6 +395,47 @@ def clock_said(said: str) -> time | None:
     return None
 
 
+_CLOCK_AFTER_DAY = re.compile(
+    r"(?:\s+(?P<en>after|from|before|by|at)\s+(?P<en_clock>\d{1,2}(?::\d{2})?\s*(?:am|pm)?))\s*$"
+    r"|(?P<zh_clock>(?:早上|上午|中午|下午|傍晚|晚上|今晚|夜里)?\d{1,2}[点點](?:\d{1,2}分?|半)?)"
+    r"\s*(?P<zh>以后|之后|后|起|以前|之前|前)?\s*$",
+    re.IGNORECASE,
+)
+"""A time said after a day where only the day goes ('今晚8点以后', 'tonight after 8', '周六下午3点'): refused as
+'not a date'."""
+
+
+def split_clock(text: str) -> tuple[str, time, bool] | None:
+    """``text`` as a day and a time of day said after it: the day's words, the time, and whether it is the latest
+    start ('before 9', '9点以前') rather than the earliest; None when it ends in no time. '今晚8点' keeps '今晚' as
+    the day; 'tonight after 8' reads 8 as the evening's."""
+    m = _CLOCK_AFTER_DAY.search(text)
+    if m is None:
+        return None
+    day = text[: m.start()].strip().removesuffix("的").strip()
+    if m["zh_clock"]:
+        clock = m["zh_clock"]
+        if clock.startswith("今晚"):
+            day = day or "今晚"
+        elif not clock.startswith(("早上", "上午", "中午", "下午", "傍晚", "晚上", "夜里")) and day.endswith(
+            ("晚上", "今晚", "下午", "早上", "上午")
+        ):  # '周六下午3点' was cut as '周六下午' and '3点'
+            part = next(p for p in ("晚上", "今晚", "下午", "早上", "上午") if day.endswith(p))
+            clock = part + clock
+            day = day.removesuffix(part).strip() or ("今晚" if part == "今晚" else "today")
+        said, before = clock_said(clock), (m["zh"] or "") in ("以前", "之前", "前")
+        bare = clock[0].isdigit()
+    else:
+        clock = m["en_clock"]
+        said = clock_said(clock if re.search(r"[:apm]", clock, re.IGNORECASE) else f"at {clock}")
+        before, bare = m["en"].lower() in ("before", "by"), not re.search(r"am|pm", clock, re.IGNORECASE)
+    if said is not None and bare and 1 <= said.hour <= 9:
+        said = time(said.hour + 12, said.minute)  # 'Friday at 7', '周六3点': nothing starts at 3 in the night
+    if said is None or not day:
+        return None
+    return day, said, before
+
+
 def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN) -> datetime | None:
     """A moment said as people say one: a time ('18:30', '6pm', '18.30', '晚上6点半'), after a day word if any
     ('tomorrow 18:30', 'Thu 18:00', 'torstaina klo 18', '明天早上8点', '周四 18:00'); None if it is not one. A time

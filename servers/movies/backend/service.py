@@ -32,6 +32,7 @@ from shared.dates import (
     WEEKDAY_WORDS,
     day_phrase,
     read_day,
+    split_clock,
     split_part_of_day,
     time_field,
     weekday_words,
@@ -768,6 +769,11 @@ class MoviesService:
         '2026-11-27'), a day's evening ('tomorrow night', '周六晚上') or part ('saturday afternoon', '周六下午'), or
         days ('this weekend', '周末', 'next week'), read as tickets reads them (``shared.dates.DAY_PHRASES``).
         'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date', and 'saturday afternoon' too."""
+        clocked = split_clock(value)  # '今晚8点以后', 'tonight after 8': the day, and a time it starts after
+        if clocked is not None:
+            day_said, at, before = clocked
+            first, last, earliest, latest = self._days(day_said, now)
+            return first, last, (earliest if before else at), (at if before else latest)
         said, hours = split_part_of_day(value)
         if hours is not None:
             first, last, _, _ = self._days(said, now)

@@ -288,3 +288,27 @@ async def test_the_shows_of_a_part_of_the_day_as_a_box_office_names_them(movies_
     assert got["周六下午场"] == got["周六下午"] == [s for h, s in hours if 12 <= h < 17] != []
     assert got["周六早场"] == [s for h, s in hours if h < 12] != []
     assert got["周六晚场"] == got["saturday evening show"] == [s for h, s in hours if h >= 17] != []
+
+
+async def test_a_time_said_after_the_day_where_the_day_goes_is_read_as_the_window(movies_readonly: MoviesEnv) -> None:
+    """'今晚8点以后' (tonight after 8), 'tonight after 8', '周六下午3点' and 'tomorrow before 3pm' passed as the date
+    were refused as 'not a date': the day is the date, and the time the earliest start (the latest for 'before'),
+    as time_from / time_to would give them; a bare hour below 10 is the afternoon's or evening's ('at 7')."""
+    async with Client(movies_readonly.server) as c:
+        pairs = {
+            "今晚8点以后": {"date": "tonight", "time_from": "20:00"},
+            "tonight after 8": {"date": "tonight", "time_from": "20:00"},
+            "周六下午3点": {"date": "周六", "time_from": "15:00"},
+            "Saturday at 7": {"date": "Saturday", "time_from": "19:00"},
+            "tomorrow before 3pm": {"date": "tomorrow", "time_to": "15:00"},
+        }
+        got = {
+            said: (
+                await every_page(c, "movies_find_showtimes", "showtimes", {"date": said, "sort": "start_time"}, 10),
+                await every_page(c, "movies_find_showtimes", "showtimes", {**apart, "sort": "start_time"}, 10),
+            )
+            for said, apart in pairs.items()
+        }
+    for said, (together, apart) in got.items():
+        assert together and together == apart, said
+
