@@ -436,6 +436,10 @@ def split_clock(text: str) -> tuple[str, time, bool] | None:
     return day, said, before
 
 
+SHORT_DAY_PARTS = {"明早": "明天早上", "明晚": "明天晚上", "今早": "今天早上", "明天一早": "明天早上"}
+"""A day and its part said in one word ('明早8点' = tomorrow morning at 8): 'not a date-time'."""
+
+
 def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN) -> datetime | None:
     """A moment said as people say one: a time ('18:30', '6pm', '18.30', '晚上6点半'), after a day word if any
     ('tomorrow 18:30', 'Thu 18:00', 'torstaina klo 18', '明天早上8点', '周四 18:00'); None if it is not one. A time
@@ -443,6 +447,10 @@ def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT
     coming night's small hours (``SMALL_HOURS_END``). Food reads a delivery slot with it, nav a departure: the
     sandbox's own day, which an agent does not know, is what 'tomorrow' counts from."""
     text = " ".join(raw.replace(",", " ").split())
+    for short, said in SHORT_DAY_PARTS.items():  # '明早8点' is 明天早上8点
+        if text.startswith(short):
+            text = said + text[len(short) :]
+            break
     today = now.astimezone(CITY_TZ).date()
     words = {**weekday_words(today), **DAY_WORDS, **dict.fromkeys(EVENING_WORDS, 0)}
     day: date | None = None

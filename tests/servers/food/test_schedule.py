@@ -309,7 +309,7 @@ async def test_a_slot_said_as_people_say_it_is_read_and_confirmed_by_the_same_wo
         food.clock.set(LUNCH)  # a Wednesday, 12:30
         tomorrow_evening = datetime(2026, 11, 26, 18, 30, tzinfo=CITY_TZ)
         slots = {}
-        for said in ("tomorrow 18:30", "Thu 6:30pm", "torstaina klo 18.30", "明天晚上6点半", "周四 18:30"):
+        for said in ("tomorrow 18:30", "Thu 6:30pm", "torstaina klo 18.30", "明天晚上6点半", "明晚6点半", "周四 18:30"):
             slots[said] = at((await ok(c, "food_place_order", {"deliver_at": said}))["quote"]["deliver_at"])
         today = at((await ok(c, "food_place_order", {"deliver_at": "7pm"}))["quote"]["deliver_at"])
         quote = await ok(c, "food_place_order", {"deliver_at": "tomorrow 18:30"})
