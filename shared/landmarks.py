@@ -32,7 +32,7 @@ ALIASES = {
         "中央图书馆", "奥迪图书馆", "Ode",
     ],
     "plc_w419479428": [  # Helsingin tuomiokirkko
-        "Tuomiokirkko", "Domkyrkan", "Lutheran Cathedral", "St Nicholas' Church", "Helsinki Cathedral",
+        "Tuomiokirkko", "Domkyrkan", "Lutheran Cathedral", "St Nicholas' Church", "Helsinki Cathedral", "Cathedral",
         "赫尔辛基大教堂", "大教堂", "白教堂", "路德大教堂",
     ],
     "plc_w122595198": [  # Helsingin päärautatieasema
@@ -125,8 +125,14 @@ _OFF_MAP_PATTERN = re.compile(
 
 def off_map(text: str) -> str:
     """What to say of a known sight off the map that ``text`` names (the longest name it holds), or ''."""
+    name = off_map_name(text)
+    return _OFF_MAP[name] if name else ""
+
+
+def off_map_name(text: str) -> str:
+    """The longest name of a sight off the map that ``text`` holds, folded ('' for none)."""
     found = [m[0] for m in _OFF_MAP_PATTERN.finditer(fold(" ".join(text.split())))]
-    return _OFF_MAP[max(found, key=len)] if found else ""
+    return max(found, key=len) if found else ""
 
 
 KINDS = frozenset(
@@ -260,7 +266,12 @@ class Landmarks:
         or None."""
         folded = fold(" ".join(text.split()))
         found = [m[0] for m in self._pattern.finditer(folded)]
-        return self.places[self.names[max(found, key=len)]] if found else None
+        if not found:
+            return None
+        name = max(found, key=len)
+        if len(off_map_name(text)) > len(name):  # 'Uspenski Cathedral' is off the map, not the Cathedral on it
+            return None
+        return self.places[self.names[name]]
 
     def not_one_place(self, where: str) -> str:
         """Why ``where``, said as where to look around or deliver, is no one place, as a clause ('' when it names

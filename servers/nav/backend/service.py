@@ -26,7 +26,7 @@ from shared.errors import InvalidInputError, LifestyleError, NotFoundError, show
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
 from shared.hours import always_open, describe_week, in_effect, is_open, late_from, next_opening
-from shared.landmarks import ALIASES, HERE_WORDS, off_map
+from shared.landmarks import ALIASES, HERE_WORDS, off_map, off_map_name
 from shared.phrases import OPEN_LATE, OPEN_NOW
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, check_id, page_slice
@@ -700,10 +700,11 @@ class NavService:
     def _alias_keys(self) -> frozenset[str]:
         return frozenset(fold(a) for names in self.aliases.values() for a in names if len(a) >= 3)
 
-    def _aliased(self, raw: str) -> bool:
-        """Whether ``raw`` holds a common name of a place on the map ('芬兰堡渡轮码头', the Suomenlinna pier)."""
+    def _aliased(self, raw: str, longer_than: int = 0) -> bool:
+        """Whether ``raw`` holds a common name of a place on the map longer than ``longer_than`` ('芬兰堡渡轮码头',
+        the Suomenlinna pier, beside '芬兰堡'; not 'Cathedral' of 'Uspenski Cathedral')."""
         folded = fold(raw)
-        return any(alias in folded for alias in self._alias_keys)
+        return any(alias in folded and len(alias) > longer_than for alias in self._alias_keys)
 
     def saved(self, user_id: str, text: str) -> Address | None:
         """The user's saved address ``text`` names: an adr_ id of theirs, a label, or 'home' / 'work'."""
@@ -886,7 +887,8 @@ class NavService:
                 "lng gives the address there, and nav_route / nav_distance_matrix take 'lat,lng' as an end directly.",
             ), None  # fmt: skip
         sight = off_map(raw) if len(self.tiles) == 1 else ""  # a grown city may have a place of the name
-        if sight and not self._aliased(raw):  # '芬兰堡渡轮码头' is the pier on the map, not the fortress
+        # '芬兰堡渡轮码头' is the pier on the map, not the fortress; 'Uspenski Cathedral' not the Cathedral on it
+        if sight and not self._aliased(raw, len(off_map_name(raw))):
             return GeocodeResult(
                 query=raw, status="not_found", center=center, candidates=[],
                 message=f"{sight[0].upper()}{sight[1:]}." + OFF_MAP,

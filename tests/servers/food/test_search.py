@@ -808,12 +808,17 @@ async def test_a_kind_of_place_or_a_sight_off_the_map_said_as_where_is_named_as_
                  for q, dish in (("电影院附近的汉堡", "汉堡"), ("burger near a cinema", "burger"))}  # fmt: skip
         pizza = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20})
         island = await ok(c, "food_search_restaurants", {"query": "pizza near Suomenlinna", "limit": 20})
+        orthodox = await ok(c, "food_search_restaurants", {"query": "pizza near Uspenski Cathedral", "limit": 20})
+        lutheran = await ok(c, "food_search_restaurants", {"query": "pizza near the cathedral", "limit": 20})
     for q, (page, home) in kinds.items():
         assert page["restaurants"] == home["restaurants"] and page["near"] == home["near"], q
         assert "is a kind of place (Cinema 电影院), not one place: 4 on the map (Kinopalatsi" in page["note"], page
         assert "on no menu" not in page["note"] and "Searched from the delivery point" in page["note"]
     assert island["restaurants"] == pizza["restaurants"], island["note"]
     assert "Suomenlinna, the sea fortress, is an island off this map" in island["note"], island["note"]
+    # 'the cathedral' is Helsinki Cathedral on the map; the Orthodox one, a street east of it, is not
+    assert orthodox["restaurants"] == pizza["restaurants"] and "just east of this map" in orthodox["note"], orthodox
+    assert lutheran["note"].startswith("Read as delivering to Helsingin tuomiokirkko"), lutheran["note"]
 
 
 async def test_a_dish_on_no_menu_is_not_searched_by_the_word_that_only_says_how_it_is(food: FoodEnv) -> None:

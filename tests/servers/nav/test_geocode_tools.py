@@ -342,6 +342,7 @@ async def test_a_real_place_off_the_map_is_not_found_saying_where_the_map_ends(n
         pier = await ok(c, "nav_geocode", {"query": "芬兰堡渡轮码头"})
         kamppi = await ok(c, "nav_geocode", {"query": "坎皮购物中心"})  # the map ends at its east wall
         tennis = await ok(c, "nav_geocode", {"query": "Tennispalatsi"})  # Finnkino's multiplex, a street west
+        cathedral = await ok(c, "nav_geocode", {"query": "the cathedral"})  # the one on the map, as locals say
         ferry = {"origin": "Central Station", "destination": "Suomenlinna ferry", "mode": "walking"}
         walk = await ok(c, "nav_route", ferry)
         airport = [await ok(c, "nav_geocode", {"query": q}) for q in ("airport", "the airport", "机场")]
@@ -356,6 +357,7 @@ async def test_a_real_place_off_the_map_is_not_found_saying_where_the_map_ends(n
     assert uspenski["status"] == "not_found" and uspenski["candidates"] == [], uspenski
     assert kamppi["status"] == "not_found" and kamppi["message"].startswith("Kamppi shopping centre"), kamppi
     assert tennis["status"] == "not_found" and "Salomonkatu 15 in Kamppi, just west" in tennis["message"], tennis
+    assert cathedral["status"] == "confident" and cathedral["candidates"][0]["id"] == "plc_w419479428", cathedral
     assert pier["status"] == "confident" and pier["candidates"][0]["id"] == "plc_n1815986142", pier
     assert walk["destination"]["name"].startswith("Kolera-allas") and walk["routes"][0]["distance_m"] > 0, walk
 
