@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func
@@ -48,9 +48,10 @@ from shared.schemas.tickets import (
     RefundQuote,
     RefundQuoteRequest,
 )
+from shared.text import fold
 
 from . import pricing
-from .catalog import EventRec, SessionRec
+from .catalog import EventRec, SessionRec, TierRec
 from .models import AttendeeRow, OrderRow, TicketRow
 from .service import SessionState, TicketsService
 
@@ -79,14 +80,30 @@ _OWNED = (  # prebuilt: counted on every hold
 _TIER_WORDS = re.compile(r"(?:类|档|票|区|座位?|\s*(?:tier|tickets?|seats?|class))$", re.IGNORECASE)
 
 
-def tier_code(said: str, prices: Mapping[str, int]) -> str:
+_STANDING_SAID = frozenset({"ga", "general admission", "standing room", "站席", "站区", "站位"})
+"""Other ways to ask for standing places than the tier's names (Standing / 站票)."""
+
+
+def tier_code(said: str, prices: Mapping[str, int], tiers: Sequence[TierRec] = ()) -> str:
     """The tier code a hold asks for as people say it: 'a', 'A类', 'VIP票', 'B档' (the tier's word for class or
-    ticket dropped), or 'cheapest' / 最便宜的 and 'best' / 最贵的 (this session's cheapest or dearest tier). 'A类'
-    and '最便宜的' were refused as no tier."""
+    ticket dropped), a tier's name ('站票', 'Standing', 'general admission'), or 'cheapest' / 最便宜的 and 'best' /
+    最贵的 (this session's cheapest or dearest tier). 'A类', '站票' and '最便宜的' were refused as no tier."""
     picked = tier_by_price(said, prices)
     if picked is not None:
         return picked
+    folded = fold(" ".join(said.split()))
+    named = {fold(n): t.code for t in tiers for n in (t.name, t.name_zh) if n}
+    if folded in named:
+        return named[folded]
+    if folded in _STANDING_SAID and any(t.code == "STANDING" for t in tiers):
+        return "STANDING"
     return _TIER_WORDS.sub("", " ".join(said.split()).lower()).strip().upper()
+
+
+def _tier_said(tier: TierRec) -> str:
+    """'STANDING (Standing / 站票)', 'VIP': a tier's code with its names where they say more."""
+    names = [n for n in dict.fromkeys((tier.name, tier.name_zh)) if n and n != tier.code]
+    return f"{tier.code} ({' / '.join(names)})" if names else tier.code
 
 
 class OrderDesk:
@@ -166,10 +183,10 @@ class OrderDesk:
                     f"Tiers of this session: {tiers} (tier 'cheapest' takes the cheapest).",
                     field="quantity" if request.quantity < 1 else "tier",
                 )
-            if event.tier(tier_code(said_tier, rec.prices)) is None:
+            if event.tier(tier_code(said_tier, rec.prices, event.tiers)) is None:
                 raise InvalidInputError(
                     f"tier {shown(request.tier)} is not a tier of {event.title}.",
-                    f"Use one of: {', '.join(t.code for t in event.tiers)} (or 'cheapest').",
+                    f"Use one of: {', '.join(_tier_said(t) for t in event.tiers)} (or 'cheapest').",
                     field="tier",
                 )
         count = len(explicit) or request.quantity
@@ -180,7 +197,7 @@ class OrderDesk:
                 field="quantity",
             )
         seats = svc.inventory.resolve(event, explicit) if explicit else []
-        tier = "" if explicit else tier_code(said_tier, rec.prices)
+        tier = "" if explicit else tier_code(said_tier, rec.prices, event.tiers)
         layout = svc.inventory.layout(event)
         if request.wheelchair and tier in layout.tier_totals and tier not in layout.wheelchair_tiers:
             raise InvalidInputError(

@@ -341,3 +341,18 @@ async def test_a_tier_as_people_say_it_is_that_tier(tickets: TicketsEnv) -> None
     assert said[f"{p.tier}类"] == said[f"{p.tier.lower()} tickets"] == p.tier
     assert said["最便宜的"] == said["cheapest"] == cheapest and said["best"] == dearest
     assert "is not a tier" in unknown and "'cheapest'" in unknown
+
+
+async def test_a_tier_by_its_name_is_that_tier(tickets: TicketsEnv) -> None:
+    """'站票' (a standing ticket: the tier's own Chinese name, as the event shows it) and 'general admission' were
+    refused as no tier of a standing concert; a refusal now lists each tier with its names."""
+    sid = "ses_99ff62ea06"  # Zhou Yu & Band: Unplugged, Apollo Live Club: STANDING (Standing / 站票) and VIP
+    async with Client(tickets.server) as c:
+        said = {}
+        for tier in ("站票", "Standing", "general admission"):
+            hold = await ok(c, "tickets_hold_seats", {"session_id": sid, "tier": tier, "quantity": 2})
+            said[tier] = {s["tier"] for s in hold["seats"]}
+            await ok(c, "tickets_release_hold", {"hold_id": hold["id"]})
+        unknown = await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "内场", "quantity": 1})
+    assert all(tiers == {"STANDING"} for tiers in said.values()), said
+    assert "Use one of: STANDING (Standing / 站票), VIP (or 'cheapest')" in unknown, unknown
