@@ -51,7 +51,10 @@ LATEST_ORDER = re.compile(
 TICKETS_WANTED = re.compile(
     r"(?<!\w)(?:(?P<n>\d{1,2})|(?P<en>one|two|three|four|five|six|a pair of|a couple of))\s+(?:tickets?|seats?)"
     r"(?:\s+(?:for|to))?(?!\w)"
-    r"|(?P<zh>\d{1,2}|[一两二三四五六])\s*张(?:电影票|门票|票)?",
+    r"|(?P<zh>\d{1,2}|[一两二三四五六])\s*张(?:电影票|门票|票)?"
+    r"|(?<!\w)for\s+(?:(?P<for_n>\d{1,2})(?:\s+(?:people|persons|adults|of us))?"
+    r"|(?P<for_en>two|three|four|five|six)\s+(?:people|persons|adults|of us))(?!\w)"
+    r"|(?:我们)?(?P<zh_people>[两二三四五六])个人",
     re.IGNORECASE,
 )
 """How many tickets a search says it wants ('2 tickets for a comedy show', '话剧 两张票', 'two seats for Dune'):
@@ -66,7 +69,7 @@ def tickets_wanted(query: str) -> tuple[str, int, str]:
     rest, m = take_match(TICKETS_WANTED, query)
     if m is None:
         return query, 0, ""
-    said = m["n"] or m["zh"] or m["en"]
+    said = m["n"] or m["zh"] or m["en"] or m["for_n"] or m["for_en"] or m["zh_people"]
     n = int(said) if said.isdigit() else _COUNTS[" ".join(said.lower().split())]
     return rest, n, re.sub(r"\s+(?:for|to)$", "", m[0].strip(), flags=re.IGNORECASE)
 

@@ -12,14 +12,19 @@ from shared.text import cut_phrase
 
 _EURO = r"(?:€|eur|euro|euros|euroa|e|欧元|欧|元|块)?"
 _AMOUNT = rf"€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*{_EURO}"
+_EACH = r"(?:\s*(?:each|apiece|per (?:ticket|person|head|seat)|a (?:ticket|head|person)|kpl))?"
+_EACH_ZH = r"(?:每张票?|每人|每位|一张票?)?"
+"""'under 50 euros each', '每张50欧以内': the price of one ticket, which is what a price filter is ('each' was left
+as a word no event has, and the search found nothing)."""
 _AT_MOST = re.compile(
     rf"(?<!\w)(?:under|below|less than|at most|up to|max|cheaper than|alle|enintaan|korkeintaan)"
-    rf"\s*{_AMOUNT}(?![\w:.+-])"
-    rf"|{_AMOUNT}\s*(?:以下|以内|之内|or less|tai alle)",
+    rf"\s*{_AMOUNT}(?![\w:.+-]){_EACH}"
+    rf"|{_EACH_ZH}{_AMOUNT}\s*(?:以下|以内|之内|or less|tai alle){_EACH}",
     re.IGNORECASE,
 )
 _AT_LEAST = re.compile(
-    rf"(?<!\w)(?:over|above|more than|at least|yli|vahintaan)\s*{_AMOUNT}(?![\w:.+-])|{_AMOUNT}\s*以上",
+    rf"(?<!\w)(?:over|above|more than|at least|yli|vahintaan)\s*{_AMOUNT}(?![\w:.+-]){_EACH}"
+    rf"|{_EACH_ZH}{_AMOUNT}\s*以上",
     re.IGNORECASE,
 )
 

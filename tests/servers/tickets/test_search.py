@@ -474,7 +474,9 @@ async def test_how_many_tickets_said_in_a_search_is_for_the_hold_not_a_word(tick
         pages = {q: (await ok(c, "tickets_search_events", {"query": q, "limit": 20}),
                      await ok(c, "tickets_search_events", {"query": plain, "limit": 20}))
                  for q, plain in (("话剧 两张票", "话剧"), ("2 tickets for a comedy show", "comedy show"),
-                                  ("看演出", ""), ("我想去看话剧", "话剧"))}  # fmt: skip
+                                  ("看演出", ""), ("我想去看话剧", "话剧"), ("我们两个人看话剧", "话剧"),
+                                  ("concerts for 2 under 50 euros each", "concerts under 50 euros"),
+                                  ("每张50欧以内的演唱会", "50欧以内的演唱会"))}  # fmt: skip
     for q, (page, plain) in pages.items():
         assert page["events"] and page["events"] == plain["events"], (q, page["note"])
     two = pages["话剧 两张票"][0]["note"]
