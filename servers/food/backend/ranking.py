@@ -81,6 +81,14 @@ delivered to Kamppi'): at the end of an English query (what follows 'to' up to t
 Chinese. The service looks it up on the map; what it cannot place stays words of the query."""
 
 
+FOR_WHOM = re.compile(
+    r"(?<!\w)for (?:the (?:whole )?)?(?:family|kids|children|everyone|office|team|group|party|(?:\d{1,2}|two|three|four"
+    r"|five|six|eight|ten)(?: people| persons| of us| adults)?)(?!\w)"
+    r"|(?:[一两二三四五六八十]|\d{1,2})人份的?|(?:[两二三四五六八十]|\d{1,2})个人吃的?|全家(?:人)?(?:一起)?吃的?|家庭装的?",
+    re.IGNORECASE,
+)
+"""Who the meal is for ('pizza for the family', 'sushi for 4', '两人份的寿司', '全家吃的'): how much to order, not a
+dish's words ('pizza for the family' found nothing: 'family' is in one restaurant's name)."""
 TO_GO = re.compile(r"(?<!\w)(?:to go|to take away|for takeaway)(?!\w)|打包带走|打包", re.IGNORECASE)
 """'sushi to go', '打包': every order here is taken away; 'go' was searched as a dish word and found nothing."""
 

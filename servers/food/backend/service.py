@@ -56,7 +56,7 @@ from shared.schemas.food import (
     RestaurantSummary,
     SortKey,
 )
-from shared.text import cheap_first, fold, has_cjk, plain, take_out
+from shared.text import cheap_first, fold, has_cjk, plain, take_match, take_out
 
 from . import pricing, reorder, slots
 from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
@@ -66,6 +66,7 @@ from .pricing import Coupon
 from .ranking import (
     DEALS,
     FAST_DELIVERY,
+    FOR_WHOM,
     FREE_DELIVERY,
     NOT_SPICY,
     TO_GO,
@@ -299,6 +300,7 @@ class FoodService:
         if absent is not None:  # '肯德基': none here; what it sells is
             q = absent[2]
         q, deals = take_out(DEALS, q)
+        q, whom = take_match(FOR_WHOM, q)  # 'pizza for the family': how much, not which dish
         q, mild = take_out(NOT_SPICY, q)
         q, rated = take_out(TOP_RATED, q)
         reordered = sort == "relevance" and (free or fast or rated)
@@ -370,6 +372,11 @@ class FoodService:
             note.insert(0, f"There is no {absent[0]} in this city: read as {shown(absent[1])}, which these sell.")
         if deals:
             note.append(self._deals_note())
+        if whom is not None:
+            note.append(
+                f"Read {shown(whom[0].strip().removesuffix('的'))} as who it is for: choose the quantities in the cart "
+                "(food_update_cart); a restaurant's minimum order and fee are per order."
+            )
         if mild:
             note.append(
                 "Read as not spicy: only dishes not tagged spicy are matched and shown (a spicy dish's spice level has "

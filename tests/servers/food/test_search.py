@@ -836,6 +836,23 @@ async def test_a_dish_on_no_menu_is_not_searched_by_the_word_that_only_says_how_
     assert noodles["restaurants"] and "on no menu" not in noodles.get("note", "")
 
 
+async def test_who_the_meal_is_for_is_how_much_to_order_not_a_dish(food: FoodEnv) -> None:
+    """'pizza for the family' found nothing ('family' is in one restaurant's name, never beside a pizza), and '两人份的
+    寿司' (sushi for two) or 'sushi for 4' searched words no dish has: who it is for is how much to order, said in the
+    note, and the dish is searched as said alone."""
+    async with Client(food.server) as c:
+        pairs = (("pizza for the family", "pizza"), ("两人份的寿司", "寿司"), ("sushi for 4", "sushi"),
+                 ("全家吃的披萨", "披萨"))  # fmt: skip
+        pages = {q: (await ok(c, "food_search_restaurants", {"query": q, "limit": 20}),
+                     await ok(c, "food_search_restaurants", {"query": dish, "limit": 20}))
+                 for q, dish in pairs}  # fmt: skip
+    for q, (page, dish) in pages.items():
+        assert page["restaurants"] and page["restaurants"] == dish["restaurants"], (q, page["note"])
+        assert "as who it is for: choose the quantities in the cart" in page["note"], page["note"]
+    two = pages["两人份的寿司"][0]["note"]
+    assert two.startswith("Read '两人份' as who it is for"), two
+
+
 async def test_a_label_the_user_gave_an_address_is_where_to_deliver(fresh_food: FoodEnv) -> None:
     """'送到女朋友家的奶茶' (milk tea to my girlfriend's, an address the user saved under that label) left
     '送到女朋友家' out as on no menu and searched from home: only 'home' and 'work' were read as labels in the query."""
