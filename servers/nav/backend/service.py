@@ -96,7 +96,10 @@ NOT_A_PLACE: dict[str, tuple[str, str, str]] = {
     "sht": ("movies", "a showtime", "the cinema_id the showtime shows (cin_…)"),
     "mov": ("movies", "a film", "the cinema_id of a cinema showing it (cin_…, from movies_find_showtimes)"),
     "itm": ("food", "a dish", "its restaurant_id (rst_…)"),
-    "ord": ("food, tickets or movies", "an order", "the restaurant_id, venue_id or cinema_id the order shows"),
+    "ord": ("food", "an order", "the restaurant_id the order shows (rst_…)"),
+    "tko": ("tickets", "an order", "its event's venue_id (vnu_…, from tickets_get_event)"),
+    "tkt": ("tickets", "a ticket", "its event's venue_id (vnu_…, from tickets_get_event)"),
+    "mvo": ("movies", "an order", "the cinema_id its showtime shows (cin_…)"),
     "hld": ("tickets or movies", "a hold", "the venue_id or cinema_id of its session or showtime"),
 }
 """Ids of the other servers that name no place ('ses_…' after booking, for 'how do I get there'): 'Nothing in

@@ -266,7 +266,9 @@ async def test_the_other_servers_ids_and_names_of_a_place_route_to_it(nav: NavEn
         ("evt_d60f8c9924", "is an event of the tickets server, not a place: pass its venue_id (vnu_…"),
         ("ses_62a5ac6dc8", "is a session of the tickets server, not a place: pass its event's venue_id"),
         ("sht_ff5bf8c5eedd", "is a showtime of the movies server, not a place: pass the cinema_id the showtime"),
-        ("ord_22718b7cc92b", "is an order of the food, tickets or movies server, not a place"),
+        ("ord_22718b7cc92b", "is an order of the food server, not a place: pass the restaurant_id"),
+        ("tko_0d277697a67b", "is an order of the tickets server, not a place: pass its event's venue_id"),
+        ("mvo_0d277697a67b", "is an order of the movies server, not a place: pass the cinema_id"),
     ],
 )
 async def test_an_id_of_the_other_servers_that_names_no_place_says_which_to_pass(
