@@ -144,7 +144,11 @@ KINDS = frozenset(
 found by nav."""
 
 
-HERE_WORDS = frozenset({"me", "here", "us", "my location", "where i am", "my position", "this place", "我", "这里"})
+HERE_WORDS = frozenset(
+    {"me", "here", "us", "my location", "where i am", "my position", "this place", "我", "这里"}
+    | {"current location", "my current location", "current position", "where i am now", "我的位置"}
+    | {"当前位置", "我现在的位置", "我在的地方", "我这里", "我这儿", "这儿", "现在的位置"}
+)
 """Where the user already is ('atm near me', '离我最近'): no place to look up."""
 
 

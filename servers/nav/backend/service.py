@@ -26,7 +26,7 @@ from shared.errors import InvalidInputError, LifestyleError, NotFoundError, show
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
 from shared.hours import always_open, describe_week, in_effect, is_open, late_from, next_opening
-from shared.landmarks import ALIASES, HERE_WORDS, off_map, off_map_name
+from shared.landmarks import ALIASES, HERE_WORDS, means_here, off_map, off_map_name
 from shared.phrases import OPEN_LATE, OPEN_NOW
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, check_id, page_slice
@@ -876,6 +876,12 @@ class NavService:
             return self._by_id(raw, center), None
         if sister := SISTER_ID.match(raw):
             return self._sister(raw, sister, center), None
+        if means_here(raw):  # '我的位置', 'current location': the user's position, which no call has given
+            return GeocodeResult(
+                query=raw, status="not_found", center=center, candidates=[],
+                message=f"{clip(raw)!r} is where the user is, which this server is not told: pass their position as "
+                "'lat,lng' (a phone or the user gives it), a saved address ('home', 'work'), or a place near them.",
+            ), None  # fmt: skip
         if other := NOT_A_PLACE_ID.match(raw):  # 'get me to the concert': the event's id, not its venue's
             server, what, instead = NOT_A_PLACE[other[1]]
             return GeocodeResult(

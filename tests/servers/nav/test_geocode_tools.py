@@ -283,6 +283,18 @@ async def test_an_id_of_the_other_servers_that_names_no_place_says_which_to_pass
     assert found["status"] == "not_found" and said in found["message"], found
 
 
+@pytest.mark.parametrize("end", ["我的位置", "current location", "当前位置", "me"])
+async def test_where_the_user_is_as_a_routes_end_asks_for_their_position(nav: NavEnv, end: str) -> None:
+    """'我的位置' (my location) or 'current location' as a route's origin was 'Nothing in Helsinki matches; check the
+    spelling': it is where the user is, which no call has told the server, and the refusal says how to give it."""
+    async with Client(nav.server) as c:
+        refused = await err(c, "nav_route", {"origin": end, "destination": "Oodi", "mode": "walking"})
+    assert refused.startswith(f"origin '{end}': '{end}' is where the user is, which this server is not told: pass"), (
+        refused
+    )
+    assert "'lat,lng'" in refused and "Nothing in Helsinki matches" not in refused
+
+
 async def test_chinese_that_only_asks_where_or_how_is_cut_before_places_are_read(nav: NavEnv) -> None:
     """'附近有什么好吃的' ('anything good to eat nearby') and '哪里可以停车' ('where can I park') found nothing, and
     '去赫尔辛基大教堂怎么走' ('how do I get to Helsinki Cathedral') listed nearer churches first and was not found as
