@@ -935,7 +935,7 @@ class MoviesService:
             timed = day is not None or bool(earliest or latest)
             note = self._other_kinds([cols.recs[int(p)] for p in other], film, cinema, format, language, timed)
         if not len(found) and not cursor and (day is not None or earliest or latest):  # and in what was asked, when
-            instead = self._instead(cols, now, day, days, film, cinema, format, films_ok, language)
+            instead = self._instead(cols, now, day, days, film, cinema, format, films_ok, language, earliest, latest)
             note = f"{note} {instead}" if note else instead
         return ShowtimePage(
             showtimes=[self.showtime_model(s, remaining[s.id], now, origin) for s in page],
@@ -989,9 +989,12 @@ class MoviesService:
         format: FormatFilter,
         films_ok: npt.NDArray[np.bool_] | None,
         language: str = "",
+        earliest: time | None = None,
+        latest: time | None = None,
     ) -> str:
         """The note of a page left empty by its day or time (``days`` from ``day``): what fits the rest nearest to what
-        was asked. The same day at other times when a time left it empty; else the next showtime after the day asked;
+        was asked (the same day's showtimes nearest the start window first: '午夜场' was offered the day's first
+        matinees). The same day at other times when a time left it empty; else the next showtime after the day asked;
         else the last one published before it. ('今晚' of a film showing only in the afternoons came back empty with
         nothing to offer; then Saturday evening of a film showing Saturday afternoon offered today's, days before the
         day asked.)"""
@@ -1008,6 +1011,8 @@ class MoviesService:
 
         if day is not None:
             same = rest(now, day, days)
+            if same and (earliest or latest):  # nearest the window asked first, then in time
+                same.sort(key=lambda p: (_minutes_off(local(cols.recs[p].starts_at).time(), earliest, latest), p))
             if same:
                 last_day = day + timedelta(days=days - 1)
                 shown_days = f"{day:%a %d %b}" + (f"–{last_day:%a %d %b}" if days > 1 else "")
@@ -1131,3 +1136,13 @@ def _street_addresses(fixtures_dir: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return list(json.loads(path.read_text(encoding="utf-8"))["addresses"])
+
+
+def _minutes_off(start: time, earliest: time | None, latest: time | None) -> int:
+    """How many minutes ``start`` lies outside the window [earliest, latest] (0 inside; an open end bounds nothing)."""
+    at = start.hour * 60 + start.minute
+    if earliest is not None and at < (low := earliest.hour * 60 + earliest.minute):
+        return low - at
+    if latest is not None and at > (high := latest.hour * 60 + latest.minute):
+        return at - high
+    return 0

@@ -312,3 +312,17 @@ async def test_a_time_said_after_the_day_where_the_day_goes_is_read_as_the_windo
     for said, (together, apart) in got.items():
         assert together and together == apart, said
 
+
+async def test_an_empty_window_offers_the_days_showtimes_nearest_it_first(movies_readonly: MoviesEnv) -> None:
+    """'周六午夜场' (Saturday's late shows: none start after 22:00 here) was offered Saturday's first matinees: the
+    other showtimes of the day are offered nearest the window asked first (the latest ones for a late show)."""
+    async with Client(movies_readonly.server) as c:
+        late = await ok(c, "movies_find_showtimes", {"date": "周六午夜场"})
+        early = await ok(c, "movies_find_showtimes", {"date": "Saturday", "time_to": "08:00"})
+        day = await every_page(c, "movies_find_showtimes", "showtimes", {"date": "Saturday", "sort": "start_time"}, 10)
+    starts = sorted(local(datetime.fromisoformat(s["starts_at"])) for s in day)
+    assert late["showtimes"] == [] and starts[-1].hour < 22
+    offered = late["note"].split("At other times then: ")[1]
+    assert offered.startswith(f"{starts[-1]:%a %d %b %H:%M}"), (offered[:40], starts[-1])
+    assert early["note"].split("At other times then: ")[1].startswith(f"{starts[0]:%a %d %b %H:%M}"), early["note"]
+
