@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import key_cursor, read_cursor
-from shared.dates import read_calendar_day, time_field
+from shared.dates import read_calendar_day, split_clock, time_field
 from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
@@ -84,6 +84,38 @@ def parse_day(value: str, field: str, today: date) -> date | None:
             "Give dates as YYYY-MM-DD, e.g. 2026-12-05 (or as '12月5日', 'Dec 5'), or '' for open.",
             field=field,
         ) from exc
+
+
+def _days_as_said(
+    query: str, date_from: str, date_to: str, time_from: str, time_to: str, today: date
+) -> tuple[str, str, str, str, str]:
+    """A day said in words where a date goes ('周六', 'tonight', '周六晚上8点以后': date_from = date_to or one left
+    ''), read as the query reads it: moved into the query, with a time said after it as time_from (time_to for
+    'before') unless those are given. They were 'not a date' while the query took the same words."""
+    said = date_from.strip() or date_to.strip()
+    if not said or (date_from.strip() and date_to.strip() and date_from.strip() != date_to.strip()):
+        return query, date_from, date_to, time_from, time_to
+    if read_calendar_day(said, today) is not None or _iso_day(said):
+        return query, date_from, date_to, time_from, time_to
+    day, at = said, ""
+    if (clocked := split_clock(said)) is not None:
+        day, clock, before = clocked
+        at = clock.strftime("%H:%M")
+        if before and not time_to:
+            time_to = at
+        elif not before and not time_from:
+            time_from = at
+    if not time_phrases(day, today) or without(day, time_phrases(day, today)).strip():
+        return query, date_from, date_to, time_from, time_to  # not only day words: refused as 'not a date'
+    return f"{query} {day}".strip(), "", "", time_from, time_to
+
+
+def _iso_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def check_upcoming(date_from: str, date_to: str, last: date, today: date) -> None:
@@ -386,6 +418,8 @@ class TicketsService:
     ) -> EventPage:
         now = self.now()
         today = local(now).date()
+        query, date_from, date_to, time_from, time_to = _days_as_said(query, date_from, date_to, time_from, time_to,
+                                                                      today)  # fmt: skip
         first, last = parse_day(date_from, "date_from", today), parse_day(date_to, "date_to", today)
         if first and last and last < first:
             raise InvalidInputError(

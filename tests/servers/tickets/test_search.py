@@ -484,6 +484,20 @@ async def test_how_many_tickets_said_in_a_search_is_for_the_hold_not_a_word(tick
     assert "Read '2 tickets' as how many" in pages["2 tickets for a comedy show"][0]["note"]
 
 
+async def test_a_day_said_in_words_where_a_date_goes_is_read_as_the_query_reads_it(tickets: TicketsEnv) -> None:
+    """date_from='周六' (Saturday), '今晚' or '周六晚上7点以后' were 'not a date', while the query read the same
+    words: a day said in words where a date goes is read as in the query, and a time after it as time_from."""
+    async with Client(tickets.server) as c:
+        said = await ok(c, "tickets_search_events", {"date_from": "周六", "date_to": "周六", "limit": 20})
+        words = await ok(c, "tickets_search_events", {"query": "周六", "limit": 20})
+        later = await ok(c, "tickets_search_events", {"date_from": "周六晚上7点以后", "limit": 20})
+        apart = await ok(c, "tickets_search_events", {"query": "周六", "time_from": "19:00", "limit": 20})
+        bad = await err(c, "tickets_search_events", {"date_from": "xyz"})
+    assert said["events"] and said["events"] == words["events"], said.get("note")
+    assert apart["events"] and later["events"] == apart["events"] and later.get("note") == apart.get("note")
+    assert bad.startswith("date_from 'xyz' is not a date."), bad
+
+
 async def test_a_cinema_said_short_is_where_to_look_around(tickets: TicketsEnv) -> None:
     """'基诺宫附近的演出' (Kinopalatsi, whose Chinese name is 基诺宫影城, said without 影城) found nothing:
     'No event matches 基诺宫'. A Chinese cinema name said short or with another word for cinema is the cinema."""
