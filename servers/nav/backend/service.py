@@ -20,7 +20,16 @@ from shared.account import Accounts
 from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
-from shared.dates import DAY_WORDS, day_phrase, means_now, read_day, read_moment, split_part_of_day, weekday_words
+from shared.dates import (
+    DAY_WORDS,
+    day_phrase,
+    means_now,
+    read_day,
+    read_moment,
+    split_clock,
+    split_part_of_day,
+    weekday_words,
+)
 from shared.districts import district_in
 from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
@@ -1529,6 +1538,8 @@ class NavService:
         as 'not a date', though tickets and movies read them."""
         today = self.now().date()
         end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
+        if isinstance(day, str) and (clocked := split_clock(day)) is not None:  # '明天下午3点': the day's forecast
+            day = clocked[0]
         if isinstance(day, str):  # 'saturday afternoon' is the day: its forecast has the parts of the day anyway
             rest, hours = split_part_of_day(day)
             if hours is not None:

@@ -196,10 +196,12 @@ async def test_weather_for_a_weekend_covers_its_days(nav: NavEnv) -> None:
     weather reads the same phrases (``shared.dates.DAY_PHRASES``), a weekend as its two days."""
     async with Client(nav.server) as c:
         said = {w: [d["date"] for d in (await ok(c, "nav_weather", {"date": w}))["days"]]
-                for w in ("this weekend", "周末", "viikonloppuna", "tomorrow night")}  # fmt: skip
+                for w in ("this weekend", "周末", "viikonloppuna", "tomorrow night", "明天下午3点", "tomorrow at 7")}
     weekend = ["2026-11-28", "2026-11-29"]
+    # a time after the day ('明天下午3点', as an agent passes 'will it rain at 3 tomorrow') is the day's forecast
     assert said == {"this weekend": weekend, "周末": weekend, "viikonloppuna": weekend,
-                    "tomorrow night": ["2026-11-26"]}  # fmt: skip
+                    "tomorrow night": ["2026-11-26"], "明天下午3点": ["2026-11-26"],
+                    "tomorrow at 7": ["2026-11-26"]}  # fmt: skip
 
 
 async def test_weather_for_a_month_gives_its_days_that_have_a_forecast(nav: NavEnv) -> None:
