@@ -37,6 +37,7 @@ ALIASES = {
     ],
     "plc_w122595198": [  # Helsingin päärautatieasema
         "Rautatieasema", "Päärautatieasema", "Central Station", "Railway Station", "Helsinki Central Station",
+        "the station", "the train station", "the railway station",
         "Centralstationen", "中央车站", "火车站", "赫尔辛基火车站", "赫尔辛基中央车站", "中央火车站",
     ],
     "plc_w122595207": ["Kansallisteatteri", "National Theatre", "芬兰国家剧院", "国家剧院"],  # Suomen Kansallisteatteri

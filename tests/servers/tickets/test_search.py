@@ -438,7 +438,8 @@ async def test_a_landmark_said_as_where_lists_the_nearest_first(tickets: Tickets
     async with Client(tickets.server) as c:
         said = {
             q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
-            for q in ("中央火车站附近的音乐会", "concerts near the Central Station", "离火车站最近的音乐会")
+            for q in ("中央火车站附近的音乐会", "concerts near the Central Station", "离火车站最近的音乐会",
+                      "concerts near the station")  # as locals say it: 'a kind of place, 4 on the map' before
         }
         exact = await ok(c, "tickets_search_events", {"query": "音乐会", "limit": 20, **station})
         me = await ok(c, "tickets_search_events", {"query": "离我最近的演出", "limit": 5})
