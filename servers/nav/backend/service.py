@@ -99,6 +99,10 @@ FLAT = re.compile(
 POSTCODE = re.compile(r"\d{5}")  # a word that is a postcode ('00100'), unless it is the only number (see _house)
 ID_LIKE = re.compile(r"^(plc|adr|stp|dst)_\w+$")
 SISTER_ID = re.compile(r"^(rst|vnu|cin)_(\w+)$")
+"""An id of the other servers' places (food's restaurants, tickets' venues, movies' cinemas): a real one carries the
+OpenStreetMap id this map's place does (``rst_n389078466`` is ``plc_n389078466``), a grown one is its map place's id
+after ``plc_``. An agent routes to the cinema it just booked by its id."""
+SISTERS = {"rst": "food", "vnu": "tickets", "cin": "movies"}
 NOT_A_PLACE: dict[str, tuple[str, str, str]] = {
     "evt": ("tickets", "an event", "its venue_id (vnu_…, from tickets_get_event)"),
     "ses": ("tickets", "a session", "its event's venue_id (vnu_…, from tickets_get_event)"),
@@ -114,13 +118,10 @@ NOT_A_PLACE: dict[str, tuple[str, str, str]] = {
 """Ids of the other servers that name no place ('ses_…' after booking, for 'how do I get there'): 'Nothing in
 Helsinki matches; check the spelling' told the caller nothing it could act on."""
 NOT_A_PLACE_ID = re.compile(rf"^({'|'.join(NOT_A_PLACE)})_[A-Za-z0-9_]+$")
-"""An id of the other servers' places (food's restaurants, tickets' venues, movies' cinemas): a real one carries the
-OpenStreetMap id this map's place does (``rst_n389078466`` is ``plc_n389078466``), a grown one is its map place's id
-after ``plc_``. An agent routes to the cinema it just booked by its id."""
-SISTERS = {"rst": "food", "vnu": "tickets", "cin": "movies"}
 ONE_SPOT_M = 300
-"""Candidates this close together are one area to search around ('near the railway station': the station and its
-square, a few dozen metres apart, were refused as ambiguous)."""
+"""Candidates this close together are one area to search around ('near Engel': the cinema, its summer cinema and its
+café around one courtyard; 'near the railway station', the station and its square, was refused as ambiguous until
+'the railway station' became the Central Station's name)."""
 NAME_PARTS = " / "
 """How the other servers show a name in several languages ('Bio Rex / Bio Rex Lasipalatsi / 雷克斯影院（玻璃宫）')."""
 MAX_MATRIX = 10
