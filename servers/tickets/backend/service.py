@@ -92,12 +92,16 @@ def _days_as_said(
     """A day said in words where a date goes ('周六', 'tonight', '周六晚上8点以后': date_from = date_to or one left
     ''), read as the query reads it: moved into the query, with a time said after it as time_from (time_to for
     'before') unless those are given. They were 'not a date' while the query took the same words."""
+    unchanged = query, date_from, date_to, time_from, time_to
     said = date_from.strip() or date_to.strip()
     if not said or (date_from.strip() and date_to.strip() and date_from.strip() != date_to.strip()):
-        return query, date_from, date_to, time_from, time_to
-    if read_calendar_day(said, today) is not None or _iso_day(said):
-        return query, date_from, date_to, time_from, time_to
-    day, at = said, ""
+        return unchanged
+    try:
+        parse_day(said, "date_from", today)
+        return unchanged  # a date as dates are written
+    except InvalidInputError:
+        pass
+    day = said
     if (clocked := split_clock(said)) is not None:
         day, clock, before = clocked
         at = clock.strftime("%H:%M")
@@ -105,17 +109,10 @@ def _days_as_said(
             time_to = at
         elif not before and not time_from:
             time_from = at
-    if not time_phrases(day, today) or without(day, time_phrases(day, today)).strip():
-        return query, date_from, date_to, time_from, time_to  # not only day words: refused as 'not a date'
+    phrases = time_phrases(day, today)
+    if not phrases or without(day, phrases).strip():
+        return unchanged  # not only day words: refused as 'not a date'
     return f"{query} {day}".strip(), "", "", time_from, time_to
-
-
-def _iso_day(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def check_upcoming(date_from: str, date_to: str, last: date, today: date) -> None:
