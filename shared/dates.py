@@ -357,8 +357,11 @@ _CLOCK = re.compile(
     re.IGNORECASE,
 )
 """A time of day as typed: '18:30', '18.30' (Finnish), '18:30:00' (ISO), '6pm', '6:30 pm', 'klo 18'."""
+CLOCK_PARTS_ZH = ("早上", "上午", "中午", "下午", "傍晚", "晚上", "今晚", "夜里")
+"""The parts of the day a Chinese clock time may start with ('晚上6点半'): one list for reading a time alone and a
+time said after a day."""
 _CHINESE_CLOCK = re.compile(
-    r"(?P<part>早上|上午|中午|下午|傍晚|晚上|今晚|夜里)?(?P<h>\d{1,2})[点點](?:(?P<m>\d{1,2})分?|(?P<half>半))?$"
+    rf"(?P<part>{'|'.join(CLOCK_PARTS_ZH)})?(?P<h>\d{{1,2}})[点點](?:(?P<m>\d{{1,2}})分?|(?P<half>半))?$"
 )
 """晚上6点半, 18点, 下午6点15分: a part of the day makes 6 the evening's."""
 
@@ -397,7 +400,7 @@ def clock_said(said: str) -> time | None:
 
 _CLOCK_AFTER_DAY = re.compile(
     r"(?:\s+(?P<en>after|from|before|by|at)\s+(?P<en_clock>\d{1,2}(?::\d{2})?\s*(?:am|pm)?))\s*$"
-    r"|(?P<zh_clock>(?:早上|上午|中午|下午|傍晚|晚上|今晚|夜里)?\d{1,2}[点點](?:\d{1,2}分?|半)?)"
+    rf"|(?P<zh_clock>(?:{'|'.join(CLOCK_PARTS_ZH)})?\d{{1,2}}[点點](?:\d{{1,2}}分?|半)?)"
     r"\s*(?P<zh>以后|之后|后|起|以前|之前|前)?\s*$",
     re.IGNORECASE,
 )
@@ -417,10 +420,9 @@ def split_clock(text: str) -> tuple[str, time, bool] | None:
         clock = m["zh_clock"]
         if clock.startswith("今晚"):
             day = day or "今晚"
-        elif not clock.startswith(("早上", "上午", "中午", "下午", "傍晚", "晚上", "夜里")) and day.endswith(
-            ("晚上", "今晚", "下午", "早上", "上午")
-        ):  # '周六下午3点' was cut as '周六下午' and '3点'
-            part = next(p for p in ("晚上", "今晚", "下午", "早上", "上午") if day.endswith(p))
+        elif not clock.startswith(CLOCK_PARTS_ZH) and (
+            part := next((p for p in ("晚上", "今晚", "下午", "早上", "上午") if day.endswith(p)), "")
+        ):  # '周六下午 3点': the space cut the part from its time ('周六下午3点' is read whole)
             clock = part + clock
             day = day.removesuffix(part).strip() or ("今晚" if part == "今晚" else "today")
         said, before = clock_said(clock), (m["zh"] or "") in ("以前", "之前", "前")
