@@ -210,7 +210,9 @@ def venue_names(fixtures_dir: Path) -> dict[str, list[str]]:
     return out
 
 
-_ARTICLE = re.compile(r"^(?:a|an|the|any|some|one|一个|一家|某个|某家)\s*|\s+$")
+_ARTICLE = re.compile(r"^(?:(?:a|an|the|any|some|one)\s+|一个|一家|某个|某家)")
+"""The article before a kind said as where ('near a cinema', '一家酒店附近'): an English one is a word of its own
+('theatre' and 'atm' begin with 'the' and 'a')."""
 
 
 class Landmarks:
