@@ -351,7 +351,8 @@ def generate_day(
     programmed: Sequence[FilmRec], cinemas: Sequence[CinemaRec], anchor: datetime, day: int
 ) -> list[ShowtimeRec]:
     """One day's screenings (``day`` counted from the anchor Monday): each screen runs the films showing
-    that day back to back from late morning, picked by a hash of (screen, day, slot); IMAX and 3D
+    that day back to back from late morning to the late show (till 22:30, on Friday and Saturday nights 23:30),
+    picked by a hash of (screen, day, slot); IMAX and 3D
     screens use those formats when the film has them; a family screen runs the family programme (films with
     ``screen`` 'family', which play nowhere else) in children's hours. Ids hash the same (screen, day, slot), so a day
     generated again, after a restart or in another process, has the very same showtimes."""
@@ -370,7 +371,10 @@ def generate_day(
             start = time(10, 30) if weekend else time(12, 0) if aud.plan in ("small", "tiny") else time(11, 0)
             if aud.plan == "open_air":
                 start = time(21, 0)
-            last_start = time(22, 0) if aud.plan != "open_air" else time(21, 30)
+            # the last show starts late, later on Friday and Saturday nights (午夜场, 'late show'), as Finnkino's do
+            last_start = time(23, 30) if on.weekday() in (4, 5) else time(22, 30)
+            if aud.plan == "open_air":
+                last_start = time(21, 30)
             if aud.family:  # children's hours: mornings at weekends, after school on weekdays, none late
                 start, last_start = (time(10, 0) if weekend else time(14, 0)), time(18, 30)
             at = datetime.combine(on, start, tzinfo=CITY_TZ)

@@ -314,15 +314,35 @@ async def test_a_time_said_after_the_day_where_the_day_goes_is_read_as_the_windo
 
 
 async def test_an_empty_window_offers_the_days_showtimes_nearest_it_first(movies_readonly: MoviesEnv) -> None:
-    """'周六午夜场' (Saturday's late shows: none start after 22:00 here) was offered Saturday's first matinees: the
-    other showtimes of the day are offered nearest the window asked first (the latest ones for a late show)."""
+    """'周六午夜场' with nothing late was offered Saturday's first matinees: the other showtimes of the day are
+    offered nearest the window asked first (the latest ones for a window after the last show)."""
     async with Client(movies_readonly.server) as c:
-        late = await ok(c, "movies_find_showtimes", {"date": "周六午夜场"})
+        late = await ok(c, "movies_find_showtimes", {"date": "Saturday", "time_from": "23:45"})
         early = await ok(c, "movies_find_showtimes", {"date": "Saturday", "time_to": "08:00"})
         day = await every_page(c, "movies_find_showtimes", "showtimes", {"date": "Saturday", "sort": "start_time"}, 10)
     starts = sorted(local(datetime.fromisoformat(s["starts_at"])) for s in day)
-    assert late["showtimes"] == [] and starts[-1].hour < 22
+    assert late["showtimes"] == [] and starts[-1] < starts[-1].replace(hour=23, minute=45)
     offered = late["note"].split("At other times then: ")[1]
     assert offered.startswith(f"{starts[-1]:%a %d %b %H:%M}"), (offered[:40], starts[-1])
     assert early["note"].split("At other times then: ")[1].startswith(f"{starts[0]:%a %d %b %H:%M}"), early["note"]
 
+
+
+async def test_late_shows_start_after_ten_and_later_on_friday_and_saturday(movies_readonly: MoviesEnv) -> None:
+    """'午夜场' / 'late show' found nothing: no screening started at 22:00 or later. As at Finnkino, the last shows
+    start up to 22:30, on Friday and Saturday nights up to 23:30; family screens stop by the early evening."""
+    async with Client(movies_readonly.server) as c:
+        said = {
+            day: await every_page(c, "movies_find_showtimes", "showtimes", {"date": f"{day}午夜场"}, 10)
+            for day in ("周六", "周五", "周二")
+        }
+        late_show = await ok(c, "movies_find_showtimes", {"date": "Saturday late show"})
+    for day, shows in said.items():
+        starts = [local(datetime.fromisoformat(s["starts_at"])) for s in shows]
+        assert starts and all(t.hour >= 22 for t in starts), day
+        latest = max(starts)
+        assert (latest.hour, latest.minute) <= ((23, 30) if day in ("周六", "周五") else (22, 30)), (day, latest)
+        assert not any("亲子厅" in s["auditorium"] for s in shows), day
+    weekend_latest = [max(local(datetime.fromisoformat(s["starts_at"])) for s in said[d]) for d in ("周六", "周五")]
+    assert any((t.hour, t.minute) > (22, 30) for t in weekend_latest), weekend_latest
+    assert late_show["showtimes"] and late_show["showtimes"][0]["id"] in {s["id"] for s in said["周六"]}
