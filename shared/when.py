@@ -60,9 +60,25 @@ def _overlaps(span: tuple[int, int], found: list[Said]) -> bool:
 
 def time_phrases(query: str, today: date) -> list[Said]:
     """The time phrases in ``query``, in order; ``today`` is the Helsinki date. 'this weekend' is the coming Saturday
-    and Sunday, or what is left of it on a Saturday or Sunday; a calendar day ('12月24日', 'Dec 24') that day."""
-    out = []
+    and Sunday, or what is left of it on a Saturday or Sunday; a calendar day ('12月24日', 'Dec 24') that day; two
+    days joined ('Friday to Sunday', '周六或周日') one phrase over both."""
     text = fold(query)
+    return _ranges(text, _phrases(text, today))
+
+
+def day_range(value: str, today: date) -> tuple[str, str] | None:
+    """``value`` as the two days of a stretch or choice it is all of ('周五到周日', 'from Friday to Sunday', '周六或周日
+    晚上'), each as said, for a reader of one day (movies' date) to read both; None when it is not two such days."""
+    text = fold(value).strip()
+    said = _phrases(text, today)
+    joined = _ranges(text, said)
+    if len(said) != 2 or len(joined) != 1 or joined[0].span != (0, len(text)):
+        return None
+    return text[said[0].span[0] : said[0].span[1]], text[said[1].span[0] :]
+
+
+def _phrases(text: str, today: date) -> list[Said]:
+    out = []
     for match in CALENDAR_DATE.finditer(text):  # '12月24日', 'Dec 24', '24.12.': before the month alone
         if (day := calendar_day(match, today)) is not None:
             dusk = _EVENING_AFTER.match(text, match.end())
@@ -84,6 +100,44 @@ def time_phrases(query: str, today: date) -> list[Said]:
         if not _overlaps(match.span(), out):
             out.append(Said(match[0], match.span(), None, None, *PARTS_OF_DAY[match[0]]))
     return sorted(out, key=lambda s: s.span)
+
+
+_BETWEEN_DAYS = re.compile(r"\s*(?:to|till|until|through|thru|and|or|-|–|~|到|至|和|或者|或|跟|、|,|，)\s*")
+"""What joins two days said as one stretch or a choice of them: 'Friday to Sunday', '周五到周日', '周六或周日'."""
+_RANGE_OPENS = re.compile(r"(?:(?<![a-z])(?:from|between)\s+|从\s*)$")
+
+
+def _ranges(text: str, said: list[Said]) -> list[Said]:
+    """Two days joined by 'to' / '到' / 'or' / '和' ('from Friday to Sunday', '周五至周日', 'between Friday and Sunday')
+    as one phrase over the days of both: the joining words were left as words of the query, which no event has,
+    so '周六到周日的音乐会' found nothing. A time of day is kept only where both name the same."""
+    out: list[Said] = []
+    for s in said:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.first is not None
+            and s.first is not None
+            and _BETWEEN_DAYS.fullmatch(text, last.span[1], s.span[0])
+        ):
+            start = _range_start(text, last)
+            out[-1] = Said(
+                text[start : s.span[1]],
+                (start, s.span[1]),
+                min(last.first, s.first),
+                max(d for d in (last.last, s.last) if d is not None),
+                last.earliest if last.earliest == s.earliest else None,
+                last.latest if last.latest == s.latest else None,
+            )
+            continue
+        out.append(s)
+    return out
+
+
+def _range_start(text: str, first: Said) -> int:
+    """Where a stretch that starts with ``first`` starts: at a 'from' / 'between' / '从' said right before it."""
+    opens = _RANGE_OPENS.search(text, 0, first.span[0])
+    return opens.start() if opens else first.span[0]
 
 
 def ambiguous_days(query: str, today: date) -> list[tuple[str, date, date]]:

@@ -64,7 +64,7 @@ from shared.schemas.movies import (
 )
 from shared.seating import InventorySpec, SeatingEngine
 from shared.text import cut_at_known, fold, has_cjk, house_number, take_match, take_out
-from shared.when import time_phrases, without
+from shared.when import day_range, time_phrases, without
 
 from . import pricing
 from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
@@ -768,7 +768,11 @@ class MoviesService:
         """The first and last day ``value`` names and the earliest and latest start it means: a day ('Friday',
         '2026-11-27'), a day's evening ('tomorrow night', '周六晚上') or part ('saturday afternoon', '周六下午'), or
         days ('this weekend', '周末', 'next week'), read as tickets reads them (``shared.dates.DAY_PHRASES``).
-        'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date', and 'saturday afternoon' too."""
+        'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date', and 'saturday afternoon' too; two
+        days joined ('周五到周日', 'Friday or Saturday') are the days from the first to the last."""
+        if (both := day_range(value, local(now).date())) is not None:  # '周五到周日', 'Friday or Saturday'
+            (first, _, earliest, latest), (_, last, *times) = (self._days(said, now) for said in both)
+            return first, last, *((earliest, latest) if [earliest, latest] == times else (None, None))
         clocked = split_clock(value)  # '今晚8点以后', 'tonight after 8': the day, and a time it starts after
         if clocked is not None:
             day_said, at, before = clocked

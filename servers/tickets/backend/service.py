@@ -91,16 +91,16 @@ def _days_as_said(
 ) -> tuple[str, str, str, str, str]:
     """A day said in words where a date goes ('周六', 'tonight', '周六晚上8点以后': date_from = date_to or one left
     ''), read as the query reads it: moved into the query, with a time said after it as time_from (time_to for
-    'before') unless those are given. They were 'not a date' while the query took the same words."""
+    'before') unless those are given; two days ('周六' to '周日') as the stretch from one to the other. They were
+    'not a date' while the query took the same words."""
     unchanged = query, date_from, date_to, time_from, time_to
-    said = date_from.strip() or date_to.strip()
-    if not said or (date_from.strip() and date_to.strip() and date_from.strip() != date_to.strip()):
-        return unchanged
-    try:
-        parse_day(said, "date_from", today)
+    first, last = date_from.strip(), date_to.strip()
+    if first and last and first != last:  # date_from '周六', date_to '周日': the stretch, as '周六到周日' in the query
+        if _a_date(first, today) or _a_date(last, today):
+            return unchanged
+        said = f"{first} 到 {last}"
+    elif not (said := first or last) or _a_date(said, today):
         return unchanged  # a date as dates are written
-    except InvalidInputError:
-        pass
     day = said
     if (clocked := split_clock(said)) is not None:
         day, clock, before = clocked
@@ -113,6 +113,14 @@ def _days_as_said(
     if not phrases or without(day, phrases).strip():
         return unchanged  # not only day words: refused as 'not a date'
     return f"{query} {day}".strip(), "", "", time_from, time_to
+
+
+def _a_date(said: str, today: date) -> bool:
+    try:
+        parse_day(said, "date_from", today)
+    except InvalidInputError:
+        return False
+    return True
 
 
 def check_upcoming(date_from: str, date_to: str, last: date, today: date) -> None:

@@ -346,3 +346,27 @@ async def test_late_shows_start_after_ten_and_later_on_friday_and_saturday(movie
     weekend_latest = [max(local(datetime.fromisoformat(s["starts_at"])) for s in said[d]) for d in ("周六", "周五")]
     assert any((t.hour, t.minute) > (22, 30) for t in weekend_latest), weekend_latest
     assert late_show["showtimes"] and late_show["showtimes"][0]["id"] in {s["id"] for s in said["周六"]}
+
+
+async def test_two_days_joined_are_the_showtimes_of_both(movies_readonly: MoviesEnv) -> None:
+    """'周五到周日' (Friday to Sunday) where the day goes was 'not a date', and '周五到周日的科幻片' found no film
+    ('no film has 周五到周日'): two days joined by 'to', 'or', '到', '至' are every showtime from the first to the
+    last."""
+    async with Client(movies_readonly.server) as c:
+        joined = {
+            said: await every_page(c, "movies_find_showtimes", "showtimes", {"date": said, "sort": "start_time"}, 10)
+            for said in ("周五到周日", "from Friday to Sunday", "周五至周日")
+        }
+        apart = [
+            s
+            for day in ("Friday", "Saturday", "Sunday")
+            for s in await every_page(c, "movies_find_showtimes", "showtimes", {"date": day, "sort": "start_time"}, 10)
+        ]
+        either = await every_page(
+            c, "movies_find_showtimes", "showtimes", {"date": "周六或周日", "sort": "start_time"}, 10
+        )
+        films = await ok(c, "movies_search_movies", {"query": "周五到周日的科幻片"})
+    for said, shows in joined.items():
+        assert shows and [s["id"] for s in shows] == [s["id"] for s in apart], said
+    assert [s["id"] for s in either] == [s["id"] for s in apart if not s["starts_at"].startswith("2026-11-27")]
+    assert films["films"] and all(any("Sci-Fi" in g for g in f["genres"]) for f in films["films"]), films["note"]

@@ -568,3 +568,33 @@ async def test_an_empty_page_of_two_filters_together_names_them_and_the_nearest_
     assert "fits these together: Sat 28 Nov–Sun 29 Nov, at €30.00 or less" in note, note
     assert f"{len(every['events'])} do" in note or f"{len(every['events'])} does" in note, note
     assert every["events"][0]["title"] in note and f"from €{cheapest / 100:.2f}" in note, note
+
+
+async def test_two_days_joined_are_the_days_from_one_to_the_other(tickets: TicketsEnv) -> None:
+    """'周六到周日的演出', 'concerts from Friday to Sunday', 'shows between Friday and Sunday' found nothing ('No event
+    matches 到' / 'between'), and date_from='周六' with date_to='周日' was 'not a date': two days joined by 'to',
+    'and', 'or', '到', '至' are the stretch from the first to the last, as the same dates written out."""
+    fri, sat, sun = "2026-11-27", "2026-11-28", "2026-11-29"  # the sandbox's clock: Wednesday 25 November
+    cases = {
+        ("concerts from Friday to Sunday", "", ""): ("concerts", fri, sun),
+        ("周六到周日的演出", "", ""): ("演出", sat, sun),
+        ("shows between Friday and Sunday", "", ""): ("shows", fri, sun),
+        ("theatre Friday or Saturday", "", ""): ("theatre", fri, sat),
+        ("周五至周日", "", ""): ("", fri, sun),
+        ("12月5日到12月7日的演出", "", ""): ("演出", "2026-12-05", "2026-12-07"),
+        ("", "周六", "周日"): ("", sat, sun),
+        ("concerts", "Friday", "Sunday"): ("concerts", fri, sun),
+    }
+    async with Client(tickets.server) as c:
+        got = {
+            said: (
+                await ok(c, "tickets_search_events", {"query": said[0], "date_from": said[1], "date_to": said[2],
+                                                      "limit": 20}),
+                await ok(c, "tickets_search_events", {"query": q, "date_from": a, "date_to": b, "limit": 20}),
+            )
+            for said, (q, a, b) in cases.items()
+        }  # fmt: skip
+        mixed = await err(c, "tickets_search_events", {"date_from": sat, "date_to": "周日"})
+    for said, (page, dated) in got.items():
+        assert page["events"] and page["events"] == dated["events"], (said, page.get("note"))
+    assert mixed.startswith("date_to '周日' is not a date."), mixed
