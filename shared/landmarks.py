@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared.errors import shown
 from shared.schemas.common import GeoPoint
-from shared.text import fold, has_cjk
+from shared.text import as_words, fold, has_cjk
 
 # Common names of landmarks and districts that OpenStreetMap does not carry, by place id (fixtures/osm/places.json)
 # or district id (fixtures/nav/districts.json).
@@ -160,11 +160,12 @@ def means_here(where: str) -> bool:
 
 NEAR_SAID = re.compile(
     r"(?<!\w)(?:near|around|close to|next to|nearest to|closest to)\s+(?P<en>[^,?!]+?)\s*(?=$|[,?!])"
-    r"|(?:离|距离?)?(?P<zh>[^\s的,，]+?)(?:附近|周边|旁边|最近)的?",
+    r"|(?:离|距离?)?(?P<zh>(?:(?-i:[A-Z])[\w'’.&-]*\s+)*[^\s的,，]+?)(?:附近|周边|旁边|最近)的?",
     re.IGNORECASE,
 )
 """A place said as where to look around ('concerts near Oodi', '中央火车站附近的音乐会', '离大教堂最近的演出'): a
-vertical searching by words reads it as the point to measure from."""
+vertical searching by words reads it as the point to measure from. A name of several capitalised words before 附近
+is all of it ('Helsinki Music Centre附近的餐厅' was 'Centre', no place)."""
 NEARBY = re.compile(r"^\s*(?:附近|周边|身边|就近)的?|(?<!\w)(?:nearby|near by|close by)(?!\w)", re.IGNORECASE)
 """'Nearby' with no place ('附近的演出', 'concerts nearby'): where the user is, as 'near me' (``HERE_WORDS``)."""
 
@@ -253,12 +254,7 @@ class Landmarks:
                 if len(key) >= (2 if has_cjk(key) else 4):
                     by_name.setdefault(key, set()).add(pid)
         self.names = {key: next(iter(ids)) for key, ids in by_name.items() if len(ids) == 1}
-        self._pattern = re.compile(
-            "|".join(
-                re.escape(k) if has_cjk(k) else rf"(?<!\w){re.escape(k)}(?!\w)"
-                for k in sorted(self.names, key=len, reverse=True)
-            )
-        )
+        self._pattern = re.compile("|".join(as_words(k) for k in sorted(self.names, key=len, reverse=True)))
 
     @staticmethod
     @functools.cache

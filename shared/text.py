@@ -27,10 +27,17 @@ def has_cjk(text: str) -> bool:
     return any(is_cjk(ch) for ch in text)
 
 
+NOT_CJK_WORD = r"[^\W\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+"""A letter or digit of a script written with spaces (``is_cjk``'s ranges left out): what may not touch a word found
+as a whole word. Chinese ends a word as a space does: 'Helsinki Music Centre附近', 'pizza外卖'."""
+
+
 def as_words(phrase: str) -> str:
-    """A regular expression finding ``phrase`` as whole words ('today' not in 'todays'); Chinese, written without
-    spaces, anywhere."""
-    return re.escape(phrase) if has_cjk(phrase) else rf"(?<!\w){re.escape(phrase)}(?!\w)"
+    """A regular expression finding ``phrase`` as whole words ('today' not in 'todays'; a Chinese character next
+    to it is no part of it); Chinese, written without spaces, anywhere."""
+    if has_cjk(phrase):
+        return re.escape(phrase)
+    return rf"(?<!{NOT_CJK_WORD}){re.escape(phrase)}(?!{NOT_CJK_WORD})"
 
 
 def plain(text: str) -> str:

@@ -964,3 +964,20 @@ async def test_fast_food_is_the_kitchens_tagged_so_and_cheap_with_a_little_is_ch
     levels = [r["price_level"] for r in cheap]
     assert levels[0] == 1 and levels == sorted(levels)
     assert burgers and {r["id"] for r in burgers} <= tagged and all(r.get("matched_dishes") for r in burgers)
+
+
+async def test_a_name_of_several_english_words_before_a_chinese_near_is_the_place(food: FoodEnv) -> None:
+    """'Helsinki Music Centre附近的披萨' left 'music', 'centre' out as on no menu and searched from home: only the last
+    word before 附近 was read as the place, and a Latin name ending right before a Chinese character was no whole word.
+    A name of several capitalised words said before 附近 is the place, as said in English ('near')."""
+    music_centre = {"lat": 60.173773, "lng": 24.9354908}  # Musiikkitalo
+    async with Client(food.server) as c:
+        said = {q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
+                for q in ("Helsinki Music Centre附近的披萨", "pizza near Helsinki Music Centre",
+                          "Music Centre附近的披萨")}  # fmt: skip
+        there = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 20, **music_centre})
+        station = await ok(c, "food_search_restaurants", {"query": "Central Station附近的寿司", "limit": 5})
+    for q, page in said.items():
+        assert page["near"] == music_centre and page["restaurants"] == there["restaurants"], (q, page.get("note"))
+        assert page["note"].startswith("Read as delivering to Musiikkitalo"), page["note"]
+    assert station["note"].startswith("Read as delivering to Helsingin päärautatieasema"), station["note"]

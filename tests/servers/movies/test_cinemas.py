@@ -79,3 +79,12 @@ async def test_a_landmark_is_a_place_to_search_from(movies_readonly: MoviesEnv) 
         ], q
     assert cathedral["origin"].startswith("Helsingin tuomiokirkko"), cathedral["origin"]
     assert chapel["origin"] != kamppi["origin"] and "Kamppi" in kamppi["origin"], chapel["origin"]
+
+
+async def test_a_landmark_named_in_english_before_a_chinese_near_is_that_landmark(movies_readonly: MoviesEnv) -> None:
+    """'Helsinki Music Centre附近' measured from the Central Station (OSM's node named 'Helsinki'): a Latin name ending
+    right before a Chinese character was no whole word, so only 'Helsinki' matched. It is Musiikkitalo."""
+    async with Client(movies_readonly.server) as c:
+        near = await ok(c, "movies_search_cinemas", {"address": "Helsinki Music Centre附近", "limit": 4})
+        plain = await ok(c, "movies_search_cinemas", {"address": "Helsinki Music Centre", "limit": 4})
+    assert near["origin"].startswith("Musiikkitalo") and near["cinemas"] == plain["cinemas"], near["origin"]

@@ -598,3 +598,13 @@ async def test_two_days_joined_are_the_days_from_one_to_the_other(tickets: Ticke
     for said, (page, dated) in got.items():
         assert page["events"] and page["events"] == dated["events"], (said, page.get("note"))
     assert mixed.startswith("date_to '周日' is not a date."), mixed
+
+
+async def test_an_english_name_before_a_chinese_near_is_where_to_look_around(tickets: TicketsEnv) -> None:
+    """'Helsinki Music Centre附近的演出' found nothing ('No event matches centre'): only the word right before 附近 was
+    read as the place. A name of several capitalised words before 附近 is all of it."""
+    async with Client(tickets.server) as c:
+        said = await ok(c, "tickets_search_events", {"query": "Helsinki Music Centre附近的演出", "limit": 20})
+        english = await ok(c, "tickets_search_events", {"query": "shows near Helsinki Music Centre", "limit": 20})
+    assert said["events"] and said["events"] == english["events"], said["note"]
+    assert "nearest first from Musiikkitalo" in said["note"], said["note"]
