@@ -626,4 +626,5 @@ async def test_where_in_the_room_said_as_a_seat_is_refused_as_such(lifestyle: Li
     for refused in said:
         assert "says where in the room, not which seat" in refused, refused
         assert "_get_seat_map (front rows first)" in refused and "a tier and a quantity" in refused, refused
+    assert said[1].startswith("Seat 'two middle seats' says"), said[1]  # quoted as said, not 'TWO MIDDLE SEATS'
     assert lifestyle.snapshot() == before

@@ -164,7 +164,8 @@ class OrderDesk:
                 field="quantity",
             )
         if explicit:
-            svc.catalog.layouts[rec.auditorium_id].resolve(explicit)  # unknown ids or half couple pairs: refuse now
+            # unknown ids or half couple pairs: refused now, quoting the seats as given ('two middle seats')
+            svc.catalog.layouts[rec.auditorium_id].resolve([s.strip() for s in request.seat_ids])
         key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
         now = svc.now()
         with session_scope(svc.engine) as session:
