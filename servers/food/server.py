@@ -28,7 +28,7 @@ from shared.schemas.food import (
     CartUpdate,
     Order,
     OrderFilter,
-    OrderPage,
+    OrderList,
     OrderQuote,
     PaymentMethod,
     PlaceOrder,
@@ -367,9 +367,12 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = "any",
         limit: Annotated[int, Field(description="Orders per page, 1–20.", ge=1, le=20)] = 10,
         cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
-    ) -> OrderPage:
-        """Past and current orders, newest first."""
-        return await _client(ctx).list_orders(status, limit, cursor)
+    ) -> OrderList:
+        """Past and current orders, newest first, and the wallet they were paid from: its balance now and latest
+        movements ('how much is left?', 'did my refund arrive?'; one wallet with tickets and movies)."""
+        client = _client(ctx)
+        page = await client.list_orders(status, limit, cursor)
+        return OrderList(orders=page.orders, page=page.page, wallet=await client.wallet_now())
 
     @mcp.tool(annotations=PAY)
     async def food_cancel_order(

@@ -30,7 +30,7 @@ from shared.schemas.movies import (
     MovieOrder,
     MovieSeatMap,
     OrderFilter,
-    OrderPage,
+    OrderList,
     PurchaseQuote,
     PurchaseResult,
     RefundQuote,
@@ -330,10 +330,13 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         status: Annotated[OrderFilter, Field(description="Which orders: any, upcoming, past or refunded.")] = "any",
         limit: Annotated[int, Field(description="Orders per page, 1–10.", ge=1, le=10)] = 5,
         cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
-    ) -> OrderPage:
+    ) -> OrderList:
         """The user's movie orders, newest first: film, cinema, screen, time, seats, pickup code (取票码) and what a
-        refund would return now."""
-        return await _client(ctx).list_orders(status, limit, cursor)
+        refund would return now; and the wallet: its balance now and latest movements (one wallet with food and
+        tickets: 'did my refund arrive?')."""
+        client = _client(ctx)
+        page = await client.list_orders(status, limit, cursor)
+        return OrderList(orders=page.orders, page=page.page, wallet=await client.wallet_now())
 
     @mcp.tool(annotations=PAY)
     async def movies_refund(

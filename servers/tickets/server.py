@@ -32,7 +32,7 @@ from shared.schemas.tickets import (
     IdType,
     Order,
     OrderFilter,
-    OrderPage,
+    OrderList,
     PurchaseQuote,
     PurchaseQuoteRequest,
     PurchaseResult,
@@ -316,10 +316,13 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = "any",
         limit: Annotated[int, Field(description="Orders per page, 1–10.", ge=1, le=10)] = 5,
         cursor: Annotated[str, Field(description="page.next_cursor from the previous call.")] = "",
-    ) -> OrderPage:
+    ) -> OrderList:
         """The user's orders, newest first, with e-tickets (seat, holder with masked ID, entry code) and what a
-        refund would return now."""
-        return await _client(ctx).list_orders(status, limit, cursor)
+        refund would return now; and the wallet: its balance now and latest movements (one wallet with food and
+        movies: 'did my refund arrive?')."""
+        client = _client(ctx)
+        page = await client.list_orders(status, limit, cursor)
+        return OrderList(orders=page.orders, page=page.page, wallet=await client.wallet_now())
 
     @mcp.tool(annotations=PAY)
     async def tickets_refund(

@@ -49,7 +49,16 @@ from shared.kit.heap import quiet_heap, settle_heap_soon
 from shared.kit.identity import acting_user
 from shared.kit.settings import IN_PROCESS_HOST, Settings
 from shared.kit.signing import ServiceKey
-from shared.schemas.account import Address, AddressInput, AddressList, Introspection, User, WalletStatement
+from shared.schemas.account import (
+    WALLET_LATEST,
+    Address,
+    AddressInput,
+    AddressList,
+    Introspection,
+    User,
+    WalletNow,
+    WalletStatement,
+)
 from shared.schemas.common import IDEMPOTENCY_HEADER, IdParam, empty_id
 
 log = logging.getLogger(__name__)
@@ -631,6 +640,11 @@ class BackendClient:
 
     async def wallet(self, limit: int = 10, cursor: str = "") -> WalletStatement:
         return await self.call("GET", "/account/wallet", WalletStatement, params={"limit": limit, "cursor": cursor})
+
+    async def wallet_now(self) -> WalletNow:
+        """The balance and latest movements an orders list shows beside the orders."""
+        statement = await self.wallet(WALLET_LATEST)
+        return WalletNow(balance=statement.balance, latest=statement.entries)
 
     async def introspect(self, token: str) -> Introspection:
         return await self.call("POST", "/auth/introspect", Introspection, json={"token": token}, repeatable=True)

@@ -76,6 +76,20 @@ class WalletStatement(WireModel):
     page: PageInfo = Field(description="Pagination.")
 
 
+WALLET_LATEST = 5
+"""How many of the wallet's latest movements an orders list shows beside the orders."""
+
+
+class WalletNow(WireModel):
+    """The one wallet as an orders list shows it: 'how much is left?', 'did my refund arrive?' had no answer but
+    the balance a paying quote printed."""
+
+    balance: Money = Field(description="What is in the wallet now: the same in the food, tickets and movies servers.")
+    latest: list[LedgerEntry] = Field(
+        description=f"Its {WALLET_LATEST} latest movements, newest first, of every service: charges and refunds."
+    )
+
+
 class ClockState(WireModel):
     now: datetime = Field(description="Simulated current time.")
     scale: float = Field(description="Simulated seconds per real second (0 = frozen).")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.schemas.account import Address, ConfirmStatus, Outcome
+from shared.schemas.account import Address, ConfirmStatus, Outcome, WalletNow
 from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
 
 SortKey = Literal["relevance", "distance", "rating", "delivery_time", "fee", "min_order"]
@@ -375,6 +375,12 @@ class Order(WireModel):
 class OrderPage(WireModel):
     orders: list[OrderSummary] = Field(description="Orders, newest first.")
     page: PageInfo = Field(description="Pagination.")
+
+
+class OrderList(OrderPage):
+    """A page of orders with the wallet they were paid from."""
+
+    wallet: WalletNow = Field(description="The one wallet's balance now and its latest movements (every service's).")
 
 
 class CancelQuote(WireModel):

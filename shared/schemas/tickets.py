@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.schemas.account import ConfirmStatus, Outcome
+from shared.schemas.account import ConfirmStatus, Outcome, WalletNow
 from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
 from shared.schemas.seating import SEAT_MAP_LEGEND, SectionMap
 
@@ -355,6 +355,12 @@ class Order(WireModel):
 class OrderPage(WireModel):
     orders: list[Order] = Field(description="Orders, newest first.")
     page: PageInfo = Field(description="Pagination.")
+
+
+class OrderList(OrderPage):
+    """A page of orders with the wallet they were paid from."""
+
+    wallet: WalletNow = Field(description="The one wallet's balance now and its latest movements (every service's).")
 
 
 class RefundQuoteRequest(WireModel):

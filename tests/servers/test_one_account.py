@@ -35,6 +35,10 @@ async def test_one_wallet_pays_food_tickets_and_movies_and_every_server_reports_
         film_back = await refund_movie_tickets(movies, film["order"]["id"])
         concert_back = await refund_event_tickets(tickets, concert["order"]["id"])
         meal_back = await cancel_food(food, meal["order"]["id"])
+        listed = {  # 'how much is left?', 'did my refund arrive?': every orders list shows the one wallet
+            v: (await ok(c, f"{v}_list_orders", {}))["wallet"]
+            for v, c in (("food", food), ("tickets", tickets), ("movies", movies))
+        }
     charged = [meal["order"]["bill"]["total"], concert["order"]["bill"]["total"], film["order"]["bill"]["total"]]
     refunded = [film_back["order"]["refunded"], concert_back["order"]["refunded"], meal_back["order"]["refunded"]]
     expected = start - sum(m["amount_minor"] for m in charged) + sum(m["amount_minor"] for m in refunded)
@@ -56,6 +60,12 @@ async def test_one_wallet_pays_food_tickets_and_movies_and_every_server_reports_
     # and the ledger is every movement once, summing to the balance
     book = statement(env.engine, "usr_demo", limit=50)
     assert book.balance.amount_minor == expected == sum(e.amount.amount_minor for e in book.entries)
+    latest = [(e["vertical"], e["kind"], e["amount"]["amount_minor"]) for e in listed["food"]["latest"]]
+    assert latest == [(e.vertical, e.kind, e.amount.amount_minor) for e in book.entries[:5]]
+    assert latest[:3] == [("food", "refund", refunded[2]["amount_minor"]),
+                          ("tickets", "refund", refunded[1]["amount_minor"]),
+                          ("movies", "refund", refunded[0]["amount_minor"])]  # fmt: skip
+    assert all(w == listed["food"] and w["balance"]["amount_minor"] == expected for w in listed.values()), listed
     moves = sorted((e.vertical, e.kind, abs(e.amount.amount_minor)) for e in book.entries if e.kind != "opening")
     assert moves == sorted(
         [(v, "charge", c["amount_minor"]) for v, c in zip(("food", "tickets", "movies"), charged, strict=True)]
