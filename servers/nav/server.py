@@ -28,6 +28,7 @@ from shared.kit.server import READ, ClientLifespan, LifestyleServer, make_server
 from shared.kit.settings import Settings
 from shared.schemas.nav import (
     MAX_QUERY,
+    MAX_RADIUS_M,
     GeocodeResult,
     MapRequest,
     MapSize,
@@ -161,7 +162,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         ] = "",
         lat: Annotated[float, Field(description="Search around this latitude; 0 = city centre.", ge=-90, le=90)] = 0,
         lng: Annotated[float, Field(description="Search around this longitude; 0 = city centre.", ge=-180, le=180)] = 0,
-        radius_m: Annotated[int, Field(description="Search radius in metres, 50–5000.", ge=50, le=5000)] = 1000,
+        radius_m: Annotated[
+            int, Field(description=f"Search radius in metres, 50–{MAX_RADIUS_M}.", ge=50, le=MAX_RADIUS_M)
+        ] = 1000,
         open_now: Annotated[bool, Field(description="Only places open right now (by their posted hours).")] = False,
         limit: Annotated[int, Field(description="Results per page, 1–20.", ge=1, le=20)] = 10,
         cursor: Annotated[

@@ -22,6 +22,8 @@ OpenStatus = Literal["open", "closed", "unknown"]
 Condition = Literal["clear", "partly_cloudy", "cloudy", "fog", "drizzle", "rain", "sleet", "snow", "thunderstorm"]
 MapSize = Literal["small", "medium", "large"]
 MAX_QUERY = 200  # characters of a geocoding query (or a free-text route end) the provider accepts
+MAX_RADIUS_M = 5000
+"""The widest radius a places search takes."""
 
 
 class GeocodeCandidate(WireModel):

@@ -24,6 +24,7 @@ from shared.landmarks import venue_names
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import (
     MAX_QUERY,
+    MAX_RADIUS_M,
     GeocodeResult,
     MapImage,
     MapRequest,
@@ -116,7 +117,7 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None, network: R
         category: str = "",
         lat: Annotated[float, Query(ge=-90, le=90)] = 0,
         lng: Annotated[float, Query(ge=-180, le=180)] = 0,
-        radius_m: Annotated[int, Query(ge=50, le=5000)] = 1000,
+        radius_m: Annotated[int, Query(ge=50, le=MAX_RADIUS_M)] = 1000,
         open_now: bool = False,
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
         cursor: str = "",

@@ -34,13 +34,23 @@ from shared.districts import district_in
 from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
-from shared.hours import always_open, describe_week, in_effect, is_open, late_from, next_opening
+from shared.hours import (
+    always_open,
+    describe_day,
+    describe_week,
+    in_effect,
+    is_open,
+    late_from,
+    next_opening,
+    today_key,
+)
 from shared.landmarks import ALIASES, HERE_WORDS, means_here, off_map, off_map_name
 from shared.phrases import OPEN_LATE, OPEN_NOW
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, check_id, page_slice
 from shared.schemas.nav import (
     MAX_QUERY,
+    MAX_RADIUS_M,
     Endpoint,
     GeocodeCandidate,
     GeocodeResult,
@@ -532,6 +542,7 @@ class NavService:
         cx, cy = self._xy(center.lat, center.lng, self.network.lat0)
         idx = self._place_grid.within(cx, cy, radius_m)
         ranked: list[tuple[float, float, Place]] = []
+        closed: list[tuple[float, Place]] = []
         words = self._query_categories(query)
         # 'italian restaurant', '意大利餐厅': of the kind, those OSM says cook it (or named so), not every restaurant
         cuisine = self._cuisine_said(query, words) if words & EATING else ""
@@ -544,14 +555,6 @@ class NavService:
             if category and p.row.category != category:
                 continue
             if line and p.row.category == "station" and self.station_line(p) != line:
-                continue
-            if open_now and self.open_status(p, now) != "open":
-                continue
-            if late_said and self.open_status(p, late_at) != "open":
-                continue
-            if today_said and not self._open_today(p, now):
-                continue
-            if round_the_clock and not (p.row.hours and always_open(in_effect(p.row.hours, now))):
                 continue
             if access_said and p.data.get("wheelchair") not in ACCESS:
                 continue
@@ -568,6 +571,14 @@ class NavService:
                     score = self._place_score(station_query, p, words)
                 if score < MIN_PLACE_SCORE:
                     continue
+            if (
+                (open_now and self.open_status(p, now) != "open")
+                or (late_said and self.open_status(p, late_at) != "open")
+                or (today_said and not self._open_today(p, now))
+                or (round_the_clock and not (p.row.hours and always_open(in_effect(p.row.hours, now))))
+            ):
+                closed.append((dist, p))  # what the hours asked for left out: an empty page names the nearest
+                continue
             ranked.append((-score, dist, p))
         ranked.sort(key=lambda r: (r[0], r[1], r[2].row.id))
         asked = {"query": query, "category": category, "at": (center.lat, center.lng), "radius_m": radius_m,
@@ -575,6 +586,8 @@ class NavService:
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         found = [p for _, _, p in ranked]
         note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line, cuisine)
+        if not found and closed:
+            note = f"{note} {self._closed_note(closed, radius_m, now)}"
         tonight = "tonight" if late_at > now else "(now)"
         hours_said = [f"only places open at {late_at:%H:%M} {tonight}" if late_said else "",
                       "only places open now or later today" if today_said else ""]  # fmt: skip
@@ -615,14 +628,36 @@ class NavService:
             note.append(f"Read as a kind of place ({labels}); {shown(rest)} is in no name here, so it was left out.")
         if not found:
             what = f"matches {shown(query)}" if query else "is of that kind"
+            ways = [
+                f"widen radius_m (up to {MAX_RADIUS_M})" if radius_m < MAX_RADIUS_M else "",
+                "search without the hours" if round_the_clock or open_said else "",
+                "search by kind (category)",
+            ]
+            ways = [w for w in ways if w]
+            how = f"{', '.join(ways[:-1])} or {ways[-1]}" if len(ways) > 1 else ways[0]
             note.append(
                 f"Nothing within {radius_m} m {what}"
                 + (" and is open round the clock" if round_the_clock else "")
                 + (" and is open now" if open_said else "")
-                + f": widen radius_m (up to 5000){', search without the hours' if round_the_clock or open_said else ''}"
-                + " or search by kind (category)."
+                + f": {how}."
             )
         return " ".join(note)
+
+    def _closed_note(self, closed: list[tuple[float, Place]], radius_m: int, now: datetime) -> str:
+        """What the hours asked for left out, nearest first: '24小时营业的药店' said only that nothing matched '药店',
+        though pharmacies were there, closing at night."""
+        nearest = sorted(closed, key=lambda c: (c[0], c[1].row.id))[:3]
+        day = today_key(now)
+        listed = "; ".join(
+            f"{p.data['name']} ({round(dist)} m, "
+            + (f"today {describe_day(in_effect(p.row.hours, now), day)})" if p.row.hours else "hours unknown)")
+            for dist, p in nearest
+        )
+        n = len(closed)
+        return (
+            f"{n} within {radius_m} m match{'es' if n == 1 else ''} but {'keeps' if n == 1 else 'keep'} other hours, "
+            f"nearest first: {listed}."
+        )
 
     def _names(self, p: Place) -> list[str]:
         """``p``'s names in every language and its common names (``aliases``), lower case."""

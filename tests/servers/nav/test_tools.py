@@ -748,3 +748,22 @@ async def test_wheelchair_access_said_in_the_query_keeps_the_places_that_have_it
         assert page["note"].startswith("Read as wheelchair accessible"), page["note"]
     assert cafes["places"] and all(p["category"] == "cafe" for p in cafes["places"])
     assert all(p["wheelchair"] in ("yes", "limited") for p in cafes["places"])
+
+
+async def test_a_page_the_hours_left_empty_names_the_nearest_places_that_keep_other_hours(nav: NavEnv) -> None:
+    """'24小时营业的药店' (a pharmacy open round the clock) said only 'Nothing within 1000 m matches 药店', though six
+    pharmacies were there, and at 5000 m it still said 'widen radius_m (up to 5000)'. The note names the nearest that
+    match at other hours, with today's hours, and never asks for a radius beyond the widest."""
+    async with Client(nav.server) as c:
+        night = await ok(c, "nav_search_places", {"query": "24小时营业的药店"})
+        widest = await ok(c, "nav_search_places", {"query": "24h pharmacy", "radius_m": 5000})
+        pharmacies = await ok(c, "nav_search_places", {"query": "pharmacy", "limit": 3})
+        nothing = await ok(c, "nav_search_places", {"query": "qwertyuiop", "radius_m": 5000})
+    nearest = [p["name"] for p in pharmacies["places"]]
+    for page in (night, widest):
+        assert page["places"] == [] and "match but keep other hours, nearest first: " in page["note"], page["note"]
+        listed = page["note"].split("nearest first: ")[1]
+        assert [part.split(" (")[0] for part in listed.split("; ")] == nearest, listed
+        assert "today 07:00–24:00" in listed or "hours unknown" in listed, listed
+    assert "widen radius_m (up to 5000)" in night["note"] and "widen" not in widest["note"], widest["note"]
+    assert nothing["note"] == "Nothing within 5000 m matches 'qwertyuiop': search by kind (category).", nothing["note"]
