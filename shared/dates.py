@@ -144,6 +144,25 @@ def read_day(text: str, today: date, words: Mapping[str, int]) -> date | None:
     return date.fromisoformat(word)
 
 
+_ISO_MOMENT = re.compile(
+    r"\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|[+-]\d{2}:?\d{2})?\s*", re.IGNORECASE
+)
+
+
+def split_moment(text: str) -> tuple[str, time] | None:
+    """An ISO date-time given where a day goes ('2026-12-05T19:00:00+02:00', '2026-12-05 19:00', as models write
+    one): its Helsinki day (YYYY-MM-DD) and time of day, or None for anything else. It was 'not a date'."""
+    if not _ISO_MOMENT.fullmatch(text):
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().upper().replace(" ", "T", 1))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(CITY_TZ)
+    return moment.date().isoformat(), moment.time().replace(second=0, microsecond=0)
+
+
 Days = Callable[[date], tuple[date, date]]
 """The first and last day a phrase names, from today's date in Helsinki."""
 

@@ -33,6 +33,7 @@ from shared.dates import (
     day_phrase,
     read_day,
     split_clock,
+    split_moment,
     split_part_of_day,
     time_field,
     weekday_words,
@@ -769,7 +770,11 @@ class MoviesService:
         '2026-11-27'), a day's evening ('tomorrow night', '周六晚上') or part ('saturday afternoon', '周六下午'), or
         days ('this weekend', '周末', 'next week'), read as tickets reads them (``shared.dates.DAY_PHRASES``).
         'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date', and 'saturday afternoon' too; two
-        days joined ('周五到周日', 'Friday or Saturday') are the days from the first to the last."""
+        days joined ('周五到周日', 'Friday or Saturday') are the days from the first to the last; an ISO date-time
+        ('2026-11-27T19:00', as models send one) its day from its time."""
+        if (moment := split_moment(value)) is not None:  # '2026-11-27T19:00:00+02:00': that day, from that time
+            first, last, _, latest = self._days(moment[0], now)
+            return first, last, moment[1], latest
         if (both := day_range(value, local(now).date())) is not None:  # '周五到周日', 'Friday or Saturday'
             (first, _, earliest, latest), (_, last, *times) = (self._days(said, now) for said in both)
             return first, last, *((earliest, latest) if [earliest, latest] == times else (None, None))

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from shared.account import Sandbox
 from shared.clock import local
 from shared.cursor import key_cursor, read_cursor
-from shared.dates import read_calendar_day, split_clock, time_field
+from shared.dates import read_calendar_day, split_clock, split_moment, time_field
 from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
@@ -91,8 +91,15 @@ def _days_as_said(
 ) -> tuple[str, str, str, str, str]:
     """A day said in words where a date goes ('周六', 'tonight', '周六晚上8点以后': date_from = date_to or one left
     ''), read as the query reads it: moved into the query, with a time said after it as time_from (time_to for
-    'before') unless those are given; two days ('周六' to '周日') as the stretch from one to the other. They were
+    'before') unless those are given; two days ('周六' to '周日') as the stretch from one to the other; an ISO
+    date-time ('2026-12-05T19:00:00+02:00', as models send one) as its day and, for date_from, time_from. They were
     'not a date' while the query took the same words."""
+    if (start := split_moment(date_from)) is not None:  # '2026-12-05T19:00:00+02:00': the day, from that time
+        date_from, time_from = start[0], time_from or start[1].strftime("%H:%M")
+    if (end := split_moment(date_to)) is not None:  # its time only bounds a single day, and not as its end
+        date_to = end[0]
+        if date_to == date_from and end[1] not in (time(0, 0), time(23, 59)) and not time_to:
+            time_to = end[1].strftime("%H:%M")
     unchanged = query, date_from, date_to, time_from, time_to
     first, last = date_from.strip(), date_to.strip()
     if first and last and first != last:  # date_from '周六', date_to '周日': the stretch, as '周六到周日' in the query

@@ -370,3 +370,16 @@ async def test_two_days_joined_are_the_showtimes_of_both(movies_readonly: Movies
         assert shows and [s["id"] for s in shows] == [s["id"] for s in apart], said
     assert [s["id"] for s in either] == [s["id"] for s in apart if not s["starts_at"].startswith("2026-11-27")]
     assert films["films"] and all(any("Sci-Fi" in g for g in f["genres"]) for f in films["films"]), films["note"]
+
+
+async def test_a_date_time_where_the_day_goes_is_that_day_from_that_time(movies_readonly: MoviesEnv) -> None:
+    """date='2026-11-27T19:00:00+02:00' (an ISO date-time, as models send one) was 'not a date': it is the day, and its
+    time the start of the window."""
+    async with Client(movies_readonly.server) as c:
+        moment = await every_page(c, "movies_find_showtimes", "showtimes", {"date": "2026-11-27T19:00:00+02:00"}, 10)
+        apart = await every_page(
+            c, "movies_find_showtimes", "showtimes", {"date": "2026-11-27", "time_from": "19:00"}, 10
+        )
+        day = await every_page(c, "movies_find_showtimes", "showtimes", {"date": "2026-11-27"}, 10)
+    assert moment and [s["id"] for s in moment] == [s["id"] for s in apart]
+    assert len(day) > len(moment)

@@ -608,3 +608,20 @@ async def test_an_english_name_before_a_chinese_near_is_where_to_look_around(tic
         english = await ok(c, "tickets_search_events", {"query": "shows near Helsinki Music Centre", "limit": 20})
     assert said["events"] and said["events"] == english["events"], said["note"]
     assert "nearest first from Musiikkitalo" in said["note"], said["note"]
+
+
+async def test_a_date_time_where_a_date_goes_is_its_day_from_its_time(tickets: TicketsEnv) -> None:
+    """Models send date_from='2026-12-05T19:00:00+02:00' (an ISO date-time) where a date goes: it was 'not a date'.
+    It is the day, and its time the start of the window (in UTC too: 17:00Z is 19:00 in Helsinki)."""
+    async with Client(tickets.server) as c:
+        moment = await ok(c, "tickets_search_events", {"date_from": "2026-12-05T19:00:00+02:00",
+                                                       "date_to": "2026-12-05T22:00:00+02:00", "limit": 20})
+        utc = await ok(c, "tickets_search_events", {"date_from": "2026-12-05T17:00:00Z",
+                                                    "date_to": "2026-12-05T20:00:00Z", "limit": 20})
+        apart = await ok(c, "tickets_search_events", {"date_from": "2026-12-05", "date_to": "2026-12-05",
+                                                      "time_from": "19:00", "time_to": "22:00", "limit": 20})
+        whole = await ok(c, "tickets_search_events", {"date_from": "2026-12-05", "date_to": "2026-12-05", "limit": 20})
+        bad = await err(c, "tickets_search_events", {"date_from": "2026-12-05T25:00"})
+    assert moment["events"] and moment["events"] == apart["events"] == utc["events"], moment.get("note")
+    assert len(whole["events"]) > len(apart["events"])
+    assert bad.startswith("date_from '2026-12-05T25:00' is not a date."), bad
