@@ -32,6 +32,14 @@ def service_radius_m(scale: int = 1) -> float:
     return max(SERVICE_RADIUS_M, radius_m(scale) + 1000)
 
 
+def _as_given(field: str, point: GeoPoint) -> str:
+    """``point`` in the form ``field`` takes: two arguments ('lat/lng', 'near_lat/near_lng') or one text ('origin')."""
+    if "/" in field:
+        lat, lng = field.split("/", 1)
+        return f"{lat} {point.lat:.6f} and {lng} {point.lng:.6f}"
+    return f"{field} '{point.lat:.6f},{point.lng:.6f}'"
+
+
 def require_in_city(point: GeoPoint, field: str = "lat/lng", *, scale: int = 1, instead: str = "") -> GeoPoint:
     """Refuse points that are valid coordinates but nowhere near the service area (of a sandbox grown ``scale``×:
     pass ``Sandbox.scale``, so a grown district's addresses are in the city).
@@ -48,6 +56,14 @@ def require_in_city(point: GeoPoint, field: str = "lat/lng", *, scale: int = 1, 
                 f"{field} has {given} but {missing} is 0: a point needs both ({point.lat:.5f}, {point.lng:.5f} is "
                 f"{far / 1000:,.0f} km from {CITY_NAME}).",
                 f"Give {missing} too (central {CITY_NAME} is around lat 60.17, lng 24.94){other}.",
+                field=field,
+            )
+        swapped = GeoPoint(lat=point.lng, lng=point.lat) if abs(point.lng) <= 90 else None
+        if swapped and haversine_m(swapped, CITY_CENTRE) <= service_radius_m(scale):  # GeoJSON's order: lng first
+            raise InvalidInputError(
+                f"{field} ({point.lat:.5f}, {point.lng:.5f}) has lat and lng swapped: {CITY_NAME} is at lat 60.17, "
+                "lng 24.94 (GeoJSON writes lng first).",
+                f"Call again with {_as_given(field, swapped)}{other}.",
                 field=field,
             )
         raise InvalidInputError(

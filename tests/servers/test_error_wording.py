@@ -94,6 +94,40 @@ async def test_half_a_point_is_refused_as_half_a_point_not_as_far_away(lifestyle
     assert lifestyle.snapshot() == before
 
 
+@pytest.mark.parametrize("tool", sorted(POINT_TOOLS))
+async def test_a_point_given_lng_first_is_refused_as_swapped_with_the_pair_to_send(
+    lifestyle: Lifestyle, tool: str
+) -> None:
+    """(24.9384, 60.1699), the pair in GeoJSON's order, was '4,754 km from Helsinki, outside the service area': true
+    of the point read, but the fix is to swap them, and the refusal says so with the pair to send."""
+    vertical, args, instead = POINT_TOOLS[tool]
+    before = lifestyle.snapshot()
+    async with Client(lifestyle.server(vertical)) as c:
+        text = await err(c, tool, args | {"lat": 24.9384, "lng": 60.1699})
+    assert text.startswith("lat/lng (24.93840, 60.16990) has lat and lng swapped"), text
+    assert "Call again with lat 60.169900 and lng 24.938400, or " + instead in text, text
+    assert lifestyle.snapshot() == before
+
+
+async def test_nav_says_a_swapped_pair_in_the_form_each_argument_takes(lifestyle: Lifestyle) -> None:
+    """nav takes a point as text ('lat,lng' in origin) or as near_lat/near_lng: the swap is said in that form."""
+    async with Client(lifestyle.server("nav")) as nav:
+        route = await err(nav, "nav_route", {"origin": "24.9384,60.1699", "destination": "Oodi"})
+        near = await err(nav, "nav_geocode", {"query": "Oodi", "near_lat": 24.9384, "near_lng": 60.1699})
+    assert "has lat and lng swapped" in route and "Call again with origin '60.169900,24.938400'" in route, route
+    assert "Call again with near_lat 60.169900 and near_lng 24.938400" in near, near
+
+
+async def test_a_price_in_euros_where_cents_go_is_named_as_such(lifestyle: Lifestyle) -> None:
+    """price_max_minor=50 meant €50 and found nothing 'at €0.50 or less': the note says they are cents, and what €50
+    is in them."""
+    async with Client(lifestyle.server("tickets")) as tickets:
+        euros = await ok(tickets, "tickets_search_events", {"price_max_minor": 50})
+        cents = await ok(tickets, "tickets_search_events", {"price_max_minor": 5})
+    assert euros["events"] == [] and "(in cents: €50 is 5000)" in euros["note"], euros["note"]
+    assert "(cents)" in cents["note"] and "is 500" not in cents["note"], cents["note"]  # €5 is below every ticket
+
+
 # ----- a name where an id goes -------------------------------------------------------------------------------------
 
 

@@ -95,10 +95,14 @@ def why_none(
         other = found(replace(window, price_min=0, price_max=0))
         if len(other.events):
             cheapest = int(index.price[np.isin(index.price_session, other.sessions)].min())
+            cents = window.price_max or window.price_min
+            unit = (  # price_max_minor=50 meaning €50: euros where cents go, the slip models make most
+                f"(in cents: €{cents} is {cents * 100})" if cents < 100 and cents * 100 >= cheapest else "(cents)"
+            )
             return (
                 f"No {kind}{what}{place}{then} has tickets {_price_range(window, money)}: {_do(len(other.events))} at "
                 f"other prices, the cheapest ticket {money(cheapest).display}. Widen price_min_minor/price_max_minor "
-                "(cents), or leave them 0."
+                f"{unit}, or leave them 0."
             )
     if category != "any":
         other = found(cat="any")
