@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.clock import local
 from shared.errors import InvalidInputError, NotFoundError, shown
+from shared.hours import SMALL_HOURS_END
 from shared.text import take_match
 
 OPEN_NOW = re.compile(
@@ -28,6 +29,62 @@ OPEN_LATE = re.compile(
     re.IGNORECASE,
 )
 """'late night burger', 'cafe open late', '夜宵', '深夜营业的酒吧', 'myöhään': open at ``shared.hours.late_from``."""
+
+OPEN_UNTIL = re.compile(
+    r"(?<!\w)(?:(?:that(?:'s| is| are) |which (?:is|are) )?open|opens?)\s+(?P<how>after|past|until|till|til|at)\s+"
+    r"(?P<en>midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?)(?!\w)"
+    r"|(?:营业|开)到(?P<part>晚上|夜里|凌晨|半夜)?(?P<h>\d{1,2})点(?P<half>半)?(?P<after>以后|之后|后)?的?",
+    re.IGNORECASE,
+)
+"""An hour a place must still be open at ('open until midnight', 'open after 11pm', 'bars open past 2', '营业到12点
+以后的', '开到晚上11点的'): it was read as words of a name, and swallowed by 'near X' ('near Kinopalatsi open after
+11pm' was no place)."""
+
+
+def open_until(query: str, now: datetime) -> tuple[str, datetime | None]:
+    """The query without an hour it says a place must be open at (``OPEN_UNTIL``), and that moment: the next such
+    (tonight's, its small hours tomorrow's, 'open at 7am' at noon tomorrow's); 'until' is the minute before. A bare
+    hour is the evening's ('open until 11' is 23:00), 12 midnight and 1–4 the small hours, as people say closing
+    times. The query as it was, and None, when it says none."""
+    rest, m = take_match(OPEN_UNTIL, query)
+    if m is None:
+        return query, None
+    if m["en"]:
+        said = m["en"].lower().replace(".", "").replace(" ", "")
+        if said == "midnight":
+            hour, minute, half = 0, 0, ""
+        else:
+            clock = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(am|pm)?", said)
+            if clock is None:
+                return query, None
+            hour, minute, half = int(clock[1]), int(clock[2] or 0), clock[3] or ""
+        until = m["how"].lower() in ("until", "till", "til")
+    else:
+        hour, minute, half = int(m["h"]), 30 if m["half"] else 0, ""
+        half = {"晚上": "pm", "夜里": "pm", "凌晨": "am", "半夜": "am"}.get(m["part"] or "", "")
+        until = not m["after"]
+    if half:
+        if not 1 <= hour <= 12:
+            return query, None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+        if m["part"] in ("夜里", "半夜") and hour in (12, 24):
+            hour = 0
+    elif 5 <= hour <= 11:
+        hour += 12  # 'open until 11': the evening's
+    elif hour == 12:
+        hour = 0  # 'open until 12', '营业到12点': midnight
+    if hour > 23 or minute > 59:
+        return query, None
+    today = local(now)
+    moment = today.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if hour < SMALL_HOURS_END.hour and today.hour >= SMALL_HOURS_END.hour:
+        moment += timedelta(days=1)  # 'open until 2' in the evening: tonight's small hours
+    if until:
+        moment -= timedelta(minutes=1)
+    if moment < today:  # 'open at 7am' at noon: tomorrow morning's
+        moment += timedelta(days=1)
+    return rest, moment
+
 
 TOP_RATED = re.compile(
     r"(?<!\w)(?:top[- ]rated|best[- ]rated|highly[- ]rated|highest[- ]rated|high[- ]rating|well[- ]reviewed"

@@ -19,7 +19,7 @@ from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.geo import CITY_TZ
 from shared.hours import late_from
 from shared.landmarks import NEAR_SAID, means_here
-from shared.phrases import OPEN_LATE
+from shared.phrases import OPEN_LATE, open_until
 from shared.schemas.food import SortKey
 from shared.text import take_match, take_out
 
@@ -187,9 +187,12 @@ def delivery_within(query: str) -> tuple[str, int | None]:
 
 def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:
     """The query without its late-night words, and the time a restaurant must take orders at if it had any
-    (``shared.hours.late_from``): a burger bar closing at 21:00 came first for 'late night burger'."""
+    (``shared.hours.late_from``), or at the hour said ('open until midnight'): a burger bar closing at 21:00 came
+    first for 'late night burger'."""
     rest, late = take_out(OPEN_LATE, query)
-    return (rest, late_from(now)) if late else (query, None)
+    if late:
+        return rest, late_from(now)
+    return open_until(query, now)  # 'open until midnight', '营业到12点以后的'; (query, None) when it says no hour
 
 
 def sort_columns(

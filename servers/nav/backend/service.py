@@ -45,7 +45,7 @@ from shared.hours import (
     today_key,
 )
 from shared.landmarks import ALIASES, HERE_WORDS, means_here, off_map, off_map_name
-from shared.phrases import OPEN_LATE, OPEN_NOW
+from shared.phrases import OPEN_LATE, OPEN_NOW, open_until
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, check_id, page_slice
 from shared.schemas.nav import (
@@ -515,13 +515,19 @@ class NavService:
         """Places around ``near`` (a name, address, district or id, resolved as a route's end is), else lat/lng,
         else the centre. A query that says where ('cafe near Kamppi', 'Kamppi附近的咖啡') is read as both: it was
         searched as a name around the centre, and found cafés a kilometre from Kamppi."""
-        query, said = split_near(asking_cut(query.strip()))
-        query, round_the_clock = take_out(ROUND_THE_CLOCK, query)
+        now = self.now()
+        # the hours and access words first: 'near Kinopalatsi open now' is near Kinopalatsi
+        query, round_the_clock = take_out(ROUND_THE_CLOCK, asking_cut(query.strip()))
         query, open_said = take_out(OPEN_NOW, query)
         open_now = open_now or open_said
         query, late_said = take_out(OPEN_LATE, query)
+        late_at = late_from(now)
+        if not late_said:  # 'open until midnight', 'open after 11pm', '营业到12点以后的'
+            query, until = open_until(query, now)
+            late_said, late_at = until is not None, until or late_at
         query, today_said = take_out(OPEN_TODAY_WORDS, query)
         query, access_said = take_out(ACCESSIBLE, query)
+        query, said = split_near(query)
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
         near_notes: list[str] = []
@@ -537,8 +543,6 @@ class NavService:
                 f"Use one of: {', '.join(sorted(self.categories))}; or leave it empty and search by keyword.",
                 field="category",
             )
-        now = self.now()
-        late_at = late_from(now)
         cx, cy = self._xy(center.lat, center.lng, self.network.lat0)
         idx = self._place_grid.within(cx, cy, radius_m)
         ranked: list[tuple[float, float, Place]] = []

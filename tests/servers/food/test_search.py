@@ -981,3 +981,17 @@ async def test_a_name_of_several_english_words_before_a_chinese_near_is_the_plac
         assert page["near"] == music_centre and page["restaurants"] == there["restaurants"], (q, page.get("note"))
         assert page["note"].startswith("Read as delivering to Musiikkitalo"), page["note"]
     assert station["note"].startswith("Read as delivering to Helsingin päärautatieasema"), station["note"]
+
+
+async def test_an_hour_a_kitchen_must_take_orders_at_is_read_as_said(food: FoodEnv) -> None:
+    """'pizza open until midnight' and '营业到凌晨2点的披萨' left those words out as on no menu: the hour said is when
+    the kitchen must still take orders (the minute before 'until'), as 'late night' is 23:00."""
+    async with Client(food.server) as c:
+        midnight = await everything(c, {"query": "pizza open until midnight"})
+        note = (await ok(c, "food_search_restaurants", {"query": "pizza open until midnight"}))["note"]
+        small_hours = await ok(c, "food_search_restaurants", {"query": "营业到凌晨2点的披萨"})
+        late = await everything(c, {"query": "late night pizza"})
+        pizza = await everything(c, {"query": "pizza"})
+    assert midnight and {r["id"] for r in midnight} <= {r["id"] for r in late} < {r["id"] for r in pizza}
+    assert "only restaurants taking orders at 23:59 Wed are listed" in note, note
+    assert "taking orders at 01:59 Thu" in small_hours["note"], small_hours["note"]

@@ -767,3 +767,26 @@ async def test_a_page_the_hours_left_empty_names_the_nearest_places_that_keep_ot
         assert "today 07:00–24:00" in listed or "hours unknown" in listed, listed
     assert "widen radius_m (up to 5000)" in night["note"] and "widen" not in widest["note"], widest["note"]
     assert nothing["note"] == "Nothing within 5000 m matches 'qwertyuiop': search by kind (category).", nothing["note"]
+
+
+async def test_an_hour_a_place_must_be_open_at_is_read_before_where(nav_rw: NavEnv) -> None:
+    """'restaurants near Kinopalatsi open after 11pm' was 'Nothing in Helsinki matches Kinopalatsi open after 11pm':
+    the place said ran to the end of the query. Hours words are read first, and an hour said ('open after 11pm',
+    '营业到12点以后', 'open until midnight') is the moment the places must be open at."""
+    async with Client(nav_rw.server) as c:
+        said = await every_page(
+            c, "nav_search_places", "places", {"query": "restaurants near Kinopalatsi open after 11pm"}, 20
+        )
+        midnight = await ok(c, "nav_search_places", {"query": "基诺宫附近营业到12点以后的餐厅"})
+        kamppi = await every_page(c, "nav_search_places", "places", {"query": "cafe near Kamppi open now"}, 20)
+        kamppi_apart = await every_page(
+            c, "nav_search_places", "places", {"query": "cafe", "near": "Kamppi", "open_now": True}, 20
+        )
+        now = nav_rw.clock.now()
+        nav_rw.clock.set(now.replace(hour=23, minute=0))
+        at_eleven = await every_page(
+            c, "nav_search_places", "places", {"query": "restaurant", "near": "Kinopalatsi", "open_now": True}, 20
+        )
+    assert said and [p["id"] for p in said] == [p["id"] for p in at_eleven]
+    assert midnight["note"].startswith("Read as open late: only places open at 00:00 tonight"), midnight["note"]
+    assert kamppi and kamppi == kamppi_apart
