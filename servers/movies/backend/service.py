@@ -153,6 +153,13 @@ COMING_SOON = re.compile(
 )
 """Words asking for films not out yet ('coming soon', '即将上映的电影'): no film has them, so the search found
 nothing; they ask for ``showing='coming_soon'``, the soonest to open first."""
+NEW_RELEASES = re.compile(
+    r"(?<!\w)(?:new releases?|newly released|just released|just out|new in cinemas|new (?:films|movies)|latest "
+    r"(?:films|movies|releases))(?!\w)|最近上映的?|最新上映的?|新上映的?|刚刚?上映的?|上映不久的?|新片",
+    re.IGNORECASE,
+)
+"""Words asking for the films out lately ('new releases', '最近上映的动作片', '新片'): '最近上映的动作片' found no film
+('no film has 上映'); they list the films now showing whose run opened last first."""
 OPENING_ZH = re.compile(r"(?:要|将|会)?(?:上映|首映|公映|上线)的?")
 OPENING_EN = re.compile(r"(?<!\w)(?:opening|opens|coming out|out|released|premiering)\s+(?:on\s+|in\s+)?", re.I)
 _ZH_DAYS = sorted((k for k in DAY_PHRASES if has_cjk(k)), key=len, reverse=True)
@@ -407,6 +414,7 @@ class MoviesService:
             query, showing = opening[0], "all" if showing == "now_showing" else showing
         query, soon = take_match(COMING_SOON, query)
         showing = "coming_soon" if soon and showing == "now_showing" else showing
+        query, new = take_match(NEW_RELEASES, query) if not soon and opening is None else (query, None)
         query, fmt_said = take_match(FORMAT_SAID, query)
         fmt = fmt_said[1].upper() if fmt_said else ""
         if "字幕" in query:  # cut from its word, not split it: '有中文字幕的电影' is 有中文的电影
@@ -420,7 +428,7 @@ class MoviesService:
         if not hits and not elsewhere and asked and only_asks(query):  # 'a good new movie', '最近有什么好看的电影'
             hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
             what = "a film now showing" if showing == "now_showing" else "a film"
-            order = "" if rated else ", the most reviewed first"
+            order = "" if rated or new else ", the most reviewed first"
             if not soon and not fmt and opening is None:  # those say what is listed
                 read = (
                     f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
@@ -452,6 +460,12 @@ class MoviesService:
                 read = (f"{read} Read {shown(said_opening)} as films opening {days}: none does here. Search "
                         "'coming soon' for every film not out yet.").strip()  # fmt: skip
                 hits = []
+        if new and hits:  # the latest run to open first, among those now showing
+            today = local(now).date()
+            opened = {h[4].id: (self.catalog.run_dates(h[4], today) or (today, today))[0] for h in hits}
+            hits.sort(key=lambda h: (-opened[h[4].id].toordinal(), h[0], h[3]))
+            new_said = shown(new[0].removesuffix("的"))
+            read = f"{read} Read {new_said} as films out lately: the latest to open here first.".strip()
         if soon:
             soon_said = shown(soon[0].removesuffix("的"))
             read = f"{read} Read {soon_said} as films not out yet: those opening here later, soonest first.".strip()

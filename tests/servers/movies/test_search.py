@@ -489,3 +489,22 @@ async def test_subtitles_asked_for_are_read_as_the_language_and_told_as_they_are
     assert asked["films"] and all(f["language"] == spoken for f in asked["films"]), asked["films"]
     assert [f["id"] for f in asked["films"]] == [f["id"] for f in plain["films"]]
     assert "subtitled in Finnish and Swedish (fi/sv) only" in asked["note"], asked["note"]
+
+
+async def test_films_out_lately_are_listed_the_latest_to_open_first(movies_readonly: MoviesEnv) -> None:
+    """'最近上映的动作片' (action films out lately) found no film ('no film has 上映'), and 'new releases' listed the
+    most reviewed first: the films now showing are listed with the latest to open here first, and say so."""
+    async with Client(movies_readonly.server) as c:
+        action = await ok(c, "movies_search_movies", {"query": "最近上映的动作片", "limit": 20})
+        every_action = await ok(c, "movies_search_movies", {"query": "动作片", "limit": 20})
+        new = {q: await every_page(c, "movies_search_movies", "films", {"query": q}, 10)
+               for q in ("new releases", "有什么新片", "latest movies")}  # fmt: skip
+        notes = {q: (await ok(c, "movies_search_movies", {"query": q}))["note"] for q in new}
+        showing = await every_page(c, "movies_search_movies", "films", {"query": ""}, 10)
+    assert action["films"] and {f["id"] for f in action["films"]} == {f["id"] for f in every_action["films"]}
+    opened = [f["opens_on"] for f in action["films"]]
+    assert opened == sorted(opened, reverse=True) and "Read '最近上映' as films out lately" in action["note"]
+    for q, films in new.items():
+        assert {f["id"] for f in films} == {f["id"] for f in showing}, q
+        assert [f["opens_on"] for f in films] == sorted((f["opens_on"] for f in films), reverse=True), q
+        assert "as films out lately" in notes[q] and "most reviewed" not in notes[q], (q, notes[q])
