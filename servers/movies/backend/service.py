@@ -160,6 +160,38 @@ NEW_RELEASES = re.compile(
 )
 """Words asking for the films out lately ('new releases', '最近上映的动作片', '新片'): '最近上映的动作片' found no film
 ('no film has 上映'); they list the films now showing whose run opened last first."""
+_AMOUNT = r"\d+(?:\.\d+)?|an?|one|two|three|一个半|两个半|一|两|二|三|半"
+_UNIT = r"hours?|hrs?|h|minutes?|mins?|个?小时|个?钟头|分钟"
+RUNTIME_SAID = re.compile(
+    rf"(?<!\w)(?P<en_most>under|less than|shorter than|within|no (?:more|longer) than|at most|max(?:imum)?|up to)\s+"
+    rf"(?P<a1>{_AMOUNT})\s*(?P<u1>{_UNIT})(?!\w)(?:\s+long)?"
+    rf"|(?<!\w)(?P<en_least>over|more than|longer than|at least)\s+(?P<a2>{_AMOUNT})\s*(?P<u2>{_UNIT})(?!\w)"
+    r"(?:\s+long)?"
+    rf"|(?:不超过|不到|少于)?(?P<a3>{_AMOUNT})\s*(?P<u3>{_UNIT})(?P<zh_most>以内|之内|以下|内)的?"
+    rf"|(?:超过|多于)(?P<a4>{_AMOUNT})\s*(?P<u4>{_UNIT})的?|(?P<a5>{_AMOUNT})\s*(?P<u5>{_UNIT})以上的?",
+    re.IGNORECASE,
+)
+"""A running time said in a film search ('movies under 2 hours', '两个小时以内的电影', 'longer than 150 minutes',
+'90分钟以上的'): it was searched as words ('no film has 小时'); it is the longest (or shortest) film wanted."""
+_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "一个半": 1.5, "两个半": 2.5, "一": 1, "两": 2, "二": 2,
+            "三": 3, "半": 0.5}  # fmt: skip
+
+
+def runtime_said(query: str) -> tuple[str, int, int, str]:
+    """The query without a running time it says, the shortest and longest runtime in minutes it allows (0 for no
+    bound), and the words; the query as it was, 0, 0 and '' when it says none."""
+    m = RUNTIME_SAID.search(query)
+    if m is None:
+        return query, 0, 0, ""
+    n = next(i for i in range(1, 6) if m[f"a{i}"])
+    amount, unit = m[f"a{n}"].lower(), m[f"u{n}"].lower()
+    value = _AMOUNTS[amount] if amount in _AMOUNTS else float(amount)
+    minutes = round(value * (1 if unit.startswith(("m", "分")) else 60))
+    rest = " ".join((query[: m.start()] + " " + query[m.end() :]).split())
+    most = n in (1, 3)
+    return rest, (0 if most else minutes), (minutes if most else 0), m[0].strip().removesuffix("的")
+
+
 OPENING_ZH = re.compile(r"(?:要|将|会)?(?:上映|首映|公映|上线)的?")
 OPENING_EN = re.compile(r"(?<!\w)(?:opening|opens|coming out|out|released|premiering)\s+(?:on\s+|in\s+)?", re.I)
 _ZH_DAYS = sorted((k for k in DAY_PHRASES if has_cjk(k)), key=len, reverse=True)
@@ -415,6 +447,7 @@ class MoviesService:
         query, soon = take_match(COMING_SOON, query)
         showing = "coming_soon" if soon and showing == "now_showing" else showing
         query, new = take_match(NEW_RELEASES, query) if not soon and opening is None else (query, None)
+        query, shortest, longest, runtime_words = runtime_said(query)
         query, fmt_said = take_match(FORMAT_SAID, query)
         fmt = fmt_said[1].upper() if fmt_said else ""
         if "字幕" in query:  # cut from its word, not split it: '有中文字幕的电影' is 有中文的电影
@@ -460,6 +493,15 @@ class MoviesService:
                 read = (f"{read} Read {shown(said_opening)} as films opening {days}: none does here. Search "
                         "'coming soon' for every film not out yet.").strip()  # fmt: skip
                 hits = []
+        if runtime_words:  # 'movies under 2 hours': the running time bounds the films, said in minutes
+            fits = [h for h in hits if (not longest or h[4].runtime_min <= longest) and h[4].runtime_min >= shortest]
+            bound = f"at most {longest}" if longest else f"at least {shortest}"
+            read = f"{read} Read {shown(runtime_words)} as the running time: films of {bound} minutes.".strip()
+            if hits and not fits:
+                nearest = min(hits, key=lambda h: abs(h[4].runtime_min - (longest or shortest)))[4]
+                read = (f"{read} None of the {len(hits)} found is: the nearest, {nearest.display_title}, runs "
+                        f"{nearest.runtime_min} minutes.")  # fmt: skip
+            hits = fits
         if new and hits:  # the latest run to open first, among those now showing
             today = local(now).date()
             opened = {h[4].id: (self.catalog.run_dates(h[4], today) or (today, today))[0] for h in hits}

@@ -508,3 +508,25 @@ async def test_films_out_lately_are_listed_the_latest_to_open_first(movies_reado
         assert {f["id"] for f in films} == {f["id"] for f in showing}, q
         assert [f["opens_on"] for f in films] == sorted((f["opens_on"] for f in films), reverse=True), q
         assert "as films out lately" in notes[q] and "most reviewed" not in notes[q], (q, notes[q])
+
+
+async def test_a_running_time_said_bounds_the_films(movies_readonly: MoviesEnv) -> None:
+    """'两个小时以内的电影' (films of two hours or less) found no film ('no film has 小时') and 'movies under 2 hours'
+    none either: a running time said is the longest (or shortest) film wanted, and a page it empties names the
+    nearest."""
+    async with Client(movies_readonly.server) as c:
+        said = {
+            q: await every_page(c, "movies_search_movies", "films", {"query": q}, 10)
+            for q in ("两个小时以内的电影", "movies under 2 hours", "超过两个半小时的电影",
+                      "films longer than 150 minutes")
+        }
+        showing = await every_page(c, "movies_search_movies", "films", {"query": ""}, 10)
+        short_scifi = await ok(c, "movies_search_movies", {"query": "科幻片 90分钟以内"})
+    short = {f["id"] for f in showing if f["runtime_min"] <= 120}
+    long = {f["id"] for f in showing if f["runtime_min"] >= 150}
+    ids = {q: {f["id"] for f in films} for q, films in said.items()}
+    assert short and ids["两个小时以内的电影"] == ids["movies under 2 hours"] == short
+    assert long and {f["id"] for f in said["超过两个半小时的电影"]} == long
+    assert {f["id"] for f in said["films longer than 150 minutes"]} == long
+    assert short_scifi["films"] == [] and "as the running time: films of at most 90 minutes" in short_scifi["note"]
+    assert "None of the" in short_scifi["note"] and "the nearest, " in short_scifi["note"], short_scifi["note"]
