@@ -152,7 +152,7 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             SortKey,
             Field(
                 description="Order of results: relevance, distance, rating, delivery_time (open ones first), fee "
-                "(delivery fee) or min_order (lowest minimum order first)."
+                "(delivery fee), min_order (lowest minimum order first) or popular (the most ratings first)."
             ),
         ] = "relevance",
         max_min_order_minor: Annotated[

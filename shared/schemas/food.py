@@ -10,7 +10,7 @@ from pydantic import Field
 from shared.schemas.account import Address, ConfirmStatus, Outcome, WalletNow
 from shared.schemas.common import GeoPoint, Money, PageInfo, WireModel
 
-SortKey = Literal["relevance", "distance", "rating", "delivery_time", "fee", "min_order"]
+SortKey = Literal["relevance", "distance", "rating", "delivery_time", "fee", "min_order", "popular"]
 PaymentMethod = Literal["wallet", "cash"]
 OrderStatus = Literal["placed", "accepted", "preparing", "picked_up", "delivering", "delivered", "cancelled"]
 OrderFilter = Literal["any", "active", "delivered", "cancelled"]

@@ -62,6 +62,19 @@ FAST_DELIVERY = re.compile(
     re.IGNORECASE,
 )
 """Words that ask for a quick delivery ('fast delivery burger', '送得快的汉堡'): the soonest delivery first."""
+LOW_MIN_ORDER = re.compile(
+    r"(?<!\w)(?:low(?:est)? min(?:imum)? order|no min(?:imum)?(?: order)?|small minimum order)(?!\w)"
+    r"|起送价?(?:最)?低的?|起送价?便宜的?|低起送的?|零起送的?|无起送的?|不限起送的?",
+    re.IGNORECASE,
+)
+"""Words that ask for a low minimum order ('起送价低的披萨', 'low minimum order'): the lowest minimum order first."""
+POPULAR = re.compile(
+    r"(?<!\w)(?:most popular|popular|best[- ]?sell(?:ing|ers?)|most ordered)(?!\w)"
+    r"|销量(?:最)?高的?|销量好的?|卖得(?:最)?好的?|最受欢迎的?|受欢迎的?|人气(?:最)?高的?|热门的?|爆款的?",
+    re.IGNORECASE,
+)
+"""Words that ask for what most people order ('销量最高的汉堡', 'most popular pizza'): sales are not published, so
+the restaurants with the most ratings first (each rating an order someone rated)."""
 DELIVER_TO = re.compile(
     r"(?<!\w)(?:deliver(?:ed|y)?\s+)?to\s+(?:my\s+|the\s+)?(home|house|work|office)(?!\w)"
     r"|(?:送到|送去|送至|送)我?的?(家里|家|公司|单位|办公室)",
@@ -221,6 +234,8 @@ def sort_columns(
         return [(~open_).astype(np.int64), cols.eta(at, distance), distance, at]
     if sort == "fee":
         return [cols.fee(at, distance), distance, at]
+    if sort == "popular":
+        return [-cols.rating_count[at], -cols.rating[at], distance, at]
     return [cols.min_order[at], distance, at]
 
 

@@ -68,7 +68,9 @@ from .ranking import (
     FAST_DELIVERY,
     FOR_WHOM,
     FREE_DELIVERY,
+    LOW_MIN_ORDER,
     NOT_SPICY,
+    POPULAR,
     TO_GO,
     absent_chain,
     cursor_key,
@@ -303,9 +305,12 @@ class FoodService:
         q, whom = take_match(FOR_WHOM, q)  # 'pizza for the family': how much, not which dish
         q, mild = take_out(NOT_SPICY, q)
         q, rated = take_out(TOP_RATED, q)
-        reordered = sort == "relevance" and (free or fast or rated)
+        q, low_minimum = take_out(LOW_MIN_ORDER, q)
+        q, popular = take_out(POPULAR, q)
+        reordered = sort == "relevance" and (free or fast or rated or low_minimum or popular)
         if reordered:  # the order they ask for, among what matches the rest
-            sort = "fee" if free else "delivery_time" if fast else "rating"
+            sort = ("fee" if free else "delivery_time" if fast else "rating" if rated else "min_order" if low_minimum
+                    else "popular")  # fmt: skip
         cols = self.catalog.columns
         vague = bool(q) and self.index.vague(q)  # 'something to eat': any restaurant, as an empty query
         look = self.index.lookup(q) if q and not vague else None
@@ -388,6 +393,13 @@ class FoodService:
             note.insert(0, to_note)
         if rated and not (free or fast):
             note.append("Read as highly rated" + (": the best rated first." if reordered else "."))
+        if low_minimum and not (free or fast or rated):
+            note.append("Read as a low minimum order" + (": the lowest minimum order first." if reordered else "."))
+        if popular and not (free or fast or rated or low_minimum):
+            note.append(
+                "Read as popular" + (": the most rated first (sales are not published; each rating is an order "
+                                     "someone rated)." if reordered else ".")
+            )  # fmt: skip
         if said_open:
             note.append("Read as open now: only restaurants taking orders now are listed.")
         if within is not None:

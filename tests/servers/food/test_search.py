@@ -995,3 +995,22 @@ async def test_an_hour_a_kitchen_must_take_orders_at_is_read_as_said(food: FoodE
     assert midnight and {r["id"] for r in midnight} <= {r["id"] for r in late} < {r["id"] for r in pizza}
     assert "only restaurants taking orders at 23:59 Wed are listed" in note, note
     assert "taking orders at 01:59 Thu" in small_hours["note"], small_hours["note"]
+
+
+async def test_a_low_minimum_order_or_popular_said_orders_the_page(food: FoodEnv) -> None:
+    """'起送价低的披萨' (pizza with a low minimum order) and '销量最高的汉堡' (the best-selling burgers) had those words
+    left out as on no menu, in the usual order: they ask for the lowest minimum order first, and for the most rated
+    first (sales are not published), as sort='min_order' and sort='popular' give them."""
+    async with Client(food.server) as c:
+        low = await everything(c, {"query": "起送价低的披萨"})
+        by_minimum = await everything(c, {"query": "披萨", "sort": "min_order"})
+        popular = {q: await everything(c, {"query": q}) for q in ("销量最高的汉堡", "most popular burger")}
+        by_ratings = await everything(c, {"query": "汉堡", "sort": "popular"})
+        note = (await ok(c, "food_search_restaurants", {"query": "销量最高的汉堡"}))["note"]
+    assert low and [r["id"] for r in low] == [r["id"] for r in by_minimum]
+    minimums = [r["min_order"]["amount_minor"] for r in low]
+    assert minimums == sorted(minimums) and minimums[0] < minimums[-1]
+    for q, page in popular.items():
+        assert page and [r["id"] for r in page] == [r["id"] for r in by_ratings], q
+    counts = [r["rating_count"] for r in by_ratings]
+    assert counts == sorted(counts, reverse=True) and "Read as popular: the most rated first" in note, note
