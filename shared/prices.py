@@ -13,7 +13,7 @@ from shared.text import cut_phrase
 _EURO = r"(?:€|eur|euro|euros|euroa|e|欧元|欧|元|块)?"
 _AMOUNT = rf"€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*{_EURO}"
 _EACH = r"(?:\s*(?:each|apiece|per (?:ticket|person|head|seat)|a (?:ticket|head|person)|kpl))?"
-_EACH_ZH = r"(?:每张票?|每人|每位|一张票?)?"
+_EACH_ZH = r"(?:每张票?|每人|每位|一张票?|人均)?"
 """'under 50 euros each', '每张50欧以内': the price of one ticket, which is what a price filter is ('each' was left
 as a word no event has, and the search found nothing)."""
 _AT_MOST = re.compile(
@@ -27,6 +27,17 @@ _AT_LEAST = re.compile(
     rf"|{_EACH_ZH}{_AMOUNT}\s*以上",
     re.IGNORECASE,
 )
+
+_ABOUT = re.compile(
+    rf"(?<!\w)(?:around|about|roughly|approximately|approx\.?|circa|noin)\s*(?:€\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)"
+    rf"|(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*(?:eur|euros?|euroa)\b){_EACH}"
+    rf"|(?:人均|每人|每位|每张票?)\s*{_AMOUNT}\s*(?:左右|上下)|人均\s*{_AMOUNT}(?!\s*(?:以下|以内|之内|以上|[\d.,]))|€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*(?:欧元|欧|元|块)"
+    rf"\s*(?:左右|上下){_EACH_ZH}",
+    re.IGNORECASE,
+)
+"""A price said roughly ('人均30左右的日料', 'around 30 euros each', '30欧左右', '人均30的'): a fifth either side of
+it. With its currency or a per-person word only: 'around 7' may be an hour, '18左右' an age."""
+ABOUT_SPAN = 0.2
 
 _NUMBER = r"(\d{1,4}(?:[.,]\d{1,2})?)"
 _CURRENCY = r"(?:€|\beur\b|\beuros?\b|\beuroa\b|欧元|欧|元|块)"
@@ -91,6 +102,10 @@ def read_price(query: str) -> SaidPrice:
         if re.search(_CURRENCY, said.group(0), re.IGNORECASE):
             low, high = sorted(map(_cents, said.groups()))
             return SaidPrice(" ".join(cut_phrase(text, said.start(), said.end()).split()), high, low)
+    if (about := _ABOUT.search(text)) is not None:  # '人均30左右': a fifth either side
+        cents = _cents(next(g for g in about.groups() if g is not None))
+        low, high = int(round(cents * (1 - ABOUT_SPAN), -2)), int(round(cents * (1 + ABOUT_SPAN), -2))
+        return SaidPrice(" ".join(cut_phrase(text, about.start(), about.end()).split()), high, low)
     for pattern, is_max in ((_AT_MOST, True), (_AT_LEAST, False)):
         m = pattern.search(text)
         if m is None or said_age(m.group(0))[0]:  # 'under 18' is who may come; 'under €18' a price

@@ -1014,3 +1014,20 @@ async def test_a_low_minimum_order_or_popular_said_orders_the_page(food: FoodEnv
         assert page and [r["id"] for r in page] == [r["id"] for r in by_ratings], q
     counts = [r["rating_count"] for r in by_ratings]
     assert counts == sorted(counts, reverse=True) and "Read as popular: the most rated first" in note, note
+
+
+async def test_a_price_said_roughly_is_a_fifth_either_side(food: FoodEnv) -> None:
+    """'人均30左右的日料' (Japanese food, about €30 a head) left '人均左右' out as on no menu and dropped the 30; '人均
+    15的汉堡' likewise: a price said roughly, or per head, is the dishes within a fifth of it either side."""
+    async with Client(food.server) as c:
+        said = {q: await everything(c, {"query": q})
+                for q in ("人均30左右的日料", "人均15的汉堡", "burgers around 15 euros")}  # fmt: skip
+        apart = {
+            "人均30左右的日料": await everything(c, {"query": "日料 24到36欧"}),
+            "人均15的汉堡": await everything(c, {"query": "汉堡 12到18欧"}),
+        }
+        note = (await ok(c, "food_search_restaurants", {"query": "人均30左右的日料"}))["note"]
+    for q, page in apart.items():
+        assert page and said[q] == page, q
+    assert said["burgers around 15 euros"] == apart["人均15的汉堡"]
+    assert "at least €24.00 and at most €36.00" in note, note

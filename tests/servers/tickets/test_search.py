@@ -625,3 +625,14 @@ async def test_a_date_time_where_a_date_goes_is_its_day_from_its_time(tickets: T
     assert moment["events"] and moment["events"] == apart["events"] == utc["events"], moment.get("note")
     assert len(whole["events"]) > len(apart["events"])
     assert bad.startswith("date_from '2026-12-05T25:00' is not a date."), bad
+
+
+async def test_a_ticket_price_said_roughly_is_a_fifth_either_side(tickets: TicketsEnv) -> None:
+    """'40欧左右的音乐会' (concerts at about €40) found nothing ('No event matches 左右'): a price said roughly is a
+    fifth either side of it."""
+    async with Client(tickets.server) as c:
+        about = await ok(c, "tickets_search_events", {"query": "40欧左右的音乐会", "limit": 20})
+        english = await ok(c, "tickets_search_events", {"query": "concerts around 40 euros", "limit": 20})
+        apart = await ok(c, "tickets_search_events", {"query": "音乐会", "price_min_minor": 3200,
+                                                      "price_max_minor": 4800, "limit": 20})  # fmt: skip
+    assert apart["events"] and about["events"] == apart["events"] == english["events"], about["note"]
