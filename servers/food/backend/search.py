@@ -84,6 +84,10 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "smoothies": ("juice",),
     "红酒": ("wine",),
     "葡萄酒": ("wine",),
+    **dict.fromkeys(["米饭", "白米饭", "盖浇饭", "盖饭"], ("rice",)),
+    **dict.fromkeys(["米线", "过桥米线", "螺蛳粉", "酸辣粉", "米粉"], ("rice noodles", "pho bo", "bun cha")),
+    "兰州拉面": ("beef noodle soup",),
+    "麻辣香锅": ("malatang",),
     "gluten free": ("gluten-free",),
     "lactose free": ("lactose-free",),
     "dairy free": ("lactose-free", "vegan"),
@@ -91,8 +95,9 @@ ENGLISH: dict[str, tuple[str, ...]] = {
 """Words the menus spell otherwise, English and Chinese: 'beer' found one restaurant by its name where '啤酒' found
 the 71 that pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'cream' and found iced lattes; 冰淇淋, 果汁,
 红酒 and 'smoothie' found nothing beside the gelato, juice and wine bars; 炸鸡 and 'fried chicken' found different
-restaurants; 'gluten free pizza' was split into 'gluten', 'free' and 'pizza'. Phrases are kept whole when a query
-is split."""
+restaurants; 米饭 (rice), 米线 (rice noodles, as the pho and bun cha are), 兰州拉面 and 麻辣香锅 found nothing beside
+the fried rice, rice noodles, beef noodle soup and malatang on the menus; 'gluten free pizza' was split into
+'gluten', 'free' and 'pizza'. Phrases are kept whole when a query is split."""
 KINDS = {
     "fast_food": CuisineRec(
         slug="fast_food", en="Fast food", zh="快餐", synonyms=["fast-food", "快餐店", "速食", "pikaruoka"]

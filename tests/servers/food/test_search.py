@@ -1031,3 +1031,25 @@ async def test_a_price_said_roughly_is_a_fifth_either_side(food: FoodEnv) -> Non
         assert page and said[q] == page, q
     assert said["burgers around 15 euros"] == apart["人均15的汉堡"]
     assert "at least €24.00 and at most €36.00" in note, note
+
+
+@pytest.mark.parametrize(
+    ("query", "dishes"),
+    [
+        ("米饭", ("rice",)),
+        ("盖浇饭", ("rice",)),
+        ("米线", ("rice noodles", "pho bo", "bun cha")),
+        ("我想吃螺蛳粉", ("rice noodles", "pho bo", "bun cha")),
+        ("兰州拉面", ("beef noodle soup",)),
+        ("麻辣香锅", ("malatang",)),
+    ],
+)
+async def test_chinese_dish_words_the_menus_spell_otherwise(food: FoodEnv, query: str, dishes: tuple[str, ...]) -> None:
+    """'米饭' (rice) found nothing while 'rice' found 30 restaurants, and '米线' (rice noodles), '兰州拉面' (Lanzhou
+    beef noodles), '麻辣香锅' nothing beside the pho, the beef noodle soup and the malatang: they are searched as the
+    menus spell those dishes."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": query, "limit": 20})
+    assert page["restaurants"], (query, page.get("note"))
+    shown = [m["name"].split(" / ")[0].lower() for r in page["restaurants"] for m in r.get("matched_dishes", [])]
+    assert shown and all(any(d in name for d in dishes) for name in shown), (query, shown)
