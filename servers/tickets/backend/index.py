@@ -86,7 +86,8 @@ def query_words(query: str) -> list[str]:
     'Giselle?', 'Xia,'), and so are words of punctuation alone ('-', '&', '—'), connectors ('and', 'ja'), words
     every event is ('tickets', 'show') and words that only ask (``ASKING``), which say nothing about which event. A
     query of only punctuation or connectors keeps them."""
-    words = CJK_ASKING.sub(" ", fold(query)).split()
+    # 的 ties Chinese words ('带孩子的活动', '林夏的演唱会'): each side is a word ('带孩子的' was none an event has)
+    words = CJK_ASKING.sub(" ", re.sub(r"(?<=[\u3400-\u9fff])的", " ", fold(query))).split()
     kept = []
     for raw in words:
         start, end = 0, len(raw)

@@ -636,3 +636,20 @@ async def test_a_ticket_price_said_roughly_is_a_fifth_either_side(tickets: Ticke
         apart = await ok(c, "tickets_search_events", {"query": "音乐会", "price_min_minor": 3200,
                                                       "price_max_minor": 4800, "limit": 20})  # fmt: skip
     assert apart["events"] and about["events"] == apart["events"] == english["events"], about["note"]
+
+
+async def test_chinese_words_tied_by_de_are_each_a_word(tickets: TicketsEnv) -> None:
+    """'周末适合带孩子的活动' (something for the children this weekend) said 'No event matching 带孩子的 …': 的 (which
+    ties Chinese words) stayed on the word the note quotes. Each side of it is a word, and the matches are unchanged:
+    '带孩子的演出' is the family shows, '林夏的演唱会' Lin Xia's concerts, and a title with 的 in it is still found."""
+    async with Client(tickets.server) as c:
+        weekend = await ok(c, "tickets_search_events", {"query": "周末适合带孩子的活动", "limit": 20})
+        kids = await ok(c, "tickets_search_events", {"query": "带孩子的演出", "limit": 20})
+        family = await ok(c, "tickets_search_events", {"category": "family", "limit": 20})
+        lin = await ok(c, "tickets_search_events", {"query": "林夏的演唱会", "limit": 20})
+        apart = await ok(c, "tickets_search_events", {"query": "林夏 演唱会", "limit": 20})
+        title = await ok(c, "tickets_search_events", {"query": "寒暄惹的祸", "limit": 20})  # 的 inside a title
+    assert weekend["note"].startswith("No event matching '带孩子' has a session"), weekend["note"]
+    assert kids["events"] and kids["events"] == family["events"], kids.get("note")
+    assert lin["events"] and lin["events"] == apart["events"]
+    assert title["events"] and all("寒暄惹的祸" in e["title"] for e in title["events"])
