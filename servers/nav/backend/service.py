@@ -521,10 +521,11 @@ class NavService:
         query, open_said = take_out(OPEN_NOW, query)
         open_now = open_now or open_said
         query, late_said = take_out(OPEN_LATE, query)
-        late_at = late_from(now)
+        late_at, hour_said = late_from(now), False
         if not late_said:  # 'open until midnight', 'open after 11pm', '营业到12点以后的'
             query, until = open_until(query, now)
-            late_said, late_at = until is not None, until or late_at
+            late_said = hour_said = until is not None
+            late_at = until or late_at
         query, today_said = take_out(OPEN_TODAY_WORDS, query)
         query, access_said = take_out(ACCESSIBLE, query)
         query, said = split_near(query)
@@ -592,12 +593,12 @@ class NavService:
         note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line, cuisine)
         if not found and closed:
             note = f"{note} {self._closed_note(closed, radius_m, now)}"
-        tonight = "tonight" if late_at > now else "(now)"
+        tonight = f"{late_at:%a}" if hour_said else "tonight" if late_at > now else "(now)"
         hours_said = [f"only places open at {late_at:%H:%M} {tonight}" if late_said else "",
                       "only places open now or later today" if today_said else ""]  # fmt: skip
         if any(hours_said):
             read = " and ".join(w for w in hours_said if w)
-            kind = "late" if late_said else "today"
+            kind = "at the hour said" if hour_said else "late" if late_said else "today"
             note = f"Read as open {kind}: {read} are listed (hours unknown: left out). {note}"
         if access_said:
             note = (

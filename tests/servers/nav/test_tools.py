@@ -778,6 +778,7 @@ async def test_an_hour_a_place_must_be_open_at_is_read_before_where(nav_rw: NavE
             c, "nav_search_places", "places", {"query": "restaurants near Kinopalatsi open after 11pm"}, 20
         )
         midnight = await ok(c, "nav_search_places", {"query": "基诺宫附近营业到12点以后的餐厅"})
+        morning = await ok(c, "nav_search_places", {"query": "cafe open at 7am"})
         kamppi = await every_page(c, "nav_search_places", "places", {"query": "cafe near Kamppi open now"}, 20)
         kamppi_apart = await every_page(
             c, "nav_search_places", "places", {"query": "cafe", "near": "Kamppi", "open_now": True}, 20
@@ -788,5 +789,6 @@ async def test_an_hour_a_place_must_be_open_at_is_read_before_where(nav_rw: NavE
             c, "nav_search_places", "places", {"query": "restaurant", "near": "Kinopalatsi", "open_now": True}, 20
         )
     assert said and [p["id"] for p in said] == [p["id"] for p in at_eleven]
-    assert midnight["note"].startswith("Read as open late: only places open at 00:00 tonight"), midnight["note"]
+    assert midnight["note"].startswith("Read as open at the hour said: only places open at 00:00 Thu"), midnight["note"]
     assert kamppi and kamppi == kamppi_apart
+    assert morning["note"].startswith("Read as open at the hour said: only places open at 07:00 Thu"), morning["note"]
