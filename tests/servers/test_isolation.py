@@ -138,6 +138,8 @@ async def test_two_users_on_one_process_each_never_reach_the_others_things(lifes
     assert cart["lines"] == [] and orders["orders"] == []
     assert "Secret" not in str(addresses) and "9999" not in str(addresses)
     assert ticket_orders["orders"] == [] and movie_orders["orders"] == [] and attendees["attendees"] == []
+    for page in (orders, ticket_orders, movie_orders):  # his wallet only: none of Alice's charges
+        assert [e["kind"] for e in page["wallet"]["latest"]] == ["opening"], page["wallet"]
     assert all(("No " in r or "unknown" in r or "not " in r) for r in refusals), refusals
     assert all("usr_alice" not in r and "9999" not in r for r in refusals)
     assert "9999" not in str(his_secret.content) and "saved" not in str(his_secret.structured_content)
