@@ -45,7 +45,7 @@ from shared.hours import (
     today_key,
 )
 from shared.landmarks import ALIASES, HERE_WORDS, means_here, off_map, off_map_name
-from shared.phrases import OPEN_LATE, OPEN_NOW, open_until
+from shared.phrases import OPEN_LATE, OPEN_NOW, TOP_RATED, open_until
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, check_id, page_slice
 from shared.schemas.nav import (
@@ -528,6 +528,7 @@ class NavService:
             late_at = until or late_at
         query, today_said = take_out(OPEN_TODAY_WORDS, query)
         query, access_said = take_out(ACCESSIBLE, query)
+        query, rated_said = take_out(TOP_RATED, query)  # the map keeps no ratings: said so, not left out as a name
         query, said = split_near(query)
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
@@ -600,6 +601,11 @@ class NavService:
             read = " and ".join(w for w in hours_said if w)
             kind = "at the hour said" if hour_said else "late" if late_said else "today"
             note = f"Read as open {kind}: {read} are listed (hours unknown: left out). {note}"
+        if rated_said:
+            note = (
+                "Read as asking for the best rated: the map keeps no ratings, so places are listed by how well they "
+                "match, nearest first (food_search_restaurants rates restaurants that deliver). " + note
+            ).strip()
         if access_said:
             note = (
                 "Read as wheelchair accessible: only places OpenStreetMap records as accessible (wheelchair 'yes', or "

@@ -792,3 +792,15 @@ async def test_an_hour_a_place_must_be_open_at_is_read_before_where(nav_rw: NavE
     assert midnight["note"].startswith("Read as open at the hour said: only places open at 00:00 Thu"), midnight["note"]
     assert kamppi and kamppi == kamppi_apart
     assert morning["note"].startswith("Read as open at the hour said: only places open at 07:00 Thu"), morning["note"]
+
+
+async def test_best_rated_said_is_answered_with_the_map_keeping_no_ratings(nav: NavEnv) -> None:
+    """'评分高的咖啡馆' (top-rated cafés) said only that '评分高的' is in no name: the map has no ratings, and the note
+    says so and where ratings are (restaurants that deliver); the cafés are those of a plain 'cafe' search."""
+    async with Client(nav.server) as c:
+        rated = {q: await ok(c, "nav_search_places", {"query": q}) for q in ("评分高的咖啡馆", "top rated cafe")}
+        plain = await ok(c, "nav_search_places", {"query": "咖啡馆"})
+    for q, page in rated.items():
+        assert page["places"] and page["places"] == plain["places"], q
+        assert page["note"].startswith("Read as asking for the best rated: the map keeps no ratings"), page["note"]
+        assert "in no name here" not in page["note"], page["note"]
