@@ -88,15 +88,21 @@ def valid_options(item: ItemRec) -> str:
     return ", ".join(f"{o.id} ({option_label(o)})" for g in item.option_groups for o in g.options) or "none"
 
 
+OPTION_WORDS = {"coke": "coca-cola"}
+"""What people call an option besides the menu's name for it ('Coke Zero' is the Coca-Cola Zero)."""
+
+
 def options_named(item: ItemRec, said: str) -> list[tuple[str, str]]:
-    """The item's options ``said`` names ('微辣', 'mild', 'Mild / 微辣'), as (name, id) pairs."""
+    """The item's options ``said`` names ('微辣', 'mild', 'Mild / 微辣'), as (name, id) pairs; else those whose names
+    hold every word said ('Coke Zero': Coca-Cola Zero; 'zero' alone too), which may be several."""
     word = fold(" ".join(said.split()))
-    return [
-        (option_label(o), o.id)
-        for g in item.option_groups
-        for o in g.options
-        if word in {fold(o.name), fold(o.name_zh), fold(option_label(o))} - {""}
-    ]
+    options = [o for g in item.option_groups for o in g.options]
+    exact = [(option_label(o), o.id) for o in options
+             if word in {fold(o.name), fold(o.name_zh), fold(option_label(o))} - {""}]  # fmt: skip
+    words = [OPTION_WORDS.get(w, w) for w in word.split()]
+    if exact or word.startswith("opt_") or not words or min(map(len, words)) < 3:
+        return exact
+    return [(option_label(o), o.id) for o in options if all(w in fold(option_label(o)) for w in words)]
 
 
 def check_option_entries(item: ItemRec, option_ids: list[str], field: str) -> None:

@@ -290,3 +290,24 @@ async def test_an_option_named_by_the_user_is_refused_with_its_id_and_the_choice
     shown = [f"{o.id} ({o.name} / {o.name_zh})" if o.name_zh else f"{o.id} ({o.name})" for o in first.options]
     assert all(choice in missing for choice, o in zip(shown, first.options, strict=True) if not o.sold_out), missing
     assert food.snapshot() == before
+
+
+async def test_an_option_said_in_other_words_is_refused_with_the_ids_it_may_mean(food: FoodEnv) -> None:
+    """'Coke Zero' for a Big Mac Meal's drink was 'not an option' with the whole list: the menu says 'Coca-Cola Zero'.
+    Words that every word of one option's name holds (or people's names for them: 'coke') are refused with its id, or
+    with each id when they fit several; a drink the menu lacks ('pepsi') is still not an option."""
+    async with Client(food.server) as c:
+        branch = (await ok(c, "food_search_restaurants", {"query": "巨无霸套餐", "limit": 1}))["restaurants"][0]
+        meal = next(d for d in branch["matched_dishes"] if d["name"] == "Big Mac Meal / 巨无霸套餐")
+        detail = await ok(c, "food_get_restaurant", {"restaurant_id": branch["id"]})
+        said = {
+            name: await err(c, "food_update_cart", {"restaurant_id": branch["id"], "items": [
+                {"item_id": meal["item_id"], "quantity": 1, "option_ids": [name]}]})
+            for name in ("Coke Zero", "coke", "pepsi")
+        }  # fmt: skip
+    drinks = {o["name"]: o["id"] for g in detail["menu"]["option_groups"] for o in g["options"]}
+    zero = next(i for n, i in drinks.items() if n.startswith("Coca-Cola Zero"))
+    cola = next(i for n, i in drinks.items() if n.startswith("Coca-Cola /"))
+    assert f"is a name, not an id: Coca-Cola Zero / 零度可乐 is {zero}" in said["Coke Zero"], said["Coke Zero"]
+    assert "names 2" in said["coke"] and zero in said["coke"] and cola in said["coke"], said["coke"]
+    assert "'pepsi' is not an option of Big Mac Meal" in said["pepsi"], said["pepsi"]
