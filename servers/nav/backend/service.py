@@ -27,6 +27,7 @@ from shared.dates import (
     read_day,
     read_moment,
     split_clock,
+    split_moment,
     split_part_of_day,
     weekday_words,
 )
@@ -76,6 +77,7 @@ from shared.schemas.nav import (
     WeatherResult,
 )
 from shared.text import fold, has_cjk, house_key, staircase_house, take_out
+from shared.when import day_range
 
 from .geocoder import (
     BRANDS,
@@ -202,6 +204,14 @@ class Place:
         return GeoPoint(lat=self.row.lat, lng=self.row.lng)
 
 
+SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a few": 3, "few": 3,
+                 "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "几": 3}  # fmt: skip
+NEXT_DAYS = re.compile(
+    r"(?:the\s+)?(?:next|coming|following)\s+(\d|two|three|four|five|six|seven|a few|few)\s+days"
+    r"|(?:未来|接下来|之后|今后|最近)的?\s*([1-7]|[一二两三四五六七几])\s*天",
+    re.IGNORECASE,
+)
+"""The next few days asked for as a span ('未来三天', 'next 3 days', 'the coming few days'): today and that many."""
 UNDONE = {"near": "nothing was searched", "query": "nothing was looked up"}
 """What an ambiguous name stopped, by the role it had (a route's end otherwise: no route was planned)."""
 MIN_PLACE_SCORE = 70
@@ -1579,12 +1589,30 @@ class NavService:
                 field="date",
             ) from exc
 
+    def _day_span(self, said: str, today: date) -> tuple[date, date]:
+        """The first and last day ``said`` names: a phrase's days, else the day it is."""
+        rest, _ = split_part_of_day(said)
+        phrase = day_phrase(rest)
+        if phrase is not None:
+            return phrase[0](today)
+        one = self.parse_day(rest) or today
+        return one, one
+
     def weather(self, day: str | date | None, days: int) -> WeatherResult:
         """The forecast from ``day`` for ``days`` days; a phrase of several days ('this weekend', '周末', 'next week')
         covers them unless ``days`` says more, and a day's evening ('tomorrow night') is that day: they were refused
-        as 'not a date', though tickets and movies read them."""
+        as 'not a date', though tickets and movies read them. So were two days joined ('周五到周日'), the next few
+        days ('未来三天', 'next 3 days') and an ISO date-time."""
         today = self.now().date()
         end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
+        if isinstance(day, str) and (moment := split_moment(day)) is not None:  # '2026-11-27T19:00:00+02:00'
+            day = moment[0]
+        if isinstance(day, str) and (coming := NEXT_DAYS.fullmatch(day.strip())) is not None:
+            said_n = next(g for g in coming.groups() if g is not None)
+            day, days = "", max(days, int(said_n) if said_n.isdigit() else SMALL_NUMBERS[said_n.lower()])
+        if isinstance(day, str) and (both := day_range(day, today)) is not None:  # '周五到周日': from one to the other
+            (first_day, _), (_, last_day) = (self._day_span(said, today) for said in both)
+            day, days = first_day, max(days, (last_day - first_day).days + 1)
         if isinstance(day, str) and (clocked := split_clock(day)) is not None:  # '明天下午3点': the day's forecast
             day = clocked[0]
         if isinstance(day, str):  # 'saturday afternoon' is the day: its forecast has the parts of the day anyway

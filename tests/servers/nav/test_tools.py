@@ -804,3 +804,17 @@ async def test_best_rated_said_is_answered_with_the_map_keeping_no_ratings(nav: 
         assert page["places"] and page["places"] == plain["places"], q
         assert page["note"].startswith("Read as asking for the best rated: the map keeps no ratings"), page["note"]
         assert "in no name here" not in page["note"], page["note"]
+
+
+async def test_weather_for_days_joined_the_next_few_days_or_a_date_time(nav: NavEnv) -> None:
+    """'周五到周日' (Friday to Sunday), '未来三天' (the next three days) and an ISO date-time were 'not a date': they
+    are the days from the first to the last, today and the days after it, and the date-time's day."""
+    async with Client(nav.server) as c:
+        said = {
+            q: [d["date"] for d in (await ok(c, "nav_weather", {"date": q}))["days"]]
+            for q in ("周五到周日", "Friday to Sunday", "未来三天", "next 3 days", "2026-11-27T19:00:00+02:00")
+        }
+    weekend = ["2026-11-27", "2026-11-28", "2026-11-29"]  # the sandbox's clock: Wednesday 25 November
+    assert said["周五到周日"] == said["Friday to Sunday"] == weekend, said
+    assert said["未来三天"] == said["next 3 days"] == ["2026-11-25", "2026-11-26", "2026-11-27"], said
+    assert said["2026-11-27T19:00:00+02:00"] == ["2026-11-27"], said
