@@ -171,6 +171,27 @@ def _in(n: int) -> Days:
     return lambda today: (today + timedelta(days=n),) * 2
 
 
+def _next(n: int) -> Days:
+    """Today and the ``n`` - 1 days after it ('the next 3 days', '未来三天')."""
+    return lambda today: (today, today + timedelta(days=n - 1))
+
+
+_FEW = {2: ("2", "two", "两", "二"), 3: ("3", "three", "三", "few", "几"), 4: ("4", "four", "四"),
+        5: ("5", "five", "五"), 6: ("6", "six", "六"), 7: ("7", "seven", "七")}  # fmt: skip
+NEXT_DAYS = {
+    phrase: n
+    for n, said in _FEW.items()
+    for word in said
+    for phrase in (
+        [f"{lead}{word} days" for lead in ("next ", "the next ", "coming ", "the coming ", "next a ")]
+        if word.isascii()
+        else [f"{lead}{word}天" for lead in ("未来", "未来的", "接下来", "接下来的", "最近")]
+    )
+    if not phrase.startswith("next a ") or word == "few"
+}
+"""The next few days ('next 3 days', 'the coming few days', '未来三天', '接下来两天'): today and that many in all."""
+
+
 def _weekend(ahead: int) -> Days:
     """Saturday and Sunday of this calendar week (what is left of it on a Sunday), or of the next (下周末)."""
 
@@ -259,6 +280,7 @@ DAY_PHRASES: dict[str, tuple[Days, bool]] = {
         (_weekend(0), False),
     ),
     **dict.fromkeys(["next weekend", "ensi viikonloppuna", "下周末", "下个周末"], (_weekend(1), False)),
+    **{phrase: (_next(n), False) for phrase, n in NEXT_DAYS.items()},
     **dict.fromkeys(["this week", "talla viikolla", *CHINESE_WEEKS["this"]], (_week(0), False)),
     **dict.fromkeys(["next week", "ensi viikolla", *CHINESE_WEEKS["next"]], (_week(1), False)),
     **{fold(word): (_weekday(word), False) for word in PHRASE_WEEKDAYS},

@@ -204,14 +204,6 @@ class Place:
         return GeoPoint(lat=self.row.lat, lng=self.row.lng)
 
 
-SMALL_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a few": 3, "few": 3,
-                 "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "几": 3}  # fmt: skip
-NEXT_DAYS = re.compile(
-    r"(?:the\s+)?(?:next|coming|following)\s+(\d|two|three|four|five|six|seven|a few|few)\s+days"
-    r"|(?:未来|接下来|之后|今后|最近)的?\s*([1-7]|[一二两三四五六七几])\s*天",
-    re.IGNORECASE,
-)
-"""The next few days asked for as a span ('未来三天', 'next 3 days', 'the coming few days'): today and that many."""
 UNDONE = {"near": "nothing was searched", "query": "nothing was looked up"}
 """What an ambiguous name stopped, by the role it had (a route's end otherwise: no route was planned)."""
 MIN_PLACE_SCORE = 70
@@ -1607,9 +1599,6 @@ class NavService:
         end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
         if isinstance(day, str) and (moment := split_moment(day)) is not None:  # '2026-11-27T19:00:00+02:00'
             day = moment[0]
-        if isinstance(day, str) and (coming := NEXT_DAYS.fullmatch(day.strip())) is not None:
-            said_n = next(g for g in coming.groups() if g is not None)
-            day, days = "", max(days, int(said_n) if said_n.isdigit() else SMALL_NUMBERS[said_n.lower()])
         if isinstance(day, str) and (both := day_range(day, today)) is not None:  # '周五到周日': from one to the other
             (first_day, _), (_, last_day) = (self._day_span(said, today) for said in both)
             day, days = first_day, max(days, (last_day - first_day).days + 1)

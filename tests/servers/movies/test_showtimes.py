@@ -383,3 +383,17 @@ async def test_a_date_time_where_the_day_goes_is_that_day_from_that_time(movies_
         day = await every_page(c, "movies_find_showtimes", "showtimes", {"date": "2026-11-27"}, 10)
     assert moment and [s["id"] for s in moment] == [s["id"] for s in apart]
     assert len(day) > len(moment)
+
+
+async def test_the_next_few_days_are_the_showtimes_of_each(movies_readonly: MoviesEnv) -> None:
+    """date='未来三天' (the next three days) was 'not a date': it is today and the two days after it."""
+    async with Client(movies_readonly.server) as c:
+        said = {q: await every_page(c, "movies_find_showtimes", "showtimes", {"date": q, "sort": "start_time"}, 10)
+                for q in ("未来三天", "next 3 days")}  # fmt: skip
+        apart = [
+            s
+            for day in ("today", "tomorrow", "2026-11-27")
+            for s in await every_page(c, "movies_find_showtimes", "showtimes", {"date": day, "sort": "start_time"}, 10)
+        ]
+    for q, shows in said.items():
+        assert shows and [s["id"] for s in shows] == [s["id"] for s in apart], q

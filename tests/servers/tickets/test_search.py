@@ -653,3 +653,14 @@ async def test_chinese_words_tied_by_de_are_each_a_word(tickets: TicketsEnv) -> 
     assert kids["events"] and kids["events"] == family["events"], kids.get("note")
     assert lin["events"] and lin["events"] == apart["events"]
     assert title["events"] and all("寒暄惹的祸" in e["title"] for e in title["events"])
+
+
+async def test_the_next_few_days_are_today_and_the_days_after(tickets: TicketsEnv) -> None:
+    """'未来三天的演出' (shows in the next three days) found nothing ('No event matches 未来三天'), 'shows in the next 3
+    days' nothing either: they are today and the two days after it, as the same dates written out."""
+    async with Client(tickets.server) as c:
+        said = {q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+                for q in ("未来三天的演出", "shows in the next 3 days", "接下来三天")}  # fmt: skip
+        dated = await ok(c, "tickets_search_events", {"date_from": "2026-11-25", "date_to": "2026-11-27", "limit": 20})
+    for q, page in said.items():
+        assert page["events"] and page["events"] == dated["events"], (q, page.get("note"))
