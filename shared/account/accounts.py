@@ -35,9 +35,11 @@ MAX_ADDRESSES = 50
 """Saved addresses per user: an address book, not a data store (each save rereads the whole book)."""
 _LABEL_SAID = {  # words people use for a saved label, in the languages of the suite
     "home": "home", "my home": "home", "house": "home", "家": "home", "我家": "home", "家里": "home", "回家": "home",
+    "my house": "home", "my place": "home", "my flat": "home", "my apartment": "home", "back home": "home",
     "koti": "home", "hem": "home",
     "work": "work", "office": "work", "my office": "work", "公司": "work", "单位": "work", "办公室": "work",
-    "上班": "work",
+    "上班": "work", "my work": "work", "the office": "work", "workplace": "work", "my workplace": "work",
+    "my job": "work",
     "työ": "work", "työpaikka": "work", "jobbet": "work",
 }  # fmt: skip
 

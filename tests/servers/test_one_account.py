@@ -123,3 +123,17 @@ async def test_an_address_the_map_lacks_is_refused_with_what_it_has(lifestyle: L
     assert "streets spelt alike: Mannerheimintie" in typo, typo
     assert saved["street"] == "Fredrikinkatu"
     assert [a["label"] for a in book["addresses"]].count("Work") == 1  # the refusals saved nothing
+
+
+async def test_home_and_work_said_in_other_words_are_the_saved_ones(lifestyle: Lifestyle) -> None:
+    """'my place', 'the office', 'my work' were 'Nothing in Helsinki matches': they are the saved Home and Work in
+    every server, as 'home', '我家' and '公司' are."""
+    async with Client(lifestyle.server("nav")) as nav, Client(lifestyle.server("movies")) as movies:
+        said = await ok(nav, "nav_route", {"origin": "my place", "destination": "the office", "mode": "walking"})
+        plain = await ok(nav, "nav_route", {"origin": "home", "destination": "work", "mode": "walking"})
+        mine = await ok(nav, "nav_route", {"origin": "my flat", "destination": "my work", "mode": "walking"})
+        flat = await ok(movies, "movies_search_cinemas", {"address": "my apartment"})
+    for route in (said, mine):
+        assert route["origin"]["name"].startswith("Home: ") and route["destination"]["name"].startswith("Work: ")
+        assert route["routes"][0]["distance_m"] == plain["routes"][0]["distance_m"]
+    assert flat["origin"].startswith("Home: "), flat["origin"]
