@@ -483,13 +483,45 @@ SHORT_DAY_PARTS = {"明早": "明天早上", "明晚": "明天晚上", "今早":
 """A day and its part said in one word ('明早8点' = tomorrow morning at 8): 'not a date-time'."""
 
 
+_WHILE_AMOUNT = r"\d+(?:\.\d+)?|an?|one|two|three|half an?|一个半|两个半|半|一|两|二|三"
+_WHILE_UNIT = r"minutes?|mins?|hours?|hrs?|h|分钟|分|个?小时|个?钟头"
+IN_A_WHILE = re.compile(
+    rf"in\s+(?P<a1>{_WHILE_AMOUNT})\s*(?P<u1>{_WHILE_UNIT})"
+    rf"|(?P<a2>{_WHILE_AMOUNT})\s*(?P<u2>{_WHILE_UNIT})\s+(?:from now|later)"
+    rf"|(?P<a3>{_WHILE_AMOUNT})\s*(?P<u3>{_WHILE_UNIT})\s*(?:以后|之后|后)",
+    re.IGNORECASE,
+)
+"""A moment said as how long from now ('in 30 minutes', 'in an hour', '半小时后', '一个小时以后', '20分钟后'): it
+was 'not a time' for a delivery slot or a departure."""
+_WHILE_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "half a": 0.5, "half an": 0.5, "一个半": 1.5,
+                  "两个半": 2.5, "半": 0.5, "一": 1, "两": 2, "二": 2, "三": 3}  # fmt: skip
+
+
+def in_a_while(text: str, now: datetime) -> datetime | None:
+    """``now`` plus how long ``text`` says (``IN_A_WHILE``), to the next whole minute; None when it says no such."""
+    m = IN_A_WHILE.fullmatch(" ".join(text.split()))
+    if m is None:
+        return None
+    n = next(i for i in (1, 2, 3) if m[f"a{i}"])
+    amount, unit = m[f"a{n}"].lower(), m[f"u{n}"].lower()
+    value = _WHILE_AMOUNTS[amount] if amount in _WHILE_AMOUNTS else float(amount)
+    minutes = value * (1 if unit.startswith(("m", "分")) else 60)
+    if not 0 < minutes <= 24 * 60:
+        return None
+    at = now + timedelta(minutes=minutes)
+    return at.replace(second=0, microsecond=0) + (timedelta(minutes=1) if at.second or at.microsecond else timedelta())
+
+
 def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN) -> datetime | None:
     """A moment said as people say one: a time ('18:30', '6pm', '18.30', '晚上6点半'), after a day word if any
-    ('tomorrow 18:30', 'Thu 18:00', 'torstaina klo 18', '明天早上8点', '周四 18:00'); None if it is not one. A time
+    ('tomorrow 18:30', 'Thu 18:00', 'torstaina klo 18', '明天早上8点', '周四 18:00'), or how long from now ('in 30
+    minutes', '半小时后'); None if it is not one. A time
     alone is today's, or tomorrow's when today's has passed and tomorrow's is within ``next_day_within`` or in the
     coming night's small hours (``SMALL_HOURS_END``). Food reads a delivery slot with it, nav a departure: the
     sandbox's own day, which an agent does not know, is what 'tomorrow' counts from."""
     text = " ".join(raw.replace(",", " ").split())
+    if (later := in_a_while(text, now)) is not None:  # 'in 30 minutes', '半小时后'
+        return later
     for short, said in SHORT_DAY_PARTS.items():  # '明早8点' is 明天早上8点
         if text.startswith(short):
             text = said + text[len(short) :]

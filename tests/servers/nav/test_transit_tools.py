@@ -239,3 +239,18 @@ async def test_a_time_said_as_people_say_it_is_read_on_the_sandboxs_clock(nav: N
     assert by_said["routes"] == by_iso["routes"]
     assert matrix["cells"][0]["duration_s"] == said["routes"][0]["duration_s"]
     assert "is not a date-time" in vague and "tomorrow 08:30" in vague
+
+
+async def test_a_departure_said_as_how_long_from_now_is_read_on_the_sandboxs_clock(nav: NavEnv) -> None:
+    """'半小时后' (in half an hour) and 'in 30 minutes' were 'not a date-time': they are now plus that, on the
+    sandbox's clock, as its time written out."""
+    trip = {**ends(), "mode": "transit"}
+    now = nav.clock.now()
+    later = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    if now.second or now.microsecond:
+        later += timedelta(minutes=1)
+    async with Client(nav.server) as c:
+        said = {w: await ok(c, "nav_route", {**trip, "depart_at": w}) for w in ("半小时后", "in 30 minutes")}
+        written = await ok(c, "nav_route", {**trip, "depart_at": later.strftime("%Y-%m-%dT%H:%M")})
+    for word, got in said.items():
+        assert got["routes"] == written["routes"], word
