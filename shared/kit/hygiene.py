@@ -93,7 +93,7 @@ TOKEN = Kind(
 SEAT = Kind(
     ID_MAX,
     False,
-    re.compile(r"[A-Za-z0-9_\-.,: #\u3400-\u9fff]+"),  # a section's Chinese name too ('池座5排12座')
+    re.compile(r"[A-Za-z0-9_\-.,: #&~，、–\u3400-\u9fff]+"),  # Chinese too ('池座5排12座', 'H排7、8座')
     "seat",
     "seats are ids such as 'STL-ROW5-SEAT12', or a row and a number ('row 5 seat 12', 'E7', '5排12座'), after "
     "the section's name where several have it ('池座5排12座', 'Balcony row 3 seat 9')",

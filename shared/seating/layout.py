@@ -124,6 +124,55 @@ ROW_SEAT = re.compile(r"^(?:(?P<letters>[A-Z]{1,2})\s*-?\s*|(?P<digits>\d{1,3})\
 """A row and a seat number run together as the short names have them: 'E7', 'E-7', '5-12' (upper-cased)."""
 
 
+_SEAT_ID = re.compile(r"^[A-Z0-9]+-ROW[A-Z0-9]+-SEAT\d+$")
+_LIST = re.compile(r"\s*(?:,|，|、|;|\bAND\b|&|和|及)\s*")
+_TO = r"\s*(?:-|–|~|\bTO\b|到|至)\s*"
+_SPAN = re.compile(rf"^(?P<row>[A-Z]{{1,2}})(?P<a>\d{{1,3}}){_TO}(?:(?P=row))?(?P<b>\d{{1,3}})$")
+_ROW_OF_SEVERAL = re.compile(
+    r"^(?:第)?(?P<row>[A-Z]{1,2}|\d{1,3})\s*排\s*(?P<nums>\d{1,3}(?:\s*(?:、|,|，|和|-|–|~|到|至)\s*\d{1,3})+)\s*[座号]?$"
+    r"|^ROW\s*(?P<row_en>[A-Z]{1,2}|\d{1,3})\s*,?\s*SEATS?\s*(?P<nums_en>\d{1,3}(?:\s*(?:,|AND|&|-|–|TO)\s*\d{1,3})+)$"
+)
+MAX_SPAN = 10
+"""The most seats one said span ('H7-H16') names: more is no selection a person makes seat by seat."""
+
+
+def _one_seat(said: str) -> bool:
+    return bool(_SEAT_ID.match(said) or SPOKEN_SEAT.match(said) or ROW_SEAT.match(said))
+
+
+def _numbers(said: str) -> list[int] | None:
+    """'7、8', '7 and 8', '7-9' as seat numbers; None for a span that runs backwards or too far."""
+    out: list[int] = []
+    for part in _LIST.split(said):
+        ends = re.split(_TO, part)
+        low, high = int(ends[0]), int(ends[-1])
+        if high < low or high - low >= MAX_SPAN:
+            return None
+        out += range(low, high + 1)
+    return out
+
+
+def several_seats(seat_ids: list[str]) -> list[str]:
+    """The seats each entry names, an entry naming several as several: 'H7,H8', 'H7-H8', 'H排7、8座', 'row H seats
+    7 and 8' were each one seat that 'does not exist here'. An entry naming one seat ('row E, seat 7', a seat id
+    with its dashes) is kept as it was; so is one this does not read, for the refusal to quote."""
+    out: list[str] = []
+    for entry in seat_ids:
+        said = " ".join(entry.strip().upper().split())
+        parts = _LIST.split(said)
+        span, row = _SPAN.match(said), _ROW_OF_SEVERAL.match(said)
+        numbers = _numbers(row["nums"] or row["nums_en"]) if row else None
+        if len(parts) > 1 and all(_one_seat(p) for p in parts):
+            out += parts
+        elif span and int(span["a"]) <= int(span["b"]) < int(span["a"]) + MAX_SPAN:
+            out += [f"{span['row']}{n}" for n in range(int(span["a"]), int(span["b"]) + 1)]
+        elif row and numbers:
+            out += [f"row {row['row'] or row['row_en']} seat {n}" for n in numbers]
+        else:
+            out.append(entry)
+    return out
+
+
 SEAT_POSITION = re.compile(
     r"后排|前排|中排|中间|正中|靠边|边上|过道|靠走道|最好的|(?<![A-Z])(?:BACK|FRONT|MIDDLE|CENTRE|CENTER|AISLE|REAR"
     r"|BEST|SIDE)(?![A-Z])",

@@ -47,7 +47,7 @@ from shared.schemas.movies import (
     RefundQuoteRequest,
 )
 from shared.schemas.seating import SeatHold
-from shared.seating import MAX_SEATS_PER_HOLD
+from shared.seating import MAX_SEATS_PER_HOLD, several_seats
 
 from . import pricing
 from .catalog import ShowtimeRec
@@ -116,6 +116,8 @@ class OrderDesk:
 
     def hold(self, user_id: str, request: HoldRequest) -> MovieHold:
         svc = self.svc
+        if request.seat_ids:  # 'H7,H8', 'H排7、8座': each seat its own entry
+            request = request.model_copy(update={"seat_ids": several_seats(request.seat_ids)})
         rec = svc.showtime(request.showtime_id)
         check_no_blank(
             request.seat_ids,

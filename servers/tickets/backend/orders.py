@@ -48,6 +48,7 @@ from shared.schemas.tickets import (
     RefundQuote,
     RefundQuoteRequest,
 )
+from shared.seating import several_seats
 from shared.text import fold
 
 from . import pricing
@@ -154,6 +155,8 @@ class OrderDesk:
 
     def hold(self, user_id: str, request: HoldRequest) -> Hold:
         svc = self.svc
+        if request.seat_ids:  # 'H7,H8', 'H排7、8座': each seat its own entry
+            request = request.model_copy(update={"seat_ids": several_seats(request.seat_ids)})
         seating = svc.inventory.engine
         rec = svc.session_rec(request.session_id)
         event = svc.catalog.events[rec.event_id]

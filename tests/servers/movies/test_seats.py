@@ -252,3 +252,19 @@ async def test_seats_said_in_words_are_held(movies: MoviesEnv, said: list[str]) 
     assert [(s["row"], s["number"]) for s in held["seats"]] == [("E", 7), ("E", 8)], held
     assert "seat 'row z seat 99' does not exist here" in missing.lower(), missing
     assert "is not a valid seat" in odd and "Nothing was changed" in odd, odd
+
+
+async def test_several_seats_in_one_entry_are_each_held(movies: MoviesEnv) -> None:
+    """'K12,K13', 'K12-K13', 'K排12、13座' and 'row K seats 12 and 13', each as one entry of seat_ids (as models and
+    people join them), were one seat that 'does not exist here': each names both seats."""
+    rec = large_showtime(movies, [("K", 12), ("K", 13)])
+    code = movies.service.spec(rec.id).layout.layout.sections[0].code
+    both = [f"{code}-ROWK-SEAT12", f"{code}-ROWK-SEAT13"]
+    held = {}
+    async with Client(movies.server) as c:
+        for said in ("K12,K13", "K12-K13", "K排12、13座", "row K seats 12 and 13", ",".join(both)):
+            hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": [said]})
+            held[said] = [s["seat_id"] for s in hold["seats"]]
+        backwards = await err(c, "movies_hold_seats", {"showtime_id": rec.id, "seat_ids": ["K13-K12"]})
+    assert all(seats == both for seats in held.values()), held
+    assert "'K13-K12' does not exist here" in backwards, backwards

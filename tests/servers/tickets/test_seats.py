@@ -5,6 +5,7 @@ read on their own (with the older ones still understood)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 from mcp import Client
@@ -356,3 +357,19 @@ async def test_a_tier_by_its_name_is_that_tier(tickets: TicketsEnv) -> None:
         unknown = await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "内场", "quantity": 1})
     assert all(tiers == {"STANDING"} for tiers in said.values()), said
     assert "Use one of: STANDING (Standing / 站票), VIP (or 'cheapest')" in unknown, unknown
+
+
+async def test_several_seat_ids_in_one_entry_are_each_held(tickets: TicketsEnv) -> None:
+    """Two seat ids joined in one entry ('STL-ROW5-SEAT11,STL-ROW5-SEAT12', as models join them) were one seat that
+    'does not exist here': each is held. A seat id's own dashes are never read as a span."""
+    p = on_sale(tickets)
+    layout = tickets.service.inventory.layout(p.event)
+    taken = taken_now(tickets, p.session.id)
+    seats = sorted((s for s in layout.seats.values() if s.tier == p.tier and not s.standing and s.seat_id not in taken
+                    and not s.partner), key=lambda s: (s.section, s.row, s.number))  # fmt: skip
+    first, second = next((a, b) for a, b in pairwise(seats)
+                         if (a.section, a.row) == (b.section, b.row) and b.number == a.number + 1)  # fmt: skip
+    async with Client(tickets.server) as c:
+        hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id,
+                                                  "seat_ids": [f"{first.seat_id}, {second.seat_id}"]})  # fmt: skip
+    assert [s["seat_id"] for s in hold["seats"]] == [first.seat_id, second.seat_id], hold
