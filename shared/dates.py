@@ -483,18 +483,29 @@ SHORT_DAY_PARTS = {"明早": "明天早上", "明晚": "明天晚上", "今早":
 """A day and its part said in one word ('明早8点' = tomorrow morning at 8): 'not a date-time'."""
 
 
-_WHILE_AMOUNT = r"\d+(?:\.\d+)?|an?|one|two|three|half an?|一个半|两个半|半|一|两|二|三"
-_WHILE_UNIT = r"minutes?|mins?|hours?|hrs?|h|分钟|分|个?小时|个?钟头"
+DURATION_AMOUNT = r"\d+(?:\.\d+)?|an?|one|two|three|half an?|一个半|两个半|半|一|两|二|三"
+DURATION_UNIT = r"minutes?|mins?|hours?|hrs?|h|分钟|分|个?小时|个?钟头"
+"""How long, said ('an hour', '90 minutes', '一个半小时', '半小时'): the amount and the unit of ``duration_minutes``,
+for a delivery time or departure said from now (``IN_A_WHILE``) and a film's running time said in a search."""
+_DURATION_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "half a": 0.5, "half an": 0.5, "一个半": 1.5,
+                     "两个半": 2.5, "半": 0.5, "一": 1, "两": 2, "二": 2, "三": 3}  # fmt: skip
+
+
+def duration_minutes(amount: str, unit: str) -> float:
+    """The minutes a ``DURATION_AMOUNT`` of a ``DURATION_UNIT`` is ('an' 'hour' is 60, '90' 'min' 90)."""
+    amount, unit = amount.lower(), unit.lower()
+    value = _DURATION_AMOUNTS[amount] if amount in _DURATION_AMOUNTS else float(amount)
+    return value * (1 if unit.startswith(("m", "分")) else 60)
+
+
 IN_A_WHILE = re.compile(
-    rf"in\s+(?P<a1>{_WHILE_AMOUNT})\s*(?P<u1>{_WHILE_UNIT})"
-    rf"|(?P<a2>{_WHILE_AMOUNT})\s*(?P<u2>{_WHILE_UNIT})\s+(?:from now|later)"
-    rf"|(?P<a3>{_WHILE_AMOUNT})\s*(?P<u3>{_WHILE_UNIT})\s*(?:以后|之后|后)",
+    rf"in\s+(?P<a1>{DURATION_AMOUNT})\s*(?P<u1>{DURATION_UNIT})"
+    rf"|(?P<a2>{DURATION_AMOUNT})\s*(?P<u2>{DURATION_UNIT})\s+(?:from now|later)"
+    rf"|(?P<a3>{DURATION_AMOUNT})\s*(?P<u3>{DURATION_UNIT})\s*(?:以后|之后|后)",
     re.IGNORECASE,
 )
 """A moment said as how long from now ('in 30 minutes', 'in an hour', '半小时后', '一个小时以后', '20分钟后'): it
 was 'not a time' for a delivery slot or a departure."""
-_WHILE_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "half a": 0.5, "half an": 0.5, "一个半": 1.5,
-                  "两个半": 2.5, "半": 0.5, "一": 1, "两": 2, "二": 2, "三": 3}  # fmt: skip
 
 
 def in_a_while(text: str, now: datetime) -> datetime | None:
@@ -503,9 +514,7 @@ def in_a_while(text: str, now: datetime) -> datetime | None:
     if m is None:
         return None
     n = next(i for i in (1, 2, 3) if m[f"a{i}"])
-    amount, unit = m[f"a{n}"].lower(), m[f"u{n}"].lower()
-    value = _WHILE_AMOUNTS[amount] if amount in _WHILE_AMOUNTS else float(amount)
-    minutes = value * (1 if unit.startswith(("m", "分")) else 60)
+    minutes = duration_minutes(m[f"a{n}"], m[f"u{n}"])
     if not 0 < minutes <= 24 * 60:
         return None
     at = now + timedelta(minutes=minutes)

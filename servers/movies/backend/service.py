@@ -27,10 +27,13 @@ from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.dates import (
     DAY_PHRASES,
     DAY_WORDS,
+    DURATION_AMOUNT,
+    DURATION_UNIT,
     EVENING,
     EVENING_WORDS,
     WEEKDAY_WORDS,
     day_phrase,
+    duration_minutes,
     read_day,
     split_clock,
     split_moment,
@@ -160,21 +163,22 @@ NEW_RELEASES = re.compile(
 )
 """Words asking for the films out lately ('new releases', '最近上映的动作片', '新片'): '最近上映的动作片' found no film
 ('no film has 上映'); they list the films now showing whose run opened last first."""
-_AMOUNT = r"\d+(?:\.\d+)?|an?|one|two|three|一个半|两个半|一|两|二|三|半"
-_UNIT = r"hours?|hrs?|h|minutes?|mins?|个?小时|个?钟头|分钟"
+
+
+def _how_long(n: int) -> str:
+    return rf"(?P<a{n}>{DURATION_AMOUNT})\s*(?P<u{n}>{DURATION_UNIT})"
+
+
 RUNTIME_SAID = re.compile(
-    rf"(?<!\w)(?P<en_most>under|less than|shorter than|within|no (?:more|longer) than|at most|max(?:imum)?|up to)\s+"
-    rf"(?P<a1>{_AMOUNT})\s*(?P<u1>{_UNIT})(?!\w)(?:\s+long)?"
-    rf"|(?<!\w)(?P<en_least>over|more than|longer than|at least)\s+(?P<a2>{_AMOUNT})\s*(?P<u2>{_UNIT})(?!\w)"
-    r"(?:\s+long)?"
-    rf"|(?:不超过|不到|少于)?(?P<a3>{_AMOUNT})\s*(?P<u3>{_UNIT})(?P<zh_most>以内|之内|以下|内)的?"
-    rf"|(?:超过|多于)(?P<a4>{_AMOUNT})\s*(?P<u4>{_UNIT})的?|(?P<a5>{_AMOUNT})\s*(?P<u5>{_UNIT})以上的?",
+    r"(?<!\w)(?P<en_most>under|less than|shorter than|within|no (?:more|longer) than|at most|max(?:imum)?|up to)\s+"
+    rf"{_how_long(1)}(?!\w)(?:\s+long)?"
+    rf"|(?<!\w)(?P<en_least>over|more than|longer than|at least)\s+{_how_long(2)}(?!\w)(?:\s+long)?"
+    rf"|(?:不超过|不到|少于)?{_how_long(3)}(?P<zh_most>以内|之内|以下|内)的?"
+    rf"|(?:超过|多于){_how_long(4)}的?|{_how_long(5)}以上的?",
     re.IGNORECASE,
 )
 """A running time said in a film search ('movies under 2 hours', '两个小时以内的电影', 'longer than 150 minutes',
 '90分钟以上的'): it was searched as words ('no film has 小时'); it is the longest (or shortest) film wanted."""
-_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "一个半": 1.5, "两个半": 2.5, "一": 1, "两": 2, "二": 2,
-            "三": 3, "半": 0.5}  # fmt: skip
 
 
 def runtime_said(query: str) -> tuple[str, int, int, str]:
@@ -184,9 +188,7 @@ def runtime_said(query: str) -> tuple[str, int, int, str]:
     if m is None:
         return query, 0, 0, ""
     n = next(i for i in range(1, 6) if m[f"a{i}"])
-    amount, unit = m[f"a{n}"].lower(), m[f"u{n}"].lower()
-    value = _AMOUNTS[amount] if amount in _AMOUNTS else float(amount)
-    minutes = round(value * (1 if unit.startswith(("m", "分")) else 60))
+    minutes = round(duration_minutes(m[f"a{n}"], m[f"u{n}"]))
     rest = " ".join((query[: m.start()] + " " + query[m.end() :]).split())
     most = n in (1, 3)
     return rest, (0 if most else minutes), (minutes if most else 0), m[0].strip().removesuffix("的")
