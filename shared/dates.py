@@ -188,8 +188,13 @@ NEXT_DAYS = {
         else [f"{lead}{word}天" for lead in ("未来", "未来的", "接下来", "接下来的", "最近")]
     )
     if not phrase.startswith("next a ") or word == "few"
+} | {
+    # these few days, as said without a count: a couple is two, a few (几) three
+    **dict.fromkeys(["这两天", "近两天", "next couple of days", "the next couple of days", "next couple days"], 2),
+    **dict.fromkeys(["这几天", "近几天", "这些天", "these few days", "the coming days"], 3),
 }
-"""The next few days ('next 3 days', 'the coming few days', '未来三天', '接下来两天'): today and that many in all."""
+"""The next few days ('next 3 days', 'the coming few days', '未来三天', '接下来两天', '这几天'): today and that many
+in all."""
 
 
 def _weekend(ahead: int) -> Days:

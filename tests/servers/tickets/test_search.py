@@ -660,7 +660,8 @@ async def test_the_next_few_days_are_today_and_the_days_after(tickets: TicketsEn
     days' nothing either: they are today and the two days after it, as the same dates written out."""
     async with Client(tickets.server) as c:
         said = {q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
-                for q in ("未来三天的演出", "shows in the next 3 days", "接下来三天")}  # fmt: skip
+                for q in ("未来三天的演出", "shows in the next 3 days", "接下来三天", "这几天的演出",
+                          "shows the next few days")}  # fmt: skip
         dated = await ok(c, "tickets_search_events", {"date_from": "2026-11-25", "date_to": "2026-11-27", "limit": 20})
     for q, page in said.items():
         assert page["events"] and page["events"] == dated["events"], (q, page.get("note"))
