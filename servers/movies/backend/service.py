@@ -123,6 +123,9 @@ SUBTITLED = re.compile(r"\bsubtitle[sd]?\b|\bsubs\b", re.IGNORECASE)
 """Words asking for subtitles ('films with English subtitles', '有中文字幕的电影'): no film has them in its title or
 people, so the search found nothing. Screenings here are subtitled in Finnish and Swedish only; the rest of the query
 is searched (a language named is the one spoken) and the note says so."""
+DUBBED = re.compile(r"\bdubbed versions?\b|\bdub(?:bed|s)?\b", re.IGNORECASE)
+"""Words asking for a dub ('Mandarin dubbed', '国语配音'): no screening here is dubbed, so a film matched nothing;
+the rest is searched (a language named is the one spoken) and the note says so."""
 PLACE_INSTEAD = (
     "address: a street and number ('Kaivokatu 4') or a saved address by id or label ('Home'), with lat and lng 0"
 )
@@ -133,7 +136,8 @@ FILM_WORDS = ("电影", "影片", "片", "elokuvat", "elokuva", "leffat", "leffa
 Japanese film, 'kauhuelokuva' = horror film): the rest of the word is what they look for."""
 FILLER = {
     *("film", "films", "movie", "movies", *FILM_WORDS),
-    *("a", "an", "some", "something", "anything", "for", "to", "with", "and", "or", "i", "we", "me", "us", "my"),
+    *("a", "an", "the", "of", "some", "something", "anything", "for", "to", "with", "and", "or", "i", "we", "me"),
+    *("us", "my"),
     *("want", "watch", "see", "show", "good", "nice", "great", "best", "new", "latest", "recent", "please"),
     *("what", "whats", "what's", "is", "are", "there", "now", "showing", "playing", "currently", "in", "cinemas"),
     *("jotain", "joku", "hyvä", "hyvää", "uusi", "uusin", "uusia"),
@@ -143,7 +147,7 @@ needs them in no film's text unless they are all it has. Every other word must m
 was an empty page with no note."""
 CJK_FILLER = re.compile(
     r"我想看|想看|看什么|有什么|有没有|^有|什么|推荐|适合|最新的?|最近的?|好看的?|找一部|一部|几部|正在上映的?|上映中的?|"
-    r"热映的?|在映的?|原声的?|原版的?|大片|的"
+    r"热映的?|在映的?|原声的?|原版的?|大片|的|[吗呢吧]$"
 )
 """The same in Chinese, cut out of a word ('最新的科幻片' is 科幻, sci-fi); the word as typed is tried first, as a
 title may hold them (了不起的盖茨比, The Great Gatsby)."""
@@ -443,6 +447,7 @@ class MoviesService:
         query, seats, seats_said = tickets_wanted(query)  # 'two tickets for Interstellar': for the hold
         query, rated = take_out(TOP_RATED, query)
         query, subtitled = take_out(SUBTITLED, query)
+        query, dubbed = take_out(DUBBED, query)
         opening = opening_said(query, local(now).date())
         if opening is not None:  # '下周上映的': films whose run opens then, showing already or not
             query, showing = opening[0], "all" if showing == "now_showing" else showing
@@ -454,6 +459,8 @@ class MoviesService:
         fmt = fmt_said[1].upper() if fmt_said else ""
         if "字幕" in query:  # cut from its word, not split it: '有中文字幕的电影' is 有中文的电影
             query, subtitled = query.replace("字幕", ""), True
+        if "配音" in query:  # '国语配音', '配音版的': the dub asked for, cut from its word as 字幕 is
+            query, dubbed = re.sub("配音版?", "", query), True
         asked, title = self._cut(_query_words(query)), title_words(query)
         hits, elsewhere, exact_here = self._film_hits(asked, title, wanted, showing, now)
         said_when = ""
@@ -482,6 +489,12 @@ class MoviesService:
                 f"Read {shown(typed)} as asking for subtitles: every screening here is subtitled in Finnish and "
                 f"Swedish (fi/sv) only, never in other languages; films are listed by the language they are spoken in. "
                 f"{read}"
+            ).strip()
+        if dubbed:
+            read = (
+                f"Read {shown(typed)} as asking for a dubbed version: no screening here is dubbed; every film is "
+                f"shown in the language it is spoken in, subtitled in Finnish and Swedish (fi/sv), and films are "
+                f"listed by that language. {read}"
             ).strip()
         if opening is not None:
             _, said_opening, first, last = opening

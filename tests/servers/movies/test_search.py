@@ -491,6 +491,25 @@ async def test_subtitles_asked_for_are_read_as_the_language_and_told_as_they_are
     assert "subtitled in Finnish and Swedish (fi/sv) only" in asked["note"], asked["note"]
 
 
+@pytest.mark.parametrize(
+    ("query", "plain"),
+    [("国语配音", "国语"), ("Mandarin dubbed movies", "Mandarin movies"), ("有配音版的动画片吗", "动画片"),
+     ("dubbed version of Toy Story", "Toy Story")],
+)  # fmt: skip
+async def test_a_dub_asked_for_is_told_there_is_none_and_the_rest_searched(
+    movies_readonly: MoviesEnv, query: str, plain: str
+) -> None:
+    """'国语配音' (Mandarin dub) found no film ('no film has 国语配音'), '有配音版的动画片吗' none either (nor
+    '有动画片吗': its question mark 吗 was a word to match), 'dubbed version of Toy Story' none ('of' a word no Toy
+    Story has). No screening here is dubbed: the note says so, and the films the rest names are listed, as they are
+    without it."""
+    async with Client(movies_readonly.server) as c:
+        asked = await ok(c, "movies_search_movies", {"query": query, "limit": 20})
+        bare = await ok(c, "movies_search_movies", {"query": plain, "limit": 20})
+    assert asked["films"] and [f["id"] for f in asked["films"]] == [f["id"] for f in bare["films"]], asked["note"]
+    assert "no screening here is dubbed" in asked["note"], asked["note"]
+
+
 async def test_films_out_lately_are_listed_the_latest_to_open_first(movies_readonly: MoviesEnv) -> None:
     """'最近上映的动作片' (action films out lately) found no film ('no film has 上映'), and 'new releases' listed the
     most reviewed first: the films now showing are listed with the latest to open here first, and say so."""
