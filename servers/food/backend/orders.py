@@ -256,7 +256,8 @@ class OrderDesk:
         asked = slots.asked(request.deliver_at)
         when = f"{slot.astimezone(CITY_TZ):%Y-%m-%dT%H:%M}" if slot else "'' (as soon as possible)"
         quoted_at = when if slot else ""
-        check(claim, "deliver_at", asked, quoted_at, same=slots.names(asked, slot, now), quoted_shown=when)
+        check(claim, "deliver_at", asked, quoted_at, same=slots.names(asked, slot, now, local(claim.row.created_at)),
+              quoted_shown=when)  # fmt: skip
         method = "cash" if claim.row.method == "cash" else "wallet"
         same = request.payment_method == method  # the tool's enum has no '': the default is left out instead
         check(claim, "payment_method", request.payment_method, method, same=same, keep="leave payment_method out")

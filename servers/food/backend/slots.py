@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from shared.dates import means_now, read_moment, read_said_time
+from shared.dates import in_a_while, means_now, read_moment, read_said_time
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
@@ -79,7 +79,8 @@ def asked(text: str) -> str:
 def parse(text: str, now: datetime) -> datetime:
     """A slot as the caller wrote it: an ISO date and time, read in local time when it has no offset, or as people
     say one (``shared.dates.read_moment``: '18:30', 'tomorrow 6pm', '周四 18:00'). '6pm', '18.00' and 'Thu 18:00'
-    were refused."""
+    were refused. How long from now ('in 20 minutes', '半小时后') is the first slot from then: said at 12:01, 'in 45
+    minutes' was 12:46, no slot, and the minute it was said decided whether it was one."""
     at = read_moment(text.strip(), now)
     if at is None:
         raise InvalidInputError(
@@ -87,20 +88,21 @@ def parse(text: str, now: datetime) -> datetime:
             f"Give the slot as {FORMAT}, or '' to deliver now.",
             field="deliver_at",
         )
-    return at.astimezone(CITY_TZ)
+    return (_ceil(at) if in_a_while(" ".join(text.split()), now) else at).astimezone(CITY_TZ)
 
 
-def names(text: str, slot: datetime | None, now: datetime) -> bool:
+def names(text: str, slot: datetime | None, now: datetime, quoted: datetime) -> bool:
     """Whether ``deliver_at`` as the caller wrote it names ``slot`` (None: as soon as possible): read on the slot's
-    own day, so an 'HH:MM' retried after midnight still names the slot it was quoted for, or from ``now``, so a
-    confirmation that repeats 'tomorrow 18:30' names tomorrow's slot, not the day after the slot."""
+    own day, so an 'HH:MM' retried after midnight still names the slot it was quoted for, from ``now``, so a
+    confirmation that repeats 'tomorrow 18:30' names tomorrow's slot, not the day after the slot, or from when it was
+    ``quoted``, so a confirmation that repeats 'in 45 minutes' names the slot it was quoted for minutes ago."""
     raw = text.strip()
     if not raw:
         return slot is None
     if slot is None:
         return False
     try:
-        return slot in (parse(raw, slot), parse(raw, now))
+        return slot in (parse(raw, slot), parse(raw, now), parse(raw, quoted))
     except InvalidInputError:
         return False
 

@@ -356,18 +356,24 @@ async def test_as_soon_as_possible_in_any_wording_is_delivering_now(food: FoodEn
         token = quote["quote"]["confirmation_token"]
         placed = await ok(c, "food_place_order", {"confirmation_token": token, "deliver_at": "尽快"})
         late = await err(c, "food_place_order", {"deliver_at": "尽快吧明天"})
-    assert placed["order"]["status"] == "placed" and not placed["order"].get("deliver_at")
+    assert placed["order"]["status"] == "placed" and not placed["order"]["scheduled_for"]
     assert "is not a time" in late
 
 
 async def test_a_slot_said_as_how_long_from_now_is_read_on_the_sandboxs_clock(food: FoodEnv) -> None:
     """'一个小时以后' (an hour from now) and 'in an hour' were 'not a time': how long from now is now plus that, on the
-    sandbox's clock; one that is no slot is refused with the slots around it."""
+    sandbox's clock, and the first slot from then ('in 70 minutes' was refused as 13:40, no slot); confirmed minutes
+    later in the same words, it is the slot quoted (was 'the quote was for 13:45, not 13:48')."""
     async with Client(food.server) as c:
         await fill_cart(c)
         food.clock.set(LUNCH)  # a Wednesday, 12:30
         said = {w: at((await ok(c, "food_place_order", {"deliver_at": w}))["quote"]["deliver_at"])
                 for w in ("一个小时以后", "in an hour", "an hour from now", "13:30")}  # fmt: skip
-        odd = await err(c, "food_place_order", {"deliver_at": "in 70 minutes"})
+        odd = await ok(c, "food_place_order", {"deliver_at": "in 70 minutes"})
+        food.clock.advance(timedelta(minutes=3))
+        token = odd["quote"]["confirmation_token"]
+        placed = await ok(c, "food_place_order", {"deliver_at": "in 70 minutes", "confirmation_token": token})
     assert set(said.values()) == {datetime(2026, 11, 25, 13, 30, tzinfo=CITY_TZ)}, said
-    assert "13:40 is not a delivery slot" in odd and "13:30 or Wed 25 Nov 13:45" in odd, odd
+    assert at(odd["quote"]["deliver_at"]) == datetime(2026, 11, 25, 13, 45, tzinfo=CITY_TZ), odd["quote"]
+    assert placed["order"]["status"] == "placed", placed
+    assert at(placed["order"]["scheduled_for"]) == datetime(2026, 11, 25, 13, 45, tzinfo=CITY_TZ), placed["order"]
