@@ -14,7 +14,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -868,6 +868,22 @@ class MoviesService:
         self._published(first, value, today)
         return first, min(last, self.catalog.day(self.catalog.days - 1)), EVENING if evening else None, None
 
+    @staticmethod
+    def _format_in_date(date: str, format: FormatFilter) -> FormatFilter:
+        """The format a date says with its day ('明晚IMAX', 'IMAX tomorrow', '周六3D'), as models pass the user's
+        words: the format the showtimes are of, unless ``format`` names another."""
+        said = FORMAT_SAID.search(date)
+        if said is None:
+            return format
+        named = cast(FormatFilter, said[1].upper())
+        if format not in ("any", named):
+            raise InvalidInputError(
+                f"date {shown(date)} asks for {named}, and format for {format}.",
+                f"Pass the format once, in format ('{named}' or '{format}'), and only the day in date.",
+                field="date",
+            )
+        return named
+
     def _day(self, value: str, now: datetime) -> date | None:
         today = local(now).date()
         try:
@@ -951,6 +967,8 @@ class MoviesService:
         now = self.now()
         film = self.film(movie_id) if movie_id else None
         cinema = self.cinema(cinema_id) if cinema_id else None
+        format = self._format_in_date(date, format)  # '明晚IMAX', 'IMAX tomorrow': 'not a date'
+        date = take_match(FORMAT_SAID, date)[0]
         day, last_day, said_from, said_to = self._days(date, now)
         earliest, latest = read_time(time_from, "time_from"), read_time(time_to, "time_to")
         # 'tonight', 'saturday afternoon': its hours, where time_from / time_to leave them open and agree

@@ -397,3 +397,19 @@ async def test_the_next_few_days_are_the_showtimes_of_each(movies_readonly: Movi
         ]
     for q, shows in said.items():
         assert shows and [s["id"] for s in shows] == [s["id"] for s in apart], q
+
+
+async def test_a_format_said_with_the_day_is_the_showtimes_format(movies_readonly: MoviesEnv) -> None:
+    """date='明晚IMAX' (tomorrow night, IMAX) and 'IMAX tomorrow', as models pass the user's words, were 'not a date':
+    the day is read from the date and the format is the showtimes'; one format in the date and another in format is
+    refused, saying to pass it once."""
+    async with Client(movies_readonly.server) as c:
+        said = {q: await every_page(c, "movies_find_showtimes", "showtimes", {"date": q}, 10)
+                for q in ("明晚IMAX", "IMAX tomorrow night")}  # fmt: skip
+        apart = await every_page(c, "movies_find_showtimes", "showtimes", {"date": "明晚", "format": "IMAX"}, 10)
+        every = await every_page(c, "movies_find_showtimes", "showtimes", {"date": "明晚"}, 10)
+        both = await err(c, "movies_find_showtimes", {"date": "明晚3D", "format": "IMAX"})
+    assert apart and len(every) > len(apart)
+    for q, shows in said.items():
+        assert [s["id"] for s in shows] == [s["id"] for s in apart], q
+    assert "asks for 3D, and format for IMAX" in both, both
