@@ -568,10 +568,10 @@ def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT
     return at
 
 
-def read_moment(text: str, now: datetime) -> datetime | None:
+def read_moment(text: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN) -> datetime | None:
     """A moment as a caller wrote it: as people say one (``read_said_time``), else ISO 8601, read in Helsinki time
     when it has no offset; None if it is neither. Food's delivery slots and nav's departures read it alike."""
-    at = read_said_time(text, now)
+    at = read_said_time(text, now, next_day_within=next_day_within)
     if at is None:
         try:
             at = datetime.fromisoformat(text)

@@ -1308,7 +1308,7 @@ class NavService:
         name = top.name.split(" (")[0] if top.kind == "stop" else top.name
         return Endpoint(input=raw, name=name, location=top.location, snap_m=0)
 
-    def _depart(self, said: str, field: str = "depart_at") -> datetime:
+    def _depart(self, said: str, field: str = "depart_at", notes: list[str] | None = None) -> datetime:
         """A departure (or arrival) time within a year of now, in Helsinki time, read from what the caller sent:
         ISO 8601 (Helsinki time when it has no offset) or as people say one (``shared.dates.read_moment``:
         'tomorrow 08:30', '明天早上8点', on the sandbox's clock, which an agent does not know the day of); '' and
@@ -1327,7 +1327,11 @@ class NavService:
                 f"Add the time, e.g. '{day.isoformat()}T08:30' (Helsinki time), or pass '' for now.",
                 field=field,
             )
-        depart_at = read_moment(text, now)
+        # a time of day alone that has passed today is tomorrow's ('arrive by 9am' said at noon): a trip is planned
+        # ahead; it was today's, a trip 'as it would have gone' hours ago
+        depart_at = read_moment(text, now, next_day_within=timedelta(days=1))
+        if depart_at is not None and notes is not None and depart_at != read_moment(text, now):
+            notes.append(f"Read {field} {shown(said)} as tomorrow, {depart_at:%a %d %b %H:%M}: today's has passed.")
         if depart_at is None:
             raise InvalidInputError(
                 f"{field} {shown(said)} is not a date-time.",
@@ -1368,8 +1372,8 @@ class NavService:
                 "nav_search_places with its lat/lng.",
                 field="destination",
             )
-        arrive_by = self._depart(req.arrive_by, "arrive_by") if req.arrive_by.strip() else None
-        depart = self._depart(req.depart_at)
+        arrive_by = self._depart(req.arrive_by, "arrive_by", notes) if req.arrive_by.strip() else None
+        depart = self._depart(req.depart_at, notes=notes)
         if req.depart_at.strip() and depart < (now := self.now()) - timedelta(minutes=1):
             local_now = now.astimezone(CITY_TZ)
             notes.append(f"That departure ({depart:%Y-%m-%d %H:%M}) is already past (now {local_now:%Y-%m-%d %H:%M}): "

@@ -48,6 +48,20 @@ async def test_a_departure_in_the_past_is_routed_with_a_note_saying_so(nav: NavE
     assert not any("already past" in n for n in now["notes"]), now["notes"]
 
 
+@pytest.mark.parametrize(("field", "said"), [("depart_at", "6am"), ("depart_at", "早上6点"), ("arrive_by", "06:30")])
+async def test_a_time_of_day_alone_that_has_passed_is_tomorrows(nav: NavEnv, field: str, said: str) -> None:
+    """'arrive by 6:30' said at 08:00 was this morning's: a trip 'as it would have gone then', leaving hours ago. A
+    time of day without a day that has passed today is tomorrow's, and the notes say so; a day said keeps its day."""
+    tomorrow = f"{RUSH + timedelta(days=1):%a %d %b}"
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi", field: said})
+        today = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi", field: f"today {said}"})
+    at = got["routes"][0]["depart_at" if field == "depart_at" else "arrive_at"]
+    assert at.startswith(f"{RUSH + timedelta(days=1):%Y-%m-%d}"), at
+    assert any(f"as tomorrow, {tomorrow}" in n for n in got["notes"]), got["notes"]
+    assert today["routes"][0]["depart_at"].startswith(f"{RUSH:%Y-%m-%d}"), today["routes"][0]
+
+
 @pytest.mark.parametrize("mode", ["walking", "cycling", "driving"])
 async def test_the_steps_add_up_to_the_route_including_the_last_stretch_off_the_road(nav: NavEnv, mode: str) -> None:
     """Oodi stands back from the roads (177 m from one open to cars). The stretch from the road to the origin was in
