@@ -86,8 +86,9 @@ def query_words(query: str) -> list[str]:
     'Giselle?', 'Xia,'), and so are words of punctuation alone ('-', '&', '—'), connectors ('and', 'ja'), words
     every event is ('tickets', 'show') and words that only ask (``ASKING``), which say nothing about which event. A
     query of only punctuation or connectors keeps them."""
-    # 的 ties Chinese words ('带孩子的活动', '林夏的演唱会'): each side is a word ('带孩子的' was none an event has)
-    words = CJK_ASKING.sub(" ", re.sub(r"(?<=[\u3400-\u9fff])的", " ", fold(query))).split()
+    # 的 ties Chinese words ('带孩子的活动', '林夏的演唱会'): each side is a word ('带孩子的' was none an event has);
+    # one starting a word is what tied it to a word said before it ('有站票的演出' without 站票 matched every 的)
+    words = CJK_ASKING.sub(" ", re.sub(r"(?:(?<=[\u3400-\u9fff])|(?<!\S))的", " ", fold(query))).split()
     kept = []
     for raw in words:
         start, end = 0, len(raw)
@@ -156,6 +157,9 @@ class EventIndex:
         self.venue_lng = np.radians([catalog.venues[v].lng for v in self.venue_ids])
         self.category = np.array([CATEGORIES.index(e.category) for e in self.events], dtype=np.int8)
         self.event_venue = np.array([venue_pos[e.venue_id] for e in self.events], dtype=np.int64)
+        codes = {t.code for e in self.events for t in e.tiers}
+        self.selling = {c: np.array([any(t.code == c for t in e.tiers) for e in self.events]) for c in codes}
+        """The events that sell each tier ('VIP', 'STANDING'): a kind of ticket said in a search."""
 
         self.sessions: list[SessionRec] = sorted(catalog.sessions.values(), key=lambda s: (s.starts_at, s.id))
         self.start = np.array([int(s.starts_at.timestamp()) for s in self.sessions], dtype=np.int64)
@@ -315,6 +319,7 @@ class EventIndex:
         venues: Collection[str] | None = None,
         near: tuple[float, float] | None = None,
         cheap: bool = False,
+        tier: str = "",
     ) -> Ranked:
         """Events with at least one matching session, ordered by query score (best first), with ``cheap`` then by
         the lowest face value of their matching sessions, by distance from ``near`` (nearest first), their earliest
@@ -324,6 +329,8 @@ class EventIndex:
             wanted &= self.category == CATEGORIES.index(category)
         if venues is not None:
             wanted &= self.venues_named(venues)
+        if tier:
+            wanted &= self.selling.get(tier, np.zeros(len(self.event_ids), dtype=bool))
         score = self.query_score(query)
         if score is not None:
             wanted &= score > 0

@@ -54,6 +54,7 @@ from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
 from .price_words import FREE
+from .tier_words import tier_said, tier_words_said
 from .when import narrowed
 
 MAX_ATTENDEES = 50
@@ -480,6 +481,11 @@ class TicketsService:
             words, cheap = rest, True
         else:
             free = False
+        rest, tier, tier_words = tier_said(words)
+        if tier and index.holds(query, tier_words.lower()):  # a title's own word ('VIP Night') stays its
+            tier = ""
+        elif tier:
+            words = rest
         window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
         ranked = index.search(
             window,
@@ -488,6 +494,7 @@ class TicketsService:
             venues=venues,
             near=(near.lat, near.lng) if near else None,
             cheap=cheap,
+            tier=tier,
         )
         at = (near.lat, near.lng) if near else (lat, lng)  # a landmark said scopes the cursor as its point would
         asked = asked_digest({"query": query, "category": category, "area": area, "lat": at[0], "lng": at[1],
@@ -536,6 +543,12 @@ class TicketsService:
             note = why_none(index, window, query, words, said, category, area, venues, self.money)
         if free:  # every event here is ticketed: say so rather than let the price speak for itself
             note = " ".join(["Read 'free' as the lowest price first: no event here is free entry.", note]).strip()
+        if tier:  # a search reads no seat: what is left of the tier is the event's page's to say
+            read = (
+                f"Read {shown(tier_words_said(query) or tier_words)} as events selling {tier} tickets (tier {tier}): "
+                f"tickets_get_event shows what is left of each tier, and tickets_hold_seats(tier='{tier}') holds them."
+            )
+            note = f"{read} {note}".strip()
         if near_note:
             note = " ".join([near_note, note]).strip()
         if seats:

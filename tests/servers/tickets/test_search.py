@@ -665,3 +665,32 @@ async def test_the_next_few_days_are_today_and_the_days_after(tickets: TicketsEn
         dated = await ok(c, "tickets_search_events", {"date_from": "2026-11-25", "date_to": "2026-11-27", "limit": 20})
     for q, page in said.items():
         assert page["events"] and page["events"] == dated["events"], (q, page.get("note"))
+
+
+async def test_a_kind_of_ticket_said_keeps_the_events_that_sell_it(tickets: TicketsEnv) -> None:
+    """'VIP座位还有的演唱会' (concerts with VIP seats left) found nothing ('No event matches vip, 座位'), 'concerts with
+    standing tickets' and '有站票的演出' none either: the tier said keeps the events that sell it, of the rest of the
+    query, and the note says where what is left of it shows and how to hold it. A 的 left at a word's start by a
+    phrase read out of the query matched every event with a 的 in its title."""
+    events = tickets.service.catalog.events
+    async with Client(tickets.server) as c:
+        vip = await every_page(c, "tickets_search_events", "events", {"query": "VIP座位还有的演唱会"}, 20)
+        concerts = await every_page(c, "tickets_search_events", "events", {"query": "演唱会"}, 20)
+        standing = {q: await every_page(c, "tickets_search_events", "events", {"query": q}, 20)
+                    for q in ("concerts with standing tickets", "有站票的演出")}  # fmt: skip
+        noted = await ok(c, "tickets_search_events", {"query": "VIP tickets still available"})
+        every = await every_page(c, "tickets_search_events", "events", {}, 20)
+        bare = await every_page(c, "tickets_search_events", "events", {"query": "的演出"}, 20)
+
+    def sells(tier: str) -> set[str]:
+        return {e for e, rec in events.items() if any(t.code == tier for t in rec.tiers)}
+
+    ids = [e["id"] for e in vip]
+    assert ids and ids == [e["id"] for e in concerts if e["id"] in sells("VIP")], ids
+    assert len(ids) < len(concerts)
+    for q, found in standing.items():
+        assert found and {e["id"] for e in found} <= sells("STANDING"), q
+    assert {e["id"] for e in standing["有站票的演出"]} == {e["id"] for e in every} & sells("STANDING")
+    assert "Read 'VIP tickets' as events selling VIP tickets" in noted["note"], noted["note"]
+    assert "tickets_hold_seats(tier='VIP')" in noted["note"] and noted["events"]
+    assert [e["id"] for e in bare] == [e["id"] for e in every]

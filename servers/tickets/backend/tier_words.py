@@ -1,0 +1,32 @@
+"""A kind of ticket said in a search ('VIP座位还有的演唱会', 'concerts with standing tickets', '有站票的'): no event's
+title holds it, so the search found nothing. It names a tier an event sells (every event's VIP tier is coded 'VIP',
+its standing one 'STANDING'), and the search keeps the events that sell it."""
+
+from __future__ import annotations
+
+import re
+
+TIER_SAID = re.compile(
+    r"(?<![a-z])(?:(?P<vip>vip)|(?P<standing>standing))(?:\s+(?:seats?|tickets?|tier|section|area|room|only))?"
+    r"(?![a-z])(?:座位|座|票|区|席)?|(?P<zh_standing>站票|站席)",
+    re.IGNORECASE,
+)
+STILL = re.compile(r"还有(?:的)?|还剩(?:的)?|(?<![a-z])(?:still\s+)?(?:left|available)(?![a-z])", re.IGNORECASE)
+"""'还有', 'still available': what is left of a tier is the event's page's to say (a search reads no seat)."""
+
+
+def tier_said(query: str) -> tuple[str, str, str]:
+    """The query without a kind of ticket said in it (and a 'still left' beside it), the tier code it names, and the
+    words as said; the query, '' and '' when it says none."""
+    m = TIER_SAID.search(query)
+    if m is None:
+        return query, "", ""
+    rest = query[: m.start()] + " " + query[m.end() :]
+    rest = " ".join(STILL.sub(" ", rest).split())
+    return rest, "VIP" if m["vip"] else "STANDING", m[0].strip()
+
+
+def tier_words_said(query: str) -> str:
+    """The kind of ticket as the query wrote it ('VIP tickets', not the folded 'vip tickets'), for a note."""
+    m = TIER_SAID.search(query)
+    return m[0].strip() if m else ""
