@@ -151,25 +151,25 @@ def deliver_to_place(query: str) -> tuple[str, str]:
 
 def near_saved(query: str) -> tuple[str, str]:
     """The query without 'near me' or a saved address's label said as where to look around ('离家最近的咖啡',
-    '公司附近的午餐', 'sushi near work'), and that label as ``deliver_to`` gives it ('home' / 'work'; '' for 'near
-    me', the delivery point already, and for no such phrase). The query as it was when it says neither."""
+    '公司附近的午餐', 'sushi near work'), and that label as ``deliver_to`` gives it (a word for home or work as said;
+    '' for 'near me', the delivery point already, and for no such phrase). The query as it was when it says neither."""
     rest, m = take_match(NEAR_SAID, query)
     where = (m["en"] or m["zh"] or "").strip() if m else ""
     if not where:
         return query, ""
     if means_here(where):
         return rest, ""
-    label = LABEL_WORDS.get(fold_label(where))
-    return (rest, label) if label else (query, "")
+    return (rest, where) if fold_label(where) in LABEL_WORDS else (query, "")
 
 
 def deliver_to(query: str) -> tuple[str, str]:
-    """The query without where it says to deliver, and that place as a saved label's word ('home' or 'work'; ''
-    when it says none)."""
+    """The query without where it says to deliver, and that place, a word for home or work as said ('' when it says
+    none): an address the user saved under that very label ('公司') is the one meant before the one the word means
+    ('Work'); '送到公司' delivered to Work when the user had saved 公司 as another address."""
     rest, m = take_match(DELIVER_TO, query)
     if m is None:
         return query, ""
-    return rest, LABEL_WORDS[fold_label(next(g for g in m.groups() if g is not None))]
+    return rest, next(g for g in m.groups() if g is not None)
 
 
 _MINUTES_EN = r"(\d{1,3})\s*(?:minutes?|mins?)"

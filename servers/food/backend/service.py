@@ -24,6 +24,7 @@ import numpy.typing as npt
 from sqlmodel import Session
 
 from shared.account import Sandbox
+from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.cursor import count_through, key_cursor, not_our_cursor, read_cursor
 from shared.districts import district_in
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
@@ -284,7 +285,8 @@ class FoodService:
         if saved is not None:
             to_note = f"Read as delivering to {saved.label} ({saved.one_line}): distances, fees and times from there."
         elif to:
-            to_note = (f"No saved address is your {to} one: searched from the default delivery point. Save it with "
+            meant = LABEL_WORDS.get(fold_label(to), to)
+            to_note = (f"No saved address is your {meant} one: searched from the default delivery point. Save it with "
                        "food_save_address, or pass address_id.")  # fmt: skip
         now = self.now()
         q, cheap = cheap_first(q)

@@ -601,6 +601,22 @@ async def test_chinese_asking_words_where_to_deliver_and_best_rated_are_read_not
     assert set(ids(sushi)) < set(ids(japanese)), "every sushi bar is a Japanese restaurant, not the other way round"
 
 
+async def test_a_label_saved_as_said_is_the_address_meant_before_the_one_the_word_means(food: FoodEnv) -> None:
+    """A user who saved 'Mannerheimintie 20' as '公司' (the office) and searched '送到公司的咖啡' got coffee delivered
+    to Work (Kaivokatu 11), the address the word means, not the one saved under that very label; '公司附近的咖啡'
+    likewise. The label as said comes first, as it does where an address_id is a label; 'to work' still means Work."""
+    async with Client(food.server) as c:
+        office = await ok(c, "food_save_address", {"label": "公司", "street": "Mannerheimintie", "housenumber": "20"})
+        said = {q: await ok(c, "food_search_restaurants", {"query": q}) for q in ("送到公司的咖啡", "公司附近的咖啡")}
+        work = await ok(c, "food_search_restaurants", {"query": "coffee delivered to work"})
+        by_id = await ok(c, "food_search_restaurants", {"query": "咖啡", "address_id": office["id"]})
+    for q, page in said.items():
+        assert page["near"] == office["location"], (q, page["note"])
+        assert [r["id"] for r in page["restaurants"]] == [r["id"] for r in by_id["restaurants"]], q
+        assert page["note"].startswith("Read as delivering to 公司 (Mannerheimintie 20"), page["note"]
+    assert work["near"] != office["location"] and work["note"].startswith("Read as delivering to Work ("), work["note"]
+
+
 async def test_a_dish_price_said_in_the_query_filters_the_matched_dishes_at_their_own_prices(food: FoodEnv) -> None:
     """'sushi under 20 euros' listed every sushi place with no dish price anywhere on the page (the note said it was
     not filtered): the agent had to open each menu. Now every matched dish shows its price, and a price said keeps
