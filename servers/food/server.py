@@ -216,7 +216,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             ),
         ],
         street: Annotated[str, Field(description="Street name, e.g. Mannerheimintie.", max_length=MAX_STREET)],
-        housenumber: Annotated[str, Field(description="House number, e.g. 5 or 12 B.", max_length=20)],
+        housenumber: Annotated[
+            str, Field(description="House number, e.g. 5 or 12 B; '' when street ends with it.", max_length=20)
+        ] = "",
         postcode: Annotated[str, Field(description="Postal code, e.g. 00100.", max_length=10)] = "",
         notes: Annotated[str, Field(description="Courier instructions, e.g. door code.", max_length=MAX_NOTES)] = "",
         lat: Annotated[

@@ -361,8 +361,20 @@ class Accounts:
     def save_address(self, user_id: str, data: AddressInput) -> Address:
         """Save a new address, or update the one with the same label (one label, one address)."""
         label, street, number = data.label.strip(), data.street.strip(), data.housenumber.strip()
+        # 'Aleksanterinkatu 52' whole in street, as the other servers take an address: 'housenumber required' sent
+        # the model back to split it
+        if not number and (written := STREET_AND_NUMBER.fullmatch(" ".join(street.split()))):
+            street, number = written["street"].strip(), written["number"]
         if not (label and street and number):
-            raise InvalidInputError("label, street and housenumber are all required.", "Fill in all three.")
+            missing = [name for name, value in (("label", label), ("street", street), ("housenumber", number))
+                       if not value]  # fmt: skip
+            raise InvalidInputError(
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing: an address is saved with "
+                "a label, a street and a house number.",
+                "Ask the user for what is missing (the house number: 'Aleksanterinkatu 52' is street "
+                "'Aleksanterinkatu', housenumber '52'), then save again.",
+                field=missing[0],
+            )
         location = data.location
         if location is None:
             location = self._entrance(street, number)

@@ -36,7 +36,7 @@ class Address(WireModel):
 class AddressInput(WireModel):
     label: str = Field(max_length=MAX_LABEL, description="Name for it, e.g. Home.")
     street: str = Field(max_length=MAX_STREET, description="Street name.")
-    housenumber: str = Field(max_length=20, description="House number.")
+    housenumber: str = Field(default="", max_length=20, description="House number; '' when street ends with it.")
     postcode: str = Field(default="", max_length=10, description="Postal code.")
     notes: str = Field(default="", max_length=MAX_NOTES, description="Courier instructions.")
     location: GeoPoint | None = Field(default=None, description="Coordinates; looked up from the street if absent.")

@@ -110,6 +110,23 @@ async def test_an_address_is_found_as_people_write_its_number(lifestyle: Lifesty
     assert saved["5 a"]["housenumber"] == "5 a"  # kept as the user wrote it
 
 
+async def test_an_address_written_whole_in_street_is_saved_as_street_and_number(lifestyle: Lifestyle) -> None:
+    """'Aleksanterinkatu 52' whole in street (as models send an address) was 'housenumber: required': the number is
+    read off the street's end, as written ('39 B'); a street with no number anywhere names what is missing and saves
+    nothing."""
+    async with Client(lifestyle.server("food")) as food:
+        whole = await ok(food, "food_save_address", {"label": "Gym", "street": "Aleksanterinkatu 52"})
+        apart = await ok(food, "food_save_address", {"label": "G2", "street": "Aleksanterinkatu", "housenumber": "52"})
+        staircase = await ok(food, "food_save_address", {"label": "Aunt", "street": "Fredrikinkatu 39 B"})
+        none = await err(food, "food_save_address", {"label": "Cafe", "street": "Fredrikinkatu"})
+        book = await ok(food, "food_list_addresses", {})
+    assert (whole["street"], whole["housenumber"]) == ("Aleksanterinkatu", "52")
+    assert whole["location"] == apart["location"]
+    assert (staircase["street"], staircase["housenumber"]) == ("Fredrikinkatu", "39 B")
+    assert none.startswith("housenumber is missing") and "Aleksanterinkatu 52" in none, none
+    assert "Cafe" not in [a["label"] for a in book["addresses"]]
+
+
 async def test_an_address_the_map_lacks_is_refused_with_what_it_has(lifestyle: Lifestyle) -> None:
     """'Fredrikinkatu 34' said only 'Could not find', though the map has 32 and 39 on that street, and a misspelt
     'Manerheimintie' the same: the refusal lists the street's numbers and the nearest, or the streets spelt alike, and
