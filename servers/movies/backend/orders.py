@@ -485,10 +485,12 @@ class OrderDesk:
             if len(set(wanted)) != len(wanted):
                 raise InvalidInputError("A seat is listed twice.", "List each seat id once.", field="seat_ids")
             for sid in wanted:
-                if sid not in by_id:
+                if sid not in by_id:  # its seats named: '只退一张' (refund one) sent the model off to list orders
+                    left = [s["seat_id"] for s in order.seats if s["seat_id"] not in refunded]
                     raise NotFoundError(
                         f"Seat {shown(sid)} is not part of order {order.id}.",
-                        "Use seat ids from this order's tickets in movies_list_orders, or [] for all of them.",
+                        f"Its seats not refunded are {', '.join(left)}: pass those to refund (ask the user which, if "
+                        "they said only how many), or [] for all of them.",
                         field="seat_ids",
                     )
                 if by_id[sid]["seat_id"] in refunded:

@@ -69,6 +69,8 @@ async def test_one_of_two_seats_is_refunded_and_the_other_stays_sold(movies_any_
     assert retry["order"] == done["order"], "the same token never refunds twice"
     assert half == before + price == done["wallet"]["amount_minor"]
     assert "already refunded" in again and "not part of order" in stranger
+    # the seats left to refund are named (only the one not refunded), not a lookup in movies_list_orders
+    assert f"Its seats not refunded are {first}:" in stranger, stranger
     assert after == free + 1, "the refunded seat is back on sale"
     assert rest["quote"]["seat_ids"] == [first] and rest["quote"]["refund"]["amount_minor"] == price
     assert last["order"]["status"] == "refunded" and last["order"]["refunded"]["amount_minor"] == 2 * price
