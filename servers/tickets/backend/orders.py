@@ -648,6 +648,8 @@ class OrderDesk:
             if len(set(ticket_ids)) != len(ticket_ids):
                 raise InvalidInputError("A ticket is listed twice.", "List each ticket id once.", field="ticket_ids")
             for i, tid in enumerate(ticket_ids):
+                if tid.strip() and not tid.startswith("tkt_"):  # a seat said for its ticket ('A-5-7', '只退一张')
+                    _not_a_ticket(f"ticket_ids[{i}]", tid, [t for t in tickets if not t.refund_id])
                 check_id(tid, "tkt", field=f"ticket_ids[{i}]", source="tickets_list_orders (tickets[].id)")
                 if tid not in by_id:
                     raise NotFoundError(
@@ -768,3 +770,24 @@ def _sentence(options: list[str]) -> str:
     """Alternatives joined with "or" as one sentence: its first letter upper-cased, the rest (tool names) kept."""
     text = ", or ".join(options)
     return text[:1].upper() + text[1:] + "."
+
+
+def _not_a_ticket(field: str, said: str, valid: list[TicketRow]) -> None:
+    """Refuse what is no ticket id with the ticket it names (a seat, by its id or label: what users say they give
+    back), else with the order's tickets left to refund: '只退一张' (refund one) sent the model to list orders."""
+    key = fold(said)
+    named = [t for t in valid if key in (fold(t.seat_id), fold(t.seat_label))]
+    if len(named) == 1:
+        raise InvalidInputError(
+            f"{field} {shown(said)} is a seat, not a ticket id: its ticket is {named[0].id}.",
+            f"Call again with {field}='{named[0].id}'.",
+            field=field,
+        )
+    if valid:
+        listed = "; ".join(f"{t.id} (seat {t.seat_label})" for t in valid[:8])
+        raise InvalidInputError(
+            f"{field} {shown(said)} is not a ticket id: ids start with 'tkt_'. This order's tickets not refunded: "
+            f"{listed}.",
+            "Pass the ids of those to refund (ask the user which, if they said only how many), or [] for all of them.",
+            field=field,
+        )

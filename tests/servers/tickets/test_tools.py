@@ -245,6 +245,26 @@ async def test_real_name_events_need_one_saved_attendee_per_ticket_and_mask_ids(
     assert ID_CARD not in dumped and ID_CARD_2 not in dumped
 
 
+async def test_a_refund_of_a_seat_or_a_count_names_the_orders_tickets(tickets: TicketsEnv) -> None:
+    """ticket_ids=['STL-ROW5-SEAT10'] (the seat the user gives back), in any case, and ['只退一张'] (refund one) said
+    only 'ids start with tkt_, use tickets_list_orders': the seat is refused with its ticket's id, a count with the
+    order's tickets not refunded (by seat), and nothing is refunded."""
+    p = pick(tickets, min_days=8, max_days=12, policy="standard", real_name=False)
+    async with Client(tickets.server) as c:
+        order = await buy(c, p.session.id, p.tier, 2)
+        first, second = order["tickets"]
+        before = tickets.snapshot()
+        by_seat = await err(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [first["seat_id"].lower()]})
+        by_label = await err(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": [second["seat_id"]]})
+        count = await err(c, "tickets_refund", {"order_id": order["id"], "ticket_ids": ["只退一张"]})
+        assert tickets.snapshot() == before
+    assert f"is a seat, not a ticket id: its ticket is {first['id']}" in by_seat, by_seat
+    assert f"its ticket is {second['id']}" in by_label, by_label
+    for t in (first, second):
+        assert f"{t['id']} (seat {t['seat']})" in count, count
+    assert "ask the user which" in count
+
+
 async def test_refunds_follow_the_policy_tiers_by_time_before_the_start(tickets: TicketsEnv) -> None:
     p = pick(tickets, min_days=8, max_days=12, policy="standard", real_name=False)
     fee = p.event.service_fee_minor
