@@ -128,10 +128,16 @@ def check_known_options(item: ItemRec, option_ids: list[str], field: str, aliase
             if named := options_named(item, oid):  # the user's word for it ('微辣'): refused with its id
                 source = f"the options of {item.name} ({item.id}) in food_get_restaurant"
                 check_id(oid, "opt", field=f"{field}[{j}]", source=source, names=lambda _: named)
+            # a wish the menu has no option for ('少冰', 'no coriander'), as the user said it: the order's note
+            # is where it goes, as on the app ('备注'); an id of no option is only the wrong id
+            wish = "" if oid.startswith("opt_") else (
+                f"; or, as a request the menu has no option for, leave it out and put it in the order's note "
+                f"(food_place_order note={shown(oid)})"
+            )  # fmt: skip
             raise NotFoundError(
                 f"{field}[{j}] {shown(oid)} is not an option of {item.name} ({item.id}).",
                 f"Valid option ids for {item.name} ({item.id}), as food_get_restaurant lists them: "
-                f"{valid_options(item)}; or leave the entry out.",
+                f"{valid_options(item)}{wish or '; or leave the entry out'}.",
                 field=f"{field}[{j}]",
             )
 

@@ -295,7 +295,8 @@ async def test_an_option_named_by_the_user_is_refused_with_its_id_and_the_choice
 async def test_an_option_said_in_other_words_is_refused_with_the_ids_it_may_mean(food: FoodEnv) -> None:
     """'Coke Zero' for a Big Mac Meal's drink was 'not an option' with the whole list: the menu says 'Coca-Cola Zero'.
     Words that every word of one option's name holds (or people's names for them: 'coke') are refused with its id, or
-    with each id when they fit several; a drink the menu lacks ('pepsi') is still not an option."""
+    with each id when they fit several; a drink the menu lacks ('pepsi') is still not an option, and the refusal says
+    where a wish no option is goes: the order's note."""
     async with Client(food.server) as c:
         branch = (await ok(c, "food_search_restaurants", {"query": "巨无霸套餐", "limit": 1}))["restaurants"][0]
         meal = next(d for d in branch["matched_dishes"] if d["name"] == "Big Mac Meal / 巨无霸套餐")
@@ -311,3 +312,5 @@ async def test_an_option_said_in_other_words_is_refused_with_the_ids_it_may_mean
     assert f"is a name, not an id: Coca-Cola Zero / 零度可乐 is {zero}" in said["Coke Zero"], said["Coke Zero"]
     assert "names 2" in said["coke"] and zero in said["coke"] and cola in said["coke"], said["coke"]
     assert "'pepsi' is not an option of Big Mac Meal" in said["pepsi"], said["pepsi"]
+    # a wish no option is ('少冰', less ice) goes in the order's note, as on the app: the refusal says so
+    assert "put it in the order's note (food_place_order note='pepsi')" in said["pepsi"], said["pepsi"]
