@@ -1601,6 +1601,8 @@ class NavService:
         days ('未来三天', 'next 3 days') and an ISO date-time."""
         today = self.now().date()
         end = today + timedelta(days=MAX_FORECAST_DAYS - 1)
+        if isinstance(day, str):  # '明天会下雨吗', 'will it rain on Saturday': the user's question, passed as the day
+            day = " ".join(WEATHER_ASKED.sub(" ", day).split()) or ("" if WEATHER_ASKED.search(day) else day)
         if isinstance(day, str) and (moment := split_moment(day)) is not None:  # '2026-11-27T19:00:00+02:00'
             day = moment[0]
         if isinstance(day, str) and (both := day_range(day, today)) is not None:  # '周五到周日': from one to the other
@@ -1651,6 +1653,19 @@ class NavService:
             source="Simulated forecast: deterministic per date from Helsinki climate normals.",
             note=note,
         )
+
+
+WEATHER_ASKED = re.compile(
+    r"(?<![a-z])(?:(?:will|is|does) it (?:be )?(?:going to )?(?:rain|snow|be (?:cold|warm|windy|sunny|nice))"
+    r"|what(?:'s| is) the weather(?: like)?|(?:the )?weather(?: forecast)?(?: for| on)?|forecast(?: for| on)?"
+    r"|how (?:cold|warm) (?:is it|will it be))(?![a-z])\s*(?:on|for|in)?(?![a-z])\??"
+    r"|(?:会|要)?(?:下雨|下雪|刮风|降温|出太阳|晴天?)(?:吗|么)?|(?:冷|热)不(?:冷|热)|天气(?:怎么样|如何|预报)?(?:吗|呢)?"
+    r"|[?？]",
+    re.IGNORECASE,
+)
+"""A weather question said around the day ('明天会下雨吗', 'will it rain on Saturday', "what's the weather like
+tomorrow"), as models pass the user's words as the date: it was 'not a date'. The day is read from what is left,
+and the forecast answers the question (its condition and precipitation chance)."""
 
 
 def _options(candidates: list[GeocodeCandidate]) -> str:

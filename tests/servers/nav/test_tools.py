@@ -818,3 +818,21 @@ async def test_weather_for_days_joined_the_next_few_days_or_a_date_time(nav: Nav
     assert said["周五到周日"] == said["Friday to Sunday"] == weekend, said
     assert said["未来三天"] == said["next 3 days"] == ["2026-11-25", "2026-11-26", "2026-11-27"], said
     assert said["2026-11-27T19:00:00+02:00"] == ["2026-11-27"], said
+
+
+async def test_weather_asked_as_a_question_around_the_day_is_that_days(nav: NavEnv) -> None:
+    """'明天会下雨吗' (will it rain tomorrow?), 'will it rain on Saturday?' and '周末天气怎么样' (the weekend's
+    weather?), passed whole as the date, were 'not a date': the day is read from what is left, and a question with no
+    day ('会下雪吗') is today's; a word that is no day is still refused."""
+    async with Client(nav.server) as c:
+        said = {
+            q: [d["date"] for d in (await ok(c, "nav_weather", {"date": q}))["days"]]
+            for q in ("明天会下雨吗", "will it rain on Saturday?", "what's the weather like tomorrow", "周末天气怎么样",
+                      "会下雪吗")
+        }  # fmt: skip
+        wrong = await err(c, "nav_weather", {"date": "banana"})
+    assert said["明天会下雨吗"] == said["what's the weather like tomorrow"] == ["2026-11-26"], said
+    assert said["will it rain on Saturday?"] == ["2026-11-28"], said
+    assert said["周末天气怎么样"] == ["2026-11-28", "2026-11-29"], said
+    assert said["会下雪吗"] == ["2026-11-25"], said
+    assert "is not a date" in wrong
