@@ -428,6 +428,10 @@ class OrderDesk:
             n = len(row.seats)
             holders = f" for {', '.join(a.name for a in attendees)}" if attendees else ""
             fee_each = svc.money(event.service_fee_minor).display
+            # best available found only scattered seats: the confirmation says so, not only a flag on the hold
+            apart = (
+                "" if hold.together else " The seats are not side by side: no seats of this tier together were left."
+            )
             return PurchaseQuote(
                 confirmation_token=quote.token,
                 expires_at=local(quote.expires_at),
@@ -444,7 +448,7 @@ class OrderDesk:
                     f"Buy {n} ticket(s){holders} for {event.title} on {local(rec.starts_at):%a %d %b %H:%M} at "
                     f"{svc.catalog.venues[event.venue_id].name} ({'; '.join(s.label for s in hold.seats)}): "
                     f"tickets {hold.bill.tickets.display} + service fee {fee_each} × {n} = "
-                    f"{hold.bill.total.display} from the wallet."
+                    f"{hold.bill.total.display} from the wallet." + apart
                 ),
             )
 

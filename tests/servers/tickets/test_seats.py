@@ -261,8 +261,15 @@ async def test_best_available_says_when_it_could_only_find_scattered_seats(ticke
     async with Client(tickets.server) as c:
         split = await ok(c, "tickets_hold_seats", {"session_id": "ses_caa944dd49", "tier": "VIP", "quantity": 4})
         one = await ok(c, "tickets_hold_seats", {"session_id": roomy.session.id, "tier": roomy.tier, "quantity": 1})
+        await ok(c, "tickets_release_hold", {"hold_id": split["id"]})
+        pair = await ok(c, "tickets_hold_seats", {"session_id": "ses_caa944dd49", "tier": "VIP", "quantity": 2})
+        quotes = [await ok(c, "tickets_purchase", {"hold_id": h["id"]}) for h in (pair, one)]
     assert len(split["seats"]) == 4 and split["together"] is False, split["seats"]
     assert one["together"] is True
+    # the confirmation the user is shown says it too: a flag on the hold alone went unread and scattered seats bought
+    assert pair["together"] is False, pair["seats"]
+    assert "The seats are not side by side" in quotes[0]["quote"]["summary"], quotes[0]["quote"]["summary"]
+    assert "side by side" not in quotes[1]["quote"]["summary"]
     rec = tickets.service.session_rec("ses_caa944dd49")
     house = tickets.service.inventory.layout(tickets.service.catalog.events[rec.event_id])
     scattered = [house.seat(s["seat_id"]) for s in split["seats"]]
