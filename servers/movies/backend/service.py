@@ -804,8 +804,7 @@ class MoviesService:
             formats = sorted({f for a in cinema.auditoriums for f in a.formats}, key=["2D", "3D", "IMAX"].index)
             closed = ""
             if not cinema.open_in(local(now).month):
-                months = ", ".join(date(2000, m, 1).strftime("%B") for m in cinema.season_months)
-                closed = f"Open-air summer cinema: shows only in {months}."
+                closed = f"Open-air summer cinema: shows only in {season_months(cinema.season_months)}."
             out.append(
                 Cinema(
                     id=cinema.id,
@@ -1032,7 +1031,12 @@ class MoviesService:
                                 cinema=cinema.id if cinema else "", earliest=earliest, latest=latest)  # fmt: skip
             timed = day is not None or bool(earliest or latest)
             note = self._other_kinds([cols.recs[int(p)] for p in other], film, cinema, format, language, timed)
-        if not len(found) and not cursor and (day is not None or earliest or latest):  # and in what was asked, when
+        if not len(found) and not cursor and cinema is not None and not cinema.open_in(local(now).month):
+            note = (  # an empty page with no word: 'no showtimes' read as sold out, or a bug
+                f"{cinema.display_name} is an open-air summer cinema: it shows films only in "
+                f"{season_months(cinema.season_months)}. movies_search_cinemas lists the cinemas open now."
+            )
+        elif not len(found) and not cursor and (day is not None or earliest or latest):  # and in what was asked, when
             instead = self._instead(cols, now, day, days, film, cinema, format, films_ok, language, earliest, latest)
             note = f"{note} {instead}" if note else instead
         return ShowtimePage(
@@ -1170,6 +1174,11 @@ class MoviesService:
 def _kinds_said(format: str, language: str) -> list[str]:
     """A showtime search's format and language as a note says them ('in IMAX', "in 'Chinese'")."""
     return [*([f"in {format}"] if format != "any" else []), *([f"in {shown(language)}"] if language else [])]
+
+
+def season_months(months: list[int]) -> str:
+    """The months a seasonal cinema shows films in, by name ('June, July, August')."""
+    return ", ".join(date(2000, m, 1).strftime("%B") for m in months)
 
 
 def _query_words(query: str) -> list[tuple[str, ...]]:

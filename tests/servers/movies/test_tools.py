@@ -71,6 +71,20 @@ async def test_cinemas_near_an_address_come_nearest_first(movies_readonly: Movie
     assert kino["formats"] == ["2D", "3D", "IMAX"] and any("couple" in a["features"] for a in kino["auditoriums"])
 
 
+async def test_showtimes_of_a_summer_cinema_in_winter_say_it_is_out_of_season(movies_readonly: MoviesEnv) -> None:
+    """Kesäkino Engel's showtimes in November were an empty page with an empty note, read as sold out or broken:
+    the note says it is an open-air cinema of the summer months; a cinema open now has no such note."""
+    movies = movies_readonly
+    summer = next(c for c in movies.service.catalog.cinemas.values() if c.season_months)
+    open_now = next(c for c in movies.service.catalog.cinemas.values() if not c.season_months)
+    async with Client(movies.server) as c:
+        out = await ok(c, "movies_find_showtimes", {"cinema_id": summer.id, "date": "tomorrow"})
+        shown = await ok(c, "movies_find_showtimes", {"cinema_id": open_now.id})
+    assert out["showtimes"] == [] and "is an open-air summer cinema" in out["note"], out["note"]
+    assert "June, July, August" in out["note"] and "movies_search_cinemas" in out["note"]
+    assert shown["showtimes"] and "summer" not in shown["note"]
+
+
 async def test_an_address_saved_through_the_account_is_where_cinemas_are_measured_from(movies: MoviesEnv) -> None:
     """The account has one address book: an address saved anywhere (here through the provider's /account
     routes, as food_save_address does) is known to movies by its label at once, and only to its owner."""
