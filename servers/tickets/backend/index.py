@@ -68,8 +68,10 @@ comedies."""
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_ASKING = re.compile(
     r"有什么|有没有|什么|好玩的?|好看的?|推荐一下|推荐|我?想看|我?想去|适合|附近的?|演出|节目|表演|活动|找一场|找个|帮我找"
+    r"|(?<!\S)有(?=[\u3400-\u9fff]|\s)|[吗呢吧](?=\s|$)"
 )
 """Chinese that only asks, or says what every event here is ('这周末有什么演出' = 'what shows are on this weekend',
+'有演唱会吗' = 'are there concerts?',
 '有什么好玩的' = 'anything fun'), cut from a query as ``ASKING`` and ``FILLERS`` words are: written without spaces it
 was one word no event has, and both found nothing."""
 

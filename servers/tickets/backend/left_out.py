@@ -44,8 +44,9 @@ def why_none(
     area: str,
     venues: Collection[str] | None,
     money: Callable[[int], Money],
+    tier: str = "",
 ) -> str:
-    """The note for an empty page of ``index.search(window, category=…, query=words, venues=…)``."""
+    """The note for an empty page of ``index.search(window, category=…, query=words, venues=…, tier=…)``."""
     either = ambiguous_days(query, local(window.after).date())
     if either:
         phrase, coming, week_later = either[0]
@@ -65,7 +66,7 @@ def why_none(
         )
 
     def found(w: Window = window, cat: str = category, where: Collection[str] | None = venues) -> Ranked:
-        return index.search(w, category=cat, query=words, venues=where)
+        return index.search(w, category=cat, query=words, venues=where, tier=tier)
 
     # 'concert this weekend': the days are the window, the words 'concert' (as searched: without words that only ask)
     asked = " ".join(query_words(words)) if said else query

@@ -540,7 +540,7 @@ class TicketsService:
         total = len(ranked.events)
         note = ""
         if not total:
-            note = why_none(index, window, query, words, said, category, area, venues, self.money)
+            note = why_none(index, window, query, words, said, category, area, venues, self.money, tier)
         if free:  # every event here is ticketed: say so rather than let the price speak for itself
             note = " ".join(["Read 'free' as the lowest price first: no event here is free entry.", note]).strip()
         if tier:  # a search reads no seat: what is left of the tier is the event's page's to say

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from shared.text import is_cjk
+
 TIER_SAID = re.compile(
     r"(?<![a-z])(?:(?P<vip>vip)|(?P<standing>standing))(?:\s+(?:seats?|tickets?|tier|section|area|room|only))?"
     r"(?![a-z])(?:座位|座|票|区|席)?|(?P<zh_standing>站票|站席)",
@@ -21,7 +23,9 @@ def tier_said(query: str) -> tuple[str, str, str]:
     m = TIER_SAID.search(query)
     if m is None:
         return query, "", ""
-    rest = query[: m.start()] + " " + query[m.end() :]
+    before, after = query[: m.start()], query[m.end() :]
+    joined = is_cjk(before[-1:]) or is_cjk(after[:1])  # '有站票的演出' is 有的演出, one phrase, as said without it
+    rest = before + ("" if joined else " ") + after
     rest = " ".join(STILL.sub(" ", rest).split())
     return rest, "VIP" if m["vip"] else "STANDING", m[0].strip()
 

@@ -681,6 +681,8 @@ async def test_a_kind_of_ticket_said_keeps_the_events_that_sell_it(tickets: Tick
         noted = await ok(c, "tickets_search_events", {"query": "VIP tickets still available"})
         every = await every_page(c, "tickets_search_events", "events", {}, 20)
         bare = await every_page(c, "tickets_search_events", "events", {"query": "的演出"}, 20)
+        standing_concerts = await every_page(c, "tickets_search_events", "events", {"query": "有站票的演唱会吗"}, 20)
+        weekend = await ok(c, "tickets_search_events", {"query": "这周末有站票的演唱会吗"})
 
     def sells(tier: str) -> set[str]:
         return {e for e, rec in events.items() if any(t.code == tier for t in rec.tiers)}
@@ -694,3 +696,8 @@ async def test_a_kind_of_ticket_said_keeps_the_events_that_sell_it(tickets: Tick
     assert "Read 'VIP tickets' as events selling VIP tickets" in noted["note"], noted["note"]
     assert "tickets_hold_seats(tier='VIP')" in noted["note"] and noted["events"]
     assert [e["id"] for e in bare] == [e["id"] for e in every]
+    # none this weekend: the note counts the events selling that tier at other times, and quotes the words searched
+    n = len(standing_concerts)
+    assert 0 < n < len(concerts) and weekend["events"] == [], weekend["events"]
+    assert "No event matching '演唱会' has a session" in weekend["note"], weekend["note"]
+    assert f"{n} do at other times" in weekend["note"], weekend["note"]
