@@ -601,11 +601,12 @@ async def test_chinese_asking_words_where_to_deliver_and_best_rated_are_read_not
     assert set(ids(sushi)) < set(ids(japanese)), "every sushi bar is a Japanese restaurant, not the other way round"
 
 
-async def test_a_label_saved_as_said_is_the_address_meant_before_the_one_the_word_means(food: FoodEnv) -> None:
+async def test_a_label_saved_as_said_is_the_address_meant_before_the_one_the_word_means(fresh_food: FoodEnv) -> None:
     """A user who saved 'Mannerheimintie 20' as '公司' (the office) and searched '送到公司的咖啡' got coffee delivered
     to Work (Kaivokatu 11), the address the word means, not the one saved under that very label; '公司附近的咖啡'
-    likewise. The label as said comes first, as it does where an address_id is a label; 'to work' still means Work."""
-    async with Client(food.server) as c:
+    likewise. The label as said comes first, as it does where an address_id is a label; 'to work' still means Work.
+    It saves an address: a sandbox of its own, not the module's read-only one."""
+    async with Client(fresh_food.server) as c:
         office = await ok(c, "food_save_address", {"label": "公司", "street": "Mannerheimintie", "housenumber": "20"})
         said = {q: await ok(c, "food_search_restaurants", {"query": q}) for q in ("送到公司的咖啡", "公司附近的咖啡")}
         work = await ok(c, "food_search_restaurants", {"query": "coffee delivered to work"})
