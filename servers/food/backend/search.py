@@ -88,6 +88,10 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(["米线", "过桥米线", "螺蛳粉", "酸辣粉", "米粉"], ("rice noodles", "pho bo", "bun cha")),
     "兰州拉面": ("beef noodle soup",),
     "麻辣香锅": ("malatang",),
+    **dict.fromkeys(
+        ["burger", "burgers", "hamburger", "hamburgers", "汉堡", "汉堡包"],
+        ("whopper", "big mac", "mcchicken", "long chicken", "filet-o-fish"),
+    ),
     "gluten free": ("gluten-free",),
     "lactose free": ("lactose-free",),
     "dairy free": ("lactose-free", "vegan"),
@@ -96,7 +100,8 @@ ENGLISH: dict[str, tuple[str, ...]] = {
 the 71 that pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'cream' and found iced lattes; 冰淇淋, 果汁,
 红酒 and 'smoothie' found nothing beside the gelato, juice and wine bars; 炸鸡 and 'fried chicken' found different
 restaurants; 米饭 (rice), 米线 (rice noodles, as the pho and bun cha are), 兰州拉面 and 麻辣香锅 found nothing beside
-the fried rice, rice noodles, beef noodle soup and malatang on the menus; 'gluten free pizza' was split into
+the fried rice, rice noodles, beef noodle soup and malatang on the menus; the chains' burgers go by their names
+(a Plant-based Whopper is no 'vegan burger' by its words); 'gluten free pizza' was split into
 'gluten', 'free' and 'pizza'. Phrases are kept whole when a query is split."""
 KINDS = {
     "fast_food": CuisineRec(
@@ -882,6 +887,10 @@ class Index:
             # and a diet the cuisine says, likewise: a vegetarian place's Halloumi burger is no 'vegan burger'
             diet = np.array([w.diet for w in span], np.bool_)
             placed = (name & ~menus) | (serves & ~(menus & diet))
+            # a diet word says what the dish the other words name is made of: 'vegan burger' at a burger bar is a
+            # vegan dish that is a burger (its vegan fries were the match); a word its menu has is asked of that dish
+            qualified = (~placed & menus & diet).any(axis=1, keepdims=True)
+            placed &= ~(qualified & menus & ~diet)
             rows = np.flatnonzero((placed | menus).all(axis=1))
             if not len(rows):
                 continue

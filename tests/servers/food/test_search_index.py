@@ -44,7 +44,7 @@ QUERIES = [
     *("a very long query that names pizza and sushi and coffee and tea and noodles and dumplings and soup",),
     *("japanese food", "pizza restaurant", "ravintola china", "fazer food", "bar food", "2 pizzas", "2份炒饭"),
     *("vegan food", "fast food", "italian food", "vegan pizza", "kebab pizza", "falafel pizza", "vegan burger"),
-    *("gluten free pizza", "chicken curry", "无麸质汉堡", "快餐", "快餐店的汉堡"),
+    *("gluten free pizza", "chicken curry", "无麸质汉堡", "快餐", "快餐店的汉堡", "vegetarian sushi", "素食汉堡"),
 ]
 
 
@@ -80,6 +80,10 @@ def reference_match(ix: Index, template: int, parts: list[Part], in_name: list[b
     # the menu says itself (a vegetarian place's tagged vegan dishes)
     by_place = [(n and not m) or (bool(p.cuisines & serves) and not (m and p.cuisines <= DIET_CUISINES))
                 for n, m, p in zip(in_name, on_menu, parts, strict=True)]  # fmt: skip
+    # a diet the dishes must say qualifies the dish the other words name: those the menu has are asked of it too
+    diet = [bool(p.cuisines) and p.cuisines <= DIET_CUISINES for p in parts]
+    if any(not b and m and d for b, m, d in zip(by_place, on_menu, diet, strict=True)):
+        by_place = [b and not (m and not d) for b, m, d in zip(by_place, on_menu, diet, strict=True)]
     found = []
     for index_, dish in enumerate(ix.dishes[template]):
         own = literal = 0
