@@ -868,16 +868,16 @@ class MoviesService:
         return first, min(last, self.catalog.day(self.catalog.days - 1)), EVENING if evening else None, None
 
     @staticmethod
-    def _format_in_date(date: str, format: FormatFilter) -> FormatFilter:
+    def _format_in_date(day: str, format: FormatFilter) -> FormatFilter:
         """The format a date says with its day ('明晚IMAX', 'IMAX tomorrow', '周六3D'), as models pass the user's
         words: the format the showtimes are of, unless ``format`` names another."""
-        said = FORMAT_SAID.search(date)
+        said = FORMAT_SAID.search(day)
         if said is None:
             return format
         named = cast(FormatFilter, said[1].upper())
         if format not in ("any", named):
             raise InvalidInputError(
-                f"date {shown(date)} asks for {named}, and format for {format}.",
+                f"date {shown(day)} asks for {named}, and format for {format}.",
                 f"Pass the format once, in format ('{named}' or '{format}'), and only the day in date.",
                 field="date",
             )
