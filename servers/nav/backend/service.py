@@ -9,7 +9,7 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -76,7 +76,7 @@ from shared.schemas.nav import (
     WeatherPeriod,
     WeatherResult,
 )
-from shared.text import fold, has_cjk, house_key, staircase_house, take_out
+from shared.text import fold, has_cjk, house_key, staircase_house, take_match, take_out
 from shared.when import day_range
 
 from .geocoder import (
@@ -230,6 +230,16 @@ EATING = frozenset({"restaurant", "fast_food", "cafe", "pub", "bar"})
 OPEN_TODAY_WORDS = re.compile(r"\bopen today\b|今天营业的?|今天开门的?|今天开放的?", re.IGNORECASE)
 """'museum open today' / '今天开放的博物馆': places open now or opening later today (a museum closed at 08:00 that
 opens at 10:00 is open today; one closed on Mondays is not)."""
+OPEN_ON_DAY = re.compile(
+    r"\bopen\s+(?:on\s+)?(?P<en>(?:this\s+|next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)days?|tomorrow)"
+    r"(?:\s+(?:at\s+)?(?P<en_clock>\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}))?\b"
+    r"|(?P<zh>(?:这|下)?(?:周|星期|礼拜)[一二三四五六日天]|明天|后天)"
+    r"(?P<zh_clock>(?:早上|上午|中午|下午|晚上)?\d{1,2}[点點](?:半|\d{1,2}分?)?)?(?:开门|营业|开放|开着)的?",
+    re.IGNORECASE,
+)
+"""A day a place must be open ('pharmacy open on Sunday', '周日开门的超市'), or an hour of that day ('明天早上7点开门的
+面包店', 'bakery open tomorrow at 7am'): the words were left out as in no name, and every pharmacy was listed for a
+Sunday (or, with an hour, nothing matched)."""
 STATION_LINES: dict[str, re.Pattern[str]] = {
     "metro": re.compile(r"\b(?:metro|subway|underground|tube|metroasema|tunnelbana)\b|地铁|地鐵", re.IGNORECASE),
     "rail": re.compile(
@@ -450,6 +460,33 @@ class NavService:
         city = f"{district}, {CITY_NAME}" if district else CITY_NAME
         return self.one_line(d.get("street", ""), d.get("housenumber", ""), d.get("postcode", ""), city)
 
+    @staticmethod
+    def _open_on(query: str, now: datetime) -> tuple[str, date | datetime | None]:
+        """The query without a day (and an hour of it) a place must be open ('open on Sunday', '明天早上7点开门的'), and
+        that day, or that moment when an hour is said; the query and None when it says none."""
+        rest, m = take_match(OPEN_ON_DAY, query)
+        if m is None:
+            return query, None
+        day_said = (m["en"] or m["zh"]).strip()
+        clock = m["en_clock"] or m["zh_clock"]
+        if clock:
+            at = read_moment(f"{day_said.removesuffix('s')} {clock}", now, next_day_within=timedelta(days=1))
+            return (rest, at) if at is not None else (query, None)
+        phrase = day_phrase(re.sub(r"^(?:this|next)\s+", "", day_said, flags=re.IGNORECASE).removesuffix("s"))
+        if phrase is None:
+            return query, None
+        first, _ = phrase[0](now.astimezone(CITY_TZ).date())
+        return rest, first
+
+    @staticmethod
+    def _open_on_day(place: Place, day: date) -> bool:
+        """Open at some time on the local date ``day`` (checked every quarter hour: no schedule here is finer)."""
+        if not place.row.hours:
+            return False
+        start = datetime.combine(day, time(0), CITY_TZ)
+        week = in_effect(place.row.hours, start)
+        return any(is_open(week, start + timedelta(minutes=15 * k)) for k in range(96))
+
     def _open_today(self, place: Place, now: datetime) -> bool:
         """Open now, or opening later on today's local date."""
         if not place.row.hours:
@@ -529,6 +566,9 @@ class NavService:
             late_said = hour_said = until is not None
             late_at = until or late_at
         query, today_said = take_out(OPEN_TODAY_WORDS, query)
+        query, on_day = self._open_on(query, now)
+        if isinstance(on_day, datetime):  # an hour of a day: open then, as an hour said tonight is
+            late_said, late_at, hour_said, on_day = True, on_day, True, None
         query, access_said = take_out(ACCESSIBLE, query)
         query, rated_said = take_out(TOP_RATED, query)  # the map keeps no ratings: said so, not left out as a name
         query, said = split_near(query)
@@ -583,6 +623,7 @@ class NavService:
                 (open_now and self.open_status(p, now) != "open")
                 or (late_said and self.open_status(p, late_at) != "open")
                 or (today_said and not self._open_today(p, now))
+                or (on_day is not None and not self._open_on_day(p, on_day))
                 or (round_the_clock and not (p.row.hours and always_open(in_effect(p.row.hours, now))))
             ):
                 closed.append((dist, p))  # what the hours asked for left out: an empty page names the nearest
@@ -590,18 +631,23 @@ class NavService:
             ranked.append((-score, dist, p))
         ranked.sort(key=lambda r: (r[0], r[1], r[2].row.id))
         asked = {"query": query, "category": category, "at": (center.lat, center.lng), "radius_m": radius_m,
-                 "open_now": open_now, "late": late_said, "today": today_said, "access": access_said}  # fmt: skip
+                 "open_now": open_now, "late": late_said, "today": today_said, "access": access_said,
+                 "open_at": f"{late_at:%Y-%m-%dT%H:%M}" if hour_said else "", "on": str(on_day or "")}  # fmt: skip
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         found = [p for _, _, p in ranked]
         note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line, cuisine)
-        if not found and closed:
-            note = f"{note} {self._closed_note(closed, radius_m, now)}"
+        if not found and closed:  # their hours on the day asked about, not today's
+            asked_day = late_at if hour_said else datetime.combine(on_day, time(12), CITY_TZ) if on_day else now
+            note = f"{note} {self._closed_note(closed, radius_m, asked_day, now)}"
         tonight = f"{late_at:%a}" if hour_said else "tonight" if late_at > now else "(now)"
         hours_said = [f"only places open at {late_at:%H:%M} {tonight}" if late_said else "",
-                      "only places open now or later today" if today_said else ""]  # fmt: skip
+                      "only places open now or later today" if today_said else "",
+                      f"only places open some time on {on_day:%a %d %b}" if on_day else ""]  # fmt: skip
         if any(hours_said):
             read = " and ".join(w for w in hours_said if w)
-            kind = "at the hour said" if hour_said else "late" if late_said else "today"
+            kind = (
+                "at the hour said" if hour_said else "late" if late_said else "on the day said" if on_day else "today"
+            )
             note = f"Read as open {kind}: {read} are listed (hours unknown: left out). {note}"
         if rated_said:
             note = (
@@ -656,14 +702,15 @@ class NavService:
             )
         return " ".join(note)
 
-    def _closed_note(self, closed: list[tuple[float, Place]], radius_m: int, now: datetime) -> str:
-        """What the hours asked for left out, nearest first: '24小时营业的药店' said only that nothing matched '药店',
-        though pharmacies were there, closing at night."""
+    def _closed_note(self, closed: list[tuple[float, Place]], radius_m: int, at: datetime, now: datetime) -> str:
+        """What the hours asked for left out, nearest first, with their hours on the day of ``at``: '24小时营业的药店'
+        said only that nothing matched '药店', though pharmacies were there, closing at night."""
         nearest = sorted(closed, key=lambda c: (c[0], c[1].row.id))[:3]
-        day = today_key(now)
+        day = today_key(at)
+        when = "today" if at.astimezone(CITY_TZ).date() == now.astimezone(CITY_TZ).date() else f"{at:%a}"
         listed = "; ".join(
             f"{p.data['name']} ({round(dist)} m, "
-            + (f"today {describe_day(in_effect(p.row.hours, now), day)})" if p.row.hours else "hours unknown)")
+            + (f"{when} {describe_day(in_effect(p.row.hours, at), day)})" if p.row.hours else "hours unknown)")
             for dist, p in nearest
         )
         n = len(closed)

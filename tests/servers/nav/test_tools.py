@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, ImageContent, PromptReference, TextContent
 
 from shared.errors import NotFoundError
-from shared.geo import haversine_m
+from shared.geo import CITY_TZ, haversine_m
 from shared.schemas.common import GeoPoint
 from tests.servers.food.helpers import err, every_page, ok
 from tests.servers.nav.conftest import NavEnv
@@ -767,6 +767,33 @@ async def test_a_page_the_hours_left_empty_names_the_nearest_places_that_keep_ot
         assert "today 07:00–24:00" in listed or "hours unknown" in listed, listed
     assert "widen radius_m (up to 5000)" in night["note"] and "widen" not in widest["note"], widest["note"]
     assert nothing["note"] == "Nothing within 5000 m matches 'qwertyuiop': search by kind (category).", nothing["note"]
+
+
+async def test_a_day_a_place_must_be_open_on_keeps_those_open_that_day(nav: NavEnv) -> None:
+    """'pharmacy open on Sunday' and '周日开门的药店' listed every pharmacy, the day left out as 'in no name here',
+    and '明天早上7点开门的药店' (open tomorrow at 7) found nothing: a day keeps the places open some time on it, an hour
+    of a day those open then, and a page the hours left empty gives the nearest's hours on that day, not today's."""
+    svc = nav.app.state.service
+    sunday = date(2026, 11, 29)  # the sandbox's clock: Wednesday 25 November
+    async with Client(nav.server) as c:
+        said = {q: await ok(c, "nav_search_places", {"query": q})
+                for q in ("pharmacy open on Sunday", "周日开门的药店")}  # fmt: skip
+        every = await ok(c, "nav_search_places", {"query": "pharmacy"})
+        early = await ok(c, "nav_search_places", {"query": "明天早上7点开门的药店"})
+        none = await ok(c, "nav_search_places", {"query": "pharmacy open tomorrow at 5am"})
+    places = {p.row.id: p for p in svc.places}
+    open_sunday = [p["id"] for p in every["places"] if svc._open_on_day(places[p["id"]], sunday)]
+    assert 0 < len(open_sunday) < len(every["places"]), open_sunday
+    for q, page in said.items():
+        assert [p["id"] for p in page["places"]] == open_sunday, q
+        assert "only places open some time on Sun 29 Nov" in page["note"], page["note"]
+    seven = datetime(2026, 11, 26, 7, 0, tzinfo=CITY_TZ)
+    assert [p["id"] for p in early["places"]] == [
+        p["id"] for p in every["places"] if svc.open_status(places[p["id"]], seven) == "open"
+    ]
+    assert "open at 07:00 Thu" in early["note"], early["note"]
+    assert none["places"] == [] and "keep other hours" in none["note"], none["note"]
+    assert "today" not in none["note"].split("nearest first: ")[1], none["note"]
 
 
 async def test_an_hour_a_place_must_be_open_at_is_read_before_where(nav_rw: NavEnv) -> None:
