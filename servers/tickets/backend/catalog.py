@@ -58,9 +58,15 @@ SPOKEN_IN = re.compile(rf"(?:(?:sung|commentary) )?in (?:{'|'.join(LANGUAGE_WORD
 surtitles', 'sung in English')."""
 
 
+SURTITLE_WORDS = "surtitles surtitled subtitles subtitled tekstitys tekstitetty 字幕"
+"""What people call surtitles ('话剧 英文字幕', 'plays with English subtitles'): '字幕' matched no event, though the
+plays here say 'in Finnish with English and Chinese surtitles'."""
+
+
 def language_words(description: str) -> str:
-    """The search words of the languages ``description`` names."""
-    return " ".join(words for name, words in LANGUAGE_WORDS.items() if re.search(rf"\b{name}\b", description))
+    """The search words of the languages ``description`` names, and of its surtitles if it has them."""
+    words = [words for name, words in LANGUAGE_WORDS.items() if re.search(rf"\b{name}\b", description)]
+    return " ".join([*words, SURTITLE_WORDS] if re.search(r"\bsurtitle", description) else words)
 
 
 class _Fixture(BaseModel):

@@ -161,6 +161,24 @@ async def test_the_language_an_event_is_in_is_searchable_and_shown(tickets: Tick
     assert "language" not in concert["events"][0]  # a concert's description names no language
 
 
+async def test_surtitles_asked_for_find_the_events_that_have_them(tickets: TicketsEnv) -> None:
+    """'话剧 下周 英文字幕' (plays next week with English subtitles) found nothing ('No event matches 字幕'), though the
+    plays here are 'in Finnish with English and Chinese surtitles': surtitles are searchable as people call them, in
+    English, Finnish and Chinese, and only events that have them are found."""
+    cat = tickets.service.catalog
+    upcoming = {s.event_id for s in cat.sessions.values() if s.starts_at > tickets.service.now()}
+    surtitled = {e.id for e in cat.events.values() if "surtitles" in e.description and e.id in upcoming}
+    async with Client(tickets.server) as c:
+        said = {q: await every_page(c, "tickets_search_events", "events", {"query": q}, 20)
+                for q in ("有英文字幕的话剧", "plays with English subtitles", "tekstitetty teatteri")}  # fmt: skip
+        comedy = await ok(c, "tickets_search_events", {"query": "字幕 脱口秀"})
+    assert surtitled
+    for q, events in said.items():
+        assert events and {e["id"] for e in events} <= surtitled, q
+        assert all("surtitles" in e["language"] for e in events), q
+    assert comedy["events"] == [], "no comedy here is surtitled"
+
+
 async def test_a_concerts_genre_is_searchable_in_both_languages_and_shown(tickets: TicketsEnv) -> None:
     """'jazz' found nothing and '摇滚演唱会' ('rock concert') only what its words happened to hit: a concert had no
     genre. Each act has one now, searched in English, Finnish and Chinese with what people call it ('pop' finds
