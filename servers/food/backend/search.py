@@ -88,6 +88,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(["米线", "过桥米线", "螺蛳粉", "酸辣粉", "米粉"], ("rice noodles", "pho bo", "bun cha")),
     "兰州拉面": ("beef noodle soup",),
     "麻辣香锅": ("malatang",),
+    **dict.fromkeys(["下午茶", "afternoon tea"], ("tea", "cake", "pastry", "cinnamon bun", "scone")),
     **dict.fromkeys(
         ["burger", "burgers", "hamburger", "hamburgers", "汉堡", "汉堡包"],
         ("whopper", "big mac", "mcchicken", "long chicken", "filet-o-fish"),

@@ -66,7 +66,9 @@ def when_said(query: str, now: datetime) -> tuple[str, datetime | None, str]:
     else:
         day = (m["day"] or m["after"] or "").split()
         said = f"{day[0] if day else ''} {m['clock']}".strip()
-    at = read_said_time(said, now)
+    # a time alone that has passed today is tomorrow's ('早餐 8点前送到' said at noon): a search looks ahead, and it
+    # was read as this morning's, 'a delivery time that has passed'
+    at = read_said_time(said, now, next_day_within=timedelta(days=1))
     return (rest, at, m.group(0).strip()) if at is not None else (query, None, "")
 
 

@@ -948,6 +948,31 @@ async def test_a_delivery_time_said_keeps_the_kitchens_taking_orders_then(
         assert len(timed) < len(pizza)
 
 
+async def test_a_delivery_hour_that_has_passed_today_is_tomorrows(food: FoodEnv) -> None:
+    """'早餐 8点前送到' (breakfast delivered before 8) said at noon was read as this morning's 08:00, 'a delivery time
+    that has passed', and every breakfast place listed: a search looks ahead, so it is tomorrow's 08:00, and the
+    breakfast kitchens taking orders then are listed with the deliver_at that schedules it."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": "早餐 8点前送到", "limit": 1})
+        timed = await everything(c, {"query": "早餐 8点前送到"})
+        breakfast = await everything(c, {"query": "早餐"})
+    assert "deliver_at='2026-11-26T08:00'" in page["note"] and "has passed" not in page["note"], page["note"]
+    assert timed and {r["id"] for r in timed} < {r["id"] for r in breakfast}
+
+
+@pytest.mark.parametrize("query", ["下午茶", "afternoon tea"])
+async def test_afternoon_tea_is_tea_and_cake(food: FoodEnv, query: str) -> None:
+    """'下午茶' (afternoon tea) left out '下午' as on no menu and searched '茶' alone: it is tea and cakes and pastries,
+    as the cafés serve them, in either language."""
+    async with Client(food.server) as c:
+        found = await everything(c, {"query": query})
+        page = await ok(c, "food_search_restaurants", {"query": query})
+        tea = await everything(c, {"query": "tea"})
+    assert "Left out" not in page.get("note", ""), page["note"]
+    assert {r["id"] for r in tea} < {r["id"] for r in found}
+    assert all(r["matched_dishes"] for r in found)
+
+
 @pytest.mark.parametrize("query", ["麻辣烫", "来份麻辣烫", "malatang"])
 async def test_malatang_is_on_the_hot_pot_kitchens_menu(food: FoodEnv, query: str) -> None:
     """'麻辣烫' (Chinese students' staple) was on no menu; the hot-pot kitchen cooks it by the bowl, at the spice
