@@ -123,6 +123,13 @@ SUBTITLED = re.compile(r"\bsubtitle[sd]?\b|\bsubs\b", re.IGNORECASE)
 """Words asking for subtitles ('films with English subtitles', '有中文字幕的电影'): no film has them in its title or
 people, so the search found nothing. Screenings here are subtitled in Finnish and Swedish only; the rest of the query
 is searched (a language named is the one spoken) and the note says so."""
+OSCAR_SAID = re.compile(
+    r"(?<![a-z])(?:oscar[- ]winning|oscar[- ]winners?|(?:that )?won (?:an )?oscars?|academy award[- ]winning|oscars?)"
+    r"(?![a-z])|(?:得过|拿过|获得?过?)?奥斯卡(?:奖)?(?:获奖|得奖)?的?",
+    re.IGNORECASE,
+)
+"""Oscar winners asked for ('奥斯卡获奖影片', 'oscar winning movies', '得过奥斯卡的电影'): no film's text has the word,
+so it found nothing, though the catalog counts each film's Academy Awards."""
 DUBBED = re.compile(r"\bdubbed versions?\b|\bdub(?:bed|s)?\b", re.IGNORECASE)
 """Words asking for a dub ('Mandarin dubbed', '国语配音'): no screening here is dubbed, so a film matched nothing;
 the rest is searched (a language named is the one spoken) and the note says so."""
@@ -448,6 +455,7 @@ class MoviesService:
         query, rated = take_out(TOP_RATED, query)
         query, subtitled = take_out(SUBTITLED, query)
         query, dubbed = take_out(DUBBED, query)
+        query, oscar_said = take_match(OSCAR_SAID, query)
         opening = opening_said(query, local(now).date())
         if opening is not None:  # '下周上映的': films whose run opens then, showing already or not
             query, showing = opening[0], "all" if showing == "now_showing" else showing
@@ -471,7 +479,7 @@ class MoviesService:
             hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
             what = "a film now showing" if showing == "now_showing" else "a film"
             order = "" if rated or new else ", the most reviewed first"
-            if not soon and not fmt and opening is None:  # those say what is listed
+            if not soon and not fmt and opening is None and not oscar_said:  # those say what is listed
                 read = (
                     f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
                     f"{order}; ask what they fancy, or search a genre ('comedy', '科幻')."
@@ -517,6 +525,14 @@ class MoviesService:
                 read = (f"{read} None of the {len(hits)} found is: the nearest, {nearest.display_title}, runs "
                         f"{nearest.runtime_min} minutes.")  # fmt: skip
             hits = fits
+        if oscar_said:  # the films that won an Academy Award, the most first
+            won = [h for h in hits if h[4].oscars]
+            won.sort(key=lambda h: -h[4].oscars)  # stable: the search's order among equals
+            oscar_words = shown(oscar_said[0].removesuffix("的"))
+            read = f"{read} Read {oscar_words} as films that won an Oscar: the most Academy Awards first.".strip()
+            if hits and not won:
+                read = f"{read} None of the {len(hits)} found won one."
+            hits = won
         if new and hits:  # the latest run to open first, among those now showing
             today = local(now).date()
             opened = {h[4].id: (self.catalog.run_dates(h[4], today) or (today, today))[0] for h in hits}
@@ -1206,9 +1222,12 @@ def only_asks(query: str) -> bool:
 
 
 def _variants(word: str) -> list[str]:
-    """What a query word may mean: itself; a Chinese word without ``CJK_FILLER``; either without a word for film."""
+    """What a query word may mean: itself; a Chinese word without ``CJK_FILLER``; an English plural as its singular
+    ('comedies' found no film: the genre is 'comedy'); either without a word for film."""
     bare = CJK_FILLER.sub("", word) if has_cjk(word) else word
     forms = [word, bare] if bare else [word]
+    if word.isascii() and len(word) > 4 and word.endswith("s") and not word.endswith("ss"):  # 'comedies', 'thrillers'
+        forms.append(word[:-3] + "y" if word.endswith("ies") else word[:-1])
     return [*forms, *(f.removesuffix(s) for f in forms for s in FILM_WORDS if f.endswith(s) and f != s)]
 
 

@@ -510,6 +510,28 @@ async def test_a_dub_asked_for_is_told_there_is_none_and_the_rest_searched(
     assert "no screening here is dubbed" in asked["note"], asked["note"]
 
 
+async def test_oscar_winners_asked_for_are_the_films_that_won_one(movies_readonly: MoviesEnv) -> None:
+    """'奥斯卡获奖影片' (Oscar-winning films) and 'oscar winning movies' found no film (no title holds the word), and
+    'Oscar winning comedies' none either ('comedies' was no genre: it is 'comedy'). The catalog counts each film's
+    Academy Awards: the winners are listed, the most awards first, and the note says so."""
+    films = movies_readonly.service.catalog.films
+    async with Client(movies_readonly.server) as c:
+        said = {q: await every_page(c, "movies_search_movies", "films", {"query": q}, 10)
+                for q in ("奥斯卡获奖影片", "oscar winning movies")}  # fmt: skip
+        note = (await ok(c, "movies_search_movies", {"query": "奥斯卡获奖影片"}))["note"]
+        comedies = await every_page(c, "movies_search_movies", "films", {"query": "comedies", "showing": "all"}, 10)
+        comedy = await every_page(c, "movies_search_movies", "films", {"query": "comedy", "showing": "all"}, 10)
+        won = await every_page(c, "movies_search_movies", "films",
+                               {"query": "Oscar winning comedies", "showing": "all"}, 10)  # fmt: skip
+    showing = said["oscar winning movies"]
+    assert showing and [f["id"] for f in said["奥斯卡获奖影片"]] == [f["id"] for f in showing]
+    awards = [films[f["id"]].oscars for f in showing]
+    assert all(awards) and awards == sorted(awards, reverse=True), awards
+    assert "as films that won an Oscar: the most Academy Awards first" in note and "names no title" not in note, note
+    assert comedies and [f["id"] for f in comedies] == [f["id"] for f in comedy]
+    assert won and {f["id"] for f in won} == {f["id"] for f in comedy if films[f["id"]].oscars}
+
+
 async def test_films_out_lately_are_listed_the_latest_to_open_first(movies_readonly: MoviesEnv) -> None:
     """'最近上映的动作片' (action films out lately) found no film ('no film has 上映'), and 'new releases' listed the
     most reviewed first: the films now showing are listed with the latest to open here first, and say so."""
