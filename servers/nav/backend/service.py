@@ -1408,6 +1408,8 @@ class NavService:
                 "Keep depart_at to leave at that time, or arrive_by to plan the latest departure that arrives in time.",
                 field="arrive_by",
             )
+        for field, said in (("origin", req.origin), ("destination", req.destination)):
+            _refuse_a_stop_between(field, said, req.origin, req.destination)
         notes: list[str] = []
         origin = self.resolve(req.origin, "origin", user_id)
         destination = self.resolve(req.destination, "destination", user_id, near=origin.location, notes=notes)
@@ -1713,6 +1715,31 @@ WEATHER_ASKED = re.compile(
 """A weather question said around the day ('明天会下雨吗', 'will it rain on Saturday', "what's the weather like
 tomorrow"), as models pass the user's words as the date: it was 'not a date'. The day is read from what is left,
 and the forecast answers the question (its condition and precipitation chance)."""
+
+
+VIA = re.compile(
+    r"^(?P<a>.+?)\s+(?:via|through|by way of|stopping at)\s+(?P<b>.+)$|^(?:途经|经过|经)(?P<zb>.+?)(?:到|去)(?P<za>.+)$"
+    r"|^(?P<za2>.+?)[，,]?\s*(?:途经|经过)(?P<zb2>.+)$",
+    re.IGNORECASE,
+)
+"""A stop on the way said in a route's end ('Oodi via Stockmann', '经过Stockmann到Oodi'): 'Nothing in Helsinki
+matches' sent the model to spell it better; a route has two ends, so the trip is two routes."""
+
+
+def _refuse_a_stop_between(field: str, said: str, origin: str, destination: str) -> None:
+    """Refuse an end that says a stop on the way, naming the two routes that make the trip."""
+    m = VIA.match(" ".join(said.split()))
+    if m is None:
+        return
+    end = (m["a"] or m["za"] or m["za2"]).strip()
+    stop = (m["b"] or m["zb"] or m["zb2"]).strip()
+    first, last = (end, destination) if field == "origin" else (origin, end)
+    raise InvalidInputError(
+        f"{field} {shown(said)} says a stop on the way ({shown(stop)}); a route goes from one place to another.",
+        f"Plan the trip as two routes: origin {shown(first)} to destination {shown(stop)}, then origin {shown(stop)} "
+        f"to destination {shown(last)}; or ask the user which place they meant.",
+        field=field,
+    )
 
 
 def _options(candidates: list[GeocodeCandidate]) -> str:

@@ -107,3 +107,24 @@ async def test_an_end_beside_a_courtyard_path_is_not_routed_round_the_block(nav:
     shop_m, street_m = shop["routes"][0]["distance_m"], street["routes"][0]["distance_m"]
     assert shop_m < 400 and abs(shop_m - street_m) < 150, (shop["routes"][0]["summary"], street_m)
     assert grid["cells"][0]["distance_m"] < 400  # the matrix goes as the route does
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "legs"),
+    [
+        ("destination", "Oodi via Stockmann", ("Kiasma", "Stockmann", "Oodi")),
+        ("destination", "经过Stockmann到Oodi", ("Kiasma", "Stockmann", "Oodi")),
+        ("origin", "Kiasma through Ateneum", ("Kiasma", "Ateneum", "Oodi")),
+    ],
+)
+async def test_a_stop_on_the_way_said_in_an_end_is_two_routes(nav: NavEnv, field: str, said: str, legs: tuple) -> None:
+    """'Oodi via Stockmann' as the destination was 'Nothing in Helsinki matches', which sent the model to spell it
+    better: a route has two ends, so the refusal names the two routes that make the trip, and nothing is routed."""
+    ends = {"origin": "Kiasma", "destination": "Oodi", field: said}
+    async with Client(nav.server) as c:
+        text = await err(c, "nav_route", ends)
+        first = await ok(c, "nav_route", {"origin": legs[0], "destination": legs[1]})
+    a, stop, b = legs
+    assert f"says a stop on the way ('{stop}')" in text, text
+    assert f"origin '{a}' to destination '{stop}', then origin '{stop}' to destination '{b}'" in text, text
+    assert first["routes"], "the legs it names route"
