@@ -92,8 +92,14 @@ class Coupons:
     def get(self, session: Session, code: str) -> Coupon:
         """The coupon a code names, however it was typed: codes are upper case and have no spaces."""
         row = session.get(CouponRow, "".join(code.split()).upper())
-        if row is None:
-            raise NotFoundError(f"No coupon {shown(code)}.", "Check the code, or order without one.")
+        if row is None:  # the codes there are, with what each does: '新人红包' (the new-customer one) named none
+            rows = session.exec(select(CouponRow).order_by(col(CouponRow.code))).all()
+            there = "; ".join(f"{r.code} ({r.data['description']})" for r in rows[:8])
+            raise NotFoundError(
+                f"No coupon {shown(code)}.",
+                f"Coupon codes: {there}; pass one as coupon_code (coupon_code='best' picks the one saving most), or "
+                "order without one.",
+            )
         return _coupon(row)
 
     @staticmethod

@@ -108,6 +108,18 @@ async def test_a_code_typed_with_spaces_or_in_lower_case_is_the_same_code(food: 
     assert removed["coupon_code"] == "" and removed["bill"]["discount"]["amount_minor"] == 0
 
 
+async def test_a_coupon_named_by_what_it_is_is_refused_with_the_codes_there_are(food: FoodEnv) -> None:
+    """'新人红包' (the new-customer red packet) was 'No coupon 新人红包. Check the code': the refusal lists the codes
+    there are with what each does, so the next call can pass one, and the cart is unchanged."""
+    async with Client(food.server) as c:
+        before = await fill_cart(c, min_total_minor=2500)
+        text = await err(c, "food_update_cart", {"coupon_code": "新人红包"})
+        after = await ok(c, "food_get_cart", {})
+    assert text.startswith("No coupon '新人红包'.") and "WELCOME5 (€5 off your order of €20 or more)" in text, text
+    assert "HELLO20 (" in text and "coupon_code='best'" in text, text
+    assert after["coupon_code"] == before["coupon_code"] and after["lines"] == before["lines"]
+
+
 async def test_a_coupon_the_cart_no_longer_qualifies_for_says_how_to_drop_it(food: FoodEnv) -> None:
     """The cart kept WELCOME5 after lines were removed and could not be ordered, saying only 'It is not applied.':
     the problem now names both ways out, as the quote's refusal repeats it."""
