@@ -403,7 +403,7 @@ _CLOCK = re.compile(
     re.IGNORECASE,
 )
 """A time of day as typed: '18:30', '18.30' (Finnish), '18:30:00' (ISO), '6pm', '6:30 pm', 'klo 18'."""
-CLOCK_PARTS_ZH = ("早上", "上午", "中午", "下午", "傍晚", "晚上", "今晚", "夜里")
+CLOCK_PARTS_ZH = ("早上", "上午", "中午", "下午", "傍晚", "晚上", "今晚", "夜里", "凌晨", "清晨", "半夜", "深夜")
 """The parts of the day a Chinese clock time may start with ('晚上6点半'): one list for reading a time alone and a
 time said after a day."""
 _CHINESE_CLOCK = re.compile(
@@ -438,8 +438,12 @@ def clock_said(said: str) -> time | None:
     m = _CHINESE_CLOCK.fullmatch(said)
     if m:
         hour, minute = int(m["h"]), 30 if m["half"] else int(m["m"] or 0)
-        if (m["part"] in ("下午", "傍晚") and hour < 12) or (m["part"] in ("晚上", "今晚", "夜里") and 5 <= hour < 12):
+        if (m["part"] in ("下午", "傍晚") and hour < 12) or (
+            m["part"] in ("晚上", "今晚", "夜里", "深夜") and 5 <= hour < 12
+        ):
             hour += 12  # 夜里1点 is one at night
+        elif m["part"] in ("凌晨", "半夜", "深夜", "夜里") and hour == 12:
+            hour = 0  # 凌晨12点, 半夜12点: midnight (凌晨3点 is three in the night)
         return time(hour, minute) if hour < 24 and minute < 60 else None
     return None
 

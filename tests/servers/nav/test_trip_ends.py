@@ -128,3 +128,19 @@ async def test_a_stop_on_the_way_said_in_an_end_is_two_routes(nav: NavEnv, field
     assert f"says a stop on the way ('{stop}')" in text, text
     assert f"origin '{a}' to destination '{stop}', then origin '{stop}' to destination '{b}'" in text, text
     assert first["routes"], "the legs it names route"
+
+
+@pytest.mark.parametrize(
+    ("said", "at"),
+    [("明天凌晨3点", "2026-11-26T03:00"), ("明天半夜12点", "2026-11-26T00:00"), ("今天深夜11点", "2026-11-25T23:00")],
+)
+async def test_small_hours_said_in_chinese_are_the_nights(nav: NavEnv, said: str, at: str) -> None:
+    """'明天凌晨3点' (3 in the small hours tomorrow) was 'not a date-time', and a night's 12 (半夜12点) noon: 凌晨,
+    清晨, 半夜 and 深夜 are parts of the day as 早上 and 晚上 are, and at 3 a.m. no tram runs, so the trip walks."""
+    async with Client(nav.server) as c:
+        got = await ok(
+            c, "nav_route", {"origin": "Kiasma", "destination": "Oodi", "mode": "transit", "depart_at": said}
+        )
+    assert got["routes"][0]["depart_at"].startswith(at), got["routes"][0]["depart_at"]
+    if at.endswith("T03:00"):
+        assert any(n.startswith("No tram or metro journey is possible") for n in got["notes"]), got["notes"]
