@@ -13,12 +13,14 @@ from datetime import date, time, timedelta
 
 from shared.dates import (
     CALENDAR_DATE,
+    CLOCK_PARTS_ZH,
     DAY_PHRASES,
     EVENING,
     MONTH_WORDS,
     PARTS_OF_DAY,
     PHRASE_WEEKDAYS,
     calendar_day,
+    clock_said,
     weekday_words,
 )
 from shared.text import as_words, cut_phrase, fold
@@ -34,6 +36,17 @@ _CHINESE_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月份?(?!\s*\d)")
 """A month by its number ('1月的演唱会', '12月份'), not the start of a day ('12月5日')."""
 
 _PARTS = re.compile("|".join(as_words(p) for p in sorted(PARTS_OF_DAY, key=len, reverse=True)))
+_CLOCK_ZH = rf"(?:{'|'.join(CLOCK_PARTS_ZH)})?\d{{1,2}}[点點](?:半|\d{{1,2}}分?)?"
+_CLOCK_EN = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?"
+CLOCK_RANGE = re.compile(
+    rf"(?P<zh1>{_CLOCK_ZH})\s*(?:到|至|-|–|~)\s*(?P<zh2>{_CLOCK_ZH})(?:之间|以内|之内)?"
+    rf"|(?<![a-z])(?:between|from)\s+(?P<en1>{_CLOCK_EN})\s*(?:and|to|till|until|-|–)\s*(?P<en2>{_CLOCK_EN})(?![\w:])"
+    r"|(?<![\d:.])(?P<en3>\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s*(?:-|–)\s*(?P<en4>\d{1,2}(?::\d{2})?\s*(?:am|pm))(?![a-z])",
+    re.IGNORECASE,
+)
+"""A span of the day said ('下午3点到6点之间', 'between 3pm and 6pm', 'from 7 to 10', '3-6pm'): the earliest and
+latest start. Read as two times or as words, '周六下午3点到6点之间的演出' found nothing ('No event matches 到,
+之间')."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,15 @@ def _phrases(text: str, today: date) -> list[Said]:
         days, evening = DAY_PHRASES[match[0]]
         first, last = days(today)
         out.append(Said(match[0], match.span(), first, last, EVENING if evening else None))
+    pos = 0  # before the parts: '下午3点到6点' is no afternoon but 15:00–18:00
+    while (ranged := CLOCK_RANGE.search(text, pos)) is not None:
+        taken = [s.span[1] for s in out if s.span[0] < ranged.end() and ranged.start() < s.span[1]]
+        if taken:  # '周六晚上7点到10点': 晚上 is the day's phrase, and the span read after it
+            pos = max(max(taken), ranged.start() + 1)
+            continue
+        if (span := clock_span(ranged)) is not None:
+            out.append(Said(ranged[0], ranged.span(), None, None, *span))
+        pos = ranged.end()
     for match in _PARTS.finditer(text):
         if not _overlaps(match.span(), out):
             out.append(Said(match[0], match.span(), None, None, *PARTS_OF_DAY[match[0]]))
@@ -138,6 +160,48 @@ def _range_start(text: str, first: Said) -> int:
     """Where a stretch that starts with ``first`` starts: at a 'from' / 'between' / '从' said right before it."""
     opens = _RANGE_OPENS.search(text, 0, first.span[0])
     return opens.start() if opens else first.span[0]
+
+
+def clock_span(match: re.Match[str]) -> tuple[time, time] | None:
+    """The earliest and latest start a ``CLOCK_RANGE`` match names, or None when it names no forward span. The
+    first time's part of the day carries to the second ('下午3点到6点' is 15:00–18:00) as the second's am/pm does to
+    the first ('3-6pm'); an hour from 1 to 9 said bare is the afternoon's or evening's, as nothing starts at 3 in
+    the night, and a span's end before its start is that evening's ('from 7 to 10')."""
+    if match["zh1"]:
+        first, second = match["zh1"], match["zh2"]
+        part = next((p for p in CLOCK_PARTS_ZH if first.startswith(p)), "")
+        if part and not second.startswith(CLOCK_PARTS_ZH):
+            second = part + second
+        bare = [not t.startswith(CLOCK_PARTS_ZH) for t in (first, second)]
+    else:
+        first, second = (match["en1"] or match["en3"]).strip(), (match["en2"] or match["en4"]).strip()
+        half = re.search(r"(am|pm)$", second, re.IGNORECASE)
+        if half and not re.search(r"(am|pm)$", first, re.IGNORECASE):
+            first += half[1]
+        bare = [not re.search(r"(am|pm)$", t, re.IGNORECASE) for t in (first, second)]
+        first, second = (t if re.search(r"[:.apm]", t, re.IGNORECASE) else f"at {t}" for t in (first, second))
+    said = [clock_said(t) for t in (first, second)]
+    times = [t for t in said if t is not None]
+    if len(times) != 2:
+        return None
+    start, end = (
+        time(t.hour + 12, t.minute) if is_bare and 1 <= t.hour <= 9 else t
+        for t, is_bare in zip(times, bare, strict=True)
+    )
+    if end <= start and end.hour < 12:  # 'from 7 to 10': the 10 of the same evening
+        end = time(end.hour + 12, end.minute)
+    return (start, end) if start < end else None
+
+
+def split_clock_range(value: str) -> tuple[str, time, time] | None:
+    """``value`` as a day and a span of it ('周六下午3点到6点之间', 'saturday between 3pm and 6pm'): the day's words
+    ('' for none), the earliest and the latest start; None when it says no span."""
+    text = fold(value)
+    m = CLOCK_RANGE.search(text)
+    if m is None or (span := clock_span(m)) is None:
+        return None
+    day = cut_phrase(text, *m.span()).strip().removesuffix("的").strip()
+    return day, *span
 
 
 def ambiguous_days(query: str, today: date) -> list[tuple[str, date, date]]:

@@ -68,7 +68,7 @@ from shared.schemas.movies import (
 )
 from shared.seating import InventorySpec, SeatingEngine
 from shared.text import cut_at_known, fold, has_cjk, house_number, take_match, take_out
-from shared.when import day_range, time_phrases, without
+from shared.when import day_range, split_clock_range, time_phrases, without
 
 from . import pricing
 from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
@@ -864,6 +864,9 @@ class MoviesService:
         if (both := day_range(value, local(now).date())) is not None:  # '周五到周日', 'Friday or Saturday'
             (first, _, earliest, latest), (_, last, *times) = (self._days(said, now) for said in both)
             return first, last, *((earliest, latest) if [earliest, latest] == times else (None, None))
+        if (ranged := split_clock_range(value)) is not None:  # '周六下午3点到6点之间': the day, and its span
+            first, last, _, _ = self._days(ranged[0], now)
+            return first, last, ranged[1], ranged[2]
         clocked = split_clock(value)  # '今晚8点以后', 'tonight after 8': the day, and a time it starts after
         if clocked is not None:
             day_said, at, before = clocked

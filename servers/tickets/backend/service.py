@@ -45,7 +45,7 @@ from shared.schemas.tickets import (
     Venue,
 )
 from shared.text import cheap_first, fold, take_match, take_out
-from shared.when import time_phrases, without
+from shared.when import split_clock_range, time_phrases, without
 
 from . import pricing
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
@@ -110,7 +110,11 @@ def _days_as_said(
     elif not (said := first or last) or _a_date(said, today):
         return unchanged  # a date as dates are written
     day = said
-    if (clocked := split_clock(said)) is not None:
+    if (ranged := split_clock_range(said)) is not None:  # '周六下午3点到6点': the day, from one time to the other
+        day = ranged[0]
+        time_from = time_from or ranged[1].strftime("%H:%M")
+        time_to = time_to or ranged[2].strftime("%H:%M")
+    elif (clocked := split_clock(said)) is not None:
         day, clock, before = clocked
         at = clock.strftime("%H:%M")
         if before and not time_to:

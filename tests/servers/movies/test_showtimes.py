@@ -413,3 +413,19 @@ async def test_a_format_said_with_the_day_is_the_showtimes_format(movies_readonl
     for q, shows in said.items():
         assert [s["id"] for s in shows] == [s["id"] for s in apart], q
     assert "asks for 3D, and format for IMAX" in both, both
+
+
+async def test_a_span_of_the_day_said_with_the_day_is_the_start_window(movies_readonly: MoviesEnv) -> None:
+    """date='周六下午3点到6点之间' (Saturday between 3 and 6 pm) and 'saturday between 3pm and 6pm' were 'not a
+    date', and the film search '周六晚上7点到10点的电影' found no film ('no film has 到10'): the day, and the span as
+    the earliest and latest start."""
+    async with Client(movies_readonly.server) as c:
+        said = {q: await every_page(c, "movies_find_showtimes", "showtimes", {"date": q}, 10)
+                for q in ("周六下午3点到6点之间", "saturday between 3pm and 6pm")}  # fmt: skip
+        apart = await every_page(c, "movies_find_showtimes", "showtimes",
+                                 {"date": "2026-11-28", "time_from": "15:00", "time_to": "18:00"}, 10)  # fmt: skip
+        films = await ok(c, "movies_search_movies", {"query": "周六晚上7点到10点的电影"})
+    assert apart
+    for q, shows in said.items():
+        assert [s["id"] for s in shows] == [s["id"] for s in apart], q
+    assert films["films"] and films["note"].startswith("Read '周六晚上7点到10点' as when to go"), films["note"]

@@ -208,3 +208,18 @@ async def test_a_calendar_day_as_people_write_it_is_that_day(tickets: TicketsEnv
     assert starts and all(s.date() == date(2026, 12, 5) and s.hour >= 17 for s in starts), evening
     assert all(e["category"] == "theatre" for e in evening["events"])
     assert january and all(d.month == 1 and d.year == 2027 for d in january)
+
+
+async def test_a_span_of_the_day_said_is_the_start_window(tickets: TicketsEnv) -> None:
+    """'周六下午3点到6点之间的演出' (shows on Saturday between 3 and 6 pm) found nothing ('No event matches 到, 之间'):
+    a span of the day, in the query or in date_from, is the earliest and latest start, as time_from and time_to."""
+    async with Client(tickets.server) as c:
+        said = {q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+                for q in ("周六下午3点到6点之间的演出", "shows on saturday between 3pm and 6pm")}  # fmt: skip
+        dated = await ok(c, "tickets_search_events", {"date_from": "周六下午2点到6点", "limit": 20})
+        day = {"date_from": "2026-11-28", "date_to": "2026-11-28", "limit": 20}
+        apart = await ok(c, "tickets_search_events", {**day, "time_from": "14:00", "time_to": "18:00"})
+    for q, page in said.items():
+        assert page["events"] == [], q  # nothing starts then on the fixture's Saturday
+        assert "between 15:00 and 18:00" in page["note"] and "到" not in page["note"].split(" (read")[0], page["note"]
+    assert apart["events"] and dated["events"] == apart["events"], dated.get("note")
