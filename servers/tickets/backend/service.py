@@ -517,7 +517,7 @@ class TicketsService:
             recs = recs_of[pos]
             mine = [states[s.id] for s in recs]
             nxt = next_to_book(mine)
-            prices = in_band(prices_left(mine), window)
+            prices = in_band(prices_left(mine, tier), window)
             availability = self._availability(mine)
             events.append(
                 EventSummary(
@@ -739,21 +739,22 @@ def next_to_book(states: list[SessionState]) -> SessionState:
     return (on_sale or coming or states)[0]
 
 
-def prices_left(states: list[SessionState]) -> list[int]:
+def prices_left(states: list[SessionState], only: str = "") -> list[int]:
     """The face values a user can still buy: tiers with tickets left in the sessions on sale, else in those whose
     sale is still to open; none when nothing is left anywhere (the availability then says why). Every tier's price
-    of a sold-out event read as 'from €28' to a user asking for concerts under €40."""
+    of a sold-out event read as 'from €28' to a user asking for concerts under €40. ``only``: of that tier (a kind
+    of ticket said, 'VIP'), its face value even where it is gone: 'from €39' read as the VIP seats' price."""
     for status in ("on_sale", "not_yet_on_sale"):
         left = [
             st.rec.prices[tier]
             for st in states
             if st.status == status
             for tier, n in st.remaining.items()
-            if n > 0 and tier in st.rec.prices
+            if n > 0 and tier in st.rec.prices and (not only or tier == only)
         ]
         if left:
             return left
-    return []
+    return [st.rec.prices[only] for st in states if only in st.rec.prices] if only else []
 
 
 def in_band(prices: list[int], window: Window) -> list[int]:

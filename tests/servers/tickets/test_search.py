@@ -707,6 +707,11 @@ async def test_a_kind_of_ticket_said_keeps_the_events_that_sell_it(tickets: Tick
 
     ids = [e["id"] for e in vip]
     assert ids and ids == [e["id"] for e in concerts if e["id"] in sells("VIP")], ids
+    # the prices shown are the VIP seats' (a concert's 'from €39' was its cheapest tier's)
+    sessions = tickets.service.catalog.sessions.values()
+    for e in vip:
+        face = {s.prices["VIP"] for s in sessions if s.event_id == e["id"] and "VIP" in s.prices}
+        assert {e["price_from"]["amount_minor"], e["price_to"]["amount_minor"]} <= face, (e["title"], face)
     assert len(ids) < len(concerts)
     for q, found in standing.items():
         assert found and {e["id"] for e in found} <= sells("STANDING"), q
