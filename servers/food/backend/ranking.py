@@ -198,6 +198,53 @@ def delivery_within(query: str) -> tuple[str, int | None]:
     return rest, int(said) if said.isdigit() else _SPAN_MINUTES.get(said.lower(), 60)
 
 
+RATING_AT_LEAST = re.compile(
+    r"(?:评分|评价|口碑|星级)\s*(?:在)?\s*(?P<zh>[1-5](?:\.\d)?)\s*(?:分|星)?\s*(?:以上|及以上|或以上|\+)的?"
+    r"|(?P<zh_bare>[1-5](?:\.\d)?)\s*(?:分|星)\s*(?:以上|及以上)的?"
+    r"|(?<![\w.])(?:rated|rating|ratings)\s+(?:of\s+)?(?:above|over|at least|>=?|≥)?\s*(?P<en>[1-5](?:\.\d)?)"
+    r"\s*(?:\+|stars?)?(?:\s+or (?:more|higher|above|better))?(?![\w.])"
+    r"|(?<![\w.])(?P<stars>[1-5](?:\.\d)?)\s*\+?\s*stars?(?:\s+(?:and up|or (?:more|higher|above|better)))?(?![\w.])",
+    re.IGNORECASE,
+)
+"""A least rating said ('评分4.5以上的寿司', 'sushi rated above 4.5', '4.5 stars and up'): its number was read as a
+dish price ('at least €4.50') and the rating was left out."""
+FEE_AT_MOST = re.compile(
+    r"(?:配送费|运费|送费)\s*(?:在)?\s*(?P<zh>\d{1,2}(?:\.\d{1,2})?)\s*(?:欧元?|€|块)?\s*(?:以下|以内|之内|内)的?"
+    r"|(?<!\w)delivery\s+(?:fee|cost|charge)s?\s+(?:under|below|less than|at most|of at most|<=?)\s*€?\s*"
+    r"(?P<en>\d{1,2}(?:\.\d{1,2})?)\s*(?:€|euros?|eur)?(?![\w.])",
+    re.IGNORECASE,
+)
+"""A highest delivery fee said ('配送费3欧以下的披萨', 'delivery fee under 3 euros'): read as a dish price, it found
+no pizza at €3."""
+DISTANCE_WITHIN = re.compile(
+    r"(?P<zh>\d{1,4}(?:\.\d)?)\s*(?P<zh_unit>公里|千米|km|米|m)\s*(?:以内|之内|内|范围内)的?"
+    r"|(?<!\w)(?:within|under|less than)\s+(?P<en>\d{1,4}(?:\.\d)?)\s*"
+    r"(?P<en_unit>km|kilomet(?:er|re)s?|m|met(?:er|re)s?)(?![\w.])",
+    re.IGNORECASE,
+)
+"""A farthest distance said ('1公里以内的咖啡', 'coffee within 500 m'): '公里以内' was left out as on no menu and
+every café listed."""
+
+
+def bounds_said(query: str) -> tuple[str, float, int, int, list[str]]:
+    """The query without a least rating, a highest delivery fee and a farthest distance said in it, and those
+    (0 for none: the rating out of 5, the fee in cents, the distance in metres), with the words as said."""
+    words: list[str] = []
+    query, m = take_match(RATING_AT_LEAST, query)
+    rating = float(m["zh"] or m["zh_bare"] or m["en"] or m["stars"]) if m else 0.0
+    words += [m[0].strip().removesuffix("的")] if m else []
+    query, m = take_match(FEE_AT_MOST, query)
+    fee = round(float(m["zh"] or m["en"]) * 100) if m else 0
+    words += [m[0].strip().removesuffix("的")] if m else []
+    query, m = take_match(DISTANCE_WITHIN, query)
+    metres = 0
+    if m:
+        amount, unit = float(m["zh"] or m["en"]), (m["zh_unit"] or m["en_unit"]).lower()
+        metres = round(amount * (1000 if unit in ("公里", "千米", "km") or unit.startswith("kilomet") else 1))
+        words.append(m[0].strip().removesuffix("的"))
+    return query, rating, fee, metres, words
+
+
 def late_night(query: str, now: datetime) -> tuple[str, datetime | None]:
     """The query without its late-night words, and the time a restaurant must take orders at if it had any
     (``shared.hours.late_from``), or at the hour said ('open until midnight'): a burger bar closing at 21:00 came

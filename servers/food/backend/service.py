@@ -74,6 +74,7 @@ from .ranking import (
     POPULAR,
     TO_GO,
     absent_chain,
+    bounds_said,
     cursor_key,
     deliver_to,
     deliver_to_place,
@@ -296,6 +297,7 @@ class FoodService:
         q, within = delivery_within(q)  # before the price: '30 minutes' is no amount, but keeps its number out of it
         q, when, when_words = slots.when_said(q, now)  # likewise: '7pm' and '19:00' are no price
         when = when if when is not None and when > now else None
+        q, least_rating, most_fee, farthest, bound_words = bounds_said(q)  # before the price: '4.5' is no euro
         price = read_price(q)  # 'sushi under 20 euros': a price, not words of a dish
         q = price.query if price else q
         q, free = take_out(FREE_DELIVERY, q)
@@ -327,6 +329,12 @@ class FoodService:
             keep &= open_
         if max_min_order_minor:
             keep &= cols.min_order[at] <= max_min_order_minor
+        if least_rating:
+            keep &= cols.rating[at] >= least_rating - 1e-9
+        if most_fee:
+            keep &= cols.fee(at, distance) <= most_fee
+        if farthest:  # as the page shows distance_m: straight from the delivery point
+            keep &= cols.straight_distance(at, near.lat, near.lng) <= farthest
         if late is not None:
             keep &= cols.taking_orders(minute_of_week(late))[at]
         if when is not None:
@@ -404,6 +412,12 @@ class FoodService:
             )  # fmt: skip
         if said_open:
             note.append("Read as open now: only restaurants taking orders now are listed.")
+        if bound_words:
+            kept = [f"rated at least {least_rating:g}" if least_rating else "",
+                    f"delivering here for at most {self.money(most_fee).display}" if most_fee else "",
+                    f"within {farthest} m (distance_m)" if farthest else ""]  # fmt: skip
+            note.append(f"Read {', '.join(map(shown, bound_words))} as a bound: only restaurants "
+                        f"{' and '.join(k for k in kept if k)} are listed.")  # fmt: skip
         if within is not None:
             note.append(self._within_note(within, soonest))
         if when is not None:

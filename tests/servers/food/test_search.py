@@ -973,6 +973,31 @@ async def test_afternoon_tea_is_tea_and_cake(food: FoodEnv, query: str) -> None:
     assert all(r["matched_dishes"] for r in found)
 
 
+async def test_a_rating_a_fee_or_a_distance_said_bounds_the_restaurants(food: FoodEnv) -> None:
+    """'评分4.5以上的寿司' (sushi rated 4.5 and up) and 'sushi rated above 4.5' were read as a dish price of at least
+    €4.50, the rating left out; '配送费3欧以下的披萨' (delivery fee under €3) found no pizza at €3; '1公里以内的咖啡'
+    (coffee within 1 km) left '公里以内' out as on no menu. Each is a bound on the restaurants, as the page shows
+    them."""
+    async with Client(food.server) as c:
+        sushi = await everything(c, {"query": "sushi"})
+        rated = {q: await everything(c, {"query": q}) for q in ("评分4.5以上的寿司", "sushi rated above 4.5")}
+        note = (await ok(c, "food_search_restaurants", {"query": "评分4.5以上的寿司"}))["note"]
+        pizza = await everything(c, {"query": "pizza"})
+        cheap_fee = await everything(c, {"query": "配送费3欧以下的披萨"})
+        coffee = await everything(c, {"query": "coffee"})
+        near = await everything(c, {"query": "coffee within 300 m"})
+    good = [r["id"] for r in sushi if r["rating"] >= 4.5]
+    assert 0 < len(good) < len(sushi)
+    for q, found in rated.items():
+        assert [r["id"] for r in found] == good, q
+    assert "as a bound: only restaurants rated at least 4.5" in note and "dish price" not in note, note
+    assert cheap_fee and [r["id"] for r in cheap_fee] == [
+        r["id"] for r in pizza if r["delivery_fee"]["amount_minor"] <= 300
+    ]
+    assert near and [r["id"] for r in near] == [r["id"] for r in coffee if r["distance_m"] <= 300]
+    assert len(near) < len(coffee)
+
+
 @pytest.mark.parametrize("query", ["麻辣烫", "来份麻辣烫", "malatang"])
 async def test_malatang_is_on_the_hot_pot_kitchens_menu(food: FoodEnv, query: str) -> None:
     """'麻辣烫' (Chinese students' staple) was on no menu; the hot-pot kitchen cooks it by the bowl, at the spice
