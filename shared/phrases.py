@@ -86,6 +86,26 @@ def open_until(query: str, now: datetime) -> tuple[str, datetime | None]:
     return rest, moment
 
 
+DISTANCE_WITHIN = re.compile(
+    r"(?P<zh>\d{1,4}(?:\.\d)?)\s*(?P<zh_unit>公里|千米|km|米|m)\s*(?:以内|之内|内|范围内)的?"
+    r"|(?<!\w)(?:within|under|less than)\s+(?P<en>\d{1,4}(?:\.\d)?)\s*"
+    r"(?P<en_unit>km|kilomet(?:er|re)s?|m|met(?:er|re)s?)(?![\w.])",
+    re.IGNORECASE,
+)
+"""A farthest distance said ('1公里以内的咖啡', '500米以内的药店', 'pharmacy within 300 m'): its words were left out as
+in no name or on no menu, and every place listed."""
+
+
+def distance_within(query: str) -> tuple[str, int, str]:
+    """The query without a farthest distance said in it, that distance in metres (0 for none), and the words said."""
+    rest, m = take_match(DISTANCE_WITHIN, query)
+    if m is None:
+        return query, 0, ""
+    amount, unit = float(m["zh"] or m["en"]), (m["zh_unit"] or m["en_unit"]).lower()
+    metres = round(amount * (1000 if unit in ("公里", "千米", "km") or unit.startswith("kilomet") else 1))
+    return rest, metres, m[0].strip().removesuffix("的")
+
+
 TOP_RATED = re.compile(
     r"(?<!\w)(?:top[- ]rated|best[- ]rated|highly[- ]rated|highest[- ]rated|high[- ]rating|well[- ]reviewed"
     r"|best reviewed|critically acclaimed)(?!\w)"

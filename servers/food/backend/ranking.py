@@ -19,7 +19,7 @@ from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.geo import CITY_TZ
 from shared.hours import late_from
 from shared.landmarks import NEAR_SAID, means_here
-from shared.phrases import OPEN_LATE, open_until
+from shared.phrases import OPEN_LATE, distance_within, open_until
 from shared.schemas.food import SortKey
 from shared.text import take_match, take_out
 
@@ -216,14 +216,6 @@ FEE_AT_MOST = re.compile(
 )
 """A highest delivery fee said ('配送费3欧以下的披萨', 'delivery fee under 3 euros'): read as a dish price, it found
 no pizza at €3."""
-DISTANCE_WITHIN = re.compile(
-    r"(?P<zh>\d{1,4}(?:\.\d)?)\s*(?P<zh_unit>公里|千米|km|米|m)\s*(?:以内|之内|内|范围内)的?"
-    r"|(?<!\w)(?:within|under|less than)\s+(?P<en>\d{1,4}(?:\.\d)?)\s*"
-    r"(?P<en_unit>km|kilomet(?:er|re)s?|m|met(?:er|re)s?)(?![\w.])",
-    re.IGNORECASE,
-)
-"""A farthest distance said ('1公里以内的咖啡', 'coffee within 500 m'): '公里以内' was left out as on no menu and
-every café listed."""
 
 
 def bounds_said(query: str) -> tuple[str, float, int, int, list[str]]:
@@ -236,12 +228,8 @@ def bounds_said(query: str) -> tuple[str, float, int, int, list[str]]:
     query, m = take_match(FEE_AT_MOST, query)
     fee = round(float(m["zh"] or m["en"]) * 100) if m else 0
     words += [m[0].strip().removesuffix("的")] if m else []
-    query, m = take_match(DISTANCE_WITHIN, query)
-    metres = 0
-    if m:
-        amount, unit = float(m["zh"] or m["en"]), (m["zh_unit"] or m["en_unit"]).lower()
-        metres = round(amount * (1000 if unit in ("公里", "千米", "km") or unit.startswith("kilomet") else 1))
-        words.append(m[0].strip().removesuffix("的"))
+    query, metres, said = distance_within(query)  # '1公里以内': as nav reads it for its radius
+    words += [said] if said else []
     return query, rating, fee, metres, words
 
 

@@ -46,7 +46,7 @@ from shared.hours import (
     today_key,
 )
 from shared.landmarks import ALIASES, HERE_WORDS, means_here, off_map, off_map_name
-from shared.phrases import OPEN_LATE, OPEN_NOW, TOP_RATED, open_until
+from shared.phrases import OPEN_LATE, OPEN_NOW, TOP_RATED, distance_within, open_until
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, check_id, page_slice
 from shared.schemas.nav import (
@@ -570,6 +570,8 @@ class NavService:
         if isinstance(on_day, datetime):  # an hour of a day: open then, as an hour said tonight is
             late_said, late_at, hour_said, on_day = True, on_day, True, None
         query, access_said = take_out(ACCESSIBLE, query)
+        query, within, within_said = distance_within(query)  # '500米以内的药店', 'within 3 km': the radius said
+        radius_m = min(within, MAX_RADIUS_M) if within else radius_m
         query, rated_said = take_out(TOP_RATED, query)  # the map keeps no ratings: said so, not left out as a name
         query, said = split_near(query)
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
@@ -659,6 +661,9 @@ class NavService:
                 "Read as wheelchair accessible: only places OpenStreetMap records as accessible (wheelchair 'yes', or "
                 f"'limited': in part) are listed; access unknown: left out. {note}"
             )
+        if within_said:
+            widest = f" (the widest a search reaches: {MAX_RADIUS_M} m)" if within > MAX_RADIUS_M else ""
+            note = f"Read {shown(within_said)} as the radius: places within {radius_m} m{widest}. {note}".strip()
         note = " ".join([*near_notes, note]).strip()
         return PlacePage(center=center, radius_m=radius_m, places=[self.summary(p, center, now) for _, _, p in page],
                          page=info, note=note)  # fmt: skip

@@ -863,3 +863,20 @@ async def test_weather_asked_as_a_question_around_the_day_is_that_days(nav: NavE
     assert said["周末天气怎么样"] == ["2026-11-28", "2026-11-29"], said
     assert said["会下雪吗"] == ["2026-11-25"], said
     assert "is not a date" in wrong
+
+
+async def test_a_distance_said_is_the_search_radius(nav: NavEnv) -> None:
+    """'500米以内的药店' (a pharmacy within 500 m) and 'pharmacy within 300 m' listed every pharmacy within the default
+    1000 m, the distance left out as 'in no name here': a distance said is the radius (up to the widest, 5000 m), as
+    radius_m gives it."""
+    async with Client(nav.server) as c:
+        said = await ok(c, "nav_search_places", {"query": "500米以内的药店"})
+        given = await ok(c, "nav_search_places", {"query": "药店", "radius_m": 500})
+        every = await ok(c, "nav_search_places", {"query": "药店"})
+        near = await ok(c, "nav_search_places", {"query": "pharmacy within 300 m"})
+        far = await ok(c, "nav_search_places", {"query": "10公里以内的药店"})
+    assert said["radius_m"] == 500 and said["places"] == given["places"], said["note"]
+    assert len(said["places"]) < len(every["places"])
+    assert said["note"].startswith("Read '500米以内' as the radius: places within 500 m."), said["note"]
+    assert near["radius_m"] == 300 and all(p["distance_m"] <= 300 for p in near["places"])
+    assert far["radius_m"] == 5000 and "the widest a search reaches: 5000 m" in far["note"], far["note"]
