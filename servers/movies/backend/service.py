@@ -130,6 +130,18 @@ OSCAR_SAID = re.compile(
 )
 """Oscar winners asked for ('奥斯卡获奖影片', 'oscar winning movies', '得过奥斯卡的电影'): no film's text has the word,
 so it found nothing, though the catalog counts each film's Academy Awards."""
+SCORE_SAID = re.compile(
+    r"(?:烂番茄|番茄|tomatometer|rotten tomatoes)\s*(?:评分|分数|score|of)?\s*(?:above|over|at least)?\s*"
+    r"(?P<tomato>\d{2,3})\s*%?\s*(?:以上|及以上|\+|or (?:more|higher|above))?的?"
+    r"|(?:豆瓣评分|评分|分数|rated|rating|score)\s*(?:above|over|at least|>=?)?\s*(?P<pct>\d{2,3})\s*%"
+    r"\s*(?:以上|及以上|\+|or (?:more|higher|above))?的?"
+    r"|(?:豆瓣评分|评分|分数|rated|rating|score)\s*(?:above|over|at least|>=?)?\s*(?P<ten>\d(?:\.\d)?)\s*分?"
+    r"\s*(?:以上|及以上|\+|or (?:more|higher|above))?的?",
+    re.IGNORECASE,
+)
+"""A least score said ('评分8分以上的电影', '烂番茄90%以上的', 'movies rated above 90%'): '8分以上' was read as a
+running time of at least 8 minutes, and the rest as words no film has. A percentage is the Tomatometer, a number to 10
+the critics' average rating."""
 DUBBED = re.compile(r"\bdubbed versions?\b|\bdub(?:bed|s)?\b", re.IGNORECASE)
 """Words asking for a dub ('Mandarin dubbed', '国语配音'): no screening here is dubbed, so a film matched nothing;
 the rest is searched (a language named is the one spoken) and the note says so."""
@@ -456,6 +468,7 @@ class MoviesService:
         query, subtitled = take_out(SUBTITLED, query)
         query, dubbed = take_out(DUBBED, query)
         query, oscar_said = take_match(OSCAR_SAID, query)
+        query, score_said = take_match(SCORE_SAID, query)  # before the running time: '8分以上' is no 8 minutes
         opening = opening_said(query, local(now).date())
         if opening is not None:  # '下周上映的': films whose run opens then, showing already or not
             query, showing = opening[0], "all" if showing == "now_showing" else showing
@@ -479,7 +492,7 @@ class MoviesService:
             hits, elsewhere, exact_here = self._film_hits([], (), wanted, showing, now)
             what = "a film now showing" if showing == "now_showing" else "a film"
             order = "" if rated or new else ", the most reviewed first"
-            if not soon and not fmt and opening is None and not oscar_said:  # those say what is listed
+            if not soon and not fmt and opening is None and not oscar_said and not score_said:  # those say what
                 read = (
                     f"Read as {what}: {shown(typed)} names no title, person, genre or language, so this lists them"
                     f"{order}; ask what they fancy, or search a genre ('comedy', '科幻')."
@@ -525,6 +538,16 @@ class MoviesService:
                 read = (f"{read} None of the {len(hits)} found is: the nearest, {nearest.display_title}, runs "
                         f"{nearest.runtime_min} minutes.")  # fmt: skip
             hits = fits
+        if score_said:  # 'rated above 90%': the Tomatometer; '评分8分以上': the critics' average out of 10
+            pct = score_said["tomato"] or score_said["pct"]
+            if pct:
+                hits = [h for h in hits if (h[4].tomatometer or 0) >= int(pct)]
+                bound = f"a Tomatometer of at least {int(pct)}%"
+            else:
+                ten = float(score_said["ten"])
+                hits = [h for h in hits if h[4].critic_rating >= ten]
+                bound = f"a critics' average of at least {ten:g}/10"
+            read = f"{read} Read {shown(score_said[0].strip().removesuffix('的'))} as {bound}.".strip()
         if oscar_said:  # the films that won an Academy Award, the most first
             won = [h for h in hits if h[4].oscars]
             won.sort(key=lambda h: -h[4].oscars)  # stable: the search's order among equals

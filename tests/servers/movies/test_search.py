@@ -532,6 +532,25 @@ async def test_oscar_winners_asked_for_are_the_films_that_won_one(movies_readonl
     assert won and {f["id"] for f in won} == {f["id"] for f in comedy if films[f["id"]].oscars}
 
 
+async def test_a_least_score_said_bounds_the_films(movies_readonly: MoviesEnv) -> None:
+    """'评分8分以上的电影' (films scored 8 and up) was read as a running time of at least 8 minutes and found no film;
+    '烂番茄90%以上的' and 'movies rated above 90%' found none ('no film has 90%'). A percentage is the Tomatometer, a
+    number to 10 the critics' average: the films that reach it, of the rest of the query."""
+    films = movies_readonly.service.catalog.films
+    async with Client(movies_readonly.server) as c:
+        showing = await every_page(c, "movies_search_movies", "films", {}, 10)
+        ten = await every_page(c, "movies_search_movies", "films", {"query": "评分8分以上的电影"}, 10)
+        pct = {q: await every_page(c, "movies_search_movies", "films", {"query": q}, 10)
+               for q in ("烂番茄90%以上的", "movies rated above 90%")}  # fmt: skip
+        note = (await ok(c, "movies_search_movies", {"query": "评分8分以上的电影"}))["note"]
+    assert {f["id"] for f in ten} == {f["id"] for f in showing if films[f["id"]].critic_rating >= 8}
+    assert 0 < len(ten) < len(showing) and "critics' average of at least 8/10" in note, note
+    for q, found in pct.items():
+        assert found and {f["id"] for f in found} == {
+            f["id"] for f in showing if (films[f["id"]].tomatometer or 0) >= 90
+        }, q
+
+
 async def test_films_out_lately_are_listed_the_latest_to_open_first(movies_readonly: MoviesEnv) -> None:
     """'最近上映的动作片' (action films out lately) found no film ('no film has 上映'), and 'new releases' listed the
     most reviewed first: the films now showing are listed with the latest to open here first, and say so."""
