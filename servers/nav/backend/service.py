@@ -240,6 +240,14 @@ OPEN_ON_DAY = re.compile(
 """A day a place must be open ('pharmacy open on Sunday', '周日开门的超市'), or an hour of that day ('明天早上7点开门的
 面包店', 'bakery open tomorrow at 7am'): the words were left out as in no name, and every pharmacy was listed for a
 Sunday (or, with an hour, nothing matched)."""
+NOT_RECORDED = re.compile(
+    r"(?:(?<![a-z])(?:free\s+)?wi-?fi(?![a-z])|(?:免费)?(?:wi-?fi|无线网|网络)"
+    r"|(?<![a-z])(?:dog|pet)s?[- ](?:friendly|allowed)(?![a-z])|(?:可以|能)?带(?:狗|宠物)|宠物友好"
+    r"|(?<![a-z])(?:outdoor seating|terrace)(?![a-z])|露台|户外座位)的?",
+    re.IGNORECASE,
+)
+"""What people ask of a place that the map does not record ('免费WiFi的咖啡馆', '可以带狗的餐厅', 'dog friendly cafe',
+'cafe with a terrace'): left out as 'in no name here', every café was listed as if it had it."""
 STATION_LINES: dict[str, re.Pattern[str]] = {
     "metro": re.compile(r"\b(?:metro|subway|underground|tube|metroasema|tunnelbana)\b|地铁|地鐵", re.IGNORECASE),
     "rail": re.compile(
@@ -572,6 +580,7 @@ class NavService:
         query, access_said = take_out(ACCESSIBLE, query)
         query, within, within_said = distance_within(query)  # '500米以内的药店', 'within 3 km': the radius said
         radius_m = min(within, MAX_RADIUS_M) if within else radius_m
+        query, unrecorded = take_match(NOT_RECORDED, query)  # asked of a place, but no map records it
         query, rated_said = take_out(TOP_RATED, query)  # the map keeps no ratings: said so, not left out as a name
         query, said = split_near(query)
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
@@ -661,6 +670,12 @@ class NavService:
                 "Read as wheelchair accessible: only places OpenStreetMap records as accessible (wheelchair 'yes', or "
                 f"'limited': in part) are listed; access unknown: left out. {note}"
             )
+        if unrecorded is not None:
+            unknown = shown(unrecorded[0].strip().removesuffix("的"))
+            note = (
+                f"Read {unknown} as asked of the place: the map does not record it, so these are listed without "
+                f"knowing (each place's phone and website are on nav_get_place). {note}"
+            ).strip()
         if within_said:
             widest = f" (the widest a search reaches: {MAX_RADIUS_M} m)" if within > MAX_RADIUS_M else ""
             note = f"Read {shown(within_said)} as the radius: places within {radius_m} m{widest}. {note}".strip()

@@ -880,3 +880,16 @@ async def test_a_distance_said_is_the_search_radius(nav: NavEnv) -> None:
     assert said["note"].startswith("Read '500米以内' as the radius: places within 500 m."), said["note"]
     assert near["radius_m"] == 300 and all(p["distance_m"] <= 300 for p in near["places"])
     assert far["radius_m"] == 5000 and "the widest a search reaches: 5000 m" in far["note"], far["note"]
+
+
+async def test_what_the_map_does_not_record_is_said_so_not_left_out_as_a_name(nav: NavEnv) -> None:
+    """'免费WiFi的咖啡馆' (cafés with free WiFi) and 'dog friendly cafe' listed every café, saying only that the words
+    were 'in no name here', as if each had it: the map records neither, and the note says so."""
+    async with Client(nav.server) as c:
+        wifi = await ok(c, "nav_search_places", {"query": "免费WiFi的咖啡馆"})
+        dogs = await ok(c, "nav_search_places", {"query": "dog friendly cafe"})
+        cafes = await ok(c, "nav_search_places", {"query": "咖啡馆"})
+    for page, said in ((wifi, "免费WiFi"), (dogs, "dog friendly")):
+        assert page["places"] == cafes["places"], page["note"]
+        assert page["note"].startswith(f"Read '{said}' as asked of the place: the map does not record it"), page["note"]
+        assert "in no name here" not in page["note"]
