@@ -146,6 +146,10 @@ def _midnight(day: date) -> float:
     return datetime.combine(day, time(0, 0), tzinfo=CITY_TZ).timestamp()
 
 
+UNSEATED = frozenset({"STANDING", "ENTRY"})
+"""The tiers that sell no seat: standing room, and an exhibition's timed entry ('seated' is every other)."""
+
+
 class EventIndex:
     def __init__(self, catalog: Catalog, *, sold_out: Collection[str] = ()) -> None:
         """``sold_out``: sessions sold out for good before their sale opened (``Inventory.sold_before_sale``)."""
@@ -161,6 +165,7 @@ class EventIndex:
         self.event_venue = np.array([venue_pos[e.venue_id] for e in self.events], dtype=np.int64)
         codes = {t.code for e in self.events for t in e.tiers}
         self.selling = {c: np.array([any(t.code == c for t in e.tiers) for e in self.events]) for c in codes}
+        self.selling["SEATED"] = np.array([any(t.code not in UNSEATED for t in e.tiers) for e in self.events])
         """The events that sell each tier ('VIP', 'STANDING'): a kind of ticket said in a search."""
 
         self.sessions: list[SessionRec] = sorted(catalog.sessions.values(), key=lambda s: (s.starts_at, s.id))

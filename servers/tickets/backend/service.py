@@ -54,7 +54,7 @@ from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
 from .price_words import FREE
-from .tier_words import tier_said, tier_words_said
+from .tier_words import SEATED, tier_said, tier_words_said
 from .when import narrowed
 
 MAX_ATTENDEES = 50
@@ -517,7 +517,7 @@ class TicketsService:
             recs = recs_of[pos]
             mine = [states[s.id] for s in recs]
             nxt = next_to_book(mine)
-            prices = in_band(prices_left(mine, tier), window)
+            prices = in_band(prices_left(mine, "" if tier == SEATED else tier), window)
             availability = self._availability(mine)
             events.append(
                 EventSummary(
@@ -547,11 +547,17 @@ class TicketsService:
             note = why_none(index, window, query, words, said, category, area, venues, self.money, tier)
         if free:  # every event here is ticketed: say so rather than let the price speak for itself
             note = " ".join(["Read 'free' as the lowest price first: no event here is free entry.", note]).strip()
-        if tier:  # a search reads no seat: what is left of the tier is the event's page's to say
+        if tier == SEATED:  # any seat, not standing room: no one tier to hold
+            read = (
+                f"Read {shown(tier_words_said(query) or tier_words)} as events selling seats (a tier that is not "
+                "standing or timed entry): tickets_get_event shows each tier and what is left of it."
+            )
+        elif tier:  # a search reads no seat: what is left of the tier is the event's page's to say
             read = (
                 f"Read {shown(tier_words_said(query) or tier_words)} as events selling {tier} tickets (tier {tier}): "
                 f"tickets_get_event shows what is left of each tier, and tickets_hold_seats(tier='{tier}') holds them."
             )
+        if tier:
             note = f"{read} {note}".strip()
         if near_note:
             note = " ".join([near_note, note]).strip()

@@ -10,9 +10,14 @@ from shared.text import is_cjk
 
 TIER_SAID = re.compile(
     r"(?<![a-z])(?:(?P<vip>vip)|(?P<standing>standing))(?:\s+(?:seats?|tickets?|tier|section|area|room|only))?"
-    r"(?![a-z])(?:座位|座|票|区|席)?|(?P<zh_standing>站票|站席)",
+    r"(?![a-z])(?:座位|座|票|区|席)?|(?P<zh_standing>站票|站席)"
+    r"|(?<![a-z])(?P<letter>[abc])\s*区(?:的)?(?:票|座位|座)?"
+    r"|(?<![a-z])(?:tier|section|zone)\s+(?P<letter_en>[abc])(?![a-z])"
+    r"|(?<![a-z])(?P<seated>seated)(?![a-z])|(?P<zh_seated>坐票|座位票|有座位|有座)",
     re.IGNORECASE,
 )
+SEATED = "SEATED"
+"""Not a tier but what 'seated' / '有座位的' asks for: events that sell a seat (any tier that is not standing room)."""
 STILL = re.compile(r"还有(?:的)?|还剩(?:的)?|(?<![a-z])(?:still\s+)?(?:left|available)(?![a-z])", re.IGNORECASE)
 """'还有', 'still available': what is left of a tier is the event's page's to say (a search reads no seat)."""
 
@@ -27,7 +32,10 @@ def tier_said(query: str) -> tuple[str, str, str]:
     joined = is_cjk(before[-1:]) or is_cjk(after[:1])  # '有站票的演出' is 有的演出, one phrase, as said without it
     rest = before + ("" if joined else " ") + after
     rest = " ".join(STILL.sub(" ", rest).split())
-    return rest, "VIP" if m["vip"] else "STANDING", m[0].strip()
+    letter = m["letter"] or m["letter_en"]
+    code = ("VIP" if m["vip"] else letter.upper() if letter else SEATED if m["seated"] or m["zh_seated"]
+            else "STANDING")  # fmt: skip
+    return rest, code, m[0].strip()
 
 
 def tier_words_said(query: str) -> str:

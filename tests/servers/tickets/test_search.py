@@ -701,6 +701,9 @@ async def test_a_kind_of_ticket_said_keeps_the_events_that_sell_it(tickets: Tick
         bare = await every_page(c, "tickets_search_events", "events", {"query": "的演出"}, 20)
         standing_concerts = await every_page(c, "tickets_search_events", "events", {"query": "有站票的演唱会吗"}, 20)
         weekend = await ok(c, "tickets_search_events", {"query": "这周末有站票的演唱会吗"})
+        tier_a = await every_page(c, "tickets_search_events", "events", {"query": "有A区票的话剧"}, 20)
+        plays = await every_page(c, "tickets_search_events", "events", {"query": "话剧"}, 20)
+        seated = await every_page(c, "tickets_search_events", "events", {"query": "有座位的演唱会"}, 20)
 
     def sells(tier: str) -> set[str]:
         return {e for e, rec in events.items() if any(t.code == tier for t in rec.tiers)}
@@ -724,3 +727,8 @@ async def test_a_kind_of_ticket_said_keeps_the_events_that_sell_it(tickets: Tick
     assert 0 < n < len(concerts) and weekend["events"] == [], weekend["events"]
     assert "No event matching '演唱会' has a session" in weekend["note"], weekend["note"]
     assert f"{n} do at other times" in weekend["note"], weekend["note"]
+    # a tier by its letter ('A区'), and seats of any tier ('有座位', 'seated'): not standing room or timed entry
+    assert tier_a and [e["id"] for e in tier_a] == [e["id"] for e in plays if e["id"] in sells("A")]
+    seats = {e for e, rec in events.items() if any(t.code not in ("STANDING", "ENTRY") for t in rec.tiers)}
+    assert seated and [e["id"] for e in seated] == [e["id"] for e in concerts if e["id"] in seats]
+    assert len(seated) < len(concerts)
