@@ -406,6 +406,10 @@ _CLOCK = re.compile(
 CLOCK_PARTS_ZH = ("早上", "上午", "中午", "下午", "傍晚", "晚上", "今晚", "夜里", "凌晨", "清晨", "半夜", "深夜")
 """The parts of the day a Chinese clock time may start with ('晚上6点半'): one list for reading a time alone and a
 time said after a day."""
+CLOCK_ZH = rf"(?:{'|'.join(CLOCK_PARTS_ZH)})?\d{{1,2}}[点點](?:\d{{1,2}}分?|半)?"
+"""A Chinese clock time as it stands in a phrase ('晚上6点半', '凌晨3点', '18点15分'), for every pattern that finds one
+in longer text (a time after a day, a span of the day, a delivery time, an hour a place opens); ``clock_said`` reads
+it."""
 _CHINESE_CLOCK = re.compile(
     rf"(?P<part>{'|'.join(CLOCK_PARTS_ZH)})?(?P<h>\d{{1,2}})[点點](?:(?P<m>\d{{1,2}})分?|(?P<half>半))?$"
 )
@@ -450,12 +454,18 @@ def clock_said(said: str) -> time | None:
 
 _CLOCK_AFTER_DAY = re.compile(
     r"(?:\s+(?P<en>after|from|before|by|at)\s+(?P<en_clock>\d{1,2}(?::\d{2})?\s*(?:am|pm)?))\s*$"
-    rf"|(?P<zh_clock>(?:{'|'.join(CLOCK_PARTS_ZH)})?\d{{1,2}}[点點](?:\d{{1,2}}分?|半)?)"
+    rf"|(?P<zh_clock>{CLOCK_ZH})"
     r"\s*(?P<zh>以后|之后|后|起|以前|之前|前)?\s*$",
     re.IGNORECASE,
 )
 """A time said after a day where only the day goes ('今晚8点以后', 'tonight after 8', '周六下午3点'): refused as
 'not a date'."""
+
+
+def event_hour(said: time) -> time:
+    """An hour said bare (no am/pm, no part of the day) as the start of an event: from 1 to 9 the afternoon's or
+    evening's, as nothing starts at 3 in the night ('Friday at 7', '周六3点', 'from 7 to 10')."""
+    return time(said.hour + 12, said.minute) if 1 <= said.hour <= 9 else said
 
 
 def split_clock(text: str) -> tuple[str, time, bool] | None:
@@ -481,8 +491,8 @@ def split_clock(text: str) -> tuple[str, time, bool] | None:
         clock = m["en_clock"]
         said = clock_said(clock if re.search(r"[:apm]", clock, re.IGNORECASE) else f"at {clock}")
         before, bare = m["en"].lower() in ("before", "by"), not re.search(r"am|pm", clock, re.IGNORECASE)
-    if said is not None and bare and 1 <= said.hour <= 9:
-        said = time(said.hour + 12, said.minute)  # 'Friday at 7', '周六3点': nothing starts at 3 in the night
+    if said is not None and bare:
+        said = event_hour(said)  # 'Friday at 7', '周六3点'
     if said is None or not day:
         return None
     return day, said, before

@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 from shared.dates import (
     CALENDAR_DATE,
     CLOCK_PARTS_ZH,
+    CLOCK_ZH,
     DAY_PHRASES,
     EVENING,
     MONTH_WORDS,
@@ -21,6 +22,7 @@ from shared.dates import (
     PHRASE_WEEKDAYS,
     calendar_day,
     clock_said,
+    event_hour,
     weekday_words,
 )
 from shared.text import as_words, cut_phrase, fold
@@ -36,10 +38,9 @@ _CHINESE_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月份?(?!\s*\d)")
 """A month by its number ('1月的演唱会', '12月份'), not the start of a day ('12月5日')."""
 
 _PARTS = re.compile("|".join(as_words(p) for p in sorted(PARTS_OF_DAY, key=len, reverse=True)))
-_CLOCK_ZH = rf"(?:{'|'.join(CLOCK_PARTS_ZH)})?\d{{1,2}}[点點](?:半|\d{{1,2}}分?)?"
 _CLOCK_EN = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?"
 CLOCK_RANGE = re.compile(
-    rf"(?P<zh1>{_CLOCK_ZH})\s*(?:到|至|-|–|~)\s*(?P<zh2>{_CLOCK_ZH})(?:之间|以内|之内)?"
+    rf"(?P<zh1>{CLOCK_ZH})\s*(?:到|至|-|–|~)\s*(?P<zh2>{CLOCK_ZH})(?:之间|以内|之内)?"
     rf"|(?<![a-z])(?:between|from)\s+(?P<en1>{_CLOCK_EN})\s*(?:and|to|till|until|-|–)\s*(?P<en2>{_CLOCK_EN})(?![\w:])"
     r"|(?<![\d:.])(?P<en3>\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s*(?:-|–)\s*(?P<en4>\d{1,2}(?::\d{2})?\s*(?:am|pm))(?![a-z])",
     re.IGNORECASE,
@@ -184,10 +185,7 @@ def clock_span(match: re.Match[str]) -> tuple[time, time] | None:
     times = [t for t in said if t is not None]
     if len(times) != 2:
         return None
-    start, end = (
-        time(t.hour + 12, t.minute) if is_bare and 1 <= t.hour <= 9 else t
-        for t, is_bare in zip(times, bare, strict=True)
-    )
+    start, end = (event_hour(t) if is_bare else t for t, is_bare in zip(times, bare, strict=True))
     if end <= start and end.hour < 12:  # 'from 7 to 10': the 10 of the same evening
         end = time(end.hour + 12, end.minute)
     return (start, end) if start < end else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from shared.dates import in_a_while, means_now, read_moment, read_said_time
+from shared.dates import CLOCK_ZH, in_a_while, means_now, read_moment, read_said_time
 from shared.errors import InvalidInputError, shown
 from shared.geo import CITY_TZ
 from shared.hours import describe_day, describe_now, is_open, next_opening, today_key
@@ -47,7 +47,7 @@ WHEN_SAID = re.compile(
     r"(?P<day>\b(?:today|tonight|tomorrow)\s+(?:at\s+|by\s+)?)?"
     r"(?P<clock>\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bnoon\b|\bmidday\b)"
     r"(?P<after>\s+(?:today|tonight|tomorrow)\b)?"
-    r"|(?P<zday>今天|明天|后天|今晚)?(?P<zclock>(?:早上|上午|中午|下午|傍晚|晚上)?\d{1,2}[点點](?:半|\d{1,2}分?)?)"
+    rf"|(?P<zday>今天|明天|后天|今晚)?(?P<zclock>{CLOCK_ZH})"
     r"(?:前|以前|之前|左右)?(?:送到|送达)?的?",
     re.IGNORECASE,
 )

@@ -21,6 +21,7 @@ from shared.account.accounts import LABEL_WORDS, fold_label
 from shared.arrays import unique
 from shared.clock import SimClock
 from shared.dates import (
+    CLOCK_ZH,
     DAY_WORDS,
     day_phrase,
     means_now,
@@ -234,7 +235,7 @@ OPEN_ON_DAY = re.compile(
     r"\bopen\s+(?:on\s+)?(?P<en>(?:this\s+|next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)days?|tomorrow)"
     r"(?:\s+(?:at\s+)?(?P<en_clock>\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}))?\b"
     r"|(?P<zh>(?:这|下)?(?:周|星期|礼拜)[一二三四五六日天]|明天|后天)"
-    r"(?P<zh_clock>(?:早上|上午|中午|下午|晚上)?\d{1,2}[点點](?:半|\d{1,2}分?)?)?(?:开门|营业|开放|开着)的?",
+    rf"(?P<zh_clock>{CLOCK_ZH})?(?:开门|营业|开放|开着)的?",
     re.IGNORECASE,
 )
 """A day a place must be open ('pharmacy open on Sunday', '周日开门的超市'), or an hour of that day ('明天早上7点开门的
