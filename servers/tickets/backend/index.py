@@ -38,6 +38,7 @@ from shared.schemas.tickets import CATEGORY_ZH
 from shared.text import ASKING_CHARACTERS, as_words, cut_at_known, fold
 
 from .catalog import Catalog, EventRec, SessionRec
+from .tier_words import SEATED, UNSEATED
 
 CATEGORIES = list(CATEGORY_ZH)
 PRICE_SPAN = 10**8
@@ -146,10 +147,6 @@ def _midnight(day: date) -> float:
     return datetime.combine(day, time(0, 0), tzinfo=CITY_TZ).timestamp()
 
 
-UNSEATED = frozenset({"STANDING", "ENTRY"})
-"""The tiers that sell no seat: standing room, and an exhibition's timed entry ('seated' is every other)."""
-
-
 class EventIndex:
     def __init__(self, catalog: Catalog, *, sold_out: Collection[str] = ()) -> None:
         """``sold_out``: sessions sold out for good before their sale opened (``Inventory.sold_before_sale``)."""
@@ -165,8 +162,9 @@ class EventIndex:
         self.event_venue = np.array([venue_pos[e.venue_id] for e in self.events], dtype=np.int64)
         codes = {t.code for e in self.events for t in e.tiers}
         self.selling = {c: np.array([any(t.code == c for t in e.tiers) for e in self.events]) for c in codes}
-        self.selling["SEATED"] = np.array([any(t.code not in UNSEATED for t in e.tiers) for e in self.events])
-        """The events that sell each tier ('VIP', 'STANDING'): a kind of ticket said in a search."""
+        self.selling[SEATED] = np.array([any(t.code not in UNSEATED for t in e.tiers) for e in self.events])
+        """The events that sell each tier ('VIP', 'STANDING'), and any seat (``SEATED``): a kind of ticket said in a
+        search."""
 
         self.sessions: list[SessionRec] = sorted(catalog.sessions.values(), key=lambda s: (s.starts_at, s.id))
         self.start = np.array([int(s.starts_at.timestamp()) for s in self.sessions], dtype=np.int64)

@@ -17,7 +17,9 @@ TIER_SAID = re.compile(
     re.IGNORECASE,
 )
 SEATED = "SEATED"
-"""Not a tier but what 'seated' / '有座位的' asks for: events that sell a seat (any tier that is not standing room)."""
+"""Not a tier but what 'seated' / '有座位的' asks for: events that sell a seat (any tier not ``UNSEATED``)."""
+UNSEATED = frozenset({"STANDING", "ENTRY"})
+"""The tiers that sell no seat: standing room, and an exhibition's timed entry ('seated' is every other)."""
 STILL = re.compile(r"还有(?:的)?|还剩(?:的)?|(?<![a-z])(?:still\s+)?(?:left|available)(?![a-z])", re.IGNORECASE)
 """'还有', 'still available': what is left of a tier is the event's page's to say (a search reads no seat)."""
 
