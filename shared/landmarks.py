@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared.errors import shown
 from shared.schemas.common import GeoPoint
-from shared.text import as_words, fold, has_cjk
+from shared.text import any_of_words, fold, has_cjk
 
 # Common names of landmarks and districts that OpenStreetMap does not carry, by place id (fixtures/osm/places.json)
 # or district id (fixtures/nav/districts.json).
@@ -254,7 +254,7 @@ class Landmarks:
                 if len(key) >= (2 if has_cjk(key) else 4):
                     by_name.setdefault(key, set()).add(pid)
         self.names = {key: next(iter(ids)) for key, ids in by_name.items() if len(ids) == 1}
-        self._pattern = re.compile("|".join(as_words(k) for k in sorted(self.names, key=len, reverse=True)))
+        self._pattern = re.compile(any_of_words(self.names))
 
     @staticmethod
     @functools.cache

@@ -25,11 +25,9 @@ from shared.dates import (
     event_hour,
     weekday_words,
 )
-from shared.text import as_words, cut_phrase, fold
+from shared.text import any_of_words, cut_phrase, fold
 
-_PATTERN = re.compile(
-    "|".join(as_words(p) for p in sorted(DAY_PHRASES, key=len, reverse=True))  # 'tomorrow night' before 'tomorrow'
-)
+_PATTERN = re.compile(any_of_words(DAY_PHRASES))
 
 
 _EVENING_AFTER = re.compile(r"\s*(?:的\s*)?(?:晚上|晚|evening|night|illalla)(?![a-z])")
@@ -37,7 +35,7 @@ _EVENING_AFTER = re.compile(r"\s*(?:的\s*)?(?:晚上|晚|evening|night|illalla)
 _CHINESE_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月份?(?!\s*\d)")
 """A month by its number ('1月的演唱会', '12月份'), not the start of a day ('12月5日')."""
 
-_PARTS = re.compile("|".join(as_words(p) for p in sorted(PARTS_OF_DAY, key=len, reverse=True)))
+_PARTS = re.compile(any_of_words(PARTS_OF_DAY))
 _CLOCK_EN = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?"
 CLOCK_RANGE = re.compile(
     rf"(?P<zh1>{CLOCK_ZH})\s*(?:到|至|-|–|~)\s*(?P<zh2>{CLOCK_ZH})(?:之间|以内|之内)?"
