@@ -16,22 +16,33 @@ _EACH = r"(?:\s*(?:each|apiece|per (?:ticket|person|head|seat)|a (?:ticket|head|
 _EACH_ZH = r"(?:每张票?|每人|每位|一张票?|人均)?"
 """'under 50 euros each', '每张50欧以内': the price of one ticket, which is what a price filter is ('each' was left
 as a word no event has, and the search found nothing)."""
+_MONEY_WORD_ZH = r"(?:人均|每人|每位|每张票?|票价|价格|价钱)\s*"
+_EUROS_ZH = r"€?\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:欧元|欧|元|块)"
+
+
+def _bound_zh(words: str, after: str) -> str:
+    """A bound said before its amount in Chinese ('不超过20欧', '人均不到15', '票价不低于20'): after a word of money
+    the amount is money as it stands; without one only with its currency ('最多2张' is how many tickets)."""
+    return rf"|{_MONEY_WORD_ZH}(?:{words})\s*{_AMOUNT}\s*(?:{after})?|(?:{words})\s*{_EUROS_ZH}\s*(?:{after})?"
+
+
 _AT_MOST = re.compile(
     rf"(?<!\w)(?:under|below|less than|at most|up to|max|cheaper than|alle|enintaan|korkeintaan)"
     rf"\s*{_AMOUNT}(?![\w:.+-]){_EACH}"
-    rf"|{_EACH_ZH}{_AMOUNT}\s*(?:以下|以内|之内|or less|tai alle){_EACH}",
+    rf"|{_EACH_ZH}{_AMOUNT}\s*(?:以下|以内|之内|or less|tai alle){_EACH}"
+    + _bound_zh("不超过|不高于|不到|(?<!不)低于|(?<!不)少于|最多", "以下|以内|之内"),
     re.IGNORECASE,
 )
 _AT_LEAST = re.compile(
     rf"(?<!\w)(?:over|above|more than|at least|yli|vahintaan)\s*{_AMOUNT}(?![\w:.+-]){_EACH}"
-    rf"|{_EACH_ZH}{_AMOUNT}\s*以上",
+    rf"|{_EACH_ZH}{_AMOUNT}\s*以上" + _bound_zh("(?<!不)超过|(?<!不)高于|至少|最少|不低于|不少于", "以上"),
     re.IGNORECASE,
 )
 
 _ABOUT = re.compile(
     rf"(?<!\w)(?:around|about|roughly|approximately|approx\.?|circa|noin)\s*(?:€\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)"
     rf"|(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*(?:eur|euros?|euroa)\b){_EACH}"
-    rf"|(?:人均|每人|每位|每张票?)\s*{_AMOUNT}\s*(?:左右|上下)|人均\s*{_AMOUNT}(?!\s*(?:以下|以内|之内|以上|[\d.,]))|€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*(?:欧元|欧|元|块)"
+    rf"|(?:人均|每人|每位|每张票?)\s*{_AMOUNT}\s*(?:左右|上下)|人均\s*{_AMOUNT}(?!\s*(?:欧元|欧|元|块)?\s*(?:以下|以内|之内|以上|[\d.,]))|€?\s*(\d{{1,4}}(?:[.,]\d{{1,2}})?)\s*(?:欧元|欧|元|块)"
     rf"\s*(?:左右|上下){_EACH_ZH}",
     re.IGNORECASE,
 )

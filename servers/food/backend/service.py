@@ -351,7 +351,7 @@ class FoodService:
         before_price = len(at)
         if priced:
             assert look is not None
-            fits = self._with_dish(look, at, lambda d, i: self._sells_at(d, i, price))
+            fits = self._with_dish(look, at, lambda d, i: self._sells_at(d, i, price), whole_menu=True)
             at, score, distance, open_ = at[fits], score[fits], distance[fits], open_[fits]
         if mild and look is not None:
             tame = self._with_dish(look, at, lambda d, i: not self._spicy(d), whole_menu=True)
@@ -510,8 +510,8 @@ class FoodService:
     ) -> npt.NDArray[np.bool_]:
         """Which restaurants at positions ``at`` have a matched dish that passes ``test`` (the dish, the restaurant's
         position): sold now at the price said, not spicy; with ``whole_menu``, a restaurant matched by its cuisine or
-        name (no dish matched) by any dish of its menu. Once per (template menu, price factor): a grown city has
-        thousands of copies of a few menus."""
+        name (no dish matched) by any dish of its menu ('chinese under 20 euros': any Chinese dish at that price).
+        Once per (template menu, price factor): a grown city has thousands of copies of a few menus."""
         cols = self.catalog.columns
         seen: dict[tuple[int, float], bool] = {}
         out = np.zeros(len(at), np.bool_)
@@ -546,8 +546,8 @@ class FoodService:
         """The matched dishes a result shows: the first ``MAX_DISHES``, or the first the restaurant sells now at the
         price said, or the first not spicy."""
         dishes = look.shown(position, template)
-        if price is not None:
-            dishes = tuple(d for d in dishes if self._sells_at(d, position, price))
+        if price is not None:  # a restaurant matched by its cuisine ('中餐 20欧以下'): the dishes of its menu that fit
+            dishes = tuple(d for d in dishes or self._menu(template) if self._sells_at(d, position, price))
         if mild:
             dishes = tuple(d for d in dishes or self._menu(template) if not self._spicy(d))
         return self._own_dishes(dishes[:MAX_DISHES], position, template)

@@ -626,13 +626,13 @@ async def test_a_dish_price_said_in_the_query_filters_the_matched_dishes_at_thei
     async with Client(food.server) as c:
         said = {
             q: await everything(c, {"query": q})
-            for q in ("sushi under 20 euros", "20欧以下的寿司", "sushi", "sushi over 15 euros")
+            for q in ("sushi under 10 euros", "10欧以下的寿司", "sushi", "sushi over 15 euros")
         }
         low = await ok(c, "food_search_restaurants", {"query": "sushi under 3 euros"})
         between = await everything(c, {"query": "pizza between 12 and 13 euros"})
         range_note = (await ok(c, "food_search_restaurants", {"query": "12到13欧的披萨"}))["note"]
         vague = await ok(c, "food_search_restaurants", {"query": "under 10 euros"})
-        note = (await ok(c, "food_search_restaurants", {"query": "sushi under 20 euros"}))["note"]
+        note = (await ok(c, "food_search_restaurants", {"query": "sushi under 10 euros"}))["note"]
         menus = {r["id"]: await ok(c, "food_get_restaurant", {"restaurant_id": r["id"]}) for r in said["sushi"]}
     prices = {
         i["id"]: i["price"]["amount_minor"]
@@ -641,21 +641,21 @@ async def test_a_dish_price_said_in_the_query_filters_the_matched_dishes_at_thei
         for i in cat["items"]
     }
     every = [r["id"] for r in said["sushi"]]
-    under = [r["id"] for r in said["sushi under 20 euros"]]
-    assert under == [r["id"] for r in said["20欧以下的寿司"]]
+    under = [r["id"] for r in said["sushi under 10 euros"]]
+    assert under == [r["id"] for r in said["10欧以下的寿司"]]
     assert 0 < len(under) < len(every) and under == [r for r in every if r in under]  # fewer, in the same order
     for r in said["sushi"]:  # every matched dish has its menu price (a sushi place by its cuisine alone may have none)
         assert all(d["price"]["amount_minor"] == prices[d["item_id"]] for d in r.get("matched_dishes", []))
-    for r in said["sushi under 20 euros"]:
+    for r in said["sushi under 10 euros"]:
         assert r["matched_dishes"] and all(
-            d["price"]["amount_minor"] <= 2000 and not d.get("sold_out") for d in r["matched_dishes"]
+            d["price"]["amount_minor"] <= 1000 and not d.get("sold_out") for d in r["matched_dishes"]
         ), r
     for r in said["sushi over 15 euros"]:
         assert r["matched_dishes"] and all(d["price"]["amount_minor"] >= 1500 for d in r["matched_dishes"]), r
     for r in said["sushi"]:  # a restaurant left out had no orderable matched dish at that price
         if r["id"] not in under:
-            assert all(d["price"]["amount_minor"] > 2000 or d.get("sold_out") for d in r.get("matched_dishes", [])), r
-    assert note.startswith("Read a dish price (at most €20.00): only restaurants with a matching dish at that price")
+            assert all(d["price"]["amount_minor"] > 1000 or d.get("sold_out") for d in r.get("matched_dishes", [])), r
+    assert note.startswith("Read a dish price (at most €10.00): only restaurants with a matching dish at that price")
     assert low["restaurants"] == [] and f"none of the {len(every)} restaurant(s) here" in low["note"], low["note"]
     assert "Nothing" not in low["note"]  # not the no-match explanation: they match, at other prices
     assert "but no dish to price" in vague["note"], vague["note"]
@@ -1081,6 +1081,29 @@ async def test_a_low_minimum_order_or_popular_said_orders_the_page(food: FoodEnv
         assert page and [r["id"] for r in page] == [r["id"] for r in by_ratings], q
     counts = [r["rating_count"] for r in by_ratings]
     assert counts == sorted(counts, reverse=True) and "Read as popular: the most rated first" in note, note
+
+
+async def test_a_price_said_with_a_cuisine_keeps_the_restaurants_with_a_dish_of_the_menu_at_it(food: FoodEnv) -> None:
+    """'20欧以下的中餐' (Chinese food under €20) found none of the 27 Chinese restaurants ('none ... with a matching
+    dish has one at that price'): matched by their cuisine, they had no matched dish to price. Now their menus are
+    priced, the dishes that fit shown; '人均20欧以下' and '不超过20欧' say the same ('人均20欧以下' was about €20 with
+    '欧以下' left out as on no menu)."""
+    async with Client(food.server) as c:
+        every = await everything(c, {"query": "中餐"})
+        asked = ("20欧以下的中餐", "人均20欧以下的中餐", "不超过20欧的中餐")
+        said = {q: await everything(c, {"query": q}) for q in asked}
+        cheap = await everything(c, {"query": "chinese food under 8 euros"})
+        note = (await ok(c, "food_search_restaurants", {"query": "人均20欧以下的中餐"}))["note"]
+    under = said["20欧以下的中餐"]
+    assert all(page == under for page in said.values())
+    assert under and {r["id"] for r in under} <= {r["id"] for r in every}
+    for r in under + cheap:
+        assert any("Chinese" in k for k in r["cuisines"]), r["cuisines"]
+        assert r["matched_dishes"] and all(not d.get("sold_out") for d in r["matched_dishes"]), r
+    assert all(d["price"]["amount_minor"] <= 2000 for r in under for d in r["matched_dishes"])
+    assert all(d["price"]["amount_minor"] <= 800 for r in cheap for d in r["matched_dishes"])
+    assert 0 < len(cheap) < len(under)
+    assert note.startswith("Read a dish price (at most €20.00): only restaurants") and "Left out" not in note, note
 
 
 async def test_a_price_said_roughly_is_a_fifth_either_side(food: FoodEnv) -> None:

@@ -98,14 +98,15 @@ async def test_a_price_said_in_the_query_is_the_price_filter(tickets: TicketsEnv
         asked = await ok(c, "tickets_search_events", {"query": "konsertti", "price_max_minor": 4000, "limit": 20})
         said = [
             await ok(c, "tickets_search_events", {"query": q, "limit": 20})
-            for q in ("konsertti alle 40 euroa", "konsertti under €40", "40欧以下的 konsertti")
+            for q in ("konsertti alle 40 euroa", "konsertti under €40", "40欧以下的 konsertti", "不超过40欧 konsertti")
         ]
         every = await ok(c, "tickets_search_events", {"query": "konsertti", "limit": 20})
         above = await ok(c, "tickets_search_events", {"query": "konsertti over 40 euros", "limit": 20})
+        at_least = await ok(c, "tickets_search_events", {"query": "至少40欧的 konsertti", "limit": 20})
         from_40 = await ok(c, "tickets_search_events", {"query": "konsertti", "price_min_minor": 4000, "limit": 20})
-    assert said == [asked] * 3
+    assert said == [asked] * 4
     assert 0 < asked["page"]["total"] < every["page"]["total"]
-    assert above == from_40 and above["page"]["total"] > 0
+    assert above == from_40 == at_least and above["page"]["total"] > 0
 
 
 @pytest.mark.parametrize(
@@ -134,6 +135,15 @@ async def test_a_price_said_in_the_query_is_the_price_filter(tickets: TicketsEnv
         ("between 6 and 8 pm", "between 6 and 8 pm", 0, 0),
         ("12-25 december", "12-25 december", 0, 0),  # days
         ("sushi 10-12", "sushi 10-12", 0, 0),  # no currency: not said to be a price
+        # a bound said before its amount in Chinese: as money after a word of money, else only with its currency
+        ("不超过15欧的披萨", "披萨", 1500, 0),
+        ("人均不到15的午饭", "午饭", 1500, 0),
+        ("每张票低于30欧的话剧", "话剧", 3000, 0),
+        ("票价不低于20元的演唱会", "演唱会", 0, 2000),  # not '低于20元' with a 不 left over
+        ("至少30欧的演唱会", "演唱会", 0, 3000),
+        ("人均20欧以下的中餐", "中餐", 2000, 0),  # not about €20 with '欧以下' left over
+        ("最多2张票的演唱会", "最多2张票的演唱会", 0, 0),  # how many tickets
+        ("不超过40的演唱会", "不超过40的演唱会", 0, 0),  # no currency, no word of money
     ],
 )
 def test_only_an_amount_with_a_bound_word_is_a_price(query: str, words: str, at_most: int, at_least: int) -> None:
