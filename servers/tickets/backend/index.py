@@ -59,20 +59,22 @@ ASKING = frozenset(
         *("a", "an", "the", "in", "at", "on", "of", "for", "with", "to", "by", "some", "any", "i", "we", "me", "us"),
         *("near", "around", "nearby", "close", "friendly", "suitable"),
         *("something", "anything", "fun", "good", "nice", "great", "interesting", "want", "see", "watch", "go"),
-        *("do", "things", "out", "find", "looking", "please"),
+        *("do", "things", "out", "find", "looking", "please", "upcoming", "soon", "coming", "latest"),
         *("jotain", "kivaa", "hauskaa", "hyvä"),
     }
 )
-"""Words that only ask ('something fun this weekend', 'stand-up comedy in English'): every query word must match,
+"""Words that only ask ('something fun this weekend', 'stand-up comedy in English', 'upcoming concerts': every event
+here is upcoming, soonest first): every query word must match,
 and these matched nothing or a stray 'in' of 'Lost in Helsinki', so the two found nothing and three of eight
 comedies."""
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_ASKING = re.compile(
     r"有什么|有没有|什么|好玩的?|好看的?|推荐一下|推荐|我?想看|我?想去|适合|附近的?|演出|节目|表演|活动|找一场|找个|帮我找"
+    r"|最近|近期|最新|即将(?:开始|上演)?"
     r"|(?<!\S)有(?=[\u3400-\u9fff]|\s)|[吗呢吧](?=\s|$)"
 )
 """Chinese that only asks, or says what every event here is ('这周末有什么演出' = 'what shows are on this weekend',
-'有演唱会吗' = 'are there concerts?',
+'有演唱会吗' = 'are there concerts?', '最近的演唱会' = 'concerts coming up': every event here is, soonest first,
 '有什么好玩的' = 'anything fun'), cut from a query as ``ASKING`` and ``FILLERS`` words are: written without spaces it
 was one word no event has, and both found nothing."""
 

@@ -237,6 +237,24 @@ async def test_chinese_that_only_asks_is_not_required_to_match(tickets: TicketsE
     assert plays["events"] and {e["category"] for e in plays["events"]} == {"theatre"}
 
 
+async def test_asking_for_what_is_coming_up_is_every_event_soonest_first(tickets: TicketsEnv) -> None:
+    """'最近的演唱会' (concerts coming up) said 'No event matches 近', '近期的话剧' and 'upcoming concerts' likewise:
+    every event here is upcoming, listed soonest first, so those words ask and need no event to hold them."""
+    async with Client(tickets.server) as c:
+        said = {
+            q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("最近的演唱会", "演唱会", "近期的话剧", "即将上演的话剧", "话剧", "upcoming concerts", "concerts",
+                      "concerts coming soon", "最近有什么演出")
+        }  # fmt: skip
+        every = await ok(c, "tickets_search_events", {"limit": 20})
+    found = {q: (page["events"], page["page"]["total"]) for q, page in said.items()}  # cursors name their query
+    assert found["最近的演唱会"][0] and found["最近的演唱会"] == found["演唱会"]
+    assert found["近期的话剧"][0] and found["近期的话剧"] == found["即将上演的话剧"] == found["话剧"]
+    assert found["upcoming concerts"][0] and found["upcoming concerts"] == found["concerts"]
+    assert found["concerts coming soon"] == found["concerts"]
+    assert found["最近有什么演出"] == (every["events"], every["page"]["total"])
+
+
 async def test_asking_to_find_something_to_do_is_not_required_to_match(tickets: TicketsEnv) -> None:
     """'找一场适合带孩子看的演出' ('find a show for the kids') found nothing for '找一场', 'things to do this weekend'
     nothing for 'do' and 'things', and 'find me a concert' nothing for 'find': they ask, as '有什么' does."""
