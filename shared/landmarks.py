@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared.errors import shown
 from shared.schemas.common import GeoPoint
-from shared.text import any_of_words, fold, has_cjk
+from shared.text import any_of_words, fold, has_cjk, take_match
 
 # Common names of landmarks and districts that OpenStreetMap does not carry, by place id (fixtures/osm/places.json)
 # or district id (fixtures/nav/districts.json).
@@ -168,6 +168,25 @@ vertical searching by words reads it as the point to measure from. A name of sev
 is all of it ('Helsinki Music Centre附近的餐厅' was 'Centre', no place)."""
 NEARBY = re.compile(r"^\s*(?:附近|周边|身边|就近)的?|(?<!\w)(?:nearby|near by|close by)(?!\w)", re.IGNORECASE)
 """'Nearby' with no place ('附近的演出', 'concerts nearby'): where the user is, as 'near me' (``HERE_WORDS``)."""
+
+_NEAREST = re.compile(r"^(?:the\s+)?(?:nearest|closest)(?:\s+one)?(?!\w)|^(?:离?我?)?最近的?")
+
+
+def said_here(address: str, kinds: frozenset[str] = frozenset()) -> bool:
+    """Whether an address given is where the user is ('near me', '我附近', '附近', 'nearby', 'the nearest',
+    '离我最近的'), perhaps with a word for what is looked for (``kinds``: '离我最近的电影院', 'cinemas near me'): no
+    place of the map, so a vertical measures from the account's home, as tickets' 'near me' does."""
+    text = fold(address).strip(" ?!.,，。？")
+    if means_here(text):
+        return True
+    if (nearest := _NEAREST.match(text)) is not None and text[nearest.end() :].strip() in kinds | {""}:
+        return True
+    rest, m = take_match(NEAR_SAID, text)
+    if m is not None and not means_here((m["en"] or m["zh"] or "").strip()):
+        return False
+    if m is None:
+        rest, m = take_match(NEARBY, text)
+    return m is not None and (not rest or rest in kinds)
 
 
 @dataclass(frozen=True)

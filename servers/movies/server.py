@@ -100,7 +100,7 @@ PlaceAddress = Annotated[
     Field(
         description="Where the user is: a street address in central Helsinki ('Kaivokatu 4'), a landmark ('Central "
         "Station', 'Oodi', '大教堂'), a district ('Kamppi', 'Töölö'), or one of the user's saved addresses by id or "
-        "label ('adr_demo_1', 'Home', 'Work'); '' for none. "
+        "label ('adr_demo_1', 'Home', 'Work'); 'near me' / '离我最近的' for the account's home; '' for none. "
         "lat/lng win when given."
     ),
 ]

@@ -44,7 +44,7 @@ from shared.dates import (
 from shared.districts import DISTRICTS, district_in
 from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ, haversine_m, require_in_city
-from shared.landmarks import Landmarks
+from shared.landmarks import CINEMA_WORDS, Landmarks, said_here
 from shared.phrases import TOP_RATED, tickets_wanted
 from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
 from shared.schemas.movies import (
@@ -149,6 +149,10 @@ PLACE_INSTEAD = (
     "address: a street and number ('Kaivokatu 4') or a saved address by id or label ('Home'), with lat and lng 0"
 )
 """What a place-taking movies tool accepts instead of a point outside the city (``require_in_city``)."""
+CINEMA_KINDS = frozenset(
+    {*CINEMA_WORDS, "cinema", "cinemas", "the cinema", "movie theater", "movie theaters", "movie theatre", "kino"}
+)
+"""What an address said as where the user is may add ('离我最近的电影院', 'cinemas near me'): what is looked for."""
 STATUS_ORDER = {"now_showing": 0, "coming_soon": 1, "not_in_cinemas": 2}
 FILM_WORDS = ("电影", "影片", "片", "elokuvat", "elokuva", "leffat", "leffa")
 """'Film' in Chinese and Finnish, which people join to a genre or language ('动作片' = action film, '日语电影' =
@@ -767,9 +771,23 @@ class MoviesService:
         text = address.strip()
         if not text:
             return None, ""
+        here = said_here(text, CINEMA_KINDS)  # 'near me', '离我最近的': from home, as a phone without its position
         with Session(self.engine) as session:
-            saved = self.accounts.find(session, user_id, text)
+            saved = self.accounts.find(session, user_id, "home" if here else text)
             mine = [] if saved else self.accounts.rows(session, user_id)
+        if here and saved is None:
+            raise InvalidInputError(
+                f"address {shown(address)} says where the user is, and the account has no home address to start from.",
+                "Pass lat and lng of where the user is (nav_geocode gives them for any place), or save a home "
+                "address with food_save_address.",
+                field="address",
+            )
+        if here:
+            assert saved is not None
+            return saved.location, (
+                f"{saved.label}: {saved.one_line} (the account's home address, for {shown(text)}; lat and lng of where "
+                "the user is now sort from there)"
+            )
         if saved is not None:
             return saved.location, f"{saved.label}: {saved.one_line}"
         wanted = fold(text.replace(",", " "))

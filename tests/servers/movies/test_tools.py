@@ -71,6 +71,30 @@ async def test_cinemas_near_an_address_come_nearest_first(movies_readonly: Movie
     assert kino["formats"] == ["2D", "3D", "IMAX"] and any("couple" in a["features"] for a in kino["auditoriums"])
 
 
+async def test_an_address_saying_where_the_user_is_measures_from_home(movies: MoviesEnv) -> None:
+    """'near me', '我附近', '离我最近的电影院' given as the address were 'not a street address ... known': a phone would
+    send its position; the sandbox has the account's home, as tickets' 'near me' uses, and says so. An account
+    with no home is told to pass lat and lng."""
+    movies.sandbox.accounts.add_user("usr_nohome", "No Home")
+    async with Client(movies.server) as c:
+        home = await ok(c, "movies_search_cinemas", {"address": "Home"})
+        said = {
+            a: await ok(c, "movies_search_cinemas", {"address": a})
+            for a in ("near me", "我附近", "附近", "离我最近的电影院", "nearest cinema", "cinemas nearby", "closest to me")  # noqa: E501
+        }
+        shows = await ok(c, "movies_find_showtimes", {"address": "离我最近的", "date": "tomorrow", "limit": 3})
+        by_home = await ok(c, "movies_find_showtimes", {"address": "Home", "date": "tomorrow", "limit": 3})
+        not_here = await ok(c, "movies_search_cinemas", {"address": "离大教堂最近的电影院"})
+    async with Client(movies.server_for("usr_nohome")) as nohome:
+        nowhere = await err(nohome, "movies_search_cinemas", {"address": "near me"})
+    for a, page in said.items():
+        assert page["cinemas"] == home["cinemas"], a
+        assert page["origin"].startswith(home["origin"]) and "the account's home address" in page["origin"], a
+    assert shows["showtimes"] == by_home["showtimes"]
+    assert not_here["origin"].startswith("Helsingin tuomiokirkko")  # the cathedral is a place, not 'me'
+    assert "says where the user is" in nowhere and "lat and lng" in nowhere, nowhere
+
+
 async def test_showtimes_of_a_summer_cinema_in_winter_say_it_is_out_of_season(movies_readonly: MoviesEnv) -> None:
     """Kesäkino Engel's showtimes in November were an empty page with an empty note, read as sold out or broken:
     the note says it is an open-air cinema of the summer months; a cinema open now has no such note."""
