@@ -47,7 +47,7 @@ from rapidfuzz.distance import Levenshtein
 
 from shared.geo import EARTH_RADIUS_M, haversine_m
 from shared.schemas.common import GeoPoint
-from shared.text import fold, take_out
+from shared.text import any_of_words, fold, take_out
 
 Status = Literal["confident", "ambiguous", "not_found"]
 Reason = Literal["match", "chain", "category", "nearest", "tie", "weak", "nothing", "city", "number"]  # number: service
@@ -121,6 +121,24 @@ CATEGORY_WORDS = {
     "toilets": ["toilets", "restrooms", "bathroom", "public toilet", "loo", "vessa", "wc", "厕所", "卫生间", "洗手间"],
     "attraction": ["attractions", "tourist attraction", "tourist attractions", "sights", "sightseeing", "名胜", "景区"],
 }
+
+UNMAPPED_KINDS = {
+    "fuel stations": (
+        *("gas station", "gas stations", "petrol station", "petrol stations", "fuel station", "fuel stations"),
+        *("filling station", "加油站", "huoltoasema", "bensa-asema", "bensiiniasema", "tankstelle"),
+    ),
+}
+"""Kinds of place people ask for that the map has none of (OpenStreetMap's central Helsinki extract has no fuel
+station): 'gas station' found railway stations by its 'station', and '加油站' was told to widen the radius."""
+_UNMAPPED_BY_WORD = {w: kind for kind, words in UNMAPPED_KINDS.items() for w in words}
+_UNMAPPED = re.compile(any_of_words(_UNMAPPED_BY_WORD))
+
+
+def unmapped_kind(query: str) -> str:
+    """The kind of place ``query`` asks for that the map has none of (``UNMAPPED_KINDS``), or ''."""
+    m = _UNMAPPED.search(fold(query))
+    return _UNMAPPED_BY_WORD[m.group()] if m else ""
+
 
 # Chains' names in Chinese, by the local name every branch carries.
 BRANDS = {

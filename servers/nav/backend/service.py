@@ -91,6 +91,7 @@ from .geocoder import (
     Target,
     Verdict,
     name_key,
+    unmapped_kind,
 )
 from .graph import RoadNetwork, metres_xy
 from .growth import address_tile, district_city
@@ -599,6 +600,13 @@ class NavService:
                 f"Use one of: {', '.join(sorted(self.categories))}; or leave it empty and search by keyword.",
                 field="category",
             )
+        if unmapped := unmapped_kind(query):
+            note = (
+                f"The map has no {unmapped}: OpenStreetMap's extract of central Helsinki records none, so no radius "
+                "finds one. For an electric car, 'EV charger' / 充电桩 finds the chargers."
+            )
+            _, info = page_slice([], cursor, limit, scope="nav.places", asked={"unmapped": unmapped})
+            return PlacePage(center=center, radius_m=radius_m, places=[], page=info, note=note)
         cx, cy = self._xy(center.lat, center.lng, self.network.lat0)
         idx = self._place_grid.within(cx, cy, radius_m)
         ranked: list[tuple[float, float, Place]] = []
@@ -706,7 +714,12 @@ class NavService:
         if rest and not any(self._place_score(rest, p, set()) >= MIN_PLACE_SCORE for p in found):
             labels = ", ".join(sorted(self.label(k) for k in kinds))
             note.append(f"Read as a kind of place ({labels}); {shown(rest)} is in no name here, so it was left out.")
-        if not found:
+        if not found and query and not kinds and not self._anywhere(query):
+            note.append(
+                f"Nothing on the map matches {shown(query)}, by name or kind, anywhere in central Helsinki: a wider "
+                "radius will not find it. Search by kind (category) for what the map has, or say it another way."
+            )
+        elif not found:
             what = f"matches {shown(query)}" if query else "is of that kind"
             ways = [
                 f"widen radius_m (up to {MAX_RADIUS_M})" if radius_m < MAX_RADIUS_M else "",
@@ -722,6 +735,11 @@ class NavService:
                 + f": {how}."
             )
         return " ".join(note)
+
+    def _anywhere(self, query: str) -> bool:
+        """Whether any place of the map matches ``query`` by name, wherever it is: '加油站' (no fuel station is on
+        the map) was told to widen the radius, which could never find one. Asked only of an empty page."""
+        return any(self._place_score(query, p, set()) >= MIN_PLACE_SCORE for p in self.places)
 
     def _closed_note(self, closed: list[tuple[float, Place]], radius_m: int, at: datetime, now: datetime) -> str:
         """What the hours asked for left out, nearest first, with their hours on the day of ``at``: '24小时营业的药店'
