@@ -87,6 +87,9 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(["米饭", "白米饭", "盖浇饭", "盖饭"], ("rice",)),
     **dict.fromkeys(["米线", "过桥米线", "螺蛳粉", "酸辣粉", "米粉"], ("rice noodles", "pho bo", "bun cha")),
     "兰州拉面": ("beef noodle soup",),
+    **dict.fromkeys(["咖喱饭", "咖喱盖饭", "curry rice"], ("curry",)),
+    **dict.fromkeys(["日式咖喱", "日式咖喱饭"], ("katsu curry",)),
+    **dict.fromkeys(["汤面", "noodle soup", "noodle soups"], ("noodle soup", "ramen", "pho bo")),
     "麻辣香锅": ("malatang",),
     **dict.fromkeys(["下午茶", "afternoon tea"], ("tea", "cake", "pastry", "cinnamon bun", "scone")),
     **dict.fromkeys(
@@ -101,7 +104,8 @@ ENGLISH: dict[str, tuple[str, ...]] = {
 the 71 that pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'cream' and found iced lattes; 冰淇淋, 果汁,
 红酒 and 'smoothie' found nothing beside the gelato, juice and wine bars; 炸鸡 and 'fried chicken' found different
 restaurants; 米饭 (rice), 米线 (rice noodles, as the pho and bun cha are), 兰州拉面 and 麻辣香锅 found nothing beside
-the fried rice, rice noodles, beef noodle soup and malatang on the menus; the chains' burgers go by their names
+the fried rice, rice noodles, beef noodle soup and malatang on the menus, nor 咖喱饭 (curry rice), 日式咖喱 and 汤面
+(noodle soup) beside the curries, the katsu curry, the ramen and pho; the chains' burgers go by their names
 (a Plant-based Whopper is no 'vegan burger' by its words); 'gluten free pizza' was split into
 'gluten', 'free' and 'pizza'. Phrases are kept whole when a query is split."""
 KINDS = {

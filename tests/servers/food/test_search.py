@@ -1132,6 +1132,8 @@ async def test_a_price_said_roughly_is_a_fifth_either_side(food: FoodEnv) -> Non
         ("我想吃螺蛳粉", ("rice noodles", "pho bo", "bun cha")),
         ("兰州拉面", ("beef noodle soup",)),
         ("麻辣香锅", ("malatang",)),
+        ("日式咖喱", ("katsu curry",)),
+        ("汤面", ("noodle soup", "ramen", "pho bo")),
     ],
 )
 async def test_chinese_dish_words_the_menus_spell_otherwise(food: FoodEnv, query: str, dishes: tuple[str, ...]) -> None:
@@ -1143,3 +1145,12 @@ async def test_chinese_dish_words_the_menus_spell_otherwise(food: FoodEnv, query
     assert page["restaurants"], (query, page.get("note"))
     shown = [m["name"].split(" / ")[0].lower() for r in page["restaurants"] for m in r.get("matched_dishes", [])]
     assert shown and all(any(d in name for d in dishes) for name in shown), (query, shown)
+
+
+async def test_curry_rice_is_a_curry(food: FoodEnv) -> None:
+    """'咖喱饭' and 'curry rice' found nothing ('咖喱' alone 33 restaurants, '饭' alone 82, no dish both): a curry
+    comes with rice, so they are the curries."""
+    async with Client(food.server) as c:
+        curry = await everything(c, {"query": "curry"})
+        said = [await everything(c, {"query": q}) for q in ("咖喱饭", "curry rice")]
+    assert curry and all(page == curry for page in said)
