@@ -38,6 +38,7 @@ from shared.schemas.tickets import CATEGORY_ZH
 from shared.text import ASKING_CHARACTERS, as_words, cut_at_known, fold
 
 from .catalog import Catalog, EventRec, SessionRec
+from .rule_words import RULES, follows
 from .tier_words import SEATED, UNSEATED
 
 CATEGORIES = list(CATEGORY_ZH)
@@ -167,6 +168,8 @@ class EventIndex:
         self.selling[SEATED] = np.array([any(t.code not in UNSEATED for t in e.tiers) for e in self.events])
         """The events that sell each tier ('VIP', 'STANDING'), and any seat (``SEATED``): a kind of ticket said in a
         search."""
+        self.under = {r: np.array([follows(e, r) for e in self.events], dtype=bool) for r in RULES}
+        """The events under each ticket rule ('refundable', 'real_name'): a rule said in a search."""
 
         self.sessions: list[SessionRec] = sorted(catalog.sessions.values(), key=lambda s: (s.starts_at, s.id))
         self.start = np.array([int(s.starts_at.timestamp()) for s in self.sessions], dtype=np.int64)
@@ -327,6 +330,7 @@ class EventIndex:
         near: tuple[float, float] | None = None,
         cheap: bool = False,
         tier: str = "",
+        rule: str = "",
     ) -> Ranked:
         """Events with at least one matching session, ordered by query score (best first), with ``cheap`` then by
         the lowest face value of their matching sessions, by distance from ``near`` (nearest first), their earliest
@@ -338,6 +342,8 @@ class EventIndex:
             wanted &= self.venues_named(venues)
         if tier:
             wanted &= self.selling.get(tier, np.zeros(len(self.event_ids), dtype=bool))
+        if rule:
+            wanted &= self.under[rule]
         score = self.query_score(query)
         if score is not None:
             wanted &= score > 0

@@ -54,6 +54,7 @@ from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
 from .price_words import FREE
+from .rule_words import READ, rule_said
 from .tier_words import SEATED, tier_said, tier_words_said
 from .when import narrowed
 
@@ -490,6 +491,11 @@ class TicketsService:
             tier = ""
         elif tier:
             words = rest
+        rest, rule, rule_words = rule_said(words)  # '可以退票的话剧', 'real-name concerts': the event's rules
+        if rule and index.holds(query, rule_words.lower()):
+            rule = ""
+        elif rule:
+            words = rest
         window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
         ranked = index.search(
             window,
@@ -499,6 +505,7 @@ class TicketsService:
             near=(near.lat, near.lng) if near else None,
             cheap=cheap,
             tier=tier,
+            rule=rule,
         )
         at = (near.lat, near.lng) if near else (lat, lng)  # a landmark said scopes the cursor as its point would
         asked = asked_digest({"query": query, "category": category, "area": area, "lat": at[0], "lng": at[1],
@@ -559,6 +566,8 @@ class TicketsService:
             )
         if tier:
             note = f"{read} {note}".strip()
+        if rule:
+            note = f"Read {shown(rule_words)} as {READ[rule]}. {note}".strip()
         if near_note:
             note = " ".join([near_note, note]).strip()
         if seats:

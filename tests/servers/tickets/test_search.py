@@ -255,6 +255,32 @@ async def test_asking_for_what_is_coming_up_is_every_event_soonest_first(tickets
     assert found["最近有什么演出"] == (every["events"], every["page"]["total"])
 
 
+async def test_a_ticket_rule_said_keeps_the_events_under_it(tickets: TicketsEnv) -> None:
+    """'可以退票的话剧' (plays whose tickets can be refunded) said 'No event matches 退票', '需要实名的演唱会'
+    (real-name concerts) 'No event matches 需要, 实名': an event's refund policy and its real-name rule are its own,
+    so the search keeps the events under the rule said, and says how it read it."""
+    events = tickets.service.catalog.events
+    async with Client(tickets.server) as c:
+
+        async def ids(query: str) -> set[str]:
+            return {e["id"] for e in await every_page(c, "tickets_search_events", "events", {"query": query}, 10)}
+
+        plays, concerts = await ids("话剧"), await ids("演唱会")
+        refundable, not_refundable = await ids("可以退票的话剧"), await ids("不能退票的话剧")
+        real_name, no_real_name = await ids("需要实名的演唱会"), await ids("不需要实名的演唱会")
+        english = {q: await ids(q) for q in ("refundable plays", "non-refundable plays", "real-name concerts")}
+        note = (await ok(c, "tickets_search_events", {"query": "可以退票的话剧"}))["note"]
+        shows = await ids("不能退票的演出")
+    assert refundable and refundable | not_refundable == plays and not refundable & not_refundable
+    assert all((events[e].refund_policy != "no_refund") == (e in refundable) for e in plays)
+    assert real_name and no_real_name and real_name | no_real_name == concerts and not real_name & no_real_name
+    assert all(events[e].real_name == (e in real_name) for e in concerts)
+    assert english == {"refundable plays": refundable, "non-refundable plays": not_refundable,
+                       "real-name concerts": real_name}  # fmt: skip
+    assert shows and all(events[e].refund_policy == "no_refund" for e in shows)
+    assert note.startswith("Read '可以退票' as events whose tickets can be refunded"), note
+
+
 async def test_asking_to_find_something_to_do_is_not_required_to_match(tickets: TicketsEnv) -> None:
     """'找一场适合带孩子看的演出' ('find a show for the kids') found nothing for '找一场', 'things to do this weekend'
     nothing for 'do' and 'things', and 'find me a concert' nothing for 'find': they ask, as '有什么' does."""
