@@ -655,7 +655,8 @@ class NavService:
                  "open_at": f"{late_at:%Y-%m-%dT%H:%M}" if hour_said else "", "on": str(on_day or "")}  # fmt: skip
         page, info = page_slice(ranked, cursor, limit, scope="nav.places", asked=asked)
         found = [p for _, _, p in ranked]
-        note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line, cuisine)
+        note = self._places_note(query, words, found, radius_m, round_the_clock, open_said, now, line, cuisine,
+                                 (cx, cy))  # fmt: skip
         if not found and closed:  # their hours on the day asked about, not today's
             asked_day = late_at if hour_said else datetime.combine(on_day, time(12), CITY_TZ) if on_day else now
             note = f"{note} {self._closed_note(closed, radius_m, asked_day, now)}"
@@ -694,7 +695,7 @@ class NavService:
 
     def _places_note(
         self, query: str, kinds: set[str], found: list[Place], radius_m: int, round_the_clock: bool, open_said: bool,
-        now: datetime, line: str = "", cuisine: str = "",
+        now: datetime, line: str = "", cuisine: str = "", at: tuple[float, float] = (0.0, 0.0),
     ) -> str:  # fmt: skip
         """How the query was read, and why a page is empty: a page with nothing on it said nothing at all."""
         note = []
@@ -714,10 +715,10 @@ class NavService:
         if rest and not any(self._place_score(rest, p, set()) >= MIN_PLACE_SCORE for p in found):
             labels = ", ".join(sorted(self.label(k) for k in kinds))
             note.append(f"Read as a kind of place ({labels}); {shown(rest)} is in no name here, so it was left out.")
-        if not found and query and not kinds and not self._anywhere(query):
+        if not found and query and not kinds and radius_m < MAX_RADIUS_M and not self._within_reach(query, at):
             note.append(
-                f"Nothing on the map matches {shown(query)}, by name or kind, anywhere in central Helsinki: a wider "
-                "radius will not find it. Search by kind (category) for what the map has, or say it another way."
+                f"Nothing within {MAX_RADIUS_M} m, the widest a search reaches, matches {shown(query)} by name or "
+                "kind: a wider radius will not find it. Search by kind (category), or say it another way."
             )
         elif not found:
             what = f"matches {shown(query)}" if query else "is of that kind"
@@ -736,10 +737,12 @@ class NavService:
             )
         return " ".join(note)
 
-    def _anywhere(self, query: str) -> bool:
-        """Whether any place of the map matches ``query`` by name, wherever it is: '加油站' (no fuel station is on
-        the map) was told to widen the radius, which could never find one. Asked only of an empty page."""
-        return any(self._place_score(query, p, set()) >= MIN_PLACE_SCORE for p in self.places)
+    def _within_reach(self, query: str, at: tuple[float, float]) -> bool:
+        """Whether a place within the widest radius of ``at`` (map metres) matches ``query`` by name: an empty
+        page was told to widen its radius when no radius could find one ('xyzzy'). Asked only of an empty page;
+        the widest radius, not the whole map, bounds it in a grown city."""
+        idx = self._place_grid.within(at[0], at[1], MAX_RADIUS_M)
+        return any(self._place_score(query, self.places[i], set()) >= MIN_PLACE_SCORE for i in idx.tolist())
 
     def _closed_note(self, closed: list[tuple[float, Place]], radius_m: int, at: datetime, now: datetime) -> str:
         """What the hours asked for left out, nearest first, with their hours on the day of ``at``: '24小时营业的药店'

@@ -583,7 +583,7 @@ async def test_places_open_round_the_clock_or_now_as_the_query_says(nav: NavEnv)
     assert len(open_now["places"]) < len(pharmacies["places"]) and "Read as open now" in open_now["note"]
     assert [p["id"] for p in cafes["places"]] == [p["id"] for p in cafe["places"]]
     assert "'xyzzy' is in no name here, so it was left out" in cafes["note"] and cafe["note"] == ""
-    assert nothing["places"] == [] and nothing["note"].startswith("Nothing on the map matches 'qwertyuiop'")
+    assert nothing["places"] == [] and nothing["note"].startswith("Nothing within 5000 m, the widest a search reaches")
 
 
 async def test_metro_and_railway_stations_are_told_apart(nav: NavEnv) -> None:
@@ -766,12 +766,13 @@ async def test_a_page_the_hours_left_empty_names_the_nearest_places_that_keep_ot
         assert [part.split(" (")[0] for part in listed.split("; ")] == nearest, listed
         assert "today 07:00–24:00" in listed or "hours unknown" in listed, listed
     assert "widen radius_m (up to 5000)" in night["note"] and "widen" not in widest["note"], widest["note"]
-    assert nothing["note"].startswith("Nothing on the map matches 'qwertyuiop'") and "widen" not in nothing["note"]
+    assert nothing["note"] == "Nothing within 5000 m matches 'qwertyuiop': search by kind (category).", nothing["note"]
 
 
 async def test_what_the_map_has_none_of_is_said_so_not_left_to_a_wider_radius(nav: NavEnv) -> None:
     """'加油站' (a fuel station) was told to widen the radius, which could never find one: the map has none; 'gas
-    station' listed railway stations by its 'station'. A name the map has beyond the radius still says to widen it."""
+    station' listed railway stations by its 'station'; 'qwertyuiop' was told to widen a radius no wider one matches.
+    A name the map has beyond the radius still says to widen it."""
     async with Client(nav.server) as c:
         fuel = {q: await ok(c, "nav_search_places", {"query": q}) for q in ("加油站", "nearest gas station",
                                                                             "petrol station near Kamppi")}  # fmt: skip
@@ -781,7 +782,8 @@ async def test_what_the_map_has_none_of_is_said_so_not_left_to_a_wider_radius(na
     for q, page in fuel.items():
         assert page["places"] == [] and page["note"].startswith("The map has no fuel stations"), (q, page["note"])
         assert "widen" not in page["note"] and "充电桩" in page["note"], q
-    assert "anywhere in central Helsinki: a wider radius will not find it" in nowhere["note"], nowhere["note"]
+    assert nowhere["note"].startswith("Nothing within 5000 m, the widest a search reaches, matches 'qwertyuiop'")
+    assert "a wider radius will not find it" in nowhere["note"] and "widen" not in nowhere["note"], nowhere["note"]
     assert far["note"].startswith("Nothing within 100 m matches 'Kiasma': widen radius_m"), far["note"]
     assert trains["places"] and all(p["category"] == "station" for p in trains["places"])
 
