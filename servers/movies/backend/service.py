@@ -775,15 +775,15 @@ class MoviesService:
         with Session(self.engine) as session:
             saved = self.accounts.find(session, user_id, "home" if here else text)
             mine = [] if saved else self.accounts.rows(session, user_id)
-        if here and saved is None:
-            raise InvalidInputError(
-                f"address {shown(address)} says where the user is, and the account has no home address to start from.",
-                "Pass lat and lng of where the user is (nav_geocode gives them for any place), or save a home "
-                "address with food_save_address.",
-                field="address",
-            )
         if here:
-            assert saved is not None
+            if saved is None:
+                raise InvalidInputError(
+                    f"address {shown(address)} says where the user is, and the account has no home address to start "
+                    "from.",
+                    "Pass lat and lng of where the user is (nav_geocode gives them for any place), or save a home "
+                    "address with food_save_address.",
+                    field="address",
+                )
             return saved.location, (
                 f"{saved.label}: {saved.one_line} (the account's home address, for {shown(text)}; lat and lng of where "
                 "the user is now sort from there)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from shared.schemas.tickets import RefundPolicy
+from shared.text import take_match
 
 from .catalog import EventRec
 
@@ -46,8 +47,7 @@ def follows(event: EventRec, rule: str) -> bool:
 def rule_said(query: str) -> tuple[str, str, str]:
     """The query without a rule said in it, the rule (one of ``RULES``) and the words as said; the query, '' and ''
     when it says none."""
-    m = RULE_SAID.search(query)
+    rest, m = take_match(RULE_SAID, query)
     if m is None:
         return query, "", ""
-    rule = next(name for name in RULES if m[name])
-    return " ".join((query[: m.start()] + " " + query[m.end() :]).split()), rule, m[0].strip()
+    return rest, next(name for name in RULES if m[name]), m[0].strip()
