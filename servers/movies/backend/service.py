@@ -224,6 +224,24 @@ def runtime_said(query: str) -> tuple[str, int, int, str]:
 OPENING_ZH = re.compile(r"(?:要|将|会)?(?:上映|首映|公映|上线)的?")
 OPENING_EN = re.compile(r"(?<!\w)(?:opening|opens|coming out|out|released|premiering)\s+(?:on\s+|in\s+)?", re.I)
 _ZH_DAYS = sorted((k for k in DAY_PHRASES if has_cjk(k)), key=len, reverse=True)
+_HOURS_ZH = re.compile(r"晚|夜|早上|上午|中午|下午|傍晚")
+"""A part of the day in a day phrase ('今晚', '周六下午'): a run opens on a day, never in an evening."""
+
+
+def _day_before(query: str, at: int) -> str | None:
+    """The Chinese day phrase ``query`` says just before position ``at`` ('下周' of '下周上映'), or None."""
+    before = fold(query[:at])
+    return next((k for k in _ZH_DAYS if before.endswith(k)), None)
+
+
+def showing_then(query: str) -> str:
+    """The query without a 上映 that follows a part of a day ('今晚上映的电影', '周六晚上上映的喜剧'): what shows then,
+    read as when to go ('今晚的电影'); '今晚上映' was a film whose run opens today, or no film with '周六晚上上映'."""
+    for m in OPENING_ZH.finditer(query):
+        key = _day_before(query, m.start())
+        if key is not None and _HOURS_ZH.search(key):
+            return query[: m.start()] + ("的" if m[0].endswith("的") else "") + query[m.end() :]
+    return query
 
 
 def opening_said(query: str, today: date) -> tuple[str, str, date, date] | None:
@@ -231,8 +249,7 @@ def opening_said(query: str, today: date) -> tuple[str, str, date, date] | None:
     weekend'): (the query without it, the words, the first and last day); None when it says none. '下周上映的' matched
     no film and '即将上映' took only its last words, listing every film not out yet."""
     for m in OPENING_ZH.finditer(query):
-        before = fold(query[: m.start()])
-        key = next((k for k in _ZH_DAYS if before.endswith(k)), None)
+        key = _day_before(query, m.start())
         if key is not None:
             days = DAY_PHRASES[key][0](today)
             return query[: m.start() - len(key)] + query[m.end() :], query[m.start() - len(key) : m.end()], *days
@@ -473,6 +490,7 @@ class MoviesService:
         query, dubbed = take_out(DUBBED, query)
         query, oscar_said = take_match(OSCAR_SAID, query)
         query, score_said = take_match(SCORE_SAID, query)  # before the running time: '8分以上' is no 8 minutes
+        query = showing_then(query)  # '今晚上映的电影': what shows tonight, before an opening day is read
         opening = opening_said(query, local(now).date())
         if opening is not None:  # '下周上映的': films whose run opens then, showing already or not
             query, showing = opening[0], "all" if showing == "now_showing" else showing

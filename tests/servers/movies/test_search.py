@@ -312,6 +312,22 @@ async def test_films_opening_on_a_day_said_are_those_whose_run_opens_then(movies
     assert weekend["films"] == [] and "none does here" in weekend["note"], weekend["note"]
 
 
+async def test_showing_said_after_a_part_of_a_day_is_when_to_go(movies_readonly: MoviesEnv) -> None:
+    """'今晚上映的电影' (films on tonight) was the one film whose run opens today, and '周六晚上上映的喜剧' no film
+    ('no film has 周六晚上上映'): a run opens on a day, never in an evening, so 上映 after a part of a day is what
+    shows then, as '今晚的电影' is."""
+    async with Client(movies_readonly.server) as c:
+        said = {
+            q: await ok(c, "movies_search_movies", {"query": q, "limit": 20})
+            for q in ("今晚上映的电影", "今晚的电影", "周六晚上上映的喜剧", "周六晚上的喜剧", "今天上映的电影")
+        }
+    for q, like in (("今晚上映的电影", "今晚的电影"), ("周六晚上上映的喜剧", "周六晚上的喜剧")):
+        assert said[q]["films"] and said[q]["films"] == said[like]["films"], (q, said[q]["note"])
+        assert " as when to go" in said[q]["note"], said[q]["note"]
+    assert len(said["今晚上映的电影"]["films"]) > len(said["今天上映的电影"]["films"])
+    assert "whose run opens Wed 25 Nov" in said["今天上映的电影"]["note"]  # a day alone: the opening day
+
+
 # not 'tomorrow' alone: a title word (Edge of Tomorrow)
 @pytest.mark.parametrize(
     ("query", "said", "genre"),
