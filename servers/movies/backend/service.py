@@ -604,10 +604,13 @@ class MoviesService:
         if elsewhere and not exact_here:
             note = self._elsewhere(query, showing, elsewhere, now, near=bool(hits))
         if not hits and (said := _showtime_words(query)):
+            args = ", ".join(  # as said: '今晚' was shown format='IMAX', date='tonight' as the example
+                f"format={shown(w.upper())}" if w.upper() in FORMATS else f"date={shown(w)}" for w in said
+            )
             note = (
                 f"Films are found by title, people, genre or language; {', '.join(map(shown, said))} is "
                 f"a {'format' if said[0].upper() in FORMATS else 'day'}, which showtimes are searched by: "
-                "movies_find_showtimes(format='IMAX', date='tonight', …) lists what is on. " + note
+                f"movies_find_showtimes({args}, …) lists what is on. " + note
             ).strip()
         if not hits and not note and asked:
             note = self._unmatched(query, asked, wanted)

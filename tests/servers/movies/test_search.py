@@ -328,6 +328,15 @@ async def test_showing_said_after_a_part_of_a_day_is_when_to_go(movies_readonly:
     assert "whose run opens Wed 25 Nov" in said["今天上映的电影"]["note"]  # a day alone: the opening day
 
 
+async def test_a_day_beside_words_no_film_has_points_at_its_showtimes_as_said(movies_readonly: MoviesEnv) -> None:
+    """A film search of a day and words no film has ('今晚 zzqx') pointed at movies_find_showtimes(format='IMAX',
+    date='tonight'), an example the user never said: the call it names carries the day said."""
+    async with Client(movies_readonly.server) as c:
+        tonight = await ok(c, "movies_search_movies", {"query": "今晚 zzqx"})
+    assert tonight["films"] == [] and "movies_find_showtimes(date='今晚', …)" in tonight["note"], tonight["note"]
+    assert "IMAX" not in tonight["note"]
+
+
 # not 'tomorrow' alone: a title word (Edge of Tomorrow)
 @pytest.mark.parametrize(
     ("query", "said", "genre"),
