@@ -1749,13 +1749,17 @@ class NavService:
 WEATHER_ASKED = re.compile(
     r"(?<![a-z])(?:(?:will|is|does) it (?:be )?(?:going to )?(?:rain|snow|be (?:cold|warm|windy|sunny|nice))"
     r"|what(?:'s| is) the weather(?: like)?|(?:the )?weather(?: forecast)?(?: for| on)?|forecast(?: for| on)?"
-    r"|how (?:cold|warm) (?:is it|will it be))(?![a-z])\s*(?:on|for|in)?(?![a-z])\??"
+    r"|how (?:cold|warm) (?:is it|will it be)|what (?:should i |to )wear|(?:do i |will i )?need an? "
+    r"(?:umbrella|jacket|coat)|should i (?:bring|take) an? (?:umbrella|jacket|coat))"
+    r"(?![a-z])\s*(?:on|for|in)?(?![a-z])\??"
     r"|(?:会|要)?(?:下雨|下雪|刮风|降温|出太阳|晴天?)(?:吗|么)?|(?:冷|热)不(?:冷|热)|天气(?:怎么样|如何|预报)?(?:吗|呢)?"
+    r"|(?:需要|要|用)?(?:带|拿)(?:雨)?伞(?:吗|么)?|(?:要|该|应该)?穿(?:什么|多少|几件)(?:衣服)?(?:吗|呢)?"
     r"|[?？]",
     re.IGNORECASE,
 )
 """A weather question said around the day ('明天会下雨吗', 'will it rain on Saturday', "what's the weather like
-tomorrow"), as models pass the user's words as the date: it was 'not a date'. The day is read from what is left,
+tomorrow", '下周一要带伞吗', 'what to wear tomorrow'), as models pass the user's words as the date: it was 'not a
+date'. The day is read from what is left,
 and the forecast answers the question (its condition and precipitation chance)."""
 
 

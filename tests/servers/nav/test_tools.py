@@ -884,6 +884,20 @@ async def test_weather_asked_as_a_question_around_the_day_is_that_days(nav: NavE
     assert "is not a date" in wrong
 
 
+async def test_what_to_bring_or_wear_asked_around_the_day_is_that_days_weather(nav: NavEnv) -> None:
+    """'下周一要带伞吗' (an umbrella next Monday?), 'what to wear tomorrow' and 'do I need an umbrella on Saturday' were
+    'not a date', as the weather questions were: what to bring or wear is asked of the day's forecast."""
+    async with Client(nav.server) as c:
+        said = {
+            q: [d["date"] for d in (await ok(c, "nav_weather", {"date": q}))["days"]]
+            for q in ("下周一要带伞吗", "what to wear tomorrow", "明天穿什么", "do I need an umbrella on Saturday",
+                      "周六需要带伞吗？")
+        }  # fmt: skip
+    assert said["下周一要带伞吗"] == ["2026-11-30"], said
+    assert said["what to wear tomorrow"] == said["明天穿什么"] == ["2026-11-26"], said
+    assert said["do I need an umbrella on Saturday"] == said["周六需要带伞吗？"] == ["2026-11-28"], said
+
+
 async def test_a_distance_said_is_the_search_radius(nav: NavEnv) -> None:
     """'500米以内的药店' (a pharmacy within 500 m) and 'pharmacy within 300 m' listed every pharmacy within the default
     1000 m, the distance left out as 'in no name here': a distance said is the radius (up to the widest, 5000 m), as
