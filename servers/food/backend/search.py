@@ -128,6 +128,7 @@ for it. 'hot dog' was searched as 'hot' and listed the hot-pot kitchen, saying o
 GENERIC = frozenset(
     {
         *("food", "foods", "restaurant", "restaurants", "something", "anything", "eat", "eating", "meal", "meals"),
+        *("eats", "grub", "bite", "bites"),
         *("lunch", "dinner", "supper", "takeaway", "takeout", "ravintola", "ravintolat", "ruoka", "ruokaa"),
         *("lounas", "illallinen", "syotavaa", "餐厅", "饭店", "外卖", "吃的", "美食", "东西", "好吃的", "随便"),
         *("餐馆", "饭馆", "菜馆", "馆子", "小馆", "料理店", "午餐", "晚餐", "午饭", "晚饭", "中饭", "中午饭"),

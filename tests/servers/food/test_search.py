@@ -280,7 +280,9 @@ async def test_ice_cream_is_not_iced_coffee(food: FoodEnv) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["something to eat", "food near me", "takeaway", "外卖", "餐厅", "ravintola", "吃点东西", "随便吃点"]
+    "query",
+    ["something to eat", "food near me", "takeaway", "外卖", "餐厅", "ravintola", "吃点东西", "随便吃点", "eats",
+     "grub", "a bite to eat"],
 )
 async def test_a_query_that_asks_for_nothing_in_particular_lists_everything_nearby(food: FoodEnv, query: str) -> None:
     """'something to eat', '外卖' (takeaway) or 'restaurant' found nothing ('No restaurant, dish or option matches')
