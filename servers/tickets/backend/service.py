@@ -55,7 +55,7 @@ from .left_out import why_none
 from .models import AttendeeRow
 from .price_words import FREE
 from .rule_words import READ, rule_said
-from .tier_words import SEATED, tier_said, tier_words_said
+from .tier_words import BEST_SEATS, SEATED, tier_said, tier_words_said
 from .when import narrowed
 
 MAX_ATTENDEES = 50
@@ -491,6 +491,7 @@ class TicketsService:
             tier = ""
         elif tier:
             words = rest
+        words, best = take_match(BEST_SEATS, words)  # 'best seats for Giselle': which seats, said to the hold
         rest, rule, rule_words = rule_said(words)  # '可以退票的话剧', 'real-name concerts': the event's rules
         if rule and index.holds(query, rule_words.lower()):
             rule = ""
@@ -568,6 +569,11 @@ class TicketsService:
             note = f"{read} {note}".strip()
         if rule:
             note = f"Read {shown(rule_words)} as {READ[rule]}. {note}".strip()
+        if best is not None:
+            note = (
+                f"Read {shown(best[0].strip())} as which seats to hold: tickets_hold_seats(tier='best') takes the best "
+                f"seats of the dearest tier, and tickets_get_seat_map shows every seat. {note}"
+            ).strip()
         if near_note:
             note = " ".join([near_note, note]).strip()
         if seats:

@@ -44,3 +44,12 @@ def tier_words_said(query: str) -> str:
     """The kind of ticket as the query wrote it ('VIP tickets', not the folded 'vip tickets'), for a note."""
     m = TIER_SAID.search(query)
     return m[0].strip() if m else ""
+
+
+BEST_SEATS = re.compile(
+    r"(?<![a-z])(?:the\s+)?(?:best|good|great|nice)\s+(?:seats?|places?|spots?|view)(?![a-z])"
+    r"|最好的?(?:座位|位置|位子)|好(?:的)?(?:座位|位置|位子)",
+    re.IGNORECASE,
+)
+"""'best seats for Giselle', '好座位': which seats to hold, not words of an event ('No event matches best, seats');
+a hold's tier 'best' takes the dearest tier's best seats."""

@@ -281,6 +281,19 @@ async def test_a_ticket_rule_said_keeps_the_events_under_it(tickets: TicketsEnv)
     assert note.startswith("Read '可以退票' as events whose tickets can be refunded"), note
 
 
+async def test_the_best_seats_asked_in_a_search_are_for_the_hold(tickets: TicketsEnv) -> None:
+    """'best seats for Giselle' said 'No event matches best, seats': which seats is the hold's to choose, so the
+    search finds the event and says how to hold the best of them."""
+    async with Client(tickets.server) as c:
+        said = {
+            q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("best seats for Giselle", "吉赛尔 好座位", "Giselle", "吉赛尔")
+        }
+    for q, like in (("best seats for Giselle", "Giselle"), ("吉赛尔 好座位", "吉赛尔")):
+        assert said[q]["events"] and said[q]["events"] == said[like]["events"], (q, said[q]["note"])
+        assert "as which seats to hold: tickets_hold_seats(tier='best')" in said[q]["note"], said[q]["note"]
+
+
 async def test_asking_to_find_something_to_do_is_not_required_to_match(tickets: TicketsEnv) -> None:
     """'找一场适合带孩子看的演出' ('find a show for the kids') found nothing for '找一场', 'things to do this weekend'
     nothing for 'do' and 'things', and 'find me a concert' nothing for 'find': they ask, as '有什么' does."""
