@@ -215,7 +215,14 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 max_length=MAX_LABEL,
             ),
         ],
-        street: Annotated[str, Field(description="Street name, e.g. Mannerheimintie.", max_length=MAX_STREET)],
+        street: Annotated[
+            str,
+            Field(
+                description="Street name, e.g. Mannerheimintie (or the whole address, 'Fredrikinkatu 39 B, 00120 "
+                "Helsinki', or a place of the map by name, 'Oodi', saved at its address).",
+                max_length=MAX_STREET,
+            ),
+        ],
         housenumber: Annotated[
             str, Field(description="House number, e.g. 5 or 12 B; '' when street ends with it.", max_length=20)
         ] = "",

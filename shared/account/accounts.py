@@ -24,6 +24,7 @@ from shared.clock import SimClock
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
+from shared.landmarks import Landmarks
 from shared.schemas.account import Address, AddressInput, AddressList, User
 from shared.schemas.common import GeoPoint, Money, check_id, new_id
 from shared.text import fold, house_key, house_number, staircase_house
@@ -115,8 +116,13 @@ LABELS_OF = select_columns(_ADDRESSES.label_key).where(_ADDRESSES.user_id == bin
 """A user's saved labels. Built once: composing the statement costs more than running it."""
 
 
-STREET_AND_NUMBER = re.compile(r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?\s?[A-Za-z]?)")
-"""An address as people write it here: the street, then the house number (and a staircase letter)."""
+STREET_AND_NUMBER = re.compile(
+    r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?(?:\s?[A-Za-z](?![A-Za-z]))?)"
+    r"(?:\s*,?\s*(?P<postcode>\d{5}))?(?:\s*,?\s*(?:helsinki|helsingfors|赫尔辛基(?:市)?))?(?:\s*,?\s*(?:finland|芬兰))?",
+    re.IGNORECASE,
+)
+"""An address as people write it here: the street, then the house number (and a staircase letter), and perhaps the
+postcode and the city ('Fredrikinkatu 39 B, 00120 Helsinki': with them the number was 'missing')."""
 SPELT_ALIKE = 85
 """How alike (rapidfuzz's ratio, 0-100) a street said must be to the map's to be read as it: 'Manerheimintie' is
 97 to Mannerheimintie, 'Alexanterinkatu' 90 to Aleksanterinkatu, while Kaivokatu and Kalevankatu are 70."""
@@ -358,13 +364,29 @@ class Accounts:
             )
         return f"{shown(asked)} is not on the map.", f"Check the spelling, {instead}."
 
+    def _place_named(self, text: str) -> tuple[tuple[str, str, str], GeoPoint, str] | None:
+        """A landmark ``text`` names ('中央火车站', 'Oodi') with a street address: (street, number, postcode), its
+        point and its name; None otherwise. A place saved by its name was 'housenumber is missing'."""
+        place = Landmarks.load(self.fixtures_dir).find(text)
+        at = STREET_AND_NUMBER.fullmatch(" ".join(place.address.split())) if place is not None else None
+        if place is None or at is None:
+            return None
+        return (at["street"].strip(), at["number"], at["postcode"] or ""), place.point, place.name
+
     def save_address(self, user_id: str, data: AddressInput) -> Address:
         """Save a new address, or update the one with the same label (one label, one address)."""
         label, street, number = data.label.strip(), data.street.strip(), data.housenumber.strip()
+        postcode = data.postcode.strip()
         # 'Aleksanterinkatu 52' whole in street, as the other servers take an address: 'housenumber required' sent
         # the model back to split it
+        location, notes = data.location, data.notes.strip()
         if not number and (written := STREET_AND_NUMBER.fullmatch(" ".join(street.split()))):
             street, number = written["street"].strip(), written["number"]
+            postcode = postcode or written["postcode"] or ""
+        elif not number and street and location is None and (place := self._place_named(street)) is not None:
+            # '中央火车站' as the street: the place's own address and entrance, its name kept in the notes
+            (street, number, postcode), location = place[0], place[1]
+            notes = notes or place[2]
         if not (label and street and number):
             missing = [name for name, value in (("label", label), ("street", street), ("housenumber", number))
                        if not value]  # fmt: skip
@@ -375,7 +397,6 @@ class Accounts:
                 "'Aleksanterinkatu', housenumber '52'), then save again.",
                 field=missing[0],
             )
-        location = data.location
         if location is None:
             location = self._entrance(street, number)
             if location is None:
@@ -409,8 +430,8 @@ class Accounts:
                     seq=max((r.seq for r in rows), default=-1) + 1,
                     created_at=self.clock.now(),
                 )
-            row.label, row.street, row.housenumber, row.postcode = label, street, number, data.postcode.strip()
-            row.lat, row.lng, row.notes = location.lat, location.lng, data.notes.strip()
+            row.label, row.street, row.housenumber, row.postcode = label, street, number, postcode
+            row.lat, row.lng, row.notes = location.lat, location.lng, notes
             session.add(row)
             self._bump_book_version(session)
             saved = address_model(row)

@@ -127,6 +127,27 @@ async def test_an_address_written_whole_in_street_is_saved_as_street_and_number(
     assert "Cafe" not in [a["label"] for a in book["addresses"]]
 
 
+async def test_an_address_written_with_its_city_or_as_a_place_is_saved_at_its_street_and_number(
+    lifestyle: Lifestyle,
+) -> None:
+    """'Fredrikinkatu 39 B, 00120 Helsinki' (postcode and city written after it) and '中央火车站' (the Central Station,
+    a place by its name) were 'housenumber is missing': the city and postcode are read off the end, and a place of
+    the map is saved at its own address and entrance, its name in the notes."""
+    async with Client(lifestyle.server("food")) as food:
+        written = await ok(food, "food_save_address", {"label": "Aunt", "street": "Fredrikinkatu 39 B, 00120 Helsinki"})
+        city = await ok(food, "food_save_address", {"label": "A2", "street": "Fredrikinkatu 39 B, Helsinki"})
+        plain = await ok(food, "food_save_address", {"label": "A3", "street": "Fredrikinkatu 39 B"})
+        station = await ok(food, "food_save_address", {"label": "车站", "street": "赫尔辛基中央火车站"})
+        oodi = await ok(food, "food_save_address", {"label": "Library", "street": "Oodi", "notes": "by the door"})
+        bare = await err(food, "food_save_address", {"label": "Cafe", "street": "Kaivokatu"})
+    assert (written["street"], written["housenumber"], written["postcode"]) == ("Fredrikinkatu", "39 B", "00120")
+    assert written["location"] == city["location"] == plain["location"] and city["postcode"] == ""
+    assert (station["street"], station["housenumber"]) == ("Kaivokatu", "1"), station
+    assert station["notes"] == "Helsingin päärautatieasema" and station["location"]["lat"] > 0
+    assert (oodi["street"], oodi["housenumber"], oodi["notes"]) == ("Töölönlahdenkatu", "4", "by the door"), oodi
+    assert bare.startswith("housenumber is missing"), bare
+
+
 async def test_an_address_the_map_lacks_is_refused_with_what_it_has(lifestyle: Lifestyle) -> None:
     """'Fredrikinkatu 34' said only 'Could not find', though the map has 32 and 39 on that street, and a misspelt
     'Manerheimintie' the same: the refusal lists the street's numbers and the nearest, or the streets spelt alike, and
