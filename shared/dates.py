@@ -406,14 +406,35 @@ _CLOCK = re.compile(
 CLOCK_PARTS_ZH = ("早上", "上午", "中午", "下午", "傍晚", "晚上", "今晚", "夜里", "凌晨", "清晨", "半夜", "深夜")
 """The parts of the day a Chinese clock time may start with ('晚上6点半'): one list for reading a time alone and a
 time said after a day."""
-CLOCK_ZH = rf"(?:{'|'.join(CLOCK_PARTS_ZH)})?\d{{1,2}}[点點](?:\d{{1,2}}分?|半)?"
-"""A Chinese clock time as it stands in a phrase ('晚上6点半', '凌晨3点', '18点15分'), for every pattern that finds one
-in longer text (a time after a day, a span of the day, a delivery time, an hour a place opens); ``clock_said`` reads
-it."""
-_CHINESE_CLOCK = re.compile(
-    rf"(?P<part>{'|'.join(CLOCK_PARTS_ZH)})?(?P<h>\d{{1,2}})[点點](?:(?P<m>\d{{1,2}})分?|(?P<half>半))?$"
+_PARTS_ZH = "|".join(CLOCK_PARTS_ZH)
+_ZH_HOUR = r"二十[一二三四]?|十[一二三四五六七八九]?|[两三四五六七八九]|零"
+"""An hour in Chinese numerals ('九点', '两点', '十二点', '二十点'), 一 apart: '一点' is also 'a little'
+('便宜一点')."""
+_ZH_MINUTES = r"[一二三四五]十[一二三四五六七八九]?|十[一二三四五六七八九]?|零?[一二三四五六七八九]"
+_MINUTES = rf"(?:\d{{1,2}}分?|半|(?:{_ZH_MINUTES})分|[一三]刻)"
+CLOCK_ZH = (
+    rf"(?:(?:{_PARTS_ZH})?(?:\d{{1,2}}|{_ZH_HOUR})[点點]钟?{_MINUTES}?"
+    rf"|(?:{_PARTS_ZH})一[点點]钟?{_MINUTES}?|一[点點](?:钟{_MINUTES}?|{_MINUTES}))"
 )
-"""晚上6点半, 18点, 下午6点15分: a part of the day makes 6 the evening's."""
+"""A Chinese clock time as it stands in a phrase ('晚上6点半', '凌晨3点', '18点15分', '九点', '两点半', '下午一点'),
+for every pattern that finds one in longer text (a time after a day, a span of the day, a delivery time, an hour a
+place opens); ``clock_said`` reads it. '一点' alone is no time: '便宜一点的' is 'a bit cheaper'."""
+_CHINESE_CLOCK = re.compile(
+    rf"(?P<part>{_PARTS_ZH})?(?P<h>\d{{1,2}}|{_ZH_HOUR}|一)[点點]钟?"
+    rf"(?:(?P<m>\d{{1,2}})分?|(?P<half>半)|(?P<zm>{_ZH_MINUTES})分|(?P<q>[一三])刻)?$"
+)
+"""晚上6点半, 18点, 下午6点15分, 九点一刻: a part of the day makes 6 the evening's."""
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def zh_number(said: str) -> int:
+    """A number up to 99 in Chinese numerals ('九' 9, '十二' 12, '二十一' 21, '三十' 30, '零五' 5), or in digits."""
+    if said.isdigit():
+        return int(said)
+    tens, ten, ones = said.partition("十")
+    if not ten:  # '五', '零五'
+        return sum(_ZH_DIGITS[c] * 10**i for i, c in enumerate(reversed(said)))
+    return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
 
 
 NAMED_TIMES = {
@@ -441,7 +462,9 @@ def clock_said(said: str) -> time | None:
         return time(hour, minute, int(m["s"] or 0)) if hour < 24 and minute < 60 else None
     m = _CHINESE_CLOCK.fullmatch(said)
     if m:
-        hour, minute = int(m["h"]), 30 if m["half"] else int(m["m"] or 0)
+        minutes = m["m"] or m["zm"]
+        hour = zh_number(m["h"])
+        minute = 30 if m["half"] else 15 * zh_number(m["q"]) if m["q"] else zh_number(minutes) if minutes else 0
         if (m["part"] in ("下午", "傍晚") and hour < 12) or (
             m["part"] in ("晚上", "今晚", "夜里", "深夜") and 5 <= hour < 12
         ):
@@ -486,7 +509,7 @@ def split_clock(text: str) -> tuple[str, time, bool] | None:
             clock = part + clock
             day = day.removesuffix(part).strip() or ("今晚" if part == "今晚" else "today")
         said, before = clock_said(clock), (m["zh"] or "") in ("以前", "之前", "前")
-        bare = clock[0].isdigit()
+        bare = not clock.startswith(CLOCK_PARTS_ZH)  # '9点', '九点': no part of the day said
     else:
         clock = m["en_clock"]
         said = clock_said(clock if re.search(r"[:apm]", clock, re.IGNORECASE) else f"at {clock}")

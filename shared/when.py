@@ -46,6 +46,16 @@ CLOCK_RANGE = re.compile(
 """A span of the day said ('下午3点到6点之间', 'between 3pm and 6pm', 'from 7 to 10', '3-6pm'): the earliest and
 latest start. Read as two times or as words, '周六下午3点到6点之间的演出' found nothing ('No event matches 到,
 之间')."""
+CLOCK_BOUND = re.compile(
+    rf"(?P<zh>{CLOCK_ZH})\s*(?P<zh_dir>以后|之后|后|起|开始|以前|之前|前)"
+    r"|(?<![a-z])(?P<en_dir>after|from|before|by|until|till)\s+(?P<en>\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2})"
+    r"(?![\w:])",
+    re.IGNORECASE,
+)
+"""A time of day said as the earliest or the latest start ('周六晚上7点以后的演唱会', '8点前', 'after 8pm', 'before
+20:00') inside a query, not only at the end of a date: '7点以后' was two words no event has ('No event matches 7,
+后'). English needs am/pm or minutes: 'after 18' may be an age."""
+_BEFORE = frozenset({"以前", "之前", "前", "before", "by", "until", "till"})
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,16 @@ def _phrases(text: str, today: date) -> list[Said]:
         if (span := clock_span(ranged)) is not None:
             out.append(Said(ranged[0], ranged.span(), None, None, *span))
         pos = ranged.end()
+    pos = 0
+    while (bound := CLOCK_BOUND.search(text, pos)) is not None:
+        taken = [s.span[1] for s in out if s.span[0] < bound.end() and bound.start() < s.span[1]]
+        if taken:  # '周六晚上7点以后': 晚上 is the day's phrase, the time read after it (in a span: read already)
+            pos = max(max(taken), bound.start() + 1)
+            continue
+        if (at := _bound_clock(text, bound)) is not None:
+            before = (bound["zh_dir"] or bound["en_dir"] or "").lower() in _BEFORE
+            out.append(Said(bound[0], bound.span(), None, None, None if before else at, at if before else None))
+        pos = bound.end()
     for match in _PARTS.finditer(text):
         if not _overlaps(match.span(), out):
             out.append(Said(match[0], match.span(), None, None, *PARTS_OF_DAY[match[0]]))
@@ -159,6 +179,18 @@ def _range_start(text: str, first: Said) -> int:
     """Where a stretch that starts with ``first`` starts: at a 'from' / 'between' / '从' said right before it."""
     opens = _RANGE_OPENS.search(text, 0, first.span[0])
     return opens.start() if opens else first.span[0]
+
+
+def _bound_clock(text: str, bound: re.Match[str]) -> time | None:
+    """The time a ``CLOCK_BOUND`` match names: with the part of the day said right before it ('周六晚上' of
+    '周六晚上7点以后', read as the day's phrase), else a bare hour from 1 to 9 as the afternoon's or evening's."""
+    if bound["en"]:
+        return clock_said(bound["en"])
+    clock = bound["zh"]
+    if not clock.startswith(CLOCK_PARTS_ZH):
+        clock = next((p for p in CLOCK_PARTS_ZH if text[: bound.start()].rstrip().endswith(p)), "") + clock
+    said = clock_said(clock)
+    return event_hour(said) if said is not None and not clock.startswith(CLOCK_PARTS_ZH) else said
 
 
 def clock_span(match: re.Match[str]) -> tuple[time, time] | None:

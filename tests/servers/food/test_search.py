@@ -465,7 +465,7 @@ async def test_everyday_words_the_menus_spell_otherwise_find_what_they_mean(
     assert finds.lower() in text.lower(), (query, text)
 
 
-@pytest.mark.parametrize("query", ["cheap sushi", "便宜的寿司"])
+@pytest.mark.parametrize("query", ["cheap sushi", "便宜的寿司", "便宜一点的寿司"])  # 一点: a little, not 1 o'clock
 async def test_a_word_for_cheap_ranks_the_lowest_price_level_first(food: FoodEnv, query: str) -> None:
     """'cheap' and 便宜 are on no menu: they were left out of the query, and a price level 3 place came first."""
     async with Client(food.server) as c:

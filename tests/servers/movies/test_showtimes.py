@@ -415,6 +415,21 @@ async def test_a_format_said_with_the_day_is_the_showtimes_format(movies_readonl
     assert "asks for 3D, and format for IMAX" in both, both
 
 
+async def test_an_hour_in_chinese_numerals_is_that_hour(movies_readonly: MoviesEnv) -> None:
+    """date='周六下午两点到五点' and '今晚九点之后' were 'not a date': an hour in Chinese numerals ('两点', '九点',
+    '八点半', '十点一刻') is the hour its digits say."""
+    async with Client(movies_readonly.server) as c:
+        pairs = [
+            ("周六下午两点到五点", "周六下午2点到5点"),
+            ("今晚九点之后", "今晚9点之后"),
+            ("明天晚上八点半以后", "明天晚上8点半以后"),
+            ("周日上午十点一刻以后", "周日上午10点15分以后"),
+        ]
+        said = {q: await every_page(c, "movies_find_showtimes", "showtimes", {"date": q}, 10) for p in pairs for q in p}
+    for zh, digits in pairs:
+        assert said[digits] and [s["id"] for s in said[zh]] == [s["id"] for s in said[digits]], zh
+
+
 async def test_a_span_of_the_day_said_with_the_day_is_the_start_window(movies_readonly: MoviesEnv) -> None:
     """date='周六下午3点到6点之间' (Saturday between 3 and 6 pm) and 'saturday between 3pm and 6pm' were 'not a
     date', and the film search '周六晚上7点到10点的电影' found no film ('no film has 到10'): the day, and the span as

@@ -220,6 +220,28 @@ async def test_a_calendar_day_as_people_write_it_is_that_day(tickets: TicketsEnv
     assert january and all(d.month == 1 and d.year == 2027 for d in january)
 
 
+async def test_a_time_said_as_the_earliest_or_latest_start_inside_the_query_is_the_window(tickets: TicketsEnv) -> None:
+    """'12月5日晚上8点以后的演唱会' (concerts on 5 Dec after 8 pm) said 'No event matches 8, 后': a time said inside
+    the query as the earliest ('以后', 'after 8pm') or latest ('前', 'before') start is time_from or time_to, and a
+    Chinese numeral hour ('十点', '两点') is that hour."""
+    async with Client(tickets.server) as c:
+        day = {"query": "演唱会", "date_from": "2026-12-05", "date_to": "2026-12-05", "limit": 20}
+        after_8 = await ok(c, "tickets_search_events", {**day, "time_from": "20:00"})
+        said = {
+            q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("12月5日晚上8点以后的演唱会", "12月5日晚上八点以后的演唱会", "concerts on Dec 5 after 8pm",
+                      "12月5日晚上十点以后的演唱会", "12月5日晚上6点前的演唱会")
+        }  # fmt: skip
+    found = {q: [e["id"] for e in page["events"]] for q, page in said.items()}
+    assert after_8["events"] and found["12月5日晚上8点以后的演唱会"] == [e["id"] for e in after_8["events"]]
+    assert found["12月5日晚上八点以后的演唱会"] == found["12月5日晚上8点以后的演唱会"]
+    english = said["concerts on Dec 5 after 8pm"]["events"]
+    assert english and all(e["next_session_at"][:16] >= "2026-12-05T20:00" for e in english), english
+    assert found["12月5日晚上十点以后的演唱会"] == [] and "from 22:00" in said["12月5日晚上十点以后的演唱会"]["note"]
+    early = said["12月5日晚上6点前的演唱会"]
+    assert early["events"] == [] and "between 17:00 and 18:00" in early["note"], early["note"]
+
+
 async def test_a_span_of_the_day_said_is_the_start_window(tickets: TicketsEnv) -> None:
     """'周六下午3点到6点之间的演出' (shows on Saturday between 3 and 6 pm) found nothing ('No event matches 到, 之间'):
     a span of the day, in the query or in date_from, is the earliest and latest start, as time_from and time_to."""
