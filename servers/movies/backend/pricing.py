@@ -39,10 +39,20 @@ REFUND_POLICY_TEXT = (
 )
 
 
+MIDDLE = frozenset(
+    {"中间", "中间的", "中间位置", "中间的位置", "中间的座位", "正中间", "居中", "中间一点"}
+    | {"MIDDLE", "CENTER", "CENTRE", "IN THE MIDDLE", "THE MIDDLE", "MIDDLE SEATS", "CENTER SEATS", "CENTRE SEATS"}
+)
+"""Where in the room, said as the tier ('中间的位置', 'in the middle'): best-available standard seats are the middle
+ones already, so the standard tier (it was 'not a tier of this screen')."""
+
+
 def tier_code(text: str) -> str:
     """The tier code for a code or a name as ``TIER_NAMES`` shows it ('Standard', '情侣座', 'Premium recliner'), the
     text upper-cased when it is neither: results list 'STD: Standard / 普通座', so users and agents say either."""
     said = text.strip().upper()
+    if said in MIDDLE:
+        return "STD"
     for code, names in TIER_NAMES.items():
         english, chinese = (n.split(",")[0].split("（")[0].strip() for n in names.split(" / "))
         if said in (code, english.upper(), english.split()[0].upper(), chinese):

@@ -324,6 +324,20 @@ async def test_repeating_a_hold_returns_the_same_hold_and_counts_once(movies: Mo
     assert fresh["id"] != first["id"] and fresh["status"] == "held"
 
 
+async def test_the_middle_said_as_the_tier_is_the_best_standard_seats(movies: MoviesEnv) -> None:
+    """tier '中间的位置' (seats in the middle) or 'in the middle' was 'not a tier of this screen': best-available
+    standard seats are the middle ones already, so those are held."""
+    rec = pick(movies, min_hours=3)
+    async with Client(movies.server) as c:
+        held = {}
+        for tier in ("中间的位置", "in the middle", ""):
+            hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": 2, "tier": tier})
+            held[tier] = [s["seat_id"] for s in hold["seats"]]
+            assert all(s["tier"] == "STD" for s in hold["seats"]), hold
+            await ok(c, "movies_release_hold", {"hold_id": hold["id"]})
+    assert held["中间的位置"] == held["in the middle"] == held[""], held
+
+
 async def test_couple_seats_are_held_in_pairs(movies: MoviesEnv) -> None:
     rec = next(
         r
