@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from shared.schemas.common import GeoPoint
-from shared.text import fold, has_cjk
+from shared.text import any_of_words, fold
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,7 @@ DISTRICTS = (
 
 
 _BY_NAME = {fold(n): d for d in DISTRICTS for n in d.names}
-_NAMES = re.compile(
-    "|".join(
-        re.escape(n) if has_cjk(n) else rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(_BY_NAME, key=len, reverse=True)
-    )
-)
+_NAMES = re.compile(any_of_words(_BY_NAME, word=r"\w"))
 """Every district's names, folded, the longest first: geocode, movies' and tickets' searches ask each query whether
 it names one, and one pattern asks faster than a search per name."""
 

@@ -117,11 +117,7 @@ OFF_MAP: dict[tuple[str, ...], str] = {
 """Sights and places people ask for that lie just off the map (central Helsinki): 'Suomenlinna' was 'nothing
 matches, check the spelling', and 'Uspenski Cathedral' came back as Helsinki Cathedral, another church."""
 _OFF_MAP = {fold(name): said for names, said in OFF_MAP.items() for name in names}
-_OFF_MAP_PATTERN = re.compile(
-    "|".join(
-        re.escape(k) if has_cjk(k) else rf"(?<!\w){re.escape(k)}(?!\w)" for k in sorted(_OFF_MAP, key=len, reverse=True)
-    )
-)
+_OFF_MAP_PATTERN = re.compile(any_of_words(_OFF_MAP, word=r"\w"))
 
 
 def off_map(text: str) -> str:

@@ -40,9 +40,10 @@ def as_words(phrase: str) -> str:
     return rf"(?<!{NOT_CJK_WORD}){re.escape(phrase)}(?!{NOT_CJK_WORD})"
 
 
-def any_of_words(phrases: Iterable[str]) -> str:
+def any_of_words(phrases: Iterable[str], word: str = NOT_CJK_WORD) -> str:
     """A regular expression finding any of ``phrases`` as ``as_words`` finds each, the longest first ('tomorrow
-    night' before 'tomorrow').
+    night' before 'tomorrow'). ``word``: the character class that may not touch a spaced phrase (``NOT_CJK_WORD``;
+    any word character where Chinese may not touch it either, as district and off-map names are read).
 
     The whole-word guards stand once around all the spaced phrases, not around each: every guard is a character
     class over the CJK ranges, which ``re`` takes about a millisecond to compile, so a few hundred phrases guarded
@@ -53,7 +54,7 @@ def any_of_words(phrases: Iterable[str]) -> str:
     parts = [re.escape(p) for p in ordered if has_cjk(p)]
     spaced = [re.escape(p) for p in ordered if p and not has_cjk(p)]
     if spaced:
-        parts.append(rf"(?<!{NOT_CJK_WORD})(?:{'|'.join(spaced)})(?!{NOT_CJK_WORD})")
+        parts.append(rf"(?<!{word})(?:{'|'.join(spaced)})(?!{word})")
     return "|".join(parts) or "(?!)"
 
 

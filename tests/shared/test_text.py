@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.text import any_of_words, as_words
+from shared.text import any_of_words, as_words, has_cjk
 
 LETTERS = "ab 1é周末晚上-"
 phrases = st.lists(st.text(alphabet=LETTERS, min_size=1, max_size=4), min_size=1, max_size=6)
@@ -25,6 +25,17 @@ def test_finds_what_each_phrase_finds(ps: list[str], text: str) -> None:
     ours = [(m.span(), m.group()) for m in re.finditer(any_of_words(ps), text)]
     theirs = [(m.span(), m.group()) for m in re.finditer(joined(ps), text)]
     assert ours == theirs
+
+
+@settings(max_examples=400, deadline=None)
+@given(phrases, texts)
+def test_with_a_word_guard_of_its_own_finds_what_each_phrase_finds(ps: list[str], text: str) -> None:
+    """District and off-map names are guarded by any word character (Chinese too), as each was alone."""
+    each = "|".join(
+        re.escape(p) if has_cjk(p) else rf"(?<!\w){re.escape(p)}(?!\w)" for p in sorted(set(ps), key=len, reverse=True)
+    )
+    ours = [(m.span(), m.group()) for m in re.finditer(any_of_words(ps, word=r"\w"), text)]
+    assert ours == [(m.span(), m.group()) for m in re.finditer(each, text)]
 
 
 def test_whole_words_and_chinese_anywhere() -> None:
