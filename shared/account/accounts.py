@@ -376,10 +376,9 @@ class Accounts:
     def save_address(self, user_id: str, data: AddressInput) -> Address:
         """Save a new address, or update the one with the same label (one label, one address)."""
         label, street, number = data.label.strip(), data.street.strip(), data.housenumber.strip()
-        postcode = data.postcode.strip()
+        postcode, location, notes = data.postcode.strip(), data.location, data.notes.strip()
         # 'Aleksanterinkatu 52' whole in street, as the other servers take an address: 'housenumber required' sent
         # the model back to split it
-        location, notes = data.location, data.notes.strip()
         if not number and (written := STREET_AND_NUMBER.fullmatch(" ".join(street.split()))):
             street, number = written["street"].strip(), written["number"]
             postcode = postcode or written["postcode"] or ""
