@@ -485,6 +485,10 @@ _CLOCK_AFTER_DAY = re.compile(
 'not a date'."""
 
 
+LATEST_START = frozenset({"以前", "之前", "前", "before", "by", "until", "till"})
+"""Words that make a time said beside them the latest start ('9点以前', 'before 8pm'); the others the earliest."""
+
+
 def event_hour(said: time) -> time:
     """An hour said bare (no am/pm, no part of the day) as the start of an event: from 1 to 9 the afternoon's or
     evening's, as nothing starts at 3 in the night ('Friday at 7', '周六3点', 'from 7 to 10')."""
@@ -508,12 +512,12 @@ def split_clock(text: str) -> tuple[str, time, bool] | None:
         ):  # '周六下午 3点': the space cut the part from its time ('周六下午3点' is read whole)
             clock = part + clock
             day = day.removesuffix(part).strip() or ("今晚" if part == "今晚" else "today")
-        said, before = clock_said(clock), (m["zh"] or "") in ("以前", "之前", "前")
+        said, before = clock_said(clock), (m["zh"] or "") in LATEST_START
         bare = not clock.startswith(CLOCK_PARTS_ZH)  # '9点', '九点': no part of the day said
     else:
         clock = m["en_clock"]
         said = clock_said(clock if re.search(r"[:apm]", clock, re.IGNORECASE) else f"at {clock}")
-        before, bare = m["en"].lower() in ("before", "by"), not re.search(r"am|pm", clock, re.IGNORECASE)
+        before, bare = m["en"].lower() in LATEST_START, not re.search(r"am|pm", clock, re.IGNORECASE)
     if said is not None and bare:
         said = event_hour(said)  # 'Friday at 7', '周六3点'
     if said is None or not day:

@@ -8,6 +8,7 @@ time of day) it names and taken out of the words to match: by tickets' event sea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -17,6 +18,7 @@ from shared.dates import (
     CLOCK_ZH,
     DAY_PHRASES,
     EVENING,
+    LATEST_START,
     MONTH_WORDS,
     PARTS_OF_DAY,
     PHRASE_WEEKDAYS,
@@ -55,7 +57,6 @@ CLOCK_BOUND = re.compile(
 """A time of day said as the earliest or the latest start ('周六晚上7点以后的演唱会', '8点前', 'after 8pm', 'before
 20:00') inside a query, not only at the end of a date: '7点以后' was two words no event has ('No event matches 7,
 后'). English needs am/pm or minutes: 'after 18' may be an age."""
-_BEFORE = frozenset({"以前", "之前", "前", "before", "by", "until", "till"})
 
 
 @dataclass(frozen=True)
@@ -118,25 +119,14 @@ def _phrases(text: str, today: date) -> list[Said]:
         days, evening = DAY_PHRASES[match[0]]
         first, last = days(today)
         out.append(Said(match[0], match.span(), first, last, EVENING if evening else None))
-    pos = 0  # before the parts: '下午3点到6点' is no afternoon but 15:00–18:00
-    while (ranged := CLOCK_RANGE.search(text, pos)) is not None:
-        taken = [s.span[1] for s in out if s.span[0] < ranged.end() and ranged.start() < s.span[1]]
-        if taken:  # '周六晚上7点到10点': 晚上 is the day's phrase, and the span read after it
-            pos = max(max(taken), ranged.start() + 1)
-            continue
+    # before the parts: '下午3点到6点' is no afternoon but 15:00–18:00
+    for ranged in _after_taken(CLOCK_RANGE, text, out):
         if (span := clock_span(ranged)) is not None:
-            out.append(Said(ranged[0], ranged.span(), None, None, *span))
-        pos = ranged.end()
-    pos = 0
-    while (bound := CLOCK_BOUND.search(text, pos)) is not None:
-        taken = [s.span[1] for s in out if s.span[0] < bound.end() and bound.start() < s.span[1]]
-        if taken:  # '周六晚上7点以后': 晚上 is the day's phrase, the time read after it (in a span: read already)
-            pos = max(max(taken), bound.start() + 1)
-            continue
+            out.append(Said(ranged[0], ranged.span(), None, None, *span))  # noqa: PERF401 - each search reads out as it grows
+    for bound in _after_taken(CLOCK_BOUND, text, out):  # in a span it was read already
         if (at := _bound_clock(text, bound)) is not None:
-            before = (bound["zh_dir"] or bound["en_dir"] or "").lower() in _BEFORE
+            before = (bound["zh_dir"] or bound["en_dir"] or "").lower() in LATEST_START
             out.append(Said(bound[0], bound.span(), None, None, None if before else at, at if before else None))
-        pos = bound.end()
     for match in _PARTS.finditer(text):
         if not _overlaps(match.span(), out):
             out.append(Said(match[0], match.span(), None, None, *PARTS_OF_DAY[match[0]]))
@@ -179,6 +169,19 @@ def _range_start(text: str, first: Said) -> int:
     """Where a stretch that starts with ``first`` starts: at a 'from' / 'between' / '从' said right before it."""
     opens = _RANGE_OPENS.search(text, 0, first.span[0])
     return opens.start() if opens else first.span[0]
+
+
+def _after_taken(pattern: re.Pattern[str], text: str, out: list[Said]) -> Iterator[re.Match[str]]:
+    """Each match of ``pattern`` in ``text`` that overlaps no phrase of ``out`` (which may grow meanwhile), searched
+    again after one that does: in '周六晚上7点到10点' 晚上 is the day's phrase, and the time is read after it."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        taken = [s.span[1] for s in out if s.span[0] < m.end() and m.start() < s.span[1]]
+        if taken:
+            pos = max(max(taken), m.start() + 1)
+            continue
+        yield m
+        pos = m.end()
 
 
 def _bound_clock(text: str, bound: re.Match[str]) -> time | None:
