@@ -475,10 +475,12 @@ def clock_said(said: str) -> time | None:
     return None
 
 
+STARTS_ZH = r"(?:\s*(?:开始|开场|开演))?"
+"""'starts' said after a time ('8点开始', '9点前开场的'): part of the time, not a word to match."""
 _CLOCK_AFTER_DAY = re.compile(
     r"(?:\s+(?P<en>after|from|before|by|at)\s+(?P<en_clock>\d{1,2}(?::\d{2})?\s*(?:am|pm)?))\s*$"
     rf"|(?P<zh_clock>{CLOCK_ZH})"
-    r"\s*(?P<zh>以后|之后|后|起|以前|之前|前)?\s*$",
+    rf"\s*(?P<zh>以后|之后|后|起|以前|之前|前)?{STARTS_ZH}\s*$",
     re.IGNORECASE,
 )
 """A time said after a day where only the day goes ('今晚8点以后', 'tonight after 8', '周六下午3点'): refused as
@@ -487,6 +489,15 @@ _CLOCK_AFTER_DAY = re.compile(
 
 LATEST_START = frozenset({"以前", "之前", "前", "before", "by", "until", "till"})
 """Words that make a time said beside them the latest start ('9点以前', 'before 8pm'); the others the earliest."""
+_STRICTLY_BEFORE = frozenset({"以前", "之前", "前", "before"})
+
+
+def latest_start(at: time, word: str) -> time:
+    """The latest start a time said with ``word`` (one of ``LATEST_START``) allows: 'before 9pm' / '9点前' ends a
+    minute before 21:00, as a 21:00 concert is not before nine (it was kept); 'by' / 'until' keep the time itself."""
+    if word.lower() in _STRICTLY_BEFORE and at != time(0, 0):
+        return (datetime.combine(date.min, at) - timedelta(minutes=1)).time()
+    return at
 
 
 def event_hour(said: time) -> time:
@@ -512,17 +523,18 @@ def split_clock(text: str) -> tuple[str, time, bool] | None:
         ):  # '周六下午 3点': the space cut the part from its time ('周六下午3点' is read whole)
             clock = part + clock
             day = day.removesuffix(part).strip() or ("今晚" if part == "今晚" else "today")
-        said, before = clock_said(clock), (m["zh"] or "") in LATEST_START
+        said, word = clock_said(clock), m["zh"] or ""
         bare = not clock.startswith(CLOCK_PARTS_ZH)  # '9点', '九点': no part of the day said
     else:
         clock = m["en_clock"]
         said = clock_said(clock if re.search(r"[:apm]", clock, re.IGNORECASE) else f"at {clock}")
-        before, bare = m["en"].lower() in LATEST_START, not re.search(r"am|pm", clock, re.IGNORECASE)
+        word, bare = m["en"], not re.search(r"am|pm", clock, re.IGNORECASE)
     if said is not None and bare:
         said = event_hour(said)  # 'Friday at 7', '周六3点'
     if said is None or not day:
         return None
-    return day, said, before
+    before = word.lower() in LATEST_START
+    return day, latest_start(said, word) if before else said, before
 
 
 SHORT_DAY_PARTS = {"明早": "明天早上", "明晚": "明天晚上", "今早": "今天早上", "明天一早": "明天早上"}

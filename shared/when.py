@@ -22,9 +22,11 @@ from shared.dates import (
     MONTH_WORDS,
     PARTS_OF_DAY,
     PHRASE_WEEKDAYS,
+    STARTS_ZH,
     calendar_day,
     clock_said,
     event_hour,
+    latest_start,
     weekday_words,
 )
 from shared.text import any_of_words, cut_phrase, fold
@@ -49,8 +51,9 @@ CLOCK_RANGE = re.compile(
 latest start. Read as two times or as words, '周六下午3点到6点之间的演出' found nothing ('No event matches 到,
 之间')."""
 CLOCK_BOUND = re.compile(
-    rf"(?P<zh>{CLOCK_ZH})\s*(?P<zh_dir>以后|之后|后|起|开始|以前|之前|前)"
-    r"|(?<![a-z])(?P<en_dir>after|from|before|by|until|till)\s+(?P<en>\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2})"
+    rf"(?P<zh>{CLOCK_ZH})\s*(?P<zh_dir>以后|之后|后|起|开始|以前|之前|前){STARTS_ZH}"
+    r"|(?<![a-z])(?:(?:that\s+)?(?:start(?:s|ing)?|begin(?:s|ning)?)\s+)?(?P<en_dir>after|from|before|by|until|till)\s+"
+    r"(?P<en>\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2})"
     r"(?![\w:])",
     re.IGNORECASE,
 )
@@ -125,8 +128,11 @@ def _phrases(text: str, today: date) -> list[Said]:
             out.append(Said(ranged[0], ranged.span(), None, None, *span))  # noqa: PERF401 - each search reads out as it grows
     for bound in _after_taken(CLOCK_BOUND, text, out):  # in a span it was read already
         if (at := _bound_clock(text, bound)) is not None:
-            before = (bound["zh_dir"] or bound["en_dir"] or "").lower() in LATEST_START
-            out.append(Said(bound[0], bound.span(), None, None, None if before else at, at if before else None))
+            word = bound["zh_dir"] or bound["en_dir"] or ""
+            if word.lower() in LATEST_START:
+                out.append(Said(bound[0], bound.span(), None, None, None, latest_start(at, word)))
+            else:
+                out.append(Said(bound[0], bound.span(), None, None, at))
     for match in _PARTS.finditer(text):
         if not _overlaps(match.span(), out):
             out.append(Said(match[0], match.span(), None, None, *PARTS_OF_DAY[match[0]]))

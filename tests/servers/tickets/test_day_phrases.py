@@ -239,7 +239,30 @@ async def test_a_time_said_as_the_earliest_or_latest_start_inside_the_query_is_t
     assert english and all(e["next_session_at"][:16] >= "2026-12-05T20:00" for e in english), english
     assert found["12月5日晚上十点以后的演唱会"] == [] and "from 22:00" in said["12月5日晚上十点以后的演唱会"]["note"]
     early = said["12月5日晚上6点前的演唱会"]
-    assert early["events"] == [] and "between 17:00 and 18:00" in early["note"], early["note"]
+    assert early["events"] == [] and "between 17:00 and 17:59" in early["note"], early["note"]
+
+
+async def test_a_start_said_before_a_time_is_earlier_than_it_and_starting_is_part_of_the_time(
+    tickets: TicketsEnv,
+) -> None:
+    """'9点前的演唱会' (concerts before 9) kept the 21:00 concerts: a time said with 'before' / '前' is a start
+    earlier than it ('by' keeps it), and 'starting' / 'that start' / '开始' said with the time are part of it, not
+    words to match ('No event matches 开始')."""
+    async with Client(tickets.server) as c:
+        every = await ok(c, "tickets_search_events", {"query": "演唱会", "limit": 20})
+        said = {
+            q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("9点前的演唱会", "晚上9点前开始的演唱会", "晚上9点以后开始的演唱会",
+                      "concerts starting before 9pm", "concerts that start after 9pm", "concerts by 9pm")
+        }  # fmt: skip
+    hours = {q: {e["next_session_at"][11:16] for e in page["events"]} for q, page in said.items()}
+    every_hour = {e["next_session_at"][11:16] for e in every["events"]}
+    assert "21:00" in every_hour and min(every_hour) < "21:00", every_hour  # both, or this proves nothing
+    for q in ("9点前的演唱会", "晚上9点前开始的演唱会", "concerts starting before 9pm"):
+        assert hours[q] and max(hours[q]) < "21:00", (q, hours[q], said[q].get("note"))
+    for q in ("晚上9点以后开始的演唱会", "concerts that start after 9pm"):
+        assert hours[q] and min(hours[q]) >= "21:00", (q, hours[q], said[q].get("note"))
+    assert "21:00" in hours["concerts by 9pm"], hours["concerts by 9pm"]
 
 
 async def test_a_span_of_the_day_said_is_the_start_window(tickets: TicketsEnv) -> None:
