@@ -519,8 +519,8 @@ def split_clock(text: str) -> tuple[str, time, bool] | None:
         if clock.startswith("今晚"):
             day = day or "今晚"
         elif not clock.startswith(CLOCK_PARTS_ZH) and (
-            part := next((p for p in ("晚上", "今晚", "下午", "早上", "上午") if day.endswith(p)), "")
-        ):  # '周六下午 3点': the space cut the part from its time ('周六下午3点' is read whole)
+            part := next((p for p in CLOCK_PARTS_ZH if day.endswith(p)), "")
+        ):  # '周六下午 3点', '明天凌晨 1点': the space cut the part from its time ('周六下午3点' is read whole)
             clock = part + clock
             day = day.removesuffix(part).strip() or ("今晚" if part == "今晚" else "today")
         said, word = clock_said(clock), m["zh"] or ""

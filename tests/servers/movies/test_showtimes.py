@@ -292,15 +292,20 @@ async def test_the_shows_of_a_part_of_the_day_as_a_box_office_names_them(movies_
 
 async def test_a_time_said_after_the_day_where_the_day_goes_is_read_as_the_window(movies_readonly: MoviesEnv) -> None:
     """'今晚8点以后' (tonight after 8), 'tonight after 8', '周六下午3点' and 'tomorrow before 3pm' passed as the date
-    were refused as 'not a date': the day is the date, and the time the earliest start (the latest for 'before'),
-    as time_from / time_to would give them; a bare hour below 10 is the afternoon's or evening's ('at 7')."""
+    were refused as 'not a date': the day is the date, and the time the earliest start (the latest for 'before',
+    a minute earlier), as time_from / time_to would give them; a bare hour below 10 is the afternoon's or evening's
+    ('at 7'). Each part of the day carries onto a time said after a space ('周六中午 12点' was refused)."""
     async with Client(movies_readonly.server) as c:
         pairs = {
             "今晚8点以后": {"date": "tonight", "time_from": "20:00"},
             "tonight after 8": {"date": "tonight", "time_from": "20:00"},
             "周六下午3点": {"date": "周六", "time_from": "15:00"},
             "Saturday at 7": {"date": "Saturday", "time_from": "19:00"},
-            "tomorrow before 3pm": {"date": "tomorrow", "time_to": "15:00"},
+            "tomorrow before 3pm": {"date": "tomorrow", "time_to": "14:59"},  # a 15:00 show is not before 3
+            "tomorrow by 3pm": {"date": "tomorrow", "time_to": "15:00"},
+            "周六中午 12点": {"date": "周六", "time_from": "12:00"},  # a space between the part of the day and its time
+            "周六傍晚 6点": {"date": "周六", "time_from": "18:00"},
+            "明天凌晨 1点": {"date": "tomorrow", "time_from": "01:00"},
         }
         got = {
             said: (
