@@ -132,8 +132,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "read as those dates and hours (evenings from 17:00), within date_from/date_to, not as title "
                 "words; next Friday is not (ask which Friday). A price said with a bound (under €40, alle 40 "
                 "euroa, 40欧以下, over 50 euros) is read as price_max_minor / price_min_minor; 'cheap' / '便宜' "
-                "(and 'free' / '免费': nothing is free entry) ranks the lowest price first. The note says why a "
-                "page is empty."
+                "(and 'free' / '免费': nothing is free entry) ranks the lowest price first; what is left said "
+                "('还有票的', 'sold out'; 快售罄 or selling fast: few left) keeps events by their availability "
+                "now. The note says why a page is empty."
             ),
         ] = "",
         category: Annotated[CategoryFilter, Field(description="Only this kind of event; 'any' for all.")] = "any",

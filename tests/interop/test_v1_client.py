@@ -23,6 +23,8 @@ def v1_python() -> Path:
     python = VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    # an install cut short (a run stopped meanwhile) leaves the venv without mcp: install until it imports
+    if subprocess.run([str(python), "-c", "import mcp.client.stdio"], capture_output=True).returncode != 0:
         subprocess.run([str(python), "-m", "pip", "install", "-q", "mcp>=1.24,<2"], check=True, timeout=600)
     return python
 

@@ -401,6 +401,20 @@ class EventIndex:
             self.event_ids[int(ranked.events[i])],
         )
 
+    def only(self, ranked: Ranked, keep: list[bool]) -> Ranked:
+        """``ranked`` with only the events ``keep`` marks (one flag per ranked event), in the same order."""
+        mask = np.asarray(keep, dtype=bool)
+        kept = np.zeros(len(self.event_ids), dtype=bool)
+        kept[ranked.events[mask]] = True
+        return Ranked(
+            events=ranked.events[mask],
+            sold_out=ranked.sold_out[mask],
+            score=ranked.score[mask],
+            distance=ranked.distance[mask],
+            first_start=ranked.first_start[mask],
+            sessions=ranked.sessions[kept[self.s_event[ranked.sessions]]],
+        )
+
     def sessions_of(self, ranked: Ranked, events: list[int]) -> dict[int, list[SessionRec]]:
         """The matching sessions of a page's events, each in start order."""
         chosen = np.zeros(len(self.event_ids), dtype=bool)

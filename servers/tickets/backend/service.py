@@ -48,8 +48,9 @@ from shared.text import cheap_first, fold, take_match, take_out
 from shared.when import split_clock_range, time_phrases, without
 
 from . import pricing
+from .availability_words import LEFT_MEANS, WANTED, availability_said
 from .catalog import Catalog, EventRec, SessionRec, VenueRec
-from .index import EventIndex, Window
+from .index import EventIndex, Ranked, Window
 from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
@@ -497,6 +498,11 @@ class TicketsService:
             rule = ""
         elif rule:
             words = rest
+        rest, left, left_words = availability_said(words)  # '快售罄的演唱会', 'concerts selling fast': what is left
+        if left and index.holds(query, left_words.lower()):
+            left = ""
+        elif left:
+            words = rest
         window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
         ranked = index.search(
             window,
@@ -508,6 +514,9 @@ class TicketsService:
             tier=tier,
             rule=rule,
         )
+        matched = len(ranked.events)
+        if left:
+            ranked = self._with_availability(ranked, WANTED[left], now)
         at = (near.lat, near.lng) if near else (lat, lng)  # a landmark said scopes the cursor as its point would
         asked = asked_digest({"query": query, "category": category, "area": area, "lat": at[0], "lng": at[1],
                               "date_from": date_from, "date_to": date_to, "time_from": time_from, "time_to": time_to,
@@ -551,7 +560,9 @@ class TicketsService:
             )
         total = len(ranked.events)
         note = ""
-        if not total:
+        if not total and left and matched:  # the rest matched: only what is left now keeps them out
+            note = f"None of the {matched} event(s) matching the rest has that now; search without it to see them."
+        elif not total:
             note = why_none(index, window, query, words, said, category, area, venues, self.money, tier)
         if free:  # every event here is ticketed: say so rather than let the price speak for itself
             note = " ".join(["Read 'free' as the lowest price first: no event here is free entry.", note]).strip()
@@ -569,6 +580,8 @@ class TicketsService:
             note = f"{read} {note}".strip()
         if rule:
             note = f"Read {shown(rule_words)} as {READ[rule]}. {note}".strip()
+        if left:
+            note = f"Read {shown(left_words)} as {LEFT_MEANS[left]}. {note}".strip()
         if best is not None:
             note = (
                 f"Read {shown(best[0].strip())} as which seats to hold: tickets_hold_seats(tier='best') takes the best "
@@ -583,6 +596,17 @@ class TicketsService:
         shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
         nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""
         return EventPage(events=events, page=PageInfo(next_cursor=nxt_cursor, total=total), note=note)
+
+    def _with_availability(self, ranked: Ranked, wanted: frozenset[Availability], now: datetime) -> Ranked:
+        """The ranked events whose availability now is one of ``wanted``: every matching session's count is read
+        (one query), as only live counts say what is left. Key cursors page the rest as they page any search."""
+        index = self.index
+        positions = [int(e) for e in ranked.events]
+        recs_of = index.sessions_of(ranked, positions)
+        with Session(self.engine) as session:
+            states = {st.rec.id: st for st in self.states(session, [s for e in positions for s in recs_of[e]], now)}
+        keep = [self._availability([states[s.id] for s in recs_of[e]]) in wanted for e in positions]
+        return index.only(ranked, keep)
 
     @staticmethod
     def _availability(states: list[SessionState]) -> Availability:
