@@ -579,13 +579,27 @@ def in_a_while(text: str, now: datetime) -> datetime | None:
     return at.replace(second=0, microsecond=0) + (timedelta(minutes=1) if at.second or at.microsecond else timedelta())
 
 
-def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN) -> datetime | None:
+_TWENTY_FOUR_HOUR = re.compile(r"am\b|pm\b|a\.m|p\.m|\d[:.]\d|^0\d|klo|kello", re.IGNORECASE)
+"""What makes a time said unambiguous: am/pm, a digital clock ('08:00', '8.30'), Finnish 'klo'."""
+
+
+def _bare_hour(text: str) -> bool:
+    """An hour said with nothing to say morning or evening ('3点', '八点半', 'at 8'): on a 12-hour clock, as people
+    say one."""
+    return not text.startswith(CLOCK_PARTS_ZH) and _TWENTY_FOUR_HOUR.search(text) is None
+
+
+def read_said_time(
+    raw: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN, twelve_hour: bool = False
+) -> datetime | None:
     """A moment said as people say one: a time ('18:30', '6pm', '18.30', '晚上6点半'), after a day word if any
     ('tomorrow 18:30', 'Thu 18:00', 'torstaina klo 18', '明天早上8点', '周四 18:00'), or how long from now ('in 30
     minutes', '半小时后'); None if it is not one. A time
     alone is today's, or tomorrow's when today's has passed and tomorrow's is within ``next_day_within`` or in the
-    coming night's small hours (``SMALL_HOURS_END``). Food reads a delivery slot with it, nav a departure: the
-    sandbox's own day, which an agent does not know, is what 'tomorrow' counts from."""
+    coming night's small hours (``SMALL_HOURS_END``). With ``twelve_hour`` a bare hour whose morning has passed is
+    the coming afternoon's or evening's ('3点出发' said at noon is 15:00, not 3 in the night; '8点' 20:00, not
+    tomorrow's 08:00). Food reads a delivery slot with it, nav a departure: the sandbox's own day, which an agent
+    does not know, is what 'tomorrow' counts from."""
     text = " ".join(raw.replace(",", " ").split())
     if (later := in_a_while(text, now)) is not None:  # 'in 30 minutes', '半小时后'
         return later
@@ -614,6 +628,8 @@ def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT
     if day is not None:
         return datetime.combine(day, clock, CITY_TZ)
     at = datetime.combine(today, clock, CITY_TZ)
+    if twelve_hour and at < now and 1 <= clock.hour < 12 and _bare_hour(text) and at + timedelta(hours=12) >= now:
+        return at + timedelta(hours=12)
     tomorrow = datetime.combine(today + timedelta(days=1), clock, CITY_TZ)
     tonight = clock < SMALL_HOURS_END <= now.astimezone(CITY_TZ).time()  # '01:45' said at noon
     if at < now and (tomorrow - now <= next_day_within or tonight):  # '00:30' at 23:40: tonight, not this morning
@@ -621,10 +637,13 @@ def read_said_time(raw: str, now: datetime, *, next_day_within: timedelta = NEXT
     return at
 
 
-def read_moment(text: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN) -> datetime | None:
-    """A moment as a caller wrote it: as people say one (``read_said_time``), else ISO 8601, read in Helsinki time
-    when it has no offset; None if it is neither. Food's delivery slots and nav's departures read it alike."""
-    at = read_said_time(text, now, next_day_within=next_day_within)
+def read_moment(
+    text: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN, twelve_hour: bool = True
+) -> datetime | None:
+    """A moment as a caller wrote it: as people say one (``read_said_time``, a bare hour on a 12-hour clock), else
+    ISO 8601, read in Helsinki time when it has no offset; None if it is neither. Food's delivery slots and nav's
+    departures read it alike."""
+    at = read_said_time(text, now, next_day_within=next_day_within, twelve_hour=twelve_hour)
     if at is None:
         try:
             at = datetime.fromisoformat(text)

@@ -1419,8 +1419,13 @@ class NavService:
         # a time of day alone that has passed today is tomorrow's ('arrive by 9am' said at noon): a trip is planned
         # ahead; it was today's, a trip 'as it would have gone' hours ago
         depart_at = read_moment(text, now, next_day_within=timedelta(days=1))
-        if depart_at is not None and notes is not None and depart_at != read_moment(text, now):
-            notes.append(f"Read {field} {shown(said)} as tomorrow, {depart_at:%a %d %b %H:%M}: today's has passed.")
+        if depart_at is not None and notes is not None and depart_at != read_moment(text, now, twelve_hour=False):
+            notes.append(
+                f"Read {field} {shown(said)} as {depart_at:%H:%M} today: {depart_at - timedelta(hours=12):%H:%M} "
+                "has passed."
+                if depart_at.date() == now.astimezone(CITY_TZ).date()
+                else f"Read {field} {shown(said)} as tomorrow, {depart_at:%a %d %b %H:%M}: today's has passed."
+            )
         if depart_at is None:
             raise InvalidInputError(
                 f"{field} {shown(said)} is not a date-time.",

@@ -377,3 +377,15 @@ async def test_a_slot_said_as_how_long_from_now_is_read_on_the_sandboxs_clock(fo
     assert at(odd["quote"]["deliver_at"]) == datetime(2026, 11, 25, 13, 45, tzinfo=CITY_TZ), odd["quote"]
     assert placed["order"]["status"] == "placed", placed
     assert at(placed["order"]["scheduled_for"]) == datetime(2026, 11, 25, 13, 45, tzinfo=CITY_TZ), placed["order"]
+
+
+async def test_a_bare_hour_whose_morning_has_passed_is_this_evenings_slot(food: FoodEnv) -> None:
+    """'7点送到' said at lunch was read as tomorrow's 07:00 (a breakfast slot): an hour said with nothing to say
+    morning or evening is the coming one, tonight's 19:00; '07:00', '7am' and '早上7点' stay the morning's."""
+    async with Client(food.server) as c:
+        await fill_cart(c)
+        quotes = {said: await ok(c, "food_place_order", {"deliver_at": said}) for said in ("7点", "at 7", "七点半")}
+    for said, quote in quotes.items():
+        slot = at(quote["quote"]["deliver_at"])
+        assert (slot.date(), slot.hour) == (LUNCH.date(), 19), (said, slot)
+    assert parse("07:00", LUNCH).hour == parse("早上7点", LUNCH).hour == parse("7am", LUNCH).hour == 7

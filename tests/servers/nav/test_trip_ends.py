@@ -7,7 +7,7 @@ the day before was routed without a word, while an arrival in the past got a not
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from mcp import Client
@@ -60,6 +60,17 @@ async def test_a_time_of_day_alone_that_has_passed_is_tomorrows(nav: NavEnv, fie
     assert at.startswith(f"{RUSH + timedelta(days=1):%Y-%m-%d}"), at
     assert any(f"as tomorrow, {tomorrow}" in n for n in got["notes"]), got["notes"]
     assert today["routes"][0]["depart_at"].startswith(f"{RUSH:%Y-%m-%d}"), today["routes"][0]
+
+
+@pytest.mark.parametrize(("said", "hour"), [("6点", 18), ("六点半", 18), ("at 7", 19)])
+async def test_a_bare_hour_whose_morning_has_passed_is_this_evenings(nav: NavEnv, said: str, hour: int) -> None:
+    """'3点出发' said at noon was 3 in the night (tomorrow's 03:00), '8点' tomorrow's 08:00: an hour said with
+    nothing to say morning or evening is the coming one, as people say it, and the notes say how it was read."""
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "Oodi", "depart_at": said})
+    depart = datetime.fromisoformat(got["routes"][0]["depart_at"])
+    assert RUSH.hour < hour and (depart.date(), depart.hour) == (RUSH.date(), hour), depart
+    assert any(f"as {hour}:" in n and "today" in n and "has passed" in n for n in got["notes"]), got["notes"]
 
 
 @pytest.mark.parametrize("mode", ["walking", "cycling", "driving"])
