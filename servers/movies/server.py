@@ -271,8 +271,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             Field(
                 description="Tier for best-available seats: STD, PREMIUM, COUPLE, or WHEELCHAIR = one wheelchair "
                 "space plus quantity - 1 companion seats right beside it (quantity 2: the space and one companion); "
-                "a name from tier_names ('Standard', '情侣座') works too, or 'cheapest' / 'best' for this "
-                "showtime's cheapest or dearest seats; '' = STD (the middle ones first: '中间' / 'middle' too)."
+                "a name from tier_names ('Standard', '情侣座') works too, 'cheapest' / 'most expensive' for this "
+                "showtime's cheapest or dearest seats, 'best' / '最好的位置' for the best view (PREMIUM's middle, "
+                "else STD's); '' = STD (the middle ones first: '中间' / 'middle' too)."
             ),
         ] = "",
         quantity: Annotated[

@@ -131,7 +131,10 @@ class OrderDesk:
         tiers = svc.catalog.tiers(rec.auditorium_id)
         # '最便宜的', 'best': as tickets reads a tier by its price; never a wheelchair space, couple seats in pairs
         fits = [t for t in tiers if t != "WHEELCHAIR" and (t != "COUPLE" or request.quantity % 2 == 0)]
-        tier = tier_by_price(request.tier, pricing.tier_prices(rec.format, rec.starts_at, fits)) or tier
+        if tier == pricing.BEST_VIEW:
+            tier = "PREMIUM" if "PREMIUM" in tiers else "STD"
+        else:
+            tier = tier_by_price(request.tier, pricing.tier_prices(rec.format, rec.starts_at, fits)) or tier
         if explicit and (tier or request.quantity):
             raise InvalidInputError(
                 "Give either seat_ids or tier + quantity, not both.",

@@ -47,12 +47,25 @@ MIDDLE = frozenset(
 ones already, so the standard tier (it was 'not a tier of this screen')."""
 
 
+BEST_VIEW = "BEST"
+BEST = frozenset(
+    {"最好的", "最好", "最好的位置", "最好的座位", "最佳位置", "最佳座位", "最佳观影位置", "最佳观影区"}
+    | {"好位置", "好座位", "好一点的位置", "BEST", "BEST SEATS", "THE BEST SEATS", "THE BEST", "BEST VIEW"}
+    | {"GOOD SEATS", "PARAS", "PARHAAT"}
+)
+"""The best seats said as the tier ('最好的位置', 'best seats'): in a cinema the best view, the middle of the
+premium recliners (or of the standard seats where a screen has none), not the dearest tier, which is the couple
+sofas of the back row ('最好的位置' was 'not a tier of this screen', 'best' took couple seats)."""
+
+
 def tier_code(text: str) -> str:
     """The tier code for a code or a name as ``TIER_NAMES`` shows it ('Standard', '情侣座', 'Premium recliner'), the
     text upper-cased when it is neither: results list 'STD: Standard / 普通座', so users and agents say either."""
     said = text.strip().upper()
     if said in MIDDLE:
         return "STD"
+    if said in BEST:
+        return BEST_VIEW
     for code, names in TIER_NAMES.items():
         english, chinese = (n.split(",")[0].split("（")[0].strip() for n in names.split(" / "))
         if said in (code, english.upper(), english.split()[0].upper(), chinese):

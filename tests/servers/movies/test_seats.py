@@ -213,7 +213,11 @@ async def buy_seats(c: Client, showtime_id: str, seat_ids: list[str]) -> dict[st
      ("情侣座", "COUPLE", 2), ("Couple seat", "COUPLE", 2), ("无障碍座", "WHEELCHAIR", 1),
      # by price, as tickets reads a tier (it was 'not a tier of this screen'): never a wheelchair space, couple
      # seats only in pairs
-     ("最便宜的", "STD", 2), ("cheapest", "STD", 1), ("best", "PREMIUM", 1), ("最贵的", "COUPLE", 2)],
+     ("最便宜的", "STD", 2), ("cheapest", "STD", 1), ("best", "PREMIUM", 1), ("最贵的", "COUPLE", 2),
+     # the best seats are the best view, the premium recliners' middle, not the couple sofas of the back row (the
+     # dearest): '最好的位置' was 'not a tier of this screen', 'best' for two took a couple pair
+     ("best", "PREMIUM", 2), ("最好的位置", "PREMIUM", 2), ("best seats", "PREMIUM", 2), ("最佳观影区", "PREMIUM", 1),
+     ("most expensive", "COUPLE", 2)],
 )  # fmt: skip
 async def test_a_tier_can_be_named_as_tier_names_shows_it(
     movies: MoviesEnv, said: str, tier: str, quantity: int
