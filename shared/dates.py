@@ -589,6 +589,12 @@ def _bare_hour(text: str) -> bool:
     return not text.startswith(CLOCK_PARTS_ZH) and _TWENTY_FOUR_HOUR.search(text) is None
 
 
+_ABOUT_BEFORE = re.compile(r"(?:^|\s)(?:around|about|approximately|roughly|circa)\s+(?:at\s+)?", re.IGNORECASE)
+_ABOUT_AFTER = re.compile(r"\s*(?:左右|前后|or so|-?ish)$", re.IGNORECASE)
+"""'About' said with a moment ('7点左右', 'around 7pm', '7ish'): the moment itself, where one is chosen (a delivery
+slot, a departure); it was 'not a time'."""
+
+
 def read_said_time(
     raw: str, now: datetime, *, next_day_within: timedelta = NEXT_DAY_WITHIN, twelve_hour: bool = False
 ) -> datetime | None:
@@ -601,6 +607,8 @@ def read_said_time(
     tomorrow's 08:00). Food reads a delivery slot with it, nav a departure: the sandbox's own day, which an agent
     does not know, is what 'tomorrow' counts from."""
     text = " ".join(raw.replace(",", " ").split())
+    if (bare := _ABOUT_AFTER.sub("", _ABOUT_BEFORE.sub(" ", text)).strip()) != text:  # '7点左右', 'in about an hour'
+        text = re.sub(r"(^|\s)(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)$", r"\1at \2", bare, flags=re.IGNORECASE)
     if (later := in_a_while(text, now)) is not None:  # 'in 30 minutes', '半小时后'
         return later
     for short, said in SHORT_DAY_PARTS.items():  # '明早8点' is 明天早上8点

@@ -62,6 +62,37 @@ CLOCK_BOUND = re.compile(
 后'). English needs am/pm or minutes: 'after 18' may be an age."""
 
 
+CLOCK_AROUND = re.compile(
+    rf"(?P<zh>{CLOCK_ZH})\s*(?:左右|前后)"
+    r"|(?<![a-z])(?:around|about|approximately|roughly|circa)\s+(?:at\s+)?"
+    r"(?P<en>\d{1,2}(?::\d{2})?\s*(?:am|pm)?)(?![\w:])"
+    r"|(?<![\w:])(?P<en_ish>\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s*(?:or so|-?ish)(?![a-z])",
+    re.IGNORECASE,
+)
+"""A time said as about when ('今晚八点左右', '8点前后', 'around 8pm', 'tonight around 8', '8ish'): starts within
+``AROUND_MINUTES`` of it. It was 'not a date' as a date, and words no event has in a query ('No event matches 8,
+左右')."""
+AROUND_MINUTES = 60
+
+
+def around_span(text: str, match: re.Match[str]) -> tuple[time, time] | None:
+    """The earliest and latest start a ``CLOCK_AROUND`` match allows: ``AROUND_MINUTES`` either side of its time,
+    within the day; the part of the day said before it carries ('周六晚上8点左右' is 19:00–21:00), and a bare hour
+    from 1 to 9 is the afternoon's or evening's."""
+    if match["zh"]:
+        at = _bound_clock(text, match)
+    else:
+        said = (match["en"] or match["en_ish"]).strip()
+        at = clock_said(said if re.search(r"[:apm]", said, re.IGNORECASE) else f"at {said}")
+        if at is not None and not re.search(r"am|pm", said, re.IGNORECASE):
+            at = event_hour(at)
+    if at is None:
+        return None
+    said, either = at.hour * 60 + at.minute, AROUND_MINUTES
+    first, last = max(0, said - either), min(24 * 60 - 1, said + either)
+    return time(first // 60, first % 60), time(last // 60, last % 60)
+
+
 @dataclass(frozen=True)
 class Said:
     """A time phrase of a query: where it is in the folded query, and the days (None: any day, for a part of the
@@ -126,6 +157,9 @@ def _phrases(text: str, today: date) -> list[Said]:
     for ranged in _after_taken(CLOCK_RANGE, text, out):
         if (span := clock_span(ranged)) is not None:
             out.append(Said(ranged[0], ranged.span(), None, None, *span))  # noqa: PERF401 - each search reads out as it grows
+    for around in _after_taken(CLOCK_AROUND, text, out):
+        if (span := around_span(text, around)) is not None:
+            out.append(Said(around[0], around.span(), None, None, *span))  # noqa: PERF401 - each search reads out as it grows
     for bound in _after_taken(CLOCK_BOUND, text, out):  # in a span it was read already
         if (at := _bound_clock(text, bound)) is not None:
             word = bound["zh_dir"] or bound["en_dir"] or ""
@@ -231,14 +265,18 @@ def clock_span(match: re.Match[str]) -> tuple[time, time] | None:
 
 
 def split_clock_range(value: str) -> tuple[str, time, time] | None:
-    """``value`` as a day and a span of it ('周六下午3点到6点之间', 'saturday between 3pm and 6pm'): the day's words
-    ('' for none), the earliest and the latest start; None when it says no span."""
+    """``value`` as a day and a span of it ('周六下午3点到6点之间', 'saturday between 3pm and 6pm', 'tonight around
+    8'): the day's words ('' for none), the earliest and the latest start; None when it says no span. 今晚 said with
+    the time ('今晚7点到9点') is the day too: it was read as that span on every day."""
     text = fold(value)
-    m = CLOCK_RANGE.search(text)
-    if m is None or (span := clock_span(m)) is None:
+    if (m := CLOCK_RANGE.search(text)) is not None:
+        span = clock_span(m)
+    elif (m := CLOCK_AROUND.search(text)) is not None:
+        span = around_span(text, m)
+    if m is None or span is None:
         return None
     day = cut_phrase(text, *m.span()).strip().removesuffix("的").strip()
-    return day, *span
+    return day or ("今晚" if m[0].startswith("今晚") else ""), *span
 
 
 def ambiguous_days(query: str, today: date) -> list[tuple[str, date, date]]:

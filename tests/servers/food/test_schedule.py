@@ -384,7 +384,10 @@ async def test_a_bare_hour_whose_morning_has_passed_is_this_evenings_slot(food: 
     morning or evening is the coming one, tonight's 19:00; '07:00', '7am' and '早上7点' stay the morning's."""
     async with Client(food.server) as c:
         await fill_cart(c)
-        quotes = {said: await ok(c, "food_place_order", {"deliver_at": said}) for said in ("7点", "at 7", "七点半")}
+        quotes = {
+            said: await ok(c, "food_place_order", {"deliver_at": said})
+            for said in ("7点", "at 7", "七点半", "7点左右", "around 7")  # 'about' is the time itself: a slot is one
+        }
     for said, quote in quotes.items():
         slot = at(quote["quote"]["deliver_at"])
         assert (slot.date(), slot.hour) == (LUNCH.date(), 19), (said, slot)

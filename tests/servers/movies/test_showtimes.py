@@ -306,6 +306,11 @@ async def test_a_time_said_after_the_day_where_the_day_goes_is_read_as_the_windo
             "周六中午 12点": {"date": "周六", "time_from": "12:00"},  # a space between the part of the day and its time
             "周六傍晚 6点": {"date": "周六", "time_from": "18:00"},
             "明天凌晨 1点": {"date": "tomorrow", "time_from": "01:00"},
+            # about a time is within an hour of it ('not a date'); 今晚 said with a span is the day too (the span
+            # was read on every day)
+            "今晚八点左右": {"date": "tonight", "time_from": "19:00", "time_to": "21:00"},
+            "tonight around 8": {"date": "tonight", "time_from": "19:00", "time_to": "21:00"},
+            "今晚7点到9点": {"date": "tonight", "time_from": "19:00", "time_to": "21:00"},
         }
         got = {
             said: (

@@ -278,3 +278,21 @@ async def test_a_span_of_the_day_said_is_the_start_window(tickets: TicketsEnv) -
         assert page["events"] == [], q  # nothing starts then on the fixture's Saturday
         assert "between 15:00 and 18:00" in page["note"] and "到" not in page["note"].split(" (read")[0], page["note"]
     assert apart["events"] and dated["events"] == apart["events"], dated.get("note")
+
+
+async def test_a_time_said_as_about_when_is_an_hour_either_side(tickets: TicketsEnv) -> None:
+    """'周六晚上8点左右的演出' (shows on Saturday around 8 pm) found nothing ('No event matches 8, 左右') and
+    '周六晚上七点左右' as date_from was 'not a date': about a time is a start within an hour of it."""
+    async with Client(tickets.server) as c:
+        day = {"date_from": "2026-11-28", "date_to": "2026-11-28", "limit": 20}
+        apart = await ok(c, "tickets_search_events", {**day, "time_from": "18:00", "time_to": "20:00"})
+        said = {
+            q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("周六晚上七点左右的演出", "shows on saturday around 7pm", "周六晚上7点前后的演出")
+        }
+        dated = await ok(c, "tickets_search_events", {"date_from": "周六晚上七点左右", "limit": 20})
+        late = await ok(c, "tickets_search_events", {"query": "周六晚上10点左右的演出", "limit": 20})
+    assert apart["events"], apart  # the fixture's Saturday has shows then, or this proves nothing
+    for q, page in [*said.items(), ("date_from", dated)]:
+        assert page["events"] == apart["events"], (q, page.get("note"))
+    assert late["events"] == [] and "between 21:00 and 23:00" in late["note"], late["note"]
