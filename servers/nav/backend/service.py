@@ -584,7 +584,8 @@ class NavService:
         radius_m = min(within, MAX_RADIUS_M) if within else radius_m
         query, unrecorded = take_match(NOT_RECORDED, query)  # asked of a place, but no map records it
         query, rated_said = take_out(TOP_RATED, query)  # the map keeps no ratings: said so, not left out as a name
-        query, said = split_near(query)
+        rest, said = split_near(query)
+        here_said, query = not said and rest != query, rest  # '离我最近的厕所', 'nearby': where the user is
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
         near_notes: list[str] = []
@@ -594,6 +595,11 @@ class NavService:
             center = require_in_city(GeoPoint(lat=lat, lng=lng), instead="0 and 0 for the centre")
         else:
             center = CITY_CENTRE
+            if here_said:  # the nearest to the centre, silently, is not the nearest to the user
+                near_notes.append(
+                    "Measured from the city centre: no position was given. For what is near the user, pass lat/lng "
+                    "(where they are now) or near ('home', 'work', a place or address)."
+                )
         if category and category not in self.categories:
             raise InvalidInputError(
                 f"category {shown(category)} is not a place category.",

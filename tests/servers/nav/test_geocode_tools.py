@@ -336,6 +336,24 @@ async def test_english_questions_near_me_and_a_spot_of_several_places_search_as_
     assert {p["category"] for p in coffee["places"]} == {"cafe"}
 
 
+async def test_near_me_without_a_position_says_it_is_measured_from_the_centre(nav: NavEnv) -> None:
+    """'离我最近的厕所' (the toilet nearest me) with no position was measured from the city centre and said nothing,
+    so an agent told the user of the centre's nearest as theirs: the note says so and how to pass where they are."""
+    here = {"lat": 60.1690, "lng": 24.9400}
+    async with Client(nav.server) as c:
+        said = {
+            q: await ok(c, "nav_search_places", {"query": q, "limit": 3})
+            for q in ("离我最近的厕所", "pharmacy near me", "附近的药店")
+        }
+        placed = await ok(c, "nav_search_places", {"query": "附近的药店", **here, "limit": 3})
+        plain = await ok(c, "nav_search_places", {"query": "药店", "limit": 3})
+        homed = await ok(c, "nav_search_places", {"query": "附近的药店", "near": "home", "limit": 3})
+    for q, page in said.items():
+        assert page["places"] and "Measured from the city centre" in page["note"] and "lat/lng" in page["note"], q
+    for page in (placed, plain, homed):
+        assert page["places"] and "Measured from the city centre" not in page["note"], page["note"]
+
+
 async def test_place_search_does_not_match_a_name_on_a_fuzzy_piece_of_one_of_its_words(nav: NavEnv) -> None:
     """'Kiasma' listed 'Vita Lääkäriasema' and 'Salaattiasema' (the 'iasema' in them is five letters of six); a
     name that holds the query whole, as a word or inside a compound, still matches."""
