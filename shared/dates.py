@@ -28,6 +28,7 @@ DAY_WORDS: dict[str, int] = {
     "today": 0, "tänään": 0, "tanaan": 0, "今天": 0,
     "tomorrow": 1, "huomenna": 1, "明天": 1,
     "day after tomorrow": 2, "ylihuomenna": 2, "后天": 2,
+    "大后天": 3,  # read as 后天 with '大' left a word: 'No event matching 大'
 }  # fmt: skip
 """Days said relative to today, in English, Finnish (also as typed without accents) and Chinese: days ahead. Every
 vertical reads these alike; food's slots, movies' showtimes and nav's weather each had a copy, and the copies had
@@ -45,8 +46,13 @@ WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() coun
 ]
 """A weekday said alone is the next such day, today included, as people mean 'on Friday' ('perjantaina' is Finnish
 for on Friday)."""
-CHINESE_WEEKS = {"this": ("这周", "本周", "这星期", "本星期", "这礼拜", "本礼拜"), "next": ("下周", "下星期", "下礼拜")}
-"""这周五 / 下周五: the Friday of this calendar week or of the next (Chinese counts weeks from Monday, as here)."""
+CHINESE_WEEKS = {
+    "this": ("这周", "本周", "这星期", "本星期", "这礼拜", "本礼拜"),
+    "next": ("下周", "下星期", "下礼拜", "下个星期", "下个礼拜"),
+    "after_next": ("下下周", "下下星期", "下下礼拜", "下下个星期", "下下个礼拜"),
+}
+"""这周五 / 下周五 / 下下周五: the Friday of this calendar week, of the next or of the one after (Chinese counts weeks
+from Monday, as here; '下下周六' was '下' left a word)."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -65,8 +71,9 @@ def weekday_words(today: date) -> dict[str, int]:
             day = zh.removeprefix("周").removeprefix("星期").removeprefix("礼拜")
             for prefix in CHINESE_WEEKS["this"]:
                 words[prefix + day] = k - today.weekday()
-            for prefix in CHINESE_WEEKS["next"]:
-                words[prefix + day] = 7 - today.weekday() + k
+            for ahead, prefixes in enumerate((CHINESE_WEEKS["next"], CHINESE_WEEKS["after_next"]), start=1):
+                for prefix in prefixes:
+                    words[prefix + day] = 7 * ahead - today.weekday() + k
     return words
 
 
@@ -251,6 +258,39 @@ def _month(month: int, ahead: int = 0) -> Days:
     return days
 
 
+def _part_of_month(month: int, first_day: int, last_day: int, ahead: int = 0) -> Days:
+    """Days ``first_day`` to ``last_day`` of a month ('月底' the 21st to its end, as 下旬 counts; '月初' to the
+    10th): of ``month`` (this year's, or next year's once that part is over), or with ``month`` 0 of this month or
+    (``ahead``) the next, the next month's once this month's part is over ('月初' said on the 25th)."""
+
+    def days(today: date) -> tuple[date, date]:
+        def part(year: int, number: int) -> tuple[date, date]:
+            year, number = year + (number - 1) // 12, (number - 1) % 12 + 1
+            end = date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)
+            return date(year, number, first_day), min(end, date(year, number, min(last_day, end.day)))
+
+        if month:
+            first, last = part(today.year, month)
+            if last < today:
+                first, last = part(today.year + 1, month)
+        else:
+            first, last = part(today.year, today.month + ahead)
+            if last < today:
+                first, last = part(today.year, today.month + ahead + 1)
+        return max(first, today), last
+
+    return days
+
+
+MONTH_PARTS = {"初": (1, 10), "上旬": (1, 10), "中": (11, 20), "中旬": (11, 20), "底": (21, 31), "末": (21, 31),
+               "下旬": (21, 31)}  # fmt: skip
+"""The parts of a month said in Chinese after it ('12月底', '下个月初', '一月中旬'): its days, as 上旬 / 中旬 / 下旬
+divide a month."""
+ENGLISH_MONTH_PARTS = {"early": (1, 10), "beginning of": (1, 10), "the beginning of": (1, 10), "start of": (1, 10),
+                       "mid": (11, 20), "mid-": (11, 20), "middle of": (11, 20), "late": (21, 31), "end of": (21, 31),
+                       "the end of": (21, 31)}  # fmt: skip
+
+
 MONTH_WORDS: list[tuple[str, ...]] = [  # January first; English, then Finnish ('joulukuussa' is in December), Chinese
     ("january", "tammikuu", "tammikuussa", "一月"),
     ("february", "helmikuu", "helmikuussa", "二月"),
@@ -280,14 +320,19 @@ DAY_PHRASES: dict[str, tuple[Days, bool]] = {
     **dict.fromkeys(["tomorrow", "huomenna", "明天"], (_in(1), False)),
     **dict.fromkeys(["tomorrow night", "tomorrow evening", "huomenna illalla", "明晚", "明天晚上"], (_in(1), True)),
     **dict.fromkeys(["day after tomorrow", "ylihuomenna", "后天"], (_in(2), False)),
+    "大后天": (_in(3), False),
     **dict.fromkeys(
         ["this weekend", "weekend", "tana viikonloppuna", "viikonloppuna", "周末", "这周末", "本周末", "这个周末"],
         (_weekend(0), False),
     ),
     **dict.fromkeys(["next weekend", "ensi viikonloppuna", "下周末", "下个周末"], (_weekend(1), False)),
+    **dict.fromkeys(["the weekend after next", "weekend after next", "下下周末", "下下个周末"], (_weekend(2), False)),
     **{phrase: (_next(n), False) for phrase, n in NEXT_DAYS.items()},
     **dict.fromkeys(["this week", "talla viikolla", *CHINESE_WEEKS["this"]], (_week(0), False)),
     **dict.fromkeys(["next week", "ensi viikolla", *CHINESE_WEEKS["next"]], (_week(1), False)),
+    **dict.fromkeys(
+        ["the week after next", "week after next", "in two weeks", *CHINESE_WEEKS["after_next"]], (_week(2), False)
+    ),
     **{fold(word): (_weekday(word), False) for word in PHRASE_WEEKDAYS},
     **{
         fold(word) + evening: (_weekday(word), True)
@@ -297,6 +342,33 @@ DAY_PHRASES: dict[str, tuple[Days, bool]] = {
     **{word: (_month(k + 1), False) for k, words in enumerate(MONTH_WORDS) for word in words},
     **dict.fromkeys(["this month", "talla kuulla", "tassa kuussa", "这个月", "本月"], (_month(0), False)),
     **dict.fromkeys(["next month", "ensi kuussa", "下个月", "下月"], (_month(0, 1), False)),
+    # a part of this month or the next ('月底的演唱会', 'end of the month', '下个月初'): '月底' was a word of no event
+    **{
+        f"{month}{part}": (_part_of_month(0, *days, ahead=ahead), False)
+        for part, days in MONTH_PARTS.items()
+        for ahead, months in ((0, ("月", "本月", "这个月", "这月")), (1, ("下个月", "下月")))
+        for month in months
+    },
+    **{
+        f"{said} {which}": (_part_of_month(0, *days, ahead=ahead), False)
+        for said, days in ENGLISH_MONTH_PARTS.items()
+        if not said.endswith("-")
+        for ahead, whichs in ((0, ("the month", "this month")), (1, ("next month",)))
+        for which in whichs
+        if " " in said or which != "the month"  # 'end of the month', 'late this month', not 'late the month'
+    },
+    **{
+        f"{said}{'' if said.endswith('-') else ' '}{name}": (_part_of_month(k + 1, *days), False)
+        for said, days in ENGLISH_MONTH_PARTS.items()
+        for k, words in enumerate(MONTH_WORDS)
+        for name in words[:1]
+        if name.isascii() and not name.endswith("kuu")
+    },
+    **{
+        f"{words[-1]}{part}": (_part_of_month(k + 1, *days), False)
+        for part, days in MONTH_PARTS.items()
+        for k, words in enumerate(MONTH_WORDS)
+    },
     **dict.fromkeys(["christmas", "xmas", "joulu", "jouluna", "圣诞", "圣诞节"], (_yearly(12, 24, 3), False)),
     **dict.fromkeys(["christmas eve", "jouluaatto", "jouluaattona", "平安夜"], (_yearly(12, 24), False)),
     **dict.fromkeys(

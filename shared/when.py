@@ -19,6 +19,7 @@ from shared.dates import (
     DAY_PHRASES,
     EVENING,
     LATEST_START,
+    MONTH_PARTS,
     MONTH_WORDS,
     PARTS_OF_DAY,
     PHRASE_WEEKDAYS,
@@ -36,8 +37,10 @@ _PATTERN = re.compile(any_of_words(DAY_PHRASES))
 
 _EVENING_AFTER = re.compile(r"\s*(?:的\s*)?(?:晚上|晚|evening|night|illalla)(?![a-z])")
 """The evening of a calendar day: '12月5号晚上', 'Dec 5 evening'."""
-_CHINESE_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月份?(?!\s*\d)")
-"""A month by its number ('1月的演唱会', '12月份'), not the start of a day ('12月5日')."""
+_MONTH_PART = "|".join(sorted(MONTH_PARTS, key=len, reverse=True))
+_CHINESE_MONTH = re.compile(rf"(?<!\d)(1[0-2]|0?[1-9])\s*月份?(?P<part>{_MONTH_PART})?(?!\s*\d)")
+"""A month by its number ('1月的演唱会', '12月份'), or a part of one ('12月底', '1月中旬'), not the start of a day
+('12月5日')."""
 
 _PARTS = re.compile(any_of_words(PARTS_OF_DAY))
 _CLOCK_EN = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?"
@@ -141,8 +144,8 @@ def _phrases(text: str, today: date) -> list[Said]:
             dusk = _EVENING_AFTER.match(text, match.end())
             end = dusk.end() if dusk else match.end()
             out.append(Said(text[match.start() : end], (match.start(), end), day, day, EVENING if dusk else None))
-    for match in _CHINESE_MONTH.finditer(text):  # '1月的演唱会'
-        days, _ = DAY_PHRASES[MONTH_WORDS[int(match[1]) - 1][-1]]
+    for match in _CHINESE_MONTH.finditer(text):  # '1月的演唱会', '12月底'
+        days, _ = DAY_PHRASES[MONTH_WORDS[int(match[1]) - 1][-1] + (match["part"] or "")]
         if not _overlaps(match.span(), out):
             out.append(Said(match[0], match.span(), *days(today), None))
     for match in _PATTERN.finditer(text):

@@ -296,3 +296,27 @@ async def test_a_time_said_as_about_when_is_an_hour_either_side(tickets: Tickets
     for q, page in [*said.items(), ("date_from", dated)]:
         assert page["events"] == apart["events"], (q, page.get("note"))
     assert late["events"] == [] and "between 21:00 and 23:00" in late["note"], late["note"]
+
+
+async def test_days_further_ahead_and_parts_of_a_month_are_read_as_those_days(tickets: TicketsEnv) -> None:
+    """'大后天' (in three days) was 后天 with '大' a word no event has, '下下周六' (Saturday after next) and 'the
+    weekend after next' left 下 / next as words, and '月底' / '12月底' / 'end of December' (the end of a month) were
+    words: each is its days, as 上旬 / 中旬 / 下旬 divide a month (the 21st to its end for 月底)."""
+    days = {  # said on Wednesday 25 November 2026
+        "大后天的演出": ("2026-11-28", "2026-11-28"),
+        "下下周六的演出": ("2026-12-12", "2026-12-12"),
+        "shows the weekend after next": ("2026-12-12", "2026-12-13"),
+        "下下周的演出": ("2026-12-07", "2026-12-13"),
+        "月底的演出": ("2026-11-25", "2026-11-30"),
+        "下个月初的演出": ("2026-12-01", "2026-12-10"),
+        "12月底的演出": ("2026-12-21", "2026-12-31"),
+        "十二月底的演出": ("2026-12-21", "2026-12-31"),
+        "shows at the end of December": ("2026-12-21", "2026-12-31"),
+        "1月中旬的演出": ("2027-01-11", "2027-01-20"),
+    }
+    async with Client(tickets.server) as c:
+        for q, (first, last) in days.items():
+            said = await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            apart = await ok(c, "tickets_search_events", {"date_from": first, "date_to": last, "limit": 20})
+            assert said["events"] == apart["events"] and said["page"]["total"] == apart["page"]["total"], q
+            assert said["events"] or "No event has a session" in said["note"], (q, said["note"])
