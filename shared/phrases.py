@@ -17,10 +17,11 @@ from shared.text import take_match
 OPEN_NOW = re.compile(
     r"(?<!\w)(?:(?:that(?:'s| is| are) |which (?:is|are) )?(?:open (?:right )?now|currently open|still open|open at "
     r"the moment)|nyt auki|auki nyt)(?!\w)"
-    r"|(?:现在|目前|正在|还在)营业(?:中)?的?|营业中的?|现在开门的?|还开着的?",
+    r"|(?:现在|目前|正在|还在|现在还|现在仍|仍在|还)营业(?:中)?的?|营业中的?|(?:现在|现在还|还)(?:开门|开着)的?",
     re.IGNORECASE,
 )
-"""'sushi open now', 'pharmacy still open', '营业中的火锅', '现在营业的药店': open at this moment."""
+"""'sushi open now', 'pharmacy still open', '营业中的火锅', '现在营业的药店', '现在还营业的烧烤': open at this
+moment."""
 
 OPEN_LATE = re.compile(
     r"(?<!\w)(?:open (?:late|after midnight)|late[- ]?night|late at night|after midnight|night owl|myöhään|yöllä"

@@ -132,6 +132,8 @@ GENERIC = frozenset(
         *("lunch", "dinner", "supper", "takeaway", "takeout", "ravintola", "ravintolat", "ruoka", "ruokaa"),
         *("lounas", "illallinen", "syotavaa", "餐厅", "饭店", "外卖", "吃的", "美食", "东西", "好吃的", "随便"),
         *("餐馆", "饭馆", "菜馆", "馆子", "小馆", "料理店", "午餐", "晚餐", "午饭", "晚饭", "中饭", "中午饭"),
+        # '中午吃什么' (what's for lunch) found nothing: a meal's time of day asks for any restaurant too
+        *("吃什么", "吃啥", "吃点什么", "吃点啥", "吃饭", "中午", "晚上", "早上", "今晚"),
     }
 )
 """Words that ask for any restaurant ('something to eat', 'food near me', '外卖'): a query of only these and

@@ -42,17 +42,21 @@ def show(at: datetime) -> str:
     return f"{at.astimezone(CITY_TZ):%a %d %b %H:%M}"
 
 
+MEAL_TIMES = {"中午": "中午12点", "晚上": "晚上7点", "傍晚": "傍晚6点", "下午": "下午3点", "早上": "早上8点"}
+"""A part of the day said as when to deliver ('明天中午能送到的'): the time a meal then is usually wanted; the note
+says which, and deliver_at takes another."""
 WHEN_SAID = re.compile(
     r"(?:\b(?:delivered|deliver|delivery)\s+)?(?:\b(?:by|at|before|around|for)\s+)?"
     r"(?P<day>\b(?:today|tonight|tomorrow)\s+(?:at\s+|by\s+)?)?"
     r"(?P<clock>\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bnoon\b|\bmidday\b)"
     r"(?P<after>\s+(?:today|tonight|tomorrow)\b)?"
-    rf"|(?P<zday>今天|明天|后天|今晚)?(?P<zclock>{CLOCK_ZH})"
-    r"(?:前|以前|之前|左右)?(?:送到|送达)?的?",
+    rf"|(?P<zday>今天|明天|后天|大后天|今晚)?(?P<zclock>{CLOCK_ZH})"
+    r"(?:前|以前|之前|左右)?(?:能|可以)?(?:送到|送达)?的?"
+    rf"|(?P<pday>今天|明天|后天|大后天)?(?P<part>{'|'.join(MEAL_TIMES)})(?:前|左右)?(?:能|可以)?(?:送到|送达)的?",
     re.IGNORECASE,
 )
-"""A delivery time said in a search ('pizza delivered by 7pm', 'sushi at 19:00 tomorrow', '明天中午12点送到的午饭'):
-searched as words, 'by' and 'at' matched two restaurants' names and the page was empty."""
+"""A delivery time said in a search ('pizza delivered by 7pm', 'sushi at 19:00 tomorrow', '明天中午12点送到的午饭',
+'明天中午能送到的披萨'): searched as words, 'by' and 'at' matched two restaurants' names and the page was empty."""
 
 
 def when_said(query: str, now: datetime) -> tuple[str, datetime | None, str]:
@@ -63,6 +67,8 @@ def when_said(query: str, now: datetime) -> tuple[str, datetime | None, str]:
         return query, None, ""
     if m["zclock"]:
         said = f"{m['zday'] or ''}{m['zclock']}"
+    elif m["part"]:
+        said = f"{m['pday'] or ''}{MEAL_TIMES[m['part']]}"
     else:
         day = (m["day"] or m["after"] or "").split()
         said = f"{day[0] if day else ''} {m['clock']}".strip()

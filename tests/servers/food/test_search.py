@@ -282,7 +282,7 @@ async def test_ice_cream_is_not_iced_coffee(food: FoodEnv) -> None:
 @pytest.mark.parametrize(
     "query",
     ["something to eat", "food near me", "takeaway", "外卖", "餐厅", "ravintola", "吃点东西", "随便吃点", "eats",
-     "grub", "a bite to eat"],
+     "grub", "a bite to eat", "中午吃什么", "晚上吃点啥"],
 )
 async def test_a_query_that_asks_for_nothing_in_particular_lists_everything_nearby(food: FoodEnv, query: str) -> None:
     """'something to eat', '外卖' (takeaway) or 'restaurant' found nothing ('No restaurant, dish or option matches')
@@ -551,7 +551,9 @@ async def test_open_now_and_a_delivery_time_said_in_the_query_filter_the_page(fr
         fresh_food.clock.set((fresh_food.clock.now() + timedelta(days=1)).replace(hour=10, minute=30))
         sushi = await everything(c, {"query": "sushi"})
         open_sushi = await everything(c, {"query": "sushi", "open_now": True})
-        said_open = {q: await everything(c, {"query": q}) for q in ("sushi open now", "营业中的寿司")}
+        said_open = {
+            q: await everything(c, {"query": q}) for q in ("sushi open now", "营业中的寿司", "现在还营业的寿司")
+        }
         open_note = (await ok(c, "food_search_restaurants", {"query": "sushi open now"}))["note"]
         fresh_food.clock.set(fresh_food.clock.now().replace(hour=13))
         pizza = await everything(c, {"query": "pizza"})
@@ -563,6 +565,7 @@ async def test_open_now_and_a_delivery_time_said_in_the_query_filter_the_page(fr
     ids = lambda page: [r["id"] for r in page]  # noqa: E731
     assert 0 < len(open_sushi) < len(sushi), "at 10:30 some sushi kitchens are closed: the test needs both"
     assert ids(said_open["sushi open now"]) == ids(said_open["营业中的寿司"]) == ids(open_sushi)
+    assert ids(said_open["现在还营业的寿司"]) == ids(open_sushi)  # 'still open now': '现在还营业' was on no menu
     assert "Read as open now" in open_note and "Left out" not in open_note, open_note
     fast = [r for r in pizza if r["eta_minutes"] is not None and r["eta_minutes"] <= 30]
     assert 0 < len(fast) < len(pizza), "some pizza places must take longer than 30 minutes: the test needs both"
@@ -932,6 +935,8 @@ async def test_lunch_or_dinner_in_chinese_asks_for_any_restaurant(food: FoodEnv)
         ("pizza at 19:00 tomorrow", "2026-11-26T19:00"),
         ("明天中午12点送到的披萨", "2026-11-26T12:00"),
         ("pizza at 3am", "2026-11-26T03:00"),
+        ("明天中午能送到的披萨", "2026-11-26T12:00"),  # a meal's part of the day: when that meal is wanted
+        ("今天晚上送到的披萨", "2026-11-25T19:00"),
     ],
 )
 async def test_a_delivery_time_said_keeps_the_kitchens_taking_orders_then(
