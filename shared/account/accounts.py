@@ -263,11 +263,13 @@ class Accounts:
             return address_model(row) if row is not None and row.user_id == user_id else None
         key = fold_label(raw)
         rows = self.rows(session, user_id)
-        for wanted in (key, LABEL_WORDS.get(key)):  # the label as written first, then what the word means
-            for row in rows:
-                if wanted is not None and row.label_key == wanted:
-                    return address_model(row)
-        return None
+        meaning = LABEL_WORDS.get(key)
+        row = (  # the label as written, then the one the word means ('家' is Home), then one saved under another
+            next((r for r in rows if r.label_key == key), None)  # word for it ('work' is a book's '公司')
+            or next((r for r in rows if meaning is not None and r.label_key == meaning), None)
+            or next((r for r in rows if meaning is not None and LABEL_WORDS.get(r.label_key) == meaning), None)
+        )
+        return address_model(row) if row is not None else None
 
     @cached_property
     def _map(self) -> tuple[dict[tuple[str, str], GeoPoint], dict[str, str]]:

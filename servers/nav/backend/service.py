@@ -872,7 +872,8 @@ class NavService:
         if not raw.startswith("adr_"):
             # Nearly every query is a name, not a label: the user's labels decide before the full lookup.
             key, labels = fold_label(raw), self.accounts.label_keys(user_id)
-            if key not in labels and LABEL_WORDS.get(key) not in labels:
+            meaning = LABEL_WORDS.get(key)  # 'work' names a book's '公司' too
+            if key not in labels and (meaning is None or meaning not in {LABEL_WORDS.get(k, k) for k in labels}):
                 return None
         with Session(self.accounts.engine) as session:
             return self.accounts.find(session, user_id, raw)

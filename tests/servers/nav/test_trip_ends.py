@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 from mcp import Client
 
+from shared.schemas.account import AddressInput
 from tests.servers.food.helpers import err, ok
 from tests.servers.nav.conftest import RUSH, NavEnv
 
@@ -155,3 +156,15 @@ async def test_small_hours_said_in_chinese_are_the_nights(nav: NavEnv, said: str
     assert got["routes"][0]["depart_at"].startswith(at), got["routes"][0]["depart_at"]
     if at.endswith("T03:00"):
         assert any(n.startswith("No tram or metro journey is possible") for n in got["notes"]), got["notes"]
+
+
+async def test_work_said_in_english_is_the_office_saved_in_chinese(nav_rw: NavEnv) -> None:
+    """A user whose office is saved as '公司' asked for a route to 'work' and was told no work address is saved: a
+    label is found by any word for what it means."""
+    nav_rw.sandbox.accounts.add_user("usr_zh", "Zh")
+    async with Client(nav_rw.server_for("usr_zh")) as c:
+        office = await ok(c, "nav_geocode", {"query": "Fabianinkatu 33", "limit": 1})
+        nav_rw.sandbox.accounts.save_address("usr_zh", AddressInput(label="公司", street="Fabianinkatu 33"))
+        got = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "work", "mode": "walking"})
+    assert got["destination"]["name"].startswith("公司"), got["destination"]
+    assert got["destination"]["location"] == office["candidates"][0]["location"]

@@ -52,3 +52,18 @@ def test_a_grown_sandbox_saves_addresses_in_its_outer_districts(sandbox: Sandbox
     grown = Accounts(sandbox.engine, sandbox.clock, sandbox.fixtures_dir, scale=200)
     saved = grown.save_address("usr_demo", address)
     assert saved.label == "Cabin" and saved.location == point
+
+
+def test_a_label_saved_in_one_language_is_found_by_the_word_for_it_in_another(sandbox: Sandbox) -> None:
+    """A user who saved their office only as '公司' and their home as 'koti' was told 'no saved work address' for
+    'work' and '办公室': a label is found by any word for what it means, after the labels said as written."""
+    accounts = sandbox.accounts
+    accounts.add_user("usr_zh", "Zh")
+    for label, number in (("公司", "39"), ("koti", "33")):
+        accounts.save_address("usr_zh", AddressInput(label=label, street="Fabianinkatu", housenumber=number,
+                                                     location=GeoPoint(lat=60.1726, lng=24.9493)))  # fmt: skip
+    with Session(sandbox.engine) as session:
+        found = {text: accounts.find(session, "usr_zh", text) for text in ("work", "办公室", "home", "家", "gym")}
+    assert {text: a.label if a else None for text, a in found.items()} == {
+        "work": "公司", "办公室": "公司", "home": "koti", "家": "koti", "gym": None
+    }
