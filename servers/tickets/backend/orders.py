@@ -52,7 +52,7 @@ from shared.seating import several_seats
 from shared.text import fold
 
 from . import pricing
-from .catalog import EventRec, SessionRec, TierRec
+from .catalog import EventRec, SessionRec, TierRec, VenueRec
 from .models import AttendeeRow, OrderRow, TicketRow
 from .service import SessionState, TicketsService
 
@@ -99,6 +99,36 @@ def tier_code(said: str, prices: Mapping[str, int], tiers: Sequence[TierRec] = (
     if folded in _STANDING_SAID and any(t.code == "STANDING" for t in tiers):
         return "STANDING"
     return _TIER_WORDS.sub("", " ".join(said.split()).lower()).strip().upper()
+
+
+_FRONT_SAID = frozenset({"front", "front row", "front rows", "the front", "前排", "第一排", "靠前", "靠前的", "前面"})
+
+
+def _where_said(said: str, event: EventRec, venue: VenueRec) -> str:
+    """Where to sit said as the tier ('balcony', '池座', 'front row', '前排'): which tiers sell seats there, and how
+    to hold them. They were refused with the tiers alone, as if the user had named a price class wrongly."""
+    folded = fold(" ".join(said.split()))
+    section = next((s for s in venue.sections if folded in {fold(s.code), fold(s.name), fold(s.name_zh)}), None)
+    if section is not None:
+        ranks = {row.rank for row in section.rows}  # a tier sells rows of its ranks, in its sections or in all
+        there = [t.code for t in event.tiers if (not t.sections or section.code in t.sections) and ranks & set(t.ranks)]
+        names = " / ".join(n for n in (section.name, section.name_zh) if n)
+        return (
+            f" {shown(said)} is a section ({section.code}: {names}), whose seats are tier {' or '.join(there)}: hold "
+            f"one of those tiers, or pick seats there from tickets_get_seat_map(section='{section.code}') and pass "
+            "seat_ids."
+            if there
+            else ""
+        )
+    if folded in _FRONT_SAID:
+        front = [t.code for t in event.tiers if 0 in t.ranks]
+        return (
+            f" The front rows are tier {' or '.join(front)} (its best seats are held first); for exact seats, pick "
+            "them from tickets_get_seat_map and pass seat_ids."
+            if front
+            else ""
+        )
+    return ""
 
 
 def _tier_said(tier: TierRec) -> str:
@@ -188,7 +218,8 @@ class OrderDesk:
                 )
             if event.tier(tier_code(said_tier, rec.prices, event.tiers)) is None:
                 raise InvalidInputError(
-                    f"tier {shown(request.tier)} is not a tier of {event.title}.",
+                    f"tier {shown(request.tier)} is not a tier of {event.title}."
+                    + _where_said(said_tier, event, svc.catalog.venues[event.venue_id]),
                     f"Use one of: {', '.join(_tier_said(t) for t in event.tiers)} (or 'cheapest').",
                     field="tier",
                 )

@@ -380,3 +380,28 @@ async def test_several_seat_ids_in_one_entry_are_each_held(tickets: TicketsEnv) 
         hold = await ok(c, "tickets_hold_seats", {"session_id": p.session.id,
                                                   "seat_ids": [f"{first.seat_id}, {second.seat_id}"]})  # fmt: skip
     assert [s["seat_id"] for s in hold["seats"]] == [first.seat_id, second.seat_id], hold
+
+
+async def test_where_to_sit_said_as_the_tier_names_the_tiers_sold_there(tickets: TicketsEnv) -> None:
+    """'balcony', '池座' (the stalls) and '前排' (the front rows) as a hold's tier were refused with the tiers alone,
+    as if a price class had been misnamed: the refusal says which tiers sell seats there and how to sit there, and
+    holds nothing."""
+    async with Client(tickets.server) as c:
+        (play,) = (await ok(c, "tickets_search_events", {"query": "Peer Gynt", "limit": 1}))["events"]
+        before = tickets.snapshot()
+        said = {
+            tier: await err(
+                c, "tickets_hold_seats", {"session_id": play["next_session_id"], "tier": tier, "quantity": 2}
+            )
+            for tier in ("balcony", "楼座", "池座", "前排", "front row", "VVIP")
+        }
+    assert "section (BAL: Balcony / 楼座), whose seats are tier B or C" in said["balcony"], said["balcony"]
+    assert (
+        "section (BAL" in said["楼座"]
+        and "section (STL: Stalls / 池座), whose seats are tier VIP or A or B" in said["池座"]
+    )
+    assert "tickets_get_seat_map(section='BAL')" in said["balcony"]
+    assert "The front rows are tier VIP" in said["前排"] and "The front rows are tier VIP" in said["front row"]
+    assert "section" not in said["VVIP"] and "front rows" not in said["VVIP"]
+    assert all("Use one of: VIP, A (A区), B (B区), C (C区)" in text for text in said.values())
+    assert tickets.snapshot() == before
