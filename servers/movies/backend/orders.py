@@ -149,8 +149,14 @@ class OrderDesk:
                 )
             tier = tier or "STD"
             if tier not in tiers:
+                where = (
+                    f" {shown(request.tier)} is where to sit: pick those seats from movies_get_seat_map (row A is "
+                    "nearest the screen) and pass seat_ids; best-available seats are the middle ones."
+                    if pricing.PLACE_IN_ROOM.search(request.tier)
+                    else ""
+                )
                 raise InvalidInputError(
-                    f"tier {shown(request.tier)} is not a tier of this screen.",
+                    f"tier {shown(request.tier)} is not a tier of this screen.{where}",
                     f"Use one of: {', '.join(pricing.tier_label(t) for t in tiers)}.",
                     field="tier",
                 )

@@ -5,6 +5,7 @@ The hold, the purchase quote, the order and the refund compute the very same num
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -56,6 +57,15 @@ BEST = frozenset(
 """The best seats said as the tier ('最好的位置', 'best seats'): in a cinema the best view, the middle of the
 premium recliners (or of the standard seats where a screen has none), not the dearest tier, which is the couple
 sofas of the back row ('最好的位置' was 'not a tier of this screen', 'best' took couple seats)."""
+
+
+PLACE_IN_ROOM = re.compile(
+    r"前排|后排|靠前|靠后|前面|后面|第一排|最后一排|过道|靠边|边上|两边|旁边"
+    r"|(?<![a-z])(?:front|back|rear|last|aisle|side|edge)(?:\s+(?:rows?|seats?))?(?![a-z])",
+    re.IGNORECASE,
+)
+"""Where in the room said as the tier ('后排', '靠过道', 'back row', 'aisle seats'): no tier, but a place the seat map
+shows; the refusal says how to sit there."""
 
 
 def tier_code(text: str) -> str:

@@ -338,6 +338,21 @@ async def test_the_middle_said_as_the_tier_is_the_best_standard_seats(movies: Mo
     assert held["中间的位置"] == held["in the middle"] == held[""], held
 
 
+async def test_where_to_sit_said_as_the_tier_says_how_to_sit_there(movies: MoviesEnv) -> None:
+    """'后排' (the back rows), '靠过道' (by the aisle) or 'back row' as the tier were refused with the tiers alone: the
+    refusal says it is a place in the room and how to take seats there (the seat map, seat_ids); a wrong tier name
+    says nothing of the kind."""
+    rec = pick(movies, min_hours=3)
+    async with Client(movies.server) as c:
+        said = {
+            tier: await err(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": tier, "quantity": 2})
+            for tier in ("后排", "靠过道", "back row", "aisle seats", "VIP")
+        }
+    for tier in ("后排", "靠过道", "back row", "aisle seats"):
+        assert "is where to sit" in said[tier] and "movies_get_seat_map" in said[tier], said[tier]
+    assert "where to sit" not in said["VIP"] and "Use one of: STD" in said["VIP"]
+
+
 async def test_couple_seats_are_held_in_pairs(movies: MoviesEnv) -> None:
     rec = next(
         r
