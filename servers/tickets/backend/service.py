@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
 
@@ -54,7 +54,7 @@ from .index import EventIndex, Ranked, Window
 from .inventory import Inventory
 from .left_out import why_none
 from .models import AttendeeRow
-from .price_words import FREE
+from .price_words import FREE, TOTAL
 from .rule_words import READ, rule_said
 from .tier_words import BEST_SEATS, SEATED, tier_said, tier_words_said
 from .when import narrowed
@@ -470,7 +470,20 @@ class TicketsService:
         index = self.index
         query, seats, seats_said = tickets_wanted(query)  # '话剧 两张票': a number for the hold, not words
         # 'concerts under €40': the price is a filter too, within the one asked in price_min/max_minor
-        price = read_price(query)
+        totalled, for_all = take_out(TOTAL, query)  # '两张票总共100欧以内': the price is for all of them
+        price = read_price(totalled if for_all else query)
+        share = ""
+        if for_all and price and seats > 1:  # each ticket's share of it
+            price = replace(price, max_minor=price.max_minor // seats, min_minor=price.min_minor // seats)
+            each = "; ".join(
+                f"{word} {self.money(amount).display} each"
+                for word, amount in (("at most", price.max_minor), ("at least", price.min_minor))
+                if amount
+            )
+            share = (
+                f"Read the price as the total for {seats} tickets: {each} (a service fee per ticket comes on top; "
+                f"the hold's bill gives the total)."
+            )
         if price.max_minor or price.min_minor:
             query = price.query
             if price.max_minor:
@@ -589,6 +602,8 @@ class TicketsService:
             ).strip()
         if near_note:
             note = " ".join([near_note, note]).strip()
+        if share:
+            note = f"{share} {note}".strip()
         if seats:
             note = f"{note} Read {shown(seats_said)} as how many: hold them with tickets_hold_seats(quantity={seats})."
             note = note.strip()

@@ -789,3 +789,21 @@ async def test_a_kind_of_ticket_said_keeps_the_events_that_sell_it(tickets: Tick
     seats = {e for e, rec in events.items() if any(t.code not in ("STANDING", "ENTRY") for t in rec.tiers)}
     assert seated and [e["id"] for e in seated] == [e["id"] for e in concerts if e["id"] in seats]
     assert len(seated) < len(concerts)
+
+
+async def test_a_price_said_for_all_the_tickets_is_each_tickets_share(tickets: TicketsEnv) -> None:
+    """'两张票总共100欧以内的演唱会' (two tickets, 100 euros in all) and '2 tickets for under 60 euros total' found
+    nothing ('No event matches 总共'): a total with how many is each ticket's share of it, and the note says so."""
+    async with Client(tickets.server) as c:
+        said = {
+            q: await ok(c, "tickets_search_events", {"query": q, "limit": 20})
+            for q in ("两张票总共100欧以内的演唱会", "2 tickets for under 60 euros total")
+        }
+        each = {
+            q: await ok(c, "tickets_search_events", {"query": q, "price_max_minor": cents, "limit": 20})
+            for q, cents in (("演唱会", 5000), ("", 3000))
+        }
+    assert said["两张票总共100欧以内的演唱会"]["events"] == each["演唱会"]["events"] != []
+    assert said["2 tickets for under 60 euros total"]["page"]["total"] == each[""]["page"]["total"] > 0
+    assert "total for 2 tickets: at most €50.00 each" in said["两张票总共100欧以内的演唱会"]["note"]
+    assert "at most €30.00 each" in said["2 tickets for under 60 euros total"]["note"]
