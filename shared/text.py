@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 
 def fold(text: str) -> str:
@@ -97,6 +97,21 @@ def take_out(words: re.Pattern[str], query: str) -> tuple[str, bool]:
     'late night', 'nearest') rather than what, read as a filter or an order by the vertical and not searched."""
     rest = words.sub(" ", query)
     return " ".join(rest.split()), rest != query
+
+
+def english_words(alternatives: str) -> str:
+    """``alternatives`` (a regular expression) as whole English words, for a pattern that also finds Chinese, where
+    no word boundary stands ('non-refundable' not inside 'nonrefundables')."""
+    return rf"(?<![a-z])(?:{alternatives})(?![a-z])"
+
+
+def which_said(pattern: re.Pattern[str], query: str, names: Sequence[str]) -> tuple[str, str, str]:
+    """The query without the first thing ``pattern`` finds in it, which of ``names`` (its named groups) that is, and
+    the words as said; the query, '' and '' when it finds nothing (a ticket rule said, what is left to buy)."""
+    rest, m = take_match(pattern, query)
+    if m is None:
+        return query, "", ""
+    return rest, next(name for name in names if m[name]), m[0].strip()
 
 
 def take_match(pattern: re.Pattern[str], query: str) -> tuple[str, re.Match[str] | None]:

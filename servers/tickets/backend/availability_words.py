@@ -7,21 +7,20 @@ from __future__ import annotations
 import re
 
 from shared.schemas.tickets import Availability
-from shared.text import take_match
+from shared.text import english_words, which_said
 
 from .pricing import FEW_LEFT
 
-_EN = r"(?<![a-z])(?:{})(?![a-z])"
 AVAILABILITY_SAID = re.compile(
     r"(?P<few_left>快要?(?:售罄|卖完|卖光|抢光|没票)了?|即将售罄|余票(?:不多|紧张)|票(?:不多|快没)了?|所剩无几|"
-    + _EN.format(
+    + english_words(
         r"selling fast|(?:almost|nearly) sold[- ]out|(?:only )?a few (?:tickets |seats )?left|few tickets left|"
         r"last (?:few )?tickets"
     )
     + r")|(?P<available>还有票|有余票|有票|正在售票|在售|还能买(?:到)?|能买到|没(?:有)?(?:售罄|卖完)|未售罄|"
-    + _EN.format(r"not sold[- ]out|on sale(?: now)?|(?:tickets |seats |still )available|with tickets(?: left)?")
+    + english_words(r"not sold[- ]out|on sale(?: now)?|(?:tickets |seats |still )available|with tickets(?: left)?")
     + r")|(?P<sold_out>已经?(?:售罄|卖完|卖光)了?|售罄|卖完了?|"
-    + _EN.format(r"sold[- ]out")
+    + english_words(r"sold[- ]out")
     + r")",
     re.IGNORECASE,
 )
@@ -42,7 +41,4 @@ LEFT_MEANS = {
 def availability_said(query: str) -> tuple[str, str, str]:
     """The query without what is left said in it, which of ``WANTED`` it asks for and the words as said; the query,
     '' and '' when it says none."""
-    rest, m = take_match(AVAILABILITY_SAID, query)
-    if m is None:
-        return query, "", ""
-    return rest, next(name for name in WANTED if m[name]), m[0].strip()
+    return which_said(AVAILABILITY_SAID, query, list(WANTED))

@@ -8,20 +8,19 @@ from __future__ import annotations
 import re
 
 from shared.schemas.tickets import RefundPolicy
-from shared.text import take_match
+from shared.text import english_words, which_said
 
 from .catalog import EventRec
 
-_EN = r"(?<![a-z])(?:{})(?![a-z])"
 RULE_SAID = re.compile(
     r"(?P<no_refund>不可以?退(?:票|款)?|不能退(?:票|款)?|不退(?:票|款)|"
-    + _EN.format(r"non-?refundable|no refunds?")
+    + english_words(r"non-?refundable|no refunds?")
     + r")|(?P<refundable>可以退(?:票|款)?|能退(?:票|款)?|可退(?:票|款)?|支持退票|"
-    + _EN.format(r"refundable|with refunds?|can be refunded")
+    + english_words(r"refundable|with refunds?|can be refunded")
     + r")|(?P<no_real_name>(?:不需要|不用|无需|不是)实名(?:制|认证)?|"
-    + _EN.format(r"no (?:real[- ]name|id) (?:needed|required)|without (?:real[- ]name|id)|no real[- ]name")
+    + english_words(r"no (?:real[- ]name|id) (?:needed|required)|without (?:real[- ]name|id)|no real[- ]name")
     + r")|(?P<real_name>(?:需要)?实名(?:制|认证)?|"
-    + _EN.format(r"real[- ]name(?: tickets?| required)?|id required")
+    + english_words(r"real[- ]name(?: tickets?| required)?|id required")
     + r")",
     re.IGNORECASE,
 )
@@ -47,7 +46,4 @@ def follows(event: EventRec, rule: str) -> bool:
 def rule_said(query: str) -> tuple[str, str, str]:
     """The query without a rule said in it, the rule (one of ``RULES``) and the words as said; the query, '' and ''
     when it says none."""
-    rest, m = take_match(RULE_SAID, query)
-    if m is None:
-        return query, "", ""
-    return rest, next(name for name in RULES if m[name]), m[0].strip()
+    return which_said(RULE_SAID, query, RULES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
@@ -500,22 +501,10 @@ class TicketsService:
             words, cheap = rest, True
         else:
             free = False
-        rest, tier, tier_words = tier_said(words)
-        if tier and index.holds(query, tier_words.lower()):  # a title's own word ('VIP Night') stays its
-            tier = ""
-        elif tier:
-            words = rest
+        words, tier, tier_words = self._unless_titled(tier_said, words, query)  # 'VIP座位', 'standing tickets'
         words, best = take_match(BEST_SEATS, words)  # 'best seats for Giselle': which seats, said to the hold
-        rest, rule, rule_words = rule_said(words)  # '可以退票的话剧', 'real-name concerts': the event's rules
-        if rule and index.holds(query, rule_words.lower()):
-            rule = ""
-        elif rule:
-            words = rest
-        rest, left, left_words = availability_said(words)  # '快售罄的演唱会', 'concerts selling fast': what is left
-        if left and index.holds(query, left_words.lower()):
-            left = ""
-        elif left:
-            words = rest
+        words, rule, rule_words = self._unless_titled(rule_said, words, query)  # '可以退票的话剧': the events' rules
+        words, left, left_words = self._unless_titled(availability_said, words, query)  # '快售罄的': what is left
         window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
         ranked = index.search(
             window,
@@ -611,6 +600,17 @@ class TicketsService:
         shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
         nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""
         return EventPage(events=events, page=PageInfo(next_cursor=nxt_cursor, total=total), note=note)
+
+    def _unless_titled(
+        self, read: Callable[[str], tuple[str, str, str]], words: str, query: str
+    ) -> tuple[str, str, str]:
+        """What ``read`` finds said in ``words``: the words without it, what it names and the words as said; unless
+        they are an event's own words ('VIP Night', 'Sold Out Tour'), which stay words to match (then what is named
+        is '', and the words as said are kept)."""
+        rest, named, said = read(words)
+        if not named or self.index.holds(query, said.lower()):
+            return words, "", said
+        return rest, named, said
 
     def _with_availability(self, ranked: Ranked, wanted: frozenset[Availability], now: datetime) -> Ranked:
         """The ranked events whose availability now is one of ``wanted``: every matching session's count is read
