@@ -661,10 +661,12 @@ def _bare_hour(text: str) -> bool:
     return not text.startswith(CLOCK_PARTS_ZH) and _TWENTY_FOUR_HOUR.search(text) is None
 
 
-_ABOUT_BEFORE = re.compile(r"(?:^|\s)(?:around|about|approximately|roughly|circa)\s+(?:at\s+)?", re.IGNORECASE)
-_ABOUT_AFTER = re.compile(r"\s*(?:左右|前后|or so|-?ish)$", re.IGNORECASE)
-"""'About' said with a moment ('7点左右', 'around 7pm', '7ish'): the moment itself, where one is chosen (a delivery
-slot, a departure); it was 'not a time'."""
+_AROUND_BEFORE = re.compile(
+    r"(?:^|\s)(?:around|about|approximately|roughly|circa|by|before|no later than)\s+(?:at\s+)?", re.IGNORECASE
+)
+_AROUND_AFTER = re.compile(r"\s*(?:左右|前后|or so|-?ish|(?:以前|之前|前)(?:到达|赶到|到)?|到达|赶到|到)$", re.I)
+"""'About' or 'by' said with a moment ('7点左右', 'around 7pm', '7ish', '明天上午10点前', 'tomorrow by 10am'): the
+moment itself, where one is chosen (a delivery slot, a departure, an arrival); it was 'not a time'."""
 
 
 def read_said_time(
@@ -679,7 +681,7 @@ def read_said_time(
     tomorrow's 08:00). Food reads a delivery slot with it, nav a departure: the sandbox's own day, which an agent
     does not know, is what 'tomorrow' counts from."""
     text = " ".join(raw.replace(",", " ").split())
-    if (bare := _ABOUT_AFTER.sub("", _ABOUT_BEFORE.sub(" ", text)).strip()) != text:  # '7点左右', 'in about an hour'
+    if (bare := _AROUND_AFTER.sub("", _AROUND_BEFORE.sub(" ", text)).strip()) != text:  # '7点左右', '10点前'
         text = re.sub(r"(^|\s)(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)$", r"\1at \2", bare, flags=re.IGNORECASE)
     if (later := in_a_while(text, now)) is not None:  # 'in 30 minutes', '半小时后'
         return later

@@ -168,3 +168,19 @@ async def test_work_said_in_english_is_the_office_saved_in_chinese(nav_rw: NavEn
         got = await ok(c, "nav_route", {"origin": "Kiasma", "destination": "work", "mode": "walking"})
     assert got["destination"]["name"].startswith("公司"), got["destination"]
     assert got["destination"]["location"] == office["candidates"][0]["location"]
+
+
+@pytest.mark.parametrize("said", ["明天上午10点前", "明天上午10点之前到", "tomorrow by 10am", "明天上午10点左右"])
+async def test_an_arrival_said_with_before_or_about_is_that_time(nav: NavEnv, said: str) -> None:
+    """arrive_by '明天上午10点前' (before 10 tomorrow morning) was 'not a date-time': 'before' / 'by' / '前' / '左右'
+    said with the time leave it that time."""
+    async with Client(nav.server) as c:
+        got = await ok(
+            c, "nav_route", {"origin": "Kiasma", "destination": "Oodi", "mode": "transit", "arrive_by": said}
+        )
+        plain = await ok(
+            c,
+            "nav_route",
+            {"origin": "Kiasma", "destination": "Oodi", "mode": "transit", "arrive_by": "tomorrow 10:00"},
+        )
+    assert got["routes"] == plain["routes"] and got["routes"], got.get("notes")
