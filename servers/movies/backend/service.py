@@ -85,6 +85,11 @@ LANGUAGE_ALIASES: dict[str, set[str]] = {
     "普通话": {"Mandarin"},
     "粤语": {"Cantonese"},
     "广东话": {"Cantonese"},
+    # a language's version of a film, as a Chinese user asks for one ('国语版' found nothing)
+    "国语版": {"Mandarin"},
+    "普通话版": {"Mandarin"},
+    "粤语版": {"Cantonese"},
+    "中文版": CHINESE,
     # Finnish names, as a Helsinki user types them
     "kiina": CHINESE,
     "mandariini": {"Mandarin"},

@@ -40,6 +40,8 @@ async def test_a_title_typed_exactly_comes_first(movies_readonly: MoviesEnv, que
         ("日语电影", "日语"),
         ("国语", "普通话"),
         ("国语片", "普通话"),
+        ("国语版", "普通话"),  # a language's version of a film: '国语版' found nothing
+        ("粤语版", "粤语"),
     ],
 )
 async def test_chinese_words_for_a_kind_of_film_find_those_films(
