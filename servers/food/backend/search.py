@@ -96,6 +96,11 @@ ENGLISH: dict[str, tuple[str, ...]] = {
         ["burger", "burgers", "hamburger", "hamburgers", "汉堡", "汉堡包"],
         ("whopper", "big mac", "mcchicken", "long chicken", "filet-o-fish"),
     ),
+    # 西餐 (Western food, as Chinese users name every European kitchen): the cuisines it means here
+    **dict.fromkeys(
+        ["西餐", "西式", "西餐厅", "western food"],
+        ("italian", "steakhouse", "burgers", "pizza", "finnish", "sandwiches"),
+    ),
     "gluten free": ("gluten-free",),
     "lactose free": ("lactose-free",),
     "dairy free": ("lactose-free", "vegan"),
@@ -106,7 +111,7 @@ the 71 that pour a 'Lager 0.5 l / 拉格啤酒0.5升'; 'ice cream' dropped 'crea
 restaurants; 米饭 (rice), 米线 (rice noodles, as the pho and bun cha are), 兰州拉面 and 麻辣香锅 found nothing beside
 the fried rice, rice noodles, beef noodle soup and malatang on the menus, nor 咖喱饭 (curry rice), 日式咖喱 and 汤面
 (noodle soup) beside the curries, the katsu curry, the ramen and pho; the chains' burgers go by their names
-(a Plant-based Whopper is no 'vegan burger' by its words); 'gluten free pizza' was split into
+(a Plant-based Whopper is no 'vegan burger' by its words); '西餐' found nothing; 'gluten free pizza' was split into
 'gluten', 'free' and 'pizza'. Phrases are kept whole when a query is split."""
 KINDS = {
     "fast_food": CuisineRec(

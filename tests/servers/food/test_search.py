@@ -1161,3 +1161,16 @@ async def test_curry_rice_is_a_curry(food: FoodEnv) -> None:
         curry = await everything(c, {"query": "curry"})
         said = [await everything(c, {"query": q}) for q in ("咖喱饭", "curry rice")]
     assert curry and all(page == curry for page in said)
+
+
+async def test_western_food_is_what_the_european_kitchens_cook(food: FoodEnv) -> None:
+    """'西餐' (Western food, as Chinese users name the European kitchens) found nothing: it is what 'italian',
+    'steakhouse', 'burgers', 'pizza', 'finnish' and 'sandwiches' find, each as the search reads it (a kitchen of the
+    cuisine, or one cooking a dish of it)."""
+    kitchens = ("italian", "steakhouse", "burgers", "pizza", "finnish", "sandwiches")
+    async with Client(food.server) as c:
+        said = {q: await everything(c, {"query": q}) for q in ("西餐", "western food")}
+        each = {q: await everything(c, {"query": q}) for q in kitchens}
+    found = {r["id"] for r in said["西餐"]}
+    assert found and found == {r["id"] for r in said["western food"]}
+    assert found == {r["id"] for q in kitchens for r in each[q]}
