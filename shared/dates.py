@@ -699,6 +699,12 @@ def read_said_time(
             day, text = today + timedelta(days=words[word]), text[len(word) :].strip()
             evening = word in EVENING_WORDS
             break
+    else:  # the day after the time, as English says it ('10am tomorrow', '18:30 on Friday')
+        for word in sorted((w for w in words if w.isascii() and " " in text), key=len, reverse=True):
+            if (m := re.fullmatch(rf"(.+?)\s+(?:on\s+)?{re.escape(word)}", text, re.IGNORECASE)) is not None:
+                day, text = today + timedelta(days=words[word]), m[1]
+                evening = word in EVENING_WORDS
+                break
     clock = clock_said(text)
     if clock is None:
         return None

@@ -170,7 +170,9 @@ async def test_work_said_in_english_is_the_office_saved_in_chinese(nav_rw: NavEn
     assert got["destination"]["location"] == office["candidates"][0]["location"]
 
 
-@pytest.mark.parametrize("said", ["明天上午10点前", "明天上午10点之前到", "tomorrow by 10am", "明天上午10点左右"])
+@pytest.mark.parametrize(
+    "said", ["明天上午10点前", "明天上午10点之前到", "tomorrow by 10am", "明天上午10点左右", "by 10am tomorrow"]
+)
 async def test_an_arrival_said_with_before_or_about_is_that_time(nav: NavEnv, said: str) -> None:
     """arrive_by '明天上午10点前' (before 10 tomorrow morning) was 'not a date-time': 'before' / 'by' / '前' / '左右'
     said with the time leave it that time."""
