@@ -69,6 +69,7 @@ from .ranking import (
     FAST_DELIVERY,
     FOR_WHOM,
     FREE_DELIVERY,
+    KITCHEN_REQUEST,
     LOW_MIN_ORDER,
     NOT_SPICY,
     POPULAR,
@@ -308,6 +309,7 @@ class FoodService:
         q, deals = take_out(DEALS, q)
         q, whom = take_match(FOR_WHOM, q)  # 'pizza for the family': how much, not which dish
         q, mild = take_out(NOT_SPICY, q)
+        q, request = take_match(KITCHEN_REQUEST, q)  # '不要香菜', 'no onions': for the kitchen, not the search
         q, rated = take_out(TOP_RATED, q)
         q, low_minimum = take_out(LOW_MIN_ORDER, q)
         q, popular = take_out(POPULAR, q)
@@ -398,6 +400,12 @@ class FoodService:
                 "no 'none')."
                 if look is not None
                 else "Read as not spicy: name a dish or cuisine to find its dishes that are not spicy."
+            )
+        if request is not None:
+            asked = request[0].strip().removesuffix("的")
+            note.append(
+                f"Read {shown(asked)} as a request for the kitchen: no menu records what a dish leaves out, so it was "
+                f"not searched; put it in the order's note (food_place_order note='{asked}')."
             )
         if to_note:
             note.insert(0, to_note)

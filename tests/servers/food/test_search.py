@@ -1174,3 +1174,18 @@ async def test_western_food_is_what_the_european_kitchens_cook(food: FoodEnv) ->
     found = {r["id"] for r in said["西餐"]}
     assert found and found == {r["id"] for r in said["western food"]}
     assert found == {r["id"] for q in kitchens for r in each[q]}
+
+
+async def test_what_to_leave_out_is_a_request_for_the_kitchen(food: FoodEnv) -> None:
+    """'burger no onions' kept the one burger bar with onions on its menu and '不要香菜的越南粉' (pho, no coriander)
+    left '不要香菜' out as 'on no menu': what to leave out or go easy on is for the kitchen, which no menu records; the
+    search is the rest, and the note says to put it in the order's note."""
+    pairs = {"burger no onions": "burger", "不要香菜的越南粉": "越南粉", "pho without coriander": "pho"}
+    pairs["奶茶 少冰"] = "奶茶"  # less ice: no drink's option here
+    async with Client(food.server) as c:
+        said = {q: await everything(c, {"query": q}) for q in pairs}
+        plain = {q: await everything(c, {"query": base}) for q, base in pairs.items()}
+        notes = {q: (await ok(c, "food_search_restaurants", {"query": q}))["note"] for q in pairs}
+    for q in pairs:
+        assert said[q] and [r["id"] for r in said[q]] == [r["id"] for r in plain[q]], q
+        assert "as a request for the kitchen" in notes[q] and "food_place_order note=" in notes[q], notes[q]
