@@ -65,6 +65,11 @@ GENRE_WORDS: dict[str, tuple[str, ...]] = {
 """More names of each genre than its English and Chinese label: what people in Helsinki also say, in English and
 Finnish ('kauhu' = horror); ``movies_search_movies`` reads them as query words and as its genre."""
 
+CHINESE_SPOKEN = frozenset({"Mandarin", "Cantonese", "Chinese"})
+MARTIAL_ARTS = ("wuxia", "kung fu", "martial arts", "武侠", "武侠片", "功夫", "功夫片", "动作武打")
+"""What the action films spoken in Chinese are also called ('武侠片', 'kung fu movies'): no genre of the catalog's,
+so '武侠片' found nothing while Hero and Crouching Tiger, Hidden Dragon play."""
+
 COUNTRY_ZH: dict[str, tuple[str, ...]] = {
     "United States": ("美国", "好莱坞"),
     "United Kingdom": ("英国",),
@@ -485,6 +490,8 @@ class Catalog:
             words += [zh for p in people for zh in cat.names_zh.get(p, ())]
             words.append(str(f.year))
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g], *GENRE_WORDS.get(g, ()))]
+            if "action" in f.genres and f.language in CHINESE_SPOKEN:
+                words += MARTIAL_ARTS
             cat.search_text[f.id] = fold(" ".join(words))
             cat.search_words[f.id] = frozenset(re.findall(r"\w+", cat.search_text[f.id]))
             cat.title_words[f.id] = {title_words(t) for t in (f.title, f.title_zh, f.display_title) if t}

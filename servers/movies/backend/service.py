@@ -71,11 +71,11 @@ from shared.text import cut_at_known, fold, has_cjk, house_number, take_match, t
 from shared.when import day_range, split_clock_range, time_phrases, without
 
 from . import pricing
-from .catalog import GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
+from .catalog import CHINESE_SPOKEN, GENRE_WORDS, Catalog, CinemaRec, FilmRec, ShowtimeRec, presold, title_words
 from .index import FORMATS, ShowtimeColumns
 from .models import MoviesTable
 
-CHINESE = {"Mandarin", "Cantonese", "Chinese"}
+CHINESE = set(CHINESE_SPOKEN)
 LANGUAGE_ALIASES: dict[str, set[str]] = {
     "chinese": CHINESE,
     "中文": CHINESE,

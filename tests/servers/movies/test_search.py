@@ -617,3 +617,16 @@ async def test_a_running_time_said_bounds_the_films(movies_readonly: MoviesEnv) 
     assert {f["id"] for f in said["films longer than 150 minutes"]} == long
     assert short_scifi["films"] == [] and "as the running time: films of at most 90 minutes" in short_scifi["note"]
     assert "None of the" in short_scifi["note"] and "the nearest, " in short_scifi["note"], short_scifi["note"]
+
+
+async def test_wuxia_and_kung_fu_are_the_action_films_spoken_in_chinese(movies_readonly: MoviesEnv) -> None:
+    """'武侠片' (wuxia films) found nothing while Hero and Crouching Tiger, Hidden Dragon play: no genre of the
+    catalog's is called so; the action films spoken in Chinese are, beside films named for it ('Kung Fu Hustle')."""
+    async with Client(movies_readonly.server) as c:
+        said = {
+            q: await ok(c, "movies_search_movies", {"query": q, "showing": "all", "limit": 20})
+            for q in ("武侠片", "kung fu movies", "martial arts")
+        }
+    titles = [f["title"] for f in said["武侠片"]["films"]]
+    assert {"Hero / 英雄", "Crouching Tiger, Hidden Dragon / 卧虎藏龙"} <= set(titles), titles
+    assert said["kung fu movies"]["films"] == said["武侠片"]["films"] == said["martial arts"]["films"]
