@@ -578,6 +578,13 @@ def event_hour(said: time) -> time:
     return time(said.hour + 12, said.minute) if 1 <= said.hour <= 9 else said
 
 
+def english_start(clock: str) -> time | None:
+    """An English time said as an event's start ('7', '7:30', '7pm'): a bare hour from 1 to 9 is the afternoon's or
+    evening's, as in 'Friday at 7' (``event_hour``)."""
+    said = clock_said(clock if re.search(r"[:apm]", clock, re.IGNORECASE) else f"at {clock}")
+    return event_hour(said) if said is not None and not re.search(r"am|pm", clock, re.IGNORECASE) else said
+
+
 def split_clock(text: str) -> tuple[str, time, bool] | None:
     """``text`` as a day and a time of day said after it: the day's words, the time, and whether it is the latest
     start ('before 9', '9点以前') rather than the earliest; None when it ends in no time. '今晚8点' keeps '今晚' as
@@ -598,9 +605,7 @@ def split_clock(text: str) -> tuple[str, time, bool] | None:
         said, word = clock_said(clock), m["zh"] or ""
         bare = not clock.startswith(CLOCK_PARTS_ZH)  # '9点', '九点': no part of the day said
     else:
-        clock = m["en_clock"]
-        said = clock_said(clock if re.search(r"[:apm]", clock, re.IGNORECASE) else f"at {clock}")
-        word, bare = m["en"], not re.search(r"am|pm", clock, re.IGNORECASE)
+        said, word, bare = english_start(m["en_clock"]), m["en"], False  # 'Friday at 7': the evening's
     if said is not None and bare:
         said = event_hour(said)  # 'Friday at 7', '周六3点'
     if said is None or not day:
@@ -661,12 +666,31 @@ def _bare_hour(text: str) -> bool:
     return not text.startswith(CLOCK_PARTS_ZH) and _TWENTY_FOUR_HOUR.search(text) is None
 
 
-_AROUND_BEFORE = re.compile(
-    r"(?:^|\s)(?:around|about|approximately|roughly|circa|by|before|no later than)\s+(?:at\s+)?", re.IGNORECASE
+ABOUT_BEFORE = "around|about|approximately|roughly|circa"
+ABOUT_AFTER_ZH = "左右|前后"
+ABOUT_AFTER_EN = "or so|-?ish"
+"""'About' said before a time ('around 7') or after it ('7点左右', '7ish'): one list for a moment chosen here and a
+search's window about a time (``shared.when.CLOCK_AROUND``)."""
+_AROUND_BEFORE = re.compile(rf"(?:^|\s)(?:{ABOUT_BEFORE}|by|before|no later than)\s+(?:at\s+)?", re.IGNORECASE)
+_AROUND_AFTER = re.compile(
+    rf"\s*(?:{ABOUT_AFTER_ZH}|{ABOUT_AFTER_EN}|(?:以前|之前|前)(?:到达|赶到|到)?|到达|赶到|到)$", re.IGNORECASE
 )
-_AROUND_AFTER = re.compile(r"\s*(?:左右|前后|or so|-?ish|(?:以前|之前|前)(?:到达|赶到|到)?|到达|赶到|到)$", re.I)
 """'About' or 'by' said with a moment ('7点左右', 'around 7pm', '7ish', '明天上午10点前', 'tomorrow by 10am'): the
 moment itself, where one is chosen (a delivery slot, a departure, an arrival); it was 'not a time'."""
+
+
+_DAY_AFTER = re.compile(
+    r"(.+?)\s+(?:on\s+)?("
+    + "|".join(
+        re.escape(w)
+        for w in sorted({*weekday_words(date(2026, 1, 5)), *DAY_WORDS, *EVENING_WORDS}, key=len, reverse=True)
+        if w.isascii()
+    )
+    + ")",
+    re.IGNORECASE,
+)
+"""A day said after the time, as English says it ('10am tomorrow', '18:30 on Friday', '7pm tonight'): the words
+are the same every day (``weekday_words`` changes only how far each is)."""
 
 
 def read_said_time(
@@ -699,12 +723,11 @@ def read_said_time(
             day, text = today + timedelta(days=words[word]), text[len(word) :].strip()
             evening = word in EVENING_WORDS
             break
-    else:  # the day after the time, as English says it ('10am tomorrow', '18:30 on Friday')
-        for word in sorted((w for w in words if w.isascii() and " " in text), key=len, reverse=True):
-            if (m := re.fullmatch(rf"(.+?)\s+(?:on\s+)?{re.escape(word)}", text, re.IGNORECASE)) is not None:
-                day, text = today + timedelta(days=words[word]), m[1]
-                evening = word in EVENING_WORDS
-                break
+    else:
+        if (after := _DAY_AFTER.fullmatch(text)) is not None:  # '10am tomorrow', '18:30 on Friday'
+            word = after[2].lower()
+            day, text = today + timedelta(days=words[word]), after[1]
+            evening = word in EVENING_WORDS
     clock = clock_said(text)
     if clock is None:
         return None

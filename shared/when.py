@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from shared.dates import (
+    ABOUT_AFTER_EN,
+    ABOUT_AFTER_ZH,
+    ABOUT_BEFORE,
     CALENDAR_DATE,
     CLOCK_PARTS_ZH,
     CLOCK_ZH,
@@ -26,6 +29,7 @@ from shared.dates import (
     STARTS_ZH,
     calendar_day,
     clock_said,
+    english_start,
     event_hour,
     latest_start,
     weekday_words,
@@ -66,10 +70,10 @@ CLOCK_BOUND = re.compile(
 
 
 CLOCK_AROUND = re.compile(
-    rf"(?P<zh>{CLOCK_ZH})\s*(?:左右|前后)"
-    r"|(?<![a-z])(?:around|about|approximately|roughly|circa)\s+(?:at\s+)?"
+    rf"(?P<zh>{CLOCK_ZH})\s*(?:{ABOUT_AFTER_ZH})"
+    rf"|(?<![a-z])(?:{ABOUT_BEFORE})\s+(?:at\s+)?"
     r"(?P<en>\d{1,2}(?::\d{2})?\s*(?:am|pm)?)(?![\w:])"
-    r"|(?<![\w:])(?P<en_ish>\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s*(?:or so|-?ish)(?![a-z])",
+    rf"|(?<![\w:])(?P<en_ish>\d{{1,2}}(?::\d{{2}})?\s*(?:am|pm)?)\s*(?:{ABOUT_AFTER_EN})(?![a-z])",
     re.IGNORECASE,
 )
 """A time said as about when ('今晚八点左右', '8点前后', 'around 8pm', 'tonight around 8', '8ish'): starts within
@@ -82,13 +86,7 @@ def around_span(text: str, match: re.Match[str]) -> tuple[time, time] | None:
     """The earliest and latest start a ``CLOCK_AROUND`` match allows: ``AROUND_MINUTES`` either side of its time,
     within the day; the part of the day said before it carries ('周六晚上8点左右' is 19:00–21:00), and a bare hour
     from 1 to 9 is the afternoon's or evening's."""
-    if match["zh"]:
-        at = _bound_clock(text, match)
-    else:
-        said = (match["en"] or match["en_ish"]).strip()
-        at = clock_said(said if re.search(r"[:apm]", said, re.IGNORECASE) else f"at {said}")
-        if at is not None and not re.search(r"am|pm", said, re.IGNORECASE):
-            at = event_hour(at)
+    at = _bound_clock(text, match) if match["zh"] else english_start((match["en"] or match["en_ish"]).strip())
     if at is None:
         return None
     said, either = at.hour * 60 + at.minute, AROUND_MINUTES
