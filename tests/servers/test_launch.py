@@ -3,6 +3,7 @@ a stdio server registers its tools before it imports its provider's stack."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 
@@ -57,3 +58,20 @@ def test_serving_one_vertical_imports_that_vertical_only() -> None:
     assert done.returncode == 0, done.stderr
     assert "usage" in done.stdout  # nav's own options were reached
     assert done.stderr.strip().splitlines()[-1] == "imported []", done.stderr
+
+
+def test_a_launched_server_imports_httpx_without_its_command_line() -> None:
+    """rich is installed here (Qwen-Agent's and schemathesis's dependencies bring it), so ``import httpx`` loaded
+    rich and pygments for httpx's own console: ~4 MB of every server's resident memory. Launched, a server's httpx
+    has no command line and works as before."""
+    code = (
+        "import sys\n"
+        "from servers.launch import launched\n"
+        "launched()\n"
+        "import httpx\n"
+        "assert httpx.Client().build_request('GET', 'http://x/').url.host == 'x'\n"
+        "print(sorted(m for m in ('rich', 'pygments', 'httpx._main') if m in sys.modules))\n"
+    )
+    assert importlib.util.find_spec("rich"), "the dev environment's rich is what this test is about"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "['httpx._main']", done.stderr
