@@ -224,13 +224,22 @@ async def test_cart_lines_name_their_options_in_both_languages_as_the_dish(food:
         ("Pikku Nepal", "Nepalese / 尼泊尔菜", "Dal bhat", "Lasagne"),
         ("Noodle Bar", "Noodles / 面条", "Dan dan noodles", "Caesar salad"),
         ("Ravintola Teatteri", "Finnish / 芬兰菜", "Salmon soup", "Sencha"),
+        ("Harald", "Finnish / 芬兰菜", "Salmon soup", "Kung pao chicken"),
+        ("Unicafe Metsätalo", "Finnish / 芬兰菜", "Salmon soup", "Kung pao chicken"),
+        ("Memphis", "Burgers / 汉堡", "Cheeseburger", "Kung pao chicken"),
+        ("Casa Largo", "Italian / 意大利菜", "Lasagne", "Kung pao chicken"),
+        ("Skiffer", "Pizza / 披萨", "Margherita", "Chicken teriyaki"),
+        ("Long Wall", "Chinese / 中餐", "Kung pao chicken", "Salmon soup"),
     ],
 )
 async def test_a_kitchen_cooks_what_its_name_says(
     food: FoodEnv, name: str, cuisine: str, dish: str, not_dish: str
 ) -> None:
     """A restaurant OSM gives no cuisine had one guessed by its kind, so an Italian kitchen served the Chinese menu and
-    Ravintola Teatteri tea (its 'tea' read inside 'Teatteri'); a name that says its cuisine in words now decides it."""
+    Ravintola Teatteri tea (its 'tea' read inside 'Teatteri'); a name that says its cuisine in words now decides it.
+    Where the name says none, the kitchen the place is known for does (Harald's Nordic food, Memphis's burgers), and
+    a guess of a far cuisine is a Finnish kitchen: 'spicy' listed Harald and the university canteens for their Kung
+    pao chicken."""
     async with Client(food.server) as c:
         (found,) = (await ok(c, "food_search_restaurants", {"query": name, "limit": 1}))["restaurants"]
         detail = await ok(c, "food_get_restaurant", {"restaurant_id": found["id"]})
