@@ -137,10 +137,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
             str,
             Field(
                 description="Keyword: name, cuisine or kind, English/Finnish/Chinese, e.g. 'pizza', 'museum', "
-                "'咖啡'. Empty lists everything nearby. One that says where ('cafe near Kamppi', 'Kamppi附近的咖啡') "
-                "searches around that place, as near does; '24h' / '24小时' keeps places open round the clock, "
-                "'open now' / '现在营业' is open_now, 'metro station' / '地铁站' and 'train station' / '火车站' keep "
-                "that line's stations. The result's note says how it was read."
+                "'咖啡'. Empty lists everything nearby. One that says where ('cafe near Kamppi', 'Kamppi附近的咖啡', "
+                "'restaurants in Kamppi', '坎皮的餐厅') searches around that place, as near does; '24h' / '24小时' "
+                "keeps places open round the clock, 'open now' / '现在营业' is open_now, 'metro station' / '地铁站' "
+                "and 'train station' / '火车站' keep that line's stations. The result's note says how it was read."
             ),
         ] = "",
         near: Annotated[

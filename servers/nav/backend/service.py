@@ -265,6 +265,8 @@ _NEAR_EN = re.compile(
 _NEAREST_EN = re.compile(r"^(?:the\s+)?(?:nearest|closest)\s+(?P<what>.+?)\s+(?:to|from)\s+(?P<where>.+)$", re.I)
 _NEAR_ZH = re.compile(r"^(?P<where>.*?)(?:附近|周边|旁边)(?:的)?(?P<what>.*)$")
 _NEAREST_ZH = re.compile(r"^(?:离|距离?)(?P<where>.+?)最近的?(?P<what>.+)$")
+_WHERE_FILLER = re.compile(r"\b(?:in|at|the|area|district)\b|的|在|一带", re.IGNORECASE)
+"""Words around a district said beside a kind of place ('restaurants in the Kamppi area', '在坎皮一带的咖啡馆')."""
 
 
 _ASKING_ZH = re.compile(
@@ -586,9 +588,13 @@ class NavService:
         query, rated_said = take_out(TOP_RATED, query)  # the map keeps no ratings: said so, not left out as a name
         rest, said = split_near(query)
         here_said, query = not said and rest != query, rest  # '离我最近的厕所', 'nearby': where the user is
+        near_notes: list[str] = []
+        if not said and not here_said and not near.strip() and not (lat or lng):
+            query, said = self._district_beside_kind(query)  # 'restaurants in Kamppi', '坎皮的餐厅'
+            if said:
+                near_notes.append(f"Read {shown(said)} as where to look: places around the district's centre.")
         if said and not near.strip() and not (lat or lng):  # where the query says, unless the caller said it apart
             near = said
-        near_notes: list[str] = []
         if near.strip():
             center = self.resolve(near, "near", user_id, notes=near_notes).location
         elif lat or lng:
@@ -797,12 +803,38 @@ class NavService:
         return self._cuisine_in_name[cuisine].search(names) is not None
 
     def _without_kinds(self, query: str, kinds: set[str]) -> str:
-        """The query without the words that named its kinds of place ('xyzzy cafe' → 'xyzzy')."""
+        """The query without the words that named its kinds of place ('xyzzy cafe' → 'xyzzy'), in the plural too
+        ('cafés in Kamppi' → 'in kamppi')."""
         rest = query.lower()
         for word, slug in self._kind_words:
             if slug in kinds and word in rest:
-                rest = rest.replace(word, " ") if has_cjk(word) else re.sub(rf"\b{re.escape(word)}\b", " ", rest)
+                rest = (
+                    rest.replace(word, " ") if has_cjk(word) else re.sub(rf"\b{re.escape(word)}(?:e?s)?\b", " ", rest)
+                )
         return " ".join(rest.removesuffix("的").split())
+
+    def _district_beside_kind(self, query: str) -> tuple[str, str]:
+        """A district said beside a kind of place, without 'near' ('restaurants in Kamppi', 'pharmacy Kamppi',
+        '坎皮的餐厅', 'kahvila Kampissa'), as (the kind's words, the district): searched around the centre as a name,
+        the district was left out ('in no name here') and the centre's restaurants listed. A place of the kind whose
+        name holds the district's keeps the query a name."""
+        kinds = self._query_categories(query)
+        rest = self._without_kinds(query, kinds) if kinds else ""
+        bare = " ".join(_WHERE_FILLER.sub(" ", rest).split())
+        district = district_in(bare) if bare else None
+        if district is None or fold(bare) not in {fold(n) for n in district.names}:
+            return query, ""
+        cx, cy = self._xy(district.lat, district.lng, self.network.lat0)
+        for i in self._place_grid.within(cx, cy, MAX_RADIUS_M).tolist():
+            p = self.places[i]
+            if p.row.category in kinds and self._names_hold(p, bare):  # not fuzzily: 'Kappeli' is no Kamppi
+                return query, ""
+        kept = query.lower()
+        for word in rest.split():
+            kept = (
+                kept.replace(word, " ", 1) if has_cjk(word) else re.sub(rf"\b{re.escape(word)}\b", " ", kept, count=1)
+            )
+        return " ".join(kept.split()), district.name
 
     def _beside_kinds(self, query: str, kinds: set[str], line: str) -> str:
         """The query without the words that named its kinds of place and its line of stations ('xyzzy metro

@@ -515,6 +515,33 @@ async def test_places_are_searched_around_a_named_place_said_apart_or_in_the_que
     assert named["center"] == centre["center"]
 
 
+@pytest.mark.parametrize(
+    ("query", "kind", "district"),
+    [
+        ("restaurants in Kamppi", "restaurant", "Kamppi"),
+        ("Kamppi restaurants", "restaurant", "Kamppi"),
+        ("坎皮的餐厅", "restaurant", "Kamppi"),
+        ("kahvila Kampissa", "cafe", "Kamppi"),
+        ("红山的酒吧", "bar", "Punavuori"),
+        ("cafés in the Kruununhaka area", "cafe", "Kruununhaka"),
+    ],
+)
+async def test_a_district_said_beside_a_kind_of_place_is_where_to_look(
+    nav: NavEnv, query: str, kind: str, district: str
+) -> None:
+    """'restaurants in Kamppi' and '坎皮的餐厅' listed the city centre's restaurants, the district left out as 'in no
+    name here'; only 'near Kamppi' / '坎皮附近' moved the search. Said beside a kind, a district is where to look, as
+    'near' says it; a place of that kind named for it keeps the name ('pharmacy Kluuvi': Kluuvin Apteekki first)."""
+    async with Client(nav.server) as c:
+        page = await ok(c, "nav_search_places", {"query": query, "limit": 5})
+        near = await ok(c, "nav_search_places", {"query": kind, "near": district, "limit": 5})
+        named = await ok(c, "nav_search_places", {"query": "pharmacy Kluuvi", "limit": 1})
+    assert page["center"] == near["center"] and page["places"] == near["places"], page["note"]
+    assert page["places"] and all(p["category"] == kind for p in page["places"])
+    assert page["note"] == f"Read '{district}' as where to look: places around the district's centre.", page["note"]
+    assert named["places"][0]["name"] == "Kluuvin Apteekki" and named["note"] == "", named
+
+
 async def test_open_late_and_open_today_said_in_the_query_filter_by_the_hours(nav_rw: NavEnv) -> None:
     """'cafe open late' and 'museum open today' had those words left out as in no name: cafés closing at 18:00 and a
     museum closed all day were listed. 'Open late' keeps the places open at 23:00 tonight, 'open today' those open
