@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from shared.schemas.common import GeoPoint
-from shared.text import any_of_words, fold
+from shared.text import any_of_words, fold, has_cjk
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,27 @@ def district_in(text: str) -> District | None:
     it ('坎皮附近'); None when it names none. The longest name wins."""
     found = [m.group() for m in _NAMES.finditer(fold(text))]
     return _BY_NAME[max(found, key=len)] if found else None
+
+
+_LATIN_NAMES = any_of_words((n for n in _BY_NAME if not has_cjk(n)), word=r"\w")
+_CHINESE_NAMES = any_of_words(n for n in _BY_NAME if has_cjk(n))
+_INESSIVES = any_of_words((n for n in _BY_NAME if n.endswith("ssa")), word=r"\w")  # Finnish 'in': Kampissa
+_SAID_IN = re.compile(
+    rf"(?<!\w)(?:in|at)\s+(?:the\s+)?(?P<en>{_LATIN_NAMES})(?:\s+(?:area|district))?(?!\w)"
+    rf"|在?(?P<zh>{_CHINESE_NAMES})(?:一带)?的|(?P<fi>{_INESSIVES})",
+    re.IGNORECASE,
+)
+"""A district said as where something is ('sushi in Kamppi', 'in the Kamppi area', '坎皮的寿司', '在红山一带的',
+'pizza Kampissa'):
+'near' is not the only way to say it."""
+
+
+def district_said_in(text: str) -> tuple[str, District | None]:
+    """``text`` without a district said as where something is (``_SAID_IN``), and that district; ``text`` and None
+    when it says none."""
+    folded = fold(text)
+    m = _SAID_IN.search(folded) if len(folded) == len(text) else None  # a span of the folded text is the text's
+    if m is None:
+        return text, None
+    rest = f"{text[: m.start()]} {text[m.end() :]}"
+    return " ".join(rest.split()), _BY_NAME[m["en"] or m["zh"] or m["fi"]]

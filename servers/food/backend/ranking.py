@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shared.account.accounts import LABEL_WORDS, fold_label
+from shared.districts import district_said_in
 from shared.geo import CITY_TZ
 from shared.hours import late_from
 from shared.landmarks import NEAR_SAID, means_here
@@ -150,12 +151,14 @@ def absent_chain(query: str) -> tuple[str, str, str] | None:
 
 def deliver_to_place(query: str) -> tuple[str, str]:
     """The query without a place said as where to deliver, or to look around ('pizza near Oodi', '坎皮附近的寿司':
-    ``shared.landmarks.NEAR_SAID``), and that place as said ('' when it says none)."""
+    ``shared.landmarks.NEAR_SAID``; a district said as where, 'sushi in Kamppi', '坎皮的寿司', 'pizza Kampissa'), and
+    that place as said, a district by its name ('' when it says none)."""
     rest, m = take_match(DELIVER_TO_PLACE, query)
     if m is None:
         rest, m = take_match(NEAR_SAID, query)
     if m is None:
-        return query, ""
+        rest, district = district_said_in(query)
+        return (rest, district.name) if district is not None else (query, "")
     return rest, (m["en"] or m["zh"] or "").strip()
 
 

@@ -32,7 +32,7 @@ from shared.dates import (
     split_part_of_day,
     weekday_words,
 )
-from shared.districts import district_in
+from shared.districts import district_in, district_said_in
 from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
@@ -265,8 +265,6 @@ _NEAR_EN = re.compile(
 _NEAREST_EN = re.compile(r"^(?:the\s+)?(?:nearest|closest)\s+(?P<what>.+?)\s+(?:to|from)\s+(?P<where>.+)$", re.I)
 _NEAR_ZH = re.compile(r"^(?P<where>.*?)(?:附近|周边|旁边)(?:的)?(?P<what>.*)$")
 _NEAREST_ZH = re.compile(r"^(?:离|距离?)(?P<where>.+?)最近的?(?P<what>.+)$")
-_WHERE_FILLER = re.compile(r"\b(?:in|at|the|area|district)\b|的|在|一带", re.IGNORECASE)
-"""Words around a district said beside a kind of place ('restaurants in the Kamppi area', '在坎皮一带的咖啡馆')."""
 
 
 _ASKING_ZH = re.compile(
@@ -820,14 +818,16 @@ class NavService:
         name holds the district's keeps the query a name."""
         kinds = self._query_categories(query)
         rest = self._without_kinds(query, kinds) if kinds else ""
-        bare = " ".join(_WHERE_FILLER.sub(" ", rest).split())
-        district = district_in(bare) if bare else None
-        if district is None or fold(bare) not in {fold(n) for n in district.names}:
+        left, district = district_said_in(rest)
+        alone = district_in(rest) if district is None and rest else None  # 'Kamppi restaurants': no 'in' needed
+        if alone is not None and fold(rest) in {fold(n) for n in alone.names}:
+            left, district = "", alone
+        if district is None or left:
             return query, ""
         cx, cy = self._xy(district.lat, district.lng, self.network.lat0)
         for i in self._place_grid.within(cx, cy, MAX_RADIUS_M).tolist():
             p = self.places[i]
-            if p.row.category in kinds and self._names_hold(p, bare):  # not fuzzily: 'Kappeli' is no Kamppi
+            if p.row.category in kinds and self._names_hold(p, fold(district.name)):  # not fuzzily: no 'Kappeli'
                 return query, ""
         kept = query.lower()
         for word in rest.split():

@@ -906,6 +906,18 @@ async def test_a_place_said_as_where_to_look_around_is_searched_from(food: FoodE
     assert me["restaurants"] == pizza["restaurants"] and "on no menu" not in me.get("note", "")
 
 
+@pytest.mark.parametrize("query", ["sushi in Kamppi", "坎皮的寿司", "sushi in the Kamppi area", "sushi Kampissa"])
+async def test_a_district_said_as_where_is_searched_from_as_near_it_is(food: FoodEnv, query: str) -> None:
+    """'sushi in Kamppi' and '坎皮的寿司' left the district out as on no menu and searched from home; only 'near
+    Kamppi' / '坎皮附近' moved the search. A district said as where something is reads as 'near' it does."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": query, "limit": 20})
+        near = await ok(c, "food_search_restaurants", {"query": "sushi near Kamppi", "limit": 20})
+    assert page["near"] == near["near"] == {"lat": 60.1688, "lng": 24.933}  # shared.districts
+    assert page["restaurants"] == near["restaurants"] and page["note"] == near["note"], page["note"]
+    assert page["note"].startswith("Read as delivering to Kamppi (the district's centre"), page["note"]
+
+
 @pytest.mark.parametrize(("absent", "stand_in"), [("肯德基", "炸鸡"), ("KFC", "fried chicken"), ("想吃肯德基", "炸鸡")])
 async def test_a_chain_the_city_lacks_is_answered_with_what_it_sells(food: FoodEnv, absent: str, stand_in: str) -> None:
     """'肯德基' and 'KFC' found nothing, with a note suggesting pizza: no KFC is here, so the answer is the fried
