@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+import sys
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
@@ -70,6 +71,24 @@ def given(name: str) -> bool:
     return name in _GIVEN.get()
 
 
+@contextmanager
+def _logging_configured_without_rich() -> Iterator[None]:
+    """``MCPServer`` configures logging as it is built, with rich's handler wherever rich is installed (Qwen-Agent's
+    and schemathesis's dependencies bring it): it imported rich's console (~50 modules, ~3 MB of a server's resident
+    memory) for a handler ``logging.basicConfig`` then dropped, the root logger having ours already
+    (``shared.kit.cli.configure_logging``). Only then is rich kept out, as if it were missing, which the SDK expects;
+    a process whose root logger has no handler gets the SDK's logging as before."""
+    if not logging.getLogger().handlers or "rich.console" in sys.modules:
+        yield
+        return
+    sys.modules["rich.console"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get("rich.console", False) is None:
+            del sys.modules["rich.console"]
+
+
 class LifestyleServer(MCPServer[Any]):
     """``MCPServer`` with portable advertised schemas, one domain-error boundary,
     ``logging/setLevel`` for handshake-era clients, and compact results.
@@ -84,7 +103,8 @@ class LifestyleServer(MCPServer[Any]):
     _normalized: dict[str, MCPTool]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        with _logging_configured_without_rich():
+            super().__init__(*args, **kwargs)
         self.client_log_level = "warning"
         self._results: dict[int, tuple[BaseModel, CallToolResult]] = {}
         # The 2026-07-28 revision dropped logging/setLevel, so MCPServer no longer serves it; the SDK's

@@ -75,3 +75,24 @@ def test_a_launched_server_imports_httpx_without_its_command_line() -> None:
     assert importlib.util.find_spec("rich"), "the dev environment's rich is what this test is about"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "['httpx._main']", done.stderr
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_a_server_leaves_rich_unimported_where_logging_is_configured_already(configured: bool) -> None:
+    """The SDK's ``MCPServer`` configured logging with rich's handler, importing rich's console (~3 MB resident) for
+    a handler ``logging.basicConfig`` dropped: the server's command line had configured the root logger already.
+    Where nothing has, the SDK's logging stands as it was (rich's handler on the root logger)."""
+    code = (
+        "import logging, sys\n"
+        "from servers.launch import launched\n"
+        "launched()\n"
+        "from shared.kit.cli import configure_logging\n"
+        + ("configure_logging('WARNING')\n" if configured else "")
+        + "from shared.kit.settings import Settings\n"
+        "from servers.nav.server import build_server\n"
+        "build_server(Settings.for_vertical('nav').warm_by_default())\n"
+        "print(sys.modules.get('rich.console') is not None, [type(h).__name__ for h in logging.getLogger().handlers])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    expected = "False ['StreamHandler']" if configured else "True ['RichHandler']"
+    assert done.stdout.strip() == expected, done.stderr
