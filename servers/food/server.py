@@ -129,8 +129,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "orders "
                 "now and a delivery time ('within 30 minutes', '30分钟内送达') only those delivering that soon; chains "
                 "by Chinese name ('麦当劳'); a dish price "
-                "('sushi under 20 euros', '20欧以下的寿司') keeps restaurants with a matching dish at that price. "
-                "Empty lists everything nearby."
+                "('sushi under 20 euros', '20欧以下的寿司') keeps restaurants with a matching dish at that price; "
+                "'上次点的那家' / 'my usual' lists those the user ordered from. Empty lists everything nearby."
             ),
         ] = "",
         address_id: Annotated[

@@ -163,6 +163,13 @@ class ReadCache:
                 self._bodies[key] = body
         return Response(content=body, media_type="application/json", headers=headers)
 
+    @staticmethod
+    def uncached(render: Callable[[], BaseModel]) -> Response:
+        """An answer that depends on more than the tag watches (a search through the user's own orders): rendered
+        each time, with no tag, so neither this cache nor a client keeps it."""
+        return Response(content=render().model_dump_json().encode(), media_type="application/json",
+                        headers={"Cache-Control": "no-store"})  # fmt: skip
+
 
 IfNoneMatch = Annotated[
     str | None, Header(alias="If-None-Match", description="ETag of an answer the caller holds (conditional GET).")

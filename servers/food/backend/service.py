@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from shared.account import Sandbox
 from shared.account.accounts import LABEL_WORDS, fold_label
@@ -62,7 +62,7 @@ from shared.text import cheap_first, fold, has_cjk, plain, take_match, take_out
 from . import pricing, reorder, slots
 from .catalog import Catalog, ItemRec, RestaurantRec, bilingual
 from .coupons import BEST_COUPON, Coupons
-from .models import CartRow
+from .models import CartRow, OrderRow
 from .pricing import Coupon
 from .ranking import (
     DEALS,
@@ -72,6 +72,7 @@ from .ranking import (
     KITCHEN_REQUEST,
     LOW_MIN_ORDER,
     NOT_SPICY,
+    ORDERED_BEFORE,
     POPULAR,
     TO_GO,
     absent_chain,
@@ -313,6 +314,8 @@ class FoodService:
         q, rated = take_out(TOP_RATED, q)
         q, low_minimum = take_out(LOW_MIN_ORDER, q)
         q, popular = take_out(POPULAR, q)
+        q, before = take_match(ORDERED_BEFORE, q)  # '上次点的那家', 'my usual': the restaurants ordered from
+        q = take_out(ORDERED_BEFORE, q)[0] if before is not None else q
         reordered = sort == "relevance" and (free or fast or rated or low_minimum or popular)
         if reordered:  # the order they ask for, among what matches the rest
             sort = ("fee" if free else "delivery_time" if fast else "rating" if rated else "min_order" if low_minimum
@@ -337,6 +340,14 @@ class FoodService:
             keep &= cols.fee(at, distance) <= most_fee
         if farthest:  # as the page shows distance_m: straight from the delivery point
             keep &= cols.straight_distance(at, near.lat, near.lng) <= farthest
+        past: list[tuple[str, str]] = []
+        if before is not None:  # each restaurant ordered from, the latest first
+            past = self._ordered_from(user_id)
+            past_rank = np.full(len(cols), len(past), np.int64)
+            for n, (rid, _) in enumerate(past):
+                if rid in cols.position:
+                    past_rank[cols.position[rid]] = n
+            keep &= past_rank[at] < len(past)
         if late is not None:
             keep &= cols.taking_orders(minute_of_week(late))[at]
         if when is not None:
@@ -360,6 +371,8 @@ class FoodService:
             at, score, distance, open_ = at[tame], score[tame], distance[tame], open_[tame]
         straight = cols.straight_distance(at, near.lat, near.lng)
         columns = sort_columns(cols, sort, at, score, distance, open_, straight, cheap)
+        if past and sort == "relevance":
+            columns = [past_rank[at], *columns]
         order = np.lexsort(columns[::-1])
         ranked = [c[order] for c in columns]
         asked = asked_digest({"query": query, "address_id": address_id, "lat": lat, "lng": lng, "open_now": open_now,
@@ -407,6 +420,8 @@ class FoodService:
                 f"Read {shown(asked)} as a request for the kitchen: no menu records what a dish leaves out, so it was "
                 f"not searched; put it in the order's note (food_place_order note='{asked}')."
             )
+        if before is not None:
+            note.append(self._ordered_before_note(before[0].strip(), past))
         if to_note:
             note.insert(0, to_note)
         if rated and not (free or fast):
@@ -444,7 +459,9 @@ class FoodService:
                 f"{shown(q)} names no dish, cuisine or restaurant, so this lists every restaurant nearby; ask what "
                 "they fancy, or search a dish or cuisine."
             )
-        if not len(order) and not (priced and before_price) and not soonest:  # else the price or time said why
+        if not len(order) and past:  # what the user ordered from: the note says so, not that nothing matches
+            note.append(f"None of them has {shown(q)} now." if q else "None of them delivers here now.")
+        elif not len(order) and before is None and not (priced and before_price) and not soonest:
             left = self._left_out(look, near, now, open_now, max_min_order_minor)
             note.append(left.why(q, near, max_min_order_minor, self.money))
             if look is not None and not left.matched and len(look.parts) > 1:
@@ -576,6 +593,39 @@ class FoodService:
         if district is not None and (fold(district.name) == fold(place) or has_cjk(place)):
             return district.point, f"{district.name} (the district's centre; a street address is exact)"
         return None
+
+    @staticmethod
+    def reads_orders(query: str) -> bool:
+        """Whether a search reads the user's orders ('上次点的那家', 'my usual'): its answer changes with every order
+        placed or cancelled, which the read cache's tag does not watch."""
+        return ORDERED_BEFORE.search(query) is not None
+
+    def _ordered_from(self, user_id: str) -> list[tuple[str, str]]:
+        """Each restaurant ``user_id`` ordered from (orders not cancelled), the latest first, with that latest order's
+        id."""
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(OrderRow.restaurant_id, OrderRow.id)
+                .where(OrderRow.user_id == user_id, col(OrderRow.cancelled_at).is_(None))
+                .order_by(col(OrderRow.placed_at).desc(), col(OrderRow.id))
+            ).all()
+        latest: dict[str, str] = {}
+        for rid, oid in rows:
+            latest.setdefault(rid, oid)
+        return list(latest.items())
+
+    def _ordered_before_note(self, said: str, past: list[tuple[str, str]]) -> str:
+        if not past:
+            return (
+                f"Read {shown(said)} as the restaurants you ordered from before: you have no orders yet (cancelled "
+                "ones aside). Search a dish or a cuisine instead."
+            )
+        rid, oid = past[0]
+        name = self.catalog.restaurants[rid].name if rid in self.catalog.restaurants else rid
+        return (
+            f"Read {shown(said)} as the restaurants you ordered from before, the latest first; food_update_cart "
+            f"from_order_id='{oid}' puts your last order (from {name}) in the cart again."
+        )
 
     def _deals_note(self) -> str:
         """The coupons in force, as Ele.me shows its 满减 and 红包: a deal is taken at checkout, not a dish."""

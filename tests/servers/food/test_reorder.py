@@ -126,3 +126,25 @@ async def test_another_users_order_cannot_be_ordered_again(food: FoodEnv) -> Non
         bad = await err(alice, "food_update_cart", {"from_order_id": "rst_123"})
     assert "No order" in text and "from_order_id" in bad
     assert food.snapshot() == before
+
+
+async def test_a_search_for_where_the_user_ordered_before_lists_those_restaurants(food: FoodEnv) -> None:
+    """'上次点的那家' (where I ordered last time) found nothing, '我常点的' listed 72 kitchens with a size called
+    'Regular / 常规' and 'order again from last time' a bar called Time Bar: searched as words. They ask for the
+    restaurants the user ordered from, the latest first, with the order to refill the cart from; an answer kept from
+    before an order is not reused after it."""
+    async with Client(food.server) as c:
+        before = await ok(c, "food_search_restaurants", {"query": "上次点的那家"})
+        cart = await fill_cart(c, query="pizza")
+        order = await place(c)
+        asked = ("上次点的那家", "我常点的", "my usual", "order again from last time", "再来一单")
+        said = {q: await ok(c, "food_search_restaurants", {"query": q}) for q in asked}
+        pizza = await ok(c, "food_search_restaurants", {"query": "我上次点的披萨"})
+        sushi = await ok(c, "food_search_restaurants", {"query": "上次的寿司"})
+    assert before["restaurants"] == [] and "you have no orders yet" in before["note"], before["note"]
+    for q, page in said.items():
+        assert [r["id"] for r in page["restaurants"]] == [cart["restaurant_id"]], (q, page["note"])
+        assert f"from_order_id='{order['id']}'" in page["note"], (q, page["note"])
+    assert [r["id"] for r in pizza["restaurants"]] == [cart["restaurant_id"]], pizza["note"]
+    assert pizza["restaurants"][0]["matched_dishes"], pizza["restaurants"][0]
+    assert sushi["restaurants"] == [] and "None of them has '寿司' now." in sushi["note"], sushi["note"]
