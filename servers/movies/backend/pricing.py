@@ -59,6 +59,19 @@ premium recliners (or of the standard seats where a screen has none), not the de
 sofas of the back row ('最好的位置' was 'not a tier of this screen', 'best' took couple seats)."""
 
 
+TIER_WORDS = {
+    "WHEELCHAIR": {"无障碍", "无障碍座位", "无障碍位", "无障碍席", "轮椅", "轮椅位", "轮椅座", "轮椅座位", "ACCESSIBLE",
+                   "ACCESSIBLE SEATS", "ACCESSIBLE SEATING", "WHEELCHAIR SPACE", "WHEELCHAIR SPACES", "PYÖRÄTUOLI"},
+    "COUPLE": {"情侣", "情侣位", "情侣座位", "双人座", "双人位", "双人沙发", "沙发座", "COUPLE SEATS", "COUPLES",
+               "LOVESEAT", "LOVE SEAT", "LOVE SEATS", "SOFA", "SOFA SEATS"},
+    "PREMIUM": {"优选", "优选座位", "躺椅", "躺椅座", "RECLINER", "RECLINERS",
+                "PREMIUM SEATS"},
+    "STD": {"普通", "普通座位", "普通位", "标准座", "标准座位", "REGULAR", "NORMAL", "STANDARD SEATS"},
+}  # fmt: skip
+"""Other words for each tier ('无障碍', '轮椅位', 'accessible', '双人座', '躺椅'): only the names the screen lists
+('无障碍座', 'Wheelchair') were read, so '无障碍' was 'not a tier of this screen'."""
+
+
 PLACE_IN_ROOM = re.compile(
     r"前排|后排|靠前|靠后|前面|后面|第一排|最后一排|过道|靠边|边上|两边|旁边"
     r"|(?<![a-z])(?:front|back|rear|last|aisle|side|edge)(?:\s+(?:rows?|seats?))?(?![a-z])",
@@ -69,8 +82,9 @@ shows; the refusal says how to sit there."""
 
 
 def tier_code(text: str) -> str:
-    """The tier code for a code or a name as ``TIER_NAMES`` shows it ('Standard', '情侣座', 'Premium recliner'), the
-    text upper-cased when it is neither: results list 'STD: Standard / 普通座', so users and agents say either."""
+    """The tier code for a code or a name as ``TIER_NAMES`` shows it ('Standard', '情侣座', 'Premium recliner') or
+    another word for it (``TIER_WORDS``), the text upper-cased when it is neither: results list 'STD: Standard /
+    普通座', so users and agents say either."""
     said = text.strip().upper()
     if said in MIDDLE:
         return "STD"
@@ -78,7 +92,7 @@ def tier_code(text: str) -> str:
         return BEST_VIEW
     for code, names in TIER_NAMES.items():
         english, chinese = (n.split(",")[0].split("（")[0].strip() for n in names.split(" / "))
-        if said in (code, english.upper(), english.split()[0].upper(), chinese):
+        if said in (code, english.upper(), english.split()[0].upper(), chinese) or said in TIER_WORDS[code]:
             return code
     return said
 

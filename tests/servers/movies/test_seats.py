@@ -217,7 +217,11 @@ async def buy_seats(c: Client, showtime_id: str, seat_ids: list[str]) -> dict[st
      # the best seats are the best view, the premium recliners' middle, not the couple sofas of the back row (the
      # dearest): '最好的位置' was 'not a tier of this screen', 'best' for two took a couple pair
      ("best", "PREMIUM", 2), ("最好的位置", "PREMIUM", 2), ("best seats", "PREMIUM", 2), ("最佳观影区", "PREMIUM", 1),
-     ("most expensive", "COUPLE", 2)],
+     ("most expensive", "COUPLE", 2),
+     # other words for a tier: '无障碍' (accessible) was 'not a tier of this screen' beside '无障碍座'
+     ("无障碍", "WHEELCHAIR", 1), ("轮椅位", "WHEELCHAIR", 1), ("accessible", "WHEELCHAIR", 1),
+     ("双人座", "COUPLE", 2), ("loveseat", "COUPLE", 2), ("躺椅", "PREMIUM", 1), ("普通", "STD", 1),
+     ("regular", "STD", 2)],
 )  # fmt: skip
 async def test_a_tier_can_be_named_as_tier_names_shows_it(
     movies: MoviesEnv, said: str, tier: str, quantity: int
