@@ -133,9 +133,22 @@ def read_price(query: str) -> SaidPrice:
 CHEAPEST = frozenset(
     {"cheapest", "lowest", "cheap", "最便宜", "最便宜的", "便宜的", "便宜", "最低价", "halvin", "halvimmat"}
 )
-DEAREST = frozenset({"best", "dearest", "most expensive", "最贵", "最贵的", "最好的", "最好", "paras", "parhaat"})
+DEAREST = frozenset(
+    {"best", "dearest", "most expensive", "最贵", "最贵的", "最好的", "最好", "paras", "parhaat"}
+    | {"best seats", "the best seats", "the best", "最好的位置", "最好的座位", "最佳位置", "最佳座位"}
+    | {"好位置", "好座位"}
+)
 """A tier asked for by its price rather than its name ('tier': '最便宜的', 'best'): the cheapest or the dearest of
-the session's or showtime's tiers, in tickets and movies alike."""
+the session's or showtime's tiers, in tickets and movies alike (movies reads the best seats as the best view
+first: ``servers.movies.backend.pricing.BEST``). '最好的位置' was 'not a tier' of a concert."""
+
+WHEELCHAIR_SAID = frozenset(
+    {"wheelchair", "wheelchair space", "wheelchair spaces", "accessible", "accessible seat", "accessible seats"}
+    | {"accessible seating", "无障碍", "无障碍座", "无障碍座位", "无障碍位", "无障碍席", "轮椅", "轮椅位", "轮椅座"}
+    | {"轮椅座位", "pyörätuoli"}
+)
+"""A wheelchair space asked for as the tier ('无障碍', '轮椅位', 'accessible'): movies' WHEELCHAIR tier, and in
+tickets a hold with wheelchair=true (a space of one of the priced tiers)."""
 
 
 def tier_by_price(said: str, prices: Mapping[str, int]) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.geo import CITY_TZ
+from shared.prices import WHEELCHAIR_SAID
 from shared.schemas.common import Money, format_money
 from shared.schemas.movies import Bill, BillLine
 
@@ -60,8 +61,7 @@ sofas of the back row ('最好的位置' was 'not a tier of this screen', 'best'
 
 
 TIER_WORDS = {
-    "WHEELCHAIR": {"无障碍", "无障碍座位", "无障碍位", "无障碍席", "轮椅", "轮椅位", "轮椅座", "轮椅座位", "ACCESSIBLE",
-                   "ACCESSIBLE SEATS", "ACCESSIBLE SEATING", "WHEELCHAIR SPACE", "WHEELCHAIR SPACES", "PYÖRÄTUOLI"},
+    "WHEELCHAIR": {w.upper() for w in WHEELCHAIR_SAID},
     "COUPLE": {"情侣", "情侣位", "情侣座位", "双人座", "双人位", "双人沙发", "沙发座", "COUPLE SEATS", "COUPLES",
                "LOVESEAT", "LOVE SEAT", "LOVE SEATS", "SOFA", "SOFA SEATS"},
     "PREMIUM": {"优选", "优选座位", "躺椅", "躺椅座", "RECLINER", "RECLINERS",

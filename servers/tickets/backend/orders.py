@@ -26,7 +26,7 @@ from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import session_scope
 from shared.phrases import latest_order_said
-from shared.prices import tier_by_price
+from shared.prices import WHEELCHAIR_SAID, tier_by_price
 from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.seating import HoldStatus as SeatHoldStatus
 from shared.schemas.seating import SeatHold
@@ -119,6 +119,12 @@ def _where_said(said: str, event: EventRec, venue: VenueRec) -> str:
             "seat_ids."
             if there
             else ""
+        )
+    if " ".join(said.split()).lower() in WHEELCHAIR_SAID:
+        spaces = ", ".join(t.code for t in event.tiers if t.code != "STANDING") or "a tier"
+        return (
+            f" {shown(said)} asks for a wheelchair space: call again with wheelchair=true and a tier ({spaces}; "
+            "tickets_get_seat_map gives each tier's wheelchair_spaces); quantity - 1 companion seats come beside it."
         )
     if folded in _FRONT_SAID:
         front = [t.code for t in event.tiers if 0 in t.ranks]

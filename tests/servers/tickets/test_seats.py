@@ -334,21 +334,26 @@ async def test_seats_taken_a_moment_ago_are_refused_with_the_nearest_free_ones(t
 
 async def test_a_tier_as_people_say_it_is_that_tier(tickets: TicketsEnv) -> None:
     """'A类' (class A), 'VIP票' and '最便宜的' (the cheapest) were refused as no tier of the event: the word for class
-    or ticket is dropped, and the cheapest or best is this session's cheapest or dearest tier."""
+    or ticket is dropped, and the cheapest or best ('最好的位置', 'best seats') is this session's cheapest or dearest
+    tier. A wheelchair space said as the tier ('无障碍') is refused with the way to ask for one."""
     p = on_sale(tickets)
     prices = p.session.prices
     cheapest, dearest = min(prices, key=lambda t: prices[t]), max(prices, key=lambda t: prices[t])
     sid = p.session.id
     async with Client(tickets.server) as c:
         said = {}
-        for tier in (f"{p.tier}类", f"{p.tier.lower()} tickets", "最便宜的", "cheapest", "best"):
+        for tier in (f"{p.tier}类", f"{p.tier.lower()} tickets", "最便宜的", "cheapest", "best", "最好的位置",
+                     "best seats"):  # fmt: skip
             hold = await ok(c, "tickets_hold_seats", {"session_id": sid, "tier": tier, "quantity": 1})
             said[tier] = hold["seats"][0]["tier"]
             await ok(c, "tickets_release_hold", {"hold_id": hold["id"]})
         unknown = await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "Z类", "quantity": 1})
+        wheelchair = await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "无障碍", "quantity": 2})
     assert said[f"{p.tier}类"] == said[f"{p.tier.lower()} tickets"] == p.tier
     assert said["最便宜的"] == said["cheapest"] == cheapest and said["best"] == dearest
+    assert said["最好的位置"] == said["best seats"] == dearest  # they were 'not a tier'
     assert "is not a tier" in unknown and "'cheapest'" in unknown
+    assert "'无障碍' asks for a wheelchair space: call again with wheelchair=true" in wheelchair, wheelchair
 
 
 async def test_a_tier_by_its_name_is_that_tier(tickets: TicketsEnv) -> None:
