@@ -113,6 +113,40 @@ OFF_MAP: dict[tuple[str, ...], str] = {
     ("Linnanmäki", "Linnanmaki", "林南马基", "林南马基游乐园"): (
         "Linnanmäki, the amusement park, is in Alppila, north of this map"
     ),
+    ("Parliament House", "Parliament of Finland", "Finnish Parliament", "Eduskuntatalo", "Eduskunta", "Riksdagshuset",
+     "国会大厦", "芬兰国会", "芬兰议会", "议会大厦"): (
+        "Parliament House (Eduskuntatalo) is at Mannerheimintie 30, just west of this map across the street from "
+        "Kiasma (plc_w8042215), which can be routed to"
+    ),
+    ("Finlandia Hall", "Finlandia-talo", "Finlandiahuset", "芬兰大厦", "芬兰宫", "芬兰厅"): (
+        "Finlandia Hall is on Töölönlahti bay at Mannerheimintie 13e, just west of this map beside the Music Centre "
+        "(Musiikkitalo, plc_w58023634), which can be routed to"
+    ),
+    ("National Museum of Finland", "Finnish National Museum", "Kansallismuseo", "Nationalmuseum", "芬兰国家博物馆",
+     "国家博物馆"): "the National Museum of Finland is at Mannerheimintie 34 in Töölö, just north-west of this map",
+    ("Finnish National Opera", "National Opera", "Helsinki Opera House", "Kansallisooppera", "芬兰国家歌剧院",
+     "国家歌剧院", "赫尔辛基歌剧院"): (
+        "the Finnish National Opera is on Töölönlahti bay in Töölö, north-west of this map"
+    ),
+    ("Design Museum", "Designmuseo", "Designmuseet", "设计博物馆"): (
+        "the Design Museum is at Korkeavuorenkatu 23 in Kaartinkaupunki, just south of this map"
+    ),
+    ("Presidential Palace", "Presidentinlinna", "Presidentens slott", "总统府", "总统官邸"): (
+        "the Presidential Palace is at Pohjoisesplanadi 1, just east of this map beside the Market Square "
+        "(Kauppatori, plc_n159708942), which can be routed to"
+    ),
+    ("SkyWheel", "SkyWheel Helsinki", "Helsinki SkyWheel", "Finnair SkyWheel", "Allas Sea Pool", "摩天轮",
+     "赫尔辛基摩天轮", "海水泳池"): (
+        "SkyWheel and the Allas Sea Pool are on the Katajanokka quay, just east of this map past the Market Square "
+        "(Kauppatori, plc_n159708942), which can be routed to"
+    ),
+    ("Kaivopuisto", "Kaivopuisto park", "Brunnsparken", "凯沃公园", "卡伊沃公园"): (
+        "Kaivopuisto park is on the seafront in Ullanlinna, south of this map"
+    ),
+    ("Löyly", "Löyly sauna", "洛伊吕桑拿"): "Löyly, the public sauna, is in Hernesaari, south-west of this map",
+    ("Hietaniemi beach", "Hietaniemen uimaranta", "Hietsu", "希耶塔涅米海滩"): (
+        "Hietaniemi beach (Hietsu) is in Töölö, west of this map"
+    ),
 }  # fmt: skip
 """Sights and places people ask for that lie just off the map (central Helsinki): 'Suomenlinna' was 'nothing
 matches, check the spelling', and 'Uspenski Cathedral' came back as Helsinki Cathedral, another church."""

@@ -397,6 +397,32 @@ async def test_a_real_place_off_the_map_is_not_found_saying_where_the_map_ends(n
     assert walk["destination"]["name"].startswith("Kolera-allas") and walk["routes"][0]["distance_m"] > 0, walk
 
 
+@pytest.mark.parametrize(
+    ("query", "starts"),
+    [
+        ("Parliament House", "Parliament House (Eduskuntatalo) is at Mannerheimintie 30"),
+        ("国会大厦", "Parliament House (Eduskuntatalo)"),
+        ("芬兰大厦", "Finlandia Hall is on Töölönlahti bay"),
+        ("National Museum of Finland", "The National Museum of Finland is at Mannerheimintie 34"),
+        ("设计博物馆", "The Design Museum is at Korkeavuorenkatu 23"),
+        ("总统府", "The Presidential Palace is at Pohjoisesplanadi 1"),
+        ("摩天轮", "SkyWheel and the Allas Sea Pool"),
+        ("Kaivopuisto", "Kaivopuisto park is on the seafront"),
+    ],
+)
+async def test_a_famous_sight_just_off_the_map_says_where_it_is(nav: NavEnv, query: str, starts: str) -> None:
+    """'Parliament House' came back as not found with the university library as its closest spelling, 'National
+    Museum of Finland' as ambiguous with the Ateneum, 'Finlandia Hall' with Finlandia Caviar, '总统府' (the
+    Presidential Palace) and '摩天轮' (SkyWheel) as nothing at all: each is just off the map, and says so, with the
+    nearest place on it where there is one ('Kolera-allas', the ferry pier, keeps its own name)."""
+    async with Client(nav.server) as c:
+        got = await ok(c, "nav_geocode", {"query": query})
+        pier = await ok(c, "nav_geocode", {"query": "Kolera-allas"})
+    assert got["status"] == "not_found" and got["candidates"] == [], got
+    assert got["message"].startswith(starts) and "covers central Helsinki only" in got["message"], got["message"]
+    assert pier["status"] == "confident" and pier["candidates"][0]["id"] == "plc_n1815986142", pier
+
+
 async def test_a_district_is_found_by_its_names_and_routed_to_from_its_marked_centre(nav: NavEnv) -> None:
     """Districts were not on the map: 'Kaartinkaupunki' and 'city center' were not found and 'Kaisaniemi' was a tie
     of its park's garden, a restaurant and a hotel. OpenStreetMap marks each district's centre (``districts.json``)."""
