@@ -117,12 +117,13 @@ LABELS_OF = select_columns(_ADDRESSES.label_key).where(_ADDRESSES.user_id == bin
 
 
 STREET_AND_NUMBER = re.compile(
-    r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?(?:\s?[A-Za-z](?![A-Za-z]))?)"
+    r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?(?:\s?[A-Za-z](?![A-Za-z]))?)(?:\s?号)?"
     r"(?:\s*,?\s*(?P<postcode>\d{5}))?(?:\s*,?\s*(?:helsinki|helsingfors|赫尔辛基(?:市)?))?(?:\s*,?\s*(?:finland|芬兰))?",
     re.IGNORECASE,
 )
-"""An address as people write it here: the street, then the house number (and a staircase letter), and perhaps the
-postcode and the city ('Fredrikinkatu 39 B, 00120 Helsinki': with them the number was 'missing')."""
+"""An address as people write it here: the street, then the house number (and a staircase letter, or 号 as Chinese
+writes a number), and perhaps the postcode and the city ('Fredrikinkatu 39 B, 00120 Helsinki': with them the number
+was 'missing')."""
 SPELT_ALIKE = 85
 """How alike (rapidfuzz's ratio, 0-100) a street said must be to the map's to be read as it: 'Manerheimintie' is
 97 to Mannerheimintie, 'Alexanterinkatu' 90 to Aleksanterinkatu, while Kaivokatu and Kalevankatu are 70."""

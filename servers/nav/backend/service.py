@@ -104,7 +104,7 @@ from .transit import Transit, TransitPlan
 
 COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 HOUSE = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s?[a-zA-Z]?(?:\s?[-–]\s?\d+)?)$")
-STREET_NOISE = re.compile(r"赫尔辛基|芬兰")  # the city's Chinese name around a street address
+STREET_NOISE = re.compile(r"赫尔辛基|芬兰|(?<=\d)号|(?<=\d\s)号")  # the city's Chinese name, 号 after the number
 # A Finnish flat after the house number: 'Fabianinkatu 39 B 12' (staircase B, flat 12), 'Kaivokatu 4 as 5' (asunto 5).
 # The map has houses: the flat is dropped, so that it is never read as the house number (it was: 'Fabianinkatu 12').
 FLAT = re.compile(

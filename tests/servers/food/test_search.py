@@ -906,6 +906,16 @@ async def test_a_place_said_as_where_to_look_around_is_searched_from(food: FoodE
     assert me["restaurants"] == pizza["restaurants"] and "on no menu" not in me.get("note", "")
 
 
+async def test_a_street_address_written_with_hao_is_delivered_to(food: FoodEnv) -> None:
+    """'送到Fabianinkatu 39号的披萨' (号 as Chinese writes a house number) was searched from home, the address left out:
+    it is read as 'Fabianinkatu 39'."""
+    async with Client(food.server) as c:
+        hao = await ok(c, "food_search_restaurants", {"query": "送到Fabianinkatu 39号的披萨", "limit": 20})
+        plain = await ok(c, "food_search_restaurants", {"query": "送到Fabianinkatu 39的披萨", "limit": 20})
+    assert hao["near"] == plain["near"] and hao["restaurants"] == plain["restaurants"], hao["note"]
+    assert hao["note"].startswith("Read as delivering to Fabianinkatu 39:"), hao["note"]
+
+
 @pytest.mark.parametrize("query", ["sushi in Kamppi", "坎皮的寿司", "sushi in the Kamppi area", "sushi Kampissa"])
 async def test_a_district_said_as_where_is_searched_from_as_near_it_is(food: FoodEnv, query: str) -> None:
     """'sushi in Kamppi' and '坎皮的寿司' left the district out as on no menu and searched from home; only 'near

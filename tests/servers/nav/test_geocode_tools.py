@@ -423,6 +423,20 @@ async def test_a_famous_sight_just_off_the_map_says_where_it_is(nav: NavEnv, que
     assert pier["status"] == "confident" and pier["candidates"][0]["id"] == "plc_n1815986142", pier
 
 
+async def test_a_house_number_written_with_hao_is_that_number(nav: NavEnv) -> None:
+    """Chinese writes a house number with 号 ('Mannerheimintie 5号', 'Fabianinkatu 39号, 赫尔辛基'): both were 'Nothing
+    in Helsinki matches', and a route between two such addresses was refused."""
+    async with Client(nav.server) as c:
+        five = await ok(c, "nav_geocode", {"query": "Mannerheimintie 5号"})
+        plain = await ok(c, "nav_geocode", {"query": "Mannerheimintie 5"})
+        city = await ok(c, "nav_geocode", {"query": "Fabianinkatu 39号, 赫尔辛基"})
+        walk = await ok(c, "nav_route", {"origin": "Mannerheimintie 5号", "destination": "Kaivokatu 4 号",
+                                         "mode": "walking"})  # fmt: skip
+    assert five["status"] == "confident" and five["candidates"][0] == plain["candidates"][0], five
+    assert city["status"] == "confident" and city["candidates"][0]["name"] == "Fabianinkatu 39", city
+    assert walk["destination"]["name"].startswith("Kaivokatu 4") and walk["routes"][0]["distance_m"] > 0, walk
+
+
 async def test_a_district_is_found_by_its_names_and_routed_to_from_its_marked_centre(nav: NavEnv) -> None:
     """Districts were not on the map: 'Kaartinkaupunki' and 'city center' were not found and 'Kaisaniemi' was a tie
     of its park's garden, a restaurant and a hotel. OpenStreetMap marks each district's centre (``districts.json``)."""
