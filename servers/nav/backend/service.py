@@ -1798,12 +1798,17 @@ WEATHER_ASKED = re.compile(
     r"(?![a-z])\s*(?:on|for|in)?(?![a-z])\??"
     r"|(?:会|要)?(?:下雨|下雪|刮风|降温|出太阳|晴天?)(?:吗|么)?|(?:冷|热)不(?:冷|热)|天气(?:怎么样|如何|预报)?(?:吗|呢)?"
     r"|(?:需要|要|用)?(?:带|拿)(?:雨)?伞(?:吗|么)?|(?:要|该|应该)?穿(?:什么|多少|几件)(?:衣服)?(?:吗|呢)?"
+    r"|(?:的)?(?:哪一?天|什么时候)(?:最|比较)?(?:冷|热|暖和?|好|晴|干|适合[\u4e00-\u9fff]{0,4})(?:的)?"
+    r"|(?:最|比较)(?:冷|热|暖和?|好|适合[\u4e00-\u9fff]{0,4})的?(?:是|会是)?(?:哪一?天|什么时候)"
+    r"|(?:适合|能)(?:出门|出去玩|户外活动|散步|骑车)(?:吗|么)?|现在|目前|此刻"
+    r"|(?<![a-z])(?:which day (?:is|will be) (?:the )?(?:coldest|warmest|best|nicest|driest|sunniest)"
+    r"|(?:the )?(?:coldest|warmest|nicest|sunniest) day|right now|now|currently|at the moment)(?![a-z])"
     r"|[?？]",
     re.IGNORECASE,
 )
 """A weather question said around the day ('明天会下雨吗', 'will it rain on Saturday', "what's the weather like
-tomorrow", '下周一要带伞吗', 'what to wear tomorrow'), as models pass the user's words as the date: it was 'not a
-date'. The day is read from what is left,
+tomorrow", '下周一要带伞吗', 'what to wear tomorrow', '这周哪天最冷', '周末哪天适合出门', 'now', '现在'), as models pass
+the user's words as the date: it was 'not a date'. The day is read from what is left,
 and the forecast answers the question (its condition and precipitation chance)."""
 
 

@@ -917,6 +917,22 @@ async def test_weather_asked_as_a_question_around_the_day_is_that_days(nav: NavE
     assert "is not a date" in wrong
 
 
+async def test_weather_asked_which_day_or_for_now_is_those_days_forecast(nav: NavEnv) -> None:
+    """'这周哪天最冷' (which day this week is coldest), '周末哪天适合出门' (which weekend day suits going out), 'which
+    day will be the warmest next week', '现在' and 'now' were 'not a date': the question is asked of the days said
+    (the forecast of each lets the agent pick), and now is today."""
+    async with Client(nav.server) as c:
+        said = {
+            q: [d["date"] for d in (await ok(c, "nav_weather", {"date": q}))["days"]]
+            for q in ("这周哪天最冷", "这周最冷的是哪天", "周末哪天适合出门", "which day will be the warmest next week",
+                      "现在", "what is the weather like now", "this week", "周末", "next week")
+        }  # fmt: skip
+    assert said["这周哪天最冷"] == said["这周最冷的是哪天"] == said["this week"], said
+    assert said["周末哪天适合出门"] == said["周末"] == ["2026-11-28", "2026-11-29"], said
+    assert said["which day will be the warmest next week"] == said["next week"], said
+    assert said["现在"] == said["what is the weather like now"] == ["2026-11-25"], said
+
+
 async def test_a_distance_said_is_the_search_radius(nav: NavEnv) -> None:
     """'500米以内的药店' (a pharmacy within 500 m) and 'pharmacy within 300 m' listed every pharmacy within the default
     1000 m, the distance left out as 'in no name here': a distance said is the radius (up to the widest, 5000 m), as
