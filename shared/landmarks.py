@@ -64,7 +64,7 @@ ALIASES = {
     "plc_w123525345": ["Old Church", "老教堂"],  # Vanha kirkko
     "plc_n1376320186": ["Havis Amanda fountain", "哈维斯阿曼达", "美人鱼雕像"],  # Havis Amanda
     "plc_n1380976595": ["Three Smiths Statue", "三铁匠雕像", "三个铁匠"],  # Kolme seppää
-    "plc_w28328802": ["Esplanadi", "Espa", "Esplanade Park", "Esplanadi park"],  # Esplanadinpuisto
+    "plc_w28328802": ["Esplanadi", "Espa", "Esplanade Park", "Esplanadi park", "滨海公园", "埃斯普拉纳迪公园"],
     # Kaisaniemen kasvitieteellinen puutarha
     "plc_w122869882": ["Botanic Garden", "Kaisaniemi Botanic Garden", "植物园"],
     "plc_w122595247": ["National Library", "芬兰国家图书馆", "国家图书馆"],  # Kansalliskirjasto
@@ -77,6 +77,20 @@ ALIASES = {
     # Helsingin yliopiston pääkirjasto
     "plc_n1007942428": ["Kaisa House", "Kaisa-talo", "赫尔辛基大学图书馆", "大学图书馆"],
 }  # fmt: skip
+
+STREETS_ZH = {
+    "曼纳海姆大街": "Mannerheimintie", "曼纳海姆路": "Mannerheimintie", "曼纳海姆街": "Mannerheimintie",
+    "亚历山大大街": "Aleksanterinkatu", "亚历山大街": "Aleksanterinkatu", "亚历山大路": "Aleksanterinkatu",
+}  # fmt: skip
+"""The main streets as Chinese guides name them ('曼纳海姆大街5号' is Mannerheimintie 5): a street the map spells only
+in Finnish was 'no street called' that, and '曼纳海姆大街' nothing at all."""
+_STREETS_ZH = re.compile("|".join(sorted(STREETS_ZH, key=len, reverse=True)))
+
+
+def finnish_street(text: str) -> str:
+    """``text`` with a main street's Chinese name (``STREETS_ZH``) as the map spells it, a space before its number."""
+    return _STREETS_ZH.sub(lambda m: f" {STREETS_ZH[m[0]]} ", text).strip()
+
 
 OFF_MAP: dict[tuple[str, ...], str] = {
     ("Suomenlinna", "Sveaborg", "Suomenlinna fortress", "芬兰堡", "芬兰城堡", "苏奥门林纳"): (

@@ -24,7 +24,7 @@ from shared.clock import SimClock
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
 from shared.kit.db import session_scope
-from shared.landmarks import Landmarks
+from shared.landmarks import Landmarks, finnish_street
 from shared.schemas.account import Address, AddressInput, AddressList, User
 from shared.schemas.common import GeoPoint, Money, check_id, new_id
 from shared.text import fold, house_key, house_number, staircase_house
@@ -124,6 +124,14 @@ STREET_AND_NUMBER = re.compile(
 """An address as people write it here: the street, then the house number (and a staircase letter, or 号 as Chinese
 writes a number), and perhaps the postcode and the city ('Fredrikinkatu 39 B, 00120 Helsinki': with them the number
 was 'missing')."""
+
+
+def said_address(text: str) -> re.Match[str] | None:
+    """``text`` read as 'street number' (``STREET_AND_NUMBER``), a main street named in Chinese as the map spells
+    it ('曼纳海姆大街5号' is Mannerheimintie 5); None when it is no such address."""
+    return STREET_AND_NUMBER.fullmatch(finnish_street(" ".join(text.split())))
+
+
 SPELT_ALIKE = 85
 """How alike (rapidfuzz's ratio, 0-100) a street said must be to the map's to be read as it: 'Manerheimintie' is
 97 to Mannerheimintie, 'Alexanterinkatu' 90 to Aleksanterinkatu, while Kaivokatu and Kalevankatu are 70."""
@@ -305,7 +313,7 @@ class Accounts:
     def locate(self, text: str) -> tuple[GeoPoint, str] | None:
         """Where a street address said as text is ('Mannerheimintie 5', 'fredrikinkatu 39 b'), and the address as
         the map spells it; None if it is no 'street number' of the map."""
-        said = STREET_AND_NUMBER.fullmatch(" ".join(text.split()))
+        said = said_address(text)
         if said is None:
             return None
         found = self._entrance(said["street"], said["number"])
@@ -317,7 +325,7 @@ class Accounts:
         """``locate`` for a street the map spells otherwise ('Manerheimintie 5', 'Alexanterinkatu 20'), as a search
         box corrects a typo: the one street of the map spelt most like it (``SPELT_ALIKE``), where it has that
         number. None for a street the map has (its number is missing: ``unplaced`` says so) or none alike."""
-        said = STREET_AND_NUMBER.fullmatch(" ".join(text.split()))
+        said = said_address(text)
         if said is None or (key := _street_key(said["street"], "")[0]) in self.numbers:
             return None
         alike = process.extractOne(key, list(self.numbers), scorer=fuzz.ratio, score_cutoff=SPELT_ALIKE)
@@ -326,7 +334,7 @@ class Accounts:
     def unplaced(self, text: str) -> str:
         """Why a 'street number' is not placed, saying what the map has: the street's numbers ('Fredrikinkatu 34':
         it has 32 and 39) or streets spelt alike; '' where ``text`` is no 'street number'."""
-        said = STREET_AND_NUMBER.fullmatch(" ".join(text.split()))
+        said = said_address(text)
         if said is None:
             return ""
         known = _street_key(said["street"], "")[0] in self.numbers
@@ -382,7 +390,7 @@ class Accounts:
         postcode, location, notes = data.postcode.strip(), data.location, data.notes.strip()
         # 'Aleksanterinkatu 52' whole in street, as the other servers take an address: 'housenumber required' sent
         # the model back to split it
-        if not number and (written := STREET_AND_NUMBER.fullmatch(" ".join(street.split()))):
+        if not number and (written := said_address(street)):
             street, number = written["street"].strip(), written["number"]
             postcode = postcode or written["postcode"] or ""
         elif not number and street and location is None and (place := self._place_named(street)) is not None:

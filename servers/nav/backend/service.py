@@ -46,7 +46,7 @@ from shared.hours import (
     next_opening,
     today_key,
 )
-from shared.landmarks import ALIASES, HERE_WORDS, means_here, off_map, off_map_name
+from shared.landmarks import ALIASES, HERE_WORDS, STREETS_ZH, finnish_street, means_here, off_map, off_map_name
 from shared.phrases import OPEN_LATE, OPEN_NOW, TOP_RATED, distance_within, open_until
 from shared.schemas.account import Address
 from shared.schemas.common import GeoPoint, check_id, page_slice
@@ -962,7 +962,7 @@ class NavService:
             name = spellings.most_common(1)[0][0]
             targets.append(Target(kind="street", id="", name=name, address=f"{name}, {CITY_NAME}", category="",
                                   point=point, key=key, extent=extent))  # fmt: skip
-            names.append(list(spellings))
+            names.append([*spellings, *(zh for zh, fi in STREETS_ZH.items() if name_key(fi) == key)])
             streets.append((name, point))
         for where in self.tiles[1:]:  # every district's copy of a street is named with its district
             for name, point in streets:
@@ -1248,7 +1248,7 @@ class NavService:
         (and what the street lacks). Five digits are a postcode ('Fabianinkatu 39, 00100'), but not when they are
         the only number after the street and no postcode of the city (those start with 0): 'Mannerheimintie
         99999' asks for a house number, which must not be dropped so the street passes for the address."""
-        text, where = self._split_district(raw)
+        text, where = self._split_district(finnish_street(raw))
         words = [w for w in STREET_NOISE.sub(" ", text).replace(",", " ").split() if fold(w) not in CITY_WORDS]
         plain = " ".join(w for w in words if not POSTCODE.fullmatch(w))
         flat = FLAT.match(plain)

@@ -916,6 +916,18 @@ async def test_a_street_address_written_with_hao_is_delivered_to(food: FoodEnv) 
     assert hao["note"].startswith("Read as delivering to Fabianinkatu 39:"), hao["note"]
 
 
+async def test_a_main_street_named_in_chinese_is_saved_and_delivered_to(fresh_food: FoodEnv) -> None:
+    """'曼纳海姆大街20号' (Mannerheimintie 20, as Chinese guides name the street) was 'no street called' that when
+    saved, and '送到亚历山大街52号的披萨' searched from home. It saves an address: a sandbox of its own."""
+    async with Client(fresh_food.server) as c:
+        saved = await ok(c, "food_save_address", {"label": "朋友家", "street": "曼纳海姆大街20号"})
+        said = await ok(c, "food_search_restaurants", {"query": "送到亚历山大街52号的披萨", "limit": 20})
+        plain = await ok(c, "food_search_restaurants", {"query": "送到Aleksanterinkatu 52的披萨", "limit": 20})
+    assert (saved["street"], saved["housenumber"]) == ("Mannerheimintie", "20"), saved
+    assert said["near"] == plain["near"] and said["restaurants"] == plain["restaurants"], said["note"]
+    assert said["note"].startswith("Read as delivering to Aleksanterinkatu 52:"), said["note"]
+
+
 @pytest.mark.parametrize("query", ["sushi in Kamppi", "坎皮的寿司", "sushi in the Kamppi area", "sushi Kampissa"])
 async def test_a_district_said_as_where_is_searched_from_as_near_it_is(food: FoodEnv, query: str) -> None:
     """'sushi in Kamppi' and '坎皮的寿司' left the district out as on no menu and searched from home; only 'near

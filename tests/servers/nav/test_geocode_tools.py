@@ -425,16 +425,21 @@ async def test_a_famous_sight_just_off_the_map_says_where_it_is(nav: NavEnv, que
 
 async def test_a_house_number_written_with_hao_is_that_number(nav: NavEnv) -> None:
     """Chinese writes a house number with 号 ('Mannerheimintie 5号', 'Fabianinkatu 39号, 赫尔辛基'): both were 'Nothing
-    in Helsinki matches', and a route between two such addresses was refused."""
+    in Helsinki matches', and a route between two such addresses was refused. The main streets are found by the
+    names Chinese guides give them too ('曼纳海姆大街5号', '亚历山大街')."""
     async with Client(nav.server) as c:
         five = await ok(c, "nav_geocode", {"query": "Mannerheimintie 5号"})
         plain = await ok(c, "nav_geocode", {"query": "Mannerheimintie 5"})
         city = await ok(c, "nav_geocode", {"query": "Fabianinkatu 39号, 赫尔辛基"})
         walk = await ok(c, "nav_route", {"origin": "Mannerheimintie 5号", "destination": "Kaivokatu 4 号",
                                          "mode": "walking"})  # fmt: skip
+        chinese = await ok(c, "nav_geocode", {"query": "曼纳海姆大街5号"})  # as Chinese guides name the street
+        street = await ok(c, "nav_geocode", {"query": "亚历山大街"})
     assert five["status"] == "confident" and five["candidates"][0] == plain["candidates"][0], five
     assert city["status"] == "confident" and city["candidates"][0]["name"] == "Fabianinkatu 39", city
     assert walk["destination"]["name"].startswith("Kaivokatu 4") and walk["routes"][0]["distance_m"] > 0, walk
+    assert chinese["status"] == "confident" and chinese["candidates"][0] == plain["candidates"][0], chinese
+    assert street["status"] == "confident" and street["candidates"][0]["name"] == "Aleksanterinkatu", street
 
 
 async def test_a_district_is_found_by_its_names_and_routed_to_from_its_marked_centre(nav: NavEnv) -> None:
