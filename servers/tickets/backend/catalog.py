@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.schemas.common import GeoPoint
 from shared.schemas.tickets import CATEGORY_ZH, Category, RefundPolicy
+from shared.text import has_cjk
 
 CATEGORY_WORDS: dict[Category, str] = {
     "concert": "konsertti keikka gig 音乐会",
@@ -56,6 +57,26 @@ comedy in English' found nothing, though every comedy here is in English and say
 SPOKEN_IN = re.compile(rf"(?:(?:sung|commentary) )?in (?:{'|'.join(LANGUAGE_WORDS)})\b[^;.,]*")
 """The clause of a description that says what language an event is in ('in Finnish with English and Chinese
 surtitles', 'sung in English')."""
+
+
+def language_asked(query: str) -> str:
+    """The language a query asks an event to be in ('英文的话剧', 'comedy in English'): '' when it names none, or
+    asks for surtitles ('英文字幕'), which an event in another language has."""
+    q = query.lower()
+
+    def said(word: str) -> bool:
+        return word in q if has_cjk(word) else re.search(rf"\b{re.escape(word)}\b", q) is not None
+
+    if any(said(w) for w in SURTITLE_WORDS.split()):
+        return ""
+    return next((name for name, words in LANGUAGE_WORDS.items() if any(said(w) for w in words.split())), "")
+
+
+def spoken_in(description: str) -> str:
+    """The language an event is performed in, as its description says ('in Finnish with English surtitles': Finnish),
+    or ''."""
+    said = re.search(rf"\bin ({'|'.join(LANGUAGE_WORDS)})\b", description)
+    return said[1] if said else ""
 
 
 SURTITLE_WORDS = "surtitles surtitled subtitles subtitled tekstitys tekstitetty 字幕"

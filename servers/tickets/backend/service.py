@@ -50,7 +50,7 @@ from shared.when import split_clock_range, time_phrases, without
 
 from . import pricing
 from .availability_words import LEFT_MEANS, WANTED, availability_said
-from .catalog import Catalog, EventRec, SessionRec, VenueRec
+from .catalog import Catalog, EventRec, SessionRec, VenueRec, language_asked, spoken_in
 from .index import EventIndex, Ranked, Window
 from .inventory import Inventory
 from .left_out import why_none
@@ -519,6 +519,7 @@ class TicketsService:
         matched = len(ranked.events)
         if left:
             ranked = self._with_availability(ranked, WANTED[left], now)
+        ranked, in_other = self._spoken_first(ranked, language_asked(words))
         at = (near.lat, near.lng) if near else (lat, lng)  # a landmark said scopes the cursor as its point would
         asked = asked_digest({"query": query, "category": category, "area": area, "lat": at[0], "lng": at[1],
                               "date_from": date_from, "date_to": date_to, "time_from": time_from, "time_to": time_to,
@@ -589,6 +590,11 @@ class TicketsService:
                 f"Read {shown(best[0].strip())} as which seats to hold: tickets_hold_seats(tier='best') takes the best "
                 f"seats of the dearest tier, and tickets_get_seat_map shows every seat. {note}"
             ).strip()
+        if in_other:  # '英文的话剧': matched by its surtitles only
+            note = (
+                f"No event that matches is performed in {in_other}: these are in another language with {in_other} "
+                f"surtitles (each event's language says which). {note}"
+            ).strip()
         if near_note:
             note = " ".join([near_note, note]).strip()
         if share:
@@ -622,6 +628,20 @@ class TicketsService:
             states = {st.rec.id: st for st in self.states(session, [s for e in positions for s in recs_of[e]], now)}
         keep = [self._availability([states[s.id] for s in recs_of[e]]) in wanted for e in positions]
         return index.only(ranked, keep)
+
+    def _spoken_first(self, ranked: Ranked, language: str) -> tuple[Ranked, str]:
+        """Without the events that have ``language`` only as surtitles, where one is performed in it ('英文的话剧',
+        'comedy in English'): a language's words matched its surtitles too, so a play in Finnish with English
+        surtitles answered 'plays in English'. Where none is, all of them, and the language to say the others
+        have only as surtitles ('' when not, or when some matched by other words: 'Swedish Theatre' is a venue)."""
+        if not language or not len(ranked.events):
+            return ranked, ""
+        descriptions = [self.index.events[int(e)].description for e in ranked.events]
+        spoken = [spoken_in(d) == language for d in descriptions]
+        surtitled = [not s and language in d and "surtitle" in d for s, d in zip(spoken, descriptions, strict=True)]
+        if any(spoken):
+            return self.index.only(ranked, [not s for s in surtitled]), ""
+        return ranked, language if all(surtitled) else ""
 
     @staticmethod
     def _availability(states: list[SessionState]) -> Availability:

@@ -161,6 +161,25 @@ async def test_the_language_an_event_is_in_is_searchable_and_shown(tickets: Tick
     assert "language" not in concert["events"][0]  # a concert's description names no language
 
 
+async def test_an_event_in_a_language_is_one_performed_in_it_not_one_surtitled(tickets: TicketsEnv) -> None:
+    """'英文的演出' (shows in English) listed the Finnish plays for their English surtitles beside the comedies and
+    musicals in English, and '英文的话剧' (plays in English) the Finnish plays with no word that none is in English.
+    Where some event is performed in the language, those surtitled in it are left out; where none is, the note says
+    these have it as surtitles. Asked for as surtitles ('英文字幕的话剧'), they are what is asked."""
+    async with Client(tickets.server) as c:
+        shows = await every_page(c, "tickets_search_events", "events", {"query": "英文的演出"}, 20)
+        plays = await ok(c, "tickets_search_events", {"query": "英文的话剧", "limit": 20})
+        surtitled = await ok(c, "tickets_search_events", {"query": "英文字幕的话剧", "limit": 20})
+        venue = await ok(c, "tickets_search_events", {"query": "Swedish theatre", "limit": 20})  # Svenska Teatern
+    assert shows and all("English" in e["language"] and "surtitles" not in e["language"] for e in shows), shows
+    assert plays["events"] and all("English" in e["language"] for e in plays["events"])
+    assert plays["note"].startswith("No event that matches is performed in English: these are in another language "
+                                    "with English surtitles"), plays["note"]  # fmt: skip
+    assert [e["id"] for e in surtitled["events"]] == [e["id"] for e in plays["events"]]
+    assert "performed in" not in surtitled.get("note", ""), surtitled
+    assert venue["events"] and "performed in" not in venue.get("note", ""), venue
+
+
 async def test_surtitles_asked_for_find_the_events_that_have_them(tickets: TicketsEnv) -> None:
     """'话剧 下周 英文字幕' (plays next week with English subtitles) found nothing ('No event matches 字幕'), though the
     plays here are 'in Finnish with English and Chinese surtitles': surtitles are searchable as people call them, in
