@@ -269,6 +269,17 @@ def opening_said(query: str, today: date) -> tuple[str, str, date, date] | None:
     return None
 
 
+NEXT_SHOWING = re.compile(
+    r"(?:the )?(?:next|soonest|earliest|first)(?: one| showing| screening| show| showtime)?(?: available)?"
+    r"|(?:最近|最早|下一|最快)的?一?场(?:电影)?|马上(?:开始|开场)?的?",
+    re.IGNORECASE,
+)
+"""The next showing said as the day ('最近的一场', 'the next one', 'soonest'): every day ahead, the soonest first (it
+was 'not a date')."""
+NOW_WORDS = frozenset({"now", "right now", "現在", "现在", "目前", "nyt"})
+"""Now said as the day: today's showtimes yet to start (it was 'not a date')."""
+
+
 FORMAT_SAID = re.compile(r"(?<![a-z0-9])(imax|3d|2d)(?![a-z0-9])", re.IGNORECASE)
 """A screen format said in a film search ('3D电影', 'IMAX movies'): no film's title has it; the films screened so are
 listed."""
@@ -925,6 +936,10 @@ class MoviesService:
         'tomorrow night', 'this weekend' and '周六晚上' were refused as 'not a date', and 'saturday afternoon' too; two
         days joined ('周五到周日', 'Friday or Saturday') are the days from the first to the last; an ISO date-time
         ('2026-11-27T19:00', as models send one) its day from its time."""
+        if NEXT_SHOWING.fullmatch(value.strip()):  # '最近的一场', 'the next one': every day ahead, soonest first
+            return None, None, None, None
+        if fold(value.strip()) in NOW_WORDS:  # 'now', '现在': today's showtimes yet to start
+            value = "today"
         if (moment := split_moment(value)) is not None:  # '2026-11-27T19:00:00+02:00': that day, from that time
             first, last, _, latest = self._days(moment[0], now)
             return first, last, moment[1], latest

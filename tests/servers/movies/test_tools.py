@@ -167,6 +167,18 @@ EVENING = {"2D": 1290, "3D": 1490, "IMAX": 1790}
 SURCHARGE = {"STD": 0, "WHEELCHAIR": 0, "PREMIUM": 300, "COUPLE": 400}
 
 
+async def test_the_next_showing_or_now_said_as_the_day_is_read(movies_readonly: MoviesEnv) -> None:
+    """'最近的一场' (the soonest showing), 'the next one', 'now' and '现在' passed as the day were 'not a date': the
+    next showing is every day ahead, soonest first, as '' lists them; now is today's showtimes yet to start."""
+    async with Client(movies_readonly.server) as c:
+        said = {q: await ok(c, "movies_find_showtimes", {"date": q, "limit": 5})
+                for q in ("最近的一场", "the next one", "", "now", "现在", "today")}  # fmt: skip
+    ids = {q: [s["id"] for s in page["showtimes"]] for q, page in said.items()}
+    assert ids["最近的一场"] == ids["the next one"] == ids[""] and ids[""], ids
+    assert ids["now"] == ids["现在"] == ids["today"] and ids["today"], ids
+    assert said["now"]["page"]["total"] == said["today"]["page"]["total"] < said[""]["page"]["total"]
+
+
 async def test_prices_follow_format_time_of_day_and_tier(movies_readonly: MoviesEnv) -> None:
     movies = movies_readonly
     svc = movies.service
