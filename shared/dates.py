@@ -35,6 +35,10 @@ vertical reads these alike; food's slots, movies' showtimes and nav's weather ea
 drifted ('huomenna' was tomorrow for movies and food, an unknown day for the weather)."""
 
 
+NOW_WORDS = frozenset({"now", "right now", "currently", "at the moment", "nyt", "现在", "目前", "此刻"})
+"""Now said as the day ('now', '现在'): today, from this moment (movies' showtimes yet to start, nav's forecast)."""
+
+
 WEEKDAY_WORDS: list[tuple[str, ...]] = [  # Monday first, as date.weekday() counts; English first, then Finnish
     ("monday", "mon", "maanantai", "maanantaina", "周一", "星期一", "礼拜一"),
     ("tuesday", "tue", "tiistai", "tiistaina", "周二", "星期二", "礼拜二"),

@@ -31,6 +31,7 @@ from shared.dates import (
     DURATION_UNIT,
     EVENING,
     EVENING_WORDS,
+    NOW_WORDS,
     WEEKDAY_WORDS,
     day_phrase,
     duration_minutes,
@@ -276,8 +277,6 @@ NEXT_SHOWING = re.compile(
 )
 """The next showing said as the day ('最近的一场', 'the next one', 'soonest'): every day ahead, the soonest first (it
 was 'not a date')."""
-NOW_WORDS = frozenset({"now", "right now", "現在", "现在", "目前", "nyt"})
-"""Now said as the day: today's showtimes yet to start (it was 'not a date')."""
 
 
 FORMAT_SAID = re.compile(r"(?<![a-z0-9])(imax|3d|2d)(?![a-z0-9])", re.IGNORECASE)
@@ -938,7 +937,7 @@ class MoviesService:
         ('2026-11-27T19:00', as models send one) its day from its time."""
         if NEXT_SHOWING.fullmatch(value.strip()):  # '最近的一场', 'the next one': every day ahead, soonest first
             return None, None, None, None
-        if fold(value.strip()) in NOW_WORDS:  # 'now', '现在': today's showtimes yet to start
+        if fold(" ".join(value.split())) in NOW_WORDS:  # 'now', '现在': today's showtimes yet to start (not 'a date')
             value = "today"
         if (moment := split_moment(value)) is not None:  # '2026-11-27T19:00:00+02:00': that day, from that time
             first, last, _, latest = self._days(moment[0], now)

@@ -23,6 +23,7 @@ from shared.clock import SimClock
 from shared.dates import (
     CLOCK_ZH,
     DAY_WORDS,
+    NOW_WORDS,
     day_phrase,
     means_now,
     read_day,
@@ -77,7 +78,7 @@ from shared.schemas.nav import (
     WeatherPeriod,
     WeatherResult,
 )
-from shared.text import fold, has_cjk, house_key, staircase_house, take_match, take_out
+from shared.text import any_of_words, fold, has_cjk, house_key, staircase_house, take_match, take_out
 from shared.when import day_range
 
 from .geocoder import (
@@ -1800,10 +1801,10 @@ WEATHER_ASKED = re.compile(
     r"|(?:需要|要|用)?(?:带|拿)(?:雨)?伞(?:吗|么)?|(?:要|该|应该)?穿(?:什么|多少|几件)(?:衣服)?(?:吗|呢)?"
     r"|(?:的)?(?:哪一?天|什么时候)(?:最|比较)?(?:冷|热|暖和?|好|晴|干|适合[\u4e00-\u9fff]{0,4})(?:的)?"
     r"|(?:最|比较)(?:冷|热|暖和?|好|适合[\u4e00-\u9fff]{0,4})的?(?:是|会是)?(?:哪一?天|什么时候)"
-    r"|(?:适合|能)(?:出门|出去玩|户外活动|散步|骑车)(?:吗|么)?|现在|目前|此刻"
+    r"|(?:适合|能)(?:出门|出去玩|户外活动|散步|骑车)(?:吗|么)?"
     r"|(?<![a-z])(?:which day (?:is|will be) (?:the )?(?:coldest|warmest|best|nicest|driest|sunniest)"
-    r"|(?:the )?(?:coldest|warmest|nicest|sunniest) day|right now|now|currently|at the moment)(?![a-z])"
-    r"|[?？]",
+    r"|(?:the )?(?:coldest|warmest|nicest|sunniest) day)(?![a-z])"
+    rf"|{any_of_words(NOW_WORDS, word='[a-z]')}|[?？]",
     re.IGNORECASE,
 )
 """A weather question said around the day ('明天会下雨吗', 'will it rain on Saturday', "what's the weather like
