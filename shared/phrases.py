@@ -110,7 +110,7 @@ def distance_within(query: str) -> tuple[str, int, str]:
 TOP_RATED = re.compile(
     r"(?<!\w)(?:top[- ]rated|best[- ]rated|highly[- ]rated|highest[- ]rated|high[- ]rating|well[- ]reviewed"
     r"|best reviewed|critically acclaimed)(?!\w)"
-    r"|评分最高的?|评分高的?|高分的?|好评如潮的?|好评多的?|好评的?|口碑好的?",
+    r"|评分最高的?|评分高的?|高分的?|好评如潮的?|好评多的?|好评的?|口碑(?:最|比较)?好的?|评价(?:最|比较)?(?:好|高)的?",
     re.IGNORECASE,
 )
 """'top rated ramen', '评分高的日料', 'critically acclaimed sci-fi': the best rated first among what matches."""

@@ -139,6 +139,10 @@ GENERIC = frozenset(
         *("餐馆", "饭馆", "菜馆", "馆子", "小馆", "料理店", "午餐", "晚餐", "午饭", "晚饭", "中饭", "中午饭"),
         # '中午吃什么' (what's for lunch) found nothing: a meal's time of day asks for any restaurant too
         *("吃什么", "吃啥", "吃点什么", "吃点啥", "吃饭", "中午", "晚上", "早上", "今晚"),
+        # '推荐一家评价好的' (recommend one well reviewed) found nothing: asking for a recommendation names no dish
+        *("推荐", "推荐一家", "推荐一下", "推荐个", "recommend", "recommendation", "recommendations", "suggest"),
+        *("place", "places", "spot", "joint"),  # 'a good pizza place': the place is the restaurant
+        *("good", "nice", "tasty", "delicious", "great", "decent", "不错", "不错的"),  # 'a good burger joint'
     }
 )
 """Words that ask for any restaurant ('something to eat', 'food near me', '外卖'): a query of only these and

@@ -906,6 +906,24 @@ async def test_a_place_said_as_where_to_look_around_is_searched_from(food: FoodE
     assert me["restaurants"] == pizza["restaurants"] and "on no menu" not in me.get("note", "")
 
 
+async def test_asking_for_a_recommendation_or_a_good_one_reads_as_rated_or_any(food: FoodEnv) -> None:
+    """'推荐一家评价好的' (recommend one well reviewed) found nothing, 'recommend a well reviewed pizza place' left
+    'place' out as on no menu and 'a good burger joint' found nothing ('good' at two restaurants): a request for a
+    recommendation and words for a good one name no dish, and '评价好的' / '口碑最好的' are the best rated first."""
+    async with Client(food.server) as c:
+        said = {q: await ok(c, "food_search_restaurants", {"query": q, "limit": 20})
+                for q in ("推荐一家评价好的日料", "日料", "recommend a well reviewed pizza place", "pizza",
+                          "a good burger joint", "burger", "口碑最好的披萨")}  # fmt: skip
+    names = {q: {r["id"] for r in page["restaurants"]} for q, page in said.items()}
+    totals = {q: page["page"]["total"] for q, page in said.items()}
+    ratings = [r["rating"] for r in said["推荐一家评价好的日料"]["restaurants"]]
+    assert totals["推荐一家评价好的日料"] == totals["日料"] and ratings == sorted(ratings, reverse=True), ratings
+    assert said["推荐一家评价好的日料"]["note"].startswith("Read as highly rated"), said["推荐一家评价好的日料"]["note"]
+    assert totals["recommend a well reviewed pizza place"] == totals["pizza"] == totals["口碑最好的披萨"], totals
+    assert "Left out" not in said["recommend a well reviewed pizza place"]["note"]
+    assert names["burger"] <= names["a good burger joint"] and names["burger"], said["a good burger joint"]["note"]
+
+
 async def test_a_street_address_written_with_hao_is_delivered_to(food: FoodEnv) -> None:
     """'送到Fabianinkatu 39号的披萨' (号 as Chinese writes a house number) was searched from home, the address left out:
     it is read as 'Fabianinkatu 39'."""
