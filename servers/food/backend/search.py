@@ -12,6 +12,7 @@ the catalog ("best", "please") are left out and reported, so a chatty query stil
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -21,6 +22,8 @@ from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from shared.arrays import unique, unique_inverse
 from shared.errors import shown
@@ -334,6 +337,8 @@ class Part:
     literal: str
     terms: tuple[str, ...]
     cuisines: frozenset[str]
+    typed: str = ""
+    """The word as the user typed it where it is read as the menus spell it ('piza' for 'pizza'), else ''."""
 
 
 @dataclass(frozen=True)
@@ -459,6 +464,8 @@ class Lookup:
     named_dishes: dict[int, tuple[Shown, ...]]
     parts: tuple[str, ...] = ()
     """The query's parts as it was searched (every one must match), e.g. ('gluten free', 'pizza')."""
+    respelt: tuple[tuple[str, str], ...] = ()
+    """Words read as the menus spell them: (as said, as read), e.g. ('piza', 'pizza')."""
 
     def scores(self, at: Ints, template: Ints) -> Ints:
         """The score of each restaurant at positions ``at`` (``template``: the columns' template per position)."""
@@ -710,10 +717,35 @@ class Index:
             if alt.cuisines or (not self.known(found) and self.known(alt)):
                 found = Part(literal=literal, terms=tuple(sorted({*found.terms, *alt.terms})), cuisines=alt.cuisines)
                 break
+        if not found.cuisines and literal not in GENERIC and not self.known(found):
+            alike = self._spelt_alike(literal)
+            if alike:  # 'piza', 'hamburguer', 'capuccino': the word as the menus spell it, searched as it is
+                found = dataclasses.replace(self.part(alike), typed=literal)
         if len(self._parts) > 4 * MEMO:
             self._parts.clear()
         self._parts[literal] = found
         return found
+
+    @functools.cached_property
+    def _spellings(self) -> tuple[list[str], list[str]]:
+        """The Latin words to read a misspelt word as: the menus' and the cuisines' words of five letters or more,
+        and the cuisines' own names of four ('piza' is a pizza; 'late' is no 'latte', a word for coffee)."""
+        menus = {w for dishes in self.dishes for d in dishes for w in tokens(d.text)}
+        kitchens = {w for slug in self._kitchens for name in self._names(slug) for w in tokens(name)}
+        labels = {w for rec in self._kitchens.values() for name in (rec.slug, rec.en) for w in tokens(name)}
+        latin = lambda ws: sorted(w for w in ws if w.isascii() and w.isalpha())  # noqa: E731
+        return latin(w for w in menus | kitchens if len(w) >= 5), latin(w for w in labels if len(w) >= 4)
+
+    def _spelt_alike(self, literal: str) -> str:
+        """The word ``literal`` misspells by one letter more, less, changed or swapped ('piza' → 'pizza',
+        'capuccino' → 'cappuccino', 'suhsi' → 'sushi'), starting with its letter: a menu's or a cuisine's word,
+        only a cuisine's own name for four letters; '' for none, a shorter word or one not Latin."""
+        if len(literal) < 4 or not literal.isascii() or not literal.isalpha():
+            return ""
+        words, kitchens = self._spellings
+        found = process.extractOne(literal, words if len(literal) > 4 else kitchens,
+                                   scorer=DamerauLevenshtein.distance, score_cutoff=1)  # fmt: skip
+        return found[0] if found is not None and found[0][0] == literal[0] else ""
 
     def _as_written(self, literal: str) -> Part:
         """The part with the words it names: itself and every label of the cuisines it names (their own labels: a
@@ -865,6 +897,7 @@ class Index:
             named_key=named_key,
             named_dishes={int(keys[n - templates]): d for n, d in dishes.items() if n >= templates},
             parts=tuple(p.literal for p in kept),
+            respelt=tuple((p.typed, p.literal) for p in kept if p.typed),
         )
         if len(self._memo) > MEMO:
             self._memo.clear()

@@ -390,6 +390,9 @@ class FoodService:
         ignored = look.ignored if look is not None else self.index.unknown(q) if vague else []
         ignored = [w for w in ignored if w not in GENERIC]  # 'something healthy': 'something' asks, it is no dish
         note = [f"Left out of the query: {', '.join(repr(w) for w in ignored)} (on no menu)."] if ignored else []
+        if look is not None and look.respelt:  # 'piza': the menus' spelling
+            read = ", ".join(f"{shown(said)} as {shown(spelt)}" for said, spelt in look.respelt)
+            note.insert(0, f"Read {read}, as the menus spell it.")
         if cheap and sort == "relevance":
             note.append("Read as a price: the lowest price level (1–4) first among equally good matches.")
         if price:

@@ -924,6 +924,24 @@ async def test_asking_for_a_recommendation_or_a_good_one_reads_as_rated_or_any(f
     assert names["burger"] <= names["a good burger joint"] and names["burger"], said["a good burger joint"]["note"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("piza", "pizza"), ("hamburguer", "hamburger"), ("capuccino", "cappuccino"), ("suhsi", "sushi"),
+     ("vegeterian", "vegetarian"), ("lasagna", "lasagne"), ("kebap", "kebab")],
+)  # fmt: skip
+async def test_a_word_misspelt_by_one_letter_is_read_as_the_menus_spell_it(
+    food: FoodEnv, typed: str, meant: str
+) -> None:
+    """'piza', 'hamburguer' and 'capuccino' found nothing, while nav and movies read a typo as the name meant: a word
+    on no menu one letter off a menu's word (or, of four letters, off a cuisine's name: 'late' is no 'latte') is
+    that word, and the note says so."""
+    async with Client(food.server) as c:
+        said = await ok(c, "food_search_restaurants", {"query": typed, "limit": 20})
+        right = await ok(c, "food_search_restaurants", {"query": meant, "limit": 20})
+    assert said["restaurants"] and said["restaurants"] == right["restaurants"], said["note"]
+    assert said["note"].startswith(f"Read '{typed}' as '{meant}', as the menus spell it."), said["note"]
+
+
 async def test_a_street_address_written_with_hao_is_delivered_to(food: FoodEnv) -> None:
     """'送到Fabianinkatu 39号的披萨' (号 as Chinese writes a house number) was searched from home, the address left out:
     it is read as 'Fabianinkatu 39'."""
