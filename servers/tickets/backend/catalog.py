@@ -54,7 +54,7 @@ LANGUAGE_WORDS: dict[str, str] = {
 comedy in English' found nothing, though every comedy here is in English and says so."""
 
 
-SPOKEN_IN = re.compile(rf"(?:(?:sung|commentary) )?in (?:{'|'.join(LANGUAGE_WORDS)})\b[^;.,]*")
+SPOKEN_IN = re.compile(rf"(?:(?:sung|commentary) )?in (?P<language>{'|'.join(LANGUAGE_WORDS)})\b[^;.,]*")
 """The clause of a description that says what language an event is in ('in Finnish with English and Chinese
 surtitles', 'sung in English')."""
 
@@ -75,8 +75,8 @@ def language_asked(query: str) -> str:
 def spoken_in(description: str) -> str:
     """The language an event is performed in, as its description says ('in Finnish with English surtitles': Finnish),
     or ''."""
-    said = re.search(rf"\bin ({'|'.join(LANGUAGE_WORDS)})\b", description)
-    return said[1] if said else ""
+    said = SPOKEN_IN.search(description)
+    return said["language"] if said else ""
 
 
 SURTITLE_WORDS = "surtitles surtitled subtitles subtitled tekstitys tekstitetty 字幕"
