@@ -31,6 +31,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from shared.cursor import count_through, not_our_cursor
 from shared.geo import CITY_TZ, EARTH_RADIUS_M
@@ -201,12 +202,18 @@ class EventIndex:
         self.postings = {t: np.array(sorted(ids), dtype=np.int64) for t, ids in postings.items()}
         self.word = lru_cache(maxsize=2048)(self._word_uncached)
         self._cjk_vocabulary = [t for t in self.vocabulary if CJK.search(t)]
+        self._four_letter_words: dict[str, list[str]] = {}
+        """The Latin words of four letters, by their first: a near spelling of four letters is one letter off."""
+        for t in self.vocabulary:
+            if len(t) == FUZZY_MIN_LEN - 1 and t.isalpha() and t.isascii():
+                self._four_letter_words.setdefault(t[0], []).append(t)
         self._in_cjk_word = lru_cache(maxsize=8192)(self._in_cjk_word_uncached)
 
     # ----- words ------------------------------------------------------------------------------------
     def _word_uncached(self, word: str) -> tuple[Ints, Ints]:
         """The events one query word matches and how well: 3 when a word of theirs starts with it, 2 when one
-        contains it, 1 when one is a near spelling (5+ letters, ≥ 80 % alike) — the rules the scan applied. Chinese
+        contains it, 1 when one is a near spelling (5+ letters, ≥ 80 % alike; of four, one letter off a word of four
+        with its first letter, where nothing holds it: 'pier' is 'peer') — the rules the scan applied. Chinese
         has no near spellings: one character more or less is another word, and '芬兰国家歌剧院' (the opera) matched
         the National Theatre's 芬兰国家剧院."""
         score = np.zeros(len(self.event_ids), dtype=np.int64)
@@ -221,6 +228,11 @@ class EventIndex:
             ):
                 fuzzy[self.postings[token]] = True
             score[fuzzy & (score == 0)] = 1
+        elif len(word) == FUZZY_MIN_LEN - 1 and word.isalpha() and word.isascii() and not len(np.flatnonzero(score)):
+            # 'Pier Gynt': a four-letter word on no event, one letter off one of theirs of four with its first letter
+            for token in self._four_letter_words.get(word[0], ()):
+                if DamerauLevenshtein.distance(word, token) == 1:
+                    score[self.postings[token]] = 1
         hits = np.flatnonzero(score)
         return hits, score[hits]
 

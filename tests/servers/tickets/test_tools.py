@@ -29,6 +29,20 @@ async def test_chinese_and_english_words_find_the_same_events(tickets: TicketsEn
     assert {e["id"] for e in typo["events"]} == {e["id"] for e in a["events"]}
 
 
+async def test_a_four_letter_word_one_letter_off_is_read_as_the_events_word(tickets: TicketsEnv) -> None:
+    """'Pier Gynt' found nothing ('No event matches pier'): near spellings were read from five letters. A four-letter
+    word on no event, one letter off one of theirs with its first letter, matches it; a word of four far from any
+    still matches nothing, and one that some event holds is read as written."""
+    async with Client(tickets.server) as c:
+        typo = await ok(c, "tickets_search_events", {"query": "Pier Gynt", "limit": 20})
+        right = await ok(c, "tickets_search_events", {"query": "Peer Gynt", "limit": 20})
+        nothing = await ok(c, "tickets_search_events", {"query": "xyzw"})
+        jazz = await ok(c, "tickets_search_events", {"query": "jazz", "limit": 20})
+    assert right["events"] and [e["id"] for e in typo["events"]] == [e["id"] for e in right["events"]]
+    assert nothing["events"] == [] and "No event matches 'xyzw'" in nothing["note"], nothing
+    assert jazz["events"] and all(e["genre"].startswith("jazz") for e in jazz["events"]), jazz["events"]
+
+
 async def test_search_filters_by_category_area_dates_and_price(tickets: TicketsEnv) -> None:
     async with Client(tickets.server) as c:
         classical = await ok(c, "tickets_search_events", {"category": "classical", "limit": 20})
