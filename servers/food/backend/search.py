@@ -48,6 +48,8 @@ STOPWORDS = frozenset(
         *("a", "an", "the", "with", "and", "or", "of", "in", "on", "for", "some", "any", "me", "my", "i", "we"),
         *("want", "would", "like", "please", "to", "order", "get", "one", "two", "near", "nearby", "delivery"),
         *("deliver", "cup", "glass"),
+        # 'something vegetarian that can arrive in 30 min' left 'that' and 'arrive' out as on no menu
+        *("that", "which", "can", "could", "arrive", "arrives", "arriving", "delivered", "delivers", "is", "are"),
     }
 )
 TAG_WORDS = {

@@ -942,6 +942,18 @@ async def test_a_word_misspelt_by_one_letter_is_read_as_the_menus_spell_it(
     assert said["note"].startswith(f"Read '{typed}' as '{meant}', as the menus spell it."), said["note"]
 
 
+async def test_the_words_of_a_sentence_around_a_search_are_not_searched(food: FoodEnv) -> None:
+    """'something vegetarian under 15 euros that can arrive in 30 min' listed one restaurant, Cantina West: 'can'
+    matched the start of its name, and 'that' and 'arrive' were left out as on no menu. Such words of a sentence
+    are no part of what is searched."""
+    async with Client(food.server) as c:
+        sentence = "something vegetarian under 15 euros that can arrive in 30 min"
+        said = await ok(c, "food_search_restaurants", {"query": sentence, "limit": 20})
+        plain = await ok(c, "food_search_restaurants", {"query": "vegetarian under 15 euros in 30 min", "limit": 20})
+    assert said["page"]["total"] == plain["page"]["total"] > 1, said["note"]
+    assert said["restaurants"] == plain["restaurants"] and "Left out" not in said["note"], said["note"]
+
+
 async def test_a_street_address_written_with_hao_is_delivered_to(food: FoodEnv) -> None:
     """'送到Fabianinkatu 39号的披萨' (号 as Chinese writes a house number) was searched from home, the address left out:
     it is read as 'Fabianinkatu 39'."""
