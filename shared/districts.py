@@ -56,6 +56,11 @@ def district_in(text: str) -> District | None:
     return _BY_NAME[max(found, key=len)] if found else None
 
 
+def district_named(text: str) -> District | None:
+    """The district ``text`` is one of the names of, as a whole ('Kamppi', 'Kampissa', '坎皮'); None otherwise."""
+    return _BY_NAME.get(fold(" ".join(text.split())))
+
+
 _LATIN_NAMES = any_of_words((n for n in _BY_NAME if not has_cjk(n)), word=r"\w")
 _CHINESE_NAMES = any_of_words(n for n in _BY_NAME if has_cjk(n))
 _INESSIVES = any_of_words((n for n in _BY_NAME if n.endswith("ssa")), word=r"\w")  # Finnish 'in': Kampissa

@@ -33,7 +33,7 @@ from shared.dates import (
     split_part_of_day,
     weekday_words,
 )
-from shared.districts import district_in, district_said_in
+from shared.districts import district_in, district_named, district_said_in
 from shared.errors import InvalidInputError, LifestyleError, NotFoundError, shown
 from shared.geo import CITY_CENTRE, CITY_NAME, CITY_TZ, haversine_m, require_in_city
 from shared.growth import Tile, tiles
@@ -820,9 +820,8 @@ class NavService:
         kinds = self._query_categories(query)
         rest = self._without_kinds(query, kinds) if kinds else ""
         left, district = district_said_in(rest)
-        alone = district_in(rest) if district is None and rest else None  # 'Kamppi restaurants': no 'in' needed
-        if alone is not None and fold(rest) in {fold(n) for n in alone.names}:
-            left, district = "", alone
+        if district is None:  # 'Kamppi restaurants': no 'in' needed
+            left, district = "", district_named(rest)
         if district is None or left:
             return query, ""
         cx, cy = self._xy(district.lat, district.lng, self.network.lat0)

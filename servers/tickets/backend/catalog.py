@@ -63,13 +63,9 @@ def language_asked(query: str) -> str:
     """The language a query asks an event to be in ('英文的话剧', 'comedy in English'): '' when it names none, or
     asks for surtitles ('英文字幕'), which an event in another language has."""
     q = query.lower()
-
-    def said(word: str) -> bool:
-        return word in q if has_cjk(word) else re.search(rf"\b{re.escape(word)}\b", q) is not None
-
-    if any(said(w) for w in SURTITLE_WORDS.split()):
+    if _SURTITLES_SAID.search(q):
         return ""
-    return next((name for name, words in LANGUAGE_WORDS.items() if any(said(w) for w in words.split())), "")
+    return next((name for name, said in _LANGUAGE_SAID.items() if said.search(q)), "")
 
 
 def spoken_in(description: str) -> str:
@@ -82,6 +78,16 @@ def spoken_in(description: str) -> str:
 SURTITLE_WORDS = "surtitles surtitled subtitles subtitled tekstitys tekstitetty 字幕"
 """What people call surtitles ('话剧 英文字幕', 'plays with English subtitles'): '字幕' matched no event, though the
 plays here say 'in Finnish with English and Chinese surtitles'."""
+
+
+def _said(words: str) -> re.Pattern[str]:
+    """Any of ``words`` in a lowercased query: a Chinese one anywhere, another as a whole word."""
+    return re.compile("|".join(re.escape(w) if has_cjk(w) else rf"\b{re.escape(w)}\b" for w in words.split()))
+
+
+_SURTITLES_SAID = _said(SURTITLE_WORDS)
+_LANGUAGE_SAID = {name: _said(words) for name, words in LANGUAGE_WORDS.items()}
+"""What ``language_asked`` looks for, compiled once: it reads every search's words."""
 
 
 def language_words(description: str) -> str:

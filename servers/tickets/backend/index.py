@@ -228,7 +228,7 @@ class EventIndex:
             ):
                 fuzzy[self.postings[token]] = True
             score[fuzzy & (score == 0)] = 1
-        elif len(word) == FUZZY_MIN_LEN - 1 and word.isalpha() and word.isascii() and not len(np.flatnonzero(score)):
+        elif len(word) == FUZZY_MIN_LEN - 1 and word.isalpha() and word.isascii() and not score.any():
             # 'Pier Gynt': a four-letter word on no event, one letter off one of theirs of four with its first letter
             for token in self._four_letter_words.get(word[0], ()):
                 if DamerauLevenshtein.distance(word, token) == 1:
