@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from shared.clock import SimClock
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import require_in_city
-from shared.kit.db import session_scope
+from shared.kit.db import Read, Rows, session_scope
 from shared.landmarks import Landmarks, finnish_street
 from shared.schemas.account import Address, AddressInput, AddressList, User
 from shared.schemas.common import GeoPoint, Money, check_id, new_id
@@ -166,6 +166,18 @@ class Accounts:
         on every hold and order, and the row itself is not needed.
         """
         if session.connection().execute(_TAKE_TURN, {"user_id": user_id}).first() is None:
+            raise _no_user(user_id)
+
+    @staticmethod
+    def turn_read(user_id: str) -> Read:
+        """``take_turn``'s statement, for a caller that sends it first among its reads (``pipelined``): the lock
+        is taken before the others run. Check its rows with ``turn_taken``."""
+        return _TAKE_TURN, {"user_id": user_id}
+
+    @staticmethod
+    def turn_taken(rows: Rows, user_id: str) -> None:
+        """Refuse an unknown user, from the rows of ``turn_read``."""
+        if not rows:
             raise _no_user(user_id)
 
     def add_user(

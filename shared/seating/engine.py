@@ -42,7 +42,6 @@ from sqlalchemy import (
     Table,
     bindparam,
     delete,
-    func,
     insert,
     select,
     text,
@@ -53,7 +52,7 @@ from sqlmodel import Session
 from shared.clock import utc
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ
-from shared.kit.db import upsert
+from shared.kit.db import Read, Rows, joined_strings, pipelined, upsert
 from shared.schemas.common import Money, new_id
 from shared.schemas.seating import (
     HeldSeat,
@@ -175,7 +174,7 @@ class SeatingEngine:
         )
         # One string of every live seat id, not a row each: a sale's hot read of hundreds of seats per hold, where
         # fetching them row by row through the result machinery cost more than the query.
-        self._live_seats = select(func.aggregate_strings(c.seat_id, _SEP)).where(
+        self._live_seats = select(joined_strings(c.seat_id, bindparam("sep", _SEP)).label("seats")).where(
             c.inventory_id == bindparam("inv"), (c.order_id != "") | (c.expires_at > bindparam("now"))
         )
         self._claims_in = select(c.inventory_id, c.tier, c.order_id, c.expires_at).where(
@@ -218,7 +217,15 @@ class SeatingEngine:
 
     def unavailable(self, session: Session, spec: InventorySpec, now: datetime) -> set[str]:
         """Seats nobody may take now: live claims (filtered in the database) and blocked seats."""
-        live = session.connection().execute(self._live_seats, {"inv": spec.inventory_id, "now": now}).scalar()
+        return self.unavailable_from(pipelined(session, [self.unavailable_read(spec.inventory_id, now)])[0], spec)
+
+    def unavailable_read(self, inventory_id: str, now: datetime) -> Read:
+        """``unavailable``'s read, for a caller that sends it with others (``pipelined``)."""
+        return self._live_seats, {"inv": inventory_id, "now": now}
+
+    def unavailable_from(self, rows: Rows, spec: InventorySpec) -> set[str]:
+        """``unavailable`` from the rows of its read."""
+        live = rows[0]["seats"] if rows else None
         seats = set(live.split(_SEP)) if live else set()
         aliases = spec.layout.aliases
         older = seats & aliases.keys()  # claims written with the older ids
@@ -695,6 +702,7 @@ class SeatingEngine:
         request_key: str,
         allow_split: bool,
         wheelchair: bool,
+        unavailable: set[str] | None = None,
     ) -> dict[str, Any]:
         """Best available on PostgreSQL in one statement per try: lock, claim and record the hold.
 
@@ -702,7 +710,8 @@ class SeatingEngine:
         or that someone holds are simply not claimed; a try that got fewer than all its seats
         undoes itself and picks again around them. The claim key still makes double holds impossible.
         """
-        unavailable = self.unavailable(session, spec, now)
+        if unavailable is None:
+            unavailable = self.unavailable(session, spec, now)
         tried: set[str] = set()  # seats a try did not get: busy in another transaction, or just taken
         savepoint_set = False  # the savepoint a short try goes back to (``_claim_pg``)
         for attempt in range(8):
@@ -891,6 +900,7 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         limit: int = 0,
         wheelchair: bool = False,
         looked_up: bool = False,
+        unavailable: set[str] | None = None,
     ) -> SeatHold:
         """Hold seats until ``now + ttl``. The same ``request_key`` from the same user, or the very
         seats of one of their live holds, returns that hold instead of a second one (a retried call
@@ -901,7 +911,9 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         companion seats right beside it (standing: places of the same section), in one hold.
         ``looked_up``: the caller already takes this user's turn in this transaction and found no earlier hold
         for the request (``match_hold``), so the engine neither waits for the turn nor looks again (two round
-        trips fewer on the hot path); the hold still records ``request_key`` for later retries."""
+        trips fewer on the hot path); the hold still records ``request_key`` for later retries. ``unavailable``: the
+        seats taken, as the caller read them in this transaction with its own reads (``unavailable_read``), so best
+        available on PostgreSQL does not read them again."""
         spec = self.spec(inventory_id)
         if (limit or request_key) and not looked_up:  # one turn per user here, so a racing retry finds the first try
             self._one_at_a_time(session, f"user:{user_id}:{inventory_id}")
@@ -939,6 +951,7 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
                 request_key=request_key,
                 allow_split=allow_split,
                 wheelchair=wheelchair,
+                unavailable=unavailable,
             )
             return self._hold_model(values, spec, now)
         # Explicit seats anywhere, best available on SQLite (whose writers take turns, so a fresh
@@ -1067,11 +1080,20 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
             rows = _run(session, self._live_holds_in, {**params, "invs": list(inventory_ids)}).all()
         else:
             rows = _run(session, self._live_holds, params).all()
+        return self.live_holds_from([r._mapping for r in rows], now)
+
+    def live_holds_read(self, user_id: str, now: datetime) -> Read:
+        """``live_holds``' read in every inventory, for a caller that sends it with others (``pipelined``); a
+        user's live holds are few (they lapse in minutes), so ``live_holds_from`` keeps the inventories asked."""
+        return self._live_holds, {"user_id": user_id, "now": now}
+
+    def live_holds_from(self, rows: Rows, now: datetime, inventory_ids: Sequence[str] = ()) -> list[LiveHold]:
+        """``live_holds`` from the rows of its read, in ``inventory_ids`` only if given."""
+        wanted = set(inventory_ids)
         return [
-            LiveHold(
-                self._hold_model(r._mapping, self.spec(r._mapping["inventory_id"]), now), r._mapping["request_key"]
-            )
+            LiveHold(self._hold_model(r, self.spec(r["inventory_id"]), now), r["request_key"])
             for r in rows
+            if not wanted or r["inventory_id"] in wanted
         ]
 
     def release(self, session: Session, hold_id: str, *, user_id: str, now: datetime) -> SeatHold:

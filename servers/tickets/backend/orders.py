@@ -24,7 +24,7 @@ from shared.account import Checkout, Offer, fingerprint, release_to_afford
 from shared.clock import local
 from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
-from shared.kit.db import session_scope
+from shared.kit.db import pipelined, session_scope
 from shared.phrases import latest_order_said
 from shared.prices import WHEELCHAIR_SAID, tier_by_price
 from shared.schemas.common import check_id, check_no_blank, new_id
@@ -68,7 +68,7 @@ _STATUS: dict[SeatHoldStatus, HoldStatus] = {  # the engine's hold states as tic
 
 _tickets_t, _orders_t = TicketRow.__table__, OrderRow.__table__  # type: ignore[attr-defined]
 _OWNED = (  # prebuilt: counted on every hold
-    select_columns(func.count())
+    select_columns(func.count().label("owned"))
     .select_from(_tickets_t.join(_orders_t, _orders_t.c.id == _tickets_t.c.order_id))
     .where(
         _orders_t.c.user_id == bindparam("user_id"),
@@ -185,10 +185,6 @@ class OrderDesk:
             real_name_required=event.real_name,
         )
 
-    def _owned(self, session: Session, user_id: str, event: EventRec) -> int:
-        """Valid tickets this user owns for the event (all its sessions): with live holds, what the limit counts."""
-        return int(session.connection().execute(_OWNED, {"user_id": user_id, "event_id": event.id}).scalar_one())
-
     def hold(self, user_id: str, request: HoldRequest) -> Hold:
         svc = self.svc
         if request.seat_ids:  # 'H7,H8', 'H排7、8座': each seat its own entry
@@ -247,7 +243,19 @@ class OrderDesk:
             )
         now = svc.now()
         with session_scope(svc.engine) as session:
-            svc.accounts.take_turn(session, user_id)  # one hold at a time per user: the limit holds under races
+            # What a hold reads, in one round trip on PostgreSQL: this user's turn first (one hold at a time per
+            # user, so the limit holds under races), then their live holds for the event, the tickets they own
+            # for it and the seats taken now (for the engine's best available).
+            turn, live_rows, owned_rows, taken = pipelined(
+                session,
+                [
+                    svc.accounts.turn_read(user_id),
+                    seating.live_holds_read(user_id, now),
+                    (_OWNED, {"user_id": user_id, "event_id": event.id}),
+                    seating.unavailable_read(rec.id, now),
+                ],
+            )
+            svc.accounts.turn_taken(turn, user_id)
             timed = svc.status(rec, 1, now)  # refusals by the clock first: they need no count of seats
             if timed == "not_yet_on_sale":  # unless all was sold before the sale opens: then it is sold out
                 svc.refuse_unless_on_sale(svc.states(session, [rec], now)[0], event, now, session)
@@ -261,12 +269,12 @@ class OrderDesk:
             # One read of this user's live holds for the event serves both the retry (the same request, or exactly
             # the seats of a live hold, however it was asked) and the event-wide limit (not the engine's per-session
             # one).
-            live = seating.live_holds(session, user_id, now=now, inventory_ids=[s.id for s in event.sessions])
+            live = seating.live_holds_from(live_rows, now, [s.id for s in event.sessions])
             again = seating.match_hold(live, rec.id, request_key=key, seat_ids=[s.seat_id for s in seats])
             if again is not None:  # the same request again (a retry): the hold it already made
                 return self._hold(again)
             held = sum(len(h.hold.seats) for h in live)
-            owned = self._owned(session, user_id, event)
+            owned = int(owned_rows[0]["owned"])
             used = held + owned
             if used + count > event.per_user_limit:
                 limit = event.per_user_limit
@@ -308,6 +316,7 @@ class OrderDesk:
                     allow_split=not request.wheelchair,  # companions sit right beside the space, or not at all
                     wheelchair=request.wheelchair,
                     looked_up=True,  # this user's turn is taken (the row lock above) and no earlier hold matched
+                    unavailable=None if explicit else seating.unavailable_from(taken, seating.spec(rec.id)),
                 )
             except ConflictError as exc:  # only now count what is left: to say "sold out", or how many remain
                 state = svc.states(session, [rec], now)[0]
