@@ -26,7 +26,7 @@ from shared.account import Checkout, Offer, fingerprint, release_to_afford
 from shared.clock import local
 from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
-from shared.kit.db import session_scope
+from shared.kit.db import pipelined, session_scope
 from shared.phrases import latest_order_said
 from shared.prices import tier_by_price
 from shared.schemas.common import check_id, check_no_blank, new_id
@@ -180,15 +180,24 @@ class OrderDesk:
         key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
         now = svc.now()
         with session_scope(svc.engine) as session:
-            svc.accounts.user(session, user_id)  # an unknown account is refused before anything is held
             self._refuse_unless_on_sale(session, rec, now, count=False)
             ttl = min(pricing.HOLD_TTL, rec.starts_at - pricing.SALES_CLOSE_BEFORE - now)
             # One seat selection per showtime, as the app keeps: the same request (or the very seats) again is that
             # hold, a retry; another replaces it. Two coexisted, the first blocking its seats for ten minutes after
-            # the user had changed their mind, and counting against the limit. All in this user's turn, so racing
-            # requests of theirs take turns; a new hold that fails rolls the release back with it.
-            svc.seating.take_turn(session, user_id, rec.id)
-            live = svc.seating.live_holds(session, user_id, now=now, inventory_ids=[rec.id])
+            # the user had changed their mind, and counting against the limit. All in this user's turn (the
+            # account's, which also refuses an unknown account), so racing requests of theirs take turns; a new hold
+            # that fails rolls the release back with it. The turn, the user's live holds and the seats taken are
+            # read in one round trip on PostgreSQL.
+            turn, live_rows, taken = pipelined(
+                session,
+                [
+                    svc.accounts.turn_read(user_id),
+                    svc.seating.live_holds_read(user_id, now),
+                    svc.seating.unavailable_read(rec.id, now),
+                ],
+            )
+            svc.accounts.turn_taken(turn, user_id)
+            live = svc.seating.live_holds_from(live_rows, now, [rec.id])
             again = svc.seating.match_hold(live, rec.id, request_key=key, seat_ids=explicit)
             if again is not None:
                 return self._hold(again)
@@ -208,6 +217,8 @@ class OrderDesk:
                     limit=pricing.PER_USER_LIMIT,
                     wheelchair=tier == "WHEELCHAIR",  # a space and its companions' seats, only when asked for
                     looked_up=True,
+                    # the seats taken as read with the turn, unless this user's own were released since
+                    unavailable=None if live or explicit else svc.seating.unavailable_from(taken, svc.spec(rec.id)),
                 )
             except ConflictError as exc:
                 if "limit" in exc.details:  # what is held here was released above: only tickets bought count

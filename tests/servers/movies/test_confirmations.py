@@ -119,9 +119,10 @@ async def test_an_empty_tier_means_standard_and_wheelchair_spaces_can_be_held(mo
     assert space["bill"]["total"]["amount_minor"] == svc.spec(rec.id).prices["WHEELCHAIR"] + pricing.BOOKING_FEE_MINOR
 
 
-async def test_a_retried_hold_at_the_limit_is_the_same_hold_not_a_refusal(movies: MoviesEnv) -> None:
+async def test_a_retried_hold_at_the_limit_is_the_same_hold_not_a_refusal(movies_any_db: MoviesEnv) -> None:
     """A retry of a hold at the limit is that hold, not 'over the limit'; another request for the showtime replaces
     it (one selection per showtime, as the app keeps) instead of being refused for the seats it already holds."""
+    movies = movies_any_db
     rec = pick(movies, min_hours=3, free=pricing.PER_USER_LIMIT)
     args = {"showtime_id": rec.id, "quantity": pricing.PER_USER_LIMIT}
     async with Client(movies.server) as c:
@@ -132,6 +133,26 @@ async def test_a_retried_hold_at_the_limit_is_the_same_hold_not_a_refusal(movies
     assert again == first and "replaced_hold_ids" not in first
     assert other["replaced_hold_ids"] == [first["id"]] and len(other["seats"]) == 1
     assert "released" in gone
+
+
+async def test_a_hold_that_replaces_another_may_take_the_seats_it_gave_back(movies_any_db: MoviesEnv) -> None:
+    """A new request for a showtime gives the user's seats there back first, so it picks as if nothing had been
+    held (on PostgreSQL the seats taken are read with the user's turn, before that release: the hold must not count
+    the user's own seats as taken)."""
+    movies = movies_any_db
+    rec = pick(movies, min_hours=3, free=8)
+    best: dict[int, list[str]] = {}  # the best seats for 1-4 people, each asked with nothing held
+    async with Client(movies.server) as c:
+        for quantity in range(1, 5):
+            hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": quantity})
+            await ok(c, "movies_release_hold", {"hold_id": hold["id"]})
+            best[quantity] = [seat["seat_id"] for seat in hold["seats"]]
+        # two sizes whose best seats overlap: the second can only get its best if the first's are given back
+        first, then = next((a, b) for a in best for b in best if a != b and set(best[a]) & set(best[b]))
+        held = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": first})
+        replacing = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "quantity": then})
+    assert replacing["replaced_hold_ids"] == [held["id"]]
+    assert [seat["seat_id"] for seat in replacing["seats"]] == best[then]
 
 
 async def test_a_page_of_showtimes_is_small_and_states_shared_facts_once(movies_readonly: MoviesEnv) -> None:
