@@ -1034,11 +1034,6 @@ SELECT (SELECT count(*) FROM c) AS got, (SELECT count(*) FROM h) AS held
         )
         return None if match is None else match.hold
 
-    def take_turn(self, session: Session, user_id: str, inventory_id: str) -> None:
-        """This user's turn in this inventory until the transaction ends, as ``hold`` takes it: a caller that reads
-        the user's holds first (``live_holds``) and then holds with ``looked_up`` sees no racing request of theirs."""
-        self._one_at_a_time(session, f"user:{user_id}:{inventory_id}")
-
     def _one_at_a_time(self, session: Session, key: str) -> None:
         """Serialise transactions on ``key`` until they end (PostgreSQL; SQLite writers already do)."""
         conn = session.connection()
