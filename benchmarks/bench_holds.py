@@ -32,11 +32,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
@@ -170,10 +171,21 @@ def provider_clients(
             await api.aclose()
 
     cpu0 = time.process_time()
-    asyncio.run(run())
+    serve_loop(run())
     tally.cpu = time.process_time() - cpu0
     engine.dispose()
     return tally
+
+
+def serve_loop(main: Coroutine[Any, Any, None]) -> None:
+    """Run the clients on the event loop an MCP server over HTTP runs on: uvicorn's, uvloop where it is installed
+    (a dependency of lifestyle-mcp off Windows), as ``tickets-mcp --transport http`` serves its tools."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
 
 
 def race(
