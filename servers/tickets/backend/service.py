@@ -58,6 +58,7 @@ from .models import AttendeeRow
 from .price_words import FREE, TOTAL
 from .rule_words import READ, rule_said
 from .tier_words import BEST_SEATS, SEATED, tier_said, tier_words_said
+from .venue_words import OPEN_AIR, OPEN_AIR_KINDS
 from .when import narrowed
 
 MAX_ATTENDEES = 50
@@ -501,6 +502,7 @@ class TicketsService:
             words, cheap = rest, True
         else:
             free = False
+        words, open_air, venues = self._open_air(words, query, venues)  # '室外的音乐会': where, not what
         words, tier, tier_words = self._unless_titled(tier_said, words, query)  # 'VIP座位', 'standing tickets'
         words, best = take_match(BEST_SEATS, words)  # 'best seats for Giselle': which seats, said to the hold
         words, rule, rule_words = self._unless_titled(rule_said, words, query)  # '可以退票的话剧': the events' rules
@@ -567,6 +569,13 @@ class TicketsService:
             note = f"None of the {matched} event(s) matching the rest has that now; search without it to see them."
         elif not total:
             note = why_none(index, window, query, words, said, category, area, venues, self.money, tier)
+        if open_air and not self._open_air_venues:  # no venue here is open-air: say so, with what matched the rest
+            note = (
+                f"Read {shown(open_air)} as open-air: every venue here is indoors (theatres, clubs, concert halls, "
+                f"museums), so none of these is outdoors. {note}"
+            ).strip()
+        elif open_air:
+            note = f"Read {shown(open_air)} as open-air: events at venues under the sky only. {note}".strip()
         if free:  # every event here is ticketed: say so rather than let the price speak for itself
             note = " ".join(["Read 'free' as the lowest price first: no event here is free entry.", note]).strip()
         if tier == SEATED:  # any seat, not standing room: no one tier to hold
@@ -606,6 +615,24 @@ class TicketsService:
         shown_last = index.cursor_key(ranked, begin + len(chosen) - 1) if more else None
         nxt_cursor = key_cursor(shown_last, "tickets.events", asked) if shown_last is not None else ""
         return EventPage(events=events, page=PageInfo(next_cursor=nxt_cursor, total=total), note=note)
+
+    def _open_air(
+        self, words: str, query: str, venues: frozenset[str] | None
+    ) -> tuple[str, str, frozenset[str] | None]:
+        """The words without open-air ones ('室外', 'outdoor'), the words as said ('' if none, or if they are an event's
+        own: 'Open Air Sessions'), and the venues to search: the open-air ones (within ``venues``), or ``venues``
+        unchanged where the city has none (the caller's note says so)."""
+        said = OPEN_AIR.search(words)
+        if said is None or self.index.holds(query, said.group(0).lower()):
+            return words, "", venues
+        outdoors = self._open_air_venues
+        if outdoors:
+            venues = outdoors if venues is None else venues & outdoors
+        return take_out(OPEN_AIR, words)[0], said.group(0), venues
+
+    @cached_property
+    def _open_air_venues(self) -> frozenset[str]:
+        return frozenset(v.id for v in self.catalog.venues.values() if v.kind in OPEN_AIR_KINDS)
 
     def _unless_titled(
         self, read: Callable[[str], tuple[str, str, str]], words: str, query: str

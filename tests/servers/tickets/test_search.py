@@ -390,6 +390,20 @@ async def test_free_reads_as_the_lowest_price_first_and_says_nothing_is_free(tic
     assert zh["note"].startswith("Read 'free' as the lowest price first: no event here is free entry."), zh["note"]
 
 
+async def test_open_air_words_ask_where_and_the_note_says_every_venue_is_indoors(tickets: TicketsEnv) -> None:
+    """'室外的音乐会' and 'outdoor concerts' found nothing, the note blaming the word ('No event matches 室外'): they
+    ask where, not what. Every venue here is indoors, so the concerts are listed with a note that says so."""
+    async with Client(tickets.server) as c:
+        zh = await ok(c, "tickets_search_events", {"query": "室外的音乐会", "limit": 20})
+        en = await ok(c, "tickets_search_events", {"query": "outdoor concerts", "limit": 20})
+        fi = await ok(c, "tickets_search_events", {"query": "ulkoilmakonsertti", "limit": 20})
+        concerts = await ok(c, "tickets_search_events", {"query": "音乐会", "limit": 20})
+    assert concerts["events"]
+    for said, page in (("室外", zh), ("outdoor", en), ("ulkoilma", fi)):
+        assert page["note"].startswith(f"Read '{said}' as open-air: every venue here is indoors"), page["note"]
+        assert [e["id"] for e in page["events"]] == [e["id"] for e in concerts["events"]], said
+
+
 async def test_a_district_as_results_name_it_is_accepted_as_the_area(tickets: TicketsEnv) -> None:
     """Results and the refusal of an unknown area show districts as 'Kamppi / 坎皮': passing one back finds that
     district's events, as 'Kamppi' or '坎皮' alone does, and so do '坎皮区', 'Kamppi district', 'Kampissa' and
