@@ -106,8 +106,8 @@ Rows = list[Mapping[str, Any]]
 
 def pipelined(session: Session, reads: Sequence[Read]) -> list[Rows]:
     """Reads of one transaction sent together, each read's rows as mappings by column name: on PostgreSQL in one
-    round trip (psycopg's pipeline mode, ``BEGIN`` included when the transaction starts with them), elsewhere one
-    after another.
+    round trip (psycopg's pipeline mode; where they start the transaction, psycopg sends its ``BEGIN`` first and
+    waits for it, one round trip more), elsewhere one after another.
 
     For the hot path of a sale, where a hold's reads (the user's turn, their live holds, what they own, the seats
     taken) are independent of each other's answers: four round trips cost a blocked event loop ~0.5 ms each
