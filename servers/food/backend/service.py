@@ -468,7 +468,7 @@ class FoodService:
             left = self._left_out(look, near, now, open_now, max_min_order_minor)
             note.append(left.why(q, near, max_min_order_minor, self.money))
             if look is not None and not left.matched and len(look.parts) > 1:
-                note.append(self._parts_alone(look.parts))
+                note.append(self._parts_alone(look.parts, near))
                 if looser := self._looser(q, look.parts):
                     note.append(looser)
         summaries = []
@@ -481,15 +481,34 @@ class FoodService:
 
     def _in_city(self, query: str) -> int:
         """How many restaurants of the whole city ``query`` matches (not only those near the delivery point)."""
-        cols = self.catalog.columns
-        return int((self.index.lookup(query).scores(np.arange(len(cols), dtype=np.int64), cols.template) > 0).sum())
+        return int(self._matching(query).sum())
 
-    def _parts_alone(self, parts: tuple[str, ...]) -> str:
+    def _matching(self, query: str) -> npt.NDArray[np.bool_]:
+        """Which restaurants of the whole city ``query`` matches."""
+        cols = self.catalog.columns
+        return self.index.lookup(query).scores(np.arange(len(cols), dtype=np.int64), cols.template) > 0
+
+    def _parts_alone(self, parts: tuple[str, ...], near: GeoPoint) -> str:
         """What each word of a query that matched nothing matches alone: 'gluten free pizza' is on no menu as one
-        dish, while 'pizza' is at 29 restaurants and 'gluten free' at 12, which the agent can offer instead."""
-        alone = [(p, self._in_city(p)) for p in parts]
-        counts = ", ".join(f"{shown(p)} alone {n} restaurant(s) in the city" for p, n in alone)
-        return f"No one dish has all of them together: {counts}. Search one, or ask the user which matters more."
+        dish, while 'pizza' is at 29 restaurants and 'gluten free' at 12, which the agent can offer instead. Where
+        some restaurants have every one of them, in different dishes ('炸鸡 可乐': fried chicken, and a cola to go
+        with it), the nearest are named: the search asks one dish to have them all ('vegan pizza' is no vegan salad
+        beside a pizza), which a meal of two dishes is not."""
+        each = [self._matching(p) for p in parts]
+        counts = ", ".join(
+            f"{shown(p)} alone {int(m.sum())} restaurant(s) in the city" for p, m in zip(parts, each, strict=True)
+        )
+        note = f"No one dish has all of them together: {counts}."
+        every = np.flatnonzero(np.logical_and.reduce(each)).astype(np.int64)
+        if len(every):
+            cols = self.catalog.columns
+            nearest = every[np.argsort(cols.road_distance(every, near.lat, near.lng), kind="stable")[:3]]
+            named = ", ".join(f"{cols.names[i]} ({cols.ids[i]})" for i in nearest.tolist())
+            note += (
+                f" {len(every)} restaurant(s) in the city have each of them, in different dishes; the nearest: "
+                f"{named}: food_get_restaurant shows their menus."
+            )
+        return f"{note} Search one, or ask the user which matters more."
 
     @staticmethod
     def _within_note(within: int, soonest: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -1271,3 +1272,20 @@ async def test_what_to_leave_out_is_a_request_for_the_kitchen(food: FoodEnv) -> 
     for q in pairs:
         assert said[q] and [r["id"] for r in said[q]] == [r["id"] for r in plain[q]], q
         assert "as a request for the kitchen" in notes[q] and "food_place_order note=" in notes[q], notes[q]
+
+
+async def test_two_dishes_no_one_dish_has_name_the_restaurants_that_serve_both(food: FoodEnv) -> None:
+    """'芝士蛋糕 拿铁' (a cheesecake and a latte) asks one dish to have both, as 'vegan pizza' must, so nothing
+    matches; the note counted each alone. It now names the nearest restaurants that have each in different dishes,
+    and their menus do have both."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": "芝士蛋糕 拿铁"})
+        assert page["restaurants"] == []
+        note = page["note"]
+        assert "No one dish has all of them together" in note and "in different dishes; the nearest: " in note, note
+        named = re.findall(r"\((rst_\w+)\)", note.split("the nearest: ")[1])
+        assert named
+        for restaurant_id in named:
+            menu = await ok(c, "food_get_restaurant", {"restaurant_id": restaurant_id})
+            dishes = [i["name"] for cat in menu["menu"]["categories"] for i in cat["items"]]
+            assert any("芝士蛋糕" in d for d in dishes) and any("拿铁" in d for d in dishes), (restaurant_id, dishes)
