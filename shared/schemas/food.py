@@ -124,7 +124,7 @@ class MenuItem(WireModel):
     tags: list[str] = Field(
         default_factory=list,
         exclude_if=_empty,
-        description="vegetarian, vegan, spicy, gluten_free, halal, popular, new.",
+        description="vegetarian, vegan, spicy, gluten_free, halal, popular, new, drink.",
     )
     option_groups: list[str] = Field(
         default_factory=list, exclude_if=_empty, description="Ids of the menu's option groups this item offers."

@@ -572,10 +572,13 @@ class FoodService:
         return out
 
     def _menu(self, template: int) -> tuple[Shown, ...]:
-        """A template's whole menu as matched dishes, in menu order (kept: a page asks for it per restaurant)."""
+        """A template's whole menu as matched dishes, in menu order (kept: a page asks for it per restaurant), but
+        its drinks: 'sushi under 3 euros' is no sushi place's €2.50 cola."""
         if template not in self._whole_menus:
             self._whole_menus[template] = tuple(
-                (d.item.id, d.label, (), d.item.sold_out, d.item.price_minor) for d in self.index.dishes[template]
+                (d.item.id, d.label, (), d.item.sold_out, d.item.price_minor)
+                for d in self.index.dishes[template]
+                if "drink" not in d.item.tags
             )
         return self._whole_menus[template]
 

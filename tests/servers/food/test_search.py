@@ -1289,3 +1289,19 @@ async def test_two_dishes_no_one_dish_has_name_the_restaurants_that_serve_both(f
             menu = await ok(c, "food_get_restaurant", {"restaurant_id": restaurant_id})
             dishes = [i["name"] for cat in menu["menu"]["categories"] for i in cat["items"]]
             assert any("芝士蛋糕" in d for d in dishes) and any("拿铁" in d for d in dishes), (restaurant_id, dishes)
+
+
+async def test_every_kitchen_sells_a_cola_and_a_drink_is_no_dish_at_a_price(food: FoodEnv) -> None:
+    """Only 12 of 425 menus had a cola: 'pizza 可乐' found no restaurant. Every menu without one now ends with soft
+    drinks (tagged 'drink'), so it lists the pizzerias with their cola; and a price said of a kitchen ('sushi under 3
+    euros') is not met by its €2.50 cola."""
+    async with Client(food.server) as c:
+        both = await ok(c, "food_search_restaurants", {"query": "pizza 可乐", "limit": 5})
+        pizzas = await ok(c, "food_search_restaurants", {"query": "pizza", "limit": 5})
+        menu = await ok(c, "food_get_restaurant", {"restaurant_id": pizzas["restaurants"][0]["id"]})
+        cheap = await ok(c, "food_search_restaurants", {"query": "sushi under 3 euros"})
+    assert both["restaurants"] and all("Pizza / 披萨" in r["cuisines"] for r in both["restaurants"])
+    assert all(any("可乐" in d["name"] for d in r["matched_dishes"]) for r in both["restaurants"])
+    colas = [i for cat in menu["menu"]["categories"] for i in cat["items"] if "可口可乐" in i["name"]]
+    assert colas and all("drink" in i["tags"] for i in colas)
+    assert cheap["restaurants"] == [], [r["name"] for r in cheap["restaurants"]]
