@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import MetaData, Select, String, event, inspect, text
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
@@ -131,20 +132,20 @@ def pipelined(session: Session, reads: Sequence[Read]) -> list[Rows]:
     return out
 
 
-_COMPILED: dict[int, tuple[Select[Any], str, dict[str, Any]]] = {}
+_COMPILED: WeakKeyDictionary[Select[Any], tuple[str, dict[str, Any]]] = WeakKeyDictionary()
 
 
 def _for_psycopg(statement: Select[Any], dialect: Dialect) -> tuple[str, dict[str, Any]]:
     """A prebuilt statement's SQL as psycopg takes it (``%(name)s``) and the values it binds itself, compiled once
-    per statement (the statements are built once, at import or with their engine)."""
-    known = _COMPILED.get(id(statement))
-    if known is None or known[0] is not statement:
+    per statement (the statements are built once, at import or with their engine, and forgotten with it)."""
+    known = _COMPILED.get(statement)
+    if known is None:
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
         if compiled.literal_execute_params or compiled.post_compile_params:
             raise ValueError(f"pipelined reads bind every value; this statement renders some at execution: {statement}")
         fixed = {name: bind.effective_value for name, bind in compiled.binds.items()}
-        known = _COMPILED[id(statement)] = (statement, compiled.string, fixed)
-    return known[1], known[2]
+        known = _COMPILED[statement] = (compiled.string, fixed)
+    return known
 
 
 class joined_strings(FunctionElement[str]):
