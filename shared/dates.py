@@ -207,6 +207,31 @@ NEXT_DAYS = {
 """The next few days ('next 3 days', 'the coming few days', '未来三天', '接下来两天', '这几天'): today and that many
 in all."""
 
+_COUNTED = {
+    1: ("1", "one", "a", "一"),
+    **{n: tuple(w for w in said if w not in ("few", "几")) for n, said in _FEW.items()},
+}
+DAYS_LATER = {
+    phrase: n
+    for n, said in _COUNTED.items()
+    for word in said
+    for phrase in (
+        [f"in {word} day{'s' if n > 1 else ''}"]
+        if word.isascii()
+        else [f"{word}天{after}" for after in ("后", "以后", "之后")]
+    )
+}
+"""A day counted from today ('三天后的演唱会', 'in 3 days'): '三天后' was searched as a word no event has."""
+WEEKS_LATER = {
+    phrase: n
+    for n, words in ((1, ("一", "1")), (2, ("两", "二", "2")))
+    for word in words
+    for week in ("周", "星期", "个星期", "个礼拜", "礼拜")
+    for phrase in (f"{word}{week}后", f"{word}{week}以后", f"{word}{week}之后")
+} | {"in a week": 1, "in one week": 1, "in 1 week": 1, "in two weeks": 2, "in 2 weeks": 2}
+"""A week counted from this one ('两周后的演唱会', '一个星期后', 'in a week'), as 'in two weeks' is the week after
+next: '两周后' left '周后' a word no event has."""
+
 
 def _weekend(ahead: int) -> Days:
     """Saturday and Sunday of this calendar week (what is left of it on a Sunday), or of the next (下周末)."""
@@ -332,6 +357,8 @@ DAY_PHRASES: dict[str, tuple[Days, bool]] = {
     **dict.fromkeys(["next weekend", "ensi viikonloppuna", "下周末", "下个周末"], (_weekend(1), False)),
     **dict.fromkeys(["the weekend after next", "weekend after next", "下下周末", "下下个周末"], (_weekend(2), False)),
     **{phrase: (_next(n), False) for phrase, n in NEXT_DAYS.items()},
+    **{phrase: (_in(n), False) for phrase, n in DAYS_LATER.items()},
+    **{phrase: (_week(n), False) for phrase, n in WEEKS_LATER.items()},
     **dict.fromkeys(["this week", "talla viikolla", *CHINESE_WEEKS["this"]], (_week(0), False)),
     **dict.fromkeys(["next week", "ensi viikolla", *CHINESE_WEEKS["next"]], (_week(1), False)),
     **dict.fromkeys(

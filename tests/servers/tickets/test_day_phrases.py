@@ -301,7 +301,8 @@ async def test_a_time_said_as_about_when_is_an_hour_either_side(tickets: Tickets
 async def test_days_further_ahead_and_parts_of_a_month_are_read_as_those_days(tickets: TicketsEnv) -> None:
     """'大后天' (in three days) was 后天 with '大' a word no event has, '下下周六' (Saturday after next) and 'the
     weekend after next' left 下 / next as words, and '月底' / '12月底' / 'end of December' (the end of a month) were
-    words: each is its days, as 上旬 / 中旬 / 下旬 divide a month (the 21st to its end for 月底)."""
+    words: each is its days, as 上旬 / 中旬 / 下旬 divide a month (the 21st to its end for 月底). So are '三天后' (in
+    three days) and '两周后' (in two weeks: the week after next, as 'in two weeks' is)."""
     days = {  # said on Wednesday 25 November 2026
         "大后天的演出": ("2026-11-28", "2026-11-28"),
         "下下周六的演出": ("2026-12-12", "2026-12-12"),
@@ -313,6 +314,12 @@ async def test_days_further_ahead_and_parts_of_a_month_are_read_as_those_days(ti
         "十二月底的演出": ("2026-12-21", "2026-12-31"),
         "shows at the end of December": ("2026-12-21", "2026-12-31"),
         "1月中旬的演出": ("2027-01-11", "2027-01-20"),
+        # a day or a week counted from now: '三天后' and '周后' were words no event has
+        "三天后的演出": ("2026-11-28", "2026-11-28"),
+        "shows in 3 days": ("2026-11-28", "2026-11-28"),
+        "一周后的演出": ("2026-11-30", "2026-12-06"),
+        "两个星期后的演出": ("2026-12-07", "2026-12-13"),
+        "两周以后的演出": ("2026-12-07", "2026-12-13"),
     }
     async with Client(tickets.server) as c:
         for q, (first, last) in days.items():
