@@ -954,6 +954,9 @@ class NavService:
         spelled: dict[str, Counter[str]] = {}
         for name in [a.street for a in self.addresses] + [n for n in self.network.names if n]:
             spelled.setdefault(name_key(name), Counter())[name] += 1
+        chinese: dict[str, list[str]] = {}  # a main street's Chinese names, by the key of its Finnish one
+        for zh, fi in STREETS_ZH.items():
+            chinese.setdefault(name_key(fi), []).append(zh)
         streets: list[tuple[str, GeoPoint]] = []
         for key, spellings in sorted(spelled.items()):
             point, extent = self._street_extent(key, spellings)
@@ -962,7 +965,7 @@ class NavService:
             name = spellings.most_common(1)[0][0]
             targets.append(Target(kind="street", id="", name=name, address=f"{name}, {CITY_NAME}", category="",
                                   point=point, key=key, extent=extent))  # fmt: skip
-            names.append([*spellings, *(zh for zh, fi in STREETS_ZH.items() if name_key(fi) == key)])
+            names.append([*spellings, *chinese.get(key, [])])
             streets.append((name, point))
         for where in self.tiles[1:]:  # every district's copy of a street is named with its district
             for name, point in streets:
