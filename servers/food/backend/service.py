@@ -314,7 +314,7 @@ class FoodService:
         q, rated = take_out(TOP_RATED, q)
         q, low_minimum = take_out(LOW_MIN_ORDER, q)
         q, popular = take_out(POPULAR, q)
-        q, before = take_match(ORDERED_BEFORE, q)  # '上次点的那家', 'my usual': the restaurants ordered from
+        before = ORDERED_BEFORE.search(q)  # '上次点的那家', 'my usual': the restaurants ordered from
         q = take_out(ORDERED_BEFORE, q)[0] if before is not None else q
         reordered = sort == "relevance" and (free or fast or rated or low_minimum or popular)
         if reordered:  # the order they ask for, among what matches the rest
