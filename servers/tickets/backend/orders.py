@@ -52,9 +52,10 @@ from shared.seating import several_seats
 from shared.text import fold
 
 from . import pricing
-from .catalog import EventRec, SessionRec, TierRec, VenueRec
+from .catalog import EventRec, SectionRec, SessionRec, TierRec, VenueRec
 from .models import AttendeeRow, OrderRow, TicketRow
 from .service import SessionState, TicketsService
+from .tier_words import part_said, sections_in, tiers_in
 
 REFUND_QUOTE_TTL = timedelta(minutes=5)
 MAX_SEATS_PER_HOLD = 10
@@ -104,22 +105,41 @@ def tier_code(said: str, prices: Mapping[str, int], tiers: Sequence[TierRec] = (
 _FRONT_SAID = frozenset({"front", "front row", "front rows", "the front", "前排", "第一排", "靠前", "靠前的", "前面"})
 
 
+def sections_said(said: str, venue: VenueRec) -> tuple[str, list[SectionRec]]:
+    """The venue's sections ``said`` names: by a section's code or name ('池座', 'left terrace'), or as its floor or
+    its stands ('内场', '看台票'; then 'floor' or 'stands' comes first)."""
+    folded = fold(" ".join(said.split()))
+    named = [s for s in venue.sections if folded in {fold(s.code), fold(s.name), fold(s.name_zh)}]
+    part = "" if named else part_said(folded)
+    return part, named or (sections_in(part, venue.sections) if part else [])
+
+
+def the_one_tier_there(said: str, event: EventRec, venue: VenueRec) -> str:
+    """The tier a hold asks for by where ('内场' of a club: its standing floor, sold as one tier), when one tier sells
+    all of it; '' when ``said`` names no part of the venue, or several tiers sell there (the refusal lists them)."""
+    there = tiers_in(event, sections_said(said, venue)[1])
+    return there[0] if len(there) == 1 else ""
+
+
 def _where_said(said: str, event: EventRec, venue: VenueRec) -> str:
     """Where to sit said as the tier ('balcony', '池座', 'front row', '前排'): which tiers sell seats there, and how
     to hold them. They were refused with the tiers alone, as if the user had named a price class wrongly."""
-    folded = fold(" ".join(said.split()))
-    section = next((s for s in venue.sections if folded in {fold(s.code), fold(s.name), fold(s.name_zh)}), None)
-    if section is not None:
-        ranks = {row.rank for row in section.rows}  # a tier sells rows of its ranks, in its sections or in all
-        there = [t.code for t in event.tiers if (not t.sections or section.code in t.sections) and ranks & set(t.ranks)]
-        names = " / ".join(n for n in (section.name, section.name_zh) if n)
+    part, sections = sections_said(said, venue)
+    if sections:
+        there = tiers_in(event, sections)
+        names = ", ".join(f"{s.code}: {' / '.join(n for n in (s.name, s.name_zh) if n)}" for s in sections)
+        what = f"the {part} here ({names})" if part else f"a section ({names})"
+        seats = "whose seats are" if len(sections) == 1 else "whose seats are in"
         return (
-            f" {shown(said)} is a section ({section.code}: {names}), whose seats are tier {' or '.join(there)}: hold "
-            f"one of those tiers, or pick seats there from tickets_get_seat_map(section='{section.code}') and pass "
-            "seat_ids."
+            f" {shown(said)} is {what}, {seats} tier {' or '.join(there)}: hold one of those tiers, or pick seats "
+            f"there from tickets_get_seat_map(section={' / '.join(repr(s.code) for s in sections)}) and pass seat_ids."
             if there
-            else ""
+            else f" {shown(said)} is {what}, which this event does not sell."
         )
+    if part:
+        listed = ", ".join(f"{s.code}: {' / '.join(n for n in (s.name, s.name_zh) if n)}" for s in venue.sections)
+        return f" {venue.display_name} has no {part}: its sections are {listed}."
+    folded = fold(" ".join(said.split()))
     if " ".join(said.split()).lower() in WHEELCHAIR_SAID:
         spaces = ", ".join(t.code for t in event.tiers if t.code != "STANDING") or "a tier"
         return (
@@ -218,10 +238,13 @@ class OrderDesk:
                     f"Tiers of this session: {tiers} (tier 'cheapest' takes the cheapest).",
                     field="quantity" if request.quantity < 1 else "tier",
                 )
+            venue = svc.catalog.venues[event.venue_id]
+            if event.tier(tier_code(said_tier, rec.prices, event.tiers)) is None:
+                said_tier = the_one_tier_there(said_tier, event, venue) or said_tier  # '内场' of a standing floor
             if event.tier(tier_code(said_tier, rec.prices, event.tiers)) is None:
                 raise InvalidInputError(
                     f"tier {shown(request.tier)} is not a tier of {event.title}."
-                    + _where_said(said_tier, event, svc.catalog.venues[event.venue_id]),
+                    + _where_said(said_tier, event, venue),
                     f"Use one of: {', '.join(_tier_said(t) for t in event.tiers)} (or 'cheapest').",
                     field="tier",
                 )

@@ -57,7 +57,7 @@ from .left_out import why_none
 from .models import AttendeeRow
 from .price_words import FREE, TOTAL
 from .rule_words import READ, rule_said
-from .tier_words import BEST_SEATS, SEATED, tier_said, tier_words_said
+from .tier_words import BEST_SEATS, PART_SAID, SEATED, part_said, sections_in, tier_said, tier_words_said, tiers_in
 from .venue_words import OPEN_AIR, OPEN_AIR_KINDS
 from .when import narrowed
 
@@ -505,6 +505,7 @@ class TicketsService:
         words, open_air, venues = self._open_air(words, query, venues)  # '室外的音乐会': where, not what
         words, tier, tier_words = self._unless_titled(tier_said, words, query)  # 'VIP座位', 'standing tickets'
         words, best = take_match(BEST_SEATS, words)  # 'best seats for Giselle': which seats, said to the hold
+        words, part = self._part_said(words, query)  # '内场票', '看台': where to be, said to the hold
         words, rule, rule_words = self._unless_titled(rule_said, words, query)  # '可以退票的话剧': the events' rules
         words, left, left_words = self._unless_titled(availability_said, words, query)  # '快售罄的': what is left
         window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
@@ -519,6 +520,9 @@ class TicketsService:
             rule=rule,
         )
         matched = len(ranked.events)
+        if part:
+            selling = self._events_selling[part_said(part)]
+            ranked = index.only(ranked, [index.events[int(e)].id in selling for e in ranked.events])
         if left:
             ranked = self._with_availability(ranked, WANTED[left], now)
         ranked, in_other = self._spoken_first(ranked, language_asked(words))
@@ -565,8 +569,9 @@ class TicketsService:
             )
         total = len(ranked.events)
         note = ""
-        if not total and left and matched:  # the rest matched: only what is left now keeps them out
-            note = f"None of the {matched} event(s) matching the rest has that now; search without it to see them."
+        if not total and (left or part) and matched:  # the rest matched: only what is left, or where, keeps them out
+            that = "has that now" if left else f"sells {shown(part)}"
+            note = f"None of the {matched} event(s) matching the rest {that}; search without it to see them."
         elif not total:
             note = why_none(index, window, query, words, said, category, area, venues, self.money, tier)
         if open_air and not self._open_air_venues:  # no venue here is open-air: say so, with what matched the rest
@@ -594,6 +599,13 @@ class TicketsService:
             note = f"Read {shown(rule_words)} as {READ[rule]}. {note}".strip()
         if left:
             note = f"Read {shown(left_words)} as {LEFT_MEANS[left]}. {note}".strip()
+        if part:
+            where = "on the floor (standing room or stalls)" if part_said(part) == "floor" else "in the stands"
+            note = (
+                f"Read {shown(part)} as where to be: events selling places {where}. Which seats is the hold's to "
+                f"choose: tickets_hold_seats(tier={part!r}) holds there where one tier sells all of it, else names "
+                f"the tiers that do. {note}"
+            ).strip()
         if best is not None:
             note = (
                 f"Read {shown(best[0].strip())} as which seats to hold: tickets_hold_seats(tier='best') takes the best "
@@ -629,6 +641,27 @@ class TicketsService:
         if outdoors:
             venues = outdoors if venues is None else venues & outdoors
         return take_out(OPEN_AIR, words)[0], said.group(0), venues
+
+    def _part_said(self, words: str, query: str) -> tuple[str, str]:
+        """The words without a part of a venue said ('内场票', 'the stands'), and those words as said ('' if none, or
+        if they are an event's own)."""
+        said = PART_SAID.search(words)
+        if said is None or self.index.holds(query, said.group(0).lower()):
+            return words, ""
+        return take_match(PART_SAID, words)[0], said.group(0)
+
+    @cached_property
+    def _events_selling(self) -> dict[str, frozenset[str]]:
+        """The events that sell places on their venue's floor, and those that sell seats in its stands."""
+        catalog = self.catalog
+        return {
+            part: frozenset(
+                e.id
+                for e in catalog.events.values()
+                if tiers_in(e, sections_in(part, catalog.venues[e.venue_id].sections))
+            )
+            for part in ("floor", "stands")
+        }
 
     @cached_property
     def _open_air_venues(self) -> frozenset[str]:

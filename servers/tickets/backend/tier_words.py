@@ -5,8 +5,11 @@ its standing one 'STANDING'), and the search keeps the events that sell it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from shared.text import is_cjk
+
+from .catalog import EventRec, SectionRec
 
 TIER_SAID = re.compile(
     r"(?<![a-z])(?:(?P<vip>vip)|(?P<standing>standing))(?:\s+(?:seats?|tickets?|tier|section|area|room|only))?"
@@ -53,3 +56,50 @@ BEST_SEATS = re.compile(
 )
 """'best seats for Giselle', '好座位': which seats to hold, not words of an event ('No event matches best, seats');
 a hold's tier 'best' takes the dearest tier's best seats."""
+
+
+FLOOR_SAID = re.compile(
+    r"内场(?:的)?(?:票|区|座位|座)?|(?<![a-z])(?:the\s+)?floor(?:\s+(?:seats?|tickets?|standing))?(?![a-z])",
+    re.IGNORECASE,
+)
+"""The floor ('内场票', 'floor tickets'): standing room before a stage, or the stalls of a seated hall."""
+STANDS_SAID = re.compile(
+    r"看台(?:的)?(?:票|区|座位|座)?|(?<![a-z])(?:the\s+)?(?:stands|terraces?|upper\s+tiers?)(?:\s+(?:seats?|tickets?))?"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+"""The stands ('看台票', 'seats in the stands'): the seats above or beside the floor (balconies, tiers, terraces)."""
+PART_SAID = re.compile(f"{FLOOR_SAID.pattern}|{STANDS_SAID.pattern}", re.IGNORECASE)
+"""Either, as a search finds it: which part of the venue is where to be, a hold's to choose, not words of an event."""
+
+
+def part_said(said: str) -> str:
+    """'floor' or 'stands' when ``said`` is all one of them ('内场', 'floor tickets', '看台票'), else ''."""
+    text = " ".join(said.split())
+    return "floor" if FLOOR_SAID.fullmatch(text) else "stands" if STANDS_SAID.fullmatch(text) else ""
+
+
+FLOOR_CODES = frozenset({"FLR", "STL"})
+"""The section codes of a seated floor: a concert hall's floor and a theatre's stalls."""
+
+
+def on_the_floor(section: SectionRec) -> bool:
+    """A venue's floor: a standing floor before the stage (not an exhibition's timed entry), or the stalls (池座)."""
+    return section.code in FLOOR_CODES or (section.standing and "floor" in section.name.lower())
+
+
+def in_the_stands(section: SectionRec) -> bool:
+    """Seats above or beside the floor: balconies, galleries, tiers and terraces (楼座, 看台)."""
+    return not section.standing and not on_the_floor(section)
+
+
+def sections_in(part: str, sections: Sequence[SectionRec]) -> list[SectionRec]:
+    """The sections of ``part`` ('floor' or 'stands') among a venue's ``sections``."""
+    wanted = on_the_floor if part == "floor" else in_the_stands
+    return [s for s in sections if wanted(s)]
+
+
+def tiers_in(event: EventRec, sections: Sequence[SectionRec]) -> list[str]:
+    """The codes of the event's tiers that sell seats (or standing places) in ``sections``, in the event's order."""
+    there = {t.code for s in sections for row in s.rows if (t := event.tier_for(s, row)) is not None}
+    return [t.code for t in event.tiers if t.code in there]

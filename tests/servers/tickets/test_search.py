@@ -840,3 +840,32 @@ async def test_a_price_said_for_all_the_tickets_is_each_tickets_share(tickets: T
     assert said["2 tickets for under 60 euros total"]["page"]["total"] == each[""]["page"]["total"] > 0
     assert "total for 2 tickets: at most €50.00 each" in said["两张票总共100欧以内的演唱会"]["note"]
     assert "at most €30.00 each" in said["2 tickets for under 60 euros total"]["note"]
+
+
+async def test_the_floor_or_the_stands_in_a_search_is_where_to_be(tickets: TicketsEnv) -> None:
+    """'内场票 演唱会' (floor tickets for a concert) found nothing ('No event matches 内场'), '看台 演唱会' (seats in
+    the stands) nothing either: which part of the venue is where to be, not words of an event. The search keeps
+    the events selling places there, and the note says how the hold takes them."""
+    async with Client(tickets.server) as c:
+        concerts = await ok(c, "tickets_search_events", {"query": "演唱会", "limit": 20})
+        floor = await ok(c, "tickets_search_events", {"query": "内场票 演唱会", "limit": 20})
+        english = await ok(c, "tickets_search_events", {"query": "concerts with floor tickets", "limit": 20})
+        stands = await ok(c, "tickets_search_events", {"query": "看台 演唱会", "limit": 20})
+        shows = await ok(c, "tickets_search_events", {"query": "内场 展览"})
+        held = [
+            await c.call_tool("tickets_hold_seats", {"session_id": e["next_session_id"], "tier": "看台", "quantity": 1})
+            for e in stands["events"]
+        ]
+    ids = {e["id"] for e in concerts["events"]}
+    assert floor["events"] and {e["id"] for e in floor["events"]} <= ids
+    assert english["page"]["total"] > floor["page"]["total"]  # 'concerts' are the orchestras' too
+    assert english["note"].startswith("Read 'floor tickets' as where to be"), english
+    assert floor["note"].startswith("Read '内场票' as where to be: events selling places on the floor"), floor
+    assert "tickets_hold_seats(tier='内场票')" in floor["note"]
+    assert stands["events"] and {e["id"] for e in stands["events"]} < ids  # a club with a floor alone sells none
+    assert stands["note"].startswith("Read '看台' as where to be: events selling places in the stands"), stands
+    for result in held:  # each listed event sells seats there: held, the tiers that sell them named, or sold out
+        text = result.content[0].text  # type: ignore[union-attr]
+        assert not result.is_error or "is the stands here" in text or "sold out" in text, text
+    assert any(not result.is_error for result in held)
+    assert shows["events"] == [] and "matching the rest sells '内场'" in shows["note"], shows

@@ -366,7 +366,7 @@ async def test_a_tier_by_its_name_is_that_tier(tickets: TicketsEnv) -> None:
             hold = await ok(c, "tickets_hold_seats", {"session_id": sid, "tier": tier, "quantity": 2})
             said[tier] = {s["tier"] for s in hold["seats"]}
             await ok(c, "tickets_release_hold", {"hold_id": hold["id"]})
-        unknown = await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "内场", "quantity": 1})
+        unknown = await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "VVIP", "quantity": 1})
     assert all(tiers == {"STANDING"} for tiers in said.values()), said
     assert "Use one of: STANDING (Standing / 站票), VIP (or 'cheapest')" in unknown, unknown
 
@@ -410,3 +410,37 @@ async def test_where_to_sit_said_as_the_tier_names_the_tiers_sold_there(tickets:
     assert "section" not in said["VVIP"] and "front rows" not in said["VVIP"]
     assert all("Use one of: VIP, A (A区), B (B区), C (C区)" in text for text in said.values())
     assert tickets.snapshot() == before
+
+
+async def test_the_floor_or_the_stands_said_as_the_tier_holds_there_or_names_its_tiers(tickets: TicketsEnv) -> None:
+    """'内场' (the floor) and '看台' (the stands), as concert tickets are bought, were refused as no tier, and so was
+    'Standing Floor', a club's one section's own name. Where one tier sells all of that part (a club's standing
+    floor) the hold takes it; where several do (a hall's floor, its stands) the refusal names the sections and
+    their tiers; a venue without stands says so, and holds nothing."""
+    svc = tickets.service
+    club = next(
+        st.rec
+        for st in session_states(tickets)["on_sale"]
+        if [s.code for s in svc.catalog.venues[svc.catalog.events[st.rec.event_id].venue_id].sections] == ["GA"]
+        and svc.catalog.events[st.rec.event_id].category == "concert"
+    )
+    async with Client(tickets.server) as c:
+        (mahler,) = (await ok(c, "tickets_search_events", {"query": "Mahler", "limit": 1}))["events"]
+        before = tickets.snapshot()
+        hall = {
+            tier: await err(
+                c, "tickets_hold_seats", {"session_id": mahler["next_session_id"], "tier": tier, "quantity": 2}
+            )
+            for tier in ("内场", "看台票", "the stands")
+        }
+        no_stands = await err(c, "tickets_hold_seats", {"session_id": club.id, "tier": "看台", "quantity": 2})
+        assert tickets.snapshot() == before
+        floor = await ok(c, "tickets_hold_seats", {"session_id": club.id, "tier": "内场", "quantity": 2})
+        named = await ok(c, "tickets_hold_seats", {"session_id": club.id, "tier": "Standing Floor", "quantity": 1})
+    assert "'内场' is the floor here (FLR: Floor / 池座), whose seats are tier VIP or A or B" in hall["内场"], hall
+    assert "'看台票' is the stands here (T1: First Tier / 一层楼座, T2" in hall["看台票"], hall
+    assert "TL: Left Terrace / 左侧看台" in hall["看台票"] and "whose seats are in tier A or B or C" in hall["看台票"]
+    assert "is the stands here" in hall["the stands"]
+    assert "has no stands: its sections are GA: Standing Floor / 站立区" in no_stands, no_stands
+    assert [s["tier"] for s in floor["seats"]] == ["STANDING", "STANDING"], floor
+    assert [s["tier"] for s in named["seats"]] == ["STANDING"], named
