@@ -121,13 +121,18 @@ def the_one_tier_there(said: str, event: EventRec, venue: VenueRec) -> str:
     return there[0] if len(there) == 1 else ""
 
 
+def _sections_named(sections: Sequence[SectionRec]) -> str:
+    """'T1: First Tier / 一层楼座, TL: Left Terrace / 左侧看台': sections with their names, as a refusal lists them."""
+    return ", ".join(f"{s.code}: {' / '.join(n for n in (s.name, s.name_zh) if n)}" for s in sections)
+
+
 def _where_said(said: str, event: EventRec, venue: VenueRec) -> str:
     """Where to sit said as the tier ('balcony', '池座', 'front row', '前排'): which tiers sell seats there, and how
     to hold them. They were refused with the tiers alone, as if the user had named a price class wrongly."""
     part, sections = sections_said(said, venue)
     if sections:
         there = tiers_in(event, sections)
-        names = ", ".join(f"{s.code}: {' / '.join(n for n in (s.name, s.name_zh) if n)}" for s in sections)
+        names = _sections_named(sections)
         what = f"the {part} here ({names})" if part else f"a section ({names})"
         seats = "whose seats are" if len(sections) == 1 else "whose seats are in"
         return (
@@ -137,8 +142,7 @@ def _where_said(said: str, event: EventRec, venue: VenueRec) -> str:
             else f" {shown(said)} is {what}, which this event does not sell."
         )
     if part:
-        listed = ", ".join(f"{s.code}: {' / '.join(n for n in (s.name, s.name_zh) if n)}" for s in venue.sections)
-        return f" {venue.display_name} has no {part}: its sections are {listed}."
+        return f" {venue.display_name} has no {part}: its sections are {_sections_named(venue.sections)}."
     folded = fold(" ".join(said.split()))
     if " ".join(said.split()).lower() in WHEELCHAIR_SAID:
         spaces = ", ".join(t.code for t in event.tiers if t.code != "STANDING") or "a tier"
