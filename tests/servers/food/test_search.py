@@ -1305,3 +1305,14 @@ async def test_every_kitchen_sells_a_cola_and_a_drink_is_no_dish_at_a_price(food
     colas = [i for cat in menu["menu"]["categories"] for i in cat["items"] if "可口可乐" in i["name"]]
     assert colas and all("drink" in i["tags"] for i in colas)
     assert cheap["restaurants"] == [], [r["name"] for r in cheap["restaurants"]]
+
+
+@pytest.mark.parametrize("query", ["面包店", "附近的面包房", "面包", "糕点", "bakeries", "leipomo"])
+async def test_a_bakery_asked_for_by_its_everyday_names_lists_the_bakeries(food: FoodEnv, query: str) -> None:
+    """'面包店' (a bakery) listed Hesburger and Burger King: 面包 matched their 'Gluten-free bun / 无麸质面包' option,
+    and three burgers a restaurant outscored one sourdough loaf. The bakery's everyday names, Chinese, English and
+    Finnish, name the bakeries' cuisine (Bakery & desserts / 烘焙甜点), so they come first."""
+    async with Client(food.server) as c:
+        page = await ok(c, "food_search_restaurants", {"query": query, "limit": 5})
+    cuisines = [r["cuisines"] for r in page["restaurants"]]
+    assert len(cuisines) == 5 and all("Bakery & desserts / 烘焙甜点" in c for c in cuisines), (query, page)
