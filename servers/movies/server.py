@@ -273,7 +273,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
                 "space plus quantity - 1 companion seats right beside it (quantity 2: the space and one companion); "
                 "a name from tier_names ('Standard', '情侣座') works too, 'cheapest' / 'most expensive' for this "
                 "showtime's cheapest or dearest seats, 'best' / '最好的位置' for the best view (PREMIUM's middle, "
-                "else STD's); '' = STD (the middle ones first: '中间' / 'middle' too)."
+                "else STD's), rows said as where ('后排' / 'back rows', '前排', '第一排', '最后一排': the best seats "
+                "there); '' = STD (the middle ones first: '中间' / 'middle' too)."
             ),
         ] = "",
         quantity: Annotated[

@@ -52,6 +52,7 @@ from shared.seating import MAX_SEATS_PER_HOLD, several_seats
 from . import pricing
 from .catalog import ShowtimeRec
 from .models import OrderRow
+from .room_words import SAID_AS, SEATS_FOR_ALL, rows_said, seats_elsewhere
 from .service import MoviesService
 
 
@@ -127,8 +128,9 @@ class OrderDesk:
             source="the seat ids from movies_get_seat_map",
         )
         explicit = [s.strip().upper() for s in request.seat_ids]
-        tier = pricing.tier_code(request.tier)
         tiers = svc.catalog.tiers(rec.auditorium_id)
+        rows = None if explicit else rows_said(request.tier)  # '后排', 'back row': where, the best seats there
+        tier = next((t for t in SEATS_FOR_ALL if t in tiers), "STD") if rows else pricing.tier_code(request.tier)
         # '最便宜的', 'best': as tickets reads a tier by its price; never a wheelchair space, couple seats in pairs
         fits = [t for t in tiers if t != "WHEELCHAIR" and (t != "COUPLE" or request.quantity % 2 == 0)]
         if tier == pricing.BEST_VIEW:
@@ -178,6 +180,8 @@ class OrderDesk:
             # unknown ids or half couple pairs: refused now, quoting the seats as given ('two middle seats')
             svc.catalog.layouts[rec.auditorium_id].resolve([s.strip() for s in request.seat_ids])
         key = f"seats:{','.join(sorted(explicit))}" if explicit else f"tier:{tier}:{count}"
+        if rows:
+            key = f"rows:{rows}:{count}"
         now = svc.now()
         with session_scope(svc.engine) as session:
             self._refuse_unless_on_sale(session, rec, now, count=False)
@@ -203,6 +207,29 @@ class OrderDesk:
                 return self._hold(again)
             for old in live:
                 svc.seating.release(session, old.hold.hold_id, user_id=user_id, now=now)
+            there: list[str] = []
+            if rows:  # the best seats in those rows: the rest of the room counts as taken
+                spec = svc.spec(rec.id)
+                taken_now = (
+                    svc.seating.unavailable(session, spec, now) if live else svc.seating.unavailable_from(taken, spec)
+                ) | seats_elsewhere(spec.layout, rows)
+                best = next(  # standard seats there first, else premium ones
+                    (
+                        seats
+                        for t in SEATS_FOR_ALL
+                        if t in tiers and (seats := spec.layout.best_available(t, count, taken_now))
+                    ),
+                    [],
+                )
+                if not best:
+                    raise ConflictError(
+                        f"No {count} seats side by side are free in {SAID_AS[rows]} of this screen (couple seats and "
+                        "wheelchair spaces aside).",
+                        "Hold without a place (the best available anywhere), or pick seats from movies_get_seat_map "
+                        "and pass seat_ids.",
+                        field="tier",
+                    )
+                there = [seat.seat_id for seat in best]
             try:
                 hold = svc.seating.hold(
                     session,
@@ -210,9 +237,9 @@ class OrderDesk:
                     user_id=user_id,
                     now=now,
                     ttl=ttl,
-                    seat_ids=explicit or None,
-                    tier="" if explicit else tier,
-                    quantity=0 if explicit else count,
+                    seat_ids=explicit or there or None,
+                    tier="" if explicit or there else tier,
+                    quantity=0 if explicit or there else count,
                     request_key=key,
                     limit=pricing.PER_USER_LIMIT,
                     wheelchair=tier == "WHEELCHAIR",  # a space and its companions' seats, only when asked for

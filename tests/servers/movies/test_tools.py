@@ -351,18 +351,45 @@ async def test_the_middle_said_as_the_tier_is_the_best_standard_seats(movies: Mo
 
 
 async def test_where_to_sit_said_as_the_tier_says_how_to_sit_there(movies: MoviesEnv) -> None:
-    """'后排' (the back rows), '靠过道' (by the aisle) or 'back row' as the tier were refused with the tiers alone: the
-    refusal says it is a place in the room and how to take seats there (the seat map, seat_ids); a wrong tier name
-    says nothing of the kind."""
+    """'靠过道' (by the aisle) or 'aisle seats' as the tier were refused with the tiers alone: the refusal says it is
+    a place in the room and how to take seats there (the seat map, seat_ids); a wrong tier name says nothing of the
+    kind. (The front and the back rows are held: the next test.)"""
     rec = pick(movies, min_hours=3)
     async with Client(movies.server) as c:
         said = {
             tier: await err(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": tier, "quantity": 2})
-            for tier in ("后排", "靠过道", "back row", "aisle seats", "VIP")
+            for tier in ("靠过道", "aisle seats", "VIP")
         }
-    for tier in ("后排", "靠过道", "back row", "aisle seats"):
+    for tier in ("靠过道", "aisle seats"):
         assert "is where to sit" in said[tier] and "movies_get_seat_map" in said[tier], said[tier]
     assert "where to sit" not in said["VIP"] and "Use one of: STD" in said["VIP"]
+
+
+async def test_the_front_or_the_back_rows_said_as_the_tier_holds_the_best_seats_there(
+    movies_any_db: MoviesEnv,
+) -> None:
+    """'两张后排的' (two in the back rows), 'back row', '第一排': Taopiaopiao's users choose seats by rows, and the hold
+    refused them as no tier, sending the agent to the seat map for one more call. The best seats side by side in
+    those rows are held (standard or premium seats: never couple sofas or wheelchair spaces unasked), and a retry
+    is the same hold."""
+    movies = movies_any_db
+    rec = pick(movies, min_hours=3)
+    held: dict[str, list[dict[str, Any]]] = {}
+    async with Client(movies.server) as c:
+        sections = (await ok(c, "movies_get_seat_map", {"showtime_id": rec.id}))["seat_map"]["sections"]
+        for tier in ("后排中间的位置", "middle of the back rows", "前排", "第一排", "最后一排", "后排"):
+            hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": tier, "quantity": 2})
+            held[tier] = hold["seats"]
+        again = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": "后排", "quantity": 2})
+    rows = [row["row"] for section in sections for row in section["rows"] if row["tier"] in ("STD", "PREMIUM")]
+    back, front = rows[-max(1, len(rows) // 3) :], rows[: max(1, len(rows) // 3)]
+    for tier, seats in held.items():
+        assert len(seats) == 2 and seats[0]["row"] == seats[1]["row"], (tier, seats)
+        assert abs(seats[0]["number"] - seats[1]["number"]) == 1 and {s["tier"] for s in seats} <= {"STD", "PREMIUM"}
+    assert held["后排"] == held["后排中间的位置"] == held["middle of the back rows"]
+    assert held["后排"][0]["row"] in back and held["前排"][0]["row"] in front, (rows, held)
+    assert held["第一排"][0]["row"] == rows[0] and held["最后一排"][0]["row"] == rows[-1], (rows, held)
+    assert again["id"] == hold["id"] and not again.get("replaced_hold_ids"), again  # the retry is that hold
 
 
 async def test_couple_seats_are_held_in_pairs(movies: MoviesEnv) -> None:
