@@ -188,7 +188,10 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     @mcp.tool(annotations=READ, meta=ui_meta("food", "menu_cart"))
     async def food_get_restaurant(
         ctx: Context[Any, Any],
-        restaurant_id: Annotated[str, Field(description="Restaurant id (rst_…) from food_search_restaurants.")],
+        restaurant_id: Annotated[
+            str,
+            Field(description="Restaurant id (rst_…) from food_search_restaurants, or its map place's (plc_…, nav)."),
+        ],
         address_id: Annotated[
             str, Field(description="Saved address to price delivery for; '' = first saved address.")
         ] = "",
@@ -259,8 +262,8 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
         restaurant_id: Annotated[
             str,
             Field(
-                description="Restaurant (rst_…) the items come from; '' = the restaurant whose menu the item ids "
-                "are from (with from_order_id, that order's restaurant)."
+                description="Restaurant (rst_…, or its map place's plc_…) the items come from; '' = the restaurant "
+                "whose menu the item ids are from (with from_order_id, that order's restaurant)."
             ),
         ] = "",
         items: Annotated[

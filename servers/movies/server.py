@@ -183,7 +183,9 @@ def build_server(settings: Settings | None = None, *, app: FastAPI | None = None
     async def movies_find_showtimes(
         ctx: Context[Any, Any],
         movie_id: Annotated[str, Field(description="Only this film (mov_…); '' for any.")] = "",
-        cinema_id: Annotated[str, Field(description="Only this cinema (cin_…); '' for any.")] = "",
+        cinema_id: Annotated[
+            str, Field(description="Only this cinema (cin_…, or its map place's plc_… from nav); '' for any.")
+        ] = "",
         date: Annotated[
             str,
             Field(

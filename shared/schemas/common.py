@@ -14,7 +14,7 @@ from typing import Annotated, Any, NamedTuple, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from shared.errors import InvalidInputError, shown
+from shared.errors import InvalidInputError, NotFoundError, shown
 
 T = TypeVar("T")
 
@@ -256,6 +256,22 @@ def check_id(
             field=field,
         )
     return value
+
+
+def from_the_map(value: str, by_place: Mapping[str, str], *, field: str, kind: str, source: str) -> str:
+    """``value``, unless it is a map place's id (nav's ``plc_…``, as an agent carries it from nav_search_places to
+    the server that sells there): then the id of the restaurant or cinema that place is, or a refusal saying that
+    none here is. nav reads their ids as its places; the other way round was 'not an id, nothing is called that'."""
+    if not value.startswith("plc_"):
+        return value
+    found = by_place.get(value.strip())
+    if found is None:
+        raise NotFoundError(
+            f"{field} {shown(value)} is a place on the map (nav's id), and no {kind} here is that place.",
+            f"Look the {kind} up by name with {source}, then pass its id.",
+            field=field,
+        )
+    return found
 
 
 def _name_not_id(field: str, value: str, named: list[tuple[str, str]], source: str) -> None:

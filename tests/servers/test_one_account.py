@@ -175,3 +175,27 @@ async def test_home_and_work_said_in_other_words_are_the_saved_ones(lifestyle: L
         assert route["origin"]["name"].startswith("Home: ") and route["destination"]["name"].startswith("Work: ")
         assert route["routes"][0]["distance_m"] == plain["routes"][0]["distance_m"]
     assert flat["origin"].startswith("Home: "), flat["origin"]
+
+
+async def test_a_place_found_on_the_map_is_that_restaurant_or_cinema_on_their_servers(lifestyle: Lifestyle) -> None:
+    """nav routes to a restaurant or a cinema by food's or movies' id; the other way round, a sushi bar found with
+    nav_search_places (plc_…) and passed to food was 'not an id, and nothing here is called that', and a cinema's
+    map id likewise. A map place that is a restaurant or cinema here is it; one that is not says so."""
+    async with Client(lifestyle.server("nav")) as nav:
+        (sushi,) = (await ok(nav, "nav_search_places", {"query": "sushi", "category": "restaurant", "limit": 1}))[
+            "places"
+        ]
+        (cinema,) = (await ok(nav, "nav_search_places", {"category": "cinema", "limit": 1}))["places"]
+        (shop,) = (await ok(nav, "nav_geocode", {"query": "Stockmann", "limit": 1}))["candidates"]
+    async with Client(lifestyle.server("food")) as food, Client(lifestyle.server("movies")) as movies:
+        menu = await ok(food, "food_get_restaurant", {"restaurant_id": sushi["id"]})
+        cart = await ok(food, "food_update_cart", {"restaurant_id": sushi["id"], "items": [
+            {"item_id": menu["menu"]["categories"][0]["items"][0]["id"], "quantity": 1}]})  # fmt: skip
+        shows = await ok(movies, "movies_find_showtimes", {"cinema_id": cinema["id"], "limit": 3})
+        no_food = await err(food, "food_get_restaurant", {"restaurant_id": shop["id"]})
+        no_films = await err(movies, "movies_find_showtimes", {"cinema_id": shop["id"]})
+    assert menu["restaurant"]["name"] == sushi["name"] and menu["restaurant"]["id"].startswith("rst_")
+    assert cart["restaurant_id"] == menu["restaurant"]["id"] and len(cart["lines"]) == 1
+    assert shows["showtimes"] and {s["cinema_name"].split(" / ")[0] for s in shows["showtimes"]} == {cinema["name"]}
+    assert f"restaurant_id '{shop['id']}' is a place on the map (nav's id), and no restaurant here" in no_food
+    assert "no cinema here is that place" in no_films and "movies_search_cinemas" in no_films

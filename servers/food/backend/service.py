@@ -36,7 +36,7 @@ from shared.landmarks import Landmarks
 from shared.phrases import OPEN_NOW, TOP_RATED
 from shared.prices import SaidPrice, read_price
 from shared.schemas.account import Address
-from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, from_the_map
 from shared.schemas.food import (
     Cart,
     CartItemInput,
@@ -146,6 +146,8 @@ class FoodService:
         return Money.of(minor, self.currency)
 
     def restaurant(self, restaurant_id: str) -> RestaurantRec:
+        restaurant_id = from_the_map(restaurant_id, self._by_place, field="restaurant_id", kind="restaurant",
+                                     source="food_search_restaurants")  # fmt: skip
         check_id(
             restaurant_id, "rst", field="restaurant_id", source="food_search_restaurants", names=self._restaurants_named
         )
@@ -155,6 +157,11 @@ class FoodService:
                 f"No restaurant {shown(restaurant_id)}.", "Find restaurant ids with food_search_restaurants."
             )
         return rest
+
+    @functools.cached_property
+    def _by_place(self) -> dict[str, str]:
+        """Each restaurant's id by its map place's (nav's ``plc_…``)."""
+        return {r.place_id: r.id for r in self.catalog.restaurants.values() if r.place_id}
 
     def _restaurants_named(self, name: str) -> list[tuple[str, str]]:
         said = plain(fold(name))  # 'McDonalds' is McDonald's

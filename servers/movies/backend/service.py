@@ -47,7 +47,7 @@ from shared.errors import InvalidInputError, NotFoundError, shown
 from shared.geo import CITY_TZ, haversine_m, require_in_city
 from shared.landmarks import CINEMA_WORDS, Landmarks, said_here
 from shared.phrases import TOP_RATED, tickets_wanted
-from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, page_slice
+from shared.schemas.common import GeoPoint, Money, PageInfo, asked_digest, check_id, from_the_map, page_slice
 from shared.schemas.movies import (
     GENRE_LABELS,
     Auditorium,
@@ -341,11 +341,18 @@ class MoviesService:
         return film
 
     def cinema(self, cinema_id: str) -> CinemaRec:
+        cinema_id = from_the_map(cinema_id, self._by_place, field="cinema_id", kind="cinema",
+                                 source="movies_search_cinemas")  # fmt: skip
         check_id(cinema_id, "cin", field="cinema_id", source="movies_search_cinemas", names=self._cinemas_named)
         cinema = self.catalog.cinemas.get(cinema_id)
         if cinema is None:
             raise NotFoundError(f"No cinema {shown(cinema_id)}.", "Find cinema ids with movies_search_cinemas.")
         return cinema
+
+    @cached_property
+    def _by_place(self) -> dict[str, str]:
+        """Each cinema's id by its map place's (nav's ``plc_…``)."""
+        return {c.place_id: c.id for c in self.catalog.cinemas.values() if c.place_id}
 
     def _films_named(self, name: str) -> list[tuple[str, str]]:
         said = fold(name)
