@@ -652,16 +652,19 @@ class TicketsService:
 
     @cached_property
     def _events_selling(self) -> dict[str, frozenset[str]]:
-        """The events that sell places on their venue's floor, and those that sell seats in its stands."""
+        """The events that sell places on their venue's floor, and those that sell seats in its stands (worked out
+        once per seat layout: a grown event has its real show's, ``Catalog.layout_model``)."""
         catalog = self.catalog
-        return {
-            part: frozenset(
-                e.id
-                for e in catalog.events.values()
-                if tiers_in(e, sections_in(part, catalog.venues[e.venue_id].sections))
-            )
-            for part in ("floor", "stands")
-        }
+        models = {e.id: catalog.layout_model(e.id) for e in catalog.events.values()}
+        out: dict[str, frozenset[str]] = {}
+        for part in ("floor", "stands"):
+            selling = set()
+            for m in set(models.values()):
+                event = catalog.events[m]
+                if tiers_in(event, sections_in(part, catalog.venues[event.venue_id].sections)):
+                    selling.add(m)
+            out[part] = frozenset(e for e, m in models.items() if m in selling)
+        return out
 
     @cached_property
     def _open_air_venues(self) -> frozenset[str]:
