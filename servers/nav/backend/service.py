@@ -230,6 +230,8 @@ changed nothing: '无障碍厕所' listed toilets whatever their access."""
 ACCESS = frozenset({"yes", "limited"})
 EATING = frozenset({"restaurant", "fast_food", "cafe", "pub", "bar"})
 """The kinds of place a cuisine said beside them narrows ('italian restaurant', '日本料理店', 'sushi bar')."""
+SHOP_SUFFIX = re.compile(r"(?<=[\u3400-\u9fff])(?:店|馆|铺|屋|档)$")
+"""A word for a shop after a cuisine ('寿司店', '火锅馆'): the cuisine alone asks for where it is cooked."""
 OPEN_TODAY_WORDS = re.compile(r"\bopen today\b|今天营业的?|今天开门的?|今天开放的?", re.IGNORECASE)
 """'museum open today' / '今天开放的博物馆': places open now or opening later today (a museum closed at 08:00 that
 opens at 10:00 is open today; one closed on Mondays is not)."""
@@ -625,6 +627,8 @@ class NavService:
         words = self._query_categories(query)
         # 'italian restaurant', '意大利餐厅': of the kind, those OSM says cook it (or named so), not every restaurant
         cuisine = self._cuisine_said(query, words) if words & EATING else ""
+        if words <= {"other"} and not category and (alone := self._cuisine_alone(self._without_kinds(query, words))):
+            cuisine, words = alone, set(EATING)  # '寿司', '火锅店', 'sushi places': where they cook it, as Amap lists
         line = self._line_said(query) if "station" in words or category == "station" else ""
         # a line said ('subway station') asks for stations: other places only by the rest of the query, by name
         named = self._beside_kinds(query, words, line) if line else query
@@ -795,6 +799,11 @@ class NavService:
             w for w in self._cuisine_words if has_cjk(w) and len(w) > 1 and w in query.lower() and w not in kind_said
         ]
         return self._cuisine_words[max(inside, key=len)] if inside and has_cjk(rest) else ""
+
+    def _cuisine_alone(self, query: str) -> str:
+        """The cuisine a query is all of, a word for a shop aside ('寿司', '甜品店', '火锅馆'); ''."""
+        said = " ".join(query.lower().split()).removesuffix("的")
+        return self._cuisine_words.get(said) or self._cuisine_words.get(SHOP_SUFFIX.sub("", said), "")
 
     def _named(self, p: Place, cuisine: str) -> bool:
         """Whether ``p``'s name holds a word of ``cuisine`` ('Ravintola Ragu (Italian kitchen)', 'Sushibar Arigato')."""

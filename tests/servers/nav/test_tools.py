@@ -712,6 +712,35 @@ async def test_a_cuisine_said_beside_restaurant_keeps_the_places_that_cook_it(
     assert pages[0]["note"].startswith("Read as "), pages[0]["note"]
 
 
+@pytest.mark.parametrize(
+    ("queries", "cuisine", "words"),
+    [
+        (("寿司", "寿司店", "sushi places", "sushi"), "sushi", ("sushi",)),
+        (("甜品店", "面包店", "甜品", "desserts"), "bakery", ("bakery", "konditoria")),
+    ],
+)
+async def test_a_cuisine_alone_lists_the_places_that_cook_it(
+    nav: NavEnv, queries: tuple[str, ...], cuisine: str, words: tuple[str, ...]
+) -> None:
+    """'寿司' (sushi), '寿司店' (a sushi bar), '甜品店' or '面包店' found nothing: 'Nothing within 5000 m matches by
+    name or kind', though '寿司餐厅' listed the sushi bars; 'sushi places' listed statues (a 'place' of no kind). A
+    cuisine alone, or beside a word for a shop, is where they cook it, as on Amap: the places of every kind where
+    one eats that a cuisine said beside 'restaurant' or 'cafe' keeps of that kind."""
+    wide = {"limit": 20, "radius_m": 3000}
+    async with Client(nav.server) as c:
+        pages = [await ok(c, "nav_search_places", {"query": q, **wide}) for q in queries]
+        cafes = await ok(c, "nav_search_places", {"query": f"{queries[-1]} cafe", **wide})
+    places = nav.app.state.service.place_by_id
+    found = {p["id"] for p in pages[-1]["places"]}
+    assert {p["id"] for p in cafes["places"]} <= found  # of every kind of eating place: the cafés among them
+    assert found and all({p["id"] for p in page["places"]} == found for page in pages), [
+        [p["name"] for p in page["places"]] for page in pages
+    ]
+    named = lambda i: any(w in places[i].data["name"].lower() for w in words)  # noqa: E731
+    assert all(cuisine in places[i].data["cuisines"] or named(i) for i in found)
+    assert all(page["note"].startswith("Read as ") for page in pages), [page["note"] for page in pages]
+
+
 async def test_a_kind_said_lists_other_places_only_named_with_every_word(nav: NavEnv) -> None:
     """'public toilet' listed the toilets, then two pubs called 'Public House' (a word of the query in their name).
     Beside the places of the kind said, a place of another kind is listed only where its name holds every word of the
