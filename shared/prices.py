@@ -151,6 +151,23 @@ WHEELCHAIR_SAID = frozenset(
 tickets a hold with wheelchair=true (a space of one of the priced tiers)."""
 
 
+TOGETHER = re.compile(
+    r"连座|连在一起|坐在一起|坐一起|在一起|挨着的?|相邻的?|挨在一起"
+    r"|(?<![a-z])(?:(?:seated\s+)?together|side\s+by\s+side|next\s+to\s+each\s+other|adjacent)(?![a-z])",
+    re.IGNORECASE,
+)
+"""Seats together said with the tier ('A区连座', 'VIP together'): best available always holds seats side by side."""
+SOFTENED = re.compile(r"(?<=[\u3400-\u9fff])(?:一)?点儿?的?$|(?<=[\u3400-\u9fff])的$")
+"""A softened or adjectival end ('便宜点的', '便宜一点', 'A区的'): the tier is the word before it."""
+
+
+def plain_tier(said: str) -> str:
+    """The tier as said without what every best-available hold does anyway ('连座', 'together') and without a softened
+    end ('便宜点的' is 便宜, the cheapest): 'A区连座' and '便宜点的' were 'not a tier'."""
+    text = " ".join(TOGETHER.sub(" ", said).split())
+    return SOFTENED.sub("", text) if text not in CHEAPEST | DEAREST else text
+
+
 def tier_by_price(said: str, prices: Mapping[str, int]) -> str | None:
     """The cheapest or the dearest of ``prices``' tiers (code → price) when ``said`` asks for one by its price
     (``CHEAPEST``, ``DEAREST``), else None (also when there are no prices)."""

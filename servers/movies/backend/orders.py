@@ -28,7 +28,7 @@ from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import pipelined, session_scope
 from shared.phrases import latest_order_said
-from shared.prices import tier_by_price
+from shared.prices import plain_tier, tier_by_price
 from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.movies import (
     ConfirmRequest,
@@ -129,14 +129,15 @@ class OrderDesk:
         )
         explicit = [s.strip().upper() for s in request.seat_ids]
         tiers = svc.catalog.tiers(rec.auditorium_id)
-        rows = None if explicit else rows_said(request.tier)  # '后排', 'back row': where, the best seats there
-        tier = next((t for t in SEATS_FOR_ALL if t in tiers), "STD") if rows else pricing.tier_code(request.tier)
+        said = plain_tier(request.tier)  # '连座', 'together': side by side, as best available always is
+        rows = None if explicit else rows_said(said)  # '后排', 'back row': where, the best seats there
+        tier = next((t for t in SEATS_FOR_ALL if t in tiers), "STD") if rows else pricing.tier_code(said)
         # '最便宜的', 'best': as tickets reads a tier by its price; never a wheelchair space, couple seats in pairs
         fits = [t for t in tiers if t != "WHEELCHAIR" and (t != "COUPLE" or request.quantity % 2 == 0)]
         if tier == pricing.BEST_VIEW:
             tier = "PREMIUM" if "PREMIUM" in tiers else "STD"
         else:
-            tier = tier_by_price(request.tier, pricing.tier_prices(rec.format, rec.starts_at, fits)) or tier
+            tier = tier_by_price(said, pricing.tier_prices(rec.format, rec.starts_at, fits)) or tier
         if explicit and (tier or request.quantity):
             raise InvalidInputError(
                 "Give either seat_ids or tier + quantity, not both.",
@@ -154,7 +155,7 @@ class OrderDesk:
                 where = (
                     f" {shown(request.tier)} is where to sit: pick those seats from movies_get_seat_map (row A is "
                     "nearest the screen) and pass seat_ids; best-available seats are the middle ones."
-                    if pricing.PLACE_IN_ROOM.search(request.tier)
+                    if pricing.PLACE_IN_ROOM.search(said)
                     else ""
                 )
                 raise InvalidInputError(

@@ -26,7 +26,7 @@ from shared.cursor import keyset_slice, latest_placed, newest_first, placed_now
 from shared.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from shared.kit.db import pipelined, session_scope
 from shared.phrases import latest_order_said
-from shared.prices import WHEELCHAIR_SAID, tier_by_price
+from shared.prices import WHEELCHAIR_SAID, plain_tier, tier_by_price
 from shared.schemas.common import check_id, check_no_blank, new_id
 from shared.schemas.seating import HoldStatus as SeatHoldStatus
 from shared.schemas.seating import SeatHold
@@ -229,7 +229,7 @@ class OrderDesk:
                 "Give either seat_ids or tier + quantity (+ wheelchair), not both.",
                 "Pass exact seats from the seat map, or a tier code and how many best-available seats.",
             )
-        said_tier = request.tier
+        said_tier = plain_tier(request.tier)  # 'A区连座': tier A, side by side as best available always is
         if not explicit and not said_tier and request.quantity >= 1 and len(rec.prices) == 1:
             (said_tier,) = rec.prices  # one tier (standing, one price): how many is all there is to say
         if not explicit:

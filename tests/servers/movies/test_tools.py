@@ -392,6 +392,18 @@ async def test_the_front_or_the_back_rows_said_as_the_tier_holds_the_best_seats_
     assert again["id"] == hold["id"] and not again.get("replaced_hold_ids"), again  # the retry is that hold
 
 
+async def test_seats_together_or_softened_cheap_said_as_the_tier_are_held(movies: MoviesEnv) -> None:
+    """'连座' (seats together), '后排连座' and '便宜点的' (somewhat cheaper) were 'not a tier of this screen': best
+    available holds seats side by side anyway, and a softened word for cheap is the cheapest tier."""
+    rec = pick(movies, min_hours=3)
+    held = {}
+    async with Client(movies.server) as c:
+        for tier in ("连座", "", "后排连座", "后排", "便宜点的", "cheapest"):
+            hold = await ok(c, "movies_hold_seats", {"showtime_id": rec.id, "tier": tier, "quantity": 2})
+            held[tier] = [(s["seat_id"], s["tier"]) for s in hold["seats"]]
+    assert held["连座"] == held[""] and held["后排连座"] == held["后排"] and held["便宜点的"] == held["cheapest"], held
+
+
 async def test_couple_seats_are_held_in_pairs(movies: MoviesEnv) -> None:
     rec = next(
         r

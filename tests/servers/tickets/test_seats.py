@@ -444,3 +444,23 @@ async def test_the_floor_or_the_stands_said_as_the_tier_holds_there_or_names_its
     assert "has no stands: its sections are GA: Standing Floor / 站立区" in no_stands, no_stands
     assert [s["tier"] for s in floor["seats"]] == ["STANDING", "STANDING"], floor
     assert [s["tier"] for s in named["seats"]] == ["STANDING"], named
+
+
+async def test_a_tier_said_with_together_or_softened_is_that_tier(tickets: TicketsEnv) -> None:
+    """'A区连座' (tier A, seats together) and '便宜点的' (somewhat cheaper ones) were 'not a tier': best available holds
+    seats side by side anyway, and a softened word for cheap is the cheapest tier."""
+    async with Client(tickets.server) as c:
+        (mahler,) = (await ok(c, "tickets_search_events", {"query": "Mahler", "limit": 1}))["events"]
+        sid = mahler["next_session_id"]
+        together = await ok(c, "tickets_hold_seats", {"session_id": sid, "tier": "A区连座", "quantity": 2})
+        cheaper = await ok(c, "tickets_hold_seats", {"session_id": sid, "tier": "便宜点的", "quantity": 2})
+        english = await ok(c, "tickets_hold_seats", {"session_id": sid, "tier": "B seats together", "quantity": 2})
+        bare = await err(c, "tickets_hold_seats", {"session_id": sid, "tier": "连座", "quantity": 2})
+        event = await ok(c, "tickets_get_event", {"event_id": mahler["id"]})
+    prices = {t["code"]: t["price"]["amount_minor"] for t in event["sessions"][0]["tiers"]}
+    assert {s["tier"] for s in together["seats"]} == {"A"} and {s["tier"] for s in english["seats"]} == {"B"}
+    assert {s["tier"] for s in cheaper["seats"]} == {min(prices, key=prices.__getitem__)}, (cheaper, prices)
+    for hold in (together, cheaper, english):
+        (a, b) = hold["seats"]
+        assert a["seat_id"].rsplit("SEAT", 1)[0] == b["seat_id"].rsplit("SEAT", 1)[0], hold  # one row
+    assert "Say which tier" in bare, bare
