@@ -165,8 +165,8 @@ class Accounts:
         writers already take turns (``BEGIN IMMEDIATE``). One prebuilt Core statement, not an ORM load: it is
         on every hold and order, and the row itself is not needed.
         """
-        if session.connection().execute(_TAKE_TURN, {"user_id": user_id}).first() is None:
-            raise _no_user(user_id)
+        statement, params = self.turn_read(user_id)
+        self.turn_taken([dict(row._mapping) for row in session.connection().execute(statement, params)], user_id)
 
     @staticmethod
     def turn_read(user_id: str) -> Read:
