@@ -156,7 +156,7 @@ class OrderDesk:
                     f" {shown(request.tier)} is where to sit: pick those seats from movies_get_seat_map (row A is "
                     "nearest the screen) and pass seat_ids; best-available seats are the middle ones."
                     if pricing.PLACE_IN_ROOM.search(said)
-                    else ""
+                    else self._tier_elsewhere(rec, tier)
                 )
                 raise InvalidInputError(
                     f"tier {shown(request.tier)} is not a tier of this screen.{where}",
@@ -261,6 +261,32 @@ class OrderDesk:
                 self._refuse_unless_on_sale(session, rec, now, count=True)  # sold out says so; else the engine's why
                 raise
             return self._hold(hold).model_copy(update={"replaced_hold_ids": [old.hold.hold_id for old in live]})
+
+    def _tier_elsewhere(self, rec: ShowtimeRec, tier: str) -> str:
+        """Where the film shows that day in a screen with ``tier`` (couple seats, recliners), as a refusal's pointer:
+        '情侣座' at a screen without them was refused with this screen's tiers alone, and the agent had to read each
+        showtime's tiers to find the couples' hall. '' when none does, or ``tier`` is no tier of any screen."""
+        svc = self.svc
+        if tier not in pricing.TIER_ORDER:
+            return ""
+        cols = svc.catalog.columns
+        assert cols is not None
+        now = svc.now()
+        found = cols.select(now, day=local(rec.starts_at).date(), days=1, film=rec.film_id, cinema="", format="any",
+                            films_ok=None, earliest=None, latest=None)  # fmt: skip
+        there = [
+            other
+            for other in (cols.recs[int(p)] for p in found)
+            if tier in svc.catalog.tiers(other.auditorium_id) and other.starts_at - pricing.SALES_CLOSE_BEFORE > now
+        ]
+        if not there:
+            return f" {svc.catalog.films[rec.film_id].title} shows in no screen with {tier} seats that day."
+        shows = "; ".join(
+            f"{local(o.starts_at):%H:%M} at {svc.catalog.cinemas[o.cinema_id].display_name}, "
+            f"{svc.catalog.auditoriums[o.auditorium_id].display_name} (showtime_id {o.id})"
+            for o in there[:3]
+        )
+        return f" The film shows that day in a screen with {tier} seats: {shows}."
 
     def release(self, user_id: str, hold_id: str) -> MovieHold:
         svc = self.svc

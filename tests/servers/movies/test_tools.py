@@ -404,6 +404,22 @@ async def test_seats_together_or_softened_cheap_said_as_the_tier_are_held(movies
     assert held["连座"] == held[""] and held["后排连座"] == held["后排"] and held["便宜点的"] == held["cheapest"], held
 
 
+async def test_couple_seats_at_a_screen_without_them_point_to_the_films_showings_with_them(movies: MoviesEnv) -> None:
+    """'情侣座' for tonight's 19:45 Ex Machina, in a screen without couple seats, was refused with that screen's tiers
+    alone; the agent had to read every showtime's tiers to find the couples' hall. The refusal names the film's
+    showings that day in screens with them, and holds nothing."""
+    async with Client(movies.server) as c:
+        before = movies.snapshot()
+        said = await err(c, "movies_hold_seats", {"showtime_id": "sht_5dd106c250b5", "tier": "情侣座", "quantity": 2})
+        other = await err(c, "movies_hold_seats", {"showtime_id": "sht_5dd106c250b5", "tier": "VIP", "quantity": 2})
+        assert movies.snapshot() == before
+        there = await ok(c, "movies_hold_seats", {"showtime_id": "sht_24332c317b94", "tier": "情侣座", "quantity": 2})
+    assert "The film shows that day in a screen with COUPLE seats: " in said, said
+    assert "21:45 at Kinopalatsi / 基诺宫影城, Sali 4 / 4号厅 情侣厅 (showtime_id sht_24332c317b94)" in said, said
+    assert "Use one of: STD" in said and "shows that day" not in other, other  # no screen has VIP seats
+    assert {s["tier"] for s in there["seats"]} == {"COUPLE"}
+
+
 async def test_couple_seats_are_held_in_pairs(movies: MoviesEnv) -> None:
     rec = next(
         r
