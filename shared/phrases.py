@@ -34,12 +34,14 @@ OPEN_LATE = re.compile(
 OPEN_UNTIL = re.compile(
     r"(?<!\w)(?:(?:that(?:'s| is| are) |which (?:is|are) )?open|opens?)\s+(?P<how>after|past|until|till|til|at)\s+"
     r"(?P<en>midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?)(?!\w)"
-    r"|(?:营业|开)到(?P<part>晚上|夜里|凌晨|半夜)?(?P<h>\d{1,2})点(?P<half>半)?(?P<after>以后|之后|后)?的?",
+    r"|(?:营业|开)到(?P<part>晚上|夜里|凌晨|半夜)?(?P<h>\d{1,2})点(?P<half>半)?(?P<after>以后|之后|后)?的?"
+    r"|(?P<at_part>晚上|夜里|凌晨|半夜)?(?P<at_h>\d{1,2})点(?P<at_half>半)?(?:以后|之后|后)?(?:还|仍然|也)"
+    r"(?:在)?(?:开门|营业|开着|开)的?",
     re.IGNORECASE,
 )
 """An hour a place must still be open at ('open until midnight', 'open after 11pm', 'bars open past 2', '营业到12点
-以后的', '开到晚上11点的'): it was read as words of a name, and swallowed by 'near X' ('near Kinopalatsi open after
-11pm' was no place)."""
+以后的', '开到晚上11点的', '晚上10点还开门的'): it was read as words of a name, and swallowed by 'near X' ('near
+Kinopalatsi open after 11pm' was no place)."""
 
 
 def open_until(query: str, now: datetime) -> tuple[str, datetime | None]:
@@ -60,6 +62,9 @@ def open_until(query: str, now: datetime) -> tuple[str, datetime | None]:
                 return query, None
             hour, minute, half = int(clock[1]), int(clock[2] or 0), clock[3] or ""
         until = m["how"].lower() in ("until", "till", "til")
+    elif m["at_h"]:  # '晚上10点还开门的': open at that hour
+        hour, minute, until = int(m["at_h"]), 30 if m["at_half"] else 0, False
+        half = {"晚上": "pm", "夜里": "pm", "凌晨": "am", "半夜": "am"}.get(m["at_part"] or "", "")
     else:
         hour, minute, half = int(m["h"]), 30 if m["half"] else 0, ""
         half = {"晚上": "pm", "夜里": "pm", "凌晨": "am", "半夜": "am"}.get(m["part"] or "", "")
@@ -68,7 +73,7 @@ def open_until(query: str, now: datetime) -> tuple[str, datetime | None]:
         if not 1 <= hour <= 12:
             return query, None
         hour = hour % 12 + (12 if half == "pm" else 0)
-        if m["part"] in ("夜里", "半夜") and hour in (12, 24):
+        if (m["part"] or m["at_part"]) in ("夜里", "半夜") and hour in (12, 24):
             hour = 0
     elif 5 <= hour <= 11:
         hour += 12  # 'open until 11': the evening's

@@ -570,14 +570,14 @@ class NavService:
         now = self.now()
         # the hours and access words first: 'near Kinopalatsi open now' is near Kinopalatsi
         query, round_the_clock = take_out(ROUND_THE_CLOCK, asking_cut(query.strip()))
-        query, open_said = take_out(OPEN_NOW, query)
-        open_now = open_now or open_said
         query, late_said = take_out(OPEN_LATE, query)
         late_at, hour_said = late_from(now), False
-        if not late_said:  # 'open until midnight', 'open after 11pm', '营业到12点以后的'
-            query, until = open_until(query, now)
+        if not late_said:  # 'open until midnight', 'open after 11pm', '营业到12点以后的', '晚上10点还开门的'
+            query, until = open_until(query, now)  # before 'open now': '还开门的' of an hour is open then
             late_said = hour_said = until is not None
             late_at = until or late_at
+        query, open_said = take_out(OPEN_NOW, query)
+        open_now = open_now or open_said
         query, today_said = take_out(OPEN_TODAY_WORDS, query)
         query, on_day = self._open_on(query, now)
         if isinstance(on_day, datetime):  # an hour of a day: open then, as an hour said tonight is

@@ -1316,3 +1316,12 @@ async def test_a_bakery_asked_for_by_its_everyday_names_lists_the_bakeries(food:
         page = await ok(c, "food_search_restaurants", {"query": query, "limit": 5})
     cuisines = [r["cuisines"] for r in page["restaurants"]]
     assert len(cuisines) == 5 and all("Bakery & desserts / 烘焙甜点" in c for c in cuisines), (query, page)
+
+
+async def test_can_still_deliver_asked_with_an_hour_lists_those_taking_orders_then(fresh_food: FoodEnv) -> None:
+    """'晚上11点还能送的' (which can still deliver at 11 pm) read the hour and then searched '还能送的' as a dish: 'No
+    restaurant, dish or option matches'. Delivering is what every restaurant listed does: those taking orders then."""
+    async with Client(fresh_food.server) as c:
+        said = await everything(c, {"query": "晚上11点还能送的"})
+        plain = await everything(c, {"query": "晚上11点"})
+    assert said and [r["id"] for r in said] == [r["id"] for r in plain]

@@ -897,6 +897,22 @@ async def test_an_hour_a_place_must_be_open_at_is_read_before_where(nav_rw: NavE
     assert morning["note"].startswith("Read as open at the hour said: only places open at 07:00 Thu"), morning["note"]
 
 
+async def test_an_hour_said_with_still_open_is_that_hour_not_now(nav_rw: NavEnv) -> None:
+    """'基诺宫附近晚上10点还开门的餐厅' (restaurants near Kinopalatsi still open at 10 pm) was read as open now,
+    '还开门的' taken for 'still open', and '晚上10点' left out as in no name: at noon it listed what is open at noon.
+    The hour said with it is the moment, as 'open after 10pm' is."""
+    async with Client(nav_rw.server) as c:
+        said = await every_page(c, "nav_search_places", "places", {"query": "基诺宫附近晚上10点还开门的餐厅"}, 20)
+        note = (await ok(c, "nav_search_places", {"query": "基诺宫附近晚上10点还开门的餐厅"}))["note"]
+        english = await every_page(
+            c, "nav_search_places", "places", {"query": "restaurants near Kinopalatsi open after 10pm"}, 20
+        )
+        now = await every_page(c, "nav_search_places", "places", {"query": "基诺宫附近现在还开门的餐厅"}, 20)
+    assert note.startswith("Read as open at the hour said: only places open at 22:00 Wed"), note
+    assert "晚上10点" not in note and said and [p["id"] for p in said] == [p["id"] for p in english]
+    assert [p["id"] for p in said] != [p["id"] for p in now]  # noon's list is another
+
+
 async def test_best_rated_said_is_answered_with_the_map_keeping_no_ratings(nav: NavEnv) -> None:
     """'评分高的咖啡馆' (top-rated cafés) said only that '评分高的' is in no name: the map has no ratings, and the note
     says so and where ratings are (restaurants that deliver); the cafés are those of a plain 'cafe' search."""
