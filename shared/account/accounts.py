@@ -118,12 +118,20 @@ LABELS_OF = select_columns(_ADDRESSES.label_key).where(_ADDRESSES.user_id == bin
 
 STREET_AND_NUMBER = re.compile(
     r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?(?:\s?[A-Za-z](?![A-Za-z]))?)(?:\s?号)?"
+    r"(?:\s*,?\s+(?:(?:as|asunto|apt|flat)\.?\s*)?(?P<flat>\d{1,3})(?!\d))?"
     r"(?:\s*,?\s*(?P<postcode>\d{5}))?(?:\s*,?\s*(?:helsinki|helsingfors|赫尔辛基(?:市)?))?(?:\s*,?\s*(?:finland|芬兰))?",
     re.IGNORECASE,
 )
 """An address as people write it here: the street, then the house number (and a staircase letter, or 号 as Chinese
-writes a number), and perhaps the postcode and the city ('Fredrikinkatu 39 B, 00120 Helsinki': with them the number
-was 'missing')."""
+writes a number), perhaps the flat ('Fredrikinkatu 20 A 5', 'Kaivokatu 4 as. 5'), the postcode and the city
+('Fredrikinkatu 39 B, 00120 Helsinki': with them the number was 'missing')."""
+
+
+HOUSE_AND_FLAT = re.compile(
+    r"(?P<number>\d+(?:-\d+)?(?:\s?[A-Za-z](?![A-Za-z]))?)\s+(?:(?:as|asunto|apt|flat)\.?\s*)?(?P<flat>\d{1,3})",
+    re.IGNORECASE,
+)
+"""A house number given with its flat ('39 B 12', '4 as 5'): the house is where the map looks, the flat a note."""
 
 
 def said_address(text: str) -> re.Match[str] | None:
@@ -405,6 +413,10 @@ class Accounts:
         if not number and (written := said_address(street)):
             street, number = written["street"].strip(), written["number"]
             postcode = postcode or written["postcode"] or ""
+            if written["flat"]:  # 'Fredrikinkatu 20 A 5': house 20, staircase A, flat 5, for the courier's notes
+                notes = "; ".join(n for n in (f"flat {written['flat']}", notes) if n)
+        elif (with_flat := HOUSE_AND_FLAT.fullmatch(" ".join(number.split()))) is not None:  # housenumber '39 B 12'
+            number, notes = with_flat["number"], "; ".join(n for n in (f"flat {with_flat['flat']}", notes) if n)
         elif not number and street and location is None and (place := self._place_named(street)) is not None:
             # '中央火车站' as the street: the place's own address and entrance, its name kept in the notes
             (street, number, postcode), location = place[0], place[1]

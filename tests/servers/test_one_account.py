@@ -127,6 +127,22 @@ async def test_an_address_written_whole_in_street_is_saved_as_street_and_number(
     assert "Cafe" not in [a["label"] for a in book["addresses"]]
 
 
+async def test_an_address_with_its_flat_is_saved_at_its_house_with_the_flat_in_the_notes(lifestyle: Lifestyle) -> None:
+    """'Fabianinkatu 39 B 12' (house 39, staircase B, flat 12), as Finnish addresses are written, was 'housenumber
+    is missing', and housenumber '4 as 5' (asunto: flat) was not on the map: the house is where the map looks, and
+    the flat goes to the notes the courier reads, before the user's own."""
+    async with Client(lifestyle.server("food")) as food:
+        whole = await ok(food, "food_save_address", {"label": "Aunt", "street": "Fabianinkatu 39 B 12"})
+        house = await ok(food, "food_save_address", {"label": "House", "street": "Fabianinkatu 39 B"})
+        apart = await ok(food, "food_save_address", {"label": "Flat", "street": "Kaivokatu", "housenumber": "4 as 5",
+                                                      "notes": "door code 1234"})  # fmt: skip
+        postcode = await ok(food, "food_save_address", {"label": "PC", "street": "Mannerheimintie 5, 00100 Helsinki"})
+    assert (whole["street"], whole["housenumber"], whole["notes"]) == ("Fabianinkatu", "39 B", "flat 12"), whole
+    assert whole["location"] == house["location"]
+    assert (apart["housenumber"], apart["notes"]) == ("4", "flat 5; door code 1234"), apart
+    assert (postcode["housenumber"], postcode["postcode"], postcode["notes"]) == ("5", "00100", ""), postcode
+
+
 async def test_an_address_written_with_its_city_or_as_a_place_is_saved_at_its_street_and_number(
     lifestyle: Lifestyle,
 ) -> None:
