@@ -230,6 +230,8 @@ changed nothing: '无障碍厕所' listed toilets whatever their access."""
 ACCESS = frozenset({"yes", "limited"})
 EATING = frozenset({"restaurant", "fast_food", "cafe", "pub", "bar"})
 """The kinds of place a cuisine said beside them narrows ('italian restaurant', '日本料理店', 'sushi bar')."""
+EAT_PREFIX = re.compile(r"^(?:能|可以|想)?(?:吃|喝)(?=[\u3400-\u9fff])")
+"""'能吃寿司的地方', '喝奶茶的': eating or drinking it said before the cuisine."""
 SHOP_SUFFIX = re.compile(r"(?<=[\u3400-\u9fff])(?:店|馆|铺|屋|档)$")
 """A word for a shop after a cuisine ('寿司店', '火锅馆'): the cuisine alone asks for where it is cooked."""
 OPEN_TODAY_WORDS = re.compile(r"\bopen today\b|今天营业的?|今天开门的?|今天开放的?", re.IGNORECASE)
@@ -801,8 +803,8 @@ class NavService:
         return self._cuisine_words[max(inside, key=len)] if inside and has_cjk(rest) else ""
 
     def _cuisine_alone(self, query: str) -> str:
-        """The cuisine a query is all of, a word for a shop aside ('寿司', '甜品店', '火锅馆'); ''."""
-        said = " ".join(query.lower().split()).removesuffix("的")
+        """The cuisine a query is all of, a word for a shop or for eating it aside ('寿司店', '能吃寿司的'); ''."""
+        said = EAT_PREFIX.sub("", " ".join(query.lower().split()).removesuffix("的"))
         return self._cuisine_words.get(said) or self._cuisine_words.get(SHOP_SUFFIX.sub("", said), "")
 
     def _named(self, p: Place, cuisine: str) -> bool:

@@ -715,7 +715,7 @@ async def test_a_cuisine_said_beside_restaurant_keeps_the_places_that_cook_it(
 @pytest.mark.parametrize(
     ("queries", "cuisine", "words"),
     [
-        (("寿司", "寿司店", "sushi places", "sushi"), "sushi", ("sushi",)),
+        (("寿司", "寿司店", "sushi places", "能吃寿司的地方", "sushi"), "sushi", ("sushi",)),
         (("甜品店", "面包店", "甜品", "desserts"), "bakery", ("bakery", "konditoria")),
     ],
 )
