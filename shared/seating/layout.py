@@ -207,6 +207,7 @@ class CompiledLayout:
     wheelchair_tiers: list[str] = field(default_factory=list)  # tiers that have wheelchair spaces
     spaces: list[SeatInfo] = field(default_factory=list)  # every wheelchair space, in layout order
     map_tool: str = "the seat map"  # where hints send the model for seat ids
+    rows_hint: str = ""  # how the vertical's hold takes rows said as the tier ('后排'), where it does
 
     @property
     def tiers(self) -> list[str]:
@@ -290,7 +291,8 @@ class CompiledLayout:
             raise InvalidInputError(
                 f"Seat {shown(said[unknown[0]])} says where in the room, not which seat.",
                 f"Read the free seats with {self.map_tool} (front rows first) and pass the ids of those there, or "
-                "hold the best available with a tier and a quantity (the centre of the best rows first).",
+                "hold the best available with a tier and a quantity (the centre of the best rows first)"
+                f"{self.rows_hint}.",
                 field="seat_ids",
             )
         if unknown:
@@ -451,10 +453,12 @@ class CompiledLayout:
             yield plan.score(window[0], window[-1]), window
 
 
-def compile_layout(key: str, layout: SeatLayout, *, map_tool: str = "the seat map") -> CompiledLayout:
+def compile_layout(
+    key: str, layout: SeatLayout, *, map_tool: str = "the seat map", rows_hint: str = ""
+) -> CompiledLayout:
     """Index a layout once; ``key`` names it (venue + zoning, or auditorium) for caches and logs,
     ``map_tool`` the tool whose output holds seat ids, for error hints."""
-    out = CompiledLayout(key=key, layout=layout, map_tool=map_tool)
+    out = CompiledLayout(key=key, layout=layout, map_tool=map_tool, rows_hint=rows_hint)
     for section_index, section in enumerate(layout.sections):
         labels = [r.label for r in section.rows]
         centre_index = labels.index(section.centre_row) if section.centre_row else (len(labels) - 1) // 2

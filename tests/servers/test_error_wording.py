@@ -648,7 +648,8 @@ async def test_my_latest_order_where_an_order_id_goes_is_refused_with_that_order
 
 async def test_where_in_the_room_said_as_a_seat_is_refused_as_such(lifestyle: Lifestyle) -> None:
     """'后排' (the back rows), 'two middle seats' or '前排中间' passed as seat ids were 'Seat … does not exist here',
-    read as a mistyped seat: the refusal says it is where in the room, and how to pick seats there."""
+    read as a mistyped seat: the refusal says it is where in the room, and how to pick seats there (in movies, rows
+    said as the tier too)."""
     async with Client(lifestyle.server("movies")) as movies, Client(lifestyle.server("tickets")) as tickets:
         show = (await ok(movies, "movies_find_showtimes", {"movie_id": "mov_q13417189", "limit": 1}))["showtimes"][0]
         before = lifestyle.snapshot()
@@ -661,4 +662,5 @@ async def test_where_in_the_room_said_as_a_seat_is_refused_as_such(lifestyle: Li
         assert "says where in the room, not which seat" in refused, refused
         assert "_get_seat_map (front rows first)" in refused and "a tier and a quantity" in refused, refused
     assert said[1].startswith("Seat 'two middle seats' says"), said[1]  # quoted as said, not 'TWO MIDDLE SEATS'
+    assert "tier '后排' (the back rows)" in said[0] and "后排" not in said[2].split("says where")[1], said
     assert lifestyle.snapshot() == before

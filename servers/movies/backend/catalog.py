@@ -33,6 +33,7 @@ from shared.text import fold
 
 from . import pricing
 from .index import ShowtimeColumns
+from .room_words import ROWS_HINT
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
@@ -480,7 +481,9 @@ class Catalog:
                 cat.auditoriums[aud.id] = aud
                 key = (aud.layout_of or aud.id, aud.code)
                 if key not in shared:
-                    shared[key] = compile_layout(aud.id, aud.layout(), map_tool="movies_get_seat_map")
+                    shared[key] = compile_layout(
+                        aud.id, aud.layout(), map_tool="movies_get_seat_map", rows_hint=ROWS_HINT
+                    )
                 cat.layouts[aud.id] = shared[key]
         for f in films:
             words = [f.title, f.title_zh, *f.aliases, f.director, *f.cast, f.language, f.language_zh, f.country]

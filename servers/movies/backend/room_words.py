@@ -26,6 +26,12 @@ _MIDDLE = re.compile(r"中间的?|居中的?|正中的?|(?:in\s+)?(?:the\s+)?(?:
 SEATS_FOR_ALL = ("STD", "PREMIUM")
 """The tiers a hold by where takes: never couple seats (sold in pairs) or wheelchair spaces unasked."""
 
+ROWS_HINT = (
+    "; or say the rows as the tier, with a quantity: tier '后排' (the back rows), '前排', '第一排' or '最后一排' "
+    "holds the best seats there"
+)
+"""What a seat id that says where in the room ('后排' in seat_ids) is told: this hold reads rows as the tier."""
+
 SAID_AS: dict[RowsSaid, str] = {
     "first": "the first row",
     "last": "the last row",
