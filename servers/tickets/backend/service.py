@@ -57,7 +57,7 @@ from .left_out import why_none
 from .models import AttendeeRow
 from .price_words import FREE, TOTAL
 from .rule_words import READ, rule_said
-from .tier_words import BEST_SEATS, PART_SAID, SEATED, part_said, sections_in, tier_said, tier_words_said, tiers_in
+from .tier_words import BEST_SEATS, SEATED, part_in, sections_in, tier_said, tier_words_said, tiers_in
 from .venue_words import OPEN_AIR, OPEN_AIR_KINDS
 from .when import narrowed
 
@@ -505,7 +505,7 @@ class TicketsService:
         words, open_air, venues = self._open_air(words, query, venues)  # '室外的音乐会': where, not what
         words, tier, tier_words = self._unless_titled(tier_said, words, query)  # 'VIP座位', 'standing tickets'
         words, best = take_match(BEST_SEATS, words)  # 'best seats for Giselle': which seats, said to the hold
-        words, part = self._part_said(words, query)  # '内场票', '看台': where to be, said to the hold
+        words, part, part_words = self._unless_titled(part_in, words, query)  # '内场票', '看台': where to be
         words, rule, rule_words = self._unless_titled(rule_said, words, query)  # '可以退票的话剧': the events' rules
         words, left, left_words = self._unless_titled(availability_said, words, query)  # '快售罄的': what is left
         window = narrowed(Window(now, first, last, earliest, latest, price_min_minor, price_max_minor), said)
@@ -521,7 +521,7 @@ class TicketsService:
         )
         matched = len(ranked.events)
         if part:
-            selling = self._events_selling[part_said(part)]
+            selling = self._events_selling[part]
             ranked = index.only(ranked, [index.events[int(e)].id in selling for e in ranked.events])
         if left:
             ranked = self._with_availability(ranked, WANTED[left], now)
@@ -570,7 +570,7 @@ class TicketsService:
         total = len(ranked.events)
         note = ""
         if not total and (left or part) and matched:  # the rest matched: only what is left, or where, keeps them out
-            that = "has that now" if left else f"sells {shown(part)}"
+            that = "has that now" if left else f"sells {shown(part_words)}"
             note = f"None of the {matched} event(s) matching the rest {that}; search without it to see them."
         elif not total:
             note = why_none(index, window, query, words, said, category, area, venues, self.money, tier)
@@ -600,11 +600,11 @@ class TicketsService:
         if left:
             note = f"Read {shown(left_words)} as {LEFT_MEANS[left]}. {note}".strip()
         if part:
-            where = "on the floor (standing room or stalls)" if part_said(part) == "floor" else "in the stands"
+            where = "on the floor (standing room or stalls)" if part == "floor" else "in the stands"
             note = (
-                f"Read {shown(part)} as where to be: events selling places {where}. Which seats is the hold's to "
-                f"choose: tickets_hold_seats(tier={part!r}) holds there where one tier sells all of it, else names "
-                f"the tiers that do. {note}"
+                f"Read {shown(part_words)} as where to be: events selling places {where}. Which seats is the hold's "
+                f"to choose: tickets_hold_seats(tier={part_words!r}) holds there where one tier sells all of it, else "
+                f"names the tiers that do. {note}"
             ).strip()
         if best is not None:
             note = (
@@ -641,14 +641,6 @@ class TicketsService:
         if outdoors:
             venues = outdoors if venues is None else venues & outdoors
         return take_out(OPEN_AIR, words)[0], said.group(0), venues
-
-    def _part_said(self, words: str, query: str) -> tuple[str, str]:
-        """The words without a part of a venue said ('内场票', 'the stands'), and those words as said ('' if none, or
-        if they are an event's own)."""
-        said = PART_SAID.search(words)
-        if said is None or self.index.holds(query, said.group(0).lower()):
-            return words, ""
-        return take_match(PART_SAID, words)[0], said.group(0)
 
     @cached_property
     def _events_selling(self) -> dict[str, frozenset[str]]:

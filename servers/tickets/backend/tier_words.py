@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from shared.text import is_cjk
+from shared.text import is_cjk, take_match
 
 from .catalog import EventRec, SectionRec
 
@@ -77,6 +77,13 @@ def part_said(said: str) -> str:
     """'floor' or 'stands' when ``said`` is all one of them ('内场', 'floor tickets', '看台票'), else ''."""
     text = " ".join(said.split())
     return "floor" if FLOOR_SAID.fullmatch(text) else "stands" if STANDS_SAID.fullmatch(text) else ""
+
+
+def part_in(query: str) -> tuple[str, str, str]:
+    """The query without a part of a venue said in it ('内场票', 'the stands'), which part ('floor' or 'stands') and
+    the words as said; the query, '' and '' when it says none (as ``tier_said`` reads a kind of ticket)."""
+    rest, m = take_match(PART_SAID, query)
+    return (rest, part_said(m[0]), m[0]) if m is not None else (query, "", "")
 
 
 FLOOR_CODES = frozenset({"FLR", "STL"})
