@@ -116,9 +116,13 @@ LABELS_OF = select_columns(_ADDRESSES.label_key).where(_ADDRESSES.user_id == bin
 """A user's saved labels. Built once: composing the statement costs more than running it."""
 
 
+_HOUSE = r"\d+(?:-\d+)?(?:\s?[A-Za-z](?![A-Za-z]))?"
+"""A house number as written: '52', '22-24', '39 B', '5a'."""
+_FLAT = r"(?:(?:as|asunto|apt|flat)\.?\s*)?(?P<flat>\d{1,3})"
+"""A flat after the house number: '12', 'as. 5' (asunto), 'flat 3'."""
 STREET_AND_NUMBER = re.compile(
-    r"(?P<street>\D+?)\s+(?P<number>\d+(?:-\d+)?(?:\s?[A-Za-z](?![A-Za-z]))?)(?:\s?号)?"
-    r"(?:\s*,?\s+(?:(?:as|asunto|apt|flat)\.?\s*)?(?P<flat>\d{1,3})(?!\d))?"
+    rf"(?P<street>\D+?)\s+(?P<number>{_HOUSE})(?:\s?号)?"
+    rf"(?:\s*,?\s+{_FLAT}(?!\d))?"
     r"(?:\s*,?\s*(?P<postcode>\d{5}))?(?:\s*,?\s*(?:helsinki|helsingfors|赫尔辛基(?:市)?))?(?:\s*,?\s*(?:finland|芬兰))?",
     re.IGNORECASE,
 )
@@ -127,10 +131,7 @@ writes a number), perhaps the flat ('Fredrikinkatu 20 A 5', 'Kaivokatu 4 as. 5')
 ('Fredrikinkatu 39 B, 00120 Helsinki': with them the number was 'missing')."""
 
 
-HOUSE_AND_FLAT = re.compile(
-    r"(?P<number>\d+(?:-\d+)?(?:\s?[A-Za-z](?![A-Za-z]))?)\s+(?:(?:as|asunto|apt|flat)\.?\s*)?(?P<flat>\d{1,3})",
-    re.IGNORECASE,
-)
+HOUSE_AND_FLAT = re.compile(rf"(?P<number>{_HOUSE})\s+{_FLAT}", re.IGNORECASE)
 """A house number given with its flat ('39 B 12', '4 as 5'): the house is where the map looks, the flat a note."""
 
 
@@ -410,17 +411,18 @@ class Accounts:
         postcode, location, notes = data.postcode.strip(), data.location, data.notes.strip()
         # 'Aleksanterinkatu 52' whole in street, as the other servers take an address: 'housenumber required' sent
         # the model back to split it
+        flat = ""  # 'Fredrikinkatu 20 A 5': house 20, staircase A, flat 5, for the courier's notes
         if not number and (written := said_address(street)):
-            street, number = written["street"].strip(), written["number"]
+            street, number, flat = written["street"].strip(), written["number"], written["flat"] or ""
             postcode = postcode or written["postcode"] or ""
-            if written["flat"]:  # 'Fredrikinkatu 20 A 5': house 20, staircase A, flat 5, for the courier's notes
-                notes = "; ".join(n for n in (f"flat {written['flat']}", notes) if n)
         elif (with_flat := HOUSE_AND_FLAT.fullmatch(" ".join(number.split()))) is not None:  # housenumber '39 B 12'
-            number, notes = with_flat["number"], "; ".join(n for n in (f"flat {with_flat['flat']}", notes) if n)
+            number, flat = with_flat["number"], with_flat["flat"]
         elif not number and street and location is None and (place := self._place_named(street)) is not None:
             # '中央火车站' as the street: the place's own address and entrance, its name kept in the notes
             (street, number, postcode), location = place[0], place[1]
             notes = notes or place[2]
+        if flat:
+            notes = "; ".join(n for n in (f"flat {flat}", notes) if n)
         if not (label and street and number):
             missing = [name for name, value in (("label", label), ("street", street), ("housenumber", number))
                        if not value]  # fmt: skip
