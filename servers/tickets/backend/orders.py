@@ -230,6 +230,7 @@ class OrderDesk:
                 "Pass exact seats from the seat map, or a tier code and how many best-available seats.",
             )
         said_tier = plain_tier(request.tier)  # 'A区连座': tier A, side by side as best available always is
+        tier = ""  # the tier code of a best-available hold, read once below
         if not explicit and not said_tier and request.quantity >= 1 and len(rec.prices) == 1:
             (said_tier,) = rec.prices  # one tier (standing, one price): how many is all there is to say
         if not explicit:
@@ -243,9 +244,10 @@ class OrderDesk:
                     field="quantity" if request.quantity < 1 else "tier",
                 )
             venue = svc.catalog.venues[event.venue_id]
-            if event.tier(tier_code(said_tier, rec.prices, event.tiers)) is None:
-                said_tier = the_one_tier_there(said_tier, event, venue) or said_tier  # '内场' of a standing floor
-            if event.tier(tier_code(said_tier, rec.prices, event.tiers)) is None:
+            tier = tier_code(said_tier, rec.prices, event.tiers)
+            if event.tier(tier) is None:
+                tier = the_one_tier_there(said_tier, event, venue) or tier  # '内场' of a standing floor
+            if event.tier(tier) is None:
                 raise InvalidInputError(
                     f"tier {shown(request.tier)} is not a tier of {event.title}."
                     + _where_said(said_tier, event, venue),
@@ -260,7 +262,6 @@ class OrderDesk:
                 field="quantity",
             )
         seats = svc.inventory.resolve(event, explicit) if explicit else []
-        tier = "" if explicit else tier_code(said_tier, rec.prices, event.tiers)
         layout = svc.inventory.layout(event)
         if request.wheelchair and tier in layout.tier_totals and tier not in layout.wheelchair_tiers:
             raise InvalidInputError(
