@@ -31,6 +31,7 @@ from mcp.types import (
     CallToolResult,
     EmptyResult,
     GetPromptResult,
+    Icon,
     InputRequiredResult,
     SetLevelRequestParams,
     TextContent,
@@ -60,6 +61,9 @@ PAY = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hi
 
 
 RESULT_MEMO_SIZE = 256
+
+_BUILT_TOOLS: dict[tuple[object, ...], Tool] = {}
+"""Every tool this process built (``LifestyleServer.add_tool``), by what its schema is made of."""
 
 _GIVEN: ContextVar[frozenset[str]] = ContextVar("given_arguments", default=frozenset())
 
@@ -191,6 +195,34 @@ class LifestyleServer(MCPServer[Any]):
         except LifestyleError as exc:
             raise MCPError(INVALID_PARAMS, exc.for_model()) from exc
         return await super().get_prompt(name, arguments, context)
+
+    def add_tool(
+        self,
+        fn: Callable[..., Any],
+        name: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        annotations: ToolAnnotations | None = None,
+        icons: list[Icon] | None = None,
+        meta: dict[str, Any] | None = None,
+        structured_output: bool | None = None,
+    ) -> None:
+        """The SDK's ``add_tool``, with a tool's schema and argument model built once per process: building them
+        (``Tool.from_function``: a pydantic model of the signature and its JSON schema) took a server build 0.1–0.25 s
+        for its eight to eleven tools, paid again by every server a process builds (one per test, per eval trial's
+        suite, per user over HTTP). What they are made of is the function's code, its defaults and the module it
+        resolves its annotations in; a later build of the same tool gets the same ``Tool`` with its own function."""
+        key = (fn.__code__, fn.__module__, repr(fn.__defaults__), repr(fn.__kwdefaults__), name, title, description,
+               structured_output)  # fmt: skip
+        built = _BUILT_TOOLS.get(key)
+        if built is None:
+            built = _BUILT_TOOLS[key] = Tool.from_function(
+                fn, name=name, title=title, description=description, structured_output=structured_output
+            )
+        tool = built.model_copy(update={"fn": fn, "annotations": annotations, "icons": icons, "meta": meta})
+        # The SDK's tool manager only builds tools from functions (its constructor alone takes built ones), so the
+        # built tool goes where its own add_tool puts it, keeping the first of a name as that does.
+        self._tool_manager._tools.setdefault(tool.name, tool)
 
     def _registered(self, name: str) -> Tool | None:
         """The SDK's registered tool ``name`` (its schema, metadata and ``run``), or None. The one reach into the
