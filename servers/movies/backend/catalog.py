@@ -411,6 +411,21 @@ def _order(s: ShowtimeRec) -> tuple[datetime, str]:
     return s.starts_at, s.id
 
 
+_COMPILED: dict[str, CompiledLayout] = {}
+"""Compiled layouts by their screen's record, for the life of the process (``_compiled``)."""
+
+
+def _compiled(aud: AuditoriumRec) -> CompiledLayout:
+    """The screen's compiled layout, compiled once per process for the same screen record: a compiled layout is read
+    only, and compiling the default city's screens was half of building a catalog (0.2 s of every movies provider app
+    that a test, an eval trial or a restarted server builds). Bounded by the screens of the sandboxes a process opens
+    (copies in a grown city share their model's layout in ``Catalog.build`` before they get here)."""
+    said = aud.model_dump_json()
+    if said not in _COMPILED:
+        _COMPILED[said] = compile_layout(aud.id, aud.layout(), map_tool="movies_get_seat_map", rows_hint=ROWS_HINT)
+    return _COMPILED[said]
+
+
 def presold(showtime: ShowtimeRec, layout: CompiledLayout) -> frozenset[str]:
     """Seats sold before the simulated sale started: busier on evenings and weekends, the best rows
     first; about one showtime in sixty is sold out."""
@@ -481,9 +496,7 @@ class Catalog:
                 cat.auditoriums[aud.id] = aud
                 key = (aud.layout_of or aud.id, aud.code)
                 if key not in shared:
-                    shared[key] = compile_layout(
-                        aud.id, aud.layout(), map_tool="movies_get_seat_map", rows_hint=ROWS_HINT
-                    )
+                    shared[key] = _compiled(aud)
                 cat.layouts[aud.id] = shared[key]
         for f in films:
             words = [f.title, f.title_zh, *f.aliases, f.director, *f.cast, f.language, f.language_zh, f.country]

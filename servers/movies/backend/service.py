@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -306,6 +307,10 @@ class MoviesService:
         self.accounts = sandbox.accounts
         self.catalog = catalog
         self.currency = currency
+        # Each service keeps its own specs: a cache on the method is one per process, and its entries kept every
+        # service (and its catalog) that ever filled it alive, as long as 8,192 later entries had not pushed them
+        # out: an eval run or a test process building an app per trial held dozens of catalogs for nothing.
+        self.spec: Callable[[str], InventorySpec] = lru_cache(maxsize=8192)(self._spec)
         self.seating = SeatingEngine(
             MoviesTable.metadata,
             "movies",
@@ -326,8 +331,7 @@ class MoviesService:
     def money(self, minor: int) -> Money:
         return Money.of(minor, self.currency)
 
-    @lru_cache(maxsize=8192)  # noqa: B019 - one service per app, lives as long as the app
-    def spec(self, showtime_id: str) -> InventorySpec:
+    def _spec(self, showtime_id: str) -> InventorySpec:
         rec = self.catalog.showtimes[showtime_id]
         layout = self.catalog.layouts[rec.auditorium_id]
         prices = pricing.tier_prices(rec.format, rec.starts_at, self.catalog.tiers(rec.auditorium_id))
