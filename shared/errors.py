@@ -163,3 +163,21 @@ def error_from_body(body: ErrorBody) -> LifestyleError:
     """Rebuild the exception a backend raised from the body it sent."""
     cls = _BY_CODE.get(body.code, LifestyleError)
     return cls(body.message, body.hint, **body.details)
+
+
+# What a provider API answers each error with, in its OpenAPI document (every route of every provider app).
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in (
+        (400, "Malformed request (e.g. a body that is not JSON)"),
+        (402, "Payment declined"),
+        (401, "No valid service credential"),
+        (403, "Not allowed for this caller"),
+        (404, "Not found"),
+        (409, "Conflict with current state"),
+        (413, "Request body too large (shared.kit.hygiene)"),
+        (414, "Request URL too long (shared.kit.hygiene)"),
+        (422, "Invalid input"),
+        (428, "Confirmation required"),
+    )
+}

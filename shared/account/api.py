@@ -11,14 +11,14 @@ bearer token is.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.openapi.utils import get_openapi
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.errors import ForbiddenError, LifestyleError, UnauthorizedError
+from shared.errors import ERROR_RESPONSES, ForbiddenError, LifestyleError, UnauthorizedError
 from shared.kit.asgi import send_error
 from shared.kit.signing import ACT, ADMIN, ServiceKey
 from shared.kit.signing import Caller as ServiceCaller
@@ -120,42 +120,51 @@ def describe_credentials(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def account_router(sandbox: Sandbox) -> APIRouter:
-    """``/account…`` (the user, addresses, wallet), ``/auth/introspect`` and ``/admin/clock``."""
-    router = APIRouter()
-    accounts = sandbox.accounts
+ACCOUNT_ROUTES = APIRouter(responses=ERROR_RESPONSES)
+"""``/account…`` (the user, addresses, wallet), ``/auth/introspect`` and ``/admin/clock``: every provider app serves
+them (``shared.kit.backend.provider_app``), on the sandbox in its ``app.state``."""
 
-    @router.get("/account", tags=["account"])
-    def me(user: Caller) -> User:
-        return accounts.me(user)
 
-    @router.get("/account/addresses", tags=["account"])
-    def list_addresses(user: Caller) -> AddressList:
-        return accounts.list_addresses(user)
+def _sandbox(request: Request) -> Sandbox:
+    return cast(Sandbox, request.app.state.sandbox)
 
-    @router.post("/account/addresses", tags=["account"])
-    def save_address(user: Caller, body: AddressInput) -> Address:
-        return accounts.save_address(user, body)
 
-    @router.get("/account/wallet", tags=["account"])
-    def wallet_statement(
-        user: Caller, limit: Annotated[int, Query(ge=1, le=50)] = 10, cursor: str = ""
-    ) -> WalletStatement:
-        return wallet.statement(sandbox.engine, user, limit, cursor)
+@ACCOUNT_ROUTES.get("/account", tags=["account"])
+def me(request: Request, user: Caller) -> User:
+    return _sandbox(request).accounts.me(user)
 
-    @router.post("/auth/introspect", tags=["auth"])
-    def introspect(body: IntrospectRequest) -> Introspection:
-        return credentials.introspect(sandbox.engine, body.token)
 
-    @router.get("/admin/clock", tags=["admin"])
-    def read_clock(_: Admin) -> ClockState:
-        return ClockState(now=sandbox.clock.now(), scale=sandbox.clock.scale)
+@ACCOUNT_ROUTES.get("/account/addresses", tags=["account"])
+def list_addresses(request: Request, user: Caller) -> AddressList:
+    return _sandbox(request).accounts.list_addresses(user)
 
-    @router.post("/admin/clock", tags=["admin"])
-    def change_clock(_: Admin, change: ClockChange) -> ClockState:
-        clock = sandbox.clock
-        clock.change(set_to=change.set_to, advance=timedelta(seconds=change.advance_seconds), scale=change.scale,
-                     backwards=change.backwards)  # fmt: skip
-        return ClockState(now=clock.now(), scale=clock.scale)
 
-    return router
+@ACCOUNT_ROUTES.post("/account/addresses", tags=["account"])
+def save_address(request: Request, user: Caller, body: AddressInput) -> Address:
+    return _sandbox(request).accounts.save_address(user, body)
+
+
+@ACCOUNT_ROUTES.get("/account/wallet", tags=["account"])
+def wallet_statement(
+    request: Request, user: Caller, limit: Annotated[int, Query(ge=1, le=50)] = 10, cursor: str = ""
+) -> WalletStatement:
+    return wallet.statement(_sandbox(request).engine, user, limit, cursor)
+
+
+@ACCOUNT_ROUTES.post("/auth/introspect", tags=["auth"])
+def introspect(request: Request, body: IntrospectRequest) -> Introspection:
+    return credentials.introspect(_sandbox(request).engine, body.token)
+
+
+@ACCOUNT_ROUTES.get("/admin/clock", tags=["admin"])
+def read_clock(request: Request, _: Admin) -> ClockState:
+    clock = _sandbox(request).clock
+    return ClockState(now=clock.now(), scale=clock.scale)
+
+
+@ACCOUNT_ROUTES.post("/admin/clock", tags=["admin"])
+def change_clock(request: Request, _: Admin, change: ClockChange) -> ClockState:
+    clock = _sandbox(request).clock
+    clock.change(set_to=change.set_to, advance=timedelta(seconds=change.advance_seconds), scale=change.scale,
+                 backwards=change.backwards)  # fmt: skip
+    return ClockState(now=clock.now(), scale=clock.scale)

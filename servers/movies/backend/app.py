@@ -7,16 +7,16 @@ service become HTTP statuses in ``shared.kit.backend``; ``/openapi.json`` is the
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, cast
 
-from fastapi import FastAPI, Query, Response
+from fastapi import FastAPI, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller
-from shared.kit.backend import QueryModel, SeatWrites, json_response, provider_app
+from shared.kit.backend import QueryModel, SeatWrites, json_response, provider_app, provider_routes, serve_routes
 from shared.kit.settings import Settings
 from shared.schemas.movies import (
     CinemaPage,
@@ -92,72 +92,113 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
     )
     app.state.service = svc
     app.state.desk = desk
-
-    @app.get("/movies", tags=["catalog"], response_model=FilmPage)
-    async def search_movies(
-        query: str = "",
-        showing: ShowingFilter = "now_showing",
-        genre: str = "",
-        limit: Annotated[int, Query(ge=1, le=50)] = 10,
-        cursor: str = "",
-    ) -> Response:
-        return json_response(svc.search_movies(query=query, showing=showing, genre=genre, limit=limit, cursor=cursor))
-
-    @app.get("/movies/{movie_id}", tags=["catalog"], response_model=FilmDetail)
-    async def get_movie(movie_id: str) -> Response:
-        return json_response(svc.movie_detail(movie_id))
-
-    @app.get("/cinemas", tags=["catalog"], response_model=CinemaPage)
-    async def search_cinemas(
-        user: Caller,
-        address: str = "",
-        lat: Annotated[float, Query(ge=-90, le=90)] = 0,
-        lng: Annotated[float, Query(ge=-180, le=180)] = 0,
-        limit: Annotated[int, Query(ge=1, le=50)] = 10,
-        cursor: str = "",
-    ) -> Response:
-        return json_response(svc.search_cinemas(user, address=address, lat=lat, lng=lng, limit=limit, cursor=cursor))
-
-    @app.get("/showtimes", tags=["catalog"], response_model=ShowtimePage, openapi_extra=SHOWTIME_QUERY.openapi)
-    async def find_showtimes(user: Caller, q: Annotated[ShowtimeQuery, SHOWTIME_QUERY.depends]) -> Response:
-        return json_response(svc.find_showtimes(user, **dict(q)))
-
-    @app.get("/showtimes/{showtime_id}/seatmap", tags=["seats"], response_model=MovieSeatMap)
-    async def seat_map(user: Caller, showtime_id: str) -> Response:
-        return json_response(svc.seat_map(user, showtime_id))
-
-    @app.post("/holds", tags=["seats"], response_model=MovieHold)
-    async def hold_seats(user: Caller, body: HoldRequest) -> Response:
-        return json_response(await seats.run(lambda: desk.hold(user, body)))
-
-    @app.post("/holds/{hold_id}/release", tags=["seats"], response_model=MovieHold)
-    async def release_hold(user: Caller, hold_id: str) -> Response:
-        return json_response(await seats.run(lambda: desk.release(user, hold_id)))
-
-    @app.post("/orders/quote", tags=["orders"])
-    def quote_purchase(user: Caller, body: PurchaseQuoteRequest) -> PurchaseQuote:
-        return desk.quote_purchase(user, body)
-
-    @app.post("/holds/{hold_id}/purchase", tags=["orders"])
-    def purchase(user: Caller, hold_id: str, body: ConfirmRequest) -> MovieOrder:
-        return desk.purchase(user, hold_id, body)
-
-    @app.get("/orders", tags=["orders"])
-    def list_orders(
-        user: Caller, status: OrderFilter = "any", limit: Annotated[int, Query(ge=1, le=20)] = 5, cursor: str = ""
-    ) -> OrderPage:
-        return desk.list_orders(user, status, limit, cursor)
-
-    @app.get("/orders/{order_id}", tags=["orders"])
-    def get_order(user: Caller, order_id: str) -> MovieOrder:
-        return desk.get(user, order_id)
-
-    @app.post("/orders/{order_id}/refund/quote", tags=["orders"])
-    def quote_refund(user: Caller, order_id: str, body: RefundQuoteRequest | None = None) -> RefundQuote:
-        return desk.quote_refund(user, order_id, body)
-
-    @app.post("/orders/{order_id}/refund", tags=["orders"])
-    def refund(user: Caller, order_id: str, body: RefundConfirm) -> MovieOrder:
-        return desk.refund(user, order_id, body)
-
+    app.state.seats = seats
+    serve_routes(app, ROUTES)
     return app
+
+
+ROUTES = provider_routes()
+
+
+def _svc(request: Request) -> MoviesService:
+    return cast(MoviesService, request.app.state.service)
+
+
+def _desk(request: Request) -> OrderDesk:
+    return cast(OrderDesk, request.app.state.desk)
+
+
+def _seats(request: Request) -> SeatWrites:
+    return cast(SeatWrites, request.app.state.seats)
+
+
+@ROUTES.get("/movies", tags=["catalog"], response_model=FilmPage)
+async def search_movies(
+    request: Request,
+    query: str = "",
+    showing: ShowingFilter = "now_showing",
+    genre: str = "",
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    cursor: str = "",
+) -> Response:
+    return json_response(
+        _svc(request).search_movies(query=query, showing=showing, genre=genre, limit=limit, cursor=cursor)
+    )
+
+
+@ROUTES.get("/movies/{movie_id}", tags=["catalog"], response_model=FilmDetail)
+async def get_movie(request: Request, movie_id: str) -> Response:
+    return json_response(_svc(request).movie_detail(movie_id))
+
+
+@ROUTES.get("/cinemas", tags=["catalog"], response_model=CinemaPage)
+async def search_cinemas(
+    request: Request,
+    user: Caller,
+    address: str = "",
+    lat: Annotated[float, Query(ge=-90, le=90)] = 0,
+    lng: Annotated[float, Query(ge=-180, le=180)] = 0,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    cursor: str = "",
+) -> Response:
+    return json_response(
+        _svc(request).search_cinemas(user, address=address, lat=lat, lng=lng, limit=limit, cursor=cursor)
+    )
+
+
+@ROUTES.get("/showtimes", tags=["catalog"], response_model=ShowtimePage, openapi_extra=SHOWTIME_QUERY.openapi)
+async def find_showtimes(
+    request: Request, user: Caller, q: Annotated[ShowtimeQuery, SHOWTIME_QUERY.depends]
+) -> Response:
+    return json_response(_svc(request).find_showtimes(user, **dict(q)))
+
+
+@ROUTES.get("/showtimes/{showtime_id}/seatmap", tags=["seats"], response_model=MovieSeatMap)
+async def seat_map(request: Request, user: Caller, showtime_id: str) -> Response:
+    return json_response(_svc(request).seat_map(user, showtime_id))
+
+
+@ROUTES.post("/holds", tags=["seats"], response_model=MovieHold)
+async def hold_seats(request: Request, user: Caller, body: HoldRequest) -> Response:
+    return json_response(await _seats(request).run(lambda: _desk(request).hold(user, body)))
+
+
+@ROUTES.post("/holds/{hold_id}/release", tags=["seats"], response_model=MovieHold)
+async def release_hold(request: Request, user: Caller, hold_id: str) -> Response:
+    return json_response(await _seats(request).run(lambda: _desk(request).release(user, hold_id)))
+
+
+@ROUTES.post("/orders/quote", tags=["orders"])
+def quote_purchase(request: Request, user: Caller, body: PurchaseQuoteRequest) -> PurchaseQuote:
+    return _desk(request).quote_purchase(user, body)
+
+
+@ROUTES.post("/holds/{hold_id}/purchase", tags=["orders"])
+def purchase(request: Request, user: Caller, hold_id: str, body: ConfirmRequest) -> MovieOrder:
+    return _desk(request).purchase(user, hold_id, body)
+
+
+@ROUTES.get("/orders", tags=["orders"])
+def list_orders(
+    request: Request,
+    user: Caller,
+    status: OrderFilter = "any",
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+    cursor: str = "",
+) -> OrderPage:
+    return _desk(request).list_orders(user, status, limit, cursor)
+
+
+@ROUTES.get("/orders/{order_id}", tags=["orders"])
+def get_order(request: Request, user: Caller, order_id: str) -> MovieOrder:
+    return _desk(request).get(user, order_id)
+
+
+@ROUTES.post("/orders/{order_id}/refund/quote", tags=["orders"])
+def quote_refund(request: Request, user: Caller, order_id: str, body: RefundQuoteRequest | None = None) -> RefundQuote:
+    return _desk(request).quote_refund(user, order_id, body)
+
+
+@ROUTES.post("/orders/{order_id}/refund", tags=["orders"])
+def refund(request: Request, user: Caller, order_id: str, body: RefundConfirm) -> MovieOrder:
+    return _desk(request).refund(user, order_id, body)

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import numpy as np
-from fastapi import APIRouter, Query
+from fastapi import Query, Request
 
 from shared.arrays import unique_rows
 from shared.errors import InvalidInputError
+from shared.kit.backend import provider_routes
 from shared.schemas.common import GeoPoint
 from shared.schemas.nav import MAX_STREET_BYTES, MAX_STREET_POINTS, StreetKind, StreetLine, StreetMap
 
@@ -212,18 +213,18 @@ def json_size(line: Line, polyline: str) -> int:
     return len(street.model_dump_json().encode())
 
 
-def streets_router(network: RoadNetwork, router: Router) -> APIRouter:
-    """``GET /streets``: the street lines inside a box (see the module docstring)."""
-    index = StreetIndex(network, router)
-    api = APIRouter(tags=["maps"])
+STREET_ROUTES = provider_routes()
+"""``GET /streets``: the street lines inside a box (see the module docstring), from the app's ``StreetIndex``
+(``app.state.streets``)."""
 
-    @api.get("/streets")
-    def streets(
-        south: Annotated[float, Query(ge=-90, le=90, description="Southern edge (latitude).")],
-        west: Annotated[float, Query(ge=-180, le=180, description="Western edge (longitude).")],
-        north: Annotated[float, Query(ge=-90, le=90, description="Northern edge (latitude).")],
-        east: Annotated[float, Query(ge=-180, le=180, description="Eastern edge (longitude).")],
-    ) -> StreetMap:
-        return index.within(south, west, north, east)
 
-    return api
+@STREET_ROUTES.get("/streets", tags=["maps"])
+def streets(
+    request: Request,
+    south: Annotated[float, Query(ge=-90, le=90, description="Southern edge (latitude).")],
+    west: Annotated[float, Query(ge=-180, le=180, description="Western edge (longitude).")],
+    north: Annotated[float, Query(ge=-90, le=90, description="Northern edge (latitude).")],
+    east: Annotated[float, Query(ge=-180, le=180, description="Eastern edge (longitude).")],
+) -> StreetMap:
+    index: StreetIndex = request.app.state.streets
+    return index.within(south, west, north, east)

@@ -8,16 +8,16 @@ service become HTTP statuses in ``shared.kit.backend``; the OpenAPI document at
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, cast
 
-from fastapi import FastAPI, Query, Response
+from fastapi import FastAPI, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.account import Sandbox, prepare_vertical
 from shared.account.api import Caller, Reader
-from shared.kit.backend import QueryModel, SeatWrites, json_response, provider_app
+from shared.kit.backend import QueryModel, SeatWrites, json_response, provider_app, provider_routes, serve_routes
 from shared.kit.settings import Settings
 from shared.schemas.tickets import (
     Attendee,
@@ -95,59 +95,94 @@ def create_app(settings: Settings, *, sandbox: Sandbox | None = None) -> FastAPI
         own_retries=frozenset({("POST", "/holds")}),
     )
     app.state.service = svc
-
-    @app.get("/events", tags=["catalog"], response_model=EventPage, openapi_extra=EVENT_QUERY.openapi)
-    async def search_events(user: Reader, q: Annotated[EventQuery, EVENT_QUERY.depends]) -> Response:
-        return json_response(svc.search(user_id=user, **dict(q)))
-
-    @app.get("/events/{event_id}", tags=["catalog"], response_model=EventDetail)
-    async def get_event(event_id: str) -> Response:
-        return json_response(svc.event_detail(event_id))
-
-    @app.get("/sessions/{session_id}/seatmap", tags=["seats"], response_model=SeatMap)
-    async def seat_map(user: Caller, session_id: str, section: str = "") -> Response:
-        return json_response(svc.seat_map(user, session_id, section))
-
-    @app.post("/holds", tags=["seats"], response_model=Hold)
-    async def hold_seats(user: Caller, body: HoldRequest) -> Response:  # the hot write path: serialized once
-        return json_response(await seats.run(lambda: desk.hold(user, body)))
-
-    @app.post("/holds/{hold_id}/release", tags=["seats"], response_model=Hold)
-    async def release_hold(user: Caller, hold_id: str) -> Response:
-        return json_response(await seats.run(lambda: desk.release(user, hold_id)))
-
-    @app.post("/orders/quote", tags=["orders"])
-    def quote_purchase(user: Caller, body: PurchaseQuoteRequest) -> PurchaseQuote:
-        return desk.quote_purchase(user, body)
-
-    @app.post("/holds/{hold_id}/purchase", tags=["orders"])
-    def purchase(user: Caller, hold_id: str, body: PurchaseConfirm) -> Order:
-        return desk.purchase(user, hold_id, body)
-
-    @app.get("/orders", tags=["orders"])
-    def list_orders(
-        user: Caller, status: OrderFilter = "any", limit: Annotated[int, Query(ge=1, le=20)] = 5, cursor: str = ""
-    ) -> OrderPage:
-        return desk.list_orders(user, status, limit, cursor)
-
-    @app.get("/orders/{order_id}", tags=["orders"])
-    def get_order(user: Caller, order_id: str) -> Order:
-        return desk.get(user, order_id)
-
-    @app.post("/orders/{order_id}/refund/quote", tags=["orders"])
-    def quote_refund(user: Caller, order_id: str, body: RefundQuoteRequest) -> RefundQuote:
-        return desk.quote_refund(user, order_id, body)
-
-    @app.post("/orders/{order_id}/refund", tags=["orders"])
-    def refund(user: Caller, order_id: str, body: RefundConfirm) -> Order:
-        return desk.refund(user, order_id, body)
-
-    @app.get("/attendees", tags=["account"])
-    def list_attendees(user: Caller) -> AttendeeList:
-        return svc.list_attendees(user)
-
-    @app.post("/attendees", tags=["account"])
-    def save_attendee(user: Caller, body: AttendeeInput) -> Attendee:
-        return svc.save_attendee(user, body)
-
+    app.state.desk = desk
+    app.state.seats = seats
+    serve_routes(app, ROUTES)
     return app
+
+
+ROUTES = provider_routes()
+
+
+def _svc(request: Request) -> TicketsService:
+    return cast(TicketsService, request.app.state.service)
+
+
+def _desk(request: Request) -> OrderDesk:
+    return cast(OrderDesk, request.app.state.desk)
+
+
+def _seats(request: Request) -> SeatWrites:
+    return cast(SeatWrites, request.app.state.seats)
+
+
+@ROUTES.get("/events", tags=["catalog"], response_model=EventPage, openapi_extra=EVENT_QUERY.openapi)
+async def search_events(request: Request, user: Reader, q: Annotated[EventQuery, EVENT_QUERY.depends]) -> Response:
+    return json_response(_svc(request).search(user_id=user, **dict(q)))
+
+
+@ROUTES.get("/events/{event_id}", tags=["catalog"], response_model=EventDetail)
+async def get_event(request: Request, event_id: str) -> Response:
+    return json_response(_svc(request).event_detail(event_id))
+
+
+@ROUTES.get("/sessions/{session_id}/seatmap", tags=["seats"], response_model=SeatMap)
+async def seat_map(request: Request, user: Caller, session_id: str, section: str = "") -> Response:
+    return json_response(_svc(request).seat_map(user, session_id, section))
+
+
+@ROUTES.post("/holds", tags=["seats"], response_model=Hold)
+async def hold_seats(request: Request, user: Caller, body: HoldRequest) -> Response:
+    # the hot write path: serialized once
+    return json_response(await _seats(request).run(lambda: _desk(request).hold(user, body)))
+
+
+@ROUTES.post("/holds/{hold_id}/release", tags=["seats"], response_model=Hold)
+async def release_hold(request: Request, user: Caller, hold_id: str) -> Response:
+    return json_response(await _seats(request).run(lambda: _desk(request).release(user, hold_id)))
+
+
+@ROUTES.post("/orders/quote", tags=["orders"])
+def quote_purchase(request: Request, user: Caller, body: PurchaseQuoteRequest) -> PurchaseQuote:
+    return _desk(request).quote_purchase(user, body)
+
+
+@ROUTES.post("/holds/{hold_id}/purchase", tags=["orders"])
+def purchase(request: Request, user: Caller, hold_id: str, body: PurchaseConfirm) -> Order:
+    return _desk(request).purchase(user, hold_id, body)
+
+
+@ROUTES.get("/orders", tags=["orders"])
+def list_orders(
+    request: Request,
+    user: Caller,
+    status: OrderFilter = "any",
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+    cursor: str = "",
+) -> OrderPage:
+    return _desk(request).list_orders(user, status, limit, cursor)
+
+
+@ROUTES.get("/orders/{order_id}", tags=["orders"])
+def get_order(request: Request, user: Caller, order_id: str) -> Order:
+    return _desk(request).get(user, order_id)
+
+
+@ROUTES.post("/orders/{order_id}/refund/quote", tags=["orders"])
+def quote_refund(request: Request, user: Caller, order_id: str, body: RefundQuoteRequest) -> RefundQuote:
+    return _desk(request).quote_refund(user, order_id, body)
+
+
+@ROUTES.post("/orders/{order_id}/refund", tags=["orders"])
+def refund(request: Request, user: Caller, order_id: str, body: RefundConfirm) -> Order:
+    return _desk(request).refund(user, order_id, body)
+
+
+@ROUTES.get("/attendees", tags=["account"])
+def list_attendees(request: Request, user: Caller) -> AttendeeList:
+    return _svc(request).list_attendees(user)
+
+
+@ROUTES.post("/attendees", tags=["account"])
+def save_attendee(request: Request, user: Caller, body: AttendeeInput) -> Attendee:
+    return _svc(request).save_attendee(user, body)
