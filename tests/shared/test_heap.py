@@ -5,15 +5,19 @@ the same kind do not freeze again (a test process builds hundreds)."""
 from __future__ import annotations
 
 import gc
+import importlib
 import secrets
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import anyio
 import pytest
 
 from shared.kit import heap
+from tests.sandboxes import Lifestyle
+from tests.support import provider
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,3 +103,28 @@ def test_every_other_command_resumes_collections_before_it_runs() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "collections during the command: True"
+
+
+READS = {
+    "food": "/cuisines",
+    "tickets": "/events?limit=2",
+    "movies": "/showtimes?limit=2",  # reads each showtime's seat spec
+    "nav": "/reverse?lat=60.1699&lng=24.9384",
+}
+
+
+@pytest.mark.parametrize("vertical", list(READS))
+async def test_a_provider_app_that_is_dropped_is_freed_with_its_service(lifestyle: Lifestyle, vertical: str) -> None:
+    """An app that served requests and was dropped is freed with its service and catalog: tests and eval trials build
+    an app per sandbox, and caches keyed by route functions (FastAPI's) or by the service (a cache on a method) kept
+    every one a process had built alive."""
+    backend = importlib.import_module(f"servers.{vertical}.backend.app")
+    extra = {"network": lifestyle.apps["nav"].state.service.network} if vertical == "nav" else {}
+    app = backend.create_app(lifestyle.settings[vertical], sandbox=lifestyle.sandboxes[vertical], **extra)
+    async with provider(app) as http:
+        for path in ("/account", READS[vertical]):
+            assert (await http.get(path)).status_code == 200, path
+    service = weakref.ref(app.state.service)
+    del app, http
+    gc.collect()
+    assert service() is None, "the dropped app's service is still alive"
