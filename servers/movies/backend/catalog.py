@@ -19,6 +19,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
@@ -411,6 +412,10 @@ def _order(s: ShowtimeRec) -> tuple[datetime, str]:
     return s.starts_at, s.id
 
 
+_search_text = lru_cache(maxsize=1024)(fold)
+"""A film's folded search text, folded once per process: folding the films' words (Chinese names, accents) was a
+third of building a catalog, and every movies app builds one (a test, an eval trial, a restarted server)."""
+
 _COMPILED: dict[str, CompiledLayout] = {}
 """Compiled layouts by their screen's record, for the life of the process (``_compiled``)."""
 
@@ -508,7 +513,7 @@ class Catalog:
             words += [w for g in f.genres for w in (g, *GENRE_LABELS[g], *GENRE_WORDS.get(g, ()))]
             if "action" in f.genres and f.language in CHINESE_SPOKEN:
                 words += MARTIAL_ARTS
-            cat.search_text[f.id] = fold(" ".join(words))
+            cat.search_text[f.id] = _search_text(" ".join(words))
             cat.search_words[f.id] = frozenset(re.findall(r"\w+", cat.search_text[f.id]))
             cat.title_words[f.id] = {title_words(t) for t in (f.title, f.title_zh, f.display_title) if t}
         cat.cjk_words = frozenset(w for text in cat.search_text.values() for w in CJK_RUN.findall(text))
