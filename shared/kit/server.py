@@ -12,6 +12,7 @@ crash, so internals never leak to the model.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
@@ -212,13 +213,17 @@ class LifestyleServer(MCPServer[Any]):
         for its eight to eleven tools, paid again by every server a process builds (one per test, per eval trial's
         suite, per user over HTTP). What they are made of is the function's code, its defaults and the module it
         resolves its annotations in; a later build of the same tool gets the same ``Tool`` with its own function."""
-        key = (fn.__code__, fn.__module__, repr(fn.__defaults__), repr(fn.__kwdefaults__), name, title, description,
-               structured_output)  # fmt: skip
-        built = _BUILT_TOOLS.get(key)
+        inner = inspect.unwrap(fn)  # a decorated tool's signature is its wrapped function's (as the SDK reads it)
+        code = getattr(inner, "__code__", None)
+        key = (code, inner.__module__, fn.__name__, fn.__doc__, repr(getattr(inner, "__defaults__", None)),
+               repr(getattr(inner, "__kwdefaults__", None)), name, title, description, structured_output)  # fmt: skip
+        built = _BUILT_TOOLS.get(key) if code is not None else None
         if built is None:
-            built = _BUILT_TOOLS[key] = Tool.from_function(
+            built = Tool.from_function(
                 fn, name=name, title=title, description=description, structured_output=structured_output
             )
+            if code is not None:  # a callable object or a partial has no code to know it by: built each time
+                _BUILT_TOOLS[key] = built
         tool = built.model_copy(update={"fn": fn, "annotations": annotations, "icons": icons, "meta": meta})
         # The SDK's tool manager only builds tools from functions (its constructor alone takes built ones), so the
         # built tool goes where its own add_tool puts it, keeping the first of a name as that does.
