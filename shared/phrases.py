@@ -52,6 +52,7 @@ def open_until(query: str, now: datetime) -> tuple[str, datetime | None]:
     rest, m = take_match(OPEN_UNTIL, query)
     if m is None:
         return query, None
+    part = m["part"] or m["at_part"] or ""  # which half of the day a Chinese hour is in ('晚上', '凌晨')
     if m["en"]:
         said = m["en"].lower().replace(".", "").replace(" ", "")
         if said == "midnight":
@@ -62,18 +63,15 @@ def open_until(query: str, now: datetime) -> tuple[str, datetime | None]:
                 return query, None
             hour, minute, half = int(clock[1]), int(clock[2] or 0), clock[3] or ""
         until = m["how"].lower() in ("until", "till", "til")
-    elif m["at_h"]:  # '晚上10点还开门的': open at that hour
-        hour, minute, until = int(m["at_h"]), 30 if m["at_half"] else 0, False
-        half = {"晚上": "pm", "夜里": "pm", "凌晨": "am", "半夜": "am"}.get(m["at_part"] or "", "")
-    else:
-        hour, minute, half = int(m["h"]), 30 if m["half"] else 0, ""
-        half = {"晚上": "pm", "夜里": "pm", "凌晨": "am", "半夜": "am"}.get(m["part"] or "", "")
-        until = not m["after"]
+    else:  # '营业到晚上11点的' (until then, unless '以后'), '晚上10点还开门的' (open at that hour)
+        hour, minute = int(m["h"] or m["at_h"]), 30 if m["half"] or m["at_half"] else 0
+        half = {"晚上": "pm", "夜里": "pm", "凌晨": "am", "半夜": "am"}.get(part, "")
+        until = not (m["after"] or m["at_h"])
     if half:
         if not 1 <= hour <= 12:
             return query, None
         hour = hour % 12 + (12 if half == "pm" else 0)
-        if (m["part"] or m["at_part"]) in ("夜里", "半夜") and hour in (12, 24):
+        if part in ("夜里", "半夜") and hour in (12, 24):
             hour = 0
     elif 5 <= hour <= 11:
         hour += 12  # 'open until 11': the evening's
