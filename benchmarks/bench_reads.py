@@ -366,6 +366,10 @@ async def in_memory(calls: int, rounds: int, seed: int, data_dir: Path | None = 
             rng = random.Random(seed * 100 + n)
             work = workload(draw, rng, calls)
             async with Client(servers[vertical]) as c, Client(build_echo()) as e:
+                # clients list the tools when they connect (the SDK's client does it at its first result to check,
+                # which put a whole tools/list and the output schema's validator into the first measured call)
+                await c.list_tools()
+                await e.list_tools()
                 for _ in range(20):  # warm both sessions (seeding, imports, code paths) without touching the workload
                     await c.call_tool(tool, warm)
                     await e.call_tool("echo", ECHO_ARGS)

@@ -120,6 +120,20 @@ class ShowtimeColumns:
             keep &= self.time_of_day[lo:hi] <= seconds(latest)
         return lo + np.flatnonzero(keep)
 
+    def by_day_then_distance(self, positions: Ints, day: Ints, distance: npt.NDArray[np.float64]) -> Ints:
+        """The order of ``positions`` (ascending, as ``select`` gives them) by local ``day``, then their cinema's
+        ``distance`` (metres, per cinema), then start: what ``np.lexsort`` of (day, distance, start, position)
+        gives, as one integer key per showtime (a third of its time for a grown city's tens of thousands).
+
+        Positions are in (start, id) order, so within a day and a distance they are already in start order; equal
+        distances share a rank, so their cinemas' showtimes interleave by start as before."""
+        if not len(positions):
+            return positions
+        rank = np.unique(distance, return_inverse=True)[1].reshape(-1)[self.cinema[positions]]
+        span, ranks = len(self.recs), int(rank.max()) + 1
+        order: Ints = np.argsort(((day - day.min()) * ranks + rank) * span + positions)
+        return order
+
     def local_day(self, positions: Ints) -> Ints:
         """Days since the epoch of each showtime's local (Helsinki) date."""
         return (self.start[positions] + self.utc_offset(positions)) // 86400

@@ -1115,12 +1115,14 @@ class MoviesService:
         # and breaks ties by id, as ``ordered`` is in (start, id) order
         parts: list[npt.NDArray[Any]] = [cols.start[found], found]
         if origin is not None:
-            distance = cols.cinema_distances(origin.lat, origin.lng)[cols.cinema[found]]
+            metres = cols.cinema_distances(origin.lat, origin.lng)
+            distance = metres[cols.cinema[found]]
             if sort == "start_time":
                 parts = [cols.start[found], distance, found]
+                order = np.lexsort(parts[::-1])
             else:
                 parts = [cols.local_day(found), distance, cols.start[found], found]
-            order = np.lexsort(parts[::-1])
+                order = cols.by_day_then_distance(found, parts[0], metres)
             found, parts = found[order], [p[order] for p in parts]
         # the day as read ('Friday' and its date are one search), not as written
         asked = asked_digest({"movie_id": movie_id, "cinema_id": cinema_id, "date": day, "until": last_day,
@@ -1141,7 +1143,7 @@ class MoviesService:
             other = cols.select(now, day=day, days=days, film=film.id if film else "",
                                 cinema=cinema.id if cinema else "", earliest=earliest, latest=latest)  # fmt: skip
             timed = day is not None or bool(earliest or latest)
-            note = self._other_kinds([cols.recs[int(p)] for p in other], film, cinema, format, language, timed)
+            note = self._other_kinds(cols, other, film, cinema, format, language, timed)
         if not len(found) and not cursor and cinema is not None and not cinema.open_in(local(now).month):
             note = (  # an empty page with no word: 'no showtimes' read as sold out, or a bug
                 f"{cinema.display_name} is an open-air summer cinema: it shows films only in "
@@ -1161,7 +1163,8 @@ class MoviesService:
 
     def _other_kinds(
         self,
-        other: list[ShowtimeRec],
+        cols: ShowtimeColumns,
+        other: npt.NDArray[np.int64],
         film: FilmRec | None,
         cinema: CinemaRec | None,
         format: FormatFilter,
@@ -1171,8 +1174,11 @@ class MoviesService:
         """The note of a page left empty by its format or language, where ``other`` (the same days, times, film and
         cinema in any format and language) is not: the formats and languages there are instead. Inception asked for
         in IMAX was an empty page with no note at all, or 'nor on any later day published' with a day, though it
-        showed every day in 2D. '' when ``other`` is empty too (then the day or time is what to change)."""
-        if not other:
+        showed every day in 2D. '' when ``other`` is empty too (then the day or time is what to change).
+
+        ``other`` are positions in ``cols``: with no day or cinema said, a grown city's every showtime ahead (tens
+        of thousands), so what they offer is read from the columns, each film and format once."""
+        if not len(other):
             return ""
         what = film.display_title if film else "showtimes"
         where = f" at {cinema.display_name}" if cinema else ""
@@ -1180,15 +1186,16 @@ class MoviesService:
         asked = _kinds_said(format, language)
         offered = []
         if format != "any":
-            offered.append(f"in {', '.join(sorted({s.format for s in other}))}")
+            offered.append(f"in {', '.join(sorted(FORMATS[f] for f in set(cols.format[other].tolist())))}")
         if language:
-            offered.append(
-                f"in {', '.join(dict.fromkeys(self.catalog.films[s.film_id].language_label for s in other))}"
-            )
+            films = dict.fromkeys(cols.film[other].tolist())  # each film once, in the order it first shows
+            labels = (self.catalog.films[cols.film_ids[f]].language_label for f in films)
+            offered.append(f"in {', '.join(dict.fromkeys(labels))}")
         count = f"{len(other)} showtime{'s' if len(other) > 1 else ''}"
         return (
             f"No {what}{where} {' and '.join(asked)}{then}; {count}{then} {' and '.join(offered)}. The first: "
-            f"{self._said(other[0])}. Pass format 'any' and language '' for all of them, or one of those."
+            f"{self._said(cols.recs[int(other[0])])}. Pass format 'any' and language '' for all of them, or one of "
+            "those."
         )
 
     def _instead(

@@ -76,6 +76,23 @@ async def test_sort_by_start_time_overrides_nearest_first(movies_readonly: Movie
     assert nearest["showtimes"][0]["cinema_name"].startswith("Kino Engel")
 
 
+async def test_showtimes_from_a_place_page_by_day_then_distance_then_start(movies_readonly: MoviesEnv) -> None:
+    """Every page of a search from a place over every day ahead, walked by cursor: each showtime once, by local day,
+    then its cinema's distance, then start time (the order is one integer key per showtime, a grown city has tens of
+    thousands; a key that lost the day or the distance would mix them)."""
+    args = {"address": "Sofiankatu 4", "date": "", "time_from": "18:00", "time_to": "21:00"}
+    async with Client(movies_readonly.server) as c:
+        shown = await every_page(c, "movies_find_showtimes", "showtimes", args, 10)
+        first = await ok(c, "movies_find_showtimes", args | {"limit": 10})
+    assert len({s["id"] for s in shown}) == len(shown) == first["page"]["total"]
+    by_day = [(s["starts_at"][:10], s["distance_m"]) for s in shown]
+    assert by_day == sorted(by_day) and len({d for d, _ in by_day}) > 2 and len({m for _, m in by_day}) > 2
+    runs: dict[tuple[str, str], list[str]] = {}
+    for s in shown:
+        runs.setdefault((s["starts_at"][:10], s["cinema_id"]), []).append(s["starts_at"])
+    assert all(starts == sorted(starts) for starts in runs.values()) and any(len(v) > 1 for v in runs.values())
+
+
 async def test_a_part_of_the_day_as_a_time_says_to_put_it_with_the_day(movies_readonly: MoviesEnv) -> None:
     """An agent splitting '周六上午' into date '周六' and time_from '上午' was told only to use HH:MM. The refusal says
     it is a part of the day and how to say it; the way it gives finds the Saturday morning showtimes."""
