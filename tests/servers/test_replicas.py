@@ -327,6 +327,8 @@ async def errand(urls: list[dict[str, str]], token: str, n: int, plan: dict[str,
                                {"session_id": plan["session_id"], "tier": plan["tier"], "quantity": 1})  # fmt: skip
             if spare is not None:
                 await ok(tickets[a], "tickets_release_hold", {"hold_id": spare["id"]})
+        # an order that is nobody's here: refused (an actionable error that names no user), never a crash
+        assert await call(food[b], seen, "food_get_order", {"order_id": "ord_000000000000"}) is None
         for i in (0, 1):
             mine = await ok(food[i], "food_list_orders", {"limit": 20})
             theirs = await ok(tickets[i], "tickets_list_orders", {"limit": 10})
@@ -365,7 +367,7 @@ async def test_two_replicas_on_one_postgresql_database_keep_every_invariant_unde
         for cart in got.carts:  # only ever their own line of the dish, never someone else's quantity
             assert all(line["item_id"] == plan["item_id"] for line in cart["lines"]), cart
         assert [line["quantity"] for line in got.carts[-1]["lines"]] == got.last_cart  # no cart write lost
-        assert all("usr_" not in refusal for refusal in got.refused)
+        assert got.refused and all("usr_" not in refusal for refusal in got.refused), got.refused
         sold += got.seats
     assert [seat for seat, times in Counter(sold).items() if times > 1] == []
     assert len(sold) >= 2 * USERS  # contention is real, but most users got their seats

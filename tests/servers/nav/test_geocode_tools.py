@@ -97,11 +97,15 @@ async def test_a_route_to_a_chain_takes_the_branch_clearly_nearest_the_origin_an
 async def test_an_unknown_place_is_not_found_with_spellings_to_check_not_a_guess(nav: NavEnv) -> None:
     async with Client(nav.server) as c:
         church = await ok(c, "nav_geocode", {"query": "Temppeliaukio church"})
+        unknown = await ok(c, "nav_geocode", {"query": "Zorbulon Tower"})
         city = await ok(c, "nav_geocode", {"query": "Helsinki"})
         route = await err(c, "nav_route", {"origin": "Kiasma", "destination": "Temppeliaukio church"})
     # a known sight off the map is said to be one (it was 'Nothing matches … the closest spellings are listed')
     assert church["status"] == "not_found" and "Rock Church) is in Töölö, west of this map" in church["message"]
-    assert all(x["confidence"] < 0.55 for x in church["candidates"])
+    assert church["candidates"] == []  # named as the sight it is, not guessed at
+    # a name on no map: not found, with the nearest spellings to check, none of them taken for it
+    assert unknown["status"] == "not_found" and unknown["candidates"], unknown
+    assert all(x["confidence"] < 0.55 for x in unknown["candidates"])
     assert city["status"] == "not_found" and "whole city" in city["message"]
     assert route.startswith("destination 'Temppeliaukio church': Temppeliaukio Church (the Rock Church)"), route
 
