@@ -343,10 +343,12 @@ def settings_for(vertical: str, data_dir: Path) -> Settings:
 
 
 CASES: list[tuple[str, str, Callable[[random.Random], Args], Args]] = [
-    # vertical, tool, argument distribution, warm-up call (never part of a workload)
+    # vertical, tool, argument distribution, warm-up call (never part of a workload; answered, not refused, so the
+    # client's validator of the tool's results is built before the first measured call, as a session's first call
+    # builds it)
     ("food", "food_search_restaurants", food_search, {"query": "zzz warm-up", "limit": 1}),
-    ("food", "food_get_restaurant", food_get, {"restaurant_id": "rst_warm_up"}),
-    ("movies", "movies_find_showtimes", showtimes, {"date": "2026-11-24"}),
+    ("food", "food_get_restaurant", food_get, {"restaurant_id": "plc_n1007416273"}),  # a restaurant by its place id
+    ("movies", "movies_find_showtimes", showtimes, {"date": "tomorrow", "time_from": "23:59"}),
     ("tickets", "tickets_search_events", events, {"query": "warm-up zzz"}),
     ("nav", "nav_geocode", geocode, {"query": "warm-up zzz"}),
 ]
