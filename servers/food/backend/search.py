@@ -373,16 +373,16 @@ class Reach:
     """Per template: some dish of its menu hits the part (by its own text or an option's)."""
     serves: npt.NDArray[np.bool_]
     """Per template: it serves a cuisine the part names."""
-    touched: list[int]
+    touched: Ints
     """The dishes (``Dish.number``, ascending) that hit the part by their own text or an option's."""
-    text: set[int]
-    """Dishes (``Dish.number``) whose own text hits a term of the part."""
-    options: set[int]
-    """Options (``Dish.first_option`` + k) whose text hits a term of the part."""
-    literal_text: set[int]
-    """Dishes whose own text hits the part as written."""
-    literal_options: set[int]
-    """Options whose text hits the part as written."""
+    text: Ints
+    """Dishes (``Dish.number``, ascending) whose own text hits a term of the part."""
+    options: Ints
+    """Options (``Dish.first_option`` + k, ascending) whose text hits a term of the part."""
+    literal_text: Ints
+    """Dishes (ascending) whose own text hits the part as written."""
+    literal_options: Ints
+    """Options (ascending) whose text hits the part as written."""
     diet: bool = False
     """The part names a diet (``DIET_CUISINES``): what each dish must be, not only what the kitchen is."""
 
@@ -406,9 +406,9 @@ def bitmasks(flags: npt.NDArray[np.bool_]) -> list[int]:
 Shown = tuple[str, str, tuple[str, ...], bool, int]
 """A matched dish as a lookup keeps it: ``MatchedDish``'s item_id, name, options, sold_out and the template's price
 (minor units, without options) as a plain tuple.
-A lookup has dishes for every template it matches (hundreds) and only a page of them is shown; as models they cost
-a few µs each to build and, kept in the memo, ~100,000 objects that every full collection walked; tuples of strings
-are built in a fraction of that and the collector stops tracking them."""
+A lookup keeps the dishes of each restaurant it showed (``DishLists``); as models they cost a few µs each to build
+and, kept in the memo, objects that every full collection walked; tuples of strings are built in a fraction of that
+and the collector stops tracking them."""
 
 
 def matched(shown: Shown, price: Money, item_id: str = "") -> MatchedDish:
@@ -418,36 +418,47 @@ def matched(shown: Shown, price: Money, item_id: str = "") -> MatchedDish:
     return MatchedDish(item_id=item_id or own, name=name, options=list(options), sold_out=sold_out, price=price)
 
 
-@dataclass
-class DishHit:
-    """A dish of a template's menu that has some parts of a query: which (bits, in the alternative's order), and
-    how it shows as a matched dish."""
-
-    parts: int
-    sold_out: bool
-    shown: Shown
+Recipe = tuple[int, int, int]
+"""Which of a lookup's dishes a restaurant shows: (the alternative that scored it, its template, the parts its dishes
+must have, as bits: those neither its name nor its cuisine gives)."""
 
 
 @dataclass(frozen=True)
-class MenuMatch:
-    """The dishes of one menu that match a query's parts: how many, how many of those are available, and all of them
-    best first (a page shows the first ``MAX_DISHES``, or the first at a price the query said)."""
+class Matches:
+    """The dishes of every template's menu that have some part of one alternative of a query (``Index.matches``),
+    read in arrays at once: a menu's cola, water and fries are on ~400 of the 425 menus, and matching them menu by
+    menu in Python was most of such a query's first lookup (15-20 ms on the scale pack)."""
 
-    found: int
-    available: int
-    dishes: tuple[Shown, ...]
-    whole: bool = False
-    """An available dish has every part itself ('Vegan burger' for 'vegan burger'), not only the parts the name or
-    the cuisine leaves to the menu (a burger bar's vegan fries)."""
+    dish: Ints
+    """The dishes (``Dish.number``, ascending) that have some part."""
+    has: npt.NDArray[np.bool_]
+    """(dish, part): the dish has the part, by its own text or an option's."""
+    in_text: npt.NDArray[np.bool_]
+    """(dish, part): by its own text (an option that also has it is not shown as the match)."""
+    sold_out: npt.NDArray[np.bool_]
+    """The dish is sold out, or every option that gives it some part is."""
+    literal: Ints
+    """How many parts the dish has as written."""
+    options: list[Ints]
+    """Per part, the options (ascending) that have it (``Reach.options``)."""
 
-    @classmethod
-    def of(cls, hits: list[DishHit], needed: int, every: int) -> MenuMatch:
-        """The dishes among ``hits`` (best first) that have every part in ``needed`` (bits): those the restaurant
-        has neither by name nor by cuisine; ``every``: the bits of all the parts."""
-        chosen = [h for h in hits if h.parts & needed == needed]
-        available = sum(1 for h in chosen if not h.sold_out)
-        whole = any(h.parts == every and not h.sold_out for h in chosen)
-        return cls(found=len(chosen), available=available, dishes=tuple(h.shown for h in chosen), whole=whole)
+
+@dataclass
+class DishLists:
+    """A lookup's matched dishes per restaurant, built when a result shows them (a page: a few restaurants of the
+    hundreds a query matches), each list once (``Recipe``)."""
+
+    index: Index
+    matches: dict[int, Matches] = field(default_factory=dict)
+    """Per alternative of the query that matched some restaurant: its dishes' parts."""
+    built: dict[Recipe, tuple[Shown, ...]] = field(default_factory=dict)
+
+    def of(self, recipe: Recipe) -> tuple[Shown, ...]:
+        got = self.built.get(recipe)
+        if got is None:
+            number, template, needed = recipe
+            got = self.built[recipe] = self.index.shown(self.matches[number], template, needed)
+        return got
 
 
 @dataclass
@@ -458,13 +469,14 @@ class Lookup:
     ignored: list[str]
     base: Ints
     """Score per template (0 = no match) when the restaurant's name matches no part of the query."""
-    base_dishes: dict[int, tuple[Shown, ...]]
+    base_dishes: dict[int, Recipe]
     named_at: Ints
     """Positions (sorted) of the restaurants whose name matches some part, with their own scores below."""
     named_score: Ints
     named_key: Ints
     """The key of each one's dishes in ``named_dishes`` (its name pattern and template: see ``Index.lookup``)."""
-    named_dishes: dict[int, tuple[Shown, ...]]
+    named_dishes: dict[int, Recipe]
+    dishes: DishLists
     parts: tuple[str, ...] = ()
     """The query's parts as it was searched (every one must match), e.g. ('gluten free', 'pizza')."""
     respelt: tuple[tuple[str, str], ...] = ()
@@ -486,8 +498,10 @@ class Lookup:
         them, best first."""
         k = int(np.searchsorted(self.named_at, position)) if len(self.named_at) else 0
         if k < len(self.named_at) and self.named_at[k] == position:
-            return self.named_dishes.get(int(self.named_key[k]), ())
-        return self.base_dishes.get(template, ())
+            recipe = self.named_dishes.get(int(self.named_key[k]))
+        else:
+            recipe = self.base_dishes.get(template)
+        return self.dishes.of(recipe) if recipe is not None else ()
 
 
 @dataclass
@@ -520,6 +534,8 @@ class Index:
     """``Dish.number`` → its template."""
     _option_dish: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     """Option → the ``Dish.number`` it belongs to."""
+    _dish_sold_out: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
+    _option_sold_out: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
     _serves: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
     """Cuisine → which templates serve it."""
     _kitchens: dict[str, CuisineRec] = field(default_factory=dict)
@@ -548,6 +564,9 @@ class Index:
         self._dish_texts = Joined.of([d.text for dishes in self.dishes for d in dishes])
         self._dish_template = np.repeat(np.arange(len(self.dishes)), [len(d) for d in self.dishes]).astype(np.int64)
         self._option_dish = np.array(option_dish, np.int64)
+        self._dish_sold_out = np.array([d.item.sold_out for dishes in self.dishes for d in dishes], np.bool_)
+        self._option_sold_out = np.array([o.sold_out for dishes in self.dishes for d in dishes for o in d.options],
+                                         np.bool_)  # fmt: skip
         self._option_texts = Joined.of([o.text for dishes in self.dishes for d in dishes for o in d.options])
         self._kitchens = {**self.catalog.cuisines, **KINDS}
         self._labels = [
@@ -772,18 +791,18 @@ class Index:
         """Where the part occurs: the name groups and the template menus any of its terms hits, and the
         templates serving a cuisine it names."""
         groups: set[int] = set()
-        text: set[int] = set()
-        options: set[int] = set()
-        literal_text: set[int] = set()
-        literal_options: set[int] = set()
+        texts: list[list[int]] = []
+        options_: list[list[int]] = []
+        literal_text = literal_options = np.zeros(0, np.int64)
         for term in part.terms:
             groups.update(self._name_texts.holding(term))
-            in_text, in_options = self._dish_texts.holding(term), self._option_texts.holding(term)
-            text.update(in_text)
-            options.update(in_options)
+            texts.append(self._dish_texts.holding(term))
+            options_.append(self._option_texts.holding(term))
             if term == part.literal:
-                literal_text, literal_options = set(in_text), set(in_options)
-        touched = np.union1d(np.array(list(text), np.int64), self._option_dish[np.array(list(options), np.int64)])
+                literal_text, literal_options = np.array(texts[-1], np.int64), np.array(options_[-1], np.int64)
+        text = unique(np.array([n for found in texts for n in found], np.int64))
+        options = unique(np.array([k for found in options_ for k in found], np.int64))
+        touched = np.union1d(text, self._option_dish[options])
         menus = np.zeros(len(self.dishes), np.bool_)
         menus[self._dish_template[touched]] = True
         serves = np.zeros(len(self.dishes), np.bool_)
@@ -794,7 +813,7 @@ class Index:
             groups=groups,
             menus=menus,
             serves=serves,
-            touched=touched.tolist(),
+            touched=touched,
             text=text,
             options=options,
             literal_text=literal_text,
@@ -896,8 +915,14 @@ class Index:
         # one row to score per template (a name matching nothing: pattern 0), then per (pattern, template) named
         every = np.arange(templates, dtype=np.int64)
         row_template = np.concatenate([every, keys % templates])
+        lists = DishLists(self)
         scores, dishes = self._score(
-            row_template, patterns[np.concatenate([every * 0, keys // templates])], spans(alternatives), where, reduced
+            row_template,
+            patterns[np.concatenate([every * 0, keys // templates])],
+            spans(alternatives),
+            where,
+            reduced,
+            lists,
         )
         result = Lookup(
             ignored=ignored if kept else [],
@@ -907,6 +932,7 @@ class Index:
             named_score=scores[templates:][inverse.reshape(-1)],
             named_key=named_key,
             named_dishes={int(keys[n - templates]): d for n, d in dishes.items() if n >= templates},
+            dishes=lists,
             parts=tuple(p.literal for p in kept),
             respelt=tuple((p.typed, p.literal) for p in kept if p.typed),
         )
@@ -922,12 +948,14 @@ class Index:
         alternatives: list[tuple[int, int]],
         where: list[Reach],
         reduced: int,
-    ) -> tuple[Ints, dict[int, tuple[Shown, ...]]]:
+        lists: DishLists,
+    ) -> tuple[Ints, dict[int, Recipe]]:
         """The relevance (0 = no match) and matched dishes of a restaurant serving ``template``'s menu whose name
         matches the parts ``in_name`` flags, one row per restaurant kind, over every alternative of the query
         (``alternatives``: each one's span of the flattened parts, ``where`` their reach); the first alternative
-        that scores highest wins. The dishes are given for the rows that score. Alternatives from ``reduced`` on
-        leave out words of the query (``GENERIC`` ones), and score just below the same match with them.
+        that scores highest wins. The dishes are given for the rows that score, as which of ``lists`` to show.
+        Alternatives from ``reduced`` on leave out words of the query (``GENERIC`` ones), and score just below the
+        same match with them.
 
         In an alternative every part must be in the name, the cuisine or some dish; then a dish matches when it
         has every part that is neither in the cuisine nor in the name alone (a part of the name that some dish also
@@ -935,9 +963,9 @@ class Index:
         the name has every part, 3 if the restaurant serves a cuisine some part names, and 1 + the available
         matching dishes (at most ``MAX_DISHES``) if any dish matches, doubled (less 1 in a reduced alternative);
         nothing matches if no dish does and some part is only on the menu. Counted in arrays over the rows,
-        matching dishes only for the (template, parts placed by name or cuisine) pairs that can match."""
+        counting the matching dishes of every template at once per set of parts they must have (``matches``)."""
         best = np.zeros(len(template), np.int64)
-        dishes: dict[int, tuple[Shown, ...]] = {}
+        dishes: dict[int, Recipe] = {}
         for number, (start, end) in enumerate(alternatives):
             span = where[start:end]
             name = in_name[:, start:end]
@@ -955,21 +983,8 @@ class Index:
             rows = np.flatnonzero((placed | menus).all(axis=1))
             if not len(rows):
                 continue
-            found = np.zeros(len(rows), np.int64)
-            available = np.zeros(len(rows), np.int64)
-            whole = np.zeros(len(rows), np.bool_)
-            menu: list[MenuMatch] = []
-            hits: dict[int, list[DishHit]] = {}
-            seen: dict[tuple[int, int], MenuMatch] = {}
-            every = (1 << (end - start)) - 1
-            for j, (t, mask) in enumerate(zip(template[rows].tolist(), bitmasks(placed[rows]), strict=True)):
-                got = seen.get((t, mask))
-                if got is None:
-                    if t not in hits:
-                        hits[t] = self._dish_hits(t, span)
-                    got = seen[(t, mask)] = MenuMatch.of(hits[t], every & ~mask, every)
-                found[j], available[j], whole[j] = got.found, got.available, got.whole
-                menu.append(got)
+            lists.matches[number] = matches = self.matches(span)
+            found, available, whole, needed = self._counts(matches, template[rows], ~placed[rows])
             score = 5 * name[rows].all(axis=1) + 3 * serves[rows].any(axis=1)
             score += np.where(found > 0, 1 + np.minimum(available, MAX_DISHES), 0)
             if end - start > 1:  # a dish that is all of what was asked, above a menu that has it only in parts
@@ -978,44 +993,78 @@ class Index:
             score = 2 * score - ((score > 0) & (number >= reduced))  # doubled: room to rank one below the other
             better = score > best[rows]
             for j in np.flatnonzero(better).tolist():
-                dishes[int(rows[j])] = menu[j].dishes
+                dishes[int(rows[j])] = (number, int(template[rows[j]]), needed[j])
             best[rows[better]] = score[better]
         return best, dishes
 
-    def _dish_hits(self, template: int, where: list[Reach]) -> list[DishHit]:
-        """The template's dishes that have some part of the query (by their text or an option's), best first:
-        available ones, then those with more parts as written, then more parts, then in menu order."""
-        menu = self.dishes[template]
+    def matches(self, span: list[Reach]) -> Matches:
+        """Every dish that has some part of the alternative ``span`` (their reaches), with which parts it has."""
+        dish = unique(np.concatenate([w.touched for w in span]))
+        has = np.zeros((len(dish), len(span)), np.bool_)
+        in_text = np.zeros((len(dish), len(span)), np.bool_)
+        sold_out = self._dish_sold_out[dish].copy()
+        literal = np.zeros(len(dish), np.int64)
+        for j, w in enumerate(span):
+            in_text[:, j] = np.isin(dish, w.text, assume_unique=True)
+            at = np.searchsorted(dish, self._option_dish[w.options])  # every option's dish is touched
+            by_options = np.bincount(at, minlength=len(dish))
+            sold = np.bincount(at, weights=self._option_sold_out[w.options], minlength=len(dish))
+            literal_option = np.bincount(
+                np.searchsorted(dish, self._option_dish[w.literal_options]), minlength=len(dish)
+            )
+            by_option = ~in_text[:, j] & (by_options > 0)  # a dish's own text has it: no option is the match
+            has[:, j] = in_text[:, j] | by_option
+            sold_out |= by_option & (sold == by_options)  # every option that has the part is sold out
+            literal += np.isin(dish, w.literal_text, assume_unique=True) | (by_option & (literal_option > 0))
+        options = [w.options for w in span]
+        return Matches(dish=dish, has=has, in_text=in_text, sold_out=sold_out, literal=literal, options=options)
+
+    def _counts(
+        self, matches: Matches, template: Ints, needed: npt.NDArray[np.bool_]
+    ) -> tuple[Ints, Ints, npt.NDArray[np.bool_], list[int]]:
+        """For restaurants serving ``template`` whose dishes must have the parts ``needed`` flags (one row each):
+        how many dishes of the menu have them, how many of those are available, whether an available one has every
+        part; and the needed parts as bits (``Recipe``). Counted per distinct set of needed parts (a handful) for
+        every template at once."""
+        templates = len(self.dishes)
+        of = self._dish_template[matches.dish]
+        available = ~matches.sold_out
+        whole = np.bincount(of[matches.has.all(axis=1) & available], minlength=templates)[template] > 0
+        found = np.zeros(len(template), np.int64)
+        free = np.zeros(len(template), np.int64)
+        kinds, which = unique_inverse(needed)
+        for k, kind in enumerate(kinds):
+            chosen = (matches.has | ~kind).all(axis=1)
+            rows = which == k
+            found[rows] = np.bincount(of[chosen], minlength=templates)[template[rows]]
+            free[rows] = np.bincount(of[chosen & available], minlength=templates)[template[rows]]
+        bits = bitmasks(kinds.reshape(-1, needed.shape[1])) if len(kinds) else []
+        return found, free, whole, [bits[k] for k in which.tolist()]
+
+    def shown(self, matches: Matches, template: int, needed: int) -> tuple[Shown, ...]:
+        """The dishes of the template's menu that have every part in ``needed`` (bits), best first: available ones,
+        then those with more parts as written, then more parts, then in menu order; with the options that gave
+        them a part their own text does not have."""
         first, end = self._first_dish[template], self._first_dish[template + 1]
-        touched: set[int] = set()
-        for w in where:
-            lo = bisect.bisect_left(w.touched, first)
-            touched.update(n - first for n in w.touched[lo : bisect.bisect_left(w.touched, end, lo)])
-        found: list[tuple[tuple[int, int, int, int], DishHit]] = []
-        for index in touched:
-            dish = menu[index]
-            parts = own = literal = 0
+        lo, hi = np.searchsorted(matches.dish, [first, end])
+        must = np.array([needed >> j & 1 for j in range(len(matches.options))], np.bool_)
+        rows = lo + np.flatnonzero((matches.has[lo:hi] | ~must).all(axis=1))
+        own = matches.has[rows].sum(axis=1)
+        rows = rows[np.lexsort((matches.dish[rows], -own, -matches.literal[rows], matches.sold_out[rows]))]
+        out: list[Shown] = []
+        for row in rows.tolist():
+            dish = self.dishes[template][int(matches.dish[row]) - first]
             labels: list[str] = []
-            sold_out = dish.item.sold_out
-            for j, w in enumerate(where):
-                in_text = dish.number in w.text
-                options = (
-                    [] if in_text else [(k, o) for k, o in enumerate(dish.options, dish.first_option) if k in w.options]
-                )
-                if not in_text and not options:
-                    continue
-                parts |= 1 << j
-                own += 1
-                if dish.number in w.literal_text or any(k in w.literal_options for k, _ in options):
-                    literal += 1
-                labels += [o.label for _, o in options if o.label not in labels]
-                if options and all(o.sold_out for _, o in options):
-                    sold_out = True
-            if own:
-                shown = (dish.item.id, dish.label, tuple(labels), sold_out, dish.item.price_minor)
-                found.append(((int(sold_out), -literal, -own, index), DishHit(parts, sold_out, shown)))
-        found.sort(key=lambda entry: entry[0])
-        return [entry for _, entry in found]
+            for j, options in enumerate(matches.options):
+                if matches.has[row, j] and not matches.in_text[row, j]:
+                    a, b = np.searchsorted(options, [dish.first_option, dish.first_option + len(dish.options)])
+                    for k in options[a:b].tolist():
+                        label = dish.options[k - dish.first_option].label
+                        if label not in labels:
+                            labels.append(label)
+            sold_out = bool(matches.sold_out[row])
+            out.append((dish.item.id, dish.label, tuple(labels), sold_out, dish.item.price_minor))
+        return tuple(out)
 
 
 @dataclass
