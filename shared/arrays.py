@@ -49,3 +49,15 @@ def find_sorted(keys: np.ndarray, wanted: np.ndarray) -> tuple[npt.NDArray[np.in
         return np.zeros(len(wanted), np.intp), np.zeros(len(wanted), np.bool_)
     at = np.searchsorted(keys, wanted).clip(max=len(keys) - 1)
     return at, keys[at] == wanted
+
+
+def bounded_unique_inverse(values: npt.NDArray[np.int64], bound: int) -> tuple[np.ndarray, npt.NDArray[np.intp]]:
+    """``unique_inverse`` of non-negative integers below ``bound``, by a table of that size instead of a sort where
+    the table is not much bigger than the values (a food search's named restaurants' keys on the scale pack: ~20,000
+    values below ~30,000, 1.4 ms to sort, a tenth of that by the table)."""
+    if bound > max(1 << 16, 4 * len(values)):
+        return unique_inverse(values)
+    seen = np.zeros(bound, np.bool_)
+    seen[values] = True
+    rank = np.cumsum(seen, dtype=np.intp) - 1
+    return np.flatnonzero(seen).astype(values.dtype), rank[values]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from shared.arrays import find_sorted, unique, unique_inverse, unique_rows
+from shared.arrays import bounded_unique_inverse, find_sorted, unique, unique_inverse, unique_rows
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 7, 500])
@@ -24,6 +24,18 @@ def test_distinct_values_and_rows_match_numpys_unique(n: int) -> None:
         assert distinct.tolist() == expected.tolist()
         assert inverse.tolist() == expected_inverse.reshape(-1).tolist()
         assert unique_rows(rows).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize(("n", "bound"), [(0, 1), (1, 3), (50, 40), (500, 30_000), (20, 1 << 40)])
+def test_distinct_integers_below_a_bound_by_a_table_match_the_sort(n: int, bound: int) -> None:
+    """By a table where it is small beside the values, else by the sort: the same either way (the last bound is
+    far too big for a table)."""
+    values = np.random.default_rng(n).integers(0, bound, n)
+    distinct, inverse = bounded_unique_inverse(values, bound)
+    expected, expected_inverse = unique_inverse(values)
+    assert distinct.dtype == values.dtype
+    assert distinct.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.tolist()
 
 
 def test_a_list_is_taken_as_an_array() -> None:

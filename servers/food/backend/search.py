@@ -25,7 +25,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from shared.arrays import unique, unique_inverse
+from shared.arrays import bounded_unique_inverse, unique, unique_inverse
 from shared.errors import shown
 from shared.hours import next_opening
 from shared.schemas.common import GeoPoint, Money
@@ -301,7 +301,7 @@ class Joined:
     def _head(self, i: int) -> str:
         return self.text[i : i + KEY]
 
-    def holding(self, term: str) -> list[int]:
+    def holding(self, term: str) -> Ints:
         """The (ascending) indexes of the texts that ``hit(term, text)``: an occurrence counts when it lies inside
         one text (the separator before a text reads as a word start, as the text's own start does)."""
         first = term[0]
@@ -314,9 +314,9 @@ class Joined:
         if len(term) > KEY:
             at = at[np.array([self.text.startswith(term, i) for i in at.tolist()], np.bool_)]
         k = np.searchsorted(self.starts, at, side="right") - 1
-        return unique(k[at + len(term) <= self.ends[k]]).tolist()
+        return unique(k[at + len(term) <= self.ends[k]])
 
-    def _scan(self, term: str) -> list[int]:
+    def _scan(self, term: str) -> Ints:
         """``holding`` by walking the occurrences of the term in the joined text."""
         out: list[int] = []
         size, last = len(term), len(self.starts) - 1
@@ -330,7 +330,7 @@ class Joined:
                 i = find(term, self.text, int(self.starts[k + 1]))
             else:
                 i = find(term, self.text, i + 1)
-        return out
+        return np.array(out, np.int64)
 
 
 @dataclass(frozen=True)
@@ -363,12 +363,12 @@ class Dish:
     """The index of its first option among every dish's options (``Index._option_texts``)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reach:
     """Where one query part occurs in the catalog (``Index.reach``)."""
 
-    groups: set[int]
-    """Name groups whose text the part hits."""
+    groups: Ints
+    """Name groups (ascending) whose text the part hits."""
     menus: npt.NDArray[np.bool_]
     """Per template: some dish of its menu hits the part (by its own text or an option's)."""
     serves: npt.NDArray[np.bool_]
@@ -396,11 +396,21 @@ def spans(alternatives: list[list[Part]]) -> list[tuple[int, int]]:
     return out
 
 
-def bitmasks(flags: npt.NDArray[np.bool_]) -> list[int]:
-    """Each row of flags as the bits of one number (column j is bit j), of any width."""
+def bitmasks(flags: npt.NDArray[np.bool_]) -> Ints:
+    """Each row of flags as the bits of one number (column j is bit j), for fewer than 63 columns."""
+    return flags.astype(np.int64) @ (1 << np.arange(flags.shape[1], dtype=np.int64))
+
+
+def wide_bitmasks(flags: npt.NDArray[np.bool_]) -> list[int]:
+    """Each row of flags as the bits of one number, of any width."""
     if flags.shape[1] < 63:
-        return (flags.astype(np.int64) @ (1 << np.arange(flags.shape[1], dtype=np.int64))).tolist()
+        return bitmasks(flags).tolist()
     return [sum(1 << j for j, f in enumerate(row) if f) for row in flags.tolist()]
+
+
+def merged(found: list[Ints]) -> Ints:
+    """The distinct values of several ascending arrays, ascending."""
+    return found[0] if len(found) == 1 else unique(np.concatenate(found))
 
 
 Shown = tuple[str, str, tuple[str, ...], bool, int]
@@ -715,7 +725,12 @@ class Index:
     def _pieces(self, tok: str) -> list[str]:
         """A hyphenated query word as its words when the catalog writes them apart: 'burger-king' found nothing
         while every name says 'Burger King'. A word the catalog itself hyphenates stays whole."""
-        if "-" not in tok or (tok,) in self.phrases or self._name_texts.holding(tok) or self._dish_texts.holding(tok):
+        if (
+            "-" not in tok
+            or (tok,) in self.phrases
+            or len(self._name_texts.holding(tok))
+            or len(self._dish_texts.holding(tok))
+        ):
             return [tok]
         return [piece for piece in tok.split("-") if piece] or [tok]
 
@@ -724,7 +739,7 @@ class Index:
         steak)."""
         slugs = [slug for slug, label in self._labels if label == literal]
         if len(literal) >= 2:
-            slugs += [self._labels[k][0] for k in self._label_texts.holding(literal)]
+            slugs += [self._labels[k][0] for k in self._label_texts.holding(literal).tolist()]
         return frozenset(slugs)
 
     def part(self, literal: str) -> Part:
@@ -790,18 +805,17 @@ class Index:
     def reach(self, part: Part) -> Reach:
         """Where the part occurs: the name groups and the template menus any of its terms hits, and the
         templates serving a cuisine it names."""
-        groups: set[int] = set()
-        texts: list[list[int]] = []
-        options_: list[list[int]] = []
+        groups: list[Ints] = []
+        texts: list[Ints] = []
+        options_: list[Ints] = []
         literal_text = literal_options = np.zeros(0, np.int64)
         for term in part.terms:
-            groups.update(self._name_texts.holding(term))
+            groups.append(self._name_texts.holding(term))
             texts.append(self._dish_texts.holding(term))
             options_.append(self._option_texts.holding(term))
             if term == part.literal:
-                literal_text, literal_options = np.array(texts[-1], np.int64), np.array(options_[-1], np.int64)
-        text = unique(np.array([n for found in texts for n in found], np.int64))
-        options = unique(np.array([k for found in options_ for k in found], np.int64))
+                literal_text, literal_options = texts[-1], options_[-1]
+        text, options = merged(texts), merged(options_)
         touched = np.union1d(text, self._option_dish[options])
         menus = np.zeros(len(self.dishes), np.bool_)
         menus[self._dish_template[touched]] = True
@@ -810,7 +824,7 @@ class Index:
             if slug in self._serves:
                 serves |= self._serves[slug]
         return Reach(
-            groups=groups,
+            groups=merged(groups),
             menus=menus,
             serves=serves,
             touched=touched,
@@ -826,7 +840,7 @@ class Index:
         if part.cuisines:
             return True
         where = reach or self.reach(part)
-        if where.groups or where.menus.any():
+        if len(where.groups) or where.menus.any():
             return True
         # a term with a '|' or an outer space may also occur across two of the texts (as ``everything`` joins
         # them), which counted when ``everything`` was searched: it still does
@@ -895,14 +909,14 @@ class Index:
         groups = len(cols.name_texts)
         named = np.zeros((len(flat), groups), np.bool_)
         for j, w in enumerate(where):
-            named[j, list(w.groups)] = True
+            named[j, w.groups] = True
         hit_groups = np.flatnonzero(named.any(axis=0))
         pattern_of_group = np.zeros(groups, np.int64)  # 0: the name matches no part
         patterns = np.zeros((1, len(flat)), np.bool_)  # row p: which parts pattern p's names match
         if len(hit_groups):
             if len(flat) < 63:  # each group's pattern as the bits of one number: a quicker unique than by rows
                 bits = np.arange(len(flat), dtype=np.int64)
-                codes, inverse = unique_inverse(bitmasks(named[:, hit_groups].T))
+                codes, inverse = bounded_unique_inverse(bitmasks(named[:, hit_groups].T), 1 << len(flat))
                 rows = (codes[:, None] >> bits & 1).astype(np.bool_)
             else:
                 rows, inverse = unique_inverse(named[:, hit_groups].T)
@@ -911,7 +925,7 @@ class Index:
         pattern = pattern_of_group[cols.name_group]
         named_at = np.flatnonzero(pattern).astype(np.int64)
         named_key = pattern[named_at] * templates + cols.template[named_at]
-        keys, inverse = unique_inverse(named_key)
+        keys, inverse = bounded_unique_inverse(named_key, len(patterns) * templates)
         # one row to score per template (a name matching nothing: pattern 0), then per (pattern, template) named
         every = np.arange(templates, dtype=np.int64)
         row_template = np.concatenate([every, keys % templates])
@@ -1038,7 +1052,7 @@ class Index:
             rows = which == k
             found[rows] = np.bincount(of[chosen], minlength=templates)[template[rows]]
             free[rows] = np.bincount(of[chosen & available], minlength=templates)[template[rows]]
-        bits = bitmasks(kinds.reshape(-1, needed.shape[1])) if len(kinds) else []
+        bits = wide_bitmasks(kinds.reshape(-1, needed.shape[1])) if len(kinds) else []
         return found, free, whole, [bits[k] for k in which.tolist()]
 
     def shown(self, matches: Matches, template: int, needed: int) -> tuple[Shown, ...]:
