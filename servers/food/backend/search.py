@@ -25,7 +25,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from shared.arrays import bounded_unique_inverse, unique, unique_inverse
+from shared.arrays import bounded_unique_inverse, find_sorted, unique, unique_inverse
 from shared.errors import shown
 from shared.hours import next_opening
 from shared.schemas.common import GeoPoint, Money
@@ -816,7 +816,7 @@ class Index:
             if term == part.literal:
                 literal_text, literal_options = texts[-1], options_[-1]
         text, options = merged(texts), merged(options_)
-        touched = np.union1d(text, self._option_dish[options])
+        touched = merged([text, self._option_dish[options]])
         menus = np.zeros(len(self.dishes), np.bool_)
         menus[self._dish_template[touched]] = True
         serves = np.zeros(len(self.dishes), np.bool_)
@@ -1019,7 +1019,7 @@ class Index:
         sold_out = self._dish_sold_out[dish].copy()
         literal = np.zeros(len(dish), np.int64)
         for j, w in enumerate(span):
-            in_text[:, j] = np.isin(dish, w.text, assume_unique=True)
+            in_text[:, j] = find_sorted(w.text, dish)[1]
             at = np.searchsorted(dish, self._option_dish[w.options])  # every option's dish is touched
             by_options = np.bincount(at, minlength=len(dish))
             sold = np.bincount(at, weights=self._option_sold_out[w.options], minlength=len(dish))
@@ -1029,7 +1029,7 @@ class Index:
             by_option = ~in_text[:, j] & (by_options > 0)  # a dish's own text has it: no option is the match
             has[:, j] = in_text[:, j] | by_option
             sold_out |= by_option & (sold == by_options)  # every option that has the part is sold out
-            literal += np.isin(dish, w.literal_text, assume_unique=True) | (by_option & (literal_option > 0))
+            literal += find_sorted(w.literal_text, dish)[1] | (by_option & (literal_option > 0))
         options = [w.options for w in span]
         return Matches(dish=dish, has=has, in_text=in_text, sold_out=sold_out, literal=literal, options=options)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from shared.arrays import unique_inverse
 from shared.geo import CITY_TZ, EARTH_RADIUS_M
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class ShowtimeColumns:
         distances share a rank, so their cinemas' showtimes interleave by start as before."""
         if not len(positions):
             return positions
-        rank = np.unique(distance, return_inverse=True)[1].reshape(-1)[self.cinema[positions]]
+        rank = unique_inverse(distance)[1][self.cinema[positions]]
         span, ranks = len(self.recs), int(rank.max()) + 1
         order: Ints = np.argsort(((day - day.min()) * ranks + rank) * span + positions)
         return order
