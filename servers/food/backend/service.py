@@ -85,9 +85,10 @@ from .ranking import (
     late_night,
     minute_of_week,
     near_saved,
+    off_menu_dish,
     sort_columns,
 )
-from .search import GENERIC, LOOSER_DIET, MAX_DISHES, Index, LeftOut, Lookup, Shown, matched
+from .search import GENERIC, LOOSER_DIET, MAX_DISHES, Index, LeftOut, Lookup, Shown, folded, matched
 
 MAX_QUANTITY = 50
 MAX_LINES = 50
@@ -314,6 +315,9 @@ class FoodService:
         absent = absent_chain(q)
         if absent is not None:  # '肯德基': none here; what it sells is
             q = absent[2]
+        off_menu = self._off_menu(q)
+        if off_menu is not None:  # '烤鸭': on no menu here; the kitchens that cook its kind are
+            q = off_menu[2]
         q, deals = take_out(DEALS, q)
         q, whom = take_match(FOR_WHOM, q)  # 'pizza for the family': how much, not which dish
         q, mild = take_out(NOT_SPICY, q)
@@ -410,6 +414,9 @@ class FoodService:
             note.append("Read as fast delivery" + (": the soonest delivery first." if reordered else "."))
         if absent is not None:
             note.insert(0, f"There is no {absent[0]} in this city: read as {shown(absent[1])}, which these sell.")
+        if off_menu is not None:
+            note.insert(0, f"No menu here lists {off_menu[0]}: read as {shown(off_menu[1])}, the kitchens that cook "
+                           "its kind (none of them lists it).")  # fmt: skip
         if deals:
             note.append(self._deals_note())
         if whom is not None:
@@ -625,6 +632,20 @@ class FoodService:
         if district is not None and (fold(district.name) == fold(place) or has_cjk(place)):
             return district.point, f"{district.name} (the district's centre; a street address is exact)"
         return None
+
+    def _off_menu(self, query: str) -> tuple[str, str, str] | None:
+        """(the dish as said and named, the cuisine read instead, the query with it) for a dish of
+        ``OFF_MENU_DISHES`` that no menu, name or option of the catalog has."""
+        found = off_menu_dish(query)
+        if found is None:
+            return None
+        said, dish, slug, start, end = found
+        cuisine = self.catalog.cuisines.get(slug)
+        if cuisine is None or self.index.known(self.index.part(folded(said))):
+            return None
+        label = cuisine.zh if has_cjk(said) else cuisine.en
+        named = f"{shown(said)} ({dish})" if dish else shown(said)
+        return named, label, f"{query[:start]} {label} {query[end:]}".strip()
 
     @staticmethod
     def reads_orders(query: str) -> bool:

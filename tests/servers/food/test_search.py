@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from mcp import Client
 
+from servers.food.backend import ranking
 from servers.food.backend.pricing import delivery_distance_m
+from shared.text import any_of_words
 from tests.servers.food.conftest import FoodEnv
 from tests.servers.food.helpers import everything, ok
 
@@ -1004,6 +1006,39 @@ async def test_a_chain_the_city_lacks_is_answered_with_what_it_sells(food: FoodE
         sold = await ok(c, "food_search_restaurants", {"query": stand_in, "limit": 20})
     assert asked["restaurants"] and asked["restaurants"] == sold["restaurants"]
     assert asked["note"].startswith("There is no KFC in this city"), asked["note"]
+
+
+@pytest.mark.parametrize(
+    ("dish", "kitchen"), [("烤鸭", "中餐"), ("Peking duck", "Chinese"), ("想吃馄饨", "饺子"), ("tempura", "Japanese")]
+)
+async def test_a_dish_no_menu_lists_is_answered_with_the_kitchens_of_its_kind(
+    food: FoodEnv, dish: str, kitchen: str
+) -> None:
+    """'烤鸭', '馄饨' and 'tempura' found nothing, with a note suggesting pizza: no menu here lists them, so the answer
+    is the kitchens that cook their kind, and the note says the dish itself is on none of their menus."""
+    async with Client(food.server) as c:
+        asked = await ok(c, "food_search_restaurants", {"query": dish, "limit": 20})
+        kitchens = await ok(c, "food_search_restaurants", {"query": kitchen, "limit": 20})
+    assert asked["restaurants"] and asked["restaurants"] == kitchens["restaurants"]
+    assert asked["note"].startswith("No menu here lists"), asked["note"]
+    assert "(none of them lists it)" in asked["note"], asked["note"]
+
+
+async def test_every_dish_read_as_its_kitchen_is_on_no_menu_and_finds_that_kitchen(
+    food: FoodEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each of ``OFF_MENU_DISHES`` names a cuisine of the vocabulary and, while no menu lists it, lists that cuisine's
+    kitchens; one a menu has (宫保鸡丁, were it in the table) is searched as itself, its dishes shown."""
+    monkeypatch.setitem(ranking.OFF_MENU_DISHES, "宫保鸡丁", ("kung pao chicken", "chinese"))
+    monkeypatch.setattr(ranking, "_OFF_MENU", re.compile(any_of_words(ranking.OFF_MENU_DISHES)))
+    async with Client(food.server) as c:
+        for said in ranking.OFF_MENU_DISHES:
+            if said == "宫保鸡丁":
+                continue
+            page = await ok(c, "food_search_restaurants", {"query": said, "limit": 5})
+            assert page["restaurants"] and page.get("note", "").startswith(f"No menu here lists '{said}"), (said, page)
+        listed = await ok(c, "food_search_restaurants", {"query": "宫保鸡丁", "limit": 3})
+    assert listed["restaurants"][0]["matched_dishes"] and "No menu here lists" not in listed.get("note", ""), listed
 
 
 async def test_lunch_or_dinner_in_chinese_asks_for_any_restaurant(food: FoodEnv) -> None:
