@@ -141,6 +141,22 @@ async def test_kinds_of_event_are_found_by_their_finnish_and_everyday_names(tick
     assert hits["classical concert"] == kind("classical")
 
 
+async def test_kinds_of_venue_are_found_by_what_people_call_them(tickets: TicketsEnv) -> None:
+    """'livehouse' (as Damai files a club's gigs) and '夜店' found nothing though eight clubs have concerts; '音乐厅'
+    listed thirty events, a play first; 'gallery' nothing: each now finds the upcoming events at that kind of venue."""
+    cat = tickets.service.catalog
+    upcoming = {s.event_id for s in cat.sessions.values() if s.starts_at > tickets.service.now()}
+
+    def at(*kinds: str) -> set[str]:
+        return {e.id for e in cat.events.values() if cat.venues[e.venue_id].kind in kinds and e.id in upcoming}
+
+    async with Client(tickets.server) as c:
+        hits = {q: set(await found(c, q)) for q in ("livehouse", "夜店", "音乐厅", "博物馆", "gallery")}
+    assert hits["livehouse"] == hits["夜店"] == at("nightclub") and len(hits["livehouse"]) > 5
+    assert hits["音乐厅"] == at("concert_hall") and hits["博物馆"] == at("museum")
+    assert hits["gallery"] == at("arts_centre")
+
+
 async def test_the_language_an_event_is_in_is_searchable_and_shown(tickets: TicketsEnv) -> None:
     """'stand-up comedy in English' found nothing, though every comedy here says 'Stand-up comedy in English' in its
     description: the languages a description names are search words in English, Finnish and Chinese, and each hit
