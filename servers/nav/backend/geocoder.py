@@ -127,9 +127,22 @@ UNMAPPED_KINDS = {
         *("gas station", "gas stations", "petrol station", "petrol stations", "fuel station", "fuel stations"),
         *("filling station", "加油站", "huoltoasema", "bensa-asema", "bensiiniasema", "tankstelle"),
     ),
+    "police stations": (
+        *("police", "police station", "police stations", "poliisi", "poliisiasema", "poliisilaitos"),
+        *("警察局", "派出所", "公安局", "警局", "警察"),
+    ),
 }
 """Kinds of place people ask for that the map has none of (OpenStreetMap's central Helsinki extract has no fuel
-station): 'gas station' found railway stations by its 'station', and '加油站' was told to widen the radius."""
+station and no police station): 'gas station' found railway stations by its 'station', and '加油站' and '警察局'
+were told to widen the radius."""
+UNMAPPED_ADVICE = {
+    "fuel stations": "For an electric car, 'EV charger' / 充电桩 finds the chargers.",
+    "police stations": (
+        "In an emergency call 112 (police, ambulance, fire brigade); Helsinki Police's main station is in Pasila, "
+        "Ratapihantie 11, north of this map."
+    ),
+}
+"""What to say instead, per kind of ``UNMAPPED_KINDS``."""
 _UNMAPPED_BY_WORD = {w: kind for kind, words in UNMAPPED_KINDS.items() for w in words}
 _UNMAPPED = re.compile(any_of_words(_UNMAPPED_BY_WORD))
 

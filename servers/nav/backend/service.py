@@ -87,6 +87,7 @@ from .geocoder import (
     CITY_WORDS,
     EXACT_BONUS,
     LANDMARK,
+    UNMAPPED_ADVICE,
     Geocoder,
     Scored,
     Target,
@@ -618,7 +619,7 @@ class NavService:
         if unmapped := unmapped_kind(query):
             note = (
                 f"The map has no {unmapped}: OpenStreetMap's extract of central Helsinki records none, so no radius "
-                "finds one. For an electric car, 'EV charger' / 充电桩 finds the chargers."
+                f"finds one. {UNMAPPED_ADVICE[unmapped]}"
             )
             _, info = page_slice([], cursor, limit, scope="nav.places", asked={"unmapped": unmapped})
             return PlacePage(center=center, radius_m=radius_m, places=[], page=info, note=note)

@@ -826,6 +826,17 @@ async def test_a_page_the_hours_left_empty_names_the_nearest_places_that_keep_ot
     assert nothing["note"] == "Nothing within 5000 m matches 'qwertyuiop': search by kind (category).", nothing["note"]
 
 
+async def test_a_police_station_asked_for_is_answered_with_the_emergency_number(nav: NavEnv) -> None:
+    """'警察局', '派出所' and 'police station' were told to widen a radius no wider one could match (the map has no
+    police station): the note says so and gives the emergency number, not a railway station for 'station'."""
+    async with Client(nav.server) as c:
+        asked = ("警察局", "附近的派出所", "police station")
+        pages = {q: await ok(c, "nav_search_places", {"query": q}) for q in asked}
+    for q, page in pages.items():
+        assert page["places"] == [] and page["note"].startswith("The map has no police stations"), (q, page["note"])
+        assert "call 112" in page["note"] and "widen" not in page["note"], q
+
+
 async def test_what_the_map_has_none_of_is_said_so_not_left_to_a_wider_radius(nav: NavEnv) -> None:
     """'加油站' (a fuel station) was told to widen the radius, which could never find one: the map has none; 'gas
     station' listed railway stations by its 'station'; 'qwertyuiop' was told to widen a radius no wider one matches.
