@@ -166,7 +166,7 @@ OFF_MENU_DISHES: dict[str, tuple[str, str]] = {
     "sukiyaki": ("", "japanese"), "天妇罗": ("tempura", "japanese"), "tempura": ("", "japanese"),
     "乌冬": ("udon", "noodle"), "udon": ("", "noodle"), "小龙虾": ("crayfish", "seafood"), "crayfish": ("", "seafood"),
     "大闸蟹": ("hairy crab", "seafood"), "生蚝": ("oysters", "seafood"), "oysters": ("", "seafood"),
-    "bagel": ("", "bakery"), "bagels": ("", "bakery"),
+    "bagel": ("", "bakery"), "bagels": ("", "bakery"), "pulla": ("cardamom bun", "bakery"),
 }  # fmt: skip
 """Dishes people ask for by name that no menu of the real city lists: their English name where they are asked in
 another language, and the kitchen whose like cooks them (a cuisine's slug). '烤鸭', '馄饨' and 'tempura' found
