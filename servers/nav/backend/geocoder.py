@@ -122,28 +122,36 @@ CATEGORY_WORDS = {
     "attraction": ["attractions", "tourist attraction", "tourist attractions", "sights", "sightseeing", "名胜", "景区"],
 }
 
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A kind of place the map has none of: the words it is asked for by, and what to say instead."""
+
+    words: tuple[str, ...]
+    advice: str
+
+
 UNMAPPED_KINDS = {
-    "fuel stations": (
-        *("gas station", "gas stations", "petrol station", "petrol stations", "fuel station", "fuel stations"),
-        *("filling station", "加油站", "huoltoasema", "bensa-asema", "bensiiniasema", "tankstelle"),
+    "fuel stations": Unmapped(
+        words=(
+            *("gas station", "gas stations", "petrol station", "petrol stations", "fuel station", "fuel stations"),
+            *("filling station", "加油站", "huoltoasema", "bensa-asema", "bensiiniasema", "tankstelle"),
+        ),
+        advice="For an electric car, 'EV charger' / 充电桩 finds the chargers.",
     ),
-    "police stations": (
-        *("police", "police station", "police stations", "poliisi", "poliisiasema", "poliisilaitos"),
-        *("警察局", "派出所", "公安局", "警局", "警察"),
+    "police stations": Unmapped(
+        words=(
+            *("police", "police station", "police stations", "poliisi", "poliisiasema", "poliisilaitos"),
+            *("警察局", "派出所", "公安局", "警局", "警察"),
+        ),
+        advice="In an emergency call 112 (police, ambulance, fire brigade); Helsinki Police's main station is in "
+        "Pasila, Ratapihantie 11, north of this map.",
     ),
 }
 """Kinds of place people ask for that the map has none of (OpenStreetMap's central Helsinki extract has no fuel
 station and no police station): 'gas station' found railway stations by its 'station', and '加油站' and '警察局'
 were told to widen the radius."""
-UNMAPPED_ADVICE = {
-    "fuel stations": "For an electric car, 'EV charger' / 充电桩 finds the chargers.",
-    "police stations": (
-        "In an emergency call 112 (police, ambulance, fire brigade); Helsinki Police's main station is in Pasila, "
-        "Ratapihantie 11, north of this map."
-    ),
-}
-"""What to say instead, per kind of ``UNMAPPED_KINDS``."""
-_UNMAPPED_BY_WORD = {w: kind for kind, words in UNMAPPED_KINDS.items() for w in words}
+_UNMAPPED_BY_WORD = {w: kind for kind, unmapped in UNMAPPED_KINDS.items() for w in unmapped.words}
 _UNMAPPED = re.compile(any_of_words(_UNMAPPED_BY_WORD))
 
 

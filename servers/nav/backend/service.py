@@ -87,7 +87,7 @@ from .geocoder import (
     CITY_WORDS,
     EXACT_BONUS,
     LANDMARK,
-    UNMAPPED_ADVICE,
+    UNMAPPED_KINDS,
     Geocoder,
     Scored,
     Target,
@@ -619,7 +619,7 @@ class NavService:
         if unmapped := unmapped_kind(query):
             note = (
                 f"The map has no {unmapped}: OpenStreetMap's extract of central Helsinki records none, so no radius "
-                f"finds one. {UNMAPPED_ADVICE[unmapped]}"
+                f"finds one. {UNMAPPED_KINDS[unmapped].advice}"
             )
             _, info = page_slice([], cursor, limit, scope="nav.places", asked={"unmapped": unmapped})
             return PlacePage(center=center, radius_m=radius_m, places=[], page=info, note=note)
