@@ -1016,7 +1016,7 @@ class Index:
         dish = unique(np.concatenate([w.touched for w in span]))
         has = np.zeros((len(dish), len(span)), np.bool_)
         in_text = np.zeros((len(dish), len(span)), np.bool_)
-        sold_out = self._dish_sold_out[dish].copy()
+        sold_out = self._dish_sold_out[dish]  # indexing by an array copies: the index's own flags stay
         literal = np.zeros(len(dish), np.int64)
         for j, w in enumerate(span):
             in_text[:, j] = find_sorted(w.text, dish)[1]
